@@ -1,0 +1,1 @@
+"""Pure analysis: data in, data out; no network, disk or clock."""

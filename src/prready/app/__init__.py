@@ -1,0 +1,1 @@
+"""Application layer: one function per command, wiring sources -> store -> analysis -> renderers."""

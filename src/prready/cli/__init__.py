@@ -1,0 +1,72 @@
+"""The `prready` command line: parse options, call one library function, report errors.
+
+Each command lives in its own module here; none of them holds SQL, HTTP or graph code.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from prready import __version__
+from prready.errors import PrreadyError
+
+
+class PrreadyGroup(click.Group):
+    """Turns library errors into one clear line and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PrreadyError as exc:
+            err = click.ClickException(str(exc))
+            err.exit_code = exc.exit_code
+            raise err from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted: everything already saved is kept; run again to continue.", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(1)
+
+
+@click.group(cls=PrreadyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="prready")
+def cli() -> None:
+    """Plan your way to a substantial pull request in a major ML library.
+
+    \b
+    Example:
+      prready demo                      # the whole pipeline on bundled sample data
+      export GITHUB_TOKEN=...
+      prready plan pytorch/pytorch --skills python,numerics
+    """
+
+
+def _register() -> None:
+    from prready.cli import (
+        backtest_cmd,
+        demo_cmd,
+        issues_cmd,
+        map_cmd,
+        plan_cmd,
+        profile_cmd,
+        status_cmd,
+        sync_cmd,
+        track_cmd,
+    )
+
+    for module in (
+        plan_cmd, sync_cmd, issues_cmd, map_cmd, track_cmd, status_cmd, demo_cmd,
+        backtest_cmd, profile_cmd,
+    ):
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="prready")

@@ -1,0 +1,59 @@
+"""Option decorators shared by several commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def github_options(func: F) -> F:
+    """--token, --api-url and --offline, for every command that may touch the network."""
+    func = click.option(
+        "--offline",
+        is_flag=True,
+        help="Use only the local store and checkouts (also PRREADY_OFFLINE=1).",
+    )(func)
+    func = click.option(
+        "--api-url",
+        metavar="URL",
+        help="GitHub API base URL (default: $GITHUB_API_URL or https://api.github.com).",
+    )(func)
+    func = click.option(
+        "--token",
+        metavar="TOKEN",
+        help="GitHub token (default: $GITHUB_TOKEN, $GH_TOKEN, then `gh auth token`).",
+    )(func)
+    return func
+
+
+def repo_source_options(func: F) -> F:
+    """--checkout and --git-url: where the repository's code comes from."""
+    func = click.option(
+        "--git-url",
+        metavar="URL",
+        help="Clone from this URL instead of GitHub (a mirror, Enterprise, a local path).",
+    )(func)
+    func = click.option(
+        "--checkout",
+        type=click.Path(file_okay=False, exists=True),
+        help="Use this existing local clone as is (never fetched or modified).",
+    )(func)
+    return func
+
+
+def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate

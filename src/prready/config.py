@@ -1,0 +1,144 @@
+"""Settings from the command line, the environment and config.toml, resolved in one place.
+
+The token is held in a `Secret` whose repr and str never reveal it; it is never written
+to disk, logged or rendered.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prready.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_API_URL = "https://api.github.com"
+
+
+class Secret:
+    """A string that does not show itself in reprs, f-strings, logs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True)
+class TokenSource:
+    token: Secret | None
+    origin: str  # "--token", "GITHUB_TOKEN", "GH_TOKEN", "gh auth token", "none"
+
+
+def resolve_token(cli_token: str | None, env: dict[str, str] | None = None) -> TokenSource:
+    """--token, then GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` if gh is installed."""
+    env = dict(os.environ) if env is None else env
+    if cli_token:
+        return TokenSource(Secret(cli_token.strip()), "--token")
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        value = env.get(name, "").strip()
+        if value:
+            return TokenSource(Secret(value), name)
+    gh = shutil.which("gh", path=env.get("PATH"))
+    if gh:
+        try:
+            out = subprocess.run(
+                [gh, "auth", "token"], capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            out = None
+        if out is not None and out.returncode == 0 and out.stdout.strip():
+            return TokenSource(Secret(out.stdout.strip()), "gh auth token")
+    return TokenSource(None, "none")
+
+
+def resolve_api_url(cli_url: str | None, env: dict[str, str] | None = None) -> str:
+    """--api-url, else GITHUB_API_URL (set by GitHub Actions), else api.github.com."""
+    env = dict(os.environ) if env is None else env
+    url = (cli_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise UsageError(f"API URL {url!r} must start with https:// (or http:// for a local server)")
+    return url
+
+
+def is_offline(cli_flag: bool, env: dict[str, str] | None = None) -> bool:
+    env = dict(os.environ) if env is None else env
+    return cli_flag or env.get("PRREADY_OFFLINE", "").strip().lower() in ("1", "true", "yes")
+
+
+@dataclass
+class UserConfig:
+    """The parsed config.toml. Unknown keys are ignored; wrong types are errors."""
+
+    labels: dict[str, str] = field(default_factory=dict)  # label name -> kind (or "kind:value")
+    skills: list[str] = field(default_factory=list)
+    area_depth: int | None = None
+    exclude_labels: list[str] = field(default_factory=list)
+    claim_days: int = 30
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def load_config(path: Path) -> UserConfig:
+    """Read config.toml; a missing file is an empty config, a broken one a UsageError."""
+    if not path.exists():
+        return UserConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"config file {path} is not valid TOML: {_first_line(exc)}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read config file {path}: {exc.strerror}") from None
+    cfg = UserConfig(raw=data)
+    labels = data.get("labels", {})
+    if not isinstance(labels, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in labels.items()
+    ):
+        raise UsageError(f"config file {path}: [labels] must map label names to strings")
+    cfg.labels = dict(labels)
+    profile = data.get("profile", {})
+    if not isinstance(profile, dict):
+        raise UsageError(f"config file {path}: [profile] must be a table")
+    skills = profile.get("skills", [])
+    if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
+        raise UsageError(f"config file {path}: profile.skills must be a list of strings")
+    cfg.skills = list(skills)
+    plan = data.get("plan", {})
+    if not isinstance(plan, dict):
+        raise UsageError(f"config file {path}: [plan] must be a table")
+    depth = plan.get("area_depth")
+    if depth is not None and (not isinstance(depth, int) or isinstance(depth, bool) or depth < 1):
+        raise UsageError(f"config file {path}: plan.area_depth must be a positive integer")
+    cfg.area_depth = depth
+    exclude = plan.get("exclude_labels", [])
+    if not isinstance(exclude, list) or not all(isinstance(s, str) for s in exclude):
+        raise UsageError(f"config file {path}: plan.exclude_labels must be a list of strings")
+    cfg.exclude_labels = list(exclude)
+    claim_days = plan.get("claim_days", 30)
+    if not isinstance(claim_days, int) or isinstance(claim_days, bool) or claim_days < 1:
+        raise UsageError(f"config file {path}: plan.claim_days must be a positive integer")
+    cfg.claim_days = claim_days
+    return cfg
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

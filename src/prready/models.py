@@ -1,0 +1,273 @@
+"""prready's own data types: what flows from sources to store to analysis to renderers.
+
+Plain dataclasses with no I/O. Times are ISO 8601 strings in UTC ("2026-11-21T10:00:00Z")
+so that they round-trip through SQLite and JSON unchanged. Add optional fields freely;
+do not rename existing ones (they are part of the JSON output schema).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import networkx as nx
+
+
+# --------------------------------------------------------------------------- GitHub side
+class LabelKind(str, Enum):
+    BEGINNER = "beginner"
+    BUG = "bug"
+    AREA = "area"
+    TRIAGE = "triage"
+    OTHER = "other"
+
+
+@dataclass
+class Label:
+    name: str
+    color: str = ""
+    description: str = ""
+    kind: LabelKind = LabelKind.OTHER
+    # For AREA labels: the area's own name ("module: nn" -> "nn"); for TRIAGE: a status key.
+    value: str | None = None
+
+
+@dataclass
+class Issue:
+    """An issue or pull request as stored (pull requests carry is_pull_request=True)."""
+
+    repo: str  # "owner/name"
+    number: int
+    title: str
+    body: str
+    state: str  # "open" | "closed"
+    labels: list[str]
+    assignees: list[str]
+    author: str
+    comments: int
+    reactions: int
+    created_at: str
+    updated_at: str
+    closed_at: str | None
+    url: str
+    is_pull_request: bool = False
+    state_reason: str | None = None  # "completed" | "not_planned" | "reopened" | None
+
+
+@dataclass
+class Comment:
+    issue_number: int
+    author: str
+    body: str
+    created_at: str
+
+
+@dataclass
+class CrossReference:
+    """A pull request that mentions an issue (timeline `cross-referenced` event)."""
+
+    issue_number: int
+    pr_number: int
+    pr_url: str
+    pr_state: str  # "open" | "closed"
+    merged: bool
+    author: str
+    created_at: str
+    repo: str = ""  # repository of the pull request ("owner/name"); may differ for forks
+
+
+@dataclass
+class TakenStatus:
+    """Whether someone else is already on an issue, with the evidence."""
+
+    state: str  # "fresh" | "taken" | "stale-claim" | "done"
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def taken(self) -> bool:
+        return self.state in ("taken", "done")
+
+
+# --------------------------------------------------------------------------- code side
+@dataclass
+class CommitRecord:
+    """One commit from a single `git log` pass (no per-commit calls)."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    date: str
+    files: list[str]
+    message: str = ""
+
+
+@dataclass
+class ModuleInfo:
+    """A node of the code map: a Python module or a native source file."""
+
+    name: str  # dotted for Python ("torch.nn.functional"); repo path for native files
+    path: str  # repository-relative, forward slashes
+    language: str  # "python" | "c" | "cpp" | "cuda"
+    lines: int
+    package: str  # top-level package or native root ("torch", "aten")
+    area: str = ""
+    dependents: int = 0  # direct
+    dependents_transitive: int = 0
+    dependencies: int = 0
+    centrality: float = 0.0
+    is_test: bool = False
+
+
+@dataclass
+class AreaInfo:
+    """A group of modules at a depth that suits the repository (e.g. "torch.nn")."""
+
+    name: str
+    paths: list[str]  # path prefixes the area covers
+    modules: list[str]
+    languages: dict[str, int]  # language -> files
+    lines: int = 0
+    dependents: int = 0  # direct dependent areas
+    dependents_transitive: int = 0
+    dependencies: int = 0
+    centrality: float = 0.0
+    churn: int = 0  # commits touching it in the last 12 months
+    recent_authors: list[tuple[str, int]] = field(default_factory=list)
+    tests: list[str] = field(default_factory=list)  # test file paths
+    test_command: str = ""
+    owners: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CodeMap:
+    """The analysed repository. `graph` nodes are ModuleInfo.name with attributes
+    path/lines/package/language/area; edges carry kind ("import"|"include"|"binding") and
+    conditional (True for imports inside functions or `if TYPE_CHECKING`)."""
+
+    repo: str
+    root: str  # local checkout path
+    head: str  # commit sha the map was built from
+    graph: nx.DiGraph
+    modules: dict[str, ModuleInfo]
+    areas: dict[str, AreaInfo]
+    symbols: dict[str, str]  # public dotted name -> defining module name
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> paths
+    label_paths: dict[str, list[str]] = field(default_factory=dict)  # label -> path globs
+    codeowners: list[tuple[str, list[str]]] = field(default_factory=list)
+    contributing: str = ""  # raw text of the contributing guide, if any
+
+    def area_of(self, module: str) -> str:
+        info = self.modules.get(module)
+        return info.area if info else ""
+
+
+# --------------------------------------------------------------------------- planning
+@dataclass
+class ModuleMatch:
+    name: str  # module or area name
+    path: str
+    score: float  # [0, 1]
+    evidence: list[str]
+
+
+@dataclass
+class Difficulty:
+    score: int  # 1..5
+    reasons: list[str]
+
+
+@dataclass
+class SkillFit:
+    required: list[str]
+    matched: list[str]
+    new: list[str]
+
+
+@dataclass
+class IssueAssessment:
+    issue: Issue
+    modules: list[ModuleMatch]
+    difficulty: Difficulty
+    skills: list[str]
+    taken: TakenStatus
+
+
+@dataclass
+class PlanStep:
+    stage: int  # 1..4
+    issue: Issue
+    modules: list[ModuleMatch]
+    difficulty: Difficulty
+    fit: SkillFit
+    taken: TakenStatus
+    why: list[str]
+    start_reading: list[str]  # file paths
+    tests: list[str]  # test file paths
+    test_command: str
+    reviewers: list[str]
+    setup_notes: list[str]
+    effort: str  # e.g. "1-2 days"
+
+
+@dataclass
+class Stage:
+    number: int
+    key: str  # "first-contact" | "small-fix" | "real-bug" | "substantial"
+    title: str
+    goal: str
+    steps: list[PlanStep]
+    candidates: list[IssueAssessment] = field(default_factory=list)
+
+
+@dataclass
+class ContributingSummary:
+    source: str  # file it came from, "" if none
+    build: list[str]
+    lint: list[str]
+    test: list[str]
+    rules: list[str]
+
+
+@dataclass
+class Plan:
+    repo: str
+    generated_at: str
+    data_fetched_at: str
+    skills: list[str]
+    stages: list[Stage]
+    contributing: ContributingSummary
+    sample: bool = False  # True for the bundled demo data
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- tracking
+class StepStatus(str, Enum):
+    PLANNED = "planned"
+    STARTED = "started"
+    PR_OPEN = "pr-open"
+    MERGED = "merged"
+    DROPPED = "dropped"
+    REPLACED = "replaced"
+
+
+@dataclass
+class ProgressEntry:
+    repo: str
+    issue_number: int
+    stage: int
+    status: StepStatus
+    created_at: str
+    updated_at: str
+    pr_url: str | None = None
+    notes: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class ProgressEvent:
+    repo: str
+    issue_number: int
+    status: StepStatus
+    at: str
+    detail: str = ""

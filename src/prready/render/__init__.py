@@ -1,0 +1,1 @@
+"""Renderers: HTML, Markdown, JSON and the terminal, from prepared view data."""

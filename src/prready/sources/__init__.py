@@ -1,0 +1,1 @@
+"""Sources: the only code that talks to GitHub (github_api) and git (git_repo)."""

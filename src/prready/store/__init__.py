@@ -1,0 +1,1 @@
+"""SQLite stores: the cache (issues, parse results; rebuildable) and progress (never lost)."""
