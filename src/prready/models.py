@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
+
+# Progress callback used by long steps (clone, sync, graph build): (label, done, total).
+# total is None when unknown. The CLI passes a rich-backed one; libraries default to None.
+ProgressFn = Callable[[str, int, "int | None"], None]
 
 
 # --------------------------------------------------------------------------- GitHub side
@@ -100,6 +105,29 @@ class CommitRecord:
     date: str
     files: list[str]
     message: str = ""
+
+
+@dataclass
+class TrackedFile:
+    """A file of the checkout as git sees it (`git ls-files -s` / `ls-tree -r -l`)."""
+
+    path: str  # repository-relative, forward slashes
+    blob: str  # git blob id: the parse-cache key
+    size: int
+    kind: str = "file"  # "file" | "symlink" | "submodule"
+
+
+@dataclass
+class HistoryCommit:
+    """One commit to write when building a repository (demo sample, test fixtures)."""
+
+    author_name: str
+    author_email: str
+    date: str  # ISO 8601
+    message: str
+    writes: dict[str, str] = field(default_factory=dict)  # path -> full new content
+    deletes: list[str] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)  # old path -> new path
 
 
 @dataclass
