@@ -20,3 +20,23 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
     (home / "gitconfig").write_text("[user]\n\tname = Test\n\temail = test@example.com\n")
     return home
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI (PRREADY_REQUIRE_BROWSER / PRREADY_REQUIRE_SLOW set) a browser or slow test
+    that skips is a failure: CI installs chromium, torch and transformers on purpose."""
+    import os
+
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped:
+        return
+    required = {
+        "browser": os.environ.get("PRREADY_REQUIRE_BROWSER") == "1",
+        "slow": os.environ.get("PRREADY_REQUIRE_SLOW") == "1",
+    }
+    for marker, must_run in required.items():
+        if must_run and item.get_closest_marker(marker) is not None:
+            report.outcome = "failed"
+            report.longrepr = f"{marker} test skipped in CI, where it must run: {report.longrepr}"

@@ -1,0 +1,41 @@
+"""Every command has help text with an example; the group has --version and --help."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from prready import __version__
+from prready.cli import cli
+
+COMMANDS = sorted(cli.commands)
+
+
+def test_expected_commands_exist() -> None:
+    for name in ("plan", "sync", "issues", "map", "track", "status", "demo"):
+        assert name in cli.commands, name
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output, f"`prready {name} --help` shows no example"
+    assert f"prready {name}" in result.output
+    assert cli.commands[name].help and len(cli.commands[name].help.strip()) > 20
+
+
+def test_version_and_group_help() -> None:
+    runner = CliRunner()
+    assert __version__ in runner.invoke(cli, ["--version"]).output
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        assert name in result.output
+
+
+def test_unknown_option_is_one_clear_line() -> None:
+    result = CliRunner().invoke(cli, ["plan", "--no-such-option"])
+    assert result.exit_code == 2
+    assert "No such option" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from prready.errors import StoreError
+from prready.store.db import connect, integrity_ok, transaction
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT)"
+
+
+def test_connect_sets_wal_and_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "s" / "x.sqlite3"
+    conn = connect(path, 0x1234, SCHEMA, "cache")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x1234
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert integrity_ok(conn)
+
+
+def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "x.sqlite3", 1, SCHEMA, "cache")
+    with pytest.raises(RuntimeError), transaction(conn):
+        conn.execute("INSERT INTO t VALUES ('a', '1')")
+        raise RuntimeError("boom")
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_foreign_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "foreign.sqlite3"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE someone_elses (x)")
+    other.commit()
+    other.close()
+    with pytest.raises(StoreError) as info:
+        connect(path, 0x1234, SCHEMA, "cache")
+    assert "--rebuild-cache" in str(info.value)
+
+
+def test_garbage_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.sqlite3"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError) as info:
+        connect(path, 0x1234, SCHEMA, "progress")
+    assert "unreadable" in str(info.value)
