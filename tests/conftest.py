@@ -40,3 +40,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         if must_run and item.get_closest_marker(marker) is not None:
             report.outcome = "failed"
             report.longrepr = f"{marker} test skipped in CI, where it must run: {report.longrepr}"
+
+
+@pytest.fixture
+def github_server():
+    """A started loopback GitHub REST server with an empty Dataset (tests/ghserver/README.md).
+
+    Fill `github_server.dataset`, then point clients at `github_server.url`."""
+    from ghserver import GitHubServer
+
+    server = GitHubServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

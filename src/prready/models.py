@@ -290,6 +290,9 @@ class ProgressEntry:
     pr_url: str | None = None
     notes: list[str] = field(default_factory=list)
     title: str = ""
+    skills: list[str] = field(default_factory=list)  # skills the step needs (from the plan)
+    flag: str = ""  # why the issue looks unavailable ("closed", "taken: ..."), "" if fine
+    replacement: int | None = None  # suggested issue number of the same stage and skills
 
 
 @dataclass

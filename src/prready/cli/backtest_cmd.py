@@ -1,16 +1,104 @@
-"""`prready backtest` (placeholder until its issue lands)."""
+"""`prready backtest OWNER/REPO`: score the issue-to-module mapping against real fixes."""
+
+from __future__ import annotations
+
+import json
 
 import click
 
-from prready.errors import PrreadyError
+from prready.app.backtest import DEFAULT_LIMIT, run_backtest
+from prready.cli.issues_cmd import plain
+from prready.cli.options import format_option, github_options, repo_source_options
+from prready.config import is_offline, load_config, resolve_api_url, resolve_token
+from prready.paths import resolve_paths
+from prready.slug import parse_slug
 
 
 @click.command(name="backtest")
-def command() -> None:
-    """Not implemented yet.
+@click.argument("repo")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    help="Closed issues to look up online (about two requests each).",
+)
+@format_option(("text", "json"), "text")
+@repo_source_options
+@github_options
+def command(
+    repo: str,
+    limit: int,
+    fmt: str,
+    checkout: str | None,
+    git_url: str | None,
+    token: str | None,
+    api_url: str | None,
+    offline: bool,
+) -> None:
+    """Check the mapping on closed issues whose fix is known.
+
+    Ground truth: the files changed by the merged pull request that fixed each closed
+    issue (online), or by commits saying "Fixes #N" (always). Reports how often the
+    changed area is the mapping's first guess (top 1), among its first three (top 3),
+    and how often a changed file is among the three files it names.
 
     \b
     Example:
-      prready backtest --help
+      prready backtest pytorch/pytorch --limit 50
+      prready backtest prready-demo/tinyml --offline --checkout ./tinyml
     """
-    raise PrreadyError("prready backtest is not implemented yet")
+    slug = parse_slug(repo)
+    paths = resolve_paths()
+    config = load_config(paths.config_file)
+    offline = is_offline(offline)
+    source = None if offline else resolve_token(token)
+    run = run_backtest(
+        slug,
+        paths,
+        config,
+        checkout=checkout,
+        git_url=git_url,
+        offline=offline,
+        token=source.token if source else None,
+        api_url=resolve_api_url(api_url),
+        limit=limit,
+    )
+    report = run.report
+    if fmt == "json":
+        data = {
+            "repo": report.repo,
+            "cases": report.cases,
+            "top1": report.top1,
+            "top3": report.top3,
+            "file_hits": report.file_hits,
+            "sources": run.sources,
+            "skipped": report.skipped,
+            "rows": [vars(r) for r in report.rows],
+            "notes": run.notes,
+        }
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    for note in run.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(
+        f"Backtest of {slug}: {report.cases} fixed issues scored "
+        f"({run.sources.get('pull requests', 0)} via pull requests, {run.sources.get('commits', 0)} via commits)"
+    )
+    if not report.cases:
+        click.echo("Nothing to score: no closed issue with a known fix that touched mapped code.")
+        return
+    for label, hits in (
+        ("area in top 1", report.top1),
+        ("area in top 3", report.top3),
+        ("file in top 3", report.file_hits),
+    ):
+        click.echo(f"  {label}: {hits}/{report.cases} ({report.rate(hits):.0%})")
+    for row in report.rows:
+        mark = "top1" if row.top1 else "top3" if row.top3 else "miss"
+        guess = ", ".join(row.predicted_areas) or "-"
+        click.echo(
+            f"  #{row.number} [{mark}] {plain(row.title)[:60]}  fixed in {', '.join(row.true_areas)}; guessed {guess}"
+        )
+    if report.skipped:
+        click.echo(f"  skipped {len(report.skipped)}: their fix changed no mapped code")

@@ -1,16 +1,128 @@
-"""`prready issues` (placeholder until its issue lands)."""
+"""`prready issues OWNER/REPO`: stored issues with mapped modules, difficulty, skills, taken;
+`--labels` shows how the repository's labels were classified."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
 
 import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
-from prready.errors import PrreadyError
+from prready.app.issues import assessment_json, list_issues
+from prready.app.sync import label_report
+from prready.cli.options import format_option, repo_source_options
+from prready.config import is_offline, load_config
+from prready.paths import resolve_paths
+from prready.slug import parse_slug
 
 
 @click.command(name="issues")
-def command() -> None:
-    """Not implemented yet.
+@click.argument("repo")
+@format_option(("table", "json"), "table")
+@click.option(
+    "--labels", "show_labels", is_flag=True, help="Show the label classification with counts."
+)
+@click.option(
+    "--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True
+)
+@click.option(
+    "--label",
+    "only_labels",
+    multiple=True,
+    metavar="NAME",
+    help="Only issues with this label (repeatable).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="Show at most N issues (most recently active first).",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Use only the store and local checkouts (also PRREADY_OFFLINE=1).",
+)
+@repo_source_options
+def command(
+    repo: str,
+    fmt: str,
+    show_labels: bool,
+    state: str,
+    only_labels: tuple[str, ...],
+    limit: int | None,
+    offline: bool,
+    checkout: str | None,
+    git_url: str | None,
+) -> None:
+    """List stored issues with the modules they map to, difficulty, skills and status.
+
+    Run `prready sync OWNER/REPO` first. The JSON output has one object per issue with
+    number, modules [{name, path, score, evidence}], difficulty, skills and taken.
 
     \b
     Example:
-      prready issues --help
+      prready issues pytorch/pytorch --limit 20
+      prready issues pytorch/pytorch --format json > issues.json
+      prready issues pytorch/pytorch --labels
     """
-    raise PrreadyError("prready issues is not implemented yet")
+    slug = parse_slug(repo)
+    paths = resolve_paths()
+    config = load_config(paths.config_file)
+    if show_labels:
+        rows = label_report(slug, paths, config)
+        if fmt == "json":
+            click.echo(json.dumps([vars(r) for r in rows], indent=2, sort_keys=True))
+            return
+        table = Table("label", "kind", "value", "open issues", title=f"Labels of {slug}")
+        for row in rows:
+            table.add_row(
+                Text(plain(row.name)), row.kind, Text(plain(row.value or "")), str(row.open_issues)
+            )
+        Console(soft_wrap=False).print(table)
+        return
+    result = list_issues(
+        slug,
+        paths,
+        config,
+        state=state,
+        limit=limit,
+        labels=only_labels,
+        checkout=checkout,
+        git_url=git_url,
+        offline=is_offline(offline),
+    )
+    if fmt == "json":
+        click.echo(
+            json.dumps([assessment_json(a) for a in result.assessments], indent=2, sort_keys=True)
+        )
+        return
+    table = Table(
+        "#",
+        "title",
+        "modules",
+        "diff.",
+        "skills",
+        "status",
+        title=f"{len(result.assessments)} of {result.total} {state} issues of {slug}",
+    )
+    for a in result.assessments:
+        modules = ", ".join(f"{m.name} ({m.score:.2f})" for m in a.modules[:2]) or "?"
+        table.add_row(
+            str(a.issue.number),
+            Text(plain(a.issue.title)[:80]),
+            Text(modules),
+            f"{a.difficulty.score}/5",
+            ", ".join(a.skills),
+            a.taken.state,
+        )
+    Console(soft_wrap=False).print(table)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def plain(text: str) -> str:
+    """GitHub text made inert for a terminal: no control, escape or bidi characters."""
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)

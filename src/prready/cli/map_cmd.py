@@ -1,16 +1,72 @@
-"""`prready map` (placeholder until its issue lands)."""
+"""`prready map`: build the code map of a repository, print a summary, export it."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-from prready.errors import PrreadyError
+from prready.app.map import ScanStats, build_code_map, export_code_map, format_summary, map_summary
+from prready.cli.options import repo_source_options
+from prready.config import is_offline
+from prready.paths import resolve_paths
 
 
 @click.command(name="map")
-def command() -> None:
-    """Not implemented yet.
+@click.argument("repo", metavar="OWNER/REPO")
+@repo_source_options
+@click.option("--offline", is_flag=True, help="Use only the cached clone (also PRREADY_OFFLINE=1).")
+@click.option(
+    "--area-depth",
+    type=click.IntRange(min=1),
+    help="Group modules into areas of this many name parts (default: chosen per repository).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "graphml"]),
+    default="text",
+    show_default=True,
+    help="text prints a summary; json and graphml export the whole map.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the json/graphml export to this file (default: standard output).",
+)
+def command(
+    repo: str,
+    checkout: str | None,
+    git_url: str | None,
+    offline: bool,
+    area_depth: int | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Map a repository's code: modules, imports/includes, areas and their metrics.
 
     \b
-    Example:
-      prready map --help
+    Examples:
+      prready map pytorch/pytorch
+      prready map pytorch/pytorch --checkout ~/src/pytorch --area-depth 2
+      prready map pytorch/pytorch --format graphml --output torch.graphml
     """
-    raise PrreadyError("prready map is not implemented yet")
+    stats = ScanStats()
+    cm = build_code_map(
+        repo,
+        resolve_paths(),
+        checkout=checkout,
+        git_url=git_url,
+        offline=is_offline(offline),
+        area_depth=area_depth,
+        stats=stats,
+    )
+    if fmt == "text":
+        click.echo(format_summary(map_summary(cm, stats)))
+        return
+    text = export_code_map(cm, fmt, Path(output) if output else None)
+    if text is not None:
+        click.echo(text)
+    else:
+        click.echo(f"wrote {fmt} map of {cm.repo} to {output}", err=True)

@@ -1,16 +1,120 @@
-"""`prready status` (placeholder until its issue lands)."""
+"""`prready status`: per stage done / in progress / left, with progress bars, and what next."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
 
 import click
+from rich.console import Console
+from rich.text import Text
 
-from prready.errors import PrreadyError
+from prready.analysis.progress import StageSummary
+from prready.app.status import RepoStatus, StatusReport, status_report
+from prready.cli.options import format_option
+
+BAR_WIDTH = 20
 
 
 @click.command(name="status")
-def command() -> None:
-    """Not implemented yet.
+@click.argument("repo", required=False, metavar="[OWNER/REPO]")
+@format_option(("text", "json"), "text")
+def command(repo: str | None, fmt: str) -> None:
+    """Show where you are in your plan: per stage done, in progress and left, and what next.
+
+    Without OWNER/REPO, every tracked repository is shown. Colour follows the terminal
+    (none when piped or when NO_COLOR is set).
 
     \b
     Example:
-      prready status --help
+      prready status pytorch/pytorch
+      prready status --format json
     """
-    raise PrreadyError("prready status is not implemented yet")
+    report = status_report(repo=repo)
+    if fmt == "json":
+        click.echo(json.dumps(_as_json(report), indent=2, ensure_ascii=False))
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    if not report.repos:
+        which = report.asked or "any repository"
+        hint = report.asked or "OWNER/REPO"
+        console.print(f"Nothing tracked for {which} yet: run `prready plan {hint}` first.")
+        return
+    ascii_only = not (console.encoding or "").lower().startswith("utf")
+    for index, repo_status in enumerate(report.repos):
+        if index:
+            console.print()
+        _print_repo(console, repo_status, ascii_only)
+
+
+def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
+    console.print(Text(_clean(status.repo), style="bold"))
+    planned = any(e.stage for e in status.entries)
+    for stage in status.stages:
+        if not (stage.total or stage.dropped) and (stage.stage == 0 or not planned):
+            continue
+        line = Text("  ")
+        label = f"Stage {stage.stage}" if stage.stage else "Other  "
+        line.append(f"{label}  {stage.name:<17}", style="bold" if stage.complete else "")
+        line.append_text(_bar(stage, ascii_only))
+        state = "complete" if stage.complete else ("started" if stage.in_progress else "")
+        line.append(f"  {state:<8}", style="green" if stage.complete else "yellow")
+        line.append(
+            f"  done {stage.done} · in progress {stage.in_progress} · left {stage.left}"
+            if not ascii_only
+            else f"  done {stage.done}, in progress {stage.in_progress}, left {stage.left}"
+        )
+        if stage.dropped:
+            line.append(f" (dropped {stage.dropped})", style="dim")
+        console.print(line)
+    flagged = [e for e in status.entries if e.flag]
+    for entry in flagged:
+        console.print(
+            Text(f"  ! #{entry.issue_number}: {_clean(entry.flag)}", style="red"),
+        )
+    if status.next:
+        console.print(Text("  Next:", style="bold"))
+        for action in status.next:
+            console.print(Text(f"    - {_clean(action.text)}"))
+            console.print(Text(f"        {_clean(action.command)}", style="cyan"))
+    if status.events:
+        console.print(Text("  Recent:", style="bold"))
+        for event in status.events:
+            detail = f"  {_clean(event.detail)}" if event.detail else ""
+            console.print(
+                Text(f"    {event.at}  #{event.issue_number} {event.status.value}{detail}"),
+            )
+
+
+def _bar(stage: StageSummary, ascii_only: bool) -> Text:
+    full, empty = ("#", "-") if ascii_only else ("█", "░")
+    filled = round(stage.fraction * BAR_WIDTH)
+    bar = Text("[" if ascii_only else "")
+    bar.append(full * filled, style="green" if stage.complete else "yellow")
+    bar.append(empty * (BAR_WIDTH - filled), style="dim")
+    if ascii_only:
+        bar.append("]")
+    return bar
+
+
+def _clean(text: str, limit: int = 200) -> str:
+    """Untrusted text from GitHub made safe for a terminal: printable, one line, bounded."""
+    shown = "".join(ch if ch.isprintable() else " " for ch in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _as_json(report: StatusReport) -> dict[str, object]:
+    return {
+        "repos": [
+            {
+                "repo": r.repo,
+                "stages": [
+                    {**asdict(s), "total": s.total, "complete": s.complete} for s in r.stages
+                ],
+                "next": [asdict(a) for a in r.next],
+                "steps": [{**asdict(e), "status": e.status.value} for e in r.entries],
+                "events": [{**asdict(e), "status": e.status.value} for e in r.events],
+            }
+            for r in report.repos
+        ]
+    }

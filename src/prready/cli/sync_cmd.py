@@ -1,16 +1,96 @@
-"""`prready sync` (placeholder until its issue lands)."""
+"""`prready sync OWNER/REPO`: mine the repository's issues into the local store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
 
 import click
 
-from prready.errors import PrreadyError
+from prready.app.sync import sync_repo
+from prready.cli.options import github_options
+from prready.config import is_offline, load_config, resolve_api_url, resolve_token
+from prready.paths import resolve_paths
+from prready.slug import parse_slug
 
 
 @click.command(name="sync")
-def command() -> None:
-    """Not implemented yet.
+@click.argument("repo")
+@click.option("--all-open", is_flag=True, help="Fetch every open issue, not only labelled ones.")
+@click.option(
+    "--module-label",
+    "module_labels",
+    multiple=True,
+    metavar="LABEL",
+    help="Also fetch the open issues of this label (repeatable), e.g. 'module: nn'.",
+)
+@click.option(
+    "--from-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Ingest `gh issue list --json ...` (or REST) output instead of calling the API.",
+)
+@github_options
+def command(
+    repo: str,
+    all_open: bool,
+    module_labels: tuple[str, ...],
+    from_file: Path | None,
+    token: str | None,
+    api_url: str | None,
+    offline: bool,
+) -> None:
+    """Fetch the issues a plan needs (beginner and bug labels by default) into the store.
+
+    Re-running is cheap: unchanged queries cost 304 answers, which do not count against
+    GitHub's rate limit. An interrupted sync continues where it stopped.
 
     \b
     Example:
-      prready sync --help
+      prready sync pytorch/pytorch
+      prready sync pytorch/pytorch --module-label "module: nn"
+      gh issue list -R pytorch/pytorch --limit 5000 --json number,title,body,labels,\\
+        assignees,author,state,url,createdAt,updatedAt,comments > issues.json
+      prready sync pytorch/pytorch --from-file issues.json
     """
-    raise PrreadyError("prready sync is not implemented yet")
+    slug = parse_slug(repo)
+    paths = resolve_paths()
+    config = load_config(paths.config_file)
+    offline = is_offline(offline)
+    source = resolve_token(token) if not offline and from_file is None else None
+    url = resolve_api_url(api_url)
+    report = sync_repo(
+        slug,
+        paths,
+        config,
+        token=source.token if source else None,
+        api_url=url,
+        offline=offline,
+        all_open=all_open,
+        module_labels=module_labels,
+        from_file=from_file,
+        progress=_LineProgress(),
+    )
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for missing in report.missing:
+        click.echo(f"missing: {missing}", err=True)
+    click.echo(report.summary())
+
+
+class _LineProgress:
+    """Plain progress lines on stderr: a new step, a countdown, or every few seconds."""
+
+    def __init__(self, interval: float = 2.0) -> None:
+        self._label = ""
+        self._last = 0.0
+        self._interval = interval
+
+    def __call__(self, label: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        changed = label.split(" (")[0] != self._label.split(" (")[0]
+        if not changed and now - self._last < self._interval and "left)" not in label:
+            return
+        self._label, self._last = label, now
+        of = f"/{total}" if total else ""
+        click.echo(f"  {label}: {done}{of}", err=True)

@@ -1,16 +1,75 @@
-"""`prready track` (placeholder until its issue lands)."""
+"""`prready track`: record progress on an issue, or move progress to another machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-from prready.errors import PrreadyError
+from prready.app.track import ACTIONS, export_to, import_from, track_issue
+from prready.errors import UsageError
 
 
 @click.command(name="track")
-def command() -> None:
-    """Not implemented yet.
+@click.argument("ref", required=False, metavar="OWNER/REPO#N")
+@click.argument("action", required=False, type=click.Choice(list(ACTIONS)))
+@click.argument("url", required=False, metavar="[URL]")
+@click.option("--note", metavar="TEXT", help="Keep a note with the step (shown by status).")
+@click.option(
+    "--export",
+    "export_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write all progress to FILE as JSON (to move to another machine).",
+)
+@click.option(
+    "--import",
+    "import_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Merge progress from a JSON export; newer local state is kept.",
+)
+def command(
+    ref: str | None,
+    action: str | None,
+    url: str | None,
+    note: str | None,
+    export_file: Path | None,
+    import_file: Path | None,
+) -> None:
+    """Record what you did on an issue: start, pr URL, done or drop.
+
+    The issue may also be given as its github.com URL. `prready sync` later updates
+    steps from your pull requests on GitHub.
 
     \b
     Example:
-      prready track --help
+      prready track pytorch/pytorch#12345 start --note "repro on CPU"
+      prready track pytorch/pytorch#12345 pr https://github.com/pytorch/pytorch/pull/12400
+      prready track pytorch/pytorch#12345 done
+      prready track --export progress.json     # then, on the other machine:
+      prready track --import progress.json
     """
-    raise PrreadyError("prready track is not implemented yet")
+    if export_file is not None or import_file is not None:
+        if ref or action or url or note or (export_file and import_file):
+            raise UsageError("use --export FILE or --import FILE alone, without an issue")
+        if export_file is not None:
+            count = export_to(export_file)
+            click.echo(f"Exported {count} tracked step(s) to {export_file}")
+        else:
+            assert import_file is not None
+            s = import_from(import_file)
+            click.echo(
+                f"Imported {import_file}: {s.added} new, {s.updated} updated, "
+                f"{s.kept} kept (local as new or newer), {s.notes} note(s), {s.events} event(s)"
+            )
+        return
+    if not ref or not action:
+        raise UsageError(
+            "give OWNER/REPO#N and an action (start, pr URL, done, drop), or --export/--import FILE"
+        )
+    entry = track_issue(ref, action, url=url, note=note)
+    pr = f" ({entry.pr_url})" if entry.pr_url and action == "pr" else ""
+    click.echo(f"{entry.repo}#{entry.issue_number}: {entry.status.value}{pr}")
+    if entry.flag:
+        click.echo(f"Warning: this issue looks unavailable ({entry.flag})", err=True)

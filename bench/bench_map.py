@@ -1,0 +1,173 @@
+"""Benchmark `prready map` against grimp's `build_graph` on the installed torch and
+transformers source trees, each turned into a local git repository at run time.
+
+    /work/venv/bin/python bench/bench_map.py [--packages torch transformers] [--keep DIR]
+
+For each package: a cold map (empty parse cache), a warm map (nothing changed) and a map
+after 20 files changed (committed), next to grimp cold (empty cache_dir), grimp cached,
+and grimp after the same 20 changes. Every measurement runs in a fresh child process,
+which reports its own wall time and peak RSS (its own plus its worker processes').
+Shared libraries (*.so) are not copied: they are not source and only slow `git add`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CHANGED_FILES = 20
+
+_CHILD_OURS = r"""
+import json, resource, sys, time
+from pathlib import Path
+from prready.app.map import ScanStats, build_code_map
+from prready.paths import resolve_paths
+start = time.perf_counter()
+stats = ScanStats()
+cm = build_code_map(sys.argv[1], resolve_paths(), checkout=Path(sys.argv[2]), stats=stats)
+wall = time.perf_counter() - start
+py = sum(1 for m in cm.modules.values() if m.language == "python")
+edges = sum(1 for _, _, k in cm.graph.edges(data="kind") if k == "import")
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall": wall, "rss_mb": max(self_kb, kids_kb) / 1024, "scanned": stats.scanned,
+                  "cached": stats.cached, "py_modules": py, "py_edges": edges,
+                  "nodes": cm.graph.number_of_nodes(), "all_edges": cm.graph.number_of_edges(),
+                  "areas": len(cm.areas), "symbols": len(cm.symbols)}))
+"""
+
+_CHILD_GRIMP = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+import grimp
+start = time.perf_counter()
+g = grimp.build_graph(sys.argv[1], cache_dir=sys.argv[3])
+wall = time.perf_counter() - start
+edges = sum(len(g.find_modules_directly_imported_by(m)) for m in g.modules)
+print(json.dumps({"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "py_modules": len(g.modules), "py_edges": edges}))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--packages", nargs="+", default=["torch", "transformers"])
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="prready-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    try:
+        for package in args.packages:
+            spec = importlib.util.find_spec(package)
+            if spec is None or not spec.submodule_search_locations:
+                print(f"{package}: not installed, skipped")
+                continue
+            rows.extend(bench_package(package, Path(next(iter(spec.submodule_search_locations))), work))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print_table(rows)
+    return 0
+
+
+def bench_package(package: str, source: Path, work: Path) -> list[dict[str, object]]:
+    repo = work / f"{package}-repo"
+    if not repo.exists():
+        print(f"{package}: copying {source} into a git repository ...", flush=True)
+        shutil.copytree(source, repo / package, ignore=shutil.ignore_patterns("*.so", "*.so.*", "*.a", "__pycache__"))
+        _git(repo, "init", "-q")
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-q", "-m", f"{package} sources")
+    home = work / f"{package}-home"
+    shutil.rmtree(home, ignore_errors=True)
+    grimp_cache = work / f"{package}-grimp-cache"
+    shutil.rmtree(grimp_cache, ignore_errors=True)
+    slug = f"bench/{package}"
+    rows = []
+    ours = _child(_CHILD_OURS, [slug, str(repo)], home)
+    theirs = _child(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home)
+    rows.append(_row(package, "cold", ours, theirs))
+    ours = _child(_CHILD_OURS, [slug, str(repo)], home)
+    theirs = _child(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home)
+    rows.append(_row(package, "warm", ours, theirs))
+    _change_files(repo, package)
+    ours = _child(_CHILD_OURS, [slug, str(repo)], home)
+    theirs = _child(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home)
+    rows.append(_row(package, f"{CHANGED_FILES} changed", ours, theirs))
+    return rows
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
+    head = f"{'package':13} {'run':11} {'ours s':>7} {'grimp s':>7} {'ratio':>6} {'ours MB':>8} {'grimp MB':>8} {'scanned':>7} {'py mods':>8} {'grimp mods':>10} {'py edges':>8} {'grimp edges':>11} {'all nodes':>9} {'all edges':>9}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(
+            f"{r['package']:13} {r['run']:11} {r['ours']:7.2f} {r['grimp']:7.2f} {r['ratio']:6.2f} "
+            f"{r['ours_mb']:8.0f} {r['grimp_mb']:8.0f} {r['scanned']:7} {r['py_modules']:8} "
+            f"{r['grimp_modules']:10} {r['py_edges']:8} {r['grimp_edges']:11} {r['nodes']:9} {r['all_edges']:9}"
+        )
+
+
+def _row(package: str, run: str, ours: dict, theirs: dict) -> dict[str, object]:
+    return {
+        "package": package,
+        "run": run,
+        "ours": ours["wall"],
+        "grimp": theirs["wall"],
+        "ratio": ours["wall"] / theirs["wall"] if theirs["wall"] else float("nan"),
+        "ours_mb": ours["rss_mb"],
+        "grimp_mb": theirs["rss_mb"],
+        "scanned": ours["scanned"],
+        "py_modules": ours["py_modules"],
+        "grimp_modules": theirs["py_modules"],
+        "py_edges": ours["py_edges"],
+        "grimp_edges": theirs["py_edges"],
+        "nodes": ours["nodes"],
+        "all_edges": ours["all_edges"],
+    }
+
+
+def _change_files(repo: Path, package: str) -> None:
+    """Append a new function (and a new import) to 20 Python files and commit."""
+    files = sorted((repo / package).rglob("*.py"))
+    step = max(1, len(files) // CHANGED_FILES)
+    for path in files[::step][:CHANGED_FILES]:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n\ndef _prready_bench_probe():\n    import {package}\n    return {package}\n")
+    _git(repo, "commit", "-q", "-am", "touch 20 files")
+
+
+def _child(code: str, argv: list[str], home: Path) -> dict:
+    env = dict(os.environ, PRREADY_HOME=str(home))
+    out = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.com",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.com",
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+    )
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

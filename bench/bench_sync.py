@@ -1,0 +1,124 @@
+"""Benchmark `prready sync` against the loopback GitHub server.
+
+A synthetic repository of 20,000 open issues and 300 labels; prints the requests, 304s,
+rate-limit budget spent and wall time of a cold sync, a re-sync with nothing changed, and
+a re-sync after 50 issues changed, then checks the budget figures of issue 4:
+cold <= ceil(N/100) list requests per label query plus a small constant, unchanged = every
+request a 304 (no budget), 50 changes = a few requests per query.
+
+Run: /work/venv/bin/python bench/bench_sync.py [--issues 20000] [--labels 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from ghserver import Dataset, GitHubServer
+from prready.app.sync import sync_repo
+from prready.config import Secret, UserConfig
+from prready.paths import Paths
+from prready.sources.github_api import GitHubClient
+
+REPO = "bench/torchlike"
+# Per query: the probe page, plus the keyset cursor re-reading the last item of each page
+# (ceil(N/99) pages instead of ceil(N/100): +1 page per 9,900 issues).
+CONST = 3
+
+
+def build_dataset(n_issues: int, n_labels: int) -> tuple[Dataset, Counter[str]]:
+    """Issues spread over beginner, bug and module labels; one minute apart."""
+    ds = Dataset()
+    ds.add_repo(REPO)
+    fixed = ["good first issue", "bug", "triaged", "high priority", "enhancement"]
+    modules = [f"module: m{i}" for i in range(n_labels - len(fixed))]
+    for name in fixed + modules:
+        ds.add_label(REPO, name)
+    start = datetime(2023, 1, 1, tzinfo=timezone.utc)
+    matching: Counter[str] = Counter()
+    for i in range(n_issues):
+        labels = [modules[i % len(modules)]]
+        if i % 10 == 0:
+            labels.append("good first issue")
+        if i % 4 == 0:
+            labels.append("bug")
+        if i % 3 == 0:
+            labels.append("triaged")
+        for name in labels:
+            matching[name] += 1
+        when = start + timedelta(minutes=i)
+        ds.add_issue(REPO, f"issue {i}", body="x" * 200, labels=labels, created_at=when)
+    return ds, matching
+
+
+def run(server: GitHubServer, paths: Paths, what: str, all_open: bool) -> dict[str, float]:
+    server.reset_log()
+    client = GitHubClient(server.url, Secret("bench-token"), sleep=lambda s: None)
+    started = time.perf_counter()
+    report = sync_repo(REPO, paths, UserConfig(), client=client, all_open=all_open)
+    wall = time.perf_counter() - started
+    lists = [r for r in server.requests if r.path.endswith("/issues")]
+    per_query = Counter(r.query.get("labels", "") for r in lists)
+    budget = sum(1 for r in server.requests if r.status != 304)
+    print(
+        f"{what:<22} requests={report.requests:>4} (issue lists {len(lists):>4}; "
+        f"per query {dict(per_query)}) 304s={report.not_modified:>4} budget={budget:>4} "
+        f"new={report.issues_new:>5} updated={report.issues_updated:>3} "
+        f"closed={report.issues_closed:>2} wall={wall:6.2f}s"
+    )
+    return {
+        "requests": report.requests,
+        "budget": budget,
+        "max_per_query": max(per_query.values()) if per_query else 0,
+        **{f"q:{k}": v for k, v in per_query.items()},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--issues", type=int, default=20_000)
+    parser.add_argument("--labels", type=int, default=300)
+    parser.add_argument("--all-open", action="store_true", help="one query for every open issue")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    ds, matching = build_dataset(args.issues, args.labels)
+    print(f"dataset: {args.issues} issues, {args.labels} labels ({time.perf_counter() - t0:.1f}s)")
+    print(f"matching: good first issue={matching['good first issue']}, bug={matching['bug']}")
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp, GitHubServer(ds) as server:
+        root = Path(tmp)
+        paths = Paths(cache=root / "cache", data=root / "data", config=root / "config")
+        cold = run(server, paths, "cold sync", args.all_open)
+        matching[""] = args.issues
+        for label in ("",) if args.all_open else ("good first issue", "bug"):
+            bound = math.ceil(matching[label] / 100) + CONST
+            got = cold[f"q:{label}"]
+            ok &= _check(got <= bound, f"cold {label!r}: {got} list requests <= {bound}")
+        same = run(server, paths, "re-sync, unchanged", args.all_open)
+        ok &= _check(same["budget"] == 0, f"unchanged: {same['budget']} requests cost budget")
+        changed = [i * 37 % args.issues + 1 for i in range(50)]
+        for number in changed:
+            ds.update_issue(REPO, number, body="edited")
+        after = run(server, paths, "re-sync, 50 changed", args.all_open)
+        ok &= _check(
+            after["max_per_query"] <= 3, f"50 changes: {after['max_per_query']} per query <= 3"
+        )
+    print("budget checks:", "PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+def _check(passed: bool, text: str) -> bool:
+    print(f"  [{'ok' if passed else 'FAIL'}] {text}")
+    return passed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,270 @@
+"""Areas: modules collapsed to a depth that suits the repository, with their metrics.
+
+Python modules are grouped by package (`torch.nn`), other files by folder
+(`aten/src/ATen/native/cuda`). With no fixed depth, a group is split into its
+sub-packages/sub-folders while it holds more than a share of all files, so a big package
+(`torch`) becomes `torch.nn`, `torch.optim`, `torch._inductor`... while a small library
+stays one area per package; tiny sub-groups stay with their parent.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import networkx as nx
+
+from prready.analysis.metrics import pagerank, transitive_dependents
+from prready.analysis.ownership import owners_for
+from prready.models import AreaInfo, CommitRecord, ModuleInfo
+
+# A group is split while it holds more than this share of its language family's files...
+SPLIT_SHARE = 0.06
+SPLIT_MIN = 40
+# ...down to at most this many parts ("torch._inductor.codegen" is 3).
+MAX_AUTO_DEPTH = {"py": 3, "path": 6}
+MAX_TESTS = 10
+RECENT_AUTHORS = 5
+ROOT_AREA = "(root)"
+
+
+@dataclass
+class AreaInputs:
+    graph: nx.DiGraph
+    modules: dict[str, ModuleInfo]
+    area_of: dict[str, str]
+    packages: set[str]
+
+
+def assign_areas(
+    modules: dict[str, ModuleInfo], packages: set[str], depth: int | None = None
+) -> dict[str, str]:
+    """Module name -> area name. `depth` fixes the number of name parts; None chooses."""
+    keys = {name: _group_key(info, packages) for name, info in modules.items()}
+    out: dict[str, str] = {}
+    py_areas: set[str] = set()
+    for family in ("py", "path"):
+        members = {n: k[1] for n, k in keys.items() if k[0] == family}
+        if not members:
+            continue
+        if depth is not None:
+            chosen = {parts[:depth] for parts in members.values()}
+        else:
+            chosen = _auto_groups(list(members.values()), MAX_AUTO_DEPTH[family])
+        sep = "." if family == "py" else "/"
+        for name, parts in members.items():
+            cut = next((parts[:i] for i in range(len(parts), 0, -1) if parts[:i] in chosen), ())
+            area = sep.join(cut) if cut else ROOT_AREA
+            if family == "py":
+                py_areas.add(area)
+            elif area in py_areas:
+                area += "/"  # the folder "torch" next to the Python package "torch"
+            out[name] = area
+    return out
+
+
+def build_areas(
+    inputs: AreaInputs,
+    history: list[CommitRecord],
+    codeowners: list[tuple[str, list[str]]],
+    test_runner: str = "pytest",
+) -> dict[str, AreaInfo]:
+    """AreaInfo for every area: size, area-graph metrics, churn, authors, tests, owners."""
+    graph, modules, area_of = inputs.graph, inputs.modules, inputs.area_of
+    areas: dict[str, AreaInfo] = {}
+    for name, info in modules.items():
+        area = areas.get(area_of[name])
+        if area is None:
+            area = areas[area_of[name]] = AreaInfo(
+                name=area_of[name], paths=[], modules=[], languages={}
+            )
+        area.modules.append(name)
+        area.lines += info.lines
+        area.languages[info.language] = area.languages.get(info.language, 0) + 1
+    for area in areas.values():
+        area.modules.sort()
+        area.paths = _area_paths(area, modules, inputs.packages)
+    _area_graph_metrics(graph, areas, area_of)
+    _churn(history, areas, modules, area_of)
+    _tests(graph, areas, modules, area_of, inputs.packages, test_runner)
+    for area in areas.values():
+        probe = next((modules[m].path for m in area.modules if not modules[m].is_test), "")
+        area.owners = owners_for(probe, codeowners) if probe and codeowners else []
+    return dict(sorted(areas.items()))
+
+
+def churn_window_start(head_date: str) -> str:
+    """ISO date 365 days before HEAD's date: churn counts commits after it (not the wall
+    clock, so the same checkout always gives the same map)."""
+    when = datetime.fromisoformat(head_date.replace("Z", "+00:00"))
+    return (when - timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------- internals
+def _group_key(info: ModuleInfo, packages: set[str]) -> tuple[str, tuple[str, ...]]:
+    if info.language == "python" and "/" not in info.name:
+        if info.name in packages:
+            return ("py", tuple(info.name.split(".")))
+        parent = info.name.rpartition(".")[0]
+        if parent in packages:
+            return ("py", tuple(parent.split(".")))
+    return ("path", tuple(posixpath.dirname(info.path).split("/")) if "/" in info.path else ())
+
+
+def _auto_groups(keys: list[tuple[str, ...]], max_depth: int) -> set[tuple[str, ...]]:
+    direct: Counter[tuple[str, ...]] = Counter(keys)
+    subtree: Counter[tuple[str, ...]] = Counter()
+    children: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for key, n in direct.items():
+        for i in range(1, len(key) + 1):
+            subtree[key[:i]] += n
+            if i > 1:
+                children[key[: i - 1]].add(key[:i])
+    threshold = max(SPLIT_MIN, int(len(keys) * SPLIT_SHARE))
+    tiny = max(3, threshold // 10)
+    chosen: set[tuple[str, ...]] = set()
+
+    def visit(node: tuple[str, ...], depth: int) -> None:
+        chosen.add(node)
+        kids = children.get(node, set())
+        # A folder that only holds one sub-folder is a pass-through (aten -> aten/src).
+        if not direct.get(node) and len(kids) == 1:
+            (only,) = kids
+            chosen.discard(node)
+            visit(only, depth)
+            return
+        if subtree[node] <= threshold or depth >= max_depth:
+            return
+        for kid in sorted(kids):
+            if subtree[kid] >= tiny:
+                visit(kid, depth + 1)
+
+    for top in sorted(k for k in subtree if len(k) == 1):
+        visit(top, 1)
+    return chosen
+
+
+def _area_paths(area: AreaInfo, modules: dict[str, ModuleInfo], packages: set[str]) -> list[str]:
+    dirs = sorted({posixpath.dirname(modules[m].path) for m in area.modules})
+    if area.name in packages:
+        own = posixpath.dirname(modules[area.name].path)
+        return [own + "/"] if own else [""]
+    top: list[str] = []
+    for d in dirs:
+        if not any(d == t or d.startswith(t + "/") for t in top):
+            top.append(d)
+    return [t + "/" if t else "" for t in top]
+
+
+def _area_graph_metrics(
+    graph: nx.DiGraph, areas: dict[str, AreaInfo], area_of: dict[str, str]
+) -> None:
+    names = list(areas)
+    index = {a: i for i, a in enumerate(names)}
+    weights: Counter[tuple[int, int]] = Counter()
+    for a, b in graph.edges:
+        ia, ib = index[area_of[a]], index[area_of[b]]
+        if ia != ib:
+            weights[(ia, ib)] += 1
+    pairs = list(weights)
+    blast = transitive_dependents(names, pairs)
+    # PageRank on the area graph (hundreds of nodes): rank flows from importer to imported,
+    # weighted by how many module edges join two areas, so widely used areas score high.
+    ranks = pagerank(names, [(a, b, float(w)) for (a, b), w in weights.items()])
+    dependents = Counter(b for _, b in pairs)
+    dependencies = Counter(a for a, _ in pairs)
+    for name, i in index.items():
+        area = areas[name]
+        area.dependents = dependents[i]
+        area.dependencies = dependencies[i]
+        area.dependents_transitive = blast[i]
+        area.centrality = round(ranks[i], 6)
+
+
+def _churn(
+    history: list[CommitRecord],
+    areas: dict[str, AreaInfo],
+    modules: dict[str, ModuleInfo],
+    area_of: dict[str, str],
+) -> None:
+    by_path = {info.path: area_of[name] for name, info in modules.items()}
+    by_dir: dict[str, str | None] = {}
+    for path, area in by_path.items():
+        by_dir.setdefault(posixpath.dirname(path), area)
+
+    def area_for(path: str) -> str | None:
+        if path in by_path:
+            return by_path[path]
+        d = posixpath.dirname(path)
+        seen = []
+        while d not in by_dir and d:
+            seen.append(d)
+            d = posixpath.dirname(d)
+        found = by_dir.get(d)
+        for s in seen:
+            by_dir[s] = found
+        return found
+
+    commits: Counter[str] = Counter()
+    authors: dict[str, Counter[str]] = defaultdict(Counter)
+    for commit in history:
+        touched = {a for a in map(area_for, commit.files) if a is not None}
+        for a in touched:
+            commits[a] += 1
+            authors[a][commit.author_name] += 1
+    for area_name, info in areas.items():
+        info.churn = commits[area_name]
+        info.recent_authors = sorted(authors[area_name].items(), key=lambda kv: (-kv[1], kv[0]))[
+            :RECENT_AUTHORS
+        ]
+
+
+def _tests(
+    graph: nx.DiGraph,
+    areas: dict[str, AreaInfo],
+    modules: dict[str, ModuleInfo],
+    area_of: dict[str, str],
+    packages: set[str],
+    runner: str,
+) -> None:
+    """Tests importing an area directly, or through one non-package, non-test module
+    (package `__init__`s import everything, so chains through them mean nothing)."""
+    found: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, info in modules.items():
+        if not info.is_test:
+            continue
+        for hop1 in graph.successors(name):
+            target = modules[hop1]
+            if not target.is_test:
+                found[area_of[hop1]].setdefault(info.path, 1)
+            if hop1 in packages:
+                continue
+            for hop2 in graph.successors(hop1):
+                if not modules[hop2].is_test:
+                    found[area_of[hop2]].setdefault(info.path, 2)
+    for name, area in areas.items():
+        hits = found.get(name, {})
+        word = name.replace("/", ".").rsplit(".", 1)[-1].strip("_").lower()
+        ranked = sorted(
+            hits.items(),
+            key=lambda kv: (word not in _stem_words(kv[0]), kv[1], kv[0]),
+        )
+        area.tests = [path for path, _ in ranked[:MAX_TESTS]]
+        py_tests = [t for t in area.tests if t.endswith(".py")]
+        if py_tests:
+            shown = " ".join(_shell_quote(t) for t in py_tests[:3])
+            area.test_command = (
+                f"python -m pytest {shown}" if runner == "pytest" else f"python {shown}"
+            )
+
+
+def _stem_words(path: str) -> set[str]:
+    stem = posixpath.basename(path).rsplit(".", 1)[0].lower()
+    return set(stem.split("_"))
+
+
+def _shell_quote(path: str) -> str:
+    safe = all(ch.isalnum() or ch in "/._-" for ch in path)
+    return path if safe else "'" + path.replace("'", "'\\''") + "'"

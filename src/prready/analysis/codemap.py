@@ -1,0 +1,290 @@
+"""Build the CodeMap (networkx graph, module and area metrics, symbols) from scan results.
+
+Pure: everything it needs (file list, scans, history, CODEOWNERS text...) is passed in.
+Python edges follow import semantics (relative imports resolved; `from pkg import name`
+goes to `pkg.name` when that is a module, else to `pkg`; `import a.b.c` to the longest
+prefix that is a module). Native edges are resolved `#include`s. Binding edges join a
+Python import of a compiled extension (`torch._C`) to the native file that declares that
+extension module (`PyModuleDef` / `PYBIND11_MODULE`), which is cheap and unambiguous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from prready.analysis.areas import AreaInputs, assign_areas, build_areas
+from prready.analysis.layout import SourceFile, is_test_path, python_module_names
+from prready.analysis.metrics import transitive_dependents
+from prready.analysis.native import NativeScan, link_includes
+from prready.analysis.ownership import parse_codeowners, parse_labeler
+from prready.analysis.pyscan import ImportStmt, PyScan
+from prready.analysis.symbols import build_symbol_index
+from prready.models import CodeMap, CommitRecord, ModuleInfo
+
+
+@dataclass
+class RepoFacts:
+    """Texts and history read from the checkout, passed in so this module stays pure."""
+
+    history: list[CommitRecord] = field(default_factory=list)  # last 12 months before HEAD
+    codeowners: str = ""
+    labeler: str = ""
+    contributing: str = ""
+    test_runner: str = "pytest"  # how the repository runs Python tests
+
+
+def assemble_code_map(
+    repo: str,
+    root: str,
+    head: str,
+    sources: list[SourceFile],
+    py_scans: dict[str, PyScan],
+    native_scans: dict[str, NativeScan],
+    skipped: dict[str, list[str]],
+    facts: RepoFacts,
+    *,
+    area_depth: int | None = None,
+    extension_modules: dict[str, str] | None = None,
+    native_links: tuple[list[str], list[tuple[str, str]]] | None = None,
+) -> CodeMap:
+    """The whole map. `py_scans`/`native_scans` are keyed by path; a scan with an error
+    keeps its file out of the graph and in `skipped[error]`.
+
+    `extension_modules` maps a compiled module's dotted name to the native file that
+    defines it (see `extension_module_names`). `native_links` is a cached result of
+    `link_includes` for the same native files (it only changes when they do)."""
+    skipped = {k: list(v) for k, v in skipped.items()}
+    infos: dict[str, ModuleInfo] = {}
+    py_by_module: dict[str, PyScan] = {}
+    packages: set[str] = set()
+    loose: set[str] = set()
+    py_paths = [s.path for s in sources if s.language == "python"]
+    names = python_module_names(py_paths)
+    for src in sources:
+        if src.language == "python":
+            scan = py_scans.get(src.path)
+            if scan is None or scan.error:
+                skipped.setdefault(scan.error if scan else "unreadable", []).append(src.path)
+                continue
+            name, is_package, packaged = names[src.path]
+            if is_package:
+                packages.add(name)
+            if not packaged:
+                loose.add(name)
+            py_by_module[name] = scan
+            lines = scan.lines
+        else:
+            nscan = native_scans.get(src.path)
+            if nscan is None or nscan.error:
+                skipped.setdefault(nscan.error if nscan else "unreadable", []).append(src.path)
+                continue
+            name, lines = src.path, nscan.lines
+        infos[name] = ModuleInfo(
+            name=name,
+            path=src.path,
+            language=src.language,
+            lines=lines,
+            package=name.split(".")[0] if src.language == "python" else src.path.split("/")[0],
+            is_test=is_test_path(src.path),
+        )
+    for paths in skipped.values():
+        paths.sort()
+
+    resolver = PythonResolver(set(py_by_module), packages, loose)
+    edges: dict[tuple[str, str], dict[str, object]] = {}
+    extensions = extension_modules or {}
+    for module, scan in py_by_module.items():
+        for imp in scan.imports:
+            for target in resolver.targets(module, imp):
+                _add_edge(edges, module, target, "import", imp.conditional, imp.line)
+            if extensions:
+                for ext in resolver.absolute_names(module, imp):
+                    if ext in resolver.modules:
+                        continue
+                    native = extensions.get(ext) or extensions.get(ext.rpartition(".")[2])
+                    if native is not None and native in infos:
+                        _add_edge(edges, module, native, "binding", imp.conditional, imp.line)
+
+    if native_links is None:
+        native_links = link_includes(
+            {s.path: native_scans[s.path].includes for s in sources if s.path in native_scans}
+        )
+    roots, include_edges = native_links
+    for a, b in include_edges:
+        if a in infos and b in infos:
+            _add_edge(edges, a, b, "include", False, 0)
+
+    area_of = assign_areas(infos, packages, area_depth)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(
+        (
+            name,
+            {
+                "path": info.path,
+                "lines": info.lines,
+                "package": info.package,
+                "language": info.language,
+                "area": area_of[name],
+                "is_test": info.is_test,
+            },
+        )
+        for name, info in infos.items()
+    )
+    graph.add_edges_from((a, b, attrs) for (a, b), attrs in edges.items())
+    graph.graph["include_roots"] = ",".join(roots) if roots else ""
+    _module_metrics(graph, infos, area_of)
+
+    rules, owner_labels = parse_codeowners(facts.codeowners)
+    label_paths = parse_labeler(facts.labeler)
+    for label, globs in owner_labels.items():
+        label_paths.setdefault(label, []).extend(g for g in globs if g not in label_paths[label])
+    areas = build_areas(
+        AreaInputs(graph=graph, modules=infos, area_of=area_of, packages=packages),
+        facts.history,
+        rules,
+        facts.test_runner,
+    )
+    symbols = build_symbol_index(py_by_module, packages, resolver.resolve_source)
+    return CodeMap(
+        repo=repo,
+        root=root,
+        head=head,
+        graph=graph,
+        modules=infos,
+        areas=areas,
+        symbols=symbols,
+        skipped=skipped,
+        label_paths=label_paths,
+        codeowners=rules,
+        contributing=facts.contributing,
+    )
+
+
+class PythonResolver:
+    """Turns an import statement of a module into internal module names."""
+
+    def __init__(self, modules: set[str], packages: set[str], loose: set[str]) -> None:
+        self.modules = modules
+        self.packages = packages
+        self.loose = loose
+
+    def resolve_source(self, module: str, level: int, target: str) -> str | None:
+        """The internal module a `from <level dots><target> import ...` reads from."""
+        full = self._absolute(module, level, target)
+        if full is None:
+            return None
+        if full in self.modules:
+            return full
+        if level == 0 and module in self.loose:
+            sibling = _sibling(module, full)
+            if sibling in self.modules:
+                return sibling
+        return None
+
+    def targets(self, module: str, imp: ImportStmt) -> list[str]:
+        full = self._absolute(module, imp.level, imp.module)
+        if full is None:
+            return []
+        bases = [full]
+        if imp.level == 0 and module in self.loose:
+            bases.append(_sibling(module, full))  # scripts import their neighbours
+        for base in bases:
+            if imp.names:
+                found = []
+                for name, _ in imp.names:
+                    sub = f"{base}.{name}" if base else name
+                    if name != "*" and sub in self.modules:
+                        found.append(sub)
+                    else:
+                        prefix = self._longest_prefix(base)
+                        if prefix:
+                            found.append(prefix)
+                if found:
+                    return [t for t in dict.fromkeys(found) if t != module]
+            else:
+                prefix = self._longest_prefix(base)
+                if prefix and prefix != module:
+                    return [prefix]
+        return []
+
+    def absolute_names(self, module: str, imp: ImportStmt) -> list[str]:
+        """Dotted names an import refers to, internal or not (for binding edges)."""
+        full = self._absolute(module, imp.level, imp.module)
+        if full is None:
+            return []
+        if not imp.names:
+            return [full]
+        return [full] + [f"{full}.{n}" if full else n for n, _ in imp.names if n != "*"]
+
+    def _absolute(self, module: str, level: int, target: str) -> str | None:
+        if level == 0:
+            return target
+        parts = module.split(".") if module in self.packages else module.split(".")[:-1]
+        if level - 1 >= len(parts):
+            return None  # climbs above the top package: an error at run time too
+        base = parts[: len(parts) - (level - 1)]
+        return ".".join([*base, target]) if target else ".".join(base)
+
+    def _longest_prefix(self, dotted: str) -> str | None:
+        while dotted:
+            if dotted in self.modules:
+                return dotted
+            dotted = dotted.rpartition(".")[0]
+        return None
+
+
+def extension_module_names(declared: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """(native path, declared module name) pairs -> {dotted name: path}; names declared by
+    more than one file are ambiguous and dropped."""
+    seen: dict[str, str] = {}
+    clash: set[str] = set()
+    for path, name in declared:
+        if name in seen and seen[name] != path:
+            clash.add(name)
+        seen.setdefault(name, path)
+    return {k: v for k, v in seen.items() if k not in clash}
+
+
+def _add_edge(
+    edges: dict[tuple[str, str], dict[str, object]],
+    a: str,
+    b: str,
+    kind: str,
+    conditional: bool,
+    line: int,
+) -> None:
+    key = (a, b)
+    attrs = edges.get(key)
+    if attrs is None:
+        edges[key] = {"kind": kind, "conditional": conditional, "line": line}
+    elif attrs["conditional"] and not conditional:
+        attrs["conditional"] = False  # one unconditional import makes the edge unconditional
+        attrs["line"] = line
+
+
+def _sibling(module: str, target: str) -> str:
+    parent = module.rpartition(".")[0]
+    return f"{parent}.{target}" if parent else target
+
+
+def _module_metrics(
+    graph: nx.DiGraph, infos: dict[str, ModuleInfo], area_of: dict[str, str]
+) -> None:
+    nodes = list(graph.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    pairs = [(index[a], index[b]) for a, b in graph.edges]
+    blast = transitive_dependents(nodes, pairs)
+    # In-degree centrality (share of other modules importing this one): O(V), and on import
+    # graphs it ranks hubs (torch, torch.nn.functional) the way PageRank does at a fraction
+    # of the cost; PageRank is used on the much smaller area graph.
+    scale = 1.0 / (len(nodes) - 1) if len(nodes) > 1 else 0.0
+    for name, i in index.items():
+        info = infos[name]
+        info.area = area_of[name]
+        info.dependents = graph.in_degree(name)
+        info.dependencies = graph.out_degree(name)
+        info.dependents_transitive = blast[i]
+        info.centrality = round(info.dependents * scale, 6)

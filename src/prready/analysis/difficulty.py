@@ -1,0 +1,236 @@
+"""Rate an issue's difficulty on a 1-5 scale with the reasons shown, from its labels, the
+code it touches (centrality, languages, areas spanned) and its discussion."""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from prready.analysis.mapping import area_of_node
+from prready.models import CodeMap, Difficulty, Issue, Label, LabelKind, ModuleMatch
+
+BASE = 2.5
+MIN_CENTRAL_DEPENDENTS = 3  # below this, no module is 'central' however small the repo
+# Signals of an issue that needs a design decision before code: RFCs, proposals,
+# "needs discussion". Word boundaries keep "proposal" from matching inside other words.
+_DESIGN_WORDS = re.compile(
+    r"\b(rfc|proposal|proposed api|needs? (?:discussion|design|decision)|design doc|"
+    r"open question|bikeshed|breaking change)\b",
+    re.IGNORECASE,
+)
+_DESIGN_LABELS = ("rfc", "proposal", "needs discussion", "needs design", "needs decision", "design")
+_REPRO = re.compile(
+    r"(```|^\s*>>>|to reproduce|steps to reproduce|minimal (?:repro|example)|repro(?:duction)?:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DOC_ONLY = re.compile(r"\b(typo|docstring|documentation|docs?)\b", re.IGNORECASE)
+_NATIVE_TEXT = re.compile(
+    r"\.(?:cpp|cc|cu|cuh|h|hpp)\b|\bc\+\+|\bcuda kernel|\bsegfault", re.IGNORECASE
+)
+_CUDA_TEXT = re.compile(r"\.cuh?\b|\bcuda kernel|\bnvcc\b", re.IGNORECASE)
+
+
+def assess_difficulty(
+    issue: Issue,
+    matches: Sequence[ModuleMatch],
+    code_map: CodeMap,
+    labels: Sequence[Label],
+    now: str,
+    *,
+    top: int = 3,
+) -> Difficulty:
+    """Score 1 (an evening, no build) to 5 (weeks, design work), each point explained."""
+    score = BASE
+    reasons: list[str] = []
+    kinds = _label_kinds(issue, labels)
+    text = f"{issue.title}\n{issue.body[:30_000]}"
+    considered = [m for m in matches[:top] if m.score >= 0.2] or list(matches[:1])
+
+    beginner = [name for name, kind in kinds if kind == LabelKind.BEGINNER]
+    if beginner:
+        score -= 1.0
+        reasons.append(f"labelled {beginner[0]!r} by maintainers (-1)")
+    if _DOC_ONLY.search(issue.title) and not _NATIVE_TEXT.search(text):
+        score -= 0.5
+        reasons.append("documentation-only change (-0.5)")
+
+    delta, why = _centrality(considered, code_map)
+    if delta:
+        score += delta
+        reasons.append(why)
+
+    languages = _languages(considered, code_map, text)
+    if "cuda" in languages:
+        score += 1.5
+        reasons.append("touches CUDA code: needs a CUDA build from source and a GPU to test (+1.5)")
+    elif languages & {"cpp", "c"}:
+        score += 1.0
+        reasons.append("touches C++ code: needs building from source (+1)")
+    else:
+        reasons.append("Python only: no compiler needed")
+
+    areas = {a for m in considered if (a := area_of_node(m.name, code_map))}
+    if len(areas) >= 3:
+        score += 1.0
+        reasons.append(f"spans {len(areas)} areas ({', '.join(sorted(areas))}) (+1)")
+    elif len(areas) == 2:
+        score += 0.5
+        reasons.append(f"spans 2 areas ({', '.join(sorted(areas))}) (+0.5)")
+
+    if _REPRO.search(issue.body or ""):
+        score -= 0.5
+        reasons.append("has a reproduction (-0.5)")
+    elif any(kind == LabelKind.BUG for _, kind in kinds):
+        score += 0.5
+        reasons.append("bug without a reproduction: you may need to find one first (+0.5)")
+
+    if issue.comments >= 20:
+        score += 1.0
+        reasons.append(f"long discussion ({issue.comments} comments) (+1)")
+    elif issue.comments >= 8:
+        score += 0.5
+        reasons.append(f"active discussion ({issue.comments} comments) (+0.5)")
+
+    age_days = _days_between(issue.created_at, now)
+    if age_days is not None and age_days > 365 and issue.state == "open":
+        score += 0.5
+        reasons.append(f"open for {age_days // 365} year(s): may be harder than it looks (+0.5)")
+
+    design = _design_signal(issue, kinds, text)
+    if design:
+        score += 1.5
+        reasons.append(f"needs a design decision ({design}) (+1.5)")
+
+    if is_feature_request(issue):
+        score += 0.5
+        reasons.append("new feature: API, tests and docs to design (+0.5)")
+
+    final = int(min(5, max(1, math.floor(score + 0.5))))
+    return Difficulty(score=final, reasons=reasons)
+
+
+def has_reproduction(issue: Issue) -> bool:
+    """True when the body carries code or explicit reproduction steps."""
+    return bool(_REPRO.search(issue.body or ""))
+
+
+def needs_design(issue: Issue, labels: Sequence[Label]) -> bool:
+    """True for RFCs, proposals and issues marked as needing discussion."""
+    return bool(
+        _design_signal(issue, _label_kinds(issue, labels), f"{issue.title}\n{issue.body[:30_000]}")
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+def is_feature_request(issue: Issue) -> bool:
+    """A feature request or enhancement, by label or title."""
+    names = " ".join(issue.labels).lower()
+    title = issue.title.lower()
+    return (
+        "feature" in names
+        or "enhancement" in names
+        or title.startswith(("[feature", "feature request", "add support", "support "))
+    )
+
+
+def _label_kinds(issue: Issue, labels: Sequence[Label]) -> list[tuple[str, LabelKind]]:
+    by_name = {label.name: label.kind for label in labels}
+    return [(name, by_name.get(name, LabelKind.OTHER)) for name in issue.labels]
+
+
+def _centrality(matches: Sequence[ModuleMatch], code_map: CodeMap) -> tuple[float, str]:
+    """How many modules import the touched ones directly, as a percentile of the repository.
+
+    A percentile rather than a count keeps the rule meaningful from a 30-module library
+    to PyTorch; direct dependents rather than transitive ones because in large packages
+    nearly everything reaches nearly everything through the top-level `__init__`.
+    """
+    ranks = _dependents_ranking(code_map)
+    best_name, best = "", 0
+    for match in matches:
+        if match.name in code_map.modules:
+            dependents = code_map.modules[match.name].dependents
+        elif match.name in code_map.areas:
+            members = code_map.areas[match.name].modules
+            dependents = max(
+                (code_map.modules[m].dependents for m in members if m in code_map.modules),
+                default=0,
+            )
+        else:
+            continue
+        if dependents > best:
+            best_name, best = match.name, dependents
+    if best < MIN_CENTRAL_DEPENDENTS or not ranks:
+        return 0.0, ""
+    share_below = bisect.bisect_left(ranks, best) / len(ranks)
+    if share_below >= 0.95:
+        return (
+            1.0,
+            f"{best_name} is among the most imported modules ({best} import it directly) (+1)",
+        )
+    if share_below >= 0.85:
+        return 0.5, f"{best_name} is widely imported ({best} modules import it directly) (+0.5)"
+    return 0.0, ""
+
+
+_RANKING_CACHE: dict[int, tuple[CodeMap, list[int]]] = {}
+
+
+def _dependents_ranking(code_map: CodeMap) -> list[int]:
+    """Sorted direct-dependent counts of all modules, computed once per code map."""
+    cached = _RANKING_CACHE.get(id(code_map))
+    if cached is None or cached[0] is not code_map:
+        if len(_RANKING_CACHE) > 8:
+            _RANKING_CACHE.clear()
+        cached = (code_map, sorted(info.dependents for info in code_map.modules.values()))
+        _RANKING_CACHE[id(code_map)] = cached
+    return cached[1]
+
+
+def _languages(matches: Sequence[ModuleMatch], code_map: CodeMap, text: str) -> set[str]:
+    langs: set[str] = set()
+    for match in matches:
+        info = code_map.modules.get(match.name)
+        if info is not None:
+            langs.add(info.language)
+        elif match.name in code_map.areas:
+            area_langs = code_map.areas[match.name].languages
+            # An area counts as native only when native files dominate it.
+            top = max(area_langs.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0))[0]
+            if top:
+                langs.add(top)
+    if _CUDA_TEXT.search(text):
+        langs.add("cuda")
+    elif _NATIVE_TEXT.search(text) and not langs:
+        langs.add("cpp")
+    return langs
+
+
+def _design_signal(issue: Issue, kinds: list[tuple[str, LabelKind]], text: str) -> str:
+    for name, _kind in kinds:
+        low = name.lower()
+        if any(part in low for part in _DESIGN_LABELS):
+            return f"label {name!r}"
+    match = _DESIGN_WORDS.search(text)
+    return f"'{match.group(0).lower()}' in the text" if match else ""
+
+
+def _days_between(start: str, end: str) -> int | None:
+    a, b = parse_time(start), parse_time(end)
+    if a is None or b is None:
+        return None
+    return max(0, (b - a).days)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse GitHub's ISO 8601 timestamps (with Z or an offset); None when absent or bad."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,293 @@
+"""Pull evidence out of an issue's text: file paths, stack-trace frames, dotted API names,
+imports in code blocks and plain words, so the mapping can say *why* a module was chosen.
+
+Text-level only: nothing here knows the code map. `prready.analysis.mapping` resolves
+what is found here against the map's paths, symbols and module names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Bodies can be megabytes of pasted logs; evidence is in the first part, and regexes over
+# hostile input must stay bounded.
+MAX_TEXT = 60_000
+
+SOURCE_SUFFIXES = ("py", "pyi", "c", "cc", "cpp", "cxx", "cu", "cuh", "h", "hpp", "pyx")
+
+# Common import aliases in ML code. "{pkg}" is the repository's own top-level package, so
+# `F.relu` means torch.nn.functional.relu in PyTorch and tinyml.nn.functional.relu in a
+# library that mirrors its layout. Aliases defined by imports in the issue win over these.
+DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
+    "F": ("{pkg}.nn.functional",),
+    "nn": ("{pkg}.nn",),
+    "optim": ("{pkg}.optim",),
+    "dist": ("{pkg}.distributed",),
+    "autograd": ("{pkg}.autograd",),
+    "linalg": ("{pkg}.linalg",),
+    "data": ("{pkg}.utils.data", "{pkg}.data"),
+    "np": ("numpy",),
+    "tf": ("tensorflow",),
+    "jnp": ("jax.numpy",),
+    "pd": ("pandas",),
+    "plt": ("matplotlib.pyplot",),
+}
+
+_FRAME = re.compile(r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})')
+_PATH = re.compile(
+    r"(?<![\w/.-])(?P<path>(?:[\w.-]+/)*[\w.-]+\.(?:" + "|".join(SOURCE_SUFFIXES) + r"))"
+    r"(?::(?P<line>\d{1,7}))?(?![\w/])"
+)
+# A directory path with at least two segments ending in a slash: "aten/src/ATen/native/".
+_DIR = re.compile(r"(?<![\w/.:-])(?P<path>[A-Za-z_][\w-]*(?:/[\w-]+)+)/(?![\w])")
+_DOTTED = re.compile(
+    r"(?<![\w.])(?P<name>[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,8})(?P<call>\()?"
+)
+_FENCE = re.compile(r"```[^\n]*\n(?P<code>.*?)(?:```|\Z)", re.DOTALL)
+_IMPORT = re.compile(
+    r"^\s*(?:>>>\s*)?import\s+(?P<mods>[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)",
+    re.MULTILINE,
+)
+_FROM_IMPORT = re.compile(
+    r"^\s*(?:>>>\s*)?from\s+(?P<mod>[\w.]+)\s+import\s+\(?(?P<names>[\w\s,]+?)\)?\s*$",
+    re.MULTILINE,
+)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,60}")
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class Frame:
+    path: str  # as written in the trace (often absolute, inside site-packages)
+    line: int
+    position: int  # 0 = outermost frame in the text order
+
+
+@dataclass
+class IssueEvidence:
+    """Everything found in one issue's title and body, before resolution."""
+
+    paths: list[tuple[str, int | None]] = field(default_factory=list)  # (path, line)
+    frames: list[Frame] = field(default_factory=list)
+    apis: list[str] = field(default_factory=list)  # dotted names, aliases expanded
+    called: set[str] = field(default_factory=set)  # the subset written as calls `f(...)`
+    imports: list[str] = field(default_factory=list)  # modules imported in code blocks
+    title_words: list[str] = field(default_factory=list)  # lower-case
+    body_words: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> dotted module
+
+
+def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEvidence:
+    """Find paths, frames, API names, imports and words in an issue; `package` is the
+    repository's main top-level package, used to expand default aliases like `F.`."""
+    title = (title or "")[:1000]
+    body = (body or "")[:MAX_TEXT]
+    found = IssueEvidence()
+    code = "\n".join(m.group("code") for m in _FENCE.finditer(body))
+    found.imports, found.aliases = _imports_and_aliases(code + "\n" + _doctest_lines(body))
+    text_no_urls = _URL.sub(" ", body)
+    found.frames = _frames(text_no_urls)
+    frame_paths = {f.path for f in found.frames}
+    found.paths = _paths(title + "\n" + text_no_urls, frame_paths)
+    # Import lines are evidence of their own (weaker); keep them out of the API names.
+    no_imports = _IMPORT.sub(" ", _FROM_IMPORT.sub(" ", text_no_urls))
+    found.apis, found.called = _apis(title + "\n" + no_imports, found.aliases, package)
+    found.title_words = _words(title)
+    found.body_words = _words(text_no_urls)
+    return found
+
+
+def expand_alias(name: str, aliases: dict[str, str], package: str) -> list[str]:
+    """Return the full dotted names `name` may stand for (itself first when unaliased)."""
+    head, _, rest = name.partition(".")
+    if head in aliases:
+        return [_join(aliases[head], rest)]
+    if head in DEFAULT_ALIASES and head != package:
+        out = []
+        for target in DEFAULT_ALIASES[head]:
+            if "{pkg}" in target and not package:
+                continue
+            out.append(_join(target.replace("{pkg}", package), rest))
+        return out or [name]
+    return [name]
+
+
+# --------------------------------------------------------------------------- helpers
+def _join(prefix: str, rest: str) -> str:
+    return f"{prefix}.{rest}" if rest else prefix
+
+
+def _doctest_lines(body: str) -> str:
+    return "\n".join(line for line in body.splitlines() if line.lstrip().startswith(">>>"))
+
+
+def _imports_and_aliases(code: str) -> tuple[list[str], dict[str, str]]:
+    imports: list[str] = []
+    aliases: dict[str, str] = {}
+    for match in _IMPORT.finditer(code):
+        for part in match.group("mods").split(","):
+            bits = part.split()
+            if not bits:
+                continue
+            module = bits[0]
+            imports.append(module)
+            if len(bits) == 3 and bits[1] == "as":
+                aliases[bits[2]] = module
+    for match in _FROM_IMPORT.finditer(code):
+        # `from a.b import c` names c (a submodule or a symbol); mapping falls back to
+        # a.b itself when c does not resolve.
+        module = match.group("mod")
+        for part in match.group("names").split(","):
+            bits = part.split()
+            if not bits or bits[0] == "*":
+                continue
+            name = bits[0]
+            alias = bits[2] if len(bits) == 3 and bits[1] == "as" else name
+            aliases[alias] = f"{module}.{name}"
+            imports.append(f"{module}.{name}")
+    return _unique(imports), aliases
+
+
+def _frames(text: str) -> list[Frame]:
+    frames = []
+    for i, match in enumerate(_FRAME.finditer(text)):
+        path = match.group("path").replace("\\", "/")
+        frames.append(Frame(path=path, line=int(match.group("line")), position=i))
+    return frames
+
+
+def _paths(text: str, skip: set[str]) -> list[tuple[str, int | None]]:
+    seen: dict[str, int | None] = {}
+    for match in _PATH.finditer(text):
+        path = match.group("path").lstrip("./")
+        if "/" not in path and not _looks_like_file_name(path):
+            continue
+        if any(frame.endswith(path) for frame in skip):
+            continue
+        line = int(match.group("line")) if match.group("line") else None
+        seen.setdefault(path, line)
+    for match in _DIR.finditer(text):
+        path = match.group("path")
+        if path.count("/") >= 1:
+            seen.setdefault(path + "/", None)
+    return list(seen.items())
+
+
+def _looks_like_file_name(token: str) -> bool:
+    # "adam.py" is a file; "torch.nn" is not caught here because it has no source suffix,
+    # but "x.h" style one-letter stems are too ambiguous to keep.
+    stem = token.rsplit(".", 1)[0]
+    return len(stem) >= 3
+
+
+def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], set[str]]:
+    names: list[str] = []
+    called: set[str] = set()
+    for match in _DOTTED.finditer(text):
+        raw = match.group("name")
+        if (
+            raw.rsplit(".", 1)[-1] in SOURCE_SUFFIXES
+            and "/" in text[max(0, match.start() - 1) : match.start()]
+        ):
+            continue
+        for full in expand_alias(raw, aliases, package):
+            names.append(full)
+            if match.group("call"):
+                called.add(full)
+    return _unique(names), called
+
+
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "this",
+        "that",
+        "from",
+        "when",
+        "not",
+        "are",
+        "was",
+        "but",
+        "has",
+        "have",
+        "been",
+        "into",
+        "out",
+        "use",
+        "using",
+        "used",
+        "can",
+        "cannot",
+        "should",
+        "would",
+        "could",
+        "will",
+        "how",
+        "what",
+        "which",
+        "while",
+        "where",
+        "there",
+        "their",
+        "then",
+        "than",
+        "also",
+        "only",
+        "just",
+        "any",
+        "all",
+        "some",
+        "one",
+        "two",
+        "get",
+        "set",
+        "run",
+        "runs",
+        "got",
+        "error",
+        "errors",
+        "issue",
+        "bug",
+        "fix",
+        "fails",
+        "failed",
+        "failing",
+        "work",
+        "works",
+        "working",
+        "expected",
+        "actual",
+        "code",
+        "python",
+        "version",
+        "import",
+        "none",
+        "true",
+        "false",
+        "self",
+        "return",
+        "def",
+        "class",
+        "print",
+        "like",
+        "does",
+        "doesn",
+        "more",
+        "after",
+        "before",
+        "same",
+        "other",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    return _unique(w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP)
+
+
+def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(dict.fromkeys(items))

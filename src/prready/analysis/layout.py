@@ -1,0 +1,145 @@
+"""Which tracked files are source, which are skipped and why, and the module name of each
+Python file, found from `__init__.py` files rather than an assumed layout (top-level
+packages, `src/` layouts and plain folders holding packages all work)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from prready.analysis.native import native_language
+from prready.models import TrackedFile
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # larger sources are generated tables, not code to read
+
+# Folder names (exact, any depth) holding code that is not the project's own.
+SKIP_DIRS = {
+    "third_party": "vendored",
+    "third-party": "vendored",
+    "thirdparty": "vendored",
+    "vendor": "vendored",
+    "vendored": "vendored",
+    "_vendor": "vendored",
+    "node_modules": "vendored",
+    "build": "build",
+    "dist": "build",
+    "__pycache__": "build",
+    "site-packages": "build",
+    ".tox": "build",
+    ".nox": "build",
+    ".venv": "build",
+    "venv": "build",
+    ".eggs": "build",
+    ".git": "build",
+}
+
+
+@dataclass
+class SourceFile:
+    path: str
+    blob: str
+    language: str  # "python" | "c" | "cpp" | "cuda"
+    size: int
+
+
+@dataclass
+class Selection:
+    sources: list[SourceFile] = field(default_factory=list)
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> paths/folders
+
+
+def select_sources(files: Iterable[TrackedFile], max_bytes: int = MAX_SOURCE_BYTES) -> Selection:
+    """Keep Python and native sources; report skipped folders once, skipped files by path."""
+    sel = Selection()
+    skipped_dirs: dict[str, str] = {}
+    for f in files:
+        if f.kind == "submodule":
+            sel.skipped.setdefault("submodule", []).append(f.path)
+            continue
+        parts = f.path.split("/")
+        hit = next(
+            (i for i, p in enumerate(parts[:-1]) if p in SKIP_DIRS or p.endswith(".egg-info")), None
+        )
+        if hit is not None:
+            folder = "/".join(parts[: hit + 1]) + "/"
+            skipped_dirs.setdefault(folder, SKIP_DIRS.get(parts[hit], "build"))
+            continue
+        language = "python" if f.path.endswith(".py") else native_language(f.path)
+        if language is None:
+            continue
+        if f.kind == "symlink":
+            sel.skipped.setdefault("symlink", []).append(f.path)
+        elif f.kind != "file":
+            sel.skipped.setdefault("bad-name", []).append(f.path)
+        elif f.size > max_bytes:
+            sel.skipped.setdefault("too-large", []).append(f.path)
+        else:
+            sel.sources.append(SourceFile(f.path, f.blob, language, f.size))
+    for folder, reason in sorted(skipped_dirs.items()):
+        sel.skipped.setdefault(reason, []).append(folder)
+    for paths in sel.skipped.values():
+        paths.sort()
+    return sel
+
+
+class ModuleName(NamedTuple):
+    name: str
+    is_package: bool  # an __init__.py
+    packaged: bool  # named from an __init__.py chain (importable), not from its path
+
+
+def python_module_names(paths: Iterable[str]) -> dict[str, ModuleName]:
+    """path -> ModuleName for Python files.
+
+    Files inside a chain of `__init__.py` folders get their importable dotted name (the
+    folder above the top `__init__.py` is the source root). Other files (scripts, test
+    folders without `__init__.py`) are named by their path from the repository root,
+    dotted when every part is an identifier, else the path itself.
+    """
+    paths = list(paths)
+    package_dirs = {posixpath.dirname(p) for p in paths if posixpath.basename(p) == "__init__.py"}
+    names: dict[str, ModuleName] = {}
+    taken: set[str] = set()
+    loose: list[str] = []
+    for path in sorted(paths):
+        directory, base = posixpath.split(path)
+        stem = base[:-3]
+        if directory not in package_dirs or (not stem.isidentifier() and stem != "__init__"):
+            loose.append(path)
+            continue
+        parts: list[str] = []
+        d = directory
+        while d in package_dirs and posixpath.basename(d).isidentifier():
+            parts.append(posixpath.basename(d))
+            d = posixpath.dirname(d)
+        if not parts:
+            loose.append(path)
+            continue
+        parts.reverse()
+        is_package = stem == "__init__"
+        name = ".".join(parts if is_package else [*parts, stem])
+        if name in taken:
+            loose.append(path)  # a second copy of a package: name it by path
+            continue
+        taken.add(name)
+        names[path] = ModuleName(name, is_package, True)
+    for path in loose:
+        dotted = path[:-3].split("/")
+        name = ".".join(dotted) if all(p.isidentifier() for p in dotted) else path
+        if name in taken:
+            name = path
+        taken.add(name)
+        names[path] = ModuleName(name, False, False)
+    return names
+
+
+def is_test_path(path: str) -> bool:
+    """Test files by the usual conventions: test_*.py, *_test.py, conftest.py, or any source
+    inside a folder named test/tests."""
+    directory, base = posixpath.split(path)
+    stem = base.rsplit(".", 1)[0]
+    if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest":
+        return True
+    return any(p in ("test", "tests") for p in directory.split("/"))

@@ -1,0 +1,79 @@
+"""Distances between issues in the code's area graph, so later plan stages can prefer code
+near what the user already read (knowledge compounds)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+
+from prready.analysis.mapping import rank_areas
+from prready.models import CodeMap, IssueAssessment
+
+MAX_DISTANCE = 3  # beyond three hops between areas, nothing carries over
+AREAS_PER_ISSUE = 2
+
+
+class AreaDistances:
+    """Hop counts between areas (undirected: an import either way means shared knowledge),
+    computed on demand with breadth-first search and cached per source area."""
+
+    def __init__(self, code_map: CodeMap) -> None:
+        self.code_map = code_map
+        self._graph: nx.Graph | None = None
+        self._from: dict[str, dict[str, int]] = {}
+
+    def areas_of(self, a: IssueAssessment) -> list[str]:
+        """The top areas an issue maps to."""
+        return [area for area, _ in rank_areas(a.modules, self.code_map)[:AREAS_PER_ISSUE]]
+
+    def distance(self, a: IssueAssessment, b: IssueAssessment) -> int | None:
+        """Fewest hops between any top area of `a` and any of `b`; None when unrelated."""
+        best: int | None = None
+        targets = self.areas_of(b)
+        for source in self.areas_of(a):
+            reach = self._reach(source)
+            for target in targets:
+                hops = reach.get(target)
+                if hops is not None and (best is None or hops < best):
+                    best = hops
+        return best
+
+    def closeness(self, a: IssueAssessment, earlier: Sequence[IssueAssessment]) -> float:
+        """1 for the same area as an earlier step, 1/2 one hop away, ..., 0 if unrelated."""
+        near = self.nearest(a, earlier)
+        return 0.0 if near is None else 1.0 / (1 + near[1])
+
+    def nearest(
+        self, a: IssueAssessment, earlier: Sequence[IssueAssessment]
+    ) -> tuple[IssueAssessment, int] | None:
+        """The earlier step closest to `a` and its distance (ties: lowest issue number)."""
+        best: tuple[IssueAssessment, int] | None = None
+        for other in sorted(earlier, key=lambda e: e.issue.number):
+            hops = self.distance(a, other)
+            if hops is not None and (best is None or hops < best[1]):
+                best = (other, hops)
+        return best
+
+    def _reach(self, source: str) -> dict[str, int]:
+        if source not in self._from:
+            graph = self._area_graph()
+            if source in graph:
+                self._from[source] = dict(
+                    nx.single_source_shortest_path_length(graph, source, cutoff=MAX_DISTANCE)
+                )
+            else:
+                self._from[source] = {source: 0}
+        return self._from[source]
+
+    def _area_graph(self) -> nx.Graph:
+        if self._graph is None:
+            graph = nx.Graph()
+            graph.add_nodes_from(self.code_map.areas)
+            area_of = self.code_map.area_of
+            for u, v in self.code_map.graph.edges():
+                au, av = area_of(u), area_of(v)
+                if au and av and au != av:
+                    graph.add_edge(au, av)
+            self._graph = graph
+        return self._graph

@@ -1,0 +1,360 @@
+"""Map an issue to the modules and areas of the code map it most likely touches, with the
+evidence for each, so users can judge the guess instead of trusting a number.
+
+Each piece of evidence resolved to a module carries a weight in (0, 1); a module's score
+is their noisy-OR, 1 - prod(1 - w): independent clues add up, nothing exceeds 1, and one
+strong clue (a traceback frame) outweighs several weak ones (words). Each distinct clue
+counts once however often the text repeats it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from prready.analysis.evidence import IssueEvidence, extract_evidence
+from prready.models import CodeMap, Issue, Label, LabelKind, ModuleMatch
+
+# Weights, strongest first. Why these values:
+# - the innermost traceback frame inside the repository is where the error surfaced; the
+#   fix is there or one call up (0.9). Outer frames are callers, often innocent (0.45).
+W_FRAME_RAISING = 0.9
+W_FRAME_OTHER = 0.45
+# - a file path written out means the reporter read that file (0.85); a directory is
+#   vaguer (0.6).
+W_PATH = 0.85
+W_DIR = 0.6
+# - an API name that resolves to its exact defining symbol (0.75 when called, 0.65 when
+#   only mentioned); resolved only through a parent name (say a method) it is weaker (0.45).
+W_API_CALL = 0.75
+W_API = 0.65
+W_API_PREFIX = 0.45
+# - an import in the reproduction shows what the user touches, not what is broken (0.3).
+W_IMPORT = 0.3
+# - a maintainer's area label is triage by someone who knows the code: via the repo's own
+#   label-to-path file (0.7), via name similarity only, scaled by the similarity (0.55).
+W_LABEL_FILE = 0.7
+W_LABEL_SIMILAR = 0.55
+# - a word equal to a distinctive module or symbol name: in the title (0.3) the reporter
+#   chose it; in the body it may be noise from logs (0.12).
+W_WORD_TITLE = 0.3
+W_WORD_BODY = 0.12
+
+DEFAULT_LIMIT = 5
+MIN_SCORE = 0.05
+# A word names a module only if at most this many modules define it; "forward" or
+# "tensor" match hundreds and say nothing.
+WORD_MAX_MODULES = 3
+_GENERIC_LEAVES = frozenset(
+    [
+        "init",
+        "main",
+        "utils",
+        "util",
+        "base",
+        "common",
+        "core",
+        "types",
+        "helpers",
+        "helper",
+        "test",
+        "tests",
+        "module",
+        "modules",
+        "config",
+        "setup",
+        "version",
+    ]
+)
+_LABEL_SYNONYMS = {
+    "linear algebra": "linalg",
+    "dataloader": "data",
+    "data loader": "data",
+    "optimizer": "optim",
+    "optimizers": "optim",
+    "c++": "csrc",
+    "cpp": "csrc",
+    "documentation": "docs",
+    "compile": "_dynamo",
+}
+
+
+@dataclass
+class MapIndex:
+    """Lookup tables over one CodeMap, built once and reused for every issue."""
+
+    code_map: CodeMap
+    path_to_module: dict[str, str]
+    by_basename: dict[str, list[str]]
+    packages: set[str]
+    main_package: str
+    words: dict[str, list[str]]
+    label_cache: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
+
+
+def build_index(code_map: CodeMap) -> MapIndex:
+    """Index a code map's paths, basenames, packages and distinctive names."""
+    path_to_module: dict[str, str] = {}
+    by_basename: dict[str, list[str]] = defaultdict(list)
+    package_sizes: Counter[str] = Counter()
+    for name, info in code_map.modules.items():
+        path_to_module[info.path] = name
+        by_basename[info.path.rsplit("/", 1)[-1]].append(info.path)
+        if info.language == "python" and not info.is_test:
+            package_sizes[name.split(".", 1)[0]] += 1
+    word_sets: dict[str, set[str]] = defaultdict(set)
+    for name, info in code_map.modules.items():
+        if info.is_test:
+            continue
+        if info.language == "python":
+            leaf = name.rsplit(".", 1)[-1].lower()
+        else:  # native nodes are named by path: "csrc/ops/conv.cpp" -> "conv"
+            leaf = info.path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+        if len(leaf) >= 4 and leaf not in _GENERIC_LEAVES:
+            word_sets[leaf.lstrip("_")].add(name)
+    for dotted, module in code_map.symbols.items():
+        leaf = dotted.rsplit(".", 1)[-1].lower()
+        if len(leaf) >= 4 and not leaf.startswith("_") and leaf not in _GENERIC_LEAVES:
+            owner = code_map.modules.get(module)
+            if owner is not None and not owner.is_test:
+                word_sets[leaf].add(module)
+    # Package names ("torch") appear in every report and single out nothing.
+    words = {
+        w: sorted(mods)
+        for w, mods in word_sets.items()
+        if len(mods) <= WORD_MAX_MODULES and w not in package_sizes
+    }
+    main = package_sizes.most_common(1)[0][0] if package_sizes else ""
+    return MapIndex(
+        code_map=code_map,
+        path_to_module=path_to_module,
+        by_basename=dict(by_basename),
+        packages=set(package_sizes),
+        main_package=main,
+        words=words,
+    )
+
+
+def map_issue_to_modules(
+    issue: Issue,
+    code_map: CodeMap,
+    labels: Sequence[Label] = (),
+    *,
+    index: MapIndex | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[ModuleMatch]:
+    """Rank the modules (or areas, for area-level clues) an issue most likely touches."""
+    index = index if index is not None and index.code_map is code_map else build_index(code_map)
+    found = extract_evidence(issue.title, issue.body, package=index.main_package)
+    clues: dict[str, dict[str, float]] = defaultdict(dict)  # node -> evidence -> weight
+    for node, weight, why in _resolve(found, index):
+        old = clues[node].get(why, 0.0)
+        clues[node][why] = max(old, weight)
+    for node, weight, why in _label_clues(issue, labels, index):
+        clues[node][why] = max(clues[node].get(why, 0.0), weight)
+    matches = []
+    for node, evidence in clues.items():
+        score = _noisy_or(evidence.values())
+        if score < MIN_SCORE:
+            continue
+        ordered = sorted(evidence, key=lambda e: (-evidence[e], e))
+        matches.append(
+            ModuleMatch(
+                name=node, path=_node_path(node, code_map), score=round(score, 3), evidence=ordered
+            )
+        )
+    matches.sort(key=lambda m: (-m.score, m.name))
+    return matches[:limit]
+
+
+def rank_areas(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[tuple[str, float]]:
+    """Collapse module matches into areas (best score per area), best first."""
+    best: dict[str, float] = {}
+    for match in matches:
+        area = area_of_node(match.name, code_map)
+        if area:
+            best[area] = max(best.get(area, 0.0), match.score)
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))
+
+
+def area_of_node(node: str, code_map: CodeMap) -> str:
+    """The area of a module name, or the node itself when it names an area."""
+    area = code_map.area_of(node)
+    if area:
+        return area
+    return node if node in code_map.areas else ""
+
+
+# --------------------------------------------------------------------------- resolution
+def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float, str]]:
+    in_repo = [(f, p) for f in found.frames if (p := _path_in_repo(f.path, index))]
+    for i, (frame, path) in enumerate(in_repo):
+        raising = i == len(in_repo) - 1
+        weight = W_FRAME_RAISING if raising else W_FRAME_OTHER
+        role = "innermost in-repo frame" if raising else "frame"
+        yield index.path_to_module[path], weight, f"traceback {role} {path}:{frame.line}"
+    for raw, line in found.paths:
+        if raw.endswith("/"):
+            yield from _dir_clues(raw, index)
+            continue
+        found_path = _path_in_repo(raw, index)
+        if found_path:
+            where = f"{found_path}:{line}" if line else found_path
+            yield index.path_to_module[found_path], W_PATH, f"file path {where} in the text"
+    for name in found.apis:
+        resolved = _resolve_dotted(name, index)
+        if resolved is None:
+            continue
+        module, exact = resolved
+        weight = W_API_PREFIX
+        if exact:
+            weight = W_API_CALL if name in found.called else W_API
+        if name == module:
+            yield module, weight, f"module {name} named in the text"
+        else:
+            yield module, weight, f"API {name} (defined in {module})"
+    for name in found.imports:
+        resolved = _resolve_dotted(name, index)
+        if resolved is not None:
+            yield resolved[0], W_IMPORT, f"imports {name} in the reproduction"
+    for words, weight, where in (
+        (found.title_words, W_WORD_TITLE, "title"),
+        (found.body_words, W_WORD_BODY, "body"),
+    ):
+        for word in words:
+            for module in index.words.get(word, ()):
+                yield module, weight, f"word '{word}' in the {where}"
+
+
+def _path_in_repo(raw: str, index: MapIndex) -> str | None:
+    """The repository path a written path refers to (exact, or as a suffix of an
+    absolute/site-packages path), or None when it is outside the repository."""
+    raw = raw.replace("\\", "/")
+    if raw in index.path_to_module:
+        return raw
+    candidates = index.by_basename.get(raw.rsplit("/", 1)[-1], ())
+    best = None
+    for path in candidates:
+        suffix = raw.endswith("/" + path) or path.endswith("/" + raw)
+        if suffix and (best is None or len(path) > len(best)):
+            best = path
+    if best is None or ("/" not in raw and len(candidates) > 1):
+        return None
+    return best
+
+
+def _dir_clues(raw: str, index: MapIndex) -> Iterable[tuple[str, float, str]]:
+    prefix = raw.lstrip("./")
+    areas: Counter[str] = Counter()
+    for path, module in index.path_to_module.items():
+        if path.startswith(prefix) or ("/" + prefix) in path:
+            area = index.code_map.area_of(module)
+            if area:
+                areas[area] += 1
+    if areas:
+        area = min(areas, key=lambda a: (-areas[a], a))
+        yield area, W_DIR, f"directory {prefix} in the text"
+
+
+def _resolve_dotted(name: str, index: MapIndex) -> tuple[str, bool] | None:
+    """(defining module, exact?) for a dotted name, trimming trailing parts (methods,
+    attributes) until a symbol or module matches; the bare top package never counts."""
+    if name.split(".", 1)[0] not in index.packages:
+        return None
+    symbols, modules = index.code_map.symbols, index.code_map.modules
+    parts = name.split(".")
+    for cut in range(len(parts), 1, -1):
+        candidate = ".".join(parts[:cut])
+        module = symbols.get(candidate)
+        if module is None and candidate in modules:
+            module = candidate
+        if module is not None and module != parts[0]:
+            return module, cut == len(parts)
+    return None
+
+
+def _label_clues(
+    issue: Issue, labels: Sequence[Label], index: MapIndex
+) -> Iterable[tuple[str, float, str]]:
+    by_name = {label.name: label for label in labels}
+    for name in issue.labels:
+        label = by_name.get(name)
+        in_file = name in index.code_map.label_paths
+        if not in_file and (label is None or label.kind != LabelKind.AREA):
+            continue
+        if name not in index.label_cache:
+            index.label_cache[name] = _resolve_label(name, label, index)
+        yield from index.label_cache[name]
+
+
+def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tuple[str, float, str]]:
+    code_map = index.code_map
+    globs = code_map.label_paths.get(name)
+    if globs:
+        areas: Counter[str] = Counter()
+        for path, module in index.path_to_module.items():
+            if any(_glob_match(path, g) for g in globs):
+                area = code_map.area_of(module)
+                if area:
+                    areas[area] += 1
+        if areas:
+            top = max(areas.values())
+            chosen = sorted(a for a, n in areas.items() if n * 2 >= top)[:3]
+            return [
+                (a, W_LABEL_FILE, f"label '{name}' (repository's label-to-path rules)")
+                for a in chosen
+            ]
+    value = (label.value if label and label.value else name).strip().lower()
+    value = _LABEL_SYNONYMS.get(value, value)
+    best: list[tuple[float, str]] = []
+    for area in code_map.areas:
+        similarity = _area_similarity(value, area)
+        if similarity >= 0.75:
+            best.append((similarity, area))
+    best.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
+    return [
+        (area, round(W_LABEL_SIMILAR * sim, 3), f"label '{name}' (name similar to area {area})")
+        for sim, area in best[:2]
+    ]
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    pattern = pattern.lstrip("/")
+    if pattern.endswith("/"):
+        return path.startswith(pattern)
+    if "**" in pattern:
+        regex = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
+        regex = regex.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+        return re.fullmatch(regex, path) is not None
+    return fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern.rstrip("*") + "/")
+
+
+def _area_similarity(value: str, area: str) -> float:
+    leaf = re.split(r"[./]", area.lower())[-1].lstrip("_")
+    value = value.replace(" ", "_").lstrip("_")
+    if value == leaf:
+        return 1.0
+    if value == area.lower():
+        return 1.0
+    return difflib.SequenceMatcher(None, value, leaf).ratio()
+
+
+def _node_path(node: str, code_map: CodeMap) -> str:
+    info = code_map.modules.get(node)
+    if info is not None:
+        return info.path
+    area = code_map.areas.get(node)
+    if area is not None and area.paths:
+        return area.paths[0]
+    return ""
+
+
+def _noisy_or(weights: Iterable[float]) -> float:
+    miss = 1.0
+    for weight in weights:
+        miss *= 1.0 - min(max(weight, 0.0), 1.0)
+    return 1.0 - miss

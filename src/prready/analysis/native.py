@@ -1,0 +1,158 @@
+"""C/C++/CUDA files: `#include` scan and resolution against the repository's include roots.
+
+Include roots are not declared anywhere we can read cheaply (they live in CMake), so they
+are discovered: a directory is a root when many quoted or angled includes resolve under it
+(`aten/src` for `#include <ATen/ATen.h>`, the repository root for `torch/csrc/...`,
+`torch/csrc/api/include` for `<torch/nn.h>`). System headers (`<vector>`) resolve nowhere
+and are dropped.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+NATIVE_LANGUAGES = {
+    ".c": "c",
+    ".cc": "cpp",
+    ".cpp": "cpp",
+    ".h": "cpp",  # C and C++ headers share the extension; C++ is the common case in ML code
+    ".hpp": "cpp",
+    ".cu": "cuda",
+    ".cuh": "cuda",
+}
+
+# A root must resolve at least this many includes (not counting includes relative to the
+# including file) to be used; keeps one-off coincidences from becoming roots.
+_MIN_ROOT_HITS = 3
+_MAX_ROOTS = 24
+
+
+class Include(NamedTuple):
+    line: int
+    target: str  # as written: "ATen/ATen.h"
+    angled: bool  # <...> rather than "..."
+
+
+class NativeScan(NamedTuple):
+    lines: int
+    includes: tuple[tuple[int, str, bool], ...]  # Include-shaped; plain tuples from the cache
+    error: str = ""
+    declares: tuple[str, ...] = ()  # Python extension modules defined here ("torch._C")
+
+
+def native_language(path: str) -> str | None:
+    """ "c", "cpp" or "cuda" for a native source path, None for anything else."""
+    dot = path.rfind(".")
+    return NATIVE_LANGUAGES.get(path[dot:].lower()) if dot > path.rfind("/") else None
+
+
+def scan_native_bytes(data: bytes) -> NativeScan:
+    """Find `#include` lines; bytes that are not UTF-8 are read leniently (comments often
+    carry Latin-1 names), since include lines themselves are ASCII."""
+    text = data.decode("utf-8", errors="replace")
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    includes: list[Include] = []
+    line_no = 1
+    last = 0
+    for m in _INCLUDE.finditer(text):
+        start = m.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip(" \t"):
+            continue  # '#include' in the middle of a line: a comment or a string
+        line_no += text.count("\n", last, start)
+        last = start
+        open_ch, target = m.group(1), m.group(2).strip()
+        if target:
+            includes.append(Include(line_no, target, open_ch == "<"))
+    declares: list[str] = []
+    if "PyModuleDef" in text or "PYBIND11_MODULE" in text:
+        declares = _MODULE_DEF.findall(text) + _PYBIND.findall(text)
+    return NativeScan(lines, tuple(includes), "", tuple(dict.fromkeys(declares)))
+
+
+def link_includes(
+    includes_by_file: Mapping[str, Iterable[tuple[int, str, bool]]],
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """(include roots, most useful first; `(includer, included)` path pairs).
+
+    Quoted includes resolve relative to the including file first; then every include
+    tries the roots in rank order; system headers resolve nowhere and are dropped. Work is
+    done once per distinct (folder, include) pair: headers repeat the same includes.
+    """
+    known = set(includes_by_file)
+    by_name = _index_by_basename(known)
+    requests: Counter[tuple[str, str, bool]] = Counter()
+    for path, includes in includes_by_file.items():
+        here = path.rpartition("/")[0]
+        for _, target, angled in includes:
+            requests[(here, target, angled)] += 1
+    resolved: dict[tuple[str, str, bool], str | None] = {}
+    hits: Counter[str] = Counter()
+    for key, count in requests.items():
+        here, target, angled = key
+        if not angled:
+            candidate = _join(here, target)
+            if candidate in known:
+                resolved[key] = candidate
+                continue
+        for candidate in by_name.get(target.rpartition("/")[2], ()):
+            root = _root_for(candidate, target)
+            if root is not None:
+                hits[root] += count
+    roots = [root for root, n in hits.most_common(_MAX_ROOTS) if n >= _MIN_ROOT_HITS]
+    for key in requests:
+        if key in resolved:
+            continue
+        target = key[1]
+        resolved[key] = next(
+            (c for c in (_join(root, target) for root in roots) if c in known), None
+        )
+    edges: list[tuple[str, str]] = []
+    for path, includes in includes_by_file.items():
+        here = path.rpartition("/")[0]
+        seen: set[str] = set()
+        for _, target, angled in includes:
+            found = resolved[(here, target, angled)]
+            if found is not None and found != path and found not in seen:
+                seen.add(found)
+                edges.append((path, found))
+    return roots, edges
+
+
+# --------------------------------------------------------------------------- internals
+_MODULE_DEF = re.compile(
+    r"PyModuleDef\s+\w+\s*=\s*\{\s*PyModuleDef_HEAD_INIT\s*,\s*\"([A-Za-z_][\w.]*)\""
+)
+_PYBIND = re.compile(r"PYBIND11_MODULE\(\s*([A-Za-z_]\w*)\s*,")
+_INCLUDE = re.compile(r"#[ \t]*include[ \t]*([<\"])([^>\"\n]*)[>\"]")
+
+
+def _index_by_basename(files: Iterable[str]) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        index[posixpath.basename(f)].add(f)
+    return index
+
+
+def _join(base: str, target: str) -> str:
+    if "." not in target.rpartition("/")[0] and not target.startswith("/") and "//" not in target:
+        return f"{base}/{target}" if base else target  # the common case: no ./ or ../
+    joined = (
+        posixpath.normpath(posixpath.join(base, target)) if base else posixpath.normpath(target)
+    )
+    return "" if joined.startswith("../") or joined == ".." or joined.startswith("/") else joined
+
+
+def _root_for(candidate: str, target: str) -> str | None:
+    """The directory R with R/target == candidate, or None."""
+    if "./" in target or target.startswith("/"):
+        return None
+    if candidate == target:
+        return ""
+    if candidate.endswith("/" + target):
+        return candidate[: -len(target) - 1]
+    return None

@@ -1,0 +1,376 @@
+"""Assess issues (modules, difficulty, skills, taken) and pick a staged plan: first contact,
+a small fix, a real bug, a substantial contribution. Deterministic: no randomness, ties
+broken by issue number."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from prready.analysis.contributing import summarise_contributing
+from prready.analysis.difficulty import (
+    assess_difficulty,
+    has_reproduction,
+    is_feature_request,
+    needs_design,
+    parse_time,
+)
+from prready.analysis.locality import AreaDistances
+from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
+from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
+from prready.analysis.steps import describe_step
+from prready.errors import UsageError
+from prready.models import (
+    CodeMap,
+    ContributingSummary,
+    Issue,
+    IssueAssessment,
+    Label,
+    LabelKind,
+    Plan,
+    Stage,
+    TakenStatus,
+)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    number: int
+    key: str
+    title: str
+    goal: str
+    low: int  # difficulty band
+    high: int
+
+
+STAGES: dict[int, StageSpec] = {
+    1: StageSpec(
+        1,
+        "first-contact",
+        "First contact",
+        "Learn the workflow (build, lint, test, review) on a docs, tests or typing change.",
+        1,
+        2,
+    ),
+    2: StageSpec(
+        2,
+        "small-fix",
+        "A small fix",
+        "Fix a small, well-understood problem in code you have started to read.",
+        2,
+        3,
+    ),
+    3: StageSpec(
+        3,
+        "real-bug",
+        "A real bug",
+        "Reproduce, diagnose and fix a real bug, with a regression test.",
+        3,
+        4,
+    ),
+    4: StageSpec(
+        4,
+        "substantial",
+        "A substantial contribution",
+        "The litmus test: a feature or serious bug fix that maintainers review in depth.",
+        4,
+        5,
+    ),
+}
+
+# Ranking weights within a stage (sum 1.0 before penalties). Skill fit matters most: the
+# plan is for this user. Stage fit keeps each stage's character. Locality makes knowledge
+# compound across stages. Confidence, freshness and a reproduction break the rest.
+W_FIT, W_KIND, W_LOCAL, W_CONF, W_FRESH, W_REPRO = 0.30, 0.20, 0.15, 0.15, 0.10, 0.10
+STALE_CLAIM_PENALTY = 0.1
+DESIGN_PENALTY = 0.15  # before stage 4, an open design question stalls a newcomer's PR
+_FRESH_DAYS, _OLD_DAYS = 30, 365
+_LEARNING_SKILLS = {"docs", "testing", "typing"}
+
+
+def assess_issues(
+    issues: Sequence[Issue],
+    code_map: CodeMap,
+    labels: Sequence[Label],
+    taken: Mapping[int, TakenStatus],
+    *,
+    now: str,
+    index: MapIndex | None = None,
+) -> list[IssueAssessment]:
+    """Map, rate and tag every issue (pull requests skipped), in issue-number order."""
+    index = index if index is not None and index.code_map is code_map else build_index(code_map)
+    out = []
+    for issue in sorted(issues, key=lambda i: i.number):
+        if issue.is_pull_request:
+            continue
+        matches = map_issue_to_modules(issue, code_map, labels, index=index)
+        out.append(
+            IssueAssessment(
+                issue=issue,
+                modules=matches,
+                difficulty=assess_difficulty(issue, matches, code_map, labels, now),
+                skills=skills_for_issue(issue, matches, code_map),
+                taken=taken.get(issue.number) or TakenStatus("fresh"),
+            )
+        )
+    return out
+
+
+def make_plan(
+    repo: str,
+    assessments: Sequence[IssueAssessment],
+    code_map: CodeMap,
+    *,
+    now: str,
+    skills: Sequence[str] = (),
+    labels: Sequence[Label] = (),
+    contributing: ContributingSummary | None = None,
+    data_fetched_at: str = "",
+    stages: Sequence[int] = (1, 2, 3, 4),
+    per_stage: int = 2,
+    exclude_labels: Sequence[str] = (),
+    modules: Sequence[str] = (),
+    max_difficulty: int = 5,
+    pinned: Sequence[tuple[int, int]] = (),
+    sample: bool = False,
+    max_candidates: int = 10,
+) -> Plan:
+    """Pick 1-3 issues per stage; pinned (stage, number) pairs stay first in their stage."""
+    chosen_stages = _check_options(stages, per_stage, max_difficulty)
+    user_skills = normalize_skills(skills)
+    label_kinds = {label.name: label.kind for label in labels}
+    excluded = {name.strip().lower() for name in exclude_labels if name.strip()}
+    distances = AreaDistances(code_map)
+    by_number = {a.issue.number: a for a in assessments}
+    pins: dict[int, list[IssueAssessment]] = {}
+    for stage_no, number in pinned:
+        if stage_no in chosen_stages and number in by_number:
+            pins.setdefault(stage_no, []).append(by_number[number])
+    pinned_numbers = {a.issue.number for group in pins.values() for a in group}
+    eligible = [
+        a
+        for a in assessments
+        if a.issue.number not in pinned_numbers
+        and _available(a, excluded, max_difficulty, modules, code_map)
+    ]
+
+    picked: dict[int, list[IssueAssessment]] = {}
+    floors: dict[int, int] = {}
+    used: set[int] = set(pinned_numbers)
+    floor = 1
+    for stage_no in chosen_stages:
+        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
+        steps = list(pins.get(stage_no, []))
+        pool = [a for a in eligible if a.issue.number not in used]
+        floors[stage_no] = floor
+        ranked = _rank_for_stage(
+            STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, labels, distances, now
+        )
+        # Picks within a stage are ranked against earlier stages only, so a stage's
+        # choices do not depend on each other's order.
+        for assessment, _score in ranked[: max(0, per_stage - len(steps))]:
+            steps.append(assessment)
+            used.add(assessment.issue.number)
+        picked[stage_no] = steps
+        # Difficulty rises stage by stage: later stages never go below what this one
+        # picked (pins are the user's own choice and do not move the floor).
+        floor = max(
+            [floor, *(a.difficulty.score for a in steps if a.issue.number not in pinned_numbers)]
+        )
+
+    contributing = contributing or summarise_contributing(
+        code_map.contributing, "contributing guide"
+    )
+    stage_objs = []
+    for stage_no in chosen_stages:
+        spec = STAGES[stage_no]
+        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
+        step_objs = [
+            describe_step(
+                stage_no,
+                a,
+                match_skills(a.skills, user_skills),
+                code_map,
+                contributing,
+                near=distances.nearest(a, earlier),
+                pinned=a.issue.number in pinned_numbers,
+            )
+            for a in picked[stage_no]
+        ]
+        pool = [a for a in eligible if a.issue.number not in used]
+        ranked = _rank_for_stage(
+            spec, pool, floors[stage_no], earlier, user_skills, label_kinds, labels, distances, now
+        )
+        stage_objs.append(
+            Stage(
+                number=spec.number,
+                key=spec.key,
+                title=spec.title,
+                goal=spec.goal,
+                steps=step_objs,
+                candidates=[a for a, _ in ranked[:max_candidates]],
+            )
+        )
+    return Plan(
+        repo=repo,
+        generated_at=now,
+        data_fetched_at=data_fetched_at,
+        skills=user_skills,
+        stages=stage_objs,
+        contributing=contributing,
+        sample=sample,
+        options={
+            "stages": list(chosen_stages),
+            "per_stage": per_stage,
+            "exclude_labels": sorted(excluded),
+            "modules": list(modules),
+            "max_difficulty": max_difficulty,
+            "pinned": [list(p) for p in pinned],
+        },
+    )
+
+
+# --------------------------------------------------------------------------- selection
+def _check_options(stages: Sequence[int], per_stage: int, max_difficulty: int) -> list[int]:
+    chosen = sorted(set(stages))
+    if not chosen or any(s not in STAGES for s in chosen):
+        raise UsageError("--stages takes stage numbers 1-4, e.g. --stages 1,2")
+    if not 1 <= per_stage <= 3:
+        raise UsageError("--per-stage must be 1, 2 or 3")
+    if not 1 <= max_difficulty <= 5:
+        raise UsageError("--max-difficulty must be between 1 and 5")
+    return chosen
+
+
+def _available(
+    a: IssueAssessment,
+    excluded: set[str],
+    max_difficulty: int,
+    focus: Sequence[str],
+    code_map: CodeMap,
+) -> bool:
+    """Never a pull request, a closed issue or one someone else is on."""
+    issue = a.issue
+    if issue.is_pull_request or issue.state != "open" or a.taken.taken:
+        return False
+    if excluded and any(name.lower() in excluded for name in issue.labels):
+        return False
+    if a.difficulty.score > max_difficulty:
+        return False
+    if focus:
+        names = {m.name for m in a.modules} | {area for area, _ in rank_areas(a.modules, code_map)}
+        return any(_in_focus(name, f) for name in names for f in focus)
+    return True
+
+
+def _in_focus(name: str, focus: str) -> bool:
+    focus = focus.strip().rstrip("./")
+    return (
+        name == focus or name.startswith((focus + ".", focus + "/")) or name.endswith("." + focus)
+    )
+
+
+def _rank_for_stage(
+    spec: StageSpec,
+    pool: Sequence[IssueAssessment],
+    floor: int,
+    earlier: Sequence[IssueAssessment],
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    labels: Sequence[Label],
+    distances: AreaDistances,
+    now: str,
+) -> list[tuple[IssueAssessment, float]]:
+    """Candidates in the stage's difficulty band (widened upwards, never below the floor
+    set by earlier stages, when the band is empty), best first."""
+    low = max(spec.low, floor)
+    high = max(spec.high, low)
+    pool = [a for a in pool if _suits_stage(spec.number, a, label_kinds, labels)] or list(pool)
+    # Widen an empty band downwards to the floor first (a small repository may lack
+    # mid-level issues), and only then upwards, so harder issues stay for later stages.
+    band = [a for a in pool if low <= a.difficulty.score <= high]
+    if not band:
+        band = [a for a in pool if floor <= a.difficulty.score <= high]
+    if not band:
+        band = [a for a in pool if a.difficulty.score >= floor]
+    scored = [
+        (a, stage_score(spec.number, a, earlier, user_skills, label_kinds, labels, distances, now))
+        for a in band
+    ]
+    scored.sort(key=lambda item: (-round(item[1], 6), item[0].issue.number))
+    return scored
+
+
+def _suits_stage(
+    stage: int, a: IssueAssessment, label_kinds: Mapping[str, LabelKind], labels: Sequence[Label]
+) -> bool:
+    """The stage's gate: first contact wants a beginner label or docs/tests/typing work,
+    the first three stages avoid open design questions, the real bug wants a bug."""
+    kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
+    if stage < 4 and needs_design(a.issue, labels):
+        return False
+    if stage == 1:
+        return LabelKind.BEGINNER in kinds or bool(set(a.skills) & _LEARNING_SKILLS)
+    if stage == 3:
+        return LabelKind.BUG in kinds or has_reproduction(a.issue)
+    return True
+
+
+def stage_score(
+    stage: int,
+    a: IssueAssessment,
+    earlier: Sequence[IssueAssessment],
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    labels: Sequence[Label],
+    distances: AreaDistances,
+    now: str,
+) -> float:
+    """How well an issue suits a stage for this user: fit, stage character, locality,
+    mapping confidence, freshness, reproduction; minus stale claims and open design."""
+    fit = match_skills(a.skills, user_skills)
+    fit_share = len(fit.matched) / len(fit.required) if user_skills and fit.required else 0.5
+    confidence = a.modules[0].score if a.modules else 0.0
+    locality = distances.closeness(a, earlier)
+    score = (
+        W_FIT * fit_share
+        + W_KIND * stage_kind_fit(stage, a, label_kinds)
+        + W_LOCAL * locality
+        + W_CONF * confidence
+        + W_FRESH * freshness(a.issue, now)
+        + W_REPRO * (1.0 if has_reproduction(a.issue) else 0.0)
+    )
+    if a.taken.state == "stale-claim":
+        score -= STALE_CLAIM_PENALTY
+    if needs_design(a.issue, labels):
+        score -= DESIGN_PENALTY if stage < 4 else DESIGN_PENALTY / 2
+    return score
+
+
+def stage_kind_fit(stage: int, a: IssueAssessment, label_kinds: Mapping[str, LabelKind]) -> float:
+    """0-1: how much an issue has the character of the stage (beginner/docs, bug, feature)."""
+    kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
+    beginner = LabelKind.BEGINNER in kinds
+    bug = LabelKind.BUG in kinds
+    feature = is_feature_request(a.issue)
+    learning = bool(set(a.skills) & _LEARNING_SKILLS)
+    if stage == 1:
+        return 1.0 if beginner and learning else 0.8 if beginner or learning else 0.2
+    if stage == 2:
+        return 1.0 if bug or beginner else 0.6 if learning else 0.4
+    if stage == 3:
+        return 1.0 if bug else 0.7 if has_reproduction(a.issue) else 0.3
+    return 1.0 if feature else 0.8 if bug else 0.4
+
+
+def freshness(issue: Issue, now: str) -> float:
+    """1.0 for an issue active in the last month, falling to 0 at a year of silence."""
+    updated, current = parse_time(issue.updated_at), parse_time(now)
+    if updated is None or current is None:
+        return 0.0
+    days = (current - updated).days
+    if days <= _FRESH_DAYS:
+        return 1.0
+    if days >= _OLD_DAYS:
+        return 0.0
+    return 1.0 - (days - _FRESH_DAYS) / (_OLD_DAYS - _FRESH_DAYS)

@@ -1,0 +1,181 @@
+"""Turn a chosen issue into a plan step a person can act on: why it was chosen, where to
+start reading, which tests to run, who reviews, what setup it needs, how long it takes."""
+
+from __future__ import annotations
+
+from prready.analysis.mapping import area_of_node, rank_areas
+from prready.models import (
+    AreaInfo,
+    CodeMap,
+    ContributingSummary,
+    IssueAssessment,
+    ModuleMatch,
+    PlanStep,
+    SkillFit,
+)
+
+MAX_READING = 6
+MAX_TESTS = 6
+MAX_REVIEWERS = 5
+EFFORT = {1: "an evening", 2: "1-2 days", 3: "3-5 days", 4: "1-2 weeks", 5: "2-4 weeks"}
+NATIVE = {"c", "cpp", "cuda"}
+
+
+def describe_step(
+    stage: int,
+    a: IssueAssessment,
+    fit: SkillFit,
+    code_map: CodeMap,
+    contributing: ContributingSummary,
+    *,
+    near: tuple[IssueAssessment, int] | None = None,
+    pinned: bool = False,
+) -> PlanStep:
+    """Everything the page shows for one step, derived from the assessment and the map."""
+    focus = _focus_matches(a.modules)
+    areas = [
+        code_map.areas[name] for name, _ in rank_areas(focus, code_map) if name in code_map.areas
+    ]
+    languages = _languages(focus, code_map)
+    tests = _unique(t for area in areas for t in area.tests)[:MAX_TESTS]
+    command = next((area.test_command for area in areas if area.test_command), "")
+    if not command and contributing.test:
+        command = contributing.test[0]
+    return PlanStep(
+        stage=stage,
+        issue=a.issue,
+        modules=a.modules,
+        difficulty=a.difficulty,
+        fit=fit,
+        taken=a.taken,
+        why=_why(a, fit, focus, code_map, near, pinned),
+        start_reading=start_reading(focus, code_map),
+        tests=tests,
+        test_command=command,
+        reviewers=_reviewers(areas),
+        setup_notes=_setup_notes(languages, contributing),
+        effort=_effort(a.difficulty.score, languages),
+    )
+
+
+def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
+    """The matched modules' files, then their nearest neighbours in the import graph
+    (same area first, then the most depended-on), skipping tests."""
+    paths: list[str] = []
+    seeds: list[str] = []
+    for match in matches:
+        if match.name in code_map.modules:
+            seeds.append(match.name)
+        elif match.name in code_map.areas:
+            members = [m for m in code_map.areas[match.name].modules if m in code_map.modules]
+            members.sort(key=lambda m: (-code_map.modules[m].dependents, m))
+            seeds.extend(members[:2])
+    for name in seeds:
+        paths.append(code_map.modules[name].path)
+    graph = code_map.graph
+    neighbours: set[str] = set()
+    for name in seeds:
+        if name in graph:
+            neighbours.update(graph.successors(name))
+            neighbours.update(graph.predecessors(name))
+    seed_areas = {code_map.area_of(s) for s in seeds}
+    ranked = sorted(
+        (
+            n
+            for n in neighbours
+            if n in code_map.modules and not code_map.modules[n].is_test and n not in seeds
+        ),
+        key=lambda n: (code_map.area_of(n) not in seed_areas, -code_map.modules[n].dependents, n),
+    )
+    paths.extend(code_map.modules[n].path for n in ranked[:3])
+    return _unique(paths)[:MAX_READING]
+
+
+# --------------------------------------------------------------------------- helpers
+def _focus_matches(matches: list[ModuleMatch]) -> list[ModuleMatch]:
+    """The matches worth acting on: within half the best score, at most three."""
+    if not matches:
+        return []
+    top = matches[0].score
+    return [m for m in matches if m.score >= top * 0.5][:3]
+
+
+def _why(
+    a: IssueAssessment,
+    fit: SkillFit,
+    focus: list[ModuleMatch],
+    code_map: CodeMap,
+    near: tuple[IssueAssessment, int] | None,
+    pinned: bool,
+) -> list[str]:
+    why: list[str] = []
+    if pinned:
+        why.append("kept from your earlier plan: you are working on it")
+    if fit.matched:
+        why.append("uses skills you have: " + ", ".join(fit.matched))
+    if fit.new:
+        why.append("new skills to learn: " + ", ".join(fit.new))
+    for match in focus[:2]:
+        if match.evidence:
+            why.append(
+                f"touches {match.name} ({match.score:.2f}): " + "; ".join(match.evidence[:2])
+            )
+    if not focus:
+        why.append("no module could be identified from the text: read the issue first")
+    why.append(f"difficulty {a.difficulty.score}/5: " + "; ".join(a.difficulty.reasons[:3]))
+    if near is not None:
+        other, hops = near
+        where = "the same area" if hops == 0 else f"{hops} hop(s) away in the dependency graph"
+        why.append(f"builds on step #{other.issue.number}: {where}")
+    if a.taken.state == "stale-claim":
+        why.append("an earlier claim went quiet: say hello on the issue before starting")
+    return why
+
+
+def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
+    langs: set[str] = set()
+    for match in matches:
+        info = code_map.modules.get(match.name)
+        if info is not None:
+            langs.add(info.language)
+        else:
+            area = code_map.areas.get(area_of_node(match.name, code_map))
+            if area is not None and area.languages:
+                langs.add(max(area.languages.items(), key=lambda kv: (kv[1], kv[0]))[0])
+    return langs
+
+
+def _reviewers(areas: list[AreaInfo]) -> list[str]:
+    people: list[str] = []
+    for area in areas:
+        people.extend(area.owners)
+        people.extend(name for name, _count in area.recent_authors[:3])
+    return _unique(people)[:MAX_REVIEWERS]
+
+
+def _setup_notes(languages: set[str], contributing: ContributingSummary) -> list[str]:
+    notes: list[str] = []
+    if "cuda" in languages:
+        notes.append("Needs a build from source with the CUDA toolkit, and an NVIDIA GPU to test.")
+    elif languages & NATIVE:
+        notes.append(
+            "Needs a C++ build from source (compiler, CMake); the first build can take long."
+        )
+    else:
+        notes.append("Python only: an editable install is enough, no compiler needed.")
+    if contributing.build:
+        notes.append("Build as the contributing guide says: " + contributing.build[0])
+    if contributing.lint:
+        notes.append("Lint before pushing: " + contributing.lint[0])
+    return notes
+
+
+def _effort(difficulty: int, languages: set[str]) -> str:
+    effort = EFFORT.get(difficulty, EFFORT[3])
+    if languages & NATIVE:
+        effort += " (plus the first build from source)"
+    return effort
+
+
+def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(dict.fromkeys(items))

@@ -1,0 +1,133 @@
+"""Public dotted names -> the module that defines them, following re-exports.
+
+`torch.nn.Conv2d` reaches `torch.nn.modules.conv` through `from .modules import *` in
+`torch/nn/__init__.py` and `from .conv import Conv2d` (listed in `__all__`) in
+`torch/nn/modules/__init__.py`. A name a module binds with `from X import Y` counts as a
+re-export when it is in `__all__`, or when the module is a package `__init__` and the
+name is public; everything a module defines itself (def, class, assignment) counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prready.analysis.pyscan import PyScan
+
+# (module, name) -> ("def", module) | ("ref", source module, source name) | ("mod", module)
+_Binding = tuple[str, ...]
+
+
+def build_symbol_index(
+    scans: dict[str, PyScan],
+    packages: set[str],
+    resolve_from: Callable[[str, int, str], str | None],
+) -> dict[str, str]:
+    """Map `module.name` -> defining module for every public name of every module.
+
+    `scans` is keyed by module name; `resolve_from(module, level, target)` turns the source
+    of a `from` import into an internal module name (None for external modules).
+    """
+    bindings: dict[str, dict[str, _Binding]] = {}
+    stars: dict[str, list[str]] = {}
+    for module, scan in scans.items():
+        own: dict[str, _Binding] = {}
+        exported = set(scan.all_names or ())
+        is_package = module in packages
+        for name in scan.defs:
+            if not name.startswith("_") or name in exported:
+                own[name] = ("def", module)
+        for imp in scan.imports:
+            if imp.conditional or not imp.names:
+                continue
+            source = resolve_from(module, imp.level, imp.module)
+            if source is None:
+                continue
+            for name, bound in imp.names:
+                if name == "*":
+                    stars.setdefault(module, []).append(source)
+                    continue
+                public = bound in exported or (is_package and not bound.startswith("_"))
+                if not public or (bound in own and own[bound][0] == "def"):
+                    continue
+                sub = f"{source}.{name}"
+                own[bound] = ("mod", sub) if sub in scans else ("ref", source, name)
+        bindings[module] = own
+    resolver = _Resolver(bindings, stars, scans)
+    index: dict[str, str] = {}
+    for module in scans:
+        for name in resolver.public_names(module):
+            target = resolver.defining_module(module, name)
+            if target is not None:
+                index[f"{module}.{name}"] = target
+    return index
+
+
+def lookup_symbol(symbols: dict[str, str], name: str) -> str | None:
+    """The defining module of a full (`torch.nn.Conv2d`) or partial (`nn.Conv2d`) name;
+    partial names must match the end of exactly one shortest full name."""
+    if name in symbols:
+        return symbols[name]
+    suffix = "." + name
+    matches = [k for k in symbols if k.endswith(suffix)]
+    if not matches:
+        return None
+    shortest = min(len(k) for k in matches)
+    best = {symbols[k] for k in matches if len(k) == shortest}
+    return best.pop() if len(best) == 1 else None
+
+
+class _Resolver:
+    """Follows bindings and star imports with memoisation and a guard against cycles."""
+
+    def __init__(
+        self,
+        bindings: dict[str, dict[str, _Binding]],
+        stars: dict[str, list[str]],
+        scans: dict[str, PyScan],
+    ) -> None:
+        self.bindings = bindings
+        self.stars = stars
+        self.scans = scans
+        self._names: dict[str, dict[str, _Binding]] = {}
+        self._in_progress: set[str] = set()
+
+    def exposed(self, module: str) -> dict[str, _Binding]:
+        """Every public binding of a module, star imports expanded."""
+        done = self._names.get(module)
+        if done is not None:
+            return done
+        if module in self._in_progress:
+            return self.bindings.get(module, {})
+        self._in_progress.add(module)
+        merged: dict[str, _Binding] = {}
+        for source in self.stars.get(module, ()):
+            scan = self.scans.get(source)
+            allowed = set(scan.all_names) if scan and scan.all_names is not None else None
+            for name, binding in self.exposed(source).items():
+                if allowed is None and name.startswith("_"):
+                    continue
+                if allowed is not None and name not in allowed:
+                    continue
+                merged[name] = binding if binding[0] != "def" else ("ref", source, name)
+        merged.update(self.bindings.get(module, {}))
+        self._in_progress.discard(module)
+        self._names[module] = merged
+        return merged
+
+    def public_names(self, module: str) -> list[str]:
+        return list(self.exposed(module))
+
+    def defining_module(self, module: str, name: str, depth: int = 0) -> str | None:
+        binding = self.exposed(module).get(name)
+        if depth > 20:
+            return None
+        if binding is None:
+            # Reached through `from module import name` but not visible in module's text
+            # (a compiled extension, a dynamic assignment): the source is the best answer.
+            return module if depth > 0 else None
+        if binding[0] in ("def", "mod"):
+            return binding[1]
+        _, source, source_name = binding
+        if source == module:
+            return None
+        return self.defining_module(source, source_name, depth + 1)

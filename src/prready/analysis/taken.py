@@ -1,0 +1,182 @@
+"""Is someone already on this issue? Pure detection from an issue, its comments and the
+pull requests that cross-reference it, with the evidence spelled out.
+
+Large projects rarely assign issues, so assignees alone miss most taken ones: an open pull
+request that references the issue, or a recent comment claiming it ("I'd like to work on
+this", "/assigntome"), counts too. Claims older than `claim_days` with no pull request
+are stale: worth a polite question, not a reason to skip. Evidence that points at the
+user themself (their assignment, claim or pull request) never makes an issue "taken".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from prready.models import Comment, CrossReference, Issue, TakenStatus
+
+_QUOTE_OR_FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_COMMAND = re.compile(r"^\s*/(?:assign|assigntome|assign-me|take|claim)\b(?P<who>[^\n]*)", re.M)
+_CLAIM = re.compile(
+    r"""
+    \b(?:i(?:\s*'?\s*d|\s+would)\s+(?:like|love|want|be\s+happy|be\s+glad)\s+to\s+
+        (?:work\s+on|take|tackle|fix|pick\s+up|handle|give\s+it\s+a\s+(?:try|shot|go)|try)
+     |i\s+(?:want|wish|plan|intend|am\s+going|'?m\s+going|am\s+planning|'?m\s+planning)\s+to\s+
+        (?:work\s+on|take|tackle|fix|pick\s+up|handle|submit\s+a\s+(?:pr|fix|pull))
+     |(?:can|could|may|might)\s+i\s+(?:please\s+)?(?:take|work\s+on|pick\s+up|grab|claim|
+        tackle|handle|fix|try|be\s+assigned|get\s+assigned|have\s+a\s+go|give\s+it\s+a\s+(?:try|shot))
+     |(?:please\s+)?assign\s+(?:this|it|the\s+issue)?\s*to\s+me
+     |i\s*'?\s*ll\s+(?:take|work\s+on|pick|tackle|fix|handle|submit\s+a|send\s+a|open\s+a|
+        look\s+into)\b
+     |i\s+will\s+(?:take|work\s+on|pick\s+up|tackle|fix|handle|submit\s+a|send\s+a|open\s+a)\b
+     |i\s*(?:'?\s*m|\s+am|\s*'?\s*ve\s+been|\s+have\s+been|\s*'?\s*ll\s+be|\s+will\s+be)\s+
+        (?:currently\s+|already\s+|now\s+)?working\s+on\s+(?:this|it|a\s+fix|a\s+pr|the\s+fix)
+     |i\s*'?\s*m\s+on\s+it
+     |i\s+(?:can|could)\s+(?:take|work\s+on|pick\s+up|tackle|fix|handle|submit|send|open)\b
+     |let\s+me\s+(?:take|work\s+on|tackle|fix|handle|try)\b
+     |i\s*'?\s*m\s+interested\s+in\s+(?:working\s+on|taking|fixing)
+     |(?:^|[.!?]\s*)(?:currently\s+|already\s+)?working\s+on\s+(?:this|it)\b
+    )
+    """,
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+_RELEASE = re.compile(
+    r"^\s*/unassign\b"
+    r"|\b(?:no\s+longer|not\s+(?:going\s+to\s+be|able\s+to\s+keep)|won\s*'?\s*t\s+be|"
+    r"can\s*'?\s*t\s+continue|unable\s+to\s+continue|stopped|stop)\s+working\s+on\b"
+    r"|\bfeel\s+free\s+to\s+(?:take|pick|grab)\b"
+    r"|\bun-?assign(?:ing)?\s+myself\b"
+    r"|\bi\s*'?\s*m\s+(?:dropping|giving\s+up\s+on|releasing)\s+(?:this|it)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MENTION = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
+
+
+def detect_taken(
+    issue: Issue,
+    comments: Sequence[Comment],
+    cross_refs: Sequence[CrossReference],
+    now: datetime,
+    claim_days: int = 30,
+    user_login: str | None = None,
+) -> TakenStatus:
+    """fresh / taken / stale-claim / done, with one evidence line per finding."""
+    me = (user_login or "").lower()
+    now = _aware(now)
+    done: list[str] = []
+    taken: list[str] = []
+    stale: list[str] = []
+    notes: list[str] = []
+
+    for ref in sorted(cross_refs, key=lambda r: (r.created_at, r.pr_number)):
+        if ref.repo and ref.repo.lower() != issue.repo.lower():
+            continue  # a pull request in another project mentioning the issue
+        mine = bool(me) and ref.author.lower() == me
+        who = "your" if mine else f"@{ref.author}'s"
+        if ref.merged:
+            done.append(f"{who} pull request #{ref.pr_number} that references it was merged")
+        elif ref.pr_state == "open":
+            line = f"{who} pull request #{ref.pr_number} references it and is open ({ref.pr_url})"
+            (notes if mine else taken).append(line)
+        else:
+            notes.append(f"pull request #{ref.pr_number} by @{ref.author} was closed unmerged")
+
+    for login in issue.assignees:
+        if me and login.lower() == me:
+            notes.append("assigned to you")
+        else:
+            taken.append(f"assigned to @{login}")
+
+    open_pr_authors = {
+        r.author.lower() for r in cross_refs if r.pr_state == "open" and not r.merged
+    }
+    for claim in active_claims(comments):
+        author, when, excerpt = claim
+        age = _age_days(now, when)
+        if me and author.lower() == me:
+            notes.append(f"you claimed it {_ago(age)}")
+        elif author.lower() in open_pr_authors:
+            continue  # already reported through the pull request
+        elif age is not None and age <= claim_days:
+            taken.append(f'@{author} claimed it {_ago(age)}: "{excerpt}"')
+        else:
+            stale.append(
+                f"@{author} claimed it {_ago(age)} with no pull request since "
+                f"(older than {claim_days} days): ask before starting"
+            )
+
+    if done:
+        return TakenStatus("done", done + taken + notes)
+    if taken:
+        return TakenStatus("taken", taken + stale + notes)
+    if stale:
+        return TakenStatus("stale-claim", stale + notes)
+    return TakenStatus("fresh", notes)
+
+
+def active_claims(comments: Sequence[Comment]) -> list[tuple[str, str, str]]:
+    """(claimant, created_at, excerpt) for claims not withdrawn later by the same person."""
+    claims: dict[str, tuple[str, str, str]] = {}
+    for comment in sorted(comments, key=lambda c: c.created_at):
+        text = claim_text(comment.body)
+        if _RELEASE.search(text):
+            claims.pop(comment.author.lower(), None)
+            continue
+        found = find_claim(text)
+        if found is None:
+            continue
+        claimant = comment.author
+        command = _COMMAND.search(text)
+        if command:
+            mention = _MENTION.search(command.group("who"))
+            if mention:
+                claimant = mention.group(1)  # "/assign @someone" claims for someone
+        claims[claimant.lower()] = (claimant, comment.created_at, found)
+    return list(claims.values())
+
+
+def find_claim(text: str) -> str | None:
+    """The claiming phrase in a comment (quotes and code already removed), or None."""
+    command = _COMMAND.search(text)
+    if command:
+        return command.group(0).strip()[:80]
+    match = _CLAIM.search(text)
+    if match is None:
+        return None
+    start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 30)
+    return " ".join(text[start : match.end() + 30].split())[:80]
+
+
+def claim_text(body: str) -> str:
+    """A comment without quoted lines (`>`), fenced or inline code, and curly apostrophes."""
+    body = body.replace("\u2019", "'").replace("\r\n", "\n")
+    body = _QUOTE_OR_FENCE.sub(" ", body)
+    body = _INLINE_CODE.sub(" ", body)
+    lines = [line for line in body.split("\n") if not line.lstrip().startswith(">")]
+    return "\n".join(lines)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except (ValueError, AttributeError):
+        return None
+
+
+def _age_days(now: datetime, when: str) -> int | None:
+    moment = _parse_time(when)
+    return None if moment is None else max(0, (now - moment).days)
+
+
+def _ago(days: int | None) -> str:
+    if days is None:
+        return "at an unknown date"
+    if days == 0:
+        return "today"
+    return "1 day ago" if days == 1 else f"{days} days ago"

@@ -1,0 +1,131 @@
+"""`prready issues`: the stored issues of a repository with their mapped modules, difficulty,
+required skills and whether someone is already on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from prready.analysis.labels import classify_labels
+from prready.analysis.planner import assess_issues
+from prready.analysis.taken import detect_taken
+from prready.app.map import build_code_map
+from prready.config import UserConfig
+from prready.errors import OfflineError, UsageError
+from prready.models import CodeMap, Issue, IssueAssessment, Label, ProgressFn, TakenStatus
+from prready.paths import Paths
+from prready.slug import parse_slug
+from prready.store import issues_store as store
+
+STATES = ("open", "closed", "all")
+
+
+@dataclass
+class IssuesResult:
+    repo: str
+    assessments: list[IssueAssessment]
+    total: int  # stored issues in the chosen state, before --label/--limit
+    head: str  # commit the code map was built from
+    notes: list[str] = field(default_factory=list)
+
+
+def list_issues(
+    slug: str,
+    paths: Paths,
+    config: UserConfig,
+    *,
+    state: str = "open",
+    limit: int | None = None,
+    labels: tuple[str, ...] = (),
+    checkout: str | Path | None = None,
+    git_url: str | None = None,
+    offline: bool = False,
+    progress: ProgressFn | None = None,
+    now: str | None = None,
+    code_map: CodeMap | None = None,
+) -> IssuesResult:
+    """Assess the stored issues of `slug` against its code map (built or given)."""
+    slug = parse_slug(slug)
+    if state not in STATES:
+        raise UsageError(f"--state must be one of {', '.join(STATES)}")
+    if limit is not None and limit < 1:
+        raise UsageError("--limit must be a positive number")
+    moment = now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    issues, repo_labels, taken = load_stored(slug, paths, config, state=state, now=moment)
+    total = len(issues)
+    if labels:
+        wanted = {name.lower() for name in labels}
+        issues = [i for i in issues if wanted & {name.lower() for name in i.labels}]
+    # Newest activity first, so --limit keeps what people are talking about now.
+    issues.sort(key=lambda i: (i.updated_at, i.number), reverse=True)
+    if limit is not None:
+        issues = issues[:limit]
+    if code_map is None:
+        code_map = build_code_map(
+            slug,
+            paths,
+            checkout=checkout,
+            git_url=git_url,
+            offline=offline,
+            area_depth=config.area_depth,
+            progress=progress,
+        )
+    assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment)
+    assessments.sort(key=lambda a: (a.issue.updated_at, a.issue.number), reverse=True)
+    notes = []
+    if not code_map.modules:
+        notes.append("the code map is empty: no module could be mapped")
+    return IssuesResult(
+        repo=slug, assessments=assessments, total=total, head=code_map.head, notes=notes
+    )
+
+
+def load_stored(
+    slug: str, paths: Paths, config: UserConfig, *, state: str, now: str
+) -> tuple[list[Issue], list[Label], dict[int, TakenStatus]]:
+    """Stored issues (no pull requests), the repository's classified labels, and each
+    issue's taken status: the last one computed from its details, else from assignees."""
+    conn = store.open_cache(paths)
+    try:
+        issues = [i for i in store.load_issues(conn, slug, state) if not i.is_pull_request]
+        stored_labels = store.load_labels(conn, slug)
+        computed = store.load_taken(conn, slug)
+    finally:
+        conn.close()
+    if not issues:
+        what = "" if state == "all" else f"{state} "
+        raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
+    known = {label.name for label in stored_labels}
+    extra = sorted({name for i in issues for name in i.labels} - known)
+    repo_labels = classify_labels([*stored_labels, *(Label(n) for n in extra)], config.labels)
+    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    taken: dict[int, TakenStatus] = {}
+    for issue in issues:
+        if issue.number in computed:
+            taken[issue.number] = computed[issue.number][0]
+        else:
+            taken[issue.number] = detect_taken(issue, [], [], moment, claim_days=config.claim_days)
+    return issues, repo_labels, taken
+
+
+def assessment_json(a: IssueAssessment) -> dict[str, Any]:
+    """One issue for `--format json`: stable keys, plain values."""
+    return {
+        "number": a.issue.number,
+        "title": a.issue.title,
+        "url": a.issue.url,
+        "state": a.issue.state,
+        "labels": list(a.issue.labels),
+        "modules": [
+            {"name": m.name, "path": m.path, "score": m.score, "evidence": list(m.evidence)}
+            for m in a.modules
+        ],
+        "difficulty": a.difficulty.score,
+        "difficulty_reasons": list(a.difficulty.reasons),
+        "skills": list(a.skills),
+        "taken": a.taken.taken,
+        "taken_state": a.taken.state,
+        "taken_evidence": list(a.taken.evidence),
+    }

@@ -1,0 +1,398 @@
+"""`prready map`: get the repository, scan what changed, build the code map, export it.
+
+Scanning is the expensive step, so results are cached per git blob id
+(`prready.store.parse_cache`) and files not in the cache are read and scanned by a pool
+of worker processes (both cores on a 2-core machine), each worker reading its own files
+so only small tuples cross process boundaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from prready.analysis.areas import churn_window_start
+from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
+from prready.analysis.layout import SourceFile, select_sources
+from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
+from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
+from prready.errors import UsageError
+from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
+from prready.paths import Paths, write_private_file
+from prready.slug import parse_slug
+from prready.sources.git_repo import acquire, list_files, read_history
+from prready.store.parse_cache import ParseCache, to_plain
+
+PY_SCANNER = "py:1"
+NATIVE_SCANNER = "native:1"
+POOL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+CHUNK_FILES = 64
+MAX_TEXT_BYTES = 512 * 1024  # CODEOWNERS, labeler.yml, CONTRIBUTING.md
+CONTRIBUTING_PATHS = ("CONTRIBUTING.md", ".github/CONTRIBUTING.md", "docs/CONTRIBUTING.md")
+CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+LABELER_PATHS = (".github/labeler.yml", ".github/labeler.yaml")
+
+
+@dataclass
+class ScanStats:
+    """What the last build did: how many files came from the cache, how many were scanned."""
+
+    cached: int = 0
+    scanned: int = 0
+    workers: int = 1
+    by_language: dict[str, int] = field(default_factory=dict)
+
+
+def build_code_map(
+    slug: str,
+    paths: Paths,
+    *,
+    checkout: str | Path | None = None,
+    git_url: str | None = None,
+    offline: bool = False,
+    area_depth: int | None = None,
+    progress: ProgressFn | None = None,
+    stats: ScanStats | None = None,
+    workers: int | None = None,
+) -> CodeMap:
+    """Acquire OWNER/REPO (or use `checkout` as is), scan changed files, return the map."""
+    slug = parse_slug(slug)
+    if area_depth is not None and area_depth < 1:
+        raise UsageError("--area-depth must be a positive integer")
+    co = acquire(
+        slug,
+        paths.repos,
+        git_url=git_url,
+        checkout=Path(checkout) if checkout is not None else None,
+        offline=offline,
+        progress=progress,
+    )
+    root = Path(co.path)
+    files = list_files(root)
+    selection = select_sources(files)
+    stats = stats if stats is not None else ScanStats()
+    py_scans, native_scans = scan_sources(
+        root, selection.sources, paths.cache_db, stats=stats, progress=progress, workers=workers
+    )
+    facts = read_repo_facts(root, files, co.head)
+    native_links = _cached_native_links(selection.sources, native_scans, paths.cache_db)
+    declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
+    return assemble_code_map(
+        slug,
+        str(root),
+        co.head,
+        selection.sources,
+        py_scans,
+        native_scans,
+        selection.skipped,
+        facts,
+        area_depth=area_depth,
+        extension_modules=extension_module_names(declared),
+        native_links=native_links,
+    )
+
+
+def scan_sources(
+    root: Path,
+    sources: list[SourceFile],
+    cache_db: Path,
+    *,
+    stats: ScanStats | None = None,
+    progress: ProgressFn | None = None,
+    workers: int | None = None,
+) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
+    """Scan results by path: cached ones by blob id, the rest scanned (in parallel) and
+    stored. `stats` receives the counts (tests assert on `scanned`)."""
+    stats = stats if stats is not None else ScanStats()
+    py = [s for s in sources if s.language == "python"]
+    native = [s for s in sources if s.language != "python"]
+    stats.by_language = dict(Counter(s.language for s in sources))
+    with ParseCache(cache_db) as cache:
+        py_cached = cache.load(PY_SCANNER, (s.blob for s in py))
+        native_cached = cache.load(NATIVE_SCANNER, (s.blob for s in native))
+        todo = [s for s in py if s.blob not in py_cached]
+        todo += [s for s in native if s.blob not in native_cached]
+        stats.cached = len(sources) - len(todo)
+        stats.scanned = len(todo)
+        fresh = _scan_files(root, todo, progress, workers, stats)  # by path
+        fresh_py = {s.blob: fresh[s.path] for s in todo if s.language == "python"}
+        fresh_native = {s.blob: fresh[s.path] for s in todo if s.language != "python"}
+        cache.save(PY_SCANNER, {b: r for b, r in fresh_py.items() if r[-1] != "unreadable"})
+        cache.save(NATIVE_SCANNER, {b: r for b, r in fresh_native.items() if r[2] != "unreadable"})
+    py_cached.update(fresh_py)
+    native_cached.update(fresh_native)
+    py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
+    native_scans = {
+        s.path: _native_from_plain(native_cached[s.blob]) for s in native if s.blob in native_cached
+    }
+    return py_scans, native_scans
+
+
+def read_repo_facts(root: Path, files: list[TrackedFile], head: str) -> RepoFacts:
+    """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide."""
+    tracked = {f.path for f in files if f.kind == "file"}
+    facts = RepoFacts(
+        history=_recent_history(root, head),
+        codeowners=_first_text(root, tracked, CODEOWNERS_PATHS),
+        labeler=_first_text(root, tracked, LABELER_PATHS),
+        contributing=_first_text(root, tracked, CONTRIBUTING_PATHS),
+    )
+    facts.test_runner = "pytest"  # runs unittest and pytest suites alike
+    return facts
+
+
+def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -> dict[str, Any]:
+    """Counts and the biggest areas, ready to print or dump as JSON."""
+    languages = Counter(info.language for info in cm.modules.values())
+    kinds = Counter(attrs.get("kind", "") for _, _, attrs in cm.graph.edges(data=True))
+    conditional = sum(1 for _, _, c in cm.graph.edges(data="conditional") if c)
+    ranked = sorted(cm.areas.values(), key=lambda a: (-a.dependents_transitive, -a.lines, a.name))
+    return {
+        "repo": cm.repo,
+        "head": cm.head,
+        "files_by_language": dict(sorted(languages.items())),
+        "modules": len(cm.modules),
+        "edges": cm.graph.number_of_edges(),
+        "edges_by_kind": dict(sorted(kinds.items())),
+        "conditional_edges": conditional,
+        "areas": len(cm.areas),
+        "symbols": len(cm.symbols),
+        "top_areas": [
+            {
+                "name": a.name,
+                "modules": len(a.modules),
+                "lines": a.lines,
+                "dependents": a.dependents,
+                "dependents_transitive": a.dependents_transitive,
+                "dependencies": a.dependencies,
+                "centrality": a.centrality,
+                "churn": a.churn,
+                "tests": len(a.tests),
+                "owners": a.owners[:3],
+            }
+            for a in ranked[:top]
+        ],
+        "skipped": {reason: len(paths) for reason, paths in sorted(cm.skipped.items())},
+        "cache": asdict(stats) if stats else None,
+    }
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The text the `map` command prints."""
+    out = [f"{summary['repo']} @ {summary['head'][:12]}"]
+    langs = ", ".join(f"{n} {lang}" for lang, n in summary["files_by_language"].items())
+    out.append(f"files: {langs or 'none'}")
+    kinds = ", ".join(f"{n} {k}" for k, n in summary["edges_by_kind"].items())
+    out.append(
+        f"modules: {summary['modules']}  edges: {summary['edges']} ({kinds or 'none'}; "
+        f"{summary['conditional_edges']} conditional)  areas: {summary['areas']}  "
+        f"symbols: {summary['symbols']}"
+    )
+    cache = summary.get("cache")
+    if cache:
+        out.append(f"scanned {cache['scanned']} files, {cache['cached']} from cache")
+    out.append("")
+    out.append(
+        f"{'area':40} {'mods':>5} {'lines':>8} {'deps-in':>7} {'blast':>6} {'deps-out':>8} "
+        f"{'central':>8} {'churn':>6} {'tests':>5}"
+    )
+    for a in summary["top_areas"]:
+        out.append(
+            f"{_clip(a['name'], 40):40} {a['modules']:>5} {a['lines']:>8} {a['dependents']:>7} "
+            f"{a['dependents_transitive']:>6} {a['dependencies']:>8} {a['centrality']:>8.4f} "
+            f"{a['churn']:>6} {a['tests']:>5}"
+        )
+    if summary["skipped"]:
+        out.append("")
+        out.append(
+            "skipped: " + ", ".join(f"{n} {reason}" for reason, n in summary["skipped"].items())
+        )
+    return "\n".join(out)
+
+
+def code_map_json(cm: CodeMap) -> dict[str, Any]:
+    """The whole map as JSON-ready data (nodes, edges, areas, symbols, skipped...)."""
+    return {
+        "repo": cm.repo,
+        "head": cm.head,
+        "modules": [asdict(info) for info in cm.modules.values()],
+        "edges": [
+            {"source": a, "target": b, "kind": d.get("kind"), "conditional": d.get("conditional")}
+            for a, b, d in cm.graph.edges(data=True)
+        ],
+        "areas": [asdict(area) for area in cm.areas.values()],
+        "symbols": cm.symbols,
+        "skipped": cm.skipped,
+        "label_paths": cm.label_paths,
+        "codeowners": [[pattern, owners] for pattern, owners in cm.codeowners],
+    }
+
+
+def export_code_map(cm: CodeMap, fmt: str, output: Path | None) -> str | None:
+    """Write JSON or GraphML to `output` (returns None), or return the text if no output."""
+    if fmt == "json":
+        text = json.dumps(code_map_json(cm), indent=1, ensure_ascii=False)
+    elif fmt == "graphml":
+        text = "\n".join(nx.generate_graphml(graphml_ready(cm.graph)))
+    else:
+        raise UsageError(f"unknown export format {fmt!r}: use json or graphml")
+    if output is None:
+        return text
+    try:
+        write_private_file(Path(output), text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    return None
+
+
+def graphml_ready(graph: nx.DiGraph) -> nx.DiGraph:
+    """A copy whose attribute values are GraphML scalars (str/int/float/bool only)."""
+    out = nx.DiGraph()
+    out.add_nodes_from((n, _scalars(d)) for n, d in graph.nodes(data=True))
+    out.add_edges_from((a, b, _scalars(d)) for a, b, d in graph.edges(data=True))
+    return out
+
+
+# --------------------------------------------------------------------------- internals
+def _scan_files(
+    root: Path,
+    todo: list[SourceFile],
+    progress: ProgressFn | None,
+    workers: int | None,
+    stats: ScanStats,
+) -> dict[str, Any]:
+    jobs = [(s.path, s.blob, s.language) for s in todo]
+    chunks = [jobs[i : i + CHUNK_FILES] for i in range(0, len(jobs), CHUNK_FILES)]
+    total = len(jobs)
+    done = 0
+    results: dict[str, Any] = {}
+    n_workers = workers or min(os.cpu_count() or 1, 8)
+    if total < POOL_MIN_FILES or n_workers < 2:
+        stats.workers = 1
+        for chunk in chunks:
+            results.update(_scan_chunk(str(root), chunk))
+            done += len(chunk)
+            if progress:
+                progress("scanning", done, total)
+        return results
+    stats.workers = n_workers
+    with ProcessPoolExecutor(max_workers=n_workers) as pool:
+        for chunk, part in zip(
+            chunks, pool.map(_scan_chunk, [str(root)] * len(chunks), chunks), strict=True
+        ):
+            results.update(part)
+            done += len(chunk)
+            if progress:
+                progress("scanning", done, total)
+    return results
+
+
+def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Worker: read and scan files; returns path -> plain tuple (marshal-able)."""
+    out: dict[str, Any] = {}
+    for path, _blob, language in chunk:
+        data = _read_no_follow(os.path.join(root, path), limit=None)
+        if data is None:
+            result: Any = (
+                (0, (), (), None, "unreadable")
+                if language == "python"
+                else (0, (), "unreadable", ())
+            )
+        elif language == "python":
+            result = to_plain(scan_python_bytes(data))
+        else:
+            result = to_plain(scan_native_bytes(data))
+        out[path] = result
+    return out
+
+
+def _read_no_follow(path: str, limit: int | None) -> bytes | None:
+    """Read a regular file without following a symlink at its last component."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read() if limit is None else fh.read(limit)
+    except OSError:
+        return None
+
+
+def _cached_native_links(
+    sources: list[SourceFile], native_scans: dict[str, NativeScan], cache_db: Path
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Include roots and edges, reused while no native file changed (they depend on the
+    whole native file set, so they are keyed by a digest of every (path, blob) pair)."""
+    digest = hashlib.sha256(NATIVE_SCANNER.encode())
+    for s in sorted((s for s in sources if s.path in native_scans), key=lambda s: s.path):
+        digest.update(f"{s.path}\0{s.blob}\n".encode("utf-8", "surrogateescape"))
+    key = "native-links:" + digest.hexdigest()
+    with ParseCache(cache_db) as cache:
+        cached = cache.load_snapshot(key)
+        if isinstance(cached, tuple) and len(cached) == 2:
+            return list(cached[0]), list(cached[1])
+        roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
+        cache.save_snapshot(key, (roots, edges))
+    return roots, edges
+
+
+def _py_from_plain(value: Any) -> PyScan:
+    lines, imports, defs, all_names, error = value
+    return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error)
+
+
+def _native_from_plain(value: Any) -> NativeScan:
+    lines, includes, error, declares = value
+    return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
+
+
+def _recent_history(root: Path, head: str) -> list[CommitRecord]:
+    """Commits in the 365 days before HEAD's own date (deterministic for a given HEAD).
+
+    read_history filters by date only, so ask for a generous window first and fall back
+    to the full log when HEAD is older than that window."""
+    from datetime import datetime, timedelta, timezone
+
+    recent = datetime.now(timezone.utc) - timedelta(days=800)
+    commits = read_history(root, since=recent.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    head_commit = next((c for c in commits if c.sha == head), None)
+    if head_commit is None:
+        commits = read_history(root)
+        head_commit = next((c for c in commits if c.sha == head), None)
+        if head_commit is None:
+            return []
+    start = churn_window_start(head_commit.date)
+    return [c for c in commits if c.date > start]
+
+
+def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str:
+    for rel in candidates:
+        if rel in tracked:
+            data = _read_no_follow(str(root / rel), limit=MAX_TEXT_BYTES)
+            if data is not None:
+                return data.decode("utf-8", errors="replace")
+    return ""
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in attrs.items():
+        if isinstance(value, (bool, int, float, str)):
+            out[key] = value
+        elif value is not None:
+            out[key] = str(value)
+    return out

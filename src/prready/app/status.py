@@ -1,0 +1,62 @@
+"""`prready status`: where the user stands in each tracked repository and what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prready.analysis.progress import (
+    NextAction,
+    StageSummary,
+    group_by_repo,
+    next_actions,
+    summarize_stages,
+)
+from prready.models import ProgressEntry, ProgressEvent
+from prready.paths import Paths, resolve_paths
+from prready.slug import parse_slug
+from prready.store.progress_store import load_events, load_progress, open_progress
+
+
+@dataclass
+class RepoStatus:
+    repo: str
+    stages: list[StageSummary]
+    next: list[NextAction]
+    entries: list[ProgressEntry]
+    events: list[ProgressEvent] = field(default_factory=list)  # newest first
+
+
+@dataclass
+class StatusReport:
+    repos: list[RepoStatus]
+    asked: str | None = None  # the repository asked for, if any
+
+
+def status_report(
+    paths: Paths | None = None, repo: str | None = None, *, events: int = 5
+) -> StatusReport:
+    """Per-repository stage summaries, next actions and recent events from the progress store.
+
+    Reads only: a missing store is an empty report (nothing is created).
+    """
+    slug = parse_slug(repo) if repo is not None else None
+    db = (paths or resolve_paths()).progress_db
+    if not db.exists():
+        return StatusReport([], slug)
+    conn = open_progress(db)
+    try:
+        entries = load_progress(conn, slug)
+        report = StatusReport([], slug)
+        for name, items in group_by_repo(entries).items():
+            report.repos.append(
+                RepoStatus(
+                    repo=name,
+                    stages=summarize_stages(items),
+                    next=next_actions(items),
+                    entries=items,
+                    events=load_events(conn, name, limit=events),
+                )
+            )
+        return report
+    finally:
+        conn.close()

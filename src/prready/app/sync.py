@@ -1,0 +1,510 @@
+"""`prready sync`: mine a repository's issues into the cache DB, cheaply and resumably.
+
+Per label query (GitHub ANDs the `labels` filter, so one query per label, merged):
+- a first sync walks the open issues by `updated` ascending with a keyset cursor
+  (`since` = last seen `updated_at`), so issues that change or close mid-walk never shift
+  unseen ones past the cursor; each page and its cursor are written in one transaction,
+  so an interrupted walk resumes where it stopped;
+- every later sync asks for a probe page that never changes its URL (state=all, sorted by
+  `updated` descending) with `If-None-Match`: unchanged means a free 304; changed means
+  its first page usually holds every change (closures included), else a keyset catch-up
+  walk from the last sync minus a safety margin.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from prready.analysis.labels import classify_labels, validate_overrides
+from prready.analysis.taken import detect_taken
+from prready.config import DEFAULT_API_URL, Secret, UserConfig
+from prready.errors import OfflineError, UsageError
+from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
+from prready.paths import Paths
+from prready.sources.github_api import GitHubClient, NotFoundError, Page
+from prready.sources.issue_file import read_issue_file
+from prready.store import issues_store as store
+from prready.store.issues_store import SaveCounts, SyncState
+
+SAFETY_MARGIN = timedelta(minutes=10)
+ALL_OPEN_KEY = "all-open"
+LABELS_KEY = "labels"
+REPO_KEY = "repo"
+DETAILS_MAX_AGE = timedelta(hours=12)
+_MAX_ROUNDS = 3
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, for the summary line and for `plan`."""
+
+    repo: str
+    source: str = "api"  # "api" | "file" | "offline"
+    queries: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    issues_new: int = 0
+    issues_updated: int = 0
+    issues_closed: int = 0
+    pulls: int = 0
+    labels: int = 0
+    stored_open: int = 0
+    rate_limit: int | None = None
+    rate_remaining: int | None = None
+    renamed_from: str | None = None
+    synced_at: str | None = None
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: what changed and what it cost."""
+        if self.source == "offline":
+            return (
+                f"{self.repo}: offline, {self.stored_open} open issues in the store "
+                f"(last synced {self.synced_at or 'never'})"
+            )
+        if self.source == "file":
+            return (
+                f"{self.repo}: {self.issues_new} new, {self.issues_updated} updated issues "
+                f"from file; {self.stored_open} open issues stored"
+            )
+        rate = ""
+        if self.rate_remaining is not None and self.rate_limit is not None:
+            rate = f"; rate limit {self.rate_remaining}/{self.rate_limit} left"
+        return (
+            f"{self.repo}: {self.issues_new} new, {self.issues_updated} updated, "
+            f"{self.issues_closed} closed; {self.stored_open} open issues stored "
+            f"({self.queries} queries, {self.requests} requests, {self.not_modified} "
+            f"unchanged (304){rate})"
+        )
+
+
+@dataclass
+class LabelRow:
+    """One row of `prready issues OWNER/REPO --labels`."""
+
+    name: str
+    kind: str
+    value: str | None
+    open_issues: int
+    description: str = ""
+
+
+def sync_repo(
+    slug: str,
+    paths: Paths,
+    config: UserConfig,
+    *,
+    client: GitHubClient | None = None,
+    token: Secret | None = None,
+    api_url: str = DEFAULT_API_URL,
+    offline: bool = False,
+    all_open: bool = False,
+    module_labels: Sequence[str] = (),
+    from_file: Path | None = None,
+    progress: ProgressFn | None = None,
+    now: datetime | None = None,
+) -> SyncReport:
+    """Bring the stored issues of `slug` up to date (API, a JSON file, or offline: the store)."""
+    validate_overrides(config.labels)
+    moment = _utc(now)
+    conn = store.open_cache(paths)
+    try:
+        if from_file is not None:
+            return _sync_from_file(conn, slug, from_file, config, moment)
+        if offline:
+            return _offline_report(conn, slug)
+        if client is None:
+            client = GitHubClient(api_url, token, progress=progress)
+        return _sync_api(conn, client, slug, config, all_open, module_labels, progress, moment)
+    finally:
+        conn.close()
+
+
+def refresh_taken(
+    slug: str,
+    numbers: Sequence[int],
+    paths: Paths,
+    config: UserConfig,
+    *,
+    client: GitHubClient | None = None,
+    token: Secret | None = None,
+    api_url: str = DEFAULT_API_URL,
+    offline: bool = False,
+    user_login: str | None = None,
+    now: datetime | None = None,
+    progress: ProgressFn | None = None,
+    max_age: timedelta = DETAILS_MAX_AGE,
+) -> dict[int, TakenStatus]:
+    """Taken status of plan candidates only: refetch each issue, its comments and timeline
+    (skipped when fetched within `max_age` and unchanged since), store and judge them."""
+    moment = _utc(now)
+    conn = store.open_cache(paths)
+    try:
+        if not offline and client is None:
+            client = GitHubClient(api_url, token, progress=progress)
+        if not offline and client is not None and user_login is None and client.authenticated:
+            user_login = client.authenticated_login()
+        fetched = store.load_taken(conn, slug)
+        result: dict[int, TakenStatus] = {}
+        for done, number in enumerate(numbers):
+            if progress is not None:
+                progress("checking who is on each issue", done, len(numbers))
+            issue = store.load_issue(conn, slug, number)
+            if not offline and client is not None:
+                issue = _refresh_details(
+                    conn, client, slug, number, issue, fetched, moment, max_age
+                )
+            if issue is None:
+                result[number] = TakenStatus("done", ["gone from GitHub (deleted or moved)"])
+                continue
+            status = detect_taken(
+                issue,
+                store.load_comments(conn, slug, number),
+                store.load_cross_refs(conn, slug, number),
+                moment,
+                claim_days=config.claim_days,
+                user_login=user_login,
+            )
+            stamp = fetched.get(number, (None, _iso(moment)))[1]
+            store.save_taken(conn, slug, number, status, stamp)
+            result[number] = status
+        return result
+    finally:
+        conn.close()
+
+
+def label_report(slug: str, paths: Paths, config: UserConfig) -> list[LabelRow]:
+    """Stored labels classified with the current config, with open-issue counts."""
+    validate_overrides(config.labels)
+    conn = store.open_cache(paths)
+    try:
+        labels = store.load_labels(conn, slug)
+        counts = store.label_counts(conn, slug)
+    finally:
+        conn.close()
+    if not labels and not counts:
+        raise OfflineError(f"no labels of {slug} are stored: run `prready sync {slug}` first")
+    known = {x.name for x in labels}
+    labels += [Label(name) for name in counts if name not in known]
+    order = {kind: i for i, kind in enumerate(LabelKind)}
+    rows = [
+        LabelRow(x.name, x.kind.value, x.value, counts.get(x.name, 0), x.description)
+        for x in classify_labels(labels, config.labels)
+    ]
+    rows.sort(key=lambda r: (order[LabelKind(r.kind)], -r.open_issues, r.name.lower()))
+    return rows
+
+
+# ---------------------------------------------------------------------- API sync
+def _sync_api(
+    conn: sqlite3.Connection,
+    client: GitHubClient,
+    slug: str,
+    config: UserConfig,
+    all_open: bool,
+    module_labels: Sequence[str],
+    progress: ProgressFn | None,
+    moment: datetime,
+) -> SyncReport:
+    report = SyncReport(slug)
+    if not client.authenticated:
+        report.notes.append(
+            "no GitHub token: limited to 60 requests an hour; set GITHUB_TOKEN (or --token) "
+            "for 5,000"
+        )
+    before = (client.stats.requests, client.stats.not_modified, client.stats.retries)
+    try:
+        slug = _sync_repo_record(conn, client, slug, report)
+        labels = _sync_labels(conn, client, slug, config, progress)
+        report.labels = len(labels)
+        queries = _select_queries(slug, labels, all_open, module_labels, report)
+        report.queries = len(queries)
+        counts = SaveCounts()
+        for index, (key, label) in enumerate(queries):
+            if progress is not None:
+                progress(f"issues: {key}", index, len(queries))
+            counts.add(_sync_query(conn, client, slug, key, label, moment, progress))
+        store.record_repo(conn, slug, slug, synced_at=_iso(moment))
+    finally:
+        stats = client.stats
+        report.requests = stats.requests - before[0]
+        report.not_modified = stats.not_modified - before[1]
+        report.retries = stats.retries - before[2]
+        report.rate_limit, report.rate_remaining = stats.rate_limit, stats.rate_remaining
+    report.repo = slug
+    report.issues_new, report.issues_updated = counts.new, counts.updated
+    report.issues_closed, report.pulls = counts.closed, counts.pulls
+    report.stored_open = store.count_issues(conn, slug).get("open", 0)
+    report.synced_at = _iso(moment)
+    return report
+
+
+def _sync_repo_record(
+    conn: sqlite3.Connection, client: GitHubClient, slug: str, report: SyncReport
+) -> str:
+    """Check the repository exists and learn its canonical name (following a rename)."""
+    state = store.get_sync_state(conn, slug, REPO_KEY)
+    try:
+        data, etag = client.fetch_repo_if_changed(slug, state.etag)
+    except NotFoundError:
+        raise NotFoundError(
+            f"GitHub has no repository {slug} (404): check the spelling; a private repository "
+            "needs a token with access to it"
+        ) from None
+    if data is None:
+        row = conn.execute("SELECT full_name FROM gh_repos WHERE repo = ?", (slug,)).fetchone()
+        return str(row[0]) if row else slug
+    full_name = str(data["full_name"])
+    if full_name.lower() != slug.lower():
+        report.renamed_from = slug
+        report.notes.append(f"{slug} was renamed to {full_name}; synced {full_name}: use that name")
+    state.etag = etag
+    store.put_sync_state(conn, full_name, state)
+    branch = data.get("default_branch")
+    store.record_repo(
+        conn, full_name, full_name, default_branch=branch if isinstance(branch, str) else ""
+    )
+    return full_name
+
+
+def _sync_labels(
+    conn: sqlite3.Connection,
+    client: GitHubClient,
+    slug: str,
+    config: UserConfig,
+    progress: ProgressFn | None,
+) -> list[Label]:
+    """Labels, refetched only when one of their pages changed (ETags kept per page)."""
+    state = store.get_sync_state(conn, slug, LABELS_KEY)
+    etags = [e for e in (state.etag or "").split("\n") if e]
+    if etags:
+        unchanged = all(
+            client.list_labels_page(slug, page=i + 1, etag=e).not_modified
+            for i, e in enumerate(etags)
+        )
+        if unchanged:
+            return classify_labels(store.load_labels(conn, slug), config.labels)
+    raw: list[dict[str, object]] = []
+    etags = []
+    page = 1
+    while True:
+        if progress is not None:
+            progress("labels", page - 1, None)
+        result: Page = client.list_labels_page(slug, page=page)
+        raw.extend(result.items)
+        etags.append(result.etag or "")
+        if not result.has_next:
+            break
+        page += 1
+    labels = classify_labels(raw, config.labels)
+    with store.page_transaction(conn):
+        store.save_labels(conn, slug, labels)
+        state.etag = "\n".join(etags) if all(etags) else None
+        store.put_sync_state(conn, slug, state)
+    return labels
+
+
+def _select_queries(
+    slug: str,
+    labels: list[Label],
+    all_open: bool,
+    module_labels: Sequence[str],
+    report: SyncReport,
+) -> list[tuple[str, str | None]]:
+    """(sync-state key, label) per query: beginner and bug labels plus asked-for modules."""
+    if all_open:
+        return [(ALL_OPEN_KEY, None)]
+    by_lower = {x.name.lower(): x.name for x in labels}
+    chosen = [x.name for x in labels if x.kind in (LabelKind.BEGINNER, LabelKind.BUG)]
+    for wanted in module_labels:
+        name = by_lower.get(wanted.strip().lower())
+        if name is None:
+            close = difflib.get_close_matches(wanted, list(by_lower.values()), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise UsageError(f"{wanted!r} is not a label of {slug}{hint}")
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        report.notes.append(
+            f"{slug} has no beginner or bug labels: use --all-open or --module-label LABEL"
+        )
+    return [(f"label:{name}", name) for name in chosen]
+
+
+def _sync_query(
+    conn: sqlite3.Connection,
+    client: GitHubClient,
+    slug: str,
+    key: str,
+    label: str | None,
+    moment: datetime,
+    progress: ProgressFn | None,
+) -> SaveCounts:
+    counts = SaveCounts()
+    state = store.get_sync_state(conn, slug, key)
+    if state.walk_kind is None and state.last_synced_at is None:
+        state = SyncState(key, walk_kind="cold", walk_started_at=_iso(moment))
+    for _round in range(_MAX_ROUNDS):
+        if state.walk_kind is not None:
+            counts.add(_walk(conn, client, slug, state, label, progress))
+        probe = client.list_issues_page(
+            slug, state="all", labels=label, sort="updated", direction="desc", etag=state.etag
+        )
+        if probe.not_modified:
+            state.last_synced_at = _iso(moment)
+            store.put_sync_state(conn, slug, state)
+            return counts
+        since = _iso(_parse(state.last_synced_at or _iso(moment)) - SAFETY_MARGIN)
+        fresh = [x for x in probe.items if x.updated_at >= since]
+        with store.page_transaction(conn):
+            counts.add(store.save_issues(conn, fresh))
+            if len(fresh) == len(probe.items) and probe.has_next:
+                # More changed than one page holds: walk them with a keyset cursor.
+                state = SyncState(
+                    key, walk_kind="catchup", walk_started_at=_iso(moment), cursor_since=since,
+                    last_synced_at=state.last_synced_at,
+                )  # fmt: skip
+            else:
+                state.etag, state.last_synced_at = probe.etag, _iso(moment)
+            store.put_sync_state(conn, slug, state)
+        if state.walk_kind is None:
+            return counts
+    return counts
+
+
+def _walk(
+    conn: sqlite3.Connection,
+    client: GitHubClient,
+    slug: str,
+    state: SyncState,
+    label: str | None,
+    progress: ProgressFn | None,
+) -> SaveCounts:
+    """Keyset walk by `updated` ascending; each page and the cursor commit together."""
+    counts = SaveCounts()
+    issue_state = "open" if state.walk_kind == "cold" else "all"
+    while True:
+        page = client.list_issues_page(
+            slug, state=issue_state, labels=label, since=state.cursor_since, sort="updated",
+            direction="asc", page=state.cursor_page,
+        )  # fmt: skip
+        with store.page_transaction(conn):
+            counts.add(store.save_issues(conn, page.items))
+            state.pages_done += 1
+            last = page.items[-1].updated_at if page.items else None
+            if not page.has_next or last is None:
+                state.walk_kind, state.cursor_since, state.cursor_page = None, None, 1
+                state.last_synced_at, state.etag = state.walk_started_at, None
+            elif last == state.cursor_since:
+                state.cursor_page += 1  # a full page sharing one timestamp: step past it
+            else:
+                state.cursor_since, state.cursor_page = last, 1
+            store.put_sync_state(conn, slug, state)
+        if progress is not None:
+            left = page.last_page - page.page if page.last_page else None
+            total = state.pages_done + left if left is not None else None
+            progress(f"issues: {state.query_key}", state.pages_done, total)
+        if state.walk_kind is None:
+            return counts
+
+
+# ---------------------------------------------------------------------- file and offline
+def _sync_from_file(
+    conn: sqlite3.Connection, slug: str, path: Path, config: UserConfig, moment: datetime
+) -> SyncReport:
+    parsed = read_issue_file(path, slug)
+    report = SyncReport(slug, source="file")
+    with store.page_transaction(conn):
+        counts = store.save_issues(conn, parsed.issues)
+        for number, comments in parsed.comments.items():
+            store.save_comments(conn, slug, number, comments)
+        known = {x.name: x for x in store.load_labels(conn, slug)}
+        for issue in parsed.issues:
+            for name in issue.labels:
+                known.setdefault(name, Label(name))
+        store.save_labels(conn, slug, classify_labels(list(known.values()), config.labels))
+        previous = store.repo_source(conn, slug)
+        store.record_repo(
+            conn, slug, slug, source="api" if previous == "api" else "file", synced_at=_iso(moment)
+        )
+    report.issues_new, report.issues_updated, report.pulls = (
+        counts.new,
+        counts.updated,
+        counts.pulls,
+    )
+    report.issues_closed, report.labels = counts.closed, len(known)
+    report.stored_open = store.count_issues(conn, slug).get("open", 0)
+    report.synced_at = _iso(moment)
+    if not parsed.comments:
+        report.missing.append("comments (taken-issue detection uses assignees only)")
+    return report
+
+
+def _offline_report(conn: sqlite3.Connection, slug: str) -> SyncReport:
+    report = SyncReport(slug, source="offline")
+    report.stored_open = store.count_issues(conn, slug).get("open", 0)
+    report.synced_at = store.last_synced_at(conn, slug)
+    if report.synced_at is None and report.stored_open == 0:
+        raise OfflineError(
+            f"offline: no issues of {slug} are stored; run `prready sync {slug}` online, or "
+            f"`prready sync {slug} --from-file issues.json` with the output of "
+            "`gh issue list --json number,title,body,labels,assignees,author,state,url,"
+            "createdAt,updatedAt,comments`"
+        )
+    report.labels = len(store.load_labels(conn, slug))
+    report.notes.append("offline: nothing was fetched; using the store as it is")
+    if not report.labels:
+        report.missing.append("labels")
+    return report
+
+
+# ---------------------------------------------------------------------- details
+def _refresh_details(
+    conn: sqlite3.Connection,
+    client: GitHubClient,
+    slug: str,
+    number: int,
+    stored: Issue | None,
+    fetched: dict[int, tuple[TakenStatus, str]],
+    moment: datetime,
+    max_age: timedelta,
+) -> Issue | None:
+    """Refetch one candidate's issue, comments and timeline unless fresh enough."""
+    last = fetched.get(number)
+    if stored is not None and last is not None:
+        at = _parse(last[1])
+        if moment - at < max_age and stored.updated_at <= last[1]:
+            return stored
+    try:
+        issue = client.fetch_issue(slug, number)
+    except NotFoundError:
+        store.mark_closed(conn, slug, [number], _iso(moment))
+        return None
+    comments = client.fetch_comments(slug, number) if issue.comments else []
+    refs = client.fetch_timeline(slug, number)
+    with store.page_transaction(conn):
+        store.save_issues(conn, [issue])
+        store.save_comments(conn, slug, number, comments)
+        store.save_cross_refs(conn, slug, number, refs)
+        fetched[number] = (TakenStatus("fresh"), _iso(moment))
+    return issue
+
+
+def _utc(now: datetime | None) -> datetime:
+    moment = now or datetime.now(timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

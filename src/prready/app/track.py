@@ -1,0 +1,401 @@
+"""`prready track` and the GitHub side of tracking: record what the user did, move progress
+between machines, and bring tracked steps up to date with their pull requests on GitHub.
+
+Entry points: `track_issue`, `export_to`, `import_from` (the CLI), and
+`update_from_github(slug, client, conn, now=...)` for `prready sync` and `prready plan`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from prready.analysis.progress import suggest_replacement, unavailable_reason
+from prready.errors import NetworkError, UsageError
+from prready.models import (
+    Comment,
+    CrossReference,
+    Issue,
+    ProgressEntry,
+    ProgressEvent,
+    StepStatus,
+    TakenStatus,
+)
+from prready.paths import Paths, resolve_paths, write_private_file
+from prready.slug import parse_issue_ref
+from prready.store.progress_store import (
+    add_note,
+    load_candidates,
+    load_progress,
+    open_progress,
+    set_flag,
+    set_status,
+    timestamp,
+)
+from prready.store.progress_transfer import ImportSummary, export_progress, import_progress
+
+ACTIONS = {
+    "start": StepStatus.STARTED,
+    "pr": StepStatus.PR_OPEN,
+    "done": StepStatus.MERGED,
+    "drop": StepStatus.DROPPED,
+}
+MAX_NOTE = 2000
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+_PR_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?/[^/\s]+/[^/\s]+/pull/(\d+)/?$")
+_SYNCED = (StepStatus.PLANNED, StepStatus.STARTED, StepStatus.PR_OPEN)
+
+TakenFn = Callable[..., TakenStatus]
+
+
+class TrackingClient(Protocol):
+    """What tracking needs from `prready.sources.github_api.GitHubClient`."""
+
+    def fetch_issue(self, slug: str, number: int) -> Issue: ...
+    def fetch_comments(self, slug: str, number: int) -> list[Comment]: ...
+    def fetch_timeline(self, slug: str, number: int) -> list[CrossReference]: ...
+    def fetch_pull(self, slug: str, number: int) -> dict[str, Any]: ...
+    def search_issues(self, query: str) -> list[Issue]: ...
+    def authenticated_login(self) -> str | None: ...
+
+
+@dataclass
+class TrackingUpdate:
+    """What `update_from_github` changed."""
+
+    login: str | None
+    events: list[ProgressEvent] = field(default_factory=list)  # status changes written
+    flagged: dict[int, str] = field(default_factory=dict)  # issue -> why it is unavailable
+    replacements: dict[int, int] = field(default_factory=dict)  # issue -> suggested issue
+    cleared: list[int] = field(default_factory=list)  # flags removed (available again)
+    checked: int = 0  # tracked steps looked at
+
+
+@dataclass(frozen=True)
+class _Pull:
+    url: str
+    state: str  # "merged" | "open" | "closed"
+
+    @property
+    def rank(self) -> int:
+        return {"merged": 0, "open": 1, "closed": 2}[self.state]
+
+
+def track_issue(
+    ref: str,
+    action: str,
+    *,
+    url: str | None = None,
+    note: str | None = None,
+    paths: Paths | None = None,
+    now: datetime | None = None,
+) -> ProgressEntry:
+    """Record that the user started, opened a PR for, finished or dropped an issue."""
+    slug, number = parse_issue_ref(ref)
+    if action not in ACTIONS:
+        raise UsageError(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
+    if action == "pr":
+        url = check_pr_url(url)
+    elif url:
+        raise UsageError(f"`{action}` takes no URL; only `pr URL` does")
+    if note is not None:
+        note = note.strip()
+        if not note or len(note) > MAX_NOTE:
+            raise UsageError(f"--note must be 1 to {MAX_NOTE} characters")
+    with _progress_db(paths) as conn:
+        return set_status(
+            conn,
+            slug,
+            number,
+            ACTIONS[action],
+            now=now or _utcnow(),
+            pr_url=url,
+            note=note,
+        )
+
+
+def check_pr_url(url: str | None) -> str:
+    """A pull request URL (https://HOST/OWNER/REPO/pull/N), stripped; UsageError otherwise."""
+    text = (url or "").strip()
+    if not text:
+        raise UsageError("`pr` needs the pull request's URL, e.g. https://github.com/o/r/pull/1")
+    if not _PR_URL.match(text):
+        shown = text if len(text) <= 80 and text.isprintable() else repr(text[:80])
+        raise UsageError(f"{shown} is not a pull request URL like https://github.com/o/r/pull/1")
+    return text
+
+
+def export_to(path: Path, *, paths: Paths | None = None, now: datetime | None = None) -> int:
+    """Write all progress to `path` as JSON (0600); returns the number of steps written."""
+    with _progress_db(paths) as conn:
+        data = export_progress(conn, now or _utcnow())
+    try:
+        write_private_file(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return len(data["steps"])
+
+
+def import_from(path: Path, *, paths: Paths | None = None) -> ImportSummary:
+    """Merge an export file into the progress store (newer local state always wins)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise UsageError(f"{path} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path} does not exist") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path} is not a JSON progress export: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with _progress_db(paths) as conn:
+        return import_progress(conn, data)
+
+
+def update_from_github(
+    slug: str,
+    client: TrackingClient,
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    login: str | None = None,
+    claim_days: int = 30,
+    taken_fn: TakenFn | None = None,
+) -> TrackingUpdate:
+    """Bring the tracked steps of `slug` up to date with GitHub.
+
+    The user's pull requests that reference a tracked issue (timeline cross-references,
+    plus a search `is:pr author:LOGIN repo:SLUG`) set pr-open or merged; a pull request
+    closed unmerged leaves the step started with a note. Issues that were closed or taken
+    by someone else are flagged with a suggested replacement of the same stage and skills.
+    Network calls happen outside transactions; each change is its own short write.
+    """
+    detect = taken_fn or _detect_taken()
+    login = login or client.authenticated_login()
+    entries = [e for e in load_progress(conn, slug) if e.status in _SYNCED]
+    result = TrackingUpdate(login=login, checked=len(entries))
+    if not entries:
+        return result
+    tracked = {e.issue_number for e in load_progress(conn, slug)}
+    refs = {e.issue_number: client.fetch_timeline(slug, e.issue_number) for e in entries}
+    pulls = _user_pulls(slug, client, login, refs, {e.issue_number for e in entries})
+    busy: set[int] = set()
+    for entry in entries:
+        pull = pulls.get(entry.issue_number)
+        if pull is not None:
+            event = _apply_pull(conn, entry, pull, now)
+            if event is not None:
+                result.events.append(event)
+            if pull.state != "closed":
+                continue
+        if entry.status == StepStatus.PR_OPEN:
+            continue
+        reason = _availability(
+            slug,
+            client,
+            entry.issue_number,
+            refs[entry.issue_number],
+            detect,
+            now,
+            claim_days,
+            login,
+        )
+        if reason:
+            busy.add(entry.issue_number)
+            replacement = _find_replacement(
+                slug, client, conn, entry, tracked | busy, detect, now, claim_days, login
+            )
+            result.flagged[entry.issue_number] = reason
+            if replacement is not None:
+                result.replacements[entry.issue_number] = replacement
+            set_flag(conn, slug, entry.issue_number, reason, replacement, now=now)
+        elif entry.flag:
+            set_flag(conn, slug, entry.issue_number, "", None, now=now)
+            result.cleared.append(entry.issue_number)
+    return result
+
+
+def sync_tracked(
+    slug: str,
+    client: TrackingClient,
+    *,
+    paths: Paths | None = None,
+    now: datetime | None = None,
+    claim_days: int = 30,
+) -> TrackingUpdate:
+    """`update_from_github` on the user's progress store, for callers without a connection."""
+    with _progress_db(paths) as conn:
+        return update_from_github(slug, client, conn, now=now or _utcnow(), claim_days=claim_days)
+
+
+def _user_pulls(
+    slug: str,
+    client: TrackingClient,
+    login: str | None,
+    refs: dict[int, list[CrossReference]],
+    wanted: set[int],
+) -> dict[int, _Pull]:
+    """The user's best pull request per tracked issue: merged, else open, else closed."""
+    if not login:
+        return {}
+    found: dict[int, _Pull] = {}
+
+    def offer(number: int, pull: _Pull) -> None:
+        if number in wanted and (number not in found or pull.rank < found[number].rank):
+            found[number] = pull
+
+    for number, crossrefs in refs.items():
+        for ref in crossrefs:
+            same_repo = not ref.repo or ref.repo.lower() == slug.lower()
+            if same_repo and ref.author.lower() == login.lower():
+                state = "merged" if ref.merged else ref.pr_state
+                offer(number, _Pull(ref.pr_url, state))
+    for pr in client.search_issues(f"is:pr author:{login} repo:{slug}"):
+        if not pr.is_pull_request or pr.author.lower() != login.lower():
+            continue
+        mentioned = _mentioned_issues(slug, f"{pr.title}\n{pr.body}") & wanted
+        if not mentioned:
+            continue
+        url, state = pr.url, "open"
+        if pr.state == "closed":
+            raw = client.fetch_pull(slug, pr.number)
+            state = "merged" if raw.get("merged") or raw.get("merged_at") else "closed"
+            html_url = raw.get("html_url")
+            url = html_url if isinstance(html_url, str) and html_url else url
+        for number in mentioned:
+            offer(number, _Pull(url, state))
+    return found
+
+
+def _mentioned_issues(slug: str, text: str) -> set[int]:
+    """Issue numbers a pull request's text refers to ("#12", "fixes #12", issue URLs)."""
+    numbers = {int(m) for m in re.findall(r"(?<![\w/&])#(\d{1,9})\b", text)}
+    owner_repo = re.escape(slug)
+    numbers |= {
+        int(m) for m in re.findall(rf"github\.com/{owner_repo}/issues/(\d{{1,9}})", text, re.I)
+    }
+    numbers |= {int(m) for m in re.findall(rf"{owner_repo}#(\d{{1,9}})\b", text, re.I)}
+    return numbers
+
+
+def _apply_pull(
+    conn: sqlite3.Connection, entry: ProgressEntry, pull: _Pull, now: datetime
+) -> ProgressEvent | None:
+    """Move a step along for the user's pull request; never moves a step backwards."""
+    repo, number = entry.repo, entry.issue_number
+    if pull.state == "merged" and entry.status != StepStatus.MERGED:
+        set_status(
+            conn,
+            repo,
+            number,
+            StepStatus.MERGED,
+            now=now,
+            pr_url=pull.url,
+            detail="pull request merged (GitHub)",
+        )
+        return ProgressEvent(repo, number, StepStatus.MERGED, timestamp(now), pull.url)
+    if pull.state == "open" and entry.status in (StepStatus.PLANNED, StepStatus.STARTED):
+        set_status(
+            conn,
+            repo,
+            number,
+            StepStatus.PR_OPEN,
+            now=now,
+            pr_url=pull.url,
+            detail="pull request opened (GitHub)",
+        )
+        return ProgressEvent(repo, number, StepStatus.PR_OPEN, timestamp(now), pull.url)
+    if pull.state == "closed":
+        note = f"pull request {pull.url} was closed without merging"
+        if entry.status != StepStatus.STARTED:
+            set_status(
+                conn,
+                repo,
+                number,
+                StepStatus.STARTED,
+                now=now,
+                note=note,
+                detail="pull request closed unmerged (GitHub)",
+            )
+            return ProgressEvent(repo, number, StepStatus.STARTED, timestamp(now), note)
+        if note not in entry.notes:
+            add_note(conn, repo, number, note, now=now)
+    return None
+
+
+def _availability(
+    slug: str,
+    client: TrackingClient,
+    number: int,
+    refs: list[CrossReference],
+    detect: TakenFn,
+    now: datetime,
+    claim_days: int,
+    login: str | None,
+) -> str:
+    """Why the issue can no longer be worked on by the user, "" if it still can."""
+    try:
+        issue = client.fetch_issue(slug, number)
+    except NetworkError as exc:
+        # github_api.NotFoundError, matched by name: importing it would pull PyGithub in here.
+        if type(exc).__name__ == "NotFoundError":
+            return "no longer on GitHub"
+        raise
+    if issue.state == "closed":
+        return unavailable_reason(issue, None)
+    comments = client.fetch_comments(slug, number)
+    taken = detect(issue, comments, refs, now, claim_days=claim_days, user_login=login)
+    return unavailable_reason(issue, taken)
+
+
+def _find_replacement(
+    slug: str,
+    client: TrackingClient,
+    conn: sqlite3.Connection,
+    entry: ProgressEntry,
+    exclude: set[int],
+    detect: TakenFn,
+    now: datetime,
+    claim_days: int,
+    login: str | None,
+    tries: int = 3,
+) -> int | None:
+    """A still-available candidate of the same stage and skills from the last plan."""
+    candidates = load_candidates(conn, slug)
+    skip = set(exclude)
+    for _ in range(tries):
+        cand = suggest_replacement(entry.stage, entry.skills, candidates, skip)
+        if cand is None:
+            return None
+        refs = client.fetch_timeline(slug, cand.number)
+        if not _availability(slug, client, cand.number, refs, detect, now, claim_days, login):
+            return cand.number
+        skip.add(cand.number)
+    return None
+
+
+def _detect_taken() -> TakenFn:
+    from prready.analysis.taken import detect_taken
+
+    return detect_taken
+
+
+@contextmanager
+def _progress_db(paths: Paths | None) -> Iterator[sqlite3.Connection]:
+    conn = open_progress((paths or resolve_paths()).progress_db)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,201 @@
+"""An SVG picture of the part of the code map a plan walks through.
+
+Columns are the plan's stages; each column holds the modules (or areas) that stage's steps
+touch, coloured by stage, followed by their closest neighbours in the import graph (grey).
+The layout is computed here, deterministically, so the page needs no JavaScript library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+import networkx as nx
+
+from prready.models import Plan
+from prready.render.sanitize import one_line
+
+COL_WIDTH = 250
+BOX_WIDTH = 210
+BOX_HEIGHT = 30
+ROW_GAP = 12
+TOP = 44
+MARGIN = 12
+MAX_FOCUS_PER_STAGE = 6
+MAX_NEIGHBOURS_PER_STAGE = 4
+LABEL_CHARS = 26
+
+
+@dataclass
+class _Node:
+    key: str
+    column: int  # index into the plan's stages
+    stage: int | None  # None for a neighbour
+    members: set[str] = field(default_factory=set)  # graph nodes this box stands for
+    x: float = 0.0
+    y: float = 0.0
+
+
+def plan_graph_svg(plan: Plan, graph: nx.DiGraph) -> str:
+    """The SVG markup (already escaped) for the plan's modules and their neighbours, or ""."""
+    nodes = _focus_nodes(plan, graph)
+    if not nodes:
+        return ""
+    _add_neighbours(nodes, graph)
+    _place(nodes)
+    edges = _edges(nodes, graph)
+    return _draw(plan, nodes, edges)
+
+
+def graph_nodes_shown(svg: str) -> int:
+    """How many boxes an SVG from plan_graph_svg draws (for tests and summaries)."""
+    return svg.count('class="node ')
+
+
+# --------------------------------------------------------------------------- selection
+def _focus_nodes(plan: Plan, graph: nx.DiGraph) -> dict[str, _Node]:
+    """One box per module or area named by a step, in the column of its earliest stage."""
+    by_area: dict[str, set[str]] = {}
+    for name, attrs in graph.nodes(data=True):
+        area = attrs.get("area") or ""
+        if area:
+            by_area.setdefault(area, set()).add(name)
+    nodes: dict[str, _Node] = {}
+    for column, stage in enumerate(plan.stages):
+        in_column = 0
+        for step in stage.steps:
+            for match in step.modules:
+                if match.name in nodes or in_column >= MAX_FOCUS_PER_STAGE:
+                    continue
+                if match.name in graph:
+                    members = {match.name}
+                elif match.name in by_area:
+                    members = set(by_area[match.name])
+                else:
+                    continue
+                nodes[match.name] = _Node(match.name, column, stage.number, members)
+                in_column += 1
+    # A module that is also inside a focus area is drawn once, as itself.
+    singles = {key for key, node in nodes.items() if node.members == {key}}
+    for node in nodes.values():
+        if node.members != {node.key}:
+            node.members -= singles
+    return nodes
+
+
+def _add_neighbours(nodes: dict[str, _Node], graph: nx.DiGraph) -> None:
+    """Add the modules most connected to each stage's boxes, ranked by links then name."""
+    covered = {m for node in nodes.values() for m in node.members}
+    focus = list(nodes.values())
+    columns = sorted({node.column for node in focus})
+    for column in columns:
+        links: dict[str, int] = {}
+        for node in (n for n in focus if n.column == column):
+            for member in sorted(node.members):
+                for other in list(graph.predecessors(member)) + list(graph.successors(member)):
+                    if other not in covered:
+                        links[other] = links.get(other, 0) + 1
+        ranked = sorted(links, key=lambda name: (-links[name], name))
+        for name in ranked[:MAX_NEIGHBOURS_PER_STAGE]:
+            nodes[name] = _Node(name, column, None, {name})
+            covered.add(name)
+
+
+def _place(nodes: dict[str, _Node]) -> None:
+    """Stack each column's boxes: focus first (in plan order), then neighbours."""
+    rows: dict[int, int] = {}
+    ordered = sorted(nodes.values(), key=lambda n: (n.column, n.stage is None))
+    for node in ordered:
+        row = rows.get(node.column, 0)
+        node.x = MARGIN + node.column * COL_WIDTH
+        node.y = TOP + row * (BOX_HEIGHT + ROW_GAP)
+        rows[node.column] = row + 1
+
+
+def _edges(nodes: dict[str, _Node], graph: nx.DiGraph) -> list[tuple[str, str]]:
+    """Import edges between drawn boxes, deduplicated and in a stable order."""
+    owner = {m: node.key for node in nodes.values() for m in node.members}
+    found = set()
+    for member, key in owner.items():
+        for target in graph.successors(member):
+            other = owner.get(target)
+            if other is not None and other != key:
+                found.add((key, other))
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------- drawing
+def _draw(plan: Plan, nodes: dict[str, _Node], edges: list[tuple[str, str]]) -> str:
+    columns = max(len(plan.stages), 1)
+    width = MARGIN * 2 + columns * COL_WIDTH - (COL_WIDTH - BOX_WIDTH) + 40
+    bottom = max(node.y for node in nodes.values()) + BOX_HEIGHT
+    height = int(bottom + MARGIN + 8)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="codemap" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="img" aria-labelledby="codemap-title">',
+        f'<title id="codemap-title">Modules the plan touches in {_esc(plan.repo, 100)}, by stage,'
+        " with their nearest neighbours in the import graph</title>",
+        '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7"'
+        ' markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z"'
+        ' class="arrowhead"/></marker></defs>',
+    ]
+    for column, stage in enumerate(plan.stages):
+        x = MARGIN + column * COL_WIDTH
+        parts.append(
+            f'<text class="colhead s{_stage_class(stage.number)}" x="{x}" y="{TOP - 16}">'
+            f"Stage {int(stage.number)} · {_esc(stage.title, 22)}</text>"
+        )
+    for src, dst in edges:
+        parts.append(_edge_path(nodes[src], nodes[dst]))
+    for node in sorted(nodes.values(), key=lambda n: (n.column, n.y)):
+        parts.append(_box(node))
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _box(node: _Node) -> str:
+    kind = f"s{_stage_class(node.stage)}" if node.stage is not None else "nb"
+    role = f"stage {node.stage}" if node.stage is not None else "neighbour"
+    label = _shorten(one_line(node.key, 400))
+    full = _esc(node.key, 400)
+    count = len(node.members)
+    suffix = f" ({count} modules)" if count > 1 else ""
+    return (
+        f'<g class="node {kind}"><title>{full}{suffix} — {role}</title>'
+        f'<rect x="{node.x:.0f}" y="{node.y:.0f}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="6"/>'
+        f'<text x="{node.x + 10:.0f}" y="{node.y + BOX_HEIGHT / 2 + 4:.0f}">{escape(label)}</text></g>'
+    )
+
+
+def _edge_path(src: _Node, dst: _Node) -> str:
+    """A curve from importer to imported; same-column links bow out to the right."""
+    y1 = src.y + BOX_HEIGHT / 2
+    y2 = dst.y + BOX_HEIGHT / 2
+    if src.column == dst.column:
+        x = src.x + BOX_WIDTH
+        bow = x + 18 + min(30, abs(y2 - y1) / 6)
+        d = f"M{x:.0f},{y1:.0f} C{bow:.0f},{y1:.0f} {bow:.0f},{y2:.0f} {x + 2:.0f},{y2:.0f}"
+    elif src.column < dst.column:
+        x1, x2 = src.x + BOX_WIDTH, dst.x
+        mid = (x1 + x2) / 2
+        d = f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2 - 2:.0f},{y2:.0f}"
+    else:
+        x1, x2 = src.x, dst.x + BOX_WIDTH
+        mid = (x1 + x2) / 2
+        d = f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2 + 2:.0f},{y2:.0f}"
+    return f'<path class="edge" d="{d}" marker-end="url(#arrow)"/>'
+
+
+def _shorten(name: str) -> str:
+    """Keep the informative end of a long dotted name or path: "…nn.modules.linear"."""
+    if len(name) <= LABEL_CHARS:
+        return name
+    return "…" + name[-(LABEL_CHARS - 1) :]
+
+
+def _stage_class(stage: int | None) -> int:
+    return min(4, max(1, int(stage or 1)))
+
+
+def _esc(text: str, limit: int) -> str:
+    return escape(one_line(text, limit), quote=True)

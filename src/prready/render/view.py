@@ -1,0 +1,386 @@
+"""The view model: everything a plan page or summary shows, prepared in Python.
+
+Renderers (HTML template, Markdown, terminal) only lay this out. Every string from
+GitHub is flattened to one spoof-free line and bounded here, so a 10,000-label issue or a
+1 MB title cannot blow up any output.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from prready.models import (
+    IssueAssessment,
+    Plan,
+    PlanStep,
+    ProgressEntry,
+    ProgressEvent,
+    Stage,
+    StepStatus,
+)
+from prready.render.sanitize import one_line, render_issue_body, safe_http_url
+
+MAX_LABELS = 8  # labels shown per issue; the rest are counted
+MAX_ITEMS = 12  # entries shown per list (reasons, files, reviewers...)
+MAX_EVENTS = 15  # timeline length
+TITLE_CHARS = 200
+
+DIFFICULTY_WORDS = {1: "very easy", 2: "easy", 3: "moderate", 4: "hard", 5: "very hard"}
+TAKEN_WORDS = {
+    "fresh": "Free to take",
+    "taken": "Someone is on it",
+    "stale-claim": "Claimed, but gone quiet",
+    "done": "Already fixed",
+}
+STATUS_WORDS = {
+    StepStatus.PLANNED: "Planned",
+    StepStatus.STARTED: "Started",
+    StepStatus.PR_OPEN: "PR open",
+    StepStatus.MERGED: "Merged",
+    StepStatus.DROPPED: "Dropped",
+    StepStatus.REPLACED: "Replaced",
+}
+
+
+@dataclass
+class ProgressView:
+    """Counts of a set of steps by tracking status, and bar segments in percent."""
+
+    total: int
+    merged: int = 0
+    pr_open: int = 0
+    started: int = 0
+    merged_pct: float = 0.0
+    pr_open_pct: float = 0.0
+    started_pct: float = 0.0
+    pr_open_x: float = 0.0  # where each bar segment starts, in percent
+    started_x: float = 0.0
+    summary: str = ""
+
+
+@dataclass
+class StepView:
+    stage: int
+    number: int
+    title: str
+    url: str
+    labels: list[str]
+    more_labels: int
+    author: str
+    modules: list[str]
+    difficulty: int
+    difficulty_word: str
+    difficulty_reasons: list[str]
+    skills_matched: list[str]
+    skills_new: list[str]
+    taken_state: str
+    taken_text: str
+    taken_evidence: list[str]
+    status: str
+    status_text: str
+    pr_url: str
+    why: list[str]
+    start_reading: list[str]
+    tests: list[str]
+    test_command: str
+    reviewers: list[str]
+    setup_notes: list[str]
+    effort: str
+    comments: int
+    body_html: str = ""  # sanitized excerpt; filled only when bodies are asked for
+    body_truncated: bool = False
+
+
+@dataclass
+class CandidateView:
+    stage: int
+    stage_title: str
+    number: int
+    title: str
+    url: str
+    labels: list[str]
+    modules: list[str]
+    difficulty: int
+    difficulty_word: str
+    skills: list[str]
+    taken_state: str
+    taken_text: str
+
+
+@dataclass
+class StageView:
+    number: int
+    key: str
+    title: str
+    goal: str
+    steps: list[StepView]
+    candidates: list[CandidateView]
+    progress: ProgressView
+
+
+@dataclass
+class EventView:
+    at: str
+    date: str
+    number: int
+    title: str
+    status: str
+    status_text: str
+    detail: str
+
+
+@dataclass
+class PlanView:
+    repo: str
+    repo_url: str
+    generated_at: str
+    fetched_at: str
+    fetched_ago: str
+    sample: bool
+    skills: list[str]
+    contributing_source: str
+    contributing: dict[str, list[str]]  # "Build" / "Lint" / "Test" / "House rules" -> lines
+    stages: list[StageView]
+    progress: ProgressView
+    timeline: list[EventView]
+    candidates: list[CandidateView]
+    filter_skills: list[str] = field(default_factory=list)
+    filter_statuses: list[tuple[str, str]] = field(default_factory=list)  # (state, words)
+    filter_difficulties: list[tuple[int, str]] = field(default_factory=list)
+
+
+def build_view(
+    plan: Plan,
+    progress: list[ProgressEntry],
+    events: list[ProgressEvent],
+    now: datetime | str | None = None,
+    with_bodies: bool = False,
+) -> PlanView:
+    """Prepare everything the outputs show; `now` only feeds the "fetched N days ago" text."""
+    statuses = {entry.issue_number: entry for entry in progress if entry.repo == plan.repo}
+    titles = {st.issue.number: st.issue.title for stage in plan.stages for st in stage.steps}
+    stages = [_stage_view(plan.repo, stage, statuses, with_bodies) for stage in plan.stages]
+    candidates = [c for stage in stages for c in stage.candidates]
+    all_steps = [st for stage in stages for st in stage.steps]
+    now_dt = _parse_time(now) if isinstance(now, str) else now
+    contributing = {
+        "Build": _lines(plan.contributing.build),
+        "Lint": _lines(plan.contributing.lint),
+        "Test": _lines(plan.contributing.test),
+        "House rules": _lines(plan.contributing.rules),
+    }
+    return PlanView(
+        repo=one_line(plan.repo, 140),
+        repo_url=safe_http_url(f"https://github.com/{plan.repo}"),
+        generated_at=format_time(plan.generated_at),
+        fetched_at=format_time(plan.data_fetched_at),
+        fetched_ago=_ago(plan.data_fetched_at, now_dt),
+        sample=plan.sample,
+        skills=_lines(plan.skills, limit=40),
+        contributing_source=one_line(plan.contributing.source, 200),
+        contributing={k: v for k, v in contributing.items() if v},
+        stages=stages,
+        progress=_progress([st.status for st in all_steps]),
+        timeline=_timeline(plan.repo, events, statuses, titles),
+        candidates=candidates,
+        filter_skills=sorted({s for c in candidates for s in c.skills}, key=str.lower),
+        filter_statuses=[(k, v) for k, v in TAKEN_WORDS.items() if any(c.taken_state == k for c in candidates)],
+        filter_difficulties=[(d, DIFFICULTY_WORDS[d]) for d in sorted({c.difficulty for c in candidates})],
+    )
+
+
+def format_time(iso: str) -> str:
+    """"2026-11-20T09:30:00Z" -> "20 Nov 2026, 09:30 UTC"; unparseable text is shown flattened."""
+    parsed = _parse_time(iso)
+    if parsed is None:
+        return one_line(iso, 40) or "unknown"
+    return parsed.strftime("%d %b %Y, %H:%M UTC")
+
+
+def issue_url(repo: str, number: int, url: str) -> str:
+    """The issue's GitHub URL if it is a plain https link, else one built from repo and number."""
+    built = f"https://github.com/{repo}/issues/{number}"
+    return safe_http_url(url, fallback=safe_http_url(built, fallback=""))
+
+
+# --------------------------------------------------------------------------- helpers
+def _stage_view(
+    repo: str, stage: Stage, statuses: dict[int, ProgressEntry], with_bodies: bool
+) -> StageView:
+    steps = [_step_view(repo, st, statuses.get(st.issue.number), with_bodies) for st in stage.steps]
+    title = one_line(stage.title, 80)
+    return StageView(
+        number=stage.number,
+        key=one_line(stage.key, 40),
+        title=title,
+        goal=one_line(stage.goal, 300),
+        steps=steps,
+        candidates=[_candidate_view(repo, stage.number, title, c) for c in stage.candidates],
+        progress=_progress([st.status for st in steps]),
+    )
+
+
+def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies: bool) -> StepView:
+    iss = st.issue
+    status = entry.status if entry else StepStatus.PLANNED
+    view = StepView(
+        stage=st.stage,
+        number=iss.number,
+        title=one_line(iss.title, TITLE_CHARS) or f"Issue #{iss.number}",
+        url=issue_url(repo, iss.number, iss.url),
+        labels=_lines(iss.labels, limit=MAX_LABELS, chars=60),
+        more_labels=max(0, len(iss.labels) - MAX_LABELS),
+        author=one_line(iss.author, 40),
+        modules=_lines([m.name for m in st.modules], chars=120),
+        difficulty=_clamp(st.difficulty.score),
+        difficulty_word=DIFFICULTY_WORDS[_clamp(st.difficulty.score)],
+        difficulty_reasons=_lines(st.difficulty.reasons),
+        skills_matched=_lines(st.fit.matched),
+        skills_new=_lines(st.fit.new),
+        taken_state=_taken_key(st.taken.state),
+        taken_text=TAKEN_WORDS[_taken_key(st.taken.state)],
+        taken_evidence=_lines(st.taken.evidence),
+        status=status.value,
+        status_text=STATUS_WORDS[status],
+        pr_url=safe_http_url(entry.pr_url or "") if entry else "",
+        why=_lines(st.why),
+        start_reading=_lines(st.start_reading, chars=200),
+        tests=_lines(st.tests, chars=200),
+        test_command=one_line(st.test_command, 300),
+        reviewers=_lines(st.reviewers, chars=40),
+        setup_notes=_lines(st.setup_notes),
+        effort=one_line(st.effort, 60),
+        comments=max(0, int(iss.comments)),
+    )
+    if with_bodies:
+        excerpt = render_issue_body(iss.body)
+        view.body_html, view.body_truncated = excerpt.html, excerpt.truncated
+    return view
+
+
+def _candidate_view(repo: str, stage: int, stage_title: str, cand: IssueAssessment) -> CandidateView:
+    score = _clamp(cand.difficulty.score)
+    state = _taken_key(cand.taken.state)
+    return CandidateView(
+        stage=stage,
+        stage_title=stage_title,
+        number=cand.issue.number,
+        title=one_line(cand.issue.title, TITLE_CHARS) or f"Issue #{cand.issue.number}",
+        url=issue_url(repo, cand.issue.number, cand.issue.url),
+        labels=_lines(cand.issue.labels, limit=4, chars=60),
+        modules=_lines([m.name for m in cand.modules], limit=3, chars=120),
+        difficulty=score,
+        difficulty_word=DIFFICULTY_WORDS[score],
+        skills=_lines(cand.skills, chars=40),
+        taken_state=state,
+        taken_text=TAKEN_WORDS[state],
+    )
+
+
+def _progress(statuses: list[str]) -> ProgressView:
+    """Merged / PR open / started counts over the steps that are still part of the plan."""
+    live = [s for s in statuses if s not in (StepStatus.DROPPED.value, StepStatus.REPLACED.value)]
+    counts = Counter(live)
+    total = len(live)
+    view = ProgressView(
+        total=total,
+        merged=counts[StepStatus.MERGED.value],
+        pr_open=counts[StepStatus.PR_OPEN.value],
+        started=counts[StepStatus.STARTED.value],
+    )
+    if total:
+        view.merged_pct = round(100 * view.merged / total, 1)
+        view.pr_open_pct = round(100 * view.pr_open / total, 1)
+        view.started_pct = round(100 * view.started / total, 1)
+        view.pr_open_x = view.merged_pct
+        view.started_x = round(view.merged_pct + view.pr_open_pct, 1)
+    parts = [f"{view.merged} of {total} merged"]
+    if view.pr_open:
+        parts.append(f"{view.pr_open} PR open")
+    if view.started:
+        parts.append(f"{view.started} started")
+    view.summary = ", ".join(parts) if total else "no steps"
+    return view
+
+
+def _timeline(
+    repo: str,
+    events: list[ProgressEvent],
+    statuses: dict[int, ProgressEntry],
+    titles: dict[int, str],
+) -> list[EventView]:
+    """The most recent events first, each with the issue's title when the plan knows it."""
+    mine = sorted((e for e in events if e.repo == repo), key=lambda e: (e.at, e.issue_number), reverse=True)
+    out = []
+    for event in mine[:MAX_EVENTS]:
+        entry = statuses.get(event.issue_number)
+        title = titles.get(event.issue_number) or (entry.title if entry else "")
+        out.append(
+            EventView(
+                at=one_line(event.at, 40),
+                date=_date_only(event.at),
+                number=event.issue_number,
+                title=one_line(title, 120) or f"Issue #{event.issue_number}",
+                status=event.status.value,
+                status_text=STATUS_WORDS[event.status],
+                detail=one_line(event.detail, 200),
+            )
+        )
+    return out
+
+
+def _lines(items: list[str], limit: int = MAX_ITEMS, chars: int = 300) -> list[str]:
+    """At most `limit` non-empty, flattened, bounded strings."""
+    out: list[str] = []
+    for item in items:
+        text = one_line(str(item), chars)
+        if text:
+            out.append(text)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _clamp(score: int) -> int:
+    return min(5, max(1, int(score)))
+
+
+def _taken_key(state: str) -> str:
+    return state if state in TAKEN_WORDS else "fresh"
+
+
+def _parse_time(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    try:
+        parsed = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _date_only(iso: str) -> str:
+    parsed = _parse_time(iso)
+    return parsed.strftime("%d %b %Y") if parsed else one_line(iso, 20)
+
+
+def _ago(iso: str, now: datetime | None) -> str:
+    then = _parse_time(iso)
+    if then is None or now is None:
+        return ""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    seconds = (now - then).total_seconds()
+    if seconds < 0:
+        return "just now"
+    if seconds < 3600:
+        return "less than an hour ago"
+    if seconds < 86400:
+        hours = int(seconds // 3600)
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    days = int(seconds // 86400)
+    return f"{days} day{'s' if days != 1 else ''} ago"

@@ -1,0 +1,750 @@
+"""The one module that talks to git: acquire a checkout, list its files, read its history.
+
+Clones are blobless partial clones cached under `<cache>/repos/OWNER/REPO`; every git
+command runs with hooks disabled, submodules off and only https/ssh/file transports
+allowed, because the repositories we read are not ours. History comes from ONE
+`git log --no-renames` pass: rename detection would fetch blobs lazily, one network
+round trip each, on a blobless clone.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
+from prready.models import CommitRecord, HistoryCommit, ProgressFn, TrackedFile
+from prready.slug import parse_slug
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, runs stay unguarded
+    fcntl = None  # type: ignore[assignment]
+
+# GitPython checks for a git binary at import time and raises ImportError when there is
+# none; keep the import quiet so a missing git becomes one clear line at first use.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+from git import Git, GitCommandError, GitCommandNotFound
+from git.cmd import handle_process_output
+from git.util import RemoteProgress, finalize_process
+
+__all__ = [
+    "Checkout",
+    "acquire",
+    "build_repo",
+    "default_url",
+    "list_files",
+    "read_history",
+]
+
+# Options for every git command we run: no hooks, no submodules, no fsmonitor command,
+# and only these transports (lazy blob fetches of a partial clone obey them too).
+SAFE_CONFIG = (
+    "core.hooksPath=/dev/null",
+    "core.fsmonitor=false",
+    "core.quotePath=false",
+    "submodule.recurse=false",
+    "fetch.recurseSubmodules=false",
+    "protocol.allow=never",
+    "protocol.https.allow=always",
+    "protocol.ssh.allow=always",
+    "protocol.file.allow=always",
+    "advice.detachedHead=false",
+    "gc.auto=0",
+)
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+_SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)[^\s]+$")
+_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+@dataclass
+class Checkout:
+    """A working tree ready to read, and where it came from."""
+
+    path: Path  # working tree root
+    head: str  # HEAD commit sha
+    origin: str  # "cloned" | "updated" | "local"
+    url: str  # where it came from, credentials stripped
+
+
+def default_url(slug: str) -> str:
+    """The github.com clone URL of OWNER/REPO."""
+    return f"https://github.com/{parse_slug(slug)}.git"
+
+
+def acquire(
+    slug: str,
+    repos_dir: Path,
+    *,
+    git_url: str | None = None,
+    checkout: Path | None = None,
+    offline: bool = False,
+    progress: ProgressFn | None = None,
+) -> Checkout:
+    """Return a checkout of OWNER/REPO: an existing clone as is, the cache, or a new clone.
+
+    `checkout` is used read-only (no fetch, no checkout, no config writes). Otherwise the
+    cache clone is fetched and fast-forwarded, or created as a blobless clone.
+    """
+    if checkout is not None:
+        return _use_existing(Path(checkout).expanduser())
+    dest = cache_path(slug, repos_dir)
+    url = safe_clone_url(git_url or default_url(slug))
+    if offline:
+        if _is_work_tree(dest):
+            return Checkout(dest, _head(dest), "local", strip_credentials(_origin_url(dest)))
+        raise OfflineError(
+            f"offline and no cached clone of {slug} at {dest}: "
+            "give --checkout PATH to an existing clone, or run once without --offline"
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _locked(dest.parent / f".{dest.name}.lock"):
+        if _is_work_tree(dest):
+            return _update(dest, url, progress)
+        return _clone(dest, url, progress)
+
+
+def cache_path(slug: str, repos_dir: Path) -> Path:
+    """`<repos_dir>/OWNER/REPO`, refusing any slug whose path would leave repos_dir."""
+    owner, name = parse_slug(slug).split("/")
+    base = Path(repos_dir).expanduser().resolve()
+    dest = (base / owner / name).resolve()
+    if dest.parent.parent != base:
+        raise UsageError(f"repository {slug!r} would be stored outside {base}: refused")
+    return dest
+
+
+def safe_clone_url(url: str) -> str:
+    """Accept https, ssh, scp-like, file:// and local paths (as file://); refuse the rest.
+
+    http:// is allowed only to a loopback host (a local test server).
+    """
+    text = (url or "").strip()
+    if not text or text.startswith("-") or any(ch in text for ch in "\0\n\r"):
+        raise UsageError(
+            f"git URL {_shown(text)} is not usable: give an https://, ssh:// or file:// URL"
+        )
+    if _SCP_LIKE.match(text):
+        return text
+    if "://" not in text and "::" not in text:
+        local = Path(text).expanduser()
+        if local.exists():
+            return local.resolve().as_uri()
+        raise UsageError(f"git URL {_shown(text)}: no such local repository and not a URL")
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if scheme in ("https", "ssh", "git+ssh", "ssh+git", "file"):
+        return text
+    if scheme == "http" and (urlsplit(text).hostname or "") in _LOOPBACK_HOSTS:
+        return text
+    raise UsageError(
+        f"git URL {_shown(strip_credentials(text))} uses a transport prready refuses: "
+        "only https://, ssh:// and file:// (or a local path) are allowed"
+    )
+
+
+def strip_credentials(url: str) -> str:
+    """The URL without any user:password@ part, safe to show or store."""
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def list_files(root: Path) -> list[TrackedFile]:
+    """Every tracked path present in the working tree, with blob id and size.
+
+    Blob ids come from the index (`ls-files -s`); files that differ from the index are
+    re-hashed in one batch so the id always matches what is on disk (it keys the parse
+    cache). Sizes come from the file system. Mode 120000 is a symlink (never followed),
+    160000 a submodule. A path that is not valid UTF-8 gets kind "badname".
+    """
+    root = Path(root)
+    out = _run(root, ["ls-files", "-s", "-z"])
+    entries: dict[bytes, tuple[str, str]] = {}
+    for item in out.split(b"\0"):
+        if not item:
+            continue
+        meta, _, raw_path = item.partition(b"\t")
+        mode, blob, _stage = meta.decode("ascii").split(" ")
+        entries.setdefault(raw_path, (mode, blob))
+    changed = [p for p in _run(root, ["diff-files", "--name-only", "-z"]).split(b"\0") if p]
+    changed = [p for p in changed if p in entries and entries[p][0] not in ("120000", "160000")]
+    on_disk = [p for p in changed if os.path.isfile(root / os.fsdecode(p))]
+    if on_disk:
+        stdin = b"".join(os.fsdecode(p).encode("utf-8", "surrogateescape") + b"\n" for p in on_disk)
+        ids = _run(root, ["hash-object", "--no-filters", "--stdin-paths"], stdin=stdin).split()
+        for raw_path, new_id in zip(on_disk, ids, strict=True):
+            entries[raw_path] = (entries[raw_path][0], new_id.decode("ascii"))
+    files: list[TrackedFile] = []
+    for raw_path, (mode, blob) in entries.items():
+        kind = {"120000": "symlink", "160000": "submodule"}.get(mode, "file")
+        try:
+            path = raw_path.decode("utf-8")
+        except UnicodeDecodeError:
+            path, kind = raw_path.decode("utf-8", "replace"), "badname"
+        size = 0
+        if kind != "submodule":
+            try:
+                size = os.lstat(root / os.fsdecode(raw_path)).st_size
+            except OSError:
+                continue  # tracked but absent from the working tree (deleted, sparse)
+        files.append(TrackedFile(path=path, blob=blob, size=size, kind=kind))
+    return files
+
+
+def read_history(
+    root: Path, *, since: str | None = None, author: str | None = None
+) -> list[CommitRecord]:
+    """Commits reachable from HEAD, newest first, with the paths each one touched.
+
+    One `git log --no-renames --name-only -z` pass (a rename shows as delete + add).
+    `since` is an ISO date; `author` a case-insensitive substring of name or email.
+    Dates are the author dates in UTC.
+    """
+    token = secrets.token_hex(8)
+    start, sep = f"\x1e{token}\x1f", f"\x1f{token}\x1f"
+    fmt = sep.join(["%H", "%aN", "%aE", "%at", "%B"])
+    args = ["log", "--no-renames", "--name-only", "-z", "--no-color", "--encoding=UTF-8"]
+    args += [f"--format={start}{fmt}{sep}"]
+    if since:
+        args.append(f"--since={_iso_date(since)}")
+    if author:
+        args += ["--fixed-strings", "--regexp-ignore-case", f"--author={author}"]
+    if not _has_commits(root):
+        return []
+    out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
+    records: list[CommitRecord] = []
+    for chunk in out.split(start)[1:]:
+        sha, name, email, stamp, message, names = chunk.split(sep, 5)
+        files = [f for f in names.lstrip("\0").lstrip("\n").split("\0") if f]
+        when = datetime.fromtimestamp(int(stamp), tz=timezone.utc)
+        records.append(
+            CommitRecord(
+                sha=sha,
+                author_name=name,
+                author_email=email,
+                date=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                files=files,
+                message=message.strip(),
+            )
+        )
+    return records
+
+
+def build_repo(dest: Path, commits: list[HistoryCommit], *, branch: str = "main") -> str:
+    """Create a real repository at `dest` with these commits and return its HEAD sha.
+
+    One `git fast-import` stream writes every commit (committer = author, same date), so
+    the same commits always give the same SHAs; the user's git config is not read.
+    Renames move content like `git mv`; writes after a rename change the moved file.
+    """
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()):
+        raise ValueError(f"{dest} exists and is not empty")
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", branch) or ".." in branch:
+        raise ValueError(f"invalid branch name {branch!r}")
+    dest.mkdir(parents=True, exist_ok=True)
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    _run(dest, ["init", "-q", "--template=", f"--initial-branch={branch}"], env=env)
+    if not commits:
+        return ""
+    with tempfile.TemporaryFile() as stream:
+        _write_fast_import(stream, commits, branch)
+        stream.seek(0)
+        _run(
+            dest, ["fast-import", "--quiet", "--done", "--date-format=raw"], env=env, istream=stream
+        )
+    _run(dest, ["reset", "-q", "--hard"], env=env)
+    return _head(dest)
+
+
+# --------------------------------------------------------------------------- acquisition
+def clone_command(url: str, dest: Path) -> list[str]:
+    """The full clone command line: safe options, blobless, one branch, no submodules."""
+    return [
+        *_config_args(url),
+        "clone",
+        "--progress",
+        "--filter=blob:none",
+        "--single-branch",
+        "--no-tags",
+        "--no-recurse-submodules",
+        "--",
+        url,
+        str(dest),
+    ]
+
+
+def _clone(dest: Path, url: str, progress: ProgressFn | None) -> Checkout:
+    """Clone into a temporary sibling, then rename: an interrupted clone leaves nothing.
+
+    Credentials in the URL go to git through the environment, so the clone's config
+    only ever holds the stripped URL.
+    """
+    for stale in dest.parent.glob(f".{dest.name}.partial-*"):
+        if not _pid_alive(stale.name.split("-")[-2]):
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = dest.parent / f".{dest.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
+    clean = strip_credentials(url)
+    try:
+        command = clone_command(clean, tmp)
+        _run_with_progress(dest.parent, command, "cloning", url, progress)
+        if dest.exists():  # a damaged cache entry: the new clone replaces it
+            shutil.rmtree(dest)
+        os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Checkout(dest, _head(dest), "cloned", clean)
+
+
+def _update(dest: Path, url: str, progress: ProgressFn | None) -> Checkout:
+    """Fetch the cache clone and move it to the remote head (reset if it diverged)."""
+    clean = strip_credentials(url)
+    if _origin_url(dest) != clean:
+        _run(dest, ["remote", "set-url", "origin", clean])
+    fetch = [
+        *_config_args(url),
+        "fetch",
+        "--progress",
+        "--no-recurse-submodules",
+        "--prune",
+        "origin",
+    ]
+    try:
+        _run_with_progress(dest, fetch, "fetching", url, progress)
+    except UsageError:
+        # The followed branch is gone upstream (say master renamed to main): clone afresh.
+        return _clone(dest, url, progress)
+    target = _remote_head(dest)
+    if not target:
+        return _clone(dest, url, progress)
+    if target != _head(dest):
+        if progress is not None:
+            progress("checking out", 0, None)
+        try:
+            _run(dest, ["reset", "-q", "--hard", target], url=url)
+        except GitCommandError as exc:
+            raise _classify(exc, "updating", url) from None
+    return Checkout(dest, _head(dest), "updated", clean)
+
+
+def _use_existing(path: Path) -> Checkout:
+    """Validate an existing clone without changing anything in it."""
+    if not path.exists():
+        raise UsageError(f"--checkout {path}: no such directory")
+    if not path.is_dir():
+        raise UsageError(f"--checkout {path} is not a directory: give the folder of a clone")
+    try:
+        out = _run(path, ["rev-parse", "--is-bare-repository", "--show-toplevel"])
+    except GitCommandError as exc:
+        text = _stderr(exc)
+        if "dubious ownership" in text:
+            raise UsageError(
+                f"--checkout {path} is owned by another user: git refuses it "
+                f"(git config --global --add safe.directory {path})"
+            ) from None
+        if "work tree" in text:
+            raise UsageError(
+                f"--checkout {path} is a bare repository or a .git folder: "
+                "give a clone with a working tree"
+            ) from None
+        raise UsageError(
+            f"--checkout {path} is not a git repository: give the folder of a clone"
+        ) from None
+    lines = out.decode("utf-8", "replace").splitlines()
+    if not lines or lines[0] == "true" or len(lines) < 2:
+        raise UsageError(
+            f"--checkout {path} is a bare repository: give a clone with a working tree"
+        )
+    top = Path(lines[1])
+    if not _has_commits(top):
+        raise UsageError(f"--checkout {path} has no commits yet")
+    url = _origin_url(top) or top.as_uri()
+    return Checkout(top, _head(top), "local", strip_credentials(url))
+
+
+_PROGRESS_LABELS = {
+    RemoteProgress.COUNTING: "counting objects",
+    RemoteProgress.COMPRESSING: "compressing objects",
+    RemoteProgress.RECEIVING: "receiving objects",
+    RemoteProgress.RESOLVING: "resolving deltas",
+    RemoteProgress.CHECKING_OUT: "checking out files",
+    RemoteProgress.FINDING_SOURCES: "finding sources",
+    RemoteProgress.WRITING: "writing objects",
+}
+
+
+class _Progress(RemoteProgress):
+    """Turns git's progress lines into ProgressFn calls; keeps error lines for messages."""
+
+    def __init__(self, fn: ProgressFn | None) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def update(
+        self, op_code: int, cur_count: Any, max_count: Any = None, message: str = ""
+    ) -> None:
+        if self._fn is None:
+            return
+        label = _PROGRESS_LABELS.get(op_code & self.OP_MASK, "git")
+        try:
+            self._fn(label, int(cur_count or 0), int(max_count) if max_count else None)
+        except Exception:  # a broken progress display must not stall git's pipe
+            self._fn = None
+
+
+def _run_with_progress(
+    cwd: Path, args: list[str], action: str, url: str, progress: ProgressFn | None
+) -> None:
+    """Run a clone/fetch, streaming its stderr progress; failures become one-line errors."""
+    handler = _Progress(progress)
+    try:
+        proc = Git(str(cwd)).execute(
+            [_git_exe(), *args], as_process=True, universal_newlines=True, env=_env(url=url)
+        )
+        handle_process_output(
+            proc, None, handler.new_message_handler(), finalize_process, decode_streams=False
+        )
+    except GitCommandNotFound:
+        raise _git_missing() from None
+    except GitCommandError as exc:
+        lines = [*handler.error_lines, *handler.other_lines, _stderr(exc)]
+        raise _classify(exc, action, url, "\n".join(lines)) from None
+
+
+# --------------------------------------------------------------------------- errors
+def _classify(exc: GitCommandError, action: str, url: str, text: str | None = None) -> PrreadyError:
+    """Map git's stderr to one actionable line of the right PrreadyError subclass."""
+    text = text if text is not None else _stderr(exc)
+    low = text.lower()
+    where = _shown(strip_credentials(url))
+    detail = _detail(text)
+    if "no space left" in low or "enospc" in low:
+        return PrreadyError(f"disk full while {action} {where}: free some space and run again")
+    if any(
+        s in low
+        for s in (
+            "could not resolve host",
+            "could not resolve hostname",
+            "failed to connect",
+            "connection refused",
+            "connection timed out",
+            "network is unreachable",
+            "couldn't connect",
+            "timed out",
+            "name or service not known",
+            "temporary failure in name resolution",
+        )
+    ):
+        return NetworkError(
+            f"cannot reach {where} while {action} ({detail}): check the network, "
+            "or use --offline / --checkout PATH"
+        )
+    if any(
+        s in low
+        for s in (
+            "authentication failed",
+            "could not read username",
+            "could not read password",
+            "terminal prompts disabled",
+            "permission denied (publickey",
+            "access denied",
+            "http 403",
+            "returned error: 403",
+            "returned error: 401",
+        )
+    ):
+        return NetworkError(
+            f"authentication refused by {where}: set up git credentials (e.g. `gh auth login`) "
+            "or use --checkout PATH"
+        )
+    if "couldn't find remote ref" in low:
+        return UsageError(f"the branch followed at {where} no longer exists ({detail})")
+    if "checkout failed" in low or "unable to checkout working tree" in low:
+        return PrreadyError(f"cloned {where} but git refused to check out its files ({detail})")
+    if any(
+        s in low
+        for s in (
+            "repository not found",
+            "does not appear to be a git repository",
+            "not a git repository",
+            "does not exist",
+            "returned error: 404",
+            "not found",
+        )
+    ):
+        return UsageError(
+            f"no git repository at {where} (or it is private and your credentials lack access): "
+            "check OWNER/REPO or --git-url"
+        )
+    if "transport" in low and "not allowed" in low:
+        return UsageError(f"git refused the transport of {where}: use https://, ssh:// or file://")
+    return PrreadyError(f"git failed while {action} {where}: {detail}")
+
+
+def _detail(text: str) -> str:
+    """The most telling line of git's stderr, printable, bounded, without credentials."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    best = next(
+        (ln for ln in lines if ln.startswith(("fatal:", "error:"))), lines[0] if lines else ""
+    )
+    best = _CREDENTIALS.sub("", best.removeprefix("fatal: ").removeprefix("error: "))
+    clean = "".join(ch if ch.isprintable() else "?" for ch in best)
+    return clean[:200] or "no message from git"
+
+
+def _git_missing() -> PrreadyError:
+    return PrreadyError("git is not installed or not on PATH: install git 2.30 or newer")
+
+
+def _stderr(exc: GitCommandError) -> str:
+    err = exc.stderr
+    if isinstance(err, bytes):
+        err = err.decode("utf-8", "replace")
+    return _CREDENTIALS.sub("", str(err or ""))
+
+
+# --------------------------------------------------------------------------- helpers
+def _run(
+    cwd: Path,
+    args: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+    istream: IO[bytes] | None = None,
+    url: str = "",
+) -> bytes:
+    """Run one git command with the safe options and return stdout as bytes.
+
+    `url` is the remote a command may contact (a lazy blob fetch): it picks the allowed
+    transports and supplies its credentials.
+    """
+    command = [_git_exe(), *_config_args(url), *args]
+    full_env = {**_env(url=url), **(env or {})}
+    try:
+        if stdin is not None:
+            with tempfile.TemporaryFile() as fh:
+                fh.write(stdin)
+                fh.seek(0)
+                return _execute(cwd, command, full_env, fh)
+        return _execute(cwd, command, full_env, istream)
+    except GitCommandNotFound:
+        raise _git_missing() from None
+
+
+def _execute(cwd: Path, command: list[str], env: dict[str, str], istream: Any) -> bytes:
+    out = Git(str(cwd)).execute(
+        command,
+        istream=istream,
+        stdout_as_string=False,
+        strip_newline_in_stdout=False,
+        env=env,
+    )
+    return out if isinstance(out, bytes) else bytes(out or b"")
+
+
+def _env(url: str = "") -> dict[str, str]:
+    """Environment for git: never prompt, messages in English (we match on them).
+
+    user:password in an http(s) URL becomes an Authorization header passed in the
+    environment (GIT_CONFIG_*), never on the command line or in a config file.
+    """
+    env = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "LC_ALL": "C", "LANGUAGE": ""}
+    parts = urlsplit(url) if "://" in url else None
+    if parts and parts.scheme in ("https", "http") and parts.username:
+        user = unquote(parts.username)
+        secret = unquote(parts.password or "")
+        token = base64.b64encode(f"{user}:{secret}".encode()).decode("ascii")
+        env.update(
+            {
+                "GIT_CONFIG_COUNT": "1",
+                "GIT_CONFIG_KEY_0": "http.extraHeader",
+                "GIT_CONFIG_VALUE_0": f"Authorization: Basic {token}",
+            }
+        )
+    return env
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock so two prready runs never clone or update one cache at once."""
+    with open(path, "a+b") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _pid_alive(text: str) -> bool:
+    """Whether the process that left a partial clone may still be writing it."""
+    if not text.isdigit():
+        return False
+    try:
+        os.kill(int(text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return int(text) != 0
+
+
+def _config_args(url: str) -> list[str]:
+    args: list[str] = []
+    for item in SAFE_CONFIG:
+        args += ["-c", item]
+    if url.lower().startswith("http://"):
+        args += ["-c", "protocol.http.allow=always"]  # safe_clone_url allowed loopback only
+    return args
+
+
+def _git_exe() -> str:
+    return str(Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
+
+
+def _is_work_tree(path: Path) -> bool:
+    if not (path / ".git").exists():
+        return False
+    try:
+        return _run(path, ["rev-parse", "--is-inside-work-tree"]).strip() == b"true"
+    except GitCommandError:
+        return False
+
+
+def _has_commits(root: Path) -> bool:
+    try:
+        _run(root, ["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+        return True
+    except GitCommandError:
+        return False
+
+
+def _head(root: Path) -> str:
+    return _run(root, ["rev-parse", "HEAD"]).decode("ascii").strip()
+
+
+def _origin_url(root: Path) -> str:
+    try:
+        return (
+            _run(root, ["config", "--get", "remote.origin.url"]).decode("utf-8", "replace").strip()
+        )
+    except GitCommandError:
+        return ""
+
+
+def _remote_head(root: Path) -> str:
+    """The commit the remote's default branch points to after a fetch ("" if none)."""
+    for ref in ("refs/remotes/origin/HEAD", "@{upstream}"):
+        try:
+            return _run(root, ["rev-parse", "--verify", "-q", f"{ref}^{{commit}}"]).decode().strip()
+        except GitCommandError:
+            continue
+    return ""
+
+
+def _iso_date(text: str) -> str:
+    """A full ISO timestamp for git (a bare date means midnight UTC, not git's "now" time)."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"since {_shown(text)} is not an ISO date like 2025-11-21") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.isoformat()
+
+
+def _shown(text: str, limit: int = 120) -> str:
+    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return repr(clean if len(clean) <= limit else clean[: limit - 1] + "…")
+
+
+# --------------------------------------------------------------------------- fast-import
+def _write_fast_import(out: IO[bytes], commits: list[HistoryCommit], branch: str) -> None:
+    """Serialise commits as a fast-import stream, checking every path as we go."""
+    present: set[str] = set()
+    for number, commit in enumerate(commits, start=1):
+        ident = f"{_ident(commit.author_name, 'name')} <{_ident(commit.author_email, 'email')}>"
+        when = _raw_date(commit.date)
+        message = commit.message.encode("utf-8")
+        out.write(f"commit refs/heads/{branch}\nmark :{number}\n".encode())
+        out.write(f"author {ident} {when}\ncommitter {ident} {when}\n".encode())
+        out.write(b"data %d\n%s\n" % (len(message), message))
+        for old, new in commit.renames.items():
+            moved = _under(present, _checked(old))
+            if not moved:
+                raise ValueError(f"commit {number}: cannot rename {old!r}: no such path")
+            new = _checked(new)
+            for path in moved:
+                present.discard(path)
+                present.add(new + path[len(old) :])
+            out.write(b"R %s %s\n" % (_quote(old), _quote(new)))
+        for path in commit.deletes:
+            gone = _under(present, _checked(path))
+            if not gone:
+                raise ValueError(f"commit {number}: cannot delete {path!r}: no such path")
+            present.difference_update(gone)
+            out.write(b"D %s\n" % _quote(path))
+        for path, content in commit.writes.items():
+            present.add(_checked(path))
+            data = content.encode("utf-8")
+            out.write(b"M 100644 inline %s\ndata %d\n%s\n" % (_quote(path), len(data), data))
+        out.write(b"\n")
+    out.write(b"done\n")
+
+
+def _under(present: set[str], path: str) -> list[str]:
+    """The tracked files at `path` or below it (a file or a whole folder)."""
+    return sorted(p for p in present if p == path or p.startswith(path + "/"))
+
+
+def _checked(path: str) -> str:
+    parts = path.split("/")
+    if (
+        not path
+        or path.startswith("/")
+        or any(part in ("", ".", "..") or part.lower() == ".git" for part in parts)
+        or any(ch in path for ch in "\0\n\\")
+    ):
+        raise ValueError(f"unsafe or malformed path {path!r}")
+    return path
+
+
+def _quote(path: str) -> bytes:
+    escaped = path.replace("\\", "\\\\").replace('"', '\\"')
+    return b'"%s"' % escaped.encode("utf-8")
+
+
+def _ident(value: str, what: str) -> str:
+    if not value or any(ch in value for ch in "<>\n\0"):
+        raise ValueError(f"invalid author {what} {value!r}")
+    return value
+
+
+def _raw_date(text: str) -> str:
+    """ISO 8601 to fast-import's raw `<unix seconds> <+hhmm>`; naive times are UTC."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"invalid commit date {text!r}: use ISO 8601") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    offset = when.utcoffset() or (when - when)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{int(when.timestamp())} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"

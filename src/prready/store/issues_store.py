@@ -1,0 +1,447 @@
+"""Issues, pull requests, labels, comments, cross-references and sync state in the cache DB.
+
+Tables are prefixed `gh_` (the parse cache shares the file with `parse_` tables). Every
+write is an upsert or a replace-the-set, so re-running a sync never duplicates rows; a
+function called outside a transaction opens its own, inside one it joins the caller's
+(so a sync can write a page of issues and its resume cursor atomically).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from prready.models import Comment, CrossReference, Issue, Label, LabelKind, TakenStatus
+from prready.paths import Paths
+from prready.store.db import connect, transaction
+
+APPLICATION_ID = 0x70727231
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS gh_repos (
+    repo TEXT PRIMARY KEY COLLATE NOCASE,
+    full_name TEXT NOT NULL,
+    default_branch TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT 'api',
+    synced_at TEXT
+);
+CREATE TABLE IF NOT EXISTS gh_issues (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    assignees TEXT NOT NULL,
+    author TEXT NOT NULL,
+    comments INTEGER NOT NULL,
+    reactions INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    closed_at TEXT,
+    url TEXT NOT NULL,
+    state_reason TEXT,
+    PRIMARY KEY (repo, number)
+);
+CREATE INDEX IF NOT EXISTS gh_issues_state ON gh_issues (repo, state);
+CREATE TABLE IF NOT EXISTS gh_pulls (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    assignees TEXT NOT NULL,
+    author TEXT NOT NULL,
+    comments INTEGER NOT NULL,
+    reactions INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    closed_at TEXT,
+    url TEXT NOT NULL,
+    state_reason TEXT,
+    PRIMARY KEY (repo, number)
+);
+CREATE TABLE IF NOT EXISTS gh_labels (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    name TEXT NOT NULL,
+    color TEXT NOT NULL,
+    description TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    value TEXT,
+    PRIMARY KEY (repo, name)
+);
+CREATE TABLE IF NOT EXISTS gh_comments (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    issue_number INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (repo, issue_number, seq)
+);
+CREATE TABLE IF NOT EXISTS gh_cross_refs (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    issue_number INTEGER NOT NULL,
+    pr_repo TEXT NOT NULL,
+    pr_number INTEGER NOT NULL,
+    pr_url TEXT NOT NULL,
+    pr_state TEXT NOT NULL,
+    merged INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (repo, issue_number, pr_repo, pr_number)
+);
+CREATE TABLE IF NOT EXISTS gh_details (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    issue_number INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,
+    taken_state TEXT,
+    taken_evidence TEXT,
+    PRIMARY KEY (repo, issue_number)
+);
+CREATE TABLE IF NOT EXISTS gh_sync_state (
+    repo TEXT NOT NULL COLLATE NOCASE,
+    query_key TEXT NOT NULL,
+    etag TEXT,
+    last_synced_at TEXT,
+    walk_kind TEXT,
+    walk_started_at TEXT,
+    cursor_since TEXT,
+    cursor_page INTEGER NOT NULL DEFAULT 1,
+    pages_done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (repo, query_key)
+)
+"""
+
+_ISSUE_COLUMNS = (
+    "repo, number, title, body, state, labels, assignees, author, comments, reactions, "
+    "created_at, updated_at, closed_at, url, state_reason"
+)
+
+
+@dataclass
+class SyncState:
+    """Where one query stands: the ETag of its probe page, when it last completed, and
+    (while a walk is under way) the resume cursor."""
+
+    query_key: str
+    etag: str | None = None
+    last_synced_at: str | None = None
+    walk_kind: str | None = None  # None when no walk is in progress
+    walk_started_at: str | None = None
+    cursor_since: str | None = None
+    cursor_page: int = 1
+    pages_done: int = 0
+
+
+@dataclass
+class SaveCounts:
+    """What one save changed: new and updated issues, issues now closed, pull requests seen."""
+
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+    pulls: int = 0
+
+    def add(self, other: SaveCounts) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.closed += other.closed
+        self.pulls += other.pulls
+
+
+def open_cache(paths: Paths) -> sqlite3.Connection:
+    """Open (creating if needed) the cache DB with the issue tables."""
+    return connect(paths.cache_db, application_id=APPLICATION_ID, schema=SCHEMA, kind="cache")
+
+
+# ---------------------------------------------------------------------- issues and pulls
+def save_issues(conn: sqlite3.Connection, issues: Iterable[Issue]) -> SaveCounts:
+    """Upsert issues (pull requests go to their own table) and count what changed.
+
+    An older copy never overwrites a newer one (compared by `updated_at`)."""
+    counts = SaveCounts()
+    with _tx(conn):
+        for issue in issues:
+            table = "gh_pulls" if issue.is_pull_request else "gh_issues"
+            row = conn.execute(
+                f"SELECT updated_at, state FROM {table} WHERE repo = ? AND number = ?",
+                (issue.repo, issue.number),
+            ).fetchone()
+            if issue.is_pull_request:
+                counts.pulls += 1
+            elif row is None:
+                counts.new += issue.state == "open"
+            elif issue.updated_at > row[0]:
+                counts.updated += 1
+                if row[1] == "open" and issue.state == "closed":
+                    counts.closed += 1
+            conn.execute(
+                f"INSERT INTO {table} ({_ISSUE_COLUMNS}) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (repo, number) DO UPDATE SET title = excluded.title, "
+                "body = excluded.body, state = excluded.state, labels = excluded.labels, "
+                "assignees = excluded.assignees, author = excluded.author, "
+                "comments = excluded.comments, reactions = excluded.reactions, "
+                "created_at = excluded.created_at, updated_at = excluded.updated_at, "
+                "closed_at = excluded.closed_at, url = excluded.url, "
+                f"state_reason = excluded.state_reason WHERE excluded.updated_at >= {table}.updated_at",
+                _issue_row(issue),
+            )
+    return counts
+
+
+def load_issues(
+    conn: sqlite3.Connection, slug: str, state: str = "open", *, pulls: bool = False
+) -> list[Issue]:
+    """Stored issues of a repository ("open", "closed" or "all"), by number."""
+    table = "gh_pulls" if pulls else "gh_issues"
+    sql = f"SELECT {_ISSUE_COLUMNS} FROM {table} WHERE repo = ?"
+    args: list[object] = [slug]
+    if state != "all":
+        sql += " AND state = ?"
+        args.append(state)
+    rows = conn.execute(sql + " ORDER BY number", args).fetchall()
+    return [_issue_from_row(row, pulls) for row in rows]
+
+
+def load_pulls(conn: sqlite3.Connection, slug: str, state: str = "all") -> list[Issue]:
+    return load_issues(conn, slug, state, pulls=True)
+
+
+def load_issue(conn: sqlite3.Connection, slug: str, number: int) -> Issue | None:
+    for table, pulls in (("gh_issues", False), ("gh_pulls", True)):
+        row = conn.execute(
+            f"SELECT {_ISSUE_COLUMNS} FROM {table} WHERE repo = ? AND number = ?", (slug, number)
+        ).fetchone()
+        if row is not None:
+            return _issue_from_row(row, pulls)
+    return None
+
+
+def mark_closed(
+    conn: sqlite3.Connection, slug: str, numbers: Iterable[int], closed_at: str | None
+) -> int:
+    """Mark stored open issues closed (e.g. gone from GitHub); returns how many changed."""
+    changed = 0
+    with _tx(conn):
+        for number in numbers:
+            cur = conn.execute(
+                "UPDATE gh_issues SET state = 'closed', closed_at = coalesce(closed_at, ?) "
+                "WHERE repo = ? AND number = ? AND state = 'open'",
+                (closed_at, slug, number),
+            )
+            changed += cur.rowcount
+    return changed
+
+
+def count_issues(conn: sqlite3.Connection, slug: str) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT state, count(*) FROM gh_issues WHERE repo = ? GROUP BY state", (slug,)
+    ).fetchall()
+    return {state: n for state, n in rows}
+
+
+# ---------------------------------------------------------------------- labels
+def save_labels(conn: sqlite3.Connection, slug: str, labels: Sequence[Label]) -> None:
+    """Replace the repository's labels with `labels`."""
+    with _tx(conn):
+        conn.execute("DELETE FROM gh_labels WHERE repo = ?", (slug,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO gh_labels VALUES (?, ?, ?, ?, ?, ?)",
+            [(slug, x.name, x.color, x.description, x.kind.value, x.value) for x in labels],
+        )
+
+
+def load_labels(conn: sqlite3.Connection, slug: str) -> list[Label]:
+    rows = conn.execute(
+        "SELECT name, color, description, kind, value FROM gh_labels WHERE repo = ? "
+        "ORDER BY name COLLATE NOCASE",
+        (slug,),
+    ).fetchall()
+    return [Label(n, c, d, LabelKind(k), v) for n, c, d, k, v in rows]
+
+
+def label_counts(conn: sqlite3.Connection, slug: str, state: str = "open") -> dict[str, int]:
+    """Stored issues per label name (issues only, not pull requests)."""
+    counts: dict[str, int] = {}
+    for (labels,) in conn.execute(
+        "SELECT labels FROM gh_issues WHERE repo = ? AND (? = 'all' OR state = ?)",
+        (slug, state, state),
+    ):
+        for name in json.loads(labels):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+# ---------------------------------------------------------------------- comments, refs, taken
+def save_comments(
+    conn: sqlite3.Connection, slug: str, number: int, comments: Sequence[Comment]
+) -> None:
+    """Replace the stored comments of one issue."""
+    with _tx(conn):
+        conn.execute("DELETE FROM gh_comments WHERE repo = ? AND issue_number = ?", (slug, number))
+        conn.executemany(
+            "INSERT INTO gh_comments VALUES (?, ?, ?, ?, ?, ?)",
+            [(slug, number, i, c.author, c.body, c.created_at) for i, c in enumerate(comments)],
+        )
+
+
+def load_comments(conn: sqlite3.Connection, slug: str, number: int) -> list[Comment]:
+    rows = conn.execute(
+        "SELECT author, body, created_at FROM gh_comments WHERE repo = ? AND issue_number = ? "
+        "ORDER BY seq",
+        (slug, number),
+    ).fetchall()
+    return [Comment(number, a, b, c) for a, b, c in rows]
+
+
+def save_cross_refs(
+    conn: sqlite3.Connection, slug: str, number: int, refs: Sequence[CrossReference]
+) -> None:
+    """Replace the stored pull-request cross-references of one issue."""
+    with _tx(conn):
+        conn.execute(
+            "DELETE FROM gh_cross_refs WHERE repo = ? AND issue_number = ?", (slug, number)
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO gh_cross_refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (slug, number, r.repo, r.pr_number, r.pr_url, r.pr_state, int(r.merged),
+                 r.author, r.created_at)
+                for r in refs
+            ],
+        )  # fmt: skip
+
+
+def load_cross_refs(conn: sqlite3.Connection, slug: str, number: int) -> list[CrossReference]:
+    rows = conn.execute(
+        "SELECT pr_number, pr_url, pr_state, merged, author, created_at, pr_repo "
+        "FROM gh_cross_refs WHERE repo = ? AND issue_number = ? ORDER BY created_at, pr_number",
+        (slug, number),
+    ).fetchall()
+    return [CrossReference(number, n, u, s, bool(m), a, c, r) for n, u, s, m, a, c, r in rows]
+
+
+def save_taken(
+    conn: sqlite3.Connection, slug: str, number: int, status: TakenStatus, fetched_at: str
+) -> None:
+    """Remember when an issue's details were fetched and what they showed."""
+    with _tx(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO gh_details VALUES (?, ?, ?, ?, ?)",
+            (slug, number, fetched_at, status.state, json.dumps(status.evidence)),
+        )
+
+
+def load_taken(conn: sqlite3.Connection, slug: str) -> dict[int, tuple[TakenStatus, str]]:
+    """Per issue number: the last taken status computed and when its details were fetched."""
+    rows = conn.execute(
+        "SELECT issue_number, taken_state, taken_evidence, fetched_at FROM gh_details "
+        "WHERE repo = ?",
+        (slug,),
+    ).fetchall()
+    return {n: (TakenStatus(s or "fresh", json.loads(e or "[]")), at) for n, s, e, at in rows}
+
+
+# ---------------------------------------------------------------------- repo and sync state
+def record_repo(
+    conn: sqlite3.Connection,
+    slug: str,
+    full_name: str,
+    *,
+    default_branch: str = "",
+    source: str = "api",
+    synced_at: str | None = None,
+) -> None:
+    with _tx(conn):
+        conn.execute(
+            "INSERT INTO gh_repos VALUES (?, ?, ?, ?, ?) ON CONFLICT (repo) DO UPDATE SET "
+            "full_name = excluded.full_name, default_branch = excluded.default_branch, "
+            "source = excluded.source, synced_at = coalesce(excluded.synced_at, gh_repos.synced_at)",
+            (slug, full_name, default_branch, source, synced_at),
+        )
+
+
+def last_synced_at(conn: sqlite3.Connection, slug: str) -> str | None:
+    """When the repository's issues were last synced completely (None: never)."""
+    row = conn.execute("SELECT synced_at FROM gh_repos WHERE repo = ?", (slug,)).fetchone()
+    return row[0] if row else None
+
+
+def repo_source(conn: sqlite3.Connection, slug: str) -> str | None:
+    """ "api" or "file": where the stored issues came from (None: nothing stored)."""
+    row = conn.execute("SELECT source FROM gh_repos WHERE repo = ?", (slug,)).fetchone()
+    return row[0] if row else None
+
+
+def get_sync_state(conn: sqlite3.Connection, slug: str, query_key: str) -> SyncState:
+    row = conn.execute(
+        "SELECT etag, last_synced_at, walk_kind, walk_started_at, cursor_since, cursor_page, "
+        "pages_done FROM gh_sync_state WHERE repo = ? AND query_key = ?",
+        (slug, query_key),
+    ).fetchone()
+    if row is None:
+        return SyncState(query_key)
+    return SyncState(query_key, *row)
+
+
+def put_sync_state(conn: sqlite3.Connection, slug: str, state: SyncState) -> None:
+    with _tx(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO gh_sync_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                slug, state.query_key, state.etag, state.last_synced_at, state.walk_kind,
+                state.walk_started_at, state.cursor_since, state.cursor_page, state.pages_done,
+            ),
+        )  # fmt: skip
+
+
+def list_sync_states(conn: sqlite3.Connection, slug: str) -> list[SyncState]:
+    keys = [
+        k for (k,) in conn.execute("SELECT query_key FROM gh_sync_state WHERE repo = ?", (slug,))
+    ]
+    return [get_sync_state(conn, slug, k) for k in sorted(keys)]
+
+
+@contextmanager
+def page_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One transaction for a page of data plus its cursor (joins an open one)."""
+    with _tx(conn):
+        yield conn
+
+
+# ---------------------------------------------------------------------- helpers
+@contextmanager
+def _tx(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    if conn.in_transaction:
+        yield conn
+    else:
+        with transaction(conn):
+            yield conn
+
+
+def _issue_row(issue: Issue) -> tuple[object, ...]:
+    return (
+        issue.repo, issue.number, issue.title, issue.body, issue.state,
+        json.dumps(issue.labels), json.dumps(issue.assignees), issue.author, issue.comments,
+        issue.reactions, issue.created_at, issue.updated_at, issue.closed_at, issue.url,
+        issue.state_reason,
+    )  # fmt: skip
+
+
+def _issue_from_row(row: Sequence[object], pulls: bool) -> Issue:
+    (repo, number, title, body, state, labels, assignees, author, comments, reactions,
+     created, updated, closed, url, reason) = row  # fmt: skip
+    return Issue(
+        repo=str(repo), number=int(number), title=str(title), body=str(body),  # type: ignore[call-overload]
+        state=str(state), labels=json.loads(str(labels)), assignees=json.loads(str(assignees)),
+        author=str(author), comments=int(comments), reactions=int(reactions),  # type: ignore[call-overload]
+        created_at=str(created), updated_at=str(updated),
+        closed_at=None if closed is None else str(closed), url=str(url),
+        is_pull_request=pulls, state_reason=None if reason is None else str(reason),
+    )  # fmt: skip

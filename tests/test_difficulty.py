@@ -1,0 +1,113 @@
+"""Difficulty 1-5: each reason moves the score the way it should and is shown."""
+
+from __future__ import annotations
+
+from planfixtures import LABELS, NOW, make_code_map, make_issue
+
+from prready.analysis.difficulty import assess_difficulty, needs_design, parse_time
+from prready.models import ModuleMatch
+
+CODE_MAP = make_code_map()
+
+
+def _rate(matches: list[ModuleMatch], **kw):
+    title = kw.pop("title", "Something is wrong")
+    body = kw.pop("body", "")
+    labels = kw.pop("labels", ())
+    return assess_difficulty(
+        make_issue(1, title, body, labels, **kw), matches, CODE_MAP, LABELS, NOW
+    )
+
+
+def m(name: str, score: float = 0.8) -> ModuleMatch:
+    return ModuleMatch(name=name, path="", score=score, evidence=[])
+
+
+LEAF = [m("tinyml.optim.lr_scheduler")]  # nothing depends on it: no centrality reason
+
+
+def _has(d, text: str) -> bool:
+    return any(text in r for r in d.reasons)
+
+
+def test_baseline_python_only() -> None:
+    d = _rate(LEAF)
+    assert d.score == 3
+    assert _has(d, "Python only")
+
+
+def test_beginner_label_lowers() -> None:
+    d = _rate(LEAF, labels=("good first issue",))
+    assert d.score == 2 and _has(d, "labelled 'good first issue'")
+
+
+def test_documentation_only_lowers() -> None:
+    d = _rate(LEAF, title="Fix typo in docs", labels=("good first issue",))
+    assert d.score == 1 and _has(d, "documentation-only")
+
+
+def test_central_module_raises() -> None:
+    d = _rate([m("tinyml.tensor")])  # imported directly by 4 of 29 modules: the most
+    assert _has(d, "among the most imported modules (4 import it directly)") and d.score == 4
+    assert not _has(_rate([m("tinyml.nn.init")]), "import")
+
+
+def test_cpp_and_cuda_need_builds() -> None:
+    cpp = _rate([m("csrc/ops/conv.cpp")])
+    cuda = _rate([m("csrc/ops/conv_cuda.cu")])
+    assert _has(cpp, "C++") and cpp.score > _rate(LEAF).score
+    assert _has(cuda, "CUDA build") and cuda.score >= 4
+    assert not _has(cpp, "Python only")
+
+
+def test_areas_spanned() -> None:
+    two = _rate([m("tinyml.optim.lr_scheduler"), m("tinyml.data.sampler")])
+    three = _rate(
+        [m("tinyml.optim.lr_scheduler"), m("tinyml.data.sampler"), m("tinyml.linalg.decomp")]
+    )
+    assert _has(two, "spans 2 areas")
+    assert _has(three, "spans 3 areas") and three.score > _rate(LEAF).score
+
+
+def test_reproduction_lowers_and_missing_one_raises_for_bugs() -> None:
+    repro = _rate(LEAF, body="To reproduce:\n```python\nx = 1\n```", labels=("bug",))
+    missing = _rate(LEAF, body="It is broken.", labels=("bug",))
+    assert _has(repro, "has a reproduction")
+    assert _has(missing, "bug without a reproduction")
+    assert repro.score < missing.score
+
+
+def test_discussion_length_and_age() -> None:
+    long = _rate(LEAF, comments=25)
+    active = _rate(LEAF, comments=9)
+    old = _rate(LEAF, created_at="2023-01-01T00:00:00Z")
+    assert _has(long, "long discussion (25 comments)")
+    assert _has(active, "active discussion")
+    assert _has(old, "open for 3 year(s)")
+    assert long.score == 4
+
+
+def test_design_decision_by_label_and_words() -> None:
+    by_label = _rate(LEAF, labels=("RFC",))
+    by_words = _rate(LEAF, body="This needs discussion before anyone codes it.")
+    assert _has(by_label, "needs a design decision (label 'RFC')")
+    assert _has(by_words, "'needs discussion' in the text")
+    assert by_label.score >= 4
+    assert needs_design(make_issue(2, "Proposal: lazy mode"), LABELS)
+    assert not needs_design(make_issue(3, "Crash in Adam"), LABELS)
+
+
+def test_score_is_clamped() -> None:
+    worst = _rate(
+        [m("csrc/ops/conv_cuda.cu"), m("tinyml.tensor"), m("tinyml.data.sampler")],
+        labels=("RFC", "bug"),
+        comments=40,
+        created_at="2020-01-01T00:00:00Z",
+    )
+    best = _rate(LEAF, title="typo in docs", body="```\nx\n```", labels=("good first issue",))
+    assert worst.score == 5 and best.score == 1
+
+
+def test_parse_time() -> None:
+    assert parse_time("2026-11-01T12:00:00Z").year == 2026
+    assert parse_time("garbage") is None and parse_time(None) is None

@@ -1,0 +1,93 @@
+"""Evidence extraction from issue text: each kind, aliases, and bounded work on hostile input."""
+
+from __future__ import annotations
+
+import time
+
+from prready.analysis.evidence import expand_alias, extract_evidence
+
+TRACE = '''Traceback (most recent call last):
+  File "repro.py", line 3, in <module>
+    y = F.interpolate(x, scale_factor=2)
+  File "/opt/conda/lib/python3.11/site-packages/torch/nn/functional.py", line 4012, in interpolate
+    return torch._C._nn.upsample_nearest2d(input, output_size)
+RuntimeError: boom
+'''
+
+
+def test_stack_frames_keep_order_and_line_numbers() -> None:
+    found = extract_evidence("crash", TRACE, package="torch")
+    assert [(f.path, f.line) for f in found.frames] == [
+        ("repro.py", 3),
+        ("/opt/conda/lib/python3.11/site-packages/torch/nn/functional.py", 4012),
+    ]
+    assert [f.position for f in found.frames] == [0, 1]
+    # A frame's file is not reported a second time as a plain path.
+    assert all(not p.endswith("functional.py") for p, _ in found.paths)
+
+
+def test_file_paths_with_lines_and_directories() -> None:
+    body = (
+        "The bug is in torch/nn/functional.py and in aten/src/ATen/native/Convolution.cpp:123, "
+        "probably somewhere under aten/src/ATen/native/cuda/ too. See https://x.org/a/b.py"
+    )
+    found = extract_evidence("", body)
+    paths = dict(found.paths)
+    assert paths["torch/nn/functional.py"] is None
+    assert paths["aten/src/ATen/native/Convolution.cpp"] == 123
+    assert "aten/src/ATen/native/cuda/" in paths
+    assert not any("x.org" in p for p in paths)  # URLs are not repository paths
+
+
+def test_dotted_api_names_and_default_aliases() -> None:
+    body = "Calling F.relu(x) then nn.Conv2d and torch.linalg.svd(a); np.array too."
+    found = extract_evidence("", body, package="torch")
+    assert "torch.nn.functional.relu" in found.apis
+    assert "torch.nn.Conv2d" in found.apis
+    assert "torch.linalg.svd" in found.apis
+    assert "numpy.array" in found.apis
+    assert "torch.nn.functional.relu" in found.called
+    assert "torch.nn.Conv2d" not in found.called
+
+
+def test_aliases_follow_the_repository_package() -> None:
+    found = extract_evidence("", "F.interpolate is wrong", package="tinyml")
+    assert "tinyml.nn.functional.interpolate" in found.apis
+    assert expand_alias("data.DataLoader", {}, "torch") == [
+        "torch.utils.data.DataLoader",
+        "torch.data.DataLoader",
+    ]
+
+
+def test_imports_in_code_blocks_define_aliases() -> None:
+    body = (
+        "```python\nimport torch.nn.functional as G\nfrom torch.utils.data import DataLoader, "
+        "Sampler as S\n```\nthen G.gelu(x) and S(ds)"
+    )
+    found = extract_evidence("", body, package="torch")
+    assert found.aliases["G"] == "torch.nn.functional"
+    assert found.aliases["S"] == "torch.utils.data.Sampler"
+    assert "torch.nn.functional" in found.imports
+    assert "torch.utils.data.DataLoader" in found.imports
+    assert "torch.nn.functional.gelu" in found.apis
+
+
+def test_doctest_imports_count_too() -> None:
+    found = extract_evidence("", ">>> import tinyml.linalg as LA\n>>> LA.svd(x)", package="tinyml")
+    assert found.aliases["LA"] == "tinyml.linalg"
+    assert "tinyml.linalg.svd" in found.apis
+
+
+def test_words_are_lowercase_without_stopwords() -> None:
+    found = extract_evidence("DataLoader hangs with the sampler", "when using Interpolate")
+    assert found.title_words == ["dataloader", "hangs", "sampler"]
+    assert "interpolate" in found.body_words
+    assert "the" not in found.body_words
+
+
+def test_hostile_input_stays_bounded() -> None:
+    body = ("a." * 200_000) + ('File "' + "x" * 5000) + "/" * 100_000
+    start = time.perf_counter()
+    found = extract_evidence("t" * 100_000, body)
+    assert time.perf_counter() - start < 2.0
+    assert found.frames == []

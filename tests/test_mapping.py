@@ -1,0 +1,99 @@
+"""Issue-to-module mapping on a small code map built node by node: every evidence kind,
+score bounds, determinism, and label resolution through files and by similarity."""
+
+from __future__ import annotations
+
+from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
+
+from prready.analysis.mapping import (
+    W_FRAME_RAISING,
+    W_IMPORT,
+    build_index,
+    map_issue_to_modules,
+    rank_areas,
+)
+
+
+def _map(title: str, body: str = "", labels: tuple[str, ...] = ()):
+    code_map = make_code_map()
+    return map_issue_to_modules(make_issue(1, title, body, labels), code_map, LABELS)
+
+
+def test_innermost_in_repo_frame_ranks_first() -> None:
+    matches = _map("Adam with amsgrad raises KeyError", ADAM_TRACE)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert any("innermost in-repo frame tinyml/optim/adam.py:112" in e for e in matches[0].evidence)
+    outer = next(m for m in matches if m.name == "tinyml.optim.optimizer")
+    assert outer.score < matches[0].score
+    assert all("repro.py" not in e for m in matches for e in m.evidence)
+
+
+def test_file_path_in_text() -> None:
+    matches = _map("Wrong output", "The kernel in csrc/ops/conv_cuda.cu mis-indexes the output.")
+    assert matches[0].name == "csrc/ops/conv_cuda.cu"
+    assert matches[0].path == "csrc/ops/conv_cuda.cu"
+    assert "file path csrc/ops/conv_cuda.cu in the text" in matches[0].evidence
+
+
+def test_api_name_through_alias_and_reexport() -> None:
+    matches = _map("Problem", "F.interpolate(x) and then nn.Conv2d(3, 8, 3)")
+    names = {m.name: m for m in matches}
+    assert "tinyml.nn.functional" in names
+    assert "tinyml.nn.modules.conv" in names  # nn.Conv2d re-exported from nn/__init__
+    assert any("API tinyml.nn.Conv2d (defined in tinyml.nn.modules.conv)" in e for e in names["tinyml.nn.modules.conv"].evidence)
+    # A call is stronger than a mention.
+    assert names["tinyml.nn.functional"].score >= names["tinyml.nn.modules.conv"].score
+
+
+def test_imports_in_code_blocks() -> None:
+    matches = _map("Question", "```python\nfrom tinyml.linalg import decomp\n```")
+    top = matches[0]
+    assert top.name == "tinyml.linalg.decomp"
+    assert "imports tinyml.linalg.decomp in the reproduction" in top.evidence
+    assert W_IMPORT <= top.score < 1.0
+
+
+def test_area_label_resolved_through_repository_rules() -> None:
+    matches = _map("Something is off", "", ("module: nn",))
+    assert matches[0].name == "tinyml.nn"
+    assert matches[0].evidence == ["label 'module: nn' (repository's label-to-path rules)"]
+
+
+def test_area_label_resolved_by_name_similarity() -> None:
+    matches = _map("Something is off", "", ("module: data",))
+    assert matches[0].name == "tinyml.data"
+    assert "name similar to area tinyml.data" in matches[0].evidence[0]
+
+
+def test_words_matching_module_and_symbol_names() -> None:
+    matches = _map("Sampler ignores the seed")
+    assert matches[0].name == "tinyml.data.sampler"
+    assert matches[0].evidence == ["word 'sampler' in the title"]
+    body_only = _map("It ignores the seed", "with the sampler")
+    assert body_only[0].score < matches[0].score
+
+
+def test_scores_bounded_sorted_and_each_clue_counted_once() -> None:
+    once = _map("x", "see tinyml/optim/sgd.py")
+    many = _map("x", "see tinyml/optim/sgd.py " * 20)
+    assert once[0].score == many[0].score
+    strong = _map("Adam KeyError", ADAM_TRACE + "\ntinyml/optim/adam.py tinyml.optim.Adam() Adam")
+    assert all(0.0 <= m.score <= 1.0 for m in strong)
+    assert [m.score for m in strong] == sorted((m.score for m in strong), reverse=True)
+    assert strong[0].score > W_FRAME_RAISING
+
+
+def test_no_evidence_no_matches_and_untrusted_text_not_echoed() -> None:
+    assert _map("<script>alert(1)</script>", "nothing/here.py evil.module.name()") == []
+
+
+def test_index_reuse_gives_same_answer_and_rank_areas() -> None:
+    code_map = make_code_map()
+    index = build_index(code_map)
+    issue = make_issue(3, "Adam with amsgrad raises KeyError", ADAM_TRACE, ("module: optim",))
+    first = map_issue_to_modules(issue, code_map, LABELS, index=index)
+    again = map_issue_to_modules(issue, code_map, LABELS)
+    assert first == again
+    areas = rank_areas(first, code_map)
+    assert areas[0][0] == "tinyml.optim"
+    assert len({a for a, _ in areas}) == len(areas)

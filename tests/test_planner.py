@@ -1,0 +1,200 @@
+"""The staged plan: each stage rule (taken/closed never picked, rising difficulty,
+locality, pins, filters), the contents of a step, and determinism."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from planfixtures import LABELS, NOW, REPO, make_code_map, make_issue, sample_issues, sample_taken
+
+from prready.analysis.planner import assess_issues, make_plan
+from prready.errors import UsageError
+from prready.models import Difficulty, IssueAssessment, ModuleMatch, TakenStatus
+
+CODE_MAP = make_code_map()
+
+
+def fake(
+    number: int,
+    module: str,
+    difficulty: int,
+    labels: tuple[str, ...] = ("bug",),
+    *,
+    skills: tuple[str, ...] = ("python",),
+    taken: str = "fresh",
+    state: str = "open",
+    title: str = "",
+) -> IssueAssessment:
+    """An assessment with everything but the varied field held equal."""
+    issue = make_issue(number, title or f"Issue {number}", "```python\nrepro()\n```", labels, state=state)
+    return IssueAssessment(
+        issue=issue,
+        modules=[ModuleMatch(module, CODE_MAP.modules[module].path, 0.8, ["test evidence"])],
+        difficulty=Difficulty(difficulty, [f"rated {difficulty}"]),
+        skills=list(skills),
+        taken=TakenStatus(taken),
+    )
+
+
+def numbers(plan) -> dict[int, list[int]]:
+    return {s.number: [step.issue.number for step in s.steps] for s in plan.stages}
+
+
+def plan_of(assessments, **kw):
+    kw.setdefault("labels", LABELS)
+    return make_plan(REPO, assessments, CODE_MAP, now=NOW, **kw)
+
+
+def test_sample_plan_has_four_rising_stages() -> None:
+    assessments = assess_issues(sample_issues(), CODE_MAP, LABELS, sample_taken(), now=NOW)
+    plan = plan_of(assessments, skills=["python", "docs"])
+    assert [s.key for s in plan.stages] == ["first-contact", "small-fix", "real-bug", "substantial"]
+    picked = [step for s in plan.stages for step in s.steps]
+    assert all(1 <= len(s.steps) <= 2 for s in plan.stages)
+    # First contact is beginner-labelled docs/typing work.
+    assert {step.issue.number for step in plan.stages[0].steps} == {1, 2}
+    # Difficulty never falls from one stage to the next.
+    maxima = [max(st.difficulty.score for st in s.steps) for s in plan.stages]
+    minima = [min(st.difficulty.score for st in s.steps) for s in plan.stages]
+    assert all(minima[i + 1] >= maxima[i] for i in range(3))
+    # Never a taken (#11), closed (#10) issue or a pull request (#12); never twice.
+    chosen = [st.issue.number for st in picked]
+    assert not {10, 11, 12} & set(chosen) and len(chosen) == len(set(chosen))
+    for stage in plan.stages:
+        assert not {10, 11, 12} & {c.issue.number for c in stage.candidates}
+        assert not set(chosen) & {c.issue.number for c in stage.candidates}
+    assert plan.contributing.build == ["pip install -e ."]
+    assert plan.generated_at == NOW and plan.skills == ["python", "docs"]
+
+
+def test_taken_issue_never_picked_even_when_best() -> None:
+    best = fake(1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="taken")
+    done = fake(2, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="done")
+    worse = fake(3, "tinyml.optim.sgd", 2, ("good first issue",), skills=("docs",))
+    plan = plan_of([best, done, worse], stages=[1], skills=["docs"])
+    assert numbers(plan) == {1: [3]}
+    assert plan.stages[0].candidates == []
+
+
+def test_stale_claim_can_be_picked_but_ranks_lower() -> None:
+    stale = fake(1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="stale-claim")
+    fresh = fake(2, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",))
+    plan = plan_of([stale, fresh], stages=[1], per_stage=2, skills=["docs"])
+    assert numbers(plan) == {1: [2, 1]}
+    assert any("earlier claim went quiet" in w for w in plan.stages[0].steps[1].why)
+
+
+def test_closed_issue_never_picked() -> None:
+    plan = plan_of([fake(1, "tinyml.optim.sgd", 3, state="closed"), fake(2, "tinyml.optim.sgd", 3)], stages=[3])
+    assert numbers(plan) == {3: [2]}
+
+
+def test_locality_breaks_a_tie_between_equal_candidates() -> None:
+    first = fake(1, "tinyml.optim.lr_scheduler", 1, ("good first issue",), skills=("docs",))
+    far = fake(2, "tinyml.data.sampler", 3)  # lower number: wins without locality
+    near = fake(3, "tinyml.optim.sgd", 3)
+    with_first = plan_of([first, far, near], stages=[1, 2], per_stage=1)
+    assert numbers(with_first) == {1: [1], 2: [3]}
+    assert any("builds on step #1: the same area" in w for w in with_first.stages[1].steps[0].why)
+    # Without the earlier step the tie falls back to the issue number.
+    alone = plan_of([far, near], stages=[2], per_stage=1)
+    assert numbers(alone) == {2: [2]}
+
+
+def test_locality_counts_hops_in_the_area_graph() -> None:
+    first = fake(1, "tinyml.optim.lr_scheduler", 1, ("good first issue",), skills=("docs",))
+    two_hops = fake(2, "tinyml.linalg.decomp", 3)  # linalg -> tensor <- optim
+    one_hop = fake(3, "tinyml.tensor.ops", 3)  # optim -> tensor
+    plan = plan_of([first, two_hops, one_hop], stages=[1, 2], per_stage=1)
+    assert numbers(plan) == {1: [1], 2: [3]}
+
+
+def test_difficulty_rises_and_band_widens_only_to_the_floor() -> None:
+    items = [
+        fake(1, "tinyml.nn.functional", 1, ("good first issue",), skills=("docs",)),
+        fake(2, "tinyml.optim.sgd", 3),
+        fake(3, "tinyml.optim.adam", 2),
+        fake(4, "tinyml.data.sampler", 5, ("enhancement",)),
+        fake(5, "tinyml.data.dataloader", 4),
+    ]
+    plan = plan_of(items, per_stage=1)
+    # Stage 2 took a 3, so #3 (a 2) is below the floor for every later stage.
+    assert numbers(plan) == {1: [1], 2: [2], 3: [5], 4: [4]}
+    assert all(c.issue.number != 3 for s in plan.stages[2:] for c in s.candidates)
+    diffs = [s.steps[0].difficulty.score for s in plan.stages]
+    assert diffs == sorted(diffs)
+    # With no 3-4 issue left, stage 3 widens down to the floor (2) rather than taking the
+    # 5 that stage 4 needs.
+    small = [
+        fake(1, "tinyml.nn.functional", 1, ("good first issue",), skills=("docs",)),
+        fake(2, "tinyml.optim.sgd", 2),
+        fake(3, "tinyml.optim.adam", 2),
+        fake(4, "tinyml.data.sampler", 5, ("enhancement",)),
+    ]
+    assert numbers(plan_of(small, per_stage=1)) == {1: [1], 2: [2], 3: [3], 4: [4]}
+
+
+def test_pinned_issue_goes_first_even_if_taken() -> None:
+    mine = fake(9, "tinyml.optim.adam", 3, taken="taken")
+    other = fake(2, "tinyml.optim.sgd", 3)
+    plan = plan_of([mine, other], stages=[3], per_stage=2, pinned=[(3, 9)])
+    assert numbers(plan) == {3: [9, 2]}
+    assert plan.stages[0].steps[0].why[0].startswith("kept from your earlier plan")
+    # A pin for an issue no longer known is ignored, not an error.
+    assert numbers(plan_of([other], stages=[3], pinned=[(3, 777)])) == {3: [2]}
+
+
+def test_filters_exclude_label_module_and_max_difficulty() -> None:
+    items = [
+        fake(1, "tinyml.optim.sgd", 3, ("bug", "wontfix")),
+        fake(2, "tinyml.data.sampler", 3),
+        fake(3, "tinyml.nn.functional", 4),
+    ]
+    assert numbers(plan_of(items, stages=[3], per_stage=3, exclude_labels=["WontFix"])) == {3: [2, 3]}
+    assert numbers(plan_of(items, stages=[3], per_stage=3, modules=["tinyml.nn"])) == {3: [3]}
+    assert numbers(plan_of(items, stages=[3], per_stage=3, max_difficulty=3)) == {3: [1, 2]}
+
+
+def test_per_stage_and_stage_selection_and_bad_options() -> None:
+    items = [fake(n, "tinyml.optim.sgd", 3) for n in range(1, 6)]
+    plan = plan_of(items, stages=[3], per_stage=3)
+    assert numbers(plan) == {3: [1, 2, 3]}
+    assert [c.issue.number for c in plan.stages[0].candidates] == [4, 5]
+    for bad in ({"per_stage": 4}, {"stages": [0]}, {"stages": []}, {"max_difficulty": 9}):
+        with pytest.raises(UsageError):
+            plan_of(items, **bad)
+    with pytest.raises(UsageError, match="unknown skill"):
+        plan_of(items, skills=["basket weaving"])
+
+
+def test_skill_fit_prefers_matching_issues() -> None:
+    numeric = fake(5, "tinyml.linalg.decomp", 3, skills=("python", "numerics"))
+    cuda = fake(4, "csrc/ops/conv_cuda.cu", 3, skills=("cpp", "cuda"))
+    assert numbers(plan_of([numeric, cuda], stages=[3], per_stage=1, skills=["python", "numerics"])) == {3: [5]}
+    assert numbers(plan_of([numeric, cuda], stages=[3], per_stage=1, skills=["cuda", "cpp"])) == {3: [4]}
+
+
+def test_step_carries_reading_tests_reviewers_setup_and_effort() -> None:
+    plan = plan_of([fake(3, "tinyml.optim.adam", 3)], stages=[3], skills=["python"])
+    step = plan.stages[0].steps[0]
+    assert step.start_reading[0] == "tinyml/optim/adam.py"
+    assert "tinyml/optim/optimizer.py" in step.start_reading  # nearest neighbour
+    assert step.tests == ["tests/test_optim.py"]
+    assert step.test_command == "python -m pytest tests/test_optim.py"
+    assert step.reviewers == ["@optim-owner", "Alan Turing"]
+    assert step.setup_notes[0].startswith("Python only")
+    assert step.effort == "3-5 days"
+    assert step.fit.matched == ["python"] and step.fit.new == []
+    cuda = plan_of([fake(4, "csrc/ops/conv_cuda.cu", 5)], stages=[4]).stages[0].steps[0]
+    assert "CUDA toolkit" in cuda.setup_notes[0] and "first build" in cuda.effort
+    assert cuda.reviewers == ["@cpp-team", "Ken Thompson"]
+    assert cuda.test_command == "python -m pytest tests/"  # from the contributing guide
+
+
+def test_same_inputs_same_plan_whatever_the_order() -> None:
+    issues = sample_issues()
+    a = plan_of(assess_issues(issues, CODE_MAP, LABELS, sample_taken(), now=NOW), skills=["python"])
+    random.Random(7).shuffle(issues)
+    b = plan_of(assess_issues(issues, CODE_MAP, LABELS, sample_taken(), now=NOW), skills=["python"])
+    assert a == b

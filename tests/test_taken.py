@@ -1,0 +1,144 @@
+"""Taken-issue detection: assignees, cross-referencing pull requests, claim comments."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from prready.analysis.taken import claim_text, detect_taken, find_claim
+from prready.models import Comment, CrossReference, Issue
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+RECENT = "2026-11-15T10:00:00Z"  # 6 days before NOW
+OLD = "2026-08-01T10:00:00Z"  # ~112 days before NOW
+
+
+def make_issue(assignees: list[str] | None = None) -> Issue:
+    return Issue(
+        repo="pytorch/pytorch", number=7, title="t", body="b", state="open", labels=[],
+        assignees=assignees or [], author="reporter", comments=0, reactions=0,
+        created_at="2026-01-01T00:00:00Z", updated_at=RECENT, closed_at=None,
+        url="https://github.com/pytorch/pytorch/issues/7",
+    )  # fmt: skip
+
+
+def ref(
+    state: str = "open", merged: bool = False, author: str = "bob", repo: str = "pytorch/pytorch"
+) -> CrossReference:
+    return CrossReference(
+        7, 99, "https://github.com/pytorch/pytorch/pull/99", state, merged, author, RECENT, repo
+    )
+
+
+def comment(body: str, author: str = "carol", at: str = RECENT) -> Comment:
+    return Comment(7, author, body, at)
+
+
+def test_fresh_issue() -> None:
+    status = detect_taken(make_issue(), [comment("I can reproduce this on 2.1")], [], NOW)
+    assert status.state == "fresh" and not status.taken
+
+
+def test_assignee_means_taken() -> None:
+    status = detect_taken(make_issue(["dave"]), [], [], NOW)
+    assert status.state == "taken" and status.taken
+    assert any("@dave" in e for e in status.evidence)
+
+
+def test_open_cross_referencing_pr_means_taken() -> None:
+    status = detect_taken(make_issue(), [], [ref()], NOW)
+    assert status.state == "taken"
+    assert any("#99" in e and "@bob" in e for e in status.evidence)
+
+
+def test_merged_pr_means_done() -> None:
+    status = detect_taken(make_issue(), [], [ref("closed", merged=True)], NOW)
+    assert status.state == "done" and status.taken
+
+
+def test_closed_unmerged_pr_does_not_take_it() -> None:
+    status = detect_taken(make_issue(), [], [ref("closed")], NOW)
+    assert status.state == "fresh"
+    assert any("closed unmerged" in e for e in status.evidence)
+
+
+def test_pr_in_another_repository_is_ignored() -> None:
+    status = detect_taken(make_issue(), [], [ref(repo="someone/else")], NOW)
+    assert status.state == "fresh"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I'd like to work on this!", "I\u2019d like to work on this", "I would like to take this one",
+        "Can I take this?", "can i work on this issue?", "May I work on this?", "/assign",
+        "/assigntome", "Working on it.", "I'm working on this", "I'll take it", "I will work on a fix",
+        "Is anyone working on this? I can take it.", "Hi, could I be assigned to this?",
+        "please assign this to me", "I'm on it", "Let me take a look and fix it",
+        "If nobody is working on this, I'd like to give it a try",
+    ],
+)  # fmt: skip
+def test_recent_claims_mean_taken(body: str) -> None:
+    status = detect_taken(make_issue(), [comment(body)], [], NOW)
+    assert status.state == "taken", body
+    assert any("@carol" in e for e in status.evidence)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Is anyone working on this?", "is anyone working on it", "> I'd like to work on this\n\nSure!",
+        "Nobody is working on this yet.", "I can't work on this, sorry", "I am not working on this",
+        "```\n/assign\n```", "Use `/assigntome` to claim it", "This also happens on CPU.",
+        "Someone said \"working on it\"? I don't see a PR.",
+    ],
+)  # fmt: skip
+def test_non_claims(body: str) -> None:
+    status = detect_taken(make_issue(), [comment(body)], [], NOW)
+    assert status.state == "fresh", body
+
+
+def test_old_claim_without_pr_is_stale() -> None:
+    status = detect_taken(make_issue(), [comment("I'd like to work on this", at=OLD)], [], NOW)
+    assert status.state == "stale-claim" and not status.taken
+    assert any("ask before starting" in e for e in status.evidence)
+
+
+def test_claim_days_is_respected() -> None:
+    comments = [comment("I'll take it")]  # 6 days old
+    assert detect_taken(make_issue(), comments, [], NOW, claim_days=5).state == "stale-claim"
+    assert detect_taken(make_issue(), comments, [], NOW, claim_days=7).state == "taken"
+
+
+def test_withdrawn_claim_does_not_count() -> None:
+    comments = [
+        comment("I'd like to work on this", at="2026-11-10T00:00:00Z"),
+        comment("Sorry, I'm no longer working on this. Feel free to take it.", at=RECENT),
+    ]
+    assert detect_taken(make_issue(), comments, [], NOW).state == "fresh"
+
+
+def test_assign_command_for_someone_else_names_them() -> None:
+    status = detect_taken(make_issue(), [comment("/assign @erin")], [], NOW)
+    assert status.state == "taken"
+    assert any("@erin" in e for e in status.evidence)
+
+
+def test_users_own_evidence_is_not_taken() -> None:
+    issue = make_issue(["Me"])
+    comments = [comment("I'd like to work on this", author="me")]
+    status = detect_taken(issue, comments, [ref(author="me")], NOW, user_login="me")
+    assert status.state == "fresh"
+    assert any("you" in e for e in status.evidence)
+
+
+def test_someone_elses_claim_still_counts_for_the_user() -> None:
+    status = detect_taken(make_issue(), [comment("can I take this?")], [], NOW, user_login="me")
+    assert status.state == "taken"
+
+
+def test_claim_text_strips_quotes_and_code() -> None:
+    text = claim_text("> quoted\nreal line\n```\ncode\n```\nuse `x`")
+    assert "quoted" not in text and "code" not in text and "real line" in text and "`x`" not in text
+    assert find_claim("nothing here") is None
