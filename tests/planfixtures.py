@@ -4,17 +4,23 @@ needs a plan's inputs)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 
 from prready.models import (
     AreaInfo,
     CodeMap,
+    HistoryCommit,
     Issue,
     Label,
     LabelKind,
     ModuleInfo,
     TakenStatus,
 )
+from prready.paths import resolve_paths
+from prready.sources.git_repo import build_repo
+from prready.store import issues_store as store
 
 NOW = "2026-11-01T12:00:00Z"
 REPO = "prready-demo/tinyml"
@@ -35,14 +41,28 @@ MODULES = [
     ("tinyml.optim.optimizer", "tinyml/optim/optimizer.py", "python", 150, "tinyml.optim", False),
     ("tinyml.optim.adam", "tinyml/optim/adam.py", "python", 140, "tinyml.optim", False),
     ("tinyml.optim.sgd", "tinyml/optim/sgd.py", "python", 90, "tinyml.optim", False),
-    ("tinyml.optim.lr_scheduler", "tinyml/optim/lr_scheduler.py", "python", 210, "tinyml.optim", False),
+    (
+        "tinyml.optim.lr_scheduler",
+        "tinyml/optim/lr_scheduler.py",
+        "python",
+        210,
+        "tinyml.optim",
+        False,
+    ),
     ("tinyml.data", "tinyml/data/__init__.py", "python", 6, "tinyml.data", False),
     ("tinyml.data.dataloader", "tinyml/data/dataloader.py", "python", 260, "tinyml.data", False),
     ("tinyml.data.sampler", "tinyml/data/sampler.py", "python", 110, "tinyml.data", False),
     ("tinyml.linalg", "tinyml/linalg/__init__.py", "python", 6, "tinyml.linalg", False),
     ("tinyml.linalg.decomp", "tinyml/linalg/decomp.py", "python", 180, "tinyml.linalg", False),
     ("tinyml.autograd", "tinyml/autograd/__init__.py", "python", 6, "tinyml.autograd", False),
-    ("tinyml.autograd.function", "tinyml/autograd/function.py", "python", 220, "tinyml.autograd", False),
+    (
+        "tinyml.autograd.function",
+        "tinyml/autograd/function.py",
+        "python",
+        220,
+        "tinyml.autograd",
+        False,
+    ),
     ("csrc/ops/conv.cpp", "csrc/ops/conv.cpp", "cpp", 300, "csrc/ops", False),
     ("csrc/ops/conv_cuda.cu", "csrc/ops/conv_cuda.cu", "cuda", 280, "csrc/ops", False),
     ("csrc/include/tinyml/conv.h", "csrc/include/tinyml/conv.h", "cpp", 40, "csrc/include", False),
@@ -136,7 +156,13 @@ def make_code_map(extra_edges: list[tuple[str, str]] | None = None) -> CodeMap:
         package = name.split(".")[0] if language == "python" else "csrc"
         graph.add_node(name, path=path, lines=lines, package=package, language=language, area=area)
         modules[name] = ModuleInfo(
-            name=name, path=path, language=language, lines=lines, package=package, area=area, is_test=is_test
+            name=name,
+            path=path,
+            language=language,
+            lines=lines,
+            package=package,
+            area=area,
+            is_test=is_test,
         )
     for u, v in [*EDGES, *(extra_edges or [])]:
         graph.add_edge(u, v, kind="import", conditional=False)
@@ -160,8 +186,14 @@ def make_code_map(extra_edges: list[tuple[str, str]] | None = None) -> CodeMap:
         area.tests, area.test_command = list(tests), command
         area.recent_authors, area.owners = list(authors), list(owners)
     return CodeMap(
-        repo=REPO, root="/nonexistent/tinyml", head="0" * 40, graph=graph, modules=modules,
-        areas=areas, symbols=dict(SYMBOLS), label_paths={k: list(v) for k, v in LABEL_PATHS.items()},
+        repo=REPO,
+        root="/nonexistent/tinyml",
+        head="0" * 40,
+        graph=graph,
+        modules=modules,
+        areas=areas,
+        symbols=dict(SYMBOLS),
+        label_paths={k: list(v) for k, v in LABEL_PATHS.items()},
         contributing=CONTRIBUTING,
     )
 
@@ -194,15 +226,25 @@ def make_issue(
     is_pull_request: bool = False,
 ) -> Issue:
     return Issue(
-        repo=REPO, number=number, title=title, body=body, state=state, labels=list(labels),
-        assignees=list(assignees), author="reporter", comments=comments, reactions=0,
-        created_at=created_at, updated_at=updated_at,
+        repo=REPO,
+        number=number,
+        title=title,
+        body=body,
+        state=state,
+        labels=list(labels),
+        assignees=list(assignees),
+        author="reporter",
+        comments=comments,
+        reactions=0,
+        created_at=created_at,
+        updated_at=updated_at,
         closed_at=None if state == "open" else updated_at,
-        url=f"https://github.com/{REPO}/issues/{number}", is_pull_request=is_pull_request,
+        url=f"https://github.com/{REPO}/issues/{number}",
+        is_pull_request=is_pull_request,
     )
 
 
-ADAM_TRACE = '''Running Adam with amsgrad on a sparse gradient crashes:
+ADAM_TRACE = """Running Adam with amsgrad on a sparse gradient crashes:
 
 ```python
 import tinyml
@@ -221,34 +263,191 @@ Traceback (most recent call last):
     max_exp_avg_sq = state["max_exp_avg_sq"]
 KeyError: 'max_exp_avg_sq'
 ```
-'''
+"""
 
 
 def sample_issues() -> list[Issue]:
     """Issues covering every case the planner distinguishes."""
     return [
-        make_issue(1, "Typo in the docstring of F.interpolate", "The docstring of `F.interpolate` says `align_corner`.",
-                   ("good first issue", "module: docs")),
-        make_issue(2, "Add type hints to tinyml/data/sampler.py", "mypy reports missing annotations in `tinyml/data/sampler.py`.",
-                   ("good first issue",)),
+        make_issue(
+            1,
+            "Typo in the docstring of F.interpolate",
+            "The docstring of `F.interpolate` says `align_corner`.",
+            ("good first issue", "module: docs"),
+        ),
+        make_issue(
+            2,
+            "Add type hints to tinyml/data/sampler.py",
+            "mypy reports missing annotations in `tinyml/data/sampler.py`.",
+            ("good first issue",),
+        ),
         make_issue(3, "Adam with amsgrad raises KeyError", ADAM_TRACE, ("bug", "module: optim")),
-        make_issue(4, "StepLR skips the first epoch", "To reproduce:\n```python\nfrom tinyml.optim.lr_scheduler import StepLR\n```\n",
-                   ("bug", "module: optim")),
-        make_issue(5, "DataLoader hangs with num_workers=2", "tinyml.data.DataLoader(ds, num_workers=2) never returns.",
-                   ("bug", "module: data")),
-        make_issue(6, "conv2d gives wrong results on CUDA", "The kernel in csrc/ops/conv_cuda.cu mis-indexes the output.",
-                   ("bug",)),
-        make_issue(7, "[RFC] A new lazy tensor API", "Proposal: add a lazy mode to tinyml.Tensor. Needs discussion.",
-                   ("RFC", "enhancement"), comments=25),
-        make_issue(8, "Support complex inputs in tinyml.linalg.svd", "```python\ntinyml.linalg.svd(x)\n```\nfails for complex x.",
-                   ("enhancement", "module: linalg")),
-        make_issue(9, "nn.Conv2d padding='same' is wrong for even kernels", "```python\nm = nn.Conv2d(3, 8, 4, padding='same')\n```",
-                   ("bug", "module: nn")),
-        make_issue(10, "Closed bug in SGD", "tinyml/optim/sgd.py momentum", ("bug",), state="closed"),
-        make_issue(11, "Assigned bug in Linear", "tinyml.nn.Linear bias init", ("bug", "module: nn"), assignees=("someone",)),
+        make_issue(
+            4,
+            "StepLR skips the first epoch",
+            "To reproduce:\n```python\nfrom tinyml.optim.lr_scheduler import StepLR\n```\n",
+            ("bug", "module: optim"),
+        ),
+        make_issue(
+            5,
+            "DataLoader hangs with num_workers=2",
+            "tinyml.data.DataLoader(ds, num_workers=2) never returns.",
+            ("bug", "module: data"),
+        ),
+        make_issue(
+            6,
+            "conv2d gives wrong results on CUDA",
+            "The kernel in csrc/ops/conv_cuda.cu mis-indexes the output.",
+            ("bug",),
+        ),
+        make_issue(
+            7,
+            "[RFC] A new lazy tensor API",
+            "Proposal: add a lazy mode to tinyml.Tensor. Needs discussion.",
+            ("RFC", "enhancement"),
+            comments=25,
+        ),
+        make_issue(
+            8,
+            "Support complex inputs in tinyml.linalg.svd",
+            "```python\ntinyml.linalg.svd(x)\n```\nfails for complex x.",
+            ("enhancement", "module: linalg"),
+        ),
+        make_issue(
+            9,
+            "nn.Conv2d padding='same' is wrong for even kernels",
+            "```python\nm = nn.Conv2d(3, 8, 4, padding='same')\n```",
+            ("bug", "module: nn"),
+        ),
+        make_issue(
+            10, "Closed bug in SGD", "tinyml/optim/sgd.py momentum", ("bug",), state="closed"
+        ),
+        make_issue(
+            11,
+            "Assigned bug in Linear",
+            "tinyml.nn.Linear bias init",
+            ("bug", "module: nn"),
+            assignees=("someone",),
+        ),
         make_issue(12, "PR: fix interpolate", "Fixes #1", is_pull_request=True),
     ]
 
 
 def sample_taken() -> dict[int, TakenStatus]:
     return {11: TakenStatus("taken", ["assigned to @someone"])}
+
+
+# ------------------------------------------------------------- a real repository with issues
+MINI_SLUG = "acme/mini"
+ADA = ("Ada Lovelace", "ada@example.org")
+BOB = ("Bob Okafor", "bob@example.org")
+
+
+def _commit(who, date, message, writes) -> HistoryCommit:  # type: ignore[no-untyped-def]
+    return HistoryCommit(
+        author_name=who[0], author_email=who[1], date=date, message=message, writes=writes
+    )
+
+
+MINI_HISTORY = [
+    _commit(
+        ADA,
+        "2026-01-05T10:00:00Z",
+        "Initial layout",
+        {
+            "mini/__init__.py": "from mini import nn, optim\n",
+            "mini/nn/__init__.py": "from mini.nn.functional import relu, interpolate\n\n__all__ = ['relu', 'interpolate']\n",
+            "mini/nn/functional.py": "def relu(x):\n    return x\n\n\ndef interpolate(x, scale):\n    return x\n",
+            "mini/optim/__init__.py": "from mini.optim.adam import Adam\n",
+            "mini/optim/optimizer.py": "class Optimizer:\n    pass\n",
+            "mini/optim/adam.py": "import numpy as np\n\nfrom mini.optim.optimizer import Optimizer\n\n\nclass Adam(Optimizer):\n    def step(self):\n        return np.zeros(1)\n",
+            "tests/test_nn.py": "import pytest\n\nimport mini.nn\n\n\ndef test_relu():\n    assert mini.nn.relu(1) == 1\n",
+            "CONTRIBUTING.md": "Install with `pip install -e .` and test with `pytest tests/`.\nSign the CLA first.\n",
+        },
+    ),
+    _commit(
+        BOB,
+        "2026-03-01T10:00:00Z",
+        "Fix relu on negative zero\n\nFixes #5",
+        {
+            "mini/nn/functional.py": "def relu(x):\n    return max(x, 0.0)\n\n\ndef interpolate(x, scale):\n    return x\n",
+            "tests/test_nn.py": "import pytest\n\nimport mini.nn\n\n\ndef test_relu():\n    assert mini.nn.relu(-0.0) == 0.0\n",
+        },
+    ),
+    _commit(
+        ADA,
+        "2026-04-01T10:00:00Z",
+        "Adam: keep max_exp_avg_sq state (closes #6)",
+        {
+            "mini/optim/adam.py": "import numpy as np\nimport scipy\n\nfrom mini.optim.optimizer import Optimizer\n\n\nclass Adam(Optimizer):\n    def step(self):\n        return np.ones(1)\n",
+        },
+    ),
+]
+
+
+def _issue(
+    number: int,
+    title: str,
+    body: str,
+    labels: list[str],
+    state: str = "open",
+    reason: str | None = None,
+) -> Issue:
+    return Issue(
+        repo=MINI_SLUG,
+        number=number,
+        title=title,
+        body=body,
+        state=state,
+        labels=labels,
+        assignees=[],
+        author="reporter",
+        comments=1,
+        reactions=0,
+        created_at="2026-02-01T10:00:00Z",
+        updated_at=f"2026-05-{number:02d}T10:00:00Z",
+        closed_at=None if state == "open" else "2026-05-01T00:00:00Z",
+        url=f"https://github.com/{MINI_SLUG}/issues/{number}",
+        state_reason=reason,
+    )
+
+
+def make_mini_repo(tmp_path: Path) -> Path:
+    """A real git repository "acme/mini" with two fixing commits, and its issues (open and
+    closed) saved in the store under PRREADY_HOME."""
+    root = tmp_path / "mini"
+    build_repo(root, MINI_HISTORY)
+    conn = store.open_cache(resolve_paths())
+    try:
+        store.save_labels(
+            conn, MINI_SLUG, [Label("good first issue"), Label("bug"), Label("module: optim")]
+        )
+        store.save_issues(
+            conn,
+            [
+                _issue(
+                    1,
+                    "Typo in F.interpolate docstring",
+                    "The doc of `F.interpolate` is wrong.",
+                    ["good first issue"],
+                ),
+                _issue(
+                    2,
+                    "Adam raises KeyError",
+                    ADAM_TRACE.replace("tinyml", "mini"),
+                    ["bug", "module: optim"],
+                ),
+                _issue(5, "relu returns -0.0", "F.relu(-0.0) gives -0.0", ["bug"], state="closed"),
+                _issue(
+                    6,
+                    "Adam amsgrad KeyError",
+                    ADAM_TRACE.replace("tinyml", "mini"),
+                    ["bug"],
+                    state="closed",
+                ),
+                _issue(7, "Please add a GUI", "", [], state="closed", reason="not_planned"),
+            ],
+        )
+    finally:
+        conn.close()
+    return root

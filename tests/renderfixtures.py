@@ -92,7 +92,9 @@ def step(stage: int, iss: Issue, module: str, path: str, score: int, **kw: objec
     return PlanStep(**fields)  # type: ignore[arg-type]
 
 
-def candidate(iss: Issue, module: str, score: int, skills: list[str], state: str) -> IssueAssessment:
+def candidate(
+    iss: Issue, module: str, score: int, skills: list[str], state: str
+) -> IssueAssessment:
     return IssueAssessment(
         issue=iss,
         modules=[ModuleMatch(module, module.replace(".", "/") + ".py", 0.6, ["label"])],
@@ -104,33 +106,137 @@ def candidate(iss: Issue, module: str, score: int, skills: list[str], state: str
 
 def sample_plan() -> Plan:
     """A four-stage plan with steps, candidates and a contributing summary."""
-    s1 = step(1, issue(101, "Typo in torch.nn.Linear docstring", ["module: docs", "good first issue"]),
-              "torch.nn.modules.linear", "torch/nn/modules/linear.py", 1, effort="an afternoon")
-    s1b = step(1, issue(102, "Clarify DataLoader num_workers warning", ["module: dataloader"]),
-               "torch.utils.data.dataloader", "torch/utils/data/dataloader.py", 1,
-               effort="an afternoon")
-    s2 = step(2, issue(201, "interpolate: wrong shape with tuple scale_factor", ["module: nn", "triaged"]),
-              "torch.nn.functional", "torch/nn/functional.py", 2,
-              taken=TakenStatus("stale-claim", ["@someone said 'I'll take it' 70 days ago"]))
-    s3 = step(3, issue(301, "Adam with foreach=True diverges for complex params", ["module: optimizer", "high priority"]),
-              "torch.optim.adam", "torch/optim/adam.py", 3,
-              fit=SkillFit(["python", "numerics", "cuda"], ["python", "numerics"], ["cuda"]),
-              effort="1-2 weeks", test_command="python test/test_optim.py -k adam",
-              tests=["test/test_optim.py"])
-    s4 = step(4, issue(401, "Add a native kernel for linear with bias broadcasting", ["module: cpp", "enhancement"]),
-              "aten/src/ATen/native/Linear.cpp", "aten/src/ATen/native/Linear.cpp", 4,
-              fit=SkillFit(["c++", "python"], ["python"], ["c++"]), effort="3-4 weeks")
+    s1 = step(
+        1,
+        issue(101, "Typo in torch.nn.Linear docstring", ["module: docs", "good first issue"]),
+        "torch.nn.modules.linear",
+        "torch/nn/modules/linear.py",
+        1,
+        effort="an afternoon",
+    )
+    s1b = step(
+        1,
+        issue(102, "Clarify DataLoader num_workers warning", ["module: dataloader"]),
+        "torch.utils.data.dataloader",
+        "torch/utils/data/dataloader.py",
+        1,
+        effort="an afternoon",
+    )
+    s2 = step(
+        2,
+        issue(201, "interpolate: wrong shape with tuple scale_factor", ["module: nn", "triaged"]),
+        "torch.nn.functional",
+        "torch/nn/functional.py",
+        2,
+        taken=TakenStatus("stale-claim", ["@someone said 'I'll take it' 70 days ago"]),
+    )
+    s3 = step(
+        3,
+        issue(
+            301,
+            "Adam with foreach=True diverges for complex params",
+            ["module: optimizer", "high priority"],
+        ),
+        "torch.optim.adam",
+        "torch/optim/adam.py",
+        3,
+        fit=SkillFit(["python", "numerics", "cuda"], ["python", "numerics"], ["cuda"]),
+        effort="1-2 weeks",
+        test_command="python test/test_optim.py -k adam",
+        tests=["test/test_optim.py"],
+    )
+    s4 = step(
+        4,
+        issue(
+            401,
+            "Add a native kernel for linear with bias broadcasting",
+            ["module: cpp", "enhancement"],
+        ),
+        "aten/src/ATen/native/Linear.cpp",
+        "aten/src/ATen/native/Linear.cpp",
+        4,
+        fit=SkillFit(["c++", "python"], ["python"], ["c++"]),
+        effort="3-4 weeks",
+    )
     stages = [
-        Stage(1, "first-contact", "First contact", "Get one small change merged and learn the workflow.",
-              [s1, s1b], [candidate(issue(110, "Broken link in CONTRIBUTING", ["module: docs"]), "torch", 1, ["writing"], "fresh"),
-                          candidate(issue(111, "Docstring example fails for torch.where", ["module: docs"]), "torch._torch_docs", 1, ["python"], "taken")]),
-        Stage(2, "small-fix", "Small fix", "Fix a contained bug with a test.",
-              [s2], [candidate(issue(210, "F.pad ignores value for reflect mode", ["module: nn"]), "torch.nn.functional", 2, ["python", "testing"], "fresh"),
-                     candidate(issue(211, "clip_grad_norm_ error message unclear", ["module: nn"]), "torch.nn.utils.clip_grad", 2, ["python"], "stale-claim")]),
-        Stage(3, "real-bug", "Real bug", "Own a bug that users hit, end to end.",
-              [s3], [candidate(issue(310, "SGD nesterov wrong with weight_decay", ["module: optimizer"]), "torch.optim.sgd", 3, ["numerics"], "fresh")]),
-        Stage(4, "substantial", "Substantial PR", "Design and land a feature reviewers trust you with.",
-              [s4], [candidate(issue(410, "Support bfloat16 in addmm on CPU", ["module: cpu"]), "aten/src/ATen/native/Blas.cpp", 5, ["c++", "numerics"], "fresh")]),
+        Stage(
+            1,
+            "first-contact",
+            "First contact",
+            "Get one small change merged and learn the workflow.",
+            [s1, s1b],
+            [
+                candidate(
+                    issue(110, "Broken link in CONTRIBUTING", ["module: docs"]),
+                    "torch",
+                    1,
+                    ["writing"],
+                    "fresh",
+                ),
+                candidate(
+                    issue(111, "Docstring example fails for torch.where", ["module: docs"]),
+                    "torch._torch_docs",
+                    1,
+                    ["python"],
+                    "taken",
+                ),
+            ],
+        ),
+        Stage(
+            2,
+            "small-fix",
+            "Small fix",
+            "Fix a contained bug with a test.",
+            [s2],
+            [
+                candidate(
+                    issue(210, "F.pad ignores value for reflect mode", ["module: nn"]),
+                    "torch.nn.functional",
+                    2,
+                    ["python", "testing"],
+                    "fresh",
+                ),
+                candidate(
+                    issue(211, "clip_grad_norm_ error message unclear", ["module: nn"]),
+                    "torch.nn.utils.clip_grad",
+                    2,
+                    ["python"],
+                    "stale-claim",
+                ),
+            ],
+        ),
+        Stage(
+            3,
+            "real-bug",
+            "Real bug",
+            "Own a bug that users hit, end to end.",
+            [s3],
+            [
+                candidate(
+                    issue(310, "SGD nesterov wrong with weight_decay", ["module: optimizer"]),
+                    "torch.optim.sgd",
+                    3,
+                    ["numerics"],
+                    "fresh",
+                )
+            ],
+        ),
+        Stage(
+            4,
+            "substantial",
+            "Substantial PR",
+            "Design and land a feature reviewers trust you with.",
+            [s4],
+            [
+                candidate(
+                    issue(410, "Support bfloat16 in addmm on CPU", ["module: cpu"]),
+                    "aten/src/ATen/native/Blas.cpp",
+                    5,
+                    ["c++", "numerics"],
+                    "fresh",
+                )
+            ],
+        ),
     ]
     return Plan(
         repo=REPO,
@@ -151,11 +257,28 @@ def sample_plan() -> Plan:
 
 def sample_progress() -> list[ProgressEntry]:
     return [
-        ProgressEntry(REPO, 101, 1, StepStatus.MERGED, "2026-11-01T10:00:00Z", "2026-11-05T10:00:00Z",
-                      pr_url="https://github.com/pytorch/pytorch/pull/9001", title="Typo in torch.nn.Linear docstring"),
-        ProgressEntry(REPO, 102, 1, StepStatus.PR_OPEN, "2026-11-06T10:00:00Z", "2026-11-08T10:00:00Z",
-                      pr_url="https://github.com/pytorch/pytorch/pull/9002"),
-        ProgressEntry(REPO, 201, 2, StepStatus.STARTED, "2026-11-09T10:00:00Z", "2026-11-09T10:00:00Z"),
+        ProgressEntry(
+            REPO,
+            101,
+            1,
+            StepStatus.MERGED,
+            "2026-11-01T10:00:00Z",
+            "2026-11-05T10:00:00Z",
+            pr_url="https://github.com/pytorch/pytorch/pull/9001",
+            title="Typo in torch.nn.Linear docstring",
+        ),
+        ProgressEntry(
+            REPO,
+            102,
+            1,
+            StepStatus.PR_OPEN,
+            "2026-11-06T10:00:00Z",
+            "2026-11-08T10:00:00Z",
+            pr_url="https://github.com/pytorch/pytorch/pull/9002",
+        ),
+        ProgressEntry(
+            REPO, 201, 2, StepStatus.STARTED, "2026-11-09T10:00:00Z", "2026-11-09T10:00:00Z"
+        ),
     ]
 
 
@@ -186,14 +309,19 @@ def sample_graph() -> nx.DiGraph:
         "torch.utils.data.dataloader": ("torch/utils/data/dataloader.py", "torch.utils.data"),
         "torch.utils.data.sampler": ("torch/utils/data/sampler.py", "torch.utils.data"),
         "torch.autograd.grad_mode": ("torch/autograd/grad_mode.py", "torch.autograd"),
-        "torch.testing._internal.common_utils": ("torch/testing/_internal/common_utils.py", "torch.testing"),
+        "torch.testing._internal.common_utils": (
+            "torch/testing/_internal/common_utils.py",
+            "torch.testing",
+        ),
         "aten/src/ATen/native/Linear.cpp": ("aten/src/ATen/native/Linear.cpp", "aten"),
         "aten/src/ATen/native/Blas.cpp": ("aten/src/ATen/native/Blas.cpp", "aten"),
         "aten/src/ATen/Tensor.h": ("aten/src/ATen/Tensor.h", "aten"),
     }
     for name, (path, area) in nodes.items():
         language = "cpp" if path.endswith((".cpp", ".h")) else "python"
-        g.add_node(name, path=path, lines=400, package=path.split("/")[0], language=language, area=area)
+        g.add_node(
+            name, path=path, lines=400, package=path.split("/")[0], language=language, area=area
+        )
     edges = [
         ("torch.nn.modules.linear", "torch.nn.functional"),
         ("torch.nn.modules.linear", "torch.nn.modules.module"),
@@ -211,26 +339,37 @@ def sample_graph() -> nx.DiGraph:
         ("aten/src/ATen/native/Blas.cpp", "aten/src/ATen/Tensor.h"),
     ]
     for src, dst in edges:
-        g.add_edge(src, dst, kind="include" if src.startswith("aten") else "import", conditional=False)
+        g.add_edge(
+            src, dst, kind="include" if src.startswith("aten") else "import", conditional=False
+        )
     return g
 
 
 # --------------------------------------------------------------------------- hostile
 XSS_FLAG = "__prready_pwned"
 SCRIPT = f"<script>window.{XSS_FLAG}=1;alert(1)</script>"
-IMG = f"<img src=x onerror=\"window.{XSS_FLAG}=1\">"
+IMG = f'<img src=x onerror="window.{XSS_FLAG}=1">'
 JS_LINK = f"[click me](javascript:window.{XSS_FLAG}=1)"
 BIDI = "safe\u202e\u2066gnp.exe\u2069\u200b\u200d\ufeff"
 ANSI = "\x1b[2J\x1b[31mred\x1b[0m\x1b]0;pwned title\x07\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\\x9b31m\r\x08"
-EVIL_LABEL = f"\"><script>window.{XSS_FLAG}=1</script>"
-EVIL_LOGIN = f"<b onmouseover=\"window.{XSS_FLAG}=1\">root</b>"
+EVIL_LABEL = f'"><script>window.{XSS_FLAG}=1</script>'
+EVIL_LOGIN = f'<b onmouseover="window.{XSS_FLAG}=1">root</b>'
 
 
 def hostile_issue(number: int, n_labels: int = 10) -> Issue:
-    body = "\n\n".join([SCRIPT, IMG, JS_LINK, "[data](data:text/html;base64,PHNjcmlwdD4=)",
-                        f"<a href='javascript:window.{XSS_FLAG}=1' onclick='x()'>x</a>", BIDI,
-                        "<iframe src='https://evil.example'></iframe><style>body{display:none}</style>",
-                        "![tracker](https://evil.example/pixel.png)", "@pytorch/core please look"])
+    body = "\n\n".join(
+        [
+            SCRIPT,
+            IMG,
+            JS_LINK,
+            "[data](data:text/html;base64,PHNjcmlwdD4=)",
+            f"<a href='javascript:window.{XSS_FLAG}=1' onclick='x()'>x</a>",
+            BIDI,
+            "<iframe src='https://evil.example'></iframe><style>body{display:none}</style>",
+            "![tracker](https://evil.example/pixel.png)",
+            "@pytorch/core please look",
+        ]
+    )
     return issue(
         number,
         f"{SCRIPT}{IMG} {BIDI} {ANSI} `code` | pipe | @maintainer *bold* [x](javascript:alert(1))",
@@ -264,6 +403,8 @@ def hostile_plan(n_labels: int = 10_000) -> Plan:
 
 def hostile_graph() -> nx.DiGraph:
     g = sample_graph()
-    g.add_node(f"{SCRIPT}mod", path="a/<b>.py", lines=1, package="a", language="python", area=EVIL_LABEL)
+    g.add_node(
+        f"{SCRIPT}mod", path="a/<b>.py", lines=1, package="a", language="python", area=EVIL_LABEL
+    )
     g.add_edge(f"{SCRIPT}mod", "torch")
     return g

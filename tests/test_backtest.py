@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from planfixtures import ADAM_TRACE, LABELS, REPO, make_code_map, make_issue
-
 from prready.analysis.backtest import BacktestCase, closing_references, score_backtest
 
 
@@ -23,13 +22,29 @@ def test_scores_top1_top3_and_file_hits() -> None:
     closed = dict(state="closed")
     cases = [
         # mapped right at the top: area and file
-        BacktestCase(make_issue(1, "Adam amsgrad KeyError", ADAM_TRACE, **closed),
-                     ["tinyml/optim/adam.py", "tests/test_optim.py"], "pull request #21"),
+        BacktestCase(
+            make_issue(1, "Adam amsgrad KeyError", ADAM_TRACE, **closed),
+            ["tinyml/optim/adam.py", "tests/test_optim.py"],
+            "pull request #21",
+        ),
         # mapping's best guess is nn, the fix was in the C++ kernel: top-3 only
-        BacktestCase(make_issue(2, "conv2d wrong", "F.conv2d(x) and nn.Conv2d give wrong values; maybe the conv kernel", ("module: nn",), **closed),
-                     ["csrc/ops/conv.cpp"], "commit 1234567"),
+        BacktestCase(
+            make_issue(
+                2,
+                "conv2d wrong",
+                "F.conv2d(x) and nn.Conv2d give wrong values; maybe the conv kernel",
+                ("module: nn",),
+                **closed,
+            ),
+            ["csrc/ops/conv.cpp"],
+            "commit 1234567",
+        ),
         # nothing in the text: a miss
-        BacktestCase(make_issue(3, "It is broken", "please help", **closed), ["tinyml/data/sampler.py"], "pull request #23"),
+        BacktestCase(
+            make_issue(3, "It is broken", "please help", **closed),
+            ["tinyml/data/sampler.py"],
+            "pull request #23",
+        ),
         # fix touched only docs: skipped, not counted
         BacktestCase(make_issue(4, "Typo", "", **closed), ["docs/index.md"], "pull request #24"),
     ]
@@ -48,7 +63,80 @@ def test_scores_top1_top3_and_file_hits() -> None:
 
 def test_only_tests_changed_then_tests_are_the_truth() -> None:
     code_map = make_code_map()
-    case = BacktestCase(make_issue(5, "flaky test_nn", "tests/test_nn.py fails", state="closed"),
-                        ["tests/test_nn.py"], "pull request #25")
+    case = BacktestCase(
+        make_issue(5, "flaky test_nn", "tests/test_nn.py fails", state="closed"),
+        ["tests/test_nn.py"],
+        "pull request #25",
+    )
     report = score_backtest(REPO, [case], code_map, LABELS)
     assert report.rows[0].true_areas == ["tests"] and report.rows[0].top1
+
+
+def test_backtest_online_takes_merged_pull_request_files(github_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ground truth from the loopback server: a merged PR cross-referencing closed #6 wins
+    over the commit; #5 has no PR and falls back to its "Fixes #5" commit."""
+    from planfixtures import MINI_SLUG, make_mini_repo
+    from prready.app.backtest import run_backtest
+    from prready.config import UserConfig
+    from prready.paths import resolve_paths
+    from prready.sources.github_api import GitHubClient
+
+    repo = make_mini_repo(tmp_path)
+    ds = github_server.dataset
+    ds.add_repo(MINI_SLUG)
+    ds.add_issue(
+        MINI_SLUG, "relu returns -0.0", number=5, state="closed", created_at="2026-02-01T10:00:00Z"
+    )
+    ds.add_issue(
+        MINI_SLUG,
+        "Adam amsgrad KeyError",
+        number=6,
+        state="closed",
+        created_at="2026-02-01T10:00:00Z",
+    )
+    unmerged = ds.add_pull(
+        MINI_SLUG,
+        "try something",
+        state="closed",
+        merged=False,
+        references=[5],
+        files=[
+            {"filename": "mini/__init__.py", "status": "modified", "additions": 1, "deletions": 0}
+        ],
+        created_at="2026-03-01T10:00:00Z",
+    )
+    fix = ds.add_pull(
+        MINI_SLUG,
+        "Keep Adam state",
+        body="Fixes #6",
+        state="closed",
+        merged=True,
+        references=[6],
+        files=[
+            {
+                "filename": "mini/optim/adam.py",
+                "status": "modified",
+                "additions": 3,
+                "deletions": 1,
+            },
+            {
+                "filename": "mini/optim/optimizer.py",
+                "status": "modified",
+                "additions": 1,
+                "deletions": 0,
+            },
+        ],
+        created_at="2026-04-01T10:00:00Z",
+        merged_at="2026-04-02T10:00:00Z",
+    )
+    client = GitHubClient(github_server.url, None, sleep=lambda _s: None)
+    run = run_backtest(MINI_SLUG, resolve_paths(), UserConfig(), checkout=repo, client=client)
+    rows = {r.number: r for r in run.report.rows}
+    assert run.sources == {"pull requests": 1, "commits": 1}
+    assert rows[6].source == f"pull request #{fix}"
+    assert rows[6].true_files == ["mini/optim/adam.py", "mini/optim/optimizer.py"]
+    assert rows[6].top1 and rows[6].file_hit
+    assert rows[5].source.startswith("commit ")  # the unmerged PR is not ground truth
+    paths_asked = [r.path for r in github_server.requests]
+    assert f"/repos/{MINI_SLUG}/pulls/{unmerged}/files" not in paths_asked
+    assert f"/repos/{MINI_SLUG}/issues/7/timeline" not in paths_asked  # not planned: skipped

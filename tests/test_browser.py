@@ -26,13 +26,20 @@ from renderfixtures import (
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
 ]
 
 
@@ -96,11 +103,21 @@ def sample_page_path() -> Path:
     return _write("plan-sample.html", html)
 
 
-def test_sample_page_renders_every_section_without_errors_or_requests(browser: Any, sample_page_path: Path) -> None:
+def test_sample_page_renders_every_section_without_errors_or_requests(
+    browser: Any, sample_page_path: Path
+) -> None:
     watch = PageWatch(browser, sample_page_path, viewport={"width": 1280, "height": 900})
     page = watch.page
-    for section in ("#overview", "#stage-1", "#stage-2", "#stage-3", "#stage-4", "#progress",
-                    "#codemap", "#candidates-section"):
+    for section in (
+        "#overview",
+        "#stage-1",
+        "#stage-2",
+        "#stage-3",
+        "#stage-4",
+        "#progress",
+        "#codemap",
+        "#candidates-section",
+    ):
         assert page.locator(section).is_visible(), section
     assert page.locator("article.step").count() == 5
     assert page.locator("#codemap svg .node").count() >= 6
@@ -139,8 +156,9 @@ def test_filters_show_only_matching_rows(browser: Any, sample_page_path: Path) -
 def test_screenshots_light_dark_and_phone(browser: Any, sample_page_path: Path) -> None:
     shots = []
     for scheme, width in (("light", 1280), ("dark", 1280), ("light", 390)):
-        watch = PageWatch(browser, sample_page_path, viewport={"width": width, "height": 900},
-                          color_scheme=scheme)
+        watch = PageWatch(
+            browser, sample_page_path, viewport={"width": width, "height": 900}, color_scheme=scheme
+        )
         name = f"plan-{scheme}-{width}.png"
         watch.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
         shots.append(ARTIFACTS / name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from planfixtures import CONTRIBUTING
-
 from prready.analysis.contributing import summarise_contributing
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from planfixtures import LABELS, NOW, make_code_map, make_issue
-
 from prready.analysis.difficulty import assess_difficulty, needs_design, parse_time
 from prready.models import ModuleMatch
 

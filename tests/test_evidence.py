@@ -6,13 +6,13 @@ import time
 
 from prready.analysis.evidence import expand_alias, extract_evidence
 
-TRACE = '''Traceback (most recent call last):
+TRACE = """Traceback (most recent call last):
   File "repro.py", line 3, in <module>
     y = F.interpolate(x, scale_factor=2)
   File "/opt/conda/lib/python3.11/site-packages/torch/nn/functional.py", line 4012, in interpolate
     return torch._C._nn.upsample_nearest2d(input, output_size)
 RuntimeError: boom
-'''
+"""
 
 
 def test_stack_frames_keep_order_and_line_numbers() -> None:

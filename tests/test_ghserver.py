@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import github
@@ -500,6 +501,8 @@ def test_dataset_rejects_nonsense():
         ds.add_issue(REPO, "dup", number=n)
     with pytest.raises(DatasetError):
         ds.update_issue(REPO, n, colour="red")
+    with pytest.raises(DatasetError):
+        ds.add_issue(REPO, "x", colour="red")
 
 
 def test_update_issue_closes_and_bumps_updated_at(github_server, ds):
@@ -519,6 +522,8 @@ def test_load_rest_payloads_round_trips_served_bodies(github_server, ds):
         assignees=["hal"],
         reactions=2,
         created_at="2024-01-01T00:00:00Z",
+        state="closed",
+        closed_at="2024-01-06T00:00:00Z",
     )
     ds.add_comment(REPO, issue, "ivy", "me too", "2024-01-02T00:00:00Z")
     pull = ds.add_pull(
@@ -537,13 +542,8 @@ def test_load_rest_payloads_round_trips_served_bodies(github_server, ds):
         "pulls": _get(github_server, f"/repos/{REPO}/pulls", params={"state": "all"}).json(),
         "comments": _get(github_server, f"/repos/{REPO}/issues/{issue}/comments").json(),
         "files": {pull: _get(github_server, f"/repos/{REPO}/pulls/{pull}/files").json()},
-        "timeline": {
-            issue: [
-                e
-                for e in _get(github_server, f"/repos/{REPO}/issues/{issue}/timeline").json()
-                if e["event"] != "commented"
-            ]
-        },
+        # Whole timeline: derived events (commented, closed) must not be doubled on load.
+        "timeline": {issue: _get(github_server, f"/repos/{REPO}/issues/{issue}/timeline").json()},
     }
     copy = Dataset()
     assert sorted(copy.load_rest_payloads(REPO, served)) == [issue, pull]
@@ -567,3 +567,24 @@ def test_request_log_records_queries_and_counts(github_server, ds):
     assert github_server.count(status=404) == 1 and github_server.count(r"^/repos/") == 1
     github_server.reset_log()
     assert github_server.count() == 0
+
+
+def test_concurrent_clients_are_counted_exactly(github_server, ds):
+    _add_many(ds, 40)
+
+    def worker(_: int) -> list[int]:
+        with requests.Session() as session:
+            session.headers["Authorization"] = "token t"
+            return [
+                session.get(
+                    f"{github_server.url}/repos/{REPO}/issues", params={"per_page": 100}, timeout=10
+                ).status_code
+                for _ in range(25)
+            ]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = [s for batch in pool.map(worker, range(8)) for s in batch]
+    assert statuses == [200] * 200
+    assert github_server.count(status=200) == 200
+    final = _get(github_server, "/rate_limit").json()["resources"]["core"]
+    assert (final["remaining"], final["used"]) == (4800, 200)

@@ -4,7 +4,6 @@ score bounds, determinism, and label resolution through files and by similarity.
 from __future__ import annotations
 
 from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
-
 from prready.analysis.mapping import (
     W_FRAME_RAISING,
     W_IMPORT,
@@ -40,7 +39,10 @@ def test_api_name_through_alias_and_reexport() -> None:
     names = {m.name: m for m in matches}
     assert "tinyml.nn.functional" in names
     assert "tinyml.nn.modules.conv" in names  # nn.Conv2d re-exported from nn/__init__
-    assert any("API tinyml.nn.Conv2d (defined in tinyml.nn.modules.conv)" in e for e in names["tinyml.nn.modules.conv"].evidence)
+    assert any(
+        "API tinyml.nn.Conv2d (defined in tinyml.nn.modules.conv)" in e
+        for e in names["tinyml.nn.modules.conv"].evidence
+    )
     # A call is stronger than a mention.
     assert names["tinyml.nn.functional"].score >= names["tinyml.nn.modules.conv"].score
 
@@ -97,3 +99,30 @@ def test_index_reuse_gives_same_answer_and_rank_areas() -> None:
     areas = rank_areas(first, code_map)
     assert areas[0][0] == "tinyml.optim"
     assert len({a for a, _ in areas}) == len(areas)
+
+
+def test_label_rules_pick_the_package_and_ignore_listed_tests() -> None:
+    code_map = make_code_map()
+    code_map.label_paths["module: optim"] = ["tinyml/optim/**", "tests/test_optim.py"]
+    code_map.label_paths["module: docs"] = ["docs/**", "/tests/"]
+    issue = make_issue(1, "Something", "", ("module: optim",))
+    matches = map_issue_to_modules(issue, code_map, LABELS)
+    assert [m.name for m in matches] == ["tinyml.optim"]
+    # A label whose rules cover only tests maps to the tests, not to library code.
+    docs = map_issue_to_modules(make_issue(2, "Typo", "", ("module: docs",)), code_map, LABELS)
+    assert docs and all(
+        code_map.modules.get(m.name) is None or code_map.modules[m.name].is_test for m in docs
+    )
+
+
+def test_a_file_in_several_frames_counts_once_at_its_deepest_frame() -> None:
+    body = (
+        'File "/x/tinyml/optim/adam.py", line 5, in step\n'
+        'File "/x/tinyml/optim/optimizer.py", line 9, in wrapper\n'
+        'File "/x/tinyml/optim/adam.py", line 40, in _inner\n'
+    )
+    matches = _map("crash", body)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert [e for e in matches[0].evidence if "traceback" in e] == [
+        "traceback innermost in-repo frame tinyml/optim/adam.py:40"
+    ]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from planfixtures import LABELS, NOW, REPO, make_code_map, make_issue, sample_issues, sample_taken
 
+from planfixtures import LABELS, NOW, REPO, make_code_map, make_issue, sample_issues, sample_taken
 from prready.analysis.planner import assess_issues, make_plan
 from prready.errors import UsageError
 from prready.models import Difficulty, IssueAssessment, ModuleMatch, TakenStatus
@@ -27,7 +27,9 @@ def fake(
     title: str = "",
 ) -> IssueAssessment:
     """An assessment with everything but the varied field held equal."""
-    issue = make_issue(number, title or f"Issue {number}", "```python\nrepro()\n```", labels, state=state)
+    issue = make_issue(
+        number, title or f"Issue {number}", "```python\nrepro()\n```", labels, state=state
+    )
     return IssueAssessment(
         issue=issue,
         modules=[ModuleMatch(module, CODE_MAP.modules[module].path, 0.8, ["test evidence"])],
@@ -69,7 +71,9 @@ def test_sample_plan_has_four_rising_stages() -> None:
 
 
 def test_taken_issue_never_picked_even_when_best() -> None:
-    best = fake(1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="taken")
+    best = fake(
+        1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="taken"
+    )
     done = fake(2, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="done")
     worse = fake(3, "tinyml.optim.sgd", 2, ("good first issue",), skills=("docs",))
     plan = plan_of([best, done, worse], stages=[1], skills=["docs"])
@@ -78,7 +82,9 @@ def test_taken_issue_never_picked_even_when_best() -> None:
 
 
 def test_stale_claim_can_be_picked_but_ranks_lower() -> None:
-    stale = fake(1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="stale-claim")
+    stale = fake(
+        1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",), taken="stale-claim"
+    )
     fresh = fake(2, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",))
     plan = plan_of([stale, fresh], stages=[1], per_stage=2, skills=["docs"])
     assert numbers(plan) == {1: [2, 1]}
@@ -86,7 +92,9 @@ def test_stale_claim_can_be_picked_but_ranks_lower() -> None:
 
 
 def test_closed_issue_never_picked() -> None:
-    plan = plan_of([fake(1, "tinyml.optim.sgd", 3, state="closed"), fake(2, "tinyml.optim.sgd", 3)], stages=[3])
+    plan = plan_of(
+        [fake(1, "tinyml.optim.sgd", 3, state="closed"), fake(2, "tinyml.optim.sgd", 3)], stages=[3]
+    )
     assert numbers(plan) == {3: [2]}
 
 
@@ -151,7 +159,9 @@ def test_filters_exclude_label_module_and_max_difficulty() -> None:
         fake(2, "tinyml.data.sampler", 3),
         fake(3, "tinyml.nn.functional", 4),
     ]
-    assert numbers(plan_of(items, stages=[3], per_stage=3, exclude_labels=["WontFix"])) == {3: [2, 3]}
+    assert numbers(plan_of(items, stages=[3], per_stage=3, exclude_labels=["WontFix"])) == {
+        3: [2, 3]
+    }
     assert numbers(plan_of(items, stages=[3], per_stage=3, modules=["tinyml.nn"])) == {3: [3]}
     assert numbers(plan_of(items, stages=[3], per_stage=3, max_difficulty=3)) == {3: [1, 2]}
 
@@ -171,8 +181,12 @@ def test_per_stage_and_stage_selection_and_bad_options() -> None:
 def test_skill_fit_prefers_matching_issues() -> None:
     numeric = fake(5, "tinyml.linalg.decomp", 3, skills=("python", "numerics"))
     cuda = fake(4, "csrc/ops/conv_cuda.cu", 3, skills=("cpp", "cuda"))
-    assert numbers(plan_of([numeric, cuda], stages=[3], per_stage=1, skills=["python", "numerics"])) == {3: [5]}
-    assert numbers(plan_of([numeric, cuda], stages=[3], per_stage=1, skills=["cuda", "cpp"])) == {3: [4]}
+    assert numbers(
+        plan_of([numeric, cuda], stages=[3], per_stage=1, skills=["python", "numerics"])
+    ) == {3: [5]}
+    assert numbers(plan_of([numeric, cuda], stages=[3], per_stage=1, skills=["cuda", "cpp"])) == {
+        3: [4]
+    }
 
 
 def test_step_carries_reading_tests_reviewers_setup_and_effort() -> None:

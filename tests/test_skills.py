@@ -4,8 +4,8 @@ proposing skills from a user's own commits."""
 from __future__ import annotations
 
 import pytest
-from planfixtures import make_code_map, make_issue
 
+from planfixtures import make_code_map, make_issue
 from prready.analysis.skills import (
     TAXONOMY,
     infer_skills_from_commits,
@@ -20,8 +20,22 @@ from prready.models import CommitRecord, ModuleMatch
 
 def test_taxonomy_covers_ml_library_work() -> None:
     keys = {s.key for s in TAXONOMY}
-    assert keys >= {"python", "cpp", "cuda", "docs", "testing", "typing", "numerics", "autograd",
-                    "nn", "data", "distributed", "compilers", "export", "performance"}
+    assert keys >= {
+        "python",
+        "cpp",
+        "cuda",
+        "docs",
+        "testing",
+        "typing",
+        "numerics",
+        "autograd",
+        "nn",
+        "data",
+        "distributed",
+        "compilers",
+        "export",
+        "performance",
+    }
 
 
 def test_normalize_accepts_aliases_and_rejects_unknown() -> None:
@@ -59,14 +73,25 @@ def test_match_skills_splits_matched_and_new() -> None:
 
 def test_infer_skills_from_commits_with_evidence() -> None:
     commits = [
-        CommitRecord("a" * 40, "Me", "me@x.org", "2026-01-01T00:00:00Z", ["src/solver.py", "tests/test_solver.py"]),
-        CommitRecord("b" * 40, "Me", "me@x.org", "2026-01-02T00:00:00Z", ["src/solver.py", "kernels/fast.cu"]),
+        CommitRecord(
+            "a" * 40,
+            "Me",
+            "me@x.org",
+            "2026-01-01T00:00:00Z",
+            ["src/solver.py", "tests/test_solver.py"],
+        ),
+        CommitRecord(
+            "b" * 40, "Me", "me@x.org", "2026-01-02T00:00:00Z", ["src/solver.py", "kernels/fast.cu"]
+        ),
         CommitRecord("c" * 40, "Me", "me@x.org", "2026-01-03T00:00:00Z", ["docs/index.rst"]),
     ]
-    texts = {"src/solver.py": "import numpy as np\nfrom scipy.linalg import svd\n", "tests/test_solver.py": "import pytest\n"}
+    texts = {
+        "src/solver.py": "import numpy as np\nfrom scipy.linalg import svd\n",
+        "tests/test_solver.py": "import pytest\n",
+    }
     proposed = dict(infer_skills_from_commits(commits, texts))
     assert proposed["python"][0].startswith("3 change(s) to 2 file(s)")
     assert "cuda" in proposed and "docs" in proposed and "testing" in proposed
     assert any("numpy" in e and "scipy" in e for e in proposed["numerics"])
-    assert list(dict(infer_skills_from_commits(commits, texts)))[0] == "python"
+    assert infer_skills_from_commits(commits, texts)[0][0] == "python"
     assert infer_skills_from_commits([], {}) == []

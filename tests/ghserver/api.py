@@ -131,7 +131,8 @@ def _issues(ds: Dataset, req: ApiRequest, repo: str) -> ApiResponse:
         and _matches_person(q.get("assignee"), r["assignees"])
     ]
     recs = sort_records(recs, sort, direction)
-    return paginate(req, [obj.issue_object(repo, _view(ds, repo, r), _urls(req)) for r in recs])
+    urls = _urls(req)
+    return paginate(req, recs, lambda r: obj.issue_object(repo, _view(ds, repo, r), urls))
 
 
 def _issue(ds: Dataset, req: ApiRequest, repo: str, number: str) -> ApiResponse:
@@ -217,10 +218,9 @@ def _pulls(ds: Dataset, req: ApiRequest, repo: str) -> ApiResponse:
         if r["pull"] and (state == "all" or r["state"] == state)
     ]
     recs = sort_records(recs, "updated" if sort == "updated" else "created", direction)
-    fields = _repo_fields(ds, repo)
+    fields, urls = _repo_fields(ds, repo), _urls(req)
     return paginate(
-        req,
-        [obj.pull_object(repo, _view(ds, repo, r), fields, _urls(req), full=False) for r in recs],
+        req, recs, lambda r: obj.pull_object(repo, _view(ds, repo, r), fields, urls, full=False)
     )
 
 
@@ -253,7 +253,8 @@ def _commits(ds: Dataset, req: ApiRequest, repo: str) -> ApiResponse:
                 return validation_failed("Commit", key)
     commits = [c for c in ds.repo(repo)["commits"] if git_objects.commit_matches(c, query)]
     commits.sort(key=lambda c: c["date"], reverse=True)
-    return paginate(req, [git_objects.commit_object(repo, c, _urls(req)) for c in commits])
+    urls = _urls(req)
+    return paginate(req, commits, lambda c: git_objects.commit_object(repo, c, urls))
 
 
 def _contents(ds: Dataset, req: ApiRequest, repo: str, path: str = "") -> ApiResponse:
@@ -267,15 +268,18 @@ def _search(ds: Dataset, req: ApiRequest) -> ApiResponse:
         return validation_failed("Search", "q")
     hits = search_issues(ds, query, req.query.get("sort"), req.query.get("order", "desc"))
     urls = _urls(req)
-    items = []
-    for repo, rec, score in hits[:1000]:
+
+    def render(hit: tuple[str, dict[str, Any], float]) -> dict[str, Any]:
+        repo, rec, score = hit
         item = obj.issue_object(repo, _view(ds, repo, rec), urls)
         item["score"] = score
         # The search item schema has no closed_by and a non-null body.
         item.pop("closed_by", None)
         item["body"] = item["body"] or ""
-        items.append(item)
-    page = paginate(req, items)
+        return item
+
+    # GitHub serves at most the first 1000 results of a search.
+    page = paginate(req, hits[:1000], render)
     page.body = {
         "total_count": len(hits),
         "incomplete_results": False,
@@ -329,8 +333,11 @@ _ROUTES = [(re.compile(pattern), route) for pattern, route in _ROUTE_TABLE]
 # -- helpers ------------------------------------------------------------------
 
 
-def paginate(req: ApiRequest, items: list[Any]) -> ApiResponse:
-    """Slice `items` by page/per_page (max 100, default 30) and add GitHub's Link header."""
+def paginate(
+    req: ApiRequest, items: list[Any], render: Callable[[Any], Any] | None = None
+) -> ApiResponse:
+    """Slice `items` by page/per_page (max 100, default 30) and add GitHub's Link header;
+    `render` turns only the page's items into REST objects (big lists stay cheap)."""
     try:
         per_page = min(max(int(req.query.get("per_page", 30)), 1), 100)
         page = max(int(req.query.get("page", 1)), 1)
@@ -338,6 +345,8 @@ def paginate(req: ApiRequest, items: list[Any]) -> ApiResponse:
         per_page, page = 30, 1
     last = max((len(items) + per_page - 1) // per_page, 1)
     chunk = items[(page - 1) * per_page : page * per_page]
+    if render is not None:
+        chunk = [render(item) for item in chunk]
     links = []
     if page < last:
         links += [("next", page + 1), ("last", last)]

@@ -83,6 +83,9 @@ class Dataset:
     ) -> int:
         """Add an issue and return its number (the next free one unless `number` is given)."""
         with self.lock:
+            unknown = set(extra) - {"locked", "draft", "closed_by", "author_association"}
+            if unknown:
+                raise DatasetError(f"unknown issue fields: {sorted(unknown)}")
             rec = self._new_record(repo, number, title, body, user, state, created_at, updated_at)
             rec.update(
                 labels=[self._ensure_label(repo, name) for name in labels],
@@ -94,6 +97,8 @@ class Dataset:
             )
             if state == "closed" and rec["closed_at"] is None:
                 rec["closed_at"] = rec["updated_at"]
+            if updated_at is None and rec["closed_at"]:
+                rec["updated_at"] = max(rec["updated_at"], rec["closed_at"])
             return int(rec["number"])
 
     def add_comment(
@@ -152,6 +157,8 @@ class Dataset:
                 labels=[self._ensure_label(repo, name) for name in labels],
                 assignees=list(assignees),
             )
+            if updated_at is None and closed:
+                rec["updated_at"] = max(rec["updated_at"], closed)
             for ref in references:
                 self.add_cross_reference(repo, rec["number"], ref, rec["created_at"])
             return int(rec["number"])
@@ -342,6 +349,8 @@ class Dataset:
             "files": [],
             "locked": False,
             "draft": False,
+            "closed_by": None,
+            "author_association": "NONE",
         }
         record["issues"][number] = rec
         return rec

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from .dataset import Dataset
 
 _ISSUE_URL_NUMBER = re.compile(r"/issues/(\d+)$")
+# The server derives these from comments and the issue's state; loading them would double them.
+_DERIVED_EVENTS = ("commented", "closed")
 
 
 def load_payloads(ds: Dataset, repo: str, payload: dict[str, Any]) -> list[int]:
@@ -68,6 +70,7 @@ def _load_issue(ds: Dataset, repo: str, issue: dict[str, Any]) -> None:
         number=int(issue["number"]),
         locked=bool(issue.get("locked", False)),
         author_association=issue.get("author_association", "NONE"),
+        closed_by=_login(issue["closed_by"]) if issue.get("closed_by") else None,
     )
 
 
@@ -93,6 +96,8 @@ def _load_pull(ds: Dataset, repo: str, issue: dict[str, Any], pull: dict[str, An
 
 
 def _load_event(ds: Dataset, repo: str, number: int, event: dict[str, Any]) -> None:
+    if event.get("event") in _DERIVED_EVENTS:
+        return
     source = (event.get("source") or {}).get("issue")
     if event.get("event") == "cross-referenced" and source:
         source_repo = (source.get("repository") or {}).get("full_name") or _repo_from_url(

@@ -4,6 +4,7 @@ the dataset's plain records, so every body validates against GitHub's published 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ class Urls:
     html: str = HTML_BASE
 
 
+@functools.lru_cache(maxsize=65536)
 def stable_id(*parts: object) -> int:
     """A positive int64 id that depends only on `parts` (same dataset -> same ids)."""
     digest = hashlib.sha256("/".join(str(p) for p in parts).encode()).digest()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,41 @@ from jsonschema import Draft7Validator, FormatChecker, ValidationError
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
-SPEC_PATH = Path(__file__).resolve().parent / "spec" / "rest-subset.openapi.json"
 SHARED_SPEC_PATH = (
     Path(__file__).resolve().parents[3] / "shared" / "github-api" / "rest-subset.openapi.json"
 )
+# The paths of the shared subset. When only the full description is at hand (the npm
+# package @octokit/openapi, fetched by .ci/run where ../shared is absent), these are kept.
+SUBSET_PATHS = (
+    "/repos/{owner}/{repo}",
+    "/repos/{owner}/{repo}/issues",
+    "/repos/{owner}/{repo}/issues/{issue_number}",
+    "/repos/{owner}/{repo}/issues/{issue_number}/timeline",
+    "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    "/repos/{owner}/{repo}/labels",
+    "/repos/{owner}/{repo}/pulls",
+    "/repos/{owner}/{repo}/pulls/{pull_number}",
+    "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+    "/repos/{owner}/{repo}/commits",
+    "/repos/{owner}/{repo}/contents/{path}",
+    "/search/issues",
+    "/rate_limit",
+    "/user",
+    "/users/{username}",
+)
+
+
+def spec_path() -> Path:
+    """GitHub's OpenAPI description: $PRREADY_GITHUB_OPENAPI, else the shared subset."""
+    configured = os.environ.get("PRREADY_GITHUB_OPENAPI")
+    path = Path(configured) if configured else SHARED_SPEC_PATH
+    if not path.exists():
+        raise FileNotFoundError(
+            f"GitHub's OpenAPI description is not at {path}: set PRREADY_GITHUB_OPENAPI to "
+            "generated/api.github.com.json of the npm package @octokit/openapi@23.0.2 "
+            "(.ci/run does this)"
+        )
+    return path
 _SPEC_URI = "urn:github-rest-subset"
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 _OPENAPI_ONLY = (
@@ -88,9 +120,16 @@ def operation_paths() -> list[str]:
     return [p for p, ops in _spec(False)["paths"].items() if "get" in ops]
 
 
+@functools.lru_cache(maxsize=1)
 def load_spec() -> dict[str, Any]:
-    """The raw OpenAPI document."""
-    return json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    """The raw OpenAPI document, its paths cut down to the subset's GET operations."""
+    spec = json.loads(spec_path().read_text(encoding="utf-8"))
+    spec["paths"] = {
+        p: {"get": ops["get"]}
+        for p, ops in spec["paths"].items()
+        if p in SUBSET_PATHS and "get" in ops
+    }
+    return spec
 
 
 @functools.cache

@@ -2,8 +2,8 @@
 
 Pure: everything it needs (file list, scans, history, CODEOWNERS text...) is passed in.
 Python edges follow import semantics (relative imports resolved; `from pkg import name`
-goes to `pkg.name` when that is a module, else to `pkg`; `import a.b.c` to the longest
-prefix that is a module). Native edges are resolved `#include`s. Binding edges join a
+goes to `pkg.name` when that is a module, else to `pkg`; `import a.b` like `from a import
+b`; imports of modules not in the tree give no edge). Native edges are resolved `#include`s. Binding edges join a
 Python import of a compiled extension (`torch._C`) to the native file that declares that
 extension module (`PyModuleDef` / `PYBIND11_MODULE`), which is cheap and unambiguous.
 """
@@ -198,16 +198,20 @@ class PythonResolver:
                     sub = f"{base}.{name}" if base else name
                     if name != "*" and sub in self.modules:
                         found.append(sub)
-                    else:
-                        prefix = self._longest_prefix(base)
-                        if prefix:
-                            found.append(prefix)
+                    elif base in self.modules:
+                        # `from pkg import name` where name is an attribute. When pkg itself
+                        # is unknown (a compiled extension like torch._C, a .pyi stub, an
+                        # optional module absent from the tree) the import gives no edge.
+                        found.append(base)
                 if found:
                     return [t for t in dict.fromkeys(found) if t != module]
             else:
-                prefix = self._longest_prefix(base)
-                if prefix and prefix != module:
-                    return [prefix]
+                # `import a.b` reads like `from a import b`: a.b if it is a module, else a
+                # (a.b is then a compiled extension or a stub); unknown a: no edge.
+                parent = base.rpartition(".")[0]
+                target = base if base in self.modules else parent if parent in self.modules else ""
+                if target and target != module:
+                    return [target]
         return []
 
     def absolute_names(self, module: str, imp: ImportStmt) -> list[str]:
@@ -227,13 +231,6 @@ class PythonResolver:
             return None  # climbs above the top package: an error at run time too
         base = parts[: len(parts) - (level - 1)]
         return ".".join([*base, target]) if target else ".".join(base)
-
-    def _longest_prefix(self, dotted: str) -> str | None:
-        while dotted:
-            if dotted in self.modules:
-                return dotted
-            dotted = dotted.rpartition(".")[0]
-        return None
 
 
 def extension_module_names(declared: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -192,10 +192,14 @@ def area_of_node(node: str, code_map: CodeMap) -> str:
 # --------------------------------------------------------------------------- resolution
 def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float, str]]:
     in_repo = [(f, p) for f in found.frames if (p := _path_in_repo(f.path, index))]
-    for i, (frame, path) in enumerate(in_repo):
-        raising = i == len(in_repo) - 1
-        weight = W_FRAME_RAISING if raising else W_FRAME_OTHER
-        role = "innermost in-repo frame" if raising else "frame"
+    seen: set[str] = set()
+    # Innermost first; a file seen in several frames counts once, at its deepest frame.
+    for i, (frame, path) in enumerate(reversed(in_repo)):
+        if path in seen:
+            continue
+        seen.add(path)
+        weight = W_FRAME_RAISING if i == 0 else W_FRAME_OTHER
+        role = "innermost in-repo frame" if i == 0 else "frame"
         yield index.path_to_module[path], weight, f"traceback {role} {path}:{frame.line}"
     for raw, line in found.paths:
         if raw.endswith("/"):
@@ -295,19 +299,21 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
     code_map = index.code_map
     globs = code_map.label_paths.get(name)
     if globs:
-        areas: Counter[str] = Counter()
-        for path, module in index.path_to_module.items():
-            if any(_glob_match(path, g) for g in globs):
-                area = code_map.area_of(module)
-                if area:
-                    areas[area] += 1
+        matched = [
+            m for p, m in index.path_to_module.items() if any(_glob_match(p, g) for g in globs)
+        ]
+        # Test files listed next to a module's code say where it is tested, not what the
+        # label is about; they count only for a label that covers nothing else.
+        code = [m for m in matched if not code_map.modules[m].is_test] or matched
+        why = f"label '{name}' (repository's label-to-path rules)"
+        node = _common_package(code, code_map)
+        if node:
+            return [(node, W_LABEL_FILE, why)]
+        areas = Counter(a for m in code if (a := code_map.area_of(m)))
         if areas:
             top = max(areas.values())
             chosen = sorted(a for a, n in areas.items() if n * 2 >= top)[:3]
-            return [
-                (a, W_LABEL_FILE, f"label '{name}' (repository's label-to-path rules)")
-                for a in chosen
-            ]
+            return [(a, W_LABEL_FILE, why) for a in chosen]
     value = (label.value if label and label.value else name).strip().lower()
     value = _LABEL_SYNONYMS.get(value, value)
     best: list[tuple[float, str]] = []
@@ -320,6 +326,26 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
         (area, round(W_LABEL_SIMILAR * sim, 3), f"label '{name}' (name similar to area {area})")
         for sim, area in best[:2]
     ]
+
+
+def _common_package(modules: list[str], code_map: CodeMap) -> str:
+    """The deepest Python package holding all `modules` ("tinyml.optim" for its files),
+    when it is itself a module of the map and not a bare top-level package."""
+    dotted = [m.split(".") for m in modules if code_map.modules[m].language == "python"]
+    if not dotted or len(dotted) != len(modules):
+        return ""
+    prefix = dotted[0]
+    for parts in dotted[1:]:
+        keep = 0
+        while keep < min(len(prefix), len(parts)) and prefix[keep] == parts[keep]:
+            keep += 1
+        prefix = prefix[:keep]
+    while len(prefix) > 1:
+        name = ".".join(prefix)
+        if name in code_map.modules:
+            return name
+        prefix = prefix[:-1]
+    return ""
 
 
 def _glob_match(path: str, pattern: str) -> bool:

@@ -58,8 +58,13 @@ def parse_labeler(text: str) -> dict[str, list[str]]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if not line[0].isspace() and not line.startswith("-"):
-            key, sep, rest = line.partition(":")
-            if not sep:
+            if line[0] in "'\"" and line.find(line[0], 1) > 0:
+                close = line.find(line[0], 1)  # a quoted label may hold ':' ("module: nn")
+                key, rest = line[: close + 1], line[close + 1 :].lstrip()
+                sep, rest = rest[:1], rest[1:]
+            else:
+                key, sep, rest = line.partition(":")
+            if sep != ":":
                 label = None
                 continue
             label = _unquote(key.strip())

@@ -110,7 +110,7 @@ TAXONOMY: tuple[Skill, ...] = (
         "Distributed training",
         paths=(r"distributed", r"(^|[/.])(ddp|fsdp|rpc|c10d)"),
         labels=("distributed", "ddp", "fsdp"),
-        words=(r"\bdistributed\b", r"\bddp\b", r"\bnccl\b", r"\ball_?reduce\b", r"\brank\b"),
+        words=(r"\bdistributed\b", r"\bddp\b", r"\bnccl\b", r"\ball_?reduce\b", r"\bprocess group"),
         imports=("mpi4py", "horovod", "ray"),
     ),
     Skill(

@@ -37,10 +37,13 @@ def describe_step(
         code_map.areas[name] for name, _ in rank_areas(focus, code_map) if name in code_map.areas
     ]
     languages = _languages(focus, code_map)
-    tests = _unique(t for area in areas for t in area.tests)[:MAX_TESTS]
-    command = next((area.test_command for area in areas if area.test_command), "")
-    if not command and contributing.test:
-        command = contributing.test[0]
+    area_command = next((area.test_command for area in areas if area.test_command), "")
+    tests = tests_for(_seeds(focus, code_map), code_map)
+    if tests:
+        command = f"{_runner(area_command, contributing)} {' '.join(tests)}"
+    else:
+        tests = _unique(t for area in areas for t in area.tests)[:MAX_TESTS]
+        command = area_command or (contributing.test[0] if contributing.test else "")
     return PlanStep(
         stage=stage,
         issue=a.issue,
@@ -58,18 +61,36 @@ def describe_step(
     )
 
 
+def tests_for(seeds: list[str], code_map: CodeMap) -> list[str]:
+    """Test files that import the seed modules directly or, failing that, through one
+    module in between: the tests most likely to catch a mistake there."""
+    graph = code_map.graph
+    frontier = {s for s in seeds if s in graph}
+    visited = set(frontier)
+    for _hop in (1, 2):
+        found: set[str] = set()
+        following: set[str] = set()
+        for node in sorted(frontier):
+            for importer in graph.predecessors(node):
+                if importer in visited:
+                    continue
+                visited.add(importer)
+                info = code_map.modules.get(importer)
+                if info is not None and info.is_test:
+                    found.add(info.path)
+                else:
+                    following.add(importer)
+        if found:
+            return sorted(found)[:MAX_TESTS]
+        frontier = following
+    return []
+
+
 def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
     """The matched modules' files, then their nearest neighbours in the import graph
     (same area first, then the most depended-on), skipping tests."""
     paths: list[str] = []
-    seeds: list[str] = []
-    for match in matches:
-        if match.name in code_map.modules:
-            seeds.append(match.name)
-        elif match.name in code_map.areas:
-            members = [m for m in code_map.areas[match.name].modules if m in code_map.modules]
-            members.sort(key=lambda m: (-code_map.modules[m].dependents, m))
-            seeds.extend(members[:2])
+    seeds = _seeds(matches, code_map)
     for name in seeds:
         paths.append(code_map.modules[name].path)
     graph = code_map.graph
@@ -92,6 +113,35 @@ def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
 
 
 # --------------------------------------------------------------------------- helpers
+def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
+    """Modules to start from: matched modules, or an area's two most imported modules."""
+    seeds: list[str] = []
+    for match in matches:
+        if match.name in code_map.modules:
+            seeds.append(match.name)
+        elif match.name in code_map.areas:
+            members = [m for m in code_map.areas[match.name].modules if m in code_map.modules]
+            members.sort(key=lambda m: (-code_map.modules[m].dependents, m))
+            seeds.extend(members[:2])
+    return _unique(seeds)
+
+
+def _runner(area_command: str, contributing: ContributingSummary) -> str:
+    """The test runner part of a command ("python -m pytest" of "python -m pytest a.py")."""
+    for command in (area_command, *(contributing.test[:1])):
+        words: list[str] = []
+        for word in command.split():
+            after_m = bool(words) and words[-1] == "-m"
+            if not after_m and ("/" in word or word.endswith(".py") or word.startswith("#")):
+                break
+            if word.startswith("-") and word != "-m":
+                break
+            words.append(word)
+        if words:
+            return " ".join(words)
+    return "python -m pytest"
+
+
 def _focus_matches(matches: list[ModuleMatch]) -> list[ModuleMatch]:
     """The matches worth acting on: within half the best score, at most three."""
     if not matches:

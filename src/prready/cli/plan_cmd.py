@@ -1,16 +1,101 @@
-"""`prready plan` (placeholder until its issue lands)."""
+"""`prready plan`: the staged plan for one repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-from prready.errors import PrreadyError
+from prready.app.plan import FORMATS, PlanOptions, Source, run_plan
+from prready.cli.options import github_options, repo_source_options
+from prready.cli.runtime import (
+    load_user_config,
+    open_in_browser,
+    parse_csv,
+    parse_stages,
+    rebuild_cache_option,
+    source_from_options,
+)
+from prready.paths import resolve_paths
+from prready.render.terminal import make_console, progress_reporter, render_plan_table
 
 
 @click.command(name="plan")
-def command() -> None:
-    """Not implemented yet.
+@click.argument("repo")
+@click.option("--skills", metavar="LIST", help="Your skills, comma-separated (e.g. python,numerics).")
+@click.option("--stages", metavar="LIST", default="1-4", show_default=True,
+              help="Stages to plan: 1 first contact, 2 small fix, 3 real bug, 4 substantial PR.")
+@click.option("--per-stage", type=click.IntRange(1, 3), default=2, show_default=True,
+              help="Issues per stage.")
+@click.option("--exclude-label", "exclude_labels", multiple=True, metavar="LABEL",
+              help="Never pick issues with this label (repeatable).")
+@click.option("--module", "modules", multiple=True, metavar="AREA",
+              help="Focus on these areas, e.g. torch.nn (repeatable).")
+@click.option("--max-difficulty", type=click.IntRange(1, 5), default=5, show_default=True,
+              help="Skip issues rated harder than this (1-5).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="Plan file format.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the plan (default: in the data directory; printed).")
+@click.option("--open", "open_page", is_flag=True, help="Open the plan in a browser.")
+@click.option("--all-open", is_flag=True, help="Sync every open issue, not only beginner/bug ones.")
+@click.option("--module-label", "module_labels", multiple=True, metavar="LABEL",
+              help="Also sync the open issues of this module label (repeatable).")
+@rebuild_cache_option
+@repo_source_options
+@github_options
+def command(
+    repo: str,
+    skills: str | None,
+    stages: str,
+    per_stage: int,
+    exclude_labels: tuple[str, ...],
+    modules: tuple[str, ...],
+    max_difficulty: int,
+    fmt: str,
+    output: Path | None,
+    open_page: bool,
+    all_open: bool,
+    module_labels: tuple[str, ...],
+    rebuild_cache: bool,
+    checkout: str | None,
+    git_url: str | None,
+    token: str | None,
+    api_url: str | None,
+    offline: bool,
+) -> None:
+    """Write a four-stage plan (first contact -> small fix -> real bug -> substantial PR).
+
+    Clones and maps the repository, syncs its issues, matches them to your skills, keeps
+    what you already started, and writes the plan page.
 
     \b
     Example:
-      prready plan --help
+      prready plan pytorch/pytorch --skills python,numerics --open
+      prready plan pytorch/pytorch --offline --checkout ~/src/pytorch --format md
     """
-    raise PrreadyError("prready plan is not implemented yet")
+    paths = resolve_paths()
+    config = load_user_config(paths, rebuild_cache)
+    options = PlanOptions(
+        skills=parse_csv(skills),
+        stages=parse_stages(stages),
+        per_stage=per_stage,
+        exclude_labels=exclude_labels,
+        modules=modules,
+        max_difficulty=max_difficulty,
+        fmt=fmt,
+        output=output,
+        all_open=all_open,
+        module_labels=module_labels,
+    )
+    source = source_from_options(token, api_url, offline, checkout, git_url)
+    console = make_console(err=True)
+    with progress_reporter(console) as progress:
+        result = run_plan(repo, paths, config, options, source, progress=progress)
+    out = make_console()
+    render_plan_table(result.plan, [], out)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"Plan written to {result.output}")
+    if open_page:
+        open_in_browser(result.output)

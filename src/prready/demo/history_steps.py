@@ -70,6 +70,12 @@ class MomentumSGD(Optimizer):
 '''
 
 
+def _export(before: str, after: str, *names: str) -> list[Hunk]:
+    """Hunks adding subpackages to the top-level `from tinyml import ...` and `__all__`."""
+    line = "from tinyml import {}\n"
+    return [sub(line.format(before), line.format(after)), *(sub("", f'    "{n}",\n') for n in names)]
+
+
 def maintainer_steps() -> list[Step]:
     """The commits maintainers pushed directly (fixes from pull requests are added apart)."""
     return [
@@ -77,12 +83,14 @@ def maintainer_steps() -> list[Step]:
              adds=["pyproject.toml", "README.md", "tinyml/tensor/__init__.py", "tinyml/tensor/shape.py",
                    "tinyml/tensor/tensor.py", "tinyml/tensor/ops.py", "tinyml/autograd/__init__.py",
                    "tinyml/autograd/grad_mode.py", "tinyml/autograd/function.py",
-                   "tinyml/autograd/engine.py", "tests/test_tensor.py", "tests/test_autograd.py"]),
+                   "tinyml/autograd/engine.py", "tinyml/__init__.py", "tests/test_tensor.py",
+                   "tests/test_autograd.py"]),
         Step("2025-05-13T16:40:00Z", "lfischer", "Add CONTRIBUTING.md and CODEOWNERS",
              adds=["CONTRIBUTING.md", ".github/CODEOWNERS"]),
         Step("2025-05-27T09:05:00Z", "lfischer", "linalg: solve, qr and svd for small matrices",
              adds=["tinyml/linalg/__init__.py", "tinyml/linalg/solve.py",
-                   "tinyml/linalg/decompositions.py", "tests/test_linalg.py"]),
+                   "tinyml/linalg/decompositions.py", "tests/test_linalg.py"],
+             hunks={"tinyml/__init__.py": _export("autograd", "autograd, linalg", "linalg")}),
         Step("2025-06-10T14:22:00Z", "dalvarez", "csrc: conv2d and relu kernels with pybind11 bindings",
              adds=["csrc/include/tinyml/tensor.h", "csrc/include/tinyml/ops.h", "csrc/ops/conv.cpp",
                    "csrc/ops/elementwise.cpp", "csrc/python_bindings.cpp", "setup.py",
@@ -92,10 +100,12 @@ def maintainer_steps() -> list[Step]:
                    "tinyml/nn/modules/module.py", "tinyml/nn/modules/linear.py",
                    "tinyml/nn/modules/conv.py", "tinyml/nn/modules/activation.py",
                    "tinyml/nn/modules/container.py", "tinyml/nn/init.py", "tinyml/nn/functional.py",
-                   "tinyml/utils/__init__.py", "tinyml/utils/hook_utils.py", "tests/test_nn.py"]),
+                   "tinyml/utils/__init__.py", "tinyml/utils/hook_utils.py", "tests/test_nn.py"],
+             hunks={"tinyml/__init__.py": _export("autograd, linalg", "autograd, linalg, nn, utils", "nn", "utils")}),
         Step("2025-07-08T13:30:00Z", "priyar", "optim: Optimizer base class, SGD and MomentumSGD",
              adds=["tinyml/optim/__init__.py", "tinyml/optim/optimizer.py", "tinyml/optim/sgd.py",
-                   "tinyml/optim/momentum.py", "tests/test_optim.py"]),
+                   "tinyml/optim/momentum.py", "tests/test_optim.py"],
+             hunks={"tinyml/__init__.py": _export("autograd, linalg, nn, utils", "autograd, linalg, nn, optim, utils", "optim")}),
         Step("2025-07-22T10:15:00Z", "priyar", "optim: Adam",
              adds=["tinyml/optim/adam.py"],
              hunks={"tinyml/optim/__init__.py": [
@@ -104,9 +114,10 @@ def maintainer_steps() -> list[Step]:
              ]}),
         Step("2025-08-05T15:00:00Z", "meichen", "data: Dataset, TensorDataset, samplers and DataLoader",
              adds=["tinyml/data/__init__.py", "tinyml/data/dataset.py", "tinyml/data/sampler.py",
-                   "tinyml/data/dataloader.py", "tests/test_data.py"]),
-        Step("2025-08-12T09:40:00Z", "lfischer", "Export the subpackages from the top-level package",
-             adds=["tinyml/__init__.py"]),
+                   "tinyml/data/dataloader.py", "tests/test_data.py"],
+             hunks={"tinyml/__init__.py": _export("autograd, linalg, nn, optim, utils", "autograd, data, linalg, nn, optim, utils", "data")}),
+        Step("2025-08-12T09:40:00Z", "lfischer", "Expose tinyml.__version__",
+             hunks={"tinyml/__init__.py": [sub("", '__version__ = "0.4.0"\n\n')]}),
         Step("2025-08-26T17:10:00Z", "sokafor", "docs: first guides for tensors, nn, optim and data",
              adds=["docs/index.md", "docs/tensors.md", "docs/nn.md", "docs/optim.md", "docs/data.md"]),
         Step("2025-09-16T12:00:00Z", "priyar", "optim: fold MomentumSGD into SGD(momentum=...)",

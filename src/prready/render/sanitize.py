@@ -27,11 +27,40 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BODY_EXCERPT_CHARS = 6000  # how much of an issue body the page shows before "read on GitHub"
 
 _ALLOWED_TAGS = {
-    "a", "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "del", "s",
-    "code", "pre", "kbd", "sup", "sub", "blockquote", "ul", "ol", "li", "table", "thead",
-    "tbody", "tr", "th", "td", "details", "summary", "span",
+    "a",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "em",
+    "strong",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "kbd",
+    "sup",
+    "sub",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "details",
+    "summary",
+    "span",
 }
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+_ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 _STRIPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "math", "template"}
 
 
@@ -65,7 +94,9 @@ def render_issue_body(body: str, limit: int = BODY_EXCERPT_CHARS) -> BodyExcerpt
     total = len(text)
     excerpt = _cut(text, limit)
     raw_html = _markdown().render(excerpt)
-    return BodyExcerpt(html=sanitize_html(raw_html), truncated=len(excerpt) < total, total_chars=total)
+    return BodyExcerpt(
+        html=sanitize_html(raw_html), truncated=len(excerpt) < total, total_chars=total
+    )
 
 
 def sanitize_html(fragment: str) -> str:

@@ -186,13 +186,17 @@ def build_view(
         timeline=_timeline(plan.repo, events, statuses, titles),
         candidates=candidates,
         filter_skills=sorted({s for c in candidates for s in c.skills}, key=str.lower),
-        filter_statuses=[(k, v) for k, v in TAKEN_WORDS.items() if any(c.taken_state == k for c in candidates)],
-        filter_difficulties=[(d, DIFFICULTY_WORDS[d]) for d in sorted({c.difficulty for c in candidates})],
+        filter_statuses=[
+            (k, v) for k, v in TAKEN_WORDS.items() if any(c.taken_state == k for c in candidates)
+        ],
+        filter_difficulties=[
+            (d, DIFFICULTY_WORDS[d]) for d in sorted({c.difficulty for c in candidates})
+        ],
     )
 
 
 def format_time(iso: str) -> str:
-    """"2026-11-20T09:30:00Z" -> "20 Nov 2026, 09:30 UTC"; unparseable text is shown flattened."""
+    """ "2026-11-20T09:30:00Z" -> "20 Nov 2026, 09:30 UTC"; unparseable text is shown flattened."""
     parsed = _parse_time(iso)
     if parsed is None:
         return one_line(iso, 40) or "unknown"
@@ -260,7 +264,9 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
     return view
 
 
-def _candidate_view(repo: str, stage: int, stage_title: str, cand: IssueAssessment) -> CandidateView:
+def _candidate_view(
+    repo: str, stage: int, stage_title: str, cand: IssueAssessment
+) -> CandidateView:
     score = _clamp(cand.difficulty.score)
     state = _taken_key(cand.taken.state)
     return CandidateView(
@@ -312,7 +318,9 @@ def _timeline(
     titles: dict[int, str],
 ) -> list[EventView]:
     """The most recent events first, each with the issue's title when the plan knows it."""
-    mine = sorted((e for e in events if e.repo == repo), key=lambda e: (e.at, e.issue_number), reverse=True)
+    mine = sorted(
+        (e for e in events if e.repo == repo), key=lambda e: (e.at, e.issue_number), reverse=True
+    )
     out = []
     for event in mine[:MAX_EVENTS]:
         entry = statuses.get(event.issue_number)

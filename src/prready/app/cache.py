@@ -1,0 +1,26 @@
+"""Throwing away the rebuildable cache (issues, parse results) without touching progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prready.errors import StoreError
+from prready.paths import Paths
+
+
+def rebuild_cache(paths: Paths) -> list[Path]:
+    """Delete the cache database and its WAL/SHM files; return what was removed.
+
+    Clones under the cache directory stay (they are re-fetched incrementally) and the
+    progress store lives in the data directory, which this never touches.
+    """
+    removed = []
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        target = Path(str(paths.cache_db) + suffix)
+        if target.exists():
+            try:
+                target.unlink()
+            except OSError as exc:
+                raise StoreError(f"cannot remove the cache {target}: {exc.strerror}") from None
+            removed.append(target)
+    return removed

@@ -1,0 +1,237 @@
+"""`prready plan`: acquire and map the code, sync the issues, assess, plan, track, render.
+
+The one pipeline behind both `prready plan` and `prready demo`: the demo differs only in
+where the code and issues come from (a local sample repository and the sample issues
+already in the store), never in how they are analysed or rendered.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prready.analysis.planner import assess_issues, make_plan
+from prready.analysis.progress import ReplanDecision, replan_pins
+from prready.app.issues import load_stored
+from prready.app.map import build_code_map
+from prready.app.sync import SyncReport, refresh_taken, sync_repo
+from prready.app.track import TrackingUpdate, update_from_github
+from prready.config import Secret, UserConfig
+from prready.errors import UsageError
+from prready.models import CodeMap, IssueAssessment, Plan, ProgressFn
+from prready.paths import Paths, write_private_file
+from prready.render.html import render_html
+from prready.render.json_out import render_json
+from prready.render.markdown import render_markdown
+from prready.slug import parse_slug
+from prready.sources.github_api import GitHubClient
+from prready.store import issues_store
+from prready.store.progress_store import (
+    load_events,
+    load_progress,
+    open_progress,
+    record_plan,
+)
+
+FORMATS = ("html", "md", "json")
+_SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
+# Issues whose comments and timeline are fetched to tell whether someone is on them:
+# the chosen steps plus this many further candidates per stage, never the whole store.
+TAKEN_CHECK_PER_STAGE = 6
+
+
+@dataclass
+class PlanOptions:
+    """What the user asked for; defaults give a four-stage plan with two issues each."""
+
+    skills: Sequence[str] = ()
+    stages: Sequence[int] = (1, 2, 3, 4)
+    per_stage: int = 2
+    exclude_labels: Sequence[str] = ()
+    modules: Sequence[str] = ()
+    max_difficulty: int = 5
+    fmt: str = "html"
+    output: Path | None = None
+    all_open: bool = False
+    module_labels: Sequence[str] = ()
+
+
+@dataclass
+class Source:
+    """Where code and issues come from, and how to reach GitHub."""
+
+    token: Secret | None = None
+    api_url: str = "https://api.github.com"
+    offline: bool = False
+    checkout: Path | None = None
+    git_url: str | None = None
+    client: GitHubClient | None = None  # tests inject one pointed at a loopback server
+
+
+@dataclass
+class PlanResult:
+    plan: Plan
+    output: Path
+    code_map: CodeMap
+    sync: SyncReport | None = None
+    tracking: TrackingUpdate | None = None
+    decision: ReplanDecision | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def run_plan(
+    slug: str,
+    paths: Paths,
+    config: UserConfig,
+    options: PlanOptions,
+    source: Source,
+    *,
+    progress: ProgressFn | None = None,
+    now: datetime | None = None,
+    sample: bool = False,
+) -> PlanResult:
+    """Build the plan for `slug`, record it in the progress store and write it to a file."""
+    slug = parse_slug(slug)
+    if options.fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    output = _output_path(paths, slug, options)
+    notes: list[str] = []
+
+    code_map = build_code_map(
+        slug,
+        paths,
+        checkout=source.checkout,
+        git_url=source.git_url,
+        offline=source.offline,
+        area_depth=config.area_depth,
+        progress=progress,
+    )
+    client = None
+    report = None
+    if not source.offline:
+        client = source.client or GitHubClient(source.api_url, source.token, progress=progress)
+        report = sync_repo(
+            slug,
+            paths,
+            config,
+            client=client,
+            all_open=options.all_open,
+            module_labels=options.module_labels,
+            progress=progress,
+            now=moment,
+        )
+        notes.extend(report.notes)
+
+    issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
+    assessments = assess_issues(issues, code_map, labels, taken, now=iso)
+    skills = list(options.skills) or list(config.skills)
+    exclude = [*config.exclude_labels, *options.exclude_labels]
+
+    conn = open_progress(paths.progress_db)
+    try:
+        tracking = None
+        if client is not None:
+            tracking = update_from_github(
+                slug, client, conn, now=moment, claim_days=config.claim_days
+            )
+        decision = replan_pins(load_progress(conn, slug))
+        if decision.moved_up:
+            notes.append(f"stage {decision.current_stage - 1} is done: on to stage "
+                         f"{decision.current_stage}")
+        usable = [a for a in assessments if a.issue.number not in set(decision.excluded)]
+
+        def plan_from(pool: list[IssueAssessment]) -> Plan:
+            return make_plan(
+                slug,
+                pool,
+                code_map,
+                now=iso,
+                skills=skills,
+                labels=labels,
+                data_fetched_at=_fetched_at(paths, slug) or iso,
+                stages=options.stages,
+                per_stage=options.per_stage,
+                exclude_labels=exclude,
+                modules=options.modules,
+                max_difficulty=options.max_difficulty,
+                pinned=decision.pins,
+                sample=sample,
+            )
+
+        plan = plan_from(usable)
+        if not source.offline:
+            # Only the issues that could reach the plan get the extra requests (timeline,
+            # comments) that tell whether someone else is already on them; then plan again.
+            numbers = _shortlist(plan)
+            fresh = refresh_taken(
+                slug, numbers, paths, config, client=client, progress=progress, now=moment
+            )
+            usable = [
+                replace(a, taken=fresh.get(a.issue.number, a.taken)) for a in usable
+            ]
+            plan = plan_from(usable)
+        record_plan(conn, plan, moment)
+        entries = load_progress(conn, slug)
+        events = load_events(conn, slug)
+    finally:
+        conn.close()
+
+    write_plan(output, options.fmt, plan, entries, events, code_map, moment)
+    return PlanResult(plan, output, code_map, report, tracking, decision, notes)
+
+
+def write_plan(
+    output: Path,
+    fmt: str,
+    plan: Plan,
+    entries: list,  # type: ignore[type-arg]
+    events: list,  # type: ignore[type-arg]
+    code_map: CodeMap,
+    now: datetime,
+) -> Path:
+    """Render in `fmt` and write atomically (a failed write leaves any old file intact)."""
+    if fmt == "html":
+        text = render_html(plan, entries, events, code_map.graph, now)
+    elif fmt == "md":
+        text = render_markdown(plan, entries, events)
+    else:
+        text = render_json(plan, entries, events)
+    try:
+        return write_private_file(output, text)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the plan to {output}: {exc.strerror or exc}; choose another --output"
+        ) from None
+
+
+def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:
+    if options.output is not None:
+        out = Path(options.output).expanduser()
+        if out.is_dir():
+            raise UsageError(f"--output {out} is a directory: give a file name")
+        return out
+    return paths.plans / (slug.replace("/", "__") + _SUFFIX[options.fmt])
+
+
+def _shortlist(plan: Plan) -> list[int]:
+    numbers: list[int] = []
+    for stage in plan.stages:
+        numbers.extend(step.issue.number for step in stage.steps)
+        numbers.extend(a.issue.number for a in stage.candidates[:TAKEN_CHECK_PER_STAGE])
+    return sorted(set(numbers))
+
+
+def _fetched_at(paths: Paths, slug: str) -> str | None:
+    try:
+        conn = issues_store.open_cache(paths)
+    except sqlite3.Error:
+        return None
+    try:
+        return issues_store.last_synced_at(conn, slug)
+    finally:
+        conn.close()

@@ -1,0 +1,178 @@
+"""The plan as GitHub-flavoured Markdown, for pasting into an issue, a gist or a mentor's notes.
+
+Same content as the HTML page minus the picture and the issue bodies. Text from GitHub is
+escaped so it cannot become markup, links or table cells, and @mentions are broken so
+pasting the plan does not ping anyone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prready.models import Plan, ProgressEntry, ProgressEvent
+from prready.render.view import PlanView, StageView, StepView, build_view
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!()])")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
+def render_markdown(plan: Plan, progress: list[ProgressEntry], events: list[ProgressEvent]) -> str:
+    """The whole plan as one Markdown document (ends with a newline)."""
+    view = build_view(plan, progress, events)
+    out: list[str] = [f"# Contribution plan: {md_text(view.repo)}", ""]
+    if view.sample:
+        out += [
+            "> **Sample data.** Built from prready's bundled demo data, not the live repository.",
+            "",
+        ]
+    out += [
+        f"Issue data fetched {md_text(view.fetched_at)} · plan made {md_text(view.generated_at)}",
+        "",
+        f"**Your skills:** {_join(view.skills) or '_none given_'}  ",
+        f"**Progress:** {md_text(view.progress.summary)}",
+        "",
+    ]
+    out += _contributing(view)
+    for stage in view.stages:
+        out += _stage(stage)
+    out += _progress(view)
+    out += _candidates(view)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def md_text(text: str) -> str:
+    """Escape one line of untrusted text so Markdown shows it literally and pings no one."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    # A zero-width space after "@" keeps GitHub from turning it into a mention.
+    return _MENTION.sub("@&#8203;", escaped)
+
+
+def md_code(text: str) -> str:
+    """An inline code span that holds any text, backticks included."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# --------------------------------------------------------------------------- sections
+def _contributing(view: PlanView) -> list[str]:
+    out = ["## How this project takes contributions", ""]
+    if not view.contributing:
+        return [*out, "No contributing guide was found in the repository.", ""]
+    if view.contributing_source:
+        out += [f"_Summarised from {md_code(view.contributing_source)}._", ""]
+    for heading, lines in view.contributing.items():
+        out += [f"**{heading}**", "", *[f"- {md_text(line)}" for line in lines], ""]
+    return out
+
+
+def _stage(stage: StageView) -> list[str]:
+    out = [
+        f"## Stage {stage.number} · {md_text(stage.title)}",
+        "",
+        f"_{md_text(stage.goal)}_" if stage.goal else "",
+        "",
+        f"Progress: {md_text(stage.progress.summary)}",
+        "",
+    ]
+    if not stage.steps:
+        out += ["No issue fits this stage yet; see the further candidates below.", ""]
+    for step in stage.steps:
+        out += _step(step)
+    return out
+
+
+def _step(step: StepView) -> list[str]:
+    title = f"#{step.number} {md_text(step.title)}"
+    heading = f"### [{title}](<{step.url}>)" if step.url else f"### {title}"
+    status = step.status_text + (f" ([your PR](<{step.pr_url}>))" if step.pr_url else "")
+    labels = _join(step.labels) + (f" and {step.more_labels} more" if step.more_labels else "")
+    out = [
+        heading,
+        "",
+        f"**Status:** {status} · **Someone else on it?** {step.taken_text} · **Effort:** {md_text(step.effort)}  ",
+    ]
+    if labels:
+        out.append(f"**Labels:** {labels}  ")
+    reasons = "; ".join(md_text(r) for r in step.difficulty_reasons)
+    out.append(
+        f"**Difficulty:** {step.difficulty}/5, {step.difficulty_word}"
+        + (f": {reasons}" if reasons else "")
+        + "  "
+    )
+    skills = []
+    if step.skills_matched:
+        skills.append(f"you have {_join(step.skills_matched)}")
+    if step.skills_new:
+        skills.append(f"new to you: {_join(step.skills_new)}")
+    out += [f"**Skills:** {'; '.join(skills) or 'none in particular'}", ""]
+    out += _bullets("Why this one", step.why)
+    out += _bullets("Who else is on it", step.taken_evidence)
+    out += _bullets("Start reading", step.start_reading, code=True)
+    out += _bullets("Tests to run", step.tests, code=True)
+    if step.test_command:
+        longest = max((len(run) for run in re.findall(r"`+", step.test_command)), default=0)
+        fence = "`" * max(3, longest + 1)
+        out += [fence + "sh", step.test_command, fence, ""]
+    out += _bullets("Likely reviewers", step.reviewers)
+    out += _bullets("Setup", step.setup_notes)
+    return out
+
+
+def _progress(view: PlanView) -> list[str]:
+    out = [
+        "## Progress",
+        "",
+        "| Stage | Progress |",
+        "| --- | --- |",
+        f"| Overall | {_bar(view.progress.merged, view.progress.total)} {md_text(view.progress.summary)} |",
+    ]
+    for stage in view.stages:
+        p = stage.progress
+        out.append(
+            f"| {stage.number}\\. {md_text(stage.title)} | {_bar(p.merged, p.total)} {md_text(p.summary)} |"
+        )
+    out += ["", "### What you did", ""]
+    if not view.timeline:
+        return [*out, "Nothing tracked yet.", ""]
+    for event in view.timeline:
+        detail = f" ({md_text(event.detail)})" if event.detail else ""
+        out.append(
+            f"- {md_text(event.date)}: **{event.status_text}** #{event.number} {md_text(event.title)}{detail}"
+        )
+    return [*out, ""]
+
+
+def _candidates(view: PlanView) -> list[str]:
+    out = ["## More candidates", ""]
+    if not view.candidates:
+        return [*out, "No further candidates.", ""]
+    out += ["| Stage | Issue | Difficulty | Skills | Status |", "| --- | --- | --- | --- | --- |"]
+    for c in view.candidates:
+        issue = (
+            f"[#{c.number} {md_text(c.title)}](<{c.url}>)"
+            if c.url
+            else f"#{c.number} {md_text(c.title)}"
+        )
+        out.append(
+            f"| {c.stage} | {issue} | {c.difficulty}/5 {c.difficulty_word} | {_join(c.skills)} | {c.taken_text} |"
+        )
+    return [*out, ""]
+
+
+def _bullets(heading: str, items: list[str], code: bool = False) -> list[str]:
+    if not items:
+        return []
+    return [f"**{heading}:**", "", *[f"- {md_code(i) if code else md_text(i)}" for i in items], ""]
+
+
+def _join(items: list[str]) -> str:
+    return ", ".join(md_text(i) for i in items)
+
+
+def _bar(done: int, total: int, width: int = 10) -> str:
+    """A text bar like ▰▰▰▱▱▱▱▱▱▱ that survives pasting anywhere."""
+    filled = round(width * done / total) if total else 0
+    return "▰" * filled + "▱" * (width - filled)

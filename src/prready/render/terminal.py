@@ -1,0 +1,169 @@
+"""The plan in the terminal, and progress display for long steps (clone, sync, graph build).
+
+Text from GitHub goes through safe_text before it reaches the terminal, so a hostile title
+cannot move the cursor, clear the screen, set the window title or plant a hyperlink. Rich
+Text objects (never markup strings) carry it, so "[bold]" in a title stays literal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from rich import box
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from prready.models import Plan, ProgressEntry, ProgressFn, StepStatus
+from prready.render.sanitize import strip_spoofing
+from prready.render.view import STATUS_WORDS, format_time
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
+# (ESC P/X/^/_ ... ST), and two-byte escapes; plus their 8-bit C1 forms (CSI 0x9b, OSC 0x9d).
+_ANSI = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+_STAGE_STYLES = {1: "cyan", 2: "blue", 3: "yellow", 4: "magenta"}
+_TAKEN_SHORT = {"fresh": "free", "taken": "taken", "stale-claim": "quiet claim", "done": "fixed"}
+_TAKEN_STYLES = {"fresh": "green", "taken": "red", "stale-claim": "yellow", "done": "red"}
+_STATUS_STYLES = {
+    StepStatus.MERGED.value: "green",
+    StepStatus.PR_OPEN.value: "blue",
+    StepStatus.STARTED.value: "yellow",
+    StepStatus.DROPPED.value: "dim",
+    StepStatus.REPLACED.value: "dim",
+}
+
+
+def safe_text(text: str, limit: int = 200) -> str:
+    """One line of untrusted text with escape sequences and control characters removed."""
+    without_escapes = _ANSI.sub("", text or "")
+    flat = " ".join(strip_spoofing(without_escapes).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def make_console(stream: IO[str] | None = None, err: bool = False) -> Console:
+    """A console on `stream` (else stdout, or stderr with err=True); colour only on a terminal
+    and never when NO_COLOR is set."""
+    no_color = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=stream, stderr=err, no_color=no_color, highlight=False, emoji=False, soft_wrap=False
+    )
+
+
+def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Console) -> None:
+    """A concise table per stage: issue, difficulty, fit, who else is on it, your status, effort."""
+    statuses = {e.issue_number: e.status.value for e in progress if e.repo == plan.repo}
+    header = Text(f"Plan for {safe_text(plan.repo, 140)}", style="bold")
+    if plan.sample:
+        header.append("  (sample data)", style="yellow")
+    console.print(header)
+    console.print(Text(f"Issue data fetched {format_time(plan.data_fetched_at)}", style="dim"))
+    for stage in plan.stages:
+        style = _STAGE_STYLES.get(stage.number, "white")
+        console.print()
+        title = Text(f"Stage {stage.number} · {safe_text(stage.title, 60)}", style=f"bold {style}")
+        if stage.goal:
+            title.append(f"  {safe_text(stage.goal, 120)}", style="dim")
+        console.print(title)
+        if not stage.steps:
+            console.print(Text("  No issue fits this stage yet.", style="dim"))
+            continue
+        table = Table(expand=False, box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("Issue", overflow="fold", min_width=24, ratio=1)
+        table.add_column("Level", no_wrap=True)
+        table.add_column("Taken?", no_wrap=True)
+        table.add_column("You", no_wrap=True)
+        table.add_column("Effort", no_wrap=True)
+        for step in stage.steps:
+            status = statuses.get(step.issue.number, StepStatus.PLANNED.value)
+            score = min(5, max(1, int(step.difficulty.score)))
+            table.add_row(
+                Text(f"#{step.issue.number} {safe_text(step.issue.title, 120)}"),
+                Text(f"{score}/5"),
+                Text(
+                    _TAKEN_SHORT.get(step.taken.state, "free"),
+                    style=_TAKEN_STYLES.get(step.taken.state, ""),
+                ),
+                Text(STATUS_WORDS[StepStatus(status)], style=_STATUS_STYLES.get(status, "")),
+                Text(safe_text(step.effort, 30)),
+            )
+        console.print(table)
+    console.print(Text("Level: difficulty from 1 (very easy) to 5 (very hard).", style="dim"))
+
+
+@contextmanager
+def progress_reporter(console: Console) -> Iterator[ProgressFn]:
+    """Yield a ProgressFn: a live bar/spinner on a terminal, plain occasional lines otherwise."""
+    if console.is_terminal:
+        with _LiveReporter(console) as report:
+            yield report
+    else:
+        yield _PlainReporter(console)
+
+
+class _LiveReporter:
+    """One rich task per label: a bar when the total is known, a spinner when it is not."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> _LiveReporter:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, label: str, done: int, total: int | None) -> None:
+        key = safe_text(label, 80)
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(key, total=total)
+        self.progress.update(self.tasks[key], completed=done, total=total)
+
+
+class _PlainReporter:
+    """Lines for logs and pipes: when a step starts, every 25% (or 10 s), and when it ends."""
+
+    def __init__(self, console: Console, interval: float = 10.0) -> None:
+        self.console = console
+        self.interval = interval
+        self.state: dict[str, tuple[int, float]] = {}  # label -> (last quarter, last time)
+
+    def __call__(self, label: str, done: int, total: int | None) -> None:
+        key = safe_text(label, 80)
+        now = time.monotonic()
+        quarter = int(4 * done / total) if total else -1
+        last = self.state.get(key)
+        finished = total is not None and done >= total
+        if last is None or finished or quarter > last[0] or now - last[1] >= self.interval:
+            if last is not None and finished and last[0] == 4:
+                return
+            amount = f"{done}/{total}" if total else str(done)
+            self.console.print(Text(f"{key}: {amount}"), soft_wrap=True)
+            self.state[key] = (4 if finished else quarter, now)

@@ -1,0 +1,240 @@
+"""The code map of a fixture repository built in code: exact edges, skipped files,
+symbols, areas with metrics (churn from history, tests, owners), labels; plus the pure
+pieces (module naming, area depth, transitive dependents, PageRank)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mapfixtures import make_map_repo
+
+from prready.analysis.areas import assign_areas
+from prready.analysis.layout import python_module_names, select_sources
+from prready.analysis.metrics import pagerank, transitive_dependents
+from prready.analysis.symbols import lookup_symbol
+from prready.app.map import build_code_map
+from prready.models import CodeMap, ModuleInfo, TrackedFile
+from prready.paths import resolve_paths
+
+
+@pytest.fixture(scope="module")
+def code_map(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
+    tmp = tmp_path_factory.mktemp("codemap")
+    root = make_map_repo(tmp)
+    return build_code_map("me/mylib", resolve_paths(), checkout=root)
+
+
+@pytest.fixture(scope="module")
+def code_map_depth2(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
+    tmp = tmp_path_factory.mktemp("codemap2")
+    root = make_map_repo(tmp)
+    return build_code_map("me/mylib", resolve_paths(), checkout=root, area_depth=2)
+
+
+def _edges(cm: CodeMap, kind: str) -> set[tuple[str, str, bool]]:
+    return {(a, b, d["conditional"]) for a, b, d in cm.graph.edges(data=True) if d["kind"] == kind}
+
+
+def test_python_edges_are_exact(code_map: CodeMap) -> None:
+    assert _edges(code_map, "import") == {
+        ("mylib", "mylib.core", False),
+        ("mylib", "mylib.utils", False),  # from . import utils -> the submodule
+        ("mylib", "mylib.utils.helpers", False),
+        ("mylib.core", "mylib.utils.helpers", False),
+        ("mylib.core", "mylib.nn.layers", True),  # if TYPE_CHECKING
+        ("mylib.core", "mylib.nn.functional", True),  # inside a method
+        ("mylib.utils.helpers", "mylib.core", False),  # from ..core (relative, level 2)
+        ("mylib.nn", "mylib.nn.layers", False),
+        ("mylib.nn", "mylib.nn.functional", False),
+        ("mylib.nn.functional", "mylib.nn.layers", False),
+        ("mylib.nn.functional", "mylib", False),  # from mylib import _C: not a module
+        ("tests.test_nn", "mylib.nn.functional", False),
+        ("tests.test_core", "mylib.core", False),
+        ("docs scripts/ünï.py", "mylib.core", False),
+    }
+
+
+def test_native_and_binding_edges_are_exact(code_map: CodeMap) -> None:
+    assert _edges(code_map, "include") == {
+        ("csrc/ops.cpp", "csrc/include/mylib/ops.h", False),
+        ("csrc/ops.cpp", "csrc/include/mylib/util.h", False),
+        ("csrc/include/mylib/util.h", "csrc/include/mylib/ops.h", False),
+        ("csrc/cuda/ops.cu", "csrc/ops_impl.h", False),
+        ("csrc/cuda/ops.cu", "csrc/include/mylib/ops.h", False),
+        ("csrc/ops_impl.h", "csrc/include/mylib/ops.h", False),
+    }
+    assert _edges(code_map, "binding") == {("mylib.nn.functional", "csrc/module.cpp", False)}
+    assert code_map.graph.graph["include_roots"].split(",")[0] == "csrc/include"
+
+
+def test_node_attributes(code_map: CodeMap) -> None:
+    attrs = code_map.graph.nodes["mylib.nn.functional"]
+    assert attrs["path"] == "src/mylib/nn/functional.py"
+    assert attrs["language"] == "python"
+    assert attrs["package"] == "mylib"
+    assert attrs["lines"] == 8
+    assert code_map.graph.nodes["csrc/cuda/ops.cu"]["language"] == "cuda"
+    assert code_map.modules["tests.test_nn"].is_test
+    assert not code_map.modules["mylib.core"].is_test
+
+
+def test_hostile_files_are_skipped_with_reasons(code_map: CodeMap) -> None:
+    assert code_map.skipped == {
+        "symlink": ["src/mylib/escape.py"],
+        "vendored": ["third_party/"],
+        "syntax-error": ["py2/old.py"],
+        "not-utf8": ["src/mylib/latin.py"],
+    }
+    assert "src/mylib/escape.py" not in {m.path for m in code_map.modules.values()}
+
+
+def test_module_metrics(code_map: CodeMap) -> None:
+    core = code_map.modules["mylib.core"]
+    assert core.dependents == 4  # mylib, helpers, test_core, the script
+    assert core.dependencies == 3
+    # Everything that reaches mylib.core: mylib, helpers, test_core, script, and through
+    # mylib: functional (imports mylib), nn (imports functional), test_nn.
+    assert core.dependents_transitive == 7
+    assert 0 < core.centrality <= 1
+
+
+def test_symbols_follow_reexports(code_map: CodeMap) -> None:
+    s = code_map.symbols
+    assert s["mylib.Engine"] == "mylib.core"
+    assert s["mylib.helper"] == "mylib.utils.helpers"
+    assert s["mylib.nn.Conv2d"] == "mylib.nn.layers"  # via `from .layers import *` + __all__
+    assert s["mylib.nn.layers.Conv2d"] == "mylib.nn.layers"
+    assert s["mylib.nn.functional.relu"] == "mylib.nn.functional"
+    assert "mylib.nn._Hidden" not in s
+    assert "mylib.nn.layers._Hidden" not in s
+    assert lookup_symbol(s, "nn.Conv2d") == "mylib.nn.layers"
+    assert lookup_symbol(s, "Conv2d") == "mylib.nn.layers"  # shortest: mylib.nn.Conv2d
+    assert lookup_symbol(s, "nope.Missing") is None
+
+
+def test_areas_auto_and_their_metrics(code_map: CodeMap) -> None:
+    assert set(code_map.areas) == {"mylib", "csrc", "tests", "docs scripts"}
+    lib = code_map.areas["mylib"]
+    assert lib.paths == ["src/mylib/"]
+    assert lib.languages == {"python": 7}
+    # HEAD is 2026-10-02: the 2025-06 commit is outside the 12-month window.
+    assert lib.churn == 4
+    assert lib.recent_authors[0] == ("Bob Okafor", 2)
+    assert lib.tests == ["tests/test_core.py", "tests/test_nn.py"]
+    assert lib.test_command == "python -m pytest tests/test_core.py tests/test_nn.py"
+    assert code_map.areas["csrc"].dependents == 1  # the binding edge from mylib
+    assert code_map.areas["csrc"].centrality > code_map.areas["tests"].centrality
+
+
+def test_fixed_depth_areas_owners_and_labels(code_map_depth2: CodeMap) -> None:
+    areas = code_map_depth2.areas
+    assert {"mylib", "mylib.nn", "mylib.utils"} <= set(areas)
+    nn = areas["mylib.nn"]
+    assert nn.owners == ["@nn-team"]
+    assert nn.tests[0] == "tests/test_nn.py"  # name match first
+    assert nn.churn == 3  # layers tweak, functional change, README in the folder
+    assert areas["mylib"].owners == []
+    assert code_map_depth2.modules["mylib.core"].area == "mylib"
+    assert code_map_depth2.label_paths == {
+        "module: nn": ["src/mylib/nn/**"],
+        "module: core": ["/src/mylib/core.py"],
+    }
+    assert code_map_depth2.codeowners[1] == ("/src/mylib/core.py", ["@alice"])  # junk dropped
+    assert code_map_depth2.contributing.startswith("# Contributing")
+
+
+def test_module_names_without_assumed_layout() -> None:
+    names = python_module_names(
+        [
+            "src/pkg/__init__.py",
+            "src/pkg/a.py",
+            "python/tvm/__init__.py",
+            "python/tvm/relay/__init__.py",
+            "python/tvm/relay/op.py",
+            "python/tvm/orphan/x.py",
+            "setup.py",
+            "test/test_x.py",
+            "odd dir/y.py",
+        ]
+    )
+    assert names["src/pkg/a.py"] == ("pkg.a", False, True)
+    assert names["src/pkg/__init__.py"] == ("pkg", True, True)
+    assert names["python/tvm/relay/op.py"].name == "tvm.relay.op"
+    assert names["python/tvm/orphan/x.py"] == ("python.tvm.orphan.x", False, False)
+    assert names["setup.py"].name == "setup"
+    assert names["test/test_x.py"] == ("test.test_x", False, False)
+    assert names["odd dir/y.py"].name == "odd dir/y.py"
+
+
+def test_selection_skips_build_vendored_large_and_submodules() -> None:
+    files = [
+        TrackedFile("pkg/a.py", "1" * 40, 10),
+        TrackedFile("pkg/build/gen.py", "2" * 40, 10),
+        TrackedFile("x/third_party/lib/z.c", "3" * 40, 10),
+        TrackedFile("pkg/huge.py", "4" * 40, 3 * 1024 * 1024),
+        TrackedFile("ext/sub", "5" * 40, 0, "submodule"),
+        TrackedFile("README.md", "6" * 40, 10),
+        TrackedFile("lib.egg-info/x.py", "7" * 40, 10),
+    ]
+    sel = select_sources(files)
+    assert [s.path for s in sel.sources] == ["pkg/a.py"]
+    assert sel.skipped == {
+        "submodule": ["ext/sub"],
+        "too-large": ["pkg/huge.py"],
+        "build": ["lib.egg-info/", "pkg/build/"],
+        "vendored": ["x/third_party/"],
+    }
+
+
+def _info(name: str, path: str, language: str = "python") -> ModuleInfo:
+    return ModuleInfo(name=name, path=path, language=language, lines=1, package=name.split(".")[0])
+
+
+def test_auto_areas_split_big_packages_and_keep_tiny_ones_with_parent() -> None:
+    modules: dict[str, ModuleInfo] = {"big": _info("big", "big/__init__.py")}
+    packages = {"big", "big.nn", "big.optim", "big.tiny"}
+    for sub, n in (("nn", 30), ("optim", 25)):
+        modules[f"big.{sub}"] = _info(f"big.{sub}", f"big/{sub}/__init__.py")
+        for i in range(n):
+            modules[f"big.{sub}.m{i}"] = _info(f"big.{sub}.m{i}", f"big/{sub}/m{i}.py")
+    modules["big.tiny"] = _info("big.tiny", "big/tiny/__init__.py")
+    modules["big.core"] = _info("big.core", "big/core.py")
+    for i in range(3):
+        path = f"aten/src/ATen/native/cuda/k{i}.cu"
+        modules[path] = _info(path, path, "cuda")
+    areas = assign_areas(modules, packages)
+    assert areas["big.nn.m3"] == "big.nn"
+    assert areas["big.optim"] == "big.optim"
+    assert areas["big.tiny"] == "big"  # one module: stays with its parent
+    assert areas["big.core"] == "big"
+    assert areas["aten/src/ATen/native/cuda/k0.cu"] == "aten/src/ATen/native/cuda"
+    fixed = assign_areas(modules, packages, depth=1)
+    assert fixed["big.nn.m3"] == "big"
+    assert fixed["aten/src/ATen/native/cuda/k0.cu"] == "aten"
+
+
+def test_transitive_dependents_with_cycles() -> None:
+    # a -> b -> c -> b (cycle), d -> a, e alone
+    nodes = ["a", "b", "c", "d", "e"]
+    edges = [(0, 1), (1, 2), (2, 1), (3, 0)]
+    assert transitive_dependents(nodes, edges) == [1, 3, 3, 0, 0]
+
+
+def test_pagerank_ranks_the_imported_hub_first() -> None:
+    ranks = pagerank(["hub", "a", "b", "c"], [(1, 0, 1.0), (2, 0, 1.0), (3, 0, 1.0)])
+    assert max(range(4), key=lambda i: ranks[i]) == 0
+    assert abs(sum(ranks) - 1.0) < 1e-6
+
+
+def test_repository_without_code_maps_to_an_empty_map(tmp_path: Path) -> None:
+    # A repository with no Python and no native code maps to an empty, valid map.
+    from gitfixtures import commit_files, git
+
+    repo = tmp_path / "docs-only"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    commit_files(repo, {"README.md": "hi\n"}, "docs")
+    cm = build_code_map("me/docs", resolve_paths(), checkout=repo)
+    assert cm.graph.number_of_nodes() == 0
+    assert cm.areas == {}

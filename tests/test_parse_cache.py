@@ -1,0 +1,87 @@
+"""The blob-keyed parse cache: a second run scans nothing, one changed file is scanned
+once, damaged rows are cache misses, a foreign file is refused with one line."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from gitfixtures import commit_files, git
+from mapfixtures import make_map_repo
+
+from prready.app.map import PY_SCANNER, ScanStats, build_code_map
+from prready.errors import StoreError
+from prready.paths import resolve_paths
+from prready.store.parse_cache import CACHE_APP_ID, ParseCache
+
+
+def test_second_run_scans_nothing_and_one_change_scans_one(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    first = ScanStats()
+    cm1 = build_code_map("me/mylib", paths, checkout=root, stats=first)
+    assert first.scanned == 18 and first.cached == 0
+
+    second = ScanStats()
+    cm2 = build_code_map("me/mylib", paths, checkout=root, stats=second)
+    assert second.scanned == 0 and second.cached == 18
+    assert set(cm2.graph.edges) == set(cm1.graph.edges)
+
+    commit_files(
+        root,
+        {"src/mylib/nn/layers.py": "import mylib.core\n__all__ = ['Conv2d']\nclass Conv2d:\n    pass\n"},
+        "layers imports core",
+    )
+    third = ScanStats()
+    cm3 = build_code_map("me/mylib", paths, checkout=root, stats=third)
+    assert third.scanned == 1
+    assert cm3.graph.has_edge("mylib.nn.layers", "mylib.core")
+    assert not cm1.graph.has_edge("mylib.nn.layers", "mylib.core")
+
+
+def test_uncommitted_change_is_scanned_by_its_own_blob(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    build_code_map("me/mylib", paths, checkout=root)
+    (root / "src/mylib/utils/__init__.py").write_text("from . import helpers\n")
+    stats = ScanStats()
+    cm = build_code_map("me/mylib", paths, checkout=root, stats=stats)
+    assert stats.scanned == 1
+    assert cm.graph.has_edge("mylib.utils", "mylib.utils.helpers")
+    assert git("status", "--porcelain", cwd=root).strip() == "M src/mylib/utils/__init__.py"
+
+
+def test_damaged_rows_are_misses(tmp_path: Path) -> None:
+    db = tmp_path / "cache.sqlite3"
+    with ParseCache(db) as cache:
+        cache.save(PY_SCANNER, {"a" * 40: (1, (), (), None, ""), "b" * 40: (2, (), (), None, "")})
+        assert cache.stored == 2
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE parse_results SET data = x'ff00' WHERE blob = ?", ("b" * 40,))
+    conn.commit()
+    conn.close()
+    with ParseCache(db) as cache:
+        got = cache.load(PY_SCANNER, ["a" * 40, "b" * 40, "c" * 40])
+        assert got == {"a" * 40: (1, (), (), None, "")}
+        assert cache.load("py:0", ["a" * 40]) == {}  # another scanner version sees nothing
+
+
+def test_snapshots_keep_only_the_latest(tmp_path: Path) -> None:
+    with ParseCache(tmp_path / "c.sqlite3") as cache:
+        for i in range(5):
+            cache.save_snapshot(f"k{i}", [i], keep=2)
+        assert cache.load_snapshot("k4") == [4]
+        assert cache.load_snapshot("k3") == [3]
+        assert cache.load_snapshot("k0") is None
+
+
+def test_foreign_database_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "other.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a prready cache"):
+        ParseCache(db)
+    assert CACHE_APP_ID == 0x70727231

@@ -1,0 +1,119 @@
+"""The fast Python scanner: imports (line, level, names, conditional), definitions,
+`__all__`, strings that hide statements, and unreadable files."""
+
+from __future__ import annotations
+
+from prready.analysis.pyscan import ImportStmt, scan_python, scan_python_bytes
+
+SOURCE = '''"""Module docstring.
+
+import hidden_in_docstring
+"""
+import a.b as c, d
+from . import x
+from ..p.q import (y,
+   z as w)  # trailing comment
+from typing import TYPE_CHECKING
+import e; import f
+if TYPE_CHECKING:
+    import tc
+else:
+    import runtime
+try:
+    import fast
+except ImportError:
+    fast = None
+
+
+def top():
+    import in_function
+    text = """
+import hidden_in_string
+"""
+    return text
+
+
+class K:
+    import in_class_body
+
+    def method(self):
+        from .sub import g
+
+
+async def coro():
+    import in_coroutine
+
+
+__all__ = ["K", 'top']
+__all__ += ["extra"]
+CONSTANT: int = 3
+_private = 1
+x = '"""'
+import after_odd_quotes
+'''
+
+
+def test_imports_with_lines_levels_names_and_conditions() -> None:
+    scan = scan_python(SOURCE)
+    assert scan.error == ""
+    got = [(i.line, i.level, i.module, i.names, i.conditional, i.alias) for i in scan.imports]
+    assert got == [
+        (5, 0, "a.b", (), False, "c"),
+        (5, 0, "d", (), False, ""),
+        (6, 1, "", (("x", "x"),), False, ""),
+        (7, 2, "p.q", (("y", "y"), ("z", "w")), False, ""),
+        (9, 0, "typing", (("TYPE_CHECKING", "TYPE_CHECKING"),), False, ""),
+        (10, 0, "e", (), False, ""),
+        (10, 0, "f", (), False, ""),
+        (12, 0, "tc", (), True, ""),
+        (14, 0, "runtime", (), False, ""),
+        (16, 0, "fast", (), False, ""),
+        (22, 0, "in_function", (), True, ""),
+        (30, 0, "in_class_body", (), False, ""),
+        (33, 1, "sub", (("g", "g"),), True, ""),
+        (37, 0, "in_coroutine", (), True, ""),
+        (45, 0, "after_odd_quotes", (), False, ""),
+    ]
+
+
+def test_definitions_and_all() -> None:
+    scan = scan_python(SOURCE)
+    # `fast = None` sits under `except:`, so it is not a top-level definition
+    assert scan.defs == ("top", "K", "coro", "CONSTANT", "_private", "x")
+    assert scan.all_names == ("K", "top", "extra")
+    assert scan.lines == 45
+
+
+def test_star_import_and_backslash_continuation() -> None:
+    scan = scan_python("from pkg.mod import *\nfrom pkg import \\\n    one, two\n")
+    assert scan.imports == (
+        ImportStmt(1, 0, "pkg.mod", (("*", "*"),), False),
+        ImportStmt(2, 0, "pkg", (("one", "one"), ("two", "two")), False),
+    )
+
+
+def test_all_absent_is_none_and_crlf_is_fine() -> None:
+    scan = scan_python("import os\r\ndef f():\r\n    import sys\r\n")
+    assert scan.all_names is None
+    assert [(i.module, i.conditional) for i in scan.imports] == [("os", False), ("sys", True)]
+
+
+def test_python2_and_unclosed_string_are_syntax_errors() -> None:
+    assert scan_python('print "hello"\n').error == "syntax-error"
+    assert scan_python("print >>sys.stderr, 'x'\n").error == "syntax-error"
+    assert scan_python('x = """never closed\nimport a\n').error == "syntax-error"
+    assert scan_python("print('fine')\n").error == ""
+
+
+def test_bytes_not_utf8_or_binary_are_reported() -> None:
+    assert scan_python_bytes(b"# caf\xe9\nimport os\n").error == "not-utf8"
+    assert scan_python_bytes(b"import os\0\n").error == "not-utf8"
+    ok = scan_python_bytes("\ufeff# ünï\nimport os\n".encode())
+    assert ok.error == "" and ok.imports[0].module == "os"
+
+
+def test_escaped_quote_before_closing_triple_quote() -> None:
+    src = 'x = f"""#include \\"{name}.h\\""""\nimport after\n'
+    scan = scan_python(src)
+    assert scan.error == ""
+    assert [i.module for i in scan.imports] == ["after"]
