@@ -70,7 +70,9 @@ def main() -> int:
             if spec is None or not spec.submodule_search_locations:
                 print(f"{package}: not installed, skipped")
                 continue
-            rows.extend(bench_package(package, Path(next(iter(spec.submodule_search_locations))), work))
+            rows.extend(
+                bench_package(package, Path(next(iter(spec.submodule_search_locations))), work)
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -82,7 +84,11 @@ def bench_package(package: str, source: Path, work: Path) -> list[dict[str, obje
     repo = work / f"{package}-repo"
     if not repo.exists():
         print(f"{package}: copying {source} into a git repository ...", flush=True)
-        shutil.copytree(source, repo / package, ignore=shutil.ignore_patterns("*.so", "*.so.*", "*.a", "__pycache__"))
+        shutil.copytree(
+            source,
+            repo / package,
+            ignore=shutil.ignore_patterns("*.so", "*.so.*", "*.a", "__pycache__"),
+        )
         _git(repo, "init", "-q")
         _git(repo, "add", "-A")
         _git(repo, "commit", "-q", "-m", f"{package} sources")
@@ -142,7 +148,9 @@ def _change_files(repo: Path, package: str) -> None:
     step = max(1, len(files) // CHANGED_FILES)
     for path in files[::step][:CHANGED_FILES]:
         with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"\n\ndef _prready_bench_probe():\n    import {package}\n    return {package}\n")
+            fh.write(
+                f"\n\ndef _prready_bench_probe():\n    import {package}\n    return {package}\n"
+            )
     _git(repo, "commit", "-q", "-am", "touch 20 files")
 
 

@@ -111,5 +111,7 @@ def make_map_repo(tmp_path: Path) -> Path:
         "GIT_COMMITTER_EMAIL": ALICE[1],
         "GIT_COMMITTER_DATE": "2026-10-02T10:00:00Z",
     }
-    git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "hostile files", cwd=root, env=ident)
+    git(
+        "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "hostile files", cwd=root, env=ident
+    )
     return root

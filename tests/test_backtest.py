@@ -57,7 +57,7 @@ def test_scores_top1_top3_and_file_hits() -> None:
     assert rows[1].true_areas == ["tinyml.optim"]
     assert not rows[2].top1 and rows[2].top3 and not rows[2].file_hit
     assert not (rows[3].top1 or rows[3].top3 or rows[3].file_hit)
-    assert (report.top1, report.top3, report.file_hits) == (1, 2, 1)
+    assert (report.top1, report.top3, report.file_hits, report.file_top1) == (1, 2, 1, 1)
     assert round(report.rate(report.top3), 3) == 0.667
 
 
@@ -129,10 +129,36 @@ def test_backtest_online_takes_merged_pull_request_files(github_server, tmp_path
         created_at="2026-04-01T10:00:00Z",
         merged_at="2026-04-02T10:00:00Z",
     )
+    # Closed on GitHub but never synced: found by the search, fixed by a merged PR.
+    unsynced = ds.add_issue(
+        MINI_SLUG,
+        "Optimizer crashes",
+        body="`mini.optim.optimizer.Optimizer` fails",
+        state="closed",
+        created_at="2026-02-02T10:00:00Z",
+    )
+    ds.add_pull(
+        MINI_SLUG,
+        "Fix optimizer",
+        state="closed",
+        merged=True,
+        references=[unsynced],
+        files=[
+            {
+                "filename": "mini/optim/optimizer.py",
+                "status": "modified",
+                "additions": 1,
+                "deletions": 1,
+            }
+        ],
+        created_at="2026-04-03T10:00:00Z",
+        merged_at="2026-04-03T11:00:00Z",
+    )
     client = GitHubClient(github_server.url, None, sleep=lambda _s: None)
     run = run_backtest(MINI_SLUG, resolve_paths(), UserConfig(), checkout=repo, client=client)
     rows = {r.number: r for r in run.report.rows}
-    assert run.sources == {"pull requests": 1, "commits": 1}
+    assert run.sources == {"pull requests": 2, "commits": 1}
+    assert rows[unsynced].true_files == ["mini/optim/optimizer.py"] and rows[unsynced].file_top1
     assert rows[6].source == f"pull request #{fix}"
     assert rows[6].true_files == ["mini/optim/adam.py", "mini/optim/optimizer.py"]
     assert rows[6].top1 and rows[6].file_hit

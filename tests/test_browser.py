@@ -191,3 +191,19 @@ def test_hostile_page_runs_no_script_and_still_renders(browser: Any) -> None:
     assert watch.errors == []
     page.screenshot(path=str(ARTIFACTS / "plan-hostile.png"), full_page=False)
     watch.close()
+
+
+def test_print_layout_hides_controls_and_shows_every_candidate(
+    browser: Any, sample_page_path: Path
+) -> None:
+    watch = PageWatch(browser, sample_page_path, viewport={"width": 900, "height": 1200})
+    page = watch.page
+    page.select_option("select[data-filter=stage]", "4")
+    assert page.locator("#candidates tbody tr:not([hidden])").count() == 1
+    page.emulate_media(media="print")
+    assert not page.locator("form.filters").is_visible()
+    assert not page.locator("nav.toc").is_visible()
+    assert page.locator("#candidates tbody tr:visible").count() == 6
+    assert len(page.pdf()) > 10_000
+    assert watch.errors == []
+    watch.close()

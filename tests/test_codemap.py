@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mapfixtures import make_map_repo
 
+from mapfixtures import make_map_repo
 from prready.analysis.areas import assign_areas
 from prready.analysis.layout import python_module_names, select_sources
 from prready.analysis.metrics import pagerank, transitive_dependents
@@ -238,3 +238,82 @@ def test_repository_without_code_maps_to_an_empty_map(tmp_path: Path) -> None:
     cm = build_code_map("me/docs", resolve_paths(), checkout=repo)
     assert cm.graph.number_of_nodes() == 0
     assert cm.areas == {}
+
+
+def test_add_edges_fast_matches_networkx_and_falls_back() -> None:
+    import networkx as nx
+
+    from prready.analysis.snapshot import add_edges_fast
+
+    fast = nx.DiGraph()
+    fast.add_nodes_from("abc")
+    add_edges_fast(fast, [("a", "b", {"kind": "import"}), ("b", "c", {"kind": "include"})])
+    assert list(fast.predecessors("c")) == ["b"]
+    assert fast.edges["a", "b"]["kind"] == "import"
+    assert nx.descendants(fast, "a") == {"b", "c"}
+    fallback = nx.DiGraph()
+    fallback.add_node("a")
+    add_edges_fast(fallback, [("a", "new", {"kind": "import"})])  # unknown node: public path
+    assert fallback.has_edge("a", "new")
+
+
+def test_test_files_by_folder_or_name_outside_packages() -> None:
+    from prready.analysis.layout import is_test_path
+
+    assert is_test_path("test/test_nn.py")
+    assert is_test_path("pkg/tests/helpers.py", packaged=True)
+    assert is_test_path("test_top.py")
+    assert is_test_path("csrc/ops_test.cpp")
+    assert not is_test_path("torch/_dynamo/test_case.py", packaged=True)
+    assert not is_test_path("torch/testing/_internal/common_utils.py", packaged=True)
+    assert not is_test_path("src/mylib/core.py")
+
+
+def test_history_fixture_repository_map(tmp_path: Path) -> None:
+    from gitfixtures import make_history_repo
+
+    root = make_history_repo(tmp_path)
+    cm = build_code_map("me/minitorch", resolve_paths(), checkout=root)
+    assert _edges(cm, "import") == {
+        ("minitorch", "minitorch.tensor", False),
+        ("minitorch.nn", "minitorch.nn.modules", False),
+        ("minitorch.nn.modules", "minitorch.tensor", False),
+        ("tests.test_nn", "minitorch.nn.functional", False),
+        ("tests.test_data", "minitorch.utils.data", False),
+    }
+    assert _edges(cm, "include") == {
+        ("csrc/ops.cpp", "csrc/ops.h", False),
+        ("csrc/cuda/ops.cu", "csrc/ops.h", False),
+    }
+    assert cm.symbols["minitorch.Tensor"] == "minitorch.tensor"
+    assert cm.symbols["minitorch.nn.Conv2d"] == "minitorch.nn.modules"
+    # HEAD is 2026-10-01, so churn counts commits after 2025-10-01: the 2025-09 move of
+    # data.py and everything older are outside the window.
+    assert cm.areas["minitorch"].churn == 3  # dropout, dataset fix, legacy removal
+    assert cm.areas["csrc"].churn == 1
+    assert cm.areas["csrc"].recent_authors == [("Chen Wei", 1)]
+
+
+def test_demo_sample_matches_grimp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundled demo repository: every Python file mapped, edges equal to grimp's."""
+    grimp = pytest.importorskip("grimp")
+    from prready.demo.sample_history import sample_history, sample_tree
+    from prready.sources.git_repo import build_repo
+
+    root = tmp_path / "tinyml"
+    build_repo(root, sample_history())
+    cm = build_code_map("prready-demo/tinyml", resolve_paths(), checkout=root)
+    py_files = {p for p in sample_tree() if p.endswith(".py")}
+    assert {m.path for m in cm.modules.values() if m.language == "python"} == py_files
+    assert cm.skipped == {}
+    monkeypatch.syspath_prepend(str(root))
+    graph = grimp.build_graph("tinyml", cache_dir=str(tmp_path / "grimp-cache"))
+    theirs = {(m, t) for m in graph.modules for t in graph.find_modules_directly_imported_by(m)}
+    ours = {
+        (a, b)
+        for a, b, kind in cm.graph.edges(data="kind")
+        if kind == "import" and a.startswith("tinyml") and b.startswith("tinyml")
+    }
+    assert ours == {e for e in theirs if e[0] != e[1]}
+    assert cm.graph.number_of_edges() > len(ours)  # tests, includes, bindings come on top
+    assert "tinyml.nn" in cm.symbols.get("tinyml.nn.Conv2d", "")

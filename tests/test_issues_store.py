@@ -116,6 +116,8 @@ def test_sync_state_and_last_synced(conn) -> None:  # type: ignore[no-untyped-de
     assert store.last_synced_at(conn, REPO) is None
     store.record_repo(conn, REPO, REPO, synced_at="2026-01-05T00:00:00Z")
     store.record_repo(conn, REPO, REPO, default_branch="main")
+    store.record_repo(conn, REPO, REPO)
+    assert store.default_branch(conn, REPO) == "main"
     assert store.last_synced_at(conn, REPO) == "2026-01-05T00:00:00Z"
     assert store.repo_source(conn, REPO) == "api"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from mapfixtures import make_map_repo
 
+from mapfixtures import make_map_repo
 from prready.cli import cli
 
 
@@ -48,8 +48,16 @@ def test_graphml_export_opens_in_networkx(repo: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,
         [
-            "map", "me/mylib", "--checkout", str(repo), "--area-depth", "2",
-            "--format", "graphml", "-o", str(target),
+            "map",
+            "me/mylib",
+            "--checkout",
+            str(repo),
+            "--area-depth",
+            "2",
+            "--format",
+            "graphml",
+            "-o",
+            str(target),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -61,7 +69,9 @@ def test_graphml_export_opens_in_networkx(repo: Path, tmp_path: Path) -> None:
 
 
 def test_json_to_stdout(repo: Path) -> None:
-    result = CliRunner().invoke(cli, ["map", "me/mylib", "--checkout", str(repo), "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["map", "me/mylib", "--checkout", str(repo), "--format", "json"]
+    )
     assert result.exit_code == 0
     assert json.loads(result.output)["repo"] == "me/mylib"
 
@@ -88,7 +98,16 @@ def test_unwritable_output_is_one_line(repo: Path, tmp_path: Path) -> None:
     blocker.write_text("x")
     result = CliRunner().invoke(
         cli,
-        ["map", "me/mylib", "--checkout", str(repo), "--format", "json", "-o", str(blocker / "m.json")],
+        [
+            "map",
+            "me/mylib",
+            "--checkout",
+            str(repo),
+            "--format",
+            "json",
+            "-o",
+            str(blocker / "m.json"),
+        ],
     )
     assert result.exit_code != 0
     assert "cannot write" in result.output

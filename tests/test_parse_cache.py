@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from gitfixtures import commit_files, git
 from mapfixtures import make_map_repo
-
 from prready.app.map import PY_SCANNER, ScanStats, build_code_map
 from prready.errors import StoreError
 from prready.paths import resolve_paths
@@ -26,11 +26,23 @@ def test_second_run_scans_nothing_and_one_change_scans_one(tmp_path: Path) -> No
     second = ScanStats()
     cm2 = build_code_map("me/mylib", paths, checkout=root, stats=second)
     assert second.scanned == 0 and second.cached == 18
-    assert set(cm2.graph.edges) == set(cm1.graph.edges)
+    assert second.snapshot  # nothing changed: the whole map is restored
+    assert sorted(cm2.graph.edges(data=True)) == sorted(cm1.graph.edges(data=True))
+    assert dict(cm2.graph.nodes(data=True)) == dict(cm1.graph.nodes(data=True))
+    assert cm2.modules == cm1.modules and cm2.areas == cm1.areas
+    assert cm2.symbols == cm1.symbols and cm2.skipped == cm1.skipped
+    assert cm2.codeowners == cm1.codeowners
+
+    # Another area depth misses the map snapshot but not a single per-file result.
+    other = ScanStats()
+    build_code_map("me/mylib", paths, checkout=root, stats=other, area_depth=2)
+    assert other.scanned == 0 and other.cached == 18 and not other.snapshot
 
     commit_files(
         root,
-        {"src/mylib/nn/layers.py": "import mylib.core\n__all__ = ['Conv2d']\nclass Conv2d:\n    pass\n"},
+        {
+            "src/mylib/nn/layers.py": "import mylib.core\n__all__ = ['Conv2d']\nclass Conv2d:\n    pass\n"
+        },
         "layers imports core",
     )
     third = ScanStats()

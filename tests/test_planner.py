@@ -127,11 +127,20 @@ def test_difficulty_rises_and_band_widens_only_to_the_floor() -> None:
         fake(5, "tinyml.data.dataloader", 4),
     ]
     plan = plan_of(items, per_stage=1)
-    # Stage 2 took a 3, so #3 (a 2) is below the floor for every later stage.
-    assert numbers(plan) == {1: [1], 2: [2], 3: [5], 4: [4]}
-    assert all(c.issue.number != 3 for s in plan.stages[2:] for c in s.candidates)
+    # Each stage prefers its own level: 1 for first contact, 2 for a small fix, ...
+    assert numbers(plan) == {1: [1], 2: [3], 3: [2], 4: [4]}
     diffs = [s.steps[0].difficulty.score for s in plan.stages]
     assert diffs == sorted(diffs)
+    # A stage that took a 3 (the user's skills pulled it there) sets the floor: the 2 is
+    # never offered later, not even as a candidate.
+    floor = [
+        fake(2, "tinyml.linalg.decomp", 3, skills=("python", "numerics")),
+        fake(3, "tinyml.optim.adam", 2),
+        fake(5, "tinyml.data.dataloader", 4),
+    ]
+    plan = plan_of(floor, stages=[2, 3], per_stage=1, skills=["numerics"])
+    assert numbers(plan) == {2: [2], 3: [5]}
+    assert [c.issue.number for c in plan.stages[1].candidates] == []
     # With no 3-4 issue left, stage 3 widens down to the floor (2) rather than taking the
     # 5 that stage 4 needs.
     small = [
@@ -212,3 +221,14 @@ def test_same_inputs_same_plan_whatever_the_order() -> None:
     random.Random(7).shuffle(issues)
     b = plan_of(assess_issues(issues, CODE_MAP, LABELS, sample_taken(), now=NOW), skills=["python"])
     assert a == b
+
+
+def test_prefers_fresh_and_reproducible_issues() -> None:
+    stale = fake(1, "tinyml.optim.sgd", 3)
+    stale.issue.updated_at = "2025-06-01T00:00:00Z"  # silent for over a year
+    fresh = fake(2, "tinyml.optim.sgd", 3)
+    assert numbers(plan_of([stale, fresh], stages=[3], per_stage=1)) == {3: [2]}
+    no_repro = fake(3, "tinyml.optim.sgd", 3)
+    no_repro.issue.body = "It is broken somehow."
+    repro = fake(4, "tinyml.optim.sgd", 3)
+    assert numbers(plan_of([no_repro, repro], stages=[3], per_stage=1)) == {3: [4]}

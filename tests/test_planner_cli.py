@@ -119,3 +119,42 @@ def test_issues_labels_shows_classification_with_counts(repo: Path) -> None:
     assert rows["bug"]["kind"] == "bug" and rows["bug"]["open_issues"] == 1
     table = CliRunner().invoke(cli, ["issues", SLUG, "--labels"])
     assert table.exit_code == 0 and "good first issue" in table.output
+
+
+def test_issue_table_neutralises_terminal_escapes(repo: Path) -> None:
+    from prready.models import Issue
+    from prready.store import issues_store as store
+
+    conn = store.open_cache(resolve_paths())
+    try:
+        store.save_issues(
+            conn,
+            [
+                Issue(
+                    repo=SLUG,
+                    number=9,
+                    title="\x1b]0;pwned\x07Evil \x1b[31mred\u202e title",
+                    body="",
+                    state="open",
+                    labels=[],
+                    assignees=[],
+                    author="x",
+                    comments=0,
+                    reactions=0,
+                    created_at="2026-06-01T00:00:00Z",
+                    updated_at="2026-06-01T00:00:00Z",
+                    closed_at=None,
+                    url="",
+                )
+            ],
+        )
+    finally:
+        conn.close()
+    result = CliRunner().invoke(cli, ["issues", SLUG, "--checkout", str(repo), "--offline"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "\x1b" not in result.output
+        and "\u202e" not in result.output
+        and "\x07" not in result.output
+    )
+    assert "Evil" in result.output

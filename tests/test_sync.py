@@ -446,3 +446,39 @@ def test_cli_sync_and_errors(github_server: Any) -> None:
     assert result.exit_code == 2
     result = runner.invoke(cli, ["sync", REPO, "--offline"])
     assert result.exit_code == 0 and "offline" in result.output
+
+
+# ---------------------------------------------------------------------- client calls others use
+def test_client_fetches_details_as_prready_dataclasses(github_server: Any) -> None:
+    made = build(github_server)
+    ds = github_server.dataset
+    target = made["gfi"][0]
+    ds.add_comment(REPO, target, "carol", "I'd like to work on this", "2026-01-01T00:00:00Z")
+    merged = ds.add_pull(REPO, "merged fix", user="erin", state="closed", merged=True,
+                         references=[target], files=[{"filename": "torch/nn/a.py", "status": "modified",
+                                                      "additions": 1, "deletions": 0}],
+                         merged_at="2026-01-02T00:00:00Z")  # fmt: skip
+    client = client_for(github_server, per_page=100)
+    issue = client.fetch_issue(REPO, target)
+    assert (
+        issue.number == target
+        and issue.labels == ["good first issue"]
+        and not issue.is_pull_request
+    )
+    (comment,) = client.fetch_comments(REPO, target)
+    assert comment.author == "carol" and comment.issue_number == target
+    (ref,) = client.fetch_timeline(REPO, target)
+    assert ref.pr_number == merged and ref.merged and ref.author == "erin" and ref.repo == REPO
+    pull = client.fetch_pull(REPO, merged)
+    assert pull["merged"] is True and pull["user"]["login"] == "erin"
+    assert client.fetch_pull_files(REPO, merged) == ["torch/nn/a.py"]
+    found = client.search_issues(f'repo:{REPO} is:issue label:"good first issue"', limit=5)
+    assert len(found) == 5 and all("good first issue" in i.labels for i in found)
+    assert client.authenticated_login() == "octocat"
+    assert client_for(github_server, token=None).authenticated_login() is None
+    with pytest.raises(NetworkError, match="404"):
+        client.fetch_issue(REPO, 99999)
+    # A list never triggers one request per issue (no lazy completion).
+    github_server.reset_log()
+    client.list_issues_page(REPO, state="all")
+    assert len(github_server.requests) == 1

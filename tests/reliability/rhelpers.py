@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +64,9 @@ def cache_rows(table: str, repo: str = REPO) -> int:
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)
         ).fetchone():
             return 0
-        return int(conn.execute(f"SELECT count(*) FROM {table} WHERE repo = ?", (repo,)).fetchone()[0])
+        return int(
+            conn.execute(f"SELECT count(*) FROM {table} WHERE repo = ?", (repo,)).fetchone()[0]
+        )
     finally:
         conn.close()
 
@@ -96,23 +101,27 @@ def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def add_issues(server: Any, repo: str = REPO, n: int = 30, label: str = "good first issue",
-               start_hour: int = 0, **fields: Any) -> list[int]:  # fmt: skip
+def add_issues(
+    server: Any, repo: str = REPO, n: int = 30, label: str = "good first issue", **fields: Any
+) -> list[int]:
     """`n` open issues with one label, one hour apart (distinct updated_at)."""
     ds = server.dataset
-    if repo not in getattr(ds, "_prready_repos", set()):
+    known: set[str] = ds.__dict__.setdefault("_reliability_repos", set())
+    if repo not in known:
         ds.add_repo(repo)
         ds.add_label(repo, "good first issue")
         ds.add_label(repo, "bug")
-        ds._prready_repos = {*getattr(ds, "_prready_repos", set()), repo}
+        known.add(repo)
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(
+        hours=len(ds.__dict__.setdefault("_reliability_made", []))
+    )
     out = []
     for k in range(n):
-        hour = start_hour + k
-        when = f"2026-{1 + hour // 600:02d}-{1 + (hour // 24) % 25:02d}T{hour % 24:02d}:00:00Z"
-        out.append(
-            ds.add_issue(repo, fields.pop("title", None) or f"issue {hour}", labels=[label],
-                         created_at=when, **fields)  # fmt: skip
-        )
+        when = (start + timedelta(hours=k)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        title = fields.get("title") or f"issue {k}"
+        extra = {key: v for key, v in fields.items() if key != "title"}
+        out.append(ds.add_issue(repo, title, labels=[label], created_at=when, **extra))
+    ds.__dict__["_reliability_made"].extend(out)
     return out
 
 
@@ -138,3 +147,27 @@ def fast_client(monkeypatch: Any, per_page: int = 10) -> NoSleep:
     monkeypatch.setattr(sync_app, "GitHubClient", factory)
     monkeypatch.setattr(plan_app, "GitHubClient", factory)
     return sleeps
+
+
+def inject_after(
+    server: Any, path_regex: str, skip: int, kind: str, times: int | None = 1, **opts: Any
+) -> threading.Event:
+    """Let `skip` requests matching `path_regex` through, then inject a fault (mid-sync).
+
+    Returns an Event set when the faulty request arrives (before it is answered)."""
+    original = server.respond
+    seen = [0]
+    lock = threading.Lock()
+    fired = threading.Event()
+
+    def respond(path: str, query: dict[str, str], headers: dict[str, str], base_url: str) -> Any:
+        if re.search(path_regex, path):
+            with lock:
+                seen[0] += 1
+                if seen[0] == skip + 1:
+                    server.inject(path_regex, kind, times=times, **opts)
+                    fired.set()
+        return original(path, query, headers, base_url)
+
+    server.respond = respond
+    return fired

@@ -41,7 +41,8 @@ class BacktestRow:
     predicted_files: list[str]
     top1: bool
     top3: bool
-    file_hit: bool
+    file_hit: bool  # a changed file among the mapping's first three files
+    file_top1: bool = False  # the mapping's first file was changed
 
 
 @dataclass
@@ -65,6 +66,10 @@ class BacktestReport:
     @property
     def file_hits(self) -> int:
         return sum(r.file_hit for r in self.rows)
+
+    @property
+    def file_top1(self) -> int:
+        return sum(r.file_top1 for r in self.rows)
 
     def rate(self, hits: int) -> float:
         """Share of scored cases, 0.0 when there are none."""
@@ -117,6 +122,7 @@ def score_backtest(
                 top1=bool(set(predicted_areas[:1]) & set(true_areas)),
                 top3=bool(set(predicted_areas[:TOP_K]) & set(true_areas)),
                 file_hit=bool(set(predicted_files) & set(true_files)),
+                file_top1=bool(predicted_files[:1]) and predicted_files[0] in true_files,
             )
         )
     return report

@@ -21,6 +21,7 @@ from prready.analysis.metrics import transitive_dependents
 from prready.analysis.native import NativeScan, link_includes
 from prready.analysis.ownership import parse_codeowners, parse_labeler
 from prready.analysis.pyscan import ImportStmt, PyScan
+from prready.analysis.snapshot import add_edges_fast
 from prready.analysis.symbols import build_symbol_index
 from prready.models import CodeMap, CommitRecord, ModuleInfo
 
@@ -88,7 +89,7 @@ def assemble_code_map(
             language=src.language,
             lines=lines,
             package=name.split(".")[0] if src.language == "python" else src.path.split("/")[0],
-            is_test=is_test_path(src.path),
+            is_test=is_test_path(src.path, src.language == "python" and name not in loose),
         )
     for paths in skipped.values():
         paths.sort()
@@ -133,7 +134,7 @@ def assemble_code_map(
         )
         for name, info in infos.items()
     )
-    graph.add_edges_from((a, b, attrs) for (a, b), attrs in edges.items())
+    add_edges_fast(graph, ((a, b, attrs) for (a, b), attrs in edges.items()))
     graph.graph["include_roots"] = ",".join(roots) if roots else ""
     _module_metrics(graph, infos, area_of)
 

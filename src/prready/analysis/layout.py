@@ -135,11 +135,12 @@ def python_module_names(paths: Iterable[str]) -> dict[str, ModuleName]:
     return names
 
 
-def is_test_path(path: str) -> bool:
-    """Test files by the usual conventions: test_*.py, *_test.py, conftest.py, or any source
-    inside a folder named test/tests."""
+def is_test_path(path: str, packaged: bool = False) -> bool:
+    """Test files: anything in a folder named test/tests, and test_*.py / *_test.py /
+    conftest.py outside the library's packages. Inside a package such names are often
+    helpers (`torch/_dynamo/test_case.py`, `torch/testing/_internal/..._test.py`)."""
     directory, base = posixpath.split(path)
-    stem = base.rsplit(".", 1)[0]
-    if stem.startswith("test_") or stem.endswith("_test") or stem == "conftest":
+    if any(p in ("test", "tests") for p in directory.split("/")):
         return True
-    return any(p in ("test", "tests") for p in directory.split("/"))
+    stem = base.rsplit(".", 1)[0]
+    return not packaged and (stem.startswith("test_") or stem.endswith("_test") or stem == "conftest")

@@ -37,11 +37,13 @@ def transitive_dependents(nodes: Sequence[Hashable], edges: Sequence[tuple[int, 
     # Tarjan emits components in reverse topological order (sinks first), so walking the
     # list backwards visits every importer component before the components it imports.
     reach: list[int] = [0] * len(order)
+    closed: list[int] = [0] * len(order)  # reach | members: what an importer inherits
     for c in reversed(range(len(order))):
         acc = 0
         for p in comp_pred[c]:
-            acc |= reach[p] | members[p]
+            acc |= closed[p]
         reach[c] = acc
+        closed[c] = acc | members[c]
     return [reach[comp[v]].bit_count() + sizes[comp[v]] - 1 for v in range(n)]
 
 

@@ -79,9 +79,11 @@ STAGES: dict[int, StageSpec] = {
 }
 
 # Ranking weights within a stage (sum 1.0 before penalties). Skill fit matters most: the
-# plan is for this user. Stage fit keeps each stage's character. Locality makes knowledge
-# compound across stages. Confidence, freshness and a reproduction break the rest.
-W_FIT, W_KIND, W_LOCAL, W_CONF, W_FRESH, W_REPRO = 0.30, 0.20, 0.15, 0.15, 0.10, 0.10
+# plan is for this user. Stage fit keeps each stage's character, and the level term its
+# difficulty (the easiest first contact, the most ambitious litmus test). Locality makes
+# knowledge compound across stages. Confidence, freshness and a reproduction do the rest.
+W_FIT, W_KIND, W_LEVEL, W_LOCAL, W_CONF, W_FRESH, W_REPRO = 0.25, 0.20, 0.10, 0.15, 0.10, 0.10, 0.10
+TARGET_LEVEL = {1: 1.0, 2: 2.0, 3: 3.0, 4: 4.5}
 STALE_CLAIM_PENALTY = 0.1
 DESIGN_PENALTY = 0.15  # before stage 4, an open design question stalls a newcomer's PR
 _FRESH_DAYS, _OLD_DAYS = 30, 365
@@ -328,17 +330,28 @@ def stage_score(
 ) -> float:
     """How well an issue suits a stage for this user: fit, stage character, locality,
     mapping confidence, freshness, reproduction; minus stale claims and open design."""
-    fit = match_skills(a.skills, user_skills)
+    required = a.skills
+    learning = bool(set(a.skills) & _LEARNING_SKILLS)
+    if stage == 1:
+        # Docs, tests and typing are what first contact teaches: never held against it.
+        required = [s for s in a.skills if s not in _LEARNING_SKILLS]
+    fit = match_skills(required, user_skills)
     fit_share = len(fit.matched) / len(fit.required) if user_skills and fit.required else 0.5
+    if user_skills and not fit.required:
+        fit_share = 1.0
     confidence = a.modules[0].score if a.modules else 0.0
     locality = distances.closeness(a, earlier)
+    level = 1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4)
+    # A docs, test or typing task needs no reproduction.
+    reproducible = has_reproduction(a.issue) or (stage == 1 and learning)
     score = (
         W_FIT * fit_share
         + W_KIND * stage_kind_fit(stage, a, label_kinds)
+        + W_LEVEL * level
         + W_LOCAL * locality
         + W_CONF * confidence
         + W_FRESH * freshness(a.issue, now)
-        + W_REPRO * (1.0 if has_reproduction(a.issue) else 0.0)
+        + W_REPRO * (1.0 if reproducible else 0.0)
     )
     if a.taken.state == "stale-claim":
         score -= STALE_CLAIM_PENALTY

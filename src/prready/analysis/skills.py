@@ -252,12 +252,14 @@ def skills_for_issue(
                 found |= skills_for_path(prefix.rstrip("/") + "/")
     names = [label.lower() for label in issue.labels]
     text = f"{issue.title}\n{issue.body[:20_000]}".lower()
+    title = issue.title.lower()
     for skill in TAXONOMY:
         if any(part in name for part in skill.labels for name in names):
             found.add(skill.key)
             continue
         _, word_res = _COMPILED[skill.key]
-        if skill.key in _TEXT_TRUSTED and any(r.search(text) for r in word_res):
+        where = title if skill.key in _TITLE_ONLY else text
+        if skill.key in _TEXT_TRUSTED and any(r.search(where) for r in word_res):
             found.add(skill.key)
     if not found & {"python", "cpp", "cuda"} and _mentions_python(matches, code_map):
         found.add("python")
@@ -266,6 +268,8 @@ def skills_for_issue(
 
 # Skills whose words in free text are specific enough to count on their own; the others
 # need a path or a label (e.g. "loss" or "rank" in a traceback says little).
+# "docs" or "test" in a bug report's body rarely means the work is docs or tests.
+_TITLE_ONLY = frozenset({"docs", "testing", "typing"})
 _TEXT_TRUSTED = frozenset(
     {
         "cuda",

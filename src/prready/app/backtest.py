@@ -82,6 +82,12 @@ def run_backtest(
         if client is None:
             client = GitHubClient(api_url, token, progress=progress)
         try:
+            # A sync keeps mostly open issues: ask for recently closed ones too, so the
+            # backtest has cases on a repository synced with the default scope.
+            query = f"repo:{slug} is:issue is:closed"
+            for issue in client.search_issues(query, limit=limit):
+                if not issue.is_pull_request and issue.repo.lower() == slug.lower():
+                    closed.setdefault(issue.number, issue)
             by_pull = _fixes_from_pulls(client, slug, closed, cross_refs, limit, progress)
         except NetworkError as exc:
             notes.append(f"pull requests not consulted ({exc}); scored commits only")

@@ -25,6 +25,7 @@ from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_mod
 from prready.analysis.layout import SourceFile, select_sources
 from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
+from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
 from prready.errors import UsageError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
 from prready.paths import Paths, write_private_file
@@ -50,6 +51,7 @@ class ScanStats:
     scanned: int = 0
     workers: int = 1
     by_language: dict[str, int] = field(default_factory=dict)
+    snapshot: bool = False  # the whole map came from the cache (no file changed)
 
 
 def build_code_map(
@@ -80,13 +82,20 @@ def build_code_map(
     files = list_files(root)
     selection = select_sources(files)
     stats = stats if stats is not None else ScanStats()
+    stats.by_language = dict(Counter(s.language for s in selection.sources))
+    key = _snapshot_key(slug, root, co.head, area_depth, files)
+    with ParseCache(paths.cache_db) as cache:
+        restored = code_map_from_plain(cache.load_snapshot(key))
+    if restored is not None:  # nothing changed since the last map: same files, same HEAD
+        stats.cached, stats.scanned, stats.snapshot = len(selection.sources), 0, True
+        return restored
     py_scans, native_scans = scan_sources(
         root, selection.sources, paths.cache_db, stats=stats, progress=progress, workers=workers
     )
     facts = read_repo_facts(root, files, co.head)
     native_links = _cached_native_links(selection.sources, native_scans, paths.cache_db)
     declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
-    return assemble_code_map(
+    cm = assemble_code_map(
         slug,
         str(root),
         co.head,
@@ -99,6 +108,9 @@ def build_code_map(
         extension_modules=extension_module_names(declared),
         native_links=native_links,
     )
+    with ParseCache(paths.cache_db) as cache:
+        cache.save_snapshot(key, code_map_to_plain(cm))
+    return cm
 
 
 def scan_sources(
@@ -326,6 +338,23 @@ def _read_no_follow(path: str, limit: int | None) -> bytes | None:
             return fh.read() if limit is None else fh.read(limit)
     except OSError:
         return None
+
+
+def _snapshot_key(
+    slug: str, root: Path, head: str, area_depth: int | None, files: list[TrackedFile]
+) -> str:
+    """Digest of everything a map depends on: every tracked file's path, blob and kind
+    (sources, CODEOWNERS, labeler...), HEAD (history), options and code versions."""
+    digest = hashlib.sha256(
+        f"{SNAPSHOT_VERSION}|{PY_SCANNER}|{NATIVE_SCANNER}|{slug}|{root}|{head}|{area_depth}".encode(
+            "utf-8", "surrogateescape"
+        )
+    )
+    for f in sorted(files, key=lambda f: f.path):
+        digest.update(
+            f"\n{f.path}\0{f.blob}\0{f.kind}\0{f.size}".encode("utf-8", "surrogateescape")
+        )
+    return "map:" + digest.hexdigest()
 
 
 def _cached_native_links(

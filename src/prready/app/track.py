@@ -185,7 +185,7 @@ def update_from_github(
     if not entries:
         return result
     tracked = {e.issue_number for e in load_progress(conn, slug)}
-    refs = {e.issue_number: client.fetch_timeline(slug, e.issue_number) for e in entries}
+    refs = {e.issue_number: _timeline(slug, client, e.issue_number) for e in entries}
     pulls = _user_pulls(slug, client, login, refs, {e.issue_number for e in entries})
     busy: set[int] = set()
     for entry in entries:
@@ -329,6 +329,17 @@ def _apply_pull(
         if note not in entry.notes:
             add_note(conn, repo, number, note, now=now)
     return None
+
+
+def _timeline(slug: str, client: TrackingClient, number: int) -> list[CrossReference]:
+    """The issue's cross-references; none for an issue GitHub no longer has (deleted or
+    transferred), which `_availability` then flags instead of the whole update failing."""
+    try:
+        return client.fetch_timeline(slug, number)
+    except NetworkError as exc:
+        if type(exc).__name__ == "NotFoundError":
+            return []
+        raise
 
 
 def _availability(

@@ -72,6 +72,7 @@ def command(
             "top1": report.top1,
             "top3": report.top3,
             "file_hits": report.file_hits,
+            "file_top1": report.file_top1,
             "sources": run.sources,
             "skipped": report.skipped,
             "rows": [vars(r) for r in report.rows],
@@ -91,6 +92,7 @@ def command(
     for label, hits in (
         ("area in top 1", report.top1),
         ("area in top 3", report.top3),
+        ("file first", report.file_top1),
         ("file in top 3", report.file_hits),
     ):
         click.echo(f"  {label}: {hits}/{report.cases} ({report.rate(hits):.0%})")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from prready.app.plan import FORMATS, PlanOptions, Source, run_plan
 from prready.cli.options import github_options, repo_source_options
 from prready.cli.runtime import (
     load_user_config,
@@ -17,7 +16,8 @@ from prready.cli.runtime import (
     source_from_options,
 )
 from prready.paths import resolve_paths
-from prready.render.terminal import make_console, progress_reporter, render_plan_table
+
+FORMATS = ("html", "md", "json")
 
 
 @click.command(name="plan")
@@ -74,6 +74,9 @@ def command(
       prready plan pytorch/pytorch --skills python,numerics --open
       prready plan pytorch/pytorch --offline --checkout ~/src/pytorch --format md
     """
+    from prready.app.plan import PlanOptions, run_plan
+    from prready.render.terminal import make_console, progress_reporter, render_plan_table
+
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     options = PlanOptions(

@@ -5,15 +5,17 @@ from __future__ import annotations
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from prready.app.cache import rebuild_cache
-from prready.app.plan import Source
 from prready.config import UserConfig, is_offline, load_config, resolve_api_url, resolve_token
 from prready.errors import UsageError
 from prready.paths import Paths
+
+if TYPE_CHECKING:
+    from prready.app.plan import Source
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +41,8 @@ def source_from_options(
     checkout: str | None,
     git_url: str | None,
 ) -> Source:
+    from prready.app.plan import Source
+
     offline = is_offline(offline)
     return Source(
         token=None if offline else resolve_token(token).token,

@@ -79,7 +79,8 @@ def command(
 
 
 class _LineProgress:
-    """Plain progress lines on stderr: a new step, a countdown, or every few seconds."""
+    """Plain progress lines on stderr: at each new step, then at most every few seconds
+    (a rate-limit countdown shows its seconds left that way)."""
 
     def __init__(self, interval: float = 2.0) -> None:
         self._label = ""
@@ -89,7 +90,7 @@ class _LineProgress:
     def __call__(self, label: str, done: int, total: int | None) -> None:
         now = time.monotonic()
         changed = label.split(" (")[0] != self._label.split(" (")[0]
-        if not changed and now - self._last < self._interval and "left)" not in label:
+        if not changed and now - self._last < self._interval:
             return
         self._label, self._last = label, now
         of = f"/{total}" if total else ""

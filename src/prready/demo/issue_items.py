@@ -46,4 +46,3 @@ class SampleItem:
     refs: list[str] = field(default_factory=list)  # keys of the issues it references
     branch: str = ""
     files: list[tuple[str, str, int, int]] = field(default_factory=list)  # unmerged PRs only
-

@@ -49,8 +49,11 @@ Expected `[5.0, 2.0]`. NumPy and PyTorch both pivot rows here.
 tinyml 0.1.0, Python 3.11, macOS 14.
 """,
                 comments=[
-                    ("lfischer", "2025-07-16T09:40:00Z",
-                     "Thanks! We never pivot in `solve.py`. Partial pivoting is a small change; I'll do it with a test."),
+                    (
+                        "lfischer",
+                        "2025-07-16T09:40:00Z",
+                        "Thanks! We never pivot in `solve.py`. Partial pivoting is a small change; I'll do it with a test.",
+                    ),
                 ],
             ),
             SampleItem(
@@ -78,10 +81,13 @@ tinyml 0.1.0, Python 3.11, macOS 14.
             body="I trained a small MLP with `nn.Sequential` and want to reuse it tomorrow. "
             "Is there something like `torch.save`? I couldn't find it in the docs.",
             comments=[
-                ("lfischer", "2025-08-22T07:29:00Z",
-                 "Not yet: for now `model.state_dict()` gives you plain tensors you can dump with "
-                 "`json` (`t.data` and `t.shape`), and `load_state_dict` reads them back. A proper "
-                 "`tinyml.utils.save` is on the roadmap."),
+                (
+                    "lfischer",
+                    "2025-08-22T07:29:00Z",
+                    "Not yet: for now `model.state_dict()` gives you plain tensors you can dump with "
+                    "`json` (`t.data` and `t.shape`), and `load_state_dict` reads them back. A proper "
+                    "`tinyml.utils.save` is on the roadmap.",
+                ),
             ],
         ),
         SampleItem(
@@ -98,9 +104,12 @@ tinyml 0.1.0, Python 3.11, macOS 14.
             body="It would be great if `nn.Module` had `fit(x, y, epochs=10)` and `evaluate()` "
             "like Keras, so beginners don't have to write the training loop by hand.",
             comments=[
-                ("jweber", "2025-10-06T10:01:00Z",
-                 "Thanks for the idea. tinyml is meant to show how the pieces work, so we keep "
-                 "the training loop explicit (see docs/nn.md). Closing as not planned."),
+                (
+                    "jweber",
+                    "2025-10-06T10:01:00Z",
+                    "Thanks for the idea. tinyml is meant to show how the pieces work, so we keep "
+                    "the training loop explicit (see docs/nn.md). Closing as not planned.",
+                ),
             ],
         ),
         *_fixed(
@@ -121,7 +130,11 @@ TypeError: DataLoader.__init__() got an unexpected keyword argument 'seed'
 I think it should be `generator=random.Random(0)`?
 """,
                 comments=[
-                    ("sokafor", "2025-09-23T08:00:00Z", "Yes, the docs are wrong. Thanks for spotting it!"),
+                    (
+                        "sokafor",
+                        "2025-09-23T08:00:00Z",
+                        "Yes, the docs are wrong. Thanks for spotting it!",
+                    ),
                 ],
             ),
             SampleItem(
@@ -199,7 +212,11 @@ KeyError: 'head.weight'
 ```
 """,
                 comments=[
-                    ("jweber", "2025-11-29T10:15:00Z", "Confirmed, the loop doesn't skip unknown keys. Fix coming."),
+                    (
+                        "jweber",
+                        "2025-11-29T10:15:00Z",
+                        "Confirmed, the loop doesn't skip unknown keys. Fix coming.",
+                    ),
                 ],
             ),
             SampleItem(
@@ -310,9 +327,16 @@ ZeroDivisionError: float division by zero
 `state["step"]` is still 0 when the bias correction is computed, so `1 - beta1 ** 0 == 0`.
 """,
                 comments=[
-                    ("priyar", "2026-03-13T08:30:00Z",
-                     "Ouch, my bad. The step counter has to be incremented before the update."),
-                    ("ananya-dev", "2026-03-13T09:02:00Z", "Thanks! Pinning the previous release for now."),
+                    (
+                        "priyar",
+                        "2026-03-13T08:30:00Z",
+                        "Ouch, my bad. The step counter has to be incremented before the update.",
+                    ),
+                    (
+                        "ananya-dev",
+                        "2026-03-13T09:02:00Z",
+                        "Thanks! Pinning the previous release for now.",
+                    ),
                 ],
             ),
             SampleItem(

@@ -23,8 +23,8 @@ _BEGINNER = [
         user="first-timer-fay",
         created="2026-10-26T18:20:33Z",
         labels=["module: docs", "good first issue"],
-        body="The last paragraph of `docs/tensors.md` says \"added togther\"; it should be "
-        "\"together\". Happy to send a PR if that helps!",
+        body='The last paragraph of `docs/tensors.md` says "added togther"; it should be '
+        '"together". Happy to send a PR if that helps!',
     ),
     SampleItem(
         key="docs_interp",
@@ -35,12 +35,15 @@ _BEGINNER = [
         reactions=2,
         body="`tinyml.nn.functional.interpolate` takes `align_corners`, but neither the "
         "docstring in `tinyml/nn/functional.py` nor `docs/nn.md` says what it does or that it "
-        "only matters for `mode=\"bilinear\"`. A short explanation with a 2x2 -> 3x3 example "
+        'only matters for `mode="bilinear"`. A short explanation with a 2x2 -> 3x3 example '
         "(corners aligned vs half-pixel centres) would have saved me an afternoon.",
         comments=[
-            ("jweber", "2026-07-01T08:05:00Z",
-             "Agreed. A docstring section plus a paragraph in docs/nn.md would be great; "
-             "a doctest for the 2x2 -> 3x3 case would be a bonus."),
+            (
+                "jweber",
+                "2026-07-01T08:05:00Z",
+                "Agreed. A docstring section plus a paragraph in docs/nn.md would be great; "
+                "a doctest for the 2x2 -> 3x3 case would be a bonus.",
+            ),
         ],
     ),
     SampleItem(
@@ -87,8 +90,11 @@ Run them with `pytest tests/test_optim.py`.""",
         body="`setup.py` mentions `TINYML_CUDA=1` but `docs/building.md` only covers the C++ "
         "kernels. Which nvcc versions work, and how do I check that `relu_cuda` was built?",
         comments=[
-            ("sokafor", "2026-07-25T08:31:00Z",
-             "I'm rewriting building.md anyway, assigning this to myself."),
+            (
+                "sokafor",
+                "2026-07-25T08:31:00Z",
+                "I'm rewriting building.md anyway, assigning this to myself.",
+            ),
         ],
     ),
     SampleItem(
@@ -159,9 +165,12 @@ AttributeError: 'float' object has no attribute '_make'
 
 `1.0 - t` fails too (`TypeError: unsupported operand type(s) for -: 'float' and 'Tensor'`), there is no `__rsub__`.""",
         comments=[
-            ("lfischer", "2026-10-06T08:12:00Z",
-             "Thanks for the clear report. `__sub__` should wrap `other` before negating it, "
-             "and we need `__rsub__`. A test in tests/test_tensor.py for both would be great."),
+            (
+                "lfischer",
+                "2026-10-06T08:12:00Z",
+                "Thanks for the clear report. `__sub__` should wrap `other` before negating it, "
+                "and we need `__rsub__`. A test in tests/test_tensor.py for both would be great.",
+            ),
         ],
     ),
     SampleItem(
@@ -210,14 +219,17 @@ a = tinyml.tensor([[3.0, 1.0], [1.0, 2.0], [0.0, 1.0]])
 u, s, vh = linalg.svd(a)
 sigma = tinyml.tensor([[s.data[0], 0.0], [0.0, s.data[1]]])
 print((u @ sigma @ vh).tolist())
-# [[2.21, 2.29], [0.49, 2.18], [-0.15, 1.00]]  (expected [[3, 1], [1, 2], [0, 1]])
+# [[2.04, -2.41], [2.23, -0.19], [0.93, 0.37]]  (expected [[3, 1], [1, 2], [0, 1]])
 ```
 
-`(u @ sigma @ transpose(vh))` gives the right answer, so `vh` is actually V. See `tinyml/linalg/decompositions.py`.""",
+`u @ sigma @ transpose(vh)` (with `from tinyml.tensor.ops import transpose`) gives the right answer, so `vh` is actually V. See `tinyml/linalg/decompositions.py`.""",
         comments=[
-            ("lfischer", "2026-09-29T09:10:00Z",
-             "Confirmed, the last line builds V. Fixing it changes results for anyone who "
-             "worked around it, so please add a release note along with the test."),
+            (
+                "lfischer",
+                "2026-09-29T09:10:00Z",
+                "Confirmed, the last line builds V. Fixing it changes results for anyone who "
+                "worked around it, so please add a release note along with the test.",
+            ),
         ],
     ),
     SampleItem(
@@ -270,11 +282,18 @@ print(list(opt.state_dict()["state"]))   # [140230118411280, 140230118410992]
 
 Expected: state keyed by parameter index (like PyTorch), plus `load_state_dict`, and `tinyml.utils.save`/`load` able to store the nested lists.""",
         comments=[
-            ("priyar", "2026-08-26T10:20:00Z",
-             "Yes, this is a real gap. Plan: index-based state in `state_dict()`, a "
-             "`load_state_dict()` that maps indices back to params per group, and tests that "
-             "round-trip through `tinyml.utils.save`. It touches optim and utils."),
-            ("vkumar", "2026-08-26T12:02:00Z", "Sounds good. I can test a draft on my training script."),
+            (
+                "priyar",
+                "2026-08-26T10:20:00Z",
+                "Yes, this is a real gap. Plan: index-based state in `state_dict()`, a "
+                "`load_state_dict()` that maps indices back to params per group, and tests that "
+                "round-trip through `tinyml.utils.save`. It touches optim and utils.",
+            ),
+            (
+                "vkumar",
+                "2026-08-26T12:02:00Z",
+                "Sounds good. I can test a draft on my training script.",
+            ),
         ],
     ),
     SampleItem(
@@ -299,9 +318,12 @@ print(F.conv2d(x, w, b).tolist())
 
 In `tinyml/nn/functional.py` the native branch calls `_backend.conv2d(...)` without the bias, and `conv2d_forward` in `csrc/ops/conv.cpp` has no bias argument. Either add it to the kernel and the binding in `csrc/python_bindings.cpp`, or add the bias in Python after the call.""",
         comments=[
-            ("dalvarez", "2026-09-04T09:00:00Z",
-             "Adding it to the kernel is better (one pass over the output). Needs a C++ build "
-             "to test: `python setup.py build_ext --inplace` then `pytest tests/test_nn.py`."),
+            (
+                "dalvarez",
+                "2026-09-04T09:00:00Z",
+                "Adding it to the kernel is better (one pass over the output). Needs a C++ build "
+                "to test: `python setup.py build_ext --inplace` then `pytest tests/test_nn.py`.",
+            ),
         ],
     ),
     SampleItem(
@@ -314,10 +336,13 @@ In `tinyml/nn/functional.py` the native branch calls `_backend.conv2d(...)` with
         "loss is `nan`. With SGD it doesn't happen. I'm using tinyml 0.4.0. Is this a known "
         "problem with Adam?",
         comments=[
-            ("priyar", "2026-10-19T08:30:00Z",
-             "Could you share a minimal script that reproduces it (model, data shapes, "
-             "hyperparameters)? A too-high learning rate can do this too. Without a "
-             "reproduction we can't tell whether it's in `tinyml/optim/adam.py`."),
+            (
+                "priyar",
+                "2026-10-19T08:30:00Z",
+                "Could you share a minimal script that reproduces it (model, data shapes, "
+                "hyperparameters)? A too-high learning rate can do this too. Without a "
+                "reproduction we can't tell whether it's in `tinyml/optim/adam.py`.",
+            ),
         ],
     ),
     SampleItem(
@@ -335,10 +360,13 @@ Segmentation fault (core dumped)
 
 It happens with `mode="nearest"` and a 4096x4096 output; smaller sizes work. I can't share the data. Could the output size overflow in `csrc/ops/upsample.cpp`?""",
         comments=[
-            ("dalvarez", "2026-06-09T07:45:00Z",
-             "Possibly, `out` is sized with int64 so it shouldn't overflow. Can you reproduce "
-             "it with random data (`tinyml.randn(...)`) and post the shapes and the output of "
-             "`gdb -ex run --args python upscale.py` / `bt`?"),
+            (
+                "dalvarez",
+                "2026-06-09T07:45:00Z",
+                "Possibly, `out` is sized with int64 so it shouldn't overflow. Can you reproduce "
+                "it with random data (`tinyml.randn(...)`) and post the shapes and the output of "
+                "`gdb -ex run --args python upscale.py` / `bt`?",
+            ),
         ],
     ),
     SampleItem(
@@ -370,12 +398,18 @@ _FEATURES = [
         "buffers (not parameters), train/eval behaviour, and `state_dict` support for the "
         "buffers in `tinyml/nn/modules/module.py`.",
         comments=[
-            ("jweber", "2025-12-16T09:00:00Z",
-             "Happy to take a PR. Buffers are the interesting part: Module has no notion of them yet."),
+            (
+                "jweber",
+                "2025-12-16T09:00:00Z",
+                "Happy to take a PR. Buffers are the interesting part: Module has no notion of them yet.",
+            ),
             ("drift-coder", "2026-01-30T19:20:00Z", "I'll give this a try."),
-            ("jweber", "2026-03-15T10:00:00Z",
-             "Closing #<pr_batchnorm> as it has been inactive for a while; the issue stays open "
-             "for anyone who wants to pick it up."),
+            (
+                "jweber",
+                "2026-03-15T10:00:00Z",
+                "Closing #<pr_batchnorm> as it has been inactive for a while; the issue stays open "
+                "for anyone who wants to pick it up.",
+            ),
         ],
     ),
     SampleItem(
@@ -400,11 +434,17 @@ Store data in `array.array('f')` and pass it through the buffer protocol to `csr
 
 Feedback welcome before anyone starts on this.""",
         comments=[
-            ("lfischer", "2026-02-18T10:00:00Z",
-             "I like the direction, but the float64 -> float32 change needs a decision first. "
-             "Let's discuss at the next maintainers' sync."),
-            ("priyar", "2026-02-19T15:30:00Z",
-             "The optimizers would need an in-place update API; happy to help with that part."),
+            (
+                "lfischer",
+                "2026-02-18T10:00:00Z",
+                "I like the direction, but the float64 -> float32 change needs a decision first. "
+                "Let's discuss at the next maintainers' sync.",
+            ),
+            (
+                "priyar",
+                "2026-02-19T15:30:00Z",
+                "The optimizers would need an in-place update API; happy to help with that part.",
+            ),
         ],
     ),
     SampleItem(
@@ -412,7 +452,14 @@ Feedback welcome before anyone starts on this.""",
         title="RFC: autograd support for conv2d (Python and C++)",
         user="jweber",
         created="2026-04-15T08:30:00Z",
-        labels=["RFC", "enhancement", "module: nn", "module: autograd", "module: cpp", "needs discussion"],
+        labels=[
+            "RFC",
+            "enhancement",
+            "module: nn",
+            "module: autograd",
+            "module: cpp",
+            "needs discussion",
+        ],
         reactions=9,
         body="""`F.conv2d` returns a plain tensor with no `grad_fn`, so `nn.Conv2d` can't be trained: `loss.backward()` leaves `conv.weight.grad` as `None`.
 
@@ -424,9 +471,16 @@ Feedback welcome before anyone starts on this.""",
 
 Step 1 alone would make CNNs trainable; steps 2-3 can follow. Thoughts on whether the Python and C++ paths must land together?""",
         comments=[
-            ("dalvarez", "2026-04-16T09:15:00Z",
-             "Python first, please: the C++ kernels can be checked against it."),
-            ("seg-sara", "2026-05-02T20:40:00Z", "This would unblock my segmentation experiments. +1"),
+            (
+                "dalvarez",
+                "2026-04-16T09:15:00Z",
+                "Python first, please: the C++ kernels can be checked against it.",
+            ),
+            (
+                "seg-sara",
+                "2026-05-02T20:40:00Z",
+                "This would unblock my segmentation experiments. +1",
+            ),
         ],
     ),
     SampleItem(
@@ -455,9 +509,12 @@ print(x.grad)   # None
         "Tensor-valued, numerically stable (log-sum-exp) function with a backward of "
         "`softmax(logits) - one_hot(target)`, averaged over the batch.",
         comments=[
-            ("jweber", "2026-09-20T08:00:00Z",
-             "Yes please. Keep the log-sum-exp trick; a test against a finite-difference "
-             "gradient in tests/test_nn.py would make this easy to review."),
+            (
+                "jweber",
+                "2026-09-20T08:00:00Z",
+                "Yes please. Keep the log-sum-exp trick; a test against a finite-difference "
+                "gradient in tests/test_nn.py would make this easy to review.",
+            ),
         ],
     ),
     SampleItem(
@@ -481,9 +538,12 @@ print(x.grad)   # None
         "`eta_min` forever. PyTorch's closed form keeps following the cosine (the LR goes back "
         "up). Which behaviour do we want? Porting schedules from PyTorch gives different curves.",
         comments=[
-            ("priyar", "2026-10-02T09:00:00Z",
-             "The clamp was deliberate, but matching PyTorch has value. Let's collect opinions "
-             "before changing it; it's a behaviour change for existing users."),
+            (
+                "priyar",
+                "2026-10-02T09:00:00Z",
+                "The clamp was deliberate, but matching PyTorch has value. Let's collect opinions "
+                "before changing it; it's a behaviour change for existing users.",
+            ),
         ],
     ),
     SampleItem(
@@ -497,9 +557,12 @@ print(x.grad)   # None
         "next to `csrc/ops/conv.cpp`, using `csrc/include/tinyml/cuda_utils.h`, plus a "
         "dispatch in `tinyml/_backend.py` would make small CNNs usable on a GPU.",
         comments=[
-            ("dalvarez", "2026-05-07T10:00:00Z",
-             "Welcome, but it depends on #<storage_rfc>: without device buffers every call "
-             "copies to and from the GPU."),
+            (
+                "dalvarez",
+                "2026-05-07T10:00:00Z",
+                "Welcome, but it depends on #<storage_rfc>: without device buffers every call "
+                "copies to and from the GPU.",
+            ),
         ],
     ),
     SampleItem(

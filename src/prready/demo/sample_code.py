@@ -17,7 +17,9 @@ def python_files() -> dict[str, str]:
 
 _FILES: dict[str, str] = {}
 
-_FILES["tinyml/__init__.py"] = '''"""tinyml: a small library of tensors, autograd, neural networks and optimizers."""
+_FILES[
+    "tinyml/__init__.py"
+] = '''"""tinyml: a small library of tensors, autograd, neural networks and optimizers."""
 
 from tinyml import autograd, data, linalg, nn, optim, utils
 from tinyml.tensor import Tensor, ones, randn, tensor, zeros
@@ -39,7 +41,9 @@ __all__ = [
 ]
 '''
 
-_FILES["tinyml/_backend.py"] = '''"""Loads the compiled kernels in `tinyml._C` (built from csrc/) when they are available."""
+_FILES[
+    "tinyml/_backend.py"
+] = '''"""Loads the compiled kernels in `tinyml._C` (built from csrc/) when they are available."""
 
 from __future__ import annotations
 
@@ -73,7 +77,9 @@ from .tensor import Tensor, ones, randn, tensor, zeros
 __all__ = ["Tensor", "broadcast_shapes", "numel", "ones", "ops", "randn", "tensor", "zeros"]
 '''
 
-_FILES["tinyml/tensor/shape.py"] = '''"""Shape arithmetic shared by tensor ops: sizes, strides and broadcasting."""
+_FILES[
+    "tinyml/tensor/shape.py"
+] = '''"""Shape arithmetic shared by tensor ops: sizes, strides and broadcasting."""
 
 from __future__ import annotations
 
@@ -119,7 +125,9 @@ def broadcast_index(index: int, out_shape: tuple[int, ...], shape: tuple[int, ..
     return flat
 '''
 
-_FILES["tinyml/tensor/tensor.py"] = '''"""A dense tensor of floats stored as a flat Python list, with autograd support."""
+_FILES[
+    "tinyml/tensor/tensor.py"
+] = '''"""A dense tensor of floats stored as a flat Python list, with autograd support."""
 
 from __future__ import annotations
 
@@ -235,7 +243,9 @@ def randn(*shape, generator=None, requires_grad=False) -> Tensor:
     return Tensor([rng.gauss(0.0, 1.0) for _ in range(numel(shape))], shape, requires_grad)
 '''
 
-_FILES["tinyml/tensor/ops.py"] = '''"""Differentiable tensor operations, each an autograd Function."""
+_FILES[
+    "tinyml/tensor/ops.py"
+] = '''"""Differentiable tensor operations, each an autograd Function."""
 
 from __future__ import annotations
 
@@ -340,10 +350,20 @@ class Reshape(Function):
         return grad._make(grad.data, shape), None
 
 
+class Transpose(Function):
+    @staticmethod
+    def forward(ctx, a):
+        n, m = a.shape
+        return a._make([a.data[i * m + j] for j in range(m) for i in range(n)], (m, n))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (Transpose.apply(grad),)
+
+
 def transpose(a):
-    """Swap the two dimensions of a matrix (not differentiable on its own)."""
-    n, m = a.shape
-    return a._make([a.data[i * m + j] for j in range(m) for i in range(n)], (m, n))
+    """Swap the two dimensions of a matrix."""
+    return Transpose.apply(a)
 
 
 def add(a, b):
@@ -375,7 +395,9 @@ from .grad_mode import is_grad_enabled, no_grad
 __all__ = ["Context", "Function", "is_grad_enabled", "no_grad", "run_backward"]
 '''
 
-_FILES["tinyml/autograd/grad_mode.py"] = '''"""A switch that turns graph recording off, e.g. inside optimizer steps."""
+_FILES[
+    "tinyml/autograd/grad_mode.py"
+] = '''"""A switch that turns graph recording off, e.g. inside optimizer steps."""
 
 from __future__ import annotations
 
@@ -400,7 +422,9 @@ def no_grad():
         _state.enabled = previous
 '''
 
-_FILES["tinyml/autograd/function.py"] = '''"""Base class for differentiable operations and the context they save state in."""
+_FILES[
+    "tinyml/autograd/function.py"
+] = '''"""Base class for differentiable operations and the context they save state in."""
 
 from __future__ import annotations
 
@@ -448,7 +472,9 @@ class Function:
         raise NotImplementedError
 '''
 
-_FILES["tinyml/autograd/engine.py"] = '''"""Walks the recorded graph backwards and accumulates gradients into leaves."""
+_FILES[
+    "tinyml/autograd/engine.py"
+] = '''"""Walks the recorded graph backwards and accumulates gradients into leaves."""
 
 from __future__ import annotations
 
@@ -537,7 +563,9 @@ def inv(a: Tensor) -> Tensor:
     return solve(a, eye)
 '''
 
-_FILES["tinyml/linalg/decompositions.py"] = '''"""QR by Gram-Schmidt and SVD by one-sided Jacobi rotations."""
+_FILES[
+    "tinyml/linalg/decompositions.py"
+] = '''"""QR by Gram-Schmidt and SVD by one-sided Jacobi rotations."""
 
 from __future__ import annotations
 
@@ -606,7 +634,9 @@ from .hooks import RemovableHandle
 __all__ = ["RemovableHandle", "load", "save"]
 '''
 
-_FILES["tinyml/utils/hooks.py"] = '''"""Handles returned by register_*_hook methods so callers can remove their hook."""
+_FILES[
+    "tinyml/utils/hooks.py"
+] = '''"""Handles returned by register_*_hook methods so callers can remove their hook."""
 
 from __future__ import annotations
 

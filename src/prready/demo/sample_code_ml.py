@@ -46,16 +46,18 @@ class Parameter(Tensor):
         return "Parameter containing:\\n" + super().__repr__()
 '''
 
-_FILES["tinyml/nn/modules/__init__.py"] = '''from .activation import Dropout, ReLU
+_FILES["tinyml/nn/modules/__init__.py"] = """from .activation import Dropout, ReLU
 from .container import Sequential
 from .conv import Conv2d
 from .linear import Linear
 from .module import Module
 
 __all__ = ["Conv2d", "Dropout", "Linear", "Module", "ReLU", "Sequential"]
-'''
+"""
 
-_FILES["tinyml/nn/modules/module.py"] = '''"""Base class of every layer: parameters, submodules, train/eval mode, state dicts."""
+_FILES[
+    "tinyml/nn/modules/module.py"
+] = '''"""Base class of every layer: parameters, submodules, train/eval mode, state dicts."""
 
 from __future__ import annotations
 
@@ -188,7 +190,7 @@ class Conv2d(Module):
         return F.conv2d(x, self.weight, self.bias, stride=self.stride, padding=self.padding)
 '''
 
-_FILES["tinyml/nn/modules/activation.py"] = '''from __future__ import annotations
+_FILES["tinyml/nn/modules/activation.py"] = """from __future__ import annotations
 
 from .. import functional as F
 from .module import Module
@@ -208,7 +210,7 @@ class Dropout(Module):
 
     def forward(self, x):
         return F.dropout(x, self.p, training=self.training)
-'''
+"""
 
 _FILES["tinyml/nn/modules/container.py"] = '''from __future__ import annotations
 
@@ -272,7 +274,9 @@ def zeros_(tensor):
     return tensor
 '''
 
-_FILES["tinyml/nn/functional.py"] = '''"""Stateless neural network functions: activations, linear, conv2d, interpolate, losses."""
+_FILES[
+    "tinyml/nn/functional.py"
+] = '''"""Stateless neural network functions: activations, linear, conv2d, interpolate, losses."""
 
 from __future__ import annotations
 
@@ -417,7 +421,9 @@ from .sgd import SGD
 __all__ = ["SGD", "Adam", "Optimizer", "lr_scheduler"]
 '''
 
-_FILES["tinyml/optim/optimizer.py"] = '''"""Base class that owns parameter groups and per-parameter state."""
+_FILES[
+    "tinyml/optim/optimizer.py"
+] = '''"""Base class that owns parameter groups and per-parameter state."""
 
 from __future__ import annotations
 
@@ -536,7 +542,9 @@ class Adam(Optimizer):
                     ]
 '''
 
-_FILES["tinyml/optim/lr_scheduler.py"] = '''"""Learning-rate schedules that update an optimizer's param groups each epoch."""
+_FILES[
+    "tinyml/optim/lr_scheduler.py"
+] = '''"""Learning-rate schedules that update an optimizer's param groups each epoch."""
 
 from __future__ import annotations
 
@@ -597,7 +605,9 @@ class LambdaLR(LRScheduler):
         return [base * self.lr_lambda(self.last_epoch) for base in self.base_lrs]
 '''
 
-_FILES["tinyml/data/__init__.py"] = '''"""Datasets, samplers and the DataLoader that batches them."""
+_FILES[
+    "tinyml/data/__init__.py"
+] = '''"""Datasets, samplers and the DataLoader that batches them."""
 
 from .dataloader import DataLoader, default_collate
 from .dataset import Dataset, Subset, TensorDataset, random_split
@@ -739,7 +749,9 @@ class BatchSampler(Sampler):
         return full if self.drop_last or not rest else full + 1
 '''
 
-_FILES["tinyml/data/dataloader.py"] = '''"""Batches samples from a Dataset through a sampler and a collate function."""
+_FILES[
+    "tinyml/data/dataloader.py"
+] = '''"""Batches samples from a Dataset through a sampler and a collate function."""
 
 from __future__ import annotations
 

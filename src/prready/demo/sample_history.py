@@ -10,18 +10,21 @@ requests and carry their "Fixes #N".
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 
 from prready.demo.history_steps import FIX_HUNKS, Hunk, Step, maintainer_steps
 from prready.demo.issue_items import MAINTAINERS
 from prready.demo.sample_code import python_files
 from prready.demo.sample_code_ml import ml_files
-from prready.demo.sample_native import native_files
 from prready.demo.sample_items import all_items, item_numbers, resolve_refs
+from prready.demo.sample_native import native_files
 from prready.demo.sample_repo_files import repo_files
 from prready.models import HistoryCommit
 
 SAMPLE_SLUG = "prready-demo/tinyml"
+
 
 def sample_tree() -> dict[str, str]:
     """The repository's final tree: {path: text}."""
@@ -33,13 +36,13 @@ def sample_tree() -> dict[str, str]:
 
 def sample_history() -> list[HistoryCommit]:
     """The commits that build the sample repository, oldest first (deterministic)."""
-    return [commit for commit, _ in _replay()]
+    return [copy.deepcopy(commit) for _, commit, _ in _replay()]
 
 
 def tree_at(date: str) -> dict[str, str]:
     """The tree as of `date` (ISO 8601): after the last commit made at or before it."""
     tree: dict[str, str] = {}
-    for commit, after in _replay():
+    for _, commit, after in _replay():
         if commit.date <= date:
             tree = after
     return dict(tree)
@@ -49,7 +52,7 @@ def fix_commit_paths() -> dict[str, list[str]]:
     """Merged pull request key -> the paths its squashed commit changed."""
     return {
         step.pr: sorted({*step.adds, *step.hunks, *step.deletes})
-        for step in _steps()
+        for step, _, _ in _replay()
         if step.pr
     }
 
@@ -57,7 +60,7 @@ def fix_commit_paths() -> dict[str, list[str]]:
 def file_change_stats(pr_key: str) -> list[tuple[str, str, int, int]]:
     """(path, status, additions, deletions) for a merged pull request's commit."""
     before: dict[str, str] = {}
-    for step, (_, after) in zip(_steps(), _replay()):
+    for step, _, after in _replay():
         if step.pr != pr_key:
             before = after
             continue
@@ -76,8 +79,11 @@ def file_change_stats(pr_key: str) -> list[tuple[str, str, int, int]]:
     raise KeyError(pr_key)
 
 
-def _replay() -> list[tuple[HistoryCommit, dict[str, str]]]:
-    """Each commit with the tree after it, computed by undoing hunks from the final tree."""
+@functools.lru_cache(maxsize=1)
+def _replay() -> tuple[tuple[Step, HistoryCommit, dict[str, str]], ...]:
+    """Each commit with the tree after it, computed by undoing hunks from the final tree.
+
+    Cached: callers must not mutate what they get (public functions hand out copies)."""
     steps = _steps()
     state = sample_tree()
     afters: list[dict[str, str]] = []
@@ -88,7 +94,7 @@ def _replay() -> list[tuple[HistoryCommit, dict[str, str]]]:
         raise ValueError(f"sample history never adds: {sorted(state)}")
     afters.reverse()
     out = []
-    for step, after in zip(steps, afters):
+    for step, after in zip(steps, afters, strict=True):
         name, email = MAINTAINERS[step.login]
         writes = {path: after[path] for path in sorted({*step.adds, *step.hunks})}
         commit = HistoryCommit(
@@ -100,8 +106,8 @@ def _replay() -> list[tuple[HistoryCommit, dict[str, str]]]:
             deletes=sorted(step.deletes),
             renames=dict(step.renames),
         )
-        out.append((commit, after))
-    return out
+        out.append((step, commit, after))
+    return tuple(out)
 
 
 def _undo(step: Step, after: dict[str, str]) -> dict[str, str]:

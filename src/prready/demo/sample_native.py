@@ -174,7 +174,9 @@ void relu_cuda(const float* in, float* out, int64_t n, cudaStream_t stream) {
 }  // namespace tinyml
 """
 
-_FILES["csrc/python_bindings.cpp"] = r"""// Defines the tinyml._C extension module loaded by tinyml/_backend.py.
+_FILES[
+    "csrc/python_bindings.cpp"
+] = r"""// Defines the tinyml._C extension module loaded by tinyml/_backend.py.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 

@@ -69,7 +69,9 @@ Every bug fix comes with a test that fails before the fix.
   every line will be closed. Using tools is fine; you are responsible for the change.
 """
 
-_FILES[".github/CODEOWNERS"] = """# Reviewers are requested automatically for pull requests touching these paths.
+_FILES[
+    ".github/CODEOWNERS"
+] = """# Reviewers are requested automatically for pull requests touching these paths.
 # A "# label:" line names the issue label that belongs to the path on the next line.
 *                     @lfischer
 /tinyml/tensor/       @lfischer
@@ -88,7 +90,9 @@ _FILES[".github/CODEOWNERS"] = """# Reviewers are requested automatically for pu
 /tests/               @sokafor @lfischer
 """
 
-_FILES[".github/labeler.yml"] = """# Labels added to pull requests by the paths they change (actions/labeler).
+_FILES[
+    ".github/labeler.yml"
+] = """# Labels added to pull requests by the paths they change (actions/labeler).
 "module: nn":
 - tinyml/nn/**
 - tests/test_nn.py
@@ -280,6 +284,13 @@ def test_linear_shapes():
     assert out.shape == (4, 2)
 
 
+def test_linear_backward_reaches_weight_and_bias():
+    layer = nn.Linear(3, 1)
+    layer(tinyml.ones(2, 3)).sum().backward()
+    assert layer.weight.grad.tolist() == [[2.0, 2.0, 2.0]]
+    assert layer.bias.grad.tolist() == [2.0]
+
+
 def test_relu_zeroes_negatives():
     assert F.relu(tinyml.tensor([-1.0, 0.0, 2.0])).tolist() == [0.0, 0.0, 2.0]
 
@@ -344,8 +355,9 @@ def test_step_lr():
     p = nn.Parameter(tinyml.tensor([1.0]))
     opt = optim.SGD([p], lr=1.0)
     sched = StepLR(opt, step_size=2, gamma=0.5)
-    for _ in range(2):
-        sched.step()
+    sched.step()
+    assert sched.get_last_lr() == [1.0]
+    sched.step()
     assert sched.get_last_lr() == [0.5]
 """
 

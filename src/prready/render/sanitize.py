@@ -21,6 +21,13 @@ from markdown_it import MarkdownIt
 _SPOOF_CHARS = re.compile(
     "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029]"
 )
+# Terminal escape sequences: CSI (ESC [ ... final byte), OSC/DCS/SOS/PM/APC strings (ESC ] P X
+# ^ _ ... ended by BEL or ST), other two-byte escapes, and the 8-bit C1 forms of CSI and OSC.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
 # C0 controls except tab and newline, DEL, and C1 controls.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -74,10 +81,10 @@ class BodyExcerpt:
 
 
 def strip_spoofing(text: str) -> str:
-    """Remove control, bidi-override and zero-width characters from one untrusted string."""
+    """Remove escape sequences and control, bidi-override and zero-width characters."""
     if not text:
         return ""
-    return _CONTROL_CHARS.sub("", _SPOOF_CHARS.sub("", text))
+    return _CONTROL_CHARS.sub("", _SPOOF_CHARS.sub("", _ESCAPES.sub("", text)))
 
 
 def one_line(text: str, limit: int = 300) -> str:

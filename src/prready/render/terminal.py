@@ -8,7 +8,6 @@ Text objects (never markup strings) carry it, so "[bold]" in a title stays liter
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,16 +28,9 @@ from rich.table import Table
 from rich.text import Text
 
 from prready.models import Plan, ProgressEntry, ProgressFn, StepStatus
-from prready.render.sanitize import strip_spoofing
+from prready.render.sanitize import one_line
 from prready.render.view import STATUS_WORDS, format_time
 
-# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
-# (ESC P/X/^/_ ... ST), and two-byte escapes; plus their 8-bit C1 forms (CSI 0x9b, OSC 0x9d).
-_ANSI = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
 _STAGE_STYLES = {1: "cyan", 2: "blue", 3: "yellow", 4: "magenta"}
 _TAKEN_SHORT = {"fresh": "free", "taken": "taken", "stale-claim": "quiet claim", "done": "fixed"}
 _TAKEN_STYLES = {"fresh": "green", "taken": "red", "stale-claim": "yellow", "done": "red"}
@@ -53,9 +45,7 @@ _STATUS_STYLES = {
 
 def safe_text(text: str, limit: int = 200) -> str:
     """One line of untrusted text with escape sequences and control characters removed."""
-    without_escapes = _ANSI.sub("", text or "")
-    flat = " ".join(strip_spoofing(without_escapes).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    return one_line(text or "", limit)
 
 
 def make_console(stream: IO[str] | None = None, err: bool = False) -> Console:

@@ -361,10 +361,17 @@ def record_repo(
     with _tx(conn):
         conn.execute(
             "INSERT INTO gh_repos VALUES (?, ?, ?, ?, ?) ON CONFLICT (repo) DO UPDATE SET "
-            "full_name = excluded.full_name, default_branch = excluded.default_branch, "
+            "full_name = excluded.full_name, "
+            "default_branch = coalesce(nullif(excluded.default_branch, ''), gh_repos.default_branch), "
             "source = excluded.source, synced_at = coalesce(excluded.synced_at, gh_repos.synced_at)",
             (slug, full_name, default_branch, source, synced_at),
         )
+
+
+def default_branch(conn: sqlite3.Connection, slug: str) -> str | None:
+    """The repository's default branch as GitHub last reported it (None: unknown)."""
+    row = conn.execute("SELECT default_branch FROM gh_repos WHERE repo = ?", (slug,)).fetchone()
+    return row[0] or None if row else None
 
 
 def last_synced_at(conn: sqlite3.Connection, slug: str) -> str | None:

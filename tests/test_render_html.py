@@ -1,0 +1,197 @@
+"""The HTML plan page: every section, a strict CSP matching the inline assets, no loads."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from prready.models import ContributingSummary, Plan
+from prready.render.html import render_html
+from prready.render.templates import read_asset, templates_dir
+from renderfixtures import (
+    FETCHED,
+    NOW,
+    sample_events,
+    sample_graph,
+    sample_plan,
+    sample_progress,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_html(sample_plan(), sample_progress(), sample_events(), sample_graph(), NOW)
+
+
+def _sha(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+def test_every_section_is_present(page: str) -> None:
+    for anchor in (
+        "overview",
+        "stage-1",
+        "stage-2",
+        "stage-3",
+        "stage-4",
+        "progress",
+        "codemap",
+        "candidates-section",
+    ):
+        assert f'id="{anchor}"' in page
+    assert '<h1><a href="https://github.com/pytorch/pytorch"' in page
+    assert "20 Nov 2026, 09:30 UTC" in page and "(1 day ago)" in page
+    assert page.count('<article class="step"') == 5
+    assert "Summarised from <code>CONTRIBUTING.md</code>" in page
+    assert page.count('<li class="chip">python</li>') == 1
+
+
+def test_step_cards_carry_all_the_guidance(page: str) -> None:
+    card = page[page.index('id="issue-201"') : page.index('id="stage-3"')]
+    assert 'href="https://github.com/pytorch/pytorch/issues/201"' in card
+    assert "2/5 · easy" in card and "touches one file" in card
+    assert "✓ python" in card and "+ testing" in card
+    assert "Claimed, but gone quiet" in card and "70 days ago" in card
+    assert ">Started<" in card
+    assert "<code>torch/nn/functional.py</code>" in card
+    assert "python test/test_nn.py -k interpolate" in card
+    assert "albanD" in card and "a CPU-only build is enough" in card and "1-2 days" in card
+    assert '<details class="body">' in card and "<table>" in card  # the sanitized issue body
+
+
+def test_progress_bars_and_timeline(page: str) -> None:
+    assert 'aria-label="Overall: 1 of 5 merged, 1 PR open, 1 started"' in page
+    assert 'aria-label="Stage 1: 1 of 2 merged, 1 PR open"' in page
+    assert '<rect class="bar-merged" x="0" y="0" width="50.0" height="6"/>' in page
+    assert page.count('<li class="ev-') == 5
+    first = page.index('<li class="ev-')
+    assert "09 Nov 2026" in page[first : first + 200]  # newest first
+    assert 'href="https://github.com/pytorch/pytorch/pull/9001"' in page
+
+
+def test_candidates_table_rows_carry_filter_data(page: str) -> None:
+    rows = re.findall(
+        r"<tr data-stage=\"(\d)\" data-skills='([^']*)' data-status=\"([a-z-]+)\" data-difficulty=\"(\d)\">",
+        page,
+    )
+    assert len(rows) == 6
+    assert ("2", '["python", "testing"]', "fresh", "2") in rows
+    assert '<option value="stale-claim">Claimed, but gone quiet</option>' in page
+
+
+def test_csp_allows_exactly_the_inline_style_and_script(page: str) -> None:
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert csp is not None
+    policy = html.unescape(csp.group(1))
+    assert policy.startswith("default-src 'none';")
+    style = re.search(r"<style>(.*?)</style>", page, re.S)
+    script = re.search(r"<script>(.*?)</script>", page, re.S)
+    assert style and script
+    assert f"style-src '{_sha(style.group(1))}'" in policy
+    assert f"script-src '{_sha(script.group(1))}'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_page_is_self_contained(page: str) -> None:
+    assert " src=" not in page and "<link" not in page and "@import" not in page
+    assert "url(" not in read_asset("plan.css")
+    assert page.count("<script") == 1
+    assert "fetch(" not in read_asset("plan.js") and "XMLHttpRequest" not in read_asset("plan.js")
+    for href in re.findall(r'href="([^"]+)"', page):
+        assert href.startswith(("https://", "#")), href
+
+
+def test_sample_banner_and_missing_pieces_read_well() -> None:
+    plan = Plan(
+        repo="o/r",
+        generated_at=NOW,
+        data_fetched_at=FETCHED,
+        skills=[],
+        stages=[],
+        contributing=ContributingSummary("", [], [], [], []),
+        sample=True,
+    )
+    page = render_html(plan, [], [], None, NOW)
+    assert "<strong>Sample data.</strong>" in page
+    assert "No skills given" in page and "No contributing guide was found" in page
+    assert "Nothing tracked yet" in page and "nothing to draw" in page
+    assert "No further candidates" in page
+    normal = render_html(sample_plan(), [], [], sample_graph(), NOW)
+    assert "Sample data." not in normal
+
+
+def test_long_bodies_link_to_github_for_the_rest() -> None:
+    plan = sample_plan()
+    plan.stages[0].steps[0].issue.body = "word " * 5000
+    page = render_html(plan, [], [], None, NOW)
+    card = page[page.index('id="issue-101"') : page.index('id="issue-102"')]
+    assert "(excerpt)" in card and "Read the whole issue on GitHub" in card
+
+
+def test_rendering_is_deterministic(page: str) -> None:
+    again = render_html(sample_plan(), sample_progress(), sample_events(), sample_graph(), NOW)
+    assert again == page
+
+
+def test_templates_are_found_in_the_source_checkout() -> None:
+    assert templates_dir() == REPO_ROOT / "templates"
+    assert (templates_dir() / "plan.html.j2").is_file()
+
+
+def test_wheel_ships_the_templates_and_renders_from_them(tmp_path: Path) -> None:
+    """Build the wheel (hatchling via pip), install it into a folder, render from there."""
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO_ROOT),
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    if built.returncode != 0 and re.search(r"(?i)connection|resolve|network|index", built.stderr):
+        pytest.skip("cannot fetch the build backend (hatchling) from PyPI")
+    assert built.returncode == 0, built.stderr
+    wheel = next((tmp_path / "dist").glob("prready-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        for asset in ("plan.html.j2", "_macros.html.j2", "plan.css", "plan.js"):
+            assert f"prready/templates/{asset}" in names
+        zf.extractall(tmp_path / "site")
+    code = (
+        "import prready.render.templates as t, pathlib, sys;"
+        "d = t.templates_dir(); print(d);"
+        "sys.exit(0 if pathlib.Path(t.__file__).parent.parent / 'templates' == d else 1)"
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {code}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert str(tmp_path / "site") in run.stdout

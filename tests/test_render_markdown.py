@@ -1,0 +1,74 @@
+"""GitHub-flavoured Markdown output: complete, literal for untrusted text, pings nobody."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+from prready.render.markdown import md_code, md_text, render_markdown
+from renderfixtures import sample_events, sample_plan, sample_progress
+
+
+def gfm(text: str) -> str:
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(text)
+
+
+def test_document_has_every_section_and_step() -> None:
+    md = render_markdown(sample_plan(), sample_progress(), sample_events())
+    for heading in (
+        "# Contribution plan: pytorch/pytorch",
+        "## How this project takes contributions",
+        "## Stage 1 · First contact",
+        "## Stage 4 · Substantial PR",
+        "## Progress",
+        "### What you did",
+        "## More candidates",
+    ):
+        assert heading in md
+    assert md.count("\n### [#") == 5
+    assert (
+        "### [#201 interpolate: wrong shape with tuple scale\\_factor](<https://github.com/pytorch/pytorch/issues/201>)"
+        in md
+    )
+    assert "**Difficulty:** 2/5, easy: touches one file; a test already exists nearby" in md
+    assert "**Status:** Merged ([your PR](<https://github.com/pytorch/pytorch/pull/9001>))" in md
+    assert "```sh\npython test/test_nn.py -k interpolate\n```" in md
+    assert "| Overall | ▰▰▱▱▱▱▱▱▱▱ 1 of 5 merged, 1 PR open, 1 started |" in md
+    assert md.endswith("\n") and not md.endswith("\n\n")
+
+
+def test_candidates_table_renders_as_a_table_with_five_columns() -> None:
+    plan = sample_plan()
+    plan.stages[0].candidates[0].issue.title = "a | b | c"
+    html = gfm(render_markdown(plan, [], []))
+    table = html[html.index("<table>", html.index("More candidates")) :]
+    body = table[table.index("<tbody>") :]
+    first_row = body[: body.index("</tr>")]
+    assert first_row.count("<td>") == 5
+    assert "a | b | c" in first_row
+
+
+def test_untrusted_text_stays_literal() -> None:
+    assert md_text("*bold* _it_ [x](javascript:y) `c` <b>") == (
+        "\\*bold\\* \\_it\\_ \\[x\\]\\(javascript:y\\) \\`c\\` &lt;b&gt;"
+    )
+    html = gfm(md_text("[x](javascript:alert(1)) <script>alert(1)</script> **b**"))
+    assert "<a" not in html and "<script" not in html and "<strong>" not in html
+    assert "[x](javascript:alert(1))" in html
+
+
+def test_mentions_are_neutralised() -> None:
+    out = md_text("ping @pytorch/core and @albanD, mail a@b.c")
+    assert "@pytorch" not in out and "@albanD" not in out
+    assert "@&#8203;pytorch/core" in out and "@&#8203;albanD" in out
+
+
+def test_code_spans_hold_backticks() -> None:
+    assert md_code("a`b") == "``a`b``"
+    assert md_code("`x`") == "`` `x` ``"
+    assert "<code>`x`</code>" in gfm(md_code("`x`"))
+
+
+def test_output_is_deterministic() -> None:
+    assert render_markdown(sample_plan(), sample_progress(), sample_events()) == render_markdown(
+        sample_plan(), sample_progress(), sample_events()
+    )
