@@ -379,6 +379,38 @@ def test_history_builds_into_a_real_repository(tmp_path, history, tree):
     assert "Fixes #" in git("log", "--format=%B")
 
 
+def test_sample_loads_into_the_loopback_server(payloads, github_server):
+    """The sample, fed to the test server (whose `load_rest_payloads` names its keys a little
+    differently), is served back with the same issues and cross-references."""
+    import urllib.request
+
+    ds = github_server.dataset
+    ds.add_repo(SAMPLE_SLUG, description=payloads["repo"]["description"])
+    ds.load_rest_payloads(
+        SAMPLE_SLUG,
+        {
+            "labels": payloads["labels"],
+            "issues": payloads["issues"],
+            "pulls": list(payloads["pulls"].values()),
+            "comments": payloads["comments"],
+            "files": payloads["pull_files"],
+            "timeline": payloads["timelines"],
+        },
+    )
+
+    def get(path: str) -> Any:
+        with urllib.request.urlopen(f"{github_server.url}/repos/{SAMPLE_SLUG}{path}") as resp:
+            return json.load(resp)
+
+    served = get("/issues?state=all&per_page=100")
+    assert sorted(i["number"] for i in served) == sorted(i["number"] for i in payloads["issues"])
+    issue_number, pr_number = next(iter(merged_fixes().items()))
+    refs = [e for e in get(f"/issues/{issue_number}/timeline") if e["event"] == "cross-referenced"]
+    assert [e["source"]["issue"]["number"] for e in refs] == [pr_number]
+    files = [f["filename"] for f in get(f"/pulls/{pr_number}/files")]
+    assert files == [f["filename"] for f in payloads["pull_files"][pr_number]]
+
+
 def _days_between(a: str, b: str) -> float:
     from datetime import datetime
 

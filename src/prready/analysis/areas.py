@@ -1,10 +1,11 @@
 """Areas: modules collapsed to a depth that suits the repository, with their metrics.
 
 Python modules are grouped by package (`torch.nn`), other files by folder
-(`aten/src/ATen/native/cuda`). With no fixed depth, a group is split into its
-sub-packages/sub-folders while it holds more than a share of all files, so a big package
-(`torch`) becomes `torch.nn`, `torch.optim`, `torch._inductor`... while a small library
-stays one area per package; tiny sub-groups stay with their parent.
+(`aten/src/ATen/native/cuda`). With no fixed depth, top-level packages/folders
+are split into their sub-packages/sub-folders, and those further while they hold more than
+a share of all files, so `torch` becomes `torch.nn`, `torch.optim`, `torch._inductor`,
+`torch._inductor.codegen`..., a small library one area per sub-package; tiny sub-groups
+stay with their parent.
 """
 
 from __future__ import annotations
@@ -135,10 +136,15 @@ def _auto_groups(keys: list[tuple[str, ...]], max_depth: int) -> set[tuple[str, 
             chosen.discard(node)
             visit(only, depth)
             return
-        if subtree[node] <= threshold or depth >= max_depth:
+        # A top-level package is the library itself: its sub-packages are always areas
+        # (tinyml.nn, tinyml.optim), however small the repository. Deeper groups split
+        # only while they are big.
+        top_level = depth == 1
+        if (subtree[node] <= threshold and not top_level) or depth >= max_depth:
             return
+        smallest = 2 if top_level and subtree[node] <= threshold else tiny
         for kid in sorted(kids):
-            if subtree[kid] >= tiny:
+            if subtree[kid] >= smallest:
                 visit(kid, depth + 1)
 
     for top in sorted(k for k in subtree if len(k) == 1):

@@ -65,7 +65,8 @@ class Source:
 
     token: Secret | None = None
     api_url: str = "https://api.github.com"
-    offline: bool = False
+    offline: bool = False  # no network at all: the store and local checkouts only
+    github: bool = True  # False: issues come from the store only (the demo's sample)
     checkout: Path | None = None
     git_url: str | None = None
     client: GitHubClient | None = None  # tests inject one pointed at a loopback server
@@ -113,7 +114,8 @@ def run_plan(
     )
     client = None
     report = None
-    if not source.offline:
+    online = source.github and not source.offline
+    if online:
         client = source.client or GitHubClient(source.api_url, source.token, progress=progress)
         report = sync_repo(
             slug,
@@ -164,17 +166,21 @@ def run_plan(
             )
 
         plan = plan_from(usable)
-        if not source.offline:
-            # Only the issues that could reach the plan get the extra requests (timeline,
-            # comments) that tell whether someone else is already on them; then plan again.
-            numbers = _shortlist(plan)
-            fresh = refresh_taken(
-                slug, numbers, paths, config, client=client, progress=progress, now=moment
-            )
-            usable = [
-                replace(a, taken=fresh.get(a.issue.number, a.taken)) for a in usable
-            ]
-            plan = plan_from(usable)
+        # Only the issues that could reach the plan get the extra requests (timeline,
+        # comments) that tell whether someone else is already on them; offline, the
+        # stored comments and cross-references are judged as of `now`. Then plan again.
+        fresh = refresh_taken(
+            slug,
+            _shortlist(plan),
+            paths,
+            config,
+            client=client,
+            offline=not online,
+            progress=progress,
+            now=moment,
+        )
+        usable = [replace(a, taken=fresh.get(a.issue.number, a.taken)) for a in usable]
+        plan = plan_from(usable)
         record_plan(conn, plan, moment)
         entries = load_progress(conn, slug)
         events = load_events(conn, slug)

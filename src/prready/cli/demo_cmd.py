@@ -1,16 +1,43 @@
-"""`prready demo` (placeholder until its issue lands)."""
+"""`prready demo`: the whole pipeline on the bundled sample data, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-from prready.errors import PrreadyError
+from prready.cli.runtime import open_in_browser, parse_csv
+from prready.paths import resolve_paths
 
 
 @click.command(name="demo")
-def command() -> None:
-    """Not implemented yet.
+@click.option("--skills", metavar="LIST", default="python,testing,nn", show_default=True,
+              help="The sample newcomer's skills, comma-separated.")
+@click.option("--format", "fmt", type=click.Choice(("html", "md", "json")), default="html",
+              show_default=True, help="Plan file format.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the plan (default: in the data directory; printed).")
+@click.option("--open", "open_page", is_flag=True, help="Open the plan in a browser.")
+def command(skills: str, fmt: str, output: Path | None, open_page: bool) -> None:
+    """Run the full plan pipeline on bundled sample data (no network, no token).
+
+    The sample is a small ML library, tinyml, with a real git history and a few dozen
+    issues of our own in GitHub's shapes. The page says it is sample data.
 
     \b
     Example:
-      prready demo --help
+      prready demo --open
+      prready demo --format md --output demo-plan.md
     """
-    raise PrreadyError("prready demo is not implemented yet")
+    from prready.app.demo import run_demo
+    from prready.render.terminal import make_console, progress_reporter, render_plan_table
+
+    paths = resolve_paths()
+    with progress_reporter(make_console(err=True)) as progress:
+        result = run_demo(paths, skills=parse_csv(skills), fmt=fmt, output=output,
+                          progress=progress)
+    render_plan_table(result.plan, [], make_console())
+    click.echo("This plan uses prready's bundled SAMPLE data (tinyml), not a real repository.")
+    click.echo(f"Plan written to {result.output}")
+    if open_page:
+        open_in_browser(result.output)

@@ -209,14 +209,14 @@ class GitHubClient:
     def fetch_comments(self, slug: str, number: int) -> list[Comment]:
         """Every comment of an issue, oldest first."""
         raw = self._get_all(f"/repos/{slug}/issues/{number}/comments", f"comments of #{number}")
-        return [_comment_from_json(number, c) for c in raw if isinstance(c, dict)]
+        return [comment_from_json(number, c) for c in raw if isinstance(c, dict)]
 
     def fetch_timeline(self, slug: str, number: int) -> list[CrossReference]:
         """Pull requests that cross-reference the issue (timeline `cross-referenced` events)."""
         raw = self._get_all(f"/repos/{slug}/issues/{number}/timeline", f"timeline of #{number}")
         refs: list[CrossReference] = []
         for event in raw:
-            ref = _cross_ref_from_event(number, event)
+            ref = cross_ref_from_event(number, event)
             if ref is not None:
                 refs.append(ref)
         return refs
@@ -433,13 +433,13 @@ def issue_from_json(slug: str, data: Any) -> Issue:
     )
 
 
-def _comment_from_json(number: int, data: dict[str, Any]) -> Comment:
+def comment_from_json(number: int, data: dict[str, Any]) -> Comment:
     return Comment(
         number, _login(data.get("user")), _str(data.get("body")), _str(data.get("created_at"))
     )
 
 
-def _cross_ref_from_event(number: int, event: Any) -> CrossReference | None:
+def cross_ref_from_event(number: int, event: Any) -> CrossReference | None:
     if not isinstance(event, dict) or event.get("event") != "cross-referenced":
         return None
     source = event.get("source")
