@@ -39,7 +39,9 @@ def test_json_export_to_file(repo: Path, tmp_path: Path) -> None:
     edges = {(e["source"], e["target"], e["kind"]) for e in data["edges"]}
     assert ("mylib.nn.functional", "csrc/module.cpp", "binding") in edges
     assert data["symbols"]["mylib.nn.Conv2d"] == "mylib.nn.layers"
-    assert {"mylib", "mylib.nn", "csrc", "tests", "docs scripts"} <= {a["name"] for a in data["areas"]}
+    assert {"mylib", "mylib.nn", "csrc", "tests", "docs scripts"} <= {
+        a["name"] for a in data["areas"]
+    }
     assert any(m["name"] == "docs scripts/ünï.py" for m in data["modules"])
 
 

@@ -195,3 +195,13 @@ def test_wheel_ships_the_templates_and_renders_from_them(tmp_path: Path) -> None
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert str(tmp_path / "site") in run.stdout
+
+
+def test_issue_links_must_point_at_the_issue_itself() -> None:
+    plan = sample_plan()
+    plan.stages[0].steps[0].issue.url = "https://evil.example/phish"
+    plan.stages[0].steps[1].issue.url = "https://ghe.example.com/o/r/issues/102"
+    page = render_html(plan, [], [], None, NOW)
+    assert "evil.example" not in page
+    assert 'href="https://github.com/pytorch/pytorch/issues/101"' in page
+    assert 'href="https://ghe.example.com/o/r/issues/102"' in page

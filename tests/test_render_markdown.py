@@ -49,8 +49,13 @@ def test_candidates_table_renders_as_a_table_with_five_columns() -> None:
 
 def test_untrusted_text_stays_literal() -> None:
     assert md_text("*bold* _it_ [x](javascript:y) `c` <b>") == (
-        "\\*bold\\* \\_it\\_ \\[x\\]\\(javascript:y\\) \\`c\\` &lt;b&gt;"
+        "\\*bold\\* \\_it\\_ \\[x\\](javascript:y) \\`c\\` &lt;b&gt;"
     )
+    for line in ("# heading", "- item", "1. item", "+ item", "---"):
+        rendered = gfm(f"- {md_text(line)}")
+        assert "<h1>" not in rendered and "<hr" not in rendered and rendered.count("<li>") == 1, (
+            line
+        )
     html = gfm(md_text("[x](javascript:alert(1)) <script>alert(1)</script> **b**"))
     assert "<a" not in html and "<script" not in html and "<strong>" not in html
     assert "[x](javascript:alert(1))" in html

@@ -46,6 +46,11 @@ def test_edges_follow_imports_between_drawn_boxes() -> None:
     # functional->_tensor, functional->torch, common_utils->functional,
     # adam->optimizer, Linear.cpp->Tensor.h
     assert len(paths) == 9
+    # A link between two grey neighbours is not drawn.
+    g = sample_graph()
+    g.add_edge("torch.nn.modules.module", "torch")
+    again = ET.fromstring(plan_graph_svg(sample_plan(), g))
+    assert len([p for p in again.iter(f"{NS}path") if p.get("class") == "edge"]) == 9
 
 
 def test_area_names_resolve_to_one_box_for_the_area() -> None:

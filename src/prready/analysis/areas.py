@@ -128,14 +128,13 @@ def _auto_groups(keys: list[tuple[str, ...]], max_depth: int) -> set[tuple[str, 
     chosen: set[tuple[str, ...]] = set()
 
     def visit(node: tuple[str, ...], depth: int) -> None:
-        chosen.add(node)
         kids = children.get(node, set())
-        # A folder that only holds one sub-folder is a pass-through (aten -> aten/src).
-        if not direct.get(node) and len(kids) == 1:
-            (only,) = kids
-            chosen.discard(node)
-            visit(only, depth)
-            return
+        # A folder that only holds one sub-folder is a pass-through (aten -> aten/src);
+        # a loop, not recursion, so hostile 1000-level folder chains are fine.
+        while not direct.get(node) and len(kids) == 1:
+            (node,) = kids
+            kids = children.get(node, set())
+        chosen.add(node)
         # A top-level package is the library itself: its sub-packages are always areas
         # (tinyml.nn, tinyml.optim), however small the repository. Deeper groups split
         # only while they are big.

@@ -136,7 +136,7 @@ def assemble_code_map(
     )
     add_edges_fast(graph, ((a, b, attrs) for (a, b), attrs in edges.items()))
     graph.graph["include_roots"] = ",".join(roots) if roots else ""
-    _module_metrics(graph, infos, area_of)
+    _module_metrics(infos, edges, area_of)
 
     rules, owner_labels = parse_codeowners(facts.codeowners)
     label_paths = parse_labeler(facts.labeler)
@@ -269,20 +269,25 @@ def _sibling(module: str, target: str) -> str:
 
 
 def _module_metrics(
-    graph: nx.DiGraph, infos: dict[str, ModuleInfo], area_of: dict[str, str]
+    infos: dict[str, ModuleInfo], edges: Iterable[tuple[str, str]], area_of: dict[str, str]
 ) -> None:
-    nodes = list(graph.nodes)
+    nodes = list(infos)
     index = {n: i for i, n in enumerate(nodes)}
-    pairs = [(index[a], index[b]) for a, b in graph.edges]
+    pairs = [(index[a], index[b]) for a, b in edges]
     blast = transitive_dependents(nodes, pairs)
+    fan_in = [0] * len(nodes)
+    fan_out = [0] * len(nodes)
+    for a, b in pairs:
+        fan_out[a] += 1
+        fan_in[b] += 1
     # In-degree centrality (share of other modules importing this one): O(V), and on import
     # graphs it ranks hubs (torch, torch.nn.functional) the way PageRank does at a fraction
     # of the cost; PageRank is used on the much smaller area graph.
     scale = 1.0 / (len(nodes) - 1) if len(nodes) > 1 else 0.0
-    for name, i in index.items():
+    for i, name in enumerate(nodes):
         info = infos[name]
         info.area = area_of[name]
-        info.dependents = graph.in_degree(name)
-        info.dependencies = graph.out_degree(name)
+        info.dependents = fan_in[i]
+        info.dependencies = fan_out[i]
         info.dependents_transitive = blast[i]
-        info.centrality = round(info.dependents * scale, 6)
+        info.centrality = round(fan_in[i] * scale, 6)

@@ -34,6 +34,7 @@ SKIP_DIRS = {
     ".eggs": "build",
     ".git": "build",
 }
+_SKIP_NAMES = frozenset(SKIP_DIRS)
 
 
 @dataclass
@@ -59,9 +60,11 @@ def select_sources(files: Iterable[TrackedFile], max_bytes: int = MAX_SOURCE_BYT
             sel.skipped.setdefault("submodule", []).append(f.path)
             continue
         parts = f.path.split("/")
-        hit = next(
-            (i for i, p in enumerate(parts[:-1]) if p in SKIP_DIRS or p.endswith(".egg-info")), None
-        )
+        hit = None
+        if not _SKIP_NAMES.isdisjoint(parts[:-1]) or ".egg-info/" in f.path:
+            hit = next(
+                i for i, p in enumerate(parts[:-1]) if p in SKIP_DIRS or p.endswith(".egg-info")
+            )
         if hit is not None:
             folder = "/".join(parts[: hit + 1]) + "/"
             skipped_dirs.setdefault(folder, SKIP_DIRS.get(parts[hit], "build"))
@@ -143,4 +146,6 @@ def is_test_path(path: str, packaged: bool = False) -> bool:
     if any(p in ("test", "tests") for p in directory.split("/")):
         return True
     stem = base.rsplit(".", 1)[0]
-    return not packaged and (stem.startswith("test_") or stem.endswith("_test") or stem == "conftest")
+    return not packaged and (
+        stem.startswith("test_") or stem.endswith("_test") or stem == "conftest"
+    )

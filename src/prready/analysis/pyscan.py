@@ -92,6 +92,9 @@ def scan_python(text: str) -> PyScan:
 
 
 # --------------------------------------------------------------------------- internals
+# Lines walked up from one indented import to find its enclosing blocks; bounds the cost
+# of hostile files (thousands of imports inside one enormous function).
+_MAX_WALK_LINES = 5000
 _STATEMENT = re.compile(
     r"\n(?:(?P<indent>[ \t]*)(?P<kw>import|from)(?=[ \t\\(.])"
     r"|(?:async[ \t]+)?(?:def|class)[ \t]+(?P<defname>\w+)"
@@ -191,7 +194,11 @@ def _is_conditional(src: str, pos: int, indent: int, hidden: object) -> bool:
     """Walk up the enclosing blocks: inside a `def` or `if TYPE_CHECKING:` means conditional."""
     assert callable(hidden)
     cursor = pos  # index of the "\n" before the statement
+    budget = _MAX_WALK_LINES
     while indent > 0 and cursor > 0:
+        budget -= 1
+        if budget < 0:
+            return True  # deep inside a huge indented block: almost surely a function body
         prev = src.rfind("\n", 0, cursor)
         if prev == -1:
             break

@@ -128,6 +128,10 @@ def run_plan(
             now=moment,
         )
         notes.extend(report.notes)
+        if report.repo and report.repo.lower() != slug.lower():
+            # GitHub renamed the repository: sync stored the issues under the new name.
+            notes.append(f"{slug} is now {report.repo} on GitHub; planning under the new name")
+            slug = report.repo
 
     issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
     assessments = assess_issues(issues, code_map, labels, taken, now=iso)

@@ -9,7 +9,8 @@ import click
 
 from prready.app.sync import sync_repo
 from prready.cli.options import github_options
-from prready.config import is_offline, load_config, resolve_api_url, resolve_token
+from prready.cli.runtime import load_user_config, rebuild_cache_option
+from prready.config import is_offline, resolve_api_url, resolve_token
 from prready.paths import resolve_paths
 from prready.slug import parse_slug
 
@@ -31,6 +32,7 @@ from prready.slug import parse_slug
     help="Ingest `gh issue list --json ...` (or REST) output instead of calling the API.",
 )
 @github_options
+@rebuild_cache_option
 def command(
     repo: str,
     all_open: bool,
@@ -39,6 +41,7 @@ def command(
     token: str | None,
     api_url: str | None,
     offline: bool,
+    rebuild_cache: bool,
 ) -> None:
     """Fetch the issues a plan needs (beginner and bug labels by default) into the store.
 
@@ -55,7 +58,7 @@ def command(
     """
     slug = parse_slug(repo)
     paths = resolve_paths()
-    config = load_config(paths.config_file)
+    config = load_user_config(paths, rebuild=rebuild_cache)
     offline = is_offline(offline)
     source = resolve_token(token) if not offline and from_file is None else None
     url = resolve_api_url(api_url)

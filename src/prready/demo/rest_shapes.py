@@ -384,7 +384,7 @@ def diff_entry(
     repo: str, head_sha: str, path: str, status: str, additions: int, deletions: int
 ) -> Json:
     """A `diff-entry` object of GET /repos/{owner}/{repo}/pulls/{number}/files."""
-    blob = f"{zlib.crc32(f'{head_sha}:{path}'.encode()):08x}" * 5
+    blob = fake_sha(f"blob:{head_sha}:{path}")
     quoted = _quote(path, safe="/")
     return {
         "sha": blob,

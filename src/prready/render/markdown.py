@@ -12,7 +12,9 @@ import re
 from prready.models import Plan, ProgressEntry, ProgressEvent
 from prready.render.view import PlanView, StageView, StepView, build_view
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!()])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# Text that would start a heading, list or rule when it begins a line (or a list item).
+_BLOCK_START = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 
 
@@ -44,6 +46,7 @@ def md_text(text: str) -> str:
     """Escape one line of untrusted text so Markdown shows it literally and pings no one."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    escaped = _BLOCK_START.sub(_escape_block_start, escaped)
     # A zero-width space after "@" keeps GitHub from turning it into a mention.
     return _MENTION.sub("@&#8203;", escaped)
 
@@ -54,6 +57,12 @@ def md_code(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    """Escape a block marker at the start: '# x' -> '\\# x', '12. x' -> '12\\. x'."""
+    lead = match.group(1)
+    return lead + "\\" if lead[0].isdigit() else "\\" + lead
 
 
 # --------------------------------------------------------------------------- sections

@@ -113,15 +113,20 @@ def _place(nodes: dict[str, _Node]) -> None:
 
 
 def _edges(nodes: dict[str, _Node], graph: nx.DiGraph) -> list[tuple[str, str]]:
-    """Import edges between drawn boxes, deduplicated and in a stable order."""
+    """Import edges touching a stage's box, deduplicated and in a stable order."""
     owner = {m: node.key for node in nodes.values() for m in node.members}
     found = set()
     for member, key in owner.items():
         for target in graph.successors(member):
             other = owner.get(target)
-            if other is not None and other != key:
+            # Links between two grey neighbours only add clutter.
+            if other is not None and other != key and not _both_neighbours(nodes, key, other):
                 found.add((key, other))
     return sorted(found)
+
+
+def _both_neighbours(nodes: dict[str, _Node], a: str, b: str) -> bool:
+    return nodes[a].stage is None and nodes[b].stage is None
 
 
 # --------------------------------------------------------------------------- drawing

@@ -205,8 +205,10 @@ def format_time(iso: str) -> str:
 
 def issue_url(repo: str, number: int, url: str) -> str:
     """The issue's GitHub URL if it is a plain https link, else one built from repo and number."""
-    built = f"https://github.com/{repo}/issues/{number}"
-    return safe_http_url(url, fallback=safe_http_url(built, fallback=""))
+    built = safe_http_url(f"https://github.com/{repo}/issues/{number}", fallback="")
+    if not (url or "").endswith((f"/issues/{number}", f"/pull/{number}")):
+        return built  # a URL that is not this issue's own page is not trusted
+    return safe_http_url(url, fallback=built)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -1,0 +1,103 @@
+"""End to end, against the loopback GitHub server and a real git remote: `prready plan`,
+then the user takes a stage-one issue through start -> pull request -> merged, and
+`prready status`, the plan page and the JSON plan reflect each step (issue 7's flow)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from prready.app.demo import build_sample_origin
+from prready.cli import cli
+from prready.demo.sample_history import SAMPLE_SLUG
+from prready.demo.sample_issues import sample_payloads
+from prready.paths import resolve_paths
+
+TOKEN = "ghp_e2eTESTTOKEN000000000000000000000000"
+LOGIN = "newcomer-e2e"
+
+
+@pytest.fixture
+def world(github_server: Any) -> dict[str, Any]:
+    payloads = sample_payloads()
+    ds = github_server.dataset
+    ds.add_repo(SAMPLE_SLUG, description=payloads["repo"]["description"])
+    ds.load_rest_payloads(
+        SAMPLE_SLUG,
+        {
+            "labels": payloads["labels"],
+            "issues": payloads["issues"],
+            "pulls": list(payloads["pulls"].values()),
+            "comments": payloads["comments"],
+            "files": payloads["pull_files"],
+            "timeline": payloads["timelines"],
+        },
+    )
+    ds.set_authenticated_user(LOGIN)
+    origin = build_sample_origin(resolve_paths())
+    return {"server": github_server, "origin": origin}
+
+
+def _run(args: list[str]) -> Any:
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return result
+
+
+def _plan(world: dict[str, Any], out: Path, fmt: str = "json") -> Any:
+    return _run(
+        [
+            "plan", SAMPLE_SLUG, "--api-url", world["server"].url, "--token", TOKEN,
+            "--git-url", str(world["origin"]), "--skills", "python,testing",
+            "--format", fmt, "--output", str(out),
+        ]
+    )
+
+
+def _status_of(plan: dict[str, Any], number: int) -> str:
+    for stage in plan["stages"]:
+        for step in stage["steps"]:
+            if step["issue"]["number"] == number:
+                return str(step["status"])
+    raise AssertionError(f"#{number} is not in the plan")
+
+
+def test_plan_to_merged_pull_request(world: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = _plan(world, out)
+    assert result.exit_code == 0, result.output
+    plan = json.loads(out.read_text())
+    first = plan["stages"][0]["steps"][0]["issue"]["number"]
+    assert _status_of(plan, first) == "planned"
+
+    result = _run(["track", f"{SAMPLE_SLUG}#{first}", "start", "--note", "reading the docs"])
+    assert result.exit_code == 0, result.output
+    status = _run(["status", SAMPLE_SLUG])
+    assert status.exit_code == 0 and f"#{first}" in status.output
+
+    ds = world["server"].dataset
+    pull = ds.add_pull(
+        SAMPLE_SLUG, f"Fix #{first}", body=f"Fixes #{first}", user=LOGIN,
+        references=[first], created_at="2026-11-10T10:00:00Z",
+    )
+    assert _plan(world, out).exit_code == 0
+    plan = json.loads(out.read_text())
+    assert _status_of(plan, first) == "pr-open"
+    # Kept in place: still a stage-one step.
+    assert first in [s["issue"]["number"] for s in plan["stages"][0]["steps"]]
+
+    ds.update_issue(SAMPLE_SLUG, pull, state="closed", merged_at="2026-11-12T10:00:00Z")
+    html = tmp_path / "plan.html"
+    assert _plan(world, html, fmt="html").exit_code == 0
+    assert _plan(world, out).exit_code == 0
+    plan = json.loads(out.read_text())
+    assert _status_of(plan, first) == "merged"
+    page = html.read_text()
+    assert "merged" in page.lower()
+    status = _run(["status", SAMPLE_SLUG])
+    assert status.exit_code == 0
+    assert "merged" in status.output.lower()
+    assert TOKEN not in page and TOKEN not in status.output
