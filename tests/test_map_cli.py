@@ -75,7 +75,7 @@ def test_json_to_stdout(repo: Path) -> None:
         cli, ["map", "me/mylib", "--checkout", str(repo), "--format", "json"]
     )
     assert result.exit_code == 0
-    assert json.loads(result.output)["repo"] == "me/mylib"
+    assert json.loads(result.stdout)["repo"] == "me/mylib"  # progress goes to stderr
 
 
 def test_bad_repository_name_is_one_line(repo: Path) -> None:
@@ -114,3 +114,14 @@ def test_unwritable_output_is_one_line(repo: Path, tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "cannot write" in result.output
     assert "Traceback" not in result.output
+
+
+def test_area_depth_comes_from_config_unless_given(repo: Path, isolated_home: Path) -> None:
+    config = isolated_home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[plan]\narea_depth = 1\n", encoding="utf-8")
+    args = ["map", "me/mylib", "--checkout", str(repo), "--format", "json"]
+    from_config = json.loads(CliRunner().invoke(cli, args).stdout)
+    assert "mylib.nn" not in {a["name"] for a in from_config["areas"]}
+    given = json.loads(CliRunner().invoke(cli, [*args, "--area-depth", "2"]).stdout)
+    assert "mylib.nn" in {a["name"] for a in given["areas"]}

@@ -50,9 +50,20 @@ def _run(args: list[str]) -> Any:
 def _plan(world: dict[str, Any], out: Path, fmt: str = "json") -> Any:
     return _run(
         [
-            "plan", SAMPLE_SLUG, "--api-url", world["server"].url, "--token", TOKEN,
-            "--git-url", str(world["origin"]), "--skills", "python,testing",
-            "--format", fmt, "--output", str(out),
+            "plan",
+            SAMPLE_SLUG,
+            "--api-url",
+            world["server"].url,
+            "--token",
+            TOKEN,
+            "--git-url",
+            str(world["origin"]),
+            "--skills",
+            "python,testing",
+            "--format",
+            fmt,
+            "--output",
+            str(out),
         ]
     )
 
@@ -80,8 +91,12 @@ def test_plan_to_merged_pull_request(world: dict[str, Any], tmp_path: Path) -> N
 
     ds = world["server"].dataset
     pull = ds.add_pull(
-        SAMPLE_SLUG, f"Fix #{first}", body=f"Fixes #{first}", user=LOGIN,
-        references=[first], created_at="2026-11-10T10:00:00Z",
+        SAMPLE_SLUG,
+        f"Fix #{first}",
+        body=f"Fixes #{first}",
+        user=LOGIN,
+        references=[first],
+        created_at="2026-11-10T10:00:00Z",
     )
     assert _plan(world, out).exit_code == 0
     plan = json.loads(out.read_text())

@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
 from prready.paths import resolve_paths
-from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
 
 def gh_issue(number: int, repo: str = REPO, **extra: object) -> dict[str, object]:
@@ -122,8 +122,9 @@ def test_unknown_or_invalid_options_are_usage_errors(args: tuple[str, ...]) -> N
 
 @pytest.mark.parametrize("stages", ["9", "0-2", "x", "4-1", ","])
 def test_bad_stage_list_is_one_line(stages: str) -> None:
-    assert_clean_failure(invoke("plan", REPO, "--stages", stages, "--offline"), code=2,
-                         match="--stages")  # fmt: skip
+    assert_clean_failure(
+        invoke("plan", REPO, "--stages", stages, "--offline"), code=2, match="--stages"
+    )
     assert not resolve_paths().progress_db.exists()
 
 
@@ -159,7 +160,9 @@ def test_overlong_note_is_refused_and_nothing_stored() -> None:
         ("[labels]\n'module: nn' = 'nonsense'\n", "the kind must be one of"),
     ],
 )
-def test_broken_config_file_is_one_line_naming_the_file(text: str, match: str, tmp_path: Path) -> None:
+def test_broken_config_file_is_one_line_naming_the_file(
+    text: str, match: str, tmp_path: Path
+) -> None:
     config = resolve_paths().config_file
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(text, encoding="utf-8")
@@ -216,8 +219,9 @@ def test_from_file_bad_item_late_in_file_writes_nothing(tmp_path: Path) -> None:
 
 def test_from_file_of_another_repository_is_refused(tmp_path: Path) -> None:
     path = write_json(tmp_path / "issues.json", [gh_issue(1), gh_issue(2, repo="evil/other")])
-    assert_clean_failure(invoke("sync", REPO, "--from-file", str(path)), code=2,
-                         match="holds issues of evil/other")  # fmt: skip
+    assert_clean_failure(
+        invoke("sync", REPO, "--from-file", str(path)), code=2, match="holds issues of evil/other"
+    )
     assert cache_rows("gh_issues") == 0
 
 

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from prready.paths import resolve_paths
 from rhelpers import (
     REPO,
     add_issues,
@@ -28,6 +26,8 @@ from rhelpers import (
     run_prready,
     subprocess_env,
 )
+
+from prready.paths import resolve_paths
 
 TOKEN = "ghp_crashSafetyToken0000000000000000000000"
 N_ISSUES = 350  # four walk pages at GitHub's 100 per page
@@ -83,9 +83,13 @@ def test_kill9_during_sync_keeps_committed_pages_and_next_run_resumes(github_ser
     assert done.returncode == 0, done.stderr
     assert integrity(db) == "ok"
     assert distinct_and_total() == (N_ISSUES, N_ISSUES)  # nothing lost, nothing twice
-    resumed = [r.query for r in github_server.requests
-               if r.path.endswith("/issues") and r.query.get("direction") == "asc"
-               and r.query.get("labels") == "good first issue"]  # fmt: skip
+    resumed = [
+        r.query
+        for r in github_server.requests
+        if r.path.endswith("/issues")
+        and r.query.get("direction") == "asc"
+        and r.query.get("labels") == "good first issue"
+    ]
     assert resumed and all(q.get("since") for q in resumed)  # continued from the cursor
     assert len(resumed) < 4
 
@@ -123,15 +127,30 @@ def test_two_syncs_at_once_do_not_corrupt_or_duplicate(github_server: Any) -> No
 # ---------------------------------------------------------------------- kill during a progress write
 def export_with_steps(path: Path, n: int) -> Path:
     steps = [
-        {"repo": "big/import", "issue_number": k, "stage": 1 + k % 4, "status": "started",
-         "title": f"step {k} " + "x" * 200, "pr_url": None, "skills": ["python"], "flag": "",
-         "replacement": None, "updated_at": "2026-11-01T00:00:00Z",
-         "created_at": "2026-10-01T00:00:00Z", "notes": [{"body": "n" * 300,
-         "created_at": "2026-11-01T00:00:00Z"}]}  # fmt: skip
+        {
+            "repo": "big/import",
+            "issue_number": k,
+            "stage": 1 + k % 4,
+            "status": "started",
+            "title": f"step {k} " + "x" * 200,
+            "pr_url": None,
+            "skills": ["python"],
+            "flag": "",
+            "replacement": None,
+            "updated_at": "2026-11-01T00:00:00Z",
+            "created_at": "2026-10-01T00:00:00Z",
+            "notes": [{"body": "n" * 300, "created_at": "2026-11-01T00:00:00Z"}],
+        }
         for k in range(1, n + 1)
     ]
-    data = {"format": "prready-progress", "version": 1, "exported_at": None, "steps": steps,
-            "events": [], "plans": []}  # fmt: skip
+    data = {
+        "format": "prready-progress",
+        "version": 1,
+        "exported_at": None,
+        "steps": steps,
+        "events": [],
+        "plans": [],
+    }
     path.write_text(json.dumps(data))
     return path
 
@@ -249,8 +268,18 @@ def test_plan_rebuild_cache_recovers_and_keeps_progress(
     assert_ok(invoke("track", f"{REPO}#99", "start", "--note", "my own work"))
     progress = resolve_paths().progress_db
     write_garbage(resolve_paths().cache_db, kind)
-    base = ["plan", REPO, "--checkout", str(checkout), "--api-url", github_server.url,
-            "--token", TOKEN, "--format", "json"]  # fmt: skip
+    base = [
+        "plan",
+        REPO,
+        "--checkout",
+        str(checkout),
+        "--api-url",
+        github_server.url,
+        "--token",
+        TOKEN,
+        "--format",
+        "json",
+    ]
     assert_clean_failure(invoke(*base), code=1, match="cache")
     assert integrity(progress) == "ok"
     result = invoke(*base, "--rebuild-cache")
@@ -273,8 +302,17 @@ def test_rebuild_cache_never_deletes_a_broken_progress_store(
     progress = resolve_paths().progress_db
     write_garbage(progress, "garbage")
     before = progress.read_bytes()
-    result = invoke("plan", REPO, "--checkout", str(checkout), "--api-url", github_server.url,
-                    "--token", TOKEN, "--rebuild-cache")  # fmt: skip
+    result = invoke(
+        "plan",
+        REPO,
+        "--checkout",
+        str(checkout),
+        "--api-url",
+        github_server.url,
+        "--token",
+        TOKEN,
+        "--rebuild-cache",
+    )
     assert_clean_failure(result, code=1, match="progress")
     assert progress.read_bytes() == before
 

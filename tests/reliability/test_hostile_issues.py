@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rhelpers import REPO, assert_ok, fast_client, invoke, run_prready
 
 from gitfixtures import make_history_repo
-from rhelpers import REPO, assert_ok, fast_client, invoke, run_prready
 
 TOKEN = "ghp_hostileIssuesToken00000000000000000000"
 ESCAPES = ("\x1b", "\x07", "\u202e", "\u2066", "\u200b", "\x00", "\x9b")
@@ -58,15 +58,32 @@ def hostile_plan_env(github_server: Any, monkeypatch: pytest.MonkeyPatch, tmp_pa
     ds.add_label(REPO, "bug")
     ds.add_label(REPO, "<b>bold</b>\x1b[31m", "ededed", "<script>alert('label')</script>")
     for k, title in enumerate(HOSTILE_TITLES):
-        ds.add_issue(REPO, title, body=HOSTILE_BODY,
-                     labels=["good first issue" if k % 2 else "bug", "<b>bold</b>\x1b[31m"],
-                     user="evil-user", created_at=f"2026-10-{k + 1:02d}T00:00:00Z")  # fmt: skip
+        ds.add_issue(
+            REPO,
+            title,
+            body=HOSTILE_BODY,
+            labels=["good first issue" if k % 2 else "bug", "<b>bold</b>\x1b[31m"],
+            user="evil-user",
+            created_at=f"2026-10-{k + 1:02d}T00:00:00Z",
+        )
     return make_history_repo(tmp_path)
 
 
 def plan(server: Any, checkout: Path, fmt: str, out: Path) -> Any:
-    result = invoke("plan", REPO, "--checkout", str(checkout), "--api-url", server.url,
-                    "--token", TOKEN, "--format", fmt, "--output", str(out))  # fmt: skip
+    result = invoke(
+        "plan",
+        REPO,
+        "--checkout",
+        str(checkout),
+        "--api-url",
+        server.url,
+        "--token",
+        TOKEN,
+        "--format",
+        fmt,
+        "--output",
+        str(out),
+    )
     assert_ok(result)
     return result
 
@@ -115,7 +132,9 @@ def test_html_plan_has_no_active_hostile_content(
     assert "1337" not in html  # {{ 7*191 }} was never evaluated as a template
     assert "evil-user" in html or "crash in relu" in html  # the content is shown, as text
     assert_no_escapes(html)
-    csp = [a for t, a in parser.tags if t == "meta" and ("http-equiv", "Content-Security-Policy") in a]
+    csp = [
+        a for t, a in parser.tags if t == "meta" and ("http-equiv", "Content-Security-Policy") in a
+    ]
     assert csp, "the page declares a Content-Security-Policy"
 
 
@@ -164,8 +183,9 @@ def test_terminal_output_of_plan_and_issues_has_no_escapes(
 
 def test_issues_json_output_is_valid(github_server: Any, hostile_plan_env: Path) -> None:
     assert_ok(invoke("sync", REPO, "--api-url", github_server.url, "--token", TOKEN))
-    result = invoke("issues", REPO, "--format", "json", "--checkout", str(hostile_plan_env),
-                    "--offline")  # fmt: skip
+    result = invoke(
+        "issues", REPO, "--format", "json", "--checkout", str(hostile_plan_env), "--offline"
+    )
     assert_ok(result)
     data = json.loads(result.stdout)
     assert len(data) == len(HOSTILE_TITLES)
@@ -179,16 +199,31 @@ def test_huge_body_and_ten_thousand_labels_stay_bounded(github_server: Any, tmp_
     ds.add_label(REPO, "bug")
     huge = ("torch.nn.functional.relu(x) fails " * 40_000)[: 1 << 20]  # 1 MB
     many = ["good first issue"] + [f"label-{k:05d}" for k in range(10_000)]
-    ds.add_issue(REPO, "huge body", body=huge, labels=["good first issue"],
-                 created_at="2026-10-01T00:00:00Z")  # fmt: skip
+    ds.add_issue(
+        REPO, "huge body", body=huge, labels=["good first issue"], created_at="2026-10-01T00:00:00Z"
+    )
     ds.add_issue(REPO, "many labels", body="x", labels=many, created_at="2026-10-02T00:00:00Z")
     for k in range(4):
         ds.add_issue(REPO, f"normal {k}", labels=["bug"], created_at=f"2026-10-0{3 + k}T00:00:00Z")
     checkout = make_history_repo(tmp_path)
     out = tmp_path / "plan.html"
     start = time.monotonic()
-    proc = run_prready(["plan", REPO, "--checkout", str(checkout), "--api-url", github_server.url,
-                        "--token", TOKEN, "--output", str(out)], {}, timeout=300)  # fmt: skip
+    proc = run_prready(
+        [
+            "plan",
+            REPO,
+            "--checkout",
+            str(checkout),
+            "--api-url",
+            github_server.url,
+            "--token",
+            TOKEN,
+            "--output",
+            str(out),
+        ],
+        {},
+        timeout=300,
+    )
     took = time.monotonic() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert proc.returncode == 0, proc.stderr[-2000:]

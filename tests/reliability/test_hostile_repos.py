@@ -14,18 +14,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 from gitfixtures import make_bare_remote
-from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 OUTSIDE_MARKER = "SECRET_OUTSIDE_MARKER_7f3a"
 DEPTH = 60
 
 
 def git(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
     proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.decode()
@@ -72,8 +78,16 @@ def hostile_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.makedirs(os.fsencode(pkg) + b"/bad\xffdir", exist_ok=True)
     with open(os.fsencode(pkg) + b"/bad\xffname.py", "wb") as fh:
         fh.write(b"x = 1\n")
-    git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendored_sub",
-        cwd=repo)  # fmt: skip
+    git(
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(sub),
+        "vendored_sub",
+        cwd=repo,
+    )
     git("add", "-A", cwd=repo)
     git("commit", "-qm", "hostile", cwd=repo)
     return repo
@@ -101,8 +115,10 @@ def test_symlinks_out_of_the_tree_are_never_read(hostile_repo: Path) -> None:
     text = json.dumps(data)
     assert OUTSIDE_MARKER not in text and "root:x:0:0" not in text
     assert sorted(data["skipped"]["symlink"]) == [
-        "pkg/link_etc.py", "pkg/link_out.py", "pkg/link_rel.py"
-    ]  # fmt: skip
+        "pkg/link_etc.py",
+        "pkg/link_out.py",
+        "pkg/link_rel.py",
+    ]
     names = {m["path"] for m in data["modules"]}
     assert not any("link_" in n for n in names)
 
@@ -110,9 +126,10 @@ def test_symlinks_out_of_the_tree_are_never_read(hostile_repo: Path) -> None:
 def test_undecodable_and_unparsable_python_is_counted_not_fatal(hostile_repo: Path) -> None:
     data = map_json("--checkout", str(hostile_repo))
     assert set(data["skipped"]["not-utf8"]) >= {"pkg/latin1.py", "pkg/utf16.py"}
-    assert "pkg/broken.py" in data["skipped"]["syntax-error"] or "pkg/unterminated.py" in data[
-        "skipped"
-    ]["syntax-error"]
+    assert (
+        "pkg/broken.py" in data["skipped"]["syntax-error"]
+        or "pkg/unterminated.py" in data["skipped"]["syntax-error"]
+    )
     # Python 2 is read leniently (imports found by scanning), never a crash.
     modules = {m["path"]: m for m in data["modules"]}
     assert "pkg/ok.py" in modules and "pkg/helpers.py" in modules
@@ -135,7 +152,9 @@ def test_deep_spaced_and_non_ascii_paths_are_mapped(hostile_repo: Path) -> None:
     assert deep in paths
     assert "pkg/with space/mod.py" in paths
     assert "pkg/ünïcode_名前.py" in paths
-    assert data["skipped"]["bad-name"] and all("\udcff" not in p for p in data["skipped"]["bad-name"])
+    assert data["skipped"]["bad-name"] and all(
+        "\udcff" not in p for p in data["skipped"]["bad-name"]
+    )
 
 
 def test_submodule_is_listed_not_followed(hostile_repo: Path) -> None:
@@ -148,8 +167,18 @@ def test_graphml_export_of_hostile_names_is_valid_xml(hostile_repo: Path, tmp_pa
     import xml.etree.ElementTree as ET
 
     out = tmp_path / "map.graphml"
-    assert_ok(invoke("map", REPO, "--checkout", str(hostile_repo), "--format", "graphml",
-                     "--output", str(out)))  # fmt: skip
+    assert_ok(
+        invoke(
+            "map",
+            REPO,
+            "--checkout",
+            str(hostile_repo),
+            "--format",
+            "graphml",
+            "--output",
+            str(out),
+        )
+    )
     root = ET.parse(out).getroot()
     assert root.tag.endswith("graphml")
 
@@ -171,8 +200,14 @@ def hook_trap(home: Path) -> Path:
     template = home / "evil-template"
     (template / "hooks").mkdir(parents=True, exist_ok=True)
     for folder in (hooks, template / "hooks"):
-        for name in ("post-checkout", "post-merge", "reference-transaction", "pre-auto-gc",
-                     "post-index-change", "fsmonitor-watchman"):  # fmt: skip
+        for name in (
+            "post-checkout",
+            "post-merge",
+            "reference-transaction",
+            "pre-auto-gc",
+            "post-index-change",
+            "fsmonitor-watchman",
+        ):
             script = folder / name
             script.write_text(f"#!/bin/sh\ntouch '{marker}'\n")
             script.chmod(0o755)

@@ -9,8 +9,6 @@ import socket
 from typing import Any
 
 import pytest
-
-from prready.paths import resolve_paths
 from rhelpers import (
     REPO,
     add_issues,
@@ -22,6 +20,8 @@ from rhelpers import (
     integrity,
     invoke,
 )
+
+from prready.paths import resolve_paths
 
 TOKEN = "ghp_networkFaultsToken000000000000000000"
 N_ISSUES = 30  # three walk pages of 10
@@ -86,7 +86,9 @@ def test_read_timeout_is_retried(github_server: Any, monkeypatch: pytest.MonkeyP
     issues = add_issues(github_server, n=N_ISSUES)
     sleeps = fast_client(monkeypatch)
     monkeypatch.setattr(
-        sync_app, "GitHubClient", functools.partial(GitHubClient, sleep=sleeps, per_page=10, timeout=1)
+        sync_app,
+        "GitHubClient",
+        functools.partial(GitHubClient, sleep=sleeps, per_page=10, timeout=1),
     )
     inject_after(github_server, r"/issues$", 1, "slow", times=1, delay=2.5)
     assert_ok(sync(github_server))
@@ -108,9 +110,13 @@ def test_persistent_5xx_stops_in_one_line_and_next_run_resumes(
     github_server.reset_log()
     full_resync_works(github_server, issues)
     # The resumed walk did not start over: it asked for what was left, not all three pages.
-    walk = [r.query for r in github_server.requests
-            if r.path.endswith("/issues") and r.query.get("direction") == "asc"
-            and r.query.get("labels") == "good first issue"]  # fmt: skip
+    walk = [
+        r.query
+        for r in github_server.requests
+        if r.path.endswith("/issues")
+        and r.query.get("direction") == "asc"
+        and r.query.get("labels") == "good first issue"
+    ]
     assert walk and all(q.get("since") for q in walk), walk  # from the cursor, not page 1
     assert len(walk) < 4  # a walk from scratch takes 4 pages
 
@@ -183,8 +189,9 @@ def test_secondary_rate_limit_honours_retry_after(
 ) -> None:
     issues = add_issues(github_server, n=N_ISSUES)
     sleeps = fast_client(monkeypatch)
-    inject_after(github_server, r"/issues$", 1, "rate_limit_secondary", times=1, retry_after=4,
-                 code=code)  # fmt: skip
+    inject_after(
+        github_server, r"/issues$", 1, "rate_limit_secondary", times=1, retry_after=4, code=code
+    )
     assert_ok(sync(github_server))
     assert_store_consistent(len(issues))
     assert sum(sleeps.calls) == pytest.approx(4.0)
@@ -226,7 +233,8 @@ def test_404_for_issues_mid_sync_is_one_line_and_keeps_pages(
 ) -> None:
     add_issues(github_server, n=N_ISSUES)
     fast_client(monkeypatch)
-    inject_after(github_server, r"/issues$", 1, "status", times=1, code=404,
-                 body={"message": "Not Found"})  # fmt: skip
+    inject_after(
+        github_server, r"/issues$", 1, "status", times=1, code=404, body={"message": "Not Found"}
+    )
     assert_clean_failure(sync(github_server), code=1, match="404")
     assert_store_consistent(10)

@@ -14,8 +14,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from prready.analysis.evidence import IssueEvidence, extract_evidence
-from prready.analysis.labels import classify_label, classify_labels, normalize_label
-from prready.analysis.labels import validate_overrides
+from prready.analysis.labels import (
+    classify_label,
+    classify_labels,
+    normalize_label,
+    validate_overrides,
+)
 from prready.analysis.native import scan_native_bytes
 from prready.analysis.pyscan import scan_python, scan_python_bytes
 from prready.analysis.taken import active_claims, claim_text, detect_taken, find_claim
@@ -73,9 +77,9 @@ FRAGMENTS = [
     "[x](javascript:alert(1))",
     "![img](http://evil/x.png)",
 ]
-messy_text = st.lists(
-    st.one_of(st.text(max_size=40), st.sampled_from(FRAGMENTS)), max_size=25
-).map("".join)
+messy_text = st.lists(st.one_of(st.text(max_size=40), st.sampled_from(FRAGMENTS)), max_size=25).map(
+    "".join
+)
 
 
 def assert_clean_error(exc: PrreadyError) -> None:
@@ -106,9 +110,21 @@ names = st.from_regex(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,20}", fullmatch=True).filt
 
 
 @SETTINGS
-@given(owners, names, st.sampled_from(["{s}", "https://github.com/{s}", "https://github.com/{s}.git",
-                                       "git@github.com:{s}.git", "ssh://git@github.com/{s}",
-                                       "  {s}  ", "http://www.github.com/{s}/"]))  # fmt: skip
+@given(
+    owners,
+    names,
+    st.sampled_from(
+        [
+            "{s}",
+            "https://github.com/{s}",
+            "https://github.com/{s}.git",
+            "git@github.com:{s}.git",
+            "ssh://git@github.com/{s}",
+            "  {s}  ",
+            "http://www.github.com/{s}/",
+        ]
+    ),
+)
 def test_slug_url_forms_normalise_to_owner_name(owner: str, name: str, form: str) -> None:
     assert parse_slug(form.format(s=f"{owner}/{name}")) == f"{owner}/{name}"
 
@@ -162,8 +178,16 @@ def test_label_classifier_gives_a_kind_or_usage_error(name: str, overrides: dict
 
 # ---------------------------------------------------------------------- taken
 timestamps = st.one_of(
-    st.sampled_from(["2026-11-01T00:00:00Z", "2020-01-01T00:00:00Z", "", "not a date",
-                     "2026-13-45T99:99:99Z", "2026-11-01T00:00:00+05:00"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "2026-11-01T00:00:00Z",
+            "2020-01-01T00:00:00Z",
+            "",
+            "not a date",
+            "2026-13-45T99:99:99Z",
+            "2026-11-01T00:00:00+05:00",
+        ]
+    ),
     st.text(max_size=25),
 )
 
@@ -171,8 +195,16 @@ timestamps = st.one_of(
 @SETTINGS
 @given(
     st.lists(st.tuples(messy_text, messy_text, timestamps), max_size=6),
-    st.lists(st.tuples(st.integers(1, 10**6), st.sampled_from(["open", "closed"]), st.booleans(),
-                       st.text(max_size=10), timestamps), max_size=3),  # fmt: skip
+    st.lists(
+        st.tuples(
+            st.integers(1, 10**6),
+            st.sampled_from(["open", "closed"]),
+            st.booleans(),
+            st.text(max_size=10),
+            timestamps,
+        ),
+        max_size=3,
+    ),
     st.lists(st.text(max_size=12), max_size=3),
     st.one_of(st.none(), st.text(max_size=10)),
 )
@@ -182,11 +214,27 @@ def test_taken_detection_never_crashes(
     assignees: list[str],
     me: str | None,
 ) -> None:
-    issue = Issue("o/r", 1, "t", "b", "open", [], assignees, "x", len(comments), 0,
-                  "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", None, "")  # fmt: skip
+    issue = Issue(
+        "o/r",
+        1,
+        "t",
+        "b",
+        "open",
+        [],
+        assignees,
+        "x",
+        len(comments),
+        0,
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00Z",
+        None,
+        "",
+    )
     notes = [Comment(1, author, body, when) for author, body, when in comments]
-    cross = [CrossReference(1, n, "", st_, merged, who, when, "o/r")
-             for n, st_, merged, who, when in refs]  # fmt: skip
+    cross = [
+        CrossReference(1, n, "", st_, merged, who, when, "o/r")
+        for n, st_, merged, who, when in refs
+    ]
     for c in notes:
         assert isinstance(claim_text(c.body), str)
         found = find_claim(claim_text(c.body))
@@ -199,27 +247,57 @@ def test_taken_detection_never_crashes(
 
 # ---------------------------------------------------------------------- JSON ingest
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
     | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=20,
-)  # fmt: skip
+)
 issue_like = st.fixed_dictionaries(
     {"number": st.one_of(st.integers(-5, 10**6), json_values)},
     optional={
-        "title": json_values, "body": json_values, "state": st.one_of(st.sampled_from(["OPEN", "CLOSED", "MERGED"]), json_values),
-        "labels": json_values, "assignees": json_values, "author": json_values,
-        "comments": json_values, "url": st.one_of(st.sampled_from(["https://github.com/o/r/issues/1", "https://github.com/x/y/pull/2", "javascript:alert(1)"]), json_values),
-        "createdAt": json_values, "updatedAt": json_values, "reactionGroups": json_values,
-        "stateReason": json_values, "html_url": json_values, "user": json_values,
-        "created_at": json_values, "pull_request": json_values, "closed_at": json_values,
+        "title": json_values,
+        "body": json_values,
+        "state": st.one_of(st.sampled_from(["OPEN", "CLOSED", "MERGED"]), json_values),
+        "labels": json_values,
+        "assignees": json_values,
+        "author": json_values,
+        "comments": json_values,
+        "url": st.one_of(
+            st.sampled_from(
+                [
+                    "https://github.com/o/r/issues/1",
+                    "https://github.com/x/y/pull/2",
+                    "javascript:alert(1)",
+                ]
+            ),
+            json_values,
+        ),
+        "createdAt": json_values,
+        "updatedAt": json_values,
+        "reactionGroups": json_values,
+        "stateReason": json_values,
+        "html_url": json_values,
+        "user": json_values,
+        "created_at": json_values,
+        "pull_request": json_values,
+        "closed_at": json_values,
     },
-)  # fmt: skip
+)
 
 
 @FILE_SETTINGS
-@given(st.one_of(json_values, st.lists(issue_like, max_size=5),
-                 st.fixed_dictionaries({"items": st.lists(issue_like, max_size=3)})))  # fmt: skip
+@given(
+    st.one_of(
+        json_values,
+        st.lists(issue_like, max_size=5),
+        st.fixed_dictionaries({"items": st.lists(issue_like, max_size=3)}),
+    )
+)
 def test_issue_file_ingest_gives_issues_or_usage_error(tmp_path: Path, data: object) -> None:
     path = tmp_path / "issues.json"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -253,7 +331,7 @@ def test_issue_file_ingest_of_random_bytes_is_a_usage_error_or_issues(
 def test_issue_file_nested_too_deep_is_a_usage_error(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
-    with pytest.raises(UsageError, match="nested too deeply|not valid JSON"):
+    with pytest.raises(UsageError, match=r"nested too deeply|not valid JSON"):
         read_issue_file(path, "o/r")
 
 
@@ -271,7 +349,9 @@ def test_rest_issue_json_gives_issue_or_network_error(data: object) -> None:
 
 # ---------------------------------------------------------------------- code scanners
 @SETTINGS
-@given(st.one_of(st.binary(max_size=400), messy_text.map(lambda s: s.encode("utf-8", "surrogatepass"))))
+@given(
+    st.one_of(st.binary(max_size=400), messy_text.map(lambda s: s.encode("utf-8", "surrogatepass")))
+)
 def test_python_scanner_never_crashes(data: bytes) -> None:
     scan = scan_python_bytes(data)
     assert scan.lines >= 0 and scan.error in ("", "not-utf8", "syntax-error")
@@ -286,7 +366,9 @@ def test_python_scanner_text_never_crashes(text: str) -> None:
 
 
 @SETTINGS
-@given(st.one_of(st.binary(max_size=400), messy_text.map(lambda s: s.encode("utf-8", "surrogatepass"))))
+@given(
+    st.one_of(st.binary(max_size=400), messy_text.map(lambda s: s.encode("utf-8", "surrogatepass")))
+)
 def test_native_scanner_never_crashes(data: bytes) -> None:
     scan = scan_native_bytes(data)
     assert scan.lines >= 0
@@ -311,8 +393,14 @@ def test_issue_body_html_has_no_active_content(body: str) -> None:
 
 
 @SETTINGS
-@given(st.one_of(messy_text, st.sampled_from(["javascript:alert(1)", "https://ok.example/x",
-                                                "http://a b", "data:text/html,x"])))  # fmt: skip
+@given(
+    st.one_of(
+        messy_text,
+        st.sampled_from(
+            ["javascript:alert(1)", "https://ok.example/x", "http://a b", "data:text/html,x"]
+        ),
+    )
+)
 def test_safe_url_only_passes_plain_http_urls(url: str) -> None:
     out = safe_http_url(url, "")
     assert out == "" or re.match(r"^https?://", out)
@@ -334,11 +422,26 @@ def test_terminal_safe_text_when_present() -> None:
 
 
 # ---------------------------------------------------------------------- config
-toml_fragments = st.sampled_from([
-    "[labels]\n", '"bug" = "bug"\n', "x = 1\n", "[profile]\n", "skills = ['python']\n",
-    "skills = 3\n", "[plan]\n", "area_depth = 2\n", "area_depth = -1\n", "area_depth = true\n",
-    "claim_days = 'x'\n", "exclude_labels = [1]\n", "profile = 1\n", "[[plan]]\n", "= =\n", "\0",
-])  # fmt: skip
+toml_fragments = st.sampled_from(
+    [
+        "[labels]\n",
+        '"bug" = "bug"\n',
+        "x = 1\n",
+        "[profile]\n",
+        "skills = ['python']\n",
+        "skills = 3\n",
+        "[plan]\n",
+        "area_depth = 2\n",
+        "area_depth = -1\n",
+        "area_depth = true\n",
+        "claim_days = 'x'\n",
+        "exclude_labels = [1]\n",
+        "profile = 1\n",
+        "[[plan]]\n",
+        "= =\n",
+        "\0",
+    ]
+)
 
 
 @FILE_SETTINGS

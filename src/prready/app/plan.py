@@ -147,8 +147,9 @@ def run_plan(
             )
         decision = replan_pins(load_progress(conn, slug))
         if decision.moved_up:
-            notes.append(f"stage {decision.current_stage - 1} is done: on to stage "
-                         f"{decision.current_stage}")
+            notes.append(
+                f"stage {decision.current_stage - 1} is done: on to stage {decision.current_stage}"
+            )
         usable = [a for a in assessments if a.issue.number not in set(decision.excluded)]
 
         def plan_from(pool: list[IssueAssessment]) -> Plan:

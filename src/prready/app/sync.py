@@ -22,6 +22,7 @@ from pathlib import Path
 
 from prready.analysis.labels import classify_labels, validate_overrides
 from prready.analysis.taken import detect_taken
+from prready.app.track import TrackingUpdate, sync_tracked
 from prready.config import DEFAULT_API_URL, Secret, UserConfig
 from prready.errors import OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
@@ -508,3 +509,43 @@ def _iso(moment: datetime) -> str:
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def sync_with_tracking(
+    slug: str,
+    paths: Paths,
+    config: UserConfig,
+    *,
+    token: Secret | None = None,
+    api_url: str = DEFAULT_API_URL,
+    offline: bool = False,
+    all_open: bool = False,
+    module_labels: Sequence[str] = (),
+    from_file: Path | None = None,
+    progress: ProgressFn | None = None,
+    client: GitHubClient | None = None,
+) -> tuple[SyncReport, TrackingUpdate | None]:
+    """`prready sync`: mine the issues, then bring the user's tracked steps up to date
+    (their pull requests, issues closed or taken by others) with the same client."""
+    online = not offline and from_file is None
+    if online and client is None:
+        client = GitHubClient(api_url, token, progress=progress)
+    report = sync_repo(
+        slug,
+        paths,
+        config,
+        client=client if online else None,
+        token=token,
+        api_url=api_url,
+        offline=offline,
+        all_open=all_open,
+        module_labels=module_labels,
+        from_file=from_file,
+        progress=progress,
+    )
+    tracking = None
+    if online and client is not None:
+        tracking = sync_tracked(
+            report.repo or slug, client, paths=paths, claim_days=config.claim_days
+        )
+    return report, tracking

@@ -77,6 +77,14 @@ class TrackingUpdate:
     cleared: list[int] = field(default_factory=list)  # flags removed (available again)
     checked: int = 0  # tracked steps looked at
 
+    def summary(self) -> str:
+        """One line for the terminal: what changed in the user's tracked steps."""
+        parts = [f"{self.checked} tracked step(s) checked", f"{len(self.events)} updated"]
+        for number, reason in sorted(self.flagged.items()):
+            hint = self.replacements.get(number)
+            parts.append(f"#{number} {reason}" + (f" (try #{hint})" if hint else ""))
+        return "; ".join(parts)
+
 
 @dataclass(frozen=True)
 class _Pull:

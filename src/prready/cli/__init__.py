@@ -22,7 +22,7 @@ class PrreadyGroup(click.Group):
             return super().invoke(ctx)
         except PrreadyError as exc:
             err = click.ClickException(str(exc))
-            err.exit_code = exc.exit_code
+            err.exit_code = exc.exit_code  # type: ignore[misc]
             raise err from None
         except KeyboardInterrupt:
             click.echo("Interrupted: everything already saved is kept; run again to continue.", err=True)

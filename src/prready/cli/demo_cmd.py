@@ -11,12 +11,26 @@ from prready.paths import resolve_paths
 
 
 @click.command(name="demo")
-@click.option("--skills", metavar="LIST", default="python,testing,nn", show_default=True,
-              help="The sample newcomer's skills, comma-separated.")
-@click.option("--format", "fmt", type=click.Choice(("html", "md", "json")), default="html",
-              show_default=True, help="Plan file format.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the plan (default: in the data directory; printed).")
+@click.option(
+    "--skills",
+    metavar="LIST",
+    default="python,testing,nn",
+    show_default=True,
+    help="The sample newcomer's skills, comma-separated.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("html", "md", "json")),
+    default="html",
+    show_default=True,
+    help="Plan file format.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the plan (default: in the data directory; printed).",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the plan in a browser.")
 def command(skills: str, fmt: str, output: Path | None, open_page: bool) -> None:
     """Run the full plan pipeline on bundled sample data (no network, no token).
@@ -34,8 +48,9 @@ def command(skills: str, fmt: str, output: Path | None, open_page: bool) -> None
 
     paths = resolve_paths()
     with progress_reporter(make_console(err=True)) as progress:
-        result = run_demo(paths, skills=parse_csv(skills), fmt=fmt, output=output,
-                          progress=progress)
+        result = run_demo(
+            paths, skills=parse_csv(skills), fmt=fmt, output=output, progress=progress
+        )
     render_plan_table(result.plan, [], make_console())
     click.echo("This plan uses prready's bundled SAMPLE data (tinyml), not a real repository.")
     click.echo(f"Plan written to {result.output}")

@@ -8,6 +8,7 @@ import click
 
 from prready.app.map import ScanStats, build_code_map, export_code_map, format_summary, map_summary
 from prready.cli.options import repo_source_options
+from prready.cli.runtime import load_user_config, rebuild_cache_option
 from prready.config import is_offline
 from prready.paths import resolve_paths
 
@@ -19,7 +20,8 @@ from prready.paths import resolve_paths
 @click.option(
     "--area-depth",
     type=click.IntRange(min=1),
-    help="Group modules into areas of this many name parts (default: chosen per repository).",
+    help="Group modules into areas of this many name parts "
+    "(default: plan.area_depth in config.toml, else chosen per repository).",
 )
 @click.option(
     "--format",
@@ -35,6 +37,7 @@ from prready.paths import resolve_paths
     type=click.Path(dir_okay=False, writable=True),
     help="Write the json/graphml export to this file (default: standard output).",
 )
+@rebuild_cache_option
 def command(
     repo: str,
     checkout: str | None,
@@ -43,6 +46,7 @@ def command(
     area_depth: int | None,
     fmt: str,
     output: str | None,
+    rebuild_cache: bool,
 ) -> None:
     """Map a repository's code: modules, imports/includes, areas and their metrics.
 
@@ -52,16 +56,22 @@ def command(
       prready map pytorch/pytorch --checkout ~/src/pytorch --area-depth 2
       prready map pytorch/pytorch --format graphml --output torch.graphml
     """
+    from prready.render.terminal import make_console, progress_reporter
+
+    paths = resolve_paths()
+    config = load_user_config(paths, rebuild_cache)
     stats = ScanStats()
-    cm = build_code_map(
-        repo,
-        resolve_paths(),
-        checkout=checkout,
-        git_url=git_url,
-        offline=is_offline(offline),
-        area_depth=area_depth,
-        stats=stats,
-    )
+    with progress_reporter(make_console(err=True)) as progress:
+        cm = build_code_map(
+            repo,
+            paths,
+            checkout=checkout,
+            git_url=git_url,
+            offline=is_offline(offline),
+            area_depth=area_depth if area_depth is not None else config.area_depth,
+            progress=progress,
+            stats=stats,
+        )
     if fmt == "text":
         click.echo(format_summary(map_summary(cm, stats)))
         return

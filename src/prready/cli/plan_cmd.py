@@ -22,25 +22,62 @@ FORMATS = ("html", "md", "json")
 
 @click.command(name="plan")
 @click.argument("repo")
-@click.option("--skills", metavar="LIST", help="Your skills, comma-separated (e.g. python,numerics).")
-@click.option("--stages", metavar="LIST", default="1-4", show_default=True,
-              help="Stages to plan: 1 first contact, 2 small fix, 3 real bug, 4 substantial PR.")
-@click.option("--per-stage", type=click.IntRange(1, 3), default=2, show_default=True,
-              help="Issues per stage.")
-@click.option("--exclude-label", "exclude_labels", multiple=True, metavar="LABEL",
-              help="Never pick issues with this label (repeatable).")
-@click.option("--module", "modules", multiple=True, metavar="AREA",
-              help="Focus on these areas, e.g. torch.nn (repeatable).")
-@click.option("--max-difficulty", type=click.IntRange(1, 5), default=5, show_default=True,
-              help="Skip issues rated harder than this (1-5).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
-              help="Plan file format.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the plan (default: in the data directory; printed).")
+@click.option(
+    "--skills", metavar="LIST", help="Your skills, comma-separated (e.g. python,numerics)."
+)
+@click.option(
+    "--stages",
+    metavar="LIST",
+    default="1-4",
+    show_default=True,
+    help="Stages to plan: 1 first contact, 2 small fix, 3 real bug, 4 substantial PR.",
+)
+@click.option(
+    "--per-stage", type=click.IntRange(1, 3), default=2, show_default=True, help="Issues per stage."
+)
+@click.option(
+    "--exclude-label",
+    "exclude_labels",
+    multiple=True,
+    metavar="LABEL",
+    help="Never pick issues with this label (repeatable).",
+)
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    metavar="AREA",
+    help="Focus on these areas, e.g. torch.nn (repeatable).",
+)
+@click.option(
+    "--max-difficulty",
+    type=click.IntRange(1, 5),
+    default=5,
+    show_default=True,
+    help="Skip issues rated harder than this (1-5).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="html",
+    show_default=True,
+    help="Plan file format.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the plan (default: in the data directory; printed).",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the plan in a browser.")
 @click.option("--all-open", is_flag=True, help="Sync every open issue, not only beginner/bug ones.")
-@click.option("--module-label", "module_labels", multiple=True, metavar="LABEL",
-              help="Also sync the open issues of this module label (repeatable).")
+@click.option(
+    "--module-label",
+    "module_labels",
+    multiple=True,
+    metavar="LABEL",
+    help="Also sync the open issues of this module label (repeatable).",
+)
 @rebuild_cache_option
 @repo_source_options
 @github_options

@@ -58,7 +58,7 @@ def parse_csv(text: str | None) -> list[str]:
 
 
 def parse_stages(text: str) -> list[int]:
-    """"1-4", "1,3", "2" -> stage numbers; anything else is a one-line error."""
+    """ "1-4", "1,3", "2" -> stage numbers; anything else is a one-line error."""
     stages: set[int] = set()
     for part in parse_csv(text):
         low, sep, high = part.partition("-")

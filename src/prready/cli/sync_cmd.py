@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 
-from prready.app.sync import sync_repo
+from prready.app.sync import sync_with_tracking
 from prready.cli.options import github_options
 from prready.cli.runtime import load_user_config, rebuild_cache_option
 from prready.config import is_offline, resolve_api_url, resolve_token
 from prready.paths import resolve_paths
+from prready.render.terminal import make_console, progress_reporter
 from prready.slug import parse_slug
 
 
@@ -62,39 +62,23 @@ def command(
     offline = is_offline(offline)
     source = resolve_token(token) if not offline and from_file is None else None
     url = resolve_api_url(api_url)
-    report = sync_repo(
-        slug,
-        paths,
-        config,
-        token=source.token if source else None,
-        api_url=url,
-        offline=offline,
-        all_open=all_open,
-        module_labels=module_labels,
-        from_file=from_file,
-        progress=_LineProgress(),
-    )
+    with progress_reporter(make_console(err=True)) as progress:
+        report, tracking = sync_with_tracking(
+            slug,
+            paths,
+            config,
+            token=source.token if source else None,
+            api_url=url,
+            offline=offline,
+            all_open=all_open,
+            module_labels=module_labels,
+            from_file=from_file,
+            progress=progress,
+        )
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for missing in report.missing:
         click.echo(f"missing: {missing}", err=True)
     click.echo(report.summary())
-
-
-class _LineProgress:
-    """Plain progress lines on stderr: at each new step, then at most every few seconds
-    (a rate-limit countdown shows its seconds left that way)."""
-
-    def __init__(self, interval: float = 2.0) -> None:
-        self._label = ""
-        self._last = 0.0
-        self._interval = interval
-
-    def __call__(self, label: str, done: int, total: int | None) -> None:
-        now = time.monotonic()
-        changed = label.split(" (")[0] != self._label.split(" (")[0]
-        if not changed and now - self._last < self._interval:
-            return
-        self._label, self._last = label, now
-        of = f"/{total}" if total else ""
-        click.echo(f"  {label}: {done}{of}", err=True)
+    if tracking is not None and tracking.checked:
+        click.echo(tracking.summary())
