@@ -429,13 +429,16 @@ def test_hooks_never_run(tmp_path: Path, isolated_home: Path, upstream: tuple[Pa
     marker = tmp_path / "hook-ran"
     (hooks / "post-checkout").write_text(f"#!/bin/sh\ntouch {marker}\n")
     (hooks / "post-checkout").chmod(0o755)
+    template = tmp_path / "template"
+    shutil.copytree(hooks, template / "hooks")
     with (isolated_home / "gitconfig").open("a") as fh:
-        fh.write(f"[core]\n\thooksPath = {hooks}\n")
+        fh.write(f"[core]\n\thooksPath = {hooks}\n[init]\n\ttemplateDir = {template}\n")
     git("clone", "-q", url, str(tmp_path / "control"))
     assert marker.exists()  # the hostile setup really does run hooks for a plain clone
     marker.unlink()
-    acquire(SLUG, tmp_path / "repos", git_url=url)
+    checkout = acquire(SLUG, tmp_path / "repos", git_url=url)
     assert not marker.exists()
+    assert not (checkout.path / ".git/hooks/post-checkout").exists()  # template not copied
     command = clone_command(url, tmp_path / "x")
     assert command[command.index("core.hooksPath=/dev/null") - 1] == "-c"
     assert "protocol.allow=never" in command and "--filter=blob:none" in command
@@ -628,3 +631,11 @@ def test_http_clone_and_fetch_with_credentials_never_store_them(
     for path in (tmp_path / "repos").rglob("*"):
         if path.is_file():
             assert b"t0ps3cret" not in path.read_bytes(), path
+
+
+def test_cache_folders_are_private(tmp_path: Path, upstream: tuple[Path, str]) -> None:
+    _work, url = upstream
+    repos = tmp_path / "home/cache/repos"
+    checkout = acquire(SLUG, repos, git_url=url)
+    for folder in (tmp_path / "home", tmp_path / "home/cache", repos, checkout.path.parent):
+        assert folder.stat().st_mode & 0o077 == 0, folder

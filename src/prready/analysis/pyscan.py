@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import NamedTuple
 
 
@@ -61,7 +62,8 @@ def scan_python(text: str) -> PyScan:
         i = bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
-    if any(not hidden(m.start()) for m in _PY2.finditer(src)):
+    maybe_py2 = "print " in src or "print\t" in src or "exec " in src or "print>" in src
+    if maybe_py2 and any(not hidden(m.start()) for m in _PY2.finditer(src)):
         return PyScan(lines, (), (), None, "syntax-error")
 
     imports: list[ImportStmt] = []
@@ -92,9 +94,10 @@ def scan_python(text: str) -> PyScan:
 
 
 # --------------------------------------------------------------------------- internals
-# Lines walked up from one indented import to find its enclosing blocks; bounds the cost
-# of hostile files (thousands of imports inside one enormous function).
-_MAX_WALK_LINES = 5000
+# Characters searched back from one indented import for its enclosing block; bounds the
+# cost of hostile files (thousands of imports inside one enormous function).
+_MAX_WALK_CHARS = 256 * 1024
+_LESS_INDENTED: dict[int, re.Pattern[str]] = {}
 _STATEMENT = re.compile(
     r"\n(?:(?P<indent>[ \t]*)(?P<kw>import|from)(?=[ \t\\(.])"
     r"|(?:async[ \t]+)?(?:def|class)[ \t]+(?P<defname>\w+)"
@@ -190,30 +193,46 @@ def _logical_line(src: str, pos: int) -> str:
     return " ".join(out)
 
 
-def _is_conditional(src: str, pos: int, indent: int, hidden: object) -> bool:
-    """Walk up the enclosing blocks: inside a `def` or `if TYPE_CHECKING:` means conditional."""
-    assert callable(hidden)
-    cursor = pos  # index of the "\n" before the statement
-    budget = _MAX_WALK_LINES
-    while indent > 0 and cursor > 0:
-        budget -= 1
-        if budget < 0:
-            return True  # deep inside a huge indented block: almost surely a function body
-        prev = src.rfind("\n", 0, cursor)
-        if prev == -1:
-            break
-        line = src[prev + 1 : cursor]
-        cursor = prev
+def _is_conditional(src: str, pos: int, indent: int, hidden: Callable[[int], bool]) -> bool:
+    """Walk up the enclosing blocks: inside a `def` or `if TYPE_CHECKING:` means conditional.
+
+    Each step finds the nearest earlier code line indented less than the current one (a
+    regular expression over a window before `pos`, widened as needed): that line opens
+    the enclosing block. Lines inside triple-quoted strings are ignored."""
+    end = pos  # index of the "\n" before the statement
+    while indent > 0:
+        opener = _enclosing_line(src, end, indent, hidden)
+        if opener is None:
+            return False  # nothing encloses it (not valid Python, but harmless)
+        if opener < 0:
+            return True  # gave up inside a huge indented block: a function body, surely
+        line_end = src.find("\n", opener + 1)
+        line = src[opener + 1 : line_end if line_end != -1 else len(src)]
         stripped = line.lstrip(" \t")
-        if not stripped or stripped.startswith("#") or hidden(prev + 1):
-            continue
-        width = len(line) - len(stripped)
-        if width >= indent:
-            continue
         if _DEF_OPENER.match(stripped) or _TYPE_CHECKING.match(stripped):
             return True
-        indent = width
+        indent = len(line) - len(stripped)
+        end = opener
     return False
+
+
+def _enclosing_line(src: str, end: int, indent: int, hidden: Callable[[int], bool]) -> int | None:
+    """Index of the "\n" starting the last code line before `end` indented < `indent`;
+    None when there is none, -1 when the search gave up (see _MAX_WALK_CHARS)."""
+    pattern = _LESS_INDENTED.get(indent)
+    if pattern is None:
+        pattern = _LESS_INDENTED[indent] = re.compile(r"\n[ \t]{0,%d}[^ \t\n#]" % (indent - 1))
+    window = 4096
+    while True:
+        start = max(0, end - window)
+        for m in reversed(list(pattern.finditer(src, start, end))):
+            if not hidden(m.start() + 1):
+                return m.start()
+        if start == 0:
+            return None
+        if window > _MAX_WALK_CHARS:
+            return -1
+        window *= 4
 
 
 def _parse_import(stmt: str, line: int, conditional: bool) -> list[ImportStmt]:

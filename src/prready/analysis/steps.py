@@ -160,7 +160,7 @@ def _why(
 ) -> list[str]:
     why: list[str] = []
     if pinned:
-        why.append("kept from your earlier plan: you are working on it")
+        why.append("kept from your earlier plan (re-planning never moves a step you have)")
     if fit.matched:
         why.append("uses skills you have: " + ", ".join(fit.matched))
     if fit.new:
@@ -196,11 +196,17 @@ def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
 
 
 def _reviewers(areas: list[AreaInfo]) -> list[str]:
-    people: list[str] = []
+    """Code owners first, then the most active recent authors of the touched areas (their
+    commits summed over areas), each labelled with why they are listed."""
+    owners = _unique([owner for area in areas for owner in area.owners])
+    commits: dict[str, int] = {}
     for area in areas:
-        people.extend(area.owners)
-        people.extend(name for name, _count in area.recent_authors[:3])
-    return _unique(people)[:MAX_REVIEWERS]
+        for name, count in area.recent_authors[:3]:
+            commits[name] = commits.get(name, 0) + count
+    authors = sorted(commits.items(), key=lambda kv: (-kv[1], kv[0]))
+    people = [f"{owner} (code owner)" for owner in owners]
+    people.extend(f"{name} ({n} recent commit{'s' if n != 1 else ''})" for name, n in authors)
+    return people[:MAX_REVIEWERS]
 
 
 def _setup_notes(languages: set[str], contributing: ContributingSummary) -> list[str]:

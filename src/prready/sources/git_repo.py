@@ -108,7 +108,7 @@ def acquire(
             f"offline and no cached clone of {slug} at {dest}: "
             "give --checkout PATH to an existing clone, or run once without --offline"
         )
-    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private_dirs(Path(repos_dir).expanduser(), dest.parent)
     with _locked(dest.parent / f".{dest.name}.lock"):
         if _is_work_tree(dest):
             return _update(dest, url, progress)
@@ -283,6 +283,7 @@ def clone_command(url: str, dest: Path) -> list[str]:
         "--single-branch",
         "--no-tags",
         "--no-recurse-submodules",
+        "--template=",  # no hook files copied in from the user's template folder
         "--",
         url,
         str(dest),
@@ -577,6 +578,19 @@ def _env(url: str = "") -> dict[str, str]:
             }
         )
     return env
+
+
+def _private_dirs(repos_dir: Path, owner_dir: Path) -> None:
+    """Create the cache folders readable by the user only (0700), missing parents too."""
+    missing = [p for p in (owner_dir, *owner_dir.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)
+    for folder in (repos_dir, owner_dir):
+        try:
+            folder.chmod(0o700)
+        except OSError:
+            pass
 
 
 @contextmanager
