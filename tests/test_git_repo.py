@@ -392,6 +392,8 @@ def test_offline_uses_the_cache_without_fetching(
         "fd::17",
         "--upload-pack=touch {marker}",
         "ftp://example.com/r.git",
+        "ssh://-oProxyCommand=touch%20{marker}/r.git",
+        "https:///no-host.git",
         "   ",
     ],
 )

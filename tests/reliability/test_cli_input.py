@@ -112,6 +112,8 @@ def test_malformed_issue_reference_is_one_line(args: tuple[str, ...]) -> None:
         ("status", "--format", "xml"),
         ("map", REPO, "--checkout", "/no/such/dir"),
         ("nosuchcommand",),
+        ("demo", "--format", "pdf"),
+        ("demo", "--output", "/"),
     ],
 )
 def test_unknown_or_invalid_options_are_usage_errors(args: tuple[str, ...]) -> None:
@@ -277,3 +279,20 @@ def test_output_path_that_is_a_directory_is_one_line(tmp_path: Path) -> None:
     assert_ok(invoke("track", f"{REPO}#5", "start"))
     assert_clean_failure(invoke("track", "--export", str(target)), code=2)
     assert os.listdir(target) == []
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "json"])
+def test_plan_output_to_unwritable_path_is_one_line(tmp_path: Path, fmt: str) -> None:
+    target = unwritable(tmp_path) / f"plan.{fmt}"
+    line = assert_clean_failure(invoke("demo", "--format", fmt, "--output", str(target)))
+    assert "cannot write" in line and str(target) in line
+    assert not target.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_plan_output_replaces_an_old_plan_whole(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text("old plan")
+    assert_ok(invoke("demo", "--format", "json", "--output", str(target)))
+    assert json.loads(target.read_text())  # the new plan, complete
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]

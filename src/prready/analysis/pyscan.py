@@ -221,7 +221,7 @@ def _enclosing_line(src: str, end: int, indent: int, hidden: Callable[[int], boo
     None when there is none, -1 when the search gave up (see _MAX_WALK_CHARS)."""
     pattern = _LESS_INDENTED.get(indent)
     if pattern is None:
-        pattern = _LESS_INDENTED[indent] = re.compile(r"\n[ \t]{0,%d}[^ \t\n#]" % (indent - 1))
+        pattern = _LESS_INDENTED[indent] = re.compile(rf"\n[ \t]{{0,{indent - 1}}}[^ \t\n#]")
     window = 4096
     while True:
         start = max(0, end - window)

@@ -16,7 +16,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -121,7 +121,7 @@ def cache_path(slug: str, repos_dir: Path) -> Path:
     base = Path(repos_dir).expanduser().resolve()
     dest = (base / owner / name).resolve()
     if dest.parent.parent != base:
-        raise UsageError(f"repository {slug!r} would be stored outside {base}: refused")
+        raise UsageError(f"repository {_shown(slug)} would be stored outside {base}: refused")
     return dest
 
 
@@ -143,9 +143,12 @@ def safe_clone_url(url: str) -> str:
             return local.resolve().as_uri()
         raise UsageError(f"git URL {_shown(text)}: no such local repository and not a URL")
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    host = (urlsplit(text).hostname or "") if scheme else ""
+    if scheme != "file" and (host.startswith("-") or (scheme and not host)):
+        raise UsageError(f"git URL {_shown(strip_credentials(text))} has no valid host name")
     if scheme in ("https", "ssh", "git+ssh", "ssh+git", "file"):
         return text
-    if scheme == "http" and (urlsplit(text).hostname or "") in _LOOPBACK_HOSTS:
+    if scheme == "http" and host in _LOOPBACK_HOSTS:
         return text
     raise UsageError(
         f"git URL {_shown(strip_credentials(text))} uses a transport prready refuses: "
@@ -587,10 +590,8 @@ def _private_dirs(repos_dir: Path, owner_dir: Path) -> None:
         folder.mkdir(mode=0o700, exist_ok=True)
         folder.chmod(0o700)
     for folder in (repos_dir, owner_dir):
-        try:
+        with suppress(OSError):
             folder.chmod(0o700)
-        except OSError:
-            pass
 
 
 @contextmanager
