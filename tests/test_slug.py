@@ -55,4 +55,4 @@ def test_slug_parser_never_crashes(text: str) -> None:
         assert "\n" not in str(exc)
     else:
         owner, name = slug.split("/")
-        assert owner and name and ".." != name and "/" not in name
+        assert owner and name and name != ".." and "/" not in name

@@ -7,9 +7,9 @@ do not rename existing ones (they are part of the JSON output schema).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx

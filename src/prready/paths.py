@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +56,8 @@ def resolve_paths(env: dict[str, str] | None = None) -> Paths:
 def ensure_private_dir(path: Path) -> Path:
     """Create a directory readable by the user only (0700), parents included."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    with contextlib.suppress(OSError):
         path.chmod(0o700)
-    except OSError:
-        pass
     return path
 
 

@@ -183,7 +183,7 @@ def test_kill9_during_progress_import_is_all_or_nothing(tmp_path: Path) -> None:
     assert len(progress_steps()) == 8_001
 
 
-def test_kill9_during_plan_write_leaves_old_plan_whole(tmp_path: Path) -> None:
+def test_kill9_during_export_leaves_the_file_whole(tmp_path: Path) -> None:
     """Files are written to a temporary name and renamed: a killed writer never leaves a
     truncated file at the target."""
     target = tmp_path / "progress.json"

@@ -238,3 +238,31 @@ def test_404_for_issues_mid_sync_is_one_line_and_keeps_pages(
     )
     assert_clean_failure(sync(github_server), code=1, match="404")
     assert_store_consistent(10)
+
+
+def test_tracked_issue_gone_from_github_is_flagged_not_fatal(
+    github_server: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from gitfixtures import make_history_repo
+
+    fast_client(monkeypatch, per_page=100)
+    add_issues(github_server, n=6)
+    assert_ok(invoke("track", f"{REPO}#99", "start"))  # #99 does not exist (deleted, moved)
+    checkout = make_history_repo(tmp_path)
+    result = invoke(
+        "plan",
+        REPO,
+        "--checkout",
+        str(checkout),
+        "--api-url",
+        github_server.url,
+        "--token",
+        TOKEN,
+        "--format",
+        "json",
+        "--output",
+        str(tmp_path / "p.json"),
+    )
+    assert_ok(result)
+    status = invoke("status", REPO, "--format", "json")
+    assert "no longer on GitHub" in status.stdout

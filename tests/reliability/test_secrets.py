@@ -218,11 +218,6 @@ def test_files_under_prready_home_are_private(world: dict[str, Any]) -> None:
         assert stat.S_IMODE(plan.stat().st_mode) & 0o077 == 0, plan
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="git_repo.acquire creates cache/repos with mkdir(parents=True), whose parent "
-    "folders get the umask's 0755 (reported to the lead)",
-)
 def test_clone_folder_is_private(tmp_path: Path) -> None:
     checkout = make_history_repo(tmp_path / "src")
     remote = make_bare_remote(checkout, tmp_path / "remote.git")

@@ -83,8 +83,10 @@ def command(
     for note in run.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(
-        f"Backtest of {slug}: {report.cases} fixed issues scored "
-        f"({run.sources.get('pull requests', 0)} via pull requests, {run.sources.get('commits', 0)} via commits)"
+        f"Backtest of {slug}: {report.cases} fixed issues scored, of "
+        f"{sum(run.sources.values())} with a known fix "
+        f"({run.sources.get('pull requests', 0)} via pull requests, "
+        f"{run.sources.get('commits', 0)} via commits)"
     )
     if not report.cases:
         click.echo("Nothing to score: no closed issue with a known fix that touched mapped code.")

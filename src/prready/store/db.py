@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from prready.errors import StoreError
@@ -53,10 +53,8 @@ def connect(path: Path, application_id: int, schema: str, kind: str) -> sqlite3.
     for suffix in ("-wal", "-shm"):
         side = Path(str(path) + suffix)
         if side.exists():
-            try:
+            with suppress(OSError):
                 side.chmod(0o600)
-            except OSError:
-                pass
     return conn
 
 
