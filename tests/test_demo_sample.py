@@ -24,6 +24,7 @@ from prready.demo.sample_issues import (
     merged_fixes,
     sample_payloads,
 )
+from samplefixtures import serve_sample
 
 SPEC_PATH = Path("/work/shared/github-api/rest-subset.openapi.json")
 FIXES = re.compile(r"\b(?:fixes|closes|resolves)\s+#(\d+)", re.IGNORECASE)
@@ -385,18 +386,7 @@ def test_sample_loads_into_the_loopback_server(payloads, github_server):
     import urllib.request
 
     ds = github_server.dataset
-    ds.add_repo(SAMPLE_SLUG, description=payloads["repo"]["description"])
-    ds.load_rest_payloads(
-        SAMPLE_SLUG,
-        {
-            "labels": payloads["labels"],
-            "issues": payloads["issues"],
-            "pulls": list(payloads["pulls"].values()),
-            "comments": payloads["comments"],
-            "files": payloads["pull_files"],
-            "timeline": payloads["timelines"],
-        },
-    )
+    serve_sample(ds, payloads)
 
     def get(path: str) -> Any:
         with urllib.request.urlopen(f"{github_server.url}/repos/{SAMPLE_SLUG}{path}") as resp:

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from prready.app.demo import build_sample_origin
 from prready.cli import cli
 from prready.demo.sample_history import SAMPLE_SLUG
-from prready.demo.sample_issues import sample_payloads
 from prready.paths import resolve_paths
+from samplefixtures import serve_sample
 
 TOKEN = "ghp_e2eTESTTOKEN000000000000000000000000"
 LOGIN = "newcomer-e2e"
@@ -23,20 +23,8 @@ LOGIN = "newcomer-e2e"
 
 @pytest.fixture
 def world(github_server: Any) -> dict[str, Any]:
-    payloads = sample_payloads()
     ds = github_server.dataset
-    ds.add_repo(SAMPLE_SLUG, description=payloads["repo"]["description"])
-    ds.load_rest_payloads(
-        SAMPLE_SLUG,
-        {
-            "labels": payloads["labels"],
-            "issues": payloads["issues"],
-            "pulls": list(payloads["pulls"].values()),
-            "comments": payloads["comments"],
-            "files": payloads["pull_files"],
-            "timeline": payloads["timelines"],
-        },
-    )
+    serve_sample(ds)
     ds.set_authenticated_user(LOGIN)
     origin = build_sample_origin(resolve_paths())
     return {"server": github_server, "origin": origin}

@@ -25,7 +25,9 @@ class PrreadyGroup(click.Group):
             err.exit_code = exc.exit_code  # type: ignore[misc]
             raise err from None
         except KeyboardInterrupt:
-            click.echo("Interrupted: everything already saved is kept; run again to continue.", err=True)
+            click.echo(
+                "Interrupted: everything already saved is kept; run again to continue.", err=True
+            )
             ctx.exit(130)
         except BrokenPipeError:
             sys.stderr.close()
@@ -59,8 +61,15 @@ def _register() -> None:
     )
 
     for module in (
-        plan_cmd, sync_cmd, issues_cmd, map_cmd, track_cmd, status_cmd, demo_cmd,
-        backtest_cmd, profile_cmd,
+        plan_cmd,
+        sync_cmd,
+        issues_cmd,
+        map_cmd,
+        track_cmd,
+        status_cmd,
+        demo_cmd,
+        backtest_cmd,
+        profile_cmd,
     ):
         cli.add_command(module.command)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from prready.cli.options import plan_output_options
 from prready.cli.runtime import open_in_browser, parse_csv
 from prready.paths import resolve_paths
 
@@ -18,20 +19,7 @@ from prready.paths import resolve_paths
     show_default=True,
     help="The sample newcomer's skills, comma-separated.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("html", "md", "json")),
-    default="html",
-    show_default=True,
-    help="Plan file format.",
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the plan (default: in the data directory; printed).",
-)
-@click.option("--open", "open_page", is_flag=True, help="Open the plan in a browser.")
+@plan_output_options
 def command(skills: str, fmt: str, output: Path | None, open_page: bool) -> None:
     """Run the full plan pipeline on bundled sample data (no network, no token).
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+PLAN_FORMATS = ("html", "md", "json")
 
 
 def github_options(func: F) -> F:
@@ -57,3 +60,39 @@ def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+def plan_output_options(func: F) -> F:
+    """--format, --output and --open for the commands that write a plan."""
+    func = click.option("--open", "open_page", is_flag=True, help="Open the plan in a browser.")(
+        func
+    )
+    func = click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Where to write the plan (default: in the data directory; printed).",
+    )(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(PLAN_FORMATS),
+        default="html",
+        show_default=True,
+        help="Plan file format.",
+    )(func)
+    return func
+
+
+def issue_scope_options(func: F) -> F:
+    """--all-open and --module-label: which issues a sync fetches."""
+    func = click.option(
+        "--module-label",
+        "module_labels",
+        multiple=True,
+        metavar="LABEL",
+        help="Also fetch the open issues of this label (repeatable), e.g. 'module: nn'.",
+    )(func)
+    func = click.option(
+        "--all-open", is_flag=True, help="Fetch every open issue, not only beginner/bug ones."
+    )(func)
+    return func

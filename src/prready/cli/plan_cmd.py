@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from prready.cli.options import github_options, repo_source_options
+from prready.cli.options import (
+    github_options,
+    issue_scope_options,
+    plan_output_options,
+    repo_source_options,
+)
 from prready.cli.runtime import (
     load_user_config,
     open_in_browser,
@@ -16,8 +21,6 @@ from prready.cli.runtime import (
     source_from_options,
 )
 from prready.paths import resolve_paths
-
-FORMATS = ("html", "md", "json")
 
 
 @click.command(name="plan")
@@ -56,28 +59,8 @@ FORMATS = ("html", "md", "json")
     show_default=True,
     help="Skip issues rated harder than this (1-5).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="html",
-    show_default=True,
-    help="Plan file format.",
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the plan (default: in the data directory; printed).",
-)
-@click.option("--open", "open_page", is_flag=True, help="Open the plan in a browser.")
-@click.option("--all-open", is_flag=True, help="Sync every open issue, not only beginner/bug ones.")
-@click.option(
-    "--module-label",
-    "module_labels",
-    multiple=True,
-    metavar="LABEL",
-    help="Also sync the open issues of this module label (repeatable).",
-)
+@plan_output_options
+@issue_scope_options
 @rebuild_cache_option
 @repo_source_options
 @github_options

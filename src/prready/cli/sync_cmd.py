@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from prready.app.sync import sync_with_tracking
-from prready.cli.options import github_options
+from prready.cli.options import github_options, issue_scope_options
 from prready.cli.runtime import load_user_config, rebuild_cache_option
 from prready.config import is_offline, resolve_api_url, resolve_token
 from prready.paths import resolve_paths
@@ -17,14 +17,7 @@ from prready.slug import parse_slug
 
 @click.command(name="sync")
 @click.argument("repo")
-@click.option("--all-open", is_flag=True, help="Fetch every open issue, not only labelled ones.")
-@click.option(
-    "--module-label",
-    "module_labels",
-    multiple=True,
-    metavar="LABEL",
-    help="Also fetch the open issues of this label (repeatable), e.g. 'module: nn'.",
-)
+@issue_scope_options
 @click.option(
     "--from-file",
     type=click.Path(dir_okay=False, path_type=Path),
