@@ -160,9 +160,11 @@ def _change_files(repo: Path, package: str) -> None:
 def _settle_index(repo: Path) -> None:
     """Files written in the same second as git's index are "racily clean": git re-reads
     all of them on the next status. A real clone is long settled, so wait a second and
-    let git refresh the index once, outside the measurement."""
+    let git refresh the index once, outside the measurement. Likewise the disk writes of
+    the fresh copy are flushed first, so neither tool pays for them."""
     time.sleep(1.1)
     _git(repo, "update-index", "-q", "--refresh")
+    os.sync()  # flush the copy's dirty pages now, not during the first measurement
 
 
 def _child(code: str, argv: list[str], home: Path) -> dict:

@@ -641,3 +641,12 @@ def test_cache_folders_are_private(tmp_path: Path, upstream: tuple[Path, str]) -
     checkout = acquire(SLUG, repos, git_url=url)
     for folder in (tmp_path / "home", tmp_path / "home/cache", repos, checkout.path.parent):
         assert folder.stat().st_mode & 0o077 == 0, folder
+
+
+@pytest.mark.parametrize("url", ["", "   "])
+def test_empty_git_url_is_a_usage_error_not_a_silent_github_clone(
+    tmp_path: Path, url: str
+) -> None:
+    with pytest.raises(UsageError, match="--git-url is empty"):
+        git_repo.acquire("octo/repo", tmp_path / "repos", git_url=url)
+    assert not (tmp_path / "repos" / "octo" / "repo").exists()

@@ -118,11 +118,6 @@ def test_token_absent_from_errors_of_every_failing_request(
     assert_home_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="github_api._handle_error echoes the server's message verbatim; a proxy or "
-    "Enterprise server that echoes the token would print it (reported to the lead)",
-)
 def test_server_message_echoing_the_token_is_redacted(
     github_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -100,6 +100,8 @@ def acquire(
     if checkout is not None:
         return _use_existing(Path(checkout).expanduser())
     dest = cache_path(slug, repos_dir)
+    if git_url is not None and not git_url.strip():
+        raise UsageError("--git-url is empty: give a URL or path to clone from, or leave it out")
     url = safe_clone_url(git_url or default_url(slug))
     if offline:
         if _is_work_tree(dest):

@@ -104,6 +104,8 @@ class GitHubClient:
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.authenticated = bool(token)
+        # Kept only to scrub it from text a server echoes back (a proxy, an Enterprise box).
+        self._secret_text = token.reveal() if token else ""
         self.stats = RequestStats()
         self._sleep = sleep
         self._max_retries = max_retries
@@ -310,7 +312,7 @@ class GitHubClient:
     def _handle_error(self, exc: GithubException, attempt: int, what: str) -> int:
         status = exc.status
         headers = {str(k).lower(): v for k, v in (exc.headers or {}).items()}
-        message = _message(exc.data)
+        message = _message(exc.data, self._secret_text)
         if status == 401:
             raise NetworkError(
                 "GitHub rejected the token (401 Bad credentials): check --token, "
@@ -558,11 +560,15 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _message(data: Any) -> str:
+def _message(data: Any, secret: str = "") -> str:
+    """The server's message, printable, bounded, and without our token even if the server
+    (a proxy, an Enterprise box) chose to echo it back."""
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         text = data["message"]
     else:
         text = ""
+    if secret:
+        text = text.replace(secret, "***")
     return "".join(ch if ch.isprintable() else " " for ch in text)[:200]
 
 
