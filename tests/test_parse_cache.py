@@ -97,3 +97,9 @@ def test_foreign_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a prready cache"):
         ParseCache(db)
     assert CACHE_APP_ID == 0x70727231
+
+
+def test_unmarshalable_snapshot_is_skipped(tmp_path: Path) -> None:
+    with ParseCache(tmp_path / "c.sqlite3") as cache:
+        cache.save_snapshot("k", {"x": object()})
+        assert cache.load_snapshot("k") is None

@@ -89,8 +89,8 @@ def test_plan_to_merged_pull_request(world: dict[str, Any], tmp_path: Path) -> N
     assert _plan(world, out).exit_code == 0
     plan = json.loads(out.read_text())
     assert _status_of(plan, first) == "pr-open"
-    # Kept in place: still a stage-one step.
-    assert first in [s["issue"]["number"] for s in plan["stages"][0]["steps"]]
+    # Kept in place, and first in its stage: the step the user is on leads.
+    assert plan["stages"][0]["steps"][0]["issue"]["number"] == first
 
     ds.update_issue(SAMPLE_SLUG, pull, state="closed", merged_at="2026-11-12T10:00:00Z")
     html = tmp_path / "plan.html"

@@ -26,7 +26,7 @@ def test_issues_json_lists_mapped_modules(repo: Path) -> None:
         cli, ["issues", SLUG, "--checkout", str(repo), "--offline", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    data = {item["number"]: item for item in json.loads(result.output)}
+    data = {item["number"]: item for item in json.loads(result.stdout)}
     assert set(data) == {1, 2}
     adam = data[2]
     assert adam["modules"][0]["name"] == "mini.optim.adam"
@@ -60,7 +60,7 @@ def test_backtest_offline_uses_fixing_commits(repo: Path) -> None:
         cli, ["backtest", SLUG, "--checkout", str(repo), "--offline", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["cases"] == 2 and data["sources"] == {"commits": 2, "pull requests": 0}
     rows = {row["number"]: row for row in data["rows"]}
     assert rows[5]["source"].startswith("commit ") and rows[5]["true_files"] == [
@@ -78,7 +78,7 @@ def test_profile_proposes_and_saves_skills(repo: Path) -> None:
         cli, ["profile", "--from-git", str(repo), "--author", "ada@example.org", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     skills = {s["skill"]: s["evidence"] for s in data["skills"]}
     assert data["commits"] == 2 and not data["author_guessed"]
     assert "python" in skills and "testing" in skills and "docs" in skills
@@ -110,7 +110,7 @@ def test_profile_errors_are_one_line(repo: Path, tmp_path: Path) -> None:
 def test_issues_labels_shows_classification_with_counts(repo: Path) -> None:
     result = CliRunner().invoke(cli, ["issues", SLUG, "--labels", "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = {row["name"]: row for row in json.loads(result.output)}
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert (
         rows["good first issue"]["kind"] == "beginner"
         and rows["good first issue"]["open_issues"] == 1

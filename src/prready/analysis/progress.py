@@ -179,7 +179,8 @@ def replan_pins(
     pins: list[tuple[int, int]] = []
     replaced: dict[int, str] = {}
     excluded: list[int] = []
-    for entry in sorted(entries, key=_entry_order):
+    # Within a stage, the steps the user is on come first, then the untouched ones.
+    for entry in sorted(entries, key=lambda e: (e.status not in TOUCHED, *_entry_order(e))):
         number = entry.issue_number
         if entry.status in CLOSED_OUT:
             excluded.append(number)

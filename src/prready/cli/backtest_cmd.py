@@ -53,17 +53,21 @@ def command(
     config = load_config(paths.config_file)
     offline = is_offline(offline)
     source = None if offline else resolve_token(token)
-    run = run_backtest(
-        slug,
-        paths,
-        config,
-        checkout=checkout,
-        git_url=git_url,
-        offline=offline,
-        token=source.token if source else None,
-        api_url=resolve_api_url(api_url),
-        limit=limit,
-    )
+    from prready.render.terminal import make_console, progress_reporter
+
+    with progress_reporter(make_console(err=True)) as progress:
+        run = run_backtest(
+            slug,
+            paths,
+            config,
+            checkout=checkout,
+            git_url=git_url,
+            offline=offline,
+            token=source.token if source else None,
+            api_url=resolve_api_url(api_url),
+            limit=limit,
+            progress=progress,
+        )
     report = run.report
     if fmt == "json":
         data = {

@@ -83,17 +83,21 @@ def command(
             )
         Console(soft_wrap=False).print(table)
         return
-    result = list_issues(
-        slug,
-        paths,
-        config,
-        state=state,
-        limit=limit,
-        labels=only_labels,
-        checkout=checkout,
-        git_url=git_url,
-        offline=is_offline(offline),
-    )
+    from prready.render.terminal import make_console, progress_reporter
+
+    with progress_reporter(make_console(err=True)) as progress:
+        result = list_issues(
+            slug,
+            paths,
+            config,
+            state=state,
+            limit=limit,
+            labels=only_labels,
+            checkout=checkout,
+            git_url=git_url,
+            offline=is_offline(offline),
+            progress=progress,
+        )
     if fmt == "json":
         click.echo(
             json.dumps([assessment_json(a) for a in result.assessments], indent=2, sort_keys=True)

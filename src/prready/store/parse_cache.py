@@ -104,10 +104,14 @@ class ParseCache:
     def save_snapshot(self, key: str, value: Any, *, keep: int = 8) -> None:
         """Store value under key, keeping only the `keep` most recent snapshots."""
         try:
+            data = marshal.dumps(value)
+        except ValueError:
+            return  # not plain data: nothing is cached, nothing breaks
+        try:
             with transaction(self.conn):
                 self.conn.execute(
                     "INSERT OR REPLACE INTO parse_snapshots (key, data) VALUES (?, ?)",
-                    (key, marshal.dumps(value)),
+                    (key, data),
                 )
                 self.conn.execute(
                     "DELETE FROM parse_snapshots WHERE rowid NOT IN "
