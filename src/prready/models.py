@@ -184,6 +184,8 @@ class CodeMap:
     label_paths: dict[str, list[str]] = field(default_factory=dict)  # label -> path globs
     codeowners: list[tuple[str, list[str]]] = field(default_factory=list)
     contributing: str = ""  # raw text of the contributing guide, if any
+    contributing_source: str = ""  # the file it came from ("CONTRIBUTING.md")
+    files: list[str] = field(default_factory=list)  # every tracked file path, sorted
 
     def area_of(self, module: str) -> str:
         info = self.modules.get(module)

@@ -35,6 +35,8 @@ class RepoFacts:
     codeowners: str = ""
     labeler: str = ""
     contributing: str = ""
+    contributing_source: str = ""
+    files: list[str] = field(default_factory=list)  # every tracked file, sorted
     test_runner: str = "pytest"  # how the repository runs Python tests
 
 
@@ -162,6 +164,8 @@ def assemble_code_map(
         label_paths=label_paths,
         codeowners=rules,
         contributing=facts.contributing,
+        contributing_source=facts.contributing_source,
+        files=facts.files,
     )
 
 

@@ -181,7 +181,7 @@ def make_plan(
         )
 
     contributing = contributing or summarise_contributing(
-        code_map.contributing, "contributing guide"
+        code_map.contributing, code_map.contributing_source or "contributing guide"
     )
     stage_objs = []
     for stage_no in chosen_stages:

@@ -10,7 +10,7 @@ import networkx as nx
 
 from prready.models import AreaInfo, CodeMap, ModuleInfo
 
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 _MODULE_FIELDS = (
     "name",
@@ -80,12 +80,14 @@ def code_map_to_plain(cm: CodeMap) -> tuple[Any, ...]:
         cm.label_paths,
         [tuple(r) for r in cm.codeowners],
         cm.contributing,
+        cm.contributing_source,
+        cm.files,
     )
 
 
 def code_map_from_plain(value: Any) -> CodeMap | None:
     """The map back, or None when the value is not a snapshot of this version."""
-    if not isinstance(value, tuple) or len(value) != 13 or value[0] != SNAPSHOT_VERSION:
+    if not isinstance(value, tuple) or len(value) != 15 or value[0] != SNAPSHOT_VERSION:
         return None
     (
         _,
@@ -101,6 +103,8 @@ def code_map_from_plain(value: Any) -> CodeMap | None:
         labels,
         owners,
         contributing,
+        contributing_source,
+        files,
     ) = value
     infos = {t[0]: ModuleInfo(*t) for t in modules}
     area_infos = {}
@@ -124,6 +128,8 @@ def code_map_from_plain(value: Any) -> CodeMap | None:
         label_paths=labels,
         codeowners=[(p, list(o)) for p, o in owners],
         contributing=contributing,
+        contributing_source=contributing_source,
+        files=files,
     )
 
 

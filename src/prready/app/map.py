@@ -152,11 +152,14 @@ def scan_sources(
 def read_repo_facts(root: Path, files: list[TrackedFile], head: str) -> RepoFacts:
     """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide."""
     tracked = {f.path for f in files if f.kind == "file"}
+    contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
         history=_recent_history(root, head),
         codeowners=_first_text(root, tracked, CODEOWNERS_PATHS),
         labeler=_first_text(root, tracked, LABELER_PATHS),
         contributing=_first_text(root, tracked, CONTRIBUTING_PATHS),
+        contributing_source=contributing_source,
+        files=sorted(tracked),
     )
     facts.test_runner = "pytest"  # runs unittest and pytest suites alike
     return facts
