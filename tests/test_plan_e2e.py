@@ -5,6 +5,7 @@ then the user takes a stage-one issue through start -> pull request -> merged, a
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ from click.testing import CliRunner
 
 from prready.app.demo import build_sample_origin
 from prready.cli import cli
-from prready.demo.sample_history import SAMPLE_SLUG
+from prready.demo.sample_history import SAMPLE_SLUG, sample_history
+from prready.demo.sample_issues import sample_payloads
 from prready.paths import resolve_paths
+from prready.sources.git_repo import build_repo
 from samplefixtures import serve_sample
 
 TOKEN = "ghp_e2eTESTTOKEN000000000000000000000000"
@@ -104,3 +107,84 @@ def test_plan_to_merged_pull_request(world: dict[str, Any], tmp_path: Path) -> N
     assert status.exit_code == 0
     assert "merged" in status.output.lower()
     assert TOKEN not in page and TOKEN not in status.output
+
+
+def _gh_issue_list(payloads: dict[str, Any]) -> list[dict[str, Any]]:
+    """What `gh issue list --json number,title,body,labels,assignees,author,state,url,
+    createdAt,updatedAt,comments` prints for the sample's open issues."""
+    out = []
+    for raw in payloads["issues"]:
+        if "pull_request" in raw or raw["state"] != "open":
+            continue
+        comments = payloads["comments"].get(raw["number"], [])
+        out.append(
+            {
+                "number": raw["number"],
+                "title": raw["title"],
+                "body": raw["body"] or "",
+                "labels": [{"name": label["name"]} for label in raw["labels"]],
+                "assignees": [{"login": a["login"]} for a in raw["assignees"] or []],
+                "author": {"login": raw["user"]["login"]},
+                "state": "OPEN",
+                "url": raw["html_url"],
+                "createdAt": raw["created_at"],
+                "updatedAt": raw["updated_at"],
+                "comments": [
+                    {
+                        "author": {"login": c["user"]["login"]},
+                        "body": c["body"],
+                        "createdAt": c["created_at"],
+                    }
+                    for c in comments
+                ],
+            }
+        )
+    return out
+
+
+def test_offline_plan_after_from_file_sync_needs_no_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 4's offline path: `sync --from-file` then `plan --offline --checkout`, with
+    every socket connection refused so any network use would fail the test."""
+    checkout = tmp_path / "tinyml"
+    build_repo(checkout, sample_history())
+    issues_file = tmp_path / "issues.json"
+    issues_file.write_text(json.dumps(_gh_issue_list(sample_payloads())))
+
+    def no_network(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"network used: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    synced = _run(["sync", SAMPLE_SLUG, "--from-file", str(issues_file)])
+    assert synced.exit_code == 0, synced.output
+    out = tmp_path / "plan.json"
+    planned = _run(
+        [
+            "plan",
+            SAMPLE_SLUG,
+            "--offline",
+            "--checkout",
+            str(checkout),
+            "--format",
+            "json",
+            "--output",
+            str(out),
+            "--skills",
+            "python",
+        ]
+    )
+    assert planned.exit_code == 0, planned.output
+    plan = json.loads(out.read_text())
+    steps = [step for stage in plan["stages"] for step in stage["steps"]]
+    assert len(plan["stages"]) == 4 and all(stage["steps"] for stage in plan["stages"])
+    assert all(step["taken"]["state"] in ("fresh", "stale-claim") for step in steps)
+    # The claim comment came in through the gh JSON: the claimed issue is never "fresh".
+    claimed = next(
+        i["number"]
+        for i in _gh_issue_list(sample_payloads())
+        if i["title"].startswith("Broadcasting error should say")
+    )
+    for step in steps:
+        if step["issue"]["number"] == claimed:
+            assert step["taken"]["state"] == "stale-claim"

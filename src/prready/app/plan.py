@@ -21,7 +21,14 @@ from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
 from prready.config import Secret, UserConfig
 from prready.errors import UsageError
-from prready.models import CodeMap, IssueAssessment, Plan, ProgressFn
+from prready.models import (
+    CodeMap,
+    IssueAssessment,
+    Plan,
+    ProgressEntry,
+    ProgressEvent,
+    ProgressFn,
+)
 from prready.paths import Paths, write_private_file
 from prready.render.html import render_html
 from prready.render.json_out import render_json
@@ -200,8 +207,8 @@ def write_plan(
     output: Path,
     fmt: str,
     plan: Plan,
-    entries: list,  # type: ignore[type-arg]
-    events: list,  # type: ignore[type-arg]
+    entries: list[ProgressEntry],
+    events: list[ProgressEvent],
     code_map: CodeMap,
     now: datetime,
 ) -> Path:
