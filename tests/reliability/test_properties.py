@@ -28,7 +28,7 @@ from prready.errors import NetworkError, PrreadyError, UsageError
 from prready.models import Comment, CrossReference, Issue, LabelKind
 from prready.render.sanitize import one_line, render_issue_body, safe_http_url, strip_spoofing
 from prready.slug import parse_issue_ref, parse_slug
-from prready.sources.github_api import issue_from_json
+from prready.sources.github_payloads import issue_from_json
 from prready.sources.issue_file import read_issue_file
 
 SETTINGS = settings(

@@ -69,6 +69,10 @@ def assess_difficulty(
     elif languages & {"cpp", "c"}:
         score += 1.0
         reasons.append("touches C++ code: needs building from source (+1)")
+    elif considered and all(
+        m.name not in code_map.modules and m.name not in code_map.areas for m in considered
+    ):
+        reasons.append("docs or config files only: nothing to compile or import")
     else:
         reasons.append("Python only: no compiler needed")
 

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 MAX_TEXT = 60_000
 
 SOURCE_SUFFIXES = ("py", "pyi", "c", "cc", "cpp", "cxx", "cu", "cuh", "h", "hpp", "pyx")
+# Files that are not code but are often the whole point of an issue (a typo in the docs, a
+# wrong CI setting); mapping keeps them when the repository tracks them.
+DOC_SUFFIXES = ("md", "rst", "txt", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "json")
+FILE_SUFFIXES = SOURCE_SUFFIXES + DOC_SUFFIXES
 
 # Common import aliases in ML code. "{pkg}" is the repository's own top-level package, so
 # `F.relu` means torch.nn.functional.relu in PyTorch and tinyml.nn.functional.relu in a
@@ -36,7 +40,7 @@ DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
 
 _FRAME = re.compile(r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})')
 _PATH = re.compile(
-    r"(?<![\w/.-])(?P<path>(?:[\w.-]+/)*[\w.-]+\.(?:" + "|".join(SOURCE_SUFFIXES) + r"))"
+    r"(?<![\w/.-])(?P<path>(?:[\w.-]+/)*[\w.-]+\.(?:" + "|".join(FILE_SUFFIXES) + r"))"
     r"(?::(?P<line>\d{1,7}))?(?![\w/])"
 )
 # A directory path with at least two segments ending in a slash: "aten/src/ATen/native/".
@@ -186,10 +190,10 @@ def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], 
     called: set[str] = set()
     for match in _DOTTED.finditer(text):
         raw = match.group("name")
-        if (
-            raw.rsplit(".", 1)[-1] in SOURCE_SUFFIXES
-            and "/" in text[max(0, match.start() - 1) : match.start()]
-        ):
+        suffix = raw.rsplit(".", 1)[-1]
+        after_slash = "/" in text[max(0, match.start() - 1) : match.start()]
+        # "docs/nn.md" or "README.md" name files, not the API `nn.md`.
+        if suffix in DOC_SUFFIXES or (suffix in SOURCE_SUFFIXES and after_slash):
             continue
         for full in expand_alias(raw, aliases, package):
             names.append(full)

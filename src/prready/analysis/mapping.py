@@ -93,6 +93,8 @@ class MapIndex:
     packages: set[str]
     main_package: str
     words: dict[str, list[str]]
+    # Tracked files that are not modules of the map (docs, configs, data), by basename.
+    other_files: dict[str, list[str]] = field(default_factory=dict)
     label_cache: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
 
 
@@ -129,6 +131,10 @@ def build_index(code_map: CodeMap) -> MapIndex:
         if len(mods) <= WORD_MAX_MODULES and w not in package_sizes
     }
     main = package_sizes.most_common(1)[0][0] if package_sizes else ""
+    other_files: dict[str, list[str]] = defaultdict(list)
+    for path in code_map.files:
+        if path not in path_to_module:
+            other_files[path.rsplit("/", 1)[-1]].append(path)
     return MapIndex(
         code_map=code_map,
         path_to_module=path_to_module,
@@ -136,6 +142,7 @@ def build_index(code_map: CodeMap) -> MapIndex:
         packages=set(package_sizes),
         main_package=main,
         words=words,
+        other_files=dict(other_files),
     )
 
 
@@ -155,6 +162,8 @@ def map_issue_to_modules(
         old = clues[node].get(why, 0.0)
         clues[node][why] = max(old, weight)
     for node, weight, why in _label_clues(issue, labels, index):
+        clues[node][why] = max(clues[node].get(why, 0.0), weight)
+    for node, weight, why in _label_file_clues(issue, list(clues), index):
         clues[node][why] = max(clues[node].get(why, 0.0), weight)
     matches = []
     for node, evidence in clues.items():
@@ -209,6 +218,9 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
         if found_path:
             where = f"{found_path}:{line}" if line else found_path
             yield index.path_to_module[found_path], W_PATH, f"file path {where} in the text"
+        elif other := _other_file(raw, index):
+            # A tracked non-code file (docs/tensors.md) is its own node, named by its path.
+            yield other, W_PATH, f"file path {other} in the text"
     for name in found.apis:
         resolved = _resolve_dotted(name, index)
         if resolved is None:
@@ -249,6 +261,19 @@ def _path_in_repo(raw: str, index: MapIndex) -> str | None:
     if best is None or ("/" not in raw and len(candidates) > 1):
         return None
     return best
+
+
+def _other_file(raw: str, index: MapIndex) -> str | None:
+    """The tracked non-module file a written path names: exact, or for a path with a
+    directory, the one tracked file it is a suffix of (or that is a suffix of it)."""
+    raw = raw.replace("\\", "/")
+    candidates = index.other_files.get(raw.rsplit("/", 1)[-1], ())
+    if raw in candidates:
+        return raw
+    if "/" not in raw:
+        return None
+    hits = [p for p in candidates if raw.endswith("/" + p) or p.endswith("/" + raw)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _dir_clues(raw: str, index: MapIndex) -> Iterable[tuple[str, float, str]]:
@@ -303,8 +328,14 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
             m for p, m in index.path_to_module.items() if any(_glob_match(p, g) for g in globs)
         ]
         # Test files listed next to a module's code say where it is tested, not what the
-        # label is about; they count only for a label that covers nothing else.
-        code = [m for m in matched if not code_map.modules[m].is_test] or matched
+        # label is about; they count only for a label that covers nothing else. A label
+        # whose rules cover only non-code files ("docs/**") names no module at all: it
+        # supports the files the issue names (see _label_file_clues), and a guess by name
+        # similarity would send a docs fix to unrelated code.
+        code = [m for m in matched if not code_map.modules[m].is_test]
+        if not code and _covers_other_files(globs, index):
+            return []
+        code = code or matched
         why = f"label '{name}' (repository's label-to-path rules)"
         node = _common_package(code, code_map)
         if node:
@@ -326,6 +357,30 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
         (area, round(W_LABEL_SIMILAR * sim, 3), f"label '{name}' (name similar to area {area})")
         for sim, area in best[:2]
     ]
+
+
+def _label_file_clues(
+    issue: Issue, nodes: list[str], index: MapIndex
+) -> Iterable[tuple[str, float, str]]:
+    """A label whose rules cover a non-code file the issue names backs that file."""
+    files = [n for n in nodes if n not in index.code_map.modules and _is_other_file(n, index)]
+    if not files:
+        return
+    for name in issue.labels:
+        globs = index.code_map.label_paths.get(name)
+        for path in files:
+            if globs and any(_glob_match(path, g) for g in globs):
+                yield path, W_LABEL_FILE, f"label '{name}' covers {path} (repository's label rules)"
+
+
+def _covers_other_files(globs: list[str], index: MapIndex) -> bool:
+    return any(
+        _glob_match(path, g) for paths in index.other_files.values() for path in paths for g in globs
+    )
+
+
+def _is_other_file(node: str, index: MapIndex) -> bool:
+    return node in index.other_files.get(node.rsplit("/", 1)[-1], ())
 
 
 def _common_package(modules: list[str], code_map: CodeMap) -> str:
@@ -376,7 +431,7 @@ def _node_path(node: str, code_map: CodeMap) -> str:
     area = code_map.areas.get(node)
     if area is not None and area.paths:
         return area.paths[0]
-    return ""
+    return node if "/" in node or "." in node else ""
 
 
 def _noisy_or(weights: Iterable[float]) -> float:

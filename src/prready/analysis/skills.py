@@ -250,6 +250,8 @@ def skills_for_issue(
                 found |= {s.key for s in TAXONOMY if lang in s.languages}
             for prefix in area.paths[:1]:
                 found |= skills_for_path(prefix.rstrip("/") + "/")
+        elif match.path:  # a tracked non-code file the issue names (docs/nn.md)
+            found |= skills_for_path(match.path)
     names = [label.lower() for label in issue.labels]
     text = f"{issue.title}\n{issue.body[:20_000]}".lower()
     title = issue.title.lower()
@@ -326,7 +328,10 @@ def _language_of(path: str) -> str:
 
 
 def _mentions_python(matches: Sequence[ModuleMatch], code_map: CodeMap) -> bool:
-    for match in matches[:3]:
+    top = matches[:3]
+    if top and all(m.name not in code_map.modules and m.name not in code_map.areas for m in top):
+        return False  # only non-code files (a docs page): no Python needed
+    for match in top:
         info = code_map.modules.get(match.name)
         if info is not None and info.language != "python":
             return False

@@ -24,7 +24,7 @@ from prready.demo.sample_issues import SAMPLE_NOW, sample_payloads
 from prready.models import Label, ProgressFn
 from prready.paths import Paths, ensure_private_dir
 from prready.sources.git_repo import build_repo
-from prready.sources.github_api import comment_from_json, cross_ref_from_event, issue_from_json
+from prready.sources.github_payloads import comment_from_json, cross_ref_from_event, issue_from_json
 from prready.store import issues_store
 
 # The profile of the sample's imaginary newcomer: enough Python to start, new to C++.

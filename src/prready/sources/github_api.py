@@ -26,6 +26,13 @@ from github import Auth, Github, GithubException
 from prready.config import Secret
 from prready.errors import NetworkError, RateLimitError
 from prready.models import Comment, CrossReference, Issue, ProgressFn
+from prready.sources.github_payloads import (
+    comment_from_json,
+    cross_ref_from_event,
+    issue_from_json,
+    label_from_json,
+    repo_of_issue,
+)
 
 PER_PAGE = 100
 SEARCH_CAP = 1000  # GitHub never returns more than 1000 search results
@@ -167,7 +174,7 @@ class GitHubClient:
         resp = self._get(f"/repos/{slug}/labels", params, etag=etag, what=f"labels of {slug}")
         if resp.not_modified:
             return Page([], resp.etag, True, False, page)
-        items = [_label_dict(x) for x in _expect_list(resp.data, f"labels of {slug}")]
+        items = [label_from_json(x) for x in _expect_list(resp.data, f"labels of {slug}")]
         return Page(items, resp.etag, False, _has_next(resp.headers), page)
 
     def list_issues_page(
@@ -248,7 +255,7 @@ class GitHubClient:
             if not isinstance(items, list):
                 raise NetworkError("GitHub sent an unexpected answer for a search (no items)")
             for item in items:
-                slug = _repo_of_issue(item)
+                slug = repo_of_issue(item)
                 found.append(issue_from_json(slug, item))
             if not items or not _has_next(resp.headers):
                 break
@@ -407,128 +414,10 @@ class GitHubClient:
         return _expect_dict(resp.data, f"repository {slug}")
 
 
-# ---------------------------------------------------------------------- JSON -> dataclasses
-def issue_from_json(slug: str, data: Any) -> Issue:
-    """An `Issue` from REST issue JSON; fields GitHub may omit get neutral defaults."""
-    if not isinstance(data, dict) or not isinstance(data.get("number"), int):
-        raise NetworkError(f"GitHub sent an issue of {slug} in an unexpected shape")
-    reactions = data.get("reactions")
-    return Issue(
-        repo=slug,
-        number=data["number"],
-        title=_str(data.get("title")),
-        body=_str(data.get("body")),
-        state="closed" if data.get("state") == "closed" else "open",
-        labels=[n for n in (_label_name(x) for x in _as_list(data.get("labels"))) if n],
-        assignees=_assignees(data),
-        author=_login(data.get("user")),
-        comments=data["comments"] if isinstance(data.get("comments"), int) else 0,
-        reactions=_reaction_count(reactions),
-        created_at=_str(data.get("created_at")),
-        updated_at=_str(data.get("updated_at")),
-        closed_at=data.get("closed_at") if isinstance(data.get("closed_at"), str) else None,
-        url=_str(data.get("html_url")),
-        is_pull_request="pull_request" in data,
-        state_reason=data.get("state_reason")
-        if isinstance(data.get("state_reason"), str)
-        else None,
-    )
-
-
-def comment_from_json(number: int, data: dict[str, Any]) -> Comment:
-    return Comment(
-        number, _login(data.get("user")), _str(data.get("body")), _str(data.get("created_at"))
-    )
-
-
-def cross_ref_from_event(number: int, event: Any) -> CrossReference | None:
-    if not isinstance(event, dict) or event.get("event") != "cross-referenced":
-        return None
-    source = event.get("source")
-    issue = source.get("issue") if isinstance(source, dict) else None
-    if not isinstance(issue, dict) or not isinstance(issue.get("number"), int):
-        return None
-    pull = issue.get("pull_request")
-    if not isinstance(pull, dict):
-        return None  # mentioned by another issue, not by a pull request
-    return CrossReference(
-        issue_number=number,
-        pr_number=issue["number"],
-        pr_url=_str(issue.get("html_url")),
-        pr_state="closed" if issue.get("state") == "closed" else "open",
-        merged=bool(pull.get("merged_at")),
-        author=_login(issue.get("user")),
-        created_at=_str(event.get("created_at")),
-        repo=_repo_of_issue(issue),
-    )
-
-
-def _label_dict(data: Any) -> dict[str, Any]:
-    if isinstance(data, str):
-        return {"name": data, "color": "", "description": ""}
-    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-        raise NetworkError("GitHub sent a label in an unexpected shape")
-    return {
-        "name": data["name"],
-        "color": _str(data.get("color")),
-        "description": _str(data.get("description")),
-    }
-
-
-def _label_name(data: Any) -> str:
-    if isinstance(data, str):
-        return data
-    if isinstance(data, dict) and isinstance(data.get("name"), str):
-        return str(data["name"])
-    return ""
-
-
-def _assignees(data: dict[str, Any]) -> list[str]:
-    logins = [_login(a) for a in _as_list(data.get("assignees")) if isinstance(a, dict)]
-    single = data.get("assignee")
-    if not logins and isinstance(single, dict):
-        logins = [_login(single)]
-    return [x for x in logins if x]
-
-
-def _login(user: Any) -> str:
-    if isinstance(user, dict) and isinstance(user.get("login"), str):
-        return str(user["login"])
-    return "ghost"  # GitHub's name for deleted accounts
-
-
-def _reaction_count(reactions: Any) -> int:
-    if isinstance(reactions, dict) and isinstance(reactions.get("total_count"), int):
-        return int(reactions["total_count"])
-    return 0
-
-
-def _repo_of_issue(issue: Any) -> str:
-    """ "owner/name" of an issue object, from `repository` or its `repository_url`."""
-    if not isinstance(issue, dict):
-        return ""
-    repo = issue.get("repository")
-    if isinstance(repo, dict) and isinstance(repo.get("full_name"), str):
-        return str(repo["full_name"])
-    for key in ("repository_url", "html_url"):
-        url = issue.get(key)
-        if isinstance(url, str):
-            parts = urlparse(url).path.strip("/").split("/")
-            if key == "repository_url" and len(parts) >= 2:
-                return "/".join(parts[-2:])
-            if key == "html_url" and len(parts) >= 4:
-                return "/".join(parts[:2])
-    return ""
-
-
 # ---------------------------------------------------------------------- helpers
 def _has_next(headers: dict[str, Any]) -> bool:
     link = {str(k).lower(): v for k, v in headers.items()}.get("link") or ""
     return 'rel="next"' in link
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _last_page(headers: dict[str, Any]) -> int | None:
@@ -547,10 +436,6 @@ def _expect_dict(data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise NetworkError(f"GitHub sent an unexpected answer for {what} (expected an object)")
     return data
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _int(value: Any) -> int | None:

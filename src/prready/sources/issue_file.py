@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from prready.errors import NetworkError, UsageError
 from prready.models import Comment, Issue
-from prready.sources.github_api import issue_from_json
+from prready.sources.github_payloads import issue_from_json
 
 MAX_FILE_BYTES = 1 << 30
 
