@@ -39,3 +39,20 @@ def test_unknown_option_is_one_clear_line() -> None:
     assert result.exit_code == 2
     assert "No such option" in result.output
     assert "Traceback" not in result.output
+
+
+def test_unexpected_error_is_one_line_with_a_debug_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    import prready.app.status as status_app
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("boom\nsecond line")
+
+    monkeypatch.setattr(status_app, "status_report", broken)
+    monkeypatch.setattr("prready.cli.status_cmd.status_report", broken, raising=False)
+    result = CliRunner().invoke(cli, ["status"])
+    assert result.exit_code == 70
+    assert "unexpected TypeError: boom second line" in result.output
+    assert "PRREADY_DEBUG=1" in result.output
+    assert "Traceback" not in result.output
+    monkeypatch.setenv("PRREADY_DEBUG", "1")
+    assert isinstance(CliRunner().invoke(cli, ["status"]).exception, TypeError)

@@ -3,7 +3,10 @@ start reading, which tests to run, who reviews, what setup it needs, how long it
 
 from __future__ import annotations
 
+import re
+
 from prready.analysis.mapping import area_of_node, rank_areas
+from prready.analysis.ownership import owners_for
 from prready.models import (
     AreaInfo,
     CodeMap,
@@ -19,6 +22,7 @@ MAX_TESTS = 6
 MAX_REVIEWERS = 5
 EFFORT = {1: "an evening", 2: "1-2 days", 3: "3-5 days", 4: "1-2 weeks", 5: "2-4 weeks"}
 NATIVE = {"c", "cpp", "cuda"}
+_NATIVE_BUILD = re.compile(r"build_ext|cmake|\bmake\b|ninja|bazel|setup\.py (?:build|develop)", re.I)
 
 
 def describe_step(
@@ -33,6 +37,7 @@ def describe_step(
 ) -> PlanStep:
     """Everything the page shows for one step, derived from the assessment and the map."""
     focus = _focus_matches(a.modules)
+    files = file_matches(a.modules, code_map)
     areas = [
         code_map.areas[name] for name, _ in rank_areas(focus, code_map) if name in code_map.areas
     ]
@@ -52,11 +57,11 @@ def describe_step(
         fit=fit,
         taken=a.taken,
         why=_why(a, fit, focus, code_map, near, pinned),
-        start_reading=start_reading(focus, code_map),
+        start_reading=start_reading(_unique([*files, *focus]), code_map),
         tests=tests,
         test_command=command,
-        reviewers=_reviewers(areas),
-        setup_notes=_setup_notes(languages, contributing),
+        reviewers=_reviewers(areas, [f.path for f in files], code_map),
+        setup_notes=_setup_notes(languages, contributing, docs_only=_docs_only(focus, code_map)),
         effort=_effort(a.difficulty.score, languages),
     )
 
@@ -65,6 +70,8 @@ def tests_for(seeds: list[str], code_map: CodeMap) -> list[str]:
     """Test files that import the seed modules directly or, failing that, through one
     module in between: the tests most likely to catch a mistake there."""
     graph = code_map.graph
+    # A test module the issue names is the test to run.
+    named = sorted(code_map.modules[s].path for s in seeds if _is_test(s, code_map))
     frontier = {s for s in seeds if s in graph}
     visited = set(frontier)
     for _hop in (1, 2):
@@ -80,16 +87,26 @@ def tests_for(seeds: list[str], code_map: CodeMap) -> list[str]:
                     found.add(info.path)
                 else:
                     following.add(importer)
-        if found:
-            return sorted(found)[:MAX_TESTS]
+        if found or named:
+            return _unique([*named, *sorted(found)])[:MAX_TESTS]
         frontier = following
-    return []
+    return named[:MAX_TESTS]
+
+
+def file_matches(matches: list[ModuleMatch], code_map: CodeMap) -> list[ModuleMatch]:
+    """The matches that are tracked non-code files the issue names (docs/tensors.md)."""
+    return [
+        m
+        for m in matches
+        if m.name not in code_map.modules and m.name not in code_map.areas and m.path
+    ]
 
 
 def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
-    """The matched modules' files, then their nearest neighbours in the import graph
-    (same area first, then the most depended-on), skipping tests."""
-    paths: list[str] = []
+    """Non-code files the issue names, then the matched modules' files, then their nearest
+    neighbours in the import graph (same area first, then the most depended-on), no tests
+    unless the issue names them."""
+    paths: list[str] = [m.path for m in file_matches(matches, code_map)]
     seeds = _seeds(matches, code_map)
     for name in seeds:
         paths.append(code_map.modules[name].path)
@@ -124,6 +141,15 @@ def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
             members.sort(key=lambda m: (-code_map.modules[m].dependents, m))
             seeds.extend(members[:2])
     return _unique(seeds)
+
+
+def _is_test(name: str, code_map: CodeMap) -> bool:
+    info = code_map.modules.get(name)
+    return info is not None and info.is_test
+
+
+def _docs_only(focus: list[ModuleMatch], code_map: CodeMap) -> bool:
+    return bool(focus) and len(file_matches(focus, code_map)) == len(focus)
 
 
 def _runner(area_command: str, contributing: ContributingSummary) -> str:
@@ -161,21 +187,28 @@ def _why(
     why: list[str] = []
     if pinned:
         why.append("kept from your earlier plan (re-planning never moves a step you have)")
-    if fit.matched:
-        why.append("uses skills you have: " + ", ".join(fit.matched))
-    if fit.new:
-        why.append("new skills to learn: " + ", ".join(fit.new))
+    if fit.required:
+        line = f"needs {_count(len(fit.required), 'skill')}"
+        line += f"; you have {', '.join(fit.matched)}" if fit.matched else "; all new to you"
+        if fit.new and fit.matched:
+            line += f"; new to you: {', '.join(fit.new)}"
+        why.append(line)
     for match in focus[:2]:
         if match.evidence:
             why.append(
-                f"touches {match.name} ({match.score:.2f}): " + "; ".join(match.evidence[:2])
+                f"{_node_kind(match.name, code_map)} {match.name} "
+                f"(match {match.score:.2f} of 1): " + "; ".join(match.evidence[:2])
             )
     if not focus:
         why.append("no module could be identified from the text: read the issue first")
-    why.append(f"difficulty {a.difficulty.score}/5: " + "; ".join(a.difficulty.reasons[:3]))
     if near is not None:
         other, hops = near
-        where = "the same area" if hops == 0 else f"{hops} hop(s) away in the dependency graph"
+        if hops == 0:
+            where = "the same area"
+        elif hops == 1:
+            where = "a neighbouring area (one import apart)"
+        else:
+            where = f"{hops} areas apart in the dependency graph"
         why.append(f"builds on step #{other.issue.number}: {where}")
     if a.taken.state == "stale-claim":
         why.append("an earlier claim went quiet: say hello on the issue before starting")
@@ -195,10 +228,15 @@ def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
     return langs
 
 
-def _reviewers(areas: list[AreaInfo]) -> list[str]:
-    """Code owners first, then the most active recent authors of the touched areas (their
-    commits summed over areas), each labelled with why they are listed."""
-    owners = _unique([owner for area in areas for owner in area.owners])
+def _reviewers(areas: list[AreaInfo], files: list[str], code_map: CodeMap) -> list[str]:
+    """Code owners first (of the named files, then of the areas), then the most active
+    recent authors of the touched areas (commits summed over areas), each labelled."""
+    owners = _unique(
+        [
+            *(owner for path in files for owner in owners_for(path, code_map.codeowners)),
+            *(owner for area in areas for owner in area.owners),
+        ]
+    )
     commits: dict[str, int] = {}
     for area in areas:
         for name, count in area.recent_authors[:3]:
@@ -209,7 +247,11 @@ def _reviewers(areas: list[AreaInfo]) -> list[str]:
     return people[:MAX_REVIEWERS]
 
 
-def _setup_notes(languages: set[str], contributing: ContributingSummary) -> list[str]:
+def _setup_notes(
+    languages: set[str], contributing: ContributingSummary, *, docs_only: bool = False
+) -> list[str]:
+    """What this step needs on top of the page-wide build/lint/test summary (which is not
+    repeated here): the kind of build, and for native code the guide's build command."""
     notes: list[str] = []
     if "cuda" in languages:
         notes.append("Needs a build from source with the CUDA toolkit, and an NVIDIA GPU to test.")
@@ -217,20 +259,33 @@ def _setup_notes(languages: set[str], contributing: ContributingSummary) -> list
         notes.append(
             "Needs a C++ build from source (compiler, CMake); the first build can take long."
         )
+    elif docs_only:
+        notes.append("Docs only: no install or compiler needed; preview the page before pushing.")
     else:
         notes.append("Python only: an editable install is enough, no compiler needed.")
-    if contributing.build:
-        notes.append("Build as the contributing guide says: " + contributing.build[0])
-    if contributing.lint:
-        notes.append("Lint before pushing: " + contributing.lint[0])
+    if languages & NATIVE and contributing.build:
+        native = [line for line in contributing.build if _NATIVE_BUILD.search(line)]
+        notes.append("Build as the contributing guide says: " + (native or contributing.build)[0])
     return notes
 
 
 def _effort(difficulty: int, languages: set[str]) -> str:
     effort = EFFORT.get(difficulty, EFFORT[3])
     if languages & NATIVE:
-        effort += " (plus the first build from source)"
+        effort += " + first build"
     return effort
+
+
+def _node_kind(name: str, code_map: CodeMap) -> str:
+    if name in code_map.modules:
+        return "touches"
+    if name in code_map.areas:
+        return "touches area"
+    return "names file"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]

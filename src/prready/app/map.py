@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from prready.errors import UsageError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
 from prready.paths import Paths, write_private_file
 from prready.slug import parse_slug
-from prready.sources.git_repo import acquire, list_files, read_history
+from prready.sources.git_repo import acquire, head_date, list_files, read_history
 from prready.store.parse_cache import ParseCache, to_plain
 
 PY_SCANNER = "py:1"
@@ -41,6 +42,8 @@ MAX_TEXT_BYTES = 512 * 1024  # CODEOWNERS, labeler.yml, CONTRIBUTING.md
 CONTRIBUTING_PATHS = ("CONTRIBUTING.md", ".github/CONTRIBUTING.md", "docs/CONTRIBUTING.md")
 CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 LABELER_PATHS = (".github/labeler.yml", ".github/labeler.yaml")
+# Committer dates may trail author dates (clock skew): read this much more history.
+HISTORY_MARGIN = timedelta(days=31)
 
 
 @dataclass
@@ -391,19 +394,14 @@ def _native_from_plain(value: Any) -> NativeScan:
 def _recent_history(root: Path, head: str) -> list[CommitRecord]:
     """Commits in the 365 days before HEAD's own date (deterministic for a given HEAD).
 
-    read_history filters by date only, so ask for a generous window first and fall back
-    to the full log when HEAD is older than that window."""
-    from datetime import datetime, timedelta, timezone
-
-    recent = datetime.now(timezone.utc) - timedelta(days=800)
-    commits = read_history(root, since=recent.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    head_commit = next((c for c in commits if c.sha == head), None)
-    if head_commit is None:
-        commits = read_history(root)
-        head_commit = next((c for c in commits if c.sha == head), None)
-        if head_commit is None:
-            return []
-    start = churn_window_start(head_commit.date)
+    git's `--since` reads committer dates and the window is on author dates, so git is
+    asked for a margin more and the exact cut is made here."""
+    when = head_date(root, head)
+    if not when:
+        return []
+    start = churn_window_start(when)
+    since = datetime.fromisoformat(start.replace("Z", "+00:00")) - HISTORY_MARGIN
+    commits = read_history(root, since=since.strftime("%Y-%m-%dT%H:%M:%SZ"))
     return [c for c in commits if c.date > start]
 
 

@@ -5,6 +5,7 @@ Each command lives in its own module here; none of them holds SQL, HTTP or graph
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -32,6 +33,18 @@ class PrreadyGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            # A bug, not a user error: still one line (set PRREADY_DEBUG=1 for the traceback).
+            if os.environ.get("PRREADY_DEBUG"):
+                raise
+            err = click.ClickException(
+                f"unexpected {type(exc).__name__}: {_one_line(str(exc))} (this is a prready bug: "
+                "please report it; PRREADY_DEBUG=1 shows the traceback; saved data is intact)"
+            )
+            err.exit_code = 70  # type: ignore[misc]  # EX_SOFTWARE
+            raise err from None
 
 
 @click.group(cls=PrreadyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,6 +58,11 @@ def cli() -> None:
       export GITHUB_TOKEN=...
       prready plan pytorch/pytorch --skills python,numerics
     """
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    clean = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return clean[:limit]
 
 
 def _register() -> None:
