@@ -57,7 +57,7 @@ def describe_step(
         fit=fit,
         taken=a.taken,
         why=_why(a, fit, focus, code_map, near, pinned),
-        start_reading=start_reading(_unique([*files, *focus]), code_map),
+        start_reading=start_reading([*files, *(m for m in focus if m not in files)], code_map),
         tests=tests,
         test_command=command,
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
