@@ -14,6 +14,7 @@
     if (key === "skills") {
       try { return JSON.parse(have).indexOf(wanted) !== -1; } catch (e) { return false; }
     }
+    if (key === "stage") { return have.split(" ").indexOf(wanted) !== -1; }
     return have === wanted;
   }
 

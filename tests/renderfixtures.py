@@ -236,6 +236,7 @@ def sample_plan() -> Plan:
                     "fresh",
                 )
             ],
+            also_fits={410: [3]},  # listed once, under stage 4; it would suit stage 3 too
         ),
     ]
     return Plan(

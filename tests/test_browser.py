@@ -207,3 +207,19 @@ def test_print_layout_hides_controls_and_shows_every_candidate(
     assert len(page.pdf()) > 10_000
     assert watch.errors == []
     watch.close()
+
+
+def test_stage_filter_finds_a_candidate_under_every_stage_it_suits(
+    browser: Any, sample_page_path: Path
+) -> None:
+    watch = PageWatch(browser, sample_page_path)
+    page = watch.page
+    visible = page.locator("#candidates tbody tr:not([hidden])")
+    page.select_option("select[data-filter=stage]", "3")
+    # #310 is a stage 3 candidate; #410 is listed under stage 4 and also suits stage 3.
+    texts = [visible.nth(i).inner_text() for i in range(visible.count())]
+    assert len(texts) == 2
+    assert any("#310" in t for t in texts) and any("#410" in t and "also 3" in t for t in texts)
+    assert page.locator("#candidates tbody tr").filter(has_text="#410").count() == 1
+    assert watch.errors == []
+    watch.close()

@@ -91,3 +91,15 @@ def test_hostile_input_stays_bounded() -> None:
     found = extract_evidence("t" * 100_000, body)
     assert time.perf_counter() - start < 2.0
     assert found.frames == []
+
+
+def test_non_code_file_paths_are_found_and_not_taken_for_apis() -> None:
+    found = extract_evidence(
+        "Typo in docs/tensors.md",
+        "See docs/nn.md, README.md and .github/labeler.yml.",
+        package="tinyml",
+    )
+    paths = [p for p, _ in found.paths]
+    assert "docs/tensors.md" in paths and "docs/nn.md" in paths and "README.md" in paths
+    assert ".github/labeler.yml" in paths  # the leading dot is part of the name
+    assert not any(api.endswith((".md", ".yml")) for api in found.apis)

@@ -126,3 +126,69 @@ def test_a_file_in_several_frames_counts_once_at_its_deepest_frame() -> None:
     assert [e for e in matches[0].evidence if "traceback" in e] == [
         "traceback innermost in-repo frame tinyml/optim/adam.py:40"
     ]
+
+
+# --------------------------------------------------------------------------- non-code files
+def _docs_map():  # type: ignore[no-untyped-def]
+    """The tinyml map with its docs tracked and a docs label whose rules (like a CODEOWNERS
+    "# label:" block) also list the tests folder."""
+    code_map = make_code_map()
+    code_map.files = sorted(
+        [info.path for info in code_map.modules.values()]
+        + ["README.md", "docs/index.md", "docs/tensors.md", "docs/nn.md", ".github/labeler.yml"]
+    )
+    code_map.label_paths["module: docs"] = ["docs/**", "README.md", "/tests/"]
+    return code_map
+
+
+def test_a_named_docs_file_is_a_match_backed_by_its_label() -> None:
+    code_map = _docs_map()
+    issue = make_issue(
+        1,
+        "Typo in docs/tensors.md: 'togther'",
+        'The last paragraph of `docs/tensors.md` says "added togther".',
+        ("module: docs", "good first issue"),
+    )
+    matches = map_issue_to_modules(issue, code_map, LABELS)
+    assert [m.name for m in matches] == ["docs/tensors.md"]
+    top = matches[0]
+    assert top.path == "docs/tensors.md"
+    assert "file path docs/tensors.md in the text" in top.evidence
+    assert any("label 'module: docs' covers docs/tensors.md" in e for e in top.evidence)
+
+
+def test_a_docs_only_label_never_lands_on_tests_or_a_similar_name() -> None:
+    code_map = _docs_map()
+    # No file named: the label alone must not pick the tests folder (its rules list it) nor
+    # any area by name similarity.
+    matches = map_issue_to_modules(
+        make_issue(1, "Wording of the intro page", "It reads oddly.", ("module: docs",)),
+        code_map,
+        LABELS,
+    )
+    assert all(not m.name.startswith("tests") for m in matches)
+    assert all("module: docs" not in e for m in matches for e in m.evidence)
+
+
+def test_docs_file_and_code_both_rank_and_md_names_are_not_apis() -> None:
+    code_map = _docs_map()
+    issue = make_issue(
+        1,
+        "Document align_corners for F.interpolate",
+        "Neither `tinyml/nn/functional.py` nor `docs/nn.md` explains it; see README.md too.",
+        ("module: docs", "module: nn"),
+    )
+    names = {m.name: m for m in map_issue_to_modules(issue, code_map, LABELS)}
+    assert "tinyml.nn.functional" in names and "docs/nn.md" in names and "README.md" in names
+    # "nn.md" is a file name, not the API tinyml.nn.md.
+    assert all("nn.md (defined" not in e for m in names.values() for e in m.evidence)
+
+
+def test_untracked_or_ambiguous_doc_names_are_ignored() -> None:
+    code_map = _docs_map()
+    matches = map_issue_to_modules(
+        make_issue(1, "Missing page", "There is no docs/optim.md and index.md is vague."),
+        code_map,
+        LABELS,
+    )
+    assert all(m.name not in ("docs/optim.md", "docs/index.md") for m in matches)

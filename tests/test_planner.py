@@ -232,3 +232,63 @@ def test_prefers_fresh_and_reproducible_issues() -> None:
     no_repro.issue.body = "It is broken somehow."
     repro = fake(4, "tinyml.optim.sgd", 3)
     assert numbers(plan_of([no_repro, repro], stages=[3], per_stage=1)) == {3: [4]}
+
+
+# --------------------------------------------------------------------------- read by a person
+def test_each_candidate_is_listed_once_under_its_best_stage() -> None:
+    # Difficulty-3 bugs fit both "a small fix" and "a real bug"; before, the same issue
+    # showed up in both stages' candidate lists.
+    pool = [fake(n, "tinyml.optim.sgd", 3) for n in range(10, 16)]
+    pool += [fake(n, "tinyml.nn.functional", 4, ("bug", "enhancement")) for n in range(20, 23)]
+    plan = plan_of(pool, stages=[2, 3, 4], per_stage=1)
+    listed = [c.issue.number for s in plan.stages for c in s.candidates]
+    assert listed and len(listed) == len(set(listed))
+    also = {n: stages for s in plan.stages for n, stages in s.also_fits.items()}
+    assert also, "issues that suit several stages say so"
+    for stage in plan.stages:
+        for number, others in stage.also_fits.items():
+            assert number in {c.issue.number for c in stage.candidates}
+            assert stage.number not in others and all(o in (2, 3, 4) for o in others)
+
+
+def test_a_docs_step_reads_the_docs_file_first_and_asks_for_no_build() -> None:
+    code_map = make_code_map()
+    code_map.files = sorted([i.path for i in code_map.modules.values()] + ["docs/tensors.md"])
+    code_map.codeowners = [("*", ["@everyone"]), ("/docs/", ["@docs-owner"])]
+    issue = make_issue(
+        7, "Typo in docs/tensors.md", "`docs/tensors.md` says togther.", ("good first issue",)
+    )
+    [assessment] = assess_issues([issue], code_map, LABELS, {}, now=NOW)
+    plan = make_plan(REPO, [assessment], code_map, now=NOW, labels=LABELS, stages=[1])
+    step = plan.stages[0].steps[0]
+    assert step.start_reading == ["docs/tensors.md"]
+    assert step.reviewers[0] == "@docs-owner (code owner)"
+    assert step.setup_notes == [
+        "Docs only: no install or compiler needed; preview the page before pushing."
+    ]
+    assert assessment.skills == ["docs"]
+    assert any("documentation" in r or "docs or config" in r for r in step.difficulty.reasons)
+
+
+def test_why_lines_add_to_the_card_instead_of_repeating_it() -> None:
+    plan = plan_of([fake(3, "tinyml.optim.adam", 3)], stages=[3], skills=["python"])
+    step = plan.stages[0].steps[0]
+    # Difficulty reasons have their own list on the card; the why list does not copy them.
+    assert not any(w.startswith("difficulty") for w in step.why)
+    assert "uses only skills you have: python" in step.why
+    assert any(w.startswith("touches tinyml.optim.adam (match 0.80 of 1)") for w in step.why)
+    # The page-wide build/lint summary is not repeated in every Python step.
+    assert step.setup_notes == ["Python only: an editable install is enough, no compiler needed."]
+
+
+def test_a_test_file_the_issue_names_is_the_test_to_run() -> None:
+    issue = make_issue(
+        8,
+        "Add tests for CosineAnnealingLR",
+        "`tests/test_optim.py` only covers StepLR; add "
+        "`tinyml.optim.lr_scheduler.CosineAnnealingLR` cases.",
+        ("good first issue", "module: optim"),
+    )
+    [assessment] = assess_issues([issue], CODE_MAP, LABELS, {}, now=NOW)
+    step = make_plan(REPO, [assessment], CODE_MAP, now=NOW, labels=LABELS, stages=[1])
+    assert step.stages[0].steps[0].tests[0] == "tests/test_optim.py"

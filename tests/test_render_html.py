@@ -81,11 +81,14 @@ def test_progress_bars_and_timeline(page: str) -> None:
 
 def test_candidates_table_rows_carry_filter_data(page: str) -> None:
     rows = re.findall(
-        r"<tr data-stage=\"(\d)\" data-skills='([^']*)' data-status=\"([a-z-]+)\" data-difficulty=\"(\d)\">",
+        r"<tr data-stage=\"([\d ]+)\" data-skills='([^']*)' data-status=\"([a-z-]+)\" data-difficulty=\"(\d)\">",
         page,
     )
     assert len(rows) == 6
     assert ("2", '["python", "testing"]', "fresh", "2") in rows
+    # A candidate listed under its best stage carries the other stages it suits too.
+    assert ("4 3", '["c++", "numerics"]', "fresh", "5") in rows
+    assert '<div class="small muted">also 3</div>' in page
     assert '<option value="stale-claim">Claimed, but gone quiet</option>' in page
 
 
@@ -205,3 +208,19 @@ def test_issue_links_must_point_at_the_issue_itself() -> None:
     assert "evil.example" not in page
     assert 'href="https://github.com/pytorch/pytorch/issues/101"' in page
     assert 'href="https://ghe.example.com/o/r/issues/102"' in page
+
+
+def test_difficulty_points_are_explained_once(page: str) -> None:
+    plan = sample_plan()
+    plan.stages[0].steps[0].difficulty.reasons = ["labelled 'good first issue' (-1)"]
+    plan.stages[1].steps[0].difficulty.reasons = ["spans 2 areas (a, b) (+0.5)"]
+    html_text = render_html(plan, sample_progress(), sample_events(), sample_graph(), NOW)
+    assert html_text.count("it starts at 2.5") == 1
+    # Without bracketed points (the fixture's own reasons) there is nothing to explain.
+    assert "it starts at 2.5" not in page
+
+
+def test_test_command_wraps_instead_of_hiding_behind_a_scrollbar() -> None:
+    css = read_asset("plan.css")
+    rule = re.search(r"\.cmd \{([^}]*)\}", css)
+    assert rule and "pre-wrap" in rule.group(1)

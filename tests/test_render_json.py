@@ -92,3 +92,15 @@ def test_hostile_strings_round_trip_exactly_but_the_file_is_inert() -> None:
     assert step["issue"]["title"] == plan.stages[0].steps[0].issue.title
     assert len(step["issue"]["labels"]) == 52
     assert len(step["issue"]["body_excerpt"]) == 4000 and step["issue"]["body_chars"] > 1_000_000
+
+
+def test_candidates_say_which_other_stages_they_suit(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    doc = load()
+    by_number = {
+        c["issue"]["number"]: c["also_fits"] for stage in doc["stages"] for c in stage["candidates"]
+    }
+    assert by_number[410] == [3] and by_number[210] == []
+    doc["stages"][3]["candidates"][0]["also_fits"] = [7]
+    assert not validator.is_valid(doc)  # stages are 1-4

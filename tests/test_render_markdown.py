@@ -77,3 +77,11 @@ def test_output_is_deterministic() -> None:
     assert render_markdown(sample_plan(), sample_progress(), sample_events()) == render_markdown(
         sample_plan(), sample_progress(), sample_events()
     )
+
+
+def test_candidates_are_listed_once_with_the_other_stages_they_suit() -> None:
+    md = render_markdown(sample_plan(), sample_progress(), sample_events())
+    table = md[md.index("## More candidates") :]
+    assert "Each issue is listed once, under the stage it fits best." in table
+    assert table.count("#410 ") == 1
+    assert "| 4 (also 3) | [#410 Support bfloat16 in addmm on CPU]" in table

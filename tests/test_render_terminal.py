@@ -97,3 +97,19 @@ def test_live_progress_on_a_terminal() -> None:
         report("Reading files", 7, None)
     out = tty.getvalue()
     assert "Building graph" in out and "10/10" in out and "Reading files" in out
+
+
+def test_stage_tables_line_up_and_effort_never_wraps() -> None:
+    plan = sample_plan()
+    plan.stages[3].steps[0].effort = "2-4 weeks + first build"
+    buf = io.StringIO()
+    console = make_console(buf)
+    console.width = 100
+    render_plan_table(plan, sample_progress(), console)
+    lines = buf.getvalue().splitlines()
+    headers = [ln for ln in lines if ln.lstrip().startswith("Issue ") and "Level" in ln]
+    assert len(headers) == 4
+    # The same columns start at the same place in every stage's table.
+    assert len({ln.index("Effort") for ln in headers}) == 1
+    assert len({ln.index("Level") for ln in headers}) == 1
+    assert any("2-4 weeks + first build" in ln for ln in lines)  # one piece, not wrapped

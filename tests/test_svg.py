@@ -95,3 +95,33 @@ def test_hostile_names_are_escaped_and_the_svg_is_well_formed() -> None:
     assert "&lt;script&gt;" in svg
     ET.fromstring(svg)  # raises if any text broke the markup
     assert any(SCRIPT in k for k in boxes(svg))
+
+
+def test_long_names_are_cut_at_a_dot_or_slash() -> None:
+    from prready.render.svg import LABEL_CHARS, _shorten
+
+    assert _shorten("tinyml.nn.modules.linear") == "tinyml.nn.modules.linear"
+    cut = _shorten("torch.distributed.fsdp._fully_shard._fsdp_param_group")
+    assert cut == "…_fsdp_param_group"  # whole parts only, never "…ully_shard._fsdp..."
+    assert len(cut) <= LABEL_CHARS
+    assert _shorten("tinyml.linalg.decompositions.extra") == "…linalg.decompositions.extra"
+    path = _shorten("aten/src/ATen/native/cuda/UpSampleBilinear2d.cu")
+    assert path.startswith("…/") and path.endswith("/UpSampleBilinear2d.cu")
+    assert len(path) <= LABEL_CHARS
+
+
+def test_test_files_are_not_drawn_as_neighbours() -> None:
+    g = sample_graph()
+    g.add_node("test.test_optim", path="test/test_optim.py", area="test", language="python")
+    g.add_edge("test.test_optim", "torch.optim.adam")
+    g.add_edge("test.test_optim", "torch.optim.sgd")
+    shown = boxes(plan_graph_svg(sample_plan(), g))
+    assert "test.test_optim" not in shown
+    assert "torch.testing._internal.common_utils" in shown  # shared helpers are code
+
+
+def test_column_heading_shows_the_whole_stage_title() -> None:
+    plan = sample_plan()
+    plan.stages[3].title = "A substantial contribution"
+    svg = plan_graph_svg(plan, sample_graph())
+    assert ">Stage 4</text>" in svg and ">A substantial contribution</text>" in svg

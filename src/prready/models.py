@@ -248,6 +248,9 @@ class Stage:
     goal: str
     steps: list[PlanStep]
     candidates: list[IssueAssessment] = field(default_factory=list)
+    # Each candidate is listed once, under the stage it fits best; this maps its issue
+    # number to the other stages it would also suit.
+    also_fits: dict[int, list[int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -59,6 +59,7 @@ _FROM_IMPORT = re.compile(
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,60}")
 _URL = re.compile(r"https?://\S+")
+_RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ def _frames(text: str) -> list[Frame]:
 def _paths(text: str, skip: set[str]) -> list[tuple[str, int | None]]:
     seen: dict[str, int | None] = {}
     for match in _PATH.finditer(text):
-        path = match.group("path").lstrip("./")
+        # "./x.py" and "../x.py" are relative spellings; ".github/x.yml" keeps its dot.
+        path = _RELATIVE.sub("", match.group("path"))
         if "/" not in path and not _looks_like_file_name(path):
             continue
         if any(frame.endswith(path) for frame in skip):

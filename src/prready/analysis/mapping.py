@@ -375,7 +375,10 @@ def _label_file_clues(
 
 def _covers_other_files(globs: list[str], index: MapIndex) -> bool:
     return any(
-        _glob_match(path, g) for paths in index.other_files.values() for path in paths for g in globs
+        _glob_match(path, g)
+        for paths in index.other_files.values()
+        for path in paths
+        for g in globs
     )
 
 

@@ -183,11 +183,12 @@ def make_plan(
     contributing = contributing or summarise_contributing(
         code_map.contributing, code_map.contributing_source or "contributing guide"
     )
-    stage_objs = []
+    rankings: dict[int, list[tuple[IssueAssessment, float]]] = {}
+    steps_by_stage = {}
     for stage_no in chosen_stages:
         spec = STAGES[stage_no]
         earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
-        step_objs = [
+        steps_by_stage[stage_no] = [
             describe_step(
                 stage_no,
                 a,
@@ -200,19 +201,26 @@ def make_plan(
             for a in picked[stage_no]
         ]
         pool = [a for a in eligible if a.issue.number not in used]
-        ranked = _rank_for_stage(
+        rankings[stage_no] = _rank_for_stage(
             spec, pool, floors[stage_no], earlier, user_skills, label_kinds, labels, distances, now
+        )[:max_candidates]
+    home, also = _candidate_homes(rankings)
+    stage_objs = [
+        Stage(
+            number=STAGES[stage_no].number,
+            key=STAGES[stage_no].key,
+            title=STAGES[stage_no].title,
+            goal=STAGES[stage_no].goal,
+            steps=steps_by_stage[stage_no],
+            candidates=[a for a, _ in rankings[stage_no] if home[a.issue.number] == stage_no],
+            also_fits={
+                a.issue.number: also[a.issue.number]
+                for a, _ in rankings[stage_no]
+                if home[a.issue.number] == stage_no and also[a.issue.number]
+            },
         )
-        stage_objs.append(
-            Stage(
-                number=spec.number,
-                key=spec.key,
-                title=spec.title,
-                goal=spec.goal,
-                steps=step_objs,
-                candidates=[a for a, _ in ranked[:max_candidates]],
-            )
-        )
+        for stage_no in chosen_stages
+    ]
     return Plan(
         repo=repo,
         generated_at=now,
@@ -233,6 +241,25 @@ def make_plan(
 
 
 # --------------------------------------------------------------------------- selection
+def _candidate_homes(
+    rankings: Mapping[int, Sequence[tuple[IssueAssessment, float]]],
+) -> tuple[dict[int, int], dict[int, list[int]]]:
+    """(issue -> the stage it fits best, issue -> the other stages it fits) over the
+    stages' candidate lists: the highest stage score wins, the earlier stage on a tie, so
+    each further candidate is listed once."""
+    best: dict[int, tuple[float, int]] = {}
+    fits: dict[int, list[int]] = {}
+    for stage_no in sorted(rankings):
+        for a, score in rankings[stage_no]:
+            number = a.issue.number
+            fits.setdefault(number, []).append(stage_no)
+            if number not in best or round(score, 6) > round(best[number][0], 6):
+                best[number] = (score, stage_no)
+    home = {number: stage for number, (_, stage) in best.items()}
+    also = {number: [s for s in stages if s != home[number]] for number, stages in fits.items()}
+    return home, also
+
+
 def _check_options(stages: Sequence[int], per_stage: int, max_difficulty: int) -> list[int]:
     chosen = sorted(set(stages))
     if not chosen or any(s not in STAGES for s in chosen):

@@ -22,7 +22,9 @@ MAX_TESTS = 6
 MAX_REVIEWERS = 5
 EFFORT = {1: "an evening", 2: "1-2 days", 3: "3-5 days", 4: "1-2 weeks", 5: "2-4 weeks"}
 NATIVE = {"c", "cpp", "cuda"}
-_NATIVE_BUILD = re.compile(r"build_ext|cmake|\bmake\b|ninja|bazel|setup\.py (?:build|develop)", re.I)
+_NATIVE_BUILD = re.compile(
+    r"build_ext|cmake|\bmake\b|ninja|bazel|setup\.py (?:build|develop)", re.I
+)
 
 
 def describe_step(
@@ -187,12 +189,14 @@ def _why(
     why: list[str] = []
     if pinned:
         why.append("kept from your earlier plan (re-planning never moves a step you have)")
-    if fit.required:
-        line = f"needs {_count(len(fit.required), 'skill')}"
-        line += f"; you have {', '.join(fit.matched)}" if fit.matched else "; all new to you"
-        if fit.new and fit.matched:
-            line += f"; new to you: {', '.join(fit.new)}"
-        why.append(line)
+    if fit.matched and fit.new:
+        why.append(
+            f"builds on skills you have ({', '.join(fit.matched)}) and adds {', '.join(fit.new)}"
+        )
+    elif fit.matched:
+        why.append(f"uses only skills you have: {', '.join(fit.matched)}")
+    elif fit.new:
+        why.append(f"a first step into {', '.join(fit.new)}: no skill you listed is needed")
     for match in focus[:2]:
         if match.evidence:
             why.append(
@@ -282,10 +286,6 @@ def _node_kind(name: str, code_map: CodeMap) -> str:
     if name in code_map.areas:
         return "touches area"
     return "names file"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]

@@ -60,7 +60,9 @@ def render_json(plan: Plan, progress: list[ProgressEntry], events: list[Progress
                 "title": stage.title,
                 "goal": stage.goal,
                 "steps": [_step(st, statuses) for st in stage.steps],
-                "candidates": [_candidate(c) for c in stage.candidates],
+                "candidates": [
+                    _candidate(c, stage.also_fits.get(c.issue.number, [])) for c in stage.candidates
+                ],
             }
             for stage in plan.stages
         ],
@@ -140,13 +142,14 @@ def _step(st: PlanStep, statuses: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def _candidate(c: IssueAssessment) -> dict[str, Any]:
+def _candidate(c: IssueAssessment, also: list[int]) -> dict[str, Any]:
     return {
         "issue": _issue(c.issue),
         "modules": _modules(c.modules),
         "difficulty": _difficulty(c.difficulty),
         "skills": list(c.skills),
         "taken": _taken(c.taken),
+        "also_fits": sorted(also),
     }
 
 

@@ -158,6 +158,7 @@ def _candidates(view: PlanView) -> list[str]:
     out = ["## More candidates", ""]
     if not view.candidates:
         return [*out, "No further candidates.", ""]
+    out += ["Each issue is listed once, under the stage it fits best.", ""]
     out += ["| Stage | Issue | Difficulty | Skills | Status |", "| --- | --- | --- | --- | --- |"]
     for c in view.candidates:
         issue = (
@@ -165,8 +166,11 @@ def _candidates(view: PlanView) -> list[str]:
             if c.url
             else f"#{c.number} {md_text(c.title)}"
         )
+        stage = str(c.stage)
+        if c.also_stages:
+            stage += f" (also {', '.join(str(s) for s in c.also_stages)})"
         out.append(
-            f"| {c.stage} | {issue} | {c.difficulty}/5 {c.difficulty_word} | {_join(c.skills)} | {c.taken_text} |"
+            f"| {stage} | {issue} | {c.difficulty}/5 {c.difficulty_word} | {_join(c.skills)} | {c.taken_text} |"
         )
     return [*out, ""]
 

@@ -7,6 +7,7 @@ The layout is computed here, deterministically, so the page needs no JavaScript 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -15,15 +16,16 @@ import networkx as nx
 from prready.models import Plan
 from prready.render.sanitize import one_line
 
-COL_WIDTH = 250
-BOX_WIDTH = 210
+COL_WIDTH = 270
+BOX_WIDTH = 228
 BOX_HEIGHT = 30
 ROW_GAP = 12
-TOP = 44
+TOP = 60  # room for a two-line column heading: "Stage 4" and its title
 MARGIN = 12
 MAX_FOCUS_PER_STAGE = 6
 MAX_NEIGHBOURS_PER_STAGE = 4
-LABEL_CHARS = 26
+LABEL_CHARS = 29  # what fits in a box at 12px monospace
+_TEST_PATH = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*$|_test\.\w+$")
 
 
 @dataclass
@@ -93,7 +95,9 @@ def _add_neighbours(nodes: dict[str, _Node], graph: nx.DiGraph) -> None:
         for node in (n for n in focus if n.column == column):
             for member in sorted(node.members):
                 for other in list(graph.predecessors(member)) + list(graph.successors(member)):
-                    if other not in covered:
+                    # Test files import everything they test; as neighbours they crowd out
+                    # the code a reader needs next (the step lists its tests anyway).
+                    if other not in covered and not _is_test(other, graph):
                         links[other] = links.get(other, 0) + 1
         ranked = sorted(links, key=lambda name: (-links[name], name))
         for name in ranked[:MAX_NEIGHBOURS_PER_STAGE]:
@@ -125,6 +129,11 @@ def _edges(nodes: dict[str, _Node], graph: nx.DiGraph) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def _is_test(name: str, graph: nx.DiGraph) -> bool:
+    path = str(graph.nodes[name].get("path") or name)
+    return bool(_TEST_PATH.search(path)) and "/_internal/" not in path
+
+
 def _both_neighbours(nodes: dict[str, _Node], a: str, b: str) -> bool:
     return nodes[a].stage is None and nodes[b].stage is None
 
@@ -147,8 +156,9 @@ def _draw(plan: Plan, nodes: dict[str, _Node], edges: list[tuple[str, str]]) -> 
     for column, stage in enumerate(plan.stages):
         x = MARGIN + column * COL_WIDTH
         parts.append(
-            f'<text class="colhead s{_stage_class(stage.number)}" x="{x}" y="{TOP - 16}">'
-            f"Stage {int(stage.number)} · {_esc(stage.title, 22)}</text>"
+            f'<text class="colhead s{_stage_class(stage.number)}" x="{x}" y="{TOP - 32}">'
+            f"Stage {int(stage.number)}</text>"
+            f'<text class="coltitle" x="{x}" y="{TOP - 14}">{_esc(stage.title, 34)}</text>'
         )
     for src, dst in edges:
         parts.append(_edge_path(nodes[src], nodes[dst]))
@@ -192,10 +202,20 @@ def _edge_path(src: _Node, dst: _Node) -> str:
 
 
 def _shorten(name: str) -> str:
-    """Keep the informative end of a long dotted name or path: "…nn.modules.linear"."""
+    """Keep the informative end of a long dotted name or path, cut at a dot or slash so no
+    word is broken: "…linalg.decompositions", "…/tinyml/tensor.h"."""
     if len(name) <= LABEL_CHARS:
         return name
-    return "…" + name[-(LABEL_CHARS - 1) :]
+    sep = "/" if "/" in name else "."
+    parts = name.split(sep)
+    kept = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(part) + len(sep) + len(kept) + 1 > LABEL_CHARS:
+            break
+        kept = part + sep + kept
+    if len(kept) + 1 > LABEL_CHARS:
+        return "…" + name[-(LABEL_CHARS - 1) :]
+    return "…" + (sep if sep == "/" else "") + kept
 
 
 def _stage_class(stage: int | None) -> int:

@@ -31,6 +31,7 @@ from prready.models import Plan, ProgressEntry, ProgressFn, StepStatus
 from prready.render.sanitize import one_line
 from prready.render.view import STATUS_WORDS, format_time
 
+TABLE_WIDTH = 110  # wide enough for most titles on one line, narrow enough to read
 _STAGE_STYLES = {1: "cyan", 2: "blue", 3: "yellow", 4: "magenta"}
 _TAKEN_SHORT = {"fresh": "free", "taken": "taken", "stale-claim": "quiet claim", "done": "fixed"}
 _TAKEN_STYLES = {"fresh": "green", "taken": "red", "stale-claim": "yellow", "done": "red"}
@@ -65,6 +66,21 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
         header.append("  (sample data)", style="yellow")
     console.print(header)
     console.print(Text(f"Issue data fetched {format_time(plan.data_fetched_at)}", style="dim"))
+    # Every stage's table gets the same width and effort column, so the columns line up
+    # from stage to stage and only the issue title wraps.
+    width = min(console.width, TABLE_WIDTH)
+    steps = [st for stage in plan.stages for st in stage.steps]
+    taken_width = max([len("Taken?"), *(len(_taken_word(st.taken.state)) for st in steps)])
+    you_width = max(
+        [
+            len("You"),
+            *(
+                len(STATUS_WORDS[StepStatus(statuses.get(st.issue.number, "planned"))])
+                for st in steps
+            ),
+        ]
+    )
+    effort_width = max([len("Effort"), *(len(safe_text(st.effort, 30)) for st in steps)])
     for stage in plan.stages:
         style = _STAGE_STYLES.get(stage.number, "white")
         console.print()
@@ -75,27 +91,28 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
         if not stage.steps:
             console.print(Text("  No issue fits this stage yet.", style="dim"))
             continue
-        table = Table(expand=False, box=box.SIMPLE_HEAD, pad_edge=False)
+        table = Table(width=width, box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("Issue", overflow="fold", min_width=24, ratio=1)
-        table.add_column("Level", no_wrap=True)
-        table.add_column("Taken?", no_wrap=True)
-        table.add_column("You", no_wrap=True)
-        table.add_column("Effort", no_wrap=True)
+        table.add_column("Level", no_wrap=True, width=5)
+        table.add_column("Taken?", no_wrap=True, width=taken_width)
+        table.add_column("You", no_wrap=True, width=you_width)
+        table.add_column("Effort", no_wrap=True, width=effort_width)
         for step in stage.steps:
             status = statuses.get(step.issue.number, StepStatus.PLANNED.value)
             score = min(5, max(1, int(step.difficulty.score)))
             table.add_row(
                 Text(f"#{step.issue.number} {safe_text(step.issue.title, 120)}"),
                 Text(f"{score}/5"),
-                Text(
-                    _TAKEN_SHORT.get(step.taken.state, "free"),
-                    style=_TAKEN_STYLES.get(step.taken.state, ""),
-                ),
+                Text(_taken_word(step.taken.state), style=_TAKEN_STYLES.get(step.taken.state, "")),
                 Text(STATUS_WORDS[StepStatus(status)], style=_STATUS_STYLES.get(status, "")),
                 Text(safe_text(step.effort, 30)),
             )
         console.print(table)
     console.print(Text("Level: difficulty from 1 (very easy) to 5 (very hard).", style="dim"))
+
+
+def _taken_word(state: str) -> str:
+    return _TAKEN_SHORT.get(state, "free")
 
 
 @contextmanager

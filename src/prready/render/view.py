@@ -7,10 +7,12 @@ GitHub is flattened to one spoof-free line and bounded here, so a 10,000-label i
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from prready.analysis.difficulty import BASE as DIFFICULTY_BASE
 from prready.models import (
     IssueAssessment,
     Plan,
@@ -26,6 +28,7 @@ MAX_LABELS = 8  # labels shown per issue; the rest are counted
 MAX_ITEMS = 12  # entries shown per list (reasons, files, reviewers...)
 MAX_EVENTS = 15  # timeline length
 TITLE_CHARS = 200
+_POINTS = re.compile(r"\([+-]\d+(?:\.\d+)?\)")
 
 DIFFICULTY_WORDS = {1: "very easy", 2: "easy", 3: "moderate", 4: "hard", 5: "very hard"}
 TAKEN_WORDS = {
@@ -107,6 +110,12 @@ class CandidateView:
     skills: list[str]
     taken_state: str
     taken_text: str
+    also_stages: list[int] = field(default_factory=list)  # other stages it would suit
+
+    @property
+    def stage_keys(self) -> str:
+        """Every stage the candidate suits, space-separated, for the stage filter."""
+        return " ".join(str(s) for s in [self.stage, *self.also_stages])
 
 
 @dataclass
@@ -146,6 +155,7 @@ class PlanView:
     progress: ProgressView
     timeline: list[EventView]
     candidates: list[CandidateView]
+    difficulty_note: str = ""  # how the bracketed points add up, when reasons carry them
     filter_skills: list[str] = field(default_factory=list)
     filter_statuses: list[tuple[str, str]] = field(default_factory=list)  # (state, words)
     filter_difficulties: list[tuple[int, str]] = field(default_factory=list)
@@ -185,6 +195,9 @@ def build_view(
         progress=_progress([st.status for st in all_steps]),
         timeline=_timeline(plan.repo, events, statuses, titles),
         candidates=candidates,
+        difficulty_note=_points_note(
+            [r for stage in plan.stages for st in stage.steps for r in st.difficulty.reasons]
+        ),
         filter_skills=sorted({s for c in candidates for s in c.skills}, key=str.lower),
         filter_statuses=[
             (k, v) for k, v in TAKEN_WORDS.items() if any(c.taken_state == k for c in candidates)
@@ -223,7 +236,10 @@ def _stage_view(
         title=title,
         goal=one_line(stage.goal, 300),
         steps=steps,
-        candidates=[_candidate_view(repo, stage.number, title, c) for c in stage.candidates],
+        candidates=[
+            _candidate_view(repo, stage.number, title, c, stage.also_fits.get(c.issue.number, []))
+            for c in stage.candidates
+        ],
         progress=_progress([st.status for st in steps]),
     )
 
@@ -267,7 +283,7 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
 
 
 def _candidate_view(
-    repo: str, stage: int, stage_title: str, cand: IssueAssessment
+    repo: str, stage: int, stage_title: str, cand: IssueAssessment, also: list[int]
 ) -> CandidateView:
     score = _clamp(cand.difficulty.score)
     state = _taken_key(cand.taken.state)
@@ -284,6 +300,17 @@ def _candidate_view(
         skills=_lines(cand.skills, chars=40),
         taken_state=state,
         taken_text=TAKEN_WORDS[state],
+        also_stages=sorted({int(s) for s in also if 1 <= int(s) <= 4 and int(s) != stage}),
+    )
+
+
+def _points_note(reasons: list[str]) -> str:
+    """Say what the "(+0.5)" after a difficulty reason counts, when any reason has one."""
+    if not any(_POINTS.search(r) for r in reasons):
+        return ""
+    return (
+        f"Difficulty runs from 1 (very easy) to 5 (very hard): it starts at {DIFFICULTY_BASE:g}, "
+        "each reason adds or takes away the points in brackets, and the total is rounded."
     )
 
 

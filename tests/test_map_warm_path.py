@@ -1,0 +1,183 @@
+"""The warm path of `prready map`: the stored snapshot restores the very same map (values,
+order, shared edge dicts, working networkx views), stale or foreign snapshots are
+ignored, HEAD's date bounds the history read for churn, and the garbage collector is
+paused only while a map is built."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import fields
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from gitfixtures import ALICE, BOB, commit_files, git
+from mapfixtures import make_map_repo
+from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
+from prready.app.map import ScanStats, _recent_history, build_code_map
+from prready.models import AreaInfo, CodeMap, ModuleInfo
+from prready.paths import resolve_paths
+from prready.sources.git_repo import build_repo, head_date, read_history
+from prready.store.parse_cache import ParseCache
+
+
+def _every_field(cm: CodeMap) -> dict[str, object]:
+    return {f.name: getattr(cm, f.name) for f in fields(CodeMap) if f.name != "graph"}
+
+
+def test_restored_map_is_the_same_map_in_the_same_order(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    cold_stats, warm_stats = ScanStats(), ScanStats()
+    cold = build_code_map("me/mylib", paths, checkout=root, stats=cold_stats)
+    warm = build_code_map("me/mylib", paths, checkout=root, stats=warm_stats)
+
+    assert warm_stats.snapshot and not cold_stats.snapshot
+    assert warm_stats.by_language == cold_stats.by_language  # counts kept, not recomputed
+    assert warm_stats.cached == cold_stats.scanned + cold_stats.cached
+    assert _every_field(warm) == _every_field(cold)
+    assert list(warm.modules) == list(cold.modules)
+    assert all(type(m) is ModuleInfo for m in warm.modules.values())
+    assert all(type(a) is AreaInfo for a in warm.areas.values())
+    assert type(warm.graph) is nx.DiGraph
+    assert list(warm.graph.nodes(data=True)) == list(cold.graph.nodes(data=True))
+    assert list(warm.graph.edges(data=True)) == list(cold.graph.edges(data=True))
+    assert [(n, list(p)) for n, p in warm.graph.pred.items()] == [
+        (n, list(p)) for n, p in cold.graph.pred.items()
+    ]
+    assert warm.graph.graph == cold.graph.graph
+    assert dict(warm.graph.in_degree()) == dict(cold.graph.in_degree())
+
+
+def test_restored_graph_shares_edge_dicts_and_stays_editable(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    build_code_map("me/mylib", paths, checkout=root)
+    warm = build_code_map("me/mylib", paths, checkout=root)
+    graph = warm.graph
+    a, b = next(iter(graph.edges()))
+    graph.edges[a, b]["probe"] = 1  # one dict per edge, seen from both ends
+    assert graph.pred[b][a]["probe"] == 1
+    graph.add_edge("new.module", a, kind="import")
+    assert graph.has_edge("new.module", a) and "new.module" in graph.pred[a]
+    graph.remove_node(b)
+    assert not graph.has_edge(a, b) and b not in graph.succ[a]
+    copy = graph.copy()  # analysis copies graphs before changing them
+    assert copy.number_of_edges() == graph.number_of_edges()
+
+
+def test_snapshot_of_other_version_or_fields_is_ignored(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    cm = build_code_map("me/mylib", resolve_paths(), checkout=root)
+    plain = code_map_to_plain(cm)
+    assert code_map_from_plain(plain) is not None
+    assert code_map_from_plain((SNAPSHOT_VERSION - 1, *plain[1:])) is None
+    fewer_fields = (plain[1][0], plain[1][1][:-1], plain[1][2])  # a field added since
+    assert code_map_from_plain((plain[0], fewer_fields, *plain[2:])) is None
+    assert code_map_from_plain(("junk",)) is None
+    assert code_map_from_plain(None) is None
+
+
+def test_damaged_snapshot_is_rebuilt(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    cold = build_code_map("me/mylib", paths, checkout=root)
+    with ParseCache(paths.cache_db) as cache:
+        cache.conn.execute("UPDATE parse_snapshots SET data = x'00ff'")
+        cache.conn.commit()
+    stats = ScanStats()
+    again = build_code_map("me/mylib", paths, checkout=root, stats=stats)
+    assert not stats.snapshot and stats.scanned == 0  # per-file results still cached
+    assert list(again.graph.edges(data=True)) == list(cold.graph.edges(data=True))
+
+
+def test_graph_subclass_round_trips_through_lists() -> None:
+    class Tagged(nx.DiGraph):  # type: ignore[misc]
+        pass
+
+    graph = Tagged(name="g")
+    graph.add_node("a", path="a.py")
+    graph.add_edge("a", "b", kind="import", conditional=False)
+    cm = CodeMap(
+        repo="me/x", root="/r", head="0" * 40, graph=graph, modules={}, areas={}, symbols={}
+    )
+    back = code_map_from_plain(code_map_to_plain(cm))
+    assert back is not None and type(back.graph) is nx.DiGraph
+    assert list(back.graph.edges(data=True)) == [
+        ("a", "b", {"kind": "import", "conditional": False})
+    ]
+    assert back.graph.nodes["a"] == {"path": "a.py"} and back.graph.graph == {"name": "g"}
+
+
+def test_collector_runs_again_after_a_map_and_stays_off_if_it_was(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    build_code_map("me/mylib", paths, checkout=root)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_code_map("me/mylib", paths, checkout=root)
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()
+
+
+def test_collector_resumes_after_an_error(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="no such directory"):
+        build_code_map("me/mylib", resolve_paths(), checkout=tmp_path / "nowhere")
+    assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------- history
+def test_head_date_is_heads_author_date_in_utc(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git("init", "-q", cwd=root)
+    assert head_date(root) == ""  # no commits yet
+    commit_files(root, {"a.py": "x = 1\n"}, "one", date="2021-03-04T05:06:07+02:00")
+    first = git("rev-parse", "HEAD", cwd=root).strip()
+    commit_files(root, {"a.py": "x = 2\n"}, "two", date="2022-01-01T00:00:00Z")
+    assert head_date(root) == "2022-01-01T00:00:00Z"
+    assert head_date(root, first) == "2021-03-04T03:06:07Z"
+    assert head_date(root, "no-such-ref") == ""
+
+
+def test_churn_window_is_the_year_before_head_not_before_today(tmp_path: Path) -> None:
+    """HEAD is years in the past: the window is measured from it, whatever today is."""
+    from prready.models import HistoryCommit
+
+    dates = ["2018-01-01T00:00:00Z", "2019-03-01T00:00:00Z", "2019-09-01T00:00:00Z"]
+    commits = [
+        HistoryCommit(ALICE[0], ALICE[1], d, f"c{i}", writes={f"f{i}.py": "x = 1\n"})
+        for i, d in enumerate(dates)
+    ]
+    root = tmp_path / "old"
+    head = build_repo(root, [*commits])
+    history = _recent_history(root, head)
+    assert [c.message for c in history] == ["c2", "c1"]  # 2018 is more than a year before
+
+
+def test_commit_with_committer_date_before_the_window_still_counts(tmp_path: Path) -> None:
+    """git's --since reads committer dates; the window is on author dates. A commit
+    whose clock was off (committed before it was authored) is still found."""
+    root = tmp_path / "skew"
+    root.mkdir()
+    git("init", "-q", cwd=root)
+    commit_files(root, {"a.py": "x = 1\n"}, "base", date="2020-01-01T00:00:00Z")
+    (root / "b.py").write_text("y = 1\n")
+    git("add", "-A", cwd=root)
+    env = {
+        "GIT_AUTHOR_NAME": BOB[0],
+        "GIT_AUTHOR_EMAIL": BOB[1],
+        "GIT_AUTHOR_DATE": "2021-06-10T00:00:00Z",  # inside the year before HEAD
+        "GIT_COMMITTER_NAME": BOB[0],
+        "GIT_COMMITTER_EMAIL": BOB[1],
+        "GIT_COMMITTER_DATE": "2021-05-25T00:00:00Z",  # before the window starts
+    }
+    git("-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "skewed", cwd=root, env=env)
+    head = commit_files(root, {"c.py": "z = 1\n"}, "head", date="2022-06-01T00:00:00Z")
+    messages = [c.message for c in _recent_history(root, head)]
+    assert messages == ["head", "skewed"]
+    everything = [c.message for c in read_history(root)]
+    assert everything == ["head", "skewed", "base"]
