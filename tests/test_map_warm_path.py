@@ -141,6 +141,8 @@ def test_head_date_is_heads_author_date_in_utc(tmp_path: Path) -> None:
     assert head_date(root) == "2022-01-01T00:00:00Z"
     assert head_date(root, first) == "2021-03-04T03:06:07Z"
     assert head_date(root, "no-such-ref") == ""
+    leak = tmp_path / "written-by-git"
+    assert head_date(root, f"--output={leak}") == "" and not leak.exists()
 
 
 def test_churn_window_is_the_year_before_head_not_before_today(tmp_path: Path) -> None:
@@ -181,3 +183,36 @@ def test_commit_with_committer_date_before_the_window_still_counts(tmp_path: Pat
     assert messages == ["head", "skewed"]
     everything = [c.message for c in read_history(root)]
     assert everything == ["head", "skewed", "base"]
+
+
+def test_to_plain_turns_named_tuples_into_marshal_ready_tuples() -> None:
+    import marshal
+
+    from prready.analysis.native import Include, NativeScan
+    from prready.analysis.pyscan import ImportStmt, PyScan
+    from prready.store.parse_cache import to_plain
+
+    scan = PyScan(3, (ImportStmt(1, 0, "a.b", (("x", "y"),), False),), ("f",), None, "")
+    native = NativeScan(2, (Include(1, "ATen/ATen.h", True),), "", ("torch._C",))
+    for value in (scan, native, [scan, (native, None)], "text", 7, None):
+        plain = to_plain(value)
+        assert plain == value  # same values...
+        assert marshal.loads(marshal.dumps(plain)) == plain  # ...that marshal accepts
+    plain_scan = to_plain(scan)
+    assert type(plain_scan) is tuple and type(plain_scan[1][0]) is tuple
+    assert type(to_plain(native)[1][0]) is tuple
+    with pytest.raises(ValueError):
+        marshal.dumps(scan)  # why the conversion exists
+
+
+def test_cache_load_finds_stored_blobs_by_either_query(tmp_path: Path) -> None:
+    with ParseCache(tmp_path / "cache.db") as cache:
+        cache.save("py:1", {"b1": (1, "x"), "b2": (2, None), "b3": (3, ())})
+        cache.save("native:1", {"b1": (9,)})
+        wanted = ["b2", "b1", "missing", "b2", "b3"]
+        loaded = cache.load("py:1", wanted)
+        assert loaded == {"b1": (1, "x"), "b2": (2, None), "b3": (3, ())}
+        assert cache.load("native:1", wanted) == {"b1": (9,)}  # the scanner is part of the key
+        fallback = cache._load_rows_via_temp_table("py:1", list(dict.fromkeys(wanted)))
+        assert sorted(blob for blob, _ in fallback) == ["b1", "b2", "b3"]
+        assert cache.load("py:1", []) == {}

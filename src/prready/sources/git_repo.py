@@ -217,6 +217,8 @@ def list_files(root: Path) -> list[TrackedFile]:
 def head_date(root: Path, rev: str = "HEAD") -> str:
     """The author date of HEAD (or commit `rev`) in UTC ("2025-11-21T10:00:00Z"), or ""
     when there is no such commit. One `git log -1` call: the churn window ends there."""
+    if not rev or rev.startswith("-"):
+        return ""  # never let a revision be read as an option
     try:
         stamp = _run(Path(root), ["log", "-1", "--format=%at", rev, "--"]).strip()
     except GitCommandError:
