@@ -20,7 +20,28 @@ from prready.store.db import connect, transaction
 
 APPLICATION_ID = 0x70727231
 
-SCHEMA = """
+# Issues and pull requests share one shape; they live in two tables so that a sync of
+# issues never mixes them (GitHub lists pull requests as issues).
+_ISSUE_TABLE = """
+    repo TEXT NOT NULL COLLATE NOCASE,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    assignees TEXT NOT NULL,
+    author TEXT NOT NULL,
+    comments INTEGER NOT NULL,
+    reactions INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    closed_at TEXT,
+    url TEXT NOT NULL,
+    state_reason TEXT,
+    PRIMARY KEY (repo, number)
+"""
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS gh_repos (
     repo TEXT PRIMARY KEY COLLATE NOCASE,
     full_name TEXT NOT NULL,
@@ -28,43 +49,9 @@ CREATE TABLE IF NOT EXISTS gh_repos (
     source TEXT NOT NULL DEFAULT 'api',
     synced_at TEXT
 );
-CREATE TABLE IF NOT EXISTS gh_issues (
-    repo TEXT NOT NULL COLLATE NOCASE,
-    number INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    state TEXT NOT NULL,
-    labels TEXT NOT NULL,
-    assignees TEXT NOT NULL,
-    author TEXT NOT NULL,
-    comments INTEGER NOT NULL,
-    reactions INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    closed_at TEXT,
-    url TEXT NOT NULL,
-    state_reason TEXT,
-    PRIMARY KEY (repo, number)
-);
+CREATE TABLE IF NOT EXISTS gh_issues ({_ISSUE_TABLE});
 CREATE INDEX IF NOT EXISTS gh_issues_state ON gh_issues (repo, state);
-CREATE TABLE IF NOT EXISTS gh_pulls (
-    repo TEXT NOT NULL COLLATE NOCASE,
-    number INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    state TEXT NOT NULL,
-    labels TEXT NOT NULL,
-    assignees TEXT NOT NULL,
-    author TEXT NOT NULL,
-    comments INTEGER NOT NULL,
-    reactions INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    closed_at TEXT,
-    url TEXT NOT NULL,
-    state_reason TEXT,
-    PRIMARY KEY (repo, number)
-);
+CREATE TABLE IF NOT EXISTS gh_pulls ({_ISSUE_TABLE});
 CREATE TABLE IF NOT EXISTS gh_labels (
     repo TEXT NOT NULL COLLATE NOCASE,
     name TEXT NOT NULL,
