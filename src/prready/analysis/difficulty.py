@@ -6,10 +6,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
-from prready.analysis.mapping import area_of_node
+from prready.analysis.mapping import area_of_node, focus_matches
 from prready.models import CodeMap, Difficulty, Issue, Label, LabelKind, ModuleMatch
 
 BASE = 2.5
@@ -47,7 +47,7 @@ def assess_difficulty(
     reasons: list[str] = []
     kinds = _label_kinds(issue, labels)
     text = f"{issue.title}\n{issue.body[:30_000]}"
-    considered = [m for m in matches[:top] if m.score >= 0.2] or list(matches[:1])
+    considered = [m for m in focus_matches(matches, top) if m.score >= 0.2] or list(matches[:1])
 
     beginner = [name for name, kind in kinds if kind == LabelKind.BEGINNER]
     if beginner:
@@ -57,7 +57,7 @@ def assess_difficulty(
         score -= 0.5
         reasons.append("documentation-only change (-0.5)")
 
-    delta, why = _centrality(considered, code_map)
+    delta, why = _centrality(_innermost(considered, code_map), code_map)
     if delta:
         score += delta
         reasons.append(why)
@@ -76,7 +76,7 @@ def assess_difficulty(
     else:
         reasons.append("Python only: no compiler needed")
 
-    areas = {a for m in considered if (a := area_of_node(m.name, code_map))}
+    areas = _distinct_areas(a for m in considered if (a := area_of_node(m.name, code_map)))
     if len(areas) >= 3:
         score += 1.0
         reasons.append(f"spans {len(areas)} areas ({', '.join(sorted(areas))}) (+1)")
@@ -129,6 +129,26 @@ def needs_design(issue: Issue, labels: Sequence[Label]) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
+def _innermost(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[ModuleMatch]:
+    """Drop a package matched next to one of its own modules ("torch.nn" beside
+    "torch.nn.init", typically from an area label): the change lands in the module, and
+    a package's `__init__` is imported by everything that imports anything under it."""
+    names = [m.name for m in matches if m.name in code_map.modules]
+    kept = [m for m in matches if not any(n.startswith(m.name + ".") for n in names)]
+    return kept or list(matches)
+
+
+def _distinct_areas(areas: Iterable[str]) -> set[str]:
+    """Areas, counting nested ones once: "torch.nn.modules" is part of "torch.nn". A
+    top-level area ("torch", the package's own files) holds everything, so it nests none."""
+    kept: list[str] = []
+    for area in sorted(set(areas), key=len):
+        outers = [o for o in kept if "." in o or "/" in o]
+        if not any(area.startswith(o + ".") or area.startswith(o + "/") for o in outers):
+            kept.append(area)
+    return set(kept)
+
+
 def is_feature_request(issue: Issue) -> bool:
     """A feature request or enhancement, by label or title."""
     names = " ".join(issue.labels).lower()

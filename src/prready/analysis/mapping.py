@@ -113,13 +113,27 @@ def build_index(code_map: CodeMap) -> MapIndex:
         if info.is_test:
             continue
         if info.language == "python":
-            leaf = name.rsplit(".", 1)[-1].lower()
+            raw = name.rsplit(".", 1)[-1]
+            # A private module's bare name ("_mode", "_classes") is an English word once
+            # the underscore goes; only a compound one ("_weights_only_unpickler") names it.
+            if raw.startswith("_") and not _looks_like_code(raw.lstrip("_")):
+                continue
         else:  # native nodes are named by path: "csrc/ops/conv.cpp" -> "conv"
-            leaf = info.path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+            raw = info.path.rsplit("/", 1)[-1].split(".", 1)[0]
+            # Headers mirror sources and come by the thousand (ATen/ops/mode.h,
+            # protobuf/message.h): a plain word names one only when written like code.
+            if _is_header(info.path) and not _looks_like_code(raw):
+                continue
+        leaf = raw.lower()
         if len(leaf) >= 4 and leaf not in _GENERIC_LEAVES:
             word_sets[leaf.lstrip("_")].add(name)
     for dotted, module in code_map.symbols.items():
-        leaf = dotted.rsplit(".", 1)[-1].lower()
+        raw = dotted.rsplit(".", 1)[-1]
+        leaf = raw.lower()
+        # Symbol names that are plain words ("value", "raises", "Type") match prose; an
+        # API written in full is found as an API name, not as a word.
+        if not _looks_like_code(raw):
+            continue
         if len(leaf) >= 4 and not leaf.startswith("_") and leaf not in _GENERIC_LEAVES:
             owner = code_map.modules.get(module)
             if owner is not None and not owner.is_test:
@@ -178,6 +192,17 @@ def map_issue_to_modules(
         )
     matches.sort(key=lambda m: (-m.score, m.name))
     return matches[:limit]
+
+
+def focus_matches(matches: Sequence[ModuleMatch], limit: int = 3) -> list[ModuleMatch]:
+    """The matches worth acting on: within half the best score, at most `limit`.
+
+    On a large repository every issue also collects weak clues (a word matching some far
+    module); skills, difficulty and the step's reading list follow the strong ones only."""
+    if not matches:
+        return []
+    top = matches[0].score
+    return [m for m in matches if m.score >= top * 0.5][:limit]
 
 
 def rank_areas(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[tuple[str, float]]:
@@ -244,6 +269,16 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
         for word in words:
             for module in index.words.get(word, ()):
                 yield module, weight, f"word '{word}' in the {where}"
+
+
+def _looks_like_code(name: str) -> bool:
+    """An identifier rather than a word: snake_case, a digit, or an inner capital."""
+    core = name.strip("_")
+    return "_" in core or any(c.isdigit() for c in core) or any(c.isupper() for c in core[1:])
+
+
+def _is_header(path: str) -> bool:
+    return path.rsplit(".", 1)[-1].lower() in {"h", "hh", "hpp", "hxx", "cuh", "inc"}
 
 
 def _path_in_repo(raw: str, index: MapIndex) -> str | None:
@@ -353,6 +388,10 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
         if similarity >= 0.75:
             best.append((similarity, area))
     best.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
+    if best and best[0][0] >= 1.0:
+        # An area named exactly like the label: a merely similar one ("distributed" for
+        # "module: distributions") is a different part of the code.
+        best = [item for item in best if item[0] >= 1.0]
     return [
         (area, round(W_LABEL_SIMILAR * sim, 3), f"label '{name}' (name similar to area {area})")
         for sim, area in best[:2]

@@ -11,8 +11,6 @@ not. Results are plain tuples so they cache (marshal) and cross process boundari
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable
 from typing import NamedTuple
 
 
@@ -55,34 +53,30 @@ def scan_python(text: str) -> PyScan:
     regions = _triple_quoted_regions(src)
     if regions is None:
         return PyScan(lines, (), (), None, "syntax-error")
-    starts = [r[0] for r in regions]
-    ends = [r[1] for r in regions]
-
-    def hidden(pos: int) -> bool:
-        i = bisect_right(starts, pos) - 1
-        return i >= 0 and pos < ends[i]
-
-    maybe_py2 = "print " in src or "print\t" in src or "exec " in src or "print>" in src
-    if maybe_py2 and any(not hidden(m.start()) for m in _PY2.finditer(src)):
-        return PyScan(lines, (), (), None, "syntax-error")
+    # Searches run over `code`, a copy in which no line inside a triple-quoted string
+    # starts right after a "\n"; texts are read from `src` (same length, same offsets).
+    code = _mask_strings(src, regions) if regions else src
 
     imports: list[ImportStmt] = []
     defs: list[str] = []
     all_names: list[str] | None = None
     line_no = 0
     last_pos = 0
-    for m in _STATEMENT.finditer(src):
+    for m in _STATEMENT.finditer(code):
         pos = m.start()
-        if hidden(pos):
-            continue
         line_no += src.count("\n", last_pos, pos + 1)
         last_pos = pos + 1
-        indent, keyword = m.group("indent"), m.group("kw")
+        keyword = m.group("kw")
         if keyword:
+            indent = m.end("indent") - pos - 1
             stmt = _logical_line(src, m.end("indent"))
-            conditional = bool(indent) and _is_conditional(src, pos, len(indent), hidden)
+            conditional = indent > 0 and _is_conditional(code, src, pos, indent)
             for part in stmt.split(";"):
                 imports.extend(_parse_import(part.strip(), line_no, conditional))
+            continue
+        if m.group("py2"):
+            if _maybe_py2(src):
+                return PyScan(lines, (), (), None, "syntax-error")
             continue
         name = m.group("defname") or m.group("target")
         if name == "__all__":
@@ -96,14 +90,20 @@ def scan_python(text: str) -> PyScan:
 # --------------------------------------------------------------------------- internals
 # Characters searched back from one indented import for its enclosing block; bounds the
 # cost of hostile files (thousands of imports inside one enormous function).
-_MAX_WALK_CHARS = 256 * 1024
-_LESS_INDENTED: dict[int, re.Pattern[str]] = {}
+_MAX_WALK_CHARS = 1024 * 1024
+_LAST_LESS_INDENTED: dict[int, re.Pattern[str]] = {}
+_LINE_START = re.compile(r"\n.", re.S)
+# One pass finds every statement of interest: imports at any indent, Python 2 `print`/
+# `exec` statements (the file is then not Python 3), and at column 0 (the lookbehind)
+# `def`/`class` names and assignment targets. Possessive quantifiers (`*+`) stop the
+# engine from retrying shorter indents and names on the many lines that match nothing.
 _STATEMENT = re.compile(
-    r"\n(?:(?P<indent>[ \t]*)(?P<kw>import|from)(?=[ \t\\(.])"
-    r"|(?:async[ \t]+)?(?:def|class)[ \t]+(?P<defname>\w+)"
-    r"|(?P<target>[A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?(?:\+=|=(?!=)|\.extend\())"
+    r"\n(?P<indent>[ \t]*+)(?:"
+    r"(?P<kw>import|from)(?=[ \t\\(.])"
+    r"|(?P<py2>print[ \t]+[\"'\w>]|exec[ \t]+[\"'])"
+    r"|(?<=\n)(?:(?:async[ \t]+)?(?:def|class)[ \t]+(?P<defname>\w+)"
+    r"|(?P<target>[A-Za-z_]\w*+)[ \t]*+(?::[^\n=]*)?(?:\+=|=(?!=)|\.extend\()))"
 )
-_PY2 = re.compile(r"\n[ \t]*(?:print[ \t]+[\"'\w>]|exec[ \t]+[\"'])")
 _IMPORT = re.compile(r"import[ \t]+(.+)", re.S)
 _FROM = re.compile(r"from[ \t]*(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(.+)", re.S)
 _STRING_LITERAL = re.compile(r"[\"']([^\"'\n]+)[\"']")
@@ -171,6 +171,10 @@ def _in_comment_or_string(prefix: str) -> bool:
 
 def _logical_line(src: str, pos: int) -> str:
     """The statement starting at pos, joined over brackets and backslashes, comments cut."""
+    nl = src.find("\n", pos)
+    line = src[pos : nl if nl != -1 else len(src)]
+    if "(" not in line and "[" not in line and "#" not in line and not line.endswith("\\"):
+        return line  # one plain line, the common case
     out: list[str] = []
     depth = 0
     end = len(src)
@@ -193,15 +197,15 @@ def _logical_line(src: str, pos: int) -> str:
     return " ".join(out)
 
 
-def _is_conditional(src: str, pos: int, indent: int, hidden: Callable[[int], bool]) -> bool:
+def _is_conditional(code: str, src: str, pos: int, indent: int) -> bool:
     """Walk up the enclosing blocks: inside a `def` or `if TYPE_CHECKING:` means conditional.
 
-    Each step finds the nearest earlier code line indented less than the current one (a
-    regular expression over a window before `pos`, widened as needed): that line opens
-    the enclosing block. Lines inside triple-quoted strings are ignored."""
+    Each step finds the nearest earlier code line indented less than the current one: that
+    line opens the enclosing block. `code` is the masked text (see `_mask_strings`), so
+    lines inside triple-quoted strings are never taken for code."""
     end = pos  # index of the "\n" before the statement
     while indent > 0:
-        opener = _enclosing_line(src, end, indent, hidden)
+        opener = _enclosing_line(code, end, indent)
         if opener is None:
             return False  # nothing encloses it (not valid Python, but harmless)
         if opener < 0:
@@ -216,23 +220,42 @@ def _is_conditional(src: str, pos: int, indent: int, hidden: Callable[[int], boo
     return False
 
 
-def _enclosing_line(src: str, end: int, indent: int, hidden: Callable[[int], bool]) -> int | None:
+def _enclosing_line(code: str, end: int, indent: int) -> int | None:
     """Index of the "\n" starting the last code line before `end` indented < `indent`;
-    None when there is none, -1 when the search gave up (see _MAX_WALK_CHARS)."""
-    pattern = _LESS_INDENTED.get(indent)
+    None when there is none, -1 when the search gave up (see _MAX_WALK_CHARS).
+
+    The pattern starts with a greedy `.*`, so the engine jumps to `end` and backtracks:
+    a backwards search in C whose cost is the distance to the line found."""
+    pattern = _LAST_LESS_INDENTED.get(indent)
     if pattern is None:
-        pattern = _LESS_INDENTED[indent] = re.compile(rf"\n[ \t]{{0,{indent - 1}}}[^ \t\n#]")
-    window = 4096
-    while True:
-        start = max(0, end - window)
-        for m in reversed(list(pattern.finditer(src, start, end))):
-            if not hidden(m.start() + 1):
-                return m.start()
-        if start == 0:
-            return None
-        if window > _MAX_WALK_CHARS:
-            return -1
-        window *= 4
+        pattern = _LAST_LESS_INDENTED[indent] = re.compile(
+            rf"(?s:.*)\n[ \t]{{0,{indent - 1}}}[^ \t\n#]"
+        )
+    start = max(0, end - _MAX_WALK_CHARS)
+    m = pattern.match(code, start, end)
+    if m is not None:  # (a capture group around "\n" would make the search 2.5x slower)
+        return code.rfind("\n", start, m.end())
+    return None if start == 0 else -1
+
+
+def _mask_strings(src: str, regions: list[tuple[int, int]]) -> str:
+    """`src` with the first character of every line that starts inside a triple-quoted
+    string (or with its opening quotes) replaced by "#": no statement pattern matches such
+    a line, and the block walk skips it like a comment. Length and offsets are kept."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in regions:
+        start = max(start - 1, last)  # from the "\n" before a line opening with quotes
+        pieces.append(src[last:start])
+        pieces.append(_LINE_START.sub("\n#", src[start:end]))
+        last = end
+    pieces.append(src[last:])
+    return "".join(pieces)
+
+
+def _maybe_py2(src: str) -> bool:
+    """The cheap pre-test for Python 2 statements that the scanner has always applied."""
+    return "print " in src or "print\t" in src or "exec " in src or "print>" in src
 
 
 def _parse_import(stmt: str, line: int, conditional: bool) -> list[ImportStmt]:

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from prready.analysis.mapping import focus_matches
 from prready.errors import UsageError
 from prready.models import CodeMap, CommitRecord, Issue, ModuleMatch, SkillFit
 
@@ -237,10 +238,12 @@ def skills_for_path(path: str, language: str = "") -> set[str]:
 def skills_for_issue(
     issue: Issue, matches: Sequence[ModuleMatch], code_map: CodeMap, *, max_modules: int = 3
 ) -> list[str]:
-    """Required skills: from the top matched modules' paths and languages, the labels and
-    the words of the issue. Returned in taxonomy order."""
+    """Required skills: from the strongest matched modules' paths and languages (weak
+    matches, such as a word naming some far module, say nothing), the labels and the
+    words of the issue. Returned in taxonomy order."""
     found: set[str] = set()
-    for match in matches[:max_modules]:
+    matches = focus_matches(matches, max_modules)
+    for match in matches:
         info = code_map.modules.get(match.name)
         if info is not None:
             found |= skills_for_path(info.path, info.language)

@@ -4,8 +4,9 @@ start reading, which tests to run, who reviews, what setup it needs, how long it
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from prready.analysis.mapping import area_of_node, rank_areas
+from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.ownership import owners_for
 from prready.models import (
     AreaInfo,
@@ -38,19 +39,22 @@ def describe_step(
     pinned: bool = False,
 ) -> PlanStep:
     """Everything the page shows for one step, derived from the assessment and the map."""
-    focus = _focus_matches(a.modules)
+    focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
     areas = [
         code_map.areas[name] for name, _ in rank_areas(focus, code_map) if name in code_map.areas
     ]
     languages = _languages(focus, code_map)
-    area_command = next((area.test_command for area in areas if area.test_command), "")
+    # A top-level area ("torch": the package's own files) is "tested" by every test that
+    # imports the package, i.e. the whole suite; its list of files says nothing.
+    tested_areas = [area for area in areas if not _is_root_area(area.name)]
+    area_command = next((area.test_command for area in tested_areas if area.test_command), "")
     tests = tests_for(_seeds(focus, code_map), code_map)
     if tests:
         command = f"{_runner(area_command, contributing)} {' '.join(tests)}"
     else:
-        tests = _unique(t for area in areas for t in area.tests)[:MAX_TESTS]
-        command = area_command or (contributing.test[0] if contributing.test else "")
+        tests = _unique(t for area in tested_areas for t in area.tests)[:MAX_TESTS]
+        command = area_command or whole_suite_command(contributing, code_map)
     return PlanStep(
         stage=stage,
         issue=a.issue,
@@ -87,12 +91,34 @@ def tests_for(seeds: list[str], code_map: CodeMap) -> list[str]:
                 info = code_map.modules.get(importer)
                 if info is not None and info.is_test:
                     found.add(info.path)
-                else:
+                elif not _is_root_package(importer, code_map):
+                    # Every test imports the top-level package: going through it would
+                    # list the whole suite as "the tests for" any module it re-exports.
                     following.add(importer)
         if found or named:
             return _unique([*named, *sorted(found)])[:MAX_TESTS]
         frontier = following
     return named[:MAX_TESTS]
+
+
+def whole_suite_command(contributing: ContributingSummary, code_map: CodeMap) -> str:
+    """The command that runs the whole test suite: the contributing guide's first test
+    command that names no single file or test, else the runner over the test folder."""
+    for command in contributing.test:
+        words = command.split()
+        if not any(w.endswith(".py") or w in ("-k", "-i") or "::" in w for w in words):
+            return command
+    folders = Counter(
+        info.path.split("/", 1)[0]
+        for info in code_map.modules.values()
+        if info.is_test and "/" in info.path
+    )
+    runner = _runner("", contributing) if contributing.test else "python -m pytest"
+    if runner == "python":  # the guide runs a script ("python test/run_test.py ...")
+        runner = "python -m pytest"
+    if not folders:
+        return runner
+    return f"{runner} {folders.most_common(1)[0][0]}/"
 
 
 def file_matches(matches: list[ModuleMatch], code_map: CodeMap) -> list[ModuleMatch]:
@@ -123,7 +149,10 @@ def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
         (
             n
             for n in neighbours
-            if n in code_map.modules and not code_map.modules[n].is_test and n not in seeds
+            if n in code_map.modules
+            and not code_map.modules[n].is_test
+            and n not in seeds
+            and not _is_root_package(n, code_map)
         ),
         key=lambda n: (code_map.area_of(n) not in seed_areas, -code_map.modules[n].dependents, n),
     )
@@ -143,6 +172,22 @@ def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
             members.sort(key=lambda m: (-code_map.modules[m].dependents, m))
             seeds.extend(members[:2])
     return _unique(seeds)
+
+
+def _is_root_area(name: str) -> bool:
+    return "." not in name and "/" not in name.rstrip("/")
+
+
+def _is_root_package(name: str, code_map: CodeMap) -> bool:
+    """A top-level package's `__init__` ("torch"): imported by nearly everything, so a
+    neighbour of every module and a poor place to start reading."""
+    info = code_map.modules.get(name)
+    return (
+        info is not None
+        and info.language == "python"
+        and "." not in name
+        and info.path.endswith("__init__.py")
+    )
 
 
 def _is_test(name: str, code_map: CodeMap) -> bool:
@@ -168,14 +213,6 @@ def _runner(area_command: str, contributing: ContributingSummary) -> str:
         if words:
             return " ".join(words)
     return "python -m pytest"
-
-
-def _focus_matches(matches: list[ModuleMatch]) -> list[ModuleMatch]:
-    """The matches worth acting on: within half the best score, at most three."""
-    if not matches:
-        return []
-    top = matches[0].score
-    return [m for m in matches if m.score >= top * 0.5][:3]
 
 
 def _why(
