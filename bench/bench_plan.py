@@ -53,7 +53,9 @@ def main() -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{REPO}: {counts['open']} open issues, {counts['closed']} closed, {counts['pulls']} pulls")
+    print(
+        f"\n{REPO}: {counts['open']} open issues, {counts['closed']} closed, {counts['pulls']} pulls"
+    )
     print(f"{'run':6} {'seconds':>8} {'page KB':>8}")
     for run, seconds, size in rows:
         print(f"{run:6} {seconds:8.2f} {size / 1024:8.0f}")

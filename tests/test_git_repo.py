@@ -307,6 +307,21 @@ def test_acquire_switches_the_cache_to_a_new_git_url(
     assert git("config", "remote.origin.url", cwd=checkout.path).strip() == mirror
 
 
+def test_acquire_without_git_url_keeps_fetching_from_where_the_cache_came_from(
+    tmp_path: Path, upstream: tuple[Path, str]
+) -> None:
+    """After `plan --git-url MIRROR`, `issues`/`backtest` without the flag must not switch
+    the cache to github.com (which may be unreachable): they fetch from the mirror."""
+    work, url = upstream
+    first = acquire(SLUG, tmp_path / "repos", git_url=url)
+    commit_files(work, {"minitorch/new.py": "x = 1\n"}, "later upstream work")
+    push_to(work, url)
+    again = acquire(SLUG, tmp_path / "repos")
+    assert again.origin == "updated" and again.url == url
+    assert again.head != first.head and (again.path / "minitorch/new.py").exists()
+    assert git("config", "remote.origin.url", cwd=again.path).strip() == url
+
+
 def test_acquire_replaces_a_damaged_cache_and_stale_partial_dirs(
     tmp_path: Path, upstream: tuple[Path, str]
 ) -> None:

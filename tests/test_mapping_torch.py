@@ -4,18 +4,14 @@ repository at test time, and a few dozen issue texts written like real PyTorch r
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
 from prready.models import CodeMap, Issue
 from prready.paths import Paths
+from torchfixtures import make_torch_repo, torch_source
 
 pytestmark = pytest.mark.slow
 
@@ -297,21 +293,11 @@ ISSUES: list[tuple[str, str, str]] = [
 
 @pytest.fixture(scope="module")
 def torch_map(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
-    spec = importlib.util.find_spec("torch")
-    if spec is None or not spec.submodule_search_locations:
+    source = torch_source()
+    if source is None:
         pytest.skip("torch is not installed (pip install torch==2.13.0)")
-    source = Path(next(iter(spec.submodule_search_locations)))
     work = tmp_path_factory.mktemp("torch-tree")
-    repo = work / "pytorch"
-    binaries = shutil.ignore_patterns("*.so", "*.so.*", "*.a", "*.dylib", "__pycache__")
-    shutil.copytree(source, repo / "torch", ignore=binaries)
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-    for args in (
-        ["init", "-q"],
-        ["add", "-A"],
-        ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "torch"],
-    ):
-        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    repo = make_torch_repo(work / "pytorch", source, history=False)
     from prready.app.map import build_code_map
 
     home = work / "home"

@@ -5,6 +5,7 @@ run through the CLI in html, json and md. Slow: skipped when torch is not instal
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -75,7 +76,7 @@ def test_torch_plan_end_to_end(torch_repo: Path, served: Any, tmp_path: Path) ->
     # the first plan, so there are none).
     assert not any("earlier plan" in w for s in stages for st in s["steps"] for w in st["why"])
     levels = [[st["difficulty"]["score"] for st in s["steps"]] for s in stages]
-    for earlier, later in zip(levels, levels[1:], strict=False):
+    for earlier, later in itertools.pairwise(levels):
         if earlier and later:
             assert max(earlier) <= max(later) and min(earlier) <= min(later), levels
 
@@ -137,7 +138,9 @@ def test_torch_issues_listing_reads_cleanly(torch_repo: Path, served: Any, tmp_p
     assert typo["modules"][0]["name"] == "torch.nn.init"
     assert "cpp" not in typo["skills"] and typo["difficulty"] <= 2
     assert not any("among the most imported" in r for r in typo["difficulty_reasons"])
-    normal = issues["torch.distributions.Normal docstring: scale is the standard deviation, not variance"]
+    normal = issues[
+        "torch.distributions.Normal docstring: scale is the standard deviation, not variance"
+    ]
     assert "distributed" not in normal["skills"]
     assert all(m["name"] != "torch.distributed" for m in normal["modules"])
     recompile = issues[

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 from pathlib import Path
-import shutil
 
 # Binaries are not source, and only slow `git add` down.
 BINARIES = shutil.ignore_patterns("*.so", "*.so.*", "*.a", "*.dylib", "__pycache__")
@@ -151,7 +151,12 @@ def make_torch_repo(dest: Path, source: Path, *, history: bool = True) -> Path:
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> None:
     """Run git in `repo` without the user's or system's config."""
-    full = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, **(env or {})}
+    full = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        **(env or {}),
+    }
     subprocess.run(["git", *args], cwd=repo, env=full, check=True)
 
 

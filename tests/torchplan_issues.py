@@ -177,7 +177,9 @@ def serve_torch_issues(dataset: Any, now: datetime) -> dict[str, int]:
     def at(days: float) -> str:
         return (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    dataset.add_repo(REPO, description="Tensors and Dynamic neural networks in Python", language="Python")
+    dataset.add_repo(
+        REPO, description="Tensors and Dynamic neural networks in Python", language="Python"
+    )
     for name, color, description in LABELS:
         dataset.add_label(REPO, name, color, description)
     counts = {"open": 0, "closed": 0, "pulls": 0, "comments": 0}
@@ -222,7 +224,9 @@ def serve_torch_issues(dataset: Any, now: datetime) -> dict[str, int]:
             created_at=at(160),
             merged_at=at(150),
             closed_at=at(150),
-            files=[{"filename": f, "status": "modified", "additions": 5, "deletions": 1} for f in files],
+            files=[
+                {"filename": f, "status": "modified", "additions": 5, "deletions": 1} for f in files
+            ],
         )
         counts["closed"] += 1
         counts["pulls"] += 1

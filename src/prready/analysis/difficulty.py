@@ -166,51 +166,60 @@ def _label_kinds(issue: Issue, labels: Sequence[Label]) -> list[tuple[str, Label
 
 
 def _centrality(matches: Sequence[ModuleMatch], code_map: CodeMap) -> tuple[float, str]:
-    """How many modules import the touched ones directly, as a percentile of the repository.
+    """How many modules import the touched ones directly, as a percentile of the
+    repository's modules in the same language (tests aside).
 
     A percentile rather than a count keeps the rule meaningful from a 30-module library
-    to PyTorch; direct dependents rather than transitive ones because in large packages
-    nearly everything reaches nearly everything through the top-level `__init__`.
+    to PyTorch; per language because thousands of C++ headers that import nothing would
+    otherwise make any Python module with a handful of importers look central; direct
+    dependents rather than transitive ones because in large packages nearly everything
+    reaches nearly everything through the top-level `__init__`.
     """
-    ranks = _dependents_ranking(code_map)
-    best_name, best = "", 0
+    best_name, best, best_share = "", 0, -1.0
     for match in matches:
         if match.name in code_map.modules:
-            dependents = code_map.modules[match.name].dependents
+            members = [match.name]
         elif match.name in code_map.areas:
-            members = code_map.areas[match.name].modules
-            dependents = max(
-                (code_map.modules[m].dependents for m in members if m in code_map.modules),
-                default=0,
-            )
+            members = [m for m in code_map.areas[match.name].modules if m in code_map.modules]
         else:
             continue
-        if dependents > best:
-            best_name, best = match.name, dependents
-    if best < MIN_CENTRAL_DEPENDENTS or not ranks:
-        return 0.0, ""
-    share_below = bisect.bisect_left(ranks, best) / len(ranks)
-    if share_below >= 0.95:
+        for member in members:
+            info = code_map.modules[member]
+            ranks = _dependents_ranking(code_map, info.language)
+            if info.dependents < MIN_CENTRAL_DEPENDENTS or not ranks:
+                continue
+            share = bisect.bisect_left(ranks, info.dependents) / len(ranks)
+            if (share, info.dependents) > (best_share, best):
+                best_name = match.name
+                best, best_share = info.dependents, share
+    if best_share >= 0.95:
         return (
             1.0,
             f"{best_name} is among the most imported modules ({best} import it directly) (+1)",
         )
-    if share_below >= 0.85:
+    if best_share >= 0.85:
         return 0.5, f"{best_name} is widely imported ({best} modules import it directly) (+0.5)"
     return 0.0, ""
 
 
-_RANKING_CACHE: dict[int, tuple[CodeMap, list[int]]] = {}
+_RANKING_CACHE: dict[tuple[int, str], tuple[CodeMap, list[int]]] = {}
 
 
-def _dependents_ranking(code_map: CodeMap) -> list[int]:
-    """Sorted direct-dependent counts of all modules, computed once per code map."""
-    cached = _RANKING_CACHE.get(id(code_map))
+def _dependents_ranking(code_map: CodeMap, language: str) -> list[int]:
+    """Sorted direct-dependent counts of the non-test modules in `language`, computed
+    once per code map and language."""
+    key = (id(code_map), language)
+    cached = _RANKING_CACHE.get(key)
     if cached is None or cached[0] is not code_map:
-        if len(_RANKING_CACHE) > 8:
+        if len(_RANKING_CACHE) > 16:
             _RANKING_CACHE.clear()
-        cached = (code_map, sorted(info.dependents for info in code_map.modules.values()))
-        _RANKING_CACHE[id(code_map)] = cached
+        counts = sorted(
+            info.dependents
+            for info in code_map.modules.values()
+            if info.language == language and not info.is_test
+        )
+        cached = (code_map, counts)
+        _RANKING_CACHE[key] = cached
     return cached[1]
 
 

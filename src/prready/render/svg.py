@@ -13,6 +13,7 @@ from html import escape
 
 import networkx as nx
 
+from prready.analysis.mapping import focus_matches
 from prready.models import Plan
 from prready.render.sanitize import one_line
 
@@ -66,7 +67,9 @@ def _focus_nodes(plan: Plan, graph: nx.DiGraph) -> dict[str, _Node]:
     for column, stage in enumerate(plan.stages):
         in_column = 0
         for step in stage.steps:
-            for match in step.modules:
+            # Only the matches the step acts on: on a large repository every issue also
+            # collects weak ones (a word naming some far module) that would crowd the picture.
+            for match in focus_matches(step.modules):
                 if match.name in nodes or in_column >= MAX_FOCUS_PER_STAGE:
                     continue
                 if match.name in graph:
@@ -97,9 +100,24 @@ def _add_neighbours(nodes: dict[str, _Node], graph: nx.DiGraph) -> None:
                 for other in list(graph.predecessors(member)) + list(graph.successors(member)):
                     # Test files import everything they test; as neighbours they crowd out
                     # the code a reader needs next (the step lists its tests anyway).
-                    if other not in covered and not _is_test(other, graph):
+                    if (
+                        other not in covered
+                        and not _is_test(other, graph)
+                        and not _is_root(other, graph)
+                    ):
                         links[other] = links.get(other, 0) + 1
-        ranked = sorted(links, key=lambda name: (-links[name], name))
+        # Ties are common on a large repository (a package imported by hundreds): prefer
+        # a neighbour in the same area, then the most imported, not the first by name.
+        areas = {graph.nodes[m].get("area") for n in focus if n.column == column for m in n.members}
+        ranked = sorted(
+            links,
+            key=lambda name: (
+                -links[name],
+                graph.nodes[name].get("area") not in areas,
+                -graph.in_degree(name),
+                name,
+            ),
+        )
         for name in ranked[:MAX_NEIGHBOURS_PER_STAGE]:
             nodes[name] = _Node(name, column, None, {name})
             covered.add(name)
@@ -134,6 +152,12 @@ def _is_test(name: str, graph: nx.DiGraph) -> bool:
     return bool(_TEST_PATH.search(path)) and "/_internal/" not in path
 
 
+def _is_root(name: str, graph: nx.DiGraph) -> bool:
+    """The top-level package ("torch"): a neighbour of everything, so it says nothing."""
+    path = str(graph.nodes[name].get("path") or "")
+    return "." not in name and "/" not in name and path.endswith("__init__.py")
+
+
 def _both_neighbours(nodes: dict[str, _Node], a: str, b: str) -> bool:
     return nodes[a].stage is None and nodes[b].stage is None
 
@@ -153,6 +177,7 @@ def _draw(plan: Plan, nodes: dict[str, _Node], edges: list[tuple[str, str]]) -> 
         ' markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z"'
         ' class="arrowhead"/></marker></defs>',
     ]
+    filled = {node.column for node in nodes.values()}
     for column, stage in enumerate(plan.stages):
         x = MARGIN + column * COL_WIDTH
         parts.append(
@@ -160,6 +185,12 @@ def _draw(plan: Plan, nodes: dict[str, _Node], edges: list[tuple[str, str]]) -> 
             f"Stage {int(stage.number)}</text>"
             f'<text class="coltitle" x="{x}" y="{TOP - 14}">{_esc(stage.title, 34)}</text>'
         )
+        if column not in filled and stage.steps:
+            # Its modules are drawn under an earlier stage: knowledge compounds.
+            parts.append(
+                f'<text class="coltitle" x="{x}" y="{TOP + BOX_HEIGHT / 2 + 4:.0f}">'
+                "Same code as earlier stages</text>"
+            )
     for src, dst in edges:
         parts.append(_edge_path(nodes[src], nodes[dst]))
     for node in sorted(nodes.values(), key=lambda n: (n.column, n.y)):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from prready.analysis.difficulty import BASE as DIFFICULTY_BASE
+from prready.analysis.mapping import focus_matches
 from prready.models import (
     IssueAssessment,
     Plan,
@@ -255,7 +256,7 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
         labels=_lines(iss.labels, limit=MAX_LABELS, chars=60),
         more_labels=max(0, len(iss.labels) - MAX_LABELS),
         author=one_line(iss.author, 40),
-        modules=_lines([m.name for m in st.modules], chars=120),
+        modules=_lines([m.name for m in focus_matches(st.modules)], chars=120),
         difficulty=_clamp(st.difficulty.score),
         difficulty_word=DIFFICULTY_WORDS[_clamp(st.difficulty.score)],
         difficulty_reasons=_lines(st.difficulty.reasons),

@@ -98,7 +98,8 @@ def acquire(
     """Return a checkout of OWNER/REPO: an existing clone as is, the cache, or a new clone.
 
     `checkout` is used read-only (no fetch, no checkout, no config writes). Otherwise the
-    cache clone is fetched and fast-forwarded, or created as a blobless clone.
+    cache clone is fetched and fast-forwarded, or created as a blobless clone. Without
+    `git_url`, an existing cache fetches from where it was cloned from.
     """
     if checkout is not None:
         return _use_existing(Path(checkout).expanduser())
@@ -116,6 +117,11 @@ def acquire(
     _private_dirs(Path(repos_dir).expanduser(), dest.parent)
     with _locked(dest.parent / f".{dest.name}.lock"):
         if _is_work_tree(dest):
+            if git_url is None:
+                # A cache cloned from a mirror keeps fetching from it: later commands
+                # (`issues`, `backtest`, `map`) need not repeat --git-url.
+                remembered = _origin_url(dest)
+                url = safe_clone_url(remembered) if remembered else url
             return _update(dest, url, progress)
         return _clone(dest, url, progress)
 
