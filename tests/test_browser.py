@@ -130,25 +130,26 @@ def test_sample_page_renders_every_section_without_errors_or_requests(
 
 
 def test_filters_show_only_matching_rows(browser: Any, sample_page_path: Path) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect  # waits, so load can't flake it
     watch = PageWatch(browser, sample_page_path)
     page = watch.page
     rows = page.locator("#candidates tbody tr")
     assert rows.count() == 6
     visible = page.locator("#candidates tbody tr:not([hidden])")
     page.select_option("select[data-filter=stage]", "2")
-    assert visible.count() == 2
+    expect(visible).to_have_count(2)
     page.select_option("select[data-filter=status]", "fresh")
-    assert visible.count() == 1
+    expect(visible).to_have_count(1)
     assert "F.pad" in visible.first.inner_text()
-    assert page.locator("#candidate-count").inner_text() == "1 of 6 issues"
+    expect(page.locator("#candidate-count")).to_have_text("1 of 6 issues")
     page.click("form.filters button[type=reset]")
     page.wait_for_function("document.querySelectorAll('#candidates tbody tr[hidden]').length === 0")
-    assert visible.count() == 6
+    expect(visible).to_have_count(6)
     page.select_option("select[data-filter=skills]", "numerics")
-    assert visible.count() == 2
+    expect(visible).to_have_count(2)
     page.select_option("select[data-filter=skills]", "")
     page.select_option("select[data-filter=difficulty]", "5")
-    assert visible.count() == 1
+    expect(visible).to_have_count(1)
     assert watch.errors == []
     watch.close()
 
