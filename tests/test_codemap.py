@@ -354,3 +354,20 @@ def test_very_deep_folders_and_huge_functions_are_fine() -> None:
     body = "def f():\n" + "    x = 1\n" * 20000 + "    import late\n" * 50
     scan = scan_python(body)
     assert [i.conditional for i in scan.imports] == [True] * 50
+
+
+def test_transitive_dependents_match_networkx_ancestors() -> None:
+    """The bitset pass over strongly connected components counts exactly the ancestors
+    networkx finds by search, on a seeded random graph with cycles and self-loops."""
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(7)
+    n = 300
+    edges = [(rng.randrange(n), rng.randrange(n)) for _ in range(700)]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from((a, b) for a, b in edges if a != b)
+    expected = [len(nx.ancestors(graph, v)) for v in range(n)]
+    assert transitive_dependents(list(range(n)), edges) == expected

@@ -87,3 +87,18 @@ def test_a_root_with_enough_hits_is_used() -> None:
     assert roots == ["api/include"]
     assert ("api/src/b.cpp", "api/include/torch/nn.h") in edges
     assert len(edges) == 3
+
+
+def test_root_order_is_the_same_in_every_run() -> None:
+    """Roots with as many hits rank shorter first, then by name: the ranking used to follow
+    set order, which changes with string hashing, and so did the resolved edges."""
+    files: dict[str, list[tuple[int, str, bool]]] = {
+        "zz/inc/p/a.h": [],
+        "aa/inc/q/b.h": [],
+        "m/inc/r/c.h": [],
+    }
+    for i in range(3):
+        files[f"src/u{i}.cc"] = [(1, "p/a.h", True), (2, "q/b.h", True), (3, "r/c.h", True)]
+    roots, edges = link_includes(files)
+    assert roots == ["m/inc", "aa/inc", "zz/inc"]
+    assert ("src/u0.cc", "zz/inc/p/a.h") in edges

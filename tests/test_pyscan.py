@@ -117,3 +117,23 @@ def test_escaped_quote_before_closing_triple_quote() -> None:
     scan = scan_python(src)
     assert scan.error == ""
     assert [i.module for i in scan.imports] == ["after"]
+
+
+def test_lines_inside_strings_never_open_or_hide_blocks() -> None:
+    """Docstring lines at column 0 that look like code are neither statements nor the
+    block an import sits in; a blank line before a line opening a string changes nothing."""
+    src = (
+        "def f():\n"
+        '    """Doc.\n'
+        "\n"
+        "import not_code\n"
+        "class NotCode:\n"
+        '"""\n'
+        "\n"
+        '    """second"""\n'
+        "    import inside\n"
+        "x = 1\n"
+    )
+    scan = scan_python(src)
+    assert [(i.line, i.module, i.conditional) for i in scan.imports] == [(9, "inside", True)]
+    assert scan.defs == ("f", "x")

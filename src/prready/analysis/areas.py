@@ -55,9 +55,12 @@ def assign_areas(
         else:
             chosen = _auto_groups(list(members.values()), MAX_AUTO_DEPTH[family])
         sep = "." if family == "py" else "/"
+        area_of_key: dict[tuple[str, ...], str] = {}  # modules of one folder share the answer
         for name, parts in members.items():
-            cut = next((parts[:i] for i in range(len(parts), 0, -1) if parts[:i] in chosen), ())
-            area = sep.join(cut) if cut else ROOT_AREA
+            area = area_of_key.get(parts)
+            if area is None:
+                cut = next((parts[:i] for i in range(len(parts), 0, -1) if parts[:i] in chosen), ())
+                area = area_of_key[parts] = sep.join(cut) if cut else ROOT_AREA
             if family == "py":
                 py_areas.add(area)
             elif area in py_areas:
@@ -111,7 +114,8 @@ def _group_key(info: ModuleInfo, packages: set[str]) -> tuple[str, tuple[str, ..
         parent = info.name.rpartition(".")[0]
         if parent in packages:
             return ("py", tuple(parent.split(".")))
-    return ("path", tuple(posixpath.dirname(info.path).split("/")) if "/" in info.path else ())
+    path = info.path
+    return ("path", tuple(path[: path.rfind("/")].split("/")) if "/" in path else ())
 
 
 def _auto_groups(keys: list[tuple[str, ...]], max_depth: int) -> set[tuple[str, ...]]:
@@ -152,9 +156,9 @@ def _auto_groups(keys: list[tuple[str, ...]], max_depth: int) -> set[tuple[str, 
 
 
 def _area_paths(area: AreaInfo, modules: dict[str, ModuleInfo], packages: set[str]) -> list[str]:
-    dirs = sorted({posixpath.dirname(modules[m].path) for m in area.modules})
+    dirs = sorted({_parent(modules[m].path) for m in area.modules})
     if area.name in packages:
-        own = posixpath.dirname(modules[area.name].path)
+        own = _parent(modules[area.name].path)
         return [own + "/"] if own else [""]
     top: list[str] = []
     for d in dirs:
@@ -168,11 +172,14 @@ def _area_graph_metrics(
 ) -> None:
     names = list(areas)
     index = {a: i for i, a in enumerate(names)}
+    area_index = {node: index[area] for node, area in area_of.items()}
     weights: Counter[tuple[int, int]] = Counter()
-    for a, b in graph.edges:
-        ia, ib = index[area_of[a]], index[area_of[b]]
-        if ia != ib:
-            weights[(ia, ib)] += 1
+    for a, targets in graph.adjacency():
+        ia = area_index[a]
+        for b in targets:
+            ib = area_index[b]
+            if ia != ib:
+                weights[(ia, ib)] += 1
     pairs = list(weights)
     blast = transitive_dependents(names, pairs)
     # PageRank on the area graph (hundreds of nodes): rank flows from importer to imported,
@@ -197,16 +204,16 @@ def _churn(
     by_path = {info.path: area_of[name] for name, info in modules.items()}
     by_dir: dict[str, str | None] = {}
     for path, area in by_path.items():
-        by_dir.setdefault(posixpath.dirname(path), area)
+        by_dir.setdefault(_parent(path), area)
 
     def area_for(path: str) -> str | None:
         if path in by_path:
             return by_path[path]
-        d = posixpath.dirname(path)
+        d = _parent(path)
         seen = []
         while d not in by_dir and d:
             seen.append(d)
-            d = posixpath.dirname(d)
+            d = _parent(d)
         found = by_dir.get(d)
         for s in seen:
             by_dir[s] = found
@@ -273,3 +280,9 @@ def _stem_words(path: str) -> set[str]:
 def _shell_quote(path: str) -> str:
     safe = all(ch.isalnum() or ch in "/._-" for ch in path)
     return path if safe else "'" + path.replace("'", "'\\''") + "'"
+
+
+def _parent(path: str) -> str:
+    """`posixpath.dirname` for the normalised relative paths git lists, without its
+    generality (it is called for every module and every file of every recent commit)."""
+    return path[: path.rfind("/")] if "/" in path else ""

@@ -91,7 +91,9 @@ def assemble_code_map(
             path=src.path,
             language=src.language,
             lines=lines,
-            package=name.split(".")[0] if src.language == "python" else src.path.split("/")[0],
+            package=name.partition(".")[0]
+            if src.language == "python"
+            else src.path.partition("/")[0],
             is_test=is_test_path(src.path, src.language == "python" and name not in loose),
         )
     for paths in skipped.values():
@@ -100,11 +102,18 @@ def assemble_code_map(
     resolver = PythonResolver(set(py_by_module), packages, loose)
     edges: dict[tuple[str, str], dict[str, object]] = {}
     extensions = extension_modules or {}
+    # Last parts of the extension names: an absolute import none of whose names ends in
+    # one cannot bind to an extension, and most imports are absolute.
+    ext_tails = {name.rpartition(".")[2] for name in extensions}
     for module, scan in py_by_module.items():
         for imp in scan.imports:
             for target in resolver.targets(module, imp):
                 _add_edge(edges, module, target, "import", imp.conditional, imp.line)
-            if extensions:
+            if extensions and (
+                imp.level
+                or imp.module.rpartition(".")[2] in ext_tails
+                or not ext_tails.isdisjoint(dict(imp.names))
+            ):
                 for ext in resolver.absolute_names(module, imp):
                     if ext in resolver.modules:
                         continue
@@ -118,8 +127,9 @@ def assemble_code_map(
         )
     roots, include_edges = native_links
     for a, b in include_edges:
-        if a in infos and b in infos:
-            _add_edge(edges, a, b, "include", False, 0)
+        if a in infos and b in infos and (a, b) not in edges:
+            # Include edges join native files, which no other kind of edge starts from.
+            edges[(a, b)] = {"kind": "include", "conditional": False, "line": 0}
 
     area_of = assign_areas(infos, packages, area_depth)
     graph = nx.DiGraph()

@@ -106,21 +106,19 @@ def python_module_names(paths: Iterable[str]) -> dict[str, ModuleName]:
     names: dict[str, ModuleName] = {}
     taken: set[str] = set()
     loose: list[str] = []
+    folder_parts: dict[str, list[str]] = {}  # package folder -> its dotted parts (memo)
     for path in sorted(paths):
         directory, base = posixpath.split(path)
         stem = base[:-3]
         if directory not in package_dirs or (not stem.isidentifier() and stem != "__init__"):
             loose.append(path)
             continue
-        parts: list[str] = []
-        d = directory
-        while d in package_dirs and posixpath.basename(d).isidentifier():
-            parts.append(posixpath.basename(d))
-            d = posixpath.dirname(d)
+        parts = folder_parts.get(directory)
+        if parts is None:
+            parts = folder_parts[directory] = _package_parts(directory, package_dirs)
         if not parts:
             loose.append(path)
             continue
-        parts.reverse()
         is_package = stem == "__init__"
         name = ".".join(parts if is_package else [*parts, stem])
         if name in taken:
@@ -142,10 +140,24 @@ def is_test_path(path: str, packaged: bool = False) -> bool:
     """Test files: anything in a folder named test/tests, and test_*.py / *_test.py /
     conftest.py outside the library's packages. Inside a package such names are often
     helpers (`torch/_dynamo/test_case.py`, `torch/testing/_internal/..._test.py`)."""
-    directory, base = posixpath.split(path)
-    if any(p in ("test", "tests") for p in directory.split("/")):
+    directory, _, base = path.rpartition("/")  # paths from git: relative, normalised
+    if "test" in directory and not _TEST_DIRS.isdisjoint(directory.split("/")):
         return True
     stem = base.rsplit(".", 1)[0]
     return not packaged and (
         stem.startswith("test_") or stem.endswith("_test") or stem == "conftest"
     )
+
+
+_TEST_DIRS = frozenset({"test", "tests"})
+
+
+def _package_parts(directory: str, package_dirs: set[str]) -> list[str]:
+    """Dotted parts of a folder inside a chain of `__init__.py` folders, outermost first."""
+    parts: list[str] = []
+    d = directory
+    while d in package_dirs and posixpath.basename(d).isidentifier():
+        parts.append(posixpath.basename(d))
+        d = posixpath.dirname(d)
+    parts.reverse()
+    return parts

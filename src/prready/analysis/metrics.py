@@ -21,30 +21,24 @@ def transitive_dependents(nodes: Sequence[Hashable], edges: Sequence[tuple[int, 
     for a, b in edges:
         if a != b:
             succ[a].append(b)
-    comp, order = _tarjan(succ)
-    members: list[int] = [0] * len(order)
-    sizes = [0] * len(order)
+    comp, count = _tarjan(succ)
+    members: list[list[int]] = [[] for _ in range(count)]
     for v in range(n):
-        members[comp[v]] |= 1 << v
-        sizes[comp[v]] += 1
-    comp_pred: list[set[int]] = [set() for _ in order]
-    for a in range(n):
-        ca = comp[a]
-        for b in succ[a]:
-            cb = comp[b]
-            if ca != cb:
-                comp_pred[cb].add(ca)
-    # Tarjan emits components in reverse topological order (sinks first), so walking the
-    # list backwards visits every importer component before the components it imports.
-    reach: list[int] = [0] * len(order)
-    closed: list[int] = [0] * len(order)  # reach | members: what an importer inherits
-    for c in reversed(range(len(order))):
-        acc = 0
-        for p in comp_pred[c]:
-            acc |= closed[p]
-        reach[c] = acc
-        closed[c] = acc | members[c]
-    return [reach[comp[v]].bit_count() + sizes[comp[v]] - 1 for v in range(n)]
+        members[comp[v]].append(v)
+    # Tarjan numbers components in reverse topological order (sinks first), so walking the
+    # numbers downwards visits every importer component before the components it imports,
+    # and each pushes what it is reached from (plus itself) to what it imports.
+    reach: list[int] = [0] * count  # bitset of the nodes reaching a component
+    for c in range(count - 1, -1, -1):
+        inherited = reach[c]
+        for v in members[c]:
+            inherited |= 1 << v
+        for v in members[c]:
+            for w in succ[v]:
+                cw = comp[w]
+                if cw != c:
+                    reach[cw] |= inherited
+    return [reach[comp[v]].bit_count() + len(members[comp[v]]) - 1 for v in range(n)]
 
 
 def pagerank(
@@ -79,51 +73,49 @@ def pagerank(
     return rank
 
 
-def _tarjan(succ: list[list[int]]) -> tuple[list[int], list[int]]:
-    """Iterative Tarjan: (component id per node, component ids in emission order)."""
+def _tarjan(succ: list[list[int]]) -> tuple[list[int], int]:
+    """Iterative Tarjan: (component number per node, number of components); components
+    are numbered in the order they are completed."""
     n = len(succ)
     index = [-1] * n
     low = [0] * n
     on_stack = [False] * n
     comp = [-1] * n
     stack: list[int] = []
-    order: list[int] = []
+    count = 0
     counter = 0
     for root in range(n):
         if index[root] != -1:
             continue
-        work = [(root, 0)]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
         on_stack[root] = True
+        work = [(root, iter(succ[root]))]
         while work:
-            v, i = work[-1]
-            children = succ[v]
-            if i < len(children):
-                work[-1] = (v, i + 1)
-                w = children[i]
-                if index[w] == -1:
+            v, children = work[-1]
+            for w in children:
+                if index[w] == -1:  # descend; this node's iterator resumes afterwards
                     index[w] = low[w] = counter
                     counter += 1
                     stack.append(w)
                     on_stack[w] = True
-                    work.append((w, 0))
-                elif on_stack[w] and index[w] < low[v]:
+                    work.append((w, iter(succ[w])))
+                    break
+                if on_stack[w] and index[w] < low[v]:
                     low[v] = index[w]
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                if low[v] < low[parent]:
-                    low[parent] = low[v]
-            if low[v] == index[v]:
-                cid = len(order)
-                order.append(cid)
-                while True:
-                    w = stack.pop()
-                    on_stack[w] = False
-                    comp[w] = cid
-                    if w == v:
-                        break
-    return comp, order
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[v] < low[parent]:
+                        low[parent] = low[v]
+                if low[v] == index[v]:
+                    while True:
+                        w = stack.pop()
+                        on_stack[w] = False
+                        comp[w] = count
+                        if w == v:
+                            break
+                    count += 1
+    return comp, count

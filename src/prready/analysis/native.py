@@ -60,12 +60,14 @@ def scan_native_bytes(data: bytes) -> NativeScan:
     last = 0
     for m in _INCLUDE.finditer(text):
         start = m.start()
-        line_start = text.rfind("\n", 0, start) + 1
-        if text[line_start:start].strip(" \t"):
-            continue  # '#include' in the middle of a line: a comment or a string
+        indented, open_ch, target = m.groups()
+        if indented is not None:
+            line_start = text.rfind("\n", 0, start) + 1
+            if text[line_start:start].strip(" \t"):
+                continue  # '#include' in the middle of a line: a comment or a string
         line_no += text.count("\n", last, start)
         last = start
-        open_ch, target = m.group(1), m.group(2).strip()
+        target = target.strip()
         if target:
             includes.append(Include(line_no, target, open_ch == "<"))
     declares: list[str] = []
@@ -86,10 +88,12 @@ def link_includes(
     known = set(includes_by_file)
     by_name = _index_by_basename(known)
     requests: Counter[tuple[str, str, bool]] = Counter()
+    keyed: list[tuple[str, list[tuple[str, str, bool]]]] = []
     for path, includes in includes_by_file.items():
         here = path.rpartition("/")[0]
-        for _, target, angled in includes:
-            requests[(here, target, angled)] += 1
+        keys = [(here, target, angled) for _, target, angled in includes]
+        requests.update(keys)
+        keyed.append((path, keys))
     resolved: dict[tuple[str, str, bool], str | None] = {}
     hits: Counter[str] = Counter()
     for key, count in requests.items():
@@ -103,7 +107,10 @@ def link_includes(
             root = _root_for(candidate, target)
             if root is not None:
                 hits[root] += count
-    roots = [root for root, n in hits.most_common(_MAX_ROOTS) if n >= _MIN_ROOT_HITS]
+    # Ties go to the shorter, then alphabetically first root: `hits` is filled in set order,
+    # which changes from run to run (string hashing), and the map must not.
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+    roots = [root for root, n in ranked[:_MAX_ROOTS] if n >= _MIN_ROOT_HITS]
     for key in requests:
         if key in resolved:
             continue
@@ -112,11 +119,10 @@ def link_includes(
             (c for c in (_join(root, target) for root in roots) if c in known), None
         )
     edges: list[tuple[str, str]] = []
-    for path, includes in includes_by_file.items():
-        here = path.rpartition("/")[0]
+    for path, keys in keyed:
         seen: set[str] = set()
-        for _, target, angled in includes:
-            found = resolved[(here, target, angled)]
+        for key in keys:
+            found = resolved[key]
             if found is not None and found != path and found not in seen:
                 seen.add(found)
                 edges.append((path, found))
@@ -128,7 +134,14 @@ _MODULE_DEF = re.compile(
     r"PyModuleDef\s+\w+\s*=\s*\{\s*PyModuleDef_HEAD_INIT\s*,\s*\"([A-Za-z_][\w.]*)\""
 )
 _PYBIND = re.compile(r"PYBIND11_MODULE\(\s*([A-Za-z_]\w*)\s*,")
-_INCLUDE = re.compile(r"#[ \t]*include[ \t]*([<\"])([^>\"\n]*)[>\"]")
+# `#include` at the start of a line (the "#" follows a "\n" or starts the text), or after
+# blanks (`indented`; the rest of the line before it is checked). A "#" after anything
+# else is in a comment or a string. The lookbehinds sit after the "#" so the engine still
+# jumps from one "#" to the next.
+_INCLUDE = re.compile(
+    r"#(?:(?<![^\n]#)|(?<=[ \t]#)(?P<indented>))"
+    r"[ \t]*include[ \t]*(?P<open>[<\"])(?P<target>[^>\"\n]*)[>\"]"
+)
 
 
 def _index_by_basename(files: Iterable[str]) -> dict[str, set[str]]:

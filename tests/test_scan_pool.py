@@ -1,0 +1,66 @@
+"""The scanning pool: chunks sized by bytes and capped by count, and a pool of worker
+processes returns exactly what one process does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prready.analysis.layout import SourceFile
+from prready.app import map as map_app
+from prready.app.map import CHUNK_BYTES, CHUNK_FILES, POOL_MIN_FILES, ScanStats
+
+
+def _source(path: str, size: int) -> SourceFile:
+    language = "python" if path.endswith(".py") else "cpp"
+    return SourceFile(path, f"blob-{path}", language, size)
+
+
+def test_chunks_close_at_the_byte_budget_or_the_file_cap() -> None:
+    big = [_source(f"b{i}.py", CHUNK_BYTES // 2) for i in range(5)]
+    small = [_source(f"s{i}.h", 1) for i in range(CHUNK_FILES + 3)]
+    chunks = map_app._chunks(big + small)
+    assert [len(c) for c in chunks] == [2, 2, 1 + CHUNK_FILES - 1, 4]
+    assert [job for chunk in chunks for job in chunk] == [
+        (s.path, s.blob, s.language) for s in big + small
+    ]
+
+
+def test_pool_results_equal_one_process(tmp_path: Path) -> None:
+    sources = []
+    for i in range(POOL_MIN_FILES + 20):
+        if i % 3:
+            rel = f"pkg/m{i}.py"
+            text = f"import os\nfrom . import m{i + 1}\n\ndef f{i}():\n    import json\n"
+        else:
+            rel = f"csrc/f{i}.h"
+            text = f'#include "f{i + 3}.h"\n#include <vector>\n'
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        sources.append(_source(rel, len(text)))
+    (tmp_path / "pkg/__init__.py").write_text("")
+    serial_stats, pool_stats = ScanStats(), ScanStats()
+    serial = map_app._scan_files(tmp_path, sources, None, 1, serial_stats)
+    pooled = map_app._scan_files(tmp_path, sources, None, 2, pool_stats)
+    assert (serial_stats.workers, pool_stats.workers) == (1, 2)
+    assert pooled == serial
+    assert len(serial) == len(sources)
+    assert serial["pkg/m1.py"][1][2][4] is True  # `import json` inside f1: conditional
+
+
+def test_worker_results_are_what_to_plain_makes() -> None:
+    """The workers' own plain forms equal the generic `to_plain` and marshal cleanly."""
+    import marshal
+
+    from prready.analysis.native import scan_native_bytes
+    from prready.analysis.pyscan import scan_python_bytes
+    from prready.store.parse_cache import to_plain
+
+    py = scan_python_bytes(
+        b"from .a import (b as c, d)\nimport e.f as g\n__all__ = ['h']\ndef h():\n    import i\n"
+    )
+    native = scan_native_bytes(b'#include "x.h"\n#include <y/z.h>\nPYBIND11_MODULE(_m, m) {}\n')
+    for plain, scan in ((map_app._plain_py(py), py), (map_app._plain_native(native), native)):
+        assert plain == to_plain(scan)
+        assert type(plain) is tuple and all(type(item) is tuple for item in plain[1])
+        assert marshal.loads(marshal.dumps(plain)) == plain
