@@ -214,7 +214,7 @@ def _info(name: str, path: str, language: str = "python") -> ModuleInfo:
     return ModuleInfo(name=name, path=path, language=language, lines=1, package=name.split(".")[0])
 
 
-def test_auto_areas_split_big_packages_and_keep_tiny_ones_with_parent() -> None:
+def test_auto_areas_split_big_packages_and_every_direct_subpackage() -> None:
     modules: dict[str, ModuleInfo] = {"big": _info("big", "big/__init__.py")}
     packages = {"big", "big.nn", "big.optim", "big.tiny"}
     for sub, n in (("nn", 30), ("optim", 25)):
@@ -229,7 +229,7 @@ def test_auto_areas_split_big_packages_and_keep_tiny_ones_with_parent() -> None:
     areas = assign_areas(modules, packages)
     assert areas["big.nn.m3"] == "big.nn"
     assert areas["big.optim"] == "big.optim"
-    assert areas["big.tiny"] == "big"  # one module: stays with its parent
+    assert areas["big.tiny"] == "big.tiny"  # one module, but a direct sub-package
     assert areas["big.core"] == "big"
     assert areas["aten/src/ATen/native/cuda/k0.cu"] == "aten/src/ATen/native/cuda"
     fixed = assign_areas(modules, packages, depth=1)
@@ -284,7 +284,7 @@ def test_test_files_by_folder_or_name_outside_packages() -> None:
     from prready.analysis.layout import is_test_path
 
     assert is_test_path("test/test_nn.py")
-    assert is_test_path("pkg/tests/helpers.py", packaged=True)
+    assert not is_test_path("pkg/tests/helpers.py", packaged=True)  # a helper, not a test
     assert is_test_path("test_top.py")
     assert is_test_path("csrc/ops_test.cpp")
     assert not is_test_path("torch/_dynamo/test_case.py", packaged=True)

@@ -4,8 +4,13 @@ Python modules are grouped by package (`torch.nn`), other files by folder
 (`aten/src/ATen/native/cuda`). With no fixed depth, top-level packages/folders
 are split into their sub-packages/sub-folders, and those further while they hold more than
 a share of all files, so `torch` becomes `torch.nn`, `torch.optim`, `torch._inductor`,
-`torch._inductor.codegen`..., a small library one area per sub-package; tiny sub-groups
-stay with their parent.
+`torch._inductor.codegen`..., a small library one area per sub-package. Every direct
+sub-package of a top-level package is an area however small (`torch.linalg` is one file,
+and PyTorch labels it "module: linear algebra"); deeper, tiny sub-groups stay with their
+parent. Header trees shipped inside a Python package (`torch/include/ATen/...`, copies of
+the library's and third-party headers made by the build) collapse to one area per folder
+under `include/`: they stay in the graph (C++ extensions include them) without flooding
+the area list.
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ SPLIT_SHARE = 0.06
 SPLIT_MIN = 40
 # ...down to at most this many parts ("torch._inductor.codegen" is 3).
 MAX_AUTO_DEPTH = {"py": 3, "path": 6}
+# A commit touching more files than this is an import, a vendoring or a codemod (PyTorch's
+# own lint and rename sweeps touch thousands of files), not a sign that its author knows
+# each area: it counts towards neither churn nor recent authors. Hand-made changes, even
+# large refactors, stay well below it.
+BULK_COMMIT_FILES = 300
 MAX_TESTS = 10
 RECENT_AUTHORS = 5
 ROOT_AREA = "(root)"
@@ -43,7 +53,9 @@ def assign_areas(
     modules: dict[str, ModuleInfo], packages: set[str], depth: int | None = None
 ) -> dict[str, str]:
     """Module name -> area name. `depth` fixes the number of name parts; None chooses."""
-    keys = {name: _group_key(info, packages) for name, info in modules.items()}
+    package_dirs = {_parent(modules[p].path) for p in packages if p in modules}
+    package_dirs.discard("")
+    keys = {name: _group_key(info, packages, package_dirs) for name, info in modules.items()}
     out: dict[str, str] = {}
     py_areas: set[str] = set()
     for family in ("py", "path"):
@@ -53,7 +65,10 @@ def assign_areas(
         if depth is not None:
             chosen = {parts[:depth] for parts in members.values()}
         else:
-            chosen = _auto_groups(list(members.values()), MAX_AUTO_DEPTH[family])
+            chosen = _auto_groups(list(members.values()), MAX_AUTO_DEPTH[family], family == "py")
+        if family == "path":
+            # Shipped header trees: their collapsed key is the area, whatever the depth.
+            chosen |= {k for k in members.values() if _in_shipped_headers(k, package_dirs)}
         sep = "." if family == "py" else "/"
         area_of_key: dict[tuple[str, ...], str] = {}  # modules of one folder share the answer
         for name, parts in members.items():
@@ -99,6 +114,12 @@ def build_areas(
     return dict(sorted(areas.items()))
 
 
+def bulk_commits(history: list[CommitRecord]) -> list[CommitRecord]:
+    """Commits touching more than BULK_COMMIT_FILES files, which churn and recent authors
+    ignore (so a "torch sources" import is not a reviewer of everything)."""
+    return [c for c in history if len(c.files) > BULK_COMMIT_FILES]
+
+
 def churn_window_start(head_date: str) -> str:
     """ISO date 365 days before HEAD's date: churn counts commits after it (not the wall
     clock, so the same checkout always gives the same map)."""
@@ -107,7 +128,9 @@ def churn_window_start(head_date: str) -> str:
 
 
 # --------------------------------------------------------------------------- internals
-def _group_key(info: ModuleInfo, packages: set[str]) -> tuple[str, tuple[str, ...]]:
+def _group_key(
+    info: ModuleInfo, packages: set[str], package_dirs: set[str]
+) -> tuple[str, tuple[str, ...]]:
     if info.language == "python" and "/" not in info.name:
         if info.name in packages:
             return ("py", tuple(info.name.split(".")))
@@ -115,10 +138,31 @@ def _group_key(info: ModuleInfo, packages: set[str]) -> tuple[str, tuple[str, ..
         if parent in packages:
             return ("py", tuple(parent.split(".")))
     path = info.path
-    return ("path", tuple(path[: path.rfind("/")].split("/")) if "/" in path else ())
+    parts = tuple(path[: path.rfind("/")].split("/")) if "/" in path else ()
+    return ("path", parts[: _include_cut(parts, package_dirs)])
 
 
-def _auto_groups(keys: list[tuple[str, ...]], max_depth: int) -> set[tuple[str, ...]]:
+def _include_cut(parts: tuple[str, ...], package_dirs: set[str]) -> int:
+    """How many folder parts to keep: up to one folder below an `include/` that sits in a
+    Python package folder (`torch/include/ATen`), else all of them."""
+    at = _include_index(parts, package_dirs)
+    return len(parts) if at is None else min(len(parts), at + 2)
+
+
+def _in_shipped_headers(parts: tuple[str, ...], package_dirs: set[str]) -> bool:
+    return _include_index(parts, package_dirs) is not None
+
+
+def _include_index(parts: tuple[str, ...], package_dirs: set[str]) -> int | None:
+    for i, part in enumerate(parts):
+        if part == "include" and i and "/".join(parts[:i]) in package_dirs:
+            return i
+    return None
+
+
+def _auto_groups(
+    keys: list[tuple[str, ...]], max_depth: int, every_subpackage: bool = False
+) -> set[tuple[str, ...]]:
     direct: Counter[tuple[str, ...]] = Counter(keys)
     subtree: Counter[tuple[str, ...]] = Counter()
     children: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
@@ -140,12 +184,14 @@ def _auto_groups(keys: list[tuple[str, ...]], max_depth: int) -> set[tuple[str, 
             kids = children.get(node, set())
         chosen.add(node)
         # A top-level package is the library itself: its sub-packages are always areas
-        # (tinyml.nn, tinyml.optim), however small the repository. Deeper groups split
-        # only while they are big.
+        # (tinyml.nn, torch.linalg), however small. Deeper groups split only while big.
         top_level = depth == 1
         if (subtree[node] <= threshold and not top_level) or depth >= max_depth:
             return
-        smallest = 2 if top_level and subtree[node] <= threshold else tiny
+        if top_level and every_subpackage:
+            smallest = 1
+        else:
+            smallest = 2 if top_level and subtree[node] <= threshold else tiny
         for kid in sorted(kids):
             if subtree[kid] >= smallest:
                 visit(kid, depth + 1)
@@ -222,6 +268,8 @@ def _churn(
     commits: Counter[str] = Counter()
     authors: dict[str, Counter[str]] = defaultdict(Counter)
     for commit in history:
+        if len(commit.files) > BULK_COMMIT_FILES:
+            continue
         touched = {a for a in map(area_for, commit.files) if a is not None}
         for a in touched:
             commits[a] += 1
