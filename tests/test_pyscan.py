@@ -137,3 +137,48 @@ def test_lines_inside_strings_never_open_or_hide_blocks() -> None:
     scan = scan_python(src)
     assert [(i.line, i.module, i.conditional) for i in scan.imports] == [(9, "inside", True)]
     assert scan.defs == ("f", "x")
+
+
+def _conditions(src: str) -> list[tuple[int, str, bool]]:
+    return [(i.line, i.module, i.conditional) for i in scan_python(src).imports]
+
+
+def test_import_under_a_def_whose_signature_spans_lines_is_conditional() -> None:
+    """The line just above the body is `):` or `) -> T:`, not the `def`: the scanner must
+    follow the brackets up to the statement's first line."""
+    assert _conditions("def g(\n    x,\n):\n    import baz\n") == [(4, "baz", True)]
+    src = "def g(\n    x,\n) -> Dict[\n    str, int\n]:\n    from a import b\n"
+    assert _conditions(src) == [(6, "a", True)]
+    assert _conditions("async def g(\n    x,\n):\n    import baz\n") == [(4, "baz", True)]
+    src = "class A:\n    def g(\n        self,\n    ) -> None:\n        import baz\n"
+    assert _conditions(src) == [(5, "baz", True)]
+    assert _conditions("def g(a, \\\nb):\n    import baz\n") == [(3, "baz", True)]
+    # a bracket inside a string default does not derail the walk
+    src = 'def g(\n    sep=")",  # a ( in a comment\n):\n    import baz\n'
+    assert _conditions(src) == [(4, "baz", True)]
+
+
+def test_split_type_checking_header_is_conditional() -> None:
+    assert _conditions("if (\n    TYPE_CHECKING\n):\n    import tc\n") == [(4, "tc", True)]
+    src = "if (\n    typing.TYPE_CHECKING\n):\n    import tc\nimport after\n"
+    assert _conditions(src) == [(4, "tc", True), (5, "after", False)]
+
+
+def test_split_headers_that_run_at_import_time_stay_unconditional() -> None:
+    """Split `class`, `if`, `with` headers and a split statement inside a function body
+    are judged by their first line, with that line's indent."""
+    assert _conditions("class A(\n    B,\n):\n    import baz\n") == [(4, "baz", False)]
+    assert _conditions("if (a and\n        b):\n    import x\n") == [(3, "x", False)]
+    src = "try:\n    with open(\n        f\n    ) as fh:\n        import x\nexcept E:\n    pass\n"
+    assert _conditions(src) == [(5, "x", False)]
+    # a statement of the body split back to column 0 is not the block's header
+    src = "def g():\n    x = foo(\n1, 2)\n    import baz\n"
+    assert _conditions(src) == [(4, "baz", True)]
+    src = "if ok:\n    x = foo(\n1, 2)\n    import baz\n"
+    assert _conditions(src) == [(4, "baz", False)]
+
+
+def test_type_checking_imported_under_a_private_alias() -> None:
+    """`from typing import TYPE_CHECKING as _TYPE_CHECKING` (torch/ao/__init__.py)."""
+    src = "if _TYPE_CHECKING:\n    from types import ModuleType\nif _OTHER:\n    import x\n"
+    assert _conditions(src) == [(2, "types", True), (4, "x", False)]

@@ -4,6 +4,7 @@ packages, `src/` layouts and plain folders holding packages all work)."""
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from prready.analysis.native import native_language
 from prready.models import TrackedFile
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # larger sources are generated tables, not code to read
+# Basenames of Python test files when the repository declares none (pytest's defaults).
+TEST_FILE_PATTERNS = ("test_*.py", "*_test.py")
 
 # Folder names (exact, any depth) holding code that is not the project's own.
 SKIP_DIRS = {
@@ -136,20 +139,44 @@ def python_module_names(paths: Iterable[str]) -> dict[str, ModuleName]:
     return names
 
 
-def is_test_path(path: str, packaged: bool = False) -> bool:
-    """Test files: anything in a folder named test/tests, and test_*.py / *_test.py /
-    conftest.py outside the library's packages. Inside a package such names are often
-    helpers (`torch/_dynamo/test_case.py`, `torch/testing/_internal/..._test.py`)."""
+def is_test_path(
+    path: str, packaged: bool = False, patterns: tuple[str, ...] = TEST_FILE_PATTERNS
+) -> bool:
+    """Whether a file is a test to run: its basename matches `patterns` (the repository's
+    own, when it declares them; `conftest.py` too, pytest's test setup), in a test/tests
+    folder or not. Runner scripts (`run_*.py`, `runtests.py`: `run_test.py` matches
+    `*_test.py` but runs the suite) and helpers in test folders (`utils.py`,
+    `_test_split_utils.py`) are not tests, though they sit in the test area. Inside the
+    library's packages, outside test folders, such names are helpers
+    (`torch/_dynamo/test_case.py`). Native sources (.c/.cc/.cpp/.cu) in a test folder
+    are tests whatever their name (C++ test suites have no naming rule); headers are not.
+    """
     directory, _, base = path.rpartition("/")  # paths from git: relative, normalised
-    if "test" in directory and not _TEST_DIRS.isdisjoint(directory.split("/")):
+    in_test_dir = "test" in directory and not _TEST_DIRS.isdisjoint(directory.split("/"))
+    if base.endswith(".py"):
+        if base == "conftest.py":
+            return in_test_dir or not packaged
+        if base.startswith(_RUNNER_PREFIXES) or not _matches_test_name(base, patterns):
+            return False  # run_test.py matches *_test.py but runs the suite: a script
+        return in_test_dir or not packaged
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        return False
+    if in_test_dir and ext in _NATIVE_SOURCE_EXTS:
         return True
-    stem = base.rsplit(".", 1)[0]
-    return not packaged and (
-        stem.startswith("test_") or stem.endswith("_test") or stem == "conftest"
-    )
+    return not packaged and (stem.startswith("test_") or stem.endswith("_test"))
 
 
 _TEST_DIRS = frozenset({"test", "tests"})
+_NATIVE_SOURCE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "cu"})
+_RUNNER_PREFIXES = ("run_", "runtest")  # run_test.py, run_tests.py, runtests.py
+
+
+def _matches_test_name(base: str, patterns: tuple[str, ...]) -> bool:
+    """fnmatch against the patterns, with the two default ones checked directly (fast)."""
+    if patterns is TEST_FILE_PATTERNS:
+        return base.startswith("test_") or base.endswith("_test.py")
+    return any(fnmatch.fnmatchcase(base, pattern) for pattern in patterns)
 
 
 def _package_parts(directory: str, package_dirs: set[str]) -> list[str]:

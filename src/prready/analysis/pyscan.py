@@ -109,7 +109,12 @@ _IMPORT = re.compile(r"import[ \t]+(.+)", re.S)
 _FROM = re.compile(r"from[ \t]*(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(.+)", re.S)
 _STRING_LITERAL = re.compile(r"[\"']([^\"'\n]+)[\"']")
 _DEF_OPENER = re.compile(r"(?:async[ \t]+)?def\b")
-_TYPE_CHECKING = re.compile(r"if[ \t]+(?:\w+\.)?TYPE_CHECKING[ \t]*:")
+_TYPE_CHECKING = re.compile(r"if[ \t]+(?:\w+\.)?_?TYPE_CHECKING[ \t]*:")
+# The same header split over lines, its lines joined: `if (\n    TYPE_CHECKING\n):`.
+_TYPE_CHECKING_SPLIT = re.compile(r"if[ \t(\\]+(?:\w+\.)?_?TYPE_CHECKING[ \t)\\]*:")
+_STRINGS_AND_COMMENT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#.*")
+# Lines followed upwards from the end of a split block header before giving up.
+_MAX_HEADER_LINES = 200
 
 
 def _triple_quoted_regions(src: str) -> list[tuple[int, int]] | None:
@@ -216,9 +221,55 @@ def _is_conditional(code: str, src: str, pos: int, indent: int) -> bool:
         stripped = line.lstrip(" \t")
         if _DEF_OPENER.match(stripped) or _TYPE_CHECKING.match(stripped):
             return True
+        if (opener > 0 and code[opener - 1] == "\\") or ")" in line or "]" in line or "}" in line:
+            # Perhaps the last line of a statement split over lines (`def f(\n    x,\n):`):
+            # judge the statement by its first line, and take that line's indent.
+            start = _statement_start(code, opener)
+            if start != opener:
+                header = src[start + 1 : opener]  # every line of it but the last
+                head = header.lstrip(" \t")
+                joined = f"{head} {stripped}".replace("\n", " ")
+                if _DEF_OPENER.match(head) or _TYPE_CHECKING_SPLIT.match(joined):
+                    return True
+                head_indent = len(header) - len(head)
+                if head_indent < indent:  # else a statement of this block: look further up
+                    indent = head_indent
+                end = start
+                continue
         indent = len(line) - len(stripped)
         end = opener
     return False
+
+
+def _statement_start(code: str, nl: int) -> int:
+    """Index of the "\n" starting the first line of the statement whose line starts at
+    `nl`, following unclosed brackets and backslashes upwards (`nl` when not split)."""
+    line_end = code.find("\n", nl + 1)
+    depth = _bracket_balance(code[nl + 1 : line_end if line_end != -1 else len(code)])
+    start = nl
+    for _ in range(_MAX_HEADER_LINES):
+        if depth <= 0 and not (start > 0 and code[start - 1] == "\\"):
+            return start
+        prev = code.rfind("\n", 0, start)
+        if prev == -1:
+            break
+        depth += _bracket_balance(code[prev + 1 : start])
+        start = prev
+    return nl  # unbalanced or too long: not a split statement this scanner understands
+
+
+def _bracket_balance(line: str) -> int:
+    """Closing minus opening brackets in one line, outside one-line strings and comments."""
+    if "'" in line or '"' in line or "#" in line:
+        line = _STRINGS_AND_COMMENT.sub("", line)
+    return (
+        line.count(")")
+        + line.count("]")
+        + line.count("}")
+        - line.count("(")
+        - line.count("[")
+        - line.count("{")
+    )
 
 
 def _enclosing_line(code: str, end: int, indent: int) -> int | None:

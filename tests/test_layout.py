@@ -1,0 +1,60 @@
+"""Which files are tests: basenames matching the test patterns, with runner scripts and
+helpers in test folders left out, and test-like names inside library packages too."""
+
+from __future__ import annotations
+
+import pytest
+
+from prready.analysis.layout import is_test_path
+
+
+@pytest.mark.parametrize(
+    ("path", "packaged"),
+    [
+        ("test/test_nn.py", False),
+        ("test/inductor/test_torchinductor.py", False),
+        ("tests/models/bert/test_modeling_bert.py", False),
+        ("torch/fx/passes/tests/test_pass_manager.py", True),  # a tests folder in a package
+        ("pkg/io_test.py", False),
+        ("test_top.py", False),
+        ("conftest.py", False),
+        ("tests/conftest.py", True),
+        ("csrc/ops_test.cpp", False),
+        ("test/cpp/api/modules.cpp", False),  # C++ suites follow no naming rule
+        ("aten/src/ATen/test/basic.cpp", False),
+    ],
+)
+def test_test_files(path: str, packaged: bool) -> None:
+    assert is_test_path(path, packaged)
+
+
+@pytest.mark.parametrize(
+    ("path", "packaged"),
+    [
+        ("test/run_test.py", False),  # PyTorch's runner script (though it matches *_test.py)
+        ("tests/run_tests.py", False),
+        ("runtests.py", False),
+        ("torch/fx/passes/tests/_test_split_utils.py", True),  # a private helper
+        ("torch/fx/passes/tests/__init__.py", True),
+        ("test/dynamo/utils.py", False),
+        ("tests/models/__init__.py", True),
+        ("test/cpp/api/support.h", False),  # a header in a test folder
+        ("torch/_dynamo/test_case.py", True),  # test-like name inside the library
+        ("torch/testing/_internal/distributed/rpc_test.py", True),
+        ("torch/testing/_internal/common_utils.py", True),
+        ("src/mylib/core.py", False),
+        ("tools/testing/attest.py", False),  # "test" inside a name is not a test folder
+        ("contest/test.py", False),  # neither test_*.py nor *_test.py
+        ("Makefile", False),
+    ],
+)
+def test_not_test_files(path: str, packaged: bool) -> None:
+    assert not is_test_path(path, packaged)
+
+
+def test_repository_patterns_replace_the_defaults() -> None:
+    patterns = ("check_*.py", "*_spec.py")
+    assert is_test_path("tests/check_io.py", patterns=patterns)
+    assert is_test_path("widget_spec.py", patterns=patterns)
+    assert not is_test_path("tests/test_io.py", patterns=patterns)
+    assert not is_test_path("pkg/check_io.py", packaged=True, patterns=patterns)
