@@ -188,3 +188,65 @@ def test_offline_plan_after_from_file_sync_needs_no_network(
     for step in steps:
         if step["issue"]["number"] == claimed:
             assert step["taken"]["state"] == "stale-claim"
+
+
+def test_feature_scope_hint_only_when_the_default_scope_hid_features() -> None:
+    from prready.app.plan import PlanOptions, feature_scope_hint
+    from prready.models import (
+        ContributingSummary,
+        Difficulty,
+        Issue,
+        Plan,
+        PlanStep,
+        SkillFit,
+        Stage,
+        TakenStatus,
+    )
+
+    def issue(number: int, title: str, labels: list[str]) -> Issue:
+        return Issue(
+            "o/r",
+            number,
+            title,
+            "",
+            "open",
+            labels,
+            [],
+            "a",
+            0,
+            0,
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            None,
+            "",
+        )
+
+    def plan_with(*issues: Issue) -> Plan:
+        steps = [
+            PlanStep(
+                4,
+                i,
+                [],
+                Difficulty(4, []),
+                SkillFit([], [], []),
+                TakenStatus("fresh"),
+                [],
+                [],
+                [],
+                "",
+                [],
+                [],
+                "1-2 weeks",
+            )
+            for i in issues
+        ]
+        stage = Stage(4, "substantial", "A substantial contribution", "", steps)
+        return Plan("o/r", "", "", [], [stage], ContributingSummary("", [], [], [], []))
+
+    bugs = plan_with(issue(1, "Crash in conv", ["bug"]))
+    assert "--all-open" in feature_scope_hint(bugs, PlanOptions(), synced=True)
+    assert feature_scope_hint(bugs, PlanOptions(all_open=True), synced=True) == ""
+    assert feature_scope_hint(bugs, PlanOptions(module_labels=("module: nn",)), synced=True) == ""
+    assert feature_scope_hint(bugs, PlanOptions(), synced=False) == ""
+    feature = plan_with(issue(2, "Add support for bf16", ["enhancement"]))
+    assert feature_scope_hint(feature, PlanOptions(), synced=True) == ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from prready.analysis.difficulty import is_feature_request
 from prready.analysis.planner import assess_issues, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.issues import load_stored
@@ -199,6 +200,9 @@ def run_plan(
     finally:
         conn.close()
 
+    hint = feature_scope_hint(plan, options, online)
+    if hint:
+        notes.append(hint)
     write_plan(output, options.fmt, plan, entries, events, code_map, moment)
     return PlanResult(plan, output, code_map, report, tracking, decision, notes)
 
@@ -225,6 +229,23 @@ def write_plan(
         raise UsageError(
             f"cannot write the plan to {output}: {exc.strerror or exc}; choose another --output"
         ) from None
+
+
+def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
+    """A note when the substantial stage holds no feature request because the default sync
+    scope (beginner and bug labels) never fetched any: the litmus test may be a feature."""
+    if not synced or options.all_open or options.module_labels:
+        return ""
+    last = next((stage for stage in plan.stages if stage.number == 4), None)
+    if last is None or not last.steps:
+        return ""
+    pool = [step.issue for step in last.steps] + [a.issue for a in last.candidates]
+    if any(is_feature_request(issue) for issue in pool):
+        return ""
+    return (
+        "stage 4 holds bug fixes only: the default sync fetches beginner and bug issues; "
+        "for a feature, run again with --all-open or --module-label LABEL"
+    )
 
 
 def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:
