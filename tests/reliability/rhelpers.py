@@ -171,3 +171,9 @@ def inject_after(
 
     server.respond = respond
     return fired
+
+
+def plan_args(checkout: Path, api_url: str, token: str, *extra: str) -> list[str]:
+    """`prready plan REPO` against a local checkout and the loopback server."""
+    return ["plan", REPO, "--checkout", str(checkout), "--api-url", api_url, "--token", token,
+            *extra]  # fmt: skip

@@ -23,6 +23,7 @@ from rhelpers import (
     inject_after,
     integrity,
     invoke,
+    plan_args,
     run_prready,
     subprocess_env,
 )
@@ -268,18 +269,7 @@ def test_plan_rebuild_cache_recovers_and_keeps_progress(
     assert_ok(invoke("track", f"{REPO}#99", "start", "--note", "my own work"))
     progress = resolve_paths().progress_db
     write_garbage(resolve_paths().cache_db, kind)
-    base = [
-        "plan",
-        REPO,
-        "--checkout",
-        str(checkout),
-        "--api-url",
-        github_server.url,
-        "--token",
-        TOKEN,
-        "--format",
-        "json",
-    ]
+    base = plan_args(checkout, github_server.url, TOKEN, "--format", "json")
     assert_clean_failure(invoke(*base), code=1, match="cache")
     assert integrity(progress) == "ok"
     result = invoke(*base, "--rebuild-cache")
@@ -303,15 +293,7 @@ def test_rebuild_cache_never_deletes_a_broken_progress_store(
     write_garbage(progress, "garbage")
     before = progress.read_bytes()
     result = invoke(
-        "plan",
-        REPO,
-        "--checkout",
-        str(checkout),
-        "--api-url",
-        github_server.url,
-        "--token",
-        TOKEN,
-        "--rebuild-cache",
+        *plan_args(checkout, github_server.url, TOKEN, "--rebuild-cache"),
     )
     assert_clean_failure(result, code=1, match="progress")
     assert progress.read_bytes() == before

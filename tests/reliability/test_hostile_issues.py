@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rhelpers import REPO, assert_ok, fast_client, invoke, run_prready
+from rhelpers import REPO, assert_ok, fast_client, invoke, plan_args, run_prready
 
 from gitfixtures import make_history_repo
 
@@ -71,18 +71,7 @@ def hostile_plan_env(github_server: Any, monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 def plan(server: Any, checkout: Path, fmt: str, out: Path) -> Any:
     result = invoke(
-        "plan",
-        REPO,
-        "--checkout",
-        str(checkout),
-        "--api-url",
-        server.url,
-        "--token",
-        TOKEN,
-        "--format",
-        fmt,
-        "--output",
-        str(out),
+        *plan_args(checkout, server.url, TOKEN, "--format", fmt, "--output", str(out)),
     )
     assert_ok(result)
     return result
@@ -220,16 +209,7 @@ def test_huge_body_and_ten_thousand_labels_stay_bounded(github_server: Any, tmp_
     start = time.monotonic()
     proc = run_prready(
         [
-            "plan",
-            REPO,
-            "--checkout",
-            str(checkout),
-            "--api-url",
-            github_server.url,
-            "--token",
-            TOKEN,
-            "--output",
-            str(out),
+            *plan_args(checkout, github_server.url, TOKEN, "--output", str(out)),
         ],
         {},
         timeout=300,

@@ -19,6 +19,7 @@ from rhelpers import (
     inject_after,
     integrity,
     invoke,
+    plan_args,
 )
 
 from prready.paths import resolve_paths
@@ -250,18 +251,15 @@ def test_tracked_issue_gone_from_github_is_flagged_not_fatal(
     assert_ok(invoke("track", f"{REPO}#99", "start"))  # #99 does not exist (deleted, moved)
     checkout = make_history_repo(tmp_path)
     result = invoke(
-        "plan",
-        REPO,
-        "--checkout",
-        str(checkout),
-        "--api-url",
-        github_server.url,
-        "--token",
-        TOKEN,
-        "--format",
-        "json",
-        "--output",
-        str(tmp_path / "p.json"),
+        *plan_args(
+            checkout,
+            github_server.url,
+            TOKEN,
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path / "p.json"),
+        ),
     )
     assert_ok(result)
     status = invoke("status", REPO, "--format", "json")

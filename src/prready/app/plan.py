@@ -158,7 +158,9 @@ def run_plan(
             notes.append(
                 f"stage {decision.current_stage - 1} is done: on to stage {decision.current_stage}"
             )
-        usable = [a for a in assessments if a.issue.number not in set(decision.excluded)]
+        excluded = set(decision.excluded)
+        usable = [a for a in assessments if a.issue.number not in excluded]
+        fetched_at = _fetched_at(paths, slug) or iso
 
         def plan_from(pool: list[IssueAssessment]) -> Plan:
             return make_plan(
@@ -168,7 +170,7 @@ def run_plan(
                 now=iso,
                 skills=skills,
                 labels=labels,
-                data_fetched_at=_fetched_at(paths, slug) or iso,
+                data_fetched_at=fetched_at,
                 stages=options.stages,
                 per_stage=options.per_stage,
                 exclude_labels=exclude,
