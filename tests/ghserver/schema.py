@@ -8,6 +8,9 @@ import functools
 import json
 import os
 import re
+import shutil
+import subprocess
+import tarfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,17 +43,48 @@ SUBSET_PATHS = (
 )
 
 
+NPM_PACKAGE = "@octokit/openapi@23.0.2"
+# Downloaded description, kept next to the tests (gitignored), never committed.
+NPM_CACHE = Path(__file__).resolve().parents[1] / ".openapi-cache"
+
+
 def spec_path() -> Path:
-    """GitHub's OpenAPI description: $PRREADY_GITHUB_OPENAPI, else the shared subset."""
+    """GitHub's OpenAPI description: $PRREADY_GITHUB_OPENAPI, else the shared subset next
+    to the checkout, else the full description from the npm registry (fetched once)."""
     configured = os.environ.get("PRREADY_GITHUB_OPENAPI")
-    path = Path(configured) if configured else SHARED_SPEC_PATH
-    if not path.exists():
+    if configured:
+        return Path(configured)
+    if SHARED_SPEC_PATH.exists():
+        return SHARED_SPEC_PATH
+    return _npm_spec()
+
+
+def _npm_spec() -> Path:
+    target = NPM_CACHE / "package" / "generated" / "api.github.com.json"
+    if target.exists():
+        return target
+    npm = shutil.which("npm")
+    if npm is None:
         raise FileNotFoundError(
-            f"GitHub's OpenAPI description is not at {path}: set PRREADY_GITHUB_OPENAPI to "
-            "generated/api.github.com.json of the npm package @octokit/openapi@23.0.2 "
-            "(.ci/run does this)"
+            f"GitHub's OpenAPI description is missing: no {SHARED_SPEC_PATH} and no npm to "
+            f"fetch {NPM_PACKAGE}; set PRREADY_GITHUB_OPENAPI to its api.github.com.json"
         )
-    return path
+    NPM_CACHE.mkdir(parents=True, exist_ok=True)
+    packed = subprocess.run(
+        [npm, "pack", "--silent", NPM_PACKAGE],
+        cwd=NPM_CACHE, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    tarball = NPM_CACHE / packed.stdout.strip().splitlines()[-1]
+    with tarfile.open(tarball) as archive:
+        member = "package/generated/api.github.com.json"
+        if hasattr(tarfile, "data_filter"):  # Python >= 3.10.12 / 3.11.4
+            archive.extract(member, NPM_CACHE, filter="data")
+        else:  # pragma: no cover - a fixed member name from a registry package
+            archive.extract(member, NPM_CACHE)
+    tarball.unlink()
+    return target
+
+
 _SPEC_URI = "urn:github-rest-subset"
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 _OPENAPI_ONLY = (
