@@ -32,7 +32,7 @@ STAGE_KINDS = {1: "First contact", 2: "A small fix", 3: "A real bug", 4: "A subs
 def torch_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source = torch_source()
     if source is None:
-        pytest.skip("torch is not installed (pip install torch)")
+        pytest.skip("torch is not installed (pip install torch==2.13.0)")
     return make_torch_repo(tmp_path_factory.mktemp("torch-plan") / "pytorch", source)
 
 
