@@ -6,6 +6,7 @@ to disk, logged or rendered.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from prready.errors import UsageError
 
@@ -79,6 +81,33 @@ def resolve_api_url(cli_url: str | None, env: dict[str, str] | None = None) -> s
     if not url.startswith(("https://", "http://")):
         raise UsageError(f"API URL {url!r} must start with https:// (or http:// for a local server)")
     return url
+
+
+def carries_token_safely(api_url: str) -> bool:
+    """Whether a token may go to this API URL: over TLS, or to a loopback test server."""
+    parts = urlsplit(api_url)
+    if parts.scheme == "https":
+        return True
+    if parts.scheme != "http":
+        return False
+    host = parts.hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_token_transport(api_url: str, token: Secret | None) -> None:
+    """Refuse a token bound for plain HTTP before anything is sent or cloned."""
+    if token and not carries_token_safely(api_url):
+        host = "".join(ch if ch.isprintable() else "?" for ch in urlsplit(api_url).hostname or "?")
+        raise UsageError(
+            f"refusing to send a GitHub token over plain HTTP to {host[:100]}: "
+            "use an https:// API URL (plain http:// only for a server on this machine), "
+            "or run without a token"
+        )
 
 
 def is_offline(cli_flag: bool, env: dict[str, str] | None = None) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
+from prready.config import carries_token_safely
 from prready.paths import resolve_paths
 
 
@@ -133,6 +134,36 @@ def test_bad_stage_list_is_one_line(stages: str) -> None:
 @pytest.mark.parametrize("url", ["ftp://example.com", "file:///etc", "javascript:alert(1)", "x"])
 def test_bad_api_url_is_one_line(url: str) -> None:
     assert_clean_failure(invoke("sync", REPO, "--api-url", url), code=2, match="API URL")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://api.example.test", "http://10.0.0.1/api/v3", "http://[fe80::1]:8080"]
+)
+@pytest.mark.parametrize("command", ["sync", "plan"])
+def test_token_is_never_sent_over_plain_http(url: str, command: str) -> None:
+    secret = "ghp_plainhttp0123456789abcdefSECRET"
+    result = invoke(command, REPO, "--api-url", url, env={"GITHUB_TOKEN": secret})
+    line = assert_clean_failure(result, code=2, match="plain HTTP")
+    assert secret not in result.output
+    assert "https://" in line
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://ghe.example.com/api/v3", True),
+        ("http://127.0.0.1:8080", True),
+        ("http://127.5.5.5", True),
+        ("http://[::1]:9", True),
+        ("http://localhost:1234/api", True),
+        ("http://api.example.test", False),
+        ("http://localhost.evil.test", False),
+        ("http://192.168.1.10", False),
+        ("ftp://127.0.0.1", False),
+    ],
+)
+def test_which_api_urls_may_carry_a_token(url: str, safe: bool) -> None:
+    assert carries_token_safely(url) is safe
 
 
 def test_pr_url_that_is_not_a_pull_request_is_refused() -> None:

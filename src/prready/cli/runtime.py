@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from prready.app.cache import rebuild_cache
-from prready.config import UserConfig, is_offline, load_config, resolve_api_url, resolve_token
+from prready.config import (
+    UserConfig,
+    check_token_transport,
+    is_offline,
+    load_config,
+    resolve_api_url,
+    resolve_token,
+)
 from prready.errors import UsageError
 from prready.paths import Paths
 
@@ -44,9 +51,12 @@ def source_from_options(
     from prready.app.plan import Source
 
     offline = is_offline(offline)
+    secret = None if offline else resolve_token(token).token
+    url = resolve_api_url(api_url)
+    check_token_transport(url, secret)
     return Source(
-        token=None if offline else resolve_token(token).token,
-        api_url=resolve_api_url(api_url),
+        token=secret,
+        api_url=url,
         offline=offline,
         checkout=Path(checkout) if checkout else None,
         git_url=git_url,

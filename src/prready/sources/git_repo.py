@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -400,6 +401,13 @@ def _use_existing(path: Path) -> Checkout:
             f"--checkout {path} is a bare repository: give a clone with a working tree"
         )
     top = Path(lines[1])
+    asked = path.resolve()
+    if top.resolve() != asked and top.resolve() not in asked.parents:
+        # core.worktree in the checkout's config points git at another folder.
+        raise UsageError(
+            f"--checkout {path}: its git config sets the working tree to another folder "
+            f"({_shown(str(top))}): refused; give a plain clone"
+        )
     if not _has_commits(top):
         raise UsageError(f"--checkout {path} has no commits yet")
     url = _origin_url(top) or top.as_uri()
@@ -563,7 +571,7 @@ def _run(
     transports and supplies its credentials.
     """
     command = [_git_exe(), *_config_args(url), *args]
-    full_env = {**_env(url=url), **(env or {})}
+    full_env = {**_env(url=url, overrides=_neutralised_config(cwd)), **(env or {})}
     try:
         if stdin is not None:
             with tempfile.TemporaryFile() as fh:
@@ -586,26 +594,124 @@ def _execute(cwd: Path, command: list[str], env: dict[str, str], istream: Any) -
     return out if isinstance(out, bytes) else bytes(out or b"")
 
 
-def _env(url: str = "") -> dict[str, str]:
+def _env(url: str = "", overrides: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     """Environment for git: never prompt, messages in English (we match on them).
 
-    user:password in an http(s) URL becomes an Authorization header passed in the
-    environment (GIT_CONFIG_*), never on the command line or in a config file.
+    Config pairs go in the environment (GIT_CONFIG_COUNT/KEY/VALUE): any key, even one
+    with `=` or spaces in its subsection, reaches git intact, and they override the
+    repository's own config. user:password in an http(s) URL becomes an Authorization
+    header passed the same way, never on the command line or in a config file.
     """
     env = {"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "LC_ALL": "C", "LANGUAGE": ""}
+    pairs = list(overrides)
     parts = urlsplit(url) if "://" in url else None
     if parts and parts.scheme in ("https", "http") and parts.username:
         user = unquote(parts.username)
         secret = unquote(parts.password or "")
         token = base64.b64encode(f"{user}:{secret}".encode()).decode("ascii")
-        env.update(
-            {
-                "GIT_CONFIG_COUNT": "1",
-                "GIT_CONFIG_KEY_0": "http.extraHeader",
-                "GIT_CONFIG_VALUE_0": f"Authorization: Basic {token}",
-            }
-        )
+        pairs.append(("http.extraHeader", f"Authorization: Basic {token}"))
+    if pairs:
+        env["GIT_CONFIG_COUNT"] = str(len(pairs))
+        for i, (key, value) in enumerate(pairs):
+            env[f"GIT_CONFIG_KEY_{i}"] = key
+            env[f"GIT_CONFIG_VALUE_{i}"] = value
     return env
+
+
+# Config keys that make git run a program (or load one), matched on git's canonical
+# spelling (section and variable lower-cased, subsection as written). Filters and diff
+# drivers are neutralised from every scope: a hostile `.gitattributes` can name a
+# driver the user configured globally. The rest only when the repository sets them.
+_DRIVER_KEYS = re.compile(r"^(?:filter\..+\.(?:clean|smudge|process)|diff\..+\.(?:command|textconv))$")
+_COMMAND_KEYS = re.compile(
+    r"^(?:"
+    r"filter\..+\.(?:clean|smudge|process)"
+    r"|diff\..+\.(?:command|textconv)|diff\.external|diff\.tool|merge\.tool"
+    r"|merge\..+\.driver|(?:merge|diff)tool\..+\.(?:cmd|path)"
+    r"|credential(?:\..+)?\.helper"
+    r"|gpg(?:\..+)?\.program"
+    r"|core\.(?:sshcommand|askpass|editor|pager|gitproxy|fsmonitor|hookspath"
+    r"|alternaterefscommand)"
+    r"|sequence\.editor|pager\..+|alias\..+"
+    r"|uploadpack\.packobjectshook|uploadpack\.hook"
+    r"|remote\..+\.(?:uploadpack|receivepack|vcs|proxy)"
+    r"|trailer\..+\.(?:command|cmd)"
+    r"|(?:web|instaweb|man\..+|browser\..+)\.(?:browser|cmd|path|httpd)"
+    r"|sendemail\..+"
+    r")$"
+)
+# Keys whose safe value is not "": a required filter with no command would fail the run;
+# showSignature would start gpg.program.
+_SAFE_VALUES = {"log.showsignature": "false", "tag.gpgsign": "false", "commit.gpgsign": "false"}
+_REPO_SCOPES = ("local", "worktree")
+_ALLOWED_PROTOCOLS = ("https", "ssh", "file")
+
+
+def neutralising_overrides(config_listing: bytes) -> tuple[tuple[str, str], ...]:
+    """The config pairs that disarm every command-bearing key in `git config --list
+    --show-scope -z` output: empty commands, required filters off, extra protocols never.
+
+    Included files (`include.path`, `includeIf`) appear in the listing under the scope of
+    the file that includes them, so they are covered too.
+    """
+    pairs: dict[str, str] = {}
+    items = config_listing.split(b"\0")
+    for scope_raw, entry in zip(items[0::2], items[1::2], strict=False):
+        scope = scope_raw.decode("utf-8", "replace")
+        key = entry.partition(b"\n")[0].decode("utf-8", "surrogateescape")
+        if not key:
+            continue
+        low = _canonical(key)
+        in_repo = scope in _REPO_SCOPES
+        if _DRIVER_KEYS.match(low) or (in_repo and _COMMAND_KEYS.match(low)):
+            pairs[key] = ""
+            if low.startswith("filter."):
+                pairs[key.rsplit(".", 1)[0] + ".required"] = "false"
+        elif low.startswith("filter.") and low.endswith(".required"):
+            pairs[key] = "false"
+        elif in_repo and low in _SAFE_VALUES:
+            pairs[key] = _SAFE_VALUES[low]
+        elif in_repo and low.startswith("protocol.") and low.endswith(".allow"):
+            name = low[len("protocol.") : -len(".allow")]
+            if name not in _ALLOWED_PROTOCOLS:
+                pairs[key] = "never"
+    return tuple(sorted(pairs.items()))
+
+
+def _canonical(key: str) -> str:
+    """git's key spelling for matching: section and variable lower-cased, subsection kept."""
+    section, _, rest = key.partition(".")
+    if "." not in rest:
+        return f"{section.lower()}.{rest.lower()}"
+    middle, _, variable = rest.rpartition(".")
+    return f"{section.lower()}.{middle}.{variable.lower()}"
+
+
+def _neutralised_config(cwd: Path) -> tuple[tuple[str, str], ...]:
+    """Overrides for the repository at `cwd` (none outside a repository).
+
+    Listing config runs nothing: `git config` never starts filters, helpers or hooks.
+    """
+    git_path = Path(cwd) / ".git"
+    try:
+        stamps = [git_path.stat().st_mtime_ns]
+        config = git_path / "config"
+        if config.is_file():
+            info = config.stat()
+            stamps += [info.st_mtime_ns, info.st_size]
+    except OSError:
+        return ()  # not a repository root: clone targets, `git init` folders
+    return _neutralised_cached(str(cwd), tuple(stamps))
+
+
+@lru_cache(maxsize=64)
+def _neutralised_cached(cwd: str, _stamp: object) -> tuple[tuple[str, str], ...]:
+    command = [_git_exe(), "config", "--list", "--show-scope", "-z"]
+    try:
+        listing = _execute(Path(cwd), command, _env(), None)
+    except GitCommandError:
+        return ()
+    return neutralising_overrides(listing)
 
 
 def _private_dirs(repos_dir: Path, owner_dir: Path) -> None:

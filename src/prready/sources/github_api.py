@@ -23,7 +23,7 @@ import requests
 import urllib3
 from github import Auth, Github, GithubException
 
-from prready.config import Secret
+from prready.config import Secret, check_token_transport
 from prready.errors import NetworkError, RateLimitError
 from prready.models import Comment, CrossReference, Issue, ProgressFn
 from prready.sources.github_payloads import (
@@ -110,6 +110,7 @@ class GitHubClient:
         min_interval: float | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
+        check_token_transport(self.api_url, token)
         self.authenticated = bool(token)
         # Kept only to scrub it from text a server echoes back (a proxy, an Enterprise box).
         self._secret_text = token.reveal() if token else ""
