@@ -54,3 +54,16 @@ def github_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def pytorch_tree() -> Path:
+    """PyTorch 1.13.1's full source tree as a git work tree (tests/pytorch_tree.py):
+    downloaded from Debian and committed on first use, cached outside the repository.
+    Skips with the reason when it cannot be had (a failure in CI: mark such tests slow)."""
+    from pytorch_tree import PyTorchTreeUnavailable, pytorch_repo
+
+    try:
+        return pytorch_repo()
+    except PyTorchTreeUnavailable as exc:
+        pytest.skip(f"PyTorch source tree unavailable: {exc}")
