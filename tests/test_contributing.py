@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from planfixtures import CONTRIBUTING
 from prready.analysis.contributing import summarise_contributing
 
@@ -52,3 +56,68 @@ def test_long_quotes_and_control_characters_are_bounded() -> None:
     text = "You must sign the CLA \x1b[31m" + "really " * 100 + "before merging."
     s = summarise_contributing(text, "C.md")
     assert len(s.rules) == 1 and "\x1b" not in s.rules[0] and len(s.rules[0]) < 300
+
+
+def test_commands_come_from_code_blocks_of_every_markdown_shape() -> None:
+    text = """\
+## Build
+
+~~~console
+$ python setup.py develop   # the first build takes a while
+~~~
+
+Indented blocks are code too:
+
+    pip install -e .
+
+- In a list item:
+
+  ```bash
+  pytest tests/test_nn.py -k conv
+  ```
+
+```python
+# make -j8 inside a Python block is not a command to type
+import os; os.system("make -j8")
+```
+
+Run `lintrunner -a` (one-word spans such as `pytest` name a tool, not a command).
+"""
+    s = summarise_contributing(text, "CONTRIBUTING.md")
+    assert s.build == ["python setup.py develop", "pip install -e ."]
+    assert s.test == ["pytest tests/test_nn.py -k conv"]
+    assert s.lint == ["lintrunner -a"]
+
+
+def test_rules_are_read_in_prose_only() -> None:
+    text = "```bash\n# sign the CLA: git commit -s\necho CLA\n```\n\nBe kind.\n"
+    assert summarise_contributing(text, "C.md").rules == []
+
+
+def test_the_python_only_fast_path_is_found() -> None:
+    text = """\
+## Nightly Checkout & Pull
+
+```bash
+./tools/nightly.py checkout -b my-nightly-branch
+conda activate pytorch-deps
+```
+
+You can also pull with `./tools/nightly.py pull -n my-env`.
+"""
+    s = summarise_contributing(text, "CONTRIBUTING.md")
+    assert s.python_only == [
+        "./tools/nightly.py checkout -b my-nightly-branch",
+        "./tools/nightly.py pull -n my-env",
+    ]
+    assert summarise_contributing("Run `pip install -e .`", "C.md").python_only == []
+
+
+@pytest.mark.slow
+def test_pytorch_guide(pytorch_tree: Path) -> None:
+    text = (pytorch_tree / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    s = summarise_contributing(text, "CONTRIBUTING.md")
+    assert "python setup.py develop" in s.build
+    assert s.python_only[0] == "./tools/nightly.py checkout -b my-nightly-branch"
+    assert "python test/run_test.py" in s.test
+    assert "pytest test/test_nn.py -k Loss -v" in s.test

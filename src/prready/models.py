@@ -186,6 +186,8 @@ class CodeMap:
     contributing: str = ""  # raw text of the contributing guide, if any
     contributing_source: str = ""  # the file it came from ("CONTRIBUTING.md")
     files: list[str] = field(default_factory=list)  # every tracked file path, sorted
+    # Native build facts (analysis.build.BuildFacts as a dict): {} when not detected yet.
+    build: dict[str, Any] = field(default_factory=dict)
 
     def area_of(self, module: str) -> str:
         info = self.modules.get(module)
@@ -260,6 +262,9 @@ class ContributingSummary:
     lint: list[str]
     test: list[str]
     rules: list[str]
+    # The guide's way to work on Python code without the native build (PyTorch's
+    # `tools/nightly.py checkout -b NAME`), when it offers one.
+    python_only: list[str] = field(default_factory=list)
 
 
 @dataclass

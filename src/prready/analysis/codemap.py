@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from prready.analysis.areas import AreaInputs, assign_areas, build_areas
+from prready.analysis.build import build_facts_to_plain, detect_build
 from prready.analysis.layout import SourceFile, is_test_path, python_module_names
 from prready.analysis.metrics import transitive_dependents
 from prready.analysis.native import NativeScan, link_includes
@@ -38,6 +39,8 @@ class RepoFacts:
     contributing_source: str = ""
     files: list[str] = field(default_factory=list)  # every tracked file, sorted
     test_runner: str = "pytest"  # how the repository runs Python tests
+    # Root build files (setup.py, pyproject.toml, setup.cfg) -> text, for detect_build.
+    build_texts: dict[str, str] = field(default_factory=dict)
 
 
 def assemble_code_map(
@@ -176,6 +179,7 @@ def assemble_code_map(
         contributing=facts.contributing,
         contributing_source=facts.contributing_source,
         files=facts.files,
+        build=build_facts_to_plain(detect_build(facts.files, facts.build_texts)),
     )
 
 

@@ -1,9 +1,17 @@
-"""Summarise a repository's contributing guide: how to build, lint and test, and the rules it
-sets for contributors (a CLA, DCO sign-off, a ban on AI/agent-written pull requests...)."""
+"""Summarise a repository's contributing guide: how to build, lint and test, the fast path
+it offers for Python-only changes (PyTorch's nightly checkout), and the rules it sets for
+contributors (a CLA, DCO sign-off, a ban on AI/agent-written pull requests...).
+
+The guide is parsed with markdown-it-py, so commands come from real code blocks and code
+spans (indented blocks, `~~~` fences and nested lists included) and the rules are looked
+for in prose only, never inside code."""
 
 from __future__ import annotations
 
 import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from prready.models import ContributingSummary
 
@@ -12,10 +20,13 @@ MAX_COMMANDS = 5
 MAX_COMMAND_LEN = 160
 MAX_QUOTE = 200
 
-_FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
-_INLINE = re.compile(r"`([^`\n]{3,200})`")
 _PROMPT = re.compile(r"^\s*(?:\$|>|#\s)\s*")
-
+_COMMENT = re.compile(r"\s+#\s.*$")  # "python setup.py develop   # then try again"
+# Fenced blocks in these languages hold code or data, not commands to type.
+_NOT_SHELL = frozenset(
+    {"python", "py", "python3", "pycon", "cpp", "c++", "c", "cuda", "yaml", "yml", "json",
+     "toml", "ini", "diff", "patch", "text", "txt", "rst", "markdown", "md", "js", "html"}
+)  # fmt: skip
 _BUILD = re.compile(
     r"^(?:\w+=\S+\s+)*(?:pip3? install\b|python3? (?:-m pip install|setup\.py (?:develop|install|build\w*)|-m build)"
     r"|cmake\b|make(?!\s+(?:test|check|lint))\b|ninja\b|conda (?:env )?(?:install|create)\b|uv (?:sync|pip install)\b|bazel build\b)"
@@ -27,6 +38,12 @@ _LINT = re.compile(
 _TEST = re.compile(
     r"^(?:\w+=\S+\s+)*(?:pytest\b|python3? (?:-m pytest|-m unittest|test/run_test\.py|\S*test\S*\.py)"
     r"|tox\b|nox\b|make (?:test|check)\b|ctest\b|bazel test\b|uv run pytest\b)"
+)
+# A way to work on Python code without building the native parts: PyTorch's
+# `tools/nightly.py checkout -b NAME` (nightly binaries under your checkout), and the like.
+_PYTHON_ONLY = re.compile(
+    r"^(?:\w+=\S+\s+)*(?:\./|python3? )?(?:\S*/)?nightly\.py (?:checkout|pull)\b"
+    r"|^(?:\w+=\S+\s+)*(?:USE_PRECOMPILED|SKIP_BUILD\w*|\w*_NO_BUILD\w*)=1\b"
 )
 
 _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
@@ -82,13 +99,14 @@ def summarise_contributing(text: str, source: str) -> ContributingSummary:
     """Build/lint/test commands (in the guide's order) and contributor rules, each rule
     with a short quote of the sentence that states it."""
     text = (text or "")[:MAX_TEXT]
-    commands = _commands(text)
+    tokens = _MD.parse(text)
+    commands = _commands(tokens)
     build = _pick(commands, _BUILD)
     lint = _pick(commands, _LINT)
     test = _pick(commands, _TEST)
+    python_only = _pick(commands, _PYTHON_ONLY)
     rules: list[str] = []
-    prose = _FENCE.sub(" ", text)
-    sentences = _sentences(prose)
+    sentences = _sentences(_prose(tokens))
     for rule, trigger, condition in _RULES:
         for sentence in sentences:
             if trigger.search(sentence) and (condition is None or condition.search(sentence)):
@@ -98,26 +116,48 @@ def summarise_contributing(text: str, source: str) -> ContributingSummary:
     if any(r.startswith("No pull requests written by AI") for r in rules):
         rules = [r for r in rules if not r.startswith("Disclose any AI")]
     return ContributingSummary(
-        source=source if text.strip() else "", build=build, lint=lint, test=test, rules=rules
+        source=source if text.strip() else "",
+        build=build,
+        lint=lint,
+        test=test,
+        rules=rules,
+        python_only=python_only,
     )
 
 
 # --------------------------------------------------------------------------- helpers
-def _commands(text: str) -> list[str]:
-    """Candidate shell commands in order: lines of fenced blocks, then inline code."""
-    found: list[tuple[int, str]] = []
-    for block in _FENCE.finditer(text):
-        offset = block.start(1)
-        for line in block.group(1).splitlines():
-            line = _PROMPT.sub("", line).strip()
-            if line and not line.startswith("#"):
-                found.append((offset, line))
-            offset += len(line) + 1
-    no_blocks = _FENCE.sub(lambda m: " " * len(m.group(0)), text)
-    for match in _INLINE.finditer(no_blocks):
-        found.append((match.start(), _PROMPT.sub("", match.group(1)).strip()))
-    found.sort(key=lambda item: item[0])
-    return [cmd for _, cmd in found]
+_MD = MarkdownIt("commonmark")
+
+
+def _commands(tokens: list[Token]) -> list[str]:
+    """Candidate shell commands in document order: each line of a code block (fenced in a
+    shell language or none, or indented), and each code span."""
+    found: list[str] = []
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            language = (token.info or "").split(maxsplit=1)[0].lower() if token.info else ""
+            if language in _NOT_SHELL:
+                continue
+            for line in token.content.splitlines():
+                line = _COMMENT.sub("", _PROMPT.sub("", line)).strip()
+                if line and not line.startswith("#"):
+                    found.append(line)
+        elif token.type == "inline":
+            # A span of one word ("`pytest`", "`make`") names a tool in a sentence.
+            found.extend(
+                _PROMPT.sub("", child.content).strip()
+                for child in token.children or ()
+                if child.type == "code_inline"
+                and 3 <= len(child.content) <= 200
+                and " " in child.content.strip()
+            )
+    return found
+
+
+def _prose(tokens: list[Token]) -> str:
+    """The guide's text without code blocks, one paragraph or list item per block (code
+    spans keep their text: "use `git commit -s`" states a rule)."""
+    return "\n\n".join(token.content for token in tokens if token.type == "inline")
 
 
 def _pick(commands: list[str], pattern: re.Pattern[str]) -> list[str]:

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from prready.analysis.areas import churn_window_start
+from prready.analysis.build import BUILD_FILES
 from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
 from prready.analysis.layout import SourceFile, select_sources
 from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
@@ -119,7 +120,8 @@ def scan_sources(
 
 
 def read_repo_facts(root: Path, files: list[TrackedFile], head: str) -> RepoFacts:
-    """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide."""
+    """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide,
+    the root's build files (setup.py, pyproject.toml, setup.cfg)."""
     tracked = {f.path for f in files if f.kind == "file"}
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
@@ -129,6 +131,9 @@ def read_repo_facts(root: Path, files: list[TrackedFile], head: str) -> RepoFact
         contributing=_first_text(root, tracked, CONTRIBUTING_PATHS),
         contributing_source=contributing_source,
         files=sorted(tracked),
+        build_texts={
+            rel: text for rel in BUILD_FILES if (text := _first_text(root, tracked, (rel,)))
+        },
     )
     facts.test_runner = "pytest"  # runs unittest and pytest suites alike
     return facts

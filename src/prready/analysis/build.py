@@ -1,0 +1,123 @@
+"""Whether a library needs a native build before its code can be run from a checkout, with
+the evidence: setup.py extension modules (Extension, CUDAExtension, cythonize, a CMake
+step), a native build backend in pyproject.toml (scikit-build, meson-python, maturin,
+setuptools-rust) or a CMakeLists.txt/meson.build at the root.
+
+Pure: the texts of the root's build files are passed in (untrusted: they are only
+searched, never executed, and nothing quoted from them reaches the page)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+BUILD_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
+MAX_BUILD_TEXT = 512 * 1024
+
+# pyproject.toml build backends (module prefix) that compile code, and what they build with.
+_NATIVE_BACKENDS = {
+    "scikit_build_core": "scikit-build-core (CMake)",
+    "skbuild": "scikit-build (CMake)",
+    "mesonpy": "meson-python (Meson)",
+    "maturin": "maturin (Rust)",
+    "setuptools_rust": "setuptools-rust (Rust)",
+    "enscons": "enscons (SCons)",
+}
+_NATIVE_TOOL_TABLES = {
+    "scikit-build": "scikit-build (CMake)",
+    "meson-python": "meson-python (Meson)",
+    "maturin": "maturin (Rust)",
+    "setuptools-rust": "setuptools-rust (Rust)",
+}
+# setup.py that builds extension modules. `ext_modules=[]` or `ext_modules = None` build
+# nothing and are not evidence.
+_SETUP_NATIVE = (
+    (re.compile(r"\bCUDAExtension\s*\("), "CUDA extension modules (CUDAExtension)"),
+    (re.compile(r"\bCppExtension\s*\("), "C++ extension modules (CppExtension)"),
+    (re.compile(r"\bPybind11Extension\s*\("), "pybind11 extension modules"),
+    (re.compile(r"\bcythonize\s*\("), "Cython extension modules (cythonize)"),
+    (re.compile(r"\bRustExtension\s*\("), "Rust extension modules (setuptools-rust)"),
+    (re.compile(r"\bExtension\s*\("), "extension modules (Extension)"),
+    (re.compile(r"\bext_modules\s*=\s*(?!\[\s*\]|None\b)\S"), "extension modules (ext_modules)"),
+    (re.compile(r"\bcmake\b", re.IGNORECASE), "a CMake build step"),
+)
+
+
+@dataclass
+class BuildFacts:
+    native: bool = False
+    evidence: list[str] = field(default_factory=list)  # "setup.py: CUDA extension modules"
+    backend: str = ""  # the pyproject build backend, when declared
+
+
+def detect_build(files: Iterable[str], texts: Mapping[str, str]) -> BuildFacts:
+    """Native build facts from the tracked file list and the root build files' texts
+    (`BUILD_FILES`, path -> text; absent ones simply missing)."""
+    tracked = set(files)
+    facts = BuildFacts()
+    pyproject = _toml(texts.get("pyproject.toml", ""))
+    build_system = pyproject.get("build-system")
+    backend = build_system.get("build-backend") if isinstance(build_system, dict) else None
+    if isinstance(backend, str):
+        facts.backend = backend[:100]
+        module = backend.split(":", 1)[0].split(".", 1)[0]
+        if module in _NATIVE_BACKENDS:
+            facts.evidence.append(f"pyproject.toml: built by {_NATIVE_BACKENDS[module]}")
+    tool = pyproject.get("tool")
+    if isinstance(tool, dict):
+        for table, what in _NATIVE_TOOL_TABLES.items():
+            if table in tool and not any(what in e for e in facts.evidence):
+                facts.evidence.append(f"pyproject.toml: [tool.{table}] ({what})")
+    requires = build_system.get("requires") if isinstance(build_system, dict) else None
+    if isinstance(requires, list) and any(
+        isinstance(r, str) and r.lower().startswith("setuptools-rust") for r in requires
+    ) and not any("Rust" in e for e in facts.evidence):
+        facts.evidence.append("pyproject.toml: requires setuptools-rust (Rust)")
+    setup = _code_only(texts.get("setup.py", "")[:MAX_BUILD_TEXT])
+    for pattern, what in _SETUP_NATIVE:
+        if pattern.search(setup):
+            facts.evidence.append(f"setup.py: {what}")
+            break  # the most specific one says enough
+    for name, what in (("CMakeLists.txt", "CMake"), ("meson.build", "Meson")):
+        if name in tracked:
+            facts.evidence.append(f"{name} at the root ({what} build)")
+    facts.native = bool(facts.evidence)
+    return facts
+
+
+def build_facts_to_plain(facts: BuildFacts) -> dict[str, Any]:
+    """For the code map (which is stored as plain data)."""
+    return asdict(facts)
+
+
+def build_facts_from_plain(value: Mapping[str, Any] | None) -> BuildFacts:
+    if not value:
+        return BuildFacts()
+    return BuildFacts(
+        native=bool(value.get("native")),
+        evidence=[str(e) for e in value.get("evidence", [])],
+        backend=str(value.get("backend", "")),
+    )
+
+
+def _toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text[:MAX_BUILD_TEXT]) if text else {}
+    except (tomllib.TOMLDecodeError, ValueError):
+        return {}
+
+
+_PY_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _code_only(text: str) -> str:
+    """setup.py without comments (a commented-out `# ext_modules=...` builds nothing)."""
+    return _PY_COMMENT.sub("", text)
