@@ -127,6 +127,13 @@ AREA_META = {
     "csrc/ops": ([], "", [("Ken Thompson", 7)], ["@cpp-team"]),
 }  # fmt: skip
 
+# GitHub logins of recent authors (from their noreply commit e-mails), per area.
+AREA_LOGINS = {
+    "tinyml.nn": [("ada-lovelace", 9)],
+    "tinyml.optim": [("aturing", 6)],
+    "csrc/ops": [("kthompson", 7)],
+}
+
 LABEL_PATHS = {"module: nn": ["tinyml/nn/**"], "module: optim": ["tinyml/optim/**"]}
 
 CONTRIBUTING = """# Contributing to tinyml
@@ -185,6 +192,7 @@ def make_code_map(extra_edges: list[tuple[str, str]] | None = None) -> CodeMap:
         area = areas[area_name]
         area.tests, area.test_command = list(tests), command
         area.recent_authors, area.owners = list(authors), list(owners)
+        area.recent_logins = list(AREA_LOGINS.get(area_name, []))
     return CodeMap(
         repo=REPO,
         root="/nonexistent/tinyml",

@@ -100,8 +100,9 @@ def test_torch_plan_end_to_end(torch_repo: Path, served: Any, tmp_path: Path) ->
 
 
 def _assert_step_is_grounded(step: dict[str, Any], repo: Path) -> None:
-    """Modules are real torch modules, files to read exist, tests exist or the command
-    runs the whole suite, and weak matches have not leaked into skills or difficulty."""
+    """Modules are real torch modules, files to read exist, tests exist and the command
+    runs one of them (never the whole suite), and weak matches have not leaked into
+    skills or difficulty."""
     number = step["issue"]["number"]
     assert step["modules"], number
     for module in step["modules"][:3]:
@@ -116,11 +117,11 @@ def _assert_step_is_grounded(step: dict[str, Any], repo: Path) -> None:
     for rel in step["tests"]:
         assert (repo / rel).is_file(), (number, rel)
     command = step["test_command"]
-    assert command, number
+    assert bool(command) == bool(step["tests"]), (number, command)
     named = [w for w in command.split() if w.endswith(".py") or w.endswith("/")]
-    assert named, (number, command)
+    assert not any(w.endswith("/") for w in named), (number, command)
     for word in named:
-        assert (repo / word).exists(), (number, command)
+        assert (repo / word).is_file() and word in step["tests"], (number, command)
     assert len(step["reviewers"]) <= 5
     assert 1 <= step["difficulty"]["score"] <= 5
     assert step["setup_notes"] and step["effort"]

@@ -182,3 +182,15 @@ def test_type_checking_imported_under_a_private_alias() -> None:
     """`from typing import TYPE_CHECKING as _TYPE_CHECKING` (torch/ao/__init__.py)."""
     src = "if _TYPE_CHECKING:\n    from types import ModuleType\nif _OTHER:\n    import x\n"
     assert _conditions(src) == [(2, "types", True), (4, "x", False)]
+
+
+def test_string_opened_where_another_closed_is_not_a_syntax_error() -> None:
+    # torch/special/__init__.py and torch/linalg/__init__.py in PyTorch 1.13.1: a
+    # docstring built from two triple-quoted parts joined on one line.
+    src = (
+        'import torch\n\nerf = _add_docstr(_special.special_erf, r"""\nerf(input)\n'
+        '""" + r"""\nArgs:\n    import os\n""".format(**common_args))\n\nfrom torch import nn\n'
+    )
+    scan = scan_python(src)
+    assert scan.error == ""
+    assert [i.module for i in scan.imports] == ["torch", "torch"]

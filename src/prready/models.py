@@ -165,6 +165,10 @@ class AreaInfo:
     tests: list[str] = field(default_factory=list)  # test file paths
     test_command: str = ""
     owners: list[str] = field(default_factory=list)
+    # GitHub logins of recent authors (from noreply e-mails), most commits first.
+    recent_logins: list[tuple[str, int]] = field(default_factory=list)
+    # Size of past fixes here (analysis.areas.past_change_sizes), {} without history.
+    past_fixes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -16,9 +16,12 @@ the area list.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from statistics import median
+from typing import Any
 
 import networkx as nx
 
@@ -267,18 +270,83 @@ def _churn(
 
     commits: Counter[str] = Counter()
     authors: dict[str, Counter[str]] = defaultdict(Counter)
+    logins: dict[str, Counter[str]] = defaultdict(Counter)
+    changes: dict[str, list[CommitRecord]] = defaultdict(list)
     for commit in history:
         if len(commit.files) > BULK_COMMIT_FILES:
             continue
         touched = {a for a in map(area_for, commit.files) if a is not None}
+        login = github_login(commit.author_email)
         for a in touched:
             commits[a] += 1
             authors[a][commit.author_name] += 1
+            if login:
+                logins[a][login] += 1
+            changes[a].append(commit)
     for area_name, info in areas.items():
         info.churn = commits[area_name]
         info.recent_authors = sorted(authors[area_name].items(), key=lambda kv: (-kv[1], kv[0]))[
             :RECENT_AUTHORS
         ]
+        info.recent_logins = sorted(logins[area_name].items(), key=lambda kv: (-kv[1], kv[0]))[
+            :RECENT_AUTHORS
+        ]
+        info.past_fixes = past_change_sizes(changes[area_name])
+
+
+def github_login(email: str) -> str:
+    """The GitHub login in a noreply address (`12345+login@users.noreply.github.com`, or
+    the older `login@users.noreply.github.com`); "" otherwise and for bots."""
+    m = _NOREPLY.fullmatch(email.strip())
+    return m.group(1) if m else ""
+
+
+def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
+    """How big past changes to an area were: fixes (by their message) when there are at
+    least MIN_FIXES of them, else every hand-made commit. Plain data for the code map:
+    {"kind": "fixes"|"changes", "count", "files" (median files changed), "languages"
+    (median languages), "native" (share touching C/C++/CUDA), "tests" (share touching a
+    test)}; {} when nothing touched the area."""
+    fixes = [c for c in commits if _FIX_MESSAGE.search(c.message)]
+    kind, sample = ("fixes", fixes) if len(fixes) >= MIN_FIXES else ("changes", commits)
+    if not sample:
+        return {}
+    files = sorted(len(c.files) for c in sample)
+    langs = sorted(len({_language_of(f) for f in c.files} - {""}) for c in sample)
+    native = sum(1 for c in sample if any(_language_of(f) == "native" for f in c.files))
+    tested = sum(1 for c in sample if any(_TEST_PART.search(f) for f in c.files))
+    return {
+        "kind": kind,
+        "count": len(sample),
+        "files": float(median(files)),
+        "languages": float(median(langs)),
+        "native": round(native / len(sample), 3),
+        "tests": round(tested / len(sample), 3),
+    }
+
+
+_NOREPLY = re.compile(
+    r"(?:\d+\+)?([a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38})@users\.noreply\.github\.com",
+    re.IGNORECASE,
+)
+_FIX_MESSAGE = re.compile(
+    r"\bfix(?:e[sd]|ing)?\b|\bbugs?\b|\bregression\b|\bcrash\w*|\b(?:resolve[sd]?|close[sd]?) #\d+",
+    re.IGNORECASE,
+)
+_TEST_PART = re.compile(r"(?:^|/)(?:tests?/|test_[^/]*$|[^/]*_test\.\w+$)")
+MIN_FIXES = 3
+_NATIVE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "h", "hpp", "cu", "cuh"})
+
+
+def _language_of(path: str) -> str:
+    ext = path.rpartition(".")[2].lower() if "." in path.rpartition("/")[2] else ""
+    if ext == "py" or ext == "pyi":
+        return "python"
+    if ext in _NATIVE_EXTS:
+        return "native"
+    if ext in ("md", "rst", "txt"):
+        return "docs"
+    return ""
 
 
 def _tests(

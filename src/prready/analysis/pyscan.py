@@ -138,7 +138,11 @@ def _triple_quoted_regions(src: str) -> list[tuple[int, int]] | None:
             continue
         if regions and pos < regions[-1][1]:
             continue  # the tail of a closing run such as """"
+        # From the line's start, or from the end of a string closed earlier on the same
+        # line (`""" + r"""`: the first quotes close a string, the second open one).
         line_start = src.rfind("\n", 0, pos) + 1
+        if regions and regions[-1][1] > line_start:
+            line_start = regions[-1][1]
         if _in_comment_or_string(src[line_start:pos]):
             continue
         open_at, open_quote = pos, quote

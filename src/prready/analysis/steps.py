@@ -3,15 +3,19 @@ start reading, which tests to run, who reviews, what setup it needs, how long it
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import Counter
 
+from prready.analysis.areas import github_login
+from prready.analysis.build import BuildFacts, build_facts_from_plain
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.ownership import owners_for
 from prready.models import (
     AreaInfo,
     CodeMap,
     ContributingSummary,
+    Issue,
     IssueAssessment,
     ModuleMatch,
     PlanStep,
@@ -23,9 +27,6 @@ MAX_TESTS = 6
 MAX_REVIEWERS = 5
 EFFORT = {1: "an evening", 2: "1-2 days", 3: "3-5 days", 4: "1-2 weeks", 5: "2-4 weeks"}
 NATIVE = {"c", "cpp", "cuda"}
-_NATIVE_BUILD = re.compile(
-    r"build_ext|cmake|\bmake\b|ninja|bazel|setup\.py (?:build|develop)", re.I
-)
 
 
 def describe_step(
@@ -45,16 +46,21 @@ def describe_step(
         code_map.areas[name] for name, _ in rank_areas(focus, code_map) if name in code_map.areas
     ]
     languages = _languages(focus, code_map)
-    # A top-level area ("torch": the package's own files) is "tested" by every test that
-    # imports the package, i.e. the whole suite; its list of files says nothing.
-    tested_areas = [area for area in areas if not _is_root_area(area.name)]
-    area_command = next((area.test_command for area in tested_areas if area.test_command), "")
-    tests = tests_for(_seeds(focus, code_map), code_map)
-    if tests:
-        command = f"{_runner(area_command, contributing)} {' '.join(tests)}"
-    else:
-        tests = _unique(t for area in tested_areas for t in area.tests)[:MAX_TESTS]
-        command = area_command or whole_suite_command(contributing, code_map)
+    docs_only = _docs_only(focus, code_map)
+    seeds = _seeds(focus, code_map)
+    tests = tests_for(seeds, code_map)
+    if not tests:
+        # A top-level area ("torch": the package's own files) is "tested" by every test
+        # that imports the package, i.e. the whole suite; its list of files says nothing.
+        tests = _unique(
+            t
+            for area in areas
+            if not _is_root_area(area.name)
+            for t in area.tests
+            if _runnable_test(t)
+        )[:MAX_TESTS]
+    symbol = issue_symbol(a.issue, seeds, code_map)
+    build = build_facts_from_plain(code_map.build)
     return PlanStep(
         stage=stage,
         issue=a.issue,
@@ -65,23 +71,72 @@ def describe_step(
         why=_why(a, fit, focus, code_map, near, pinned),
         start_reading=start_reading([*files, *(m for m in focus if m not in files)], code_map),
         tests=tests,
-        test_command=command,
+        test_command=test_command(tests, symbol, contributing),
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
-        setup_notes=_setup_notes(languages, contributing, docs_only=_docs_only(focus, code_map)),
-        effort=_effort(a.difficulty.score, languages),
+        setup_notes=[
+            *_setup_notes(languages, contributing, build, docs_only=docs_only),
+            *_test_needs(tests),
+        ],
+        effort=_effort(a.difficulty.score, languages, build, contributing, docs_only=docs_only),
     )
 
 
 def tests_for(seeds: list[str], code_map: CodeMap) -> list[str]:
-    """Test files that import the seed modules directly or, failing that, through one
-    module in between: the tests most likely to catch a mistake there."""
+    """Test files for the seed modules, most direct first (see `rank_tests`)."""
+    return [path for path, _tier in rank_tests(seeds, code_map)][:MAX_TESTS]
+
+
+def rank_tests(seeds: list[str], code_map: CodeMap) -> list[tuple[str, int]]:
+    """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
+    exercises the code:
+
+    0. a test module the issue itself names;
+    1. the repository's conventional file for a seed: `test_<module>.py` or
+       `<module>_test.py` beside it or in a test folder mirroring its package, and
+       `test_<area>.py` for its area (`test/test_linalg.py` for `torch.linalg`);
+    2. a test file named after the area or module (`test/test_nestedtensor.py` for
+       `torch.nested`): PyTorch's tests import `torch`, not the submodule they test;
+    3. a test importing a seed directly that is named after it, then 4. any other direct
+       importer, then 5. one importing it through one module in between.
+
+    Only Python test files: never conftest.py or helpers (those are not `is_test`), never
+    the whole suite."""
+    tests = _test_files(code_map)
+    ranked: dict[str, tuple[int, int, str]] = {}
+
+    def offer(path: str, tier: int) -> None:
+        key = (tier, path.count("/"), path)
+        if path not in ranked or key < ranked[path]:
+            ranked[path] = key
+
+    for seed in seeds:
+        info = code_map.modules.get(seed)
+        if info is None:
+            continue
+        if info.is_test:
+            if _runnable_test(info.path):
+                offer(info.path, 0)
+            continue
+        stem, area_word, mirror = _seed_words(seed, code_map)
+        exact: list[tuple[str, int]] = []
+        prefixed: list[tuple[str, int]] = []
+        for path, test_stem, folder in tests:
+            for tier in _convention_tiers(test_stem, folder, info.path, stem, area_word, mirror):
+                (prefixed if tier == _PREFIX_TIER else exact).append((path, tier))
+        for path, tier in exact:
+            offer(path, tier)
+        # test_nestedtensor.py for torch.nested, but test_nnapi.py is no test of torch.nn
+        # when test_nn.py exists: a name that only starts with the area's word counts as
+        # the conventional file when there is no exact one, else as much as an importer.
+        for path, _tier in prefixed:
+            offer(path, 4 if exact else 2)
     graph = code_map.graph
-    # A test module the issue names is the test to run.
-    named = sorted(code_map.modules[s].path for s in seeds if _is_test(s, code_map))
-    frontier = {s for s in seeds if s in graph}
+    frontier = {s for s in seeds if s in graph and not _is_test(s, code_map)}
+    words = {w for s in frontier for w in _seed_words(s, code_map)[:2] if w}
     visited = set(frontier)
-    for _hop in (1, 2):
-        found: set[str] = set()
+    for hop in (1, 2):
+        if hop == 2 and any(key[0] <= 4 for key in ranked.values()):
+            break  # tests one module away matter only when none is closer
         following: set[str] = set()
         for node in sorted(frontier):
             for importer in graph.predecessors(node):
@@ -89,16 +144,52 @@ def tests_for(seeds: list[str], code_map: CodeMap) -> list[str]:
                     continue
                 visited.add(importer)
                 info = code_map.modules.get(importer)
-                if info is not None and info.is_test:
-                    found.add(info.path)
+                if info is None:
+                    continue
+                if info.is_test:
+                    if _runnable_test(info.path):
+                        named = not words.isdisjoint(_stem_words(info.path))
+                        offer(info.path, 5 if hop == 2 else (3 if named else 4))
                 elif not _is_root_package(importer, code_map):
                     # Every test imports the top-level package: going through it would
                     # list the whole suite as "the tests for" any module it re-exports.
                     following.add(importer)
-        if found or named:
-            return _unique([*named, *sorted(found)])[:MAX_TESTS]
         frontier = following
-    return named[:MAX_TESTS]
+    return [(path, key[0]) for path, key in sorted(ranked.items(), key=lambda kv: kv[1])]
+
+
+def test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:
+    """One command in the repository's own runner: the first test file with `-k SYMBOL`
+    when the issue names one, else the listed files. PyTorch runs test files as scripts
+    (`python test/test_linalg.py -k svd`); others run pytest. "" without tests (never
+    the whole suite)."""
+    if not tests:
+        return ""
+    first = _shell_quote(tests[0])
+    if _runs_test_scripts(contributing):
+        return f"python {first} -k {symbol}" if symbol else f"python {first}"
+    runner = _runner("", contributing)
+    if runner == "python":
+        runner = "python -m pytest"
+    if symbol:
+        return f"{runner} {first} -k {symbol}"
+    return f"{runner} {' '.join(_shell_quote(t) for t in tests[:3])}"
+
+
+def issue_symbol(issue: Issue, seeds: list[str], code_map: CodeMap) -> str:
+    """A name the issue uses that lives in a seed module (`torch.linalg.svd` -> "svd"),
+    for `-k`; "" when there is none. Only identifiers: it goes into a shell command."""
+    seed_set = set(seeds)
+    areas = {code_map.area_of(s) for s in seeds}
+    text = f"{issue.title}\n{(issue.body or '')[:20_000]}"
+    for match in _DOTTED.finditer(text):
+        dotted = match.group(0)
+        prefix, _, last = dotted.rpartition(".")
+        if not last.isidentifier() or last.startswith("__") or len(last) < 3:
+            continue
+        if code_map.symbols.get(dotted) in seed_set or prefix in seed_set or prefix in areas:
+            return last
+    return ""
 
 
 def whole_suite_command(contributing: ContributingSummary, code_map: CodeMap) -> str:
@@ -172,6 +263,125 @@ def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
             members.sort(key=lambda m: (-code_map.modules[m].dependents, m))
             seeds.extend(members[:2])
     return _unique(seeds)
+
+
+_DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# Words too generic to tie a test file to a module ("test_utils.py" tests no one thing).
+_GENERIC_WORDS = frozenset(
+    {"utils", "util", "common", "base", "core", "helpers", "init", "main", "types", "impl",
+     "api", "internal", "misc", "test", "tests", "src", "lib"}
+)  # fmt: skip
+_GPU_WORDS = frozenset({"cuda", "gpu", "cudnn", "nccl", "mps", "xpu", "rocm", "hip", "tpu", "xla"})
+_MULTI_PROCESS_WORDS = frozenset(
+    {"distributed", "multiprocessing", "rpc", "c10d", "ddp", "fsdp", "multinode", "mpi", "gloo"}
+)
+_PREFIX_TIER = -1  # a test file whose name starts with the area's word (test_nestedtensor)
+_TEST_CACHE: dict[int, tuple[CodeMap, list[tuple[str, str, str]]]] = {}
+
+
+def _test_files(code_map: CodeMap) -> list[tuple[str, str, str]]:
+    """(path, stem, folder) of every runnable Python test file, once per code map."""
+    cached = _TEST_CACHE.get(id(code_map))
+    if cached is None or cached[0] is not code_map:
+        if len(_TEST_CACHE) > 8:
+            _TEST_CACHE.clear()
+        found = sorted(
+            (info.path, posixpath.basename(info.path)[:-3], posixpath.dirname(info.path))
+            for info in code_map.modules.values()
+            if info.is_test and _runnable_test(info.path)
+        )
+        cached = _TEST_CACHE[id(code_map)] = (code_map, found)
+    return cached[1]
+
+
+def _runnable_test(path: str) -> bool:
+    base = posixpath.basename(path)
+    return base.endswith(".py") and base != "conftest.py" and not base.startswith("_")
+
+
+def _seed_words(seed: str, code_map: CodeMap) -> tuple[str, str, tuple[str, ...]]:
+    """(module word, area word, package folders below the top level) of a seed:
+    `torch/optim/adam.py` -> ("adam", "optim", ("optim",)); generic words are ""."""
+    info = code_map.modules[seed]
+    folder, _, base = info.path.rpartition("/")
+    stem = base.rsplit(".", 1)[0]
+    parts = [p for p in folder.split("/") if p and p != "src"]
+    if stem == "__init__" and parts:
+        stem = parts[-1]
+    area = code_map.area_of(seed)
+    area_word = "" if _is_root_area(area) else re.split(r"[./]", area.rstrip("/"))[-1]
+    mirror = tuple(p.lstrip("_") for p in parts[1:])
+    return _word(stem), _word(area_word), mirror
+
+
+def _word(text: str) -> str:
+    word = text.strip("_").lower()
+    return "" if len(word) < 2 or word in _GENERIC_WORDS else word
+
+
+def _convention_tiers(
+    test_stem: str, folder: str, seed_path: str, stem: str, area: str, mirror: tuple[str, ...]
+) -> list[int]:
+    """Tiers (see `rank_tests`) a test file earns by its name and place for one seed."""
+    low = test_stem.lower()
+    parts = folder.split("/")
+    top = next((i for i, p in enumerate(parts) if p in ("test", "tests")), None)
+    # Beside the module, at the top of a test folder, or in one mirroring the package
+    # (test/optim/test_adam.py for torch/optim/adam.py).
+    below = tuple(p.lstrip("_") for p in parts[top + 1 :]) if top is not None else None
+    placed = folder == posixpath.dirname(seed_path) or (
+        below is not None and (not below or below == mirror[: len(below)])
+    )
+    tiers = []
+    for word in (stem, area):
+        if not word:
+            continue
+        if low in (f"test_{word}", f"{word}_test"):
+            # test/autograd/test_functional.py is not the test of torch/nn/functional.py.
+            if placed or below is not None:
+                tiers.append(1 if placed else 4)
+        elif (
+            word == area
+            and seed_path.endswith(".py")
+            and placed
+            and below is not None
+            and low.startswith(f"test_{word}")
+        ):
+            tiers.append(_PREFIX_TIER)
+    return tiers
+
+
+def _runs_test_scripts(contributing: ContributingSummary) -> bool:
+    """Whether the guide runs single test files as scripts (`python test/test_jit.py`)."""
+    return any(_TEST_SCRIPT.match(command) for command in contributing.test)
+
+
+_TEST_SCRIPT = re.compile(r"^python3? (?!-m\b)\S*tests?/(?:test_\w+|FILENAME)\.py\b")
+
+
+def _test_needs(tests: list[str]) -> list[str]:
+    """Hardware or process needs of the listed tests, read from their paths."""
+    gpu = [t for t in tests if not _GPU_WORDS.isdisjoint(_path_words(t))]
+    multi = [t for t in tests if not _MULTI_PROCESS_WORDS.isdisjoint(_path_words(t))]
+    notes = []
+    if gpu:
+        notes.append(f"Needs a GPU (or other accelerator) to run: {', '.join(gpu[:3])}")
+    if multi:
+        notes.append(f"Starts several processes (distributed): {', '.join(multi[:3])}")
+    return notes
+
+
+def _path_words(path: str) -> set[str]:
+    return {w for part in path.lower()[:-3].split("/") for w in part.split("_")}
+
+
+def _stem_words(path: str) -> set[str]:
+    return set(posixpath.basename(path).rsplit(".", 1)[0].lower().split("_"))
+
+
+def _shell_quote(path: str) -> str:
+    safe = all(ch.isalnum() or ch in "/._-" for ch in path)
+    return path if safe else "'" + path.replace("'", "'\\''") + "'"
 
 
 def _is_root_area(name: str) -> bool:
@@ -270,50 +480,116 @@ def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
 
 
 def _reviewers(areas: list[AreaInfo], files: list[str], code_map: CodeMap) -> list[str]:
-    """Code owners first (of the named files, then of the areas), then the most active
-    recent authors of the touched areas (commits summed over areas), each labelled."""
-    owners = _unique(
-        [
-            *(owner for path in files for owner in owners_for(path, code_map.codeowners)),
-            *(owner for area in areas for owner in area.owners),
-        ]
-    )
+    """GitHub logins to ask for review: code owners (of the named files, then of the
+    areas), then the areas' most active recent authors whose commits carry their login
+    (noreply e-mails). A display name alone cannot be @-mentioned, so none is listed;
+    owners given by e-mail count only when the address is a noreply one."""
+    owners: list[str] = []
+    for owner in [
+        *(owner for path in files for owner in owners_for(path, code_map.codeowners)),
+        *(owner for area in areas for owner in area.owners),
+    ]:
+        login = github_login(owner)
+        handle = owner if owner.startswith("@") else (f"@{login}" if login else "")
+        if handle and handle not in owners:
+            owners.append(handle)
     commits: dict[str, int] = {}
     for area in areas:
-        for name, count in area.recent_authors[:3]:
-            commits[name] = commits.get(name, 0) + count
+        for login, count in area.recent_logins[:3]:
+            commits[login] = commits.get(login, 0) + count
     authors = sorted(commits.items(), key=lambda kv: (-kv[1], kv[0]))
     people = [f"{owner} (code owner)" for owner in owners]
-    people.extend(f"{name} ({n} recent commit{'s' if n != 1 else ''})" for name, n in authors)
+    people.extend(
+        f"@{login} ({n} recent commit{'s' if n != 1 else ''} here)"
+        for login, n in authors
+        if f"@{login}" not in owners
+    )
     return people[:MAX_REVIEWERS]
 
 
 def _setup_notes(
-    languages: set[str], contributing: ContributingSummary, *, docs_only: bool = False
+    languages: set[str],
+    contributing: ContributingSummary,
+    build: BuildFacts,
+    *,
+    docs_only: bool = False,
 ) -> list[str]:
-    """What this step needs on top of the page-wide build/lint/test summary (which is not
-    repeated here): the kind of build, and for native code the guide's build command."""
+    """What this step needs on top of the page-wide build/lint/test summary: the kind of
+    build, the guide's build command, and for a Python-only change to a library with a
+    native build, the guide's fast path when it has one (PyTorch's nightly checkout)."""
     notes: list[str] = []
+    source_build = _source_build_command(contributing)
     if "cuda" in languages:
         notes.append("Needs a build from source with the CUDA toolkit, and an NVIDIA GPU to test.")
     elif languages & NATIVE:
         notes.append(
-            "Needs a C++ build from source (compiler, CMake); the first build can take long."
+            "Needs a C++ build from source (compiler, CMake); the first build can take hours."
         )
     elif docs_only:
         notes.append("Docs only: no install or compiler needed; preview the page before pushing.")
+        return notes
+    elif build.native:
+        why = "; ".join(build.evidence[:2])
+        if contributing.python_only:
+            notes.append(
+                f"Python-only change, but this library builds native code ({why}). Skip the "
+                f"source build with the guide's Python-only path: {contributing.python_only[0]}"
+            )
+            notes.append(
+                "Or build from source"
+                + (f" as the guide says: {source_build}" if source_build else "")
+                + " (the first build takes hours)."
+            )
+            return notes
+        notes.append(
+            f"Python-only change, but this library builds native code ({why}): even Python "
+            "changes run only after a build from source; the first build can take hours."
+        )
     else:
         notes.append("Python only: an editable install is enough, no compiler needed.")
-    if languages & NATIVE and contributing.build:
-        native = [line for line in contributing.build if _NATIVE_BUILD.search(line)]
-        notes.append("Build as the contributing guide says: " + (native or contributing.build)[0])
+        return notes
+    if source_build:
+        notes.append("Build as the contributing guide says: " + source_build)
     return notes
 
 
-def _effort(difficulty: int, languages: set[str]) -> str:
+def _source_build_command(contributing: ContributingSummary) -> str:
+    """The guide's command for a development build from source, the most specific first
+    (`python setup.py develop`, an editable install), then any native build step."""
+    for pattern in _SOURCE_BUILDS:
+        found = next((line for line in contributing.build if pattern.search(line)), "")
+        if found:
+            return found
+    return ""
+
+
+_SOURCE_BUILDS = (
+    re.compile(r"setup\.py develop\b|pip3? install (?:[^|;]* )?(?:-e|--editable)\b"),
+    re.compile(r"setup\.py (?:build|install)\b|build_ext|-m build\b"),
+    re.compile(r"^(?:\w+=\S+\s+)*(?:cmake|make|ninja|bazel)\b"),
+)
+FIRST_BUILD = "1-2 days for the first build from source"
+FIRST_BUILD_FAST = "an hour for the guide's Python-only setup"
+
+
+def _effort(
+    difficulty: int,
+    languages: set[str],
+    build: BuildFacts,
+    contributing: ContributingSummary,
+    *,
+    docs_only: bool = False,
+) -> str:
+    """The work itself, plus the first build when the change needs one: a native source
+    build (C++/CUDA changes, or any change to a library without a Python-only path)
+    takes days to get working, not hours."""
     effort = EFFORT.get(difficulty, EFFORT[3])
+    if docs_only:
+        return effort
     if languages & NATIVE:
-        effort += " + first build"
+        return f"{effort} + {FIRST_BUILD}"
+    if build.native:
+        return f"{effort} + {FIRST_BUILD_FAST if contributing.python_only else FIRST_BUILD}"
     return effort
 
 

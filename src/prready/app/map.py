@@ -37,7 +37,9 @@ from prready.slug import parse_slug
 from prready.sources.git_repo import acquire, head_date, list_files, read_history
 from prready.store.parse_cache import ParseCache
 
-PY_SCANNER = "py:2"  # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional
+# 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
+# opened on the line where another closed (`""" + r"""`) is no syntax error.
+PY_SCANNER = "py:3"
 NATIVE_SCANNER = "native:1"
 POOL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 CHUNK_FILES = 256
