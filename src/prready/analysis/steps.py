@@ -71,7 +71,7 @@ def describe_step(
         why=_why(a, fit, focus, code_map, near, pinned),
         start_reading=start_reading([*files, *(m for m in focus if m not in files)], code_map),
         tests=tests,
-        test_command=test_command(tests, symbol, contributing),
+        test_command=one_test_command(tests, symbol, contributing),
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
         setup_notes=[
             *_setup_notes(languages, contributing, build, docs_only=docs_only),
@@ -158,7 +158,7 @@ def rank_tests(seeds: list[str], code_map: CodeMap) -> list[tuple[str, int]]:
     return [(path, key[0]) for path, key in sorted(ranked.items(), key=lambda kv: kv[1])]
 
 
-def test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:
+def one_test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:
     """One command in the repository's own runner: the first test file with `-k SYMBOL`
     when the issue names one, else the listed files. PyTorch runs test files as scripts
     (`python test/test_linalg.py -k svd`); others run pytest. "" without tests (never

@@ -1,0 +1,310 @@
+"""Repository facts on the step cards (issue 13, item 5), on small code maps in the
+layouts of real libraries built node by node: tests found by the repository's
+conventions and ranked by directness, a one-test command in the repository's runner,
+reviewers as GitHub logins, setup notes and effort that know a native build and the
+contributing guide's Python-only path. Slow tests check the same on PyTorch 1.13.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from planfixtures import make_issue
+from prready.analysis.areas import github_login, past_change_sizes
+from prready.analysis.build import BuildFacts, build_facts_to_plain
+from prready.analysis.contributing import summarise_contributing
+from prready.analysis.steps import describe_step, issue_symbol, one_test_command, rank_tests
+from prready.models import (
+    AreaInfo,
+    CodeMap,
+    CommitRecord,
+    ContributingSummary,
+    Difficulty,
+    IssueAssessment,
+    ModuleInfo,
+    ModuleMatch,
+    SkillFit,
+    TakenStatus,
+)
+
+PYTORCH_GUIDE = ContributingSummary(
+    "CONTRIBUTING.md",
+    ["python setup.py install", "python setup.py develop"],
+    [],
+    ["python test/run_test.py", "python test/test_jit.py", "pytest test/test_nn.py -k Loss -v"],
+    [],
+    python_only=["./tools/nightly.py checkout -b my-nightly-branch"],
+)
+PLAIN_GUIDE = ContributingSummary("CONTRIBUTING.md", ["pip install -e ."], [], ["pytest"], [])
+NATIVE = build_facts_to_plain(
+    BuildFacts(True, ["setup.py: extension modules (Extension)", "CMakeLists.txt at the root"])
+)
+
+
+def code_map(
+    paths: list[str],
+    edges: list[tuple[str, str]],
+    *,
+    areas: dict[str, str] | None = None,
+    build: dict | None = None,  # type: ignore[type-arg]
+) -> CodeMap:
+    """A map of Python files (module names from paths; `__init__.py` names its package;
+    files under test/ or tests/ named test_*.py or *_test.py, and conftest.py, are
+    tests, as layout.is_test_path says); areas by prefix (longest wins)."""
+    graph = nx.DiGraph()
+    modules: dict[str, ModuleInfo] = {}
+    area_infos: dict[str, AreaInfo] = {}
+    for path in paths:
+        name = path[:-3].replace("/", ".").removesuffix(".__init__")
+        base = path.rsplit("/", 1)[-1]
+        is_test = base == "conftest.py" or base.startswith("test_") or base.endswith("_test.py")
+        area = max(
+            (a for a in (areas or {}) if name == a or name.startswith(a + ".")),
+            key=len,
+            default=name.split(".")[0],
+        )
+        modules[name] = ModuleInfo(name, path, "python", 40, name.split(".")[0], area, is_test=is_test)
+        graph.add_node(name, path=path, language="python", area=area)
+        info = area_infos.setdefault(area, AreaInfo(area, [], [], {}))
+        info.modules.append(name)
+        info.languages["python"] = info.languages.get("python", 0) + 1
+    for a, b in edges:
+        graph.add_edge(a, b, kind="import", conditional=False)
+    for name, info in modules.items():
+        info.dependents = graph.in_degree(name)
+    return CodeMap("o/r", "/nonexistent", "0" * 40, graph, modules, area_infos, {}, build=build or {})
+
+
+TORCH_LIKE = [
+    "torch/__init__.py",
+    "torch/linalg/__init__.py",
+    "torch/nested/__init__.py",
+    "torch/nn/__init__.py",
+    "torch/nn/functional.py",
+    "torch/cuda/__init__.py",
+    "test/conftest.py",
+    "test/test_linalg.py",
+    "test/test_nestedtensor.py",
+    "test/test_nn.py",
+    "test/test_nnapi.py",
+    "test/test_cuda.py",
+    "test/autograd/test_functional.py",
+    "test/test_autograd.py",
+    "test/distributed/test_c10d_nccl.py",
+]
+# PyTorch's tests import `torch`, not the submodule they test.
+TORCH_EDGES = [(t[:-3].replace("/", "."), "torch") for t in TORCH_LIKE if t.startswith("test/")]
+TORCH_EDGES += [
+    ("torch", "torch.linalg"),
+    ("torch", "torch.nested"),
+    ("torch", "torch.nn"),
+    ("test.test_nn", "torch.nn.functional"),
+    ("test.test_autograd", "torch.nn.functional"),
+    ("test.conftest", "torch.nn.functional"),
+]
+TORCH_AREAS = {a: a for a in ("torch.linalg", "torch.nested", "torch.nn", "torch.cuda", "test")}
+
+
+def test_conventional_file_for_the_area_when_tests_import_only_torch() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
+    assert rank_tests(["torch.linalg"], cm) == [("test/test_linalg.py", 1)]
+    assert rank_tests(["torch.nested"], cm) == [("test/test_nestedtensor.py", 2)]
+
+
+def test_ranked_by_directness_never_conftest() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
+    ranked = [path for path, _ in rank_tests(["torch.nn.functional"], cm)]
+    # test_nn.py is the area's file; test_autograd.py imports the module; test_nnapi.py
+    # only starts with "nn" and test/autograd/test_functional.py tests autograd's own
+    # `functional`: both after the conventional file, never before.
+    assert ranked[0] == "test/test_nn.py"
+    assert "test/conftest.py" not in ranked
+    assert ranked.index("test/test_autograd.py") < ranked.index("test/autograd/test_functional.py")
+    assert "test/test_nnapi.py" in ranked[1:]
+
+
+def test_beside_the_source_and_mirroring_the_package() -> None:
+    paths = [
+        "lib/__init__.py",
+        "lib/io/__init__.py",
+        "lib/io/reader.py",
+        "lib/io/reader_test.py",
+        "tests/io/test_reader.py",
+        "tests/test_misc.py",
+        "tests/io/helpers.py",
+    ]
+    edges = [("tests.test_misc", "lib.io.reader"), ("tests.io.helpers", "lib.io.reader")]
+    cm = code_map(paths, edges, areas={"lib.io": "lib.io"})
+    assert rank_tests(["lib.io.reader"], cm) == [
+        ("lib/io/reader_test.py", 1),
+        ("tests/io/test_reader.py", 1),
+        ("tests/test_misc.py", 4),
+    ]
+
+
+def test_a_module_without_tests_gets_no_whole_suite_command() -> None:
+    cm = code_map(["keras/__init__.py", "keras/ops/nn.py", "tests/test_all.py"],
+                  [("tests.test_all", "keras")], areas={"keras.ops": "keras.ops"})  # fmt: skip
+    step = _step(cm, "keras.ops.nn", "keras/ops/nn.py", PLAIN_GUIDE)
+    assert step.tests == [] and step.test_command == ""
+
+
+def test_one_test_command_in_the_repositorys_runner() -> None:
+    assert one_test_command(["test/test_linalg.py"], "svd", PYTORCH_GUIDE) == (
+        "python test/test_linalg.py -k svd"
+    )
+    assert one_test_command(["test/test_linalg.py"], "", PYTORCH_GUIDE) == "python test/test_linalg.py"
+    assert one_test_command(["tests/a.py", "tests/b.py"], "", PLAIN_GUIDE) == "pytest tests/a.py tests/b.py"
+    assert one_test_command(["tests/it's.py"], "Conv2d", PLAIN_GUIDE) == "pytest 'tests/it'\\''s.py' -k Conv2d"
+    assert one_test_command([], "svd", PLAIN_GUIDE) == ""
+
+
+def test_symbol_for_k_is_an_identifier_of_a_seed() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
+    issue = make_issue(1, "torch.linalg.svd gives NaN", "Also `os.system`; torch.linalg.svd$(rm -rf ~)")
+    assert issue_symbol(issue, ["torch.linalg"], cm) == "svd"
+    assert issue_symbol(make_issue(2, "os.path.join is slow"), ["torch.linalg"], cm) == ""
+
+
+def test_gpu_and_multi_process_tests_are_flagged() -> None:
+    cm = code_map(TORCH_LIKE, [*TORCH_EDGES, ("test.distributed.test_c10d_nccl", "torch.cuda")],
+                  areas=TORCH_AREAS)  # fmt: skip
+    step = _step(cm, "torch.cuda", "torch/cuda/__init__.py", PYTORCH_GUIDE)
+    assert step.tests[0] == "test/test_cuda.py"
+    notes = " | ".join(step.setup_notes)
+    assert "Needs a GPU (or other accelerator) to run: test/test_cuda.py" in notes
+    assert "Starts several processes (distributed): test/distributed/test_c10d_nccl.py" in notes
+
+
+def test_setup_notes_and_effort_for_a_native_library_with_a_python_only_path() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS, build=NATIVE)
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", PYTORCH_GUIDE)
+    notes = " ".join(step.setup_notes)
+    assert "Python only: an editable install is enough" not in notes
+    assert "./tools/nightly.py checkout -b my-nightly-branch" in notes
+    assert "python setup.py develop" in notes
+    assert step.effort == "1-2 days + an hour for the guide's Python-only setup"
+    assert step.test_command == "python test/test_linalg.py"
+
+
+def test_setup_notes_and_effort_for_a_native_library_without_one() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS, build=NATIVE)
+    guide = ContributingSummary("CONTRIBUTING.md", ["pip install cmake", "pip install -e . -v"], [], [], [])
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide)
+    assert "even Python changes run only after a build from source" in step.setup_notes[0]
+    assert step.setup_notes[1] == "Build as the contributing guide says: pip install -e . -v"
+    assert step.effort == "1-2 days + 1-2 days for the first build from source"
+
+
+def test_pure_python_library_and_docs_only_changes() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE)
+    assert step.setup_notes == ["Python only: an editable install is enough, no compiler needed."]
+    assert step.effort == "1-2 days"
+    native = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS, build=NATIVE)
+    docs = _step(native, "docs/source/linalg.rst", "docs/source/linalg.rst", PYTORCH_GUIDE)
+    assert docs.setup_notes[0].startswith("Docs only") and docs.effort == "1-2 days"
+
+
+def test_reviewers_are_logins_never_display_names() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
+    area = cm.areas["torch.linalg"]
+    area.owners = ["@lezcano", "someone@example.com", "99+IvanYashchuk@users.noreply.github.com"]
+    area.recent_authors = [("Mario Lezcano", 12), ("A. Author", 29)]
+    area.recent_logins = [("lezcano", 12), ("nikitaved", 3)]
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE)
+    assert step.reviewers == [
+        "@lezcano (code owner)",
+        "@IvanYashchuk (code owner)",
+        "@nikitaved (3 recent commits here)",
+    ]
+
+
+def test_logins_from_noreply_addresses() -> None:
+    assert github_login("12345+Octo-Cat@users.noreply.github.com") == "Octo-Cat"
+    assert github_login("octocat@users.noreply.github.com") == "octocat"
+    assert github_login("49699333+dependabot[bot]@users.noreply.github.com") == ""
+    assert github_login("octocat@example.com") == ""
+    assert github_login("1+-bad-@users.noreply.github.com") == ""
+
+
+def test_past_fix_sizes() -> None:
+    def commit(message: str, files: list[str]) -> CommitRecord:
+        return CommitRecord("0" * 40, "A", "a@example.com", "2026-01-01T00:00:00Z", files, message)
+
+    fixes = [
+        commit("Fix svd NaN for empty input (#123)", ["torch/linalg/__init__.py", "test/test_linalg.py"]),
+        commit("[linalg] fix crash in eigh", ["aten/src/ATen/native/LinearAlgebra.cpp", "torch/linalg/__init__.py", "test/test_linalg.py"]),
+        commit("Fixes #77: wrong dtype", ["torch/linalg/__init__.py"]),
+        commit("Add linalg.matrix_exp", ["torch/linalg/__init__.py", "docs/source/linalg.rst"]),
+    ]  # fmt: skip
+    sizes = past_change_sizes(fixes)
+    assert sizes == {"kind": "fixes", "count": 3, "files": 2.0, "languages": 1.0,
+                     "native": round(1 / 3, 3), "tests": round(2 / 3, 3)}  # fmt: skip
+    few = past_change_sizes(fixes[2:])
+    assert few["kind"] == "changes" and few["count"] == 2
+    assert past_change_sizes([]) == {}
+
+
+# --------------------------------------------------------------------------- PyTorch 1.13.1
+@pytest.fixture(scope="module")
+def pytorch_map(pytorch_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
+    from prready.app.map import build_code_map
+    from prready.paths import resolve_paths
+
+    # Module-scoped: built before the per-test home, so it gets a home of its own.
+    home = tmp_path_factory.mktemp("pytorch-map-home")
+    paths = resolve_paths({"PRREADY_HOME": str(home)})
+    return build_code_map("pytorch/pytorch", paths, checkout=pytorch_tree)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seed", "path", "title", "conventional", "command"),
+    [
+        ("torch.linalg", "torch/linalg/__init__.py", "torch.linalg.svd returns NaN for a zero matrix",
+         "test/test_linalg.py", "python test/test_linalg.py -k svd"),
+        ("torch.nested", "torch/nested/__init__.py", "torch.nested.nested_tensor drops requires_grad",
+         "test/test_nestedtensor.py", "python test/test_nestedtensor.py -k nested_tensor"),
+    ],
+)  # fmt: skip
+def test_pytorch_step_facts(
+    pytorch_map: CodeMap, seed: str, path: str, title: str, conventional: str, command: str
+) -> None:
+    contributing = summarise_contributing(pytorch_map.contributing, "CONTRIBUTING.md")
+    step = _step(pytorch_map, seed, path, contributing, title=title)
+    assert step.tests and all(t.startswith("test/") for t in step.tests)
+    assert step.tests[0] == conventional
+    assert not any(t.endswith("conftest.py") for t in step.tests)
+    assert step.test_command == command
+    notes = " ".join(step.setup_notes)
+    assert "python setup.py develop" in notes  # the source build
+    assert "tools/nightly.py checkout -b" in notes  # and the nightly path
+    assert "an editable install is enough" not in notes
+
+
+@pytest.mark.slow
+def test_pytorch_reviewers_are_codeowners_handles(pytorch_map: CodeMap) -> None:
+    step = _step(pytorch_map, "torch.optim.adam", "torch/optim/adam.py",
+                 summarise_contributing(pytorch_map.contributing, "CONTRIBUTING.md"))  # fmt: skip
+    assert step.reviewers == ["@albanD (code owner)"]
+    step = _step(pytorch_map, "torch.nn.functional", "torch/nn/functional.py", PYTORCH_GUIDE)
+    assert step.reviewers == ["@albanD (code owner)", "@jbschlosser (code owner)"]
+    assert step.tests[0] == "test/test_nn.py"
+
+
+# --------------------------------------------------------------------------- helpers
+def _step(
+    cm: CodeMap, name: str, path: str, contributing: ContributingSummary, *, title: str = ""
+) -> object:
+    issue = make_issue(7, title or f"{name} is wrong")
+    assessment = IssueAssessment(
+        issue=issue,
+        modules=[ModuleMatch(name, path, 0.9, ["named in the title"])],
+        difficulty=Difficulty(2, ["a test"]),
+        skills=["python"],
+        taken=TakenStatus("fresh"),
+    )
+    return describe_step(2, assessment, SkillFit(["python"], ["python"], []), cm, contributing)
