@@ -110,3 +110,52 @@ def test_score_is_clamped() -> None:
 def test_parse_time() -> None:
     assert parse_time("2026-11-01T12:00:00Z").year == 2026
     assert parse_time("garbage") is None and parse_time(None) is None
+
+
+# --------------------------------------------------------------------------- calibration
+def test_broken_docs_link_in_a_central_module_is_one() -> None:
+    d = _rate([m("tinyml.tensor")], title="Broken link in the Tensor docs",
+              created_at="2024-01-01T00:00:00Z")  # fmt: skip
+    assert d.score == 1, d.reasons
+    assert not _has(d, "imported") and not _has(d, "open for")
+
+
+def test_docstring_fix_is_not_days_of_work() -> None:
+    d = _rate([m("tinyml.tensor")], title="Docstring of Tensor.view has the wrong shape")
+    assert d.score <= 2 and _has(d, "documentation-only change")
+    batch = _rate(
+        [m("tinyml.optim.lr_scheduler"), m("tinyml.data.sampler"), m("tinyml.linalg.decomp")],
+        title="Fix docstrings across optim, data and linalg",
+    )
+    assert batch.score == 2 and _has(batch, "spans 3 areas")
+
+
+def test_type_annotation_is_not_hard_because_the_module_is_central() -> None:
+    d = _rate([m("tinyml.tensor")], title="Add type annotations to Tensor.reshape")
+    assert d.score <= 2 and _has(d, "type annotations only") and not _has(d, "imported")
+    # Native code named in the issue makes it a code change again.
+    native = _rate([m("tinyml.tensor")], title="Type annotation crash in conv.cpp binding")
+    assert native.score >= 3 and not _has(native, "type annotations only")
+
+
+def _with_past_fixes(area: str, sizes: dict) -> object:  # type: ignore[type-arg]
+    cm = make_code_map()
+    cm.areas[area].past_fixes = sizes
+    return cm
+
+
+def test_past_fix_sizes_move_the_score_with_the_numbers_quoted() -> None:
+    issue = make_issue(1, "Scheduler skips the last step")
+    small = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 12, "files": 1.0,
+                                              "languages": 1.0, "native": 0.0, "tests": 0.5})  # fmt: skip
+    large = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 5, "files": 11.0,
+                                              "languages": 2.0, "native": 0.6, "tests": 1.0})  # fmt: skip
+    few = _with_past_fixes("tinyml.optim", {"kind": "changes", "count": 2, "files": 30.0,
+                                            "languages": 3.0, "native": 1.0, "tests": 0.0})  # fmt: skip
+    d_small = assess_difficulty(issue, LEAF, small, LABELS, NOW)  # type: ignore[arg-type]
+    d_large = assess_difficulty(issue, LEAF, large, LABELS, NOW)  # type: ignore[arg-type]
+    d_few = assess_difficulty(issue, LEAF, few, LABELS, NOW)  # type: ignore[arg-type]
+    assert _has(d_small, "past fixes in tinyml.optim changed a median of 1 file(s) (12 in the last year) (-0.5)")
+    assert _has(d_large, "past fixes in tinyml.optim changed a median of 11 file(s), 60% of them C/C++/CUDA (5 in the last year) (+1.5)")
+    assert not _has(d_few, "past")  # two changes say nothing
+    assert d_small.score < d_few.score < d_large.score

@@ -13,6 +13,13 @@ from prready.analysis.mapping import area_of_node, focus_matches
 from prready.models import CodeMap, Difficulty, Issue, Label, LabelKind, ModuleMatch
 
 BASE = 2.5
+DOCS_BASE = 1.0
+TYPING_BASE = 1.5
+# Past fixes in an area (analysis.areas.past_change_sizes): this many needed before the
+# sizes say anything, and the median file counts that mark small and large fixes.
+MIN_PAST_FIXES = 3
+SMALL_FIX_FILES = 2
+LARGE_FIX_FILES = 5
 MIN_CENTRAL_DEPENDENTS = 3  # below this, no module is 'central' however small the repo
 # Signals of an issue that needs a design decision before code: RFCs, proposals,
 # "needs discussion". Word boundaries keep "proposal" from matching inside other words.
@@ -26,7 +33,14 @@ _REPRO = re.compile(
     r"(```|^\s*>>>|to reproduce|steps to reproduce|minimal (?:repro|example)|repro(?:duction)?:)",
     re.IGNORECASE | re.MULTILINE,
 )
-_DOC_ONLY = re.compile(r"\b(typo|docstring|documentation|docs?)\b", re.IGNORECASE)
+_DOC_ONLY = re.compile(
+    r"\b(typos?|docstrings?|documentation|docs?|spelling|grammar|readme|(?:broken|dead|wrong) links?)\b",
+    re.IGNORECASE,
+)
+_TYPING_ONLY = re.compile(
+    r"\b(type (?:hints?|annotations?|stubs?)|annotations?|typing|mypy|pyright|\.pyi|stubs?)\b",
+    re.IGNORECASE,
+)
 _NATIVE_TEXT = re.compile(
     r"\.(?:cpp|cc|cu|cuh|h|hpp)\b|\bc\+\+|\bcuda kernel|\bsegfault", re.IGNORECASE
 )
@@ -42,27 +56,35 @@ def assess_difficulty(
     *,
     top: int = 3,
 ) -> Difficulty:
-    """Score 1 (an evening, no build) to 5 (weeks, design work), each point explained."""
-    score = BASE
+    """Score 1 (an evening, no build) to 5 (weeks, design work), each point explained.
+
+    A docs or typing change starts low and is not raised by how central its module is (a
+    broken link in a module everyone imports is still a broken link); a code change
+    starts in the middle and moves with centrality, languages, the areas it spans and
+    the size of past fixes in its area, read from the clone's own history."""
     reasons: list[str] = []
     kinds = _label_kinds(issue, labels)
     text = f"{issue.title}\n{issue.body[:30_000]}"
     considered = [m for m in focus_matches(matches, top) if m.score >= 0.2] or list(matches[:1])
+    change = change_kind(issue)
+    score = {"docs": DOCS_BASE, "typing": TYPING_BASE}.get(change, BASE)
+    if change == "docs":
+        reasons.append(f"documentation-only change: starts at {DOCS_BASE:g}")
+    elif change == "typing":
+        reasons.append(f"type annotations only: starts at {TYPING_BASE:g}")
 
     beginner = [name for name, kind in kinds if kind == LabelKind.BEGINNER]
     if beginner:
         score -= 1.0
         reasons.append(f"labelled {beginner[0]!r} by maintainers (-1)")
-    if _DOC_ONLY.search(issue.title) and not _NATIVE_TEXT.search(text):
-        score -= 0.5
-        reasons.append("documentation-only change (-0.5)")
 
-    delta, why = _centrality(_innermost(considered, code_map), code_map)
-    if delta:
-        score += delta
-        reasons.append(why)
+    if change == "code":
+        delta, why = _centrality(_innermost(considered, code_map), code_map)
+        if delta:
+            score += delta
+            reasons.append(why)
 
-    languages = _languages(considered, code_map, text)
+    languages = _languages(considered, code_map, text if change == "code" else "")
     if "cuda" in languages:
         score += 1.5
         reasons.append("touches CUDA code: needs a CUDA build from source and a GPU to test (+1.5)")
@@ -84,12 +106,17 @@ def assess_difficulty(
         score += 0.5
         reasons.append(f"spans 2 areas ({', '.join(sorted(areas))}) (+0.5)")
 
-    if _REPRO.search(issue.body or ""):
-        score -= 0.5
-        reasons.append("has a reproduction (-0.5)")
-    elif any(kind == LabelKind.BUG for _, kind in kinds):
-        score += 0.5
-        reasons.append("bug without a reproduction: you may need to find one first (+0.5)")
+    if change == "code":
+        delta, why = _past_fixes(considered, code_map, languages)
+        if why:
+            score += delta
+            reasons.append(why)
+        if _REPRO.search(issue.body or ""):
+            score -= 0.5
+            reasons.append("has a reproduction (-0.5)")
+        elif any(kind == LabelKind.BUG for _, kind in kinds):
+            score += 0.5
+            reasons.append("bug without a reproduction: you may need to find one first (+0.5)")
 
     if issue.comments >= 20:
         score += 1.0
@@ -99,7 +126,7 @@ def assess_difficulty(
         reasons.append(f"active discussion ({issue.comments} comments) (+0.5)")
 
     age_days = _days_between(issue.created_at, now)
-    if age_days is not None and age_days > 365 and issue.state == "open":
+    if change == "code" and age_days is not None and age_days > 365 and issue.state == "open":
         score += 0.5
         reasons.append(f"open for {age_days // 365} year(s): may be harder than it looks (+0.5)")
 
@@ -108,12 +135,25 @@ def assess_difficulty(
         score += 1.5
         reasons.append(f"needs a design decision ({design}) (+1.5)")
 
-    if is_feature_request(issue):
+    if change == "code" and is_feature_request(issue):
         score += 0.5
         reasons.append("new feature: API, tests and docs to design (+0.5)")
 
     final = int(min(5, max(1, math.floor(score + 0.5))))
     return Difficulty(score=final, reasons=reasons)
+
+
+def change_kind(issue: Issue) -> str:
+    """"docs" (typo, broken link, docstring...), "typing" (annotations, stubs, mypy) or
+    "code", from the title; native code named in the title or body makes it code."""
+    text = f"{issue.title}\n{issue.body[:30_000]}"
+    if _NATIVE_TEXT.search(text) or is_feature_request(issue):
+        return "code"
+    if _DOC_ONLY.search(issue.title):
+        return "docs"
+    if _TYPING_ONLY.search(issue.title):
+        return "typing"
+    return "code"
 
 
 def has_reproduction(issue: Issue) -> bool:
@@ -129,6 +169,39 @@ def needs_design(issue: Issue, labels: Sequence[Label]) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
+def _past_fixes(
+    matches: Sequence[ModuleMatch], code_map: CodeMap, languages: set[str]
+) -> tuple[float, str]:
+    """How big past fixes in the touched area were, from the clone's own history: small
+    ones (a median of 1-2 files) lower the score, large ones or ones that usually needed
+    native code raise it. The reason quotes the numbers."""
+    sizes: dict[str, float | int | str] = {}
+    area_name = ""
+    for match in _innermost(matches, code_map):
+        area = code_map.areas.get(area_of_node(match.name, code_map))
+        if area is not None and area.past_fixes.get("count", 0) >= MIN_PAST_FIXES:
+            area_name, sizes = area.name, area.past_fixes
+            break
+    if not sizes:
+        return 0.0, ""
+    files = float(sizes.get("files", 0))
+    native = float(sizes.get("native", 0))
+    what = "fixes" if sizes.get("kind") == "fixes" else "changes"
+    told = (
+        f"past {what} in {area_name} changed a median of {files:g} file(s)"
+        f"{f', {native:.0%} of them C/C++/CUDA' if native else ''} "
+        f"({sizes.get('count')} in the last year)"
+    )
+    delta = 0.0
+    if files >= LARGE_FIX_FILES:
+        delta += 1.0 if files >= 2 * LARGE_FIX_FILES else 0.5
+    elif files <= SMALL_FIX_FILES and native < 0.2:
+        delta -= 0.5
+    if native >= 0.5 and not languages & {"cpp", "c", "cuda"}:
+        delta += 0.5  # the Python side is where it shows, the fix is usually native
+    return delta, f"{told} ({delta:+g})" if delta else f"{told} (+0)"
+
+
 def _innermost(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[ModuleMatch]:
     """Drop a package matched next to one of its own modules ("torch.nn" beside
     "torch.nn.init", typically from an area label): the change lands in the module, and
