@@ -159,3 +159,23 @@ def test_past_fix_sizes_move_the_score_with_the_numbers_quoted() -> None:
     assert _has(d_large, "past fixes in tinyml.optim changed a median of 11 file(s), 60% of them C/C++/CUDA (5 in the last year) (+1.5)")
     assert not _has(d_few, "past")  # two changes say nothing
     assert d_small.score < d_few.score < d_large.score
+
+
+def test_review_wait_from_closed_pull_requests() -> None:
+    from prready.analysis.difficulty import review_wait
+
+    def pull(number: int, opened: str, closed: str | None, *, is_pr: bool = True) -> object:
+        issue = make_issue(number, "PR", created_at=opened, is_pull_request=is_pr)
+        issue.closed_at, issue.state = closed, "closed" if closed else "open"
+        return issue
+
+    pulls = [pull(i, f"2026-10-0{i}T00:00:00Z", f"2026-10-{i + 3:02d}T12:00:00Z") for i in range(1, 6)]
+    pulls += [
+        pull(10, "2026-10-01T00:00:00Z", None),  # still open: no wait known
+        pull(11, "2020-01-01T00:00:00Z", "2020-03-01T00:00:00Z"),  # closed years ago
+        pull(12, "2026-10-01T00:00:00Z", "2026-09-01T00:00:00Z"),  # closed before opened
+        pull(13, "2026-10-01T00:00:00Z", "2026-10-30T00:00:00Z", is_pr=False),  # an issue
+    ]
+    assert review_wait(pulls, NOW) == (3.5, 5)  # type: ignore[arg-type]
+    assert review_wait(pulls[1:], NOW) is None  # type: ignore[arg-type]
+    assert review_wait(pulls, "garbage") is None  # type: ignore[arg-type]

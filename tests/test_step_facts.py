@@ -308,3 +308,13 @@ def _step(
         taken=TakenStatus("fresh"),
     )
     return describe_step(2, assessment, SkillFit(["python"], ["python"], []), cm, contributing)
+
+
+def test_effort_adds_the_typical_wait_for_review() -> None:
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
+    guide = ContributingSummary("CONTRIBUTING.md", [], [], [], [], review_days=3.5, review_sample=40)
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide)
+    assert step.effort == "1-2 days + about 4 days waiting for review"
+    guide.review_days = 30.0
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide)
+    assert step.effort == "1-2 days + about 4 weeks waiting for review"

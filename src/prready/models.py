@@ -269,6 +269,10 @@ class ContributingSummary:
     # The guide's way to work on Python code without the native build (PyTorch's
     # `tools/nightly.py checkout -b NAME`), when it offers one.
     python_only: list[str] = field(default_factory=list)
+    # Typical wait for review: median days from opening a pull request to its closing,
+    # over `review_sample` recently closed ones (synced); 0 when unknown.
+    review_days: float = 0.0
+    review_sample: int = 0
 
 
 @dataclass

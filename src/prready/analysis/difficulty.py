@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from statistics import median
 
 from prready.analysis.mapping import area_of_node, focus_matches
 from prready.models import CodeMap, Difficulty, Issue, Label, LabelKind, ModuleMatch
@@ -20,6 +21,7 @@ TYPING_BASE = 1.5
 MIN_PAST_FIXES = 3
 SMALL_FIX_FILES = 2
 LARGE_FIX_FILES = 5
+MIN_REVIEWED = 5  # closed pull requests needed before a typical review wait is quoted
 MIN_CENTRAL_DEPENDENTS = 3  # below this, no module is 'central' however small the repo
 # Signals of an issue that needs a design decision before code: RFCs, proposals,
 # "needs discussion". Word boundaries keep "proposal" from matching inside other words.
@@ -154,6 +156,25 @@ def change_kind(issue: Issue) -> str:
     if _TYPING_ONLY.search(issue.title):
         return "typing"
     return "code"
+
+
+def review_wait(pulls: Sequence[Issue], now: str) -> tuple[float, int] | None:
+    """(median days from opening to closing, how many) over the pull requests closed in
+    the year before `now`; None with fewer than MIN_REVIEWED of them. Closing is where
+    review ends, merged or not: the stored pull requests do not say which."""
+    end = parse_time(now)
+    if end is None:
+        return None
+    waits: list[float] = []
+    for pull in pulls:
+        opened, closed = parse_time(pull.created_at), parse_time(pull.closed_at)
+        if not pull.is_pull_request or opened is None or closed is None or closed < opened:
+            continue
+        if 0 <= (end - closed).days <= 365:
+            waits.append((closed - opened).total_seconds() / 86_400)
+    if len(waits) < MIN_REVIEWED:
+        return None
+    return round(median(waits), 1), len(waits)
 
 
 def has_reproduction(issue: Issue) -> bool:

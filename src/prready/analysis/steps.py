@@ -580,17 +580,26 @@ def _effort(
     *,
     docs_only: bool = False,
 ) -> str:
-    """The work itself, plus the first build when the change needs one: a native source
-    build (C++/CUDA changes, or any change to a library without a Python-only path)
-    takes days to get working, not hours."""
+    """The work itself, plus the first build when the change needs one (a native source
+    build, for C++/CUDA changes or any change to a library without a Python-only path,
+    takes days to get working, not hours), plus the repository's typical wait for review
+    when the synced pull requests show it."""
     effort = EFFORT.get(difficulty, EFFORT[3])
-    if docs_only:
-        return effort
-    if languages & NATIVE:
-        return f"{effort} + {FIRST_BUILD}"
-    if build.native:
-        return f"{effort} + {FIRST_BUILD_FAST if contributing.python_only else FIRST_BUILD}"
+    if not docs_only and languages & NATIVE:
+        effort += f" + {FIRST_BUILD}"
+    elif not docs_only and build.native:
+        effort += f" + {FIRST_BUILD_FAST if contributing.python_only else FIRST_BUILD}"
+    if contributing.review_sample:
+        effort += f" + {_days(contributing.review_days)} waiting for review"
     return effort
+
+
+def _days(days: float) -> str:
+    if days < 1:
+        return "about a day"
+    if days < 14:
+        return f"about {round(days)} day{'s' if round(days) != 1 else ''}"
+    return f"about {round(days / 7)} weeks"
 
 
 def _node_kind(name: str, code_map: CodeMap) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from prready.analysis.difficulty import is_feature_request
+from prready.analysis.contributing import summarise_contributing
+from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.planner import assess_issues, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.issues import load_stored
@@ -24,6 +25,7 @@ from prready.config import Secret, UserConfig
 from prready.errors import UsageError
 from prready.models import (
     CodeMap,
+    ContributingSummary,
     IssueAssessment,
     Plan,
     ProgressEntry,
@@ -158,6 +160,7 @@ def run_plan(
             notes.append(
                 f"stage {decision.current_stage - 1} is done: on to stage {decision.current_stage}"
             )
+        contributing = _contributing(code_map, paths, slug, iso)
         excluded = set(decision.excluded)
         usable = [a for a in assessments if a.issue.number not in excluded]
         fetched_at = _fetched_at(paths, slug) or iso
@@ -178,6 +181,7 @@ def run_plan(
                 max_difficulty=options.max_difficulty,
                 pinned=decision.pins,
                 sample=sample,
+                contributing=contributing,
             )
 
         plan = plan_from(usable)
@@ -265,6 +269,25 @@ def _shortlist(plan: Plan) -> list[int]:
         numbers.extend(step.issue.number for step in stage.steps)
         numbers.extend(a.issue.number for a in stage.candidates[:TAKEN_CHECK_PER_STAGE])
     return sorted(set(numbers))
+
+
+def _contributing(code_map: CodeMap, paths: Paths, slug: str, now: str) -> ContributingSummary:
+    """The contributing guide's summary, with the typical wait for review from the
+    synced pull requests when there are enough of them."""
+    summary = summarise_contributing(
+        code_map.contributing, code_map.contributing_source or "contributing guide"
+    )
+    try:
+        conn = issues_store.open_cache(paths)
+    except sqlite3.Error:
+        return summary
+    try:
+        wait = review_wait(issues_store.load_pulls(conn, slug, "closed"), now)
+    finally:
+        conn.close()
+    if wait is not None:
+        summary.review_days, summary.review_sample = wait
+    return summary
 
 
 def _fetched_at(paths: Paths, slug: str) -> str | None:
