@@ -177,6 +177,35 @@ def review_wait(pulls: Sequence[Issue], now: str) -> tuple[float, int] | None:
     return round(median(waits), 1), len(waits)
 
 
+def rank_correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Spearman's rank correlation (ties share their average rank); None when either
+    side is constant or there are fewer than three pairs."""
+    if len(xs) != len(ys) or len(xs) < 3:
+        return None
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx)
+    vy = sum((b - my) ** 2 for b in ry)
+    if not vx or not vy:
+        return None
+    return cov / math.sqrt(vx * vy)
+
+
+def _ranks(values: Sequence[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
 def has_reproduction(issue: Issue) -> bool:
     """True when the body carries code or explicit reproduction steps."""
     return bool(_REPRO.search(issue.body or ""))
