@@ -1,8 +1,8 @@
 """Benchmark `prready map` against grimp's `build_graph` on the installed torch and
 transformers source trees, each turned into a local git repository at run time.
 
-    /work/venv/bin/python bench/bench_map.py [--packages torch transformers] [--keep DIR]
-        [--repeat N]
+    /work/venv/bin/python bench/bench_map.py [--packages torch transformers pytorch-src]
+        [--keep DIR] [--repeat N]
 
 For each package: a cold map (empty parse cache), a warm map (nothing changed) and a map
 after 20 files changed (committed), next to grimp cold (empty cache_dir), grimp cached,
@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 CHANGED_FILES = 20
+PYTORCH_SRC = "pytorch-src"  # --packages name of PyTorch 1.13.1's source tree (tests/pytorch_tree.py)
 
 _CHILD_OURS = r"""
 import json, resource, sys, time
@@ -81,6 +82,9 @@ def main() -> int:
     rows = []
     try:
         for package in args.packages:
+            if package == PYTORCH_SRC:
+                rows.extend(bench_pytorch_source(work, args.repeat))
+                continue
             spec = importlib.util.find_spec(package)
             if spec is None or not spec.submodule_search_locations:
                 print(f"{package}: not installed, skipped")
@@ -100,11 +104,42 @@ def main() -> int:
     return 0
 
 
+def bench_pytorch_source(work: Path, repeat: int = 1) -> list[dict[str, object]]:
+    """The same rows on PyTorch 1.13.1's full source tree (aten/, c10/, test/...: what a
+    clone of pytorch/pytorch holds), from tests/pytorch_tree.py's cached repository,
+    cloned so the 20 changes never touch the cache."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from pytorch_tree import PyTorchTreeUnavailable, pytorch_repo
+
+    try:
+        cached = pytorch_repo()
+    except PyTorchTreeUnavailable as exc:
+        print(f"{PYTORCH_SRC}: {exc}, skipped")
+        return []
+    repo = work / f"{PYTORCH_SRC}-repo"
+    if not repo.exists():
+        subprocess.run(
+            ["git", "-c", f"safe.directory={cached}", "clone", "-q", "--no-hardlinks",
+             str(cached), str(repo)],
+            check=True,
+        )  # fmt: skip
+        _settle_index(repo)
+    return bench_package("torch", repo, work, repeat, label=PYTORCH_SRC, prebuilt=True)
+
+
 def bench_package(
-    package: str, source: Path, work: Path, repeat: int = 1
+    package: str,
+    source: Path,
+    work: Path,
+    repeat: int = 1,
+    *,
+    label: str = "",
+    prebuilt: bool = False,
 ) -> list[dict[str, object]]:
-    """Cold, warm and 20-changed rows for one package (best of `repeat` runs each)."""
-    repo = work / f"{package}-repo"
+    """Cold, warm and 20-changed rows for one package (best of `repeat` runs each).
+    With `prebuilt`, `source` is already a git repository holding the package."""
+    label = label or package
+    repo = source if prebuilt else work / f"{package}-repo"
     if not repo.exists():
         print(f"{package}: copying {source} into a git repository ...", flush=True)
         shutil.copytree(
@@ -116,9 +151,9 @@ def bench_package(
         _git(repo, "add", "-A")
         _git(repo, "commit", "-q", "-m", f"{package} sources")
         _settle_index(repo)
-    home = work / f"{package}-home"
-    grimp_cache = work / f"{package}-grimp-cache"
-    slug = f"bench/{package}"
+    home = work / f"{label}-home"
+    grimp_cache = work / f"{label}-grimp-cache"
+    slug = f"bench/{label}"
 
     def measure(run: str, reset: Callable[[], None]) -> dict[str, object]:
         """Best of `repeat` runs of each tool, alternating, each from the same state."""
@@ -127,7 +162,7 @@ def bench_package(
             reset()
             ours_runs.append(_child(_CHILD_OURS, [slug, str(repo)], home))
             grimp_runs.append(_child(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home))
-        return _row(package, run, _best(ours_runs), _best(grimp_runs))
+        return _row(label, run, _best(ours_runs), _best(grimp_runs))
 
     def empty_caches() -> None:
         shutil.rmtree(home, ignore_errors=True)
@@ -137,8 +172,8 @@ def bench_package(
     def nothing() -> None:
         pass
 
-    saved_home = work / f"{package}-home-before-change"
-    saved_grimp = work / f"{package}-grimp-cache-before-change"
+    saved_home = work / f"{label}-home-before-change"
+    saved_grimp = work / f"{label}-grimp-cache-before-change"
 
     def caches_before_change() -> None:
         for saved, live in ((saved_home, home), (saved_grimp, grimp_cache)):

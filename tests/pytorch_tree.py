@@ -103,13 +103,17 @@ def build_repo(tarball: Path, repo: Path) -> Path:
         _git(tree, "add", "-A", "-f")
         who = {"NAME": IDENTITY[0], "EMAIL": IDENTITY[1], "DATE": COMMIT_DATE}
         env = {f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER") for k, v in who.items()}
-        _git(tree, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", COMMIT_MESSAGE, env=env)
+        # No hooks, and no background `gc --auto` still writing into .git afterwards.
+        quiet = ("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "-c", "maintenance.auto=false")
+        _git(tree, *quiet, "commit", "-q", "-m", COMMIT_MESSAGE, env=env)
         head = _git(tree, "rev-parse", "HEAD").strip()
         if head != EXPECTED_HEAD:
             raise PyTorchTreeUnavailable(f"built commit {head}, expected {EXPECTED_HEAD}")
         if repo.exists():
             shutil.rmtree(repo)
         tree.rename(repo)
+    except subprocess.CalledProcessError as exc:
+        raise PyTorchTreeUnavailable(f"{' '.join(exc.cmd)} failed: {exc.stderr}") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return repo
@@ -200,8 +204,9 @@ def _is_built(repo: Path) -> bool:
     if not (repo / ".git").is_dir():
         return False
     try:
-        return _git(repo, "rev-parse", "HEAD").strip() == EXPECTED_HEAD
-    except subprocess.CalledProcessError:
+        return _git(repo, "rev-parse", "--verify", "HEAD^{commit}").strip() == EXPECTED_HEAD
+    except subprocess.CalledProcessError as exc:
+        print(f"pytorch_tree: {repo} is not the expected repository: {exc.stderr}", file=sys.stderr)
         return False
 
 
@@ -226,10 +231,16 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    full = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, **(env or {})}
+    """Run git in `repo` without the user's config or any GIT_* variable of the caller
+    (a GIT_DIR or GIT_INDEX_FILE inherited from a hook or a test would point elsewhere)."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    full |= {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, **(env or {})}
     # The cache may belong to another user (built as root in CI): trust it for reading.
     cmd = ["git", "-c", f"safe.directory={repo}", *args]
-    return subprocess.run(cmd, cwd=repo, env=full, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(cmd, cwd=repo, env=full, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, cmd, done.stdout, done.stderr)
+    return done.stdout
 
 
 if __name__ == "__main__":
