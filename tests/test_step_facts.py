@@ -6,16 +6,21 @@ contributing guide's Python-only path. Slow tests check the same on PyTorch 1.13
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
+from click.testing import CliRunner
 
 from planfixtures import make_issue
 from prready.analysis.areas import github_login, past_change_sizes
 from prready.analysis.build import BuildFacts, build_facts_to_plain
 from prready.analysis.contributing import summarise_contributing
 from prready.analysis.steps import describe_step, issue_symbol, one_test_command, rank_tests
+from prready.cli import cli
 from prready.models import (
     AreaInfo,
     CodeMap,
@@ -28,6 +33,7 @@ from prready.models import (
     SkillFit,
     TakenStatus,
 )
+from torchplan_issues import REPO, serve_torch_issues
 
 PYTORCH_GUIDE = ContributingSummary(
     "CONTRIBUTING.md",
@@ -166,6 +172,9 @@ def test_symbol_for_k_is_an_identifier_of_a_seed() -> None:
     issue = make_issue(1, "torch.linalg.svd gives NaN", "Also `os.system`; torch.linalg.svd$(rm -rf ~)")
     assert issue_symbol(issue, ["torch.linalg"], cm) == "svd"
     assert issue_symbol(make_issue(2, "os.path.join is slow"), ["torch.linalg"], cm) == ""
+    # A module's own name selects no test: torch.nn.functional is not "-k functional".
+    modules = make_issue(3, "F.interpolate in torch.nn.functional breaks torch.nn.functional.pad")
+    assert issue_symbol(modules, ["torch.nn.functional"], cm) == "pad"
 
 
 def test_gpu_and_multi_process_tests_are_flagged() -> None:
@@ -318,3 +327,30 @@ def test_effort_adds_the_typical_wait_for_review() -> None:
     guide.review_days = 30.0
     step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide)
     assert step.effort == "1-2 days + about 4 weeks waiting for review"
+
+
+@pytest.mark.slow
+def test_pytorch_plan_step_cards(pytorch_tree: Path, github_server: Any, tmp_path: Path) -> None:
+    """`prready plan pytorch/pytorch` on PyTorch 1.13.1's own tree with PyTorch-style
+    issues: every step card knows PyTorch needs a native build, a Python-only step names
+    the nightly path too, tests lie under test/ and run one by one, reviewers are logins."""
+    serve_torch_issues(github_server.dataset, datetime.now(timezone.utc))
+    out = tmp_path / "plan.json"
+    args = ["plan", REPO, "--checkout", str(pytorch_tree), "--api-url", github_server.url,
+            "--token", "x", "--skills", "python,nn,testing", "--format", "json", "--output", str(out)]  # fmt: skip
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    steps = [st for stage in json.loads(out.read_text())["stages"] for st in stage["steps"]]
+    assert steps
+    for st in steps:
+        notes = " ".join(st["setup_notes"])
+        assert "an editable install is enough" not in notes, st["issue"]["title"]
+        if notes.startswith("Python-only change"):
+            assert "tools/nightly.py checkout -b" in notes and "python setup.py develop" in notes
+        elif not notes.startswith("Docs only"):
+            assert "build" in notes, notes
+        assert all(t.startswith("test/") and not t.endswith("conftest.py") for t in st["tests"])
+        if st["test_command"]:
+            assert st["test_command"].startswith(f"python {st['tests'][0]}"), st["test_command"]
+        assert all(r.startswith("@") for r in st["reviewers"]), st["reviewers"]
+    assert any(st["tests"] for st in steps)

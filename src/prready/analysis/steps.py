@@ -187,6 +187,8 @@ def issue_symbol(issue: Issue, seeds: list[str], code_map: CodeMap) -> str:
         prefix, _, last = dotted.rpartition(".")
         if not last.isidentifier() or last.startswith("__") or len(last) < 3:
             continue
+        if dotted in code_map.modules or dotted in code_map.areas:
+            continue  # "torch.nn.functional" names a module, not a test to select
         if code_map.symbols.get(dotted) in seed_set or prefix in seed_set or prefix in areas:
             return last
     return ""
