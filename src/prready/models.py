@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx  # only CodeMap holds a graph; importing models stays cheap
 
 # Progress callback used by long steps (clone, sync, graph build): (label, done, total).
 # total is None when unknown. The CLI passes a rich-backed one; libraries default to None.

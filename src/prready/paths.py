@@ -7,8 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "prready"
 
 
@@ -46,6 +44,8 @@ def resolve_paths(env: dict[str, str] | None = None) -> Paths:
     if home:
         root = Path(home).expanduser()
         return Paths(cache=root / "cache", data=root / "data", config=root / "config")
+    import platformdirs  # imported here: PRREADY_HOME needs none of it
+
     return Paths(
         cache=Path(platformdirs.user_cache_dir(APP_NAME)),
         data=Path(platformdirs.user_data_dir(APP_NAME)),

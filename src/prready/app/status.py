@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from prready.analysis.progress import (
-    NextAction,
-    StageSummary,
-    group_by_repo,
-    next_actions,
-    summarize_stages,
-)
-from prready.models import ProgressEntry, ProgressEvent
 from prready.paths import Paths, resolve_paths
 from prready.slug import parse_slug
-from prready.store.progress_store import load_events, load_progress, open_progress
+
+if TYPE_CHECKING:
+    from prready.analysis.progress import NextAction, StageSummary
+    from prready.models import ProgressEntry, ProgressEvent
 
 
 @dataclass
@@ -43,6 +39,10 @@ def status_report(
     db = (paths or resolve_paths()).progress_db
     if not db.exists():
         return StatusReport([], slug)
+    # Imported only now: `prready status` on a machine with nothing tracked starts fast.
+    from prready.analysis.progress import group_by_repo, next_actions, summarize_stages
+    from prready.store.progress_store import load_events, load_progress, open_progress
+
     conn = open_progress(db)
     try:
         entries = load_progress(conn, slug)

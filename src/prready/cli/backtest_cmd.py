@@ -6,12 +6,10 @@ import json
 
 import click
 
-from prready.app.backtest import DEFAULT_LIMIT, run_backtest
 from prready.cli.issues_cmd import plain
 from prready.cli.options import format_option, github_options, repo_source_options
-from prready.config import is_offline, load_config, resolve_api_url, resolve_token
-from prready.paths import resolve_paths
-from prready.slug import parse_slug
+
+DEFAULT_LIMIT = 100  # prready.app.backtest.DEFAULT_LIMIT, here so `--help` needs no app import
 
 
 @click.command(name="backtest")
@@ -48,12 +46,17 @@ def command(
       prready backtest pytorch/pytorch --limit 50
       prready backtest prready-demo/tinyml --offline --checkout ./tinyml
     """
+    from prready.app.backtest import run_backtest
+    from prready.config import is_offline, load_config, resolve_api_url, resolve_token
+    from prready.paths import resolve_paths
+    from prready.render.terminal import make_console, progress_reporter
+    from prready.slug import parse_slug
+
     slug = parse_slug(repo)
     paths = resolve_paths()
     config = load_config(paths.config_file)
     offline = is_offline(offline)
     source = None if offline else resolve_token(token)
-    from prready.render.terminal import make_console, progress_reporter
 
     with progress_reporter(make_console(err=True)) as progress:
         run = run_backtest(

@@ -8,7 +8,6 @@ import click
 
 from prready.cli.options import plan_output_options
 from prready.cli.runtime import open_in_browser, parse_csv
-from prready.paths import resolve_paths
 
 
 @click.command(name="demo")
@@ -32,6 +31,7 @@ def command(skills: str, fmt: str, output: Path | None, open_page: bool) -> None
       prready demo --format md --output demo-plan.md
     """
     from prready.app.demo import run_demo
+    from prready.paths import resolve_paths
     from prready.render.terminal import make_console, progress_reporter, render_plan_table
 
     paths = resolve_paths()

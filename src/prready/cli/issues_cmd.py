@@ -7,16 +7,8 @@ import json
 import unicodedata
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from prready.app.issues import assessment_json, list_issues
-from prready.app.sync import label_report
 from prready.cli.options import format_option, repo_source_options
-from prready.config import is_offline, load_config
-from prready.paths import resolve_paths
-from prready.slug import parse_slug
 
 
 @click.command(name="issues")
@@ -68,6 +60,16 @@ def command(
       prready issues pytorch/pytorch --format json > issues.json
       prready issues pytorch/pytorch --labels
     """
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from prready.app.issues import assessment_json, list_issues
+    from prready.app.sync import label_report
+    from prready.config import is_offline, load_config
+    from prready.paths import resolve_paths
+    from prready.slug import parse_slug
+
     slug = parse_slug(repo)
     paths = resolve_paths()
     config = load_config(paths.config_file)

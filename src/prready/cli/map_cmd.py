@@ -6,11 +6,8 @@ from pathlib import Path
 
 import click
 
-from prready.app.map import ScanStats, build_code_map, export_code_map, format_summary, map_summary
 from prready.cli.options import repo_source_options
 from prready.cli.runtime import load_user_config, rebuild_cache_option
-from prready.config import is_offline
-from prready.paths import resolve_paths
 
 
 @click.command(name="map")
@@ -56,6 +53,15 @@ def command(
       prready map pytorch/pytorch --checkout ~/src/pytorch --area-depth 2
       prready map pytorch/pytorch --format graphml --output torch.graphml
     """
+    from prready.app.map import (
+        ScanStats,
+        build_code_map,
+        export_code_map,
+        format_summary,
+        map_summary,
+    )
+    from prready.config import is_offline
+    from prready.paths import resolve_paths
     from prready.render.terminal import make_console, progress_reporter
 
     paths = resolve_paths()

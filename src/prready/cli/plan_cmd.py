@@ -20,7 +20,6 @@ from prready.cli.runtime import (
     rebuild_cache_option,
     source_from_options,
 )
-from prready.paths import resolve_paths
 
 
 @click.command(name="plan")
@@ -95,6 +94,7 @@ def command(
       prready plan pytorch/pytorch --offline --checkout ~/src/pytorch --format md
     """
     from prready.app.plan import PlanOptions, run_plan
+    from prready.paths import resolve_paths
     from prready.render.terminal import make_console, progress_reporter, render_plan_table
 
     paths = resolve_paths()

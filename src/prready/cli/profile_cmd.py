@@ -7,9 +7,7 @@ from pathlib import Path
 
 import click
 
-from prready.app.profile import describe_skill, propose_profile, save_profile
 from prready.cli.options import format_option
-from prready.paths import resolve_paths
 
 
 @click.command(name="profile")
@@ -36,6 +34,9 @@ def command(from_git: Path, author: str | None, save: bool, fmt: str) -> None:
       prready profile --from-git ~/src/myproject --author me@example.com
       prready profile --from-git ~/src/myproject --save
     """
+    from prready.app.profile import describe_skill, propose_profile, save_profile
+    from prready.paths import resolve_paths
+
     proposal = propose_profile(from_git, author=author)
     saved = save_profile(resolve_paths(), proposal.keys) if save and proposal.keys else None
     if fmt == "json":

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from prready.app.cache import rebuild_cache
-from prready.config import (
-    UserConfig,
-    check_token_transport,
-    is_offline,
-    load_config,
-    resolve_api_url,
-    resolve_token,
-)
 from prready.errors import UsageError
-from prready.paths import Paths
 
 if TYPE_CHECKING:
     from prready.app.plan import Source
+    from prready.config import UserConfig
+    from prready.paths import Paths
+
+# Heavy modules (PyGithub, GitPython, networkx, rich, Jinja2) are imported inside the
+# functions and command bodies that use them, so `prready --help` starts fast.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,6 +30,9 @@ def rebuild_cache_option(func: F) -> F:
 
 
 def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
+    from prready.app.cache import rebuild_cache
+    from prready.config import load_config
+
     if rebuild:
         rebuild_cache(paths)
     return load_config(paths.config_file)
@@ -49,6 +46,7 @@ def source_from_options(
     git_url: str | None,
 ) -> Source:
     from prready.app.plan import Source
+    from prready.config import check_token_transport, is_offline, resolve_api_url, resolve_token
 
     offline = is_offline(offline)
     secret = None if offline else resolve_token(token).token
@@ -85,5 +83,7 @@ def parse_stages(text: str) -> list[int]:
 
 
 def open_in_browser(path: Path) -> None:
+    import webbrowser
+
     if not webbrowser.open(path.resolve().as_uri()):
         click.echo(f"could not open a browser; open {path} yourself", err=True)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.text import Text
 
-from prready.analysis.progress import StageSummary
-from prready.app.status import RepoStatus, StatusReport, status_report
 from prready.cli.options import format_option
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from prready.analysis.progress import StageSummary
+    from prready.app.status import RepoStatus, StatusReport
 
 BAR_WIDTH = 20
 
@@ -30,16 +34,20 @@ def command(repo: str | None, fmt: str) -> None:
       prready status pytorch/pytorch
       prready status --format json
     """
+    from prready.app.status import status_report
+
     report = status_report(repo=repo)
     if fmt == "json":
         click.echo(json.dumps(_as_json(report), indent=2, ensure_ascii=False))
         return
-    console = Console(highlight=False, soft_wrap=True)
     if not report.repos:
         which = report.asked or "any repository"
         hint = report.asked or "OWNER/REPO"
-        console.print(f"Nothing tracked for {which} yet: run `prready plan {hint}` first.")
+        click.echo(f"Nothing tracked for {which} yet: run `prready plan {hint}` first.")
         return
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True)
     ascii_only = not (console.encoding or "").lower().startswith("utf")
     for index, repo_status in enumerate(report.repos):
         if index:
@@ -48,6 +56,8 @@ def command(repo: str | None, fmt: str) -> None:
 
 
 def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
+    from rich.text import Text
+
     console.print(Text(_clean(status.repo), style="bold"))
     planned = any(e.stage for e in status.entries)
     for stage in status.stages:
@@ -87,6 +97,8 @@ def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
 
 
 def _bar(stage: StageSummary, ascii_only: bool) -> Text:
+    from rich.text import Text
+
     full, empty = ("#", "-") if ascii_only else ("█", "░")
     filled = round(stage.fraction * BAR_WIDTH)
     bar = Text("[" if ascii_only else "")

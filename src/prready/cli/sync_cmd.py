@@ -6,13 +6,8 @@ from pathlib import Path
 
 import click
 
-from prready.app.sync import sync_with_tracking
 from prready.cli.options import github_options, issue_scope_options
 from prready.cli.runtime import load_user_config, rebuild_cache_option
-from prready.config import is_offline, resolve_api_url, resolve_token
-from prready.paths import resolve_paths
-from prready.render.terminal import make_console, progress_reporter
-from prready.slug import parse_slug
 
 
 @click.command(name="sync")
@@ -49,6 +44,12 @@ def command(
         assignees,author,state,url,createdAt,updatedAt,comments > issues.json
       prready sync pytorch/pytorch --from-file issues.json
     """
+    from prready.app.sync import sync_with_tracking
+    from prready.config import is_offline, resolve_api_url, resolve_token
+    from prready.paths import resolve_paths
+    from prready.render.terminal import make_console, progress_reporter
+    from prready.slug import parse_slug
+
     slug = parse_slug(repo)
     paths = resolve_paths()
     config = load_user_config(paths, rebuild=rebuild_cache)

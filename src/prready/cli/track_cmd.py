@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
-from prready.app.track import ACTIONS, export_to, import_from, track_issue
 from prready.errors import UsageError
+
+# The actions of prready.app.track.ACTIONS, spelled out so `--help` needs no app import.
+ACTION_NAMES = ("start", "pr", "done", "drop")
 
 
 @click.command(name="track")
 @click.argument("ref", required=False, metavar="OWNER/REPO#N")
-@click.argument("action", required=False, type=click.Choice(list(ACTIONS)))
+@click.argument("action", required=False, type=click.Choice(ACTION_NAMES))
 @click.argument("url", required=False, metavar="[URL]")
 @click.option("--note", metavar="TEXT", help="Keep a note with the step (shown by status).")
 @click.option(
@@ -50,6 +52,8 @@ def command(
       prready track --export progress.json     # then, on the other machine:
       prready track --import progress.json
     """
+    from prready.app.track import export_to, import_from, track_issue
+
     if export_file is not None or import_file is not None:
         if ref or action or url or note or (export_file and import_file):
             raise UsageError("use --export FILE or --import FILE alone, without an issue")

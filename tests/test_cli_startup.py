@@ -1,0 +1,82 @@
+"""Start-up stays cheap: importing the command line (and `--help`, `--version`, `status` on
+an empty store) loads none of the heavy libraries; commands import what they use."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+HEAVY = ("github", "git", "networkx", "jinja2", "rich", "grimp", "markdown_it", "nh3")
+
+PROBE = """
+import json, sys
+sys.argv = ["prready", *json.loads(sys.argv[1])]
+try:
+    if sys.argv[1:] == ["<import>"]:
+        import prready.cli
+    else:
+        from prready.cli import main
+        main()
+except SystemExit:
+    pass
+heavy = %s
+print("\\nLOADED=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(heavy))))
+"""
+
+
+def loaded_heavy(args: list[str], home: Path) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PRREADY_HOME": str(home)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE % json.dumps(HEAVY), json.dumps(args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("LOADED=")]
+    assert line, done.stderr
+    return list(json.loads(line[-1][len("LOADED=") :]))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["<import>"], ["--help"], ["--version"], ["status"], ["plan", "--help"], ["track", "--help"]],
+)
+def test_start_up_loads_no_heavy_library(args: list[str], tmp_path: Path) -> None:
+    assert loaded_heavy(args, tmp_path) == []
+
+
+def test_status_on_an_empty_store_creates_nothing(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PRREADY_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "prready", "status"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Nothing tracked" in done.stdout
+    assert not (tmp_path / "home").exists()
+
+
+def test_track_action_names_match_the_app() -> None:
+    from prready.app.track import ACTIONS
+    from prready.cli.track_cmd import ACTION_NAMES
+
+    assert tuple(ACTIONS) == ACTION_NAMES
+
+
+def test_backtest_default_limit_matches_the_app() -> None:
+    from prready.app.backtest import DEFAULT_LIMIT as APP_LIMIT
+    from prready.cli.backtest_cmd import DEFAULT_LIMIT
+
+    assert DEFAULT_LIMIT == APP_LIMIT
