@@ -125,3 +125,17 @@ def test_area_depth_comes_from_config_unless_given(repo: Path, isolated_home: Pa
     assert "mylib.nn" not in {a["name"] for a in from_config["areas"]}
     given = json.loads(CliRunner().invoke(cli, [*args, "--area-depth", "2"]).stdout)
     assert "mylib.nn" in {a["name"] for a in given["areas"]}
+
+
+def test_dash_and_suffix_choose_the_export(repo: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["map", "me/mylib", "--checkout", str(repo), "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["modules"]  # '-' is standard output, JSON by default
+    assert not Path("-").exists()
+    target = tmp_path / "map.graphml"
+    result = runner.invoke(cli, ["map", "me/mylib", "--checkout", str(repo), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert nx.read_graphml(target).number_of_nodes() > 0
+    result = runner.invoke(cli, ["map", "me/mylib", "--checkout", str(repo), "-o", "map.txt"])
+    assert result.exit_code == 2 and "--format" in result.output

@@ -8,6 +8,7 @@ already in the store), never in how they are analysed or rendered.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -47,6 +48,7 @@ from prready.store.progress_store import (
 )
 
 FORMATS = ("html", "md", "json")
+STDOUT = Path("-")  # `--output -`: the document goes to standard output, no file is written
 _SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 # Issues whose comments and timeline are fetched to tell whether someone is on them:
 # the chosen steps plus this many further candidates per stage, never the whole store.
@@ -91,6 +93,7 @@ class PlanResult:
     tracking: TrackingUpdate | None = None
     decision: ReplanDecision | None = None
     notes: list[str] = field(default_factory=list)
+    entries: list[ProgressEntry] = field(default_factory=list)  # tracked steps, for display
 
 
 def run_plan(
@@ -210,7 +213,7 @@ def run_plan(
     if hint:
         notes.append(hint)
     write_plan(output, options.fmt, plan, entries, events, code_map, moment)
-    return PlanResult(plan, output, code_map, report, tracking, decision, notes)
+    return PlanResult(plan, output, code_map, report, tracking, decision, notes, entries)
 
 
 def write_plan(
@@ -229,6 +232,10 @@ def write_plan(
         text = render_markdown(plan, entries, events)
     else:
         text = render_json(plan, entries, events)
+    if output == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return output
     try:
         return write_private_file(output, text)
     except OSError as exc:
@@ -256,6 +263,8 @@ def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
 
 def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:
     if options.output is not None:
+        if Path(options.output) == STDOUT:
+            return STDOUT
         out = Path(options.output).expanduser()
         if out.is_dir():
             raise UsageError(f"--output {out} is a directory: give a file name")

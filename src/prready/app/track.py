@@ -140,15 +140,21 @@ def check_pr_url(url: str | None) -> str:
     return text
 
 
-def export_to(path: Path, *, paths: Paths | None = None, now: datetime | None = None) -> int:
-    """Write all progress to `path` as JSON (0600); returns the number of steps written."""
+def export_text(*, paths: Paths | None = None, now: datetime | None = None) -> tuple[str, int]:
+    """All progress as a JSON document, and the number of steps in it."""
     with _progress_db(paths) as conn:
         data = export_progress(conn, now or _utcnow())
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", len(data["steps"])
+
+
+def export_to(path: Path, *, paths: Paths | None = None, now: datetime | None = None) -> int:
+    """Write all progress to `path` as JSON (0600); returns the number of steps written."""
+    text, count = export_text(paths=paths, now=now)
     try:
-        write_private_file(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_private_file(Path(path), text)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return len(data["steps"])
+    return count
 
 
 def import_from(path: Path, *, paths: Paths | None = None) -> ImportSummary:
@@ -157,13 +163,24 @@ def import_from(path: Path, *, paths: Paths | None = None) -> ImportSummary:
     try:
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise UsageError(f"{path} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path} does not exist") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise UsageError(f"{path} is not a JSON progress export: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return import_text(text, str(path), paths=paths)
+
+
+def import_text(text: str, source: str, *, paths: Paths | None = None) -> ImportSummary:
+    """Merge an export (already read, e.g. from standard input) into the progress store."""
+    if len(text) > MAX_IMPORT_BYTES:
+        raise UsageError(f"{source} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{source} is not a JSON progress export: {exc}") from None
     with _progress_db(paths) as conn:
         return import_progress(conn, data)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from prready.cli.options import plan_output_options
-from prready.cli.runtime import open_in_browser, parse_csv
+from prready.cli.runtime import is_stdout, open_in_browser, parse_csv, plan_format
 
 
 @click.command(name="demo")
@@ -19,7 +19,7 @@ from prready.cli.runtime import open_in_browser, parse_csv
     help="The sample newcomer's skills, comma-separated.",
 )
 @plan_output_options
-def command(skills: str, fmt: str, output: Path | None, open_page: bool) -> None:
+def command(skills: str, fmt: str | None, output: Path | None, open_page: bool) -> None:
     """Run the full plan pipeline on bundled sample data (no network, no token).
 
     The sample is a small ML library, tinyml, with a real git history and a few dozen
@@ -34,12 +34,16 @@ def command(skills: str, fmt: str, output: Path | None, open_page: bool) -> None
     from prready.paths import resolve_paths
     from prready.render.terminal import make_console, progress_reporter, render_plan_table
 
+    fmt = plan_format(fmt, output, open_page)
     paths = resolve_paths()
     with progress_reporter(make_console(err=True)) as progress:
         result = run_demo(
             paths, skills=parse_csv(skills), fmt=fmt, output=output, progress=progress
         )
-    render_plan_table(result.plan, [], make_console())
+    if is_stdout(output):
+        click.echo("This plan uses prready's bundled SAMPLE data (tinyml).", err=True)
+        return  # standard output holds the document alone
+    render_plan_table(result.plan, result.entries, make_console())
     click.echo("This plan uses prready's bundled SAMPLE data (tinyml), not a real repository.")
     click.echo(f"Plan written to {result.output}")
     if open_page:

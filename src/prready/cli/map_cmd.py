@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from prready.cli.options import repo_source_options
-from prready.cli.runtime import load_user_config, rebuild_cache_option
+from prready.cli.runtime import is_stdout, load_user_config, rebuild_cache_option
+from prready.errors import UsageError
 
 
 @click.command(name="map")
@@ -24,15 +25,15 @@ from prready.cli.runtime import load_user_config, rebuild_cache_option
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "graphml"]),
-    default="text",
-    show_default=True,
-    help="text prints a summary; json and graphml export the whole map.",
+    default=None,
+    help="text prints a summary; json and graphml export the whole map. Default: from the "
+    "--output suffix (.json, .graphml), json for '-', else text.",
 )
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the json/graphml export to this file (default: standard output).",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Write the json/graphml export to this file ('-' or none: standard output).",
 )
 @rebuild_cache_option
 def command(
@@ -41,7 +42,7 @@ def command(
     git_url: str | None,
     offline: bool,
     area_depth: int | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     rebuild_cache: bool,
 ) -> None:
@@ -64,6 +65,7 @@ def command(
     from prready.paths import resolve_paths
     from prready.render.terminal import make_console, progress_reporter
 
+    fmt = _map_format(fmt, output)
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     stats = ScanStats()
@@ -81,8 +83,23 @@ def command(
     if fmt == "text":
         click.echo(format_summary(map_summary(cm, stats)))
         return
-    text = export_code_map(cm, fmt, Path(output) if output else None)
+    to_file = output is not None and not is_stdout(output)
+    text = export_code_map(cm, fmt, Path(output) if to_file and output else None)
     if text is not None:
         click.echo(text)
     else:
         click.echo(f"wrote {fmt} map of {cm.repo} to {output}", err=True)
+
+
+def _map_format(fmt: str | None, output: str | None) -> str:
+    """--format, else the --output suffix; an export to '-' is JSON, no output a summary."""
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return "text"
+    if is_stdout(output):
+        return "json"
+    suffix = Path(output).suffix.lower()
+    if suffix in (".json", ".graphml"):
+        return suffix[1:]
+    raise UsageError(f"cannot tell the export format from {output!r}: add --format json or graphml")

@@ -69,16 +69,18 @@ def plan_output_options(func: F) -> F:
     )
     func = click.option(
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Where to write the plan (default: in the data directory; printed).",
+        "-o",
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+        help="Where to write the plan; '-' for standard output (then only the document "
+        "goes there). Default: in the data directory (the path is printed).",
     )(func)
     func = click.option(
         "--format",
         "fmt",
         type=click.Choice(PLAN_FORMATS),
-        default="html",
-        show_default=True,
-        help="Plan file format.",
+        default=None,
+        help="Plan format: html, md or json. Default: from the --output suffix "
+        "(.html, .md, .json), json for '-', else html.",
     )(func)
     return func
 

@@ -13,10 +13,12 @@ from prready.cli.options import (
     repo_source_options,
 )
 from prready.cli.runtime import (
+    is_stdout,
     load_user_config,
     open_in_browser,
     parse_csv,
     parse_stages,
+    plan_format,
     rebuild_cache_option,
     source_from_options,
 )
@@ -71,7 +73,7 @@ def command(
     exclude_labels: tuple[str, ...],
     modules: tuple[str, ...],
     max_difficulty: int,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     open_page: bool,
     all_open: bool,
@@ -92,11 +94,13 @@ def command(
     Example:
       prready plan pytorch/pytorch --skills python,numerics --open
       prready plan pytorch/pytorch --offline --checkout ~/src/pytorch --format md
+      prready plan pytorch/pytorch --format json -o - | jq '.stages[0].steps'
     """
     from prready.app.plan import PlanOptions, run_plan
     from prready.paths import resolve_paths
     from prready.render.terminal import make_console, progress_reporter, render_plan_table
 
+    fmt = plan_format(fmt, output, open_page)
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     options = PlanOptions(
@@ -115,10 +119,11 @@ def command(
     console = make_console(err=True)
     with progress_reporter(console) as progress:
         result = run_plan(repo, paths, config, options, source, progress=progress)
-    out = make_console()
-    render_plan_table(result.plan, [], out)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    if is_stdout(output):
+        return  # standard output holds the document alone
+    render_plan_table(result.plan, result.entries, make_console())
     click.echo(f"Plan written to {result.output}")
     if open_page:
         open_in_browser(result.output)

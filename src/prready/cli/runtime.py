@@ -82,6 +82,38 @@ def parse_stages(text: str) -> list[int]:
     return sorted(stages)
 
 
+STDOUT = "-"
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+
+
+def is_stdout(output: Path | str | None) -> bool:
+    """Whether a file option was given as '-' (standard output / input), as sqlite-utils and
+    gh read it."""
+    return output is not None and str(output) == STDOUT
+
+
+def plan_format(fmt: str | None, output: Path | None, open_page: bool = False) -> str:
+    """The plan format: --format if given, else from the --output suffix, json for '-',
+    html when there is no output or no suffix; an unknown suffix is a one-line error."""
+    if open_page and is_stdout(output):
+        raise UsageError("--open needs a file: drop --output - or --open")
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return "html"
+    if is_stdout(output):
+        return "json"
+    suffix = Path(output).suffix.lower()
+    if not suffix:
+        return "html"
+    if suffix not in _SUFFIX_FORMATS:
+        raise UsageError(
+            f"cannot tell the plan format from {suffix!r}: add --format html, md or json, "
+            "or name the file .html, .md or .json"
+        )
+    return _SUFFIX_FORMATS[suffix]
+
+
 def open_in_browser(path: Path) -> None:
     import webbrowser
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from prready.cli.runtime import is_stdout
 from prready.errors import UsageError
 
 # The actions of prready.app.track.ACTIONS, spelled out so `--help` needs no app import.
@@ -21,15 +23,15 @@ ACTION_NAMES = ("start", "pr", "done", "drop")
     "--export",
     "export_file",
     metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write all progress to FILE as JSON (to move to another machine).",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write all progress to FILE as JSON (to move to another machine); '-' for stdout.",
 )
 @click.option(
     "--import",
     "import_file",
     metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Merge progress from a JSON export; newer local state is kept.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Merge progress from a JSON export ('-' for stdin); newer local state is kept.",
 )
 def command(
     ref: str | None,
@@ -51,18 +53,26 @@ def command(
       prready track pytorch/pytorch#12345 done
       prready track --export progress.json     # then, on the other machine:
       prready track --import progress.json
+      prready track --export - | ssh laptop prready track --import -
     """
-    from prready.app.track import export_to, import_from, track_issue
+    from prready.app.track import export_text, export_to, import_from, import_text, track_issue
 
     if export_file is not None or import_file is not None:
         if ref or action or url or note or (export_file and import_file):
             raise UsageError("use --export FILE or --import FILE alone, without an issue")
-        if export_file is not None:
+        if export_file is not None and is_stdout(export_file):
+            text, count = export_text()
+            click.echo(text, nl=False)
+            click.echo(f"Exported {count} tracked step(s) to standard output", err=True)
+        elif export_file is not None:
             count = export_to(export_file)
             click.echo(f"Exported {count} tracked step(s) to {export_file}")
         else:
             assert import_file is not None
-            s = import_from(import_file)
+            if is_stdout(import_file):
+                s = import_text(sys.stdin.read(), "standard input")
+            else:
+                s = import_from(import_file)
             click.echo(
                 f"Imported {import_file}: {s.added} new, {s.updated} updated, "
                 f"{s.kept} kept (local as new or newer), {s.notes} note(s), {s.events} event(s)"
