@@ -8,13 +8,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from progress_fixtures import REPO, at, make_plan
+from progress_fixtures import REPO, at, issue, make_plan
 from prready.cli import cli
 from prready.models import StepStatus as S
 from prready.paths import resolve_paths
+from prready.store import issues_store
 from prready.store.progress_store import load_events, load_progress, open_progress, record_plan
 
 PR = "https://github.com/acme/widgets/pull/40"
+
+
+@pytest.fixture(autouse=True)
+def stored_issues() -> None:
+    """Issues 1-10 of REPO in the issue store: `track` checks an issue exists."""
+    conn = issues_store.open_cache(resolve_paths())
+    issues_store.save_issues(conn, [issue(n) for n in range(1, 11)])
+    conn.close()
 
 
 def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

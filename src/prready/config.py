@@ -117,7 +117,7 @@ def is_offline(cli_flag: bool, env: dict[str, str] | None = None) -> bool:
 
 @dataclass
 class UserConfig:
-    """The parsed config.toml. Unknown keys are ignored; wrong types are errors."""
+    """The parsed config.toml. Unknown keys are ignored with a warning; wrong types are errors."""
 
     labels: dict[str, str] = field(default_factory=dict)  # label name -> kind (or "kind:value")
     skills: list[str] = field(default_factory=list)
@@ -125,6 +125,15 @@ class UserConfig:
     exclude_labels: list[str] = field(default_factory=list)
     claim_days: int = 30
     raw: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # unknown keys, with the nearest known
+
+
+# The keys config.toml may hold, per table ([labels] maps any label name).
+KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
+    "labels": None,
+    "profile": ("skills",),
+    "plan": ("area_depth", "exclude_labels", "claim_days"),
+}
 
 
 def load_config(path: Path) -> UserConfig:
@@ -137,7 +146,7 @@ def load_config(path: Path) -> UserConfig:
         raise UsageError(f"config file {path} is not valid TOML: {_first_line(exc)}") from None
     except OSError as exc:
         raise UsageError(f"cannot read config file {path}: {exc.strerror}") from None
-    cfg = UserConfig(raw=data)
+    cfg = UserConfig(raw=data, warnings=unknown_keys(data, path))
     labels = data.get("labels", {})
     if not isinstance(labels, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in labels.items()
@@ -167,6 +176,32 @@ def load_config(path: Path) -> UserConfig:
         raise UsageError(f"config file {path}: plan.claim_days must be a positive integer")
     cfg.claim_days = claim_days
     return cfg
+
+
+def unknown_keys(data: dict[str, Any], path: Path) -> list[str]:
+    """One line per key prready does not know (a typo is ignored otherwise), naming the
+    nearest known key."""
+    import difflib
+
+    dotted = [f"{t}.{k}" for t, keys in KNOWN_KEYS.items() for k in keys or ()]
+    found = []
+    for table, value in data.items():
+        if table in KNOWN_KEYS:
+            keys = KNOWN_KEYS[table]
+            if keys is None or not isinstance(value, dict):
+                continue
+            names = [f"{table}.{k}" for k in value if k not in keys]
+        else:
+            names = [table]
+        for name in names:
+            pool = [*dotted, *(f"[{t}]" for t in KNOWN_KEYS)]
+            close = difflib.get_close_matches(name, pool, n=1, cutoff=0.5) or (
+                difflib.get_close_matches(name.rsplit(".", 1)[-1], dotted, n=1, cutoff=0.5)
+            )
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            shown = "".join(ch if ch.isprintable() else "?" for ch in name)[:80]
+            found.append(f"{path}: unknown key {shown}{hint}; it is ignored")
+    return found
 
 
 def _first_line(exc: BaseException) -> str:

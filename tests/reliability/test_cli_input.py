@@ -269,7 +269,7 @@ def test_from_file_unreadable_is_one_line(tmp_path: Path, kind: str) -> None:
 
 
 def test_track_import_of_garbage_leaves_progress_untouched(tmp_path: Path) -> None:
-    assert_ok(invoke("track", f"{REPO}#5", "start", "--note", "kept"))
+    assert_ok(invoke("track", f"{REPO}#5", "start", "--force", "--note", "kept"))
     before = invoke("status", "--format", "json").stdout
     for content in ("not json", '{"version": 99}', "[]", '{"steps": "x"}', "\u0000"):
         path = tmp_path / "import.json"
@@ -289,14 +289,14 @@ def unwritable(tmp_path: Path) -> Path:
 
 
 def test_track_export_to_unwritable_path_is_one_line(tmp_path: Path) -> None:
-    assert_ok(invoke("track", f"{REPO}#5", "start"))
+    assert_ok(invoke("track", f"{REPO}#5", "start", "--force"))
     target = unwritable(tmp_path) / "progress.json"
     assert_clean_failure(invoke("track", "--export", str(target)), match="progress.json")
     assert not target.exists()
 
 
 def test_export_over_an_existing_file_is_atomic(tmp_path: Path) -> None:
-    assert_ok(invoke("track", f"{REPO}#5", "start"))
+    assert_ok(invoke("track", f"{REPO}#5", "start", "--force"))
     target = tmp_path / "progress.json"
     assert_ok(invoke("track", "--export", str(target)))
     assert json.loads(target.read_text())  # a complete JSON document
@@ -307,7 +307,7 @@ def test_export_over_an_existing_file_is_atomic(tmp_path: Path) -> None:
 def test_output_path_that_is_a_directory_is_one_line(tmp_path: Path) -> None:
     target = tmp_path / "adir"
     target.mkdir()
-    assert_ok(invoke("track", f"{REPO}#5", "start"))
+    assert_ok(invoke("track", f"{REPO}#5", "start", "--force"))
     assert_clean_failure(invoke("track", "--export", str(target)), code=2)
     assert os.listdir(target) == []
 

@@ -157,7 +157,7 @@ def export_with_steps(path: Path, n: int) -> Path:
 
 
 def test_kill9_during_progress_import_is_all_or_nothing(tmp_path: Path) -> None:
-    assert_ok(invoke("track", f"{REPO}#1", "start", "--note", "committed before"))
+    assert_ok(invoke("track", f"{REPO}#1", "start", "--force", "--note", "committed before"))
     export = export_with_steps(tmp_path / "big.json", 8_000)
     # How long a full import takes here, measured in a separate home.
     probe_home = tmp_path / "probe-home"
@@ -188,7 +188,7 @@ def test_kill9_during_export_leaves_the_file_whole(tmp_path: Path) -> None:
     """Files are written to a temporary name and renamed: a killed writer never leaves a
     truncated file at the target."""
     target = tmp_path / "progress.json"
-    assert_ok(invoke("track", f"{REPO}#1", "start"))
+    assert_ok(invoke("track", f"{REPO}#1", "start", "--force"))
     assert_ok(invoke("track", "--export", str(target)))
     original = target.read_bytes()
     for _ in range(3):
@@ -266,7 +266,7 @@ def test_plan_rebuild_cache_recovers_and_keeps_progress(
 
     checkout = make_history_repo(tmp_path)
     add_issues(github_server, n=12)
-    assert_ok(invoke("track", f"{REPO}#99", "start", "--note", "my own work"))
+    assert_ok(invoke("track", f"{REPO}#99", "start", "--force", "--note", "my own work"))
     progress = resolve_paths().progress_db
     write_garbage(resolve_paths().cache_db, kind)
     base = plan_args(checkout, github_server.url, TOKEN, "--format", "json")
@@ -300,7 +300,7 @@ def test_rebuild_cache_never_deletes_a_broken_progress_store(
 
 
 def test_sync_rebuild_cache_recovers_and_keeps_progress(tmp_path: Path) -> None:
-    assert_ok(invoke("track", f"{REPO}#7", "start"))
+    assert_ok(invoke("track", f"{REPO}#7", "start", "--force"))
     progress = resolve_paths().progress_db.read_bytes()
     write_garbage(resolve_paths().cache_db, "garbage")
     data = tmp_path / "issues.json"

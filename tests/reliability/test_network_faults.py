@@ -248,7 +248,7 @@ def test_tracked_issue_gone_from_github_is_flagged_not_fatal(
 
     fast_client(monkeypatch, per_page=100)
     add_issues(github_server, n=6)
-    assert_ok(invoke("track", f"{REPO}#99", "start"))  # #99 does not exist (deleted, moved)
+    assert_ok(invoke("track", f"{REPO}#99", "start", "--force"))  # #99 does not exist
     checkout = make_history_repo(tmp_path)
     result = invoke(
         *plan_args(

@@ -18,6 +18,7 @@ from prready.analysis.contributing import summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.planner import assess_issues, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
+from prready.app.inputs import check_modules
 from prready.app.issues import load_stored
 from prready.app.map import build_code_map
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
@@ -125,6 +126,7 @@ def run_plan(
         area_depth=config.area_depth,
         progress=progress,
     )
+    check_modules(options.modules, code_map)
     client = None
     report = None
     online = source.github and not source.offline
@@ -141,9 +143,11 @@ def run_plan(
             now=moment,
         )
         notes.extend(report.notes)
-        if report.repo and report.repo.lower() != slug.lower():
-            # GitHub renamed the repository: sync stored the issues under the new name.
-            notes.append(f"{slug} is now {report.repo} on GitHub; planning under the new name")
+        if report.repo and report.repo != slug:
+            # GitHub renamed the repository (or spells it otherwise): sync stored the
+            # issues under GitHub's name.
+            if report.repo.lower() != slug.lower():
+                notes.append(f"{slug} is now {report.repo} on GitHub; planning under the new name")
             slug = report.repo
 
     issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)

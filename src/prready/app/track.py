@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from prready.analysis.progress import suggest_replacement, unavailable_reason
+from prready.app.inputs import canonical_repo
 from prready.errors import NetworkError, UsageError
 from prready.models import (
     Comment,
@@ -49,7 +50,10 @@ ACTIONS = {
 }
 MAX_NOTE = 2000
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-_PR_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?/[^/\s]+/[^/\s]+/pull/(\d+)/?$")
+_PR_URL = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(?::\d+)?/(?P<owner>[^/\s]+)/(?P<name>[^/\s]+)/pull/(\d+)/?$"
+)
+_PULL_AS_ISSUE = re.compile(r"^(?:https?://)?[^/\s]+/[^/\s]+/[^/\s]+/pull/\d+/?$")
 _SYNCED = (StepStatus.PLANNED, StepStatus.STARTED, StepStatus.PR_OPEN)
 
 TakenFn = Callable[..., TakenStatus]
@@ -102,21 +106,49 @@ def track_issue(
     *,
     url: str | None = None,
     note: str | None = None,
+    force: bool = False,
+    client: Callable[[], TrackingClient] | None = None,
     paths: Paths | None = None,
     now: datetime | None = None,
 ) -> ProgressEntry:
-    """Record that the user started, opened a PR for, finished or dropped an issue."""
+    """Record that the user started, opened a PR for, finished or dropped an issue.
+
+    The issue must exist: tracked or planned already, in the issue store, or (with
+    `client`, a factory for a GitHub client) on GitHub. A pull request URL must belong to
+    the same repository. Moving a done step back needs `force`, which also tracks an
+    issue that cannot be checked."""
+    paths = paths or resolve_paths()
+    if _PULL_AS_ISSUE.match((ref or "").strip()):
+        raise UsageError(
+            f"{_shown(ref)} is a pull request, not an issue: give the issue it fixes as "
+            "OWNER/REPO#N, then `prready track OWNER/REPO#N pr URL`"
+        )
     slug, number = parse_issue_ref(ref)
+    slug = canonical_repo(slug, paths)
     if action not in ACTIONS:
         raise UsageError(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
     if action == "pr":
-        url = check_pr_url(url)
+        url = check_pr_url(url, slug)
     elif url:
         raise UsageError(f"`{action}` takes no URL; only `pr URL` does")
     if note is not None:
         note = note.strip()
         if not note or len(note) > MAX_NOTE:
             raise UsageError(f"--note must be 1 to {MAX_NOTE} characters")
+    with _progress_db(paths) as conn:
+        current = {e.issue_number: e for e in load_progress(conn, slug)}.get(number)
+    if current is None and not force:
+        _check_issue_exists(slug, number, paths, client)
+    if (
+        current is not None
+        and current.status == StepStatus.MERGED
+        and ACTIONS[action] != StepStatus.MERGED
+        and not force
+    ):
+        raise UsageError(
+            f"{slug}#{number} is done (merged); moving it back to {ACTIONS[action].value} "
+            "needs --force"
+        )
     with _progress_db(paths) as conn:
         return set_status(
             conn,
@@ -129,15 +161,68 @@ def track_issue(
         )
 
 
-def check_pr_url(url: str | None) -> str:
-    """A pull request URL (https://HOST/OWNER/REPO/pull/N), stripped; UsageError otherwise."""
+def check_pr_url(url: str | None, slug: str | None = None) -> str:
+    """A pull request URL (https://HOST/OWNER/REPO/pull/N) of `slug` if given, stripped;
+    UsageError otherwise."""
     text = (url or "").strip()
     if not text:
         raise UsageError("`pr` needs the pull request's URL, e.g. https://github.com/o/r/pull/1")
-    if not _PR_URL.match(text):
-        shown = text if len(text) <= 80 and text.isprintable() else repr(text[:80])
-        raise UsageError(f"{shown} is not a pull request URL like https://github.com/o/r/pull/1")
+    match = _PR_URL.match(text)
+    if not match:
+        raise UsageError(
+            f"{_shown(text)} is not a pull request URL like https://github.com/o/r/pull/1"
+        )
+    found = f"{match.group('owner')}/{match.group('name')}"
+    if slug is not None and found.lower() != slug.lower():
+        raise UsageError(
+            f"{_shown(text)} is a pull request of {_shown(found)}, not of {slug}: "
+            "give the pull request that fixes this issue"
+        )
     return text
+
+
+def _check_issue_exists(
+    slug: str, number: int, paths: Paths, client: Callable[[], TrackingClient] | None
+) -> None:
+    """UsageError unless #number is an issue of slug: in the store, else on GitHub."""
+    stored = _stored_issue(slug, number, paths)
+    if stored is None and client is not None:
+        try:
+            stored = client().fetch_issue(slug, number)
+        except NetworkError as exc:
+            # github_api.NotFoundError, matched by name: importing it would pull PyGithub in.
+            if type(exc).__name__ != "NotFoundError":
+                raise
+            raise UsageError(
+                f"GitHub has no issue #{number} in {slug}: check the number "
+                "(add --force to track it anyway)"
+            ) from None
+    if stored is None:
+        raise UsageError(
+            f"{slug}#{number} is not in the local store (offline): run `prready sync {slug}` "
+            "first, or add --force to track it anyway"
+        )
+    if stored.is_pull_request:
+        raise UsageError(
+            f"{slug}#{number} is a pull request, not an issue: track the issue it fixes and "
+            f"give the pull request with `pr`"
+        )
+
+
+def _stored_issue(slug: str, number: int, paths: Paths) -> Issue | None:
+    if not paths.cache_db.exists():
+        return None
+    from prready.store import issues_store
+
+    conn = issues_store.open_cache(paths)
+    try:
+        return issues_store.load_issue(conn, slug, number)
+    finally:
+        conn.close()
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 80 and text.isprintable() else repr(text[:80])
 
 
 def export_text(*, paths: Paths | None = None, now: datetime | None = None) -> tuple[str, int]:

@@ -8,6 +8,7 @@ import click
 
 from prready.cli.issues_cmd import plain
 from prready.cli.options import format_option, github_options, repo_source_options
+from prready.cli.runtime import checked_repo, load_user_config
 
 DEFAULT_LIMIT = 100  # prready.app.backtest.DEFAULT_LIMIT, here so `--help` needs no app import
 
@@ -47,14 +48,14 @@ def command(
       prready backtest prready-demo/tinyml --offline --checkout ./tinyml
     """
     from prready.app.backtest import run_backtest
-    from prready.config import is_offline, load_config, resolve_api_url, resolve_token
+    from prready.config import is_offline, resolve_api_url, resolve_token
     from prready.paths import resolve_paths
     from prready.render.terminal import make_console, progress_reporter
     from prready.slug import parse_slug
 
-    slug = parse_slug(repo)
+    slug = parse_slug(checked_repo(repo, checkout))
     paths = resolve_paths()
-    config = load_config(paths.config_file)
+    config = load_user_config(paths)
     offline = is_offline(offline)
     source = None if offline else resolve_token(token)
 

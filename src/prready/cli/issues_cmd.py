@@ -9,6 +9,7 @@ import unicodedata
 import click
 
 from prready.cli.options import format_option, repo_source_options
+from prready.cli.runtime import checked_repo, load_user_config
 
 
 @click.command(name="issues")
@@ -66,13 +67,13 @@ def command(
 
     from prready.app.issues import assessment_json, list_issues
     from prready.app.sync import label_report
-    from prready.config import is_offline, load_config
+    from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.slug import parse_slug
 
-    slug = parse_slug(repo)
+    slug = parse_slug(checked_repo(repo, checkout))
     paths = resolve_paths()
-    config = load_config(paths.config_file)
+    config = load_user_config(paths)
     if show_labels:
         rows = label_report(slug, paths, config)
         if fmt == "json":

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from prready.cli.options import repo_source_options
-from prready.cli.runtime import is_stdout, load_user_config, rebuild_cache_option
+from prready.cli.runtime import checked_repo, is_stdout, load_user_config, rebuild_cache_option
 from prready.errors import UsageError
 
 
@@ -66,6 +66,7 @@ def command(
     from prready.render.terminal import make_console, progress_reporter
 
     fmt = _map_format(fmt, output)
+    repo = checked_repo(repo, checkout)
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     stats = ScanStats()

@@ -41,11 +41,24 @@ def repo_source_options(func: F) -> F:
         help="Clone from this URL instead of GitHub (a mirror, Enterprise, a local path).",
     )(func)
     func = click.option(
+        "--allow-other-checkout",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_flag,
+        help="Use --checkout even when its origin remote or pyproject names another repository.",
+    )(func)
+    func = click.option(
         "--checkout",
         type=click.Path(file_okay=False, exists=True),
         help="Use this existing local clone as is (never fetched or modified).",
     )(func)
     return func
+
+
+def _remember_flag(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Keep a flag in ctx.meta, so commands need no parameter for it (runtime reads it)."""
+    ctx.meta[f"prready.{param.name}"] = value
+    return value
 
 
 def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:

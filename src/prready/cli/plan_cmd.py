@@ -13,6 +13,7 @@ from prready.cli.options import (
     repo_source_options,
 )
 from prready.cli.runtime import (
+    checked_repo,
     is_stdout,
     load_user_config,
     open_in_browser,
@@ -101,6 +102,7 @@ def command(
     from prready.render.terminal import make_console, progress_reporter, render_plan_table
 
     fmt = plan_format(fmt, output, open_page)
+    repo = checked_repo(repo, checkout)
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     options = PlanOptions(

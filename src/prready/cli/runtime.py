@@ -35,7 +35,10 @@ def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
 
     if rebuild:
         rebuild_cache(paths)
-    return load_config(paths.config_file)
+    config = load_config(paths.config_file)
+    for warning in config.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return config
 
 
 def source_from_options(
@@ -59,6 +62,39 @@ def source_from_options(
         checkout=Path(checkout) if checkout else None,
         git_url=git_url,
     )
+
+
+def checked_repo(repo: str, checkout: str | Path | None = None) -> str:
+    """OWNER/REPO as the stores spell it; with --checkout, refuse a clone of another
+    repository unless --allow-other-checkout was given."""
+    from prready.app.inputs import canonical_repo, verify_checkout
+    from prready.paths import resolve_paths
+
+    slug = canonical_repo(repo, resolve_paths())
+    if checkout is not None:
+        ctx = click.get_current_context(silent=True)
+        allow = bool(ctx and ctx.meta.get("prready.allow_other_checkout"))
+        verify_checkout(slug, checkout, allow_other=allow)
+    return slug
+
+
+def github_client_factory(
+    token: str | None, api_url: str | None, offline: bool
+) -> Callable[[], Any] | None:
+    """None offline; else a function that builds the GitHub client when first needed (so a
+    command that finds what it needs in the store never resolves a token or loads PyGithub)."""
+    from prready.config import is_offline
+
+    if is_offline(offline):
+        return None
+
+    def build() -> Any:
+        from prready.sources.github_api import GitHubClient
+
+        source = source_from_options(token, api_url, False, None, None)
+        return GitHubClient(source.api_url, source.token)
+
+    return build
 
 
 def parse_csv(text: str | None) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from prready.cli.options import format_option
+from prready.cli.runtime import checked_repo
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,7 +37,7 @@ def command(repo: str | None, fmt: str) -> None:
     """
     from prready.app.status import status_report
 
-    report = status_report(repo=repo)
+    report = status_report(repo=checked_repo(repo) if repo else None)
     if fmt == "json":
         click.echo(json.dumps(_as_json(report), indent=2, ensure_ascii=False))
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from prready.cli.options import github_options, issue_scope_options
-from prready.cli.runtime import load_user_config, rebuild_cache_option
+from prready.cli.runtime import checked_repo, load_user_config, rebuild_cache_option
 
 
 @click.command(name="sync")
@@ -50,7 +50,7 @@ def command(
     from prready.render.terminal import make_console, progress_reporter
     from prready.slug import parse_slug
 
-    slug = parse_slug(repo)
+    slug = parse_slug(checked_repo(repo))
     paths = resolve_paths()
     config = load_user_config(paths, rebuild=rebuild_cache)
     offline = is_offline(offline)

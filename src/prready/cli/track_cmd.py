@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from prready.cli.runtime import is_stdout
+from prready.cli.options import github_options
+from prready.cli.runtime import github_client_factory, is_stdout
 from prready.errors import UsageError
 
 # The actions of prready.app.track.ACTIONS, spelled out so `--help` needs no app import.
@@ -19,6 +20,11 @@ ACTION_NAMES = ("start", "pr", "done", "drop")
 @click.argument("action", required=False, type=click.Choice(ACTION_NAMES))
 @click.argument("url", required=False, metavar="[URL]")
 @click.option("--note", metavar="TEXT", help="Keep a note with the step (shown by status).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Move a done step back, or track an issue that cannot be found in the store or on GitHub.",
+)
 @click.option(
     "--export",
     "export_file",
@@ -33,17 +39,23 @@ ACTION_NAMES = ("start", "pr", "done", "drop")
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Merge progress from a JSON export ('-' for stdin); newer local state is kept.",
 )
+@github_options
 def command(
     ref: str | None,
     action: str | None,
     url: str | None,
     note: str | None,
+    force: bool,
     export_file: Path | None,
     import_file: Path | None,
+    token: str | None,
+    api_url: str | None,
+    offline: bool,
 ) -> None:
     """Record what you did on an issue: start, pr URL, done or drop.
 
-    The issue may also be given as its github.com URL. `prready sync` later updates
+    The issue may also be given as its github.com URL. It must exist: in the store (after
+    `prready sync` or `plan`), else it is looked up on GitHub. `prready sync` later updates
     steps from your pull requests on GitHub.
 
     \b
@@ -58,7 +70,7 @@ def command(
     from prready.app.track import export_text, export_to, import_from, import_text, track_issue
 
     if export_file is not None or import_file is not None:
-        if ref or action or url or note or (export_file and import_file):
+        if ref or action or url or note or force or (export_file and import_file):
             raise UsageError("use --export FILE or --import FILE alone, without an issue")
         if export_file is not None and is_stdout(export_file):
             text, count = export_text()
@@ -82,7 +94,14 @@ def command(
         raise UsageError(
             "give OWNER/REPO#N and an action (start, pr URL, done, drop), or --export/--import FILE"
         )
-    entry = track_issue(ref, action, url=url, note=note)
+    entry = track_issue(
+        ref,
+        action,
+        url=url,
+        note=note,
+        force=force,
+        client=github_client_factory(token, api_url, offline),
+    )
     pr = f" ({entry.pr_url})" if entry.pr_url and action == "pr" else ""
     click.echo(f"{entry.repo}#{entry.issue_number}: {entry.status.value}{pr}")
     if entry.flag:

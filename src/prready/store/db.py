@@ -92,3 +92,24 @@ def _corrupt_message(path: Path, kind: str, exc: Exception) -> str:
         f"the progress store {path} is unreadable ({exc}); restore it from a "
         "`prready track --export` file or move it aside"
     )
+
+
+def read_only_lookup(path: Path, *queries: tuple[str, tuple[object, ...]]) -> str | None:
+    """The first non-empty value the queries find, read-only (the file is never created or
+    written); None when there is no file, no answer, or the file is not a readable store."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        for sql, args in queries:
+            row = conn.execute(sql, args).fetchone()
+            if row and row[0]:
+                return str(row[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return None

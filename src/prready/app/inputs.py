@@ -1,0 +1,127 @@
+"""Input checked at the edge, before any work: repository names spelled as the store spells
+them, a --checkout that really is the repository asked for, --module names that exist.
+
+Each check fails with one actionable line (UsageError) rather than letting a command run
+on the wrong data and exit 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from prready.errors import UsageError
+from prready.models import CodeMap
+from prready.paths import Paths
+from prready.slug import parse_slug
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+# owner/name at the end of a clone URL: https://host/o/r(.git), git@host:o/r, ssh://host/o/r
+_REMOTE_SLUG = re.compile(r"[:/]([A-Za-z0-9][A-Za-z0-9-]*)/([A-Za-z0-9._-]+?)(?:\.git)?/?$")
+
+
+def canonical_repo(text: str, paths: Paths) -> str:
+    """OWNER/REPO as the stores already spell it (GitHub names ignore case), so
+    `PyTorch/PyTorch` and `pytorch/pytorch` are one repository; as given if unknown."""
+    slug = parse_slug(text)
+    from prready.store import issues_store, progress_store
+
+    return (
+        issues_store.stored_name(paths.cache_db, slug)
+        or progress_store.stored_name(paths.progress_db, slug)
+        or slug
+    )
+
+
+def verify_checkout(slug: str, checkout: str | Path, *, allow_other: bool = False) -> None:
+    """Refuse a --checkout that is another repository: its origin remote names another
+    repository (a fork of the same name is fine), or, without a remote, its pyproject.toml
+    names another project. `allow_other` (--allow-other-checkout) skips the check."""
+    if allow_other:
+        return
+    from prready.sources.git_repo import acquire
+
+    # A --checkout is used as is: acquire only validates it and reads its origin URL.
+    found = acquire(slug, Path(checkout), checkout=Path(checkout))
+    name = slug.split("/")[1]
+    remote = remote_slug(found.url)
+    hint = "; add --allow-other-checkout if this really is a clone of it"
+    if remote is not None:
+        if remote.split("/")[1].lower() != name.lower():
+            raise UsageError(
+                f"--checkout {checkout} is a clone of {remote}, not {slug} (its origin "
+                f"remote){hint}"
+            )
+        return
+    project = _project_name(found.path)
+    if project and not _same_project(project, name):
+        raise UsageError(
+            f"--checkout {checkout} holds the project {project!r}, not {slug} "
+            f"(its pyproject.toml){hint}"
+        )
+
+
+def remote_slug(url: str) -> str | None:
+    """OWNER/REPO of a clone URL, None for a local path or anything unrecognised."""
+    text = (url or "").strip()
+    if not text or text.startswith("file:") or ("://" not in text and "@" not in text):
+        return None
+    match = _REMOTE_SLUG.search(text)
+    return f"{match.group(1)}/{match.group(2)}" if match else None
+
+
+def check_modules(modules: Sequence[str], code_map: CodeMap) -> None:
+    """Every --module must name a module or area of the map; else list close matches."""
+    if not modules:
+        return
+    names = set(code_map.modules) | set(code_map.areas)
+    for wanted in modules:
+        focus = wanted.strip().rstrip("./")
+        if any(_in_focus(name, focus) for name in names):
+            continue
+        areas = sorted(code_map.areas)
+        close = difflib.get_close_matches(focus, areas, n=3, cutoff=0.6) or (
+            difflib.get_close_matches(focus, sorted(names), n=3, cutoff=0.6)
+        )
+        if close:
+            hint = f"; did you mean {', '.join(close)}?"
+        else:
+            shown = ", ".join(areas[:8]) + (", ..." if len(areas) > 8 else "")
+            hint = f"; areas are: {shown}" if areas else ""
+        raise UsageError(f"--module {wanted!r} is no module or area of {code_map.repo}{hint}")
+
+
+def _in_focus(name: str, focus: str) -> bool:
+    """The planner's rule: the name is the focus, inside it, or ends with it."""
+    return (
+        name == focus or name.startswith((focus + ".", focus + "/")) or name.endswith("." + focus)
+    )
+
+
+def _project_name(root: Path) -> str:
+    """[project].name of the checkout's pyproject.toml ("" if none or unreadable)."""
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    project = data.get("project")
+    name = project.get("name") if isinstance(project, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+def _same_project(project: str, repo_name: str) -> bool:
+    """pytorch/pytorch ships `torch`, scikit-learn `sklearn`...: compare loosely."""
+
+    def norm(text: str) -> str:
+        text = re.sub(r"[-_.]", "", text.lower())
+        return text[2:] if text.startswith("py") and len(text) > 4 else text
+
+    a, b = norm(project), norm(repo_name)
+    return a == b or a in b or b in a

@@ -1,0 +1,170 @@
+"""Input checked at the edge, through the real CLI: a --checkout of another repository,
+an unknown --module, `track` on issues that do not exist, pull requests given as issues or
+of another repository, moving back from done, repository names in another case, and
+unknown config keys. Each is one actionable line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gitfixtures import commit_files, git
+from progress_fixtures import issue
+from prready.app.demo import build_sample_origin, load_sample_issues
+from prready.cli import cli
+from prready.demo.sample_history import SAMPLE_SLUG
+from prready.paths import resolve_paths
+from prready.store import issues_store
+
+REPO = "acme/widgets"
+PR = f"https://github.com/{REPO}/pull/40"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def one_line_error(result: Result, code: int = 2) -> str:
+    assert result.exit_code == code, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    # Progress lines may come first on stderr; the error is one line, and the last.
+    lines = [x for x in result.stderr.splitlines() if x.strip()]
+    assert lines and lines[-1].startswith("Error: "), result.stderr
+    assert sum(x.startswith("Error") for x in lines) == 1, result.stderr
+    return lines[-1]
+
+
+def store_issues(*numbers: int, repo: str = REPO) -> None:
+    conn = issues_store.open_cache(resolve_paths())
+    issues_store.save_issues(conn, [issue(n, repo=repo) for n in numbers])
+    conn.close()
+
+
+def small_repo(tmp_path: Path, *, origin: str | None, project: str | None = None) -> Path:
+    repo = tmp_path / "clone"
+    repo.mkdir()
+    git("init", "-q", "-b", "main", cwd=repo)
+    files = {"pkg/__init__.py": "X = 1\n"}
+    if project:
+        files["pyproject.toml"] = f'[project]\nname = "{project}"\n'
+    commit_files(repo, files, "first")
+    if origin:
+        git("remote", "add", "origin", origin, cwd=repo)
+    return repo
+
+
+# ---------------------------------------------------------------------- --checkout
+def test_checkout_of_another_repository_is_refused(tmp_path: Path) -> None:
+    clone = small_repo(tmp_path, origin="https://github.com/huggingface/accelerate.git")
+    line = one_line_error(run("map", "pytorch/pytorch", "--checkout", str(clone)))
+    assert "huggingface/accelerate" in line and "--allow-other-checkout" in line
+    ok = run("map", "pytorch/pytorch", "--checkout", str(clone), "--allow-other-checkout")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_checkout_of_a_fork_is_accepted(tmp_path: Path) -> None:
+    clone = small_repo(tmp_path, origin="git@github.com:someone/PyTorch.git")
+    result = run("map", "pytorch/pytorch", "--checkout", str(clone))
+    assert result.exit_code == 0, result.output
+
+
+def test_checkout_without_remote_is_judged_by_its_pyproject(tmp_path: Path) -> None:
+    clone = small_repo(tmp_path, origin=None, project="accelerate")
+    line = one_line_error(run("map", "pytorch/pytorch", "--checkout", str(clone)))
+    assert "'accelerate'" in line and "pyproject.toml" in line
+    assert run("map", "huggingface/accelerate", "--checkout", str(clone)).exit_code == 0
+
+
+# ---------------------------------------------------------------------- --module
+def test_unknown_module_lists_close_matches() -> None:
+    paths = resolve_paths()
+    origin = build_sample_origin(paths)
+    load_sample_issues(paths)
+    args = ["plan", SAMPLE_SLUG, "--offline", "--checkout", str(origin), "-o", "-"]
+    line = one_line_error(run(*args, "--module", "tinyml.nnn"))
+    assert "tinyml.nnn" in line and "did you mean" in line and "tinyml.nn" in line
+    good = run(*args, "--module", "tinyml.nn")
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.stdout)["repo"] == SAMPLE_SLUG
+
+
+# ---------------------------------------------------------------------- track
+def test_track_refuses_an_issue_the_store_does_not_hold_offline() -> None:
+    line = one_line_error(run("track", f"{REPO}#7", "start", "--offline"))
+    assert "prready sync acme/widgets" in line and "--force" in line
+    assert run("track", f"{REPO}#7", "start", "--offline", "--force").exit_code == 0
+
+
+def test_track_asks_github_about_an_unknown_issue(github_server: Any) -> None:
+    ds = github_server.dataset
+    ds.add_repo(REPO)
+    number = ds.add_issue(REPO, "Real issue")
+    pull = ds.add_pull(REPO, "A fix", references=[number])
+    net = ["--api-url", github_server.url, "--token", "t0ken"]
+    assert run("track", f"{REPO}#{number}", "start", *net).exit_code == 0
+    line = one_line_error(run("track", f"{REPO}#999", "start", *net))
+    assert "GitHub has no issue #999" in line
+    line = one_line_error(run("track", f"{REPO}#{pull}", "start", *net))
+    assert "is a pull request, not an issue" in line
+
+
+def test_track_refuses_a_pull_request_url_as_the_issue() -> None:
+    store_issues(3)
+    line = one_line_error(run("track", f"https://github.com/{REPO}/pull/3", "start"))
+    assert "is a pull request, not an issue" in line
+
+
+def test_track_refuses_a_pull_request_of_another_repository() -> None:
+    store_issues(3)
+    other = "https://github.com/other/repo/pull/3"
+    line = one_line_error(run("track", f"{REPO}#3", "pr", other))
+    assert "other/repo" in line and REPO in line
+    assert run("track", f"{REPO}#3", "pr", PR).exit_code == 0
+
+
+def test_moving_back_from_done_needs_force() -> None:
+    store_issues(4)
+    assert run("track", f"{REPO}#4", "done").exit_code == 0
+    for action in ("start", "drop"):
+        line = one_line_error(run("track", f"{REPO}#4", action))
+        assert "done" in line and "--force" in line
+    moved = run("track", f"{REPO}#4", "start", "--force")
+    assert moved.exit_code == 0 and "started" in moved.stdout
+    assert run("track", f"{REPO}#4", "done").exit_code == 0  # done again is fine
+
+
+def test_repository_names_ignore_case() -> None:
+    store_issues(1, 2)
+    assert run("track", f"{REPO}#1", "start").exit_code == 0
+    result = run("track", "ACME/Widgets#2", "start")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{REPO}#2")
+    status = json.loads(run("status", "--format", "json").stdout)
+    assert [r["repo"] for r in status["repos"]] == [REPO]
+    assert json.loads(run("status", "Acme/WIDGETS", "--format", "json").stdout)["repos"]
+
+
+# ---------------------------------------------------------------------- config
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("[plan]\nclaim_dayz = 10\n", "plan.claim_dayz (did you mean plan.claim_days?)"),
+        ("[profile]\nskils = ['python']\n", "profile.skils (did you mean profile.skills?)"),
+        ("[lables]\nbug = 'bug'\n", "lables (did you mean [labels]?)"),
+    ],
+)
+def test_unknown_config_keys_are_reported_with_the_nearest_key(
+    toml: str, expected: str, tmp_path: Path
+) -> None:
+    config = resolve_paths().config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(toml, encoding="utf-8")
+    issues = tmp_path / "issues.json"
+    issues.write_text("[]", encoding="utf-8")
+    result = run("sync", REPO, "--from-file", str(issues))
+    assert result.exit_code == 0, result.output
+    assert expected in result.stderr and "ignored" in result.stderr
