@@ -27,8 +27,9 @@ class IssuesResult:
     repo: str
     assessments: list[IssueAssessment]
     total: int  # stored issues in the chosen state, before --label/--limit
-    head: str  # commit the code map was built from
+    head: str  # commit the code map was built from ("" without a code map)
     notes: list[str] = field(default_factory=list)
+    mapped: bool = True  # False: no clone yet, so no modules were mapped
 
 
 def list_issues(
@@ -53,7 +54,7 @@ def list_issues(
     if limit is not None and limit < 1:
         raise UsageError("--limit must be a positive number")
     moment = now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    issues, repo_labels, taken = load_stored(slug, paths, config, state=state, now=moment)
+    issues, repo_labels, _ = load_stored(slug, paths, config, state=state, now=moment)
     total = len(issues)
     if labels:
         wanted = {name.lower() for name in labels}
@@ -62,23 +63,78 @@ def list_issues(
     issues.sort(key=lambda i: (i.updated_at, i.number), reverse=True)
     if limit is not None:
         issues = issues[:limit]
+    taken = judge_taken(slug, issues, paths, config, now=moment)
+    notes = []
+    mapped = True
     if code_map is None:
-        code_map = build_code_map(
-            slug,
-            paths,
-            checkout=checkout,
-            git_url=git_url,
-            offline=offline,
-            area_depth=config.area_depth,
-            progress=progress,
-        )
+        if checkout is None and git_url is None and not has_cached_clone(slug, paths):
+            # Listing needs only the store: without a clone, the mapping columns wait.
+            code_map, mapped = empty_code_map(slug), False
+            notes.append(
+                f"no code map yet: `prready map {slug}` (or `plan`) clones and maps the code, "
+                "then modules, difficulty and skills follow it"
+            )
+        else:
+            code_map = build_code_map(
+                slug,
+                paths,
+                checkout=checkout,
+                git_url=git_url,
+                # A cached clone is used as it is: listing never fetches code.
+                offline=offline or (checkout is None and git_url is None),
+                area_depth=config.area_depth,
+                progress=progress,
+            )
     assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment)
     assessments.sort(key=lambda a: (a.issue.updated_at, a.issue.number), reverse=True)
-    notes = []
-    if not code_map.modules:
+    if mapped and not code_map.modules:
         notes.append("the code map is empty: no module could be mapped")
     return IssuesResult(
-        repo=slug, assessments=assessments, total=total, head=code_map.head, notes=notes
+        repo=slug,
+        assessments=assessments,
+        total=total,
+        head=code_map.head,
+        notes=notes,
+        mapped=mapped,
+    )
+
+
+def judge_taken(
+    slug: str, issues: list[Issue], paths: Paths, config: UserConfig, *, now: str
+) -> dict[int, TakenStatus]:
+    """Whether someone is on each issue, judged from its stored comments and pull-request
+    cross-references as of `now`: what `plan` decides for its candidates offline."""
+    conn = store.open_cache(paths)
+    try:
+        comments, refs = store.load_details(conn, slug)
+    finally:
+        conn.close()
+    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    return {
+        i.number: detect_taken(
+            i,
+            comments.get(i.number, []),
+            refs.get(i.number, []),
+            moment,
+            claim_days=config.claim_days,
+        )
+        for i in issues
+    }
+
+
+def has_cached_clone(slug: str, paths: Paths) -> bool:
+    """Whether `map`, `plan` or `issues --checkout`... left a clone of `slug` in the cache."""
+    from prready.sources.git_repo import cache_path
+
+    return (cache_path(slug, paths.repos) / ".git").exists()
+
+
+def empty_code_map(slug: str) -> CodeMap:
+    """A map with no modules: issues are still rated from their text and labels."""
+    import networkx as nx
+
+    return CodeMap(
+        repo=slug, root="", head="", graph=nx.DiGraph(), modules={}, areas={}, symbols={}
     )
 
 

@@ -52,8 +52,11 @@ def command(
 ) -> None:
     """List stored issues with the modules they map to, difficulty, skills and status.
 
-    Run `prready sync OWNER/REPO` first. The JSON output has one object per issue with
-    number, modules [{name, path, score, evidence}], difficulty, skills and taken.
+    Run `prready sync OWNER/REPO` first; listing needs only the store. Modules come from
+    the code map once a clone exists (`prready map` or `plan`; or give --checkout). Taken
+    is judged from the stored comments and linked pull requests, as `plan` judges it. The
+    JSON output has one object per issue with number, modules [{name, path, score,
+    evidence}], difficulty, skills and taken.
 
     \b
     Example:
@@ -116,7 +119,9 @@ def command(
         title=f"{len(result.assessments)} of {result.total} {state} issues of {slug}",
     )
     for a in result.assessments:
-        modules = ", ".join(f"{m.name} ({m.score:.2f})" for m in a.modules[:2]) or "?"
+        modules = ", ".join(f"{m.name} ({m.score:.2f})" for m in a.modules[:2]) or (
+            "?" if result.mapped else "no code map yet"
+        )
         table.add_row(
             str(a.issue.number),
             Text(plain(a.issue.title)[:80]),

@@ -315,6 +315,28 @@ def load_cross_refs(conn: sqlite3.Connection, slug: str, number: int) -> list[Cr
     return [CrossReference(number, n, u, s, bool(m), a, c, r) for n, u, s, m, a, c, r in rows]
 
 
+def load_details(
+    conn: sqlite3.Connection, slug: str
+) -> tuple[dict[int, list[Comment]], dict[int, list[CrossReference]]]:
+    """Every stored comment and pull-request cross-reference of a repository, per issue
+    (two queries, for listings that judge all issues at once)."""
+    comments: dict[int, list[Comment]] = {}
+    for n, a, b, c in conn.execute(
+        "SELECT issue_number, author, body, created_at FROM gh_comments WHERE repo = ? "
+        "ORDER BY issue_number, seq",
+        (slug,),
+    ):
+        comments.setdefault(n, []).append(Comment(n, a, b, c))
+    refs: dict[int, list[CrossReference]] = {}
+    for n, num, u, st, m, a, c, r in conn.execute(
+        "SELECT issue_number, pr_number, pr_url, pr_state, merged, author, created_at, pr_repo "
+        "FROM gh_cross_refs WHERE repo = ? ORDER BY issue_number, created_at, pr_number",
+        (slug,),
+    ):
+        refs.setdefault(n, []).append(CrossReference(n, num, u, st, bool(m), a, c, r))
+    return comments, refs
+
+
 def save_taken(
     conn: sqlite3.Connection, slug: str, number: int, status: TakenStatus, fetched_at: str
 ) -> None:
