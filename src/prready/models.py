@@ -94,6 +94,16 @@ class TakenStatus:
     def taken(self) -> bool:
         return self.state in ("taken", "done")
 
+    @property
+    def pulls_unchecked(self) -> bool:
+        """No claim was seen, but linked pull requests were never looked at (file data)."""
+        return self.state == "fresh" and UNCHECKED_PULLS in self.evidence
+
+
+# Evidence on a "fresh" status whose issue came from a file: its timeline (the pull requests
+# that reference it) was never fetched, so "free" cannot be promised.
+UNCHECKED_PULLS = "linked pull requests not checked: the issues came from a file (sync online to check)"
+
 
 # --------------------------------------------------------------------------- code side
 @dataclass

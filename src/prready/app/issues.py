@@ -14,7 +14,15 @@ from prready.analysis.taken import detect_taken
 from prready.app.map import build_code_map
 from prready.config import UserConfig
 from prready.errors import OfflineError, UsageError
-from prready.models import CodeMap, Issue, IssueAssessment, Label, ProgressFn, TakenStatus
+from prready.models import (
+    UNCHECKED_PULLS,
+    CodeMap,
+    Issue,
+    IssueAssessment,
+    Label,
+    ProgressFn,
+    TakenStatus,
+)
 from prready.paths import Paths
 from prready.slug import parse_slug
 from prready.store import issues_store as store
@@ -63,7 +71,7 @@ def list_issues(
     issues.sort(key=lambda i: (i.updated_at, i.number), reverse=True)
     if limit is not None:
         issues = issues[:limit]
-    taken = judge_taken(slug, issues, paths, config, now=moment)
+    taken = note_unchecked_pulls(slug, paths, judge_taken(slug, issues, paths, config, now=moment))
     notes = []
     mapped = True
     if code_map is None:
@@ -122,6 +130,26 @@ def judge_taken(
     }
 
 
+def note_unchecked_pulls(
+    slug: str, paths: Paths, taken: dict[int, TakenStatus]
+) -> dict[int, TakenStatus]:
+    """For issues that came from a file (never synced through the API), a "fresh" status
+    says its linked pull requests were not checked rather than promising it is free."""
+    conn = store.open_cache(paths)
+    try:
+        source = store.repo_source(conn, slug)
+    finally:
+        conn.close()
+    if source != "file":
+        return taken
+    return {
+        n: TakenStatus(t.state, [*t.evidence, UNCHECKED_PULLS])
+        if t.state == "fresh" and UNCHECKED_PULLS not in t.evidence
+        else t
+        for n, t in taken.items()
+    }
+
+
 def has_cached_clone(slug: str, paths: Paths) -> bool:
     """Whether `map`, `plan` or `issues --checkout`... left a clone of `slug` in the cache."""
     from prready.sources.git_repo import cache_path
@@ -163,7 +191,7 @@ def load_stored(
             taken[issue.number] = computed[issue.number][0]
         else:
             taken[issue.number] = detect_taken(issue, [], [], moment, claim_days=config.claim_days)
-    return issues, repo_labels, taken
+    return issues, repo_labels, note_unchecked_pulls(slug, paths, taken)
 
 
 def assessment_json(a: IssueAssessment) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.planner import assess_issues, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.inputs import check_modules
-from prready.app.issues import load_stored
+from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
@@ -205,6 +205,7 @@ def run_plan(
             progress=progress,
             now=moment,
         )
+        fresh = note_unchecked_pulls(slug, paths, fresh)
         usable = [replace(a, taken=fresh.get(a.issue.number, a.taken)) for a in usable]
         plan = plan_from(usable)
         record_plan(conn, plan, moment)

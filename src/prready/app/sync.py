@@ -73,7 +73,7 @@ class SyncReport:
         if self.source == "file":
             return (
                 f"{self.repo}: {self.issues_new} new, {self.issues_updated} updated issues "
-                f"from file; {self.stored_open} open issues stored"
+                f"from file, {self.issues_closed} closed; {self.stored_open} open issues stored"
             )
         rate = ""
         if self.rate_remaining is not None and self.rate_limit is not None:
@@ -111,14 +111,22 @@ def sync_repo(
     from_file: Path | None = None,
     progress: ProgressFn | None = None,
     now: datetime | None = None,
+    exported_at: str | None = None,
+    complete: bool = False,
 ) -> SyncReport:
-    """Bring the stored issues of `slug` up to date (API, a JSON file, or offline: the store)."""
+    """Bring the stored issues of `slug` up to date (API, a JSON file, or offline: the store).
+
+    A file's data is as old as its export: `exported_at`, else its newest `updatedAt`. A
+    `complete` file holds every open issue, so stored open issues missing from it (and
+    created before the export) are closed."""
     validate_overrides(config.labels)
     moment = _utc(now)
     conn = store.open_cache(paths)
     try:
         if from_file is not None:
-            return _sync_from_file(conn, slug, from_file, config, moment)
+            return _sync_from_file(
+                conn, slug, from_file, config, moment, exported_at=exported_at, complete=complete
+            )
         if offline:
             return _offline_report(conn, slug)
         if client is None:
@@ -418,12 +426,27 @@ def _walk(
 
 # ---------------------------------------------------------------------- file and offline
 def _sync_from_file(
-    conn: sqlite3.Connection, slug: str, path: Path, config: UserConfig, moment: datetime
+    conn: sqlite3.Connection,
+    slug: str,
+    path: Path,
+    config: UserConfig,
+    moment: datetime,
+    *,
+    exported_at: str | None = None,
+    complete: bool = False,
 ) -> SyncReport:
     parsed = read_issue_file(path, slug)
     report = SyncReport(slug, source="file")
+    exported = export_time(parsed.issues, exported_at) or _iso(moment)
+    in_file = {i.number for i in parsed.issues}
+    stored_open = [i for i in store.load_issues(conn, slug, "open") if not i.is_pull_request]
+    # Open in the store, absent from the file, and already there when the file was written.
+    missing = sorted(
+        i.number for i in stored_open if i.number not in in_file and i.created_at <= exported
+    )
     with store.page_transaction(conn):
         counts = store.save_issues(conn, parsed.issues)
+        closed = store.mark_closed(conn, slug, missing, exported) if complete else 0
         for number, comments in parsed.comments.items():
             store.save_comments(conn, slug, number, comments)
         known = {x.name: x for x in store.load_labels(conn, slug)}
@@ -433,19 +456,40 @@ def _sync_from_file(
         store.save_labels(conn, slug, classify_labels(list(known.values()), config.labels))
         previous = store.repo_source(conn, slug)
         store.record_repo(
-            conn, slug, slug, source="api" if previous == "api" else "file", synced_at=_iso(moment)
+            conn, slug, slug, source="api" if previous == "api" else "file", synced_at=exported
         )
     report.issues_new, report.issues_updated, report.pulls = (
         counts.new,
         counts.updated,
         counts.pulls,
     )
-    report.issues_closed, report.labels = counts.closed, len(known)
+    report.issues_closed, report.labels = counts.closed + closed, len(known)
     report.stored_open = store.count_issues(conn, slug).get("open", 0)
-    report.synced_at = _iso(moment)
+    report.synced_at = exported
+    report.notes.append(f"the file's data is as of {exported} (its export time)")
+    if missing and not complete:
+        report.notes.append(
+            f"{len(missing)} open issue(s) in the store are not in this file; if it is a "
+            "complete export of the open issues, add --complete to close them"
+        )
     if not parsed.comments:
         report.missing.append("comments (taken-issue detection uses assignees only)")
     return report
+
+
+def export_time(issues: Sequence[Issue], given: str | None) -> str | None:
+    """When a file was exported: `given` (ISO 8601, normalised to UTC), else its newest
+    `updatedAt` (the export cannot be older), else None."""
+    if given:
+        try:
+            moment = datetime.fromisoformat(given.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(
+                f"--exported-at {given!r} is not an ISO 8601 time, e.g. 2026-11-21T10:00:00Z"
+            ) from None
+        return _iso(_utc(moment))
+    stamps = [i.updated_at for i in issues if i.updated_at]
+    return max(stamps) if stamps else None
 
 
 def _offline_report(conn: sqlite3.Connection, slug: str) -> SyncReport:
@@ -524,6 +568,8 @@ def sync_with_tracking(
     from_file: Path | None = None,
     progress: ProgressFn | None = None,
     client: GitHubClient | None = None,
+    exported_at: str | None = None,
+    complete: bool = False,
 ) -> tuple[SyncReport, TrackingUpdate | None]:
     """`prready sync`: mine the issues, then bring the user's tracked steps up to date
     (their pull requests, issues closed or taken by others) with the same client."""
@@ -542,6 +588,8 @@ def sync_with_tracking(
         module_labels=module_labels,
         from_file=from_file,
         progress=progress,
+        exported_at=exported_at,
+        complete=complete,
     )
     tracking = None
     if online and client is not None:

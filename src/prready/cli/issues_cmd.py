@@ -128,7 +128,7 @@ def command(
             Text(modules),
             f"{a.difficulty.score}/5",
             ", ".join(a.skills),
-            a.taken.state,
+            "fresh, PRs unchecked" if a.taken.pulls_unchecked else a.taken.state,
         )
     Console(soft_wrap=False).print(table)
     for note in result.notes:

@@ -8,6 +8,7 @@ import click
 
 from prready.cli.options import github_options, issue_scope_options
 from prready.cli.runtime import checked_repo, load_user_config, rebuild_cache_option
+from prready.errors import UsageError
 
 
 @click.command(name="sync")
@@ -19,6 +20,16 @@ from prready.cli.runtime import checked_repo, load_user_config, rebuild_cache_op
     metavar="FILE",
     help="Ingest `gh issue list --json ...` (or REST) output instead of calling the API.",
 )
+@click.option(
+    "--exported-at",
+    metavar="TIME",
+    help="When the --from-file export was made (ISO 8601; default: its newest updatedAt).",
+)
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The --from-file export holds every open issue: close stored open issues it lacks.",
+)
 @github_options
 @rebuild_cache_option
 def command(
@@ -26,6 +37,8 @@ def command(
     all_open: bool,
     module_labels: tuple[str, ...],
     from_file: Path | None,
+    exported_at: str | None,
+    complete: bool,
     token: str | None,
     api_url: str | None,
     offline: bool,
@@ -42,7 +55,7 @@ def command(
       prready sync pytorch/pytorch --module-label "module: nn"
       gh issue list -R pytorch/pytorch --limit 5000 --json number,title,body,labels,\\
         assignees,author,state,url,createdAt,updatedAt,comments > issues.json
-      prready sync pytorch/pytorch --from-file issues.json
+      prready sync pytorch/pytorch --from-file issues.json --complete
     """
     from prready.app.sync import sync_with_tracking
     from prready.config import is_offline, resolve_api_url, resolve_token
@@ -50,6 +63,8 @@ def command(
     from prready.render.terminal import make_console, progress_reporter
     from prready.slug import parse_slug
 
+    if (exported_at or complete) and from_file is None:
+        raise UsageError("--exported-at and --complete go with --from-file FILE")
     slug = parse_slug(checked_repo(repo))
     paths = resolve_paths()
     config = load_user_config(paths, rebuild=rebuild_cache)
@@ -68,6 +83,8 @@ def command(
             module_labels=module_labels,
             from_file=from_file,
             progress=progress,
+            exported_at=exported_at,
+            complete=complete,
         )
     for note in report.notes:
         click.echo(f"note: {note}", err=True)

@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from prready.models import Plan, ProgressEntry, ProgressFn, StepStatus
+from prready.models import Plan, ProgressEntry, ProgressFn, StepStatus, TakenStatus
 from prready.render.sanitize import one_line
 from prready.render.view import STATUS_WORDS, format_time
 
@@ -70,7 +70,7 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
     # from stage to stage and only the issue title wraps.
     width = min(console.width, TABLE_WIDTH)
     steps = [st for stage in plan.stages for st in stage.steps]
-    taken_width = max([len("Taken?"), *(len(_taken_word(st.taken.state)) for st in steps)])
+    taken_width = max([len("Taken?"), *(len(_taken_word(st.taken)) for st in steps)])
     you_width = max(
         [
             len("You"),
@@ -103,7 +103,7 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
             table.add_row(
                 Text(f"#{step.issue.number} {safe_text(step.issue.title, 120)}"),
                 Text(f"{score}/5"),
-                Text(_taken_word(step.taken.state), style=_TAKEN_STYLES.get(step.taken.state, "")),
+                Text(_taken_word(step.taken), style=_TAKEN_STYLES.get(step.taken.state, "")),
                 Text(STATUS_WORDS[StepStatus(status)], style=_STATUS_STYLES.get(status, "")),
                 Text(safe_text(step.effort, 30)),
             )
@@ -111,8 +111,10 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
     console.print(Text("Level: difficulty from 1 (very easy) to 5 (very hard).", style="dim"))
 
 
-def _taken_word(state: str) -> str:
-    return _TAKEN_SHORT.get(state, "free")
+def _taken_word(taken: TakenStatus) -> str:
+    if taken.pulls_unchecked:
+        return "unchecked"  # from a file: no claim seen, linked pull requests never fetched
+    return _TAKEN_SHORT.get(taken.state, "free")
 
 
 @contextmanager

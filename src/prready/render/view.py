@@ -22,6 +22,7 @@ from prready.models import (
     ProgressEvent,
     Stage,
     StepStatus,
+    TakenStatus,
 )
 from prready.render.sanitize import one_line, render_issue_body, safe_http_url
 
@@ -263,7 +264,7 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
         skills_matched=_lines(st.fit.matched),
         skills_new=_lines(st.fit.new),
         taken_state=_taken_key(st.taken.state),
-        taken_text=TAKEN_WORDS[_taken_key(st.taken.state)],
+        taken_text=taken_text(st.taken),
         taken_evidence=_lines(st.taken.evidence),
         status=status.value,
         status_text=STATUS_WORDS[status],
@@ -300,7 +301,7 @@ def _candidate_view(
         difficulty_word=DIFFICULTY_WORDS[score],
         skills=_lines(cand.skills, chars=40),
         taken_state=state,
-        taken_text=TAKEN_WORDS[state],
+        taken_text=taken_text(cand.taken),
         also_stages=sorted({int(s) for s in also if 1 <= int(s) <= 4 and int(s) != stage}),
     )
 
@@ -383,6 +384,13 @@ def _lines(items: list[str], limit: int = MAX_ITEMS, chars: int = 300) -> list[s
 
 def _clamp(score: int) -> int:
     return min(5, max(1, int(score)))
+
+
+def taken_text(status: TakenStatus) -> str:
+    """The words for a taken status; "fresh" from file data does not promise "free"."""
+    if status.pulls_unchecked:
+        return "No claim seen; linked pull requests not checked"
+    return TAKEN_WORDS[_taken_key(status.state)]
 
 
 def _taken_key(state: str) -> str:

@@ -1,0 +1,117 @@
+"""`sync --from-file` through the CLI: the data is dated by the export (newest updatedAt or
+--exported-at), a complete export closes the open issues it lacks, and plan steps from file
+data say their linked pull requests were not checked instead of "Free to take"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+
+from planfixtures import MINI_SLUG as SLUG
+from planfixtures import make_mini_repo
+from prready.cli import cli
+from prready.models import UNCHECKED_PULLS
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json").read_text("utf-8")
+)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def gh_item(number: int, title: str, updated: str, labels: list[str]) -> dict[str, Any]:
+    return {
+        "number": number,
+        "title": title,
+        "body": "See mini/nn/functional.py",
+        "state": "OPEN",
+        "labels": [{"name": n} for n in labels],
+        "assignees": [],
+        "author": {"login": "reporter"},
+        "url": f"https://github.com/{SLUG}/issues/{number}",
+        "createdAt": "2026-01-10T10:00:00Z",
+        "updatedAt": updated,
+        "comments": [],
+    }
+
+
+def export_file(tmp_path: Path, *numbers: int) -> Path:
+    items = {
+        1: gh_item(1, "Typo in F.interpolate docstring", "2026-05-01T10:00:00Z", ["good first issue"]),
+        2: gh_item(2, "Adam raises KeyError", "2026-05-20T08:30:00Z", ["bug"]),
+        8: gh_item(8, "relu docs", "2026-04-02T10:00:00Z", ["good first issue"]),
+    }
+    path = tmp_path / "issues.json"
+    path.write_text(json.dumps([items[n] for n in numbers]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_mini_repo(tmp_path)
+
+
+def plan_json(repo: Path) -> dict[str, Any]:
+    result = run("plan", SLUG, "--offline", "--checkout", str(repo), "--format", "json", "-o", "-")
+    assert result.exit_code == 0, result.output
+    doc: dict[str, Any] = json.loads(result.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    return doc
+
+
+def test_file_data_is_dated_by_its_newest_update(repo: Path, tmp_path: Path) -> None:
+    result = run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2, 8)))
+    assert result.exit_code == 0, result.output
+    assert "as of 2026-05-20T08:30:00Z" in result.stderr
+    assert plan_json(repo)["data_fetched_at"] == "2026-05-20T08:30:00Z"
+
+
+def test_exported_at_overrides_and_is_checked(repo: Path, tmp_path: Path) -> None:
+    path = export_file(tmp_path, 1, 2, 8)
+    stamp = "2026-06-01T12:00:00+02:00"
+    assert run("sync", SLUG, "--from-file", str(path), "--exported-at", stamp).exit_code == 0
+    assert plan_json(repo)["data_fetched_at"] == "2026-06-01T10:00:00Z"
+    bad = run("sync", SLUG, "--from-file", str(path), "--exported-at", "last tuesday")
+    assert bad.exit_code == 2 and "ISO 8601" in bad.output
+    assert run("sync", SLUG, "--complete").exit_code == 2  # only with --from-file
+
+
+def test_complete_export_closes_missing_open_issues(repo: Path, tmp_path: Path) -> None:
+    partial = export_file(tmp_path, 1, 8)  # #2 is open in the store, missing here
+    result = run("sync", SLUG, "--from-file", str(partial))
+    assert result.exit_code == 0, result.output
+    assert "add --complete" in result.stderr
+    assert _open_numbers() == {1, 2, 8}
+    result = run("sync", SLUG, "--from-file", str(partial), "--complete")
+    assert result.exit_code == 0, result.output
+    assert "1 closed" in result.stdout
+    assert _open_numbers() == {1, 8}
+
+
+def test_steps_from_file_data_do_not_promise_free(repo: Path, tmp_path: Path) -> None:
+    assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2, 8))).exit_code == 0
+    doc = plan_json(repo)
+    steps = [st for stage in doc["stages"] for st in stage["steps"]]
+    assert steps
+    for step in steps:
+        if step["taken"]["state"] == "fresh":
+            assert UNCHECKED_PULLS in step["taken"]["evidence"]
+    md = run("plan", SLUG, "--offline", "--checkout", str(repo), "--format", "md", "-o", "-")
+    assert md.exit_code == 0, md.output
+    assert "linked pull requests not checked" in md.stdout
+    assert "Free to take" not in md.stdout
+    table = run("plan", SLUG, "--offline", "--checkout", str(repo), "-o", str(tmp_path / "p.html"))
+    assert "unchecked" in table.stdout
+
+
+def _open_numbers() -> set[int]:
+    result = run("issues", SLUG, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return {row["number"] for row in json.loads(result.stdout)}
