@@ -24,13 +24,19 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    """In CI (PRREADY_REQUIRE_BROWSER / PRREADY_REQUIRE_SLOW set) a browser or slow test
-    that skips is a failure: CI installs chromium, torch and transformers on purpose."""
+    """In CI (CI=true) any test that skips is a failure; elsewhere, with
+    PRREADY_REQUIRE_BROWSER / PRREADY_REQUIRE_SLOW set, a browser or slow test that skips is
+    one: CI installs chromium, torch and transformers on purpose."""
     import os
 
     outcome = yield
     report = outcome.get_result()
     if not report.skipped:
+        return
+    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        # In CI nothing may skip: a skip there hides a missing install step.
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (CI=true), where nothing may skip: {report.longrepr}"
         return
     required = {
         "browser": os.environ.get("PRREADY_REQUIRE_BROWSER") == "1",

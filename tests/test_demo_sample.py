@@ -26,7 +26,9 @@ from prready.demo.sample_issues import (
 )
 from samplefixtures import serve_sample
 
-SPEC_PATH = Path("/work/shared/github-api/rest-subset.openapi.json")
+SPEC_PATH = Path(
+    os.environ.get("PRREADY_GITHUB_OPENAPI") or "/work/shared/github-api/rest-subset.openapi.json"
+)
 FIXES = re.compile(r"\b(?:fixes|closes|resolves)\s+#(\d+)", re.IGNORECASE)
 
 

@@ -4,16 +4,21 @@ repository built in tmp_path, issues saved in the store, no network."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
-import tomllib
 from click.testing import CliRunner
 
 from planfixtures import MINI_SLUG as SLUG
 from planfixtures import make_mini_repo
 from prready.cli import cli
 from prready.paths import resolve_paths
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the backport prready itself depends on there
+    import tomli as tomllib
 
 
 @pytest.fixture
