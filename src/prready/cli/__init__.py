@@ -68,6 +68,7 @@ def _one_line(text: str, limit: int = 200) -> str:
 def _register() -> None:
     from prready.cli import (
         backtest_cmd,
+        config_cmd,
         demo_cmd,
         issues_cmd,
         map_cmd,
@@ -88,6 +89,7 @@ def _register() -> None:
         demo_cmd,
         backtest_cmd,
         profile_cmd,
+        config_cmd,
     ):
         cli.add_command(module.command)
 
