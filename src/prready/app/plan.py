@@ -218,7 +218,9 @@ def run_plan(
     if hint:
         notes.append(hint)
     write_plan(output, options.fmt, plan, entries, events, code_map, moment)
-    return PlanResult(plan, output, code_map, report, tracking, decision, notes, entries)
+    return PlanResult(
+        plan, output, code_map, report, tracking, decision, notes, entries=entries
+    )
 
 
 def write_plan(
