@@ -2,8 +2,9 @@
 and `status` (on an empty store), next to a bare click app measured in the same run.
 
 Each command runs N times as a fresh `python` process (interpreter start included, as a
-user sees it); the median is printed with the minimum, and the goal (issue 14) is a
-median under 0.25 s for each prready command. The bare click app shows what the
+user sees it), the cases interleaved round by round; the median is printed with the
+minimum and prready's cost over the bare app, and the goal (issue 14) is a median under
+0.25 s for each prready command. The bare click app shows what the
 interpreter and click alone cost on this machine under its current load.
 
 Run: python bench/bench_startup.py [--runs 15]
@@ -76,12 +77,21 @@ def main() -> int:
         for _, argv, _ in cases:
             time_process(argv, env, 1)
         print(f"start-up, {args.runs} fresh processes each (python {sys.version.split()[0]})")
-        print(f"{'command':24} {'median':>8} {'min':>8}")
+        # Interleaved (each round runs every case once), so a change in the machine's load
+        # hits bare click and prready alike.
+        times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+        for _ in range(args.runs):
+            for name, argv, _ in cases:
+                times[name] += time_process(argv, env, 1)
+        print(f"{'command':24} {'median':>8} {'min':>8} {'median - bare click':>20}")
         slow = []
-        for name, argv, ours in cases:
-            times = time_process(argv, env, args.runs)
-            median = statistics.median(times)
-            print(f"{name:24} {median:7.3f}s {min(times):7.3f}s")
+        for index, (name, _, ours) in enumerate(cases):
+            median = statistics.median(times[name])
+            extra = ""
+            if ours:
+                bare = statistics.median(times[cases[index - 1][0]])
+                extra = f"{median - bare:+19.3f}s"
+            print(f"{name:24} {median:7.3f}s {min(times[name]):7.3f}s {extra}")
             if ours and median >= GOAL:
                 slow.append(name)
     if slow:

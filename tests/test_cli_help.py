@@ -56,3 +56,13 @@ def test_unexpected_error_is_one_line_with_a_debug_hint(monkeypatch: pytest.Monk
     assert "Traceback" not in result.output
     monkeypatch.setenv("PRREADY_DEBUG", "1")
     assert isinstance(CliRunner().invoke(cli, ["status"]).exception, TypeError)
+
+
+def test_help_summaries_match_each_commands_own_help() -> None:
+    """`prready --help` lists commands from prready.cli.SUMMARIES without importing them."""
+    from prready.cli import SUMMARIES
+
+    assert set(SUMMARIES) == set(COMMANDS)
+    for name in COMMANDS:
+        help_text = cli.commands[name].help or ""
+        assert help_text.strip().splitlines()[0] == SUMMARIES[name], name

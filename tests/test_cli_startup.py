@@ -80,3 +80,38 @@ def test_backtest_default_limit_matches_the_app() -> None:
     from prready.cli.backtest_cmd import DEFAULT_LIMIT
 
     assert DEFAULT_LIMIT == APP_LIMIT
+
+
+LIST_CLI_MODULES = """
+import sys
+from prready.cli import main
+sys.argv = ["prready", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print("\\nCLI=" + ",".join(sorted(m for m in sys.modules if m.startswith("prready.cli."))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--help"], ""),
+        (["--version"], ""),
+        (["status"], "prready.cli.options,prready.cli.runtime,prready.cli.status_cmd"),
+    ],
+)
+def test_only_the_command_run_is_imported(args: list[str], expected: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PRREADY_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", LIST_CLI_MODULES, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("CLI=")]
+    assert line, done.stderr
+    assert line[-1][len("CLI=") :] == expected

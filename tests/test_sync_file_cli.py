@@ -44,7 +44,9 @@ def gh_item(number: int, title: str, updated: str, labels: list[str]) -> dict[st
 
 def export_file(tmp_path: Path, *numbers: int) -> Path:
     items = {
-        1: gh_item(1, "Typo in F.interpolate docstring", "2026-05-01T10:00:00Z", ["good first issue"]),
+        1: gh_item(
+            1, "Typo in F.interpolate docstring", "2026-05-01T10:00:00Z", ["good first issue"]
+        ),
         2: gh_item(2, "Adam raises KeyError", "2026-05-20T08:30:00Z", ["bug"]),
         8: gh_item(8, "relu docs", "2026-04-02T10:00:00Z", ["good first issue"]),
     }

@@ -47,9 +47,7 @@ def config_report(paths: Paths, env: dict[str, str] | None = None) -> ConfigRepo
     settings.append(Setting("github.api_url", resolve_api_url(None, env), api_source))
     token = resolve_token(None, env)
     found = "set (value never shown)" if token.token else "none"
-    settings.append(
-        Setting("github.token", found, token.origin if token.token else "not found")
-    )
+    settings.append(Setting("github.token", found, token.origin if token.token else "not found"))
     offline_source = "PRREADY_OFFLINE" if is_offline(False, env) else "default"
     settings.append(Setting("offline", is_offline(False, env), offline_source))
     settings.append(
@@ -78,7 +76,9 @@ def _file_settings(config: UserConfig, raw: dict[str, object]) -> list[Setting]:
             config.area_depth if config.area_depth is not None else "chosen per repository",
             source("plan", "area_depth"),
         ),
-        Setting("plan.exclude_labels", list(config.exclude_labels), source("plan", "exclude_labels")),
+        Setting(
+            "plan.exclude_labels", list(config.exclude_labels), source("plan", "exclude_labels")
+        ),
         Setting("plan.claim_days", config.claim_days, source("plan", "claim_days")),
     ]
 

@@ -5,8 +5,10 @@ Each command lives in its own module here; none of them holds SQL, HTTP or graph
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -17,6 +19,17 @@ from prready.errors import PrreadyError
 
 class PrreadyGroup(click.Group):
     """Turns library errors into one clear line and a non-zero exit, never a traceback."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from SUMMARIES: `--help` imports no command module."""
+        names = [n for n in self.list_commands(ctx) if n in SUMMARIES]
+        if not names:
+            return super().format_commands(ctx, formatter)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = [(n, _shorten(SUMMARIES[n], limit)) for n in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+        return None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,41 +73,93 @@ def cli() -> None:
     """
 
 
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word with "..." as click's own listing does."""
+    if len(text) <= limit:
+        return text
+    words, out = text.split(), ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit - 3:
+            break
+        out = f"{out} {word}" if out else word
+    return f"{out}..."
+
+
 def _one_line(text: str, limit: int = 200) -> str:
     clean = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     return clean[:limit]
 
 
-def _register() -> None:
-    from prready.cli import (
-        backtest_cmd,
-        config_cmd,
-        demo_cmd,
-        issues_cmd,
-        map_cmd,
-        plan_cmd,
-        profile_cmd,
-        status_cmd,
-        sync_cmd,
-        track_cmd,
-    )
+# Each command's module, imported only when that command runs or help lists it: `prready
+# --version` and `prready status` load nothing of the other commands.
+COMMAND_MODULES = {
+    "plan": "prready.cli.plan_cmd",
+    "sync": "prready.cli.sync_cmd",
+    "issues": "prready.cli.issues_cmd",
+    "map": "prready.cli.map_cmd",
+    "track": "prready.cli.track_cmd",
+    "status": "prready.cli.status_cmd",
+    "demo": "prready.cli.demo_cmd",
+    "backtest": "prready.cli.backtest_cmd",
+    "profile": "prready.cli.profile_cmd",
+    "config": "prready.cli.config_cmd",
+}
+# The first line of each command's help, for `prready --help` to list without importing
+# the commands (tests/test_cli_help.py checks these match the commands' own help).
+SUMMARIES = {
+    "plan": "Write a four-stage plan (first contact -> small fix -> real bug -> substantial PR).",
+    "sync": "Fetch the issues a plan needs (beginner and bug labels by default) into the store.",
+    "issues": "List stored issues with the modules they map to, difficulty, skills and status.",
+    "map": "Map a repository's code: modules, imports/includes, areas and their metrics.",
+    "track": "Record what you did on an issue: start, pr URL, done or drop.",
+    "status": "Show where you are in your plan: per stage done, in progress and left, and what next.",
+    "demo": "Run the full plan pipeline on bundled sample data (no network, no token).",
+    "backtest": "Check the mapping on closed issues whose fix is known.",
+    "profile": "Propose skills from the languages, places and imports of the files you changed.",
+    "config": "Show where prready's config file is and the settings it resolves.",
+}
 
-    for module in (
-        plan_cmd,
-        sync_cmd,
-        issues_cmd,
-        map_cmd,
-        track_cmd,
-        status_cmd,
-        demo_cmd,
-        backtest_cmd,
-        profile_cmd,
-        config_cmd,
-    ):
-        cli.add_command(module.command)
+
+class LazyCommands(dict):  # type: ignore[type-arg]
+    """`cli.commands` that imports a command's module on first lookup; iterating lists the
+    names without importing anything."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        super().__init__()
+        self._modules = modules
+
+    def _load(self, name: object) -> None:
+        if isinstance(name, str) and name in self._modules and not dict.__contains__(self, name):
+            dict.__setitem__(self, name, importlib.import_module(self._modules[name]).command)
+
+    def __getitem__(self, name: Any) -> Any:
+        self._load(name)
+        return dict.__getitem__(self, name)
+
+    def get(self, name: Any, default: Any = None) -> Any:
+        self._load(name)
+        return dict.get(self, name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules or dict.__contains__(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._modules, *dict.keys(self)]))
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    def keys(self) -> Any:
+        return list(iter(self))
+
+    def values(self) -> Any:
+        return [self[name] for name in self]
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self]
 
 
-_register()
+cli.commands = LazyCommands(COMMAND_MODULES)
 
 
 def main() -> None:
