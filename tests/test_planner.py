@@ -50,7 +50,8 @@ def plan_of(assessments, **kw):
 
 def test_sample_plan_has_four_rising_stages() -> None:
     assessments = assess_issues(sample_issues(), CODE_MAP, LABELS, sample_taken(), now=NOW)
-    plan = plan_of(assessments, skills=["python", "docs"])
+    # The sample's one substantial issue is a CUDA bug (#6): only for someone with a GPU.
+    plan = plan_of(assessments, skills=["python", "docs"], hardware=["cuda"])
     assert [s.key for s in plan.stages] == ["first-contact", "small-fix", "real-bug", "substantial"]
     picked = [step for s in plan.stages for step in s.steps]
     assert all(1 <= len(s.steps) <= 2 for s in plan.stages)
@@ -68,6 +69,20 @@ def test_sample_plan_has_four_rising_stages() -> None:
         assert not set(chosen) & {c.issue.number for c in stage.candidates}
     assert plan.contributing.build == ["pip install -e ."]
     assert plan.generated_at == NOW and plan.skills == ["python", "docs"]
+    # The RFC (#7) is never a step: it is listed apart with its reason.
+    assert [(x.issue.number, x.kind) for x in plan.set_aside] == [(7, "rfc")]
+    assert "label 'RFC'" in plan.set_aside[0].reason
+
+
+def test_sample_plan_without_a_gpu_sets_the_cuda_bug_aside() -> None:
+    assessments = assess_issues(sample_issues(), CODE_MAP, LABELS, sample_taken(), now=NOW)
+    plan = plan_of(assessments, skills=["python", "docs"])
+    assert [(x.issue.number, x.kind) for x in plan.set_aside] == [(7, "rfc"), (6, "hardware")]
+    assert "--hardware cuda" in plan.set_aside[1].reason
+    last = plan.stages[3]
+    # Nothing else is hard enough for the substantial stage: it says so, it is not filled.
+    assert last.steps == [] and "rated difficulty 4-5" in last.note
+    assert all(step.issue.number != 6 for s in plan.stages for step in s.steps)
 
 
 def test_taken_issue_never_picked_even_when_best() -> None:
@@ -141,15 +156,18 @@ def test_difficulty_rises_and_band_widens_only_to_the_floor() -> None:
     plan = plan_of(floor, stages=[2, 3], per_stage=1, skills=["numerics"])
     assert numbers(plan) == {2: [2], 3: [5]}
     assert [c.issue.number for c in plan.stages[1].candidates] == []
-    # With no 3-4 issue left, stage 3 widens down to the floor (2) rather than taking the
-    # 5 that stage 4 needs.
+    # With no 3-4 issue left, stage 3 stays empty and says why, rather than taking an
+    # easier issue or the 5 that stage 4 needs: a stage's band is a rule, not a preference.
     small = [
         fake(1, "tinyml.nn.functional", 1, ("good first issue",), skills=("docs",)),
         fake(2, "tinyml.optim.sgd", 2),
         fake(3, "tinyml.optim.adam", 2),
         fake(4, "tinyml.data.sampler", 5, ("enhancement",)),
     ]
-    assert numbers(plan_of(small, per_stage=1)) == {1: [1], 2: [2], 3: [3], 4: [4]}
+    plan = plan_of(small, per_stage=1)
+    assert numbers(plan) == {1: [1], 2: [2], 3: [], 4: [4]}
+    assert "rated difficulty 3-4" in plan.stages[2].note
+    assert plan.stages[3].note == ""
 
 
 def test_pinned_issue_goes_first_even_if_taken() -> None:

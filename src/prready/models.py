@@ -37,6 +37,9 @@ class Label:
     kind: LabelKind = LabelKind.OTHER
     # For AREA labels: the area's own name ("module: nn" -> "nn"); for TRIAGE: a status key.
     value: str | None = None
+    # What the label says about an issue beyond its kind ("docs", "question",
+    # "needs-repro", "hardware:mps", ...): see prready.analysis.labels.TRAITS.
+    traits: tuple[str, ...] = ()
 
 
 @dataclass
@@ -231,6 +234,21 @@ class SkillFit:
     new: list[str]
 
 
+@dataclass(frozen=True)
+class IssueKinds:
+    """What kind of work an issue is, each kind with the evidence that made it so.
+
+    `kinds` maps a kind ("bug", "feature", "docs", "tests", "performance", "tracking",
+    "question", "rfc", "needs-repro") to a short reason; `hardware` maps what the issue
+    needs to reproduce or test ("cuda", "mps", "multi-node", ...) to a reason."""
+
+    kinds: dict[str, str] = field(default_factory=dict)
+    hardware: dict[str, str] = field(default_factory=dict)
+
+    def has(self, *names: str) -> bool:
+        return any(name in self.kinds for name in names)
+
+
 @dataclass
 class IssueAssessment:
     issue: Issue
@@ -238,6 +256,7 @@ class IssueAssessment:
     difficulty: Difficulty
     skills: list[str]
     taken: TakenStatus
+    kinds: IssueKinds | None = None  # None: not classified yet (the planner classifies it)
 
 
 @dataclass
@@ -268,6 +287,19 @@ class Stage:
     # Each candidate is listed once, under the stage it fits best; this maps its issue
     # number to the other stages it would also suit.
     also_fits: dict[int, list[int]] = field(default_factory=dict)
+    # Why the stage holds no step, and what to do about it ("" when it has steps).
+    note: str = ""
+
+
+@dataclass
+class SetAside:
+    """An open issue the plan never offers as a step, with the reason: a tracking issue,
+    a support question, an RFC, one awaiting a reproduction, or one needing hardware the
+    user did not say they have."""
+
+    issue: Issue
+    kind: str  # "tracking" | "question" | "rfc" | "needs-repro" | "hardware"
+    reason: str
 
 
 @dataclass
@@ -296,6 +328,8 @@ class Plan:
     contributing: ContributingSummary
     sample: bool = False  # True for the bundled demo data
     options: dict[str, Any] = field(default_factory=dict)
+    set_aside: list[SetAside] = field(default_factory=list)  # the first SET_ASIDE_SHOWN
+    set_aside_total: int = 0  # how many were set aside in all
 
 
 # --------------------------------------------------------------------------- tracking

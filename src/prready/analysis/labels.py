@@ -1,9 +1,12 @@
 """Label taxonomy: which labels of a repository mean beginner, bug, an area of the code, or a
-triage status. Pure: names in, classifications out.
+triage status, and what else they say about an issue (its traits: docs, question,
+needs-repro, hardware:mps, ...). Pure: names in, classifications out.
 
 Matching ignores case and punctuation ("Good First Issue", "good-first-issue" and
 "good_first_issue" are one label); a user's config `[labels]` table adds or overrides
-mappings ("my label" = "beginner", "compiler stuff" = "area:inductor").
+mappings ("my label" = "beginner", "compiler stuff" = "area:inductor", "needs-info" =
+"needs-repro", "module: metal" = "hardware:mps"). The repositories' own vocabularies
+live in prready.analysis.vocabulary.
 """
 
 from __future__ import annotations
@@ -12,6 +15,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from prready.analysis.vocabulary import (
+    GENERIC,
+    HARDWARE,
+    NEWCOMER_LABELS,
+    REPO_TRAITS,
+    SCOPE_TRAITS,
+    TRAITS,
+)
 from prready.errors import UsageError
 from prready.models import Label, LabelKind
 
@@ -77,10 +88,56 @@ def classify_label(
     return LabelKind.OTHER, None
 
 
+def label_traits(
+    name: str, repo: str = "", overrides: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """What a label says about an issue beyond its kind, e.g. ("beginner", "small") for
+    "good first issue", ("hardware:mps",) for "module: mps": the config's `[labels]` first,
+    then the repository's own vocabulary, then spellings shared across trackers."""
+    norm = normalize_label(name)
+    for key, spec in (overrides or {}).items():
+        if key == name or normalize_label(key) == norm:
+            return _override_traits(key, spec, norm)
+    own = REPO_TRAITS.get(repo.lower(), {})
+    if norm in own:
+        return own[norm]
+    if norm in GENERIC:
+        return GENERIC[norm]
+    area = _AREA_PREFIX.match(name)
+    if area:
+        rest = normalize_label(area.group("rest"))
+        return own.get(rest, GENERIC.get(rest, ()))
+    kind, _ = classify_label(name)
+    return ("beginner",) if kind is LabelKind.BEGINNER else ("bug",) if kind is LabelKind.BUG else ()
+
+
+def default_scope(labels: Iterable[Label]) -> list[str]:
+    """Names of the labels a default sync fetches: beginner and bug labels and those whose
+    traits mark work for some stage of a plan (docs, tests, features, sizes, "actionable",
+    contributions welcome), in the order given."""
+    return [
+        label.name
+        for label in labels
+        if label.kind in (LabelKind.BEGINNER, LabelKind.BUG) or set(label.traits) & SCOPE_TRAITS
+    ]
+
+
+def newcomer_labels(repo: str, labels: Iterable[Label] = ()) -> list[str]:
+    """The labels a repository's maintainers point newcomers to: the built-in knowledge for
+    the major ML libraries, else its own labels that carry the beginner trait."""
+    known = NEWCOMER_LABELS.get(repo.lower())
+    if known:
+        return list(known)
+    return [label.name for label in labels if "beginner" in label.traits]
+
+
 def classify_labels(
-    labels: Iterable[Label | Mapping[str, Any] | str], overrides: Mapping[str, str] | None = None
+    labels: Iterable[Label | Mapping[str, Any] | str],
+    overrides: Mapping[str, str] | None = None,
+    repo: str = "",
 ) -> list[Label]:
-    """Classify labels given as `Label`s, REST label dicts or plain names."""
+    """Classify labels given as `Label`s, REST label dicts or plain names (with the traits
+    of `repo`'s vocabulary when it is given)."""
     out: list[Label] = []
     for item in labels:
         if isinstance(item, Label):
@@ -94,7 +151,8 @@ def classify_labels(
         if not name:
             continue
         kind, value = classify_label(name, overrides)
-        out.append(Label(name, color, description, kind, value))
+        traits = label_traits(name, repo, overrides)
+        out.append(Label(name, color, description, kind, value, traits))
     return out
 
 
@@ -131,14 +189,49 @@ def _find_override(
 
 def _parse_override(name: str, spec: str) -> tuple[LabelKind, str | None]:
     kind_text, _, value = spec.partition(":")
-    kind = _KINDS.get(kind_text.strip().lower())
+    key = kind_text.strip().lower()
+    kind = _KINDS.get(key)
+    if kind is None and _is_trait_spec(spec):
+        # A trait ("docs", "question", "hardware:mps"): the label's kind is what the
+        # trait implies for difficulty and sync (beginner, bug), else a plain label.
+        implied = {"beginner": LabelKind.BEGINNER, "bug": LabelKind.BUG}
+        kind = implied.get(key, LabelKind.TRIAGE if key in _BLOCKING_TRAITS else LabelKind.OTHER)
+        return kind, (key if kind is LabelKind.TRIAGE else None)
     if kind is None:
-        choices = ", ".join(sorted(_KINDS))
+        choices = ", ".join(sorted({*_KINDS, *TRAITS}))
         raise UsageError(
-            f"config [labels] {name!r} = {spec!r}: the kind must be one of {choices} (or area:NAME)"
+            f"config [labels] {name!r} = {spec!r}: the kind must be one of {choices} "
+            "(or area:NAME, hardware:NAME)"
         )
     value = value.strip()
     return kind, (value or None)
+
+
+_BLOCKING_TRAITS = {"tracking", "question", "rfc", "needs-repro"}
+
+
+def _is_trait_spec(spec: str) -> bool:
+    key, _, value = spec.strip().lower().partition(":")
+    if key == "hardware":
+        return value.strip() in HARDWARE
+    return not value and key in TRAITS
+
+
+def _override_traits(key: str, spec: str, norm: str) -> tuple[str, ...]:
+    """The traits a config mapping gives a label: a trait is itself; a kind brings its own
+    (beginner, bug) or, for area:NAME, the traits the vocabulary knows for NAME."""
+    kind, value = _parse_override(key, spec)
+    text = spec.strip().lower()
+    if _is_trait_spec(text):
+        prefix, _, rest = text.partition(":")
+        return (f"hardware:{rest.strip()}",) if prefix == "hardware" else (prefix,)
+    if kind is LabelKind.BEGINNER:
+        return ("beginner",)
+    if kind is LabelKind.BUG:
+        return ("bug",)
+    if kind is LabelKind.AREA and value:
+        return GENERIC.get(normalize_label(value), ())
+    return GENERIC.get(norm, ()) if kind is LabelKind.TRIAGE else ()
 
 
 def _triage_key(norm: str) -> str:

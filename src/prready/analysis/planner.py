@@ -5,7 +5,7 @@ broken by issue number."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prready.analysis.contributing import summarise_contributing
 from prready.analysis.difficulty import (
@@ -15,6 +15,16 @@ from prready.analysis.difficulty import (
     needs_design,
     parse_time,
 )
+from prready.analysis.kinds import (
+    SET_ASIDE_KINDS,
+    classify_issue,
+    hardware_reason,
+    is_beginner_labelled,
+    missing_hardware,
+    parse_hardware,
+    set_aside_reason,
+)
+from prready.analysis.labels import label_traits, newcomer_labels
 from prready.analysis.locality import AreaDistances
 from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
 from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
@@ -25,9 +35,11 @@ from prready.models import (
     ContributingSummary,
     Issue,
     IssueAssessment,
+    IssueKinds,
     Label,
     LabelKind,
     Plan,
+    SetAside,
     Stage,
     TakenStatus,
 )
@@ -88,6 +100,7 @@ STALE_CLAIM_PENALTY = 0.1
 DESIGN_PENALTY = 0.15  # before stage 4, an open design question stalls a newcomer's PR
 _FRESH_DAYS, _OLD_DAYS = 30, 365
 _LEARNING_SKILLS = {"docs", "testing", "typing"}
+SET_ASIDE_SHOWN = 50  # set-aside issues listed in a plan (the total is kept apart)
 
 
 def assess_issues(
@@ -99,8 +112,9 @@ def assess_issues(
     now: str,
     index: MapIndex | None = None,
 ) -> list[IssueAssessment]:
-    """Map, rate and tag every issue (pull requests skipped), in issue-number order."""
+    """Map, rate, classify and tag every issue (pull requests skipped), in number order."""
     index = index if index is not None and index.code_map is code_map else build_index(code_map)
+    by_name = {label.name: label for label in labels}
     out = []
     for issue in sorted(issues, key=lambda i: i.number):
         if issue.is_pull_request:
@@ -113,6 +127,7 @@ def assess_issues(
                 difficulty=assess_difficulty(issue, matches, code_map, labels, now),
                 skills=skills_for_issue(issue, matches, code_map),
                 taken=taken.get(issue.number) or TakenStatus("fresh"),
+                kinds=classify_issue(issue, by_name),
             )
         )
     return out
@@ -133,13 +148,23 @@ def make_plan(
     exclude_labels: Sequence[str] = (),
     modules: Sequence[str] = (),
     max_difficulty: int = 5,
+    hardware: Sequence[str] = (),
     pinned: Sequence[tuple[int, int]] = (),
     sample: bool = False,
     max_candidates: int = 10,
+    wider_sync: str = "",
 ) -> Plan:
-    """Pick 1-3 issues per stage; pinned (stage, number) pairs stay first in their stage."""
+    """Pick up to `per_stage` issues per stage among those its rule admits; pinned
+    (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
+    issues ("" when every open issue was fetched), for the note of an empty stage."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
+    have = parse_hardware(hardware)
+    label_map = {label.name: label for label in labels}
+    assessments = [
+        a if a.kinds is not None else replace(a, kinds=classify_issue(a.issue, label_map))
+        for a in assessments
+    ]
     label_kinds = {label.name: label.kind for label in labels}
     excluded = {name.strip().lower() for name in exclude_labels if name.strip()}
     distances = AreaDistances(code_map)
@@ -149,9 +174,12 @@ def make_plan(
         if stage_no in chosen_stages and number in by_number:
             pins.setdefault(stage_no, []).append(by_number[number])
     pinned_numbers = {a.issue.number for group in pins.values() for a in group}
+    aside = _set_aside(assessments, have, pinned_numbers)
+    aside_numbers = {item.issue.number for item in aside}
+    open_pool = [a for a in assessments if _open_and_free(a) and a.issue.number not in aside_numbers]
     eligible = [
         a
-        for a in assessments
+        for a in open_pool
         if a.issue.number not in pinned_numbers
         and _available(a, excluded, max_difficulty, modules, code_map)
     ]
@@ -166,16 +194,17 @@ def make_plan(
         pool = [a for a in eligible if a.issue.number not in used]
         floors[stage_no] = floor
         ranked = _rank_for_stage(
-            STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, labels, distances, now
-        )
+            STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
+            distances, now,
+        )  # fmt: skip
         # Picks within a stage are ranked against earlier stages only, so a stage's
         # choices do not depend on each other's order.
         for assessment, _score in ranked[: max(0, per_stage - len(steps))]:
             steps.append(assessment)
             used.add(assessment.issue.number)
         picked[stage_no] = steps
-        # Difficulty rises stage by stage: later stages never go below what this one
-        # picked (pins are the user's own choice and do not move the floor).
+        # Difficulty never falls: later stages never go below the hardest issue this one
+        # picked (pins are the user's own work in progress and do not move the floor).
         floor = max(
             [floor, *(a.difficulty.score for a in steps if a.issue.number not in pinned_numbers)]
         )
@@ -185,6 +214,7 @@ def make_plan(
     )
     rankings: dict[int, list[tuple[IssueAssessment, float]]] = {}
     steps_by_stage = {}
+    notes: dict[int, str] = {}
     for stage_no in chosen_stages:
         spec = STAGES[stage_no]
         earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
@@ -202,8 +232,14 @@ def make_plan(
         ]
         pool = [a for a in eligible if a.issue.number not in used]
         rankings[stage_no] = _rank_for_stage(
-            spec, pool, floors[stage_no], earlier, user_skills, label_kinds, labels, distances, now
-        )[:max_candidates]
+            spec, pool, floors[stage_no], earlier, user_skills, label_kinds, label_map, labels,
+            distances, now,
+        )[:max_candidates]  # fmt: skip
+        if not picked[stage_no]:
+            notes[stage_no] = _empty_stage_note(
+                spec, open_pool, aside, assessments, label_map, floors[stage_no], used,
+                excluded, max_difficulty, modules, code_map, repo, labels, wider_sync,
+            )  # fmt: skip
     home, also = _candidate_homes(rankings)
     stage_objs = [
         Stage(
@@ -218,6 +254,7 @@ def make_plan(
                 for a, _ in rankings[stage_no]
                 if home[a.issue.number] == stage_no and also[a.issue.number]
             },
+            note=notes.get(stage_no, ""),
         )
         for stage_no in chosen_stages
     ]
@@ -235,12 +272,156 @@ def make_plan(
             "exclude_labels": sorted(excluded),
             "modules": list(modules),
             "max_difficulty": max_difficulty,
+            "hardware": have,
             "pinned": [list(p) for p in pinned],
         },
+        set_aside=aside[:SET_ASIDE_SHOWN],
+        set_aside_total=len(aside),
     )
 
 
+def kinds_of(a: IssueAssessment) -> IssueKinds:
+    """The assessment's kinds (empty when it was never classified)."""
+    return a.kinds if a.kinds is not None else IssueKinds()
+
+
+def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> str:
+    """"" when the issue's kind suits the stage, else why not. The difficulty band is
+    checked apart (it moves with the floor that earlier stages set)."""
+    kinds = kinds_of(a)
+    beginner = is_beginner_labelled(a.issue, labels)
+    traits = {t for name in a.issue.labels for t in _traits(name, a.issue.repo, labels)}
+    upkeep = kinds.has("docs", "tests")
+    code = kinds.has("bug", "feature", "performance")
+    if stage == 1:
+        if beginner or (upkeep and not kinds.has("feature", "performance")):
+            return ""
+        return "first contact takes docs, tests or typing work, or a beginner-labelled change"
+    if stage == 2:
+        if "large" in traits:
+            return "labelled large by its maintainers"
+        if beginner or kinds.has("bug", "docs", "tests", "performance"):
+            return ""
+        return "a small fix is a bug, docs, tests or performance change, or a beginner label"
+    if "small" in traits:
+        return "labelled small by its maintainers"
+    if upkeep:
+        return "docs, tests and typing work belong to the first two stages"
+    if stage == 3:
+        return "" if kinds.has("bug", "performance") else "a real bug stage takes bug reports"
+    return "" if code else "the substantial stage takes a feature or a serious bug"
+
+
 # --------------------------------------------------------------------------- selection
+def _set_aside(
+    assessments: Sequence[IssueAssessment], have: Sequence[str], pinned: set[int]
+) -> list[SetAside]:
+    """Open, free issues that are never steps: tracking, questions, RFCs, awaiting a
+    reproduction, or needing hardware the user does not have. Pins stay (the user chose)."""
+    out: list[SetAside] = []
+    for a in assessments:
+        if not _open_and_free(a) or a.issue.number in pinned:
+            continue
+        kinds = kinds_of(a)
+        reason = set_aside_reason(kinds)
+        if reason is not None:
+            out.append(SetAside(a.issue, reason[0], reason[1]))
+            continue
+        missing = missing_hardware(kinds, have)
+        if missing:
+            out.append(SetAside(a.issue, "hardware", hardware_reason(kinds, missing)))
+    order = {kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware"))}
+    out.sort(key=lambda item: (order[item.kind], item.issue.number))
+    return out
+
+
+def _open_and_free(a: IssueAssessment) -> bool:
+    issue = a.issue
+    return not issue.is_pull_request and issue.state == "open" and not a.taken.taken
+
+
+def _empty_stage_note(
+    spec: StageSpec,
+    open_pool: Sequence[IssueAssessment],
+    aside: Sequence[SetAside],
+    assessments: Sequence[IssueAssessment],
+    labels: Mapping[str, Label],
+    floor: int,
+    used: set[int],
+    excluded: set[str],
+    max_difficulty: int,
+    focus: Sequence[str],
+    code_map: CodeMap,
+    repo: str,
+    all_labels: Sequence[Label],
+    wider_sync: str,
+) -> str:
+    """Why a stage holds no step, and the one thing to do about it."""
+    band = f"difficulty {max(spec.low, floor)}-{spec.high}"
+    if max(spec.low, floor) > spec.high:
+        return (
+            f"nothing fits: earlier stages already reach difficulty {floor}, above this "
+            f"stage's band ({spec.low}-{spec.high}); land those first and plan again"
+        )
+    fits = [a for a in open_pool if not stage_rule(spec.number, a, labels)]
+    if not fits:
+        held = [
+            item
+            for item in aside
+            if item.kind == "hardware"
+            and not stage_rule(spec.number, _by_number(assessments, item.issue.number), labels)
+        ]
+        if held:
+            return (
+                f"the {len(held)} issue(s) of this kind need hardware you did not list: "
+                f"{held[0].reason}"
+            )
+        if spec.number == 1:
+            pointer = newcomer_labels(repo, all_labels)
+            where = (
+                f"; its maintainers point newcomers to issues labelled "
+                f"{' or '.join(repr(p) for p in pointer)}"
+                if pointer
+                else ""
+            )
+            widen = f" ({wider_sync} fetches every open issue)" if wider_sync else ""
+            return (
+                f"this repository has no open beginner, docs, tests or typing issues{widen}"
+                f"{where}: watch for new ones, or fix a docs problem you found yourself"
+            )
+        what = {2: "small bug, docs or tests issue", 3: "bug report", 4: "feature request or bug"}
+        if wider_sync:
+            return f"no open {what[spec.number]} among the synced issues: {wider_sync}"
+        return f"this repository has no open {what[spec.number]} that is free to take"
+    if max_difficulty < spec.high and all(a.difficulty.score > max_difficulty for a in fits):
+        return (
+            f"this stage needs {band} and --max-difficulty is {max_difficulty}: raise it to "
+            f"--max-difficulty {spec.high} to fill it"
+        )
+    in_band = [a for a in fits if max(spec.low, floor) <= a.difficulty.score <= spec.high]
+    if not in_band:
+        return (
+            f"none of the {len(fits)} issue(s) of this kind is rated {band} "
+            f"(after the steps of earlier stages); {wider_sync or 'try again after a sync'}"
+        )
+    if excluded and all(any(n.lower() in excluded for n in a.issue.labels) for a in in_band):
+        return "every issue that fits carries an --exclude-label label: drop that option"
+    if focus and not any(_available(a, set(), 5, focus, code_map) for a in in_band):
+        return f"none of the issues that fit is inside --module {' '.join(focus)}: widen it"
+    if all(a.issue.number in used for a in in_band):
+        return "the issues that fit are steps of earlier stages already: try --per-stage 1"
+    return f"no issue of this kind within {band} is left: relax --max-difficulty or --module"
+
+
+def _by_number(assessments: Sequence[IssueAssessment], number: int) -> IssueAssessment:
+    return next(a for a in assessments if a.issue.number == number)
+
+
+def _traits(name: str, repo: str, labels: Mapping[str, Label]) -> tuple[str, ...]:
+    known = labels.get(name)
+    return known.traits if known is not None and known.traits else label_traits(name, repo)
+
+
 def _candidate_homes(
     rankings: Mapping[int, Sequence[tuple[IssueAssessment, float]]],
 ) -> tuple[dict[int, int], dict[int, list[int]]]:
@@ -306,43 +487,26 @@ def _rank_for_stage(
     earlier: Sequence[IssueAssessment],
     user_skills: Sequence[str],
     label_kinds: Mapping[str, LabelKind],
+    label_map: Mapping[str, Label],
     labels: Sequence[Label],
     distances: AreaDistances,
     now: str,
 ) -> list[tuple[IssueAssessment, float]]:
-    """Candidates in the stage's difficulty band (widened upwards, never below the floor
-    set by earlier stages, when the band is empty), best first."""
+    """The issues the stage's rule admits within its difficulty band (never below the
+    floor set by earlier stages), best first. An empty band stays empty: an issue that
+    does not fit a stage is never put there to fill it."""
     low = max(spec.low, floor)
-    high = max(spec.high, low)
-    pool = [a for a in pool if _suits_stage(spec.number, a, label_kinds, labels)] or list(pool)
-    # Widen an empty band downwards to the floor first (a small repository may lack
-    # mid-level issues), and only then upwards, so harder issues stay for later stages.
-    band = [a for a in pool if low <= a.difficulty.score <= high]
-    if not band:
-        band = [a for a in pool if floor <= a.difficulty.score <= high]
-    if not band:
-        band = [a for a in pool if a.difficulty.score >= floor]
+    band = [
+        a
+        for a in pool
+        if low <= a.difficulty.score <= spec.high and not stage_rule(spec.number, a, label_map)
+    ]
     scored = [
         (a, stage_score(spec.number, a, earlier, user_skills, label_kinds, labels, distances, now))
         for a in band
     ]
     scored.sort(key=lambda item: (-round(item[1], 6), item[0].issue.number))
     return scored
-
-
-def _suits_stage(
-    stage: int, a: IssueAssessment, label_kinds: Mapping[str, LabelKind], labels: Sequence[Label]
-) -> bool:
-    """The stage's gate: first contact wants a beginner label or docs/tests/typing work,
-    the first three stages avoid open design questions, the real bug wants a bug."""
-    kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
-    if stage < 4 and needs_design(a.issue, labels):
-        return False
-    if stage == 1:
-        return LabelKind.BEGINNER in kinds or bool(set(a.skills) & _LEARNING_SKILLS)
-    if stage == 3:
-        return LabelKind.BUG in kinds or has_reproduction(a.issue)
-    return True
 
 
 def stage_score(
@@ -391,9 +555,9 @@ def stage_kind_fit(stage: int, a: IssueAssessment, label_kinds: Mapping[str, Lab
     """0-1: how much an issue has the character of the stage (beginner/docs, bug, feature)."""
     kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
     beginner = LabelKind.BEGINNER in kinds
-    bug = LabelKind.BUG in kinds
-    feature = is_feature_request(a.issue)
-    learning = bool(set(a.skills) & _LEARNING_SKILLS)
+    bug = LabelKind.BUG in kinds or kinds_of(a).has("bug")
+    feature = is_feature_request(a.issue) or kinds_of(a).has("feature")
+    learning = bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests")
     if stage == 1:
         return 1.0 if beginner and learning else 0.8 if beginner or learning else 0.2
     if stage == 2:

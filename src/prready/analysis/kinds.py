@@ -1,0 +1,253 @@
+"""What kind of work an issue is (bug, feature, docs, tests, performance, tracking, question,
+RFC, needs reproduction) and what hardware it needs, from its labels, its title and its
+body, each with the evidence kept. Pure; computed once per issue by the planner.
+
+Titles decide more than bodies: a body quotes environments ("CUDA used to build PyTorch",
+"OS: macOS 14") and templates whatever the issue is about, so only the description part
+of a body (before an environment or versions section) is read for hardware.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from prready.analysis.labels import label_traits
+from prready.analysis.vocabulary import HARDWARE, HARDWARE_ALIASES, HARDWARE_IMPLIES
+from prready.errors import UsageError
+from prready.models import Issue, IssueKinds, Label
+
+# Kinds that are never offered as plan steps, in the order their reason is given.
+SET_ASIDE_KINDS = ("tracking", "question", "rfc", "needs-repro")
+KIND_NAMES = {
+    "bug": "bug",
+    "feature": "feature",
+    "docs": "documentation",
+    "tests": "tests, typing or tooling",
+    "performance": "performance",
+    "tracking": "tracking issue",
+    "question": "support question",
+    "rfc": "RFC or design discussion",
+    "needs-repro": "needs a reproduction",
+}
+SET_ASIDE_WHY = {
+    "tracking": "a tracking issue: it lists work to do rather than being one change",
+    "question": "a support question: it wants an answer, not a pull request",
+    "rfc": "an open design question: the maintainers decide before anyone writes the code",
+    "needs-repro": "waits for a reproduction or more information from its reporter",
+}
+
+_TRACKING_TITLE = re.compile(
+    r"\b(?:tracking|tracker|umbrella|meta)\s+(?:issue|task|bug|ticket)\b"
+    r"|\bmaster\s+(?:tracking\s+)?(?:issue|task)\b|^\s*\[(?:tracker|tracking|meta|umbrella|epic|roadmap)\]"
+    r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b.*\b20\d\d\b",
+    re.IGNORECASE,
+)
+_TRACKING_BODY = re.compile(
+    r"^\s*(?:this|the)\s+(?:is\s+an?\s+)?(?:umbrella|tracking|meta)\s+issue\b|^\s*this\s+issue\s+tracks\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CHECKLIST = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+", re.MULTILINE)
+_QUESTION_TITLE = re.compile(
+    r"^\s*(?:\[(?:question|q|help|usage)\]|question\s*[:\-]|help\s*:|how\s+(?:to|do|can|should|does)\b"
+    r"|about\s+the\s+(?:use|usage)\s+of\b|what\s+(?:will|would|does|is|are|happens)\b"
+    r"|is\s+it\s+possible\b|why\s+(?:does|is|do|are)\b.*\?\s*$)",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = re.compile(
+    r"^\s*(?:how|what|why|when|where|which|is|are|can|could|should|does|do|will|would)\b.*\?\s*$",
+    re.IGNORECASE,
+)
+_QUESTION_BODY = re.compile(r"^#+\s*(?:\u2753\s*)?questions?\b(?:\s+and\s+help)?", re.IGNORECASE | re.MULTILINE)
+_RFC_TITLE = re.compile(
+    r"^\s*(?:\[\s*(?:rfc|proposal|discussion|design)\s*\]|(?:rfc|proposal|discussion)\s*[:\-#\d])"
+    r"|\brfc\s*[:\]]",
+    re.IGNORECASE,
+)
+_BUG_BODY = re.compile(
+    r"^#+\s*(?:\U0001f41b\s*)?(?:describe the bug|bug description|bug report)"
+    r"|traceback \(most recent call last\)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BUG_TITLE = re.compile(
+    r"\b(?:error|errors|exception|crash(?:es|ed)?|segfaults?|segmentation fault|fails?|failing|"
+    r"failed|broken|wrong|incorrect|bad output|nans?|hangs?|hanging|deadlocks?|regression|"
+    r"leaks?|raises|bug|mismatch|not working|doesn'?t work|does not work|ignores?|fix(?:es)?)\b",
+    re.IGNORECASE,
+)
+_FEATURE_BODY = re.compile(
+    r"^#+\s*(?:\U0001f680\s*)?(?:the feature, motivation and pitch|feature request|feature)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FEATURE_TITLE = re.compile(
+    r"^\s*(?:\[(?:feature|feature request|enhancement|request)\]|feature\s*(?:request)?\s*:|"
+    r"add\b|support\b|implement\b|expose\b|allow\b|make\b)|\badd(?:ing)?\s+support\b",
+    re.IGNORECASE,
+)
+_DOCS_TITLE = re.compile(
+    r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|document|documented)\b",
+    re.IGNORECASE,
+)
+_TESTS_TITLE = re.compile(
+    r"\b(?:flaky|test_\w+|unit\s?tests?|tests?\s+(?:gap|coverage)|type\s+(?:hints?|annotations?)|"
+    r"annotations?|mypy|pyright|typing|lint(?:er|ing)?|ruff|flake8|ci)\b|^\s*\[typing\]",
+    re.IGNORECASE,
+)
+_PERF_TITLE = re.compile(
+    r"\b(?:slow(?:er|ness)?|speed\s*up|performance|perf|latency|throughput|memory usage|"
+    r"faster|\d+x\s+slower)\b",
+    re.IGNORECASE,
+)
+# Hardware words in a title or a description: strong enough to bind an issue.
+_HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
+    ("multi-node", re.compile(r"\bmulti[- ]?node\b|\bmultiple nodes\b|\bacross nodes\b|\bslurm\b", re.IGNORECASE)),
+    ("multi-gpu", re.compile(r"\bmulti[- ]?gpus?\b|\bmultiple gpus\b|\b\d+\s*gpus\b|\bfsdp\d?\b|\bnccl\b", re.IGNORECASE)),
+    ("mps", re.compile(r"\bmps\b|\bapple silicon\b|\bm[1-4](?: pro| max| ultra)?\s+(?:mac|chip)|\bmetal\b|\bmacos\b|\bon mac\b", re.IGNORECASE)),
+    ("rocm", re.compile(r"\brocm\b|\bhipify\b|\bamd gpus?\b|\bmi[23]\d0x?\b", re.IGNORECASE)),
+    ("xpu", re.compile(r"\bxpu\b|\bintel gpus?\b|\barc a\d{3}\b", re.IGNORECASE)),
+    ("tpu", re.compile(r"\btpus?\b|\btorch[_-]xla\b", re.IGNORECASE)),
+    ("cuda", re.compile(r"\bcuda\b|\bcudnn\b|\bcublas\b|\bgpus?\b|\bnvidia\b|\b[ahv]100\b|\brtx\s?\d{4}\b|\bsm_\d{2}\b", re.IGNORECASE)),
+    ("windows", re.compile(r"\bwindows\b|\bwin32\b|\bmsvc\b", re.IGNORECASE)),
+)
+# Hardware a description may bind an issue to: reproductions name devices ("cuda") and
+# Windows paths in passing, so only the rarer, deliberate ones count from the body.
+_BODY_HARDWARE = frozenset({"multi-node", "mps", "rocm", "xpu", "tpu"})
+# Where a description ends and a pasted environment begins.
+_ENVIRONMENT = re.compile(
+    r"^#+\s*(?:versions?|environment|system info|env|collecting environment)"
+    r"|^collecting environment information|^\s*-?\s*`?transformers`? version:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_BODY_CHARS = 20_000
+
+
+def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] = ()) -> IssueKinds:
+    """The kinds and hardware of one issue, each with its evidence. `labels` are the
+    repository's classified labels (their traits apply); unknown labels get the built-in
+    vocabulary of the issue's repository."""
+    by_name = labels if isinstance(labels, Mapping) else {label.name: label for label in labels}
+    kinds: dict[str, str] = {}
+    hardware: dict[str, str] = {}
+    label_kinds: set[str] = set()
+    for name in issue.labels:
+        known = by_name.get(name)
+        traits = known.traits if known is not None and known.traits else label_traits(name, issue.repo)
+        for trait in traits:
+            if trait.startswith("hardware:"):
+                hardware.setdefault(trait.partition(":")[2], f"label {name!r}")
+            elif trait in KIND_NAMES:
+                kinds.setdefault(trait, f"label {name!r}")
+                label_kinds.add(trait)
+    title = issue.title or ""
+    body = (issue.body or "")[:_BODY_CHARS]
+    description = _description(body)
+    _text_kinds(kinds, label_kinds, title, body)
+    for key, pattern in _HARDWARE_TEXT:
+        found = pattern.search(title)
+        if found:
+            hardware.setdefault(key, f"{found.group(0)!r} in the title")
+        elif key in _BODY_HARDWARE and (found := pattern.search(description)):
+            hardware.setdefault(key, f"{found.group(0)!r} in the description")
+    return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
+
+
+def set_aside_reason(kinds: IssueKinds) -> tuple[str, str] | None:
+    """(kind, reason) when an issue is never a plan step, None when it may be one."""
+    for kind in SET_ASIDE_KINDS:
+        if kind in kinds.kinds:
+            return kind, f"{SET_ASIDE_WHY[kind]} ({kinds.kinds[kind]})"
+    return None
+
+
+def missing_hardware(kinds: IssueKinds, have: Iterable[str]) -> list[str]:
+    """Hardware the issue needs that the user did not say they have, in HARDWARE order."""
+    owned = set(have)
+    return [key for key in kinds.hardware if key not in owned]
+
+
+def hardware_reason(kinds: IssueKinds, missing: Sequence[str]) -> str:
+    """Why a hardware-bound issue is set aside, with the flag that brings it back."""
+    needs = "; ".join(f"{HARDWARE[key]} ({kinds.hardware[key]})" for key in missing)
+    return f"needs {needs}: add --hardware {','.join(missing)} if you have it"
+
+
+def parse_hardware(values: Iterable[str]) -> list[str]:
+    """`--hardware cuda,mps` (and the config's profile.hardware) as HARDWARE keys, with
+    what each implies (a cluster has GPUs); UsageError names the choices for a typo."""
+    out: set[str] = set()
+    for raw in values:
+        for part in raw.split(","):
+            word = part.strip().lower().replace("_", "-").replace(" ", "-")
+            if not word:
+                continue
+            key = HARDWARE_ALIASES.get(word.replace("-", ""), HARDWARE_ALIASES.get(word, word))
+            if key not in HARDWARE:
+                choices = ", ".join(HARDWARE)
+                raise UsageError(f"--hardware {part.strip()!r} is not known; use some of: {choices}")
+            out.add(key)
+            out.update(HARDWARE_IMPLIES.get(key, ()))
+    return [key for key in HARDWARE if key in out]
+
+
+def is_beginner_labelled(issue: Issue, labels: Mapping[str, Label]) -> bool:
+    """True when a maintainer marked the issue for newcomers (a beginner-trait label)."""
+    for name in issue.labels:
+        known = labels.get(name)
+        traits = known.traits if known is not None and known.traits else label_traits(name, issue.repo)
+        if "beginner" in traits:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- helpers
+def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: str) -> None:
+    """Kinds from the title and body, never against what a label says: a "How to" title is
+    a question unless a label calls it a bug, feature or docs."""
+    code_kind_label = bool(from_labels & {"bug", "feature", "docs", "tests", "performance"})
+    found = _TRACKING_TITLE.search(title)
+    if found:
+        kinds.setdefault("tracking", f"{found.group(0).strip()!r} in the title")
+    elif _TRACKING_BODY.search(body) and len(_CHECKLIST.findall(body)) >= 3:
+        kinds.setdefault("tracking", "the body tracks a checklist of tasks")
+    found = _RFC_TITLE.search(title)
+    if found:
+        kinds.setdefault("rfc", f"{found.group(0).strip()!r} in the title")
+    bug_report = _BUG_BODY.search(body)
+    feature_request = _FEATURE_BODY.search(body)
+    if not code_kind_label and not bug_report and not feature_request:
+        found = _QUESTION_TITLE.search(title) or _QUESTION_WORDS.search(title)
+        if found:
+            kinds.setdefault("question", "the title asks a question")
+        elif _QUESTION_BODY.search(body):
+            kinds.setdefault("question", "filed with the questions template")
+    if "question" in kinds and "question" not in from_labels:
+        return
+    found = _DOCS_TITLE.search(title)
+    if found:
+        kinds.setdefault("docs", f"{found.group(0)!r} in the title")
+    found = _TESTS_TITLE.search(title)
+    if found:
+        kinds.setdefault("tests", f"{found.group(0)!r} in the title")
+    found = _PERF_TITLE.search(title)
+    if found:
+        kinds.setdefault("performance", f"{found.group(0)!r} in the title")
+    if feature_request:
+        kinds.setdefault("feature", "filed with the feature-request template")
+    found = _FEATURE_TITLE.search(title)
+    # "Add type hints to ...", "Add a docstring example": upkeep, not a feature.
+    if found and "bug" not in from_labels and not ({"docs", "tests"} & kinds.keys()):
+        kinds.setdefault("feature", f"{found.group(0).strip()!r} in the title")
+    if bug_report and "feature" not in from_labels:
+        kinds.setdefault("bug", "a bug report (template or traceback)")
+    found = _BUG_TITLE.search(title)
+    if found and "feature" not in from_labels:
+        kinds.setdefault("bug", f"{found.group(0)!r} in the title")
+
+
+def _description(body: str) -> str:
+    found = _ENVIRONMENT.search(body)
+    return body[: found.start()] if found else body
+
+
+def _ordered(found: dict[str, str], order: Mapping[str, str]) -> dict[str, str]:
+    return {key: found[key] for key in order if key in found}
