@@ -73,7 +73,7 @@ def test_next_action_starts_first_untouched_step_of_current_stage() -> None:
     assert action.command == "prready track acme/widgets#6 start"
 
 
-def test_replan_keeps_touched_and_available_replaces_unavailable_untouched() -> None:
+def test_replan_keeps_only_touched_and_replaces_unavailable_untouched() -> None:
     entries = [
         entry(1, 1, S.MERGED),
         entry(2, 2, S.STARTED, flag="taken: someone"),  # started: stays even if taken
@@ -84,12 +84,24 @@ def test_replan_keeps_touched_and_available_replaces_unavailable_untouched() -> 
         entry(7, 3, S.PLANNED, flag="closed"),  # flagged, but fresh data says available
     ]
     decision = replan_pins(entries, {3: "taken: alice claimed it", 4: "", 7: ""})
-    assert decision.pins == [(1, 1), (2, 2), (2, 4), (3, 7)]
+    # Untouched steps (#4, #7) are planned afresh: changed options give a new plan.
+    assert decision.pins == [(1, 1), (2, 2)]
     assert decision.replaced == {3: "taken: alice claimed it", 5: "closed"}
     assert decision.excluded == [3, 5, 6]
     assert decision.completed_stages == [1]
     assert decision.current_stage == 2
     assert not decision.moved_up  # stage 2 already begun
+    # --fresh pins nothing, and still never suggests a dropped or unavailable issue.
+    fresh = replan_pins(entries, {3: "taken: alice claimed it", 4: "", 7: ""}, fresh=True)
+    assert fresh.pins == [] and fresh.excluded == [3, 5, 6]
+
+
+def test_replan_does_not_exclude_steps_a_re_plan_replaced() -> None:
+    """A step an earlier re-plan replaced (other --skills) may come back when the options
+    come back; one replaced because it was taken may not."""
+    entries = [entry(4, 2, S.REPLACED), entry(8, 3, S.REPLACED, flag="taken: bob")]
+    decision = replan_pins(entries)
+    assert decision.pins == [] and decision.excluded == [8] and decision.replaced == {}
 
 
 def test_replan_moves_up_when_previous_stage_done() -> None:

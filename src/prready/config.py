@@ -121,6 +121,7 @@ class UserConfig:
 
     labels: dict[str, str] = field(default_factory=dict)  # label name -> kind (or "kind:value")
     skills: list[str] = field(default_factory=list)
+    hardware: list[str] = field(default_factory=list)  # [profile] hardware: what the user has
     area_depth: int | None = None
     exclude_labels: list[str] = field(default_factory=list)
     claim_days: int = 30
@@ -160,6 +161,10 @@ def load_config(path: Path) -> UserConfig:
     if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
         raise UsageError(f"config file {path}: profile.skills must be a list of strings")
     cfg.skills = list(skills)
+    hardware = profile.get("hardware", [])
+    if not isinstance(hardware, list) or not all(isinstance(s, str) for s in hardware):
+        raise UsageError(f"config file {path}: profile.hardware must be a list of strings")
+    cfg.hardware = list(hardware)
     plan = data.get("plan", {})
     if not isinstance(plan, dict):
         raise UsageError(f"config file {path}: [plan] must be a table")

@@ -58,7 +58,9 @@ _QUESTION_WORDS = re.compile(
     r"^\s*(?:how|what|why|when|where|which|is|are|can|could|should|does|do|will|would)\b.*\?\s*$",
     re.IGNORECASE,
 )
-_QUESTION_BODY = re.compile(r"^#+\s*(?:\u2753\s*)?questions?\b(?:\s+and\s+help)?", re.IGNORECASE | re.MULTILINE)
+_QUESTION_BODY = re.compile(
+    r"^#+\s*(?:\u2753\s*)?questions?\b(?:\s+and\s+help)?", re.IGNORECASE | re.MULTILINE
+)
 _RFC_TITLE = re.compile(
     r"^\s*(?:\[\s*(?:rfc|proposal|discussion|design)\s*\]|(?:rfc|proposal|discussion)\s*[:\-#\d])"
     r"|\brfc\s*[:\]]",
@@ -100,13 +102,36 @@ _PERF_TITLE = re.compile(
 )
 # Hardware words in a title or a description: strong enough to bind an issue.
 _HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
-    ("multi-node", re.compile(r"\bmulti[- ]?node\b|\bmultiple nodes\b|\bacross nodes\b|\bslurm\b", re.IGNORECASE)),
-    ("multi-gpu", re.compile(r"\bmulti[- ]?gpus?\b|\bmultiple gpus\b|\b\d+\s*gpus\b|\bfsdp\d?\b|\bnccl\b", re.IGNORECASE)),
-    ("mps", re.compile(r"\bmps\b|\bapple silicon\b|\bm[1-4](?: pro| max| ultra)?\s+(?:mac|chip)|\bmetal\b|\bmacos\b|\bon mac\b", re.IGNORECASE)),
+    (
+        "multi-node",
+        re.compile(
+            r"\bmulti[- ]?node\b|\bmultiple nodes\b|\bacross nodes\b|\bslurm\b", re.IGNORECASE
+        ),
+    ),
+    (
+        "multi-gpu",
+        re.compile(
+            r"\bmulti[- ]?gpus?\b|\bmultiple gpus\b|\b\d+\s*gpus\b|\bfsdp\d?\b|\bnccl\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "mps",
+        re.compile(
+            r"\bmps\b|\bapple silicon\b|\bm[1-4](?: pro| max| ultra)?\s+(?:mac|chip)|\bmetal\b|\bmacos\b|\bon mac\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("rocm", re.compile(r"\brocm\b|\bhipify\b|\bamd gpus?\b|\bmi[23]\d0x?\b", re.IGNORECASE)),
     ("xpu", re.compile(r"\bxpu\b|\bintel gpus?\b|\barc a\d{3}\b", re.IGNORECASE)),
     ("tpu", re.compile(r"\btpus?\b|\btorch[_-]xla\b", re.IGNORECASE)),
-    ("cuda", re.compile(r"\bcuda\b|\bcudnn\b|\bcublas\b|\bgpus?\b|\bnvidia\b|\b[ahv]100\b|\brtx\s?\d{4}\b|\bsm_\d{2}\b", re.IGNORECASE)),
+    (
+        "cuda",
+        re.compile(
+            r"\bcuda\b|\bcudnn\b|\bcublas\b|\bgpus?\b|\bnvidia\b|\b[ahv]100\b|\brtx\s?\d{4}\b|\bsm_\d{2}\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("windows", re.compile(r"\bwindows\b|\bwin32\b|\bmsvc\b", re.IGNORECASE)),
 )
 # Hardware a description may bind an issue to: reproductions name devices ("cuda") and
@@ -131,7 +156,9 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     label_kinds: set[str] = set()
     for name in issue.labels:
         known = by_name.get(name)
-        traits = known.traits if known is not None and known.traits else label_traits(name, issue.repo)
+        traits = (
+            known.traits if known is not None and known.traits else label_traits(name, issue.repo)
+        )
         for trait in traits:
             if trait.startswith("hardware:"):
                 hardware.setdefault(trait.partition(":")[2], f"label {name!r}")
@@ -183,7 +210,9 @@ def parse_hardware(values: Iterable[str]) -> list[str]:
             key = HARDWARE_ALIASES.get(word.replace("-", ""), HARDWARE_ALIASES.get(word, word))
             if key not in HARDWARE:
                 choices = ", ".join(HARDWARE)
-                raise UsageError(f"--hardware {part.strip()!r} is not known; use some of: {choices}")
+                raise UsageError(
+                    f"--hardware {part.strip()!r} is not known; use some of: {choices}"
+                )
             out.add(key)
             out.update(HARDWARE_IMPLIES.get(key, ()))
     return [key for key in HARDWARE if key in out]
@@ -193,7 +222,9 @@ def is_beginner_labelled(issue: Issue, labels: Mapping[str, Label]) -> bool:
     """True when a maintainer marked the issue for newcomers (a beginner-trait label)."""
     for name in issue.labels:
         known = labels.get(name)
-        traits = known.traits if known is not None and known.traits else label_traits(name, issue.repo)
+        traits = (
+            known.traits if known is not None and known.traits else label_traits(name, issue.repo)
+        )
         if "beginner" in traits:
             return True
     return False

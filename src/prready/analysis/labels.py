@@ -108,7 +108,9 @@ def label_traits(
         rest = normalize_label(area.group("rest"))
         return own.get(rest, GENERIC.get(rest, ()))
     kind, _ = classify_label(name)
-    return ("beginner",) if kind is LabelKind.BEGINNER else ("bug",) if kind is LabelKind.BUG else ()
+    return (
+        ("beginner",) if kind is LabelKind.BEGINNER else ("bug",) if kind is LabelKind.BUG else ()
+    )
 
 
 def default_scope(labels: Iterable[Label]) -> list[str]:

@@ -176,7 +176,9 @@ def make_plan(
     pinned_numbers = {a.issue.number for group in pins.values() for a in group}
     aside = _set_aside(assessments, have, pinned_numbers)
     aside_numbers = {item.issue.number for item in aside}
-    open_pool = [a for a in assessments if _open_and_free(a) and a.issue.number not in aside_numbers]
+    open_pool = [
+        a for a in assessments if _open_and_free(a) and a.issue.number not in aside_numbers
+    ]
     eligible = [
         a
         for a in open_pool
@@ -286,7 +288,7 @@ def kinds_of(a: IssueAssessment) -> IssueKinds:
 
 
 def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> str:
-    """"" when the issue's kind suits the stage, else why not. The difficulty band is
+    """ "" when the issue's kind suits the stage, else why not. The difficulty band is
     checked apart (it moves with the floor that earlier stages set)."""
     kinds = kinds_of(a)
     beginner = is_beginner_labelled(a.issue, labels)
@@ -384,10 +386,11 @@ def _empty_stage_note(
                 if pointer
                 else ""
             )
-            widen = f" ({wider_sync} fetches every open issue)" if wider_sync else ""
+            widen = f" ({wider_sync})" if wider_sync else ""
             return (
-                f"this repository has no open beginner, docs, tests or typing issues{widen}"
-                f"{where}: watch for new ones, or fix a docs problem you found yourself"
+                f"this repository has no open beginner issues, nor docs, tests or typing work "
+                f"free to take{where}: watch for new ones, or fix a docs problem you found "
+                f"yourself{widen}"
             )
         what = {2: "small bug, docs or tests issue", 3: "bug report", 4: "feature request or bug"}
         if wider_sync:

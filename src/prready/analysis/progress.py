@@ -168,9 +168,15 @@ def next_actions(entries: Sequence[ProgressEntry], limit: int = 3) -> list[NextA
 
 
 def replan_pins(
-    entries: Sequence[ProgressEntry], availability: Mapping[int, str] | None = None
+    entries: Sequence[ProgressEntry],
+    availability: Mapping[int, str] | None = None,
+    *,
+    fresh: bool = False,
 ) -> ReplanDecision:
-    """Decide what a new plan keeps: touched steps always, untouched ones while available.
+    """Decide what a new plan keeps: only the steps the user has touched (started, pull
+    request, merged) stay pinned; untouched steps are planned afresh, so changed options
+    give a new plan and identical ones the same plan. Dropped issues and untouched ones
+    that became unavailable are never suggested again. `fresh` (--fresh) pins nothing.
 
     `availability` maps issue numbers to "" (available) or a reason ("closed", "taken: ...");
     numbers missing from it fall back to the flag the last sync stored on the entry.
@@ -179,22 +185,21 @@ def replan_pins(
     pins: list[tuple[int, int]] = []
     replaced: dict[int, str] = {}
     excluded: list[int] = []
-    # Within a stage, the steps the user is on come first, then the untouched ones.
-    for entry in sorted(entries, key=lambda e: (e.status not in TOUCHED, *_entry_order(e))):
+    for entry in sorted(entries, key=_entry_order):
         number = entry.issue_number
-        if entry.status in CLOSED_OUT:
+        if entry.status == StepStatus.DROPPED:
             excluded.append(number)
             continue
         if entry.status in TOUCHED:
-            if entry.stage:
+            if entry.stage and not fresh:
                 pins.append((entry.stage, number))
             continue
         reason = availability.get(number, entry.flag)
         if reason:
-            replaced[number] = reason
+            # Planned or replaced, and no longer available: never suggested again.
+            if entry.status == StepStatus.PLANNED:
+                replaced[number] = reason
             excluded.append(number)
-        elif entry.stage:
-            pins.append((entry.stage, number))
     summaries = summarize_stages(entries)
     completed = [s.stage for s in summaries if s.stage and s.complete]
     stage = current_stage(entries)

@@ -183,7 +183,9 @@ def load_stored(
         raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
     known = {label.name for label in stored_labels}
     extra = sorted({name for i in issues for name in i.labels} - known)
-    repo_labels = classify_labels([*stored_labels, *(Label(n) for n in extra)], config.labels)
+    repo_labels = classify_labels(
+        [*stored_labels, *(Label(n) for n in extra)], config.labels, slug
+    )
     moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
     taken: dict[int, TakenStatus] = {}
     for issue in issues:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from prready.analysis.contributing import summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
+from prready.analysis.kinds import parse_hardware
 from prready.analysis.planner import assess_issues, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.inputs import check_modules
@@ -54,6 +55,7 @@ _SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 # Issues whose comments and timeline are fetched to tell whether someone is on them:
 # the chosen steps plus this many further candidates per stage, never the whole store.
 TAKEN_CHECK_PER_STAGE = 6
+TAKEN_CHECK_ROUNDS = 4  # re-plans after checking; each round checks only new issues
 
 
 @dataclass
@@ -70,6 +72,8 @@ class PlanOptions:
     output: Path | None = None
     all_open: bool = False
     module_labels: Sequence[str] = ()
+    hardware: Sequence[str] = ()  # what the user has (cuda, mps, ...); () -> the profile's
+    fresh: bool = False  # start over: keep no step of the earlier plan pinned
 
 
 @dataclass
@@ -153,7 +157,9 @@ def run_plan(
     issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
     assessments = assess_issues(issues, code_map, labels, taken, now=iso)
     skills = list(options.skills) or list(config.skills)
+    hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
+    wider = _wider_sync(slug, options, source, online)
 
     conn = open_progress(paths.progress_db)
     try:
@@ -162,7 +168,7 @@ def run_plan(
             tracking = update_from_github(
                 slug, client, conn, now=moment, claim_days=config.claim_days
             )
-        decision = replan_pins(load_progress(conn, slug))
+        decision = replan_pins(load_progress(conn, slug), fresh=options.fresh)
         if decision.moved_up:
             notes.append(
                 f"stage {decision.current_stage - 1} is done: on to stage {decision.current_stage}"
@@ -186,28 +192,38 @@ def run_plan(
                 exclude_labels=exclude,
                 modules=options.modules,
                 max_difficulty=options.max_difficulty,
+                hardware=hardware,
                 pinned=decision.pins,
                 sample=sample,
                 contributing=contributing,
+                wider_sync=wider,
             )
 
         plan = plan_from(usable)
         # Only the issues that could reach the plan get the extra requests (timeline,
         # comments) that tell whether someone else is already on them; offline, the
-        # stored comments and cross-references are judged as of `now`. Then plan again.
-        fresh = refresh_taken(
-            slug,
-            _shortlist(plan),
-            paths,
-            config,
-            client=client,
-            offline=not online,
-            progress=progress,
-            now=moment,
-        )
-        fresh = note_unchecked_pulls(slug, paths, fresh)
-        usable = [replace(a, taken=fresh.get(a.issue.number, a.taken)) for a in usable]
-        plan = plan_from(usable)
+        # stored comments and cross-references are judged as of `now`. Then plan again,
+        # until every issue the plan shows has been checked: a plan never rests on an
+        # unchecked issue, so two runs on the same data give the same plan.
+        checked: set[int] = set()
+        for _round in range(TAKEN_CHECK_ROUNDS):
+            numbers = [n for n in _shortlist(plan) if n not in checked]
+            if not numbers:
+                break
+            status = refresh_taken(
+                slug,
+                numbers,
+                paths,
+                config,
+                client=client,
+                offline=not online,
+                progress=progress,
+                now=moment,
+            )
+            checked.update(numbers)
+            status = note_unchecked_pulls(slug, paths, status)
+            usable = [replace(a, taken=status.get(a.issue.number, a.taken)) for a in usable]
+            plan = plan_from(usable)
         record_plan(conn, plan, moment)
         entries = load_progress(conn, slug)
         events = load_events(conn, slug)
@@ -263,9 +279,19 @@ def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
     if any(is_feature_request(issue) for issue in pool):
         return ""
     return (
-        "stage 4 holds bug fixes only: the default sync fetches beginner and bug issues; "
-        "for a feature, run again with --all-open or --module-label LABEL"
+        "stage 4 holds bug fixes only: the default sync fetches issues with beginner, bug, "
+        "docs, tests and feature labels, and none was a feature; for one, run again with "
+        "--all-open or --module-label LABEL"
     )
+
+
+def _wider_sync(slug: str, options: PlanOptions, source: Source, online: bool) -> str:
+    """How to fetch more issues than this plan saw ("" when it saw every open one)."""
+    if options.all_open or not source.github:
+        return ""
+    if online:
+        return "run again with --all-open to fetch every open issue (or --module-label LABEL)"
+    return f"`prready sync {slug} --all-open` fetches every open issue"
 
 
 def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:

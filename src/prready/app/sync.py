@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from prready.analysis.labels import classify_labels, validate_overrides
+from prready.analysis.labels import classify_labels, default_scope, validate_overrides
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
 from prready.config import DEFAULT_API_URL, Secret, UserConfig
@@ -299,7 +299,7 @@ def _sync_labels(
             for i, e in enumerate(etags)
         )
         if unchanged:
-            return classify_labels(store.load_labels(conn, slug), config.labels)
+            return classify_labels(store.load_labels(conn, slug), config.labels, slug)
     raw: list[dict[str, object]] = []
     etags = []
     page = 1
@@ -312,7 +312,7 @@ def _sync_labels(
         if not result.has_next:
             break
         page += 1
-    labels = classify_labels(raw, config.labels)
+    labels = classify_labels(raw, config.labels, slug)
     with store.page_transaction(conn):
         store.save_labels(conn, slug, labels)
         state.etag = "\n".join(etags) if all(etags) else None
@@ -327,11 +327,14 @@ def _select_queries(
     module_labels: Sequence[str],
     report: SyncReport,
 ) -> list[tuple[str, str | None]]:
-    """(sync-state key, label) per query: beginner and bug labels plus asked-for modules."""
+    """(sync-state key, label) per query: the default scope (beginner, bug, docs, tests,
+    feature, size and "contributions welcome" labels, in the repository's own vocabulary:
+    enough for every stage of a plan) plus asked-for modules. Each query costs a free 304
+    on an unchanged re-sync."""
     if all_open:
         return [(ALL_OPEN_KEY, None)]
     by_lower = {x.name.lower(): x.name for x in labels}
-    chosen = [x.name for x in labels if x.kind in (LabelKind.BEGINNER, LabelKind.BUG)]
+    chosen = default_scope(labels)
     for wanted in module_labels:
         name = by_lower.get(wanted.strip().lower())
         if name is None:
@@ -342,7 +345,8 @@ def _select_queries(
             chosen.append(name)
     if not chosen:
         report.notes.append(
-            f"{slug} has no beginner or bug labels: use --all-open or --module-label LABEL"
+            f"{slug} has no beginner, bug, docs, tests or feature labels: use --all-open or "
+            "--module-label LABEL"
         )
     return [(f"label:{name}", name) for name in chosen]
 

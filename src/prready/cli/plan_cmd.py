@@ -21,6 +21,7 @@ from prready.cli.runtime import (
     parse_stages,
     plan_format,
     rebuild_cache_option,
+    source_date_epoch,
     source_from_options,
 )
 
@@ -61,6 +62,15 @@ from prready.cli.runtime import (
     show_default=True,
     help="Skip issues rated harder than this (1-5).",
 )
+@click.option(
+    "--hardware",
+    metavar="LIST",
+    help="Hardware you have, comma-separated: cuda, rocm, mps, xpu, tpu, multi-gpu, "
+    "multi-node, windows. Issues that need other hardware are listed apart.",
+)
+@click.option(
+    "--fresh", is_flag=True, help="Start over: keep no step of the earlier plan, even started ones."
+)
 @plan_output_options
 @issue_scope_options
 @rebuild_cache_option
@@ -74,6 +84,8 @@ def command(
     exclude_labels: tuple[str, ...],
     modules: tuple[str, ...],
     max_difficulty: int,
+    hardware: str | None,
+    fresh: bool,
     fmt: str | None,
     output: Path | None,
     open_page: bool,
@@ -89,13 +101,18 @@ def command(
     """Write a four-stage plan (first contact -> small fix -> real bug -> substantial PR).
 
     Clones and maps the repository, syncs its issues, matches them to your skills, keeps
-    what you already started, and writes the plan page.
+    what you already started, and writes the plan page. Tracking issues, questions, RFCs
+    and issues awaiting a reproduction are listed apart, never planned. Running it again
+    with other options re-plans everything you have not started; with the same options and
+    data it writes the same plan (set SOURCE_DATE_EPOCH to fix the clock for byte-identical
+    files).
 
     \b
     Example:
       prready plan pytorch/pytorch --skills python,numerics --open
       prready plan pytorch/pytorch --offline --checkout ~/src/pytorch --format md
       prready plan pytorch/pytorch --format json -o - | jq '.stages[0].steps'
+      prready plan pytorch/pytorch --hardware cuda,multi-gpu --max-difficulty 4
     """
     from prready.app.plan import PlanOptions, run_plan
     from prready.paths import resolve_paths
@@ -116,11 +133,15 @@ def command(
         output=output,
         all_open=all_open,
         module_labels=module_labels,
+        hardware=parse_csv(hardware),
+        fresh=fresh,
     )
     source = source_from_options(token, api_url, offline, checkout, git_url)
     console = make_console(err=True)
     with progress_reporter(console) as progress:
-        result = run_plan(repo, paths, config, options, source, progress=progress)
+        result = run_plan(
+            repo, paths, config, options, source, progress=progress, now=source_date_epoch()
+        )
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if is_stdout(output):

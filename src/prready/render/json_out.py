@@ -63,9 +63,15 @@ def render_json(plan: Plan, progress: list[ProgressEntry], events: list[Progress
                 "candidates": [
                     _candidate(c, stage.also_fits.get(c.issue.number, [])) for c in stage.candidates
                 ],
+                "note": stage.note,
             }
             for stage in plan.stages
         ],
+        "set_aside": [
+            {"issue": _issue(item.issue), "kind": item.kind, "reason": item.reason}
+            for item in plan.set_aside
+        ],
+        "set_aside_total": max(plan.set_aside_total, len(plan.set_aside)),
         "summary": _summary(
             [statuses.get(st.issue.number, StepStatus.PLANNED.value) for st in steps]
         ),

@@ -39,6 +39,7 @@ def render_markdown(plan: Plan, progress: list[ProgressEntry], events: list[Prog
         out += _stage(stage)
     out += _progress(view)
     out += _candidates(view)
+    out += _set_aside(view)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -86,7 +87,9 @@ def _stage(stage: StageView) -> list[str]:
         f"Progress: {md_text(stage.progress.summary)}",
         "",
     ]
-    if not stage.steps:
+    if not stage.steps and stage.note:
+        out += [f"No issue fits this stage: {md_text(stage.note)}", ""]
+    elif not stage.steps:
         out += ["No issue fits this stage yet; see the further candidates below.", ""]
     for step in stage.steps:
         out += _step(step)
@@ -172,6 +175,21 @@ def _candidates(view: PlanView) -> list[str]:
         out.append(
             f"| {stage} | {issue} | {c.difficulty}/5 {c.difficulty_word} | {_join(c.skills)} | {c.taken_text} |"
         )
+    return [*out, ""]
+
+
+def _set_aside(view: PlanView) -> list[str]:
+    out = ["## Listed apart", ""]
+    if not view.set_aside:
+        return [*out, "Nothing was set aside.", ""]
+    shown = len(view.set_aside)
+    more = f" (the first {shown} of {view.set_aside_total})" if view.set_aside_total > shown else ""
+    out += [f"Open issues that are never steps, with the reason{more}.", ""]
+    out += ["| Issue | Kind | Why |", "| --- | --- | --- |"]
+    for item in view.set_aside:
+        title = f"#{item.number} {md_text(item.title)}"
+        issue = f"[{title}](<{item.url}>)" if item.url else title
+        out.append(f"| {issue} | {md_text(item.kind_text)} | {md_text(item.reason)} |")
     return [*out, ""]
 
 

@@ -29,8 +29,9 @@ from rich.text import Text
 
 from prready.models import Plan, ProgressEntry, ProgressFn, StepStatus, TakenStatus
 from prready.render.sanitize import one_line
-from prready.render.view import STATUS_WORDS, format_time
+from prready.render.view import SET_ASIDE_WORDS, STATUS_WORDS, format_time
 
+SET_ASIDE_LINES = 6  # set-aside issues named in the terminal (the page lists more)
 TABLE_WIDTH = 110  # wide enough for most titles on one line, narrow enough to read
 _STAGE_STYLES = {1: "cyan", 2: "blue", 3: "yellow", 4: "magenta"}
 _TAKEN_SHORT = {"fresh": "free", "taken": "taken", "stale-claim": "quiet claim", "done": "fixed"}
@@ -89,7 +90,8 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
             title.append(f"  {safe_text(stage.goal, 120)}", style="dim")
         console.print(title)
         if not stage.steps:
-            console.print(Text("  No issue fits this stage yet.", style="dim"))
+            why = f": {safe_text(stage.note, 300)}" if stage.note else " yet."
+            console.print(Text(f"  No issue fits this stage{why}", style="dim"))
             continue
         table = Table(width=width, box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("Issue", overflow="fold", min_width=24, ratio=1)
@@ -109,6 +111,15 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
             )
         console.print(table)
     console.print(Text("Level: difficulty from 1 (very easy) to 5 (very hard).", style="dim"))
+    if plan.set_aside:
+        total = max(plan.set_aside_total, len(plan.set_aside))
+        console.print()
+        console.print(Text(f"Listed apart, never steps: {total} issue(s)", style="bold"))
+        for item in plan.set_aside[:SET_ASIDE_LINES]:
+            kind = SET_ASIDE_WORDS.get(item.kind, safe_text(item.kind, 20))
+            name = safe_text(item.issue.title, 80)
+            line = f"  #{item.issue.number} {name} ({kind}): {safe_text(item.reason, 160)}"
+            console.print(Text(line, style="dim"))
 
 
 def _taken_word(taken: TakenStatus) -> str:

@@ -129,6 +129,19 @@ class StageView:
     steps: list[StepView]
     candidates: list[CandidateView]
     progress: ProgressView
+    note: str = ""  # why the stage holds no step, and what to do
+
+
+@dataclass
+class SetAsideView:
+    """An issue the plan never offers as a step, with the reason."""
+
+    number: int
+    title: str
+    url: str
+    kind: str
+    kind_text: str
+    reason: str
 
 
 @dataclass
@@ -161,6 +174,18 @@ class PlanView:
     filter_skills: list[str] = field(default_factory=list)
     filter_statuses: list[tuple[str, str]] = field(default_factory=list)  # (state, words)
     filter_difficulties: list[tuple[int, str]] = field(default_factory=list)
+    set_aside: list[SetAsideView] = field(default_factory=list)
+    set_aside_total: int = 0
+    hardware: list[str] = field(default_factory=list)
+
+
+SET_ASIDE_WORDS = {
+    "tracking": "tracking issue",
+    "question": "support question",
+    "rfc": "RFC / needs a decision",
+    "needs-repro": "needs a reproduction",
+    "hardware": "needs hardware",
+}
 
 
 def build_view(
@@ -207,6 +232,19 @@ def build_view(
         filter_difficulties=[
             (d, DIFFICULTY_WORDS[d]) for d in sorted({c.difficulty for c in candidates})
         ],
+        set_aside=[
+            SetAsideView(
+                number=item.issue.number,
+                title=one_line(item.issue.title, 200),
+                url=issue_url(plan.repo, item.issue.number, item.issue.url),
+                kind=one_line(item.kind, 20),
+                kind_text=SET_ASIDE_WORDS.get(item.kind, one_line(item.kind, 20)),
+                reason=one_line(item.reason, 300),
+            )
+            for item in plan.set_aside
+        ],
+        set_aside_total=max(plan.set_aside_total, len(plan.set_aside)),
+        hardware=_lines([str(h) for h in plan.options.get("hardware", [])], limit=10),
     )
 
 
@@ -237,6 +275,7 @@ def _stage_view(
         key=one_line(stage.key, 40),
         title=title,
         goal=one_line(stage.goal, 300),
+        note=one_line(stage.note, 400),
         steps=steps,
         candidates=[
             _candidate_view(repo, stage.number, title, c, stage.also_fits.get(c.issue.number, []))
