@@ -42,6 +42,10 @@ LABELS = [
     ("feature", "a2eeef", "A request for a proper, new feature."),
     ("module: bootcamp", "c5def5", "We plan to do a full writeup on the issue, and then get someone to do it for onboarding"),
     ("needs design", "fbca04", "We want to add this feature but we need to figure out how first"),
+    ("module: mps", "f7e101", "Related to Apple Metal Performance Shaders framework"),
+    ("module: special", "f7e101", "Functions with no exact solutions, analogous to those in scipy.special"),
+    ("module: cpp", "f7e101", "Related to C++ API"),
+    ("oncall: jit", "0e8a16", "Add this issue/PR to JIT oncall triage queue"),
 ]  # fmt: skip
 
 TRIAGED = ("triaged",)
@@ -160,6 +164,16 @@ OPEN_ISSUES: list[TorchIssue] = [
     TorchIssue("Add `antialias=True` support for mode='nearest-exact' in F.interpolate", "### 🚀 The feature, motivation and pitch\n\n`torch.nn.functional.interpolate` raises for this combination; PIL supports it.", (NN, "feature", "module: interpolation", *TRIAGED), age=34, reactions=3),
     TorchIssue("torch.autograd.graph.register_multi_grad_hook: support mode='any' with retain_graph", "### 🚀 The feature, motivation and pitch\n\ntorch/autograd/graph.py documents mode='any' but it breaks with retain_graph=True.", (AG, "feature", *TRIAGED), age=30),
     TorchIssue("DataLoader: make worker_init_fn errors name the worker id and the dataset index", "### 🚀 The feature, motivation and pitch\n\nErrors raised in torch/utils/data/_utils/worker.py lose the worker id.", (DL, "enhancement", "module: bootcamp", *TRIAGED), age=26),
+    # Issues that are never steps (issue 13): trackers, questions, RFCs, hardware-bound work.
+    TorchIssue("General MPS op coverage tracking issue", "This issue tracks the ops still missing on MPS.\n\n- [ ] aten::_linalg_svd\n- [ ] aten::fft_r2c\n- [ ] aten::unique_consecutive", ("module: mps", "feature", *TRIAGED), age=400, reactions=300),
+    TorchIssue("torch.special tracking issue", "Functions from scipy.special still to add to torch/special/__init__.py:\n\n- [ ] zeta\n- [ ] i0e\n- [ ] xlog1py", ("module: special", "feature", *TRIAGED), age=700),
+    TorchIssue("Python/C++ API parity master tracking task", "torch/nn/modules vs torch/csrc/api:\n\n- [ ] nn.Fold\n- [ ] nn.Unfold\n- [ ] nn.Transformer", ("module: cpp", NN, "enhancement", *TRIAGED), age=900),
+    TorchIssue("About the use of gather to compute metrics", "How should I use `torch.distributed.all_gather` to compute accuracy across ranks?", ("oncall: distributed",), age=6),
+    TorchIssue("What will happen if I use torch.autocast but don't add a GradScaler", "Is the GradScaler needed for bfloat16 with torch.autocast?", ("module: amp (automated mixed precision)",), age=4),
+    TorchIssue("[RFC] Deprecate the positional `dim` of torch.nn.functional.softmax", "### 🚀 The feature, motivation and pitch\n\ntorch/nn/functional.py: make `dim` keyword-only.", (NN, "feature", *TRIAGED), age=15),
+    TorchIssue("MPS: torch.linalg.svd returns non-orthogonal U on Apple silicon", bug("Only with device='mps'.", "U, S, Vh = torch.linalg.svd(A.to('mps'))"), ("module: mps", LA, BUG, *TRIAGED), age=9),
+    TorchIssue("Multi-node training hangs at init_process_group with the NCCL backend", bug("Two nodes of 8 GPUs each; rank 0 never returns from torch/distributed/distributed_c10d.py."), ("oncall: distributed", BUG, *TRIAGED), age=12),
+    TorchIssue("JIT produces bad output for a scripted nn.Conv2d with padding='same'", bug("", "torch.jit.script(nn.Conv2d(3, 8, 4, padding='same'))(x)", "Max abs diff 0.3 between scripted and eager."), ("oncall: jit", NN, BUG, *TRIAGED), age=18),
 ]  # fmt: skip
 
 # (title, labels, files the merged fix changed): closed issues for history and backtest.

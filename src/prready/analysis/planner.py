@@ -69,7 +69,7 @@ STAGES: dict[int, StageSpec] = {
         "small-fix",
         "A small fix",
         "Fix a small, well-understood problem in code you have started to read.",
-        2,
+        1,
         3,
     ),
     3: StageSpec(
@@ -77,7 +77,7 @@ STAGES: dict[int, StageSpec] = {
         "real-bug",
         "A real bug",
         "Reproduce, diagnose and fix a real bug, with a regression test.",
-        3,
+        2,
         4,
     ),
     4: StageSpec(
@@ -85,10 +85,12 @@ STAGES: dict[int, StageSpec] = {
         "substantial",
         "A substantial contribution",
         "The litmus test: a feature or serious bug fix that maintainers review in depth.",
-        4,
+        3,
         5,
     ),
 }
+# The bands overlap (a real bug rated 2 is still a real bug); what keeps difficulty from
+# falling is the floor: a stage never takes an issue easier than an earlier stage's step.
 
 # Ranking weights within a stage (sum 1.0 before penalties). Skill fit matters most: the
 # plan is for this user. Stage fit keeps each stage's character, and the level term its
@@ -396,24 +398,25 @@ def _empty_stage_note(
         if wider_sync:
             return f"no open {what[spec.number]} among the synced issues: {wider_sync}"
         return f"this repository has no open {what[spec.number]} that is free to take"
-    if max_difficulty < spec.high and all(a.difficulty.score > max_difficulty for a in fits):
-        return (
-            f"this stage needs {band} and --max-difficulty is {max_difficulty}: raise it to "
-            f"--max-difficulty {spec.high} to fill it"
-        )
     in_band = [a for a in fits if max(spec.low, floor) <= a.difficulty.score <= spec.high]
     if not in_band:
         return (
             f"none of the {len(fits)} issue(s) of this kind is rated {band} "
             f"(after the steps of earlier stages); {wider_sync or 'try again after a sync'}"
         )
-    if excluded and all(any(n.lower() in excluded for n in a.issue.labels) for a in in_band):
-        return "every issue that fits carries an --exclude-label label: drop that option"
-    if focus and not any(_available(a, set(), 5, focus, code_map) for a in in_band):
-        return f"none of the issues that fit is inside --module {' '.join(focus)}: widen it"
-    if all(a.issue.number in used for a in in_band):
+    free = [a for a in in_band if a.issue.number not in used]
+    if not free:
         return "the issues that fit are steps of earlier stages already: try --per-stage 1"
-    return f"no issue of this kind within {band} is left: relax --max-difficulty or --module"
+    if all(a.difficulty.score > max_difficulty for a in free):
+        return (
+            f"this stage needs {band} and --max-difficulty is {max_difficulty}: raise it to "
+            f"--max-difficulty {max(a.difficulty.score for a in free)} to fill it"
+        )
+    if excluded and all(any(n.lower() in excluded for n in a.issue.labels) for a in free):
+        return "every issue that fits carries an --exclude-label label: drop that option"
+    if focus and not any(_available(a, set(), 5, focus, code_map) for a in free):
+        return f"none of the issues that fit is inside --module {' '.join(focus)}: widen it"
+    return f"no issue of this kind within {band} is free: relax --max-difficulty or --module"
 
 
 def _by_number(assessments: Sequence[IssueAssessment], number: int) -> IssueAssessment:

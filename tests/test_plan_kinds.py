@@ -1,0 +1,308 @@
+"""Issue kinds, the repositories' own label vocabularies, stage rules and re-planning: the
+classifier on real issue titles, then `prready plan pytorch/pytorch` through the CLI
+against the loopback GitHub server with PyTorch's label mix (most issues carry only
+`triaged` and `module: *`), on a small torch-shaped git repository built in tmp_path."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from prready.analysis.kinds import classify_issue, parse_hardware, set_aside_reason
+from prready.analysis.labels import classify_labels, default_scope, label_traits
+from prready.cli import cli
+from prready.errors import UsageError
+from prready.models import HistoryCommit, Issue
+from prready.sources.git_repo import build_repo
+
+REPO = "pytorch/pytorch"
+EPOCH = "1798761600"  # 2027-01-01: SOURCE_DATE_EPOCH for byte-identical runs
+
+
+def issue(title: str, labels: tuple[str, ...] = (), body: str = "", repo: str = REPO) -> Issue:
+    return Issue(repo, 1, title, body, "open", list(labels), [], "someone", 0, 0, "", "", None, "")
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("General MPS op coverage tracking issue", "tracking"),
+        ("torch.special tracking issue", "tracking"),
+        ("Python/C++ API parity master tracking task", "tracking"),
+        ("About the use of gather to compute metrics", "question"),
+        (
+            "What will happen if I use mix_precision but don't add accelerator.autocast()",
+            "question",
+        ),
+        ("How to export a model with dynamic shapes?", "question"),
+        ("[RFC] A new lazy tensor API", "rfc"),
+    ],
+)
+def test_titles_that_are_never_steps(title: str, kind: str) -> None:
+    reason = set_aside_reason(classify_issue(issue(title)))
+    assert reason is not None and reason[0] == kind
+    assert "in the title" in reason[1] or "asks a question" in reason[1]
+
+
+def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
+    gradients = classify_issue(issue("Fix tracking of gradients in hooks"))
+    assert set_aside_reason(gradients) is None and "bug" in gradients.kinds
+    how_bug = classify_issue(issue("How to avoid the crash in torch.save", ("bug",)))
+    assert set_aside_reason(how_bug) is None and how_bug.kinds["bug"] == "label 'bug'"
+    jit = classify_issue(issue("JIT produces bad output SDXL"))
+    assert jit.kinds == {"bug": "'bad output' in the title"}
+    node = classify_issue(issue("Multi-node training hangs at accelerator.prepare"))
+    assert node.hardware == {"multi-node": "'Multi-node' in the title"} and "bug" in node.kinds
+    mps = classify_issue(issue("General MPS op coverage tracking issue"))
+    assert "mps" in mps.hardware
+    # An environment section names CUDA and macOS without binding the issue to them.
+    env = issue(
+        "F.relu returns -0.0",
+        ("bug",),
+        "### 🐛 Describe the bug\n\nrelu(-0.0)\n\n### Versions\n\nCUDA used to build: 12.1\nOS: macOS 14",
+    )
+    assert classify_issue(env).hardware == {}
+    assert classify_issue(issue("Add type hints to torch.fx", ("good first issue",))).kinds == {
+        "tests": "'type hints' in the title"
+    }
+    needs = classify_issue(issue("xlogy returns nan", ("bug", "needs reproduction")))
+    assert set_aside_reason(needs) == (
+        "needs-repro",
+        "waits for a reproduction or more information from its reporter "
+        "(label 'needs reproduction')",
+    )
+
+
+def test_vocabularies_of_the_major_ml_libraries() -> None:
+    assert label_traits("module: bootcamp", REPO) == ("beginner",)
+    assert label_traits("Good Second Issue", "huggingface/transformers") == ("welcome", "medium")
+    assert label_traits("Good Difficult Issue", "huggingface/transformers") == ("welcome", "large")
+    assert label_traits("New model", "huggingface/transformers") == ("feature", "large")
+    assert label_traits("stat:contributions welcome", "keras-team/keras") == ("welcome",)
+    assert label_traits("type:docs", "keras-team/keras") == ("docs",)
+    assert label_traits("Easy", "scikit-learn/scikit-learn") == ("beginner", "small")
+    assert label_traits("Hard", "scikit-learn/scikit-learn") == ("large",)
+    assert label_traits("triage review", REPO) == ("rfc",)
+    assert label_traits("oncall: distributed", REPO) == ("hardware:multi-gpu",)
+    assert label_traits("module: mps", REPO) == ("hardware:mps",)
+    # The config's [labels] table overrides, with traits as well as kinds.
+    assert label_traits("module: metal", REPO, {"module: metal": "hardware:mps"}) == (
+        "hardware:mps",
+    )
+    assert label_traits("needs-info", REPO, {"needs-info": "needs-repro"}) == ("needs-repro",)
+    labels = classify_labels([name for name, _ in PYTORCH_LABELS], {}, REPO)
+    assert set(default_scope(labels)) == {
+        "good first issue", "module: bootcamp", "actionable", "small", "newcomer",
+        "OSS contribution wanted", "bug", "feature", "enhancement", "module: docs",
+        "module: typing", "module: tests", "large",
+    }  # fmt: skip
+
+
+def test_hardware_option_parses_aliases_and_rejects_typos() -> None:
+    assert parse_hardware(["Apple,multi-node"]) == ["cuda", "mps", "multi-gpu", "multi-node"]
+    with pytest.raises(UsageError, match="use some of: cuda"):
+        parse_hardware(["cuda,quantum"])
+
+
+# --------------------------------------------------------------------------- end to end
+PYTORCH_LABELS = [
+    ("good first issue", ""), ("module: bootcamp", ""), ("actionable", ""), ("small", ""),
+    ("large", ""), ("newcomer", ""), ("OSS contribution wanted", ""), ("triaged", ""),
+    ("needs reproduction", ""), ("triage review", ""), ("needs design", ""),
+    ("high priority", ""), ("bug", ""), ("feature", ""), ("enhancement", ""),
+    ("module: docs", ""), ("module: typing", ""), ("module: tests", ""), ("module: nn", ""),
+    ("module: optimizer", ""), ("module: dataloader", ""), ("module: linear algebra", ""),
+    ("module: mps", ""), ("oncall: distributed", ""), ("oncall: pt2", ""),
+]  # fmt: skip
+
+TRACE = (
+    "```\nTraceback (most recent call last):\n"
+    '  File "/site-packages/torch/optim/adam.py", line 223, in step\n'
+    "KeyError: 'max_exp_avg_sq'\n```"
+)
+# (title, labels, body): PyTorch's mix: most carry only triaged and a module label.
+ISSUES: list[tuple[str, tuple[str, ...], str]] = [
+    ("Typo in torch.nn.functional.relu docstring", ("module: docs", "module: nn", "good first issue", "triaged"), "The docstring of `torch.nn.functional.relu` says *retruns*."),
+    ("Docs for torch.optim.Adam do not mention amsgrad", ("module: docs", "module: optimizer", "triaged"), "torch/optim/adam.py docstring."),
+    ("Missing type annotations for torch.utils.data.DataLoader.__len__", ("module: typing", "module: dataloader", "triaged"), "torch/utils/data/dataloader.py"),
+    ("F.relu(inplace=True) on a leaf tensor gives an unhelpful error", ("module: nn", "actionable", "triaged"), "### 🐛 Describe the bug\n\n```python\nF.relu(x, inplace=True)\n```"),
+    ("DataLoader raises an unclear error for a lambda collate_fn", ("module: dataloader", "small", "triaged"), "### 🐛 Describe the bug\n\n```python\nDataLoader(ds, collate_fn=lambda b: b)\n```"),
+    ("Adam with amsgrad=True raises KeyError after load_state_dict", ("module: optimizer", "bug", "high priority", "triaged"), TRACE),
+    ("torch.linalg.svd returns wrong U for rank-deficient input", ("module: linear algebra", "bug", "triaged"), "### 🐛 Describe the bug\n\n```python\ntorch.linalg.svd(A)\n```"),
+    ("Conv2d with padding='same' gives wrong output for even kernels", ("module: nn", "OSS contribution wanted", "triaged"), "### 🐛 Describe the bug\n\n```python\nnn.Conv2d(3, 8, 4, padding='same')\n```"),
+    ("Add a fused path to torch.optim.Adam for complex parameters", ("module: optimizer", "feature", "triaged", "large"), "### 🚀 The feature, motivation and pitch\n\ntorch/optim/adam.py and aten/src/ATen/native/cuda/FusedAdam.cu need a complex path; needs C++ and autograd work across torch.nn and torch.optim and torch.linalg."),
+    ("Support complex inputs in torch.linalg.svd backward", ("module: linear algebra", "feature", "triaged"), "### 🚀 The feature, motivation and pitch\n\ntorch/linalg and aten/src/ATen/native/BatchLinearAlgebra.cpp: the C++ kernel lacks it."),
+    ("General MPS op coverage tracking issue", ("module: mps", "triaged"), "This issue tracks ops missing on MPS.\n- [ ] a\n- [ ] b\n- [ ] c"),
+    ("torch.special tracking issue", ("feature", "triaged"), "- [ ] xlogy\n- [ ] zeta\n- [ ] i0e"),
+    ("About the use of gather to compute metrics", ("oncall: distributed",), "How should I use it?"),
+    ("[RFC] A new lazy tensor API", ("feature", "needs design"), "Needs discussion."),
+    ("torch.special.xlogy returns nan for x=0", ("bug", "needs reproduction"), "Maybe?"),
+    ("MPS: F.interpolate gives wrong results for bicubic", ("module: mps", "bug", "triaged"), "### 🐛 Describe the bug\n\n```python\nF.interpolate(x.to('mps'))\n```"),
+    ("Multi-node training hangs at init_process_group", ("oncall: distributed", "bug"), "### 🐛 Describe the bug\n\nhangs"),
+    ("torch.nn.Linear is slow on CPU for small batches", ("module: nn", "triaged"), "profile attached"),
+    ("torch.compile graph breaks on dict.setdefault", ("oncall: pt2", "triaged"), "graph break"),
+]  # fmt: skip
+
+FILES = {
+    "torch/__init__.py": "from torch import nn, optim\n",
+    "torch/nn/__init__.py": "from torch.nn import functional\nfrom torch.nn.modules.conv import Conv2d\n",
+    "torch/nn/functional.py": "import torch\n\n\ndef relu(x, inplace=False):\n    return x\n",
+    "torch/nn/modules/__init__.py": "",
+    "torch/nn/modules/conv.py": "from torch.nn import functional as F\n\n\nclass Conv2d:\n    pass\n",
+    "torch/nn/modules/linear.py": "class Linear:\n    pass\n",
+    "torch/optim/__init__.py": "from torch.optim.adam import Adam\n",
+    "torch/optim/adam.py": "import torch\n\n\nclass Adam:\n    def step(self):\n        pass\n",
+    "torch/utils/__init__.py": "",
+    "torch/utils/data/__init__.py": "from torch.utils.data.dataloader import DataLoader\n",
+    "torch/utils/data/dataloader.py": "class DataLoader:\n    def __len__(self):\n        return 0\n",
+    "torch/linalg/__init__.py": "def svd(A):\n    return A\n",
+    "torch/special/__init__.py": "def xlogy(x, y):\n    return x\n",
+    "aten/src/ATen/native/BatchLinearAlgebra.cpp": "// svd\nint svd() { return 0; }\n",
+    "aten/src/ATen/native/cuda/FusedAdam.cu": "// fused adam\n",
+    "test/test_nn.py": "import torch\n\n\ndef test_relu():\n    assert torch.nn.functional.relu\n",
+    "test/test_optim.py": "import torch\n\n\ndef test_adam():\n    assert torch.optim.Adam\n",
+}
+
+
+def make_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "pytorch"
+    build_repo(
+        root,
+        [
+            HistoryCommit("Ada", "ada@example.org", "2026-06-01T10:00:00Z", "init", dict(FILES)),
+            HistoryCommit(
+                "Bob", "bob@example.org", "2026-09-01T10:00:00Z", "Fix relu (#5)",
+                {"torch/nn/functional.py": FILES["torch/nn/functional.py"] + "# fixed\n"},
+            ),
+        ],
+    )  # fmt: skip
+    return root
+
+
+def serve(dataset: Any, now: datetime) -> None:
+    dataset.add_repo(REPO, description="Tensors and Dynamic neural networks", language="Python")
+    for name, description in PYTORCH_LABELS:
+        dataset.add_label(REPO, name, "ededed", description)
+    for n, (title, labels, body) in enumerate(ISSUES):
+        created = (now - timedelta(days=10 + n)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        dataset.add_issue(REPO, title, body=body, user=f"user{n}", labels=list(labels),
+                          created_at=created)  # fmt: skip
+
+
+@pytest.fixture
+def world(github_server: Any, tmp_path: Path) -> dict[str, Any]:
+    serve(github_server.dataset, datetime.now(timezone.utc))
+    return {"server": github_server, "repo": make_repo(tmp_path), "tmp": tmp_path}
+
+
+def plan(world: dict[str, Any], name: str, *extra: str, fmt: str = "json") -> tuple[Any, Path]:
+    out = world["tmp"] / name
+    args = [
+        "plan", REPO, "--git-url", str(world["repo"]), "--api-url", world["server"].url,
+        "--token", "x", "--format", fmt, "--output", str(out), *extra,
+    ]  # fmt: skip
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result, out
+
+
+def titles_by_stage(doc: dict[str, Any]) -> dict[int, list[str]]:
+    return {s["number"]: [st["issue"]["title"] for st in s["steps"]] for s in doc["stages"]}
+
+
+def test_default_scope_fills_four_stages_for_pytorch(world: dict[str, Any]) -> None:
+    server = world["server"]
+    sync = CliRunner().invoke(cli, ["sync", REPO, "--api-url", server.url, "--token", "x"])
+    assert sync.exit_code == 0, sync.output
+    cold = server.count()
+    print(f"\ndefault-scope PyTorch sync: {cold} requests ({sync.output.strip()})")
+    server.reset_log()
+    result, out = plan(world, "plan.json", "--skills", "python,testing")
+    doc = json.loads(out.read_text())
+    stages = titles_by_stage(doc)
+    assert all(stages[n] for n in (1, 2, 3, 4)), (stages, [s["note"] for s in doc["stages"]])
+    # The re-sync inside `plan` cost no budget: every issue query was a 304.
+    issue_queries = server.count(r"/issues$")
+    assert issue_queries and server.count(r"/issues$", status=304) == issue_queries
+    # Issues with only `triaged` and a module label were never fetched by default.
+    fetched = {st["issue"]["title"] for s in doc["stages"] for st in s["steps"]}
+    fetched |= {x["issue"]["title"] for x in doc["set_aside"]}
+    assert "torch.compile graph breaks on dict.setdefault" not in fetched
+    # Stage 1 holds docs/tests/typing or beginner work only; no step is set-aside work.
+    for title in stages[1]:
+        assert "Docs" in title or "docstring" in title or "type annotations" in title, title
+    aside = {x["issue"]["title"]: x for x in doc["set_aside"]}
+    for title in (
+        "torch.special tracking issue", "[RFC] A new lazy tensor API",
+        "torch.special.xlogy returns nan for x=0",
+        "MPS: F.interpolate gives wrong results for bicubic",
+        "Multi-node training hangs at init_process_group",
+    ):  # fmt: skip
+        assert title in aside, title
+        assert not any(title in steps for steps in stages.values())
+    assert aside["torch.special tracking issue"]["kind"] == "tracking"
+    assert aside["[RFC] A new lazy tensor API"]["kind"] == "rfc"
+    assert aside["torch.special.xlogy returns nan for x=0"]["kind"] == "needs-repro"
+    assert "--hardware mps" in aside["MPS: F.interpolate gives wrong results for bicubic"]["reason"]
+    levels = [[st["difficulty"]["score"] for st in s["steps"]] for s in doc["stages"]]
+    for earlier, later in itertools.pairwise(levels):
+        assert max(earlier) <= min(later), levels
+    assert "Listed apart, never steps" in result.output
+
+
+def test_hardware_brings_mps_work_back_and_max_difficulty_is_a_rule(
+    world: dict[str, Any],
+) -> None:
+    _, out = plan(world, "mps.json", "--hardware", "mps", "--all-open")
+    doc = json.loads(out.read_text())
+    aside = {x["issue"]["title"]: x["kind"] for x in doc["set_aside"]}
+    assert "MPS: F.interpolate gives wrong results for bicubic" not in aside
+    assert aside["Multi-node training hangs at init_process_group"] == "hardware"
+    # Every open issue fetched: the unlabelled question and the MPS tracker are listed apart.
+    assert aside["About the use of gather to compute metrics"] == "question"
+    assert aside["General MPS op coverage tracking issue"] == "tracking"
+    steps = [st["issue"]["title"] for s in doc["stages"] for st in s["steps"]]
+    assert not set(steps) & set(aside)
+    assert doc["options"]["hardware"] == ["mps"]
+    _, out = plan(world, "easy.json", "--max-difficulty", "3")
+    doc = json.loads(out.read_text())
+    last = doc["stages"][3]
+    assert all(st["difficulty"]["score"] <= 3 for s in doc["stages"] for st in s["steps"])
+    assert last["steps"] == [] and "--max-difficulty" in last["note"]
+    assert not any("Docs" in st["issue"]["title"] for st in last["steps"])
+    md = plan(world, "easy.md", "--max-difficulty", "3", fmt="md")[1].read_text()
+    assert "No issue fits this stage: this stage needs difficulty 3-5" in md
+    assert "## Listed apart" in md
+
+
+def test_replan_follows_options_keeps_touched_steps_and_is_byte_identical(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    first = json.loads(plan(world, "a.json", "--skills", "python,testing")[1].read_text())
+    again = plan(world, "b.json", "--skills", "python,testing")[1]
+    assert again.read_bytes() == (world["tmp"] / "a.json").read_bytes()
+    page1 = plan(world, "a.html", "--skills", "python,testing", fmt="html")[1].read_bytes()
+    page2 = plan(world, "b.html", "--skills", "python,testing", fmt="html")[1].read_bytes()
+    assert page1 == page2
+    # Other options re-plan: nothing untouched is "kept from your earlier plan".
+    other = json.loads(plan(world, "c.json", "--skills", "cpp,autograd", "--per-stage", "1")[1]
+                       .read_text())  # fmt: skip
+    assert not any("earlier plan" in w for s in other["stages"] for st in s["steps"]
+                   for w in st["why"])  # fmt: skip
+    assert titles_by_stage(other) != titles_by_stage(first)
+    # A started step stays where the latest plan put it; --fresh lets it go.
+    started = other["stages"][1]["steps"][0]["issue"]["number"]
+    track = CliRunner().invoke(cli, ["track", f"{REPO}#{started}", "start"])
+    assert track.exit_code == 0, track.output
+    kept = json.loads(plan(world, "d.json", "--skills", "cpp,autograd")[1].read_text())
+    assert kept["stages"][1]["steps"][0]["issue"]["number"] == started
+    assert kept["options"]["pinned"] == [[2, started]]
+    fresh = json.loads(plan(world, "e.json", "--skills", "cpp,autograd", "--fresh")[1].read_text())
+    assert fresh["options"]["pinned"] == []
