@@ -61,6 +61,8 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
     assert node.hardware == {"multi-node": "'Multi-node' in the title"} and "bug" in node.kinds
     mps = classify_issue(issue("General MPS op coverage tracking issue"))
     assert "mps" in mps.hardware
+    assert classify_issue(issue("unfold with overlapping windows is slow")).hardware == {}
+    assert "windows" in classify_issue(issue("torch.compile fails on Windows")).hardware
     # An environment section names CUDA and macOS without binding the issue to them.
     env = issue(
         "F.relu returns -0.0",
@@ -254,6 +256,12 @@ def test_default_scope_fills_four_stages_for_pytorch(world: dict[str, Any]) -> N
     for earlier, later in itertools.pairwise(levels):
         assert max(earlier) <= min(later), levels
     assert "Listed apart, never steps" in result.output
+    listed = CliRunner().invoke(cli, ["issues", REPO, "--offline", "--format", "json"])
+    kinds = {i["title"]: i for i in json.loads(listed.output)}
+    assert kinds["torch.special tracking issue"]["kinds"]["tracking"] == (
+        "'tracking issue' in the title"
+    )
+    assert kinds["Multi-node training hangs at init_process_group"]["hardware"]["multi-node"]
 
 
 def test_hardware_brings_mps_work_back_and_max_difficulty_is_a_rule(

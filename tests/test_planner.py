@@ -79,10 +79,12 @@ def test_sample_plan_without_a_gpu_sets_the_cuda_bug_aside() -> None:
     plan = plan_of(assessments, skills=["python", "docs"])
     assert [(x.issue.number, x.kind) for x in plan.set_aside] == [(7, "rfc"), (6, "hardware")]
     assert "--hardware cuda" in plan.set_aside[1].reason
-    last = plan.stages[3]
-    # Nothing else is hard enough for the substantial stage: it says so, it is not filled.
-    assert last.steps == [] and "rated difficulty 4-5" in last.note
+    # The substantial stage takes the feature (#8) instead; the CUDA bug is in no stage.
+    assert [step.issue.number for step in plan.stages[3].steps] == [8]
     assert all(step.issue.number != 6 for s in plan.stages for step in s.steps)
+    # With the easier stages asked to stay below 3, stage 4 has nothing and says why.
+    easy = plan_of(assessments, skills=["python", "docs"], max_difficulty=2)
+    assert easy.stages[3].steps == [] and "--max-difficulty" in easy.stages[3].note
 
 
 def test_taken_issue_never_picked_even_when_best() -> None:
@@ -156,18 +158,20 @@ def test_difficulty_rises_and_band_widens_only_to_the_floor() -> None:
     plan = plan_of(floor, stages=[2, 3], per_stage=1, skills=["numerics"])
     assert numbers(plan) == {2: [2], 3: [5]}
     assert [c.issue.number for c in plan.stages[1].candidates] == []
-    # With no 3-4 issue left, stage 3 stays empty and says why, rather than taking an
-    # easier issue or the 5 that stage 4 needs: a stage's band is a rule, not a preference.
+    # The bands overlap (a real bug rated 2 is still a real bug), but never below the
+    # floor: once stage 2 took a 3, stage 3 has nothing at 3-4 left; it stays empty and
+    # says why rather than taking an easier issue or stage 4's.
     small = [
         fake(1, "tinyml.nn.functional", 1, ("good first issue",), skills=("docs",)),
         fake(2, "tinyml.optim.sgd", 2),
         fake(3, "tinyml.optim.adam", 2),
         fake(4, "tinyml.data.sampler", 5, ("enhancement",)),
     ]
-    plan = plan_of(small, per_stage=1)
-    assert numbers(plan) == {1: [1], 2: [2], 3: [], 4: [4]}
-    assert "rated difficulty 3-4" in plan.stages[2].note
-    assert plan.stages[3].note == ""
+    assert numbers(plan_of(small, per_stage=1)) == {1: [1], 2: [2], 3: [3], 4: [4]}
+    raised = [fake(2, "tinyml.optim.sgd", 3), *small[2:]]
+    plan = plan_of(raised, per_stage=2, stages=[2, 3])
+    assert numbers(plan) == {2: [3, 2], 3: []}
+    assert "steps of earlier stages already: try --per-stage 1" in plan.stages[1].note
 
 
 def test_pinned_issue_goes_first_even_if_taken() -> None:

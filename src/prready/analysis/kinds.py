@@ -132,7 +132,15 @@ _HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
             re.IGNORECASE,
         ),
     ),
-    ("windows", re.compile(r"\bwindows\b|\bwin32\b|\bmsvc\b", re.IGNORECASE)),
+    (
+        "windows",
+        re.compile(
+            # "sliding windows", "attention windows": only Windows the OS counts.
+            r"\b(?:on|under|for|with) windows\b|\bwindows (?:10|11|server|machine|build)\b"
+            r"|\bwin(?:32|64)\b|\bmsvc\b|^\s*\[?windows\]?\s*:",
+            re.IGNORECASE,
+        ),
+    ),
 )
 # Hardware a description may bind an issue to: reproductions name devices ("cuda") and
 # Windows paths in passing, so only the rarer, deliberate ones count from the body.

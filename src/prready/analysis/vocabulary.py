@@ -10,7 +10,7 @@ from __future__ import annotations
 HARDWARE = {
     "cuda": "an NVIDIA GPU (CUDA)",
     "rocm": "an AMD GPU (ROCm)",
-    "mps": "a Mac with Apple silicon (MPS)",
+    "mps": "a Mac (Apple silicon for MPS)",
     "xpu": "an Intel GPU (XPU)",
     "tpu": "a TPU (XLA)",
     "multi-gpu": "a machine with several GPUs",

@@ -214,4 +214,7 @@ def assessment_json(a: IssueAssessment) -> dict[str, Any]:
         "taken": a.taken.taken,
         "taken_state": a.taken.state,
         "taken_evidence": list(a.taken.evidence),
+        # What kind of work it is and what hardware it needs, each with its evidence.
+        "kinds": dict(a.kinds.kinds) if a.kinds else {},
+        "hardware": dict(a.kinds.hardware) if a.kinds else {},
     }
