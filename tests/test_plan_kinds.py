@@ -314,3 +314,55 @@ def test_replan_follows_options_keeps_touched_steps_and_is_byte_identical(
     assert kept["options"]["pinned"] == [[2, started]]
     fresh = json.loads(plan(world, "e.json", "--skills", "cpp,autograd", "--fresh")[1].read_text())
     assert fresh["options"]["pinned"] == []
+
+
+# --------------------------------------------------------------------------- rendering
+def test_listed_apart_and_stage_notes_are_inert_in_every_output() -> None:
+    import io
+    from dataclasses import replace
+
+    from prready.models import SetAside
+    from prready.render.html import render_html
+    from prready.render.markdown import render_markdown
+    from prready.render.terminal import make_console, render_plan_table
+    from renderfixtures import NOW, XSS_FLAG, hostile_graph, hostile_plan
+
+    plan = hostile_plan(n_labels=10)
+    evil = f"<script>window.{XSS_FLAG}=1</script>\u202e\x1b[31m"
+    victim = replace(plan.stages[0].steps[0].issue, title=f"How to {evil}?")
+    plan.set_aside = [SetAside(victim, "question", f"the title asks a question {evil}")]
+    plan.set_aside_total = 7
+    plan.stages[3].steps, plan.stages[3].note = [], f"nothing fits {evil}"
+    page = render_html(plan, [], [], hostile_graph(), NOW)
+    assert page.count("<script") == 1
+    assert "Listed apart" in page and "The first 1 of 7" in page
+    assert "&lt;script&gt;window.__prready_pwned=1&lt;/script&gt;" in page
+    assert "No issue fits this stage: nothing fits &lt;script&gt;" in page
+    md = render_markdown(plan, [], [])
+    apart = md[md.index("## Listed apart") :]
+    assert "<script>" not in apart and "\u202e" not in apart and "\x1b" not in apart
+    assert "No issue fits this stage: nothing fits" in md
+    stream = io.StringIO()
+    render_plan_table(plan, [], make_console(stream))
+    text = stream.getvalue()
+    assert "Listed apart, never steps: 7 issue(s)" in text
+    assert "\x1b" not in text and "\u202e" not in text
+
+
+def test_config_profile_hardware_and_trait_overrides(tmp_path: Path) -> None:
+    from prready.analysis.labels import validate_overrides
+    from prready.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[labels]\n"needs-info" = "needs-repro"\n"module: metal" = "hardware:mps"\n'
+        '[profile]\nhardware = ["cuda", "mps"]\n'
+    )
+    cfg = load_config(path)
+    assert cfg.hardware == ["cuda", "mps"]
+    validate_overrides(cfg.labels)
+    with pytest.raises(UsageError, match="hardware:NAME"):
+        validate_overrides({"x": "hardware:quantum"})
+    path.write_text('[profile]\nhardware = "cuda"\n')
+    with pytest.raises(UsageError, match=r"profile\.hardware"):
+        load_config(path)
