@@ -366,3 +366,30 @@ def test_config_profile_hardware_and_trait_overrides(tmp_path: Path) -> None:
     path.write_text('[profile]\nhardware = "cuda"\n')
     with pytest.raises(UsageError, match=r"profile\.hardware"):
         load_config(path)
+
+
+def test_empty_stage_notes_name_the_cause() -> None:
+    from planfixtures import LABELS, NOW, make_code_map, make_issue
+    from prready.analysis.planner import assess_issues, make_plan
+
+    code_map = make_code_map()
+    issues = [
+        make_issue(1, "Adam raises KeyError on MPS", "```python\nAdam(p).step()\n```", ("bug",)),
+        make_issue(2, "Typo in the SGD docstring", "tinyml/optim/sgd.py", ("good first issue",)),
+    ]
+    assessments = assess_issues(issues, code_map, LABELS, {}, now=NOW)
+    plan = make_plan("acme/tinyml", assessments, code_map, now=NOW, labels=LABELS,
+                     stages=[3], wider_sync="run again with --all-open")  # fmt: skip
+    assert plan.stages[0].steps == []
+    assert "need hardware you did not list" in plan.stages[0].note
+    assert "--hardware mps" in plan.stages[0].note
+    mac = make_plan("acme/tinyml", assessments, code_map, now=NOW, labels=LABELS, stages=[3],
+                    hardware=["mps"])  # fmt: skip
+    assert [s.issue.number for s in mac.stages[0].steps] == [1]
+    # No beginner, docs or tests work at all: say so, and where newcomers are pointed.
+    bugs = [a for a in assessments if a.issue.number == 1]
+    torch = make_plan("pytorch/pytorch", bugs, code_map, now=NOW, labels=LABELS, stages=[1],
+                      wider_sync="run again with --all-open")  # fmt: skip
+    note = torch.stages[0].note
+    assert note.startswith("this repository has no open beginner issues")
+    assert "'good first issue' or 'module: bootcamp'" in note and "--all-open" in note

@@ -369,11 +369,12 @@ def _empty_stage_note(
         )
     fits = [a for a in open_pool if not stage_rule(spec.number, a, labels)]
     if not fits:
+        by_number = {a.issue.number: a for a in assessments}
         held = [
             item
             for item in aside
             if item.kind == "hardware"
-            and not stage_rule(spec.number, _by_number(assessments, item.issue.number), labels)
+            and not stage_rule(spec.number, by_number[item.issue.number], labels)
         ]
         if held:
             return (
@@ -417,10 +418,6 @@ def _empty_stage_note(
     if focus and not any(_available(a, set(), 5, focus, code_map) for a in free):
         return f"none of the issues that fit is inside --module {' '.join(focus)}: widen it"
     return f"no issue of this kind within {band} is free: relax --max-difficulty or --module"
-
-
-def _by_number(assessments: Sequence[IssueAssessment], number: int) -> IssueAssessment:
-    return next(a for a in assessments if a.issue.number == number)
 
 
 def _traits(name: str, repo: str, labels: Mapping[str, Label]) -> tuple[str, ...]:
