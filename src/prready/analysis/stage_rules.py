@@ -1,0 +1,236 @@
+"""The plan's stages as rules: each stage's difficulty band and the kinds of work it admits,
+the issues that are never steps (set aside with the reason), and why a stage nothing fits
+stays empty. Pure; the planner ranks what these rules admit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from prready.analysis.kinds import (
+    SET_ASIDE_KINDS,
+    hardware_reason,
+    is_beginner_labelled,
+    missing_hardware,
+    set_aside_reason,
+)
+from prready.analysis.labels import label_traits, newcomer_labels
+from prready.analysis.mapping import rank_areas
+from prready.models import CodeMap, IssueAssessment, IssueKinds, Label, SetAside
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    number: int
+    key: str
+    title: str
+    goal: str
+    low: int  # difficulty band
+    high: int
+
+
+STAGES: dict[int, StageSpec] = {
+    1: StageSpec(
+        1,
+        "first-contact",
+        "First contact",
+        "Learn the workflow (build, lint, test, review) on a docs, tests or typing change.",
+        1,
+        2,
+    ),
+    2: StageSpec(
+        2,
+        "small-fix",
+        "A small fix",
+        "Fix a small, well-understood problem in code you have started to read.",
+        1,
+        3,
+    ),
+    3: StageSpec(
+        3,
+        "real-bug",
+        "A real bug",
+        "Reproduce, diagnose and fix a real bug, with a regression test.",
+        2,
+        4,
+    ),
+    4: StageSpec(
+        4,
+        "substantial",
+        "A substantial contribution",
+        "The litmus test: a feature or serious bug fix that maintainers review in depth.",
+        3,
+        5,
+    ),
+}
+# The bands overlap (a real bug rated 2 is still a real bug); what keeps difficulty from
+# falling is the floor: a stage never takes an issue easier than an earlier stage's step.
+
+
+def kinds_of(a: IssueAssessment) -> IssueKinds:
+    """The assessment's kinds (empty when it was never classified)."""
+    return a.kinds if a.kinds is not None else IssueKinds()
+
+
+def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> str:
+    """ "" when the issue's kind suits the stage, else why not. The difficulty band is
+    checked apart (it moves with the floor that earlier stages set)."""
+    kinds = kinds_of(a)
+    beginner = is_beginner_labelled(a.issue, labels)
+    traits = {t for name in a.issue.labels for t in _traits(name, a.issue.repo, labels)}
+    upkeep = kinds.has("docs", "tests")
+    code = kinds.has("bug", "feature", "performance")
+    if stage == 1:
+        if beginner or (upkeep and not kinds.has("feature", "performance")):
+            return ""
+        return "first contact takes docs, tests or typing work, or a beginner-labelled change"
+    if stage == 2:
+        if "large" in traits:
+            return "labelled large by its maintainers"
+        if beginner or kinds.has("bug", "docs", "tests", "performance"):
+            return ""
+        return "a small fix is a bug, docs, tests or performance change, or a beginner label"
+    if "small" in traits:
+        return "labelled small by its maintainers"
+    if upkeep:
+        return "docs, tests and typing work belong to the first two stages"
+    if stage == 3:
+        return "" if kinds.has("bug", "performance") else "a real bug stage takes bug reports"
+    return "" if code else "the substantial stage takes a feature or a serious bug"
+
+
+# --------------------------------------------------------------------------- helpers
+def set_aside(
+    assessments: Sequence[IssueAssessment], have: Sequence[str], pinned: set[int]
+) -> list[SetAside]:
+    """Open, free issues that are never steps: tracking, questions, RFCs, awaiting a
+    reproduction, or needing hardware the user does not have. Pins stay (the user chose)."""
+    out: list[SetAside] = []
+    for a in assessments:
+        if not open_and_free(a) or a.issue.number in pinned:
+            continue
+        kinds = kinds_of(a)
+        reason = set_aside_reason(kinds)
+        if reason is not None:
+            out.append(SetAside(a.issue, reason[0], reason[1]))
+            continue
+        missing = missing_hardware(kinds, have)
+        if missing:
+            out.append(SetAside(a.issue, "hardware", hardware_reason(kinds, missing)))
+    order = {kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware"))}
+    out.sort(key=lambda item: (order[item.kind], item.issue.number))
+    return out
+
+
+def open_and_free(a: IssueAssessment) -> bool:
+    issue = a.issue
+    return not issue.is_pull_request and issue.state == "open" and not a.taken.taken
+
+
+def empty_stage_note(
+    spec: StageSpec,
+    open_pool: Sequence[IssueAssessment],
+    aside: Sequence[SetAside],
+    assessments: Sequence[IssueAssessment],
+    labels: Mapping[str, Label],
+    floor: int,
+    used: set[int],
+    excluded: set[str],
+    max_difficulty: int,
+    focus: Sequence[str],
+    code_map: CodeMap,
+    repo: str,
+    all_labels: Sequence[Label],
+    wider_sync: str,
+) -> str:
+    """Why a stage holds no step, and the one thing to do about it."""
+    band = f"difficulty {max(spec.low, floor)}-{spec.high}"
+    if max(spec.low, floor) > spec.high:
+        return (
+            f"nothing fits: earlier stages already reach difficulty {floor}, above this "
+            f"stage's band ({spec.low}-{spec.high}); land those first and plan again"
+        )
+    fits = [a for a in open_pool if not stage_rule(spec.number, a, labels)]
+    if not fits:
+        by_number = {a.issue.number: a for a in assessments}
+        held = [
+            item
+            for item in aside
+            if item.kind == "hardware"
+            and not stage_rule(spec.number, by_number[item.issue.number], labels)
+        ]
+        if held:
+            return (
+                f"the {len(held)} issue(s) of this kind need hardware you did not list: "
+                f"{held[0].reason}"
+            )
+        if spec.number == 1:
+            pointer = newcomer_labels(repo, all_labels)
+            where = (
+                f"; its maintainers point newcomers to issues labelled "
+                f"{' or '.join(repr(p) for p in pointer)}"
+                if pointer
+                else ""
+            )
+            widen = f" ({wider_sync})" if wider_sync else ""
+            return (
+                f"this repository has no open beginner issues, nor docs, tests or typing work "
+                f"free to take{where}: watch for new ones, or fix a docs problem you found "
+                f"yourself{widen}"
+            )
+        what = {2: "small bug, docs or tests issue", 3: "bug report", 4: "feature request or bug"}
+        if wider_sync:
+            return f"no open {what[spec.number]} among the synced issues: {wider_sync}"
+        return f"this repository has no open {what[spec.number]} that is free to take"
+    in_band = [a for a in fits if max(spec.low, floor) <= a.difficulty.score <= spec.high]
+    if not in_band:
+        return (
+            f"none of the {len(fits)} issue(s) of this kind is rated {band} "
+            f"(after the steps of earlier stages); {wider_sync or 'try again after a sync'}"
+        )
+    free = [a for a in in_band if a.issue.number not in used]
+    if not free:
+        return "the issues that fit are steps of earlier stages already: try --per-stage 1"
+    if all(a.difficulty.score > max_difficulty for a in free):
+        return (
+            f"this stage needs {band} and --max-difficulty is {max_difficulty}: raise it to "
+            f"--max-difficulty {max(a.difficulty.score for a in free)} to fill it"
+        )
+    if excluded and all(any(n.lower() in excluded for n in a.issue.labels) for a in free):
+        return "every issue that fits carries an --exclude-label label: drop that option"
+    if focus and not any(available(a, set(), 5, focus, code_map) for a in free):
+        return f"none of the issues that fit is inside --module {' '.join(focus)}: widen it"
+    return f"no issue of this kind within {band} is free: relax --max-difficulty or --module"
+
+
+def _traits(name: str, repo: str, labels: Mapping[str, Label]) -> tuple[str, ...]:
+    known = labels.get(name)
+    return known.traits if known is not None and known.traits else label_traits(name, repo)
+
+
+def available(
+    a: IssueAssessment,
+    excluded: set[str],
+    max_difficulty: int,
+    focus: Sequence[str],
+    code_map: CodeMap,
+) -> bool:
+    """Never a pull request, a closed issue or one someone else is on."""
+    issue = a.issue
+    if issue.is_pull_request or issue.state != "open" or a.taken.taken:
+        return False
+    if excluded and any(name.lower() in excluded for name in issue.labels):
+        return False
+    if a.difficulty.score > max_difficulty:
+        return False
+    if focus:
+        names = {m.name for m in a.modules} | {area for area, _ in rank_areas(a.modules, code_map)}
+        return any(_in_focus(name, f) for name in names for f in focus)
+    return True
+
+
+def _in_focus(name: str, focus: str) -> bool:
+    focus = focus.strip().rstrip("./")
+    return (
+        name == focus or name.startswith((focus + ".", focus + "/")) or name.endswith("." + focus)
+    )
