@@ -124,12 +124,13 @@ def test_issue_taken_by_someone_else_is_flagged_with_a_replacement_then_replanne
     assert report.next[0].command == f"prready track {REPO}#4 start"
     assert "flagged: taken" in load_events(conn, REPO, limit=1)[0].detail
 
-    # Re-plan: the started step stays, the taken one is replaced, the rest stay in place.
+    # Re-plan: the started step stays pinned, the taken one is replaced and never suggested
+    # again, the untouched rest are planned afresh (here the planner picks #3 again).
     decision = replan_pins(load_progress(conn, REPO))
-    assert decision.pins == [(1, 1), (2, 3)]
-    assert decision.replaced == {2: update.flagged[2]}
+    assert decision.pins == [(1, 1)]
+    assert decision.replaced == {2: update.flagged[2]} and 2 in decision.excluded
     steps: dict[int, list[tuple[int, list[str]]]] = {}
-    for stage, number in [*decision.pins, (1, 4)]:
+    for stage, number in [*decision.pins, (2, 3), (1, 4)]:
         steps.setdefault(stage, []).append((number, []))
     record_plan(conn, make_plan(steps), NOW)
     assert {n: e.status.value for n, e in rows(conn).items()} == {  # type: ignore[attr-defined]
