@@ -1,28 +1,32 @@
-"""The one module that talks to the GitHub REST API (through PyGithub's requester).
+"""The one module that talks to the GitHub REST API.
 
-Everything is fetched as raw JSON with `requestJsonAndCheck`, never as PyGithub objects:
-list items of PyGithub are lazily completed, and touching a field GitHub left out refetches
-the whole issue, one request per issue. Here every list is a page of plain JSON turned into
-prready's own dataclasses, conditional requests (`If-None-Match`) make unchanged pages
-cost a free 304, and retries, rate limits and error messages are handled in one place.
+Everything is fetched as raw JSON over one `requests.Session`, never as PyGithub objects
+(their lazy completion refetches whole issues, and their requester follows redirects and
+202s by unbounded recursion, with a timeout per read but no deadline per request). Every
+list is a page of plain JSON turned into prready's own dataclasses; conditional requests
+(`If-None-Match`) make unchanged pages cost a free 304; retries, rate limits, deadlines,
+body-size caps, redirects and error messages are handled in one place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import re
+import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse, urlsplit
 
 import requests
 import urllib3
-from github import Auth, Github, GithubException
 
+from prready import __version__
 from prready.config import Secret, check_token_transport
 from prready.errors import NetworkError, RateLimitError
 from prready.models import Comment, CrossReference, Issue, ProgressFn
@@ -33,9 +37,24 @@ from prready.sources.github_payloads import (
     label_from_json,
     repo_of_issue,
 )
+from prready.sources.http_headers import (
+    header_int,
+    link_targets,
+    reset_epoch,
+    retry_after_seconds,
+    utc_text,
+)
 
 PER_PAGE = 100
 SEARCH_CAP = 1000  # GitHub never returns more than 1000 search results
+DEADLINE_SECONDS = 90.0  # one request, from connecting to its last byte
+CONNECT_TIMEOUT = 3.0  # nothing reachable: say so within seconds, not minutes
+MAX_BODY_BYTES = 64 * 2**20  # a page of 100 issues is a few MB at most
+MAX_REDIRECTS = 5
+MAX_ACCEPTED = 3  # 202 "still computing" answers before giving up
+MAX_PAGES = 5000  # pages of one listing (500,000 items at 100 a page)
+MAX_JSON_DEPTH = 64  # GitHub's payloads nest about 6 deep
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class NotFoundError(NetworkError):
@@ -79,13 +98,23 @@ class _Response:
     etag: str | None = field(default=None)
 
 
+@dataclass
+class _Answer:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+class _Transient(Exception):
+    """A failure worth retrying (timeout, reset, truncated body); the message names it."""
+
+
 _TRANSIENT = (
     requests.exceptions.RequestException,
     urllib3.exceptions.HTTPError,
     http.client.HTTPException,
     ConnectionError,
     TimeoutError,
-    json.JSONDecodeError,
 )
 
 
@@ -108,6 +137,9 @@ class GitHubClient:
         backoff_cap: float = 60.0,
         clock: Callable[[], float] = time.time,
         min_interval: float | None = None,
+        deadline: float = DEADLINE_SECONDS,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         check_token_transport(self.api_url, token)
@@ -123,19 +155,28 @@ class GitHubClient:
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._clock = clock
-        auth = Auth.Token(token.reveal()) if token else None
-        # retry=None: our own loop retries (with an injectable sleep); PyGithub's default
-        # retry would sleep on its own clock and hide rate limits from us.
-        self._gh = Github(
-            base_url=self.api_url,
-            auth=auth,
-            per_page=per_page,
-            retry=None,
-            timeout=timeout,
-            seconds_between_requests=min_interval,
-            seconds_between_writes=None,
+        self._timeout = float(timeout)
+        self._connect_timeout = float(connect_timeout)
+        self._deadline = float(deadline)
+        self._max_body = max_body_bytes
+        self._min_interval = min_interval or 0.0
+        self._last_request = 0.0
+        self._token = token
+        api = urlsplit(self.api_url)
+        self._origin = (api.scheme, (api.hostname or "").lower(), api.port)
+        self._session = requests.Session()
+        # Proxies and CA bundles from the environment apply; netrc credentials never do:
+        # the only credential sent is our token, and only to the API's own host.
+        self._session.trust_env = True
+        self._session.auth = lambda r: r  # disables requests' netrc lookup
+        self._session.headers.update(
+            {
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "User-Agent": f"prready/{__version__}",
+            }
         )
-        self._requester = self._gh.requester
+        self._pages: dict[str, tuple[int, dict[str, int]]] = {}
 
     # ------------------------------------------------------------------ public API
     def fetch_repo(self, slug: str) -> dict[str, Any]:
@@ -167,6 +208,7 @@ class GitHubClient:
             labels.extend(result.items)
             if not result.has_next:
                 return labels
+            _check_progress(result.items, page, f"labels of {slug}")
             page += 1
 
     def list_labels_page(self, slug: str, *, page: int = 1, etag: str | None = None) -> Page:
@@ -176,7 +218,10 @@ class GitHubClient:
         if resp.not_modified:
             return Page([], resp.etag, True, False, page)
         items = [label_from_json(x) for x in _expect_list(resp.data, f"labels of {slug}")]
-        return Page(items, resp.etag, False, _has_next(resp.headers), page)
+        has_next = _has_next(resp.headers)
+        if has_next:
+            _check_progress(items, page, f"labels of {slug}")
+        return Page(items, resp.etag, False, has_next, page)
 
     def list_issues_page(
         self,
@@ -207,9 +252,10 @@ class GitHubClient:
         if resp.not_modified:
             return Page([], resp.etag, True, False, page)
         items = [issue_from_json(slug, x) for x in _expect_list(resp.data, what)]
-        return Page(
-            items, resp.etag, False, _has_next(resp.headers), page, _last_page(resp.headers)
-        )
+        has_next = _has_next(resp.headers)
+        if has_next:
+            _check_progress(items, page, what)
+        return Page(items, resp.etag, False, has_next, page, _last_page(resp.headers))
 
     def fetch_issue(self, slug: str, number: int) -> Issue:
         what = f"issue {slug}#{number}"
@@ -260,6 +306,8 @@ class GitHubClient:
                 found.append(issue_from_json(slug, item))
             if not items or not _has_next(resp.headers):
                 break
+            if page * self._per_page >= SEARCH_CAP:
+                break
             page += 1
         return found[:limit]
 
@@ -277,9 +325,11 @@ class GitHubClient:
         page = 1
         while True:
             resp = self._get(path, {"per_page": self._per_page, "page": page}, what=what)
-            out.extend(_expect_list(resp.data, what))
+            items = _expect_list(resp.data, what)
+            out.extend(items)
             if not _has_next(resp.headers):
                 return out
+            _check_progress(items, page, what)
             page += 1
 
     def _get(
@@ -293,38 +343,167 @@ class GitHubClient:
         """GET with retries: transient failures back off, rate limits wait or stop cleanly."""
         headers = {"If-None-Match": etag} if etag else {}
         attempt = 0
+        accepted = 0
         while True:
             self.stats.requests += 1
             try:
-                resp_headers, data = self._requester.requestJsonAndCheck(
-                    "GET", path, parameters=dict(params or {}), headers=dict(headers)
-                )
-            except GithubException as exc:
-                self._note_rate(exc.headers or {})
-                attempt = self._handle_error(exc, attempt, what)
+                answer = self._fetch(path, dict(params or {}), headers, what)
+            except _Transient as exc:
+                attempt = self._backoff(attempt, what, str(exc))
                 continue
-            except _TRANSIENT as exc:
-                attempt = self._backoff(attempt, what, _describe(exc))
+            self._note_rate(answer.headers)
+            status = answer.status
+            if status == 304:
+                self.stats.not_modified += 1
+                return _Response(None, answer.headers, True, answer.headers.get("etag") or etag)
+            if status == 202:
+                # "Still computing": GitHub asks to come back; never forever.
+                accepted += 1
+                if accepted > MAX_ACCEPTED:
+                    raise NetworkError(
+                        f"GitHub is still preparing {what} (202 Accepted, {accepted} times); "
+                        "try again in a few minutes"
+                    )
+                self._countdown(self._delay(accepted - 1), f"GitHub is preparing {what}")
                 continue
-            self._note_rate(resp_headers)
-            new_etag = resp_headers.get("etag") or etag
-            if data is None:
-                # requestJsonAndCheck gives no body for 304 Not Modified (and for an empty 2xx).
-                if etag:
-                    self.stats.not_modified += 1
-                    return _Response(None, resp_headers, True, new_etag)
+            if status >= 400 or status < 200:
+                attempt = self._handle_error(status, answer, attempt, what)
+                continue
+            if not answer.body.strip():
                 attempt = self._backoff(attempt, what, "an empty answer")
                 continue
-            return _Response(data, resp_headers, False, new_etag)
+            try:
+                data = _parse_json(answer.body)
+            except _Transient as exc:
+                attempt = self._backoff(attempt, what, str(exc))
+                continue
+            self._check_page(path, params, answer.body, what)
+            return _Response(data, answer.headers, False, answer.headers.get("etag") or etag)
 
-    def _handle_error(self, exc: GithubException, attempt: int, what: str) -> int:
-        status = exc.status
-        headers = {str(k).lower(): v for k, v in (exc.headers or {}).items()}
-        message = _message(exc.data, self._secret_text)
+    def _fetch(
+        self, path: str, params: dict[str, Any], headers: dict[str, str], what: str
+    ) -> _Answer:
+        """One request under one deadline, following same-host redirects a bounded number of
+        times; the body is read in pieces so neither a trickle nor a flood goes unchecked."""
+        if self._min_interval:
+            gap = self._last_request + self._min_interval - time.monotonic()
+            if gap > 0:
+                self._sleep(gap)
+        self._last_request = time.monotonic()
+        deadline = time.monotonic() + self._deadline
+        url = path if path.startswith(("http://", "https://")) else self.api_url + path
+        seen: set[str] = set()
+        for _hop in range(MAX_REDIRECTS + 1):
+            self._check_same_host(url, what)
+            send = dict(headers)
+            if self._token:
+                send["Authorization"] = f"token {self._token.reveal()}"
+            left = deadline - time.monotonic()
+            try:
+                resp = self._session.get(
+                    url,
+                    params=params or None,
+                    headers=send,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=(min(self._connect_timeout, left), min(self._timeout, left)),
+                )
+            except requests.exceptions.RequestException as exc:
+                raise _connection_error(exc, self.api_url, what) from None
+            try:
+                if resp.status_code in _REDIRECTS and resp.headers.get("location"):
+                    target = urljoin(resp.url, resp.headers["location"])
+                    seen.add(resp.url)
+                    if target in seen:
+                        raise NetworkError(
+                            f"GitHub redirects {what} in a loop ({_safe(target)}); stopped"
+                        )
+                    url, params = target, {}
+                    continue
+                body = self._read_body(resp, deadline, what)
+                lower = {k.lower(): v for k, v in resp.headers.items()}
+                return _Answer(resp.status_code, lower, body)
+            finally:
+                resp.close()
+        raise NetworkError(
+            f"GitHub redirected {what} more than {MAX_REDIRECTS} times; stopped"
+        )
+
+    def _read_body(self, resp: requests.Response, deadline: float, what: str) -> bytes:
+        length = header_int(resp.headers.get("content-length"), hi=2**62)
+        if length is not None and length > self._max_body:
+            raise NetworkError(_too_large(what, self._max_body))
+        parts: list[bytes] = []
+        size = 0
+        raw = resp.raw
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise NetworkError(_too_slow(what, self._deadline))
+            _set_read_timeout(raw, min(self._timeout, left))
+            try:
+                chunk = raw.read1(65536)
+            except _TRANSIENT as exc:
+                if time.monotonic() >= deadline:
+                    raise NetworkError(_too_slow(what, self._deadline)) from None
+                raise _Transient(_describe(exc)) from None
+            if not chunk:
+                if length is not None and size < length:
+                    raise _Transient("a dropped connection (the answer was cut short)")
+                return b"".join(parts)
+            size += len(chunk)
+            if size > self._max_body:
+                raise NetworkError(_too_large(what, self._max_body))
+            parts.append(chunk)
+
+    def _check_same_host(self, url: str, what: str) -> None:
+        parts = urlsplit(url)
+        if (parts.scheme, (parts.hostname or "").lower(), parts.port) != self._origin:
+            raise NetworkError(
+                f"GitHub sent {what} to another host ({_safe(parts.hostname or url)}); not "
+                f"followed: prready only talks to {_safe(self._origin[1])}, the API host it "
+                "was given"
+            )
+
+    def _check_page(
+        self, path: str, params: dict[str, Any] | None, body: bytes, what: str
+    ) -> None:
+        """A listing must make progress: a page repeating an earlier page of the same query
+        (a server ignoring `page` or `since`) or more than MAX_PAGES pages stops it."""
+        if not params or "page" not in params:
+            return
+        key = path + "?" + "&".join(
+            f"{k}={v}" for k, v in sorted(params.items()) if k not in ("page",)
+        )
+        digest = hashlib.sha256(body).hexdigest()
+        page = int(params["page"])
+        count, seen = self._pages.get(key, (0, {}))
+        earlier = seen.get(digest)
+        if earlier is not None and earlier != page and body.strip() not in (b"[]", b"{}"):
+            raise NetworkError(
+                f"GitHub's pages of {what} do not make progress (page {params['page']} "
+                "repeats an earlier page); stopped (everything fetched so far is saved)"
+            )
+        count += 1
+        if count > MAX_PAGES:
+            raise NetworkError(
+                f"GitHub's pages of {what} go on past {MAX_PAGES} pages; stopped "
+                "(everything fetched so far is saved)"
+            )
+        seen.setdefault(digest, page)
+        self._pages[key] = (count, seen)
+
+    def _handle_error(self, status: int, answer: _Answer, attempt: int, what: str) -> int:
+        headers = answer.headers
+        try:
+            data = _parse_json(answer.body) if answer.body.strip() else None
+        except _Transient:
+            data = None
+        message = _message(data, self._secret_text)
         if status == 401:
             raise NetworkError(
                 "GitHub rejected the token (401 Bad credentials): check --token, "
-                "GITHUB_TOKEN or `gh auth token`, or run without a token"
+                "GH_TOKEN/GITHUB_TOKEN or `gh auth token`, or run without a token"
             )
         if status in (403, 429) and _is_rate_limited(headers, message):
             return self._wait_rate_limit(headers, message, attempt, what)
@@ -335,6 +514,8 @@ class GitHubClient:
             )
         if status == 410:
             raise NotFoundError(f"GitHub says {what} is gone (410)")
+        if status in _REDIRECTS:
+            raise RepoMovedError(f"GitHub answered {status} for {what} without a new location")
         if status >= 500:
             return self._backoff(attempt, what, f"HTTP {status}")
         raise NetworkError(f"GitHub refused the request for {what} (HTTP {status}: {message})")
@@ -342,25 +523,28 @@ class GitHubClient:
     def _wait_rate_limit(
         self, headers: dict[str, Any], message: str, attempt: int, what: str
     ) -> int:
-        retry_after = _int(headers.get("retry-after"))
-        remaining = _int(headers.get("x-ratelimit-remaining"))
+        now = self._clock()
+        retry_after = retry_after_seconds(headers.get("retry-after"), now)
+        remaining = header_int(headers.get("x-ratelimit-remaining"))
         if retry_after is not None or (remaining != 0 and "secondary" in message.lower()):
             # Secondary limit: honour Retry-After, else back off (GitHub says at least a minute).
-            if attempt >= self._max_retries:
+            delay = retry_after if retry_after is not None else max(60.0, self._delay(attempt))
+            if attempt >= self._max_retries or delay > self._wait_limit:
                 raise RateLimitError(
-                    f"GitHub's secondary rate limit keeps refusing {what}; wait a few minutes "
-                    "and run again (everything fetched so far is saved)"
+                    f"GitHub's secondary rate limit keeps refusing {what}; run the same command "
+                    f"again after {utc_text(now + max(delay, 60.0))} (everything fetched so far "
+                    "is saved)",
+                    _utc_iso(int(now + max(delay, 60.0))),
                 )
-            delay = (
-                float(retry_after) if retry_after is not None else max(60.0, self._delay(attempt))
-            )
             self._countdown(delay, "secondary rate limit")
             self.stats.retries += 1
             return attempt + 1
-        reset = _int(headers.get("x-ratelimit-reset")) or int(self._clock()) + 60
-        wait = max(0.0, reset - self._clock()) + 1.0
+        reset = reset_epoch(headers.get("x-ratelimit-reset"), now)
+        wait = max(0.0, reset - now) + 1.0
         if wait > self._wait_limit or attempt >= self._max_retries:
-            raise RateLimitError(_rate_limit_message(reset, self.authenticated), _utc_iso(reset))
+            # Never name a time in the past: a reset that has passed means "in a minute".
+            shown = int(max(reset, now + 60))
+            raise RateLimitError(_rate_limit_message(shown, self.authenticated), _utc_iso(shown))
         self._countdown(wait, "rate limit: waiting for the reset")
         self.stats.retries += 1
         return attempt + 1
@@ -373,8 +557,11 @@ class GitHubClient:
             )
         self.stats.retries += 1
         delay = self._delay(attempt)
-        self.stats.waited_seconds += delay
-        self._sleep(delay)
+        if self._progress is None:
+            self.stats.waited_seconds += delay
+            self._sleep(delay)
+        else:
+            self._countdown(delay, f"{reason} for {what}: retrying")
         return attempt + 1
 
     def _delay(self, attempt: int) -> float:
@@ -398,7 +585,7 @@ class GitHubClient:
             ("x-ratelimit-remaining", "rate_remaining"),
             ("x-ratelimit-reset", "rate_reset"),
         ):
-            value = _int(lower.get(key))
+            value = header_int(lower.get(key))
             if value is not None:
                 setattr(self.stats, attr, value)
 
@@ -418,7 +605,118 @@ class GitHubClient:
 # ---------------------------------------------------------------------- helpers
 def _has_next(headers: dict[str, Any]) -> bool:
     link = {str(k).lower(): v for k, v in headers.items()}.get("link") or ""
-    return 'rel="next"' in link
+    return "next" in link_targets(link)
+
+
+def _check_progress(items: list[Any], page: int, what: str) -> None:
+    """An empty page that still says rel="next" would page on for ever."""
+    if not items:
+        raise NetworkError(
+            f"GitHub's pages of {what} do not make progress (page {page} is empty but says "
+            "another follows); stopped (everything fetched so far is saved)"
+        )
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8", errors="replace")
+        data = json.loads(text)
+    except RecursionError:
+        raise NetworkError("GitHub sent JSON nested too deeply to read") from None
+    except ValueError:
+        raise _Transient("malformed JSON") from None
+    if _too_deep(data, MAX_JSON_DEPTH):
+        raise NetworkError(f"GitHub sent JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return data
+
+
+def _too_deep(data: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = list(node.values())
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _set_read_timeout(raw: Any, seconds: float) -> None:
+    """Bound the next read by what is left of the deadline (urllib3 keeps the socket in the
+    http.client response's buffered reader; absent once the body is consumed)."""
+    try:
+        sock = raw._fp.fp.raw._sock
+    except AttributeError:
+        return
+    try:
+        sock.settimeout(max(seconds, 0.01))
+    except OSError:
+        return
+
+
+def _connection_error(exc: BaseException, api_url: str, what: str) -> Exception:
+    """Name a failure to connect for what it is; only timeouts and resets are retried."""
+    host = _safe(urlsplit(api_url).hostname or api_url)
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 12:
+        chain.append(cur)
+        nxt = cur.__cause__ or cur.__context__
+        if nxt is None and cur.args and isinstance(cur.args[0], BaseException):
+            nxt = cur.args[0]
+        if nxt is None and hasattr(cur, "reason") and isinstance(cur.reason, BaseException):
+            nxt = cur.reason
+        cur = nxt if nxt not in chain else None
+    text = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, socket.gaierror) for e in chain) or "name resolution" in text or (
+        "name or service not known" in text or "nodename nor servname" in text
+    ):
+        return NetworkError(
+            f"cannot find {host}: the name does not resolve (DNS failure); check the network "
+            "or --api-url, or work offline with --offline / --from-file"
+        )
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
+        return NetworkError(
+            f"connection to {host} refused: nothing listens there; check --api-url, or work "
+            "offline with --offline / --from-file"
+        )
+    if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(
+        exc, requests.exceptions.SSLError
+    ):
+        return NetworkError(
+            f"TLS error talking to {host} (certificate or protocol); check the clock, a proxy "
+            "or REQUESTS_CA_BUNDLE"
+        )
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return NetworkError(
+            f"cannot reach {host}: no answer to connecting within a few seconds (timeout); "
+            "check the network, or work offline with --offline / --from-file"
+        )
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return NetworkError(f"the proxy refused the connection to {host}; check HTTPS_PROXY")
+    if any(isinstance(e, OSError) and getattr(e, "errno", None) in (101, 113) for e in chain):
+        return NetworkError(f"cannot reach {host}: the network is unreachable")
+    return _Transient(_describe(exc))
+
+
+def _too_large(what: str, cap: int) -> str:
+    return f"GitHub's answer for {what} is larger than {cap // 2**20} MB; refused"
+
+
+def _too_slow(what: str, deadline: float) -> str:
+    return (
+        f"GitHub took more than {deadline:g} s to answer for {what} (the per-request "
+        "deadline); try again later (everything fetched so far is saved)"
+    )
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isprintable() and ch != " " else "?" for ch in str(text))[:100]
 
 
 def _last_page(headers: dict[str, Any]) -> int | None:
@@ -437,13 +735,6 @@ def _expect_dict(data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise NetworkError(f"GitHub sent an unexpected answer for {what} (expected an object)")
     return data
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def _message(data: Any, secret: str = "") -> str:
@@ -470,8 +761,14 @@ def _is_rate_limited(headers: dict[str, Any], message: str) -> bool:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return "malformed JSON"
-    if isinstance(exc, requests.exceptions.Timeout | TimeoutError):
-        return "a timeout"
+    if isinstance(
+        exc,
+        requests.exceptions.Timeout | TimeoutError | socket.timeout
+        | urllib3.exceptions.TimeoutError,
+    ):
+        return "a timeout (no answer within the read timeout)"
+    if isinstance(exc, ConnectionResetError) or "reset" in str(exc).lower():
+        return "a connection reset"
     return "a dropped connection"
 
 
