@@ -53,10 +53,11 @@ def parse_issue_ref(text: str) -> tuple[str, int]:
     url = re.match(
         r"^(?:https?://)?(?:www\.)?github\.com/([^/]+/[^/]+)/(?:issues|pull)/(\d+)/?$", raw
     )
-    if url:
-        return parse_slug(url.group(1)), int(url.group(2))
     slug, sep, number = raw.rpartition("#")
-    if not sep or not number.isdigit() or int(number) <= 0:
+    if url:
+        slug, sep, number = url.group(1), "#", url.group(2)
+    # ASCII digits only ("²".isdigit() is true), within the numbers GitHub issues.
+    if not sep or not re.fullmatch(r"[0-9]{1,10}", number) or not 1 <= int(number) < 2**31:
         raise UsageError(f"{_shown(raw)} is not OWNER/REPO#NUMBER, e.g. pytorch/pytorch#12345")
     return parse_slug(slug), int(number)
 

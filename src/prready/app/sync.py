@@ -229,6 +229,7 @@ def _sync_api(
             "for 5,000"
         )
     before = (client.stats.requests, client.stats.not_modified, client.stats.retries)
+    skipped_before = client.stats.skipped
     try:
         slug = _sync_repo_record(conn, client, slug, report)
         labels = _sync_labels(conn, client, slug, config, progress)
@@ -247,6 +248,11 @@ def _sync_api(
         report.not_modified = stats.not_modified - before[1]
         report.retries = stats.retries - before[2]
         report.rate_limit, report.rate_remaining = stats.rate_limit, stats.rate_remaining
+        if stats.skipped > skipped_before:
+            report.notes.append(
+                f"skipped {stats.skipped - skipped_before} issues GitHub numbered outside "
+                "1..2147483647 (not stored)"
+            )
     report.repo = slug
     report.issues_new, report.issues_updated = counts.new, counts.updated
     report.issues_closed, report.pulls = counts.closed, counts.pulls

@@ -31,6 +31,7 @@ from prready.config import Secret, check_token_transport
 from prready.errors import NetworkError, RateLimitError
 from prready.models import Comment, CrossReference, Issue, ProgressFn
 from prready.sources.github_payloads import (
+    InvalidIssueError,
     comment_from_json,
     cross_ref_from_event,
     issue_from_json,
@@ -44,6 +45,7 @@ from prready.sources.http_headers import (
     retry_after_seconds,
     utc_text,
 )
+from prready.validation import too_deep
 
 PER_PAGE = 100
 SEARCH_CAP = 1000  # GitHub never returns more than 1000 search results
@@ -76,6 +78,7 @@ class RequestStats:
     rate_limit: int | None = None
     rate_remaining: int | None = None
     rate_reset: int | None = None  # epoch seconds
+    skipped: int = 0  # items refused at the boundary (issue numbers outside 1..2^31-1)
 
 
 @dataclass
@@ -251,10 +254,11 @@ class GitHubClient:
         resp = self._get(f"/repos/{slug}/issues", params, etag=etag, what=what)
         if resp.not_modified:
             return Page([], resp.etag, True, False, page)
-        items = [issue_from_json(slug, x) for x in _expect_list(resp.data, what)]
+        raw = _expect_list(resp.data, what)
+        items = self._issues(slug, raw)
         has_next = _has_next(resp.headers)
         if has_next:
-            _check_progress(items, page, what)
+            _check_progress(raw, page, what)
         return Page(items, resp.etag, False, has_next, page, _last_page(resp.headers))
 
     def fetch_issue(self, slug: str, number: int) -> Issue:
@@ -302,8 +306,7 @@ class GitHubClient:
             if not isinstance(items, list):
                 raise NetworkError("GitHub sent an unexpected answer for a search (no items)")
             for item in items:
-                slug = repo_of_issue(item)
-                found.append(issue_from_json(slug, item))
+                found.extend(self._issues(repo_of_issue(item), [item]))
             if not items or not _has_next(resp.headers):
                 break
             if page * self._per_page >= SEARCH_CAP:
@@ -318,6 +321,17 @@ class GitHubClient:
         data = _expect_dict(self._get("/user", what="the token's user").data, "user")
         login = data.get("login")
         return login if isinstance(login, str) else None
+
+    def _issues(self, slug: str, raw: list[Any]) -> list[Issue]:
+        """Issues of a page; one numbered outside 1..2^31-1 is skipped and counted, never
+        stored (an issue 0 would break every later plan)."""
+        out = []
+        for item in raw:
+            try:
+                out.append(issue_from_json(slug, item))
+            except InvalidIssueError:
+                self.stats.skipped += 1
+        return out
 
     # ------------------------------------------------------------------ requests
     def _get_all(self, path: str, what: str) -> list[Any]:
@@ -625,25 +639,9 @@ def _parse_json(body: bytes) -> Any:
         raise NetworkError("GitHub sent JSON nested too deeply to read") from None
     except ValueError:
         raise _Transient("malformed JSON") from None
-    if _too_deep(data, MAX_JSON_DEPTH):
+    if too_deep(data, MAX_JSON_DEPTH):
         raise NetworkError(f"GitHub sent JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return data
-
-
-def _too_deep(data: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = list(node.values())
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
 
 
 def _set_read_timeout(raw: Any, seconds: float) -> None:

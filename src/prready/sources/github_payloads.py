@@ -7,17 +7,35 @@ get neutral defaults; a payload of the wrong shape is a NetworkError naming what
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlparse
 
 from prready.errors import NetworkError
 from prready.models import Comment, CrossReference, Issue
+from prready.validation import (
+    MAX_ISSUE_NUMBER,
+    clean_name,
+    clean_text,
+    valid_issue_number,
+)
+
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
+
+
+class InvalidIssueError(NetworkError):
+    """An issue whose number is outside 1..2^31-1 (never stored: it would poison the store)."""
 
 
 def issue_from_json(slug: str, data: Any) -> Issue:
     """An `Issue` from REST issue JSON; fields GitHub may omit get neutral defaults."""
     if not isinstance(data, dict) or not isinstance(data.get("number"), int):
         raise NetworkError(f"GitHub sent an issue of {slug} in an unexpected shape")
+    if valid_issue_number(data["number"]) is None:
+        raise InvalidIssueError(
+            f"an issue of {slug} has number {str(data['number'])[:30]}, outside "
+            f"1..{MAX_ISSUE_NUMBER}"
+        )
     reactions = data.get("reactions")
     return Issue(
         repo=slug,
@@ -52,7 +70,7 @@ def cross_ref_from_event(number: int, event: Any) -> CrossReference | None:
         return None
     source = event.get("source")
     issue = source.get("issue") if isinstance(source, dict) else None
-    if not isinstance(issue, dict) or not isinstance(issue.get("number"), int):
+    if not isinstance(issue, dict) or valid_issue_number(issue.get("number")) is None:
         return None
     pull = issue.get("pull_request")
     if not isinstance(pull, dict):
@@ -71,11 +89,11 @@ def cross_ref_from_event(number: int, event: Any) -> CrossReference | None:
 
 def label_from_json(data: Any) -> dict[str, Any]:
     if isinstance(data, str):
-        return {"name": data, "color": "", "description": ""}
+        return {"name": clean_name(data), "color": "", "description": ""}
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise NetworkError("GitHub sent a label in an unexpected shape")
     return {
-        "name": data["name"],
+        "name": clean_name(data["name"]),
         "color": _str(data.get("color")),
         "description": _str(data.get("description")),
     }
@@ -83,9 +101,9 @@ def label_from_json(data: Any) -> dict[str, Any]:
 
 def _label_name(data: Any) -> str:
     if isinstance(data, str):
-        return data
+        return clean_name(data)
     if isinstance(data, dict) and isinstance(data.get("name"), str):
-        return str(data["name"])
+        return clean_name(str(data["name"]))
     return ""
 
 
@@ -99,8 +117,13 @@ def _assignees(data: dict[str, Any]) -> list[str]:
 
 def _login(user: Any) -> str:
     if isinstance(user, dict) and isinstance(user.get("login"), str):
-        return str(user["login"])
+        return valid_login(str(user["login"]))
     return "ghost"  # GitHub's name for deleted accounts
+
+
+def valid_login(login: str) -> str:
+    """A GitHub login as GitHub allows them (letters, digits, hyphens, `[bot]`), else "ghost"."""
+    return login if _LOGIN.match(login) else "ghost"
 
 
 def _reaction_count(reactions: Any) -> int:
@@ -115,7 +138,7 @@ def repo_of_issue(issue: Any) -> str:
         return ""
     repo = issue.get("repository")
     if isinstance(repo, dict) and isinstance(repo.get("full_name"), str):
-        return str(repo["full_name"])
+        return clean_name(str(repo["full_name"]), 200)
     for key in ("repository_url", "html_url"):
         url = issue.get(key)
         if isinstance(url, str):
@@ -132,4 +155,4 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    return clean_text(value) if isinstance(value, str) else ""

@@ -17,7 +17,14 @@ from urllib.parse import urlparse
 
 from prready.errors import NetworkError, UsageError
 from prready.models import Comment, Issue
-from prready.sources.github_payloads import issue_from_json
+from prready.sources.github_payloads import issue_from_json, valid_login
+from prready.validation import (
+    MAX_ISSUE_NUMBER,
+    clean_name,
+    clean_text,
+    too_deep,
+    valid_issue_number,
+)
 
 MAX_FILE_BYTES = 1 << 30
 
@@ -52,6 +59,11 @@ def read_issue_file(path: Path, slug: str) -> IssueFile:
             raise UsageError(f"{path}: item {index} is {_kind(item)}, not an issue object")
         if not isinstance(item.get("number"), int) or isinstance(item.get("number"), bool):
             raise UsageError(f"{path}: item {index} has no integer 'number'")
+        if valid_issue_number(item["number"]) is None:
+            raise UsageError(
+                f"{path}: item {index} has issue number {str(item['number'])[:30]}, outside "
+                f"1..{MAX_ISSUE_NUMBER}; nothing was imported"
+            )
         rest = "html_url" in item or "created_at" in item or "user" in item
         issue = _from_rest(path, slug, item) if rest else _from_gh(path, slug, item, index)
         result.shape = "rest" if rest else "gh"
@@ -84,12 +96,14 @@ def _from_gh(path: Path, slug: str, item: dict[str, Any], index: int) -> Issue:
     return Issue(
         repo=slug,
         number=item["number"],
-        title=item["title"],
+        title=clean_text(item["title"]),
         body=_text(item.get("body")),
         state="closed" if state in ("closed", "merged") else "open",
-        labels=[n for n in (_name(x, "name") for x in _list(item.get("labels"))) if n],
-        assignees=[n for n in (_name(x, "login") for x in _list(item.get("assignees"))) if n],
-        author=_name(item.get("author"), "login") or "ghost",
+        labels=[clean_name(n) for n in (_name(x, "name") for x in _list(item.get("labels"))) if n],
+        assignees=[
+            valid_login(n) for n in (_name(x, "login") for x in _list(item.get("assignees"))) if n
+        ],
+        author=valid_login(_name(item.get("author"), "login") or "ghost"),
         comments=count,
         reactions=_gh_reactions(reactions),
         created_at=_text(item.get("createdAt")),
@@ -111,7 +125,7 @@ def _from_rest(path: Path, slug: str, item: dict[str, Any]) -> Issue:
 def _gh_comment(number: int, data: dict[str, Any]) -> Comment:
     return Comment(
         number,
-        _name(data.get("author"), "login") or "ghost",
+        valid_login(_name(data.get("author"), "login") or "ghost"),
         _text(data.get("body")),
         _text(data.get("createdAt")),
     )
@@ -133,13 +147,16 @@ def _read_json(path: Path) -> Any:
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     except RecursionError:
         raise UsageError(f"{path} is nested too deeply to be an issue list") from None
+    if too_deep(data):
+        raise UsageError(f"{path} is nested too deeply to be an issue list")
+    return data
 
 
 def _check_repo(path: Path, slug: str, issue: Issue) -> None:
@@ -166,7 +183,7 @@ def _name(value: Any, key: str) -> str:
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    return clean_text(value) if isinstance(value, str) else ""
 
 
 def _gh_reactions(groups: Any) -> int:

@@ -13,6 +13,7 @@ from prready.errors import UsageError
 from prready.slug import parse_slug
 from prready.store.db import transaction
 from prready.store.progress_store import STATUSES, STEP_COLUMNS, load_progress, timestamp
+from prready.validation import MAX_ISSUE_NUMBER, clean_text, too_deep, valid_issue_number
 
 EXPORT_FORMAT = "prready-progress"
 EXPORT_VERSION = 1
@@ -152,6 +153,8 @@ def _validate_export(
     data: Any,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Check and normalise an export; UsageError naming the first bad field."""
+    if too_deep(data):
+        raise UsageError("progress export: nested too deeply to be a prready export")
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise UsageError(f'not a prready progress export (expected "format": "{EXPORT_FORMAT}")')
     version = data.get("version")
@@ -183,16 +186,19 @@ def _check_step(raw: Any, where: str) -> dict[str, Any]:
     if not 0 <= stage <= 9:
         raise UsageError(f"progress export: {where}.stage must be 0-9, not {stage}")
     replacement = raw.get("replacement") if isinstance(raw, dict) else None
-    if replacement is not None and (not isinstance(replacement, int) or replacement <= 0):
+    if replacement is not None and valid_issue_number(replacement) is None:
         raise UsageError(f"progress export: {where}.replacement must be an issue number or null")
     skills = _field(raw, "skills", list, where, default=[])
     if not all(isinstance(s, str) and len(s) < 200 for s in skills):
         raise UsageError(f"progress export: {where}.skills must be a list of short strings")
+    skills = [clean_text(s) for s in skills]
     pr_url = raw.get("pr_url")
     if pr_url is not None and not (
         isinstance(pr_url, str) and pr_url.startswith(("https://", "http://"))
     ):
         raise UsageError(f"progress export: {where}.pr_url must be an http(s) URL or null")
+    if pr_url is not None:
+        pr_url = clean_text(pr_url)
     notes = []
     for i, n in enumerate(_field(raw, "notes", list, where, default=[])):
         nwhere = f"{where}.notes[{i}]"
@@ -242,13 +248,16 @@ def _text(raw: Any, key: str, where: str, default: str | None = None) -> str:
     value = _field(raw, key, str, where, default)
     if len(value) > _MAX_TEXT:
         raise UsageError(f"progress export: {where}.{key} is longer than {_MAX_TEXT} characters")
-    return str(value)
+    return clean_text(str(value))
 
 
 def _number(raw: Any, where: str) -> int:
     number = _field(raw, "issue_number", int, where)
-    if number <= 0:
-        raise UsageError(f"progress export: {where}.issue_number must be positive")
+    if valid_issue_number(number) is None:
+        raise UsageError(
+            f"progress export: {where}.issue_number must be 1..{MAX_ISSUE_NUMBER}, "
+            f"not {str(number)[:30]}"
+        )
     return int(number)
 
 
