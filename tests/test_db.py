@@ -44,4 +44,4 @@ def test_garbage_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError) as info:
         connect(path, 0x1234, SCHEMA, "progress")
-    assert "unreadable" in str(info.value)
+    assert "corrupted" in str(info.value) and "track --export" in str(info.value)

@@ -52,11 +52,10 @@ class PrreadyGroup(click.Group):
             # A bug, not a user error: still one line (set PRREADY_DEBUG=1 for the traceback).
             if os.environ.get("PRREADY_DEBUG"):
                 raise
-            err = click.ClickException(
-                f"unexpected {type(exc).__name__}: {_one_line(str(exc))} (this is a prready bug: "
-                "please report it; PRREADY_DEBUG=1 shows the traceback; saved data is intact)"
-            )
-            err.exit_code = 70  # type: ignore[misc]  # EX_SOFTWARE
+            message, store_problem = _unexpected_message(exc)
+            err = click.ClickException(message)
+            # A damaged, full or read-only store is the disk's doing (1); anything else a bug.
+            err.exit_code = 1 if store_problem else 70  # type: ignore[misc]  # EX_SOFTWARE
             raise err from None
 
 
@@ -164,3 +163,21 @@ cli.commands = LazyCommands(COMMAND_MODULES)
 
 def main() -> None:
     cli(prog_name="prready")
+
+
+def _unexpected_message(exc: BaseException) -> tuple[str, bool]:
+    """A store failure named for what it is; anything else a bug, with the stores checked
+    (quick_check) before anything is said about them."""
+    import sqlite3
+
+    from prready.paths import resolve_paths
+    from prready.store.db import describe_failure
+
+    paths = resolve_paths()
+    state = describe_failure(exc, paths.cache_db, paths.progress_db)
+    if isinstance(exc, sqlite3.Error) or "corrupted" in state:
+        return state, True
+    return (
+        f"unexpected {type(exc).__name__}: {_one_line(str(exc))} (this is a prready bug: "
+        f"please report it; PRREADY_DEBUG=1 shows the traceback; {state})"
+    ), False

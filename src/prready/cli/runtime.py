@@ -36,6 +36,15 @@ def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
     from prready.config import load_config
 
     if rebuild:
+        ctx = click.get_current_context(silent=True)
+        offline = bool(ctx and ctx.params.get("offline")) or is_offline(False)
+        if offline and ctx is not None and ctx.command.name == "plan":
+            # The cache holds the stored issues; offline, nothing could fetch them again.
+            raise UsageError(
+                "--rebuild-cache with --offline would delete the stored issues this plan needs "
+                "and cannot fetch again; drop --offline to rebuild from GitHub, or drop "
+                "--rebuild-cache"
+            )
         rebuild_cache(paths)
     config = load_config(paths.config_file)
     for warning in config.warnings:

@@ -1,8 +1,10 @@
-"""Opening prready's SQLite files safely: WAL, busy timeout, private permissions, and a
-clear error for a file that is corrupted or not ours."""
+"""Opening prready's SQLite files safely: WAL, busy timeout, private permissions, a schema
+version in `PRAGMA user_version`, and a clear error for a file that is corrupted, read-only,
+on a full disk, written by a newer prready or not ours."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -13,19 +15,32 @@ from prready.errors import StoreError
 from prready.paths import ensure_private_dir
 
 BUSY_TIMEOUT_MS = 30_000
+# The schema version each kind of file is written with (PRAGMA user_version). Files from
+# before versioning read 0 and are migrated; a file with a higher number came from a newer
+# prready and is refused rather than written with an old idea of its tables.
+SCHEMA_VERSIONS = {"cache": 1, "progress": 1}
+# version -> statements that bring a file from version-1 up to it (the DDL itself is
+# idempotent CREATE ... IF NOT EXISTS, so version 1 needs nothing more).
+MIGRATIONS: dict[str, dict[int, list[str]]] = {"cache": {}, "progress": {}}
 
 
 def connect(path: Path, application_id: int, schema: str, kind: str) -> sqlite3.Connection:
     """Open (creating if needed) a store whose schema is `schema` (idempotent DDL).
 
-    `application_id` marks the file as ours; a foreign or corrupted file raises StoreError
-    naming `kind` ("cache" or "progress") and how to recover.
+    `application_id` marks the file as ours; a foreign, corrupted, read-only, newer or
+    unreachable file raises StoreError naming `kind` ("cache" or "progress") and the
+    recovery for that case.
     """
-    ensure_private_dir(path.parent)
-    fresh = not path.exists() or path.stat().st_size == 0
-    if fresh:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-        os.close(fd)
+    try:
+        ensure_private_dir(path.parent)
+        fresh = not path.exists() or path.stat().st_size == 0
+        if fresh:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise StoreError(os_error_message(path, kind, exc)) from None
+    if not path.is_file():
+        raise StoreError(f"the {kind} store {path} is not a regular file; move it aside")
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
@@ -37,16 +52,30 @@ def connect(path: Path, application_id: int, schema: str, kind: str) -> sqlite3.
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
                 raise StoreError(_foreign_message(path, kind))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        known = SCHEMA_VERSIONS[kind]
+        if version > known:
+            raise StoreError(
+                _newer_message(path, kind, f"schema version {version}, this one knows {known}")
+            )
+        if not fresh:
+            _check_columns(conn, schema, path, kind)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         with transaction(conn):
             for statement in _split_sql(schema):
                 conn.execute(statement)
-            conn.execute(f"PRAGMA application_id = {application_id}")
+            for step in range(version + 1, known + 1):
+                for statement in MIGRATIONS[kind].get(step, []):
+                    conn.execute(statement)
+            if found != application_id:  # unchanged files are not rewritten
+                conn.execute(f"PRAGMA application_id = {application_id}")
+            if version < known:
+                conn.execute(f"PRAGMA user_version = {known}")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(_corrupt_message(path, kind, exc)) from None
+        raise StoreError(sqlite_error_message(path, kind, exc)) from None
     except StoreError:
         conn.close()
         raise
@@ -75,6 +104,92 @@ def integrity_ok(conn: sqlite3.Connection) -> bool:
     return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def quick_check(path: Path) -> bool | None:
+    """PRAGMA quick_check on a store file, read-only: True if sound, False if damaged,
+    None when there is no file to check (or it cannot even be opened)."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        return bool(conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def describe_failure(exc: BaseException, cache_db: Path, progress_db: Path) -> str:
+    """After an unexpected error: a store error named for what it is (the damaged file found
+    by quick_check), else whether the saved data was checked and found sound."""
+    checks = {
+        "cache": (cache_db, quick_check(cache_db)),
+        "progress": (progress_db, quick_check(progress_db)),
+    }
+    damaged = [(kind, path) for kind, (path, ok) in checks.items() if ok is False]
+    if damaged:
+        kind, path = damaged[-1]  # the progress store first: it cannot be refetched
+        return _corrupt_message(path, kind, exc if isinstance(exc, Exception) else Exception())
+    if isinstance(exc, sqlite3.Error):
+        return sqlite_error_message(None, "cache", exc)
+    if all(ok is not False for _, ok in checks.values()):
+        return "the stores passed PRAGMA quick_check afterwards"
+    return "the stores were not checked"
+
+
+def sqlite_error_message(path: Path | None, kind: str, exc: sqlite3.Error) -> str:
+    """One line naming what went wrong with a store (full disk, read-only, corrupted, ...)
+    and the recovery for that case; `path` None when the failing file is not known."""
+    text = str(exc).lower()
+    where = f"the {kind} store {path}" if path else "a prready store"
+    if "full" in text:
+        return (
+            f"the disk holding {where} is full ({exc}); free some space and run again "
+            "(the write that failed was rolled back)"
+        )
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return (
+            f"{where} is read-only ({exc}); make it and its folder writable, or point "
+            "PRREADY_HOME at a writable folder"
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return _corrupt_message(path, kind, exc)
+    if "disk i/o" in text:
+        return f"reading or writing {where} failed ({exc}): check the disk, then run again"
+    if "unable to open" in text:
+        return f"cannot open {where} ({exc}): check that its folder exists and is writable"
+    if "no such column" in text or "has no column" in text or "not null" in text:
+        return _newer_message(path, kind, str(exc))
+    return _corrupt_message(path, kind, exc)
+
+
+def os_error_message(path: Path, kind: str, exc: OSError) -> str:
+    """One line for a store folder or file the OS refuses (full, read-only, a file where a
+    folder should be)."""
+    detail = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full: cannot create the {kind} store {path}; free some space"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (
+            f"cannot write the {kind} store {path} ({detail}): the folder is read-only; make "
+            "it writable or point PRREADY_HOME at a writable folder"
+        )
+    if isinstance(exc, FileExistsError | NotADirectoryError) or exc.errno in (
+        errno.EEXIST,
+        errno.ENOTDIR,
+    ):
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        home = os.environ.get("PRREADY_HOME")
+        via = " (from PRREADY_HOME)" if home and blocker == Path(home).expanduser() else ""
+        return (
+            f"{blocker or path.parent}{via} is a file, not a folder: prready keeps its "
+            f"{kind} store there; point PRREADY_HOME at a folder or move the file aside"
+        )
+    return f"cannot create the {kind} store {path}: {detail}"
+
+
 def _split_sql(schema: str) -> list[str]:
     return [s.strip() for s in schema.split(";") if s.strip()]
 
@@ -85,13 +200,53 @@ def _foreign_message(path: Path, kind: str) -> str:
     return f"{path} is not a prready progress store; move it aside and run again"
 
 
-def _corrupt_message(path: Path, kind: str, exc: Exception) -> str:
+def _check_columns(conn: sqlite3.Connection, schema: str, path: Path, kind: str) -> None:
+    """Refuse a table with a NOT NULL column we do not know (a newer prready added it: every
+    insert of ours would fail)."""
+    reference = sqlite3.connect(":memory:")
+    try:
+        for statement in _split_sql(schema):
+            reference.execute(statement)
+        tables = [
+            r[0] for r in reference.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        for table in tables:
+            ours = {r[1] for r in reference.execute(f"PRAGMA table_info({table})")}
+            for row in conn.execute(f"PRAGMA table_info({table})"):
+                name, notnull, default = row[1], row[3], row[4]
+                if name not in ours and notnull and default is None:
+                    raise StoreError(
+                        _newer_message(path, kind, f"table {table} has a required column {name}")
+                    )
+    finally:
+        reference.close()
+
+
+def _newer_message(path: Path | None, kind: str, detail: str) -> str:
+    where = f"{path}" if path else f"the {kind} store"
     if kind == "cache":
-        return f"the cache {path} is unreadable ({exc}); run again with --rebuild-cache"
+        return (
+            f"{where} was written by a newer prready ({detail}); upgrade prready, or run "
+            "again with --rebuild-cache to start a fresh cache"
+        )
     return (
-        f"the progress store {path} is unreadable ({exc}); restore it from a "
-        "`prready track --export` file or move it aside"
+        f"{where} was written by a newer prready ({detail}); upgrade prready to use it (it was "
+        "not changed)"
     )
+
+
+def _corrupt_message(path: Path | None, kind: str, exc: Exception) -> str:
+    where = str(path) if path else ""
+    if kind == "cache":
+        return (
+            f"the cache {where} is corrupted ({exc}); it holds only data prready can fetch "
+            "again: run again with --rebuild-cache"
+        ).replace("cache  is", "cache is")
+    return (
+        f"the progress store {where} is corrupted ({exc}); do not delete it: move it aside "
+        "and restore your progress with `prready track --import` from a `prready track "
+        "--export` file (keep exports as your backup)"
+    ).replace("store  is", "store is")
 
 
 def read_only_lookup(path: Path, *queries: tuple[str, tuple[object, ...]]) -> str | None:
