@@ -58,13 +58,22 @@ def scan_native_bytes(data: bytes) -> NativeScan:
     includes: list[Include] = []
     line_no = 1
     last = 0
+    # How far the current line is known to be blank (-1: it is not): an indented match
+    # checks only the text since the previous one, so one long line of `#include`s costs
+    # one pass, not one pass per match (which was quadratic).
+    blank_to, scanned = 0, 0
     for m in _INCLUDE.finditer(text):
         start = m.start()
         indented, open_ch, target = m.groups()
         if indented is not None:
-            line_start = text.rfind("\n", 0, start) + 1
-            if text[line_start:start].strip(" \t"):
+            nl = text.rfind("\n", scanned, start)
+            scanned = start
+            if nl != -1:
+                blank_to = nl + 1
+            if blank_to == -1 or text[blank_to:start].strip(" \t"):
+                blank_to = -1
                 continue  # '#include' in the middle of a line: a comment or a string
+            blank_to = start
         line_no += text.count("\n", last, start)
         last = start
         target = target.strip()

@@ -62,6 +62,7 @@ def scan_python(text: str) -> PyScan:
     all_names: list[str] | None = None
     line_no = 0
     last_pos = 0
+    walks: dict[int, tuple[int, int | None]] = {}  # see _enclosing_line
     for m in _STATEMENT.finditer(code):
         pos = m.start()
         kind = m.lastgroup  # the alternative that matched: kw, py2, defname or target
@@ -70,7 +71,7 @@ def scan_python(text: str) -> PyScan:
             last_pos = pos + 1
             indent = m.end("indent") - pos - 1
             stmt = _logical_line(src, m.end("indent"))
-            conditional = indent > 0 and _is_conditional(code, src, pos, indent)
+            conditional = indent > 0 and _is_conditional(code, src, pos, indent, walks)
             for part in stmt.split(";"):
                 imports.extend(_parse_import(part.strip(), line_no, conditional))
             continue
@@ -88,9 +89,6 @@ def scan_python(text: str) -> PyScan:
 
 
 # --------------------------------------------------------------------------- internals
-# Characters searched back from one indented import for its enclosing block; bounds the
-# cost of hostile files (thousands of imports inside one enormous function).
-_MAX_WALK_CHARS = 1024 * 1024
 _LAST_LESS_INDENTED: dict[int, re.Pattern[str]] = {}
 # One pass finds every statement of interest: imports at any indent, Python 2 `print`/
 # `exec` statements (the file is then not Python 3), and at column 0 (the lookbehind)
@@ -130,6 +128,7 @@ def _triple_quoted_regions(src: str) -> list[tuple[int, int]] | None:
     marks.sort()
     regions: list[tuple[int, int]] = []
     open_at, open_quote = -1, ""
+    line = _LinePrefix(src)
     for pos, quote in marks:
         if open_at >= 0:
             if quote == open_quote and pos >= open_at + 3 and not _escaped(src, pos):
@@ -140,15 +139,58 @@ def _triple_quoted_regions(src: str) -> list[tuple[int, int]] | None:
             continue  # the tail of a closing run such as """"
         # From the line's start, or from the end of a string closed earlier on the same
         # line (`""" + r"""`: the first quotes close a string, the second open one).
-        line_start = src.rfind("\n", 0, pos) + 1
-        if regions and regions[-1][1] > line_start:
-            line_start = regions[-1][1]
-        if _in_comment_or_string(src[line_start:pos]):
+        if line.in_comment_or_string(pos, regions[-1][1] if regions else 0):
             continue
         open_at, open_quote = pos, quote
     if open_at >= 0:
         return None
     return regions
+
+
+class _LinePrefix:
+    """`_in_comment_or_string(line prefix up to pos)` for increasing `pos`, resuming the scan
+    where the previous call on the same line stopped: a line holding thousands of quote
+    marks costs one pass, not one pass per mark (which was quadratic)."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.line_start = -1
+        self.line_end = -1
+        self.origin = -1  # where the prefix being scanned starts
+        self.i = 0  # absolute index the scan of this prefix has reached
+        self.quote = ""
+        self.comment = False
+
+    def in_comment_or_string(self, pos: int, floor: int = 0) -> bool:
+        """Whether `pos` is in a comment or a one-line string, the prefix running from the
+        line's start or from `floor` (the end of a string closed earlier on the line)."""
+        src = self.src
+        if not self.line_start <= pos < self.line_end:
+            self.line_start = src.rfind("\n", 0, pos) + 1
+            end = src.find("\n", pos)
+            self.line_end = len(src) if end == -1 else end
+            self.origin = -1
+        origin = max(self.line_start, floor)
+        if origin != self.origin or pos < self.i - 1:
+            self.origin = origin
+            self.i, self.quote, self.comment = origin, "", False
+        # A state carried past `pos` (a backslash skipped the char at `pos`) is the same
+        # state a fresh scan of the prefix would end in: the skip only ever moves past it.
+        i, quote = self.i, self.quote
+        while i < pos and not self.comment:
+            ch = src[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
+                    quote = ""
+            elif ch == "#":
+                self.comment = True
+            elif ch in "'\"":
+                quote = ch
+            i += 1
+        self.i, self.quote = i, quote
+        return self.comment or bool(quote)
 
 
 def _escaped(src: str, pos: int) -> bool:
@@ -207,7 +249,9 @@ def _logical_line(src: str, pos: int) -> str:
     return " ".join(out)
 
 
-def _is_conditional(code: str, src: str, pos: int, indent: int) -> bool:
+def _is_conditional(
+    code: str, src: str, pos: int, indent: int, walks: dict[int, tuple[int, int | None]]
+) -> bool:
     """Walk up the enclosing blocks: inside a `def` or `if TYPE_CHECKING:` means conditional.
 
     Each step finds the nearest earlier code line indented less than the current one: that
@@ -215,11 +259,9 @@ def _is_conditional(code: str, src: str, pos: int, indent: int) -> bool:
     lines inside triple-quoted strings are never taken for code."""
     end = pos  # index of the "\n" before the statement
     while indent > 0:
-        opener = _enclosing_line(code, end, indent)
+        opener = _enclosing_line(code, end, indent, walks)
         if opener is None:
             return False  # nothing encloses it (not valid Python, but harmless)
-        if opener < 0:
-            return True  # gave up inside a huge indented block: a function body, surely
         line_end = src.find("\n", opener + 1)
         line = src[opener + 1 : line_end if line_end != -1 else len(src)]
         stripped = line.lstrip(" \t")
@@ -276,22 +318,31 @@ def _bracket_balance(line: str) -> int:
     )
 
 
-def _enclosing_line(code: str, end: int, indent: int) -> int | None:
+def _enclosing_line(
+    code: str, end: int, indent: int, walks: dict[int, tuple[int, int | None]]
+) -> int | None:
     """Index of the "\n" starting the last code line before `end` indented < `indent`;
-    None when there is none, -1 when the search gave up (see _MAX_WALK_CHARS).
+    None when there is none.
 
     The pattern starts with a greedy `.*`, so the engine jumps to `end` and backtracks:
-    a backwards search in C whose cost is the distance to the line found."""
+    a backwards search in C whose cost is the distance searched. `walks` remembers, per
+    indent, the last (end, answer): the next search with the same indent from further down
+    only covers the text in between (the answer is the nearer line found there, else the
+    remembered one), so a block of N imports costs one pass, not N (which was quadratic)."""
     pattern = _LAST_LESS_INDENTED.get(indent)
     if pattern is None:
         pattern = _LAST_LESS_INDENTED[indent] = re.compile(
             rf"(?s:.*)\n[ \t]{{0,{indent - 1}}}[^ \t\n\r#]"
         )
-    start = max(0, end - _MAX_WALK_CHARS)
+    start, known = 0, None
+    remembered = walks.get(indent)
+    if remembered is not None and remembered[0] <= end:
+        start, known = remembered
     m = pattern.match(code, start, end)
-    if m is not None:  # (a capture group around "\n" would make the search 2.5x slower)
-        return code.rfind("\n", start, m.end())
-    return None if start == 0 else -1
+    # (a capture group around "\n" would make the search 2.5x slower)
+    found = code.rfind("\n", start, m.end()) if m is not None else known
+    walks[indent] = (end, found)
+    return found
 
 
 def _mask_strings(src: str, regions: list[tuple[int, int]]) -> str:
