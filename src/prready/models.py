@@ -128,7 +128,7 @@ class TrackedFile:
     path: str  # repository-relative, forward slashes
     blob: str  # git blob id: the parse-cache key
     size: int
-    kind: str = "file"  # "file" | "symlink" | "submodule"
+    kind: str = "file"  # "file" | "symlink" | "submodule" | "special" (FIFO, device) | "badname"
 
 
 @dataclass

@@ -77,6 +77,8 @@ def select_sources(files: Iterable[TrackedFile], max_bytes: int = MAX_SOURCE_BYT
             continue
         if f.kind == "symlink":
             sel.skipped.setdefault("symlink", []).append(f.path)
+        elif f.kind == "special":
+            sel.skipped.setdefault("not-a-regular-file", []).append(f.path)
         elif f.kind != "file":
             sel.skipped.setdefault("bad-name", []).append(f.path)
         elif f.size > max_bytes:

@@ -391,13 +391,21 @@ def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
 
 
 def _read_no_follow(path: str, limit: int | None) -> bytes | None:
-    """Read a regular file without following a symlink at its last component."""
+    """Read a regular file without following a symlink at its last component. Anything
+    else (a FIFO, socket or device) is never opened: a FIFO would block the read for ever.
+    O_NONBLOCK and the fstat guard against a file swapped in between."""
+    import stat  # only needed here
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             return fh.read() if limit is None else fh.read(limit)
     except OSError:
         return None

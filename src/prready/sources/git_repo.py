@@ -10,10 +10,12 @@ round trip each, on a blobless clone.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -214,9 +216,14 @@ def list_files(root: Path) -> list[TrackedFile]:
         size = 0
         if kind != "submodule":
             try:
-                size = lstat(prefix + raw_path).st_size
+                info = lstat(prefix + raw_path)
             except OSError:
                 continue  # tracked but absent from the working tree (deleted, sparse)
+            size = info.st_size
+            if kind != "symlink" and not stat.S_ISREG(info.st_mode):
+                # A FIFO, socket or device where a file was tracked: never opened (a FIFO
+                # blocks the reader for ever); the map reports it as skipped.
+                kind, size = "special", 0
         files.append(TrackedFile(path, blob, size, kind))
     return files
 
@@ -782,16 +789,55 @@ def _has_commits(root: Path) -> bool:
 
 
 def _rehash_changed(root: Path, entries: dict[bytes, tuple[str, str]], dirty: bytes) -> None:
-    """Replace the index blob id of files changed on disk by the id of their content."""
+    """Replace the index blob id of files changed on disk by the id of their content.
+
+    Hashed here, as git hashes a blob without filters: any path (a newline in a name broke
+    `hash-object --stdin-paths`), no filter of the checkout's config ever consulted. Only
+    regular files are read: a FIFO or device where a file was tracked is never opened."""
     changed = [p for p in dirty.split(b"\0") if p]
     changed = [p for p in changed if p in entries and entries[p][0] not in ("120000", "160000")]
-    on_disk = [p for p in changed if os.path.isfile(root / os.fsdecode(p))]
-    if not on_disk:
+    if not changed:
         return
-    stdin = b"".join(os.fsdecode(p).encode("utf-8", "surrogateescape") + b"\n" for p in on_disk)
-    ids = _run(root, ["hash-object", "--no-filters", "--stdin-paths"], stdin=stdin).split()
-    for raw_path, new_id in zip(on_disk, ids, strict=True):
-        entries[raw_path] = (entries[raw_path][0], new_id.decode("ascii"))
+    algorithm = hashlib.sha256 if _object_format(root) == "sha256" else hashlib.sha1
+    prefix = os.fsencode(root) + b"/"
+    for raw_path in changed:
+        new_id = _hash_blob(prefix + raw_path, algorithm)
+        if new_id is not None:
+            entries[raw_path] = (entries[raw_path][0], new_id)
+
+
+def _hash_blob(path: bytes, algorithm: Any) -> str | None:
+    """git's blob id of a regular file (`blob <size>\\0` + content), None for anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        digest = algorithm(b"blob %d\0" % info.st_size)
+        remaining = info.st_size
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                return None  # shrank while read: keep the index id
+            digest.update(chunk)
+            remaining -= len(chunk)
+        return str(digest.hexdigest())
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _object_format(root: Path) -> str:
+    """"sha1" or "sha256" (`extensions.objectformat`)."""
+    try:
+        value = _run(root, ["config", "--get", "extensions.objectformat"])
+    except GitCommandError:
+        return "sha1"
+    return value.decode("ascii", "replace").strip().lower() or "sha1"
 
 
 def _head(root: Path) -> str:
