@@ -207,7 +207,9 @@ def test_issue_links_must_point_at_the_issue_itself() -> None:
     page = render_html(plan, [], [], None, NOW)
     assert "evil.example" not in page
     assert 'href="https://github.com/pytorch/pytorch/issues/101"' in page
-    assert 'href="https://ghe.example.com/o/r/issues/102"' in page
+    # Another host (and another repository) is never made a link: the repository's own page.
+    assert "ghe.example.com" not in page
+    assert 'href="https://github.com/pytorch/pytorch/issues/102"' in page
 
 
 def test_difficulty_points_are_explained_once(page: str) -> None:

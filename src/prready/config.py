@@ -6,6 +6,7 @@ to disk, logged or rendered.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import shutil
@@ -44,6 +45,38 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+def redact_secret(text: str, secret: str, window: int = 8) -> str:
+    """`text` with every echo of `secret` masked: whole, truncated (any run of `window`
+    characters of it), in another letter case, or base64-encoded (alone or as the
+    `user:token` of Basic auth)."""
+    if not text or not secret or len(secret) < window:
+        return text.replace(secret, "***") if secret else text
+    forms = [secret]
+    for raw in (secret, f"x-access-token:{secret}", f"token:{secret}", f":{secret}"):
+        encoded = base64.b64encode(raw.encode()).decode()
+        forms += [encoded, encoded.rstrip("="), base64.urlsafe_b64encode(raw.encode()).decode()]
+    pieces = {
+        form[i : i + window].lower() for form in forms for i in range(len(form) - window + 1)
+    }
+    lower = text.lower()
+    masked = bytearray(len(text))
+    for piece in pieces:
+        start = lower.find(piece)
+        while start != -1:
+            masked[start : start + window] = b"\1" * window
+            start = lower.find(piece, start + 1)
+    if not any(masked):
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if masked[i]:
+            if not out or out[-1] != "***":
+                out.append("***")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)

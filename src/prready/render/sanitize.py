@@ -18,8 +18,13 @@ from markdown_it import MarkdownIt
 
 # Characters that reorder or hide text (Trojan Source style spoofing) or are invisible:
 # bidi embeddings/overrides/isolates, zero-width space/joiners/marks, word joiner, BOM.
+# Bidi and zero-width marks, and letters that render as nothing or as blank space and so
+# hide or fake text: Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the soft hyphen, the
+# combining grapheme joiner, Khmer invisible vowels, the Mongolian vowel separator, the
+# Braille blank and the Unicode tag characters.
 _SPOOF_CHARS = re.compile(
-    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029]"
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029"
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\U000e0000-\U000e007f]"
 )
 # Terminal escape sequences: CSI (ESC [ ... final byte), OSC/DCS/SOS/PM/APC strings (ESC ] P X
 # ^ _ ... ended by BEL or ST), other two-byte escapes, and the 8-bit C1 forms of CSI and OSC.

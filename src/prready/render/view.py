@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from prready.analysis.difficulty import BASE as DIFFICULTY_BASE
 from prready.analysis.mapping import focus_matches
@@ -256,11 +257,21 @@ def format_time(iso: str) -> str:
     return parsed.strftime("%d %b %Y, %H:%M UTC")
 
 
-def issue_url(repo: str, number: int, url: str) -> str:
-    """The issue's GitHub URL if it is a plain https link, else one built from repo and number."""
-    built = safe_http_url(f"https://github.com/{repo}/issues/{number}", fallback="")
-    if not (url or "").endswith((f"/issues/{number}", f"/pull/{number}")):
-        return built  # a URL that is not this issue's own page is not trusted
+def issue_url(repo: str, number: int, url: str, host: str = "github.com") -> str:
+    """The issue's own page on the repository's host (`host`): the stored URL when it is
+    exactly that page, else one built from repo and number. A URL on another host, or to
+    another repository, is never made a link."""
+    built = safe_http_url(f"https://{host}/{repo}/issues/{number}", fallback="")
+    parts = urlsplit(url or "")
+    own = {f"/{repo}/issues/{number}".lower(), f"/{repo}/pull/{number}".lower()}
+    if (
+        parts.scheme != "https"
+        or (parts.hostname or "").lower() != host.lower()
+        or parts.port is not None
+        or parts.username is not None
+        or parts.path.rstrip("/").lower() not in own
+    ):
+        return built
     return safe_http_url(url, fallback=built)
 
 

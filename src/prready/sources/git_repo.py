@@ -735,7 +735,10 @@ def _private_dirs(repos_dir: Path, owner_dir: Path) -> None:
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock so two prready runs never clone or update one cache at once."""
-    with open(path, "a+b") as fh:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with suppress(OSError):
+        os.fchmod(fd, 0o600)  # a lock file left 0644 by an older prready
+    with os.fdopen(fd, "a+b") as fh:
         if fcntl is not None:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:

@@ -27,9 +27,10 @@ import requests
 import urllib3
 
 from prready import __version__
-from prready.config import Secret, check_token_transport
-from prready.errors import NetworkError, RateLimitError
+from prready.config import Secret, check_token_transport, redact_secret
+from prready.errors import NetworkError, RateLimitError, UsageError
 from prready.models import Comment, CrossReference, Issue, ProgressFn
+from prready.slug import parse_slug
 from prready.sources.github_payloads import (
     InvalidIssueError,
     comment_from_json,
@@ -198,8 +199,21 @@ class GitHubClient:
         data = _expect_dict(resp.data, f"repository {slug}")
         if data.get("message") == "Moved Permanently" and "full_name" not in data:
             data = self._follow_move(slug, data)
-        if not isinstance(data.get("full_name"), str):
+        name = data.get("full_name")
+        if not isinstance(name, str):
             raise NetworkError(f"GitHub sent an unexpected answer for repository {slug}")
+        # The server's name for the repository is checked like user input, and never
+        # echoed when it carries (part of) our token.
+        if self._secret_text and redact_secret(name, self._secret_text) != name:
+            raise NetworkError(
+                f"GitHub answered for repository {slug} with a name holding the token; refused"
+            )
+        try:
+            data["full_name"] = parse_slug(name)
+        except UsageError:
+            raise NetworkError(
+                f"GitHub answered for repository {slug} with an invalid repository name"
+            ) from None
         return data, resp.etag
 
     def fetch_labels(self, slug: str) -> list[dict[str, Any]]:
@@ -742,8 +756,7 @@ def _message(data: Any, secret: str = "") -> str:
         text = data["message"]
     else:
         text = ""
-    if secret:
-        text = text.replace(secret, "***")
+    text = redact_secret(text, secret)
     return "".join(ch if ch.isprintable() else " " for ch in text)[:200]
 
 
