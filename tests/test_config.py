@@ -13,7 +13,8 @@ from prready.paths import resolve_paths, write_private_file
 def test_token_precedence(tmp_path: Path) -> None:
     env = {"GITHUB_TOKEN": "env-gh", "GH_TOKEN": "env-gh2", "PATH": str(tmp_path)}
     assert resolve_token("cli", env).origin == "--token"
-    assert resolve_token(None, env).token.reveal() == "env-gh"  # type: ignore[union-attr]
+    # GH_TOKEN before GITHUB_TOKEN, as gh does.
+    assert resolve_token(None, env).token.reveal() == "env-gh2"  # type: ignore[union-attr]
     assert resolve_token(None, {"GH_TOKEN": "x", "PATH": str(tmp_path)}).origin == "GH_TOKEN"
     assert resolve_token(None, {"PATH": str(tmp_path)}).token is None
 

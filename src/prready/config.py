@@ -85,12 +85,27 @@ class TokenSource:
     origin: str  # "--token", "GITHUB_TOKEN", "GH_TOKEN", "gh auth token", "none"
 
 
-def resolve_token(cli_token: str | None, env: dict[str, str] | None = None) -> TokenSource:
-    """--token, then GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` if gh is installed."""
+def resolve_token(
+    cli_token: str | None, env: dict[str, str] | None = None, api_url: str | None = None
+) -> TokenSource:
+    """The token for the API host, looked up as gh does, each bound to its host:
+
+    --token (for the API URL it comes with); for github.com (and *.ghe.com) GH_TOKEN, then
+    GITHUB_TOKEN; for any other host GH_ENTERPRISE_TOKEN, then GITHUB_ENTERPRISE_TOKEN (and
+    GITHUB_TOKEN when GITHUB_API_URL names that host, as in GitHub Actions on a server);
+    then `gh auth token --hostname HOST`. A github.com token never goes to another host."""
     env = dict(os.environ) if env is None else env
     if cli_token:
         return TokenSource(Secret(cli_token.strip()), "--token")
-    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+    host = web_host(api_url or resolve_api_url(None, env))
+    if _is_github_com(host):
+        names = ["GH_TOKEN", "GITHUB_TOKEN"]
+    else:
+        names = ["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"]
+        actions_api = env.get("GITHUB_API_URL", "").strip()
+        if actions_api and web_host(actions_api) == host:
+            names.append("GITHUB_TOKEN")
+    for name in names:
         value = env.get(name, "").strip()
         if value:
             return TokenSource(Secret(value), name)
@@ -98,7 +113,11 @@ def resolve_token(cli_token: str | None, env: dict[str, str] | None = None) -> T
     if gh:
         try:
             out = subprocess.run(
-                [gh, "auth", "token"], capture_output=True, text=True, timeout=10, check=False
+                [gh, "auth", "token", "--hostname", host],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
             )
         except (OSError, subprocess.SubprocessError):
             out = None
@@ -108,12 +127,55 @@ def resolve_token(cli_token: str | None, env: dict[str, str] | None = None) -> T
 
 
 def resolve_api_url(cli_url: str | None, env: dict[str, str] | None = None) -> str:
-    """--api-url, else GITHUB_API_URL (set by GitHub Actions), else api.github.com."""
+    """--api-url, else GITHUB_API_URL (set by GitHub Actions), else GH_HOST (as gh reads it:
+    https://HOST/api/v3 for a server), else api.github.com."""
     env = dict(os.environ) if env is None else env
-    url = (cli_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
+    url = cli_url or env.get("GITHUB_API_URL") or _api_url_of_host(env.get("GH_HOST", ""))
+    url = (url or DEFAULT_API_URL).strip().rstrip("/")
     if not url.startswith(("https://", "http://")):
-        raise UsageError(f"API URL {url!r} must start with https:// (or http:// for a local server)")
+        raise UsageError(
+            f"API URL {url!r} must start with https:// (or http:// for a local server)"
+        )
     return url
+
+
+def web_host(api_url: str) -> str:
+    """The web (and git) host of an API URL: github.com for api.github.com, TENANT.ghe.com
+    for api.TENANT.ghe.com, the host itself (with its port) for a server's /api/v3."""
+    parts = urlsplit(api_url)
+    host = (parts.hostname or "").lower()
+    if host == "api.github.com":
+        return "github.com"
+    if host.startswith("api.") and host.endswith(".ghe.com"):
+        host = host[4:]
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def clone_url(slug: str, api_url: str) -> str:
+    """Where OWNER/REPO is cloned from when the API is at `api_url` (same host, same scheme)."""
+    host = web_host(api_url)
+    scheme = "https" if _is_github_com(host) else (urlsplit(api_url).scheme or "https")
+    return f"{scheme}://{host}/{slug}.git"
+
+
+def server_clone_url(slug: str, api_url: str) -> str | None:
+    """The clone URL when the API is not github.com's (None for github.com: the default)."""
+    return None if _is_github_com(web_host(api_url)) else clone_url(slug, api_url)
+
+
+def _is_github_com(host: str) -> bool:
+    return host == "github.com" or host.endswith(".ghe.com")
+
+
+def _api_url_of_host(host: str) -> str:
+    host = host.strip().lower()
+    if not host:
+        return ""
+    if _is_github_com(host):
+        return DEFAULT_API_URL if host == "github.com" else f"https://api.{host}"
+    return f"https://{host}/api/v3"
 
 
 def carries_token_safely(api_url: str) -> bool:

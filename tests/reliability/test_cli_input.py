@@ -142,7 +142,8 @@ def test_bad_api_url_is_one_line(url: str) -> None:
 @pytest.mark.parametrize("command", ["sync", "plan"])
 def test_token_is_never_sent_over_plain_http(url: str, command: str) -> None:
     secret = "ghp_plainhttp0123456789abcdefSECRET"
-    result = invoke(command, REPO, "--api-url", url, env={"GITHUB_TOKEN": secret})
+    # The token bound to such a host (not github.com) is the enterprise one.
+    result = invoke(command, REPO, "--api-url", url, env={"GH_ENTERPRISE_TOKEN": secret})
     line = assert_clean_failure(result, code=2, match="plain HTTP")
     assert secret not in result.output
     assert "https://" in line

@@ -79,7 +79,11 @@ def every_command(world: dict[str, Any]) -> list[list[str]]:
 TAKES_TOKEN = {"sync", "plan", "backtest"}
 
 
-@pytest.mark.parametrize("how", ["--token", "GITHUB_TOKEN", "GH_TOKEN"])
+# The loopback server is not github.com: the environment tokens bound to such a host are the
+# enterprise ones, and GITHUB_TOKEN when GITHUB_API_URL names the host (GitHub Actions).
+@pytest.mark.parametrize(
+    "how", ["--token", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GITHUB_TOKEN"]
+)
 def test_token_never_appears_in_any_output_or_file(world: dict[str, Any], how: str) -> None:
     ran = 0
     for args in every_command(world):
@@ -88,6 +92,8 @@ def test_token_never_appears_in_any_output_or_file(world: dict[str, Any], how: s
             args = [*args, "--token", TOKEN]
         elif how != "--token":
             env[how] = TOKEN
+            if how == "GITHUB_TOKEN":
+                env["GITHUB_API_URL"] = world["server"].url
         result = invoke(*args, env=env)
         assert result.exit_code == 0, (args, result.output)
         assert_token_absent(result.stdout, result.stderr, repr(result.exception))
@@ -134,7 +140,9 @@ def test_server_message_echoing_the_token_is_redacted(
 def test_token_absent_from_a_crashing_subprocess(github_server: Any) -> None:
     add_issues(github_server, n=3)
     github_server.inject(r"/labels$", "status", times=None, code=401)
-    proc = run_prready(["sync", REPO, "--api-url", github_server.url], {"GITHUB_TOKEN": TOKEN})
+    proc = run_prready(
+        ["sync", REPO, "--api-url", github_server.url], {"GH_ENTERPRISE_TOKEN": TOKEN}
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert_token_absent(proc.stdout, proc.stderr)

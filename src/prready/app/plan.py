@@ -24,7 +24,7 @@ from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
-from prready.config import Secret, UserConfig
+from prready.config import Secret, UserConfig, server_clone_url
 from prready.errors import UsageError
 from prready.models import (
     CodeMap,
@@ -125,7 +125,8 @@ def run_plan(
         slug,
         paths,
         checkout=source.checkout,
-        git_url=source.git_url,
+        # The clone follows the API host (GitHub Enterprise): hardening, issue 14 item 3.
+        git_url=source.git_url or server_clone_url(slug, source.api_url),
         offline=source.offline,
         area_depth=config.area_depth,
         progress=progress,

@@ -57,7 +57,7 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths)
     offline = is_offline(offline)
-    source = None if offline else resolve_token(token)
+    source = None if offline else resolve_token(token, api_url=resolve_api_url(api_url))
 
     with progress_reporter(make_console(err=True)) as progress:
         run = run_backtest(

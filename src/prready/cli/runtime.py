@@ -63,8 +63,8 @@ def source_from_options(
     from prready.config import check_token_transport, is_offline, resolve_api_url, resolve_token
 
     offline = is_offline(offline)
-    secret = None if offline else resolve_token(token).token
     url = resolve_api_url(api_url)
+    secret = None if offline else resolve_token(token, api_url=url).token
     check_token_transport(url, secret)
     return Source(
         token=secret,

@@ -69,8 +69,8 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths, rebuild=rebuild_cache)
     offline = is_offline(offline)
-    source = resolve_token(token) if not offline and from_file is None else None
     url = resolve_api_url(api_url)
+    source = resolve_token(token, api_url=url) if not offline and from_file is None else None
     with progress_reporter(make_console(err=True)) as progress:
         report, tracking = sync_with_tracking(
             slug,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from prready.config import clone_url, resolve_api_url
 from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
 from prready.models import CommitRecord, HistoryCommit, ProgressFn, TrackedFile
 from prready.slug import parse_slug
@@ -84,9 +85,10 @@ class Checkout:
     url: str  # where it came from, credentials stripped
 
 
-def default_url(slug: str) -> str:
-    """The github.com clone URL of OWNER/REPO."""
-    return f"https://github.com/{parse_slug(slug)}.git"
+def default_url(slug: str, api_url: str | None = None) -> str:
+    """The clone URL of OWNER/REPO on the host of the API (`api_url`; by default the one the
+    environment names: GITHUB_API_URL, GH_HOST, else github.com)."""
+    return clone_url(parse_slug(slug), api_url or resolve_api_url(None))
 
 
 def acquire(
@@ -97,6 +99,7 @@ def acquire(
     checkout: Path | None = None,
     offline: bool = False,
     progress: ProgressFn | None = None,
+    api_url: str | None = None,
 ) -> Checkout:
     """Return a checkout of OWNER/REPO: an existing clone as is, the cache, or a new clone.
 
@@ -109,7 +112,7 @@ def acquire(
     dest = cache_path(slug, repos_dir)
     if git_url is not None and not git_url.strip():
         raise UsageError("--git-url is empty: give a URL or path to clone from, or leave it out")
-    url = safe_clone_url(git_url or default_url(slug))
+    url = safe_clone_url(git_url or default_url(slug, api_url))
     if offline:
         if _is_work_tree(dest):
             return Checkout(dest, _head(dest), "local", strip_credentials(_origin_url(dest)))
