@@ -28,7 +28,7 @@ def github_options(func: F) -> F:
     func = click.option(
         "--token",
         metavar="TOKEN",
-        help="GitHub token (default: $GITHUB_TOKEN, $GH_TOKEN, then `gh auth token`).",
+        help="GitHub token (default: $GH_TOKEN, $GITHUB_TOKEN; $GH_ENTERPRISE_TOKEN for other hosts; then `gh auth token`).",
     )(func)
     return func
 
