@@ -365,3 +365,22 @@ def test_connection_reset_is_named_and_retried_with_a_countdown(
     assert "reset" in line or "dropped" in line
     assert attempts == 3 and sum(sleeps.calls) == pytest.approx(3.0)
     assert "retrying" in result.stderr and "s left" in result.stderr
+
+
+def test_unreachable_host_times_out_connecting_within_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sleeps = client_factory(monkeypatch)
+    # A listener that never accepts, its backlog full: further connects get no answer,
+    # like a host that drops packets.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        filler = socket.create_connection(("127.0.0.1", port))
+        started = time.monotonic()
+        result = sync(f"http://127.0.0.1:{port}")
+        elapsed = time.monotonic() - started
+        filler.close()
+    assert_clean_failure(result, code=1, match="timeout")
+    assert elapsed < 5 and sleeps.calls == []  # 3 s to connect, not retried
