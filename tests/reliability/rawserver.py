@@ -24,6 +24,7 @@ class RawServer:
         self.port = self._sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.requests: list[bytes] = []
+        self._conns: list[socket.socket] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
@@ -32,9 +33,15 @@ class RawServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop for good: wake the blocked accept() (a bare close() does not), end every
+        script mid-answer, so no listener or trickle outlives the test."""
         self._stop.set()
-        with contextlib.suppress(OSError):
-            self._sock.close()
+        for sock in [self._sock, *self._conns]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                sock.close()
+        self._thread.join(5)
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -42,6 +49,10 @@ class RawServer:
                 conn, _ = self._sock.accept()
             except OSError:
                 return
+            if self._stop.is_set():
+                conn.close()
+                return
+            self._conns.append(conn)
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
     def _handle(self, conn: socket.socket) -> None:
