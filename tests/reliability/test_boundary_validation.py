@@ -144,7 +144,7 @@ def test_from_file_nested_just_past_the_cap_is_one_line(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------- track --import
 def export_with(tmp_path: Path, **step_changes: Any) -> Path:
-    assert_ok(invoke("track", f"{REPO}#5", "start", "--note", "kept"))
+    assert_ok(invoke("track", f"{REPO}#5", "start", "--offline", "--force", "--note", "kept"))
     out = tmp_path / "export.json"
     assert_ok(invoke("track", "--export", str(out)))
     data = json.loads(out.read_text())

@@ -19,7 +19,7 @@ from gitfixtures import make_history_repo
 
 @pytest.fixture
 def tracked() -> None:
-    assert_ok(invoke("track", f"{REPO}#5", "start", "--note", "kept"))
+    assert_ok(invoke("track", f"{REPO}#5", "start", "--offline", "--force", "--note", "kept"))
 
 
 def test_output_into_an_existing_sticky_folder_keeps_its_mode(tmp_path: Path) -> None:

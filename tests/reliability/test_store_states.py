@@ -55,17 +55,17 @@ def overwrite_pages(path: Path, first: int, count: int) -> None:
 # ---------------------------------------------------------------------- versions
 def test_new_stores_carry_their_schema_version(tmp_path: Path) -> None:
     seed_cache(tmp_path, n=3)
-    assert_ok(invoke("track", f"{REPO}#1", "start"))
+    assert_ok(invoke("track", f"{REPO}#1", "start", "--offline", "--force"))
     paths = resolve_paths()
     assert user_version(paths.cache_db) == SCHEMA_VERSIONS["cache"]
     assert user_version(paths.progress_db) == SCHEMA_VERSIONS["progress"]
 
 
 def test_store_from_before_versioning_is_migrated_and_kept(tmp_path: Path) -> None:
-    assert_ok(invoke("track", f"{REPO}#4", "start", "--note", "mine"))
+    assert_ok(invoke("track", f"{REPO}#4", "start", "--offline", "--force", "--note", "mine"))
     progress = resolve_paths().progress_db
     set_user_version(progress, 0)
-    assert_ok(invoke("track", f"{REPO}#5", "start"))
+    assert_ok(invoke("track", f"{REPO}#5", "start", "--offline", "--force"))
     assert user_version(progress) == SCHEMA_VERSIONS["progress"]
     assert "mine" in invoke("status", "--format", "json").stdout
 
@@ -73,19 +73,23 @@ def test_store_from_before_versioning_is_migrated_and_kept(tmp_path: Path) -> No
 @pytest.mark.parametrize("kind", ["cache", "progress"])
 def test_store_from_a_newer_prready_is_refused_and_untouched(tmp_path: Path, kind: str) -> None:
     seed_cache(tmp_path, n=3)
-    assert_ok(invoke("track", f"{REPO}#1", "start"))
+    assert_ok(invoke("track", f"{REPO}#1", "start", "--offline", "--force"))
     paths = resolve_paths()
     path = paths.cache_db if kind == "cache" else paths.progress_db
     set_user_version(path, SCHEMA_VERSIONS[kind] + 7)
     before = path.read_bytes()
-    args = ["issues", REPO, "--offline"] if kind == "cache" else ["track", f"{REPO}#2", "start"]
+    args = (
+        ["issues", REPO, "--offline"]
+        if kind == "cache"
+        else ["track", f"{REPO}#2", "start", "--offline", "--force"]
+    )
     line = assert_clean_failure(invoke(*args), code=1, match="newer prready")
     assert ("--rebuild-cache" in line) == (kind == "cache")
     assert path.read_bytes() == before
 
 
 def test_progress_store_with_an_extra_required_column_is_refused(tmp_path: Path) -> None:
-    assert_ok(invoke("track", f"{REPO}#1", "start"))
+    assert_ok(invoke("track", f"{REPO}#1", "start", "--offline", "--force"))
     progress = resolve_paths().progress_db
     conn = sqlite3.connect(progress)
     # SQLite cannot add NOT NULL without a default; a newer prready would rebuild the table.
@@ -99,7 +103,9 @@ def test_progress_store_with_an_extra_required_column_is_refused(tmp_path: Path)
     )
     conn.close()
     before = progress.read_bytes()
-    line = assert_clean_failure(invoke("track", f"{REPO}#2", "start"), code=1, match="newer")
+    line = assert_clean_failure(
+        invoke("track", f"{REPO}#2", "start", "--offline", "--force"), code=1, match="newer"
+    )
     assert "owner_id" in line
     assert progress.read_bytes() == before
 
@@ -120,7 +126,9 @@ def test_overwritten_cache_pages_are_named_with_rebuild_cache(tmp_path: Path) ->
 
 def test_overwritten_progress_pages_are_named_and_never_deleted(tmp_path: Path) -> None:
     for n in range(1, 4):
-        assert_ok(invoke("track", f"{REPO}#{n}", "start", "--note", "n" * 2000))
+        assert_ok(
+            invoke("track", f"{REPO}#{n}", "start", "--offline", "--force", "--note", "n" * 2000)
+        )
     progress = resolve_paths().progress_db
     conn = sqlite3.connect(progress)
     conn.executemany(
@@ -143,7 +151,9 @@ def test_prready_home_that_is_a_file_gets_its_own_line(
     home = tmp_path / "home-file"
     home.write_text("not a folder")
     monkeypatch.setenv("PRREADY_HOME", str(home))
-    line = assert_clean_failure(invoke("track", f"{REPO}#1", "start"), code=1)
+    line = assert_clean_failure(
+        invoke("track", f"{REPO}#1", "start", "--offline", "--force"), code=1
+    )
     assert "is a file, not a folder" in line and "PRREADY_HOME" in line
     assert home.read_text() == "not a folder"
 

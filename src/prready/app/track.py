@@ -253,8 +253,6 @@ def import_from(path: Path, *, paths: Paths | None = None) -> ImportSummary:
         raise UsageError(f"{path} does not exist") from None
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path} is not a JSON progress export: {exc}") from None
-    except RecursionError:
-        raise UsageError(f"{path} is nested too deeply to be a progress export") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     return import_text(text, str(path), paths=paths)
@@ -268,6 +266,8 @@ def import_text(text: str, source: str, *, paths: Paths | None = None) -> Import
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{source} is not a JSON progress export: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{source} is nested too deeply to be a progress export") from None
     with _progress_db(paths) as conn:
         return import_progress(conn, data)
 

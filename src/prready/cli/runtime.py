@@ -33,7 +33,7 @@ def rebuild_cache_option(func: F) -> F:
 
 def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
     from prready.app.cache import rebuild_cache
-    from prready.config import load_config
+    from prready.config import is_offline, load_config
 
     if rebuild:
         ctx = click.get_current_context(silent=True)
