@@ -1,10 +1,21 @@
 """Map an issue to the modules and areas of the code map it most likely touches, with the
 evidence for each, so users can judge the guess instead of trusting a number.
 
-Each piece of evidence resolved to a module carries a weight in (0, 1); a module's score
-is their noisy-OR, 1 - prod(1 - w): independent clues add up, nothing exceeds 1, and one
-strong clue (a traceback frame) outweighs several weak ones (words). Each distinct clue
-counts once however often the text repeats it.
+The ranking fuses five signals, each a weight in (0, 1) per code unit, by noisy-OR
+(1 - prod(1 - w): independent clues add up, nothing exceeds 1, one strong clue outweighs
+several weak ones):
+
+- exact evidence: traceback frames, file paths, API names resolved to their defining
+  module (through re-exports), imports in the reproduction;
+- lexical: BM25 over each library file's path words, defined names and prose
+  (docstrings, comments, string literals such as error messages), see `lexicon`;
+- history: BM25 over past commit messages; an issue like past commits points at the files
+  they changed (how an MPS issue reaches kernels no import graph shows);
+- the repository's own labels: an area label names an area, and backs the files in it;
+- the dependency graph: importers and imports of the strongest units, at a lower weight.
+
+Only library code is ranked: tests, docs, examples, benchmarks and vendored trees feed
+"tests to run" and "start reading", never the top of the ranking.
 """
 
 from __future__ import annotations
@@ -13,11 +24,12 @@ import difflib
 import fnmatch
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from prready.analysis.evidence import IssueEvidence, extract_evidence
-from prready.models import CodeMap, Issue, Label, LabelKind, ModuleMatch
+from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
+from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
 
 # Weights, strongest first. Why these values:
 # - the innermost traceback frame inside the repository is where the error surfaced; the
@@ -39,37 +51,27 @@ W_IMPORT = 0.3
 #   label-to-path file (0.7), via name similarity only, scaled by the similarity (0.55).
 W_LABEL_FILE = 0.7
 W_LABEL_SIMILAR = 0.55
-# - a word equal to a distinctive module or symbol name: in the title (0.3) the reporter
-#   chose it; in the body it may be noise from logs (0.12).
-W_WORD_TITLE = 0.3
-W_WORD_BODY = 0.12
+
+@dataclass(frozen=True)
+class Signals:
+    """How much each retrieval signal may add (0 turns it off: the bench's ablations)."""
+
+    exact: bool = True
+    lexical: float = 0.55  # the best BM25 match; others scale by their score / the best
+    history: float = 0.45  # files of the most similar past commits
+    graph: float = 0.15  # neighbours of the strongest units, times their score
+    labels: float = 0.3  # a unit inside the area an area label names
+    lexical_power: float = 2.0  # sharpen BM25 ratios: the runner-up at 70% gets 49%
+
+
+DEFAULT_SIGNALS = Signals()
+LEXICAL_DEPTH = 40  # BM25 hits considered per issue
+HISTORY_DEPTH = 12  # similar commits considered per issue
+HISTORY_MAX_FILES = 12  # a commit touching more library files says little about each
+HISTORY_MAX_COMMITS = 20_000
 
 DEFAULT_LIMIT = 5
 MIN_SCORE = 0.05
-# A word names a module only if at most this many modules define it; "forward" or
-# "tensor" match hundreds and say nothing.
-WORD_MAX_MODULES = 3
-_GENERIC_LEAVES = frozenset(
-    [
-        "init",
-        "main",
-        "utils",
-        "util",
-        "base",
-        "common",
-        "core",
-        "types",
-        "helpers",
-        "helper",
-        "test",
-        "tests",
-        "module",
-        "modules",
-        "config",
-        "setup",
-        "version",
-    ]
-)
 _LABEL_SYNONYMS = {
     "linear algebra": "linalg",
     "dataloader": "data",
@@ -83,6 +85,23 @@ _LABEL_SYNONYMS = {
 }
 
 
+# Top-level folders whose files are never places to fix: they feed other parts of a step.
+_NOT_LIBRARY_TEXT = """test tests testing docs doc documentation examples example benchmarks benchmark
+    bench scripts tutorials notebooks third_party vendor vendored external build .github
+    .circleci ci"""
+_NOT_LIBRARY = frozenset(_NOT_LIBRARY_TEXT.split())
+
+
+@dataclass
+class HistoryIndex:
+    """Past commits as labelled examples: BM25 over their messages, and the library units
+    each one changed."""
+
+    search: BM25Index
+    units: dict[str, list[str]]  # commit sha -> library unit names it changed
+    titles: dict[str, str]  # commit sha -> first line of its message
+
+
 @dataclass
 class MapIndex:
     """Lookup tables over one CodeMap, built once and reused for every issue."""
@@ -92,14 +111,24 @@ class MapIndex:
     by_basename: dict[str, list[str]]
     packages: set[str]
     main_package: str
-    words: dict[str, list[str]]
+    library: set[str]  # units that may be ranked as places to fix
+    lexical: BM25Index
+    history: HistoryIndex | None = None
     # Tracked files that are not modules of the map (docs, configs, data), by basename.
     other_files: dict[str, list[str]] = field(default_factory=dict)
-    label_cache: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
+    label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
 
 
-def build_index(code_map: CodeMap) -> MapIndex:
-    """Index a code map's paths, basenames, packages and distinctive names."""
+def build_index(
+    code_map: CodeMap,
+    *,
+    fields: Mapping[str, tuple[Terms, Terms]] | None = None,
+    commits: Sequence[CommitRecord] = (),
+) -> MapIndex:
+    """Index a code map for mapping: paths, packages, the lexical index of library units
+    (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields`;
+    without them the map's public symbols stand in for defined names) and, given past
+    `commits`, the history index."""
     path_to_module: dict[str, str] = {}
     by_basename: dict[str, list[str]] = defaultdict(list)
     package_sizes: Counter[str] = Counter()
@@ -108,42 +137,20 @@ def build_index(code_map: CodeMap) -> MapIndex:
         by_basename[info.path.rsplit("/", 1)[-1]].append(info.path)
         if info.language == "python" and not info.is_test:
             package_sizes[name.split(".", 1)[0]] += 1
-    word_sets: dict[str, set[str]] = defaultdict(set)
-    for name, info in code_map.modules.items():
-        if info.is_test:
-            continue
-        if info.language == "python":
-            raw = name.rsplit(".", 1)[-1]
-            # A private module's bare name ("_mode", "_classes") is an English word once
-            # the underscore goes; only a compound one ("_weights_only_unpickler") names it.
-            if raw.startswith("_") and not _looks_like_code(raw.lstrip("_")):
-                continue
-        else:  # native nodes are named by path: "csrc/ops/conv.cpp" -> "conv"
-            raw = info.path.rsplit("/", 1)[-1].split(".", 1)[0]
-            # Headers mirror sources and come by the thousand (ATen/ops/mode.h,
-            # protobuf/message.h): a plain word names one only when written like code.
-            if _is_header(info.path) and not _looks_like_code(raw):
-                continue
-        leaf = raw.lower()
-        if len(leaf) >= 4 and leaf not in _GENERIC_LEAVES:
-            word_sets[leaf.lstrip("_")].add(name)
-    for dotted, module in code_map.symbols.items():
-        raw = dotted.rsplit(".", 1)[-1]
-        leaf = raw.lower()
-        # Symbol names that are plain words ("value", "raises", "Type") match prose; an
-        # API written in full is found as an API name, not as a word.
-        if not _looks_like_code(raw):
-            continue
-        if len(leaf) >= 4 and not leaf.startswith("_") and leaf not in _GENERIC_LEAVES:
-            owner = code_map.modules.get(module)
-            if owner is not None and not owner.is_test:
-                word_sets[leaf].add(module)
-    # Package names ("torch") appear in every report and single out nothing.
-    words = {
-        w: sorted(mods)
-        for w, mods in word_sets.items()
-        if len(mods) <= WORD_MAX_MODULES and w not in package_sizes
-    }
+    library = {n for n, info in code_map.modules.items() if is_library_path(info.path, info.is_test)}
+    defined: dict[str, Counter[str]] = defaultdict(Counter)
+    if fields is None:
+        for dotted, module in code_map.symbols.items():
+            if module in library:
+                defined[module].update(split_identifier(dotted.rsplit(".", 1)[-1]))
+    docs = {}
+    for name in library:
+        info = code_map.modules[name]
+        if fields is not None:
+            defs, prose = fields.get(info.path, ((), ()))
+        else:
+            defs, prose = tuple(defined[name].items()), ()
+        docs[name] = unit_terms(info.path, defs, prose)
     main = package_sizes.most_common(1)[0][0] if package_sizes else ""
     other_files: dict[str, list[str]] = defaultdict(list)
     for path in code_map.files:
@@ -155,9 +162,41 @@ def build_index(code_map: CodeMap) -> MapIndex:
         by_basename=dict(by_basename),
         packages=set(package_sizes),
         main_package=main,
-        words=words,
+        library=library,
+        lexical=BM25Index.build(docs),
+        history=build_history(commits, path_to_module, library) if commits else None,
         other_files=dict(other_files),
     )
+
+
+def build_history(
+    commits: Sequence[CommitRecord], path_to_module: Mapping[str, str], library: set[str]
+) -> HistoryIndex | None:
+    """Index commit messages that changed 1..HISTORY_MAX_FILES library units."""
+    docs: dict[str, Counter[str]] = {}
+    units: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for commit in commits[:HISTORY_MAX_COMMITS]:
+        touched = sorted(
+            {m for f in commit.files if (m := path_to_module.get(f)) is not None and m in library}
+        )
+        if not touched or len(touched) > HISTORY_MAX_FILES:
+            continue
+        title, _, body = commit.message.partition("\n")
+        docs[commit.sha] = Counter(query_terms(title, body[:2000], title_weight=1.0))
+        units[commit.sha] = touched
+        titles[commit.sha] = title.strip()
+    if not docs:
+        return None
+    return HistoryIndex(search=BM25Index.build(docs), units=units, titles=titles)
+
+
+def is_library_path(path: str, is_test: bool = False) -> bool:
+    """Whether a file is library code (a place a fix goes), not tests/docs/examples."""
+    if is_test:
+        return False
+    parts = path.lower().split("/")
+    return not any(part in _NOT_LIBRARY for part in parts[:-1])
 
 
 def map_issue_to_modules(
@@ -167,18 +206,38 @@ def map_issue_to_modules(
     *,
     index: MapIndex | None = None,
     limit: int = DEFAULT_LIMIT,
+    signals: Signals = DEFAULT_SIGNALS,
 ) -> list[ModuleMatch]:
     """Rank the modules (or areas, for area-level clues) an issue most likely touches."""
     index = index if index is not None and index.code_map is code_map else build_index(code_map)
-    found = extract_evidence(issue.title, issue.body, package=index.main_package)
     clues: dict[str, dict[str, float]] = defaultdict(dict)  # node -> evidence -> weight
-    for node, weight, why in _resolve(found, index):
-        old = clues[node].get(why, 0.0)
-        clues[node][why] = max(old, weight)
-    for node, weight, why in _label_clues(issue, labels, index):
-        clues[node][why] = max(clues[node].get(why, 0.0), weight)
-    for node, weight, why in _label_file_clues(issue, list(clues), index):
-        clues[node][why] = max(clues[node].get(why, 0.0), weight)
+
+    def add(node: str, weight: float, why: str) -> None:
+        if weight > clues[node].get(why, 0.0):
+            clues[node][why] = weight
+
+    if signals.exact:
+        found = extract_evidence(issue.title, issue.body, package=index.main_package)
+        for node, weight, why in _resolve(found, index):
+            add(node, weight, why)
+    query = query_terms(issue.title, issue.body)
+    if signals.lexical:
+        for node, weight, why in _lexical_clues(query, index, signals):
+            add(node, weight, why)
+    if signals.history and index.history is not None:
+        for node, weight, why in _history_clues(query, index.history, signals):
+            add(node, weight, why)
+    if signals.labels:
+        label_clues = list(_label_clues(issue, labels, index))
+        for node, weight, why in label_clues:
+            add(node, weight, why)
+        for node, weight, why in _label_file_clues(issue, list(clues), index):
+            add(node, weight, why)
+        for node, why in _inside_labelled_areas(label_clues, list(clues), index):
+            add(node, signals.labels, why)
+    if signals.graph:
+        for node, weight, why in _graph_clues(clues, index, signals):
+            add(node, weight, why)
     matches = []
     for node, evidence in clues.items():
         score = _noisy_or(evidence.values())
@@ -190,7 +249,7 @@ def map_issue_to_modules(
                 name=node, path=_node_path(node, code_map), score=round(score, 3), evidence=ordered
             )
         )
-    matches.sort(key=lambda m: (-m.score, m.name))
+    matches.sort(key=lambda m: (-m.score, _rank_tiebreak(m.name, index), m.name))
     return matches[:limit]
 
 
@@ -224,6 +283,79 @@ def area_of_node(node: str, code_map: CodeMap) -> str:
 
 
 # --------------------------------------------------------------------------- resolution
+def _lexical_clues(
+    query: Mapping[str, float], index: MapIndex, signals: Signals
+) -> Iterable[tuple[str, float, str]]:
+    hits = index.lexical.search(query, limit=LEXICAL_DEPTH)
+    if not hits:
+        return
+    best = hits[0][1]
+    for name, score, terms in hits:
+        weight = signals.lexical * (score / best) ** signals.lexical_power
+        shown = ", ".join(f"'{t}'" for t in terms[:4])
+        yield name, weight, f"words {shown} match its path, names or docs"
+
+
+def _history_clues(
+    query: Mapping[str, float], history: HistoryIndex, signals: Signals
+) -> Iterable[tuple[str, float, str]]:
+    hits = history.search.search(query, limit=HISTORY_DEPTH)
+    if not hits:
+        return
+    best = hits[0][1]
+    votes: dict[str, float] = defaultdict(float)
+    why: dict[str, tuple[float, str]] = {}
+    for sha, score, _terms in hits:
+        units = history.units[sha]
+        share = (score / best) / len(units) ** 0.5
+        for unit in units:
+            votes[unit] += share
+            if unit not in why or share > why[unit][0]:
+                title = history.titles[sha]
+                title = title if len(title) <= 70 else title[:69] + "…"
+                why[unit] = (share, f"similar past commit {sha[:9]}: '{title}' changed it")
+    top = max(votes.values())
+    for unit, vote in votes.items():
+        yield unit, signals.history * vote / top, why[unit][1]
+
+
+def _inside_labelled_areas(
+    label_clues: list[tuple[str, float, str]], nodes: list[str], index: MapIndex
+) -> Iterable[tuple[str, str]]:
+    """Units with other evidence that lie inside an area (or package) a label names."""
+    code_map = index.code_map
+    for target, _weight, why in label_clues:
+        if target in code_map.areas:
+            inside = [n for n in nodes if code_map.area_of(n) == target]
+        else:
+            inside = [n for n in nodes if n.startswith(target + ".")]
+        for node in inside:
+            yield node, f"inside {target}, named by a {why.split(' (')[0]}"
+
+
+def _graph_clues(
+    clues: Mapping[str, Mapping[str, float]], index: MapIndex, signals: Signals
+) -> Iterable[tuple[str, float, str]]:
+    """Imports and importers of the three strongest library units, at a lower weight."""
+    graph = index.code_map.graph
+    scored = sorted(
+        ((_noisy_or(ev.values()), n) for n, ev in clues.items() if n in index.library),
+        key=lambda item: (-item[0], item[1]),
+    )[:3]
+    for score, node in scored:
+        for other in sorted(set(graph.successors(node)) | set(graph.predecessors(node))):
+            if other in index.library and other != node:
+                relation = "imported by" if graph.has_edge(node, other) else "imports"
+                yield other, signals.graph * score, f"{relation} {node}"
+
+
+def _rank_tiebreak(node: str, index: MapIndex) -> int:
+    """Among equal scores, library units before areas, tests, docs and examples."""
+    if node in index.library:
+        return 0
+    return 1 if node in index.code_map.areas else 2
+
+
 def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float, str]]:
     in_repo = [(f, p) for f in found.frames if (p := _path_in_repo(f.path, index))]
     seen: set[str] = set()
@@ -262,13 +394,6 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
         resolved = _resolve_dotted(name, index)
         if resolved is not None:
             yield resolved[0], W_IMPORT, f"imports {name} in the reproduction"
-    for words, weight, where in (
-        (found.title_words, W_WORD_TITLE, "title"),
-        (found.body_words, W_WORD_BODY, "body"),
-    ):
-        for word in words:
-            for module in index.words.get(word, ()):
-                yield module, weight, f"word '{word}' in the {where}"
 
 
 def _looks_like_code(name: str) -> bool:
@@ -350,9 +475,9 @@ def _label_clues(
         in_file = name in index.code_map.label_paths
         if not in_file and (label is None or label.kind != LabelKind.AREA):
             continue
-        if name not in index.label_cache:
-            index.label_cache[name] = _resolve_label(name, label, index)
-        yield from index.label_cache[name]
+        if name not in index.label_areas:
+            index.label_areas[name] = _resolve_label(name, label, index)
+        yield from index.label_areas[name]
 
 
 def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tuple[str, float, str]]:

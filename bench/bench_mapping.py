@@ -1,0 +1,313 @@
+"""How often does prready's issue -> code mapping name the files a real fix changed?
+
+Runs prready's ranking and a BM25 baseline on the development set in
+`bench/mapping_set/` (real issues of ML libraries other than PyTorch and Keras, each with
+the files its real fix changed) and prints, per repository and overall:
+file@1/@3/@5 (a library file the fix changed is ranked in the top k) and area@1/@3.
+Each issue is mapped at its fix's parent commit, with labels removed (as reported).
+
+The baseline, implemented here: rank_bm25 (BM25Okapi) over one document per library
+module = path words + defined names split on `_`/camelCase + docstrings (read with `ast`),
+score divided by the best, +0.25 per issue word equal to a package or module name below
+the top package, -0.03 per path level.
+
+Needs the repositories' snapshots (their git dirs are listed in mapping_set/repos.json;
+the search tool's `fetch` brings them) and `pip install rank_bm25`.
+
+    python bench/bench_mapping.py                   # every repository
+    python bench/bench_mapping.py --repos peft,datasets --ablation
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from rank_bm25 import BM25Okapi
+
+from prready.analysis.mapping import (
+    DEFAULT_SIGNALS,
+    MapIndex,
+    Signals,
+    map_issue_to_modules,
+    rank_areas,
+)
+from prready.app.map import build_code_map
+from prready.app.retrieval import HISTORY_YEARS, mapping_index
+from prready.models import CodeMap, CommitRecord, Issue
+from prready.paths import resolve_paths
+from prready.sources.git_repo import read_history
+
+HERE = Path(__file__).resolve().parent
+SPARSE = ["*.py", "*.pyi", "*.pyx", "*.c", "*.cc", "*.cpp", "*.h", "*.hpp", "*.cu", "*.cuh",
+          "*.md", "*.rst", "*.toml", "*.cfg", "*.yml", "*.yaml", "CODEOWNERS"]
+KS_FILE = (1, 3, 5)
+KS_AREA = (1, 3)
+ABLATIONS: dict[str, Signals] = {
+    "no exact evidence": replace(DEFAULT_SIGNALS, exact=False),
+    "no lexical": replace(DEFAULT_SIGNALS, lexical=0.0),
+    "no history": replace(DEFAULT_SIGNALS, history=0.0),
+    "no graph": replace(DEFAULT_SIGNALS, graph=0.0),
+    "no labels": replace(DEFAULT_SIGNALS, labels=0.0),
+    "lexical only": Signals(exact=False, lexical=0.55, history=0.0, graph=0.0, labels=0.0),
+    "history only": Signals(exact=False, lexical=0.0, history=0.45, graph=0.0, labels=0.0),
+}
+
+
+@dataclass
+class Case:
+    repo: str
+    number: int
+    title: str
+    body: str
+    labels: list[str]
+    parent: str
+    changed: list[str]
+
+
+@dataclass
+class Tally:
+    cases: int = 0
+    hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, name: str, hit: bool) -> None:
+        self.hits[name] += int(hit)
+
+    def pct(self, name: str) -> float:
+        return 100.0 * self.hits[name] / self.cases if self.cases else 0.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", type=Path, default=HERE / "mapping_set")
+    parser.add_argument("--repos", default="", help="comma-separated repository names")
+    parser.add_argument("--limit", type=int, default=0, help="at most N issues per repository")
+    parser.add_argument("--ablation", action="store_true", help="also score without each signal")
+    parser.add_argument("--misses", action="store_true", help="print prready's file@5 misses")
+    args = parser.parse_args(argv)
+    repos = json.loads((args.set / "repos.json").read_text())
+    cases = load_cases(args.set, args.repos, args.limit)
+    variants: dict[str, Signals] = {"prready": DEFAULT_SIGNALS}
+    if args.ablation:
+        variants.update(ABLATIONS)
+    tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="prready-bench-map-"))
+    os.environ.setdefault("PRREADY_HOME", str(work / "home"))
+    paths = resolve_paths()
+    skipped = 0
+    for repo in sorted({c.repo for c in cases}):
+        mirror = repos[repo]["mirror"]
+        if not Path(mirror).exists():
+            print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
+            continue
+        history = read_history(Path(mirror))
+        checkout = work / repo.replace("/", "+")
+        git("clone", "-q", "--shared", "--no-checkout", mirror, str(checkout))
+        # Snapshots lack blobs of 4 MiB and more (data files): check out code and text only.
+        git("sparse-checkout", "set", "--no-cone", *SPARSE, cwd=checkout)
+        for case in sorted((c for c in cases if c.repo == repo), key=lambda c: c.number):
+            if not checkout_at(checkout, case.parent):
+                skipped += 1
+                continue
+            code_map = build_code_map(repo, paths, checkout=checkout)
+            past = past_commits(checkout, case.parent, history)
+            index = mapping_index(code_map, paths.cache_db, commits=past)
+            truth = [p for p in case.changed if p in index.path_to_module]
+            truth = [p for p in truth if index.path_to_module[p] in index.library]
+            if not truth:
+                skipped += 1
+                continue
+            issue = Issue(
+                repo=repo, number=case.number, title=case.title, body=case.body, state="open",
+                labels=[], assignees=[], author="", comments=0, reactions=0, created_at="",
+                updated_at="", closed_at=None, url="",
+            )
+            rankings = {
+                name: prready_ranking(issue, code_map, index, signals)
+                for name, signals in variants.items()
+            }
+            rankings["BM25 baseline"] = baseline_ranking(issue, code_map, index)
+            for name, (files, areas) in rankings.items():
+                score(tallies, (repo, name), truth, files, areas, code_map, index)
+                score(tallies, ("all", name), truth, files, areas, code_map, index)
+                if args.misses and name == "prready" and not set(files[:5]) & set(truth):
+                    print(f"MISS {repo}#{case.number} {case.title[:60]!r}\n  truth {truth}\n"
+                          f"  got   {files[:5]}", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    print_table(tallies, variants)
+    print(f"\n{skipped} issues skipped (no library file of the fix in the map at its parent "
+          f"commit, or the commit could not be checked out); {elapsed:.0f} s")
+    return 0
+
+
+def load_cases(folder: Path, only: str, limit: int) -> list[Case]:
+    wanted = {r.strip() for r in only.split(",") if r.strip()}
+    out: list[Case] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        items = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        items = [i for i in items if not wanted or i["repo"].split("/")[1] in wanted]
+        for item in items[: limit or None]:
+            out.append(
+                Case(
+                    repo=item["repo"],
+                    number=item["issue"],
+                    title=item["title"],
+                    body=item["body"],
+                    labels=item.get("labels", []),
+                    parent=item["parent_commit"],
+                    changed=item["changed_files"],
+                )
+            )
+    return out
+
+
+def git(*args: str, cwd: Path | None = None) -> str:
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+        env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)}: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def checkout_at(checkout: Path, sha: str) -> bool:
+    try:
+        git("-c", "advice.detachedHead=false", "checkout", "-q", "-f", "--detach", sha,
+            cwd=checkout)
+        git("clean", "-qfdx", cwd=checkout)
+        return True
+    except RuntimeError as exc:
+        print(f"cannot check out {sha[:9]}: {exc}", file=sys.stderr)
+        return False
+
+
+def past_commits(checkout: Path, parent: str, history: list[CommitRecord]) -> list[CommitRecord]:
+    """The commits reachable from the parent, within the product's history window."""
+    reachable = set(git("rev-list", parent, cwd=checkout).split())
+    date = git("log", "-1", "--format=%aI", parent, cwd=checkout).strip()
+    year = int(date[:4]) - HISTORY_YEARS
+    start = f"{year}{date[4:10]}"
+    return [c for c in history if c.sha in reachable and c.date[:10] >= start]
+
+
+def prready_ranking(
+    issue: Issue, code_map: CodeMap, index: MapIndex, signals: Signals
+) -> tuple[list[str], list[str]]:
+    matches = map_issue_to_modules(issue, code_map, (), index=index, limit=20, signals=signals)
+    files = [m.path for m in matches if m.name in code_map.modules]
+    areas = [a for a, _ in rank_areas(matches, code_map)]
+    return files, areas
+
+
+# --------------------------------------------------------------------------- baseline
+_BASELINE_CACHE: dict[tuple[str, str], tuple[list[str], BM25Okapi, set[str]]] = {}
+
+
+def baseline_ranking(issue: Issue, code_map: CodeMap, index: MapIndex) -> tuple[list[str], list[str]]:
+    key = (code_map.repo, code_map.head)
+    if key not in _BASELINE_CACHE:
+        _BASELINE_CACHE.clear()
+        names = sorted(index.library)
+        docs = [baseline_doc(code_map, n) for n in names]
+        module_words = {
+            part.lower()
+            for n in names
+            if code_map.modules[n].language == "python"
+            for part in n.split(".")[1:]
+        }
+        _BASELINE_CACHE[key] = (names, BM25Okapi(docs), module_words)
+    names, bm25, module_words = _BASELINE_CACHE[key]
+    words = baseline_words(issue.title + "\n" + issue.body)
+    raw = bm25.get_scores(words)
+    best = max(raw) if len(raw) and max(raw) > 0 else 1.0
+    issue_words = set(words)
+    scored = []
+    for name, value in zip(names, raw, strict=True):
+        path = code_map.modules[name].path
+        bonus = 0.25 * len(issue_words & {p.lower() for p in name.split(".")[1:]} & module_words)
+        scored.append((value / best + bonus - 0.03 * path.count("/"), name))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    files = [code_map.modules[n].path for _, n in scored[:20]]
+    areas = list(dict.fromkeys(a for _, n in scored[:20] if (a := code_map.area_of(n))))
+    return files, areas
+
+
+def baseline_doc(code_map: CodeMap, name: str) -> list[str]:
+    info = code_map.modules[name]
+    text = [info.path.replace("/", " ").replace(".", " ")]
+    if info.language == "python":
+        try:
+            tree = ast.parse(Path(code_map.root, info.path).read_bytes())
+        except (SyntaxError, ValueError, OSError):
+            tree = None
+        if tree is not None:
+            doc = ast.get_docstring(tree)
+            text.append(doc or "")
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    text.append(node.name)
+                    text.append(ast.get_docstring(node) or "")
+    return baseline_words(" ".join(text))
+
+
+def baseline_words(text: str) -> list[str]:
+    words: list[str] = []
+    for token in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        parts = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", token)
+        words.extend(p.lower() for p in parts)
+        if len(parts) > 1:
+            words.append(token.lower().replace("_", ""))
+    return words
+
+
+# --------------------------------------------------------------------------- scoring
+def score(
+    tallies: dict[tuple[str, str], Tally],
+    key: tuple[str, str],
+    truth: list[str],
+    files: list[str],
+    areas: list[str],
+    code_map: CodeMap,
+    index: MapIndex,
+) -> None:
+    tally = tallies[key]
+    tally.cases += 1
+    true_areas = {code_map.area_of(index.path_to_module[p]) for p in truth} - {""}
+    for k in KS_FILE:
+        tally.add(f"file@{k}", bool(set(files[:k]) & set(truth)))
+    for k in KS_AREA:
+        tally.add(f"area@{k}", bool(set(areas[:k]) & true_areas))
+
+
+def print_table(tallies: dict[tuple[str, str], Tally], variants: dict[str, Signals]) -> None:
+    metrics = [f"file@{k}" for k in KS_FILE] + [f"area@{k}" for k in KS_AREA]
+    order = ["prready", "BM25 baseline", *[v for v in variants if v != "prready"]]
+    repos = sorted({r for r, _ in tallies if r != "all"}) + ["all"]
+    header = f"{'repository':<34} {'ranking':<20} {'n':>4} " + " ".join(f"{m:>8}" for m in metrics)
+    print(header)
+    print("-" * len(header))
+    for repo in repos:
+        for name in order:
+            tally = tallies.get((repo, name))
+            if tally is None:
+                continue
+            cells = " ".join(f"{tally.pct(m):7.1f}%" for m in metrics)
+            print(f"{repo:<34} {name:<20} {tally.cases:>4} {cells}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

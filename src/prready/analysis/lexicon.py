@@ -1,0 +1,276 @@
+"""Words of code and of issues, and a BM25 index over them.
+
+A code unit (one file) is described by three fields: its path components, the names it
+defines, and the prose it carries (docstrings, comments, string literals such as error
+messages). Identifiers are split on `_` and camelCase and also kept whole, so `StepLR`
+gives `step`, `lr` and `steplr`; words are lower-cased and lightly stemmed. Weighting is
+BM25's IDF, not hand thresholds: a short word (`mps`, `rpc`, `fft`) counts as much as
+its rarity says, and a word every file has (`tensor`) says little.
+
+The scanners here are linear in their input (one forward pass with `str.find`), so a
+hostile file cannot make indexing quadratic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
+# defined name says more about the unit than the same word in a comment.
+PATH_WEIGHT = 3
+DEF_WEIGHT = 2
+PROSE_WEIGHT = 1
+MAX_PROSE_TERMS = 400  # distinct prose words kept per file (the most frequent)
+MAX_DEF_TERMS = 600
+MAX_SCAN_BYTES = 256_000  # text beyond this in one file adds noise, not evidence
+K1 = 1.2
+B = 0.75
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
+_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_PY_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+_PY_ASSIGN = re.compile(r"^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[^=]", re.MULTILINE)
+_PY_START = re.compile(r"#|'''|\"\"\"|'|\"")
+_C_START = re.compile(r"//|/\*|\"")
+_C_DEF = re.compile(
+    r"^[ \t]*(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
+    r"|^[ \t]*(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80})",
+    re.MULTILINE,
+)
+_SINGLE_PY = {"'": re.compile(r"(?:\\.|[^'\\\n])*'?"), '"': re.compile(r'(?:\\.|[^"\\\n])*"?')}
+_SINGLE_C = re.compile(r'(?:\\.|[^"\\\n])*"?')
+
+_STOP_TEXT = """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can cannot could did do does doing down during
+    each few for from further had has have having he her here hers him his how i if in into
+    is it its itself just me more most my no nor not now of off on once only or other our
+    out over own same she should so some such than that the their them then there these
+    they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours get got use used using like one two
+    via see also etc e g ie eg new make made way want need needs let lets thanks thank
+    please hi hello issue bug error problem work works working seems seem think know tried
+    try trying expected behavior behaviour actual describe description reproduce
+    reproduction steps information system info version versions code run running ran
+    self cls def return import none true false class pass elif else raise yield lambda
+    https http www com github org html
+    """
+STOPWORDS = frozenset(_STOP_TEXT.split())
+
+
+@lru_cache(maxsize=262_144)
+def split_identifier(name: str) -> tuple[str, ...]:
+    """`prepare_data_loader` -> prepare, data, loader, preparedataloader; `StepLR` ->
+    step, lr, steplr. Parts are stemmed; the compound is kept whole for exact names."""
+    parts = [p.lower() for p in _PARTS.findall(name) if not p.isdigit()]
+    words = [stem(p) for p in parts if len(p) > 1 or len(parts) == 1]
+    compound = name.strip("_").replace("_", "").lower()
+    if len(parts) > 1 and len(compound) > 2 and not compound.isdigit():
+        words.append(compound)
+    return tuple(w for w in words if w and w not in STOPWORDS)
+
+
+def count_terms(text: str) -> Counter[str]:
+    """Term counts of free text: each distinct token is split once, then multiplied."""
+    counts: Counter[str] = Counter()
+    for token, n in Counter(_IDENT.findall(text)).items():
+        for word in split_identifier(token):
+            counts[word] += n
+    return counts
+
+
+def stem(word: str) -> str:
+    """A light plural/verb-form stemmer: loaders -> loader, padding -> pad, raises -> rais."""
+    if len(word) > 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        base = word[:-3]
+        return base[:-1] if len(base) > 2 and base[-1] == base[-2] else base
+    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def text_terms(text: str) -> list[str]:
+    """Every word of free text (an issue, a commit message), identifiers split."""
+    out: list[str] = []
+    for token in _IDENT.findall(text):
+        out.extend(split_identifier(token))
+    return out
+
+
+def path_terms(path: str) -> list[str]:
+    """Words of a repository path: folders and the file name without its suffix."""
+    stemmed = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+    out: list[str] = []
+    for part in re.split(r"[/.\-]", stemmed):
+        if part:
+            out.extend(split_identifier(part))
+    return out
+
+
+Terms = tuple[tuple[str, int], ...]  # (term, count) pairs, sorted by term
+
+
+def source_fields(data: bytes, language: str) -> tuple[Terms, Terms]:
+    """(defined-name terms, prose terms) of one source file, the most frequent first.
+
+    Python: `def`/`class` names and top-level assignments; prose from docstrings, string
+    literals and comments. C/C++/CUDA: function, class and macro names; prose from
+    comments and string literals.
+    """
+    text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
+    if language == "python":
+        names = " ".join(_PY_DEF.findall(text)) + " " + " ".join(_PY_ASSIGN.findall(text))
+        prose = _python_prose(text)
+    else:
+        names = " ".join(a or b for a, b in _C_DEF.findall(text))
+        prose = _c_prose(text)
+    return _top(count_terms(names), MAX_DEF_TERMS), _top(count_terms(" ".join(prose)), MAX_PROSE_TERMS)
+
+
+def unit_terms(path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple[str, int]]) -> Counter[str]:
+    """The weighted term frequencies of one unit (path, defined names, prose)."""
+    tf: Counter[str] = Counter()
+    for word in path_terms(path):
+        tf[word] += PATH_WEIGHT
+    for word, n in defs:
+        tf[word] += DEF_WEIGHT * n
+    for word, n in prose:
+        tf[word] += PROSE_WEIGHT * n
+    return tf
+
+
+@dataclass
+class BM25Index:
+    """An inverted BM25 index over named documents (weighted term frequencies)."""
+
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
+    avg_length: float = 1.0
+
+    @classmethod
+    def build(cls, docs: Mapping[str, Mapping[str, float]]) -> BM25Index:
+        index = cls()
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for doc_id, name in enumerate(sorted(docs)):
+            tf = docs[name]
+            index.names.append(name)
+            index.lengths.append(float(sum(tf.values())) or 1.0)
+            for term, count in tf.items():
+                postings.setdefault(term, []).append((doc_id, float(count)))
+        index.postings = postings
+        index.avg_length = (sum(index.lengths) / len(index.lengths)) if index.lengths else 1.0
+        return index
+
+    def idf(self, term: str) -> float:
+        df = len(self.postings.get(term, ()))
+        n = len(self.names)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    def search(
+        self, query: Mapping[str, float], *, limit: int = 50, max_df: float = 0.25
+    ) -> list[tuple[str, float, list[str]]]:
+        """The best documents for a weighted query: (name, score, matched terms by weight).
+
+        Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
+        and walking their postings would cost most of the time for nothing."""
+        n = len(self.names)
+        if not n:
+            return []
+        cutoff = max(1, int(n * max_df))
+        scores: dict[int, float] = {}
+        contributions: dict[int, list[tuple[float, str]]] = {}
+        for term, qweight in query.items():
+            plist = self.postings.get(term)
+            if not plist or len(plist) > cutoff:
+                continue
+            idf = self.idf(term) * qweight
+            for doc_id, tf in plist:
+                norm = K1 * (1 - B + B * self.lengths[doc_id] / self.avg_length)
+                gain = idf * tf * (K1 + 1) / (tf + norm)
+                scores[doc_id] = scores.get(doc_id, 0.0) + gain
+                contributions.setdefault(doc_id, []).append((gain, term))
+        best = sorted(scores.items(), key=lambda item: (-item[1], self.names[item[0]]))[:limit]
+        return [
+            (self.names[d], s, [t for _, t in sorted(contributions[d], reverse=True)])
+            for d, s in best
+        ]
+
+
+def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:
+    """Weighted query terms of an issue: title words count more, repeats count once
+    more each up to a cap (a pasted log must not drown the title)."""
+    weights: dict[str, float] = {}
+    for word, count in count_terms(body).items():
+        weights[word] = 1.0 + min(count - 1, 2) * 0.25
+    for word in set(text_terms(title)):
+        weights[word] = weights.get(word, 0.0) + title_weight
+    return weights
+
+
+def _top(counts: Counter[str], limit: int) -> tuple[tuple[str, int], ...]:
+    """(term, count) pairs, counts capped at 5, the most frequent `limit` terms."""
+    items = counts.items() if len(counts) <= limit else counts.most_common(limit)
+    return tuple(sorted((term, min(n, 5)) for term, n in items))
+
+
+def _python_prose(text: str) -> list[str]:
+    """Comments and string literals (docstrings included), in one linear pass."""
+    out: list[str] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        m = _PY_START.search(text, pos)
+        if m is None:
+            break
+        token, start = m.group(), m.end()
+        if token == "#":
+            stop = text.find("\n", start)
+            stop = end if stop < 0 else stop
+            out.append(text[start:stop])
+            pos = stop
+        elif len(token) == 3:
+            stop = text.find(token, start)
+            stop = end if stop < 0 else stop
+            out.append(text[start:stop])
+            pos = stop + 3
+        else:
+            lit = _SINGLE_PY[token].match(text, start)
+            stop = lit.end() if lit else start
+            out.append(text[start:stop])
+            pos = max(stop, start)
+    return out
+
+
+def _c_prose(text: str) -> list[str]:
+    out: list[str] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        m = _C_START.search(text, pos)
+        if m is None:
+            break
+        token, start = m.group(), m.end()
+        if token == "//":
+            stop = text.find("\n", start)
+            stop = end if stop < 0 else stop
+            out.append(text[start:stop])
+            pos = stop
+        elif token == "/*":
+            stop = text.find("*/", start)
+            stop = end if stop < 0 else stop
+            out.append(text[start:stop])
+            pos = stop + 2
+        else:
+            lit = _SINGLE_C.match(text, start)
+            stop = lit.end() if lit else start
+            out.append(text[start:stop])
+            pos = max(stop, start)
+    return out
+
