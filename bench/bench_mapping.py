@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import re
@@ -32,6 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from rank_bm25 import BM25Okapi
@@ -40,12 +42,13 @@ from prready.analysis.mapping import (
     DEFAULT_SIGNALS,
     MapIndex,
     Signals,
+    build_history,
     map_issue_to_modules,
     rank_areas,
 )
 from prready.app.map import build_code_map
-from prready.app.retrieval import HISTORY_YEARS, mapping_index
-from prready.models import CodeMap, CommitRecord, Issue
+from prready.app.retrieval import mapping_index
+from prready.models import CodeMap, Issue
 from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
 
@@ -112,7 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not Path(mirror).exists():
             print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
             continue
-        history = read_history(Path(mirror))
+        # One history index per repository; each issue sees only commits dated before
+        # its fix's parent (what a user would have had), as the product's --history does.
+        history = build_history(read_history(Path(mirror)), limit=10**6)
         checkout = work / repo.replace("/", "+")
         git("clone", "-q", "--shared", "--no-checkout", mirror, str(checkout))
         # Snapshots lack blobs of 4 MiB and more (data files): check out code and text only.
@@ -122,8 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 skipped += 1
                 continue
             code_map = build_code_map(repo, paths, checkout=checkout)
-            past = past_commits(checkout, case.parent, history)
-            index = mapping_index(code_map, paths.cache_db, commits=past)
+            index = mapping_index(code_map, paths.cache_db, commits=[])
+            index.history = history
+            before = commit_date(checkout, case.parent)
             truth = [p for p in case.changed if p in index.path_to_module]
             truth = [p for p in truth if index.path_to_module[p] in index.library]
             if not truth:
@@ -135,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 updated_at="", closed_at=None, url="",
             )
             rankings = {
-                name: prready_ranking(issue, code_map, index, signals)
+                name: prready_ranking(issue, code_map, index, signals, before)
                 for name, signals in variants.items()
             }
             rankings["BM25 baseline"] = baseline_ranking(issue, code_map, index)
@@ -194,19 +200,18 @@ def checkout_at(checkout: Path, sha: str) -> bool:
         return False
 
 
-def past_commits(checkout: Path, parent: str, history: list[CommitRecord]) -> list[CommitRecord]:
-    """The commits reachable from the parent, within the product's history window."""
-    reachable = set(git("rev-list", parent, cwd=checkout).split())
-    date = git("log", "-1", "--format=%aI", parent, cwd=checkout).strip()
-    year = int(date[:4]) - HISTORY_YEARS
-    start = f"{year}{date[4:10]}"
-    return [c for c in history if c.sha in reachable and c.date[:10] >= start]
+def commit_date(checkout: Path, sha: str) -> str:
+    """The author date of a commit in the form CommitRecord.date uses."""
+    stamp = int(git("log", "-1", "--format=%at", sha, cwd=checkout).strip())
+    return datetime.fromtimestamp(stamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def prready_ranking(
-    issue: Issue, code_map: CodeMap, index: MapIndex, signals: Signals
+    issue: Issue, code_map: CodeMap, index: MapIndex, signals: Signals, before: str
 ) -> tuple[list[str], list[str]]:
-    matches = map_issue_to_modules(issue, code_map, (), index=index, limit=20, signals=signals)
+    matches = map_issue_to_modules(
+        issue, code_map, (), index=index, limit=20, signals=signals, history_before=before
+    )
     files = [m.path for m in matches if m.name in code_map.modules]
     areas = [a for a, _ in rank_areas(matches, code_map)]
     return files, areas
@@ -245,22 +250,33 @@ def baseline_ranking(issue: Issue, code_map: CodeMap, index: MapIndex) -> tuple[
     return files, areas
 
 
+_DOC_CACHE: dict[str, list[str]] = {}  # content digest -> names and docstrings
+
+
 def baseline_doc(code_map: CodeMap, name: str) -> list[str]:
     info = code_map.modules[name]
-    text = [info.path.replace("/", " ").replace(".", " ")]
-    if info.language == "python":
+    words = baseline_words(info.path.replace("/", " ").replace(".", " "))
+    if info.language != "python":
+        return words
+    try:
+        data = Path(code_map.root, info.path).read_bytes()
+    except OSError:
+        return words
+    digest = hashlib.sha1(data).hexdigest()
+    if digest not in _DOC_CACHE:
+        text: list[str] = []
         try:
-            tree = ast.parse(Path(code_map.root, info.path).read_bytes())
-        except (SyntaxError, ValueError, OSError):
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
             tree = None
         if tree is not None:
-            doc = ast.get_docstring(tree)
-            text.append(doc or "")
+            text.append(ast.get_docstring(tree) or "")
             for node in ast.walk(tree):
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                     text.append(node.name)
                     text.append(ast.get_docstring(node) or "")
-    return baseline_words(" ".join(text))
+        _DOC_CACHE[digest] = baseline_words(" ".join(text))
+    return words + _DOC_CACHE[digest]
 
 
 def baseline_words(text: str) -> list[str]:
@@ -295,7 +311,7 @@ def score(
 def print_table(tallies: dict[tuple[str, str], Tally], variants: dict[str, Signals]) -> None:
     metrics = [f"file@{k}" for k in KS_FILE] + [f"area@{k}" for k in KS_AREA]
     order = ["prready", "BM25 baseline", *[v for v in variants if v != "prready"]]
-    repos = sorted({r for r, _ in tallies if r != "all"}) + ["all"]
+    repos = [*sorted({r for r, _ in tallies if r != "all"}), "all"]
     header = f"{'repository':<34} {'ranking':<20} {'n':>4} " + " ".join(f"{m:>8}" for m in metrics)
     print(header)
     print("-" * len(header))

@@ -107,7 +107,14 @@ def score_backtest(
         if not true_areas:
             report.skipped.append((case.issue.number, "its fix changed no file of the code map"))
             continue
-        matches = map_issue_to_modules(case.issue, code_map, labels, index=index, limit=10)
+        matches = map_issue_to_modules(
+            case.issue,
+            code_map,
+            labels,
+            index=index,
+            limit=10,
+            history_before=case.issue.created_at or "0",
+        )
         predicted_areas = [area for area, _ in rank_areas(matches, code_map)]
         predicted_files = [m.path for m in matches if m.name in code_map.modules][:TOP_K]
         report.rows.append(

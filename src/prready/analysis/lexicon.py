@@ -206,11 +206,9 @@ class BM25Index:
 
 
 def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:
-    """Weighted query terms of an issue: title words count more, repeats count once
-    more each up to a cap (a pasted log must not drown the title)."""
-    weights: dict[str, float] = {}
-    for word, count in count_terms(body).items():
-        weights[word] = 1.0 + min(count - 1, 2) * 0.25
+    """Weighted query terms of an issue: title words count more; each distinct word
+    counts once however often the text repeats it (a pasted log must not drown the title)."""
+    weights: dict[str, float] = dict.fromkeys(count_terms(body), 1.0)
     for word in set(text_terms(title)):
         weights[word] = weights.get(word, 0.0) + title_weight
     return weights

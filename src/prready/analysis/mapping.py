@@ -66,6 +66,8 @@ class Signals:
 
 DEFAULT_SIGNALS = Signals()
 LEXICAL_DEPTH = 40  # BM25 hits considered per issue
+LEXICAL_SATURATION = 12.0  # a BM25 score this high (a few rare words in the title) is sure
+EXACT_DAMPING = 0.5
 HISTORY_DEPTH = 12  # similar commits considered per issue
 HISTORY_MAX_FILES = 12  # a commit touching more library files says little about each
 HISTORY_MAX_COMMITS = 20_000
@@ -85,6 +87,7 @@ _LABEL_SYNONYMS = {
 }
 
 
+_SOURCE_SUFFIXES = (".py", ".pyx", ".c", ".cc", ".cpp", ".cu", ".cuh", ".h", ".hpp", ".mm", ".m")
 # Top-level folders whose files are never places to fix: they feed other parts of a step.
 _NOT_LIBRARY_TEXT = """test tests testing docs doc documentation examples example benchmarks benchmark
     bench scripts tutorials notebooks third_party vendor vendored external build .github
@@ -94,12 +97,14 @@ _NOT_LIBRARY = frozenset(_NOT_LIBRARY_TEXT.split())
 
 @dataclass
 class HistoryIndex:
-    """Past commits as labelled examples: BM25 over their messages, and the library units
-    each one changed."""
+    """Past commits as labelled examples: BM25 over their messages, and the files each
+    one changed (resolved to units of the code map at query time, so one history index
+    serves maps of different commits)."""
 
     search: BM25Index
-    units: dict[str, list[str]]  # commit sha -> library unit names it changed
+    files: dict[str, list[str]]  # commit sha -> files it changed
     titles: dict[str, str]  # commit sha -> first line of its message
+    dates: dict[str, str]  # commit sha -> author date (ISO, UTC)
 
 
 @dataclass
@@ -164,31 +169,33 @@ def build_index(
         main_package=main,
         library=library,
         lexical=BM25Index.build(docs),
-        history=build_history(commits, path_to_module, library) if commits else None,
+        history=build_history(commits) if commits else None,
         other_files=dict(other_files),
     )
 
 
 def build_history(
-    commits: Sequence[CommitRecord], path_to_module: Mapping[str, str], library: set[str]
+    commits: Sequence[CommitRecord], *, limit: int = HISTORY_MAX_COMMITS
 ) -> HistoryIndex | None:
-    """Index commit messages that changed 1..HISTORY_MAX_FILES library units."""
+    """Index the messages of the newest HISTORY_MAX_COMMITS commits that changed some
+    library-looking source file and not too many files (bulk changes say little)."""
     docs: dict[str, Counter[str]] = {}
-    units: dict[str, list[str]] = {}
+    files: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
-    for commit in commits[:HISTORY_MAX_COMMITS]:
-        touched = sorted(
-            {m for f in commit.files if (m := path_to_module.get(f)) is not None and m in library}
-        )
-        if not touched or len(touched) > HISTORY_MAX_FILES:
+    dates: dict[str, str] = {}
+    for commit in commits[:limit]:
+        if len(commit.files) > HISTORY_MAX_FILES * 4:
+            continue
+        if not any(is_library_path(f) and f.endswith(_SOURCE_SUFFIXES) for f in commit.files):
             continue
         title, _, body = commit.message.partition("\n")
         docs[commit.sha] = Counter(query_terms(title, body[:2000], title_weight=1.0))
-        units[commit.sha] = touched
+        files[commit.sha] = list(commit.files)
         titles[commit.sha] = title.strip()
+        dates[commit.sha] = commit.date
     if not docs:
         return None
-    return HistoryIndex(search=BM25Index.build(docs), units=units, titles=titles)
+    return HistoryIndex(search=BM25Index.build(docs), files=files, titles=titles, dates=dates)
 
 
 def is_library_path(path: str, is_test: bool = False) -> bool:
@@ -207,8 +214,12 @@ def map_issue_to_modules(
     index: MapIndex | None = None,
     limit: int = DEFAULT_LIMIT,
     signals: Signals = DEFAULT_SIGNALS,
+    history_before: str = "",
 ) -> list[ModuleMatch]:
-    """Rank the modules (or areas, for area-level clues) an issue most likely touches."""
+    """Rank the modules (or areas, for area-level clues) an issue most likely touches.
+
+    `history_before` (an ISO date) ignores later commits: a backtest of a closed issue
+    must not find the commit that fixed it."""
     index = index if index is not None and index.code_map is code_map else build_index(code_map)
     clues: dict[str, dict[str, float]] = defaultdict(dict)  # node -> evidence -> weight
 
@@ -221,12 +232,16 @@ def map_issue_to_modules(
         for node, weight, why in _resolve(found, index):
             add(node, weight, why)
     query = query_terms(issue.title, issue.body)
+    # Exact evidence (a frame, a path, an API) outranks resemblance: with a strong exact
+    # clue, units found only by words or similar commits count for less.
+    exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
+    damp = 1.0 - EXACT_DAMPING * exact_best
     if signals.lexical:
         for node, weight, why in _lexical_clues(query, index, signals):
-            add(node, weight, why)
+            add(node, weight * damp, why)
     if signals.history and index.history is not None:
-        for node, weight, why in _history_clues(query, index.history, signals):
-            add(node, weight, why)
+        for node, weight, why in _history_clues(query, index, signals, history_before):
+            add(node, weight * damp, why)
     if signals.labels:
         label_clues = list(_label_clues(issue, labels, index))
         for node, weight, why in label_clues:
@@ -290,23 +305,38 @@ def _lexical_clues(
     if not hits:
         return
     best = hits[0][1]
+    # A weak best match (one common word) is no evidence: scale by how strong it is.
+    confidence = min(1.0, best / LEXICAL_SATURATION)
     for name, score, terms in hits:
-        weight = signals.lexical * (score / best) ** signals.lexical_power
+        weight = signals.lexical * confidence * (score / best) ** signals.lexical_power
         shown = ", ".join(f"'{t}'" for t in terms[:4])
         yield name, weight, f"words {shown} match its path, names or docs"
 
 
 def _history_clues(
-    query: Mapping[str, float], history: HistoryIndex, signals: Signals
+    query: Mapping[str, float], index: MapIndex, signals: Signals, before: str
 ) -> Iterable[tuple[str, float, str]]:
-    hits = history.search.search(query, limit=HISTORY_DEPTH)
-    if not hits:
+    history = index.history
+    if history is None:
         return
-    best = hits[0][1]
+    hits = history.search.search(query, limit=HISTORY_DEPTH * 4)
     votes: dict[str, float] = defaultdict(float)
     why: dict[str, tuple[float, str]] = {}
+    best = 0.0
+    used = 0
     for sha, score, _terms in hits:
-        units = history.units[sha]
+        if before and history.dates[sha] >= before:
+            continue
+        units = sorted(
+            {
+                m
+                for f in history.files[sha]
+                if (m := index.path_to_module.get(f)) is not None and m in index.library
+            }
+        )
+        if not units or len(units) > HISTORY_MAX_FILES:
+            continue
+        best = best or score
         share = (score / best) / len(units) ** 0.5
         for unit in units:
             votes[unit] += share
@@ -314,6 +344,11 @@ def _history_clues(
                 title = history.titles[sha]
                 title = title if len(title) <= 70 else title[:69] + "…"
                 why[unit] = (share, f"similar past commit {sha[:9]}: '{title}' changed it")
+        used += 1
+        if used >= HISTORY_DEPTH:
+            break
+    if not votes:
+        return
     top = max(votes.values())
     for unit, vote in votes.items():
         yield unit, signals.history * vote / top, why[unit][1]
@@ -330,7 +365,8 @@ def _inside_labelled_areas(
         else:
             inside = [n for n in nodes if n.startswith(target + ".")]
         for node in inside:
-            yield node, f"inside {target}, named by a {why.split(' (')[0]}"
+            if node != target:
+                yield node, f"inside {target}, named by a {why.split(' (')[0]}"
 
 
 def _graph_clues(

@@ -20,6 +20,7 @@ from prready.analysis.backtest import (
 )
 from prready.analysis.labels import classify_labels
 from prready.app.map import build_code_map
+from prready.app.retrieval import mapping_index
 from prready.config import DEFAULT_API_URL, Secret, UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
@@ -76,7 +77,8 @@ def run_backtest(
     finally:
         conn.close()
     notes: list[str] = []
-    by_commit = fixes_from_commits(read_history(Path(code_map.root)), slug)
+    history = read_history(Path(code_map.root))
+    by_commit = fixes_from_commits(history, slug)
     by_pull: dict[int, tuple[str, list[str]]] = {}
     if not offline:
         if client is None:
@@ -112,7 +114,8 @@ def run_backtest(
             f"no closed issues of {slug} are stored: `prready sync {slug}` keeps closed ones it saw"
         )
     labels = _classified(stored_labels, closed.values(), config)
-    report = score_backtest(slug, cases, code_map, labels)
+    index = mapping_index(code_map, paths.cache_db, commits=history, progress=progress)
+    report = score_backtest(slug, cases, code_map, labels, index=index)
     return BacktestRun(report=report, sources=counts, notes=notes)
 
 

@@ -12,6 +12,7 @@ from prready.analysis.labels import classify_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
 from prready.app.map import build_code_map
+from prready.app.retrieval import mapping_index
 from prready.config import UserConfig
 from prready.errors import OfflineError, UsageError
 from prready.models import (
@@ -93,7 +94,8 @@ def list_issues(
                 area_depth=config.area_depth,
                 progress=progress,
             )
-    assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment)
+    index = mapping_index(code_map, paths.cache_db, progress=progress) if mapped else None
+    assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment, index=index)
     assessments.sort(key=lambda a: (a.issue.updated_at, a.issue.number), reverse=True)
     if mapped and not code_map.modules:
         notes.append("the code map is empty: no module could be mapped")

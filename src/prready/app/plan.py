@@ -22,6 +22,7 @@ from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map
+from prready.app.retrieval import mapping_index
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
 from prready.config import Secret, UserConfig, server_clone_url
@@ -156,7 +157,8 @@ def run_plan(
             slug = report.repo
 
     issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
-    assessments = assess_issues(issues, code_map, labels, taken, now=iso)
+    index = mapping_index(code_map, paths.cache_db, progress=progress)
+    assessments = assess_issues(issues, code_map, labels, taken, now=iso, index=index)
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]

@@ -11,18 +11,16 @@ import os
 import stat
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from prready.analysis.lexicon import Terms, source_fields
-from prready.analysis.mapping import MapIndex, build_index, is_library_path
+from prready.analysis.mapping import HISTORY_MAX_COMMITS, MapIndex, build_index, is_library_path
 from prready.models import CodeMap, CommitRecord, ProgressFn
-from prready.sources.git_repo import head_date, list_files, read_history
+from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
 LEX_SCANNER = "lex:1"
-HISTORY_YEARS = 3  # commits older than this describe code that has since moved
 POOL_MIN_FILES = 300
 CHUNK = 200
 MAX_READ = 2_000_000
@@ -70,14 +68,8 @@ def library_fields(
 
 
 def recent_commits(root: Path) -> list[CommitRecord]:
-    """Commits of the last HISTORY_YEARS before HEAD, newest first ([] without history)."""
-    when = head_date(root)
-    if not when:
-        return []
-    start = datetime.fromisoformat(when.replace("Z", "+00:00")) - timedelta(
-        days=365 * HISTORY_YEARS
-    )
-    return read_history(root, since=start.astimezone(timezone.utc).strftime("%Y-%m-%d"))
+    """The newest HISTORY_MAX_COMMITS commits before HEAD ([] without history)."""
+    return read_history(root)[:HISTORY_MAX_COMMITS]
 
 
 def _scan(
