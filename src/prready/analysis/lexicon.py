@@ -90,7 +90,7 @@ def stem(word: str) -> str:
     if len(word) > 5 and word.endswith("ing"):
         base = word[:-3]
         return base[:-1] if len(base) > 2 and base[-1] == base[-2] else base
-    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
+    if len(word) > 4 and (word.endswith(("ches", "shes")) or (word.endswith("es") and word[-3] in "sxz")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
