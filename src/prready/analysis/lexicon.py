@@ -13,6 +13,7 @@ hostile file cannot make indexing quadratic.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -29,6 +30,8 @@ MAX_PROSE_TERMS = 400  # distinct prose words kept per file (the most frequent)
 MAX_DEF_TERMS = 600
 MAX_SCAN_BYTES = 256_000  # text beyond this in one file adds noise, not evidence
 K1 = 1.2
+MAX_DF = 0.05  # terms in more of the documents than this carry almost no weight
+MIN_DF_CUTOFF = 60  # ...but in a small repository every term is cheap to walk
 B = 0.75
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
@@ -149,60 +152,67 @@ def unit_terms(path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple
 
 @dataclass
 class BM25Index:
-    """An inverted BM25 index over named documents (weighted term frequencies)."""
+    """An inverted BM25 index over named documents (weighted term frequencies).
 
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    Each posting holds its term's saturated, length-normalised frequency, computed once
+    at build time, so a query is a sum of idf x weight over the postings of its terms."""
+
+    postings: dict[str, dict[int, float]] = field(default_factory=dict)
+    idfs: dict[str, float] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
-    lengths: list[float] = field(default_factory=list)
-    avg_length: float = 1.0
 
     @classmethod
     def build(cls, docs: Mapping[str, Mapping[str, float]]) -> BM25Index:
-        index = cls()
-        postings: dict[str, list[tuple[int, float]]] = {}
-        for doc_id, name in enumerate(sorted(docs)):
-            tf = docs[name]
-            index.names.append(name)
-            index.lengths.append(float(sum(tf.values())) or 1.0)
-            for term, count in tf.items():
-                postings.setdefault(term, []).append((doc_id, float(count)))
-        index.postings = postings
-        index.avg_length = (sum(index.lengths) / len(index.lengths)) if index.lengths else 1.0
-        return index
+        names = sorted(docs)
+        lengths = [float(sum(docs[name].values())) or 1.0 for name in names]
+        avg = (sum(lengths) / len(lengths)) if lengths else 1.0
+        postings: dict[str, dict[int, float]] = {}
+        for doc_id, name in enumerate(names):
+            norm = K1 * (1 - B + B * lengths[doc_id] / avg)
+            for term, tf in docs[name].items():
+                postings.setdefault(term, {})[doc_id] = round(tf * (K1 + 1) / (tf + norm), 4)
+        n = len(names)
+        idfs = {
+            term: round(math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)), 4)
+            for term, p in postings.items()
+        }
+        return cls(postings=postings, idfs=idfs, names=names)
 
     def idf(self, term: str) -> float:
-        df = len(self.postings.get(term, ()))
-        n = len(self.names)
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+        return self.idfs.get(term, 0.0)
 
     def search(
-        self, query: Mapping[str, float], *, limit: int = 50, max_df: float = 0.25
+        self, query: Mapping[str, float], *, limit: int = 50, max_df: float = MAX_DF
     ) -> list[tuple[str, float, list[str]]]:
-        """The best documents for a weighted query: (name, score, matched terms by weight).
+        """The best documents for a weighted query: (name, score, matched terms by gain).
 
         Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
         and walking their postings would cost most of the time for nothing."""
         n = len(self.names)
         if not n:
             return []
-        cutoff = max(1, int(n * max_df))
+        cutoff = max(MIN_DF_CUTOFF, int(n * max_df))
         scores: dict[int, float] = {}
-        contributions: dict[int, list[tuple[float, str]]] = {}
+        used: list[tuple[str, float, dict[int, float]]] = []
+        get = scores.get
         for term, qweight in query.items():
             plist = self.postings.get(term)
             if not plist or len(plist) > cutoff:
                 continue
-            idf = self.idf(term) * qweight
-            for doc_id, tf in plist:
-                norm = K1 * (1 - B + B * self.lengths[doc_id] / self.avg_length)
-                gain = idf * tf * (K1 + 1) / (tf + norm)
-                scores[doc_id] = scores.get(doc_id, 0.0) + gain
-                contributions.setdefault(doc_id, []).append((gain, term))
-        best = sorted(scores.items(), key=lambda item: (-item[1], self.names[item[0]]))[:limit]
-        return [
-            (self.names[d], s, [t for _, t in sorted(contributions[d], reverse=True)])
-            for d, s in best
-        ]
+            factor = self.idfs[term] * qweight
+            used.append((term, factor, plist))
+            for doc_id, weight in plist.items():
+                scores[doc_id] = get(doc_id, 0.0) + factor * weight
+        best = heapq.nlargest(limit, scores, key=scores.__getitem__)
+        best.sort(key=lambda d: (-scores[d], d))
+        out = []
+        for doc_id in best:
+            score = scores[doc_id]
+            gains = sorted(
+                ((f * p[doc_id], t) for t, f, p in used if doc_id in p), key=lambda g: (-g[0], g[1])
+            )
+            out.append((self.names[doc_id], score, [t for _, t in gains]))
+        return out
 
 
 def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:

@@ -129,11 +129,14 @@ def build_index(
     *,
     fields: Mapping[str, tuple[Terms, Terms]] | None = None,
     commits: Sequence[CommitRecord] = (),
+    lexical: BM25Index | None = None,
+    history: HistoryIndex | None = None,
 ) -> MapIndex:
     """Index a code map for mapping: paths, packages, the lexical index of library units
     (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields`;
     without them the map's public symbols stand in for defined names) and, given past
-    `commits`, the history index."""
+    `commits`, the history index. Prebuilt `lexical`/`history` indexes (from a cache)
+    are used as they are."""
     path_to_module: dict[str, str] = {}
     by_basename: dict[str, list[str]] = defaultdict(list)
     package_sizes: Counter[str] = Counter()
@@ -142,7 +145,29 @@ def build_index(
         by_basename[info.path.rsplit("/", 1)[-1]].append(info.path)
         if info.language == "python" and not info.is_test:
             package_sizes[name.split(".", 1)[0]] += 1
-    library = {n for n, info in code_map.modules.items() if is_library_path(info.path, info.is_test)}
+    library = library_units(code_map)
+    main = package_sizes.most_common(1)[0][0] if package_sizes else ""
+    other_files: dict[str, list[str]] = defaultdict(list)
+    for path in code_map.files:
+        if path not in path_to_module:
+            other_files[path.rsplit("/", 1)[-1]].append(path)
+    return MapIndex(
+        code_map=code_map,
+        path_to_module=path_to_module,
+        by_basename=dict(by_basename),
+        packages=set(package_sizes),
+        main_package=main,
+        library=library,
+        lexical=lexical or build_lexical(code_map, library, fields),
+        history=history or (build_history(commits) if commits else None),
+        other_files=dict(other_files),
+    )
+
+
+def build_lexical(
+    code_map: CodeMap, library: set[str], fields: Mapping[str, tuple[Terms, Terms]] | None
+) -> BM25Index:
+    """BM25 over library units: path words, defined names, prose (see `build_index`)."""
     defined: dict[str, Counter[str]] = defaultdict(Counter)
     if fields is None:
         for dotted, module in code_map.symbols.items():
@@ -156,22 +181,12 @@ def build_index(
         else:
             defs, prose = tuple(defined[name].items()), ()
         docs[name] = unit_terms(info.path, defs, prose)
-    main = package_sizes.most_common(1)[0][0] if package_sizes else ""
-    other_files: dict[str, list[str]] = defaultdict(list)
-    for path in code_map.files:
-        if path not in path_to_module:
-            other_files[path.rsplit("/", 1)[-1]].append(path)
-    return MapIndex(
-        code_map=code_map,
-        path_to_module=path_to_module,
-        by_basename=dict(by_basename),
-        packages=set(package_sizes),
-        main_package=main,
-        library=library,
-        lexical=BM25Index.build(docs),
-        history=build_history(commits) if commits else None,
-        other_files=dict(other_files),
-    )
+    return BM25Index.build(docs)
+
+
+def library_units(code_map: CodeMap) -> set[str]:
+    """The units that may be ranked as places to fix."""
+    return {n for n, info in code_map.modules.items() if is_library_path(info.path, info.is_test)}
 
 
 def build_history(

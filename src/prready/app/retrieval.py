@@ -7,6 +7,7 @@ not pay for it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Sequence
@@ -14,13 +15,23 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from prready.analysis.lexicon import Terms, source_fields
-from prready.analysis.mapping import HISTORY_MAX_COMMITS, MapIndex, build_index, is_library_path
+from prready.analysis.lexicon import BM25Index, Terms, source_fields
+from prready.analysis.mapping import (
+    HISTORY_MAX_COMMITS,
+    HistoryIndex,
+    MapIndex,
+    build_history,
+    build_index,
+    build_lexical,
+    library_units,
+)
 from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
 LEX_SCANNER = "lex:1"
+LEX_VERSION = "1"  # bump when lexicon's weighting or BM25Index changes
+HISTORY_VERSION = "1"
 POOL_MIN_FILES = 300
 CHUNK = 200
 MAX_READ = 2_000_000
@@ -35,33 +46,50 @@ def mapping_index(
     workers: int | None = None,
 ) -> MapIndex:
     """The MapIndex of `code_map` with lexical fields and history. `commits` overrides the
-    history read from the checkout (the benchmark passes each issue's own past)."""
+    history read from the checkout (tests pass their own).
+
+    Both indexes are cached whole in the parse cache: the lexical one under a digest of
+    every library file's path and blob id, the history one under HEAD; a warm run loads
+    them instead of rebuilding."""
     root = Path(code_map.root)
-    fields = library_fields(code_map, cache_db, progress=progress, workers=workers)
-    if commits is None:
-        commits = recent_commits(root)
-    return build_index(code_map, fields=fields, commits=commits)
+    library = library_units(code_map)
+    wanted = {code_map.modules[u].path for u in library}
+    blobs = {f.path: f.blob for f in list_files(root) if f.kind == "file" and f.path in wanted}
+    lexical_key = _digest("lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items())))
+    history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
+    with ParseCache(cache_db) as cache:
+        lexical = _lexical_from_plain(cache.load_snapshot(lexical_key))
+        history = _history_from_plain(cache.load_snapshot(history_key)) if history_key else None
+    if lexical is None:
+        fields = library_fields(code_map, cache_db, blobs, progress=progress, workers=workers)
+        lexical = build_lexical(code_map, library, fields)
+        with ParseCache(cache_db) as cache:
+            cache.save_snapshot(lexical_key, (lexical.names, lexical.postings, lexical.idfs))
+    if history is None:
+        past = list(commits) if commits is not None else recent_commits(root)
+        history = build_history(past)
+        if history is not None and history_key:
+            with ParseCache(cache_db) as cache:
+                cache.save_snapshot(history_key, _history_to_plain(history))
+    return build_index(code_map, lexical=lexical, history=history)
 
 
 def library_fields(
     code_map: CodeMap,
     cache_db: Path,
+    blobs: dict[str, str],
     *,
     progress: ProgressFn | None = None,
     workers: int | None = None,
 ) -> dict[str, tuple[Terms, Terms]]:
-    """Path -> (defined-name terms, prose terms) for every library file of the map."""
+    """Path -> (defined-name terms, prose terms) for the library files in `blobs`
+    (path -> blob id), from the parse cache or scanned and stored."""
     root = Path(code_map.root)
-    wanted = {
-        info.path: info.language
-        for info in code_map.modules.values()
-        if is_library_path(info.path, info.is_test)
-    }
-    blobs = {f.path: f.blob for f in list_files(root) if f.path in wanted and f.kind == "file"}
+    language = {info.path: info.language for info in code_map.modules.values()}
     with ParseCache(cache_db) as cache:
         cached = cache.load(LEX_SCANNER, blobs.values())
         todo = sorted(p for p, b in blobs.items() if b not in cached)
-        fresh = _scan(root, [(p, wanted[p]) for p in todo], progress, workers)
+        fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
         cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
     cached.update({blobs[p]: fresh[p] for p in todo if p in fresh})
     return {p: _from_plain(cached[b]) for p, b in blobs.items() if b in cached}
@@ -69,7 +97,7 @@ def library_fields(
 
 def recent_commits(root: Path) -> list[CommitRecord]:
     """The newest HISTORY_MAX_COMMITS commits before HEAD ([] without history)."""
-    return read_history(root)[:HISTORY_MAX_COMMITS]
+    return read_history(root, limit=HISTORY_MAX_COMMITS)
 
 
 def _scan(
@@ -117,3 +145,31 @@ def _scan_chunk(root: str, chunk: list[tuple[str, str]]) -> dict[str, Any]:
 def _from_plain(value: Any) -> tuple[Terms, Terms]:
     defs, prose = value
     return tuple(tuple(x) for x in defs), tuple(tuple(x) for x in prose)
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogateescape"))
+        h.update(b"\n")
+    return f"{parts[0]}:{h.hexdigest()}"
+
+
+def _lexical_from_plain(value: Any) -> BM25Index | None:
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return None
+    names, postings, idfs = value
+    return BM25Index(postings=postings, idfs=idfs, names=list(names))
+
+
+def _history_to_plain(history: HistoryIndex) -> tuple[Any, ...]:
+    s = history.search
+    return (s.names, s.postings, s.idfs, history.files, history.titles, history.dates)
+
+
+def _history_from_plain(value: Any) -> HistoryIndex | None:
+    if not (isinstance(value, tuple) and len(value) == 6):
+        return None
+    names, postings, idfs, files, titles, dates = value
+    search = BM25Index(postings=postings, idfs=idfs, names=list(names))
+    return HistoryIndex(search=search, files=files, titles=titles, dates=dates)

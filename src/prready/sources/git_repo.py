@@ -246,13 +246,13 @@ def head_date(root: Path, rev: str = "HEAD") -> str:
 
 
 def read_history(
-    root: Path, *, since: str | None = None, author: str | None = None
+    root: Path, *, since: str | None = None, author: str | None = None, limit: int = 0
 ) -> list[CommitRecord]:
     """Commits reachable from HEAD, newest first, with the paths each one touched.
 
     One `git log --no-renames --name-only -z` pass (a rename shows as delete + add).
-    `since` is an ISO date; `author` a case-insensitive substring of name or email.
-    Dates are the author dates in UTC.
+    `since` is an ISO date; `author` a case-insensitive substring of name or email;
+    `limit` keeps the newest commits only. Dates are the author dates in UTC.
     """
     token = secrets.token_hex(8)
     start, sep = f"\x1e{token}\x1f", f"\x1f{token}\x1f"
@@ -263,6 +263,8 @@ def read_history(
         args.append(f"--since={_iso_date(since)}")
     if author:
         args += ["--fixed-strings", "--regexp-ignore-case", f"--author={author}"]
+    if limit > 0:
+        args.append(f"--max-count={int(limit)}")
     if not _has_commits(root):
         return []
     out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
