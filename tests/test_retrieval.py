@@ -10,7 +10,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from planfixtures import LABELS, make_code_map, make_issue
-
 from prready.analysis.lexicon import (
     BM25Index,
     query_terms,

@@ -8,18 +8,28 @@ names an issue ("Fixes #N", "Fix #N", "Closes #N", "Resolves #N", case-insensiti
 also "fixes https://github.com/o/r/issues/N"), emit the sha, first parent, files,
 subject, the PR number "(#M)" of a squash-merge, and the linked issue numbers.
 """
-import json, re, subprocess, sys
 
-KW = re.compile(r"\b(?:fix(?:e[sd])?|close[sd]?|resolve[sd]?)\b[:\s]+(?:issue\s+)?"
-                r"(?:(?:https?://github\.com/[\w.-]+/[\w.-]+/issues/)|#)(\d+)", re.I)
+import json
+import re
+import subprocess
+import sys
+
+KW = re.compile(
+    r"\b(?:fix(?:e[sd])?|close[sd]?|resolve[sd]?)\b[:\s]+(?:issue\s+)?"
+    r"(?:(?:https?://github\.com/[\w.-]+/[\w.-]+/issues/)|#)(\d+)",
+    re.I,
+)
 PR = re.compile(r"\(#(\d+)\)\s*$")
 FIXY = re.compile(r"\b(fix|bug|issue|resolve|close|error|crash|broken|regression)", re.I)
 REF = re.compile(r"(?<![\w/&])#(\d+)\b")
 SUBJ_PR_STRIP = re.compile(r"\(#\d+\)\s*$", re.M)
 PRREF = re.compile(r"(?:\bPR #|/pull/|Merging this change closes #)(\d+)", re.I)
-NON_SRC = re.compile(r"(^|/)(tests?|docs?|examples?|benchmarks?|\.github|\.circleci|scripts?|notebooks?)/|"
-                     r"(^|/)test_[^/]*$|_test\.py$|\.(md|rst|txt|yml|yaml|toml|cfg|ini|json|ipynb)$|"
-                     r"^(setup\.py|Makefile|README.*|CHANGELOG.*)$", re.I)
+NON_SRC = re.compile(
+    r"(^|/)(tests?|docs?|examples?|benchmarks?|\.github|\.circleci|scripts?|notebooks?)/|"
+    r"(^|/)test_[^/]*$|_test\.py$|\.(md|rst|txt|yml|yaml|toml|cfg|ini|json|ipynb)$|"
+    r"^(setup\.py|Makefile|README.*|CHANGELOG.*)$",
+    re.I,
+)
 
 
 def main():
@@ -28,9 +38,20 @@ def main():
     if "--max-files" in sys.argv:
         maxf = int(sys.argv[sys.argv.index("--max-files") + 1])
     SEP = "\x1e"
-    out = subprocess.run(["git", f"--git-dir={gd}", "log", "--no-renames", "--name-only",
-                          f"--format={SEP}%H %P%n%B%x1f"], capture_output=True, text=True,
-                         errors="replace", check=True).stdout
+    out = subprocess.run(
+        [
+            "git",
+            f"--git-dir={gd}",
+            "log",
+            "--no-renames",
+            "--name-only",
+            f"--format={SEP}%H %P%n%B%x1f",
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=True,
+    ).stdout
     res = []
     for chunk in out.split(SEP)[1:]:
         head, _, rest = chunk.partition("\n")
@@ -58,8 +79,19 @@ def main():
         src = [f for f in files if f.endswith(".py") and not NON_SRC.search(f)]
         if not src:
             continue
-        res.append({"sha": sha, "parent": parent, "subject": subj, "pr": pr,
-                    "issues": issues, "strong": strong, "weak": weak, "files": files, "src_files": src})
+        res.append(
+            {
+                "sha": sha,
+                "parent": parent,
+                "subject": subj,
+                "pr": pr,
+                "issues": issues,
+                "strong": strong,
+                "weak": weak,
+                "files": files,
+                "src_files": src,
+            }
+        )
     json.dump(res, sys.stdout, indent=1)
 
 

@@ -1,34 +1,98 @@
-import json,subprocess,re,collections,sys
-D='/work/main/bench/mapping_set'
-NON_SRC = re.compile(r"(^|/)(tests?|docs?|examples?|benchmarks?|\.github|\.circleci|scripts?|notebooks?)/|"
-                     r"(^|/)test_[^/]*$|_test\.py$|\.(md|rst|txt|yml|yaml|toml|cfg|ini|json|ipynb)$|"
-                     r"^(setup\.py|Makefile|README.*|CHANGELOG.*)$", re.I)
-repos=json.load(open(f'{D}/repos.json'))
-def ok(gd,obj): return subprocess.run(['git',f'--git-dir={gd}','cat-file','-e',obj],capture_output=True).returncode==0
-counts={}; errors=[]; keys=set()
-for repo,info in repos.items():
-    gd=info['mirror']; n=0
-    if not ok(gd,info['head']): errors.append((repo,'head missing'))
-    for i,l in enumerate(open(f"{D}/{info['file']}")):
-        try: r=json.loads(l)
-        except Exception as e: errors.append((repo,i,'parse',str(e))); continue
-        n+=1
-        for k in ['repo','issue','title','body','labels','fix_commit','parent_commit','changed_files','link']:
-            if k not in r: errors.append((repo,r.get('issue'),'missing key',k))
-        if r['repo']!=repo: errors.append((repo,r['issue'],'repo mismatch'))
-        if (repo,r['issue']) in keys: errors.append((repo,r['issue'],'duplicate'))
-        keys.add((repo,r['issue']))
-        for s in (r['fix_commit'],r['parent_commit']):
-            if not re.fullmatch(r'[0-9a-f]{40}',s) or not ok(gd,s+'^{commit}'): errors.append((repo,r['issue'],'sha',s))
-        par=subprocess.run(['git',f'--git-dir={gd}','rev-parse',r['fix_commit']+'^1'],capture_output=True,text=True).stdout.strip()
-        if par!=r['parent_commit']: errors.append((repo,r['issue'],'parent is not first parent'))
-        if not ok(gd,r['parent_commit']+'^{tree}'): errors.append((repo,r['issue'],'parent tree unreadable'))
-        for f in r['changed_files']:
-            if not (ok(gd,f"{r['fix_commit']}:{f}") or ok(gd,f"{r['parent_commit']}:{f}")): errors.append((repo,r['issue'],'file missing',f))
-        if not any(not NON_SRC.search(f) for f in r['changed_files']): errors.append((repo,r['issue'],'no library source file'))
-        if len(r['changed_files'])>15: errors.append((repo,r['issue'],'too many files'))
-        if len(r['body'])>600: errors.append((repo,r['issue'],'long body',len(r['body'])))
-    counts[repo]=n
-    if n!=info['count']: errors.append((repo,'count mismatch',n,info['count']))
-print('counts',counts,'total',sum(counts.values()))
-print('errors',len(errors)); [print(' ',e) for e in errors[:50]]
+#!/usr/bin/env python3
+"""Check the development set against the repositories' snapshots (read-only).
+
+Every line parses and has every field; no issue twice; both shas exist; the parent is the
+fix's first parent and its tree is readable; every changed file exists at the fix or its
+parent; some changed file is library source; at most 15 files; bodies are short
+paraphrases (at most 600 characters); the counts match repos.json.
+
+    python bench/mapping_set/validate.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FIELDS = ("repo", "issue", "title", "body", "labels", "fix_commit", "parent_commit",
+          "changed_files", "link")
+NON_SOURCE = re.compile(
+    r"(^|/)(tests?|docs?|examples?|benchmarks?|\.github|\.circleci|scripts?|notebooks?)/"
+    r"|(^|/)test_[^/]*$|_test\.py$|\.(md|rst|txt|yml|yaml|toml|cfg|ini|json|ipynb)$"
+    r"|^(setup\.py|Makefile|README.*|CHANGELOG.*)$",
+    re.IGNORECASE,
+)
+
+
+def has_object(git_dir: str, spec: str) -> bool:
+    command = ["git", f"--git-dir={git_dir}", "cat-file", "-e", spec]
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+def first_parent(git_dir: str, sha: str) -> str:
+    command = ["git", f"--git-dir={git_dir}", "rev-parse", f"{sha}^1"]
+    return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
+
+
+def check_item(item: dict, repo: str, git_dir: str) -> list[str]:
+    problems = [f"missing field {k}" for k in FIELDS if k not in item]
+    if problems:
+        return problems
+    if item["repo"] != repo:
+        problems.append("repository mismatch")
+    for sha in (item["fix_commit"], item["parent_commit"]):
+        if not re.fullmatch(r"[0-9a-f]{40}", sha) or not has_object(git_dir, sha + "^{commit}"):
+            problems.append(f"unknown commit {sha}")
+    if first_parent(git_dir, item["fix_commit"]) != item["parent_commit"]:
+        problems.append("parent is not the fix's first parent")
+    if not has_object(git_dir, item["parent_commit"] + "^{tree}"):
+        problems.append("parent tree unreadable")
+    for path in item["changed_files"]:
+        at_fix = has_object(git_dir, f"{item['fix_commit']}:{path}")
+        if not (at_fix or has_object(git_dir, f"{item['parent_commit']}:{path}")):
+            problems.append(f"file missing: {path}")
+    if all(NON_SOURCE.search(p) for p in item["changed_files"]):
+        problems.append("no library source file")
+    if len(item["changed_files"]) > 15:
+        problems.append("too many files")
+    if len(item["body"]) > 600:
+        problems.append(f"long body ({len(item['body'])} characters)")
+    return problems
+
+
+def main() -> int:
+    repos = json.loads((HERE / "repos.json").read_text())
+    counts: dict[str, int] = {}
+    errors: list[str] = []
+    seen: set[tuple[str, int]] = set()
+    for repo, info in repos.items():
+        if not has_object(info["mirror"], info["head"]):
+            errors.append(f"{repo}: snapshot head missing")
+        lines = (HERE / info["file"]).read_text().splitlines()
+        for number, line in enumerate(lines, start=1):
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{info['file']}:{number}: {exc}")
+                continue
+            key = (repo, item.get("issue", -1))
+            if key in seen:
+                errors.append(f"{repo}#{key[1]}: duplicate")
+            seen.add(key)
+            errors += [f"{repo}#{key[1]}: {p}" for p in check_item(item, repo, info["mirror"])]
+        counts[repo] = len(lines)
+        if counts[repo] != info["count"]:
+            errors.append(f"{repo}: {counts[repo]} lines, repos.json says {info['count']}")
+    print("counts", counts, "total", sum(counts.values()))
+    print("errors", len(errors))
+    for error in errors[:50]:
+        print(" ", error)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
