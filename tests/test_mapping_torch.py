@@ -4,8 +4,6 @@ repository at test time, and a few dozen issue texts written like real PyTorch r
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
@@ -16,7 +14,6 @@ from torchfixtures import make_torch_repo, torch_source
 pytestmark = pytest.mark.slow
 
 TOP3_FLOOR = 0.85  # measured 38/38 in top 3 and 35/38 first when written
-SECONDS = 1.0
 
 SP = "/usr/local/lib/python3.11/site-packages"
 
@@ -328,13 +325,11 @@ def _hit(expected: str, names: list[str], areas: list[str]) -> bool:
     return any(n == expected or n.startswith(expected + ".") for n in names) or expected in areas
 
 
-def test_torch_issues_map_fast_and_mostly_right(torch_map: CodeMap) -> None:
+def test_torch_issues_map_mostly_right(torch_map: CodeMap) -> None:
+    # Speed is measured by bench/bench_mapping.py and bench/bench_plan.py, not here.
     issues = [_issue(n, title, body) for n, (_, title, body) in enumerate(ISSUES, 1)]
-    start = time.perf_counter()
     index = build_index(torch_map)
     results = [map_issue_to_modules(issue, torch_map, [], index=index) for issue in issues]
-    elapsed = time.perf_counter() - start
-    assert elapsed < SECONDS, f"mapping {len(issues)} issues took {elapsed:.2f} s"
     misses = []
     for (expected, title, _), matches in zip(ISSUES, results, strict=True):
         names = [m.name for m in matches[:3]]
