@@ -68,6 +68,18 @@ ABLATIONS: dict[str, Signals] = {
 }
 
 
+GRID: dict[str, Signals] = {
+    f"grid lex{lex} pow{power} hist{hist} graph{graph} damp{damp}": Signals(
+        lexical=lex, lexical_power=power, history=hist, graph=graph, exact_damping=damp
+    )
+    for lex in (0.45, 0.65)
+    for power in (1.0, 2.0)
+    for hist in (0.3, 0.6)
+    for graph in (0.0, 0.15)
+    for damp in (0.2, 0.5)
+}
+
+
 @dataclass
 class Case:
     repo: str
@@ -98,12 +110,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="at most N issues per repository")
     parser.add_argument("--ablation", action="store_true", help="also score without each signal")
     parser.add_argument("--misses", action="store_true", help="print prready's file@5 misses")
+    parser.add_argument(
+        "--grid", action="store_true", help="also score a grid of signal weights (tuning)"
+    )
     args = parser.parse_args(argv)
     repos = json.loads((args.set / "repos.json").read_text())
     cases = load_cases(args.set, args.repos, args.limit)
     variants: dict[str, Signals] = {"prready": DEFAULT_SIGNALS}
     if args.ablation:
         variants.update(ABLATIONS)
+    if args.grid:
+        variants.update(GRID)
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="prready-bench-map-"))
@@ -313,15 +330,16 @@ def print_table(tallies: dict[tuple[str, str], Tally], variants: dict[str, Signa
     order = ["prready", "BM25 baseline", *[v for v in variants if v != "prready"]]
     repos = [*sorted({r for r, _ in tallies if r != "all"}), "all"]
     header = f"{'repository':<34} {'ranking':<20} {'n':>4} " + " ".join(f"{m:>8}" for m in metrics)
+    wide = max(len(n) for n in order)
     print(header)
     print("-" * len(header))
     for repo in repos:
         for name in order:
             tally = tallies.get((repo, name))
-            if tally is None:
+            if tally is None or (name.startswith("grid") and repo != "all"):
                 continue
             cells = " ".join(f"{tally.pct(m):7.1f}%" for m in metrics)
-            print(f"{repo:<34} {name:<20} {tally.cases:>4} {cells}")
+            print(f"{repo:<34} {name:<{max(20, wide)}} {tally.cases:>4} {cells}")
 
 
 if __name__ == "__main__":

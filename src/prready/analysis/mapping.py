@@ -62,12 +62,14 @@ class Signals:
     graph: float = 0.15  # neighbours of the strongest units, times their score
     labels: float = 0.3  # a unit inside the area an area label names
     lexical_power: float = 2.0  # sharpen BM25 ratios: the runner-up at 70% gets 49%
+    # With a strong exact clue (a frame, a path, an API), units found only by words or
+    # similar commits count for less: weight x (1 - exact_damping x best exact weight).
+    exact_damping: float = 0.5
 
 
 DEFAULT_SIGNALS = Signals()
 LEXICAL_DEPTH = 40  # BM25 hits considered per issue
 LEXICAL_SATURATION = 12.0  # a BM25 score this high (a few rare words in the title) is sure
-EXACT_DAMPING = 0.5
 HISTORY_DEPTH = 12  # similar commits considered per issue
 HISTORY_MAX_FILES = 12  # a commit touching more library files says little about each
 HISTORY_MAX_COMMITS = 20_000
@@ -247,10 +249,8 @@ def map_issue_to_modules(
         for node, weight, why in _resolve(found, index):
             add(node, weight, why)
     query = query_terms(issue.title, issue.body)
-    # Exact evidence (a frame, a path, an API) outranks resemblance: with a strong exact
-    # clue, units found only by words or similar commits count for less.
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
-    damp = 1.0 - EXACT_DAMPING * exact_best
+    damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:
         for node, weight, why in _lexical_clues(query, index, signals):
             add(node, weight * damp, why)
