@@ -161,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 name: prready_ranking(issue, code_map, index, signals, before)
                 for name, signals in variants.items()
             }
+            if args.grid:
+                rankings["prready, areas by vote"] = prready_ranking(
+                    issue, code_map, index, DEFAULT_SIGNALS, before, vote=True
+                )
             rankings["BM25 baseline"] = baseline_ranking(issue, code_map, index)
             for name, (files, areas) in rankings.items():
                 score(tallies, (repo, name), truth, files, areas, code_map, index)
@@ -224,13 +228,19 @@ def commit_date(checkout: Path, sha: str) -> str:
 
 
 def prready_ranking(
-    issue: Issue, code_map: CodeMap, index: MapIndex, signals: Signals, before: str
+    issue: Issue,
+    code_map: CodeMap,
+    index: MapIndex,
+    signals: Signals,
+    before: str,
+    *,
+    vote: bool = False,
 ) -> tuple[list[str], list[str]]:
     matches = map_issue_to_modules(
         issue, code_map, (), index=index, limit=20, signals=signals, history_before=before
     )
     files = [m.path for m in matches if m.name in code_map.modules]
-    areas = [a for a, _ in rank_areas(matches, code_map)]
+    areas = [a for a, _ in rank_areas(matches, code_map, vote=vote)]
     return files, areas
 
 
@@ -327,7 +337,8 @@ def score(
 
 def print_table(tallies: dict[tuple[str, str], Tally], variants: dict[str, Signals]) -> None:
     metrics = [f"file@{k}" for k in KS_FILE] + [f"area@{k}" for k in KS_AREA]
-    order = ["prready", "BM25 baseline", *[v for v in variants if v != "prready"]]
+    order = ["prready", "BM25 baseline", "prready, areas by vote"]
+    order += [v for v in variants if v != "prready"]
     repos = [*sorted({r for r, _ in tallies if r != "all"}), "all"]
     header = f"{'repository':<34} {'ranking':<20} {'n':>4} " + " ".join(f"{m:>8}" for m in metrics)
     wide = max(len(n) for n in order)

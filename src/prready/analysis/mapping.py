@@ -294,13 +294,22 @@ def focus_matches(matches: Sequence[ModuleMatch], limit: int = 3) -> list[Module
     return [m for m in matches if m.score >= top * 0.5][:limit]
 
 
-def rank_areas(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[tuple[str, float]]:
-    """Collapse module matches into areas (best score per area), best first."""
+def rank_areas(
+    matches: Sequence[ModuleMatch], code_map: CodeMap, *, vote: bool = False
+) -> list[tuple[str, float]]:
+    """Collapse module matches into areas (best score per area), best first. With
+    `vote`, an area also gains half the scores of its other matches: several matching
+    files in one area outweigh a single stray match elsewhere."""
     best: dict[str, float] = {}
+    extra: dict[str, float] = {}
     for match in matches:
         area = area_of_node(match.name, code_map)
         if area:
+            if area in best:
+                extra[area] = extra.get(area, 0.0) + min(best[area], match.score) / 2
             best[area] = max(best.get(area, 0.0), match.score)
+    if vote:
+        best = {a: s + extra.get(a, 0.0) for a, s in best.items()}
     return sorted(best.items(), key=lambda item: (-item[1], item[0]))
 
 
