@@ -64,9 +64,11 @@ def test_plain_english_symbol_names_are_not_words_but_identifiers_are() -> None:
     cm.symbols["tinyml.nn.modules.linear.MultiheadAttention"] = "tinyml.nn.modules.linear"
     cm.symbols["tinyml.nn.functional.pad_sequence"] = "tinyml.nn.functional"
     issue = make_issue(1, "Missing value in the MultiheadAttention output")
-    names = [x.name for x in map_issue_to_modules(issue, cm)]
-    assert "tinyml.nn.modules.linear" in names
-    assert "tinyml.tensor.ops" not in names
+    matches = map_issue_to_modules(issue, cm)
+    assert matches[0].name == "tinyml.nn.modules.linear"
+    # A plain word ("value") is weak evidence: far behind the identifier, never a focus.
+    ops = [m for m in matches if m.name == "tinyml.tensor.ops"]
+    assert all(m.score < matches[0].score / 3 for m in ops)
     snake = map_issue_to_modules(make_issue(2, "pad_sequence drops the last row"), cm)
     assert snake[0].name == "tinyml.nn.functional"
 
@@ -84,7 +86,8 @@ def test_private_modules_and_headers_need_a_code_like_name_to_match_a_word() -> 
         {},
     )
     prose = make_issue(1, "The error message says the wrong mode")
-    assert map_issue_to_modules(prose, cm) == []
+    # Plain words match weakly at most: nothing a plan would read as a place to start.
+    assert all(m.score < 0.3 for m in map_issue_to_modules(prose, cm))
     code = make_issue(2, "weights_only_unpickler rejects DataLoader state in kernels")
     names = {x.name for x in map_issue_to_modules(code, cm)}
     assert names == {"pkg._weights_only_unpickler", "csrc/include/DataLoader.h", "csrc/kernels.cpp"}
