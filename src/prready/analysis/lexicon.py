@@ -93,7 +93,9 @@ def stem(word: str) -> str:
     if len(word) > 5 and word.endswith("ing"):
         base = word[:-3]
         return base[:-1] if len(base) > 2 and base[-1] == base[-2] else base
-    if len(word) > 4 and (word.endswith(("ches", "shes")) or (word.endswith("es") and word[-3] in "sxz")):
+    if len(word) > 4 and (
+        word.endswith(("ches", "shes")) or (word.endswith("es") and word[-3] in "sxz")
+    ):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
@@ -135,10 +137,14 @@ def source_fields(data: bytes, language: str) -> tuple[Terms, Terms]:
     else:
         names = " ".join(a or b for a, b in _C_DEF.findall(text))
         prose = _c_prose(text)
-    return _top(count_terms(names), MAX_DEF_TERMS), _top(count_terms(" ".join(prose)), MAX_PROSE_TERMS)
+    return _top(count_terms(names), MAX_DEF_TERMS), _top(
+        count_terms(" ".join(prose)), MAX_PROSE_TERMS
+    )
 
 
-def unit_terms(path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple[str, int]]) -> Counter[str]:
+def unit_terms(
+    path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple[str, int]]
+) -> Counter[str]:
     """The weighted term frequencies of one unit (path, defined names, prose)."""
     tf: Counter[str] = Counter()
     for word in path_terms(path):
@@ -232,53 +238,36 @@ def _top(counts: Counter[str], limit: int) -> tuple[tuple[str, int], ...]:
 
 def _python_prose(text: str) -> list[str]:
     """Comments and string literals (docstrings included), in one linear pass."""
-    out: list[str] = []
-    pos, end = 0, len(text)
-    while pos < end:
-        m = _PY_START.search(text, pos)
-        if m is None:
-            break
-        token, start = m.group(), m.end()
-        if token == "#":
-            stop = text.find("\n", start)
-            stop = end if stop < 0 else stop
-            out.append(text[start:stop])
-            pos = stop
-        elif len(token) == 3:
-            stop = text.find(token, start)
-            stop = end if stop < 0 else stop
-            out.append(text[start:stop])
-            pos = stop + 3
-        else:
-            lit = _SINGLE_PY[token].match(text, start)
-            stop = lit.end() if lit else start
-            out.append(text[start:stop])
-            pos = max(stop, start)
-    return out
+    closers = {"#": "\n", "'" * 3: "'" * 3, '"' * 3: '"' * 3}
+    return _prose(text, _PY_START, closers, _SINGLE_PY)
 
 
 def _c_prose(text: str) -> list[str]:
+    return _prose(text, _C_START, {"//": "\n", "/*": "*/"}, {'"': _SINGLE_C})
+
+
+def _prose(
+    text: str, starts: re.Pattern[str], closers: dict[str, str], quoted: dict[str, re.Pattern[str]]
+) -> list[str]:
+    """The text of every comment and literal: a token in `closers` runs to its closer (or
+    the end); a quote in `quoted` runs as far as its pattern matches. Each step moves past
+    what it read, so the pass is linear."""
     out: list[str] = []
     pos, end = 0, len(text)
     while pos < end:
-        m = _C_START.search(text, pos)
+        m = starts.search(text, pos)
         if m is None:
             break
         token, start = m.group(), m.end()
-        if token == "//":
-            stop = text.find("\n", start)
+        closer = closers.get(token)
+        if closer is not None:
+            stop = text.find(closer, start)
             stop = end if stop < 0 else stop
             out.append(text[start:stop])
-            pos = stop
-        elif token == "/*":
-            stop = text.find("*/", start)
-            stop = end if stop < 0 else stop
-            out.append(text[start:stop])
-            pos = stop + 2
+            pos = stop + (0 if closer == "\n" else len(closer))
         else:
-            lit = _SINGLE_C.match(text, start)
+            lit = quoted[token].match(text, start)
             stop = lit.end() if lit else start
             out.append(text[start:stop])
             pos = max(stop, start)
     return out
-
