@@ -364,7 +364,7 @@ def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> dict[str, Any]:
     """Worker: read and scan files; returns path -> plain tuple (marshal-able)."""
     out: dict[str, Any] = {}
     for path, _blob, language in chunk:
-        data = _read_no_follow(os.path.join(root, path), limit=None)
+        data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
             result: Any = (
                 (0, (), (), None, "unreadable")
@@ -390,7 +390,7 @@ def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
     return (scan.lines, tuple(map(tuple, scan.includes)), scan.error, scan.declares)
 
 
-def _read_no_follow(path: str, limit: int | None) -> bytes | None:
+def read_no_follow(path: str, limit: int | None) -> bytes | None:
     """Read a regular file without following a symlink at its last component. Anything
     else (a FIFO, socket or device) is never opened: a FIFO would block the read for ever.
     O_NONBLOCK and the fstat guard against a file swapped in between."""
@@ -504,7 +504,7 @@ def _recent_history(root: Path, head: str) -> list[CommitRecord]:
 def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str:
     for rel in candidates:
         if rel in tracked:
-            data = _read_no_follow(str(root / rel), limit=MAX_TEXT_BYTES)
+            data = read_no_follow(str(root / rel), limit=MAX_TEXT_BYTES)
             if data is not None:
                 return data.decode("utf-8", errors="replace")
     return ""

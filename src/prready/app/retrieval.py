@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -25,6 +24,7 @@ from prready.analysis.mapping import (
     build_lexical,
     library_units,
 )
+from prready.app.map import read_no_follow
 from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
@@ -123,22 +123,12 @@ def _scan(
 
 
 def _scan_chunk(root: str, chunk: list[tuple[str, str]]) -> dict[str, Any]:
-    """Worker: read regular files only (no symlink followed, a FIFO never waited on)."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    """Worker: read regular files only (map's reader) and extract their fields."""
     out: dict[str, Any] = {}
     for path, language in chunk:
-        try:
-            fd = os.open(os.path.join(root, path), flags)
-        except OSError:
-            continue
-        try:
-            with os.fdopen(fd, "rb") as fh:
-                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                    continue
-                data = fh.read(MAX_READ)
-        except OSError:
-            continue
-        out[path] = source_fields(data, language)
+        data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
+        if data is not None:
+            out[path] = source_fields(data, language)
     return out
 
 
