@@ -102,14 +102,6 @@ def stem(word: str) -> str:
     return word
 
 
-def text_terms(text: str) -> list[str]:
-    """Every word of free text (an issue, a commit message), identifiers split."""
-    out: list[str] = []
-    for token in _IDENT.findall(text):
-        out.extend(split_identifier(token))
-    return out
-
-
 def path_terms(path: str) -> list[str]:
     """Words of a repository path: folders and the file name without its suffix."""
     stemmed = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
@@ -225,7 +217,7 @@ def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str
     """Weighted query terms of an issue: title words count more; each distinct word
     counts once however often the text repeats it (a pasted log must not drown the title)."""
     weights: dict[str, float] = dict.fromkeys(count_terms(body), 1.0)
-    for word in set(text_terms(title)):
+    for word in count_terms(title):
         weights[word] = weights.get(word, 0.0) + title_weight
     return weights
 
