@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from prready.render.terminal import make_console, progress_reporter, render_plan_table, safe_text
-from renderfixtures import ANSI, BIDI, sample_plan, sample_progress
+from prready.render.terminal import make_console, progress_reporter, render_plan_table
+from renderfixtures import sample_plan, sample_progress
 
 
 class FakeTTY(io.StringIO):
@@ -21,16 +21,6 @@ def colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)
-
-
-def test_safe_text_strips_escapes_controls_and_bidi() -> None:
-    assert safe_text(ANSI) == "redlink"
-    assert safe_text("\x1b]0;evil title\x07ok") == "ok"
-    assert safe_text("\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\") == "click"
-    assert safe_text("a\x9b2Jb\x9d0;t\x9cc") == "abc"
-    assert safe_text(BIDI) == "safegnp.exe"
-    assert safe_text("line\nbreak\r\x08") == "line break"
-    assert len(safe_text("x" * 500, 40)) == 40
 
 
 def test_plan_table_lists_every_step_per_stage() -> None:

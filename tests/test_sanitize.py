@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import re
 
-from prready.render.sanitize import (
-    one_line,
-    render_issue_body,
-    safe_http_url,
-    sanitize_html,
-    strip_spoofing,
-)
+from prready.render.sanitize import render_issue_body, safe_http_url, sanitize_html
 
 
 def html_of(body: str) -> str:
@@ -87,19 +81,10 @@ def test_long_bodies_are_cut_to_an_excerpt_at_a_paragraph_break() -> None:
     assert not short.truncated and short.html == "<p>short</p>\n"
 
 
-def test_bidi_and_zero_width_characters_are_stripped() -> None:
+def test_bidi_and_zero_width_characters_are_stripped_from_bodies() -> None:
     text = "a\u202eb\u2066c\u2069\u200bd\u200de\ufeff\x07f\x00g\u2028h"
-    assert strip_spoofing(text) == "abcdefgh"
-    assert strip_spoofing("\x1b[31mred\x1b[0m \x1b]0;title\x07ok") == "red ok"
-    assert "\u202e" not in html_of(text)
-    assert strip_spoofing("tab\tand\nnewline") == "tab\tand\nnewline"
-
-
-def test_one_line_flattens_and_bounds() -> None:
-    assert one_line("a\n\n  b\tc") == "a b c"
-    long = one_line("x" * 1000, 50)
-    assert len(long) == 50 and long.endswith("…")
-    assert one_line("") == ""
+    out = html_of(text)
+    assert "\u202e" not in out and "\u200b" not in out and "\x07" not in out
 
 
 def test_safe_http_url_accepts_only_plain_http_links() -> None:

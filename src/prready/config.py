@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from prready.errors import UsageError
+from prready.text import safe_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -197,9 +198,9 @@ def carries_token_safely(api_url: str) -> bool:
 def check_token_transport(api_url: str, token: Secret | None) -> None:
     """Refuse a token bound for plain HTTP before anything is sent or cloned."""
     if token and not carries_token_safely(api_url):
-        host = "".join(ch if ch.isprintable() else "?" for ch in urlsplit(api_url).hostname or "?")
+        host = safe_line(urlsplit(api_url).hostname or "?", 100)
         raise UsageError(
-            f"refusing to send a GitHub token over plain HTTP to {host[:100]}: "
+            f"refusing to send a GitHub token over plain HTTP to {host}: "
             "use an https:// API URL (plain http:// only for a server on this machine), "
             "or run without a token"
         )
@@ -299,8 +300,7 @@ def unknown_keys(data: dict[str, Any], path: Path) -> list[str]:
                 difflib.get_close_matches(name.rsplit(".", 1)[-1], dotted, n=1, cutoff=0.5)
             )
             hint = f" (did you mean {close[0]}?)" if close else ""
-            shown = "".join(ch if ch.isprintable() else "?" for ch in name)[:80]
-            found.append(f"{path}: unknown key {shown}{hint}; it is ignored")
+            found.append(f"{path}: unknown key {safe_line(name, 80)}{hint}; it is ignored")
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from prready.errors import UsageError
+from prready.text import safe_line
 
 # GitHub's own rules: owners are alphanumerics and single hyphens (max 39);
 # repository names are alphanumerics, '.', '_', '-' (max 100), never "." or "..".
@@ -37,13 +38,17 @@ def parse_slug(text: str) -> str:
     parts = rest.split("/")
     if len(parts) != 2:
         raise UsageError(
-            f"{_shown(raw)} is not OWNER/REPO: give it as OWNER/REPO, e.g. pytorch/pytorch"
+            f"{safe_line(raw, 80)!r} is not OWNER/REPO: give it as OWNER/REPO, e.g. pytorch/pytorch"
         )
     owner, name = parts
     if not _OWNER.match(owner):
-        raise UsageError(f"{_shown(raw)}: {_shown(owner)} is not a valid GitHub owner name")
+        raise UsageError(
+            f"{safe_line(raw, 80)!r}: {safe_line(owner, 80)!r} is not a valid GitHub owner name"
+        )
     if not _NAME.match(name) or name in (".", ".."):
-        raise UsageError(f"{_shown(raw)}: {_shown(name)} is not a valid repository name")
+        raise UsageError(
+            f"{safe_line(raw, 80)!r}: {safe_line(name, 80)!r} is not a valid repository name"
+        )
     return f"{owner}/{name}"
 
 
@@ -58,13 +63,7 @@ def parse_issue_ref(text: str) -> tuple[str, int]:
         slug, sep, number = url.group(1), "#", url.group(2)
     # ASCII digits only ("²".isdigit() is true), within the numbers GitHub issues.
     if not sep or not re.fullmatch(r"[0-9]{1,10}", number) or not 1 <= int(number) < 2**31:
-        raise UsageError(f"{_shown(raw)} is not OWNER/REPO#NUMBER, e.g. pytorch/pytorch#12345")
+        raise UsageError(
+            f"{safe_line(raw, 80)!r} is not OWNER/REPO#NUMBER, e.g. pytorch/pytorch#12345"
+        )
     return parse_slug(slug), int(number)
-
-
-def _shown(text: str, limit: int = 80) -> str:
-    """Quote user text for an error line: printable only, bounded length."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
-    if len(clean) > limit:
-        clean = clean[: limit - 1] + "…"
-    return repr(clean)

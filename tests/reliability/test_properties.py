@@ -26,10 +26,11 @@ from prready.analysis.taken import active_claims, claim_text, detect_taken, find
 from prready.config import load_config
 from prready.errors import NetworkError, PrreadyError, UsageError
 from prready.models import Comment, CrossReference, Issue, LabelKind
-from prready.render.sanitize import one_line, render_issue_body, safe_http_url, strip_spoofing
+from prready.render.sanitize import render_issue_body, safe_http_url
 from prready.slug import parse_issue_ref, parse_slug
 from prready.sources.github_payloads import issue_from_json
 from prready.sources.issue_file import read_issue_file
+from prready.text import safe_line, strip_spoofing
 
 SETTINGS = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -379,9 +380,9 @@ def test_native_scanner_never_crashes(data: bytes) -> None:
 @SETTINGS
 @given(messy_text)
 def test_text_cleaning_removes_control_and_bidi_characters(text: str) -> None:
-    for cleaned in (strip_spoofing(text), one_line(text, 50)):
+    for cleaned in (strip_spoofing(text), safe_line(text, 50)):
         assert not any(ch in cleaned for ch in "\x1b\u202e\u200b\0")
-    assert len(one_line(text, 50)) <= 50 and "\n" not in one_line(text, 50)
+    assert len(safe_line(text, 50)) <= 50 and "\n" not in safe_line(text, 50)
 
 
 @SETTINGS
@@ -424,19 +425,12 @@ def test_safe_url_only_passes_plain_http_urls(url: str) -> None:
     assert out == "" or re.match(r"^https?://", out)
 
 
-def test_terminal_safe_text_when_present() -> None:
-    terminal = pytest.importorskip("prready.render.terminal")
-    safe_text = getattr(terminal, "safe_text", None)
-    if safe_text is None:
-        pytest.skip("prready.render.terminal.safe_text not present")
-
-    @SETTINGS
-    @given(messy_text)
-    def check(text: str) -> None:
-        out = str(safe_text(text))
-        assert "\x1b" not in out and "\u202e" not in out and "\0" not in out
-
-    check()
+@SETTINGS
+@given(messy_text)
+def test_terminal_safe_line_has_no_escape_or_spoofing_left(text: str) -> None:
+    out = safe_line(text)
+    assert "\x1b" not in out and "\u202e" not in out and "\0" not in out and "\r" not in out
+    out.encode("utf-8")
 
 
 # ---------------------------------------------------------------------- config

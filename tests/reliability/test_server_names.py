@@ -18,8 +18,8 @@ from rhelpers import REPO, add_issues, assert_clean_failure, assert_ok, fast_cli
 from gitfixtures import make_bare_remote, make_history_repo
 from prready.config import redact_secret
 from prready.paths import resolve_paths
-from prready.render.sanitize import one_line
 from prready.render.view import issue_url
+from prready.text import safe_line
 
 TOKEN = "ghp_serverNamesTOKEN0123456789abcdefABCDEF"
 DISGUISES = {
@@ -124,7 +124,7 @@ def test_server_labels_and_logins_are_cleaned_before_storing(
     "letter", ["\u3164", "\u115f", "\u1160", "\uffa0", "\u00ad", "\u180e", "\U000e0041", "\u2800"]
 )
 def test_invisible_letters_never_reach_the_terminal(letter: str) -> None:
-    assert one_line(f"safe{letter}title{letter}") == "safetitle"
+    assert safe_line(f"safe{letter}title{letter}") == "safetitle"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from prready.models import ContributingSummary
+from prready.text import safe_line
 
 MAX_TEXT = 200_000
 MAX_COMMANDS = 5
@@ -163,7 +164,7 @@ def _prose(tokens: list[Token]) -> str:
 def _pick(commands: list[str], pattern: re.Pattern[str]) -> list[str]:
     out: list[str] = []
     for cmd in commands:
-        clean = "".join(ch for ch in cmd if ch.isprintable())[:MAX_COMMAND_LEN]
+        clean = safe_line(cmd, MAX_COMMAND_LEN)
         if pattern.search(clean) and clean not in out:
             out.append(clean)
         if len(out) >= MAX_COMMANDS:
@@ -177,5 +178,4 @@ def _sentences(text: str) -> list[str]:
 
 
 def _quote(sentence: str) -> str:
-    clean = "".join(ch for ch in sentence if ch.isprintable()).strip(" -*#>")
-    return clean if len(clean) <= MAX_QUOTE else clean[: MAX_QUOTE - 1].rstrip() + "…"
+    return safe_line(sentence.strip(" -*#>"), MAX_QUOTE)

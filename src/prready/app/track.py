@@ -41,6 +41,7 @@ from prready.store.progress_store import (
     timestamp,
 )
 from prready.store.progress_transfer import ImportSummary, export_progress, import_progress
+from prready.text import safe_line
 
 ACTIONS = {
     "start": StepStatus.STARTED,
@@ -120,7 +121,7 @@ def track_issue(
     paths = paths or resolve_paths()
     if _PULL_AS_ISSUE.match((ref or "").strip()):
         raise UsageError(
-            f"{_shown(ref)} is a pull request, not an issue: give the issue it fixes as "
+            f"{safe_line(ref, 80)!r} is a pull request, not an issue: give the issue it fixes as "
             "OWNER/REPO#N, then `prready track OWNER/REPO#N pr URL`"
         )
     slug, number = parse_issue_ref(ref)
@@ -170,12 +171,12 @@ def check_pr_url(url: str | None, slug: str | None = None) -> str:
     match = _PR_URL.match(text)
     if not match:
         raise UsageError(
-            f"{_shown(text)} is not a pull request URL like https://github.com/o/r/pull/1"
+            f"{safe_line(text, 80)!r} is not a pull request URL like https://github.com/o/r/pull/1"
         )
     found = f"{match.group('owner')}/{match.group('name')}"
     if slug is not None and found.lower() != slug.lower():
         raise UsageError(
-            f"{_shown(text)} is a pull request of {_shown(found)}, not of {slug}: "
+            f"{safe_line(text, 80)!r} is a pull request of {safe_line(found, 80)!r}, not of {slug}: "
             "give the pull request that fixes this issue"
         )
     return text
@@ -219,10 +220,6 @@ def _stored_issue(slug: str, number: int, paths: Paths) -> Issue | None:
         return issues_store.load_issue(conn, slug, number)
     finally:
         conn.close()
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 80 and text.isprintable() else repr(text[:80])
 
 
 def export_text(*, paths: Paths | None = None, now: datetime | None = None) -> tuple[str, int]:

@@ -84,11 +84,6 @@ def _shorten(text: str, limit: int) -> str:
     return f"{out}..."
 
 
-def _one_line(text: str, limit: int = 200) -> str:
-    clean = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    return clean[:limit]
-
-
 # Each command's module, imported only when that command runs or help lists it: `prready
 # --version` and `prready status` load nothing of the other commands.
 COMMAND_MODULES = {
@@ -172,12 +167,13 @@ def _unexpected_message(exc: BaseException) -> tuple[str, bool]:
 
     from prready.paths import resolve_paths
     from prready.store.db import describe_failure
+    from prready.text import safe_line
 
     paths = resolve_paths()
     state = describe_failure(exc, paths.cache_db, paths.progress_db)
     if isinstance(exc, sqlite3.Error) or "corrupted" in state:
         return state, True
     return (
-        f"unexpected {type(exc).__name__}: {_one_line(str(exc))} (this is a prready bug: "
+        f"unexpected {type(exc).__name__}: {safe_line(str(exc))} (this is a prready bug: "
         f"please report it; PRREADY_DEBUG=1 shows the traceback; {state})"
     ), False

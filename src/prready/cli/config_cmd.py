@@ -7,6 +7,7 @@ import json
 import click
 
 from prready.cli.options import format_option
+from prready.text import safe_line
 
 
 @click.group(name="config")
@@ -62,11 +63,11 @@ def show_command(fmt: str) -> None:
     click.echo(f"config file: {report.config_file}{state}")
     width = max(len(s.key) for s in report.settings)
     for s in report.settings:
-        click.echo(f"  {s.key:<{width}}  {_shown(s.value)}  ({s.source})")
+        click.echo(f"  {s.key:<{width}}  {_setting_text(s.value)}  ({s.source})")
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {safe_line(warning, 300)}", err=True)
 
 
-def _shown(value: object) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return "".join(ch if ch.isprintable() else "?" for ch in str(text))[:200]
+def _setting_text(value: object) -> str:
+    """A setting as config.toml would spell it (strings bare), safe for the terminal."""
+    return safe_line(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))

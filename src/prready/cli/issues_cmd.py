@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 
 import click
 
 from prready.cli.options import format_option, repo_source_options
 from prready.cli.runtime import checked_repo, load_user_config
+from prready.text import safe_line
 
 
 @click.command(name="issues")
@@ -85,7 +85,10 @@ def command(
         table = Table("label", "kind", "value", "open issues", title=f"Labels of {slug}")
         for row in rows:
             table.add_row(
-                Text(plain(row.name)), row.kind, Text(plain(row.value or "")), str(row.open_issues)
+                Text(safe_line(row.name, 100)),
+                Text(safe_line(row.kind, 40)),
+                Text(safe_line(row.value or "", 100)),
+                str(row.open_issues),
             )
         Console(soft_wrap=False).print(table)
         return
@@ -119,22 +122,17 @@ def command(
         title=f"{len(result.assessments)} of {result.total} {state} issues of {slug}",
     )
     for a in result.assessments:
-        modules = ", ".join(f"{m.name} ({m.score:.2f})" for m in a.modules[:2]) or (
+        modules = ", ".join(f"{safe_line(m.name, 80)} ({m.score:.2f})" for m in a.modules[:2]) or (
             "?" if result.mapped else "no code map yet"
         )
         table.add_row(
             str(a.issue.number),
-            Text(plain(a.issue.title)[:80]),
+            Text(safe_line(a.issue.title, 80)),
             Text(modules),
             f"{a.difficulty.score}/5",
-            ", ".join(a.skills),
+            safe_line(", ".join(a.skills), 80),
             "fresh, PRs unchecked" if a.taken.pulls_unchecked else a.taken.state,
         )
     Console(soft_wrap=False).print(table)
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-
-
-def plain(text: str) -> str:
-    """GitHub text made inert for a terminal: no control, escape or bidi characters."""
-    return "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+        click.echo(f"note: {safe_line(note, 300)}", err=True)

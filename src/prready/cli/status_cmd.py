@@ -10,6 +10,7 @@ import click
 
 from prready.cli.options import format_option
 from prready.cli.runtime import checked_repo
+from prready.text import safe_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,7 +60,7 @@ def command(repo: str | None, fmt: str) -> None:
 def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
     from rich.text import Text
 
-    console.print(Text(_clean(status.repo), style="bold"))
+    console.print(Text(safe_line(status.repo), style="bold"))
     planned = any(e.stage for e in status.entries)
     for stage in status.stages:
         if not (stage.total or stage.dropped) and (stage.stage == 0 or not planned):
@@ -81,17 +82,17 @@ def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
     flagged = [e for e in status.entries if e.flag]
     for entry in flagged:
         console.print(
-            Text(f"  ! #{entry.issue_number}: {_clean(entry.flag)}", style="red"),
+            Text(f"  ! #{entry.issue_number}: {safe_line(entry.flag)}", style="red"),
         )
     if status.next:
         console.print(Text("  Next:", style="bold"))
         for action in status.next:
-            console.print(Text(f"    - {_clean(action.text)}"))
-            console.print(Text(f"        {_clean(action.command)}", style="cyan"))
+            console.print(Text(f"    - {safe_line(action.text)}"))
+            console.print(Text(f"        {safe_line(action.command)}", style="cyan"))
     if status.events:
         console.print(Text("  Recent:", style="bold"))
         for event in status.events:
-            detail = f"  {_clean(event.detail)}" if event.detail else ""
+            detail = f"  {safe_line(event.detail)}" if event.detail else ""
             console.print(
                 Text(f"    {event.at}  #{event.issue_number} {event.status.value}{detail}"),
             )
@@ -108,12 +109,6 @@ def _bar(stage: StageSummary, ascii_only: bool) -> Text:
     if ascii_only:
         bar.append("]")
     return bar
-
-
-def _clean(text: str, limit: int = 200) -> str:
-    """Untrusted text from GitHub made safe for a terminal: printable, one line, bounded."""
-    shown = "".join(ch if ch.isprintable() else " " for ch in text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _as_json(report: StatusReport) -> dict[str, object]:

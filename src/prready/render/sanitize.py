@@ -1,9 +1,8 @@
-"""Make untrusted GitHub text safe to show: issue-body Markdown to inert HTML, and
-plain strings without characters that can spoof what a reader sees.
+"""Make untrusted GitHub text safe to show in a page: issue-body Markdown to inert HTML,
+and URLs that may become links (plain strings go through prready.text.safe_line).
 
-Everything from GitHub (titles, bodies, labels, logins) passes through here before any
-renderer shows it. Markdown is rendered by markdown-it-py and the result is cleaned by
-nh3 (ammonia) with a short allow-list, so no script, event handler or active URL survives.
+Markdown is rendered by markdown-it-py and the result is cleaned by nh3 (ammonia) with a
+short allow-list, so no script, event handler or active URL survives.
 """
 
 from __future__ import annotations
@@ -16,25 +15,7 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
-# Characters that reorder or hide text (Trojan Source style spoofing) or are invisible:
-# bidi embeddings/overrides/isolates, zero-width space/joiners/marks, word joiner, BOM.
-# Bidi and zero-width marks, and letters that render as nothing or as blank space and so
-# hide or fake text: Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the soft hyphen, the
-# combining grapheme joiner, Khmer invisible vowels, the Mongolian vowel separator, the
-# Braille blank and the Unicode tag characters.
-_SPOOF_CHARS = re.compile(
-    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029"
-    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\U000e0000-\U000e007f]"
-)
-# Terminal escape sequences: CSI (ESC [ ... final byte), OSC/DCS/SOS/PM/APC strings (ESC ] P X
-# ^ _ ... ended by BEL or ST), other two-byte escapes, and the 8-bit C1 forms of CSI and OSC.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
-# C0 controls except tab and newline, DEL, and C1 controls.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from prready.text import strip_spoofing
 
 BODY_EXCERPT_CHARS = 6000  # how much of an issue body the page shows before "read on GitHub"
 
@@ -83,21 +64,6 @@ class BodyExcerpt:
     html: str
     truncated: bool
     total_chars: int
-
-
-def strip_spoofing(text: str) -> str:
-    """Remove escape sequences and control, bidi-override and zero-width characters."""
-    if not text:
-        return ""
-    return _CONTROL_CHARS.sub("", _SPOOF_CHARS.sub("", _ESCAPES.sub("", text)))
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """A spoof-free single line of at most `limit` characters (titles, labels, logins)."""
-    flat = " ".join(strip_spoofing(text).split())
-    if len(flat) > limit:
-        return flat[: limit - 1].rstrip() + "…"
-    return flat
 
 
 def render_issue_body(body: str, limit: int = BODY_EXCERPT_CHARS) -> BodyExcerpt:

@@ -15,7 +15,7 @@ import networkx as nx
 
 from prready.analysis.mapping import focus_matches
 from prready.models import Plan
-from prready.render.sanitize import one_line
+from prready.text import safe_line
 
 COL_WIDTH = 270
 BOX_WIDTH = 228
@@ -202,7 +202,7 @@ def _draw(plan: Plan, nodes: dict[str, _Node], edges: list[tuple[str, str]]) -> 
 def _box(node: _Node) -> str:
     kind = f"s{_stage_class(node.stage)}" if node.stage is not None else "nb"
     role = f"stage {node.stage}" if node.stage is not None else "neighbour"
-    label = _shorten(one_line(node.key, 400))
+    label = _shorten(safe_line(node.key, 400))
     full = _esc(node.key, 400)
     count = len(node.members)
     suffix = f" ({count} modules)" if count > 1 else ""
@@ -254,4 +254,4 @@ def _stage_class(stage: int | None) -> int:
 
 
 def _esc(text: str, limit: int) -> str:
-    return escape(one_line(text, limit), quote=True)
+    return escape(safe_line(text, limit), quote=True)

@@ -1,6 +1,6 @@
 """The plan in the terminal, and progress display for long steps (clone, sync, graph build).
 
-Text from GitHub goes through safe_text before it reaches the terminal, so a hostile title
+Text from GitHub goes through safe_line before it reaches the terminal, so a hostile title
 cannot move the cursor, clear the screen, set the window title or plant a hyperlink. Rich
 Text objects (never markup strings) carry it, so "[bold]" in a title stays literal.
 """
@@ -28,8 +28,8 @@ from rich.table import Table
 from rich.text import Text
 
 from prready.models import Plan, ProgressEntry, ProgressFn, StepStatus, TakenStatus
-from prready.render.sanitize import one_line
 from prready.render.view import SET_ASIDE_WORDS, STATUS_WORDS, format_time
+from prready.text import safe_line
 
 SET_ASIDE_LINES = 6  # set-aside issues named in the terminal (the page lists more)
 TABLE_WIDTH = 110  # wide enough for most titles on one line, narrow enough to read
@@ -45,11 +45,6 @@ _STATUS_STYLES = {
 }
 
 
-def safe_text(text: str, limit: int = 200) -> str:
-    """One line of untrusted text with escape sequences and control characters removed."""
-    return one_line(text or "", limit)
-
-
 def make_console(stream: IO[str] | None = None, err: bool = False) -> Console:
     """A console on `stream` (else stdout, or stderr with err=True); colour only on a terminal
     and never when NO_COLOR is set."""
@@ -62,7 +57,7 @@ def make_console(stream: IO[str] | None = None, err: bool = False) -> Console:
 def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Console) -> None:
     """A concise table per stage: issue, difficulty, fit, who else is on it, your status, effort."""
     statuses = {e.issue_number: e.status.value for e in progress if e.repo == plan.repo}
-    header = Text(f"Plan for {safe_text(plan.repo, 140)}", style="bold")
+    header = Text(f"Plan for {safe_line(plan.repo, 140)}", style="bold")
     if plan.sample:
         header.append("  (sample data)", style="yellow")
     console.print(header)
@@ -81,16 +76,16 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
             ),
         ]
     )
-    effort_width = max([len("Effort"), *(len(safe_text(st.effort, 30)) for st in steps)])
+    effort_width = max([len("Effort"), *(len(safe_line(st.effort, 30)) for st in steps)])
     for stage in plan.stages:
         style = _STAGE_STYLES.get(stage.number, "white")
         console.print()
-        title = Text(f"Stage {stage.number} · {safe_text(stage.title, 60)}", style=f"bold {style}")
+        title = Text(f"Stage {stage.number} · {safe_line(stage.title, 60)}", style=f"bold {style}")
         if stage.goal:
-            title.append(f"  {safe_text(stage.goal, 120)}", style="dim")
+            title.append(f"  {safe_line(stage.goal, 120)}", style="dim")
         console.print(title)
         if not stage.steps:
-            why = f": {safe_text(stage.note, 300)}" if stage.note else " yet."
+            why = f": {safe_line(stage.note, 300)}" if stage.note else " yet."
             console.print(Text(f"  No issue fits this stage{why}", style="dim"))
             continue
         table = Table(width=width, box=box.SIMPLE_HEAD, pad_edge=False)
@@ -103,11 +98,11 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
             status = statuses.get(step.issue.number, StepStatus.PLANNED.value)
             score = min(5, max(1, int(step.difficulty.score)))
             table.add_row(
-                Text(f"#{step.issue.number} {safe_text(step.issue.title, 120)}"),
+                Text(f"#{step.issue.number} {safe_line(step.issue.title, 120)}"),
                 Text(f"{score}/5"),
                 Text(_taken_word(step.taken), style=_TAKEN_STYLES.get(step.taken.state, "")),
                 Text(STATUS_WORDS[StepStatus(status)], style=_STATUS_STYLES.get(status, "")),
-                Text(safe_text(step.effort, 30)),
+                Text(safe_line(step.effort, 30)),
             )
         console.print(table)
     console.print(Text("Level: difficulty from 1 (very easy) to 5 (very hard).", style="dim"))
@@ -116,9 +111,9 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
         console.print()
         console.print(Text(f"Listed apart, never steps: {total} issue(s)", style="bold"))
         for item in plan.set_aside[:SET_ASIDE_LINES]:
-            kind = SET_ASIDE_WORDS.get(item.kind, safe_text(item.kind, 20))
-            name = safe_text(item.issue.title, 80)
-            line = f"  #{item.issue.number} {name} ({kind}): {safe_text(item.reason, 160)}"
+            kind = SET_ASIDE_WORDS.get(item.kind, safe_line(item.kind, 20))
+            name = safe_line(item.issue.title, 80)
+            line = f"  #{item.issue.number} {name} ({kind}): {safe_line(item.reason, 160)}"
             console.print(Text(line, style="dim"))
 
 
@@ -161,7 +156,7 @@ class _LiveReporter:
         self.progress.stop()
 
     def __call__(self, label: str, done: int, total: int | None) -> None:
-        key = safe_text(label, 80)
+        key = safe_line(label, 80)
         if key not in self.tasks:
             self.tasks[key] = self.progress.add_task(key, total=total)
         self.progress.update(self.tasks[key], completed=done, total=total)
@@ -176,7 +171,7 @@ class _PlainReporter:
         self.state: dict[str, tuple[int, float]] = {}  # label -> (last quarter, last time)
 
     def __call__(self, label: str, done: int, total: int | None) -> None:
-        key = safe_text(label, 80)
+        key = safe_line(label, 80)
         now = time.monotonic()
         quarter = int(4 * done / total) if total else -1
         last = self.state.get(key)

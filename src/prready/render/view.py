@@ -25,7 +25,8 @@ from prready.models import (
     StepStatus,
     TakenStatus,
 )
-from prready.render.sanitize import one_line, render_issue_body, safe_http_url
+from prready.render.sanitize import render_issue_body, safe_http_url
+from prready.text import safe_line
 
 MAX_LABELS = 8  # labels shown per issue; the rest are counted
 MAX_ITEMS = 12  # entries shown per list (reasons, files, reviewers...)
@@ -210,14 +211,14 @@ def build_view(
         "House rules": _lines(plan.contributing.rules),
     }
     return PlanView(
-        repo=one_line(plan.repo, 140),
+        repo=safe_line(plan.repo, 140),
         repo_url=safe_http_url(f"https://github.com/{plan.repo}"),
         generated_at=format_time(plan.generated_at),
         fetched_at=format_time(plan.data_fetched_at),
         fetched_ago=_ago(plan.data_fetched_at, now_dt),
         sample=plan.sample,
         skills=_lines(plan.skills, limit=40),
-        contributing_source=one_line(plan.contributing.source, 200),
+        contributing_source=safe_line(plan.contributing.source, 200),
         contributing={k: v for k, v in contributing.items() if v},
         stages=stages,
         progress=_progress([st.status for st in all_steps]),
@@ -236,11 +237,11 @@ def build_view(
         set_aside=[
             SetAsideView(
                 number=item.issue.number,
-                title=one_line(item.issue.title, 200),
+                title=safe_line(item.issue.title, 200),
                 url=issue_url(plan.repo, item.issue.number, item.issue.url),
-                kind=one_line(item.kind, 20),
-                kind_text=SET_ASIDE_WORDS.get(item.kind, one_line(item.kind, 20)),
-                reason=one_line(item.reason, 300),
+                kind=safe_line(item.kind, 20),
+                kind_text=SET_ASIDE_WORDS.get(item.kind, safe_line(item.kind, 20)),
+                reason=safe_line(item.reason, 300),
             )
             for item in plan.set_aside
         ],
@@ -253,7 +254,7 @@ def format_time(iso: str) -> str:
     """ "2026-11-20T09:30:00Z" -> "20 Nov 2026, 09:30 UTC"; unparseable text is shown flattened."""
     parsed = _parse_time(iso)
     if parsed is None:
-        return one_line(iso, 40) or "unknown"
+        return safe_line(iso, 40) or "unknown"
     return parsed.strftime("%d %b %Y, %H:%M UTC")
 
 
@@ -280,13 +281,13 @@ def _stage_view(
     repo: str, stage: Stage, statuses: dict[int, ProgressEntry], with_bodies: bool
 ) -> StageView:
     steps = [_step_view(repo, st, statuses.get(st.issue.number), with_bodies) for st in stage.steps]
-    title = one_line(stage.title, 80)
+    title = safe_line(stage.title, 80)
     return StageView(
         number=stage.number,
-        key=one_line(stage.key, 40),
+        key=safe_line(stage.key, 40),
         title=title,
-        goal=one_line(stage.goal, 300),
-        note=one_line(stage.note, 400),
+        goal=safe_line(stage.goal, 300),
+        note=safe_line(stage.note, 400),
         steps=steps,
         candidates=[
             _candidate_view(repo, stage.number, title, c, stage.also_fits.get(c.issue.number, []))
@@ -302,11 +303,11 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
     view = StepView(
         stage=st.stage,
         number=iss.number,
-        title=one_line(iss.title, TITLE_CHARS) or f"Issue #{iss.number}",
+        title=safe_line(iss.title, TITLE_CHARS) or f"Issue #{iss.number}",
         url=issue_url(repo, iss.number, iss.url),
         labels=_lines(iss.labels, limit=MAX_LABELS, chars=60),
         more_labels=max(0, len(iss.labels) - MAX_LABELS),
-        author=one_line(iss.author, 40),
+        author=safe_line(iss.author, 40),
         modules=_lines([m.name for m in focus_matches(st.modules)], chars=120),
         difficulty=_clamp(st.difficulty.score),
         difficulty_word=DIFFICULTY_WORDS[_clamp(st.difficulty.score)],
@@ -322,10 +323,10 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
         why=_lines(st.why),
         start_reading=_lines(st.start_reading, chars=200),
         tests=_lines(st.tests, chars=200),
-        test_command=one_line(st.test_command, 300),
+        test_command=safe_line(st.test_command, 300),
         reviewers=_lines(st.reviewers, chars=40),
         setup_notes=_lines(st.setup_notes),
-        effort=one_line(st.effort, 60),
+        effort=safe_line(st.effort, 60),
         comments=max(0, int(iss.comments)),
     )
     if with_bodies:
@@ -343,7 +344,7 @@ def _candidate_view(
         stage=stage,
         stage_title=stage_title,
         number=cand.issue.number,
-        title=one_line(cand.issue.title, TITLE_CHARS) or f"Issue #{cand.issue.number}",
+        title=safe_line(cand.issue.title, TITLE_CHARS) or f"Issue #{cand.issue.number}",
         url=issue_url(repo, cand.issue.number, cand.issue.url),
         labels=_lines(cand.issue.labels, limit=4, chars=60),
         modules=_lines([m.name for m in cand.modules], limit=3, chars=120),
@@ -408,13 +409,13 @@ def _timeline(
         title = titles.get(event.issue_number) or (entry.title if entry else "")
         out.append(
             EventView(
-                at=one_line(event.at, 40),
+                at=safe_line(event.at, 40),
                 date=_date_only(event.at),
                 number=event.issue_number,
-                title=one_line(title, 120) or f"Issue #{event.issue_number}",
+                title=safe_line(title, 120) or f"Issue #{event.issue_number}",
                 status=event.status.value,
                 status_text=STATUS_WORDS[event.status],
-                detail=one_line(event.detail, 200),
+                detail=safe_line(event.detail, 200),
             )
         )
     return out
@@ -424,7 +425,7 @@ def _lines(items: list[str], limit: int = MAX_ITEMS, chars: int = 300) -> list[s
     """At most `limit` non-empty, flattened, bounded strings."""
     out: list[str] = []
     for item in items:
-        text = one_line(str(item), chars)
+        text = safe_line(str(item), chars)
         if text:
             out.append(text)
         if len(out) >= limit:
@@ -461,7 +462,7 @@ def _parse_time(iso: str | None) -> datetime | None:
 
 def _date_only(iso: str) -> str:
     parsed = _parse_time(iso)
-    return parsed.strftime("%d %b %Y") if parsed else one_line(iso, 20)
+    return parsed.strftime("%d %b %Y") if parsed else safe_line(iso, 20)
 
 
 def _ago(iso: str, now: datetime | None) -> str:

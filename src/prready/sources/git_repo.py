@@ -31,6 +31,7 @@ from prready.config import clone_url, resolve_api_url
 from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
 from prready.models import CommitRecord, HistoryCommit, ProgressFn, TrackedFile
 from prready.slug import parse_slug
+from prready.text import safe_line
 
 try:
     import fcntl
@@ -138,7 +139,9 @@ def cache_path(slug: str, repos_dir: Path) -> Path:
     base = Path(repos_dir).expanduser().resolve()
     dest = (base / owner / name).resolve()
     if dest.parent.parent != base:
-        raise UsageError(f"repository {_shown(slug)} would be stored outside {base}: refused")
+        raise UsageError(
+            f"repository {safe_line(slug, 120)!r} would be stored outside {base}: refused"
+        )
     return dest
 
 
@@ -150,7 +153,7 @@ def safe_clone_url(url: str) -> str:
     text = (url or "").strip()
     if not text or text.startswith("-") or any(ch in text for ch in "\0\n\r"):
         raise UsageError(
-            f"git URL {_shown(text)} is not usable: give an https://, ssh:// or file:// URL"
+            f"git URL {safe_line(text, 120)!r} is not usable: give an https://, ssh:// or file:// URL"
         )
     if _SCP_LIKE.match(text):
         return text
@@ -158,17 +161,21 @@ def safe_clone_url(url: str) -> str:
         local = Path(text).expanduser()
         if local.exists():
             return local.resolve().as_uri()
-        raise UsageError(f"git URL {_shown(text)}: no such local repository and not a URL")
+        raise UsageError(
+            f"git URL {safe_line(text, 120)!r}: no such local repository and not a URL"
+        )
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     host = (urlsplit(text).hostname or "") if scheme else ""
     if scheme != "file" and (host.startswith("-") or (scheme and not host)):
-        raise UsageError(f"git URL {_shown(strip_credentials(text))} has no valid host name")
+        raise UsageError(
+            f"git URL {safe_line(strip_credentials(text), 120)!r} has no valid host name"
+        )
     if scheme in ("https", "ssh", "git+ssh", "ssh+git", "file"):
         return text
     if scheme == "http" and host in _LOOPBACK_HOSTS:
         return text
     raise UsageError(
-        f"git URL {_shown(strip_credentials(text))} uses a transport prready refuses: "
+        f"git URL {safe_line(strip_credentials(text), 120)!r} uses a transport prready refuses: "
         "only https://, ssh:// and file:// (or a local path) are allowed"
     )
 
@@ -418,7 +425,7 @@ def _use_existing(path: Path) -> Checkout:
         # core.worktree in the checkout's config points git at another folder.
         raise UsageError(
             f"--checkout {path}: its git config sets the working tree to another folder "
-            f"({_shown(str(top))}): refused; give a plain clone"
+            f"({safe_line(str(top), 120)!r}): refused; give a plain clone"
         )
     if not _has_commits(top):
         raise UsageError(f"--checkout {path} has no commits yet")
@@ -480,7 +487,7 @@ def _classify(exc: GitCommandError, action: str, url: str, text: str | None = No
     """Map git's stderr to one actionable line of the right PrreadyError subclass."""
     text = text if text is not None else _stderr(exc)
     low = text.lower()
-    where = _shown(strip_credentials(url))
+    where = repr(safe_line(strip_credentials(url), 120))
     detail = _detail(text)
     if "no space left" in low or "enospc" in low:
         return PrreadyError(f"disk full while {action} {where}: free some space and run again")
@@ -552,8 +559,7 @@ def _detail(text: str) -> str:
         (ln for ln in lines if ln.startswith(("fatal:", "error:"))), lines[0] if lines else ""
     )
     best = _CREDENTIALS.sub("", best.removeprefix("fatal: ").removeprefix("error: "))
-    clean = "".join(ch if ch.isprintable() else "?" for ch in best)
-    return clean[:200] or "no message from git"
+    return safe_line(best, 200) or "no message from git"
 
 
 def _git_missing() -> PrreadyError:
@@ -876,15 +882,12 @@ def _iso_date(text: str) -> str:
     try:
         when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"since {_shown(text)} is not an ISO date like 2025-11-21") from None
+        raise UsageError(
+            f"since {safe_line(text, 120)!r} is not an ISO date like 2025-11-21"
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.isoformat()
-
-
-def _shown(text: str, limit: int = 120) -> str:
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return repr(clean if len(clean) <= limit else clean[: limit - 1] + "…")
 
 
 # --------------------------------------------------------------------------- fast-import

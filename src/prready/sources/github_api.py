@@ -46,6 +46,7 @@ from prready.sources.http_headers import (
     retry_after_seconds,
     utc_text,
 )
+from prready.text import safe_line
 from prready.validation import too_deep
 
 PER_PAGE = 100
@@ -444,7 +445,8 @@ class GitHubClient:
                     seen.add(resp.url)
                     if target in seen:
                         raise NetworkError(
-                            f"GitHub redirects {what} in a loop ({_safe(target)}); stopped"
+                            f"GitHub redirects {what} in a loop ({safe_line(target, 100)}); "
+                            "stopped"
                         )
                     url, params = target, {}
                     continue
@@ -488,9 +490,9 @@ class GitHubClient:
         parts = urlsplit(url)
         if (parts.scheme, (parts.hostname or "").lower(), parts.port) != self._origin:
             raise NetworkError(
-                f"GitHub sent {what} to another host ({_safe(parts.hostname or url)}); not "
-                f"followed: prready only talks to {_safe(self._origin[1])}, the API host it "
-                "was given"
+                f"GitHub sent {what} to another host ({safe_line(parts.hostname or url, 100)}); "
+                f"not followed: prready only talks to {safe_line(self._origin[1], 100)}, the API "
+                "host it was given"
             )
 
     def _check_page(
@@ -673,7 +675,7 @@ def _set_read_timeout(raw: Any, seconds: float) -> None:
 
 def _connection_error(exc: BaseException, api_url: str, what: str) -> Exception:
     """Name a failure to connect for what it is; only timeouts and resets are retried."""
-    host = _safe(urlsplit(api_url).hostname or api_url)
+    host = safe_line(urlsplit(api_url).hostname or api_url, 100)
     chain: list[BaseException] = []
     cur: BaseException | None = exc
     while cur is not None and len(chain) < 12:
@@ -727,10 +729,6 @@ def _too_slow(what: str, deadline: float) -> str:
     )
 
 
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isprintable() and ch != " " else "?" for ch in str(text))[:100]
-
-
 def _last_page(headers: dict[str, Any]) -> int | None:
     link = {str(k).lower(): v for k, v in headers.items()}.get("link") or ""
     match = re.search(r'[?&]page=(\d+)[^>]*>;\s*rel="last"', link)
@@ -757,7 +755,7 @@ def _message(data: Any, secret: str = "") -> str:
     else:
         text = ""
     text = redact_secret(text, secret)
-    return "".join(ch if ch.isprintable() else " " for ch in text)[:200]
+    return safe_line(text, 200)
 
 
 def _is_rate_limited(headers: dict[str, Any], message: str) -> bool:
