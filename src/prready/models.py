@@ -330,6 +330,7 @@ class Plan:
     options: dict[str, Any] = field(default_factory=dict)
     set_aside: list[SetAside] = field(default_factory=list)  # the first SET_ASIDE_SHOWN
     set_aside_total: int = 0  # how many were set aside in all
+    web_host: str = "github.com"  # the repository's web host: every issue/PR link points here
 
 
 # --------------------------------------------------------------------------- tracking

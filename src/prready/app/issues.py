@@ -25,6 +25,7 @@ from prready.models import (
     TakenStatus,
 )
 from prready.paths import Paths
+from prready.render.view import issue_url
 from prready.slug import parse_slug
 from prready.store import issues_store as store
 
@@ -198,12 +199,13 @@ def load_stored(
     return issues, repo_labels, note_unchecked_pulls(slug, paths, taken)
 
 
-def assessment_json(a: IssueAssessment) -> dict[str, Any]:
-    """One issue for `--format json`: stable keys, plain values."""
+def assessment_json(a: IssueAssessment, slug: str, host: str = "github.com") -> dict[str, Any]:
+    """One issue for `--format json`: stable keys, plain values; the url always a page of
+    `slug` on its web host `host` (GitHub Enterprise: the server), never a server's other host."""
     return {
         "number": a.issue.number,
         "title": a.issue.title,
-        "url": a.issue.url,
+        "url": issue_url(slug, a.issue.number, a.issue.url, host),
         "state": a.issue.state,
         "labels": list(a.issue.labels),
         "modules": [

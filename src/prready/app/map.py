@@ -36,6 +36,7 @@ from prready.paths import Paths, write_private_file
 from prready.slug import parse_slug
 from prready.sources.git_repo import acquire, head_date, list_files, read_history
 from prready.store.parse_cache import ParseCache
+from prready.text import safe_line
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error.
@@ -178,10 +179,10 @@ def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -
 
 
 def format_summary(summary: dict[str, Any]) -> str:
-    """The text the `map` command prints."""
-    out = [f"{summary['repo']} @ {summary['head'][:12]}"]
+    """The text the `map` command prints (names from the repository made terminal-safe)."""
+    out = [f"{safe_line(summary['repo'], 140)} @ {safe_line(summary['head'], 12)}"]
     langs = ", ".join(f"{n} {lang}" for lang, n in summary["files_by_language"].items())
-    out.append(f"files: {langs or 'none'}")
+    out.append(f"files: {safe_line(langs, 300) or 'none'}")
     kinds = ", ".join(f"{n} {k}" for k, n in summary["edges_by_kind"].items())
     out.append(
         f"modules: {summary['modules']}  edges: {summary['edges']} ({kinds or 'none'}; "
@@ -198,14 +199,15 @@ def format_summary(summary: dict[str, Any]) -> str:
     )
     for a in summary["top_areas"]:
         out.append(
-            f"{_clip(a['name'], 40):40} {a['modules']:>5} {a['lines']:>8} {a['dependents']:>7} "
+            f"{safe_line(a['name'], 40):40} {a['modules']:>5} {a['lines']:>8} {a['dependents']:>7} "
             f"{a['dependents_transitive']:>6} {a['dependencies']:>8} {a['centrality']:>8.4f} "
             f"{a['churn']:>6} {a['tests']:>5}"
         )
     if summary["skipped"]:
         out.append("")
         out.append(
-            "skipped: " + ", ".join(f"{n} {reason}" for reason, n in summary["skipped"].items())
+            "skipped: "
+            + safe_line(", ".join(f"{n} {why}" for why, n in summary["skipped"].items()), 400)
         )
     return "\n".join(out)
 
@@ -508,10 +510,6 @@ def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str
             if data is not None:
                 return data.decode("utf-8", errors="replace")
     return ""
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
-from prready.config import Secret, UserConfig, server_clone_url
+from prready.config import Secret, UserConfig, server_clone_url, web_host
 from prready.errors import UsageError
 from prready.models import (
     CodeMap,
@@ -182,7 +182,7 @@ def run_plan(
         fetched_at = _fetched_at(paths, slug) or iso
 
         def plan_from(pool: list[IssueAssessment]) -> Plan:
-            return make_plan(
+            plan = make_plan(
                 slug,
                 pool,
                 code_map,
@@ -201,6 +201,8 @@ def run_plan(
                 contributing=contributing,
                 wider_sync=wider,
             )
+            # Links in every output point at the repository's own host (GitHub Enterprise).
+            return replace(plan, web_host=web_host(source.api_url))
 
         plan = plan_from(usable)
         # Only the issues that could reach the plan get the extra requests (timeline,

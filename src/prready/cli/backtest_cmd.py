@@ -6,9 +6,9 @@ import json
 
 import click
 
-from prready.cli.issues_cmd import plain
 from prready.cli.options import format_option, github_options, repo_source_options
 from prready.cli.runtime import checked_repo, load_user_config
+from prready.text import safe_line
 
 DEFAULT_LIMIT = 100  # prready.app.backtest.DEFAULT_LIMIT, here so `--help` needs no app import
 
@@ -89,7 +89,7 @@ def command(
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
     for note in run.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {safe_line(note, 300)}", err=True)
     click.echo(
         f"Backtest of {slug}: {report.cases} fixed issues scored, of "
         f"{sum(run.sources.values())} with a known fix "
@@ -108,9 +108,9 @@ def command(
         click.echo(f"  {label}: {hits}/{report.cases} ({report.rate(hits):.0%})")
     for row in report.rows:
         mark = "top1" if row.top1 else "top3" if row.top3 else "miss"
-        guess = ", ".join(row.predicted_areas) or "-"
-        click.echo(
-            f"  #{row.number} [{mark}] {plain(row.title)[:60]}  fixed in {', '.join(row.true_areas)}; guessed {guess}"
-        )
+        title = safe_line(row.title, 60)
+        fixed_in = safe_line(", ".join(row.true_areas), 200)
+        guess = safe_line(", ".join(row.predicted_areas), 200) or "-"
+        click.echo(f"  #{row.number} [{mark}] {title}  fixed in {fixed_in}; guessed {guess}")
     if report.skipped:
         click.echo(f"  skipped {len(report.skipped)}: their fix changed no mapped code")

@@ -70,7 +70,7 @@ def command(
 
     from prready.app.issues import assessment_json, list_issues
     from prready.app.sync import label_report
-    from prready.config import is_offline
+    from prready.config import is_offline, resolve_api_url, web_host
     from prready.paths import resolve_paths
     from prready.slug import parse_slug
 
@@ -108,9 +108,9 @@ def command(
             progress=progress,
         )
     if fmt == "json":
-        click.echo(
-            json.dumps([assessment_json(a) for a in result.assessments], indent=2, sort_keys=True)
-        )
+        host = web_host(resolve_api_url(None))
+        found = [assessment_json(a, slug, host) for a in result.assessments]
+        click.echo(json.dumps(found, indent=2, sort_keys=True))
         return
     table = Table(
         "#",

@@ -28,9 +28,26 @@ def github_options(func: F) -> F:
     func = click.option(
         "--token",
         metavar="TOKEN",
+        callback=_warn_token_in_process_list,
         help="GitHub token (default: $GH_TOKEN, $GITHUB_TOKEN; $GH_ENTERPRISE_TOKEN for other hosts; then `gh auth token`).",
     )(func)
     return func
+
+
+TOKEN_IN_PROCESS_LIST = (
+    "warning: --token puts the token on the command line, which other users of this "
+    "machine can read in the process list (ps); set GH_TOKEN or GITHUB_TOKEN, or run "
+    "`gh auth login`, instead"
+)
+
+
+def _warn_token_in_process_list(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    """One line on stderr when a token was given as an argument (never the token itself)."""
+    if value is not None:
+        click.echo(TOKEN_IN_PROCESS_LIST, err=True)
+    return value
 
 
 def repo_source_options(func: F) -> F:

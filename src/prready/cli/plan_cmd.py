@@ -24,6 +24,7 @@ from prready.cli.runtime import (
     source_date_epoch,
     source_from_options,
 )
+from prready.text import safe_line
 
 
 @click.command(name="plan")
@@ -143,7 +144,7 @@ def command(
             repo, paths, config, options, source, progress=progress, now=source_date_epoch()
         )
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {safe_line(note, 300)}", err=True)
     if is_stdout(output):
         return  # standard output holds the document alone
     render_plan_table(result.plan, result.entries, make_console())

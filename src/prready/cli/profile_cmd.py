@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from prready.cli.options import format_option
+from prready.text import safe_line
 
 
 @click.command(name="profile")
@@ -55,17 +56,14 @@ def command(from_git: Path, author: str | None, save: bool, fmt: str) -> None:
             )
         )
         return
-    who = (
-        f"{proposal.author} (most commits; pass --author to choose)"
-        if proposal.author_guessed
-        else proposal.author
-    )
+    author = safe_line(proposal.author, 120)
+    who = f"{author} (most commits; pass --author to choose)" if proposal.author_guessed else author
     click.echo(f"{proposal.commits} commits by {who}, touching {proposal.files} files.")
     if not proposal.skills:
         click.echo("No skills could be inferred from these commits.")
         return
     for key, evidence in proposal.skills:
-        click.echo(f"  {key:12} {describe_skill(key)}: " + "; ".join(evidence))
+        click.echo(f"  {key:12} {describe_skill(key)}: " + safe_line("; ".join(evidence), 400))
     keys = ",".join(proposal.keys)
     if saved:
         click.echo(f"Saved to {saved}; `prready plan` now uses these skills.")

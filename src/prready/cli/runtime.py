@@ -34,6 +34,7 @@ def rebuild_cache_option(func: F) -> F:
 def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
     from prready.app.cache import rebuild_cache
     from prready.config import is_offline, load_config
+    from prready.text import safe_line
 
     if rebuild:
         ctx = click.get_current_context(silent=True)
@@ -48,7 +49,7 @@ def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
         rebuild_cache(paths)
     config = load_config(paths.config_file)
     for warning in config.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {safe_line(warning, 300)}", err=True)
     return config
 
 

@@ -94,7 +94,10 @@ def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
         for event in status.events:
             detail = f"  {safe_line(event.detail)}" if event.detail else ""
             console.print(
-                Text(f"    {event.at}  #{event.issue_number} {event.status.value}{detail}"),
+                Text(
+                    f"    {safe_line(event.at, 40)}  #{event.issue_number} "
+                    f"{event.status.value}{detail}"
+                ),
             )
 
 

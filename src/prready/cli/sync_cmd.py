@@ -9,6 +9,7 @@ import click
 from prready.cli.options import github_options, issue_scope_options
 from prready.cli.runtime import checked_repo, load_user_config, rebuild_cache_option
 from prready.errors import UsageError
+from prready.text import safe_line
 
 
 @click.command(name="sync")
@@ -87,9 +88,9 @@ def command(
             complete=complete,
         )
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {safe_line(note, 300)}", err=True)
     for missing in report.missing:
-        click.echo(f"missing: {missing}", err=True)
-    click.echo(report.summary())
+        click.echo(f"missing: {safe_line(missing, 300)}", err=True)
+    click.echo(safe_line(report.summary(), 400))
     if tracking is not None and tracking.checked:
-        click.echo(tracking.summary())
+        click.echo(safe_line(tracking.summary(), 400))

@@ -10,6 +10,7 @@ import click
 from prready.cli.options import github_options
 from prready.cli.runtime import github_client_factory, is_stdout
 from prready.errors import UsageError
+from prready.text import safe_line
 
 # The actions of prready.app.track.ACTIONS, spelled out so `--help` needs no app import.
 ACTION_NAMES = ("start", "pr", "done", "drop")
@@ -102,7 +103,9 @@ def command(
         force=force,
         client=github_client_factory(token, api_url, offline),
     )
-    pr = f" ({entry.pr_url})" if entry.pr_url and action == "pr" else ""
-    click.echo(f"{entry.repo}#{entry.issue_number}: {entry.status.value}{pr}")
+    pr = f" ({safe_line(entry.pr_url, 200)})" if entry.pr_url and action == "pr" else ""
+    click.echo(f"{safe_line(entry.repo, 140)}#{entry.issue_number}: {entry.status.value}{pr}")
     if entry.flag:
-        click.echo(f"Warning: this issue looks unavailable ({entry.flag})", err=True)
+        click.echo(
+            f"Warning: this issue looks unavailable ({safe_line(entry.flag, 200)})", err=True
+        )

@@ -25,6 +25,7 @@ from prready.models import (
     StepStatus,
     TakenStatus,
 )
+from prready.render.view import issue_url
 
 SCHEMA_VERSION = 1
 BODY_EXCERPT_CHARS = 4000
@@ -59,16 +60,17 @@ def render_json(plan: Plan, progress: list[ProgressEntry], events: list[Progress
                 "key": stage.key,
                 "title": stage.title,
                 "goal": stage.goal,
-                "steps": [_step(st, statuses) for st in stage.steps],
+                "steps": [_step(st, statuses, plan) for st in stage.steps],
                 "candidates": [
-                    _candidate(c, stage.also_fits.get(c.issue.number, [])) for c in stage.candidates
+                    _candidate(c, stage.also_fits.get(c.issue.number, []), plan)
+                    for c in stage.candidates
                 ],
                 "note": stage.note,
             }
             for stage in plan.stages
         ],
         "set_aside": [
-            {"issue": _issue(item.issue), "kind": item.kind, "reason": item.reason}
+            {"issue": _issue(item.issue, plan), "kind": item.kind, "reason": item.reason}
             for item in plan.set_aside
         ],
         "set_aside_total": max(plan.set_aside_total, len(plan.set_aside)),
@@ -88,12 +90,13 @@ def render_json(plan: Plan, progress: list[ProgressEntry], events: list[Progress
 
 
 # --------------------------------------------------------------------------- pieces
-def _issue(issue: Issue) -> dict[str, Any]:
+def _issue(issue: Issue, plan: Plan) -> dict[str, Any]:
+    """The issue as stored; its url always a page of the repository on its own host."""
     body = issue.body or ""
     return {
         "number": issue.number,
         "title": issue.title,
-        "url": issue.url,
+        "url": issue_url(plan.repo, issue.number, issue.url, plan.web_host),
         "state": issue.state,
         "state_reason": issue.state_reason,
         "labels": list(issue.labels),
@@ -125,10 +128,10 @@ def _taken(t: TakenStatus) -> dict[str, Any]:
     return {"state": t.state, "evidence": list(t.evidence)}
 
 
-def _step(st: PlanStep, statuses: dict[int, str]) -> dict[str, Any]:
+def _step(st: PlanStep, statuses: dict[int, str], plan: Plan) -> dict[str, Any]:
     return {
         "stage": st.stage,
-        "issue": _issue(st.issue),
+        "issue": _issue(st.issue, plan),
         "modules": _modules(st.modules),
         "difficulty": _difficulty(st.difficulty),
         "fit": {
@@ -148,9 +151,9 @@ def _step(st: PlanStep, statuses: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def _candidate(c: IssueAssessment, also: list[int]) -> dict[str, Any]:
+def _candidate(c: IssueAssessment, also: list[int], plan: Plan) -> dict[str, Any]:
     return {
-        "issue": _issue(c.issue),
+        "issue": _issue(c.issue, plan),
         "modules": _modules(c.modules),
         "difficulty": _difficulty(c.difficulty),
         "skills": list(c.skills),

@@ -66,18 +66,21 @@ class BodyExcerpt:
     total_chars: int
 
 
-def render_issue_body(body: str, limit: int = BODY_EXCERPT_CHARS) -> BodyExcerpt:
-    """Render the first `limit` characters of an issue body's Markdown as sanitized HTML."""
+def render_issue_body(
+    body: str, limit: int = BODY_EXCERPT_CHARS, base: str = "https://github.com/"
+) -> BodyExcerpt:
+    """Render the first `limit` characters of an issue body's Markdown as sanitized HTML;
+    relative links resolve against `base`, the repository's web host."""
     text = strip_spoofing(body or "")
     total = len(text)
     excerpt = _cut(text, limit)
     raw_html = _markdown().render(excerpt)
     return BodyExcerpt(
-        html=sanitize_html(raw_html), truncated=len(excerpt) < total, total_chars=total
+        html=sanitize_html(raw_html, base), truncated=len(excerpt) < total, total_chars=total
     )
 
 
-def sanitize_html(fragment: str) -> str:
+def sanitize_html(fragment: str, base: str = "https://github.com/") -> str:
     """Clean an HTML fragment to the allow-list: no scripts, handlers, styles or active URLs."""
     return nh3.clean(
         fragment,
@@ -87,8 +90,9 @@ def sanitize_html(fragment: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
-        # Relative links in an issue body point into github.com, not at the local file.
-        url_relative=("rewrite_with_base", "https://github.com/"),
+        # Relative links in an issue body point into the repository's host (github.com or
+        # a GitHub Enterprise server), not at the local file.
+        url_relative=("rewrite_with_base", base),
     )
 
 

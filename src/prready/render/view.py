@@ -200,7 +200,7 @@ def build_view(
     """Prepare everything the outputs show; `now` only feeds the "fetched N days ago" text."""
     statuses = {entry.issue_number: entry for entry in progress if entry.repo == plan.repo}
     titles = {st.issue.number: st.issue.title for stage in plan.stages for st in stage.steps}
-    stages = [_stage_view(plan.repo, stage, statuses, with_bodies) for stage in plan.stages]
+    stages = [_stage_view(plan, stage, statuses, with_bodies) for stage in plan.stages]
     candidates = [c for stage in stages for c in stage.candidates]
     all_steps = [st for stage in stages for st in stage.steps]
     now_dt = _parse_time(now) if isinstance(now, str) else now
@@ -212,7 +212,7 @@ def build_view(
     }
     return PlanView(
         repo=safe_line(plan.repo, 140),
-        repo_url=safe_http_url(f"https://github.com/{plan.repo}"),
+        repo_url=safe_http_url(f"https://{plan.web_host}/{plan.repo}"),
         generated_at=format_time(plan.generated_at),
         fetched_at=format_time(plan.data_fetched_at),
         fetched_ago=_ago(plan.data_fetched_at, now_dt),
@@ -238,7 +238,7 @@ def build_view(
             SetAsideView(
                 number=item.issue.number,
                 title=safe_line(item.issue.title, 200),
-                url=issue_url(plan.repo, item.issue.number, item.issue.url),
+                url=issue_url(plan.repo, item.issue.number, item.issue.url, plan.web_host),
                 kind=safe_line(item.kind, 20),
                 kind_text=SET_ASIDE_WORDS.get(item.kind, safe_line(item.kind, 20)),
                 reason=safe_line(item.reason, 300),
@@ -267,20 +267,32 @@ def issue_url(repo: str, number: int, url: str, host: str = "github.com") -> str
     own = {f"/{repo}/issues/{number}".lower(), f"/{repo}/pull/{number}".lower()}
     if (
         parts.scheme != "https"
-        or (parts.hostname or "").lower() != host.lower()
-        or parts.port is not None
-        or parts.username is not None
+        or parts.netloc.lower() != host.lower()
         or parts.path.rstrip("/").lower() not in own
     ):
         return built
     return safe_http_url(url, fallback=built)
 
 
+def pull_url(repo: str, url: str, host: str = "github.com") -> str:
+    """A pull request link of `repo` on `host`, or "" (shown as no link) for a URL on another
+    host, of another repository, or not a pull request page."""
+    parts = urlsplit(url or "")
+    path = parts.path.rstrip("/").lower()
+    if (
+        parts.scheme != "https"
+        or parts.netloc.lower() != host.lower()
+        or not re.fullmatch(rf"/{re.escape(repo.lower())}/pull/[0-9]{{1,10}}", path)
+    ):
+        return ""
+    return safe_http_url(url)
+
+
 # --------------------------------------------------------------------------- helpers
 def _stage_view(
-    repo: str, stage: Stage, statuses: dict[int, ProgressEntry], with_bodies: bool
+    plan: Plan, stage: Stage, statuses: dict[int, ProgressEntry], with_bodies: bool
 ) -> StageView:
-    steps = [_step_view(repo, st, statuses.get(st.issue.number), with_bodies) for st in stage.steps]
+    steps = [_step_view(plan, st, statuses.get(st.issue.number), with_bodies) for st in stage.steps]
     title = safe_line(stage.title, 80)
     return StageView(
         number=stage.number,
@@ -290,21 +302,21 @@ def _stage_view(
         note=safe_line(stage.note, 400),
         steps=steps,
         candidates=[
-            _candidate_view(repo, stage.number, title, c, stage.also_fits.get(c.issue.number, []))
+            _candidate_view(plan, stage.number, title, c, stage.also_fits.get(c.issue.number, []))
             for c in stage.candidates
         ],
         progress=_progress([st.status for st in steps]),
     )
 
 
-def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies: bool) -> StepView:
+def _step_view(plan: Plan, st: PlanStep, entry: ProgressEntry | None, with_bodies: bool) -> StepView:
     iss = st.issue
     status = entry.status if entry else StepStatus.PLANNED
     view = StepView(
         stage=st.stage,
         number=iss.number,
         title=safe_line(iss.title, TITLE_CHARS) or f"Issue #{iss.number}",
-        url=issue_url(repo, iss.number, iss.url),
+        url=issue_url(plan.repo, iss.number, iss.url, plan.web_host),
         labels=_lines(iss.labels, limit=MAX_LABELS, chars=60),
         more_labels=max(0, len(iss.labels) - MAX_LABELS),
         author=safe_line(iss.author, 40),
@@ -319,7 +331,7 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
         taken_evidence=_lines(st.taken.evidence),
         status=status.value,
         status_text=STATUS_WORDS[status],
-        pr_url=safe_http_url(entry.pr_url or "") if entry else "",
+        pr_url=pull_url(plan.repo, entry.pr_url or "", plan.web_host) if entry else "",
         why=_lines(st.why),
         start_reading=_lines(st.start_reading, chars=200),
         tests=_lines(st.tests, chars=200),
@@ -330,13 +342,13 @@ def _step_view(repo: str, st: PlanStep, entry: ProgressEntry | None, with_bodies
         comments=max(0, int(iss.comments)),
     )
     if with_bodies:
-        excerpt = render_issue_body(iss.body)
+        excerpt = render_issue_body(iss.body, base=f"https://{plan.web_host}/")
         view.body_html, view.body_truncated = excerpt.html, excerpt.truncated
     return view
 
 
 def _candidate_view(
-    repo: str, stage: int, stage_title: str, cand: IssueAssessment, also: list[int]
+    plan: Plan, stage: int, stage_title: str, cand: IssueAssessment, also: list[int]
 ) -> CandidateView:
     score = _clamp(cand.difficulty.score)
     state = _taken_key(cand.taken.state)
@@ -345,7 +357,7 @@ def _candidate_view(
         stage_title=stage_title,
         number=cand.issue.number,
         title=safe_line(cand.issue.title, TITLE_CHARS) or f"Issue #{cand.issue.number}",
-        url=issue_url(repo, cand.issue.number, cand.issue.url),
+        url=issue_url(plan.repo, cand.issue.number, cand.issue.url, plan.web_host),
         labels=_lines(cand.issue.labels, limit=4, chars=60),
         modules=_lines([m.name for m in cand.modules], limit=3, chars=120),
         difficulty=score,
