@@ -589,7 +589,7 @@ def test_http_not_found(tmp_path: Path, refusing_server: tuple[str, type[_Refuse
             "no git repository",
         ),
         ("fatal: Authentication failed for 'https://x/'", NetworkError, "authentication refused"),
-        ("fatal: something odd\x1b[31m", PrreadyError, "something odd?[31m"),
+        ("fatal: something odd\x1b[31m", PrreadyError, "something odd'"),
     ],
 )
 def test_git_errors_are_classified(stderr: str, kind: type[PrreadyError], text: str) -> None:

@@ -440,7 +440,7 @@ def test_cli_sync_and_errors(github_server: Any) -> None:
     assert result.exit_code == 0, result.output
     assert "38 open issues stored" in result.output and TOKEN not in result.output
     result = runner.invoke(
-        cli, ["sync", "nobody/nothing", "--api-url", github_server.url, "--token", TOKEN]
+        cli, ["sync", "nobody/nothing", "--api-url", github_server.url], env={"GH_TOKEN": TOKEN}
     )
     assert result.exit_code != 0 and "404" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
