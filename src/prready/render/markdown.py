@@ -16,6 +16,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 # Text that would start a heading, list or rule when it begins a line (or a list item).
 _BLOCK_START = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+# A URL in text that GitHub's Markdown would turn into a link (its autolink extension): a
+# zero-width space after "https:" (or "www") keeps it text, whatever host it names.
+_AUTOLINK = re.compile(r"(?i)\b(https?:|ftp:|www(?=\.))")
 
 
 def render_markdown(plan: Plan, progress: list[ProgressEntry], events: list[ProgressEvent]) -> str:
@@ -44,10 +47,12 @@ def render_markdown(plan: Plan, progress: list[ProgressEntry], events: list[Prog
 
 
 def md_text(text: str) -> str:
-    """Escape one line of untrusted text so Markdown shows it literally and pings no one."""
+    """Escape one line of untrusted text so Markdown shows it literally, links nothing and
+    pings no one."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
     escaped = _BLOCK_START.sub(_escape_block_start, escaped)
+    escaped = _AUTOLINK.sub(r"\1&#8203;", escaped)
     # A zero-width space after "@" keeps GitHub from turning it into a mention.
     return _MENTION.sub("@&#8203;", escaped)
 
