@@ -23,10 +23,14 @@ _ESCAPES = re.compile(
 # as nothing or as blank space and so hide or fake text: Hangul fillers (U+115F, U+1160,
 # U+3164, U+FFA0), the soft hyphen, the combining grapheme joiner, Khmer invisible vowels,
 # the Mongolian vowel separator, the Braille blank and the Unicode tag characters.
-_INVISIBLE = re.compile(
-    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029"
-    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\U000e0000-\U000e007f]"
+_INVISIBLE_CHARS = (
+    "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029"
+    "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\U000e0000-\U000e007f"
 )
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# What a JSON document keeps but writes as an escape: DEL and C1 controls (json.dumps
+# escapes only C0), lone surrogates and the invisible characters above.
+_JSON_ESCAPED = re.compile(f"[\x7f-\x9f\ud800-\udfff{_INVISIBLE_CHARS}]")
 # C0 controls except tab and newline, DEL, and C1 controls.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # What else a terminal cannot show as a character: controls (tab, newline, CR...), format
@@ -52,6 +56,13 @@ def safe_line(text: object, limit: int = 200) -> str:
     return flat
 
 
+def inert_json(document: str) -> str:
+    """A JSON document (from json.dumps with ensure_ascii=False) with every character a
+    terminal could act on, or that hides text, written as a \\uXXXX escape: the same data,
+    safe to print."""
+    return _JSON_ESCAPED.sub(_json_escape, document)
+
+
 def strip_spoofing(text: str) -> str:
     """Multi-line text (an issue body) without escape sequences, controls other than tab
     and newline, or invisible characters; lone surrogates become U+FFFD."""
@@ -59,3 +70,11 @@ def strip_spoofing(text: str) -> str:
         return ""
     kept = _CONTROLS.sub("", _INVISIBLE.sub("", _ESCAPES.sub("", text)))
     return re.sub("[\ud800-\udfff]", "\ufffd", kept)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # a UTF-16 surrogate pair, as JSON spells characters past the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"

@@ -67,6 +67,12 @@ def test_status_shows_hostile_titles_claims_and_notes_inert(flagged_step: None) 
         assert_ok(result)
         assert_inert(result)
         assert "taken: assigned to @" in result.stdout  # the claim is shown, made inert
+    # JSON keeps the data exactly, with what a terminal would act on written as escapes.
+    result = invoke("status", REPO, "--format", "json")
+    assert_ok(result)
+    assert_inert(result, link_target_gone=False)
+    steps = json.loads(result.stdout)["repos"][0]["steps"]
+    assert any(EVIL in step["flag"] for step in steps)
 
 
 def test_track_warning_about_a_claimed_issue_is_inert(flagged_step: None) -> None:
@@ -130,6 +136,11 @@ def test_map_summary_of_hostile_file_names_is_inert(hostile_checkout: Path) -> N
     assert_ok(result)
     assert_inert(result)
     assert "evilyp.pkg" in result.stdout  # the area is listed, its name made inert
+    result = invoke("map", REPO, "--checkout", str(hostile_checkout), "--format", "json")
+    assert_ok(result)
+    assert_inert(result)
+    names = [m["path"] for m in json.loads(result.stdout)["modules"]]
+    assert any("\u202e" in name and "\u3164" in name for name in names)  # data kept
 
 
 def test_profile_of_a_hostile_author_and_file_names_is_inert(hostile_checkout: Path) -> None:
@@ -150,6 +161,10 @@ def test_config_values_and_warnings_are_inert() -> None:
     assert "profile.skills" in result.stdout and "unknown key" in result.stderr
     # A list setting is shown as JSON, whose \u001b escapes are plain text: inert.
     assert_inert(result, link_target_gone=False)
+    result = invoke("config", "show", "--format", "json")
+    assert_ok(result)
+    assert_inert(result, link_target_gone=False)
+    assert json.loads(result.stdout)["settings"]["profile.skills"]["value"] == [EVIL]
 
 
 def test_error_quoting_a_hostile_issue_reference_is_inert() -> None:

@@ -36,7 +36,7 @@ from prready.paths import Paths, write_private_file
 from prready.slug import parse_slug
 from prready.sources.git_repo import acquire, head_date, list_files, read_history
 from prready.store.parse_cache import ParseCache
-from prready.text import safe_line
+from prready.text import inert_json, safe_line
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error.
@@ -233,7 +233,7 @@ def code_map_json(cm: CodeMap) -> dict[str, Any]:
 def export_code_map(cm: CodeMap, fmt: str, output: Path | None) -> str | None:
     """Write JSON or GraphML to `output` (returns None), or return the text if no output."""
     if fmt == "json":
-        text = json.dumps(code_map_json(cm), indent=1, ensure_ascii=False)
+        text = inert_json(json.dumps(code_map_json(cm), indent=1, ensure_ascii=False))
     elif fmt == "graphml":
         text = "\n".join(nx.generate_graphml(graphml_ready(cm.graph)))
     else:

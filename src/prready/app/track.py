@@ -41,7 +41,7 @@ from prready.store.progress_store import (
     timestamp,
 )
 from prready.store.progress_transfer import ImportSummary, export_progress, import_progress
-from prready.text import safe_line
+from prready.text import inert_json, safe_line
 
 ACTIONS = {
     "start": StepStatus.STARTED,
@@ -226,7 +226,7 @@ def export_text(*, paths: Paths | None = None, now: datetime | None = None) -> t
     """All progress as a JSON document, and the number of steps in it."""
     with _progress_db(paths) as conn:
         data = export_progress(conn, now or _utcnow())
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n", len(data["steps"])
+    return inert_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n", len(data["steps"])
 
 
 def export_to(path: Path, *, paths: Paths | None = None, now: datetime | None = None) -> int:

@@ -7,7 +7,7 @@ import json
 import click
 
 from prready.cli.options import format_option
-from prready.text import safe_line
+from prready.text import inert_json, safe_line
 
 
 @click.group(name="config")
@@ -57,7 +57,7 @@ def show_command(fmt: str) -> None:
             "settings": {s.key: {"value": s.value, "source": s.source} for s in report.settings},
             "warnings": report.warnings,
         }
-        click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+        click.echo(inert_json(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)))
         return
     state = "" if report.exists else " (does not exist: every value is a default)"
     click.echo(f"config file: {report.config_file}{state}")

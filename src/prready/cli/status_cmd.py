@@ -10,7 +10,7 @@ import click
 
 from prready.cli.options import format_option
 from prready.cli.runtime import checked_repo
-from prready.text import safe_line
+from prready.text import inert_json, safe_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,7 +40,7 @@ def command(repo: str | None, fmt: str) -> None:
 
     report = status_report(repo=checked_repo(repo) if repo else None)
     if fmt == "json":
-        click.echo(json.dumps(_as_json(report), indent=2, ensure_ascii=False))
+        click.echo(inert_json(json.dumps(_as_json(report), indent=2, ensure_ascii=False)))
         return
     if not report.repos:
         which = report.asked or "any repository"

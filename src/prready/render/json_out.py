@@ -26,13 +26,13 @@ from prready.models import (
     TakenStatus,
 )
 from prready.render.view import issue_url
+from prready.text import inert_json
 
 SCHEMA_VERSION = 1
 BODY_EXCERPT_CHARS = 4000
 
-_UNSAFE_IN_OUTPUT = re.compile(
-    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff<>&]"
-)
+# Also escaped: markup characters, so the document can be pasted into a page as is.
+_MARKUP = re.compile("[<>&]")
 
 
 def render_json(plan: Plan, progress: list[ProgressEntry], events: list[ProgressEvent]) -> str:
@@ -86,7 +86,7 @@ def render_json(plan: Plan, progress: list[ProgressEntry], events: list[Progress
         ],
     }
     text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False)
-    return _UNSAFE_IN_OUTPUT.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _MARKUP.sub(lambda m: f"\\u{ord(m.group()):04x}", inert_json(text)) + "\n"
 
 
 # --------------------------------------------------------------------------- pieces
