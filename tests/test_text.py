@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from prready.text import safe_line, strip_spoofing
+from prready.text import inert_json, safe_line, strip_spoofing
 
 HOSTILE = {
     "clear screen": "a\x1b[2Jb",
@@ -68,3 +70,12 @@ def test_strip_spoofing_keeps_lines_for_bodies() -> None:
     assert strip_spoofing("\x1b[31mred\x1b[0m \x1b]0;title\x07ok") == "red ok"
     assert strip_spoofing("tab\tand\nnewline") == "tab\tand\nnewline"
     assert strip_spoofing("lone \ud800") == "lone \ufffd"
+
+
+def test_inert_json_escapes_what_a_terminal_acts_on_and_keeps_the_data() -> None:
+    data = {"t": "a\x9b2J\x7f\u202eb\u3164c\U000e0041 é 🫨", "lone": "x\ud800"}
+    text = inert_json(json.dumps(data, ensure_ascii=False))
+    assert json.loads(text) == data
+    assert not FORBIDDEN & set(text) and "\x9b" not in text and "\U000e0041" not in text
+    assert "\\udb40\\udc41" in text  # a character past the BMP as a surrogate pair
+    assert "é 🫨" in text  # ordinary non-ASCII text stays readable
