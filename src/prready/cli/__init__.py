@@ -15,6 +15,7 @@ import click
 
 from prready import __version__
 from prready.errors import PrreadyError
+from prready.text import safe_line
 
 
 class PrreadyGroup(click.Group):
@@ -35,7 +36,8 @@ class PrreadyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PrreadyError as exc:
-            err = click.ClickException(str(exc))
+            # Messages may quote server, repository or file data: one inert line, always.
+            err = click.ClickException(safe_line(str(exc), 1000))
             err.exit_code = exc.exit_code  # type: ignore[misc]
             raise err from None
         except KeyboardInterrupt:
@@ -167,7 +169,6 @@ def _unexpected_message(exc: BaseException) -> tuple[str, bool]:
 
     from prready.paths import resolve_paths
     from prready.store.db import describe_failure
-    from prready.text import safe_line
 
     paths = resolve_paths()
     state = describe_failure(exc, paths.cache_db, paths.progress_db)
