@@ -249,6 +249,18 @@ class IssueKinds:
         return any(name in self.kinds for name in names)
 
 
+@dataclass(frozen=True)
+class IssueFeatures:
+    """What every plan stage asks of an issue, worked out once per assessment: whether it
+    waits on a design decision, has a reproduction, asks for a feature, and the areas it
+    maps to (best first)."""
+
+    design: bool
+    reproduction: bool
+    feature_request: bool
+    areas: tuple[str, ...] = ()
+
+
 @dataclass
 class IssueAssessment:
     issue: Issue
@@ -257,6 +269,7 @@ class IssueAssessment:
     skills: list[str]
     taken: TakenStatus
     kinds: IssueKinds | None = None  # None: not classified yet (the planner classifies it)
+    features: IssueFeatures | None = None  # None: not worked out yet (the planner does it)
 
 
 @dataclass

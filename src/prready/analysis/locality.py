@@ -25,6 +25,8 @@ class AreaDistances:
 
     def areas_of(self, a: IssueAssessment) -> list[str]:
         """The top areas an issue maps to."""
+        if a.features is not None:
+            return list(a.features.areas[:AREAS_PER_ISSUE])
         return [area for area, _ in rank_areas(a.modules, self.code_map)[:AREAS_PER_ISSUE]]
 
     def distance(self, a: IssueAssessment, b: IssueAssessment) -> int | None:

@@ -20,7 +20,7 @@ from prready.analysis.kinds import (
     parse_hardware,
 )
 from prready.analysis.locality import AreaDistances
-from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules
+from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
 from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
 from prready.analysis.stage_rules import (
     STAGES,
@@ -39,8 +39,10 @@ from prready.models import (
     ContributingSummary,
     Issue,
     IssueAssessment,
+    IssueFeatures,
     Label,
     LabelKind,
+    ModuleMatch,
     Plan,
     Stage,
     TakenStatus,
@@ -84,9 +86,22 @@ def assess_issues(
                 skills=skills_for_issue(issue, matches, code_map),
                 taken=taken.get(issue.number) or TakenStatus("fresh"),
                 kinds=classify_issue(issue, by_name),
+                features=issue_features(issue, matches, code_map, labels),
             )
         )
     return out
+
+
+def issue_features(
+    issue: Issue, matches: Sequence[ModuleMatch], code_map: CodeMap, labels: Sequence[Label]
+) -> IssueFeatures:
+    """The per-issue facts every stage's ranking reads, worked out once."""
+    return IssueFeatures(
+        design=needs_design(issue, labels),
+        reproduction=has_reproduction(issue),
+        feature_request=is_feature_request(issue),
+        areas=tuple(area for area, _ in rank_areas(matches, code_map)),
+    )
 
 
 def make_plan(
@@ -109,21 +124,23 @@ def make_plan(
     sample: bool = False,
     max_candidates: int = 10,
     wider_sync: str = "",
+    distances: AreaDistances | None = None,
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
-    issues ("" when every open issue was fetched), for the note of an empty stage."""
+    issues ("" when every open issue was fetched), for the note of an empty stage.
+    `distances` over `code_map` may be shared by several plans of one run (its area
+    graph is built once)."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
     label_map = {label.name: label for label in labels}
-    assessments = [
-        a if a.kinds is not None else replace(a, kinds=classify_issue(a.issue, label_map))
-        for a in assessments
-    ]
+    assessments = [_complete(a, code_map, label_map, labels) for a in assessments]
     label_kinds = {label.name: label.kind for label in labels}
     excluded = {name.strip().lower() for name in exclude_labels if name.strip()}
-    distances = AreaDistances(code_map)
+    if distances is None or distances.code_map is not code_map:
+        distances = AreaDistances(code_map)
+    fresh = {a.issue.number: freshness(a.issue, now) for a in assessments}
     by_number = {a.issue.number: a for a in assessments}
     pins: dict[int, list[IssueAssessment]] = {}
     for stage_no, number in pinned:
@@ -142,6 +159,7 @@ def make_plan(
 
     picked: dict[int, list[IssueAssessment]] = {}
     floors: dict[int, int] = {}
+    ranked_by_stage: dict[int, list[tuple[IssueAssessment, float]]] = {}
     used: set[int] = set(pinned_numbers)
     floor = 1
     for stage_no in chosen_stages:
@@ -151,8 +169,9 @@ def make_plan(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now,
+            distances, now, fresh,
         )  # fmt: skip
+        ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
         # choices do not depend on each other's order.
         for assessment, _score in ranked[: max(0, per_stage - len(steps))]:
@@ -186,11 +205,11 @@ def make_plan(
             )
             for a in picked[stage_no]
         ]
-        pool = [a for a in eligible if a.issue.number not in used]
-        rankings[stage_no] = _rank_for_stage(
-            spec, pool, floors[stage_no], earlier, user_skills, label_kinds, label_map, labels,
-            distances, now,
-        )[:max_candidates]  # fmt: skip
+        # The further candidates: the stage's ranking as picked (its floor and earlier
+        # steps are final by then), without the issues any stage took.
+        rankings[stage_no] = [
+            item for item in ranked_by_stage[stage_no] if item[0].issue.number not in used
+        ][:max_candidates]
         if not picked[stage_no]:
             notes[stage_no] = empty_stage_note(
                 spec, open_pool, aside, assessments, label_map, floors[stage_no], used,
@@ -256,6 +275,20 @@ def _candidate_homes(
     return home, also
 
 
+def _complete(
+    a: IssueAssessment,
+    code_map: CodeMap,
+    label_map: Mapping[str, Label],
+    labels: Sequence[Label],
+) -> IssueAssessment:
+    """The assessment with its kinds and features, working out what it lacks."""
+    if a.kinds is None:
+        a = replace(a, kinds=classify_issue(a.issue, label_map))
+    if a.features is None:
+        a = replace(a, features=issue_features(a.issue, a.modules, code_map, labels))
+    return a
+
+
 def _check_options(stages: Sequence[int], per_stage: int, max_difficulty: int) -> list[int]:
     chosen = sorted(set(stages))
     if not chosen or any(s not in STAGES for s in chosen):
@@ -278,6 +311,7 @@ def _rank_for_stage(
     labels: Sequence[Label],
     distances: AreaDistances,
     now: str,
+    fresh: Mapping[int, float],
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
@@ -289,9 +323,15 @@ def _rank_for_stage(
         if low <= a.difficulty.score <= spec.high and not stage_rule(spec.number, a, label_map)
     ]
     scored = [
-        (a, stage_score(spec.number, a, earlier, user_skills, label_kinds, labels, distances, now))
+        (
+            a,
+            stage_score(
+                spec.number, a, earlier, user_skills, label_kinds, labels, distances, now,
+                freshness_of=fresh,
+            ),
+        )
         for a in band
-    ]
+    ]  # fmt: skip
     scored.sort(key=lambda item: (-round(item[1], 6), item[0].issue.number))
     return scored
 
@@ -305,9 +345,13 @@ def stage_score(
     labels: Sequence[Label],
     distances: AreaDistances,
     now: str,
+    *,
+    freshness_of: Mapping[int, float] | None = None,
 ) -> float:
     """How well an issue suits a stage for this user: fit, stage character, locality,
-    mapping confidence, freshness, reproduction; minus stale claims and open design."""
+    mapping confidence, freshness, reproduction; minus stale claims and open design.
+    `freshness_of` (issue number -> `freshness`) spares recomputing it per stage."""
+    features = a.features or issue_features(a.issue, a.modules, distances.code_map, labels)
     required = a.skills
     learning = bool(set(a.skills) & _LEARNING_SKILLS)
     if stage == 1:
@@ -321,19 +365,24 @@ def stage_score(
     locality = distances.closeness(a, earlier)
     level = 1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4)
     # A docs, test or typing task needs no reproduction.
-    reproducible = has_reproduction(a.issue) or (stage == 1 and learning)
+    reproducible = features.reproduction or (stage == 1 and learning)
+    fresh = (
+        freshness_of[a.issue.number]
+        if freshness_of is not None and a.issue.number in freshness_of
+        else freshness(a.issue, now)
+    )
     score = (
         W_FIT * fit_share
         + W_KIND * stage_kind_fit(stage, a, label_kinds)
         + W_LEVEL * level
         + W_LOCAL * locality
         + W_CONF * confidence
-        + W_FRESH * freshness(a.issue, now)
+        + W_FRESH * fresh
         + W_REPRO * (1.0 if reproducible else 0.0)
     )
     if a.taken.state == "stale-claim":
         score -= STALE_CLAIM_PENALTY
-    if needs_design(a.issue, labels):
+    if features.design:
         score -= DESIGN_PENALTY if stage < 4 else DESIGN_PENALTY / 2
     return score
 
@@ -343,14 +392,17 @@ def stage_kind_fit(stage: int, a: IssueAssessment, label_kinds: Mapping[str, Lab
     kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
     beginner = LabelKind.BEGINNER in kinds
     bug = LabelKind.BUG in kinds or kinds_of(a).has("bug")
-    feature = is_feature_request(a.issue) or kinds_of(a).has("feature")
+    feature = (
+        a.features.feature_request if a.features else is_feature_request(a.issue)
+    ) or kinds_of(a).has("feature")
     learning = bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests")
     if stage == 1:
         return 1.0 if beginner and learning else 0.8 if beginner or learning else 0.2
     if stage == 2:
         return 1.0 if bug or beginner else 0.6 if learning else 0.4
     if stage == 3:
-        return 1.0 if bug else 0.7 if has_reproduction(a.issue) else 0.3
+        reproduction = a.features.reproduction if a.features else has_reproduction(a.issue)
+        return 1.0 if bug else 0.7 if reproduction else 0.3
     return 1.0 if feature else 0.8 if bug else 0.4
 
 

@@ -224,7 +224,12 @@ def available(
     if a.difficulty.score > max_difficulty:
         return False
     if focus:
-        names = {m.name for m in a.modules} | {area for area, _ in rank_areas(a.modules, code_map)}
+        areas = (
+            a.features.areas
+            if a.features is not None
+            else [area for area, _ in rank_areas(a.modules, code_map)]
+        )
+        names = {m.name for m in a.modules} | set(areas)
         return any(_in_focus(name, f) for name in names for f in focus)
     return True
 
