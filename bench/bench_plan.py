@@ -58,7 +58,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement")
-    parser.add_argument("--issues", type=int, default=0, help="generated issues on top (2000, 20000)")
+    parser.add_argument(
+        "--issues", type=int, default=0, help="generated issues on top (2000, 20000)"
+    )
     parser.add_argument("--changed", type=int, default=50, help="issues edited before the last run")
     args = parser.parse_args()
     source = torch_source()
@@ -119,7 +121,9 @@ def add_generated_issues(dataset: Dataset, count: int, now: datetime) -> int:
 def change_issues(dataset: Dataset, count: int) -> None:
     """Edit `count` open issues (every n-th, deterministic): a new paragraph in the body."""
     issues = dataset.repo(REPO)["issues"]
-    numbers = sorted(n for n, rec in issues.items() if rec["state"] == "open" and not rec.get("pull"))
+    numbers = sorted(
+        n for n, rec in issues.items() if rec["state"] == "open" and not rec.get("pull")
+    )
     step = max(1, len(numbers) // max(1, count))
     for number in numbers[::step][:count]:
         body = issues[number]["body"] or ""
@@ -145,7 +149,9 @@ def bench(
     return list(best.values())
 
 
-def _plan(name: str, repo: Path, home: Path, server: GitHubServer, work: Path, all_open: bool) -> Run:
+def _plan(
+    name: str, repo: Path, home: Path, server: GitHubServer, work: Path, all_open: bool
+) -> Run:
     env = dict(
         os.environ,
         PRREADY_HOME=str(home),

@@ -103,7 +103,9 @@ def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
     issues, labels, taken = _stored(world, code_map)
 
     def assess(
-        issues: list[Issue] = issues, code_map: CodeMap = code_map, labels: Any = labels,
+        issues: list[Issue] = issues,
+        code_map: CodeMap = code_map,
+        labels: Any = labels,
         now: str = ISO,
     ) -> Any:
         return assess_cached(SAMPLE_SLUG, issues, code_map, labels, taken, now=now,

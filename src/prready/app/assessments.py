@@ -132,6 +132,7 @@ def assessment_to_plain(a: IssueAssessment) -> tuple[Any, ...]:
 
 
 def assessment_from_plain(issue: Issue, value: Any, taken: TakenStatus) -> IssueAssessment:
+    """The assessment of `issue` from what `assessment_to_plain` kept, with `taken`."""
     modules, (score, reasons), skills, (kinds, hardware), features = value
     return IssueAssessment(
         issue=issue,
@@ -140,8 +141,12 @@ def assessment_from_plain(issue: Issue, value: Any, taken: TakenStatus) -> Issue
         skills=list(skills),
         taken=taken,
         kinds=IssueKinds(dict(kinds), dict(hardware)),
-        features=None if features is None else IssueFeatures(*features[:3], tuple(features[3])),
+        features=None if features is None else _features(*features),
     )
+
+
+def _features(design: bool, reproduction: bool, feature: bool, areas: Any) -> IssueFeatures:
+    return IssueFeatures(design, reproduction, feature, tuple(areas))
 
 
 def _code_digest() -> str:
