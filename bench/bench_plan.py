@@ -3,13 +3,16 @@ turned into a local git repository, with about sixty PyTorch-style issues served
 loopback GitHub server (tests/torchplan_issues.py), plus `--issues N` generated ones.
 
     /work/main/.venv/bin/python bench/bench_plan.py [--issues 2000] [--changed 50] [--repeat N]
+        [--baseline /work/main/src]
 
 cold: empty PRREADY_HOME, so clone + map + sync + plan + render; warm: the same command
 again with everything cached and nothing changed on the server; changed: warm after
 `--changed` issues were edited on the server. Each run is a fresh `python -m prready`
 child process; its wall time, peak memory (the child's own rusage) and the requests the
 server saw (total, and billed: those not answered 304) are printed. With --repeat the
-fastest run counts (other work on a shared machine only ever slows a run down).
+fastest run counts (other work on a shared machine only ever slows a run down). With
+--baseline, another prready source tree is measured in the same run, each of its runs
+next to ours (its own PRREADY_HOME, the same server and changes).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ _SUFFIXES = ("", " (regression)", " on CPU", " with float16", " in eval mode", "
 
 @dataclass
 class Run:
+    code: str  # "this" or "baseline"
     name: str
     seconds: float
     peak_mb: float
@@ -62,6 +66,7 @@ def main() -> int:
         "--issues", type=int, default=0, help="generated issues on top (2000, 20000)"
     )
     parser.add_argument("--changed", type=int, default=50, help="issues edited before the last run")
+    parser.add_argument("--baseline", type=Path, help="another prready src/ measured alongside")
     args = parser.parse_args()
     source = torch_source()
     if source is None:
@@ -80,17 +85,23 @@ def main() -> int:
         counts["open"] += add_generated_issues(dataset, args.issues, now)
         dataset.set_authenticated_user("bench-user")
         with GitHubServer(dataset) as server:
-            rows = bench(repo, work, server, max(1, args.repeat), args.changed, args.issues > 0)
+            codes = {"this": str(HERE.parent / "src")}
+            if args.baseline is not None:
+                codes["baseline"] = str(args.baseline.resolve())
+            rows = bench(
+                repo, work, server, max(1, args.repeat), args.changed, args.issues > 0, codes
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print(
         f"\n{REPO}: {counts['open']} open issues, {counts['closed']} closed, {counts['pulls']} pulls"
     )
-    print(f"{'run':12} {'seconds':>8} {'peak MB':>8} {'requests':>9} {'billed':>7}")
+    print(f"{'code':9} {'run':12} {'seconds':>8} {'peak MB':>8} {'requests':>9} {'billed':>7}")
     for run in rows:
         print(
-            f"{run.name:12} {run.seconds:8.2f} {run.peak_mb:8.0f} {run.requests:9d} {run.billed:7d}"
+            f"{run.code:9} {run.name:12} {run.seconds:8.2f} {run.peak_mb:8.0f} "
+            f"{run.requests:9d} {run.billed:7d}"
         )
     return 0
 
@@ -131,30 +142,41 @@ def change_issues(dataset: Dataset, count: int) -> None:
 
 
 def bench(
-    repo: Path, work: Path, server: GitHubServer, repeat: int, changed: int, all_open: bool
+    repo: Path,
+    work: Path,
+    server: GitHubServer,
+    repeat: int,
+    changed: int,
+    all_open: bool,
+    codes: dict[str, str],
 ) -> list[Run]:
-    """Best-of-`repeat` cold, warm and changed runs, each a whole process."""
-    home = work / "home"
-    best: dict[str, Run] = {}
+    """Best-of-`repeat` cold, warm and changed runs of each code (name -> its src/
+    folder), each a whole process; the codes take turns at every step."""
+    best: dict[tuple[str, str], Run] = {}
     for _ in range(repeat):
-        shutil.rmtree(home, ignore_errors=True)
+        runs: list[Run] = []
+        for code in codes:
+            shutil.rmtree(work / f"home-{code}", ignore_errors=True)
         os.sync()
-        runs = [_plan("cold", repo, home, server, work, all_open)]
-        runs.append(_plan("warm", repo, home, server, work, all_open))
-        change_issues(server.dataset, changed)
-        runs.append(_plan(f"changed {changed}", repo, home, server, work, all_open))
+        for name in ("cold", "warm", f"changed {changed}"):
+            if name.startswith("changed"):
+                change_issues(server.dataset, changed)
+            for code, src in codes.items():
+                runs.append(_plan(code, src, name, repo, server, work, all_open))
         for run in runs:
-            if run.name not in best or run.seconds < best[run.name].seconds:
-                best[run.name] = run
-    return list(best.values())
+            key = (run.code, run.name)
+            if key not in best or run.seconds < best[key].seconds:
+                best[key] = run
+    return sorted(best.values(), key=lambda r: (r.code != "this", r.code))
 
 
 def _plan(
-    name: str, repo: Path, home: Path, server: GitHubServer, work: Path, all_open: bool
+    code: str, src: str, name: str, repo: Path, server: GitHubServer, work: Path, all_open: bool
 ) -> Run:
     env = dict(
         os.environ,
-        PRREADY_HOME=str(home),
+        PYTHONPATH=src,
+        PRREADY_HOME=str(work / f"home-{code}"),
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=os.devnull,
         NO_COLOR="1",
@@ -164,7 +186,8 @@ def _plan(
     command = [
         sys.executable, "-m", "prready", "plan", REPO,
         "--git-url", str(repo), "--api-url", server.url, "--token", "bench-token",
-        "--skills", "python,nn,testing", "--format", "html", "--output", str(work / "plan.html"),
+        "--skills", "python,nn,testing", "--format", "html",
+        "--output", str(work / f"plan-{code}.html"),
         *(["--all-open"] if all_open else []),
     ]  # fmt: skip
     server.reset_log()
@@ -180,7 +203,7 @@ def _plan(
     requests = [r for r in server.requests if r.path != "/rate_limit"]
     billed = sum(1 for r in requests if r.status != 304)
     # ru_maxrss is in kilobytes on Linux.
-    return Run(name, seconds, usage.ru_maxrss / 1024, len(requests), billed)
+    return Run(code, name, seconds, usage.ru_maxrss / 1024, len(requests), billed)
 
 
 if __name__ == "__main__":
