@@ -130,13 +130,15 @@ def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
     assert assess(changed).assessed == [edited, commented]
     assert assess(changed).assessed == []
 
-    # Another code map (one module rebuilt bigger): every issue.
-    name = sorted(code_map.modules)[0]
-    modules = dict(code_map.modules)
-    modules[name] = replace(modules[name], lines=modules[name].lines + 1)
-    other_map = replace(code_map, modules=modules)
+    # Another code map (areas one level deeper: another map key): every issue.
+    other_map = build_code_map(SAMPLE_SLUG, paths, git_url=str(world["origin"]), area_depth=3)
+    assert other_map.key and other_map.key != code_map.key
     everything = sorted(i.number for i in changed)
     assert assess(changed, other_map).assessed == everything
+
+    # A map built by hand (no key) is never cached against, nor written over the cache.
+    assert assess(changed, replace(other_map, key="")).assessed == everything
+    assert assess(changed, other_map).assessed == []
 
     # Labels classified otherwise (a config override): every issue.
     relabelled = [replace(label, kind=type(label.kind)("other")) for label in labels]

@@ -206,6 +206,9 @@ class CodeMap:
     files: list[str] = field(default_factory=list)  # every tracked file path, sorted
     # Native build facts (analysis.build.BuildFacts as a dict): {} when not detected yet.
     build: dict[str, Any] = field(default_factory=dict)
+    # A digest of everything the map was built from (tracked files' blobs, HEAD, options,
+    # scanner versions): equal keys, equal maps. "" for a map built by hand.
+    key: str = field(default="", compare=False)
 
     def area_of(self, module: str) -> str:
         info = self.modules.get(module)
@@ -252,13 +255,15 @@ class IssueKinds:
 @dataclass(frozen=True)
 class IssueFeatures:
     """What every plan stage asks of an issue, worked out once per assessment: whether it
-    waits on a design decision, has a reproduction, asks for a feature, and the areas it
-    maps to (best first)."""
+    waits on a design decision, has a reproduction, asks for a feature, carries a beginner
+    label, its labels' traits ("small", "large"), and the areas it maps to (best first)."""
 
     design: bool
     reproduction: bool
     feature_request: bool
     areas: tuple[str, ...] = ()
+    beginner: bool = False
+    traits: tuple[str, ...] = ()
 
 
 @dataclass

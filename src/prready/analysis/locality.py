@@ -16,12 +16,14 @@ AREAS_PER_ISSUE = 2
 
 class AreaDistances:
     """Hop counts between areas (undirected: an import either way means shared knowledge),
-    computed on demand with breadth-first search and cached per source area."""
+    computed on demand with breadth-first search and cached per source area, and per pair
+    of top-area lists (thousands of issues share a few dozen of them)."""
 
     def __init__(self, code_map: CodeMap) -> None:
         self.code_map = code_map
         self._graph: nx.Graph | None = None
         self._from: dict[str, dict[str, int]] = {}
+        self._pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], int | None] = {}
 
     def areas_of(self, a: IssueAssessment) -> list[str]:
         """The top areas an issue maps to."""
@@ -31,14 +33,17 @@ class AreaDistances:
 
     def distance(self, a: IssueAssessment, b: IssueAssessment) -> int | None:
         """Fewest hops between any top area of `a` and any of `b`; None when unrelated."""
+        pair = (tuple(self.areas_of(a)), tuple(self.areas_of(b)))
+        if pair in self._pairs:
+            return self._pairs[pair]
         best: int | None = None
-        targets = self.areas_of(b)
-        for source in self.areas_of(a):
+        for source in pair[0]:
             reach = self._reach(source)
-            for target in targets:
+            for target in pair[1]:
                 hops = reach.get(target)
                 if hops is not None and (best is None or hops < best):
                     best = hops
+        self._pairs[pair] = best
         return best
 
     def closeness(self, a: IssueAssessment, earlier: Sequence[IssueAssessment]) -> float:

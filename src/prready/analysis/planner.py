@@ -17,6 +17,7 @@ from prready.analysis.difficulty import (
 )
 from prready.analysis.kinds import (
     classify_issue,
+    is_beginner_labelled,
     parse_hardware,
 )
 from prready.analysis.locality import AreaDistances
@@ -27,6 +28,7 @@ from prready.analysis.stage_rules import (
     StageSpec,
     available,
     empty_stage_note,
+    issue_traits,
     kinds_of,
     open_and_free,
     set_aside,
@@ -86,21 +88,29 @@ def assess_issues(
                 skills=skills_for_issue(issue, matches, code_map),
                 taken=taken.get(issue.number) or TakenStatus("fresh"),
                 kinds=classify_issue(issue, by_name),
-                features=issue_features(issue, matches, code_map, labels),
+                features=issue_features(issue, matches, code_map, labels, by_name),
             )
         )
     return out
 
 
 def issue_features(
-    issue: Issue, matches: Sequence[ModuleMatch], code_map: CodeMap, labels: Sequence[Label]
+    issue: Issue,
+    matches: Sequence[ModuleMatch],
+    code_map: CodeMap,
+    labels: Sequence[Label],
+    by_name: Mapping[str, Label] | None = None,
 ) -> IssueFeatures:
-    """The per-issue facts every stage's ranking reads, worked out once."""
+    """The per-issue facts every stage's ranking reads, worked out once (`by_name`: the
+    labels by name, when the caller has them)."""
+    by_name = by_name if by_name is not None else {label.name: label for label in labels}
     return IssueFeatures(
         design=needs_design(issue, labels),
         reproduction=has_reproduction(issue),
         feature_request=is_feature_request(issue),
         areas=tuple(area for area, _ in rank_areas(matches, code_map)),
+        beginner=is_beginner_labelled(issue, by_name),
+        traits=tuple(sorted(issue_traits(issue, by_name))),
     )
 
 
@@ -285,7 +295,7 @@ def _complete(
     if a.kinds is None:
         a = replace(a, kinds=classify_issue(a.issue, label_map))
     if a.features is None:
-        a = replace(a, features=issue_features(a.issue, a.modules, code_map, labels))
+        a = replace(a, features=issue_features(a.issue, a.modules, code_map, labels, label_map))
     return a
 
 

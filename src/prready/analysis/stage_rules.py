@@ -16,7 +16,7 @@ from prready.analysis.kinds import (
 )
 from prready.analysis.labels import label_traits, newcomer_labels
 from prready.analysis.mapping import rank_areas
-from prready.models import CodeMap, IssueAssessment, IssueKinds, Label, SetAside
+from prready.models import CodeMap, Issue, IssueAssessment, IssueKinds, Label, SetAside
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,10 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
     """ "" when the issue's kind suits the stage, else why not. The difficulty band is
     checked apart (it moves with the floor that earlier stages set)."""
     kinds = kinds_of(a)
-    beginner = is_beginner_labelled(a.issue, labels)
-    traits = {t for name in a.issue.labels for t in _traits(name, a.issue.repo, labels)}
+    if a.features is not None:
+        beginner, traits = a.features.beginner, set(a.features.traits)
+    else:
+        beginner, traits = is_beginner_labelled(a.issue, labels), issue_traits(a.issue, labels)
     upkeep = kinds.has("docs", "tests")
     code = kinds.has("bug", "feature", "performance")
     if stage == 1:
@@ -201,6 +203,11 @@ def empty_stage_note(
     if focus and not any(available(a, set(), 5, focus, code_map) for a in free):
         return f"none of the issues that fit is inside --module {' '.join(focus)}: widen it"
     return f"no issue of this kind within {band} is free: relax --max-difficulty or --module"
+
+
+def issue_traits(issue: Issue, labels: Mapping[str, Label]) -> set[str]:
+    """The traits its maintainers' labels give an issue ("small", "large", ...)."""
+    return {t for name in issue.labels for t in _traits(name, issue.repo, labels)}
 
 
 def _traits(name: str, repo: str, labels: Mapping[str, Label]) -> tuple[str, ...]:

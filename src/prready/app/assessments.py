@@ -2,11 +2,12 @@
 changed, and builds the mapping index only when some issue needs it.
 
 An assessment (mapped modules, difficulty, skills, kinds, features) is a pure function of
-the issue, the code map and its mapping index, the repository's classified labels, the
-years the issue has been open, and prready's own code. Its key digests all of these, so
-an edited issue, a new comment (it moves `updated_at` and the count), another code map,
-relabelled labels or a new prready each miss the cache; who is on an issue is not part of
-it (it is attached afresh on every plan).
+the issue, the code map (its mapping index is built from the same files and HEAD, so the
+map's key covers both), the repository's classified labels, the years the issue has been
+open, and prready's own code. Its key digests all of these, so an edited issue, a new
+comment (it moves `updated_at` and the count), another code map, relabelled labels or a
+new prready each miss the cache; who is on an issue is not part of it (it is attached
+afresh on every plan). A map built by hand (no key) is never cached against.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import prready
 from prready.analysis.difficulty import years_open
 from prready.analysis.planner import assess_issues
-from prready.app.retrieval import mapping_index, mapping_index_key
+from prready.app.retrieval import mapping_index
 from prready.models import (
     CodeMap,
     Difficulty,
@@ -57,19 +58,24 @@ def assess_cached(
 ) -> Assessed:
     """`assess_issues` for every stored issue, from the cache where its key still holds;
     the rest are assessed (with the mapping index, built or loaded only then) and stored."""
-    context = assessment_context(code_map, labels)
     wanted = sorted((i for i in issues if not i.is_pull_request), key=lambda i: i.number)
-    keys = {issue.number: issue_key(context, issue, now) for issue in wanted}
-    with AssessmentCache(cache_db) as cache:
-        stored = cache.load(slug, keys)
+    keys: dict[int, str] = {}
+    stored: dict[int, Any] = {}
+    if code_map.key:
+        context = assessment_context(code_map, labels)
+        keys = {issue.number: issue_key(context, issue, now) for issue in wanted}
+        with AssessmentCache(cache_db) as cache:
+            stored = cache.load(slug, keys)
     todo = [issue for issue in wanted if issue.number not in stored]
     fresh: dict[int, IssueAssessment] = {}
     if todo:
         index = mapping_index(code_map, cache_db, progress=progress)
         for a in assess_issues(todo, code_map, labels, {}, now=now, index=index):
             fresh[a.issue.number] = a
-        with AssessmentCache(cache_db) as cache:
-            cache.save(slug, ((n, keys[n], assessment_to_plain(a)) for n, a in fresh.items()))
+        if keys:
+            with AssessmentCache(cache_db) as cache:
+                rows = ((n, keys[n], assessment_to_plain(a)) for n, a in fresh.items())
+                cache.save(slug, rows)
     out = []
     for issue in wanted:
         status = taken.get(issue.number) or TakenStatus("fresh")
@@ -84,18 +90,12 @@ def assess_cached(
 
 def assessment_context(code_map: CodeMap, labels: Sequence[Label]) -> str:
     """The part of every issue's key shared by all issues of one plan: prready's code, the
-    code map, its mapping index and the classified labels."""
+    code map's key and the classified labels."""
     h = hashlib.sha256()
     for part in (
         _code_digest(),
-        mapping_index_key(code_map),
         code_map.repo,
-        code_map.head,
-        repr(code_map.files),
-        repr(sorted(code_map.modules.items())),
-        repr(sorted(code_map.areas.items())),
-        repr(sorted(code_map.label_paths.items())),
-        repr(code_map.codeowners),
+        code_map.key,
         repr(sorted((label.name, repr(label)) for label in labels)),
     ):
         h.update(part.encode("utf-8", "surrogateescape"))
@@ -127,7 +127,14 @@ def assessment_to_plain(a: IssueAssessment) -> tuple[Any, ...]:
         (dict(kinds.kinds), dict(kinds.hardware)),
         None
         if features is None
-        else (features.design, features.reproduction, features.feature_request, features.areas),
+        else (
+            features.design,
+            features.reproduction,
+            features.feature_request,
+            features.areas,
+            features.beginner,
+            features.traits,
+        ),
     )
 
 
@@ -145,8 +152,10 @@ def assessment_from_plain(issue: Issue, value: Any, taken: TakenStatus) -> Issue
     )
 
 
-def _features(design: bool, reproduction: bool, feature: bool, areas: Any) -> IssueFeatures:
-    return IssueFeatures(design, reproduction, feature, tuple(areas))
+def _features(
+    design: bool, reproduction: bool, feature: bool, areas: Any, beginner: bool, traits: Any
+) -> IssueFeatures:
+    return IssueFeatures(design, reproduction, feature, tuple(areas), beginner, tuple(traits))
 
 
 def _code_digest() -> str:

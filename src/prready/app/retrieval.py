@@ -53,8 +53,9 @@ def mapping_index(
     them instead of rebuilding."""
     root = Path(code_map.root)
     library = library_units(code_map)
-    blobs = _library_blobs(code_map, library)
-    lexical_key = _lexical_key(blobs)
+    wanted = {code_map.modules[u].path for u in library}
+    blobs = {f.path: f.blob for f in list_files(root) if f.kind == "file" and f.path in wanted}
+    lexical_key = _digest("lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items())))
     history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
     with ParseCache(cache_db) as cache:
         lexical = _lexical_from_plain(cache.load_snapshot(lexical_key))
@@ -71,26 +72,6 @@ def mapping_index(
             with ParseCache(cache_db) as cache:
                 cache.save_snapshot(history_key, _history_to_plain(history))
     return build_index(code_map, lexical=lexical, history=history)
-
-
-def mapping_index_key(code_map: CodeMap) -> str:
-    """What `mapping_index` builds its index from (every library file's blob id, HEAD for
-    the history), as one digest: equal keys, equal indexes. Cheap next to the index."""
-    blobs = _library_blobs(code_map, library_units(code_map))
-    return _digest(_lexical_key(blobs), HISTORY_VERSION, code_map.head)
-
-
-def _library_blobs(code_map: CodeMap, library: set[str]) -> dict[str, str]:
-    wanted = {code_map.modules[u].path for u in library}
-    return {
-        f.path: f.blob
-        for f in list_files(Path(code_map.root))
-        if f.kind == "file" and f.path in wanted
-    }
-
-
-def _lexical_key(blobs: dict[str, str]) -> str:
-    return _digest("lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items())))
 
 
 def library_fields(
