@@ -77,10 +77,9 @@ class AreaDistances:
         if self._graph is None:
             graph = nx.Graph()
             graph.add_nodes_from(self.code_map.areas)
-            area_of = self.code_map.area_of
-            for u, v in self.code_map.graph.edges():
-                au, av = area_of(u), area_of(v)
-                if au and av and au != av:
-                    graph.add_edge(au, av)
+            area = {name: info.area for name, info in self.code_map.modules.items()}
+            # Tens of thousands of module edges collapse to a few hundred area pairs.
+            pairs = {(area.get(u, ""), area.get(v, "")) for u, v in self.code_map.graph.edges()}
+            graph.add_edges_from(sorted((au, av) for au, av in pairs if au and av and au != av))
             self._graph = graph
         return self._graph
