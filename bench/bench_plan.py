@@ -6,8 +6,9 @@ loopback GitHub server (tests/torchplan_issues.py), plus `--issues N` generated 
         [--baseline /work/main/src]
 
 cold: empty PRREADY_HOME, so clone + map + sync + plan + render; warm: the same command
-again with everything cached and nothing changed on the server; changed: warm after
-`--changed` issues were edited on the server. Each run is a fresh `python -m prready`
+again with everything cached and nothing changed on the server (its planned steps are
+tracked for the first time); changed: warm after `--changed` issues were edited on the
+server; unchanged: once more, nothing changed since. Each run is a fresh `python -m prready`
 child process; its wall time, peak memory (the child's own rusage) and the requests the
 server saw (total, and billed: those not answered 304) are printed. With --repeat the
 fastest run counts (other work on a shared machine only ever slows a run down). With
@@ -158,7 +159,7 @@ def bench(
         for code in codes:
             shutil.rmtree(work / f"home-{code}", ignore_errors=True)
         os.sync()
-        for name in ("cold", "warm", f"changed {changed}"):
+        for name in ("cold", "warm", f"changed {changed}", "unchanged"):
             if name.startswith("changed"):
                 change_issues(server.dataset, changed)
             for code, src in codes.items():
