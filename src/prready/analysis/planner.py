@@ -5,7 +5,7 @@ broken by issue number."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from prready.analysis.contributing import summarise_contributing
 from prready.analysis.difficulty import (
@@ -170,6 +170,7 @@ def make_plan(
     picked: dict[int, list[IssueAssessment]] = {}
     floors: dict[int, int] = {}
     ranked_by_stage: dict[int, list[tuple[IssueAssessment, float]]] = {}
+    terms: dict[int, StageTerms] = {}
     used: set[int] = set(pinned_numbers)
     floor = 1
     for stage_no in chosen_stages:
@@ -179,7 +180,7 @@ def make_plan(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now, fresh,
+            distances, now, fresh, terms,
         )  # fmt: skip
         ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
@@ -322,28 +323,104 @@ def _rank_for_stage(
     distances: AreaDistances,
     now: str,
     fresh: Mapping[int, float],
+    terms: dict[int, StageTerms],
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
-    does not fit a stage is never put there to fill it."""
+    does not fit a stage is never put there to fill it. `terms` (issue number -> its
+    StageTerms) is filled as issues are met and shared by the plan's stages."""
     low = max(spec.low, floor)
     band = [
         a
         for a in pool
         if low <= a.difficulty.score <= spec.high and not stage_rule(spec.number, a, label_map)
     ]
-    scored = [
-        (
-            a,
-            stage_score(
-                spec.number, a, earlier, user_skills, label_kinds, labels, distances, now,
-                freshness_of=fresh,
-            ),
-        )
-        for a in band
-    ]  # fmt: skip
+    # Closeness depends only on an issue's top areas: thousands of issues share a few.
+    near: dict[tuple[str, ...], float] = {}
+    scored = []
+    for a in band:
+        number = a.issue.number
+        if number not in terms:
+            terms[number] = stage_terms(
+                a, user_skills, label_kinds, labels, distances.code_map,
+                fresh[number] if number in fresh else freshness(a.issue, now),
+            )  # fmt: skip
+        areas = tuple(distances.areas_of(a))
+        if areas not in near:
+            near[areas] = distances.closeness(a, earlier)
+        scored.append((a, terms[number].score(spec.number, near[areas])))
     scored.sort(key=lambda item: (-round(item[1], 6), item[0].issue.number))
     return scored
+
+
+@dataclass(frozen=True)
+class StageTerms:
+    """An issue's ranking terms at each stage (index 0 is stage 1), all but locality,
+    which moves with the earlier stages' picks: worked out once per issue and plan."""
+
+    head: tuple[float, ...]  # skill fit + stage character + difficulty level, weighted
+    confidence: float
+    fresh: float
+    reproducible: tuple[float, ...]
+    stale: bool
+    design: bool
+
+    def score(self, stage: int, locality: float) -> float:
+        """The stage score with `locality`; the sum in stage_score's order, to the bit."""
+        score = (
+            self.head[stage - 1]
+            + W_LOCAL * locality
+            + W_CONF * self.confidence
+            + W_FRESH * self.fresh
+            + W_REPRO * self.reproducible[stage - 1]
+        )
+        if self.stale:
+            score -= STALE_CLAIM_PENALTY
+        if self.design:
+            score -= DESIGN_PENALTY if stage < 4 else DESIGN_PENALTY / 2
+        return score
+
+
+def stage_terms(
+    a: IssueAssessment,
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    labels: Sequence[Label],
+    code_map: CodeMap,
+    fresh: float,
+) -> StageTerms:
+    """What `stage_score` weighs, for all four stages at once (`fresh`: its freshness)."""
+    features = a.features or issue_features(a.issue, a.modules, code_map, labels)
+    learning = bool(set(a.skills) & _LEARNING_SKILLS)
+    # Docs, tests and typing are what first contact teaches: never held against it.
+    first = _fit_share([s for s in a.skills if s not in _LEARNING_SKILLS], user_skills)
+    later = _fit_share(a.skills, user_skills)
+    kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
+    character = _Character(
+        beginner=LabelKind.BEGINNER in kinds,
+        bug=LabelKind.BUG in kinds or kinds_of(a).has("bug"),
+        feature=features.feature_request or kinds_of(a).has("feature"),
+        learning=learning or kinds_of(a).has("docs", "tests"),
+        reproduction=features.reproduction,
+    )
+    head = tuple(
+        W_FIT * (first if stage == 1 else later)
+        + W_KIND * character.fit(stage)
+        + W_LEVEL * (1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4))
+        for stage in (1, 2, 3, 4)
+    )
+    # A docs, test or typing task needs no reproduction.
+    reproducible = tuple(
+        1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in (1, 2, 3, 4)
+    )
+    return StageTerms(
+        head=head,
+        confidence=a.modules[0].score if a.modules else 0.0,
+        fresh=fresh,
+        reproducible=reproducible,
+        stale=a.taken.state == "stale-claim",
+        design=features.design,
+    )
 
 
 def stage_score(
@@ -355,65 +432,60 @@ def stage_score(
     labels: Sequence[Label],
     distances: AreaDistances,
     now: str,
-    *,
-    freshness_of: Mapping[int, float] | None = None,
 ) -> float:
     """How well an issue suits a stage for this user: fit, stage character, locality,
-    mapping confidence, freshness, reproduction; minus stale claims and open design.
-    `freshness_of` (issue number -> `freshness`) spares recomputing it per stage."""
-    features = a.features or issue_features(a.issue, a.modules, distances.code_map, labels)
-    required = a.skills
-    learning = bool(set(a.skills) & _LEARNING_SKILLS)
-    if stage == 1:
-        # Docs, tests and typing are what first contact teaches: never held against it.
-        required = [s for s in a.skills if s not in _LEARNING_SKILLS]
-    fit = match_skills(required, user_skills)
-    fit_share = len(fit.matched) / len(fit.required) if user_skills and fit.required else 0.5
-    if user_skills and not fit.required:
-        fit_share = 1.0
-    confidence = a.modules[0].score if a.modules else 0.0
-    locality = distances.closeness(a, earlier)
-    level = 1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4)
-    # A docs, test or typing task needs no reproduction.
-    reproducible = features.reproduction or (stage == 1 and learning)
-    fresh = (
-        freshness_of[a.issue.number]
-        if freshness_of is not None and a.issue.number in freshness_of
-        else freshness(a.issue, now)
+    mapping confidence, freshness, reproduction; minus stale claims and open design."""
+    terms = stage_terms(
+        a, user_skills, label_kinds, labels, distances.code_map, freshness(a.issue, now)
     )
-    score = (
-        W_FIT * fit_share
-        + W_KIND * stage_kind_fit(stage, a, label_kinds)
-        + W_LEVEL * level
-        + W_LOCAL * locality
-        + W_CONF * confidence
-        + W_FRESH * fresh
-        + W_REPRO * (1.0 if reproducible else 0.0)
-    )
-    if a.taken.state == "stale-claim":
-        score -= STALE_CLAIM_PENALTY
-    if features.design:
-        score -= DESIGN_PENALTY if stage < 4 else DESIGN_PENALTY / 2
-    return score
+    return terms.score(stage, distances.closeness(a, earlier))
 
 
 def stage_kind_fit(stage: int, a: IssueAssessment, label_kinds: Mapping[str, LabelKind]) -> float:
     """0-1: how much an issue has the character of the stage (beginner/docs, bug, feature)."""
     kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
-    beginner = LabelKind.BEGINNER in kinds
-    bug = LabelKind.BUG in kinds or kinds_of(a).has("bug")
-    feature = (
-        a.features.feature_request if a.features else is_feature_request(a.issue)
-    ) or kinds_of(a).has("feature")
-    learning = bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests")
-    if stage == 1:
-        return 1.0 if beginner and learning else 0.8 if beginner or learning else 0.2
-    if stage == 2:
-        return 1.0 if bug or beginner else 0.6 if learning else 0.4
-    if stage == 3:
-        reproduction = a.features.reproduction if a.features else has_reproduction(a.issue)
-        return 1.0 if bug else 0.7 if reproduction else 0.3
-    return 1.0 if feature else 0.8 if bug else 0.4
+    feature = a.features.feature_request if a.features else is_feature_request(a.issue)
+    return _Character(
+        beginner=LabelKind.BEGINNER in kinds,
+        bug=LabelKind.BUG in kinds or kinds_of(a).has("bug"),
+        feature=feature or kinds_of(a).has("feature"),
+        learning=bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests"),
+        reproduction=a.features.reproduction if a.features else has_reproduction(a.issue),
+    ).fit(stage)
+
+
+@dataclass(frozen=True)
+class _Character:
+    """What kind of work an issue is, as the stages weigh it."""
+
+    beginner: bool
+    bug: bool
+    feature: bool
+    learning: bool
+    reproduction: bool
+
+    def fit(self, stage: int) -> float:
+        if stage == 1:
+            return (
+                1.0
+                if self.beginner and self.learning
+                else 0.8
+                if self.beginner or self.learning
+                else 0.2
+            )
+        if stage == 2:
+            return 1.0 if self.bug or self.beginner else 0.6 if self.learning else 0.4
+        if stage == 3:
+            return 1.0 if self.bug else 0.7 if self.reproduction else 0.3
+        return 1.0 if self.feature else 0.8 if self.bug else 0.4
+
+
+def _fit_share(required: Sequence[str], user_skills: Sequence[str]) -> float:
+    fit = match_skills(required, user_skills)
+    share = len(fit.matched) / len(fit.required) if user_skills and fit.required else 0.5
+    if user_skills and not fit.required:
+        share = 1.0
+    return share
 
 
 def freshness(issue: Issue, now: str) -> float:
