@@ -42,7 +42,7 @@ class Label:
     traits: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """An issue or pull request as stored (pull requests carry is_pull_request=True)."""
 
@@ -86,7 +86,7 @@ class CrossReference:
     repo: str = ""  # repository of the pull request ("owner/name"); may differ for forks
 
 
-@dataclass
+@dataclass(slots=True)
 class TakenStatus:
     """Whether someone else is already on an issue, with the evidence."""
 
@@ -216,7 +216,7 @@ class CodeMap:
 
 
 # --------------------------------------------------------------------------- planning
-@dataclass
+@dataclass(slots=True)
 class ModuleMatch:
     name: str  # module or area name
     path: str
@@ -224,7 +224,7 @@ class ModuleMatch:
     evidence: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Difficulty:
     score: int  # 1..5
     reasons: list[str]
@@ -237,7 +237,7 @@ class SkillFit:
     new: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueKinds:
     """What kind of work an issue is, each kind with the evidence that made it so.
 
@@ -252,7 +252,7 @@ class IssueKinds:
         return any(name in self.kinds for name in names)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueFeatures:
     """What every plan stage asks of an issue, worked out once per assessment: whether it
     waits on a design decision, has a reproduction, asks for a feature, carries a beginner
@@ -266,7 +266,7 @@ class IssueFeatures:
     traits: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class IssueAssessment:
     issue: Issue
     modules: list[ModuleMatch]

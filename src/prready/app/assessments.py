@@ -59,33 +59,33 @@ def assess_cached(
     """`assess_issues` for every stored issue, from the cache where its key still holds;
     the rest are assessed (with the mapping index, built or loaded only then) and stored."""
     wanted = sorted((i for i in issues if not i.is_pull_request), key=lambda i: i.number)
+    by_number = {issue.number: issue for issue in wanted}
     keys: dict[int, str] = {}
-    stored: dict[int, Any] = {}
+    known: dict[int, IssueAssessment] = {}
     if code_map.key:
         context = assessment_context(code_map, labels)
         keys = {issue.number: issue_key(context, issue, now) for issue in wanted}
+        shared: dict[str, str] = {}  # one copy of each module name, path and evidence text
         with AssessmentCache(cache_db) as cache:
-            stored = cache.load(slug, keys)
-    todo = [issue for issue in wanted if issue.number not in stored]
-    fresh: dict[int, IssueAssessment] = {}
+            for number, value in cache.load(slug, keys):
+                known[number] = assessment_from_plain(by_number[number], value, shared)
+    todo = [issue for issue in wanted if issue.number not in known]
     if todo:
         index = mapping_index(code_map, cache_db, progress=progress)
-        for a in assess_issues(todo, code_map, labels, {}, now=now, index=index):
-            fresh[a.issue.number] = a
+        fresh = assess_issues(todo, code_map, labels, {}, now=now, index=index)
+        known.update((a.issue.number, a) for a in fresh)
         if keys:
             with AssessmentCache(cache_db) as cache:
-                rows = ((n, keys[n], assessment_to_plain(a)) for n, a in fresh.items())
+                rows = (
+                    (a.issue.number, keys[a.issue.number], assessment_to_plain(a)) for a in fresh
+                )
                 cache.save(slug, rows)
     out = []
     for issue in wanted:
-        status = taken.get(issue.number) or TakenStatus("fresh")
-        known = fresh.get(issue.number)
-        if known is None:
-            known = assessment_from_plain(issue, stored[issue.number], status)
-        else:
-            known.taken = status
-        out.append(known)
-    return Assessed(out, sorted(fresh))
+        assessment = known[issue.number]
+        assessment.taken = taken.get(issue.number) or TakenStatus("fresh")
+        out.append(assessment)
+    return Assessed(out, [issue.number for issue in todo])
 
 
 def assessment_context(code_map: CodeMap, labels: Sequence[Label]) -> str:
@@ -138,15 +138,28 @@ def assessment_to_plain(a: IssueAssessment) -> tuple[Any, ...]:
     )
 
 
-def assessment_from_plain(issue: Issue, value: Any, taken: TakenStatus) -> IssueAssessment:
-    """The assessment of `issue` from what `assessment_to_plain` kept, with `taken`."""
+def assessment_from_plain(
+    issue: Issue, value: Any, shared: dict[str, str] | None = None
+) -> IssueAssessment:
+    """The assessment of `issue` from what `assessment_to_plain` kept (taken: "fresh"
+    until the caller says otherwise). `shared` keeps one copy of each text across
+    assessments (thousands of issues name the same modules with the same evidence)."""
     modules, (score, reasons), skills, (kinds, hardware), features = value
+    one = shared if shared is not None else {}
     return IssueAssessment(
         issue=issue,
-        modules=[ModuleMatch(name, path, sc, list(ev)) for name, path, sc, ev in modules],
-        difficulty=Difficulty(score, list(reasons)),
-        skills=list(skills),
-        taken=taken,
+        modules=[
+            ModuleMatch(
+                one.setdefault(name, name),
+                one.setdefault(path, path),
+                sc,
+                [one.setdefault(text, text) for text in ev],
+            )
+            for name, path, sc, ev in modules
+        ],
+        difficulty=Difficulty(score, [one.setdefault(text, text) for text in reasons]),
+        skills=[one.setdefault(skill, skill) for skill in skills],
+        taken=TakenStatus("fresh"),
         kinds=IssueKinds(dict(kinds), dict(hardware)),
         features=None if features is None else _features(*features),
     )

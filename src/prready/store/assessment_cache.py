@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import marshal
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,10 @@ class AssessmentCache:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def load(self, repo: str, keys: dict[int, str]) -> dict[int, Any]:
-        """The stored values of the issues in `keys` (number -> key) whose stored key is
-        the same; a damaged row counts as missing (it is recomputed and overwritten)."""
-        out: dict[int, Any] = {}
+    def load(self, repo: str, keys: dict[int, str]) -> Iterator[tuple[int, Any]]:
+        """(number, value) for the issues in `keys` (number -> key) whose stored key is the
+        same, one row at a time (a caller turning each into objects never holds all the
+        plain values at once); a damaged row counts as missing (recomputed, overwritten)."""
         rows = self.conn.execute(
             "SELECT number, key, data FROM assess_results WHERE repo = ?", (repo,)
         )
@@ -52,10 +52,10 @@ class AssessmentCache:
             if keys.get(number) != key:
                 continue
             try:
-                out[number] = marshal.loads(data)
+                value = marshal.loads(data)
             except (EOFError, ValueError, TypeError):
                 continue
-        return out
+            yield number, value
 
     def save(self, repo: str, rows: Iterable[tuple[int, str, Any]]) -> None:
         """Store (number, key, plain value) rows in one transaction, replacing older ones."""
