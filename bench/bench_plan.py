@@ -1,25 +1,33 @@
 """Time `prready plan pytorch/pytorch` end to end on the installed torch wheel's tree,
 turned into a local git repository, with about sixty PyTorch-style issues served by the
-loopback GitHub server (tests/torchplan_issues.py).
+loopback GitHub server (tests/torchplan_issues.py), plus `--issues N` generated ones.
 
-    /work/venv/bin/python bench/bench_plan.py [--keep DIR] [--repeat N]
+    /work/main/.venv/bin/python bench/bench_plan.py [--issues 2000] [--changed 50] [--repeat N]
+        [--baseline /work/main/src]
 
 cold: empty PRREADY_HOME, so clone + map + sync + plan + render; warm: the same command
-again with everything cached (clone up to date, code map snapshot, issues unchanged).
-Each run is a fresh `python -m prready` child process; the fastest of N runs counts
-(other work on a shared machine only ever slows a run down).
+again with everything cached and nothing changed on the server (its planned steps are
+tracked for the first time); changed: warm after `--changed` issues were edited on the
+server; unchanged: once more, nothing changed since. Each run is a fresh `python -m prready`
+child process; its wall time, peak memory (the child's own rusage) and the requests the
+server saw (total, and billed: those not answered 304) are printed. With --repeat the
+fastest run counts (other work on a shared machine only ever slows a run down). With
+--baseline, another prready source tree is measured in the same run, each of its runs
+next to ours (its own PRREADY_HOME, the same server and changes).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,13 +35,39 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from ghserver import Dataset, GitHubServer  # noqa: E402
 from torchfixtures import make_torch_repo, torch_source  # noqa: E402
-from torchplan_issues import REPO, serve_torch_issues  # noqa: E402
+from torchplan_issues import OPEN_ISSUES, REPO, serve_torch_issues  # noqa: E402
+
+SEED = 15  # generated issues are the same on every run
+_ASIDES = (
+    "",
+    "\n\nThis started after upgrading from the previous release.",
+    "\n\nSeen on Linux and macOS; Windows not tried.",
+    "\n\ncc @maintainer-a @maintainer-b",
+    "\n\nA workaround is to call `.contiguous()` first, but that copies.",
+    "\n\n### Alternatives\n\nKeeping a local patch, which is fragile.",
+)
+_SUFFIXES = ("", " (regression)", " on CPU", " with float16", " in eval mode", " for empty input")
+
+
+@dataclass
+class Run:
+    code: str  # "this" or "baseline"
+    name: str
+    seconds: float
+    peak_mb: float
+    requests: int
+    billed: int
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement")
+    parser.add_argument(
+        "--issues", type=int, default=0, help="generated issues on top (2000, 20000)"
+    )
+    parser.add_argument("--changed", type=int, default=50, help="issues edited before the last run")
+    parser.add_argument("--baseline", type=Path, help="another prready src/ measured alongside")
     args = parser.parse_args()
     source = torch_source()
     if source is None:
@@ -47,56 +81,130 @@ def main() -> int:
             print(f"copying {source} into a git repository ...", flush=True)
             make_torch_repo(repo, source)
         dataset = Dataset()
-        counts = serve_torch_issues(dataset, datetime.now(timezone.utc))
+        now = datetime.now(timezone.utc)
+        counts = serve_torch_issues(dataset, now)
+        counts["open"] += add_generated_issues(dataset, args.issues, now)
+        dataset.set_authenticated_user("bench-user")
         with GitHubServer(dataset) as server:
-            rows = bench(repo, work, server.url, max(1, args.repeat))
+            codes = {"this": str(HERE.parent / "src")}
+            if args.baseline is not None:
+                codes["baseline"] = str(args.baseline.resolve())
+            rows = bench(
+                repo, work, server, max(1, args.repeat), args.changed, args.issues > 0, codes
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print(
         f"\n{REPO}: {counts['open']} open issues, {counts['closed']} closed, {counts['pulls']} pulls"
     )
-    print(f"{'run':6} {'seconds':>8} {'page KB':>8}")
-    for run, seconds, size in rows:
-        print(f"{run:6} {seconds:8.2f} {size / 1024:8.0f}")
+    print(f"{'code':9} {'run':12} {'seconds':>8} {'peak MB':>8} {'requests':>9} {'billed':>7}")
+    for run in rows:
+        print(
+            f"{run.code:9} {run.name:12} {run.seconds:8.2f} {run.peak_mb:8.0f} "
+            f"{run.requests:9d} {run.billed:7d}"
+        )
     return 0
 
 
-def bench(repo: Path, work: Path, api_url: str, repeat: int) -> list[tuple[str, float, int]]:
-    """Best-of-`repeat` cold and warm wall times, with the page size of the last run."""
-    home = work / "home"
-    page = work / "plan.html"
-    cold, warm = [], []
+def add_generated_issues(dataset: Dataset, count: int, now: datetime) -> int:
+    """`count` open issues shaped like tests/torchplan_issues.py's: each a template's
+    title, body and labels, varied (suffix, an extra paragraph, a label dropped, age)."""
+    rng = random.Random(SEED)
+    for n in range(count):
+        template = OPEN_ISSUES[rng.randrange(len(OPEN_ISSUES))]
+        labels = list(template.labels)
+        if len(labels) > 1 and rng.random() < 0.3:
+            labels.pop(rng.randrange(len(labels)))
+        age = rng.randint(1, 900)
+        stamp = (now - timedelta(days=age, minutes=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        dataset.add_issue(
+            REPO,
+            f"{template.title}{rng.choice(_SUFFIXES)} [{n}]",
+            body=template.body + rng.choice(_ASIDES),
+            user=f"reporter{rng.randrange(5000)}",
+            labels=labels,
+            created_at=stamp,
+            reactions=rng.randrange(8),
+        )
+    return count
+
+
+def change_issues(dataset: Dataset, count: int) -> None:
+    """Edit `count` open issues (every n-th, deterministic): a new paragraph in the body."""
+    issues = dataset.repo(REPO)["issues"]
+    numbers = sorted(
+        n for n, rec in issues.items() if rec["state"] == "open" and not rec.get("pull")
+    )
+    step = max(1, len(numbers) // max(1, count))
+    for number in numbers[::step][:count]:
+        body = issues[number]["body"] or ""
+        dataset.update_issue(REPO, number, body=body + "\n\nStill happens on the nightly.")
+
+
+def bench(
+    repo: Path,
+    work: Path,
+    server: GitHubServer,
+    repeat: int,
+    changed: int,
+    all_open: bool,
+    codes: dict[str, str],
+) -> list[Run]:
+    """Best-of-`repeat` cold, warm and changed runs of each code (name -> its src/
+    folder), each a whole process; the codes take turns at every step."""
+    best: dict[tuple[str, str], Run] = {}
     for _ in range(repeat):
-        shutil.rmtree(home, ignore_errors=True)
+        runs: list[Run] = []
+        for code in codes:
+            shutil.rmtree(work / f"home-{code}", ignore_errors=True)
         os.sync()
-        cold.append(_plan(repo, home, api_url, page))
-        warm.append(_plan(repo, home, api_url, page))
-    size = page.stat().st_size
-    return [("cold", min(cold), size), ("warm", min(warm), size)]
+        for name in ("cold", "warm", f"changed {changed}", "unchanged"):
+            if name.startswith("changed"):
+                change_issues(server.dataset, changed)
+            for code, src in codes.items():
+                runs.append(_plan(code, src, name, repo, server, work, all_open))
+        for run in runs:
+            key = (run.code, run.name)
+            if key not in best or run.seconds < best[key].seconds:
+                best[key] = run
+    return sorted(best.values(), key=lambda r: (r.code != "this", r.code))
 
 
-def _plan(repo: Path, home: Path, api_url: str, page: Path) -> float:
+def _plan(
+    code: str, src: str, name: str, repo: Path, server: GitHubServer, work: Path, all_open: bool
+) -> Run:
     env = dict(
         os.environ,
-        PRREADY_HOME=str(home),
+        PYTHONPATH=src,
+        PRREADY_HOME=str(work / f"home-{code}"),
         GIT_CONFIG_NOSYSTEM="1",
         GIT_CONFIG_GLOBAL=os.devnull,
         NO_COLOR="1",
     )
-    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "PRREADY_OFFLINE"):
-        env.pop(name, None)
+    for key in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "PRREADY_OFFLINE"):
+        env.pop(key, None)
     command = [
         sys.executable, "-m", "prready", "plan", REPO,
-        "--git-url", str(repo), "--api-url", api_url, "--token", "bench-token",
-        "--skills", "python,nn,testing", "--format", "html", "--output", str(page),
+        "--git-url", str(repo), "--api-url", server.url, "--token", "bench-token",
+        "--skills", "python,nn,testing", "--format", "html",
+        "--output", str(work / f"plan-{code}.html"),
+        *(["--all-open"] if all_open else []),
     ]  # fmt: skip
-    start = time.perf_counter()
-    out = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
-    if out.returncode != 0:
-        raise SystemExit(f"prready plan failed ({out.returncode}):\n{out.stderr}\n{out.stdout}")
-    return seconds
+    server.reset_log()
+    log = work / "plan.log"
+    with log.open("w") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"prready plan failed ({child.returncode}):\n{log.read_text()}")
+    requests = [r for r in server.requests if r.path != "/rate_limit"]
+    billed = sum(1 for r in requests if r.status != 304)
+    # ru_maxrss is in kilobytes on Linux.
+    return Run(code, name, seconds, usage.ru_maxrss / 1024, len(requests), billed)
 
 
 if __name__ == "__main__":

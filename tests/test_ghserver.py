@@ -297,6 +297,36 @@ def test_etag_304_costs_no_budget_and_changes_with_the_data(github_server, ds):
     assert int(changed.headers["X-RateLimit-Remaining"]) == remaining - 1
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/repos/{repo}/issues/{n}/comments",
+        "/repos/{repo}/issues/{n}/timeline",
+        "/repos/{repo}/pulls/{pr}",
+        "/search/issues?q=is:pr+repo:{repo}",
+        "/user",
+    ],
+)
+def test_every_endpoint_a_plan_asks_again_answers_304_until_it_changes(github_server, ds, path):
+    """The plan's conditional requests (issue 15): comments, timeline, pull, search, /user."""
+    ds.set_authenticated_user("octo")
+    n = ds.add_issue(REPO, "x")
+    ds.add_comment(REPO, n, "octo", "first")
+    pr = ds.add_pull(REPO, "fix", body=f"Fixes #{n}", user="octo", references=[n])
+    url = path.format(repo=REPO, n=n, pr=pr)
+    first = _get(github_server, url)
+    assert first.status_code == 200
+    again = _get(github_server, url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    if path == "/user":
+        ds.add_user("octo", name="Octo Cat")
+    else:
+        ds.add_comment(REPO, n, "octo", "second")
+        ds.update_issue(REPO, pr, title="fix, take two")
+    changed = _get(github_server, url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+
+
 def test_pygithub_conditional_update_gets_304(github_server, ds):
     repo = _client(github_server).get_repo(REPO)
     assert repo.update() is False  # unchanged: 304

@@ -42,7 +42,7 @@ class Label:
     traits: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """An issue or pull request as stored (pull requests carry is_pull_request=True)."""
 
@@ -86,7 +86,7 @@ class CrossReference:
     repo: str = ""  # repository of the pull request ("owner/name"); may differ for forks
 
 
-@dataclass
+@dataclass(slots=True)
 class TakenStatus:
     """Whether someone else is already on an issue, with the evidence."""
 
@@ -206,6 +206,9 @@ class CodeMap:
     files: list[str] = field(default_factory=list)  # every tracked file path, sorted
     # Native build facts (analysis.build.BuildFacts as a dict): {} when not detected yet.
     build: dict[str, Any] = field(default_factory=dict)
+    # A digest of everything the map was built from (tracked files' blobs, HEAD, options,
+    # scanner versions): equal keys, equal maps. "" for a map built by hand.
+    key: str = field(default="", compare=False)
 
     def area_of(self, module: str) -> str:
         info = self.modules.get(module)
@@ -213,7 +216,7 @@ class CodeMap:
 
 
 # --------------------------------------------------------------------------- planning
-@dataclass
+@dataclass(slots=True)
 class ModuleMatch:
     name: str  # module or area name
     path: str
@@ -221,7 +224,7 @@ class ModuleMatch:
     evidence: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Difficulty:
     score: int  # 1..5
     reasons: list[str]
@@ -234,7 +237,7 @@ class SkillFit:
     new: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueKinds:
     """What kind of work an issue is, each kind with the evidence that made it so.
 
@@ -249,7 +252,21 @@ class IssueKinds:
         return any(name in self.kinds for name in names)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class IssueFeatures:
+    """What every plan stage asks of an issue, worked out once per assessment: whether it
+    waits on a design decision, has a reproduction, asks for a feature, carries a beginner
+    label, its labels' traits ("small", "large"), and the areas it maps to (best first)."""
+
+    design: bool
+    reproduction: bool
+    feature_request: bool
+    areas: tuple[str, ...] = ()
+    beginner: bool = False
+    traits: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
 class IssueAssessment:
     issue: Issue
     modules: list[ModuleMatch]
@@ -257,6 +274,7 @@ class IssueAssessment:
     skills: list[str]
     taken: TakenStatus
     kinds: IssueKinds | None = None  # None: not classified yet (the planner classifies it)
+    features: IssueFeatures | None = None  # None: not worked out yet (the planner does it)
 
 
 @dataclass

@@ -23,6 +23,7 @@ SMALL_FIX_FILES = 2
 LARGE_FIX_FILES = 5
 MIN_REVIEWED = 5  # closed pull requests needed before a typical review wait is quoted
 MIN_CENTRAL_DEPENDENTS = 3  # below this, no module is 'central' however small the repo
+OLD_ISSUE_DAYS = 365  # open longer than this, a code change may be harder than it looks
 # Signals of an issue that needs a design decision before code: RFCs, proposals,
 # "needs discussion". Word boundaries keep "proposal" from matching inside other words.
 _DESIGN_WORDS = re.compile(
@@ -127,10 +128,10 @@ def assess_difficulty(
         score += 0.5
         reasons.append(f"active discussion ({issue.comments} comments) (+0.5)")
 
-    age_days = _days_between(issue.created_at, now)
-    if change == "code" and age_days is not None and age_days > 365 and issue.state == "open":
+    years = years_open(issue, now)
+    if change == "code" and years:
         score += 0.5
-        reasons.append(f"open for {age_days // 365} year(s): may be harder than it looks (+0.5)")
+        reasons.append(f"open for {years} year(s): may be harder than it looks (+0.5)")
 
     design = _design_signal(issue, kinds, text)
     if design:
@@ -204,6 +205,16 @@ def _ranks(values: Sequence[float]) -> list[float]:
             ranks[order[k]] = (i + j) / 2 + 1
         i = j + 1
     return ranks
+
+
+def years_open(issue: Issue, now: str) -> int:
+    """Whole years an open issue older than OLD_ISSUE_DAYS has been open as of `now`, else
+    0: the one way the time of a plan enters an issue's difficulty (a cached assessment
+    keys on it)."""
+    days = _days_between(issue.created_at, now)
+    if issue.state != "open" or days is None or days <= OLD_ISSUE_DAYS:
+        return 0
+    return days // 365
 
 
 def has_reproduction(issue: Issue) -> bool:

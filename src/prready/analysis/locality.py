@@ -16,27 +16,34 @@ AREAS_PER_ISSUE = 2
 
 class AreaDistances:
     """Hop counts between areas (undirected: an import either way means shared knowledge),
-    computed on demand with breadth-first search and cached per source area."""
+    computed on demand with breadth-first search and cached per source area, and per pair
+    of top-area lists (thousands of issues share a few dozen of them)."""
 
     def __init__(self, code_map: CodeMap) -> None:
         self.code_map = code_map
         self._graph: nx.Graph | None = None
         self._from: dict[str, dict[str, int]] = {}
+        self._pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], int | None] = {}
 
     def areas_of(self, a: IssueAssessment) -> list[str]:
         """The top areas an issue maps to."""
+        if a.features is not None:
+            return list(a.features.areas[:AREAS_PER_ISSUE])
         return [area for area, _ in rank_areas(a.modules, self.code_map)[:AREAS_PER_ISSUE]]
 
     def distance(self, a: IssueAssessment, b: IssueAssessment) -> int | None:
         """Fewest hops between any top area of `a` and any of `b`; None when unrelated."""
+        pair = (tuple(self.areas_of(a)), tuple(self.areas_of(b)))
+        if pair in self._pairs:
+            return self._pairs[pair]
         best: int | None = None
-        targets = self.areas_of(b)
-        for source in self.areas_of(a):
+        for source in pair[0]:
             reach = self._reach(source)
-            for target in targets:
+            for target in pair[1]:
                 hops = reach.get(target)
                 if hops is not None and (best is None or hops < best):
                     best = hops
+        self._pairs[pair] = best
         return best
 
     def closeness(self, a: IssueAssessment, earlier: Sequence[IssueAssessment]) -> float:
@@ -70,10 +77,9 @@ class AreaDistances:
         if self._graph is None:
             graph = nx.Graph()
             graph.add_nodes_from(self.code_map.areas)
-            area_of = self.code_map.area_of
-            for u, v in self.code_map.graph.edges():
-                au, av = area_of(u), area_of(v)
-                if au and av and au != av:
-                    graph.add_edge(au, av)
+            area = {name: info.area for name, info in self.code_map.modules.items()}
+            # Tens of thousands of module edges collapse to a few hundred area pairs.
+            pairs = {(area.get(u, ""), area.get(v, "")) for u, v in self.code_map.graph.edges()}
+            graph.add_edges_from(sorted((au, av) for au, av in pairs if au and av and au != av))
             self._graph = graph
         return self._graph

@@ -5,7 +5,7 @@ broken by issue number."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from prready.analysis.contributing import summarise_contributing
 from prready.analysis.difficulty import (
@@ -17,16 +17,18 @@ from prready.analysis.difficulty import (
 )
 from prready.analysis.kinds import (
     classify_issue,
+    is_beginner_labelled,
     parse_hardware,
 )
 from prready.analysis.locality import AreaDistances
-from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules
+from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
 from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
 from prready.analysis.stage_rules import (
     STAGES,
     StageSpec,
     available,
     empty_stage_note,
+    issue_traits,
     kinds_of,
     open_and_free,
     set_aside,
@@ -39,8 +41,10 @@ from prready.models import (
     ContributingSummary,
     Issue,
     IssueAssessment,
+    IssueFeatures,
     Label,
     LabelKind,
+    ModuleMatch,
     Plan,
     Stage,
     TakenStatus,
@@ -84,9 +88,30 @@ def assess_issues(
                 skills=skills_for_issue(issue, matches, code_map),
                 taken=taken.get(issue.number) or TakenStatus("fresh"),
                 kinds=classify_issue(issue, by_name),
+                features=issue_features(issue, matches, code_map, labels, by_name),
             )
         )
     return out
+
+
+def issue_features(
+    issue: Issue,
+    matches: Sequence[ModuleMatch],
+    code_map: CodeMap,
+    labels: Sequence[Label],
+    by_name: Mapping[str, Label] | None = None,
+) -> IssueFeatures:
+    """The per-issue facts every stage's ranking reads, worked out once (`by_name`: the
+    labels by name, when the caller has them)."""
+    by_name = by_name if by_name is not None else {label.name: label for label in labels}
+    return IssueFeatures(
+        design=needs_design(issue, labels),
+        reproduction=has_reproduction(issue),
+        feature_request=is_feature_request(issue),
+        areas=tuple(area for area, _ in rank_areas(matches, code_map)),
+        beginner=is_beginner_labelled(issue, by_name),
+        traits=tuple(sorted(issue_traits(issue, by_name))),
+    )
 
 
 def make_plan(
@@ -109,21 +134,23 @@ def make_plan(
     sample: bool = False,
     max_candidates: int = 10,
     wider_sync: str = "",
+    distances: AreaDistances | None = None,
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
-    issues ("" when every open issue was fetched), for the note of an empty stage."""
+    issues ("" when every open issue was fetched), for the note of an empty stage.
+    `distances` over `code_map` may be shared by several plans of one run (its area
+    graph is built once)."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
     label_map = {label.name: label for label in labels}
-    assessments = [
-        a if a.kinds is not None else replace(a, kinds=classify_issue(a.issue, label_map))
-        for a in assessments
-    ]
+    assessments = [_complete(a, code_map, label_map, labels) for a in assessments]
     label_kinds = {label.name: label.kind for label in labels}
     excluded = {name.strip().lower() for name in exclude_labels if name.strip()}
-    distances = AreaDistances(code_map)
+    if distances is None or distances.code_map is not code_map:
+        distances = AreaDistances(code_map)
+    fresh = {a.issue.number: freshness(a.issue, now) for a in assessments}
     by_number = {a.issue.number: a for a in assessments}
     pins: dict[int, list[IssueAssessment]] = {}
     for stage_no, number in pinned:
@@ -142,6 +169,8 @@ def make_plan(
 
     picked: dict[int, list[IssueAssessment]] = {}
     floors: dict[int, int] = {}
+    ranked_by_stage: dict[int, list[tuple[IssueAssessment, float]]] = {}
+    terms: dict[int, StageTerms] = {}
     used: set[int] = set(pinned_numbers)
     floor = 1
     for stage_no in chosen_stages:
@@ -151,8 +180,9 @@ def make_plan(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now,
+            distances, now, fresh, terms,
         )  # fmt: skip
+        ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
         # choices do not depend on each other's order.
         for assessment, _score in ranked[: max(0, per_stage - len(steps))]:
@@ -186,11 +216,11 @@ def make_plan(
             )
             for a in picked[stage_no]
         ]
-        pool = [a for a in eligible if a.issue.number not in used]
-        rankings[stage_no] = _rank_for_stage(
-            spec, pool, floors[stage_no], earlier, user_skills, label_kinds, label_map, labels,
-            distances, now,
-        )[:max_candidates]  # fmt: skip
+        # The further candidates: the stage's ranking as picked (its floor and earlier
+        # steps are final by then), without the issues any stage took.
+        rankings[stage_no] = [
+            item for item in ranked_by_stage[stage_no] if item[0].issue.number not in used
+        ][:max_candidates]
         if not picked[stage_no]:
             notes[stage_no] = empty_stage_note(
                 spec, open_pool, aside, assessments, label_map, floors[stage_no], used,
@@ -256,6 +286,20 @@ def _candidate_homes(
     return home, also
 
 
+def _complete(
+    a: IssueAssessment,
+    code_map: CodeMap,
+    label_map: Mapping[str, Label],
+    labels: Sequence[Label],
+) -> IssueAssessment:
+    """The assessment with its kinds and features, working out what it lacks."""
+    if a.kinds is None:
+        a = replace(a, kinds=classify_issue(a.issue, label_map))
+    if a.features is None:
+        a = replace(a, features=issue_features(a.issue, a.modules, code_map, labels, label_map))
+    return a
+
+
 def _check_options(stages: Sequence[int], per_stage: int, max_difficulty: int) -> list[int]:
     chosen = sorted(set(stages))
     if not chosen or any(s not in STAGES for s in chosen):
@@ -278,22 +322,105 @@ def _rank_for_stage(
     labels: Sequence[Label],
     distances: AreaDistances,
     now: str,
+    fresh: Mapping[int, float],
+    terms: dict[int, StageTerms],
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
-    does not fit a stage is never put there to fill it."""
+    does not fit a stage is never put there to fill it. `terms` (issue number -> its
+    StageTerms) is filled as issues are met and shared by the plan's stages."""
     low = max(spec.low, floor)
     band = [
         a
         for a in pool
         if low <= a.difficulty.score <= spec.high and not stage_rule(spec.number, a, label_map)
     ]
-    scored = [
-        (a, stage_score(spec.number, a, earlier, user_skills, label_kinds, labels, distances, now))
-        for a in band
-    ]
+    # Closeness depends only on an issue's top areas: thousands of issues share a few.
+    near: dict[tuple[str, ...], float] = {}
+    scored = []
+    for a in band:
+        number = a.issue.number
+        if number not in terms:
+            terms[number] = stage_terms(
+                a, user_skills, label_kinds, labels, distances.code_map,
+                fresh[number] if number in fresh else freshness(a.issue, now),
+            )  # fmt: skip
+        areas = tuple(distances.areas_of(a))
+        if areas not in near:
+            near[areas] = distances.closeness(a, earlier)
+        scored.append((a, terms[number].score(spec.number, near[areas])))
     scored.sort(key=lambda item: (-round(item[1], 6), item[0].issue.number))
     return scored
+
+
+@dataclass(frozen=True)
+class StageTerms:
+    """An issue's ranking terms at each stage (index 0 is stage 1), all but locality,
+    which moves with the earlier stages' picks: worked out once per issue and plan."""
+
+    head: tuple[float, ...]  # skill fit + stage character + difficulty level, weighted
+    confidence: float
+    fresh: float
+    reproducible: tuple[float, ...]
+    stale: bool
+    design: bool
+
+    def score(self, stage: int, locality: float) -> float:
+        """The stage score with `locality`; the sum in stage_score's order, to the bit."""
+        score = (
+            self.head[stage - 1]
+            + W_LOCAL * locality
+            + W_CONF * self.confidence
+            + W_FRESH * self.fresh
+            + W_REPRO * self.reproducible[stage - 1]
+        )
+        if self.stale:
+            score -= STALE_CLAIM_PENALTY
+        if self.design:
+            score -= DESIGN_PENALTY if stage < 4 else DESIGN_PENALTY / 2
+        return score
+
+
+def stage_terms(
+    a: IssueAssessment,
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    labels: Sequence[Label],
+    code_map: CodeMap,
+    fresh: float,
+) -> StageTerms:
+    """What `stage_score` weighs, for all four stages at once (`fresh`: its freshness)."""
+    features = a.features or issue_features(a.issue, a.modules, code_map, labels)
+    learning = bool(set(a.skills) & _LEARNING_SKILLS)
+    # Docs, tests and typing are what first contact teaches: never held against it.
+    first = _fit_share([s for s in a.skills if s not in _LEARNING_SKILLS], user_skills)
+    later = _fit_share(a.skills, user_skills)
+    kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
+    character = _Character(
+        beginner=LabelKind.BEGINNER in kinds,
+        bug=LabelKind.BUG in kinds or kinds_of(a).has("bug"),
+        feature=features.feature_request or kinds_of(a).has("feature"),
+        learning=learning or kinds_of(a).has("docs", "tests"),
+        reproduction=features.reproduction,
+    )
+    head = tuple(
+        W_FIT * (first if stage == 1 else later)
+        + W_KIND * character.fit(stage)
+        + W_LEVEL * (1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4))
+        for stage in (1, 2, 3, 4)
+    )
+    # A docs, test or typing task needs no reproduction.
+    reproducible = tuple(
+        1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in (1, 2, 3, 4)
+    )
+    return StageTerms(
+        head=head,
+        confidence=a.modules[0].score if a.modules else 0.0,
+        fresh=fresh,
+        reproducible=reproducible,
+        stale=a.taken.state == "stale-claim",
+        design=features.design,
+    )
 
 
 def stage_score(
@@ -308,50 +435,57 @@ def stage_score(
 ) -> float:
     """How well an issue suits a stage for this user: fit, stage character, locality,
     mapping confidence, freshness, reproduction; minus stale claims and open design."""
-    required = a.skills
-    learning = bool(set(a.skills) & _LEARNING_SKILLS)
-    if stage == 1:
-        # Docs, tests and typing are what first contact teaches: never held against it.
-        required = [s for s in a.skills if s not in _LEARNING_SKILLS]
-    fit = match_skills(required, user_skills)
-    fit_share = len(fit.matched) / len(fit.required) if user_skills and fit.required else 0.5
-    if user_skills and not fit.required:
-        fit_share = 1.0
-    confidence = a.modules[0].score if a.modules else 0.0
-    locality = distances.closeness(a, earlier)
-    level = 1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4)
-    # A docs, test or typing task needs no reproduction.
-    reproducible = has_reproduction(a.issue) or (stage == 1 and learning)
-    score = (
-        W_FIT * fit_share
-        + W_KIND * stage_kind_fit(stage, a, label_kinds)
-        + W_LEVEL * level
-        + W_LOCAL * locality
-        + W_CONF * confidence
-        + W_FRESH * freshness(a.issue, now)
-        + W_REPRO * (1.0 if reproducible else 0.0)
+    terms = stage_terms(
+        a, user_skills, label_kinds, labels, distances.code_map, freshness(a.issue, now)
     )
-    if a.taken.state == "stale-claim":
-        score -= STALE_CLAIM_PENALTY
-    if needs_design(a.issue, labels):
-        score -= DESIGN_PENALTY if stage < 4 else DESIGN_PENALTY / 2
-    return score
+    return terms.score(stage, distances.closeness(a, earlier))
 
 
 def stage_kind_fit(stage: int, a: IssueAssessment, label_kinds: Mapping[str, LabelKind]) -> float:
     """0-1: how much an issue has the character of the stage (beginner/docs, bug, feature)."""
     kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
-    beginner = LabelKind.BEGINNER in kinds
-    bug = LabelKind.BUG in kinds or kinds_of(a).has("bug")
-    feature = is_feature_request(a.issue) or kinds_of(a).has("feature")
-    learning = bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests")
-    if stage == 1:
-        return 1.0 if beginner and learning else 0.8 if beginner or learning else 0.2
-    if stage == 2:
-        return 1.0 if bug or beginner else 0.6 if learning else 0.4
-    if stage == 3:
-        return 1.0 if bug else 0.7 if has_reproduction(a.issue) else 0.3
-    return 1.0 if feature else 0.8 if bug else 0.4
+    feature = a.features.feature_request if a.features else is_feature_request(a.issue)
+    return _Character(
+        beginner=LabelKind.BEGINNER in kinds,
+        bug=LabelKind.BUG in kinds or kinds_of(a).has("bug"),
+        feature=feature or kinds_of(a).has("feature"),
+        learning=bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests"),
+        reproduction=a.features.reproduction if a.features else has_reproduction(a.issue),
+    ).fit(stage)
+
+
+@dataclass(frozen=True)
+class _Character:
+    """What kind of work an issue is, as the stages weigh it."""
+
+    beginner: bool
+    bug: bool
+    feature: bool
+    learning: bool
+    reproduction: bool
+
+    def fit(self, stage: int) -> float:
+        if stage == 1:
+            return (
+                1.0
+                if self.beginner and self.learning
+                else 0.8
+                if self.beginner or self.learning
+                else 0.2
+            )
+        if stage == 2:
+            return 1.0 if self.bug or self.beginner else 0.6 if self.learning else 0.4
+        if stage == 3:
+            return 1.0 if self.bug else 0.7 if self.reproduction else 0.3
+        return 1.0 if self.feature else 0.8 if self.bug else 0.4
+
+
+def _fit_share(required: Sequence[str], user_skills: Sequence[str]) -> float:
+    fit = match_skills(required, user_skills)
+    share = len(fit.matched) / len(fit.required) if user_skills and fit.required else 0.5
+    if user_skills and not fit.required:
+        share = 1.0
+    return share
 
 
 def freshness(issue: Issue, now: str) -> float:

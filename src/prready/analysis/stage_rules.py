@@ -16,7 +16,7 @@ from prready.analysis.kinds import (
 )
 from prready.analysis.labels import label_traits, newcomer_labels
 from prready.analysis.mapping import rank_areas
-from prready.models import CodeMap, IssueAssessment, IssueKinds, Label, SetAside
+from prready.models import CodeMap, Issue, IssueAssessment, IssueKinds, Label, SetAside
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,10 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
     """ "" when the issue's kind suits the stage, else why not. The difficulty band is
     checked apart (it moves with the floor that earlier stages set)."""
     kinds = kinds_of(a)
-    beginner = is_beginner_labelled(a.issue, labels)
-    traits = {t for name in a.issue.labels for t in _traits(name, a.issue.repo, labels)}
+    if a.features is not None:
+        beginner, traits = a.features.beginner, set(a.features.traits)
+    else:
+        beginner, traits = is_beginner_labelled(a.issue, labels), issue_traits(a.issue, labels)
     upkeep = kinds.has("docs", "tests")
     code = kinds.has("bug", "feature", "performance")
     if stage == 1:
@@ -203,6 +205,11 @@ def empty_stage_note(
     return f"no issue of this kind within {band} is free: relax --max-difficulty or --module"
 
 
+def issue_traits(issue: Issue, labels: Mapping[str, Label]) -> set[str]:
+    """The traits its maintainers' labels give an issue ("small", "large", ...)."""
+    return {t for name in issue.labels for t in _traits(name, issue.repo, labels)}
+
+
 def _traits(name: str, repo: str, labels: Mapping[str, Label]) -> tuple[str, ...]:
     known = labels.get(name)
     return known.traits if known is not None and known.traits else label_traits(name, repo)
@@ -224,7 +231,12 @@ def available(
     if a.difficulty.score > max_difficulty:
         return False
     if focus:
-        names = {m.name for m in a.modules} | {area for area, _ in rank_areas(a.modules, code_map)}
+        areas = (
+            a.features.areas
+            if a.features is not None
+            else [area for area, _ in rank_areas(a.modules, code_map)]
+        )
+        names = {m.name for m in a.modules} | set(areas)
         return any(_in_focus(name, f) for name in names for f in focus)
     return True
 

@@ -11,8 +11,8 @@ from typing import Any
 from prready.analysis.labels import classify_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
+from prready.app.assessments import assess_cached
 from prready.app.map import build_code_map
-from prready.app.retrieval import mapping_index
 from prready.config import UserConfig
 from prready.errors import OfflineError, UsageError
 from prready.models import (
@@ -95,8 +95,13 @@ def list_issues(
                 area_depth=config.area_depth,
                 progress=progress,
             )
-    index = mapping_index(code_map, paths.cache_db, progress=progress) if mapped else None
-    assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment, index=index)
+    if mapped:
+        assessments = assess_cached(
+            slug, issues, code_map, repo_labels, taken, now=moment, cache_db=paths.cache_db,
+            progress=progress,
+        ).assessments  # fmt: skip
+    else:
+        assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment)
     assessments.sort(key=lambda a: (a.issue.updated_at, a.issue.number), reverse=True)
     if mapped and not code_map.modules:
         notes.append("the code map is empty: no module could be mapped")

@@ -282,6 +282,7 @@ def _build_code_map(
     key = _snapshot_key(slug, root, co.head, area_depth, files)
     restored = _load_snapshot(paths.cache_db, key, stats)
     if restored is not None:  # nothing changed since the last map: same files, same HEAD
+        restored.key = key
         return restored
     selection = select_sources(files)
     stats.by_language = dict(Counter(s.language for s in selection.sources))
@@ -308,6 +309,7 @@ def _build_code_map(
         # The selection's counts go along: a restored map skips selecting sources.
         counts = (len(selection.sources), stats.by_language)
         cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
+    cm.key = key
     return cm
 
 

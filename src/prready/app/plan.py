@@ -17,13 +17,14 @@ from pathlib import Path
 from prready.analysis.contributing import summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
-from prready.analysis.planner import assess_issues, make_plan
+from prready.analysis.locality import AreaDistances
+from prready.analysis.planner import make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
+from prready.app.assessments import assess_cached
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map
-from prready.app.retrieval import mapping_index
-from prready.app.sync import SyncReport, refresh_taken, sync_repo
+from prready.app.sync import SyncReport, github_client, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
 from prready.config import Secret, UserConfig, server_clone_url, web_host
 from prready.errors import UsageError
@@ -137,7 +138,7 @@ def run_plan(
     report = None
     online = source.github and not source.offline
     if online:
-        client = source.client or GitHubClient(source.api_url, source.token, progress=progress)
+        client = source.client or github_client(source.api_url, source.token, paths, progress)
         report = sync_repo(
             slug,
             paths,
@@ -157,8 +158,9 @@ def run_plan(
             slug = report.repo
 
     issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
-    index = mapping_index(code_map, paths.cache_db, progress=progress)
-    assessments = assess_issues(issues, code_map, labels, taken, now=iso, index=index)
+    assessments = assess_cached(
+        slug, issues, code_map, labels, taken, now=iso, cache_db=paths.cache_db, progress=progress
+    ).assessments
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
@@ -180,6 +182,7 @@ def run_plan(
         excluded = set(decision.excluded)
         usable = [a for a in assessments if a.issue.number not in excluded]
         fetched_at = _fetched_at(paths, slug) or iso
+        distances = AreaDistances(code_map)  # one area graph for every plan of this run
 
         def plan_from(pool: list[IssueAssessment]) -> Plan:
             plan = make_plan(
@@ -200,6 +203,7 @@ def run_plan(
                 sample=sample,
                 contributing=contributing,
                 wider_sync=wider,
+                distances=distances,
             )
             # Links in every output point at the repository's own host (GitHub Enterprise).
             return replace(plan, web_host=web_host(source.api_url))

@@ -31,6 +31,7 @@ from prready.sources.github_api import GitHubClient, NotFoundError, Page
 from prready.sources.issue_file import read_issue_file
 from prready.store import issues_store as store
 from prready.store.issues_store import SaveCounts, SyncState
+from prready.store.response_cache import ResponseCache
 
 SAFETY_MARGIN = timedelta(minutes=10)
 ALL_OPEN_KEY = "all-open"
@@ -130,10 +131,20 @@ def sync_repo(
         if offline:
             return _offline_report(conn, slug)
         if client is None:
-            client = GitHubClient(api_url, token, progress=progress)
+            client = github_client(api_url, token, paths, progress)
         return _sync_api(conn, client, slug, config, all_open, module_labels, progress, moment)
     finally:
         conn.close()
+
+
+def github_client(
+    api_url: str, token: Secret | None, paths: Paths, progress: ProgressFn | None = None
+) -> GitHubClient:
+    """The client for a command: answers it may ask for again are kept in the cache DB,
+    so unchanged issues, comments, timelines and /user cost free 304s next time."""
+    return GitHubClient(
+        api_url, token, progress=progress, responses=ResponseCache(paths.cache_db)
+    )
 
 
 def refresh_taken(
@@ -157,7 +168,7 @@ def refresh_taken(
     conn = store.open_cache(paths)
     try:
         if not offline and client is None:
-            client = GitHubClient(api_url, token, progress=progress)
+            client = github_client(api_url, token, paths, progress)
         if not offline and client is not None and user_login is None and client.authenticated:
             user_login = client.authenticated_login()
         fetched = store.load_taken(conn, slug)
@@ -585,7 +596,8 @@ def sync_with_tracking(
     (their pull requests, issues closed or taken by others) with the same client."""
     online = not offline and from_file is None
     if online and client is None:
-        client = GitHubClient(api_url, token, progress=progress)
+        client = github_client(api_url, token, paths, progress)
+    before = _spent(client) if online and client is not None else None
     report = sync_repo(
         slug,
         paths,
@@ -606,4 +618,16 @@ def sync_with_tracking(
         tracking = sync_tracked(
             report.repo or slug, client, paths=paths, claim_days=config.claim_days
         )
+    if before is not None and client is not None:
+        # The summary counts every request of the command: tracking's (and /user) too.
+        after = _spent(client)
+        report.requests, report.not_modified, report.retries = (
+            after[0] - before[0], after[1] - before[1], after[2] - before[2]
+        )
+        report.rate_limit = client.stats.rate_limit
+        report.rate_remaining = client.stats.rate_remaining
     return report, tracking
+
+
+def _spent(client: GitHubClient) -> tuple[int, int, int]:
+    return client.stats.requests, client.stats.not_modified, client.stats.retries

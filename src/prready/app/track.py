@@ -471,7 +471,8 @@ def _availability(
         raise
     if issue.state == "closed":
         return unavailable_reason(issue, None)
-    comments = client.fetch_comments(slug, number)
+    # No comment to read on an issue that has none: one request fewer per step.
+    comments = client.fetch_comments(slug, number) if issue.comments else []
     taken = detect(issue, comments, refs, now, claim_days=claim_days, user_login=login)
     return unavailable_reason(issue, taken)
 

@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
-from urllib.parse import urljoin, urlparse, urlsplit
+from typing import Any, Protocol
+from urllib.parse import urlencode, urljoin, urlparse, urlsplit
 
 import requests
 import urllib3
@@ -81,6 +81,14 @@ class RequestStats:
     rate_remaining: int | None = None
     rate_reset: int | None = None  # epoch seconds
     skipped: int = 0  # items refused at the boundary (issue numbers outside 1..2^31-1)
+
+
+class ResponseStore(Protocol):
+    """Where the client keeps answers it may ask for again conditionally: per URL, the
+    ETag, the Link header and the body (prready.store.response_cache implements it)."""
+
+    def lookup(self, url: str) -> tuple[str, str, bytes] | None: ...
+    def remember(self, url: str, etag: str, link: str, body: bytes) -> None: ...
 
 
 @dataclass
@@ -145,6 +153,7 @@ class GitHubClient:
         deadline: float = DEADLINE_SECONDS,
         max_body_bytes: int = MAX_BODY_BYTES,
         connect_timeout: float = CONNECT_TIMEOUT,
+        responses: ResponseStore | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         check_token_transport(self.api_url, token)
@@ -182,6 +191,10 @@ class GitHubClient:
             }
         )
         self._pages: dict[str, tuple[int, dict[str, int]]] = {}
+        # Issues, comments, timelines, pull requests, searches and /user are asked for
+        # with the ETag of the last answer: unchanged, GitHub answers a free 304.
+        self._responses = responses
+        self._login: tuple[str | None] | None = None
 
     # ------------------------------------------------------------------ public API
     def fetch_repo(self, slug: str) -> dict[str, Any]:
@@ -278,7 +291,7 @@ class GitHubClient:
 
     def fetch_issue(self, slug: str, number: int) -> Issue:
         what = f"issue {slug}#{number}"
-        resp = self._get(f"/repos/{slug}/issues/{number}", what=what)
+        resp = self._get(f"/repos/{slug}/issues/{number}", what=what, remember=True)
         return issue_from_json(slug, _expect_dict(resp.data, what))
 
     def fetch_comments(self, slug: str, number: int) -> list[Comment]:
@@ -299,7 +312,8 @@ class GitHubClient:
     def fetch_pull(self, slug: str, number: int) -> dict[str, Any]:
         """Raw pull request JSON (state, merged, merged_at, user, html_url, body)."""
         what = f"pull request {slug}#{number}"
-        return _expect_dict(self._get(f"/repos/{slug}/pulls/{number}", what=what).data, what)
+        resp = self._get(f"/repos/{slug}/pulls/{number}", what=what, remember=True)
+        return _expect_dict(resp.data, what)
 
     def fetch_pull_files(self, slug: str, number: int) -> list[str]:
         """Paths changed by a pull request."""
@@ -315,7 +329,7 @@ class GitHubClient:
         page = 1
         while len(found) < limit:
             params = {"q": query, "per_page": self._per_page, "page": page}
-            resp = self._get("/search/issues", params, what="search")
+            resp = self._get("/search/issues", params, what="search", remember=True)
             data = _expect_dict(resp.data, "search")
             items = data.get("items")
             if not isinstance(items, list):
@@ -330,12 +344,15 @@ class GitHubClient:
         return found[:limit]
 
     def authenticated_login(self) -> str | None:
-        """The token owner's login, or None without a token."""
+        """The token owner's login, or None without a token; asked once per client (and
+        then conditionally, a free 304, while the stored answer still holds)."""
         if not self.authenticated:
             return None
-        data = _expect_dict(self._get("/user", what="the token's user").data, "user")
-        login = data.get("login")
-        return login if isinstance(login, str) else None
+        if self._login is None:
+            resp = self._get("/user", what="the token's user", remember=True)
+            login = _expect_dict(resp.data, "user").get("login")
+            self._login = (login if isinstance(login, str) else None,)
+        return self._login[0]
 
     def _issues(self, slug: str, raw: list[Any]) -> list[Issue]:
         """Issues of a page; one numbered outside 1..2^31-1 is skipped and counted, never
@@ -353,7 +370,8 @@ class GitHubClient:
         out: list[Any] = []
         page = 1
         while True:
-            resp = self._get(path, {"per_page": self._per_page, "page": page}, what=what)
+            params = {"per_page": self._per_page, "page": page}
+            resp = self._get(path, params, what=what, remember=True)
             items = _expect_list(resp.data, what)
             out.extend(items)
             if not _has_next(resp.headers):
@@ -368,8 +386,17 @@ class GitHubClient:
         *,
         etag: str | None = None,
         what: str,
+        remember: bool = False,
     ) -> _Response:
-        """GET with retries: transient failures back off, rate limits wait or stop cleanly."""
+        """GET with retries: transient failures back off, rate limits wait or stop cleanly.
+        `remember`: conditional on the stored answer's ETag, which a 304 then stands for."""
+        key: str | None = None
+        stored: tuple[str, str, bytes] | None = None
+        if remember and etag is None and self._responses is not None:
+            key = _response_key(self.api_url + path, params)
+            stored = self._responses.lookup(key)
+            if stored is not None:
+                etag = stored[0]
         headers = {"If-None-Match": etag} if etag else {}
         attempt = 0
         accepted = 0
@@ -384,6 +411,14 @@ class GitHubClient:
             status = answer.status
             if status == 304:
                 self.stats.not_modified += 1
+                if stored is not None:
+                    try:
+                        data = _parse_json(stored[2])
+                    except _Transient:
+                        stored, etag, headers = None, None, {}  # a damaged entry: ask afresh
+                        continue
+                    link = {"link": stored[1]} if stored[1] else {}
+                    return _Response(data, {**answer.headers, **link}, False, stored[0])
                 return _Response(None, answer.headers, True, answer.headers.get("etag") or etag)
             if status == 202:
                 # "Still computing": GitHub asks to come back; never forever.
@@ -407,7 +442,10 @@ class GitHubClient:
                 attempt = self._backoff(attempt, what, str(exc))
                 continue
             self._check_page(path, params, answer.body, what)
-            return _Response(data, answer.headers, False, answer.headers.get("etag") or etag)
+            new_etag = answer.headers.get("etag")
+            if key is not None and self._responses is not None and new_etag:
+                self._responses.remember(key, new_etag, answer.headers.get("link", ""), answer.body)
+            return _Response(data, answer.headers, False, new_etag or etag)
 
     def _fetch(
         self, path: str, params: dict[str, Any], headers: dict[str, str], what: str
@@ -633,6 +671,12 @@ class GitHubClient:
 
 
 # ---------------------------------------------------------------------- helpers
+def _response_key(url: str, params: dict[str, Any] | None) -> str:
+    """The stored answer's name: the URL with its query in a fixed order (never a token)."""
+    query = urlencode(sorted((str(k), str(v)) for k, v in (params or {}).items()))
+    return f"{url}?{query}" if query else url
+
+
 def _has_next(headers: dict[str, Any]) -> bool:
     link = {str(k).lower(): v for k, v in headers.items()}.get("link") or ""
     return "next" in link_targets(link)

@@ -1,0 +1,205 @@
+"""A warm plan reuses what did not change (issue 15): assessments cached per issue and
+invalidated by an edit, a new comment, another code map, relabelled labels or another
+year open; and GitHub's answers asked for again with their ETags, so a plan or a sync
+where nothing changed costs no rate-limit budget. End to end on the sample repository
+and the loopback GitHub server."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prready.analysis.planner import assess_issues
+from prready.app.assessments import assess_cached
+from prready.app.demo import build_sample_origin
+from prready.app.issues import load_stored
+from prready.app.map import build_code_map
+from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
+from prready.app.retrieval import mapping_index
+from prready.app.sync import sync_with_tracking
+from prready.config import Secret, UserConfig
+from prready.demo.sample_history import SAMPLE_SLUG
+from prready.models import CodeMap, Issue
+from prready.paths import Paths, resolve_paths
+from prready.sources.github_api import GitHubClient
+from prready.store import issues_store as store
+from prready.store.response_cache import ResponseCache
+from samplefixtures import serve_sample
+
+TOKEN = "ghp_cacheTESTTOKEN00000000000000000000000"
+LOGIN = "newcomer-cache"
+NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=timezone.utc)
+ISO = "2026-11-20T12:00:00Z"
+
+
+@pytest.fixture
+def world(github_server: Any) -> dict[str, Any]:
+    serve_sample(github_server.dataset)
+    github_server.dataset.set_authenticated_user(LOGIN)
+    paths = resolve_paths()
+    return {"server": github_server, "origin": build_sample_origin(paths), "paths": paths}
+
+
+def _plan(world: dict[str, Any], out: Path, *, now: datetime = NOW) -> PlanResult:
+    paths: Paths = world["paths"]
+    client = GitHubClient(
+        world["server"].url, Secret(TOKEN), responses=ResponseCache(paths.cache_db)
+    )
+    return run_plan(
+        SAMPLE_SLUG,
+        paths,
+        UserConfig(),
+        PlanOptions(skills=("python", "testing"), fmt="json", output=out),
+        Source(token=Secret(TOKEN), api_url=world["server"].url, git_url=str(world["origin"]),
+               client=client),
+        now=now,
+    )  # fmt: skip
+
+
+def _billed(server: Any) -> list[str]:
+    """Requests that cost rate-limit budget (anything but a 304)."""
+    return [r.path for r in server.requests if r.status != 304 and r.path != "/rate_limit"]
+
+
+def _stored(world: dict[str, Any], code_map: CodeMap) -> tuple[list[Issue], Any, Any]:
+    issues, labels, taken = load_stored(SAMPLE_SLUG, world["paths"], UserConfig(), state="open",
+                                        now=ISO)  # fmt: skip
+    return issues, labels, taken
+
+
+def _code_map(world: dict[str, Any]) -> CodeMap:
+    return build_code_map(SAMPLE_SLUG, world["paths"], git_url=str(world["origin"]))
+
+
+def test_a_warm_plan_is_byte_identical_to_a_cold_one(world: dict[str, Any], tmp_path: Path) -> None:
+    cold = tmp_path / "cold.json"
+    _plan(world, cold)
+    warm = tmp_path / "warm.json"
+    _plan(world, warm)
+    assert warm.read_bytes() == cold.read_bytes()
+    # And to a plan whose every assessment is computed afresh (the cache emptied).
+    conn = store.open_cache(world["paths"])
+    try:
+        assert conn.execute("SELECT count(*) FROM assess_results").fetchone()[0] > 0
+        conn.execute("DELETE FROM assess_results")
+    finally:
+        conn.close()
+    again = tmp_path / "again.json"
+    _plan(world, again)
+    assert again.read_bytes() == cold.read_bytes()
+
+
+def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    _plan(world, tmp_path / "plan.json")
+    paths: Paths = world["paths"]
+    code_map = _code_map(world)
+    issues, labels, taken = _stored(world, code_map)
+
+    def assess(
+        issues: list[Issue] = issues,
+        code_map: CodeMap = code_map,
+        labels: Any = labels,
+        now: str = ISO,
+    ) -> Any:
+        return assess_cached(SAMPLE_SLUG, issues, code_map, labels, taken, now=now,
+                             cache_db=paths.cache_db)  # fmt: skip
+
+    warm = assess()
+    assert warm.assessed == []
+    index = mapping_index(code_map, paths.cache_db)
+    fresh = assess_issues(issues, code_map, labels, taken, now=ISO, index=index)
+    assert warm.assessments == fresh
+
+    # An edited issue and one with a new comment: those two, nothing else.
+    edited, commented = sorted(i.number for i in issues)[:2]
+    changed = [
+        replace(i, title=i.title + " (edited)", updated_at="2026-11-20T11:00:00Z")
+        if i.number == edited
+        else replace(i, comments=i.comments + 1, updated_at="2026-11-20T11:30:00Z")
+        if i.number == commented
+        else i
+        for i in issues
+    ]
+    assert assess(changed).assessed == [edited, commented]
+    assert assess(changed).assessed == []
+
+    # Another code map (areas one level deeper: another map key): every issue.
+    other_map = build_code_map(SAMPLE_SLUG, paths, git_url=str(world["origin"]), area_depth=3)
+    assert other_map.key and other_map.key != code_map.key
+    everything = sorted(i.number for i in changed)
+    assert assess(changed, other_map).assessed == everything
+
+    # A map built by hand (no key) is never cached against, nor written over the cache.
+    assert assess(changed, replace(other_map, key="")).assessed == everything
+    assert assess(changed, other_map).assessed == []
+
+    # Labels classified otherwise (a config override): every issue.
+    relabelled = [replace(label, kind=type(label.kind)("other")) for label in labels]
+    assert assess(changed, labels=relabelled).assessed == everything
+
+    # Another year open: only the issues whose age in whole years changes.
+    later = (NOW + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert 0 < len(assess(changed, now=later).assessed) <= len(everything)
+
+
+def test_a_warm_plan_where_nothing_changed_costs_no_budget(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    server = world["server"]
+    _plan(world, tmp_path / "1.json")
+    # The second plan checks the planned steps (tracking) for the first time.
+    _plan(world, tmp_path / "2.json")
+    server.reset_log()
+    _plan(world, tmp_path / "3.json", now=NOW + timedelta(minutes=5))
+    assert server.requests, "the plan asked GitHub nothing"
+    assert _billed(server) == []
+    # The planned steps' issue, comments and timeline were asked for again, conditionally.
+    assert any("/timeline" in r.path and r.if_none_match for r in server.requests)
+    assert server.count(r"^/user$") == 1 and server.count(r"^/user$", status=304) == 1
+
+    # An edited planned step costs its own refetch, and only that.
+    plan = json.loads((tmp_path / "3.json").read_text())
+    number = plan["stages"][0]["steps"][0]["issue"]["number"]
+    server.dataset.update_issue(SAMPLE_SLUG, number, body="Edited: still happens.")
+    server.reset_log()
+    _plan(world, tmp_path / "4.json", now=NOW + timedelta(minutes=10))
+    billed = _billed(server)
+    assert f"/repos/{SAMPLE_SLUG}/issues/{number}" in billed
+    # The sync's listing that brought the edit, and the step's own issue (its comments and
+    # timeline did not change: still 304s).
+    assert sorted(set(billed)) == [
+        f"/repos/{SAMPLE_SLUG}/issues",
+        f"/repos/{SAMPLE_SLUG}/issues/{number}",
+    ], billed
+
+
+def test_an_unchanged_sync_costs_nothing_and_counts_every_request(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    server = world["server"]
+    _plan(world, tmp_path / "1.json")
+    _plan(world, tmp_path / "2.json")
+
+    def sync() -> Any:
+        client = GitHubClient(
+            server.url, Secret(TOKEN), responses=ResponseCache(world["paths"].cache_db)
+        )
+        return sync_with_tracking(SAMPLE_SLUG, world["paths"], UserConfig(), client=client)
+
+    sync()
+    server.reset_log()
+    report, tracking = sync()
+    assert tracking is not None and tracking.login == LOGIN
+    asked = [r for r in server.requests if r.path != "/rate_limit"]
+    assert asked and _billed(server) == []
+    # /user and the tracked steps' requests are in the summary's count.
+    assert report.requests == len(asked)
+    assert report.not_modified == len(asked)
+    assert f"{len(asked)} requests, {len(asked)} unchanged (304)" in report.summary()
