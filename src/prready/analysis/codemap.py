@@ -7,6 +7,8 @@ goes to `pkg.name` when that is a module, else to `pkg`; `import a.b` reads like
 tests/test_grimp_compare.py). Native edges are resolved `#include`s. Binding edges join a
 Python import of a compiled extension (`torch._C`) to the native file that declares that
 extension module (`PyModuleDef` / `PYBIND11_MODULE`), which is cheap and unambiguous.
+Generated modules (see `is_generated_path` and `PyScan.generated`) are kept out of the
+symbol index.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from prready.analysis.pyscan import ImportStmt, PyScan
 from prready.analysis.snapshot import add_edges_fast
 from prready.analysis.symbols import build_symbol_index
 from prready.models import CodeMap, CommitRecord, ModuleInfo
+
+_GENERATED_DIRS = frozenset({"autogen", "_autogen", "generated", "_generated"})
 
 
 @dataclass
@@ -164,7 +168,12 @@ def assemble_code_map(
         rules,
         facts.test_runner,
     )
-    symbols = build_symbol_index(py_by_module, packages, resolver.resolve_source)
+    handwritten = {
+        m: scan
+        for m, scan in py_by_module.items()
+        if not (scan.generated or is_generated_path(infos[m].path))
+    }
+    symbols = build_symbol_index(handwritten, packages, resolver.resolve_source)
     return CodeMap(
         repo=repo,
         root=root,
@@ -251,6 +260,13 @@ class PythonResolver:
             return None  # climbs above the top package: an error at run time too
         base = parts[: len(parts) - (level - 1)]
         return ".".join([*base, target]) if target else ".".join(base)
+
+
+def is_generated_path(path: str) -> bool:
+    """A file under a folder of generated code (tinygrad's `runtime/autogen/`, ctypes
+    bindings with no header saying so). Generated modules stay in the graph as files but
+    out of the symbol index, where their thousands of constants would only add noise."""
+    return not _GENERATED_DIRS.isdisjoint(path.split("/")[:-1])
 
 
 def extension_module_names(declared: Iterable[tuple[str, str]]) -> dict[str, str]:

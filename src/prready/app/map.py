@@ -38,8 +38,8 @@ from prready.sources.git_repo import acquire, head_date, list_files, read_histor
 from prready.store.parse_cache import ParseCache
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
-# opened on the line where another closed (`""" + r"""`) is no syntax error.
-PY_SCANNER = "py:3"
+# opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated.
+PY_SCANNER = "py:4"
 NATIVE_SCANNER = "native:1"
 POOL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 CHUNK_FILES = 256
@@ -110,7 +110,7 @@ def scan_sources(
         fresh = _scan_files(root, todo, progress, workers, stats)  # by path
         fresh_py = {s.blob: fresh[s.path] for s in todo if s.language == "python"}
         fresh_native = {s.blob: fresh[s.path] for s in todo if s.language != "python"}
-        cache.save(PY_SCANNER, {b: r for b, r in fresh_py.items() if r[-1] != "unreadable"})
+        cache.save(PY_SCANNER, {b: r for b, r in fresh_py.items() if r[4] != "unreadable"})
         cache.save(NATIVE_SCANNER, {b: r for b, r in fresh_native.items() if r[2] != "unreadable"})
     py_cached.update(fresh_py)
     native_cached.update(fresh_native)
@@ -367,7 +367,7 @@ def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> dict[str, Any]:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
             result: Any = (
-                (0, (), (), None, "unreadable")
+                (0, (), (), None, "unreadable", False)
                 if language == "python"
                 else (0, (), "unreadable", ())
             )
@@ -382,7 +382,14 @@ def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> dict[str, Any]:
 def _plain_py(scan: PyScan) -> tuple[Any, ...]:
     """The scan as plain tuples (what `to_plain` makes of it, without walking every value:
     import names, definitions and `__all__` are plain tuples already)."""
-    return (scan.lines, tuple(map(tuple, scan.imports)), scan.defs, scan.all_names, scan.error)
+    return (
+        scan.lines,
+        tuple(map(tuple, scan.imports)),
+        scan.defs,
+        scan.all_names,
+        scan.error,
+        scan.generated,
+    )
 
 
 def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
@@ -478,8 +485,8 @@ def _cached_native_links(
 
 
 def _py_from_plain(value: Any) -> PyScan:
-    lines, imports, defs, all_names, error = value
-    return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error)
+    lines, imports, defs, all_names, error, generated = value
+    return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated)
 
 
 def _native_from_plain(value: Any) -> NativeScan:
