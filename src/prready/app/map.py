@@ -26,7 +26,8 @@ import networkx as nx
 from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
 from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
-from prready.analysis.layout import SourceFile, select_sources
+from prready.analysis.incremental import symbol_inputs, update_code_map
+from prready.analysis.layout import Selection, SourceFile, python_module_names, select_sources
 from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
 from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
@@ -61,6 +62,7 @@ class ScanStats:
     workers: int = 1
     by_language: dict[str, int] = field(default_factory=dict)
     snapshot: bool = False  # the whole map came from the cache (no file changed)
+    incremental: bool = False  # the last map was updated for changed Python files
 
 
 def build_code_map(
@@ -283,30 +285,133 @@ def _build_code_map(
         return restored
     selection = select_sources(files)
     stats.by_language = dict(Counter(s.language for s in selection.sources))
+    base_key = _base_key(slug, root, area_depth)
+    built = _updated_map(root, co.head, files, selection, paths.cache_db, base_key, stats)
+    if built is None:
+        built = _cold_map(
+            slug,
+            root,
+            co.head,
+            files,
+            selection,
+            paths.cache_db,
+            area_depth,
+            stats,
+            progress,
+            workers,
+        )
+    cm, extensions = built
+    with ParseCache(paths.cache_db) as cache:
+        # The selection's counts go along: a restored map skips selecting sources.
+        counts = (len(selection.sources), stats.by_language)
+        cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
+        sources = [(s.path, s.blob, s.language) for s in selection.sources]
+        cache.save_snapshot(base_key, (key, sources, selection.skipped, extensions))
+    return cm
+
+
+def _cold_map(
+    slug: str,
+    root: Path,
+    head: str,
+    files: list[TrackedFile],
+    selection: Selection,
+    cache_db: Path,
+    area_depth: int | None,
+    stats: ScanStats,
+    progress: ProgressFn | None,
+    workers: int | None,
+) -> tuple[CodeMap, dict[str, str]]:
+    """Every source scanned (or taken from the parse cache), the map assembled whole;
+    also the extension modules found, which an update reuses."""
     py_scans, native_scans = scan_sources(
-        root, selection.sources, paths.cache_db, stats=stats, progress=progress, workers=workers
+        root, selection.sources, cache_db, stats=stats, progress=progress, workers=workers
     )
-    facts = read_repo_facts(root, files, co.head)
-    native_links = _cached_native_links(selection.sources, native_scans, paths.cache_db)
+    facts = read_repo_facts(root, files, head)
+    native_links = _cached_native_links(selection.sources, native_scans, cache_db)
     declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
+    extensions = extension_module_names(declared)
     cm = assemble_code_map(
         slug,
         str(root),
-        co.head,
+        head,
         selection.sources,
         py_scans,
         native_scans,
         selection.skipped,
         facts,
         area_depth=area_depth,
-        extension_modules=extension_module_names(declared),
+        extension_modules=extensions,
         native_links=native_links,
     )
-    with ParseCache(paths.cache_db) as cache:
-        # The selection's counts go along: a restored map skips selecting sources.
-        counts = (len(selection.sources), stats.by_language)
-        cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
-    return cm
+    return cm, extensions
+
+
+def _updated_map(
+    root: Path,
+    head: str,
+    files: list[TrackedFile],
+    selection: Selection,
+    cache_db: Path,
+    base_key: str,
+    stats: ScanStats,
+) -> tuple[CodeMap, dict[str, str]] | None:
+    """The last map of this checkout updated for the Python files whose blob changed
+    (see `prready.analysis.incremental`), or None when that does not apply: no stored
+    map, sources added/removed/renamed, skipped files or native sources changed, a
+    changed file that does not scan cleanly before and after."""
+    with ParseCache(cache_db) as cache:
+        base = cache.load_snapshot(base_key)
+        if not (isinstance(base, tuple) and len(base) == 4):
+            return None
+        previous_key, previous_sources, previous_skipped, extensions = base
+        if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
+            return None
+        changed: list[tuple[SourceFile, str]] = []  # (source now, blob before)
+        for src, (path, blob, language) in zip(selection.sources, previous_sources, strict=True):
+            if src.path != path or src.language != language:
+                return None
+            if src.blob != blob:
+                if language != "python":
+                    return None
+                changed.append((src, blob))
+        links = _stored_native_links(cache, selection.sources)
+        previous = _load_snapshot(cache_db, previous_key, ScanStats())
+        if links is None or previous is None or "unreadable" in previous.skipped:
+            return None  # (unreadable files are left out of the native links' key)
+        before = cache.load(PY_SCANNER, (blob for _, blob in changed))
+    if len(before) != len({blob for _, blob in changed}):
+        return None
+    rescan = ScanStats()
+    now, _ = scan_sources(root, [src for src, _ in changed], cache_db, stats=rescan)
+    old_scans = [_py_from_plain(before[blob]) for _, blob in changed]
+    new_scans = [now.get(src.path) for src, _ in changed]
+    if any(scan is None or scan.error for scan in [*old_scans, *new_scans]):
+        return None
+    fresh = {src.path: scan for (src, _), scan in zip(changed, new_scans, strict=True) if scan}
+    py_paths = [s.path for s in selection.sources if s.language == "python"]
+    symbol_scans = None
+    if any(
+        symbol_inputs(a) != symbol_inputs(b) for a, b in zip(old_scans, fresh.values(), strict=True)
+    ):
+        py_scans, _ = scan_sources(
+            root, [s for s in selection.sources if s.language == "python"], cache_db
+        )
+        names = python_module_names(py_paths)
+        symbol_scans = {names[p].name: scan for p, scan in py_scans.items() if not scan.error}
+    cm = update_code_map(
+        previous,
+        head,
+        py_paths,
+        fresh,
+        read_repo_facts(root, files, head),
+        extension_modules=dict(extensions),
+        native_links=links,
+        symbol_scans=symbol_scans,
+    )
+    stats.scanned, stats.workers, stats.incremental = rescan.scanned, rescan.workers, True
+    stats.cached = len(selection.sources) - rescan.scanned
+    return cm, dict(extensions)
 
 
 def _scan_files(
@@ -466,21 +571,41 @@ def _snapshot_key(
     return "map:" + digest.hexdigest()
 
 
+def _base_key(slug: str, root: Path, area_depth: int | None) -> str:
+    """Where the last map of this checkout is recorded: its snapshot key, sources (path,
+    blob, language), skipped files and extension modules, for `_updated_map`."""
+    text = f"{SNAPSHOT_VERSION}|{PY_SCANNER}|{NATIVE_SCANNER}|{slug}|{root}|{area_depth}"
+    return "map-base:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _native_links_key(sources: list[SourceFile]) -> str:
+    """Include links depend on the whole native file set: a digest of its (path, blob)s."""
+    digest = hashlib.sha256(NATIVE_SCANNER.encode())
+    for s in sorted((s for s in sources if s.language != "python"), key=lambda s: s.path):
+        digest.update(f"{s.path}\0{s.blob}\n".encode("utf-8", "surrogateescape"))
+    return "native-links:" + digest.hexdigest()
+
+
+def _stored_native_links(
+    cache: ParseCache, sources: list[SourceFile]
+) -> tuple[list[str], list[tuple[str, str]]] | None:
+    cached = cache.load_snapshot(_native_links_key(sources))
+    if isinstance(cached, tuple) and len(cached) == 2:
+        return list(cached[0]), list(cached[1])
+    return None
+
+
 def _cached_native_links(
     sources: list[SourceFile], native_scans: dict[str, NativeScan], cache_db: Path
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """Include roots and edges, reused while no native file changed (they depend on the
-    whole native file set, so they are keyed by a digest of every (path, blob) pair)."""
-    digest = hashlib.sha256(NATIVE_SCANNER.encode())
-    for s in sorted((s for s in sources if s.path in native_scans), key=lambda s: s.path):
-        digest.update(f"{s.path}\0{s.blob}\n".encode("utf-8", "surrogateescape"))
-    key = "native-links:" + digest.hexdigest()
+    """Include roots and edges, reused while no native file changed."""
+    scanned = [s for s in sources if s.path in native_scans]
     with ParseCache(cache_db) as cache:
-        cached = cache.load_snapshot(key)
-        if isinstance(cached, tuple) and len(cached) == 2:
-            return list(cached[0]), list(cached[1])
+        cached = _stored_native_links(cache, scanned)
+        if cached is not None:
+            return cached
         roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
-        cache.save_snapshot(key, (roots, edges))
+        cache.save_snapshot(_native_links_key(scanned), (roots, edges))
     return roots, edges
 
 
