@@ -11,14 +11,15 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import marshal
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import networkx as nx
@@ -110,10 +111,21 @@ def scan_sources(
         stats.cached = len(sources) - len(todo)
         stats.scanned = len(todo)
         fresh = _scan_files(root, todo, progress, workers, stats)  # by path
-        fresh_py = {s.blob: fresh[s.path] for s in todo if s.language == "python"}
-        fresh_native = {s.blob: fresh[s.path] for s in todo if s.language != "python"}
-        cache.save(PY_SCANNER, {b: r for b, r in fresh_py.items() if r[4] != "unreadable"})
-        cache.save(NATIVE_SCANNER, {b: r for b, r in fresh_native.items() if r[2] != "unreadable"})
+        fresh_py: dict[str, Any] = {}
+        fresh_native: dict[str, Any] = {}
+        store_py: dict[str, bytes] = {}
+        store_native: dict[str, bytes] = {}
+        for s in todo:
+            python = s.language == "python"
+            encoded = fresh[s.path]
+            if encoded is None:  # unreadable: reported, never cached
+                value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
+            else:
+                value = marshal.loads(encoded)
+                (store_py if python else store_native)[s.blob] = encoded
+            (fresh_py if python else fresh_native)[s.blob] = value
+        cache.save_encoded(PY_SCANNER, store_py)
+        cache.save_encoded(NATIVE_SCANNER, store_native)
     py_cached.update(fresh_py)
     native_cached.update(fresh_native)
     py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
@@ -420,28 +432,32 @@ def _scan_files(
     progress: ProgressFn | None,
     workers: int | None,
     stats: ScanStats,
-) -> dict[str, Any]:
+) -> dict[str, bytes | None]:
+    """path -> marshal-encoded scan result (None: unreadable), see `_scan_chunk`."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
-    results: dict[str, Any] = {}
+    results: dict[str, bytes | None] = {}
     n_workers = workers or min(os.cpu_count() or 1, 8)
     if total < POOL_MIN_FILES or n_workers < 2:
         stats.workers = 1
         for chunk in chunks:
-            results.update(_scan_chunk(str(root), chunk))
+            results.update(marshal.loads(_scan_chunk(str(root), chunk)))
             done += len(chunk)
             if progress:
                 progress("scanning", done, total)
         return results
     stats.workers = n_workers
+    # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
+    from concurrent.futures import ProcessPoolExecutor
+
     # Forked workers inherit the paused collector (see _gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
         for chunk, part in zip(
             chunks, pool.map(_scan_chunk, [str(root)] * len(chunks), chunks), strict=True
         ):
-            results.update(part)
+            results.update(marshal.loads(part))
             done += len(chunk)
             if progress:
                 progress("scanning", done, total)
@@ -465,23 +481,26 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
     return chunks
 
 
-def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """Worker: read and scan files; returns path -> plain tuple (marshal-able)."""
-    out: dict[str, Any] = {}
+def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
+    """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
+    result or None when unreadable) pairs: a single bytes object crosses the process
+    boundary (pickling nested tuples cost the workers 15% of their time), and each
+    result is already in the form the parse cache stores, so it is not encoded again."""
+    out: list[tuple[str, bytes | None]] = []
+    dumps = marshal.dumps
     for path, _blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
-            result: Any = (
-                (0, (), (), None, "unreadable", False)
-                if language == "python"
-                else (0, (), "unreadable", ())
-            )
+            out.append((path, None))
         elif language == "python":
-            result = _plain_py(scan_python_bytes(data))
+            out.append((path, dumps(_plain_py(scan_python_bytes(data)))))
         else:
-            result = _plain_native(scan_native_bytes(data))
-        out[path] = result
-    return out
+            out.append((path, dumps(_plain_native(scan_native_bytes(data)))))
+    return dumps(tuple(out))
+
+
+_UNREADABLE_PY = (0, (), (), None, "unreadable", False)
+_UNREADABLE_NATIVE = (0, (), "unreadable", ())
 
 
 def _plain_py(scan: PyScan) -> tuple[Any, ...]:
@@ -505,22 +524,36 @@ def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
 def read_no_follow(path: str, limit: int | None) -> bytes | None:
     """Read a regular file without following a symlink at its last component. Anything
     else (a FIFO, socket or device) is never opened: a FIFO would block the read for ever.
-    O_NONBLOCK and the fstat guard against a file swapped in between."""
-    import stat  # only needed here
-
+    O_NONBLOCK and the fstat guard against a file swapped in between. Plain `os.read`
+    calls: a file object per file cost the scanning workers a quarter of their time."""
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
+        if not S_ISREG(os.lstat(path).st_mode):
             return None
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            return fh.read() if limit is None else fh.read(limit)
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            return None
+        # One byte more than fstat says: a short read is then the end of the file.
+        want = info.st_size + 1 if limit is None else min(info.st_size + 1, limit)
+        data = os.read(fd, want)
+        if len(data) < want or len(data) == limit:
+            return data
+        parts = [data]  # the file grew since fstat: read on to its end or the limit
+        got = len(data)
+        while (step := 1 << 20 if limit is None else limit - got) > 0:
+            part = os.read(fd, step)
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+        return b"".join(parts)
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
 def _load_snapshot(cache_db: Path, key: str, stats: ScanStats) -> CodeMap | None:
