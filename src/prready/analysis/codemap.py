@@ -135,6 +135,8 @@ class MapParts:
     edges: Edges
     area_of: dict[str, str]
     skipped: dict[str, list[str]]
+    # Modules whose metrics still hold (same nodes, same edge pairs): copied, not recomputed.
+    metrics_of: dict[str, ModuleInfo] | None = None
 
 
 def complete_code_map(
@@ -170,7 +172,14 @@ def complete_code_map(
     )
     add_edges_fast(graph, ((a, b, attrs) for (a, b), attrs in edges.items()))
     graph.graph["include_roots"] = ",".join(roots) if roots else ""
-    _module_metrics(infos, edges, area_of)
+    if parts.metrics_of is None:
+        _module_metrics(infos, edges, area_of)
+    else:
+        for name, info in infos.items():
+            same = parts.metrics_of[name]
+            info.area, info.centrality = same.area, same.centrality
+            info.dependents, info.dependencies = same.dependents, same.dependencies
+            info.dependents_transitive = same.dependents_transitive
 
     rules, owner_labels = parse_codeowners(facts.codeowners)
     label_paths = parse_labeler(facts.labeler)

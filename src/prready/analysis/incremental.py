@@ -5,8 +5,9 @@ Applies when the module set is unchanged (same sources, same skipped files, no s
 error gained or lost): module names, packages and areas are then the previous map's.
 The changed modules' import and binding edges are resolved again, every other module
 keeps its edges (a module's out-edges come from its own imports only), and the graph is
-rebuilt in the order a cold build adds nodes and edges. Module metrics and areas, which
-depend on the whole graph and on history, are recomputed; the symbol index is kept
+rebuilt in the order a cold build adds nodes and edges. Module metrics are kept when the
+changed modules import the same modules as before, else recomputed (they depend on the
+whole graph); areas (line counts, history) are recomputed; the symbol index is kept
 unless a changed module's public names or re-exports changed (`symbol_inputs`).
 Anything else (files added, deleted, renamed, native sources changed) is a cold build.
 """
@@ -81,12 +82,16 @@ def update_code_map(
     linker = ImportLinker(resolver, extension_modules, infos)
     succ = previous.graph.succ
     edges: Edges = {}
+    same_imports = True  # every changed module imports the same modules as before
     for name, info in infos.items():
         if info.language != "python":
             continue
         scan = new_scans.get(name)
         if scan is not None:
-            linker.add_edges(edges, name, scan)
+            own: Edges = {}  # (name, target) keys: no other module adds such an edge
+            linker.add_edges(own, name, scan)
+            edges.update(own)
+            same_imports = same_imports and set(succ[name]) == {b for _, b in own}
             continue
         for target, attrs in succ[name].items():
             if attrs.get("kind") in _EDGE_KINDS_OF_PYTHON:
@@ -100,6 +105,10 @@ def update_code_map(
         )
     skipped = {reason: list(paths) for reason, paths in previous.skipped.items()}
     parts = MapParts(infos, packages, edges, area_of, skipped)
+    # Module metrics depend on the nodes and edge pairs only: an edit that imports the
+    # same modules as before leaves them all as they were.
+    if same_imports:
+        parts.metrics_of = previous.modules
     return complete_code_map(
         previous.repo, previous.root, head, parts, native_links, symbols, facts
     )
