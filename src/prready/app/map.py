@@ -3,7 +3,9 @@
 Scanning is the expensive step, so results are cached per git blob id
 (`prready.store.parse_cache`) and files not in the cache are read and scanned by a pool
 of worker processes (both cores on a 2-core machine), each worker reading its own files
-so only small tuples cross process boundaries.
+so only small tuples cross process boundaries. A map whose inputs did not change is
+restored whole from a snapshot; after edits to Python files the last map of the checkout
+is updated (`prready.analysis.incremental`); anything else is assembled cold.
 """
 
 from __future__ import annotations
