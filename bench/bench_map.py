@@ -6,8 +6,15 @@ transformers source trees, each turned into a local git repository at run time.
 
 For each package: a cold map (empty parse cache), a warm map (nothing changed) and a map
 after 20 files changed (committed), next to grimp cold (empty cache_dir), grimp cached,
-and grimp after the same 20 changes. Every measurement runs in a fresh child process,
-which reports its own wall time and peak RSS (its own plus its worker processes').
+and grimp after the same 20 changes. Each is measured two ways:
+
+- in-process: a fresh child process times `build_code_map` / `grimp.build_graph` itself
+  and reports its peak RSS (its own and its worker processes');
+- whole process: the wall time and peak RSS of `python -m prready map OWNER/REPO
+  --checkout DIR` and of `python -c "import grimp; grimp.build_graph(...)"`, start-up and
+  imports included, as a user waits for them. Children may write bytecode (an installed
+  package has it): PYTHONDONTWRITEBYTECODE is dropped and every module is imported once
+  before the first measurement.
 Each measurement is the best of N runs (default 3), ours and grimp's alternating, every
 run starting from the same cache state: on a shared machine other work only ever slows
 a run down, so the fastest run is the one closest to the tool's own cost.
@@ -49,6 +56,9 @@ print(json.dumps({"wall": wall, "rss_mb": max(self_kb, kids_kb) / 1024, "scanned
                   "nodes": cm.graph.number_of_nodes(), "all_edges": cm.graph.number_of_edges(),
                   "areas": len(cm.areas), "symbols": len(cm.symbols)}))
 """
+
+_WHOLE_GRIMP = "import sys; sys.path.insert(0, sys.argv[2]); import grimp; grimp.build_graph(sys.argv[1], cache_dir=sys.argv[3])"
+_COMPILE_ALL = "import grimp, prready.__main__, prready.cli, prready.app.map, prready.cli.map_cmd"
 
 _CHILD_GRIMP = r"""
 import json, resource, sys, time
@@ -101,6 +111,8 @@ def main() -> int:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print_table(rows)
+    print()
+    print_whole_table(rows)
     return 0
 
 
@@ -155,14 +167,30 @@ def bench_package(
     grimp_cache = work / f"{label}-grimp-cache"
     slug = f"bench/{label}"
 
+    ours_cmd = ["-m", "prready", "map", slug, "--checkout", str(repo)]
+    grimp_cmd = ["-c", _WHOLE_GRIMP, package, str(repo), str(grimp_cache)]
+
     def measure(run: str, reset: Callable[[], None]) -> dict[str, object]:
-        """Best of `repeat` runs of each tool, alternating, each from the same state."""
-        ours_runs, grimp_runs = [], []
+        """Best of `repeat` runs of each tool, alternating, each from the same state:
+        in-process figures first, then the whole processes."""
+        ours_runs, grimp_runs, ours_whole, grimp_whole = [], [], [], []
         for _ in range(repeat):
             reset()
             ours_runs.append(_child(_CHILD_OURS, [slug, str(repo)], home))
             grimp_runs.append(_child(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home))
-        return _row(label, run, _best(ours_runs), _best(grimp_runs))
+            reset()
+            ours_whole.append(_whole_process(ours_cmd, home))
+            grimp_whole.append(_whole_process(grimp_cmd, home))
+        row = _row(label, run, _best(ours_runs), _best(grimp_runs))
+        best_ours, best_grimp = _best(ours_whole), _best(grimp_whole)
+        row.update(
+            whole_ours=best_ours["wall"],
+            whole_grimp=best_grimp["wall"],
+            whole_ratio=best_ours["wall"] / best_grimp["wall"],
+            whole_ours_mb=best_ours["rss_mb"],
+            whole_grimp_mb=best_grimp["rss_mb"],
+        )
+        return row
 
     def empty_caches() -> None:
         shutil.rmtree(home, ignore_errors=True)
@@ -181,6 +209,7 @@ def bench_package(
             shutil.copytree(saved, live)
         os.sync()  # the copies' writes are flushed now, not during a measurement
 
+    _child_run(["-c", _COMPILE_ALL], home)  # bytecode written before anything is timed
     rows = [measure("cold", empty_caches), measure("warm", nothing)]
     for saved, live in ((saved_home, home), (saved_grimp, grimp_cache)):
         shutil.rmtree(saved, ignore_errors=True)
@@ -191,6 +220,7 @@ def bench_package(
 
 
 def print_table(rows: list[dict[str, object]]) -> None:
+    print("in-process (build_code_map / grimp.build_graph, timed inside a fresh child):")
     head = f"{'package':13} {'run':11} {'ours s':>7} {'grimp s':>7} {'ratio':>6} {'ours MB':>8} {'grimp MB':>8} {'scanned':>7} {'py mods':>8} {'grimp mods':>10} {'py edges':>8} {'grimp edges':>11} {'all nodes':>9} {'all edges':>9}"
     print(head)
     print("-" * len(head))
@@ -199,6 +229,18 @@ def print_table(rows: list[dict[str, object]]) -> None:
             f"{r['package']:13} {r['run']:11} {r['ours']:7.2f} {r['grimp']:7.2f} {r['ratio']:6.2f} "
             f"{r['ours_mb']:8.0f} {r['grimp_mb']:8.0f} {r['scanned']:7} {r['py_modules']:8} "
             f"{r['grimp_modules']:10} {r['py_edges']:8} {r['grimp_edges']:11} {r['nodes']:9} {r['all_edges']:9}"
+        )
+
+
+def print_whole_table(rows: list[dict[str, object]]) -> None:
+    head = f"{'package':13} {'run':11} {'ours s':>7} {'grimp s':>7} {'ratio':>6} {'ours MB':>8} {'grimp MB':>8}"
+    print("whole process (python -m prready map / python -c 'import grimp; ...'):")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(
+            f"{r['package']:13} {r['run']:11} {r['whole_ours']:7.2f} {r['whole_grimp']:7.2f} "
+            f"{r['whole_ratio']:6.2f} {r['whole_ours_mb']:8.0f} {r['whole_grimp_mb']:8.0f}"
         )
 
 
@@ -252,13 +294,44 @@ def _settle_index(repo: Path) -> None:
 
 
 def _child(code: str, argv: list[str], home: Path) -> dict:
-    env = dict(os.environ, PRREADY_HOME=str(home))
+    out = _child_run(["-c", code, *argv], home)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _child_run(args: list[str], home: Path) -> str:
     out = subprocess.run(
-        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env, check=False
+        [sys.executable, *args], capture_output=True, text=True, env=_child_env(home), check=False
     )
     if out.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return out.stdout
+
+
+def _whole_process(args: list[str], home: Path) -> dict[str, float]:
+    """Wall time from spawn to exit and peak RSS (the process's or its largest waited-for
+    worker's, as wait4 reports it) of `python ARGS`; its output is discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=_child_env(home),
+    )
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{err.decode(errors='replace')}")
+    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def _child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ, PRREADY_HOME=str(home))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode
+    return env
 
 
 def _git(repo: Path, *args: str) -> None:

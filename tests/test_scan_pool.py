@@ -15,6 +15,12 @@ def _source(path: str, size: int) -> SourceFile:
     return SourceFile(path, f"blob-{path}", language, size)
 
 
+def _decoded(results: dict[str, bytes | None]) -> dict[str, object]:
+    import marshal
+
+    return {p: None if d is None else marshal.loads(d) for p, d in results.items()}
+
+
 def test_chunks_close_at_the_byte_budget_or_the_file_cap() -> None:
     big = [_source(f"b{i}.py", CHUNK_BYTES // 2) for i in range(5)]
     small = [_source(f"s{i}.h", 1) for i in range(CHUNK_FILES + 3)]
@@ -40,8 +46,8 @@ def test_pool_results_equal_one_process(tmp_path: Path) -> None:
         sources.append(_source(rel, len(text)))
     (tmp_path / "pkg/__init__.py").write_text("")
     serial_stats, pool_stats = ScanStats(), ScanStats()
-    serial = map_app._scan_files(tmp_path, sources, None, 1, serial_stats)
-    pooled = map_app._scan_files(tmp_path, sources, None, 2, pool_stats)
+    serial = _decoded(map_app._scan_files(tmp_path, sources, None, 1, serial_stats))
+    pooled = _decoded(map_app._scan_files(tmp_path, sources, None, 2, pool_stats))
     assert (serial_stats.workers, pool_stats.workers) == (1, 2)
     assert pooled == serial
     assert len(serial) == len(sources)
@@ -64,3 +70,27 @@ def test_worker_results_are_what_to_plain_makes() -> None:
         assert plain == to_plain(scan)
         assert type(plain) is tuple and all(type(item) is tuple for item in plain[1])
         assert marshal.loads(marshal.dumps(plain)) == plain
+
+
+def test_read_no_follow_reads_whole_files_up_to_the_limit(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 40
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    read = map_app.read_no_follow
+    assert read(str(path), None) == data
+    assert [read(str(path), n) for n in (1, 100, len(data), len(data) + 1)] == [
+        data[:1],
+        data[:100],
+        data,
+        data,
+    ]
+    (tmp_path / "empty").write_bytes(b"")
+    assert read(str(tmp_path / "empty"), None) == b""
+    (tmp_path / "link").symlink_to(path)
+    assert read(str(tmp_path / "link"), None) is None
+    assert read(str(tmp_path), None) is None  # a folder
+    assert read(str(tmp_path / "absent"), None) is None
+    proc = Path("/proc/self/status")  # size 0 by fstat, content on read: read to the end
+    if proc.exists():
+        text = read(str(proc), None)
+        assert text is not None and text.startswith(b"Name:") and text.endswith(b"\n")

@@ -7,6 +7,8 @@ goes to `pkg.name` when that is a module, else to `pkg`; `import a.b` reads like
 tests/test_grimp_compare.py). Native edges are resolved `#include`s. Binding edges join a
 Python import of a compiled extension (`torch._C`) to the native file that declares that
 extension module (`PyModuleDef` / `PYBIND11_MODULE`), which is cheap and unambiguous.
+Generated modules (see `is_generated_path` and `PyScan.generated`) are kept out of the
+symbol index.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from prready.analysis.pyscan import ImportStmt, PyScan
 from prready.analysis.snapshot import add_edges_fast
 from prready.analysis.symbols import build_symbol_index
 from prready.models import CodeMap, CommitRecord, ModuleInfo
+
+_GENERATED_DIRS = frozenset({"autogen", "_autogen", "generated", "_generated"})
 
 
 @dataclass
@@ -103,38 +107,54 @@ def assemble_code_map(
         paths.sort()
 
     resolver = PythonResolver(set(py_by_module), packages, loose)
-    edges: dict[tuple[str, str], dict[str, object]] = {}
-    extensions = extension_modules or {}
-    # Last parts of the extension names: an absolute import none of whose names ends in
-    # one cannot bind to an extension, and most imports are absolute.
-    ext_tails = {name.rpartition(".")[2] for name in extensions}
+    linker = ImportLinker(resolver, extension_modules or {}, infos)
+    edges: Edges = {}
     for module, scan in py_by_module.items():
-        for imp in scan.imports:
-            for target in resolver.targets(module, imp):
-                _add_edge(edges, module, target, "import", imp.conditional, imp.line)
-            if extensions and (
-                imp.level
-                or imp.module.rpartition(".")[2] in ext_tails
-                or not ext_tails.isdisjoint(dict(imp.names))
-            ):
-                for ext in resolver.absolute_names(module, imp):
-                    if ext in resolver.modules:
-                        continue
-                    native = extensions.get(ext) or extensions.get(ext.rpartition(".")[2])
-                    if native is not None and native in infos:
-                        _add_edge(edges, module, native, "binding", imp.conditional, imp.line)
-
+        linker.add_edges(edges, module, scan)
     if native_links is None:
         native_links = link_includes(
             {s.path: native_scans[s.path].includes for s in sources if s.path in native_scans}
         )
+    parts = MapParts(infos, packages, edges, assign_areas(infos, packages, area_depth), skipped)
+    symbols = build_symbol_index(
+        handwritten_scans(py_by_module, infos), packages, resolver.resolve_source
+    )
+    return complete_code_map(repo, root, head, parts, native_links, symbols, facts)
+
+
+Edges = dict[tuple[str, str], dict[str, object]]
+
+
+@dataclass
+class MapParts:
+    """What a map is completed from: modules (metrics still to fill in), packages, Python
+    edges in the order a cold build finds them, each module's area, skipped files."""
+
+    infos: dict[str, ModuleInfo]
+    packages: set[str]
+    edges: Edges
+    area_of: dict[str, str]
+    skipped: dict[str, list[str]]
+    # Modules whose metrics still hold (same nodes, same edge pairs): copied, not recomputed.
+    metrics_of: dict[str, ModuleInfo] | None = None
+
+
+def complete_code_map(
+    repo: str,
+    root: str,
+    head: str,
+    parts: MapParts,
+    native_links: tuple[list[str], list[tuple[str, str]]],
+    symbols: dict[str, str],
+    facts: RepoFacts,
+) -> CodeMap:
+    """Add the include edges, build the graph, fill in module metrics and areas."""
+    infos, edges, area_of = parts.infos, parts.edges, parts.area_of
     roots, include_edges = native_links
     for a, b in include_edges:
         if a in infos and b in infos and (a, b) not in edges:
             # Include edges join native files, which no other kind of edge starts from.
             edges[(a, b)] = {"kind": "include", "conditional": False, "line": 0}
-
-    area_of = assign_areas(infos, packages, area_depth)
     graph = nx.DiGraph()
     graph.add_nodes_from(
         (
@@ -152,19 +172,25 @@ def assemble_code_map(
     )
     add_edges_fast(graph, ((a, b, attrs) for (a, b), attrs in edges.items()))
     graph.graph["include_roots"] = ",".join(roots) if roots else ""
-    _module_metrics(infos, edges, area_of)
+    if parts.metrics_of is None:
+        _module_metrics(infos, edges, area_of)
+    else:
+        for name, info in infos.items():
+            same = parts.metrics_of[name]
+            info.area, info.centrality = same.area, same.centrality
+            info.dependents, info.dependencies = same.dependents, same.dependencies
+            info.dependents_transitive = same.dependents_transitive
 
     rules, owner_labels = parse_codeowners(facts.codeowners)
     label_paths = parse_labeler(facts.labeler)
     for label, globs in owner_labels.items():
         label_paths.setdefault(label, []).extend(g for g in globs if g not in label_paths[label])
     areas = build_areas(
-        AreaInputs(graph=graph, modules=infos, area_of=area_of, packages=packages),
+        AreaInputs(graph=graph, modules=infos, area_of=area_of, packages=parts.packages),
         facts.history,
         rules,
         facts.test_runner,
     )
-    symbols = build_symbol_index(py_by_module, packages, resolver.resolve_source)
     return CodeMap(
         repo=repo,
         root=root,
@@ -173,7 +199,7 @@ def assemble_code_map(
         modules=infos,
         areas=areas,
         symbols=symbols,
-        skipped=skipped,
+        skipped=parts.skipped,
         label_paths=label_paths,
         codeowners=rules,
         contributing=facts.contributing,
@@ -181,6 +207,49 @@ def assemble_code_map(
         files=facts.files,
         build=build_facts_to_plain(detect_build(facts.files, facts.build_texts)),
     )
+
+
+def handwritten_scans(
+    py_by_module: dict[str, PyScan], infos: dict[str, ModuleInfo]
+) -> dict[str, PyScan]:
+    """The scans the symbol index is built from: all but generated modules'."""
+    return {
+        m: scan
+        for m, scan in py_by_module.items()
+        if not (scan.generated or is_generated_path(infos[m].path))
+    }
+
+
+class ImportLinker:
+    """Adds the edges of one Python module's imports: to internal modules, and binding
+    edges to the native files that define the compiled extensions it imports."""
+
+    def __init__(
+        self, resolver: PythonResolver, extensions: dict[str, str], infos: dict[str, ModuleInfo]
+    ) -> None:
+        self.resolver = resolver
+        self.extensions = extensions
+        self.infos = infos
+        # Last parts of the extension names: an absolute import none of whose names ends
+        # in one cannot bind to an extension, and most imports are absolute.
+        self.ext_tails = {name.rpartition(".")[2] for name in extensions}
+
+    def add_edges(self, edges: Edges, module: str, scan: PyScan) -> None:
+        resolver, extensions, ext_tails = self.resolver, self.extensions, self.ext_tails
+        for imp in scan.imports:
+            for target in resolver.targets(module, imp):
+                _add_edge(edges, module, target, "import", imp.conditional, imp.line)
+            if extensions and (
+                imp.level
+                or imp.module.rpartition(".")[2] in ext_tails
+                or not ext_tails.isdisjoint(dict(imp.names))
+            ):
+                for ext in resolver.absolute_names(module, imp):
+                    if ext in resolver.modules:
+                        continue
+                    native = extensions.get(ext) or extensions.get(ext.rpartition(".")[2])
+                    if native is not None and native in self.infos:
+                        _add_edge(edges, module, native, "binding", imp.conditional, imp.line)
 
 
 class PythonResolver:
@@ -253,6 +322,13 @@ class PythonResolver:
         return ".".join([*base, target]) if target else ".".join(base)
 
 
+def is_generated_path(path: str) -> bool:
+    """A file under a folder of generated code (tinygrad's `runtime/autogen/`, ctypes
+    bindings with no header saying so). Generated modules stay in the graph as files but
+    out of the symbol index, where their thousands of constants would only add noise."""
+    return not _GENERATED_DIRS.isdisjoint(path.split("/")[:-1])
+
+
 def extension_module_names(declared: Iterable[tuple[str, str]]) -> dict[str, str]:
     """(native path, declared module name) pairs -> {dotted name: path}; names declared by
     more than one file are ambiguous and dropped."""
@@ -266,7 +342,7 @@ def extension_module_names(declared: Iterable[tuple[str, str]]) -> dict[str, str
 
 
 def _add_edge(
-    edges: dict[tuple[str, str], dict[str, object]],
+    edges: Edges,
     a: str,
     b: str,
     kind: str,

@@ -3,7 +3,9 @@
 Scanning is the expensive step, so results are cached per git blob id
 (`prready.store.parse_cache`) and files not in the cache are read and scanned by a pool
 of worker processes (both cores on a 2-core machine), each worker reading its own files
-so only small tuples cross process boundaries.
+so only small tuples cross process boundaries. A map whose inputs did not change is
+restored whole from a snapshot; after edits to Python files the last map of the checkout
+is updated (`prready.analysis.incremental`); anything else is assembled cold.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import marshal
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import networkx as nx
@@ -26,7 +29,8 @@ import networkx as nx
 from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
 from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
-from prready.analysis.layout import SourceFile, select_sources
+from prready.analysis.incremental import symbol_inputs, update_code_map
+from prready.analysis.layout import Selection, SourceFile, python_module_names, select_sources
 from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
 from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
@@ -39,8 +43,8 @@ from prready.store.parse_cache import ParseCache
 from prready.text import inert_json, safe_line
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
-# opened on the line where another closed (`""" + r"""`) is no syntax error.
-PY_SCANNER = "py:3"
+# opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated.
+PY_SCANNER = "py:4"
 NATIVE_SCANNER = "native:1"
 POOL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 CHUNK_FILES = 256
@@ -62,6 +66,7 @@ class ScanStats:
     workers: int = 1
     by_language: dict[str, int] = field(default_factory=dict)
     snapshot: bool = False  # the whole map came from the cache (no file changed)
+    incremental: bool = False  # the last map was updated for changed Python files
 
 
 def build_code_map(
@@ -109,10 +114,21 @@ def scan_sources(
         stats.cached = len(sources) - len(todo)
         stats.scanned = len(todo)
         fresh = _scan_files(root, todo, progress, workers, stats)  # by path
-        fresh_py = {s.blob: fresh[s.path] for s in todo if s.language == "python"}
-        fresh_native = {s.blob: fresh[s.path] for s in todo if s.language != "python"}
-        cache.save(PY_SCANNER, {b: r for b, r in fresh_py.items() if r[-1] != "unreadable"})
-        cache.save(NATIVE_SCANNER, {b: r for b, r in fresh_native.items() if r[2] != "unreadable"})
+        fresh_py: dict[str, Any] = {}
+        fresh_native: dict[str, Any] = {}
+        store_py: dict[str, bytes] = {}
+        store_native: dict[str, bytes] = {}
+        for s in todo:
+            python = s.language == "python"
+            encoded = fresh[s.path]
+            if encoded is None:  # unreadable: reported, never cached
+                value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
+            else:
+                value = marshal.loads(encoded)
+                (store_py if python else store_native)[s.blob] = encoded
+            (fresh_py if python else fresh_native)[s.blob] = value
+        cache.save_encoded(PY_SCANNER, store_py)
+        cache.save_encoded(NATIVE_SCANNER, store_native)
     py_cached.update(fresh_py)
     native_cached.update(fresh_native)
     py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
@@ -286,31 +302,134 @@ def _build_code_map(
         return restored
     selection = select_sources(files)
     stats.by_language = dict(Counter(s.language for s in selection.sources))
+    base_key = _base_key(slug, root, area_depth)
+    built = _updated_map(root, co.head, files, selection, paths.cache_db, base_key, stats)
+    if built is None:
+        built = _cold_map(
+            slug,
+            root,
+            co.head,
+            files,
+            selection,
+            paths.cache_db,
+            area_depth,
+            stats,
+            progress,
+            workers,
+        )
+    cm, extensions = built
+    with ParseCache(paths.cache_db) as cache:
+        # The selection's counts go along: a restored map skips selecting sources.
+        counts = (len(selection.sources), stats.by_language)
+        cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
+        sources = [(s.path, s.blob, s.language) for s in selection.sources]
+        cache.save_snapshot(base_key, (key, sources, selection.skipped, extensions))
+    cm.key = key
+    return cm
+
+
+def _cold_map(
+    slug: str,
+    root: Path,
+    head: str,
+    files: list[TrackedFile],
+    selection: Selection,
+    cache_db: Path,
+    area_depth: int | None,
+    stats: ScanStats,
+    progress: ProgressFn | None,
+    workers: int | None,
+) -> tuple[CodeMap, dict[str, str]]:
+    """Every source scanned (or taken from the parse cache), the map assembled whole;
+    also the extension modules found, which an update reuses."""
     py_scans, native_scans = scan_sources(
-        root, selection.sources, paths.cache_db, stats=stats, progress=progress, workers=workers
+        root, selection.sources, cache_db, stats=stats, progress=progress, workers=workers
     )
-    facts = read_repo_facts(root, files, co.head)
-    native_links = _cached_native_links(selection.sources, native_scans, paths.cache_db)
+    facts = read_repo_facts(root, files, head)
+    native_links = _cached_native_links(selection.sources, native_scans, cache_db)
     declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
+    extensions = extension_module_names(declared)
     cm = assemble_code_map(
         slug,
         str(root),
-        co.head,
+        head,
         selection.sources,
         py_scans,
         native_scans,
         selection.skipped,
         facts,
         area_depth=area_depth,
-        extension_modules=extension_module_names(declared),
+        extension_modules=extensions,
         native_links=native_links,
     )
-    with ParseCache(paths.cache_db) as cache:
-        # The selection's counts go along: a restored map skips selecting sources.
-        counts = (len(selection.sources), stats.by_language)
-        cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
-    cm.key = key
-    return cm
+    return cm, extensions
+
+
+def _updated_map(
+    root: Path,
+    head: str,
+    files: list[TrackedFile],
+    selection: Selection,
+    cache_db: Path,
+    base_key: str,
+    stats: ScanStats,
+) -> tuple[CodeMap, dict[str, str]] | None:
+    """The last map of this checkout updated for the Python files whose blob changed
+    (see `prready.analysis.incremental`), or None when that does not apply: no stored
+    map, sources added/removed/renamed, skipped files or native sources changed, a
+    changed file that does not scan cleanly before and after."""
+    with ParseCache(cache_db) as cache:
+        base = cache.load_snapshot(base_key)
+        if not (isinstance(base, tuple) and len(base) == 4):
+            return None
+        previous_key, previous_sources, previous_skipped, extensions = base
+        if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
+            return None
+        changed: list[tuple[SourceFile, str]] = []  # (source now, blob before)
+        for src, (path, blob, language) in zip(selection.sources, previous_sources, strict=True):
+            if src.path != path or src.language != language:
+                return None
+            if src.blob != blob:
+                if language != "python":
+                    return None
+                changed.append((src, blob))
+        links = _stored_native_links(cache, selection.sources)
+        previous = _load_snapshot(cache_db, previous_key, ScanStats())
+        if links is None or previous is None or "unreadable" in previous.skipped:
+            return None  # (unreadable files are left out of the native links' key)
+        before = cache.load(PY_SCANNER, (blob for _, blob in changed))
+    if len(before) != len({blob for _, blob in changed}):
+        return None
+    rescan = ScanStats()
+    now, _ = scan_sources(root, [src for src, _ in changed], cache_db, stats=rescan)
+    old_scans = [_py_from_plain(before[blob]) for _, blob in changed]
+    new_scans = [now.get(src.path) for src, _ in changed]
+    if any(scan is None or scan.error for scan in [*old_scans, *new_scans]):
+        return None
+    fresh = {src.path: scan for (src, _), scan in zip(changed, new_scans, strict=True) if scan}
+    py_paths = [s.path for s in selection.sources if s.language == "python"]
+    symbol_scans = None
+    if any(
+        symbol_inputs(a) != symbol_inputs(b) for a, b in zip(old_scans, fresh.values(), strict=True)
+    ):
+        py_scans, _ = scan_sources(
+            root, [s for s in selection.sources if s.language == "python"], cache_db
+        )
+        names = python_module_names(py_paths)
+        symbol_scans = {names[p].name: scan for p, scan in py_scans.items() if not scan.error}
+    cm = update_code_map(
+        previous,
+        head,
+        py_paths,
+        fresh,
+        read_repo_facts(root, files, head),
+        extension_modules=dict(extensions),
+        native_links=links,
+        symbol_scans=symbol_scans,
+    )
+    stats.scanned, stats.workers, stats.incremental = rescan.scanned, rescan.workers, True
+    stats.cached = len(selection.sources) - rescan.scanned
+    return cm, dict(extensions)
 
 
 def _scan_files(
@@ -319,28 +438,32 @@ def _scan_files(
     progress: ProgressFn | None,
     workers: int | None,
     stats: ScanStats,
-) -> dict[str, Any]:
+) -> dict[str, bytes | None]:
+    """path -> marshal-encoded scan result (None: unreadable), see `_scan_chunk`."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
-    results: dict[str, Any] = {}
+    results: dict[str, bytes | None] = {}
     n_workers = workers or min(os.cpu_count() or 1, 8)
     if total < POOL_MIN_FILES or n_workers < 2:
         stats.workers = 1
         for chunk in chunks:
-            results.update(_scan_chunk(str(root), chunk))
+            results.update(marshal.loads(_scan_chunk(str(root), chunk)))
             done += len(chunk)
             if progress:
                 progress("scanning", done, total)
         return results
     stats.workers = n_workers
+    # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
+    from concurrent.futures import ProcessPoolExecutor
+
     # Forked workers inherit the paused collector (see _gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
         for chunk, part in zip(
             chunks, pool.map(_scan_chunk, [str(root)] * len(chunks), chunks), strict=True
         ):
-            results.update(part)
+            results.update(marshal.loads(part))
             done += len(chunk)
             if progress:
                 progress("scanning", done, total)
@@ -364,29 +487,39 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
     return chunks
 
 
-def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """Worker: read and scan files; returns path -> plain tuple (marshal-able)."""
-    out: dict[str, Any] = {}
+def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
+    """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
+    result or None when unreadable) pairs: a single bytes object crosses the process
+    boundary (pickling nested tuples cost the workers 15% of their time), and each
+    result is already in the form the parse cache stores, so it is not encoded again."""
+    out: list[tuple[str, bytes | None]] = []
+    dumps = marshal.dumps
     for path, _blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
-            result: Any = (
-                (0, (), (), None, "unreadable")
-                if language == "python"
-                else (0, (), "unreadable", ())
-            )
+            out.append((path, None))
         elif language == "python":
-            result = _plain_py(scan_python_bytes(data))
+            out.append((path, dumps(_plain_py(scan_python_bytes(data)))))
         else:
-            result = _plain_native(scan_native_bytes(data))
-        out[path] = result
-    return out
+            out.append((path, dumps(_plain_native(scan_native_bytes(data)))))
+    return dumps(tuple(out))
+
+
+_UNREADABLE_PY = (0, (), (), None, "unreadable", False)
+_UNREADABLE_NATIVE = (0, (), "unreadable", ())
 
 
 def _plain_py(scan: PyScan) -> tuple[Any, ...]:
     """The scan as plain tuples (what `to_plain` makes of it, without walking every value:
     import names, definitions and `__all__` are plain tuples already)."""
-    return (scan.lines, tuple(map(tuple, scan.imports)), scan.defs, scan.all_names, scan.error)
+    return (
+        scan.lines,
+        tuple(map(tuple, scan.imports)),
+        scan.defs,
+        scan.all_names,
+        scan.error,
+        scan.generated,
+    )
 
 
 def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
@@ -397,22 +530,36 @@ def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
 def read_no_follow(path: str, limit: int | None) -> bytes | None:
     """Read a regular file without following a symlink at its last component. Anything
     else (a FIFO, socket or device) is never opened: a FIFO would block the read for ever.
-    O_NONBLOCK and the fstat guard against a file swapped in between."""
-    import stat  # only needed here
-
+    O_NONBLOCK and the fstat guard against a file swapped in between. Plain `os.read`
+    calls: a file object per file cost the scanning workers a quarter of their time."""
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
+        if not S_ISREG(os.lstat(path).st_mode):
             return None
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            return fh.read() if limit is None else fh.read(limit)
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode):
+            return None
+        # One byte more than fstat says: a short read is then the end of the file.
+        want = info.st_size + 1 if limit is None else min(info.st_size + 1, limit)
+        data = os.read(fd, want)
+        if len(data) < want or len(data) == limit:
+            return data
+        parts = [data]  # the file grew since fstat: read on to its end or the limit
+        got = len(data)
+        while (step := 1 << 20 if limit is None else limit - got) > 0:
+            part = os.read(fd, step)
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+        return b"".join(parts)
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
 def _load_snapshot(cache_db: Path, key: str, stats: ScanStats) -> CodeMap | None:
@@ -463,27 +610,47 @@ def _snapshot_key(
     return "map:" + digest.hexdigest()
 
 
+def _base_key(slug: str, root: Path, area_depth: int | None) -> str:
+    """Where the last map of this checkout is recorded: its snapshot key, sources (path,
+    blob, language), skipped files and extension modules, for `_updated_map`."""
+    text = f"{SNAPSHOT_VERSION}|{PY_SCANNER}|{NATIVE_SCANNER}|{slug}|{root}|{area_depth}"
+    return "map-base:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _native_links_key(sources: list[SourceFile]) -> str:
+    """Include links depend on the whole native file set: a digest of its (path, blob)s."""
+    digest = hashlib.sha256(NATIVE_SCANNER.encode())
+    for s in sorted((s for s in sources if s.language != "python"), key=lambda s: s.path):
+        digest.update(f"{s.path}\0{s.blob}\n".encode("utf-8", "surrogateescape"))
+    return "native-links:" + digest.hexdigest()
+
+
+def _stored_native_links(
+    cache: ParseCache, sources: list[SourceFile]
+) -> tuple[list[str], list[tuple[str, str]]] | None:
+    cached = cache.load_snapshot(_native_links_key(sources))
+    if isinstance(cached, tuple) and len(cached) == 2:
+        return list(cached[0]), list(cached[1])
+    return None
+
+
 def _cached_native_links(
     sources: list[SourceFile], native_scans: dict[str, NativeScan], cache_db: Path
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """Include roots and edges, reused while no native file changed (they depend on the
-    whole native file set, so they are keyed by a digest of every (path, blob) pair)."""
-    digest = hashlib.sha256(NATIVE_SCANNER.encode())
-    for s in sorted((s for s in sources if s.path in native_scans), key=lambda s: s.path):
-        digest.update(f"{s.path}\0{s.blob}\n".encode("utf-8", "surrogateescape"))
-    key = "native-links:" + digest.hexdigest()
+    """Include roots and edges, reused while no native file changed."""
+    scanned = [s for s in sources if s.path in native_scans]
     with ParseCache(cache_db) as cache:
-        cached = cache.load_snapshot(key)
-        if isinstance(cached, tuple) and len(cached) == 2:
-            return list(cached[0]), list(cached[1])
+        cached = _stored_native_links(cache, scanned)
+        if cached is not None:
+            return cached
         roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
-        cache.save_snapshot(key, (roots, edges))
+        cache.save_snapshot(_native_links_key(scanned), (roots, edges))
     return roots, edges
 
 
 def _py_from_plain(value: Any) -> PyScan:
-    lines, imports, defs, all_names, error = value
-    return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error)
+    lines, imports, defs, all_names, error, generated = value
+    return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated)
 
 
 def _native_from_plain(value: Any) -> NativeScan:

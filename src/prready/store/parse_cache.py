@@ -94,10 +94,14 @@ class ParseCache:
 
     def save(self, scanner: str, results: dict[str, Any]) -> None:
         """Store results (plain tuples/str/int/None only) in one transaction."""
+        self.save_encoded(scanner, {blob: marshal.dumps(v) for blob, v in results.items()})
+
+    def save_encoded(self, scanner: str, results: dict[str, bytes]) -> None:
+        """Store results already marshal-encoded (by the scanning workers)."""
         if not results:
             return
         # In key order: the B-tree is then filled page after page, not at random places.
-        rows = sorted((blob, scanner, marshal.dumps(value)) for blob, value in results.items())
+        rows = sorted((blob, scanner, data) for blob, data in results.items())
         try:
             with transaction(self.conn):
                 self.conn.executemany(
