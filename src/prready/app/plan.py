@@ -22,6 +22,7 @@ from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map
+from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import mapping_index
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
@@ -158,6 +159,7 @@ def run_plan(
 
     issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
     index = mapping_index(code_map, paths.cache_db, progress=progress)
+    tests_used = names_in_tests(code_map, paths.cache_db)
     assessments = assess_issues(issues, code_map, labels, taken, now=iso, index=index)
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
@@ -200,6 +202,7 @@ def run_plan(
                 sample=sample,
                 contributing=contributing,
                 wider_sync=wider,
+                test_names=tests_used,
             )
 
         plan = plan_from(usable)

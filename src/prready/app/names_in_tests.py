@@ -1,0 +1,40 @@
+"""The names each test file of a code map uses (analysis.test_names), read from the
+checkout once per file version: identifiers are cached by git blob id in the parse cache,
+so a warm plan reads no test file and a new commit reads only the test files it changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from prready.analysis.names_in_tests import NamesInTests, identifiers_in
+from prready.app.map import read_no_follow
+from prready.models import CodeMap
+from prready.sources.git_repo import list_files
+from prready.store.parse_cache import ParseCache
+
+SCANNER = "names-in-tests:2"
+MAX_READ = 4_000_000  # PyTorch's largest test files are about 1 MB
+
+
+def names_in_tests(code_map: CodeMap, cache_db: Path) -> NamesInTests:
+    """NamesInTests over every Python test file of `code_map`'s checkout."""
+    root = Path(code_map.root)
+    wanted = {
+        info.path
+        for info in code_map.modules.values()
+        if info.is_test and info.path.endswith(".py")
+    }
+    blobs = {f.path: f.blob for f in list_files(root) if f.kind == "file" and f.path in wanted}
+    with ParseCache(cache_db) as cache:
+        cached = cache.load(SCANNER, blobs.values())
+        fresh = {}
+        for path in sorted(p for p, b in blobs.items() if b not in cached):
+            data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
+            if data is not None:
+                fresh[blobs[path]] = tuple(identifiers_in(data))
+        cache.save(SCANNER, fresh)
+    cached.update(fresh)
+    return NamesInTests.build(
+        {p: [(name, n) for name, n in cached[b]] for p, b in blobs.items() if b in cached}
+    )
