@@ -34,7 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench_mapping import HERE, SPARSE, Case, checkout_at, commit_date, git, load_cases
-from prready.analysis.difficulty import BASE, DOCS_BASE, TYPING_BASE, assess_difficulty, change_kind
+from prready.analysis.difficulty import (
+    BASE,
+    DOCS_BASE,
+    TYPING_BASE,
+    assess_difficulty,
+    change_kind,
+    rank_correlation,
+)
 from prready.analysis.mapping import map_issue_to_modules
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index
@@ -135,35 +142,6 @@ def fix_size(mirror: str, parent: str, fix: str) -> tuple[int, int]:
     return files, lines
 
 
-def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Spearman's rho: Pearson's correlation of the ranks (ties get their average rank);
-    None when either side is constant or there are fewer than three pairs."""
-    if len(xs) < 3:
-        return None
-    rx, ry = _ranks(xs), _ranks(ys)
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    vx = sum((a - mx) ** 2 for a in rx)
-    vy = sum((b - my) ** 2 for b in ry)
-    if vx == 0 or vy == 0:
-        return None
-    return float(cov / (vx * vy) ** 0.5)
-
-
-def _ranks(values: Sequence[float]) -> list[float]:
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
-
-
 def print_table(rows: list[Row]) -> None:
     groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -179,7 +157,7 @@ def print_table(rows: list[Row]) -> None:
         for name in PREDICTORS:
             cells = []
             for size in SIZES:
-                rho = spearman([r.predicted[name] for r in group], [r.size[size] for r in group])
+                rho = rank_correlation([r.predicted[name] for r in group], [r.size[size] for r in group])
                 cells.append(f"{'n/a' if rho is None else f'{rho:+.2f}':>12}")
             print(f"{repo:32} {name:20} {len(group):>4}" + "".join(cells))
     if rows:

@@ -7,6 +7,7 @@ contributing guide's Python-only path. Slow tests check the same on PyTorch 1.13
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -294,6 +295,10 @@ def test_past_fix_sizes() -> None:
     few = past_change_sizes(fixes[2:])
     assert few["kind"] == "changes" and few["count"] == 2
     assert past_change_sizes([]) == {}
+    # With line counts (git log --numstat), their median too.
+    counted = [replace(c, lines=n) for c, n in zip(fixes, (10, 300, 4, 50), strict=True)]
+    assert past_change_sizes(counted)["lines"] == 10.0
+    assert "lines" not in past_change_sizes([*counted[:2], fixes[2]])  # two counts say nothing
 
 
 # --------------------------------------------------------------------------- PyTorch 1.13.1
