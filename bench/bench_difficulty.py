@@ -12,7 +12,9 @@ Prints the Spearman rank correlation (ties averaged) of each predictor with each
 per repository and overall, next to baselines computed in the same run:
   * body length: characters in the issue's body (longer reports, bigger fixes?);
   * text kind: the start score of prready's difficulty alone (docs 1, typing 1.5, code
-    2.5), i.e. without the code map, history or discussion.
+    2.5), i.e. without the code map, history or discussion;
+  * prready, no lines: prready's difficulty without the line counts of past fixes (as
+    from a blobless clone), files and languages only.
 
 Needs the repositories' snapshots (mapping_set/repos.json lists their git dirs).
 
@@ -48,7 +50,7 @@ from prready.app.retrieval import mapping_index
 from prready.models import Issue
 from prready.paths import Paths, resolve_paths
 
-PREDICTORS = ("prready difficulty", "body length", "text kind")
+PREDICTORS = ("prready difficulty", "prready, no lines", "body length", "text kind")
 SIZES = ("files", "lines")
 
 
@@ -108,12 +110,17 @@ def rate(case: Case, fix: str, checkout: Path, mirror: str, paths: Paths) -> Row
     now = commit_date(checkout, case.parent)
     matches = map_issue_to_modules(issue, code_map, (), index=index, history_before=now)
     difficulty = assess_difficulty(issue, matches, code_map, (), now)
+    # The same without line counts of past fixes (what a blobless clone gives).
+    for area in code_map.areas.values():
+        area.past_fixes = {k: v for k, v in area.past_fixes.items() if k != "lines"}
+    no_lines = assess_difficulty(issue, matches, code_map, (), now)
     start = {"docs": DOCS_BASE, "typing": TYPING_BASE}.get(change_kind(issue), BASE)
     files, lines = fix_size(mirror, case.parent, fix)
     return Row(
         case.repo,
         {
             "prready difficulty": float(difficulty.score),
+            "prready, no lines": float(no_lines.score),
             "body length": float(len(case.body)),
             "text kind": start,
         },
