@@ -227,6 +227,16 @@ def test_line_counts_in_one_pass_and_none_from_a_blobless_clone(
     assert counts[head] == 3  # one line changed (1 + 1), one added
     assert sorted(counts.values()) == [3, 3] and not is_partial_clone(tmp_path / "r")
     assert read_line_counts(tmp_path / "r", limit=1) == {head: 3}
+    # A past blob gone (a snapshot without its large files): no counts, no error.
+    loose = tmp_path / "loose"
+    git("init", "-q", str(loose), cwd=tmp_path)
+    for n, text in enumerate(("1\n", "2\n")):
+        (loose / "a.py").write_text(text)
+        git("add", "a.py", cwd=loose)
+        git("-c", "user.name=A", "-c", "user.email=a@b", "commit", "-qm", f"c{n}", cwd=loose)
+    blob = git("rev-parse", "HEAD~1:a.py", cwd=loose).strip()
+    (loose / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    assert read_line_counts(loose) == {}
     _work, url = upstream
     checkout = acquire(SLUG, tmp_path / "repos", git_url=url)
     before = missing_objects(checkout.path)

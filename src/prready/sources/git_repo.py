@@ -290,7 +290,8 @@ def read_history(
 def read_line_counts(root: Path, *, since: str | None = None, limit: int = 0) -> dict[str, int]:
     """Lines added plus deleted by each commit reachable from HEAD (sha -> lines), from one
     `git log --numstat` pass; binary files count no lines. {} for a partial (blobless)
-    clone: the diffs would fetch every past version of every file from the remote."""
+    clone, where the diffs would fetch every past version of every file from the remote,
+    and when a past blob is missing."""
     if not _has_commits(root) or is_partial_clone(root):
         return {}
     token = secrets.token_hex(8)
@@ -300,7 +301,10 @@ def read_line_counts(root: Path, *, since: str | None = None, limit: int = 0) ->
         args.append(f"--since={_iso_date(since)}")
     if limit > 0:
         args.append(f"--max-count={int(limit)}")
-    out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
+    try:
+        out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
+    except GitCommandError:
+        return {}  # a past blob is missing (a snapshot without its large files): no counts
     counts: dict[str, int] = {}
     for chunk in out.split(start)[1:]:
         sha, _, stats = chunk.partition("\n")
