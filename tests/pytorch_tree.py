@@ -58,7 +58,7 @@ def pytorch_repo(cache: Path | None = None, *, download: bool = True) -> Path:
     if _is_built(repo):
         return repo
     cache.mkdir(parents=True, exist_ok=True)
-    with _locked(cache / ".lock"):
+    with locked(cache / ".lock"):
         if _is_built(repo):  # another process built it while we waited
             return repo
         tarball = cache / TARBALL
@@ -98,15 +98,7 @@ def build_repo(tarball: Path, repo: Path) -> Path:
         tree = work / TOP_FOLDER
         if not (tree / "CONTRIBUTING.md").is_file():
             raise PyTorchTreeUnavailable(f"{tarball} does not hold {TOP_FOLDER}/")
-        _git(tree, "init", "-q", "--initial-branch=main")
-        # -f: the tarball is the tree; PyTorch's own .gitignore must not drop files from it.
-        _git(tree, "add", "-A", "-f")
-        who = {"NAME": IDENTITY[0], "EMAIL": IDENTITY[1], "DATE": COMMIT_DATE}
-        env = {f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER") for k, v in who.items()}
-        # No hooks, and no background `gc --auto` still writing into .git afterwards.
-        quiet = ("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "-c", "maintenance.auto=false")
-        _git(tree, *quiet, "commit", "-q", "-m", COMMIT_MESSAGE, env=env)
-        head = _git(tree, "rev-parse", "HEAD").strip()
+        head = commit_tree(tree, IDENTITY, COMMIT_DATE, COMMIT_MESSAGE)
         if head != EXPECTED_HEAD:
             raise PyTorchTreeUnavailable(f"built commit {head}, expected {EXPECTED_HEAD}")
         if repo.exists():
@@ -117,6 +109,20 @@ def build_repo(tarball: Path, repo: Path) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return repo
+
+
+def commit_tree(tree: Path, identity: tuple[str, str], date: str, message: str) -> str:
+    """Make `tree` a git repository of one commit holding every file in it, with a fixed
+    author and date so the commit id is the same on every machine; returns that id."""
+    run_git(tree, "init", "-q", "--initial-branch=main")
+    # -f: the archive is the tree; the project's own .gitignore must not drop files from it.
+    run_git(tree, "add", "-A", "-f")
+    who = {"NAME": identity[0], "EMAIL": identity[1], "DATE": date}
+    env = {f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER") for k, v in who.items()}
+    # No hooks, and no background `gc --auto` still writing into .git afterwards.
+    quiet = ("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "-c", "maintenance.auto=false")
+    run_git(tree, *quiet, "commit", "-q", "-m", message, env=env)
+    return run_git(tree, "rev-parse", "HEAD").strip()
 
 
 def debian_mirror(paths: tuple[str, ...] = APT_SOURCES) -> tuple[str, list[str], list[str]]:
@@ -204,24 +210,29 @@ def _is_built(repo: Path) -> bool:
     if not (repo / ".git").is_dir():
         return False
     try:
-        return _git(repo, "rev-parse", "--verify", "HEAD^{commit}").strip() == EXPECTED_HEAD
+        return run_git(repo, "rev-parse", "--verify", "HEAD^{commit}").strip() == EXPECTED_HEAD
     except subprocess.CalledProcessError as exc:
         print(f"pytorch_tree: {repo} is not the expected repository: {exc.stderr}", file=sys.stderr)
         return False
 
 
 def _sha256_ok(path: Path) -> bool:
+    return sha256_matches(path, TARBALL_SHA256)
+
+
+def sha256_matches(path: Path, expected: str) -> bool:
+    """True when `path` is a file whose SHA-256 is `expected`."""
     if not path.is_file():
         return False
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest() == TARBALL_SHA256
+    return digest.hexdigest() == expected
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     with path.open("a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -230,7 +241,7 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+def run_git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run git in `repo` without the user's config or any GIT_* variable of the caller
     (a GIT_DIR or GIT_INDEX_FILE inherited from a hook or a test would point elsewhere)."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}

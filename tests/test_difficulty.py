@@ -159,6 +159,18 @@ def test_past_fix_sizes_move_the_score_with_the_numbers_quoted() -> None:
     assert _has(d_large, "past fixes in tinyml.optim changed a median of 11 file(s), 60% of them C/C++/CUDA (5 in the last year) (+1.5)")
     assert not _has(d_few, "past")  # two changes say nothing
     assert d_small.score < d_few.score < d_large.score
+    # Line counts (from a clone with its blobs): one-file fixes of 400 lines are large.
+    long = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 12, "files": 1.0,
+                                             "languages": 1.0, "native": 0.0, "tests": 0.5,
+                                             "lines": 400.0})  # fmt: skip
+    short = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 12, "files": 1.0,
+                                              "languages": 1.0, "native": 0.0, "tests": 0.5,
+                                              "lines": 12.0})  # fmt: skip
+    d_long = assess_difficulty(issue, LEAF, long, LABELS, NOW)  # type: ignore[arg-type]
+    d_short = assess_difficulty(issue, LEAF, short, LABELS, NOW)  # type: ignore[arg-type]
+    assert _has(d_long, "past fixes in tinyml.optim changed a median of 1 file(s) and 400 lines (12 in the last year) (+1)")
+    assert _has(d_short, "a median of 1 file(s) and 12 lines (12 in the last year) (-0.5)")
+    assert d_short.score < d_long.score
 
 
 def test_review_wait_from_closed_pull_requests() -> None:

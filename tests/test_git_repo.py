@@ -36,8 +36,10 @@ from prready.sources.git_repo import (
     cache_path,
     clone_command,
     default_url,
+    is_partial_clone,
     list_files,
     read_history,
+    read_line_counts,
     safe_clone_url,
     strip_credentials,
 )
@@ -211,6 +213,36 @@ def test_read_history_on_blobless_clone_fetches_no_blobs(
     records = read_history(checkout.path)
     assert len(records) == len(HISTORY)
     assert missing_objects(checkout.path) == before
+
+
+def test_line_counts_in_one_pass_and_none_from_a_blobless_clone(
+    tmp_path: Path, upstream: tuple[Path, str]
+) -> None:
+    commits = [
+        HistoryCommit(*ALICE, "2025-01-01T00:00:00Z", "one", writes={"a.py": "1\n2\n3\n"}),
+        HistoryCommit(*BOB, "2025-01-02T00:00:00Z", "two", writes={"a.py": "1\nx\n3\n4\n"}),
+    ]
+    head = build_repo(tmp_path / "r", commits)
+    counts = read_line_counts(tmp_path / "r")
+    assert counts[head] == 3  # one line changed (1 + 1), one added
+    assert sorted(counts.values()) == [3, 3] and not is_partial_clone(tmp_path / "r")
+    assert read_line_counts(tmp_path / "r", limit=1) == {head: 3}
+    # A past blob gone (a snapshot without its large files): no counts, no error.
+    loose = tmp_path / "loose"
+    git("init", "-q", str(loose), cwd=tmp_path)
+    for n, text in enumerate(("1\n", "2\n")):
+        (loose / "a.py").write_text(text)
+        git("add", "a.py", cwd=loose)
+        git("-c", "user.name=A", "-c", "user.email=a@b", "commit", "-qm", f"c{n}", cwd=loose)
+    blob = git("rev-parse", "HEAD~1:a.py", cwd=loose).strip()
+    (loose / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    assert read_line_counts(loose) == {}
+    _work, url = upstream
+    checkout = acquire(SLUG, tmp_path / "repos", git_url=url)
+    before = missing_objects(checkout.path)
+    assert is_partial_clone(checkout.path)
+    assert read_line_counts(checkout.path) == {}
+    assert missing_objects(checkout.path) == before  # nothing fetched
 
 
 # --------------------------------------------------------------------------- list_files

@@ -70,6 +70,16 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
         "### 🐛 Describe the bug\n\nrelu(-0.0)\n\n### Versions\n\nCUDA used to build: 12.1\nOS: macOS 14",
     )
     assert classify_issue(env).hardware == {}
+    # accelerate's template opens with System Info; the reproduction after it still counts.
+    slurm = issue(
+        "Muti node CUDA error: invalid device ordinal",
+        ("bug",),
+        "### System Info\n\n- Platform: macOS\n\n### Reproduction\n\nTwo nodes through SLURM",
+    )
+    assert classify_issue(slurm).hardware == {
+        "multi-node": "'SLURM' in the description",
+        "cuda": "'CUDA' in the title",
+    }
     assert classify_issue(issue("Add type hints to torch.fx", ("good first issue",))).kinds == {
         "tests": "'type hints' in the title"
     }
@@ -348,7 +358,7 @@ def test_listed_apart_and_stage_notes_are_inert_in_every_output() -> None:
     stream = io.StringIO()
     render_plan_table(plan, [], make_console(stream))
     text = stream.getvalue()
-    assert "Listed apart, never steps: 7 issue(s)" in text
+    assert "Listed apart, never steps: 7 issue(s)" in text and "... and 6 more" in text
     assert "\x1b" not in text and "\u202e" not in text
 
 

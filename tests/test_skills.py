@@ -51,6 +51,11 @@ def test_skills_for_paths() -> None:
     assert "export" not in skills_for_path("torch/utils/data/dataloader.py")
     assert skills_for_path("docs/source/nn.rst") >= {"docs"}
     assert skills_for_path("test/test_nn.py") >= {"testing", "python"}
+    # Other libraries' layouts: accelerate's data_loader.py, tinygrad's code generator.
+    assert "data" in skills_for_path("src/accelerate/data_loader.py")
+    assert "data" not in skills_for_path("src/accelerate/metadata.py")
+    assert "compilers" in skills_for_path("tinygrad/codegen/kernel.py")
+    assert "compilers" in skills_for_path("tinygrad/renderer/cstyle.py")
 
 
 def test_skills_for_issue_from_modules_labels_and_words() -> None:
@@ -61,6 +66,11 @@ def test_skills_for_issue_from_modules_labels_and_words() -> None:
     typing = make_issue(2, "Add type hints to sampler", "mypy complains", ())
     got = skills_for_issue(typing, [ModuleMatch("tinyml.data.sampler", "", 0.9, [])], code_map)
     assert got[:2] == ["python", "typing"] and "data" in got
+    # Work across processes is distributed work, as accelerate's reports put it.
+    spread = make_issue(4, "reduce divides twice", "it divides the sum across processes twice")
+    assert "distributed" in skills_for_issue(spread, [], code_map)
+    gather = make_issue(5, "gather drops a batch", "the all_gather of the last batch")
+    assert "distributed" in skills_for_issue(gather, [], code_map)
     nothing = skills_for_issue(make_issue(3, "Question", ""), [], code_map)
     assert nothing == ["python"]
 

@@ -7,6 +7,7 @@ contributing guide's Python-only path. Slow tests check the same on PyTorch 1.13
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from planfixtures import make_issue
 from prready.analysis.areas import github_login, past_change_sizes
 from prready.analysis.build import BuildFacts, build_facts_to_plain
 from prready.analysis.contributing import summarise_contributing
+from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.steps import describe_step, issue_symbol, one_test_command, rank_tests
 from prready.cli import cli
 from prready.models import (
@@ -129,6 +131,44 @@ def test_ranked_by_directness_never_conftest() -> None:
     assert "test/conftest.py" not in ranked
     assert ranked.index("test/test_autograd.py") < ranked.index("test/autograd/test_functional.py")
     assert "test/test_nnapi.py" in ranked[1:]
+
+
+def test_tests_found_by_the_names_they_call() -> None:
+    """PyTorch's tests import only `torch`: what a file calls ties it to the code. A file
+    calling the name the issue uses ranks first, a GPU test last, common names count for
+    nothing, and `-k` is given only when it selects a test of the first file."""
+    cm = code_map(
+        [*TORCH_LIKE, "test/test_ops.py", "test/test_misc.py", "test/test_lots.py"],
+        TORCH_EDGES,
+        areas=TORCH_AREAS,
+    )
+    cm.symbols = {
+        "torch.nested.nested_tensor": "torch.nested",
+        "torch.nested.as_nested_tensor": "torch.nested",
+    }
+    sources = {
+        "test/test_ops.py": b"import torch\ndef test_nested_tensor_from_list():\n"
+        b"    torch.nested.nested_tensor([a, b]); torch.nested.nested_tensor([a])\n",
+        "test/test_cuda.py": b"def test_nested_on_gpu():\n    torch.nested.nested_tensor([a]).cuda()\n"
+        b"    torch.nested.nested_tensor([b]); torch.nested.nested_tensor([c])\n",
+        "test/test_misc.py": b"def test_misc():\n    torch.nested.as_nested_tensor(x)\n",
+        "test/test_nn.py": b"def test_relu():\n    torch.relu(x)\n",
+    }
+    # "relu" is in more than a quarter of the files and at least COMMON_FLOOR of them.
+    many = {f"test/test_x{i}.py": [("relu", 1)] for i in range(9)}
+    names = NamesInTests.build({**{p: identifiers_in(src) for p, src in sources.items()}, **many})
+    assert "relu" not in names.users and names.using(["relu"]) == {}
+    ranked = rank_tests(["torch.nested"], cm, names, ["nested_tensor"])
+    assert ranked[:3] == [
+        ("test/test_ops.py", 2),  # calls the issue's name
+        ("test/test_nestedtensor.py", 2),  # named after the area (uses none of the names)
+        ("test/test_misc.py", 4),  # calls another name the seed defines
+    ]
+    assert ranked[-1] == ("test/test_cuda.py", 5)  # calls it most, but needs a GPU
+    # Without the index, the ranking is the one the conventions give.
+    assert rank_tests(["torch.nested"], cm) == [("test/test_nestedtensor.py", 2)]
+    assert names.selects("test/test_ops.py", "nested_tensor")
+    assert not names.selects("test/test_misc.py", "nested_tensor")
 
 
 def test_beside_the_source_and_mirroring_the_package() -> None:
@@ -255,6 +295,10 @@ def test_past_fix_sizes() -> None:
     few = past_change_sizes(fixes[2:])
     assert few["kind"] == "changes" and few["count"] == 2
     assert past_change_sizes([]) == {}
+    # With line counts (git log --numstat), their median too.
+    counted = [replace(c, lines=n) for c, n in zip(fixes, (10, 300, 4, 50), strict=True)]
+    assert past_change_sizes(counted)["lines"] == 10.0
+    assert "lines" not in past_change_sizes([*counted[:2], fixes[2]])  # two counts say nothing
 
 
 # --------------------------------------------------------------------------- PyTorch 1.13.1

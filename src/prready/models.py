@@ -119,6 +119,7 @@ class CommitRecord:
     date: str
     files: list[str]
     message: str = ""
+    lines: int | None = None  # added + deleted (git log --numstat); None when not read
 
 
 @dataclass

@@ -306,7 +306,8 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
     least MIN_FIXES of them, else every hand-made commit. Plain data for the code map:
     {"kind": "fixes"|"changes", "count", "files" (median files changed), "languages"
     (median languages), "native" (share touching C/C++/CUDA), "tests" (share touching a
-    test)}; {} when nothing touched the area."""
+    test), and "lines" (median lines added + deleted) when at least MIN_FIXES of them have
+    line counts}; {} when nothing touched the area."""
     fixes = [c for c in commits if _FIX_MESSAGE.search(c.message)]
     kind, sample = ("fixes", fixes) if len(fixes) >= MIN_FIXES else ("changes", commits)
     if not sample:
@@ -315,7 +316,7 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
     langs = sorted(len({_language_of(f) for f in c.files} - {""}) for c in sample)
     native = sum(1 for c in sample if any(_language_of(f) == "native" for f in c.files))
     tested = sum(1 for c in sample if any(_TEST_PART.search(f) for f in c.files))
-    return {
+    sizes: dict[str, Any] = {
         "kind": kind,
         "count": len(sample),
         "files": float(median(files)),
@@ -323,6 +324,10 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
         "native": round(native / len(sample), 3),
         "tests": round(tested / len(sample), 3),
     }
+    counted = [c.lines for c in sample if c.lines is not None]
+    if len(counted) >= MIN_FIXES:
+        sizes["lines"] = float(median(counted))
+    return sizes
 
 
 _NOREPLY = re.compile(

@@ -21,6 +21,9 @@ TYPING_BASE = 1.5
 MIN_PAST_FIXES = 3
 SMALL_FIX_FILES = 2
 LARGE_FIX_FILES = 5
+# The same in lines added + deleted, when the clone's history has them (not blobless).
+SMALL_FIX_LINES = 30
+LARGE_FIX_LINES = 150
 MIN_REVIEWED = 5  # closed pull requests needed before a typical review wait is quoted
 MIN_CENTRAL_DEPENDENTS = 3  # below this, no module is 'central' however small the repo
 OLD_ISSUE_DAYS = 365  # open longer than this, a code change may be harder than it looks
@@ -234,8 +237,9 @@ def _past_fixes(
     matches: Sequence[ModuleMatch], code_map: CodeMap, languages: set[str]
 ) -> tuple[float, str]:
     """How big past fixes in the touched area were, from the clone's own history: small
-    ones (a median of 1-2 files) lower the score, large ones or ones that usually needed
-    native code raise it. The reason quotes the numbers."""
+    ones (a median of 1-2 files, and at most SMALL_FIX_LINES lines when counted) lower the
+    score, large ones (by files or lines) or ones that usually needed native code raise
+    it. The reason quotes the numbers."""
     sizes: dict[str, float | int | str] = {}
     area_name = ""
     for match in _innermost(matches, code_map):
@@ -246,17 +250,22 @@ def _past_fixes(
     if not sizes:
         return 0.0, ""
     files = float(sizes.get("files", 0))
+    lines = float(sizes["lines"]) if "lines" in sizes else None
     native = float(sizes.get("native", 0))
     what = "fixes" if sizes.get("kind") == "fixes" else "changes"
     told = (
         f"past {what} in {area_name} changed a median of {files:g} file(s)"
+        f"{f' and {lines:g} lines' if lines is not None else ''}"
         f"{f', {native:.0%} of them C/C++/CUDA' if native else ''} "
         f"({sizes.get('count')} in the last year)"
     )
     delta = 0.0
-    if files >= LARGE_FIX_FILES:
-        delta += 1.0 if files >= 2 * LARGE_FIX_FILES else 0.5
-    elif files <= SMALL_FIX_FILES and native < 0.2:
+    large = (files >= LARGE_FIX_FILES, lines is not None and lines >= LARGE_FIX_LINES)
+    larger = (files >= 2 * LARGE_FIX_FILES, lines is not None and lines >= 2 * LARGE_FIX_LINES)
+    small = files <= SMALL_FIX_FILES and (lines is None or lines <= SMALL_FIX_LINES)
+    if any(large):
+        delta += 1.0 if any(larger) else 0.5
+    elif small and native < 0.2:
         delta -= 0.5
     if native >= 0.5 and not languages & {"cpp", "c", "cuda"}:
         delta += 0.5  # the Python side is where it shows, the fix is usually native

@@ -145,12 +145,13 @@ _HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
 # Hardware a description may bind an issue to: reproductions name devices ("cuda") and
 # Windows paths in passing, so only the rarer, deliberate ones count from the body.
 _BODY_HARDWARE = frozenset({"multi-node", "mps", "rocm", "xpu", "tpu"})
-# Where a description ends and a pasted environment begins.
+# Where a pasted environment begins (it ends at the next heading).
 _ENVIRONMENT = re.compile(
     r"^#+\s*(?:versions?|environment|system info|env|collecting environment)"
     r"|^collecting environment information|^\s*-?\s*`?transformers`? version:",
     re.IGNORECASE | re.MULTILINE,
 )
+_HEADING = re.compile(r"^#+\s", re.MULTILINE)
 _BODY_CHARS = 20_000
 
 
@@ -284,8 +285,19 @@ def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: 
 
 
 def _description(body: str) -> str:
-    found = _ENVIRONMENT.search(body)
-    return body[: found.start()] if found else body
+    """The body without its pasted environment: a Versions or System Info section runs to
+    the next heading (accelerate's template opens with System Info, then Reproduction),
+    or to the end of the body when no heading follows (PyTorch's ends with Versions)."""
+    kept: list[str] = []
+    at = 0
+    for found in _ENVIRONMENT.finditer(body):
+        if found.start() < at:
+            continue
+        kept.append(body[at : found.start()])
+        following = _HEADING.search(body, found.end())
+        at = following.start() if following else len(body)
+    kept.append(body[at:])
+    return "".join(kept)
 
 
 def _ordered(found: dict[str, str], order: Mapping[str, str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from prready.analysis.kinds import (
 )
 from prready.analysis.locality import AreaDistances
 from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
+from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
 from prready.analysis.stage_rules import (
     STAGES,
@@ -135,12 +136,14 @@ def make_plan(
     max_candidates: int = 10,
     wider_sync: str = "",
     distances: AreaDistances | None = None,
+    test_names: NamesInTests | None = None,
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
     issues ("" when every open issue was fetched), for the note of an empty stage.
     `distances` over `code_map` may be shared by several plans of one run (its area
-    graph is built once)."""
+    graph is built once); `test_names` (the names each test file uses) helps find each
+    step's tests."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
@@ -213,6 +216,7 @@ def make_plan(
                 contributing,
                 near=distances.nearest(a, earlier),
                 pinned=a.issue.number in pinned_numbers,
+                test_names=test_names,
             )
             for a in picked[stage_no]
         ]

@@ -101,7 +101,7 @@ TAXONOMY: tuple[Skill, ...] = (
     Skill(
         "data",
         "Data loading",
-        paths=(r"(^|[/.])(data|datasets?|dataloader)([/.]|$)",),
+        paths=(r"(^|[/.])(data|datasets?|data_?loader)([/.]|$)",),
         labels=("data", "dataloader"),
         words=(r"\bdataloader\b", r"\bdataset\b", r"\bsampler\b", r"\bnum_workers\b"),
         imports=("pandas", "datasets", "PIL", "torchvision"),
@@ -111,13 +111,21 @@ TAXONOMY: tuple[Skill, ...] = (
         "Distributed training",
         paths=(r"distributed", r"(^|[/.])(ddp|fsdp|rpc|c10d)"),
         labels=("distributed", "ddp", "fsdp"),
-        words=(r"\bdistributed\b", r"\bddp\b", r"\bnccl\b", r"\ball_?reduce\b", r"\bprocess group"),
+        words=(
+            r"\bdistributed\b",
+            r"\bddp\b",
+            r"\bnccl\b",
+            r"\ball_?(?:reduce|gather)\b",
+            r"\bprocess group",
+            r"\b(?:across|between) (?:the )?processes\b",
+            r"\bnum_processes\b",
+        ),
         imports=("mpi4py", "horovod", "ray"),
     ),
     Skill(
         "compilers",
         "Compilers / graph capture",
-        paths=(r"(_dynamo|_inductor|jit|fx|compile|_export/passes|lazy)",),
+        paths=(r"(_dynamo|_inductor|jit|fx|compile|_export/passes|lazy|codegen|renderer)",),
         labels=("dynamo", "inductor", "jit", "fx", "compile"),
         words=(
             r"\btorch\.compile\b",

@@ -19,7 +19,7 @@ import networkx as nx
 
 from prready.models import AreaInfo, CodeMap, ModuleInfo
 
-SNAPSHOT_VERSION = 5
+SNAPSHOT_VERSION = 6
 
 _OBJECT_FIELDS = ("graph", "modules", "areas")  # stored in their own form, not by value
 

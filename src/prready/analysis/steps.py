@@ -6,10 +6,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import BuildFacts, build_facts_from_plain
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
+from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.ownership import owners_for
 from prready.models import (
     AreaInfo,
@@ -38,8 +40,10 @@ def describe_step(
     *,
     near: tuple[IssueAssessment, int] | None = None,
     pinned: bool = False,
+    test_names: NamesInTests | None = None,
 ) -> PlanStep:
-    """Everything the page shows for one step, derived from the assessment and the map."""
+    """Everything the page shows for one step, derived from the assessment and the map;
+    `test_names` (the names each test file uses) finds tests by what they call."""
     focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
     areas = [
@@ -48,7 +52,8 @@ def describe_step(
     languages = _languages(focus, code_map)
     docs_only = _docs_only(focus, code_map)
     seeds = _seeds(focus, code_map)
-    tests = tests_for(seeds, code_map)
+    uses = issue_names(a.issue, seeds, code_map)
+    tests = tests_for(seeds, code_map, test_names, uses)
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -59,7 +64,9 @@ def describe_step(
             for t in area.tests
             if _runnable_test(t)
         )[:MAX_TESTS]
-    symbol = issue_symbol(a.issue, seeds, code_map)
+    # `-k` takes a name from the title (the body's reproduction calls helpers too).
+    in_title = [n for n in uses if n in a.issue.title] or uses[:1]
+    symbol = next((n for n in in_title if _selects_a_test(test_names, tests[:1], n)), "")
     build = build_facts_from_plain(code_map.build)
     return PlanStep(
         stage=stage,
@@ -81,12 +88,22 @@ def describe_step(
     )
 
 
-def tests_for(seeds: list[str], code_map: CodeMap) -> list[str]:
+def tests_for(
+    seeds: list[str],
+    code_map: CodeMap,
+    test_names: NamesInTests | None = None,
+    issue_uses: Sequence[str] = (),
+) -> list[str]:
     """Test files for the seed modules, most direct first (see `rank_tests`)."""
-    return [path for path, _tier in rank_tests(seeds, code_map)][:MAX_TESTS]
+    return [path for path, _tier in rank_tests(seeds, code_map, test_names, issue_uses)][:MAX_TESTS]
 
 
-def rank_tests(seeds: list[str], code_map: CodeMap) -> list[tuple[str, int]]:
+def rank_tests(
+    seeds: list[str],
+    code_map: CodeMap,
+    test_names: NamesInTests | None = None,
+    issue_uses: Sequence[str] = (),
+) -> list[tuple[str, int]]:
     """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
     exercises the code:
 
@@ -99,15 +116,34 @@ def rank_tests(seeds: list[str], code_map: CodeMap) -> list[tuple[str, int]]:
     3. a test importing a seed directly that is named after it, then 4. any other direct
        importer, then 5. one importing it through one module in between.
 
+    With `test_names`, what a test file calls counts too (PyTorch's tests import only
+    `torch`): a test using a name the issue uses (`issue_uses`, e.g. "svd" of
+    `torch.linalg.svd`) that a seed defines is tier 2, one using other names a seed
+    defines tier 4; within a tier, the file using them more often comes first. Tests whose
+    path says they need a GPU or several processes come after the others (tier 5) unless
+    the issue names them or they are the conventional file.
+
     Only Python test files: never conftest.py or helpers (those are not `is_test`), never
     the whole suite."""
     tests = _test_files(code_map)
-    ranked: dict[str, tuple[int, int, str]] = {}
+    ranked: dict[str, tuple[int, int, int, str]] = {}
 
-    def offer(path: str, tier: int) -> None:
-        key = (tier, path.count("/"), path)
+    def offer(path: str, tier: int, uses: int = 0) -> None:
+        if tier >= 2 and _needs_more_than_a_cpu(path):
+            tier = max(tier, 5)  # a test needing a GPU or several processes is no first test
+        key = (tier, -uses, path.count("/"), path)
         if path not in ranked or key < ranked[path]:
             ranked[path] = key
+
+    if test_names is not None:
+        defined = _defined_names(seeds, code_map)
+        wanted = set(issue_uses)
+        suite = _main_suite(tests)
+        for path, used in test_names.using(defined | wanted).items():
+            if not _runnable_test(path) or path.split("/", 1)[0] != suite:
+                continue
+            strong = sum(n for name, n in used.items() if name in wanted)
+            offer(path, 2 if strong else 4, strong or sum(used.values()))
 
     for seed in seeds:
         info = code_map.modules.get(seed)
@@ -179,9 +215,18 @@ def one_test_command(tests: list[str], symbol: str, contributing: ContributingSu
 def issue_symbol(issue: Issue, seeds: list[str], code_map: CodeMap) -> str:
     """A name the issue uses that lives in a seed module (`torch.linalg.svd` -> "svd"),
     for `-k`; "" when there is none. Only identifiers: it goes into a shell command."""
+    return next(iter(issue_names(issue, seeds, code_map)), "")
+
+
+def issue_names(issue: Issue, seeds: list[str], code_map: CodeMap) -> list[str]:
+    """Names the issue uses that live in a seed module, in the order it uses them: the
+    last part of a dotted name (`torch.linalg.svd` -> "svd"), then a bare name a seed
+    defines (`find_tied_parameters`). Only identifiers: they go into shell commands."""
     seed_set = set(seeds)
     areas = {code_map.area_of(s) for s in seeds}
     text = f"{issue.title}\n{(issue.body or '')[:20_000]}"
+    defined = _defined_names(seeds, code_map)
+    found: list[str] = []
     for match in _DOTTED.finditer(text):
         dotted = match.group(0)
         prefix, _, last = dotted.rpartition(".")
@@ -189,9 +234,18 @@ def issue_symbol(issue: Issue, seeds: list[str], code_map: CodeMap) -> str:
             continue
         if dotted in code_map.modules or dotted in code_map.areas:
             continue  # "torch.nn.functional" names a module, not a test to select
-        if code_map.symbols.get(dotted) in seed_set or prefix in seed_set or prefix in areas:
-            return last
-    return ""
+        if (
+            code_map.symbols.get(dotted) in seed_set
+            or prefix in seed_set
+            or prefix in areas
+            or last in defined  # an alias: `F.interpolate`, `nn.Conv2d`
+            or prefix.rpartition(".")[2] in defined  # a method: `Tensor.pad`
+        ):
+            found.append(last)
+    for match in _BARE_NAME.finditer(text):
+        if match.group(0) in defined:
+            found.append(match.group(0))
+    return _unique(found)
 
 
 def whole_suite_command(contributing: ContributingSummary, code_map: CodeMap) -> str:
@@ -233,10 +287,12 @@ def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
         paths.append(code_map.modules[name].path)
     graph = code_map.graph
     neighbours: set[str] = set()
+    callers: set[str] = set()
     for name in seeds:
         if name in graph:
             neighbours.update(graph.successors(name))
-            neighbours.update(graph.predecessors(name))
+            callers.update(graph.predecessors(name))
+    neighbours |= callers
     seed_areas = {code_map.area_of(s) for s in seeds}
     ranked = sorted(
         (
@@ -247,13 +303,52 @@ def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
             and n not in seeds
             and not _is_root_package(n, code_map)
         ),
-        key=lambda n: (code_map.area_of(n) not in seed_areas, -code_map.modules[n].dependents, n),
+        # Same area first; a package's __init__ (mostly re-exports) after real modules;
+        # modules that use a seed (its callers) before those it uses; then the most used.
+        key=lambda n: (
+            code_map.area_of(n) not in seed_areas,
+            code_map.modules[n].path.endswith("__init__.py"),
+            n not in callers,
+            -code_map.modules[n].dependents,
+            n,
+        ),
     )
     paths.extend(code_map.modules[n].path for n in ranked[:3])
     return _unique(paths)[:MAX_READING]
 
 
 # --------------------------------------------------------------------------- helpers
+def _defined_names(seeds: Sequence[str], code_map: CodeMap) -> set[str]:
+    """The public names the seed modules define (`patch_environment` of
+    accelerate.utils.environment), as a test would call them."""
+    seed_set = set(seeds)
+    return {
+        dotted.rpartition(".")[2]
+        for dotted, module in code_map.symbols.items()
+        if module in seed_set and not dotted.rpartition(".")[2].startswith("_")
+    }
+
+
+def _main_suite(tests: list[tuple[str, str, str]]) -> str:
+    """The top folder holding the most test files ("test" in PyTorch, whose functorch/test
+    is another suite): tests found by the names they call come from there."""
+    folders = Counter(path.split("/", 1)[0] for path, _stem, folder in tests if folder)
+    return min(folders, key=lambda f: (-folders[f], f)) if folders else ""
+
+
+def _needs_more_than_a_cpu(path: str) -> bool:
+    words = _path_words(path)
+    return not (_GPU_WORDS.isdisjoint(words) and _MULTI_PROCESS_WORDS.isdisjoint(words))
+
+
+def _selects_a_test(test_names: NamesInTests | None, tests: list[str], name: str) -> bool:
+    """Whether `-k name` selects a test of the first listed test file; without the index,
+    a name the issue uses is the best guess."""
+    if test_names is None:
+        return True
+    return any(test_names.selects(path, name) for path in tests)
+
+
 def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
     """Modules to start from: matched modules, or an area's two most imported modules."""
     seeds: list[str] = []
@@ -268,12 +363,17 @@ def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
 
 
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+# A bare name worth looking up: snake_case or CamelCase, as issues quote functions.
+_BARE_NAME = re.compile(r"\b(?:[a-z]\w*_\w+|[A-Z][a-z0-9]+[A-Z]\w*)\b")
 # Words too generic to tie a test file to a module ("test_utils.py" tests no one thing).
 _GENERIC_WORDS = frozenset(
     {"utils", "util", "common", "base", "core", "helpers", "init", "main", "types", "impl",
      "api", "internal", "misc", "test", "tests", "src", "lib"}
 )  # fmt: skip
-_GPU_WORDS = frozenset({"cuda", "gpu", "cudnn", "nccl", "mps", "xpu", "rocm", "hip", "tpu", "xla"})
+_GPU_WORDS = frozenset(
+    {"cuda", "gpu", "cudnn", "nccl", "mps", "xpu", "rocm", "hip", "tpu", "xla", "metal", "opencl",
+     "multigpu", "hcq"}
+)  # fmt: skip
 _MULTI_PROCESS_WORDS = frozenset(
     {"distributed", "multiprocessing", "rpc", "c10d", "ddp", "fsdp", "multinode", "mpi", "gloo"}
 )

@@ -18,7 +18,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from stat import S_ISREG
@@ -38,7 +38,13 @@ from prready.errors import UsageError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
 from prready.paths import Paths, write_private_file
 from prready.slug import parse_slug
-from prready.sources.git_repo import acquire, head_date, list_files, read_history
+from prready.sources.git_repo import (
+    acquire,
+    head_date,
+    list_files,
+    read_history,
+    read_line_counts,
+)
 from prready.store.parse_cache import ParseCache
 from prready.text import inert_json, safe_line
 
@@ -55,6 +61,7 @@ CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 LABELER_PATHS = (".github/labeler.yml", ".github/labeler.yaml")
 # Committer dates may trail author dates (clock skew): read this much more history.
 HISTORY_MARGIN = timedelta(days=31)
+LINE_COUNT_COMMITS = 3000  # newest commits whose line counts size past fixes
 
 
 @dataclass
@@ -668,8 +675,12 @@ def _recent_history(root: Path, head: str) -> list[CommitRecord]:
         return []
     start = churn_window_start(when)
     since = datetime.fromisoformat(start.replace("Z", "+00:00")) - HISTORY_MARGIN
-    commits = read_history(root, since=since.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    return [c for c in commits if c.date > start]
+    window = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    commits = read_history(root, since=window)
+    # Line counts for the sizes of past fixes: a second pass over the newest commits only
+    # (a diff per commit costs more than a list of names), none in a blobless clone.
+    lines = read_line_counts(root, since=window, limit=LINE_COUNT_COMMITS)
+    return [replace(c, lines=lines.get(c.sha)) for c in commits if c.date > start]
 
 
 def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str:

@@ -24,6 +24,7 @@ from prready.app.assessments import assess_cached
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map
+from prready.app.names_in_tests import names_in_tests
 from prready.app.sync import SyncReport, github_client, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
 from prready.config import Secret, UserConfig, server_clone_url, web_host
@@ -161,6 +162,7 @@ def run_plan(
     assessments = assess_cached(
         slug, issues, code_map, labels, taken, now=iso, cache_db=paths.cache_db, progress=progress
     ).assessments
+    tests_used = names_in_tests(code_map, paths.cache_db)
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
@@ -204,6 +206,7 @@ def run_plan(
                 contributing=contributing,
                 wider_sync=wider,
                 distances=distances,
+                test_names=tests_used,
             )
             # Links in every output point at the repository's own host (GitHub Enterprise).
             return replace(plan, web_host=web_host(source.api_url))

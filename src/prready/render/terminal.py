@@ -110,11 +110,14 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
         total = max(plan.set_aside_total, len(plan.set_aside))
         console.print()
         console.print(Text(f"Listed apart, never steps: {total} issue(s)", style="bold"))
-        for item in plan.set_aside[:SET_ASIDE_LINES]:
+        shown = plan.set_aside[:SET_ASIDE_LINES]
+        for item in shown:
             kind = SET_ASIDE_WORDS.get(item.kind, safe_line(item.kind, 20))
             name = safe_line(item.issue.title, 80)
             line = f"  #{item.issue.number} {name} ({kind}): {safe_line(item.reason, 160)}"
             console.print(Text(line, style="dim"))
+        if total > len(shown):
+            console.print(Text(f"  ... and {total - len(shown)} more", style="dim"))
 
 
 def _taken_word(taken: TakenStatus) -> str:

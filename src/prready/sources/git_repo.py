@@ -293,6 +293,52 @@ def read_history(
     return records
 
 
+
+def read_line_counts(root: Path, *, since: str | None = None, limit: int = 0) -> dict[str, int]:
+    """Lines added plus deleted by each commit reachable from HEAD (sha -> lines), from one
+    `git log --numstat` pass; binary files count no lines. {} for a partial (blobless)
+    clone, where the diffs would fetch every past version of every file from the remote,
+    and when a past blob is missing."""
+    if not _has_commits(root) or is_partial_clone(root):
+        return {}
+    token = secrets.token_hex(8)
+    start = f"\x1e{token}\x1f"
+    args = ["log", "--no-renames", "--numstat", "-z", "--no-color", f"--format={start}%H"]
+    if since:
+        args.append(f"--since={_iso_date(since)}")
+    if limit > 0:
+        args.append(f"--max-count={int(limit)}")
+    try:
+        out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
+    except GitCommandError:
+        return {}  # a past blob is missing (a snapshot without its large files): no counts
+    counts: dict[str, int] = {}
+    for chunk in out.split(start)[1:]:
+        sha, _, stats = chunk.partition("\n")
+        total = 0
+        for entry in stats.split("\0"):
+            added, _, rest = entry.strip("\n").partition("\t")
+            deleted = rest.partition("\t")[0]
+            if added.isdigit() and deleted.isdigit():
+                total += int(added) + int(deleted)
+        counts[sha.strip("\0\n")] = total
+    return counts
+
+
+def is_partial_clone(root: Path) -> bool:
+    """True for a clone made with --filter (prready's own are blobless): a promisor
+    remote, or the older extensions.partialClone setting."""
+    pattern = r"^(remote\..*\.promisor|extensions\.partialclone)$"
+    try:
+        listing = _run(root, ["config", "--get-regexp", pattern]).decode("utf-8", "replace")
+    except GitCommandError:
+        return False  # neither is set: a full clone
+    for line in listing.splitlines():
+        key, _, value = line.partition(" ")
+        if value.strip() and (not key.endswith(".promisor") or value.strip().lower() == "true"):
+            return True
+    return False
+
 def build_repo(dest: Path, commits: list[HistoryCommit], *, branch: str = "main") -> str:
     """Create a real repository at `dest` with these commits and return its HEAD sha.
 

@@ -1,0 +1,64 @@
+"""The names each test file of a code map uses (analysis.names_in_tests), read from the
+checkout once per file version: identifiers are cached by git blob id in the parse cache,
+so a new commit reads only the test files it changed, and the whole index is kept under a
+digest of every test file's blob id, so a warm plan only loads it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from prready.analysis.names_in_tests import NamesInTests, identifiers_in
+from prready.app.map import read_no_follow
+from prready.models import CodeMap
+from prready.sources.git_repo import list_files
+from prready.store.parse_cache import ParseCache
+
+SCANNER = "names-in-tests:2"
+INDEX_VERSION = "1"  # bump when NamesInTests.build changes
+MAX_READ = 4_000_000  # PyTorch's largest test files are about 1 MB
+
+
+def names_in_tests(code_map: CodeMap, cache_db: Path) -> NamesInTests:
+    """NamesInTests over every Python test file of `code_map`'s checkout."""
+    root = Path(code_map.root)
+    wanted = {
+        info.path
+        for info in code_map.modules.values()
+        if info.is_test and info.path.endswith(".py")
+    }
+    blobs = {f.path: f.blob for f in list_files(root) if f.kind == "file" and f.path in wanted}
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for path, blob in sorted(blobs.items()):
+        digest.update(f"{path}\0{blob}\n".encode("utf-8", "surrogateescape"))
+    key = "names-in-tests:" + digest.hexdigest()
+    with ParseCache(cache_db) as cache:
+        whole = _from_plain(cache.load_snapshot(key))
+        if whole is not None:
+            return whole
+        cached = cache.load(SCANNER, blobs.values())
+        fresh = {}
+        for path in sorted(p for p, b in blobs.items() if b not in cached):
+            data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
+            if data is not None:
+                fresh[blobs[path]] = tuple(identifiers_in(data))
+        cache.save(SCANNER, fresh)
+        cached.update(fresh)
+        index = NamesInTests.build(
+            {p: [(name, n) for name, n in cached[b]] for p, b in blobs.items() if b in cached}
+        )
+        cache.save_snapshot(key, (dict(index.users), dict(index.test_names)))
+    return index
+
+
+def _from_plain(value: Any) -> NamesInTests | None:
+    try:
+        users, test_names = value
+        return NamesInTests(
+            {name: tuple((p, n) for p, n in found) for name, found in users.items()},
+            {path: tuple(names) for path, names in test_names.items()},
+        )
+    except (TypeError, ValueError, AttributeError):
+        return None

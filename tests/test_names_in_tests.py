@@ -1,0 +1,36 @@
+"""The names each test file uses, read from a real checkout once per file version and
+cached (app/names_in_tests.py): what a test calls ties it to the code it exercises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prready.app.map import build_code_map
+from prready.app.names_in_tests import names_in_tests
+from prready.models import HistoryCommit
+from prready.paths import resolve_paths
+from prready.sources.git_repo import build_repo
+
+WHO = ("Ada", "ada@example.com")
+
+
+def test_names_read_from_the_checkout_once_per_blob(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    files = {
+        "pkg/__init__.py": "from pkg.core import frobnicate\n",
+        "pkg/core.py": "def frobnicate(x):\n    return x\n",
+        "tests/test_core.py": "import pkg\n\n\ndef test_frobnicate_twice():\n"
+        "    assert pkg.frobnicate(pkg.frobnicate(1)) == 1\n",
+        "tests/conftest.py": "import pkg\n",
+    }
+    build_repo(repo, [HistoryCommit(*WHO, "2026-01-01T00:00:00Z", "init", writes=files)])
+    paths = resolve_paths()
+    code_map = build_code_map("o/r", paths, checkout=repo)
+    names = names_in_tests(code_map, paths.cache_db)
+    assert names.using(["frobnicate"]) == {"tests/test_core.py": {"frobnicate": 2}}
+    assert names.selects("tests/test_core.py", "frobnicate")
+    assert names_in_tests(code_map, paths.cache_db) == names  # warm: the same index
+    # A changed test file is read again (its blob id changed).
+    (repo / "tests" / "test_core.py").write_text("def test_other():\n    pass\n")
+    again = names_in_tests(code_map, paths.cache_db)
+    assert again.using(["frobnicate"]) == {} and again.selects("tests/test_core.py", "other")
