@@ -80,6 +80,11 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
         "multi-node": "'SLURM' in the description",
         "cuda": "'CUDA' in the title",
     }
+    # "GPU" alone means NVIDIA only when no other accelerator is named.
+    amd = classify_issue(issue("AMD: HSA_STATUS_ERROR during multi-GPU training on 6 MI300X"))
+    assert amd.hardware == {"multi-gpu": "'multi-GPU' in the title", "rocm": "'MI300X' in the title"}
+    plain_gpu = classify_issue(issue("Tensor.sort gives wrong order on GPU"))
+    assert plain_gpu.hardware == {"cuda": "'GPU' in the title"}
     assert classify_issue(issue("Add type hints to torch.fx", ("good first issue",))).kinds == {
         "tests": "'type hints' in the title"
     }

@@ -128,7 +128,7 @@ _HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
     (
         "cuda",
         re.compile(
-            r"\bcuda\b|\bcudnn\b|\bcublas\b|\bgpus?\b|\bnvidia\b|\b[ahv]100\b|\brtx\s?\d{4}\b|\bsm_\d{2}\b",
+            r"\bcuda\b|\bcudnn\b|\bcublas\b|\bnvidia\b|\b[ahv]100\b|\brtx\s?\d{4}\b|\bsm_\d{2}\b",
             re.IGNORECASE,
         ),
     ),
@@ -142,6 +142,10 @@ _HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
         ),
     ),
 )
+# "GPU" alone in a title means an NVIDIA one only when no other accelerator is named
+# ("AMD: ... multi-GPU training on MI300X" needs ROCm, not CUDA).
+_ANY_GPU = re.compile(r"\bgpus?\b", re.IGNORECASE)
+_NAMED_ACCELERATORS = frozenset({"cuda", "rocm", "xpu", "mps", "tpu", "multi-gpu"})
 # Hardware a description may bind an issue to: reproductions name devices ("cuda") and
 # Windows paths in passing, so only the rarer, deliberate ones count from the body.
 _BODY_HARDWARE = frozenset({"multi-node", "mps", "rocm", "xpu", "tpu"})
@@ -184,6 +188,8 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
             hardware.setdefault(key, f"{found.group(0)!r} in the title")
         elif key in _BODY_HARDWARE and (found := pattern.search(description)):
             hardware.setdefault(key, f"{found.group(0)!r} in the description")
+    if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
+        hardware["cuda"] = f"{found.group(0)!r} in the title"
     return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
 
 

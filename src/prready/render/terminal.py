@@ -114,7 +114,7 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
         for item in shown:
             kind = SET_ASIDE_WORDS.get(item.kind, safe_line(item.kind, 20))
             name = safe_line(item.issue.title, 80)
-            line = f"  #{item.issue.number} {name} ({kind}): {safe_line(item.reason, 160)}"
+            line = f"  #{item.issue.number} {name} ({kind}): {safe_line(item.reason, 400)}"
             console.print(Text(line, style="dim"))
         if total > len(shown):
             console.print(Text(f"  ... and {total - len(shown)} more", style="dim"))
