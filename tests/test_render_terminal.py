@@ -102,4 +102,17 @@ def test_stage_tables_line_up_and_effort_never_wraps() -> None:
     # The same columns start at the same place in every stage's table.
     assert len({ln.index("Effort") for ln in headers}) == 1
     assert len({ln.index("Level") for ln in headers}) == 1
-    assert any("2-4 weeks + first build" in ln for ln in lines)  # one piece, not wrapped
+    assert any("2-4 weeks + build" in ln for ln in lines)  # one piece, not wrapped
+
+
+def test_table_effort_names_each_addition_without_cutting() -> None:
+    from prready.analysis.steps import FIRST_BUILD, FIRST_BUILD_FAST
+    from prready.render.terminal import short_effort
+
+    assert short_effort("an evening") == "an evening"
+    assert short_effort(f"an evening + {FIRST_BUILD_FAST}") == "an evening + setup"
+    assert (
+        short_effort(f"1-2 weeks + {FIRST_BUILD} + 4 days waiting for review")
+        == "1-2 weeks + build + review"
+    )
+    assert short_effort("3-5 days + \x1b[2Jsomething else") == "3-5 days + more"

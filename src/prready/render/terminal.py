@@ -54,6 +54,17 @@ def make_console(stream: IO[str] | None = None, err: bool = False) -> Console:
     )
 
 
+def short_effort(effort: str) -> str:
+    """The table's effort: the work itself, then one word per addition the step card
+    spells out ("3-5 days + build + review"), so a narrow column never cuts it."""
+    work, *extras = safe_line(effort, 300).split(" + ")
+    words = [_EFFORT_WORDS.get(extra.rsplit(" ", 1)[-1], "more") for extra in extras]
+    return " + ".join([work, *words])
+
+
+_EFFORT_WORDS = {"source": "build", "build": "build", "setup": "setup", "review": "review"}
+
+
 def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Console) -> None:
     """A concise table per stage: issue, difficulty, fit, who else is on it, your status, effort."""
     statuses = {e.issue_number: e.status.value for e in progress if e.repo == plan.repo}
@@ -76,7 +87,7 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
             ),
         ]
     )
-    effort_width = max([len("Effort"), *(len(safe_line(st.effort, 30)) for st in steps)])
+    effort_width = max([len("Effort"), *(len(short_effort(st.effort)) for st in steps)])
     for stage in plan.stages:
         style = _STAGE_STYLES.get(stage.number, "white")
         console.print()
@@ -102,7 +113,7 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
                 Text(f"{score}/5"),
                 Text(_taken_word(step.taken), style=_TAKEN_STYLES.get(step.taken.state, "")),
                 Text(STATUS_WORDS[StepStatus(status)], style=_STATUS_STYLES.get(status, "")),
-                Text(safe_line(step.effort, 30)),
+                Text(short_effort(step.effort)),
             )
         console.print(table)
     console.print(Text("Level: difficulty from 1 (very easy) to 5 (very hard).", style="dim"))
