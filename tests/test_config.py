@@ -91,3 +91,14 @@ def test_good_config(tmp_path: Path) -> None:
     assert cfg.skills == ["python", "cuda"]
     assert cfg.area_depth == 2 and cfg.exclude_labels == ["wontfix"]
     assert load_config(tmp_path / "missing.toml").skills == []
+
+
+def test_token_advice_names_the_variables_read_for_that_host() -> None:
+    from prready.config import token_advice
+
+    assert token_advice("https://api.github.com") == (
+        "set GH_TOKEN or GITHUB_TOKEN, or run `gh auth login --hostname github.com`"
+    )
+    advice = token_advice("https://ghe.example.com/api/v3")
+    assert "GH_ENTERPRISE_TOKEN" in advice and "GITHUB_TOKEN" not in advice
+    assert advice.endswith("--hostname ghe.example.com`")

@@ -309,6 +309,10 @@ def test_no_token_works_and_says_so(github_server: Any, paths: Paths) -> None:
     build(github_server)
     report = sync_repo(REPO, paths, UserConfig(), client=client_for(github_server, token=None))
     assert sum("60 requests an hour" in n for n in report.notes) == 1
+    # The loopback server is not github.com: the advice names the Enterprise variable and
+    # the host for gh, never GITHUB_TOKEN (which would not be sent there).
+    note = next(n for n in report.notes if "60 requests" in n)
+    assert "GH_ENTERPRISE_TOKEN" in note and "--hostname 127.0.0.1" in note, note
     assert not any(r.authenticated for r in github_server.requests)
     assert report.rate_limit == 60
 

@@ -58,9 +58,7 @@ def redact_secret(text: str, secret: str, window: int = 8) -> str:
     for raw in (secret, f"x-access-token:{secret}", f"token:{secret}", f":{secret}"):
         encoded = base64.b64encode(raw.encode()).decode()
         forms += [encoded, encoded.rstrip("="), base64.urlsafe_b64encode(raw.encode()).decode()]
-    pieces = {
-        form[i : i + window].lower() for form in forms for i in range(len(form) - window + 1)
-    }
+    pieces = {form[i : i + window].lower() for form in forms for i in range(len(form) - window + 1)}
     lower = text.lower()
     masked = bytearray(len(text))
     for piece in pieces:
@@ -125,6 +123,14 @@ def resolve_token(
         if out is not None and out.returncode == 0 and out.stdout.strip():
             return TokenSource(Secret(out.stdout.strip()), "gh auth token")
     return TokenSource(None, "none")
+
+
+def token_advice(api_url: str) -> str:
+    """Where a token for the API host is looked up, as `resolve_token` reads them: what to
+    tell a user who has none."""
+    host = web_host(api_url)
+    names = "GH_TOKEN or GITHUB_TOKEN" if _is_github_com(host) else "GH_ENTERPRISE_TOKEN"
+    return f"set {names}, or run `gh auth login --hostname {host}`"
 
 
 def resolve_api_url(cli_url: str | None, env: dict[str, str] | None = None) -> str:

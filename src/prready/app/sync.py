@@ -23,7 +23,7 @@ from pathlib import Path
 from prready.analysis.labels import classify_labels, default_scope, validate_overrides
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
-from prready.config import DEFAULT_API_URL, Secret, UserConfig
+from prready.config import DEFAULT_API_URL, Secret, UserConfig, token_advice
 from prready.errors import OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
 from prready.paths import Paths
@@ -142,9 +142,7 @@ def github_client(
 ) -> GitHubClient:
     """The client for a command: answers it may ask for again are kept in the cache DB,
     so unchanged issues, comments, timelines and /user cost free 304s next time."""
-    return GitHubClient(
-        api_url, token, progress=progress, responses=ResponseCache(paths.cache_db)
-    )
+    return GitHubClient(api_url, token, progress=progress, responses=ResponseCache(paths.cache_db))
 
 
 def refresh_taken(
@@ -236,8 +234,8 @@ def _sync_api(
     report = SyncReport(slug)
     if not client.authenticated:
         report.notes.append(
-            "no GitHub token: limited to 60 requests an hour; set GITHUB_TOKEN (or --token) "
-            "for 5,000"
+            "no GitHub token: limited to 60 requests an hour; "
+            f"{token_advice(client.api_url)} for 5,000"
         )
     before = (client.stats.requests, client.stats.not_modified, client.stats.retries)
     skipped_before = client.stats.skipped
@@ -622,7 +620,9 @@ def sync_with_tracking(
         # The summary counts every request of the command: tracking's (and /user) too.
         after = _spent(client)
         report.requests, report.not_modified, report.retries = (
-            after[0] - before[0], after[1] - before[1], after[2] - before[2]
+            after[0] - before[0],
+            after[1] - before[1],
+            after[2] - before[2],
         )
         report.rate_limit = client.stats.rate_limit
         report.rate_remaining = client.stats.rate_remaining
