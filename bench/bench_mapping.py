@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from rank_bm25 import BM25Okapi
 
@@ -42,6 +43,7 @@ from prready.analysis.mapping import (
     DEFAULT_SIGNALS,
     MapIndex,
     Signals,
+    area_of_node,
     build_history,
     map_issue_to_modules,
     rank_areas,
@@ -113,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--grid", action="store_true", help="also score a grid of signal weights (tuning)"
     )
+    parser.add_argument(
+        "--dump", type=Path, help="write each issue's prready matches and truth as JSON lines"
+    )
     args = parser.parse_args(argv)
     repos = json.loads((args.set / "repos.json").read_text())
     cases = load_cases(args.set, args.repos, args.limit)
@@ -127,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PRREADY_HOME", str(work / "home"))
     paths = resolve_paths()
     skipped = 0
+    dump = args.dump.open("w") if args.dump else None
     for repo in sorted({c.repo for c in cases}):
         mirror = repos[repo]["mirror"]
         if not Path(mirror).exists():
@@ -166,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     issue, code_map, index, DEFAULT_SIGNALS, before, vote=True
                 )
             rankings["BM25 baseline"] = baseline_ranking(issue, code_map, index)
+            if dump is not None:
+                dump_case(dump, issue, code_map, index, truth, rankings["BM25 baseline"], before)
             for name, (files, areas) in rankings.items():
                 score(tallies, (repo, name), truth, files, areas, code_map, index)
                 score(tallies, ("all", name), truth, files, areas, code_map, index)
@@ -242,6 +250,40 @@ def prready_ranking(
     files = [m.path for m in matches if m.name in code_map.modules]
     areas = [a for a, _ in rank_areas(matches, code_map, vote=vote)]
     return files, areas
+
+
+def dump_case(
+    out: IO[str],
+    issue: Issue,
+    code_map: CodeMap,
+    index: MapIndex,
+    truth: list[str],
+    baseline: tuple[list[str], list[str]],
+    before: str,
+) -> None:
+    """One JSON line: prready's top 100 matches with their areas, the truth, the baseline."""
+    matches = map_issue_to_modules(
+        issue, code_map, (), index=index, limit=100, history_before=before
+    )
+    sizes: dict[str, int] = defaultdict(int)
+    for unit in index.library:
+        sizes[code_map.area_of(unit)] += 1
+    row = {
+        "repo": issue.repo,
+        "number": issue.number,
+        "title": issue.title,
+        "truth": truth,
+        "true_areas": sorted({code_map.area_of(index.path_to_module[p]) for p in truth} - {""}),
+        "matches": [
+            [m.name, m.path, m.score, area_of_node(m.name, code_map), m.evidence]
+            for m in matches
+        ],
+        "area_sizes": sizes,
+        "baseline_files": baseline[0],
+        "baseline_areas": baseline[1],
+    }
+    out.write(json.dumps(row) + "\n")
+    out.flush()
 
 
 # --------------------------------------------------------------------------- baseline

@@ -78,12 +78,13 @@ def split_identifier(name: str) -> tuple[str, ...]:
 
 
 def count_terms(text: str) -> Counter[str]:
-    """Term counts of free text: each distinct token is split once, then multiplied."""
-    counts: Counter[str] = Counter()
+    """Term counts of free text: each distinct token is split once, its words repeated
+    as often as it occurs, and all of them counted in one C-level pass."""
+    words: list[str] = []
+    extend = words.extend
     for token, n in Counter(_IDENT.findall(text)).items():
-        for word in split_identifier(token):
-            counts[word] += n
-    return counts
+        extend(split_identifier(token) * n if n > 1 else split_identifier(token))
+    return Counter(words)
 
 
 def stem(word: str) -> str:
@@ -165,10 +166,11 @@ class BM25Index:
         lengths = [float(sum(docs[name].values())) or 1.0 for name in names]
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
         postings: dict[str, dict[int, float]] = {}
+        setdefault = postings.setdefault
         for doc_id, name in enumerate(names):
             norm = K1 * (1 - B + B * lengths[doc_id] / avg)
             for term, tf in docs[name].items():
-                postings.setdefault(term, {})[doc_id] = round(tf * (K1 + 1) / (tf + norm), 4)
+                setdefault(term, {})[doc_id] = tf * (K1 + 1) / (tf + norm)
         n = len(names)
         idfs = {
             term: round(math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)), 4)
@@ -190,18 +192,21 @@ class BM25Index:
         if not n:
             return []
         cutoff = max(MIN_DF_CUTOFF, int(n * max_df))
-        scores: dict[int, float] = {}
+        # A dense accumulator (list indexing beats dict get/set in this, the hot loop);
+        # the touched documents are collected by C-level set updates.
+        scores = [0.0] * n
+        touched: set[int] = set()
         used: list[tuple[str, float, dict[int, float]]] = []
-        get = scores.get
         for term, qweight in query.items():
             plist = self.postings.get(term)
             if not plist or len(plist) > cutoff:
                 continue
             factor = self.idfs[term] * qweight
             used.append((term, factor, plist))
+            touched.update(plist)
             for doc_id, weight in plist.items():
-                scores[doc_id] = get(doc_id, 0.0) + factor * weight
-        best = heapq.nlargest(limit, scores, key=scores.__getitem__)
+                scores[doc_id] += factor * weight
+        best = heapq.nlargest(limit, touched, key=scores.__getitem__)
         best.sort(key=lambda d: (-scores[d], d))
         out = []
         for doc_id in best:

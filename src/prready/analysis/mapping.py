@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
@@ -51,6 +53,7 @@ W_IMPORT = 0.3
 #   label-to-path file (0.7), via name similarity only, scaled by the similarity (0.55).
 W_LABEL_FILE = 0.7
 W_LABEL_SIMILAR = 0.55
+
 
 @dataclass(frozen=True)
 class Signals:
@@ -133,12 +136,13 @@ def build_index(
     commits: Sequence[CommitRecord] = (),
     lexical: BM25Index | None = None,
     history: HistoryIndex | None = None,
+    library: set[str] | None = None,
 ) -> MapIndex:
     """Index a code map for mapping: paths, packages, the lexical index of library units
     (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields`;
     without them the map's public symbols stand in for defined names) and, given past
     `commits`, the history index. Prebuilt `lexical`/`history` indexes (from a cache)
-    are used as they are."""
+    are used as they are, and so is `library` (the map's `library_units`)."""
     path_to_module: dict[str, str] = {}
     by_basename: dict[str, list[str]] = defaultdict(list)
     package_sizes: Counter[str] = Counter()
@@ -147,7 +151,7 @@ def build_index(
         by_basename[info.path.rsplit("/", 1)[-1]].append(info.path)
         if info.language == "python" and not info.is_test:
             package_sizes[name.split(".", 1)[0]] += 1
-    library = library_units(code_map)
+    library = library if library is not None else library_units(code_map)
     main = package_sizes.most_common(1)[0][0] if package_sizes else ""
     other_files: dict[str, list[str]] = defaultdict(list)
     for path in code_map.files:
@@ -187,8 +191,27 @@ def build_lexical(
 
 
 def library_units(code_map: CodeMap) -> set[str]:
-    """The units that may be ranked as places to fix."""
-    return {n for n, info in code_map.modules.items() if is_library_path(info.path, info.is_test)}
+    """The units that may be ranked as places to fix: not tests, docs, examples, vendored
+    trees, nor the header copies a build ships inside a Python package."""
+    package_dirs = {
+        info.path.rpartition("/")[0]
+        for info in code_map.modules.values()
+        if info.path.endswith("/__init__.py")
+    }
+    verdicts: dict[str, bool] = {}  # folder -> library?
+    out = set()
+    for name, info in code_map.modules.items():
+        if info.is_test:
+            continue
+        folder = info.path.rpartition("/")[0]
+        verdict = verdicts.get(folder)
+        if verdict is None:
+            verdict = verdicts[folder] = is_library_path(folder + "/x") and not (
+                in_shipped_headers(tuple(folder.split("/")), package_dirs)
+            )
+        if verdict:
+            out.add(name)
+    return out
 
 
 def build_history(
@@ -268,19 +291,22 @@ def map_issue_to_modules(
     if signals.graph:
         for node, weight, why in _graph_clues(clues, index, signals):
             add(node, weight, why)
+    scored = [
+        (round(s, 3), n) for n, ev in clues.items() if (s := _noisy_or(ev.values())) >= MIN_SCORE
+    ]
+    # Only the best `limit` become matches (a large repository collects hundreds of weak
+    # clues per issue).
+    best = heapq.nsmallest(
+        limit, scored, key=lambda sn: (-sn[0], _rank_tiebreak(sn[1], index), sn[1])
+    )
     matches = []
-    for node, evidence in clues.items():
-        score = _noisy_or(evidence.values())
-        if score < MIN_SCORE:
-            continue
+    for score, node in best:
+        evidence = clues[node]
         ordered = sorted(evidence, key=lambda e: (-evidence[e], e))
         matches.append(
-            ModuleMatch(
-                name=node, path=_node_path(node, code_map), score=round(score, 3), evidence=ordered
-            )
+            ModuleMatch(name=node, path=_node_path(node, code_map), score=score, evidence=ordered)
         )
-    matches.sort(key=lambda m: (-m.score, _rank_tiebreak(m.name, index), m.name))
-    return matches[:limit]
+    return matches
 
 
 def focus_matches(matches: Sequence[ModuleMatch], limit: int = 3) -> list[ModuleMatch]:
@@ -454,16 +480,6 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
         resolved = _resolve_dotted(name, index)
         if resolved is not None:
             yield resolved[0], W_IMPORT, f"imports {name} in the reproduction"
-
-
-def _looks_like_code(name: str) -> bool:
-    """An identifier rather than a word: snake_case, a digit, or an inner capital."""
-    core = name.strip("_")
-    return "_" in core or any(c.isdigit() for c in core) or any(c.isupper() for c in core[1:])
-
-
-def _is_header(path: str) -> bool:
-    return path.rsplit(".", 1)[-1].lower() in {"h", "hh", "hpp", "hxx", "cuh", "inc"}
 
 
 def _path_in_repo(raw: str, index: MapIndex) -> str | None:
