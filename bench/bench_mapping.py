@@ -110,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=HERE / "mapping_set")
     parser.add_argument("--repos", default="", help="comma-separated repository names")
     parser.add_argument("--limit", type=int, default=0, help="at most N issues per repository")
+    parser.add_argument(
+        "--shard", default="0/1", help="K/N: only every N-th issue from the K-th (parallel runs)"
+    )
     parser.add_argument("--ablation", action="store_true", help="also score without each signal")
     parser.add_argument("--misses", action="store_true", help="print prready's file@5 misses")
     parser.add_argument(
@@ -121,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     repos = json.loads((args.set / "repos.json").read_text())
     cases = load_cases(args.set, args.repos, args.limit)
+    shard, shards = (int(x) for x in args.shard.split("/"))
+    cases = cases[shard::shards]
     variants: dict[str, Signals] = {"prready": DEFAULT_SIGNALS}
     if args.ablation:
         variants.update(ABLATIONS)

@@ -5,6 +5,7 @@ over resemblance, and the app-level index cached by blob id on a real git reposi
 
 from __future__ import annotations
 
+import marshal
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -136,6 +137,11 @@ def test_bm25_search_scores_every_document_by_its_matched_terms() -> None:
     assert [h[0] for h in hits] == ranked
     assert all(abs(h[1] - expected[h[0]]) < 1e-9 for h in hits)
     assert hits[0][2][0] == "w6"  # the terms of a hit, largest gain first
+    # Stored (packed, through marshal as the parse cache does) and loaded, it answers alike.
+    loaded = BM25Index.from_plain(marshal.loads(marshal.dumps(index.to_plain())))
+    assert loaded is not None
+    assert loaded.search(query, limit=10, max_df=1.0) == hits
+    assert BM25Index.from_plain(("not", "an index")) is None
 
 
 def test_library_paths_exclude_tests_docs_examples_and_vendored_trees() -> None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -149,6 +150,31 @@ def unit_terms(
     return tf
 
 
+class PackedPostings(Mapping[str, dict[int, float]]):
+    """Postings kept packed as stored; a term's are unpacked the first time a query
+    asks for them (a query touches a few dozen of the index's tens of thousands)."""
+
+    def __init__(self, packed: dict[str, tuple[bytes, bytes]]) -> None:
+        self._packed = packed
+        self._open: dict[str, dict[int, float]] = {}
+
+    def __getitem__(self, term: str) -> dict[int, float]:
+        plist = self._open.get(term)
+        if plist is None:
+            ids, weights = self._packed[term]
+            plist = self._open[term] = dict(zip(array("i", ids), array("d", weights), strict=True))
+        return plist
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._packed
+
+
 @dataclass
 class BM25Index:
     """An inverted BM25 index over named documents (weighted term frequencies).
@@ -156,7 +182,7 @@ class BM25Index:
     Each posting holds its term's saturated, length-normalised frequency, computed once
     at build time, so a query is a sum of idf x weight over the postings of its terms."""
 
-    postings: dict[str, dict[int, float]] = field(default_factory=dict)
+    postings: Mapping[str, dict[int, float]] = field(default_factory=dict)
     idfs: dict[str, float] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
@@ -180,6 +206,25 @@ class BM25Index:
 
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
+
+    def to_plain(self) -> tuple[list[str], dict[str, tuple[bytes, bytes]], dict[str, float]]:
+        """The index as marshal-able values, each term's postings packed into two byte
+        strings (document ids, weights): loading them is a copy, not 400k dict inserts."""
+        packed = {
+            term: (array("i", plist).tobytes(), array("d", plist.values()).tobytes())
+            for term, plist in self.postings.items()
+        }
+        return self.names, packed, self.idfs
+
+    @classmethod
+    def from_plain(cls, value: object) -> BM25Index | None:
+        """The index `to_plain` stored, or None when `value` is not one."""
+        if not (isinstance(value, tuple) and len(value) == 3):
+            return None
+        names, packed, idfs = value
+        if not (isinstance(packed, dict) and isinstance(idfs, dict)):
+            return None
+        return cls(postings=PackedPostings(packed), idfs=idfs, names=list(names))
 
     def search(
         self, query: Mapping[str, float], *, limit: int = 50, max_df: float = MAX_DF
