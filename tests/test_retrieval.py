@@ -97,10 +97,13 @@ def test_scanning_is_linear_on_adversarial_sources() -> None:
         times = []
         for n in (20_000, 40_000):
             data = make(n)
-            start = time.perf_counter()
-            for _ in range(3):
+            # The fastest of five runs: other work on a shared machine only slows a run.
+            runs = []
+            for _ in range(5):
+                start = time.perf_counter()
                 source_fields(data, language)
-            times.append(time.perf_counter() - start)
+                runs.append(time.perf_counter() - start)
+            times.append(min(runs))
         assert times[1] < 3 * times[0] + 0.05, (language, times)
 
 
