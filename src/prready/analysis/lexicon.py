@@ -256,9 +256,7 @@ class BM25Index:
         out = []
         for doc_id in best:
             score = scores[doc_id]
-            gains = sorted(
-                ((f * p[doc_id], t) for t, f, p in used if doc_id in p), key=lambda g: (-g[0], g[1])
-            )
+            gains = sorted([(-f * p[doc_id], t) for t, f, p in used if doc_id in p])
             out.append((self.names[doc_id], score, [t for _, t in gains]))
         return out
 
