@@ -37,8 +37,10 @@ B = 0.75
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_PY_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_PY_ASSIGN = re.compile(r"^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[^=]", re.MULTILINE)
+# Line starts are matched as a literal "\n" (the text is scanned with one prepended): the
+# regex engine then jumps from newline to newline instead of trying `^` at every character.
+_PY_DEF = re.compile(r"\n[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)")
+_PY_ASSIGN = re.compile(r"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=])")
 _PY_START = re.compile(r"#|'''|\"\"\"|'|\"")
 _C_START = re.compile(r"//|/\*|\"")
 _C_DEF = re.compile(
@@ -126,7 +128,8 @@ def source_fields(data: bytes, language: str) -> tuple[Terms, Terms]:
     """
     text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
     if language == "python":
-        names = " ".join(_PY_DEF.findall(text)) + " " + " ".join(_PY_ASSIGN.findall(text))
+        lines = "\n" + text
+        names = " ".join(_PY_DEF.findall(lines)) + " " + " ".join(_PY_ASSIGN.findall(lines))
         prose = _python_prose(text)
     else:
         names = " ".join(a or b for a, b in _C_DEF.findall(text))

@@ -29,7 +29,7 @@ from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
-LEX_SCANNER = "lex:1"
+LEX_SCANNER = "lex:2"
 LEX_VERSION = "3"  # bump when lexicon's weighting or BM25Index changes
 HISTORY_VERSION = "3"
 POOL_MIN_FILES = 300
