@@ -81,6 +81,10 @@ HISTORY_MAX_FILES = 12  # a commit touching more library files says little about
 HISTORY_MAX_COMMITS = 20_000
 
 DEFAULT_LIMIT = 5
+# A match joins the focus (skills, difficulty, reading list) from this share of the best
+# score: a file that only shares a word with the issue (up to 0.66 x the exact clue's
+# damping) stays out of a step whose file the reporter named.
+FOCUS_SHARE = 0.65
 AREA_VOTERS = 10  # matches that vote for areas (rank_areas)
 AREA_OTHERS_WEIGHT = 0.5  # an area's second and further matches count this much
 MIN_SCORE = 0.05
@@ -315,14 +319,14 @@ def map_issue_to_modules(
 
 
 def focus_matches(matches: Sequence[ModuleMatch], limit: int = 3) -> list[ModuleMatch]:
-    """The matches worth acting on: within half the best score, at most `limit`.
+    """The matches worth acting on: within FOCUS_SHARE of the best score, at most `limit`.
 
     On a large repository every issue also collects weak clues (a word matching some far
     module); skills, difficulty and the step's reading list follow the strong ones only."""
     if not matches:
         return []
     top = matches[0].score
-    return [m for m in matches if m.score >= top * 0.5][:limit]
+    return [m for m in matches if m.score >= top * FOCUS_SHARE][:limit]
 
 
 def rank_areas(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[tuple[str, float]]:
