@@ -16,6 +16,8 @@ the search tool's `fetch` brings them) and `pip install rank_bm25`.
 
     python bench/bench_mapping.py                   # every repository
     python bench/bench_mapping.py --repos peft,datasets --ablation
+    python bench/bench_mapping.py --repos jax --shard 0/2 --dump jax0.jsonl   # half of jax,
+        # each issue's top matches, areas and truth written out for offline analysis
 """
 
 from __future__ import annotations
