@@ -299,7 +299,7 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
         stored = cache.load(LEX_SCANNER, [blobs["pkg/loader.py"]])
     assert stored  # a second index reads the fields instead of rescanning
     assert mapping_index(code_map, paths.cache_db).lexical.names == index.lexical.names
-    # A map that does not know its inputs digest (built elsewhere) keys the lexical index
+    # A map that does not know its key (built elsewhere) keys the lexical index
     # on the library files' blob ids instead: the same index.
     unkeyed = replace(code_map, key="")
     assert mapping_index(unkeyed, paths.cache_db).lexical.postings == index.lexical.postings

@@ -49,7 +49,7 @@ def mapping_index(
     history read from the checkout (tests pass their own).
 
     Both indexes are cached whole in the parse cache: the lexical one under the map's
-    inputs digest (every tracked file's path and blob id), the history one under HEAD; a
+    key (a digest of every tracked file's path and blob id), the history one under HEAD; a
     warm run loads them instead of rebuilding, without listing the checkout again."""
     root = Path(code_map.root)
     library = library_units(code_map)
