@@ -16,6 +16,8 @@ the search tool's `fetch` brings them) and `pip install rank_bm25`.
 
     python bench/bench_mapping.py                   # every repository
     python bench/bench_mapping.py --repos peft,datasets --ablation
+    python bench/bench_mapping.py --repos jax --shard 0/2 --dump jax0.jsonl   # half of jax,
+        # each issue's top matches, areas and truth written out for offline analysis
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from rank_bm25 import BM25Okapi
 
@@ -42,6 +45,7 @@ from prready.analysis.mapping import (
     DEFAULT_SIGNALS,
     MapIndex,
     Signals,
+    area_of_node,
     build_history,
     map_issue_to_modules,
     rank_areas,
@@ -53,8 +57,25 @@ from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
 
 HERE = Path(__file__).resolve().parent
-SPARSE = ["*.py", "*.pyi", "*.pyx", "*.c", "*.cc", "*.cpp", "*.h", "*.hpp", "*.cu", "*.cuh",
-          "*.md", "*.rst", "*.toml", "*.cfg", "*.yml", "*.yaml", "CODEOWNERS"]
+SPARSE = [
+    "*.py",
+    "*.pyi",
+    "*.pyx",
+    "*.c",
+    "*.cc",
+    "*.cpp",
+    "*.h",
+    "*.hpp",
+    "*.cu",
+    "*.cuh",
+    "*.md",
+    "*.rst",
+    "*.toml",
+    "*.cfg",
+    "*.yml",
+    "*.yaml",
+    "CODEOWNERS",
+]
 KS_FILE = (1, 3, 5)
 KS_AREA = (1, 3)
 ABLATIONS: dict[str, Signals] = {
@@ -63,7 +84,7 @@ ABLATIONS: dict[str, Signals] = {
     "no history": replace(DEFAULT_SIGNALS, history=0.0),
     "no graph": replace(DEFAULT_SIGNALS, graph=0.0),
     "no labels": replace(DEFAULT_SIGNALS, labels=0.0),
-    "lexical only": Signals(exact=False, lexical=0.55, history=0.0, graph=0.0, labels=0.0),
+    "lexical only": Signals(exact=False, lexical=0.66, history=0.0, graph=0.0, labels=0.0),
     "history only": Signals(exact=False, lexical=0.0, history=0.45, graph=0.0, labels=0.0),
 }
 
@@ -108,14 +129,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=HERE / "mapping_set")
     parser.add_argument("--repos", default="", help="comma-separated repository names")
     parser.add_argument("--limit", type=int, default=0, help="at most N issues per repository")
+    parser.add_argument(
+        "--shard", default="0/1", help="K/N: only every N-th issue from the K-th (parallel runs)"
+    )
     parser.add_argument("--ablation", action="store_true", help="also score without each signal")
     parser.add_argument("--misses", action="store_true", help="print prready's file@5 misses")
     parser.add_argument(
         "--grid", action="store_true", help="also score a grid of signal weights (tuning)"
     )
+    parser.add_argument(
+        "--dump", type=Path, help="write each issue's prready matches and truth as JSON lines"
+    )
     args = parser.parse_args(argv)
     repos = json.loads((args.set / "repos.json").read_text())
     cases = load_cases(args.set, args.repos, args.limit)
+    shard, shards = (int(x) for x in args.shard.split("/"))
+    cases = cases[shard::shards]
     variants: dict[str, Signals] = {"prready": DEFAULT_SIGNALS}
     if args.ablation:
         variants.update(ABLATIONS)
@@ -127,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PRREADY_HOME", str(work / "home"))
     paths = resolve_paths()
     skipped = 0
+    dump = args.dump.open("w") if args.dump else None
     for repo in sorted({c.repo for c in cases}):
         mirror = repos[repo]["mirror"]
         if not Path(mirror).exists():
@@ -153,29 +183,43 @@ def main(argv: Sequence[str] | None = None) -> int:
                 skipped += 1
                 continue
             issue = Issue(
-                repo=repo, number=case.number, title=case.title, body=case.body, state="open",
-                labels=[], assignees=[], author="", comments=0, reactions=0, created_at="",
-                updated_at="", closed_at=None, url="",
+                repo=repo,
+                number=case.number,
+                title=case.title,
+                body=case.body,
+                state="open",
+                labels=[],
+                assignees=[],
+                author="",
+                comments=0,
+                reactions=0,
+                created_at="",
+                updated_at="",
+                closed_at=None,
+                url="",
             )
             rankings = {
                 name: prready_ranking(issue, code_map, index, signals, before)
                 for name, signals in variants.items()
             }
-            if args.grid:
-                rankings["prready, areas by vote"] = prready_ranking(
-                    issue, code_map, index, DEFAULT_SIGNALS, before, vote=True
-                )
             rankings["BM25 baseline"] = baseline_ranking(issue, code_map, index)
+            if dump is not None:
+                dump_case(dump, issue, code_map, index, truth, rankings["BM25 baseline"], before)
             for name, (files, areas) in rankings.items():
                 score(tallies, (repo, name), truth, files, areas, code_map, index)
                 score(tallies, ("all", name), truth, files, areas, code_map, index)
                 if args.misses and name == "prready" and not set(files[:5]) & set(truth):
-                    print(f"MISS {repo}#{case.number} {case.title[:60]!r}\n  truth {truth}\n"
-                          f"  got   {files[:5]}", file=sys.stderr)
+                    print(
+                        f"MISS {repo}#{case.number} {case.title[:60]!r}\n  truth {truth}\n"
+                        f"  got   {files[:5]}",
+                        file=sys.stderr,
+                    )
     elapsed = time.perf_counter() - started
     print_table(tallies, variants)
-    print(f"\n{skipped} issues skipped (no library file of the fix in the map at its parent "
-          f"commit, or the commit could not be checked out); {elapsed:.0f} s")
+    print(
+        f"\n{skipped} issues skipped (no library file of the fix in the map at its parent "
+        f"commit, or the commit could not be checked out); {elapsed:.0f} s"
+    )
     return 0
 
 
@@ -202,7 +246,11 @@ def load_cases(folder: Path, only: str, limit: int) -> list[Case]:
 
 def git(*args: str, cwd: Path | None = None) -> str:
     proc = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"},
     )
     if proc.returncode != 0:
@@ -212,8 +260,9 @@ def git(*args: str, cwd: Path | None = None) -> str:
 
 def checkout_at(checkout: Path, sha: str) -> bool:
     try:
-        git("-c", "advice.detachedHead=false", "checkout", "-q", "-f", "--detach", sha,
-            cwd=checkout)
+        git(
+            "-c", "advice.detachedHead=false", "checkout", "-q", "-f", "--detach", sha, cwd=checkout
+        )
         git("clean", "-qfdx", cwd=checkout)
         return True
     except RuntimeError as exc:
@@ -233,22 +282,55 @@ def prready_ranking(
     index: MapIndex,
     signals: Signals,
     before: str,
-    *,
-    vote: bool = False,
 ) -> tuple[list[str], list[str]]:
     matches = map_issue_to_modules(
         issue, code_map, (), index=index, limit=20, signals=signals, history_before=before
     )
     files = [m.path for m in matches if m.name in code_map.modules]
-    areas = [a for a, _ in rank_areas(matches, code_map, vote=vote)]
+    areas = [a for a, _ in rank_areas(matches, code_map)]
     return files, areas
+
+
+def dump_case(
+    out: IO[str],
+    issue: Issue,
+    code_map: CodeMap,
+    index: MapIndex,
+    truth: list[str],
+    baseline: tuple[list[str], list[str]],
+    before: str,
+) -> None:
+    """One JSON line: prready's top 100 matches with their areas, the truth, the baseline."""
+    matches = map_issue_to_modules(
+        issue, code_map, (), index=index, limit=100, history_before=before
+    )
+    sizes: dict[str, int] = defaultdict(int)
+    for unit in index.library:
+        sizes[code_map.area_of(unit)] += 1
+    row = {
+        "repo": issue.repo,
+        "number": issue.number,
+        "title": issue.title,
+        "truth": truth,
+        "true_areas": sorted({code_map.area_of(index.path_to_module[p]) for p in truth} - {""}),
+        "matches": [
+            [m.name, m.path, m.score, area_of_node(m.name, code_map), m.evidence] for m in matches
+        ],
+        "area_sizes": sizes,
+        "baseline_files": baseline[0],
+        "baseline_areas": baseline[1],
+    }
+    out.write(json.dumps(row) + "\n")
+    out.flush()
 
 
 # --------------------------------------------------------------------------- baseline
 _BASELINE_CACHE: dict[tuple[str, str], tuple[list[str], BM25Okapi, set[str]]] = {}
 
 
-def baseline_ranking(issue: Issue, code_map: CodeMap, index: MapIndex) -> tuple[list[str], list[str]]:
+def baseline_ranking(
+    issue: Issue, code_map: CodeMap, index: MapIndex
+) -> tuple[list[str], list[str]]:
     key = (code_map.repo, code_map.head)
     if key not in _BASELINE_CACHE:
         _BASELINE_CACHE.clear()
@@ -337,7 +419,7 @@ def score(
 
 def print_table(tallies: dict[tuple[str, str], Tally], variants: dict[str, Signals]) -> None:
     metrics = [f"file@{k}" for k in KS_FILE] + [f"area@{k}" for k in KS_AREA]
-    order = ["prready", "BM25 baseline", "prready, areas by vote"]
+    order = ["prready", "BM25 baseline"]
     order += [v for v in variants if v != "prready"]
     repos = [*sorted({r for r, _ in tallies if r != "all"}), "all"]
     header = f"{'repository':<34} {'ranking':<20} {'n':>4} " + " ".join(f"{m:>8}" for m in metrics)
@@ -355,4 +437,3 @@ def print_table(tallies: dict[tuple[str, str], Tally], variants: dict[str, Signa
 
 if __name__ == "__main__":
     sys.exit(main())
-

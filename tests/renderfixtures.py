@@ -391,7 +391,8 @@ def hostile_plan(n_labels: int = 10_000) -> Plan:
             st.reviewers = [EVIL_LOGIN, "@everyone"]
             st.why.append(f"{SCRIPT} {ANSI}")
             st.taken = TakenStatus("taken", [f"{IMG} claimed by @{EVIL_LOGIN}"])
-            st.modules.append(ModuleMatch(f"{SCRIPT}mod", "a/<b>.py", 0.5, [IMG]))
+            # Close enough to the step's best match (0.82) to be in its focus and drawn.
+            st.modules.append(ModuleMatch(f"{SCRIPT}mod", "a/<b>.py", 0.6, [IMG]))
             st.start_reading.append(f"{EVIL_LABEL}.py")
             st.test_command = f"pytest `rm -rf /` {ANSI}"
         for cand in stage.candidates:

@@ -5,6 +5,7 @@ over resemblance, and the app-level index cached by blob id on a real git reposi
 
 from __future__ import annotations
 
+import marshal
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -22,10 +23,11 @@ from prready.analysis.mapping import (
     Signals,
     build_index,
     is_library_path,
+    library_units,
     map_issue_to_modules,
 )
 from prready.app.retrieval import LEX_SCANNER, mapping_index
-from prready.models import CommitRecord
+from prready.models import CommitRecord, ModuleInfo
 from prready.sources.git_repo import build_repo, list_files
 from prready.store.parse_cache import ParseCache
 
@@ -95,10 +97,13 @@ def test_scanning_is_linear_on_adversarial_sources() -> None:
         times = []
         for n in (20_000, 40_000):
             data = make(n)
-            start = time.perf_counter()
-            for _ in range(3):
+            # The fastest of five runs: other work on a shared machine only slows a run.
+            runs = []
+            for _ in range(5):
+                start = time.perf_counter()
                 source_fields(data, language)
-            times.append(time.perf_counter() - start)
+                runs.append(time.perf_counter() - start)
+            times.append(min(runs))
         assert times[1] < 3 * times[0] + 0.05, (language, times)
 
 
@@ -113,6 +118,35 @@ def test_bm25_rare_words_outweigh_common_ones() -> None:
     assert index.search({"absent": 1.0}) == []
 
 
+def test_bm25_search_scores_every_document_by_its_matched_terms() -> None:
+    # Against a plain re-computation: each document's score is the sum over the query's
+    # terms of query weight x idf x its stored weight; ties go to the earlier name.
+    docs = {
+        f"d{i:02}": {f"w{j}": float(1 + (i * j) % 4) for j in range(i % 7 + 1)} for i in range(40)
+    }
+    index = BM25Index.build(docs)
+    query = {"w1": 1.0, "w3": 2.0, "w6": 3.0, "absent": 1.0}
+    expected = {}
+    for doc_id, name in enumerate(index.names):
+        score = sum(
+            q * index.idfs[t] * index.postings[t][doc_id]
+            for t, q in query.items()
+            if doc_id in index.postings.get(t, {})
+        )
+        if score:
+            expected[name] = score
+    hits = index.search(query, limit=10, max_df=1.0)
+    ranked = sorted(expected, key=lambda n: (-expected[n], n))[:10]
+    assert [h[0] for h in hits] == ranked
+    assert all(abs(h[1] - expected[h[0]]) < 1e-9 for h in hits)
+    assert hits[0][2][0] == "w6"  # the terms of a hit, largest gain first
+    # Stored (packed, through marshal as the parse cache does) and loaded, it answers alike.
+    loaded = BM25Index.from_plain(marshal.loads(marshal.dumps(index.to_plain())))
+    assert loaded is not None
+    assert loaded.search(query, limit=10, max_df=1.0) == hits
+    assert BM25Index.from_plain(("not", "an index")) is None
+
+
 def test_library_paths_exclude_tests_docs_examples_and_vendored_trees() -> None:
     assert is_library_path("src/accelerate/data_loader.py")
     assert is_library_path("aten/src/ATen/native/mps/Linear.cpp")
@@ -121,9 +155,24 @@ def test_library_paths_exclude_tests_docs_examples_and_vendored_trees() -> None:
     assert not is_library_path("src/pkg/mod.py", is_test=True)
 
 
+def test_library_units_leave_out_header_copies_shipped_in_a_package() -> None:
+    # A wheel's torch/include/ holds copies of the build's headers: never a place to fix.
+    # A native project's own include/ folder (not inside a Python package) is its code.
+    code_map = make_code_map()
+    for path in ("tinyml/include/ATen/Tensor.h", "include/tinyml/api.h", "csrc/ops/conv.h"):
+        code_map.modules[path] = ModuleInfo(
+            name=path, path=path, language="cpp", lines=10, package=path.split("/")[0]
+        )
+    library = library_units(code_map)
+    assert "tinyml/include/ATen/Tensor.h" not in library
+    assert {"include/tinyml/api.h", "csrc/ops/conv.h", "tinyml.optim.adam"} <= library
+
+
 # --------------------------------------------------------------------------- signals
 def _fields() -> dict[str, tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]]:
-    sampler = b'def seeded():\n    raise RuntimeError("generator seed was never set for shuffling")\n'
+    sampler = (
+        b'def seeded():\n    raise RuntimeError("generator seed was never set for shuffling")\n'
+    )
     return {
         "tinyml/data/sampler.py": source_fields(sampler, "python"),
         "tinyml/data/dataloader.py": source_fields(b"class DataLoader:\n    pass\n", "python"),
@@ -181,8 +230,10 @@ def test_graph_neighbours_of_a_strong_match_follow_it() -> None:
     names = {m.name: m for m in with_graph}
     assert with_graph[0].name == "tinyml.optim.adam"
     assert "tinyml.optim.optimizer" in names
-    assert any(e.startswith("imports tinyml.optim.adam") or "tinyml.optim.adam" in e
-               for e in names["tinyml.optim.optimizer"].evidence)
+    assert any(
+        e.startswith("imports tinyml.optim.adam") or "tinyml.optim.adam" in e
+        for e in names["tinyml.optim.optimizer"].evidence
+    )
     without = map_issue_to_modules(
         issue, code_map, LABELS, limit=10, signals=replace(DEFAULT_SIGNALS, graph=0.0)
     )
@@ -226,7 +277,9 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
                 author_email="b@example.com",
                 date="2026-02-01T00:00:00Z",
                 message="Fix resuming from a sharded checkpoint",
-                writes={"pkg/loader.py": 'def load():\n    raise OSError("checkpoint shard missing!")\n'},
+                writes={
+                    "pkg/loader.py": 'def load():\n    raise OSError("checkpoint shard missing!")\n'
+                },
             ),
         ],
     )
@@ -246,6 +299,37 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
         stored = cache.load(LEX_SCANNER, [blobs["pkg/loader.py"]])
     assert stored  # a second index reads the fields instead of rescanning
     assert mapping_index(code_map, paths.cache_db).lexical.names == index.lexical.names
+    # A map that does not know its key (built elsewhere) keys the lexical index
+    # on the library files' blob ids instead: the same index.
+    unkeyed = replace(code_map, key="")
+    assert mapping_index(unkeyed, paths.cache_db).lexical.postings == index.lexical.postings
+
+
+def test_mapping_index_follows_a_changed_file(tmp_path: Path) -> None:
+    from prready.app.map import build_code_map
+    from prready.models import HistoryCommit
+    from prready.paths import resolve_paths
+
+    root = tmp_path / "repo"
+    first = HistoryCommit(
+        author_name="A",
+        author_email="a@example.com",
+        date="2026-01-01T00:00:00Z",
+        message="Add the loader and the saver",
+        writes={
+            "pkg/__init__.py": "",
+            "pkg/loader.py": "def load():\n    pass\n",
+            "pkg/saver.py": "def save():\n    pass\n",
+        },
+    )
+    build_repo(root, [first])
+    paths = resolve_paths()
+    before = mapping_index(build_code_map("acme/pkg", paths, checkout=root), paths.cache_db)
+    assert before.lexical.search({"quantized": 1.0}) == []
+    # An uncommitted edit: same HEAD, a new blob.
+    (root / "pkg/saver.py").write_text('def save():\n    raise TypeError("quantized tensors")\n')
+    after = mapping_index(build_code_map("acme/pkg", paths, checkout=root), paths.cache_db)
+    assert [hit[0] for hit in after.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
 
 
 def test_query_terms_weight_the_title() -> None:

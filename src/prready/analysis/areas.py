@@ -71,7 +71,7 @@ def assign_areas(
             chosen = _auto_groups(list(members.values()), MAX_AUTO_DEPTH[family], family == "py")
         if family == "path":
             # Shipped header trees: their collapsed key is the area, whatever the depth.
-            chosen |= {k for k in members.values() if _in_shipped_headers(k, package_dirs)}
+            chosen |= {k for k in members.values() if in_shipped_headers(k, package_dirs)}
         sep = "." if family == "py" else "/"
         area_of_key: dict[tuple[str, ...], str] = {}  # modules of one folder share the answer
         for name, parts in members.items():
@@ -152,7 +152,9 @@ def _include_cut(parts: tuple[str, ...], package_dirs: set[str]) -> int:
     return len(parts) if at is None else min(len(parts), at + 2)
 
 
-def _in_shipped_headers(parts: tuple[str, ...], package_dirs: set[str]) -> bool:
+def in_shipped_headers(parts: tuple[str, ...], package_dirs: set[str]) -> bool:
+    """Whether a folder (as parts) lies in a header tree shipped inside a Python package
+    (`torch/include/ATen`): copies made by the build, never a place to fix."""
     return _include_index(parts, package_dirs) is not None
 
 

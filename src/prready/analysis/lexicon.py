@@ -16,8 +16,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,8 +37,10 @@ B = 0.75
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_PY_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_PY_ASSIGN = re.compile(r"^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[^=]", re.MULTILINE)
+# Line starts are matched as a literal "\n" (the text is scanned with one prepended): the
+# regex engine then jumps from newline to newline instead of trying `^` at every character.
+_PY_DEF = re.compile(r"\n[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)")
+_PY_ASSIGN = re.compile(r"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=])")
 _PY_START = re.compile(r"#|'''|\"\"\"|'|\"")
 _C_START = re.compile(r"//|/\*|\"")
 _C_DEF = re.compile(
@@ -78,12 +81,13 @@ def split_identifier(name: str) -> tuple[str, ...]:
 
 
 def count_terms(text: str) -> Counter[str]:
-    """Term counts of free text: each distinct token is split once, then multiplied."""
-    counts: Counter[str] = Counter()
+    """Term counts of free text: each distinct token is split once, its words repeated
+    as often as it occurs, and all of them counted in one C-level pass."""
+    words: list[str] = []
+    extend = words.extend
     for token, n in Counter(_IDENT.findall(text)).items():
-        for word in split_identifier(token):
-            counts[word] += n
-    return counts
+        extend(split_identifier(token) * n if n > 1 else split_identifier(token))
+    return Counter(words)
 
 
 def stem(word: str) -> str:
@@ -124,7 +128,8 @@ def source_fields(data: bytes, language: str) -> tuple[Terms, Terms]:
     """
     text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
     if language == "python":
-        names = " ".join(_PY_DEF.findall(text)) + " " + " ".join(_PY_ASSIGN.findall(text))
+        lines = "\n" + text
+        names = " ".join(_PY_DEF.findall(lines)) + " " + " ".join(_PY_ASSIGN.findall(lines))
         prose = _python_prose(text)
     else:
         names = " ".join(a or b for a, b in _C_DEF.findall(text))
@@ -148,6 +153,31 @@ def unit_terms(
     return tf
 
 
+class PackedPostings(Mapping[str, dict[int, float]]):
+    """Postings kept packed as stored; a term's are unpacked the first time a query
+    asks for them (a query touches a few dozen of the index's tens of thousands)."""
+
+    def __init__(self, packed: dict[str, tuple[bytes, bytes]]) -> None:
+        self._packed = packed
+        self._open: dict[str, dict[int, float]] = {}
+
+    def __getitem__(self, term: str) -> dict[int, float]:
+        plist = self._open.get(term)
+        if plist is None:
+            ids, weights = self._packed[term]
+            plist = self._open[term] = dict(zip(array("i", ids), array("d", weights), strict=True))
+        return plist
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._packed
+
+
 @dataclass
 class BM25Index:
     """An inverted BM25 index over named documents (weighted term frequencies).
@@ -155,7 +185,7 @@ class BM25Index:
     Each posting holds its term's saturated, length-normalised frequency, computed once
     at build time, so a query is a sum of idf x weight over the postings of its terms."""
 
-    postings: dict[str, dict[int, float]] = field(default_factory=dict)
+    postings: Mapping[str, dict[int, float]] = field(default_factory=dict)
     idfs: dict[str, float] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
@@ -165,10 +195,11 @@ class BM25Index:
         lengths = [float(sum(docs[name].values())) or 1.0 for name in names]
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
         postings: dict[str, dict[int, float]] = {}
+        setdefault = postings.setdefault
         for doc_id, name in enumerate(names):
             norm = K1 * (1 - B + B * lengths[doc_id] / avg)
             for term, tf in docs[name].items():
-                postings.setdefault(term, {})[doc_id] = round(tf * (K1 + 1) / (tf + norm), 4)
+                setdefault(term, {})[doc_id] = tf * (K1 + 1) / (tf + norm)
         n = len(names)
         idfs = {
             term: round(math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)), 4)
@@ -178,6 +209,25 @@ class BM25Index:
 
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
+
+    def to_plain(self) -> tuple[list[str], dict[str, tuple[bytes, bytes]], dict[str, float]]:
+        """The index as marshal-able values, each term's postings packed into two byte
+        strings (document ids, weights): loading them is a copy, not 400k dict inserts."""
+        packed = {
+            term: (array("i", plist).tobytes(), array("d", plist.values()).tobytes())
+            for term, plist in self.postings.items()
+        }
+        return self.names, packed, self.idfs
+
+    @classmethod
+    def from_plain(cls, value: object) -> BM25Index | None:
+        """The index `to_plain` stored, or None when `value` is not one."""
+        if not (isinstance(value, tuple) and len(value) == 3):
+            return None
+        names, packed, idfs = value
+        if not (isinstance(packed, dict) and isinstance(idfs, dict)):
+            return None
+        return cls(postings=PackedPostings(packed), idfs=idfs, names=list(names))
 
     def search(
         self, query: Mapping[str, float], *, limit: int = 50, max_df: float = MAX_DF
@@ -190,25 +240,26 @@ class BM25Index:
         if not n:
             return []
         cutoff = max(MIN_DF_CUTOFF, int(n * max_df))
-        scores: dict[int, float] = {}
+        # A dense accumulator (list indexing beats dict get/set in this, the hot loop);
+        # the touched documents are collected by C-level set updates.
+        scores = [0.0] * n
+        touched: set[int] = set()
         used: list[tuple[str, float, dict[int, float]]] = []
-        get = scores.get
         for term, qweight in query.items():
             plist = self.postings.get(term)
             if not plist or len(plist) > cutoff:
                 continue
             factor = self.idfs[term] * qweight
             used.append((term, factor, plist))
+            touched.update(plist)
             for doc_id, weight in plist.items():
-                scores[doc_id] = get(doc_id, 0.0) + factor * weight
-        best = heapq.nlargest(limit, scores, key=scores.__getitem__)
+                scores[doc_id] += factor * weight
+        best = heapq.nlargest(limit, touched, key=scores.__getitem__)
         best.sort(key=lambda d: (-scores[d], d))
         out = []
         for doc_id in best:
             score = scores[doc_id]
-            gains = sorted(
-                ((f * p[doc_id], t) for t, f, p in used if doc_id in p), key=lambda g: (-g[0], g[1])
-            )
+            gains = sorted([(-f * p[doc_id], t) for t, f, p in used if doc_id in p])
             out.append((self.names[doc_id], score, [t for _, t in gains]))
         return out
 

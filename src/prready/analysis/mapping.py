@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
@@ -40,11 +42,14 @@ W_FRAME_OTHER = 0.45
 #   vaguer (0.6).
 W_PATH = 0.85
 W_DIR = 0.6
-# - an API name that resolves to its exact defining symbol (0.75 when called, 0.65 when
-#   only mentioned); resolved only through a parent name (say a method) it is weaker (0.45).
-W_API_CALL = 0.75
-W_API = 0.65
-W_API_PREFIX = 0.45
+# - an API name that resolves to its exact defining symbol (0.52 when called, 0.45 when
+#   only mentioned); resolved only through a parent name (say a method) it is weaker
+#   (0.32). An API is where the user met the bug, often not where it lives (a NumPy-style
+#   front end over the kernels that broke): on the dev set a resolved API was a file the
+#   fix changed in about 4 cases of 10, so it weighs less than a path the user read.
+W_API_CALL = 0.52
+W_API = 0.45
+W_API_PREFIX = 0.32
 # - an import in the reproduction shows what the user touches, not what is broken (0.3).
 W_IMPORT = 0.3
 # - a maintainer's area label is triage by someone who knows the code: via the repo's own
@@ -52,19 +57,20 @@ W_IMPORT = 0.3
 W_LABEL_FILE = 0.7
 W_LABEL_SIMILAR = 0.55
 
+
 @dataclass(frozen=True)
 class Signals:
     """How much each retrieval signal may add (0 turns it off: the bench's ablations)."""
 
     exact: bool = True
-    lexical: float = 0.55  # the best BM25 match; others scale by their score / the best
+    lexical: float = 0.66  # the best BM25 match; others scale by their score / the best
     history: float = 0.45  # files of the most similar past commits
     graph: float = 0.15  # neighbours of the strongest units, times their score
     labels: float = 0.3  # a unit inside the area an area label names
     lexical_power: float = 2.0  # sharpen BM25 ratios: the runner-up at 70% gets 49%
     # With a strong exact clue (a frame, a path, an API), units found only by words or
     # similar commits count for less: weight x (1 - exact_damping x best exact weight).
-    exact_damping: float = 0.5
+    exact_damping: float = 0.3
 
 
 DEFAULT_SIGNALS = Signals()
@@ -75,6 +81,12 @@ HISTORY_MAX_FILES = 12  # a commit touching more library files says little about
 HISTORY_MAX_COMMITS = 20_000
 
 DEFAULT_LIMIT = 5
+# A match joins the focus (skills, difficulty, reading list) from this share of the best
+# score: a file that only shares a word with the issue (up to 0.66 x the exact clue's
+# damping) stays out of a step whose file the reporter named.
+FOCUS_SHARE = 0.65
+AREA_VOTERS = 10  # matches that vote for areas (rank_areas)
+AREA_OTHERS_WEIGHT = 0.5  # an area's second and further matches count this much
 MIN_SCORE = 0.05
 _LABEL_SYNONYMS = {
     "linear algebra": "linalg",
@@ -133,12 +145,13 @@ def build_index(
     commits: Sequence[CommitRecord] = (),
     lexical: BM25Index | None = None,
     history: HistoryIndex | None = None,
+    library: set[str] | None = None,
 ) -> MapIndex:
     """Index a code map for mapping: paths, packages, the lexical index of library units
     (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields`;
     without them the map's public symbols stand in for defined names) and, given past
     `commits`, the history index. Prebuilt `lexical`/`history` indexes (from a cache)
-    are used as they are."""
+    are used as they are, and so is `library` (the map's `library_units`)."""
     path_to_module: dict[str, str] = {}
     by_basename: dict[str, list[str]] = defaultdict(list)
     package_sizes: Counter[str] = Counter()
@@ -147,7 +160,7 @@ def build_index(
         by_basename[info.path.rsplit("/", 1)[-1]].append(info.path)
         if info.language == "python" and not info.is_test:
             package_sizes[name.split(".", 1)[0]] += 1
-    library = library_units(code_map)
+    library = library if library is not None else library_units(code_map)
     main = package_sizes.most_common(1)[0][0] if package_sizes else ""
     other_files: dict[str, list[str]] = defaultdict(list)
     for path in code_map.files:
@@ -187,8 +200,27 @@ def build_lexical(
 
 
 def library_units(code_map: CodeMap) -> set[str]:
-    """The units that may be ranked as places to fix."""
-    return {n for n, info in code_map.modules.items() if is_library_path(info.path, info.is_test)}
+    """The units that may be ranked as places to fix: not tests, docs, examples, vendored
+    trees, nor the header copies a build ships inside a Python package."""
+    package_dirs = {
+        info.path.rpartition("/")[0]
+        for info in code_map.modules.values()
+        if info.path.endswith("/__init__.py")
+    }
+    verdicts: dict[str, bool] = {}  # folder -> library?
+    out = set()
+    for name, info in code_map.modules.items():
+        if info.is_test:
+            continue
+        folder = info.path.rpartition("/")[0]
+        verdict = verdicts.get(folder)
+        if verdict is None:
+            verdict = verdicts[folder] = is_library_path(folder + "/x") and not (
+                in_shipped_headers(tuple(folder.split("/")), package_dirs)
+            )
+        if verdict:
+            out.add(name)
+    return out
 
 
 def build_history(
@@ -268,49 +300,50 @@ def map_issue_to_modules(
     if signals.graph:
         for node, weight, why in _graph_clues(clues, index, signals):
             add(node, weight, why)
+    scored = [
+        (round(s, 3), n) for n, ev in clues.items() if (s := _noisy_or(ev.values())) >= MIN_SCORE
+    ]
+    # Only the best `limit` become matches (a large repository collects hundreds of weak
+    # clues per issue).
+    best = heapq.nsmallest(
+        limit, scored, key=lambda sn: (-sn[0], _rank_tiebreak(sn[1], index), sn[1])
+    )
     matches = []
-    for node, evidence in clues.items():
-        score = _noisy_or(evidence.values())
-        if score < MIN_SCORE:
-            continue
+    for score, node in best:
+        evidence = clues[node]
         ordered = sorted(evidence, key=lambda e: (-evidence[e], e))
         matches.append(
-            ModuleMatch(
-                name=node, path=_node_path(node, code_map), score=round(score, 3), evidence=ordered
-            )
+            ModuleMatch(name=node, path=_node_path(node, code_map), score=score, evidence=ordered)
         )
-    matches.sort(key=lambda m: (-m.score, _rank_tiebreak(m.name, index), m.name))
-    return matches[:limit]
+    return matches
 
 
 def focus_matches(matches: Sequence[ModuleMatch], limit: int = 3) -> list[ModuleMatch]:
-    """The matches worth acting on: within half the best score, at most `limit`.
+    """The matches worth acting on: within FOCUS_SHARE of the best score, at most `limit`.
 
     On a large repository every issue also collects weak clues (a word matching some far
     module); skills, difficulty and the step's reading list follow the strong ones only."""
     if not matches:
         return []
     top = matches[0].score
-    return [m for m in matches if m.score >= top * 0.5][:limit]
+    return [m for m in matches if m.score >= top * FOCUS_SHARE][:limit]
 
 
-def rank_areas(
-    matches: Sequence[ModuleMatch], code_map: CodeMap, *, vote: bool = False
-) -> list[tuple[str, float]]:
-    """Collapse module matches into areas (best score per area), best first. With
-    `vote`, an area also gains half the scores of its other matches: several matching
-    files in one area outweigh a single stray match elsewhere."""
-    best: dict[str, float] = {}
-    extra: dict[str, float] = {}
-    for match in matches:
+def rank_areas(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[tuple[str, float]]:
+    """Collapse module matches into areas, best first. The first AREA_VOTERS matches vote:
+    an area scores the noisy-OR of its matches, the best at full weight and the others at
+    half, so several matching files in one area outweigh a single stray match elsewhere
+    while one strong match still leads."""
+    scores: dict[str, list[float]] = defaultdict(list)
+    for match in matches[:AREA_VOTERS]:
         area = area_of_node(match.name, code_map)
         if area:
-            if area in best:
-                extra[area] = extra.get(area, 0.0) + min(best[area], match.score) / 2
-            best[area] = max(best.get(area, 0.0), match.score)
-    if vote:
-        best = {a: s + extra.get(a, 0.0) for a, s in best.items()}
-    return sorted(best.items(), key=lambda item: (-item[1], item[0]))
+            scores[area].append(match.score)
+    ranked = {}
+    for area, values in scores.items():
+        best, *others = sorted(values, reverse=True)
+        ranked[area] = _noisy_or([best, *(v * AREA_OTHERS_WEIGHT for v in others)])
+    return sorted(ranked.items(), key=lambda item: (-item[1], item[0]))
 
 
 def area_of_node(node: str, code_map: CodeMap) -> str:
@@ -454,16 +487,6 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
         resolved = _resolve_dotted(name, index)
         if resolved is not None:
             yield resolved[0], W_IMPORT, f"imports {name} in the reproduction"
-
-
-def _looks_like_code(name: str) -> bool:
-    """An identifier rather than a word: snake_case, a digit, or an inner capital."""
-    core = name.strip("_")
-    return "_" in core or any(c.isdigit() for c in core) or any(c.isupper() for c in core[1:])
-
-
-def _is_header(path: str) -> bool:
-    return path.rsplit(".", 1)[-1].lower() in {"h", "hh", "hpp", "hxx", "cuh", "inc"}
 
 
 def _path_in_repo(raw: str, index: MapIndex) -> str | None:

@@ -29,9 +29,9 @@ from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
-LEX_SCANNER = "lex:1"
-LEX_VERSION = "1"  # bump when lexicon's weighting or BM25Index changes
-HISTORY_VERSION = "1"
+LEX_SCANNER = "lex:2"
+LEX_VERSION = "3"  # bump when lexicon's weighting or BM25Index changes
+HISTORY_VERSION = "3"
 POOL_MIN_FILES = 300
 CHUNK = 200
 MAX_READ = 2_000_000
@@ -48,30 +48,47 @@ def mapping_index(
     """The MapIndex of `code_map` with lexical fields and history. `commits` overrides the
     history read from the checkout (tests pass their own).
 
-    Both indexes are cached whole in the parse cache: the lexical one under a digest of
-    every library file's path and blob id, the history one under HEAD; a warm run loads
-    them instead of rebuilding."""
+    Both indexes are cached whole in the parse cache: the lexical one under the map's
+    key (a digest of every tracked file's path and blob id), the history one under HEAD; a
+    warm run loads them instead of rebuilding, without listing the checkout again."""
     root = Path(code_map.root)
     library = library_units(code_map)
-    wanted = {code_map.modules[u].path for u in library}
-    blobs = {f.path: f.blob for f in list_files(root) if f.kind == "file" and f.path in wanted}
-    lexical_key = _digest("lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items())))
+    blobs: dict[str, str] | None = None
+    if code_map.key:
+        lexical_key = _digest("lexical", LEX_VERSION, code_map.key)
+    else:  # a map built elsewhere (tests): key on the library files' blob ids
+        blobs = library_blobs(code_map, library)
+        lexical_key = _digest(
+            "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
+        )
     history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
     with ParseCache(cache_db) as cache:
-        lexical = _lexical_from_plain(cache.load_snapshot(lexical_key))
-        history = _history_from_plain(cache.load_snapshot(history_key)) if history_key else None
+        lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
+        stored_history = cache.load_snapshot(history_key) if history_key else None
     if lexical is None:
+        blobs = blobs if blobs is not None else library_blobs(code_map, library)
         fields = library_fields(code_map, cache_db, blobs, progress=progress, workers=workers)
         lexical = build_lexical(code_map, library, fields)
         with ParseCache(cache_db) as cache:
-            cache.save_snapshot(lexical_key, (lexical.names, lexical.postings, lexical.idfs))
-    if history is None:
+            cache.save_snapshot(lexical_key, lexical.to_plain())
+    history = _history_from_plain(stored_history)
+    if history is None and stored_history != ():
         past = list(commits) if commits is not None else recent_commits(root)
         history = build_history(past)
-        if history is not None and history_key:
+        if history_key:
             with ParseCache(cache_db) as cache:
                 cache.save_snapshot(history_key, _history_to_plain(history))
-    return build_index(code_map, lexical=lexical, history=history)
+    return build_index(code_map, lexical=lexical, history=history, library=library)
+
+
+def library_blobs(code_map: CodeMap, library: set[str]) -> dict[str, str]:
+    """Path -> git blob id of the regular files among the `library` units."""
+    wanted = {code_map.modules[u].path for u in library}
+    return {
+        f.path: f.blob
+        for f in list_files(Path(code_map.root))
+        if f.kind == "file" and f.path in wanted
+    }
 
 
 def library_fields(
@@ -145,21 +162,17 @@ def _digest(*parts: str) -> str:
     return f"{parts[0]}:{h.hexdigest()}"
 
 
-def _lexical_from_plain(value: Any) -> BM25Index | None:
-    if not (isinstance(value, tuple) and len(value) == 3):
-        return None
-    names, postings, idfs = value
-    return BM25Index(postings=postings, idfs=idfs, names=list(names))
-
-
-def _history_to_plain(history: HistoryIndex) -> tuple[Any, ...]:
-    s = history.search
-    return (s.names, s.postings, s.idfs, history.files, history.titles, history.dates)
+def _history_to_plain(history: HistoryIndex | None) -> tuple[Any, ...]:
+    if history is None:
+        return ()  # no commit to learn from: stored too, so a warm run does not look again
+    return (history.search.to_plain(), history.files, history.titles, history.dates)
 
 
 def _history_from_plain(value: Any) -> HistoryIndex | None:
-    if not (isinstance(value, tuple) and len(value) == 6):
+    if not (isinstance(value, tuple) and len(value) == 4):
         return None
-    names, postings, idfs, files, titles, dates = value
-    search = BM25Index(postings=postings, idfs=idfs, names=list(names))
+    search = BM25Index.from_plain(value[0])
+    if search is None:
+        return None
+    files, titles, dates = value[1:]
     return HistoryIndex(search=search, files=files, titles=titles, dates=dates)

@@ -1,0 +1,155 @@
+"""What the mapping's index costs on top of `prready map`, and how fast issues map with it.
+
+    python bench/bench_mapping_speed.py [--repeat N] [--issues 1000] [--keep DIR]
+
+On the installed torch tree (turned into a git repository at run time, as bench_map.py
+does): a cold map alone vs a cold map followed by building the mapping index (empty
+parse cache each time), the same two warm (nothing changed), and the time to map
+`--issues` issues with the warm index (the dev set's issue texts from
+bench/mapping_set/, never PyTorch's, repeated to the count). Each run is a fresh child
+process timing itself; each row is the best of N runs (other work on a shared machine
+only ever slows a run down), map-alone and map+index runs alternating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_map import _child, _git, _settle_index
+
+HERE = Path(__file__).resolve().parent
+
+_CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from prready.app.map import build_code_map
+from prready.paths import resolve_paths
+mode, slug, repo = sys.argv[1:4]
+paths = resolve_paths()
+start = time.perf_counter()
+cm = build_code_map(slug, paths, checkout=Path(repo))
+map_s = time.perf_counter() - start
+out = {"map": map_s, "index": 0.0, "issues": 0.0, "n": 0}
+if mode != "map":
+    from prready.app.retrieval import mapping_index
+    index = mapping_index(cm, paths.cache_db)
+    out["index"] = time.perf_counter() - start - map_s
+if mode == "issues":
+    from prready.analysis.mapping import map_issue_to_modules
+    from prready.models import Issue
+    rows = [json.loads(line) for line in Path(sys.argv[4]).read_text().splitlines()]
+    issues = [
+        Issue(repo=slug, number=i + 1, title=r["title"], body=r["body"], state="open",
+              labels=[], assignees=[], author="", comments=0, reactions=0, created_at="",
+              updated_at="", closed_at=None, url="")
+        for i, r in enumerate(rows)
+    ]
+    start = time.perf_counter()
+    for issue in issues:
+        map_issue_to_modules(issue, cm, (), index=index)
+    out["issues"] = time.perf_counter() - start
+    out["n"] = len(issues)
+out["wall"] = out["map"] + out["index"]
+print(json.dumps(out))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row; the fastest counts")
+    parser.add_argument("--issues", type=int, default=1000, help="issues to map (warm)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    if args.repeat < 1 or args.issues < 1:
+        parser.error("--repeat and --issues must be at least 1")
+    spec = importlib.util.find_spec("torch")
+    if spec is None or not spec.submodule_search_locations:
+        print("torch is not installed: nothing to measure")
+        return 1
+    work = args.keep or Path(tempfile.mkdtemp(prefix="prready-bench-mapspeed-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        repo = torch_repo(Path(next(iter(spec.submodule_search_locations))), work)
+        issue_file = work / "issues.jsonl"
+        write_issues(issue_file, args.issues)
+        rows = measure(repo, work / "home", issue_file, args.repeat)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print_table(rows)
+    return 0
+
+
+def torch_repo(source: Path, work: Path) -> Path:
+    repo = work / "torch-repo"
+    if not repo.exists():
+        print(f"copying {source} into a git repository ...", flush=True)
+        shutil.copytree(
+            source,
+            repo / "torch",
+            ignore=shutil.ignore_patterns("*.so", "*.so.*", "*.a", "__pycache__"),
+        )
+        _git(repo, "init", "-q")
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-q", "-m", "torch sources")
+        _settle_index(repo)
+    return repo
+
+
+def write_issues(path: Path, count: int) -> None:
+    """`count` issue texts from the dev set (never PyTorch's), repeated in order."""
+    import json
+
+    texts = []
+    for file in sorted((HERE / "mapping_set").glob("*.jsonl")):
+        for line in file.read_text().splitlines():
+            if line.strip():
+                item = json.loads(line)
+                texts.append({"title": item["title"], "body": item["body"]})
+    rows = [texts[i % len(texts)] for i in range(count)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def measure(repo: Path, home: Path, issue_file: Path, repeat: int) -> dict[str, dict]:
+    slug = "bench/torch"
+    argv = [slug, str(repo), str(issue_file)]
+    runs: dict[str, list[dict]] = {
+        k: [] for k in ("cold map", "cold map+index", "warm map", "warm map+index", "issues")
+    }
+    for _ in range(repeat):
+        for mode, name in (("map", "cold map"), ("index", "cold map+index")):
+            shutil.rmtree(home, ignore_errors=True)
+            runs[name].append(_child(_CHILD, [mode, *argv], home))
+    for _ in range(repeat):
+        runs["warm map"].append(_child(_CHILD, ["map", *argv], home))
+        runs["warm map+index"].append(_child(_CHILD, ["index", *argv], home))
+        runs["issues"].append(_child(_CHILD, ["issues", *argv], home))
+    return {
+        name: min(rs, key=lambda r: r["wall"] if name != "issues" else r["issues"])
+        for name, rs in runs.items()
+    }
+
+
+def print_table(rows: dict[str, dict]) -> None:
+    for cold in ("cold", "warm"):
+        alone, both = rows[f"{cold} map"], rows[f"{cold} map+index"]
+        extra = both["wall"] - alone["wall"]
+        print(
+            f"{cold:5} map alone {alone['wall']:6.2f} s   map+index {both['wall']:6.2f} s "
+            f"(map {both['map']:.2f} + index {both['index']:.2f})   index adds "
+            f"{extra:+.2f} s ({100 * extra / alone['wall']:+.0f}%)"
+        )
+    issues = rows["issues"]
+    print(
+        f"mapping {issues['n']} issues with the warm index: {issues['issues']:.2f} s "
+        f"({1000 * issues['issues'] / issues['n']:.2f} ms per issue)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
