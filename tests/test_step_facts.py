@@ -21,6 +21,7 @@ from prready.analysis.areas import github_login, past_change_sizes
 from prready.analysis.build import BuildFacts, build_facts_to_plain
 from prready.analysis.contributing import summarise_contributing
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
+from prready.analysis.native_ops import NativeOps, parse_native_functions
 from prready.analysis.steps import describe_step, issue_symbol, one_test_command, rank_tests
 from prready.cli import cli
 from prready.models import (
@@ -169,6 +170,47 @@ def test_tests_found_by_the_names_they_call() -> None:
     assert rank_tests(["torch.nested"], cm) == [("test/test_nestedtensor.py", 2)]
     assert names.selects("test/test_ops.py", "nested_tensor")
     assert not names.selects("test/test_misc.py", "nested_tensor")
+
+
+def test_a_native_kernel_issue_gets_the_tests_calling_its_op() -> None:
+    """An issue mapped to ATen's C++ names the op (or its kernel, in a traceback): the
+    tests are the files calling the op's Python name, the one named like the C++ file
+    first (test_unary_ufuncs.py for UnaryOpsKernel.cpp), never one calling only an
+    unrelated op."""
+    cm = code_map([*TORCH_LIKE, "test/test_unary_ufuncs.py", "test/test_fx.py"], TORCH_EDGES,
+                  areas=TORCH_AREAS)  # fmt: skip
+    kernel = "aten/src/ATen/native/cpu/UnaryOpsKernel.cpp"
+    cm.modules[kernel] = ModuleInfo(kernel, kernel, "cpp", 900, "aten", "aten/src/ATen/native")
+    cm.files = [kernel, "aten/src/ATen/native/native_functions.yaml"]
+    sources = {
+        "test/test_unary_ufuncs.py": b"def test_sigmoid_bfloat16():\n    torch.sigmoid(x)\n",
+        "test/test_fx.py": b"def test_trace():\n    x.sigmoid(); x.sigmoid(); torch.sigmoid(y)\n",
+        "test/test_nn.py": b"def test_tanh():\n    torch.tanh(x)\n",
+    }
+    ops = parse_native_functions(
+        ["- func: sigmoid.out(Tensor self) -> Tensor", "  dispatch:", "    CPU: sigmoid_out",
+         "- func: tanh(Tensor self) -> Tensor"]
+    )  # fmt: skip
+    names = replace(
+        NamesInTests.build({p: identifiers_in(src) for p, src in sources.items()}), native_ops=ops
+    )
+    issue = replace(make_issue(7, "NaN from a CPU kernel for bfloat16 inputs"),
+                    body="frame #3: at::native::sigmoid_out(at::Tensor const&)")  # fmt: skip
+    assessment = IssueAssessment(
+        issue=issue,
+        modules=[ModuleMatch(kernel, kernel, 0.9, ["named in the traceback"])],
+        difficulty=Difficulty(3, ["a kernel"]),
+        skills=["c++"],
+        taken=TakenStatus("fresh"),
+    )
+    step = describe_step(2, assessment, SkillFit(["c++"], ["c++"], []), cm, PYTORCH_GUIDE,
+                         test_names=names)  # fmt: skip
+    assert step.tests == ["test/test_unary_ufuncs.py", "test/test_fx.py"]
+    assert step.test_command == "python test/test_unary_ufuncs.py -k sigmoid"
+    # Without the ops table the C++ names say nothing about the Python tests.
+    bare = describe_step(2, assessment, SkillFit(["c++"], ["c++"], []), cm, PYTORCH_GUIDE,
+                         test_names=replace(names, native_ops=NativeOps()))  # fmt: skip
+    assert "test/test_unary_ufuncs.py" not in bare.tests
 
 
 def test_beside_the_source_and_mirroring_the_package() -> None:
@@ -398,3 +440,52 @@ def test_pytorch_plan_step_cards(pytorch_tree: Path, github_server: Any, tmp_pat
             assert st["test_command"].startswith(f"python {st['tests'][0]}"), st["test_command"]
         assert all(r.startswith("@") for r in st["reviewers"]), st["reviewers"]
     assert any(st["tests"] for st in steps)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "title", "body", "conventional"),
+    [
+        ("aten/src/ATen/native/BatchLinearAlgebra.cpp",
+         "Wrong singular values from torch.linalg.svd for float64 on CPU",
+         "```python\nimport torch\nA = torch.randn(5, 3, dtype=torch.float64)\n"
+         "U, S, Vh = torch.linalg.svd(A, full_matrices=False)\n```\n"
+         "S differs from numpy.linalg.svd by 1e-3; CUDA is fine.",
+         "test/test_linalg.py"),
+        ("aten/src/ATen/native/cpu/UnaryOpsKernel.cpp",
+         "sigmoid returns NaN for large negative bfloat16 inputs on CPU",
+         "```\nRuntimeError: value cannot be converted\nException raised from sigmoid_kernel at "
+         "aten/src/ATen/native/cpu/UnaryOpsKernel.cpp:40\nframe #3: at::native::sigmoid_out(...)\n```",
+         "test/test_unary_ufuncs.py"),
+        ("aten/src/ATen/native/native_functions.yaml",
+         "logsumexp.out ignores keepdim",
+         "`torch.logsumexp(x, 1, keepdim=True, out=y)` gives y of shape (3,), not (3, 1).",
+         "test/test_reductions.py"),
+    ],
+)  # fmt: skip
+def test_pytorch_native_issue_gets_the_python_tests_of_its_op(
+    pytorch_map: CodeMap, tmp_path: Path, path: str, title: str, body: str, conventional: str
+) -> None:
+    """An issue mapped to ATen's C++ (or native_functions.yaml) gets the Python test files
+    calling the op it names, found through native_functions.yaml (issue 13, C++ changes)."""
+    from prready.app.names_in_tests import names_in_tests
+
+    index = names_in_tests(pytorch_map, tmp_path / "cache.db")
+    assert {"linalg_svd", "sigmoid", "logsumexp"} <= index.native_ops.ops
+    issue = replace(make_issue(7, title), body=body)
+    assessment = IssueAssessment(
+        issue=issue,
+        modules=[ModuleMatch(path, path, 0.9, ["named in the title"])],
+        difficulty=Difficulty(3, ["a kernel"]),
+        skills=["c++"],
+        taken=TakenStatus("fresh"),
+    )
+    fit = SkillFit(["c++"], ["c++"], [])
+    step = describe_step(2, assessment, fit, pytorch_map, PYTORCH_GUIDE, test_names=index)
+    assert conventional in step.tests, step.tests
+    assert all(t.startswith("test/") and t.endswith(".py") for t in step.tests), step.tests
+    assert step.test_command.startswith("python test/"), step.test_command
+    # Without the ops table the same step has no test of the op.
+    bare = describe_step(2, assessment, fit, pytorch_map, PYTORCH_GUIDE,
+                         test_names=replace(index, native_ops=NativeOps()))  # fmt: skip
+    assert conventional not in bare.tests, bare.tests

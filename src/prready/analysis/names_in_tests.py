@@ -12,7 +12,9 @@ import keyword
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from prready.analysis.native_ops import NativeOps
 
 MIN_LENGTH = 3  # "svd" counts; "x" or "fn" tie a test to nothing in particular
 # A name in more than this share of the test files (and more than COMMON_FLOOR of them)
@@ -36,10 +38,13 @@ def identifiers_in(source: bytes) -> list[tuple[str, int]]:
 @dataclass(frozen=True)
 class NamesInTests:
     """Identifier -> (test file, uses) for the names specific enough to count, and each
-    file's test names (identifiers starting with "test"), which `-k` selects from."""
+    file's test names (identifiers starting with "test"), which `-k` selects from;
+    `native_ops` (PyTorch's ATen ops, when the repository has them) turns the C++ names
+    an issue uses into the Python names its tests call."""
 
     users: Mapping[str, tuple[tuple[str, int], ...]]
     test_names: Mapping[str, tuple[str, ...]]
+    native_ops: NativeOps = field(default_factory=NativeOps)
 
     @classmethod
     def build(cls, by_file: Mapping[str, Iterable[tuple[str, int]]]) -> NamesInTests:

@@ -12,6 +12,7 @@ from prready.analysis.areas import github_login
 from prready.analysis.build import BuildFacts, build_facts_from_plain
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
+from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
 from prready.analysis.ownership import owners_for
 from prready.models import (
     AreaInfo,
@@ -53,6 +54,10 @@ def describe_step(
     docs_only = _docs_only(focus, code_map)
     seeds = _seeds(focus, code_map)
     uses = issue_names(a.issue, seeds, code_map)
+    if test_names is not None and (
+        languages & NATIVE or any(f.path == NATIVE_FUNCTIONS for f in files)
+    ):
+        uses = _unique([*uses, *native_op_names(a.issue, test_names)])
     tests = tests_for(seeds, code_map, test_names, uses)
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
@@ -139,11 +144,15 @@ def rank_tests(
         defined = _defined_names(seeds, code_map)
         wanted = set(issue_uses)
         suite = _main_suite(tests)
+        native_words = _native_words(seeds, code_map)
         for path, used in test_names.using(defined | wanted).items():
             if not _runnable_test(path) or path.split("/", 1)[0] != suite:
                 continue
             strong = sum(n for name, n in used.items() if name in wanted)
-            offer(path, 2 if strong else 4, strong or sum(used.values()))
+            # A test of the op named like the C++ file (test_unary_ufuncs.py calling
+            # `sigmoid` for UnaryOpsKernel.cpp) is that file's conventional test.
+            named = strong and _shares_a_word(_stem_words(path), native_words)
+            offer(path, 1 if named else 2 if strong else 4, strong or sum(used.values()))
 
     for seed in seeds:
         info = code_map.modules.get(seed)
@@ -248,6 +257,14 @@ def issue_names(issue: Issue, seeds: list[str], code_map: CodeMap) -> list[str]:
     return _unique(found)
 
 
+def native_op_names(issue: Issue, test_names: NamesInTests) -> list[str]:
+    """The Python names of the native ops an issue about C++ code names (`torch.linalg.svd`,
+    `at::native::logsumexp_out` in a traceback): what the tests of those ops call."""
+    text = f"{issue.title}\n{(issue.body or '')[:20_000]}"
+    ops = test_names.native_ops.ops_in_text(text)
+    return _unique(name for op in ops for name in python_names(op))
+
+
 def whole_suite_command(contributing: ContributingSummary, code_map: CodeMap) -> str:
     """The command that runs the whole test suite: the contributing guide's first test
     command that names no single file or test, else the runner over the test folder."""
@@ -336,6 +353,34 @@ def _main_suite(tests: list[tuple[str, str, str]]) -> str:
     return min(folders, key=lambda f: (-folders[f], f)) if folders else ""
 
 
+def _native_words(seeds: Sequence[str], code_map: CodeMap) -> set[str]:
+    """The words of the native seeds' file names (`cpu/UnaryOpsKernel.cpp` -> "unary"),
+    without words every kernel file has."""
+    words: set[str] = set()
+    for seed in seeds:
+        info = code_map.modules.get(seed)
+        if info is None or info.language not in NATIVE:
+            continue
+        stem = posixpath.basename(info.path).rsplit(".", 1)[0]
+        for word in _CAMEL_WORD.findall(stem):
+            word = word.lower()
+            if len(word) >= 4 and word not in _GENERIC_NATIVE_WORDS:
+                words.add(word)
+    return words
+
+
+def _shares_a_word(words: set[str], native_words: set[str]) -> bool:
+    """Whether a test file's words and a native file's agree on one word, allowing for
+    inflection ("reductions" for ReduceOps, "sort" for Sorting): a common start of at
+    least five letters, or all of the shorter word."""
+    for word in words:
+        for other in native_words:
+            common = len(posixpath.commonprefix([word, other]))
+            if len(word) >= 4 and common >= min(len(word), len(other), 5):
+                return True
+    return False
+
+
 def _needs_more_than_a_cpu(path: str) -> bool:
     words = _path_words(path)
     return not (_GPU_WORDS.isdisjoint(words) and _MULTI_PROCESS_WORDS.isdisjoint(words))
@@ -369,6 +414,11 @@ _BARE_NAME = re.compile(r"\b(?:[a-z]\w*_\w+|[A-Z][a-z0-9]+[A-Z]\w*)\b")
 _GENERIC_WORDS = frozenset(
     {"utils", "util", "common", "base", "core", "helpers", "init", "main", "types", "impl",
      "api", "internal", "misc", "test", "tests", "src", "lib"}
+)  # fmt: skip
+_CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_GENERIC_NATIVE_WORDS = frozenset(
+    {"ops", "kernel", "kernels", "impl", "utils", "util", "native", "functions", "helper",
+     "helpers", "common", "stub", "cuda", "template", "templates", "batch"}
 )  # fmt: skip
 _GPU_WORDS = frozenset(
     {"cuda", "gpu", "cudnn", "nccl", "mps", "xpu", "rocm", "hip", "tpu", "xla", "metal", "opencl",

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
+from prready.analysis.native_ops import NATIVE_FUNCTIONS, NativeOps, parse_native_functions
 from prready.app.map import read_no_follow
 from prready.models import CodeMap
 from prready.sources.git_repo import list_files
@@ -22,7 +24,22 @@ MAX_READ = 4_000_000  # PyTorch's largest test files are about 1 MB
 
 
 def names_in_tests(code_map: CodeMap, cache_db: Path) -> NamesInTests:
-    """NamesInTests over every Python test file of `code_map`'s checkout."""
+    """NamesInTests over every Python test file of `code_map`'s checkout, with the
+    repository's native ops when it has PyTorch's `native_functions.yaml`."""
+    return replace(_test_index(code_map, cache_db), native_ops=native_ops(code_map))
+
+
+def native_ops(code_map: CodeMap) -> NativeOps:
+    """The ops of the checkout's `native_functions.yaml`; none when it has no such file."""
+    if NATIVE_FUNCTIONS not in code_map.files:
+        return NativeOps()
+    data = read_no_follow(os.path.join(code_map.root, NATIVE_FUNCTIONS), limit=MAX_READ)
+    if data is None:
+        return NativeOps()
+    return parse_native_functions(data.decode("utf-8", errors="replace").splitlines())
+
+
+def _test_index(code_map: CodeMap, cache_db: Path) -> NamesInTests:
     root = Path(code_map.root)
     wanted = {
         info.path
