@@ -113,6 +113,23 @@ You can also pull with `./tools/nightly.py pull -n my-env`.
     assert summarise_contributing("Run `pip install -e .`", "C.md").python_only == []
 
 
+def test_linters_are_no_build_and_a_bare_pip_install_is_no_command() -> None:
+    """accelerate's guide: `make style` / `make quality` run linters and `pip install
+    pre-commit` installs one (lint, not build); "sans the `pip install` line" names
+    nothing to install (no command at all)."""
+    guide = (
+        "```bash\n$ pip install -e \".[dev]\"\n```\n\n```bash\n$ make style\n```\n\n"
+        "```bash\n$ make quality\n```\n\n```bash\n$ pip install pre-commit\n"
+        "$ pre-commit install\n```\n\n```bash\n$ python -m pytest -sv ./tests\n```\n\n"
+        "That's how `make test` is implemented (sans the `pip install` line)!\n"
+    )
+    summary = summarise_contributing(guide, "CONTRIBUTING.md")
+    assert summary.build == ['pip install -e ".[dev]"']
+    assert summary.lint == ["make style", "make quality", "pip install pre-commit",
+                            "pre-commit install"]  # fmt: skip
+    assert summary.test == ["python -m pytest -sv ./tests", "make test"]
+
+
 @pytest.mark.slow
 def test_pytorch_guide(pytorch_tree: Path) -> None:
     text = (pytorch_tree / "CONTRIBUTING.md").read_text(encoding="utf-8")

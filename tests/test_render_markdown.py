@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markdown_it import MarkdownIt
 
 from prready.render.markdown import md_code, md_text, render_markdown
@@ -85,3 +87,13 @@ def test_candidates_are_listed_once_with_the_other_stages_they_suit() -> None:
     assert "Each issue is listed once, under the stage it fits best." in table
     assert table.count("#410 ") == 1
     assert "| 4 (also 3) | [#410 Support bfloat16 in addmm on CPU]" in table
+
+
+def test_a_reviewer_with_a_long_login_is_never_cut() -> None:
+    """Logins run to 39 characters: "(1 recent commit here)" after one stays whole."""
+    plan = sample_plan()
+    step = plan.stages[0].steps[0]
+    long = "@Abdennacer-Badaoui-and-a-long-name-xx (123 recent commits here)"
+    plan.stages[0].steps[0] = replace(step, reviewers=[long])
+    text = render_markdown(plan, sample_progress(), sample_events())
+    assert "Abdennacer-Badaoui-and-a-long-name-xx (123 recent commits here)" in text

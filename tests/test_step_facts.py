@@ -172,6 +172,26 @@ def test_tests_found_by_the_names_they_call() -> None:
     assert not names.selects("test/test_misc.py", "nested_tensor")
 
 
+def test_the_titles_name_leads_the_bodys_helpers() -> None:
+    """tinygrad's "`Tensor.split` gives an unhelpful error" with `Tensor.rand` in its
+    reproduction: a file with a test named after the title's name comes first, then the
+    file calling it most, and the file calling only the body's helper last."""
+    cm = code_map([*TORCH_LIKE, "test/test_ops.py", "test/test_tqdm.py", "test/test_random.py"],
+                  TORCH_EDGES, areas=TORCH_AREAS)  # fmt: skip
+    sources = {
+        "test/test_ops.py": b"def test_split():\n    Tensor.rand(4).split(2)\n",
+        "test/test_tqdm.py": b"def test_bar():\n    s.split(); s.split(); s.split()\n",
+        "test/test_random.py": b"def test_rand():\n" + b"    Tensor.rand(3)\n" * 9,
+    }
+    names = NamesInTests.build({p: identifiers_in(src) for p, src in sources.items()})
+    ranked = rank_tests(["torch.nested"], cm, names, ["split", "rand"], ["split"])
+    assert [p for p, _ in ranked[:3]] == [
+        "test/test_ops.py", "test/test_tqdm.py", "test/test_random.py"
+    ]  # fmt: skip
+    # Without lead names, the file calling the issue's names most comes first.
+    assert rank_tests(["torch.nested"], cm, names, ["split", "rand"])[0][0] == "test/test_random.py"
+
+
 def test_a_native_kernel_issue_gets_the_tests_calling_its_op() -> None:
     """An issue mapped to ATen's C++ names the op (or its kernel, in a traceback): the
     tests are the files calling the op's Python name, the one named like the C++ file

@@ -28,13 +28,17 @@ _NOT_SHELL = frozenset(
     {"python", "py", "python3", "pycon", "cpp", "c++", "c", "cuda", "yaml", "yml", "json",
      "toml", "ini", "diff", "patch", "text", "txt", "rst", "markdown", "md", "js", "html"}
 )  # fmt: skip
+# `pip install` needs something to install ("sans the `pip install` line" names none), and
+# installing a linter (`pip install pre-commit`) or running one (`make style`) is no build.
+_LINTERS = r"(?:ruff|flake8|black|isort|mypy|pylint|lintrunner|pre-commit)\b"
+_MAKE_LINT = r"make (?:lint|style|quality|format|fixup)\b"
 _BUILD = re.compile(
-    r"^(?:\w+=\S+\s+)*(?:pip3? install\b|python3? (?:-m pip install|setup\.py (?:develop|install|build\w*)|-m build)"
-    r"|cmake\b|make(?!\s+(?:test|check|lint))\b|ninja\b|conda (?:env )?(?:install|create)\b|uv (?:sync|pip install)\b|bazel build\b)"
+    rf"^(?:\w+=\S+\s+)*(?:pip3? install (?!{_LINTERS})\S|python3? (?:-m pip install|setup\.py (?:develop|install|build\w*)|-m build)"
+    rf"|cmake\b|(?!{_MAKE_LINT})make(?!\s+(?:test|check))\b|ninja\b|conda (?:env )?(?:install|create)\b|uv (?:sync|pip install)\b|bazel build\b)"
 )
 _LINT = re.compile(
-    r"^(?:\w+=\S+\s+)*(?:ruff\b|flake8\b|black\b|isort\b|mypy\b|pylint\b|lintrunner\b|pre-commit\b"
-    r"|clang-format\b|clang-tidy\b|make lint\b|python3? -m (?:ruff|flake8|black|mypy|pylint)\b|uv run (?:ruff|mypy)\b)"
+    rf"^(?:\w+=\S+\s+)*(?:{_LINTERS}|pip3? install {_LINTERS}"
+    rf"|clang-format\b|clang-tidy\b|{_MAKE_LINT}|python3? -m (?:ruff|flake8|black|mypy|pylint)\b|uv run (?:ruff|mypy)\b)"
 )
 _TEST = re.compile(
     r"^(?:\w+=\S+\s+)*(?:pytest\b|python3? (?:-m pytest|-m unittest|test/run_test\.py|\S*test\S*\.py)"

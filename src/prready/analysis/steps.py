@@ -58,7 +58,9 @@ def describe_step(
         languages & NATIVE or any(f.path == NATIVE_FUNCTIONS for f in files)
     ):
         uses = _unique([*uses, *native_op_names(a.issue, test_names)])
-    tests = tests_for(seeds, code_map, test_names, uses)
+    # `-k` takes a name from the title (the body's reproduction calls helpers too).
+    in_title = [n for n in uses if n in a.issue.title] or uses[:1]
+    tests = tests_for(seeds, code_map, test_names, uses, in_title)
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -69,8 +71,6 @@ def describe_step(
             for t in area.tests
             if _runnable_test(t)
         )[:MAX_TESTS]
-    # `-k` takes a name from the title (the body's reproduction calls helpers too).
-    in_title = [n for n in uses if n in a.issue.title] or uses[:1]
     symbol = next((n for n in in_title if _selects_a_test(test_names, tests[:1], n)), "")
     build = build_facts_from_plain(code_map.build)
     return PlanStep(
@@ -98,9 +98,11 @@ def tests_for(
     code_map: CodeMap,
     test_names: NamesInTests | None = None,
     issue_uses: Sequence[str] = (),
+    lead_names: Sequence[str] = (),
 ) -> list[str]:
     """Test files for the seed modules, most direct first (see `rank_tests`)."""
-    return [path for path, _tier in rank_tests(seeds, code_map, test_names, issue_uses)][:MAX_TESTS]
+    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names)
+    return [path for path, _tier in ranked][:MAX_TESTS]
 
 
 def rank_tests(
@@ -108,6 +110,7 @@ def rank_tests(
     code_map: CodeMap,
     test_names: NamesInTests | None = None,
     issue_uses: Sequence[str] = (),
+    lead_names: Sequence[str] = (),
 ) -> list[tuple[str, int]]:
     """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
     exercises the code:
@@ -124,25 +127,28 @@ def rank_tests(
     With `test_names`, what a test file calls counts too (PyTorch's tests import only
     `torch`): a test using a name the issue uses (`issue_uses`, e.g. "svd" of
     `torch.linalg.svd`) that a seed defines is tier 2, one using other names a seed
-    defines tier 4; within a tier, the file using them more often comes first. Tests whose
+    defines tier 4. Within a tier, a file with a test named after one of `lead_names` (the
+    names in the issue's title: `test_split` for "Tensor.split fails") comes first, then
+    the one calling them more often, then the one using the other names more. Tests whose
     path says they need a GPU or several processes come after the others (tier 5) unless
     the issue names them or they are the conventional file.
 
     Only Python test files: never conftest.py or helpers (those are not `is_test`), never
     the whole suite."""
     tests = _test_files(code_map)
-    ranked: dict[str, tuple[int, int, int, str]] = {}
+    ranked: dict[str, tuple[int, int, int, int, int, str]] = {}
 
-    def offer(path: str, tier: int, uses: int = 0) -> None:
+    def offer(path: str, tier: int, uses: int = 0, named: int = 0, lead: int = 0) -> None:
         if tier >= 2 and _needs_more_than_a_cpu(path):
             tier = max(tier, 5)  # a test needing a GPU or several processes is no first test
-        key = (tier, -uses, path.count("/"), path)
+        key = (tier, -named, -lead, -uses, path.count("/"), path)
         if path not in ranked or key < ranked[path]:
             ranked[path] = key
 
     if test_names is not None:
         defined = _defined_names(seeds, code_map)
         wanted = set(issue_uses)
+        leads = [name for name in lead_names if name in wanted]
         suite = _main_suite(tests)
         native_words = _native_words(seeds, code_map)
         for path, used in test_names.using(defined | wanted).items():
@@ -151,8 +157,11 @@ def rank_tests(
             strong = sum(n for name, n in used.items() if name in wanted)
             # A test of the op named like the C++ file (test_unary_ufuncs.py calling
             # `sigmoid` for UnaryOpsKernel.cpp) is that file's conventional test.
-            named = strong and _shares_a_word(_stem_words(path), native_words)
-            offer(path, 1 if named else 2 if strong else 4, strong or sum(used.values()))
+            conventional = strong and _shares_a_word(_stem_words(path), native_words)
+            lead = sum(used.get(name, 0) for name in leads)
+            named = sum(1 for name in leads if name in used and test_names.selects(path, name))
+            tier = 1 if conventional else 2 if strong else 4
+            offer(path, tier, strong or sum(used.values()), named, lead)
 
     for seed in seeds:
         info = code_map.modules.get(seed)
@@ -422,7 +431,7 @@ _GENERIC_NATIVE_WORDS = frozenset(
 )  # fmt: skip
 _GPU_WORDS = frozenset(
     {"cuda", "gpu", "cudnn", "nccl", "mps", "xpu", "rocm", "hip", "tpu", "xla", "metal", "opencl",
-     "multigpu", "hcq"}
+     "multigpu", "hcq", "amd", "nv", "nvidia", "webgpu"}
 )  # fmt: skip
 _MULTI_PROCESS_WORDS = frozenset(
     {"distributed", "multiprocessing", "rpc", "c10d", "ddp", "fsdp", "multinode", "mpi", "gloo"}

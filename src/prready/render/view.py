@@ -30,6 +30,8 @@ from prready.text import safe_line
 
 MAX_LABELS = 8  # labels shown per issue; the rest are counted
 MAX_ITEMS = 12  # entries shown per list (reasons, files, reviewers...)
+# "@" and a login (GitHub allows 39 characters) and " (123 recent commits here)": whole.
+REVIEWER_CHARS = 72
 MAX_EVENTS = 15  # timeline length
 TITLE_CHARS = 200
 _POINTS = re.compile(r"\([+-]\d+(?:\.\d+)?\)")
@@ -336,7 +338,7 @@ def _step_view(plan: Plan, st: PlanStep, entry: ProgressEntry | None, with_bodie
         start_reading=_lines(st.start_reading, chars=200),
         tests=_lines(st.tests, chars=200),
         test_command=safe_line(st.test_command, 300),
-        reviewers=_lines(st.reviewers, chars=40),
+        reviewers=_lines(st.reviewers, chars=REVIEWER_CHARS),
         setup_notes=_lines(st.setup_notes),
         effort=safe_line(st.effort, 60),
         comments=max(0, int(iss.comments)),
