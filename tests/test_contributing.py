@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 from planfixtures import CONTRIBUTING
-from prready.analysis.contributing import summarise_contributing
+from prready.analysis.contributing import (
+    DOCS_CLOSED_RULE,
+    readme_contributing_section,
+    summarise_contributing,
+)
 
 
 def test_commands_and_rules_from_a_guide() -> None:
@@ -128,6 +132,27 @@ def test_linters_are_no_build_and_a_bare_pip_install_is_no_command() -> None:
     assert summary.lint == ["make style", "make quality", "pip install pre-commit",
                             "pre-commit install"]  # fmt: skip
     assert summary.test == ["python -m pytest -sv ./tests", "make test"]
+
+
+def test_a_readmes_contributing_section_is_the_guide() -> None:
+    """tinygrad has no CONTRIBUTING file: its README's "Contributing" section (up to the
+    next heading of its level, never a `#` line inside a code fence) is read as the guide,
+    and its ban on docs-only pull requests is a house rule."""
+    readme = (
+        "# tinygrad\n\nIntro `pip install nothing-here`.\n\n## Contributing\n\n"
+        "All docs and whitespace changes will be closed unless you are a well-known "
+        "contributor.\n\n### Running tests\n\n```sh\n# not a heading\n"
+        "python3 -m pytest test/\n```\n\n## License\n\nMIT, run `make install` too.\n"
+    )
+    section = readme_contributing_section(readme)
+    assert section.startswith("All docs") and "python3 -m pytest test/" in section
+    assert "License" not in section and "nothing-here" not in section
+    summary = summarise_contributing(section, "README.md (Contributing)")
+    assert summary.test == ["python3 -m pytest test/"] and summary.build == []
+    assert summary.rules[0].startswith(DOCS_CLOSED_RULE)
+    assert readme_contributing_section("# x\n\n## Install\n\npip install x\n") == ""
+    plain = summarise_contributing("Docs fixes are welcome! Tests will be run in CI.", "C.md")
+    assert not any(r.startswith(DOCS_CLOSED_RULE) for r in plain.rules)
 
 
 @pytest.mark.slow

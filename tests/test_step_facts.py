@@ -192,6 +192,29 @@ def test_the_titles_name_leads_the_bodys_helpers() -> None:
     assert rank_tests(["torch.nested"], cm, names, ["split", "rand"])[0][0] == "test/test_random.py"
 
 
+def test_nested_test_scripts_and_a_guide_closing_docs_changes() -> None:
+    """tinygrad's README runs `python3 test/backend/test_ops.py`: one file per command,
+    never `python3 a.py b.py`; it closes docs-only PRs from newcomers, so a docstring
+    typo step says so."""
+    guide = summarise_contributing(
+        "```sh\npython3 test/backend/test_ops.py\npython3 -m pytest test/\n```\n\n"
+        "All docs and whitespace changes will be closed unless you are a well-known "
+        "contributor.",
+        "README.md (Contributing)",
+    )
+    tests = ["test/null/test_device.py", "test/null/test_viz.py"]
+    assert one_test_command(tests, "", guide) == "python test/null/test_device.py"
+    script_less = ContributingSummary("README.md", [], [], ["python3 tools/check.py"], [])
+    assert one_test_command(tests, "", script_less).startswith("python -m pytest test/null/")
+    cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide,
+                 title="Typo in the `svd` docstring")  # fmt: skip
+    assert any("closes docs-only pull requests" in n for n in step.setup_notes)
+    step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide,
+                 title="torch.linalg.svd returns NaN")  # fmt: skip
+    assert not any("docs-only" in n for n in step.setup_notes)
+
+
 def test_a_native_kernel_issue_gets_the_tests_calling_its_op() -> None:
     """An issue mapped to ATen's C++ names the op (or its kernel, in a traceback): the
     tests are the files calling the op's Python name, the one named like the C++ file

@@ -51,6 +51,7 @@ _PYTHON_ONLY = re.compile(
     r"|^(?:\w+=\S+\s+)*(?:USE_PRECOMPILED|SKIP_BUILD\w*|\w*_NO_BUILD\w*)=1\b"
 )
 
+DOCS_CLOSED_RULE = "Docs-only and whitespace changes are closed unless you are a known contributor"
 _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
     (
         "Sign the Contributor License Agreement (CLA) before a pull request can be merged",
@@ -82,6 +83,14 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
         re.compile(r"\b(disclos\w+|mention|state)\b", re.IGNORECASE),
     ),
     (
+        DOCS_CLOSED_RULE,
+        re.compile(r"\b(docs?|documentation|whitespace|typos?)\b", re.IGNORECASE),
+        re.compile(
+            r"\bwill be (?:closed|rejected)\b|\bnot (?:be )?accept\w*|\bdo not (?:send|open|submit)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "Discuss in an issue before starting a large change",
         re.compile(
             r"(open|file|create) an issue (first|before)|discuss\w* (?:it |the change |your idea )?(first|before)"
@@ -98,6 +107,31 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
         None,
     ),
 )
+
+
+def readme_contributing_section(text: str) -> str:
+    """The "Contributing" section of a README (tinygrad keeps its guide there): from a
+    heading naming it to the next heading of the same or a higher level; "" without one.
+    Lines inside code fences are never headings."""
+    out: list[str] = []
+    level = 0
+    fence = ""
+    for line in (text or "")[:MAX_TEXT].splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+        heading = None if fence else _HEADING.match(line)
+        if heading and level and len(heading.group(1)) <= level:
+            break
+        if heading and not level and re.search(r"contribut", heading.group(2), re.IGNORECASE):
+            level = len(heading.group(1))
+            continue
+        if level:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
 def summarise_contributing(text: str, source: str) -> ContributingSummary:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import BuildFacts, build_facts_from_plain
+from prready.analysis.contributing import DOCS_CLOSED_RULE
+from prready.analysis.kinds import classify_issue
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
@@ -87,6 +89,7 @@ def describe_step(
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
         setup_notes=[
             *_setup_notes(languages, contributing, build, docs_only=docs_only),
+            *_docs_closed(a.issue, contributing, docs_only=docs_only),
             *_test_needs(tests),
         ],
         effort=_effort(a.difficulty.score, languages, build, contributing, docs_only=docs_only),
@@ -223,7 +226,7 @@ def one_test_command(tests: list[str], symbol: str, contributing: ContributingSu
     if _runs_test_scripts(contributing):
         return f"python {first} -k {symbol}" if symbol else f"python {first}"
     runner = _runner("", contributing)
-    if runner == "python":
+    if runner in ("python", "python3"):  # a script runs one file, not a list of them
         runner = "python -m pytest"
     if symbol:
         return f"{runner} {first} -k {symbol}"
@@ -517,7 +520,20 @@ def _runs_test_scripts(contributing: ContributingSummary) -> bool:
     return any(_TEST_SCRIPT.match(command) for command in contributing.test)
 
 
-_TEST_SCRIPT = re.compile(r"^python3? (?!-m\b)\S*tests?/(?:test_\w+|FILENAME)\.py\b")
+_TEST_SCRIPT = re.compile(r"^python3? (?!-m\b)\S*?tests?/(?:[\w.-]+/)*(?:test_\w+|FILENAME)\.py\b")
+
+
+def _docs_closed(issue: Issue, contributing: ContributingSummary, *, docs_only: bool) -> list[str]:
+    """A warning on a docs change (a docstring typo too) when the guide closes docs-only
+    pull requests from new contributors (tinygrad's README)."""
+    if not any(rule.startswith(DOCS_CLOSED_RULE) for rule in contributing.rules):
+        return []
+    if not (docs_only or classify_issue(issue).has("docs")):
+        return []
+    return [
+        "The guide closes docs-only pull requests from new contributors: ask on the issue "
+        "before starting, or fold the fix into a code change."
+    ]
 
 
 def _test_needs(tests: list[str]) -> list[str]:

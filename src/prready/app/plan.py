@@ -7,6 +7,7 @@ already in the store), never in how they are analysed or rendered.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from prready.analysis.contributing import summarise_contributing
+from prready.analysis.contributing import readme_contributing_section, summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
@@ -23,7 +24,7 @@ from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.assessments import assess_cached
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
-from prready.app.map import build_code_map
+from prready.app.map import build_code_map, read_no_follow
 from prready.app.names_in_tests import names_in_tests
 from prready.app.sync import SyncReport, github_client, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
@@ -325,12 +326,20 @@ def _shortlist(plan: Plan) -> list[int]:
     return sorted(set(numbers))
 
 
+README = "README.md"
+MAX_README = 512 * 1024
+
+
 def _contributing(code_map: CodeMap, paths: Paths, slug: str, now: str) -> ContributingSummary:
     """The contributing guide's summary, with the typical wait for review from the
     synced pull requests when there are enough of them."""
-    summary = summarise_contributing(
-        code_map.contributing, code_map.contributing_source or "contributing guide"
-    )
+    text, source = code_map.contributing, code_map.contributing_source or "contributing guide"
+    if not text.strip() and README in code_map.files:
+        # No CONTRIBUTING file: the README's "Contributing" section is the guide (tinygrad).
+        data = read_no_follow(os.path.join(code_map.root, README), limit=MAX_README)
+        text = readme_contributing_section(data.decode("utf-8", "replace") if data else "")
+        source = f"{README} (Contributing)"
+    summary = summarise_contributing(text, source)
     try:
         conn = issues_store.open_cache(paths)
     except sqlite3.Error:
