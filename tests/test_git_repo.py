@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from git import GitCommandError
 
 from gitfixtures import (
     ALICE,
@@ -466,7 +465,7 @@ def test_safe_urls_are_accepted() -> None:
 def test_git_refuses_unsafe_transports_even_past_validation(tmp_path: Path) -> None:
     """Defence in depth: the -c protocol options alone stop ext:: in git itself."""
     marker = tmp_path / "pwned"
-    with pytest.raises(GitCommandError):
+    with pytest.raises(git_repo.GitCommandError):
         git_repo._run(tmp_path, ["ls-remote", f"ext::sh -c touch% {marker}"])
     assert not marker.exists()
 
@@ -621,12 +620,12 @@ def test_http_not_found(tmp_path: Path, refusing_server: tuple[str, type[_Refuse
             "no git repository",
         ),
         ("fatal: Authentication failed for 'https://x/'", NetworkError, "authentication refused"),
-        ("fatal: something odd\x1b[31m", PrreadyError, "something odd'"),
+        ("fatal: something odd\x1b[31m", PrreadyError, "something odd"),
     ],
 )
 def test_git_errors_are_classified(stderr: str, kind: type[PrreadyError], text: str) -> None:
     error = git_repo._classify(
-        GitCommandError(["git", "clone"], 128, stderr), "cloning", "https://x/"
+        git_repo.GitCommandError(["git", "clone"], 128, stderr), "cloning", "https://x/"
     )
     assert type(error) is kind and text in str(error) and "\n" not in str(error)
 
