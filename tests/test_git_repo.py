@@ -226,6 +226,12 @@ def test_line_counts_in_one_pass_and_none_from_a_blobless_clone(
     assert counts[head] == 3  # one line changed (1 + 1), one added
     assert sorted(counts.values()) == [3, 3] and not is_partial_clone(tmp_path / "r")
     assert read_line_counts(tmp_path / "r", limit=1) == {head: 3}
+    # Named commits only (the first one's diff is against nothing), in one pass.
+    first = next(sha for sha in counts if sha != head)
+    assert read_line_counts(tmp_path / "r", commits=[first]) == {first: 3}
+    assert read_line_counts(tmp_path / "r", commits=[head, first]) == counts
+    assert read_line_counts(tmp_path / "r", commits=[]) == {}
+    assert read_line_counts(tmp_path / "r", commits=["--all", "HEAD"]) == {}  # ids only
     # A past blob gone (a snapshot without its large files): no counts, no error.
     loose = tmp_path / "loose"
     git("init", "-q", str(loose), cwd=tmp_path)

@@ -18,7 +18,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -65,6 +65,8 @@ class GitCommandError(Exception):
         self.status = status
         self.stderr = stderr
 
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # a full commit id (SHA-1 or SHA-256)
 
 # Options for every git command we run: no hooks, no submodules, no fsmonitor command,
 # and only these transports (lazy blob fetches of a partial clone obey them too).
@@ -304,22 +306,36 @@ def read_history(
     return records
 
 
-def read_line_counts(root: Path, *, since: str | None = None, limit: int = 0) -> dict[str, int]:
+def read_line_counts(
+    root: Path,
+    *,
+    since: str | None = None,
+    limit: int = 0,
+    commits: Iterable[str] | None = None,
+) -> dict[str, int]:
     """Lines added plus deleted by each commit reachable from HEAD (sha -> lines), from one
-    `git log --numstat` pass; binary files count no lines. {} for a partial (blobless)
-    clone, where the diffs would fetch every past version of every file from the remote,
-    and when a past blob is missing."""
-    if not _has_commits(root) or is_partial_clone(root):
+    `git log --numstat` pass; binary files count no lines. `commits`: those commits only
+    (given by full sha; `since` and `limit` then do not apply), so a caller that keeps
+    the counts of commits seen before asks for the new ones alone. {} for a partial
+    (blobless) clone, where the diffs would fetch every past version of every file from
+    the remote, and when a past blob is missing."""
+    wanted = None if commits is None else [c for c in commits if _SHA.fullmatch(c)]
+    if wanted == [] or not _has_commits(root) or is_partial_clone(root):
         return {}
     token = secrets.token_hex(8)
     start = f"\x1e{token}\x1f"
     args = ["log", "--no-renames", "--numstat", "-z", "--no-color", f"--format={start}%H"]
-    if since:
+    if since and wanted is None:
         args.append(f"--since={_iso_date(since)}")
-    if limit > 0:
+    if limit > 0 and wanted is None:
         args.append(f"--max-count={int(limit)}")
     try:
-        out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
+        if wanted is None:
+            raw = _run(root, [*args, "HEAD", "--"])
+        else:  # each commit's own diff, as the walk above shows it
+            stdin = "".join(f"{sha}\n" for sha in wanted).encode("ascii")
+            raw = _run(root, [*args, "--no-walk=unsorted", "--stdin", "--"], stdin=stdin)
+        out = raw.decode("utf-8", "replace")
     except GitCommandError:
         return {}  # a past blob is missing (a snapshot without its large files): no counts
     counts: dict[str, int] = {}
