@@ -57,9 +57,10 @@ def test_start_up_loads_no_heavy_library(args: list[str], tmp_path: Path) -> Non
     assert loaded_heavy(args, tmp_path) == []
 
 
-def test_a_warm_map_loads_neither_gitpython_nor_the_plan_renderer(tmp_path: Path) -> None:
-    """`prready map` restored from its snapshot shows progress (rich) and holds a graph
-    (networkx); cloning (GitPython), the plan's renderers and issue mapping stay unloaded."""
+def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_path: Path) -> None:
+    """`prready map` restored from its snapshot shows progress (rich) and a summary: the
+    graph is not built (networkx), nor are cloning (GitPython), the plan's renderers and
+    issue mapping loaded."""
     root = make_map_repo(tmp_path)
     args = ["map", "me/mylib", "--checkout", str(root)]
     unwanted = (
@@ -71,7 +72,7 @@ def test_a_warm_map_loads_neither_gitpython_nor_the_plan_renderer(tmp_path: Path
     )
     cold = loaded_heavy(args, tmp_path / "home", unwanted)
     assert "networkx" in cold  # the probe sees what a map loads
-    assert loaded_heavy(args, tmp_path / "home", unwanted) == ["networkx", "rich"]
+    assert loaded_heavy(args, tmp_path / "home", unwanted) == ["rich"]
 
 
 def test_status_on_an_empty_store_creates_nothing(tmp_path: Path) -> None:

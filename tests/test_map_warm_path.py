@@ -14,8 +14,19 @@ import pytest
 
 from gitfixtures import ALICE, BOB, commit_files, git
 from mapfixtures import make_map_repo
-from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
-from prready.app.map import LINE_COUNTER, ScanStats, _recent_history, build_code_map
+from prready.analysis.snapshot import (
+    SNAPSHOT_VERSION,
+    code_map_from_plain,
+    code_map_to_plain,
+    edge_attributes,
+)
+from prready.app.map import (
+    LINE_COUNTER,
+    ScanStats,
+    _recent_history,
+    build_code_map,
+    map_summary,
+)
 from prready.models import AreaInfo, CodeMap, ModuleInfo
 from prready.paths import resolve_paths
 from prready.sources.git_repo import build_repo, head_date, read_history
@@ -235,3 +246,22 @@ def test_line_counts_of_known_commits_come_from_the_cache(tmp_path: Path) -> Non
     history = _recent_history(root, second, cache_db)
     assert [(c.sha, c.lines) for c in history] == [(second, 3), (first, 1234)]
     assert [c.lines for c in _recent_history(root, second)] == [3, 3]  # no cache: git's
+
+
+def test_restored_graph_is_built_on_first_use(tmp_path: Path) -> None:
+    """A summary of a restored map reads the stored edges; the graph is built once, when
+    first asked for, and is then the same graph as the cold map's."""
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    cold = build_code_map("me/mylib", paths, checkout=root)
+    warm = build_code_map("me/mylib", paths, checkout=root)
+    assert "graph" not in vars(warm)
+    assert map_summary(warm) == map_summary(cold)
+    assert edge_attributes(warm) == [d for _, _, d in cold.graph.edges(data=True)]
+    assert "graph" not in vars(warm)
+    graph = warm.graph
+    assert warm.graph is graph and "_pending_graph" not in vars(warm)
+    assert list(graph.edges(data=True)) == list(cold.graph.edges(data=True))
+    assert edge_attributes(warm) == edge_attributes(cold)
+    with pytest.raises(AttributeError):
+        _ = warm.no_such_field

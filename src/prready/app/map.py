@@ -22,9 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
@@ -33,7 +31,12 @@ from prready.analysis.incremental import symbol_inputs, update_code_map
 from prready.analysis.layout import Selection, SourceFile, python_module_names, select_sources
 from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
-from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
+from prready.analysis.snapshot import (
+    SNAPSHOT_VERSION,
+    code_map_from_plain,
+    code_map_to_plain,
+    edge_attributes,
+)
 from prready.errors import UsageError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
 from prready.paths import Paths, write_private_file
@@ -47,6 +50,9 @@ from prready.sources.git_repo import (
 )
 from prready.store.parse_cache import ParseCache
 from prready.text import inert_json, safe_line
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated.
@@ -172,15 +178,16 @@ def read_repo_facts(
 def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -> dict[str, Any]:
     """Counts and the biggest areas, ready to print or dump as JSON."""
     languages = Counter(info.language for info in cm.modules.values())
-    kinds = Counter(attrs.get("kind", "") for _, _, attrs in cm.graph.edges(data=True))
-    conditional = sum(1 for _, _, c in cm.graph.edges(data="conditional") if c)
+    edges = edge_attributes(cm)  # without building a restored map's graph
+    kinds = Counter(attrs.get("kind", "") for attrs in edges)
+    conditional = sum(1 for attrs in edges if attrs.get("conditional"))
     ranked = sorted(cm.areas.values(), key=lambda a: (-a.dependents_transitive, -a.lines, a.name))
     return {
         "repo": cm.repo,
         "head": cm.head,
         "files_by_language": dict(sorted(languages.items())),
         "modules": len(cm.modules),
-        "edges": cm.graph.number_of_edges(),
+        "edges": len(edges),
         "edges_by_kind": dict(sorted(kinds.items())),
         "conditional_edges": conditional,
         "areas": len(cm.areas),
@@ -262,6 +269,8 @@ def export_code_map(cm: CodeMap, fmt: str, output: Path | None) -> str | None:
     if fmt == "json":
         text = inert_json(json.dumps(code_map_json(cm), indent=1, ensure_ascii=False))
     elif fmt == "graphml":
+        import networkx as nx
+
         text = "\n".join(nx.generate_graphml(graphml_ready(cm.graph)))
     else:
         raise UsageError(f"unknown export format {fmt!r}: use json or graphml")
@@ -276,6 +285,8 @@ def export_code_map(cm: CodeMap, fmt: str, output: Path | None) -> str | None:
 
 def graphml_ready(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy whose attribute values are GraphML scalars (str/int/float/bool only)."""
+    import networkx as nx
+
     out = nx.DiGraph()
     out.add_nodes_from((n, _scalars(d)) for n, d in graph.nodes(data=True))
     out.add_edges_from((a, b, _scalars(d)) for a, b, d in graph.edges(data=True))
