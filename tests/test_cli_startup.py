@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from mapfixtures import make_map_repo
+
 SRC = Path(__file__).resolve().parent.parent / "src"
 HEAVY = ("github", "git", "networkx", "jinja2", "rich", "grimp", "markdown_it", "nh3")
 
@@ -26,14 +28,16 @@ try:
 except SystemExit:
     pass
 heavy = %s
-print("\\nLOADED=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(heavy))))
+names = set(sys.modules) | {m.split(".")[0] for m in sys.modules}
+print("\\nLOADED=" + json.dumps(sorted(names & set(heavy))))
 """
 
 
-def loaded_heavy(args: list[str], home: Path) -> list[str]:
+def loaded_heavy(args: list[str], home: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of `heavy` (libraries, or prready modules by full name) running `args` loads."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "PRREADY_HOME": str(home)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE % json.dumps(HEAVY), json.dumps(args)],
+        [sys.executable, "-c", PROBE % json.dumps(heavy), json.dumps(args)],
         env=env,
         capture_output=True,
         text=True,
@@ -51,6 +55,24 @@ def loaded_heavy(args: list[str], home: Path) -> list[str]:
 )
 def test_start_up_loads_no_heavy_library(args: list[str], tmp_path: Path) -> None:
     assert loaded_heavy(args, tmp_path) == []
+
+
+def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_path: Path) -> None:
+    """`prready map` restored from its snapshot shows progress (rich) and a summary: the
+    graph is not built (networkx), nor are cloning (GitPython), the plan's renderers and
+    issue mapping loaded."""
+    root = make_map_repo(tmp_path)
+    args = ["map", "me/mylib", "--checkout", str(root)]
+    unwanted = (
+        *HEAVY,
+        "prready.render.terminal",
+        "prready.render.view",
+        "prready.analysis.mapping",
+        "prready.analysis.difficulty",
+    )
+    cold = loaded_heavy(args, tmp_path / "home", unwanted)
+    assert "networkx" in cold  # the probe sees what a map loads
+    assert loaded_heavy(args, tmp_path / "home", unwanted) == ["rich"]
 
 
 def test_status_on_an_empty_store_creates_nothing(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from git import GitCommandError
 
 from gitfixtures import (
     ALICE,
@@ -227,6 +226,12 @@ def test_line_counts_in_one_pass_and_none_from_a_blobless_clone(
     assert counts[head] == 3  # one line changed (1 + 1), one added
     assert sorted(counts.values()) == [3, 3] and not is_partial_clone(tmp_path / "r")
     assert read_line_counts(tmp_path / "r", limit=1) == {head: 3}
+    # Named commits only (the first one's diff is against nothing), in one pass.
+    first = next(sha for sha in counts if sha != head)
+    assert read_line_counts(tmp_path / "r", commits=[first]) == {first: 3}
+    assert read_line_counts(tmp_path / "r", commits=[head, first]) == counts
+    assert read_line_counts(tmp_path / "r", commits=[]) == {}
+    assert read_line_counts(tmp_path / "r", commits=["--all", "HEAD"]) == {}  # ids only
     # A past blob gone (a snapshot without its large files): no counts, no error.
     loose = tmp_path / "loose"
     git("init", "-q", str(loose), cwd=tmp_path)
@@ -466,7 +471,7 @@ def test_safe_urls_are_accepted() -> None:
 def test_git_refuses_unsafe_transports_even_past_validation(tmp_path: Path) -> None:
     """Defence in depth: the -c protocol options alone stop ext:: in git itself."""
     marker = tmp_path / "pwned"
-    with pytest.raises(GitCommandError):
+    with pytest.raises(git_repo.GitCommandError):
         git_repo._run(tmp_path, ["ls-remote", f"ext::sh -c touch% {marker}"])
     assert not marker.exists()
 
@@ -621,12 +626,12 @@ def test_http_not_found(tmp_path: Path, refusing_server: tuple[str, type[_Refuse
             "no git repository",
         ),
         ("fatal: Authentication failed for 'https://x/'", NetworkError, "authentication refused"),
-        ("fatal: something odd\x1b[31m", PrreadyError, "something odd'"),
+        ("fatal: something odd\x1b[31m", PrreadyError, "something odd"),
     ],
 )
 def test_git_errors_are_classified(stderr: str, kind: type[PrreadyError], text: str) -> None:
     error = git_repo._classify(
-        GitCommandError(["git", "clone"], 128, stderr), "cloning", "https://x/"
+        git_repo.GitCommandError(["git", "clone"], 128, stderr), "cloning", "https://x/"
     )
     assert type(error) is kind and text in str(error) and "\n" not in str(error)
 

@@ -14,10 +14,11 @@ import pytest
 from markdown_it import MarkdownIt
 
 from prready.models import Plan
+from prready.render.console import make_console
 from prready.render.html import render_html
 from prready.render.json_out import render_json
 from prready.render.markdown import render_markdown
-from prready.render.terminal import make_console, render_plan_table
+from prready.render.terminal import render_plan_table
 from renderfixtures import (
     EVIL_LABEL,
     NOW,

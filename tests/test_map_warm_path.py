@@ -14,8 +14,19 @@ import pytest
 
 from gitfixtures import ALICE, BOB, commit_files, git
 from mapfixtures import make_map_repo
-from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
-from prready.app.map import ScanStats, _recent_history, build_code_map
+from prready.analysis.snapshot import (
+    SNAPSHOT_VERSION,
+    code_map_from_plain,
+    code_map_to_plain,
+    edge_attributes,
+)
+from prready.app.map import (
+    LINE_COUNTER,
+    ScanStats,
+    _recent_history,
+    build_code_map,
+    map_summary,
+)
 from prready.models import AreaInfo, CodeMap, ModuleInfo
 from prready.paths import resolve_paths
 from prready.sources.git_repo import build_repo, head_date, read_history
@@ -216,3 +227,41 @@ def test_cache_load_finds_stored_blobs_by_either_query(tmp_path: Path) -> None:
         fallback = cache._load_rows_via_temp_table("py:1", list(dict.fromkeys(wanted)))
         assert sorted(blob for blob, _ in fallback) == ["b1", "b2", "b3"]
         assert cache.load("py:1", []) == {}
+
+
+def test_line_counts_of_known_commits_come_from_the_cache(tmp_path: Path) -> None:
+    """After a new commit only that commit is diffed: the others' counts are the cached
+    ones (planted here, so a recount would show), the new one is git's."""
+    root = tmp_path / "r"
+    root.mkdir()
+    git("init", "-q", cwd=root)
+    first = commit_files(root, {"a.py": "1\n2\n3\n"}, "first", date="2026-10-01T00:00:00Z")
+    cache_db = tmp_path / "cache.db"
+    history = _recent_history(root, first, cache_db)
+    assert [c.lines for c in history] == [3]
+    with ParseCache(cache_db) as cache:
+        assert cache.load(LINE_COUNTER, [first]) == {first: 3}
+        cache.save(LINE_COUNTER, {first: 1234})
+    second = commit_files(root, {"a.py": "1\nx\n3\n4\n"}, "second", date="2026-10-02T00:00:00Z")
+    history = _recent_history(root, second, cache_db)
+    assert [(c.sha, c.lines) for c in history] == [(second, 3), (first, 1234)]
+    assert [c.lines for c in _recent_history(root, second)] == [3, 3]  # no cache: git's
+
+
+def test_restored_graph_is_built_on_first_use(tmp_path: Path) -> None:
+    """A summary of a restored map reads the stored edges; the graph is built once, when
+    first asked for, and is then the same graph as the cold map's."""
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    cold = build_code_map("me/mylib", paths, checkout=root)
+    warm = build_code_map("me/mylib", paths, checkout=root)
+    assert "graph" not in vars(warm)
+    assert map_summary(warm) == map_summary(cold)
+    assert edge_attributes(warm) == [d for _, _, d in cold.graph.edges(data=True)]
+    assert "graph" not in vars(warm)
+    graph = warm.graph
+    assert warm.graph is graph and "_pending_graph" not in vars(warm)
+    assert list(graph.edges(data=True)) == list(cold.graph.edges(data=True))
+    assert edge_attributes(warm) == edge_attributes(cold)
+    with pytest.raises(AttributeError):
+        _ = warm.no_such_field

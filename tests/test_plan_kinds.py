@@ -340,9 +340,10 @@ def test_listed_apart_and_stage_notes_are_inert_in_every_output() -> None:
     from dataclasses import replace
 
     from prready.models import SetAside
+    from prready.render.console import make_console
     from prready.render.html import render_html
     from prready.render.markdown import render_markdown
-    from prready.render.terminal import make_console, render_plan_table
+    from prready.render.terminal import render_plan_table
     from renderfixtures import NOW, XSS_FLAG, hostile_graph, hostile_plan
 
     plan = hostile_plan(n_labels=10)

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from prready.render.terminal import make_console, progress_reporter, render_plan_table
+from prready.render.console import make_console, progress_reporter
+from prready.render.terminal import render_plan_table
 from renderfixtures import sample_plan, sample_progress
 
 

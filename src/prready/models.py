@@ -105,7 +105,9 @@ class TakenStatus:
 
 # Evidence on a "fresh" status whose issue came from a file: its timeline (the pull requests
 # that reference it) was never fetched, so "free" cannot be promised.
-UNCHECKED_PULLS = "linked pull requests not checked: the issues came from a file (sync online to check)"
+UNCHECKED_PULLS = (
+    "linked pull requests not checked: the issues came from a file (sync online to check)"
+)
 
 
 # --------------------------------------------------------------------------- code side
@@ -214,6 +216,16 @@ class CodeMap:
     def area_of(self, module: str) -> str:
         info = self.modules.get(module)
         return info.area if info else ""
+
+    def __getattr__(self, name: str) -> Any:
+        """The graph of a map restored from its snapshot, built on first use (see
+        `prready.analysis.snapshot`): a warm `prready map` that prints a summary never
+        builds it, nor imports networkx."""
+        pending = self.__dict__.pop("_pending_graph", None) if name == "graph" else None
+        if pending is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        graph = self.__dict__["graph"] = pending.build()
+        return graph
 
 
 # --------------------------------------------------------------------------- planning

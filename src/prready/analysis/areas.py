@@ -21,13 +21,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from prready.analysis.metrics import pagerank, transitive_dependents
 from prready.analysis.ownership import owners_for
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # A group is split while it holds more than this share of its language family's files...
 SPLIT_SHARE = 0.06

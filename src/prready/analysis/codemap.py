@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from prready.analysis.areas import AreaInputs, assign_areas, build_areas
 from prready.analysis.build import build_facts_to_plain, detect_build
 from prready.analysis.layout import SourceFile, is_test_path, python_module_names
@@ -155,6 +153,8 @@ def complete_code_map(
         if a in infos and b in infos and (a, b) not in edges:
             # Include edges join native files, which no other kind of edge starts from.
             edges[(a, b)] = {"kind": "include", "conditional": False, "line": 0}
+    import networkx as nx  # here: a map restored from its snapshot never needs it
+
     graph = nx.DiGraph()
     graph.add_nodes_from(
         (

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import fields
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from prready.models import AreaInfo, CodeMap, ModuleInfo
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SNAPSHOT_VERSION = 6
 
@@ -51,12 +52,23 @@ def code_map_from_plain(value: Any) -> CodeMap | None:
     ):
         return None
     _, _, graph_plain, modules, areas, others = value
-    graph = _graph_from_plain(graph_plain)
-    if graph is None:
+    if not _is_plain_graph(graph_plain):
         return None
-    infos = _restore_all(ModuleInfo, modules)
-    area_infos = _restore_all(AreaInfo, areas)
-    return CodeMap(graph=graph, modules=infos, areas=area_infos, **others)
+    cm: CodeMap = object.__new__(CodeMap)  # all fields but the graph, set below
+    cm.__dict__.update(others)
+    cm.modules = _restore_all(ModuleInfo, modules)
+    cm.areas = _restore_all(AreaInfo, areas)
+    cm.__dict__["_pending_graph"] = _PendingGraph(graph_plain)  # see CodeMap.__getattr__
+    return cm
+
+
+def edge_attributes(cm: CodeMap) -> list[dict[str, Any]]:
+    """The attribute dict of every edge, read from the stored form while a restored map's
+    graph is not built yet (summaries need no graph, nor networkx)."""
+    pending = cm.__dict__.get("_pending_graph")
+    if isinstance(pending, _PendingGraph):
+        return pending.edge_attributes()
+    return [attrs for _, _, attrs in cm.graph.edges(data=True)]
 
 
 def add_edges_fast(graph: nx.DiGraph, edges: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
@@ -84,9 +96,42 @@ def add_edges_fast(graph: nx.DiGraph, edges: Iterable[tuple[str, str, dict[str, 
 
 
 # --------------------------------------------------------------------------- internals
+class _PendingGraph:
+    """A stored graph not built yet. Built once: its dicts become the graph's own."""
+
+    def __init__(self, plain: tuple[Any, ...]) -> None:
+        self._plain: tuple[Any, ...] | None = plain
+
+    def edge_attributes(self) -> list[dict[str, Any]]:
+        plain = self._plain
+        if plain is None:
+            raise RuntimeError("the graph was built already")
+        if plain[0] == "adjacency":
+            return [attrs for targets in plain[3].values() for attrs in targets.values()]
+        return [attrs for _, _, attrs in plain[3]]
+
+    def build(self) -> nx.DiGraph:
+        plain, self._plain = self._plain, None
+        graph = _graph_from_plain(plain)
+        if graph is None:  # checked by _is_plain_graph before this object was made
+            raise ValueError("not a stored graph")
+        return graph
+
+
+def _is_plain_graph(value: Any) -> bool:
+    """The shape `_graph_to_plain` writes (what `_graph_from_plain` accepts)."""
+    if not isinstance(value, tuple) or not value:
+        return False
+    if value[0] == "adjacency":
+        return len(value) == 5 and all(isinstance(part, dict) for part in value[1:])
+    return value[0] == "lists" and len(value) == 4 and isinstance(value[1], dict)
+
+
 def _graph_to_plain(graph: nx.DiGraph) -> tuple[Any, ...]:
     """A plain DiGraph as its own dicts; anything else (a subclass, a networkx that stores
     graphs differently) as node and edge lists."""
+    import networkx as nx
+
     parts = (
         getattr(graph, "_node", None),
         getattr(graph, "_succ", None),
@@ -100,6 +145,8 @@ def _graph_to_plain(graph: nx.DiGraph) -> tuple[Any, ...]:
 
 
 def _graph_from_plain(value: Any) -> nx.DiGraph | None:
+    import networkx as nx
+
     if not isinstance(value, tuple) or not value:
         return None
     graph = nx.DiGraph()
@@ -122,6 +169,8 @@ def _graph_from_lists(
     nodes: list[tuple[str, dict[str, Any]]],
     edges: list[tuple[str, str, dict[str, Any]]],
 ) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph(**attrs)
     graph.add_nodes_from(nodes)
     add_edges_fast(graph, edges)

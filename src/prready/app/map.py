@@ -22,9 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
@@ -33,7 +31,12 @@ from prready.analysis.incremental import symbol_inputs, update_code_map
 from prready.analysis.layout import Selection, SourceFile, python_module_names, select_sources
 from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
-from prready.analysis.snapshot import SNAPSHOT_VERSION, code_map_from_plain, code_map_to_plain
+from prready.analysis.snapshot import (
+    SNAPSHOT_VERSION,
+    code_map_from_plain,
+    code_map_to_plain,
+    edge_attributes,
+)
 from prready.errors import UsageError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
 from prready.paths import Paths, write_private_file
@@ -48,10 +51,14 @@ from prready.sources.git_repo import (
 from prready.store.parse_cache import ParseCache
 from prready.text import inert_json, safe_line
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated.
 PY_SCANNER = "py:4"
 NATIVE_SCANNER = "native:1"
+LINE_COUNTER = "lines:1"  # a commit's lines added + deleted, in the parse cache by its id
 POOL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 CHUNK_FILES = 256
 CHUNK_BYTES = 512 * 1024
@@ -145,13 +152,16 @@ def scan_sources(
     return py_scans, native_scans
 
 
-def read_repo_facts(root: Path, files: list[TrackedFile], head: str) -> RepoFacts:
+def read_repo_facts(
+    root: Path, files: list[TrackedFile], head: str, cache_db: Path | None = None
+) -> RepoFacts:
     """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide,
-    the root's build files (setup.py, pyproject.toml, setup.cfg)."""
+    the root's build files (setup.py, pyproject.toml, setup.cfg). With `cache_db`, the
+    line counts of commits seen before come from the parse cache."""
     tracked = {f.path for f in files if f.kind == "file"}
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
-        history=_recent_history(root, head),
+        history=_recent_history(root, head, cache_db),
         codeowners=_first_text(root, tracked, CODEOWNERS_PATHS),
         labeler=_first_text(root, tracked, LABELER_PATHS),
         contributing=_first_text(root, tracked, CONTRIBUTING_PATHS),
@@ -168,15 +178,16 @@ def read_repo_facts(root: Path, files: list[TrackedFile], head: str) -> RepoFact
 def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -> dict[str, Any]:
     """Counts and the biggest areas, ready to print or dump as JSON."""
     languages = Counter(info.language for info in cm.modules.values())
-    kinds = Counter(attrs.get("kind", "") for _, _, attrs in cm.graph.edges(data=True))
-    conditional = sum(1 for _, _, c in cm.graph.edges(data="conditional") if c)
+    edges = edge_attributes(cm)  # without building a restored map's graph
+    kinds = Counter(attrs.get("kind", "") for attrs in edges)
+    conditional = sum(1 for attrs in edges if attrs.get("conditional"))
     ranked = sorted(cm.areas.values(), key=lambda a: (-a.dependents_transitive, -a.lines, a.name))
     return {
         "repo": cm.repo,
         "head": cm.head,
         "files_by_language": dict(sorted(languages.items())),
         "modules": len(cm.modules),
-        "edges": cm.graph.number_of_edges(),
+        "edges": len(edges),
         "edges_by_kind": dict(sorted(kinds.items())),
         "conditional_edges": conditional,
         "areas": len(cm.areas),
@@ -258,6 +269,8 @@ def export_code_map(cm: CodeMap, fmt: str, output: Path | None) -> str | None:
     if fmt == "json":
         text = inert_json(json.dumps(code_map_json(cm), indent=1, ensure_ascii=False))
     elif fmt == "graphml":
+        import networkx as nx
+
         text = "\n".join(nx.generate_graphml(graphml_ready(cm.graph)))
     else:
         raise UsageError(f"unknown export format {fmt!r}: use json or graphml")
@@ -272,6 +285,8 @@ def export_code_map(cm: CodeMap, fmt: str, output: Path | None) -> str | None:
 
 def graphml_ready(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy whose attribute values are GraphML scalars (str/int/float/bool only)."""
+    import networkx as nx
+
     out = nx.DiGraph()
     out.add_nodes_from((n, _scalars(d)) for n, d in graph.nodes(data=True))
     out.add_edges_from((a, b, _scalars(d)) for a, b, d in graph.edges(data=True))
@@ -352,7 +367,7 @@ def _cold_map(
     py_scans, native_scans = scan_sources(
         root, selection.sources, cache_db, stats=stats, progress=progress, workers=workers
     )
-    facts = read_repo_facts(root, files, head)
+    facts = read_repo_facts(root, files, head, cache_db)
     native_links = _cached_native_links(selection.sources, native_scans, cache_db)
     declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
     extensions = extension_module_names(declared)
@@ -429,7 +444,7 @@ def _updated_map(
         head,
         py_paths,
         fresh,
-        read_repo_facts(root, files, head),
+        read_repo_facts(root, files, head, cache_db),
         extension_modules=dict(extensions),
         native_links=links,
         symbol_scans=symbol_scans,
@@ -665,7 +680,7 @@ def _native_from_plain(value: Any) -> NativeScan:
     return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
 
 
-def _recent_history(root: Path, head: str) -> list[CommitRecord]:
+def _recent_history(root: Path, head: str, cache_db: Path | None = None) -> list[CommitRecord]:
     """Commits in the 365 days before HEAD's own date (deterministic for a given HEAD).
 
     git's `--since` reads committer dates and the window is on author dates, so git is
@@ -679,8 +694,27 @@ def _recent_history(root: Path, head: str) -> list[CommitRecord]:
     commits = read_history(root, since=window)
     # Line counts for the sizes of past fixes: a second pass over the newest commits only
     # (a diff per commit costs more than a list of names), none in a blobless clone.
-    lines = read_line_counts(root, since=window, limit=LINE_COUNT_COMMITS)
+    newest = [c.sha for c in commits[:LINE_COUNT_COMMITS]]
+    lines = _line_counts(root, newest, cache_db) if newest else {}
     return [replace(c, lines=lines.get(c.sha)) for c in commits if c.date > start]
+
+
+def _line_counts(root: Path, shas: list[str], cache_db: Path | None) -> dict[str, int]:
+    """Line counts of these commits; those counted before come from the parse cache (a
+    commit id fixes its diff), so after a new commit only that one is diffed: the diff
+    of a repository's first commit alone costs seconds on PyTorch. All or nothing, as
+    `read_line_counts`: {} when any commit's diff cannot be read."""
+    if cache_db is None:
+        return read_line_counts(root, commits=shas)
+    with ParseCache(cache_db) as cache:
+        known = cache.load(LINE_COUNTER, shas)
+        todo = [sha for sha in shas if not isinstance(known.get(sha), int)]
+        fresh = read_line_counts(root, commits=todo) if todo else {}
+        if todo and not fresh:
+            return {}
+        cache.save(LINE_COUNTER, fresh)
+    known.update(fresh)
+    return {sha: known[sha] for sha in shas if isinstance(known.get(sha), int)}
 
 
 def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str:

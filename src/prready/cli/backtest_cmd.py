@@ -50,7 +50,7 @@ def command(
     from prready.app.backtest import run_backtest
     from prready.config import is_offline, resolve_api_url, resolve_token
     from prready.paths import resolve_paths
-    from prready.render.terminal import make_console, progress_reporter
+    from prready.render.console import make_console, progress_reporter
     from prready.slug import parse_slug
 
     slug = parse_slug(checked_repo(repo, checkout))

@@ -32,7 +32,8 @@ def command(skills: str, fmt: str | None, output: Path | None, open_page: bool) 
     """
     from prready.app.demo import run_demo
     from prready.paths import resolve_paths
-    from prready.render.terminal import make_console, progress_reporter, render_plan_table
+    from prready.render.console import make_console, progress_reporter
+    from prready.render.terminal import render_plan_table
 
     fmt = plan_format(fmt, output, open_page)
     paths = resolve_paths()

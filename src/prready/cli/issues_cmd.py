@@ -92,7 +92,7 @@ def command(
             )
         Console(soft_wrap=False).print(table)
         return
-    from prready.render.terminal import make_console, progress_reporter
+    from prready.render.console import make_console, progress_reporter
 
     with progress_reporter(make_console(err=True)) as progress:
         result = list_issues(

@@ -63,7 +63,7 @@ def command(
     )
     from prready.config import is_offline
     from prready.paths import resolve_paths
-    from prready.render.terminal import make_console, progress_reporter
+    from prready.render.console import make_console, progress_reporter
 
     fmt = _map_format(fmt, output)
     repo = checked_repo(repo, checkout)

@@ -117,7 +117,8 @@ def command(
     """
     from prready.app.plan import PlanOptions, run_plan
     from prready.paths import resolve_paths
-    from prready.render.terminal import make_console, progress_reporter, render_plan_table
+    from prready.render.console import make_console, progress_reporter
+    from prready.render.terminal import render_plan_table
 
     fmt = plan_format(fmt, output, open_page)
     repo = checked_repo(repo, checkout)

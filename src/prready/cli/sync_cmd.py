@@ -61,7 +61,7 @@ def command(
     from prready.app.sync import sync_with_tracking
     from prready.config import is_offline, resolve_api_url, resolve_token
     from prready.paths import resolve_paths
-    from prready.render.terminal import make_console, progress_reporter
+    from prready.render.console import make_console, progress_reporter
     from prready.slug import parse_slug
 
     if (exported_at or complete) and from_file is None:

@@ -16,14 +16,16 @@ import re
 import secrets
 import shutil
 import stat
+import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -38,12 +40,6 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks, runs stay unguarded
     fcntl = None  # type: ignore[assignment]
 
-# GitPython checks for a git binary at import time and raises ImportError when there is
-# none; keep the import quiet so a missing git becomes one clear line at first use.
-os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
-from git import Git, GitCommandError, GitCommandNotFound
-from git.cmd import handle_process_output
-from git.util import RemoteProgress, finalize_process
 
 __all__ = [
     "Checkout",
@@ -54,6 +50,23 @@ __all__ = [
     "list_files",
     "read_history",
 ]
+
+
+class GitCommandError(Exception):
+    """A git command exited non-zero: its arguments, exit status and stderr.
+
+    Our own class, not GitPython's: GitPython (0.15 s of imports) is loaded only to
+    clone and fetch with progress (`_run_with_progress`); every other command is a plain
+    subprocess, so a warm `prready map` never imports it."""
+
+    def __init__(self, command: list[str], status: int | None, stderr: bytes | str) -> None:
+        super().__init__(f"git exited with status {status}")
+        self.command = command
+        self.status = status
+        self.stderr = stderr
+
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # a full commit id (SHA-1 or SHA-256)
 
 # Options for every git command we run: no hooks, no submodules, no fsmonitor command,
 # and only these transports (lazy blob fetches of a partial clone obey them too).
@@ -293,23 +306,36 @@ def read_history(
     return records
 
 
-
-def read_line_counts(root: Path, *, since: str | None = None, limit: int = 0) -> dict[str, int]:
+def read_line_counts(
+    root: Path,
+    *,
+    since: str | None = None,
+    limit: int = 0,
+    commits: Iterable[str] | None = None,
+) -> dict[str, int]:
     """Lines added plus deleted by each commit reachable from HEAD (sha -> lines), from one
-    `git log --numstat` pass; binary files count no lines. {} for a partial (blobless)
-    clone, where the diffs would fetch every past version of every file from the remote,
-    and when a past blob is missing."""
-    if not _has_commits(root) or is_partial_clone(root):
+    `git log --numstat` pass; binary files count no lines. `commits`: those commits only
+    (given by full sha; `since` and `limit` then do not apply), so a caller that keeps
+    the counts of commits seen before asks for the new ones alone. {} for a partial
+    (blobless) clone, where the diffs would fetch every past version of every file from
+    the remote, and when a past blob is missing."""
+    wanted = None if commits is None else [c for c in commits if _SHA.fullmatch(c)]
+    if wanted == [] or not _has_commits(root) or is_partial_clone(root):
         return {}
     token = secrets.token_hex(8)
     start = f"\x1e{token}\x1f"
     args = ["log", "--no-renames", "--numstat", "-z", "--no-color", f"--format={start}%H"]
-    if since:
+    if since and wanted is None:
         args.append(f"--since={_iso_date(since)}")
-    if limit > 0:
+    if limit > 0 and wanted is None:
         args.append(f"--max-count={int(limit)}")
     try:
-        out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
+        if wanted is None:
+            raw = _run(root, [*args, "HEAD", "--"])
+        else:  # each commit's own diff, as the walk above shows it
+            stdin = "".join(f"{sha}\n" for sha in wanted).encode("ascii")
+            raw = _run(root, [*args, "--no-walk=unsorted", "--stdin", "--"], stdin=stdin)
+        out = raw.decode("utf-8", "replace")
     except GitCommandError:
         return {}  # a past blob is missing (a snapshot without its large files): no counts
     counts: dict[str, int] = {}
@@ -338,6 +364,7 @@ def is_partial_clone(root: Path) -> bool:
         if value.strip() and (not key.endswith(".promisor") or value.strip().lower() == "true"):
             return True
     return False
+
 
 def build_repo(dest: Path, commits: list[HistoryCommit], *, branch: str = "main") -> str:
     """Create a real repository at `dest` with these commits and return its HEAD sha.
@@ -479,53 +506,82 @@ def _use_existing(path: Path) -> Checkout:
     return Checkout(top, _head(top), "local", strip_credentials(url))
 
 
-_PROGRESS_LABELS = {
-    RemoteProgress.COUNTING: "counting objects",
-    RemoteProgress.COMPRESSING: "compressing objects",
-    RemoteProgress.RECEIVING: "receiving objects",
-    RemoteProgress.RESOLVING: "resolving deltas",
-    RemoteProgress.CHECKING_OUT: "checking out files",
-    RemoteProgress.FINDING_SOURCES: "finding sources",
-    RemoteProgress.WRITING: "writing objects",
-}
+@cache
+def _gitpython() -> SimpleNamespace:
+    """What we use of GitPython, imported on first use (clone and fetch only). GitPython
+    looks for a git binary when imported and raises ImportError when there is none; keep
+    that quiet so a missing git becomes one clear line at first use."""
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    from git import Git, GitCommandError, GitCommandNotFound
+    from git.cmd import handle_process_output
+    from git.util import RemoteProgress, finalize_process
+
+    return SimpleNamespace(
+        Git=Git,
+        GitCommandError=GitCommandError,
+        GitCommandNotFound=GitCommandNotFound,
+        handle_process_output=handle_process_output,
+        RemoteProgress=RemoteProgress,
+        finalize_process=finalize_process,
+    )
 
 
-class _Progress(RemoteProgress):
-    """Turns git's progress lines into ProgressFn calls; keeps error lines for messages."""
+def _progress_handler(fn: ProgressFn | None) -> Any:
+    """A GitPython RemoteProgress that turns git's progress lines into ProgressFn calls
+    and keeps error lines for messages."""
+    remote_progress = _gitpython().RemoteProgress
+    labels = {
+        remote_progress.COUNTING: "counting objects",
+        remote_progress.COMPRESSING: "compressing objects",
+        remote_progress.RECEIVING: "receiving objects",
+        remote_progress.RESOLVING: "resolving deltas",
+        remote_progress.CHECKING_OUT: "checking out files",
+        remote_progress.FINDING_SOURCES: "finding sources",
+        remote_progress.WRITING: "writing objects",
+    }
 
-    def __init__(self, fn: ProgressFn | None) -> None:
-        super().__init__()
-        self._fn = fn
+    class Progress(remote_progress):  # type: ignore[misc,valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            self._fn = fn
 
-    def update(
-        self, op_code: int, cur_count: Any, max_count: Any = None, message: str = ""
-    ) -> None:
-        if self._fn is None:
-            return
-        label = _PROGRESS_LABELS.get(op_code & self.OP_MASK, "git")
-        try:
-            self._fn(label, int(cur_count or 0), int(max_count) if max_count else None)
-        except Exception:  # a broken progress display must not stall git's pipe
-            self._fn = None
+        def update(
+            self, op_code: int, cur_count: Any, max_count: Any = None, message: str = ""
+        ) -> None:
+            if self._fn is None:
+                return
+            label = labels.get(op_code & self.OP_MASK, "git")
+            try:
+                self._fn(label, int(cur_count or 0), int(max_count) if max_count else None)
+            except Exception:  # a broken progress display must not stall git's pipe
+                self._fn = None
+
+    return Progress()
 
 
 def _run_with_progress(
     cwd: Path, args: list[str], action: str, url: str, progress: ProgressFn | None
 ) -> None:
     """Run a clone/fetch, streaming its stderr progress; failures become one-line errors."""
-    handler = _Progress(progress)
+    git = _gitpython()
+    handler = _progress_handler(progress)
     try:
-        proc = Git(str(cwd)).execute(
+        proc = git.Git(str(cwd)).execute(
             [_git_exe(), *args], as_process=True, universal_newlines=True, env=_env(url=url)
         )
-        handle_process_output(
-            proc, None, handler.new_message_handler(), finalize_process, decode_streams=False
+        git.handle_process_output(
+            proc,
+            None,
+            handler.new_message_handler(),
+            git.finalize_process,
+            decode_streams=False,
         )
-    except GitCommandNotFound:
+    except git.GitCommandNotFound:
         raise _git_missing() from None
-    except GitCommandError as exc:
-        lines = [*handler.error_lines, *handler.other_lines, _stderr(exc)]
-        raise _classify(exc, action, url, "\n".join(lines)) from None
+    except git.GitCommandError as exc:
+        failed = GitCommandError(list(map(str, exc.command)), exc.status, exc.stderr)
+        lines = [*handler.error_lines, *handler.other_lines, _stderr(failed)]
+        raise _classify(failed, action, url, "\n".join(lines)) from None
 
 
 # --------------------------------------------------------------------------- errors
@@ -643,19 +699,26 @@ def _run(
                 fh.seek(0)
                 return _execute(cwd, command, full_env, fh)
         return _execute(cwd, command, full_env, istream)
-    except GitCommandNotFound:
+    except FileNotFoundError:
         raise _git_missing() from None
 
 
 def _execute(cwd: Path, command: list[str], env: dict[str, str], istream: Any) -> bytes:
-    out = Git(str(cwd)).execute(
+    """stdout of `command`; GitCommandError with its stderr when it exits non-zero. As
+    GitPython ran it: messages in English, stdin from `istream` or nothing, and the
+    current folder when `cwd` is gone (callers check their paths)."""
+    full_env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **env}
+    done = subprocess.run(
         command,
-        istream=istream,
-        stdout_as_string=False,
-        strip_newline_in_stdout=False,
-        env=env,
+        cwd=cwd if os.path.isdir(cwd) else None,
+        env=full_env,
+        stdin=istream if istream is not None else subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
     )
-    return out if isinstance(out, bytes) else bytes(out or b"")
+    if done.returncode != 0:
+        raise GitCommandError(command, done.returncode, done.stderr)
+    return done.stdout
 
 
 def _env(url: str = "", overrides: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
@@ -686,7 +749,9 @@ def _env(url: str = "", overrides: tuple[tuple[str, str], ...] = ()) -> dict[str
 # spelling (section and variable lower-cased, subsection as written). Filters and diff
 # drivers are neutralised from every scope: a hostile `.gitattributes` can name a
 # driver the user configured globally. The rest only when the repository sets them.
-_DRIVER_KEYS = re.compile(r"^(?:filter\..+\.(?:clean|smudge|process)|diff\..+\.(?:command|textconv))$")
+_DRIVER_KEYS = re.compile(
+    r"^(?:filter\..+\.(?:clean|smudge|process)|diff\..+\.(?:command|textconv))$"
+)
 _COMMAND_KEYS = re.compile(
     r"^(?:"
     r"filter\..+\.(?:clean|smudge|process)"
@@ -828,7 +893,8 @@ def _config_args(url: str) -> list[str]:
 
 
 def _git_exe() -> str:
-    return str(Git.GIT_PYTHON_GIT_EXECUTABLE or "git")
+    """The git GitPython would run: $GIT_PYTHON_GIT_EXECUTABLE, else `git` on PATH."""
+    return os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
 
 
 def _is_work_tree(path: Path) -> bool:
@@ -892,7 +958,7 @@ def _hash_blob(path: bytes, algorithm: Any) -> str | None:
 
 
 def _object_format(root: Path) -> str:
-    """"sha1" or "sha256" (`extensions.objectformat`)."""
+    """ "sha1" or "sha256" (`extensions.objectformat`)."""
     try:
         value = _run(root, ["config", "--get", "extensions.objectformat"])
     except GitCommandError:
