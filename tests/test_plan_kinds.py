@@ -412,3 +412,14 @@ def test_empty_stage_notes_name_the_cause() -> None:
     note = torch.stages[0].note
     assert note.startswith("this repository has no open beginner issues")
     assert "'good first issue' or 'module: bootcamp'" in note and "--all-open" in note
+
+
+def test_docs_work_is_set_aside_where_the_guide_closes_docs_prs() -> None:
+    from prready.analysis.stage_rules import docs_work
+
+    wrong_example = issue("docs: Tensor.pad example shows the wrong order", ("documentation",))
+    assert docs_work(classify_issue(wrong_example))  # 'wrong' is a title word, docs a label
+    labelled_bug = issue("Docstring of pad is wrong and pad crashes", ("documentation", "bug"))
+    assert not docs_work(classify_issue(labelled_bug))
+    assert not docs_work(classify_issue(issue("Add docs and an API for Tensor.pad", ("feature",))))
+    assert not docs_work(classify_issue(issue("pad crashes on empty input", ("bug",))))

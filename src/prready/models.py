@@ -329,7 +329,7 @@ class SetAside:
     user did not say they have."""
 
     issue: Issue
-    kind: str  # "tracking" | "question" | "rfc" | "needs-repro" | "hardware"
+    kind: str  # "tracking" | "question" | "rfc" | "needs-repro" | "hardware" | "docs-closed"
     reason: str
 
 

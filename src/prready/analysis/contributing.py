@@ -217,3 +217,8 @@ def _sentences(text: str) -> list[str]:
 
 def _quote(sentence: str) -> str:
     return safe_line(sentence.strip(" -*#>"), MAX_QUOTE)
+
+
+def closes_docs_prs(summary: ContributingSummary) -> bool:
+    """True when the guide closes docs-only pull requests from new contributors."""
+    return any(rule.startswith(DOCS_CLOSED_RULE) for rule in summary.rules)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from prready.analysis.contributing import summarise_contributing
+from prready.analysis.contributing import closes_docs_prs, summarise_contributing
 from prready.analysis.difficulty import (
     assess_difficulty,
     has_reproduction,
@@ -160,7 +160,10 @@ def make_plan(
         if stage_no in chosen_stages and number in by_number:
             pins.setdefault(stage_no, []).append(by_number[number])
     pinned_numbers = {a.issue.number for group in pins.values() for a in group}
-    aside = set_aside(assessments, have, pinned_numbers)
+    contributing = contributing or summarise_contributing(
+        code_map.contributing, code_map.contributing_source or "contributing guide"
+    )
+    aside = set_aside(assessments, have, pinned_numbers, docs_closed=closes_docs_prs(contributing))
     aside_numbers = {item.issue.number for item in aside}
     open_pool = [a for a in assessments if open_and_free(a) and a.issue.number not in aside_numbers]
     eligible = [
@@ -198,9 +201,6 @@ def make_plan(
             [floor, *(a.difficulty.score for a in steps if a.issue.number not in pinned_numbers)]
         )
 
-    contributing = contributing or summarise_contributing(
-        code_map.contributing, code_map.contributing_source or "contributing guide"
-    )
     rankings: dict[int, list[tuple[IssueAssessment, float]]] = {}
     steps_by_stage = {}
     notes: dict[int, str] = {}

@@ -67,6 +67,21 @@ STAGES: dict[int, StageSpec] = {
 # falling is the floor: a stage never takes an issue easier than an earlier stage's step.
 
 
+DOCS_CLOSED_WHY = (
+    "docs-only work: the contributing guide closes docs-only pull requests from new "
+    "contributors (ask on the issue first, or fold the fix into a code change)"
+)
+
+
+def docs_work(kinds: IssueKinds) -> bool:
+    """Docs work, whatever words the title uses: docs and no code kind, or docs with a
+    bug that only a title word suggests ("docstring example shows the wrong order")."""
+    if not kinds.has("docs") or kinds.has("feature", "performance"):
+        return False
+    bug = kinds.kinds.get("bug")
+    return bug is None or not bug.startswith("label ")
+
+
 def kinds_of(a: IssueAssessment) -> IssueKinds:
     """The assessment's kinds (empty when it was never classified)."""
     return a.kinds if a.kinds is not None else IssueKinds()
@@ -103,10 +118,16 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
 
 # --------------------------------------------------------------------------- helpers
 def set_aside(
-    assessments: Sequence[IssueAssessment], have: Sequence[str], pinned: set[int]
+    assessments: Sequence[IssueAssessment],
+    have: Sequence[str],
+    pinned: set[int],
+    *,
+    docs_closed: bool = False,
 ) -> list[SetAside]:
     """Open, free issues that are never steps: tracking, questions, RFCs, awaiting a
-    reproduction, or needing hardware the user does not have. Pins stay (the user chose)."""
+    reproduction, needing hardware the user does not have, or docs-only work where the
+    guide closes such pull requests from newcomers (`docs_closed`). Pins stay (the user
+    chose)."""
     out: list[SetAside] = []
     for a in assessments:
         if not open_and_free(a) or a.issue.number in pinned:
@@ -119,7 +140,9 @@ def set_aside(
         missing = missing_hardware(kinds, have)
         if missing:
             out.append(SetAside(a.issue, "hardware", hardware_reason(kinds, missing)))
-    order = {kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware"))}
+        elif docs_closed and docs_work(kinds):
+            out.append(SetAside(a.issue, "docs-closed", DOCS_CLOSED_WHY))
+    order = {kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware", "docs-closed"))}
     out.sort(key=lambda item: (order[item.kind], item.issue.number))
     return out
 
@@ -165,6 +188,13 @@ def empty_stage_note(
             return (
                 f"the {len(held)} issue(s) of this kind need hardware you did not list: "
                 f"{held[0].reason}"
+            )
+        closed = [item for item in aside if item.kind == "docs-closed"]
+        if spec.number == 1 and closed:
+            return (
+                f"the {len(closed)} docs issue(s) are listed apart: the contributing guide "
+                "closes docs-only pull requests from new contributors; start at stage 2, or "
+                "ask the maintainers on a docs issue whether they would take your fix"
             )
         if spec.number == 1:
             pointer = newcomer_labels(repo, all_labels)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import BuildFacts, build_facts_from_plain
-from prready.analysis.contributing import DOCS_CLOSED_RULE
+from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.kinds import classify_issue
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
@@ -526,7 +526,7 @@ _TEST_SCRIPT = re.compile(r"^python3? (?!-m\b)\S*?tests?/(?:[\w.-]+/)*(?:test_\w
 def _docs_closed(issue: Issue, contributing: ContributingSummary, *, docs_only: bool) -> list[str]:
     """A warning on a docs change (a docstring typo too) when the guide closes docs-only
     pull requests from new contributors (tinygrad's README)."""
-    if not any(rule.startswith(DOCS_CLOSED_RULE) for rule in contributing.rules):
+    if not closes_docs_prs(contributing):
         return []
     if not (docs_only or classify_issue(issue).has("docs")):
         return []

@@ -189,6 +189,7 @@ SET_ASIDE_WORDS = {
     "rfc": "RFC / needs a decision",
     "needs-repro": "needs a reproduction",
     "hardware": "needs hardware",
+    "docs-closed": "docs PRs closed",
 }
 
 
