@@ -4,7 +4,7 @@ broken by issue number."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from prready.analysis.contributing import summarise_contributing
@@ -155,7 +155,7 @@ def make_plan(
     if distances is None or distances.code_map is not code_map:
         distances = AreaDistances(code_map)
     memo = memo if memo is not None else RankingMemo()
-    terms = memo.terms_for((tuple(user_skills), tuple(sorted(label_kinds.items())), now))
+    terms = memo.terms_for((tuple(user_skills), tuple(sorted(label_kinds.items())), now, labels))
     by_number = {a.issue.number: a for a in assessments}
     pins: dict[int, list[IssueAssessment]] = {}
     for stage_no, number in pinned:
@@ -184,7 +184,7 @@ def make_plan(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now, terms,
+            distances, now, terms, lambda a: memo.rules_of(a, label_map),
         )  # fmt: skip
         ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
@@ -328,17 +328,17 @@ def _rank_for_stage(
     distances: AreaDistances,
     now: str,
     terms: dict[int, tuple[IssueAssessment, StageTerms]],
+    rules: Callable[[IssueAssessment], tuple[str, ...]],
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
     does not fit a stage is never put there to fill it. `terms` (issue number -> the
     assessment and its StageTerms) is filled as issues are met and shared by the plan's
-    stages; an entry counts only for that very assessment."""
+    stages; an entry counts only for that very assessment. `rules` gives an issue's
+    stage_rule verdicts, stage 1 first."""
     low = max(spec.low, floor)
     band = [
-        a
-        for a in pool
-        if low <= a.difficulty.score <= spec.high and not stage_rule(spec.number, a, label_map)
+        a for a in pool if low <= a.difficulty.score <= spec.high and not rules(a)[spec.number - 1]
     ]
     # Closeness depends only on an issue's top areas: thousands of issues share a few.
     near: dict[tuple[str, ...], float] = {}
@@ -363,19 +363,34 @@ def _rank_for_stage(
 
 @dataclass
 class RankingMemo:
-    """Each issue's StageTerms, kept across the plans of one run (`plan` plans again
-    after checking who is on the shortlisted issues, and most assessments stay the same
-    objects). An entry is used only for the very assessment object it was worked out for
-    (assessments are not changed in place while a run plans), and only while the user's
-    skills, the labels' kinds and the time are the ones it was worked out under."""
+    """Each issue's StageTerms and stage_rule verdicts, kept across the plans of one run
+    (`plan` plans again after checking who is on the shortlisted issues, and most
+    assessments stay the same objects). An entry is used only for the very assessment
+    object it was worked out for (assessments are not changed in place while a run
+    plans), and only while the user's skills, the labels and the time are the ones it
+    was worked out under."""
 
     context: tuple[object, ...] = ()
     terms: dict[int, tuple[IssueAssessment, StageTerms]] = field(default_factory=dict)
+    rules: dict[int, tuple[IssueAssessment, tuple[str, ...]]] = field(default_factory=dict)
 
-    def terms_for(self, context: tuple[object, ...]) -> dict[int, tuple[IssueAssessment, StageTerms]]:
+    def terms_for(
+        self, context: tuple[object, ...]
+    ) -> dict[int, tuple[IssueAssessment, StageTerms]]:
+        """The terms worked out under `context`; a new context starts over."""
         if context != self.context:
-            self.context, self.terms = context, {}
+            self.context, self.terms, self.rules = context, {}, {}
         return self.terms
+
+    def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:
+        """stage_rule of `a` at stages 1-4 (`label_map`: the labels of the context)."""
+        known = self.rules.get(a.issue.number)
+        if known is None or known[0] is not a:
+            known = self.rules[a.issue.number] = (
+                a,
+                tuple(stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4)),
+            )
+        return known[1]
 
 
 @dataclass(frozen=True)
