@@ -8,7 +8,7 @@ import random
 import pytest
 
 from planfixtures import LABELS, NOW, REPO, make_code_map, make_issue, sample_issues, sample_taken
-from prready.analysis.planner import assess_issues, make_plan
+from prready.analysis.planner import RankingMemo, assess_issues, make_plan
 from prready.errors import UsageError
 from prready.models import Difficulty, IssueAssessment, ModuleMatch, TakenStatus
 
@@ -316,3 +316,31 @@ def test_a_test_file_the_issue_names_is_the_test_to_run() -> None:
     [assessment] = assess_issues([issue], CODE_MAP, LABELS, {}, now=NOW)
     step = make_plan(REPO, [assessment], CODE_MAP, now=NOW, labels=LABELS, stages=[1])
     assert step.stages[0].steps[0].tests[0] == "tests/test_optim.py"
+
+
+def test_a_memo_shared_by_re_plans_gives_the_plans_made_without_it() -> None:
+    # What `plan` does: plan, learn who is on some issues, plan again with one memo.
+    assessments = assess_issues(sample_issues(), CODE_MAP, LABELS, sample_taken(), now=NOW)
+    memo = RankingMemo()
+    first = plan_of(assessments, skills=["python"], memo=memo)
+    assert first == plan_of(assessments, skills=["python"])
+    assert memo.terms and memo.rules
+    top = first.stages[0].steps[0].issue.number
+    # A stale claim on the first pick (a penalty, not a bar): only that assessment is a
+    # new object, and its terms are worked out again.
+    taken = [
+        IssueAssessment(a.issue, a.modules, a.difficulty, a.skills, TakenStatus("stale-claim"),
+                        a.kinds, a.features)
+        if a.issue.number == top
+        else a
+        for a in assessments
+    ]  # fmt: skip
+    again = plan_of(taken, skills=["python"], memo=memo)
+    assert again == plan_of(taken, skills=["python"])
+    assert again != first
+    # Another user (other skills) or another time: the memo starts over, same plans.
+    for kw in ({"skills": ["docs"]}, {"skills": ["python"], "now": "2027-06-01T00:00:00Z"}):
+        now = kw.pop("now", NOW)
+        assert make_plan(REPO, taken, CODE_MAP, now=now, labels=LABELS, memo=memo, **kw) == (
+            make_plan(REPO, taken, CODE_MAP, now=now, labels=LABELS, **kw)
+        )

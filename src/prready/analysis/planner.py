@@ -4,8 +4,8 @@ broken by issue number."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from prready.analysis.contributing import closes_docs_prs, summarise_contributing
 from prready.analysis.difficulty import (
@@ -137,13 +137,14 @@ def make_plan(
     wider_sync: str = "",
     distances: AreaDistances | None = None,
     test_names: NamesInTests | None = None,
+    memo: RankingMemo | None = None,
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
     issues ("" when every open issue was fetched), for the note of an empty stage.
     `distances` over `code_map` may be shared by several plans of one run (its area
     graph is built once); `test_names` (the names each test file uses) helps find each
-    step's tests."""
+    step's tests; `memo` keeps each issue's ranking terms for the next plan of the run."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
@@ -153,7 +154,8 @@ def make_plan(
     excluded = {name.strip().lower() for name in exclude_labels if name.strip()}
     if distances is None or distances.code_map is not code_map:
         distances = AreaDistances(code_map)
-    fresh = {a.issue.number: freshness(a.issue, now) for a in assessments}
+    memo = memo if memo is not None else RankingMemo()
+    terms = memo.terms_for((tuple(user_skills), tuple(sorted(label_kinds.items())), now, labels))
     by_number = {a.issue.number: a for a in assessments}
     pins: dict[int, list[IssueAssessment]] = {}
     for stage_no, number in pinned:
@@ -176,7 +178,6 @@ def make_plan(
     picked: dict[int, list[IssueAssessment]] = {}
     floors: dict[int, int] = {}
     ranked_by_stage: dict[int, list[tuple[IssueAssessment, float]]] = {}
-    terms: dict[int, StageTerms] = {}
     used: set[int] = set(pinned_numbers)
     floor = 1
     for stage_no in chosen_stages:
@@ -186,7 +187,7 @@ def make_plan(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now, fresh, terms,
+            distances, now, terms, lambda a: memo.rules_of(a, label_map),
         )  # fmt: skip
         ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
@@ -326,35 +327,70 @@ def _rank_for_stage(
     labels: Sequence[Label],
     distances: AreaDistances,
     now: str,
-    fresh: Mapping[int, float],
-    terms: dict[int, StageTerms],
+    terms: dict[int, tuple[IssueAssessment, StageTerms]],
+    rules: Callable[[IssueAssessment], tuple[str, ...]],
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
-    does not fit a stage is never put there to fill it. `terms` (issue number -> its
-    StageTerms) is filled as issues are met and shared by the plan's stages."""
+    does not fit a stage is never put there to fill it. `terms` (issue number -> the
+    assessment and its StageTerms) is filled as issues are met and shared by the plan's
+    stages; an entry counts only for that very assessment. `rules` gives an issue's
+    stage_rule verdicts, stage 1 first."""
     low = max(spec.low, floor)
     band = [
-        a
-        for a in pool
-        if low <= a.difficulty.score <= spec.high and not stage_rule(spec.number, a, label_map)
+        a for a in pool if low <= a.difficulty.score <= spec.high and not rules(a)[spec.number - 1]
     ]
     # Closeness depends only on an issue's top areas: thousands of issues share a few.
     near: dict[tuple[str, ...], float] = {}
     scored = []
     for a in band:
         number = a.issue.number
-        if number not in terms:
-            terms[number] = stage_terms(
-                a, user_skills, label_kinds, labels, distances.code_map,
-                fresh[number] if number in fresh else freshness(a.issue, now),
-            )  # fmt: skip
+        known = terms.get(number)
+        if known is None or known[0] is not a:
+            known = terms[number] = (
+                a,
+                stage_terms(
+                    a, user_skills, label_kinds, labels, distances.code_map, freshness(a.issue, now)
+                ),
+            )
         areas = tuple(distances.areas_of(a))
         if areas not in near:
             near[areas] = distances.closeness(a, earlier)
-        scored.append((a, terms[number].score(spec.number, near[areas])))
+        scored.append((a, known[1].score(spec.number, near[areas])))
     scored.sort(key=lambda item: (-round(item[1], 6), item[0].issue.number))
     return scored
+
+
+@dataclass
+class RankingMemo:
+    """Each issue's StageTerms and stage_rule verdicts, kept across the plans of one run
+    (`plan` plans again after checking who is on the shortlisted issues, and most
+    assessments stay the same objects). An entry is used only for the very assessment
+    object it was worked out for (assessments are not changed in place while a run
+    plans), and only while the user's skills, the labels and the time are the ones it
+    was worked out under."""
+
+    context: tuple[object, ...] = ()
+    terms: dict[int, tuple[IssueAssessment, StageTerms]] = field(default_factory=dict)
+    rules: dict[int, tuple[IssueAssessment, tuple[str, ...]]] = field(default_factory=dict)
+
+    def terms_for(
+        self, context: tuple[object, ...]
+    ) -> dict[int, tuple[IssueAssessment, StageTerms]]:
+        """The terms worked out under `context`; a new context starts over."""
+        if context != self.context:
+            self.context, self.terms, self.rules = context, {}, {}
+        return self.terms
+
+    def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:
+        """stage_rule of `a` at stages 1-4 (`label_map`: the labels of the context)."""
+        known = self.rules.get(a.issue.number)
+        if known is None or known[0] is not a:
+            known = self.rules[a.issue.number] = (
+                a,
+                tuple(stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4)),
+            )
+        return known[1]
 
 
 @dataclass(frozen=True)

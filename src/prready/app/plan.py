@@ -19,7 +19,7 @@ from prready.analysis.contributing import readme_contributing_section, summarise
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
-from prready.analysis.planner import make_plan
+from prready.analysis.planner import RankingMemo, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.assessments import assess_cached
 from prready.app.inputs import check_modules
@@ -186,6 +186,7 @@ def run_plan(
         usable = [a for a in assessments if a.issue.number not in excluded]
         fetched_at = _fetched_at(paths, slug) or iso
         distances = AreaDistances(code_map)  # one area graph for every plan of this run
+        memo = RankingMemo()  # each issue's ranking terms, for every plan of this run
 
         def plan_from(pool: list[IssueAssessment]) -> Plan:
             plan = make_plan(
@@ -208,6 +209,7 @@ def run_plan(
                 wider_sync=wider,
                 distances=distances,
                 test_names=tests_used,
+                memo=memo,
             )
             # Links in every output point at the repository's own host (GitHub Enterprise).
             return replace(plan, web_host=web_host(source.api_url))
@@ -235,7 +237,13 @@ def run_plan(
             )
             checked.update(numbers)
             status = note_unchecked_pulls(slug, paths, status)
-            usable = [replace(a, taken=status.get(a.issue.number, a.taken)) for a in usable]
+            # Only the issues whose status moved become new objects: the memo keeps the rest.
+            usable = [
+                replace(a, taken=status[a.issue.number])
+                if a.issue.number in status and status[a.issue.number] != a.taken
+                else a
+                for a in usable
+            ]
             plan = plan_from(usable)
         record_plan(conn, plan, moment)
         entries = load_progress(conn, slug)
