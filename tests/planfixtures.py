@@ -459,3 +459,22 @@ def make_mini_repo(tmp_path: Path) -> Path:
     finally:
         conn.close()
     return root
+
+
+def plan_json_cli(slug: str, repo: Path, server_url: str, out: Path, *extra: str) -> dict:
+    """`prready plan SLUG --all-open --format json` through the real CLI, cloning `repo` and
+    syncing from the loopback server at `server_url`; the plan document it wrote."""
+    import json
+
+    from click.testing import CliRunner
+
+    from prready.cli import cli
+
+    args = [
+        "plan", slug, "--git-url", str(repo), "--api-url", server_url, "--token", "x",
+        "--format", "json", "--output", str(out), "--all-open", *extra,
+    ]  # fmt: skip
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data: dict = json.loads(out.read_text())
+    return data

@@ -10,17 +10,15 @@ where `python tests/sdist_trees.py` fetches them first)."""
 from __future__ import annotations
 
 import itertools
-import json
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
+from planfixtures import plan_json_cli
 from prready.analysis.kinds import classify_issue, is_beginner_labelled, set_aside_reason
-from prready.cli import cli
 from prready.models import Issue
 from sdist_trees import SdistUnavailable, sdist_repo
 from sdistplan_issues import (
@@ -65,14 +63,7 @@ def sdist(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def _plan(repo: Path, slug: str, server: Any, out: Path, *extra: str) -> dict[str, Any]:
-    args = [
-        "plan", slug, "--git-url", str(repo), "--api-url", server.url, "--token", "x",
-        "--format", "json", "--output", str(out), "--all-open", *extra,
-    ]  # fmt: skip
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(out.read_text())
-    return data
+    return plan_json_cli(slug, repo, server.url, out, *extra)
 
 
 def _issue(slug: str, step: dict[str, Any]) -> Issue:

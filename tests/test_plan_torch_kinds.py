@@ -8,16 +8,14 @@ give another plan. Slow: skipped when torch is not installed."""
 from __future__ import annotations
 
 import itertools
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
+from planfixtures import plan_json_cli
 from prready.analysis.kinds import classify_issue, set_aside_reason
-from prready.cli import cli
 from prready.models import Issue
 from torchfixtures import make_torch_repo, torch_source
 from torchplan_issues import REPO, serve_torch_issues
@@ -48,14 +46,7 @@ def torch_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _plan(repo: Path, server: Any, out: Path, *extra: str) -> dict[str, Any]:
-    args = [
-        "plan", REPO, "--git-url", str(repo), "--api-url", server.url, "--token", "x",
-        "--format", "json", "--output", str(out), "--all-open", *extra,
-    ]  # fmt: skip
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads(out.read_text())
-    return data
+    return plan_json_cli(REPO, repo, server.url, out, *extra)
 
 
 def _kinds(step: dict[str, Any]) -> Any:
