@@ -39,6 +39,7 @@ from prready.sources.git_repo import (
     list_files,
     read_history,
     read_line_counts,
+    read_listing,
     safe_clone_url,
     strip_credentials,
 )
@@ -282,6 +283,44 @@ def test_list_files_rehashes_modified_and_skips_absent_files(tmp_path: Path) -> 
         " D README.md",
         " M csrc/ops.cpp",
     ]
+
+
+def test_listing_digest_follows_content_not_stat_data(tmp_path: Path) -> None:
+    repo = make_history_repo(tmp_path)
+    clean = read_listing(repo).digest()
+    # Touched, same bytes: git's stat data is stale (diff-files lists it), the digest is not.
+    text = (repo / "README.md").read_bytes()
+    (repo / "README.md").write_bytes(text)
+    os.utime(repo / "README.md", (1, 1))
+    assert b"README.md" in git("diff-files", "--name-only", cwd=repo).encode()
+    assert read_listing(repo).digest() == clean
+    # New bytes, then back to the old ones: a new digest, then the first again.
+    (repo / "README.md").write_bytes(text + b"more\n")
+    edited = read_listing(repo)
+    assert edited.digest() != clean
+    assert {f.path: f.blob for f in edited.files()}["README.md"] == git(
+        "hash-object", "README.md", cwd=repo
+    ).strip()
+    (repo / "README.md").write_bytes(text)
+    assert read_listing(repo).digest() == clean
+
+
+def test_listing_digest_sees_deleted_special_and_sparse_files(tmp_path: Path) -> None:
+    repo = make_history_repo(tmp_path)
+    clean = read_listing(repo).digest()
+    (repo / "README.md").unlink()
+    deleted = read_listing(repo)
+    assert deleted.digest() != clean and "README.md" not in {f.path for f in deleted.files()}
+    os.mkfifo(repo / "README.md")  # a FIFO where a file was tracked: never opened
+    fifo = read_listing(repo)
+    assert fifo.digest() not in (clean, deleted.digest())
+    assert {f.path: f.kind for f in fifo.files()}["README.md"] == "special"
+    (repo / "README.md").unlink()
+    git("checkout", "--", "README.md", cwd=repo)
+    assert read_listing(repo).digest() == clean
+    # Marked skip-worktree (a sparse checkout) with the bytes unchanged: a new digest.
+    git("update-index", "--skip-worktree", "README.md", cwd=repo)
+    assert read_listing(repo).digest() != clean
 
 
 def test_list_files_flags_names_that_are_not_utf8(tmp_path: Path) -> None:
@@ -696,9 +735,7 @@ def test_cache_folders_are_private(tmp_path: Path, upstream: tuple[Path, str]) -
 
 
 @pytest.mark.parametrize("url", ["", "   "])
-def test_empty_git_url_is_a_usage_error_not_a_silent_github_clone(
-    tmp_path: Path, url: str
-) -> None:
+def test_empty_git_url_is_a_usage_error_not_a_silent_github_clone(tmp_path: Path, url: str) -> None:
     with pytest.raises(UsageError, match="--git-url is empty"):
         git_repo.acquire("octo/repo", tmp_path / "repos", git_url=url)
     assert not (tmp_path / "repos" / "octo" / "repo").exists()

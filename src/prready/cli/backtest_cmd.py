@@ -50,7 +50,7 @@ def command(
     from prready.app.backtest import run_backtest
     from prready.config import is_offline, resolve_api_url, resolve_token
     from prready.paths import resolve_paths
-    from prready.render.console import make_console, progress_reporter
+    from prready.render.console import progress_reporter
     from prready.slug import parse_slug
 
     slug = parse_slug(checked_repo(repo, checkout))
@@ -59,7 +59,7 @@ def command(
     offline = is_offline(offline)
     source = None if offline else resolve_token(token, api_url=resolve_api_url(api_url))
 
-    with progress_reporter(make_console(err=True)) as progress:
+    with progress_reporter() as progress:
         run = run_backtest(
             slug,
             paths,

@@ -37,7 +37,7 @@ def command(skills: str, fmt: str | None, output: Path | None, open_page: bool) 
 
     fmt = plan_format(fmt, output, open_page)
     paths = resolve_paths()
-    with progress_reporter(make_console(err=True)) as progress:
+    with progress_reporter() as progress:
         result = run_demo(
             paths, skills=parse_csv(skills), fmt=fmt, output=output, progress=progress
         )

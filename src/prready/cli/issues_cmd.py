@@ -92,9 +92,9 @@ def command(
             )
         Console(soft_wrap=False).print(table)
         return
-    from prready.render.console import make_console, progress_reporter
+    from prready.render.console import progress_reporter
 
-    with progress_reporter(make_console(err=True)) as progress:
+    with progress_reporter() as progress:
         result = list_issues(
             slug,
             paths,

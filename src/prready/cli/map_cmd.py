@@ -63,14 +63,14 @@ def command(
     )
     from prready.config import is_offline
     from prready.paths import resolve_paths
-    from prready.render.console import make_console, progress_reporter
+    from prready.render.console import progress_reporter
 
     fmt = _map_format(fmt, output)
     repo = checked_repo(repo, checkout)
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     stats = ScanStats()
-    with progress_reporter(make_console(err=True)) as progress:
+    with progress_reporter() as progress:
         cm = build_code_map(
             repo,
             paths,

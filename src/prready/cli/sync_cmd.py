@@ -61,7 +61,7 @@ def command(
     from prready.app.sync import sync_with_tracking
     from prready.config import is_offline, resolve_api_url, resolve_token
     from prready.paths import resolve_paths
-    from prready.render.console import make_console, progress_reporter
+    from prready.render.console import progress_reporter
     from prready.slug import parse_slug
 
     if (exported_at or complete) and from_file is None:
@@ -72,7 +72,7 @@ def command(
     offline = is_offline(offline)
     url = resolve_api_url(api_url)
     source = resolve_token(token, api_url=url) if not offline and from_file is None else None
-    with progress_reporter(make_console(err=True)) as progress:
+    with progress_reporter() as progress:
         report, tracking = sync_with_tracking(
             slug,
             paths,

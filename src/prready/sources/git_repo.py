@@ -205,50 +205,92 @@ def strip_credentials(url: str) -> str:
 
 
 def list_files(root: Path) -> list[TrackedFile]:
-    """Every tracked path present in the working tree, with blob id and size.
+    """Every tracked path present in the working tree, with blob id and size (see
+    `read_listing`)."""
+    return read_listing(root).files()
 
-    Blob ids come from the index (`ls-files -s`); files that differ from the index are
-    re-hashed in one batch so the id always matches what is on disk (it keys the parse
-    cache). Sizes come from the file system. Mode 120000 is a symlink (never followed),
-    160000 a submodule. A path that is not valid UTF-8 gets kind "badname".
-    """
+
+@dataclass(frozen=True)
+class Listing:
+    """What git's index says of the checkout, and which files differ from it on disk.
+
+    `raw` is `ls-files -s -t -z` as git printed it; `changes` maps each path that differs
+    from the index (`diff-files`) to its state on disk: (blob id, kind) of the file there,
+    or None when it is absent. `digest` names the working tree's content without a
+    system call per file (the warm map's key); `files` reads sizes from the file system."""
+
+    root: Path
+    raw: bytes
+    changes: dict[bytes, tuple[str, str] | None]
+
+    def entries(self) -> dict[bytes, tuple[str, str]]:
+        """Path -> (mode, blob id) from the index; stage 0 first when a merge left several."""
+        entries: dict[bytes, tuple[str, str]] = {}
+        for item in self.raw.split(b"\0"):
+            if not item:
+                continue
+            meta, _, raw_path = item.partition(b"\t")
+            _tag, mode, blob, _stage = meta.decode("ascii").split(" ")
+            entries.setdefault(raw_path, (mode, blob))
+        return entries
+
+    def digest(self) -> str:
+        """A sha256 of every tracked path's mode and blob id as they are on disk: the same
+        content gives the same digest whether or not git's stat data is fresh."""
+        digest = hashlib.sha256(self.raw)
+        for raw_path, now in sorted(self.changes.items()):
+            digest.update(b"\n" + raw_path + b"\0" + repr(now).encode("ascii"))
+        return digest.hexdigest()
+
+    def files(self) -> list[TrackedFile]:
+        """Every tracked path present in the working tree, with blob id and size.
+
+        Mode 120000 is a symlink (never followed), 160000 a submodule. A path that is not
+        valid UTF-8 gets kind "badname"."""
+        # Plain bytes paths: 12k lstat calls through pathlib cost five times the syscalls.
+        prefix = os.fsencode(self.root) + b"/"
+        lstat = os.lstat
+        files: list[TrackedFile] = []
+        changes = self.changes
+        for raw_path, (mode, blob) in self.entries().items():
+            kind = _KINDS.get(mode, "file")
+            if raw_path in changes:
+                now = changes[raw_path]
+                if now is None:
+                    continue  # tracked but absent from the working tree (deleted)
+                blob = now[0]
+            try:
+                path = raw_path.decode("utf-8")
+            except UnicodeDecodeError:
+                path, kind = raw_path.decode("utf-8", "replace"), "badname"
+            size = 0
+            if kind != "submodule":
+                try:
+                    info = lstat(prefix + raw_path)
+                except OSError:
+                    continue  # absent (a sparse checkout's skipped file)
+                size = info.st_size
+                if kind != "symlink" and not stat.S_ISREG(info.st_mode):
+                    # A FIFO, socket or device where a file was tracked: never opened (a
+                    # FIFO blocks the reader for ever); the map reports it as skipped.
+                    kind, size = "special", 0
+            files.append(TrackedFile(path, blob, size, kind))
+        return files
+
+
+def read_listing(root: Path) -> Listing:
+    """One `ls-files -s` and one `diff-files` (run side by side); the files that differ
+    from the index are re-hashed (see `_state_on_disk`)."""
     root = Path(root)
-    # The two listings are independent: run diff-files while ls-files runs (two cores).
     with ThreadPoolExecutor(max_workers=1) as pool:
         diff = pool.submit(_run, root, ["diff-files", "--name-only", "-z"])
-        listing = _run(root, ["ls-files", "-s", "-z"])
+        # -t tags each entry (S: skip-worktree), so a changed sparse checkout changes `raw`.
+        raw = _run(root, ["ls-files", "-s", "-t", "-z"])
         dirty = diff.result()
-    entries: dict[bytes, tuple[str, str]] = {}
-    for item in listing.split(b"\0"):
-        if not item:
-            continue
-        meta, _, raw_path = item.partition(b"\t")
-        mode, blob, _stage = meta.decode("ascii").split(" ")
-        entries.setdefault(raw_path, (mode, blob))
-    _rehash_changed(root, entries, dirty)
-    # Plain bytes paths: 12k lstat calls through pathlib cost five times the syscalls.
-    prefix = os.fsencode(root) + b"/"
-    lstat = os.lstat
-    files: list[TrackedFile] = []
-    for raw_path, (mode, blob) in entries.items():
-        kind = _KINDS.get(mode, "file")
-        try:
-            path = raw_path.decode("utf-8")
-        except UnicodeDecodeError:
-            path, kind = raw_path.decode("utf-8", "replace"), "badname"
-        size = 0
-        if kind != "submodule":
-            try:
-                info = lstat(prefix + raw_path)
-            except OSError:
-                continue  # tracked but absent from the working tree (deleted, sparse)
-            size = info.st_size
-            if kind != "symlink" and not stat.S_ISREG(info.st_mode):
-                # A FIFO, socket or device where a file was tracked: never opened (a FIFO
-                # blocks the reader for ever); the map reports it as skipped.
-                kind, size = "special", 0
-        files.append(TrackedFile(path, blob, size, kind))
-    return files
+    listing = Listing(root, raw, {})
+    if dirty.strip(b"\0"):
+        listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty))
+    return listing
 
 
 def head_date(root: Path, rev: str = "HEAD") -> str:
@@ -914,22 +956,39 @@ def _has_commits(root: Path) -> bool:
         return False
 
 
-def _rehash_changed(root: Path, entries: dict[bytes, tuple[str, str]], dirty: bytes) -> None:
-    """Replace the index blob id of files changed on disk by the id of their content.
+def _state_on_disk(
+    root: Path, entries: dict[bytes, tuple[str, str]], dirty: bytes
+) -> dict[bytes, tuple[str, str] | None]:
+    """Path -> (blob id, kind) on disk, or None when absent, for the `dirty` paths whose
+    content or kind differs from the index.
 
     Hashed here, as git hashes a blob without filters: any path (a newline in a name broke
     `hash-object --stdin-paths`), no filter of the checkout's config ever consulted. Only
-    regular files are read: a FIFO or device where a file was tracked is never opened."""
-    changed = [p for p in dirty.split(b"\0") if p]
-    changed = [p for p in changed if p in entries and entries[p][0] not in ("120000", "160000")]
+    regular files are read: a FIFO or device where a file was tracked is never opened.
+    A file whose stat data alone changed (touched, same bytes) is not a change."""
+    changed = [p for p in dirty.split(b"\0") if p in entries]
     if not changed:
-        return
+        return {}
     algorithm = hashlib.sha256 if _object_format(root) == "sha256" else hashlib.sha1
     prefix = os.fsencode(root) + b"/"
+    out: dict[bytes, tuple[str, str] | None] = {}
     for raw_path in changed:
+        mode, blob = entries[raw_path]
+        kind = _KINDS.get(mode, "file")
+        if kind != "file":
+            continue  # a symlink or submodule keeps its index entry (never followed)
+        try:
+            info = os.lstat(prefix + raw_path)
+        except OSError:
+            out[raw_path] = None
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            out[raw_path] = (blob, "special")
+            continue
         new_id = _hash_blob(prefix + raw_path, algorithm)
-        if new_id is not None:
-            entries[raw_path] = (entries[raw_path][0], new_id)
+        if new_id is not None and new_id != blob:
+            out[raw_path] = (new_id, "file")
+    return out
 
 
 def _hash_blob(path: bytes, algorithm: Any) -> str | None:
