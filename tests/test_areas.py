@@ -103,7 +103,7 @@ def test_bulk_commits_count_neither_as_churn_nor_as_reviewers() -> None:
     ]
     assert [c.sha[0] for c in bulk_commits(history)] == ["a"]
     areas = build_areas(
-        AreaInputs(graph=graph, modules=mods, area_of=area_of, packages=packages), history, []
+        AreaInputs(successors=graph.succ, modules=mods, area_of=area_of, packages=packages), history, []
     )
     assert areas["lib.linalg"].churn == 1
     assert areas["lib.linalg"].recent_authors == [("Ana", 1)]

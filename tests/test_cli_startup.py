@@ -70,9 +70,13 @@ def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_p
         "prready.analysis.mapping",
         "prready.analysis.difficulty",
     )
-    cold = loaded_heavy(args, tmp_path / "home", unwanted)
-    assert "networkx" in cold  # the probe sees what a map loads
+    # A cold map assembles the graph as plain dicts: networkx is loaded only by what
+    # reads the graph itself (an export, a plan), never to build or summarise a map.
+    cold = loaded_heavy(args, tmp_path / "home", (*unwanted, "prready.analysis.pyscan"))
+    assert cold == ["prready.analysis.pyscan"]  # the probe sees what a map loads
     assert loaded_heavy(args, tmp_path / "home", unwanted) == []
+    export = [*args, "--format", "json", "--output", str(tmp_path / "map.json")]
+    assert loaded_heavy(export, tmp_path / "home", ("networkx",)) == ["networkx"]
 
 
 def test_status_on_an_empty_store_creates_nothing(tmp_path: Path) -> None:

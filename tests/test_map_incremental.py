@@ -78,6 +78,34 @@ def test_edited_python_files_update_the_map_in_place(repo: Path, tmp_path: Path)
     assert stats.incremental and stats.scanned == 0
 
 
+def test_new_imports_keep_or_recompute_transitive_dependents(repo: Path, tmp_path: Path) -> None:
+    """An import of a module the importer reached already keeps who-reaches-whom (only
+    degrees move); one that joins new modules changes it. Both equal a cold build."""
+    first = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    reach = {n: m.dependents_transitive for n, m in first.modules.items()}
+    helpers = repo / "src/mylib/utils/helpers.py"  # imports core, which imports nn.layers
+    with helpers.open("a", encoding="utf-8") as fh:
+        fh.write("\n\nimport mylib.nn.layers\n")
+    commit_files(repo, {}, "helpers imports layers")
+    stats = _update_and_compare(repo, tmp_path, "edge to a module reached already")
+    assert stats.incremental
+    updated = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    assert {n: m.dependents_transitive for n, m in updated.modules.items()} == reach
+    assert (
+        updated.modules["mylib.nn.layers"].dependents
+        == first.modules["mylib.nn.layers"].dependents + 1
+    )
+
+    layers = repo / "src/mylib/nn/layers.py"  # imported by many, imports nothing
+    with layers.open("a", encoding="utf-8") as fh:
+        fh.write("\n\nimport mylib.utils.helpers\n")
+    commit_files(repo, {}, "layers imports helpers")
+    stats = _update_and_compare(repo, tmp_path, "edge to a module not reached before")
+    assert stats.incremental
+    cycle = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    assert cycle.modules["mylib.utils.helpers"].dependents_transitive > reach["mylib.utils.helpers"]
+
+
 @pytest.mark.parametrize(
     "step",
     ["add", "delete", "rename", "native edit", "syntax error", "grows too large"],

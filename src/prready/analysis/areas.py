@@ -18,17 +18,15 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from prready.analysis.metrics import pagerank, transitive_dependents
 from prready.analysis.ownership import owners_for
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 # A group is split while it holds more than this share of its language family's files...
 SPLIT_SHARE = 0.06
@@ -47,7 +45,9 @@ ROOT_AREA = "(root)"
 
 @dataclass
 class AreaInputs:
-    graph: nx.DiGraph
+    # Module -> the modules it imports/includes -> edge attributes: a DiGraph's `succ`,
+    # or the plain dicts a map is assembled from (no networkx needed).
+    successors: Mapping[str, Mapping[str, Any]]
     modules: dict[str, ModuleInfo]
     area_of: dict[str, str]
     packages: set[str]
@@ -95,7 +95,7 @@ def build_areas(
     test_runner: str = "pytest",
 ) -> dict[str, AreaInfo]:
     """AreaInfo for every area: size, area-graph metrics, churn, authors, tests, owners."""
-    graph, modules, area_of = inputs.graph, inputs.modules, inputs.area_of
+    graph, modules, area_of = inputs.successors, inputs.modules, inputs.area_of
     areas: dict[str, AreaInfo] = {}
     for name, info in modules.items():
         area = areas.get(area_of[name])
@@ -220,13 +220,13 @@ def _area_paths(area: AreaInfo, modules: dict[str, ModuleInfo], packages: set[st
 
 
 def _area_graph_metrics(
-    graph: nx.DiGraph, areas: dict[str, AreaInfo], area_of: dict[str, str]
+    graph: Mapping[str, Mapping[str, Any]], areas: dict[str, AreaInfo], area_of: dict[str, str]
 ) -> None:
     names = list(areas)
     index = {a: i for i, a in enumerate(names)}
     area_index = {node: index[area] for node, area in area_of.items()}
     weights: Counter[tuple[int, int]] = Counter()
-    for a, targets in graph.adjacency():
+    for a, targets in graph.items():
         ia = area_index[a]
         for b in targets:
             ib = area_index[b]
@@ -358,7 +358,7 @@ def _language_of(path: str) -> str:
 
 
 def _tests(
-    graph: nx.DiGraph,
+    graph: Mapping[str, Mapping[str, Any]],
     areas: dict[str, AreaInfo],
     modules: dict[str, ModuleInfo],
     area_of: dict[str, str],
@@ -372,13 +372,13 @@ def _tests(
         # conftest.py is test setup, not a test to run.
         if not info.is_test or posixpath.basename(info.path) == "conftest.py":
             continue
-        for hop1 in graph.successors(name):
+        for hop1 in graph[name]:
             target = modules[hop1]
             if not target.is_test:
                 found[area_of[hop1]].setdefault(info.path, 1)
             if hop1 in packages:
                 continue
-            for hop2 in graph.successors(hop1):
+            for hop2 in graph[hop1]:
                 if not modules[hop2].is_test:
                     found[area_of[hop2]].setdefault(info.path, 2)
     for name, area in areas.items():

@@ -23,7 +23,7 @@ from prready.analysis.metrics import transitive_dependents
 from prready.analysis.native import NativeScan, link_includes
 from prready.analysis.ownership import parse_codeowners, parse_labeler
 from prready.analysis.pyscan import ImportStmt, PyScan
-from prready.analysis.snapshot import add_edges_fast
+from prready.analysis.snapshot import adjacency_dicts, with_pending_graph
 from prready.analysis.symbols import build_symbol_index
 from prready.models import CodeMap, CommitRecord, ModuleInfo
 
@@ -135,6 +135,8 @@ class MapParts:
     skipped: dict[str, list[str]]
     # Modules whose metrics still hold (same nodes, same edge pairs): copied, not recomputed.
     metrics_of: dict[str, ModuleInfo] | None = None
+    # Transitive dependents that still hold (same reachability): degrees are recounted.
+    transitive_of: dict[str, int] | None = None
 
 
 def complete_code_map(
@@ -153,27 +155,20 @@ def complete_code_map(
         if a in infos and b in infos and (a, b) not in edges:
             # Include edges join native files, which no other kind of edge starts from.
             edges[(a, b)] = {"kind": "include", "conditional": False, "line": 0}
-    import networkx as nx  # here: a map restored from its snapshot never needs it
-
-    graph = nx.DiGraph()
-    graph.add_nodes_from(
-        (
-            name,
-            {
-                "path": info.path,
-                "lines": info.lines,
-                "package": info.package,
-                "language": info.language,
-                "area": area_of[name],
-                "is_test": info.is_test,
-            },
-        )
+    nodes = {
+        name: {
+            "path": info.path,
+            "lines": info.lines,
+            "package": info.package,
+            "language": info.language,
+            "area": area_of[name],
+            "is_test": info.is_test,
+        }
         for name, info in infos.items()
-    )
-    add_edges_fast(graph, ((a, b, attrs) for (a, b), attrs in edges.items()))
-    graph.graph["include_roots"] = ",".join(roots) if roots else ""
+    }
+    graph_attrs = {"include_roots": ",".join(roots) if roots else ""}
     if parts.metrics_of is None:
-        _module_metrics(infos, edges, area_of)
+        _module_metrics(infos, edges, area_of, parts.transitive_of)
     else:
         for name, info in infos.items():
             same = parts.metrics_of[name]
@@ -185,17 +180,18 @@ def complete_code_map(
     label_paths = parse_labeler(facts.labeler)
     for label, globs in owner_labels.items():
         label_paths.setdefault(label, []).extend(g for g in globs if g not in label_paths[label])
+    succ, pred = adjacency_dicts(nodes, ((a, b, attrs) for (a, b), attrs in edges.items()))
     areas = build_areas(
-        AreaInputs(graph=graph, modules=infos, area_of=area_of, packages=parts.packages),
+        AreaInputs(successors=succ, modules=infos, area_of=area_of, packages=parts.packages),
         facts.history,
         rules,
         facts.test_runner,
     )
-    return CodeMap(
+    cm = CodeMap(
         repo=repo,
         root=root,
         head=head,
-        graph=graph,
+        graph=None,  # type: ignore[arg-type]  # given as dicts below, built on first use
         modules=infos,
         areas=areas,
         symbols=symbols,
@@ -207,6 +203,7 @@ def complete_code_map(
         files=facts.files,
         build=build_facts_to_plain(detect_build(facts.files, facts.build_texts)),
     )
+    return with_pending_graph(cm, graph_attrs, nodes, succ, pred)
 
 
 def handwritten_scans(
@@ -364,12 +361,18 @@ def _sibling(module: str, target: str) -> str:
 
 
 def _module_metrics(
-    infos: dict[str, ModuleInfo], edges: Iterable[tuple[str, str]], area_of: dict[str, str]
+    infos: dict[str, ModuleInfo],
+    edges: Iterable[tuple[str, str]],
+    area_of: dict[str, str],
+    transitive_of: dict[str, int] | None = None,
 ) -> None:
     nodes = list(infos)
     index = {n: i for i, n in enumerate(nodes)}
     pairs = [(index[a], index[b]) for a, b in edges]
-    blast = transitive_dependents(nodes, pairs)
+    if transitive_of is None:
+        blast = transitive_dependents(nodes, pairs)
+    else:
+        blast = [transitive_of[n] for n in nodes]
     fan_in = [0] * len(nodes)
     fan_out = [0] * len(nodes)
     for a, b in pairs:

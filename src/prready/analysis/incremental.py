@@ -14,6 +14,8 @@ Anything else (files added, deleted, renamed, native sources changed) is a cold 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prready.analysis.codemap import (
     Edges,
     ImportLinker,
@@ -25,6 +27,7 @@ from prready.analysis.codemap import (
 )
 from prready.analysis.layout import python_module_names
 from prready.analysis.pyscan import PyScan
+from prready.analysis.snapshot import successors
 from prready.analysis.symbols import build_symbol_index
 from prready.models import CodeMap, ModuleInfo
 
@@ -80,9 +83,11 @@ def update_code_map(
 
     resolver = PythonResolver(py_modules, packages, loose)
     linker = ImportLinker(resolver, extension_modules, infos)
-    succ = previous.graph.succ
+    succ = successors(previous)
     edges: Edges = {}
     same_imports = True  # every changed module imports the same modules as before
+    added: list[tuple[str, str]] = []  # edges a changed module gained
+    lost = False  # whether a changed module dropped an edge
     for name, info in infos.items():
         if info.language != "python":
             continue
@@ -91,7 +96,10 @@ def update_code_map(
             own: Edges = {}  # (name, target) keys: no other module adds such an edge
             linker.add_edges(own, name, scan)
             edges.update(own)
-            same_imports = same_imports and set(succ[name]) == {b for _, b in own}
+            before, after = set(succ[name]), {b for _, b in own}
+            same_imports = same_imports and before == after
+            lost = lost or not before <= after
+            added.extend((name, b) for b in sorted(after - before))
             continue
         for target, attrs in succ[name].items():
             if attrs.get("kind") in _EDGE_KINDS_OF_PYTHON:
@@ -109,6 +117,27 @@ def update_code_map(
     # same modules as before leaves them all as they were.
     if same_imports:
         parts.metrics_of = previous.modules
+    elif not lost and all(_reached(succ, a, b) for a, b in added):
+        # Only edges to modules their importer reached already: who reaches whom, and so
+        # every module's transitive dependents, is as before; in/out degrees are counted.
+        parts.transitive_of = {n: m.dependents_transitive for n, m in previous.modules.items()}
     return complete_code_map(
         previous.repo, previous.root, head, parts, native_links, symbols, facts
     )
+
+
+def _reached(succ: Mapping[str, Mapping[str, object]], start: str, goal: str) -> bool:
+    """Whether `goal` is `start` or reachable from it over `succ` (depth first, stops at
+    the first path found: an importer of `torch` reaches it in a few steps)."""
+    if start == goal:
+        return True
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in succ[stack.pop()]:
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
