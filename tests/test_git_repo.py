@@ -222,15 +222,21 @@ def test_line_counts_in_one_pass_and_none_from_a_blobless_clone(
         HistoryCommit(*ALICE, "2025-01-01T00:00:00Z", "one", writes={"a.py": "1\n2\n3\n"}),
         HistoryCommit(*BOB, "2025-01-02T00:00:00Z", "two", writes={"a.py": "1\nx\n3\n4\n"}),
     ]
+    commits.append(
+        HistoryCommit(*ALICE, "2025-01-03T00:00:00Z", "three", writes={"b.py": "b\n"})
+    )
     head = build_repo(tmp_path / "r", commits)
     counts = read_line_counts(tmp_path / "r")
-    assert counts[head] == 3  # one line changed (1 + 1), one added
-    assert sorted(counts.values()) == [3, 3] and not is_partial_clone(tmp_path / "r")
-    assert read_line_counts(tmp_path / "r", limit=1) == {head: 3}
-    # Named commits only (the first one's diff is against nothing), in one pass.
-    first = next(sha for sha in counts if sha != head)
-    assert read_line_counts(tmp_path / "r", commits=[first]) == {first: 3}
-    assert read_line_counts(tmp_path / "r", commits=[head, first]) == counts
+    second = git("rev-parse", "HEAD~1", cwd=tmp_path / "r").strip()
+    first = git("rev-parse", "HEAD~2", cwd=tmp_path / "r").strip()
+    # The first commit (no parent) imports the tree: no fix, not diffed, not counted.
+    assert counts == {head: 1, second: 3}  # one line changed (1 + 1), one added
+    assert not is_partial_clone(tmp_path / "r")
+    assert read_line_counts(tmp_path / "r", limit=1) == {head: 1}
+    # Named commits only, in one pass.
+    assert read_line_counts(tmp_path / "r", commits=[second]) == {second: 3}
+    assert read_line_counts(tmp_path / "r", commits=[first]) == {}
+    assert read_line_counts(tmp_path / "r", commits=[head, second, first]) == counts
     assert read_line_counts(tmp_path / "r", commits=[]) == {}
     assert read_line_counts(tmp_path / "r", commits=["--all", "HEAD"]) == {}  # ids only
     # A past blob gone (a snapshot without its large files): no counts, no error.

@@ -356,7 +356,8 @@ def read_line_counts(
     commits: Iterable[str] | None = None,
 ) -> dict[str, int]:
     """Lines added plus deleted by each commit reachable from HEAD (sha -> lines), from one
-    `git log --numstat` pass; binary files count no lines. `commits`: those commits only
+    `git log --numstat` pass; binary files count no lines, a commit without parents is
+    left out. `commits`: those commits only
     (given by full sha; `since` and `limit` then do not apply), so a caller that keeps
     the counts of commits seen before asks for the new ones alone. {} for a partial
     (blobless) clone, where the diffs would fetch every past version of every file from
@@ -366,7 +367,10 @@ def read_line_counts(
         return {}
     token = secrets.token_hex(8)
     start = f"\x1e{token}\x1f"
-    args = ["log", "--no-renames", "--numstat", "-z", "--no-color", f"--format={start}%H"]
+    # A commit without parents (the first import, a shallow clone's boundary) is no fix,
+    # and its diff is the whole tree (seconds on PyTorch): git is told not to diff it.
+    args = ["-c", "log.showRoot=false", "log", "--no-renames", "--numstat", "-z", "--no-color"]
+    args.append(f"--format={start}%H %P")
     if since and wanted is None:
         args.append(f"--since={_iso_date(since)}")
     if limit > 0 and wanted is None:
@@ -382,14 +386,17 @@ def read_line_counts(
         return {}  # a past blob is missing (a snapshot without its large files): no counts
     counts: dict[str, int] = {}
     for chunk in out.split(start)[1:]:
-        sha, _, stats = chunk.partition("\n")
+        head, _, stats = chunk.partition("\n")
+        sha, _, parents = head.strip("\0\n").partition(" ")
+        if not parents.strip():
+            continue
         total = 0
         for entry in stats.split("\0"):
             added, _, rest = entry.strip("\n").partition("\t")
             deleted = rest.partition("\t")[0]
             if added.isdigit() and deleted.isdigit():
                 total += int(added) + int(deleted)
-        counts[sha.strip("\0\n")] = total
+        counts[sha] = total
     return counts
 
 
