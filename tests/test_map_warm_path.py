@@ -235,17 +235,18 @@ def test_line_counts_of_known_commits_come_from_the_cache(tmp_path: Path) -> Non
     root = tmp_path / "r"
     root.mkdir()
     git("init", "-q", cwd=root)
+    base = commit_files(root, {"b.py": "b\n"}, "import", date="2026-09-30T00:00:00Z")
     first = commit_files(root, {"a.py": "1\n2\n3\n"}, "first", date="2026-10-01T00:00:00Z")
     cache_db = tmp_path / "cache.db"
     history = _recent_history(root, first, cache_db)
-    assert [c.lines for c in history] == [3]
+    assert [c.lines for c in history] == [3, None]  # the first import is no fix: no count
     with ParseCache(cache_db) as cache:
         assert cache.load(LINE_COUNTER, [first]) == {first: 3}
         cache.save(LINE_COUNTER, {first: 1234})
     second = commit_files(root, {"a.py": "1\nx\n3\n4\n"}, "second", date="2026-10-02T00:00:00Z")
     history = _recent_history(root, second, cache_db)
-    assert [(c.sha, c.lines) for c in history] == [(second, 3), (first, 1234)]
-    assert [c.lines for c in _recent_history(root, second)] == [3, 3]  # no cache: git's
+    assert [(c.sha, c.lines) for c in history] == [(second, 3), (first, 1234), (base, None)]
+    assert [c.lines for c in _recent_history(root, second)] == [3, 3, None]  # no cache: git's
 
 
 def test_restored_graph_is_built_on_first_use(tmp_path: Path) -> None:
