@@ -14,11 +14,18 @@ server saw (total, and billed: those not answered 304) are printed. With --repea
 fastest run counts (other work on a shared machine only ever slows a run down). With
 --baseline, another prready source tree is measured in the same run, each of its runs
 next to ours (its own PRREADY_HOME, the same server and changes).
+
+With --keep DIR the work folder is kept, and with it each code's home as the cold run
+left it (home-CODE.cold), the issues' reference time and the server's port (state.json:
+the same issues, URLs and ETags on every run). A later run with the same DIR starts from
+those homes instead of planning cold again: its first row is "primed", a plan on the
+kept home (every assessment is recomputed when prready's code changed since).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -80,17 +87,28 @@ def main() -> int:
         if not repo.exists():
             print(f"copying {source} into a git repository ...", flush=True)
             make_torch_repo(repo, source)
+        state = _kept_state(work) if args.keep else {}
         dataset = Dataset()
-        now = datetime.now(timezone.utc)
+        now = datetime.fromisoformat(state["now"]) if "now" in state else datetime.now(timezone.utc)
         counts = serve_torch_issues(dataset, now)
         counts["open"] += add_generated_issues(dataset, args.issues, now)
         dataset.set_authenticated_user("bench-user")
-        with GitHubServer(dataset) as server:
+        with GitHubServer(dataset, port=int(state.get("port", 0))) as server:
+            if args.keep:
+                port = int(server.url.rsplit(":", 1)[1])
+                _save_state(work, {"now": now.isoformat(), "port": port, "issues": args.issues})
             codes = {"this": str(HERE.parent / "src")}
             if args.baseline is not None:
                 codes["baseline"] = str(args.baseline.resolve())
             rows = bench(
-                repo, work, server, max(1, args.repeat), args.changed, args.issues > 0, codes
+                repo,
+                work,
+                server,
+                max(1, args.repeat),
+                args.changed,
+                args.issues > 0,
+                codes,
+                keep=args.keep is not None,
             )
     finally:
         if args.keep is None:
@@ -105,6 +123,25 @@ def main() -> int:
             f"{run.requests:9d} {run.billed:7d}"
         )
     return 0
+
+
+def _kept_state(work: Path) -> dict[str, object]:
+    """What an earlier run with this --keep folder fixed: the issues' reference time and
+    the server's port (homes kept with other issues or URLs would not be warm)."""
+    try:
+        state = json.loads((work / "state.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _save_state(work: Path, state: dict[str, object]) -> None:
+    old = _kept_state(work)
+    if old and old.get("issues") != state["issues"]:
+        # Other issues: the kept homes hold the old ones, so they are cold again.
+        for snapshot in work.glob("home-*.cold"):
+            shutil.rmtree(snapshot, ignore_errors=True)
+    (work / "state.json").write_text(json.dumps(state, indent=1) + "\n")
 
 
 def add_generated_issues(dataset: Dataset, count: int, now: datetime) -> int:
@@ -150,25 +187,48 @@ def bench(
     changed: int,
     all_open: bool,
     codes: dict[str, str],
+    *,
+    keep: bool = False,
 ) -> list[Run]:
     """Best-of-`repeat` cold, warm and changed runs of each code (name -> its src/
-    folder), each a whole process; the codes take turns at every step."""
+    folder), each a whole process; the codes take turns at every step. With `keep`, each
+    code's home after its cold run is kept, and a kept one replaces the cold run."""
     best: dict[tuple[str, str], Run] = {}
     for _ in range(repeat):
         runs: list[Run] = []
         for code in codes:
-            shutil.rmtree(work / f"home-{code}", ignore_errors=True)
+            home, kept = work / f"home-{code}", work / f"home-{code}.cold"
+            shutil.rmtree(home, ignore_errors=True)
+            if keep and kept.is_dir():
+                restore_home(kept, home)
         os.sync()
         for name in ("cold", "warm", f"changed {changed}", "unchanged"):
             if name.startswith("changed"):
                 change_issues(server.dataset, changed)
             for code, src in codes.items():
-                runs.append(_plan(code, src, name, repo, server, work, all_open))
+                home, kept = work / f"home-{code}", work / f"home-{code}.cold"
+                step = "primed" if name == "cold" and home.is_dir() else name
+                runs.append(_plan(code, src, step, repo, server, work, all_open))
+                if keep and step == "cold":
+                    shutil.copytree(home, kept, symlinks=True)
         for run in runs:
             key = (run.code, run.name)
             if key not in best or run.seconds < best[key].seconds:
                 best[key] = run
     return sorted(best.values(), key=lambda r: (r.code != "this", r.code))
+
+
+def restore_home(kept: Path, home: Path) -> None:
+    """Copy a kept home into place. A copy gives every file a new inode and ctime, so git
+    would see each file of the cached clones as changed (and prready rehash them all on
+    every run): refresh their indexes, as a home never copied would have them."""
+    shutil.copytree(kept, home, symlinks=True)
+    for index in sorted((home / "cache" / "repos").glob("*/*/.git/index")):
+        subprocess.run(
+            ["git", "-C", str(index.parent.parent), "update-index", "-q", "--refresh"],
+            check=False,
+            capture_output=True,
+        )
 
 
 def _plan(

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from prready.analysis.planner import assess_issues
-from prready.app.assessments import assess_cached
+from prready.analysis.locality import AreaDistances
+from prready.analysis.planner import assess_issues, make_plan
+from prready.app.assessments import assess_cached, with_details
 from prready.app.demo import build_sample_origin
 from prready.app.issues import load_stored
 from prready.app.map import build_code_map
@@ -24,10 +25,11 @@ from prready.app.retrieval import mapping_index
 from prready.app.sync import sync_with_tracking
 from prready.config import Secret, UserConfig
 from prready.demo.sample_history import SAMPLE_SLUG
-from prready.models import CodeMap, Issue
+from prready.models import CodeMap, Issue, TakenStatus
 from prready.paths import Paths, resolve_paths
 from prready.sources.github_api import GitHubClient
 from prready.store import issues_store as store
+from prready.store.assessment_cache import AssessmentCache
 from prready.store.response_cache import ResponseCache
 from samplefixtures import serve_sample
 
@@ -85,8 +87,8 @@ def test_a_warm_plan_is_byte_identical_to_a_cold_one(world: dict[str, Any], tmp_
     # And to a plan whose every assessment is computed afresh (the cache emptied).
     conn = store.open_cache(world["paths"])
     try:
-        assert conn.execute("SELECT count(*) FROM assess_results").fetchone()[0] > 0
-        conn.execute("DELETE FROM assess_results")
+        assert conn.execute("SELECT count(*) FROM assess_items").fetchone()[0] > 0
+        conn.execute("DELETE FROM assess_items")
     finally:
         conn.close()
     again = tmp_path / "again.json"
@@ -203,3 +205,111 @@ def test_an_unchanged_sync_costs_nothing_and_counts_every_request(
     assert report.requests == len(asked)
     assert report.not_modified == len(asked)
     assert f"{len(asked)} requests, {len(asked)} unchanged (304)" in report.summary()
+
+
+def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    _plan(world, tmp_path / "plan.json")
+    paths: Paths = world["paths"]
+    code_map = _code_map(world)
+    issues, labels, taken = _stored(world, code_map)
+    full = assess_cached(SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO,
+                         cache_db=paths.cache_db)  # fmt: skip
+    bare = assess_cached(SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO,
+                         cache_db=paths.cache_db, details=False)  # fmt: skip
+    assert bare.assessed == [] and bare.bare == {a.issue.number for a in full.assessments}
+    assert any(m.evidence for a in full.assessments for m in a.modules)
+    for whole, light in zip(full.assessments, bare.assessments, strict=True):
+        # Everything that ranks is the same; only the evidence and the reasons are left out.
+        assert light.issue is whole.issue and light.taken == whole.taken
+        assert [(m.name, m.path, m.score) for m in light.modules] == [
+            (m.name, m.path, m.score) for m in whole.modules
+        ]
+        assert all(m.evidence == [] for m in light.modules) and light.difficulty.reasons == []
+        assert light.difficulty.score == whole.difficulty.score
+        assert (light.skills, light.kinds, light.features) == (
+            whole.skills,
+            whole.kinds,
+            whole.features,
+        )
+    # The same plan from either (the same steps, candidates and notes).
+    distances = AreaDistances(code_map)
+    plans = [
+        make_plan(
+            SAMPLE_SLUG,
+            pool,
+            code_map,
+            now=ISO,
+            skills=["python", "testing"],
+            labels=labels,
+            distances=distances,
+        )
+        for pool in (full.assessments, bare.assessments)
+    ]
+    assert [_picks(plan) for plan in plans[1:]] == [_picks(plans[0])]
+
+    # Completed from the cache, they equal the full ones, with who is on them kept.
+    marked = [replace(a, taken=TakenStatus("claimed", ["a claim"])) for a in bare.assessments]
+    done = with_details(SAMPLE_SLUG, marked, code_map, labels, now=ISO, cache_db=paths.cache_db)
+    assert sorted(done) == sorted(bare.bare)
+    for whole in full.assessments:
+        assert done[whole.issue.number] == replace(whole, taken=TakenStatus("claimed", ["a claim"]))
+
+    # A row another run replaced meanwhile (another key) is assessed afresh, alike.
+    number = full.assessments[0].issue.number
+    conn = store.open_cache(paths)
+    try:
+        conn.execute("UPDATE assess_items SET key = 'other' WHERE number = ?", (number,))
+        conn.execute("UPDATE assess_items SET detail = x'00' WHERE number <> ?", (number,))
+    finally:
+        conn.close()
+    again = with_details(SAMPLE_SLUG, bare.assessments, code_map, labels, now=ISO,
+                         cache_db=paths.cache_db)  # fmt: skip
+    assert [again[a.issue.number] for a in full.assessments] == full.assessments
+
+
+def test_the_cache_of_the_older_format_is_dropped(world: dict[str, Any]) -> None:
+    paths: Paths = world["paths"]
+    conn = store.open_cache(paths)
+    try:
+        conn.execute("CREATE TABLE assess_results (repo TEXT, number INTEGER, key TEXT, data BLOB)")
+        conn.execute("INSERT INTO assess_results VALUES ('a/b', 1, 'k', x'00')")
+    finally:
+        conn.close()
+    AssessmentCache(paths.cache_db).close()
+    conn = store.open_cache(paths)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+    assert "assess_results" not in tables and "assess_items" in tables
+
+
+def test_damaged_or_stale_rows_are_missing_not_errors(tmp_path: Path) -> None:
+    db = tmp_path / "cache.sqlite3"
+    rank = ([("m", "m.py", 0.5)], 2, ["python"], ({}, {}), None)
+    detail = ([["words match"]], ["a reason"])
+    with AssessmentCache(db) as cache:
+        cache.save(
+            "o/r", [(1, "k1", rank, detail), (2, "k2", rank, detail), (3, "k3", rank, detail)]
+        )
+        cache.conn.execute("UPDATE assess_items SET rank = x'ff' WHERE number = 2")
+        keys = {1: "k1", 2: "k2", 3: "changed"}
+        assert list(cache.load("o/r", keys)) == [(1, rank, None)]
+        assert list(cache.load("o/r", keys, details=True)) == [(1, rank, detail)]
+        assert cache.load_details("o/r", keys) == {1: (rank, detail)}
+        assert list(cache.load("O/R", {1: "k1"})) == [(1, rank, None)]  # GitHub's case rules
+
+
+def _picks(plan: Any) -> list[Any]:
+    return [
+        (
+            stage.number,
+            [step.issue.number for step in stage.steps],
+            [a.issue.number for a in stage.candidates],
+            stage.also_fits,
+            stage.note,
+        )
+        for stage in plan.stages
+    ] + [[item.issue.number for item in plan.set_aside], plan.set_aside_total]

@@ -95,7 +95,9 @@ class GitHubServer:
         anonymous_core_limit: int = 60,
         search_limit: int = 30,
         anonymous_search_limit: int = 10,
+        port: int = 0,
     ) -> None:
+        self.port = port  # 0: an ephemeral port
         self.dataset = dataset if dataset is not None else Dataset()
         self._token_digest = _digest(expected_token) if expected_token is not None else None
         self._limits = {
@@ -114,9 +116,9 @@ class GitHubServer:
     # -- lifecycle ------------------------------------------------------------
 
     def start(self) -> GitHubServer:
-        """Listen on an ephemeral port of 127.0.0.1 in a daemon thread."""
+        """Listen on 127.0.0.1 (an ephemeral port unless one was given) in a daemon thread."""
         handler = type("BoundHandler", (_Handler,), {"app": self})
-        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
+        self._httpd = _QuietServer(("127.0.0.1", self.port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,

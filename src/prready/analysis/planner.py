@@ -187,7 +187,7 @@ def make_plan(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now, terms, lambda a: memo.rules_of(a, label_map),
+            distances, now, terms, lambda a: memo.rules_of(a, label_map), memo.fits,
         )  # fmt: skip
         ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
@@ -327,15 +327,16 @@ def _rank_for_stage(
     labels: Sequence[Label],
     distances: AreaDistances,
     now: str,
-    terms: dict[int, tuple[IssueAssessment, StageTerms]],
+    terms: dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]],
     rules: Callable[[IssueAssessment], tuple[str, ...]],
+    fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
     does not fit a stage is never put there to fill it. `terms` (issue number -> the
-    assessment and its StageTerms) is filled as issues are met and shared by the plan's
+    assessment, its StageTerms and its top areas) is filled as issues are met and shared by the plan's
     stages; an entry counts only for that very assessment. `rules` gives an issue's
-    stage_rule verdicts, stage 1 first."""
+    stage_rule verdicts, stage 1 first; `fits` the skill fit shares by an issue's skills."""
     low = max(spec.low, floor)
     band = [
         a for a in pool if low <= a.difficulty.score <= spec.high and not rules(a)[spec.number - 1]
@@ -343,6 +344,7 @@ def _rank_for_stage(
     # Closeness depends only on an issue's top areas: thousands of issues share a few.
     near: dict[tuple[str, ...], float] = {}
     scored = []
+    stage = spec.number
     for a in band:
         number = a.issue.number
         known = terms.get(number)
@@ -350,13 +352,21 @@ def _rank_for_stage(
             known = terms[number] = (
                 a,
                 stage_terms(
-                    a, user_skills, label_kinds, labels, distances.code_map, freshness(a.issue, now)
+                    a,
+                    user_skills,
+                    label_kinds,
+                    labels,
+                    distances.code_map,
+                    freshness(a.issue, now),
+                    fits,
                 ),
+                tuple(distances.areas_of(a)),
             )
-        areas = tuple(distances.areas_of(a))
-        if areas not in near:
-            near[areas] = distances.closeness(a, earlier)
-        scored.append((a, known[1].score(spec.number, near[areas])))
+        areas = known[2]
+        closeness = near.get(areas)
+        if closeness is None:
+            closeness = near[areas] = distances.closeness(a, earlier)
+        scored.append((a, known[1].score(stage, closeness)))
     scored.sort(key=lambda item: (-round(item[1], 6), item[0].issue.number))
     return scored
 
@@ -371,25 +381,41 @@ class RankingMemo:
     was worked out under."""
 
     context: tuple[object, ...] = ()
-    terms: dict[int, tuple[IssueAssessment, StageTerms]] = field(default_factory=dict)
+    terms: dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]] = field(
+        default_factory=dict
+    )
     rules: dict[int, tuple[IssueAssessment, tuple[str, ...]]] = field(default_factory=dict)
+    # stage_rule reads only an issue's kinds (which ones), beginner label and traits:
+    # thousands of issues share a few such signatures.
+    verdicts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
+    # The skill fit shares (first contact, later stages) by an issue's skills.
+    fits: dict[tuple[str, ...], tuple[float, float]] = field(default_factory=dict)
 
     def terms_for(
         self, context: tuple[object, ...]
-    ) -> dict[int, tuple[IssueAssessment, StageTerms]]:
+    ) -> dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]]:
         """The terms worked out under `context`; a new context starts over."""
         if context != self.context:
             self.context, self.terms, self.rules = context, {}, {}
+            self.verdicts, self.fits = {}, {}
         return self.terms
 
     def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:
         """stage_rule of `a` at stages 1-4 (`label_map`: the labels of the context)."""
         known = self.rules.get(a.issue.number)
         if known is None or known[0] is not a:
-            known = self.rules[a.issue.number] = (
-                a,
-                tuple(stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4)),
-            )
+            features = a.features
+            if features is None:
+                verdict = tuple(stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4))
+            else:
+                signature = (tuple(kinds_of(a).kinds), features.beginner, features.traits)
+                found = self.verdicts.get(signature)
+                if found is None:
+                    found = self.verdicts[signature] = tuple(
+                        stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4)
+                    )
+                verdict = found
+            known = self.rules[a.issue.number] = (a, verdict)
         return known[1]
 
 
@@ -428,13 +454,23 @@ def stage_terms(
     labels: Sequence[Label],
     code_map: CodeMap,
     fresh: float,
+    fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
 ) -> StageTerms:
-    """What `stage_score` weighs, for all four stages at once (`fresh`: its freshness)."""
+    """What `stage_score` weighs, for all four stages at once (`fresh`: its freshness;
+    `fits`: the skill fit shares already worked out for these user skills, by skills)."""
     features = a.features or issue_features(a.issue, a.modules, code_map, labels)
     learning = bool(set(a.skills) & _LEARNING_SKILLS)
-    # Docs, tests and typing are what first contact teaches: never held against it.
-    first = _fit_share([s for s in a.skills if s not in _LEARNING_SKILLS], user_skills)
-    later = _fit_share(a.skills, user_skills)
+    skills = tuple(a.skills)
+    shares = fits.get(skills) if fits is not None else None
+    if shares is None:
+        # Docs, tests and typing are what first contact teaches: never held against it.
+        shares = (
+            _fit_share([s for s in skills if s not in _LEARNING_SKILLS], user_skills),
+            _fit_share(skills, user_skills),
+        )
+        if fits is not None:
+            fits[skills] = shares
+    first, later = shares
     kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
     character = _Character(
         beginner=LabelKind.BEGINNER in kinds,

@@ -43,6 +43,8 @@ class Assessed:
 
     assessments: list[IssueAssessment] = field(default_factory=list)
     assessed: list[int] = field(default_factory=list)  # the cache did not hold these
+    # Loaded without their details (evidence, reasons): `with_details` completes them.
+    bare: set[int] = field(default_factory=set)
 
 
 def assess_cached(
@@ -55,37 +57,91 @@ def assess_cached(
     now: str,
     cache_db: Path,
     progress: ProgressFn | None = None,
+    details: bool = True,
 ) -> Assessed:
     """`assess_issues` for every stored issue, from the cache where its key still holds;
-    the rest are assessed (with the mapping index, built or loaded only then) and stored."""
+    the rest are assessed (with the mapping index, built or loaded only then) and stored.
+    With `details` False, cached assessments come without what only a shown issue needs
+    (each module's evidence, the difficulty's reasons: empty lists), numbered in `bare`;
+    they rank exactly as complete ones, and `with_details` completes those shown."""
     wanted = sorted((i for i in issues if not i.is_pull_request), key=lambda i: i.number)
     by_number = {issue.number: issue for issue in wanted}
     keys: dict[int, str] = {}
     known: dict[int, IssueAssessment] = {}
+    bare: set[int] = set()
     if code_map.key:
         context = assessment_context(code_map, labels)
         keys = {issue.number: issue_key(context, issue, now) for issue in wanted}
         shared: dict[str, str] = {}  # one copy of each module name, path and evidence text
         with AssessmentCache(cache_db) as cache:
-            for number, value in cache.load(slug, keys):
-                known[number] = assessment_from_plain(by_number[number], value, shared)
+            for number, rank, detail in cache.load(slug, keys, details=details):
+                known[number] = assessment_from_plain(by_number[number], rank, detail, shared)
+        if not details:
+            bare = set(known)
     todo = [issue for issue in wanted if issue.number not in known]
     if todo:
-        index = mapping_index(code_map, cache_db, progress=progress)
-        fresh = assess_issues(todo, code_map, labels, {}, now=now, index=index)
+        fresh = _assess_and_store(slug, todo, code_map, labels, now, cache_db, keys, progress)
         known.update((a.issue.number, a) for a in fresh)
-        if keys:
-            with AssessmentCache(cache_db) as cache:
-                rows = (
-                    (a.issue.number, keys[a.issue.number], assessment_to_plain(a)) for a in fresh
-                )
-                cache.save(slug, rows)
     out = []
     for issue in wanted:
         assessment = known[issue.number]
         assessment.taken = taken.get(issue.number) or TakenStatus("fresh")
         out.append(assessment)
-    return Assessed(out, [issue.number for issue in todo])
+    return Assessed(out, [issue.number for issue in todo], bare)
+
+
+def with_details(
+    slug: str,
+    assessments: Sequence[IssueAssessment],
+    code_map: CodeMap,
+    labels: Sequence[Label],
+    *,
+    now: str,
+    cache_db: Path,
+    progress: ProgressFn | None = None,
+) -> dict[int, IssueAssessment]:
+    """Complete assessments `assess_cached` gave without details: number -> the complete
+    assessment (who is on it kept), from the cache, or assessed afresh where the cache no
+    longer holds it (another run replaced it meanwhile)."""
+    if not assessments:
+        return {}
+    by_number = {a.issue.number: a for a in assessments}
+    keys: dict[int, str] = {}
+    out: dict[int, IssueAssessment] = {}
+    if code_map.key:
+        context = assessment_context(code_map, labels)
+        keys = {n: issue_key(context, a.issue, now) for n, a in by_number.items()}
+        with AssessmentCache(cache_db) as cache:
+            for number, (rank, detail) in cache.load_details(slug, keys).items():
+                out[number] = assessment_from_plain(by_number[number].issue, rank, detail)
+    todo = [a.issue for n, a in sorted(by_number.items()) if n not in out]
+    if todo:
+        fresh = _assess_and_store(slug, todo, code_map, labels, now, cache_db, keys, progress)
+        out.update((a.issue.number, a) for a in fresh)
+    for number, assessment in out.items():
+        assessment.taken = by_number[number].taken
+    return out
+
+
+def _assess_and_store(
+    slug: str,
+    issues: list[Issue],
+    code_map: CodeMap,
+    labels: Sequence[Label],
+    now: str,
+    cache_db: Path,
+    keys: Mapping[int, str],
+    progress: ProgressFn | None,
+) -> list[IssueAssessment]:
+    """Assess `issues` afresh (the mapping index built or loaded only now) and cache the
+    results under `keys` (none without keys: a map built by hand)."""
+    index = mapping_index(code_map, cache_db, progress=progress)
+    fresh = assess_issues(issues, code_map, labels, {}, now=now, index=index)
+    if keys:
+        with AssessmentCache(cache_db) as cache:
+            rows = ((a.issue.number, keys[a.issue.number], *assessment_to_plain(a)) for a in fresh)
+            cache.save(slug, rows)
+    return fresh
 
 
 def assessment_context(code_map: CodeMap, labels: Sequence[Label]) -> str:
@@ -116,13 +172,14 @@ def issue_key(context: str, issue: Issue, now: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def assessment_to_plain(a: IssueAssessment) -> tuple[Any, ...]:
-    """What is cached of an assessment: everything but the issue and who is on it."""
+def assessment_to_plain(a: IssueAssessment) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """What is cached of an assessment (everything but the issue and who is on it), as
+    (rank, detail): what choosing steps reads, and what only a shown issue needs."""
     kinds = a.kinds or IssueKinds()
     features = a.features
-    return (
-        [(m.name, m.path, m.score, list(m.evidence)) for m in a.modules],
-        (a.difficulty.score, list(a.difficulty.reasons)),
+    rank = (
+        [(m.name, m.path, m.score) for m in a.modules],
+        a.difficulty.score,
         list(a.skills),
         (dict(kinds.kinds), dict(kinds.hardware)),
         None
@@ -136,29 +193,29 @@ def assessment_to_plain(a: IssueAssessment) -> tuple[Any, ...]:
             features.traits,
         ),
     )
+    detail = ([list(m.evidence) for m in a.modules], list(a.difficulty.reasons))
+    return rank, detail
 
 
 def assessment_from_plain(
-    issue: Issue, value: Any, shared: dict[str, str] | None = None
+    issue: Issue, rank: Any, detail: Any = None, shared: dict[str, str] | None = None
 ) -> IssueAssessment:
     """The assessment of `issue` from what `assessment_to_plain` kept (taken: "fresh"
-    until the caller says otherwise). `shared` keeps one copy of each text across
-    assessments (thousands of issues name the same modules with the same evidence)."""
-    modules, (score, reasons), skills, (kinds, hardware), features = value
+    until the caller says otherwise); without `detail`, with no evidence and no reasons.
+    `shared` keeps one copy of each text across assessments (thousands of issues name
+    the same modules with the same evidence)."""
+    modules, score, skills, (kinds, hardware), features = rank
+    evidence, reasons = detail if detail is not None else ([[] for _ in modules], [])
     one = shared if shared is not None else {}
+    get = one.setdefault
     return IssueAssessment(
         issue=issue,
         modules=[
-            ModuleMatch(
-                one.setdefault(name, name),
-                one.setdefault(path, path),
-                sc,
-                [one.setdefault(text, text) for text in ev],
-            )
-            for name, path, sc, ev in modules
+            ModuleMatch(get(name, name), get(path, path), sc, [get(text, text) for text in ev])
+            for (name, path, sc), ev in zip(modules, evidence, strict=True)
         ],
-        difficulty=Difficulty(score, [one.setdefault(text, text) for text in reasons]),
-        skills=[one.setdefault(skill, skill) for skill in skills],
+        difficulty=Difficulty(score, [get(text, text) for text in reasons]),
+        skills=[get(skill, skill) for skill in skills],
         taken=TakenStatus("fresh"),
         kinds=IssueKinds(dict(kinds), dict(hardware)),
         features=None if features is None else _features(*features),

@@ -196,11 +196,20 @@ def load_stored(
     )
     moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
     taken: dict[int, TakenStatus] = {}
+    # Without details an issue's status follows from its assignees alone: one verdict per
+    # distinct list of assignees (each issue still gets its own status).
+    by_assignees: dict[tuple[str, ...], TakenStatus] = {}
     for issue in issues:
         if issue.number in computed:
             taken[issue.number] = computed[issue.number][0]
-        else:
-            taken[issue.number] = detect_taken(issue, [], [], moment, claim_days=config.claim_days)
+            continue
+        who = tuple(issue.assignees)
+        status = by_assignees.get(who)
+        if status is None:
+            status = by_assignees[who] = detect_taken(
+                issue, [], [], moment, claim_days=config.claim_days
+            )
+        taken[issue.number] = TakenStatus(status.state, list(status.evidence))
     return issues, repo_labels, note_unchecked_pulls(slug, paths, taken)
 
 

@@ -21,7 +21,7 @@ from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
 from prready.analysis.planner import RankingMemo, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
-from prready.app.assessments import assess_cached
+from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map, read_no_follow
@@ -38,6 +38,7 @@ from prready.models import (
     ProgressEntry,
     ProgressEvent,
     ProgressFn,
+    TakenStatus,
 )
 from prready.paths import Paths, write_private_file
 from prready.render.html import render_html
@@ -160,9 +161,14 @@ def run_plan(
             slug = report.repo
 
     issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
-    assessments = assess_cached(
-        slug, issues, code_map, labels, taken, now=iso, cache_db=paths.cache_db, progress=progress
-    ).assessments
+    # Every issue ranks from its assessment without details (evidence, reasons); only the
+    # issues a plan shows are completed, before the plan that is kept.
+    assessed = assess_cached(
+        slug, issues, code_map, labels, taken, now=iso, cache_db=paths.cache_db,
+        progress=progress, details=False,
+    )  # fmt: skip
+    assessments, bare = assessed.assessments, set(assessed.bare)
+    del issues, assessed
     tests_used = names_in_tests(code_map, paths.cache_db)
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
@@ -214,36 +220,60 @@ def run_plan(
             # Links in every output point at the repository's own host (GitHub Enterprise).
             return replace(plan, web_host=web_host(source.api_url))
 
+        def completed(numbers: set[int]) -> dict[int, IssueAssessment]:
+            """The complete assessments of `numbers` (shown by a plan, loaded bare)."""
+            wanted = [a for a in usable if a.issue.number in numbers]
+            full = with_details(
+                slug, wanted, code_map, labels, now=iso, cache_db=paths.cache_db,
+                progress=progress,
+            )  # fmt: skip
+            bare.difference_update(numbers)
+            return full
+
         plan = plan_from(usable)
         # Only the issues that could reach the plan get the extra requests (timeline,
         # comments) that tell whether someone else is already on them; offline, the
         # stored comments and cross-references are judged as of `now`. Then plan again,
         # until every issue the plan shows has been checked: a plan never rests on an
-        # unchecked issue, so two runs on the same data give the same plan.
+        # unchecked issue, so two runs on the same data give the same plan. The issues
+        # it shows are completed on the way (their details rank nothing).
         checked: set[int] = set()
         for _round in range(TAKEN_CHECK_ROUNDS):
             numbers = [n for n in _shortlist(plan) if n not in checked]
-            if not numbers:
+            shown = _shown(plan) & bare
+            if not numbers and not shown:
                 break
-            status = refresh_taken(
-                slug,
-                numbers,
-                paths,
-                config,
-                client=client,
-                offline=not online,
-                progress=progress,
-                now=moment,
-            )
-            checked.update(numbers)
-            status = note_unchecked_pulls(slug, paths, status)
-            # Only the issues whose status moved become new objects: the memo keeps the rest.
-            usable = [
-                replace(a, taken=status[a.issue.number])
-                if a.issue.number in status and status[a.issue.number] != a.taken
-                else a
+            status: dict[int, TakenStatus] = {}
+            if numbers:
+                status = refresh_taken(
+                    slug,
+                    numbers,
+                    paths,
+                    config,
+                    client=client,
+                    offline=not online,
+                    progress=progress,
+                    now=moment,
+                )
+                checked.update(numbers)
+                status = note_unchecked_pulls(slug, paths, status)
+            full = completed(shown) if shown else {}
+            # Only the issues whose status moved or that were completed become new
+            # objects: the memo keeps the rest.
+            moved = {
+                a.issue.number
                 for a in usable
-            ]
+                if a.issue.number in status and status[a.issue.number] != a.taken
+            }
+            if not moved and not full:
+                continue  # the same pool gives the same plan
+            usable = [_updated(a, status, full) for a in usable]
+            plan = plan_from(usable)
+        shown = _shown(plan) & bare
+        if shown:
+            # Out of rounds with issues still bare: completing them moves no ranking.
+            full = completed(shown)
+            usable = [_updated(a, {}, full) for a in usable]
             plan = plan_from(usable)
         record_plan(conn, plan, moment)
         entries = load_progress(conn, slug)
@@ -255,9 +285,7 @@ def run_plan(
     if hint:
         notes.append(hint)
     write_plan(output, options.fmt, plan, entries, events, code_map, moment)
-    return PlanResult(
-        plan, output, code_map, report, tracking, decision, notes, entries=entries
-    )
+    return PlanResult(plan, output, code_map, report, tracking, decision, notes, entries=entries)
 
 
 def write_plan(
@@ -324,6 +352,27 @@ def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:
             raise UsageError(f"--output {out} is a directory: give a file name")
         return out
     return paths.plans / (slug.replace("/", "__") + _SUFFIX[options.fmt])
+
+
+def _shown(plan: Plan) -> set[int]:
+    """The issues whose assessment a plan shows in full: its steps and candidates."""
+    numbers: set[int] = set()
+    for stage in plan.stages:
+        numbers.update(step.issue.number for step in stage.steps)
+        numbers.update(a.issue.number for a in stage.candidates)
+    return numbers
+
+
+def _updated(
+    a: IssueAssessment, status: dict[int, TakenStatus], full: dict[int, IssueAssessment]
+) -> IssueAssessment:
+    """`a` completed (from `full`) and with its new status (from `status`), if any."""
+    number = a.issue.number
+    if number in full:
+        a = full[number]
+    if number in status and status[number] != a.taken:
+        a = replace(a, taken=status[number])
+    return a
 
 
 def _shortlist(plan: Plan) -> list[int]:

@@ -193,8 +193,11 @@ def load_issues(
     if state != "all":
         sql += " AND state = ?"
         args.append(state)
-    rows = conn.execute(sql + " ORDER BY number", args).fetchall()
-    return [_issue_from_row(row, pulls) for row in rows]
+    rows = conn.execute(sql + " ORDER BY number", args)
+    # Thousands of issues share a few label and assignee lists: each distinct JSON text is
+    # decoded once (every issue still gets its own list).
+    lists: dict[str, list[str]] = {}
+    return [_issue_from_row(row, pulls, lists) for row in rows]
 
 
 def load_pulls(conn: sqlite3.Connection, slug: str, state: str = "all") -> list[Issue]:
@@ -451,18 +454,29 @@ def _issue_row(issue: Issue) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def _issue_from_row(row: Sequence[object], pulls: bool) -> Issue:
+def _issue_from_row(
+    row: Sequence[object], pulls: bool, lists: dict[str, list[str]] | None = None
+) -> Issue:
     (repo, number, title, body, state, labels, assignees, author, comments, reactions,
      created, updated, closed, url, reason) = row  # fmt: skip
+    decoded = lists if lists is not None else {}
     return Issue(
         repo=str(repo), number=int(number), title=str(title), body=str(body),  # type: ignore[call-overload]
-        state=str(state), labels=json.loads(str(labels)), assignees=json.loads(str(assignees)),
+        state=str(state), labels=_names(labels, decoded), assignees=_names(assignees, decoded),
         author=str(author), comments=int(comments), reactions=int(reactions),  # type: ignore[call-overload]
         created_at=str(created), updated_at=str(updated),
         closed_at=None if closed is None else str(closed), url=str(url),
         is_pull_request=pulls, state_reason=None if reason is None else str(reason),
     )  # fmt: skip
 
+
+def _names(text: object, decoded: dict[str, list[str]]) -> list[str]:
+    """A stored JSON list of names, decoded once per distinct text (a fresh list each time)."""
+    key = str(text)
+    found = decoded.get(key)
+    if found is None:
+        found = decoded[key] = json.loads(key)
+    return list(found)
 
 
 def stored_name(db: Path, slug: str) -> str | None:
