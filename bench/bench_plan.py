@@ -75,6 +75,12 @@ def main() -> int:
     )
     parser.add_argument("--changed", type=int, default=50, help="issues edited before the last run")
     parser.add_argument("--baseline", type=Path, help="another prready src/ measured alongside")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run this code's plans under pyinstrument (profile-RUN.txt in the work folder; "
+        "times then include the profiler's overhead)",
+    )
     args = parser.parse_args()
     source = torch_source()
     if source is None:
@@ -109,6 +115,7 @@ def main() -> int:
                 args.issues > 0,
                 codes,
                 keep=args.keep is not None,
+                profile=args.profile,
             )
     finally:
         if args.keep is None:
@@ -189,6 +196,7 @@ def bench(
     codes: dict[str, str],
     *,
     keep: bool = False,
+    profile: bool = False,
 ) -> list[Run]:
     """Best-of-`repeat` cold, warm and changed runs of each code (name -> its src/
     folder), each a whole process; the codes take turns at every step. With `keep`, each
@@ -208,7 +216,8 @@ def bench(
             for code, src in codes.items():
                 home, kept = work / f"home-{code}", work / f"home-{code}.cold"
                 step = "primed" if name == "cold" and home.is_dir() else name
-                runs.append(_plan(code, src, step, repo, server, work, all_open))
+                profiled = profile and code == "this"
+                runs.append(_plan(code, src, step, repo, server, work, all_open, profiled))
                 if keep and step == "cold":
                     shutil.copytree(home, kept, symlinks=True)
         for run in runs:
@@ -232,7 +241,14 @@ def restore_home(kept: Path, home: Path) -> None:
 
 
 def _plan(
-    code: str, src: str, name: str, repo: Path, server: GitHubServer, work: Path, all_open: bool
+    code: str,
+    src: str,
+    name: str,
+    repo: Path,
+    server: GitHubServer,
+    work: Path,
+    all_open: bool,
+    profile: bool = False,
 ) -> Run:
     env = dict(
         os.environ,
@@ -244,8 +260,9 @@ def _plan(
     )
     for key in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", "PRREADY_OFFLINE"):
         env.pop(key, None)
+    profiler = ["-m", "pyinstrument", "-r", "text", "-o", str(work / f"profile-{name}.txt")]
     command = [
-        sys.executable, "-m", "prready", "plan", REPO,
+        sys.executable, *(profiler if profile else []), "-m", "prready", "plan", REPO,
         "--git-url", str(repo), "--api-url", server.url, "--token", "bench-token",
         "--skills", "python,nn,testing", "--format", "html",
         "--output", str(work / f"plan-{code}.html"),
