@@ -12,14 +12,17 @@ Prints the Spearman rank correlation (ties averaged) of each predictor with each
 per repository and overall, next to baselines computed in the same run:
   * body length: characters in the issue's body (longer reports, bigger fixes?);
   * text kind: the start score of prready's difficulty alone (docs 1, typing 1.5, code
-    2.5), i.e. without the code map, history or discussion;
-  * prready, no lines: prready's difficulty without the line counts of past fixes (as
-    from a blobless clone), files and languages only.
+    2.5), i.e. without the code map, history or discussion.
 
 Needs the repositories' snapshots (mapping_set/repos.json lists their git dirs).
+`--dump FILE` also writes each issue's features (what difficulty sees, the mapped files
+with their past changes, the real fix's size) for offline calibration
+(bench/calibrate_difficulty.py); `--table FILE...` prints the table from such dumps
+(runs split by repository, one table).
 
     python bench/bench_difficulty.py
-    python bench/bench_difficulty.py --repos peft,trl --limit 10
+    python bench/bench_difficulty.py --repos peft,trl --limit 10 --dump /tmp/d.jsonl
+    python bench/bench_difficulty.py --table /tmp/d1.jsonl /tmp/d2.jsonl
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from prready.app.retrieval import mapping_index
 from prready.models import CodeMap, CommitRecord, Issue, ModuleMatch
 from prready.paths import Paths, resolve_paths
 
-PREDICTORS = ("prready difficulty", "prready, no lines", "body length", "text kind")
+PREDICTORS = ("prready difficulty", "body length", "text kind")
 SIZES = ("files", "lines")
 
 
@@ -76,7 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--dump", type=Path, help="write each issue's features and real fix size here (JSONL)"
     )
+    parser.add_argument("--table", type=Path, nargs="+", help="print the table from these dumps")
     args = parser.parse_args(argv)
+    if args.table:
+        print_table(
+            [
+                row_of(json.loads(line))
+                for p in args.table
+                for line in p.read_text().splitlines()
+                if line.strip()
+            ]
+        )
+        return 0
     repos = json.loads((args.set / "repos.json").read_text())
     fixes = fix_commits(args.set)
     cases = load_cases(args.set, args.repos, args.limit)
@@ -134,16 +148,11 @@ def rate(
         )  # fmt: skip
         dump.write(json.dumps(record, sort_keys=True) + "\n")
         dump.flush()
-    # The same without line counts of past fixes (what a blobless clone gives).
-    for area in code_map.areas.values():
-        area.past_fixes = {k: v for k, v in area.past_fixes.items() if k != "lines"}
-    no_lines = assess_difficulty(issue, matches, code_map, (), now)
     start = {"docs": DOCS_BASE, "typing": TYPING_BASE}.get(change_kind(issue), BASE)
     return Row(
         case.repo,
         {
             "prready difficulty": float(difficulty.score),
-            "prready, no lines": float(no_lines.score),
             "body length": float(len(case.body)),
             "text kind": start,
         },
@@ -247,6 +256,20 @@ _FIX = re.compile(r"\bfix(?:e[sd]|ing)?\b|\bbugs?\b|\bregression\b", re.IGNORECA
 
 def _median(values: Sequence[int]) -> float | None:
     return float(median(values)) if values else None
+
+
+def row_of(record: dict[str, Any]) -> Row:
+    """A table row from a dumped record (the same predictors as `rate`)."""
+    start = {"docs": DOCS_BASE, "typing": TYPING_BASE}.get(record["change"], BASE)
+    return Row(
+        record["repo"],
+        {
+            "prready difficulty": float(record["score"]),
+            "body length": float(record["body_chars"]),
+            "text kind": start,
+        },
+        {"files": float(record["fix_files"]), "lines": float(record["fix_lines"])},
+    )
 
 
 def fix_commits(folder: Path) -> dict[tuple[str, int], str]:
