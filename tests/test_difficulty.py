@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planfixtures import LABELS, NOW, make_code_map, make_issue
 from prready.analysis.difficulty import (
+    asks_for_feature,
     assess_difficulty,
     named_apis,
     needs_design,
@@ -181,6 +182,10 @@ def test_feature_request_and_named_apis_raise() -> None:
     plain = _rate(LEAF, title="Scheduler skips the last step", body=repro)
     feature = _rate(LEAF, title="Allow a warmup phase in the scheduler", body=repro)
     assert _has(feature, "new feature") and feature.score == plain.score + 1
+    assert asks_for_feature(make_issue(1, "[FR] implement scan for pytrees"))
+    for title in ("Add tests for CosineAnnealingLR", "Add missing check for shapes",
+                  "Add type hints to optim", "Add a docstring to StepLR"):  # fmt: skip
+        assert not asks_for_feature(make_issue(1, title)), title
     names = "`StepLR.step`, `StepLR.last_epoch`, `optim.SGD`, `Warmup.start`"
     wide = _rate(LEAF, title="Scheduler skips the last step", body=f"Seen with {names}.\n{repro}")
     assert _has(wide, "names 4 APIs (StepLR.last_epoch, StepLR.step, Warmup.start, ...)")

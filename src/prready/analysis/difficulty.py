@@ -58,7 +58,10 @@ _NATIVE_TEXT = re.compile(
     r"\.(?:cpp|cc|cu|cuh|h|hpp)\b|\bc\+\+|\bcuda kernel|\bsegfault", re.IGNORECASE
 )
 _FEATURE_TITLE = re.compile(
-    r"\s*(?:\[(?:fr|feature[^\]]*)\]\s*)?(?:allow|add|implement)\b", re.IGNORECASE
+    r"\s*(?:\[(?:fr|feature[^\]]*)\]\s*)?(?:allow|add|implement)\b(?!\s+(?:(?:a|an|more|missing|"
+    r"unit|some)\s+)?(?:tests?|docs?|documentation|docstrings?|examples?|type|typing|"
+    r"annotations?|comments?|links?|checks?|warnings?)\b)",
+    re.IGNORECASE,
 )
 _ERROR = re.compile(
     r"Traceback \(most recent call last\)|^\s*File \"[^\"\n]+\", line \d+|\b\w+(?:Error|Exception):",
@@ -190,7 +193,8 @@ def change_kind(issue: Issue) -> str:
 
 def asks_for_feature(issue: Issue) -> bool:
     """A feature request by label or title (is_feature_request), or a title asking for new
-    behaviour ("Allow ...", "Add ...", "Implement ...", "[FR] ...")."""
+    behaviour ("Allow ...", "Add ...", "Implement ...", "[FR] ..."), not for tests, docs,
+    annotations or a missing check ("Add tests for ...")."""
     return is_feature_request(issue) or bool(_FEATURE_TITLE.match(issue.title))
 
 
