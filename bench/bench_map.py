@@ -36,9 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 CHANGED_FILES = 20
-PYTORCH_SRC = (
-    "pytorch-src"  # --packages name of PyTorch 1.13.1's source tree (tests/pytorch_tree.py)
-)
+PYTORCH_SRC = "pytorch-src"  # --packages name of PyTorch 1.13.1's source tree (tests/pytorch_tree.py)
 
 _CHILD_OURS = r"""
 import json, resource, sys, time

@@ -18,17 +18,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FIELDS = (
-    "repo",
-    "issue",
-    "title",
-    "body",
-    "labels",
-    "fix_commit",
-    "parent_commit",
-    "changed_files",
-    "link",
-)
+FIELDS = ("repo", "issue", "title", "body", "labels", "fix_commit", "parent_commit",
+          "changed_files", "link")
 NON_SOURCE = re.compile(
     r"(^|/)(tests?|docs?|examples?|benchmarks?|\.github|\.circleci|scripts?|notebooks?)/"
     r"|(^|/)test_[^/]*$|_test\.py$|\.(md|rst|txt|yml|yaml|toml|cfg|ini|json|ipynb)$"
