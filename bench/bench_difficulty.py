@@ -12,21 +12,26 @@ Prints the Spearman rank correlation (ties averaged) of each predictor with each
 per repository and overall, next to baselines computed in the same run:
   * body length: characters in the issue's body (longer reports, bigger fixes?);
   * text kind: the start score of prready's difficulty alone (docs 1, typing 1.5, code
-    2.5), i.e. without the code map, history or discussion;
-  * prready, no lines: prready's difficulty without the line counts of past fixes (as
-    from a blobless clone), files and languages only.
+    2.5), i.e. without the code map, history or discussion.
 
 Needs the repositories' snapshots (mapping_set/repos.json lists their git dirs).
+`--dump FILE` also writes each issue's features (what difficulty sees, the mapped files
+with their past changes, the real fix's size) for offline calibration
+(bench/calibrate_difficulty.py); `--table FILE...` prints the table from such dumps
+(runs split by repository, one table).
 
     python bench/bench_difficulty.py
-    python bench/bench_difficulty.py --repos peft,trl --limit 10
+    python bench/bench_difficulty.py --repos peft,trl --limit 10 --dump /tmp/d.jsonl
+    python bench/bench_difficulty.py --table /tmp/d1.jsonl /tmp/d2.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -34,6 +39,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
+from typing import IO, Any
 
 from bench_mapping import HERE, SPARSE, Case, checkout_at, commit_date, git, load_cases
 from prready.analysis.difficulty import (
@@ -42,15 +49,18 @@ from prready.analysis.difficulty import (
     TYPING_BASE,
     assess_difficulty,
     change_kind,
+    has_reproduction,
+    is_feature_request,
+    needs_design,
     rank_correlation,
 )
-from prready.analysis.mapping import map_issue_to_modules
-from prready.app.map import build_code_map
+from prready.analysis.mapping import area_of_node, focus_matches, map_issue_to_modules
+from prready.app.map import _recent_history, build_code_map
 from prready.app.retrieval import mapping_index
-from prready.models import Issue
+from prready.models import CodeMap, CommitRecord, Issue, ModuleMatch
 from prready.paths import Paths, resolve_paths
 
-PREDICTORS = ("prready difficulty", "prready, no lines", "body length", "text kind")
+PREDICTORS = ("prready difficulty", "body length", "text kind")
 SIZES = ("files", "lines")
 
 
@@ -66,7 +76,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=HERE / "mapping_set")
     parser.add_argument("--repos", default="", help="comma-separated repository names")
     parser.add_argument("--limit", type=int, default=0, help="at most N issues per repository")
+    parser.add_argument(
+        "--dump", type=Path, help="write each issue's features and real fix size here (JSONL)"
+    )
+    parser.add_argument("--table", type=Path, nargs="+", help="print the table from these dumps")
     args = parser.parse_args(argv)
+    if args.table:
+        print_table(
+            [
+                row_of(json.loads(line))
+                for p in args.table
+                for line in p.read_text().splitlines()
+                if line.strip()
+            ]
+        )
+        return 0
     repos = json.loads((args.set / "repos.json").read_text())
     fixes = fix_commits(args.set)
     cases = load_cases(args.set, args.repos, args.limit)
@@ -76,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = resolve_paths()
     rows: list[Row] = []
     skipped = 0
+    dump = args.dump.open("w") if args.dump else None
     for repo in sorted({c.repo for c in cases}):
         mirror = repos[repo]["mirror"]
         if not Path(mirror).exists():
@@ -90,7 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if fix is None or not checkout_at(checkout, case.parent):
                 skipped += 1
                 continue
-            rows.append(rate(case, fix, checkout, mirror, paths))
+            rows.append(rate(case, fix, checkout, mirror, paths, dump))
+    if dump:
+        dump.close()
     elapsed = time.perf_counter() - started
     print_table(rows)
     print(f"\n{len(rows)} issues rated, {skipped} skipped (no fix commit or no checkout); "
@@ -98,7 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def rate(case: Case, fix: str, checkout: Path, mirror: str, paths: Paths) -> Row:
+def rate(
+    case: Case, fix: str, checkout: Path, mirror: str, paths: Paths, dump: IO[str] | None = None
+) -> Row:
     """One issue: prready's difficulty at the parent, the baselines, the real fix size."""
     code_map = build_code_map(case.repo, paths, checkout=checkout)
     index = mapping_index(code_map, paths.cache_db)
@@ -110,21 +139,136 @@ def rate(case: Case, fix: str, checkout: Path, mirror: str, paths: Paths) -> Row
     now = commit_date(checkout, case.parent)
     matches = map_issue_to_modules(issue, code_map, (), index=index, history_before=now)
     difficulty = assess_difficulty(issue, matches, code_map, (), now)
-    # The same without line counts of past fixes (what a blobless clone gives).
-    for area in code_map.areas.values():
-        area.past_fixes = {k: v for k, v in area.past_fixes.items() if k != "lines"}
-    no_lines = assess_difficulty(issue, matches, code_map, (), now)
-    start = {"docs": DOCS_BASE, "typing": TYPING_BASE}.get(change_kind(issue), BASE)
     files, lines = fix_size(mirror, case.parent, fix)
+    if dump is not None:
+        record = features(issue, matches, code_map, checkout, paths, now)
+        record.update(
+            repo=case.repo, issue=case.number, score=difficulty.score,
+            reasons=difficulty.reasons, fix_files=files, fix_lines=lines,
+        )  # fmt: skip
+        dump.write(json.dumps(record, sort_keys=True) + "\n")
+        dump.flush()
+    start = {"docs": DOCS_BASE, "typing": TYPING_BASE}.get(change_kind(issue), BASE)
     return Row(
         case.repo,
         {
             "prready difficulty": float(difficulty.score),
-            "prready, no lines": float(no_lines.score),
             "body length": float(len(case.body)),
             "text kind": start,
         },
         {"files": float(files), "lines": float(lines)},
+    )
+
+
+_API_NAME = re.compile(r"`([A-Za-z_][\w.]*(?:\(\))?)`|\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\b")
+_FEATURE_WORDS = re.compile(
+    r"\b(add(?:ing)? support|support for|feature|implement\w*|new (?:option|argument|api|method)|"
+    r"would be (?:nice|great|useful)|allow\w*|enable)\b",
+    re.IGNORECASE,
+)
+_TRACEBACK = re.compile(
+    r"Traceback \(most recent call last\)|^\s*File \"[^\"]+\", line \d+|\w+Error:", re.M
+)
+
+
+def features(
+    issue: Issue,
+    matches: Sequence[ModuleMatch],
+    code_map: CodeMap,
+    checkout: Path,
+    paths: Paths,
+    now: str,
+) -> dict[str, Any]:
+    """Everything difficulty sees (and some it does not), as plain data for offline
+    calibration: the issue's text signals, the mapped modules with their size, importers
+    and the past changes to each mapped file (from the same year of history the code map
+    reads), and the area's past fix sizes."""
+    body = issue.body or ""
+    text = f"{issue.title}\n{body}"
+    names = {a or b for a, b in _API_NAME.findall(text)}
+    history = _recent_history(checkout, code_map.head, paths.cache_db)
+    focus = focus_matches(matches, 3)
+    considered = [m for m in focus if m.score >= 0.2] or list(matches[:1])
+    mapped = []
+    for rank, match in enumerate(matches[:10]):
+        info = code_map.modules.get(match.name)
+        area = area_of_node(match.name, code_map)
+        item: dict[str, Any] = {
+            "rank": rank, "name": match.name, "path": match.path, "score": round(match.score, 4),
+            "module": info is not None, "area": area,
+            "considered": match in considered,
+        }  # fmt: skip
+        if info is not None:
+            ranks = sorted(
+                m.dependents for m in code_map.modules.values()
+                if m.language == info.language and not m.is_test
+            )  # fmt: skip
+            item.update(
+                language=info.language, lines=info.lines, dependents=info.dependents,
+                dependents_share=round(bisect.bisect_left(ranks, info.dependents) / max(1, len(ranks)), 4),
+                is_test=info.is_test, past=_file_history(history, info.path),
+            )  # fmt: skip
+        if area in code_map.areas:
+            a = code_map.areas[area]
+            item["area_info"] = {
+                "files": len(a.modules), "lines": a.lines, "churn": a.churn,
+                "past_fixes": a.past_fixes, "languages": a.languages,
+                "centrality": a.centrality, "dependents": a.dependents,
+            }  # fmt: skip
+        mapped.append(item)
+    return {
+        "title": issue.title,
+        "change": change_kind(issue),
+        "feature": is_feature_request(issue),
+        "design": needs_design(issue, ()),
+        "repro": has_reproduction(issue),
+        "traceback": bool(_TRACEBACK.search(body)),
+        "body_chars": len(body),
+        "title_chars": len(issue.title),
+        "code_blocks": body.count("```") // 2,
+        "api_names": len(names),
+        "feature_words": len(_FEATURE_WORDS.findall(text)),
+        "repo_modules": sum(1 for m in code_map.modules.values() if not m.is_test),
+        "repo_commits_year": len(history),
+        "repo_median_files": _median([len(c.files) for c in history]),
+        "repo_median_lines": _median([c.lines for c in history if c.lines is not None]),
+        "matches": mapped,
+    }
+
+
+def _file_history(history: Sequence[CommitRecord], path: str) -> dict[str, Any]:
+    """Commits of the year that touched this file: how many, and the median files and
+    lines of them (all, and those whose message says fix)."""
+    touched = [c for c in history if path in c.files and len(c.files) <= 100]
+    fixes = [c for c in touched if _FIX.search(c.message)]
+    return {
+        "count": len(touched),
+        "files": _median([len(c.files) for c in touched]),
+        "lines": _median([c.lines for c in touched if c.lines is not None]),
+        "fix_count": len(fixes),
+        "fix_files": _median([len(c.files) for c in fixes]),
+        "fix_lines": _median([c.lines for c in fixes if c.lines is not None]),
+    }
+
+
+_FIX = re.compile(r"\bfix(?:e[sd]|ing)?\b|\bbugs?\b|\bregression\b", re.IGNORECASE)
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return float(median(values)) if values else None
+
+
+def row_of(record: dict[str, Any]) -> Row:
+    """A table row from a dumped record (the same predictors as `rate`)."""
+    start = {"docs": DOCS_BASE, "typing": TYPING_BASE}.get(record["change"], BASE)
+    return Row(
+        record["repo"],
+        {
+            "prready difficulty": float(record["score"]),
+            "body length": float(record["body_chars"]),
+            "text kind": start,
+        },
+        {"files": float(record["fix_files"]), "lines": float(record["fix_lines"])},
     )
 
 
@@ -164,7 +308,9 @@ def print_table(rows: list[Row]) -> None:
         for name in PREDICTORS:
             cells = []
             for size in SIZES:
-                rho = rank_correlation([r.predicted[name] for r in group], [r.size[size] for r in group])
+                rho = rank_correlation(
+                    [r.predicted[name] for r in group], [r.size[size] for r in group]
+                )
                 cells.append(f"{'n/a' if rho is None else f'{rho:+.2f}':>12}")
             print(f"{repo:32} {name:20} {len(group):>4}" + "".join(cells))
     if rows:

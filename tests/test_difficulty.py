@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from planfixtures import LABELS, NOW, make_code_map, make_issue
-from prready.analysis.difficulty import assess_difficulty, needs_design, parse_time
+from prready.analysis.difficulty import (
+    asks_for_feature,
+    assess_difficulty,
+    named_apis,
+    needs_design,
+    parse_time,
+    quotes_error,
+)
 from prready.models import ModuleMatch
 
 CODE_MAP = make_code_map()
@@ -144,33 +151,68 @@ def _with_past_fixes(area: str, sizes: dict) -> object:  # type: ignore[type-arg
     return cm
 
 
-def test_past_fix_sizes_move_the_score_with_the_numbers_quoted() -> None:
-    issue = make_issue(1, "Scheduler skips the last step")
+def test_past_fix_sizes_are_quoted_and_a_native_history_raises() -> None:
+    # Sizes are quoted, not scored: on the development set they did not rank the size of
+    # the next fix (bench/bench_difficulty.py); a mostly native history still counts.
+    # A reproduction brings the base to 2.0, where +0.5 shows in the rounded score.
+    issue = make_issue(1, "Scheduler skips the last step", "```\nsched.step()\n```")
     small = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 12, "files": 1.0,
                                               "languages": 1.0, "native": 0.0, "tests": 0.5})  # fmt: skip
-    large = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 5, "files": 11.0,
-                                              "languages": 2.0, "native": 0.6, "tests": 1.0})  # fmt: skip
+    large = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 12, "files": 11.0,
+                                              "languages": 1.0, "native": 0.0, "tests": 1.0,
+                                              "lines": 400.0})  # fmt: skip
+    native = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 5, "files": 11.0,
+                                               "languages": 2.0, "native": 0.6, "tests": 1.0})  # fmt: skip
     few = _with_past_fixes("tinyml.optim", {"kind": "changes", "count": 2, "files": 30.0,
                                             "languages": 3.0, "native": 1.0, "tests": 0.0})  # fmt: skip
-    d_small = assess_difficulty(issue, LEAF, small, LABELS, NOW)  # type: ignore[arg-type]
-    d_large = assess_difficulty(issue, LEAF, large, LABELS, NOW)  # type: ignore[arg-type]
-    d_few = assess_difficulty(issue, LEAF, few, LABELS, NOW)  # type: ignore[arg-type]
-    assert _has(d_small, "past fixes in tinyml.optim changed a median of 1 file(s) (12 in the last year) (-0.5)")
-    assert _has(d_large, "past fixes in tinyml.optim changed a median of 11 file(s), 60% of them C/C++/CUDA (5 in the last year) (+1.5)")
+    d_small, d_large, d_native, d_few = (
+        assess_difficulty(issue, LEAF, cm, LABELS, NOW)  # type: ignore[arg-type]
+        for cm in (small, large, native, few)
+    )
+    assert _has(d_small, "past fixes in tinyml.optim changed a median of 1 file(s) (12 in the last year) (+0")
+    assert _has(d_large, "a median of 11 file(s) and 400 lines (12 in the last year) (+0")
+    assert d_small.score == d_large.score == d_few.score
+    assert _has(d_native, "11 file(s), 60% of them C/C++/CUDA (5 in the last year): the fix is usually native (+0.5)")
+    assert d_native.score > d_small.score
     assert not _has(d_few, "past")  # two changes say nothing
-    assert d_small.score < d_few.score < d_large.score
-    # Line counts (from a clone with its blobs): one-file fixes of 400 lines are large.
-    long = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 12, "files": 1.0,
-                                             "languages": 1.0, "native": 0.0, "tests": 0.5,
-                                             "lines": 400.0})  # fmt: skip
-    short = _with_past_fixes("tinyml.optim", {"kind": "fixes", "count": 12, "files": 1.0,
-                                              "languages": 1.0, "native": 0.0, "tests": 0.5,
-                                              "lines": 12.0})  # fmt: skip
-    d_long = assess_difficulty(issue, LEAF, long, LABELS, NOW)  # type: ignore[arg-type]
-    d_short = assess_difficulty(issue, LEAF, short, LABELS, NOW)  # type: ignore[arg-type]
-    assert _has(d_long, "past fixes in tinyml.optim changed a median of 1 file(s) and 400 lines (12 in the last year) (+1)")
-    assert _has(d_short, "a median of 1 file(s) and 12 lines (12 in the last year) (-0.5)")
-    assert d_short.score < d_long.score
+
+
+def test_feature_request_and_named_apis_raise() -> None:
+    repro = "```\nsched.step()\n```"  # brings the base to 2.0: +0.5 shows when rounded
+    plain = _rate(LEAF, title="Scheduler skips the last step", body=repro)
+    feature = _rate(LEAF, title="Allow a warmup phase in the scheduler", body=repro)
+    assert _has(feature, "new feature") and feature.score == plain.score + 1
+    assert asks_for_feature(make_issue(1, "[FR] implement scan for pytrees"))
+    for title in ("Add tests for CosineAnnealingLR", "Add missing check for shapes",
+                  "Add type hints to optim", "Add a docstring to StepLR"):  # fmt: skip
+        assert not asks_for_feature(make_issue(1, title)), title
+    names = "`StepLR.step`, `StepLR.last_epoch`, `optim.SGD`, `Warmup.start`"
+    wide = _rate(LEAF, title="Scheduler skips the last step", body=f"Seen with {names}.\n{repro}")
+    assert _has(wide, "names 4 APIs (StepLR.last_epoch, StepLR.step, Warmup.start, ...)")
+    assert wide.score == plain.score + 1  # 2 + 0.5 rounds up
+    wider = _rate(LEAF, title="Scheduler skips the last step",
+                  body=f"Seen with {names}, `a.b`, `c.d`, `e.f`, `g.h`.\n{repro}")  # fmt: skip
+    assert _has(wider, "names 8 APIs") and _has(wider, "(+1)") and wider.score == plain.score + 1
+
+
+def test_named_apis_skip_code_urls_and_traceback_frames() -> None:
+    body = (
+        "`LoraModel.merge` drops `modules_to_save`, e.g. with torch.nn.functional.pad "
+        "(see https://example.org/peft.tuners.lora and setup.py).\n"
+        "```python\nimport peft.tuners.lora\nmodel.merge_and_unload()\n```\n"
+        '  File "peft/tuners/lora.py", line 3, in merge\n    peft.utils.other.helper()\n'
+    )
+    found = named_apis(make_issue(1, "`LoraModel.merge` fails", body))
+    assert found == ["LoraModel.merge", "modules_to_save", "setup.py", "torch.nn.functional.pad"]
+
+
+def test_a_quoted_error_counts_like_a_reproduction() -> None:
+    plain = _rate(LEAF, labels=("bug",))
+    error = _rate(LEAF, labels=("bug",), body="It fails with\nValueError: shapes (2,) and (3,)")
+    assert _has(plain, "bug without a reproduction") and not _has(error, "without a reproduction")
+    assert _has(error, "quotes the error it raises") and error.score < plain.score
+    assert quotes_error(make_issue(1, "x", "Traceback (most recent call last):\n  ..."))
+    assert not quotes_error(make_issue(1, "x", "The error handling could be clearer."))
 
 
 def test_review_wait_from_closed_pull_requests() -> None:

@@ -62,12 +62,14 @@ def test_difficulty_follows_fix_size_on_the_development_set() -> None:
     # and its hardest issues (a C++ segfault, a CUDA overflow) were fixed in one or two
     # lines, so on this set the correlation is negative (rho(files) -0.37, rho(lines)
     # -0.33 when written; -0.40 and -0.40 since areas are ranked by vote, API clues weigh
-    # less and the focus starts at 0.65 of the best match). Fix size is not difficulty when
-    # a one-line native fix needs a build and a GPU; a real history (PyTorch's) is needed
-    # to calibrate against. This fails if the figures move, so a change that moves them is
-    # seen and re-reported.
-    assert rho_files == pytest.approx(-0.4034, abs=0.01)
-    assert rho_lines == pytest.approx(-0.3996, abs=0.01)
+    # less and the focus starts at 0.65 of the best match; -0.35 and -0.31 since past fix
+    # sizes are quoted, not scored, and a quoted error counts like a reproduction, the
+    # calibration on 278 real fixes in bench/bench_difficulty.py). Fix size is not
+    # difficulty when a one-line native fix needs a build and a GPU; the calibration is
+    # bench_difficulty's, this sample only pins the figures. This fails if they move, so
+    # a change that moves them is seen and re-reported.
+    assert rho_files == pytest.approx(-0.3473, abs=0.01)
+    assert rho_lines == pytest.approx(-0.3093, abs=0.01)
 
 
 def _lines_changed(repo: Path, source: str) -> int:
