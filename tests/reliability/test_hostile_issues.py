@@ -115,6 +115,9 @@ def test_html_plan_has_no_active_hostile_content(
         tag for tag, attrs in parser.tags if not (tag == "form" and ("class", "filters") in attrs)
     }
     assert not names & {"iframe", "img", "form", "input", "object", "embed"}
+    for tag, attrs in parser.tags:  # and that form sends nothing anywhere
+        if tag == "form":
+            assert not {name for name, _ in attrs} & {"action", "method", "target"}
     for tag, attrs in parser.tags:
         for name, value in attrs:
             assert not name.startswith("on"), (tag, name, value)
