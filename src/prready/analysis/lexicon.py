@@ -18,9 +18,10 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
 # defined name says more about the unit than the same word in a comment.
@@ -39,17 +40,36 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 # Line starts are matched as a literal "\n" (the text is scanned with one prepended): the
 # regex engine then jumps from newline to newline instead of trying `^` at every character.
-_PY_DEF = re.compile(r"\n[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)")
-_PY_ASSIGN = re.compile(r"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=])")
-_PY_START = re.compile(r"#|'''|\"\"\"|'|\"")
-_C_START = re.compile(r"//|/\*|\"")
+# Defined names in one pass: `def`/`class` names (any indent) in group 1, top-level
+# assignments in group 2. No match holds a newline but its first character, so one pass
+# finds what a pass per kind would.
+_PY_NAMES = re.compile(
+    r"\n(?:[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)"
+    r"|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=]))"
+)
+# Comments and string literals, one per match with its delimiters (no identifier
+# characters, so the words are those of the contents). The loops are unrolled
+# (`[^']*(?:'(?!'')[^']*)*`): the engine runs through a literal without backtracking, one
+# linear pass per file whatever a hostile file holds. An unclosed comment or triple quote
+# runs to the end of the text; a one-line literal ends at its line or a lone backslash
+# before a newline.
+_PY_PROSE = re.compile(
+    r"#[^\n]*"
+    r"|'''[^']*(?:'(?!'')[^']*)*(?:''')?"
+    r'|"""[^"]*(?:"(?!"")[^"]*)*(?:""")?'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+)
+_C_PROSE = re.compile(
+    r"//[^\n]*"
+    r"|/\*[^*]*(?:\*(?!/)[^*]*)*(?:\*/)?"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+)
 _C_DEF = re.compile(
     r"^[ \t]*(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
     r"|^[ \t]*(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80})",
     re.MULTILINE,
 )
-_SINGLE_PY = {"'": re.compile(r"(?:\\.|[^'\\\n])*'?"), '"': re.compile(r'(?:\\.|[^"\\\n])*"?')}
-_SINGLE_C = re.compile(r'(?:\\.|[^"\\\n])*"?')
 
 _STOP_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can cannot could did do does doing down during
@@ -80,14 +100,15 @@ def split_identifier(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if w and w not in STOPWORDS)
 
 
-def count_terms(text: str) -> Counter[str]:
-    """Term counts of free text: each distinct token is split once, its words repeated
-    as often as it occurs, and all of them counted in one C-level pass."""
-    words: list[str] = []
-    extend = words.extend
-    for token, n in Counter(_IDENT.findall(text)).items():
-        extend(split_identifier(token) * n if n > 1 else split_identifier(token))
-    return Counter(words)
+def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> Counter[str]:
+    """Term counts of free text: each distinct token is split once (into `splits`, which
+    a caller scanning many texts passes along), then every occurrence's words are counted
+    in one C-level pass. Terms come in the order of their first occurrence."""
+    tokens = _IDENT.findall(text)
+    splits = {} if splits is None else splits
+    for token in set(tokens).difference(splits):
+        splits[token] = split_identifier(token)
+    return Counter(chain.from_iterable(map(splits.__getitem__, tokens)))
 
 
 def stem(word: str) -> str:
@@ -119,23 +140,26 @@ def path_terms(path: str) -> list[str]:
 Terms = tuple[tuple[str, int], ...]  # (term, count) pairs, sorted by term
 
 
-def source_fields(data: bytes, language: str) -> tuple[Terms, Terms]:
+def source_fields(
+    data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
+) -> tuple[Terms, Terms]:
     """(defined-name terms, prose terms) of one source file, the most frequent first.
 
     Python: `def`/`class` names and top-level assignments; prose from docstrings, string
     literals and comments. C/C++/CUDA: function, class and macro names; prose from
-    comments and string literals.
+    comments and string literals. `splits`: see `count_terms`.
     """
     text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
     if language == "python":
-        lines = "\n" + text
-        names = " ".join(_PY_DEF.findall(lines)) + " " + " ".join(_PY_ASSIGN.findall(lines))
-        prose = _python_prose(text)
+        found = _PY_NAMES.findall("\n" + text)
+        names = " ".join([d for d, _ in found if d]) + " " + " ".join([a for _, a in found if a])
+        prose = _PY_PROSE.findall(text)
     else:
         names = " ".join(a or b for a, b in _C_DEF.findall(text))
-        prose = _c_prose(text)
-    return _top(count_terms(names), MAX_DEF_TERMS), _top(
-        count_terms(" ".join(prose)), MAX_PROSE_TERMS
+        prose = _C_PROSE.findall(text)
+    splits = {} if splits is None else splits
+    return _top(count_terms(names, splits), MAX_DEF_TERMS), _top(
+        count_terms(" ".join(prose), splits), MAX_PROSE_TERMS
     )
 
 
@@ -154,28 +178,69 @@ def unit_terms(
 
 
 class PackedPostings(Mapping[str, dict[int, float]]):
-    """Postings kept packed as stored; a term's are unpacked the first time a query
-    asks for them (a query touches a few dozen of the index's tens of thousands)."""
+    """Postings as stored: every term's document ids and weights in two flat arrays, in
+    term order, and where each term's run starts. Loading them is a copy of a few byte
+    strings; a term's postings are unpacked the first time a query asks for them (a query
+    touches a few dozen of the index's tens of thousands of terms)."""
 
-    def __init__(self, packed: dict[str, tuple[bytes, bytes]]) -> None:
-        self._packed = packed
+    def __init__(self, terms: Sequence[str], starts: array, ids: array, weights: array) -> None:
+        self._terms = terms
+        self._starts, self._ids, self._weights = starts, ids, weights
+        self._where: dict[str, int] | None = None  # term -> position, built on first use
         self._open: dict[str, dict[int, float]] = {}
+
+    def position(self, term: str) -> int:
+        """The term's position in the stored order, -1 when it is not in the index."""
+        if self._where is None:
+            self._where = dict(zip(self._terms, range(len(self._terms))))
+        return self._where.get(term, -1)
 
     def __getitem__(self, term: str) -> dict[int, float]:
         plist = self._open.get(term)
         if plist is None:
-            ids, weights = self._packed[term]
-            plist = self._open[term] = dict(zip(array("i", ids), array("d", weights), strict=True))
+            at = self.position(term)
+            start, stop = (self._starts[at], self._starts[at + 1]) if at >= 0 else (0, 0)
+            if start == stop:  # unknown, or in too many documents to keep postings for
+                raise KeyError(term)
+            ids, weights = self._ids[start:stop], self._weights[start:stop]
+            plist = self._open[term] = dict(zip(ids, weights, strict=True))
         return plist
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._packed)
+        starts = self._starts
+        return (t for i, t in enumerate(self._terms) if starts[i] != starts[i + 1])
 
     def __len__(self) -> int:
-        return len(self._packed)
+        starts = self._starts
+        return sum(1 for i in range(len(self._terms)) if starts[i] != starts[i + 1])
 
     def __contains__(self, term: object) -> bool:
-        return term in self._packed
+        if not isinstance(term, str):
+            return False
+        at = self.position(term)
+        return at >= 0 and self._starts[at] != self._starts[at + 1]
+
+
+class PackedIdfs(Mapping[str, float]):
+    """The IDF of every term of a stored index, looked up through its postings' order."""
+
+    def __init__(self, postings: PackedPostings, idfs: array) -> None:
+        self._postings, self._idfs = postings, idfs
+
+    def __getitem__(self, term: str) -> float:
+        at = self._postings.position(term)
+        if at < 0:
+            raise KeyError(term)
+        return self._idfs[at]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._postings._terms)
+
+    def __len__(self) -> int:
+        return len(self._postings._terms)
+
+
+_PLAIN_TAG = "bm25:2"
 
 
 @dataclass
@@ -183,51 +248,93 @@ class BM25Index:
     """An inverted BM25 index over named documents (weighted term frequencies).
 
     Each posting holds its term's saturated, length-normalised frequency, computed once
-    at build time, so a query is a sum of idf x weight over the postings of its terms."""
+    at build time, so a query is a sum of idf x weight over the postings of its terms.
+    Postings are kept only for terms in at most `max_df` of the documents (see `build`);
+    every term keeps its IDF."""
 
     postings: Mapping[str, dict[int, float]] = field(default_factory=dict)
-    idfs: dict[str, float] = field(default_factory=dict)
+    idfs: Mapping[str, float] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
 
     @classmethod
-    def build(cls, docs: Mapping[str, Mapping[str, float]]) -> BM25Index:
+    def build(cls, docs: Mapping[str, Mapping[str, float]], *, max_df: float = MAX_DF) -> BM25Index:
+        """Index `docs`. A term in more than `max_df` of the documents (at least
+        MIN_DF_CUTOFF) keeps its IDF but no postings: its IDF is near zero, a search skips
+        it (see `search`), and such terms hold half of all postings."""
         names = sorted(docs)
         lengths = [float(sum(docs[name].values())) or 1.0 for name in names]
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
+        n = len(names)
+        df = Counter(chain.from_iterable(docs[name] for name in names))
+        idfs = {term: round(math.log(1.0 + (n - c + 0.5) / (c + 0.5)), 4) for term, c in df.items()}
+        cutoff = _df_cutoff(n, max_df)
+        kept = {term for term, c in df.items() if c <= cutoff}
         postings: dict[str, dict[int, float]] = {}
         setdefault = postings.setdefault
+        k1 = K1 + 1
         for doc_id, name in enumerate(names):
+            doc = docs[name]
             norm = K1 * (1 - B + B * lengths[doc_id] / avg)
-            for term, tf in docs[name].items():
-                setdefault(term, {})[doc_id] = tf * (K1 + 1) / (tf + norm)
-        n = len(names)
-        idfs = {
-            term: round(math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)), 4)
-            for term, p in postings.items()
-        }
+            for term in kept.intersection(doc):
+                tf = doc[term]
+                setdefault(term, {})[doc_id] = tf * k1 / (tf + norm)
         return cls(postings=postings, idfs=idfs, names=names)
 
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
 
-    def to_plain(self) -> tuple[list[str], dict[str, tuple[bytes, bytes]], dict[str, float]]:
-        """The index as marshal-able values, each term's postings packed into two byte
-        strings (document ids, weights): loading them is a copy, not 400k dict inserts."""
-        packed = {
-            term: (array("i", plist).tobytes(), array("d", plist.values()).tobytes())
-            for term, plist in self.postings.items()
-        }
-        return self.names, packed, self.idfs
+    def to_plain(self) -> tuple[str, list[str], tuple[str, ...], bytes, bytes, bytes, bytes]:
+        """The index as marshal-able values: the terms in order, and flat byte strings of
+        where each term's postings start, the document ids, weights and IDFs."""
+        terms = tuple(sorted(self.idfs))
+        starts, ids, weights = array("i", [0]), array("i"), array("d")
+        postings = self.postings
+        for term in terms:
+            plist = postings.get(term)
+            if plist:
+                ids.extend(plist)
+                weights.extend(plist.values())
+            starts.append(len(ids))
+        idfs = array("d", map(self.idfs.__getitem__, terms))
+        return (
+            _PLAIN_TAG,
+            list(self.names),
+            terms,
+            starts.tobytes(),
+            ids.tobytes(),
+            weights.tobytes(),
+            idfs.tobytes(),
+        )
 
     @classmethod
     def from_plain(cls, value: object) -> BM25Index | None:
-        """The index `to_plain` stored, or None when `value` is not one."""
-        if not (isinstance(value, tuple) and len(value) == 3):
+        """The index `to_plain` stored, or None when `value` is not one (another version,
+        a damaged row)."""
+        if not (isinstance(value, tuple) and len(value) == 7 and value[0] == _PLAIN_TAG):
             return None
-        names, packed, idfs = value
-        if not (isinstance(packed, dict) and isinstance(idfs, dict)):
+        _, names, terms, *packed = value
+        if not (
+            isinstance(names, list)
+            and isinstance(terms, tuple)
+            and all(isinstance(p, bytes) for p in packed)
+        ):
             return None
-        return cls(postings=PackedPostings(packed), idfs=idfs, names=list(names))
+        try:
+            starts, ids = array("i", packed[0]), array("i", packed[1])
+            weights, idfs = array("d", packed[2]), array("d", packed[3])
+        except ValueError:  # not a whole number of items
+            return None
+        n_docs = len(names)
+        if not (
+            len(starts) == len(terms) + 1 == len(idfs) + 1
+            and len(ids) == len(weights) == starts[-1]
+            and starts[0] == 0
+            and all(a <= b for a, b in zip(starts, starts[1:]))
+            and (not ids or 0 <= min(ids) and max(ids) < n_docs)
+        ):
+            return None
+        postings = PackedPostings(terms, starts, ids, weights)
+        return cls(postings=postings, idfs=PackedIdfs(postings, idfs), names=names)
 
     def search(
         self, query: Mapping[str, float], *, limit: int = 50, max_df: float = MAX_DF
@@ -235,11 +342,12 @@ class BM25Index:
         """The best documents for a weighted query: (name, score, matched terms by gain).
 
         Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
-        and walking their postings would cost most of the time for nothing."""
+        and walking their postings would cost most of the time for nothing. (A `max_df`
+        above the one the index was built with skips those the build left out.)"""
         n = len(self.names)
         if not n:
             return []
-        cutoff = max(MIN_DF_CUTOFF, int(n * max_df))
+        cutoff = _df_cutoff(n, max_df)
         # A dense accumulator (list indexing beats dict get/set in this, the hot loop);
         # the touched documents are collected by C-level set updates.
         scores = [0.0] * n
@@ -264,6 +372,11 @@ class BM25Index:
         return out
 
 
+def _df_cutoff(n_docs: int, max_df: float) -> int:
+    """The most documents a term may be in and still count in a search."""
+    return max(MIN_DF_CUTOFF, int(n_docs * max_df))
+
+
 def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:
     """Weighted query terms of an issue: title words count more; each distinct word
     counts once however often the text repeats it (a pasted log must not drown the title)."""
@@ -274,43 +387,8 @@ def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str
 
 
 def _top(counts: Counter[str], limit: int) -> tuple[tuple[str, int], ...]:
-    """(term, count) pairs, counts capped at 5, the most frequent `limit` terms."""
-    items = counts.items() if len(counts) <= limit else counts.most_common(limit)
-    return tuple(sorted((term, min(n, 5)) for term, n in items))
-
-
-def _python_prose(text: str) -> list[str]:
-    """Comments and string literals (docstrings included), in one linear pass."""
-    closers = {"#": "\n", "'" * 3: "'" * 3, '"' * 3: '"' * 3}
-    return _prose(text, _PY_START, closers, _SINGLE_PY)
-
-
-def _c_prose(text: str) -> list[str]:
-    return _prose(text, _C_START, {"//": "\n", "/*": "*/"}, {'"': _SINGLE_C})
-
-
-def _prose(
-    text: str, starts: re.Pattern[str], closers: dict[str, str], quoted: dict[str, re.Pattern[str]]
-) -> list[str]:
-    """The text of every comment and literal: a token in `closers` runs to its closer (or
-    the end); a quote in `quoted` runs as far as its pattern matches. Each step moves past
-    what it read, so the pass is linear."""
-    out: list[str] = []
-    pos, end = 0, len(text)
-    while pos < end:
-        m = starts.search(text, pos)
-        if m is None:
-            break
-        token, start = m.group(), m.end()
-        closer = closers.get(token)
-        if closer is not None:
-            stop = text.find(closer, start)
-            stop = end if stop < 0 else stop
-            out.append(text[start:stop])
-            pos = stop + (0 if closer == "\n" else len(closer))
-        else:
-            lit = quoted[token].match(text, start)
-            stop = lit.end() if lit else start
-            out.append(text[start:stop])
-            pos = max(stop, start)
-    return out
+    """(term, count) pairs sorted by term, counts capped at 5, of the most frequent
+    `limit` terms (ties: the first seen)."""
+    kept: Mapping[str, int] = dict(counts.most_common(limit)) if len(counts) > limit else counts
+    terms = sorted(kept)
+    return tuple(zip(terms, map(min, map(kept.__getitem__, terms), repeat(5)), strict=True))

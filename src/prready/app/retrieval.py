@@ -30,8 +30,8 @@ from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
 LEX_SCANNER = "lex:2"
-LEX_VERSION = "3"  # bump when lexicon's weighting or BM25Index changes
-HISTORY_VERSION = "3"
+LEX_VERSION = "4"  # bump when lexicon's weighting or BM25Index changes
+HISTORY_VERSION = "4"
 POOL_MIN_FILES = 300
 CHUNK = 200
 MAX_READ = 2_000_000
@@ -142,10 +142,11 @@ def _scan(
 def _scan_chunk(root: str, chunk: list[tuple[str, str]]) -> dict[str, Any]:
     """Worker: read regular files only (map's reader) and extract their fields."""
     out: dict[str, Any] = {}
+    splits: dict[str, tuple[str, ...]] = {}  # identifiers split once per chunk
     for path, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
         if data is not None:
-            out[path] = source_fields(data, language)
+            out[path] = source_fields(data, language, splits)
     return out
 
 
