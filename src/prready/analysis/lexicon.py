@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, pairwise, repeat
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
 # defined name says more about the unit than the same word in a comment.
@@ -192,7 +192,7 @@ class PackedPostings(Mapping[str, dict[int, float]]):
     def position(self, term: str) -> int:
         """The term's position in the stored order, -1 when it is not in the index."""
         if self._where is None:
-            self._where = dict(zip(self._terms, range(len(self._terms))))
+            self._where = {term: i for i, term in enumerate(self._terms)}
         return self._where.get(term, -1)
 
     def __getitem__(self, term: str) -> dict[int, float]:
@@ -329,8 +329,8 @@ class BM25Index:
             len(starts) == len(terms) + 1 == len(idfs) + 1
             and len(ids) == len(weights) == starts[-1]
             and starts[0] == 0
-            and all(a <= b for a, b in zip(starts, starts[1:]))
-            and (not ids or 0 <= min(ids) and max(ids) < n_docs)
+            and all(a <= b for a, b in pairwise(starts))
+            and (not ids or (min(ids) >= 0 and max(ids) < n_docs))
         ):
             return None
         postings = PackedPostings(terms, starts, ids, weights)
