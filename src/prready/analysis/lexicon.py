@@ -165,15 +165,14 @@ def source_fields(
 
 def unit_terms(
     path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple[str, int]]
-) -> Counter[str]:
+) -> dict[str, int]:
     """The weighted term frequencies of one unit (path, defined names, prose)."""
-    tf: Counter[str] = Counter()
-    for word in path_terms(path):
-        tf[word] += PATH_WEIGHT
+    tf = {word: PROSE_WEIGHT * n for word, n in prose}
+    get = tf.get
     for word, n in defs:
-        tf[word] += DEF_WEIGHT * n
-    for word, n in prose:
-        tf[word] += PROSE_WEIGHT * n
+        tf[word] = get(word, 0) + DEF_WEIGHT * n
+    for word in path_terms(path):
+        tf[word] = get(word, 0) + PATH_WEIGHT
     return tf
 
 
