@@ -19,9 +19,10 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, pairwise, repeat
+from itertools import accumulate, chain, pairwise, repeat
+from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
 # defined name says more about the unit than the same word in a comment.
@@ -177,7 +178,7 @@ def unit_terms(
     path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple[str, int]]
 ) -> dict[str, int]:
     """The weighted term frequencies of one unit (path, defined names, prose)."""
-    tf = {word: PROSE_WEIGHT * n for word, n in prose}
+    tf = dict(prose) if PROSE_WEIGHT == 1 else {word: PROSE_WEIGHT * n for word, n in prose}
     get = tf.get
     for word, n in defs:
         tf[word] = get(word, 0) + DEF_WEIGHT * n
@@ -187,69 +188,84 @@ def unit_terms(
 
 
 class PackedPostings(Mapping[str, dict[int, float]]):
-    """Postings as stored: every term's document ids and weights in two flat arrays, in
-    term order, and where each term's run starts. Loading them is a copy of a few byte
-    strings; a term's postings are unpacked the first time a query asks for them (a query
-    touches a few dozen of the index's tens of thousands of terms)."""
+    """The postings of an index, flat: the terms in order, where each term's run starts,
+    and every run's document ids and weights in two arrays. Building or loading them is a
+    few C-level copies, not a dict per term; a term's postings become a dict the first
+    time a query asks for them (a query touches a few dozen of tens of thousands)."""
 
     def __init__(self, terms: Sequence[str], starts: array, ids: array, weights: array) -> None:
-        self._terms = terms
-        self._starts, self._ids, self._weights = starts, ids, weights
+        self.terms = terms
+        self.starts, self.ids, self.weights = starts, ids, weights
         self._where: dict[str, int] | None = None  # term -> position, built on first use
         self._open: dict[str, dict[int, float]] = {}
 
-    def position(self, term: str) -> int:
-        """The term's position in the stored order, -1 when it is not in the index."""
+    def _position(self, term: str) -> int:
         if self._where is None:
-            self._where = {term: i for i, term in enumerate(self._terms)}
+            self._where = {term: i for i, term in enumerate(self.terms)}
         return self._where.get(term, -1)
 
-    def __getitem__(self, term: str) -> dict[int, float]:
+    def frequency(self, term: str) -> int:
+        """How many documents hold `term` (0: none, or it is not indexed)."""
+        at = self._position(term)
+        return self.starts[at + 1] - self.starts[at] if at >= 0 else 0
+
+    def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
         plist = self._open.get(term)
+        if plist is not None:
+            return plist
+        at = self._position(term)
+        if at < 0:
+            return default
+        start, stop = self.starts[at], self.starts[at + 1]
+        plist = dict(zip(self.ids[start:stop], self.weights[start:stop], strict=True))
+        self._open[term] = plist
+        return plist
+
+    def __getitem__(self, term: str) -> dict[int, float]:
+        plist = self.get(term)
         if plist is None:
-            at = self.position(term)
-            start, stop = (self._starts[at], self._starts[at + 1]) if at >= 0 else (0, 0)
-            if start == stop:  # unknown, or in too many documents to keep postings for
-                raise KeyError(term)
-            ids, weights = self._ids[start:stop], self._weights[start:stop]
-            plist = self._open[term] = dict(zip(ids, weights, strict=True))
+            raise KeyError(term)
         return plist
 
     def __iter__(self) -> Iterator[str]:
-        starts = self._starts
-        return (t for i, t in enumerate(self._terms) if starts[i] != starts[i + 1])
+        return iter(self.terms)
 
     def __len__(self) -> int:
-        starts = self._starts
-        return sum(1 for i in range(len(self._terms)) if starts[i] != starts[i + 1])
+        return len(self.terms)
 
     def __contains__(self, term: object) -> bool:
-        if not isinstance(term, str):
-            return False
-        at = self.position(term)
-        return at >= 0 and self._starts[at] != self._starts[at + 1]
+        return isinstance(term, str) and self._position(term) >= 0
 
 
-class PackedIdfs(Mapping[str, float]):
-    """The IDF of every term of a stored index, looked up through its postings' order."""
+class Idfs(Mapping[str, float]):
+    """Every term's IDF: an indexed term's from its document frequency (the length of
+    its postings), the others' (terms in too many documents to keep postings) stored."""
 
-    def __init__(self, postings: PackedPostings, idfs: array) -> None:
-        self._postings, self._idfs = postings, idfs
+    def __init__(self, postings: PackedPostings, n_docs: int, others: dict[str, float]) -> None:
+        self._postings, self._n, self.others = postings, n_docs, others
+        self._by_df: dict[int, float] = {}
 
     def __getitem__(self, term: str) -> float:
-        at = self._postings.position(term)
-        if at < 0:
-            raise KeyError(term)
-        return self._idfs[at]
+        df = self._postings.frequency(term)
+        if not df:
+            return self.others[term]
+        idf = self._by_df.get(df)
+        if idf is None:
+            idf = self._by_df[df] = _idf(self._n, df)
+        return idf
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._postings._terms)
+        return chain(self._postings, self.others)
 
     def __len__(self) -> int:
-        return len(self._postings._terms)
+        return len(self._postings) + len(self.others)
 
 
-_PLAIN_TAG = "bm25:2"
+def _idf(n_docs: int, df: int) -> float:
+    return round(math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)), 4)
+
+
+_PLAIN_TAG = "bm25:3"
 
 
 @dataclass
@@ -261,9 +277,11 @@ class BM25Index:
     Postings are kept only for terms in at most `max_df` of the documents (see `build`);
     every term keeps its IDF."""
 
-    postings: Mapping[str, dict[int, float]] = field(default_factory=dict)
-    idfs: Mapping[str, float] = field(default_factory=dict)
-    names: list[str] = field(default_factory=list)
+    postings: PackedPostings
+    idfs: Idfs
+    names: list[str]
+    # Terms in more documents than this have no postings (a search can only skip more).
+    max_df: float = MAX_DF
 
     @classmethod
     def build(cls, docs: Mapping[str, Mapping[str, float]], *, max_df: float = MAX_DF) -> BM25Index:
@@ -275,75 +293,79 @@ class BM25Index:
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
         n = len(names)
         df = Counter(chain.from_iterable(docs[name] for name in names))
-        idfs = {term: round(math.log(1.0 + (n - c + 0.5) / (c + 0.5)), 4) for term, c in df.items()}
         cutoff = _df_cutoff(n, max_df)
-        kept = {term for term, c in df.items() if c <= cutoff}
-        postings: dict[str, dict[int, float]] = {}
-        setdefault = postings.setdefault
+        others = {term: _idf(n, c) for term, c in df.items() if c > cutoff}
+        kept = df.keys() - others.keys()
+        # Every kept posting as (term, document, weight) in three flat lists, documents in
+        # order; a stable sort by term then lays each term's run out in document order.
+        post_terms: list[str] = []
+        post_ids: list[int] = []
+        post_weights: list[float] = []
         k1 = K1 + 1
         for doc_id, name in enumerate(names):
             doc = docs[name]
             norm = K1 * (1 - B + B * lengths[doc_id] / avg)
-            for term in kept.intersection(doc):
-                tf = doc[term]
-                setdefault(term, {})[doc_id] = tf * k1 / (tf + norm)
-        return cls(postings=postings, idfs=idfs, names=names)
+            terms = kept.intersection(doc)
+            post_terms.extend(terms)
+            post_ids.extend(repeat(doc_id, len(terms)))
+            post_weights.extend([tf * k1 / (tf + norm) for tf in map(doc.__getitem__, terms)])
+        order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
+        ids = array("i", map(post_ids.__getitem__, order))
+        weights = array("d", map(post_weights.__getitem__, order))
+        terms_sorted = sorted(kept)
+        starts = array("i", [0])
+        starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
+        postings = PackedPostings(terms_sorted, starts, ids, weights)
+        return cls(postings, Idfs(postings, n, others), names, float(max_df))
 
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
 
-    def to_plain(self) -> tuple[str, list[str], tuple[str, ...], bytes, bytes, bytes, bytes]:
-        """The index as marshal-able values: the terms in order, and flat byte strings of
-        where each term's postings start, the document ids, weights and IDFs."""
-        terms = tuple(sorted(self.idfs))
-        starts, ids, weights = array("i", [0]), array("i"), array("d")
-        postings = self.postings
-        for term in terms:
-            plist = postings.get(term)
-            if plist:
-                ids.extend(plist)
-                weights.extend(plist.values())
-            starts.append(len(ids))
-        idfs = array("d", map(self.idfs.__getitem__, terms))
+    def to_plain(self) -> tuple[Any, ...]:
+        """The index as marshal-able values: the kept terms in order, flat byte strings of
+        where each term's postings start, the document ids and weights; the IDFs of the
+        terms without postings."""
+        p = self.postings
         return (
             _PLAIN_TAG,
             list(self.names),
-            terms,
-            starts.tobytes(),
-            ids.tobytes(),
-            weights.tobytes(),
-            idfs.tobytes(),
+            tuple(p.terms),
+            p.starts.tobytes(),
+            p.ids.tobytes(),
+            p.weights.tobytes(),
+            self.idfs.others,
+            self.max_df,
         )
 
     @classmethod
     def from_plain(cls, value: object) -> BM25Index | None:
         """The index `to_plain` stored, or None when `value` is not one (another version,
         a damaged row)."""
-        if not (isinstance(value, tuple) and len(value) == 7 and value[0] == _PLAIN_TAG):
+        if not (isinstance(value, tuple) and len(value) == 8 and value[0] == _PLAIN_TAG):
             return None
-        _, names, terms, *packed = value
+        _, names, terms, starts_b, ids_b, weights_b, others, max_df = value
         if not (
             isinstance(names, list)
             and isinstance(terms, tuple)
-            and all(isinstance(p, bytes) for p in packed)
+            and all(isinstance(b, bytes) for b in (starts_b, ids_b, weights_b))
+            and isinstance(others, dict)
+            and isinstance(max_df, float)
         ):
             return None
         try:
-            starts, ids = array("i", packed[0]), array("i", packed[1])
-            weights, idfs = array("d", packed[2]), array("d", packed[3])
+            starts, ids, weights = array("i", starts_b), array("i", ids_b), array("d", weights_b)
         except ValueError:  # not a whole number of items
             return None
-        n_docs = len(names)
         if not (
-            len(starts) == len(terms) + 1 == len(idfs) + 1
+            len(starts) == len(terms) + 1
             and len(ids) == len(weights) == starts[-1]
             and starts[0] == 0
-            and all(a <= b for a, b in pairwise(starts))
-            and (not ids or (min(ids) >= 0 and max(ids) < n_docs))
+            and all(a < b for a, b in pairwise(starts))
+            and (not ids or (min(ids) >= 0 and max(ids) < len(names)))
         ):
             return None
         postings = PackedPostings(terms, starts, ids, weights)
-        return cls(postings=postings, idfs=PackedIdfs(postings, idfs), names=names)
+        return cls(postings, Idfs(postings, len(names), others), names, max_df)
 
     def search(
         self, query: Mapping[str, float], *, limit: int = 50, max_df: float = MAX_DF
@@ -351,8 +373,8 @@ class BM25Index:
         """The best documents for a weighted query: (name, score, matched terms by gain).
 
         Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
-        and walking their postings would cost most of the time for nothing. (A `max_df`
-        above the one the index was built with skips those the build left out.)"""
+        and walking their postings would cost most of the time for nothing. (The index
+        holds no postings for terms beyond the `max_df` it was built with.)"""
         n = len(self.names)
         if not n:
             return []
@@ -362,11 +384,12 @@ class BM25Index:
         scores = [0.0] * n
         touched: set[int] = set()
         used: list[tuple[str, float, dict[int, float]]] = []
+        postings, idfs = self.postings, self.idfs
         for term, qweight in query.items():
-            plist = self.postings.get(term)
+            plist = postings.get(term)
             if not plist or len(plist) > cutoff:
                 continue
-            factor = self.idfs[term] * qweight
+            factor = idfs[term] * qweight
             used.append((term, factor, plist))
             touched.update(plist)
             for doc_id, weight in plist.items():

@@ -24,14 +24,14 @@ from prready.analysis.mapping import (
     build_lexical,
     library_units,
 )
-from prready.app.map import read_no_follow
+from prready.app.map import gc_paused, read_no_follow
 from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
 LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see _pack)
-LEX_VERSION = "4"  # bump when lexicon's weighting or BM25Index changes
-HISTORY_VERSION = "4"
+LEX_VERSION = "5"  # bump when lexicon's weighting or BM25Index changes
+HISTORY_VERSION = "5"
 POOL_MIN_FILES = 300
 CHUNK = 200
 MAX_READ = 2_000_000
@@ -50,7 +50,22 @@ def mapping_index(
 
     Both indexes are cached whole in the parse cache: the lexical one under the map's
     key (a digest of every tracked file's path and blob id), the history one under HEAD; a
-    warm run loads them instead of rebuilding, without listing the checkout again."""
+    warm run loads them instead of rebuilding, without listing the checkout again.
+
+    The garbage collector is paused meanwhile (as for the map, see `gc_paused`): building
+    allocates some hundred thousand tuples and dicts in no cycle, and each collection
+    they set off re-walks the whole code map; forked scanning workers keep it paused."""
+    with gc_paused():
+        return _mapping_index(code_map, cache_db, commits, progress, workers)
+
+
+def _mapping_index(
+    code_map: CodeMap,
+    cache_db: Path,
+    commits: Sequence[CommitRecord] | None,
+    progress: ProgressFn | None,
+    workers: int | None,
+) -> MapIndex:
     root = Path(code_map.root)
     library: set[str] | None = None
     blobs: dict[str, str] | None = None
