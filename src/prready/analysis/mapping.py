@@ -27,10 +27,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
+from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
 
 # Weights, strongest first. Why these values:
@@ -136,6 +138,8 @@ class MapIndex:
     # Tracked files that are not modules of the map (docs, configs, data), by basename.
     other_files: dict[str, list[str]] = field(default_factory=dict)
     label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
+    # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
+    adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
 
 
 def build_index(
@@ -376,7 +380,7 @@ def _history_clues(
     history = index.history
     if history is None:
         return
-    hits = history.search.search(query, limit=HISTORY_DEPTH * 4)
+    hits = history.search.search(query, limit=HISTORY_DEPTH * 4, with_terms=False)
     votes: dict[str, float] = defaultdict(float)
     why: dict[str, tuple[float, str]] = {}
     best = 0.0
@@ -430,15 +434,18 @@ def _graph_clues(
     clues: Mapping[str, Mapping[str, float]], index: MapIndex, signals: Signals
 ) -> Iterable[tuple[str, float, str]]:
     """Imports and importers of the three strongest library units, at a lower weight."""
-    graph = index.code_map.graph
+    if index.adjacency is None:  # read once per index, without building a restored graph
+        index.adjacency = adjacency(index.code_map)
+    successors, predecessors = index.adjacency
     scored = sorted(
         ((_noisy_or(ev.values()), n) for n, ev in clues.items() if n in index.library),
         key=lambda item: (-item[0], item[1]),
     )[:3]
     for score, node in scored:
-        for other in sorted(set(graph.successors(node)) | set(graph.predecessors(node))):
+        imports = successors.get(node, {})
+        for other in sorted(set(imports) | set(predecessors.get(node, {}))):
             if other in index.library and other != node:
-                relation = "imported by" if graph.has_edge(node, other) else "imports"
+                relation = "imported by" if other in imports else "imports"
                 yield other, signals.graph * score, f"{relation} {node}"
 
 
@@ -686,6 +693,6 @@ def _node_path(node: str, code_map: CodeMap) -> str:
 
 def _noisy_or(weights: Iterable[float]) -> float:
     miss = 1.0
-    for weight in weights:
-        miss *= 1.0 - min(max(weight, 0.0), 1.0)
+    for weight in weights:  # each clamped to [0, 1] (as min(max(w, 0), 1), without calls)
+        miss *= 1.0 - (0.0 if weight < 0.0 else 1.0 if weight > 1.0 else weight)
     return 1.0 - miss
