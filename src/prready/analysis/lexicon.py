@@ -406,10 +406,17 @@ class BM25Index:
         names = self.names
         if not with_terms:
             return [(names[doc_id], scores[doc_id], []) for doc_id in best]
+        # Each hit's matched terms: the hits in a term's postings, found by a C-level
+        # intersection per term (not a look-up per hit and term).
+        gains: dict[int, list[tuple[float, str]]] = {doc_id: [] for doc_id in best}
+        wanted = gains.keys()
+        for term, factor, plist in used:
+            for doc_id in wanted & plist.keys():
+                gains[doc_id].append((-factor * plist[doc_id], term))
         out = []
         for doc_id in best:
-            gains = sorted([(-f * p[doc_id], t) for t, f, p in used if doc_id in p])
-            out.append((names[doc_id], scores[doc_id], [t for _, t in gains]))
+            ranked = sorted(gains[doc_id])
+            out.append((names[doc_id], scores[doc_id], [t for _, t in ranked]))
         return out
 
 
