@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise, repeat
+from itertools import accumulate, chain, repeat
 from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
@@ -190,13 +190,24 @@ class PackedPostings(Mapping[str, dict[int, float]]):
     """The postings of an index, flat: the terms in order, where each term's run starts,
     and every run's document ids and weights in two arrays. Building or loading them is a
     few C-level copies, not a dict per term; a term's postings become a dict the first
-    time a query asks for them (a query touches a few dozen of tens of thousands)."""
+    time a query asks for them (a query touches a few dozen of tens of thousands), and
+    its document ids are checked then: a damaged run is no postings, not a wrong hit."""
 
-    def __init__(self, terms: Sequence[str], starts: array, ids: array, weights: array) -> None:
-        self.terms = terms
+    def __init__(
+        self, terms: Sequence[str] | str, starts: array, ids: array, weights: array, n_docs: int
+    ) -> None:
+        self._terms = terms  # or all of them in one string, one per line (as stored)
         self.starts, self.ids, self.weights = starts, ids, weights
+        self.n_docs = n_docs
         self._where: dict[str, int] | None = None  # term -> position, built on first use
         self._open: dict[str, dict[int, float]] = {}
+
+    @property
+    def terms(self) -> Sequence[str]:
+        """The indexed terms in order (split out of the stored string on first use)."""
+        if isinstance(self._terms, str):
+            self._terms = self._terms.split("\n") if self._terms else []
+        return self._terms
 
     def _position(self, term: str) -> int:
         if self._where is None:
@@ -206,7 +217,7 @@ class PackedPostings(Mapping[str, dict[int, float]]):
     def frequency(self, term: str) -> int:
         """How many documents hold `term` (0: none, or it is not indexed)."""
         at = self._position(term)
-        return self.starts[at + 1] - self.starts[at] if at >= 0 else 0
+        return max(0, self.starts[at + 1] - self.starts[at]) if at >= 0 else 0
 
     def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
         plist = self._open.get(term)
@@ -216,7 +227,10 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         if at < 0:
             return default
         start, stop = self.starts[at], self.starts[at + 1]
-        plist = dict(zip(self.ids[start:stop], self.weights[start:stop], strict=True))
+        ids = self.ids[start:stop]
+        plist = {}
+        if ids and min(ids) >= 0 and max(ids) < self.n_docs:
+            plist = dict(zip(ids, self.weights[start:stop], strict=True))
         self._open[term] = plist
         return plist
 
@@ -314,21 +328,26 @@ class BM25Index:
         terms_sorted = sorted(kept)
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
-        postings = PackedPostings(terms_sorted, starts, ids, weights)
+        postings = PackedPostings(terms_sorted, starts, ids, weights, n)
         return cls(postings, Idfs(postings, n, others), names, float(max_df))
 
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
 
     def to_plain(self) -> tuple[Any, ...]:
-        """The index as marshal-able values: the kept terms in order, flat byte strings of
-        where each term's postings start, the document ids and weights; the IDFs of the
-        terms without postings."""
+        """The index as marshal-able values: the kept terms in order (one string, a term
+        per line, unless a term holds a newline), flat byte strings of where each term's
+        postings start, the document ids and weights; the IDFs of the terms without
+        postings. Loading it builds no object per term."""
         p = self.postings
+        terms: tuple[str, ...] | str = tuple(p.terms)
+        joined = "\n".join(terms)
+        if joined.count("\n") == len(terms) - 1:
+            terms = joined
         return (
             _PLAIN_TAG,
             list(self.names),
-            tuple(p.terms),
+            terms,
             p.starts.tobytes(),
             p.ids.tobytes(),
             p.weights.tobytes(),
@@ -345,7 +364,7 @@ class BM25Index:
         _, names, terms, starts_b, ids_b, weights_b, others, max_df = value
         if not (
             isinstance(names, list)
-            and isinstance(terms, tuple)
+            and isinstance(terms, (tuple, str))
             and all(isinstance(b, bytes) for b in (starts_b, ids_b, weights_b))
             and isinstance(others, dict)
             and isinstance(max_df, float)
@@ -355,15 +374,12 @@ class BM25Index:
             starts, ids, weights = array("i", starts_b), array("i", ids_b), array("d", weights_b)
         except ValueError:  # not a whole number of items
             return None
-        if not (
-            len(starts) == len(terms) + 1
-            and len(ids) == len(weights) == starts[-1]
-            and starts[0] == 0
-            and all(a < b for a, b in pairwise(starts))
-            and (not ids or (min(ids) >= 0 and max(ids) < len(names)))
-        ):
+        # Checked here in O(1) (a joined string: its line count); each term's run is
+        # checked when a query first reads it.
+        n_terms = len(terms) if isinstance(terms, tuple) else terms.count("\n") + bool(terms)
+        if not (len(starts) == n_terms + 1 and len(ids) == len(weights) == starts[-1]):
             return None
-        postings = PackedPostings(terms, starts, ids, weights)
+        postings = PackedPostings(terms, starts, ids, weights, len(names))
         return cls(postings, Idfs(postings, len(names), others), names, max_df)
 
     def search(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,10 @@ from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
 LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see _pack)
-LEX_VERSION = "5"  # bump when lexicon's weighting or BM25Index changes
-HISTORY_VERSION = "5"
+LEX_VERSION = "6"  # bump when lexicon's weighting or BM25Index changes
+HISTORY_VERSION = "6"
 POOL_MIN_FILES = 300
-CHUNK = 200
+CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
 
 
@@ -149,6 +148,9 @@ def _scan(
     roots = [str(root)] * len(chunks)
     pool = None
     if len(todo) >= POOL_MIN_FILES and n_workers >= 2:
+        # Imported here: multiprocessing costs every warm index ~10 ms of start-up.
+        from concurrent.futures import ProcessPoolExecutor
+
         pool = ProcessPoolExecutor(max_workers=n_workers)
     try:
         parts = pool.map(_scan_chunk, roots, chunks) if pool else map(_scan_chunk, roots, chunks)
