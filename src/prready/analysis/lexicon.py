@@ -7,8 +7,10 @@ gives `step`, `lr` and `steplr`; words are lower-cased and lightly stemmed. Weig
 BM25's IDF, not hand thresholds: a short word (`mps`, `rpc`, `fft`) counts as much as
 its rarity says, and a word every file has (`tensor`) says little.
 
-The scanners here are linear in their input (one forward pass with `str.find`), so a
-hostile file cannot make indexing quadratic.
+The scanners here are linear in their input (one regex pass for defined names and one
+for comments and literals, each written so the engine never backtracks over a literal),
+so a hostile file cannot make indexing quadratic. Identifiers are split once per distinct
+token, and the index is built and stored as flat arrays (see `PackedPostings`).
 """
 
 from __future__ import annotations
