@@ -262,8 +262,10 @@ class Idfs(Mapping[str, float]):
 
     def __getitem__(self, term: str) -> float:
         df = self._postings.frequency(term)
-        if not df:
-            return self.others[term]
+        return self.of_frequency(df) if df else self.others[term]
+
+    def of_frequency(self, df: int) -> float:
+        """The IDF of a term in `df` documents."""
         idf = self._by_df.get(df)
         if idf is None:
             idf = self._by_df[df] = _idf(self._n, df)
@@ -407,12 +409,12 @@ class BM25Index:
         scores = [0.0] * n
         touched: set[int] = set()
         used: list[tuple[str, float, dict[int, float]]] = []
-        postings, idfs = self.postings, self.idfs
+        get, idf = self.postings.get, self.idfs.of_frequency
         for term, qweight in query.items():
-            plist = postings.get(term)
+            plist = get(term)
             if not plist or len(plist) > cutoff:
                 continue
-            factor = idfs[term] * qweight
+            factor = idf(len(plist)) * qweight  # a term's postings are its documents
             used.append((term, factor, plist))
             touched.update(plist)
             for doc_id, weight in plist.items():
