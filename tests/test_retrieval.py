@@ -6,7 +6,9 @@ over resemblance, and the app-level index cached by blob id on a real git reposi
 from __future__ import annotations
 
 import marshal
+import math
 import time
+from array import array
 from dataclasses import replace
 from pathlib import Path
 
@@ -335,3 +337,152 @@ def test_mapping_index_follows_a_changed_file(tmp_path: Path) -> None:
 def test_query_terms_weight_the_title() -> None:
     terms = query_terms("StepLR ignores gamma", "the scheduler, the scheduler, the scheduler")
     assert terms["steplr"] > terms["scheduler"] == 1.0
+
+
+# --------------------------------------------------------------------------- index storage
+def test_fields_scanner_reads_literals_comments_and_names_as_python_does() -> None:
+    # The one-pass scanners' edge cases: an escaped quote stays inside its literal, a
+    # one-line literal ends at its line, an unclosed docstring runs to the end, `#` inside
+    # a string is no comment, `async def` and annotated assignments are names.
+    source = (
+        b"LIMIT: int = 3\n"
+        b"async def fetch_shard():\n"
+        b"    x = 'don\\'t retry # quota'  # resumable download\n"
+        b'    y = "unterminated\n'
+        b"    return x == y\n"
+        b"class _Private:\n"
+        b'    """Never closed: hidden gradient'
+    )
+    defs, prose = source_fields(source, "python")
+    assert {"limit", "fetch", "shard", "fetchshard", "private"} <= set(dict(defs))
+    assert {"x", "y"}.isdisjoint(dict(defs))  # indented assignments are not names
+    words = dict(prose)
+    assert {"retry", "quota", "resumable", "download", "unterminated", "hidden", "gradient"} <= set(
+        words
+    )
+    assert "return" not in words  # the line after an unterminated literal is code
+    # C: a comment marker inside a string is text, an unclosed block comment runs on.
+    defs, prose = source_fields(b'auto s = "// not a comment";\n/* open block spills', "cpp")
+    assert {"comment", "open", "block", "spill"} <= set(dict(prose))
+
+
+def test_stored_index_answers_as_built_and_keeps_idf_of_common_terms() -> None:
+    # 150 documents: "tensor" is in all of them (beyond the cutoff, so no postings are
+    # kept for it, but its IDF is), "mps" in two, "shape" in a third of them.
+    docs: dict[str, dict[str, float]] = {}
+    for i in range(150):
+        doc = {"tensor": 2.0, f"only{i}": 1.0}
+        if i % 3 == 0:
+            doc["shape"] = 1.0 + i % 4
+        if i in (7, 90):
+            doc["mps"] = 3.0
+        docs[f"m{i:03}"] = doc
+    index = BM25Index.build(docs)
+    assert "tensor" not in index.postings and index.idf("tensor") > 0
+    assert index.idf("tensor") < index.idf("shape") < index.idf("mps")
+    query = {"tensor": 1.0, "mps": 2.0, "shape": 1.0, "only8": 1.0, "absent": 1.0}
+    hits = index.search(query, limit=5)
+    assert {h[0] for h in hits[:2]} == {"m007", "m090"}  # the two with the rare word
+    assert dict((h[0], h[2]) for h in hits)["m090"] == ["mps", "shape"]  # by gain
+    # Against plain BM25 over every term (the skipped common term left out).
+    n = len(docs)
+    avg = sum(sum(d.values()) for d in docs.values()) / n
+
+    def plain(name: str) -> float:
+        doc, total = docs[name], 0.0
+        norm = 1.2 * (1 - 0.75 + 0.75 * sum(doc.values()) / avg)
+        for term, q in query.items():
+            df = sum(term in d for d in docs.values())
+            if term in doc and df <= 60:
+                idf = round(math.log(1.0 + (n - df + 0.5) / (df + 0.5)), 4)
+                total += q * idf * doc[term] * 2.2 / (doc[term] + norm)
+        return total
+
+    assert all(abs(h[1] - plain(h[0])) < 1e-9 for h in hits)
+    # Through marshal, as the parse cache stores it: the same answers, cold or warm.
+    loaded = BM25Index.from_plain(marshal.loads(marshal.dumps(index.to_plain())))
+    assert loaded is not None
+    assert loaded.search(query, limit=5) == hits
+    assert loaded.idf("tensor") == index.idf("tensor")
+    assert dict(loaded.postings.items()) == dict(index.postings.items())
+    assert index.search(query, limit=5, with_terms=False) == [(h[0], h[1], []) for h in hits]
+
+
+def test_stale_or_damaged_stored_indexes_are_not_used() -> None:
+    index = BM25Index.build({"a": {"mps": 1.0, "x": 1.0}, "b": {"x": 2.0, "odd\nterm": 1.0}})
+    plain = index.to_plain()
+    assert isinstance(plain[2], tuple)  # a term with a newline: the terms stay a tuple
+    loaded = BM25Index.from_plain(marshal.loads(marshal.dumps(plain)))
+    assert loaded is not None and loaded.search({"odd\nterm": 1.0})[0][0] == "b"
+    # An older format (before packing), another tag, cut byte strings: a cache miss.
+    assert BM25Index.from_plain((["a"], {"mps": (b"", b"")}, {"mps": 1.0})) is None
+    assert BM25Index.from_plain(("bm25:2", *plain[1:])) is None
+    assert BM25Index.from_plain((*plain[:4], plain[4][:-1], *plain[5:])) is None
+    assert BM25Index.from_plain((*plain[:3], plain[3][:-4], *plain[4:])) is None
+    # Document ids out of range in one term's run: that term has no postings, the rest
+    # of the index answers.
+    good = BM25Index.build({"a": {"mps": 1.0}, "b": {"rpc": 1.0}}).to_plain()
+    ids = array("i", good[4])
+    ids[good[2].split("\n").index("mps")] = 99
+    damaged = BM25Index.from_plain((*good[:4], ids.tobytes(), *good[5:]))
+    assert damaged is not None
+    assert damaged.search({"mps": 1.0}) == []
+    assert damaged.search({"rpc": 1.0})[0][0] == "b"
+
+
+def test_damaged_lexical_rows_are_scanned_again(tmp_path: Path) -> None:
+    from prready.app.map import build_code_map
+    from prready.models import HistoryCommit
+    from prready.paths import resolve_paths
+
+    root = tmp_path / "repo"
+    build_repo(
+        root,
+        [
+            HistoryCommit(
+                author_name="A",
+                author_email="a@example.com",
+                date="2026-01-01T00:00:00Z",
+                message="Add the saver",
+                writes={
+                    "pkg/__init__.py": "",
+                    "pkg/saver.py": 'def save():\n    raise TypeError("quantized tensors")\n',
+                },
+            )
+        ],
+    )
+    paths = resolve_paths()
+    code_map = replace(build_code_map("acme/pkg", paths, checkout=root), key="")
+    cold = mapping_index(code_map, paths.cache_db)
+    blob = {f.path: f.blob for f in list_files(root)}["pkg/saver.py"]
+    with ParseCache(paths.cache_db) as cache:
+        row = cache.load(LEX_SCANNER, [blob])[blob]
+        # Counts that do not match the terms (a damaged row); the whole index dropped.
+        cache.save(LEX_SCANNER, {blob: (row[0], row[1] + b"\x01", row[2], row[3])})
+        cache.conn.execute("DELETE FROM parse_snapshots WHERE key LIKE 'lexical:%'")
+        cache.conn.commit()
+    rebuilt = mapping_index(code_map, paths.cache_db)
+    assert rebuilt.lexical.search({"quantized": 1.0}) == cold.lexical.search({"quantized": 1.0})
+    assert [h[0] for h in rebuilt.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
+    with ParseCache(paths.cache_db) as cache:
+        assert cache.load(LEX_SCANNER, [blob])[blob] == row  # rewritten as scanned
+
+
+def test_graph_clues_read_a_restored_map_without_building_its_graph(tmp_path: Path) -> None:
+    from prready.analysis.snapshot import adjacency, code_map_from_plain, code_map_to_plain
+
+    code_map = make_code_map()
+    restored = code_map_from_plain(code_map_to_plain(code_map))
+    assert restored is not None and "_pending_graph" in restored.__dict__
+    successors, predecessors = adjacency(restored)
+    assert "_pending_graph" in restored.__dict__  # still not built
+    graph = code_map.graph
+    assert {n: set(successors[n]) for n in graph} == {n: set(graph.succ[n]) for n in graph}
+    assert {n: set(predecessors[n]) for n in graph} == {n: set(graph.pred[n]) for n in graph}
+    issue = make_issue(9, "svd is slow", "tinyml.linalg.decomp.svd takes minutes")
+    built = map_issue_to_modules(issue, code_map, LABELS, index=build_index(code_map))
+    lazy = map_issue_to_modules(issue, restored, LABELS, index=build_index(restored))
+    assert [(m.name, m.score, m.evidence) for m in lazy] == [
+        (m.name, m.score, m.evidence) for m in built
+    ]
+    assert any("import" in e for m in built for e in m.evidence)  # graph clues were used

@@ -7,20 +7,23 @@ gives `step`, `lr` and `steplr`; words are lower-cased and lightly stemmed. Weig
 BM25's IDF, not hand thresholds: a short word (`mps`, `rpc`, `fft`) counts as much as
 its rarity says, and a word every file has (`tensor`) says little.
 
-The scanners here are linear in their input (one forward pass with `str.find`), so a
-hostile file cannot make indexing quadratic.
+The scanners here are linear in their input (one regex pass for defined names and one
+for comments and literals, each written so the engine never backtracks over a literal),
+so a hostile file cannot make indexing quadratic. Identifiers are split once per distinct
+token, and the index is built and stored as flat arrays (see `PackedPostings`).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain, repeat
+from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
 # defined name says more about the unit than the same word in a comment.
@@ -39,17 +42,37 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
 _PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 # Line starts are matched as a literal "\n" (the text is scanned with one prepended): the
 # regex engine then jumps from newline to newline instead of trying `^` at every character.
-_PY_DEF = re.compile(r"\n[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)")
-_PY_ASSIGN = re.compile(r"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=])")
-_PY_START = re.compile(r"#|'''|\"\"\"|'|\"")
-_C_START = re.compile(r"//|/\*|\"")
+# Defined names in one pass: `def`/`class` names (any indent) in group 1, top-level
+# assignments in group 2. No match holds a newline but its first character, so one pass
+# finds what a pass per kind would. (`async` is spelled out in the alternation: an
+# optional group `(?:async[ \t]+)?` made the whole pass three times slower.)
+_PY_NAMES = re.compile(
+    r"\n(?:[ \t]*(?:def|class|async[ \t]+(?:def|class))[ \t]+([A-Za-z_]\w*)"
+    r"|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=]))"
+)
+# Comments and string literals, one per match with its delimiters (no identifier
+# characters, so the words are those of the contents). The loops are unrolled
+# (`[^']*(?:'(?!'')[^']*)*`): the engine runs through a literal without backtracking, one
+# linear pass per file whatever a hostile file holds. An unclosed comment or triple quote
+# runs to the end of the text; a one-line literal ends at its line or a lone backslash
+# before a newline.
+_PY_PROSE = re.compile(
+    r"#[^\n]*"
+    r"|'''[^']*(?:'(?!'')[^']*)*(?:''')?"
+    r'|"""[^"]*(?:"(?!"")[^"]*)*(?:""")?'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+)
+_C_PROSE = re.compile(
+    r"//[^\n]*"
+    r"|/\*[^*]*(?:\*(?!/)[^*]*)*(?:\*/)?"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+)
 _C_DEF = re.compile(
     r"^[ \t]*(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
     r"|^[ \t]*(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80})",
     re.MULTILINE,
 )
-_SINGLE_PY = {"'": re.compile(r"(?:\\.|[^'\\\n])*'?"), '"': re.compile(r'(?:\\.|[^"\\\n])*"?')}
-_SINGLE_C = re.compile(r'(?:\\.|[^"\\\n])*"?')
 
 _STOP_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can cannot could did do does doing down during
@@ -72,37 +95,47 @@ STOPWORDS = frozenset(_STOP_TEXT.split())
 def split_identifier(name: str) -> tuple[str, ...]:
     """`prepare_data_loader` -> prepare, data, loader, preparedataloader; `StepLR` ->
     step, lr, steplr. Parts are stemmed; the compound is kept whole for exact names."""
-    parts = [p.lower() for p in _PARTS.findall(name) if not p.isdigit()]
-    words = [stem(p) for p in parts if len(p) > 1 or len(parts) == 1]
+    core = name.replace("_", "")
+    if core.isascii() and core.isalpha() and core.islower():  # most names: no regex needed
+        parts = [p for p in name.split("_") if p] if len(core) < len(name) else [name]
+    else:
+        parts = [p.lower() for p in _PARTS.findall(name) if not p.isdigit()]
+    if len(parts) < 2:  # no parts ("_1"), or one word: no compound
+        word = stem(parts[0]) if parts else ""
+        return (word,) if word and word not in STOPWORDS else ()
+    words = [stem(p) for p in parts if len(p) > 1]
     compound = name.strip("_").replace("_", "").lower()
-    if len(parts) > 1 and len(compound) > 2 and not compound.isdigit():
+    if len(compound) > 2 and not compound.isdigit():
         words.append(compound)
-    return tuple(w for w in words if w and w not in STOPWORDS)
+    return tuple([w for w in words if w not in STOPWORDS])
 
 
-def count_terms(text: str) -> Counter[str]:
-    """Term counts of free text: each distinct token is split once, its words repeated
-    as often as it occurs, and all of them counted in one C-level pass."""
-    words: list[str] = []
-    extend = words.extend
-    for token, n in Counter(_IDENT.findall(text)).items():
-        extend(split_identifier(token) * n if n > 1 else split_identifier(token))
-    return Counter(words)
+def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> Counter[str]:
+    """Term counts of free text: each distinct token is split once (into `splits`, which
+    a caller scanning many texts passes along), then every occurrence's words are counted
+    in one C-level pass. Terms come in the order of their first occurrence."""
+    tokens = _IDENT.findall(text)
+    splits = {} if splits is None else splits
+    for token in set(tokens).difference(splits):
+        splits[token] = split_identifier(token)
+    return Counter(chain.from_iterable(map(splits.__getitem__, tokens)))
 
 
 def stem(word: str) -> str:
     """A light plural/verb-form stemmer: loaders -> loader, padding -> pad, raises -> rais."""
-    if len(word) > 5 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 5 and word.endswith("ing"):
+    last = word[-1:]
+    if last == "s":
+        if len(word) > 5 and word.endswith("ies"):
+            return word[:-3] + "y"
+        if len(word) > 4 and (
+            word.endswith(("ches", "shes")) or (word.endswith("es") and word[-3] in "sxz")
+        ):
+            return word[:-2]
+        if len(word) > 3 and not word.endswith(("ss", "us", "is")):
+            return word[:-1]
+    elif last == "g" and len(word) > 5 and word.endswith("ing"):
         base = word[:-3]
         return base[:-1] if len(base) > 2 and base[-1] == base[-2] else base
-    if len(word) > 4 and (
-        word.endswith(("ches", "shes")) or (word.endswith("es") and word[-3] in "sxz")
-    ):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
     return word
 
 
@@ -119,63 +152,137 @@ def path_terms(path: str) -> list[str]:
 Terms = tuple[tuple[str, int], ...]  # (term, count) pairs, sorted by term
 
 
-def source_fields(data: bytes, language: str) -> tuple[Terms, Terms]:
+def source_fields(
+    data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
+) -> tuple[Terms, Terms]:
     """(defined-name terms, prose terms) of one source file, the most frequent first.
 
     Python: `def`/`class` names and top-level assignments; prose from docstrings, string
     literals and comments. C/C++/CUDA: function, class and macro names; prose from
-    comments and string literals.
+    comments and string literals. `splits`: see `count_terms`.
     """
     text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
     if language == "python":
-        lines = "\n" + text
-        names = " ".join(_PY_DEF.findall(lines)) + " " + " ".join(_PY_ASSIGN.findall(lines))
-        prose = _python_prose(text)
+        found = _PY_NAMES.findall("\n" + text)
+        names = " ".join([d for d, _ in found if d]) + " " + " ".join([a for _, a in found if a])
+        prose = _PY_PROSE.findall(text)
     else:
         names = " ".join(a or b for a, b in _C_DEF.findall(text))
-        prose = _c_prose(text)
-    return _top(count_terms(names), MAX_DEF_TERMS), _top(
-        count_terms(" ".join(prose)), MAX_PROSE_TERMS
+        prose = _C_PROSE.findall(text)
+    splits = {} if splits is None else splits
+    return _top(count_terms(names, splits), MAX_DEF_TERMS), _top(
+        count_terms(" ".join(prose), splits), MAX_PROSE_TERMS
     )
 
 
 def unit_terms(
     path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple[str, int]]
-) -> Counter[str]:
+) -> dict[str, int]:
     """The weighted term frequencies of one unit (path, defined names, prose)."""
-    tf: Counter[str] = Counter()
-    for word in path_terms(path):
-        tf[word] += PATH_WEIGHT
+    tf = dict(prose) if PROSE_WEIGHT == 1 else {word: PROSE_WEIGHT * n for word, n in prose}
+    get = tf.get
     for word, n in defs:
-        tf[word] += DEF_WEIGHT * n
-    for word, n in prose:
-        tf[word] += PROSE_WEIGHT * n
+        tf[word] = get(word, 0) + DEF_WEIGHT * n
+    for word in path_terms(path):
+        tf[word] = get(word, 0) + PATH_WEIGHT
     return tf
 
 
 class PackedPostings(Mapping[str, dict[int, float]]):
-    """Postings kept packed as stored; a term's are unpacked the first time a query
-    asks for them (a query touches a few dozen of the index's tens of thousands)."""
+    """The postings of an index, flat: the terms in order, where each term's run starts,
+    and every run's document ids and weights in two arrays. Building or loading them is a
+    few C-level copies, not a dict per term; a term's postings become a dict the first
+    time a query asks for them (a query touches a few dozen of tens of thousands), and
+    its document ids are checked then: a damaged run is no postings, not a wrong hit."""
 
-    def __init__(self, packed: dict[str, tuple[bytes, bytes]]) -> None:
-        self._packed = packed
+    def __init__(
+        self, terms: Sequence[str] | str, starts: array, ids: array, weights: array, n_docs: int
+    ) -> None:
+        self._terms = terms  # or all of them in one string, one per line (as stored)
+        self.starts, self.ids, self.weights = starts, ids, weights
+        self.n_docs = n_docs
+        self._where: dict[str, int] | None = None  # term -> position, built on first use
         self._open: dict[str, dict[int, float]] = {}
 
-    def __getitem__(self, term: str) -> dict[int, float]:
+    @property
+    def terms(self) -> Sequence[str]:
+        """The indexed terms in order (split out of the stored string on first use)."""
+        if isinstance(self._terms, str):
+            self._terms = self._terms.split("\n") if self._terms else []
+        return self._terms
+
+    def _position(self, term: str) -> int:
+        if self._where is None:
+            self._where = {term: i for i, term in enumerate(self.terms)}
+        return self._where.get(term, -1)
+
+    def frequency(self, term: str) -> int:
+        """How many documents hold `term` (0: none, or it is not indexed)."""
+        at = self._position(term)
+        return max(0, self.starts[at + 1] - self.starts[at]) if at >= 0 else 0
+
+    def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
         plist = self._open.get(term)
+        if plist is not None:
+            return plist
+        at = self._position(term)
+        if at < 0:
+            return default
+        start, stop = self.starts[at], self.starts[at + 1]
+        ids = self.ids[start:stop]
+        plist = {}
+        if ids and min(ids) >= 0 and max(ids) < self.n_docs:
+            plist = dict(zip(ids, self.weights[start:stop], strict=True))
+        self._open[term] = plist
+        return plist
+
+    def __getitem__(self, term: str) -> dict[int, float]:
+        plist = self.get(term)
         if plist is None:
-            ids, weights = self._packed[term]
-            plist = self._open[term] = dict(zip(array("i", ids), array("d", weights), strict=True))
+            raise KeyError(term)
         return plist
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._packed)
+        return iter(self.terms)
 
     def __len__(self) -> int:
-        return len(self._packed)
+        return len(self.terms)
 
     def __contains__(self, term: object) -> bool:
-        return term in self._packed
+        return isinstance(term, str) and self._position(term) >= 0
+
+
+class Idfs(Mapping[str, float]):
+    """Every term's IDF: an indexed term's from its document frequency (the length of
+    its postings), the others' (terms in too many documents to keep postings) stored."""
+
+    def __init__(self, postings: PackedPostings, n_docs: int, others: dict[str, float]) -> None:
+        self._postings, self._n, self.others = postings, n_docs, others
+        self._by_df: dict[int, float] = {}
+
+    def __getitem__(self, term: str) -> float:
+        df = self._postings.frequency(term)
+        return self.of_frequency(df) if df else self.others[term]
+
+    def of_frequency(self, df: int) -> float:
+        """The IDF of a term in `df` documents."""
+        idf = self._by_df.get(df)
+        if idf is None:
+            idf = self._by_df[df] = _idf(self._n, df)
+        return idf
+
+    def __iter__(self) -> Iterator[str]:
+        return chain(self._postings, self.others)
+
+    def __len__(self) -> int:
+        return len(self._postings) + len(self.others)
+
+
+def _idf(n_docs: int, df: int) -> float:
+    return round(math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)), 4)
+
+
+_PLAIN_TAG = "bm25:3"
 
 
 @dataclass
@@ -183,85 +290,159 @@ class BM25Index:
     """An inverted BM25 index over named documents (weighted term frequencies).
 
     Each posting holds its term's saturated, length-normalised frequency, computed once
-    at build time, so a query is a sum of idf x weight over the postings of its terms."""
+    at build time, so a query is a sum of idf x weight over the postings of its terms.
+    Postings are kept only for terms in at most `max_df` of the documents (see `build`);
+    every term keeps its IDF."""
 
-    postings: Mapping[str, dict[int, float]] = field(default_factory=dict)
-    idfs: dict[str, float] = field(default_factory=dict)
-    names: list[str] = field(default_factory=list)
+    postings: PackedPostings
+    idfs: Idfs
+    names: list[str]
+    # Terms in more documents than this have no postings (a search can only skip more).
+    max_df: float = MAX_DF
 
     @classmethod
-    def build(cls, docs: Mapping[str, Mapping[str, float]]) -> BM25Index:
+    def build(cls, docs: Mapping[str, Mapping[str, float]], *, max_df: float = MAX_DF) -> BM25Index:
+        """Index `docs`. A term in more than `max_df` of the documents (at least
+        MIN_DF_CUTOFF) keeps its IDF but no postings: its IDF is near zero, a search skips
+        it (see `search`), and such terms hold half of all postings."""
         names = sorted(docs)
         lengths = [float(sum(docs[name].values())) or 1.0 for name in names]
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
-        postings: dict[str, dict[int, float]] = {}
-        setdefault = postings.setdefault
-        for doc_id, name in enumerate(names):
-            norm = K1 * (1 - B + B * lengths[doc_id] / avg)
-            for term, tf in docs[name].items():
-                setdefault(term, {})[doc_id] = tf * (K1 + 1) / (tf + norm)
         n = len(names)
-        idfs = {
-            term: round(math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)), 4)
-            for term, p in postings.items()
-        }
-        return cls(postings=postings, idfs=idfs, names=names)
+        df = Counter(chain.from_iterable(docs[name] for name in names))
+        cutoff = _df_cutoff(n, max_df)
+        others = {term: _idf(n, c) for term, c in df.items() if c > cutoff}
+        kept = df.keys() - others.keys()
+        # Every kept posting as (term, document, weight) in three flat lists, documents in
+        # order; a stable sort by term then lays each term's run out in document order.
+        post_terms: list[str] = []
+        post_ids: list[int] = []
+        post_weights: list[float] = []
+        k1 = K1 + 1
+        for doc_id, name in enumerate(names):
+            doc = docs[name]
+            norm = K1 * (1 - B + B * lengths[doc_id] / avg)
+            terms = kept.intersection(doc)
+            post_terms.extend(terms)
+            post_ids.extend(repeat(doc_id, len(terms)))
+            post_weights.extend([tf * k1 / (tf + norm) for tf in map(doc.__getitem__, terms)])
+        order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
+        ids = array("i", map(post_ids.__getitem__, order))
+        weights = array("d", map(post_weights.__getitem__, order))
+        terms_sorted = sorted(kept)
+        starts = array("i", [0])
+        starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
+        postings = PackedPostings(terms_sorted, starts, ids, weights, n)
+        return cls(postings, Idfs(postings, n, others), names, float(max_df))
 
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
 
-    def to_plain(self) -> tuple[list[str], dict[str, tuple[bytes, bytes]], dict[str, float]]:
-        """The index as marshal-able values, each term's postings packed into two byte
-        strings (document ids, weights): loading them is a copy, not 400k dict inserts."""
-        packed = {
-            term: (array("i", plist).tobytes(), array("d", plist.values()).tobytes())
-            for term, plist in self.postings.items()
-        }
-        return self.names, packed, self.idfs
+    def to_plain(self) -> tuple[Any, ...]:
+        """The index as marshal-able values: the kept terms in order (one string, a term
+        per line, unless a term holds a newline), flat byte strings of where each term's
+        postings start, the document ids and weights; the IDFs of the terms without
+        postings. Loading it builds no object per term."""
+        p = self.postings
+        terms: tuple[str, ...] | str = tuple(p.terms)
+        joined = "\n".join(terms)
+        if joined.count("\n") == len(terms) - 1:
+            terms = joined
+        return (
+            _PLAIN_TAG,
+            list(self.names),
+            terms,
+            p.starts.tobytes(),
+            p.ids.tobytes(),
+            p.weights.tobytes(),
+            self.idfs.others,
+            self.max_df,
+        )
 
     @classmethod
     def from_plain(cls, value: object) -> BM25Index | None:
-        """The index `to_plain` stored, or None when `value` is not one."""
-        if not (isinstance(value, tuple) and len(value) == 3):
+        """The index `to_plain` stored, or None when `value` is not one (another version,
+        a damaged row)."""
+        if not (isinstance(value, tuple) and len(value) == 8 and value[0] == _PLAIN_TAG):
             return None
-        names, packed, idfs = value
-        if not (isinstance(packed, dict) and isinstance(idfs, dict)):
+        _, names, terms, starts_b, ids_b, weights_b, others, max_df = value
+        if not (
+            isinstance(names, list)
+            and isinstance(terms, (tuple, str))
+            and all(isinstance(b, bytes) for b in (starts_b, ids_b, weights_b))
+            and isinstance(others, dict)
+            and isinstance(max_df, float)
+        ):
             return None
-        return cls(postings=PackedPostings(packed), idfs=idfs, names=list(names))
+        try:
+            starts, ids, weights = array("i", starts_b), array("i", ids_b), array("d", weights_b)
+        except ValueError:  # not a whole number of items
+            return None
+        # Checked here in O(1) (a joined string: its line count); each term's run is
+        # checked when a query first reads it.
+        n_terms = len(terms) if isinstance(terms, tuple) else terms.count("\n") + bool(terms)
+        if not (len(starts) == n_terms + 1 and len(ids) == len(weights) == starts[-1]):
+            return None
+        postings = PackedPostings(terms, starts, ids, weights, len(names))
+        return cls(postings, Idfs(postings, len(names), others), names, max_df)
 
     def search(
-        self, query: Mapping[str, float], *, limit: int = 50, max_df: float = MAX_DF
+        self,
+        query: Mapping[str, float],
+        *,
+        limit: int = 50,
+        max_df: float = MAX_DF,
+        with_terms: bool = True,
     ) -> list[tuple[str, float, list[str]]]:
-        """The best documents for a weighted query: (name, score, matched terms by gain).
+        """The best documents for a weighted query: (name, score, matched terms by gain;
+        none without `with_terms`).
 
         Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
-        and walking their postings would cost most of the time for nothing."""
+        and walking their postings would cost most of the time for nothing. (The index
+        holds no postings for terms beyond the `max_df` it was built with.)"""
         n = len(self.names)
         if not n:
             return []
-        cutoff = max(MIN_DF_CUTOFF, int(n * max_df))
+        cutoff = _df_cutoff(n, max_df)
         # A dense accumulator (list indexing beats dict get/set in this, the hot loop);
         # the touched documents are collected by C-level set updates.
         scores = [0.0] * n
         touched: set[int] = set()
         used: list[tuple[str, float, dict[int, float]]] = []
+        get, idf = self.postings.get, self.idfs.of_frequency
         for term, qweight in query.items():
-            plist = self.postings.get(term)
+            plist = get(term)
             if not plist or len(plist) > cutoff:
                 continue
-            factor = self.idfs[term] * qweight
+            factor = idf(len(plist)) * qweight  # a term's postings are its documents
             used.append((term, factor, plist))
             touched.update(plist)
             for doc_id, weight in plist.items():
                 scores[doc_id] += factor * weight
-        best = heapq.nlargest(limit, touched, key=scores.__getitem__)
+        # The `limit` best, equal scores in the set's order (as heapq.nlargest keeps them),
+        # by a C-level stable sort: nlargest's Python loop cost more on thousands of hits.
+        best = sorted(touched, key=scores.__getitem__, reverse=True)[:limit]
         best.sort(key=lambda d: (-scores[d], d))
+        names = self.names
+        if not with_terms:
+            return [(names[doc_id], scores[doc_id], []) for doc_id in best]
+        # Each hit's matched terms: the hits in a term's postings, found by a C-level
+        # intersection per term (not a look-up per hit and term).
+        gains: dict[int, list[tuple[float, str]]] = {doc_id: [] for doc_id in best}
+        wanted = gains.keys()
+        for term, factor, plist in used:
+            for doc_id in wanted & plist.keys():
+                gains[doc_id].append((-factor * plist[doc_id], term))
         out = []
         for doc_id in best:
-            score = scores[doc_id]
-            gains = sorted([(-f * p[doc_id], t) for t, f, p in used if doc_id in p])
-            out.append((self.names[doc_id], score, [t for _, t in gains]))
+            ranked = sorted(gains[doc_id])
+            out.append((names[doc_id], scores[doc_id], [t for _, t in ranked]))
         return out
+
+
+def _df_cutoff(n_docs: int, max_df: float) -> int:
+    """The most documents a term may be in and still count in a search."""
+    return max(MIN_DF_CUTOFF, int(n_docs * max_df))
 
 
 def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:
@@ -274,43 +455,8 @@ def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str
 
 
 def _top(counts: Counter[str], limit: int) -> tuple[tuple[str, int], ...]:
-    """(term, count) pairs, counts capped at 5, the most frequent `limit` terms."""
-    items = counts.items() if len(counts) <= limit else counts.most_common(limit)
-    return tuple(sorted((term, min(n, 5)) for term, n in items))
-
-
-def _python_prose(text: str) -> list[str]:
-    """Comments and string literals (docstrings included), in one linear pass."""
-    closers = {"#": "\n", "'" * 3: "'" * 3, '"' * 3: '"' * 3}
-    return _prose(text, _PY_START, closers, _SINGLE_PY)
-
-
-def _c_prose(text: str) -> list[str]:
-    return _prose(text, _C_START, {"//": "\n", "/*": "*/"}, {'"': _SINGLE_C})
-
-
-def _prose(
-    text: str, starts: re.Pattern[str], closers: dict[str, str], quoted: dict[str, re.Pattern[str]]
-) -> list[str]:
-    """The text of every comment and literal: a token in `closers` runs to its closer (or
-    the end); a quote in `quoted` runs as far as its pattern matches. Each step moves past
-    what it read, so the pass is linear."""
-    out: list[str] = []
-    pos, end = 0, len(text)
-    while pos < end:
-        m = starts.search(text, pos)
-        if m is None:
-            break
-        token, start = m.group(), m.end()
-        closer = closers.get(token)
-        if closer is not None:
-            stop = text.find(closer, start)
-            stop = end if stop < 0 else stop
-            out.append(text[start:stop])
-            pos = stop + (0 if closer == "\n" else len(closer))
-        else:
-            lit = quoted[token].match(text, start)
-            stop = lit.end() if lit else start
-            out.append(text[start:stop])
-            pos = max(stop, start)
-    return out
+    """(term, count) pairs sorted by term, counts capped at 5, of the most frequent
+    `limit` terms (ties: the first seen)."""
+    kept: Mapping[str, int] = dict(counts.most_common(limit)) if len(counts) > limit else counts
+    terms = sorted(kept)
+    return tuple(zip(terms, map(min, map(kept.__getitem__, terms), repeat(5)), strict=True))

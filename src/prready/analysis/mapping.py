@@ -27,10 +27,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
+from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
 
 # Weights, strongest first. Why these values:
@@ -123,19 +125,70 @@ class HistoryIndex:
 
 @dataclass
 class MapIndex:
-    """Lookup tables over one CodeMap, built once and reused for every issue."""
+    """Lookup tables over one CodeMap, built once and reused for every issue. The path
+    tables are built on first use: a command that loads a warm index pays for them only
+    when it maps an issue."""
 
     code_map: CodeMap
+    library: set[str]  # units that may be ranked as places to fix
+    lexical: BM25Index
+    history: HistoryIndex | None = None
+    label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
+    # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
+    adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
+    _tables: _PathTables | None = field(default=None, repr=False)
+
+    @property
+    def path_to_module(self) -> dict[str, str]:
+        return self._path_tables().path_to_module
+
+    @property
+    def by_basename(self) -> dict[str, list[str]]:
+        return self._path_tables().by_basename
+
+    @property
+    def packages(self) -> set[str]:
+        return self._path_tables().packages
+
+    @property
+    def main_package(self) -> str:
+        return self._path_tables().main_package
+
+    @property
+    def other_files(self) -> dict[str, list[str]]:
+        """Tracked files that are not modules of the map (docs, configs, data), by basename."""
+        return self._path_tables().other_files
+
+    def _path_tables(self) -> _PathTables:
+        if self._tables is None:
+            self._tables = _PathTables.of(self.code_map)
+        return self._tables
+
+
+@dataclass
+class _PathTables:
     path_to_module: dict[str, str]
     by_basename: dict[str, list[str]]
     packages: set[str]
     main_package: str
-    library: set[str]  # units that may be ranked as places to fix
-    lexical: BM25Index
-    history: HistoryIndex | None = None
-    # Tracked files that are not modules of the map (docs, configs, data), by basename.
-    other_files: dict[str, list[str]] = field(default_factory=dict)
-    label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
+    other_files: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, code_map: CodeMap) -> _PathTables:
+        path_to_module: dict[str, str] = {}
+        by_basename: dict[str, list[str]] = defaultdict(list)
+        package_sizes: Counter[str] = Counter()
+        for name, info in code_map.modules.items():
+            path_to_module[info.path] = name
+            by_basename[info.path.rsplit("/", 1)[-1]].append(info.path)
+            if info.language == "python" and not info.is_test:
+                package_sizes[name.split(".", 1)[0]] += 1
+        main = package_sizes.most_common(1)[0][0] if package_sizes else ""
+        other_files: dict[str, list[str]] = defaultdict(list)
+        for path in code_map.files:
+            if path not in path_to_module:
+                other_files[path.rsplit("/", 1)[-1]].append(path)
+        return cls(path_to_module, dict(by_basename), set(package_sizes), main, dict(other_files))
 
 
 def build_index(
@@ -152,30 +205,12 @@ def build_index(
     without them the map's public symbols stand in for defined names) and, given past
     `commits`, the history index. Prebuilt `lexical`/`history` indexes (from a cache)
     are used as they are, and so is `library` (the map's `library_units`)."""
-    path_to_module: dict[str, str] = {}
-    by_basename: dict[str, list[str]] = defaultdict(list)
-    package_sizes: Counter[str] = Counter()
-    for name, info in code_map.modules.items():
-        path_to_module[info.path] = name
-        by_basename[info.path.rsplit("/", 1)[-1]].append(info.path)
-        if info.language == "python" and not info.is_test:
-            package_sizes[name.split(".", 1)[0]] += 1
     library = library if library is not None else library_units(code_map)
-    main = package_sizes.most_common(1)[0][0] if package_sizes else ""
-    other_files: dict[str, list[str]] = defaultdict(list)
-    for path in code_map.files:
-        if path not in path_to_module:
-            other_files[path.rsplit("/", 1)[-1]].append(path)
     return MapIndex(
         code_map=code_map,
-        path_to_module=path_to_module,
-        by_basename=dict(by_basename),
-        packages=set(package_sizes),
-        main_package=main,
         library=library,
         lexical=lexical or build_lexical(code_map, library, fields),
         history=history or (build_history(commits) if commits else None),
-        other_files=dict(other_files),
     )
 
 
@@ -376,7 +411,7 @@ def _history_clues(
     history = index.history
     if history is None:
         return
-    hits = history.search.search(query, limit=HISTORY_DEPTH * 4)
+    hits = history.search.search(query, limit=HISTORY_DEPTH * 4, with_terms=False)
     votes: dict[str, float] = defaultdict(float)
     why: dict[str, tuple[float, str]] = {}
     best = 0.0
@@ -430,15 +465,18 @@ def _graph_clues(
     clues: Mapping[str, Mapping[str, float]], index: MapIndex, signals: Signals
 ) -> Iterable[tuple[str, float, str]]:
     """Imports and importers of the three strongest library units, at a lower weight."""
-    graph = index.code_map.graph
+    if index.adjacency is None:  # read once per index, without building a restored graph
+        index.adjacency = adjacency(index.code_map)
+    successors, predecessors = index.adjacency
     scored = sorted(
         ((_noisy_or(ev.values()), n) for n, ev in clues.items() if n in index.library),
         key=lambda item: (-item[0], item[1]),
     )[:3]
     for score, node in scored:
-        for other in sorted(set(graph.successors(node)) | set(graph.predecessors(node))):
+        imports = successors.get(node, {})
+        for other in sorted(set(imports) | set(predecessors.get(node, {}))):
             if other in index.library and other != node:
-                relation = "imported by" if graph.has_edge(node, other) else "imports"
+                relation = "imported by" if other in imports else "imports"
                 yield other, signals.graph * score, f"{relation} {node}"
 
 
@@ -686,6 +724,6 @@ def _node_path(node: str, code_map: CodeMap) -> str:
 
 def _noisy_or(weights: Iterable[float]) -> float:
     miss = 1.0
-    for weight in weights:
-        miss *= 1.0 - min(max(weight, 0.0), 1.0)
+    for weight in weights:  # each clamped to [0, 1] (as min(max(w, 0), 1), without calls)
+        miss *= 1.0 - (0.0 if weight < 0.0 else 1.0 if weight > 1.0 else weight)
     return 1.0 - miss

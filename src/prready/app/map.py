@@ -100,7 +100,7 @@ def build_code_map(
     slug = parse_slug(slug)
     if area_depth is not None and area_depth < 1:
         raise UsageError("--area-depth must be a positive integer")
-    with _gc_paused():
+    with gc_paused():
         return _build_code_map(
             slug, paths, checkout, git_url, offline, area_depth, progress, stats, workers
         )
@@ -485,7 +485,7 @@ def _scan_files(
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
     from concurrent.futures import ProcessPoolExecutor
 
-    # Forked workers inherit the paused collector (see _gc_paused) and keep it paused:
+    # Forked workers inherit the paused collector (see gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
         for chunk, part in zip(
@@ -605,7 +605,7 @@ def _load_snapshot(cache_db: Path, key: str, stats: ScanStats) -> CodeMap | None
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a map is built or restored.
 
     Both allocate hundreds of thousands of dicts and tuples that live as long as the map

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +23,16 @@ from prready.analysis.mapping import (
     build_lexical,
     library_units,
 )
-from prready.app.map import read_no_follow
+from prready.app.map import gc_paused, read_no_follow
 from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
-LEX_SCANNER = "lex:2"
-LEX_VERSION = "3"  # bump when lexicon's weighting or BM25Index changes
-HISTORY_VERSION = "3"
+LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see _pack)
+LEX_VERSION = "6"  # bump when lexicon's weighting or BM25Index changes
+HISTORY_VERSION = "6"
 POOL_MIN_FILES = 300
-CHUNK = 200
+CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
 
 
@@ -50,13 +49,29 @@ def mapping_index(
 
     Both indexes are cached whole in the parse cache: the lexical one under the map's
     key (a digest of every tracked file's path and blob id), the history one under HEAD; a
-    warm run loads them instead of rebuilding, without listing the checkout again."""
+    warm run loads them instead of rebuilding, without listing the checkout again.
+
+    The garbage collector is paused meanwhile (as for the map, see `gc_paused`): building
+    allocates some hundred thousand tuples and dicts in no cycle, and each collection
+    they set off re-walks the whole code map; forked scanning workers keep it paused."""
+    with gc_paused():
+        return _mapping_index(code_map, cache_db, commits, progress, workers)
+
+
+def _mapping_index(
+    code_map: CodeMap,
+    cache_db: Path,
+    commits: Sequence[CommitRecord] | None,
+    progress: ProgressFn | None,
+    workers: int | None,
+) -> MapIndex:
     root = Path(code_map.root)
-    library = library_units(code_map)
+    library: set[str] | None = None
     blobs: dict[str, str] | None = None
     if code_map.key:
         lexical_key = _digest("lexical", LEX_VERSION, code_map.key)
     else:  # a map built elsewhere (tests): key on the library files' blob ids
+        library = library_units(code_map)
         blobs = library_blobs(code_map, library)
         lexical_key = _digest(
             "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
@@ -66,11 +81,14 @@ def mapping_index(
         lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
         stored_history = cache.load_snapshot(history_key) if history_key else None
     if lexical is None:
+        library = library if library is not None else library_units(code_map)
         blobs = blobs if blobs is not None else library_blobs(code_map, library)
         fields = library_fields(code_map, cache_db, blobs, progress=progress, workers=workers)
         lexical = build_lexical(code_map, library, fields)
         with ParseCache(cache_db) as cache:
             cache.save_snapshot(lexical_key, lexical.to_plain())
+    elif library is None:
+        library = set(lexical.names)  # the library units are what the index holds
     history = _history_from_plain(stored_history)
     if history is None and stored_history != ():
         past = list(commits) if commits is not None else recent_commits(root)
@@ -104,12 +122,16 @@ def library_fields(
     root = Path(code_map.root)
     language = {info.path: info.language for info in code_map.modules.values()}
     with ParseCache(cache_db) as cache:
-        cached = cache.load(LEX_SCANNER, blobs.values())
-        todo = sorted(p for p, b in blobs.items() if b not in cached)
+        stored = cache.load(LEX_SCANNER, blobs.values())
+        # A damaged or foreign row is a miss: the file is scanned again and the row replaced.
+        known = {blob: f for blob, row in stored.items() if (f := _unpack(row)) is not None}
+        todo = sorted(p for p, b in blobs.items() if b not in known)
         fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
         cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
-    cached.update({blobs[p]: fresh[p] for p in todo if p in fresh})
-    return {p: _from_plain(cached[b]) for p, b in blobs.items() if b in cached}
+    for path in todo:
+        if path in fresh and (f := _unpack(fresh[path])) is not None:
+            known[blobs[path]] = f
+    return {p: known[b] for p, b in blobs.items() if b in known}
 
 
 def recent_commits(root: Path) -> list[CommitRecord]:
@@ -126,6 +148,9 @@ def _scan(
     roots = [str(root)] * len(chunks)
     pool = None
     if len(todo) >= POOL_MIN_FILES and n_workers >= 2:
+        # Imported here: multiprocessing costs every warm index ~10 ms of start-up.
+        from concurrent.futures import ProcessPoolExecutor
+
         pool = ProcessPoolExecutor(max_workers=n_workers)
     try:
         parts = pool.map(_scan_chunk, roots, chunks) if pool else map(_scan_chunk, roots, chunks)
@@ -142,16 +167,43 @@ def _scan(
 def _scan_chunk(root: str, chunk: list[tuple[str, str]]) -> dict[str, Any]:
     """Worker: read regular files only (map's reader) and extract their fields."""
     out: dict[str, Any] = {}
+    splits: dict[str, tuple[str, ...]] = {}  # identifiers split once per chunk
     for path, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
         if data is not None:
-            out[path] = source_fields(data, language)
+            out[path] = _pack(source_fields(data, language, splits))
     return out
 
 
-def _from_plain(value: Any) -> tuple[Terms, Terms]:
-    defs, prose = value
-    return tuple(tuple(x) for x in defs), tuple(tuple(x) for x in prose)
+def _pack(fields: tuple[Terms, Terms]) -> tuple[str, bytes, str, bytes]:
+    """A file's fields as stored: each field's terms joined by spaces (terms are words,
+    never blank) and their counts (1..5) as bytes. A tenth of the size of the pairs, and
+    loaded as four values, not a thousand tuples."""
+    (defs, prose) = fields
+    return (
+        " ".join([t for t, _ in defs]),
+        bytes([n for _, n in defs]),
+        " ".join([t for t, _ in prose]),
+        bytes([n for _, n in prose]),
+    )
+
+
+def _unpack(value: Any) -> tuple[Terms, Terms] | None:
+    """What `_pack` stored, or None when `value` is not that."""
+    if not (isinstance(value, tuple) and len(value) == 4):
+        return None
+    def_terms, def_counts, prose_terms, prose_counts = value
+    if not (
+        isinstance(def_terms, str)
+        and isinstance(prose_terms, str)
+        and isinstance(def_counts, bytes)
+        and isinstance(prose_counts, bytes)
+    ):
+        return None
+    defs, prose = def_terms.split(), prose_terms.split()
+    if len(defs) != len(def_counts) or len(prose) != len(prose_counts):
+        return None
+    return tuple(zip(defs, def_counts, strict=True)), tuple(zip(prose, prose_counts, strict=True))
 
 
 def _digest(*parts: str) -> str:
