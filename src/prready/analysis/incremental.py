@@ -27,7 +27,7 @@ from prready.analysis.codemap import (
 )
 from prready.analysis.layout import python_module_names
 from prready.analysis.pyscan import PyScan
-from prready.analysis.snapshot import successors
+from prready.analysis.snapshot import adjacency
 from prready.analysis.symbols import build_symbol_index
 from prready.models import CodeMap, ModuleInfo
 
@@ -83,7 +83,7 @@ def update_code_map(
 
     resolver = PythonResolver(py_modules, packages, loose)
     linker = ImportLinker(resolver, extension_modules, infos)
-    succ = successors(previous)
+    succ = adjacency(previous)[0]
     edges: Edges = {}
     same_imports = True  # every changed module imports the same modules as before
     added: list[tuple[str, str]] = []  # edges a changed module gained

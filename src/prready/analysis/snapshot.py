@@ -73,16 +73,6 @@ def edge_attributes(cm: CodeMap) -> list[dict[str, Any]]:
     return [attrs for _, _, attrs in cm.graph.edges(data=True)]
 
 
-def successors(cm: CodeMap) -> Mapping[str, Mapping[str, dict[str, Any]]]:
-    """Module -> the modules it links to -> edge attributes, read from the stored or
-    assembled dicts while the graph is not built yet (no networkx), else the graph's."""
-    pending = cm.__dict__.get("_pending_graph")
-    plain = pending.plain() if isinstance(pending, _PendingGraph) else None
-    if plain is not None and plain[0] == "adjacency":
-        return plain[3]  # type: ignore[no-any-return]
-    return cm.graph.succ  # type: ignore[no-any-return]
-
-
 def adjacency_dicts(
     nodes: dict[str, dict[str, Any]], edges: Iterable[tuple[str, str, dict[str, Any]]]
 ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, dict[str, Any]]]]:
