@@ -132,24 +132,30 @@ def rank_tests(
     `torch.linalg.svd`) that a seed defines is tier 2, one using other names a seed
     defines tier 4. Within a tier, a file with a test named after one of `lead_names` (the
     names in the issue's title: `test_split` for "Tensor.split fails") comes first, then
-    the one calling them more often, then the one using the other names more. Tests whose
+    the one calling them more often, then the one exercising a better-ranked seed (seeds
+    come best match first: tests/test_cli.py calling `launch_command` of
+    accelerate.commands.launch before a test calling only `debug_launcher` of a
+    weaker match), then the one using the other names more. Tests whose
     path says they need a GPU or several processes come after the others (tier 5) unless
     the issue names them or they are the conventional file.
 
     Only Python test files: never conftest.py or helpers (those are not `is_test`), never
     the whole suite."""
     tests = _test_files(code_map)
-    ranked: dict[str, tuple[int, int, int, int, int, str]] = {}
+    ranked: dict[str, tuple[int, int, int, int, int, int, str]] = {}
 
-    def offer(path: str, tier: int, uses: int = 0, named: int = 0, lead: int = 0) -> None:
+    def offer(
+        path: str, tier: int, uses: int = 0, named: int = 0, lead: int = 0, seed: int = 0
+    ) -> None:
         if tier >= 2 and _needs_more_than_a_cpu(path):
             tier = max(tier, 5)  # a test needing a GPU or several processes is no first test
-        key = (tier, -named, -lead, -uses, path.count("/"), path)
+        key = (tier, -named, -lead, seed, -uses, path.count("/"), path)
         if path not in ranked or key < ranked[path]:
             ranked[path] = key
 
     if test_names is not None:
-        defined = _defined_names(seeds, code_map)
+        defined_by = _defined_by_seed(seeds, code_map)
+        defined = set(defined_by)
         wanted = set(issue_uses)
         leads = [name for name in lead_names if name in wanted]
         suite = _main_suite(tests)
@@ -164,15 +170,17 @@ def rank_tests(
             lead = sum(used.get(name, 0) for name in leads)
             named = sum(1 for name in leads if name in used and test_names.selects(path, name))
             tier = 1 if conventional else 2 if strong else 4
-            offer(path, tier, strong or sum(used.values()), named, lead)
+            # The best-ranked seed it exercises (a name the issue uses counts as the first).
+            seed = min((0 if name in wanted else defined_by[name] for name in used), default=0)
+            offer(path, tier, strong or sum(used.values()), named, lead, seed)
 
-    for seed in seeds:
+    for rank, seed in enumerate(seeds):
         info = code_map.modules.get(seed)
         if info is None:
             continue
         if info.is_test:
             if _runnable_test(info.path):
-                offer(info.path, 0)
+                offer(info.path, 0, seed=rank)
             continue
         stem, area_word, mirror = _seed_words(seed, code_map)
         exact: list[tuple[str, int]] = []
@@ -181,32 +189,36 @@ def rank_tests(
             for tier in _convention_tiers(test_stem, folder, info.path, stem, area_word, mirror):
                 (prefixed if tier == _PREFIX_TIER else exact).append((path, tier))
         for path, tier in exact:
-            offer(path, tier)
+            offer(path, tier, seed=rank)
         # test_nestedtensor.py for torch.nested, but test_nnapi.py is no test of torch.nn
         # when test_nn.py exists: a name that only starts with the area's word counts as
         # the conventional file when there is no exact one, else as much as an importer.
         for path, _tier in prefixed:
-            offer(path, 4 if exact else 2)
+            offer(path, 4 if exact else 2, seed=rank)
     graph = code_map.graph
+    seed_rank = {s: i for i, s in reversed(list(enumerate(seeds)))}
     frontier = {s for s in seeds if s in graph and not _is_test(s, code_map)}
+    origin = {s: seed_rank[s] for s in frontier}  # module -> the best seed it leads back to
     words = {w for s in frontier for w in _seed_words(s, code_map)[:2] if w}
     visited = set(frontier)
     for hop in (1, 2):
         if hop == 2 and any(key[0] <= 4 for key in ranked.values()):
             break  # tests one module away matter only when none is closer
         following: set[str] = set()
-        for node in sorted(frontier):
+        for node in sorted(frontier, key=lambda n: (origin[n], n)):
             for importer in graph.predecessors(node):
                 if importer in visited:
                     continue
                 visited.add(importer)
+                origin[importer] = origin[node]
                 info = code_map.modules.get(importer)
                 if info is None:
                     continue
                 if info.is_test:
                     if _runnable_test(info.path):
                         named = not words.isdisjoint(_stem_words(info.path))
-                        offer(info.path, 5 if hop == 2 else (3 if named else 4))
+                        tier = 5 if hop == 2 else (3 if named else 4)
+                        offer(info.path, tier, seed=origin[node])
                 elif not _is_root_package(importer, code_map):
                     # Every test imports the top-level package: going through it would
                     # list the whole suite as "the tests for" any module it re-exports.
@@ -356,6 +368,17 @@ def _defined_names(seeds: Sequence[str], code_map: CodeMap) -> set[str]:
         for dotted, module in code_map.symbols.items()
         if module in seed_set and not dotted.rpartition(".")[2].startswith("_")
     }
+
+
+def _defined_by_seed(seeds: Sequence[str], code_map: CodeMap) -> dict[str, int]:
+    """Each public name the seed modules define -> the rank of the best seed defining it."""
+    rank = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
+    found: dict[str, int] = {}
+    for dotted, module in code_map.symbols.items():
+        name = dotted.rpartition(".")[2]
+        if module in rank and not name.startswith("_"):
+            found[name] = min(found.get(name, rank[module]), rank[module])
+    return found
 
 
 def _main_suite(tests: list[tuple[str, str, str]]) -> str:

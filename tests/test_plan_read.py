@@ -1,0 +1,106 @@
+"""Step cards read by hand on real trees (issue 13, "read the pages yourselves"): the
+accelerate 1.2.1 and tinygrad 0.10.0 sdists (tests/sdist_trees.py) and PyTorch 1.13.1
+(tests/pytorch_tree.py), each issue mapped, rated and described by the same code the
+planner runs (mapping, assess_issues, describe_step with the names-in-tests index), so a
+card's tests, reading list, setup note and evidence are checked whatever stage the issue
+would land in. Slow: the trees are downloaded and mapped once per module."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from planfixtures import make_issue
+from prready.analysis.contributing import summarise_contributing
+from prready.analysis.mapping import MapIndex
+from prready.analysis.names_in_tests import NamesInTests
+from prready.analysis.planner import assess_issues
+from prready.analysis.skills import match_skills
+from prready.analysis.steps import describe_step
+from prready.models import CodeMap, ContributingSummary, Issue, Label, PlanStep
+from sdist_trees import SdistUnavailable, sdist_repo
+from sdistplan_issues import ACCELERATE_ISSUES, TINYGRAD_ISSUES, Report
+
+pytestmark = pytest.mark.slow
+
+NOW = "2026-12-01T00:00:00Z"
+
+
+@dataclass
+class Tree:
+    slug: str
+    code_map: CodeMap
+    names: NamesInTests
+    guide: ContributingSummary
+    index: MapIndex
+
+
+def _tree(slug: str, checkout: Path, home: Path) -> Tree:
+    from prready.app.map import build_code_map
+    from prready.app.names_in_tests import names_in_tests
+    from prready.app.retrieval import mapping_index
+    from prready.paths import resolve_paths
+
+    paths = resolve_paths({"PRREADY_HOME": str(home)})
+    code_map = build_code_map(slug, paths, checkout=checkout)
+    guide = summarise_contributing(code_map.contributing, code_map.contributing_source)
+    names = names_in_tests(code_map, home / "names.db")
+    return Tree(slug, code_map, names, guide, mapping_index(code_map, home / "index.db"))
+
+
+def _sdist_tree(name: str, slug: str, factory: pytest.TempPathFactory) -> Tree:
+    try:
+        cached = sdist_repo(name)
+    except SdistUnavailable as exc:
+        pytest.skip(f"{name} sdist unavailable (python tests/sdist_trees.py): {exc}")
+    repo = factory.mktemp(name) / name
+    shutil.copytree(cached, repo, symlinks=True)
+    return _tree(slug, repo, factory.mktemp(f"{name}-home"))
+
+
+@pytest.fixture(scope="module")
+def accelerate(tmp_path_factory: pytest.TempPathFactory) -> Tree:
+    return _sdist_tree("accelerate", "huggingface/accelerate", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def tinygrad(tmp_path_factory: pytest.TempPathFactory) -> Tree:
+    return _sdist_tree("tinygrad", "tinygrad/tinygrad", tmp_path_factory)
+
+
+def step_for(tree: Tree, issue: Issue, labels: tuple[str, ...] = ()) -> PlanStep:
+    """The step card the planner would write for `issue` on `tree`."""
+    assessment = assess_issues(
+        [issue], tree.code_map, [Label(name) for name in labels], {}, now=NOW, index=tree.index
+    )[0]
+    fit = match_skills(assessment.skills, ["python"])
+    return describe_step(
+        3, assessment, fit, tree.code_map, tree.guide, test_names=tree.names
+    )
+
+
+def report_step(tree: Tree, reports: list[Report], title_start: str) -> PlanStep:
+    report = next(r for r in reports if r.title.startswith(title_start))
+    issue = replace(make_issue(7, report.title, report.body, report.labels), repo=tree.slug)
+    return step_for(tree, issue, report.labels)
+
+
+def _imports_of(repo_root: str, test: str) -> str:
+    return (Path(repo_root) / test).read_text("utf-8")
+
+
+# --------------------------------------------------------------------------- accelerate
+def test_a_commands_issue_runs_the_cli_tests_first(accelerate: Tree) -> None:
+    """`accelerate config` fails in Colab: the mapping ranks accelerate.commands.* first,
+    so the first test to run is tests/test_cli.py (it imports and calls
+    accelerate.commands.launch), not a test that only calls `debug_launcher` of the
+    weaker accelerate.launchers match."""
+    step = report_step(accelerate, ACCELERATE_ISSUES, "failed to run accelerate config")
+    assert step.modules[0].name.startswith("accelerate.commands."), step.modules[:3]
+    assert step.tests[0] == "tests/test_cli.py", step.tests
+    assert "accelerate.commands" in _imports_of(accelerate.code_map.root, step.tests[0])
+    assert step.test_command.startswith("python -m pytest tests/test_cli.py"), step.test_command
+
