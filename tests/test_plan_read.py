@@ -104,3 +104,28 @@ def test_a_commands_issue_runs_the_cli_tests_first(accelerate: Tree) -> None:
     assert "accelerate.commands" in _imports_of(accelerate.code_map.root, step.tests[0])
     assert step.test_command.startswith("python -m pytest tests/test_cli.py"), step.test_command
 
+
+
+# --------------------------------------------------------------------------- tinygrad
+@pytest.mark.parametrize(
+    "title_start",
+    ["CLANG backend: compile error", "Beam search in tinygrad/engine/search.py"],
+)
+def test_a_compiling_backend_is_no_python_only_setup(tinygrad: Tree, title_start: str) -> None:
+    """tinygrad's CLANG backend writes C and compiles it with clang at run time: the card
+    must not promise "no compiler needed" for an issue that runs through it."""
+    step = report_step(tinygrad, TINYGRAD_ISSUES, title_start)
+    notes = " ".join(step.setup_notes)
+    assert "no compiler needed" not in notes, notes
+    assert "CLANG backend compiles code at run time" in notes and "clang" in notes, notes
+
+
+def test_a_tensor_issue_without_a_backend_keeps_the_plain_setup(tinygrad: Tree) -> None:
+    step = report_step(tinygrad, TINYGRAD_ISSUES, "`Tensor.cumsum` on a zero-length axis")
+    assert step.setup_notes == ["Python only: an editable install is enough, no compiler needed."]
+
+
+def test_a_library_that_only_runs_on_cuda_compiles_nothing(accelerate: Tree) -> None:
+    """accelerate names CUDA as a device, not a backend of its own that compiles code."""
+    step = report_step(accelerate, ACCELERATE_ISSUES, "Muti node CUDA error")
+    assert step.setup_notes == ["Python only: an editable install is enough, no compiler needed."]

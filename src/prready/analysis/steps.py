@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from prready.analysis.areas import github_login
-from prready.analysis.build import BuildFacts, build_facts_from_plain
+from prready.analysis.build import BuildFacts, build_facts_from_plain, run_time_toolchains
 from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.kinds import classify_issue
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
@@ -88,7 +88,10 @@ def describe_step(
         test_command=one_test_command(tests, symbol, contributing),
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
         setup_notes=[
-            *_setup_notes(languages, contributing, build, docs_only=docs_only),
+            *_setup_notes(
+                languages, contributing, build, docs_only=docs_only,
+                toolchains=_toolchains(a.issue, focus, code_map),
+            ),
             *_docs_closed(a.issue, contributing, docs_only=docs_only),
             *_test_needs(tests),
         ],
@@ -713,10 +716,13 @@ def _setup_notes(
     build: BuildFacts,
     *,
     docs_only: bool = False,
+    toolchains: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
     """What this step needs on top of the page-wide build/lint/test summary: the kind of
     build, the guide's build command, and for a Python-only change to a library with a
-    native build, the guide's fast path when it has one (PyTorch's nightly checkout)."""
+    native build, the guide's fast path when it has one (PyTorch's nightly checkout).
+    `toolchains` (backend, what it needs): the backends the issue runs through that
+    compile code at run time (tinygrad's CLANG): no "no compiler needed" then."""
     notes: list[str] = []
     source_build = _source_build_command(contributing)
     if "cuda" in languages:
@@ -745,12 +751,29 @@ def _setup_notes(
             f"Python-only change, but this library builds native code ({why}): even Python "
             "changes run only after a build from source; the first build can take hours."
         )
+    elif toolchains:
+        backends = " and ".join(name for name, _ in toolchains)
+        needs = "; ".join(what for _, what in toolchains)
+        notes.append(
+            f"Python only: an editable install is enough, but the {backends} backend "
+            f"compiles code at run time: you need {needs}."
+        )
+        return notes
     else:
         notes.append("Python only: an editable install is enough, no compiler needed.")
         return notes
     if source_build:
         notes.append("Build as the contributing guide says: " + source_build)
     return notes
+
+
+def _toolchains(
+    issue: Issue, focus: list[ModuleMatch], code_map: CodeMap
+) -> list[tuple[str, str]]:
+    """The run-time compilers the issue's backend needs (see build.run_time_toolchains)."""
+    text = f"{issue.title}\n{issue.body or ''}"
+    focus_paths = [m.path for m in focus if m.path]
+    return run_time_toolchains(text, focus_paths, (i.path for i in code_map.modules.values()))
 
 
 def _source_build_command(contributing: ContributingSummary) -> str:
