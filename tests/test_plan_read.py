@@ -7,6 +7,7 @@ would land in. Slow: the trees are downloaded and mapped once per module."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -129,3 +130,38 @@ def test_a_library_that_only_runs_on_cuda_compiles_nothing(accelerate: Tree) -> 
     """accelerate names CUDA as a device, not a backend of its own that compiles code."""
     step = report_step(accelerate, ACCELERATE_ISSUES, "Muti node CUDA error")
     assert step.setup_notes == ["Python only: an editable install is enough, no compiler needed."]
+
+
+# --------------------------------------------------------------------------- evidence
+QUOTED = re.compile(r"words ((?:'[^']*'(?:, )?)+) match")
+IDENT_PARTS = r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+"
+
+
+@pytest.mark.parametrize("which", ["accelerate", "tinygrad"])
+def test_evidence_quotes_the_issues_own_words(which: str, request: pytest.FixtureRequest) -> None:
+    """Every word an evidence line quotes is in the issue as written: `sizes`, never the
+    stem `siz`; `find_executable_batch_size`, never `findexecutablebatchsize`."""
+    tree: Tree = request.getfixturevalue(which)
+    reports = ACCELERATE_ISSUES if which == "accelerate" else TINYGRAD_ISSUES
+    issues = [
+        replace(make_issue(n, r.title, r.body, r.labels), repo=tree.slug)
+        for n, r in enumerate(reports, 1)
+    ]
+    assessed = assess_issues(issues, tree.code_map, [], {}, now=NOW, index=tree.index)
+    quoted = 0
+    for a in assessed:
+        tokens = re.findall(r"[A-Za-z_]\w*", f"{a.issue.title}\n{a.issue.body}")
+        # As written: a whole identifier or one of its parts (`product` of
+        # `scaled_dot_product_attention`, `Error` of `CompileError`).
+        written = {*tokens, *(p for t in tokens for p in re.findall(IDENT_PARTS, t))}
+        for match in a.modules:
+            for line in match.evidence:
+                for found in QUOTED.finditer(line):
+                    for word in re.findall(r"'([^']*)'", found.group(1)):
+                        quoted += 1
+                        assert word in written, (a.issue.title, line, word)
+    assert quoted > 50
+    if which == "tinygrad":
+        split = next(a for a in assessed if a.issue.title.startswith("`Tensor.split`"))
+        lines = [line for m in split.modules for line in m.evidence]
+        assert any("'sizes'" in line for line in lines) and not any("'siz'" in x for x in lines)

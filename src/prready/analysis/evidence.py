@@ -8,7 +8,10 @@ what is found here against the map's paths, symbols and module names.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from prready.analysis.lexicon import stem
 
 # Bodies can be megabytes of pasted logs; evidence is in the first part, and regexes over
 # hostile input must stay bounded.
@@ -58,6 +61,9 @@ _FROM_IMPORT = re.compile(
     re.MULTILINE,
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,60}")
+# An identifier and its parts, as the lexicon splits them (lexicon._IDENT, _PARTS).
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
+_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _URL = re.compile(r"https?://\S+")
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
@@ -101,6 +107,35 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     found.title_words = _words(title)
     found.body_words = _words(text_no_urls)
     return found
+
+
+def words_as_written(terms: Iterable[str], title: str, body: str) -> dict[str, str]:
+    """Each lexical term (a stem such as "siz", a compound such as
+    "findexecutablebatchsize", see `lexicon.split_identifier`) -> the word as the issue
+    wrote it ("sizes", "find_executable_batch_size"), for evidence a person reads: a word
+    standing alone first, then a whole identifier, then the part of one. A term the text
+    does not hold is left out."""
+    wanted = set(terms)
+    alone: dict[str, str] = {}
+    other: dict[str, str] = {}
+    for match in _IDENT.finditer(f"{title}\n{body}"):  # all of the text the query read
+        if not wanted:
+            break
+        token = match.group(0)
+        parts = [p for p in _PARTS.findall(token) if not p.isdigit()]
+        compound = token.strip("_").replace("_", "").lower()
+        if len(parts) > 1 and compound in wanted and compound not in other:
+            other[compound] = token
+        for part in parts:
+            term = stem(part.lower())
+            if term not in wanted:
+                continue
+            if len(parts) == 1:
+                alone[term] = token
+                wanted.discard(term)  # a word standing alone is the best quote
+            elif term not in other:
+                other[term] = part
+    return {**other, **alone}
 
 
 def expand_alias(name: str, aliases: dict[str, str], package: str) -> list[str]:
