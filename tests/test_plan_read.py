@@ -132,6 +132,46 @@ def test_a_library_that_only_runs_on_cuda_compiles_nothing(accelerate: Tree) -> 
     assert step.setup_notes == ["Python only: an editable install is enough, no compiler needed."]
 
 
+
+TENSOR_ISSUES = {
+    "mypy: `Tensor.tolist`": "Tensor.tolist",
+    "`Tensor.interpolate` with mode='nearest'": "Tensor.interpolate",
+    "`Tensor.split` with sizes": "Tensor.split",
+    "`Tensor.cumsum` on a zero-length axis": "Tensor.cumsum",
+    "`sparse_categorical_crossentropy` ignores": "sparse_categorical_crossentropy",
+}
+
+
+def test_start_reading_follows_the_issue_not_the_central_files(tinygrad: Tree) -> None:
+    """Five Tensor issues: each card starts at tinygrad/tensor.py and the method the issue
+    names, not at tensor.py's central neighbours (function.py, helpers.py, device.py)."""
+    for title_start, name in TENSOR_ISSUES.items():
+        step = report_step(tinygrad, TINYGRAD_ISSUES, title_start)
+        assert step.start_reading == ["tinygrad/tensor.py"], (title_start, step.start_reading)
+        assert step.look_for["tinygrad/tensor.py"][0] == name, (title_start, step.look_for)
+
+
+def test_start_reading_follows_the_traceback_and_the_names(tinygrad: Tree) -> None:
+    step = report_step(tinygrad, TINYGRAD_ISSUES, "CLANG backend: compile error")
+    assert step.start_reading == [
+        "tinygrad/device.py", "tinygrad/runtime/ops_clang.py", "tinygrad/tensor.py",
+    ]  # fmt: skip
+    assert step.look_for["tinygrad/device.py"][:2] == ["compile_cached", "CompileError"]
+    assert step.look_for["tinygrad/runtime/ops_clang.py"] == ["compile"]
+    assert step.look_for["tinygrad/tensor.py"] == ["Tensor.where"]
+
+
+def test_a_site_packages_traceback_reads_the_src_layout(accelerate: Tree) -> None:
+    """accelerate lives under src/: a frame in site-packages/accelerate/... is the file
+    src/accelerate/... of the checkout, and its function is the one to look for."""
+    step = report_step(accelerate, ACCELERATE_ISSUES, "failed to run accelerate config")
+    assert "src/accelerate/commands/config/cluster.py" in step.start_reading, step.start_reading
+    assert step.look_for["src/accelerate/commands/config/cluster.py"] == ["get_cluster_input"]
+    step = report_step(accelerate, ACCELERATE_ISSUES, "split_between_processes support")
+    assert step.start_reading == ["src/accelerate/state.py"]
+    assert step.look_for == {"src/accelerate/state.py": ["PartialState.split_between_processes"]}
+
+
 # --------------------------------------------------------------------------- evidence
 QUOTED = re.compile(r"words ((?:'[^']*'(?:, )?)+) match")
 IDENT_PARTS = r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+"

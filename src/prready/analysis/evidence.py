@@ -41,7 +41,9 @@ DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
     "plt": ("matplotlib.pyplot",),
 }
 
-_FRAME = re.compile(r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})')
+_FRAME = re.compile(
+    r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})(?:, in (?P<func>[A-Za-z_]\w{0,80}))?'
+)
 _PATH = re.compile(
     r"(?<![\w/.-])(?P<path>(?:[\w.-]+/)*[\w.-]+\.(?:" + "|".join(FILE_SUFFIXES) + r"))"
     r"(?::(?P<line>\d{1,7}))?(?![\w/])"
@@ -73,6 +75,7 @@ class Frame:
     path: str  # as written in the trace (often absolute, inside site-packages)
     line: int
     position: int  # 0 = outermost frame in the text order
+    function: str = ""  # the frame's function ("interpolate"; "" for "<module>" or unknown)
 
 
 @dataclass
@@ -193,7 +196,8 @@ def _frames(text: str) -> list[Frame]:
     frames = []
     for i, match in enumerate(_FRAME.finditer(text)):
         path = match.group("path").replace("\\", "/")
-        frames.append(Frame(path=path, line=int(match.group("line")), position=i))
+        function = match.group("func") or ""
+        frames.append(Frame(path, int(match.group("line")), i, function))
     return frames
 
 

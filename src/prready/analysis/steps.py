@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from prready.analysis.areas import github_login
 from prready.analysis.build import BuildFacts, build_facts_from_plain, run_time_toolchains
 from prready.analysis.contributing import closes_docs_prs
+from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
 from prready.analysis.kinds import classify_issue
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
@@ -28,6 +29,7 @@ from prready.models import (
 )
 
 MAX_READING = 6
+MAX_NAMES = 4  # names to look for per file
 MAX_TESTS = 6
 MAX_REVIEWERS = 5
 EFFORT = {1: "an evening", 2: "1-2 days", 3: "3-5 days", 4: "1-2 weeks", 5: "2-4 weeks"}
@@ -74,6 +76,9 @@ def describe_step(
             if _runnable_test(t)
         )[:MAX_TESTS]
     symbol = next((n for n in in_title if _selects_a_test(test_names, tests[:1], n)), "")
+    reading, look_for = issue_reading(
+        a.issue, [*files, *(m for m in focus if m not in files)], code_map
+    )
     build = build_facts_from_plain(code_map.build)
     return PlanStep(
         stage=stage,
@@ -83,7 +88,8 @@ def describe_step(
         fit=fit,
         taken=a.taken,
         why=_why(a, fit, focus, code_map, near, pinned),
-        start_reading=start_reading([*files, *(m for m in focus if m not in files)], code_map),
+        start_reading=reading,
+        look_for=look_for,
         tests=tests,
         test_command=one_test_command(tests, symbol, contributing),
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
@@ -174,8 +180,8 @@ def rank_tests(
             named = sum(1 for name in leads if name in used and test_names.selects(path, name))
             tier = 1 if conventional else 2 if strong else 4
             # The best-ranked seed it exercises (a name the issue uses counts as the first).
-            seed = min((0 if name in wanted else defined_by[name] for name in used), default=0)
-            offer(path, tier, strong or sum(used.values()), named, lead, seed)
+            best = min((0 if name in wanted else defined_by[name] for name in used), default=0)
+            offer(path, tier, strong or sum(used.values()), named, lead, best)
 
     for rank, seed in enumerate(seeds):
         info = code_map.modules.get(seed)
@@ -321,6 +327,126 @@ def file_matches(matches: list[ModuleMatch], code_map: CodeMap) -> list[ModuleMa
     ]
 
 
+def issue_reading(
+    issue: Issue, matches: list[ModuleMatch], code_map: CodeMap
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Where to start reading for this issue, and what to look for in each file (path ->
+    names, as the issue writes them): the non-code files it names, the modules the mapping
+    ranked for it (`matches`), the files of its traceback (innermost first), and the
+    modules defining the functions and classes it names (`Tensor.where` -> tensor.py).
+    Only when the issue names nothing the map can place does the list fall back to the
+    matched modules' nearest neighbours (`start_reading`); never to the files every
+    issue touches because they are central."""
+    seeds = _seeds(matches, code_map)
+    names = _names_in_issue(issue, seeds, code_map)
+    if not names:
+        return start_reading(matches, code_map), {}
+    modules = [*seeds, *(m for m in names if m not in seeds)]
+    paths = _unique(
+        [*(m.path for m in file_matches(matches, code_map)),
+         *(code_map.modules[m].path for m in modules)]
+    )[:MAX_READING]  # fmt: skip
+    look_for = {
+        code_map.modules[m].path: found[:MAX_NAMES]
+        for m, found in names.items()
+        if code_map.modules[m].path in paths
+    }
+    return paths, look_for
+
+
+def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[str, list[str]]:
+    """Module -> the names the issue uses that it defines, in the issue's order: API
+    names in the title (aliases expanded: `F.interpolate`), the traceback's functions
+    (innermost first), then API and bare names in the body. A name counts when the map
+    places it: a public symbol (`tinygrad.Tensor` -> `Tensor.cumsum` in tinygrad.tensor),
+    a module and a name in it, or a seed's own name; a backticked snake_case name in the
+    title the map cannot place (a method) is looked for in the first seed."""
+    package = _main_package(code_map)
+    title = extract_evidence(issue.title, "", package=package)
+    body = extract_evidence("", (issue.body or "")[:20_000], package=package)
+    packages = sorted({n.split(".", 1)[0] for n in seeds} | ({package} if package else set()))
+    found: dict[str, list[str]] = {}
+
+    def add(module: str | None, name: str) -> None:
+        info = code_map.modules.get(module or "")
+        if module is None or info is None or info.is_test or _is_root_package(module, code_map):
+            return
+        have = found.setdefault(module, [])
+        last = name.rpartition(".")[2]
+        # One entry per name: `Tensor.interpolate` covers the frame's `interpolate`, and
+        # `PartialState.split_between_processes` the class `PartialState`.
+        if not any(h.rpartition(".")[2] == last or h.startswith(name + ".") for h in have):
+            have.append(name)
+
+    for api in title.apis:
+        add(*_place(api, packages, seeds, code_map))
+    for name in _bare_names(issue.title):
+        add(*_place(name, packages, seeds, code_map))
+    by_path = (
+        {info.path: name for name, info in code_map.modules.items()} if body.frames else {}
+    )
+    in_repo = [(f, m) for f in body.frames if (m := _frame_module(f.path, by_path))]
+    for frame, module in reversed(in_repo):
+        if frame.function:
+            add(module, frame.function)
+        else:
+            found.setdefault(module, [])
+    for api in body.apis:
+        add(*_place(api, packages, seeds, code_map))
+    for name in _bare_names(issue.body or ""):
+        add(*_place(name, packages, seeds, code_map))
+    first = next((s for s in seeds if code_map.modules[s].language == "python"), None)
+    for name in _TICKED_SNAKE.findall(issue.title):
+        if first is not None and not any(name in h for have in found.values() for h in have):
+            add(first, name)
+    return {m: have for m, have in found.items() if have or m not in seeds}
+
+
+def _place(name: str, packages: list[str], seeds: list[str], code_map: CodeMap) -> tuple[str | None, str]:
+    """(defining module, the name as shown) for a name the issue writes, or (None, "")."""
+    parts = name.split(".")
+    if parts[-1] in _FILE_SUFFIXES or len(parts[-1]) < 3 or len(name) > 120:
+        return None, ""
+    for cut in range(len(parts), 0, -1):
+        head = ".".join(parts[:cut])
+        rest = parts[cut:]
+        for full in (head, *(f"{p}.{head}" for p in packages), *(f"{s}.{head}" for s in seeds)):
+            if full in code_map.modules:
+                # A module and a name in it (`torch.linalg.svd`); a module alone is no name.
+                return (full, ".".join(rest)) if rest else (None, "")
+            module = code_map.symbols.get(full)
+            if module is not None:
+                return module, ".".join([parts[cut - 1], *rest])
+    return None, ""
+
+
+def _bare_names(text: str) -> list[str]:
+    return _unique(m.group(0) for m in _BARE_NAME.finditer(text[:20_000]))
+
+
+def _frame_module(path: str, by_path: dict[str, str]) -> str | None:
+    """The module a traceback frame's file is, matched by the longest path suffix of at
+    least two parts: site-packages/accelerate/utils/memory.py is
+    src/accelerate/utils/memory.py of the repository."""
+    parts = path.replace("\\", "/").split("/")
+    for start in range(max(0, len(parts) - 8), len(parts) - 1):
+        tail = "/".join(parts[start:])
+        for candidate in (tail, f"src/{tail}"):
+            if candidate in by_path:
+                return by_path[candidate]
+    return None
+
+
+def _main_package(code_map: CodeMap) -> str:
+    """The top-level package with the most library modules (for aliases like `F.`)."""
+    sizes = Counter(
+        name.split(".", 1)[0]
+        for name, info in code_map.modules.items()
+        if info.language == "python" and not info.is_test
+    )
+    return min(sizes, key=lambda p: (-sizes[p], p)) if sizes else ""
+
+
 def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
     """Non-code files the issue names, then the matched modules' files, then their nearest
     neighbours in the import graph (same area first, then the most depended-on), no tests
@@ -446,6 +572,9 @@ def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
 
 
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_FILE_SUFFIXES = frozenset(FILE_SUFFIXES)
+# A function the title quotes in backticks (`sparse_categorical_crossentropy`).
+_TICKED_SNAKE = re.compile(r"`([a-z]\w*_\w+)(?:\(\))?`")
 # A bare name worth looking up: snake_case or CamelCase, as issues quote functions.
 _BARE_NAME = re.compile(r"\b(?:[a-z]\w*_\w+|[A-Z][a-z0-9]+[A-Z]\w*)\b")
 # Words too generic to tie a test file to a module ("test_utils.py" tests no one thing).
