@@ -62,6 +62,15 @@ def describe_step(
         languages & NATIVE or any(f.path == NATIVE_FUNCTIONS for f in files)
     ):
         uses = _unique([*uses, *native_op_names(a.issue, test_names)])
+    reading, look_for = issue_reading(
+        a.issue, [*files, *(m for m in focus if m not in files)], code_map
+    )
+    # The names the title uses that the map places only in files (a method such as
+    # `sparse_categorical_crossentropy`): the tests calling them exercise this code too.
+    # Only names written as code (`Tensor.where`, snake_case, CamelCase): "failed to run"
+    # does not name the menu's `run`, which every other test calls too.
+    placed = [n for ns in look_for.values() for n in ns if n in a.issue.title and _code_like(n)]
+    uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
     tests = tests_for(seeds, code_map, test_names, uses, in_title)
@@ -76,9 +85,6 @@ def describe_step(
             if _runnable_test(t)
         )[:MAX_TESTS]
     symbol = next((n for n in in_title if _selects_a_test(test_names, tests[:1], n)), "")
-    reading, look_for = issue_reading(
-        a.issue, [*files, *(m for m in focus if m not in files)], code_map
-    )
     build = build_facts_from_plain(code_map.build)
     return PlanStep(
         stage=stage,
@@ -148,17 +154,25 @@ def rank_tests(
     path says they need a GPU or several processes come after the others (tier 5) unless
     the issue names them or they are the conventional file.
 
+    A file with a test named after a title name goes before every tier but 0 (the
+    issue's own test module) whatever its tier: `test_cumsum` in test/test_ops.py runs the
+    code of "Tensor.cumsum fails", test/test_tensor.py without such a test does not.
+
     Only Python test files: never conftest.py or helpers (those are not `is_test`), never
     the whole suite."""
     tests = _test_files(code_map)
-    ranked: dict[str, tuple[int, int, int, int, int, int, str]] = {}
+    ranked: dict[str, tuple[int, int, int, int, int, int, int, str]] = {}
 
     def offer(
         path: str, tier: int, uses: int = 0, named: int = 0, lead: int = 0, seed: int = 0
     ) -> None:
         if tier >= 2 and _needs_more_than_a_cpu(path):
             tier = max(tier, 5)  # a test needing a GPU or several processes is no first test
-        key = (tier, -named, -lead, seed, -uses, path.count("/"), path)
+        # A test named after the title's name (`test_cumsum` in test/test_ops.py) comes
+        # before a conventional file with no such test (test/test_tensor.py): only the
+        # issue's own test modules go before it, and tests needing a GPU after.
+        rank = 0 if tier == 0 else 3 if tier >= 5 else 1 if named else 2
+        key = (rank, tier, -named, -lead, seed, -uses, path.count("/"), path)
         if path not in ranked or key < ranked[path]:
             ranked[path] = key
 
@@ -211,7 +225,7 @@ def rank_tests(
     words = {w for s in frontier for w in _seed_words(s, code_map)[:2] if w}
     visited = set(frontier)
     for hop in (1, 2):
-        if hop == 2 and any(key[0] <= 4 for key in ranked.values()):
+        if hop == 2 and any(key[1] <= 4 for key in ranked.values()):
             break  # tests one module away matter only when none is closer
         following: set[str] = set()
         for node in sorted(frontier, key=lambda n: (origin[n], n)):
@@ -233,7 +247,7 @@ def rank_tests(
                     # list the whole suite as "the tests for" any module it re-exports.
                     following.add(importer)
         frontier = following
-    return [(path, key[0]) for path, key in sorted(ranked.items(), key=lambda kv: kv[1])]
+    return [(path, key[1]) for path, key in sorted(ranked.items(), key=lambda kv: kv[1])]
 
 
 def one_test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:
@@ -391,10 +405,16 @@ def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[s
             add(module, frame.function)
         else:
             found.setdefault(module, [])
-    for api in body.apis:
-        add(*_place(api, packages, seeds, code_map))
-    for name in _bare_names(issue.body or ""):
-        add(*_place(name, packages, seeds, code_map))
+    # The body's names only for files the title and traceback say nothing about: the
+    # reproduction's `Tensor.rand` is no place to look for the bug in `Tensor.interpolate`.
+    named = {m for m, have in found.items() if have}
+    placed = [
+        *(_place(api, packages, seeds, code_map) for api in body.apis),
+        *(_place(bare, packages, seeds, code_map) for bare in _bare_names(issue.body or "")),
+    ]
+    for where, what in placed:
+        if where not in named:
+            add(where, what)
     first = next((s for s in seeds if code_map.modules[s].language == "python"), None)
     for name in _TICKED_SNAKE.findall(issue.title):
         if first is not None and not any(name in h for have in found.values() for h in have):
@@ -418,6 +438,11 @@ def _place(name: str, packages: list[str], seeds: list[str], code_map: CodeMap) 
             if module is not None:
                 return module, ".".join([parts[cut - 1], *rest])
     return None, ""
+
+
+def _code_like(name: str) -> bool:
+    """A name no English word is: dotted, snake_case or with a capital inside."""
+    return "." in name or "_" in name or name[1:] != name[1:].lower()
 
 
 def _bare_names(text: str) -> list[str]:
