@@ -11,6 +11,7 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,8 @@ from prready.analysis.skills import match_skills
 from prready.analysis.steps import describe_step
 from prready.models import CodeMap, ContributingSummary, Issue, Label, PlanStep
 from sdist_trees import SdistUnavailable, sdist_repo
-from sdistplan_issues import ACCELERATE_ISSUES, TINYGRAD_ISSUES, Report
+from sdistplan_issues import ACCELERATE_ISSUES, TINYGRAD_ISSUES
+from torchplan_issues import OPEN_ISSUES as TORCH_ISSUES
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +90,12 @@ def step_for(tree: Tree, issue: Issue, labels: tuple[str, ...] = ()) -> PlanStep
     )
 
 
-def report_step(tree: Tree, reports: list[Report], title_start: str) -> PlanStep:
+@pytest.fixture(scope="module")
+def pytorch(pytorch_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Tree:
+    return _tree("pytorch/pytorch", pytorch_tree, tmp_path_factory.mktemp("pytorch-home"))
+
+
+def report_step(tree: Tree, reports: list[Any], title_start: str) -> PlanStep:
     report = next(r for r in reports if r.title.startswith(title_start))
     issue = replace(make_issue(7, report.title, report.body, report.labels), repo=tree.slug)
     return step_for(tree, issue, report.labels)
@@ -198,6 +205,32 @@ def test_the_test_named_after_the_method_runs_first(
     step = report_step(tinygrad, TINYGRAD_ISSUES, title_start)
     assert step.tests[0] == first, step.tests
     assert step.test_command == command
+
+
+
+# --------------------------------------------------------------------------- PyTorch 1.13.1
+@pytest.mark.parametrize(
+    ("title_start", "reading", "look_for"),
+    [
+        ("Docs for torch.optim.lr_scheduler.OneCycleLR", ["torch/optim/lr_scheduler.py"],
+         ["OneCycleLR"]),
+        ("OneCycleLR raises ZeroDivisionError", ["torch/optim/lr_scheduler.py"],
+         ["OneCycleLR", "get_lr"]),
+        ("SGD with nesterov=True", ["torch/optim/sgd.py"], ["SGD"]),
+        ("LBFGS with line_search_fn", ["torch/optim/lbfgs.py"], ["LBFGS"]),
+    ],
+)  # fmt: skip
+def test_pytorch_cards_read_the_issues_class_and_run_tests_under_test(
+    pytorch: Tree, title_start: str, reading: list[str], look_for: list[str]
+) -> None:
+    """The optimizer issues start at their own file and class, not at torch/optim's
+    __init__ (the `module: optimizer` label's area) or its central neighbours; tests found
+    by what they import come from test/, never torch/csrc/lazy/test_mnist.py."""
+    step = report_step(pytorch, TORCH_ISSUES, title_start)
+    assert step.start_reading == reading, step.start_reading
+    assert step.look_for == {reading[0]: look_for}
+    assert step.tests[0] == "test/test_optim.py", step.tests
+    assert all(t.startswith("test/") for t in step.tests), step.tests
 
 
 # --------------------------------------------------------------------------- evidence

@@ -176,15 +176,18 @@ def rank_tests(
         if path not in ranked or key < ranked[path]:
             ranked[path] = key
 
+    # Tests found through what they import or call come from the main suite (PyTorch's
+    # test/, not torch/csrc/lazy/test_mnist.py); a test the issue names or the file named
+    # after a module can lie anywhere.
+    suite = _main_suite(tests)
     if test_names is not None:
         defined_by = _defined_by_seed(seeds, code_map)
         defined = set(defined_by)
         wanted = set(issue_uses)
         leads = [name for name in lead_names if name in wanted]
-        suite = _main_suite(tests)
         native_words = _native_words(seeds, code_map)
         for path, used in test_names.using(defined | wanted).items():
-            if not _runnable_test(path) or path.split("/", 1)[0] != suite:
+            if not _runnable_test(path) or not _in_suite(path, suite):
                 continue
             strong = sum(n for name, n in used.items() if name in wanted)
             # A test of the op named like the C++ file (test_unary_ufuncs.py calling
@@ -238,7 +241,7 @@ def rank_tests(
                 if info is None:
                     continue
                 if info.is_test:
-                    if _runnable_test(info.path):
+                    if _runnable_test(info.path) and _in_suite(info.path, suite):
                         named = not words.isdisjoint(_stem_words(info.path))
                         tier = 5 if hop == 2 else (3 if named else 4)
                         offer(info.path, tier, seed=origin[node])
@@ -355,6 +358,13 @@ def issue_reading(
     names = _names_in_issue(issue, seeds, code_map)
     if not names:
         return start_reading(matches, code_map), {}
+    # An area match ("torch.optim") stands for its most imported modules (package
+    # __init__s, mostly re-exports); with a module of that area matched, it adds nothing.
+    areas_with_a_module = {code_map.area_of(m.name) for m in matches if m.name in code_map.modules}
+    seeds = _seeds(
+        [m for m in matches if m.name not in code_map.areas or m.name not in areas_with_a_module],
+        code_map,
+    )
     modules = [*seeds, *(m for m in names if m not in seeds)]
     paths = _unique(
         [*(m.path for m in file_matches(matches, code_map)),
@@ -394,7 +404,7 @@ def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[s
 
     for api in title.apis:
         add(*_place(api, packages, seeds, code_map))
-    for name in _bare_names(issue.title):
+    for name in _unique([*_bare_names(issue.title), *_CAPITALISED.findall(issue.title)]):
         add(*_place(name, packages, seeds, code_map))
     by_path = (
         {info.path: name for name, info in code_map.modules.items()} if body.frames else {}
@@ -542,6 +552,10 @@ def _main_suite(tests: list[tuple[str, str, str]]) -> str:
     return min(folders, key=lambda f: (-folders[f], f)) if folders else ""
 
 
+def _in_suite(path: str, suite: str) -> bool:
+    return not suite or path.split("/", 1)[0] == suite
+
+
 def _native_words(seeds: Sequence[str], code_map: CodeMap) -> set[str]:
     """The words of the native seeds' file names (`cpu/UnaryOpsKernel.cpp` -> "unary"),
     without words every kernel file has."""
@@ -598,6 +612,8 @@ def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
 
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _FILE_SUFFIXES = frozenset(FILE_SUFFIXES)
+# A capitalised word of a title that may be a class (`SGD`, `LBFGS`, `Adam`, `Normal`).
+_CAPITALISED = re.compile(r"(?<![\w.])[A-Z][A-Za-z0-9]{2,40}\b(?!\.)")
 # A function the title quotes in backticks (`sparse_categorical_crossentropy`).
 _TICKED_SNAKE = re.compile(r"`([a-z]\w*_\w+)(?:\(\))?`")
 # A bare name worth looking up: snake_case or CamelCase, as issues quote functions.
