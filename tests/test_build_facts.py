@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from prready.analysis.build import detect_build, run_time_toolchains
+from prready.analysis.build import detect_build, library_compilers, run_time_toolchains
 
 SETUP_CUDA = """\
 from setuptools import setup
@@ -87,6 +87,14 @@ def test_backends_that_compile_at_run_time(text: str, focus: list[str], expected
     found = run_time_toolchains(text, focus, TINYGRAD_FILES)
     assert [name for name, _ in found] == expected
     assert all(needs for _, needs in found)
+
+
+def test_a_library_driving_compilers_at_run_time() -> None:
+    """tinygrad's CLANG and LLVM backends compile every kernel; a CUDA module alone is a
+    device (the GPU is the need there), and a library without such modules needs none."""
+    tinygrad = [*TINYGRAD_FILES, "tinygrad/runtime/ops_llvm.py"]
+    assert [name for name, _ in library_compilers(tinygrad)] == ["CLANG", "LLVM"]
+    assert library_compilers(["src/accelerate/utils/operations.py", "src/accelerate/cuda.py"]) == []
 
 
 def test_a_device_is_no_backend_of_a_library_without_its_module() -> None:

@@ -133,9 +133,13 @@ def test_a_compiling_backend_is_no_python_only_setup(tinygrad: Tree, title_start
     assert "CLANG backend compiles code at run time" in notes and "clang" in notes, notes
 
 
-def test_a_tensor_issue_without_a_backend_keeps_the_plain_setup(tinygrad: Tree) -> None:
+def test_a_tensor_issue_still_runs_through_a_compiling_backend(tinygrad: Tree) -> None:
+    """tinygrad compiles every kernel at run time (CLANG or LLVM on a CPU): even a
+    Tensor.cumsum fix cannot be tested without one of those toolchains."""
     step = report_step(tinygrad, TINYGRAD_ISSUES, "`Tensor.cumsum` on a zero-length axis")
-    assert step.setup_notes == ["Python only: an editable install is enough, no compiler needed."]
+    notes = " ".join(step.setup_notes)
+    assert "no compiler needed" not in notes
+    assert "compiles its kernels at run time" in notes and "clang" in notes, notes
 
 
 def test_a_library_that_only_runs_on_cuda_compiles_nothing(accelerate: Tree) -> None:

@@ -174,3 +174,15 @@ def _file_words(path: str) -> set[str]:
     clang, runtime; torch/_inductor/codecache.py -> inductor, codecache."""
     parts = path.lower().rsplit(".", 1)[0].split("/")[-2:]
     return {w for part in parts for w in part.strip("_").split("_") if w}
+
+
+def library_compilers(library_paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(backend, what it needs) for the compilers a library drives at run time through
+    backend modules named for them (tinygrad/runtime/ops_clang.py, ops_llvm.py): even a
+    pure-Python change is run, and tested, through one of them."""
+    words = {w for path in library_paths for w in _file_words(path)}
+    return [
+        (name, needs)
+        for _pattern, word, name, needs in _RUN_TIME_COMPILERS
+        if not word and name.lower() in words
+    ]

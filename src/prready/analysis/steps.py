@@ -9,7 +9,12 @@ from collections import Counter
 from collections.abc import Sequence
 
 from prready.analysis.areas import github_login
-from prready.analysis.build import BuildFacts, build_facts_from_plain, run_time_toolchains
+from prready.analysis.build import (
+    BuildFacts,
+    build_facts_from_plain,
+    library_compilers,
+    run_time_toolchains,
+)
 from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
 from prready.analysis.kinds import classify_issue
@@ -103,6 +108,7 @@ def describe_step(
             *_setup_notes(
                 languages, contributing, build, docs_only=docs_only,
                 toolchains=_toolchains(a.issue, focus, code_map),
+                compilers=_library_compilers(code_map),
             ),
             *_docs_closed(a.issue, contributing, docs_only=docs_only),
             *_test_needs(tests),
@@ -887,12 +893,14 @@ def _setup_notes(
     *,
     docs_only: bool = False,
     toolchains: Sequence[tuple[str, str]] = (),
+    compilers: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
     """What this step needs on top of the page-wide build/lint/test summary: the kind of
     build, the guide's build command, and for a Python-only change to a library with a
     native build, the guide's fast path when it has one (PyTorch's nightly checkout).
     `toolchains` (backend, what it needs): the backends the issue runs through that
-    compile code at run time (tinygrad's CLANG): no "no compiler needed" then."""
+    compile code at run time (tinygrad's CLANG); `compilers`: those the library drives
+    whatever the issue (see build.library_compilers): no "no compiler needed" then."""
     notes: list[str] = []
     source_build = _source_build_command(contributing)
     if "cuda" in languages:
@@ -929,12 +937,32 @@ def _setup_notes(
             f"compiles code at run time: you need {needs}."
         )
         return notes
+    elif compilers:
+        backends = " or ".join(name for name, _ in compilers)
+        needs = ", or ".join(what for _, what in compilers)
+        notes.append(
+            "Python only: an editable install is enough, but this library compiles its "
+            f"kernels at run time (its {backends} backend on a CPU): running it and its "
+            f"tests needs {needs}."
+        )
+        return notes
     else:
         notes.append("Python only: an editable install is enough, no compiler needed.")
         return notes
     if source_build:
         notes.append("Build as the contributing guide says: " + source_build)
     return notes
+
+
+def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
+    """The compilers the main package's own modules drive (see build.library_compilers);
+    tests, examples and tool scripts do not count."""
+    main = _main_package(code_map)
+    return library_compilers(
+        info.path
+        for name, info in code_map.modules.items()
+        if not info.is_test and info.language == "python" and name.split(".", 1)[0] == main
+    )
 
 
 def _toolchains(
