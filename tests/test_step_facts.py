@@ -554,3 +554,32 @@ def test_start_reading_follows_the_issue() -> None:
                         "tinyml/optim/optimizer.py": ["wrapper"]}  # fmt: skip
     plain, names = issue_reading(make_issue(3, "Adam is slow", "It is slow."), adam, cm)
     assert plain[0] == "tinyml/optim/adam.py" and len(plain) > 1 and names == {}
+
+
+def test_a_test_of_the_best_match_before_a_busier_test_of_a_weaker_one() -> None:
+    """accelerate's `accelerate config` issue maps first to accelerate.commands.launch,
+    then to accelerate.launchers: tests/test_cli.py (calling `launch_command` twice) runs
+    before tests/test_scheduler.py (calling `debug_launcher` ten times)."""
+    cm = code_map(
+        ["acc/__init__.py", "acc/commands/__init__.py", "acc/commands/launch.py",
+         "acc/launchers.py", "tests/test_cli.py", "tests/test_scheduler.py"],
+        [("tests.test_cli", "acc.commands.launch"), ("tests.test_scheduler", "acc.launchers")],
+        areas={"acc.commands": "acc.commands"},
+    )  # fmt: skip
+    cm.symbols = {
+        "acc.commands.launch.launch_command": "acc.commands.launch",
+        "acc.launchers.debug_launcher": "acc.launchers",
+    }
+    names = NamesInTests.build(
+        {"tests/test_cli.py": [("launch_command", 2)],
+         "tests/test_scheduler.py": [("debug_launcher", 10)]}
+    )  # fmt: skip
+    seeds = ["acc.commands.launch", "acc.launchers"]
+    assert [p for p, _ in rank_tests(seeds, cm, names)] == [
+        "tests/test_cli.py", "tests/test_scheduler.py",
+    ]  # fmt: skip
+    # Without the index, the importers come in the same order.
+    assert [p for p, _ in rank_tests(seeds, cm)][:2] == [
+        "tests/test_cli.py", "tests/test_scheduler.py",
+    ]  # fmt: skip
+    assert rank_tests(list(reversed(seeds)), cm, names)[0][0] == "tests/test_scheduler.py"
