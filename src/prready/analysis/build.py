@@ -154,19 +154,22 @@ def run_time_toolchains(
     when it is one of this repository's backends; repository-agnostic."""
     text = text[:MAX_ISSUE_TEXT]
     focus_words = {w for path in focus_paths for w in _file_words(path)}
-    repo_words: set[str] | None = None
-    found: list[tuple[str, str]] = []
-    for pattern, word, name, needs in _RUN_TIME_COMPILERS:
-        key = word or name.lower()
-        if not (pattern.search(text) or key in focus_words):
-            continue
-        if word and key not in focus_words:
-            if repo_words is None:
-                repo_words = {w for path in repo_paths for w in _file_words(path)}
-            if key not in repo_words:
-                continue
-        found.append((name, needs))
-    return found
+    named = [
+        (word, name, needs)
+        for pattern, word, name, needs in _RUN_TIME_COMPILERS
+        if pattern.search(text) or (word or name.lower()) in focus_words
+    ]
+    keys = {word for word, _, _ in named if word and word not in focus_words}
+    # Only paths holding one of the words can carry it (a cheap test over a large tree).
+    repo_words = {
+        w for path in repo_paths if any(k in path.lower() for k in keys)
+        for w in _file_words(path)
+    } if keys else set()  # fmt: skip
+    return [
+        (name, needs)
+        for word, name, needs in named
+        if not word or word in focus_words or word in repo_words
+    ]
 
 
 def _file_words(path: str) -> set[str]:
@@ -174,6 +177,11 @@ def _file_words(path: str) -> set[str]:
     clang, runtime; torch/_inductor/codecache.py -> inductor, codecache."""
     parts = path.lower().rsplit(".", 1)[0].split("/")[-2:]
     return {w for part in parts for w in part.strip("_").split("_") if w}
+
+
+# The compilers a library drives by name (`library_compilers`): its module files are
+# named for them, so a caller may pass only the paths holding one of these words.
+COMPILER_WORDS = tuple(name.lower() for _, word, name, _ in _RUN_TIME_COMPILERS if not word)
 
 
 def library_compilers(library_paths: Iterable[str]) -> list[tuple[str, str]]:

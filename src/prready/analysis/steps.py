@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import (
+    COMPILER_WORDS,
     BuildFacts,
     build_facts_from_plain,
     library_compilers,
@@ -91,6 +92,7 @@ def describe_step(
         )[:MAX_TESTS]
     symbol = next((n for n in in_title if _selects_a_test(test_names, tests[:1], n)), "")
     build = build_facts_from_plain(code_map.build)
+    plain = not (languages & NATIVE or docs_only or build.native)
     return PlanStep(
         stage=stage,
         issue=a.issue,
@@ -107,8 +109,9 @@ def describe_step(
         setup_notes=[
             *_setup_notes(
                 languages, contributing, build, docs_only=docs_only,
-                toolchains=_toolchains(a.issue, focus, code_map),
-                compilers=_library_compilers(code_map),
+                # Only a plain Python step could promise "no compiler needed".
+                toolchains=_toolchains(a.issue, focus, code_map) if plain else (),
+                compilers=_library_compilers(code_map) if plain else (),
             ),
             *_docs_closed(a.issue, contributing, docs_only=docs_only),
             *_test_needs(tests),
@@ -391,7 +394,8 @@ def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[s
     places it: a public symbol (`tinygrad.Tensor` -> `Tensor.cumsum` in tinygrad.tensor),
     a module and a name in it, or a seed's own name; a backticked snake_case name in the
     title the map cannot place (a method) is looked for in the first seed."""
-    package = _main_package(code_map)
+    # The seeds' package stands for the repository's (`F.` -> torch.nn.functional).
+    package = next((s.split(".", 1)[0] for s in seeds if "/" not in s), "")
     title = extract_evidence(issue.title, "", package=package)
     body = extract_evidence("", (issue.body or "")[:20_000], package=package)
     packages = sorted({n.split(".", 1)[0] for n in seeds} | ({package} if package else set()))
@@ -412,10 +416,7 @@ def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[s
         add(*_place(api, packages, seeds, code_map))
     for name in _unique([*_bare_names(issue.title), *_CAPITALISED.findall(issue.title)]):
         add(*_place(name, packages, seeds, code_map))
-    by_path = (
-        {info.path: name for name, info in code_map.modules.items()} if body.frames else {}
-    )
-    in_repo = [(f, m) for f in body.frames if (m := _frame_module(f.path, by_path))]
+    in_repo = [(f, m) for f in body.frames if (m := _frame_module(f.path, code_map))]
     for frame, module in reversed(in_repo):
         if frame.function:
             add(module, frame.function)
@@ -465,16 +466,19 @@ def _bare_names(text: str) -> list[str]:
     return _unique(m.group(0) for m in _BARE_NAME.finditer(text[:20_000]))
 
 
-def _frame_module(path: str, by_path: dict[str, str]) -> str | None:
-    """The module a traceback frame's file is, matched by the longest path suffix of at
-    least two parts: site-packages/accelerate/utils/memory.py is
+def _frame_module(path: str, code_map: CodeMap) -> str | None:
+    """The Python module a traceback frame's file is, matched by the longest path suffix
+    of at least two parts: site-packages/accelerate/utils/memory.py is
     src/accelerate/utils/memory.py of the repository."""
     parts = path.replace("\\", "/").split("/")
+    if not parts[-1].endswith(".py"):
+        return None
     for start in range(max(0, len(parts) - 8), len(parts) - 1):
-        tail = "/".join(parts[start:])
-        for candidate in (tail, f"src/{tail}"):
-            if candidate in by_path:
-                return by_path[candidate]
+        tail = parts[start:]
+        name = ".".join([*tail[:-1], tail[-1][:-3]]).removesuffix(".__init__")
+        info = code_map.modules.get(name)
+        if info is not None and info.path in ("/".join(tail), "src/" + "/".join(tail)):
+            return name
     return None
 
 
@@ -957,12 +961,25 @@ def _setup_notes(
 def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
     """The compilers the main package's own modules drive (see build.library_compilers);
     tests, examples and tool scripts do not count."""
+    # The only modules it reads, found in one pass over all the names (a large tree).
+    joined = "\n".join(code_map.modules) + "\n"
+    lower = joined.lower()
+    found: set[str] = set()
+    for word in COMPILER_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            end = joined.find("\n", at)
+            found.add(joined[joined.rfind("\n", 0, at) + 1 : end])
+            at = lower.find(word, end)
+    named = [
+        (name, info)
+        for name in sorted(found)
+        if (info := code_map.modules[name]).language == "python" and not info.is_test
+    ]
+    if not named:
+        return []
     main = _main_package(code_map)
-    return library_compilers(
-        info.path
-        for name, info in code_map.modules.items()
-        if not info.is_test and info.language == "python" and name.split(".", 1)[0] == main
-    )
+    return library_compilers(info.path for name, info in named if name.split(".", 1)[0] == main)
 
 
 def _toolchains(
