@@ -550,7 +550,7 @@ def test_start_reading_follows_the_issue() -> None:
     adam = [ModuleMatch("tinyml.optim.adam", "tinyml/optim/adam.py", 0.9, ["x"])]
     reading, look_for = issue_reading(make_issue(2, "Adam raises KeyError", ADAM_TRACE), adam, cm)
     assert reading == ["tinyml/optim/adam.py", "tinyml/optim/optimizer.py"]
-    assert look_for == {"tinyml/optim/adam.py": ["step"],
+    assert look_for == {"tinyml/optim/adam.py": ["Adam", "step"],
                         "tinyml/optim/optimizer.py": ["wrapper"]}  # fmt: skip
     plain, names = issue_reading(make_issue(3, "Adam is slow", "It is slow."), adam, cm)
     assert plain[0] == "tinyml/optim/adam.py" and len(plain) > 1 and names == {}
