@@ -548,10 +548,12 @@ def _defined_by_seed(seeds: Sequence[str], code_map: CodeMap) -> dict[str, int]:
     """Each public name the seed modules define -> the rank of the best seed defining it."""
     rank = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
     found: dict[str, int] = {}
-    for dotted, module in code_map.symbols.items():
+    # One C-level pass keeps the seeds' symbols (few of the thousands a map holds).
+    mine = [(dotted, module) for dotted, module in code_map.symbols.items() if module in rank]
+    for dotted, module in mine:
         name = dotted.rpartition(".")[2]
-        if module in rank and not name.startswith("_"):
-            found[name] = min(found.get(name, rank[module]), rank[module])
+        if not name.startswith("_") and rank[module] < found.get(name, len(rank)):
+            found[name] = rank[module]
     return found
 
 
