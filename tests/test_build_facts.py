@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from prready.analysis.build import detect_build
+from prready.analysis.build import detect_build, library_compilers, run_time_toolchains
 
 SETUP_CUDA = """\
 from setuptools import setup
@@ -66,6 +66,42 @@ def test_broken_pyproject_and_root_cmake() -> None:
     facts = detect_build(["CMakeLists.txt", "pyproject.toml"], {"pyproject.toml": "[[[ not toml"})
     assert facts.native
     assert facts.evidence == ["CMakeLists.txt at the root (CMake build)"]
+
+
+TINYGRAD_FILES = ["tinygrad/tensor.py", "tinygrad/runtime/ops_clang.py",
+                  "tinygrad/runtime/ops_metal.py", "tinygrad/runtime/ops_cuda.py"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "focus", "expected"),
+    [
+        ("CLANG backend: compile error for `Tensor.where`", [], ["CLANG"]),
+        ("Kernels are wrong", ["tinygrad/runtime/ops_clang.py"], ["CLANG"]),
+        ("METAL: `Tensor.numpy()` returns zeros", [], ["METAL"]),
+        ("LLVM=1 segfaults and CUDA=1 too", [], ["LLVM", "CUDA"]),
+        ("`Tensor.cumsum` on a zero-length axis", ["tinygrad/tensor.py"], []),
+        ("the bare metal of it", [], []),  # lower-case prose is no backend
+    ],
+)
+def test_backends_that_compile_at_run_time(text: str, focus: list[str], expected: list[str]) -> None:
+    found = run_time_toolchains(text, focus, TINYGRAD_FILES)
+    assert [name for name, _ in found] == expected
+    assert all(needs for _, needs in found)
+
+
+def test_a_library_driving_compilers_at_run_time() -> None:
+    """tinygrad's CLANG and LLVM backends compile every kernel; a CUDA module alone is a
+    device (the GPU is the need there), and a library without such modules needs none."""
+    tinygrad = [*TINYGRAD_FILES, "tinygrad/runtime/ops_llvm.py"]
+    assert [name for name, _ in library_compilers(tinygrad)] == ["CLANG", "LLVM"]
+    assert library_compilers(["src/accelerate/utils/operations.py", "src/accelerate/cuda.py"]) == []
+
+
+def test_a_device_is_no_backend_of_a_library_without_its_module() -> None:
+    """accelerate runs on CUDA but compiles nothing: it has no module named for CUDA."""
+    files = ["src/accelerate/accelerator.py", "src/accelerate/utils/operations.py"]
+    assert run_time_toolchains("Muti node CUDA error: invalid device ordinal", [], files) == []
+    assert [n for n, _ in run_time_toolchains("Fails under clang 17", [], files)] == ["CLANG"]
 
 
 @pytest.mark.slow

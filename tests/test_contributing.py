@@ -49,6 +49,13 @@ For big features, please open an issue first to discuss the design.
     assert "No pull requests written by AI" not in rules
 
 
+def test_tests_a_change_must_bring_not_what_running_them_requires() -> None:
+    needs = summarise_contributing("- `expecttest` - required to run tests\n", "CONTRIBUTING.md")
+    assert needs.rules == []
+    rule = summarise_contributing("Every pull request must include tests.", "CONTRIBUTING.md")
+    assert [r.split(" (")[0] for r in rule.rules] == ["Include tests with your change"]
+
+
 def test_empty_or_benign_guide() -> None:
     empty = summarise_contributing("", "")
     assert (empty.source, empty.build, empty.lint, empty.test, empty.rules) == ("", [], [], [], [])
@@ -163,3 +170,5 @@ def test_pytorch_guide(pytorch_tree: Path) -> None:
     assert s.python_only[0] == "./tools/nightly.py checkout -b my-nightly-branch"
     assert "python test/run_test.py" in s.test
     assert "pytest test/test_nn.py -k Loss -v" in s.test
+    # "`expecttest` and `hypothesis` - required to run tests" is no rule to add tests.
+    assert not any(r.startswith("Include tests") for r in s.rules), s.rules

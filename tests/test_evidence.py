@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from prready.analysis.evidence import expand_alias, extract_evidence
+from prready.analysis.evidence import expand_alias, extract_evidence, words_as_written
+from prready.analysis.lexicon import query_terms
 
 TRACE = """Traceback (most recent call last):
   File "repro.py", line 3, in <module>
@@ -103,3 +104,19 @@ def test_non_code_file_paths_are_found_and_not_taken_for_apis() -> None:
     assert "docs/tensors.md" in paths and "docs/nn.md" in paths and "README.md" in paths
     assert ".github/labeler.yml" in paths  # the leading dot is part of the name
     assert not any(api.endswith((".md", ".yml")) for api in found.apis)
+
+
+def test_words_as_written_never_a_stem() -> None:
+    """The lexicon's terms (stems, joined identifiers) map back to the issue's own words:
+    a word standing alone before the part of an identifier."""
+    title = "`Tensor.split` with sizes that do not sum to the dimension"
+    body = "Typo in `find_executable_batch_size`; CompileError from compile_cached, LBFGS padding"
+    written = words_as_written(query_terms(title, body), title, body)
+    assert written["siz"] == "sizes"
+    assert written["findexecutablebatchsize"] == "find_executable_batch_size"
+    assert written["compilecached"] == "compile_cached"
+    assert written["compile"] == "Compile"  # the first part met, as written
+    assert written["lbfg"] == "LBFGS" and written["pad"] == "padding"
+    assert written["tensor"] == "Tensor"
+    assert set(written) == set(query_terms(title, body))  # every term has its word
+    assert words_as_written(["siz", "absent"], "no such words", "") == {}

@@ -72,7 +72,7 @@ def test_area_label_resolved_by_name_similarity() -> None:
 def test_words_matching_module_and_symbol_names() -> None:
     matches = _map("Sampler ignores the seed")
     assert matches[0].name == "tinyml.data.sampler"
-    assert "'sampler'" in matches[0].evidence[0]
+    assert "'Sampler'" in matches[0].evidence[0]  # as the issue wrote it
     assert "match its path, names or docs" in matches[0].evidence[0]
     body_only = _map("It ignores the seed", "with the sampler")
     assert body_only[0].name == "tinyml.data.sampler"

@@ -532,3 +532,54 @@ def test_pytorch_native_issue_gets_the_python_tests_of_its_op(
     bare = describe_step(2, assessment, fit, pytorch_map, PYTORCH_GUIDE,
                          test_names=replace(index, native_ops=NativeOps()))  # fmt: skip
     assert conventional not in bare.tests, bare.tests
+
+
+def test_start_reading_follows_the_issue() -> None:
+    """The files and names the issue points at (a method of an exported class, the
+    traceback's functions through site-packages), not the seed's central neighbours; with
+    nothing named, the nearest neighbours as before."""
+    from planfixtures import ADAM_TRACE, make_code_map
+    from prready.analysis.steps import issue_reading
+
+    cm = make_code_map()
+    tensor = [ModuleMatch("tinyml.tensor.tensor", "tinyml/tensor/tensor.py", 0.9, ["x"])]
+    issue = make_issue(1, "`Tensor.split` gives an unhelpful error", "See `tinyml.Tensor.split`.")
+    assert issue_reading(issue, tensor, cm) == (
+        ["tinyml/tensor/tensor.py"], {"tinyml/tensor/tensor.py": ["Tensor.split"]}
+    )
+    adam = [ModuleMatch("tinyml.optim.adam", "tinyml/optim/adam.py", 0.9, ["x"])]
+    reading, look_for = issue_reading(make_issue(2, "Adam raises KeyError", ADAM_TRACE), adam, cm)
+    assert reading == ["tinyml/optim/adam.py", "tinyml/optim/optimizer.py"]
+    assert look_for == {"tinyml/optim/adam.py": ["Adam", "step"],
+                        "tinyml/optim/optimizer.py": ["wrapper"]}  # fmt: skip
+    plain, names = issue_reading(make_issue(3, "slow steps", "It is slow."), adam, cm)
+    assert plain[0] == "tinyml/optim/adam.py" and len(plain) > 1 and names == {}
+
+
+def test_a_test_of_the_best_match_before_a_busier_test_of_a_weaker_one() -> None:
+    """accelerate's `accelerate config` issue maps first to accelerate.commands.launch,
+    then to accelerate.launchers: tests/test_cli.py (calling `launch_command` twice) runs
+    before tests/test_scheduler.py (calling `debug_launcher` ten times)."""
+    cm = code_map(
+        ["acc/__init__.py", "acc/commands/__init__.py", "acc/commands/launch.py",
+         "acc/launchers.py", "tests/test_cli.py", "tests/test_scheduler.py"],
+        [("tests.test_cli", "acc.commands.launch"), ("tests.test_scheduler", "acc.launchers")],
+        areas={"acc.commands": "acc.commands"},
+    )  # fmt: skip
+    cm.symbols = {
+        "acc.commands.launch.launch_command": "acc.commands.launch",
+        "acc.launchers.debug_launcher": "acc.launchers",
+    }
+    names = NamesInTests.build(
+        {"tests/test_cli.py": [("launch_command", 2)],
+         "tests/test_scheduler.py": [("debug_launcher", 10)]}
+    )  # fmt: skip
+    seeds = ["acc.commands.launch", "acc.launchers"]
+    assert [p for p, _ in rank_tests(seeds, cm, names)] == [
+        "tests/test_cli.py", "tests/test_scheduler.py",
+    ]  # fmt: skip
+    # Without the index, the importers come in the same order.
+    assert [p for p, _ in rank_tests(seeds, cm)][:2] == [
+        "tests/test_cli.py", "tests/test_scheduler.py",
+    ]  # fmt: skip
+    assert rank_tests(list(reversed(seeds)), cm, names)[0][0] == "tests/test_scheduler.py"

@@ -305,6 +305,8 @@ class PlanStep:
     reviewers: list[str]
     setup_notes: list[str]
     effort: str  # e.g. "1-2 days"
+    # start_reading path -> the functions/classes the issue names there ("Tensor.cumsum")
+    look_for: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -121,3 +121,76 @@ _PY_COMMENT = re.compile(r"#[^\n]*")
 def _code_only(text: str) -> str:
     """setup.py without comments (a commented-out `# ext_modules=...` builds nothing)."""
     return _PY_COMMENT.sub("", text)
+
+
+# Backends that compile code while the library runs (a JIT writing C, LLVM IR, Metal or
+# CUDA source and compiling it): an issue that runs through one needs that toolchain,
+# even in a pure-Python library. (pattern in the issue's text, the word a module file of
+# the repository must carry for the name to count as one of its backends ("" when the
+# name alone means a compiler), the backend's name, what it needs.) A library merely
+# running on CUDA (accelerate) has no module named for it and compiles nothing.
+_RUN_TIME_COMPILERS = (
+    (re.compile(r"\bclang\b", re.IGNORECASE), "", "CLANG", "clang (a C compiler) on the PATH"),
+    (re.compile(r"\bLLVM\b|\bllvmlite\b", re.IGNORECASE), "", "LLVM",
+     "LLVM's shared library (libLLVM)"),
+    (re.compile(r"\bMETAL\b|\bMetal\b"), "metal", "METAL",
+     "a Mac with the Metal compiler (Xcode command line tools)"),
+    (re.compile(r"\bCUDA\b|\bNVRTC\b|\bnvcc\b"), "cuda", "CUDA",
+     "the CUDA toolkit (NVRTC) and an NVIDIA GPU"),
+    (re.compile(r"\bHIP\b|\bROCm\b|\bhipcc\b"), "hip", "HIP", "ROCm's compiler and an AMD GPU"),
+    (re.compile(r"\bOpenCL\b", re.IGNORECASE), "opencl", "OpenCL",
+     "an OpenCL driver with its kernel compiler"),
+    (re.compile(r"\btorch\.compile\b|\binductor\b", re.IGNORECASE), "inductor",
+     "torch.compile (Inductor)", "a C++ compiler (Inductor compiles the code it generates)"),
+)  # fmt: skip
+MAX_ISSUE_TEXT = 20_000
+
+
+def run_time_toolchains(
+    text: str, focus_paths: Iterable[str], repo_paths: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(backend, what it needs) for each backend that compiles code at run time which the
+    issue names (its text, or the file names of the modules it maps to: ops_clang.py),
+    when it is one of this repository's backends; repository-agnostic."""
+    text = text[:MAX_ISSUE_TEXT]
+    focus_words = {w for path in focus_paths for w in _file_words(path)}
+    named = [
+        (word, name, needs)
+        for pattern, word, name, needs in _RUN_TIME_COMPILERS
+        if pattern.search(text) or (word or name.lower()) in focus_words
+    ]
+    keys = {word for word, _, _ in named if word and word not in focus_words}
+    # Only paths holding one of the words can carry it (a cheap test over a large tree).
+    repo_words = {
+        w for path in repo_paths if any(k in path.lower() for k in keys)
+        for w in _file_words(path)
+    } if keys else set()  # fmt: skip
+    return [
+        (name, needs)
+        for word, name, needs in named
+        if not word or word in focus_words or word in repo_words
+    ]
+
+
+def _file_words(path: str) -> set[str]:
+    """Words of a module file's name and folder: tinygrad/runtime/ops_clang.py -> ops,
+    clang, runtime; torch/_inductor/codecache.py -> inductor, codecache."""
+    parts = path.lower().rsplit(".", 1)[0].split("/")[-2:]
+    return {w for part in parts for w in part.strip("_").split("_") if w}
+
+
+# The compilers a library drives by name (`library_compilers`): its module files are
+# named for them, so a caller may pass only the paths holding one of these words.
+COMPILER_WORDS = tuple(name.lower() for _, word, name, _ in _RUN_TIME_COMPILERS if not word)
+
+
+def library_compilers(library_paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(backend, what it needs) for the compilers a library drives at run time through
+    backend modules named for them (tinygrad/runtime/ops_clang.py, ops_llvm.py): even a
+    pure-Python change is run, and tested, through one of them."""
+    words = {w for path in library_paths for w in _file_words(path)}
+    return [
+        (name, needs)
+        for _pattern, word, name, needs in _RUN_TIME_COMPILERS
+        if not word and name.lower() in words
+    ]

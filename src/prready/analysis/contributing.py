@@ -101,8 +101,15 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
     ),
     (
         "Include tests with your change",
+        # An obligation on the change ("must include tests", "tests are required"), not
+        # what running the tests needs ("`expecttest` - required to run tests") nor advice
+        # ("first write a Python test script that exercises ..."): both in PyTorch's guide.
         re.compile(
-            r"\b(add|include|write|must have|require\w*)\b[^.]{0,30}\btests?\b", re.IGNORECASE
+            r"\b(?:must|should|please|need to|expected to|always)\b[^.]{0,40}"
+            r"\b(?:add|include|write|come with|have|contain)\b[^.]{0,30}\btests?\b(?! script)"
+            r"|\btests? (?:are|is) (?:required|mandatory|expected)\b"
+            r"|\brequires? (?:new |unit |regression )?tests\b",
+            re.IGNORECASE,
         ),
         None,
     ),

@@ -8,7 +8,10 @@ what is found here against the map's paths, symbols and module names.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from prready.analysis.lexicon import stem
 
 # Bodies can be megabytes of pasted logs; evidence is in the first part, and regexes over
 # hostile input must stay bounded.
@@ -38,7 +41,9 @@ DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
     "plt": ("matplotlib.pyplot",),
 }
 
-_FRAME = re.compile(r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})')
+_FRAME = re.compile(
+    r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})(?:, in (?P<func>[A-Za-z_]\w{0,80}))?'
+)
 _PATH = re.compile(
     r"(?<![\w/.-])(?P<path>(?:[\w.-]+/)*[\w.-]+\.(?:" + "|".join(FILE_SUFFIXES) + r"))"
     r"(?::(?P<line>\d{1,7}))?(?![\w/])"
@@ -58,6 +63,9 @@ _FROM_IMPORT = re.compile(
     re.MULTILINE,
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,60}")
+# An identifier and its parts, as the lexicon splits them (lexicon._IDENT, _PARTS).
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
+_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _URL = re.compile(r"https?://\S+")
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
@@ -67,6 +75,7 @@ class Frame:
     path: str  # as written in the trace (often absolute, inside site-packages)
     line: int
     position: int  # 0 = outermost frame in the text order
+    function: str = ""  # the frame's function ("interpolate"; "" for "<module>" or unknown)
 
 
 @dataclass
@@ -101,6 +110,35 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     found.title_words = _words(title)
     found.body_words = _words(text_no_urls)
     return found
+
+
+def words_as_written(terms: Iterable[str], title: str, body: str) -> dict[str, str]:
+    """Each lexical term (a stem such as "siz", a compound such as
+    "findexecutablebatchsize", see `lexicon.split_identifier`) -> the word as the issue
+    wrote it ("sizes", "find_executable_batch_size"), for evidence a person reads: a word
+    standing alone first, then a whole identifier, then the part of one. A term the text
+    does not hold is left out."""
+    wanted = set(terms)
+    alone: dict[str, str] = {}
+    other: dict[str, str] = {}
+    for match in _IDENT.finditer(f"{title}\n{body}"):  # all of the text the query read
+        if not wanted:
+            break
+        token = match.group(0)
+        parts = [p for p in _PARTS.findall(token) if not p.isdigit()]
+        compound = token.strip("_").replace("_", "").lower()
+        if len(parts) > 1 and compound in wanted and compound not in other:
+            other[compound] = token
+        for part in parts:
+            term = stem(part.lower())
+            if term not in wanted:
+                continue
+            if len(parts) == 1:
+                alone[term] = token
+                wanted.discard(term)  # a word standing alone is the best quote
+            elif term not in other:
+                other[term] = part
+    return {**other, **alone}
 
 
 def expand_alias(name: str, aliases: dict[str, str], package: str) -> list[str]:
@@ -158,7 +196,8 @@ def _frames(text: str) -> list[Frame]:
     frames = []
     for i, match in enumerate(_FRAME.finditer(text)):
         path = match.group("path").replace("\\", "/")
-        frames.append(Frame(path=path, line=int(match.group("line")), position=i))
+        function = match.group("func") or ""
+        frames.append(Frame(path, int(match.group("line")), i, function))
     return frames
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prready.analysis.areas import in_shipped_headers
-from prready.analysis.evidence import IssueEvidence, extract_evidence
+from prready.analysis.evidence import IssueEvidence, extract_evidence, words_as_written
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
 from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
@@ -319,7 +319,7 @@ def map_issue_to_modules(
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:
-        for node, weight, why in _lexical_clues(query, index, signals):
+        for node, weight, why in _lexical_clues(query, index, signals, issue):
             add(node, weight * damp, why)
     if signals.history and index.history is not None:
         for node, weight, why in _history_clues(query, index, signals, history_before):
@@ -391,18 +391,20 @@ def area_of_node(node: str, code_map: CodeMap) -> str:
 
 # --------------------------------------------------------------------------- resolution
 def _lexical_clues(
-    query: Mapping[str, float], index: MapIndex, signals: Signals
+    query: Mapping[str, float], index: MapIndex, signals: Signals, issue: Issue
 ) -> Iterable[tuple[str, float, str]]:
     hits = index.lexical.search(query, limit=LEXICAL_DEPTH)
     if not hits:
         return
+    # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
+    written = words_as_written({t for _, _, terms in hits for t in terms[:4]}, issue.title, issue.body)
     best = hits[0][1]
     # A weak best match (one common word) is no evidence: scale by how strong it is.
     confidence = min(1.0, best / LEXICAL_SATURATION)
     for name, score, terms in hits:
         weight = signals.lexical * confidence * (score / best) ** signals.lexical_power
-        shown = ", ".join(f"'{t}'" for t in terms[:4])
-        yield name, weight, f"words {shown} match its path, names or docs"
+        shown = ", ".join(f"'{written[t]}'" for t in terms[:4] if t in written)
+        yield name, weight, f"words {shown or 'of the issue'} match its path, names or docs"
 
 
 def _history_clues(

@@ -9,8 +9,15 @@ from collections import Counter
 from collections.abc import Sequence
 
 from prready.analysis.areas import github_login
-from prready.analysis.build import BuildFacts, build_facts_from_plain
+from prready.analysis.build import (
+    COMPILER_WORDS,
+    BuildFacts,
+    build_facts_from_plain,
+    library_compilers,
+    run_time_toolchains,
+)
 from prready.analysis.contributing import closes_docs_prs
+from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
 from prready.analysis.kinds import classify_issue
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
@@ -28,6 +35,7 @@ from prready.models import (
 )
 
 MAX_READING = 6
+MAX_NAMES = 4  # names to look for per file
 MAX_TESTS = 6
 MAX_REVIEWERS = 5
 EFFORT = {1: "an evening", 2: "1-2 days", 3: "3-5 days", 4: "1-2 weeks", 5: "2-4 weeks"}
@@ -60,6 +68,15 @@ def describe_step(
         languages & NATIVE or any(f.path == NATIVE_FUNCTIONS for f in files)
     ):
         uses = _unique([*uses, *native_op_names(a.issue, test_names)])
+    reading, look_for = issue_reading(
+        a.issue, [*files, *(m for m in focus if m not in files)], code_map
+    )
+    # The names the title uses that the map places only in files (a method such as
+    # `sparse_categorical_crossentropy`): the tests calling them exercise this code too.
+    # Only names written as code (`Tensor.where`, snake_case, CamelCase): "failed to run"
+    # does not name the menu's `run`, which every other test calls too.
+    placed = [n for ns in look_for.values() for n in ns if n in a.issue.title and _code_like(n)]
+    uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
     tests = tests_for(seeds, code_map, test_names, uses, in_title)
@@ -75,6 +92,7 @@ def describe_step(
         )[:MAX_TESTS]
     symbol = next((n for n in in_title if _selects_a_test(test_names, tests[:1], n)), "")
     build = build_facts_from_plain(code_map.build)
+    plain = not (languages & NATIVE or docs_only or build.native)
     return PlanStep(
         stage=stage,
         issue=a.issue,
@@ -83,12 +101,18 @@ def describe_step(
         fit=fit,
         taken=a.taken,
         why=_why(a, fit, focus, code_map, near, pinned),
-        start_reading=start_reading([*files, *(m for m in focus if m not in files)], code_map),
+        start_reading=reading,
+        look_for=look_for,
         tests=tests,
         test_command=one_test_command(tests, symbol, contributing),
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
         setup_notes=[
-            *_setup_notes(languages, contributing, build, docs_only=docs_only),
+            *_setup_notes(
+                languages, contributing, build, docs_only=docs_only,
+                # Only a plain Python step could promise "no compiler needed".
+                toolchains=_toolchains(a.issue, focus, code_map) if plain else (),
+                compilers=_library_compilers(code_map) if plain else (),
+            ),
             *_docs_closed(a.issue, contributing, docs_only=docs_only),
             *_test_needs(tests),
         ],
@@ -132,30 +156,47 @@ def rank_tests(
     `torch.linalg.svd`) that a seed defines is tier 2, one using other names a seed
     defines tier 4. Within a tier, a file with a test named after one of `lead_names` (the
     names in the issue's title: `test_split` for "Tensor.split fails") comes first, then
-    the one calling them more often, then the one using the other names more. Tests whose
+    the one calling them more often, then the one exercising a better-ranked seed (seeds
+    come best match first: tests/test_cli.py calling `launch_command` of
+    accelerate.commands.launch before a test calling only `debug_launcher` of a
+    weaker match), then the one using the other names more. Tests whose
     path says they need a GPU or several processes come after the others (tier 5) unless
     the issue names them or they are the conventional file.
+
+    A file with a test named after a title name goes before every tier but 0 (the
+    issue's own test module) whatever its tier: `test_cumsum` in test/test_ops.py runs the
+    code of "Tensor.cumsum fails", test/test_tensor.py without such a test does not.
 
     Only Python test files: never conftest.py or helpers (those are not `is_test`), never
     the whole suite."""
     tests = _test_files(code_map)
-    ranked: dict[str, tuple[int, int, int, int, int, str]] = {}
+    ranked: dict[str, tuple[int, int, int, int, int, int, int, str]] = {}
 
-    def offer(path: str, tier: int, uses: int = 0, named: int = 0, lead: int = 0) -> None:
+    def offer(
+        path: str, tier: int, uses: int = 0, named: int = 0, lead: int = 0, seed: int = 0
+    ) -> None:
         if tier >= 2 and _needs_more_than_a_cpu(path):
             tier = max(tier, 5)  # a test needing a GPU or several processes is no first test
-        key = (tier, -named, -lead, -uses, path.count("/"), path)
+        # A test named after the title's name (`test_cumsum` in test/test_ops.py) comes
+        # before a conventional file with no such test (test/test_tensor.py): only the
+        # issue's own test modules go before it, and tests needing a GPU after.
+        rank = 0 if tier == 0 else 3 if tier >= 5 else 1 if named else 2
+        key = (rank, tier, -named, -lead, seed, -uses, path.count("/"), path)
         if path not in ranked or key < ranked[path]:
             ranked[path] = key
 
+    # Tests found through what they import or call come from the main suite (PyTorch's
+    # test/, not torch/csrc/lazy/test_mnist.py); a test the issue names or the file named
+    # after a module can lie anywhere.
+    suite = _main_suite(tests)
     if test_names is not None:
-        defined = _defined_names(seeds, code_map)
+        defined_by = _defined_by_seed(seeds, code_map)
+        defined = set(defined_by)
         wanted = set(issue_uses)
         leads = [name for name in lead_names if name in wanted]
-        suite = _main_suite(tests)
         native_words = _native_words(seeds, code_map)
         for path, used in test_names.using(defined | wanted).items():
-            if not _runnable_test(path) or path.split("/", 1)[0] != suite:
+            if not _runnable_test(path) or not _in_suite(path, suite):
                 continue
             strong = sum(n for name, n in used.items() if name in wanted)
             # A test of the op named like the C++ file (test_unary_ufuncs.py calling
@@ -164,15 +205,17 @@ def rank_tests(
             lead = sum(used.get(name, 0) for name in leads)
             named = sum(1 for name in leads if name in used and test_names.selects(path, name))
             tier = 1 if conventional else 2 if strong else 4
-            offer(path, tier, strong or sum(used.values()), named, lead)
+            # The best-ranked seed it exercises (a name the issue uses counts as the first).
+            best = min((0 if name in wanted else defined_by[name] for name in used), default=0)
+            offer(path, tier, strong or sum(used.values()), named, lead, best)
 
-    for seed in seeds:
+    for rank, seed in enumerate(seeds):
         info = code_map.modules.get(seed)
         if info is None:
             continue
         if info.is_test:
             if _runnable_test(info.path):
-                offer(info.path, 0)
+                offer(info.path, 0, seed=rank)
             continue
         stem, area_word, mirror = _seed_words(seed, code_map)
         exact: list[tuple[str, int]] = []
@@ -181,38 +224,42 @@ def rank_tests(
             for tier in _convention_tiers(test_stem, folder, info.path, stem, area_word, mirror):
                 (prefixed if tier == _PREFIX_TIER else exact).append((path, tier))
         for path, tier in exact:
-            offer(path, tier)
+            offer(path, tier, seed=rank)
         # test_nestedtensor.py for torch.nested, but test_nnapi.py is no test of torch.nn
         # when test_nn.py exists: a name that only starts with the area's word counts as
         # the conventional file when there is no exact one, else as much as an importer.
         for path, _tier in prefixed:
-            offer(path, 4 if exact else 2)
+            offer(path, 4 if exact else 2, seed=rank)
     graph = code_map.graph
+    seed_rank = {s: i for i, s in reversed(list(enumerate(seeds)))}
     frontier = {s for s in seeds if s in graph and not _is_test(s, code_map)}
+    origin = {s: seed_rank[s] for s in frontier}  # module -> the best seed it leads back to
     words = {w for s in frontier for w in _seed_words(s, code_map)[:2] if w}
     visited = set(frontier)
     for hop in (1, 2):
-        if hop == 2 and any(key[0] <= 4 for key in ranked.values()):
+        if hop == 2 and any(key[1] <= 4 for key in ranked.values()):
             break  # tests one module away matter only when none is closer
         following: set[str] = set()
-        for node in sorted(frontier):
+        for node in sorted(frontier, key=lambda n: (origin[n], n)):
             for importer in graph.predecessors(node):
                 if importer in visited:
                     continue
                 visited.add(importer)
+                origin[importer] = origin[node]
                 info = code_map.modules.get(importer)
                 if info is None:
                     continue
                 if info.is_test:
-                    if _runnable_test(info.path):
+                    if _runnable_test(info.path) and _in_suite(info.path, suite):
                         named = not words.isdisjoint(_stem_words(info.path))
-                        offer(info.path, 5 if hop == 2 else (3 if named else 4))
+                        tier = 5 if hop == 2 else (3 if named else 4)
+                        offer(info.path, tier, seed=origin[node])
                 elif not _is_root_package(importer, code_map):
                     # Every test imports the top-level package: going through it would
                     # list the whole suite as "the tests for" any module it re-exports.
                     following.add(importer)
         frontier = following
-    return [(path, key[0]) for path, key in sorted(ranked.items(), key=lambda kv: kv[1])]
+    return [(path, key[1]) for path, key in sorted(ranked.items(), key=lambda kv: kv[1])]
 
 
 def one_test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:
@@ -306,6 +353,145 @@ def file_matches(matches: list[ModuleMatch], code_map: CodeMap) -> list[ModuleMa
     ]
 
 
+def issue_reading(
+    issue: Issue, matches: list[ModuleMatch], code_map: CodeMap
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Where to start reading for this issue, and what to look for in each file (path ->
+    names, as the issue writes them): the non-code files it names, the modules the mapping
+    ranked for it (`matches`), the files of its traceback (innermost first), and the
+    modules defining the functions and classes it names (`Tensor.where` -> tensor.py).
+    Only when the issue names nothing the map can place does the list fall back to the
+    matched modules' nearest neighbours (`start_reading`); never to the files every
+    issue touches because they are central."""
+    seeds = _seeds(matches, code_map)
+    names = _names_in_issue(issue, seeds, code_map)
+    if not names:
+        return start_reading(matches, code_map), {}
+    # An area match ("torch.optim") stands for its most imported modules (package
+    # __init__s, mostly re-exports); with a module of that area matched, it adds nothing.
+    areas_with_a_module = {code_map.area_of(m.name) for m in matches if m.name in code_map.modules}
+    seeds = _seeds(
+        [m for m in matches if m.name not in code_map.areas or m.name not in areas_with_a_module],
+        code_map,
+    )
+    modules = [*seeds, *(m for m in names if m not in seeds)]
+    paths = _unique(
+        [*(m.path for m in file_matches(matches, code_map)),
+         *(code_map.modules[m].path for m in modules)]
+    )[:MAX_READING]  # fmt: skip
+    look_for = {
+        code_map.modules[m].path: found[:MAX_NAMES]
+        for m, found in names.items()
+        if code_map.modules[m].path in paths
+    }
+    return paths, look_for
+
+
+def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[str, list[str]]:
+    """Module -> the names the issue uses that it defines, in the issue's order: API
+    names in the title (aliases expanded: `F.interpolate`), the traceback's functions
+    (innermost first), then API and bare names in the body. A name counts when the map
+    places it: a public symbol (`tinygrad.Tensor` -> `Tensor.cumsum` in tinygrad.tensor),
+    a module and a name in it, or a seed's own name; a backticked snake_case name in the
+    title the map cannot place (a method) is looked for in the first seed."""
+    # The seeds' package stands for the repository's (`F.` -> torch.nn.functional).
+    package = next((s.split(".", 1)[0] for s in seeds if "/" not in s), "")
+    title = extract_evidence(issue.title, "", package=package)
+    body = extract_evidence("", (issue.body or "")[:20_000], package=package)
+    packages = sorted({n.split(".", 1)[0] for n in seeds} | ({package} if package else set()))
+    found: dict[str, list[str]] = {}
+
+    def add(module: str | None, name: str) -> None:
+        info = code_map.modules.get(module or "")
+        if module is None or info is None or info.is_test or _is_root_package(module, code_map):
+            return
+        have = found.setdefault(module, [])
+        last = name.rpartition(".")[2]
+        # One entry per name: `Tensor.interpolate` covers the frame's `interpolate`, and
+        # `PartialState.split_between_processes` the class `PartialState`.
+        if not any(h.rpartition(".")[2] == last or h.startswith(name + ".") for h in have):
+            have.append(name)
+
+    for api in title.apis:
+        add(*_place(api, packages, seeds, code_map))
+    for name in _unique([*_bare_names(issue.title), *_CAPITALISED.findall(issue.title)]):
+        add(*_place(name, packages, seeds, code_map))
+    in_repo = [(f, m) for f in body.frames if (m := _frame_module(f.path, code_map))]
+    for frame, module in reversed(in_repo):
+        if frame.function:
+            add(module, frame.function)
+        else:
+            found.setdefault(module, [])
+    # The body's names only for files the title and traceback say nothing about: the
+    # reproduction's `Tensor.rand` is no place to look for the bug in `Tensor.interpolate`.
+    named = {m for m, have in found.items() if have}
+    placed = [
+        *(_place(api, packages, seeds, code_map) for api in body.apis),
+        *(_place(bare, packages, seeds, code_map) for bare in _bare_names(issue.body or "")),
+    ]
+    for where, what in placed:
+        if where not in named:
+            add(where, what)
+    first = next((s for s in seeds if code_map.modules[s].language == "python"), None)
+    for name in _TICKED_SNAKE.findall(issue.title):
+        if first is not None and not any(name in h for have in found.values() for h in have):
+            add(first, name)
+    return {m: have for m, have in found.items() if have or m not in seeds}
+
+
+def _place(name: str, packages: list[str], seeds: list[str], code_map: CodeMap) -> tuple[str | None, str]:
+    """(defining module, the name as shown) for a name the issue writes, or (None, "")."""
+    parts = name.split(".")
+    if parts[-1] in _FILE_SUFFIXES or len(parts[-1]) < 3 or len(name) > 120:
+        return None, ""
+    for cut in range(len(parts), 0, -1):
+        head = ".".join(parts[:cut])
+        rest = parts[cut:]
+        for full in (head, *(f"{p}.{head}" for p in packages), *(f"{s}.{head}" for s in seeds)):
+            if full in code_map.modules:
+                # A module and a name in it (`torch.linalg.svd`); a module alone is no name.
+                return (full, ".".join(rest)) if rest else (None, "")
+            module = code_map.symbols.get(full)
+            if module is not None:
+                return module, ".".join([parts[cut - 1], *rest])
+    return None, ""
+
+
+def _code_like(name: str) -> bool:
+    """A name no English word is: dotted, snake_case or with a capital inside."""
+    return "." in name or "_" in name or name[1:] != name[1:].lower()
+
+
+def _bare_names(text: str) -> list[str]:
+    return _unique(m.group(0) for m in _BARE_NAME.finditer(text[:20_000]))
+
+
+def _frame_module(path: str, code_map: CodeMap) -> str | None:
+    """The Python module a traceback frame's file is, matched by the longest path suffix
+    of at least two parts: site-packages/accelerate/utils/memory.py is
+    src/accelerate/utils/memory.py of the repository."""
+    parts = path.replace("\\", "/").split("/")
+    if not parts[-1].endswith(".py"):
+        return None
+    for start in range(max(0, len(parts) - 8), len(parts) - 1):
+        tail = parts[start:]
+        name = ".".join([*tail[:-1], tail[-1][:-3]]).removesuffix(".__init__")
+        info = code_map.modules.get(name)
+        if info is not None and info.path in ("/".join(tail), "src/" + "/".join(tail)):
+            return name
+    return None
+
+
+def _main_package(code_map: CodeMap) -> str:
+    """The top-level package with the most library modules (for aliases like `F.`)."""
+    sizes = Counter(
+        name.split(".", 1)[0]
+        for name, info in code_map.modules.items()
+        if info.language == "python" and not info.is_test
+    )
+    return min(sizes, key=lambda p: (-sizes[p], p)) if sizes else ""
+
+
 def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
     """Non-code files the issue names, then the matched modules' files, then their nearest
     neighbours in the import graph (same area first, then the most depended-on), no tests
@@ -358,11 +544,28 @@ def _defined_names(seeds: Sequence[str], code_map: CodeMap) -> set[str]:
     }
 
 
+def _defined_by_seed(seeds: Sequence[str], code_map: CodeMap) -> dict[str, int]:
+    """Each public name the seed modules define -> the rank of the best seed defining it."""
+    rank = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
+    found: dict[str, int] = {}
+    # One C-level pass keeps the seeds' symbols (few of the thousands a map holds).
+    mine = [(dotted, module) for dotted, module in code_map.symbols.items() if module in rank]
+    for dotted, module in mine:
+        name = dotted.rpartition(".")[2]
+        if not name.startswith("_") and rank[module] < found.get(name, len(rank)):
+            found[name] = rank[module]
+    return found
+
+
 def _main_suite(tests: list[tuple[str, str, str]]) -> str:
     """The top folder holding the most test files ("test" in PyTorch, whose functorch/test
     is another suite): tests found by the names they call come from there."""
     folders = Counter(path.split("/", 1)[0] for path, _stem, folder in tests if folder)
     return min(folders, key=lambda f: (-folders[f], f)) if folders else ""
+
+
+def _in_suite(path: str, suite: str) -> bool:
+    return not suite or path.split("/", 1)[0] == suite
 
 
 def _native_words(seeds: Sequence[str], code_map: CodeMap) -> set[str]:
@@ -420,6 +623,11 @@ def _seeds(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
 
 
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_FILE_SUFFIXES = frozenset(FILE_SUFFIXES)
+# A capitalised word of a title that may be a class (`SGD`, `LBFGS`, `Adam`, `Normal`).
+_CAPITALISED = re.compile(r"(?<![\w.])[A-Z][A-Za-z0-9]{2,40}\b(?!\.)")
+# A function the title quotes in backticks (`sparse_categorical_crossentropy`).
+_TICKED_SNAKE = re.compile(r"`([a-z]\w*_\w+)(?:\(\))?`")
 # A bare name worth looking up: snake_case or CamelCase, as issues quote functions.
 _BARE_NAME = re.compile(r"\b(?:[a-z]\w*_\w+|[A-Z][a-z0-9]+[A-Z]\w*)\b")
 # Words too generic to tie a test file to a module ("test_utils.py" tests no one thing).
@@ -690,10 +898,15 @@ def _setup_notes(
     build: BuildFacts,
     *,
     docs_only: bool = False,
+    toolchains: Sequence[tuple[str, str]] = (),
+    compilers: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
     """What this step needs on top of the page-wide build/lint/test summary: the kind of
     build, the guide's build command, and for a Python-only change to a library with a
-    native build, the guide's fast path when it has one (PyTorch's nightly checkout)."""
+    native build, the guide's fast path when it has one (PyTorch's nightly checkout).
+    `toolchains` (backend, what it needs): the backends the issue runs through that
+    compile code at run time (tinygrad's CLANG); `compilers`: those the library drives
+    whatever the issue (see build.library_compilers): no "no compiler needed" then."""
     notes: list[str] = []
     source_build = _source_build_command(contributing)
     if "cuda" in languages:
@@ -722,12 +935,62 @@ def _setup_notes(
             f"Python-only change, but this library builds native code ({why}): even Python "
             "changes run only after a build from source; the first build can take hours."
         )
+    elif toolchains:
+        backends = " and ".join(name for name, _ in toolchains)
+        needs = "; ".join(what for _, what in toolchains)
+        notes.append(
+            f"Python only: an editable install is enough, but the {backends} backend "
+            f"compiles code at run time: you need {needs}."
+        )
+        return notes
+    elif compilers:
+        backends = " or ".join(name for name, _ in compilers)
+        needs = ", or ".join(what for _, what in compilers)
+        notes.append(
+            "Python only: an editable install is enough, but this library compiles its "
+            f"kernels at run time (its {backends} backend on a CPU): running it and its "
+            f"tests needs {needs}."
+        )
+        return notes
     else:
         notes.append("Python only: an editable install is enough, no compiler needed.")
         return notes
     if source_build:
         notes.append("Build as the contributing guide says: " + source_build)
     return notes
+
+
+def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
+    """The compilers the main package's own modules drive (see build.library_compilers);
+    tests, examples and tool scripts do not count."""
+    # The only modules it reads, found in one pass over all the names (a large tree).
+    joined = "\n".join(code_map.modules) + "\n"
+    lower = joined.lower()
+    found: set[str] = set()
+    for word in COMPILER_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            end = joined.find("\n", at)
+            found.add(joined[joined.rfind("\n", 0, at) + 1 : end])
+            at = lower.find(word, end)
+    named = [
+        (name, info)
+        for name in sorted(found)
+        if (info := code_map.modules[name]).language == "python" and not info.is_test
+    ]
+    if not named:
+        return []
+    main = _main_package(code_map)
+    return library_compilers(info.path for name, info in named if name.split(".", 1)[0] == main)
+
+
+def _toolchains(
+    issue: Issue, focus: list[ModuleMatch], code_map: CodeMap
+) -> list[tuple[str, str]]:
+    """The run-time compilers the issue's backend needs (see build.run_time_toolchains)."""
+    text = f"{issue.title}\n{issue.body or ''}"
+    focus_paths = [m.path for m in focus if m.path]
+    return run_time_toolchains(text, focus_paths, (i.path for i in code_map.modules.values()))
 
 
 def _source_build_command(contributing: ContributingSummary) -> str:

@@ -142,6 +142,7 @@ def _step(st: PlanStep, statuses: dict[int, str], plan: Plan) -> dict[str, Any]:
         "taken": _taken(st.taken),
         "why": list(st.why),
         "start_reading": list(st.start_reading),
+        "look_for": {path: list(names) for path, names in st.look_for.items()},
         "tests": list(st.tests),
         "test_command": st.test_command,
         "reviewers": list(st.reviewers),

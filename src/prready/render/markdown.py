@@ -127,7 +127,7 @@ def _step(step: StepView) -> list[str]:
     out += [f"**Skills:** {'; '.join(skills) or 'none in particular'}", ""]
     out += _bullets("Why this one", step.why)
     out += _bullets("Who else is on it", step.taken_evidence)
-    out += _bullets("Start reading", step.start_reading, code=True)
+    out += _reading(step)
     out += _bullets("Tests to run", step.tests, code=True)
     if step.test_command:
         longest = max((len(run) for run in re.findall(r"`+", step.test_command)), default=0)
@@ -196,6 +196,17 @@ def _set_aside(view: PlanView) -> list[str]:
         issue = f"[{title}](<{item.url}>)" if item.url else title
         out.append(f"| {issue} | {md_text(item.kind_text)} | {md_text(item.reason)} |")
     return [*out, ""]
+
+
+def _reading(step: StepView) -> list[str]:
+    """Start reading: each file, with the names the issue uses in it to look for."""
+    if not step.start_reading:
+        return []
+    lines = []
+    for path, names in zip(step.start_reading, step.look_for, strict=True):
+        look = f": look for {', '.join(md_code(n) for n in names)}" if names else ""
+        lines.append(f"- {md_code(path)}{look}")
+    return ["**Start reading:**", "", *lines, ""]
 
 
 def _bullets(heading: str, items: list[str], code: bool = False) -> list[str]:

@@ -92,6 +92,8 @@ class StepView:
     pr_url: str
     why: list[str]
     start_reading: list[str]
+    # per start_reading entry, the functions/classes the issue names in that file
+    look_for: list[list[str]]
     tests: list[str]
     test_command: str
     reviewers: list[str]
@@ -336,7 +338,8 @@ def _step_view(plan: Plan, st: PlanStep, entry: ProgressEntry | None, with_bodie
         status_text=STATUS_WORDS[status],
         pr_url=pull_url(plan.repo, entry.pr_url or "", plan.web_host) if entry else "",
         why=_lines(st.why),
-        start_reading=_lines(st.start_reading, chars=200),
+        start_reading=(reading := _lines(st.start_reading, chars=200)),
+        look_for=[_lines(st.look_for.get(path, []), limit=4, chars=80) for path in reading],
         tests=_lines(st.tests, chars=200),
         test_command=safe_line(st.test_command, 300),
         reviewers=_lines(st.reviewers, chars=REVIEWER_CHARS),
