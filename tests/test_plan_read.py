@@ -131,6 +131,9 @@ def test_a_compiling_backend_is_no_python_only_setup(tinygrad: Tree, title_start
     notes = " ".join(step.setup_notes)
     assert "no compiler needed" not in notes, notes
     assert "CLANG backend compiles code at run time" in notes and "clang" in notes, notes
+    # Nor may the difficulty's reasons, shown on the same card, say otherwise.
+    reasons = " ".join(step.difficulty.reasons)
+    assert "compiler" not in reasons and "Python code only" in reasons, reasons
 
 
 def test_a_tensor_issue_still_runs_through_a_compiling_backend(tinygrad: Tree) -> None:

@@ -119,7 +119,9 @@ def assess_difficulty(
     ):
         reasons.append("docs or config files only: nothing to compile or import")
     else:
-        reasons.append("Python only: no compiler needed")
+        # What it takes to build and run it is the step's setup note (a native library, a
+        # backend that compiles at run time): a reason here must not promise "no compiler".
+        reasons.append("Python code only: no C++ or CUDA to change")
 
     areas = _distinct_areas(a for m in considered if (a := area_of_node(m.name, code_map)))
     if len(areas) >= 3:
