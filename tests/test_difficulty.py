@@ -39,7 +39,7 @@ def _has(d, text: str) -> bool:
 def test_baseline_python_only() -> None:
     d = _rate(LEAF)
     assert d.score == 3
-    assert _has(d, "Python only")
+    assert _has(d, "Python code only")
 
 
 def test_beginner_label_lowers() -> None:
@@ -63,7 +63,7 @@ def test_cpp_and_cuda_need_builds() -> None:
     cuda = _rate([m("csrc/ops/conv_cuda.cu")])
     assert _has(cpp, "C++") and cpp.score > _rate(LEAF).score
     assert _has(cuda, "CUDA build") and cuda.score >= 4
-    assert not _has(cpp, "Python only")
+    assert not _has(cpp, "Python code only")
 
 
 def test_areas_spanned() -> None:
