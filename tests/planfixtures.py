@@ -4,9 +4,11 @@ needs a plan's inputs)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from prready.models import (
     AreaInfo,
@@ -478,3 +480,18 @@ def plan_json_cli(slug: str, repo: Path, server_url: str, out: Path, *extra: str
     assert result.exit_code == 0, result.output
     data: dict = json.loads(out.read_text())
     return data
+
+
+def private_sdist(name: str, factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the pinned sdist tree `name` (see sdist_trees.py); the test is
+    skipped, saying why, when the sdist is unavailable. Plans write nothing into a tree,
+    but each test module gets its own so none can see another's leftovers."""
+    from sdist_trees import SdistUnavailable, sdist_repo
+
+    try:
+        cached = sdist_repo(name)
+    except SdistUnavailable as exc:
+        pytest.skip(f"{name} sdist unavailable (python tests/sdist_trees.py): {exc}")
+    repo = factory.mktemp(name) / name
+    shutil.copytree(cached, repo, symlinks=True)
+    return repo

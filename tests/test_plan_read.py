@@ -8,14 +8,13 @@ would land in. Slow: the trees are downloaded and mapped once per module."""
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from planfixtures import make_issue
+from planfixtures import make_issue, private_sdist
 from prready.analysis.contributing import readme_contributing_section, summarise_contributing
 from prready.analysis.mapping import MapIndex
 from prready.analysis.names_in_tests import NamesInTests
@@ -23,7 +22,6 @@ from prready.analysis.planner import assess_issues
 from prready.analysis.skills import match_skills
 from prready.analysis.steps import describe_step
 from prready.models import CodeMap, ContributingSummary, Issue, Label, PlanStep
-from sdist_trees import SdistUnavailable, sdist_repo
 from sdistplan_issues import ACCELERATE_ISSUES, TINYGRAD_ISSUES
 from torchplan_issues import OPEN_ISSUES as TORCH_ISSUES
 
@@ -60,12 +58,7 @@ def _tree(slug: str, checkout: Path, home: Path) -> Tree:
 
 
 def _sdist_tree(name: str, slug: str, factory: pytest.TempPathFactory) -> Tree:
-    try:
-        cached = sdist_repo(name)
-    except SdistUnavailable as exc:
-        pytest.skip(f"{name} sdist unavailable (python tests/sdist_trees.py): {exc}")
-    repo = factory.mktemp(name) / name
-    shutil.copytree(cached, repo, symlinks=True)
+    repo = private_sdist(name, factory)
     return _tree(slug, repo, factory.mktemp(f"{name}-home"))
 
 

@@ -10,17 +10,15 @@ where `python tests/sdist_trees.py` fetches them first)."""
 from __future__ import annotations
 
 import itertools
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from planfixtures import plan_json_cli
+from planfixtures import plan_json_cli, private_sdist
 from prready.analysis.kinds import classify_issue, is_beginner_labelled, set_aside_reason
 from prready.models import Issue
-from sdist_trees import SdistUnavailable, sdist_repo
 from sdistplan_issues import (
     ACCELERATE,
     ACCELERATE_ISSUES,
@@ -52,14 +50,7 @@ CASES = {
 @pytest.fixture(scope="module", params=sorted(CASES))
 def sdist(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     name = request.param
-    try:
-        cached = sdist_repo(name)
-    except SdistUnavailable as exc:
-        pytest.skip(f"{name} sdist unavailable (python tests/sdist_trees.py): {exc}")
-    # A private clone: plans write nothing into the tree, but the cache is shared.
-    repo = tmp_path_factory.mktemp(name) / name
-    shutil.copytree(cached, repo, symlinks=True)
-    return name, repo
+    return name, private_sdist(name, tmp_path_factory)
 
 
 def _plan(repo: Path, slug: str, server: Any, out: Path, *extra: str) -> dict[str, Any]:
