@@ -30,6 +30,7 @@ from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
 from prready.models import HistoryCommit
 from prready.sources import git_repo
 from prready.sources.git_repo import (
+    NO_FIX,
     acquire,
     build_repo,
     cache_path,
@@ -229,13 +230,13 @@ def test_line_counts_in_one_pass_and_none_from_a_blobless_clone(
     counts = read_line_counts(tmp_path / "r")
     second = git("rev-parse", "HEAD~1", cwd=tmp_path / "r").strip()
     first = git("rev-parse", "HEAD~2", cwd=tmp_path / "r").strip()
-    # The first commit (no parent) imports the tree: no fix, not diffed, not counted.
-    assert counts == {head: 1, second: 3}  # one line changed (1 + 1), one added
+    # The first commit (no parent) imports the tree: no fix, not diffed, marked as such.
+    assert counts == {head: 1, second: 3, first: NO_FIX}  # one line changed (1 + 1), one added
     assert not is_partial_clone(tmp_path / "r")
     assert read_line_counts(tmp_path / "r", limit=1) == {head: 1}
     # Named commits only, in one pass.
     assert read_line_counts(tmp_path / "r", commits=[second]) == {second: 3}
-    assert read_line_counts(tmp_path / "r", commits=[first]) == {}
+    assert read_line_counts(tmp_path / "r", commits=[first]) == {first: NO_FIX}
     assert read_line_counts(tmp_path / "r", commits=[head, second, first]) == counts
     assert read_line_counts(tmp_path / "r", commits=[]) == {}
     assert read_line_counts(tmp_path / "r", commits=["--all", "HEAD"]) == {}  # ids only

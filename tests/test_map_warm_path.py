@@ -247,6 +247,11 @@ def test_line_counts_of_known_commits_come_from_the_cache(tmp_path: Path) -> Non
     history = _recent_history(root, second, cache_db)
     assert [(c.sha, c.lines) for c in history] == [(second, 3), (first, 1234), (base, None)]
     assert [c.lines for c in _recent_history(root, second)] == [3, 3, None]  # no cache: git's
+    # The parentless commit was read once and stored as such: the counts stay on later runs.
+    with ParseCache(cache_db) as cache:
+        assert cache.load(LINE_COUNTER, [base]) == {base: -1}
+    again = _recent_history(root, second, cache_db)
+    assert [(c.sha, c.lines) for c in again] == [(second, 3), (first, 1234), (base, None)]
 
 
 def test_restored_graph_is_built_on_first_use(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
 from prready.paths import Paths, write_private_file
 from prready.slug import parse_slug
 from prready.sources.git_repo import (
+    NO_FIX,
     Listing,
     acquire,
     head_date,
@@ -707,7 +708,8 @@ def _line_counts(root: Path, shas: list[str], cache_db: Path | None) -> dict[str
     of a repository's first commit alone costs seconds on PyTorch. All or nothing, as
     `read_line_counts`: {} when any commit's diff cannot be read."""
     if cache_db is None:
-        return read_line_counts(root, commits=shas)
+        counted = read_line_counts(root, commits=shas)
+        return {sha: n for sha, n in counted.items() if n != NO_FIX}
     with ParseCache(cache_db) as cache:
         known = cache.load(LINE_COUNTER, shas)
         todo = [sha for sha in shas if not isinstance(known.get(sha), int)]
@@ -716,7 +718,7 @@ def _line_counts(root: Path, shas: list[str], cache_db: Path | None) -> dict[str
             return {}
         cache.save(LINE_COUNTER, fresh)
     known.update(fresh)
-    return {sha: known[sha] for sha in shas if isinstance(known.get(sha), int)}
+    return {sha: n for sha in shas if isinstance(n := known.get(sha), int) and n != NO_FIX}
 
 
 def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str:

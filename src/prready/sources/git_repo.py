@@ -348,6 +348,9 @@ def read_history(
     return records
 
 
+NO_FIX = -1  # read_line_counts' count for a commit without parents
+
+
 def read_line_counts(
     root: Path,
     *,
@@ -357,7 +360,7 @@ def read_line_counts(
 ) -> dict[str, int]:
     """Lines added plus deleted by each commit reachable from HEAD (sha -> lines), from one
     `git log --numstat` pass; binary files count no lines, a commit without parents is
-    left out. `commits`: those commits only
+    NO_FIX (-1: not diffed, no fix; kept so that a caller caching counts knows it was read). `commits`: those commits only
     (given by full sha; `since` and `limit` then do not apply), so a caller that keeps
     the counts of commits seen before asks for the new ones alone. {} for a partial
     (blobless) clone, where the diffs would fetch every past version of every file from
@@ -389,6 +392,7 @@ def read_line_counts(
         head, _, stats = chunk.partition("\n")
         sha, _, parents = head.strip("\0\n").partition(" ")
         if not parents.strip():
+            counts[sha] = NO_FIX
             continue
         total = 0
         for entry in stats.split("\0"):
