@@ -74,7 +74,9 @@ def code_map(
             key=len,
             default=name.split(".")[0],
         )
-        modules[name] = ModuleInfo(name, path, "python", 40, name.split(".")[0], area, is_test=is_test)
+        modules[name] = ModuleInfo(
+            name, path, "python", 40, name.split(".")[0], area, is_test=is_test
+        )
         graph.add_node(name, path=path, language="python", area=area)
         info = area_infos.setdefault(area, AreaInfo(area, [], [], {}))
         info.modules.append(name)
@@ -83,7 +85,9 @@ def code_map(
         graph.add_edge(a, b, kind="import", conditional=False)
     for name, info in modules.items():
         info.dependents = graph.in_degree(name)
-    return CodeMap("o/r", "/nonexistent", "0" * 40, graph, modules, area_infos, {}, build=build or {})
+    return CodeMap(
+        "o/r", "/nonexistent", "0" * 40, graph, modules, area_infos, {}, build=build or {}
+    )
 
 
 TORCH_LIKE = [
@@ -286,15 +290,25 @@ def test_one_test_command_in_the_repositorys_runner() -> None:
     assert one_test_command(["test/test_linalg.py"], "svd", PYTORCH_GUIDE) == (
         "python test/test_linalg.py -k svd"
     )
-    assert one_test_command(["test/test_linalg.py"], "", PYTORCH_GUIDE) == "python test/test_linalg.py"
-    assert one_test_command(["tests/a.py", "tests/b.py"], "", PLAIN_GUIDE) == "pytest tests/a.py tests/b.py"
-    assert one_test_command(["tests/it's.py"], "Conv2d", PLAIN_GUIDE) == "pytest 'tests/it'\\''s.py' -k Conv2d"
+    assert (
+        one_test_command(["test/test_linalg.py"], "", PYTORCH_GUIDE) == "python test/test_linalg.py"
+    )
+    assert (
+        one_test_command(["tests/a.py", "tests/b.py"], "", PLAIN_GUIDE)
+        == "pytest tests/a.py tests/b.py"
+    )
+    assert (
+        one_test_command(["tests/it's.py"], "Conv2d", PLAIN_GUIDE)
+        == "pytest 'tests/it'\\''s.py' -k Conv2d"
+    )
     assert one_test_command([], "svd", PLAIN_GUIDE) == ""
 
 
 def test_symbol_for_k_is_an_identifier_of_a_seed() -> None:
     cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
-    issue = make_issue(1, "torch.linalg.svd gives NaN", "Also `os.system`; torch.linalg.svd$(rm -rf ~)")
+    issue = make_issue(
+        1, "torch.linalg.svd gives NaN", "Also `os.system`; torch.linalg.svd$(rm -rf ~)"
+    )
     assert issue_symbol(issue, ["torch.linalg"], cm) == "svd"
     assert issue_symbol(make_issue(2, "os.path.join is slow"), ["torch.linalg"], cm) == ""
     # A module's own name selects no test: torch.nn.functional is not "-k functional".
@@ -325,7 +339,9 @@ def test_setup_notes_and_effort_for_a_native_library_with_a_python_only_path() -
 
 def test_setup_notes_and_effort_for_a_native_library_without_one() -> None:
     cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS, build=NATIVE)
-    guide = ContributingSummary("CONTRIBUTING.md", ["pip install cmake", "pip install -e . -v"], [], [], [])
+    guide = ContributingSummary(
+        "CONTRIBUTING.md", ["pip install cmake", "pip install -e . -v"], [], [], []
+    )
     step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide)
     assert "even Python changes run only after a build from source" in step.setup_notes[0]
     assert step.setup_notes[1] == "Build as the contributing guide says: pip install -e . -v"
@@ -450,7 +466,9 @@ def _step(
 
 def test_effort_adds_the_typical_wait_for_review() -> None:
     cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
-    guide = ContributingSummary("CONTRIBUTING.md", [], [], [], [], review_days=3.5, review_sample=40)
+    guide = ContributingSummary(
+        "CONTRIBUTING.md", [], [], [], [], review_days=3.5, review_sample=40
+    )
     step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", guide)
     assert step.effort == "1-2 days + about 4 days waiting for review"
     guide.review_days = 30.0
@@ -545,7 +563,8 @@ def test_start_reading_follows_the_issue() -> None:
     tensor = [ModuleMatch("tinyml.tensor.tensor", "tinyml/tensor/tensor.py", 0.9, ["x"])]
     issue = make_issue(1, "`Tensor.split` gives an unhelpful error", "See `tinyml.Tensor.split`.")
     assert issue_reading(issue, tensor, cm) == (
-        ["tinyml/tensor/tensor.py"], {"tinyml/tensor/tensor.py": ["Tensor.split"]}
+        ["tinyml/tensor/tensor.py"],
+        {"tinyml/tensor/tensor.py": ["Tensor.split"]},
     )
     adam = [ModuleMatch("tinyml.optim.adam", "tinyml/optim/adam.py", 0.9, ["x"])]
     reading, look_for = issue_reading(make_issue(2, "Adam raises KeyError", ADAM_TRACE), adam, cm)
@@ -583,3 +602,24 @@ def test_a_test_of_the_best_match_before_a_busier_test_of_a_weaker_one() -> None
         "tests/test_cli.py", "tests/test_scheduler.py",
     ]  # fmt: skip
     assert rank_tests(list(reversed(seeds)), cm, names)[0][0] == "tests/test_scheduler.py"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        # Lower-casing "İ" makes two characters: positions found in a lower-cased copy
+        # drifted past the end (a crash) or onto a line break (an endless loop).
+        ["gpu.İİİİİİİİ", "gpu.runtime.llvm"],
+        ["gpu.İİİİİ", "gpu.runtime.ops_clang", "gpu.x"],
+    ],
+)
+def test_compilers_a_library_drives_are_found_whatever_its_module_names(
+    names: list[str],
+) -> None:
+    from prready.analysis.steps import _library_compilers
+    from prready.models import CodeMap, ModuleInfo
+
+    modules = {n: ModuleInfo(n, n.replace(".", "/") + ".py", "python", 1, "gpu") for n in names}
+    code_map = CodeMap("o/gpu", "/x", "0" * 40, nx.DiGraph(), modules, {}, {})
+    found = [name for name, _ in _library_compilers(code_map)]
+    assert found == (["LLVM"] if "gpu.runtime.llvm" in names else ["CLANG"])

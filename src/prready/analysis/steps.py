@@ -963,16 +963,12 @@ def _setup_notes(
 def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
     """The compilers the main package's own modules drive (see build.library_compilers);
     tests, examples and tool scripts do not count."""
-    # The only modules it reads, found in one pass over all the names (a large tree).
-    joined = "\n".join(code_map.modules) + "\n"
-    lower = joined.lower()
-    found: set[str] = set()
-    for word in COMPILER_WORDS:
-        at = lower.find(word)
-        while at >= 0:
-            end = joined.find("\n", at)
-            found.add(joined[joined.rfind("\n", 0, at) + 1 : end])
-            at = lower.find(word, end)
+    # The only modules it reads, found in one pass over all the names (a large tree). One
+    # regular expression on the names themselves: positions in a lower-cased copy would
+    # drift where lower-casing changes a length ("İ").
+    joined = "\n".join(code_map.modules)
+    words = "|".join(re.escape(word) for word in COMPILER_WORDS)
+    found = set(re.findall(rf"(?im)^[^\n]*(?:{words})[^\n]*$", joined)) if words else set()
     named = [
         (name, info)
         for name in sorted(found)
