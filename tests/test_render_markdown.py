@@ -97,3 +97,26 @@ def test_a_reviewer_with_a_long_login_is_never_cut() -> None:
     plan.stages[0].steps[0] = replace(step, reviewers=[long])
     text = render_markdown(plan, sample_progress(), sample_events())
     assert "Abdennacer-Badaoui-and-a-long-name-xx (123 recent commits here)" in text
+
+
+def test_look_for_names_follow_a_path_shortened_or_cleaned_for_display() -> None:
+    """Names to look for are found by the path as planned, not as shown: a long path
+    (cut to 200 characters) or one with a control character keeps its names."""
+    from dataclasses import replace
+
+    from prready.render.view import build_view
+
+    plan = sample_plan()
+    long_path = "torch/" + "deep/" * 50 + "mod.py"
+    odd_path = "torch/odd\x1bname.py"
+    first = plan.stages[0].steps[0]
+    plan.stages[0].steps[0] = replace(
+        first,
+        start_reading=[long_path, odd_path],
+        look_for={long_path: ["Deep.call"], odd_path: ["odd_fn"]},
+    )
+    view = build_view(plan, [], [])
+    shown = view.stages[0].steps[0]
+    assert len(shown.start_reading) == 2 and len(shown.start_reading[0]) <= 200
+    assert "\x1b" not in shown.start_reading[1]
+    assert shown.look_for == [["Deep.call"], ["odd_fn"]]

@@ -317,6 +317,7 @@ def _stage_view(
 def _step_view(plan: Plan, st: PlanStep, entry: ProgressEntry | None, with_bodies: bool) -> StepView:
     iss = st.issue
     status = entry.status if entry else StepStatus.PLANNED
+    reading = _reading(st)
     view = StepView(
         stage=st.stage,
         number=iss.number,
@@ -338,8 +339,8 @@ def _step_view(plan: Plan, st: PlanStep, entry: ProgressEntry | None, with_bodie
         status_text=STATUS_WORDS[status],
         pr_url=pull_url(plan.repo, entry.pr_url or "", plan.web_host) if entry else "",
         why=_lines(st.why),
-        start_reading=(reading := _lines(st.start_reading, chars=200)),
-        look_for=[_lines(st.look_for.get(path, []), limit=4, chars=80) for path in reading],
+        start_reading=[path for path, _ in reading],
+        look_for=[names for _, names in reading],
         tests=_lines(st.tests, chars=200),
         test_command=safe_line(st.test_command, 300),
         reviewers=_lines(st.reviewers, chars=REVIEWER_CHARS),
@@ -436,6 +437,19 @@ def _timeline(
                 detail=safe_line(event.detail, 200),
             )
         )
+    return out
+
+
+def _reading(st: PlanStep) -> list[tuple[str, list[str]]]:
+    """(path shown, names to look for in it) for the step's start-reading files, the names
+    looked up by the path as planned (a shown path may be shortened or cleaned)."""
+    out: list[tuple[str, list[str]]] = []
+    for path in st.start_reading:
+        shown = safe_line(str(path), 200)
+        if shown:
+            out.append((shown, _lines(st.look_for.get(path, []), limit=4, chars=80)))
+        if len(out) >= MAX_ITEMS:
+            break
     return out
 
 
