@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from prready.analysis.lexicon import stem
+# An identifier and its parts exactly as the lexicon splits them (one definition).
+from prready.analysis.lexicon import IDENTIFIER, IDENTIFIER_PARTS, stem
 
 # Bodies can be megabytes of pasted logs; evidence is in the first part, and regexes over
 # hostile input must stay bounded.
@@ -63,9 +64,6 @@ _FROM_IMPORT = re.compile(
     re.MULTILINE,
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,60}")
-# An identifier and its parts, as the lexicon splits them (lexicon._IDENT, _PARTS).
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
-_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _URL = re.compile(r"https?://\S+")
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
@@ -121,11 +119,11 @@ def words_as_written(terms: Iterable[str], title: str, body: str) -> dict[str, s
     wanted = set(terms)
     alone: dict[str, str] = {}
     other: dict[str, str] = {}
-    for match in _IDENT.finditer(f"{title}\n{body}"):  # all of the text the query read
+    for match in IDENTIFIER.finditer(f"{title}\n{body}"):  # all of the text the query read
         if not wanted:
             break
         token = match.group(0)
-        parts = [p for p in _PARTS.findall(token) if not p.isdigit()]
+        parts = [p for p in IDENTIFIER_PARTS.findall(token) if not p.isdigit()]
         compound = token.strip("_").replace("_", "").lower()
         if len(parts) > 1 and compound in wanted and compound not in other:
             other[compound] = token

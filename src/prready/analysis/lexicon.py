@@ -38,8 +38,8 @@ MAX_DF = 0.05  # terms in more of the documents than this carry almost no weight
 MIN_DF_CUTOFF = 60  # ...but in a small repository every term is cheap to walk
 B = 0.75
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")
-_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")  # also evidence.words_as_written
+IDENTIFIER_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 # Line starts are matched as a literal "\n" (the text is scanned with one prepended): the
 # regex engine then jumps from newline to newline instead of trying `^` at every character.
 # Defined names in one pass: `def`/`class` names (any indent) in group 1, top-level
@@ -99,7 +99,7 @@ def split_identifier(name: str) -> tuple[str, ...]:
     if core.isascii() and core.isalpha() and core.islower():  # most names: no regex needed
         parts = [p for p in name.split("_") if p] if len(core) < len(name) else [name]
     else:
-        parts = [p.lower() for p in _PARTS.findall(name) if not p.isdigit()]
+        parts = [p.lower() for p in IDENTIFIER_PARTS.findall(name) if not p.isdigit()]
     if len(parts) < 2:  # no parts ("_1"), or one word: no compound
         word = stem(parts[0]) if parts else ""
         return (word,) if word and word not in STOPWORDS else ()
@@ -114,7 +114,7 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> 
     """Term counts of free text: each distinct token is split once (into `splits`, which
     a caller scanning many texts passes along), then every occurrence's words are counted
     in one C-level pass. Terms come in the order of their first occurrence."""
-    tokens = _IDENT.findall(text)
+    tokens = IDENTIFIER.findall(text)
     splits = {} if splits is None else splits
     for token in set(tokens).difference(splits):
         splits[token] = split_identifier(token)
