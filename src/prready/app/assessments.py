@@ -163,13 +163,17 @@ def issue_key(context: str, issue: Issue, now: str) -> str:
     """One issue's key: the shared context, every field of the issue, and how many years
     it has been open as of `now` (the only way time enters an assessment)."""
     fields = (
-        issue.repo, issue.number, issue.title, issue.body, issue.state, issue.labels,
+        issue.repo, issue.number, issue.title, issue.state, issue.labels,
         issue.assignees, issue.author, issue.comments, issue.reactions, issue.created_at,
         issue.updated_at, issue.closed_at, issue.url, issue.is_pull_request,
         issue.state_reason, years_open(issue, now),
     )  # fmt: skip
-    text = context + "\0" + repr(fields)
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    # The body (up to tens of KB) is hashed as it is: repr() of it would copy and escape it
+    # for each of 20k issues. repr never writes a NUL, so the boundary is unambiguous.
+    text = context + "\0" + repr(fields) + "\0"
+    h = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
+    h.update((issue.body or "").encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
 
 def assessment_to_plain(a: IssueAssessment) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
