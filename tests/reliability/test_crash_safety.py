@@ -120,7 +120,8 @@ def test_two_syncs_at_once_do_not_corrupt_or_duplicate(github_server: Any) -> No
         for _ in range(2)
     ]
     results = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], results
+    # The whole standard error of each, not a shortened repr: it says what went wrong.
+    assert [p.returncode for p in procs] == [0, 0], "\n---\n".join(err for _, err in results)
     assert integrity(resolve_paths().cache_db) == "ok"
     assert distinct_and_total() == (N_ISSUES, N_ISSUES)
 

@@ -5,6 +5,7 @@ Each command lives in its own module here; none of them holds SQL, HTTP or graph
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -45,7 +46,9 @@ class PrreadyGroup(click.Group):
                 "Interrupted: everything already saved is kept; run again to continue.", err=True
             )
             ctx.exit(130)
-        except BrokenPipeError:
+        except BrokenPipeError as exc:
+            if not _output_closed():  # a socket or a child's pipe: not the reader going away
+                raise _unexpected(exc) from None
             sys.stderr.close()
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -54,11 +57,33 @@ class PrreadyGroup(click.Group):
             # A bug, not a user error: still one line (set PRREADY_DEBUG=1 for the traceback).
             if os.environ.get("PRREADY_DEBUG"):
                 raise
-            message, store_problem = _unexpected_message(exc)
-            err = click.ClickException(message)
-            # A damaged, full or read-only store is the disk's doing (1); anything else a bug.
-            err.exit_code = 1 if store_problem else 70  # type: ignore[misc]  # EX_SOFTWARE
-            raise err from None
+            raise _unexpected(exc) from None
+
+
+def _unexpected(exc: BaseException) -> click.ClickException:
+    """One line for an exception no command expected."""
+    message, store_problem = _unexpected_message(exc)
+    err = click.ClickException(message)
+    # A damaged, full or read-only store is the disk's doing (1); anything else a bug.
+    err.exit_code = 1 if store_problem else 70  # type: ignore[misc]  # EX_SOFTWARE
+    return err
+
+
+def _output_closed() -> bool:
+    """Whether standard output or error is a pipe whose reader went away (`| head`): then
+    prready stops quietly. poll() reports POLLERR on such a pipe's write end."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return True  # cannot tell: keep the quiet exit
+    poller = select.poll()
+    for fd in (1, 2):
+        with contextlib.suppress(OSError, ValueError):
+            poller.register(fd, 0)
+    try:
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except OSError:
+        return True
 
 
 @click.group(cls=PrreadyGroup, context_settings={"help_option_names": ["-h", "--help"]})
