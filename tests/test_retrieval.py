@@ -29,7 +29,7 @@ from prready.analysis.mapping import (
     map_issue_to_modules,
 )
 from prready.app.retrieval import LEX_SCANNER, mapping_index
-from prready.models import CommitRecord, ModuleInfo
+from prready.models import CommitRecord, HistoryCommit, ModuleInfo
 from prready.sources.git_repo import build_repo, list_files
 from prready.store.parse_cache import ParseCache
 
@@ -256,32 +256,38 @@ def test_exact_evidence_outranks_resemblance() -> None:
 
 
 # --------------------------------------------------------------------------- app index
+def _commit(author: str, date: str, message: str, writes: dict[str, str]) -> HistoryCommit:
+    """A commit of a small repository's history, by `author` (a@example.com for "A")."""
+    return HistoryCommit(
+        author_name=author,
+        author_email=f"{author.lower()}@example.com",
+        date=date,
+        message=message,
+        writes=writes,
+    )
+
+
 def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) -> None:
-    from prready.models import HistoryCommit
 
     root = tmp_path / "repo"
     build_repo(
         root,
         [
-            HistoryCommit(
-                author_name="A",
-                author_email="a@example.com",
-                date="2026-01-01T00:00:00Z",
-                message="Add the loader",
-                writes={
+            _commit(
+                "A",
+                "2026-01-01T00:00:00Z",
+                "Add the loader",
+                {
                     "pkg/__init__.py": "",
                     "pkg/loader.py": 'def load():\n    raise OSError("checkpoint shard missing")\n',
                     "tests/test_loader.py": "import pkg.loader\n",
                 },
             ),
-            HistoryCommit(
-                author_name="B",
-                author_email="b@example.com",
-                date="2026-02-01T00:00:00Z",
-                message="Fix resuming from a sharded checkpoint",
-                writes={
-                    "pkg/loader.py": 'def load():\n    raise OSError("checkpoint shard missing!")\n'
-                },
+            _commit(
+                "B",
+                "2026-02-01T00:00:00Z",
+                "Fix resuming from a sharded checkpoint",
+                {"pkg/loader.py": 'def load():\n    raise OSError("checkpoint shard missing!")\n'},
             ),
         ],
     )
@@ -309,16 +315,14 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
 
 def test_mapping_index_follows_a_changed_file(tmp_path: Path) -> None:
     from prready.app.map import build_code_map
-    from prready.models import HistoryCommit
     from prready.paths import resolve_paths
 
     root = tmp_path / "repo"
-    first = HistoryCommit(
-        author_name="A",
-        author_email="a@example.com",
-        date="2026-01-01T00:00:00Z",
-        message="Add the loader and the saver",
-        writes={
+    first = _commit(
+        "A",
+        "2026-01-01T00:00:00Z",
+        "Add the loader and the saver",
+        {
             "pkg/__init__.py": "",
             "pkg/loader.py": "def load():\n    pass\n",
             "pkg/saver.py": "def save():\n    pass\n",
@@ -432,19 +436,17 @@ def test_stale_or_damaged_stored_indexes_are_not_used() -> None:
 
 def test_damaged_lexical_rows_are_scanned_again(tmp_path: Path) -> None:
     from prready.app.map import build_code_map
-    from prready.models import HistoryCommit
     from prready.paths import resolve_paths
 
     root = tmp_path / "repo"
     build_repo(
         root,
         [
-            HistoryCommit(
-                author_name="A",
-                author_email="a@example.com",
-                date="2026-01-01T00:00:00Z",
-                message="Add the saver",
-                writes={
+            _commit(
+                "A",
+                "2026-01-01T00:00:00Z",
+                "Add the saver",
+                {
                     "pkg/__init__.py": "",
                     "pkg/saver.py": 'def save():\n    raise TypeError("quantized tensors")\n',
                 },
