@@ -107,10 +107,10 @@ def test_ctrl_c_during_sync_says_what_is_kept(github_server: Any) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130
-    assert "Traceback" not in err and "Interrupted" in err
+    assert proc.returncode == 130, err  # the whole standard error when it is not
+    assert "Traceback" not in err and "Interrupted" in err, err
     assert integrity(resolve_paths().cache_db) == "ok"
-    assert cache_rows("gh_issues") == 100
+    assert cache_rows("gh_issues") == 100, err
 
 
 def test_two_syncs_at_once_do_not_corrupt_or_duplicate(github_server: Any) -> None:
