@@ -4,10 +4,11 @@ required skills and whether someone is already on them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from prready import clock
 from prready.analysis.labels import classify_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
@@ -63,7 +64,7 @@ def list_issues(
         raise UsageError(f"--state must be one of {', '.join(STATES)}")
     if limit is not None and limit < 1:
         raise UsageError("--limit must be a positive number")
-    moment = now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = now or clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     issues, repo_labels, _ = load_stored(slug, paths, config, state=state, now=moment)
     total = len(issues)
     if labels:
@@ -191,9 +192,7 @@ def load_stored(
         raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
     known = {label.name for label in stored_labels}
     extra = sorted({name for i in issues for name in i.labels} - known)
-    repo_labels = classify_labels(
-        [*stored_labels, *(Label(n) for n in extra)], config.labels, slug
-    )
+    repo_labels = classify_labels([*stored_labels, *(Label(n) for n in extra)], config.labels, slug)
     moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
     taken: dict[int, TakenStatus] = {}
     # Without details an issue's status follows from its assignees alone: one verdict per

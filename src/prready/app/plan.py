@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from prready import clock
 from prready.analysis.contributing import readme_contributing_section, summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
@@ -121,7 +122,7 @@ def run_plan(
     slug = parse_slug(slug)
     if options.fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    moment = (now or clock.now()).astimezone(timezone.utc).replace(microsecond=0)
     iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     output = _output_path(paths, slug, options)
     notes: list[str] = []

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from prready import clock
 from prready.analysis.labels import classify_labels, default_scope, validate_overrides
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
@@ -562,7 +563,7 @@ def _refresh_details(
 
 
 def _utc(now: datetime | None) -> datetime:
-    moment = now or datetime.now(timezone.utc)
+    moment = now or clock.now()
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

@@ -13,10 +13,11 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from prready import clock
 from prready.analysis.progress import suggest_replacement, unavailable_reason
 from prready.app.inputs import canonical_repo
 from prready.errors import NetworkError, UsageError
@@ -519,4 +520,4 @@ def _progress_db(paths: Paths | None) -> Iterator[sqlite3.Connection]:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from prready.clock import fixed_now
 from prready.errors import UsageError
 
 if TYPE_CHECKING:
@@ -79,13 +79,7 @@ def source_from_options(
 def source_date_epoch(env: dict[str, str] | None = None) -> datetime | None:
     """The clock fixed by SOURCE_DATE_EPOCH (the reproducible-builds convention: seconds
     since 1970), so that identical inputs give byte-identical plan files; None when unset."""
-    value = (os.environ if env is None else env).get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.fromtimestamp(int(value), tz=timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise UsageError(f"SOURCE_DATE_EPOCH={value[:20]!r} is not a number of seconds") from None
+    return fixed_now(env)
 
 
 def checked_repo(repo: str, checkout: str | Path | None = None) -> str:
