@@ -9,12 +9,10 @@ closed issue (the files they changed). The mapping is scored by
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from prready.analysis.backtest import (
     BacktestCase,
-    BacktestReport,
     closing_references,
     score_backtest,
 )
@@ -25,19 +23,13 @@ from prready.config import DEFAULT_API_URL, Secret, UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
 from prready.paths import Paths
+from prready.reports import BacktestRun
 from prready.slug import parse_slug
 from prready.sources.git_repo import read_history
 from prready.sources.github_api import GitHubClient
 from prready.store import issues_store as store
 
 DEFAULT_LIMIT = 100  # closed issues looked up online: about 2 requests each
-
-
-@dataclass
-class BacktestRun:
-    report: BacktestReport
-    sources: dict[str, int] = field(default_factory=dict)  # "commits"/"pull requests" -> cases
-    notes: list[str] = field(default_factory=list)
 
 
 def run_backtest(

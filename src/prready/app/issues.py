@@ -3,10 +3,8 @@ required skills and whether someone is already on them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from prready import clock
 from prready.analysis.labels import classify_labels
@@ -20,27 +18,16 @@ from prready.models import (
     UNCHECKED_PULLS,
     CodeMap,
     Issue,
-    IssueAssessment,
     Label,
     ProgressFn,
     TakenStatus,
 )
 from prready.paths import Paths
-from prready.render.view import issue_url
+from prready.reports import IssuesResult
 from prready.slug import parse_slug
 from prready.store import issues_store as store
 
 STATES = ("open", "closed", "all")
-
-
-@dataclass
-class IssuesResult:
-    repo: str
-    assessments: list[IssueAssessment]
-    total: int  # stored issues in the chosen state, before --label/--limit
-    head: str  # commit the code map was built from ("" without a code map)
-    notes: list[str] = field(default_factory=list)
-    mapped: bool = True  # False: no clone yet, so no modules were mapped
 
 
 def list_issues(
@@ -210,28 +197,3 @@ def load_stored(
             )
         taken[issue.number] = TakenStatus(status.state, list(status.evidence))
     return issues, repo_labels, note_unchecked_pulls(slug, paths, taken)
-
-
-def assessment_json(a: IssueAssessment, slug: str, host: str = "github.com") -> dict[str, Any]:
-    """One issue for `--format json`: stable keys, plain values; the url always a page of
-    `slug` on its web host `host` (GitHub Enterprise: the server), never a server's other host."""
-    return {
-        "number": a.issue.number,
-        "title": a.issue.title,
-        "url": issue_url(slug, a.issue.number, a.issue.url, host),
-        "state": a.issue.state,
-        "labels": list(a.issue.labels),
-        "modules": [
-            {"name": m.name, "path": m.path, "score": m.score, "evidence": list(m.evidence)}
-            for m in a.modules
-        ],
-        "difficulty": a.difficulty.score,
-        "difficulty_reasons": list(a.difficulty.reasons),
-        "skills": list(a.skills),
-        "taken": a.taken.taken,
-        "taken_state": a.taken.state,
-        "taken_evidence": list(a.taken.evidence),
-        # What kind of work it is and what hardware it needs, each with its evidence.
-        "kinds": dict(a.kinds.kinds) if a.kinds else {},
-        "hardware": dict(a.kinds.hardware) if a.kinds else {},
-    }

@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 from prready.paths import Paths, resolve_paths
+from prready.reports import RepoStatus, StatusReport
 from prready.slug import parse_slug
-
-if TYPE_CHECKING:
-    from prready.analysis.progress import NextAction, StageSummary
-    from prready.models import ProgressEntry, ProgressEvent
-
-
-@dataclass
-class RepoStatus:
-    repo: str
-    stages: list[StageSummary]
-    next: list[NextAction]
-    entries: list[ProgressEntry]
-    events: list[ProgressEvent] = field(default_factory=list)  # newest first
-
-
-@dataclass
-class StatusReport:
-    repos: list[RepoStatus]
-    asked: str | None = None  # the repository asked for, if any
 
 
 def status_report(

@@ -28,6 +28,7 @@ from prready.config import DEFAULT_API_URL, Secret, UserConfig, token_advice
 from prready.errors import OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
 from prready.paths import Paths
+from prready.reports import LabelRow
 from prready.sources.github_api import GitHubClient, NotFoundError, Page
 from prready.sources.issue_file import read_issue_file
 from prready.store import issues_store as store
@@ -86,17 +87,6 @@ class SyncReport:
             f"({self.queries} queries, {self.requests} requests, {self.not_modified} "
             f"unchanged (304){rate})"
         )
-
-
-@dataclass
-class LabelRow:
-    """One row of `prready issues OWNER/REPO --labels`."""
-
-    name: str
-    kind: str
-    value: str | None
-    open_issues: int
-    description: str = ""
 
 
 def sync_repo(
