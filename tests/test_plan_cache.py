@@ -27,6 +27,7 @@ from prready.config import Secret, UserConfig
 from prready.demo.sample_history import SAMPLE_SLUG
 from prready.models import CodeMap, Issue, TakenStatus
 from prready.paths import Paths, resolve_paths
+from prready.render.sync import sync_summary
 from prready.sources.github_api import GitHubClient
 from prready.store import issues_store as store
 from prready.store.assessment_cache import AssessmentCache
@@ -204,7 +205,7 @@ def test_an_unchanged_sync_costs_nothing_and_counts_every_request(
     # /user and the tracked steps' requests are in the summary's count.
     assert report.requests == len(asked)
     assert report.not_modified == len(asked)
-    assert f"{len(asked)} requests, {len(asked)} unchanged (304)" in report.summary()
+    assert f"{len(asked)} requests, {len(asked)} unchanged (304)" in sync_summary(report)
 
 
 def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(

@@ -129,3 +129,50 @@ class MapSummary:
     top_areas: list[AreaSummary]
     skipped: dict[str, int]  # reason -> files
     cache: dict[str, Any] | None  # the build's ScanStats as a dict, when known
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, for `prready sync`'s summary line and for `plan`."""
+
+    repo: str
+    source: str = "api"  # "api" | "file" | "offline"
+    queries: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    issues_new: int = 0
+    issues_updated: int = 0
+    issues_closed: int = 0
+    pulls: int = 0
+    labels: int = 0
+    stored_open: int = 0
+    rate_limit: int | None = None
+    rate_remaining: int | None = None
+    renamed_from: str | None = None
+    synced_at: str | None = None
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TrackingUpdate:
+    """What `update_from_github` changed in the user's tracked steps."""
+
+    login: str | None
+    events: list[ProgressEvent] = field(default_factory=list)  # status changes written
+    flagged: dict[int, str] = field(default_factory=dict)  # issue -> why it is unavailable
+    replacements: dict[int, int] = field(default_factory=dict)  # issue -> suggested issue
+    cleared: list[int] = field(default_factory=list)  # flags removed (available again)
+    checked: int = 0  # tracked steps looked at
+
+
+@dataclass
+class ImportSummary:
+    """`prready track --import`: what the merge of an export changed."""
+
+    added: int = 0  # steps new to this machine
+    updated: int = 0  # steps whose imported state was newer
+    kept: int = 0  # steps whose local state was as new or newer
+    notes: int = 0  # notes added
+    events: int = 0  # events added

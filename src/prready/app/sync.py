@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from prready.config import DEFAULT_API_URL, Secret, UserConfig, token_advice
 from prready.errors import OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
 from prready.paths import Paths
-from prready.reports import LabelRow
+from prready.reports import LabelRow, SyncReport
 from prready.sources.github_api import GitHubClient, NotFoundError, Page
 from prready.sources.issue_file import read_issue_file
 from prready.store import issues_store as store
@@ -41,52 +40,6 @@ LABELS_KEY = "labels"
 REPO_KEY = "repo"
 DETAILS_MAX_AGE = timedelta(hours=12)
 _MAX_ROUNDS = 3
-
-
-@dataclass
-class SyncReport:
-    """What a sync did, for the summary line and for `plan`."""
-
-    repo: str
-    source: str = "api"  # "api" | "file" | "offline"
-    queries: int = 0
-    requests: int = 0
-    not_modified: int = 0
-    retries: int = 0
-    issues_new: int = 0
-    issues_updated: int = 0
-    issues_closed: int = 0
-    pulls: int = 0
-    labels: int = 0
-    stored_open: int = 0
-    rate_limit: int | None = None
-    rate_remaining: int | None = None
-    renamed_from: str | None = None
-    synced_at: str | None = None
-    notes: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One line: what changed and what it cost."""
-        if self.source == "offline":
-            return (
-                f"{self.repo}: offline, {self.stored_open} open issues in the store "
-                f"(last synced {self.synced_at or 'never'})"
-            )
-        if self.source == "file":
-            return (
-                f"{self.repo}: {self.issues_new} new, {self.issues_updated} updated issues "
-                f"from file, {self.issues_closed} closed; {self.stored_open} open issues stored"
-            )
-        rate = ""
-        if self.rate_remaining is not None and self.rate_limit is not None:
-            rate = f"; rate limit {self.rate_remaining}/{self.rate_limit} left"
-        return (
-            f"{self.repo}: {self.issues_new} new, {self.issues_updated} updated, "
-            f"{self.issues_closed} closed; {self.stored_open} open issues stored "
-            f"({self.queries} queries, {self.requests} requests, {self.not_modified} "
-            f"unchanged (304){rate})"
-        )
 
 
 def sync_repo(

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +31,7 @@ from prready.models import (
     TakenStatus,
 )
 from prready.paths import Paths, resolve_paths, write_private_file
+from prready.reports import TrackingUpdate
 from prready.slug import parse_issue_ref
 from prready.store.progress_store import (
     add_note,
@@ -70,26 +71,6 @@ class TrackingClient(Protocol):
     def fetch_pull(self, slug: str, number: int) -> dict[str, Any]: ...
     def search_issues(self, query: str) -> list[Issue]: ...
     def authenticated_login(self) -> str | None: ...
-
-
-@dataclass
-class TrackingUpdate:
-    """What `update_from_github` changed."""
-
-    login: str | None
-    events: list[ProgressEvent] = field(default_factory=list)  # status changes written
-    flagged: dict[int, str] = field(default_factory=dict)  # issue -> why it is unavailable
-    replacements: dict[int, int] = field(default_factory=dict)  # issue -> suggested issue
-    cleared: list[int] = field(default_factory=list)  # flags removed (available again)
-    checked: int = 0  # tracked steps looked at
-
-    def summary(self) -> str:
-        """One line for the terminal: what changed in the user's tracked steps."""
-        parts = [f"{self.checked} tracked step(s) checked", f"{len(self.events)} updated"]
-        for number, reason in sorted(self.flagged.items()):
-            hint = self.replacements.get(number)
-            parts.append(f"#{number} {reason}" + (f" (try #{hint})" if hint else ""))
-        return "; ".join(parts)
 
 
 @dataclass(frozen=True)

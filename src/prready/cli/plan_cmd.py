@@ -14,7 +14,6 @@ from prready.cli.options import (
 )
 from prready.cli.runtime import (
     checked_repo,
-    is_stdout,
     load_user_config,
     open_in_browser,
     parse_csv,
@@ -24,7 +23,6 @@ from prready.cli.runtime import (
     source_date_epoch,
     source_from_options,
 )
-from prready.text import safe_line
 
 
 @click.command(name="plan")
@@ -118,7 +116,7 @@ def command(
     from prready.app.plan import PlanOptions, run_plan
     from prready.paths import resolve_paths
     from prready.render.console import make_console, progress_reporter
-    from prready.render.terminal import render_plan_table
+    from prready.render.terminal import print_plan_outcome
 
     fmt = plan_format(fmt, output, open_page)
     repo = checked_repo(repo, checkout)
@@ -144,11 +142,6 @@ def command(
         result = run_plan(
             repo, paths, config, options, source, progress=progress, now=source_date_epoch()
         )
-    for note in result.notes:
-        click.echo(f"note: {safe_line(note, 300)}", err=True)
-    if is_stdout(output):
-        return  # standard output holds the document alone
-    render_plan_table(result.plan, result.entries, make_console())
-    click.echo(f"Plan written to {result.output}")
+    print_plan_outcome(result.plan, result.entries, result.output, result.notes)
     if open_page:
         open_in_browser(result.output)

@@ -34,7 +34,7 @@ def rebuild_cache_option(func: F) -> F:
 def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
     from prready.app.cache import rebuild_cache
     from prready.config import is_offline, load_config
-    from prready.text import safe_line
+    from prready.render.messages import echo_notes
 
     if rebuild:
         ctx = click.get_current_context(silent=True)
@@ -48,8 +48,7 @@ def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
             )
         rebuild_cache(paths)
     config = load_config(paths.config_file)
-    for warning in config.warnings:
-        click.echo(f"warning: {safe_line(warning, 300)}", err=True)
+    echo_notes(config.warnings, kind="warning")
     return config
 
 

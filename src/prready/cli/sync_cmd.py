@@ -9,7 +9,6 @@ import click
 from prready.cli.options import github_options, issue_scope_options
 from prready.cli.runtime import checked_repo, load_user_config, rebuild_cache_option
 from prready.errors import UsageError
-from prready.text import safe_line
 
 
 @click.command(name="sync")
@@ -62,6 +61,7 @@ def command(
     from prready.config import is_offline, resolve_api_url, resolve_token
     from prready.paths import resolve_paths
     from prready.render.console import progress_reporter
+    from prready.render.sync import print_sync
     from prready.slug import parse_slug
 
     if (exported_at or complete) and from_file is None:
@@ -87,10 +87,4 @@ def command(
             exported_at=exported_at,
             complete=complete,
         )
-    for note in report.notes:
-        click.echo(f"note: {safe_line(note, 300)}", err=True)
-    for missing in report.missing:
-        click.echo(f"missing: {safe_line(missing, 300)}", err=True)
-    click.echo(safe_line(report.summary(), 400))
-    if tracking is not None and tracking.checked:
-        click.echo(safe_line(tracking.summary(), 400))
+    print_sync(report, tracking)

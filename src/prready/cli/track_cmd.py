@@ -10,7 +10,6 @@ import click
 from prready.cli.options import github_options
 from prready.cli.runtime import github_client_factory, is_stdout
 from prready.errors import UsageError
-from prready.text import safe_line
 
 # The actions of prready.app.track.ACTIONS, spelled out so `--help` needs no app import.
 ACTION_NAMES = ("start", "pr", "done", "drop")
@@ -69,27 +68,24 @@ def command(
       prready track --export - | ssh laptop prready track --import -
     """
     from prready.app.track import export_text, export_to, import_from, import_text, track_issue
+    from prready.render.track import print_export, print_exported, print_imported, print_tracked
 
     if export_file is not None or import_file is not None:
         if ref or action or url or note or force or (export_file and import_file):
             raise UsageError("use --export FILE or --import FILE alone, without an issue")
         if export_file is not None and is_stdout(export_file):
             text, count = export_text()
-            click.echo(text, nl=False)
-            click.echo(f"Exported {count} tracked step(s) to standard output", err=True)
+            print_export(text, count)
         elif export_file is not None:
             count = export_to(export_file)
-            click.echo(f"Exported {count} tracked step(s) to {export_file}")
+            print_exported(count, export_file)
         else:
             assert import_file is not None
             if is_stdout(import_file):
                 s = import_text(sys.stdin.read(), "standard input")
             else:
                 s = import_from(import_file)
-            click.echo(
-                f"Imported {import_file}: {s.added} new, {s.updated} updated, "
-                f"{s.kept} kept (local as new or newer), {s.notes} note(s), {s.events} event(s)"
-            )
+            print_imported(import_file, s)
         return
     if not ref or not action:
         raise UsageError(
@@ -103,9 +99,4 @@ def command(
         force=force,
         client=github_client_factory(token, api_url, offline),
     )
-    pr = f" ({safe_line(entry.pr_url, 200)})" if entry.pr_url and action == "pr" else ""
-    click.echo(f"{safe_line(entry.repo, 140)}#{entry.issue_number}: {entry.status.value}{pr}")
-    if entry.flag:
-        click.echo(
-            f"Warning: this issue looks unavailable ({safe_line(entry.flag, 200)})", err=True
-        )
+    print_tracked(entry, action)
