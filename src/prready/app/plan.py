@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -37,14 +36,11 @@ from prready.models import (
     IssueAssessment,
     Plan,
     ProgressEntry,
-    ProgressEvent,
     ProgressFn,
     TakenStatus,
 )
-from prready.paths import Paths, write_private_file
-from prready.render.html import render_html
-from prready.render.json_out import render_json
-from prready.render.markdown import render_markdown
+from prready.paths import Paths
+from prready.render.document import STDOUT, write_plan
 from prready.slug import parse_slug
 from prready.sources.github_api import GitHubClient
 from prready.store import issues_store
@@ -56,7 +52,6 @@ from prready.store.progress_store import (
 )
 
 FORMATS = ("html", "md", "json")
-STDOUT = Path("-")  # `--output -`: the document goes to standard output, no file is written
 _SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 # Issues whose comments and timeline are fetched to tell whether someone is on them:
 # the chosen steps plus this many further candidates per stage, never the whole store.
@@ -287,34 +282,6 @@ def run_plan(
         notes.append(hint)
     write_plan(output, options.fmt, plan, entries, events, code_map, moment)
     return PlanResult(plan, output, code_map, report, tracking, decision, notes, entries=entries)
-
-
-def write_plan(
-    output: Path,
-    fmt: str,
-    plan: Plan,
-    entries: list[ProgressEntry],
-    events: list[ProgressEvent],
-    code_map: CodeMap,
-    now: datetime,
-) -> Path:
-    """Render in `fmt` and write atomically (a failed write leaves any old file intact)."""
-    if fmt == "html":
-        text = render_html(plan, entries, events, code_map.graph, now)
-    elif fmt == "md":
-        text = render_markdown(plan, entries, events)
-    else:
-        text = render_json(plan, entries, events)
-    if output == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return output
-    try:
-        return write_private_file(output, text)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write the plan to {output}: {exc.strerror or exc}; choose another --output"
-        ) from None
 
 
 def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:

@@ -28,8 +28,9 @@ def path_command() -> None:
       $EDITOR "$(prready config path)"
     """
     from prready.paths import resolve_paths
+    from prready.render.config import print_config_path
 
-    click.echo(str(resolve_paths().config_file))
+    print_config_path(resolve_paths().config_file)
 
 
 @command.command(name="show")

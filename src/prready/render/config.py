@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -26,6 +27,11 @@ def print_config(report: ConfigReport, fmt: str) -> None:
     for s in report.settings:
         click.echo(f"  {s.key:<{width}}  {setting_text(s.value)}  ({s.source})")
     echo_notes(report.warnings, kind="warning")
+
+
+def print_config_path(path: Path) -> None:
+    """The config file's path alone, for `$EDITOR "$(prready config path)"`."""
+    click.echo(str(path))
 
 
 def config_json(report: ConfigReport) -> dict[str, Any]:
