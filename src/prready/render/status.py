@@ -65,27 +65,39 @@ def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
     console.print(Text(safe_line(status.repo), style="bold"))
     planned = any(e.stage for e in status.entries)
     for stage in status.stages:
-        if not (stage.total or stage.dropped) and (stage.stage == 0 or not planned):
-            continue
-        console.print(_stage_line(stage, ascii_only))
+        if stage.total or stage.dropped or (stage.stage and planned):
+            console.print(_stage_line(stage, ascii_only))
     for entry in status.entries:
         if entry.flag:
             console.print(Text(f"  ! #{entry.issue_number}: {safe_line(entry.flag)}", style="red"))
-    if status.next:
-        console.print(Text("  Next:", style="bold"))
-        for action in status.next:
-            console.print(Text(f"    - {safe_line(action.text)}"))
-            console.print(Text(f"        {safe_line(action.command)}", style="cyan"))
-    if status.events:
-        console.print(Text("  Recent:", style="bold"))
-        for event in status.events:
-            detail = f"  {safe_line(event.detail)}" if event.detail else ""
-            console.print(
-                Text(
-                    f"    {safe_line(event.at, 40)}  #{event.issue_number} "
-                    f"{event.status.value}{detail}"
-                ),
+    _print_next(console, status)
+    _print_events(console, status)
+
+
+def _print_next(console: Console, status: RepoStatus) -> None:
+    from rich.text import Text
+
+    if not status.next:
+        return
+    console.print(Text("  Next:", style="bold"))
+    for action in status.next:
+        console.print(Text(f"    - {safe_line(action.text)}"))
+        console.print(Text(f"        {safe_line(action.command)}", style="cyan"))
+
+
+def _print_events(console: Console, status: RepoStatus) -> None:
+    from rich.text import Text
+
+    if not status.events:
+        return
+    console.print(Text("  Recent:", style="bold"))
+    for event in status.events:
+        detail = f"  {safe_line(event.detail)}" if event.detail else ""
+        console.print(
+            Text(
+                f"    {safe_line(event.at, 40)}  #{event.issue_number} {event.status.value}{detail}"
             )
+        )
 
 
 def _stage_line(stage: StageSummary, ascii_only: bool) -> Text:
