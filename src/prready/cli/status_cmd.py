@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from prready.cli.options import format_option
-from prready.cli.runtime import checked_repo
+from prready.cli.runtime import checked_repo, make_workspace
 from prready.text import inert_json, safe_line
 
 if TYPE_CHECKING:
@@ -37,8 +37,11 @@ def command(repo: str | None, fmt: str) -> None:
       prready status --format json
     """
     from prready.app.status import status_report
+    from prready.paths import resolve_paths
 
-    report = status_report(repo=checked_repo(repo) if repo else None)
+    slug = checked_repo(repo) if repo else None
+    with make_workspace(resolve_paths()) as ws:
+        report = status_report(ws, slug)
     if fmt == "json":
         click.echo(inert_json(json.dumps(_as_json(report), indent=2, ensure_ascii=False)))
         return
