@@ -29,6 +29,7 @@ from prready.store import issues_store
 
 # The profile of the sample's imaginary newcomer: enough Python to start, new to C++.
 DEMO_SKILLS = ("python", "testing", "nn")
+SAMPLE_MOMENT = datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00"))
 
 
 def run_demo(
@@ -41,7 +42,7 @@ def run_demo(
     """Build the sample repository and store, then run the plan pipeline on them, as of
     the sample's own "now" (the workspace's config is the sample's: the default)."""
     origin = build_sample_origin(ws.paths)
-    sample = ws.at(datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00")))
+    sample = ws.at(SAMPLE_MOMENT)
     load_sample_issues(sample)
     options = PlanOptions(skills=tuple(skills), fmt=fmt, output=output)
     source = Source(github=False, git_url=str(origin))
@@ -70,8 +71,7 @@ def build_sample_origin(paths: Paths) -> Path:
 
 def load_sample_issues(ws: Workspace) -> int:
     """Store the sample's labels, issues, pull requests, comments and cross-references,
-    and the taken status they imply as of the workspace's "now" (the demo's: the sample's
-    own); returns issues stored."""
+    and the taken status they imply as of the sample's own "now"; returns issues stored."""
     payloads = sample_payloads()
     slug = SAMPLE_SLUG
     conn = ws.cache
@@ -95,7 +95,7 @@ def load_sample_issues(ws: Workspace) -> int:
         synced_at=payloads["data_fetched_at"],
     )
     open_numbers = [i.number for i in issues if i.state == "open" and not i.is_pull_request]
-    refresh_taken(ws, slug, open_numbers, fetch=False)
+    refresh_taken(ws.at(SAMPLE_MOMENT), slug, open_numbers, fetch=False)
     return len(issues)
 
 
