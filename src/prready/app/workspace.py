@@ -47,6 +47,7 @@ class _Resources:
     progress: sqlite3.Connection | None = None
     client: GitHubClient | None = None
     access: GitHubAccess | None = None
+    closed: bool = False
     opened: dict[str, int] = field(default_factory=lambda: {"cache": 0, "progress": 0, "client": 0})
 
 
@@ -94,6 +95,11 @@ class Workspace:
                 conn.close()
         res.cache = res.progress = None
         res.client = None
+        res.closed = True
+
+    def _check_open(self) -> None:
+        if self._res.closed:
+            raise RuntimeError("this workspace is closed: its command has ended")
 
     def at(self, moment: datetime) -> Workspace:
         """The same workspace (same stores, same client) with its clock fixed at `moment`:
@@ -108,6 +114,7 @@ class Workspace:
     def cache(self) -> sqlite3.Connection:
         """The cache DB (issues, labels, answers), opened on first use."""
         if self._res.cache is None:
+            self._check_open()
             from prready.store.issues_store import open_cache
 
             self._res.cache = open_cache(self.paths)
@@ -118,6 +125,7 @@ class Workspace:
     def progress_store(self) -> sqlite3.Connection:
         """The progress DB (the user's tracked steps), opened on first use."""
         if self._res.progress is None:
+            self._check_open()
             from prready.store.progress_store import open_progress
 
             self._res.progress = open_progress(self.paths.progress_db)
@@ -146,6 +154,7 @@ class Workspace:
         if self.offline:
             raise OfflineError("offline: this needs GitHub; drop --offline")
         if self._res.client is None:
+            self._check_open()
             access = self.github
             factory = self._client_factory
             if factory is None:
