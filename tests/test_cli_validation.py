@@ -170,3 +170,19 @@ def test_unknown_config_keys_are_reported_with_the_nearest_key(
     result = run("sync", REPO, "--from-file", str(issues))
     assert result.exit_code == 0, result.output
     assert expected in result.stderr and "ignored" in result.stderr
+
+
+def test_library_checks_name_no_cli_flag() -> None:
+    from prready.app.issues import list_issues
+    from prready.app.plan import PlanOptions, Source, run_plan
+    from prready.errors import UsageError
+
+    with Workspace(resolve_paths(), offline=True) as ws:
+        with pytest.raises(UsageError) as state:
+            list_issues(ws, REPO, state="bogus")
+        with pytest.raises(UsageError) as limit:
+            list_issues(ws, REPO, limit=0)
+        with pytest.raises(UsageError) as fmt:
+            run_plan(ws, REPO, PlanOptions(fmt="pdf"), Source())
+    for raised in (state, limit, fmt):
+        assert "--" not in str(raised.value), raised.value

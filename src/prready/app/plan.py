@@ -321,7 +321,7 @@ def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:
             return STDOUT
         out = Path(options.output).expanduser()
         if out.is_dir():
-            raise UsageError(f"--output {out} is a directory: give a file name")
+            raise UsageError(f"the plan's output {out} is a directory: give a file name")
         return out
     return paths.plans / (slug.replace("/", "__") + _SUFFIX[options.fmt])
 
