@@ -3,23 +3,21 @@ required skills and whether someone is already on them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
-from prready import clock
 from prready.analysis.labels import classify_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
 from prready.app.assessments import assess_cached
 from prready.app.map import build_code_map
-from prready.config import UserConfig
+from prready.app.workspace import Workspace
 from prready.errors import OfflineError, UsageError
 from prready.models import (
     UNCHECKED_PULLS,
     CodeMap,
     Issue,
     Label,
-    ProgressFn,
     TakenStatus,
 )
 from prready.paths import Paths
@@ -31,28 +29,25 @@ STATES = ("open", "closed", "all")
 
 
 def list_issues(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
-    config: UserConfig,
     *,
     state: str = "open",
     limit: int | None = None,
     labels: tuple[str, ...] = (),
     checkout: str | Path | None = None,
     git_url: str | None = None,
-    offline: bool = False,
-    progress: ProgressFn | None = None,
-    now: str | None = None,
     code_map: CodeMap | None = None,
 ) -> IssuesResult:
     """Assess the stored issues of `slug` against its code map (built or given)."""
     slug = parse_slug(slug)
     if state not in STATES:
-        raise UsageError(f"--state must be one of {', '.join(STATES)}")
+        raise UsageError(f"the issue state must be one of {', '.join(STATES)}, not {state!r}")
     if limit is not None and limit < 1:
-        raise UsageError("--limit must be a positive number")
-    moment = now or clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    issues, repo_labels, _ = load_stored(slug, paths, config, state=state, now=moment)
+        raise UsageError(f"the number of issues to list must be positive, not {limit}")
+    paths, config, progress = ws.paths, ws.config, ws.progress
+    moment = ws.now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    issues, repo_labels, _ = load_stored(ws, slug, state=state, now=moment)
     total = len(issues)
     if labels:
         wanted = {name.lower() for name in labels}
@@ -61,7 +56,7 @@ def list_issues(
     issues.sort(key=lambda i: (i.updated_at, i.number), reverse=True)
     if limit is not None:
         issues = issues[:limit]
-    taken = note_unchecked_pulls(slug, paths, judge_taken(slug, issues, paths, config, now=moment))
+    taken = note_unchecked_pulls(ws, slug, judge_taken(ws, slug, issues, now=moment))
     notes = []
     mapped = True
     if code_map is None:
@@ -79,7 +74,7 @@ def list_issues(
                 checkout=checkout,
                 git_url=git_url,
                 # A cached clone is used as it is: listing never fetches code.
-                offline=offline or (checkout is None and git_url is None),
+                offline=ws.offline or (checkout is None and git_url is None),
                 area_depth=config.area_depth,
                 progress=progress,
             )
@@ -104,15 +99,12 @@ def list_issues(
 
 
 def judge_taken(
-    slug: str, issues: list[Issue], paths: Paths, config: UserConfig, *, now: str
+    ws: Workspace, slug: str, issues: list[Issue], *, now: str
 ) -> dict[int, TakenStatus]:
     """Whether someone is on each issue, judged from its stored comments and pull-request
     cross-references as of `now`: what `plan` decides for its candidates offline."""
-    conn = store.open_cache(paths)
-    try:
-        comments, refs = store.load_details(conn, slug)
-    finally:
-        conn.close()
+    comments, refs = store.load_details(ws.cache, slug)
+    config = ws.config
     moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
     return {
         i.number: detect_taken(
@@ -127,15 +119,11 @@ def judge_taken(
 
 
 def note_unchecked_pulls(
-    slug: str, paths: Paths, taken: dict[int, TakenStatus]
+    ws: Workspace, slug: str, taken: dict[int, TakenStatus]
 ) -> dict[int, TakenStatus]:
     """For issues that came from a file (never synced through the API), a "fresh" status
     says its linked pull requests were not checked rather than promising it is free."""
-    conn = store.open_cache(paths)
-    try:
-        source = store.repo_source(conn, slug)
-    finally:
-        conn.close()
+    source = store.repo_source(ws.cache, slug)
     if source != "file":
         return taken
     return {
@@ -163,17 +151,15 @@ def empty_code_map(slug: str) -> CodeMap:
 
 
 def load_stored(
-    slug: str, paths: Paths, config: UserConfig, *, state: str, now: str
+    ws: Workspace, slug: str, *, state: str, now: str
 ) -> tuple[list[Issue], list[Label], dict[int, TakenStatus]]:
     """Stored issues (no pull requests), the repository's classified labels, and each
-    issue's taken status: the last one computed from its details, else from assignees."""
-    conn = store.open_cache(paths)
-    try:
-        issues = [i for i in store.load_issues(conn, slug, state) if not i.is_pull_request]
-        stored_labels = store.load_labels(conn, slug)
-        computed = store.load_taken(conn, slug)
-    finally:
-        conn.close()
+    issue's taken status as of `now`: the last one computed from its details, else from
+    assignees."""
+    conn, config = ws.cache, ws.config
+    issues = [i for i in store.load_issues(conn, slug, state) if not i.is_pull_request]
+    stored_labels = store.load_labels(conn, slug)
+    computed = store.load_taken(conn, slug)
     if not issues:
         what = "" if state == "all" else f"{state} "
         raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
@@ -196,4 +182,4 @@ def load_stored(
                 issue, [], [], moment, claim_days=config.claim_days
             )
         taken[issue.number] = TakenStatus(status.state, list(status.evidence))
-    return issues, repo_labels, note_unchecked_pulls(slug, paths, taken)
+    return issues, repo_labels, note_unchecked_pulls(ws, slug, taken)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prready.cli.options import format_option, github_options, repo_source_options
-from prready.cli.runtime import checked_repo, load_user_config
+from prready.cli.runtime import checked_repo, github_access, load_user_config, make_workspace
 
 DEFAULT_LIMIT = 100  # prready.app.backtest.DEFAULT_LIMIT, here so `--help` needs no app import
 
@@ -45,7 +45,7 @@ def command(
       prready backtest prready-demo/tinyml --offline --checkout ./tinyml
     """
     from prready.app.backtest import run_backtest
-    from prready.config import is_offline, resolve_api_url, resolve_token
+    from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.render.backtest import print_backtest
     from prready.render.console import progress_reporter
@@ -55,19 +55,11 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths)
     offline = is_offline(offline)
-    source = None if offline else resolve_token(token, api_url=resolve_api_url(api_url))
+    github = github_access(token, api_url, offline)
 
-    with progress_reporter() as progress:
-        run = run_backtest(
-            slug,
-            paths,
-            config,
-            checkout=checkout,
-            git_url=git_url,
-            offline=offline,
-            token=source.token if source else None,
-            api_url=resolve_api_url(api_url),
-            limit=limit,
-            progress=progress,
-        )
+    with (
+        progress_reporter() as progress,
+        make_workspace(paths, config, offline=offline, progress=progress, github=github) as ws,
+    ):
+        run = run_backtest(ws, slug, checkout=checkout, git_url=git_url, limit=limit)
     print_backtest(run, fmt)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from prready.cli.options import format_option, repo_source_options
-from prready.cli.runtime import checked_repo, load_user_config
+from prready.cli.runtime import checked_repo, load_user_config, make_workspace
 
 
 @click.command(name="issues")
@@ -72,22 +72,23 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths)
     if show_labels:
-        rows = label_report(slug, paths, config)
+        with make_workspace(paths, config) as ws:
+            rows = label_report(ws, slug)
         print_labels(rows, slug, fmt)
         return
     from prready.render.console import progress_reporter
 
-    with progress_reporter() as progress:
+    with (
+        progress_reporter() as progress,
+        make_workspace(paths, config, offline=is_offline(offline), progress=progress) as ws,
+    ):
         result = list_issues(
+            ws,
             slug,
-            paths,
-            config,
             state=state,
             limit=limit,
             labels=only_labels,
             checkout=checkout,
             git_url=git_url,
-            offline=is_offline(offline),
-            progress=progress,
         )
     print_issues(result, state, fmt, web_host(resolve_api_url(None)))

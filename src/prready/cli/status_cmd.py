@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from prready.cli.options import format_option
-from prready.cli.runtime import checked_repo
+from prready.cli.runtime import checked_repo, make_workspace
 
 
 @click.command(name="status")
@@ -23,7 +23,10 @@ def command(repo: str | None, fmt: str) -> None:
       prready status --format json
     """
     from prready.app.status import status_report
+    from prready.paths import resolve_paths
     from prready.render.status import print_status
 
-    report = status_report(repo=checked_repo(repo) if repo else None)
+    slug = checked_repo(repo) if repo else None
+    with make_workspace(resolve_paths()) as ws:
+        report = status_report(ws, slug)
     print_status(report, fmt)

@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from prready.cli.options import github_options, issue_scope_options
-from prready.cli.runtime import checked_repo, load_user_config, rebuild_cache_option
+from prready.cli.runtime import (
+    checked_repo,
+    github_access,
+    load_user_config,
+    make_workspace,
+    rebuild_cache_option,
+)
 from prready.errors import UsageError
 
 
@@ -58,7 +64,7 @@ def command(
       prready sync pytorch/pytorch --from-file issues.json --complete
     """
     from prready.app.sync import sync_with_tracking
-    from prready.config import is_offline, resolve_api_url, resolve_token
+    from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.render.console import progress_reporter
     from prready.render.sync import print_sync
@@ -70,20 +76,17 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths, rebuild=rebuild_cache)
     offline = is_offline(offline)
-    url = resolve_api_url(api_url)
-    source = resolve_token(token, api_url=url) if not offline and from_file is None else None
-    with progress_reporter() as progress:
+    github = github_access(token, api_url, offline, need_token=from_file is None)
+    with (
+        progress_reporter() as progress,
+        make_workspace(paths, config, offline=offline, progress=progress, github=github) as ws,
+    ):
         report, tracking = sync_with_tracking(
+            ws,
             slug,
-            paths,
-            config,
-            token=source.token if source else None,
-            api_url=url,
-            offline=offline,
             all_open=all_open,
             module_labels=module_labels,
             from_file=from_file,
-            progress=progress,
             exported_at=exported_at,
             complete=complete,
         )
