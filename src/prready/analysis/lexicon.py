@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
@@ -37,6 +38,7 @@ K1 = 1.2
 MAX_DF = 0.05  # terms in more of the documents than this carry almost no weight
 MIN_DF_CUTOFF = 60  # ...but in a small repository every term is cheap to walk
 B = 0.75
+MAX_OPEN = 500_000  # runs (and words without postings) a PackedPostings keeps open
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")  # also evidence.words_as_written
 IDENTIFIER_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -114,11 +116,19 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> 
     """Term counts of free text: each distinct token is split once (into `splits`, which
     a caller scanning many texts passes along), then every occurrence's words are counted
     in one C-level pass. Terms come in the order of their first occurrence."""
-    tokens = IDENTIFIER.findall(text)
+    # Tokens are counted first (in C): a file repeats its identifiers, so the words are
+    # added up once per distinct token, not once per occurrence.
+    counts: dict[str, int] = {}
+    get = counts.get
     splits = {} if splits is None else splits
-    for token in set(tokens).difference(splits):
-        splits[token] = split_identifier(token)
-    return Counter(chain.from_iterable(map(splits.__getitem__, tokens)))
+    known = splits.get
+    for token, n in Counter(IDENTIFIER.findall(text)).items():
+        words = known(token)
+        if words is None:
+            words = splits[token] = split_identifier(token)
+        for word in words:
+            counts[word] = get(word, 0) + n
+    return Counter(counts)
 
 
 def stem(word: str) -> str:
@@ -205,6 +215,11 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         self._open: dict[str, dict[int, float]] = {}
 
     @property
+    def opened(self) -> Mapping[str, dict[int, float]]:
+        """The runs read so far, by term ({} for a term without postings)."""
+        return self._open
+
+    @property
     def terms(self) -> Sequence[str]:
         """The indexed terms in order (split out of the stored string on first use)."""
         if isinstance(self._terms, str):
@@ -222,12 +237,18 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         return max(0, self.starts[at + 1] - self.starts[at]) if at >= 0 else 0
 
     def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self.run(term) if self._position(term) >= 0 else default
+
+    def run(self, term: str) -> dict[int, float]:
+        """The postings of `term` ({} when it has none), kept open for the next query."""
         plist = self._open.get(term)
         if plist is not None:
             return plist
         at = self._position(term)
         if at < 0:
-            return default
+            if len(self._open) < MAX_OPEN:  # a word no unit has: remembered as no postings
+                self._open[term] = {}
+            return {}
         start, stop = self.starts[at], self.starts[at + 1]
         ids = self.ids[start:stop]
         plist = {}
@@ -409,9 +430,12 @@ class BM25Index:
         scores = [0.0] * n
         touched: set[int] = set()
         used: list[tuple[str, float, dict[int, float]]] = []
-        get, idf = self.postings.get, self.idfs.of_frequency
+        # Terms seen before are one C-level look-up in the postings' open runs.
+        opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
         for term, qweight in query.items():
-            plist = get(term)
+            plist = opened.get(term)
+            if plist is None:
+                plist = run(term)
             if not plist or len(plist) > cutoff:
                 continue
             factor = idf(len(plist)) * qweight  # a term's postings are its documents
@@ -454,9 +478,9 @@ def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str
     return weights
 
 
-def _top(counts: Counter[str], limit: int) -> tuple[tuple[str, int], ...]:
+def _top(counts: Mapping[str, int], limit: int) -> tuple[tuple[str, int], ...]:
     """(term, count) pairs sorted by term, counts capped at 5, of the most frequent
     `limit` terms (ties: the first seen)."""
-    kept: Mapping[str, int] = dict(counts.most_common(limit)) if len(counts) > limit else counts
-    terms = sorted(kept)
-    return tuple(zip(terms, map(min, map(kept.__getitem__, terms), repeat(5)), strict=True))
+    if len(counts) > limit:  # a stable C-level sort: what most_common's heap keeps, faster
+        counts = dict(sorted(counts.items(), key=itemgetter(1), reverse=True)[:limit])
+    return tuple([(term, n if n < 5 else 5) for term, n in sorted(counts.items())])

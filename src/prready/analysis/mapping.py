@@ -81,6 +81,7 @@ LEXICAL_SATURATION = 12.0  # a BM25 score this high (a few rare words in the tit
 HISTORY_DEPTH = 12  # similar commits considered per issue
 HISTORY_MAX_FILES = 12  # a commit touching more library files says little about each
 HISTORY_MAX_COMMITS = 20_000
+TOKEN_MEMO_MAX = 200_000  # distinct issue tokens whose words an index keeps
 
 DEFAULT_LIMIT = 5
 # A match joins the focus (skills, difficulty, reading list) from this share of the best
@@ -137,6 +138,8 @@ class MapIndex:
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
     _tables: _PathTables | None = field(default=None, repr=False)
+    # Per-token work shared by the issues mapped with this index (see `_lexical_clues`).
+    _token_words: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def path_to_module(self) -> dict[str, str]:
@@ -312,7 +315,7 @@ def map_issue_to_modules(
             clues[node][why] = weight
 
     if signals.exact:
-        found = extract_evidence(issue.title, issue.body, package=index.main_package)
+        found = extract_evidence(issue.title, issue.body, package=index.main_package, words=False)
         for node, weight, why in _resolve(found, index):
             add(node, weight, why)
     query = query_terms(issue.title, issue.body)
@@ -340,6 +343,9 @@ def map_issue_to_modules(
     ]
     # Only the best `limit` become matches (a large repository collects hundreds of weak
     # clues per issue).
+    if len(scored) > limit:  # only scores up to the limit-th best can be among the best
+        floor = heapq.nlargest(limit, [s for s, _ in scored])[-1]
+        scored = [sn for sn in scored if sn[0] >= floor]
     best = heapq.nsmallest(
         limit, scored, key=lambda sn: (-sn[0], _rank_tiebreak(sn[1], index), sn[1])
     )
@@ -397,7 +403,11 @@ def _lexical_clues(
     if not hits:
         return
     # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
-    written = words_as_written({t for _, _, terms in hits for t in terms[:4]}, issue.title, issue.body)
+    memo = index._token_words
+    if len(memo) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
+        memo.clear()
+    shown_terms = {t for _, _, terms in hits for t in terms[:4]}
+    written = words_as_written(shown_terms, issue.title, issue.body, memo)
     best = hits[0][1]
     # A weak best match (one common word) is no evidence: scale by how strong it is.
     confidence = min(1.0, best / LEXICAL_SATURATION)
