@@ -25,12 +25,13 @@ import fnmatch
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence, words_as_written
+from prready.analysis.layout import is_test_path
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
 from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
@@ -240,25 +241,43 @@ def build_lexical(
 def library_units(code_map: CodeMap) -> set[str]:
     """The units that may be ranked as places to fix: not tests, docs, examples, vendored
     trees, nor the header copies a build ships inside a Python package."""
-    package_dirs = {
-        info.path.rpartition("/")[0]
-        for info in code_map.modules.values()
-        if info.path.endswith("/__init__.py")
+    in_library = _library_folders([info.path for info in code_map.modules.values()])
+    return {
+        name
+        for name, info in code_map.modules.items()
+        if not info.is_test and in_library(info.path.rpartition("/")[0])
     }
+
+
+def library_source_paths(sources: Iterable[tuple[str, str]]) -> list[str]:
+    """The paths among (path, language) sources whose units `library_units` keeps, as far
+    as paths alone tell (before a map says which Python files are packaged: a file that
+    is a test either way is left out), in order."""
+    sources = list(sources)
+    in_library = _library_folders([path for path, _ in sources])
+    return [
+        path
+        for path, language in sources
+        if in_library(path.rpartition("/")[0])
+        and not (is_test_path(path, False) and is_test_path(path, language == "python"))
+    ]
+
+
+def _library_folders(paths: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a folder of `paths` holds library code (not tests, docs, examples, vendored
+    trees, nor the header copies a build ships inside a Python package), memoised."""
+    package_dirs = {p.rpartition("/")[0] for p in paths if p.endswith("/__init__.py")}
     verdicts: dict[str, bool] = {}  # folder -> library?
-    out = set()
-    for name, info in code_map.modules.items():
-        if info.is_test:
-            continue
-        folder = info.path.rpartition("/")[0]
+
+    def in_library(folder: str) -> bool:
         verdict = verdicts.get(folder)
         if verdict is None:
             verdict = verdicts[folder] = is_library_path(folder + "/x") and not (
                 in_shipped_headers(tuple(folder.split("/")), package_dirs)
             )
-        if verdict:
-            out.add(name)
-    return out
+        return verdict
+
+    return in_library
 
 
 def build_history(

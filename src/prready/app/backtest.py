@@ -20,7 +20,7 @@ from prready.analysis.backtest import (
 )
 from prready.analysis.labels import classify_labels
 from prready.app.map import build_code_map
-from prready.app.retrieval import mapping_index
+from prready.app.retrieval import mapping_index, prefetch_index
 from prready.config import DEFAULT_API_URL, Secret, UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
@@ -66,6 +66,7 @@ def run_backtest(
             offline=offline,
             area_depth=config.area_depth,
             progress=progress,
+            on_sources=prefetch_index(paths.cache_db),  # the index is built next
         )
     conn = store.open_cache(paths)
     try:
