@@ -20,7 +20,7 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
@@ -320,6 +320,7 @@ class BM25Index:
     names: list[str]
     # Terms in more documents than this have no postings (a search can only skip more).
     max_df: float = MAX_DF
+    _ids: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, docs: Mapping[str, Mapping[str, float]], *, max_df: float = MAX_DF) -> BM25Index:
@@ -450,18 +451,43 @@ class BM25Index:
         names = self.names
         if not with_terms:
             return [(names[doc_id], scores[doc_id], []) for doc_id in best]
-        # Each hit's matched terms: the hits in a term's postings, found by a C-level
-        # intersection per term (not a look-up per hit and term).
-        gains: dict[int, list[tuple[float, str]]] = {doc_id: [] for doc_id in best}
-        wanted = gains.keys()
-        for term, factor, plist in used:
-            for doc_id in wanted & plist.keys():
-                gains[doc_id].append((-factor * plist[doc_id], term))
-        out = []
-        for doc_id in best:
-            ranked = sorted(gains[doc_id])
-            out.append((names[doc_id], scores[doc_id], [t for _, t in ranked]))
-        return out
+        terms = _ranked_terms(used, best)
+        return [(names[doc_id], scores[doc_id], terms[doc_id]) for doc_id in best]
+
+    def matched_terms(
+        self, query: Mapping[str, float], names: Iterable[str], *, max_df: float = MAX_DF
+    ) -> dict[str, list[str]]:
+        """The matched terms `search` gives each of the documents `names` (by gain, best
+        first), without scoring the others: a caller that shows a few hits' terms asks
+        for theirs only."""
+        if self._ids is None:
+            self._ids = {name: i for i, name in enumerate(self.names)}
+        wanted = {self._ids[name]: name for name in names if name in self._ids}
+        cutoff = _df_cutoff(len(self.names), max_df)
+        used = []
+        opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
+        for term, qweight in query.items():
+            plist = opened.get(term)
+            if plist is None:
+                plist = run(term)
+            if plist and len(plist) <= cutoff:
+                used.append((term, idf(len(plist)) * qweight, plist))
+        terms = _ranked_terms(used, list(wanted))
+        return {name: terms[doc_id] for doc_id, name in wanted.items()}
+
+
+def _ranked_terms(
+    used: list[tuple[str, float, dict[int, float]]], doc_ids: list[int]
+) -> dict[int, list[str]]:
+    """Each document's terms among `used` ((term, factor, postings) in query order), by
+    gain: the documents in a term's postings are found by a C-level intersection per
+    term (not a look-up per document and term)."""
+    gains: dict[int, list[tuple[float, str]]] = {doc_id: [] for doc_id in doc_ids}
+    wanted = gains.keys()
+    for term, factor, plist in used:
+        for doc_id in wanted & plist.keys():
+            gains[doc_id].append((-factor * plist[doc_id], term))
+    return {doc_id: [t for _, t in sorted(ranked)] for doc_id, ranked in gains.items()}
 
 
 def _df_cutoff(n_docs: int, max_df: float) -> int:
@@ -472,10 +498,18 @@ def _df_cutoff(n_docs: int, max_df: float) -> int:
 def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:
     """Weighted query terms of an issue: title words count more; each distinct word
     counts once however often the text repeats it (a pasted log must not drown the title)."""
-    weights: dict[str, float] = dict.fromkeys(count_terms(body), 1.0)
-    for word in count_terms(title):
+    weights: dict[str, float] = dict.fromkeys(_distinct_words(body), 1.0)
+    for word in _distinct_words(title):
         weights[word] = weights.get(word, 0.0) + title_weight
     return weights
+
+
+def _distinct_words(text: str) -> Iterable[str]:
+    """The terms of `text` once each, in the order of their first use (as `count_terms`
+    gives them, without counting): each distinct token split once, all in C but the
+    splitting of a token not seen before."""
+    tokens = dict.fromkeys(IDENTIFIER.findall(text))
+    return dict.fromkeys(chain.from_iterable(map(split_identifier, tokens)))
 
 
 def _top(counts: Mapping[str, int], limit: int) -> tuple[tuple[str, int], ...]:

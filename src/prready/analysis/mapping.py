@@ -85,6 +85,7 @@ HISTORY_MAX_COMMITS = 20_000
 TOKEN_MEMO_MAX = 200_000  # distinct issue tokens whose words an index keeps
 
 DEFAULT_LIMIT = 5
+_LEXICAL = "\0lexical"  # the lexical clue's key until its evidence is written out
 # A match joins the focus (skills, difficulty, reading list) from this share of the best
 # score: a file that only shares a word with the issue (up to 0.66 x the exact clue's
 # damping) stays out of a step whose file the reporter named.
@@ -340,9 +341,9 @@ def map_issue_to_modules(
     query = query_terms(issue.title, issue.body)
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
-    if signals.lexical:
-        for node, weight, why in _lexical_clues(query, index, signals, issue):
-            add(node, weight * damp, why)
+    if signals.lexical:  # its evidence is written out for the best units only
+        for node, weight in _lexical_clues(query, index, signals):
+            add(node, weight * damp, _LEXICAL)
     if signals.history and index.history is not None:
         for node, weight, why in _history_clues(query, index, signals, history_before):
             add(node, weight * damp, why)
@@ -354,20 +355,35 @@ def map_issue_to_modules(
             add(node, weight, why)
         for node, why in _inside_labelled_areas(label_clues, list(clues), index):
             add(node, signals.labels, why)
+    # Each node's score, computed once; the graph's clues change only the nodes they touch.
+    scores = {n: _noisy_or(ev.values()) for n, ev in clues.items()}
     if signals.graph:
-        for node, weight, why in _graph_clues(clues, index, signals):
+        touched = set()
+        for node, weight, why in _graph_clues(scores, index, signals):
             add(node, weight, why)
-    scored = [
-        (round(s, 3), n) for n, ev in clues.items() if (s := _noisy_or(ev.values())) >= MIN_SCORE
-    ]
+            touched.add(node)
+        for node in touched:
+            scores[node] = _noisy_or(clues[node].values())
     # Only the best `limit` become matches (a large repository collects hundreds of weak
-    # clues per issue).
-    if len(scored) > limit:  # only scores up to the limit-th best can be among the best
-        floor = heapq.nlargest(limit, [s for s, _ in scored])[-1]
-        scored = [sn for sn in scored if sn[0] >= floor]
+    # clues per issue): only a score that rounds to the limit-th best one or more counts
+    # (rounding keeps the order), so only those are rounded.
+    kept = [s for s in scores.values() if s >= MIN_SCORE]
+    floor = round(heapq.nlargest(limit, kept)[-1], 3) if len(kept) > limit else 0.0
+    near = floor - 0.001
+    scored = [
+        (r, n)
+        for n, s in scores.items()
+        if s >= MIN_SCORE and s >= near and (r := round(s, 3)) >= floor
+    ]
     best = heapq.nsmallest(
         limit, scored, key=lambda sn: (-sn[0], _rank_tiebreak(sn[1], index), sn[1])
     )
+    quoted = [node for _, node in best if _LEXICAL in clues[node]]
+    if quoted:
+        written = _lexical_evidence(query, quoted, issue, index)
+        for node in quoted:
+            evidence = clues[node]
+            evidence[written[node]] = max(evidence.pop(_LEXICAL), evidence.get(written[node], 0.0))
     matches = []
     for score, node in best:
         evidence = clues[node]
@@ -416,24 +432,36 @@ def area_of_node(node: str, code_map: CodeMap) -> str:
 
 # --------------------------------------------------------------------------- resolution
 def _lexical_clues(
-    query: Mapping[str, float], index: MapIndex, signals: Signals, issue: Issue
-) -> Iterable[tuple[str, float, str]]:
-    hits = index.lexical.search(query, limit=LEXICAL_DEPTH)
+    query: Mapping[str, float], index: MapIndex, signals: Signals
+) -> Iterable[tuple[str, float]]:
+    """(unit, weight) for the best BM25 matches."""
+    hits = index.lexical.search(query, limit=LEXICAL_DEPTH, with_terms=False)
     if not hits:
         return
-    # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
-    memo = index._token_words
-    if len(memo) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
-        memo.clear()
-    shown_terms = {t for _, _, terms in hits for t in terms[:4]}
-    written = words_as_written(shown_terms, issue.title, issue.body, memo)
     best = hits[0][1]
     # A weak best match (one common word) is no evidence: scale by how strong it is.
     confidence = min(1.0, best / LEXICAL_SATURATION)
-    for name, score, terms in hits:
-        weight = signals.lexical * confidence * (score / best) ** signals.lexical_power
-        shown = ", ".join(f"'{written[t]}'" for t in terms[:4] if t in written)
-        yield name, weight, f"words {shown or 'of the issue'} match its path, names or docs"
+    for name, score, _terms in hits:
+        yield name, signals.lexical * confidence * (score / best) ** signals.lexical_power
+
+
+def _lexical_evidence(
+    query: Mapping[str, float], nodes: list[str], issue: Issue, index: MapIndex
+) -> dict[str, str]:
+    """Unit -> the evidence of its lexical clue, for `nodes` (those ranked: a unit's
+    terms and quotes do not depend on the others', so only theirs are written out)."""
+    terms = index.lexical.matched_terms(query, nodes)
+    memo = index._token_words
+    if len(memo) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
+        memo.clear()
+    # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
+    shown_terms = {t for matched in terms.values() for t in matched[:4]}
+    written = words_as_written(shown_terms, issue.title, issue.body, memo)
+    out = {}
+    for node, matched in terms.items():
+        shown = ", ".join(f"'{written[t]}'" for t in matched[:4] if t in written)
+        out[node] = f"words {shown or 'of the issue'} match its path, names or docs"
+    return out
 
 
 def _history_clues(
@@ -493,14 +521,16 @@ def _inside_labelled_areas(
 
 
 def _graph_clues(
-    clues: Mapping[str, Mapping[str, float]], index: MapIndex, signals: Signals
+    scores: Mapping[str, float], index: MapIndex, signals: Signals
 ) -> Iterable[tuple[str, float, str]]:
-    """Imports and importers of the three strongest library units, at a lower weight."""
+    """Imports and importers of the three strongest library units (by their `scores`),
+    at a lower weight."""
     if index.adjacency is None:  # read once per index, without building a restored graph
         index.adjacency = adjacency(index.code_map)
     successors, predecessors = index.adjacency
+    library = index.library
     scored = sorted(
-        ((_noisy_or(ev.values()), n) for n, ev in clues.items() if n in index.library),
+        ((s, n) for n, s in scores.items() if n in library),
         key=lambda item: (-item[0], item[1]),
     )[:3]
     for score, node in scored:
@@ -679,6 +709,8 @@ def _label_file_clues(
     issue: Issue, nodes: list[str], index: MapIndex
 ) -> Iterable[tuple[str, float, str]]:
     """A label whose rules cover a non-code file the issue names backs that file."""
+    if not issue.labels:
+        return
     files = [n for n in nodes if n not in index.code_map.modules and _is_other_file(n, index)]
     if not files:
         return
