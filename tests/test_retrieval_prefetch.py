@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from prready.analysis.layout import SourceFile
 from prready.analysis.mapping import library_source_paths, library_units
 from prready.app import retrieval
 from prready.app.map import build_code_map
@@ -127,3 +128,53 @@ def test_a_background_scan_of_another_checkout_is_stopped_and_not_used(tmp_path:
     assert str(paths.cache_db) not in retrieval._PREFETCHING
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     assert [h[0] for h in index.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
+
+
+def test_the_index_scans_the_chunks_left_from_the_back(tmp_path: Path) -> None:
+    import multiprocessing
+
+    root = _repo(tmp_path / "repo")
+    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "rest")
+    plain = mapping_index(
+        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
+    )
+    code_map = build_code_map("acme/pkg", paths, checkout=root)
+    sources = [
+        SourceFile(f.path, f.blob, code_map.modules[m].language, 0)
+        for f in list_files(root)
+        for m in code_map.modules
+        if code_map.modules[m].path == f.path
+    ]
+    # A background process that claims nothing: every chunk is left to the index.
+    context = multiprocessing.get_context("fork")
+    idle = context.Process(target=len, args=((),), daemon=True)
+    idle.start()
+    wanted = set(library_source_paths((s.path, s.language) for s in sources))
+    todo = sorted((s.path, s.blob, s.language) for s in sources if s.path in wanted)
+    chunks = -(-len(todo) // retrieval.PREFETCH_CHUNK)
+    left = retrieval._Prefetch(
+        root, {s.path: s.blob for s in sources}, todo, context.Array("i", [0, chunks]), idle
+    )
+    retrieval._PREFETCHING[str(paths.cache_db)] = left
+    seen: list[tuple[int, int]] = []
+    index = retrieval.mapping_index(
+        code_map, paths.cache_db, progress=lambda _stage, done, total: seen.append((done, total))
+    )
+    assert index.lexical.to_plain() == plain.lexical.to_plain()
+    assert seen and seen[-1] == (len(todo), len(todo))
+    assert list(left.bounds) == [0, 0]  # every chunk claimed, from the back
+
+
+def test_known_blobs_are_those_stored_for_the_scanner(tmp_path: Path) -> None:
+    with ParseCache(tmp_path / "cache.sqlite3") as cache:
+        cache.save(LEX_SCANNER, {"a" * 40: ("x", b"\x01", "", b"")})
+        cache.save("other:1", {"b" * 40: ("x",)})
+        cache.conn.execute(
+            "INSERT INTO parse_results VALUES (?, ?, ?)", ("c" * 40, LEX_SCANNER, b"\xff")
+        )
+        cache.conn.commit()
+        assert cache.known(LEX_SCANNER, ["a" * 40, "b" * 40, "c" * 40, "d" * 40]) == {
+            "a" * 40,
+            "c" * 40,  # a damaged row is known: loading it is a miss, scanned again then
+        }
+        assert cache.known(LEX_SCANNER, []) == set()

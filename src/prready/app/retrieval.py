@@ -37,7 +37,7 @@ HISTORY_VERSION = "6"
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
-PREFETCH_CHUNK = 16  # files the background scan stores at a time (and finishes when stopped)
+PREFETCH_CHUNK = 16  # files a background scan claims (and stores) at a time
 
 
 def mapping_index(
@@ -64,19 +64,20 @@ def mapping_index(
 
 def prefetch_index(cache_db: Path) -> Callable[[Path, list[SourceFile]], None]:
     """A hook for `build_code_map(on_sources=...)` in a command that maps issues next:
-    when the map is not restored whole, the lexical fields of the library files missing
-    from the parse cache are scanned by one background process, which takes the core the
-    map's single-threaded assembly leaves idle. (At a lower priority it starved on a busy
+    when the map is not restored whole, the lexical fields of its library files are
+    scanned by one background process meanwhile, which takes the core the map's
+    single-threaded assembly leaves idle. (At a lower priority it starved on a busy
     machine and the index waited for it: the map's share of the cores is taken either
     way, by this scan now or by the index's own after the map.) The next
-    `mapping_index` on `cache_db` stops that process (it stores what it scanned a few
-    files at a time), uses the map's blob ids and scans only what is left.
+    `mapping_index` on `cache_db` scans what is left alongside it, from the other end of
+    the same list, then waits for it, and uses the map's blob ids.
 
     Nothing changes what the index holds: the fields are stored by blob id, as the index
-    stores its own. Without fork (Windows), nothing is started."""
+    stores its own (a file stored already is not scanned again). Without fork (Windows),
+    nothing is started."""
 
     def start(root: Path, sources: list[SourceFile]) -> None:
-        _stop_prefetch(str(cache_db))
+        _finish_prefetch(str(cache_db), None)
         started = _Prefetch.start(root, sources, cache_db)
         if started is not None:
             _PREFETCHING[str(cache_db)] = started
@@ -85,10 +86,20 @@ def prefetch_index(cache_db: Path) -> Callable[[Path, list[SourceFile]], None]:
 
 
 class _Prefetch:
-    """One background scan of lexical fields (see `prefetch_index`)."""
+    """One background scan of lexical fields (see `prefetch_index`): the library-looking
+    files in chunks, which the background process claims from the front and
+    `mapping_index` from the back (`bounds`: the first and the end of the chunks left)."""
 
-    def __init__(self, root: Path, blobs: dict[str, str], process: Any, stop: Any) -> None:
-        self.root, self.blobs, self.process, self.stop = root, blobs, process, stop
+    def __init__(
+        self,
+        root: Path,
+        blobs: dict[str, str],
+        todo: list[tuple[str, str, str]],
+        bounds: Any,
+        process: Any,
+    ) -> None:
+        self.root, self.blobs, self.todo = root, blobs, todo
+        self.bounds, self.process = bounds, process
 
     @classmethod
     def start(cls, root: Path, sources: list[SourceFile], cache_db: Path) -> _Prefetch | None:
@@ -98,54 +109,91 @@ class _Prefetch:
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         context = multiprocessing.get_context("fork")
-        triples = [(s.path, s.blob, s.language) for s in sources]
-        stop = context.Event()
+        wanted = set(library_source_paths((s.path, s.language) for s in sources))
+        todo = sorted((s.path, s.blob, s.language) for s in sources if s.path in wanted)
+        bounds = context.Array("i", [0, -(-len(todo) // PREFETCH_CHUNK)])
         process = context.Process(
-            target=_prefetch_run, args=(str(root), cache_db, triples, stop), daemon=True
+            target=_prefetch_run, args=(str(root), cache_db, todo, bounds), daemon=True
         )
         process.start()
-        return cls(root, {path: blob for path, blob, _ in triples}, process, stop)
+        return cls(root, {s.path: s.blob for s in sources}, todo, bounds, process)
 
-    def finish(self) -> None:
-        """Stop the scan after the files in hand and wait for it."""
-        self.stop.set()
+    def claim(self, *, front: bool) -> list[tuple[str, str, str]] | None:
+        """The next chunk left, from the front or the back; None when none is."""
+        with self.bounds.get_lock():
+            first, end = self.bounds[0], self.bounds[1]
+            if first >= end:
+                return None
+            at = first if front else end - 1
+            self.bounds[0 if front else 1] = first + 1 if front else at
+        return self.todo[at * PREFETCH_CHUNK : (at + 1) * PREFETCH_CHUNK]
+
+    def scan_rest(self, cache_db: Path, progress: ProgressFn | None) -> None:
+        """Scan (and store) the chunks left, from the back, then wait for the process."""
+        with ParseCache(cache_db) as cache:
+            known = cache.known(LEX_SCANNER, (b for _, b, _ in self.todo))
+            _claim_and_scan(str(self.root), cache, self, known, front=False, progress=progress)
+        self.process.join()
+
+    def stop(self) -> None:
+        """Leave the chunks left unscanned and wait for the process."""
+        with self.bounds.get_lock():
+            self.bounds[1] = self.bounds[0]
         self.process.join()
 
 
-# Background scans by cache file, until the next `mapping_index` on it stops them. A
+# Background scans by cache file, until the next `mapping_index` on it finishes them. A
 # scan left running when the process exits is a daemon: it is terminated then.
 _PREFETCHING: dict[str, _Prefetch] = {}
 
 
-def _stop_prefetch(cache_key: str) -> _Prefetch | None:
+def _finish_prefetch(
+    cache_key: str, root: Path | None, progress: ProgressFn | None = None
+) -> _Prefetch | None:
+    """The background scan on `cache_key` of the checkout `root`, done (its rest scanned
+    here too); one of another checkout (or any, for `root` None) is stopped: None."""
     running = _PREFETCHING.pop(cache_key, None)
-    if running is not None:
-        running.finish()
+    if running is None:
+        return None
+    if root is None or running.root != root:
+        running.stop()
+        return None
+    running.scan_rest(Path(cache_key), progress)
     return running
 
 
-def _prefetch_run(
-    root: str, cache_db: Path, sources: list[tuple[str, str, str]], stop: Any
-) -> None:
-    """The background scan: library-looking files without stored fields, a few at a time,
-    each batch stored as soon as it is scanned, until done or told to stop. A failure
-    only costs speed (`mapping_index` scans what is missing), so it ends quietly."""
+def _prefetch_run(root: str, cache_db: Path, todo: list[Any], bounds: Any) -> None:
+    """The background process: claims chunks from the front and stores each one's fields
+    as soon as it is scanned. A failure only costs speed (`mapping_index` scans what is
+    missing), so it ends quietly."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-        wanted = set(library_source_paths((path, language) for path, _, language in sources))
-        mine = [(p, b, lang) for p, b, lang in sources if p in wanted]
+        prefetch = _Prefetch(Path(root), {}, todo, bounds, None)
         with ParseCache(cache_db) as cache:
-            stored = cache.load(LEX_SCANNER, (b for _, b, _ in mine))
-            todo = [(p, b, lang) for p, b, lang in mine if b not in stored]
-            splits: dict[str, tuple[str, ...]] = {}
-            for i in range(0, len(todo), PREFETCH_CHUNK):
-                if stop.is_set():
-                    return
-                chunk = todo[i : i + PREFETCH_CHUNK]
-                fields = _scan_chunk(root, [(p, lang) for p, _, lang in chunk], splits)
-                cache.save(LEX_SCANNER, {b: fields[p] for p, b, _ in chunk if p in fields})
+            known = cache.known(LEX_SCANNER, (b for _, b, _ in todo))
+            _claim_and_scan(root, cache, prefetch, known, front=True, progress=None)
     except Exception:
         return
+
+
+def _claim_and_scan(
+    root: str,
+    cache: ParseCache,
+    prefetch: _Prefetch,
+    known: set[str],
+    *,
+    front: bool,
+    progress: ProgressFn | None,
+) -> None:
+    splits: dict[str, tuple[str, ...]] = {}
+    done = 0
+    while (chunk := prefetch.claim(front=front)) is not None:
+        chunk = [(p, b, lang) for p, b, lang in chunk if b not in known]
+        fields = _scan_chunk(root, [(p, lang) for p, _, lang in chunk], splits)
+        cache.save(LEX_SCANNER, {b: fields[p] for p, b, _ in chunk if p in fields})
+        done += len(chunk)
+        if progress:
+            progress("indexing", done, len(prefetch.todo))
 
 
 def _mapping_index(
@@ -168,9 +216,7 @@ def _mapping_index(
         if history_key:
             with ParseCache(cache_db) as cache:
                 cache.save_snapshot(history_key, _history_to_plain(history))
-    prefetched = _stop_prefetch(str(cache_db))
-    if prefetched is not None and prefetched.root != root:
-        prefetched = None
+    prefetched = _finish_prefetch(str(cache_db), root, progress)
     library: set[str] | None = None
     blobs: dict[str, str] | None = None
     if code_map.key:
