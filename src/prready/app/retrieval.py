@@ -78,7 +78,10 @@ def prefetch_index(cache_db: Path) -> Callable[[Path, list[SourceFile]], None]:
 
     def start(root: Path, sources: list[SourceFile]) -> None:
         _finish_prefetch(str(cache_db), None)
-        started = _Prefetch.start(root, sources, cache_db)
+        try:
+            started = _Prefetch.start(root, sources, cache_db)
+        except OSError:  # no process to spare (fork failed): the index scans it all later
+            return
         if started is not None:
             _PREFETCHING[str(cache_db)] = started
 
