@@ -2,27 +2,36 @@
 
     python bench/bench_mapping_speed.py [--repeat N] [--issues 1000] [--keep DIR]
 
+    python bench/bench_mapping_speed.py --baseline /path/to/other/checkout/src
+
 On the installed torch tree (turned into a git repository at run time, as bench_map.py
 does): a cold map alone vs a cold map followed by building the mapping index (empty
 parse cache each time), the same two warm (nothing changed), and the time to map
 `--issues` issues with the warm index (the dev set's issue texts from
-bench/mapping_set/, never PyTorch's, repeated to the count). Each run is a fresh child
-process timing itself; each row is the best of N runs (other work on a shared machine
-only ever slows a run down), map-alone and map+index runs alternating.
+bench/mapping_set/, never PyTorch's, repeated to the count). The map+index runs take
+the path `plan`, `issues` and `backtest` take: `build_code_map(on_sources=
+prefetch_index(...))`, then `mapping_index`. Each run is a fresh child process timing
+itself; each row is the best of N runs (other work on a shared machine only ever slows
+a run down), map-alone and map+index runs alternating. `--baseline SRC` runs the code
+under SRC (another checkout's `src`, e.g. main's) the same way, each of its runs right
+after the same run of this tree's code, and prints both tables.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_map import _child, _git, _settle_index
+from bench_map import _child_env, _git, _settle_index
 
 HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"  # this tree's code, whatever the interpreter has installed
 
 _CHILD = r"""
 import json, sys, time
@@ -32,7 +41,12 @@ from prready.paths import resolve_paths
 mode, slug, repo = sys.argv[1:4]
 paths = resolve_paths()
 start = time.perf_counter()
-cm = build_code_map(slug, paths, checkout=Path(repo))
+hook = {}
+if mode != "map":  # as `plan`, `issues` and `backtest` do (a tree without the hook: none)
+    from prready.app import retrieval
+    if hasattr(retrieval, "prefetch_index"):
+        hook = {"on_sources": retrieval.prefetch_index(paths.cache_db)}
+cm = build_code_map(slug, paths, checkout=Path(repo), **hook)
 map_s = time.perf_counter() - start
 out = {"map": map_s, "index": 0.0, "issues": 0.0, "n": 0}
 if mode != "map":
@@ -64,9 +78,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the fastest counts")
     parser.add_argument("--issues", type=int, default=1000, help="issues to map (warm)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--baseline", type=Path, help="also run the prready package under this src folder"
+    )
     args = parser.parse_args()
     if args.repeat < 1 or args.issues < 1:
         parser.error("--repeat and --issues must be at least 1")
+    if args.baseline is not None and not (args.baseline / "prready" / "__init__.py").is_file():
+        parser.error(f"--baseline: no prready package under {args.baseline}")
     spec = importlib.util.find_spec("torch")
     if spec is None or not spec.submodule_search_locations:
         print("torch is not installed: nothing to measure")
@@ -77,11 +96,17 @@ def main() -> int:
         repo = torch_repo(Path(next(iter(spec.submodule_search_locations))), work)
         issue_file = work / "issues.jsonl"
         write_issues(issue_file, args.issues)
-        rows = measure(repo, work / "home", issue_file, args.repeat)
+        trees = {"this tree": SRC}
+        if args.baseline is not None:
+            trees["baseline"] = args.baseline.resolve()
+        tables = measure(repo, work, issue_file, args.repeat, trees)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    print_table(rows)
+    for name, rows in tables.items():
+        if len(tables) > 1:
+            print(f"{name} ({trees[name]}):")
+        print_table(rows)
     return 0
 
 
@@ -103,8 +128,6 @@ def torch_repo(source: Path, work: Path) -> Path:
 
 def write_issues(path: Path, count: int) -> None:
     """`count` issue texts from the dev set (never PyTorch's), repeated in order."""
-    import json
-
     texts = []
     for file in sorted((HERE / "mapping_set").glob("*.jsonl")):
         for line in file.read_text().splitlines():
@@ -115,24 +138,47 @@ def write_issues(path: Path, count: int) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 
-def measure(repo: Path, home: Path, issue_file: Path, repeat: int) -> dict[str, dict]:
+def measure(
+    repo: Path, work: Path, issue_file: Path, repeat: int, trees: dict[str, Path]
+) -> dict[str, dict[str, dict]]:
+    """tree -> row -> the best run; the trees' runs interleaved, each in its own home."""
     slug = "bench/torch"
     argv = [slug, str(repo), str(issue_file)]
-    runs: dict[str, list[dict]] = {
-        k: [] for k in ("cold map", "cold map+index", "warm map", "warm map+index", "issues")
-    }
+    names = ("cold map", "cold map+index", "warm map", "warm map+index", "issues")
+    runs: dict[str, dict[str, list[dict]]] = {t: {k: [] for k in names} for t in trees}
+    homes = {t: work / f"home-{i}" for i, t in enumerate(trees)}
+
+    def run(tree: str, mode: str, name: str, *, cold: bool) -> None:
+        if cold:
+            shutil.rmtree(homes[tree], ignore_errors=True)
+        runs[tree][name].append(_child(trees[tree], [mode, *argv], homes[tree]))
+
     for _ in range(repeat):
         for mode, name in (("map", "cold map"), ("index", "cold map+index")):
-            shutil.rmtree(home, ignore_errors=True)
-            runs[name].append(_child(_CHILD, [mode, *argv], home))
+            for tree in trees:
+                run(tree, mode, name, cold=True)
     for _ in range(repeat):
-        runs["warm map"].append(_child(_CHILD, ["map", *argv], home))
-        runs["warm map+index"].append(_child(_CHILD, ["index", *argv], home))
-        runs["issues"].append(_child(_CHILD, ["issues", *argv], home))
+        for mode, name in (("map", "warm map"), ("index", "warm map+index"), ("issues", "issues")):
+            for tree in trees:
+                run(tree, mode, name, cold=False)
     return {
-        name: min(rs, key=lambda r: r["wall"] if name != "issues" else r["issues"])
-        for name, rs in runs.items()
+        tree: {
+            name: min(rs, key=lambda r: r["wall"] if name != "issues" else r["issues"])
+            for name, rs in rows.items()
+        }
+        for tree, rows in runs.items()
     }
+
+
+def _child(src: Path, argv: list[str], home: Path) -> dict:
+    """One fresh `python -c _CHILD` importing prready from `src`: its JSON result."""
+    env = dict(_child_env(home), PYTHONPATH=str(src))
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def print_table(rows: dict[str, dict]) -> None:

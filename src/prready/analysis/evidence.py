@@ -90,9 +90,13 @@ class IssueEvidence:
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> dotted module
 
 
-def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEvidence:
+def extract_evidence(
+    title: str, body: str, *, package: str = "", words: bool = True
+) -> IssueEvidence:
     """Find paths, frames, API names, imports and words in an issue; `package` is the
-    repository's main top-level package, used to expand default aliases like `F.`."""
+    repository's main top-level package, used to expand default aliases like `F.`.
+    Without `words`, the title and body words are left empty (the mapping reads the
+    text's words through the lexicon instead)."""
     title = (title or "")[:1000]
     body = (body or "")[:MAX_TEXT]
     found = IssueEvidence()
@@ -105,38 +109,56 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     # Import lines are evidence of their own (weaker); keep them out of the API names.
     no_imports = _IMPORT.sub(" ", _FROM_IMPORT.sub(" ", text_no_urls))
     found.apis, found.called = _apis(title + "\n" + no_imports, found.aliases, package)
-    found.title_words = _words(title)
-    found.body_words = _words(text_no_urls)
+    if words:
+        found.title_words = _words(title)
+        found.body_words = _words(text_no_urls)
     return found
 
 
-def words_as_written(terms: Iterable[str], title: str, body: str) -> dict[str, str]:
+def words_as_written(
+    terms: Iterable[str],
+    title: str,
+    body: str,
+    memo: dict[str, tuple[str, tuple[tuple[str, str], ...]]] | None = None,
+) -> dict[str, str]:
     """Each lexical term (a stem such as "siz", a compound such as
     "findexecutablebatchsize", see `lexicon.split_identifier`) -> the word as the issue
     wrote it ("sizes", "find_executable_batch_size"), for evidence a person reads: a word
     standing alone first, then a whole identifier, then the part of one. A term the text
-    does not hold is left out."""
+    does not hold is left out. `memo` keeps each token's words for the next call (a
+    caller quoting many issues passes one along: issues repeat their words)."""
     wanted = set(terms)
     alone: dict[str, str] = {}
     other: dict[str, str] = {}
-    for match in IDENTIFIER.finditer(f"{title}\n{body}"):  # all of the text the query read
+    memo = {} if memo is None else memo
+    known = memo.get
+    # Each distinct token once, in order: a repeat adds nothing to what its first use found.
+    for token in dict.fromkeys(IDENTIFIER.findall(f"{title}\n{body}")):  # the text the query read
         if not wanted:
             break
-        token = match.group(0)
-        parts = [p for p in IDENTIFIER_PARTS.findall(token) if not p.isdigit()]
-        compound = token.strip("_").replace("_", "").lower()
-        if len(parts) > 1 and compound in wanted and compound not in other:
+        words = known(token)
+        if words is None:
+            words = memo[token] = _token_words(token)
+        compound, pairs = words
+        if compound and compound in wanted and compound not in other:
             other[compound] = token
-        for part in parts:
-            term = stem(part.lower())
-            if term not in wanted:
-                continue
-            if len(parts) == 1:
+        if len(pairs) == 1:
+            term = pairs[0][0]
+            if term in wanted:
                 alone[term] = token
                 wanted.discard(term)  # a word standing alone is the best quote
-            elif term not in other:
+            continue
+        for term, part in pairs:
+            if term in wanted and term not in other:
                 other[term] = part
     return {**other, **alone}
+
+
+def _token_words(token: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(the compound, or "" for a token of one part; (term, part as written) per part)."""
+    parts = [p for p in IDENTIFIER_PARTS.findall(token) if not p.isdigit()]
+    compound = token.strip("_").replace("_", "").lower() if len(parts) > 1 else ""
+    return compound, tuple([(stem(p.lower()), p) for p in parts])
 
 
 def expand_alias(name: str, aliases: dict[str, str], package: str) -> list[str]:

@@ -20,9 +20,10 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
@@ -37,6 +38,7 @@ K1 = 1.2
 MAX_DF = 0.05  # terms in more of the documents than this carry almost no weight
 MIN_DF_CUTOFF = 60  # ...but in a small repository every term is cheap to walk
 B = 0.75
+MAX_OPEN = 500_000  # runs (and words without postings) a PackedPostings keeps open
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,80}")  # also evidence.words_as_written
 IDENTIFIER_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -114,11 +116,19 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> 
     """Term counts of free text: each distinct token is split once (into `splits`, which
     a caller scanning many texts passes along), then every occurrence's words are counted
     in one C-level pass. Terms come in the order of their first occurrence."""
-    tokens = IDENTIFIER.findall(text)
+    # Tokens are counted first (in C): a file repeats its identifiers, so the words are
+    # added up once per distinct token, not once per occurrence.
+    counts: dict[str, int] = {}
+    get = counts.get
     splits = {} if splits is None else splits
-    for token in set(tokens).difference(splits):
-        splits[token] = split_identifier(token)
-    return Counter(chain.from_iterable(map(splits.__getitem__, tokens)))
+    known = splits.get
+    for token, n in Counter(IDENTIFIER.findall(text)).items():
+        words = known(token)
+        if words is None:
+            words = splits[token] = split_identifier(token)
+        for word in words:
+            counts[word] = get(word, 0) + n
+    return Counter(counts)
 
 
 def stem(word: str) -> str:
@@ -205,6 +215,11 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         self._open: dict[str, dict[int, float]] = {}
 
     @property
+    def opened(self) -> Mapping[str, dict[int, float]]:
+        """The runs read so far, by term ({} for a term without postings)."""
+        return self._open
+
+    @property
     def terms(self) -> Sequence[str]:
         """The indexed terms in order (split out of the stored string on first use)."""
         if isinstance(self._terms, str):
@@ -222,12 +237,18 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         return max(0, self.starts[at + 1] - self.starts[at]) if at >= 0 else 0
 
     def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self.run(term) if self._position(term) >= 0 else default
+
+    def run(self, term: str) -> dict[int, float]:
+        """The postings of `term` ({} when it has none), kept open for the next query."""
         plist = self._open.get(term)
         if plist is not None:
             return plist
         at = self._position(term)
         if at < 0:
-            return default
+            if len(self._open) < MAX_OPEN:  # a word no unit has: remembered as no postings
+                self._open[term] = {}
+            return {}
         start, stop = self.starts[at], self.starts[at + 1]
         ids = self.ids[start:stop]
         plist = {}
@@ -299,6 +320,7 @@ class BM25Index:
     names: list[str]
     # Terms in more documents than this have no postings (a search can only skip more).
     max_df: float = MAX_DF
+    _ids: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, docs: Mapping[str, Mapping[str, float]], *, max_df: float = MAX_DF) -> BM25Index:
@@ -409,9 +431,12 @@ class BM25Index:
         scores = [0.0] * n
         touched: set[int] = set()
         used: list[tuple[str, float, dict[int, float]]] = []
-        get, idf = self.postings.get, self.idfs.of_frequency
+        # Terms seen before are one C-level look-up in the postings' open runs.
+        opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
         for term, qweight in query.items():
-            plist = get(term)
+            plist = opened.get(term)
+            if plist is None:
+                plist = run(term)
             if not plist or len(plist) > cutoff:
                 continue
             factor = idf(len(plist)) * qweight  # a term's postings are its documents
@@ -426,18 +451,43 @@ class BM25Index:
         names = self.names
         if not with_terms:
             return [(names[doc_id], scores[doc_id], []) for doc_id in best]
-        # Each hit's matched terms: the hits in a term's postings, found by a C-level
-        # intersection per term (not a look-up per hit and term).
-        gains: dict[int, list[tuple[float, str]]] = {doc_id: [] for doc_id in best}
-        wanted = gains.keys()
-        for term, factor, plist in used:
-            for doc_id in wanted & plist.keys():
-                gains[doc_id].append((-factor * plist[doc_id], term))
-        out = []
-        for doc_id in best:
-            ranked = sorted(gains[doc_id])
-            out.append((names[doc_id], scores[doc_id], [t for _, t in ranked]))
-        return out
+        terms = _ranked_terms(used, best)
+        return [(names[doc_id], scores[doc_id], terms[doc_id]) for doc_id in best]
+
+    def matched_terms(
+        self, query: Mapping[str, float], names: Iterable[str], *, max_df: float = MAX_DF
+    ) -> dict[str, list[str]]:
+        """The matched terms `search` gives each of the documents `names` (by gain, best
+        first), without scoring the others: a caller that shows a few hits' terms asks
+        for theirs only."""
+        if self._ids is None:
+            self._ids = {name: i for i, name in enumerate(self.names)}
+        wanted = {self._ids[name]: name for name in names if name in self._ids}
+        cutoff = _df_cutoff(len(self.names), max_df)
+        used = []
+        opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
+        for term, qweight in query.items():
+            plist = opened.get(term)
+            if plist is None:
+                plist = run(term)
+            if plist and len(plist) <= cutoff:
+                used.append((term, idf(len(plist)) * qweight, plist))
+        terms = _ranked_terms(used, list(wanted))
+        return {name: terms[doc_id] for doc_id, name in wanted.items()}
+
+
+def _ranked_terms(
+    used: list[tuple[str, float, dict[int, float]]], doc_ids: list[int]
+) -> dict[int, list[str]]:
+    """Each document's terms among `used` ((term, factor, postings) in query order), by
+    gain: the documents in a term's postings are found by a C-level intersection per
+    term (not a look-up per document and term)."""
+    gains: dict[int, list[tuple[float, str]]] = {doc_id: [] for doc_id in doc_ids}
+    wanted = gains.keys()
+    for term, factor, plist in used:
+        for doc_id in wanted & plist.keys():
+            gains[doc_id].append((-factor * plist[doc_id], term))
+    return {doc_id: [t for _, t in sorted(ranked)] for doc_id, ranked in gains.items()}
 
 
 def _df_cutoff(n_docs: int, max_df: float) -> int:
@@ -448,15 +498,23 @@ def _df_cutoff(n_docs: int, max_df: float) -> int:
 def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:
     """Weighted query terms of an issue: title words count more; each distinct word
     counts once however often the text repeats it (a pasted log must not drown the title)."""
-    weights: dict[str, float] = dict.fromkeys(count_terms(body), 1.0)
-    for word in count_terms(title):
+    weights: dict[str, float] = dict.fromkeys(_distinct_words(body), 1.0)
+    for word in _distinct_words(title):
         weights[word] = weights.get(word, 0.0) + title_weight
     return weights
 
 
-def _top(counts: Counter[str], limit: int) -> tuple[tuple[str, int], ...]:
+def _distinct_words(text: str) -> Iterable[str]:
+    """The terms of `text` once each, in the order of their first use (as `count_terms`
+    gives them, without counting): each distinct token split once, all in C but the
+    splitting of a token not seen before."""
+    tokens = dict.fromkeys(IDENTIFIER.findall(text))
+    return dict.fromkeys(chain.from_iterable(map(split_identifier, tokens)))
+
+
+def _top(counts: Mapping[str, int], limit: int) -> tuple[tuple[str, int], ...]:
     """(term, count) pairs sorted by term, counts capped at 5, of the most frequent
     `limit` terms (ties: the first seen)."""
-    kept: Mapping[str, int] = dict(counts.most_common(limit)) if len(counts) > limit else counts
-    terms = sorted(kept)
-    return tuple(zip(terms, map(min, map(kept.__getitem__, terms), repeat(5)), strict=True))
+    if len(counts) > limit:  # a stable C-level sort: what most_common's heap keeps, faster
+        counts = dict(sorted(counts.items(), key=itemgetter(1), reverse=True)[:limit])
+    return tuple([(term, n if n < 5 else 5) for term, n in sorted(counts.items())])

@@ -25,12 +25,13 @@ import fnmatch
 import heapq
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence, words_as_written
+from prready.analysis.layout import is_test_path
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
 from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
@@ -81,8 +82,10 @@ LEXICAL_SATURATION = 12.0  # a BM25 score this high (a few rare words in the tit
 HISTORY_DEPTH = 12  # similar commits considered per issue
 HISTORY_MAX_FILES = 12  # a commit touching more library files says little about each
 HISTORY_MAX_COMMITS = 20_000
+TOKEN_MEMO_MAX = 200_000  # distinct issue tokens whose words an index keeps
 
 DEFAULT_LIMIT = 5
+_LEXICAL = "\0lexical"  # the lexical clue's key until its evidence is written out
 # A match joins the focus (skills, difficulty, reading list) from this share of the best
 # score: a file that only shares a word with the issue (up to 0.66 x the exact clue's
 # damping) stays out of a step whose file the reporter named.
@@ -137,6 +140,8 @@ class MapIndex:
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
     _tables: _PathTables | None = field(default=None, repr=False)
+    # Per-token work shared by the issues mapped with this index (see `_lexical_clues`).
+    _token_words: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def path_to_module(self) -> dict[str, str]:
@@ -237,25 +242,43 @@ def build_lexical(
 def library_units(code_map: CodeMap) -> set[str]:
     """The units that may be ranked as places to fix: not tests, docs, examples, vendored
     trees, nor the header copies a build ships inside a Python package."""
-    package_dirs = {
-        info.path.rpartition("/")[0]
-        for info in code_map.modules.values()
-        if info.path.endswith("/__init__.py")
+    in_library = _library_folders([info.path for info in code_map.modules.values()])
+    return {
+        name
+        for name, info in code_map.modules.items()
+        if not info.is_test and in_library(info.path.rpartition("/")[0])
     }
+
+
+def library_source_paths(sources: Iterable[tuple[str, str]]) -> list[str]:
+    """The paths among (path, language) sources whose units `library_units` keeps, as far
+    as paths alone tell (before a map says which Python files are packaged: a file that
+    is a test either way is left out), in order."""
+    sources = list(sources)
+    in_library = _library_folders([path for path, _ in sources])
+    return [
+        path
+        for path, language in sources
+        if in_library(path.rpartition("/")[0])
+        and not (is_test_path(path, False) and is_test_path(path, language == "python"))
+    ]
+
+
+def _library_folders(paths: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a folder of `paths` holds library code (not tests, docs, examples, vendored
+    trees, nor the header copies a build ships inside a Python package), memoised."""
+    package_dirs = {p.rpartition("/")[0] for p in paths if p.endswith("/__init__.py")}
     verdicts: dict[str, bool] = {}  # folder -> library?
-    out = set()
-    for name, info in code_map.modules.items():
-        if info.is_test:
-            continue
-        folder = info.path.rpartition("/")[0]
+
+    def in_library(folder: str) -> bool:
         verdict = verdicts.get(folder)
         if verdict is None:
             verdict = verdicts[folder] = is_library_path(folder + "/x") and not (
                 in_shipped_headers(tuple(folder.split("/")), package_dirs)
             )
-        if verdict:
-            out.add(name)
-    return out
+        return verdict
+
+    return in_library
 
 
 def build_history(
@@ -312,15 +335,15 @@ def map_issue_to_modules(
             clues[node][why] = weight
 
     if signals.exact:
-        found = extract_evidence(issue.title, issue.body, package=index.main_package)
+        found = extract_evidence(issue.title, issue.body, package=index.main_package, words=False)
         for node, weight, why in _resolve(found, index):
             add(node, weight, why)
     query = query_terms(issue.title, issue.body)
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
-    if signals.lexical:
-        for node, weight, why in _lexical_clues(query, index, signals, issue):
-            add(node, weight * damp, why)
+    if signals.lexical:  # its evidence is written out for the best units only
+        for node, weight in _lexical_clues(query, index, signals):
+            add(node, weight * damp, _LEXICAL)
     if signals.history and index.history is not None:
         for node, weight, why in _history_clues(query, index, signals, history_before):
             add(node, weight * damp, why)
@@ -332,17 +355,35 @@ def map_issue_to_modules(
             add(node, weight, why)
         for node, why in _inside_labelled_areas(label_clues, list(clues), index):
             add(node, signals.labels, why)
+    # Each node's score, computed once; the graph's clues change only the nodes they touch.
+    scores = {n: _noisy_or(ev.values()) for n, ev in clues.items()}
     if signals.graph:
-        for node, weight, why in _graph_clues(clues, index, signals):
+        touched = set()
+        for node, weight, why in _graph_clues(scores, index, signals):
             add(node, weight, why)
-    scored = [
-        (round(s, 3), n) for n, ev in clues.items() if (s := _noisy_or(ev.values())) >= MIN_SCORE
-    ]
+            touched.add(node)
+        for node in touched:
+            scores[node] = _noisy_or(clues[node].values())
     # Only the best `limit` become matches (a large repository collects hundreds of weak
-    # clues per issue).
+    # clues per issue): only a score that rounds to the limit-th best one or more counts
+    # (rounding keeps the order), so only those are rounded.
+    kept = [s for s in scores.values() if s >= MIN_SCORE]
+    floor = round(heapq.nlargest(limit, kept)[-1], 3) if len(kept) > limit else 0.0
+    near = floor - 0.001
+    scored = [
+        (r, n)
+        for n, s in scores.items()
+        if s >= MIN_SCORE and s >= near and (r := round(s, 3)) >= floor
+    ]
     best = heapq.nsmallest(
         limit, scored, key=lambda sn: (-sn[0], _rank_tiebreak(sn[1], index), sn[1])
     )
+    quoted = [node for _, node in best if _LEXICAL in clues[node]]
+    if quoted:
+        written = _lexical_evidence(query, quoted, issue, index)
+        for node in quoted:
+            evidence = clues[node]
+            evidence[written[node]] = max(evidence.pop(_LEXICAL), evidence.get(written[node], 0.0))
     matches = []
     for score, node in best:
         evidence = clues[node]
@@ -391,20 +432,36 @@ def area_of_node(node: str, code_map: CodeMap) -> str:
 
 # --------------------------------------------------------------------------- resolution
 def _lexical_clues(
-    query: Mapping[str, float], index: MapIndex, signals: Signals, issue: Issue
-) -> Iterable[tuple[str, float, str]]:
-    hits = index.lexical.search(query, limit=LEXICAL_DEPTH)
+    query: Mapping[str, float], index: MapIndex, signals: Signals
+) -> Iterable[tuple[str, float]]:
+    """(unit, weight) for the best BM25 matches."""
+    hits = index.lexical.search(query, limit=LEXICAL_DEPTH, with_terms=False)
     if not hits:
         return
-    # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
-    written = words_as_written({t for _, _, terms in hits for t in terms[:4]}, issue.title, issue.body)
     best = hits[0][1]
     # A weak best match (one common word) is no evidence: scale by how strong it is.
     confidence = min(1.0, best / LEXICAL_SATURATION)
-    for name, score, terms in hits:
-        weight = signals.lexical * confidence * (score / best) ** signals.lexical_power
-        shown = ", ".join(f"'{written[t]}'" for t in terms[:4] if t in written)
-        yield name, weight, f"words {shown or 'of the issue'} match its path, names or docs"
+    for name, score, _terms in hits:
+        yield name, signals.lexical * confidence * (score / best) ** signals.lexical_power
+
+
+def _lexical_evidence(
+    query: Mapping[str, float], nodes: list[str], issue: Issue, index: MapIndex
+) -> dict[str, str]:
+    """Unit -> the evidence of its lexical clue, for `nodes` (those ranked: a unit's
+    terms and quotes do not depend on the others', so only theirs are written out)."""
+    terms = index.lexical.matched_terms(query, nodes)
+    memo = index._token_words
+    if len(memo) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
+        memo.clear()
+    # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
+    shown_terms = {t for matched in terms.values() for t in matched[:4]}
+    written = words_as_written(shown_terms, issue.title, issue.body, memo)
+    out = {}
+    for node, matched in terms.items():
+        shown = ", ".join(f"'{written[t]}'" for t in matched[:4] if t in written)
+        out[node] = f"words {shown or 'of the issue'} match its path, names or docs"
+    return out
 
 
 def _history_clues(
@@ -464,14 +521,16 @@ def _inside_labelled_areas(
 
 
 def _graph_clues(
-    clues: Mapping[str, Mapping[str, float]], index: MapIndex, signals: Signals
+    scores: Mapping[str, float], index: MapIndex, signals: Signals
 ) -> Iterable[tuple[str, float, str]]:
-    """Imports and importers of the three strongest library units, at a lower weight."""
+    """Imports and importers of the three strongest library units (by their `scores`),
+    at a lower weight."""
     if index.adjacency is None:  # read once per index, without building a restored graph
         index.adjacency = adjacency(index.code_map)
     successors, predecessors = index.adjacency
+    library = index.library
     scored = sorted(
-        ((_noisy_or(ev.values()), n) for n, ev in clues.items() if n in index.library),
+        ((s, n) for n, s in scores.items() if n in library),
         key=lambda item: (-item[0], item[1]),
     )[:3]
     for score, node in scored:
@@ -650,6 +709,8 @@ def _label_file_clues(
     issue: Issue, nodes: list[str], index: MapIndex
 ) -> Iterable[tuple[str, float, str]]:
     """A label whose rules cover a non-code file the issue names backs that file."""
+    if not issue.labels:
+        return
     files = [n for n in nodes if n not in index.code_map.modules and _is_other_file(n, index)]
     if not files:
         return

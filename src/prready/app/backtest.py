@@ -18,7 +18,7 @@ from prready.analysis.backtest import (
 )
 from prready.analysis.labels import classify_labels
 from prready.app.map import build_code_map
-from prready.app.retrieval import mapping_index
+from prready.app.retrieval import mapping_index, prefetch_index
 from prready.app.workspace import Workspace
 from prready.config import UserConfig
 from prready.errors import NetworkError
@@ -53,6 +53,7 @@ def run_backtest(
             offline=offline,
             area_depth=config.area_depth,
             progress=progress,
+            on_sources=prefetch_index(paths.cache_db),  # the index is built next
         )
     conn = ws.cache
     closed = {i.number: i for i in store.load_issues(conn, slug, "closed") if not i.is_pull_request}

@@ -11,6 +11,7 @@ from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
 from prready.app.assessments import assess_cached
 from prready.app.map import build_code_map
+from prready.app.retrieval import prefetch_index
 from prready.app.workspace import Workspace
 from prready.errors import OfflineError, UsageError
 from prready.models import (
@@ -77,6 +78,7 @@ def list_issues(
                 offline=ws.offline or (checkout is None and git_url is None),
                 area_depth=config.area_depth,
                 progress=progress,
+                on_sources=prefetch_index(paths.cache_db),  # issues are mapped next
             )
     if mapped:
         assessments = assess_cached(

@@ -15,7 +15,7 @@ import hashlib
 import marshal
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
@@ -95,15 +95,19 @@ def build_code_map(
     progress: ProgressFn | None = None,
     stats: ScanStats | None = None,
     workers: int | None = None,
+    on_sources: Callable[[Path, list[SourceFile]], object] | None = None,
 ) -> CodeMap:
-    """Acquire OWNER/REPO (or use `checkout` as is), scan changed files, return the map."""
+    """Acquire OWNER/REPO (or use `checkout` as is), scan changed files, return the map.
+    `on_sources` is told the checkout and its sources when the map is not restored whole
+    (the mapping index's scan starts there, alongside; see `retrieval.prefetch_index`)."""
     slug = parse_slug(slug)
     if area_depth is not None and area_depth < 1:
         raise UsageError("--area-depth must be a positive integer")
     with gc_paused():
         return _build_code_map(
-            slug, paths, checkout, git_url, offline, area_depth, progress, stats, workers
-        )
+            slug, paths, checkout, git_url, offline, area_depth, progress, stats, workers,
+            on_sources,
+        )  # fmt: skip
 
 
 def scan_sources(
@@ -228,6 +232,7 @@ def _build_code_map(
     progress: ProgressFn | None,
     stats: ScanStats | None,
     workers: int | None,
+    on_sources: Callable[[Path, list[SourceFile]], object] | None = None,
 ) -> CodeMap:
     """build_code_map's work, run with the garbage collector paused."""
     co = acquire(
@@ -248,6 +253,8 @@ def _build_code_map(
         return restored
     files = listing.files()
     selection = select_sources(files)
+    if on_sources is not None:
+        on_sources(root, selection.sources)
     stats.by_language = dict(Counter(s.language for s in selection.sources))
     base_key = _base_key(slug, root, area_depth)
     built = _updated_map(root, co.head, files, selection, paths.cache_db, base_key, stats)

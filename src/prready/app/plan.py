@@ -24,6 +24,7 @@ from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map, read_no_follow
 from prready.app.names_in_tests import names_in_tests
+from prready.app.retrieval import prefetch_index
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
 from prready.app.workspace import Workspace
@@ -123,6 +124,7 @@ def run_plan(
         offline=ws.offline,
         area_depth=config.area_depth,
         progress=progress,
+        on_sources=prefetch_index(paths.cache_db),  # issues are mapped next
     )
     check_modules(options.modules, code_map)
     client = None

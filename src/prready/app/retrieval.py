@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+import signal
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import BM25Index, Terms, source_fields
 from prready.analysis.mapping import (
     HISTORY_MAX_COMMITS,
@@ -21,6 +23,7 @@ from prready.analysis.mapping import (
     build_history,
     build_index,
     build_lexical,
+    library_source_paths,
     library_units,
 )
 from prready.app.map import gc_paused, read_no_follow
@@ -34,6 +37,7 @@ HISTORY_VERSION = "6"
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
+PREFETCH_CHUNK = 16  # files a background scan claims (and stores) at a time
 
 
 def mapping_index(
@@ -58,6 +62,143 @@ def mapping_index(
         return _mapping_index(code_map, cache_db, commits, progress, workers)
 
 
+def prefetch_index(cache_db: Path) -> Callable[[Path, list[SourceFile]], None]:
+    """A hook for `build_code_map(on_sources=...)` in a command that maps issues next:
+    when the map is not restored whole, the lexical fields of its library files are
+    scanned by one background process meanwhile, which takes the core the map's
+    single-threaded assembly leaves idle. (At a lower priority it starved on a busy
+    machine and the index waited for it: the map's share of the cores is taken either
+    way, by this scan now or by the index's own after the map.) The next
+    `mapping_index` on `cache_db` scans what is left alongside it, from the other end of
+    the same list, then waits for it, and uses the map's blob ids.
+
+    Nothing changes what the index holds: the fields are stored by blob id, as the index
+    stores its own (a file stored already is not scanned again). Without fork (Windows),
+    nothing is started."""
+
+    def start(root: Path, sources: list[SourceFile]) -> None:
+        _finish_prefetch(str(cache_db), None)
+        try:
+            started = _Prefetch.start(root, sources, cache_db)
+        except OSError:  # no process to spare (fork failed): the index scans it all later
+            return
+        if started is not None:
+            _PREFETCHING[str(cache_db)] = started
+
+    return start
+
+
+class _Prefetch:
+    """One background scan of lexical fields (see `prefetch_index`): the library-looking
+    files in chunks, which the background process claims from the front and
+    `mapping_index` from the back (`bounds`: the first and the end of the chunks left)."""
+
+    def __init__(
+        self,
+        root: Path,
+        blobs: dict[str, str],
+        todo: list[tuple[str, str, str]],
+        bounds: Any,
+        process: Any,
+    ) -> None:
+        self.root, self.blobs, self.todo = root, blobs, todo
+        self.bounds, self.process = bounds, process
+
+    @classmethod
+    def start(cls, root: Path, sources: list[SourceFile], cache_db: Path) -> _Prefetch | None:
+        # Imported here: only a cold map of a command that maps issues pays for it.
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        context = multiprocessing.get_context("fork")
+        wanted = set(library_source_paths((s.path, s.language) for s in sources))
+        todo = sorted((s.path, s.blob, s.language) for s in sources if s.path in wanted)
+        bounds = context.Array("i", [0, -(-len(todo) // PREFETCH_CHUNK)])
+        process = context.Process(
+            target=_prefetch_run, args=(str(root), cache_db, todo, bounds), daemon=True
+        )
+        process.start()
+        return cls(root, {s.path: s.blob for s in sources}, todo, bounds, process)
+
+    def claim(self, *, front: bool) -> list[tuple[str, str, str]] | None:
+        """The next chunk left, from the front or the back; None when none is."""
+        with self.bounds.get_lock():
+            first, end = self.bounds[0], self.bounds[1]
+            if first >= end:
+                return None
+            at = first if front else end - 1
+            self.bounds[0 if front else 1] = first + 1 if front else at
+        return self.todo[at * PREFETCH_CHUNK : (at + 1) * PREFETCH_CHUNK]
+
+    def scan_rest(self, cache_db: Path, progress: ProgressFn | None) -> None:
+        """Scan (and store) the chunks left, from the back, then wait for the process."""
+        with ParseCache(cache_db) as cache:
+            known = cache.known(LEX_SCANNER, (b for _, b, _ in self.todo))
+            _claim_and_scan(str(self.root), cache, self, known, front=False, progress=progress)
+        self.process.join()
+
+    def stop(self) -> None:
+        """Leave the chunks left unscanned and wait for the process."""
+        with self.bounds.get_lock():
+            self.bounds[1] = self.bounds[0]
+        self.process.join()
+
+
+# Background scans by cache file, until the next `mapping_index` on it finishes them. A
+# scan left running when the process exits is a daemon: it is terminated then.
+_PREFETCHING: dict[str, _Prefetch] = {}
+
+
+def _finish_prefetch(
+    cache_key: str, root: Path | None, progress: ProgressFn | None = None
+) -> _Prefetch | None:
+    """The background scan on `cache_key` of the checkout `root`, done (its rest scanned
+    here too); one of another checkout (or any, for `root` None) is stopped: None."""
+    running = _PREFETCHING.pop(cache_key, None)
+    if running is None:
+        return None
+    if root is None or running.root != root:
+        running.stop()
+        return None
+    running.scan_rest(Path(cache_key), progress)
+    return running
+
+
+def _prefetch_run(root: str, cache_db: Path, todo: list[Any], bounds: Any) -> None:
+    """The background process: claims chunks from the front and stores each one's fields
+    as soon as it is scanned. A failure only costs speed (`mapping_index` scans what is
+    missing), so it ends quietly."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        prefetch = _Prefetch(Path(root), {}, todo, bounds, None)
+        with ParseCache(cache_db) as cache:
+            known = cache.known(LEX_SCANNER, (b for _, b, _ in todo))
+            _claim_and_scan(root, cache, prefetch, known, front=True, progress=None)
+    except Exception:
+        return
+
+
+def _claim_and_scan(
+    root: str,
+    cache: ParseCache,
+    prefetch: _Prefetch,
+    known: set[str],
+    *,
+    front: bool,
+    progress: ProgressFn | None,
+) -> None:
+    splits: dict[str, tuple[str, ...]] = {}
+    done = 0
+    while (chunk := prefetch.claim(front=front)) is not None:
+        chunk = [(p, b, lang) for p, b, lang in chunk if b not in known]
+        fields = _scan_chunk(root, [(p, lang) for p, _, lang in chunk], splits)
+        cache.save(LEX_SCANNER, {b: fields[p] for p, b, _ in chunk if p in fields})
+        done += len(chunk)
+        if progress:
+            progress("indexing", done, len(prefetch.todo))
+
+
 def _mapping_index(
     code_map: CodeMap,
     cache_db: Path,
@@ -66,6 +207,19 @@ def _mapping_index(
     workers: int | None,
 ) -> MapIndex:
     root = Path(code_map.root)
+    history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
+    with ParseCache(cache_db) as cache:
+        stored_history = cache.load_snapshot(history_key) if history_key else None
+    # The history first: a background scan of the fields (`prefetch_index`) goes on
+    # meanwhile, and `git log` runs in a process of its own too.
+    history = _history_from_plain(stored_history)
+    if history is None and stored_history != ():
+        past = list(commits) if commits is not None else recent_commits(root)
+        history = build_history(past)
+        if history_key:
+            with ParseCache(cache_db) as cache:
+                cache.save_snapshot(history_key, _history_to_plain(history))
+    prefetched = _finish_prefetch(str(cache_db), root, progress)
     library: set[str] | None = None
     blobs: dict[str, str] | None = None
     if code_map.key:
@@ -76,12 +230,15 @@ def _mapping_index(
         lexical_key = _digest(
             "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
         )
-    history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
     with ParseCache(cache_db) as cache:
         lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
-        stored_history = cache.load_snapshot(history_key) if history_key else None
     if lexical is None:
         library = library if library is not None else library_units(code_map)
+        if blobs is None and prefetched is not None:
+            # The blob ids the map was built from, without listing the checkout again.
+            wanted = [code_map.modules[u].path for u in library]
+            if all(p in prefetched.blobs for p in wanted):
+                blobs = {p: prefetched.blobs[p] for p in wanted}
         blobs = blobs if blobs is not None else library_blobs(code_map, library)
         fields = library_fields(code_map, cache_db, blobs, progress=progress, workers=workers)
         lexical = build_lexical(code_map, library, fields)
@@ -89,13 +246,6 @@ def _mapping_index(
             cache.save_snapshot(lexical_key, lexical.to_plain())
     elif library is None:
         library = set(lexical.names)  # the library units are what the index holds
-    history = _history_from_plain(stored_history)
-    if history is None and stored_history != ():
-        past = list(commits) if commits is not None else recent_commits(root)
-        history = build_history(past)
-        if history_key:
-            with ParseCache(cache_db) as cache:
-                cache.save_snapshot(history_key, _history_to_plain(history))
     return build_index(code_map, lexical=lexical, history=history, library=library)
 
 
@@ -164,10 +314,13 @@ def _scan(
     return results
 
 
-def _scan_chunk(root: str, chunk: list[tuple[str, str]]) -> dict[str, Any]:
-    """Worker: read regular files only (map's reader) and extract their fields."""
+def _scan_chunk(
+    root: str, chunk: list[tuple[str, str]], splits: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, Any]:
+    """Worker: read regular files only (map's reader) and extract their fields.
+    Identifiers are split once per chunk (or per `splits`, kept across chunks)."""
     out: dict[str, Any] = {}
-    splits: dict[str, tuple[str, ...]] = {}  # identifiers split once per chunk
+    splits = {} if splits is None else splits
     for path, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
         if data is not None:

@@ -75,6 +75,21 @@ class ParseCache:
                 continue  # a damaged row is a cache miss, re-scanned and overwritten
         return out
 
+    def known(self, scanner: str, blobs: Iterable[str]) -> set[str]:
+        """Those of `blobs` with a stored result (not loaded: a damaged one counts)."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return set()
+        try:
+            rows = self.conn.execute(
+                "SELECT r.blob FROM json_each(?) AS w JOIN parse_results r "
+                "ON r.blob = w.value AND r.scanner = ?",
+                (json.dumps(wanted), scanner),
+            ).fetchall()
+        except sqlite3.OperationalError:  # an SQLite built without JSON functions
+            return {blob for blob, _ in self._load_rows_via_temp_table(scanner, wanted)}
+        return {blob for (blob,) in rows}
+
     def _load_rows_via_temp_table(self, scanner: str, wanted: list[str]) -> list[Any]:
         cur = self.conn.cursor()
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS parse_wanted (blob TEXT PRIMARY KEY)")
