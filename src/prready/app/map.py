@@ -422,10 +422,9 @@ def _updated_map(
                 if language != "python":
                     return None
                 changed.append((src, blob))
-        links = _stored_native_links(cache, selection.sources)
         previous = _load_snapshot(cache_db, previous_key, ScanStats())
-        if links is None or previous is None or "unreadable" in previous.skipped:
-            return None  # (unreadable files are left out of the native links' key)
+        if previous is None or "unreadable" in previous.skipped:
+            return None
         before = cache.load(PY_SCANNER, (blob for _, blob in changed))
     if len(before) != len({blob for _, blob in changed}):
         return None
@@ -453,7 +452,6 @@ def _updated_map(
         fresh,
         read_repo_facts(root, files, head, cache_db),
         extension_modules=dict(extensions),
-        native_links=links,
         symbol_scans=symbol_scans,
     )
     stats.scanned, stats.workers, stats.incremental = rescan.scanned, rescan.workers, True
