@@ -1,7 +1,8 @@
 """An updated map equals a cold map of the same tree: after edits (updated in place),
 and after files are added, deleted or renamed, a native file or a skipped file changes,
 or a file stops scanning (rebuilt). Each step is compared with a cold build in a fresh
-cache, field by field, in the same order."""
+cache, field by field, in the same order, and so is the map restored from its snapshot
+(an updated map is stored as its changes over the full map it came from)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ def _update_and_compare(root: Path, tmp_path: Path, step: str) -> ScanStats:
     )
     assert not stats.snapshot
     assert _everything(updated) == _everything(cold), step
+    # Stored (an update as its changes over the full map it came from) and restored whole.
+    again = ScanStats()
+    restored = build_code_map("me/mylib", resolve_paths(), checkout=root, stats=again)
+    assert again.snapshot
+    assert _everything(restored) == _everything(cold), step
+    graph = restored.graph
+    assert all(graph.pred[b][a] is graph.succ[a][b] for a, b in graph.edges()), step
     return stats
 
 

@@ -30,7 +30,7 @@ from prready.analysis.codemap import (
 from prready.analysis.layout import python_module_names
 from prready.analysis.metrics import transitive_dependents
 from prready.analysis.pyscan import PyScan
-from prready.analysis.snapshot import take_adjacency, with_pending_graph
+from prready.analysis.snapshot import MapChanges, take_adjacency, with_pending_graph
 from prready.analysis.symbols import build_symbol_index
 from prready.models import CodeMap, ModuleInfo
 
@@ -57,10 +57,11 @@ def update_code_map(
     *,
     extension_modules: dict[str, str],
     symbol_scans: dict[str, PyScan] | None,
-) -> CodeMap:
+) -> tuple[CodeMap, MapChanges]:
     """`previous` with the Python files `changed` (path -> new scan, none with an error)
-    rescanned. `py_paths` are all Python sources (as in the previous map); `symbol_scans`
-    (module -> scan, every Python module) rebuilds the symbol index, None keeps it.
+    rescanned, and what changed in it. `py_paths` are all Python sources (as in the
+    previous map); `symbol_scans` (module -> scan, every Python module) rebuilds the
+    symbol index, None keeps it.
 
     `previous` is consumed: its graph's dicts and its modules are updated in place (only
     the changed modules' out-edges and the metrics of the modules those edges touch), so
@@ -99,8 +100,10 @@ def update_code_map(
 
     touched: set[str] = set()  # modules whose in- or out-degree may have moved
     reorder: set[str] = set()  # modules that gained an importer
+    changes = MapChanges(symbols=symbol_scans is not None, files=facts.files != previous.files)
     for name, scan in new_scans:
         old, new = succ[name], new_edges[name]
+        changes.pred.update(old, new)  # importers, or the attribute dicts they hold
         for b in old:
             if b not in new:
                 del pred[b][name]
@@ -123,13 +126,16 @@ def update_code_map(
         info.dependents = len(pred[name])
         info.dependencies = len(succ[name])
         info.centrality = round(info.dependents * scale, 6)
+    changes.nodes = {name for name, _ in new_scans}
+    changes.succ = set(changes.nodes)
+    changes.modules = touched | changes.nodes
     if not same_reach:
         if bindings_before or _has_binding_edges(infos, pred, extension_modules):
-            _all_transitive(infos, succ)
+            changes.modules |= _all_transitive(infos, succ)
         else:
             # No edge joins a Python module to a native file: native files reach only
             # each other (unchanged), Python modules only Python modules.
-            _all_transitive(infos, succ, only="python")
+            changes.modules |= _all_transitive(infos, succ, only="python")
 
     if symbol_scans is None:
         symbols = previous.symbols
@@ -141,7 +147,7 @@ def update_code_map(
     cm = map_with_facts(
         previous.repo, previous.root, head, infos, succ, packages, symbols, skipped, facts
     )
-    return with_pending_graph(cm, graph_attrs, nodes, succ, pred)
+    return with_pending_graph(cm, graph_attrs, nodes, succ, pred), changes
 
 
 def _cold_order(
@@ -177,14 +183,19 @@ def _all_transitive(
     infos: Mapping[str, ModuleInfo],
     succ: Mapping[str, Mapping[str, object]],
     only: str | None = None,
-) -> None:
+) -> set[str]:
     """Recount every module's transitive dependents (of one language's modules only,
-    when no edge joins them to the others)."""
+    when no edge joins them to the others); returns the modules whose count moved."""
     names = [n for n, info in infos.items() if only is None or info.language == only]
     index = {n: i for i, n in enumerate(names)}
     pairs = [(index[a], index[b]) for a in names for b in succ[a] if b in index]
+    moved = set()
     for name, count in zip(names, transitive_dependents(names, pairs), strict=True):
-        infos[name].dependents_transitive = count
+        info = infos[name]
+        if info.dependents_transitive != count:
+            info.dependents_transitive = count
+            moved.add(name)
+    return moved
 
 
 def _reached(succ: Mapping[str, Mapping[str, object]], start: str, goal: str) -> bool:

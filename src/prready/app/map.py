@@ -33,8 +33,12 @@ from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
+    MapChanges,
+    apply_delta,
+    code_map_delta,
     code_map_from_plain,
     code_map_to_plain,
+    delta_base,
     edge_attributes,
 )
 from prready.errors import UsageError
@@ -71,6 +75,9 @@ LABELER_PATHS = (".github/labeler.yml", ".github/labeler.yaml")
 # Committer dates may trail author dates (clock skew): read this much more history.
 HISTORY_MARGIN = timedelta(days=31)
 LINE_COUNT_COMMITS = 3000  # newest commits whose line counts size past fixes
+# An updated map is stored as its changes over the full map it came from while they touch
+# at most this share of its modules; past that, whole again.
+DELTA_MAX_SHARE = 0.25
 
 
 @dataclass
@@ -332,8 +339,12 @@ def _build_code_map(
     selection = select_sources(files)
     stats.by_language = dict(Counter(s.language for s in selection.sources))
     base_key = _base_key(slug, root, area_depth)
-    built = _updated_map(root, co.head, files, selection, paths.cache_db, base_key, stats)
-    if built is None:
+    updated = _updated_map(root, co.head, files, selection, paths.cache_db, base_key, stats)
+    stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
+    if updated is not None:
+        cm, extensions, stored_over = updated
+        built: tuple[CodeMap, dict[str, str]] | None = cm, extensions
+    else:
         built = _cold_map(
             slug,
             root,
@@ -350,7 +361,16 @@ def _build_code_map(
     with ParseCache(paths.cache_db) as cache:
         # The selection's counts go along: a restored map skips selecting sources.
         counts = (len(selection.sources), stats.by_language)
-        cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
+        delta = None
+        if stored_over is not None:
+            full_key, changes = stored_over
+            if full_key != key and len(changes.modules) <= len(cm.modules) * DELTA_MAX_SHARE:
+                delta = code_map_delta(cm, full_key, changes)
+        if delta is not None:
+            # Only what changed since the full map it was updated from is written.
+            cache.save_snapshot(key, (counts, delta), base=stored_over[0] if stored_over else None)
+        else:
+            cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
         sources = [(s.path, s.blob, s.language) for s in selection.sources]
         cache.save_snapshot(base_key, (key, sources, selection.skipped, extensions))
     cm.key = key
@@ -402,7 +422,7 @@ def _updated_map(
     cache_db: Path,
     base_key: str,
     stats: ScanStats,
-) -> tuple[CodeMap, dict[str, str]] | None:
+) -> tuple[CodeMap, dict[str, str], tuple[str, MapChanges]] | None:
     """The last map of this checkout updated for the Python files whose blob changed
     (see `prready.analysis.incremental`), or None when that does not apply: no stored
     map, sources added/removed/renamed, skipped files or native sources changed, a
@@ -422,9 +442,10 @@ def _updated_map(
                 if language != "python":
                     return None
                 changed.append((src, blob))
-        previous = _load_snapshot(cache_db, previous_key, ScanStats())
-        if previous is None or "unreadable" in previous.skipped:
+        stored = _restore(cache, previous_key)
+        if stored is None or "unreadable" in stored[1].skipped:
             return None
+        _, previous, full_key, earlier = stored
         before = cache.load(PY_SCANNER, (blob for _, blob in changed))
     if len(before) != len({blob for _, blob in changed}):
         return None
@@ -445,7 +466,7 @@ def _updated_map(
         )
         names = python_module_names(py_paths)
         symbol_scans = {names[p].name: scan for p, scan in py_scans.items() if not scan.error}
-    cm = update_code_map(
+    cm, changes = update_code_map(
         previous,
         head,
         py_paths,
@@ -456,7 +477,7 @@ def _updated_map(
     )
     stats.scanned, stats.workers, stats.incremental = rescan.scanned, rescan.workers, True
     stats.cached = len(selection.sources) - rescan.scanned
-    return cm, dict(extensions)
+    return cm, dict(extensions), (full_key, earlier.merge(changes) if earlier else changes)
 
 
 def _scan_files(
@@ -592,15 +613,38 @@ def read_no_follow(path: str, limit: int | None) -> bytes | None:
 def _load_snapshot(cache_db: Path, key: str, stats: ScanStats) -> CodeMap | None:
     """The stored map of exactly these inputs, or None; fills `stats` when found."""
     with ParseCache(cache_db) as cache:
-        value = cache.load_snapshot(key)
-        if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)):
-            return None
-        (sources, by_language), plain = value
-        restored = code_map_from_plain(plain)
-    if restored is not None:
-        stats.cached, stats.scanned, stats.snapshot = sources, 0, True
-        stats.by_language = dict(by_language)
+        stored = _restore(cache, key)
+    if stored is None:
+        return None
+    (sources, by_language), restored, _, _ = stored
+    stats.cached, stats.scanned, stats.snapshot = sources, 0, True
+    stats.by_language = dict(by_language)
     return restored
+
+
+def _restore(
+    cache: ParseCache, key: str
+) -> tuple[tuple[int, dict[str, int]], CodeMap, str, MapChanges | None] | None:
+    """The map stored under `key` with its source counts, the key of the full map it is
+    (or is written over) and what changed since that one (None: it is that one)."""
+    value = cache.load_snapshot(key)
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)):
+        return None
+    counts, plain = value
+    full_key, changes = key, None
+    base = delta_base(plain)
+    if base is not None:
+        full = cache.load_snapshot(base)
+        if not (isinstance(full, tuple) and len(full) == 2):
+            return None
+        applied = apply_delta(full[1], plain)
+        if applied is None:
+            return None
+        (plain, changes), full_key = applied, base
+    restored = code_map_from_plain(plain)
+    if restored is None or len(counts) != 2:
+        return None
+    return counts, restored, full_key, changes
 
 
 @contextmanager
