@@ -140,7 +140,15 @@ def apply_delta(full: Any, delta: Any) -> tuple[tuple[Any, ...], MapChanges] | N
             full_modules[by_name[state["name"]]] = state
         merged = dict(full_others)
         merged.update(others)
-        changes = MapChanges(*(set(part) for part in names[:4]), bool(names[4]), bool(names[5]))
+        node_names, succ_names, pred_names, module_names, symbols, files = names
+        changes = MapChanges(
+            set(node_names),
+            set(succ_names),
+            set(pred_names),
+            set(module_names),
+            bool(symbols),
+            bool(files),
+        )
     except (KeyError, TypeError, ValueError):
         return None
     graph = ("adjacency", graph_attrs, full_nodes, full_succ, full_pred)

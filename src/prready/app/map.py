@@ -15,8 +15,9 @@ import hashlib
 import json
 import marshal
 import os
+import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
@@ -122,9 +123,14 @@ def scan_sources(
     stats: ScanStats | None = None,
     progress: ProgressFn | None = None,
     workers: int | None = None,
+    natives_done: Callable[[dict[str, NativeScan]], None] | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id, the rest scanned (in parallel) and
-    stored. `stats` receives the counts (tests assert on `scanned`)."""
+    stored. `stats` receives the counts (tests assert on `scanned`).
+
+    Native files are scanned first and `natives_done` receives their scans as soon as
+    they are all in, while the Python files are still being scanned: work that needs
+    only them (linking includes) then overlaps the scan instead of following it."""
     stats = stats if stats is not None else ScanStats()
     py = [s for s in sources if s.language == "python"]
     native = [s for s in sources if s.language != "python"]
@@ -132,45 +138,64 @@ def scan_sources(
     with ParseCache(cache_db) as cache:
         py_cached = cache.load(PY_SCANNER, (s.blob for s in py))
         native_cached = cache.load(NATIVE_SCANNER, (s.blob for s in native))
-        todo = [s for s in py if s.blob not in py_cached]
-        todo += [s for s in native if s.blob not in native_cached]
+        todo = [s for s in native if s.blob not in native_cached]
+        native_todo = len(todo)
+        todo += [s for s in py if s.blob not in py_cached]
         stats.cached = len(sources) - len(todo)
         stats.scanned = len(todo)
-        fresh = _scan_files(root, todo, progress, workers, stats)  # by path
-        fresh_py: dict[str, Any] = {}
-        fresh_native: dict[str, Any] = {}
+        language = {s.path: s.language for s in todo}
+        blob_of = {s.path: s.blob for s in todo}
         store_py: dict[str, bytes] = {}
         store_native: dict[str, bytes] = {}
-        for s in todo:
-            python = s.language == "python"
-            encoded = fresh[s.path]
-            if encoded is None:  # unreadable: reported, never cached
-                value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
-            else:
-                value = marshal.loads(encoded)
-                (store_py if python else store_native)[s.blob] = encoded
-            (fresh_py if python else fresh_native)[s.blob] = value
+        native_scans: dict[str, NativeScan] | None = None
+
+        def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
+            """One chunk's results, decoded while the workers scan the next ones."""
+            for path, encoded in pairs:
+                blob = blob_of[path]
+                python = language[path] == "python"
+                if encoded is None:  # unreadable: reported, never cached
+                    value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
+                else:
+                    value = marshal.loads(encoded)
+                    (store_py if python else store_native)[blob] = encoded
+                (py_cached if python else native_cached)[blob] = value
+
+        def natives_in() -> None:
+            nonlocal native_scans
+            native_scans = {
+                s.path: _native_from_plain(native_cached[s.blob])
+                for s in native
+                if s.blob in native_cached
+            }
+            if natives_done is not None:
+                natives_done(native_scans)
+
+        _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
         cache.save_encoded(PY_SCANNER, store_py)
         cache.save_encoded(NATIVE_SCANNER, store_native)
-    py_cached.update(fresh_py)
-    native_cached.update(fresh_native)
+    if native_scans is None:
+        natives_in()
+    assert native_scans is not None
     py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
-    native_scans = {
-        s.path: _native_from_plain(native_cached[s.blob]) for s in native if s.blob in native_cached
-    }
     return py_scans, native_scans
 
 
 def read_repo_facts(
-    root: Path, files: list[TrackedFile], head: str, cache_db: Path | None = None
+    root: Path,
+    files: list[TrackedFile],
+    head: str,
+    cache_db: Path | None = None,
+    history: Callable[[], list[CommitRecord]] | None = None,
 ) -> RepoFacts:
     """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide,
     the root's build files (setup.py, pyproject.toml, setup.cfg). With `cache_db`, the
-    line counts of commits seen before come from the parse cache."""
+    line counts of commits seen before come from the parse cache. `history`: where the
+    history read already (see `_history_reader`) is collected."""
     tracked = {f.path for f in files if f.kind == "file"}
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
-        history=_recent_history(root, head, cache_db),
+        history=history() if history else _recent_history(root, head, cache_db),
         codeowners=_first_text(root, tracked, CODEOWNERS_PATHS),
         labeler=_first_text(root, tracked, LABELER_PATHS),
         contributing=_first_text(root, tracked, CONTRIBUTING_PATHS),
@@ -339,13 +364,15 @@ def _build_code_map(
     selection = select_sources(files)
     stats.by_language = dict(Counter(s.language for s in selection.sources))
     base_key = _base_key(slug, root, area_depth)
-    updated = _updated_map(root, co.head, files, selection, paths.cache_db, base_key, stats)
+    history = _HistoryReader(root, co.head, paths.cache_db)
+    updated = _updated_map(
+        root, co.head, files, selection, paths.cache_db, base_key, stats, history
+    )
     stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
     if updated is not None:
         cm, extensions, stored_over = updated
-        built: tuple[CodeMap, dict[str, str]] | None = cm, extensions
     else:
-        built = _cold_map(
+        cm, extensions = _cold_map(
             slug,
             root,
             co.head,
@@ -356,8 +383,8 @@ def _build_code_map(
             stats,
             progress,
             workers,
+            history,
         )
-    cm, extensions = built
     with ParseCache(paths.cache_db) as cache:
         # The selection's counts go along: a restored map skips selecting sources.
         counts = (len(selection.sources), stats.by_language)
@@ -388,14 +415,27 @@ def _cold_map(
     stats: ScanStats,
     progress: ProgressFn | None,
     workers: int | None,
+    history: _HistoryReader,
 ) -> tuple[CodeMap, dict[str, str]]:
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
+    links: list[tuple[list[str], list[tuple[str, str]]]] = []
+
+    def link(native_scans: dict[str, NativeScan]) -> None:  # while Python files are scanned
+        history.start()  # (after the workers were forked: never fork a running thread)
+        links.append(_cached_native_links(selection.sources, native_scans, cache_db))
+
     py_scans, native_scans = scan_sources(
-        root, selection.sources, cache_db, stats=stats, progress=progress, workers=workers
+        root,
+        selection.sources,
+        cache_db,
+        stats=stats,
+        progress=progress,
+        workers=workers,
+        natives_done=link,
     )
-    facts = read_repo_facts(root, files, head, cache_db)
-    native_links = _cached_native_links(selection.sources, native_scans, cache_db)
+    facts = read_repo_facts(root, files, head, cache_db, history)
+    native_links = links[0]
     declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
     extensions = extension_module_names(declared)
     cm = assemble_code_map(
@@ -422,6 +462,7 @@ def _updated_map(
     cache_db: Path,
     base_key: str,
     stats: ScanStats,
+    history: _HistoryReader,
 ) -> tuple[CodeMap, dict[str, str], tuple[str, MapChanges]] | None:
     """The last map of this checkout updated for the Python files whose blob changed
     (see `prready.analysis.incremental`), or None when that does not apply: no stored
@@ -442,10 +483,6 @@ def _updated_map(
                 if language != "python":
                     return None
                 changed.append((src, blob))
-        stored = _restore(cache, previous_key)
-        if stored is None or "unreadable" in stored[1].skipped:
-            return None
-        _, previous, full_key, earlier = stored
         before = cache.load(PY_SCANNER, (blob for _, blob in changed))
     if len(before) != len({blob for _, blob in changed}):
         return None
@@ -455,6 +492,12 @@ def _updated_map(
     new_scans = [now.get(src.path) for src, _ in changed]
     if any(scan is None or scan.error for scan in [*old_scans, *new_scans]):
         return None
+    history.start()  # read while the last map is restored (after any forked scan)
+    with ParseCache(cache_db) as cache:
+        stored = _restore(cache, previous_key)
+    if stored is None or "unreadable" in stored[1].skipped:
+        return None
+    _, previous, full_key, earlier = stored
     fresh = {src.path: scan for (src, _), scan in zip(changed, new_scans, strict=True) if scan}
     py_paths = [s.path for s in selection.sources if s.language == "python"]
     symbol_scans = None
@@ -471,7 +514,7 @@ def _updated_map(
         head,
         py_paths,
         fresh,
-        read_repo_facts(root, files, head, cache_db),
+        read_repo_facts(root, files, head, cache_db, history),
         extension_modules=dict(extensions),
         symbol_scans=symbol_scans,
     )
@@ -486,21 +529,34 @@ def _scan_files(
     progress: ProgressFn | None,
     workers: int | None,
     stats: ScanStats,
-) -> dict[str, bytes | None]:
-    """path -> marshal-encoded scan result (None: unreadable), see `_scan_chunk`."""
+    take: Callable[[tuple[tuple[str, bytes | None], ...]], None],
+    mark: tuple[int, Callable[[], None]],
+) -> None:
+    """Scan `todo` in chunks; `take` receives each chunk's (path, marshal-encoded scan
+    result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
+    callback runs once its number of files are in (at once when that is 0)."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
-    results: dict[str, bytes | None] = {}
+    at, reached = mark
+    if at <= 0:
+        reached()
+
+    def taken(chunk: list[tuple[str, str, str]], part: bytes) -> None:
+        nonlocal done
+        take(marshal.loads(part))
+        before, done = done, done + len(chunk)
+        if before < at <= done:
+            reached()
+        if progress:
+            progress("scanning", done, total)
+
     n_workers = workers or min(os.cpu_count() or 1, 8)
     if total < POOL_MIN_FILES or n_workers < 2:
         stats.workers = 1
         for chunk in chunks:
-            results.update(marshal.loads(_scan_chunk(str(root), chunk)))
-            done += len(chunk)
-            if progress:
-                progress("scanning", done, total)
-        return results
+            taken(chunk, _scan_chunk(str(root), chunk))
+        return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
     from concurrent.futures import ProcessPoolExecutor
@@ -511,11 +567,7 @@ def _scan_files(
         for chunk, part in zip(
             chunks, pool.map(_scan_chunk, [str(root)] * len(chunks), chunks), strict=True
         ):
-            results.update(marshal.loads(part))
-            done += len(chunk)
-            if progress:
-                progress("scanning", done, total)
-    return results
+            taken(chunk, part)
 
 
 def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
@@ -723,6 +775,39 @@ def _py_from_plain(value: Any) -> PyScan:
 def _native_from_plain(value: Any) -> NativeScan:
     lines, includes, error, declares = value
     return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
+
+
+class _HistoryReader:
+    """The history (`_recent_history`) read in a thread once started: git runs in its own
+    processes and this one scans or assembles meanwhile. Calling it waits for the result
+    (reading it there and then when it was never started)."""
+
+    def __init__(self, root: Path, head: str, cache_db: Path) -> None:
+        self.args = (root, head, cache_db)
+        self.thread: threading.Thread | None = None
+        self.result: list[CommitRecord] | None = None
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="prready-history", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.result = _recent_history(*self.args)
+        except BaseException as exc:  # raised again in the caller's thread
+            self.error = exc
+
+    def __call__(self) -> list[CommitRecord]:
+        if self.thread is None:
+            self._run()
+        else:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
 
 
 def _recent_history(root: Path, head: str, cache_db: Path | None = None) -> list[CommitRecord]:
