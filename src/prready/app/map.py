@@ -29,8 +29,14 @@ from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
 from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
 from prready.analysis.incremental import symbol_inputs, update_code_map
-from prready.analysis.layout import Selection, SourceFile, python_module_names, select_sources
-from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
+from prready.analysis.layout import (
+    MAX_SOURCE_BYTES,
+    Selection,
+    SourceFile,
+    python_module_names,
+    select_sources,
+)
+from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
@@ -191,8 +197,19 @@ def read_repo_facts(
     """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide,
     the root's build files (setup.py, pyproject.toml, setup.cfg). With `cache_db`, the
     line counts of commits seen before come from the parse cache. `history`: where the
-    history read already (see `_history_reader`) is collected."""
+    history read already (see `_HistoryReader`) is collected."""
     tracked = {f.path for f in files if f.kind == "file"}
+    return _repo_facts(root, tracked, head, cache_db, history)
+
+
+def _repo_facts(
+    root: Path,
+    tracked: set[str],
+    head: str,
+    cache_db: Path | None,
+    history: Callable[[], list[CommitRecord]] | None,
+) -> RepoFacts:
+    """`read_repo_facts` of the tracked regular files `tracked`."""
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
         history=history() if history else _recent_history(root, head, cache_db),
@@ -360,18 +377,29 @@ def _build_code_map(
     if restored is not None:  # nothing changed since the last map: same files, same HEAD
         restored.key = key
         return restored
-    files = listing.files()
-    selection = select_sources(files)
-    stats.by_language = dict(Counter(s.language for s in selection.sources))
     base_key = _base_key(slug, root, area_depth)
+    with ParseCache(paths.cache_db) as cache:
+        base = cache.load_snapshot(base_key)
+    if not (isinstance(base, tuple) and len(base) == 6):
+        base = None
+    # When only files' contents changed, the last selection with their new blobs: no
+    # system call for each of the other files.
+    files: list[TrackedFile] | None = None
+    selection = _quick_selection(listing, base) if base is not None else None
+    if selection is None:
+        files = listing.files()
+        selection = select_sources(files)
+    stats.by_language = dict(Counter(s.language for s in selection.sources))
     history = _HistoryReader(root, co.head, paths.cache_db)
-    updated = _updated_map(
-        root, co.head, files, selection, paths.cache_db, base_key, stats, history
-    )
+    updated = None
+    if base is not None:
+        updated = _updated_map(root, co.head, files, selection, paths.cache_db, base, stats, history)
     stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
     if updated is not None:
         cm, extensions, stored_over = updated
     else:
+        if files is None:
+            files = listing.files()
         cm, extensions = _cold_map(
             slug,
             root,
@@ -398,8 +426,9 @@ def _build_code_map(
             cache.save_snapshot(key, (counts, delta), base=stored_over[0] if stored_over else None)
         else:
             cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
-        sources = [(s.path, s.blob, s.language) for s in selection.sources]
-        cache.save_snapshot(base_key, (key, sources, selection.skipped, extensions))
+        sources = [(s.path, s.blob, s.language, s.size) for s in selection.sources]
+        record = (key, sources, selection.skipped, extensions, listing.raw, listing.changes)
+        cache.save_snapshot(base_key, record)
     cm.key = key
     return cm
 
@@ -454,35 +483,57 @@ def _cold_map(
     return cm, extensions
 
 
+def _quick_selection(listing: Listing, base: tuple[Any, ...]) -> Selection | None:
+    """`select_sources` of the working tree when, since the last map (`base`, see
+    `_base_key`), only tracked files' contents changed and none of them is a source that
+    was skipped or is now too large (else None): the last selection with new blobs."""
+    _, sources, skipped, _, raw, changes = base
+    if not (isinstance(raw, bytes) and isinstance(changes, dict)):
+        return None
+    changed = listing.blobs_changed_since(raw, changes)
+    if changed is None:
+        return None
+    at = {row[0]: i for i, row in enumerate(sources)}
+    selected = [SourceFile(*row) for row in sources]
+    for path, (blob, size) in changed.items():
+        i = at.get(path)
+        if i is None:
+            if path.endswith(".py") or native_language(path) is not None:
+                return None  # a source skipped before (or in a skipped folder)
+            continue  # not a source: the selection does not read it
+        if size > MAX_SOURCE_BYTES:
+            return None
+        selected[i] = replace(selected[i], blob=blob, size=size)
+    return Selection(selected, {reason: list(paths) for reason, paths in skipped.items()})
+
+
 def _updated_map(
     root: Path,
     head: str,
-    files: list[TrackedFile],
+    files: list[TrackedFile] | None,
     selection: Selection,
     cache_db: Path,
-    base_key: str,
+    base: tuple[Any, ...],
     stats: ScanStats,
     history: _HistoryReader,
 ) -> tuple[CodeMap, dict[str, str], tuple[str, MapChanges]] | None:
     """The last map of this checkout updated for the Python files whose blob changed
     (see `prready.analysis.incremental`), or None when that does not apply: no stored
     map, sources added/removed/renamed, skipped files or native sources changed, a
-    changed file that does not scan cleanly before and after."""
-    with ParseCache(cache_db) as cache:
-        base = cache.load_snapshot(base_key)
-        if not (isinstance(base, tuple) and len(base) == 4):
+    changed file that does not scan cleanly before and after. `files`: the tracked
+    files, None when they are the last map's (only contents changed)."""
+    previous_key, previous_sources, previous_skipped, extensions, _, _ = base
+    if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
+        return None
+    changed: list[tuple[SourceFile, str]] = []  # (source now, blob before)
+    for src, (path, blob, language, _) in zip(selection.sources, previous_sources, strict=True):
+        if src.path != path or src.language != language:
             return None
-        previous_key, previous_sources, previous_skipped, extensions = base
-        if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
-            return None
-        changed: list[tuple[SourceFile, str]] = []  # (source now, blob before)
-        for src, (path, blob, language) in zip(selection.sources, previous_sources, strict=True):
-            if src.path != path or src.language != language:
+        if src.blob != blob:
+            if language != "python":
                 return None
-            if src.blob != blob:
-                if language != "python":
-                    return None
-                changed.append((src, blob))
+            changed.append((src, blob))
+    with ParseCache(cache_db) as cache:
         before = cache.load(PY_SCANNER, (blob for _, blob in changed))
     if len(before) != len({blob for _, blob in changed}):
         return None
@@ -514,7 +565,13 @@ def _updated_map(
         head,
         py_paths,
         fresh,
-        read_repo_facts(root, files, head, cache_db, history),
+        _repo_facts(
+            root,
+            set(previous.files) if files is None else {f.path for f in files if f.kind == "file"},
+            head,
+            cache_db,
+            history,
+        ),
         extension_modules=dict(extensions),
         symbol_scans=symbol_scans,
     )
