@@ -495,11 +495,14 @@ def _quick_selection(listing: Listing, base: tuple[Any, ...]) -> Selection | Non
         return None
     at = {row[0]: i for i, row in enumerate(sources)}
     selected = [SourceFile(*row) for row in sources]
+    folders = tuple(p for paths in skipped.values() for p in paths if p.endswith("/"))
     for path, (blob, size) in changed.items():
         i = at.get(path)
         if i is None:
+            if path.startswith(folders):
+                continue  # in a skipped folder (vendored, build output...) whatever it holds
             if path.endswith(".py") or native_language(path) is not None:
-                return None  # a source skipped before (or in a skipped folder)
+                return None  # a source skipped before (too large, a bad name...)
             continue  # not a source: the selection does not read it
         if size > MAX_SOURCE_BYTES:
             return None
