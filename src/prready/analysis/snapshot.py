@@ -194,12 +194,16 @@ def adjacency_dicts(
     succ: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in nodes}
     pred: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in nodes}
     for a, b, attrs in edges:
-        for n in (a, b):
-            if n not in nodes:
-                nodes[n] = {}
-                succ[n], pred[n] = {}, {}
-        succ[a][b] = attrs
-        pred[b][a] = attrs
+        try:
+            succ[a][b] = attrs
+            pred[b][a] = attrs
+        except KeyError:  # (rare) a node not given: added, as networkx does
+            for n in (a, b):
+                if n not in nodes:
+                    nodes[n] = {}
+                    succ[n], pred[n] = {}, {}
+            succ[a][b] = attrs
+            pred[b][a] = attrs
     return succ, pred
 
 
