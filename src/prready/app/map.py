@@ -130,9 +130,12 @@ def scan_sources(
     progress: ProgressFn | None = None,
     workers: int | None = None,
     natives_done: Callable[[dict[str, NativeScan]], None] | None = None,
+    storing: list[threading.Thread] | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id, the rest scanned (in parallel) and
-    stored. `stats` receives the counts (tests assert on `scanned`).
+    stored. `stats` receives the counts (tests assert on `scanned`). With `storing`, the
+    new results are written by a thread added to it (SQLite works without holding the
+    interpreter lock: the map is assembled meanwhile), which the caller joins.
 
     Native files are scanned first and `natives_done` receives their scans as soon as
     they are all in, while the Python files are still being scanned: work that needs
@@ -178,13 +181,26 @@ def scan_sources(
                 natives_done(native_scans)
 
         _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
-        cache.save_encoded(PY_SCANNER, store_py)
-        cache.save_encoded(NATIVE_SCANNER, store_native)
+        if storing is None:
+            cache.save_encoded(PY_SCANNER, store_py)
+            cache.save_encoded(NATIVE_SCANNER, store_native)
+    if storing is not None and (store_py or store_native):
+        thread = threading.Thread(
+            target=_store_scans, args=(cache_db, store_py, store_native), name="prready-store"
+        )
+        thread.start()
+        storing.append(thread)
     if native_scans is None:
         natives_in()
     assert native_scans is not None
     py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
     return py_scans, native_scans
+
+
+def _store_scans(cache_db: Path, py: dict[str, bytes], native: dict[str, bytes]) -> None:
+    with ParseCache(cache_db) as cache:
+        cache.save_encoded(PY_SCANNER, py)
+        cache.save_encoded(NATIVE_SCANNER, native)
 
 
 def read_repo_facts(
@@ -390,7 +406,9 @@ def _build_code_map(
     history = _HistoryReader(root, co.head, paths.cache_db)
     updated = None
     if base is not None:
-        updated = _updated_map(root, co.head, files, selection, paths.cache_db, base, stats, history)
+        updated = _updated_map(
+            root, co.head, files, selection, paths.cache_db, base, stats, history
+        )
     stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
     if updated is not None:
         cm, extensions, stored_over = updated
@@ -451,32 +469,38 @@ def _cold_map(
         history.start()  # (after the workers were forked: never fork a running thread)
         links.append(_cached_native_links(selection.sources, native_scans, cache_db))
 
-    py_scans, native_scans = scan_sources(
-        root,
-        selection.sources,
-        cache_db,
-        stats=stats,
-        progress=progress,
-        workers=workers,
-        natives_done=link,
-    )
-    facts = read_repo_facts(root, files, head, cache_db, history)
-    native_links = links[0]
-    declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
-    extensions = extension_module_names(declared)
-    cm = assemble_code_map(
-        slug,
-        str(root),
-        head,
-        selection.sources,
-        py_scans,
-        native_scans,
-        selection.skipped,
-        facts,
-        area_depth=area_depth,
-        extension_modules=extensions,
-        native_links=native_links,
-    )
+    storing: list[threading.Thread] = []
+    try:
+        py_scans, native_scans = scan_sources(
+            root,
+            selection.sources,
+            cache_db,
+            stats=stats,
+            progress=progress,
+            workers=workers,
+            natives_done=link,
+            storing=storing,
+        )
+        facts = read_repo_facts(root, files, head, cache_db, history)
+        native_links = links[0]
+        declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
+        extensions = extension_module_names(declared)
+        cm = assemble_code_map(
+            slug,
+            str(root),
+            head,
+            selection.sources,
+            py_scans,
+            native_scans,
+            selection.skipped,
+            facts,
+            area_depth=area_depth,
+            extension_modules=extensions,
+            native_links=native_links,
+        )
+    finally:
+        for thread in storing:
+            thread.join()
     return cm, extensions
 
 
