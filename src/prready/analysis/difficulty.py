@@ -181,7 +181,7 @@ def assess_difficulty(
 
 
 def change_kind(issue: Issue) -> str:
-    """ "docs" (typo, broken link, docstring...), "typing" (annotations, stubs, mypy) or
+    """"docs" (typo, broken link, docstring...), "typing" (annotations, stubs, mypy) or
     "code", from the title; native code named in the title or body makes it code."""
     text = f"{issue.title}\n{issue.body[:30_000]}"
     if _NATIVE_TEXT.search(text) or is_feature_request(issue):

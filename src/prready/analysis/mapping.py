@@ -397,9 +397,7 @@ def _lexical_clues(
     if not hits:
         return
     # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
-    written = words_as_written(
-        {t for _, _, terms in hits for t in terms[:4]}, issue.title, issue.body
-    )
+    written = words_as_written({t for _, _, terms in hits for t in terms[:4]}, issue.title, issue.body)
     best = hits[0][1]
     # A weak best match (one common word) is no evidence: scale by how strong it is.
     confidence = min(1.0, best / LEXICAL_SATURATION)

@@ -108,10 +108,7 @@ def describe_step(
         reviewers=_reviewers(areas, [f.path for f in files], code_map),
         setup_notes=[
             *_setup_notes(
-                languages,
-                contributing,
-                build,
-                docs_only=docs_only,
+                languages, contributing, build, docs_only=docs_only,
                 # Only a plain Python step could promise "no compiler needed".
                 toolchains=_toolchains(a.issue, focus, code_map) if plain else (),
                 compilers=_library_compilers(code_map) if plain else (),
@@ -442,9 +439,7 @@ def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[s
     return {m: have for m, have in found.items() if have or m not in seeds}
 
 
-def _place(
-    name: str, packages: list[str], seeds: list[str], code_map: CodeMap
-) -> tuple[str | None, str]:
+def _place(name: str, packages: list[str], seeds: list[str], code_map: CodeMap) -> tuple[str | None, str]:
     """(defining module, the name as shown) for a name the issue writes, or (None, "")."""
     parts = name.split(".")
     if parts[-1] in _FILE_SUFFIXES or len(parts[-1]) < 3 or len(name) > 120:
@@ -985,7 +980,9 @@ def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
     return library_compilers(info.path for name, info in named if name.split(".", 1)[0] == main)
 
 
-def _toolchains(issue: Issue, focus: list[ModuleMatch], code_map: CodeMap) -> list[tuple[str, str]]:
+def _toolchains(
+    issue: Issue, focus: list[ModuleMatch], code_map: CodeMap
+) -> list[tuple[str, str]]:
     """The run-time compilers the issue's backend needs (see build.run_time_toolchains)."""
     text = f"{issue.title}\n{issue.body or ''}"
     focus_paths = [m.path for m in focus if m.path]
