@@ -413,6 +413,7 @@ def _build_code_map(
     if updated is not None:
         cm, extensions, stored_over = updated
     else:
+        history.wait()  # an update that gave up may have started it: never fork a thread
         if files is None:
             files = listing.files()
         cm, extensions = _cold_map(
@@ -873,6 +874,11 @@ class _HistoryReader:
         if self.thread is None:
             self.thread = threading.Thread(target=self._run, name="prready-history", daemon=True)
             self.thread.start()
+
+    def wait(self) -> None:
+        """Wait for a started read to end (before forking worker processes)."""
+        if self.thread is not None:
+            self.thread.join()
 
     def _run(self) -> None:
         try:
