@@ -580,8 +580,8 @@ def _updated_map(
     if any(
         symbol_inputs(a) != symbol_inputs(b) for a, b in zip(old_scans, fresh.values(), strict=True)
     ):
-        py_scans, _ = scan_sources(
-            root, [s for s in selection.sources if s.language == "python"], cache_db
+        py_scans, _ = scan_sources(  # cached: no worker forked while history is read
+            root, [s for s in selection.sources if s.language == "python"], cache_db, workers=1
         )
         names = python_module_names(py_paths)
         symbol_scans = {names[p].name: scan for p, scan in py_scans.items() if not scan.error}
@@ -621,8 +621,6 @@ def _scan_files(
     total = len(todo)
     done = 0
     at, reached = mark
-    if at <= 0:
-        reached()
 
     def taken(chunk: list[tuple[str, str, str]], part: bytes) -> None:
         nonlocal done
@@ -636,6 +634,8 @@ def _scan_files(
     n_workers = workers or min(os.cpu_count() or 1, 8)
     if total < POOL_MIN_FILES or n_workers < 2:
         stats.workers = 1
+        if at <= 0:
+            reached()
         for chunk in chunks:
             taken(chunk, _scan_chunk(str(root), chunk))
         return
@@ -646,9 +646,12 @@ def _scan_files(
     # Forked workers inherit the paused collector (see gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
-        for chunk, part in zip(
-            chunks, pool.map(_scan_chunk, [str(root)] * len(chunks), chunks), strict=True
-        ):
+        # Every job is submitted (and, with fork, every worker started) before a mark at
+        # 0 runs: its callback may start threads, and a process is never forked with one.
+        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks)
+        if at <= 0:
+            reached()
+        for chunk, part in zip(chunks, parts, strict=True):
             taken(chunk, part)
 
 
