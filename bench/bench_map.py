@@ -2,7 +2,7 @@
 transformers source trees, each turned into a local git repository at run time.
 
     /work/venv/bin/python bench/bench_map.py [--packages torch transformers pytorch-src]
-        [--keep DIR] [--repeat N]
+        [--keep DIR] [--repeat N] [--baseline OTHER/src]
 
 For each package: a cold map (empty parse cache), a warm map (nothing changed) and a map
 after 20 files changed (committed), next to grimp cold (empty cache_dir), grimp cached,
@@ -19,6 +19,8 @@ Each measurement is the best of N runs (default 3), ours and grimp's alternating
 run starting from the same cache state: on a shared machine other work only ever slows
 a run down, so the fastest run is the one closest to the tool's own cost.
 Shared libraries (*.so) are not copied: they are not source and only slow `git add`.
+With --baseline, another prready source tree (e.g. the main branch's src/) is measured in
+the same runs, alternating with this one and grimp, with its own cache folder.
 """
 
 from __future__ import annotations
@@ -84,7 +86,11 @@ def main() -> int:
         help="runs per measurement; the fastest counts (other work on the machine only "
         "ever slows a run down), peak memory is the largest seen",
     )
+    parser.add_argument(
+        "--baseline", type=Path, help="another prready src/ measured in the same runs"
+    )
     args = parser.parse_args()
+    baseline = str(args.baseline.resolve()) if args.baseline else None
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     work = args.keep or Path(tempfile.mkdtemp(prefix="prready-bench-"))
@@ -93,7 +99,7 @@ def main() -> int:
     try:
         for package in args.packages:
             if package == PYTORCH_SRC:
-                rows.extend(bench_pytorch_source(work, args.repeat))
+                rows.extend(bench_pytorch_source(work, args.repeat, baseline))
                 continue
             spec = importlib.util.find_spec(package)
             if spec is None or not spec.submodule_search_locations:
@@ -105,6 +111,7 @@ def main() -> int:
                     Path(next(iter(spec.submodule_search_locations))),
                     work,
                     args.repeat,
+                    baseline=baseline,
                 )
             )
     finally:
@@ -116,7 +123,9 @@ def main() -> int:
     return 0
 
 
-def bench_pytorch_source(work: Path, repeat: int = 1) -> list[dict[str, object]]:
+def bench_pytorch_source(
+    work: Path, repeat: int = 1, baseline: str | None = None
+) -> list[dict[str, object]]:
     """The same rows on PyTorch 1.13.1's full source tree (aten/, c10/, test/...: what a
     clone of pytorch/pytorch holds), from tests/pytorch_tree.py's cached repository,
     cloned so the 20 changes never touch the cache."""
@@ -136,7 +145,9 @@ def bench_pytorch_source(work: Path, repeat: int = 1) -> list[dict[str, object]]
             check=True,
         )  # fmt: skip
         _settle_index(repo)
-    return bench_package("torch", repo, work, repeat, label=PYTORCH_SRC, prebuilt=True)
+    return bench_package(
+        "torch", repo, work, repeat, label=PYTORCH_SRC, prebuilt=True, baseline=baseline
+    )
 
 
 def bench_package(
@@ -147,6 +158,7 @@ def bench_package(
     *,
     label: str = "",
     prebuilt: bool = False,
+    baseline: str | None = None,
 ) -> list[dict[str, object]]:
     """Cold, warm and 20-changed rows for one package (best of `repeat` runs each).
     With `prebuilt`, `source` is already a git repository holding the package."""
@@ -164,6 +176,7 @@ def bench_package(
         _git(repo, "commit", "-q", "-m", f"{package} sources")
         _settle_index(repo)
     home = work / f"{label}-home"
+    base_home = work / f"{label}-home-baseline"
     grimp_cache = work / f"{label}-grimp-cache"
     slug = f"bench/{label}"
 
@@ -174,14 +187,27 @@ def bench_package(
         """Best of `repeat` runs of each tool, alternating, each from the same state:
         in-process figures first, then the whole processes."""
         ours_runs, grimp_runs, ours_whole, grimp_whole = [], [], [], []
+        base_runs, base_whole = [], []
         for _ in range(repeat):
             reset()
             ours_runs.append(_child(_CHILD_OURS, [slug, str(repo)], home))
+            if baseline:
+                base_runs.append(_child(_CHILD_OURS, [slug, str(repo)], base_home, baseline))
             grimp_runs.append(_child(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home))
             reset()
             ours_whole.append(_whole_process(ours_cmd, home))
+            if baseline:
+                base_whole.append(_whole_process(ours_cmd, base_home, baseline))
             grimp_whole.append(_whole_process(grimp_cmd, home))
         row = _row(label, run, _best(ours_runs), _best(grimp_runs))
+        if baseline:
+            best_base, best_base_whole = _best(base_runs), _best(base_whole)
+            row.update(
+                base=best_base["wall"],
+                base_ratio=best_base["wall"] / row["grimp"],  # type: ignore[operator]
+                whole_base=best_base_whole["wall"],
+                whole_base_mb=best_base_whole["rss_mb"],
+            )
         best_ours, best_grimp = _best(ours_whole), _best(grimp_whole)
         row.update(
             whole_ours=best_ours["wall"],
@@ -190,30 +216,38 @@ def bench_package(
             whole_ours_mb=best_ours["rss_mb"],
             whole_grimp_mb=best_grimp["rss_mb"],
         )
+        if baseline:
+            row["whole_base_ratio"] = row["whole_base"] / best_grimp["wall"]
         return row
 
     def empty_caches() -> None:
-        shutil.rmtree(home, ignore_errors=True)
-        shutil.rmtree(grimp_cache, ignore_errors=True)
+        for live in (home, base_home, grimp_cache):
+            shutil.rmtree(live, ignore_errors=True)
         os.sync()
 
     def nothing() -> None:
         pass
 
-    saved_home = work / f"{label}-home-before-change"
-    saved_grimp = work / f"{label}-grimp-cache-before-change"
+    saved = [
+        (work / f"{label}-home-before-change", home),
+        (work / f"{label}-grimp-cache-before-change", grimp_cache),
+    ]
+    if baseline:
+        saved.append((work / f"{label}-home-baseline-before-change", base_home))
 
     def caches_before_change() -> None:
-        for saved, live in ((saved_home, home), (saved_grimp, grimp_cache)):
+        for kept, live in saved:
             shutil.rmtree(live, ignore_errors=True)
-            shutil.copytree(saved, live)
+            shutil.copytree(kept, live)
         os.sync()  # the copies' writes are flushed now, not during a measurement
 
     _child_run(["-c", _COMPILE_ALL], home)  # bytecode written before anything is timed
+    if baseline:
+        _child_run(["-c", _COMPILE_ALL], base_home, baseline)
     rows = [measure("cold", empty_caches), measure("warm", nothing)]
-    for saved, live in ((saved_home, home), (saved_grimp, grimp_cache)):
-        shutil.rmtree(saved, ignore_errors=True)
-        shutil.copytree(live, saved)
+    for kept, live in saved:
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(live, kept)
     _change_files(repo, package)
     rows.append(measure(f"{CHANGED_FILES} changed", caches_before_change))
     return rows
@@ -242,6 +276,17 @@ def print_whole_table(rows: list[dict[str, object]]) -> None:
             f"{r['package']:13} {r['run']:11} {r['whole_ours']:7.2f} {r['whole_grimp']:7.2f} "
             f"{r['whole_ratio']:6.2f} {r['whole_ours_mb']:8.0f} {r['whole_grimp_mb']:8.0f}"
         )
+    if rows and "whole_base" in rows[0]:
+        print()
+        print("baseline (--baseline src, same runs), in-process and whole process:")
+        head = f"{'package':13} {'run':11} {'base s':>7} {'ratio':>6} {'whole s':>7} {'ratio':>6} {'MB':>6}"
+        print(head)
+        print("-" * len(head))
+        for r in rows:
+            print(
+                f"{r['package']:13} {r['run']:11} {r['base']:7.2f} {r['base_ratio']:6.2f} "
+                f"{r['whole_base']:7.2f} {r['whole_base_ratio']:6.2f} {r['whole_base_mb']:6.0f}"
+            )
 
 
 def _row(package: str, run: str, ours: dict, theirs: dict) -> dict[str, object]:
@@ -293,21 +338,25 @@ def _settle_index(repo: Path) -> None:
     os.sync()  # flush the copy's dirty pages now, not during the first measurement
 
 
-def _child(code: str, argv: list[str], home: Path) -> dict:
-    out = _child_run(["-c", code, *argv], home)
+def _child(code: str, argv: list[str], home: Path, src: str | None = None) -> dict:
+    out = _child_run(["-c", code, *argv], home, src)
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _child_run(args: list[str], home: Path) -> str:
+def _child_run(args: list[str], home: Path, src: str | None = None) -> str:
     out = subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, env=_child_env(home), check=False
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=_child_env(home, src),
+        check=False,
     )
     if out.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{out.stderr}")
     return out.stdout
 
 
-def _whole_process(args: list[str], home: Path) -> dict[str, float]:
+def _whole_process(args: list[str], home: Path, src: str | None = None) -> dict[str, float]:
     """Wall time from spawn to exit and peak RSS (the process's or its largest waited-for
     worker's, as wait4 reports it) of `python ARGS`; its output is discarded."""
     start = time.perf_counter()
@@ -315,7 +364,7 @@ def _whole_process(args: list[str], home: Path) -> dict[str, float]:
         [sys.executable, *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=_child_env(home),
+        env=_child_env(home, src),
     )
     assert proc.stderr is not None
     err = proc.stderr.read()
@@ -328,8 +377,11 @@ def _whole_process(args: list[str], home: Path) -> dict[str, float]:
     return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024}
 
 
-def _child_env(home: Path) -> dict[str, str]:
+def _child_env(home: Path, src: str | None = None) -> dict[str, str]:
+    """The children's environment; `src`: import prready from there (a baseline)."""
     env = dict(os.environ, PRREADY_HOME=str(home))
+    if src:
+        env["PYTHONPATH"] = src
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode
     return env
 

@@ -1,7 +1,8 @@
 """An updated map equals a cold map of the same tree: after edits (updated in place),
 and after files are added, deleted or renamed, a native file or a skipped file changes,
 or a file stops scanning (rebuilt). Each step is compared with a cold build in a fresh
-cache, field by field, in the same order."""
+cache, field by field, in the same order, and so is the map restored from its snapshot
+(an updated map is stored as its changes over the full map it came from)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ def _update_and_compare(root: Path, tmp_path: Path, step: str) -> ScanStats:
     )
     assert not stats.snapshot
     assert _everything(updated) == _everything(cold), step
+    # Stored (an update as its changes over the full map it came from) and restored whole.
+    again = ScanStats()
+    restored = build_code_map("me/mylib", resolve_paths(), checkout=root, stats=again)
+    assert again.snapshot
+    assert _everything(restored) == _everything(cold), step
+    graph = restored.graph
+    assert all(graph.pred[b][a] is graph.succ[a][b] for a, b in graph.edges()), step
     return stats
 
 
@@ -105,6 +113,40 @@ def test_new_imports_keep_or_recompute_transitive_dependents(repo: Path, tmp_pat
     assert stats.incremental
     cycle = build_code_map("me/mylib", resolve_paths(), checkout=repo)
     assert cycle.modules["mylib.utils.helpers"].dependents_transitive > reach["mylib.utils.helpers"]
+
+
+def test_transitive_dependents_recounted_with_and_without_binding_edges(
+    repo: Path, tmp_path: Path
+) -> None:
+    """With no Python module importing a native file, only the Python modules' transitive
+    dependents are recounted; a binding edge gained or lost recounts every module's. Each
+    step equals a cold build."""
+    functional = repo / "src/mylib/nn/functional.py"  # the only import of mylib._C
+    text = functional.read_text(encoding="utf-8")
+    functional.write_text(text.replace("from mylib import _C\n", ""), encoding="utf-8")
+    commit_files(repo, {}, "no binding edge")
+    stats = _update_and_compare(repo, tmp_path, "binding edge lost")
+    assert stats.incremental
+    cm = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    languages = {(cm.modules[a].language, cm.modules[b].language) for a, b in cm.graph.edges()}
+    assert ("python", "python") in languages and ("cpp", "cpp") in languages
+    assert not any(a == "python" != b for a, b in languages)  # no binding edge left
+    before = {n: m.dependents_transitive for n, m in cm.modules.items()}
+
+    layers = repo / "src/mylib/nn/layers.py"  # imported by many, imports nothing
+    with layers.open("a", encoding="utf-8") as fh:
+        fh.write("\n\nimport mylib.utils.helpers\n")
+    commit_files(repo, {}, "a cycle, Python modules only")
+    stats = _update_and_compare(repo, tmp_path, "python-only recount")
+    assert stats.incremental
+    after = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    moved = {n for n, m in after.modules.items() if m.dependents_transitive != before[n]}
+    assert moved and all(after.modules[n].language == "python" for n in moved)
+
+    functional.write_text(text, encoding="utf-8")
+    commit_files(repo, {}, "binding edge back")
+    stats = _update_and_compare(repo, tmp_path, "binding edge gained")
+    assert stats.incremental
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,23 @@ def test_snapshots_keep_only_the_latest(tmp_path: Path) -> None:
         assert cache.load_snapshot("k0") is None
 
 
+def test_a_snapshot_written_over_another_keeps_it(tmp_path: Path) -> None:
+    """A map stored as its changes over a full map keeps that one while it is kept."""
+    with ParseCache(tmp_path / "c.sqlite3") as cache:
+        cache.save_snapshot("full", ["whole"], keep=2)
+        cache.save_snapshot("delta", ["parts"], keep=2, base="full")
+        cache.save_snapshot("other", ["x"], keep=2)
+        cache.save_snapshot("delta", ["parts again"], keep=2, base="full")
+        assert cache.load_snapshot("full") == ["whole"]  # older than the two latest
+        assert cache.load_snapshot("delta") == ["parts again"]
+        cache.save_snapshot("a", [1], keep=2)
+        cache.save_snapshot("b", [2], keep=2)
+        assert cache.load_snapshot("delta") is None
+        assert cache.load_snapshot("full") is None  # nothing written over it is left
+        rows = cache.conn.execute("SELECT count(*) FROM parse_snapshot_bases").fetchone()
+        assert rows == (0,)
+
+
 def test_foreign_database_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "other.sqlite3"
     conn = sqlite3.connect(db)

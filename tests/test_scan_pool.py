@@ -21,6 +21,26 @@ def _decoded(results: dict[str, bytes | None]) -> dict[str, object]:
     return {p: None if d is None else marshal.loads(d) for p, d in results.items()}
 
 
+def _scan(
+    root: Path, sources: list[SourceFile], workers: int, stats: ScanStats, mark_at: int
+) -> tuple[dict[str, bytes | None], list[str], list[int]]:
+    """`_scan_files`' results by path, the paths in the order they came, and how many
+    files were in each time the mark's callback ran."""
+    results: dict[str, bytes | None] = {}
+    order: list[str] = []
+    marks: list[int] = []
+
+    def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
+        for path, data in pairs:
+            results[path] = data
+            order.append(path)
+
+    map_app._scan_files(
+        root, sources, None, workers, stats, take, (mark_at, lambda: marks.append(len(order)))
+    )
+    return results, order, marks
+
+
 def test_chunks_close_at_the_byte_budget_or_the_file_cap() -> None:
     big = [_source(f"b{i}.py", CHUNK_BYTES // 2) for i in range(5)]
     small = [_source(f"s{i}.h", 1) for i in range(CHUNK_FILES + 3)]
@@ -46,12 +66,18 @@ def test_pool_results_equal_one_process(tmp_path: Path) -> None:
         sources.append(_source(rel, len(text)))
     (tmp_path / "pkg/__init__.py").write_text("")
     serial_stats, pool_stats = ScanStats(), ScanStats()
-    serial = _decoded(map_app._scan_files(tmp_path, sources, None, 1, serial_stats))
-    pooled = _decoded(map_app._scan_files(tmp_path, sources, None, 2, pool_stats))
+    serial_raw, serial_order, serial_marks = _scan(tmp_path, sources, 1, serial_stats, 100)
+    pooled_raw, pooled_order, pooled_marks = _scan(tmp_path, sources, 2, pool_stats, 100)
+    serial, pooled = _decoded(serial_raw), _decoded(pooled_raw)
     assert (serial_stats.workers, pool_stats.workers) == (1, 2)
     assert pooled == serial
     assert len(serial) == len(sources)
     assert serial["pkg/m1.py"][1][2][4] is True  # `import json` inside f1: conditional
+    # Results come in the order of the jobs; the mark runs once, when its files are in.
+    assert serial_order == pooled_order == [s.path for s in sources]
+    assert serial_marks == pooled_marks and len(serial_marks) == 1
+    assert 100 <= serial_marks[0] <= 100 + CHUNK_FILES
+    assert _scan(tmp_path, sources[:3], 1, ScanStats(), 0)[2] == [0]  # at once
 
 
 def test_worker_results_are_what_to_plain_makes() -> None:

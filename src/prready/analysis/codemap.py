@@ -176,26 +176,47 @@ def complete_code_map(
             info.dependents, info.dependencies = same.dependents, same.dependencies
             info.dependents_transitive = same.dependents_transitive
 
+    succ, pred = adjacency_dicts(nodes, ((a, b, attrs) for (a, b), attrs in edges.items()))
+    cm = map_with_facts(
+        repo, root, head, infos, succ, parts.packages, symbols, parts.skipped, facts
+    )
+    return with_pending_graph(cm, graph_attrs, nodes, succ, pred)
+
+
+def map_with_facts(
+    repo: str,
+    root: str,
+    head: str,
+    infos: dict[str, ModuleInfo],
+    succ: dict[str, dict[str, dict[str, object]]],
+    packages: set[str],
+    symbols: dict[str, str],
+    skipped: dict[str, list[str]],
+    facts: RepoFacts,
+) -> CodeMap:
+    """The map of these modules (metrics and areas filled in) with what the repository's
+    texts and history say: areas, owners, labels, build facts. Its graph is given by the
+    caller (`with_pending_graph`)."""
     rules, owner_labels = parse_codeowners(facts.codeowners)
     label_paths = parse_labeler(facts.labeler)
     for label, globs in owner_labels.items():
         label_paths.setdefault(label, []).extend(g for g in globs if g not in label_paths[label])
-    succ, pred = adjacency_dicts(nodes, ((a, b, attrs) for (a, b), attrs in edges.items()))
+    area_of = {name: info.area for name, info in infos.items()}
     areas = build_areas(
-        AreaInputs(successors=succ, modules=infos, area_of=area_of, packages=parts.packages),
+        AreaInputs(successors=succ, modules=infos, area_of=area_of, packages=packages),
         facts.history,
         rules,
         facts.test_runner,
     )
-    cm = CodeMap(
+    return CodeMap(
         repo=repo,
         root=root,
         head=head,
-        graph=None,  # type: ignore[arg-type]  # given as dicts below, built on first use
+        graph=None,  # type: ignore[arg-type]  # given as dicts by the caller
         modules=infos,
         areas=areas,
         symbols=symbols,
-        skipped=parts.skipped,
+        skipped=skipped,
         label_paths=label_paths,
         codeowners=rules,
         contributing=facts.contributing,
@@ -203,7 +224,6 @@ def complete_code_map(
         files=facts.files,
         build=build_facts_to_plain(detect_build(facts.files, facts.build_texts)),
     )
-    return with_pending_graph(cm, graph_attrs, nodes, succ, pred)
 
 
 def handwritten_scans(

@@ -104,7 +104,10 @@ def link_includes(
         requests.update(keys)
         keyed.append((path, keys))
     resolved: dict[tuple[str, str, bool], str | None] = {}
-    hits: Counter[str] = Counter()
+    # What is not found next to its includer is looked up by target alone: the roots'
+    # votes and the root-relative answer do not depend on where the include sits, so each
+    # distinct target is worked out once (a header tree repeats the same few hundred).
+    by_target: Counter[str] = Counter()
     for key, count in requests.items():
         here, target, angled = key
         if not angled:
@@ -112,6 +115,9 @@ def link_includes(
             if candidate in known:
                 resolved[key] = candidate
                 continue
+        by_target[target] += count
+    hits: Counter[str] = Counter()
+    for target, count in by_target.items():
         for candidate in by_name.get(target.rpartition("/")[2], ()):
             root = _root_for(candidate, target)
             if root is not None:
@@ -120,13 +126,13 @@ def link_includes(
     # which changes from run to run (string hashing), and the map must not.
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
     roots = [root for root, n in ranked[:_MAX_ROOTS] if n >= _MIN_ROOT_HITS]
+    found_at = {
+        target: next((c for c in (_join(root, target) for root in roots) if c in known), None)
+        for target in by_target
+    }
     for key in requests:
-        if key in resolved:
-            continue
-        target = key[1]
-        resolved[key] = next(
-            (c for c in (_join(root, target) for root in roots) if c in known), None
-        )
+        if key not in resolved:
+            resolved[key] = found_at[key[1]]
     edges: list[tuple[str, str]] = []
     for path, keys in keyed:
         seen: set[str] = set()

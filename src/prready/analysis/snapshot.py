@@ -12,7 +12,7 @@ field no longer matches and is treated as absent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from prready.models import AreaInfo, CodeMap, ModuleInfo
@@ -41,6 +41,118 @@ def code_map_to_plain(cm: CodeMap) -> tuple[Any, ...]:
         [vars(a) for a in cm.areas.values()],
         others,
     )
+
+
+@dataclass
+class MapChanges:
+    """What an update changed in a map (see `prready.analysis.incremental`): the names of
+    the nodes whose attributes, out-edges, importers (or their edges' attributes) or
+    module metrics moved, and whether the symbol index or the file list did. A stored
+    map is then written as these parts over the full map it was updated from."""
+
+    nodes: set[str] = field(default_factory=set)
+    succ: set[str] = field(default_factory=set)
+    pred: set[str] = field(default_factory=set)
+    modules: set[str] = field(default_factory=set)
+    symbols: bool = False
+    files: bool = False
+
+    def merge(self, other: MapChanges) -> MapChanges:
+        """Everything changed by either (updates one after another, over one full map)."""
+        return MapChanges(
+            self.nodes | other.nodes,
+            self.succ | other.succ,
+            self.pred | other.pred,
+            self.modules | other.modules,
+            self.symbols or other.symbols,
+            self.files or other.files,
+        )
+
+
+def code_map_delta(cm: CodeMap, base: str, changes: MapChanges) -> tuple[Any, ...] | None:
+    """The parts of an updated map that differ from the full stored map `base` (the key
+    it is stored under), as plain data; None when the map's graph is not its assembled
+    dicts (then it is stored whole). Importers are stored as names: on load each edge's
+    attribute dict is the very one its importer's row holds, as in the full form."""
+    pending = cm.__dict__.get("_pending_graph")
+    plain = pending.plain() if isinstance(pending, _PendingGraph) else None
+    if plain is None or plain[0] != "adjacency":
+        return None
+    _, graph_attrs, nodes, succ, pred = plain
+    skip = {"symbols"} if not changes.symbols else set()
+    if not changes.files:
+        skip.add("files")
+    others = {
+        name: getattr(cm, name)
+        for name in _field_names(CodeMap)
+        if name not in _OBJECT_FIELDS and name not in skip
+    }
+    return (
+        "delta",
+        SNAPSHOT_VERSION,
+        _signature(),
+        base,
+        graph_attrs,
+        {n: nodes[n] for n in sorted(changes.nodes)},
+        {n: succ[n] for n in sorted(changes.succ)},
+        {n: tuple(pred[n]) for n in sorted(changes.pred)},
+        [vars(cm.modules[n]) for n in sorted(changes.modules)],
+        [vars(a) for a in cm.areas.values()],
+        others,
+        (sorted(changes.nodes), sorted(changes.succ), sorted(changes.pred),
+         sorted(changes.modules), changes.symbols, changes.files),
+    )  # fmt: skip
+
+
+def delta_base(value: Any) -> str | None:
+    """The key of the full map a stored delta is written over, or None (not a delta)."""
+    if isinstance(value, tuple) and len(value) == 12 and value[0] == "delta":
+        base = value[3]
+        return base if isinstance(base, str) else None
+    return None
+
+
+def apply_delta(full: Any, delta: Any) -> tuple[tuple[Any, ...], MapChanges] | None:
+    """The full plain map `full` (as `code_map_to_plain` wrote it, freshly loaded: it is
+    changed in place) with a delta's parts applied, and what the delta changed; None
+    when either is not of this version and of the current dataclass fields."""
+    if (
+        delta_base(delta) is None
+        or delta[1] != SNAPSHOT_VERSION
+        or delta[2] != _signature()
+        or not isinstance(full, tuple)
+        or len(full) != 6
+        or full[0] != SNAPSHOT_VERSION
+        or full[1] != _signature()
+        or not _is_plain_graph(full[2])
+        or full[2][0] != "adjacency"
+    ):
+        return None
+    _, _, _, _, graph_attrs, nodes, succ, pred, modules, areas, others, names = delta
+    _, signature, (_, _, full_nodes, full_succ, full_pred), full_modules, _, full_others = full
+    try:
+        full_nodes.update(nodes)
+        full_succ.update(succ)
+        for b, importers in pred.items():
+            full_pred[b] = {a: full_succ[a][b] for a in importers}
+        by_name = {state["name"]: i for i, state in enumerate(full_modules)}
+        for state in modules:
+            full_modules[by_name[state["name"]]] = state
+        merged = dict(full_others)
+        merged.update(others)
+        node_names, succ_names, pred_names, module_names, symbols, files = names
+        changes = MapChanges(
+            set(node_names),
+            set(succ_names),
+            set(pred_names),
+            set(module_names),
+            bool(symbols),
+            bool(files),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    graph = ("adjacency", graph_attrs, full_nodes, full_succ, full_pred)
+    return (SNAPSHOT_VERSION, signature, graph, full_modules, areas, merged), changes
 
 
 def code_map_from_plain(value: Any) -> CodeMap | None:
@@ -82,12 +194,16 @@ def adjacency_dicts(
     succ: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in nodes}
     pred: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in nodes}
     for a, b, attrs in edges:
-        for n in (a, b):
-            if n not in nodes:
-                nodes[n] = {}
-                succ[n], pred[n] = {}, {}
-        succ[a][b] = attrs
-        pred[b][a] = attrs
+        try:
+            succ[a][b] = attrs
+            pred[b][a] = attrs
+        except KeyError:  # (rare) a node not given: added, as networkx does
+            for n in (a, b):
+                if n not in nodes:
+                    nodes[n] = {}
+                    succ[n], pred[n] = {}, {}
+            succ[a][b] = attrs
+            pred[b][a] = attrs
     return succ, pred
 
 
@@ -118,6 +234,28 @@ def adjacency(
     if plain is not None and plain[0] == "adjacency":
         return plain[3], plain[4]
     return cm.graph.succ, cm.graph.pred
+
+
+def take_adjacency(
+    cm: CodeMap,
+) -> tuple[
+    dict[str, Any],
+    dict[str, dict[str, Any]],
+    dict[str, dict[str, dict[str, Any]]],
+    dict[str, dict[str, dict[str, Any]]],
+]:
+    """(graph attributes, nodes, successors, predecessors) of the map's graph as dicts to
+    update in place: a restored or assembled map's own (the map must not be used after),
+    else copies of its built graph's."""
+    pending = cm.__dict__.get("_pending_graph")
+    plain = pending.plain() if isinstance(pending, _PendingGraph) else None
+    if plain is not None and plain[0] == "adjacency":
+        cm.__dict__.pop("_pending_graph")
+        return plain[1], plain[2], plain[3], plain[4]
+    graph = cm.graph
+    nodes = {n: dict(attrs) for n, attrs in graph.nodes(data=True)}
+    succ, pred = adjacency_dicts(nodes, ((a, b, dict(d)) for a, b, d in graph.edges(data=True)))
+    return dict(graph.graph), nodes, succ, pred
 
 
 def add_edges_fast(graph: nx.DiGraph, edges: Iterable[tuple[str, str, dict[str, Any]]]) -> None:

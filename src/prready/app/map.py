@@ -14,6 +14,7 @@ import gc
 import hashlib
 import marshal
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,13 +28,23 @@ from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
 from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
 from prready.analysis.incremental import symbol_inputs, update_code_map
-from prready.analysis.layout import Selection, SourceFile, python_module_names, select_sources
-from prready.analysis.native import NativeScan, link_includes, scan_native_bytes
+from prready.analysis.layout import (
+    MAX_SOURCE_BYTES,
+    Selection,
+    SourceFile,
+    python_module_names,
+    select_sources,
+)
+from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
+    MapChanges,
+    apply_delta,
+    code_map_delta,
     code_map_from_plain,
     code_map_to_plain,
+    delta_base,
     edge_attributes,
 )
 from prready.errors import UsageError
@@ -70,6 +81,9 @@ LABELER_PATHS = (".github/labeler.yml", ".github/labeler.yaml")
 # Committer dates may trail author dates (clock skew): read this much more history.
 HISTORY_MARGIN = timedelta(days=31)
 LINE_COUNT_COMMITS = 3000  # newest commits whose line counts size past fixes
+# An updated map is stored as its changes over the full map it came from while they touch
+# at most this share of its modules; past that, whole again.
+DELTA_MAX_SHARE = 0.25
 
 
 @dataclass
@@ -118,9 +132,17 @@ def scan_sources(
     stats: ScanStats | None = None,
     progress: ProgressFn | None = None,
     workers: int | None = None,
+    natives_done: Callable[[dict[str, NativeScan]], None] | None = None,
+    storing: list[threading.Thread] | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id, the rest scanned (in parallel) and
-    stored. `stats` receives the counts (tests assert on `scanned`)."""
+    stored. `stats` receives the counts (tests assert on `scanned`). With `storing`, the
+    new results are written by a thread added to it (SQLite works without holding the
+    interpreter lock: the map is assembled meanwhile), which the caller joins.
+
+    Native files are scanned first and `natives_done` receives their scans as soon as
+    they are all in, while the Python files are still being scanned: work that needs
+    only them (linking includes) then overlaps the scan instead of following it."""
     stats = stats if stats is not None else ScanStats()
     py = [s for s in sources if s.language == "python"]
     native = [s for s in sources if s.language != "python"]
@@ -128,45 +150,88 @@ def scan_sources(
     with ParseCache(cache_db) as cache:
         py_cached = cache.load(PY_SCANNER, (s.blob for s in py))
         native_cached = cache.load(NATIVE_SCANNER, (s.blob for s in native))
-        todo = [s for s in py if s.blob not in py_cached]
-        todo += [s for s in native if s.blob not in native_cached]
+        todo = [s for s in native if s.blob not in native_cached]
+        native_todo = len(todo)
+        todo += [s for s in py if s.blob not in py_cached]
         stats.cached = len(sources) - len(todo)
         stats.scanned = len(todo)
-        fresh = _scan_files(root, todo, progress, workers, stats)  # by path
-        fresh_py: dict[str, Any] = {}
-        fresh_native: dict[str, Any] = {}
+        language = {s.path: s.language for s in todo}
+        blob_of = {s.path: s.blob for s in todo}
         store_py: dict[str, bytes] = {}
         store_native: dict[str, bytes] = {}
-        for s in todo:
-            python = s.language == "python"
-            encoded = fresh[s.path]
-            if encoded is None:  # unreadable: reported, never cached
-                value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
-            else:
-                value = marshal.loads(encoded)
-                (store_py if python else store_native)[s.blob] = encoded
-            (fresh_py if python else fresh_native)[s.blob] = value
-        cache.save_encoded(PY_SCANNER, store_py)
-        cache.save_encoded(NATIVE_SCANNER, store_native)
-    py_cached.update(fresh_py)
-    native_cached.update(fresh_native)
+        native_scans: dict[str, NativeScan] | None = None
+
+        def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
+            """One chunk's results, decoded while the workers scan the next ones."""
+            for path, encoded in pairs:
+                blob = blob_of[path]
+                python = language[path] == "python"
+                if encoded is None:  # unreadable: reported, never cached
+                    value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
+                else:
+                    value = marshal.loads(encoded)
+                    (store_py if python else store_native)[blob] = encoded
+                (py_cached if python else native_cached)[blob] = value
+
+        def natives_in() -> None:
+            nonlocal native_scans
+            native_scans = {
+                s.path: _native_from_plain(native_cached[s.blob])
+                for s in native
+                if s.blob in native_cached
+            }
+            if natives_done is not None:
+                natives_done(native_scans)
+
+        _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
+        if storing is None:
+            cache.save_encoded(PY_SCANNER, store_py)
+            cache.save_encoded(NATIVE_SCANNER, store_native)
+    if storing is not None and (store_py or store_native):
+        thread = threading.Thread(
+            target=_store_scans, args=(cache_db, store_py, store_native), name="prready-store"
+        )
+        thread.start()
+        storing.append(thread)
+    if native_scans is None:
+        natives_in()
+    assert native_scans is not None
     py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
-    native_scans = {
-        s.path: _native_from_plain(native_cached[s.blob]) for s in native if s.blob in native_cached
-    }
     return py_scans, native_scans
 
 
+def _store_scans(cache_db: Path, py: dict[str, bytes], native: dict[str, bytes]) -> None:
+    with ParseCache(cache_db) as cache:
+        cache.save_encoded(PY_SCANNER, py)
+        cache.save_encoded(NATIVE_SCANNER, native)
+
+
 def read_repo_facts(
-    root: Path, files: list[TrackedFile], head: str, cache_db: Path | None = None
+    root: Path,
+    files: list[TrackedFile],
+    head: str,
+    cache_db: Path | None = None,
+    history: Callable[[], list[CommitRecord]] | None = None,
 ) -> RepoFacts:
     """History of the 12 months before HEAD, CODEOWNERS, labeler.yml, contributing guide,
     the root's build files (setup.py, pyproject.toml, setup.cfg). With `cache_db`, the
-    line counts of commits seen before come from the parse cache."""
+    line counts of commits seen before come from the parse cache. `history`: where the
+    history read already (see `_HistoryReader`) is collected."""
     tracked = {f.path for f in files if f.kind == "file"}
+    return _repo_facts(root, tracked, head, cache_db, history)
+
+
+def _repo_facts(
+    root: Path,
+    tracked: set[str],
+    head: str,
+    cache_db: Path | None,
+    history: Callable[[], list[CommitRecord]] | None,
+) -> RepoFacts:
+    """`read_repo_facts` of the tracked regular files `tracked`."""
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
-        history=_recent_history(root, head, cache_db),
+        history=history() if history else _recent_history(root, head, cache_db),
         codeowners=_first_text(root, tracked, CODEOWNERS_PATHS),
         labeler=_first_text(root, tracked, LABELER_PATHS),
         contributing=_first_text(root, tracked, CONTRIBUTING_PATHS),
@@ -184,12 +249,9 @@ def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -
     """Counts and the biggest areas, for `prready map` to print."""
     languages = Counter(info.language for info in cm.modules.values())
     edges = edge_attributes(cm)  # without building a restored map's graph
-    kinds: Counter[str] = Counter()
-    conditional = 0
-    for attrs in edges:  # one pass over ~70k dicts on PyTorch
-        kinds[attrs.get("kind", "")] += 1
-        if attrs.get("conditional"):
-            conditional += 1
+    # ~70k dicts on PyTorch: list comprehensions, counted in C.
+    kinds = Counter([attrs.get("kind", "") for attrs in edges])
+    conditional = len([1 for attrs in edges if attrs.get("conditional")])
     ranked = sorted(cm.areas.values(), key=lambda a: (-a.dependents_transitive, -a.lines, a.name))
     return MapSummary(
         repo=cm.repo,
@@ -251,15 +313,35 @@ def _build_code_map(
     if restored is not None:  # nothing changed since the last map: same files, same HEAD
         restored.key = key
         return restored
-    files = listing.files()
-    selection = select_sources(files)
+    base_key = _base_key(slug, root, area_depth)
+    with ParseCache(paths.cache_db) as cache:
+        base = cache.load_snapshot(base_key)
+    if not (isinstance(base, tuple) and len(base) == 6):
+        base = None
+    # When only files' contents changed, the last selection with their new blobs: no
+    # system call for each of the other files.
+    files: list[TrackedFile] | None = None
+    selection = _quick_selection(listing, base) if base is not None else None
+    if selection is None:
+        files = listing.files()
+        selection = select_sources(files)
+    stats.by_language = dict(Counter(s.language for s in selection.sources))
     if on_sources is not None:
         on_sources(root, selection.sources)
-    stats.by_language = dict(Counter(s.language for s in selection.sources))
-    base_key = _base_key(slug, root, area_depth)
-    built = _updated_map(root, co.head, files, selection, paths.cache_db, base_key, stats)
-    if built is None:
-        built = _cold_map(
+    history = _HistoryReader(root, co.head, paths.cache_db)
+    updated = None
+    if base is not None:
+        updated = _updated_map(
+            root, co.head, files, selection, paths.cache_db, base, stats, history
+        )
+    stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
+    if updated is not None:
+        cm, extensions, stored_over = updated
+    else:
+        history.wait()  # an update that gave up may have started it: never fork a thread
+        if files is None:
+            files = listing.files()
+        cm, extensions = _cold_map(
             slug,
             root,
             co.head,
@@ -270,14 +352,24 @@ def _build_code_map(
             stats,
             progress,
             workers,
+            history,
         )
-    cm, extensions = built
     with ParseCache(paths.cache_db) as cache:
         # The selection's counts go along: a restored map skips selecting sources.
         counts = (len(selection.sources), stats.by_language)
-        cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
-        sources = [(s.path, s.blob, s.language) for s in selection.sources]
-        cache.save_snapshot(base_key, (key, sources, selection.skipped, extensions))
+        delta = None
+        if stored_over is not None:
+            full_key, changes = stored_over
+            if full_key != key and len(changes.modules) <= len(cm.modules) * DELTA_MAX_SHARE:
+                delta = code_map_delta(cm, full_key, changes)
+        if delta is not None:
+            # Only what changed since the full map it was updated from is written.
+            cache.save_snapshot(key, (counts, delta), base=stored_over[0] if stored_over else None)
+        else:
+            cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
+        sources = [(s.path, s.blob, s.language, s.size) for s in selection.sources]
+        record = (key, sources, selection.skipped, extensions, listing.raw, listing.changes)
+        cache.save_snapshot(base_key, record)
     cm.key = key
     return cm
 
@@ -293,64 +385,105 @@ def _cold_map(
     stats: ScanStats,
     progress: ProgressFn | None,
     workers: int | None,
+    history: _HistoryReader,
 ) -> tuple[CodeMap, dict[str, str]]:
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
-    py_scans, native_scans = scan_sources(
-        root, selection.sources, cache_db, stats=stats, progress=progress, workers=workers
-    )
-    facts = read_repo_facts(root, files, head, cache_db)
-    native_links = _cached_native_links(selection.sources, native_scans, cache_db)
-    declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
-    extensions = extension_module_names(declared)
-    cm = assemble_code_map(
-        slug,
-        str(root),
-        head,
-        selection.sources,
-        py_scans,
-        native_scans,
-        selection.skipped,
-        facts,
-        area_depth=area_depth,
-        extension_modules=extensions,
-        native_links=native_links,
-    )
+    links: list[tuple[list[str], list[tuple[str, str]]]] = []
+
+    def link(native_scans: dict[str, NativeScan]) -> None:  # while Python files are scanned
+        history.start()  # (after the workers were forked: never fork a running thread)
+        links.append(_cached_native_links(selection.sources, native_scans, cache_db))
+
+    storing: list[threading.Thread] = []
+    try:
+        py_scans, native_scans = scan_sources(
+            root,
+            selection.sources,
+            cache_db,
+            stats=stats,
+            progress=progress,
+            workers=workers,
+            natives_done=link,
+            storing=storing,
+        )
+        facts = read_repo_facts(root, files, head, cache_db, history)
+        native_links = links[0]
+        declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
+        extensions = extension_module_names(declared)
+        cm = assemble_code_map(
+            slug,
+            str(root),
+            head,
+            selection.sources,
+            py_scans,
+            native_scans,
+            selection.skipped,
+            facts,
+            area_depth=area_depth,
+            extension_modules=extensions,
+            native_links=native_links,
+        )
+    finally:
+        for thread in storing:
+            thread.join()
     return cm, extensions
+
+
+def _quick_selection(listing: Listing, base: tuple[Any, ...]) -> Selection | None:
+    """`select_sources` of the working tree when, since the last map (`base`, see
+    `_base_key`), only tracked files' contents changed and none of them is a source that
+    was skipped or is now too large (else None): the last selection with new blobs."""
+    _, sources, skipped, _, raw, changes = base
+    if not (isinstance(raw, bytes) and isinstance(changes, dict)):
+        return None
+    changed = listing.blobs_changed_since(raw, changes)
+    if changed is None:
+        return None
+    at = {row[0]: i for i, row in enumerate(sources)}
+    selected = [SourceFile(*row) for row in sources]
+    folders = tuple(p for paths in skipped.values() for p in paths if p.endswith("/"))
+    for path, (blob, size) in changed.items():
+        i = at.get(path)
+        if i is None:
+            if path.startswith(folders):
+                continue  # in a skipped folder (vendored, build output...) whatever it holds
+            if path.endswith(".py") or native_language(path) is not None:
+                return None  # a source skipped before (too large, a bad name...)
+            continue  # not a source: the selection does not read it
+        if size > MAX_SOURCE_BYTES:
+            return None
+        selected[i] = replace(selected[i], blob=blob, size=size)
+    return Selection(selected, {reason: list(paths) for reason, paths in skipped.items()})
 
 
 def _updated_map(
     root: Path,
     head: str,
-    files: list[TrackedFile],
+    files: list[TrackedFile] | None,
     selection: Selection,
     cache_db: Path,
-    base_key: str,
+    base: tuple[Any, ...],
     stats: ScanStats,
-) -> tuple[CodeMap, dict[str, str]] | None:
+    history: _HistoryReader,
+) -> tuple[CodeMap, dict[str, str], tuple[str, MapChanges]] | None:
     """The last map of this checkout updated for the Python files whose blob changed
     (see `prready.analysis.incremental`), or None when that does not apply: no stored
     map, sources added/removed/renamed, skipped files or native sources changed, a
-    changed file that does not scan cleanly before and after."""
-    with ParseCache(cache_db) as cache:
-        base = cache.load_snapshot(base_key)
-        if not (isinstance(base, tuple) and len(base) == 4):
+    changed file that does not scan cleanly before and after. `files`: the tracked
+    files, None when they are the last map's (only contents changed)."""
+    previous_key, previous_sources, previous_skipped, extensions, _, _ = base
+    if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
+        return None
+    changed: list[tuple[SourceFile, str]] = []  # (source now, blob before)
+    for src, (path, blob, language, _) in zip(selection.sources, previous_sources, strict=True):
+        if src.path != path or src.language != language:
             return None
-        previous_key, previous_sources, previous_skipped, extensions = base
-        if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
-            return None
-        changed: list[tuple[SourceFile, str]] = []  # (source now, blob before)
-        for src, (path, blob, language) in zip(selection.sources, previous_sources, strict=True):
-            if src.path != path or src.language != language:
+        if src.blob != blob:
+            if language != "python":
                 return None
-            if src.blob != blob:
-                if language != "python":
-                    return None
-                changed.append((src, blob))
-        links = _stored_native_links(cache, selection.sources)
-        previous = _load_snapshot(cache_db, previous_key, ScanStats())
-        if links is None or previous is None or "unreadable" in previous.skipped:
-            return None  # (unreadable files are left out of the native links' key)
+            changed.append((src, blob))
+    with ParseCache(cache_db) as cache:
         before = cache.load(PY_SCANNER, (blob for _, blob in changed))
     if len(before) != len({blob for _, blob in changed}):
         return None
@@ -360,30 +493,41 @@ def _updated_map(
     new_scans = [now.get(src.path) for src, _ in changed]
     if any(scan is None or scan.error for scan in [*old_scans, *new_scans]):
         return None
+    history.start()  # read while the last map is restored (after any forked scan)
+    with ParseCache(cache_db) as cache:
+        stored = _restore(cache, previous_key)
+    if stored is None or "unreadable" in stored[1].skipped:
+        return None
+    _, previous, full_key, earlier = stored
     fresh = {src.path: scan for (src, _), scan in zip(changed, new_scans, strict=True) if scan}
     py_paths = [s.path for s in selection.sources if s.language == "python"]
     symbol_scans = None
     if any(
         symbol_inputs(a) != symbol_inputs(b) for a, b in zip(old_scans, fresh.values(), strict=True)
     ):
-        py_scans, _ = scan_sources(
-            root, [s for s in selection.sources if s.language == "python"], cache_db
+        py_scans, _ = scan_sources(  # cached: no worker forked while history is read
+            root, [s for s in selection.sources if s.language == "python"], cache_db, workers=1
         )
         names = python_module_names(py_paths)
         symbol_scans = {names[p].name: scan for p, scan in py_scans.items() if not scan.error}
-    cm = update_code_map(
+    cm, changes = update_code_map(
         previous,
         head,
         py_paths,
         fresh,
-        read_repo_facts(root, files, head, cache_db),
+        _repo_facts(
+            root,
+            set(previous.files) if files is None else {f.path for f in files if f.kind == "file"},
+            head,
+            cache_db,
+            history,
+        ),
         extension_modules=dict(extensions),
-        native_links=links,
         symbol_scans=symbol_scans,
     )
     stats.scanned, stats.workers, stats.incremental = rescan.scanned, rescan.workers, True
     stats.cached = len(selection.sources) - rescan.scanned
-    return cm, dict(extensions)
+    return cm, dict(extensions), (full_key, earlier.merge(changes) if earlier else changes)
 
 
 def _scan_files(
@@ -392,21 +536,34 @@ def _scan_files(
     progress: ProgressFn | None,
     workers: int | None,
     stats: ScanStats,
-) -> dict[str, bytes | None]:
-    """path -> marshal-encoded scan result (None: unreadable), see `_scan_chunk`."""
+    take: Callable[[tuple[tuple[str, bytes | None], ...]], None],
+    mark: tuple[int, Callable[[], None]],
+) -> None:
+    """Scan `todo` in chunks; `take` receives each chunk's (path, marshal-encoded scan
+    result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
+    callback runs once its number of files are in (at once when that is 0)."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
-    results: dict[str, bytes | None] = {}
+    at, reached = mark
+
+    def taken(chunk: list[tuple[str, str, str]], part: bytes) -> None:
+        nonlocal done
+        take(marshal.loads(part))
+        before, done = done, done + len(chunk)
+        if before < at <= done:
+            reached()
+        if progress:
+            progress("scanning", done, total)
+
     n_workers = workers or min(os.cpu_count() or 1, 8)
     if total < POOL_MIN_FILES or n_workers < 2:
         stats.workers = 1
+        if at <= 0:
+            reached()
         for chunk in chunks:
-            results.update(marshal.loads(_scan_chunk(str(root), chunk)))
-            done += len(chunk)
-            if progress:
-                progress("scanning", done, total)
-        return results
+            taken(chunk, _scan_chunk(str(root), chunk))
+        return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
     from concurrent.futures import ProcessPoolExecutor
@@ -414,14 +571,13 @@ def _scan_files(
     # Forked workers inherit the paused collector (see gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
-        for chunk, part in zip(
-            chunks, pool.map(_scan_chunk, [str(root)] * len(chunks), chunks), strict=True
-        ):
-            results.update(marshal.loads(part))
-            done += len(chunk)
-            if progress:
-                progress("scanning", done, total)
-    return results
+        # Every job is submitted (and, with fork, every worker started) before a mark at
+        # 0 runs: its callback may start threads, and a process is never forked with one.
+        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks)
+        if at <= 0:
+            reached()
+        for chunk, part in zip(chunks, parts, strict=True):
+            taken(chunk, part)
 
 
 def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
@@ -519,15 +675,38 @@ def read_no_follow(path: str, limit: int | None) -> bytes | None:
 def _load_snapshot(cache_db: Path, key: str, stats: ScanStats) -> CodeMap | None:
     """The stored map of exactly these inputs, or None; fills `stats` when found."""
     with ParseCache(cache_db) as cache:
-        value = cache.load_snapshot(key)
-        if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)):
-            return None
-        (sources, by_language), plain = value
-        restored = code_map_from_plain(plain)
-    if restored is not None:
-        stats.cached, stats.scanned, stats.snapshot = sources, 0, True
-        stats.by_language = dict(by_language)
+        stored = _restore(cache, key)
+    if stored is None:
+        return None
+    (sources, by_language), restored, _, _ = stored
+    stats.cached, stats.scanned, stats.snapshot = sources, 0, True
+    stats.by_language = dict(by_language)
     return restored
+
+
+def _restore(
+    cache: ParseCache, key: str
+) -> tuple[tuple[int, dict[str, int]], CodeMap, str, MapChanges | None] | None:
+    """The map stored under `key` with its source counts, the key of the full map it is
+    (or is written over) and what changed since that one (None: it is that one)."""
+    value = cache.load_snapshot(key)
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)):
+        return None
+    counts, plain = value
+    full_key, changes = key, None
+    base = delta_base(plain)
+    if base is not None:
+        full = cache.load_snapshot(base)
+        if not (isinstance(full, tuple) and len(full) == 2):
+            return None
+        applied = apply_delta(full[1], plain)
+        if applied is None:
+            return None
+        (plain, changes), full_key = applied, base
+    restored = code_map_from_plain(plain)
+    if restored is None or len(counts) != 2:
+        return None
+    return counts, restored, full_key, changes
 
 
 @contextmanager
@@ -606,6 +785,44 @@ def _py_from_plain(value: Any) -> PyScan:
 def _native_from_plain(value: Any) -> NativeScan:
     lines, includes, error, declares = value
     return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
+
+
+class _HistoryReader:
+    """The history (`_recent_history`) read in a thread once started: git runs in its own
+    processes and this one scans or assembles meanwhile. Calling it waits for the result
+    (reading it there and then when it was never started)."""
+
+    def __init__(self, root: Path, head: str, cache_db: Path) -> None:
+        self.args = (root, head, cache_db)
+        self.thread: threading.Thread | None = None
+        self.result: list[CommitRecord] | None = None
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="prready-history", daemon=True)
+            self.thread.start()
+
+    def wait(self) -> None:
+        """Wait for a started read to end (before forking worker processes)."""
+        if self.thread is not None:
+            self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            self.result = _recent_history(*self.args)
+        except BaseException as exc:  # raised again in the caller's thread
+            self.error = exc
+
+    def __call__(self) -> list[CommitRecord]:
+        if self.thread is None:
+            self._run()
+        else:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
 
 
 def _recent_history(root: Path, head: str, cache_db: Path | None = None) -> list[CommitRecord]:

@@ -242,6 +242,64 @@ class Listing:
             digest.update(b"\n" + raw_path + b"\0" + repr(now).encode("ascii"))
         return digest.hexdigest()
 
+    def blobs_changed_since(
+        self, raw: bytes, changes: dict[bytes, tuple[str, str] | None]
+    ) -> dict[str, tuple[str, int]] | None:
+        """Path -> (blob id, size) of the tracked files whose content is all that changed
+        since the listing (`raw`, `changes`) of an earlier run: same paths, modes, tags
+        and stages, and on disk each such file a regular file. None when anything else
+        changed (a file added, deleted, renamed, its mode or kind changed, a path not
+        UTF-8): `files` then says what the working tree holds. Only the files that
+        changed are looked at on disk, not every tracked one."""
+        now_items, then_items = self.raw.split(b"\0"), raw.split(b"\0")
+        if len(now_items) != len(then_items):
+            return None
+        now_blob: dict[bytes, str] = {}
+        for now, then in zip(now_items, then_items, strict=True):
+            if now == then:
+                continue
+            meta, _, raw_path = now.partition(b"\t")
+            old_meta, _, old_path = then.partition(b"\t")
+            fields, old_fields = meta.split(b" "), old_meta.split(b" ")
+            if (
+                raw_path != old_path
+                or len(fields) != 4
+                or len(old_fields) != 4
+                or fields[:2] != old_fields[:2]  # tag and mode
+                or fields[3] != old_fields[3]  # stage
+                or fields[3] != b"0"
+                or _KINDS.get(fields[1].decode("ascii", "replace"), "file") != "file"
+            ):
+                return None
+            now_blob[raw_path] = fields[2].decode("ascii")
+        entries: dict[bytes, tuple[str, str]] | None = None
+        for raw_path in sorted({*changes, *self.changes}):
+            state = self.changes.get(raw_path)
+            if state is None and raw_path in self.changes:
+                return None  # deleted on disk
+            if state is not None and state[1] != "file":
+                return None
+            if state is not None:
+                now_blob[raw_path] = state[0]
+            elif raw_path not in now_blob:  # back to what the index says
+                entries = self.entries() if entries is None else entries
+                entry = entries.get(raw_path)
+                if entry is None or _KINDS.get(entry[0], "file") != "file":
+                    return None
+                now_blob[raw_path] = entry[1]
+        prefix = os.fsencode(self.root) + b"/"
+        out: dict[str, tuple[str, int]] = {}
+        for raw_path, blob in now_blob.items():
+            try:
+                path = raw_path.decode("utf-8")
+                info = os.lstat(prefix + raw_path)
+            except (UnicodeDecodeError, OSError):
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            out[path] = (blob, info.st_size)
+        return out
+
     def files(self) -> list[TrackedFile]:
         """Every tracked path present in the working tree, with blob id and size.
 

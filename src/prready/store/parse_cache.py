@@ -32,7 +32,11 @@ CREATE TABLE IF NOT EXISTS parse_results (
 CREATE TABLE IF NOT EXISTS parse_snapshots (
     key TEXT PRIMARY KEY,
     data BLOB NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS parse_snapshot_bases (
+    key TEXT PRIMARY KEY,
+    base TEXT NOT NULL
+) WITHOUT ROWID
 """
 
 
@@ -137,8 +141,12 @@ class ParseCache:
         except (EOFError, ValueError, TypeError):
             return None
 
-    def save_snapshot(self, key: str, value: Any, *, keep: int = 8) -> None:
-        """Store value under key, keeping only the `keep` most recent snapshots."""
+    def save_snapshot(
+        self, key: str, value: Any, *, keep: int = 8, base: str | None = None
+    ) -> None:
+        """Store value under key, keeping only the `keep` most recent snapshots and the
+        ones they are written over. `base`: the key of the snapshot this value only
+        completes (a map's changed parts over the full map), kept while this one is."""
         try:
             data = marshal.dumps(value)
         except ValueError:
@@ -149,10 +157,22 @@ class ParseCache:
                     "INSERT OR REPLACE INTO parse_snapshots (key, data) VALUES (?, ?)",
                     (key, data),
                 )
+                self.conn.execute("DELETE FROM parse_snapshot_bases WHERE key = ?", (key,))
+                if base is not None:
+                    self.conn.execute(
+                        "INSERT INTO parse_snapshot_bases (key, base) VALUES (?, ?)", (key, base)
+                    )
                 self.conn.execute(
                     "DELETE FROM parse_snapshots WHERE rowid NOT IN "
-                    "(SELECT rowid FROM parse_snapshots ORDER BY rowid DESC LIMIT ?)",
-                    (keep,),
+                    "(SELECT rowid FROM parse_snapshots ORDER BY rowid DESC LIMIT ?) "
+                    "AND key NOT IN (SELECT b.base FROM parse_snapshot_bases b "
+                    "JOIN (SELECT key FROM parse_snapshots ORDER BY rowid DESC LIMIT ?) r "
+                    "ON r.key = b.key)",
+                    (keep, keep),
+                )
+                self.conn.execute(
+                    "DELETE FROM parse_snapshot_bases WHERE key NOT IN "
+                    "(SELECT key FROM parse_snapshots)"
                 )
         except sqlite3.OperationalError:
             return
