@@ -35,13 +35,20 @@ N_ISSUES = 350  # four walk pages at GitHub's 100 per page
 
 
 def start_prready(args: list[str]) -> subprocess.Popen[str]:
+    # Ctrl-C as a terminal delivers it: a suite started in the background by a
+    # non-interactive shell (`pytest &`) runs with SIGINT ignored, and children inherit that.
     return subprocess.Popen(
         [sys.executable, "-m", "prready", *args],
         env=subprocess_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def distinct_and_total(table: str = "gh_issues") -> tuple[int, int]:
