@@ -16,7 +16,7 @@ from gitfixtures import commit_files, git
 from progress_fixtures import issue
 from prready.app.demo import build_sample_origin, load_sample_issues
 from prready.cli import cli
-from prready.demo.sample_history import SAMPLE_SLUG
+from prready.demo import SAMPLE_SLUG
 from prready.paths import resolve_paths
 from prready.store import issues_store
 

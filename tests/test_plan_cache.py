@@ -24,7 +24,7 @@ from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.retrieval import mapping_index
 from prready.app.sync import sync_with_tracking
 from prready.config import Secret, UserConfig
-from prready.demo.sample_history import SAMPLE_SLUG
+from prready.demo import SAMPLE_SLUG
 from prready.models import CodeMap, Issue, TakenStatus
 from prready.paths import Paths, resolve_paths
 from prready.sources.github_api import GitHubClient

@@ -13,15 +13,12 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from prready.demo import rest_shapes as rest
-from prready.demo.issue_items import MAINTAINERS, SampleItem
-from prready.demo.sample_history import SAMPLE_SLUG, file_change_stats, tree_at
-from prready.demo.sample_items import all_items, item_numbers, resolve_refs
+from prready.demo import SAMPLE_FETCHED_AT, SAMPLE_NOW, SAMPLE_SLUG, SAMPLE_USER
 
-SAMPLE_NOW = "2026-11-01T12:00:00Z"
-# When the sample claims its GitHub data was fetched (shown as "data as of" in the plan).
-SAMPLE_FETCHED_AT = "2026-11-01T11:45:00Z"
-SAMPLE_USER = "demo-newcomer"
+from . import rest_shapes as rest
+from .issue_items import MAINTAINERS, SampleItem
+from .sample_history import file_change_stats, tree_at
+from .sample_items import all_items, item_numbers, resolve_refs
 
 # (name, color, description); GitHub's own defaults are marked in _DEFAULT_LABELS.
 SAMPLE_LABELS: list[tuple[str, str, str | None]] = [
