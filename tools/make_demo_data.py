@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 TOOLS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TOOLS))
+# demo_sample, and the loopback server's REST object builder (tests/ghserver/objects.py).
+sys.path[:0] = [str(TOOLS), str(TOOLS.parent / "tests")]
 
 from demo_sample.sample_history import sample_history  # noqa: E402
 from demo_sample.sample_issues import sample_payloads  # noqa: E402
