@@ -19,7 +19,8 @@ def serve_sample(dataset: Any, payloads: dict[str, Any] | None = None) -> dict[s
     """Load the sample's repo, labels, issues, pulls, comments and timelines into a
     ghserver Dataset (whose `load_rest_payloads` names its keys a little differently)."""
     payloads = payloads or sample_payloads()
-    dataset.add_repo(SAMPLE_SLUG, description=payloads["repo"]["description"])
+    repo = payloads["repo"]
+    dataset.add_repo(SAMPLE_SLUG, description=repo["description"], owner_type=repo["owner"]["type"])
     dataset.load_rest_payloads(
         SAMPLE_SLUG,
         {

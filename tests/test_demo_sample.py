@@ -400,6 +400,32 @@ def test_sample_loads_into_the_loopback_server(payloads, github_server):
     assert files == [f["filename"] for f in payloads["pull_files"][str(pr_number)]]
 
 
+def test_loopback_server_serves_the_shipped_json(payloads):
+    """One builder of REST objects: the sample, loaded into the test server, is served back
+    exactly as shipped (labels, issues, comments, timelines, pulls and their files)."""
+    from ghserver import ApiRequest, Dataset, handle
+
+    ds = Dataset()
+    serve_sample(ds, payloads)
+
+    def get(path: str) -> Any:
+        query = {"state": "all", "per_page": "100"}
+        request = ApiRequest(f"/repos/{SAMPLE_SLUG}{path}", query, "https://api.github.com", True)
+        response = handle(ds, request)
+        assert response.status == 200, path
+        return response.body
+
+    assert get("/labels") == payloads["labels"]
+    assert get("/issues") == payloads["issues"]
+    for number, comments in payloads["comments"].items():
+        assert get(f"/issues/{number}/comments") == comments, number
+    for number, events in payloads["timelines"].items():
+        assert get(f"/issues/{number}/timeline") == events, number
+    for number, pull in payloads["pulls"].items():
+        assert get(f"/pulls/{number}") == pull, number
+        assert get(f"/pulls/{number}/files") == payloads["pull_files"][number], number
+
+
 def _days_between(a: str, b: str) -> float:
     from datetime import datetime
 

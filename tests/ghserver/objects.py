@@ -120,7 +120,10 @@ def label_object(repo: str, label: dict[str, Any], urls: Urls) -> dict[str, Any]
 
 
 def repo_object(full_name: str, fields: dict[str, Any], urls: Urls) -> dict[str, Any]:
-    """GitHub's full-repository object; `fields` overrides any top-level key."""
+    """GitHub's full-repository object; `fields` overrides any top-level key, and
+    `owner_type: "Organization"` among them makes the owner an organization."""
+    fields = dict(fields)
+    organization = fields.pop("owner_type", "User") == "Organization"
     owner, name = full_name.split("/", 1)
     rid = fields.get("id") or stable_id("repo", full_name)
     api = f"{urls.api}/repos/{full_name}"
@@ -129,7 +132,7 @@ def repo_object(full_name: str, fields: dict[str, Any], urls: Urls) -> dict[str,
         "node_id": node_id("R", rid),
         "name": name,
         "full_name": full_name,
-        "owner": user_object(owner, urls),
+        "owner": user_object(owner, urls, organization=organization),
         "private": False,
         "html_url": f"{urls.html}/{full_name}",
         "description": None,
@@ -274,8 +277,8 @@ def pull_object(
 ) -> dict[str, Any]:
     """GitHub's pull-request object (`full`) or pull-request-simple (list endpoint).
 
-    Optional record keys: `head_repo` (a repository object: a fork; default the base
-    repository), `branch`, `head_sha`, `base_sha`, `merged_by`, `commits`."""
+    Optional record keys: `head_repo` ((full name, fields) of a fork; default the base
+    repository), `branch`, `merged_by`, `commits`."""
     number = rec["number"]
     api = f"{urls.api}/repos/{repo}/pulls/{number}"
     issue_api = f"{urls.api}/repos/{repo}/issues/{number}"
@@ -283,8 +286,8 @@ def pull_object(
     pid = stable_id("pull", repo, number)
     assignees = [user_object(a, urls) for a in rec["assignees"]]
     base_repo = simple_repo_object(repo, repo_fields, urls)
-    head_repo = rec.get("head_repo") or base_repo
-    sha = rec.get("head_sha") or hashlib.sha1(f"{repo}#{number}".encode()).hexdigest()
+    head_repo = simple_repo_object(*rec["head_repo"], urls) if rec.get("head_repo") else base_repo
+    sha = hashlib.sha1(f"{repo}#{number}".encode()).hexdigest()
     branch = rec.get("branch") or f"pr-{number}"
     owner = repo.split("/", 1)[0]
     obj: dict[str, Any] = {
@@ -328,7 +331,7 @@ def pull_object(
         "base": {
             "label": f"{owner}:{base_repo['default_branch']}",
             "ref": base_repo["default_branch"],
-            "sha": rec.get("base_sha") or hashlib.sha1(f"{repo}@base".encode()).hexdigest(),
+            "sha": hashlib.sha1(f"{repo}@base".encode()).hexdigest(),
             "user": base_repo["owner"],
             "repo": base_repo,
         },

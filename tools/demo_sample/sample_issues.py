@@ -77,6 +77,9 @@ _TRIAGER = {
 }
 _LINE = re.compile(r"\{\{line:([^:}]+):(.+?)\}\}")
 URLS = rest.Urls(api="https://api.github.com")
+DESCRIPTION = (
+    "A small library of tensors, autograd and neural networks (prready's bundled demo sample)"
+)
 
 
 def sample_payloads() -> dict[str, Any]:
@@ -209,7 +212,7 @@ def _pull_json(
         "commits": 1 + len(files) // 2,
     }
     if item.user not in MAINTAINERS:
-        pull["head_repo"] = rest.simple_repo_object(f"{item.user}/tinyml", fork, URLS)
+        pull["head_repo"] = (f"{item.user}/tinyml", fork)
     pull_json = rest.pull_object(SAMPLE_SLUG, pull, _base_repo_fields(), URLS, full=True)
     diff = [rest.file_object(SAMPLE_SLUG, number, {**e, "patch": None}, URLS) for e in entries]
     return pull_json, diff
@@ -243,7 +246,8 @@ def _timeline(
     events.extend(rest.commented_event(c) for c in comment_json)
     for other in items:
         if other.is_pull and item.key in other.refs:
-            events.append(rest.cross_referenced_event(issues[other.key], URLS, other.created))
+            source = {**issues[other.key], "repository": _base_repo()}
+            events.append(rest.cross_referenced_event(source, URLS, other.created))
     if item.is_pull and item.merged:
         events.append(rest.event_object(SAMPLE_SLUG, "merged", item.user, item.merged, URLS))
     if item.closed:
@@ -261,16 +265,17 @@ def _timeline(
 
 
 def _base_repo_fields() -> dict[str, Any]:
-    """The sample repository as pulls embed it: owned by an organization."""
-    owner = SAMPLE_SLUG.split("/")[0]
-    return {"owner": rest.user_object(owner, URLS, organization=True)}
+    """The sample repository's own fields where pulls and cross-references embed it."""
+    return {"description": DESCRIPTION, "owner_type": "Organization"}
+
+
+def _base_repo() -> dict[str, Any]:
+    return rest.simple_repo_object(SAMPLE_SLUG, _base_repo_fields(), URLS)
 
 
 def _repo_json(open_count: int) -> dict[str, Any]:
     fields = dict(
         _base_repo_fields(),
-        description="A small library of tensors, autograd and neural networks "
-        "(prready's bundled demo sample)",
         created_at="2025-05-06T10:00:00Z",
         updated_at=SAMPLE_FETCHED_AT,
         pushed_at="2026-10-20T15:50:00Z",
