@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from ghserver import Dataset, GitHubServer
 from prready.app.sync import sync_repo
-from prready.config import Secret, UserConfig
+from prready.app.workspace import Workspace
+from prready.config import Secret
 from prready.paths import Paths
 from prready.sources.github_api import GitHubClient
 
@@ -73,7 +74,8 @@ def run(server: GitHubServer, paths: Paths, what: str, all_open: bool) -> dict[s
     server.reset_log()
     client = GitHubClient(server.url, Secret("bench-token"), sleep=lambda s: None)
     started, cpu = time.perf_counter(), time.process_time()
-    report = sync_repo(REPO, paths, UserConfig(), client=client, all_open=all_open)
+    with Workspace(paths, client_factory=lambda *_a, **_k: client) as ws:
+        report = sync_repo(ws, REPO, all_open=all_open)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     lists = [r for r in server.requests if r.path.endswith("/issues")]
     per_query = Counter(r.query.get("labels", "") for r in lists)

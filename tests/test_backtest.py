@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from planfixtures import ADAM_TRACE, LABELS, REPO, make_code_map, make_issue
 from prready.analysis.backtest import BacktestCase, closing_references, score_backtest
 
@@ -78,7 +80,7 @@ def test_backtest_online_takes_merged_pull_request_files(github_server, tmp_path
     over the commit; #5 has no PR and falls back to its "Fixes #5" commit."""
     from planfixtures import MINI_SLUG, make_mini_repo
     from prready.app.backtest import run_backtest
-    from prready.config import UserConfig
+    from prready.app.workspace import GitHubAccess, Workspace
     from prready.paths import resolve_paths
     from prready.sources.github_api import GitHubClient
 
@@ -155,8 +157,10 @@ def test_backtest_online_takes_merged_pull_request_files(github_server, tmp_path
         created_at="2026-04-03T10:00:00Z",
         merged_at="2026-04-03T11:00:00Z",
     )
-    client = GitHubClient(github_server.url, None, sleep=lambda _s: None)
-    run = run_backtest(MINI_SLUG, resolve_paths(), UserConfig(), checkout=repo, client=client)
+    access = GitHubAccess(github_server.url, None)
+    no_sleep = functools.partial(GitHubClient, sleep=lambda _s: None)
+    with Workspace(resolve_paths(), github=access, client_factory=no_sleep) as ws:
+        run = run_backtest(ws, MINI_SLUG, checkout=repo)
     rows = {r.number: r for r in run.report.rows}
     assert run.sources == {"pull requests": 2, "commits": 1}
     assert rows[unsynced].true_files == ["mini/optim/optimizer.py"] and rows[unsynced].file_top1

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from gitfixtures import commit_files, git
 from progress_fixtures import issue
 from prready.app.demo import build_sample_origin, load_sample_issues
+from prready.app.workspace import Workspace
 from prready.cli import cli
 from prready.demo import SAMPLE_SLUG
 from prready.paths import resolve_paths
@@ -83,7 +84,8 @@ def test_checkout_without_remote_is_judged_by_its_pyproject(tmp_path: Path) -> N
 def test_unknown_module_lists_close_matches() -> None:
     paths = resolve_paths()
     origin = build_sample_origin(paths)
-    load_sample_issues(paths)
+    with Workspace(paths) as ws:
+        load_sample_issues(ws)
     args = ["plan", SAMPLE_SLUG, "--offline", "--checkout", str(origin), "-o", "-"]
     line = one_line_error(run(*args, "--module", "tinyml.nnn"))
     assert "tinyml.nnn" in line and "did you mean" in line and "tinyml.nn" in line
@@ -168,3 +170,19 @@ def test_unknown_config_keys_are_reported_with_the_nearest_key(
     result = run("sync", REPO, "--from-file", str(issues))
     assert result.exit_code == 0, result.output
     assert expected in result.stderr and "ignored" in result.stderr
+
+
+def test_library_checks_name_no_cli_flag() -> None:
+    from prready.app.issues import list_issues
+    from prready.app.plan import PlanOptions, Source, run_plan
+    from prready.errors import UsageError
+
+    with Workspace(resolve_paths(), offline=True) as ws:
+        with pytest.raises(UsageError) as state:
+            list_issues(ws, REPO, state="bogus")
+        with pytest.raises(UsageError) as limit:
+            list_issues(ws, REPO, limit=0)
+        with pytest.raises(UsageError) as fmt:
+            run_plan(ws, REPO, PlanOptions(fmt="pdf"), Source())
+    for raised in (state, limit, fmt):
+        assert "--" not in str(raised.value), raised.value

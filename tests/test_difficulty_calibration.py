@@ -15,6 +15,7 @@ from prready.analysis.planner import assess_issues
 from prready.app.backtest import fixes_from_commits
 from prready.app.demo import build_sample_origin, load_sample_issues
 from prready.app.map import build_code_map
+from prready.app.workspace import Workspace
 from prready.demo import SAMPLE_NOW, SAMPLE_SLUG
 from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
@@ -33,7 +34,8 @@ def test_rank_correlation() -> None:
 def test_difficulty_follows_fix_size_on_the_development_set() -> None:
     paths = resolve_paths()
     origin = build_sample_origin(paths)
-    load_sample_issues(paths)
+    with Workspace(paths) as ws:
+        load_sample_issues(ws)
     code_map = build_code_map(SAMPLE_SLUG, paths, checkout=origin, offline=True)
     fixes = fixes_from_commits(read_history(origin), SAMPLE_SLUG)
     conn = issues_store.open_cache(paths)

@@ -13,9 +13,10 @@ import pytest
 
 from gitfixtures import commit_files, git
 from mapfixtures import make_map_repo
-from prready.app.map import ScanStats, build_code_map, code_map_json
+from prready.app.map import ScanStats, build_code_map
 from prready.models import CodeMap
 from prready.paths import resolve_paths
+from prready.render.map import code_map_json
 
 
 def _everything(cm: CodeMap) -> dict[str, object]:

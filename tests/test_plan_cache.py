@@ -23,14 +23,14 @@ from prready.app.map import build_code_map
 from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.retrieval import mapping_index
 from prready.app.sync import sync_with_tracking
-from prready.config import Secret, UserConfig
+from prready.app.workspace import GitHubAccess, Workspace
+from prready.config import Secret
 from prready.demo import SAMPLE_SLUG
 from prready.models import CodeMap, Issue, TakenStatus
 from prready.paths import Paths, resolve_paths
-from prready.sources.github_api import GitHubClient
+from prready.render.sync import sync_summary
 from prready.store import issues_store as store
 from prready.store.assessment_cache import AssessmentCache
-from prready.store.response_cache import ResponseCache
 from samplefixtures import serve_sample
 
 TOKEN = "ghp_cacheTESTTOKEN00000000000000000000000"
@@ -48,19 +48,14 @@ def world(github_server: Any) -> dict[str, Any]:
 
 
 def _plan(world: dict[str, Any], out: Path, *, now: datetime = NOW) -> PlanResult:
-    paths: Paths = world["paths"]
-    client = GitHubClient(
-        world["server"].url, Secret(TOKEN), responses=ResponseCache(paths.cache_db)
-    )
-    return run_plan(
-        SAMPLE_SLUG,
-        paths,
-        UserConfig(),
-        PlanOptions(skills=("python", "testing"), fmt="json", output=out),
-        Source(token=Secret(TOKEN), api_url=world["server"].url, git_url=str(world["origin"]),
-               client=client),
-        now=now,
-    )  # fmt: skip
+    access = GitHubAccess(world["server"].url, Secret(TOKEN))
+    with Workspace(world["paths"], now=now, github=access) as ws:
+        return run_plan(
+            ws,
+            SAMPLE_SLUG,
+            PlanOptions(skills=("python", "testing"), fmt="json", output=out),
+            Source(git_url=str(world["origin"])),
+        )
 
 
 def _billed(server: Any) -> list[str]:
@@ -69,8 +64,8 @@ def _billed(server: Any) -> list[str]:
 
 
 def _stored(world: dict[str, Any], code_map: CodeMap) -> tuple[list[Issue], Any, Any]:
-    issues, labels, taken = load_stored(SAMPLE_SLUG, world["paths"], UserConfig(), state="open",
-                                        now=ISO)  # fmt: skip
+    with Workspace(world["paths"]) as ws:
+        issues, labels, taken = load_stored(ws, SAMPLE_SLUG, state="open", now=ISO)
     return issues, labels, taken
 
 
@@ -190,10 +185,8 @@ def test_an_unchanged_sync_costs_nothing_and_counts_every_request(
     _plan(world, tmp_path / "2.json")
 
     def sync() -> Any:
-        client = GitHubClient(
-            server.url, Secret(TOKEN), responses=ResponseCache(world["paths"].cache_db)
-        )
-        return sync_with_tracking(SAMPLE_SLUG, world["paths"], UserConfig(), client=client)
+        with Workspace(world["paths"], github=GitHubAccess(server.url, Secret(TOKEN))) as ws:
+            return sync_with_tracking(ws, SAMPLE_SLUG)
 
     sync()
     server.reset_log()
@@ -204,7 +197,7 @@ def test_an_unchanged_sync_costs_nothing_and_counts_every_request(
     # /user and the tracked steps' requests are in the summary's count.
     assert report.requests == len(asked)
     assert report.not_modified == len(asked)
-    assert f"{len(asked)} requests, {len(asked)} unchanged (304)" in report.summary()
+    assert f"{len(asked)} requests, {len(asked)} unchanged (304)" in sync_summary(report)
 
 
 def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from prready.app.sync import label_report, refresh_taken, sync_repo
+from prready.app.workspace import Workspace
 from prready.cli import cli
 from prready.config import Secret, UserConfig
 from prready.errors import NetworkError, OfflineError, RateLimitError, UsageError
@@ -80,6 +81,25 @@ def client_for(
     )
 
 
+def workspace(
+    paths: Paths,
+    config: UserConfig | None = None,
+    *,
+    client: GitHubClient | None = None,
+    offline: bool = False,
+    progress: Any = None,
+) -> Workspace:
+    """A workspace whose one GitHub client is `client` (injected through the workspace's
+    client factory, as the CLI's caller injects one), or none offline."""
+    return Workspace(
+        paths,
+        config,
+        offline=offline,
+        progress=progress,
+        client_factory=None if client is None else lambda *_args, **_kwargs: client,
+    )
+
+
 def stored_numbers(paths: Paths, state: str = "open") -> list[int]:
     conn = store.open_cache(paths)
     try:
@@ -97,7 +117,7 @@ def test_cold_sync_fetches_beginner_and_bug_issues_one_query_per_label(
     github_server: Any, paths: Paths
 ) -> None:
     made = build(github_server)
-    report = sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    report = sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     expected = sorted(made["gfi"] + made["bug"] + made["both"])
     assert stored_numbers(paths) == expected  # no nn/other issues, no duplicates
     assert report.issues_new == len(expected) and report.queries == 2
@@ -115,28 +135,24 @@ def test_cold_sync_fetches_beginner_and_bug_issues_one_query_per_label(
 def test_module_labels_and_all_open(github_server: Any, paths: Paths) -> None:
     made = build(github_server)
     sync_repo(
-        REPO, paths, UserConfig(), client=client_for(github_server), module_labels=["Module: NN"]
+        workspace(paths, client=client_for(github_server)), REPO, module_labels=["Module: NN"]
     )
     assert set(made["nn"]) <= set(stored_numbers(paths))
     assert not set(made["other"]) & set(stored_numbers(paths))
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server), all_open=True)
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO, all_open=True)
     assert set(made["other"]) <= set(stored_numbers(paths))
     with pytest.raises(UsageError, match="did you mean 'module: nn'"):
         sync_repo(
-            REPO,
-            paths,
-            UserConfig(),
-            client=client_for(github_server),
-            module_labels=["module: nnn"],
+            workspace(paths, client=client_for(github_server)), REPO, module_labels=["module: nnn"]
         )
 
 
 def test_resync_unchanged_costs_only_304s(github_server: Any, paths: Paths) -> None:
     build(github_server)
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     github_server.reset_log()
     client = client_for(github_server)
-    report = sync_repo(REPO, paths, UserConfig(), client=client)
+    report = sync_repo(workspace(paths, client=client), REPO)
     assert github_server.requests, "the re-sync asked GitHub"
     assert all(r.status == 304 for r in github_server.requests)
     assert all(r.if_none_match for r in github_server.requests)
@@ -146,7 +162,7 @@ def test_resync_unchanged_costs_only_304s(github_server: Any, paths: Paths) -> N
 
 def test_resync_after_changes_updates_and_marks_closed(github_server: Any, paths: Paths) -> None:
     made = build(github_server)
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     ds = github_server.dataset
     ds.update_issue(REPO, made["gfi"][0], title="renamed title")
     ds.update_issue(REPO, made["bug"][3], state="closed", state_reason="completed")
@@ -154,7 +170,7 @@ def test_resync_after_changes_updates_and_marks_closed(github_server: Any, paths
         REPO, "brand new", labels=["good first issue"], created_at=datetime.now(timezone.utc)
     )
     github_server.reset_log()
-    report = sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    report = sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     assert report.issues_closed == 1 and report.issues_new == 1 and report.issues_updated >= 1
     assert made["bug"][3] not in stored_numbers(paths)
     assert made["bug"][3] in stored_numbers(paths, "closed")
@@ -171,11 +187,11 @@ def test_resync_after_changes_updates_and_marks_closed(github_server: Any, paths
 
 def test_large_change_uses_since_catch_up(github_server: Any, paths: Paths) -> None:
     made = build(github_server)
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     for number in made["gfi"][:15]:  # more than one 10-item page of changes
         github_server.dataset.update_issue(REPO, number, body="edited")
     github_server.reset_log()
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     since = [r for r in list_requests(github_server) if "since" in r.query]
     assert since and all(r.query["state"] == "all" and r.query["sort"] == "updated" for r in since)
     conn = store.open_cache(paths)
@@ -197,12 +213,12 @@ def test_interrupted_sync_resumes_without_loss_or_duplicates(
 
     client = client_for(github_server, max_retries=1, progress=progress)
     with pytest.raises(NetworkError, match="dropped connection"):
-        sync_repo(REPO, paths, UserConfig(), client=client, progress=progress)
+        sync_repo(workspace(paths, client=client, progress=progress), REPO)
     kept = stored_numbers(paths)
     assert len(kept) == 10 + 9  # two pages committed (the keyset cursor re-reads one item)
     github_server.clear_faults()
     github_server.reset_log()
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     assert stored_numbers(paths) == sorted(made["gfi"] + made["bug"] + made["both"])
     conn = store.open_cache(paths)
     rows = conn.execute("SELECT count(*), count(DISTINCT number) FROM gh_issues").fetchone()
@@ -221,14 +237,13 @@ def test_keyboard_interrupt_keeps_committed_pages(github_server: Any, paths: Pat
 
     with pytest.raises(KeyboardInterrupt):
         sync_repo(
+            workspace(
+                paths, client=client_for(github_server, progress=progress), progress=progress
+            ),
             REPO,
-            paths,
-            UserConfig(),
-            client=client_for(github_server, progress=progress),
-            progress=progress,
         )
     assert len(stored_numbers(paths)) == 10 + 9 + 9  # three pages committed
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     assert len(stored_numbers(paths)) == 40 + 12 + 1
 
 
@@ -239,7 +254,7 @@ def test_5xx_and_malformed_answers_are_retried_with_backoff(
     github_server.inject(r"/issues$", "status", times=2, code=502)
     github_server.inject(r"/labels$", "malformed", times=1)
     sleeps = Sleeps()
-    report = sync_repo(REPO, paths, UserConfig(), client=client_for(github_server, sleeps))
+    report = sync_repo(workspace(paths, client=client_for(github_server, sleeps)), REPO)
     assert report.retries == 3
     assert sorted(sleeps.calls) == [1.0, 1.0, 2.0]  # exponential per request: 1, 2 / 1
     assert len(stored_numbers(paths)) == 38
@@ -250,9 +265,7 @@ def test_retries_are_capped(github_server: Any, paths: Paths) -> None:
     github_server.inject(r"/issues$", "status", times=None, code=503)
     sleeps = Sleeps()
     with pytest.raises(NetworkError, match=r"after 4 attempts") as info:
-        sync_repo(
-            REPO, paths, UserConfig(), client=client_for(github_server, sleeps, max_retries=3)
-        )
+        sync_repo(workspace(paths, client=client_for(github_server, sleeps, max_retries=3)), REPO)
     assert sleeps.calls == [1.0, 2.0, 4.0]
     assert "\n" not in str(info.value)
 
@@ -261,7 +274,7 @@ def test_unexpected_shape_is_a_clear_error(github_server: Any, paths: Paths) -> 
     build(github_server)
     github_server.inject(r"/issues$", "unexpected", times=1, body={"items": []})
     with pytest.raises(NetworkError, match="unexpected answer for issues of pytorch/pytorch"):
-        sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+        sync_repo(workspace(paths, client=client_for(github_server)), REPO)
 
 
 def test_rate_limit_exhausted_mid_sync_stops_cleanly_and_resumes(
@@ -270,7 +283,7 @@ def test_rate_limit_exhausted_mid_sync_stops_cleanly_and_resumes(
     made = build(github_server, n_gfi=60)
     github_server.set_rate_limit(limit=5000, remaining=5, reset_in=3600)
     with pytest.raises(RateLimitError) as info:
-        sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+        sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     message = str(info.value)
     assert (
         "UTC" in message and "run the same command again after" in message and "\n" not in message
@@ -278,7 +291,7 @@ def test_rate_limit_exhausted_mid_sync_stops_cleanly_and_resumes(
     assert info.value.reset_at and info.value.reset_at.endswith("Z")
     assert len(stored_numbers(paths)) == 10 + 9 + 9  # repo + labels + 3 pages fit in the budget
     github_server.set_rate_limit(limit=5000, remaining=5000)
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     assert stored_numbers(paths) == sorted(made["gfi"] + made["bug"] + made["both"])
 
 
@@ -290,7 +303,7 @@ def test_rate_limit_with_near_reset_waits_with_a_countdown(
     sleeps = Sleeps()
     shown: list[str] = []
     client = client_for(github_server, sleeps, progress=lambda label, d, t: shown.append(label))
-    sync_repo(REPO, paths, UserConfig(), client=client)
+    sync_repo(workspace(paths, client=client), REPO)
     assert 4 <= sum(sleeps.calls) <= 7
     assert any(re.search(r"rate limit.*\(\d+s left\)", s) for s in shown)
     assert len(stored_numbers(paths)) == 38
@@ -300,14 +313,14 @@ def test_secondary_rate_limit_honours_retry_after(github_server: Any, paths: Pat
     build(github_server)
     github_server.inject(r"/issues$", "rate_limit_secondary", times=1, retry_after=7)
     sleeps = Sleeps()
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server, sleeps))
+    sync_repo(workspace(paths, client=client_for(github_server, sleeps)), REPO)
     assert sum(sleeps.calls) == pytest.approx(7)
     assert len(stored_numbers(paths)) == 38
 
 
 def test_no_token_works_and_says_so(github_server: Any, paths: Paths) -> None:
     build(github_server)
-    report = sync_repo(REPO, paths, UserConfig(), client=client_for(github_server, token=None))
+    report = sync_repo(workspace(paths, client=client_for(github_server, token=None)), REPO)
     assert sum("60 requests an hour" in n for n in report.notes) == 1
     # The loopback server is not github.com: the advice names the Enterprise variable and
     # the host for gh, never GITHUB_TOKEN (which would not be sent there).
@@ -323,19 +336,14 @@ def test_bad_token_missing_repo_and_rename_messages(paths: Paths) -> None:
     with GitHubServer(expected_token="right-token") as server:
         build(server)
         with pytest.raises(NetworkError) as info:
-            sync_repo(REPO, paths, UserConfig(), client=client_for(server))
+            sync_repo(workspace(paths, client=client_for(server)), REPO)
         assert "401" in str(info.value) and TOKEN not in str(info.value)
         with pytest.raises(NetworkError, match=r"no repository nobody/nothing \(404\)"):
             sync_repo(
-                "nobody/nothing",
-                paths,
-                UserConfig(),
-                client=client_for(server, token="right-token"),
+                workspace(paths, client=client_for(server, token="right-token")), "nobody/nothing"
             )
         server.dataset.rename_repo(REPO, "pytorch/torch")
-        report = sync_repo(
-            REPO, paths, UserConfig(), client=client_for(server, token="right-token")
-        )
+        report = sync_repo(workspace(paths, client=client_for(server, token="right-token")), REPO)
         assert report.repo == "pytorch/torch" and report.renamed_from == REPO
         assert any("renamed to pytorch/torch" in n for n in report.notes)
         conn = store.open_cache(paths)
@@ -345,15 +353,11 @@ def test_bad_token_missing_repo_and_rename_messages(paths: Paths) -> None:
 
 def test_token_never_reaches_store_or_errors(github_server: Any, paths: Paths) -> None:
     build(github_server)
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     github_server.inject(r"/issues$", "status", times=None, code=500)
     with pytest.raises(NetworkError) as info:
         sync_repo(
-            REPO,
-            paths,
-            UserConfig(),
-            client=client_for(github_server, max_retries=0),
-            all_open=True,
+            workspace(paths, client=client_for(github_server, max_retries=0)), REPO, all_open=True
         )
     assert TOKEN not in str(info.value) and TOKEN not in repr(info.value)
     for path in paths.cache.rglob("*"):
@@ -367,19 +371,19 @@ def test_offline_needs_a_store_then_uses_it_without_network(
 ) -> None:
     build(github_server)
     with pytest.raises(OfflineError, match="--from-file"):
-        sync_repo(REPO, paths, UserConfig(), offline=True, api_url=github_server.url)
+        sync_repo(workspace(paths, offline=True), REPO)
     data = [
         {"number": 5, "title": "t", "body": "", "state": "OPEN", "labels": [{"name": "good first issue"}],
          "assignees": [], "author": {"login": "a"}, "url": f"https://github.com/{REPO}/issues/5",
          "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2025-01-02T00:00:00Z", "comments": 2},
     ]  # fmt: skip
     (tmp_path / "issues.json").write_text(json.dumps(data))
-    report = sync_repo(REPO, paths, UserConfig(), from_file=tmp_path / "issues.json", offline=True)
+    report = sync_repo(workspace(paths, offline=True), REPO, from_file=tmp_path / "issues.json")
     assert report.source == "file" and report.issues_new == 1 and report.missing
-    report = sync_repo(REPO, paths, UserConfig(), offline=True, api_url=github_server.url)
+    report = sync_repo(workspace(paths, offline=True), REPO)
     assert report.source == "offline" and report.stored_open == 1
     assert github_server.requests == []
-    rows = label_report(REPO, paths, UserConfig())
+    rows = label_report(workspace(paths), REPO)
     assert [(r.name, r.kind, r.open_issues) for r in rows] == [("good first issue", "beginner", 1)]
 
 
@@ -396,11 +400,11 @@ def test_refresh_taken_fetches_only_candidates(github_server: Any, paths: Paths)
         datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     ds.update_issue(REPO, assigned, assignees=["dave"])
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server))
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO)
     github_server.reset_log()
     candidates = [claimed, fresh, assigned, made["bug"][0]]
     result = refresh_taken(
-        REPO, candidates, paths, UserConfig(), client=client_for(github_server), user_login="me"
+        workspace(paths, client=client_for(github_server)), REPO, candidates, user_login="me"
     )
     assert result[claimed].state == "taken" and any("@carol" in e for e in result[claimed].evidence)
     assert result[fresh].state == "fresh"
@@ -414,18 +418,21 @@ def test_refresh_taken_fetches_only_candidates(github_server: Any, paths: Paths)
     assert numbers == set(candidates)
     github_server.reset_log()  # fresh enough: a second call asks nothing
     again = refresh_taken(
-        REPO, candidates, paths, UserConfig(), client=client_for(github_server), user_login="me"
+        workspace(paths, client=client_for(github_server)), REPO, candidates, user_login="me"
     )
     assert github_server.requests == [] and again[claimed].state == "taken"
-    offline = refresh_taken(REPO, candidates, paths, UserConfig(), offline=True, user_login="me")
+    offline = refresh_taken(workspace(paths, offline=True), REPO, candidates, user_login="me")
     assert offline[claimed].state == "taken"
 
 
 def test_label_report_counts_and_overrides(github_server: Any, paths: Paths) -> None:
     build(github_server)
-    sync_repo(REPO, paths, UserConfig(), client=client_for(github_server), all_open=True)
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO, all_open=True)
     rows = {
-        r.name: r for r in label_report(REPO, paths, UserConfig(labels={"wontfix": "beginner"}))
+        r.name: r
+        for r in label_report(
+            workspace(paths, config=UserConfig(labels={"wontfix": "beginner"})), REPO
+        )
     }
     assert (
         rows["good first issue"].kind == "beginner" and rows["good first issue"].open_issues == 26
@@ -433,7 +440,7 @@ def test_label_report_counts_and_overrides(github_server: Any, paths: Paths) -> 
     assert rows["module: nn"].kind == "area" and rows["module: nn"].value == "nn"
     assert rows["triaged"].kind == "triage" and rows["wontfix"].kind == "beginner"
     with pytest.raises(OfflineError):
-        label_report("nobody/nothing", paths, UserConfig())
+        label_report(workspace(paths), "nobody/nothing")
 
 
 # ---------------------------------------------------------------------- CLI

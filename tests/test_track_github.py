@@ -10,8 +10,9 @@ import pytest
 
 from progress_fixtures import REPO, make_plan
 from prready.analysis.progress import replan_pins
-from prready.app.status import status_report
+from prready.app.status import StatusReport, status_report
 from prready.app.track import sync_tracked, track_issue, update_from_github
+from prready.app.workspace import Workspace
 from prready.config import Secret
 from prready.models import StepStatus as S
 from prready.paths import resolve_paths
@@ -41,13 +42,19 @@ def world(github_server):  # type: ignore[no-untyped-def]
     conn.close()
 
 
+def status(repo: str) -> StatusReport:
+    with Workspace(resolve_paths()) as ws:
+        return status_report(ws, repo)
+
+
 def rows(conn) -> dict[int, object]:  # type: ignore[no-untyped-def]
     return {e.issue_number: e for e in load_progress(conn, REPO)}
 
 
 def test_users_pull_request_moves_step_to_pr_open_then_merged(world) -> None:  # type: ignore[no-untyped-def]
     server, ds, conn, client = world
-    track_issue(f"{REPO}#1", "start", now=NOW)
+    with Workspace(resolve_paths(), now=NOW, offline=True) as ws:
+        track_issue(ws, f"{REPO}#1", "start")
     pr = ds.add_pull(
         REPO,
         "Fix the typo",
@@ -63,7 +70,7 @@ def test_users_pull_request_moves_step_to_pr_open_then_merged(world) -> None:  #
     assert entry.pr_url == f"https://github.com/{REPO}/pull/{pr}"  # type: ignore[attr-defined]
     assert [e.status for e in update.events] == [S.PR_OPEN]
     assert 1 not in update.flagged  # the user's own open PR is not "taken"
-    report = status_report(resolve_paths(), REPO)
+    report = status(REPO)
     assert report.repos[0].next[0].kind == "follow-up"
 
     ds.update_issue(REPO, pr, state="closed", merged_at="2026-11-22T08:00:00Z")
@@ -71,7 +78,7 @@ def test_users_pull_request_moves_step_to_pr_open_then_merged(world) -> None:  #
     update = update_from_github(REPO, client, conn, now=NOW)
     assert rows(conn)[1].status == S.MERGED  # type: ignore[attr-defined]
     assert 1 not in update.flagged
-    stage1 = status_report(resolve_paths(), REPO).repos[0].stages[0]
+    stage1 = status(REPO).repos[0].stages[0]
     assert (stage1.done, stage1.complete) == (1, True)
     # A merged step is not asked about again.
     server.reset_log()
@@ -104,7 +111,8 @@ def test_pull_request_found_by_search_and_closed_unmerged_leaves_a_note(world) -
 
 def test_issue_taken_by_someone_else_is_flagged_with_a_replacement_then_replanned(world) -> None:  # type: ignore[no-untyped-def]
     _server, ds, conn, client = world
-    track_issue(f"{REPO}#1", "start", now=NOW)
+    with Workspace(resolve_paths(), now=NOW, offline=True) as ws:
+        track_issue(ws, f"{REPO}#1", "start")
     ds.add_pull(
         REPO,
         "Fix 2",
@@ -120,7 +128,7 @@ def test_issue_taken_by_someone_else_is_flagged_with_a_replacement_then_replanne
     assert update.replacements == {2: 4}
     entry = rows(conn)[2]
     assert entry.status == S.PLANNED and entry.replacement == 4  # type: ignore[attr-defined]
-    report = status_report(resolve_paths(), REPO).repos[0]
+    report = status(REPO).repos[0]
     assert report.next[0].command == f"prready track {REPO}#4 start"
     assert "flagged: taken" in load_events(conn, REPO, limit=1)[0].detail
 
@@ -167,7 +175,8 @@ def test_sync_tracked_opens_the_users_store_and_counts_requests(world) -> None: 
     server, ds, conn, client = world
     ds.update_issue(REPO, 1, state="closed")
     server.reset_log()
-    update = sync_tracked(REPO, client, now=NOW)
+    with Workspace(resolve_paths(), now=NOW, client_factory=lambda *_a, **_k: client) as ws:
+        update = sync_tracked(ws, REPO)
     assert update.checked == 3 and update.flagged == {1: "closed"}
     assert rows(conn)[1].flag == "closed"  # type: ignore[attr-defined]
     # One /user, one search, a timeline per tracked step, issue (+ comments when open) per

@@ -18,15 +18,25 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from prready.cli import cli
+from prready.cli.runtime import Injected
 from prready.paths import resolve_paths
 
 REPO = "acme/widgets"
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
+# The GitHub client factory the next in-process runs hand the CLI (set by `fast_client`
+# for one test through monkeypatch.setitem, so it is reset afterwards).
+CLIENT: dict[str, Any] = {"factory": None}
+
+
 def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
-    """Run `prready ARGS` in-process, as a user would (stdout and stderr kept apart)."""
-    return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=True)
+    """Run `prready ARGS` in-process, as a user would (stdout and stderr kept apart); the
+    CLI gets the injected client factory, if a test set one, as its caller's object."""
+    injected = Injected(client_factory=CLIENT["factory"])
+    return CliRunner().invoke(
+        cli, list(args), env=env, input=input, catch_exceptions=True, obj=injected
+    )
 
 
 def assert_clean_failure(result: Result, code: int | None = None, match: str = "") -> str:
@@ -135,17 +145,15 @@ class NoSleep:
         self.calls.append(seconds)
 
 
-def fast_client(monkeypatch: Any, per_page: int = 10) -> NoSleep:
+def fast_client(monkeypatch: Any, per_page: int = 10, **options: Any) -> NoSleep:
     """Make the CLI's GitHub client record its sleeps and use small pages (the real client,
-    the real retry loop; only the clock is not waited on)."""
-    from prready.app import plan as plan_app
-    from prready.app import sync as sync_app
+    the real retry loop; only the clock is not waited on): injected through the workspace
+    as its client factory, for this test only."""
     from prready.sources.github_api import GitHubClient
 
     sleeps = NoSleep()
-    factory = functools.partial(GitHubClient, sleep=sleeps, per_page=per_page)
-    monkeypatch.setattr(sync_app, "GitHubClient", factory)
-    monkeypatch.setattr(plan_app, "GitHubClient", factory)
+    factory = functools.partial(GitHubClient, sleep=sleeps, per_page=per_page, **options)
+    monkeypatch.setitem(CLIENT, "factory", factory)
     return sleeps
 
 

@@ -5,7 +5,6 @@ named for what they are, and the token only ever goes to the API's own host."""
 
 from __future__ import annotations
 
-import functools
 import re
 import socket
 import struct
@@ -16,21 +15,21 @@ from typing import Any
 
 import pytest
 from rawserver import RawServer, head
-from rhelpers import REPO, NoSleep, add_issues, assert_clean_failure, assert_ok, invoke
-
-from prready.app import plan as plan_app
-from prready.app import sync as sync_app
-from prready.sources.github_api import GitHubClient
+from rhelpers import (
+    REPO,
+    NoSleep,
+    add_issues,
+    assert_clean_failure,
+    assert_ok,
+    fast_client,
+    invoke,
+)
 
 TOKEN = "ghp_httpLimitsToken0000000000000000000000"
 
 
 def client_factory(monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> NoSleep:
-    sleeps = NoSleep()
-    factory = functools.partial(GitHubClient, sleep=sleeps, per_page=10, **kwargs)
-    monkeypatch.setattr(sync_app, "GitHubClient", factory)
-    monkeypatch.setattr(plan_app, "GitHubClient", factory)
-    return sleeps
+    return fast_client(monkeypatch, **kwargs)
 
 
 def sync(url: str, *extra: str) -> Any:

@@ -81,18 +81,8 @@ def test_dropped_or_malformed_answer_mid_sync_is_retried(
 
 
 def test_read_timeout_is_retried(github_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import functools
-
-    from prready.app import sync as sync_app
-    from prready.sources.github_api import GitHubClient
-
     issues = add_issues(github_server, n=N_ISSUES)
-    sleeps = fast_client(monkeypatch)
-    monkeypatch.setattr(
-        sync_app,
-        "GitHubClient",
-        functools.partial(GitHubClient, sleep=sleeps, per_page=10, timeout=1),
-    )
+    sleeps = fast_client(monkeypatch, timeout=1)
     inject_after(github_server, r"/issues$", 1, "slow", times=1, delay=2.5)
     assert_ok(sync(github_server))
     assert_store_consistent(len(issues))

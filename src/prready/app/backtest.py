@@ -9,22 +9,21 @@ closed issue (the files they changed). The mapping is scored by
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from prready.analysis.backtest import (
     BacktestCase,
-    BacktestReport,
     closing_references,
     score_backtest,
 )
 from prready.analysis.labels import classify_labels
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index
-from prready.config import DEFAULT_API_URL, Secret, UserConfig
+from prready.app.workspace import Workspace
+from prready.config import UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
-from prready.paths import Paths
+from prready.reports import BacktestRun
 from prready.slug import parse_slug
 from prready.sources.git_repo import read_history
 from prready.sources.github_api import GitHubClient
@@ -33,30 +32,18 @@ from prready.store import issues_store as store
 DEFAULT_LIMIT = 100  # closed issues looked up online: about 2 requests each
 
 
-@dataclass
-class BacktestRun:
-    report: BacktestReport
-    sources: dict[str, int] = field(default_factory=dict)  # "commits"/"pull requests" -> cases
-    notes: list[str] = field(default_factory=list)
-
-
 def run_backtest(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
-    config: UserConfig,
     *,
     checkout: str | Path | None = None,
     git_url: str | None = None,
-    offline: bool = False,
-    token: Secret | None = None,
-    api_url: str = DEFAULT_API_URL,
-    client: GitHubClient | None = None,
     limit: int = DEFAULT_LIMIT,
-    progress: ProgressFn | None = None,
     code_map: CodeMap | None = None,
 ) -> BacktestRun:
     """Collect fixed issues with the files their fix changed, then score the mapping."""
     slug = parse_slug(slug)
+    paths, config, progress, offline = ws.paths, ws.config, ws.progress, ws.offline
     if code_map is None:
         code_map = build_code_map(
             slug,
@@ -67,22 +54,16 @@ def run_backtest(
             area_depth=config.area_depth,
             progress=progress,
         )
-    conn = store.open_cache(paths)
-    try:
-        closed = {
-            i.number: i for i in store.load_issues(conn, slug, "closed") if not i.is_pull_request
-        }
-        stored_labels = store.load_labels(conn, slug)
-        cross_refs = {n: store.load_cross_refs(conn, slug, n) for n in closed}
-    finally:
-        conn.close()
+    conn = ws.cache
+    closed = {i.number: i for i in store.load_issues(conn, slug, "closed") if not i.is_pull_request}
+    stored_labels = store.load_labels(conn, slug)
+    cross_refs = {n: store.load_cross_refs(conn, slug, n) for n in closed}
     notes: list[str] = []
     history = read_history(Path(code_map.root))
     by_commit = fixes_from_commits(history, slug)
     by_pull: dict[int, tuple[str, list[str]]] = {}
     if not offline:
-        if client is None:
-            client = GitHubClient(api_url, token, progress=progress)
+        client = ws.client()
         try:
             # A sync keeps mostly open issues: ask for recently closed ones too, so the
             # backtest has cases on a repository synced with the default scope.

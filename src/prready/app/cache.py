@@ -24,3 +24,11 @@ def rebuild_cache(paths: Paths) -> list[Path]:
                 raise StoreError(f"cannot remove the cache {target}: {exc.strerror}") from None
             removed.append(target)
     return removed
+
+
+def store_health(exc: BaseException, paths: Paths) -> str:
+    """After an unexpected error: the damaged store named for what it is, else a word that
+    the saved data was checked and found sound (the stores are opened only to check)."""
+    from prready.store.db import describe_failure
+
+    return describe_failure(exc, paths.cache_db, paths.progress_db)

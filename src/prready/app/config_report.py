@@ -5,7 +5,6 @@ whether one was found and where."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from prready.config import (
     UserConfig,
@@ -15,21 +14,7 @@ from prready.config import (
     resolve_token,
 )
 from prready.paths import Paths
-
-
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    value: object
-    source: str  # "config.toml", "PRREADY_HOME", "default", an environment variable...
-
-
-@dataclass
-class ConfigReport:
-    config_file: str
-    exists: bool
-    settings: list[Setting]
-    warnings: list[str]
+from prready.reports import ConfigReport, Setting
 
 
 def config_report(paths: Paths, env: dict[str, str] | None = None) -> ConfigReport:

@@ -18,9 +18,9 @@ from typing import Any
 from prready.analysis.labels import classify_labels
 from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.sync import refresh_taken
-from prready.config import UserConfig
+from prready.app.workspace import Workspace
 from prready.demo import SAMPLE_NOW, SAMPLE_SLUG, sample_bundle, sample_payloads
-from prready.models import Label, ProgressFn
+from prready.models import Label
 from prready.paths import Paths, ensure_private_dir
 from prready.sources.git_repo import clone_bundle
 from prready.sources.github_payloads import comment_from_json, cross_ref_from_event, issue_from_json
@@ -28,32 +28,24 @@ from prready.store import issues_store
 
 # The profile of the sample's imaginary newcomer: enough Python to start, new to C++.
 DEMO_SKILLS = ("python", "testing", "nn")
+SAMPLE_MOMENT = datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00"))
 
 
 def run_demo(
-    paths: Paths,
+    ws: Workspace,
     *,
     skills: Sequence[str] = DEMO_SKILLS,
     fmt: str = "html",
     output: Path | None = None,
-    progress: ProgressFn | None = None,
 ) -> PlanResult:
-    """Build the sample repository and store, then run the plan pipeline on them."""
-    origin = build_sample_origin(paths)
-    load_sample_issues(paths)
-    now = datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00"))
+    """Build the sample repository and store, then run the plan pipeline on them, as of
+    the sample's own "now" (the workspace's config is the sample's: the default)."""
+    origin = build_sample_origin(ws.paths)
+    sample = ws.at(SAMPLE_MOMENT)
+    load_sample_issues(sample)
     options = PlanOptions(skills=tuple(skills), fmt=fmt, output=output)
-    source = Source(offline=False, github=False, git_url=str(origin))
-    return run_plan(
-        SAMPLE_SLUG,
-        paths,
-        UserConfig(),
-        options,
-        source,
-        progress=progress,
-        now=now,
-        sample=True,
-    )
+    source = Source(github=False, git_url=str(origin))
+    return run_plan(sample, SAMPLE_SLUG, options, source, sample=True)
 
 
 def build_sample_origin(paths: Paths) -> Path:
@@ -76,43 +68,33 @@ def build_sample_origin(paths: Paths) -> Path:
     return origin
 
 
-def load_sample_issues(paths: Paths) -> int:
+def load_sample_issues(ws: Workspace) -> int:
     """Store the sample's labels, issues, pull requests, comments and cross-references,
     and the taken status they imply as of the sample's own "now"; returns issues stored."""
     payloads = sample_payloads()
     slug = SAMPLE_SLUG
-    conn = issues_store.open_cache(paths)
-    try:
-        labels = [_label(raw) for raw in payloads["labels"]]
-        issues_store.save_labels(conn, slug, classify_labels(labels, {}))
-        issues = [issue_from_json(slug, raw) for raw in payloads["issues"]]
-        issues_store.save_issues(conn, issues)
-        for number, raws in _by_number(payloads["comments"]).items():
-            issues_store.save_comments(
-                conn, slug, number, [comment_from_json(number, raw) for raw in raws]
-            )
-        for number, events in _by_number(payloads["timelines"]).items():
-            refs = [cross_ref_from_event(number, event) for event in events]
-            issues_store.save_cross_refs(conn, slug, number, [r for r in refs if r is not None])
-        issues_store.record_repo(
-            conn,
-            slug,
-            payloads["repo"]["full_name"],
-            default_branch=payloads["repo"].get("default_branch", ""),
-            source="sample",
-            synced_at=payloads["data_fetched_at"],
+    conn = ws.cache
+    labels = [_label(raw) for raw in payloads["labels"]]
+    issues_store.save_labels(conn, slug, classify_labels(labels, {}))
+    issues = [issue_from_json(slug, raw) for raw in payloads["issues"]]
+    issues_store.save_issues(conn, issues)
+    for number, raws in _by_number(payloads["comments"]).items():
+        issues_store.save_comments(
+            conn, slug, number, [comment_from_json(number, raw) for raw in raws]
         )
-    finally:
-        conn.close()
-    open_numbers = [i.number for i in issues if i.state == "open" and not i.is_pull_request]
-    refresh_taken(
+    for number, events in _by_number(payloads["timelines"]).items():
+        refs = [cross_ref_from_event(number, event) for event in events]
+        issues_store.save_cross_refs(conn, slug, number, [r for r in refs if r is not None])
+    issues_store.record_repo(
+        conn,
         slug,
-        open_numbers,
-        paths,
-        UserConfig(),
-        offline=True,
-        now=datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00")),
+        payloads["repo"]["full_name"],
+        default_branch=payloads["repo"].get("default_branch", ""),
+        source="sample",
+        synced_at=payloads["data_fetched_at"],
     )
+    open_numbers = [i.number for i in issues if i.state == "open" and not i.is_pull_request]
+    refresh_taken(ws.at(SAMPLE_MOMENT), slug, open_numbers, fetch=False)
     return len(issues)
 
 

@@ -3,69 +3,51 @@ required skills and whether someone is already on them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
-from prready import clock
 from prready.analysis.labels import classify_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
 from prready.app.assessments import assess_cached
 from prready.app.map import build_code_map
-from prready.config import UserConfig
+from prready.app.workspace import Workspace
 from prready.errors import OfflineError, UsageError
 from prready.models import (
     UNCHECKED_PULLS,
     CodeMap,
     Issue,
-    IssueAssessment,
     Label,
-    ProgressFn,
     TakenStatus,
 )
 from prready.paths import Paths
-from prready.render.view import issue_url
+from prready.reports import IssuesResult
 from prready.slug import parse_slug
 from prready.store import issues_store as store
 
 STATES = ("open", "closed", "all")
 
 
-@dataclass
-class IssuesResult:
-    repo: str
-    assessments: list[IssueAssessment]
-    total: int  # stored issues in the chosen state, before --label/--limit
-    head: str  # commit the code map was built from ("" without a code map)
-    notes: list[str] = field(default_factory=list)
-    mapped: bool = True  # False: no clone yet, so no modules were mapped
-
-
 def list_issues(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
-    config: UserConfig,
     *,
     state: str = "open",
     limit: int | None = None,
     labels: tuple[str, ...] = (),
     checkout: str | Path | None = None,
     git_url: str | None = None,
-    offline: bool = False,
-    progress: ProgressFn | None = None,
-    now: str | None = None,
     code_map: CodeMap | None = None,
 ) -> IssuesResult:
     """Assess the stored issues of `slug` against its code map (built or given)."""
     slug = parse_slug(slug)
     if state not in STATES:
-        raise UsageError(f"--state must be one of {', '.join(STATES)}")
+        raise UsageError(f"the issue state must be one of {', '.join(STATES)}, not {state!r}")
     if limit is not None and limit < 1:
-        raise UsageError("--limit must be a positive number")
-    moment = now or clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    issues, repo_labels, _ = load_stored(slug, paths, config, state=state, now=moment)
+        raise UsageError(f"the number of issues to list must be positive, not {limit}")
+    paths, config, progress = ws.paths, ws.config, ws.progress
+    moment = ws.now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    issues, repo_labels, _ = load_stored(ws, slug, state=state, now=moment)
     total = len(issues)
     if labels:
         wanted = {name.lower() for name in labels}
@@ -74,7 +56,7 @@ def list_issues(
     issues.sort(key=lambda i: (i.updated_at, i.number), reverse=True)
     if limit is not None:
         issues = issues[:limit]
-    taken = note_unchecked_pulls(slug, paths, judge_taken(slug, issues, paths, config, now=moment))
+    taken = note_unchecked_pulls(ws, slug, judge_taken(ws, slug, issues, now=moment))
     notes = []
     mapped = True
     if code_map is None:
@@ -92,7 +74,7 @@ def list_issues(
                 checkout=checkout,
                 git_url=git_url,
                 # A cached clone is used as it is: listing never fetches code.
-                offline=offline or (checkout is None and git_url is None),
+                offline=ws.offline or (checkout is None and git_url is None),
                 area_depth=config.area_depth,
                 progress=progress,
             )
@@ -117,15 +99,12 @@ def list_issues(
 
 
 def judge_taken(
-    slug: str, issues: list[Issue], paths: Paths, config: UserConfig, *, now: str
+    ws: Workspace, slug: str, issues: list[Issue], *, now: str
 ) -> dict[int, TakenStatus]:
     """Whether someone is on each issue, judged from its stored comments and pull-request
     cross-references as of `now`: what `plan` decides for its candidates offline."""
-    conn = store.open_cache(paths)
-    try:
-        comments, refs = store.load_details(conn, slug)
-    finally:
-        conn.close()
+    comments, refs = store.load_details(ws.cache, slug)
+    config = ws.config
     moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
     return {
         i.number: detect_taken(
@@ -140,15 +119,11 @@ def judge_taken(
 
 
 def note_unchecked_pulls(
-    slug: str, paths: Paths, taken: dict[int, TakenStatus]
+    ws: Workspace, slug: str, taken: dict[int, TakenStatus]
 ) -> dict[int, TakenStatus]:
     """For issues that came from a file (never synced through the API), a "fresh" status
     says its linked pull requests were not checked rather than promising it is free."""
-    conn = store.open_cache(paths)
-    try:
-        source = store.repo_source(conn, slug)
-    finally:
-        conn.close()
+    source = store.repo_source(ws.cache, slug)
     if source != "file":
         return taken
     return {
@@ -176,17 +151,15 @@ def empty_code_map(slug: str) -> CodeMap:
 
 
 def load_stored(
-    slug: str, paths: Paths, config: UserConfig, *, state: str, now: str
+    ws: Workspace, slug: str, *, state: str, now: str
 ) -> tuple[list[Issue], list[Label], dict[int, TakenStatus]]:
     """Stored issues (no pull requests), the repository's classified labels, and each
-    issue's taken status: the last one computed from its details, else from assignees."""
-    conn = store.open_cache(paths)
-    try:
-        issues = [i for i in store.load_issues(conn, slug, state) if not i.is_pull_request]
-        stored_labels = store.load_labels(conn, slug)
-        computed = store.load_taken(conn, slug)
-    finally:
-        conn.close()
+    issue's taken status as of `now`: the last one computed from its details, else from
+    assignees."""
+    conn, config = ws.cache, ws.config
+    issues = [i for i in store.load_issues(conn, slug, state) if not i.is_pull_request]
+    stored_labels = store.load_labels(conn, slug)
+    computed = store.load_taken(conn, slug)
     if not issues:
         what = "" if state == "all" else f"{state} "
         raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
@@ -209,29 +182,4 @@ def load_stored(
                 issue, [], [], moment, claim_days=config.claim_days
             )
         taken[issue.number] = TakenStatus(status.state, list(status.evidence))
-    return issues, repo_labels, note_unchecked_pulls(slug, paths, taken)
-
-
-def assessment_json(a: IssueAssessment, slug: str, host: str = "github.com") -> dict[str, Any]:
-    """One issue for `--format json`: stable keys, plain values; the url always a page of
-    `slug` on its web host `host` (GitHub Enterprise: the server), never a server's other host."""
-    return {
-        "number": a.issue.number,
-        "title": a.issue.title,
-        "url": issue_url(slug, a.issue.number, a.issue.url, host),
-        "state": a.issue.state,
-        "labels": list(a.issue.labels),
-        "modules": [
-            {"name": m.name, "path": m.path, "score": m.score, "evidence": list(m.evidence)}
-            for m in a.modules
-        ],
-        "difficulty": a.difficulty.score,
-        "difficulty_reasons": list(a.difficulty.reasons),
-        "skills": list(a.skills),
-        "taken": a.taken.taken,
-        "taken_state": a.taken.state,
-        "taken_evidence": list(a.taken.evidence),
-        # What kind of work it is and what hardware it needs, each with its evidence.
-        "kinds": dict(a.kinds.kinds) if a.kinds else {},
-        "hardware": dict(a.kinds.hardware) if a.kinds else {},
-    }
+    return issues, repo_labels, note_unchecked_pulls(ws, slug, taken)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import marshal
 import os
 from collections import Counter
@@ -39,7 +38,8 @@ from prready.analysis.snapshot import (
 )
 from prready.errors import UsageError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
-from prready.paths import Paths, write_private_file
+from prready.paths import Paths
+from prready.reports import AreaSummary, MapSummary
 from prready.slug import parse_slug
 from prready.sources.git_repo import (
     NO_FIX,
@@ -51,10 +51,9 @@ from prready.sources.git_repo import (
     read_listing,
 )
 from prready.store.parse_cache import ParseCache
-from prready.text import inert_json, safe_line
 
 if TYPE_CHECKING:
-    import networkx as nx
+    pass
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated.
@@ -177,8 +176,8 @@ def read_repo_facts(
     return facts
 
 
-def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -> dict[str, Any]:
-    """Counts and the biggest areas, ready to print or dump as JSON."""
+def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -> MapSummary:
+    """Counts and the biggest areas, for `prready map` to print."""
     languages = Counter(info.language for info in cm.modules.values())
     edges = edge_attributes(cm)  # without building a restored map's graph
     kinds: Counter[str] = Counter()
@@ -188,115 +187,34 @@ def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -
         if attrs.get("conditional"):
             conditional += 1
     ranked = sorted(cm.areas.values(), key=lambda a: (-a.dependents_transitive, -a.lines, a.name))
-    return {
-        "repo": cm.repo,
-        "head": cm.head,
-        "files_by_language": dict(sorted(languages.items())),
-        "modules": len(cm.modules),
-        "edges": len(edges),
-        "edges_by_kind": dict(sorted(kinds.items())),
-        "conditional_edges": conditional,
-        "areas": len(cm.areas),
-        "symbols": len(cm.symbols),
-        "top_areas": [
-            {
-                "name": a.name,
-                "modules": len(a.modules),
-                "lines": a.lines,
-                "dependents": a.dependents,
-                "dependents_transitive": a.dependents_transitive,
-                "dependencies": a.dependencies,
-                "centrality": a.centrality,
-                "churn": a.churn,
-                "tests": len(a.tests),
-                "owners": a.owners[:3],
-            }
+    return MapSummary(
+        repo=cm.repo,
+        head=cm.head,
+        files_by_language=dict(sorted(languages.items())),
+        modules=len(cm.modules),
+        edges=len(edges),
+        edges_by_kind=dict(sorted(kinds.items())),
+        conditional_edges=conditional,
+        areas=len(cm.areas),
+        symbols=len(cm.symbols),
+        top_areas=[
+            AreaSummary(
+                name=a.name,
+                modules=len(a.modules),
+                lines=a.lines,
+                dependents=a.dependents,
+                dependents_transitive=a.dependents_transitive,
+                dependencies=a.dependencies,
+                centrality=a.centrality,
+                churn=a.churn,
+                tests=len(a.tests),
+                owners=a.owners[:3],
+            )
             for a in ranked[:top]
         ],
-        "skipped": {reason: len(paths) for reason, paths in sorted(cm.skipped.items())},
-        "cache": asdict(stats) if stats else None,
-    }
-
-
-def format_summary(summary: dict[str, Any]) -> str:
-    """The text the `map` command prints (names from the repository made terminal-safe)."""
-    out = [f"{safe_line(summary['repo'], 140)} @ {safe_line(summary['head'], 12)}"]
-    langs = ", ".join(f"{n} {lang}" for lang, n in summary["files_by_language"].items())
-    out.append(f"files: {safe_line(langs, 300) or 'none'}")
-    kinds = ", ".join(f"{n} {k}" for k, n in summary["edges_by_kind"].items())
-    out.append(
-        f"modules: {summary['modules']}  edges: {summary['edges']} ({kinds or 'none'}; "
-        f"{summary['conditional_edges']} conditional)  areas: {summary['areas']}  "
-        f"symbols: {summary['symbols']}"
+        skipped={reason: len(paths) for reason, paths in sorted(cm.skipped.items())},
+        cache=asdict(stats) if stats else None,
     )
-    cache = summary.get("cache")
-    if cache:
-        out.append(f"scanned {cache['scanned']} files, {cache['cached']} from cache")
-    out.append("")
-    out.append(
-        f"{'area':40} {'mods':>5} {'lines':>8} {'deps-in':>7} {'blast':>6} {'deps-out':>8} "
-        f"{'central':>8} {'churn':>6} {'tests':>5}"
-    )
-    for a in summary["top_areas"]:
-        out.append(
-            f"{safe_line(a['name'], 40):40} {a['modules']:>5} {a['lines']:>8} {a['dependents']:>7} "
-            f"{a['dependents_transitive']:>6} {a['dependencies']:>8} {a['centrality']:>8.4f} "
-            f"{a['churn']:>6} {a['tests']:>5}"
-        )
-    if summary["skipped"]:
-        out.append("")
-        out.append(
-            "skipped: "
-            + safe_line(", ".join(f"{n} {why}" for why, n in summary["skipped"].items()), 400)
-        )
-    return "\n".join(out)
-
-
-def code_map_json(cm: CodeMap) -> dict[str, Any]:
-    """The whole map as JSON-ready data (nodes, edges, areas, symbols, skipped...)."""
-    return {
-        "repo": cm.repo,
-        "head": cm.head,
-        "modules": [asdict(info) for info in cm.modules.values()],
-        "edges": [
-            {"source": a, "target": b, "kind": d.get("kind"), "conditional": d.get("conditional")}
-            for a, b, d in cm.graph.edges(data=True)
-        ],
-        "areas": [asdict(area) for area in cm.areas.values()],
-        "symbols": cm.symbols,
-        "skipped": cm.skipped,
-        "label_paths": cm.label_paths,
-        "codeowners": [[pattern, owners] for pattern, owners in cm.codeowners],
-    }
-
-
-def export_code_map(cm: CodeMap, fmt: str, output: Path | None) -> str | None:
-    """Write JSON or GraphML to `output` (returns None), or return the text if no output."""
-    if fmt == "json":
-        text = inert_json(json.dumps(code_map_json(cm), indent=1, ensure_ascii=False))
-    elif fmt == "graphml":
-        import networkx as nx
-
-        text = "\n".join(nx.generate_graphml(graphml_ready(cm.graph)))
-    else:
-        raise UsageError(f"unknown export format {fmt!r}: use json or graphml")
-    if output is None:
-        return text
-    try:
-        write_private_file(Path(output), text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    return None
-
-
-def graphml_ready(graph: nx.DiGraph) -> nx.DiGraph:
-    """A copy whose attribute values are GraphML scalars (str/int/float/bool only)."""
-    import networkx as nx
-
-    out = nx.DiGraph()
-    out.add_nodes_from((n, _scalars(d)) for n, d in graph.nodes(data=True))
-    out.add_edges_from((a, b, _scalars(d)) for a, b, d in graph.edges(data=True))
-    return out
 
 
 # --------------------------------------------------------------------------- internals
@@ -728,13 +646,3 @@ def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str
             if data is not None:
                 return data.decode("utf-8", errors="replace")
     return ""
-
-
-def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in attrs.items():
-        if isinstance(value, (bool, int, float, str)):
-            out[key] = value
-        elif value is not None:
-            out[key] = str(value)
-    return out

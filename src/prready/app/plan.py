@@ -8,14 +8,11 @@ already in the store), never in how they are analysed or rendered.
 from __future__ import annotations
 
 import os
-import sqlite3
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 
-from prready import clock
 from prready.analysis.contributing import readme_contributing_section, summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
@@ -27,9 +24,10 @@ from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map, read_no_follow
 from prready.app.names_in_tests import names_in_tests
-from prready.app.sync import SyncReport, github_client, refresh_taken, sync_repo
+from prready.app.sync import SyncReport, refresh_taken, sync_repo
 from prready.app.track import TrackingUpdate, update_from_github
-from prready.config import Secret, UserConfig, server_clone_url, web_host
+from prready.app.workspace import Workspace
+from prready.config import server_clone_url, web_host
 from prready.errors import UsageError
 from prready.models import (
     CodeMap,
@@ -37,26 +35,19 @@ from prready.models import (
     IssueAssessment,
     Plan,
     ProgressEntry,
-    ProgressEvent,
-    ProgressFn,
     TakenStatus,
 )
-from prready.paths import Paths, write_private_file
-from prready.render.html import render_html
-from prready.render.json_out import render_json
-from prready.render.markdown import render_markdown
+from prready.paths import Paths
+from prready.render.document import STDOUT, write_plan
 from prready.slug import parse_slug
-from prready.sources.github_api import GitHubClient
 from prready.store import issues_store
 from prready.store.progress_store import (
     load_events,
     load_progress,
-    open_progress,
     record_plan,
 )
 
 FORMATS = ("html", "md", "json")
-STDOUT = Path("-")  # `--output -`: the document goes to standard output, no file is written
 _SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 # Issues whose comments and timeline are fetched to tell whether someone is on them:
 # the chosen steps plus this many further candidates per stage, never the whole store.
@@ -84,15 +75,11 @@ class PlanOptions:
 
 @dataclass
 class Source:
-    """Where code and issues come from, and how to reach GitHub."""
+    """Where code and issues come from (how to reach GitHub is the workspace's)."""
 
-    token: Secret | None = None
-    api_url: str = "https://api.github.com"
-    offline: bool = False  # no network at all: the store and local checkouts only
     github: bool = True  # False: issues come from the store only (the demo's sample)
     checkout: Path | None = None
     git_url: str | None = None
-    client: GitHubClient | None = None  # tests inject one pointed at a loopback server
 
 
 @dataclass
@@ -108,21 +95,21 @@ class PlanResult:
 
 
 def run_plan(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
-    config: UserConfig,
     options: PlanOptions,
     source: Source,
     *,
-    progress: ProgressFn | None = None,
-    now: datetime | None = None,
     sample: bool = False,
 ) -> PlanResult:
     """Build the plan for `slug`, record it in the progress store and write it to a file."""
     slug = parse_slug(slug)
     if options.fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
-    moment = (now or clock.now()).astimezone(timezone.utc).replace(microsecond=0)
+        raise UsageError(
+            f"the plan format must be one of {', '.join(FORMATS)}, not {options.fmt!r}"
+        )
+    paths, config, progress, api_url = ws.paths, ws.config, ws.progress, ws.github.api_url
+    moment = ws.now.astimezone(timezone.utc).replace(microsecond=0)
     iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     output = _output_path(paths, slug, options)
     notes: list[str] = []
@@ -132,26 +119,19 @@ def run_plan(
         paths,
         checkout=source.checkout,
         # The clone follows the API host (GitHub Enterprise): hardening, issue 14 item 3.
-        git_url=source.git_url or server_clone_url(slug, source.api_url),
-        offline=source.offline,
+        git_url=source.git_url or server_clone_url(slug, api_url),
+        offline=ws.offline,
         area_depth=config.area_depth,
         progress=progress,
     )
     check_modules(options.modules, code_map)
     client = None
     report = None
-    online = source.github and not source.offline
+    online = source.github and not ws.offline
     if online:
-        client = source.client or github_client(source.api_url, source.token, paths, progress)
+        client = ws.client()
         report = sync_repo(
-            slug,
-            paths,
-            config,
-            client=client,
-            all_open=options.all_open,
-            module_labels=options.module_labels,
-            progress=progress,
-            now=moment,
+            ws.at(moment), slug, all_open=options.all_open, module_labels=options.module_labels
         )
         notes.extend(report.notes)
         if report.repo and report.repo != slug:
@@ -161,7 +141,7 @@ def run_plan(
                 notes.append(f"{slug} is now {report.repo} on GitHub; planning under the new name")
             slug = report.repo
 
-    issues, labels, taken = load_stored(slug, paths, config, state="open", now=iso)
+    issues, labels, taken = load_stored(ws, slug, state="open", now=iso)
     # Every issue ranks from its assessment without details (evidence, reasons); only the
     # issues a plan shows are completed, before the plan that is kept.
     assessed = assess_cached(
@@ -176,145 +156,103 @@ def run_plan(
     exclude = [*config.exclude_labels, *options.exclude_labels]
     wider = _wider_sync(slug, options, source, online)
 
-    conn = open_progress(paths.progress_db)
-    try:
-        tracking = None
-        if client is not None:
-            tracking = update_from_github(
-                slug, client, conn, now=moment, claim_days=config.claim_days
-            )
-        decision = replan_pins(load_progress(conn, slug), fresh=options.fresh)
-        if decision.moved_up:
-            notes.append(
-                f"stage {decision.current_stage - 1} is done: on to stage {decision.current_stage}"
-            )
-        contributing = _contributing(code_map, paths, slug, iso)
-        excluded = set(decision.excluded)
-        usable = [a for a in assessments if a.issue.number not in excluded]
-        fetched_at = _fetched_at(paths, slug) or iso
-        distances = AreaDistances(code_map)  # one area graph for every plan of this run
-        memo = RankingMemo()  # each issue's ranking terms, for every plan of this run
+    conn = ws.progress_store
+    tracking = None
+    if client is not None:
+        tracking = update_from_github(slug, client, conn, now=moment, claim_days=config.claim_days)
+    decision = replan_pins(load_progress(conn, slug), fresh=options.fresh)
+    if decision.moved_up:
+        notes.append(
+            f"stage {decision.current_stage - 1} is done: on to stage {decision.current_stage}"
+        )
+    contributing = _contributing(ws, code_map, slug, iso)
+    excluded = set(decision.excluded)
+    usable = [a for a in assessments if a.issue.number not in excluded]
+    fetched_at = issues_store.last_synced_at(ws.cache, slug) or iso
+    distances = AreaDistances(code_map)  # one area graph for every plan of this run
+    memo = RankingMemo()  # each issue's ranking terms, for every plan of this run
 
-        def plan_from(pool: list[IssueAssessment]) -> Plan:
-            plan = make_plan(
-                slug,
-                pool,
-                code_map,
-                now=iso,
-                skills=skills,
-                labels=labels,
-                data_fetched_at=fetched_at,
-                stages=options.stages,
-                per_stage=options.per_stage,
-                exclude_labels=exclude,
-                modules=options.modules,
-                max_difficulty=options.max_difficulty,
-                hardware=hardware,
-                pinned=decision.pins,
-                sample=sample,
-                contributing=contributing,
-                wider_sync=wider,
-                distances=distances,
-                test_names=tests_used,
-                memo=memo,
-            )
-            # Links in every output point at the repository's own host (GitHub Enterprise).
-            return replace(plan, web_host=web_host(source.api_url))
+    def plan_from(pool: list[IssueAssessment]) -> Plan:
+        plan = make_plan(
+            slug,
+            pool,
+            code_map,
+            now=iso,
+            skills=skills,
+            labels=labels,
+            data_fetched_at=fetched_at,
+            stages=options.stages,
+            per_stage=options.per_stage,
+            exclude_labels=exclude,
+            modules=options.modules,
+            max_difficulty=options.max_difficulty,
+            hardware=hardware,
+            pinned=decision.pins,
+            sample=sample,
+            contributing=contributing,
+            wider_sync=wider,
+            distances=distances,
+            test_names=tests_used,
+            memo=memo,
+        )
+        # Links in every output point at the repository's own host (GitHub Enterprise).
+        return replace(plan, web_host=web_host(api_url))
 
-        def completed(numbers: set[int]) -> dict[int, IssueAssessment]:
-            """The complete assessments of `numbers` (shown by a plan, loaded bare)."""
-            wanted = [a for a in usable if a.issue.number in numbers]
-            full = with_details(
-                slug, wanted, code_map, labels, now=iso, cache_db=paths.cache_db,
-                progress=progress,
-            )  # fmt: skip
-            bare.difference_update(numbers)
-            return full
+    def completed(numbers: set[int]) -> dict[int, IssueAssessment]:
+        """The complete assessments of `numbers` (shown by a plan, loaded bare)."""
+        wanted = [a for a in usable if a.issue.number in numbers]
+        full = with_details(
+            slug, wanted, code_map, labels, now=iso, cache_db=paths.cache_db,
+            progress=progress,
+        )  # fmt: skip
+        bare.difference_update(numbers)
+        return full
 
-        plan = plan_from(usable)
-        # Only the issues that could reach the plan get the extra requests (timeline,
-        # comments) that tell whether someone else is already on them; offline, the
-        # stored comments and cross-references are judged as of `now`. Then plan again,
-        # until every issue the plan shows has been checked: a plan never rests on an
-        # unchecked issue, so two runs on the same data give the same plan. The issues
-        # it shows are completed on the way (their details rank nothing).
-        checked: set[int] = set()
-        for _round in range(TAKEN_CHECK_ROUNDS):
-            numbers = [n for n in _shortlist(plan) if n not in checked]
-            shown = _shown(plan) & bare
-            if not numbers and not shown:
-                break
-            status: dict[int, TakenStatus] = {}
-            if numbers:
-                status = refresh_taken(
-                    slug,
-                    numbers,
-                    paths,
-                    config,
-                    client=client,
-                    offline=not online,
-                    progress=progress,
-                    now=moment,
-                )
-                checked.update(numbers)
-                status = note_unchecked_pulls(slug, paths, status)
-            full = completed(shown) if shown else {}
-            # Only the issues whose status moved or that were completed become new
-            # objects: the memo keeps the rest.
-            moved = {
-                a.issue.number
-                for a in usable
-                if a.issue.number in status and status[a.issue.number] != a.taken
-            }
-            if not moved and not full:
-                continue  # the same pool gives the same plan
-            usable = [_updated(a, status, full) for a in usable]
-            plan = plan_from(usable)
+    plan = plan_from(usable)
+    # Only the issues that could reach the plan get the extra requests (timeline,
+    # comments) that tell whether someone else is already on them; offline, the
+    # stored comments and cross-references are judged as of `now`. Then plan again,
+    # until every issue the plan shows has been checked: a plan never rests on an
+    # unchecked issue, so two runs on the same data give the same plan. The issues
+    # it shows are completed on the way (their details rank nothing).
+    checked: set[int] = set()
+    for _round in range(TAKEN_CHECK_ROUNDS):
+        numbers = [n for n in _shortlist(plan) if n not in checked]
         shown = _shown(plan) & bare
-        if shown:
-            # Out of rounds with issues still bare: completing them moves no ranking.
-            full = completed(shown)
-            usable = [_updated(a, {}, full) for a in usable]
-            plan = plan_from(usable)
-        record_plan(conn, plan, moment)
-        entries = load_progress(conn, slug)
-        events = load_events(conn, slug)
-    finally:
-        conn.close()
+        if not numbers and not shown:
+            break
+        status: dict[int, TakenStatus] = {}
+        if numbers:
+            status = refresh_taken(ws.at(moment), slug, numbers, fetch=online)
+            checked.update(numbers)
+            status = note_unchecked_pulls(ws, slug, status)
+        full = completed(shown) if shown else {}
+        # Only the issues whose status moved or that were completed become new
+        # objects: the memo keeps the rest.
+        moved = {
+            a.issue.number
+            for a in usable
+            if a.issue.number in status and status[a.issue.number] != a.taken
+        }
+        if not moved and not full:
+            continue  # the same pool gives the same plan
+        usable = [_updated(a, status, full) for a in usable]
+        plan = plan_from(usable)
+    shown = _shown(plan) & bare
+    if shown:
+        # Out of rounds with issues still bare: completing them moves no ranking.
+        full = completed(shown)
+        usable = [_updated(a, {}, full) for a in usable]
+        plan = plan_from(usable)
+    record_plan(conn, plan, moment)
+    entries = load_progress(conn, slug)
+    events = load_events(conn, slug)
 
     hint = feature_scope_hint(plan, options, online)
     if hint:
         notes.append(hint)
     write_plan(output, options.fmt, plan, entries, events, code_map, moment)
     return PlanResult(plan, output, code_map, report, tracking, decision, notes, entries=entries)
-
-
-def write_plan(
-    output: Path,
-    fmt: str,
-    plan: Plan,
-    entries: list[ProgressEntry],
-    events: list[ProgressEvent],
-    code_map: CodeMap,
-    now: datetime,
-) -> Path:
-    """Render in `fmt` and write atomically (a failed write leaves any old file intact)."""
-    if fmt == "html":
-        text = render_html(plan, entries, events, code_map.graph, now)
-    elif fmt == "md":
-        text = render_markdown(plan, entries, events)
-    else:
-        text = render_json(plan, entries, events)
-    if output == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return output
-    try:
-        return write_private_file(output, text)
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write the plan to {output}: {exc.strerror or exc}; choose another --output"
-        ) from None
 
 
 def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
@@ -350,7 +288,7 @@ def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:
             return STDOUT
         out = Path(options.output).expanduser()
         if out.is_dir():
-            raise UsageError(f"--output {out} is a directory: give a file name")
+            raise UsageError(f"the plan's output {out} is a directory: give a file name")
         return out
     return paths.plans / (slug.replace("/", "__") + _SUFFIX[options.fmt])
 
@@ -388,7 +326,7 @@ README = "README.md"
 MAX_README = 512 * 1024
 
 
-def _contributing(code_map: CodeMap, paths: Paths, slug: str, now: str) -> ContributingSummary:
+def _contributing(ws: Workspace, code_map: CodeMap, slug: str, now: str) -> ContributingSummary:
     """The contributing guide's summary, with the typical wait for review from the
     synced pull requests when there are enough of them."""
     text, source = code_map.contributing, code_map.contributing_source or "contributing guide"
@@ -398,25 +336,7 @@ def _contributing(code_map: CodeMap, paths: Paths, slug: str, now: str) -> Contr
         text = readme_contributing_section(data.decode("utf-8", "replace") if data else "")
         source = f"{README} (Contributing)"
     summary = summarise_contributing(text, source)
-    try:
-        conn = issues_store.open_cache(paths)
-    except sqlite3.Error:
-        return summary
-    try:
-        wait = review_wait(issues_store.load_pulls(conn, slug, "closed"), now)
-    finally:
-        conn.close()
+    wait = review_wait(issues_store.load_pulls(ws.cache, slug, "closed"), now)
     if wait is not None:
         summary.review_days, summary.review_sample = wait
     return summary
-
-
-def _fetched_at(paths: Paths, slug: str) -> str | None:
-    try:
-        conn = issues_store.open_cache(paths)
-    except sqlite3.Error:
-        return None
-    try:
-        return issues_store.last_synced_at(conn, slug)
-    finally:
-        conn.close()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from prready.analysis.skills import SKILLS, infer_skills_from_commits, normalize_skills
+from prready.analysis.skills import infer_skills_from_commits, normalize_skills
 from prready.errors import UsageError
 from prready.models import CommitRecord
 from prready.paths import Paths, write_private_file
+from prready.reports import ProfileProposal
 from prready.sources.git_repo import read_history
 
 if sys.version_info >= (3, 11):
@@ -21,20 +21,6 @@ else:  # pragma: no cover
 
 MAX_FILES = 400  # files read for their imports; the most-changed ones first
 MAX_FILE_BYTES = 256 * 1024
-
-
-@dataclass
-class ProfileProposal:
-    root: str
-    author: str  # the email analysed
-    author_guessed: bool  # True when --author was not given
-    commits: int
-    files: int
-    skills: list[tuple[str, list[str]]]  # skill key -> evidence, strongest first
-
-    @property
-    def keys(self) -> list[str]:
-        return [key for key, _ in self.skills]
 
 
 def propose_profile(path: str | Path, *, author: str | None = None) -> ProfileProposal:
@@ -78,10 +64,6 @@ def save_profile(paths: Paths, skills: list[str]) -> Path:
         raise UsageError(f"cannot update {target}: edit its [profile] table by hand")
     write_private_file(target, new)
     return target
-
-
-def describe_skill(key: str) -> str:
-    return SKILLS[key].title if key in SKILLS else key
 
 
 # --------------------------------------------------------------------------- helpers

@@ -2,61 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from prready.paths import Paths, resolve_paths
+from prready.reports import RepoStatus, StatusReport
 from prready.slug import parse_slug
 
 if TYPE_CHECKING:
-    from prready.analysis.progress import NextAction, StageSummary
-    from prready.models import ProgressEntry, ProgressEvent
+    from prready.app.workspace import Workspace
 
 
-@dataclass
-class RepoStatus:
-    repo: str
-    stages: list[StageSummary]
-    next: list[NextAction]
-    entries: list[ProgressEntry]
-    events: list[ProgressEvent] = field(default_factory=list)  # newest first
-
-
-@dataclass
-class StatusReport:
-    repos: list[RepoStatus]
-    asked: str | None = None  # the repository asked for, if any
-
-
-def status_report(
-    paths: Paths | None = None, repo: str | None = None, *, events: int = 5
-) -> StatusReport:
+def status_report(ws: Workspace, repo: str | None = None, *, events: int = 5) -> StatusReport:
     """Per-repository stage summaries, next actions and recent events from the progress store.
 
     Reads only: a missing store is an empty report (nothing is created).
     """
     slug = parse_slug(repo) if repo is not None else None
-    db = (paths or resolve_paths()).progress_db
-    if not db.exists():
+    if not ws.paths.progress_db.exists():
         return StatusReport([], slug)
     # Imported only now: `prready status` on a machine with nothing tracked starts fast.
     from prready.analysis.progress import group_by_repo, next_actions, summarize_stages
-    from prready.store.progress_store import load_events, load_progress, open_progress
+    from prready.store.progress_store import load_events, load_progress
 
-    conn = open_progress(db)
-    try:
-        entries = load_progress(conn, slug)
-        report = StatusReport([], slug)
-        for name, items in group_by_repo(entries).items():
-            report.repos.append(
-                RepoStatus(
-                    repo=name,
-                    stages=summarize_stages(items),
-                    next=next_actions(items),
-                    entries=items,
-                    events=load_events(conn, name, limit=events),
-                )
+    conn = ws.progress_store
+    entries = load_progress(conn, slug)
+    report = StatusReport([], slug)
+    for name, items in group_by_repo(entries).items():
+        report.repos.append(
+            RepoStatus(
+                repo=name,
+                stages=summarize_stages(items),
+                next=next_actions(items),
+                entries=items,
+                events=load_events(conn, name, limit=events),
             )
-        return report
-    finally:
-        conn.close()
+        )
+    return report

@@ -16,23 +16,21 @@ from __future__ import annotations
 import difflib
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from prready import clock
 from prready.analysis.labels import classify_labels, default_scope, validate_overrides
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
-from prready.config import DEFAULT_API_URL, Secret, UserConfig, token_advice
+from prready.app.workspace import Workspace
+from prready.config import UserConfig, token_advice
 from prready.errors import OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
-from prready.paths import Paths
+from prready.reports import LabelRow, SyncReport
 from prready.sources.github_api import GitHubClient, NotFoundError, Page
 from prready.sources.issue_file import read_issue_file
 from prready.store import issues_store as store
 from prready.store.issues_store import SaveCounts, SyncState
-from prready.store.response_cache import ResponseCache
 
 SAFETY_MARGIN = timedelta(minutes=10)
 ALL_OPEN_KEY = "all-open"
@@ -42,77 +40,13 @@ DETAILS_MAX_AGE = timedelta(hours=12)
 _MAX_ROUNDS = 3
 
 
-@dataclass
-class SyncReport:
-    """What a sync did, for the summary line and for `plan`."""
-
-    repo: str
-    source: str = "api"  # "api" | "file" | "offline"
-    queries: int = 0
-    requests: int = 0
-    not_modified: int = 0
-    retries: int = 0
-    issues_new: int = 0
-    issues_updated: int = 0
-    issues_closed: int = 0
-    pulls: int = 0
-    labels: int = 0
-    stored_open: int = 0
-    rate_limit: int | None = None
-    rate_remaining: int | None = None
-    renamed_from: str | None = None
-    synced_at: str | None = None
-    notes: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One line: what changed and what it cost."""
-        if self.source == "offline":
-            return (
-                f"{self.repo}: offline, {self.stored_open} open issues in the store "
-                f"(last synced {self.synced_at or 'never'})"
-            )
-        if self.source == "file":
-            return (
-                f"{self.repo}: {self.issues_new} new, {self.issues_updated} updated issues "
-                f"from file, {self.issues_closed} closed; {self.stored_open} open issues stored"
-            )
-        rate = ""
-        if self.rate_remaining is not None and self.rate_limit is not None:
-            rate = f"; rate limit {self.rate_remaining}/{self.rate_limit} left"
-        return (
-            f"{self.repo}: {self.issues_new} new, {self.issues_updated} updated, "
-            f"{self.issues_closed} closed; {self.stored_open} open issues stored "
-            f"({self.queries} queries, {self.requests} requests, {self.not_modified} "
-            f"unchanged (304){rate})"
-        )
-
-
-@dataclass
-class LabelRow:
-    """One row of `prready issues OWNER/REPO --labels`."""
-
-    name: str
-    kind: str
-    value: str | None
-    open_issues: int
-    description: str = ""
-
-
 def sync_repo(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
-    config: UserConfig,
     *,
-    client: GitHubClient | None = None,
-    token: Secret | None = None,
-    api_url: str = DEFAULT_API_URL,
-    offline: bool = False,
     all_open: bool = False,
     module_labels: Sequence[str] = (),
     from_file: Path | None = None,
-    progress: ProgressFn | None = None,
-    now: datetime | None = None,
     exported_at: str | None = None,
     complete: bool = False,
 ) -> SyncReport:
@@ -121,93 +55,69 @@ def sync_repo(
     A file's data is as old as its export: `exported_at`, else its newest `updatedAt`. A
     `complete` file holds every open issue, so stored open issues missing from it (and
     created before the export) are closed."""
-    validate_overrides(config.labels)
-    moment = _utc(now)
-    conn = store.open_cache(paths)
-    try:
-        if from_file is not None:
-            return _sync_from_file(
-                conn, slug, from_file, config, moment, exported_at=exported_at, complete=complete
-            )
-        if offline:
-            return _offline_report(conn, slug)
-        if client is None:
-            client = github_client(api_url, token, paths, progress)
-        return _sync_api(conn, client, slug, config, all_open, module_labels, progress, moment)
-    finally:
-        conn.close()
-
-
-def github_client(
-    api_url: str, token: Secret | None, paths: Paths, progress: ProgressFn | None = None
-) -> GitHubClient:
-    """The client for a command: answers it may ask for again are kept in the cache DB,
-    so unchanged issues, comments, timelines and /user cost free 304s next time."""
-    return GitHubClient(api_url, token, progress=progress, responses=ResponseCache(paths.cache_db))
+    validate_overrides(ws.config.labels)
+    moment = _utc(ws.now)
+    conn = ws.cache
+    if from_file is not None:
+        return _sync_from_file(
+            conn, slug, from_file, ws.config, moment, exported_at=exported_at, complete=complete
+        )
+    if ws.offline:
+        return _offline_report(conn, slug)
+    return _sync_api(
+        conn, ws.client(), slug, ws.config, all_open, module_labels, ws.progress, moment
+    )
 
 
 def refresh_taken(
+    ws: Workspace,
     slug: str,
     numbers: Sequence[int],
-    paths: Paths,
-    config: UserConfig,
     *,
-    client: GitHubClient | None = None,
-    token: Secret | None = None,
-    api_url: str = DEFAULT_API_URL,
-    offline: bool = False,
+    fetch: bool = True,
     user_login: str | None = None,
-    now: datetime | None = None,
-    progress: ProgressFn | None = None,
     max_age: timedelta = DETAILS_MAX_AGE,
 ) -> dict[int, TakenStatus]:
     """Taken status of plan candidates only: refetch each issue, its comments and timeline
-    (skipped when fetched within `max_age` and unchanged since), store and judge them."""
-    moment = _utc(now)
-    conn = store.open_cache(paths)
-    try:
-        if not offline and client is None:
-            client = github_client(api_url, token, paths, progress)
-        if not offline and client is not None and user_login is None and client.authenticated:
-            user_login = client.authenticated_login()
-        fetched = store.load_taken(conn, slug)
-        result: dict[int, TakenStatus] = {}
-        for done, number in enumerate(numbers):
-            if progress is not None:
-                progress("checking who is on each issue", done, len(numbers))
-            issue = store.load_issue(conn, slug, number)
-            if not offline and client is not None:
-                issue = _refresh_details(
-                    conn, client, slug, number, issue, fetched, moment, max_age
-                )
-            if issue is None:
-                result[number] = TakenStatus("done", ["gone from GitHub (deleted or moved)"])
-                continue
-            status = detect_taken(
-                issue,
-                store.load_comments(conn, slug, number),
-                store.load_cross_refs(conn, slug, number),
-                moment,
-                claim_days=config.claim_days,
-                user_login=user_login,
-            )
-            stamp = fetched.get(number, (None, _iso(moment)))[1]
-            store.save_taken(conn, slug, number, status, stamp)
-            result[number] = status
-        return result
-    finally:
-        conn.close()
+    (skipped when fetched within `max_age` and unchanged since; never with `fetch` False
+    or offline), store and judge them."""
+    moment = _utc(ws.now)
+    conn = ws.cache
+    progress = ws.progress
+    client = ws.client() if fetch and not ws.offline else None
+    if client is not None and user_login is None and client.authenticated:
+        user_login = client.authenticated_login()
+    fetched = store.load_taken(conn, slug)
+    result: dict[int, TakenStatus] = {}
+    for done, number in enumerate(numbers):
+        if progress is not None:
+            progress("checking who is on each issue", done, len(numbers))
+        issue = store.load_issue(conn, slug, number)
+        if client is not None:
+            issue = _refresh_details(conn, client, slug, number, issue, fetched, moment, max_age)
+        if issue is None:
+            result[number] = TakenStatus("done", ["gone from GitHub (deleted or moved)"])
+            continue
+        status = detect_taken(
+            issue,
+            store.load_comments(conn, slug, number),
+            store.load_cross_refs(conn, slug, number),
+            moment,
+            claim_days=ws.config.claim_days,
+            user_login=user_login,
+        )
+        stamp = fetched.get(number, (None, _iso(moment)))[1]
+        store.save_taken(conn, slug, number, status, stamp)
+        result[number] = status
+    return result
 
 
-def label_report(slug: str, paths: Paths, config: UserConfig) -> list[LabelRow]:
+def label_report(ws: Workspace, slug: str) -> list[LabelRow]:
     """Stored labels classified with the current config, with open-issue counts."""
+    config = ws.config
     validate_overrides(config.labels)
-    conn = store.open_cache(paths)
-    try:
-        labels = store.load_labels(conn, slug)
-        counts = store.label_counts(conn, slug)
-    finally:
-        conn.close()
+    labels = store.load_labels(ws.cache, slug)
+    counts = store.label_counts(ws.cache, slug)
     if not labels and not counts:
         raise OfflineError(f"no labels of {slug} are stored: run `prready sync {slug}` first")
     known = {x.name for x in labels}
@@ -562,8 +472,7 @@ def _refresh_details(
     return issue
 
 
-def _utc(now: datetime | None) -> datetime:
-    moment = now or clock.now()
+def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -576,47 +485,31 @@ def _parse(text: str) -> datetime:
 
 
 def sync_with_tracking(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
-    config: UserConfig,
     *,
-    token: Secret | None = None,
-    api_url: str = DEFAULT_API_URL,
-    offline: bool = False,
     all_open: bool = False,
     module_labels: Sequence[str] = (),
     from_file: Path | None = None,
-    progress: ProgressFn | None = None,
-    client: GitHubClient | None = None,
     exported_at: str | None = None,
     complete: bool = False,
 ) -> tuple[SyncReport, TrackingUpdate | None]:
     """`prready sync`: mine the issues, then bring the user's tracked steps up to date
     (their pull requests, issues closed or taken by others) with the same client."""
-    online = not offline and from_file is None
-    if online and client is None:
-        client = github_client(api_url, token, paths, progress)
-    before = _spent(client) if online and client is not None else None
+    client = ws.client() if not ws.offline and from_file is None else None
+    before = _spent(client) if client is not None else None
     report = sync_repo(
+        ws,
         slug,
-        paths,
-        config,
-        client=client if online else None,
-        token=token,
-        api_url=api_url,
-        offline=offline,
         all_open=all_open,
         module_labels=module_labels,
         from_file=from_file,
-        progress=progress,
         exported_at=exported_at,
         complete=complete,
     )
     tracking = None
-    if online and client is not None:
-        tracking = sync_tracked(
-            report.repo or slug, client, paths=paths, claim_days=config.claim_days
-        )
+    if client is not None:
+        tracking = sync_tracked(ws, report.repo or slug)
     if before is not None and client is not None:
         # The summary counts every request of the command: tracking's (and /user) too.
         after = _spent(client)

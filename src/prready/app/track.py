@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from prready import clock
 from prready.analysis.progress import suggest_replacement, unavailable_reason
 from prready.app.inputs import canonical_repo
+from prready.app.workspace import Workspace
 from prready.errors import NetworkError, UsageError
 from prready.models import (
     Comment,
@@ -30,13 +29,13 @@ from prready.models import (
     StepStatus,
     TakenStatus,
 )
-from prready.paths import Paths, resolve_paths, write_private_file
+from prready.paths import write_private_file
+from prready.reports import TrackingUpdate
 from prready.slug import parse_issue_ref
 from prready.store.progress_store import (
     add_note,
     load_candidates,
     load_progress,
-    open_progress,
     set_flag,
     set_status,
     timestamp,
@@ -72,26 +71,6 @@ class TrackingClient(Protocol):
     def authenticated_login(self) -> str | None: ...
 
 
-@dataclass
-class TrackingUpdate:
-    """What `update_from_github` changed."""
-
-    login: str | None
-    events: list[ProgressEvent] = field(default_factory=list)  # status changes written
-    flagged: dict[int, str] = field(default_factory=dict)  # issue -> why it is unavailable
-    replacements: dict[int, int] = field(default_factory=dict)  # issue -> suggested issue
-    cleared: list[int] = field(default_factory=list)  # flags removed (available again)
-    checked: int = 0  # tracked steps looked at
-
-    def summary(self) -> str:
-        """One line for the terminal: what changed in the user's tracked steps."""
-        parts = [f"{self.checked} tracked step(s) checked", f"{len(self.events)} updated"]
-        for number, reason in sorted(self.flagged.items()):
-            hint = self.replacements.get(number)
-            parts.append(f"#{number} {reason}" + (f" (try #{hint})" if hint else ""))
-        return "; ".join(parts)
-
-
 @dataclass(frozen=True)
 class _Pull:
     url: str
@@ -103,30 +82,27 @@ class _Pull:
 
 
 def track_issue(
+    ws: Workspace,
     ref: str,
     action: str,
     *,
     url: str | None = None,
     note: str | None = None,
     force: bool = False,
-    client: Callable[[], TrackingClient] | None = None,
-    paths: Paths | None = None,
-    now: datetime | None = None,
 ) -> ProgressEntry:
     """Record that the user started, opened a PR for, finished or dropped an issue.
 
     The issue must exist: tracked or planned already, in the issue store, or (with
-    `client`, a factory for a GitHub client) on GitHub. A pull request URL must belong to
-    the same repository. Moving a done step back needs `force`, which also tracks an
-    issue that cannot be checked."""
-    paths = paths or resolve_paths()
+    the workspace online) on GitHub. A pull request URL must belong to the same
+    repository. Moving a done step back needs `force`, which also tracks an issue that
+    cannot be checked."""
     if _PULL_AS_ISSUE.match((ref or "").strip()):
         raise UsageError(
             f"{safe_line(ref, 80)!r} is a pull request, not an issue: give the issue it fixes as "
             "OWNER/REPO#N, then `prready track OWNER/REPO#N pr URL`"
         )
     slug, number = parse_issue_ref(ref)
-    slug = canonical_repo(slug, paths)
+    slug = canonical_repo(slug, ws.paths)
     if action not in ACTIONS:
         raise UsageError(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
     if action == "pr":
@@ -136,11 +112,10 @@ def track_issue(
     if note is not None:
         note = note.strip()
         if not note or len(note) > MAX_NOTE:
-            raise UsageError(f"--note must be 1 to {MAX_NOTE} characters")
-    with _progress_db(paths) as conn:
-        current = {e.issue_number: e for e in load_progress(conn, slug)}.get(number)
+            raise UsageError(f"a note must be 1 to {MAX_NOTE} characters")
+    current = {e.issue_number: e for e in load_progress(ws.progress_store, slug)}.get(number)
     if current is None and not force:
-        _check_issue_exists(slug, number, paths, client)
+        _check_issue_exists(ws, slug, number)
     if (
         current is not None
         and current.status == StepStatus.MERGED
@@ -151,16 +126,9 @@ def track_issue(
             f"{slug}#{number} is done (merged); moving it back to {ACTIONS[action].value} "
             "needs --force"
         )
-    with _progress_db(paths) as conn:
-        return set_status(
-            conn,
-            slug,
-            number,
-            ACTIONS[action],
-            now=now or _utcnow(),
-            pr_url=url,
-            note=note,
-        )
+    return set_status(
+        ws.progress_store, slug, number, ACTIONS[action], now=ws.now, pr_url=url, note=note
+    )
 
 
 def check_pr_url(url: str | None, slug: str | None = None) -> str:
@@ -183,14 +151,12 @@ def check_pr_url(url: str | None, slug: str | None = None) -> str:
     return text
 
 
-def _check_issue_exists(
-    slug: str, number: int, paths: Paths, client: Callable[[], TrackingClient] | None
-) -> None:
+def _check_issue_exists(ws: Workspace, slug: str, number: int) -> None:
     """UsageError unless #number is an issue of slug: in the store, else on GitHub."""
-    stored = _stored_issue(slug, number, paths)
-    if stored is None and client is not None:
+    stored = _stored_issue(ws, slug, number)
+    if stored is None and not ws.offline:
         try:
-            stored = client().fetch_issue(slug, number)
+            stored = ws.client().fetch_issue(slug, number)
         except NetworkError as exc:
             # github_api.NotFoundError, matched by name: importing it would pull PyGithub in.
             if type(exc).__name__ != "NotFoundError":
@@ -211,28 +177,23 @@ def _check_issue_exists(
         )
 
 
-def _stored_issue(slug: str, number: int, paths: Paths) -> Issue | None:
-    if not paths.cache_db.exists():
-        return None
+def _stored_issue(ws: Workspace, slug: str, number: int) -> Issue | None:
+    if not ws.paths.cache_db.exists():
+        return None  # nothing synced: no cache file is created just to look
     from prready.store import issues_store
 
-    conn = issues_store.open_cache(paths)
-    try:
-        return issues_store.load_issue(conn, slug, number)
-    finally:
-        conn.close()
+    return issues_store.load_issue(ws.cache, slug, number)
 
 
-def export_text(*, paths: Paths | None = None, now: datetime | None = None) -> tuple[str, int]:
+def export_text(ws: Workspace) -> tuple[str, int]:
     """All progress as a JSON document, and the number of steps in it."""
-    with _progress_db(paths) as conn:
-        data = export_progress(conn, now or _utcnow())
+    data = export_progress(ws.progress_store, ws.now)
     return inert_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n", len(data["steps"])
 
 
-def export_to(path: Path, *, paths: Paths | None = None, now: datetime | None = None) -> int:
+def export_to(ws: Workspace, path: Path) -> int:
     """Write all progress to `path` as JSON (0600); returns the number of steps written."""
-    text, count = export_text(paths=paths, now=now)
+    text, count = export_text(ws)
     try:
         write_private_file(Path(path), text)
     except OSError as exc:
@@ -240,7 +201,7 @@ def export_to(path: Path, *, paths: Paths | None = None, now: datetime | None = 
     return count
 
 
-def import_from(path: Path, *, paths: Paths | None = None) -> ImportSummary:
+def import_from(ws: Workspace, path: Path) -> ImportSummary:
     """Merge an export file into the progress store (newer local state always wins)."""
     path = Path(path)
     try:
@@ -253,10 +214,10 @@ def import_from(path: Path, *, paths: Paths | None = None) -> ImportSummary:
         raise UsageError(f"{path} is not a JSON progress export: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return import_text(text, str(path), paths=paths)
+    return import_text(ws, text, str(path))
 
 
-def import_text(text: str, source: str, *, paths: Paths | None = None) -> ImportSummary:
+def import_text(ws: Workspace, text: str, source: str) -> ImportSummary:
     """Merge an export (already read, e.g. from standard input) into the progress store."""
     if len(text) > MAX_IMPORT_BYTES:
         raise UsageError(f"{source} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
@@ -266,8 +227,7 @@ def import_text(text: str, source: str, *, paths: Paths | None = None) -> Import
         raise UsageError(f"{source} is not a JSON progress export: {exc}") from None
     except RecursionError:
         raise UsageError(f"{source} is nested too deeply to be a progress export") from None
-    with _progress_db(paths) as conn:
-        return import_progress(conn, data)
+    return import_progress(ws.progress_store, data)
 
 
 def update_from_github(
@@ -333,17 +293,11 @@ def update_from_github(
     return result
 
 
-def sync_tracked(
-    slug: str,
-    client: TrackingClient,
-    *,
-    paths: Paths | None = None,
-    now: datetime | None = None,
-    claim_days: int = 30,
-) -> TrackingUpdate:
-    """`update_from_github` on the user's progress store, for callers without a connection."""
-    with _progress_db(paths) as conn:
-        return update_from_github(slug, client, conn, now=now or _utcnow(), claim_days=claim_days)
+def sync_tracked(ws: Workspace, slug: str) -> TrackingUpdate:
+    """`update_from_github` on the workspace's progress store with its client."""
+    return update_from_github(
+        slug, ws.client(), ws.progress_store, now=ws.now, claim_days=ws.config.claim_days
+    )
 
 
 def _user_pulls(
@@ -508,16 +462,3 @@ def _detect_taken() -> TakenFn:
     from prready.analysis.taken import detect_taken
 
     return detect_taken
-
-
-@contextmanager
-def _progress_db(paths: Paths | None) -> Iterator[sqlite3.Connection]:
-    conn = open_progress((paths or resolve_paths()).progress_db)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def _utcnow() -> datetime:
-    return clock.now()

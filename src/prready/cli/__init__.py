@@ -192,11 +192,10 @@ def _unexpected_message(exc: BaseException) -> tuple[str, bool]:
     (quick_check) before anything is said about them."""
     import sqlite3
 
+    from prready.app.cache import store_health
     from prready.paths import resolve_paths
-    from prready.store.db import describe_failure
 
-    paths = resolve_paths()
-    state = describe_failure(exc, paths.cache_db, paths.progress_db)
+    state = store_health(exc, resolve_paths())
     if isinstance(exc, sqlite3.Error) or "corrupted" in state:
         return state, True
     return (

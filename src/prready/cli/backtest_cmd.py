@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from prready.cli.options import format_option, github_options, repo_source_options
-from prready.cli.runtime import checked_repo, load_user_config
-from prready.text import safe_line
+from prready.cli.runtime import checked_repo, github_access, load_user_config, make_workspace
 
 DEFAULT_LIMIT = 100  # prready.app.backtest.DEFAULT_LIMIT, here so `--help` needs no app import
 
@@ -48,8 +45,9 @@ def command(
       prready backtest prready-demo/tinyml --offline --checkout ./tinyml
     """
     from prready.app.backtest import run_backtest
-    from prready.config import is_offline, resolve_api_url, resolve_token
+    from prready.config import is_offline
     from prready.paths import resolve_paths
+    from prready.render.backtest import print_backtest
     from prready.render.console import progress_reporter
     from prready.slug import parse_slug
 
@@ -57,60 +55,11 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths)
     offline = is_offline(offline)
-    source = None if offline else resolve_token(token, api_url=resolve_api_url(api_url))
+    github = github_access(token, api_url, offline)
 
-    with progress_reporter() as progress:
-        run = run_backtest(
-            slug,
-            paths,
-            config,
-            checkout=checkout,
-            git_url=git_url,
-            offline=offline,
-            token=source.token if source else None,
-            api_url=resolve_api_url(api_url),
-            limit=limit,
-            progress=progress,
-        )
-    report = run.report
-    if fmt == "json":
-        data = {
-            "repo": report.repo,
-            "cases": report.cases,
-            "top1": report.top1,
-            "top3": report.top3,
-            "file_hits": report.file_hits,
-            "file_top1": report.file_top1,
-            "sources": run.sources,
-            "skipped": report.skipped,
-            "rows": [vars(r) for r in report.rows],
-            "notes": run.notes,
-        }
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
-        return
-    for note in run.notes:
-        click.echo(f"note: {safe_line(note, 300)}", err=True)
-    click.echo(
-        f"Backtest of {slug}: {report.cases} fixed issues scored, of "
-        f"{sum(run.sources.values())} with a known fix "
-        f"({run.sources.get('pull requests', 0)} via pull requests, "
-        f"{run.sources.get('commits', 0)} via commits)"
-    )
-    if not report.cases:
-        click.echo("Nothing to score: no closed issue with a known fix that touched mapped code.")
-        return
-    for label, hits in (
-        ("area in top 1", report.top1),
-        ("area in top 3", report.top3),
-        ("file first", report.file_top1),
-        ("file in top 3", report.file_hits),
+    with (
+        progress_reporter() as progress,
+        make_workspace(paths, config, offline=offline, progress=progress, github=github) as ws,
     ):
-        click.echo(f"  {label}: {hits}/{report.cases} ({report.rate(hits):.0%})")
-    for row in report.rows:
-        mark = "top1" if row.top1 else "top3" if row.top3 else "miss"
-        title = safe_line(row.title, 60)
-        fixed_in = safe_line(", ".join(row.true_areas), 200)
-        guess = safe_line(", ".join(row.predicted_areas), 200) or "-"
-        click.echo(f"  #{row.number} [{mark}] {title}  fixed in {fixed_in}; guessed {guess}")
-    if report.skipped:
-        click.echo(f"  skipped {len(report.skipped)}: their fix changed no mapped code")
+        run = run_backtest(ws, slug, checkout=checkout, git_url=git_url, limit=limit)
+    print_backtest(run, fmt)

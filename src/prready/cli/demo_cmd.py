@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from prready.cli.options import plan_output_options
-from prready.cli.runtime import is_stdout, open_in_browser, parse_csv, plan_format
+from prready.cli.runtime import make_workspace, open_in_browser, parse_csv, plan_format
 
 
 @click.command(name="demo")
@@ -32,20 +32,14 @@ def command(skills: str, fmt: str | None, output: Path | None, open_page: bool) 
     """
     from prready.app.demo import run_demo
     from prready.paths import resolve_paths
-    from prready.render.console import make_console, progress_reporter
-    from prready.render.terminal import render_plan_table
+    from prready.render.console import progress_reporter
+    from prready.render.terminal import print_plan_outcome
 
     fmt = plan_format(fmt, output, open_page)
     paths = resolve_paths()
-    with progress_reporter() as progress:
-        result = run_demo(
-            paths, skills=parse_csv(skills), fmt=fmt, output=output, progress=progress
-        )
-    if is_stdout(output):
-        click.echo("This plan uses prready's bundled SAMPLE data (tinyml).", err=True)
-        return  # standard output holds the document alone
-    render_plan_table(result.plan, result.entries, make_console())
-    click.echo("This plan uses prready's bundled SAMPLE data (tinyml), not a real repository.")
-    click.echo(f"Plan written to {result.output}")
+    # The demo reads no config and needs no GitHub: the sample brings its own.
+    with progress_reporter() as progress, make_workspace(paths, progress=progress) as ws:
+        result = run_demo(ws, skills=parse_csv(skills), fmt=fmt, output=output)
+    print_plan_outcome(result.plan, result.entries, result.output)
     if open_page:
         open_in_browser(result.output)

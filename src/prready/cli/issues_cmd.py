@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from prready.cli.options import format_option, repo_source_options
-from prready.cli.runtime import checked_repo, load_user_config
-from prready.text import safe_line
+from prready.cli.runtime import checked_repo, load_user_config, make_workspace
 
 
 @click.command(name="issues")
@@ -64,75 +61,34 @@ def command(
       prready issues pytorch/pytorch --format json > issues.json
       prready issues pytorch/pytorch --labels
     """
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from prready.app.issues import assessment_json, list_issues
+    from prready.app.issues import list_issues
     from prready.app.sync import label_report
     from prready.config import is_offline, resolve_api_url, web_host
     from prready.paths import resolve_paths
+    from prready.render.issues import print_issues, print_labels
     from prready.slug import parse_slug
 
     slug = parse_slug(checked_repo(repo, checkout))
     paths = resolve_paths()
     config = load_user_config(paths)
     if show_labels:
-        rows = label_report(slug, paths, config)
-        if fmt == "json":
-            click.echo(json.dumps([vars(r) for r in rows], indent=2, sort_keys=True))
-            return
-        table = Table("label", "kind", "value", "open issues", title=f"Labels of {slug}")
-        for row in rows:
-            table.add_row(
-                Text(safe_line(row.name, 100)),
-                Text(safe_line(row.kind, 40)),
-                Text(safe_line(row.value or "", 100)),
-                str(row.open_issues),
-            )
-        Console(soft_wrap=False).print(table)
+        with make_workspace(paths, config) as ws:
+            rows = label_report(ws, slug)
+        print_labels(rows, slug, fmt)
         return
     from prready.render.console import progress_reporter
 
-    with progress_reporter() as progress:
+    with (
+        progress_reporter() as progress,
+        make_workspace(paths, config, offline=is_offline(offline), progress=progress) as ws,
+    ):
         result = list_issues(
+            ws,
             slug,
-            paths,
-            config,
             state=state,
             limit=limit,
             labels=only_labels,
             checkout=checkout,
             git_url=git_url,
-            offline=is_offline(offline),
-            progress=progress,
         )
-    if fmt == "json":
-        host = web_host(resolve_api_url(None))
-        found = [assessment_json(a, slug, host) for a in result.assessments]
-        click.echo(json.dumps(found, indent=2, sort_keys=True))
-        return
-    table = Table(
-        "#",
-        "title",
-        "modules",
-        "diff.",
-        "skills",
-        "status",
-        title=f"{len(result.assessments)} of {result.total} {state} issues of {slug}",
-    )
-    for a in result.assessments:
-        modules = ", ".join(f"{safe_line(m.name, 80)} ({m.score:.2f})" for m in a.modules[:2]) or (
-            "?" if result.mapped else "no code map yet"
-        )
-        table.add_row(
-            str(a.issue.number),
-            Text(safe_line(a.issue.title, 80)),
-            Text(modules),
-            f"{a.difficulty.score}/5",
-            safe_line(", ".join(a.skills), 80),
-            "fresh, PRs unchecked" if a.taken.pulls_unchecked else a.taken.state,
-        )
-    Console(soft_wrap=False).print(table)
-    for note in result.notes:
-        click.echo(f"note: {safe_line(note, 300)}", err=True)
+    print_issues(result, state, fmt, web_host(resolve_api_url(None)))

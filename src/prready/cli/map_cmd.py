@@ -54,16 +54,11 @@ def command(
       prready map pytorch/pytorch --checkout ~/src/pytorch --area-depth 2
       prready map pytorch/pytorch --format graphml --output torch.graphml
     """
-    from prready.app.map import (
-        ScanStats,
-        build_code_map,
-        export_code_map,
-        format_summary,
-        map_summary,
-    )
+    from prready.app.map import ScanStats, build_code_map, map_summary
     from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.render.console import progress_reporter
+    from prready.render.map import export_map, print_map_summary
 
     fmt = _map_format(fmt, output)
     repo = checked_repo(repo, checkout)
@@ -82,14 +77,10 @@ def command(
             stats=stats,
         )
     if fmt == "text":
-        click.echo(format_summary(map_summary(cm, stats)))
+        print_map_summary(map_summary(cm, stats))
         return
     to_file = output is not None and not is_stdout(output)
-    text = export_code_map(cm, fmt, Path(output) if to_file and output else None)
-    if text is not None:
-        click.echo(text)
-    else:
-        click.echo(f"wrote {fmt} map of {cm.repo} to {output}", err=True)
+    export_map(cm, fmt, output if to_file else None)
 
 
 def _map_format(fmt: str | None, output: str | None) -> str:

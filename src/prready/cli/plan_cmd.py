@@ -14,17 +14,15 @@ from prready.cli.options import (
 )
 from prready.cli.runtime import (
     checked_repo,
-    is_stdout,
+    github_access,
     load_user_config,
+    make_workspace,
     open_in_browser,
     parse_csv,
     parse_stages,
     plan_format,
     rebuild_cache_option,
-    source_date_epoch,
-    source_from_options,
 )
-from prready.text import safe_line
 
 
 @click.command(name="plan")
@@ -115,10 +113,11 @@ def command(
       prready plan pytorch/pytorch --format json -o - | jq '.stages[0].steps'
       prready plan pytorch/pytorch --hardware cuda,multi-gpu --max-difficulty 4
     """
-    from prready.app.plan import PlanOptions, run_plan
+    from prready.app.plan import PlanOptions, Source, run_plan
+    from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.render.console import make_console, progress_reporter
-    from prready.render.terminal import render_plan_table
+    from prready.render.terminal import print_plan_outcome
 
     fmt = plan_format(fmt, output, open_page)
     repo = checked_repo(repo, checkout)
@@ -138,17 +137,15 @@ def command(
         hardware=parse_csv(hardware),
         fresh=fresh,
     )
-    source = source_from_options(token, api_url, offline, checkout, git_url)
+    offline = is_offline(offline)
+    github = github_access(token, api_url, offline)
+    source = Source(checkout=Path(checkout) if checkout else None, git_url=git_url)
     console = make_console(err=True)
-    with progress_reporter(console) as progress:
-        result = run_plan(
-            repo, paths, config, options, source, progress=progress, now=source_date_epoch()
-        )
-    for note in result.notes:
-        click.echo(f"note: {safe_line(note, 300)}", err=True)
-    if is_stdout(output):
-        return  # standard output holds the document alone
-    render_plan_table(result.plan, result.entries, make_console())
-    click.echo(f"Plan written to {result.output}")
+    with (
+        progress_reporter(console) as progress,
+        make_workspace(paths, config, offline=offline, progress=progress, github=github) as ws,
+    ):
+        result = run_plan(ws, repo, options, source)
+    print_plan_outcome(result.plan, result.entries, result.output, result.notes)
     if open_page:
         open_in_browser(result.output)

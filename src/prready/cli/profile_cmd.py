@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from prready.cli.options import format_option
-from prready.text import safe_line
 
 
 @click.command(name="profile")
@@ -35,39 +33,10 @@ def command(from_git: Path, author: str | None, save: bool, fmt: str) -> None:
       prready profile --from-git ~/src/myproject --author me@example.com
       prready profile --from-git ~/src/myproject --save
     """
-    from prready.app.profile import describe_skill, propose_profile, save_profile
+    from prready.app.profile import propose_profile, save_profile
     from prready.paths import resolve_paths
+    from prready.render.profile import print_profile
 
     proposal = propose_profile(from_git, author=author)
     saved = save_profile(resolve_paths(), proposal.keys) if save and proposal.keys else None
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "author": proposal.author,
-                    "author_guessed": proposal.author_guessed,
-                    "commits": proposal.commits,
-                    "files": proposal.files,
-                    "skills": [{"skill": k, "evidence": e} for k, e in proposal.skills],
-                    "saved_to": str(saved) if saved else None,
-                },
-                indent=2,
-                sort_keys=True,
-            )
-        )
-        return
-    author = safe_line(proposal.author, 120)
-    who = f"{author} (most commits; pass --author to choose)" if proposal.author_guessed else author
-    click.echo(f"{proposal.commits} commits by {who}, touching {proposal.files} files.")
-    if not proposal.skills:
-        click.echo("No skills could be inferred from these commits.")
-        return
-    for key, evidence in proposal.skills:
-        click.echo(f"  {key:12} {describe_skill(key)}: " + safe_line("; ".join(evidence), 400))
-    keys = ",".join(proposal.keys)
-    if saved:
-        click.echo(f"Saved to {saved}; `prready plan` now uses these skills.")
-    else:
-        click.echo(
-            f"Use them with `prready plan OWNER/REPO --skills {keys}`, or save them with --save."
-        )
+    print_profile(proposal, saved, fmt)

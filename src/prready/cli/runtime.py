@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from prready.clock import fixed_now
 from prready.errors import UsageError
 
 if TYPE_CHECKING:
-    from prready.app.plan import Source
+    from prready.app.workspace import ClientFactory, GitHubAccess, Workspace
     from prready.config import UserConfig
+    from prready.models import ProgressFn
     from prready.paths import Paths
 
 # Heavy modules (PyGithub, GitPython, networkx, rich, Jinja2) are imported inside the
@@ -34,7 +35,7 @@ def rebuild_cache_option(func: F) -> F:
 def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
     from prready.app.cache import rebuild_cache
     from prready.config import is_offline, load_config
-    from prready.text import safe_line
+    from prready.render.messages import echo_notes
 
     if rebuild:
         ctx = click.get_current_context(silent=True)
@@ -48,38 +49,62 @@ def load_user_config(paths: Paths, rebuild: bool = False) -> UserConfig:
             )
         rebuild_cache(paths)
     config = load_config(paths.config_file)
-    for warning in config.warnings:
-        click.echo(f"warning: {safe_line(warning, 300)}", err=True)
+    echo_notes(config.warnings, kind="warning")
     return config
 
 
-def source_from_options(
-    token: str | None,
-    api_url: str | None,
-    offline: bool,
-    checkout: str | None,
-    git_url: str | None,
-) -> Source:
-    from prready.app.plan import Source
+@dataclass
+class Injected:
+    """What a caller of the CLI may hand it as Click's `obj` (tests do, through
+    `CliRunner.invoke(cli, args, obj=Injected(...))`): the factory of the GitHub client,
+    e.g. the real client with its sleeps recorded and small pages."""
+
+    client_factory: ClientFactory | None = None
+
+
+def github_access(
+    token: str | None, api_url: str | None, offline: bool, *, need_token: bool = True
+) -> GitHubAccess:
+    """The one place GitHub options become an API URL and a token: --api-url (or the
+    environment), --token (or the environment, or gh); no token offline or when the
+    command will not call the API (`need_token` False). A token bound for plain HTTP is
+    refused here, before anything is sent or cloned."""
+    from prready.app.workspace import GitHubAccess
     from prready.config import check_token_transport, is_offline, resolve_api_url, resolve_token
 
-    offline = is_offline(offline)
     url = resolve_api_url(api_url)
-    secret = None if offline else resolve_token(token, api_url=url).token
-    check_token_transport(url, secret)
-    return Source(
-        token=secret,
-        api_url=url,
-        offline=offline,
-        checkout=Path(checkout) if checkout else None,
-        git_url=git_url,
+    secret = (
+        None if is_offline(offline) or not need_token else resolve_token(token, api_url=url).token
     )
+    check_token_transport(url, secret)
+    return GitHubAccess(url, secret)
 
 
-def source_date_epoch(env: dict[str, str] | None = None) -> datetime | None:
-    """The clock fixed by SOURCE_DATE_EPOCH (the reproducible-builds convention: seconds
-    since 1970), so that identical inputs give byte-identical plan files; None when unset."""
-    return fixed_now(env)
+def make_workspace(
+    paths: Paths,
+    config: UserConfig | None = None,
+    *,
+    offline: bool = False,
+    progress: ProgressFn | None = None,
+    github: GitHubAccess | Callable[[], GitHubAccess] | None = None,
+    now: datetime | None = None,
+) -> Workspace:
+    """The command's workspace (use it in a `with`); the GitHub client comes from the
+    factory the CLI's caller injected, else the real one."""
+    from prready.app.workspace import Workspace
+
+    ctx = click.get_current_context(silent=True)
+    injected = ctx.find_root().obj if ctx is not None else None
+    factory = injected.client_factory if isinstance(injected, Injected) else None
+    return Workspace(
+        paths,
+        config,
+        now=now,
+        offline=offline,
+        progress=progress,
+        github=github,
+        client_factory=factory,
+    )
 
 
 def checked_repo(repo: str, checkout: str | Path | None = None) -> str:
@@ -94,25 +119,6 @@ def checked_repo(repo: str, checkout: str | Path | None = None) -> str:
         allow = bool(ctx and ctx.meta.get("prready.allow_other_checkout"))
         verify_checkout(slug, checkout, allow_other=allow)
     return slug
-
-
-def github_client_factory(
-    token: str | None, api_url: str | None, offline: bool
-) -> Callable[[], Any] | None:
-    """None offline; else a function that builds the GitHub client when first needed (so a
-    command that finds what it needs in the store never resolves a token or loads PyGithub)."""
-    from prready.config import is_offline
-
-    if is_offline(offline):
-        return None
-
-    def build() -> Any:
-        from prready.sources.github_api import GitHubClient
-
-        source = source_from_options(token, api_url, False, None, None)
-        return GitHubClient(source.api_url, source.token)
-
-    return build
 
 
 def parse_csv(text: str | None) -> list[str]:

@@ -7,9 +7,14 @@ from pathlib import Path
 import click
 
 from prready.cli.options import github_options, issue_scope_options
-from prready.cli.runtime import checked_repo, load_user_config, rebuild_cache_option
+from prready.cli.runtime import (
+    checked_repo,
+    github_access,
+    load_user_config,
+    make_workspace,
+    rebuild_cache_option,
+)
 from prready.errors import UsageError
-from prready.text import safe_line
 
 
 @click.command(name="sync")
@@ -59,9 +64,10 @@ def command(
       prready sync pytorch/pytorch --from-file issues.json --complete
     """
     from prready.app.sync import sync_with_tracking
-    from prready.config import is_offline, resolve_api_url, resolve_token
+    from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.render.console import progress_reporter
+    from prready.render.sync import print_sync
     from prready.slug import parse_slug
 
     if (exported_at or complete) and from_file is None:
@@ -70,27 +76,18 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths, rebuild=rebuild_cache)
     offline = is_offline(offline)
-    url = resolve_api_url(api_url)
-    source = resolve_token(token, api_url=url) if not offline and from_file is None else None
-    with progress_reporter() as progress:
+    github = github_access(token, api_url, offline, need_token=from_file is None)
+    with (
+        progress_reporter() as progress,
+        make_workspace(paths, config, offline=offline, progress=progress, github=github) as ws,
+    ):
         report, tracking = sync_with_tracking(
+            ws,
             slug,
-            paths,
-            config,
-            token=source.token if source else None,
-            api_url=url,
-            offline=offline,
             all_open=all_open,
             module_labels=module_labels,
             from_file=from_file,
-            progress=progress,
             exported_at=exported_at,
             complete=complete,
         )
-    for note in report.notes:
-        click.echo(f"note: {safe_line(note, 300)}", err=True)
-    for missing in report.missing:
-        click.echo(f"missing: {safe_line(missing, 300)}", err=True)
-    click.echo(safe_line(report.summary(), 400))
-    if tracking is not None and tracking.checked:
-        click.echo(safe_line(tracking.summary(), 400))
+    print_sync(report, tracking)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from prready.cli.options import github_options
-from prready.cli.runtime import github_client_factory, is_stdout
+from prready.cli.runtime import github_access, is_stdout, make_workspace
 from prready.errors import UsageError
-from prready.text import safe_line
+
+if TYPE_CHECKING:
+    from prready.app.workspace import GitHubAccess, Workspace
 
 # The actions of prready.app.track.ACTIONS, spelled out so `--help` needs no app import.
 ACTION_NAMES = ("start", "pr", "done", "drop")
@@ -68,44 +71,61 @@ def command(
       prready track --import progress.json
       prready track --export - | ssh laptop prready track --import -
     """
-    from prready.app.track import export_text, export_to, import_from, import_text, track_issue
+    from prready.config import is_offline
+    from prready.paths import resolve_paths
+
+    offline = is_offline(offline)
+
+    def github() -> GitHubAccess:
+        # Resolved only if the issue is in no store: tracking a synced issue needs no token.
+        return github_access(token, api_url, False)
+
+    with make_workspace(resolve_paths(), offline=offline, github=github) as ws:
+        _run(ws, ref, action, url, note, force, export_file, import_file)
+
+
+def _run(
+    ws: Workspace,
+    ref: str | None,
+    action: str | None,
+    url: str | None,
+    note: str | None,
+    force: bool,
+    export_file: Path | None,
+    import_file: Path | None,
+) -> None:
+    from prready.app.track import (
+        MAX_NOTE,
+        export_text,
+        export_to,
+        import_from,
+        import_text,
+        track_issue,
+    )
+    from prready.render.track import print_export, print_exported, print_imported, print_tracked
 
     if export_file is not None or import_file is not None:
         if ref or action or url or note or force or (export_file and import_file):
             raise UsageError("use --export FILE or --import FILE alone, without an issue")
         if export_file is not None and is_stdout(export_file):
-            text, count = export_text()
-            click.echo(text, nl=False)
-            click.echo(f"Exported {count} tracked step(s) to standard output", err=True)
+            text, count = export_text(ws)
+            print_export(text, count)
         elif export_file is not None:
-            count = export_to(export_file)
-            click.echo(f"Exported {count} tracked step(s) to {export_file}")
+            count = export_to(ws, export_file)
+            print_exported(count, export_file)
         else:
             assert import_file is not None
             if is_stdout(import_file):
-                s = import_text(sys.stdin.read(), "standard input")
+                s = import_text(ws, sys.stdin.read(), "standard input")
             else:
-                s = import_from(import_file)
-            click.echo(
-                f"Imported {import_file}: {s.added} new, {s.updated} updated, "
-                f"{s.kept} kept (local as new or newer), {s.notes} note(s), {s.events} event(s)"
-            )
+                s = import_from(ws, import_file)
+            print_imported(import_file, s)
         return
     if not ref or not action:
         raise UsageError(
             "give OWNER/REPO#N and an action (start, pr URL, done, drop), or --export/--import FILE"
         )
-    entry = track_issue(
-        ref,
-        action,
-        url=url,
-        note=note,
-        force=force,
-        client=github_client_factory(token, api_url, offline),
-    )
-    pr = f" ({safe_line(entry.pr_url, 200)})" if entry.pr_url and action == "pr" else ""
-    click.echo(f"{safe_line(entry.repo, 140)}#{entry.issue_number}: {entry.status.value}{pr}")
-    if entry.flag:
-        click.echo(
-            f"Warning: this issue looks unavailable ({safe_line(entry.flag, 200)})", err=True
-        )
+    if note is not None and not 1 <= len(note.strip()) <= MAX_NOTE:
+        raise UsageError(f"--note must be 1 to {MAX_NOTE} characters")
+    entry = track_issue(ws, ref, action, url=url, note=note, force=force)
+    print_tracked(entry, action)

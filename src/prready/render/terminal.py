@@ -7,12 +7,18 @@ Text objects (never markup strings) carry it, so "[bold]" in a title stays liter
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from prready.models import Plan, ProgressEntry, StepStatus, TakenStatus
+from prready.render.console import make_console
+from prready.render.messages import echo_notes
 from prready.render.view import SET_ASIDE_WORDS, STATUS_WORDS, format_time
 from prready.text import safe_line
 
@@ -39,6 +45,22 @@ def short_effort(effort: str) -> str:
 
 
 _EFFORT_WORDS = {"source": "build", "build": "build", "setup": "setup", "review": "review"}
+
+
+def print_plan_outcome(
+    plan: Plan, entries: list[ProgressEntry], output: Path, notes: Sequence[str] = ()
+) -> None:
+    """After `plan` or `demo` wrote the plan to `output`: the notes (standard error), then the
+    table and where the file is, unless standard output ('-') holds the document alone."""
+    echo_notes(notes)
+    if str(output) == "-":
+        if plan.sample:
+            click.echo("This plan uses prready's bundled SAMPLE data (tinyml).", err=True)
+        return
+    render_plan_table(plan, entries, make_console())
+    if plan.sample:
+        click.echo("This plan uses prready's bundled SAMPLE data (tinyml), not a real repository.")
+    click.echo(f"Plan written to {output}")
 
 
 def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Console) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from prready.errors import UsageError
+from prready.reports import ImportSummary
 from prready.slug import parse_slug
 from prready.store.db import transaction
 from prready.store.progress_store import STATUSES, STEP_COLUMNS, load_progress, timestamp
@@ -18,15 +18,6 @@ from prready.validation import MAX_ISSUE_NUMBER, clean_text, too_deep, valid_iss
 EXPORT_FORMAT = "prready-progress"
 EXPORT_VERSION = 1
 _MAX_TEXT = 20_000
-
-
-@dataclass
-class ImportSummary:
-    added: int = 0  # steps new to this machine
-    updated: int = 0  # steps whose imported state was newer
-    kept: int = 0  # steps whose local state was as new or newer
-    notes: int = 0  # notes added
-    events: int = 0  # events added
 
 
 def export_progress(conn: sqlite3.Connection, now: datetime | str | None = None) -> dict[str, Any]:

@@ -5,10 +5,10 @@ costs a free 304 while nothing changed. Implements github_api's `ResponseStore`.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from prready.store.db import connect, transaction
-from prready.store.parse_cache import CACHE_APP_ID
+from prready.store.db import transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS gh_responses (
@@ -22,28 +22,34 @@ KEEP = 5000  # answers kept; the oldest go first (a plan asks for a few dozen)
 
 
 class ResponseCache:
-    """Stored answers by URL; each call opens the cache DB briefly (a plan makes a few
-    dozen), so the object holds no connection and needs no closing."""
+    """Stored answers by URL, in the command's cache connection (`connection()` gives it,
+    opened once per command by its owner); the table is created on first use."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, connection: Callable[[], sqlite3.Connection]) -> None:
+        self._connection = connection
+        self._ready = False
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = self._connection()
+        if not self._ready:
+            conn.execute(SCHEMA)
+            self._ready = True
+        return conn
 
     def lookup(self, url: str) -> tuple[str, str, bytes] | None:
-        conn = connect(self.path, CACHE_APP_ID, SCHEMA, "cache")
-        try:
-            row = conn.execute(
-                "SELECT etag, link, body FROM gh_responses WHERE url = ?", (url,)
-            ).fetchone()
-        finally:
-            conn.close()
+        row = (
+            self._conn()
+            .execute("SELECT etag, link, body FROM gh_responses WHERE url = ?", (url,))
+            .fetchone()
+        )
         if row is None:
             return None
         return str(row[0]), str(row[1]), bytes(row[2])
 
     def remember(self, url: str, etag: str, link: str, body: bytes) -> None:
-        conn = connect(self.path, CACHE_APP_ID, SCHEMA, "cache")
+        conn = self._conn()
         try:
-            with transaction(conn):
+            with _joined(conn):
                 conn.execute(
                     "INSERT OR REPLACE INTO gh_responses (url, etag, link, body) VALUES (?, ?, ?, ?)",
                     (url, etag, link, body),
@@ -56,5 +62,13 @@ class ResponseCache:
                 )
         except sqlite3.OperationalError:
             return  # a full disk or a locked file only costs a billed request next time
-        finally:
-            conn.close()
+
+
+@contextmanager
+def _joined(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A transaction of its own, or the caller's when one is open."""
+    if conn.in_transaction:
+        yield conn
+    else:
+        with transaction(conn):
+            yield conn

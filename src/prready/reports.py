@@ -1,0 +1,178 @@
+"""What app/ functions hand to render/: plain dataclasses, one per command's result.
+
+They live below both layers so that a renderer names its input without importing the
+application (and, through it, the stores and sources): app fills them, render shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prready.analysis.backtest import BacktestReport
+    from prready.analysis.progress import NextAction, StageSummary
+    from prready.models import IssueAssessment, ProgressEntry, ProgressEvent
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: object
+    source: str  # "config.toml", "PRREADY_HOME", "default", an environment variable...
+
+
+@dataclass
+class ConfigReport:
+    """`prready config show`: every setting as resolved, and the config file's warnings."""
+
+    config_file: str
+    exists: bool
+    settings: list[Setting]
+    warnings: list[str]
+
+
+@dataclass
+class RepoStatus:
+    repo: str
+    stages: list[StageSummary]
+    next: list[NextAction]
+    entries: list[ProgressEntry]
+    events: list[ProgressEvent] = field(default_factory=list)  # newest first
+
+
+@dataclass
+class StatusReport:
+    """`prready status`: per tracked repository, its stages, next actions and events."""
+
+    repos: list[RepoStatus]
+    asked: str | None = None  # the repository asked for, if any
+
+
+@dataclass
+class BacktestRun:
+    """`prready backtest`: the scored cases, where their fixes were found, and notes."""
+
+    report: BacktestReport
+    sources: dict[str, int] = field(default_factory=dict)  # "commits"/"pull requests" -> cases
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IssuesResult:
+    """`prready issues`: the stored issues assessed against the code map."""
+
+    repo: str
+    assessments: list[IssueAssessment]
+    total: int  # stored issues in the chosen state, before --label/--limit
+    head: str  # commit the code map was built from ("" without a code map)
+    notes: list[str] = field(default_factory=list)
+    mapped: bool = True  # False: no clone yet, so no modules were mapped
+
+
+@dataclass
+class LabelRow:
+    """One row of `prready issues OWNER/REPO --labels`."""
+
+    name: str
+    kind: str
+    value: str | None
+    open_issues: int
+    description: str = ""
+
+
+@dataclass
+class ProfileProposal:
+    """`prready profile`: the skills proposed from one author's commits."""
+
+    root: str
+    author: str  # the email analysed
+    author_guessed: bool  # True when --author was not given
+    commits: int
+    files: int
+    skills: list[tuple[str, list[str]]]  # skill key -> evidence, strongest first
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for key, _ in self.skills]
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """One area in the `prready map` summary."""
+
+    name: str
+    modules: int
+    lines: int
+    dependents: int
+    dependents_transitive: int
+    dependencies: int
+    centrality: float
+    churn: int
+    tests: int
+    owners: list[str]
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    """`prready map`: counts of a code map, its biggest areas, and what the build cost."""
+
+    repo: str
+    head: str
+    files_by_language: dict[str, int]
+    modules: int
+    edges: int
+    edges_by_kind: dict[str, int]
+    conditional_edges: int
+    areas: int
+    symbols: int
+    top_areas: list[AreaSummary]
+    skipped: dict[str, int]  # reason -> files
+    cache: dict[str, Any] | None  # the build's ScanStats as a dict, when known
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, for `prready sync`'s summary line and for `plan`."""
+
+    repo: str
+    source: str = "api"  # "api" | "file" | "offline"
+    queries: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    issues_new: int = 0
+    issues_updated: int = 0
+    issues_closed: int = 0
+    pulls: int = 0
+    labels: int = 0
+    stored_open: int = 0
+    rate_limit: int | None = None
+    rate_remaining: int | None = None
+    renamed_from: str | None = None
+    synced_at: str | None = None
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TrackingUpdate:
+    """What `update_from_github` changed in the user's tracked steps."""
+
+    login: str | None
+    events: list[ProgressEvent] = field(default_factory=list)  # status changes written
+    flagged: dict[int, str] = field(default_factory=dict)  # issue -> why it is unavailable
+    replacements: dict[int, int] = field(default_factory=dict)  # issue -> suggested issue
+    cleared: list[int] = field(default_factory=list)  # flags removed (available again)
+    checked: int = 0  # tracked steps looked at
+
+
+@dataclass
+class ImportSummary:
+    """`prready track --import`: what the merge of an export changed."""
+
+    added: int = 0  # steps new to this machine
+    updated: int = 0  # steps whose imported state was newer
+    kept: int = 0  # steps whose local state was as new or newer
+    notes: int = 0  # notes added
+    events: int = 0  # events added
