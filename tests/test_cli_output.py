@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from prready.cli import cli
-from prready.demo.sample_history import SAMPLE_SLUG
+from prready.demo import SAMPLE_SLUG
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json").read_text("utf-8")

@@ -17,7 +17,7 @@ from progress_fixtures import issue
 from prready.app.demo import build_sample_origin, load_sample_issues
 from prready.app.workspace import Workspace
 from prready.cli import cli
-from prready.demo.sample_history import SAMPLE_SLUG
+from prready.demo import SAMPLE_SLUG
 from prready.paths import resolve_paths
 from prready.store import issues_store
 

@@ -323,13 +323,12 @@ def test_history_fixture_repository_map(tmp_path: Path) -> None:
 def test_demo_sample_matches_grimp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bundled demo repository: every Python file mapped, edges equal to grimp's."""
     grimp = pytest.importorskip("grimp")
-    from prready.demo.sample_history import sample_history, sample_tree
-    from prready.sources.git_repo import build_repo
+    from samplefixtures import clone_sample
 
     root = tmp_path / "tinyml"
-    build_repo(root, sample_history())
+    clone_sample(root)
     cm = build_code_map("prready-demo/tinyml", resolve_paths(), checkout=root)
-    py_files = {p for p in sample_tree() if p.endswith(".py")}
+    py_files = {p.relative_to(root).as_posix() for p in root.rglob("*.py") if ".git" not in p.parts}
     assert {m.path for m in cm.modules.values() if m.language == "python"} == py_files
     assert cm.skipped == {}
     monkeypatch.syspath_prepend(str(root))

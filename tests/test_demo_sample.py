@@ -1,5 +1,7 @@
-"""The bundled demo sample: GitHub-shaped payloads, a history that builds the library, and
-the cross-links between them (fixing pull requests, "Fixes #N" commits, tracebacks)."""
+"""The bundled demo sample: the shipped GitHub-shaped payloads and bundle, the generator's
+history that builds the library, and the cross-links between them (fixing pull requests,
+"Fixes #N" commits, tracebacks). Numbers keying comments, timelines, pulls and files are
+strings in the shipped JSON."""
 
 from __future__ import annotations
 
@@ -17,14 +19,8 @@ from typing import Any
 
 import pytest
 
-from prready.demo.sample_history import SAMPLE_SLUG, sample_history, sample_tree, tree_at
-from prready.demo.sample_issues import (
-    SAMPLE_FETCHED_AT,
-    SAMPLE_NOW,
-    merged_fixes,
-    sample_payloads,
-)
-from samplefixtures import serve_sample
+from prready.demo import SAMPLE_FETCHED_AT, SAMPLE_NOW, SAMPLE_SLUG, sample_payloads
+from samplefixtures import clone_sample, generator, serve_sample
 
 SPEC_PATH = Path(
     os.environ.get("PRREADY_GITHUB_OPENAPI") or "/work/shared/github-api/rest-subset.openapi.json"
@@ -39,12 +35,20 @@ def payloads() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def history():
-    return sample_history()
+    return generator("sample_history").sample_history()
 
 
 @pytest.fixture(scope="module")
 def tree() -> dict[str, str]:
-    return sample_tree()
+    return generator("sample_history").sample_tree()
+
+
+def merged_fixes() -> dict[int, int]:
+    return generator("sample_issues").merged_fixes()
+
+
+def tree_at(date: str) -> dict[str, str]:
+    return generator("sample_history").tree_at(date)
 
 
 # --------------------------------------------------------------------------- schemas
@@ -134,7 +138,7 @@ def test_pulls_and_files_validate(payloads, validator_for):
     file_v = validator_for("diff-entry")
     for number, pull in payloads["pulls"].items():
         _assert_valid(pull_v, pull, f"pull #{number}")
-        for entry in payloads["pull_files"][number]:
+        for entry in payloads["pull_files"][number]:  # both keyed by the same strings
             _assert_valid(file_v, entry, f"file of pull #{number}")
 
 
@@ -153,12 +157,12 @@ def test_fixing_pull_requests_touch_files_that_exist(payloads, tree):
     fixes = merged_fixes()
     assert len(fixes) >= 8
     for issue_number, pr_number in fixes.items():
-        files = [f["filename"] for f in payloads["pull_files"][pr_number]]
+        files = [f["filename"] for f in payloads["pull_files"][str(pr_number)]]
         assert files, f"pull #{pr_number} changed no files"
         missing = [f for f in files if f not in tree]
         assert not missing, f"pull #{pr_number} (fixes #{issue_number}) changed {missing}"
-        assert payloads["pulls"][pr_number]["merged"] is True
-        assert f"#{issue_number}" in payloads["pulls"][pr_number]["body"]
+        assert payloads["pulls"][str(pr_number)]["merged"] is True
+        assert f"#{issue_number}" in payloads["pulls"][str(pr_number)]["body"]
 
 
 def test_every_fixes_line_in_history_names_a_closed_fixed_issue(payloads, history):
@@ -172,7 +176,7 @@ def test_every_fixes_line_in_history_names_a_closed_fixed_issue(payloads, histor
             assert "pull_request" not in issue, f"{commit.message!r} names a pull request"
             assert issue["state"] == "closed" and issue["state_reason"] == "completed"
             pr_number = fixes[number]
-            pr_files = sorted(f["filename"] for f in payloads["pull_files"][pr_number])
+            pr_files = sorted(f["filename"] for f in payloads["pull_files"][str(pr_number)])
             assert sorted({*commit.writes, *commit.deletes}) == pr_files
             assert f"(#{pr_number})" in commit.message.splitlines()[0]
             seen.add(number)
@@ -183,7 +187,7 @@ def test_timelines_cross_reference_the_fixing_pull_request(payloads):
     for issue_number, pr_number in merged_fixes().items():
         refs = [
             e["source"]["issue"]
-            for e in payloads["timelines"][issue_number]
+            for e in payloads["timelines"][str(issue_number)]
             if e["event"] == "cross-referenced"
         ]
         assert [r["number"] for r in refs] == [pr_number]
@@ -192,7 +196,7 @@ def test_timelines_cross_reference_the_fixing_pull_request(payloads):
 
 def test_pull_requests_appear_among_issues(payloads):
     in_list = {i["number"] for i in payloads["issues"] if "pull_request" in i}
-    assert in_list == set(payloads["pulls"])
+    assert in_list == {int(n) for n in payloads["pulls"]}
     plain = [i for i in payloads["issues"] if "pull_request" not in i]
     assert 35 <= len(plain) <= 45
 
@@ -204,7 +208,7 @@ def test_numbers_follow_creation_and_times_are_before_the_fetch(payloads):
     assert created == sorted(created)
     for issue in issues:
         assert issue["updated_at"] <= SAMPLE_FETCHED_AT < SAMPLE_NOW
-        for comment in payloads["comments"][issue["number"]]:
+        for comment in payloads["comments"][str(issue["number"])]:
             assert issue["created_at"] <= comment["created_at"] <= issue["updated_at"]
     assert payloads["data_fetched_at"] == SAMPLE_FETCHED_AT
     assert payloads["repo"]["full_name"] == SAMPLE_SLUG
@@ -255,7 +259,7 @@ def test_covers_every_case_the_planner_distinguishes(payloads):
     claims = re.compile(r"I'd like to work on this|Can I take this", re.IGNORECASE)
     claim_ages = []
     for issue in open_issues:
-        for comment in payloads["comments"][issue["number"]]:
+        for comment in payloads["comments"][str(issue["number"])]:
             if claims.search(comment["body"]):
                 claim_ages.append(_days_between(comment["created_at"], SAMPLE_NOW))
     assert min(claim_ages) < 14 and max(claim_ages) > 90
@@ -334,11 +338,6 @@ def test_repo_files_a_mapper_reads(tree):
             assert any(p.startswith(line.split()[0].strip("/")) for p in tree), line
 
 
-def test_determinism(payloads, history):
-    assert json.dumps(sample_payloads(), sort_keys=True) == json.dumps(payloads, sort_keys=True)
-    assert sample_history() == history
-
-
 def test_sample_library_tests_pass(tmp_path, tree):
     """tinyml is real code: its own test suite passes on the final tree."""
     for path, text in tree.items():
@@ -359,14 +358,12 @@ def test_sample_library_tests_pass(tmp_path, tree):
     assert " passed" in result.stdout
 
 
-def test_history_builds_into_a_real_repository(tmp_path, history, tree):
-    git_repo = pytest.importorskip("prready.sources.git_repo")
-    if not hasattr(git_repo, "build_repo"):
-        pytest.skip("prready.sources.git_repo.build_repo is not written yet")
+def test_shipped_bundle_holds_the_history(tmp_path, history, tree):
+    """The shipped bundle clones into the generator's history, file for file."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    head = git_repo.build_repo(tmp_path / "tinyml", history)
     root = tmp_path / "tinyml"
+    head = clone_sample(root)
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -400,7 +397,33 @@ def test_sample_loads_into_the_loopback_server(payloads, github_server):
     refs = [e for e in get(f"/issues/{issue_number}/timeline") if e["event"] == "cross-referenced"]
     assert [e["source"]["issue"]["number"] for e in refs] == [pr_number]
     files = [f["filename"] for f in get(f"/pulls/{pr_number}/files")]
-    assert files == [f["filename"] for f in payloads["pull_files"][pr_number]]
+    assert files == [f["filename"] for f in payloads["pull_files"][str(pr_number)]]
+
+
+def test_loopback_server_serves_the_shipped_json(payloads):
+    """One builder of REST objects: the sample, loaded into the test server, is served back
+    exactly as shipped (labels, issues, comments, timelines, pulls and their files)."""
+    from ghserver import ApiRequest, Dataset, handle
+
+    ds = Dataset()
+    serve_sample(ds, payloads)
+
+    def get(path: str) -> Any:
+        query = {"state": "all", "per_page": "100"}
+        request = ApiRequest(f"/repos/{SAMPLE_SLUG}{path}", query, "https://api.github.com", True)
+        response = handle(ds, request)
+        assert response.status == 200, path
+        return response.body
+
+    assert get("/labels") == payloads["labels"]
+    assert get("/issues") == payloads["issues"]
+    for number, comments in payloads["comments"].items():
+        assert get(f"/issues/{number}/comments") == comments, number
+    for number, events in payloads["timelines"].items():
+        assert get(f"/issues/{number}/timeline") == events, number
+    for number, pull in payloads["pulls"].items():
+        assert get(f"/pulls/{number}") == pull, number
+        assert get(f"/pulls/{number}/files") == payloads["pull_files"][number], number
 
 
 def _days_between(a: str, b: str) -> float:

@@ -16,8 +16,7 @@ from prready.app.backtest import fixes_from_commits
 from prready.app.demo import build_sample_origin, load_sample_issues
 from prready.app.map import build_code_map
 from prready.app.workspace import Workspace
-from prready.demo.sample_history import SAMPLE_SLUG
-from prready.demo.sample_issues import SAMPLE_NOW
+from prready.demo import SAMPLE_NOW, SAMPLE_SLUG
 from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
 from prready.store import issues_store

@@ -25,7 +25,7 @@ from prready.app.retrieval import mapping_index
 from prready.app.sync import sync_with_tracking
 from prready.app.workspace import GitHubAccess, Workspace
 from prready.config import Secret
-from prready.demo.sample_history import SAMPLE_SLUG
+from prready.demo import SAMPLE_SLUG
 from prready.models import CodeMap, Issue, TakenStatus
 from prready.paths import Paths, resolve_paths
 from prready.render.sync import sync_summary

@@ -14,11 +14,9 @@ from click.testing import CliRunner
 
 from prready.app.demo import build_sample_origin
 from prready.cli import cli
-from prready.demo.sample_history import SAMPLE_SLUG, sample_history
-from prready.demo.sample_issues import sample_payloads
+from prready.demo import SAMPLE_SLUG, sample_payloads
 from prready.paths import resolve_paths
-from prready.sources.git_repo import build_repo
-from samplefixtures import serve_sample
+from samplefixtures import clone_sample, serve_sample
 
 TOKEN = "ghp_e2eTESTTOKEN000000000000000000000000"
 LOGIN = "newcomer-e2e"
@@ -116,7 +114,7 @@ def _gh_issue_list(payloads: dict[str, Any]) -> list[dict[str, Any]]:
     for raw in payloads["issues"]:
         if "pull_request" in raw or raw["state"] != "open":
             continue
-        comments = payloads["comments"].get(raw["number"], [])
+        comments = payloads["comments"].get(str(raw["number"]), [])
         out.append(
             {
                 "number": raw["number"],
@@ -148,7 +146,7 @@ def test_offline_plan_after_from_file_sync_needs_no_network(
     """Issue 4's offline path: `sync --from-file` then `plan --offline --checkout`, with
     every socket connection refused so any network use would fail the test."""
     checkout = tmp_path / "tinyml"
-    build_repo(checkout, sample_history())
+    clone_sample(checkout)
     issues_file = tmp_path / "issues.json"
     issues_file.write_text(json.dumps(_gh_issue_list(sample_payloads())))
 

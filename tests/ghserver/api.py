@@ -156,9 +156,7 @@ def _timeline(ds: Dataset, req: ApiRequest, repo: str, number: str) -> ApiRespon
     urls = _urls(req)
     events: list[tuple[str, dict[str, Any]]] = []
     for com in rec["comments"]:
-        item = obj.comment_object(repo, rec["number"], com, urls)
-        item["event"] = "commented"
-        item["actor"] = item["user"]
+        item = obj.commented_event(obj.comment_object(repo, rec["number"], com, urls))
         events.append((com["created_at"], item))
     for ev in rec["events"]:
         if ev["event"] == "raw":
@@ -169,38 +167,15 @@ def _timeline(ds: Dataset, req: ApiRequest, repo: str, number: str) -> ApiRespon
         issue["repository"] = obj.simple_repo_object(
             ev["source_repo"], _repo_fields(ds, ev["source_repo"]), urls
         )
-        events.append(
-            (
-                ev["created_at"],
-                {
-                    "event": "cross-referenced",
-                    "actor": obj.user_object(source["user"], urls),
-                    "created_at": ev["created_at"],
-                    "updated_at": ev["created_at"],
-                    "source": {"type": "issue", "issue": issue},
-                },
-            )
-        )
+        events.append((ev["created_at"], obj.cross_referenced_event(issue, urls, ev["created_at"])))
     if rec["state"] == "closed" and rec["closed_at"]:
-        events.append((rec["closed_at"], _closed_event(repo, rec, urls)))
+        actor = rec.get("closed_by") or rec["user"]
+        closed = obj.event_object(
+            repo, "closed", actor, rec["closed_at"], urls, state_reason=rec["state_reason"]
+        )
+        events.append((rec["closed_at"], closed))
     events.sort(key=lambda pair: pair[0])
     return paginate(req, [item for _, item in events])
-
-
-def _closed_event(repo: str, rec: dict[str, Any], urls: obj.Urls) -> dict[str, Any]:
-    eid = obj.stable_id("closed", repo, rec["number"])
-    return {
-        "id": eid,
-        "node_id": obj.node_id("CE", eid),
-        "url": f"{urls.api}/repos/{repo}/issues/events/{eid}",
-        "actor": obj.user_object(rec.get("closed_by") or rec["user"], urls),
-        "event": "closed",
-        "commit_id": None,
-        "commit_url": None,
-        "created_at": rec["closed_at"],
-        "state_reason": rec["state_reason"],
-        "performed_via_github_app": None,
-    }
 
 
 def _pulls(ds: Dataset, req: ApiRequest, repo: str) -> ApiResponse:

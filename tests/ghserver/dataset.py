@@ -44,13 +44,23 @@ class Dataset:
                 "id": fields.get("id") or stable_id("repo", full_name),
             }
 
-    def add_label(self, repo: str, name: str, color: str = "ededed", description: str = "") -> None:
-        """Define a label of `repo` (issues may also use labels never defined: they get defaults)."""
+    def add_label(
+        self,
+        repo: str,
+        name: str,
+        color: str = "ededed",
+        description: str = "",
+        *,
+        default: bool = False,
+    ) -> None:
+        """Define a label of `repo` (issues may also use labels never defined: they get
+        defaults); `default` marks one of GitHub's own."""
         with self.lock:
             self.repo(repo)["labels"][name] = {
                 "name": name,
                 "color": color,
                 "description": description,
+                "default": default,
             }
 
     def add_user(self, login: str, **profile: Any) -> None:
@@ -108,14 +118,26 @@ class Dataset:
         user: str,
         body: str,
         created_at: str | datetime = DEFAULT_TIME,
+        *,
+        comment_id: int | None = None,
+        author_association: str = "NONE",
     ) -> int:
-        """Add a comment to issue or pull `number`; returns the comment id. Bumps updated_at."""
+        """Add a comment to issue or pull `number`; returns the comment id (the next free one
+        unless `comment_id` is given). Bumps updated_at."""
         with self.lock:
             rec = self.issue(repo, number)
-            cid = self._next_comment_id
-            self._next_comment_id += 1
+            cid = comment_id if comment_id is not None else self._next_comment_id
+            self._next_comment_id = max(self._next_comment_id, cid + 1)
             stamp = iso(created_at)
-            rec["comments"].append({"id": cid, "user": user, "body": body, "created_at": stamp})
+            rec["comments"].append(
+                {
+                    "id": cid,
+                    "user": user,
+                    "body": body,
+                    "created_at": stamp,
+                    "author_association": author_association,
+                }
+            )
             rec["updated_at"] = max(rec["updated_at"], stamp)
             return cid
 

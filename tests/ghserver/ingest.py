@@ -23,7 +23,11 @@ def load_payloads(ds: Dataset, repo: str, payload: dict[str, Any]) -> list[int]:
         raise ValueError(f"unknown payload keys: {sorted(unknown)}")
     for label in payload.get("labels", []):
         ds.add_label(
-            repo, label["name"], label.get("color") or "ededed", label.get("description") or ""
+            repo,
+            label["name"],
+            label.get("color") or "ededed",
+            label.get("description") or "",
+            default=bool(label.get("default")),
         )
     pulls = {int(p["number"]): p for p in payload.get("pulls", [])}
     numbers: list[int] = []
@@ -44,9 +48,12 @@ def load_payloads(ds: Dataset, repo: str, payload: dict[str, Any]) -> list[int]:
             _login(comment.get("user")),
             comment.get("body") or "",
             comment["created_at"],
+            comment_id=comment.get("id") if isinstance(comment.get("id"), int) else None,
+            author_association=comment.get("author_association") or "NONE",
         )
     for number, files in payload.get("files", {}).items():
-        ds.issue(repo, int(number))["files"] = [normalise_file(f) for f in files]
+        # A file without `patch` (binary, or a huge diff) is served without one.
+        ds.issue(repo, int(number))["files"] = [normalise_file({"patch": None, **f}) for f in files]
     for number, events in payload.get("timeline", {}).items():
         for event in events:
             _load_event(ds, repo, int(number), event)
@@ -93,6 +100,22 @@ def _load_pull(ds: Dataset, repo: str, issue: dict[str, Any], pull: dict[str, An
     rec = ds.issue(repo, number)
     rec["reactions"] = int((issue.get("reactions") or {}).get("total_count", 0))
     rec["draft"] = bool(issue.get("draft", pull.get("draft", False)))
+    rec["author_association"] = issue.get("author_association") or "NONE"
+    rec["closed_by"] = _login(issue["closed_by"]) if issue.get("closed_by") else None
+    if pull.get("merged_by"):
+        rec["merged_by"] = _login(pull["merged_by"])
+    if isinstance(pull.get("commits"), int):
+        rec["commits"] = pull["commits"]
+    head = pull.get("head") or {}
+    if head.get("ref"):
+        rec["branch"] = head["ref"]
+    head_repo = head.get("repo") or {}
+    if head_repo.get("full_name") and head_repo["full_name"] != repo:
+        kept = ("fork", "description", "created_at", "updated_at", "pushed_at")
+        rec["head_repo"] = (
+            head_repo["full_name"],
+            {k: head_repo[k] for k in kept if k in head_repo},
+        )
 
 
 def _load_event(ds: Dataset, repo: str, number: int, event: dict[str, Any]) -> None:
@@ -152,7 +175,11 @@ def _label_name(ds: Dataset, repo: str, label: Any) -> str:
         return label
     if label["name"] not in ds.repo(repo)["labels"]:
         ds.add_label(
-            repo, label["name"], label.get("color") or "ededed", label.get("description") or ""
+            repo,
+            label["name"],
+            label.get("color") or "ededed",
+            label.get("description") or "",
+            default=bool(label.get("default")),
         )
     return str(label["name"])
 

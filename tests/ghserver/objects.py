@@ -1,5 +1,7 @@
-"""Builders of full GitHub REST objects (users, labels, repos, issues, pulls, comments) from
-the dataset's plain records, so every body validates against GitHub's published schemas."""
+"""Builders of full GitHub REST objects (users, labels, repos, issues, pulls, comments, files,
+timeline events) from plain records, so every body validates against GitHub's published
+schemas. The one builder of them: the loopback server renders its dataset with it, and
+tools/make_demo_data.py writes the demo sample's shipped JSON with it."""
 
 from __future__ import annotations
 
@@ -34,8 +36,9 @@ def node_id(prefix: str, ident: int) -> str:
     return prefix + "_" + base64.b64encode(str(ident).encode()).decode().rstrip("=")
 
 
-def user_object(login: str, urls: Urls) -> dict[str, Any]:
-    """GitHub's simple-user object for `login` (bots end with `[bot]`)."""
+def user_object(login: str, urls: Urls, *, organization: bool = False) -> dict[str, Any]:
+    """GitHub's simple-user object for `login` (bots end with `[bot]`; an organization as
+    the owner of a repository)."""
     uid = stable_id("user", login)
     api = f"{urls.api}/users/{login}"
     return {
@@ -55,7 +58,7 @@ def user_object(login: str, urls: Urls) -> dict[str, Any]:
         "repos_url": f"{api}/repos",
         "events_url": f"{api}/events{{/privacy}}",
         "received_events_url": f"{api}/received_events",
-        "type": "Bot" if login.endswith("[bot]") else "User",
+        "type": "Organization" if organization else "Bot" if login.endswith("[bot]") else "User",
         "user_view_type": "public",
         "site_admin": False,
     }
@@ -117,7 +120,10 @@ def label_object(repo: str, label: dict[str, Any], urls: Urls) -> dict[str, Any]
 
 
 def repo_object(full_name: str, fields: dict[str, Any], urls: Urls) -> dict[str, Any]:
-    """GitHub's full-repository object; `fields` overrides any top-level key."""
+    """GitHub's full-repository object; `fields` overrides any top-level key, and
+    `owner_type: "Organization"` among them makes the owner an organization."""
+    fields = dict(fields)
+    organization = fields.pop("owner_type", "User") == "Organization"
     owner, name = full_name.split("/", 1)
     rid = fields.get("id") or stable_id("repo", full_name)
     api = f"{urls.api}/repos/{full_name}"
@@ -126,7 +132,7 @@ def repo_object(full_name: str, fields: dict[str, Any], urls: Urls) -> dict[str,
         "node_id": node_id("R", rid),
         "name": name,
         "full_name": full_name,
-        "owner": user_object(owner, urls),
+        "owner": user_object(owner, urls, organization=organization),
         "private": False,
         "html_url": f"{urls.html}/{full_name}",
         "description": None,
@@ -269,7 +275,10 @@ def comment_object(repo: str, number: int, com: dict[str, Any], urls: Urls) -> d
 def pull_object(
     repo: str, rec: dict[str, Any], repo_fields: dict[str, Any], urls: Urls, *, full: bool
 ) -> dict[str, Any]:
-    """GitHub's pull-request object (`full`) or pull-request-simple (list endpoint)."""
+    """GitHub's pull-request object (`full`) or pull-request-simple (list endpoint).
+
+    Optional record keys: `head_repo` ((full name, fields) of a fork; default the base
+    repository), `branch`, `merged_by`, `commits`."""
     number = rec["number"]
     api = f"{urls.api}/repos/{repo}/pulls/{number}"
     issue_api = f"{urls.api}/repos/{repo}/issues/{number}"
@@ -277,7 +286,9 @@ def pull_object(
     pid = stable_id("pull", repo, number)
     assignees = [user_object(a, urls) for a in rec["assignees"]]
     base_repo = simple_repo_object(repo, repo_fields, urls)
+    head_repo = simple_repo_object(*rec["head_repo"], urls) if rec.get("head_repo") else base_repo
     sha = hashlib.sha1(f"{repo}#{number}".encode()).hexdigest()
+    branch = rec.get("branch") or f"pr-{number}"
     owner = repo.split("/", 1)[0]
     obj: dict[str, Any] = {
         "url": api,
@@ -311,17 +322,17 @@ def pull_object(
         "requested_reviewers": [],
         "requested_teams": [],
         "head": {
-            "label": f"{rec['user']}:pr-{number}",
-            "ref": f"pr-{number}",
+            "label": f"{rec['user']}:{branch}",
+            "ref": branch,
             "sha": sha,
             "user": user_object(rec["user"], urls),
-            "repo": base_repo,
+            "repo": head_repo,
         },
         "base": {
             "label": f"{owner}:{base_repo['default_branch']}",
             "ref": base_repo["default_branch"],
             "sha": hashlib.sha1(f"{repo}@base".encode()).hexdigest(),
-            "user": user_object(owner, urls),
+            "user": base_repo["owner"],
             "repo": base_repo,
         },
         "_links": {
@@ -346,17 +357,61 @@ def pull_object(
                 "mergeable": None if rec["state"] == "closed" else True,
                 "rebaseable": None if rec["state"] == "closed" else True,
                 "mergeable_state": "unknown" if rec["state"] == "closed" else "clean",
-                "merged_by": user_object(owner, urls) if rec["merged_at"] else None,
+                "merged_by": user_object(rec.get("merged_by") or owner, urls)
+                if rec["merged_at"]
+                else None,
                 "comments": len(rec["comments"]),
                 "review_comments": 0,
-                "maintainer_can_modify": False,
-                "commits": 1,
+                "maintainer_can_modify": head_repo["full_name"] != repo,
+                "commits": rec.get("commits", 1),
                 "additions": sum(f["additions"] for f in files),
                 "deletions": sum(f["deletions"] for f in files),
                 "changed_files": len(files),
             }
         )
     return obj
+
+
+def event_object(
+    repo: str, kind: str, actor: str, at: str, urls: Urls, **extra: Any
+) -> dict[str, Any]:
+    """A timeline/issue event (closed, labeled, assigned, merged, ...) by `actor` at `at`;
+    `extra` adds the kind's own keys (label, assignee, state_reason, ...)."""
+    # What tells apart two events of one kind, actor and time: the label or person they name.
+    names = sorted(
+        (key, value.get("name") or value.get("login") if isinstance(value, dict) else value)
+        for key, value in extra.items()
+    )
+    eid = stable_id("event", repo, kind, actor, at, *names)
+    obj: dict[str, Any] = {
+        "id": eid,
+        "node_id": node_id("LE" if kind == "labeled" else "E", eid),
+        "url": f"{urls.api}/repos/{repo}/issues/events/{eid}",
+        "actor": user_object(actor, urls),
+        "event": kind,
+        "commit_id": None,
+        "commit_url": None,
+        "created_at": at,
+        "performed_via_github_app": None,
+    }
+    obj.update(extra)
+    return obj
+
+
+def commented_event(comment: dict[str, Any]) -> dict[str, Any]:
+    """A comment object as the timeline lists it."""
+    return {**comment, "event": "commented", "actor": comment["user"]}
+
+
+def cross_referenced_event(source_issue: dict[str, Any], urls: Urls, at: str) -> dict[str, Any]:
+    """`source_issue` (an issue object, usually a pull request's) mentioned this one at `at`."""
+    return {
+        "event": "cross-referenced",
+        "actor": user_object(source_issue["user"]["login"], urls),
+        "created_at": at,
+        "updated_at": at,
+        "source": {"type": "issue", "issue": source_issue},
+    }
 
 
 def file_object(repo: str, number: int, entry: dict[str, Any], urls: Urls) -> dict[str, Any]:
@@ -374,6 +429,8 @@ def file_object(repo: str, number: int, entry: dict[str, Any], urls: Urls) -> di
         "contents_url": f"{urls.api}/repos/{repo}/contents/{entry['filename']}?ref={ref}",
         "patch": entry.get("patch", "@@ -1 +1 @@\n-old\n+new"),
     }
+    if obj["patch"] is None:  # GitHub leaves it out for binary files and huge diffs
+        del obj["patch"]
     obj["changes"] = obj["additions"] + obj["deletions"]
     if entry.get("previous_filename"):
         obj["previous_filename"] = entry["previous_filename"]

@@ -1,9 +1,9 @@
 """`prready demo`: the `plan` pipeline on the bundled sample, with no network and no token.
 
-Only the sources differ from a real run: the code comes from a git repository built from
-the sample history (then cloned by the same acquisition code, as a remote would be), and
-the issues are the sample's REST payloads, read by the same JSON readers the GitHub
-client uses and saved by the same store code. Analysis and rendering are shared.
+Only the sources differ from a real run: the code comes from a git repository cloned from
+the sample's shipped bundle (then cloned by the same acquisition code, as a remote would
+be), and the issues are the sample's shipped REST payloads, read by the same JSON readers
+the GitHub client uses and saved by the same store code. Analysis and rendering are shared.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from prready.analysis.labels import classify_labels
 from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.sync import refresh_taken
 from prready.app.workspace import Workspace
-from prready.demo.sample_history import SAMPLE_SLUG, sample_history
-from prready.demo.sample_issues import SAMPLE_NOW, sample_payloads
+from prready.demo import SAMPLE_NOW, SAMPLE_SLUG, sample_bundle, sample_payloads
 from prready.models import Label
 from prready.paths import Paths, ensure_private_dir
-from prready.sources.git_repo import build_repo
+from prready.sources.git_repo import clone_bundle
 from prready.sources.github_payloads import comment_from_json, cross_ref_from_event, issue_from_json
 from prready.store import issues_store
 
@@ -50,17 +49,17 @@ def run_demo(
 
 
 def build_sample_origin(paths: Paths) -> Path:
-    """The sample's "remote": a real repository built from the sample history.
+    """The sample's "remote": a real repository cloned from the shipped bundle.
 
-    Built afresh each run into a temporary folder and swapped in, so an interrupted demo
-    never leaves a half-built remote; the history is deterministic, so the clone made from
-    it by the acquisition code only fast-forwards (usually: nothing to fetch).
+    Made afresh each run in a temporary folder and swapped in, so an interrupted demo never
+    leaves a half-made remote; the history is fixed, so the clone made from it by the
+    acquisition code only fast-forwards (usually: nothing to fetch).
     """
     demo_dir = ensure_private_dir(paths.cache / "demo")
     origin = demo_dir / "tinyml"
     staging = Path(tempfile.mkdtemp(prefix=".tinyml-", dir=demo_dir))
     try:
-        build_repo(staging / "repo", sample_history())
+        clone_bundle(sample_bundle(), staging / "repo")
         if origin.exists():
             shutil.rmtree(origin)
         (staging / "repo").rename(origin)

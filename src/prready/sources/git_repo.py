@@ -504,6 +504,19 @@ def build_repo(dest: Path, commits: list[HistoryCommit], *, branch: str = "main"
     return _head(dest)
 
 
+def clone_bundle(bundle: Path, dest: Path) -> str:
+    """Clone the git bundle `bundle` (how the demo sample ships) into a new folder `dest`,
+    with a work tree, and return its HEAD sha. A full clone (a bundle cannot serve a
+    partial one); like `build_repo`, the user's git config is not read."""
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()):
+        raise ValueError(f"{dest} exists and is not empty")
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    clone = ["clone", "-q", "--no-tags", "--template=", "--", str(bundle), str(dest)]
+    _run(dest.parent, clone, env=env)
+    return _head(dest)
+
+
 # --------------------------------------------------------------------------- acquisition
 def clone_command(url: str, dest: Path) -> list[str]:
     """The full clone command line: safe options, blobless, one branch, no submodules."""

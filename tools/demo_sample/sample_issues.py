@@ -1,5 +1,9 @@
 """The demo sample's GitHub data, in the JSON shapes GitHub's REST API returns.
 
+The objects come from the loopback test server's builder (tests/ghserver/objects.py, the
+one builder of REST objects; tools/make_demo_data.py puts tests/ on the import path), with
+github.com's own URLs.
+
 `sample_payloads()` gives everything a sync would fetch for `prready-demo/tinyml`: the
 repository, its labels, issues and pull requests (pull requests appear among the issues
 carrying `pull_request`, like on GitHub), comments, timelines, pulls and their files, and
@@ -13,15 +17,12 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from prready.demo import rest_shapes as rest
-from prready.demo.issue_items import MAINTAINERS, SampleItem
-from prready.demo.sample_history import SAMPLE_SLUG, file_change_stats, tree_at
-from prready.demo.sample_items import all_items, item_numbers, resolve_refs
+from ghserver import objects as rest
+from prready.demo import SAMPLE_FETCHED_AT, SAMPLE_NOW, SAMPLE_SLUG, SAMPLE_USER
 
-SAMPLE_NOW = "2026-11-01T12:00:00Z"
-# When the sample claims its GitHub data was fetched (shown as "data as of" in the plan).
-SAMPLE_FETCHED_AT = "2026-11-01T11:45:00Z"
-SAMPLE_USER = "demo-newcomer"
+from .issue_items import MAINTAINERS, SampleItem
+from .sample_history import file_change_stats, tree_at
+from .sample_items import all_items, item_numbers, resolve_refs
 
 # (name, color, description); GitHub's own defaults are marked in _DEFAULT_LABELS.
 SAMPLE_LABELS: list[tuple[str, str, str | None]] = [
@@ -75,6 +76,10 @@ _TRIAGER = {
     "module: docs": "sokafor",
 }
 _LINE = re.compile(r"\{\{line:([^:}]+):(.+?)\}\}")
+URLS = rest.Urls(api="https://api.github.com")
+DESCRIPTION = (
+    "A small library of tensors, autograd and neural networks (prready's bundled demo sample)"
+)
 
 
 def sample_payloads() -> dict[str, Any]:
@@ -82,32 +87,42 @@ def sample_payloads() -> dict[str, Any]:
     numbers = item_numbers()
     items = all_items()
     labels = {
-        name: rest.label(SAMPLE_SLUG, name, color, desc, default=name in _DEFAULT_LABELS)
+        name: {
+            "name": name,
+            "color": color,
+            "description": desc,
+            "default": name in _DEFAULT_LABELS,
+        }
         for name, color, desc in SAMPLE_LABELS
     }
+    records: dict[str, dict[str, Any]] = {}
     issues: dict[str, dict[str, Any]] = {}
     comments: dict[int, list[dict[str, Any]]] = {}
     for item in items:
         number = numbers[item.key]
         comments[number] = [
-            rest.comment(
+            rest.comment_object(
                 SAMPLE_SLUG,
                 number,
-                _comment_id(number, i),
-                login,
-                resolve_refs(body, numbers),
-                at,
-                _association(login),
+                {
+                    "id": _comment_id(number, i),
+                    "user": login,
+                    "body": resolve_refs(body, numbers),
+                    "created_at": at,
+                    "author_association": _association(login),
+                },
+                URLS,
             )
             for i, (login, at, body) in enumerate(item.comments)
         ]
-        issues[item.key] = _issue_json(item, number, labels, numbers)
+        records[item.key] = _record(item, number, labels, numbers)
+        issues[item.key] = rest.issue_object(SAMPLE_SLUG, records[item.key], URLS)
     pulls: dict[int, dict[str, Any]] = {}
     pull_files: dict[int, list[dict[str, Any]]] = {}
     for item in items:
         if item.is_pull:
             number = numbers[item.key]
-            pulls[number], pull_files[number] = _pull_json(item, number, issues[item.key])
+            pulls[number], pull_files[number] = _pull_json(item, number, records[item.key])
     timelines = {
         numbers[item.key]: _timeline(item, issues, comments[numbers[item.key]], items)
         for item in items
@@ -117,17 +132,23 @@ def sample_payloads() -> dict[str, Any]:
         "data_fetched_at": SAMPLE_FETCHED_AT,
         "now": SAMPLE_NOW,
         "repo": _repo_json(open_count),
-        "labels": list(labels.values()),
+        "labels": [rest.label_object(SAMPLE_SLUG, label, URLS) for label in labels.values()],
         "issues": sorted(issues.values(), key=lambda i: i["number"], reverse=True),
         "comments": comments,
         "timelines": timelines,
         "pulls": pulls,
         "pull_files": pull_files,
-        "user": rest.public_user(
+        "user": rest.public_user_object(
             SAMPLE_USER,
-            name="Demo Newcomer",
-            created_at="2024-02-11T10:00:00Z",
-            updated_at="2026-10-30T08:00:00Z",
+            URLS,
+            {
+                "name": "Demo Newcomer",
+                "public_repos": 3,
+                "followers": 1,
+                "following": 4,
+                "created_at": "2024-02-11T10:00:00Z",
+                "updated_at": "2026-10-30T08:00:00Z",
+            },
         ),
     }
 
@@ -143,17 +164,20 @@ def merged_fixes() -> dict[int, int]:
     }
 
 
-def _issue_json(
+def _record(
     item: SampleItem, number: int, labels: dict[str, dict[str, Any]], numbers: dict[str, int]
 ) -> dict[str, Any]:
+    """The item as the builder's issue (or pull request) record."""
     body = _resolve_lines(resolve_refs(item.body, numbers), item.created)
-    fields: dict[str, Any] = {
+    return {
+        "number": number,
+        "pull": item.is_pull,
         "title": item.title,
         "user": item.user,
         "labels": [labels[name] for name in item.labels],
         "state": item.state,
         "assignees": item.assignees,
-        "comments": len(item.comments),
+        "comments": item.comments,
         "created_at": item.created,
         "updated_at": _updated_at(item),
         "closed_at": item.closed,
@@ -162,42 +186,35 @@ def _issue_json(
         "closed_by": item.closed_by,
         "reactions": item.reactions,
         "state_reason": item.reason,
+        "merged_at": item.merged,
     }
-    if item.is_pull:
-        fields["pull_merged_at"] = item.merged
-    return rest.issue(SAMPLE_SLUG, number, **fields)
 
 
-def _pull_json(item: SampleItem, number: int, issue_json: dict[str, Any]):
+def _pull_json(
+    item: SampleItem, number: int, record: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     files = file_change_stats(item.key) if item.merged else list(item.files)
-    head_sha = rest.fake_sha(f"{item.key}:head")
-    base_repo = rest.repository(SAMPLE_SLUG, organization=True)
-    head_repo = (
-        base_repo
-        if item.user in MAINTAINERS
-        else rest.repository(
-            f"{item.user}/tinyml",
-            fork=True,
-            created_at=item.created,
-            updated_at=item.created,
-            pushed_at=item.created,
-        )
-    )
-    stats = (sum(f[2] for f in files), sum(f[3] for f in files), len(files))
-    pull_json = rest.pull(
-        SAMPLE_SLUG,
-        number,
-        issue_json,
-        head_repo=head_repo,
-        base_repo=base_repo,
-        branch=item.branch,
-        head_sha=head_sha,
-        base_sha=rest.fake_sha(f"{item.key}:base"),
-        merged_by=item.user if item.merged else None,
-        stats=stats,
-        commits=1 + len(files) // 2,
-    )
-    diff = [rest.diff_entry(SAMPLE_SLUG, head_sha, *f) for f in files]
+    entries = [
+        {"filename": path, "status": status, "additions": added, "deletions": removed}
+        for path, status, added, removed in files
+    ]
+    fork = {
+        "fork": True,
+        "created_at": item.created,
+        "updated_at": item.created,
+        "pushed_at": item.created,
+    }
+    pull = {
+        **record,
+        "files": entries,
+        "branch": item.branch,
+        "merged_by": item.user if item.merged else None,
+        "commits": 1 + len(files) // 2,
+    }
+    if item.user not in MAINTAINERS:
+        pull["head_repo"] = (f"{item.user}/tinyml", fork)
+    pull_json = rest.pull_object(SAMPLE_SLUG, pull, _base_repo_fields(), URLS, full=True)
+    diff = [rest.file_object(SAMPLE_SLUG, number, {**e, "patch": None}, URLS) for e in entries]
     return pull_json, diff
 
 
@@ -211,49 +228,54 @@ def _timeline(
     triager = item.user if item.user in MAINTAINERS else _triager(item.labels)
     for name in item.labels:
         label_json = {"name": name, "color": dict((n, c) for n, c, _ in SAMPLE_LABELS)[name]}
+        at = _plus_hour(item.created)
         events.append(
-            rest.event(SAMPLE_SLUG, "labeled", triager, _plus_hour(item.created), label=label_json)
+            rest.event_object(SAMPLE_SLUG, "labeled", triager, at, URLS, label=label_json)
         )
     for login in item.assignees:
         events.append(
-            rest.event(
+            rest.event_object(
                 SAMPLE_SLUG,
                 "assigned",
                 login,
                 item.assigned_at or item.created,
-                assignee=rest.user(login),
+                URLS,
+                assignee=rest.user_object(login, URLS),
             )
         )
     events.extend(rest.commented_event(c) for c in comment_json)
     for other in items:
         if other.is_pull and item.key in other.refs:
-            events.append(rest.cross_referenced(issues[other.key], other.user, other.created))
+            source = {**issues[other.key], "repository": _base_repo()}
+            events.append(rest.cross_referenced_event(source, URLS, other.created))
     if item.is_pull and item.merged:
-        events.append(
-            rest.event(
-                SAMPLE_SLUG, "merged", item.user, item.merged, commit_id=None, commit_url=None
-            )
-        )
+        events.append(rest.event_object(SAMPLE_SLUG, "merged", item.user, item.merged, URLS))
     if item.closed:
         events.append(
-            rest.event(
+            rest.event_object(
                 SAMPLE_SLUG,
                 "closed",
                 item.closed_by or item.user,
                 item.closed,
+                URLS,
                 state_reason=item.reason,
             )
         )
     return sorted(events, key=lambda e: e["created_at"])
 
 
+def _base_repo_fields() -> dict[str, Any]:
+    """The sample repository's own fields where pulls and cross-references embed it."""
+    return {"description": DESCRIPTION, "owner_type": "Organization"}
+
+
+def _base_repo() -> dict[str, Any]:
+    return rest.simple_repo_object(SAMPLE_SLUG, _base_repo_fields(), URLS)
+
+
 def _repo_json(open_count: int) -> dict[str, Any]:
-    return rest.repository(
-        SAMPLE_SLUG,
-        full=True,
-        organization=True,
-        description="A small library of tensors, autograd and neural networks "
-        "(prready's bundled demo sample)",
+    fields = dict(
+        _base_repo_fields(),
         created_at="2025-05-06T10:00:00Z",
         updated_at=SAMPLE_FETCHED_AT,
         pushed_at="2026-10-20T15:50:00Z",
@@ -276,6 +298,7 @@ def _repo_json(open_count: int) -> dict[str, Any]:
             "node_id": "MDc6TGljZW5zZTU=",
         },
     )
+    return rest.repo_object(SAMPLE_SLUG, fields, URLS)
 
 
 def _resolve_lines(text: str, when: str) -> str:

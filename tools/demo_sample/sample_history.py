@@ -14,16 +14,15 @@ import copy
 import difflib
 import functools
 
-from prready.demo.history_steps import FIX_HUNKS, Hunk, Step, maintainer_steps
-from prready.demo.issue_items import MAINTAINERS
-from prready.demo.sample_code import python_files
-from prready.demo.sample_code_ml import ml_files
-from prready.demo.sample_items import all_items, item_numbers, resolve_refs
-from prready.demo.sample_native import native_files
-from prready.demo.sample_repo_files import repo_files
 from prready.models import HistoryCommit
 
-SAMPLE_SLUG = "prready-demo/tinyml"
+from .history_steps import FIX_HUNKS, Hunk, Step, maintainer_steps
+from .issue_items import MAINTAINERS
+from .sample_code import python_files
+from .sample_code_ml import ml_files
+from .sample_items import all_items, item_numbers, resolve_refs
+from .sample_native import native_files
+from .sample_repo_files import repo_files
 
 
 def sample_tree() -> dict[str, str]:
@@ -46,15 +45,6 @@ def tree_at(date: str) -> dict[str, str]:
         if commit.date <= date:
             tree = after
     return dict(tree)
-
-
-def fix_commit_paths() -> dict[str, list[str]]:
-    """Merged pull request key -> the paths its squashed commit changed."""
-    return {
-        step.pr: sorted({*step.adds, *step.hunks, *step.deletes})
-        for step, _, _ in _replay()
-        if step.pr
-    }
 
 
 def file_change_stats(pr_key: str) -> list[tuple[str, str, int, int]]:

@@ -2,7 +2,7 @@
 
 A hunk is ("sub", old, new): the commit replaced `old` by `new`; or ("cut", start, end):
 the commit inserted the text from `start` up to, not including, `end` (None: end of file).
-`prready.demo.sample_history` undoes them newest first from the final tree.
+`sample_history` undoes them newest first from the final tree.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ issue with an open pull request and one whose pull request was closed unmerged.
 
 from __future__ import annotations
 
-from prready.demo.issue_items import SampleItem
+from .issue_items import SampleItem
 
 
 def open_items() -> list[SampleItem]:

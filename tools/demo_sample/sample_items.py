@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from prready.demo.issue_items import SampleItem
-from prready.demo.issues_closed import closed_items
-from prready.demo.issues_open import open_items
+from .issue_items import SampleItem
+from .issues_closed import closed_items
+from .issues_open import open_items
 
 _REF = re.compile(r"#<([a-z0-9_]+)>")
 

@@ -7,7 +7,7 @@ truth of `prready backtest` on the demo.
 
 from __future__ import annotations
 
-from prready.demo.issue_items import SampleItem
+from .issue_items import SampleItem
 
 
 def closed_items() -> list[SampleItem]:
