@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import (
@@ -963,12 +963,7 @@ def _setup_notes(
 def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
     """The compilers the main package's own modules drive (see build.library_compilers);
     tests, examples and tool scripts do not count."""
-    # The only modules it reads, found in one pass over all the names (a large tree). One
-    # regular expression on the names themselves: positions in a lower-cased copy would
-    # drift where lower-casing changes a length ("İ").
-    joined = "\n".join(code_map.modules)
-    words = "|".join(re.escape(word) for word in COMPILER_WORDS)
-    found = set(re.findall(rf"(?im)^[^\n]*(?:{words})[^\n]*$", joined)) if words else set()
+    found = _names_with_words(code_map.modules, COMPILER_WORDS)
     named = [
         (name, info)
         for name in sorted(found)
@@ -978,6 +973,33 @@ def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
         return []
     main = _main_package(code_map)
     return library_compilers(info.path for name, info in named if name.split(".", 1)[0] == main)
+
+
+def _names_with_words(names: Iterable[str], words: Sequence[str]) -> set[str]:
+    """The names holding any of the lower-case `words`, in any case: found in one pass over
+    all the names joined (a large tree has tens of thousands; a plan asks for every step)."""
+    joined = "\n".join(names)
+    words = [word for word in words if word]
+    if not words or not joined:
+        return set()
+    if not joined.isascii():
+        # Positions in a lower-cased copy would drift where lower-casing changes a length
+        # ("İ"): one regular expression on the names themselves.
+        alternatives = "|".join(re.escape(word) for word in words)
+        return set(re.findall(rf"(?im)^[^\n]*(?:{alternatives})[^\n]*$", joined))
+    # ASCII: lower-casing keeps every position, and str.find is far quicker than a
+    # case-insensitive pattern that must try each line from its start.
+    low = joined.lower()
+    found: set[str] = set()
+    for word in words:
+        at = low.find(word)
+        while at >= 0:
+            start = joined.rfind("\n", 0, at) + 1
+            end = joined.find("\n", at)
+            end = len(joined) if end < 0 else end
+            found.add(joined[start:end])
+            at = low.find(word, end)
+    return found
 
 
 def _toolchains(
