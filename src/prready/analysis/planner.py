@@ -47,6 +47,7 @@ from prready.models import (
     LabelKind,
     ModuleMatch,
     Plan,
+    SetAside,
     Stage,
     TakenStatus,
 )
@@ -138,13 +139,17 @@ def make_plan(
     distances: AreaDistances | None = None,
     test_names: NamesInTests | None = None,
     memo: RankingMemo | None = None,
+    reuse_ranking: bool = False,
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
     issues ("" when every open issue was fetched), for the note of an empty stage.
     `distances` over `code_map` may be shared by several plans of one run (its area
     graph is built once); `test_names` (the names each test file uses) helps find each
-    step's tests; `memo` keeps each issue's ranking terms for the next plan of the run."""
+    step's tests; `memo` keeps each issue's ranking terms for the next plan of the run.
+    With `reuse_ranking` the caller vouches that the assessments rank exactly as those of
+    the memo's last plan (only their details were completed): its ranking is reused when
+    every other input is the same, and the plan assembled from these assessments."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
@@ -157,15 +162,140 @@ def make_plan(
     memo = memo if memo is not None else RankingMemo()
     terms = memo.terms_for((tuple(user_skills), tuple(sorted(label_kinds.items())), now, labels))
     by_number = {a.issue.number: a for a in assessments}
+    contributing = contributing or summarise_contributing(
+        code_map.contributing, code_map.contributing_source or "contributing guide"
+    )
+    docs_closed = closes_docs_prs(contributing)
+    signature = (
+        repo, tuple(chosen_stages), per_stage, tuple(sorted(excluded)), tuple(modules),
+        max_difficulty, tuple(have), tuple(pinned), docs_closed, max_candidates, wider_sync,
+        tuple(by_number),
+    )  # fmt: skip
+    ranking = memo.last if reuse_ranking else None
+    if ranking is None or ranking.signature != signature or ranking.code_map is not code_map:
+        ranking = _rank(
+            repo, assessments, by_number, code_map, chosen_stages, per_stage, excluded,
+            modules, max_difficulty, have, pinned, docs_closed, max_candidates, wider_sync,
+            user_skills, label_kinds, label_map, labels, distances, now, terms, memo,
+        )  # fmt: skip
+        ranking.signature = signature
+        memo.last = ranking
+    picked = {
+        stage_no: [by_number[n] for n in numbers] for stage_no, numbers in ranking.picked.items()
+    }
+    pinned_numbers = ranking.pinned
+    steps_by_stage = {}
+    for stage_no in chosen_stages:
+        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
+        steps_by_stage[stage_no] = [
+            describe_step(
+                stage_no,
+                a,
+                match_skills(a.skills, user_skills),
+                code_map,
+                contributing,
+                near=distances.nearest(a, earlier),
+                pinned=a.issue.number in pinned_numbers,
+                test_names=test_names,
+            )
+            for a in picked[stage_no]
+        ]
+    rankings = {
+        stage_no: [(by_number[n], score) for n, score in items]
+        for stage_no, items in ranking.candidates.items()
+    }
+    notes = ranking.notes
+    aside = [
+        SetAside(by_number[n].issue, kind, reason)
+        for n, kind, reason in ranking.aside[:SET_ASIDE_SHOWN]
+    ]
+    home, also = _candidate_homes(rankings)
+    stage_objs = [
+        Stage(
+            number=STAGES[stage_no].number,
+            key=STAGES[stage_no].key,
+            title=STAGES[stage_no].title,
+            goal=STAGES[stage_no].goal,
+            steps=steps_by_stage[stage_no],
+            candidates=[a for a, _ in rankings[stage_no] if home[a.issue.number] == stage_no],
+            also_fits={
+                a.issue.number: also[a.issue.number]
+                for a, _ in rankings[stage_no]
+                if home[a.issue.number] == stage_no and also[a.issue.number]
+            },
+            note=notes.get(stage_no, ""),
+        )
+        for stage_no in chosen_stages
+    ]
+    return Plan(
+        repo=repo,
+        generated_at=now,
+        data_fetched_at=data_fetched_at,
+        skills=user_skills,
+        stages=stage_objs,
+        contributing=contributing,
+        sample=sample,
+        options={
+            "stages": list(chosen_stages),
+            "per_stage": per_stage,
+            "exclude_labels": sorted(excluded),
+            "modules": list(modules),
+            "max_difficulty": max_difficulty,
+            "hardware": have,
+            "pinned": [list(p) for p in pinned],
+        },
+        set_aside=aside,
+        set_aside_total=len(ranking.aside),
+    )
+
+
+# --------------------------------------------------------------------------- selection
+@dataclass
+class _Ranking:
+    """What ranking chose, by issue number: a plan is assembled from it with the
+    assessments of those numbers (the same ones, or the same completed with details)."""
+
+    code_map: CodeMap
+    pinned: set[int]
+    picked: dict[int, list[int]]  # stage -> its steps
+    candidates: dict[int, list[tuple[int, float]]]  # stage -> its further candidates
+    aside: list[tuple[int, str, str]]  # (number, kind, reason)
+    notes: dict[int, str]
+    signature: tuple[object, ...] = ()
+
+
+def _rank(
+    repo: str,
+    assessments: Sequence[IssueAssessment],
+    by_number: Mapping[int, IssueAssessment],
+    code_map: CodeMap,
+    chosen_stages: Sequence[int],
+    per_stage: int,
+    excluded: set[str],
+    modules: Sequence[str],
+    max_difficulty: int,
+    have: Sequence[str],
+    pinned: Sequence[tuple[int, int]],
+    docs_closed: bool,
+    max_candidates: int,
+    wider_sync: str,
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    label_map: Mapping[str, Label],
+    labels: Sequence[Label],
+    distances: AreaDistances,
+    now: str,
+    terms: dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]],
+    memo: RankingMemo,
+) -> _Ranking:
+    """Each stage's steps and further candidates, the issues set aside, and why a stage
+    stays empty."""
     pins: dict[int, list[IssueAssessment]] = {}
     for stage_no, number in pinned:
         if stage_no in chosen_stages and number in by_number:
             pins.setdefault(stage_no, []).append(by_number[number])
     pinned_numbers = {a.issue.number for group in pins.values() for a in group}
-    contributing = contributing or summarise_contributing(
-        code_map.contributing, code_map.contributing_source or "contributing guide"
-    )
-    aside = set_aside(assessments, have, pinned_numbers, docs_closed=closes_docs_prs(contributing))
+    aside = set_aside(assessments, have, pinned_numbers, docs_closed=docs_closed)
     aside_numbers = {item.issue.number for item in aside}
     open_pool = [a for a in assessments if open_and_free(a) and a.issue.number not in aside_numbers]
     eligible = [
@@ -202,76 +332,31 @@ def make_plan(
             [floor, *(a.difficulty.score for a in steps if a.issue.number not in pinned_numbers)]
         )
 
-    rankings: dict[int, list[tuple[IssueAssessment, float]]] = {}
-    steps_by_stage = {}
+    candidates: dict[int, list[tuple[int, float]]] = {}
     notes: dict[int, str] = {}
     for stage_no in chosen_stages:
-        spec = STAGES[stage_no]
-        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
-        steps_by_stage[stage_no] = [
-            describe_step(
-                stage_no,
-                a,
-                match_skills(a.skills, user_skills),
-                code_map,
-                contributing,
-                near=distances.nearest(a, earlier),
-                pinned=a.issue.number in pinned_numbers,
-                test_names=test_names,
-            )
-            for a in picked[stage_no]
-        ]
         # The further candidates: the stage's ranking as picked (its floor and earlier
         # steps are final by then), without the issues any stage took.
-        rankings[stage_no] = [
-            item for item in ranked_by_stage[stage_no] if item[0].issue.number not in used
+        candidates[stage_no] = [
+            (a.issue.number, score)
+            for a, score in ranked_by_stage[stage_no]
+            if a.issue.number not in used
         ][:max_candidates]
         if not picked[stage_no]:
             notes[stage_no] = empty_stage_note(
-                spec, open_pool, aside, assessments, label_map, floors[stage_no], used,
-                excluded, max_difficulty, modules, code_map, repo, labels, wider_sync,
+                STAGES[stage_no], open_pool, aside, assessments, label_map, floors[stage_no],
+                used, excluded, max_difficulty, modules, code_map, repo, labels, wider_sync,
             )  # fmt: skip
-    home, also = _candidate_homes(rankings)
-    stage_objs = [
-        Stage(
-            number=STAGES[stage_no].number,
-            key=STAGES[stage_no].key,
-            title=STAGES[stage_no].title,
-            goal=STAGES[stage_no].goal,
-            steps=steps_by_stage[stage_no],
-            candidates=[a for a, _ in rankings[stage_no] if home[a.issue.number] == stage_no],
-            also_fits={
-                a.issue.number: also[a.issue.number]
-                for a, _ in rankings[stage_no]
-                if home[a.issue.number] == stage_no and also[a.issue.number]
-            },
-            note=notes.get(stage_no, ""),
-        )
-        for stage_no in chosen_stages
-    ]
-    return Plan(
-        repo=repo,
-        generated_at=now,
-        data_fetched_at=data_fetched_at,
-        skills=user_skills,
-        stages=stage_objs,
-        contributing=contributing,
-        sample=sample,
-        options={
-            "stages": list(chosen_stages),
-            "per_stage": per_stage,
-            "exclude_labels": sorted(excluded),
-            "modules": list(modules),
-            "max_difficulty": max_difficulty,
-            "hardware": have,
-            "pinned": [list(p) for p in pinned],
-        },
-        set_aside=aside[:SET_ASIDE_SHOWN],
-        set_aside_total=len(aside),
+    return _Ranking(
+        code_map=code_map,
+        pinned=pinned_numbers,
+        picked={s: [a.issue.number for a in steps] for s, steps in picked.items()},
+        candidates=candidates,
+        aside=[(item.issue.number, item.kind, item.reason) for item in aside],
+        notes=notes,
     )
 
 
-# --------------------------------------------------------------------------- selection
 def _candidate_homes(
     rankings: Mapping[int, Sequence[tuple[IssueAssessment, float]]],
 ) -> tuple[dict[int, int], dict[int, list[int]]]:
@@ -390,6 +475,8 @@ class RankingMemo:
     verdicts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
     # The skill fit shares (first contact, later stages) by an issue's skills.
     fits: dict[tuple[str, ...], tuple[float, float]] = field(default_factory=dict)
+    # The last plan's ranking (make_plan's `reuse_ranking`).
+    last: _Ranking | None = None
 
     def terms_for(
         self, context: tuple[object, ...]
@@ -397,7 +484,7 @@ class RankingMemo:
         """The terms worked out under `context`; a new context starts over."""
         if context != self.context:
             self.context, self.terms, self.rules = context, {}, {}
-            self.verdicts, self.fits = {}, {}
+            self.verdicts, self.fits, self.last = {}, {}, None
         return self.terms
 
     def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:

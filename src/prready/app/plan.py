@@ -174,7 +174,9 @@ def run_plan(
     distances = AreaDistances(code_map)  # one area graph for every plan of this run
     memo = RankingMemo()  # each issue's ranking terms, for every plan of this run
 
-    def plan_from(pool: list[IssueAssessment]) -> Plan:
+    def plan_from(pool: list[IssueAssessment], *, completed_only: bool = False) -> Plan:
+        """The plan from `pool`; `completed_only`: the pool is the last plan's with some
+        assessments completed (details rank nothing), so its ranking holds."""
         plan = make_plan(
             slug,
             pool,
@@ -196,6 +198,7 @@ def run_plan(
             distances=distances,
             test_names=tests_used,
             memo=memo,
+            reuse_ranking=completed_only,
         )
         # Links in every output point at the repository's own host (GitHub Enterprise).
         return replace(plan, web_host=web_host(api_url))
@@ -239,13 +242,13 @@ def run_plan(
         if not moved and not full:
             continue  # the same pool gives the same plan
         usable = [_updated(a, status, full) for a in usable]
-        plan = plan_from(usable)
+        plan = plan_from(usable, completed_only=not moved)
     shown = _shown(plan) & bare
     if shown:
         # Out of rounds with issues still bare: completing them moves no ranking.
         full = completed(shown)
         usable = [_updated(a, {}, full) for a in usable]
-        plan = plan_from(usable)
+        plan = plan_from(usable, completed_only=True)
     record_plan(conn, plan, moment)
     entries = load_progress(conn, slug)
     events = load_events(conn, slug)
