@@ -317,7 +317,7 @@ def _rank(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now, terms, lambda a: memo.rules_of(a, label_map), memo.fits,
+            distances, now, terms, lambda a: memo.rules_of(a, label_map), memo.fits, memo.heads,
         )  # fmt: skip
         ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
@@ -415,6 +415,7 @@ def _rank_for_stage(
     terms: dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]],
     rules: Callable[[IssueAssessment], tuple[str, ...]],
     fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
+    heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] | None = None,
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
@@ -444,6 +445,7 @@ def _rank_for_stage(
                     distances.code_map,
                     freshness(a.issue, now),
                     fits,
+                    heads,
                 ),
                 tuple(distances.areas_of(a)),
             )
@@ -475,6 +477,10 @@ class RankingMemo:
     verdicts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
     # The skill fit shares (first contact, later stages) by an issue's skills.
     fits: dict[tuple[str, ...], tuple[float, float]] = field(default_factory=dict)
+    # The character and level terms by an issue's signature (see stage_terms).
+    heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] = field(
+        default_factory=dict
+    )
     # The last plan's ranking (make_plan's `reuse_ranking`).
     last: _Ranking | None = None
 
@@ -484,7 +490,7 @@ class RankingMemo:
         """The terms worked out under `context`; a new context starts over."""
         if context != self.context:
             self.context, self.terms, self.rules = context, {}, {}
-            self.verdicts, self.fits, self.last = {}, {}, None
+            self.verdicts, self.fits, self.heads, self.last = {}, {}, {}, None
         return self.terms
 
     def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:
@@ -542,10 +548,44 @@ def stage_terms(
     code_map: CodeMap,
     fresh: float,
     fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
+    heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] | None = None,
 ) -> StageTerms:
     """What `stage_score` weighs, for all four stages at once (`fresh`: its freshness;
-    `fits`: the skill fit shares already worked out for these user skills, by skills)."""
+    `fits`: the skill fit shares already worked out for these user skills, by skills;
+    `heads`: the character and level terms already worked out, by signature)."""
     features = a.features or issue_features(a.issue, a.modules, code_map, labels)
+    kinds_seen = kinds_of(a).kinds
+    # The stage character and level terms follow from the issue's labels, skills, kinds,
+    # feature and reproduction signals and difficulty: thousands of issues share a few
+    # such signatures, worked out once per plan context (with `fits`).
+    signature = (
+        tuple(a.issue.labels), tuple(a.skills), tuple(kinds_seen), features.feature_request,
+        features.reproduction, a.difficulty.score,
+    )  # fmt: skip
+    known = heads.get(signature) if heads is not None else None
+    if known is None:
+        known = _head_terms(a, features, user_skills, label_kinds, fits)
+        if heads is not None:
+            heads[signature] = known
+    head, reproducible = known
+    return StageTerms(
+        head=head,
+        confidence=a.modules[0].score if a.modules else 0.0,
+        fresh=fresh,
+        reproducible=reproducible,
+        stale=a.taken.state == "stale-claim",
+        design=features.design,
+    )
+
+
+def _head_terms(
+    a: IssueAssessment,
+    features: IssueFeatures,
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    fits: dict[tuple[str, ...], tuple[float, float]] | None,
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(head, reproducible) of StageTerms for stages 1-4."""
     learning = bool(set(a.skills) & _LEARNING_SKILLS)
     skills = tuple(a.skills)
     shares = fits.get(skills) if fits is not None else None
@@ -576,14 +616,7 @@ def stage_terms(
     reproducible = tuple(
         1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in (1, 2, 3, 4)
     )
-    return StageTerms(
-        head=head,
-        confidence=a.modules[0].score if a.modules else 0.0,
-        fresh=fresh,
-        reproducible=reproducible,
-        stale=a.taken.state == "stale-claim",
-        design=features.design,
-    )
+    return head, reproducible
 
 
 def stage_score(
