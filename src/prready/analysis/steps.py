@@ -23,6 +23,7 @@ from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
 from prready.analysis.ownership import owners_for
+from prready.analysis.snapshot import adjacency
 from prready.models import (
     AreaInfo,
     CodeMap,
@@ -230,9 +231,10 @@ def rank_tests(
         # the conventional file when there is no exact one, else as much as an importer.
         for path, _tier in prefixed:
             offer(path, 4 if exact else 2, seed=rank)
-    graph = code_map.graph
+    # The map's adjacency dicts: a restored map's graph is never built for a plan.
+    _, importers = adjacency(code_map)
     seed_rank = {s: i for i, s in reversed(list(enumerate(seeds)))}
-    frontier = {s for s in seeds if s in graph and not _is_test(s, code_map)}
+    frontier = {s for s in seeds if s in importers and not _is_test(s, code_map)}
     origin = {s: seed_rank[s] for s in frontier}  # module -> the best seed it leads back to
     words = {w for s in frontier for w in _seed_words(s, code_map)[:2] if w}
     visited = set(frontier)
@@ -241,7 +243,7 @@ def rank_tests(
             break  # tests one module away matter only when none is closer
         following: set[str] = set()
         for node in sorted(frontier, key=lambda n: (origin[n], n)):
-            for importer in graph.predecessors(node):
+            for importer in importers[node]:
                 if importer in visited:
                     continue
                 visited.add(importer)
@@ -500,13 +502,13 @@ def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
     seeds = _seeds(matches, code_map)
     for name in seeds:
         paths.append(code_map.modules[name].path)
-    graph = code_map.graph
+    successors, predecessors = adjacency(code_map)
     neighbours: set[str] = set()
     callers: set[str] = set()
     for name in seeds:
-        if name in graph:
-            neighbours.update(graph.successors(name))
-            callers.update(graph.predecessors(name))
+        if name in successors:
+            neighbours.update(successors[name])
+            callers.update(predecessors[name])
     neighbours |= callers
     seed_areas = {code_map.area_of(s) for s in seeds}
     ranked = sorted(
