@@ -6,6 +6,7 @@ and the loopback GitHub server."""
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -89,6 +90,14 @@ def test_a_warm_plan_is_byte_identical_to_a_cold_one(world: dict[str, Any], tmp_
     again = tmp_path / "again.json"
     _plan(world, again)
     assert again.read_bytes() == cold.read_bytes()
+    # The collector, paused while a plan runs, is as the caller had it afterwards.
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _plan(world, tmp_path / "paused.json")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(

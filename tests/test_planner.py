@@ -344,3 +344,30 @@ def test_a_memo_shared_by_re_plans_gives_the_plans_made_without_it() -> None:
         assert make_plan(REPO, taken, CODE_MAP, now=now, labels=LABELS, memo=memo, **kw) == (
             make_plan(REPO, taken, CODE_MAP, now=now, labels=LABELS, **kw)
         )
+
+
+def test_a_reused_ranking_assembles_the_plan_of_the_completed_assessments() -> None:
+    # What `plan` does after completing the shown issues: their details rank nothing, so
+    # the last ranking is reused and the plan assembled from the completed assessments.
+    full = assess_issues(sample_issues(), CODE_MAP, LABELS, sample_taken(), now=NOW)
+    bare = [
+        IssueAssessment(a.issue, [ModuleMatch(m.name, m.path, m.score, []) for m in a.modules],
+                        Difficulty(a.difficulty.score, []), a.skills, a.taken, a.kinds,
+                        a.features)
+        for a in full
+    ]  # fmt: skip
+    memo = RankingMemo()
+    first = plan_of(bare, skills=["python"], memo=memo)
+    assert memo.last is not None
+    again = plan_of(full, skills=["python"], memo=memo, reuse_ranking=True)
+    assert again == plan_of(full, skills=["python"])
+    assert again != first  # the steps now carry their evidence and reasons
+    assert numbers(again) == numbers(first)
+    # Any other input ranks afresh, even when the caller offers the last ranking.
+    for kw in ({"per_stage": 1}, {"exclude_labels": ["docs"]}, {"max_difficulty": 3}):
+        got = plan_of(full, skills=["python"], memo=memo, reuse_ranking=True, **kw)
+        assert got == plan_of(full, skills=["python"], **kw)
+    fewer = full[1:]
+    assert plan_of(fewer, skills=["python"], memo=memo, reuse_ranking=True) == plan_of(
+        fewer, skills=["python"]
+    )

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import networkx as nx
-
 from prready.analysis.mapping import rank_areas
+from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, IssueAssessment
 
 MAX_DISTANCE = 3  # beyond three hops between areas, nothing carries over
@@ -21,7 +20,7 @@ class AreaDistances:
 
     def __init__(self, code_map: CodeMap) -> None:
         self.code_map = code_map
-        self._graph: nx.Graph | None = None
+        self._graph: dict[str, set[str]] | None = None  # area -> its neighbour areas
         self._from: dict[str, dict[str, int]] = {}
         self._pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], int | None] = {}
 
@@ -66,20 +65,38 @@ class AreaDistances:
         if source not in self._from:
             graph = self._area_graph()
             if source in graph:
-                self._from[source] = dict(
-                    nx.single_source_shortest_path_length(graph, source, cutoff=MAX_DISTANCE)
-                )
+                # Breadth-first, at most MAX_DISTANCE hops out.
+                reach = {source: 0}
+                frontier = [source]
+                for hops in range(1, MAX_DISTANCE + 1):
+                    following = []
+                    for area in frontier:
+                        for other in graph[area]:
+                            if other not in reach:
+                                reach[other] = hops
+                                following.append(other)
+                    frontier = following
+                self._from[source] = reach
             else:
                 self._from[source] = {source: 0}
         return self._from[source]
 
-    def _area_graph(self) -> nx.Graph:
+    def _area_graph(self) -> dict[str, set[str]]:
+        """Areas linked by an import either way: read from the map's adjacency dicts (a
+        restored map's graph is never built for it, nor networkx imported)."""
         if self._graph is None:
-            graph = nx.Graph()
-            graph.add_nodes_from(self.code_map.areas)
+            graph: dict[str, set[str]] = {name: set() for name in self.code_map.areas}
             area = {name: info.area for name, info in self.code_map.modules.items()}
+            successors, _ = adjacency(self.code_map)
             # Tens of thousands of module edges collapse to a few hundred area pairs.
-            pairs = {(area.get(u, ""), area.get(v, "")) for u, v in self.code_map.graph.edges()}
-            graph.add_edges_from(sorted((au, av) for au, av in pairs if au and av and au != av))
+            for u, targets in successors.items():
+                au = area.get(u, "")
+                if not au:
+                    continue
+                for v in targets:
+                    av = area.get(v, "")
+                    if av and av != au:
+                        graph.setdefault(au, set()).add(av)
+                        graph.setdefault(av, set()).add(au)
             self._graph = graph
         return self._graph

@@ -47,6 +47,7 @@ from prready.models import (
     LabelKind,
     ModuleMatch,
     Plan,
+    SetAside,
     Stage,
     TakenStatus,
 )
@@ -138,13 +139,17 @@ def make_plan(
     distances: AreaDistances | None = None,
     test_names: NamesInTests | None = None,
     memo: RankingMemo | None = None,
+    reuse_ranking: bool = False,
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
     issues ("" when every open issue was fetched), for the note of an empty stage.
     `distances` over `code_map` may be shared by several plans of one run (its area
     graph is built once); `test_names` (the names each test file uses) helps find each
-    step's tests; `memo` keeps each issue's ranking terms for the next plan of the run."""
+    step's tests; `memo` keeps each issue's ranking terms for the next plan of the run.
+    With `reuse_ranking` the caller vouches that the assessments rank exactly as those of
+    the memo's last plan (only their details were completed): its ranking is reused when
+    every other input is the same, and the plan assembled from these assessments."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
@@ -157,56 +162,30 @@ def make_plan(
     memo = memo if memo is not None else RankingMemo()
     terms = memo.terms_for((tuple(user_skills), tuple(sorted(label_kinds.items())), now, labels))
     by_number = {a.issue.number: a for a in assessments}
-    pins: dict[int, list[IssueAssessment]] = {}
-    for stage_no, number in pinned:
-        if stage_no in chosen_stages and number in by_number:
-            pins.setdefault(stage_no, []).append(by_number[number])
-    pinned_numbers = {a.issue.number for group in pins.values() for a in group}
     contributing = contributing or summarise_contributing(
         code_map.contributing, code_map.contributing_source or "contributing guide"
     )
-    aside = set_aside(assessments, have, pinned_numbers, docs_closed=closes_docs_prs(contributing))
-    aside_numbers = {item.issue.number for item in aside}
-    open_pool = [a for a in assessments if open_and_free(a) and a.issue.number not in aside_numbers]
-    eligible = [
-        a
-        for a in open_pool
-        if a.issue.number not in pinned_numbers
-        and available(a, excluded, max_difficulty, modules, code_map)
-    ]
-
-    picked: dict[int, list[IssueAssessment]] = {}
-    floors: dict[int, int] = {}
-    ranked_by_stage: dict[int, list[tuple[IssueAssessment, float]]] = {}
-    used: set[int] = set(pinned_numbers)
-    floor = 1
-    for stage_no in chosen_stages:
-        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
-        steps = list(pins.get(stage_no, []))
-        pool = [a for a in eligible if a.issue.number not in used]
-        floors[stage_no] = floor
-        ranked = _rank_for_stage(
-            STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now, terms, lambda a: memo.rules_of(a, label_map), memo.fits,
+    docs_closed = closes_docs_prs(contributing)
+    signature = (
+        repo, tuple(chosen_stages), per_stage, tuple(sorted(excluded)), tuple(modules),
+        max_difficulty, tuple(have), tuple(pinned), docs_closed, max_candidates, wider_sync,
+        tuple(by_number),
+    )  # fmt: skip
+    ranking = memo.last if reuse_ranking else None
+    if ranking is None or ranking.signature != signature or ranking.code_map is not code_map:
+        ranking = _rank(
+            repo, assessments, by_number, code_map, chosen_stages, per_stage, excluded,
+            modules, max_difficulty, have, pinned, docs_closed, max_candidates, wider_sync,
+            user_skills, label_kinds, label_map, labels, distances, now, terms, memo,
         )  # fmt: skip
-        ranked_by_stage[stage_no] = ranked
-        # Picks within a stage are ranked against earlier stages only, so a stage's
-        # choices do not depend on each other's order.
-        for assessment, _score in ranked[: max(0, per_stage - len(steps))]:
-            steps.append(assessment)
-            used.add(assessment.issue.number)
-        picked[stage_no] = steps
-        # Difficulty never falls: later stages never go below the hardest issue this one
-        # picked (pins are the user's own work in progress and do not move the floor).
-        floor = max(
-            [floor, *(a.difficulty.score for a in steps if a.issue.number not in pinned_numbers)]
-        )
-
-    rankings: dict[int, list[tuple[IssueAssessment, float]]] = {}
+        ranking.signature = signature
+        memo.last = ranking
+    picked = {
+        stage_no: [by_number[n] for n in numbers] for stage_no, numbers in ranking.picked.items()
+    }
+    pinned_numbers = ranking.pinned
     steps_by_stage = {}
-    notes: dict[int, str] = {}
     for stage_no in chosen_stages:
-        spec = STAGES[stage_no]
         earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
         steps_by_stage[stage_no] = [
             describe_step(
@@ -221,16 +200,15 @@ def make_plan(
             )
             for a in picked[stage_no]
         ]
-        # The further candidates: the stage's ranking as picked (its floor and earlier
-        # steps are final by then), without the issues any stage took.
-        rankings[stage_no] = [
-            item for item in ranked_by_stage[stage_no] if item[0].issue.number not in used
-        ][:max_candidates]
-        if not picked[stage_no]:
-            notes[stage_no] = empty_stage_note(
-                spec, open_pool, aside, assessments, label_map, floors[stage_no], used,
-                excluded, max_difficulty, modules, code_map, repo, labels, wider_sync,
-            )  # fmt: skip
+    rankings = {
+        stage_no: [(by_number[n], score) for n, score in items]
+        for stage_no, items in ranking.candidates.items()
+    }
+    notes = ranking.notes
+    aside = [
+        SetAside(by_number[n].issue, kind, reason)
+        for n, kind, reason in ranking.aside[:SET_ASIDE_SHOWN]
+    ]
     home, also = _candidate_homes(rankings)
     stage_objs = [
         Stage(
@@ -266,12 +244,119 @@ def make_plan(
             "hardware": have,
             "pinned": [list(p) for p in pinned],
         },
-        set_aside=aside[:SET_ASIDE_SHOWN],
-        set_aside_total=len(aside),
+        set_aside=aside,
+        set_aside_total=len(ranking.aside),
     )
 
 
 # --------------------------------------------------------------------------- selection
+@dataclass
+class _Ranking:
+    """What ranking chose, by issue number: a plan is assembled from it with the
+    assessments of those numbers (the same ones, or the same completed with details)."""
+
+    code_map: CodeMap
+    pinned: set[int]
+    picked: dict[int, list[int]]  # stage -> its steps
+    candidates: dict[int, list[tuple[int, float]]]  # stage -> its further candidates
+    aside: list[tuple[int, str, str]]  # (number, kind, reason)
+    notes: dict[int, str]
+    signature: tuple[object, ...] = ()
+
+
+def _rank(
+    repo: str,
+    assessments: Sequence[IssueAssessment],
+    by_number: Mapping[int, IssueAssessment],
+    code_map: CodeMap,
+    chosen_stages: Sequence[int],
+    per_stage: int,
+    excluded: set[str],
+    modules: Sequence[str],
+    max_difficulty: int,
+    have: Sequence[str],
+    pinned: Sequence[tuple[int, int]],
+    docs_closed: bool,
+    max_candidates: int,
+    wider_sync: str,
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    label_map: Mapping[str, Label],
+    labels: Sequence[Label],
+    distances: AreaDistances,
+    now: str,
+    terms: dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]],
+    memo: RankingMemo,
+) -> _Ranking:
+    """Each stage's steps and further candidates, the issues set aside, and why a stage
+    stays empty."""
+    pins: dict[int, list[IssueAssessment]] = {}
+    for stage_no, number in pinned:
+        if stage_no in chosen_stages and number in by_number:
+            pins.setdefault(stage_no, []).append(by_number[number])
+    pinned_numbers = {a.issue.number for group in pins.values() for a in group}
+    aside = set_aside(assessments, have, pinned_numbers, docs_closed=docs_closed)
+    aside_numbers = {item.issue.number for item in aside}
+    open_pool = [a for a in assessments if open_and_free(a) and a.issue.number not in aside_numbers]
+    eligible = [
+        a
+        for a in open_pool
+        if a.issue.number not in pinned_numbers
+        and available(a, excluded, max_difficulty, modules, code_map)
+    ]
+
+    picked: dict[int, list[IssueAssessment]] = {}
+    floors: dict[int, int] = {}
+    ranked_by_stage: dict[int, list[tuple[IssueAssessment, float]]] = {}
+    used: set[int] = set(pinned_numbers)
+    floor = 1
+    for stage_no in chosen_stages:
+        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
+        steps = list(pins.get(stage_no, []))
+        pool = [a for a in eligible if a.issue.number not in used]
+        floors[stage_no] = floor
+        ranked = _rank_for_stage(
+            STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
+            distances, now, terms, lambda a: memo.rules_of(a, label_map), memo.fits, memo.heads,
+        )  # fmt: skip
+        ranked_by_stage[stage_no] = ranked
+        # Picks within a stage are ranked against earlier stages only, so a stage's
+        # choices do not depend on each other's order.
+        for assessment, _score in ranked[: max(0, per_stage - len(steps))]:
+            steps.append(assessment)
+            used.add(assessment.issue.number)
+        picked[stage_no] = steps
+        # Difficulty never falls: later stages never go below the hardest issue this one
+        # picked (pins are the user's own work in progress and do not move the floor).
+        floor = max(
+            [floor, *(a.difficulty.score for a in steps if a.issue.number not in pinned_numbers)]
+        )
+
+    candidates: dict[int, list[tuple[int, float]]] = {}
+    notes: dict[int, str] = {}
+    for stage_no in chosen_stages:
+        # The further candidates: the stage's ranking as picked (its floor and earlier
+        # steps are final by then), without the issues any stage took.
+        candidates[stage_no] = [
+            (a.issue.number, score)
+            for a, score in ranked_by_stage[stage_no]
+            if a.issue.number not in used
+        ][:max_candidates]
+        if not picked[stage_no]:
+            notes[stage_no] = empty_stage_note(
+                STAGES[stage_no], open_pool, aside, assessments, label_map, floors[stage_no],
+                used, excluded, max_difficulty, modules, code_map, repo, labels, wider_sync,
+            )  # fmt: skip
+    return _Ranking(
+        code_map=code_map,
+        pinned=pinned_numbers,
+        picked={s: [a.issue.number for a in steps] for s, steps in picked.items()},
+        candidates=candidates,
+        aside=[(item.issue.number, item.kind, item.reason) for item in aside],
+        notes=notes,
+    )
+
+
 def _candidate_homes(
     rankings: Mapping[int, Sequence[tuple[IssueAssessment, float]]],
 ) -> tuple[dict[int, int], dict[int, list[int]]]:
@@ -330,6 +415,7 @@ def _rank_for_stage(
     terms: dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]],
     rules: Callable[[IssueAssessment], tuple[str, ...]],
     fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
+    heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] | None = None,
 ) -> list[tuple[IssueAssessment, float]]:
     """The issues the stage's rule admits within its difficulty band (never below the
     floor set by earlier stages), best first. An empty band stays empty: an issue that
@@ -359,6 +445,7 @@ def _rank_for_stage(
                     distances.code_map,
                     freshness(a.issue, now),
                     fits,
+                    heads,
                 ),
                 tuple(distances.areas_of(a)),
             )
@@ -390,6 +477,12 @@ class RankingMemo:
     verdicts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
     # The skill fit shares (first contact, later stages) by an issue's skills.
     fits: dict[tuple[str, ...], tuple[float, float]] = field(default_factory=dict)
+    # The character and level terms by an issue's signature (see stage_terms).
+    heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] = field(
+        default_factory=dict
+    )
+    # The last plan's ranking (make_plan's `reuse_ranking`).
+    last: _Ranking | None = None
 
     def terms_for(
         self, context: tuple[object, ...]
@@ -397,7 +490,7 @@ class RankingMemo:
         """The terms worked out under `context`; a new context starts over."""
         if context != self.context:
             self.context, self.terms, self.rules = context, {}, {}
-            self.verdicts, self.fits = {}, {}
+            self.verdicts, self.fits, self.heads, self.last = {}, {}, {}, None
         return self.terms
 
     def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:
@@ -455,10 +548,44 @@ def stage_terms(
     code_map: CodeMap,
     fresh: float,
     fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
+    heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] | None = None,
 ) -> StageTerms:
     """What `stage_score` weighs, for all four stages at once (`fresh`: its freshness;
-    `fits`: the skill fit shares already worked out for these user skills, by skills)."""
+    `fits`: the skill fit shares already worked out for these user skills, by skills;
+    `heads`: the character and level terms already worked out, by signature)."""
     features = a.features or issue_features(a.issue, a.modules, code_map, labels)
+    kinds_seen = kinds_of(a).kinds
+    # The stage character and level terms follow from the issue's labels, skills, kinds,
+    # feature and reproduction signals and difficulty: thousands of issues share a few
+    # such signatures, worked out once per plan context (with `fits`).
+    signature = (
+        tuple(a.issue.labels), tuple(a.skills), tuple(kinds_seen), features.feature_request,
+        features.reproduction, a.difficulty.score,
+    )  # fmt: skip
+    known = heads.get(signature) if heads is not None else None
+    if known is None:
+        known = _head_terms(a, features, user_skills, label_kinds, fits)
+        if heads is not None:
+            heads[signature] = known
+    head, reproducible = known
+    return StageTerms(
+        head=head,
+        confidence=a.modules[0].score if a.modules else 0.0,
+        fresh=fresh,
+        reproducible=reproducible,
+        stale=a.taken.state == "stale-claim",
+        design=features.design,
+    )
+
+
+def _head_terms(
+    a: IssueAssessment,
+    features: IssueFeatures,
+    user_skills: Sequence[str],
+    label_kinds: Mapping[str, LabelKind],
+    fits: dict[tuple[str, ...], tuple[float, float]] | None,
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(head, reproducible) of StageTerms for stages 1-4."""
     learning = bool(set(a.skills) & _LEARNING_SKILLS)
     skills = tuple(a.skills)
     shares = fits.get(skills) if fits is not None else None
@@ -489,14 +616,7 @@ def stage_terms(
     reproducible = tuple(
         1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in (1, 2, 3, 4)
     )
-    return StageTerms(
-        head=head,
-        confidence=a.modules[0].score if a.modules else 0.0,
-        fresh=fresh,
-        reproducible=reproducible,
-        stale=a.taken.state == "stale-claim",
-        design=features.design,
-    )
+    return head, reproducible
 
 
 def stage_score(

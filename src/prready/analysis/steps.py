@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import (
@@ -23,6 +23,7 @@ from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
 from prready.analysis.ownership import owners_for
+from prready.analysis.snapshot import adjacency
 from prready.models import (
     AreaInfo,
     CodeMap,
@@ -230,9 +231,10 @@ def rank_tests(
         # the conventional file when there is no exact one, else as much as an importer.
         for path, _tier in prefixed:
             offer(path, 4 if exact else 2, seed=rank)
-    graph = code_map.graph
+    # The map's adjacency dicts: a restored map's graph is never built for a plan.
+    _, importers = adjacency(code_map)
     seed_rank = {s: i for i, s in reversed(list(enumerate(seeds)))}
-    frontier = {s for s in seeds if s in graph and not _is_test(s, code_map)}
+    frontier = {s for s in seeds if s in importers and not _is_test(s, code_map)}
     origin = {s: seed_rank[s] for s in frontier}  # module -> the best seed it leads back to
     words = {w for s in frontier for w in _seed_words(s, code_map)[:2] if w}
     visited = set(frontier)
@@ -241,7 +243,7 @@ def rank_tests(
             break  # tests one module away matter only when none is closer
         following: set[str] = set()
         for node in sorted(frontier, key=lambda n: (origin[n], n)):
-            for importer in graph.predecessors(node):
+            for importer in importers[node]:
                 if importer in visited:
                     continue
                 visited.add(importer)
@@ -500,13 +502,13 @@ def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
     seeds = _seeds(matches, code_map)
     for name in seeds:
         paths.append(code_map.modules[name].path)
-    graph = code_map.graph
+    successors, predecessors = adjacency(code_map)
     neighbours: set[str] = set()
     callers: set[str] = set()
     for name in seeds:
-        if name in graph:
-            neighbours.update(graph.successors(name))
-            callers.update(graph.predecessors(name))
+        if name in successors:
+            neighbours.update(successors[name])
+            callers.update(predecessors[name])
     neighbours |= callers
     seed_areas = {code_map.area_of(s) for s in seeds}
     ranked = sorted(
@@ -963,12 +965,7 @@ def _setup_notes(
 def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
     """The compilers the main package's own modules drive (see build.library_compilers);
     tests, examples and tool scripts do not count."""
-    # The only modules it reads, found in one pass over all the names (a large tree). One
-    # regular expression on the names themselves: positions in a lower-cased copy would
-    # drift where lower-casing changes a length ("İ").
-    joined = "\n".join(code_map.modules)
-    words = "|".join(re.escape(word) for word in COMPILER_WORDS)
-    found = set(re.findall(rf"(?im)^[^\n]*(?:{words})[^\n]*$", joined)) if words else set()
+    found = _names_with_words(code_map.modules, COMPILER_WORDS)
     named = [
         (name, info)
         for name in sorted(found)
@@ -978,6 +975,33 @@ def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
         return []
     main = _main_package(code_map)
     return library_compilers(info.path for name, info in named if name.split(".", 1)[0] == main)
+
+
+def _names_with_words(names: Iterable[str], words: Sequence[str]) -> set[str]:
+    """The names holding any of the lower-case `words`, in any case: found in one pass over
+    all the names joined (a large tree has tens of thousands; a plan asks for every step)."""
+    joined = "\n".join(names)
+    words = [word for word in words if word]
+    if not words or not joined:
+        return set()
+    if not joined.isascii():
+        # Positions in a lower-cased copy would drift where lower-casing changes a length
+        # ("İ"): one regular expression on the names themselves.
+        alternatives = "|".join(re.escape(word) for word in words)
+        return set(re.findall(rf"(?im)^[^\n]*(?:{alternatives})[^\n]*$", joined))
+    # ASCII: lower-casing keeps every position, and str.find is far quicker than a
+    # case-insensitive pattern that must try each line from its start.
+    low = joined.lower()
+    found: set[str] = set()
+    for word in words:
+        at = low.find(word)
+        while at >= 0:
+            start = joined.rfind("\n", 0, at) + 1
+            end = joined.find("\n", at)
+            end = len(joined) if end < 0 else end
+            found.add(joined[start:end])
+            at = low.find(word, end)
+    return found
 
 
 def _toolchains(

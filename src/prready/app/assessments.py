@@ -209,16 +209,25 @@ def assessment_from_plain(
     `shared` keeps one copy of each text across assessments (thousands of issues name
     the same modules with the same evidence)."""
     modules, score, skills, (kinds, hardware), features = rank
-    evidence, reasons = detail if detail is not None else ([[] for _ in modules], [])
     one = shared if shared is not None else {}
     get = one.setdefault
-    return IssueAssessment(
-        issue=issue,
-        modules=[
+    if detail is None:
+        # Bare (most of a plan's 20k issues): no evidence lists to build.
+        matches = [
+            ModuleMatch(get(name, name), get(path, path), sc, []) for name, path, sc in modules
+        ]
+        why: list[str] = []
+    else:
+        evidence, reasons = detail
+        matches = [
             ModuleMatch(get(name, name), get(path, path), sc, [get(text, text) for text in ev])
             for (name, path, sc), ev in zip(modules, evidence, strict=True)
-        ],
-        difficulty=Difficulty(score, [get(text, text) for text in reasons]),
+        ]
+        why = [get(text, text) for text in reasons]
+    return IssueAssessment(
+        issue=issue,
+        modules=matches,
+        difficulty=Difficulty(score, why),
         skills=[get(skill, skill) for skill in skills],
         taken=TakenStatus("fresh"),
         kinds=IssueKinds(dict(kinds), dict(hardware)),

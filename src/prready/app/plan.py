@@ -7,11 +7,13 @@ already in the store), never in how they are analysed or rendered.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timezone
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from prready.analysis.contributing import readme_contributing_section, summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
@@ -22,7 +24,7 @@ from prready.analysis.progress import ReplanDecision, replan_pins
 from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
-from prready.app.map import build_code_map, read_no_follow
+from prready.app.map import build_code_map, gc_paused, read_no_follow
 from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import prefetch_index
 from prready.app.sync import SyncReport, refresh_taken, sync_repo
@@ -55,6 +57,9 @@ _SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 TAKEN_CHECK_PER_STAGE = 6
 TAKEN_CHECK_ROUNDS = 4  # re-plans after checking; each round checks only new issues
 
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 @dataclass
 class PlanOptions:
@@ -95,6 +100,21 @@ class PlanResult:
     entries: list[ProgressEntry] = field(default_factory=list)  # tracked steps, for display
 
 
+def _collector_paused(run: Callable[P, R]) -> Callable[P, R]:
+    """`run` with the cyclic garbage collector paused (see app.map.gc_paused): a plan
+    loads tens of thousands of issues and their assessments, objects that live as long
+    as the plan and sit in no reference cycle, and every collection their allocation
+    triggered re-walked them all and the code map (a third of a warm 20k-issue plan)."""
+
+    @functools.wraps(run)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        with gc_paused():
+            return run(*args, **kwargs)
+
+    return paused
+
+
+@_collector_paused
 def run_plan(
     ws: Workspace,
     slug: str,
@@ -174,7 +194,9 @@ def run_plan(
     distances = AreaDistances(code_map)  # one area graph for every plan of this run
     memo = RankingMemo()  # each issue's ranking terms, for every plan of this run
 
-    def plan_from(pool: list[IssueAssessment]) -> Plan:
+    def plan_from(pool: list[IssueAssessment], *, completed_only: bool = False) -> Plan:
+        """The plan from `pool`; `completed_only`: the pool is the last plan's with some
+        assessments completed (details rank nothing), so its ranking holds."""
         plan = make_plan(
             slug,
             pool,
@@ -196,6 +218,7 @@ def run_plan(
             distances=distances,
             test_names=tests_used,
             memo=memo,
+            reuse_ranking=completed_only,
         )
         # Links in every output point at the repository's own host (GitHub Enterprise).
         return replace(plan, web_host=web_host(api_url))
@@ -239,13 +262,13 @@ def run_plan(
         if not moved and not full:
             continue  # the same pool gives the same plan
         usable = [_updated(a, status, full) for a in usable]
-        plan = plan_from(usable)
+        plan = plan_from(usable, completed_only=not moved)
     shown = _shown(plan) & bare
     if shown:
         # Out of rounds with issues still bare: completing them moves no ranking.
         full = completed(shown)
         usable = [_updated(a, {}, full) for a in usable]
-        plan = plan_from(usable)
+        plan = plan_from(usable, completed_only=True)
     record_plan(conn, plan, moment)
     entries = load_progress(conn, slug)
     events = load_events(conn, slug)
