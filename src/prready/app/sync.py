@@ -25,10 +25,10 @@ from prready.analysis.labels import classify_labels, default_scope, validate_ove
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
 from prready.config import DEFAULT_API_URL, Secret, UserConfig, token_advice
-from prready.errors import OfflineError, UsageError
+from prready.errors import NotFoundError, OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
 from prready.paths import Paths
-from prready.sources.github_api import GitHubClient, NotFoundError, Page
+from prready.sources.github_api import GitHubClient, Page
 from prready.sources.issue_file import read_issue_file
 from prready.store import issues_store as store
 from prready.store.issues_store import SaveCounts, SyncState

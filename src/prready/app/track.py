@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from prready import clock
 from prready.analysis.progress import suggest_replacement, unavailable_reason
 from prready.app.inputs import canonical_repo
-from prready.errors import NetworkError, UsageError
+from prready.errors import NotFoundError, UsageError
 from prready.models import (
     Comment,
     CrossReference,
@@ -191,10 +191,7 @@ def _check_issue_exists(
     if stored is None and client is not None:
         try:
             stored = client().fetch_issue(slug, number)
-        except NetworkError as exc:
-            # github_api.NotFoundError, matched by name: importing it would pull PyGithub in.
-            if type(exc).__name__ != "NotFoundError":
-                raise
+        except NotFoundError:
             raise UsageError(
                 f"GitHub has no issue #{number} in {slug}: check the number "
                 "(add --force to track it anyway)"
@@ -446,10 +443,8 @@ def _timeline(slug: str, client: TrackingClient, number: int) -> list[CrossRefer
     transferred), which `_availability` then flags instead of the whole update failing."""
     try:
         return client.fetch_timeline(slug, number)
-    except NetworkError as exc:
-        if type(exc).__name__ == "NotFoundError":
-            return []
-        raise
+    except NotFoundError:
+        return []
 
 
 def _availability(
@@ -465,11 +460,8 @@ def _availability(
     """Why the issue can no longer be worked on by the user, "" if it still can."""
     try:
         issue = client.fetch_issue(slug, number)
-    except NetworkError as exc:
-        # github_api.NotFoundError, matched by name: importing it would pull PyGithub in here.
-        if type(exc).__name__ == "NotFoundError":
-            return "no longer on GitHub"
-        raise
+    except NotFoundError:
+        return "no longer on GitHub"
     if issue.state == "closed":
         return unavailable_reason(issue, None)
     # No comment to read on an issue that has none: one request fewer per step.

@@ -28,11 +28,17 @@ import urllib3
 
 from prready import __version__
 from prready.config import Secret, check_token_transport, redact_secret
-from prready.errors import NetworkError, RateLimitError, UsageError
+from prready.errors import (
+    InvalidIssueError,
+    NetworkError,
+    NotFoundError,
+    RateLimitError,
+    RepoMovedError,
+    UsageError,
+)
 from prready.models import Comment, CrossReference, Issue, ProgressFn
 from prready.slug import parse_slug
 from prready.sources.github_payloads import (
-    InvalidIssueError,
     comment_from_json,
     cross_ref_from_event,
     issue_from_json,
@@ -59,14 +65,6 @@ MAX_ACCEPTED = 3  # 202 "still computing" answers before giving up
 MAX_PAGES = 5000  # pages of one listing (500,000 items at 100 a page)
 MAX_JSON_DEPTH = 64  # GitHub's payloads nest about 6 deep
 _REDIRECTS = (301, 302, 303, 307, 308)
-
-
-class NotFoundError(NetworkError):
-    """GitHub answered 404 (no such repository or issue, or a private one)."""
-
-
-class RepoMovedError(NetworkError):
-    """The repository answered 301 without a usable new location."""
 
 
 @dataclass
