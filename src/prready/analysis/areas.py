@@ -20,10 +20,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from statistics import median
 from typing import Any
 
+from prready import clock
 from prready.analysis.metrics import pagerank, transitive_dependents
 from prready.analysis.ownership import owners_for
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
@@ -127,8 +128,7 @@ def bulk_commits(history: list[CommitRecord]) -> list[CommitRecord]:
 def churn_window_start(head_date: str) -> str:
     """ISO date 365 days before HEAD's date: churn counts commits after it (not the wall
     clock, so the same checkout always gives the same map)."""
-    when = datetime.fromisoformat(head_date.replace("Z", "+00:00"))
-    return (when - timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.iso(clock.parse_iso(head_date) - timedelta(days=365))
 
 
 # --------------------------------------------------------------------------- internals

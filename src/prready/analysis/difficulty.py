@@ -13,9 +13,9 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
 from statistics import median
 
+from prready import clock
 from prready.analysis.mapping import area_of_node, focus_matches
 from prready.models import CodeMap, Difficulty, Issue, Label, LabelKind, ModuleMatch
 
@@ -209,12 +209,12 @@ def review_wait(pulls: Sequence[Issue], now: str) -> tuple[float, int] | None:
     """(median days from opening to closing, how many) over the pull requests closed in
     the year before `now`; None with fewer than MIN_REVIEWED of them. Closing is where
     review ends, merged or not: the stored pull requests do not say which."""
-    end = parse_time(now)
+    end = clock.parse_iso_or_none(now)
     if end is None:
         return None
     waits: list[float] = []
     for pull in pulls:
-        opened, closed = parse_time(pull.created_at), parse_time(pull.closed_at)
+        opened, closed = clock.parse_iso_or_none(pull.created_at), clock.parse_iso_or_none(pull.closed_at)
         if not pull.is_pull_request or opened is None or closed is None or closed < opened:
             continue
         if 0 <= (end - closed).days <= 365:
@@ -458,18 +458,7 @@ def _design_signal(issue: Issue, kinds: list[tuple[str, LabelKind]], text: str) 
 
 
 def _days_between(start: str, end: str) -> int | None:
-    a, b = parse_time(start), parse_time(end)
+    a, b = clock.parse_iso_or_none(start), clock.parse_iso_or_none(end)
     if a is None or b is None:
         return None
     return max(0, (b - a).days)
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """Parse GitHub's ISO 8601 timestamps (with Z or an offset); None when absent or bad."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from prready import clock
 from prready.analysis.contributing import closes_docs_prs, summarise_contributing
 from prready.analysis.difficulty import (
     assess_difficulty,
     has_reproduction,
     is_feature_request,
     needs_design,
-    parse_time,
 )
 from prready.analysis.kinds import (
     classify_issue,
@@ -566,7 +566,7 @@ def _fit_share(required: Sequence[str], user_skills: Sequence[str]) -> float:
 
 def freshness(issue: Issue, now: str) -> float:
     """1.0 for an issue active in the last month, falling to 0 at a year of silence."""
-    updated, current = parse_time(issue.updated_at), parse_time(now)
+    updated, current = clock.parse_iso_or_none(issue.updated_at), clock.parse_iso_or_none(now)
     if updated is None or current is None:
         return 0.0
     days = (current - updated).days

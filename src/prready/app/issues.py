@@ -4,7 +4,6 @@ required skills and whether someone is already on them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +63,7 @@ def list_issues(
         raise UsageError(f"--state must be one of {', '.join(STATES)}")
     if limit is not None and limit < 1:
         raise UsageError("--limit must be a positive number")
-    moment = now or clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = now or clock.iso(clock.now())
     issues, repo_labels, _ = load_stored(slug, paths, config, state=state, now=moment)
     total = len(issues)
     if labels:
@@ -126,7 +125,7 @@ def judge_taken(
         comments, refs = store.load_details(conn, slug)
     finally:
         conn.close()
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    moment = clock.parse_iso(now)
     return {
         i.number: detect_taken(
             i,
@@ -193,7 +192,7 @@ def load_stored(
     known = {label.name for label in stored_labels}
     extra = sorted({name for i in issues for name in i.labels} - known)
     repo_labels = classify_labels([*stored_labels, *(Label(n) for n in extra)], config.labels, slug)
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    moment = clock.parse_iso(now)
     taken: dict[int, TakenStatus] = {}
     # Without details an issue's status follows from its assignees alone: one verdict per
     # distinct list of assignees (each issue still gets its own status).

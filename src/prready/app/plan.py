@@ -123,7 +123,7 @@ def run_plan(
     if options.fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     moment = (now or clock.now()).astimezone(timezone.utc).replace(microsecond=0)
-    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    iso = clock.iso(moment)
     output = _output_path(paths, slug, options)
     notes: list[str] = []
 

@@ -22,13 +22,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from prready import clock
 from prready.config import clone_url, resolve_api_url
 from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
 from prready.models import CommitRecord, HistoryCommit, ProgressFn, TrackedFile
@@ -304,7 +304,7 @@ def head_date(root: Path, rev: str = "HEAD") -> str:
         return ""  # no commits yet, or not a commit
     if not stamp.isdigit():
         return ""
-    return datetime.fromtimestamp(int(stamp), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.iso_from_epoch(int(stamp))
 
 
 def read_history(
@@ -334,13 +334,12 @@ def read_history(
     for chunk in out.split(start)[1:]:
         sha, name, email, stamp, message, names = chunk.split(sep, 5)
         files = [f for f in names.lstrip("\0").lstrip("\n").split("\0") if f]
-        when = datetime.fromtimestamp(int(stamp), tz=timezone.utc)
         records.append(
             CommitRecord(
                 sha=sha,
                 author_name=name,
                 author_email=email,
-                date=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                date=clock.iso_from_epoch(int(stamp)),
                 files=files,
                 message=message.strip(),
             )
@@ -1062,13 +1061,11 @@ def _remote_head(root: Path) -> str:
 def _iso_date(text: str) -> str:
     """A full ISO timestamp for git (a bare date means midnight UTC, not git's "now" time)."""
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        when = clock.parse_iso(text)
     except ValueError:
         raise UsageError(
             f"since {safe_line(text, 120)!r} is not an ISO date like 2025-11-21"
         ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     return when.isoformat()
 
 
@@ -1137,11 +1134,9 @@ def _ident(value: str, what: str) -> str:
 def _raw_date(text: str) -> str:
     """ISO 8601 to fast-import's raw `<unix seconds> <+hhmm>`; naive times are UTC."""
     try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = clock.parse_iso(text)
     except ValueError:
         raise ValueError(f"invalid commit date {text!r}: use ISO 8601") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     offset = when.utcoffset() or (when - when)
     minutes = int(offset.total_seconds()) // 60
     sign = "+" if minutes >= 0 else "-"

@@ -26,7 +26,7 @@ from urllib.parse import urlencode, urljoin, urlparse, urlsplit
 import requests
 import urllib3
 
-from prready import __version__
+from prready import __version__, clock
 from prready.config import Secret, check_token_transport, redact_secret
 from prready.errors import (
     InvalidIssueError,
@@ -50,7 +50,6 @@ from prready.sources.http_headers import (
     link_targets,
     reset_epoch,
     retry_after_seconds,
-    utc_text,
 )
 from prready.text import safe_line
 from prready.validation import too_deep
@@ -598,9 +597,9 @@ class GitHubClient:
             if attempt >= self._max_retries or delay > self._wait_limit:
                 raise RateLimitError(
                     f"GitHub's secondary rate limit keeps refusing {what}; run the same command "
-                    f"again after {utc_text(now + max(delay, 60.0))} (everything fetched so far "
+                    f"again after {clock.utc_minutes(now + max(delay, 60.0))} (everything fetched so far "
                     "is saved)",
-                    _utc_iso(int(now + max(delay, 60.0))),
+                    clock.iso_from_epoch(int(now + max(delay, 60.0))),
                 )
             self._countdown(delay, "secondary rate limit")
             self.stats.retries += 1
@@ -610,7 +609,7 @@ class GitHubClient:
         if wait > self._wait_limit or attempt >= self._max_retries:
             # Never name a time in the past: a reset that has passed means "in a minute".
             shown = int(max(reset, now + 60))
-            raise RateLimitError(_rate_limit_message(shown, self.authenticated), _utc_iso(shown))
+            raise RateLimitError(_rate_limit_message(shown, self.authenticated), clock.iso_from_epoch(shown))
         self._countdown(wait, "rate limit: waiting for the reset")
         self.stats.retries += 1
         return attempt + 1
@@ -823,14 +822,10 @@ def _describe(exc: BaseException) -> str:
     return "a dropped connection"
 
 
-def _utc_iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _rate_limit_message(reset: int, authenticated: bool) -> str:
     when = datetime.fromtimestamp(reset, tz=timezone.utc)
     local = when.astimezone().strftime("%H:%M %Z").strip()
-    utc = when.strftime("%Y-%m-%d %H:%M UTC")
+    utc = clock.utc_minutes(reset)
     hint = "" if authenticated else " (no token: 60 requests/hour; set GITHUB_TOKEN for 5,000)"
     return (
         f"GitHub API rate limit reached{hint}; everything fetched so far is saved: run the "
