@@ -7,7 +7,6 @@ import pytest
 from prready.analysis.labels import (
     classify_label,
     classify_labels,
-    labels_of_kind,
     normalize_label,
     validate_overrides,
 )
@@ -116,4 +115,3 @@ def test_classify_labels_accepts_dicts_labels_and_names() -> None:
         ("good first issue", LabelKind.BEGINNER, "good-first-issue"),
     ]
     assert out[0].color == "fff" and out[0].description == "nn things"
-    assert labels_of_kind(out, LabelKind.BEGINNER, LabelKind.BUG) == ["bug", "good first issue"]

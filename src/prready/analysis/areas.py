@@ -119,12 +119,6 @@ def build_areas(
     return dict(sorted(areas.items()))
 
 
-def bulk_commits(history: list[CommitRecord]) -> list[CommitRecord]:
-    """Commits touching more than BULK_COMMIT_FILES files, which churn and recent authors
-    ignore (so a "torch sources" import is not a reviewer of everything)."""
-    return [c for c in history if len(c.files) > BULK_COMMIT_FILES]
-
-
 def churn_window_start(head_date: str) -> str:
     """ISO date 365 days before HEAD's date: churn counts commits after it (not the wall
     clock, so the same checkout always gives the same map)."""

@@ -158,11 +158,6 @@ def classify_labels(
     return out
 
 
-def labels_of_kind(labels: Iterable[Label], *kinds: LabelKind) -> list[str]:
-    """Names of the labels whose kind is one of `kinds`, in the order given."""
-    return [label.name for label in labels if label.kind in kinds]
-
-
 def validate_overrides(overrides: Mapping[str, str]) -> None:
     """Raise UsageError (one line) for a config mapping whose kind is not known."""
     for name, spec in overrides.items():

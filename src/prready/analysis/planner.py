@@ -517,19 +517,6 @@ def stage_score(
     return terms.score(stage, distances.closeness(a, earlier))
 
 
-def stage_kind_fit(stage: int, a: IssueAssessment, label_kinds: Mapping[str, LabelKind]) -> float:
-    """0-1: how much an issue has the character of the stage (beginner/docs, bug, feature)."""
-    kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
-    feature = a.features.feature_request if a.features else is_feature_request(a.issue)
-    return _Character(
-        beginner=LabelKind.BEGINNER in kinds,
-        bug=LabelKind.BUG in kinds or kinds_of(a).has("bug"),
-        feature=feature or kinds_of(a).has("feature"),
-        learning=bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests"),
-        reproduction=a.features.reproduction if a.features else has_reproduction(a.issue),
-    ).fit(stage)
-
-
 @dataclass(frozen=True)
 class _Character:
     """What kind of work an issue is, as the stages weigh it."""

@@ -280,12 +280,6 @@ def one_test_command(tests: list[str], symbol: str, contributing: ContributingSu
     return f"{runner} {' '.join(_shell_quote(t) for t in tests[:3])}"
 
 
-def issue_symbol(issue: Issue, seeds: list[str], code_map: CodeMap) -> str:
-    """A name the issue uses that lives in a seed module (`torch.linalg.svd` -> "svd"),
-    for `-k`; "" when there is none. Only identifiers: it goes into a shell command."""
-    return next(iter(issue_names(issue, seeds, code_map)), "")
-
-
 def issue_names(issue: Issue, seeds: list[str], code_map: CodeMap) -> list[str]:
     """Names the issue uses that live in a seed module, in the order it uses them: the
     last part of a dotted name (`torch.linalg.svd` -> "svd"), then a bare name a seed
@@ -323,25 +317,6 @@ def native_op_names(issue: Issue, test_names: NamesInTests) -> list[str]:
     ops = test_names.native_ops.ops_in_text(text)
     return _unique(name for op in ops for name in python_names(op))
 
-
-def whole_suite_command(contributing: ContributingSummary, code_map: CodeMap) -> str:
-    """The command that runs the whole test suite: the contributing guide's first test
-    command that names no single file or test, else the runner over the test folder."""
-    for command in contributing.test:
-        words = command.split()
-        if not any(w.endswith(".py") or w in ("-k", "-i") or "::" in w for w in words):
-            return command
-    folders = Counter(
-        info.path.split("/", 1)[0]
-        for info in code_map.modules.values()
-        if info.is_test and "/" in info.path
-    )
-    runner = _runner("", contributing) if contributing.test else "python -m pytest"
-    if runner == "python":  # the guide runs a script ("python test/run_test.py ...")
-        runner = "python -m pytest"
-    if not folders:
-        return runner
-    return f"{runner} {folders.most_common(1)[0][0]}/"
 
 
 def file_matches(matches: list[ModuleMatch], code_map: CodeMap) -> list[ModuleMatch]:

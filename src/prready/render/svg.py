@@ -50,10 +50,6 @@ def plan_graph_svg(plan: Plan, graph: nx.DiGraph) -> str:
     return _draw(plan, nodes, edges)
 
 
-def graph_nodes_shown(svg: str) -> int:
-    """How many boxes an SVG from plan_graph_svg draws (for tests and summaries)."""
-    return svg.count('class="node ')
-
 
 # --------------------------------------------------------------------------- selection
 def _focus_nodes(plan: Plan, graph: nx.DiGraph) -> dict[str, _Node]:

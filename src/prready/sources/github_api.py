@@ -68,15 +68,14 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 
 @dataclass
 class RequestStats:
-    """What the client spent: requests sent, 304s, retries, and the last rate-limit figures."""
+    """What the client spent: requests sent, 304s, retries, and the last rate-limit figures
+    (`sync` reports them)."""
 
     requests: int = 0
     not_modified: int = 0
     retries: int = 0
-    waited_seconds: float = 0.0
     rate_limit: int | None = None
     rate_remaining: int | None = None
-    rate_reset: int | None = None  # epoch seconds
     skipped: int = 0  # items refused at the boundary (issue numbers outside 1..2^31-1)
 
 
@@ -194,12 +193,6 @@ class GitHubClient:
         self._login: tuple[str | None] | None = None
 
     # ------------------------------------------------------------------ public API
-    def fetch_repo(self, slug: str) -> dict[str, Any]:
-        """Raw repository JSON; a renamed repository is followed (compare `full_name`)."""
-        data, _ = self.fetch_repo_if_changed(slug, None)
-        assert data is not None
-        return data
-
     def fetch_repo_if_changed(
         self, slug: str, etag: str | None
     ) -> tuple[dict[str, Any] | None, str | None]:
@@ -226,18 +219,6 @@ class GitHubClient:
                 f"GitHub answered for repository {slug} with an invalid repository name"
             ) from None
         return data, resp.etag
-
-    def fetch_labels(self, slug: str) -> list[dict[str, Any]]:
-        """All labels of the repository as raw dicts (name, color, description)."""
-        labels: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            result = self.list_labels_page(slug, page=page)
-            labels.extend(result.items)
-            if not result.has_next:
-                return labels
-            _check_progress(result.items, page, f"labels of {slug}")
-            page += 1
 
     def list_labels_page(self, slug: str, *, page: int = 1, etag: str | None = None) -> Page:
         """One page of labels; `not_modified` when `etag` still matches."""
@@ -623,7 +604,6 @@ class GitHubClient:
         self.stats.retries += 1
         delay = self._delay(attempt)
         if self._progress is None:
-            self.stats.waited_seconds += delay
             self._sleep(delay)
         else:
             self._countdown(delay, f"{reason} for {what}: retrying")
@@ -635,7 +615,6 @@ class GitHubClient:
     def _countdown(self, seconds: float, label: str) -> None:
         """Sleep in one-second steps, reporting the seconds left so the wait is visible."""
         total = int(seconds + 0.999)
-        self.stats.waited_seconds += seconds
         for done in range(total):
             if self._progress is not None:
                 self._progress(f"{label} ({total - done}s left)", done, total)
@@ -648,7 +627,6 @@ class GitHubClient:
         for key, attr in (
             ("x-ratelimit-limit", "rate_limit"),
             ("x-ratelimit-remaining", "rate_remaining"),
-            ("x-ratelimit-reset", "rate_reset"),
         ):
             value = header_int(lower.get(key))
             if value is not None:

@@ -38,11 +38,6 @@ class IssueFile:
     shape: str = "gh"  # "gh" | "rest"
 
 
-def load_issue_file(path: Path, slug: str) -> list[Issue]:
-    """The issues in a `gh issue list --json ...` or REST-format file."""
-    return read_issue_file(path, slug).issues
-
-
 def read_issue_file(path: Path, slug: str) -> IssueFile:
     """Parse the file fully; the repository is checked against the issues' URLs."""
     data = _read_json(path)

@@ -421,13 +421,6 @@ def put_sync_state(conn: sqlite3.Connection, slug: str, state: SyncState) -> Non
         )  # fmt: skip
 
 
-def list_sync_states(conn: sqlite3.Connection, slug: str) -> list[SyncState]:
-    keys = [
-        k for (k,) in conn.execute("SELECT query_key FROM gh_sync_state WHERE repo = ?", (slug,))
-    ]
-    return [get_sync_state(conn, slug, k) for k in sorted(keys)]
-
-
 @contextmanager
 def page_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One transaction for a page of data plus its cursor (joins an open one)."""

@@ -88,11 +88,6 @@ def timestamp(now: datetime | str) -> str:
     return clock.iso(clock.parse_iso(now) if isinstance(now, str) else now)
 
 
-def parse_timestamp(text: str) -> datetime:
-    """Parse ISO 8601 text ("Z" or an offset); ValueError when it is not one."""
-    return clock.parse_iso(text)
-
-
 def record_plan(conn: sqlite3.Connection, plan: Plan, now: datetime | str) -> list[ProgressEvent]:
     """Store a new plan's steps: new issues become planned, touched steps keep their status,
     untouched steps the plan no longer holds become replaced. Returns the events written."""
@@ -248,12 +243,6 @@ def load_events(
         (*args, max(0, limit)),
     )
     return [ProgressEvent(r[0], r[1], StepStatus(r[2]), r[3], r[4]) for r in rows]
-
-
-def load_plan_options(conn: sqlite3.Connection, repo: str) -> dict[str, Any] | None:
-    """The options the last plan for `repo` was made with (None if never planned)."""
-    row = conn.execute("SELECT options FROM plan_options WHERE repo=?", (repo,)).fetchone()
-    return json.loads(row[0]) if row else None
 
 
 def load_candidates(conn: sqlite3.Connection, repo: str) -> list[PlanCandidate]:
