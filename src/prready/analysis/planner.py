@@ -11,6 +11,7 @@ from prready import clock
 from prready.analysis.contributing import closes_docs_prs, summarise_contributing
 from prready.analysis.difficulty import (
     assess_difficulty,
+    dependents_ranks,
     has_reproduction,
     is_feature_request,
     needs_design,
@@ -35,7 +36,7 @@ from prready.analysis.stage_rules import (
     set_aside,
     stage_rule,
 )
-from prready.analysis.steps import describe_step
+from prready.analysis.steps import describe_step, runnable_tests
 from prready.errors import UsageError
 from prready.models import (
     CodeMap,
@@ -76,6 +77,7 @@ def assess_issues(
     """Map, rate, classify and tag every issue (pull requests skipped), in number order."""
     index = index if index is not None and index.code_map is code_map else build_index(code_map)
     by_name = {label.name: label for label in labels}
+    ranks = dependents_ranks(code_map)
     out = []
     for issue in sorted(issues, key=lambda i: i.number):
         if issue.is_pull_request:
@@ -85,7 +87,7 @@ def assess_issues(
             IssueAssessment(
                 issue=issue,
                 modules=matches,
-                difficulty=assess_difficulty(issue, matches, code_map, labels, now),
+                difficulty=assess_difficulty(issue, matches, code_map, labels, now, ranks=ranks),
                 skills=skills_for_issue(issue, matches, code_map),
                 taken=taken.get(issue.number) or TakenStatus("fresh"),
                 kinds=classify_issue(issue, by_name),
@@ -205,6 +207,7 @@ def make_plan(
     rankings: dict[int, list[tuple[IssueAssessment, float]]] = {}
     steps_by_stage = {}
     notes: dict[int, str] = {}
+    runnable = runnable_tests(code_map)
     for stage_no in chosen_stages:
         spec = STAGES[stage_no]
         earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
@@ -218,6 +221,7 @@ def make_plan(
                 near=distances.nearest(a, earlier),
                 pinned=a.issue.number in pinned_numbers,
                 test_names=test_names,
+                runnable=runnable,
             )
             for a in picked[stage_no]
         ]

@@ -52,9 +52,12 @@ def describe_step(
     near: tuple[IssueAssessment, int] | None = None,
     pinned: bool = False,
     test_names: NamesInTests | None = None,
+    runnable: Sequence[tuple[str, str, str]] | None = None,
 ) -> PlanStep:
     """Everything the page shows for one step, derived from the assessment and the map;
-    `test_names` (the names each test file uses) finds tests by what they call."""
+    `test_names` (the names each test file uses) finds tests by what they call;
+    `runnable` is `runnable_tests(code_map)`, worked out once by a caller describing
+    several steps (else here)."""
     focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
     areas = [
@@ -79,7 +82,7 @@ def describe_step(
     uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
-    tests = tests_for(seeds, code_map, test_names, uses, in_title)
+    tests = tests_for(seeds, code_map, test_names, uses, in_title, runnable)
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -126,9 +129,10 @@ def tests_for(
     test_names: NamesInTests | None = None,
     issue_uses: Sequence[str] = (),
     lead_names: Sequence[str] = (),
+    runnable: Sequence[tuple[str, str, str]] | None = None,
 ) -> list[str]:
     """Test files for the seed modules, most direct first (see `rank_tests`)."""
-    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names)
+    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names, runnable)
     return [path for path, _tier in ranked][:MAX_TESTS]
 
 
@@ -138,6 +142,7 @@ def rank_tests(
     test_names: NamesInTests | None = None,
     issue_uses: Sequence[str] = (),
     lead_names: Sequence[str] = (),
+    runnable: Sequence[tuple[str, str, str]] | None = None,
 ) -> list[tuple[str, int]]:
     """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
     exercises the code:
@@ -169,7 +174,7 @@ def rank_tests(
 
     Only Python test files: never conftest.py or helpers (those are not `is_test`), never
     the whole suite."""
-    tests = _test_files(code_map)
+    tests = runnable_tests(code_map) if runnable is None else runnable
     ranked: dict[str, tuple[int, int, int, int, int, int, int, str]] = {}
 
     def offer(
@@ -532,7 +537,7 @@ def _defined_by_seed(seeds: Sequence[str], code_map: CodeMap) -> dict[str, int]:
     return found
 
 
-def _main_suite(tests: list[tuple[str, str, str]]) -> str:
+def _main_suite(tests: Sequence[tuple[str, str, str]]) -> str:
     """The top folder holding the most test files ("test" in PyTorch, whose functorch/test
     is another suite): tests found by the names they call come from there."""
     folders = Counter(path.split("/", 1)[0] for path, _stem, folder in tests if folder)
@@ -623,22 +628,15 @@ _MULTI_PROCESS_WORDS = frozenset(
     {"distributed", "multiprocessing", "rpc", "c10d", "ddp", "fsdp", "multinode", "mpi", "gloo"}
 )
 _PREFIX_TIER = -1  # a test file whose name starts with the area's word (test_nestedtensor)
-_TEST_CACHE: dict[int, tuple[CodeMap, list[tuple[str, str, str]]]] = {}
 
 
-def _test_files(code_map: CodeMap) -> list[tuple[str, str, str]]:
-    """(path, stem, folder) of every runnable Python test file, once per code map."""
-    cached = _TEST_CACHE.get(id(code_map))
-    if cached is None or cached[0] is not code_map:
-        if len(_TEST_CACHE) > 8:
-            _TEST_CACHE.clear()
-        found = sorted(
-            (info.path, posixpath.basename(info.path)[:-3], posixpath.dirname(info.path))
-            for info in code_map.modules.values()
-            if info.is_test and _runnable_test(info.path)
-        )
-        cached = _TEST_CACHE[id(code_map)] = (code_map, found)
-    return cached[1]
+def runnable_tests(code_map: CodeMap) -> list[tuple[str, str, str]]:
+    """(path, stem, folder) of every runnable Python test file of the map, sorted."""
+    return sorted(
+        (info.path, posixpath.basename(info.path)[:-3], posixpath.dirname(info.path))
+        for info in code_map.modules.values()
+        if info.is_test and _runnable_test(info.path)
+    )
 
 
 def _runnable_test(path: str) -> bool:
