@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from prready.analysis.native import native_language
-from prready.models import TrackedFile
+from prready.models import Language, TrackedFile
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # larger sources are generated tables, not code to read
 # Basenames of Python test files when the repository declares none (pytest's defaults).
@@ -44,7 +44,7 @@ _SKIP_NAMES = frozenset(SKIP_DIRS)
 class SourceFile:
     path: str
     blob: str
-    language: str  # "python" | "c" | "cpp" | "cuda"
+    language: Language
     size: int
 
 
@@ -72,7 +72,7 @@ def select_sources(files: Iterable[TrackedFile], max_bytes: int = MAX_SOURCE_BYT
             folder = "/".join(parts[: hit + 1]) + "/"
             skipped_dirs.setdefault(folder, SKIP_DIRS.get(parts[hit], "build"))
             continue
-        language = "python" if f.path.endswith(".py") else native_language(f.path)
+        language: Language | None = "python" if f.path.endswith(".py") else native_language(f.path)
         if language is None:
             continue
         if f.kind == "symlink":

@@ -26,8 +26,6 @@ from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
 from prready.analysis.stage_rules import (
-    STAGES,
-    StageSpec,
     available,
     empty_stage_note,
     issue_traits,
@@ -36,6 +34,7 @@ from prready.analysis.stage_rules import (
     set_aside,
     stage_rule,
 )
+from prready.analysis.stages import STAGE_NUMBERS, STAGES, StageSpec
 from prready.analysis.steps import describe_step, runnable_tests
 from prready.errors import UsageError
 from prready.models import (
@@ -127,7 +126,7 @@ def make_plan(
     labels: Sequence[Label] = (),
     contributing: ContributingSummary | None = None,
     data_fetched_at: str = "",
-    stages: Sequence[int] = (1, 2, 3, 4),
+    stages: Sequence[int] = STAGE_NUMBERS,
     per_stage: int = 2,
     exclude_labels: Sequence[str] = (),
     modules: Sequence[str] = (),
@@ -405,18 +404,18 @@ class RankingMemo:
         return self.terms
 
     def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:
-        """stage_rule of `a` at stages 1-4 (`label_map`: the labels of the context)."""
+        """stage_rule of `a` at every stage (`label_map`: the labels of the context)."""
         known = self.rules.get(a.issue.number)
         if known is None or known[0] is not a:
             features = a.features
             if features is None:
-                verdict = tuple(stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4))
+                verdict = tuple(stage_rule(stage, a, label_map) for stage in STAGE_NUMBERS)
             else:
                 signature = (tuple(kinds_of(a).kinds), features.beginner, features.traits)
                 found = self.verdicts.get(signature)
                 if found is None:
                     found = self.verdicts[signature] = tuple(
-                        stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4)
+                        stage_rule(stage, a, label_map) for stage in STAGE_NUMBERS
                     )
                 verdict = found
             known = self.rules[a.issue.number] = (a, verdict)
@@ -487,11 +486,11 @@ def stage_terms(
         W_FIT * (first if stage == 1 else later)
         + W_KIND * character.fit(stage)
         + W_LEVEL * (1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4))
-        for stage in (1, 2, 3, 4)
+        for stage in STAGE_NUMBERS
     )
     # A docs, test or typing task needs no reproduction.
     reproducible = tuple(
-        1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in (1, 2, 3, 4)
+        1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in STAGE_NUMBERS
     )
     return StageTerms(
         head=head,

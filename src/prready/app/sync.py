@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from prready import clock
 from prready.analysis.labels import classify_labels, default_scope, validate_overrides
@@ -47,7 +48,7 @@ class SyncReport:
     """What a sync did, for the summary line and for `plan`."""
 
     repo: str
-    source: str = "api"  # "api" | "file" | "offline"
+    source: Literal["api", "file", "offline"] = "api"
     queries: int = 0
     requests: int = 0
     not_modified: int = 0

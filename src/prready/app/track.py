@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from prready import clock
 from prready.analysis.progress import suggest_replacement, unavailable_reason
@@ -95,7 +95,7 @@ class TrackingUpdate:
 @dataclass(frozen=True)
 class _Pull:
     url: str
-    state: str  # "merged" | "open" | "closed"
+    state: Literal["merged", "open", "closed"]
 
     @property
     def rank(self) -> int:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from prready import clock
 from prready.analysis.difficulty import BASE as DIFFICULTY_BASE
 from prready.analysis.mapping import focus_matches
+from prready.analysis.stages import STAGES
 from prready.models import (
     IssueAssessment,
     Plan,
@@ -373,7 +374,7 @@ def _candidate_view(
         skills=_lines(cand.skills, chars=40),
         taken_state=state,
         taken_text=taken_text(cand.taken),
-        also_stages=sorted({int(s) for s in also if 1 <= int(s) <= 4 and int(s) != stage}),
+        also_stages=sorted({int(s) for s in also if int(s) in STAGES and int(s) != stage}),
     )
 
 

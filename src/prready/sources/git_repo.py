@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import IO, Any
+from typing import IO, Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from prready import clock
 from prready.config import clone_url, resolve_api_url
 from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
-from prready.models import CommitRecord, HistoryCommit, ProgressFn, TrackedFile
+from prready.models import CommitRecord, FileKind, HistoryCommit, ProgressFn, TrackedFile
 from prready.slug import parse_slug
 from prready.text import safe_line
 
@@ -86,7 +86,7 @@ SAFE_CONFIG = (
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)[^\s]+$")
 _CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
-_KINDS = {"120000": "symlink", "160000": "submodule"}  # git modes that are not files
+_KINDS: dict[str, FileKind] = {"120000": "symlink", "160000": "submodule"}  # git modes that are not files
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Checkout:
 
     path: Path  # working tree root
     head: str  # HEAD commit sha
-    origin: str  # "cloned" | "updated" | "local"
+    origin: Literal["cloned", "updated", "local"]
     url: str  # where it came from, credentials stripped
 
 
@@ -253,7 +253,7 @@ class Listing:
         files: list[TrackedFile] = []
         changes = self.changes
         for raw_path, (mode, blob) in self.entries().items():
-            kind = _KINDS.get(mode, "file")
+            kind: FileKind = _KINDS.get(mode, "file")
             if raw_path in changes:
                 now = changes[raw_path]
                 if now is None:

@@ -455,7 +455,7 @@ def _issue_from_row(
     decoded = lists if lists is not None else {}
     return Issue(
         repo=str(repo), number=int(number), title=str(title), body=str(body),  # type: ignore[call-overload]
-        state=str(state), labels=_names(labels, decoded), assignees=_names(assignees, decoded),
+        state="closed" if state == "closed" else "open", labels=_names(labels, decoded), assignees=_names(assignees, decoded),
         author=str(author), comments=int(comments), reactions=int(reactions),  # type: ignore[call-overload]
         created_at=str(created), updated_at=str(updated),
         closed_at=None if closed is None else str(closed), url=str(url),
