@@ -26,7 +26,7 @@ from typing import Any
 
 from prready import clock
 from prready.analysis.metrics import pagerank, transitive_dependents
-from prready.analysis.ownership import owners_for
+from prready.analysis.ownership import CodeOwners
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
 
 # A group is split while it holds more than this share of its language family's files...
@@ -113,9 +113,10 @@ def build_areas(
     _area_graph_metrics(graph, areas, area_of)
     _churn(history, areas, modules, area_of)
     _tests(graph, areas, modules, area_of, inputs.packages, test_runner)
+    owners = CodeOwners(codeowners)
     for area in areas.values():
         probe = next((modules[m].path for m in area.modules if not modules[m].is_test), "")
-        area.owners = owners_for(probe, codeowners) if probe and codeowners else []
+        area.owners = owners.owners_for(probe) if probe and codeowners else []
     return dict(sorted(areas.items()))
 
 

@@ -35,7 +35,7 @@ from prready.analysis.stage_rules import (
     stage_rule,
 )
 from prready.analysis.stages import STAGE_NUMBERS, STAGES, StageSpec
-from prready.analysis.steps import describe_step, runnable_tests
+from prready.analysis.steps import describe_step, map_facts
 from prready.errors import UsageError
 from prready.models import (
     CodeMap,
@@ -206,7 +206,7 @@ def make_plan(
     rankings: dict[int, list[tuple[IssueAssessment, float]]] = {}
     steps_by_stage = {}
     notes: dict[int, str] = {}
-    runnable = runnable_tests(code_map)
+    facts = map_facts(code_map)
     for stage_no in chosen_stages:
         spec = STAGES[stage_no]
         earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
@@ -220,7 +220,7 @@ def make_plan(
                 near=distances.nearest(a, earlier),
                 pinned=a.issue.number in pinned_numbers,
                 test_names=test_names,
-                runnable=runnable,
+                facts=facts,
             )
             for a in picked[stage_no]
         ]

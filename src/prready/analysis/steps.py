@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import (
@@ -22,7 +23,7 @@ from prready.analysis.kinds import classify_issue
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
-from prready.analysis.ownership import owners_for
+from prready.analysis.ownership import CodeOwners
 from prready.models import (
     AreaInfo,
     CodeMap,
@@ -52,12 +53,13 @@ def describe_step(
     near: tuple[IssueAssessment, int] | None = None,
     pinned: bool = False,
     test_names: NamesInTests | None = None,
-    runnable: Sequence[tuple[str, str, str]] | None = None,
+    facts: MapFacts | None = None,
 ) -> PlanStep:
     """Everything the page shows for one step, derived from the assessment and the map;
     `test_names` (the names each test file uses) finds tests by what they call;
-    `runnable` is `runnable_tests(code_map)`, worked out once by a caller describing
-    several steps (else here)."""
+    `facts` is `map_facts(code_map)`, worked out once by a caller describing several
+    steps (else here)."""
+    facts = facts if facts is not None else map_facts(code_map)
     focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
     areas = [
@@ -82,7 +84,7 @@ def describe_step(
     uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
-    tests = tests_for(seeds, code_map, test_names, uses, in_title, runnable)
+    tests = tests_for(seeds, code_map, test_names, uses, in_title, facts.runnable_tests)
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -108,7 +110,7 @@ def describe_step(
         look_for=look_for,
         tests=tests,
         test_command=one_test_command(tests, symbol, contributing),
-        reviewers=_reviewers(areas, [f.path for f in files], code_map),
+        reviewers=_reviewers(areas, [f.path for f in files], code_map, facts.owners),
         setup_notes=[
             *_setup_notes(
                 languages, contributing, build, docs_only=docs_only,
@@ -630,6 +632,19 @@ _MULTI_PROCESS_WORDS = frozenset(
 _PREFIX_TIER = -1  # a test file whose name starts with the area's word (test_nestedtensor)
 
 
+@dataclass(frozen=True)
+class MapFacts:
+    """What describing any step of one map reads: worked out once (`map_facts`) by a
+    caller describing several steps and handed in."""
+
+    runnable_tests: list[tuple[str, str, str]]  # (path, stem, folder), see runnable_tests
+    owners: CodeOwners  # the map's CODEOWNERS rules, compiled
+
+
+def map_facts(code_map: CodeMap) -> MapFacts:
+    return MapFacts(runnable_tests(code_map), CodeOwners(code_map.codeowners))
+
+
 def runnable_tests(code_map: CodeMap) -> list[tuple[str, str, str]]:
     """(path, stem, folder) of every runnable Python test file of the map, sorted."""
     return sorted(
@@ -837,14 +852,16 @@ def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
     return langs
 
 
-def _reviewers(areas: list[AreaInfo], files: list[str], code_map: CodeMap) -> list[str]:
+def _reviewers(
+    areas: list[AreaInfo], files: list[str], code_map: CodeMap, code_owners: CodeOwners
+) -> list[str]:
     """GitHub logins to ask for review: code owners (of the named files, then of the
     areas), then the areas' most active recent authors whose commits carry their login
     (noreply e-mails). A display name alone cannot be @-mentioned, so none is listed;
     owners given by e-mail count only when the address is a noreply one."""
     owners: list[str] = []
     for owner in [
-        *(owner for path in files for owner in owners_for(path, code_map.codeowners)),
+        *(owner for path in files for owner in code_owners.owners_for(path)),
         *(owner for area in areas for owner in area.owners),
     ]:
         login = github_login(owner)
