@@ -7,6 +7,7 @@ import pytest
 from prready.analysis.labels import (
     classify_label,
     classify_labels,
+    complete_labels,
     normalize_label,
     validate_overrides,
 )
@@ -115,3 +116,15 @@ def test_classify_labels_accepts_dicts_labels_and_names() -> None:
         ("good first issue", LabelKind.BEGINNER, "good-first-issue"),
     ]
     assert out[0].color == "fff" and out[0].description == "nn things"
+
+
+def test_complete_labels_adds_the_names_issues_carry_once() -> None:
+    stored = [Label("bug", color="d73a4a"), Label("docs")]
+    out = complete_labels(stored, ["zeta", "bug", "good first issue", "zeta"], {"zeta": "area:z"})
+    assert [(x.name, x.kind) for x in out] == [
+        ("bug", LabelKind.BUG),
+        ("docs", LabelKind.OTHER),
+        ("good first issue", LabelKind.BEGINNER),
+        ("zeta", LabelKind.AREA),
+    ]
+    assert out[0].color == "d73a4a" and out[3].value == "z"

@@ -18,7 +18,7 @@ from prready.analysis.backtest import (
     closing_references,
     score_backtest,
 )
-from prready.analysis.labels import classify_labels
+from prready.analysis.labels import complete_labels
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index
 from prready.config import DEFAULT_API_URL, Secret, UserConfig
@@ -169,6 +169,4 @@ def _fixes_from_pulls(
 
 
 def _classified(stored: list[Label], issues: Iterable[Issue], config: UserConfig) -> list[Label]:
-    known = {label.name for label in stored}
-    extra = sorted({name for i in issues for name in i.labels} - known)
-    return classify_labels([*stored, *(Label(n) for n in extra)], config.labels)
+    return complete_labels(stored, (name for i in issues for name in i.labels), config.labels)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from prready import clock
-from prready.analysis.labels import classify_labels
+from prready.analysis.labels import complete_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
 from prready.app.assessments import assess_cached
@@ -189,9 +189,8 @@ def load_stored(
     if not issues:
         what = "" if state == "all" else f"{state} "
         raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
-    known = {label.name for label in stored_labels}
-    extra = sorted({name for i in issues for name in i.labels} - known)
-    repo_labels = classify_labels([*stored_labels, *(Label(n) for n in extra)], config.labels, slug)
+    names = (name for i in issues for name in i.labels)
+    repo_labels = complete_labels(stored_labels, names, config.labels, slug)
     moment = clock.parse_iso(now)
     taken: dict[int, TakenStatus] = {}
     # Without details an issue's status follows from its assignees alone: one verdict per

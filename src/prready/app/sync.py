@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Literal
 
 from prready import clock
-from prready.analysis.labels import classify_labels, default_scope, validate_overrides
+from prready.analysis.labels import (
+    classify_labels,
+    complete_labels,
+    default_scope,
+    validate_overrides,
+)
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
 from prready.config import DEFAULT_API_URL, Secret, UserConfig, token_advice
@@ -211,12 +216,10 @@ def label_report(slug: str, paths: Paths, config: UserConfig) -> list[LabelRow]:
         conn.close()
     if not labels and not counts:
         raise OfflineError(f"no labels of {slug} are stored: run `prready sync {slug}` first")
-    known = {x.name for x in labels}
-    labels += [Label(name) for name in counts if name not in known]
     order = {kind: i for i, kind in enumerate(LabelKind)}
     rows = [
         LabelRow(x.name, x.kind.value, x.value, counts.get(x.name, 0), x.description)
-        for x in classify_labels(labels, config.labels)
+        for x in complete_labels(labels, counts, config.labels)
     ]
     rows.sort(key=lambda r: (order[LabelKind(r.kind)], -r.open_issues, r.name.lower()))
     return rows
@@ -470,11 +473,9 @@ def _sync_from_file(
         closed = store.mark_closed(conn, slug, missing, exported) if complete else 0
         for number, comments in parsed.comments.items():
             store.save_comments(conn, slug, number, comments)
-        known = {x.name: x for x in store.load_labels(conn, slug)}
-        for issue in parsed.issues:
-            for name in issue.labels:
-                known.setdefault(name, Label(name))
-        store.save_labels(conn, slug, classify_labels(list(known.values()), config.labels))
+        names = (name for issue in parsed.issues for name in issue.labels)
+        labels = complete_labels(store.load_labels(conn, slug), names, config.labels)
+        store.save_labels(conn, slug, labels)
         previous = store.repo_source(conn, slug)
         store.record_repo(
             conn, slug, slug, source="api" if previous == "api" else "file", synced_at=exported
@@ -484,7 +485,7 @@ def _sync_from_file(
         counts.updated,
         counts.pulls,
     )
-    report.issues_closed, report.labels = counts.closed + closed, len(known)
+    report.issues_closed, report.labels = counts.closed + closed, len(labels)
     report.stored_open = store.count_issues(conn, slug).get("open", 0)
     report.synced_at = exported
     report.notes.append(f"the file's data is as of {exported} (its export time)")
