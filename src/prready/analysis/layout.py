@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -169,7 +170,22 @@ def is_test_path(
     return not packaged and (stem.startswith("test_") or stem.endswith("_test"))
 
 
+def in_test_tree(path: str) -> bool:
+    """A test or a test helper: under a test/tests/testing folder, or named like a test
+    (`*/_internal/*` aside: torch.testing._internal is library code tests import). Wider
+    than `is_test_path`, which says which files are tests to run: this is what a picture
+    of the code leaves out as neighbours."""
+    return bool(_TEST_TREE.search(path)) and "/_internal/" not in path
+
+
+def is_root_package(name: str, path: str) -> bool:
+    """A top-level Python package's `__init__` ("torch"): imported by nearly everything,
+    so a neighbour of every module and a poor place to start reading."""
+    return "." not in name and path.endswith("__init__.py")
+
+
 _TEST_DIRS = frozenset({"test", "tests"})
+_TEST_TREE = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*$|_test\.\w+$")
 _NATIVE_SOURCE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "cu"})
 _RUNNER_PREFIXES = ("run_", "runtest")  # run_test.py, run_tests.py, runtests.py
 

@@ -20,6 +20,7 @@ from prready.analysis.build import (
 from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
 from prready.analysis.kinds import classify_issue
+from prready.analysis.layout import is_root_package
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
@@ -762,15 +763,8 @@ def _is_root_area(name: str) -> bool:
 
 
 def _is_root_package(name: str, code_map: CodeMap) -> bool:
-    """A top-level package's `__init__` ("torch"): imported by nearly everything, so a
-    neighbour of every module and a poor place to start reading."""
     info = code_map.modules.get(name)
-    return (
-        info is not None
-        and info.language == "python"
-        and "." not in name
-        and info.path.endswith("__init__.py")
-    )
+    return info is not None and is_root_package(name, info.path)
 
 
 def _is_test(name: str, code_map: CodeMap) -> bool:
