@@ -15,7 +15,6 @@ from pathlib import Path
 from prready.analysis.backtest import (
     BacktestCase,
     BacktestReport,
-    closing_references,
     score_backtest,
 )
 from prready.analysis.labels import complete_labels
@@ -25,7 +24,7 @@ from prready.config import DEFAULT_API_URL, Secret, UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
 from prready.paths import Paths
-from prready.slug import parse_slug
+from prready.slug import closing_references, parse_slug
 from prready.sources.git_repo import read_history
 from prready.sources.github_api import GitHubClient
 from prready.store import issues_store as store
