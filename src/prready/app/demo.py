@@ -11,10 +11,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from prready import clock
 from prready.analysis.labels import classify_labels
 from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.sync import refresh_taken
@@ -42,7 +42,7 @@ def run_demo(
     """Build the sample repository and store, then run the plan pipeline on them."""
     origin = build_sample_origin(paths)
     load_sample_issues(paths)
-    now = datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00"))
+    now = clock.parse_iso(SAMPLE_NOW)
     options = PlanOptions(skills=tuple(skills), fmt=fmt, output=output)
     source = Source(offline=False, github=False, git_url=str(origin))
     return run_plan(
@@ -112,7 +112,7 @@ def load_sample_issues(paths: Paths) -> int:
         paths,
         UserConfig(),
         offline=True,
-        now=datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00")),
+        now=clock.parse_iso(SAMPLE_NOW),
     )
     return len(issues)
 

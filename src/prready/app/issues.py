@@ -3,11 +3,10 @@ required skills and whether someone is already on them."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from prready import clock
-from prready.analysis.labels import classify_labels
+from prready.analysis.labels import complete_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
 from prready.app.assessments import assess_cached
@@ -51,7 +50,7 @@ def list_issues(
         raise UsageError(f"--state must be one of {', '.join(STATES)}")
     if limit is not None and limit < 1:
         raise UsageError("--limit must be a positive number")
-    moment = now or clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = now or clock.iso(clock.now())
     issues, repo_labels, _ = load_stored(slug, paths, config, state=state, now=moment)
     total = len(issues)
     if labels:
@@ -113,7 +112,7 @@ def judge_taken(
         comments, refs = store.load_details(conn, slug)
     finally:
         conn.close()
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    moment = clock.parse_iso(now)
     return {
         i.number: detect_taken(
             i,
@@ -177,10 +176,9 @@ def load_stored(
     if not issues:
         what = "" if state == "all" else f"{state} "
         raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
-    known = {label.name for label in stored_labels}
-    extra = sorted({name for i in issues for name in i.labels} - known)
-    repo_labels = classify_labels([*stored_labels, *(Label(n) for n in extra)], config.labels, slug)
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    names = (name for i in issues for name in i.labels)
+    repo_labels = complete_labels(stored_labels, names, config.labels, slug)
+    moment = clock.parse_iso(now)
     taken: dict[int, TakenStatus] = {}
     # Without details an issue's status follows from its assignees alone: one verdict per
     # distinct list of assignees (each issue still gets its own status).

@@ -21,6 +21,7 @@ from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
 from prready.analysis.planner import RankingMemo, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
+from prready.analysis.stages import STAGE_NUMBERS
 from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
@@ -64,7 +65,7 @@ class PlanOptions:
     """What the user asked for; defaults give a four-stage plan with two issues each."""
 
     skills: Sequence[str] = ()
-    stages: Sequence[int] = (1, 2, 3, 4)
+    stages: Sequence[int] = STAGE_NUMBERS
     per_stage: int = 2
     exclude_labels: Sequence[str] = ()
     modules: Sequence[str] = ()
@@ -118,7 +119,7 @@ def run_plan(
     if options.fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     moment = (now or clock.now()).astimezone(timezone.utc).replace(microsecond=0)
-    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    iso = clock.iso(moment)
     output = _output_path(paths, slug, options)
     notes: list[str] = []
 
