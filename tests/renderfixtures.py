@@ -410,3 +410,8 @@ def hostile_graph() -> nx.DiGraph:
     )
     g.add_edge(f"{SCRIPT}mod", "torch")
     return g
+
+
+def graph_nodes_shown(svg: str) -> int:
+    """How many boxes an SVG from `plan_graph_svg` draws (each is a `class="node ..."` group)."""
+    return svg.count('class="node ')

@@ -11,7 +11,6 @@ from prready.analysis.areas import (
     AreaInputs,
     assign_areas,
     build_areas,
-    bulk_commits,
 )
 from prready.models import CommitRecord, ModuleInfo
 
@@ -101,7 +100,7 @@ def test_bulk_commits_count_neither_as_churn_nor_as_reviewers() -> None:
         # exactly at the threshold: still an ordinary (if large) commit
         _commit("e" * 40, "Cy", ["lib/core0.py"] + [f"x/{i}.txt" for i in range(299)]),
     ]
-    assert [c.sha[0] for c in bulk_commits(history)] == ["a"]
+    assert [c.sha[0] for c in history if len(c.files) > BULK_COMMIT_FILES] == ["a"]
     areas = build_areas(
         AreaInputs(successors=graph.succ, modules=mods, area_of=area_of, packages=packages), history, []
     )

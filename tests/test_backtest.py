@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 
 from planfixtures import ADAM_TRACE, LABELS, REPO, make_code_map, make_issue
-from prready.analysis.backtest import BacktestCase, closing_references, score_backtest
+from prready.analysis.backtest import BacktestCase, score_backtest
+from prready.slug import closing_references
 
 
 def test_closing_references_in_bodies_and_commit_messages() -> None:

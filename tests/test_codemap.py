@@ -12,7 +12,6 @@ from mapfixtures import make_map_repo
 from prready.analysis.areas import assign_areas
 from prready.analysis.layout import python_module_names, select_sources
 from prready.analysis.metrics import pagerank, transitive_dependents
-from prready.analysis.symbols import lookup_symbol
 from prready.app.map import build_code_map
 from prready.models import CodeMap, ModuleInfo, TrackedFile
 from prready.paths import resolve_paths
@@ -108,9 +107,6 @@ def test_symbols_follow_reexports(code_map: CodeMap) -> None:
     assert s["mylib.nn.functional.relu"] == "mylib.nn.functional"
     assert "mylib.nn._Hidden" not in s
     assert "mylib.nn.layers._Hidden" not in s
-    assert lookup_symbol(s, "nn.Conv2d") == "mylib.nn.layers"
-    assert lookup_symbol(s, "Conv2d") == "mylib.nn.layers"  # shortest: mylib.nn.Conv2d
-    assert lookup_symbol(s, "nope.Missing") is None
 
 
 def test_areas_auto_and_their_metrics(code_map: CodeMap) -> None:

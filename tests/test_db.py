@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from prready.errors import StoreError
-from prready.store.db import connect, integrity_ok, transaction
+from prready.store.db import connect, transaction
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT)"
 
@@ -17,7 +17,7 @@ def test_connect_sets_wal_and_permissions(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x1234
     assert path.stat().st_mode & 0o777 == 0o600
-    assert integrity_ok(conn)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from prready.analysis.difficulty import (
     assess_difficulty,
     named_apis,
     needs_design,
-    parse_time,
     quotes_error,
 )
 from prready.models import ModuleMatch
@@ -112,11 +111,6 @@ def test_score_is_clamped() -> None:
     )
     best = _rate(LEAF, title="typo in docs", body="```\nx\n```", labels=("good first issue",))
     assert worst.score == 5 and best.score == 1
-
-
-def test_parse_time() -> None:
-    assert parse_time("2026-11-01T12:00:00Z").year == 2026
-    assert parse_time("garbage") is None and parse_time(None) is None
 
 
 # --------------------------------------------------------------------------- calibration

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from prready.errors import UsageError
-from prready.sources.issue_file import load_issue_file, read_issue_file
+from prready.sources.issue_file import read_issue_file
 
 GH_ITEM = {
     "number": 12,
@@ -50,7 +50,7 @@ def test_gh_issue_list_format(tmp_path: Path) -> None:
 
 def test_gh_comments_as_count_and_closed_state(tmp_path: Path) -> None:
     item = dict(GH_ITEM, comments=5, state="CLOSED", closedAt="2026-03-01T00:00:00Z")
-    (issue,) = load_issue_file(write(tmp_path, [item]), "pytorch/pytorch")
+    (issue,) = read_issue_file(write(tmp_path, [item]), "pytorch/pytorch").issues
     assert issue.comments == 5 and issue.state == "closed"
     assert issue.closed_at == "2026-03-01T00:00:00Z"
 
@@ -84,7 +84,7 @@ def test_rest_list_format_with_a_pull_request(tmp_path: Path) -> None:
 
 def test_search_answer_with_items(tmp_path: Path) -> None:
     data = {"total_count": 1, "items": [dict(GH_ITEM, number=1)]}
-    assert [i.number for i in load_issue_file(write(tmp_path, data), "pytorch/pytorch")] == [1]
+    assert [i.number for i in read_issue_file(write(tmp_path, data), "pytorch/pytorch").issues] == [1]
 
 
 @pytest.mark.parametrize(
@@ -107,11 +107,11 @@ def test_bad_files_are_one_line_usage_errors(
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
     if expected is None:  # odd field types are tolerated, not crashes
-        (issue,) = load_issue_file(path, "pytorch/pytorch")
+        (issue,) = read_issue_file(path, "pytorch/pytorch").issues
         assert issue.labels == [] and issue.url == ""
         return
     with pytest.raises(UsageError) as info:
-        load_issue_file(path, "pytorch/pytorch")
+        read_issue_file(path, "pytorch/pytorch")
     message = str(info.value)
     assert "\n" not in message and str(path) in message
     assert expected.replace("a int", "") in message
@@ -119,11 +119,11 @@ def test_bad_files_are_one_line_usage_errors(
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
-        load_issue_file(tmp_path / "nope.json", "a/b")
+        read_issue_file(tmp_path / "nope.json", "a/b")
     with pytest.raises(UsageError, match="is a directory"):
-        load_issue_file(tmp_path, "a/b")
+        read_issue_file(tmp_path, "a/b")
 
 
 def test_file_of_another_repository_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="holds issues of pytorch/pytorch, not numpy/numpy"):
-        load_issue_file(write(tmp_path, [GH_ITEM]), "numpy/numpy")
+        read_issue_file(write(tmp_path, [GH_ITEM]), "numpy/numpy")

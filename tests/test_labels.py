@@ -7,7 +7,7 @@ import pytest
 from prready.analysis.labels import (
     classify_label,
     classify_labels,
-    labels_of_kind,
+    complete_labels,
     normalize_label,
     validate_overrides,
 )
@@ -116,4 +116,15 @@ def test_classify_labels_accepts_dicts_labels_and_names() -> None:
         ("good first issue", LabelKind.BEGINNER, "good-first-issue"),
     ]
     assert out[0].color == "fff" and out[0].description == "nn things"
-    assert labels_of_kind(out, LabelKind.BEGINNER, LabelKind.BUG) == ["bug", "good first issue"]
+
+
+def test_complete_labels_adds_the_names_issues_carry_once() -> None:
+    stored = [Label("bug", color="d73a4a"), Label("docs")]
+    out = complete_labels(stored, ["zeta", "bug", "good first issue", "zeta"], {"zeta": "area:z"})
+    assert [(x.name, x.kind) for x in out] == [
+        ("bug", LabelKind.BUG),
+        ("docs", LabelKind.OTHER),
+        ("good first issue", LabelKind.BEGINNER),
+        ("zeta", LabelKind.AREA),
+    ]
+    assert out[0].color == "d73a4a" and out[3].value == "z"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from prready.analysis.layout import is_test_path
+from prready.analysis.layout import in_test_tree, is_root_package, is_test_path
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,25 @@ def test_repository_patterns_replace_the_defaults() -> None:
     assert is_test_path("widget_spec.py", patterns=patterns)
     assert not is_test_path("tests/test_io.py", patterns=patterns)
     assert not is_test_path("pkg/check_io.py", packaged=True, patterns=patterns)
+
+
+@pytest.mark.parametrize(
+    ("path", "runnable", "in_tree"),
+    [
+        ("test/test_nn.py", True, True),
+        ("test/common_utils.py", False, True),  # a helper: drawn as no neighbour, run never
+        ("torch/testing/_internal/common_utils.py", False, False),  # library code tests import
+        ("torch/nn/functional.py", False, False),
+        ("pkg/foo_test.cc", True, True),
+    ],
+)
+def test_runnable_tests_are_a_subset_of_the_test_tree(path: str, runnable: bool, in_tree: bool) -> None:
+    assert is_test_path(path) is runnable
+    assert in_test_tree(path) is in_tree
+
+
+def test_root_package_is_a_top_level_init() -> None:
+    assert is_root_package("torch", "torch/__init__.py")
+    assert is_root_package("mylib", "src/mylib/__init__.py")
+    assert not is_root_package("torch.nn", "torch/nn/__init__.py")
+    assert not is_root_package("setup", "setup.py")

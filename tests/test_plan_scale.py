@@ -12,12 +12,11 @@ from planfixtures import NOW, make_code_map, make_issue
 from prready.analysis.difficulty import assess_difficulty
 from prready.analysis.mapping import focus_matches, map_issue_to_modules
 from prready.analysis.skills import skills_for_issue
-from prready.analysis.steps import start_reading, whole_suite_command
+from prready.analysis.steps import start_reading
 from prready.analysis.steps import tests_for as find_tests
 from prready.models import (
     AreaInfo,
     CodeMap,
-    ContributingSummary,
     Label,
     LabelKind,
     ModuleInfo,
@@ -202,22 +201,6 @@ def test_the_top_level_package_is_not_a_place_to_start_reading() -> None:
     cm = _rooted_map()
     reading = start_reading([m("pkg.fft", 0.9, "pkg/fft.py")], cm)
     assert reading == ["pkg/fft.py", "pkg/spectral.py"]
-
-
-def test_whole_suite_command_when_no_test_targets_the_module() -> None:
-    cm = _rooted_map()
-    torch_like = ContributingSummary(
-        "CONTRIBUTING.md",
-        [],
-        [],
-        ["python test/run_test.py -i test_nn", "python -m pytest test/test_nn.py -k Conv2d"],
-        [],
-    )
-    assert whole_suite_command(torch_like, cm) == "python -m pytest tests/"
-    plain = ContributingSummary("CONTRIBUTING.md", [], [], ["pytest tests/"], [])
-    assert whole_suite_command(plain, cm) == "pytest tests/"
-    none = ContributingSummary("", [], [], [], [])
-    assert whole_suite_command(none, cm) == "python -m pytest tests/"
 
 
 # --------------------------------------------------------------------------- picture

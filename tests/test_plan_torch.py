@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from prready.cli import cli
-from prready.render.svg import graph_nodes_shown
+from renderfixtures import graph_nodes_shown
 from torchfixtures import make_torch_repo, torch_source
 from torchplan_issues import OPEN_ISSUES, REPO, serve_torch_issues, taken_titles
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from progress_fixtures import entry, issue, make_plan
 from prready.analysis.progress import (
-    LAST_STAGE,
     PlanCandidate,
     candidates_from_plan,
     current_stage,
@@ -14,6 +13,7 @@ from prready.analysis.progress import (
     summarize_stages,
     unavailable_reason,
 )
+from prready.analysis.stages import LAST_STAGE
 from prready.models import StepStatus as S
 from prready.models import TakenStatus
 

@@ -19,12 +19,10 @@ from progress_fixtures import REPO, at, make_plan
 from prready.errors import UsageError
 from prready.models import StepStatus as S
 from prready.paths import resolve_paths
-from prready.store.db import integrity_ok
 from prready.store.progress_store import (
     add_note,
     load_candidates,
     load_events,
-    load_plan_options,
     load_progress,
     open_progress,
     record_plan,
@@ -61,8 +59,8 @@ def test_record_plan_adds_planned_steps_options_and_candidates(db) -> None:  # t
     first = load_progress(db, REPO)[0]
     assert (first.stage, first.title, first.skills) == (1, "issue 1", ["python"])
     assert first.created_at == "2026-11-01T09:00:00Z"
-    assert load_plan_options(db, REPO) == {"skills": ["python"]}
-    assert load_plan_options(db, "other/repo") is None
+    assert _plan_options(db, REPO) == {"skills": ["python"]}
+    assert _plan_options(db, "other/repo") is None
     assert [(c.number, c.stage) for c in load_candidates(db, REPO)] == [
         (1, 1),
         (2, 1),
@@ -149,7 +147,7 @@ def test_export_import_roundtrip_into_a_fresh_store(db, tmp_path: Path) -> None:
     assert (summary.added, summary.updated, summary.kept, summary.notes) == (2, 0, 0, 1)
     assert load_progress(fresh) == load_progress(db)
     assert load_events(fresh) == load_events(db)
-    assert load_plan_options(fresh, REPO) == {"skills": ["python"]}
+    assert _plan_options(fresh, REPO) == {"skills": ["python"]}
     again = import_progress(fresh, data)  # idempotent
     assert (again.added, again.updated, again.kept, again.notes, again.events) == (0, 0, 2, 0, 0)
 
@@ -258,7 +256,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         proc.join(120)
         assert proc.exitcode == 0
     conn = open_progress(path)
-    assert integrity_ok(conn)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 2 * rounds
     notes = {n for e in load_progress(conn, REPO) for n in e.notes}
     assert len(notes) == 2 * 2 * rounds
@@ -303,7 +301,7 @@ def test_kill_9_mid_write_keeps_the_store_intact(tmp_path: Path) -> None:
     proc.wait(30)
     assert proc.returncode == -signal.SIGKILL
     conn = open_progress(path)
-    assert integrity_ok(conn)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     numbers = {e.issue_number for e in load_progress(conn)}
     assert set(committed) <= numbers
     assert all(e.status == S.STARTED for e in load_progress(conn))
@@ -314,3 +312,9 @@ def test_tracking_an_issue_the_plan_considered_takes_its_stage(db) -> None:  # t
     entry = set_status(db, REPO, 8, S.STARTED, now=at(1))
     assert (entry.stage, entry.title, entry.skills) == (3, "issue 8", ["cuda"])
     assert set_status(db, REPO, 99, S.STARTED, now=at(1)).stage == 0
+
+
+def _plan_options(conn, repo: str):  # type: ignore[no-untyped-def]
+    """The options the last plan for `repo` was recorded with (None if never planned)."""
+    row = conn.execute("SELECT options FROM plan_options WHERE repo=?", (repo,)).fetchone()
+    return json.loads(row[0]) if row else None

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from prready.render.json_out import SCHEMA_VERSION, render_json
+from prready.render.sanitize import JSON_EXCERPT_CHARS
 from renderfixtures import hostile_plan, sample_events, sample_plan, sample_progress
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json"
@@ -92,6 +93,10 @@ def test_hostile_strings_round_trip_exactly_but_the_file_is_inert() -> None:
     assert step["issue"]["title"] == plan.stages[0].steps[0].issue.title
     assert len(step["issue"]["labels"]) == 52
     assert len(step["issue"]["body_excerpt"]) == 4000 and step["issue"]["body_chars"] > 1_000_000
+    # The excerpt's length is the schema's documented limit.
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    issue_schema = schema["$defs"]["issue"]["properties"]["body_excerpt"]
+    assert issue_schema["maxLength"] == JSON_EXCERPT_CHARS == 4000
 
 
 def test_candidates_say_which_other_stages_they_suit(

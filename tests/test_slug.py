@@ -5,7 +5,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prready.errors import UsageError
-from prready.slug import parse_issue_ref, parse_slug
+from prready.slug import (
+    looks_like_pull_url,
+    mentioned_issues,
+    parse_issue_ref,
+    parse_slug,
+    repo_of_pull_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +62,15 @@ def test_slug_parser_never_crashes(text: str) -> None:
     else:
         owner, name = slug.split("/")
         assert owner and name and name != ".." and "/" not in name
+
+
+def test_mentioned_issues_of_own_repository_only() -> None:
+    text = "Fixes #12, see o/r#13 and https://github.com/O/R/issues/14; not &#15; nor x/y#16 or a#17"
+    assert mentioned_issues("o/r", text) == {12, 13, 14}
+
+
+def test_pull_request_urls() -> None:
+    assert repo_of_pull_url("https://ghe.example.com:8443/o/r/pull/3") == "o/r"
+    assert repo_of_pull_url("https://github.com/o/r/issues/3") is None
+    assert looks_like_pull_url(" github.com/o/r/pull/3/ ") and not looks_like_pull_url("o/r#3")
+    assert not looks_like_pull_url(None)

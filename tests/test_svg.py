@@ -7,8 +7,15 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 
 from prready.models import ModuleMatch
-from prready.render.svg import MAX_NEIGHBOURS_PER_STAGE, graph_nodes_shown, plan_graph_svg
-from renderfixtures import SCRIPT, hostile_graph, hostile_plan, sample_graph, sample_plan
+from prready.render.svg import MAX_NEIGHBOURS_PER_STAGE, plan_graph_svg
+from renderfixtures import (
+    SCRIPT,
+    graph_nodes_shown,
+    hostile_graph,
+    hostile_plan,
+    sample_graph,
+    sample_plan,
+)
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -81,7 +81,7 @@ def redact_secret(text: str, secret: str, window: int = 8) -> str:
 @dataclass(frozen=True)
 class TokenSource:
     token: Secret | None
-    origin: str  # "--token", "GITHUB_TOKEN", "GH_TOKEN", "gh auth token", "none"
+    origin: str  # "--token", "gh auth token", "none" or the environment variable it came from
 
 
 def resolve_token(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import networkx as nx  # only CodeMap holds a graph; importing models stays cheap
@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 # Progress callback used by long steps (clone, sync, graph build): (label, done, total).
 # total is None when unknown. The CLI passes a rich-backed one; libraries default to None.
 ProgressFn = Callable[[str, int, "int | None"], None]
+
+# The closed sets of words some fields hold (the JSON output spells them the same way).
+IssueState = Literal["open", "closed"]
+TakenState = Literal["fresh", "taken", "stale-claim", "done"]
+FileKind = Literal["file", "symlink", "submodule", "special", "badname"]  # special: FIFO, device
+Language = Literal["python", "c", "cpp", "cuda"]
+StageKey = Literal["first-contact", "small-fix", "real-bug", "substantial"]
+SetAsideKind = Literal["tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed"]
 
 
 # --------------------------------------------------------------------------- GitHub side
@@ -50,7 +58,7 @@ class Issue:
     number: int
     title: str
     body: str
-    state: str  # "open" | "closed"
+    state: IssueState
     labels: list[str]
     assignees: list[str]
     author: str
@@ -61,7 +69,9 @@ class Issue:
     closed_at: str | None
     url: str
     is_pull_request: bool = False
-    state_reason: str | None = None  # "completed" | "not_planned" | "reopened" | None
+    # GitHub's reason for a closed issue ("completed", "not_planned", "duplicate", ...):
+    # an open set GitHub extends, so kept as the text it sent.
+    state_reason: str | None = None
 
 
 @dataclass
@@ -79,7 +89,7 @@ class CrossReference:
     issue_number: int
     pr_number: int
     pr_url: str
-    pr_state: str  # "open" | "closed"
+    pr_state: IssueState
     merged: bool
     author: str
     created_at: str
@@ -90,7 +100,7 @@ class CrossReference:
 class TakenStatus:
     """Whether someone else is already on an issue, with the evidence."""
 
-    state: str  # "fresh" | "taken" | "stale-claim" | "done"
+    state: TakenState
     evidence: list[str] = field(default_factory=list)
 
     @property
@@ -131,7 +141,7 @@ class TrackedFile:
     path: str  # repository-relative, forward slashes
     blob: str  # git blob id: the parse-cache key
     size: int
-    kind: str = "file"  # "file" | "symlink" | "submodule" | "special" (FIFO, device) | "badname"
+    kind: FileKind = "file"
 
 
 @dataclass
@@ -153,7 +163,7 @@ class ModuleInfo:
 
     name: str  # dotted for Python ("torch.nn.functional"); repo path for native files
     path: str  # repository-relative, forward slashes
-    language: str  # "python" | "c" | "cpp" | "cuda"
+    language: Language
     lines: int
     package: str  # top-level package or native root ("torch", "aten")
     area: str = ""
@@ -312,7 +322,7 @@ class PlanStep:
 @dataclass
 class Stage:
     number: int
-    key: str  # "first-contact" | "small-fix" | "real-bug" | "substantial"
+    key: StageKey
     title: str
     goal: str
     steps: list[PlanStep]
@@ -331,7 +341,7 @@ class SetAside:
     user did not say they have."""
 
     issue: Issue
-    kind: str  # "tracking" | "question" | "rfc" | "needs-repro" | "hardware" | "docs-closed"
+    kind: SetAsideKind
     reason: str
 
 

@@ -7,7 +7,7 @@ application (and, through it, the stores and sources): app fills them, render sh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from prready.analysis.backtest import BacktestReport
@@ -136,7 +136,7 @@ class SyncReport:
     """What a sync did, for `prready sync`'s summary line and for `plan`."""
 
     repo: str
-    source: str = "api"  # "api" | "file" | "offline"
+    source: Literal["api", "file", "offline"] = "api"
     queries: int = 0
     requests: int = 0
     not_modified: int = 0

@@ -1,4 +1,6 @@
-"""Parse and normalise repository references given by users."""
+"""References to repositories, issues and pull requests: parse and normalise those given
+by users (OWNER/REPO, OWNER/REPO#N, URLs), and find those written in issue, pull request
+and commit text ("#12", "fixes owner/repo#3", issue URLs)."""
 
 from __future__ import annotations
 
@@ -67,3 +69,59 @@ def parse_issue_ref(text: str) -> tuple[str, int]:
             f"{safe_line(raw, 80)!r} is not OWNER/REPO#NUMBER, e.g. pytorch/pytorch#12345"
         )
     return parse_slug(slug), int(number)
+
+
+# --------------------------------------------------------------------- pull request URLs
+# Any host (GitHub Enterprise too), with a port; OWNER/REPO/pull/N.
+_PULL_URL = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(?::\d+)?/(?P<owner>[^/\s]+)/(?P<name>[^/\s]+)/pull/(\d+)/?$"
+)
+_PULL_AS_ISSUE = re.compile(r"^(?:https?://)?[^/\s]+/[^/\s]+/[^/\s]+/pull/\d+/?$")
+
+
+def repo_of_pull_url(text: str) -> str | None:
+    """"owner/name" of a pull request URL (https://HOST/OWNER/REPO/pull/N), else None."""
+    match = _PULL_URL.match(text)
+    return f"{match.group('owner')}/{match.group('name')}" if match else None
+
+
+def looks_like_pull_url(text: str | None) -> bool:
+    """Whether a reference given as an issue is a pull request's URL (scheme optional)."""
+    return _PULL_AS_ISSUE.match((text or "").strip()) is not None
+
+
+# --------------------------------------------------------------------- references in text
+# GitHub's closing keywords, then #N, owner/repo#N or an issue URL.
+_CLOSING = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+"
+    r"(?:(?P<url>https?://github\.com/(?P<urlrepo>[\w.-]+/[\w.-]+)/issues/)|(?P<repo>[\w.-]+/[\w.-]+)?#)"
+    r"(?P<number>\d{1,9})\b",
+    re.IGNORECASE,
+)
+
+
+def closing_references(text: str, repo: str = "") -> list[int]:
+    """Issue numbers a pull request body or commit message closes ("Fixes #12",
+    "closes owner/repo#3", "resolves https://github.com/owner/repo/issues/4"); references
+    to other repositories are ignored when `repo` is given."""
+    numbers: list[int] = []
+    for match in _CLOSING.finditer(text or ""):
+        other = match.group("urlrepo") or match.group("repo")
+        if other and repo and other.lower() != repo.lower():
+            continue
+        number = int(match.group("number"))
+        if number not in numbers:
+            numbers.append(number)
+    return numbers
+
+
+def mentioned_issues(slug: str, text: str) -> set[int]:
+    """Issue numbers a text refers to, closing or not ("#12", "fixes #12", slug#12, issue
+    URLs of `slug`); not "&#12;" (an HTML entity) nor another repository's."""
+    numbers = {int(m) for m in re.findall(r"(?<![\w/&])#(\d{1,9})\b", text)}
+    owner_repo = re.escape(slug)
+    numbers |= {
+        int(m) for m in re.findall(rf"github\.com/{owner_repo}/issues/(\d{{1,9}})", text, re.I)
+    }
+    numbers |= {int(m) for m in re.findall(rf"{owner_repo}#(\d{{1,9}})\b", text, re.I)}
+    return numbers

@@ -20,12 +20,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from statistics import median
 from typing import Any
 
+from prready import clock
 from prready.analysis.metrics import pagerank, transitive_dependents
-from prready.analysis.ownership import owners_for
+from prready.analysis.ownership import CodeOwners
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
 
 # A group is split while it holds more than this share of its language family's files...
@@ -112,23 +113,17 @@ def build_areas(
     _area_graph_metrics(graph, areas, area_of)
     _churn(history, areas, modules, area_of)
     _tests(graph, areas, modules, area_of, inputs.packages, test_runner)
+    owners = CodeOwners(codeowners)
     for area in areas.values():
         probe = next((modules[m].path for m in area.modules if not modules[m].is_test), "")
-        area.owners = owners_for(probe, codeowners) if probe and codeowners else []
+        area.owners = owners.owners_for(probe) if probe and codeowners else []
     return dict(sorted(areas.items()))
-
-
-def bulk_commits(history: list[CommitRecord]) -> list[CommitRecord]:
-    """Commits touching more than BULK_COMMIT_FILES files, which churn and recent authors
-    ignore (so a "torch sources" import is not a reviewer of everything)."""
-    return [c for c in history if len(c.files) > BULK_COMMIT_FILES]
 
 
 def churn_window_start(head_date: str) -> str:
     """ISO date 365 days before HEAD's date: churn counts commits after it (not the wall
     clock, so the same checkout always gives the same map)."""
-    when = datetime.fromisoformat(head_date.replace("Z", "+00:00"))
-    return (when - timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.iso(clock.parse_iso(head_date) - timedelta(days=365))
 
 
 # --------------------------------------------------------------------------- internals

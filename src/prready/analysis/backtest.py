@@ -4,20 +4,12 @@ top 1 and top 3? Pure: cases in, scores out."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
 from prready.models import CodeMap, Issue, Label
 
-# GitHub's closing keywords, then #N, owner/repo#N or an issue URL.
-_CLOSING = re.compile(
-    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+"
-    r"(?:(?P<url>https?://github\.com/(?P<urlrepo>[\w.-]+/[\w.-]+)/issues/)|(?P<repo>[\w.-]+/[\w.-]+)?#)"
-    r"(?P<number>\d{1,9})\b",
-    re.IGNORECASE,
-)
 TOP_K = 3
 
 
@@ -74,21 +66,6 @@ class BacktestReport:
     def rate(self, hits: int) -> float:
         """Share of scored cases, 0.0 when there are none."""
         return hits / self.cases if self.cases else 0.0
-
-
-def closing_references(text: str, repo: str = "") -> list[int]:
-    """Issue numbers a pull request body or commit message closes ("Fixes #12",
-    "closes owner/repo#3", "resolves https://github.com/owner/repo/issues/4"); references
-    to other repositories are ignored when `repo` is given."""
-    numbers: list[int] = []
-    for match in _CLOSING.finditer(text or ""):
-        other = match.group("urlrepo") or match.group("repo")
-        if other and repo and other.lower() != repo.lower():
-            continue
-        number = int(match.group("number"))
-        if number not in numbers:
-            numbers.append(number)
-    return numbers
 
 
 def score_backtest(

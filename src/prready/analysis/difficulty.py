@@ -12,10 +12,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import median
 
+from prready import clock
 from prready.analysis.mapping import area_of_node, focus_matches
 from prready.models import CodeMap, Difficulty, Issue, Label, LabelKind, ModuleMatch
 
@@ -78,8 +78,11 @@ def assess_difficulty(
     now: str,
     *,
     top: int = 3,
+    ranks: Mapping[str, list[int]] | None = None,
 ) -> Difficulty:
     """Score 1 (an evening, no build) to 5 (weeks, design work), each point explained.
+    `ranks` is `dependents_ranks(code_map)`, worked out once by a caller rating many
+    issues of one map (else here, for this issue).
 
     A docs or typing change starts low and is not raised by how central its module is (a
     broken link in a module everyone imports is still a broken link); a code change
@@ -102,7 +105,9 @@ def assess_difficulty(
         reasons.append(f"labelled {beginner[0]!r} by maintainers (-1)")
 
     if change == "code":
-        delta, why = _centrality(_innermost(considered, code_map), code_map)
+        if ranks is None:
+            ranks = dependents_ranks(code_map)
+        delta, why = _centrality(_innermost(considered, code_map), code_map, ranks)
         if delta:
             score += delta
             reasons.append(why)
@@ -209,12 +214,12 @@ def review_wait(pulls: Sequence[Issue], now: str) -> tuple[float, int] | None:
     """(median days from opening to closing, how many) over the pull requests closed in
     the year before `now`; None with fewer than MIN_REVIEWED of them. Closing is where
     review ends, merged or not: the stored pull requests do not say which."""
-    end = parse_time(now)
+    end = clock.parse_iso_or_none(now)
     if end is None:
         return None
     waits: list[float] = []
     for pull in pulls:
-        opened, closed = parse_time(pull.created_at), parse_time(pull.closed_at)
+        opened, closed = clock.parse_iso_or_none(pull.created_at), clock.parse_iso_or_none(pull.closed_at)
         if not pull.is_pull_request or opened is None or closed is None or closed < opened:
             continue
         if 0 <= (end - closed).days <= 365:
@@ -344,7 +349,21 @@ def _label_kinds(issue: Issue, labels: Sequence[Label]) -> list[tuple[str, Label
     return [(name, by_name.get(name, LabelKind.OTHER)) for name in issue.labels]
 
 
-def _centrality(matches: Sequence[ModuleMatch], code_map: CodeMap) -> tuple[float, str]:
+def dependents_ranks(code_map: CodeMap) -> dict[str, list[int]]:
+    """Per language, the sorted direct-dependent counts of the map's non-test modules:
+    what `assess_difficulty` places a touched module's count among."""
+    ranks: dict[str, list[int]] = {}
+    for info in code_map.modules.values():
+        if not info.is_test:
+            ranks.setdefault(info.language, []).append(info.dependents)
+    for counts in ranks.values():
+        counts.sort()
+    return ranks
+
+
+def _centrality(
+    matches: Sequence[ModuleMatch], code_map: CodeMap, ranking: Mapping[str, list[int]]
+) -> tuple[float, str]:
     """How many modules import the touched ones directly, as a percentile of the
     repository's modules in the same language (tests aside). Alone it barely follows the
     size of real fixes, but next to the text's signals dropping or halving it lowered the
@@ -366,7 +385,7 @@ def _centrality(matches: Sequence[ModuleMatch], code_map: CodeMap) -> tuple[floa
             continue
         for member in members:
             info = code_map.modules[member]
-            ranks = _dependents_ranking(code_map, info.language)
+            ranks = ranking.get(info.language, [])
             if info.dependents < MIN_CENTRAL_DEPENDENTS or not ranks:
                 continue
             share = bisect.bisect_left(ranks, info.dependents) / len(ranks)
@@ -381,27 +400,6 @@ def _centrality(matches: Sequence[ModuleMatch], code_map: CodeMap) -> tuple[floa
     if best_share >= 0.85:
         return 0.5, f"{best_name} is widely imported ({best} modules import it directly) (+0.5)"
     return 0.0, ""
-
-
-_RANKING_CACHE: dict[tuple[int, str], tuple[CodeMap, list[int]]] = {}
-
-
-def _dependents_ranking(code_map: CodeMap, language: str) -> list[int]:
-    """Sorted direct-dependent counts of the non-test modules in `language`, computed
-    once per code map and language."""
-    key = (id(code_map), language)
-    cached = _RANKING_CACHE.get(key)
-    if cached is None or cached[0] is not code_map:
-        if len(_RANKING_CACHE) > 16:
-            _RANKING_CACHE.clear()
-        counts = sorted(
-            info.dependents
-            for info in code_map.modules.values()
-            if info.language == language and not info.is_test
-        )
-        cached = (code_map, counts)
-        _RANKING_CACHE[key] = cached
-    return cached[1]
 
 
 def _languages(matches: Sequence[ModuleMatch], code_map: CodeMap, text: str) -> set[str]:
@@ -458,18 +456,7 @@ def _design_signal(issue: Issue, kinds: list[tuple[str, LabelKind]], text: str) 
 
 
 def _days_between(start: str, end: str) -> int | None:
-    a, b = parse_time(start), parse_time(end)
+    a, b = clock.parse_iso_or_none(start), clock.parse_iso_or_none(end)
     if a is None or b is None:
         return None
     return max(0, (b - a).days)
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """Parse GitHub's ISO 8601 timestamps (with Z or an offset); None when absent or bad."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

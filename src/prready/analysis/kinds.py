@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from prready.analysis.labels import label_traits
 from prready.analysis.vocabulary import HARDWARE, HARDWARE_ALIASES, HARDWARE_IMPLIES
 from prready.errors import UsageError
-from prready.models import Issue, IssueKinds, Label
+from prready.models import Issue, IssueKinds, Label, SetAsideKind
 
 # Kinds that are never offered as plan steps, in the order their reason is given.
-SET_ASIDE_KINDS = ("tracking", "question", "rfc", "needs-repro")
+SET_ASIDE_KINDS: tuple[SetAsideKind, ...] = ("tracking", "question", "rfc", "needs-repro")
 KIND_NAMES = {
     "bug": "bug",
     "feature": "feature",
@@ -193,7 +193,7 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
 
 
-def set_aside_reason(kinds: IssueKinds) -> tuple[str, str] | None:
+def set_aside_reason(kinds: IssueKinds) -> tuple[SetAsideKind, str] | None:
     """(kind, reason) when an issue is never a plan step, None when it may be one."""
     for kind in SET_ASIDE_KINDS:
         if kind in kinds.kinds:

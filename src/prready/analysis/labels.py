@@ -158,9 +158,19 @@ def classify_labels(
     return out
 
 
-def labels_of_kind(labels: Iterable[Label], *kinds: LabelKind) -> list[str]:
-    """Names of the labels whose kind is one of `kinds`, in the order given."""
-    return [label.name for label in labels if label.kind in kinds]
+def complete_labels(
+    stored: Iterable[Label],
+    names: Iterable[str],
+    overrides: Mapping[str, str] | None = None,
+    repo: str = "",
+) -> list[Label]:
+    """The repository's labels, classified: the stored ones, then (sorted) every other
+    name the issues carry, which GitHub may no longer list (a deleted or renamed label
+    stays on old issues)."""
+    labels = list(stored)
+    known = {label.name for label in labels}
+    extra = sorted(set(names) - known)
+    return classify_labels([*labels, *(Label(n) for n in extra)], overrides, repo)
 
 
 def validate_overrides(overrides: Mapping[str, str]) -> None:

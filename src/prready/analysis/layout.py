@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from prready.analysis.native import native_language
-from prready.models import TrackedFile
+from prready.models import Language, TrackedFile
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # larger sources are generated tables, not code to read
 # Basenames of Python test files when the repository declares none (pytest's defaults).
@@ -44,7 +45,7 @@ _SKIP_NAMES = frozenset(SKIP_DIRS)
 class SourceFile:
     path: str
     blob: str
-    language: str  # "python" | "c" | "cpp" | "cuda"
+    language: Language
     size: int
 
 
@@ -72,7 +73,7 @@ def select_sources(files: Iterable[TrackedFile], max_bytes: int = MAX_SOURCE_BYT
             folder = "/".join(parts[: hit + 1]) + "/"
             skipped_dirs.setdefault(folder, SKIP_DIRS.get(parts[hit], "build"))
             continue
-        language = "python" if f.path.endswith(".py") else native_language(f.path)
+        language: Language | None = "python" if f.path.endswith(".py") else native_language(f.path)
         if language is None:
             continue
         if f.kind == "symlink":
@@ -169,7 +170,22 @@ def is_test_path(
     return not packaged and (stem.startswith("test_") or stem.endswith("_test"))
 
 
+def in_test_tree(path: str) -> bool:
+    """A test or a test helper: under a test/tests/testing folder, or named like a test
+    (`*/_internal/*` aside: torch.testing._internal is library code tests import). Wider
+    than `is_test_path`, which says which files are tests to run: this is what a picture
+    of the code leaves out as neighbours."""
+    return bool(_TEST_TREE.search(path)) and "/_internal/" not in path
+
+
+def is_root_package(name: str, path: str) -> bool:
+    """A top-level Python package's `__init__` ("torch"): imported by nearly everything,
+    so a neighbour of every module and a poor place to start reading."""
+    return "." not in name and path.endswith("__init__.py")
+
+
 _TEST_DIRS = frozenset({"test", "tests"})
+_TEST_TREE = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*$|_test\.\w+$")
 _NATIVE_SOURCE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "cu"})
 _RUNNER_PREFIXES = ("run_", "runtest")  # run_test.py, run_tests.py, runtests.py
 

@@ -21,7 +21,6 @@ Only library code is ranked: tests, docs, examples, benchmarks and vendored tree
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import heapq
 import re
 from collections import Counter, defaultdict
@@ -33,6 +32,7 @@ from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence, words_as_written
 from prready.analysis.layout import is_test_path
 from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
+from prready.analysis.ownership import Glob, any_matches, compile_globs
 from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
 
@@ -666,16 +666,15 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
     code_map = index.code_map
     globs = code_map.label_paths.get(name)
     if globs:
-        matched = [
-            m for p, m in index.path_to_module.items() if any(_glob_match(p, g) for g in globs)
-        ]
+        rules = compile_globs(globs)
+        matched = [m for p, m in index.path_to_module.items() if any_matches(rules, p)]
         # Test files listed next to a module's code say where it is tested, not what the
         # label is about; they count only for a label that covers nothing else. A label
         # whose rules cover only non-code files ("docs/**") names no module at all: it
         # supports the files the issue names (see _label_file_clues), and a guess by name
         # similarity would send a docs fix to unrelated code.
         code = [m for m in matched if not code_map.modules[m].is_test]
-        if not code and _covers_other_files(globs, index):
+        if not code and _covers_other_files(rules, index):
             return []
         code = code or matched
         why = f"label '{name}' (repository's label-to-path rules)"
@@ -716,18 +715,14 @@ def _label_file_clues(
         return
     for name in issue.labels:
         globs = index.code_map.label_paths.get(name)
+        rules = compile_globs(globs) if globs else []
         for path in files:
-            if globs and any(_glob_match(path, g) for g in globs):
+            if any_matches(rules, path):
                 yield path, W_LABEL_FILE, f"label '{name}' covers {path} (repository's label rules)"
 
 
-def _covers_other_files(globs: list[str], index: MapIndex) -> bool:
-    return any(
-        _glob_match(path, g)
-        for paths in index.other_files.values()
-        for path in paths
-        for g in globs
-    )
+def _covers_other_files(rules: list[Glob], index: MapIndex) -> bool:
+    return any(any_matches(rules, path) for paths in index.other_files.values() for path in paths)
 
 
 def _is_other_file(node: str, index: MapIndex) -> bool:
@@ -752,17 +747,6 @@ def _common_package(modules: list[str], code_map: CodeMap) -> str:
             return name
         prefix = prefix[:-1]
     return ""
-
-
-def _glob_match(path: str, pattern: str) -> bool:
-    pattern = pattern.lstrip("/")
-    if pattern.endswith("/"):
-        return path.startswith(pattern)
-    if "**" in pattern:
-        regex = re.escape(pattern).replace(r"\*\*/", "(?:.*/)?").replace(r"\*\*", ".*")
-        regex = regex.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
-        return re.fullmatch(regex, path) is not None
-    return fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern.rstrip("*") + "/")
 
 
 def _area_similarity(value: str, area: str) -> float:

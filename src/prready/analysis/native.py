@@ -15,7 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-NATIVE_LANGUAGES = {
+from prready.models import Language
+
+NATIVE_LANGUAGES: dict[str, Language] = {
     ".c": "c",
     ".cc": "cpp",
     ".cpp": "cpp",
@@ -44,7 +46,7 @@ class NativeScan(NamedTuple):
     declares: tuple[str, ...] = ()  # Python extension modules defined here ("torch._C")
 
 
-def native_language(path: str) -> str | None:
+def native_language(path: str) -> Language | None:
     """ "c", "cpp" or "cuda" for a native source path, None for anything else."""
     dot = path.rfind(".")
     return NATIVE_LANGUAGES.get(path[dot:].lower()) if dot > path.rfind("/") else None

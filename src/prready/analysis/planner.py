@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from prready import clock
 from prready.analysis.contributing import closes_docs_prs, summarise_contributing
 from prready.analysis.difficulty import (
     assess_difficulty,
+    dependents_ranks,
     has_reproduction,
     is_feature_request,
     needs_design,
-    parse_time,
 )
 from prready.analysis.kinds import (
     classify_issue,
@@ -25,8 +26,6 @@ from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
 from prready.analysis.stage_rules import (
-    STAGES,
-    StageSpec,
     available,
     empty_stage_note,
     issue_traits,
@@ -35,7 +34,8 @@ from prready.analysis.stage_rules import (
     set_aside,
     stage_rule,
 )
-from prready.analysis.steps import describe_step
+from prready.analysis.stages import STAGE_NUMBERS, STAGES, StageSpec
+from prready.analysis.steps import describe_step, map_facts
 from prready.errors import UsageError
 from prready.models import (
     CodeMap,
@@ -48,6 +48,7 @@ from prready.models import (
     ModuleMatch,
     Plan,
     SetAside,
+    SetAsideKind,
     Stage,
     TakenStatus,
 )
@@ -77,6 +78,7 @@ def assess_issues(
     """Map, rate, classify and tag every issue (pull requests skipped), in number order."""
     index = index if index is not None and index.code_map is code_map else build_index(code_map)
     by_name = {label.name: label for label in labels}
+    ranks = dependents_ranks(code_map)
     out = []
     for issue in sorted(issues, key=lambda i: i.number):
         if issue.is_pull_request:
@@ -86,7 +88,7 @@ def assess_issues(
             IssueAssessment(
                 issue=issue,
                 modules=matches,
-                difficulty=assess_difficulty(issue, matches, code_map, labels, now),
+                difficulty=assess_difficulty(issue, matches, code_map, labels, now, ranks=ranks),
                 skills=skills_for_issue(issue, matches, code_map),
                 taken=taken.get(issue.number) or TakenStatus("fresh"),
                 kinds=classify_issue(issue, by_name),
@@ -126,7 +128,7 @@ def make_plan(
     labels: Sequence[Label] = (),
     contributing: ContributingSummary | None = None,
     data_fetched_at: str = "",
-    stages: Sequence[int] = (1, 2, 3, 4),
+    stages: Sequence[int] = STAGE_NUMBERS,
     per_stage: int = 2,
     exclude_labels: Sequence[str] = (),
     modules: Sequence[str] = (),
@@ -185,6 +187,7 @@ def make_plan(
     }
     pinned_numbers = ranking.pinned
     steps_by_stage = {}
+    facts = map_facts(code_map)
     for stage_no in chosen_stages:
         earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
         steps_by_stage[stage_no] = [
@@ -197,6 +200,7 @@ def make_plan(
                 near=distances.nearest(a, earlier),
                 pinned=a.issue.number in pinned_numbers,
                 test_names=test_names,
+                facts=facts,
             )
             for a in picked[stage_no]
         ]
@@ -259,7 +263,7 @@ class _Ranking:
     pinned: set[int]
     picked: dict[int, list[int]]  # stage -> its steps
     candidates: dict[int, list[tuple[int, float]]]  # stage -> its further candidates
-    aside: list[tuple[int, str, str]]  # (number, kind, reason)
+    aside: list[tuple[int, SetAsideKind, str]]  # (number, kind, reason)
     notes: dict[int, str]
     signature: tuple[object, ...] = ()
 
@@ -494,18 +498,18 @@ class RankingMemo:
         return self.terms
 
     def rules_of(self, a: IssueAssessment, label_map: Mapping[str, Label]) -> tuple[str, ...]:
-        """stage_rule of `a` at stages 1-4 (`label_map`: the labels of the context)."""
+        """stage_rule of `a` at every stage (`label_map`: the labels of the context)."""
         known = self.rules.get(a.issue.number)
         if known is None or known[0] is not a:
             features = a.features
             if features is None:
-                verdict = tuple(stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4))
+                verdict = tuple(stage_rule(stage, a, label_map) for stage in STAGE_NUMBERS)
             else:
                 signature = (tuple(kinds_of(a).kinds), features.beginner, features.traits)
                 found = self.verdicts.get(signature)
                 if found is None:
                     found = self.verdicts[signature] = tuple(
-                        stage_rule(stage, a, label_map) for stage in (1, 2, 3, 4)
+                        stage_rule(stage, a, label_map) for stage in STAGE_NUMBERS
                     )
                 verdict = found
             known = self.rules[a.issue.number] = (a, verdict)
@@ -610,11 +614,11 @@ def _head_terms(
         W_FIT * (first if stage == 1 else later)
         + W_KIND * character.fit(stage)
         + W_LEVEL * (1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4))
-        for stage in (1, 2, 3, 4)
+        for stage in STAGE_NUMBERS
     )
     # A docs, test or typing task needs no reproduction.
     reproducible = tuple(
-        1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in (1, 2, 3, 4)
+        1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in STAGE_NUMBERS
     )
     return head, reproducible
 
@@ -635,19 +639,6 @@ def stage_score(
         a, user_skills, label_kinds, labels, distances.code_map, freshness(a.issue, now)
     )
     return terms.score(stage, distances.closeness(a, earlier))
-
-
-def stage_kind_fit(stage: int, a: IssueAssessment, label_kinds: Mapping[str, LabelKind]) -> float:
-    """0-1: how much an issue has the character of the stage (beginner/docs, bug, feature)."""
-    kinds = {label_kinds.get(name, LabelKind.OTHER) for name in a.issue.labels}
-    feature = a.features.feature_request if a.features else is_feature_request(a.issue)
-    return _Character(
-        beginner=LabelKind.BEGINNER in kinds,
-        bug=LabelKind.BUG in kinds or kinds_of(a).has("bug"),
-        feature=feature or kinds_of(a).has("feature"),
-        learning=bool(set(a.skills) & _LEARNING_SKILLS) or kinds_of(a).has("docs", "tests"),
-        reproduction=a.features.reproduction if a.features else has_reproduction(a.issue),
-    ).fit(stage)
 
 
 @dataclass(frozen=True)
@@ -686,7 +677,7 @@ def _fit_share(required: Sequence[str], user_skills: Sequence[str]) -> float:
 
 def freshness(issue: Issue, now: str) -> float:
     """1.0 for an issue active in the last month, falling to 0 at a year of silence."""
-    updated, current = parse_time(issue.updated_at), parse_time(now)
+    updated, current = clock.parse_iso_or_none(issue.updated_at), clock.parse_iso_or_none(now)
     if updated is None or current is None:
         return 0.0
     days = (current - updated).days

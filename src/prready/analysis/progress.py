@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
+from prready.analysis.stages import LAST_STAGE, OUTSIDE_PLAN, STAGE_NAMES, STAGE_NUMBERS
 from prready.models import Issue, Plan, ProgressEntry, StepStatus, TakenStatus
 
-STAGE_NAMES = {
-    0: "outside the plan",
-    1: "first contact",
-    2: "small fix",
-    3: "real bug",
-    4: "substantial PR",
-}
-LAST_STAGE = 4
 IN_PROGRESS = frozenset({StepStatus.STARTED, StepStatus.PR_OPEN})
 TOUCHED = frozenset({StepStatus.STARTED, StepStatus.PR_OPEN, StepStatus.MERGED})
 CLOSED_OUT = frozenset({StepStatus.DROPPED, StepStatus.REPLACED})
@@ -65,7 +59,7 @@ class StageSummary:
 
 @dataclass
 class NextAction:
-    kind: str  # "replace" | "follow-up" | "continue" | "start" | "plan"
+    kind: Literal["replace", "follow-up", "continue", "start", "plan"]
     repo: str
     issue_number: int | None
     text: str
@@ -86,9 +80,9 @@ class ReplanDecision:
 
 def summarize_stages(entries: Iterable[ProgressEntry]) -> list[StageSummary]:
     """Done / in progress / left per stage (1-4 always, 0 only when used)."""
-    summaries = {n: StageSummary(n, STAGE_NAMES[n]) for n in range(1, LAST_STAGE + 1)}
+    summaries = {n: StageSummary(n, STAGE_NAMES[n]) for n in STAGE_NUMBERS}
     for entry in entries:
-        stage = entry.stage if entry.stage in STAGE_NAMES else 0
+        stage = entry.stage if entry.stage in STAGE_NAMES else OUTSIDE_PLAN
         summary = summaries.setdefault(stage, StageSummary(stage, STAGE_NAMES[stage]))
         if entry.status == StepStatus.MERGED:
             summary.done += 1

@@ -11,7 +11,7 @@ not. Results are plain tuples so they cache (marshal) and cross process boundari
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 
 class ImportStmt(NamedTuple):
@@ -30,7 +30,7 @@ class PyScan(NamedTuple):
     imports: tuple[ImportStmt, ...]
     defs: tuple[str, ...]  # top-level names defined here (def, class, assignment)
     all_names: tuple[str, ...] | None  # literal `__all__`, None when absent
-    error: str = ""  # "" when scanned; else "not-utf8" or "syntax-error"
+    error: Literal["", "not-utf8", "syntax-error"] = ""  # "" when scanned
     generated: bool = False  # written by a tool (see `looks_generated`), not by hand
 
 

@@ -5,7 +5,6 @@ stays empty. Pure; the planner ranks what these rules admit."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from prready.analysis.kinds import (
     SET_ASIDE_KINDS,
@@ -16,56 +15,8 @@ from prready.analysis.kinds import (
 )
 from prready.analysis.labels import label_traits, newcomer_labels
 from prready.analysis.mapping import rank_areas
+from prready.analysis.stages import StageSpec
 from prready.models import CodeMap, Issue, IssueAssessment, IssueKinds, Label, SetAside
-
-
-@dataclass(frozen=True)
-class StageSpec:
-    number: int
-    key: str
-    title: str
-    goal: str
-    low: int  # difficulty band
-    high: int
-
-
-STAGES: dict[int, StageSpec] = {
-    1: StageSpec(
-        1,
-        "first-contact",
-        "First contact",
-        "Learn the workflow (build, lint, test, review) on a docs, tests or typing change.",
-        1,
-        2,
-    ),
-    2: StageSpec(
-        2,
-        "small-fix",
-        "A small fix",
-        "Fix a small, well-understood problem in code you have started to read.",
-        1,
-        3,
-    ),
-    3: StageSpec(
-        3,
-        "real-bug",
-        "A real bug",
-        "Reproduce, diagnose and fix a real bug, with a regression test.",
-        2,
-        4,
-    ),
-    4: StageSpec(
-        4,
-        "substantial",
-        "A substantial contribution",
-        "The litmus test: a feature or serious bug fix that maintainers review in depth.",
-        3,
-        5,
-    ),
-}
-# The bands overlap (a real bug rated 2 is still a real bug); what keeps difficulty from
-# falling is the floor: a stage never takes an issue easier than an earlier stage's step.
-
 
 DOCS_CLOSED_WHY = (
     "docs-only work: the contributing guide closes docs-only pull requests from new "

@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from prready.analysis.areas import github_login
 from prready.analysis.build import (
@@ -19,10 +20,11 @@ from prready.analysis.build import (
 from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
 from prready.analysis.kinds import classify_issue
+from prready.analysis.layout import is_root_package
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
-from prready.analysis.ownership import owners_for
+from prready.analysis.ownership import CodeOwners
 from prready.analysis.snapshot import adjacency
 from prready.models import (
     AreaInfo,
@@ -53,9 +55,13 @@ def describe_step(
     near: tuple[IssueAssessment, int] | None = None,
     pinned: bool = False,
     test_names: NamesInTests | None = None,
+    facts: MapFacts | None = None,
 ) -> PlanStep:
     """Everything the page shows for one step, derived from the assessment and the map;
-    `test_names` (the names each test file uses) finds tests by what they call."""
+    `test_names` (the names each test file uses) finds tests by what they call;
+    `facts` is `map_facts(code_map)`, worked out once by a caller describing several
+    steps (else here)."""
+    facts = facts if facts is not None else map_facts(code_map)
     focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
     areas = [
@@ -80,7 +86,7 @@ def describe_step(
     uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
-    tests = tests_for(seeds, code_map, test_names, uses, in_title)
+    tests = tests_for(seeds, code_map, test_names, uses, in_title, facts.runnable_tests)
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -106,7 +112,7 @@ def describe_step(
         look_for=look_for,
         tests=tests,
         test_command=one_test_command(tests, symbol, contributing),
-        reviewers=_reviewers(areas, [f.path for f in files], code_map),
+        reviewers=_reviewers(areas, [f.path for f in files], code_map, facts.owners),
         setup_notes=[
             *_setup_notes(
                 languages, contributing, build, docs_only=docs_only,
@@ -127,9 +133,10 @@ def tests_for(
     test_names: NamesInTests | None = None,
     issue_uses: Sequence[str] = (),
     lead_names: Sequence[str] = (),
+    runnable: Sequence[tuple[str, str, str]] | None = None,
 ) -> list[str]:
     """Test files for the seed modules, most direct first (see `rank_tests`)."""
-    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names)
+    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names, runnable)
     return [path for path, _tier in ranked][:MAX_TESTS]
 
 
@@ -139,6 +146,7 @@ def rank_tests(
     test_names: NamesInTests | None = None,
     issue_uses: Sequence[str] = (),
     lead_names: Sequence[str] = (),
+    runnable: Sequence[tuple[str, str, str]] | None = None,
 ) -> list[tuple[str, int]]:
     """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
     exercises the code:
@@ -170,7 +178,7 @@ def rank_tests(
 
     Only Python test files: never conftest.py or helpers (those are not `is_test`), never
     the whole suite."""
-    tests = _test_files(code_map)
+    tests = runnable_tests(code_map) if runnable is None else runnable
     ranked: dict[str, tuple[int, int, int, int, int, int, int, str]] = {}
 
     def offer(
@@ -282,12 +290,6 @@ def one_test_command(tests: list[str], symbol: str, contributing: ContributingSu
     return f"{runner} {' '.join(_shell_quote(t) for t in tests[:3])}"
 
 
-def issue_symbol(issue: Issue, seeds: list[str], code_map: CodeMap) -> str:
-    """A name the issue uses that lives in a seed module (`torch.linalg.svd` -> "svd"),
-    for `-k`; "" when there is none. Only identifiers: it goes into a shell command."""
-    return next(iter(issue_names(issue, seeds, code_map)), "")
-
-
 def issue_names(issue: Issue, seeds: list[str], code_map: CodeMap) -> list[str]:
     """Names the issue uses that live in a seed module, in the order it uses them: the
     last part of a dotted name (`torch.linalg.svd` -> "svd"), then a bare name a seed
@@ -325,25 +327,6 @@ def native_op_names(issue: Issue, test_names: NamesInTests) -> list[str]:
     ops = test_names.native_ops.ops_in_text(text)
     return _unique(name for op in ops for name in python_names(op))
 
-
-def whole_suite_command(contributing: ContributingSummary, code_map: CodeMap) -> str:
-    """The command that runs the whole test suite: the contributing guide's first test
-    command that names no single file or test, else the runner over the test folder."""
-    for command in contributing.test:
-        words = command.split()
-        if not any(w.endswith(".py") or w in ("-k", "-i") or "::" in w for w in words):
-            return command
-    folders = Counter(
-        info.path.split("/", 1)[0]
-        for info in code_map.modules.values()
-        if info.is_test and "/" in info.path
-    )
-    runner = _runner("", contributing) if contributing.test else "python -m pytest"
-    if runner == "python":  # the guide runs a script ("python test/run_test.py ...")
-        runner = "python -m pytest"
-    if not folders:
-        return runner
-    return f"{runner} {folders.most_common(1)[0][0]}/"
 
 
 def file_matches(matches: list[ModuleMatch], code_map: CodeMap) -> list[ModuleMatch]:
@@ -559,7 +542,7 @@ def _defined_by_seed(seeds: Sequence[str], code_map: CodeMap) -> dict[str, int]:
     return found
 
 
-def _main_suite(tests: list[tuple[str, str, str]]) -> str:
+def _main_suite(tests: Sequence[tuple[str, str, str]]) -> str:
     """The top folder holding the most test files ("test" in PyTorch, whose functorch/test
     is another suite): tests found by the names they call come from there."""
     folders = Counter(path.split("/", 1)[0] for path, _stem, folder in tests if folder)
@@ -650,22 +633,28 @@ _MULTI_PROCESS_WORDS = frozenset(
     {"distributed", "multiprocessing", "rpc", "c10d", "ddp", "fsdp", "multinode", "mpi", "gloo"}
 )
 _PREFIX_TIER = -1  # a test file whose name starts with the area's word (test_nestedtensor)
-_TEST_CACHE: dict[int, tuple[CodeMap, list[tuple[str, str, str]]]] = {}
 
 
-def _test_files(code_map: CodeMap) -> list[tuple[str, str, str]]:
-    """(path, stem, folder) of every runnable Python test file, once per code map."""
-    cached = _TEST_CACHE.get(id(code_map))
-    if cached is None or cached[0] is not code_map:
-        if len(_TEST_CACHE) > 8:
-            _TEST_CACHE.clear()
-        found = sorted(
-            (info.path, posixpath.basename(info.path)[:-3], posixpath.dirname(info.path))
-            for info in code_map.modules.values()
-            if info.is_test and _runnable_test(info.path)
-        )
-        cached = _TEST_CACHE[id(code_map)] = (code_map, found)
-    return cached[1]
+@dataclass(frozen=True)
+class MapFacts:
+    """What describing any step of one map reads: worked out once (`map_facts`) by a
+    caller describing several steps and handed in."""
+
+    runnable_tests: list[tuple[str, str, str]]  # (path, stem, folder), see runnable_tests
+    owners: CodeOwners  # the map's CODEOWNERS rules, compiled
+
+
+def map_facts(code_map: CodeMap) -> MapFacts:
+    return MapFacts(runnable_tests(code_map), CodeOwners(code_map.codeowners))
+
+
+def runnable_tests(code_map: CodeMap) -> list[tuple[str, str, str]]:
+    """(path, stem, folder) of every runnable Python test file of the map, sorted."""
+    return sorted(
+        (info.path, posixpath.basename(info.path)[:-3], posixpath.dirname(info.path))
+        for info in code_map.modules.values()
+        if info.is_test and _runnable_test(info.path)
+    )
 
 
 def _runnable_test(path: str) -> bool:
@@ -776,15 +765,8 @@ def _is_root_area(name: str) -> bool:
 
 
 def _is_root_package(name: str, code_map: CodeMap) -> bool:
-    """A top-level package's `__init__` ("torch"): imported by nearly everything, so a
-    neighbour of every module and a poor place to start reading."""
     info = code_map.modules.get(name)
-    return (
-        info is not None
-        and info.language == "python"
-        and "." not in name
-        and info.path.endswith("__init__.py")
-    )
+    return info is not None and is_root_package(name, info.path)
 
 
 def _is_test(name: str, code_map: CodeMap) -> bool:
@@ -866,14 +848,16 @@ def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
     return langs
 
 
-def _reviewers(areas: list[AreaInfo], files: list[str], code_map: CodeMap) -> list[str]:
+def _reviewers(
+    areas: list[AreaInfo], files: list[str], code_map: CodeMap, code_owners: CodeOwners
+) -> list[str]:
     """GitHub logins to ask for review: code owners (of the named files, then of the
     areas), then the areas' most active recent authors whose commits carry their login
     (noreply e-mails). A display name alone cannot be @-mentioned, so none is listed;
     owners given by e-mail count only when the address is a noreply one."""
     owners: list[str] = []
     for owner in [
-        *(owner for path in files for owner in owners_for(path, code_map.codeowners)),
+        *(owner for path in files for owner in code_owners.owners_for(path)),
         *(owner for area in areas for owner in area.owners),
     ]:
         login = github_login(owner)

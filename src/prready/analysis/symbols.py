@@ -62,20 +62,6 @@ def build_symbol_index(
     return index
 
 
-def lookup_symbol(symbols: dict[str, str], name: str) -> str | None:
-    """The defining module of a full (`torch.nn.Conv2d`) or partial (`nn.Conv2d`) name;
-    partial names must match the end of exactly one shortest full name."""
-    if name in symbols:
-        return symbols[name]
-    suffix = "." + name
-    matches = [k for k in symbols if k.endswith(suffix)]
-    if not matches:
-        return None
-    shortest = min(len(k) for k in matches)
-    best = {symbols[k] for k in matches if len(k) == shortest}
-    return best.pop() if len(best) == 1 else None
-
-
 class _Resolver:
     """Follows bindings and star imports with memoisation and a guard against cycles."""
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 
+from prready import clock
 from prready.models import Comment, CrossReference, Issue, TakenStatus
 
 _QUOTE_OR_FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
@@ -64,7 +65,7 @@ def detect_taken(
 ) -> TakenStatus:
     """fresh / taken / stale-claim / done, with one evidence line per finding."""
     me = (user_login or "").lower()
-    now = _aware(now)
+    now = clock.aware(now)
     done: list[str] = []
     taken: list[str] = []
     stale: list[str] = []
@@ -158,19 +159,8 @@ def claim_text(body: str) -> str:
     return "\n".join(lines)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _parse_time(text: str) -> datetime | None:
-    try:
-        return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except (ValueError, AttributeError):
-        return None
-
-
 def _age_days(now: datetime, when: str) -> int | None:
-    moment = _parse_time(when)
+    moment = clock.parse_iso_or_none(when)
     return None if moment is None else max(0, (now - moment).days)
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from prready.analysis.backtest import (
     BacktestCase,
-    closing_references,
     score_backtest,
 )
-from prready.analysis.labels import classify_labels
+from prready.analysis.labels import complete_labels
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index, prefetch_index
 from prready.app.workspace import Workspace
@@ -24,7 +23,7 @@ from prready.config import UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
 from prready.reports import BacktestRun
-from prready.slug import parse_slug
+from prready.slug import closing_references, parse_slug
 from prready.sources.git_repo import read_history
 from prready.sources.github_api import GitHubClient
 from prready.store import issues_store as store
@@ -151,6 +150,4 @@ def _fixes_from_pulls(
 
 
 def _classified(stored: list[Label], issues: Iterable[Issue], config: UserConfig) -> list[Label]:
-    known = {label.name for label in stored}
-    extra = sorted({name for i in issues for name in i.labels} - known)
-    return classify_labels([*stored, *(Label(n) for n in extra)], config.labels)
+    return complete_labels(stored, (name for i in issues for name in i.labels), config.labels)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from prready import clock
 from prready.analysis.labels import classify_labels
 from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.sync import refresh_taken
@@ -28,7 +28,7 @@ from prready.store import issues_store
 
 # The profile of the sample's imaginary newcomer: enough Python to start, new to C++.
 DEMO_SKILLS = ("python", "testing", "nn")
-SAMPLE_MOMENT = datetime.fromisoformat(SAMPLE_NOW.replace("Z", "+00:00"))
+SAMPLE_MOMENT = clock.parse_iso(SAMPLE_NOW)
 
 
 def run_demo(

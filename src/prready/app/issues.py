@@ -3,10 +3,10 @@ required skills and whether someone is already on them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
-from prready.analysis.labels import classify_labels
+from prready import clock
+from prready.analysis.labels import complete_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken
 from prready.app.assessments import assess_cached
@@ -47,7 +47,7 @@ def list_issues(
     if limit is not None and limit < 1:
         raise UsageError(f"the number of issues to list must be positive, not {limit}")
     paths, config, progress = ws.paths, ws.config, ws.progress
-    moment = ws.now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = clock.iso(ws.now)
     issues, repo_labels, _ = load_stored(ws, slug, state=state, now=moment)
     total = len(issues)
     if labels:
@@ -107,7 +107,7 @@ def judge_taken(
     cross-references as of `now`: what `plan` decides for its candidates offline."""
     comments, refs = store.load_details(ws.cache, slug)
     config = ws.config
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    moment = clock.parse_iso(now)
     return {
         i.number: detect_taken(
             i,
@@ -165,10 +165,9 @@ def load_stored(
     if not issues:
         what = "" if state == "all" else f"{state} "
         raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
-    known = {label.name for label in stored_labels}
-    extra = sorted({name for i in issues for name in i.labels} - known)
-    repo_labels = classify_labels([*stored_labels, *(Label(n) for n in extra)], config.labels, slug)
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    names = (name for i in issues for name in i.labels)
+    repo_labels = complete_labels(stored_labels, names, config.labels, slug)
+    moment = clock.parse_iso(now)
     taken: dict[int, TakenStatus] = {}
     # Without details an issue's status follows from its assignees alone: one verdict per
     # distinct list of assignees (each issue still gets its own status).

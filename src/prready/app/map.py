@@ -19,11 +19,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
+from prready import clock
 from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
 from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
@@ -834,8 +835,7 @@ def _recent_history(root: Path, head: str, cache_db: Path | None = None) -> list
     if not when:
         return []
     start = churn_window_start(when)
-    since = datetime.fromisoformat(start.replace("Z", "+00:00")) - HISTORY_MARGIN
-    window = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    window = clock.iso(clock.parse_iso(start) - HISTORY_MARGIN)
     commits = read_history(root, since=window)
     # Line counts for the sizes of past fixes: a second pass over the newest commits only
     # (a diff per commit costs more than a list of names), none in a blobless clone.

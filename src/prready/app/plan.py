@@ -15,12 +15,14 @@ from datetime import timezone
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from prready import clock
 from prready.analysis.contributing import readme_contributing_section, summarise_contributing
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
 from prready.analysis.planner import RankingMemo, make_plan
 from prready.analysis.progress import ReplanDecision, replan_pins
+from prready.analysis.stages import STAGE_NUMBERS
 from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
@@ -66,7 +68,7 @@ class PlanOptions:
     """What the user asked for; defaults give a four-stage plan with two issues each."""
 
     skills: Sequence[str] = ()
-    stages: Sequence[int] = (1, 2, 3, 4)
+    stages: Sequence[int] = STAGE_NUMBERS
     per_stage: int = 2
     exclude_labels: Sequence[str] = ()
     modules: Sequence[str] = ()
@@ -131,7 +133,7 @@ def run_plan(
         )
     paths, config, progress, api_url = ws.paths, ws.config, ws.progress, ws.github.api_url
     moment = ws.now.astimezone(timezone.utc).replace(microsecond=0)
-    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    iso = clock.iso(moment)
     output = _output_path(paths, slug, options)
     notes: list[str] = []
 

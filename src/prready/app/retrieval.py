@@ -113,7 +113,9 @@ class _Prefetch:
             return None
         context = multiprocessing.get_context("fork")
         wanted = set(library_source_paths((s.path, s.language) for s in sources))
-        todo = sorted((s.path, s.blob, s.language) for s in sources if s.path in wanted)
+        todo: list[tuple[str, str, str]] = sorted(
+            (s.path, s.blob, s.language) for s in sources if s.path in wanted
+        )
         bounds = context.Array("i", [0, -(-len(todo) // PREFETCH_CHUNK)])
         process = context.Process(
             target=_prefetch_run, args=(str(root), cache_db, todo, bounds), daemon=True

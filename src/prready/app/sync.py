@@ -16,18 +16,24 @@ from __future__ import annotations
 import difflib
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from prready.analysis.labels import classify_labels, default_scope, validate_overrides
+from prready import clock
+from prready.analysis.labels import (
+    classify_labels,
+    complete_labels,
+    default_scope,
+    validate_overrides,
+)
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
 from prready.app.workspace import Workspace
 from prready.config import UserConfig, token_advice
-from prready.errors import OfflineError, UsageError
+from prready.errors import NotFoundError, OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
 from prready.reports import LabelRow, SyncReport
-from prready.sources.github_api import GitHubClient, NotFoundError, Page
+from prready.sources.github_api import GitHubClient, Page
 from prready.sources.issue_file import read_issue_file
 from prready.store import issues_store as store
 from prready.store.issues_store import SaveCounts, SyncState
@@ -106,7 +112,7 @@ def refresh_taken(
             claim_days=ws.config.claim_days,
             user_login=user_login,
         )
-        stamp = fetched.get(number, (None, _iso(moment)))[1]
+        stamp = fetched.get(number, (None, clock.iso(moment)))[1]
         store.save_taken(conn, slug, number, status, stamp)
         result[number] = status
     return result
@@ -120,12 +126,10 @@ def label_report(ws: Workspace, slug: str) -> list[LabelRow]:
     counts = store.label_counts(ws.cache, slug)
     if not labels and not counts:
         raise OfflineError(f"no labels of {slug} are stored: run `prready sync {slug}` first")
-    known = {x.name for x in labels}
-    labels += [Label(name) for name in counts if name not in known]
     order = {kind: i for i, kind in enumerate(LabelKind)}
     rows = [
         LabelRow(x.name, x.kind.value, x.value, counts.get(x.name, 0), x.description)
-        for x in classify_labels(labels, config.labels)
+        for x in complete_labels(labels, counts, config.labels)
     ]
     rows.sort(key=lambda r: (order[LabelKind(r.kind)], -r.open_issues, r.name.lower()))
     return rows
@@ -161,7 +165,7 @@ def _sync_api(
             if progress is not None:
                 progress(f"issues: {key}", index, len(queries))
             counts.add(_sync_query(conn, client, slug, key, label, moment, progress))
-        store.record_repo(conn, slug, slug, synced_at=_iso(moment))
+        store.record_repo(conn, slug, slug, synced_at=clock.iso(moment))
     finally:
         stats = client.stats
         report.requests = stats.requests - before[0]
@@ -177,7 +181,7 @@ def _sync_api(
     report.issues_new, report.issues_updated = counts.new, counts.updated
     report.issues_closed, report.pulls = counts.closed, counts.pulls
     report.stored_open = store.count_issues(conn, slug).get("open", 0)
-    report.synced_at = _iso(moment)
+    report.synced_at = clock.iso(moment)
     return report
 
 
@@ -289,7 +293,7 @@ def _sync_query(
     counts = SaveCounts()
     state = store.get_sync_state(conn, slug, key)
     if state.walk_kind is None and state.last_synced_at is None:
-        state = SyncState(key, walk_kind="cold", walk_started_at=_iso(moment))
+        state = SyncState(key, walk_kind="cold", walk_started_at=clock.iso(moment))
     for _round in range(_MAX_ROUNDS):
         if state.walk_kind is not None:
             counts.add(_walk(conn, client, slug, state, label, progress))
@@ -297,21 +301,21 @@ def _sync_query(
             slug, state="all", labels=label, sort="updated", direction="desc", etag=state.etag
         )
         if probe.not_modified:
-            state.last_synced_at = _iso(moment)
+            state.last_synced_at = clock.iso(moment)
             store.put_sync_state(conn, slug, state)
             return counts
-        since = _iso(_parse(state.last_synced_at or _iso(moment)) - SAFETY_MARGIN)
+        since = clock.iso(clock.parse_iso(state.last_synced_at or clock.iso(moment)) - SAFETY_MARGIN)
         fresh = [x for x in probe.items if x.updated_at >= since]
         with store.page_transaction(conn):
             counts.add(store.save_issues(conn, fresh))
             if len(fresh) == len(probe.items) and probe.has_next:
                 # More changed than one page holds: walk them with a keyset cursor.
                 state = SyncState(
-                    key, walk_kind="catchup", walk_started_at=_iso(moment), cursor_since=since,
+                    key, walk_kind="catchup", walk_started_at=clock.iso(moment), cursor_since=since,
                     last_synced_at=state.last_synced_at,
                 )  # fmt: skip
             else:
-                state.etag, state.last_synced_at = probe.etag, _iso(moment)
+                state.etag, state.last_synced_at = probe.etag, clock.iso(moment)
             store.put_sync_state(conn, slug, state)
         if state.walk_kind is None:
             return counts
@@ -367,7 +371,7 @@ def _sync_from_file(
 ) -> SyncReport:
     parsed = read_issue_file(path, slug)
     report = SyncReport(slug, source="file")
-    exported = export_time(parsed.issues, exported_at) or _iso(moment)
+    exported = export_time(parsed.issues, exported_at) or clock.iso(moment)
     in_file = {i.number for i in parsed.issues}
     stored_open = [i for i in store.load_issues(conn, slug, "open") if not i.is_pull_request]
     # Open in the store, absent from the file, and already there when the file was written.
@@ -379,11 +383,9 @@ def _sync_from_file(
         closed = store.mark_closed(conn, slug, missing, exported) if complete else 0
         for number, comments in parsed.comments.items():
             store.save_comments(conn, slug, number, comments)
-        known = {x.name: x for x in store.load_labels(conn, slug)}
-        for issue in parsed.issues:
-            for name in issue.labels:
-                known.setdefault(name, Label(name))
-        store.save_labels(conn, slug, classify_labels(list(known.values()), config.labels))
+        names = (name for issue in parsed.issues for name in issue.labels)
+        labels = complete_labels(store.load_labels(conn, slug), names, config.labels)
+        store.save_labels(conn, slug, labels)
         previous = store.repo_source(conn, slug)
         store.record_repo(
             conn, slug, slug, source="api" if previous == "api" else "file", synced_at=exported
@@ -393,7 +395,7 @@ def _sync_from_file(
         counts.updated,
         counts.pulls,
     )
-    report.issues_closed, report.labels = counts.closed + closed, len(known)
+    report.issues_closed, report.labels = counts.closed + closed, len(labels)
     report.stored_open = store.count_issues(conn, slug).get("open", 0)
     report.synced_at = exported
     report.notes.append(f"the file's data is as of {exported} (its export time)")
@@ -412,12 +414,12 @@ def export_time(issues: Sequence[Issue], given: str | None) -> str | None:
     `updatedAt` (the export cannot be older), else None."""
     if given:
         try:
-            moment = datetime.fromisoformat(given.strip().replace("Z", "+00:00"))
+            moment = clock.parse_iso(given)
         except ValueError:
             raise UsageError(
                 f"--exported-at {given!r} is not an ISO 8601 time, e.g. 2026-11-21T10:00:00Z"
             ) from None
-        return _iso(_utc(moment))
+        return clock.iso(moment)
     stamps = [i.updated_at for i in issues if i.updated_at]
     return max(stamps) if stamps else None
 
@@ -454,13 +456,13 @@ def _refresh_details(
     """Refetch one candidate's issue, comments and timeline unless fresh enough."""
     last = fetched.get(number)
     if stored is not None and last is not None:
-        at = _parse(last[1])
+        at = clock.parse_iso(last[1])
         if moment - at < max_age and stored.updated_at <= last[1]:
             return stored
     try:
         issue = client.fetch_issue(slug, number)
     except NotFoundError:
-        store.mark_closed(conn, slug, [number], _iso(moment))
+        store.mark_closed(conn, slug, [number], clock.iso(moment))
         return None
     comments = client.fetch_comments(slug, number) if issue.comments else []
     refs = client.fetch_timeline(slug, number)
@@ -468,20 +470,12 @@ def _refresh_details(
         store.save_issues(conn, [issue])
         store.save_comments(conn, slug, number, comments)
         store.save_cross_refs(conn, slug, number, refs)
-        fetched[number] = (TakenStatus("fresh"), _iso(moment))
+        fetched[number] = (TakenStatus("fresh"), clock.iso(moment))
     return issue
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return clock.aware(moment)
 
 
 def sync_with_tracking(

@@ -8,18 +8,17 @@ Entry points: `track_issue`, `export_to`, `import_from` (the CLI), and
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from prready.analysis.progress import suggest_replacement, unavailable_reason
 from prready.app.inputs import canonical_repo
 from prready.app.workspace import Workspace
-from prready.errors import NetworkError, UsageError
+from prready.errors import NotFoundError, UsageError
 from prready.models import (
     Comment,
     CrossReference,
@@ -31,7 +30,7 @@ from prready.models import (
 )
 from prready.paths import write_private_file
 from prready.reports import TrackingUpdate
-from prready.slug import parse_issue_ref
+from prready.slug import looks_like_pull_url, mentioned_issues, parse_issue_ref, repo_of_pull_url
 from prready.store.progress_store import (
     add_note,
     load_candidates,
@@ -51,10 +50,6 @@ ACTIONS = {
 }
 MAX_NOTE = 2000
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-_PR_URL = re.compile(
-    r"^https?://[A-Za-z0-9.-]+(?::\d+)?/(?P<owner>[^/\s]+)/(?P<name>[^/\s]+)/pull/(\d+)/?$"
-)
-_PULL_AS_ISSUE = re.compile(r"^(?:https?://)?[^/\s]+/[^/\s]+/[^/\s]+/pull/\d+/?$")
 _SYNCED = (StepStatus.PLANNED, StepStatus.STARTED, StepStatus.PR_OPEN)
 
 TakenFn = Callable[..., TakenStatus]
@@ -74,7 +69,7 @@ class TrackingClient(Protocol):
 @dataclass(frozen=True)
 class _Pull:
     url: str
-    state: str  # "merged" | "open" | "closed"
+    state: Literal["merged", "open", "closed"]
 
     @property
     def rank(self) -> int:
@@ -96,7 +91,7 @@ def track_issue(
     the workspace online) on GitHub. A pull request URL must belong to the same
     repository. Moving a done step back needs `force`, which also tracks an issue that
     cannot be checked."""
-    if _PULL_AS_ISSUE.match((ref or "").strip()):
+    if looks_like_pull_url(ref):
         raise UsageError(
             f"{safe_line(ref, 80)!r} is a pull request, not an issue: give the issue it fixes as "
             "OWNER/REPO#N, then `prready track OWNER/REPO#N pr URL`"
@@ -137,12 +132,11 @@ def check_pr_url(url: str | None, slug: str | None = None) -> str:
     text = (url or "").strip()
     if not text:
         raise UsageError("`pr` needs the pull request's URL, e.g. https://github.com/o/r/pull/1")
-    match = _PR_URL.match(text)
-    if not match:
+    found = repo_of_pull_url(text)
+    if found is None:
         raise UsageError(
             f"{safe_line(text, 80)!r} is not a pull request URL like https://github.com/o/r/pull/1"
         )
-    found = f"{match.group('owner')}/{match.group('name')}"
     if slug is not None and found.lower() != slug.lower():
         raise UsageError(
             f"{safe_line(text, 80)!r} is a pull request of {safe_line(found, 80)!r}, not of {slug}: "
@@ -157,10 +151,7 @@ def _check_issue_exists(ws: Workspace, slug: str, number: int) -> None:
     if stored is None and not ws.offline:
         try:
             stored = ws.client().fetch_issue(slug, number)
-        except NetworkError as exc:
-            # github_api.NotFoundError, matched by name: importing it would pull PyGithub in.
-            if type(exc).__name__ != "NotFoundError":
-                raise
+        except NotFoundError:
             raise UsageError(
                 f"GitHub has no issue #{number} in {slug}: check the number "
                 "(add --force to track it anyway)"
@@ -325,7 +316,7 @@ def _user_pulls(
     for pr in client.search_issues(f"is:pr author:{login} repo:{slug}"):
         if not pr.is_pull_request or pr.author.lower() != login.lower():
             continue
-        mentioned = _mentioned_issues(slug, f"{pr.title}\n{pr.body}") & wanted
+        mentioned = mentioned_issues(slug, f"{pr.title}\n{pr.body}") & wanted
         if not mentioned:
             continue
         url, state = pr.url, "open"
@@ -337,17 +328,6 @@ def _user_pulls(
         for number in mentioned:
             offer(number, _Pull(url, state))
     return found
-
-
-def _mentioned_issues(slug: str, text: str) -> set[int]:
-    """Issue numbers a pull request's text refers to ("#12", "fixes #12", issue URLs)."""
-    numbers = {int(m) for m in re.findall(r"(?<![\w/&])#(\d{1,9})\b", text)}
-    owner_repo = re.escape(slug)
-    numbers |= {
-        int(m) for m in re.findall(rf"github\.com/{owner_repo}/issues/(\d{{1,9}})", text, re.I)
-    }
-    numbers |= {int(m) for m in re.findall(rf"{owner_repo}#(\d{{1,9}})\b", text, re.I)}
-    return numbers
 
 
 def _apply_pull(
@@ -400,10 +380,8 @@ def _timeline(slug: str, client: TrackingClient, number: int) -> list[CrossRefer
     transferred), which `_availability` then flags instead of the whole update failing."""
     try:
         return client.fetch_timeline(slug, number)
-    except NetworkError as exc:
-        if type(exc).__name__ == "NotFoundError":
-            return []
-        raise
+    except NotFoundError:
+        return []
 
 
 def _availability(
@@ -419,11 +397,8 @@ def _availability(
     """Why the issue can no longer be worked on by the user, "" if it still can."""
     try:
         issue = client.fetch_issue(slug, number)
-    except NetworkError as exc:
-        # github_api.NotFoundError, matched by name: importing it would pull PyGithub in here.
-        if type(exc).__name__ == "NotFoundError":
-            return "no longer on GitHub"
-        raise
+    except NotFoundError:
+        return "no longer on GitHub"
     if issue.state == "closed":
         return unavailable_reason(issue, None)
     # No comment to read on an issue that has none: one request fewer per step.

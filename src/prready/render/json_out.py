@@ -25,11 +25,11 @@ from prready.models import (
     StepStatus,
     TakenStatus,
 )
+from prready.render.sanitize import JSON_EXCERPT_CHARS
 from prready.render.view import issue_url
 from prready.text import inert_json
 
 SCHEMA_VERSION = 1
-BODY_EXCERPT_CHARS = 4000
 
 # Also escaped: markup characters, so the document can be pasted into a page as is.
 _MARKUP = re.compile("[<>&]")
@@ -108,7 +108,7 @@ def _issue(issue: Issue, plan: Plan) -> dict[str, Any]:
         "updated_at": issue.updated_at,
         "closed_at": issue.closed_at,
         "is_pull_request": issue.is_pull_request,
-        "body_excerpt": body[:BODY_EXCERPT_CHARS],
+        "body_excerpt": body[:JSON_EXCERPT_CHARS],
         "body_chars": len(body),
     }
 

@@ -17,7 +17,12 @@ from markdown_it import MarkdownIt
 
 from prready.text import strip_spoofing
 
-BODY_EXCERPT_CHARS = 6000  # how much of an issue body the page shows before "read on GitHub"
+# How much of an issue body the outputs carry: two lengths, on purpose. The page renders
+# Markdown for a person, who scrolls and has "read on GitHub" after it; the JSON's
+# `body_excerpt` is the raw text for programs, and its length is part of the documented
+# schema (docs/plan.schema.json, maxLength), so it cannot grow without a schema change.
+BODY_EXCERPT_CHARS = 6000  # the HTML page, rendered
+JSON_EXCERPT_CHARS = 4000  # the JSON's body_excerpt, as written
 
 _ALLOWED_TAGS = {
     "a",

@@ -7,12 +7,12 @@ The layout is computed here, deterministically, so the page needs no JavaScript 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from html import escape
 
 import networkx as nx
 
+from prready.analysis.layout import in_test_tree, is_root_package
 from prready.analysis.mapping import focus_matches
 from prready.models import Plan
 from prready.text import safe_line
@@ -26,7 +26,6 @@ MARGIN = 12
 MAX_FOCUS_PER_STAGE = 6
 MAX_NEIGHBOURS_PER_STAGE = 4
 LABEL_CHARS = 29  # what fits in a box at 12px monospace
-_TEST_PATH = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*$|_test\.\w+$")
 
 
 @dataclass
@@ -49,10 +48,6 @@ def plan_graph_svg(plan: Plan, graph: nx.DiGraph) -> str:
     edges = _edges(nodes, graph)
     return _draw(plan, nodes, edges)
 
-
-def graph_nodes_shown(svg: str) -> int:
-    """How many boxes an SVG from plan_graph_svg draws (for tests and summaries)."""
-    return svg.count('class="node ')
 
 
 # --------------------------------------------------------------------------- selection
@@ -148,14 +143,12 @@ def _edges(nodes: dict[str, _Node], graph: nx.DiGraph) -> list[tuple[str, str]]:
 
 
 def _is_test(name: str, graph: nx.DiGraph) -> bool:
-    path = str(graph.nodes[name].get("path") or name)
-    return bool(_TEST_PATH.search(path)) and "/_internal/" not in path
+    return in_test_tree(str(graph.nodes[name].get("path") or name))
 
 
 def _is_root(name: str, graph: nx.DiGraph) -> bool:
     """The top-level package ("torch"): a neighbour of everything, so it says nothing."""
-    path = str(graph.nodes[name].get("path") or "")
-    return "." not in name and "/" not in name and path.endswith("__init__.py")
+    return is_root_package(name, str(graph.nodes[name].get("path") or ""))
 
 
 def _both_neighbours(nodes: dict[str, _Node], a: str, b: str) -> bool:

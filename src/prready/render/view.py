@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from prready import clock
 from prready.analysis.difficulty import BASE as DIFFICULTY_BASE
 from prready.analysis.mapping import focus_matches
+from prready.analysis.stages import STAGES
 from prready.models import (
     IssueAssessment,
     Plan,
@@ -372,7 +374,7 @@ def _candidate_view(
         skills=_lines(cand.skills, chars=40),
         taken_state=state,
         taken_text=taken_text(cand.taken),
-        also_stages=sorted({int(s) for s in also if 1 <= int(s) <= 4 and int(s) != stage}),
+        also_stages=sorted({int(s) for s in also if int(s) in STAGES and int(s) != stage}),
     )
 
 
@@ -483,13 +485,8 @@ def _taken_key(state: str) -> str:
 def _parse_time(iso: str | None) -> datetime | None:
     if not iso:
         return None
-    try:
-        parsed = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    parsed = clock.parse_iso_or_none(iso)
+    return None if parsed is None else clock.as_utc(parsed)
 
 
 def _date_only(iso: str) -> str:
@@ -501,9 +498,7 @@ def _ago(iso: str, now: datetime | None) -> str:
     then = _parse_time(iso)
     if then is None or now is None:
         return ""
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    seconds = (now - then).total_seconds()
+    seconds = (clock.aware(now) - then).total_seconds()
     if seconds < 0:
         return "just now"
     if seconds < 3600:

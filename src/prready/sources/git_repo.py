@@ -22,16 +22,16 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import IO, Any
+from typing import IO, Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from prready import clock
 from prready.config import clone_url, resolve_api_url
 from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
-from prready.models import CommitRecord, HistoryCommit, ProgressFn, TrackedFile
+from prready.models import CommitRecord, FileKind, HistoryCommit, ProgressFn, TrackedFile
 from prready.slug import parse_slug
 from prready.text import safe_line
 
@@ -86,7 +86,7 @@ SAFE_CONFIG = (
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)[^\s]+$")
 _CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
-_KINDS = {"120000": "symlink", "160000": "submodule"}  # git modes that are not files
+_KINDS: dict[str, FileKind] = {"120000": "symlink", "160000": "submodule"}  # git modes that are not files
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Checkout:
 
     path: Path  # working tree root
     head: str  # HEAD commit sha
-    origin: str  # "cloned" | "updated" | "local"
+    origin: Literal["cloned", "updated", "local"]
     url: str  # where it came from, credentials stripped
 
 
@@ -311,7 +311,7 @@ class Listing:
         files: list[TrackedFile] = []
         changes = self.changes
         for raw_path, (mode, blob) in self.entries().items():
-            kind = _KINDS.get(mode, "file")
+            kind: FileKind = _KINDS.get(mode, "file")
             if raw_path in changes:
                 now = changes[raw_path]
                 if now is None:
@@ -362,7 +362,7 @@ def head_date(root: Path, rev: str = "HEAD") -> str:
         return ""  # no commits yet, or not a commit
     if not stamp.isdigit():
         return ""
-    return datetime.fromtimestamp(int(stamp), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.iso_from_epoch(int(stamp))
 
 
 def read_history(
@@ -392,13 +392,12 @@ def read_history(
     for chunk in out.split(start)[1:]:
         sha, name, email, stamp, message, names = chunk.split(sep, 5)
         files = [f for f in names.lstrip("\0").lstrip("\n").split("\0") if f]
-        when = datetime.fromtimestamp(int(stamp), tz=timezone.utc)
         records.append(
             CommitRecord(
                 sha=sha,
                 author_name=name,
                 author_email=email,
-                date=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                date=clock.iso_from_epoch(int(stamp)),
                 files=files,
                 message=message.strip(),
             )
@@ -1133,13 +1132,11 @@ def _remote_head(root: Path) -> str:
 def _iso_date(text: str) -> str:
     """A full ISO timestamp for git (a bare date means midnight UTC, not git's "now" time)."""
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        when = clock.parse_iso(text)
     except ValueError:
         raise UsageError(
             f"since {safe_line(text, 120)!r} is not an ISO date like 2025-11-21"
         ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     return when.isoformat()
 
 
@@ -1208,11 +1205,9 @@ def _ident(value: str, what: str) -> str:
 def _raw_date(text: str) -> str:
     """ISO 8601 to fast-import's raw `<unix seconds> <+hhmm>`; naive times are UTC."""
     try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = clock.parse_iso(text)
     except ValueError:
         raise ValueError(f"invalid commit date {text!r}: use ISO 8601") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     offset = when.utcoffset() or (when - when)
     minutes = int(offset.total_seconds()) // 60
     sign = "+" if minutes >= 0 else "-"

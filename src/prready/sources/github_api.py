@@ -26,13 +26,19 @@ from urllib.parse import urlencode, urljoin, urlparse, urlsplit
 import requests
 import urllib3
 
-from prready import __version__
+from prready import __version__, clock
 from prready.config import Secret, check_token_transport, redact_secret
-from prready.errors import NetworkError, RateLimitError, UsageError
+from prready.errors import (
+    InvalidIssueError,
+    NetworkError,
+    NotFoundError,
+    RateLimitError,
+    RepoMovedError,
+    UsageError,
+)
 from prready.models import Comment, CrossReference, Issue, ProgressFn
 from prready.slug import parse_slug
 from prready.sources.github_payloads import (
-    InvalidIssueError,
     comment_from_json,
     cross_ref_from_event,
     issue_from_json,
@@ -44,7 +50,6 @@ from prready.sources.http_headers import (
     link_targets,
     reset_epoch,
     retry_after_seconds,
-    utc_text,
 )
 from prready.text import safe_line
 from prready.validation import too_deep
@@ -61,25 +66,16 @@ MAX_JSON_DEPTH = 64  # GitHub's payloads nest about 6 deep
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
-class NotFoundError(NetworkError):
-    """GitHub answered 404 (no such repository or issue, or a private one)."""
-
-
-class RepoMovedError(NetworkError):
-    """The repository answered 301 without a usable new location."""
-
-
 @dataclass
 class RequestStats:
-    """What the client spent: requests sent, 304s, retries, and the last rate-limit figures."""
+    """What the client spent: requests sent, 304s, retries, and the last rate-limit figures
+    (`sync` reports them)."""
 
     requests: int = 0
     not_modified: int = 0
     retries: int = 0
-    waited_seconds: float = 0.0
     rate_limit: int | None = None
     rate_remaining: int | None = None
-    rate_reset: int | None = None  # epoch seconds
     skipped: int = 0  # items refused at the boundary (issue numbers outside 1..2^31-1)
 
 
@@ -197,12 +193,6 @@ class GitHubClient:
         self._login: tuple[str | None] | None = None
 
     # ------------------------------------------------------------------ public API
-    def fetch_repo(self, slug: str) -> dict[str, Any]:
-        """Raw repository JSON; a renamed repository is followed (compare `full_name`)."""
-        data, _ = self.fetch_repo_if_changed(slug, None)
-        assert data is not None
-        return data
-
     def fetch_repo_if_changed(
         self, slug: str, etag: str | None
     ) -> tuple[dict[str, Any] | None, str | None]:
@@ -229,18 +219,6 @@ class GitHubClient:
                 f"GitHub answered for repository {slug} with an invalid repository name"
             ) from None
         return data, resp.etag
-
-    def fetch_labels(self, slug: str) -> list[dict[str, Any]]:
-        """All labels of the repository as raw dicts (name, color, description)."""
-        labels: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            result = self.list_labels_page(slug, page=page)
-            labels.extend(result.items)
-            if not result.has_next:
-                return labels
-            _check_progress(result.items, page, f"labels of {slug}")
-            page += 1
 
     def list_labels_page(self, slug: str, *, page: int = 1, etag: str | None = None) -> Page:
         """One page of labels; `not_modified` when `etag` still matches."""
@@ -600,9 +578,9 @@ class GitHubClient:
             if attempt >= self._max_retries or delay > self._wait_limit:
                 raise RateLimitError(
                     f"GitHub's secondary rate limit keeps refusing {what}; run the same command "
-                    f"again after {utc_text(now + max(delay, 60.0))} (everything fetched so far "
+                    f"again after {clock.utc_minutes(now + max(delay, 60.0))} (everything fetched so far "
                     "is saved)",
-                    _utc_iso(int(now + max(delay, 60.0))),
+                    clock.iso_from_epoch(int(now + max(delay, 60.0))),
                 )
             self._countdown(delay, "secondary rate limit")
             self.stats.retries += 1
@@ -612,7 +590,7 @@ class GitHubClient:
         if wait > self._wait_limit or attempt >= self._max_retries:
             # Never name a time in the past: a reset that has passed means "in a minute".
             shown = int(max(reset, now + 60))
-            raise RateLimitError(_rate_limit_message(shown, self.authenticated), _utc_iso(shown))
+            raise RateLimitError(_rate_limit_message(shown, self.authenticated), clock.iso_from_epoch(shown))
         self._countdown(wait, "rate limit: waiting for the reset")
         self.stats.retries += 1
         return attempt + 1
@@ -626,7 +604,6 @@ class GitHubClient:
         self.stats.retries += 1
         delay = self._delay(attempt)
         if self._progress is None:
-            self.stats.waited_seconds += delay
             self._sleep(delay)
         else:
             self._countdown(delay, f"{reason} for {what}: retrying")
@@ -638,7 +615,6 @@ class GitHubClient:
     def _countdown(self, seconds: float, label: str) -> None:
         """Sleep in one-second steps, reporting the seconds left so the wait is visible."""
         total = int(seconds + 0.999)
-        self.stats.waited_seconds += seconds
         for done in range(total):
             if self._progress is not None:
                 self._progress(f"{label} ({total - done}s left)", done, total)
@@ -651,7 +627,6 @@ class GitHubClient:
         for key, attr in (
             ("x-ratelimit-limit", "rate_limit"),
             ("x-ratelimit-remaining", "rate_remaining"),
-            ("x-ratelimit-reset", "rate_reset"),
         ):
             value = header_int(lower.get(key))
             if value is not None:
@@ -825,14 +800,10 @@ def _describe(exc: BaseException) -> str:
     return "a dropped connection"
 
 
-def _utc_iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _rate_limit_message(reset: int, authenticated: bool) -> str:
     when = datetime.fromtimestamp(reset, tz=timezone.utc)
     local = when.astimezone().strftime("%H:%M %Z").strip()
-    utc = when.strftime("%Y-%m-%d %H:%M UTC")
+    utc = clock.utc_minutes(reset)
     hint = "" if authenticated else " (no token: 60 requests/hour; set GITHUB_TOKEN for 5,000)"
     return (
         f"GitHub API rate limit reached{hint}; everything fetched so far is saved: run the "

@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
-from prready.errors import NetworkError
+from prready.errors import InvalidIssueError, NetworkError
 from prready.models import Comment, CrossReference, Issue
 from prready.validation import (
     MAX_ISSUE_NUMBER,
@@ -21,10 +21,6 @@ from prready.validation import (
 )
 
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
-
-
-class InvalidIssueError(NetworkError):
-    """An issue whose number is outside 1..2^31-1 (never stored: it would poison the store)."""
 
 
 def issue_from_json(slug: str, data: Any) -> Issue:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -72,7 +72,3 @@ def link_targets(value: Any) -> dict[str, str]:
         for rel in re.findall(r'rel="?([A-Za-z]+)"?', params):
             out.setdefault(rel.lower(), url)
     return out
-
-
-def utc_text(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

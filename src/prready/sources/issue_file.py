@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from prready.errors import NetworkError, UsageError
@@ -35,12 +35,7 @@ class IssueFile:
 
     issues: list[Issue]
     comments: dict[int, list[Comment]] = field(default_factory=dict)
-    shape: str = "gh"  # "gh" | "rest"
-
-
-def load_issue_file(path: Path, slug: str) -> list[Issue]:
-    """The issues in a `gh issue list --json ...` or REST-format file."""
-    return read_issue_file(path, slug).issues
+    shape: Literal["gh", "rest"] = "gh"
 
 
 def read_issue_file(path: Path, slug: str) -> IssueFile:

@@ -100,10 +100,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
 
 
-def integrity_ok(conn: sqlite3.Connection) -> bool:
-    return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
 def quick_check(path: Path) -> bool | None:
     """PRAGMA quick_check on a store file, read-only: True if sound, False if damaged,
     None when there is no file to check (or it cannot even be opened)."""

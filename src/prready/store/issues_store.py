@@ -421,13 +421,6 @@ def put_sync_state(conn: sqlite3.Connection, slug: str, state: SyncState) -> Non
         )  # fmt: skip
 
 
-def list_sync_states(conn: sqlite3.Connection, slug: str) -> list[SyncState]:
-    keys = [
-        k for (k,) in conn.execute("SELECT query_key FROM gh_sync_state WHERE repo = ?", (slug,))
-    ]
-    return [get_sync_state(conn, slug, k) for k in sorted(keys)]
-
-
 @contextmanager
 def page_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One transaction for a page of data plus its cursor (joins an open one)."""
@@ -462,7 +455,7 @@ def _issue_from_row(
     decoded = lists if lists is not None else {}
     return Issue(
         repo=str(repo), number=int(number), title=str(title), body=str(body),  # type: ignore[call-overload]
-        state=str(state), labels=_names(labels, decoded), assignees=_names(assignees, decoded),
+        state="closed" if state == "closed" else "open", labels=_names(labels, decoded), assignees=_names(assignees, decoded),
         author=str(author), comments=int(comments), reactions=int(reactions),  # type: ignore[call-overload]
         created_at=str(created), updated_at=str(updated),
         closed_at=None if closed is None else str(closed), url=str(url),

@@ -41,11 +41,10 @@ CREATE TABLE IF NOT EXISTS parse_snapshot_bases (
 
 
 class ParseCache:
-    """Scan results by (blob id, scanner name+version); counts what it was asked to store."""
+    """Scan results by (blob id, scanner name+version)."""
 
     def __init__(self, path: Path) -> None:
         self.conn = connect(path, CACHE_APP_ID, SCHEMA, "cache")
-        self.stored = 0
 
     def close(self) -> None:
         self.conn.close()
@@ -129,7 +128,6 @@ class ParseCache:
                 )
         except sqlite3.OperationalError:
             return  # a full disk or a locked file only costs speed next time
-        self.stored += len(rows)
 
     def load_snapshot(self, key: str) -> Any | None:
         """A whole derived value stored under key (e.g. the resolved map of a file set)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from prready import clock
 from prready.analysis.progress import PlanCandidate, candidates_from_plan
 from prready.errors import UsageError
 from prready.models import Plan, PlanStep, ProgressEntry, ProgressEvent, StepStatus
@@ -84,17 +85,7 @@ def open_progress(path: Path) -> sqlite3.Connection:
 
 def timestamp(now: datetime | str) -> str:
     """`now` as the store's ISO 8601 UTC text; naive datetimes are taken as UTC."""
-    if isinstance(now, str):
-        now = parse_timestamp(now)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_timestamp(text: str) -> datetime:
-    """Parse ISO 8601 text ("Z" or an offset); ValueError when it is not one."""
-    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return clock.iso(clock.parse_iso(now) if isinstance(now, str) else now)
 
 
 def record_plan(conn: sqlite3.Connection, plan: Plan, now: datetime | str) -> list[ProgressEvent]:
@@ -252,12 +243,6 @@ def load_events(
         (*args, max(0, limit)),
     )
     return [ProgressEvent(r[0], r[1], StepStatus(r[2]), r[3], r[4]) for r in rows]
-
-
-def load_plan_options(conn: sqlite3.Connection, repo: str) -> dict[str, Any] | None:
-    """The options the last plan for `repo` was made with (None if never planned)."""
-    row = conn.execute("SELECT options FROM plan_options WHERE repo=?", (repo,)).fetchone()
-    return json.loads(row[0]) if row else None
 
 
 def load_candidates(conn: sqlite3.Connection, repo: str) -> list[PlanCandidate]:
