@@ -12,7 +12,7 @@ import pytest
 from prready.render.json_out import SCHEMA_VERSION, render_json
 from renderfixtures import hostile_plan, sample_events, sample_plan, sample_progress
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "plan.schema.json"
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from prready.cli import cli
 from prready.paths import resolve_paths
 
 REPO = "acme/widgets"
-SRC = Path(__file__).resolve().parents[2] / "src"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
