@@ -15,12 +15,12 @@ from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from rawserver import RawServer, head
-from rhelpers import REPO, NoSleep, add_issues, assert_clean_failure, assert_ok, invoke
 
 from prready.app import plan as plan_app
 from prready.app import sync as sync_app
 from prready.sources.github_api import GitHubClient
+from rawserver import RawServer, head
+from rhelpers import REPO, NoSleep, add_issues, assert_clean_failure, assert_ok, invoke
 
 TOKEN = "ghp_httpLimitsToken0000000000000000000000"
 
