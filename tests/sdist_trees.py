@@ -1,5 +1,5 @@
 """Pinned source distributions of real ML libraries (accelerate, tinygrad) from PyPI as git
-repositories, for the slow plan tests (tests/test_plan_sdists.py):
+repositories, for the slow plan tests (tests/system/test_plan_sdists.py):
 
     python tests/sdist_trees.py            # prints each work tree's path
 

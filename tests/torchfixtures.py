@@ -3,7 +3,7 @@ benchmarks that need a real ML library: one import of the whole tree, then a yea
 smaller commits by several authors (so churn and reviewers exist), a CODEOWNERS, a
 labeler file, a contributing guide and a few `test/` files like PyTorch's own.
 
-Shared by tests/test_mapping_torch.py, tests/test_plan_torch.py and bench/bench_plan.py.
+Shared by tests/system/test_mapping_torch.py, tests/system/test_plan_torch.py and bench/bench_plan.py.
 """
 
 from __future__ import annotations

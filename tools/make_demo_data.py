@@ -4,7 +4,7 @@
     python tools/make_demo_data.py --out DIR  # write them to DIR instead (the currency test)
 
 Run it after changing anything under tools/demo_sample/, then commit the data with the
-change; tests/test_demo_data.py fails while the shipped files differ from what this makes.
+change; tests/system/test_demo_data.py fails while the shipped files differ from what this makes.
 The JSON is byte-stable; a bundle's pack is not promised to be, so compare bundles by their
 refs (equal commit ids mean equal history, trees and files).
 """

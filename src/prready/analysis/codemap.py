@@ -4,7 +4,7 @@ Pure: everything it needs (file list, scans, history, CODEOWNERS text...) is pas
 Python edges follow import semantics: relative imports resolved; `from pkg import name`
 goes to `pkg.name` when that is a module, else to `pkg`; `import a.b` reads like
 `from a import b`; imports of modules not in the tree give no edge (grimp agrees, see
-tests/test_grimp_compare.py). Native edges are resolved `#include`s. Binding edges join a
+tests/system/test_grimp_compare.py). Native edges are resolved `#include`s. Binding edges join a
 Python import of a compiled extension (`torch._C`) to the native file that declares that
 extension module (`PyModuleDef` / `PYBIND11_MODULE`), which is cheap and unambiguous.
 Generated modules (see `is_generated_path` and `PyScan.generated`) are kept out of the

@@ -126,7 +126,7 @@ COMMAND_MODULES = {
     "config": "prready.cli.config_cmd",
 }
 # The first line of each command's help, for `prready --help` to list without importing
-# the commands (tests/test_cli_help.py checks these match the commands' own help).
+# the commands (tests/integration/test_cli_help.py checks these match the commands' own help).
 SUMMARIES = {
     "plan": "Write a four-stage plan (first contact -> small fix -> real bug -> substantial PR).",
     "sync": "Fetch the issues a plan needs (beginner and bug labels by default) into the store.",

@@ -13,7 +13,7 @@ import pytest
 
 from mapfixtures import make_map_repo
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 HEAVY = ("github", "git", "networkx", "jinja2", "rich", "grimp", "markdown_it", "nh3")
 
 PROBE = """

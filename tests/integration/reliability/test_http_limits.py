@@ -14,6 +14,7 @@ from email.utils import format_datetime
 from typing import Any
 
 import pytest
+
 from rawserver import RawServer, head
 from rhelpers import (
     REPO,

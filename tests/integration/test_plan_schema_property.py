@@ -26,7 +26,7 @@ from prready.store.progress_store import (
 from renderfixtures import REPO, sample_plan
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[2] / "docs" / "plan.schema.json").read_text("utf-8")
 )
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 START = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ import pytest
 
 from prready.demo import BUNDLE_FILE, DATA_DIR, PAYLOADS_FILE, sample_payloads
 
-SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "make_demo_data.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "make_demo_data.py"
 REGENERATE = "regenerate with: python tools/make_demo_data.py"
 
 

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 from gitfixtures import make_history_repo
+from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 
 @pytest.fixture

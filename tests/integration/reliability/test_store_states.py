@@ -12,11 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
 from gitfixtures import make_history_repo
 from prready.paths import resolve_paths
 from prready.store.db import SCHEMA_VERSIONS, os_error_message, sqlite_error_message
+from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
 
 def seed_cache(tmp_path: Path, n: int = 200) -> Path:

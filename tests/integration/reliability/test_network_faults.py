@@ -9,6 +9,8 @@ import socket
 from typing import Any
 
 import pytest
+
+from prready.paths import resolve_paths
 from rhelpers import (
     REPO,
     add_issues,
@@ -21,8 +23,6 @@ from rhelpers import (
     invoke,
     plan_args,
 )
-
-from prready.paths import resolve_paths
 
 TOKEN = "ghp_networkFaultsToken000000000000000000"
 N_ISSUES = 30  # three walk pages of 10

@@ -11,8 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rhelpers import REPO, assert_ok, invoke, run_prready
 from test_hostile_repos import git
+
+from rhelpers import REPO, assert_ok, invoke, run_prready
 
 
 def make_repo(path: Path, files: dict[str, str], *extra_init: str) -> Path:

@@ -18,7 +18,7 @@ from prready.cli import cli
 from prready.models import UNCHECKED_PULLS
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[2] / "docs" / "plan.schema.json").read_text("utf-8")
 )
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rhelpers import REPO, add_issues, assert_clean_failure, assert_ok, fast_client, invoke
 
 from prready.config import resolve_api_url, resolve_token
 from prready.sources.git_repo import default_url
+from rhelpers import REPO, add_issues, assert_clean_failure, assert_ok, fast_client, invoke
 
 DOTCOM = "ghp_dotcomToken00000000000000000000000000"
 ENTERPRISE = "ghp_enterpriseToken0000000000000000000000"

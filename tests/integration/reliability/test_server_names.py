@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rhelpers import REPO, add_issues, assert_clean_failure, assert_ok, fast_client, invoke
 
 from gitfixtures import make_bare_remote, make_history_repo
 from prready.config import redact_secret
 from prready.paths import resolve_paths
 from prready.render.view import issue_url
 from prready.text import safe_line
+from rhelpers import REPO, add_issues, assert_clean_failure, assert_ok, fast_client, invoke
 
 TOKEN = "ghp_serverNamesTOKEN0123456789abcdefABCDEF"
 DISGUISES = {

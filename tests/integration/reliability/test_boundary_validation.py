@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rhelpers import REPO, add_issues, assert_clean_failure, assert_ok, fast_client, invoke
 from test_cli_input import gh_issue, write_json
 
 from prready.paths import resolve_paths
+from rhelpers import REPO, add_issues, assert_clean_failure, assert_ok, fast_client, invoke
 
 TOKEN = "ghp_boundaryToken000000000000000000000000"
 BAD_NUMBERS = [0, -1, 10**22, 2**31]

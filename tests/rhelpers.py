@@ -22,7 +22,7 @@ from prready.cli.runtime import Injected
 from prready.paths import resolve_paths
 
 REPO = "acme/widgets"
-SRC = Path(__file__).resolve().parents[2] / "src"
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 # The GitHub client factory the next in-process runs hand the CLI (set by `fast_client`

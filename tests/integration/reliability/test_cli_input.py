@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 
 import pytest
-from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
 from prready.config import carries_token_safely
 from prready.paths import resolve_paths
+from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
 
 def gh_issue(number: int, repo: str = REPO, **extra: object) -> dict[str, object]:

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 from progress_fixtures import make_plan
 from prready.paths import resolve_paths
 from prready.store.progress_store import open_progress, record_plan, set_flag
+from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 # Clear screen, an OSC 8 hyperlink, a window title, a carriage return that overwrites the
 # line, a right-to-left override and a Hangul filler (an invisible letter).

@@ -13,7 +13,7 @@ from prready.render.json_out import SCHEMA_VERSION, render_json
 from prready.render.sanitize import JSON_EXCERPT_CHARS
 from renderfixtures import hostile_plan, sample_events, sample_plan, sample_progress
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "plan.schema.json"
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 from gitfixtures import make_bare_remote
+from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 OUTSIDE_MARKER = "SECRET_OUTSIDE_MARKER_7f3a"
 DEPTH = 60

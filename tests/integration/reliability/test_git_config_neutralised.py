@@ -16,9 +16,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 from prready.sources import git_repo
+from rhelpers import REPO, assert_clean_failure, assert_ok, invoke
 
 # (key as a user would write it, the value prready must make git see)
 COMMAND_KEYS = [

@@ -16,7 +16,7 @@ from prready.cli import cli
 from prready.demo import SAMPLE_SLUG
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parent.parent / "docs" / "plan.schema.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[2] / "docs" / "plan.schema.json").read_text("utf-8")
 )
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rhelpers import REPO, assert_ok, fast_client, invoke, plan_args, run_prready
 
 from gitfixtures import make_history_repo
+from rhelpers import REPO, assert_ok, fast_client, invoke, plan_args, run_prready
 
 TOKEN = "ghp_hostileIssuesToken00000000000000000000"
 ESCAPES = ("\x1b", "\x07", "\u202e", "\u2066", "\u200b", "\x00", "\x9b")

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from prready.paths import resolve_paths
 from rhelpers import (
     REPO,
     add_issues,
@@ -27,8 +29,6 @@ from rhelpers import (
     run_prready,
     subprocess_env,
 )
-
-from prready.paths import resolve_paths
 
 TOKEN = "ghp_crashSafetyToken0000000000000000000000"
 N_ISSUES = 350  # four walk pages at GitHub's 100 per page

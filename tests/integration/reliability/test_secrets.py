@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rhelpers import REPO, add_issues, fast_client, invoke, run_prready
 
 from gitfixtures import make_bare_remote, make_history_repo, serve_git_http
 from prready.paths import resolve_paths
+from rhelpers import REPO, add_issues, fast_client, invoke, run_prready
 
 TOKEN = "ghp_PRREADYTESTTOKEN0123456789abcdefABCDEF"
 MARKERS = (TOKEN, TOKEN[4:24], TOKEN[-16:])  # the whole token and recognisable parts of it
