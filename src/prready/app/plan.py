@@ -34,6 +34,7 @@ from prready.app.track import TrackingUpdate, update_from_github
 from prready.app.workspace import Workspace
 from prready.config import server_clone_url, web_host
 from prready.errors import UsageError
+from prready.formats import PLAN_FORMATS, PLAN_SUFFIX
 from prready.models import (
     CodeMap,
     ContributingSummary,
@@ -52,8 +53,6 @@ from prready.store.progress_store import (
     record_plan,
 )
 
-FORMATS = ("html", "md", "json")
-_SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 # Issues whose comments and timeline are fetched to tell whether someone is on them:
 # the chosen steps plus this many further candidates per stage, never the whole store.
 TAKEN_CHECK_PER_STAGE = 6
@@ -127,9 +126,9 @@ def run_plan(
 ) -> PlanResult:
     """Build the plan for `slug`, record it in the progress store and write it to a file."""
     slug = parse_slug(slug)
-    if options.fmt not in FORMATS:
+    if options.fmt not in PLAN_FORMATS:
         raise UsageError(
-            f"the plan format must be one of {', '.join(FORMATS)}, not {options.fmt!r}"
+            f"the plan format must be one of {', '.join(PLAN_FORMATS)}, not {options.fmt!r}"
         )
     paths, config, progress, api_url = ws.paths, ws.config, ws.progress, ws.github.api_url
     moment = ws.now.astimezone(timezone.utc).replace(microsecond=0)
@@ -317,7 +316,7 @@ def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:
         if out.is_dir():
             raise UsageError(f"the plan's output {out} is a directory: give a file name")
         return out
-    return paths.plans / (slug.replace("/", "__") + _SUFFIX[options.fmt])
+    return paths.plans / (slug.replace("/", "__") + PLAN_SUFFIX[options.fmt])
 
 
 def _shown(plan: Plan) -> set[int]:

@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
+from prready.formats import PLAN_FORMATS
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-PLAN_FORMATS = ("html", "md", "json")
 
 
 def github_options(func: F) -> F:

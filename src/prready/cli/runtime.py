@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from prready.errors import UsageError
+from prready.formats import FORMAT_OF_SUFFIX
 
 if TYPE_CHECKING:
     from prready.app.workspace import ClientFactory, GitHubAccess, Workspace
@@ -143,7 +144,6 @@ def parse_stages(text: str) -> list[int]:
 
 
 STDOUT = "-"
-_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 
 def is_stdout(output: Path | str | None) -> bool:
@@ -166,12 +166,12 @@ def plan_format(fmt: str | None, output: Path | None, open_page: bool = False) -
     suffix = Path(output).suffix.lower()
     if not suffix:
         return "html"
-    if suffix not in _SUFFIX_FORMATS:
+    if suffix not in FORMAT_OF_SUFFIX:
         raise UsageError(
             f"cannot tell the plan format from {suffix!r}: add --format html, md or json, "
             "or name the file .html, .md or .json"
         )
-    return _SUFFIX_FORMATS[suffix]
+    return FORMAT_OF_SUFFIX[suffix]
 
 
 def open_in_browser(path: Path) -> None:
