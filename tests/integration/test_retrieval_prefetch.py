@@ -71,7 +71,7 @@ def test_prefetched_index_is_the_index_built_after_the_map(tmp_path: Path) -> No
     plain = mapping_index(plain_map, plain_paths.cache_db)
 
     code_map = build_code_map(
-        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db)
+        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
     )
     _finish_background_scan(paths.cache_db)
     # The background scan stored the library files' fields, and only theirs.
@@ -85,7 +85,7 @@ def test_prefetched_index_is_the_index_built_after_the_map(tmp_path: Path) -> No
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     # Warm: a restored map starts no background scan, and the stored index is the same.
     warm_map = build_code_map(
-        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db)
+        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
     )
     assert str(paths.cache_db) not in retrieval._PREFETCHING
     assert mapping_index(warm_map, paths.cache_db).lexical.to_plain() == plain.lexical.to_plain()
@@ -101,7 +101,7 @@ def test_damaged_rows_left_by_the_background_scan_are_scanned_again(tmp_path: Pa
     with ParseCache(paths.cache_db) as cache:
         cache.save(LEX_SCANNER, {blob: ("load shard", b"\x01", "", b"")})  # counts too few
     code_map = build_code_map(
-        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db)
+        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
     )
     _finish_background_scan(paths.cache_db)  # a stored row, damaged or not, is left alone
     index = mapping_index(code_map, paths.cache_db)
@@ -121,7 +121,9 @@ def test_a_background_scan_of_another_checkout_is_stopped_and_not_used(tmp_path:
     plain = mapping_index(
         build_code_map("acme/pkg", plain_paths, checkout=second), plain_paths.cache_db
     )
-    build_code_map("acme/pkg", paths, checkout=first, on_sources=prefetch_index(paths.cache_db))
+    build_code_map(
+        "acme/pkg", paths, checkout=first, on_sources=prefetch_index(paths.cache_db, min_files=0)
+    )
     assert str(paths.cache_db) in retrieval._PREFETCHING
     code_map = build_code_map("acme/pkg", paths, checkout=second)  # no background scan
     index = mapping_index(code_map, paths.cache_db)
@@ -178,3 +180,53 @@ def test_known_blobs_are_those_stored_for_the_scanner(tmp_path: Path) -> None:
             "c" * 40,  # a damaged row is known: loading it is a miss, scanned again then
         }
         assert cache.known(LEX_SCANNER, []) == set()
+
+
+def test_a_command_that_ends_before_the_index_stops_the_background_scan(tmp_path: Path) -> None:
+    """The workspace owns the scan: closing it (the command ends: an error, Ctrl-C, nothing
+    left to map) stops and reaps the process, with the command's own cache connection open
+    while it ran, and the cache stays whole."""
+    import sqlite3
+
+    from prready.app.workspace import Workspace
+
+    root = _repo(tmp_path / "repo")
+    paths = _paths(tmp_path, "cache")
+    with Workspace(paths) as ws:
+        ws.cache.execute("SELECT 1")  # open, as `issues` and `demo` have it before the map
+        build_code_map(
+            "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
+        )
+        running = retrieval._PREFETCHING[str(paths.cache_db)]
+    assert str(paths.cache_db) not in retrieval._PREFETCHING
+    assert not running.process.is_alive()
+    assert running.process.exitcode == 0
+    conn = sqlite3.connect(paths.cache_db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    # What it stored before it stopped is the index's, as if the index had scanned it.
+    assert mapping_index(build_code_map("acme/pkg", paths, checkout=root), paths.cache_db)
+
+
+def test_the_background_scan_is_a_fresh_process_not_a_fork(tmp_path: Path) -> None:
+    """SQLite's locks do not survive fork(): the scan must not inherit open connections."""
+    root = _repo(tmp_path / "repo")
+    paths = _paths(tmp_path, "cache")
+    build_code_map(
+        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
+    )
+    running = retrieval._PREFETCHING[str(paths.cache_db)]
+    try:
+        assert type(running.process).__name__ == "SpawnProcess"
+    finally:
+        retrieval.stop_prefetch(paths.cache_db)
+
+
+def test_a_small_library_is_scanned_by_the_index_alone(tmp_path: Path) -> None:
+    """A fresh process costs more than scanning a few hundred files: none is started."""
+    root = _repo(tmp_path / "repo")
+    paths = _paths(tmp_path, "cache")
+    build_code_map("acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db))
+    assert str(paths.cache_db) not in retrieval._PREFETCHING

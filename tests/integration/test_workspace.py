@@ -186,3 +186,11 @@ def test_backtest_uses_the_injected_client(github_server: Any, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert factory.calls == [(github_server.url, TOKEN)]
     assert github_server.count(r"^/search/issues") >= 1  # the fake answered, not github.com
+
+
+def test_a_command_that_never_reads_the_clock_ignores_a_bad_source_date_epoch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "not-a-number")
+    result = CliRunner().invoke(cli, ["status"])
+    assert result.exit_code == 0, result.output

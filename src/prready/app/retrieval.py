@@ -62,7 +62,15 @@ def mapping_index(
         return _mapping_index(code_map, cache_db, commits, progress, workers)
 
 
-def prefetch_index(cache_db: Path) -> Callable[[Path, list[SourceFile]], None]:
+STOP_WAIT = 30.0  # seconds a stopped background scan may take to finish its chunk
+# Below this many library files the index scans them sooner itself than a fresh process
+# starts (about half a second of imports).
+PREFETCH_MIN_FILES = 300
+
+
+def prefetch_index(
+    cache_db: Path, min_files: int = PREFETCH_MIN_FILES
+) -> Callable[[Path, list[SourceFile]], None]:
     """A hook for `build_code_map(on_sources=...)` in a command that maps issues next:
     when the map is not restored whole, the lexical fields of its library files are
     scanned by one background process meanwhile, which takes the core the map's
@@ -73,13 +81,15 @@ def prefetch_index(cache_db: Path) -> Callable[[Path, list[SourceFile]], None]:
     the same list, then waits for it, and uses the map's blob ids.
 
     Nothing changes what the index holds: the fields are stored by blob id, as the index
-    stores its own (a file stored already is not scanned again). Without fork (Windows),
-    nothing is started."""
+    stores its own (a file stored already is not scanned again). The process is spawned,
+    not forked: a forked child would inherit the command's open SQLite connections, and
+    SQLite's locks do not survive a fork. It stops when its parent goes away, and the
+    command's workspace stops it when the command ends (`stop_prefetch`)."""
 
     def start(root: Path, sources: list[SourceFile]) -> None:
         _finish_prefetch(str(cache_db), None)
         try:
-            started = _Prefetch.start(root, sources, cache_db)
+            started = _Prefetch.start(root, sources, cache_db, min_files)
         except OSError:  # no process to spare (fork failed): the index scans it all later
             return
         if started is not None:
@@ -105,20 +115,24 @@ class _Prefetch:
         self.bounds, self.process = bounds, process
 
     @classmethod
-    def start(cls, root: Path, sources: list[SourceFile], cache_db: Path) -> _Prefetch | None:
+    def start(
+        cls, root: Path, sources: list[SourceFile], cache_db: Path, min_files: int
+    ) -> _Prefetch | None:
         # Imported here: only a cold map of a command that maps issues pays for it.
         import multiprocessing
 
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return None
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("spawn")
         wanted = set(library_source_paths((s.path, s.language) for s in sources))
         todo: list[tuple[str, str, str]] = sorted(
             (s.path, s.blob, s.language) for s in sources if s.path in wanted
         )
+        if len(todo) < min_files:
+            return None
         bounds = context.Array("i", [0, -(-len(todo) // PREFETCH_CHUNK)])
         process = context.Process(
-            target=_prefetch_run, args=(str(root), cache_db, todo, bounds), daemon=True
+            target=_prefetch_run,
+            args=(str(root), cache_db, todo, bounds, os.getpid()),
+            daemon=True,
         )
         process.start()
         return cls(root, {s.path: s.blob for s in sources}, todo, bounds, process)
@@ -144,7 +158,10 @@ class _Prefetch:
         """Leave the chunks left unscanned and wait for the process."""
         with self.bounds.get_lock():
             self.bounds[1] = self.bounds[0]
-        self.process.join()
+        self.process.join(STOP_WAIT)  # the chunk in hand, at most
+        if self.process.is_alive():
+            self.process.terminate()  # an interrupted transaction is rolled back
+            self.process.join()
 
 
 # Background scans by cache file, until the next `mapping_index` on it finishes them. A
@@ -167,7 +184,16 @@ def _finish_prefetch(
     return running
 
 
-def _prefetch_run(root: str, cache_db: Path, todo: list[Any], bounds: Any) -> None:
+def stop_prefetch(cache_db: Path) -> None:
+    """Stop the background scan on `cache_db`, if one runs (what it stored is kept)."""
+    running = _PREFETCHING.pop(str(cache_db), None)
+    if running is not None:
+        running.stop()
+
+
+def _prefetch_run(
+    root: str, cache_db: Path, todo: list[Any], bounds: Any, parent: int | None = None
+) -> None:
     """The background process: claims chunks from the front and stores each one's fields
     as soon as it is scanned. A failure only costs speed (`mapping_index` scans what is
     missing), so it ends quietly."""
@@ -176,7 +202,9 @@ def _prefetch_run(root: str, cache_db: Path, todo: list[Any], bounds: Any) -> No
         prefetch = _Prefetch(Path(root), {}, todo, bounds, None)
         with ParseCache(cache_db) as cache:
             known = cache.known(LEX_SCANNER, (b for _, b, _ in todo))
-            _claim_and_scan(root, cache, prefetch, known, front=True, progress=None)
+            _claim_and_scan(
+                root, cache, prefetch, known, front=True, progress=None, parent=parent
+            )
     except Exception:
         return
 
@@ -189,10 +217,13 @@ def _claim_and_scan(
     *,
     front: bool,
     progress: ProgressFn | None,
+    parent: int | None = None,
 ) -> None:
     splits: dict[str, tuple[str, ...]] = {}
     done = 0
     while (chunk := prefetch.claim(front=front)) is not None:
+        if parent is not None and os.getppid() != parent:
+            return  # the command that started this scan is gone
         chunk = [(p, b, lang) for p, b, lang in chunk if b not in known]
         fields = _scan_chunk(root, [(p, lang) for p, _, lang in chunk], splits)
         cache.save(LEX_SCANNER, {b: fields[p] for p, b, _ in chunk if p in fields})

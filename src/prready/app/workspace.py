@@ -11,6 +11,7 @@ the workspace a client factory pointed at a loopback server instead of patching 
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -67,8 +68,7 @@ class Workspace:
     ) -> None:
         self.paths = paths
         self.config = config if config is not None else UserConfig()
-        moment = now if now is not None else clock.now()
-        self.now = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        self._now = now
         self.offline = offline
         self.progress = progress
         self._github = github if github is not None else GitHubAccess()
@@ -87,8 +87,22 @@ class Workspace:
     ) -> None:
         self.close()
 
+    @property
+    def now(self) -> datetime:
+        """The command's one moment, read from the clock on first use (a command that
+        never asks never reads SOURCE_DATE_EPOCH)."""
+        if self._now is None:
+            self._now = clock.now()
+        return self._now if self._now.tzinfo else self._now.replace(tzinfo=timezone.utc)
+
     def close(self) -> None:
-        """Close the stores (and forget the client); safe to call twice."""
+        """Stop background work on the stores, close them (and forget the client); safe to
+        call twice."""
+        # A background scan of the mapping index writes to the cache: it ends first.
+        # (Only a command that imported the index can have started one.)
+        retrieval = sys.modules.get("prready.app.retrieval")
+        if retrieval is not None:
+            retrieval.stop_prefetch(self.paths.cache_db)
         res = self._res
         for conn in (res.cache, res.progress):
             if conn is not None:
@@ -106,7 +120,7 @@ class Workspace:
         the demo plans as of its sample's own date."""
         view = Workspace.__new__(Workspace)
         view.__dict__.update(self.__dict__)
-        view.now = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        view._now = moment
         return view
 
     # ------------------------------------------------------------------ stores

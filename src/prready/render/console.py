@@ -87,6 +87,9 @@ class _LiveReporter:
             TimeElapsedColumn(),
             console=console,
             transient=False,
+            # Standard output holds a document when `--output -` is given: never route it
+            # through the live display (which is on standard error).
+            redirect_stdout=False,
         )
         self.tasks: dict[str, TaskID] = {}
 
