@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import prready.app.names_in_tests as names_module
 from prready.app.map import build_code_map
 from prready.app.names_in_tests import names_in_tests
 from prready.models import HistoryCommit
@@ -14,7 +17,9 @@ from prready.sources.git_repo import build_repo
 WHO = ("Ada", "ada@example.com")
 
 
-def test_names_read_from_the_checkout_once_per_blob(tmp_path: Path) -> None:
+def test_names_read_from_the_checkout_once_per_blob(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = tmp_path / "repo"
     files = {
         "pkg/__init__.py": "from pkg.core import frobnicate\n",
@@ -30,7 +35,16 @@ def test_names_read_from_the_checkout_once_per_blob(tmp_path: Path) -> None:
     assert names.using(["frobnicate"]) == {"tests/test_core.py": {"frobnicate": 2}}
     assert names.selects("tests/test_core.py", "frobnicate")
     assert names_in_tests(code_map, paths.cache_db) == names  # warm: the same index
-    # A changed test file is read again (its blob id changed).
+    # Warm under the same map key, the index is found without asking git for the files.
+    with monkeypatch.context() as patched:
+        patched.setattr(names_module, "list_files", _no_listing)
+        assert names_in_tests(code_map, paths.cache_db) == names
+    # A changed test file is read again (its blob id changed, and so the map's key).
     (repo / "tests" / "test_core.py").write_text("def test_other():\n    pass\n")
+    code_map = build_code_map("o/r", paths, checkout=repo)
     again = names_in_tests(code_map, paths.cache_db)
     assert again.using(["frobnicate"]) == {} and again.selects("tests/test_core.py", "other")
+
+
+def _no_listing(root: Path) -> list[object]:
+    raise AssertionError(f"git was asked for the files of {root}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from prready.analysis.areas import github_login
@@ -70,7 +70,7 @@ def describe_step(
     languages = _languages(focus, code_map)
     docs_only = _docs_only(focus, code_map)
     seeds = _seeds(focus, code_map)
-    uses = issue_names(a.issue, seeds, code_map)
+    uses = issue_names(a.issue, seeds, code_map, facts.symbols)
     if test_names is not None and (
         languages & NATIVE or any(f.path == NATIVE_FUNCTIONS for f in files)
     ):
@@ -86,7 +86,9 @@ def describe_step(
     uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
-    tests = tests_for(seeds, code_map, test_names, uses, in_title, facts.runnable_tests)
+    tests = tests_for(
+        seeds, code_map, test_names, uses, in_title, facts.runnable_tests, facts.symbols
+    )
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -134,9 +136,10 @@ def tests_for(
     issue_uses: Sequence[str] = (),
     lead_names: Sequence[str] = (),
     runnable: Sequence[tuple[str, str, str]] | None = None,
+    symbols: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """Test files for the seed modules, most direct first (see `rank_tests`)."""
-    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names, runnable)
+    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names, runnable, symbols)
     return [path for path, _tier in ranked][:MAX_TESTS]
 
 
@@ -147,6 +150,7 @@ def rank_tests(
     issue_uses: Sequence[str] = (),
     lead_names: Sequence[str] = (),
     runnable: Sequence[tuple[str, str, str]] | None = None,
+    symbols: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[str, int]]:
     """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
     exercises the code:
@@ -199,7 +203,9 @@ def rank_tests(
     # after a module can lie anywhere.
     suite = _main_suite(tests)
     if test_names is not None:
-        defined_by = _defined_by_seed(seeds, code_map)
+        if symbols is None:
+            symbols = public_symbols(code_map)
+        defined_by = _defined_by_seed(seeds, symbols)
         defined = set(defined_by)
         wanted = set(issue_uses)
         leads = [name for name in lead_names if name in wanted]
@@ -290,14 +296,19 @@ def one_test_command(tests: list[str], symbol: str, contributing: ContributingSu
     return f"{runner} {' '.join(_shell_quote(t) for t in tests[:3])}"
 
 
-def issue_names(issue: Issue, seeds: list[str], code_map: CodeMap) -> list[str]:
+def issue_names(
+    issue: Issue,
+    seeds: list[str],
+    code_map: CodeMap,
+    symbols: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
     """Names the issue uses that live in a seed module, in the order it uses them: the
     last part of a dotted name (`torch.linalg.svd` -> "svd"), then a bare name a seed
     defines (`find_tied_parameters`). Only identifiers: they go into shell commands."""
     seed_set = set(seeds)
     areas = {code_map.area_of(s) for s in seeds}
     text = f"{issue.title}\n{(issue.body or '')[:20_000]}"
-    defined = _defined_names(seeds, code_map)
+    defined = _defined_names(seeds, public_symbols(code_map) if symbols is None else symbols)
     found: list[str] = []
     for match in _DOTTED.finditer(text):
         dotted = match.group(0)
@@ -518,27 +529,37 @@ def start_reading(matches: list[ModuleMatch], code_map: CodeMap) -> list[str]:
 
 
 # --------------------------------------------------------------------------- helpers
-def _defined_names(seeds: Sequence[str], code_map: CodeMap) -> set[str]:
-    """The public names the seed modules define (`patch_environment` of
+def public_symbols(code_map: CodeMap) -> dict[str, list[str]]:
+    """Each module -> the dotted names of the symbols it defines: one pass over the map's
+    symbols, made once per plan (`map_facts`) rather than twice per step."""
+    by_module: dict[str, list[str]] = {}
+    for dotted, module in code_map.symbols.items():
+        by_module.setdefault(module, []).append(dotted)
+    return by_module
+
+
+def _seed_names(seed: str, symbols: Mapping[str, Sequence[str]]) -> Iterator[str]:
+    """The public names `seed` defines, by their last part (`patch_environment` of
     accelerate.utils.environment), as a test would call them."""
-    seed_set = set(seeds)
-    return {
-        dotted.rpartition(".")[2]
-        for dotted, module in code_map.symbols.items()
-        if module in seed_set and not dotted.rpartition(".")[2].startswith("_")
-    }
+    for dotted in symbols.get(seed, ()):
+        name = dotted.rpartition(".")[2]
+        if not name.startswith("_"):
+            yield name
 
 
-def _defined_by_seed(seeds: Sequence[str], code_map: CodeMap) -> dict[str, int]:
+def _defined_names(seeds: Sequence[str], symbols: Mapping[str, Sequence[str]]) -> set[str]:
+    """The public names the seed modules define (see `_seed_names`)."""
+    return {name for seed in set(seeds) for name in _seed_names(seed, symbols)}
+
+
+def _defined_by_seed(seeds: Sequence[str], symbols: Mapping[str, Sequence[str]]) -> dict[str, int]:
     """Each public name the seed modules define -> the rank of the best seed defining it."""
     rank = {seed: i for i, seed in reversed(list(enumerate(seeds)))}
     found: dict[str, int] = {}
-    # One C-level pass keeps the seeds' symbols (few of the thousands a map holds).
-    mine = [(dotted, module) for dotted, module in code_map.symbols.items() if module in rank]
-    for dotted, module in mine:
-        name = dotted.rpartition(".")[2]
-        if not name.startswith("_") and rank[module] < found.get(name, len(rank)):
-            found[name] = rank[module]
+    for seed, i in rank.items():
+        for name in _seed_names(seed, symbols):
+            if i < found.get(name, len(rank)):
+                found[name] = i
     return found
 
 
@@ -642,10 +663,13 @@ class MapFacts:
 
     runnable_tests: list[tuple[str, str, str]]  # (path, stem, folder), see runnable_tests
     owners: CodeOwners  # the map's CODEOWNERS rules, compiled
+    symbols: dict[str, list[str]]  # module -> dotted names it defines, see public_symbols
 
 
 def map_facts(code_map: CodeMap) -> MapFacts:
-    return MapFacts(runnable_tests(code_map), CodeOwners(code_map.codeowners))
+    return MapFacts(
+        runnable_tests(code_map), CodeOwners(code_map.codeowners), public_symbols(code_map)
+    )
 
 
 def runnable_tests(code_map: CodeMap) -> list[tuple[str, str, str]]:

@@ -40,6 +40,24 @@ def native_ops(code_map: CodeMap) -> NativeOps:
 
 
 def _test_index(code_map: CodeMap, cache_db: Path) -> NamesInTests:
+    # The map's key covers every tracked file's blob, the working tree's changes and the
+    # scanner's options, so an equal key names the same test files: a warm plan finds the
+    # index through it without asking git for the file list again.
+    by_map = f"names-in-tests-map:{INDEX_VERSION}:{code_map.key}" if code_map.key else None
+    if by_map is not None:
+        with ParseCache(cache_db) as cache:
+            pointer = cache.load_snapshot(by_map)
+            whole = _from_plain(cache.load_snapshot(pointer)) if isinstance(pointer, str) else None
+        if whole is not None:
+            return whole
+    index, key = _index_from_listing(code_map, cache_db)
+    if by_map is not None:
+        with ParseCache(cache_db) as cache:
+            cache.save_snapshot(by_map, key, base=key)
+    return index
+
+
+def _index_from_listing(code_map: CodeMap, cache_db: Path) -> tuple[NamesInTests, str]:
     root = Path(code_map.root)
     wanted = {
         info.path
@@ -54,7 +72,7 @@ def _test_index(code_map: CodeMap, cache_db: Path) -> NamesInTests:
     with ParseCache(cache_db) as cache:
         whole = _from_plain(cache.load_snapshot(key))
         if whole is not None:
-            return whole
+            return whole, key
         cached = cache.load(SCANNER, blobs.values())
         fresh = {}
         for path in sorted(p for p, b in blobs.items() if b not in cached):
@@ -67,7 +85,7 @@ def _test_index(code_map: CodeMap, cache_db: Path) -> NamesInTests:
             {p: [(name, n) for name, n in cached[b]] for p, b in blobs.items() if b in cached}
         )
         cache.save_snapshot(key, (dict(index.users), dict(index.test_names)))
-    return index
+    return index, key
 
 
 def _from_plain(value: Any) -> NamesInTests | None:
