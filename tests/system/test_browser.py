@@ -1,6 +1,6 @@
 """The plan page in a real headless Chromium (Debian's binary, never a downloaded one):
 no console errors, no request leaves the file, every section renders, the filters work,
-hostile content stays inert. Screenshots go to tests/artifacts/ for a human to look at."""
+hostile content stays inert. Screenshots go to tests/system/artifacts/ for a human to look at."""
 
 from __future__ import annotations
 
