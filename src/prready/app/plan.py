@@ -11,7 +11,6 @@ import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timezone
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -131,7 +130,7 @@ def run_plan(
             f"the plan format must be one of {', '.join(PLAN_FORMATS)}, not {options.fmt!r}"
         )
     paths, config, progress, api_url = ws.paths, ws.config, ws.progress, ws.github.api_url
-    moment = ws.now.astimezone(timezone.utc).replace(microsecond=0)
+    moment = clock.as_utc(ws.now).replace(microsecond=0)
     iso = clock.iso(moment)
     output = _output_path(paths, slug, options)
     notes: list[str] = []

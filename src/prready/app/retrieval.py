@@ -186,9 +186,7 @@ def _finish_prefetch(
 
 def stop_prefetch(cache_db: Path) -> None:
     """Stop the background scan on `cache_db`, if one runs (what it stored is kept)."""
-    running = _PREFETCHING.pop(str(cache_db), None)
-    if running is not None:
-        running.stop()
+    _finish_prefetch(str(cache_db), None)
 
 
 def _prefetch_run(

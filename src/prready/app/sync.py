@@ -62,7 +62,7 @@ def sync_repo(
     `complete` file holds every open issue, so stored open issues missing from it (and
     created before the export) are closed."""
     validate_overrides(ws.config.labels)
-    moment = _utc(ws.now)
+    moment = ws.now  # aware: the workspace's clock
     conn = ws.cache
     if from_file is not None:
         return _sync_from_file(
@@ -87,7 +87,7 @@ def refresh_taken(
     """Taken status of plan candidates only: refetch each issue, its comments and timeline
     (skipped when fetched within `max_age` and unchanged since; never with `fetch` False
     or offline), store and judge them."""
-    moment = _utc(ws.now)
+    moment = ws.now  # aware: the workspace's clock
     conn = ws.cache
     progress = ws.progress
     client = ws.client() if fetch and not ws.offline else None
@@ -473,9 +473,6 @@ def _refresh_details(
         fetched[number] = (TakenStatus("fresh"), clock.iso(moment))
     return issue
 
-
-def _utc(moment: datetime) -> datetime:
-    return clock.aware(moment)
 
 
 def sync_with_tracking(

@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -93,7 +93,7 @@ class Workspace:
         never asks never reads SOURCE_DATE_EPOCH)."""
         if self._now is None:
             self._now = clock.now()
-        return self._now if self._now.tzinfo else self._now.replace(tzinfo=timezone.utc)
+        return clock.aware(self._now)
 
     def close(self) -> None:
         """Stop background work on the stores, close them (and forget the client); safe to
