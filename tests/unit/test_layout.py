@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from prready.analysis.layout import in_test_tree, is_root_package, is_test_path
+from prready.analysis.layout import in_test_tree, is_root_package, is_test_path, named_as_test
 
 
 @pytest.mark.parametrize(
@@ -72,6 +72,32 @@ def test_repository_patterns_replace_the_defaults() -> None:
 )
 def test_runnable_tests_are_a_subset_of_the_test_tree(path: str, runnable: bool, in_tree: bool) -> None:
     assert is_test_path(path) is runnable
+    assert in_test_tree(path) is in_tree
+
+
+@pytest.mark.parametrize(
+    ("path", "named", "in_tree"),
+    [
+        ("tests/test_io.py", True, True),
+        ("test/common_utils.py", True, True),  # a helper in a test folder: a fix touching tests
+        ("pkg/tests/data/sample.json", True, True),
+        ("src/test_helpers.py", True, True),
+        ("csrc/conv_test.cc", True, True),
+        ("conv_test.cc", True, True),
+        ("torch/testing/_internal/common_utils.py", False, False),
+        ("pkg/testing/asserts.py", False, True),  # testing/ is in the tree, not a test place
+        ("pkg/test_x/_internal/y.py", False, False),
+        ("contest/attest.py", False, False),
+        ("pkg/latest_test.x.py", False, False),
+        ("pkg/my_tests.py", False, False),
+        ("docs/testsuite/index.md", False, False),
+    ],
+)
+def test_named_as_test_is_the_test_place_of_fix_statistics(
+    path: str, named: bool, in_tree: bool
+) -> None:
+    """What fix statistics count as touching tests: a test folder or a test's name."""
+    assert named_as_test(path) is named
     assert in_test_tree(path) is in_tree
 
 

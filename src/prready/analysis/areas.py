@@ -25,6 +25,7 @@ from statistics import median
 from typing import Any
 
 from prready import clock
+from prready.analysis.layout import named_as_test
 from prready.analysis.metrics import pagerank, transitive_dependents
 from prready.analysis.ownership import CodeOwners
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
@@ -313,7 +314,7 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
     files = sorted(len(c.files) for c in sample)
     langs = sorted(len({_language_of(f) for f in c.files} - {""}) for c in sample)
     native = sum(1 for c in sample if any(_language_of(f) == "native" for f in c.files))
-    tested = sum(1 for c in sample if any(_TEST_PART.search(f) for f in c.files))
+    tested = sum(1 for c in sample if any(named_as_test(f) for f in c.files))
     sizes: dict[str, Any] = {
         "kind": kind,
         "count": len(sample),
@@ -336,7 +337,6 @@ _FIX_MESSAGE = re.compile(
     r"\bfix(?:e[sd]|ing)?\b|\bbugs?\b|\bregression\b|\bcrash\w*|\b(?:resolve[sd]?|close[sd]?) #\d+",
     re.IGNORECASE,
 )
-_TEST_PART = re.compile(r"(?:^|/)(?:tests?/|test_[^/]*$|[^/]*_test\.\w+$)")
 MIN_FIXES = 3
 _NATIVE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "h", "hpp", "cu", "cuh"})
 

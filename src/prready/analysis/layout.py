@@ -178,6 +178,13 @@ def in_test_tree(path: str) -> bool:
     return bool(_TEST_TREE.search(path)) and "/_internal/" not in path
 
 
+def named_as_test(path: str) -> bool:
+    """Under a test/tests folder, or named like a test (`test_*`, `*_test.EXT`): how fix
+    statistics tell whether a fix touched tests. Narrower than `in_test_tree` (no `testing/`
+    folders, no `_internal` exception), wider than `is_test_path` (helpers count)."""
+    return bool(_TEST_PLACE.search(path))
+
+
 def is_root_package(name: str, path: str) -> bool:
     """A top-level Python package's `__init__` ("torch"): imported by nearly everything,
     so a neighbour of every module and a poor place to start reading."""
@@ -185,7 +192,9 @@ def is_root_package(name: str, path: str) -> bool:
 
 
 _TEST_DIRS = frozenset({"test", "tests"})
-_TEST_TREE = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*$|_test\.\w+$")
+_TEST_NAME = r"(?:^|/)test_[^/]*$|_test\.\w+$"  # test_x.py, x_test.cc
+_TEST_TREE = re.compile(rf"(?:^|/)(?:tests?|testing)/|{_TEST_NAME}")
+_TEST_PLACE = re.compile(rf"(?:^|/)tests?/|{_TEST_NAME}")
 _NATIVE_SOURCE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "cu"})
 _RUNNER_PREFIXES = ("run_", "runtest")  # run_test.py, run_tests.py, runtests.py
 

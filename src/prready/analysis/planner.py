@@ -36,7 +36,6 @@ from prready.analysis.stage_rules import (
 )
 from prready.analysis.stages import STAGE_NUMBERS, STAGES, StageSpec
 from prready.analysis.steps import describe_step, map_facts
-from prready.errors import UsageError
 from prready.models import (
     CodeMap,
     ContributingSummary,
@@ -395,13 +394,15 @@ def _complete(
 
 
 def _check_options(stages: Sequence[int], per_stage: int, max_difficulty: int) -> list[int]:
+    """The stages chosen, in order. The CLI bounds every option (`--stages`, `--per-stage`,
+    `--max-difficulty`) before a plan is made: out-of-range values here are a caller's bug."""
     chosen = sorted(set(stages))
     if not chosen or any(s not in STAGES for s in chosen):
-        raise UsageError("--stages takes stage numbers 1-4, e.g. --stages 1,2")
+        raise ValueError(f"stages must be some of {list(STAGE_NUMBERS)}, not {list(stages)}")
     if not 1 <= per_stage <= 3:
-        raise UsageError("--per-stage must be 1, 2 or 3")
+        raise ValueError(f"per_stage must be 1, 2 or 3, not {per_stage}")
     if not 1 <= max_difficulty <= 5:
-        raise UsageError("--max-difficulty must be between 1 and 5")
+        raise ValueError(f"max_difficulty must be between 1 and 5, not {max_difficulty}")
     return chosen
 
 

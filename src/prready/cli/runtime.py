@@ -128,18 +128,25 @@ def parse_csv(text: str | None) -> list[str]:
 
 def parse_stages(text: str) -> list[int]:
     """ "1-4", "1,3", "2" -> stage numbers; anything else is a one-line error."""
+    from prready.app.plan import STAGE_NUMBERS
+
+    first, last = STAGE_NUMBERS[0], STAGE_NUMBERS[-1]
+    every = f"{first}-{last}"
+    some = ",".join(str(n) for n in STAGE_NUMBERS[::2])  # "1,3"
     stages: set[int] = set()
     for part in parse_csv(text):
         low, sep, high = part.partition("-")
         try:
             start, end = int(low), int(high) if sep else int(low)
         except ValueError:
-            raise UsageError(f"--stages {text!r}: use numbers 1-4, e.g. 1-4 or 1,3") from None
-        if not 1 <= start <= end <= 4:
-            raise UsageError(f"--stages {text!r}: stages run from 1 to 4")
+            raise UsageError(
+                f"--stages {text!r}: use numbers {every}, e.g. {every} or {some}"
+            ) from None
+        if not first <= start <= end <= last:
+            raise UsageError(f"--stages {text!r}: stages run from {first} to {last}")
         stages.update(range(start, end + 1))
     if not stages:
-        raise UsageError("--stages is empty: use e.g. 1-4")
+        raise UsageError(f"--stages is empty: use e.g. {every}")
     return sorted(stages)
 
 

@@ -123,11 +123,19 @@ def test_unknown_or_invalid_options_are_usage_errors(args: tuple[str, ...]) -> N
     assert not resolve_paths().cache_db.exists()
 
 
-@pytest.mark.parametrize("stages", ["9", "0-2", "x", "4-1", ","])
-def test_bad_stage_list_is_one_line(stages: str) -> None:
-    assert_clean_failure(
-        invoke("plan", REPO, "--stages", stages, "--offline"), code=2, match="--stages"
-    )
+@pytest.mark.parametrize(
+    ("stages", "message"),
+    [
+        ("9", "--stages '9': stages run from 1 to 4"),
+        ("0-2", "--stages '0-2': stages run from 1 to 4"),
+        ("x", "--stages 'x': use numbers 1-4, e.g. 1-4 or 1,3"),
+        ("4-1", "--stages '4-1': stages run from 1 to 4"),
+        (",", "--stages is empty: use e.g. 1-4"),
+    ],
+)
+def test_bad_stage_list_is_one_line(stages: str, message: str) -> None:
+    line = assert_clean_failure(invoke("plan", REPO, "--stages", stages, "--offline"), code=2)
+    assert line == f"Error: {message}"
     assert not resolve_paths().progress_db.exists()
 
 
