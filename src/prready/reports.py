@@ -167,6 +167,18 @@ class TrackingUpdate:
     checked: int = 0  # tracked steps looked at
 
 
+@dataclass(frozen=True)
+class ProgressExport:
+    """`prready track --export`: everything the progress store holds, as the versioned,
+    JSON-ready document `track --import` reads back (render writes it out)."""
+
+    document: dict[str, Any]
+
+    @property
+    def steps(self) -> int:
+        return len(self.document["steps"])
+
+
 @dataclass
 class ImportSummary:
     """`prready track --import`: what the merge of an export changed."""

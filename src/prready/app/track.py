@@ -1,7 +1,7 @@
 """`prready track` and the GitHub side of tracking: record what the user did, move progress
 between machines, and bring tracked steps up to date with their pull requests on GitHub.
 
-Entry points: `track_issue`, `export_to`, `import_from` (the CLI), and
+Entry points: `track_issue`, `export_all`, `import_from` (the CLI), and
 `update_from_github(slug, client, conn, now=...)` for `prready sync` and `prready plan`.
 """
 
@@ -28,8 +28,7 @@ from prready.models import (
     StepStatus,
     TakenStatus,
 )
-from prready.paths import write_private_file
-from prready.reports import TrackingUpdate
+from prready.reports import ProgressExport, TrackingUpdate
 from prready.slug import looks_like_pull_url, mentioned_issues, parse_issue_ref, repo_of_pull_url
 from prready.store.progress_store import (
     add_note,
@@ -40,7 +39,7 @@ from prready.store.progress_store import (
     timestamp,
 )
 from prready.store.progress_transfer import ImportSummary, export_progress, import_progress
-from prready.text import inert_json, safe_line
+from prready.text import safe_line
 
 ACTIONS = {
     "start": StepStatus.STARTED,
@@ -176,20 +175,9 @@ def _stored_issue(ws: Workspace, slug: str, number: int) -> Issue | None:
     return issues_store.load_issue(ws.cache, slug, number)
 
 
-def export_text(ws: Workspace) -> tuple[str, int]:
-    """All progress as a JSON document, and the number of steps in it."""
-    data = export_progress(ws.progress_store, ws.now)
-    return inert_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n", len(data["steps"])
-
-
-def export_to(ws: Workspace, path: Path) -> int:
-    """Write all progress to `path` as JSON (0600); returns the number of steps written."""
-    text, count = export_text(ws)
-    try:
-        write_private_file(Path(path), text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return count
+def export_all(ws: Workspace) -> ProgressExport:
+    """All progress, as the document `track --export` writes (render turns it into JSON)."""
+    return ProgressExport(export_progress(ws.progress_store, ws.now))
 
 
 def import_from(ws: Workspace, path: Path) -> ImportSummary:

@@ -94,25 +94,16 @@ def _run(
     export_file: Path | None,
     import_file: Path | None,
 ) -> None:
-    from prready.app.track import (
-        MAX_NOTE,
-        export_text,
-        export_to,
-        import_from,
-        import_text,
-        track_issue,
-    )
-    from prready.render.track import print_export, print_exported, print_imported, print_tracked
+    from prready.app.track import MAX_NOTE, export_all, import_from, import_text, track_issue
+    from prready.render.track import print_export, print_imported, print_tracked, write_export
 
     if export_file is not None or import_file is not None:
         if ref or action or url or note or force or (export_file and import_file):
             raise UsageError("use --export FILE or --import FILE alone, without an issue")
         if export_file is not None and is_stdout(export_file):
-            text, count = export_text(ws)
-            print_export(text, count)
+            print_export(export_all(ws))
         elif export_file is not None:
-            count = export_to(ws, export_file)
-            print_exported(count, export_file)
+            write_export(export_all(ws), export_file)
         else:
             assert import_file is not None
             if is_stdout(import_file):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from prready.text import safe_line
+from prready.errors import UsageError
+from prready.paths import write_private_file
+from prready.text import inert_json, safe_line
 
 if TYPE_CHECKING:
     from prready.models import ProgressEntry
-    from prready.reports import ImportSummary
+    from prready.reports import ImportSummary, ProgressExport
 
 
 def print_tracked(entry: ProgressEntry, action: str) -> None:
@@ -25,14 +28,24 @@ def print_tracked(entry: ProgressEntry, action: str) -> None:
         )
 
 
-def print_export(text: str, count: int) -> None:
+def export_json(export: ProgressExport) -> str:
+    """The export document as JSON text, inert in a terminal and in HTML."""
+    return inert_json(json.dumps(export.document, indent=2, ensure_ascii=False)) + "\n"
+
+
+def print_export(export: ProgressExport) -> None:
     """The export document alone on standard output; the count on standard error."""
-    click.echo(text, nl=False)
-    click.echo(f"Exported {count} tracked step(s) to standard output", err=True)
+    click.echo(export_json(export), nl=False)
+    click.echo(f"Exported {export.steps} tracked step(s) to standard output", err=True)
 
 
-def print_exported(count: int, path: Path) -> None:
-    click.echo(f"Exported {count} tracked step(s) to {path}")
+def write_export(export: ProgressExport, path: Path) -> None:
+    """Write the export to `path` (0600, atomically) and say how many steps it holds."""
+    try:
+        write_private_file(Path(path), export_json(export))
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(f"Exported {export.steps} tracked step(s) to {path}")
 
 
 def print_imported(source: Path, summary: ImportSummary) -> None:
