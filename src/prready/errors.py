@@ -2,6 +2,7 @@
 
     PrreadyError                 exit 1, the base the CLI catches once
     ├── UsageError               exit 2, bad input from the user
+    │   └── InputError           one named input (a checkout, a module...) is wrong
     ├── NetworkError             GitHub or a git remote failed us
     │   ├── RateLimitError       the API budget is spent (reset_at says until when)
     │   ├── NotFoundError        404 or 410: no such repository or issue
@@ -9,19 +10,61 @@
     │   └── InvalidIssueError    an issue payload we refuse to store
     ├── StoreError               the SQLite store is unreadable or not ours
     └── OfflineError             offline, and the store lacks what is needed
+
+Library messages never name command-line flags: an error about one input says which
+(`InputError.input`), and advice that means another option says so as an `Advice`; the
+CLI words both as its flags (`prready.render.advice`), once, at the edge.
 """
+
+from typing import Literal
+
+# The inputs a message may be about, by what they are rather than how they are given.
+Input = Literal["checkout", "git_url", "module", "author", "area_depth"]
+
+# What else to try, when it means giving an option (or dropping one).
+Advice = Literal[
+    "allow_other_checkout",  # the check of a checkout's origin can be skipped
+    "check_author",  # the author to look for was given, and matched nothing
+    "drop_offline",  # the command needs GitHub
+    "checkout_or_online",  # offline, with no clone cached
+    "offline_or_checkout",  # a git remote is unreachable
+    "checkout",  # a git remote refused the credentials
+    "git_url",  # no repository at the URL cloned from
+]
 
 
 class PrreadyError(Exception):
-    """A problem the user can act on. The message is one line, already actionable."""
+    """A problem the user can act on. The message is one line, already actionable;
+    `advice`, when set, adds what to try that means another option."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, advice: Advice | None = None) -> None:
+        super().__init__(message)
+        self.advice = advice
 
 
 class UsageError(PrreadyError):
     """Bad input on the command line or in a file the user gave us."""
 
     exit_code = 2
+
+
+class InputError(UsageError):
+    """One input is wrong: `problem` says what of it ("/x: no such directory", "must be a
+    positive integer"), after the input's name."""
+
+    def __init__(self, input: Input, problem: str, *, advice: Advice | None = None) -> None:
+        super().__init__(f"{input.replace('_', ' ')} {problem}", advice=advice)
+        self.input: Input = input
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled whole (a worker process may raise it)
+        return (_input_error, (self.input, self.problem, self.advice))
+
+
+def _input_error(input: Input, problem: str, advice: Advice | None) -> InputError:
+    return InputError(input, problem, advice=advice)
 
 
 class NetworkError(PrreadyError):

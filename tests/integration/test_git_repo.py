@@ -26,8 +26,9 @@ from gitfixtures import (
     push_to,
     serve_git_http,
 )
-from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
+from prready.errors import InputError, NetworkError, OfflineError, PrreadyError, UsageError
 from prready.models import HistoryCommit
+from prready.render.advice import error_text
 from prready.sources import git_repo
 from prready.sources.git_repo import (
     NO_FIX,
@@ -458,15 +459,22 @@ def test_checkout_errors_are_one_line(tmp_path: Path) -> None:
         tmp_path / "empty": "has no commits",
     }
     for path, message in cases.items():
-        with pytest.raises(UsageError, match=message) as info:
+        with pytest.raises(InputError, match=message) as info:
             acquire(SLUG, tmp_path / "repos", checkout=path)
         assert "\n" not in str(info.value)
+        # The library names the input, not the flag: the CLI words it as --checkout.
+        assert info.value.input == "checkout" and "--checkout" not in str(info.value)
+        assert error_text(info.value).startswith(f"--checkout {path}")
 
 
 # --------------------------------------------------------------------------- acquire: offline
 def test_offline_without_cache_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(OfflineError, match=r"--checkout PATH.*without --offline"):
+    with pytest.raises(OfflineError, match="offline and no cached clone") as info:
         acquire(SLUG, tmp_path / "repos", offline=True)
+    assert "--" not in str(info.value)  # what to do means options: the CLI's to word
+    assert error_text(info.value).endswith(
+        ": give --checkout PATH to an existing clone, or run once without --offline"
+    )
 
 
 def test_offline_uses_the_cache_without_fetching(
@@ -601,9 +609,11 @@ def test_a_clone_whose_checkout_fails_leaves_no_half_directory(tmp_path: Path) -
 
 
 def test_missing_repository_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no git repository"):
+    with pytest.raises(UsageError, match="no git repository") as info:
         acquire(SLUG, tmp_path / "repos", git_url=(tmp_path / "nothing.git").as_uri())
     assert _entries(tmp_path / "repos/acme") == []
+    assert str(info.value).endswith("lack access): check OWNER/REPO")
+    assert error_text(info.value).endswith("lack access): check OWNER/REPO or --git-url")
 
 
 def test_git_missing_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -617,6 +627,10 @@ def test_unreachable_network_is_a_network_error(tmp_path: Path) -> None:
     with pytest.raises(NetworkError, match="cannot reach") as info:
         acquire(SLUG, tmp_path / "repos", git_url="https://user:s3cret@127.0.0.1:1/o/r.git")
     assert "s3cret" not in str(info.value)
+    assert str(info.value).endswith("): check the network")
+    assert error_text(info.value).endswith(
+        "): check the network, or use --offline / --checkout PATH"
+    )
 
 
 class _Refuse(http.server.BaseHTTPRequestHandler):
@@ -646,8 +660,11 @@ def refusing_server() -> Iterator[tuple[str, type[_Refuse]]]:
 
 def test_authentication_refused(tmp_path: Path, refusing_server: tuple[str, type[_Refuse]]) -> None:
     url, _handler = refusing_server
-    with pytest.raises(NetworkError, match="authentication refused"):
+    with pytest.raises(NetworkError, match="authentication refused") as info:
         acquire(SLUG, tmp_path / "repos", git_url=url)
+    assert error_text(info.value).endswith(
+        ": set up git credentials (e.g. `gh auth login`) or use --checkout PATH"
+    )
 
 
 def test_http_not_found(tmp_path: Path, refusing_server: tuple[str, type[_Refuse]]) -> None:
@@ -743,6 +760,9 @@ def test_cache_folders_are_private(tmp_path: Path, upstream: tuple[Path, str]) -
 
 @pytest.mark.parametrize("url", ["", "   "])
 def test_empty_git_url_is_a_usage_error_not_a_silent_github_clone(tmp_path: Path, url: str) -> None:
-    with pytest.raises(UsageError, match="--git-url is empty"):
+    with pytest.raises(InputError, match="git url is empty") as info:
         git_repo.acquire("octo/repo", tmp_path / "repos", git_url=url)
+    assert error_text(info.value) == (
+        "--git-url is empty: give a URL or path to clone from, or leave it out"
+    )
     assert not (tmp_path / "repos" / "octo" / "repo").exists()

@@ -1,7 +1,7 @@
 """Input checked at the edge, before any work: repository names spelled as the store spells
 them, a --checkout that really is the repository asked for, --module names that exist.
 
-Each check fails with one actionable line (UsageError) rather than letting a command run
+Each check fails with one actionable line (InputError) rather than letting a command run
 on the wrong data and exit 0.
 """
 
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from prready.errors import UsageError
+from prready.errors import InputError
 from prready.models import CodeMap
 from prready.paths import Paths
 from prready.slug import parse_slug
@@ -52,19 +52,20 @@ def verify_checkout(slug: str, checkout: str | Path, *, allow_other: bool = Fals
     found = acquire(slug, Path(checkout), checkout=Path(checkout))
     name = slug.split("/")[1]
     remote = remote_slug(found.url)
-    hint = "; add --allow-other-checkout if this really is a clone of it"
     if remote is not None:
         if remote.split("/")[1].lower() != name.lower():
-            raise UsageError(
-                f"--checkout {checkout} is a clone of {remote}, not {slug} (its origin "
-                f"remote){hint}"
+            raise InputError(
+                "checkout",
+                f"{checkout} is a clone of {remote}, not {slug} (its origin remote)",
+                advice="allow_other_checkout",
             )
         return
     project = _project_name(found.path)
     if project and not _same_project(project, name):
-        raise UsageError(
-            f"--checkout {checkout} holds the project {project!r}, not {slug} "
-            f"(its pyproject.toml){hint}"
+        raise InputError(
+            "checkout",
+            f"{checkout} holds the project {project!r}, not {slug} (its pyproject.toml)",
+            advice="allow_other_checkout",
         )
 
 
@@ -95,7 +96,7 @@ def check_modules(modules: Sequence[str], code_map: CodeMap) -> None:
         else:
             shown = ", ".join(areas[:8]) + (", ..." if len(areas) > 8 else "")
             hint = f"; areas are: {shown}" if areas else ""
-        raise UsageError(f"--module {wanted!r} is no module or area of {code_map.repo}{hint}")
+        raise InputError("module", f"{wanted!r} is no module or area of {code_map.repo}{hint}")
 
 
 def _in_focus(name: str, focus: str) -> bool:

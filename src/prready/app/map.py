@@ -48,7 +48,7 @@ from prready.analysis.snapshot import (
     delta_base,
     edge_attributes,
 )
-from prready.errors import UsageError
+from prready.errors import InputError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
 from prready.paths import Paths
 from prready.reports import AreaSummary, MapSummary
@@ -117,7 +117,7 @@ def build_code_map(
     (the mapping index's scan starts there, alongside; see `retrieval.prefetch_index`)."""
     slug = parse_slug(slug)
     if area_depth is not None and area_depth < 1:
-        raise UsageError("--area-depth must be a positive integer")
+        raise InputError("area_depth", "must be a positive integer")
     with gc_paused():
         return _build_code_map(
             slug, paths, checkout, git_url, offline, area_depth, progress, stats, workers,

@@ -43,6 +43,7 @@ from prready.models import (
     TakenStatus,
 )
 from prready.paths import Paths
+from prready.render.advice import wider_sync_text
 from prready.render.document import STDOUT, write_plan
 from prready.slug import parse_slug
 from prready.store import issues_store
@@ -293,8 +294,8 @@ def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
         return ""
     return (
         "stage 4 holds bug fixes only: the default sync fetches issues with beginner, bug, "
-        "docs, tests and feature labels, and none was a feature; for one, run again with "
-        "--all-open or --module-label LABEL"
+        "docs, tests and feature labels, and none was a feature; for one, "
+        + wider_sync_text("run_again_for_one")
     )
 
 
@@ -302,9 +303,7 @@ def _wider_sync(slug: str, options: PlanOptions, source: Source, online: bool) -
     """How to fetch more issues than this plan saw ("" when it saw every open one)."""
     if options.all_open or not source.github:
         return ""
-    if online:
-        return "run again with --all-open to fetch every open issue (or --module-label LABEL)"
-    return f"`prready sync {slug} --all-open` fetches every open issue"
+    return wider_sync_text("run_again" if online else "sync_command", slug)
 
 
 def _output_path(paths: Paths, slug: str, options: PlanOptions) -> Path:

@@ -38,7 +38,7 @@ def propose_profile(path: str | Path, *, author: str | None = None) -> ProfilePr
     if not mine:
         mine = [c for c in history if who in c.author_email.lower() or who in c.author_name.lower()]
     if not mine:
-        raise UsageError(f"no commits by {who!r} in {path}: check --author (an email or name)")
+        raise UsageError(f"no commits by {who!r} in {path}", advice="check_author")
     texts = _read_touched(root.resolve(), mine)
     return ProfileProposal(
         root=str(root),

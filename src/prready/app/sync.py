@@ -32,6 +32,7 @@ from prready.app.workspace import Workspace
 from prready.config import UserConfig, token_advice
 from prready.errors import NotFoundError, OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
+from prready.render.advice import wider_sync_text
 from prready.reports import LabelRow, SyncReport
 from prready.sources.github_api import GitHubClient, Page
 from prready.sources.issue_file import read_issue_file
@@ -275,8 +276,8 @@ def _select_queries(
             chosen.append(name)
     if not chosen:
         report.notes.append(
-            f"{slug} has no beginner, bug, docs, tests or feature labels: use --all-open or "
-            "--module-label LABEL"
+            f"{slug} has no beginner, bug, docs, tests or feature labels: "
+            + wider_sync_text("use")
         )
     return [(f"label:{name}", name) for name in chosen]
 

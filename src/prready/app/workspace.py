@@ -166,7 +166,7 @@ class Workspace:
         again are kept in the cache DB, so unchanged ones cost free 304s next time.
         Offline there is none: asking is an error."""
         if self.offline:
-            raise OfflineError("offline: this needs GitHub; drop --offline")
+            raise OfflineError("offline: this needs GitHub", advice="drop_offline")
         if self._res.client is None:
             self._check_open()
             access = self.github

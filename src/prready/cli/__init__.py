@@ -38,7 +38,9 @@ class PrreadyGroup(click.Group):
             return super().invoke(ctx)
         except PrreadyError as exc:
             # Messages may quote server, repository or file data: one inert line, always.
-            err = click.ClickException(safe_line(str(exc), 1000))
+            from prready.render.advice import error_text
+
+            err = click.ClickException(safe_line(error_text(exc), 1000))
             err.exit_code = exc.exit_code  # type: ignore[misc]
             raise err from None
         except KeyboardInterrupt:

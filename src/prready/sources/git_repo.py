@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from prready import clock
 from prready.config import clone_url, resolve_api_url
-from prready.errors import NetworkError, OfflineError, PrreadyError, UsageError
+from prready.errors import InputError, NetworkError, OfflineError, PrreadyError, UsageError
 from prready.models import CommitRecord, FileKind, HistoryCommit, ProgressFn, TrackedFile
 from prready.slug import parse_slug
 from prready.text import safe_line
@@ -125,14 +125,13 @@ def acquire(
         return _use_existing(Path(checkout).expanduser())
     dest = cache_path(slug, repos_dir)
     if git_url is not None and not git_url.strip():
-        raise UsageError("--git-url is empty: give a URL or path to clone from, or leave it out")
+        raise InputError("git_url", "is empty: give a URL or path to clone from, or leave it out")
     url = safe_clone_url(git_url or default_url(slug, api_url))
     if offline:
         if _is_work_tree(dest):
             return Checkout(dest, _head(dest), "local", strip_credentials(_origin_url(dest)))
         raise OfflineError(
-            f"offline and no cached clone of {slug} at {dest}: "
-            "give --checkout PATH to an existing clone, or run once without --offline"
+            f"offline and no cached clone of {slug} at {dest}", advice="checkout_or_online"
         )
     _private_dirs(Path(repos_dir).expanduser(), dest.parent)
     with _locked(dest.parent / f".{dest.name}.lock"):
@@ -590,41 +589,43 @@ def _update(dest: Path, url: str, progress: ProgressFn | None) -> Checkout:
 def _use_existing(path: Path) -> Checkout:
     """Validate an existing clone without changing anything in it."""
     if not path.exists():
-        raise UsageError(f"--checkout {path}: no such directory")
+        raise InputError("checkout", f"{path}: no such directory")
     if not path.is_dir():
-        raise UsageError(f"--checkout {path} is not a directory: give the folder of a clone")
+        raise InputError("checkout", f"{path} is not a directory: give the folder of a clone")
     try:
         out = _run(path, ["rev-parse", "--is-bare-repository", "--show-toplevel"])
     except GitCommandError as exc:
         text = _stderr(exc)
         if "dubious ownership" in text:
-            raise UsageError(
-                f"--checkout {path} is owned by another user: git refuses it "
-                f"(git config --global --add safe.directory {path})"
+            raise InputError(
+                "checkout",
+                f"{path} is owned by another user: git refuses it "
+                f"(git config --global --add safe.directory {path})",
             ) from None
         if "work tree" in text:
-            raise UsageError(
-                f"--checkout {path} is a bare repository or a .git folder: "
-                "give a clone with a working tree"
+            raise InputError(
+                "checkout",
+                f"{path} is a bare repository or a .git folder: give a clone with a working tree",
             ) from None
-        raise UsageError(
-            f"--checkout {path} is not a git repository: give the folder of a clone"
+        raise InputError(
+            "checkout", f"{path} is not a git repository: give the folder of a clone"
         ) from None
     lines = out.decode("utf-8", "replace").splitlines()
     if not lines or lines[0] == "true" or len(lines) < 2:
-        raise UsageError(
-            f"--checkout {path} is a bare repository: give a clone with a working tree"
+        raise InputError(
+            "checkout", f"{path} is a bare repository: give a clone with a working tree"
         )
     top = Path(lines[1])
     asked = path.resolve()
     if top.resolve() != asked and top.resolve() not in asked.parents:
         # core.worktree in the checkout's config points git at another folder.
-        raise UsageError(
-            f"--checkout {path}: its git config sets the working tree to another folder "
-            f"({safe_line(str(top), 120)!r}): refused; give a plain clone"
+        raise InputError(
+            "checkout",
+            f"{path}: its git config sets the working tree to another folder "
+            f"({safe_line(str(top), 120)!r}): refused; give a plain clone",
         )
     if not _has_commits(top):
-        raise UsageError(f"--checkout {path} has no commits yet")
+        raise InputError("checkout", f"{path} has no commits yet")
     url = _origin_url(top) or top.as_uri()
     return Checkout(top, _head(top), "local", strip_credentials(url))
 
@@ -732,8 +733,8 @@ def _classify(exc: GitCommandError, action: str, url: str, text: str | None = No
         )
     ):
         return NetworkError(
-            f"cannot reach {where} while {action} ({detail}): check the network, "
-            "or use --offline / --checkout PATH"
+            f"cannot reach {where} while {action} ({detail}): check the network",
+            advice="offline_or_checkout",
         )
     if any(
         s in low
@@ -750,8 +751,8 @@ def _classify(exc: GitCommandError, action: str, url: str, text: str | None = No
         )
     ):
         return NetworkError(
-            f"authentication refused by {where}: set up git credentials (e.g. `gh auth login`) "
-            "or use --checkout PATH"
+            f"authentication refused by {where}: set up git credentials (e.g. `gh auth login`)",
+            advice="checkout",
         )
     if "couldn't find remote ref" in low:
         return UsageError(f"the branch followed at {where} no longer exists ({detail})")
@@ -770,7 +771,8 @@ def _classify(exc: GitCommandError, action: str, url: str, text: str | None = No
     ):
         return UsageError(
             f"no git repository at {where} (or it is private and your credentials lack access): "
-            "check OWNER/REPO or --git-url"
+            "check OWNER/REPO",
+            advice="git_url",
         )
     if "transport" in low and "not allowed" in low:
         return UsageError(f"git refused the transport of {where}: use https://, ssh:// or file://")

@@ -1,0 +1,54 @@
+"""How the CLI's options are named to the user: the flag of each input an error is about,
+and each piece of advice that means giving (or dropping) an option. The library says
+which input and which advice (`prready.errors`); only this module spells them as flags.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from prready.errors import Advice, Input, InputError, PrreadyError
+
+FLAGS: dict[Input, str] = {
+    "checkout": "--checkout",
+    "git_url": "--git-url",
+    "module": "--module",
+    "author": "--author",
+    "area_depth": "--area-depth",
+}
+
+# Appended to an error's message, punctuation included.
+_ADVICE: dict[Advice, str] = {
+    "allow_other_checkout": "; add --allow-other-checkout if this really is a clone of it",
+    "check_author": ": check --author (an email or name)",
+    "drop_offline": "; drop --offline",
+    "checkout_or_online": (
+        ": give --checkout PATH to an existing clone, or run once without --offline"
+    ),
+    "offline_or_checkout": ", or use --offline / --checkout PATH",
+    "checkout": " or use --checkout PATH",
+    "git_url": " or --git-url",
+}
+
+
+def error_text(exc: PrreadyError) -> str:
+    """An error's message for the user: the input it is about named by its flag, then the
+    advice, if any, as options to give."""
+    text = f"{FLAGS[exc.input]} {exc.problem}" if isinstance(exc, InputError) else str(exc)
+    return text + (_ADVICE[exc.advice] if exc.advice is not None else "")
+
+
+# Ways to fetch more issues than the default sync scope, for notes in a plan or a sync.
+WiderSync = Literal["use", "run_again", "run_again_for_one", "sync_command"]
+
+
+def wider_sync_text(kind: WiderSync, slug: str = "") -> str:
+    """Advice to sync every open issue (or more labels): "use" as a note's ending, "run
+    again" after a plan that saw too few, or the `prready sync` command to run."""
+    if kind == "use":
+        return "use --all-open or --module-label LABEL"
+    if kind == "run_again":
+        return "run again with --all-open to fetch every open issue (or --module-label LABEL)"
+    if kind == "run_again_for_one":
+        return "run again with --all-open or --module-label LABEL"
+    return f"`prready sync {slug} --all-open` fetches every open issue"

@@ -1,0 +1,115 @@
+"""Library errors name inputs and advice, never flags; `render.advice` words them as the
+CLI's flags, giving the same lines the library wrote itself before."""
+
+from __future__ import annotations
+
+import pickle
+from typing import get_args
+
+import pytest
+
+from prready.errors import Advice, Input, InputError, NetworkError, OfflineError, UsageError
+from prready.render.advice import FLAGS, error_text, wider_sync_text
+
+
+@pytest.mark.parametrize(
+    ("error", "library", "user"),
+    [
+        (
+            InputError("checkout", "/x: no such directory"),
+            "checkout /x: no such directory",
+            "--checkout /x: no such directory",
+        ),
+        (
+            InputError("git_url", "is empty: give a URL or path to clone from, or leave it out"),
+            "git url is empty: give a URL or path to clone from, or leave it out",
+            "--git-url is empty: give a URL or path to clone from, or leave it out",
+        ),
+        (
+            InputError("module", "'tinyml.nnn' is no module or area of o/r; did you mean x?"),
+            "module 'tinyml.nnn' is no module or area of o/r; did you mean x?",
+            "--module 'tinyml.nnn' is no module or area of o/r; did you mean x?",
+        ),
+        (
+            InputError("area_depth", "must be a positive integer"),
+            "area depth must be a positive integer",
+            "--area-depth must be a positive integer",
+        ),
+        (
+            InputError(
+                "checkout",
+                "/c is a clone of a/b, not o/r (its origin remote)",
+                advice="allow_other_checkout",
+            ),
+            "checkout /c is a clone of a/b, not o/r (its origin remote)",
+            "--checkout /c is a clone of a/b, not o/r (its origin remote); "
+            "add --allow-other-checkout if this really is a clone of it",
+        ),
+        (
+            UsageError("no commits by 'ann' in /r", advice="check_author"),
+            "no commits by 'ann' in /r",
+            "no commits by 'ann' in /r: check --author (an email or name)",
+        ),
+        (
+            OfflineError("offline: this needs GitHub", advice="drop_offline"),
+            "offline: this needs GitHub",
+            "offline: this needs GitHub; drop --offline",
+        ),
+        (
+            OfflineError("offline and no cached clone of o/r at /d", advice="checkout_or_online"),
+            "offline and no cached clone of o/r at /d",
+            "offline and no cached clone of o/r at /d: give --checkout PATH to an existing "
+            "clone, or run once without --offline",
+        ),
+        (
+            NetworkError(
+                "cannot reach h while cloning (x): check the network", advice="offline_or_checkout"
+            ),
+            "cannot reach h while cloning (x): check the network",
+            "cannot reach h while cloning (x): check the network, or use --offline / --checkout PATH",
+        ),
+        (
+            NetworkError("authentication refused by h: set up git credentials", advice="checkout"),
+            "authentication refused by h: set up git credentials",
+            "authentication refused by h: set up git credentials or use --checkout PATH",
+        ),
+        (
+            UsageError("no git repository at h: check OWNER/REPO", advice="git_url"),
+            "no git repository at h: check OWNER/REPO",
+            "no git repository at h: check OWNER/REPO or --git-url",
+        ),
+        (UsageError("plain"), "plain", "plain"),
+    ],
+)
+def test_the_cli_words_inputs_and_advice_as_flags(
+    error: Exception, library: str, user: str
+) -> None:
+    assert isinstance(error, UsageError | NetworkError | OfflineError)
+    assert str(error) == library and "--" not in library
+    assert error_text(error) == user
+
+
+def test_every_input_has_a_flag_and_every_advice_a_wording() -> None:
+    assert set(FLAGS) == set(get_args(Input))
+    for advice in get_args(Advice):
+        assert error_text(UsageError("x", advice=advice)).startswith("x")
+        assert "--" in error_text(UsageError("x", advice=advice))
+
+
+def test_an_input_error_survives_pickling_whole() -> None:
+    error = InputError("checkout", "/x: no such directory", advice="allow_other_checkout")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.input, copy.problem, copy.advice, str(copy)) == (
+        error.input,
+        error.problem,
+        error.advice,
+        str(error),
+    )
+
+
+def test_wider_sync_advice() -> None:
+    assert (
+        wider_sync_text("sync_command", "o/r")
+        == "`prready sync o/r --all-open` fetches every open issue"
+    )
+    assert wider_sync_text("run_again").startswith("run again with --all-open")
