@@ -41,6 +41,19 @@ def test_upsert_counts_and_never_duplicates(conn) -> None:  # type: ignore[no-un
     assert conn.execute("SELECT count(*) FROM gh_issues").fetchone()[0] == 2
 
 
+def test_counts_of_several_saves_add_up_field_by_field(conn) -> None:  # type: ignore[no-untyped-def]
+    """A sync adds the counts of each page's save: every field once (issue 16 suspected
+    `updated` twice; it is not)."""
+    total = store.SaveCounts()
+    total.add(store.save_issues(conn, [issue(1), issue(2), issue(3, is_pull_request=True)]))
+    later = "2026-02-01T00:00:00Z"
+    total.add(store.save_issues(conn, [issue(1, later, state="closed"), issue(2, later)]))
+    total.add(store.save_issues(conn, [issue(4)]))
+    assert (total.new, total.updated, total.closed, total.pulls) == (3, 2, 1, 1)
+    total.add(store.SaveCounts(new=1, updated=10, closed=100, pulls=1000))
+    assert dataclasses.astuple(total) == (4, 12, 101, 1001)
+
+
 def test_older_copy_does_not_overwrite_newer(conn) -> None:  # type: ignore[no-untyped-def]
     store.save_issues(conn, [issue(1, "2026-03-01T00:00:00Z", title="newer")])
     store.save_issues(conn, [issue(1, "2026-01-01T00:00:00Z", title="older")])

@@ -194,10 +194,10 @@ def test_a_command_that_ends_before_the_index_stops_the_background_scan(tmp_path
     paths = _paths(tmp_path, "cache")
     with Workspace(paths) as ws:
         ws.cache.execute("SELECT 1")  # open, as `issues` and `demo` have it before the map
-        build_code_map(
-            "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
-        )
+        handle = ws.hold(prefetch_index(paths.cache_db, min_files=0))
+        build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
         running = retrieval._PREFETCHING[str(paths.cache_db)]
+        assert handle.scan is running
     assert str(paths.cache_db) not in retrieval._PREFETCHING
     assert not running.process.is_alive()
     assert running.process.exitcode == 0
@@ -214,14 +214,15 @@ def test_the_background_scan_is_a_fresh_process_not_a_fork(tmp_path: Path) -> No
     """SQLite's locks do not survive fork(): the scan must not inherit open connections."""
     root = _repo(tmp_path / "repo")
     paths = _paths(tmp_path, "cache")
-    build_code_map(
-        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
-    )
+    handle = prefetch_index(paths.cache_db, min_files=0)
+    build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
     running = retrieval._PREFETCHING[str(paths.cache_db)]
     try:
         assert type(running.process).__name__ == "SpawnProcess"
     finally:
-        retrieval.stop_prefetch(paths.cache_db)
+        handle.stop()
+    assert str(paths.cache_db) not in retrieval._PREFETCHING
+    assert not running.process.is_alive()
 
 
 def test_a_small_library_is_scanned_by_the_index_alone(tmp_path: Path) -> None:
@@ -230,3 +231,29 @@ def test_a_small_library_is_scanned_by_the_index_alone(tmp_path: Path) -> None:
     paths = _paths(tmp_path, "cache")
     build_code_map("acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db))
     assert str(paths.cache_db) not in retrieval._PREFETCHING
+
+
+def test_a_handle_stops_only_its_own_scan(tmp_path: Path) -> None:
+    """A second scan on the same cache replaces the first (stopped); stopping the first's
+    handle afterwards leaves the second running, and the second's handle stops it."""
+    root = _repo(tmp_path / "repo")
+    paths = _paths(tmp_path, "cache")
+    first, second = (prefetch_index(paths.cache_db, min_files=0) for _ in range(2))
+    first(root, _sources(root))
+    replaced = first.scan
+    assert replaced is not None and retrieval._PREFETCHING[str(paths.cache_db)] is replaced
+    second(root, _sources(root))
+    assert not replaced.process.is_alive()  # stopped when the second scan started
+    running = retrieval._PREFETCHING[str(paths.cache_db)]
+    assert running is second.scan and running is not replaced
+    first.stop()
+    assert retrieval._PREFETCHING[str(paths.cache_db)] is running
+    second.stop()
+    assert str(paths.cache_db) not in retrieval._PREFETCHING
+    assert not running.process.is_alive()
+
+
+def _sources(root: Path) -> list[SourceFile]:
+    return [
+        SourceFile(f.path, f.blob, "python", 0) for f in list_files(root) if f.path.endswith(".py")
+    ]

@@ -52,7 +52,7 @@ def run_backtest(
             offline=offline,
             area_depth=config.area_depth,
             progress=progress,
-            on_sources=prefetch_index(paths.cache_db),  # the index is built next
+            on_sources=ws.hold(prefetch_index(paths.cache_db)),  # the index is built next
         )
     conn = ws.cache
     closed = {i.number: i for i in store.load_issues(conn, slug, "closed") if not i.is_pull_request}

@@ -78,7 +78,7 @@ def list_issues(
                 offline=ws.offline or (checkout is None and git_url is None),
                 area_depth=config.area_depth,
                 progress=progress,
-                on_sources=prefetch_index(paths.cache_db),  # issues are mapped next
+                on_sources=ws.hold(prefetch_index(paths.cache_db)),  # issues are mapped next
             )
     if mapped:
         assessments = assess_cached(

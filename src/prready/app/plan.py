@@ -145,7 +145,7 @@ def run_plan(
         offline=ws.offline,
         area_depth=config.area_depth,
         progress=progress,
-        on_sources=prefetch_index(paths.cache_db),  # issues are mapped next
+        on_sources=ws.hold(prefetch_index(paths.cache_db)),  # issues are mapped next
     )
     check_modules(options.modules, code_map)
     client = None

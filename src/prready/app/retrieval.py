@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +68,7 @@ STOP_WAIT = 30.0  # seconds a stopped background scan may take to finish its chu
 PREFETCH_MIN_FILES = 300
 
 
-def prefetch_index(
-    cache_db: Path, min_files: int = PREFETCH_MIN_FILES
-) -> Callable[[Path, list[SourceFile]], None]:
+def prefetch_index(cache_db: Path, min_files: int = PREFETCH_MIN_FILES) -> IndexPrefetch:
     """A hook for `build_code_map(on_sources=...)` in a command that maps issues next:
     when the map is not restored whole, the lexical fields of its library files are
     scanned by one background process meanwhile, which takes the core the map's
@@ -83,19 +81,37 @@ def prefetch_index(
     Nothing changes what the index holds: the fields are stored by blob id, as the index
     stores its own (a file stored already is not scanned again). The process is spawned,
     not forked: a forked child would inherit the command's open SQLite connections, and
-    SQLite's locks do not survive a fork. It stops when its parent goes away, and the
-    command's workspace stops it when the command ends (`stop_prefetch`)."""
+    SQLite's locks do not survive a fork. It stops when its parent goes away, and when
+    the command ends: the hook is the scan's handle, which the command's workspace holds
+    (`Workspace.hold`) and stops on closing."""
+    return IndexPrefetch(cache_db, min_files)
 
-    def start(root: Path, sources: list[SourceFile]) -> None:
-        _finish_prefetch(str(cache_db), None)
+
+class IndexPrefetch:
+    """The handle of the background scan `prefetch_index` describes: called with the
+    checkout and its sources, it starts the scan; `stop` ends it if it still runs (what
+    it stored is kept). The next `mapping_index` on the same cache finishes it first."""
+
+    def __init__(self, cache_db: Path, min_files: int) -> None:
+        self.cache_db, self.min_files = cache_db, min_files
+        self.scan: _Prefetch | None = None
+
+    def __call__(self, root: Path, sources: list[SourceFile]) -> None:
+        _finish_prefetch(str(self.cache_db), None)
         try:
-            started = _Prefetch.start(root, sources, cache_db, min_files)
+            started = _Prefetch.start(root, sources, self.cache_db, self.min_files)
         except OSError:  # no process to spare (fork failed): the index scans it all later
             return
         if started is not None:
-            _PREFETCHING[str(cache_db)] = started
+            self.scan = started
+            _PREFETCHING[str(self.cache_db)] = started
 
-    return start
+    def stop(self) -> None:
+        """Stop this handle's scan unless `mapping_index` took it over already."""
+        key = str(self.cache_db)
+        if self.scan is not None and _PREFETCHING.get(key) is self.scan:
+            _finish_prefetch(key, None)
+        self.scan = None
 
 
 class _Prefetch:
@@ -164,8 +180,10 @@ class _Prefetch:
             self.process.join()
 
 
-# Background scans by cache file, until the next `mapping_index` on it finishes them. A
-# scan left running when the process exits is a daemon: it is terminated then.
+# Background scans by cache file, until the next `mapping_index` on it finishes them (or
+# the handle that started one stops it). A scan left running when the process exits is a
+# daemon: it is terminated then. (`mapping_index` looks its scan up here because not every
+# caller has the handle to pass: `assessments` builds the index with the cache path alone.)
 _PREFETCHING: dict[str, _Prefetch] = {}
 
 
@@ -182,11 +200,6 @@ def _finish_prefetch(
         return None
     running.scan_rest(Path(cache_key), progress)
     return running
-
-
-def stop_prefetch(cache_db: Path) -> None:
-    """Stop the background scan on `cache_db`, if one runs (what it stored is kept)."""
-    _finish_prefetch(str(cache_db), None)
 
 
 def _prefetch_run(

@@ -11,12 +11,11 @@ the workspace a client factory pointed at a loopback server instead of patching 
 from __future__ import annotations
 
 import sqlite3
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from prready import clock
 from prready.config import DEFAULT_API_URL, Secret, UserConfig
@@ -30,6 +29,15 @@ if TYPE_CHECKING:
 # Builds the command's one client: (api_url, token, *, progress=..., responses=...), the
 # signature of GitHubClient itself, so `functools.partial(GitHubClient, sleep=...)` fits.
 ClientFactory = Callable[..., "GitHubClient"]
+
+
+class Background(Protocol):
+    """Work a command started alongside (the mapping index's scan): stopped when it ends."""
+
+    def stop(self) -> None: ...
+
+
+B = TypeVar("B", bound=Background)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class _Resources:
     progress: sqlite3.Connection | None = None
     client: GitHubClient | None = None
     access: GitHubAccess | None = None
+    background: list[Background] = field(default_factory=list)
     closed: bool = False
     opened: dict[str, int] = field(default_factory=lambda: {"cache": 0, "progress": 0, "client": 0})
 
@@ -98,18 +107,23 @@ class Workspace:
     def close(self) -> None:
         """Stop background work on the stores, close them (and forget the client); safe to
         call twice."""
-        # A background scan of the mapping index writes to the cache: it ends first.
-        # (Only a command that imported the index can have started one.)
-        retrieval = sys.modules.get("prready.app.retrieval")
-        if retrieval is not None:
-            retrieval.stop_prefetch(self.paths.cache_db)
         res = self._res
+        # A background scan of the mapping index writes to the cache: it ends first.
+        while res.background:
+            res.background.pop().stop()
         for conn in (res.cache, res.progress):
             if conn is not None:
                 conn.close()
         res.cache = res.progress = None
         res.client = None
         res.closed = True
+
+    def hold(self, work: B) -> B:
+        """Own `work` started for this command (the mapping index's background scan,
+        `retrieval.prefetch_index`): `close` stops it. Returns it, to pass on."""
+        self._check_open()
+        self._res.background.append(work)
+        return work
 
     def _check_open(self) -> None:
         if self._res.closed:
