@@ -82,6 +82,7 @@ def test_exported_at_overrides_and_is_checked(repo: Path, tmp_path: Path) -> Non
     assert plan_json(repo)["data_fetched_at"] == "2026-06-01T10:00:00Z"
     bad = run("sync", SLUG, "--from-file", str(path), "--exported-at", "last tuesday")
     assert bad.exit_code == 2 and "ISO 8601" in bad.output
+    assert "Error: --exported-at 'last tuesday' is not an ISO 8601 time" in bad.output
     assert run("sync", SLUG, "--complete").exit_code == 2  # only with --from-file
 
 

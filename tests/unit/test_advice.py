@@ -8,6 +8,7 @@ from typing import get_args
 
 import pytest
 
+from prready.analysis.kinds import parse_hardware
 from prready.errors import Advice, Input, InputError, NetworkError, OfflineError, UsageError
 from prready.render.advice import FLAGS, error_text, wider_sync_text
 
@@ -105,6 +106,13 @@ def test_an_input_error_survives_pickling_whole() -> None:
         error.advice,
         str(error),
     )
+
+
+def test_an_unknown_hardware_names_the_input_and_the_choices() -> None:
+    with pytest.raises(InputError, match="'quantum' is not known; use some of: cuda, ") as info:
+        parse_hardware(["cuda", "quantum"])
+    assert info.value.input == "hardware"
+    assert error_text(info.value).startswith("--hardware 'quantum' is not known; use some of:")
 
 
 def test_wider_sync_advice() -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from prready.analysis.labels import label_traits
 from prready.analysis.vocabulary import HARDWARE, HARDWARE_ALIASES, HARDWARE_IMPLIES
-from prready.errors import UsageError
+from prready.errors import InputError
 from prready.models import Issue, IssueKinds, Label, SetAsideKind
 
 # Kinds that are never offered as plan steps, in the order their reason is given.
@@ -215,7 +215,7 @@ def hardware_reason(kinds: IssueKinds, missing: Sequence[str]) -> str:
 
 def parse_hardware(values: Iterable[str]) -> list[str]:
     """`--hardware cuda,mps` (and the config's profile.hardware) as HARDWARE keys, with
-    what each implies (a cluster has GPUs); UsageError names the choices for a typo."""
+    what each implies (a cluster has GPUs); InputError names the choices for a typo."""
     out: set[str] = set()
     for raw in values:
         for part in raw.split(","):
@@ -225,8 +225,8 @@ def parse_hardware(values: Iterable[str]) -> list[str]:
             key = HARDWARE_ALIASES.get(word.replace("-", ""), HARDWARE_ALIASES.get(word, word))
             if key not in HARDWARE:
                 choices = ", ".join(HARDWARE)
-                raise UsageError(
-                    f"--hardware {part.strip()!r} is not known; use some of: {choices}"
+                raise InputError(
+                    "hardware", f"{part.strip()!r} is not known; use some of: {choices}"
                 )
             out.add(key)
             out.update(HARDWARE_IMPLIES.get(key, ()))

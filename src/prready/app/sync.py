@@ -30,7 +30,7 @@ from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
 from prready.app.workspace import Workspace
 from prready.config import UserConfig, token_advice
-from prready.errors import NotFoundError, OfflineError, UsageError
+from prready.errors import InputError, NotFoundError, OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
 from prready.render.advice import wider_sync_text
 from prready.reports import LabelRow, SyncReport
@@ -417,8 +417,8 @@ def export_time(issues: Sequence[Issue], given: str | None) -> str | None:
         try:
             moment = clock.parse_iso(given)
         except ValueError:
-            raise UsageError(
-                f"--exported-at {given!r} is not an ISO 8601 time, e.g. 2026-11-21T10:00:00Z"
+            raise InputError(
+                "exported_at", f"{given!r} is not an ISO 8601 time, e.g. 2026-11-21T10:00:00Z"
             ) from None
         return clock.iso(moment)
     stamps = [i.updated_at for i in issues if i.updated_at]

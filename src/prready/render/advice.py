@@ -15,6 +15,8 @@ FLAGS: dict[Input, str] = {
     "module": "--module",
     "author": "--author",
     "area_depth": "--area-depth",
+    "hardware": "--hardware",
+    "exported_at": "--exported-at",
 }
 
 # Appended to an error's message, punctuation included.
