@@ -61,14 +61,14 @@ class ImportGraph:
         return self.nodes.get(name) or {}
 
 
-def map_graph(code_map: CodeMap) -> ImportGraph:
+def map_graph(code_map: CodeMap) -> ImportGraph | None:
     """The code map's import graph without building it: a map restored from its snapshot
     keeps its graph as adjacency dicts, and a plan's page needs no networkx. A node's
     attributes are its module's (the graph's nodes are the map's modules, with their path
-    and area); a graph already built is read as it is."""
-    built = code_map.__dict__.get("graph")
-    if built is not None:
-        return ImportGraph.of(built)
+    and area); a graph already built is read as it is; None for a map without one."""
+    if "graph" in vars(code_map):
+        built = vars(code_map)["graph"]
+        return None if built is None else ImportGraph.of(built)
     successors, predecessors = adjacency(code_map)
     nodes = {name: {"path": m.path, "area": m.area} for name, m in code_map.modules.items()}
     return ImportGraph(nodes, successors, predecessors)
