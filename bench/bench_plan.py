@@ -9,7 +9,8 @@ cold: empty PRREADY_HOME, so clone + map + sync + plan + render; warm: the same 
 again with everything cached and nothing changed on the server (its planned steps are
 tracked for the first time); changed: warm after `--changed` issues were edited on the
 server; unchanged: once more, nothing changed since. Each run is a fresh `python -m prready`
-child process; its wall time, peak memory (the child's own rusage) and the requests the
+child process; its wall time, CPU time (user + system: less disturbed by other work
+on a shared machine), peak memory (the child's own rusage) and the requests the
 server saw (total, and billed: those not answered 304) are printed. With --repeat the
 fastest run counts (other work on a shared machine only ever slows a run down). With
 --baseline, another prready source tree is measured in the same run, each of its runs
@@ -61,6 +62,7 @@ class Run:
     code: str  # "this" or "baseline"
     name: str
     seconds: float
+    cpu: float  # the child's user + system CPU seconds: less disturbed by other load
     peak_mb: float
     requests: int
     billed: int
@@ -123,10 +125,13 @@ def main() -> int:
     print(
         f"\n{REPO}: {counts['open']} open issues, {counts['closed']} closed, {counts['pulls']} pulls"
     )
-    print(f"{'code':9} {'run':12} {'seconds':>8} {'peak MB':>8} {'requests':>9} {'billed':>7}")
+    print(
+        f"{'code':9} {'run':12} {'seconds':>8} {'CPU s':>6} {'peak MB':>8} {'requests':>9} "
+        f"{'billed':>7}"
+    )
     for run in rows:
         print(
-            f"{run.code:9} {run.name:12} {run.seconds:8.2f} {run.peak_mb:8.0f} "
+            f"{run.code:9} {run.name:12} {run.seconds:8.2f} {run.cpu:6.2f} {run.peak_mb:8.0f} "
             f"{run.requests:9d} {run.billed:7d}"
         )
     return 0
@@ -281,7 +286,8 @@ def _plan(
     requests = [r for r in server.requests if r.path != "/rate_limit"]
     billed = sum(1 for r in requests if r.status != 304)
     # ru_maxrss is in kilobytes on Linux.
-    return Run(code, name, seconds, usage.ru_maxrss / 1024, len(requests), billed)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(code, name, seconds, cpu, usage.ru_maxrss / 1024, len(requests), billed)
 
 
 if __name__ == "__main__":

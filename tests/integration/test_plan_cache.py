@@ -51,12 +51,15 @@ def world(github_server: Any) -> dict[str, Any]:
 def _plan(world: dict[str, Any], out: Path, *, now: datetime = NOW) -> PlanResult:
     access = GitHubAccess(world["server"].url, Secret(TOKEN))
     with Workspace(world["paths"], now=now, github=access) as ws:
-        return run_plan(
+        result = run_plan(
             ws,
             SAMPLE_SLUG,
             PlanOptions(skills=("python", "testing"), fmt="json", output=out),
             Source(git_url=str(world["origin"])),
         )
+        # The assessment cache is the workspace's, opened once for every round of a plan.
+        assert ws.opened["assessments"] == 1
+        return result
 
 
 def _billed(server: Any) -> list[str]:
@@ -114,8 +117,8 @@ def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
         labels: Any = labels,
         now: str = ISO,
     ) -> Any:
-        return assess_cached(SAMPLE_SLUG, issues, code_map, labels, taken, now=now,
-                             cache_db=paths.cache_db)  # fmt: skip
+        with Workspace(paths) as ws:
+            return assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=now)
 
     warm = assess()
     assert warm.assessed == []
@@ -216,10 +219,9 @@ def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(
     paths: Paths = world["paths"]
     code_map = _code_map(world)
     issues, labels, taken = _stored(world, code_map)
-    full = assess_cached(SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO,
-                         cache_db=paths.cache_db)  # fmt: skip
-    bare = assess_cached(SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO,
-                         cache_db=paths.cache_db, details=False)  # fmt: skip
+    ws = Workspace(paths)
+    full = assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO)
+    bare = assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO, details=False)
     assert bare.assessed == [] and bare.bare == {a.issue.number for a in full.assessments}
     assert any(m.evidence for a in full.assessments for m in a.modules)
     for whole, light in zip(full.assessments, bare.assessments, strict=True):
@@ -253,7 +255,7 @@ def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(
 
     # Completed from the cache, they equal the full ones, with who is on them kept.
     marked = [replace(a, taken=TakenStatus("claimed", ["a claim"])) for a in bare.assessments]
-    done = with_details(SAMPLE_SLUG, marked, code_map, labels, now=ISO, cache_db=paths.cache_db)
+    done = with_details(ws, SAMPLE_SLUG, marked, code_map, labels, now=ISO)
     assert sorted(done) == sorted(bare.bare)
     for whole in full.assessments:
         assert done[whole.issue.number] == replace(whole, taken=TakenStatus("claimed", ["a claim"]))
@@ -266,8 +268,8 @@ def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(
         conn.execute("UPDATE assess_items SET detail = x'00' WHERE number <> ?", (number,))
     finally:
         conn.close()
-    again = with_details(SAMPLE_SLUG, bare.assessments, code_map, labels, now=ISO,
-                         cache_db=paths.cache_db)  # fmt: skip
+    again = with_details(ws, SAMPLE_SLUG, bare.assessments, code_map, labels, now=ISO)
+    ws.close()
     assert [again[a.issue.number] for a in full.assessments] == full.assessments
 
 

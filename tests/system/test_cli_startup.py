@@ -79,6 +79,15 @@ def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_p
     assert loaded_heavy(export, tmp_path / "home", ("networkx",)) == ["networkx"]
 
 
+def test_a_warm_plan_page_loads_no_networkx(tmp_path: Path) -> None:
+    """The plan page's picture reads the restored map's adjacency dicts: a warm plan
+    (here the demo's, as HTML) never builds the graph, so networkx is not loaded."""
+    args = ["demo", "--output", str(tmp_path / "plan.html")]
+    home = tmp_path / "home"
+    loaded_heavy(args, home, ("networkx",))  # cold: maps the sample
+    assert loaded_heavy(args, home, ("networkx", "prready.render.svg")) == ["prready.render.svg"]
+
+
 def test_status_on_an_empty_store_creates_nothing(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(SRC), "PRREADY_HOME": str(tmp_path / "home")}
     done = subprocess.run(

@@ -13,6 +13,7 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from statistics import median
 
 from prready import clock
@@ -258,10 +259,10 @@ def _ranks(values: Sequence[float]) -> list[float]:
     return ranks
 
 
-def years_open(issue: Issue, now: str) -> int:
-    """Whole years an open issue older than OLD_ISSUE_DAYS has been open as of `now`, else
-    0: the one way the time of a plan enters an issue's difficulty (a cached assessment
-    keys on it)."""
+def years_open(issue: Issue, now: str | datetime) -> int:
+    """Whole years an open issue older than OLD_ISSUE_DAYS has been open as of `now` (ISO
+    text, or already parsed: keying 20k issues parses it once), else 0: the one way the
+    time of a plan enters an issue's difficulty (a cached assessment keys on it)."""
     days = _days_between(issue.created_at, now)
     if issue.state != "open" or days is None or days <= OLD_ISSUE_DAYS:
         return 0
@@ -455,8 +456,9 @@ def _design_signal(issue: Issue, kinds: list[tuple[str, LabelKind]], text: str) 
     return f"'{match.group(0).lower()}' in the text" if match else ""
 
 
-def _days_between(start: str, end: str) -> int | None:
-    a, b = clock.parse_iso_or_none(start), clock.parse_iso_or_none(end)
+def _days_between(start: str, end: str | datetime) -> int | None:
+    a = clock.parse_iso_or_none(start)
+    b = end if isinstance(end, datetime) else clock.parse_iso_or_none(end)
     if a is None or b is None:
         return None
     return max(0, (b - a).days)

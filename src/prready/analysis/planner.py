@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from prready import clock
 from prready.analysis.contributing import closes_docs_prs, summarise_contributing
@@ -436,6 +437,7 @@ def _rank_for_stage(
     near: dict[tuple[str, ...], float] = {}
     scored = []
     stage = spec.number
+    moment = clock.parse_iso_or_none(now)  # parsed once, not once per issue
     for a in band:
         number = a.issue.number
         known = terms.get(number)
@@ -448,7 +450,7 @@ def _rank_for_stage(
                     label_kinds,
                     labels,
                     distances.code_map,
-                    freshness(a.issue, now),
+                    freshness(a.issue, moment),
                     fits,
                     heads,
                 ),
@@ -676,9 +678,11 @@ def _fit_share(required: Sequence[str], user_skills: Sequence[str]) -> float:
     return share
 
 
-def freshness(issue: Issue, now: str) -> float:
-    """1.0 for an issue active in the last month, falling to 0 at a year of silence."""
-    updated, current = clock.parse_iso_or_none(issue.updated_at), clock.parse_iso_or_none(now)
+def freshness(issue: Issue, now: str | datetime | None) -> float:
+    """1.0 for an issue active in the last month, falling to 0 at a year of silence (`now`:
+    ISO text, or already parsed; None: unknown)."""
+    updated = clock.parse_iso_or_none(issue.updated_at)
+    current = now if isinstance(now, datetime) else clock.parse_iso_or_none(now)
     if updated is None or current is None:
         return 0.0
     days = (current - updated).days

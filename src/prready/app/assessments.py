@@ -15,13 +15,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import prready
+from prready import clock
 from prready.analysis.difficulty import years_open
 from prready.analysis.planner import assess_issues
 from prready.app.retrieval import mapping_index
+from prready.app.workspace import Workspace
 from prready.models import (
     CodeMap,
     Difficulty,
@@ -31,10 +34,8 @@ from prready.models import (
     IssueKinds,
     Label,
     ModuleMatch,
-    ProgressFn,
     TakenStatus,
 )
-from prready.store.assessment_cache import AssessmentCache
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Assessed:
 
 
 def assess_cached(
+    ws: Workspace,
     slug: str,
     issues: Sequence[Issue],
     code_map: CodeMap,
@@ -55,8 +57,6 @@ def assess_cached(
     taken: Mapping[int, TakenStatus],
     *,
     now: str,
-    cache_db: Path,
-    progress: ProgressFn | None = None,
     details: bool = True,
 ) -> Assessed:
     """`assess_issues` for every stored issue, from the cache where its key still holds;
@@ -70,35 +70,30 @@ def assess_cached(
     known: dict[int, IssueAssessment] = {}
     bare: set[int] = set()
     if code_map.key:
-        context = assessment_context(code_map, labels)
-        keys = {issue.number: issue_key(context, issue, now) for issue in wanted}
+        keys = issue_keys(assessment_context(code_map, labels), wanted, now)
         shared: dict[str, str] = {}  # one copy of each module name, path and evidence text
-        with AssessmentCache(cache_db) as cache:
-            for number, rank, detail in cache.load(slug, keys, details=details):
-                known[number] = assessment_from_plain(by_number[number], rank, detail, shared)
+        for number, rank, detail in ws.assessments.load(slug, keys, details=details):
+            status = taken.get(number) or TakenStatus("fresh")
+            known[number] = assessment_from_plain(by_number[number], rank, detail, shared, status)
         if not details:
             bare = set(known)
     todo = [issue for issue in wanted if issue.number not in known]
     if todo:
-        fresh = _assess_and_store(slug, todo, code_map, labels, now, cache_db, keys, progress)
-        known.update((a.issue.number, a) for a in fresh)
-    out = []
-    for issue in wanted:
-        assessment = known[issue.number]
-        assessment.taken = taken.get(issue.number) or TakenStatus("fresh")
-        out.append(assessment)
+        for a in _assess_and_store(ws, slug, todo, code_map, labels, now, keys):
+            a.taken = taken.get(a.issue.number) or TakenStatus("fresh")
+            known[a.issue.number] = a
+    out = [known[issue.number] for issue in wanted]
     return Assessed(out, [issue.number for issue in todo], bare)
 
 
 def with_details(
+    ws: Workspace,
     slug: str,
     assessments: Sequence[IssueAssessment],
     code_map: CodeMap,
     labels: Sequence[Label],
     *,
     now: str,
-    cache_db: Path,
-    progress: ProgressFn | None = None,
 ) -> dict[int, IssueAssessment]:
     """Complete assessments `assess_cached` gave without details: number -> the complete
     assessment (who is on it kept), from the cache, or assessed afresh where the cache no
@@ -109,14 +104,12 @@ def with_details(
     keys: dict[int, str] = {}
     out: dict[int, IssueAssessment] = {}
     if code_map.key:
-        context = assessment_context(code_map, labels)
-        keys = {n: issue_key(context, a.issue, now) for n, a in by_number.items()}
-        with AssessmentCache(cache_db) as cache:
-            for number, (rank, detail) in cache.load_details(slug, keys).items():
-                out[number] = assessment_from_plain(by_number[number].issue, rank, detail)
+        keys = issue_keys(assessment_context(code_map, labels), [a.issue for a in assessments], now)
+        for number, (rank, detail) in ws.assessments.load_details(slug, keys).items():
+            out[number] = assessment_from_plain(by_number[number].issue, rank, detail)
     todo = [a.issue for n, a in sorted(by_number.items()) if n not in out]
     if todo:
-        fresh = _assess_and_store(slug, todo, code_map, labels, now, cache_db, keys, progress)
+        fresh = _assess_and_store(ws, slug, todo, code_map, labels, now, keys)
         out.update((a.issue.number, a) for a in fresh)
     for number, assessment in out.items():
         assessment.taken = by_number[number].taken
@@ -124,23 +117,21 @@ def with_details(
 
 
 def _assess_and_store(
+    ws: Workspace,
     slug: str,
     issues: list[Issue],
     code_map: CodeMap,
     labels: Sequence[Label],
     now: str,
-    cache_db: Path,
     keys: Mapping[int, str],
-    progress: ProgressFn | None,
 ) -> list[IssueAssessment]:
     """Assess `issues` afresh (the mapping index built or loaded only now) and cache the
     results under `keys` (none without keys: a map built by hand)."""
-    index = mapping_index(code_map, cache_db, progress=progress)
+    index = mapping_index(code_map, ws.paths.cache_db, progress=ws.progress)
     fresh = assess_issues(issues, code_map, labels, {}, now=now, index=index)
     if keys:
-        with AssessmentCache(cache_db) as cache:
-            rows = ((a.issue.number, keys[a.issue.number], *assessment_to_plain(a)) for a in fresh)
-            cache.save(slug, rows)
+        rows = ((a.issue.number, keys[a.issue.number], *assessment_to_plain(a)) for a in fresh)
+        ws.assessments.save(slug, rows)
     return fresh
 
 
@@ -162,18 +153,30 @@ def assessment_context(code_map: CodeMap, labels: Sequence[Label]) -> str:
 def issue_key(context: str, issue: Issue, now: str) -> str:
     """One issue's key: the shared context, every field of the issue, and how many years
     it has been open as of `now` (the only way time enters an assessment)."""
-    fields = (
-        issue.repo, issue.number, issue.title, issue.state, issue.labels,
-        issue.assignees, issue.author, issue.comments, issue.reactions, issue.created_at,
-        issue.updated_at, issue.closed_at, issue.url, issue.is_pull_request,
-        issue.state_reason, years_open(issue, now),
-    )  # fmt: skip
-    # The body (up to tens of KB) is hashed as it is: repr() of it would copy and escape it
-    # for each of 20k issues. repr never writes a NUL, so the boundary is unambiguous.
-    text = context + "\0" + repr(fields) + "\0"
-    h = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
-    h.update((issue.body or "").encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+    return issue_keys(context, [issue], now)[issue.number]
+
+
+def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str]:
+    """Number -> `issue_key` of each issue; the context is hashed and `now` parsed once."""
+    moment = clock.parse_iso_or_none(now)
+    when: str | datetime = now if moment is None else moment
+    start = hashlib.sha256((context + "\0").encode("utf-8", "surrogateescape"))
+    keys: dict[int, str] = {}
+    for issue in issues:
+        fields = (
+            issue.repo, issue.number, issue.title, issue.state, issue.labels,
+            issue.assignees, issue.author, issue.comments, issue.reactions, issue.created_at,
+            issue.updated_at, issue.closed_at, issue.url, issue.is_pull_request,
+            issue.state_reason, years_open(issue, when),
+        )  # fmt: skip
+        # The body (up to tens of KB) is hashed as it is: repr() of it would copy and
+        # escape it for each of 20k issues. repr never writes a NUL, so the boundary is
+        # unambiguous.
+        h = start.copy()
+        h.update((repr(fields) + "\0").encode("utf-8", "surrogateescape"))
+        h.update((issue.body or "").encode("utf-8", "surrogateescape"))
+        keys[issue.number] = h.hexdigest()
+    return keys
 
 
 def assessment_to_plain(a: IssueAssessment) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -202,12 +205,16 @@ def assessment_to_plain(a: IssueAssessment) -> tuple[tuple[Any, ...], tuple[Any,
 
 
 def assessment_from_plain(
-    issue: Issue, rank: Any, detail: Any = None, shared: dict[str, str] | None = None
+    issue: Issue,
+    rank: Any,
+    detail: Any = None,
+    shared: dict[str, str] | None = None,
+    taken: TakenStatus | None = None,
 ) -> IssueAssessment:
-    """The assessment of `issue` from what `assessment_to_plain` kept (taken: "fresh"
-    until the caller says otherwise); without `detail`, with no evidence and no reasons.
-    `shared` keeps one copy of each text across assessments (thousands of issues name
-    the same modules with the same evidence)."""
+    """The assessment of `issue` from what `assessment_to_plain` kept (`taken`, else
+    "fresh"); without `detail`, with no evidence and no reasons. `shared` keeps one copy
+    of each text across assessments (thousands of issues name the same modules with the
+    same evidence)."""
     modules, score, skills, (kinds, hardware), features = rank
     one = shared if shared is not None else {}
     get = one.setdefault
@@ -224,14 +231,15 @@ def assessment_from_plain(
             for (name, path, sc), ev in zip(modules, evidence, strict=True)
         ]
         why = [get(text, text) for text in reasons]
+    # The lists, dicts and tuples are the decoded value's own, fresh on every load.
     return IssueAssessment(
-        issue=issue,
-        modules=matches,
-        difficulty=Difficulty(score, why),
-        skills=[get(skill, skill) for skill in skills],
-        taken=TakenStatus("fresh"),
-        kinds=IssueKinds(dict(kinds), dict(hardware)),
-        features=None if features is None else _features(*features),
+        issue,
+        matches,
+        Difficulty(score, why),
+        [get(skill, skill) for skill in skills],
+        TakenStatus("fresh") if taken is None else taken,
+        IssueKinds(kinds, hardware),
+        None if features is None else _features(*features),
     )
 
 

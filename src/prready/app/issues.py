@@ -82,9 +82,8 @@ def list_issues(
             )
     if mapped:
         assessments = assess_cached(
-            slug, issues, code_map, repo_labels, taken, now=moment, cache_db=paths.cache_db,
-            progress=progress,
-        ).assessments  # fmt: skip
+            ws, slug, issues, code_map, repo_labels, taken, now=moment
+        ).assessments
     else:
         assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment)
     assessments.sort(key=lambda a: (a.issue.updated_at, a.issue.number), reverse=True)

@@ -62,6 +62,7 @@ TAKEN_CHECK_ROUNDS = 4  # re-plans after checking; each round checks only new is
 P = ParamSpec("P")
 R = TypeVar("R")
 
+
 @dataclass
 class PlanOptions:
     """What the user asked for; defaults give a four-stage plan with two issues each."""
@@ -167,10 +168,7 @@ def run_plan(
     issues, labels, taken = load_stored(ws, slug, state="open", now=iso)
     # Every issue ranks from its assessment without details (evidence, reasons); only the
     # issues a plan shows are completed, before the plan that is kept.
-    assessed = assess_cached(
-        slug, issues, code_map, labels, taken, now=iso, cache_db=paths.cache_db,
-        progress=progress, details=False,
-    )  # fmt: skip
+    assessed = assess_cached(ws, slug, issues, code_map, labels, taken, now=iso, details=False)
     assessments, bare = assessed.assessments, set(assessed.bare)
     del issues, assessed
     tests_used = names_in_tests(code_map, paths.cache_db)
@@ -227,10 +225,7 @@ def run_plan(
     def completed(numbers: set[int]) -> dict[int, IssueAssessment]:
         """The complete assessments of `numbers` (shown by a plan, loaded bare)."""
         wanted = [a for a in usable if a.issue.number in numbers]
-        full = with_details(
-            slug, wanted, code_map, labels, now=iso, cache_db=paths.cache_db,
-            progress=progress,
-        )  # fmt: skip
+        full = with_details(ws, slug, wanted, code_map, labels, now=iso)
         bare.difference_update(numbers)
         return full
 

@@ -1,6 +1,6 @@
 """The workspace of one command: where its files are, the user's config, the moment it runs
-at, whether it may use the network, how it reports progress, its GitHub client and its two
-SQLite stores.
+at, whether it may use the network, how it reports progress, its GitHub client, its two
+SQLite stores and the assessment cache (in the cache DB).
 
 Built once at the CLI edge (or by a test) and handed to app/ functions, which take it plus
 what the user asked for. The client and the stores are created on first use, once per
@@ -25,6 +25,7 @@ from prready.paths import Paths
 
 if TYPE_CHECKING:
     from prready.sources.github_api import GitHubClient
+    from prready.store.assessment_cache import AssessmentCache
 
 # Builds the command's one client: (api_url, token, *, progress=..., responses=...), the
 # signature of GitHubClient itself, so `functools.partial(GitHubClient, sleep=...)` fits.
@@ -54,11 +55,14 @@ class _Resources:
 
     cache: sqlite3.Connection | None = None
     progress: sqlite3.Connection | None = None
+    assessments: AssessmentCache | None = None
     client: GitHubClient | None = None
     access: GitHubAccess | None = None
     background: list[Background] = field(default_factory=list)
     closed: bool = False
-    opened: dict[str, int] = field(default_factory=lambda: {"cache": 0, "progress": 0, "client": 0})
+    opened: dict[str, int] = field(
+        default_factory=lambda: {"cache": 0, "progress": 0, "assessments": 0, "client": 0}
+    )
 
 
 class Workspace:
@@ -111,10 +115,10 @@ class Workspace:
         # A background scan of the mapping index writes to the cache: it ends first.
         while res.background:
             res.background.pop().stop()
-        for conn in (res.cache, res.progress):
+        for conn in (res.cache, res.progress, res.assessments):
             if conn is not None:
                 conn.close()
-        res.cache = res.progress = None
+        res.cache = res.progress = res.assessments = None
         res.client = None
         res.closed = True
 
@@ -159,6 +163,17 @@ class Workspace:
             self._res.progress = open_progress(self.paths.progress_db)
             self._res.opened["progress"] += 1
         return self._res.progress
+
+    @property
+    def assessments(self) -> AssessmentCache:
+        """The cached issue assessments (in the cache DB), opened on first use."""
+        if self._res.assessments is None:
+            self._check_open()
+            from prready.store.assessment_cache import AssessmentCache
+
+            self._res.assessments = AssessmentCache(self.paths.cache_db)
+            self._res.opened["assessments"] += 1
+        return self._res.assessments
 
     @property
     def opened(self) -> dict[str, int]:

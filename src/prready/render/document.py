@@ -13,6 +13,7 @@ from prready.paths import write_private_file
 from prready.render.html import render_html
 from prready.render.json_out import render_json
 from prready.render.markdown import render_markdown
+from prready.render.svg import map_graph
 
 STDOUT = Path("-")  # `--output -`: the document goes to standard output, no file is written
 
@@ -28,7 +29,7 @@ def write_plan(
 ) -> Path:
     """Render in `fmt` and write atomically (a failed write leaves any old file intact)."""
     if fmt == "html":
-        text = render_html(plan, entries, events, code_map.graph, now)
+        text = render_html(plan, entries, events, map_graph(code_map), now)
     elif fmt == "md":
         text = render_markdown(plan, entries, events)
     else:

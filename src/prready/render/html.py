@@ -9,25 +9,29 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from prready.models import Plan, ProgressEntry, ProgressEvent
-from prready.render.svg import plan_graph_svg
+from prready.render.svg import ImportGraph, plan_graph_svg
 from prready.render.templates import read_asset, templates_dir
 from prready.render.view import build_view
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def render_html(
     plan: Plan,
     progress: list[ProgressEntry],
     events: list[ProgressEvent],
-    graph: nx.DiGraph | None,
+    graph: ImportGraph | nx.DiGraph | None,
     now: datetime | str | None,
 ) -> str:
-    """The plan page; `graph` is the code map's graph (or None), `now` dates "N days ago"."""
+    """The plan page; `graph` is the code map's import graph (`svg.map_graph`, or a
+    networkx graph; or None), `now` dates "N days ago"."""
     view = build_view(plan, progress, events, now=now, with_bodies=True)
     svg = plan_graph_svg(plan, graph) if graph is not None else ""
     css = read_asset("plan.css")

@@ -7,15 +7,19 @@ The layout is computed here, deterministically, so the page needs no JavaScript 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from prready.analysis.layout import in_test_tree, is_root_package
 from prready.analysis.mapping import focus_matches
-from prready.models import Plan
+from prready.analysis.snapshot import adjacency
+from prready.models import CodeMap, Plan
 from prready.text import safe_line
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 COL_WIDTH = 270
 BOX_WIDTH = 228
@@ -38,8 +42,42 @@ class _Node:
     y: float = 0.0
 
 
-def plan_graph_svg(plan: Plan, graph: nx.DiGraph) -> str:
+@dataclass(frozen=True)
+class ImportGraph:
+    """What the picture reads of the code map's import graph, as plain mappings: each
+    node's attributes (path, area; a node missing here has none), and node -> {neighbour:
+    edge attributes} both ways. Every node is a key of `successors`."""
+
+    nodes: Mapping[str, Mapping[str, Any]]
+    successors: Mapping[str, Mapping[str, Any]]
+    predecessors: Mapping[str, Mapping[str, Any]]
+
+    @classmethod
+    def of(cls, graph: nx.DiGraph) -> ImportGraph:
+        """The same, read from a networkx graph (its views are such mappings)."""
+        return cls(graph.nodes, graph.succ, graph.pred)
+
+    def attrs(self, name: str) -> Mapping[str, Any]:
+        return self.nodes.get(name) or {}
+
+
+def map_graph(code_map: CodeMap) -> ImportGraph | None:
+    """The code map's import graph without building it: a map restored from its snapshot
+    keeps its graph as adjacency dicts, and a plan's page needs no networkx. A node's
+    attributes are its module's (the graph's nodes are the map's modules, with their path
+    and area); a graph already built is read as it is; None for a map without one."""
+    if "graph" in vars(code_map):
+        built = vars(code_map)["graph"]
+        return None if built is None else ImportGraph.of(built)
+    successors, predecessors = adjacency(code_map)
+    nodes = {name: {"path": m.path, "area": m.area} for name, m in code_map.modules.items()}
+    return ImportGraph(nodes, successors, predecessors)
+
+
+def plan_graph_svg(plan: Plan, graph: ImportGraph | nx.DiGraph) -> str:
     """The SVG markup (already escaped) for the plan's modules and their neighbours, or ""."""
+    if not isinstance(graph, ImportGraph):
+        graph = ImportGraph.of(graph)
     nodes = _focus_nodes(plan, graph)
     if not nodes:
         return ""
@@ -49,12 +87,11 @@ def plan_graph_svg(plan: Plan, graph: nx.DiGraph) -> str:
     return _draw(plan, nodes, edges)
 
 
-
 # --------------------------------------------------------------------------- selection
-def _focus_nodes(plan: Plan, graph: nx.DiGraph) -> dict[str, _Node]:
+def _focus_nodes(plan: Plan, graph: ImportGraph) -> dict[str, _Node]:
     """One box per module or area named by a step, in the column of its earliest stage."""
     by_area: dict[str, set[str]] = {}
-    for name, attrs in graph.nodes(data=True):
+    for name, attrs in graph.nodes.items():
         area = attrs.get("area") or ""
         if area:
             by_area.setdefault(area, set()).add(name)
@@ -67,7 +104,7 @@ def _focus_nodes(plan: Plan, graph: nx.DiGraph) -> dict[str, _Node]:
             for match in focus_matches(step.modules):
                 if match.name in nodes or in_column >= MAX_FOCUS_PER_STAGE:
                     continue
-                if match.name in graph:
+                if match.name in graph.successors:
                     members = {match.name}
                 elif match.name in by_area:
                     members = set(by_area[match.name])
@@ -83,7 +120,7 @@ def _focus_nodes(plan: Plan, graph: nx.DiGraph) -> dict[str, _Node]:
     return nodes
 
 
-def _add_neighbours(nodes: dict[str, _Node], graph: nx.DiGraph) -> None:
+def _add_neighbours(nodes: dict[str, _Node], graph: ImportGraph) -> None:
     """Add the modules most connected to each stage's boxes, ranked by links then name."""
     covered = {m for node in nodes.values() for m in node.members}
     focus = list(nodes.values())
@@ -92,7 +129,7 @@ def _add_neighbours(nodes: dict[str, _Node], graph: nx.DiGraph) -> None:
         links: dict[str, int] = {}
         for node in (n for n in focus if n.column == column):
             for member in sorted(node.members):
-                for other in list(graph.predecessors(member)) + list(graph.successors(member)):
+                for other in [*graph.predecessors[member], *graph.successors[member]]:
                     # Test files import everything they test; as neighbours they crowd out
                     # the code a reader needs next (the step lists its tests anyway).
                     if (
@@ -103,13 +140,13 @@ def _add_neighbours(nodes: dict[str, _Node], graph: nx.DiGraph) -> None:
                         links[other] = links.get(other, 0) + 1
         # Ties are common on a large repository (a package imported by hundreds): prefer
         # a neighbour in the same area, then the most imported, not the first by name.
-        areas = {graph.nodes[m].get("area") for n in focus if n.column == column for m in n.members}
+        areas = {graph.attrs(m).get("area") for n in focus if n.column == column for m in n.members}
         ranked = sorted(
             links,
             key=lambda name: (
                 -links[name],
-                graph.nodes[name].get("area") not in areas,
-                -graph.in_degree(name),
+                graph.attrs(name).get("area") not in areas,
+                -len(graph.predecessors[name]),
                 name,
             ),
         )
@@ -129,12 +166,12 @@ def _place(nodes: dict[str, _Node]) -> None:
         rows[node.column] = row + 1
 
 
-def _edges(nodes: dict[str, _Node], graph: nx.DiGraph) -> list[tuple[str, str]]:
+def _edges(nodes: dict[str, _Node], graph: ImportGraph) -> list[tuple[str, str]]:
     """Import edges touching a stage's box, deduplicated and in a stable order."""
     owner = {m: node.key for node in nodes.values() for m in node.members}
     found = set()
     for member, key in owner.items():
-        for target in graph.successors(member):
+        for target in graph.successors[member]:
             other = owner.get(target)
             # Links between two grey neighbours only add clutter.
             if other is not None and other != key and not _both_neighbours(nodes, key, other):
@@ -142,13 +179,13 @@ def _edges(nodes: dict[str, _Node], graph: nx.DiGraph) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _is_test(name: str, graph: nx.DiGraph) -> bool:
-    return in_test_tree(str(graph.nodes[name].get("path") or name))
+def _is_test(name: str, graph: ImportGraph) -> bool:
+    return in_test_tree(str(graph.attrs(name).get("path") or name))
 
 
-def _is_root(name: str, graph: nx.DiGraph) -> bool:
+def _is_root(name: str, graph: ImportGraph) -> bool:
     """The top-level package ("torch"): a neighbour of everything, so it says nothing."""
-    return is_root_package(name, str(graph.nodes[name].get("path") or ""))
+    return is_root_package(name, str(graph.attrs(name).get("path") or ""))
 
 
 def _both_neighbours(nodes: dict[str, _Node], a: str, b: str) -> bool:
