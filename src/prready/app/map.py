@@ -37,7 +37,7 @@ from prready.analysis.layout import (
     select_sources,
 )
 from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
-from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
+from prready.analysis.pyscan import ImportStmt, PyScan, ScanMemo, scan_python_bytes
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
     MapChanges,
@@ -605,12 +605,13 @@ def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
     result is already in the form the parse cache stores, so it is not encoded again."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
+    memo = ScanMemo()
     for path, _blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
             out.append((path, None))
         elif language == "python":
-            out.append((path, dumps(_plain_py(scan_python_bytes(data)))))
+            out.append((path, dumps(_plain_py(scan_python_bytes(data, memo)))))
         else:
             out.append((path, dumps(_plain_native(scan_native_bytes(data)))))
     return dumps(tuple(out))
@@ -634,8 +635,8 @@ def _plain_py(scan: PyScan) -> tuple[Any, ...]:
 
 
 def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
-    """As `_plain_py`: only the Include tuples need unwrapping."""
-    return (scan.lines, tuple(map(tuple, scan.includes)), scan.error, scan.declares)
+    """As `_plain_py` (the includes are plain tuples already)."""
+    return (scan.lines, scan.includes, scan.error, scan.declares)
 
 
 def read_no_follow(path: str, limit: int | None) -> bytes | None:
