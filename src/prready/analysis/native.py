@@ -114,7 +114,7 @@ def link_includes(
     by_target: Counter[str] = Counter()
     for key, count in requests.items():
         here, target, angled = key
-        if not angled:
+        if not angled and _may_exist(target, by_name):
             candidate = _join(here, target)
             if candidate in known:
                 resolved[key] = candidate
@@ -132,6 +132,8 @@ def link_includes(
     roots = [root for root, n in ranked[:_MAX_ROOTS] if n >= _MIN_ROOT_HITS]
     found_at = {
         target: next((c for c in (_join(root, target) for root in roots) if c in known), None)
+        if _may_exist(target, by_name)
+        else None
         for target in by_target
     }
     for key in requests:
@@ -139,11 +141,9 @@ def link_includes(
             resolved[key] = found_at[key[1]]
     edges: list[tuple[str, str]] = []
     for path, keys in keyed:
-        seen: set[str] = set()
-        for key in keys:
-            found = resolved[key]
-            if found is not None and found != path and found not in seen:
-                seen.add(found)
+        # Each file included once, in the order first included (None: unresolved).
+        for found in dict.fromkeys([resolved[key] for key in keys]):
+            if found is not None and found != path:
                 edges.append((path, found))
     return roots, edges
 
@@ -170,8 +170,16 @@ def _lenient(data: bytes) -> str:
 def _index_by_basename(files: Iterable[str]) -> dict[str, set[str]]:
     index: dict[str, set[str]] = defaultdict(set)
     for f in files:
-        index[posixpath.basename(f)].add(f)
-    return index
+        index[f.rpartition("/")[2]].add(f)
+    return dict(index)
+
+
+def _may_exist(target: str, by_name: dict[str, set[str]]) -> bool:
+    """False when no file could be what `target` names wherever it is looked up: its last
+    part is a plain name (joining and normalising keep it) and no file has that name.
+    System headers (`<vector>`) are dropped so, without a path joined for each root."""
+    tail = target.rpartition("/")[2]
+    return tail in by_name or tail in ("", ".", "..")
 
 
 def _join(base: str, target: str) -> str:
