@@ -181,6 +181,11 @@ def scan_sources(
                 for s in native
                 if s.blob in native_cached
             }
+            if storing is not None and store_native:
+                # Written while the workers scan the Python files, when this thread mostly
+                # waits: during assembly the writer would wait for the interpreter lock.
+                _start_store(storing, cache_db, {}, dict(store_native))
+                store_native.clear()
             if natives_done is not None:
                 natives_done(native_scans)
 
@@ -189,11 +194,7 @@ def scan_sources(
             cache.save_encoded(PY_SCANNER, store_py)
             cache.save_encoded(NATIVE_SCANNER, store_native)
     if storing is not None and (store_py or store_native):
-        thread = threading.Thread(
-            target=_store_scans, args=(cache_db, store_py, store_native), name="prready-store"
-        )
-        thread.start()
-        storing.append(thread)
+        _start_store(storing, cache_db, store_py, store_native)
     if native_scans is None:
         natives_in()
     assert native_scans is not None
@@ -201,7 +202,29 @@ def scan_sources(
     return py_scans, native_scans
 
 
-def _store_scans(cache_db: Path, py: dict[str, bytes], native: dict[str, bytes]) -> None:
+def _start_store(
+    storing: list[threading.Thread],
+    cache_db: Path,
+    py: dict[str, bytes],
+    native: dict[str, bytes],
+) -> None:
+    """Write new scan results in a thread added to `storing`, after the writes already
+    there (one writer at a time)."""
+    thread = threading.Thread(
+        target=_store_scans, args=(cache_db, py, native, list(storing)), name="prready-store"
+    )
+    thread.start()
+    storing.append(thread)
+
+
+def _store_scans(
+    cache_db: Path,
+    py: dict[str, bytes],
+    native: dict[str, bytes],
+    after: list[threading.Thread],
+) -> None:
+    for thread in after:
+        thread.join()
     with ParseCache(cache_db) as cache:
         cache.save_encoded(PY_SCANNER, py)
         cache.save_encoded(NATIVE_SCANNER, native)
