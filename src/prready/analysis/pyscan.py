@@ -158,7 +158,6 @@ _DEF_OPENER = re.compile(r"(?:async[ \t]+)?def\b")
 _TYPE_CHECKING = re.compile(r"if[ \t]+(?:\w+\.)?_?TYPE_CHECKING[ \t]*:")
 # The same header split over lines, its lines joined: `if (\n    TYPE_CHECKING\n):`.
 _TYPE_CHECKING_SPLIT = re.compile(r"if[ \t(\\]+(?:\w+\.)?_?TYPE_CHECKING[ \t)\\]*:")
-_QUOTE_OR_HASH = re.compile("[#'\"]")
 _STRINGS_AND_COMMENT = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#.*")
 # Lines followed upwards from the end of a split block header before giving up.
 _MAX_HEADER_LINES = 200
@@ -226,9 +225,6 @@ class _LinePrefix:
         # A state carried past `pos` (a backslash skipped the char at `pos`) is the same
         # state a fresh scan of the prefix would end in: the skip only ever moves past it.
         i, quote = self.i, self.quote
-        if not quote and not self.comment and _QUOTE_OR_HASH.search(src, i, pos) is None:
-            self.i = max(i, pos)  # nothing that opens a string or a comment before `pos`
-            return False
         while i < pos and not self.comment:
             ch = src[i]
             if quote:
