@@ -396,3 +396,33 @@ def test_generated_modules_are_mapped_but_kept_out_of_the_symbol_index(tmp_path:
     assert ("tg.runtime.ops_cuda", "tg.runtime.autogen.cuda") in cm.graph.edges
     assert cm.symbols["tg.ops.add"] == "tg.ops"
     assert cm.symbols["tg.add"] == "tg.ops"
+
+
+def test_linker_resolves_a_repeated_absolute_import_once_per_importer() -> None:
+    """An absolute import resolved for one packaged module is reused by the next: each
+    keeps its own line and condition, a module importing itself gets no edge, and loose
+    scripts (which also read their neighbours) and relative imports are resolved apart."""
+    from prready.analysis.codemap import ImportLinker, PythonResolver
+    from prready.analysis.pyscan import scan_python
+
+    modules = {"pkg", "pkg.a", "pkg.b", "tools.run", "tools.helper", "helper"}
+    infos = {m: _info(m, m.replace(".", "/") + ".py") for m in modules}
+    resolver = PythonResolver(modules, {"pkg"}, {"tools.run", "tools.helper", "helper"})
+    linker = ImportLinker(resolver, {}, infos)
+    edges: dict[tuple[str, str], dict[str, object]] = {}
+    sources = {
+        "pkg.a": "import pkg.a\nfrom pkg import b\n",
+        "pkg.b": "def f():\n    import pkg.a\nfrom pkg import b\nfrom . import a\n",
+        "tools.run": "import helper\nimport pkg.a\n",
+        "tools.helper": "import helper\n",
+    }
+    for module, text in sources.items():
+        linker.add_edges(edges, module, scan_python(text))
+    assert edges == {
+        ("pkg.a", "pkg.b"): {"kind": "import", "conditional": False, "line": 2},
+        ("pkg.b", "pkg.a"): {"kind": "import", "conditional": False, "line": 4},
+        ("tools.run", "helper"): {"kind": "import", "conditional": False, "line": 1},
+        ("tools.run", "pkg.a"): {"kind": "import", "conditional": False, "line": 2},
+        ("tools.helper", "helper"): {"kind": "import", "conditional": False, "line": 1},
+    }
+    assert list(edges)[:2] == [("pkg.a", "pkg.b"), ("pkg.b", "pkg.a")]

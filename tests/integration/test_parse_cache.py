@@ -120,3 +120,21 @@ def test_unmarshalable_snapshot_is_skipped(tmp_path: Path) -> None:
     with ParseCache(tmp_path / "c.sqlite3") as cache:
         cache.save_snapshot("k", {"x": object()})
         assert cache.load_snapshot("k") is None
+
+
+def test_many_rows_are_written_in_batches_and_read_back(tmp_path: Path) -> None:
+    """More rows than one INSERT takes (INSERT_ROWS): every one is stored, and a row
+    written again is replaced."""
+    import marshal
+
+    from prready.store.parse_cache import INSERT_ROWS
+
+    rows = {f"{n:040x}": marshal.dumps((n, (f"m{n}",), None)) for n in range(2 * INSERT_ROWS + 7)}
+    with ParseCache(tmp_path / "cache.db") as cache:
+        cache.save_encoded(PY_SCANNER, rows)
+        cache.save_encoded(PY_SCANNER, {f"{3:040x}": marshal.dumps("again")})
+    with ParseCache(tmp_path / "cache.db") as cache:
+        loaded = cache.load(PY_SCANNER, rows)
+    assert len(loaded) == len(rows)
+    assert loaded[f"{3:040x}"] == "again"
+    assert loaded[f"{2 * INSERT_ROWS + 6:040x}"] == (2 * INSERT_ROWS + 6, (f"m{2 * INSERT_ROWS + 6}",), None)

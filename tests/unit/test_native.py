@@ -24,6 +24,37 @@ def test_scan_finds_include_lines_only() -> None:
     assert scan.error == ""
 
 
+def test_targets_that_are_not_utf8_are_read_leniently() -> None:
+    """The bytes are searched as they are; a target is decoded as a lenient decoding of
+    the whole file would read it, and stripped as text (Unicode blanks too)."""
+    src = (
+        b'#include "caf\xe9.h"\n'
+        b"\xe2#include <not/after/a/stray/byte.h>\n"
+        b'#include " spaced.h\xc2\xa0"\n'
+        b'#include "\xc3\xa9t\xc3\xa9/x.h"\n'
+    )
+    scan = scan_native_bytes(src)
+    assert scan.includes == (
+        (1, "caf\ufffd.h", False),
+        (3, "spaced.h", False),
+        (4, "\u00e9t\u00e9/x.h", False),
+    )
+    assert scan.includes == _scan_as_text(src)
+
+
+def _scan_as_text(src: bytes) -> tuple[tuple[int, str, bool], ...]:
+    """What a line-by-line read of the decoded text finds (the reference)."""
+    found = []
+    for n, line in enumerate(src.decode("utf-8", "replace").split("\n"), 1):
+        head = line.lstrip(" \t")
+        if head.startswith("#") and head[1:].lstrip(" \t").startswith("include"):
+            rest = head[1:].lstrip(" \t")[len("include") :].lstrip(" \t")
+            close = ">" if rest[:1] == "<" else '"'
+            target = rest[1 : rest.index(close, 1)].strip()
+            found.append((n, target, close == ">"))
+    return tuple(found)
+
+
 def test_extension_module_declarations() -> None:
     cpp = b'static PyModuleDef m = {PyModuleDef_HEAD_INIT, "torch._C", nullptr, -1};\n'
     assert scan_native_bytes(cpp).declares == ("torch._C",)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from prready.analysis.pyscan import ImportStmt, scan_python, scan_python_bytes
+from prready.analysis.pyscan import ImportStmt, ScanMemo, scan_python, scan_python_bytes
 
 SOURCE = '''"""Module docstring.
 
@@ -219,3 +219,20 @@ def test_generated_files_are_recognised_by_header_or_bulk() -> None:
     assert not scan_python(fewer).generated
     spread = "".join(f"def f{i}():\n    a = 1\n    return a\n" for i in range(GENERATED_MIN_NAMES))
     assert not scan_python(spread).generated  # a huge hand-written module: names are sparse
+
+
+def test_scans_sharing_a_memo_equal_scans_without_one() -> None:
+    """A batch of files scanned with one ScanMemo (as the scanning workers do): the same
+    statement in another file, at another line, indent or condition, keeps its own."""
+    files = [
+        SOURCE,
+        "import torch\nfrom . import x\ndef f():\n    import torch\n    from . import x\n",
+        "if True:\n    import torch; import e\nimport torch\n",
+        "class K:\n        def m(self):\n            import torch\n",
+    ]
+    memo = ScanMemo()
+    shared = [scan_python(text, memo) for text in files]
+    assert shared == [scan_python(text) for text in files]
+    assert shared[1].imports[2] == ImportStmt(4, 0, "torch", (), True)
+    assert shared[2].imports[2] == ImportStmt(3, 0, "torch", (), False)
+    assert "import torch" in memo.imports  # parsed once, reused

@@ -250,23 +250,48 @@ class ImportLinker:
         # Last parts of the extension names: an absolute import none of whose names ends
         # in one cannot bind to an extension, and most imports are absolute.
         self.ext_tails = {name.rpartition(".")[2] for name in extensions}
+        # An absolute import in a packaged module reads the same in every module (only the
+        # module itself is left out of its targets): (module, names) -> (internal targets,
+        # native files bound), worked out once. `import torch` heads thousands of modules.
+        self.absolute: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[list[str], list[str]]]
+        self.absolute = {}
 
     def add_edges(self, edges: Edges, module: str, scan: PyScan) -> None:
-        resolver, extensions, ext_tails = self.resolver, self.extensions, self.ext_tails
+        absolute, loose = self.absolute, self.resolver.loose
         for imp in scan.imports:
-            for target in resolver.targets(module, imp):
-                _add_edge(edges, module, target, "import", imp.conditional, imp.line)
-            if extensions and (
-                imp.level
-                or imp.module.rpartition(".")[2] in ext_tails
-                or not ext_tails.isdisjoint(dict(imp.names))
-            ):
-                for ext in resolver.absolute_names(module, imp):
-                    if ext in resolver.modules:
-                        continue
-                    native = extensions.get(ext) or extensions.get(ext.rpartition(".")[2])
-                    if native is not None and native in self.infos:
-                        _add_edge(edges, module, native, "binding", imp.conditional, imp.line)
+            if imp.level or module in loose:
+                targets, natives = self._links(module, imp, keep_self=False)
+            else:
+                known = absolute.get((imp.module, imp.names))
+                if known is None:
+                    known = absolute[(imp.module, imp.names)] = self._links("", imp, keep_self=True)
+                targets, natives = known
+            for target in targets:
+                if target != module:
+                    _add_edge(edges, module, target, "import", imp.conditional, imp.line)
+            for native in natives:
+                _add_edge(edges, module, native, "binding", imp.conditional, imp.line)
+
+    def _links(
+        self, module: str, imp: ImportStmt, *, keep_self: bool
+    ) -> tuple[list[str], list[str]]:
+        """The internal modules `imp` in `module` imports and the native files it binds
+        to, in the order found (see `PythonResolver.targets` for `keep_self`)."""
+        resolver, extensions, ext_tails = self.resolver, self.extensions, self.ext_tails
+        targets = resolver.targets(module, imp, keep_self=keep_self)
+        natives: list[str] = []
+        if extensions and (
+            imp.level
+            or imp.module.rpartition(".")[2] in ext_tails
+            or not ext_tails.isdisjoint(dict(imp.names))
+        ):
+            for ext in resolver.absolute_names(module, imp):
+                if ext in resolver.modules:
+                    continue
+                native = extensions.get(ext) or extensions.get(ext.rpartition(".")[2])
+                if native is not None and native in self.infos:
+                    natives.append(native)
+        return targets, natives
 
 
 class PythonResolver:
@@ -290,7 +315,10 @@ class PythonResolver:
                 return sibling
         return None
 
-    def targets(self, module: str, imp: ImportStmt) -> list[str]:
+    def targets(self, module: str, imp: ImportStmt, *, keep_self: bool = False) -> list[str]:
+        """The internal modules `imp` in `module` imports, `module` itself left out. With
+        `keep_self` (an absolute import of a packaged module, which has one base) it is
+        kept, for a caller that leaves it out itself."""
         full = self._absolute(module, imp.level, imp.module)
         if full is None:
             return []
@@ -310,13 +338,13 @@ class PythonResolver:
                         # optional module absent from the tree) the import gives no edge.
                         found.append(base)
                 if found:
-                    return [t for t in dict.fromkeys(found) if t != module]
+                    return [t for t in dict.fromkeys(found) if keep_self or t != module]
             else:
                 # `import a.b` reads like `from a import b`: a.b if it is a module, else a
                 # (a.b is then a compiled extension or a stub); unknown a: no edge.
                 parent = base.rpartition(".")[0]
                 target = base if base in self.modules else parent if parent in self.modules else ""
-                if target and target != module:
+                if target and (keep_self or target != module):
                     return [target]
         return []
 

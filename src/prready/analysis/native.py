@@ -53,36 +53,38 @@ def native_language(path: str) -> Language | None:
 
 
 def scan_native_bytes(data: bytes) -> NativeScan:
-    """Find `#include` lines; bytes that are not UTF-8 are read leniently (comments often
-    carry Latin-1 names), since include lines themselves are ASCII."""
-    text = data.decode("utf-8", errors="replace")
-    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    includes: list[Include] = []
+    """Find `#include` lines. The bytes are searched as they are (include lines are
+    ASCII); only each include's target is decoded, leniently (comments often carry
+    Latin-1 names): the same text as a lenient decoding of the whole file, since the
+    ASCII delimiters around a target never belong to a multi-byte sequence."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    includes: list[tuple[int, str, bool]] = []
     line_no = 1
     last = 0
     # How far the current line is known to be blank (-1: it is not): an indented match
     # checks only the text since the previous one, so one long line of `#include`s costs
     # one pass, not one pass per match (which was quadratic).
     blank_to, scanned = 0, 0
-    for m in _INCLUDE.finditer(text):
+    for m in _INCLUDE.finditer(data):
         start = m.start()
         indented, open_ch, target = m.groups()
         if indented is not None:
-            nl = text.rfind("\n", scanned, start)
+            nl = data.rfind(b"\n", scanned, start)
             scanned = start
             if nl != -1:
                 blank_to = nl + 1
-            if blank_to == -1 or text[blank_to:start].strip(" \t"):
+            if blank_to == -1 or data[blank_to:start].strip(b" \t"):
                 blank_to = -1
                 continue  # '#include' in the middle of a line: a comment or a string
             blank_to = start
-        line_no += text.count("\n", last, start)
+        line_no += data.count(b"\n", last, start)
         last = start
-        target = target.strip()
-        if target:
-            includes.append(Include(line_no, target, open_ch == "<"))
+        text = (target.decode("ascii") if target.isascii() else _lenient(target)).strip()
+        if text:
+            includes.append((line_no, text, open_ch == b"<"))
     declares: list[str] = []
-    if "PyModuleDef" in text or "PYBIND11_MODULE" in text:
+    if b"PyModuleDef" in data or b"PYBIND11_MODULE" in data:  # rare: read as text
+        text = _lenient(data)
         declares = _MODULE_DEF.findall(text) + _PYBIND.findall(text)
     return NativeScan(lines, tuple(includes), "", tuple(dict.fromkeys(declares)))
 
@@ -112,7 +114,7 @@ def link_includes(
     by_target: Counter[str] = Counter()
     for key, count in requests.items():
         here, target, angled = key
-        if not angled:
+        if not angled and _may_exist(target, by_name):
             candidate = _join(here, target)
             if candidate in known:
                 resolved[key] = candidate
@@ -130,6 +132,8 @@ def link_includes(
     roots = [root for root, n in ranked[:_MAX_ROOTS] if n >= _MIN_ROOT_HITS]
     found_at = {
         target: next((c for c in (_join(root, target) for root in roots) if c in known), None)
+        if _may_exist(target, by_name)
+        else None
         for target in by_target
     }
     for key in requests:
@@ -137,11 +141,9 @@ def link_includes(
             resolved[key] = found_at[key[1]]
     edges: list[tuple[str, str]] = []
     for path, keys in keyed:
-        seen: set[str] = set()
-        for key in keys:
-            found = resolved[key]
-            if found is not None and found != path and found not in seen:
-                seen.add(found)
+        # Each file included once, in the order first included (None: unresolved).
+        for found in dict.fromkeys([resolved[key] for key in keys]):
+            if found is not None and found != path:
                 edges.append((path, found))
     return roots, edges
 
@@ -156,16 +158,28 @@ _PYBIND = re.compile(r"PYBIND11_MODULE\(\s*([A-Za-z_]\w*)\s*,")
 # else is in a comment or a string. The lookbehinds sit after the "#" so the engine still
 # jumps from one "#" to the next.
 _INCLUDE = re.compile(
-    r"#(?:(?<![^\n]#)|(?<=[ \t]#)(?P<indented>))"
-    r"[ \t]*include[ \t]*(?P<open>[<\"])(?P<target>[^>\"\n]*)[>\"]"
+    rb"#(?:(?<![^\n]#)|(?<=[ \t]#)(?P<indented>))"
+    rb"[ \t]*include[ \t]*(?P<open>[<\"])(?P<target>[^>\"\n]*)[>\"]"
 )
+
+
+def _lenient(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def _index_by_basename(files: Iterable[str]) -> dict[str, set[str]]:
     index: dict[str, set[str]] = defaultdict(set)
     for f in files:
-        index[posixpath.basename(f)].add(f)
-    return index
+        index[f.rpartition("/")[2]].add(f)
+    return dict(index)
+
+
+def _may_exist(target: str, by_name: dict[str, set[str]]) -> bool:
+    """False when no file could be what `target` names wherever it is looked up: its last
+    part is a plain name (joining and normalising keep it) and no file has that name.
+    System headers (`<vector>`) are dropped so, without a path joined for each root."""
+    tail = target.rpartition("/")[2]
+    return tail in by_name or tail in ("", ".", "..")
 
 
 def _join(base: str, target: str) -> str:

@@ -34,19 +34,40 @@ class PyScan(NamedTuple):
     generated: bool = False  # written by a tool (see `looks_generated`), not by hand
 
 
-def scan_python_bytes(data: bytes) -> PyScan:
-    """Decode (UTF-8, BOM allowed) and scan; undecodable files come back with an error."""
+def scan_python_bytes(data: bytes, memo: ScanMemo | None = None) -> PyScan:
+    """Decode (UTF-8, BOM allowed) and scan; undecodable files come back with an error.
+    `memo`: see `scan_python`."""
     if b"\0" in data:
         return PyScan(data.count(b"\n") + 1, (), (), None, "not-utf8")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return PyScan(data.count(b"\n") + 1, (), (), None, "not-utf8")
-    return scan_python(text)
+    return scan_python(text, memo)
 
 
-def scan_python(text: str) -> PyScan:
-    """Scan Python source text (see the module docstring for what is found)."""
+# One module an import statement imports: (level, module, names, alias), see ImportStmt.
+_Parsed = tuple[int, str, tuple[tuple[str, str], ...], str]
+
+
+class ScanMemo:
+    """What the scans of a batch of files share, passed to each (nothing is kept between
+    batches): the block-walk patterns compiled so far, by indent (see `_enclosing_line`),
+    and import statements parsed so far (`import torch` heads thousands of files)."""
+
+    __slots__ = ("imports", "patterns")
+
+    def __init__(self) -> None:
+        self.patterns: dict[int, re.Pattern[str]] = {}
+        self.imports: dict[str, tuple[_Parsed, ...]] = {}  # statement text -> its imports
+
+
+def scan_python(text: str, memo: ScanMemo | None = None) -> PyScan:
+    """Scan Python source text (see the module docstring for what is found). `memo`:
+    shared by the scans of one batch of files (a fresh one when None)."""
+    if memo is None:
+        memo = ScanMemo()
+    parsed = memo.imports
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     src = "\n" + text  # every statement line now starts right after a "\n"
@@ -63,7 +84,7 @@ def scan_python(text: str) -> PyScan:
     all_names: list[str] | None = None
     line_no = 0
     last_pos = 0
-    walks: dict[int, tuple[int, int | None]] = {}  # see _enclosing_line
+    walks = _Walks(memo.patterns)  # see _enclosing_line
     for m in _STATEMENT.finditer(code):
         pos = m.start()
         kind = m.lastgroup  # the alternative that matched: kw, py2, defname or target
@@ -73,8 +94,13 @@ def scan_python(text: str) -> PyScan:
             indent = m.end("indent") - pos - 1
             stmt = _logical_line(src, m.end("indent"))
             conditional = indent > 0 and _is_conditional(code, src, pos, indent, walks)
-            for part in stmt.split(";"):
-                imports.extend(_parse_import(part.strip(), line_no, conditional))
+            stmt_imports = parsed.get(stmt)
+            if stmt_imports is None:
+                stmt_imports = parsed[stmt] = tuple(
+                    item for part in stmt.split(";") for item in _parse_import(part.strip())
+                )
+            for level, module, imported, alias in stmt_imports:
+                imports.append(ImportStmt(line_no, level, module, imported, conditional, alias))
             continue
         if kind == "py2":
             if _maybe_py2(src):
@@ -112,7 +138,6 @@ _GENERATED_MARK = re.compile(
     r"auto-?generated|generated (?:by|from|with|using)|@generated|do not (?:edit|modify)",
     re.I,
 )
-_LAST_LESS_INDENTED: dict[int, re.Pattern[str]] = {}
 # One pass finds every statement of interest: imports at any indent, Python 2 `print`/
 # `exec` statements (the file is then not Python 3), and at column 0 (the lookbehind)
 # `def`/`class` names and assignment targets. The indent is taken whole, never retried
@@ -272,9 +297,17 @@ def _logical_line(src: str, pos: int) -> str:
     return " ".join(out)
 
 
-def _is_conditional(
-    code: str, src: str, pos: int, indent: int, walks: dict[int, tuple[int, int | None]]
-) -> bool:
+class _Walks:
+    """Per scan, the last (end, answer) of `_enclosing_line` by indent; and the patterns."""
+
+    __slots__ = ("last", "patterns")
+
+    def __init__(self, patterns: dict[int, re.Pattern[str]]) -> None:
+        self.last: dict[int, tuple[int, int | None]] = {}
+        self.patterns = patterns
+
+
+def _is_conditional(code: str, src: str, pos: int, indent: int, walks: _Walks) -> bool:
     """Walk up the enclosing blocks: inside a `def` or `if TYPE_CHECKING:` means conditional.
 
     Each step finds the nearest earlier code line indented less than the current one: that
@@ -341,9 +374,7 @@ def _bracket_balance(line: str) -> int:
     )
 
 
-def _enclosing_line(
-    code: str, end: int, indent: int, walks: dict[int, tuple[int, int | None]]
-) -> int | None:
+def _enclosing_line(code: str, end: int, indent: int, walks: _Walks) -> int | None:
     """Index of the "\n" starting the last code line before `end` indented < `indent`;
     None when there is none.
 
@@ -352,19 +383,19 @@ def _enclosing_line(
     indent, the last (end, answer): the next search with the same indent from further down
     only covers the text in between (the answer is the nearer line found there, else the
     remembered one), so a block of N imports costs one pass, not N (which was quadratic)."""
-    pattern = _LAST_LESS_INDENTED.get(indent)
+    pattern = walks.patterns.get(indent)
     if pattern is None:
-        pattern = _LAST_LESS_INDENTED[indent] = re.compile(
+        pattern = walks.patterns[indent] = re.compile(
             rf"(?s:.*)\n[ \t]{{0,{indent - 1}}}[^ \t\n\r#]"
         )
     start, known = 0, None
-    remembered = walks.get(indent)
+    remembered = walks.last.get(indent)
     if remembered is not None and remembered[0] <= end:
         start, known = remembered
     m = pattern.match(code, start, end)
     # (a capture group around "\n" would make the search 2.5x slower)
     found = code.rfind("\n", start, m.end()) if m is not None else known
-    walks[indent] = (end, found)
+    walks.last[indent] = (end, found)
     return found
 
 
@@ -389,7 +420,8 @@ def _maybe_py2(src: str) -> bool:
     return "print " in src or "print\t" in src or "exec " in src or "print>" in src
 
 
-def _parse_import(stmt: str, line: int, conditional: bool) -> list[ImportStmt]:
+def _parse_import(stmt: str) -> list[_Parsed]:
+    """(level, module, names, alias) of each module one import statement imports."""
     if stmt.startswith("from"):
         m = _FROM.match(stmt)
         if not m:
@@ -406,17 +438,17 @@ def _parse_import(stmt: str, line: int, conditional: bool) -> list[ImportStmt]:
                 names.append((words[0], words[0]))
         if not names or (not module and not level):
             return []
-        return [ImportStmt(line, level, module, tuple(names), conditional)]
+        return [(level, module, tuple(names), "")]
     m = _IMPORT.match(stmt)
     if not m:
         return []
-    out = []
+    out: list[_Parsed] = []
     for item in m.group(1).split(","):
         words = item.split()
         if not words or not all(p.isidentifier() for p in words[0].split(".")):
             continue
         alias = words[2] if len(words) == 3 and words[1] == "as" else ""
-        out.append(ImportStmt(line, 0, words[0], (), conditional, alias))
+        out.append((0, words[0], (), alias))
     return out
 
 

@@ -37,7 +37,7 @@ from prready.analysis.layout import (
     select_sources,
 )
 from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
-from prready.analysis.pyscan import ImportStmt, PyScan, scan_python_bytes
+from prready.analysis.pyscan import ImportStmt, PyScan, ScanMemo, scan_python_bytes
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
     MapChanges,
@@ -181,6 +181,11 @@ def scan_sources(
                 for s in native
                 if s.blob in native_cached
             }
+            if storing is not None and store_native:
+                # Written while the workers scan the Python files, when this thread mostly
+                # waits: during assembly the writer would wait for the interpreter lock.
+                _start_store(storing, cache_db, {}, dict(store_native))
+                store_native.clear()
             if natives_done is not None:
                 natives_done(native_scans)
 
@@ -189,11 +194,7 @@ def scan_sources(
             cache.save_encoded(PY_SCANNER, store_py)
             cache.save_encoded(NATIVE_SCANNER, store_native)
     if storing is not None and (store_py or store_native):
-        thread = threading.Thread(
-            target=_store_scans, args=(cache_db, store_py, store_native), name="prready-store"
-        )
-        thread.start()
-        storing.append(thread)
+        _start_store(storing, cache_db, store_py, store_native)
     if native_scans is None:
         natives_in()
     assert native_scans is not None
@@ -201,7 +202,29 @@ def scan_sources(
     return py_scans, native_scans
 
 
-def _store_scans(cache_db: Path, py: dict[str, bytes], native: dict[str, bytes]) -> None:
+def _start_store(
+    storing: list[threading.Thread],
+    cache_db: Path,
+    py: dict[str, bytes],
+    native: dict[str, bytes],
+) -> None:
+    """Write new scan results in a thread added to `storing`, after the writes already
+    there (one writer at a time)."""
+    thread = threading.Thread(
+        target=_store_scans, args=(cache_db, py, native, list(storing)), name="prready-store"
+    )
+    thread.start()
+    storing.append(thread)
+
+
+def _store_scans(
+    cache_db: Path,
+    py: dict[str, bytes],
+    native: dict[str, bytes],
+    after: list[threading.Thread],
+) -> None:
+    for thread in after:
+        thread.join()
     with ParseCache(cache_db) as cache:
         cache.save_encoded(PY_SCANNER, py)
         cache.save_encoded(NATIVE_SCANNER, native)
@@ -605,12 +628,13 @@ def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
     result is already in the form the parse cache stores, so it is not encoded again."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
+    memo = ScanMemo()
     for path, _blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
             out.append((path, None))
         elif language == "python":
-            out.append((path, dumps(_plain_py(scan_python_bytes(data)))))
+            out.append((path, dumps(_plain_py(scan_python_bytes(data, memo)))))
         else:
             out.append((path, dumps(_plain_native(scan_native_bytes(data)))))
     return dumps(tuple(out))
@@ -634,8 +658,8 @@ def _plain_py(scan: PyScan) -> tuple[Any, ...]:
 
 
 def _plain_native(scan: NativeScan) -> tuple[Any, ...]:
-    """As `_plain_py`: only the Include tuples need unwrapping."""
-    return (scan.lines, tuple(map(tuple, scan.includes)), scan.error, scan.declares)
+    """As `_plain_py` (the includes are plain tuples already)."""
+    return (scan.lines, scan.includes, scan.error, scan.declares)
 
 
 def read_no_follow(path: str, limit: int | None) -> bytes | None:

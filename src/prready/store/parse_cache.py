@@ -19,6 +19,7 @@ from prready.store.db import connect, transaction
 
 _SCALARS = frozenset({str, int, float, bool, bytes, type(None)})  # returned as they are
 
+INSERT_ROWS = 2000  # rows written by one INSERT statement (see save_encoded)
 # "prr1": shared by every table in the cache DB file (the issue store uses the same file).
 CACHE_APP_ID = 0x70727231
 
@@ -120,14 +121,28 @@ class ParseCache:
             return
         # In key order: the B-tree is then filled page after page, not at random places.
         rows = sorted((blob, scanner, data) for blob, data in results.items())
+        # Many rows a statement: SQLite runs each statement without the interpreter lock,
+        # so a writer thread is not held up row by row while another thread computes.
+        per = self._rows_per_insert()
         try:
             with transaction(self.conn):
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO parse_results (blob, scanner, data) VALUES (?, ?, ?)",
-                    rows,
-                )
+                for at in range(0, len(rows), per):
+                    batch = rows[at : at + per]
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO parse_results (blob, scanner, data) VALUES "
+                        + ",".join(["(?,?,?)"] * len(batch)),
+                        [value for row in batch for value in row],
+                    )
         except sqlite3.OperationalError:
             return  # a full disk or a locked file only costs speed next time
+
+    def _rows_per_insert(self) -> int:
+        """Rows of 3 values one INSERT may bind: SQLite's limit on bound values (999 in
+        builds before 3.32, which Python < 3.11 cannot ask for), at most INSERT_ROWS."""
+        getlimit = getattr(self.conn, "getlimit", None)
+        which = getattr(sqlite3, "SQLITE_LIMIT_VARIABLE_NUMBER", None)
+        limit = getlimit(which) if getlimit is not None and which is not None else 999
+        return max(1, min(INSERT_ROWS, limit // 3))
 
     def load_snapshot(self, key: str) -> Any | None:
         """A whole derived value stored under key (e.g. the resolved map of a file set)."""
