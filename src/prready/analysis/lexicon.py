@@ -92,22 +92,27 @@ _STOP_TEXT = """a about above after again against all also am an and any are as 
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
-def split_identifier(name: str) -> tuple[str, ...]:
+def split_identifier(
+    name: str, splits: dict[str, tuple[str, ...]] | None = None
+) -> tuple[str, ...]:
     """`prepare_data_loader` -> prepare, data, loader, preparedataloader; `StepLR` ->
     step, lr, steplr. Parts are stemmed; the compound is kept whole for exact names.
 
     Not memoised here (analysis keeps no module-global cache): a caller splitting many
-    tokens keeps a `splits` dict (see `count_terms`, `query_terms`)."""
+    tokens keeps a `splits` dict of each token's words (see `count_terms`), passed here
+    too so that a part shared by many names ("data") is stemmed once."""
     core = name.replace("_", "")
     if core.isascii() and core.isalpha():  # most names: no regex needed
-        if core.islower() or core.isupper():  # snake_case, UPPER_CASE: a part per piece
-            parts = (
-                [p.lower() for p in name.split("_") if p]
-                if len(core) < len(name)
-                else [name.lower()]
-            )
+        if core.islower():
+            if len(core) == len(name):  # one word
+                word = stem(name)
+                return () if word in STOPWORDS else (word,)
+            parts = [p for p in name.split("_") if p]  # snake_case
+        elif core.isupper():  # UPPER_CASE
+            parts = [p.lower() for p in name.split("_") if p]
         elif len(core) == len(name) and name[1:].islower():  # Capitalised: one word
-            parts = [name.lower()]
+            word = stem(name.lower())
+            return () if word in STOPWORDS else (word,)
         else:
             parts = [p.lower() for p in IDENTIFIER_PARTS.findall(name)]
     else:
@@ -115,11 +120,21 @@ def split_identifier(name: str) -> tuple[str, ...]:
     if len(parts) < 2:  # no parts ("_1"), or one word: no compound
         word = stem(parts[0]) if parts else ""
         return (word,) if word and word not in STOPWORDS else ()
-    words = [stem(p) for p in parts if len(p) > 1]
+    # Each part (lower-case letters) is split as a word of its own would be: stemmed,
+    # dropped when a stopword.
+    splits = {} if splits is None else splits
+    get = splits.get
+    words: list[str] = []
+    for part in parts:
+        if len(part) > 1:
+            part_words = get(part)
+            if part_words is None:
+                part_words = splits[part] = split_identifier(part)
+            words.extend(part_words)
     compound = name.strip("_").replace("_", "").lower()
-    if len(compound) > 2 and not compound.isdigit():
+    if len(compound) > 2 and not compound.isdigit() and compound not in STOPWORDS:
         words.append(compound)
-    return tuple([w for w in words if w not in STOPWORDS])
+    return tuple(words)
 
 
 def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> Counter[str]:
@@ -135,7 +150,7 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> 
     for token, n in Counter(IDENTIFIER.findall(text)).items():
         words = known(token)
         if words is None:
-            words = splits[token] = split_identifier(token)
+            words = splits[token] = split_identifier(token, splits)
         for word in words:
             counts[word] = get(word, 0) + n
     return Counter(counts)
@@ -169,7 +184,7 @@ def path_terms(path: str, splits: dict[str, tuple[str, ...]] | None = None) -> l
         if part:
             words = splits.get(part)
             if words is None:
-                words = splits[part] = split_identifier(part)
+                words = splits[part] = split_identifier(part, splits)
             out.extend(words)
     return out
 
@@ -192,7 +207,7 @@ class PackedTerms:
         self.terms, self.counts = terms, counts
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
-        return zip(self.terms, self.counts, strict=True)
+        return zip(self.terms, self.counts, strict=False)  # equal lengths: see unpack
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -594,7 +609,7 @@ def _distinct_words(text: str, splits: dict[str, tuple[str, ...]]) -> Iterable[s
     in C but the splitting of a token not seen before."""
     tokens = dict.fromkeys(IDENTIFIER.findall(text))
     for token in tokens.keys() - splits.keys():
-        splits[token] = split_identifier(token)
+        splits[token] = split_identifier(token, splits)
     return dict.fromkeys(chain.from_iterable(map(splits.__getitem__, tokens)))
 
 

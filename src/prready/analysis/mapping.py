@@ -239,7 +239,7 @@ def build_lexical(
                 name = dotted.rsplit(".", 1)[-1]
                 words = splits.get(name)
                 if words is None:
-                    words = splits[name] = split_identifier(name)
+                    words = splits[name] = split_identifier(name, splits)
                 defined[module].update(words)
     docs = {}
     for name in library:
