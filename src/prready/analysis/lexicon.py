@@ -608,7 +608,8 @@ def _distinct_words(text: str, splits: dict[str, tuple[str, ...]]) -> Iterable[s
     gives them, without counting): each distinct token split once (into `splits`), all
     in C but the splitting of a token not seen before."""
     tokens = dict.fromkeys(IDENTIFIER.findall(text))
-    for token in tokens.keys() - splits.keys():
+    # (set.difference walks the tokens; a keys view's difference would walk the memo.)
+    for token in set(tokens).difference(splits):
         splits[token] = split_identifier(token, splits)
     return dict.fromkeys(chain.from_iterable(map(splits.__getitem__, tokens)))
 
