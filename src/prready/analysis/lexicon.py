@@ -608,9 +608,12 @@ def _distinct_words(text: str, splits: dict[str, tuple[str, ...]]) -> Iterable[s
     gives them, without counting): each distinct token split once (into `splits`), all
     in C but the splitting of a token not seen before."""
     tokens = dict.fromkeys(IDENTIFIER.findall(text))
-    # (set.difference walks the tokens; a keys view's difference would walk the memo.)
-    for token in set(tokens).difference(splits):
-        splits[token] = split_identifier(token, splits)
+    try:  # issues repeat their words: usually every token is known
+        return dict.fromkeys(chain.from_iterable(map(splits.__getitem__, tokens)))
+    except KeyError:
+        # (set.difference walks the tokens; a keys view's difference would walk the memo.)
+        for token in set(tokens).difference(splits):
+            splits[token] = split_identifier(token, splits)
     return dict.fromkeys(chain.from_iterable(map(splits.__getitem__, tokens)))
 
 
