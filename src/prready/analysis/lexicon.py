@@ -141,11 +141,15 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> 
     """Term counts of free text: each distinct token is split once (into `splits`, which
     a caller scanning many texts passes along), then every occurrence's words are counted
     in one C-level pass. Terms come in the order of their first occurrence."""
+    return Counter(_count_terms(text, {} if splits is None else splits))
+
+
+def _count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """`count_terms` as a plain dict (the scanner's: no copy into a Counter)."""
     # Tokens are counted first (in C): a file repeats its identifiers, so the words are
     # added up once per distinct token, not once per occurrence.
     counts: dict[str, int] = {}
     get = counts.get
-    splits = {} if splits is None else splits
     known = splits.get
     for token, n in Counter(IDENTIFIER.findall(text)).items():
         words = known(token)
@@ -153,7 +157,7 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> 
             words = splits[token] = split_identifier(token, splits)
         for word in words:
             counts[word] = get(word, 0) + n
-    return Counter(counts)
+    return counts
 
 
 def stem(word: str) -> str:
@@ -264,8 +268,8 @@ def source_fields_packed(
         prose = _C_PROSE.findall(text)
     splits = {} if splits is None else splits
     return (
-        *_top(count_terms(names, splits), MAX_DEF_TERMS),
-        *_top(count_terms(" ".join(prose), splits), MAX_PROSE_TERMS),
+        *_top(_count_terms(names, splits), MAX_DEF_TERMS),
+        *_top(_count_terms(" ".join(prose), splits), MAX_PROSE_TERMS),
     )
 
 
