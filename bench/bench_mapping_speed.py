@@ -12,8 +12,10 @@ bench/mapping_set/, never PyTorch's, repeated to the count). The map+index runs 
 the path `plan`, `issues` and `backtest` take: `build_code_map(on_sources=
 prefetch_index(...))`, then `mapping_index`. Each run is a fresh child process timing
 itself; each row is the best of N runs (other work on a shared machine only ever slows
-a run down), map-alone and map+index runs alternating. `--baseline SRC` runs the code
-under SRC (another checkout's `src`, e.g. main's) the same way, each of its runs right
+a run down), map-alone and map+index runs alternating. CPU times (the process's and its
+children's: the map's workers, the index's background scan) are printed too, each the
+least of the runs': load on a shared machine disturbs them less than wall times.
+`--baseline SRC` runs the code under SRC (another checkout's `src`, e.g. main's) the same way, each of its runs right
 after the same run of this tree's code, and prints both tables.
 """
 
@@ -34,25 +36,33 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"  # this tree's code, whatever the interpreter has installed
 
 _CHILD = r"""
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from prready.app.map import build_code_map
 from prready.paths import resolve_paths
 mode, slug, repo = sys.argv[1:4]
+def cpu():  # this process's CPU time and its ended children's (pool workers, the prefetch)
+    return sum(
+        u.ru_utime + u.ru_stime
+        for u in (resource.getrusage(resource.RUSAGE_SELF),
+                  resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 paths = resolve_paths()
-start = time.perf_counter()
+start, cpu_start = time.perf_counter(), cpu()
 hook = {}
 if mode != "map":  # as `plan`, `issues` and `backtest` do (a tree without the hook: none)
     from prready.app import retrieval
     if hasattr(retrieval, "prefetch_index"):
         hook = {"on_sources": retrieval.prefetch_index(paths.cache_db)}
 cm = build_code_map(slug, paths, checkout=Path(repo), **hook)
-map_s = time.perf_counter() - start
-out = {"map": map_s, "index": 0.0, "issues": 0.0, "n": 0}
+map_s, map_cpu = time.perf_counter() - start, cpu()
+out = {"map": map_s, "index": 0.0, "issues": 0.0, "n": 0, "map_cpu": map_cpu - cpu_start}
 if mode != "map":
     from prready.app.retrieval import mapping_index
     index = mapping_index(cm, paths.cache_db)
     out["index"] = time.perf_counter() - start - map_s
+if mode != "map":  # the background scan ended (joined): its CPU is the index's
+    out["index_cpu"] = cpu() - map_cpu
 if mode == "issues":
     from prready.analysis.mapping import map_issue_to_modules
     from prready.models import Issue
@@ -63,10 +73,11 @@ if mode == "issues":
               updated_at="", closed_at=None, url="")
         for i, r in enumerate(rows)
     ]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for issue in issues:
         map_issue_to_modules(issue, cm, (), index=index)
     out["issues"] = time.perf_counter() - start
+    out["issues_cpu"] = time.process_time() - cpu_start
     out["n"] = len(issues)
 out["wall"] = out["map"] + out["index"]
 print(json.dumps(out))
@@ -162,12 +173,17 @@ def measure(
             for tree in trees:
                 run(tree, mode, name, cold=False)
     return {
-        tree: {
-            name: min(rs, key=lambda r: r["wall"] if name != "issues" else r["issues"])
-            for name, rs in rows.items()
-        }
-        for tree, rows in runs.items()
+        tree: {name: _best(rs, name) for name, rs in rows.items()} for tree, rows in runs.items()
     }
+
+
+def _best(rs: list[dict], name: str) -> dict:
+    """The fastest run (by wall time), with each CPU time the least of the runs'."""
+    best = dict(min(rs, key=lambda r: r["wall"] if name != "issues" else r["issues"]))
+    for key in ("map_cpu", "index_cpu", "issues_cpu"):
+        if all(key in r for r in rs):
+            best[key] = min(r[key] for r in rs)
+    return best
 
 
 def _child(src: Path, argv: list[str], home: Path) -> dict:
@@ -190,10 +206,16 @@ def print_table(rows: dict[str, dict]) -> None:
             f"(map {both['map']:.2f} + index {both['index']:.2f})   index adds "
             f"{extra:+.2f} s ({100 * extra / alone['wall']:+.0f}%)"
         )
+        if "index_cpu" in both:  # CPU: this process and its children (workers, prefetch)
+            print(
+                f"      CPU: map alone {alone['map_cpu']:6.2f} s   the index's "
+                f"{both['index_cpu']:.2f} s ({100 * both['index_cpu'] / alone['map_cpu']:+.0f}%)"
+            )
     issues = rows["issues"]
+    cpu = f", CPU {issues['issues_cpu']:.2f} s" if "issues_cpu" in issues else ""
     print(
         f"mapping {issues['n']} issues with the warm index: {issues['issues']:.2f} s "
-        f"({1000 * issues['issues'] / issues['n']:.2f} ms per issue)"
+        f"({1000 * issues['issues'] / issues['n']:.2f} ms per issue{cpu})"
     )
 
 

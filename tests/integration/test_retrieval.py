@@ -15,8 +15,11 @@ from pathlib import Path
 from planfixtures import LABELS, make_code_map, make_issue
 from prready.analysis.lexicon import (
     BM25Index,
+    PackedTerms,
+    count_terms,
     query_terms,
     source_fields,
+    source_fields_packed,
     split_identifier,
     stem,
 )
@@ -56,6 +59,33 @@ def test_identifiers_split_on_case_and_underscores_keeping_the_compound() -> Non
         "batch",
         "class",
     ]
+
+
+def test_a_splits_memo_changes_no_words() -> None:
+    # A caller's memo holds each token's words and each compound part's; a part met
+    # first inside a compound is split as the word it is on its own.
+    names = ["get_last_lr", "last", "LAST_LR", "Last", "GetLastLR", "the_loaders", "x2_y", "_"]
+    splits: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        assert split_identifier(name, splits) == split_identifier(name), name
+    assert splits["loaders"] == split_identifier("loaders") == ("loader",)
+    assert splits["the"] == ()  # a stopword part adds no word
+    text = "get_last_lr(last) raises: the loaders' LAST_LR and GetLastLR"
+    assert count_terms(text, splits) == count_terms(text)
+    assert query_terms("GetLastLR", text, splits=splits) == query_terms("GetLastLR", text)
+
+
+def test_fields_are_stored_packed_and_checked_when_loaded() -> None:
+    source = b'class StepLR:\n    """Decays the learning rate."""\n    gamma = 0.1\n'
+    packed = source_fields_packed(source, "python")
+    fields = PackedTerms.unpack(packed)
+    assert fields is not None
+    assert (tuple(fields[0]), tuple(fields[1])) == source_fields(source, "python")
+    assert dict(fields[1]) == dict(source_fields(source, "python")[1])
+    # A damaged or foreign row is no fields (the file is scanned again), never wrong ones.
+    assert PackedTerms.unpack((packed[0], packed[1][:-1], packed[2], packed[3])) is None
+    assert PackedTerms.unpack(packed[:3]) is None
+    assert PackedTerms.unpack(("a b", "12", "", b"")) is None
 
 
 def test_python_fields_hold_names_docstrings_comments_and_messages() -> None:

@@ -21,7 +21,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
 from typing import Any
@@ -93,42 +92,72 @@ _STOP_TEXT = """a about above after again against all also am an and any are as 
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
-@lru_cache(maxsize=262_144)
-def split_identifier(name: str) -> tuple[str, ...]:
+def split_identifier(
+    name: str, splits: dict[str, tuple[str, ...]] | None = None
+) -> tuple[str, ...]:
     """`prepare_data_loader` -> prepare, data, loader, preparedataloader; `StepLR` ->
-    step, lr, steplr. Parts are stemmed; the compound is kept whole for exact names."""
+    step, lr, steplr. Parts are stemmed; the compound is kept whole for exact names.
+
+    Not memoised here (analysis keeps no module-global cache): a caller splitting many
+    tokens keeps a `splits` dict of each token's words (see `count_terms`), passed here
+    too so that a part shared by many names ("data") is stemmed once."""
     core = name.replace("_", "")
-    if core.isascii() and core.isalpha() and core.islower():  # most names: no regex needed
-        parts = [p for p in name.split("_") if p] if len(core) < len(name) else [name]
+    if core.isascii() and core.isalpha():  # most names: no regex needed
+        if core.islower():
+            if len(core) == len(name):  # one word
+                word = stem(name)
+                return () if word in STOPWORDS else (word,)
+            parts = [p for p in name.split("_") if p]  # snake_case
+        elif core.isupper():  # UPPER_CASE
+            parts = [p.lower() for p in name.split("_") if p]
+        elif len(core) == len(name) and name[1:].islower():  # Capitalised: one word
+            word = stem(name.lower())
+            return () if word in STOPWORDS else (word,)
+        else:
+            parts = [p.lower() for p in IDENTIFIER_PARTS.findall(name)]
     else:
         parts = [p.lower() for p in IDENTIFIER_PARTS.findall(name) if not p.isdigit()]
     if len(parts) < 2:  # no parts ("_1"), or one word: no compound
         word = stem(parts[0]) if parts else ""
         return (word,) if word and word not in STOPWORDS else ()
-    words = [stem(p) for p in parts if len(p) > 1]
+    # Each part (lower-case letters) is split as a word of its own would be: stemmed,
+    # dropped when a stopword.
+    splits = {} if splits is None else splits
+    get = splits.get
+    words: list[str] = []
+    for part in parts:
+        if len(part) > 1:
+            part_words = get(part)
+            if part_words is None:
+                part_words = splits[part] = split_identifier(part)
+            words.extend(part_words)
     compound = name.strip("_").replace("_", "").lower()
-    if len(compound) > 2 and not compound.isdigit():
+    if len(compound) > 2 and not compound.isdigit() and compound not in STOPWORDS:
         words.append(compound)
-    return tuple([w for w in words if w not in STOPWORDS])
+    return tuple(words)
 
 
 def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> Counter[str]:
     """Term counts of free text: each distinct token is split once (into `splits`, which
     a caller scanning many texts passes along), then every occurrence's words are counted
     in one C-level pass. Terms come in the order of their first occurrence."""
+    return Counter(_count_terms(text, {} if splits is None else splits))
+
+
+def _count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """`count_terms` as a plain dict (the scanner's: no copy into a Counter)."""
     # Tokens are counted first (in C): a file repeats its identifiers, so the words are
     # added up once per distinct token, not once per occurrence.
     counts: dict[str, int] = {}
     get = counts.get
-    splits = {} if splits is None else splits
     known = splits.get
     for token, n in Counter(IDENTIFIER.findall(text)).items():
         words = known(token)
         if words is None:
-            words = splits[token] = split_identifier(token)
+            words = splits[token] = split_identifier(token, splits)
         for word in words:
             counts[word] = get(word, 0) + n
-    return Counter(counts)
+    return counts
 
 
 def stem(word: str) -> str:
@@ -149,28 +178,86 @@ def stem(word: str) -> str:
     return word
 
 
-def path_terms(path: str) -> list[str]:
-    """Words of a repository path: folders and the file name without its suffix."""
+def path_terms(path: str, splits: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """Words of a repository path: folders and the file name without its suffix.
+    `splits`: see `count_terms`."""
+    splits = {} if splits is None else splits
     stemmed = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
     out: list[str] = []
     for part in re.split(r"[/.\-]", stemmed):
         if part:
-            out.extend(split_identifier(part))
+            words = splits.get(part)
+            if words is None:
+                words = splits[part] = split_identifier(part, splits)
+            out.extend(words)
     return out
 
 
 Terms = tuple[tuple[str, int], ...]  # (term, count) pairs, sorted by term
+TermPairs = Iterable[tuple[str, int]]  # Terms, or PackedTerms
+
+
+Packed = tuple[str, bytes, str, bytes]  # see `source_fields_packed`
+
+
+class PackedTerms:
+    """(term, count) pairs as stored: the terms in order and their counts (1..5) as
+    bytes. Iterating gives the pairs (so `dict(...)` takes them in one C-level pass);
+    loading a file's fields builds no tuple per term."""
+
+    __slots__ = ("counts", "terms")
+
+    def __init__(self, terms: list[str], counts: bytes) -> None:
+        self.terms, self.counts = terms, counts
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return zip(self.terms, self.counts, strict=False)  # equal lengths: see unpack
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @classmethod
+    def unpack(cls, value: object) -> tuple[PackedTerms, PackedTerms] | None:
+        """The two fields `source_fields_packed` gave, or None when `value` is not that
+        (a damaged or foreign stored row)."""
+        if not (isinstance(value, tuple) and len(value) == 4):
+            return None
+        def_terms, def_counts, prose_terms, prose_counts = value
+        if not (
+            isinstance(def_terms, str)
+            and isinstance(prose_terms, str)
+            and isinstance(def_counts, bytes)
+            and isinstance(prose_counts, bytes)
+        ):
+            return None
+        defs, prose = def_terms.split(), prose_terms.split()
+        if len(defs) != len(def_counts) or len(prose) != len(prose_counts):
+            return None
+        return cls(defs, def_counts), cls(prose, prose_counts)
 
 
 def source_fields(
     data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
 ) -> tuple[Terms, Terms]:
-    """(defined-name terms, prose terms) of one source file, the most frequent first.
+    """(defined-name terms, prose terms) of one source file, sorted by term, each count
+    capped at 5; the most frequent terms are kept (MAX_DEF_TERMS, MAX_PROSE_TERMS).
 
     Python: `def`/`class` names and top-level assignments; prose from docstrings, string
     literals and comments. C/C++/CUDA: function, class and macro names; prose from
     comments and string literals. `splits`: see `count_terms`.
     """
+    def_terms, def_counts, prose_terms, prose_counts = source_fields_packed(data, language, splits)
+    return tuple(zip(def_terms.split(), def_counts, strict=True)), tuple(
+        zip(prose_terms.split(), prose_counts, strict=True)
+    )
+
+
+def source_fields_packed(
+    data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
+) -> Packed:
+    """`source_fields` as stored: each field's terms joined by spaces (terms are words,
+    never blank) and their counts as bytes. A tenth of the size of the pairs, and loaded
+    as four values, not a thousand tuples (see `PackedTerms.unpack`)."""
     text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
     if language == "python":
         found = _PY_NAMES.findall("\n" + text)
@@ -180,20 +267,25 @@ def source_fields(
         names = " ".join(a or b for a, b in _C_DEF.findall(text))
         prose = _C_PROSE.findall(text)
     splits = {} if splits is None else splits
-    return _top(count_terms(names, splits), MAX_DEF_TERMS), _top(
-        count_terms(" ".join(prose), splits), MAX_PROSE_TERMS
+    return (
+        *_top(_count_terms(names, splits), MAX_DEF_TERMS),
+        *_top(_count_terms(" ".join(prose), splits), MAX_PROSE_TERMS),
     )
 
 
 def unit_terms(
-    path: str, defs: Iterable[tuple[str, int]], prose: Iterable[tuple[str, int]]
+    path: str,
+    defs: Iterable[tuple[str, int]],
+    prose: Iterable[tuple[str, int]],
+    splits: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, int]:
-    """The weighted term frequencies of one unit (path, defined names, prose)."""
+    """The weighted term frequencies of one unit (path, defined names, prose).
+    `splits`: see `count_terms`."""
     tf = dict(prose) if PROSE_WEIGHT == 1 else {word: PROSE_WEIGHT * n for word, n in prose}
     get = tf.get
     for word, n in defs:
         tf[word] = get(word, 0) + DEF_WEIGHT * n
-    for word in path_terms(path):
+    for word in path_terms(path, splits):
         tf[word] = get(word, 0) + PATH_WEIGHT
     return tf
 
@@ -328,30 +420,32 @@ class BM25Index:
         MIN_DF_CUTOFF) keeps its IDF but no postings: its IDF is near zero, a search skips
         it (see `search`), and such terms hold half of all postings."""
         names = sorted(docs)
-        lengths = [float(sum(docs[name].values())) or 1.0 for name in names]
+        doc_list = [docs[name] for name in names]
+        lengths = [float(sum(doc.values())) or 1.0 for doc in doc_list]
         avg = (sum(lengths) / len(lengths)) if lengths else 1.0
         n = len(names)
-        df = Counter(chain.from_iterable(docs[name] for name in names))
+        df = Counter(chain.from_iterable(doc_list))
         cutoff = _df_cutoff(n, max_df)
         others = {term: _idf(n, c) for term, c in df.items() if c > cutoff}
-        kept = df.keys() - others.keys()
-        # Every kept posting as (term, document, weight) in three flat lists, documents in
-        # order; a stable sort by term then lays each term's run out in document order.
-        post_terms: list[str] = []
+        terms_sorted = sorted(df.keys() - others.keys())
+        position = {term: i for i, term in enumerate(terms_sorted)}
+        kept = position.keys()
+        # Every kept posting as (term's position, document, weight) in three flat lists,
+        # documents in order; a stable sort by the terms' positions (integers: cheaper to
+        # compare than the words) then lays each term's run out in document order.
+        post_terms: list[int] = []
         post_ids: list[int] = []
         post_weights: list[float] = []
         k1 = K1 + 1
-        for doc_id, name in enumerate(names):
-            doc = docs[name]
+        for doc_id, doc in enumerate(doc_list):
             norm = K1 * (1 - B + B * lengths[doc_id] / avg)
-            terms = kept.intersection(doc)
-            post_terms.extend(terms)
+            terms = kept & doc.keys()
+            post_terms.extend(map(position.__getitem__, terms))
             post_ids.extend(repeat(doc_id, len(terms)))
             post_weights.extend([tf * k1 / (tf + norm) for tf in map(doc.__getitem__, terms)])
         order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
         ids = array("i", map(post_ids.__getitem__, order))
         weights = array("d", map(post_weights.__getitem__, order))
-        terms_sorted = sorted(kept)
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
         postings = PackedPostings(terms_sorted, starts, ids, weights, n)
@@ -495,26 +589,42 @@ def _df_cutoff(n_docs: int, max_df: float) -> int:
     return max(MIN_DF_CUTOFF, int(n_docs * max_df))
 
 
-def query_terms(title: str, body: str, *, title_weight: float = 2.0) -> dict[str, float]:
+def query_terms(
+    title: str,
+    body: str,
+    *,
+    title_weight: float = 2.0,
+    splits: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, float]:
     """Weighted query terms of an issue: title words count more; each distinct word
-    counts once however often the text repeats it (a pasted log must not drown the title)."""
-    weights: dict[str, float] = dict.fromkeys(_distinct_words(body), 1.0)
-    for word in _distinct_words(title):
+    counts once however often the text repeats it (a pasted log must not drown the title).
+    `splits`: each token's words, kept by a caller that maps many texts (see
+    `count_terms`)."""
+    splits = {} if splits is None else splits
+    weights: dict[str, float] = dict.fromkeys(_distinct_words(body, splits), 1.0)
+    for word in _distinct_words(title, splits):
         weights[word] = weights.get(word, 0.0) + title_weight
     return weights
 
 
-def _distinct_words(text: str) -> Iterable[str]:
+def _distinct_words(text: str, splits: dict[str, tuple[str, ...]]) -> Iterable[str]:
     """The terms of `text` once each, in the order of their first use (as `count_terms`
-    gives them, without counting): each distinct token split once, all in C but the
-    splitting of a token not seen before."""
+    gives them, without counting): each distinct token split once (into `splits`), all
+    in C but the splitting of a token not seen before."""
     tokens = dict.fromkeys(IDENTIFIER.findall(text))
-    return dict.fromkeys(chain.from_iterable(map(split_identifier, tokens)))
+    try:  # issues repeat their words: usually every token is known
+        return dict.fromkeys(chain.from_iterable(map(splits.__getitem__, tokens)))
+    except KeyError:
+        # (set.difference walks the tokens; a keys view's difference would walk the memo.)
+        for token in set(tokens).difference(splits):
+            splits[token] = split_identifier(token, splits)
+    return dict.fromkeys(chain.from_iterable(map(splits.__getitem__, tokens)))
 
 
-def _top(counts: Mapping[str, int], limit: int) -> tuple[tuple[str, int], ...]:
-    """(term, count) pairs sorted by term, counts capped at 5, of the most frequent
-    `limit` terms (ties: the first seen)."""
+def _top(counts: Mapping[str, int], limit: int) -> tuple[str, bytes]:
+    """The most frequent `limit` terms (ties: the first seen), packed: sorted by term and
+    joined by spaces, and their counts capped at 5 as bytes."""
     if len(counts) > limit:  # a stable C-level sort: what most_common's heap keeps, faster
         counts = dict(sorted(counts.items(), key=itemgetter(1), reverse=True)[:limit])
-    return tuple([(term, n if n < 5 else 5) for term, n in sorted(counts.items())])
+    terms = sorted(counts)
+    return " ".join(terms), bytes(map(min, map(counts.__getitem__, terms), repeat(5)))

@@ -31,7 +31,13 @@ from typing import Any
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence, words_as_written
 from prready.analysis.layout import is_test_path
-from prready.analysis.lexicon import BM25Index, Terms, query_terms, split_identifier, unit_terms
+from prready.analysis.lexicon import (
+    BM25Index,
+    TermPairs,
+    query_terms,
+    split_identifier,
+    unit_terms,
+)
 from prready.analysis.ownership import Glob, any_matches, compile_globs
 from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
@@ -142,6 +148,8 @@ class MapIndex:
     _tables: _PathTables | None = field(default=None, repr=False)
     # Per-token work shared by the issues mapped with this index (see `_lexical_clues`).
     _token_words: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Each issue token's index words (see `lexicon.query_terms`), shared the same way.
+    _splits: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def path_to_module(self) -> dict[str, str]:
@@ -199,7 +207,7 @@ class _PathTables:
 def build_index(
     code_map: CodeMap,
     *,
-    fields: Mapping[str, tuple[Terms, Terms]] | None = None,
+    fields: Mapping[str, tuple[TermPairs, TermPairs]] | None = None,
     commits: Sequence[CommitRecord] = (),
     lexical: BM25Index | None = None,
     history: HistoryIndex | None = None,
@@ -220,14 +228,19 @@ def build_index(
 
 
 def build_lexical(
-    code_map: CodeMap, library: set[str], fields: Mapping[str, tuple[Terms, Terms]] | None
+    code_map: CodeMap, library: set[str], fields: Mapping[str, tuple[TermPairs, TermPairs]] | None
 ) -> BM25Index:
     """BM25 over library units: path words, defined names, prose (see `build_index`)."""
     defined: dict[str, Counter[str]] = defaultdict(Counter)
+    splits: dict[str, tuple[str, ...]] = {}  # each name's words, split once
     if fields is None:
         for dotted, module in code_map.symbols.items():
             if module in library:
-                defined[module].update(split_identifier(dotted.rsplit(".", 1)[-1]))
+                name = dotted.rsplit(".", 1)[-1]
+                words = splits.get(name)
+                if words is None:
+                    words = splits[name] = split_identifier(name, splits)
+                defined[module].update(words)
     docs = {}
     for name in library:
         info = code_map.modules[name]
@@ -235,7 +248,7 @@ def build_lexical(
             defs, prose = fields.get(info.path, ((), ()))
         else:
             defs, prose = tuple(defined[name].items()), ()
-        docs[name] = unit_terms(info.path, defs, prose)
+        docs[name] = unit_terms(info.path, defs, prose, splits)
     return BM25Index.build(docs)
 
 
@@ -290,13 +303,14 @@ def build_history(
     files: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     dates: dict[str, str] = {}
+    splits: dict[str, tuple[str, ...]] = {}  # each token's words, split once
     for commit in commits[:limit]:
         if len(commit.files) > HISTORY_MAX_FILES * 4:
             continue
         if not any(is_library_path(f) and f.endswith(_SOURCE_SUFFIXES) for f in commit.files):
             continue
         title, _, body = commit.message.partition("\n")
-        docs[commit.sha] = Counter(query_terms(title, body[:2000], title_weight=1.0))
+        docs[commit.sha] = Counter(query_terms(title, body[:2000], title_weight=1.0, splits=splits))
         files[commit.sha] = list(commit.files)
         titles[commit.sha] = title.strip()
         dates[commit.sha] = commit.date
@@ -338,7 +352,10 @@ def map_issue_to_modules(
         found = extract_evidence(issue.title, issue.body, package=index.main_package, words=False)
         for node, weight, why in _resolve(found, index):
             add(node, weight, why)
-    query = query_terms(issue.title, issue.body)
+    splits = index._splits
+    if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
+        splits.clear()
+    query = query_terms(issue.title, issue.body, splits=splits)
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:  # its evidence is written out for the best units only

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prready.analysis.layout import SourceFile
-from prready.analysis.lexicon import BM25Index, Terms, source_fields
+from prready.analysis.lexicon import BM25Index, PackedTerms, source_fields_packed
 from prready.analysis.mapping import (
     HISTORY_MAX_COMMITS,
     HistoryIndex,
@@ -31,7 +31,7 @@ from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import ParseCache
 
-LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see _pack)
+LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see lexicon.source_fields_packed)
 LEX_VERSION = "6"  # bump when lexicon's weighting or BM25Index changes
 HISTORY_VERSION = "6"
 POOL_MIN_FILES = 300
@@ -213,9 +213,7 @@ def _prefetch_run(
         prefetch = _Prefetch(Path(root), {}, todo, bounds, None)
         with ParseCache(cache_db) as cache:
             known = cache.known(LEX_SCANNER, (b for _, b, _ in todo))
-            _claim_and_scan(
-                root, cache, prefetch, known, front=True, progress=None, parent=parent
-            )
+            _claim_and_scan(root, cache, prefetch, known, front=True, progress=None, parent=parent)
     except Exception:
         return
 
@@ -310,7 +308,7 @@ def library_fields(
     *,
     progress: ProgressFn | None = None,
     workers: int | None = None,
-) -> dict[str, tuple[Terms, Terms]]:
+) -> dict[str, tuple[PackedTerms, PackedTerms]]:
     """Path -> (defined-name terms, prose terms) for the library files in `blobs`
     (path -> blob id), from the parse cache or scanned and stored."""
     root = Path(code_map.root)
@@ -318,12 +316,14 @@ def library_fields(
     with ParseCache(cache_db) as cache:
         stored = cache.load(LEX_SCANNER, blobs.values())
         # A damaged or foreign row is a miss: the file is scanned again and the row replaced.
-        known = {blob: f for blob, row in stored.items() if (f := _unpack(row)) is not None}
+        known = {
+            blob: f for blob, row in stored.items() if (f := PackedTerms.unpack(row)) is not None
+        }
         todo = sorted(p for p, b in blobs.items() if b not in known)
         fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
         cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
     for path in todo:
-        if path in fresh and (f := _unpack(fresh[path])) is not None:
+        if path in fresh and (f := PackedTerms.unpack(fresh[path])) is not None:
             known[blobs[path]] = f
     return {p: known[b] for p, b in blobs.items() if b in known}
 
@@ -368,39 +368,8 @@ def _scan_chunk(
     for path, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
         if data is not None:
-            out[path] = _pack(source_fields(data, language, splits))
+            out[path] = source_fields_packed(data, language, splits)
     return out
-
-
-def _pack(fields: tuple[Terms, Terms]) -> tuple[str, bytes, str, bytes]:
-    """A file's fields as stored: each field's terms joined by spaces (terms are words,
-    never blank) and their counts (1..5) as bytes. A tenth of the size of the pairs, and
-    loaded as four values, not a thousand tuples."""
-    (defs, prose) = fields
-    return (
-        " ".join([t for t, _ in defs]),
-        bytes([n for _, n in defs]),
-        " ".join([t for t, _ in prose]),
-        bytes([n for _, n in prose]),
-    )
-
-
-def _unpack(value: Any) -> tuple[Terms, Terms] | None:
-    """What `_pack` stored, or None when `value` is not that."""
-    if not (isinstance(value, tuple) and len(value) == 4):
-        return None
-    def_terms, def_counts, prose_terms, prose_counts = value
-    if not (
-        isinstance(def_terms, str)
-        and isinstance(prose_terms, str)
-        and isinstance(def_counts, bytes)
-        and isinstance(prose_counts, bytes)
-    ):
-        return None
-    defs, prose = def_terms.split(), prose_terms.split()
-    if len(defs) != len(def_counts) or len(prose) != len(prose_counts):
-        return None
-    return tuple(zip(defs, def_counts, strict=True)), tuple(zip(prose, prose_counts, strict=True))
 
 
 def _digest(*parts: str) -> str:
