@@ -19,6 +19,7 @@ from prready.analysis.labels import classify_labels, default_scope, label_traits
 from prready.cli import cli
 from prready.errors import UsageError
 from prready.models import HistoryCommit, Issue
+from prready.render.advice import PLAN_FLAGS
 from prready.sources.git_repo import build_repo
 
 REPO = "pytorch/pytorch"
@@ -398,7 +399,8 @@ def test_empty_stage_notes_name_the_cause() -> None:
     ]
     assessments = assess_issues(issues, code_map, LABELS, {}, now=NOW)
     plan = make_plan("acme/tinyml", assessments, code_map, now=NOW, labels=LABELS,
-                     stages=[3], wider_sync="run again with --all-open")  # fmt: skip
+                     stages=[3], wider_sync="run again with --all-open",
+                     option_names=PLAN_FLAGS)  # fmt: skip
     assert plan.stages[0].steps == []
     assert "need hardware you did not list" in plan.stages[0].note
     assert "--hardware mps" in plan.stages[0].note

@@ -8,9 +8,11 @@ from typing import get_args
 
 import pytest
 
-from prready.analysis.kinds import parse_hardware
+from prready.analysis.kinds import hardware_reason, parse_hardware
+from prready.analysis.stages import OPTION_WORDS
 from prready.errors import Advice, Input, InputError, NetworkError, OfflineError, UsageError
-from prready.render.advice import FLAGS, error_text, wider_sync_text
+from prready.models import IssueKinds
+from prready.render.advice import FLAGS, PLAN_FLAGS, error_text, wider_sync_text
 
 
 @pytest.mark.parametrize(
@@ -121,3 +123,12 @@ def test_wider_sync_advice() -> None:
         == "`prready sync o/r --all-open` fetches every open issue"
     )
     assert wider_sync_text("run_again").startswith("run again with --all-open")
+
+
+def test_plan_notes_name_options_in_neutral_words_unless_given_the_flags() -> None:
+    assert not any(word.startswith("-") for word in vars(OPTION_WORDS).values())
+    assert all(flag.startswith("--") for flag in vars(PLAN_FLAGS).values())
+    kinds = IssueKinds(hardware={"cuda": "'CUDA' in the title"})
+    assert hardware_reason(kinds, ["cuda"]).endswith(": add hardware cuda if you have it")
+    flagged = hardware_reason(kinds, ["cuda"], PLAN_FLAGS.hardware)
+    assert flagged.endswith(": add --hardware cuda if you have it")

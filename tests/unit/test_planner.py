@@ -78,13 +78,13 @@ def test_sample_plan_without_a_gpu_sets_the_cuda_bug_aside() -> None:
     assessments = assess_issues(sample_issues(), CODE_MAP, LABELS, sample_taken(), now=NOW)
     plan = plan_of(assessments, skills=["python", "docs"])
     assert [(x.issue.number, x.kind) for x in plan.set_aside] == [(7, "rfc"), (6, "hardware")]
-    assert "--hardware cuda" in plan.set_aside[1].reason
+    assert "add hardware cuda if you have it" in plan.set_aside[1].reason  # no flag named
     # The substantial stage takes the feature (#8) instead; the CUDA bug is in no stage.
     assert [step.issue.number for step in plan.stages[3].steps] == [8]
     assert all(step.issue.number != 6 for s in plan.stages for step in s.steps)
     # With the easier stages asked to stay below 3, stage 4 has nothing and says why.
     easy = plan_of(assessments, skills=["python", "docs"], max_difficulty=2)
-    assert easy.stages[3].steps == [] and "--max-difficulty" in easy.stages[3].note
+    assert easy.stages[3].steps == [] and "raise it to max difficulty 3" in easy.stages[3].note
 
 
 def test_taken_issue_never_picked_even_when_best() -> None:
@@ -171,7 +171,7 @@ def test_difficulty_rises_and_band_widens_only_to_the_floor() -> None:
     raised = [fake(2, "tinyml.optim.sgd", 3), *small[2:]]
     plan = plan_of(raised, per_stage=2, stages=[2, 3])
     assert numbers(plan) == {2: [3, 2], 3: []}
-    assert "steps of earlier stages already: try --per-stage 1" in plan.stages[1].note
+    assert "steps of earlier stages already: try per-stage 1" in plan.stages[1].note
 
 
 def test_pinned_issue_goes_first_even_if_taken() -> None:

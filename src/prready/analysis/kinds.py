@@ -207,10 +207,11 @@ def missing_hardware(kinds: IssueKinds, have: Iterable[str]) -> list[str]:
     return [key for key in kinds.hardware if key not in owned]
 
 
-def hardware_reason(kinds: IssueKinds, missing: Sequence[str]) -> str:
-    """Why a hardware-bound issue is set aside, with the flag that brings it back."""
+def hardware_reason(kinds: IssueKinds, missing: Sequence[str], option: str = "hardware") -> str:
+    """Why a hardware-bound issue is set aside, with the option (as the caller names it)
+    that brings it back."""
     needs = "; ".join(f"{HARDWARE[key]} ({kinds.hardware[key]})" for key in missing)
-    return f"needs {needs}: add --hardware {','.join(missing)} if you have it"
+    return f"needs {needs}: add {option} {','.join(missing)} if you have it"
 
 
 def parse_hardware(values: Iterable[str]) -> list[str]:

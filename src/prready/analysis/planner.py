@@ -35,7 +35,7 @@ from prready.analysis.stage_rules import (
     set_aside,
     stage_rule,
 )
-from prready.analysis.stages import STAGE_NUMBERS, STAGES, StageSpec
+from prready.analysis.stages import OPTION_WORDS, STAGE_NUMBERS, STAGES, OptionNames, StageSpec
 from prready.analysis.steps import describe_step, map_facts
 from prready.models import (
     CodeMap,
@@ -138,6 +138,7 @@ def make_plan(
     sample: bool = False,
     max_candidates: int = 10,
     wider_sync: str = "",
+    option_names: OptionNames = OPTION_WORDS,
     distances: AreaDistances | None = None,
     test_names: NamesInTests | None = None,
     memo: RankingMemo | None = None,
@@ -145,7 +146,8 @@ def make_plan(
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
-    issues ("" when every open issue was fetched), for the note of an empty stage.
+    issues ("" when every open issue was fetched), for the note of an empty stage;
+    `option_names` what those notes call the options to change (the CLI: its flags).
     `distances` over `code_map` may be shared by several plans of one run (its area
     graph is built once); `test_names` (the names each test file uses) helps find each
     step's tests; `memo` keeps each issue's ranking terms for the next plan of the run.
@@ -171,14 +173,14 @@ def make_plan(
     signature = (
         repo, tuple(chosen_stages), per_stage, tuple(sorted(excluded)), tuple(modules),
         max_difficulty, tuple(have), tuple(pinned), docs_closed, max_candidates, wider_sync,
-        tuple(by_number),
+        option_names, tuple(by_number),
     )  # fmt: skip
     ranking = memo.last if reuse_ranking else None
     if ranking is None or ranking.signature != signature or ranking.code_map is not code_map:
         ranking = _rank(
             repo, assessments, by_number, code_map, chosen_stages, per_stage, excluded,
             modules, max_difficulty, have, pinned, docs_closed, max_candidates, wider_sync,
-            user_skills, label_kinds, label_map, labels, distances, now, terms, memo,
+            option_names, user_skills, label_kinds, label_map, labels, distances, now, terms, memo,
         )  # fmt: skip
         ranking.signature = signature
         memo.last = ranking
@@ -283,6 +285,7 @@ def _rank(
     docs_closed: bool,
     max_candidates: int,
     wider_sync: str,
+    option_names: OptionNames,
     user_skills: Sequence[str],
     label_kinds: Mapping[str, LabelKind],
     label_map: Mapping[str, Label],
@@ -299,7 +302,9 @@ def _rank(
         if stage_no in chosen_stages and number in by_number:
             pins.setdefault(stage_no, []).append(by_number[number])
     pinned_numbers = {a.issue.number for group in pins.values() for a in group}
-    aside = set_aside(assessments, have, pinned_numbers, docs_closed=docs_closed)
+    aside = set_aside(
+        assessments, have, pinned_numbers, docs_closed=docs_closed, names=option_names
+    )
     aside_numbers = {item.issue.number for item in aside}
     open_pool = [a for a in assessments if open_and_free(a) and a.issue.number not in aside_numbers]
     eligible = [
@@ -350,6 +355,7 @@ def _rank(
             notes[stage_no] = empty_stage_note(
                 STAGES[stage_no], open_pool, aside, assessments, label_map, floors[stage_no],
                 used, excluded, max_difficulty, modules, code_map, repo, labels, wider_sync,
+                option_names,
             )  # fmt: skip
     return _Ranking(
         code_map=code_map,

@@ -15,7 +15,7 @@ from prready.analysis.kinds import (
 )
 from prready.analysis.labels import label_traits, newcomer_labels
 from prready.analysis.mapping import rank_areas
-from prready.analysis.stages import StageSpec
+from prready.analysis.stages import OPTION_WORDS, OptionNames, StageSpec
 from prready.models import CodeMap, Issue, IssueAssessment, IssueKinds, Label, SetAside
 
 DOCS_CLOSED_WHY = (
@@ -74,6 +74,7 @@ def set_aside(
     pinned: set[int],
     *,
     docs_closed: bool = False,
+    names: OptionNames = OPTION_WORDS,
 ) -> list[SetAside]:
     """Open, free issues that are never steps: tracking, questions, RFCs, awaiting a
     reproduction, needing hardware the user does not have, or docs-only work where the
@@ -90,7 +91,9 @@ def set_aside(
             continue
         missing = missing_hardware(kinds, have)
         if missing:
-            out.append(SetAside(a.issue, "hardware", hardware_reason(kinds, missing)))
+            out.append(
+                SetAside(a.issue, "hardware", hardware_reason(kinds, missing, names.hardware))
+            )
         elif docs_closed and docs_work(kinds):
             out.append(SetAside(a.issue, "docs-closed", DOCS_CLOSED_WHY))
     order = {kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware", "docs-closed"))}
@@ -118,8 +121,10 @@ def empty_stage_note(
     repo: str,
     all_labels: Sequence[Label],
     wider_sync: str,
+    names: OptionNames = OPTION_WORDS,
 ) -> str:
-    """Why a stage holds no step, and the one thing to do about it."""
+    """Why a stage holds no step, and the one thing to do about it (an option named as
+    `names` says)."""
     band = f"difficulty {max(spec.low, floor)}-{spec.high}"
     if max(spec.low, floor) > spec.high:
         return (
@@ -173,17 +178,20 @@ def empty_stage_note(
         )
     free = [a for a in in_band if a.issue.number not in used]
     if not free:
-        return "the issues that fit are steps of earlier stages already: try --per-stage 1"
+        return f"the issues that fit are steps of earlier stages already: try {names.per_stage} 1"
     if all(a.difficulty.score > max_difficulty for a in free):
         return (
-            f"this stage needs {band} and --max-difficulty is {max_difficulty}: raise it to "
-            f"--max-difficulty {max(a.difficulty.score for a in free)} to fill it"
+            f"this stage needs {band} and {names.max_difficulty} is {max_difficulty}: raise it "
+            f"to {names.max_difficulty} {max(a.difficulty.score for a in free)} to fill it"
         )
     if excluded and all(any(n.lower() in excluded for n in a.issue.labels) for a in free):
-        return "every issue that fits carries an --exclude-label label: drop that option"
+        return f"every issue that fits carries an {names.exclude_label} label: drop that option"
     if focus and not any(available(a, set(), 5, focus, code_map) for a in free):
-        return f"none of the issues that fit is inside --module {' '.join(focus)}: widen it"
-    return f"no issue of this kind within {band} is free: relax --max-difficulty or --module"
+        return f"none of the issues that fit is inside {names.module} {' '.join(focus)}: widen it"
+    return (
+        f"no issue of this kind within {band} is free: relax {names.max_difficulty} or "
+        f"{names.module}"
+    )
 
 
 def issue_traits(issue: Issue, labels: Mapping[str, Label]) -> set[str]:

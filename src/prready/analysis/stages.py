@@ -67,3 +67,19 @@ OUTSIDE_PLAN = 0  # the stage of an issue tracked without being a step of the pl
 STAGE_NAMES: dict[int, str] = {OUTSIDE_PLAN: "outside the plan"} | {
     n: spec.name for n, spec in STAGES.items()
 }
+
+
+@dataclass(frozen=True)
+class OptionNames:
+    """What a plan's notes call the options a user can change (a note says "raise
+    {max_difficulty} to 4"). Neutral words by default; the CLI passes its flags
+    (`render.advice.PLAN_FLAGS`), so analysis never spells a command-line flag."""
+
+    per_stage: str = "per-stage"
+    max_difficulty: str = "max difficulty"
+    exclude_label: str = "exclude-label"
+    module: str = "module"
+    hardware: str = "hardware"
+
+
+OPTION_WORDS = OptionNames()

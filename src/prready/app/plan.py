@@ -43,7 +43,7 @@ from prready.models import (
     TakenStatus,
 )
 from prready.paths import Paths
-from prready.render.advice import wider_sync_text
+from prready.render.advice import PLAN_FLAGS, wider_sync_text
 from prready.render.document import STDOUT, write_plan
 from prready.slug import parse_slug
 from prready.store import issues_store
@@ -214,6 +214,7 @@ def run_plan(
             sample=sample,
             contributing=contributing,
             wider_sync=wider,
+            option_names=PLAN_FLAGS,
             distances=distances,
             test_names=tests_used,
             memo=memo,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from prready.analysis.stages import OptionNames
 from prready.errors import Advice, Input, InputError, PrreadyError
 
 FLAGS: dict[Input, str] = {
@@ -18,6 +19,15 @@ FLAGS: dict[Input, str] = {
     "hardware": "--hardware",
     "exported_at": "--exported-at",
 }
+
+# How a plan's notes name the options to change: as the CLI's flags.
+PLAN_FLAGS = OptionNames(
+    per_stage="--per-stage",
+    max_difficulty="--max-difficulty",
+    exclude_label="--exclude-label",
+    module="--module",
+    hardware="--hardware",
+)
 
 # Appended to an error's message, punctuation included.
 _ADVICE: dict[Advice, str] = {
