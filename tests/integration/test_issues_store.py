@@ -91,8 +91,14 @@ def test_round_trip_keeps_every_field(conn) -> None:  # type: ignore[no-untyped-
         closed_at="2026-01-03T00:00:00Z", state="closed", state_reason="completed",
         title="<b>'quoted'</b>", body="\u202e bidi",
     )  # fmt: skip
-    store.save_issues(conn, [original])
+    twin = dataclasses.replace(original, number=4, labels=["a", "b,c"], assignees=["x"])
+    store.save_issues(conn, [original, twin])
     assert store.load_issue(conn, REPO, 3) == original
+    # The list loader builds issues by position and shares decoding between equal lists.
+    loaded = store.load_issues(conn, REPO, "all")
+    assert loaded == [original, twin]
+    loaded[0].labels.append("mine")  # each issue still owns its lists
+    assert loaded[1].labels == ["a", "b,c"]
 
 
 def test_labels_are_replaced_as_a_set_and_counted(conn) -> None:  # type: ignore[no-untyped-def]
