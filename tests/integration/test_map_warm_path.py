@@ -199,12 +199,12 @@ def test_commit_with_committer_date_before_the_window_still_counts(tmp_path: Pat
 def test_to_plain_turns_named_tuples_into_marshal_ready_tuples() -> None:
     import marshal
 
-    from prready.analysis.native import Include, NativeScan
+    from prready.analysis.native import NativeScan
     from prready.analysis.pyscan import ImportStmt, PyScan
     from prready.store.parse_cache import to_plain
 
     scan = PyScan(3, (ImportStmt(1, 0, "a.b", (("x", "y"),), False),), ("f",), None, "")
-    native = NativeScan(2, (Include(1, "ATen/ATen.h", True),), "", ("torch._C",))
+    native = NativeScan(2, ((1, "ATen/ATen.h", True),), "", ("torch._C",))
     for value in (scan, native, [scan, (native, None)], "text", 7, None):
         plain = to_plain(value)
         assert plain == value  # same values...

@@ -33,15 +33,10 @@ _MIN_ROOT_HITS = 3
 _MAX_ROOTS = 24
 
 
-class Include(NamedTuple):
-    line: int
-    target: str  # as written: "ATen/ATen.h"
-    angled: bool  # <...> rather than "..."
-
-
 class NativeScan(NamedTuple):
     lines: int
-    includes: tuple[tuple[int, str, bool], ...]  # Include-shaped; plain tuples from the cache
+    # (line, target as written: "ATen/ATen.h", angled: <...> rather than "..."), plain tuples
+    includes: tuple[tuple[int, str, bool], ...]
     error: str = ""
     declares: tuple[str, ...] = ()  # Python extension modules defined here ("torch._C")
 
