@@ -18,7 +18,6 @@ from prready.analysis.lexicon import (
     PackedTerms,
     count_terms,
     query_terms,
-    source_fields,
     source_fields_packed,
     split_identifier,
     stem,
@@ -38,6 +37,16 @@ from prready.store.parse_cache import ParseCache
 
 ONLY_LEXICAL = Signals(exact=False, lexical=0.55, history=0.0, graph=0.0, labels=0.0)
 ONLY_HISTORY = Signals(exact=False, lexical=0.0, history=0.45, graph=0.0, labels=0.0)
+
+
+def source_fields(
+    data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """A file's fields as (term, count) pairs, from what the scanner packs."""
+    defs, def_counts, prose, prose_counts = source_fields_packed(data, language, splits)
+    return tuple(zip(defs.split(), def_counts, strict=True)), tuple(
+        zip(prose.split(), prose_counts, strict=True)
+    )
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -71,7 +80,7 @@ def test_a_splits_memo_changes_no_words() -> None:
     assert splits["loaders"] == split_identifier("loaders") == ("loader",)
     assert splits["the"] == ()  # a stopword part adds no word
     text = "get_last_lr(last) raises: the loaders' LAST_LR and GetLastLR"
-    assert count_terms(text, splits) == count_terms(text)
+    assert count_terms(text, splits) == count_terms(text, {})
     assert query_terms("GetLastLR", text, splits=splits) == query_terms("GetLastLR", text)
 
 

@@ -137,15 +137,10 @@ def split_identifier(
     return tuple(words)
 
 
-def count_terms(text: str, splits: dict[str, tuple[str, ...]] | None = None) -> Counter[str]:
+def count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Term counts of free text: each distinct token is split once (into `splits`, which
-    a caller scanning many texts passes along), then every occurrence's words are counted
-    in one C-level pass. Terms come in the order of their first occurrence."""
-    return Counter(_count_terms(text, {} if splits is None else splits))
-
-
-def _count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """`count_terms` as a plain dict (the scanner's: no copy into a Counter)."""
+    a caller scanning many texts passes along), then every occurrence's words are added
+    up. Terms come in the order of their first occurrence."""
     # Tokens are counted first (in C): a file repeats its identifiers, so the words are
     # added up once per distinct token, not once per occurrence.
     counts: dict[str, int] = {}
@@ -236,28 +231,18 @@ class PackedTerms:
         return cls(defs, def_counts), cls(prose, prose_counts)
 
 
-def source_fields(
-    data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
-) -> tuple[Terms, Terms]:
-    """(defined-name terms, prose terms) of one source file, sorted by term, each count
-    capped at 5; the most frequent terms are kept (MAX_DEF_TERMS, MAX_PROSE_TERMS).
-
-    Python: `def`/`class` names and top-level assignments; prose from docstrings, string
-    literals and comments. C/C++/CUDA: function, class and macro names; prose from
-    comments and string literals. `splits`: see `count_terms`.
-    """
-    def_terms, def_counts, prose_terms, prose_counts = source_fields_packed(data, language, splits)
-    return tuple(zip(def_terms.split(), def_counts, strict=True)), tuple(
-        zip(prose_terms.split(), prose_counts, strict=True)
-    )
-
-
 def source_fields_packed(
     data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
 ) -> Packed:
-    """`source_fields` as stored: each field's terms joined by spaces (terms are words,
-    never blank) and their counts as bytes. A tenth of the size of the pairs, and loaded
-    as four values, not a thousand tuples (see `PackedTerms.unpack`)."""
+    """(defined-name terms, prose terms) of one source file, each field's terms joined by
+    spaces (terms are words, never blank, sorted) and their counts (capped at 5) as bytes;
+    the most frequent terms are kept (MAX_DEF_TERMS, MAX_PROSE_TERMS). A tenth of the size
+    of (term, count) pairs, and loaded as four values, not a thousand tuples (see
+    `PackedTerms.unpack`).
+
+    Python: `def`/`class` names and top-level assignments; prose from docstrings, string
+    literals and comments. C/C++/CUDA: function, class and macro names; prose from
+    comments and string literals. `splits`: see `count_terms`."""
     text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
     if language == "python":
         found = _PY_NAMES.findall("\n" + text)
@@ -268,8 +253,8 @@ def source_fields_packed(
         prose = _C_PROSE.findall(text)
     splits = {} if splits is None else splits
     return (
-        *_top(_count_terms(names, splits), MAX_DEF_TERMS),
-        *_top(_count_terms(" ".join(prose), splits), MAX_PROSE_TERMS),
+        *_top(count_terms(names, splits), MAX_DEF_TERMS),
+        *_top(count_terms(" ".join(prose), splits), MAX_PROSE_TERMS),
     )
 
 

@@ -214,7 +214,7 @@ def build_index(
     library: set[str] | None = None,
 ) -> MapIndex:
     """Index a code map for mapping: paths, packages, the lexical index of library units
-    (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields`;
+    (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields_packed`;
     without them the map's public symbols stand in for defined names) and, given past
     `commits`, the history index. Prebuilt `lexical`/`history` indexes (from a cache)
     are used as they are, and so is `library` (the map's `library_units`)."""
