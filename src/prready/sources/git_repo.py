@@ -711,9 +711,7 @@ def _run_with_progress(
 _PROGRESS_LINE = re.compile(r"(?:remote: )?([A-Za-z][A-Za-z ]*):\s+\d+% \((\d+)/(\d+)\)")
 
 
-def _fetch_with_progress(
-    cwd: Path, args: list[str], url: str, progress: ProgressFn | None
-) -> None:
+def _fetch_with_progress(cwd: Path, args: list[str], url: str, progress: ProgressFn | None) -> None:
     """Run a fetch as a plain subprocess, its stderr progress lines ("Receiving objects:
     45% (9/20)") turned into ProgressFn calls; failures become one-line errors. Without
     GitPython: every warm `plan` fetches, and GitPython's imports cost more than a
