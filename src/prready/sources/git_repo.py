@@ -733,7 +733,7 @@ def _fetch_with_progress(cwd: Path, args: list[str], url: str, progress: Progres
     pending = b""
     assert proc.stderr is not None
     with proc:
-        while chunk := proc.stderr.read1(65536):
+        while chunk := os.read(proc.stderr.fileno(), 65536):
             *lines, pending = re.split(rb"[\r\n]", pending + chunk)
             for raw in lines:
                 _progress_or_keep(raw.decode("utf-8", "replace"), progress, kept)
