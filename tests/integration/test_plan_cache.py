@@ -317,3 +317,46 @@ def _picks(plan: Any) -> list[Any]:
         )
         for stage in plan.stages
     ] + [[item.issue.number for item in plan.set_aside], plan.set_aside_total]
+
+
+def test_issue_keys_depend_on_values_only_and_on_every_field() -> None:
+    """Keys serialise the issue's values: equal issues built from distinct (or interned,
+    or shared) string objects key alike, and a change to any one field, the body
+    included, or to the years open, gives another key."""
+    import sys
+
+    from prready.app.assessments import issue_keys
+
+    def issue(**changes: Any) -> Issue:
+        base = Issue(
+            "me/lib", 7, "Crash in parse()", "x = parse('a')\n" * 50, "open", ["bug"],
+            ["ann"], "ann", 3, 1, "2022-01-05T10:00:00Z", "2026-11-01T09:00:00Z", None,
+            "https://github.com/me/lib/issues/7",
+        )  # fmt: skip
+        return replace(base, **changes)
+
+    plain = issue()
+    # The same values through other objects: rebuilt strings, interned ones, one list shared.
+    shared = ["ann"]
+    rebuilt = issue(
+        title="".join(["Crash in ", "parse()"]),
+        author=sys.intern("".join(["a", "nn"])),
+        assignees=shared,
+        labels=[sys.intern("b" + "ug")],
+        url="https://github.com/me/lib/issues/" + str(7),
+    )
+    key = issue_keys("ctx", [plain], ISO)[7]
+    assert issue_keys("ctx", [rebuilt], ISO)[7] == key
+    assert issue_keys("ctx", [plain, replace(plain, number=8)], ISO)[7] == key
+    changed = [
+        issue(title="Crash in parse"), issue(body=plain.body + "."), issue(labels=["bug", "x"]),
+        issue(assignees=[]), issue(author="bob"), issue(comments=4), issue(reactions=2),
+        issue(updated_at="2026-11-02T09:00:00Z"), issue(state="closed"), issue(state_reason="reopened"),
+        issue(labels=[], assignees=["bug", "ann"]),  # the same texts in other fields
+    ]  # fmt: skip
+    keys = {issue_keys("ctx", [c], ISO)[7] for c in changed}
+    assert key not in keys and len(keys) == len(changed)
+    assert issue_keys("other", [plain], ISO)[7] != key
+    # Another whole year open changes the key; a day more within the same year does not.
+    assert issue_keys("ctx", [plain], "2027-01-06T12:00:00Z")[7] != key
+    assert issue_keys("ctx", [plain], "2026-11-21T12:00:00Z")[7] == key

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,20 @@ def test_only_the_command_run_is_imported(args: list[str], expected: str, tmp_pa
     line = [x for x in done.stdout.splitlines() if x.startswith("CLI=")]
     assert line, done.stderr
     assert line[-1][len("CLI=") :] == expected
+
+
+def test_a_warm_plan_fetches_without_gitpython(tmp_path: Path, github_server: Any) -> None:
+    """A warm `plan` fetches its cached clone as a plain subprocess: GitPython is loaded
+    to clone (the cold plan, with progress), never on the warm one."""
+    root = make_map_repo(tmp_path)
+    github_server.dataset.add_repo("me/mylib")
+    github_server.dataset.add_issue("me/mylib", title="Fix the parser", body="a crash in mylib")
+    args = [
+        "plan", "me/mylib", "--git-url", str(root), "--api-url", github_server.url,
+        "--token", "x", "--all-open", "--output", str(tmp_path / "plan.md"),
+    ]  # fmt: skip
+    home = tmp_path / "home"
+    assert loaded_heavy(args, home, ("git",)) == ["git"]  # the cold plan clones
+    assert (home / "cache" / "repos").is_dir()
+    assert loaded_heavy(args, home, ("git",)) == []
+    assert "Fix the parser" in (tmp_path / "plan.md").read_text()

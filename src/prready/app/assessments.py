@@ -13,6 +13,7 @@ afresh on every plan). A map built by hand (no key) is never cached against.
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,14 +168,14 @@ def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str
             issue.repo, issue.number, issue.title, issue.state, issue.labels,
             issue.assignees, issue.author, issue.comments, issue.reactions, issue.created_at,
             issue.updated_at, issue.closed_at, issue.url, issue.is_pull_request,
-            issue.state_reason, years_open(issue, when),
+            issue.state_reason, years_open(issue, when), issue.body,
         )  # fmt: skip
-        # The body (up to tens of KB) is hashed as it is: repr() of it would copy and
-        # escape it for each of 20k issues. repr never writes a NUL, so the boundary is
-        # unambiguous.
+        # Serialised by marshal (C, unambiguous, no escaping of a body of tens of KB: half
+        # the cost of repr for 20k issues). Format 2 writes no back-references and no
+        # interning flags, so the bytes depend only on the values, never on which string
+        # objects happen to be shared or interned.
         h = start.copy()
-        h.update((repr(fields) + "\0").encode("utf-8", "surrogateescape"))
-        h.update((issue.body or "").encode("utf-8", "surrogateescape"))
+        h.update(marshal.dumps(fields, 2))
         keys[issue.number] = h.hexdigest()
     return keys
 

@@ -569,7 +569,7 @@ def _update(dest: Path, url: str, progress: ProgressFn | None) -> Checkout:
         "origin",
     ]
     try:
-        _run_with_progress(dest, fetch, "fetching", url, progress)
+        _fetch_with_progress(dest, fetch, url, progress)
     except UsageError:
         # The followed branch is gone upstream (say master renamed to main): clone afresh.
         return _clone(dest, url, progress)
@@ -706,6 +706,54 @@ def _run_with_progress(
         failed = GitCommandError(list(map(str, exc.command)), exc.status, exc.stderr)
         lines = [*handler.error_lines, *handler.other_lines, _stderr(failed)]
         raise _classify(failed, action, url, "\n".join(lines)) from None
+
+
+_PROGRESS_LINE = re.compile(r"(?:remote: )?([A-Za-z][A-Za-z ]*):\s+\d+% \((\d+)/(\d+)\)")
+
+
+def _fetch_with_progress(cwd: Path, args: list[str], url: str, progress: ProgressFn | None) -> None:
+    """Run a fetch as a plain subprocess, its stderr progress lines ("Receiving objects:
+    45% (9/20)") turned into ProgressFn calls; failures become one-line errors. Without
+    GitPython: every warm `plan` fetches, and GitPython's imports cost more than a
+    fetch that finds nothing new."""
+    command = [_git_exe(), *args]
+    env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **_env(url=url)}
+    try:
+        proc = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    except FileNotFoundError:
+        raise _git_missing() from None
+    kept: list[str] = []
+    pending = b""
+    assert proc.stderr is not None
+    with proc:
+        while chunk := os.read(proc.stderr.fileno(), 65536):
+            *lines, pending = re.split(rb"[\r\n]", pending + chunk)
+            for raw in lines:
+                _progress_or_keep(raw.decode("utf-8", "replace"), progress, kept)
+        if pending:
+            _progress_or_keep(pending.decode("utf-8", "replace"), progress, kept)
+    if proc.returncode != 0:
+        failed = GitCommandError(command, proc.returncode, "\n".join(kept))
+        raise _classify(failed, "fetching", url) from None
+
+
+def _progress_or_keep(line: str, progress: ProgressFn | None, kept: list[str]) -> None:
+    """One line of git's stderr: a progress report (to `progress`) or kept for a message."""
+    match = _PROGRESS_LINE.match(line.strip())
+    if match is None:
+        if line.strip():
+            kept.append(line.strip())
+        return
+    if progress is not None:
+        with suppress(Exception):  # a broken progress display must not stall git's pipe
+            progress(match.group(1).strip().lower(), int(match.group(2)), int(match.group(3)))
 
 
 # --------------------------------------------------------------------------- errors
