@@ -749,7 +749,8 @@ def _progress_or_keep(line: str, progress: ProgressFn | None, kept: list[str]) -
     match = _PROGRESS_LINE.match(line.strip())
     if match is None:
         if line.strip():
-            kept.append(line.strip())
+            kept.append(line.strip()[:2000])
+            del kept[:-50]  # a remote's chatter is bounded: the last lines say what failed
         return
     if progress is not None:
         with suppress(Exception):  # a broken progress display must not stall git's pipe
