@@ -39,6 +39,10 @@ Advice = Literal[
     "rebuild_foreign_cache",  # the cache file is not ours: replace it
     "rebuild_newer_cache",  # the cache is from a newer prready: or start a fresh one
     "restore_progress",  # the progress store is corrupted: import an export
+    "check_token",  # GitHub rejected the token given
+    "api_url_or_offline",  # the API host does not resolve
+    "check_api_url",  # nothing listens at the API URL
+    "work_offline",  # GitHub cannot be reached: work from the store or a file
 ]
 
 

@@ -155,6 +155,33 @@ from prready.render.advice import FLAGS, PLAN_FLAGS, error_text, wider_sync_text
             "restore your progress with `prready track --import` from a `prready track "
             "--export` file (keep exports as your backup)",
         ),
+        (
+            NetworkError("GitHub rejected the token (401 Bad credentials)", advice="check_token"),
+            "GitHub rejected the token (401 Bad credentials)",
+            "GitHub rejected the token (401 Bad credentials): check --token, "
+            "GH_TOKEN/GITHUB_TOKEN or `gh auth token`, or run without a token",
+        ),
+        (
+            NetworkError(
+                "cannot find h: the name does not resolve (DNS failure); check the network",
+                advice="api_url_or_offline",
+            ),
+            "cannot find h: the name does not resolve (DNS failure); check the network",
+            "cannot find h: the name does not resolve (DNS failure); check the network "
+            "or --api-url, or work offline with --offline / --from-file",
+        ),
+        (
+            NetworkError("connection to h refused: nothing listens there", advice="check_api_url"),
+            "connection to h refused: nothing listens there",
+            "connection to h refused: nothing listens there; check --api-url, or work "
+            "offline with --offline / --from-file",
+        ),
+        (
+            NetworkError("cannot reach h: (timeout); check the network", advice="work_offline"),
+            "cannot reach h: (timeout); check the network",
+            "cannot reach h: (timeout); check the network, or work offline with --offline / "
+            "--from-file",
+        ),
         (UsageError("plain"), "plain", "plain"),
     ],
 )

@@ -22,6 +22,7 @@ from prready.app.workspace import Workspace
 from prready.config import UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
+from prready.render.advice import error_text
 from prready.reports import BacktestRun
 from prready.slug import closing_references, parse_slug
 from prready.sources.git_repo import read_history
@@ -73,7 +74,7 @@ def run_backtest(
                     closed.setdefault(issue.number, issue)
             by_pull = _fixes_from_pulls(client, slug, closed, cross_refs, limit, progress)
         except NetworkError as exc:
-            notes.append(f"pull requests not consulted ({exc}); scored commits only")
+            notes.append(f"pull requests not consulted ({error_text(exc)}); scored commits only")
     else:
         notes.append("offline: ground truth from 'Fixes #N' commits only")
     cases: list[BacktestCase] = []

@@ -56,6 +56,12 @@ _ADVICE: dict[Advice, str] = {
         " with `prready track --import` from a `prready track --export` file (keep exports "
         "as your backup)"
     ),
+    "check_token": (
+        ": check --token, GH_TOKEN/GITHUB_TOKEN or `gh auth token`, or run without a token"
+    ),
+    "api_url_or_offline": " or --api-url, or work offline with --offline / --from-file",
+    "check_api_url": "; check --api-url, or work offline with --offline / --from-file",
+    "work_offline": ", or work offline with --offline / --from-file",
 }
 
 
