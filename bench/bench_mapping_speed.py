@@ -58,8 +58,12 @@ cm = build_code_map(slug, paths, checkout=Path(repo), **hook)
 map_s, map_cpu = time.perf_counter() - start, cpu()
 out = {"map": map_s, "index": 0.0, "issues": 0.0, "n": 0, "map_cpu": map_cpu - cpu_start}
 if mode != "map":
+    import inspect
     from prready.app.retrieval import mapping_index
-    index = mapping_index(cm, paths.cache_db)
+    passed = {}  # a tree whose index takes the handle is given it (older ones looked it up)
+    if hook and "prefetch" in inspect.signature(mapping_index).parameters:
+        passed = {"prefetch": hook["on_sources"]}
+    index = mapping_index(cm, paths.cache_db, **passed)
     out["index"] = time.perf_counter() - start - map_s
 if mode != "map":  # the background scan ended (joined): its CPU is the index's
     out["index_cpu"] = cpu() - map_cpu

@@ -30,18 +30,33 @@ Advice = Literal[
     "offline_or_checkout",  # a git remote is unreachable
     "checkout",  # a git remote refused the credentials
     "git_url",  # no repository at the URL cloned from
+    "force",  # refused without forcing it (moving a merged issue back)
+    "force_anyway",  # no such issue on GitHub: it can be tracked anyway
+    "or_force",  # not stored and offline: sync first, or track it anyway
+    "complete",  # a file lacks stored open issues: a complete export closes them
+    "sync_from_file",  # offline with nothing stored: sync from a file of `repo`'s issues
+    "rebuild_cache",  # the cache is corrupted: start a fresh one
+    "rebuild_foreign_cache",  # the cache file is not ours: replace it
+    "rebuild_newer_cache",  # the cache is from a newer prready: or start a fresh one
+    "restore_progress",  # the progress store is corrupted: import an export
+    "check_token",  # GitHub rejected the token given
+    "api_url_or_offline",  # the API host does not resolve
+    "check_api_url",  # nothing listens at the API URL
+    "work_offline",  # GitHub cannot be reached: work from the store or a file
 ]
 
 
 class PrreadyError(Exception):
     """A problem the user can act on. The message is one line, already actionable;
-    `advice`, when set, adds what to try that means another option."""
+    `advice`, when set, adds what to try that means another option (a command to run
+    for `repo`, when it names one)."""
 
     exit_code = 1
 
-    def __init__(self, message: str = "", *, advice: Advice | None = None) -> None:
+    def __init__(self, message: str = "", *, advice: Advice | None = None, repo: str = "") -> None:
         super().__init__(message)
         self.advice = advice
+        self.repo = repo
 
 
 class UsageError(PrreadyError):

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from prready.errors import StoreError
+from prready.render.advice import error_text
 from prready.store.db import connect, transaction
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT)"
@@ -36,7 +37,8 @@ def test_foreign_database_is_refused(tmp_path: Path) -> None:
     other.close()
     with pytest.raises(StoreError) as info:
         connect(path, 0x1234, SCHEMA, "cache")
-    assert "--rebuild-cache" in str(info.value)
+    assert info.value.advice == "rebuild_foreign_cache" and "--" not in str(info.value)
+    assert error_text(info.value).endswith("; run again with --rebuild-cache to replace it")
 
 
 def test_garbage_file_is_refused(tmp_path: Path) -> None:
@@ -44,4 +46,4 @@ def test_garbage_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError) as info:
         connect(path, 0x1234, SCHEMA, "progress")
-    assert "corrupted" in str(info.value) and "track --export" in str(info.value)
+    assert "corrupted" in str(info.value) and "track --export" in error_text(info.value)

@@ -11,7 +11,7 @@ from prready.analysis.layout import SourceFile
 from prready.analysis.mapping import library_source_paths, library_units
 from prready.app import retrieval
 from prready.app.map import build_code_map
-from prready.app.retrieval import LEX_SCANNER, mapping_index, prefetch_index
+from prready.app.retrieval import LEX_SCANNER, IndexPrefetch, mapping_index, prefetch_index
 from prready.models import HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.sources.git_repo import build_repo, list_files
@@ -47,8 +47,9 @@ def _paths(tmp_path: Path, name: str) -> Paths:
     return Paths(cache=tmp_path / name, data=home.data, config=home.config)
 
 
-def _finish_background_scan(cache_db: Path) -> None:
-    running = retrieval._PREFETCHING[str(cache_db)]
+def _finish_background_scan(handle: IndexPrefetch) -> None:
+    running = handle.scan
+    assert running is not None
     running.process.join(timeout=60)
     assert running.process.exitcode == 0
 
@@ -70,25 +71,27 @@ def test_prefetched_index_is_the_index_built_after_the_map(tmp_path: Path) -> No
     plain_map = build_code_map("acme/pkg", plain_paths, checkout=root)
     plain = mapping_index(plain_map, plain_paths.cache_db)
 
-    code_map = build_code_map(
-        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
-    )
-    _finish_background_scan(paths.cache_db)
+    handle = prefetch_index(paths.cache_db, min_files=0)
+    code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
+    running = handle.scan
+    _finish_background_scan(handle)
     # The background scan stored the library files' fields, and only theirs.
     blobs = {f.path: f.blob for f in list_files(root)}
     with ParseCache(paths.cache_db) as cache:
         stored = cache.load(LEX_SCANNER, blobs.values())
     library = {code_map.modules[u].path for u in library_units(code_map)}
     assert {p for p, b in blobs.items() if b in stored} == library
-    index = mapping_index(code_map, paths.cache_db)
-    assert str(paths.cache_db) not in retrieval._PREFETCHING  # stopped and forgotten
+    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    assert handle.scan is None and running is not None  # taken over, done and forgotten
+    first, end = running.bounds[:]
+    assert first >= end  # every chunk claimed
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     # Warm: a restored map starts no background scan, and the stored index is the same.
-    warm_map = build_code_map(
-        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
-    )
-    assert str(paths.cache_db) not in retrieval._PREFETCHING
-    assert mapping_index(warm_map, paths.cache_db).lexical.to_plain() == plain.lexical.to_plain()
+    warm = prefetch_index(paths.cache_db, min_files=0)
+    warm_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=warm)
+    assert warm.scan is None
+    warm_index = mapping_index(warm_map, paths.cache_db, prefetch=warm)
+    assert warm_index.lexical.to_plain() == plain.lexical.to_plain()
 
 
 def test_damaged_rows_left_by_the_background_scan_are_scanned_again(tmp_path: Path) -> None:
@@ -100,11 +103,10 @@ def test_damaged_rows_left_by_the_background_scan_are_scanned_again(tmp_path: Pa
     blob = {f.path: f.blob for f in list_files(root)}["pkg/loader.py"]
     with ParseCache(paths.cache_db) as cache:
         cache.save(LEX_SCANNER, {blob: ("load shard", b"\x01", "", b"")})  # counts too few
-    code_map = build_code_map(
-        "acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db, min_files=0)
-    )
-    _finish_background_scan(paths.cache_db)  # a stored row, damaged or not, is left alone
-    index = mapping_index(code_map, paths.cache_db)
+    handle = prefetch_index(paths.cache_db, min_files=0)
+    code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
+    _finish_background_scan(handle)  # a stored row, damaged or not, is left alone
+    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     with ParseCache(paths.cache_db) as cache:
         row = cache.load(LEX_SCANNER, [blob])[blob]
@@ -121,13 +123,13 @@ def test_a_background_scan_of_another_checkout_is_stopped_and_not_used(tmp_path:
     plain = mapping_index(
         build_code_map("acme/pkg", plain_paths, checkout=second), plain_paths.cache_db
     )
-    build_code_map(
-        "acme/pkg", paths, checkout=first, on_sources=prefetch_index(paths.cache_db, min_files=0)
-    )
-    assert str(paths.cache_db) in retrieval._PREFETCHING
+    handle = prefetch_index(paths.cache_db, min_files=0)
+    build_code_map("acme/pkg", paths, checkout=first, on_sources=handle)
+    running = handle.scan
+    assert running is not None and running.root == first
     code_map = build_code_map("acme/pkg", paths, checkout=second)  # no background scan
-    index = mapping_index(code_map, paths.cache_db)
-    assert str(paths.cache_db) not in retrieval._PREFETCHING
+    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    assert handle.scan is None and not running.process.is_alive()  # stopped, not taken over
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     assert [h[0] for h in index.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
 
@@ -157,14 +159,19 @@ def test_the_index_scans_the_chunks_left_from_the_back(tmp_path: Path) -> None:
     left = retrieval._Prefetch(
         root, {s.path: s.blob for s in sources}, todo, context.Array("i", [0, chunks]), idle
     )
-    retrieval._PREFETCHING[str(paths.cache_db)] = left
+    handle = prefetch_index(paths.cache_db, min_files=0)
+    handle.scan = left  # as if the handle had started it for this map
     seen: list[tuple[int, int]] = []
     index = retrieval.mapping_index(
-        code_map, paths.cache_db, progress=lambda _stage, done, total: seen.append((done, total))
+        code_map,
+        paths.cache_db,
+        progress=lambda _stage, done, total: seen.append((done, total)),
+        prefetch=handle,
     )
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     assert seen and seen[-1] == (len(todo), len(todo))
     assert list(left.bounds) == [0, 0]  # every chunk claimed, from the back
+    assert handle.scan is None
 
 
 def test_known_blobs_are_those_stored_for_the_scanner(tmp_path: Path) -> None:
@@ -195,10 +202,11 @@ def test_a_command_that_ends_before_the_index_stops_the_background_scan(tmp_path
     with Workspace(paths) as ws:
         ws.cache.execute("SELECT 1")  # open, as `issues` and `demo` have it before the map
         handle = ws.hold(prefetch_index(paths.cache_db, min_files=0))
+        assert ws.held(IndexPrefetch) is handle  # what `assessments` passes `mapping_index`
         build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
-        running = retrieval._PREFETCHING[str(paths.cache_db)]
-        assert handle.scan is running
-    assert str(paths.cache_db) not in retrieval._PREFETCHING
+        running = handle.scan
+        assert running is not None and running.process.is_alive()
+    assert handle.scan is None
     assert not running.process.is_alive()
     assert running.process.exitcode == 0
     conn = sqlite3.connect(paths.cache_db)
@@ -216,12 +224,13 @@ def test_the_background_scan_is_a_fresh_process_not_a_fork(tmp_path: Path) -> No
     paths = _paths(tmp_path, "cache")
     handle = prefetch_index(paths.cache_db, min_files=0)
     build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
-    running = retrieval._PREFETCHING[str(paths.cache_db)]
+    running = handle.scan
+    assert running is not None
     try:
         assert type(running.process).__name__ == "SpawnProcess"
     finally:
         handle.stop()
-    assert str(paths.cache_db) not in retrieval._PREFETCHING
+    assert handle.scan is None
     assert not running.process.is_alive()
 
 
@@ -229,28 +238,48 @@ def test_a_small_library_is_scanned_by_the_index_alone(tmp_path: Path) -> None:
     """A fresh process costs more than scanning a few hundred files: none is started."""
     root = _repo(tmp_path / "repo")
     paths = _paths(tmp_path, "cache")
-    build_code_map("acme/pkg", paths, checkout=root, on_sources=prefetch_index(paths.cache_db))
-    assert str(paths.cache_db) not in retrieval._PREFETCHING
+    handle = prefetch_index(paths.cache_db)
+    build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
+    assert handle.scan is None
+
+
+def test_a_second_map_replaces_the_running_scan(tmp_path: Path) -> None:
+    """The handle called again (a second map) stops the scan it started for the first and
+    holds the new one; stopping it stops that one."""
+    root = _repo(tmp_path / "repo")
+    paths = _paths(tmp_path, "cache")
+    handle = prefetch_index(paths.cache_db, min_files=0)
+    handle(root, _sources(root))
+    replaced = handle.scan
+    assert replaced is not None
+    handle(root, _sources(root))
+    assert not replaced.process.is_alive()  # stopped when the second scan started
+    running = handle.scan
+    assert running is not None and running is not replaced
+    handle.stop()
+    assert handle.scan is None and not running.process.is_alive()
 
 
 def test_a_handle_stops_only_its_own_scan(tmp_path: Path) -> None:
-    """A second scan on the same cache replaces the first (stopped); stopping the first's
-    handle afterwards leaves the second running, and the second's handle stops it."""
+    """Two handles on the same cache: stopping the first leaves the second's scan running,
+    and the second's handle stops it; the latest held is the one the workspace gives."""
+    from prready.app.workspace import Workspace
+
     root = _repo(tmp_path / "repo")
     paths = _paths(tmp_path, "cache")
-    first, second = (prefetch_index(paths.cache_db, min_files=0) for _ in range(2))
-    first(root, _sources(root))
-    replaced = first.scan
-    assert replaced is not None and retrieval._PREFETCHING[str(paths.cache_db)] is replaced
-    second(root, _sources(root))
-    assert not replaced.process.is_alive()  # stopped when the second scan started
-    running = retrieval._PREFETCHING[str(paths.cache_db)]
-    assert running is second.scan and running is not replaced
-    first.stop()
-    assert retrieval._PREFETCHING[str(paths.cache_db)] is running
-    second.stop()
-    assert str(paths.cache_db) not in retrieval._PREFETCHING
-    assert not running.process.is_alive()
+    with Workspace(paths) as ws:
+        first, second = (ws.hold(prefetch_index(paths.cache_db, min_files=0)) for _ in range(2))
+        assert ws.held(IndexPrefetch) is second
+        first(root, _sources(root))
+        second(root, _sources(root))
+        stopped, running = first.scan, second.scan
+        assert stopped is not None and running is not None and stopped is not running
+        first.stop()
+        assert not stopped.process.is_alive()
+        assert second.scan is running  # still held, to be taken over or stopped
+        second.stop()
+        assert second.scan is None
+        assert not running.process.is_alive()
 
 
 def _sources(root: Path) -> list[SourceFile]:

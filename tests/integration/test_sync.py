@@ -18,6 +18,7 @@ from prready.cli import cli
 from prready.config import Secret, UserConfig
 from prready.errors import NetworkError, OfflineError, RateLimitError, UsageError
 from prready.paths import Paths, resolve_paths
+from prready.render.advice import error_text
 from prready.sources.github_api import GitHubClient
 from prready.store import issues_store as store
 
@@ -370,8 +371,10 @@ def test_offline_needs_a_store_then_uses_it_without_network(
     github_server: Any, paths: Paths, tmp_path: Path
 ) -> None:
     build(github_server)
-    with pytest.raises(OfflineError, match="--from-file"):
+    with pytest.raises(OfflineError, match="stored; run `prready sync ") as info:
         sync_repo(workspace(paths, offline=True), REPO)
+    assert info.value.advice == "sync_from_file" and "--" not in str(info.value)
+    assert f"`prready sync {REPO} --from-file issues.json`" in error_text(info.value)
     data = [
         {"number": 5, "title": "t", "body": "", "state": "OPEN", "labels": [{"name": "good first issue"}],
          "assignees": [], "author": {"login": "a"}, "url": f"https://github.com/{REPO}/issues/5",

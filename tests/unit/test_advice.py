@@ -10,7 +10,15 @@ import pytest
 
 from prready.analysis.kinds import hardware_reason, parse_hardware
 from prready.analysis.stages import OPTION_WORDS
-from prready.errors import Advice, Input, InputError, NetworkError, OfflineError, UsageError
+from prready.errors import (
+    Advice,
+    Input,
+    InputError,
+    NetworkError,
+    OfflineError,
+    StoreError,
+    UsageError,
+)
 from prready.models import IssueKinds
 from prready.render.advice import FLAGS, PLAN_FLAGS, error_text, wider_sync_text
 
@@ -81,13 +89,106 @@ from prready.render.advice import FLAGS, PLAN_FLAGS, error_text, wider_sync_text
             "no git repository at h: check OWNER/REPO",
             "no git repository at h: check OWNER/REPO or --git-url",
         ),
+        (
+            UsageError("o/r#3 is done (merged); moving it back to open", advice="force"),
+            "o/r#3 is done (merged); moving it back to open",
+            "o/r#3 is done (merged); moving it back to open needs --force",
+        ),
+        (
+            UsageError("GitHub has no issue #3 in o/r: check the number", advice="force_anyway"),
+            "GitHub has no issue #3 in o/r: check the number",
+            "GitHub has no issue #3 in o/r: check the number (add --force to track it anyway)",
+        ),
+        (
+            UsageError(
+                "o/r#3 is not in the local store (offline): run `prready sync o/r` first",
+                advice="or_force",
+            ),
+            "o/r#3 is not in the local store (offline): run `prready sync o/r` first",
+            "o/r#3 is not in the local store (offline): run `prready sync o/r` first, or add "
+            "--force to track it anyway",
+        ),
+        (
+            OfflineError(
+                "offline: no issues of o/r are stored; run `prready sync o/r` online",
+                advice="sync_from_file",
+                repo="o/r",
+            ),
+            "offline: no issues of o/r are stored; run `prready sync o/r` online",
+            "offline: no issues of o/r are stored; run `prready sync o/r` online, or "
+            "`prready sync o/r --from-file issues.json` with the output of `gh issue list "
+            "--json number,title,body,labels,assignees,author,state,url,createdAt,updatedAt,"
+            "comments`",
+        ),
+        (
+            StoreError("/c is not a prready cache", advice="rebuild_foreign_cache"),
+            "/c is not a prready cache",
+            "/c is not a prready cache; run again with --rebuild-cache to replace it",
+        ),
+        (
+            StoreError(
+                "/c was written by a newer prready (v2); upgrade prready",
+                advice="rebuild_newer_cache",
+            ),
+            "/c was written by a newer prready (v2); upgrade prready",
+            "/c was written by a newer prready (v2); upgrade prready, or run again with "
+            "--rebuild-cache to start a fresh cache",
+        ),
+        (
+            StoreError(
+                "the cache /c is corrupted (x); it holds only data prready can fetch again",
+                advice="rebuild_cache",
+            ),
+            "the cache /c is corrupted (x); it holds only data prready can fetch again",
+            "the cache /c is corrupted (x); it holds only data prready can fetch again: run "
+            "again with --rebuild-cache",
+        ),
+        (
+            StoreError(
+                "the progress store /p is corrupted (x); do not delete it: move it aside and "
+                "restore your progress",
+                advice="restore_progress",
+            ),
+            "the progress store /p is corrupted (x); do not delete it: move it aside and "
+            "restore your progress",
+            "the progress store /p is corrupted (x); do not delete it: move it aside and "
+            "restore your progress with `prready track --import` from a `prready track "
+            "--export` file (keep exports as your backup)",
+        ),
+        (
+            NetworkError("GitHub rejected the token (401 Bad credentials)", advice="check_token"),
+            "GitHub rejected the token (401 Bad credentials)",
+            "GitHub rejected the token (401 Bad credentials): check --token, "
+            "GH_TOKEN/GITHUB_TOKEN or `gh auth token`, or run without a token",
+        ),
+        (
+            NetworkError(
+                "cannot find h: the name does not resolve (DNS failure); check the network",
+                advice="api_url_or_offline",
+            ),
+            "cannot find h: the name does not resolve (DNS failure); check the network",
+            "cannot find h: the name does not resolve (DNS failure); check the network "
+            "or --api-url, or work offline with --offline / --from-file",
+        ),
+        (
+            NetworkError("connection to h refused: nothing listens there", advice="check_api_url"),
+            "connection to h refused: nothing listens there",
+            "connection to h refused: nothing listens there; check --api-url, or work "
+            "offline with --offline / --from-file",
+        ),
+        (
+            NetworkError("cannot reach h: (timeout); check the network", advice="work_offline"),
+            "cannot reach h: (timeout); check the network",
+            "cannot reach h: (timeout); check the network, or work offline with --offline / "
+            "--from-file",
+        ),
         (UsageError("plain"), "plain", "plain"),
     ],
 )
 def test_the_cli_words_inputs_and_advice_as_flags(
     error: Exception, library: str, user: str
 ) -> None:
-    assert isinstance(error, UsageError | NetworkError | OfflineError)
+    assert isinstance(error, UsageError | NetworkError | OfflineError | StoreError)
     assert str(error) == library and "--" not in library
     assert error_text(error) == user
 
@@ -108,6 +209,18 @@ def test_an_input_error_survives_pickling_whole() -> None:
         error.advice,
         str(error),
     )
+
+
+def test_advice_naming_a_repository_survives_pickling() -> None:
+    error = OfflineError("offline: o/r", advice="sync_from_file", repo="o/r")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.advice, copy.repo, error_text(copy)) == (
+        OfflineError,
+        "sync_from_file",
+        "o/r",
+        error_text(error),
+    )
+    assert "`prready sync o/r --from-file issues.json`" in error_text(copy)
 
 
 def test_an_unknown_hardware_names_the_input_and_the_choices() -> None:

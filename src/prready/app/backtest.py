@@ -17,11 +17,12 @@ from prready.analysis.backtest import (
 )
 from prready.analysis.labels import complete_labels
 from prready.app.map import build_code_map
-from prready.app.retrieval import mapping_index, prefetch_index
+from prready.app.retrieval import IndexPrefetch, mapping_index, prefetch_index
 from prready.app.workspace import Workspace
 from prready.config import UserConfig
 from prready.errors import NetworkError
 from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
+from prready.render.advice import error_text
 from prready.reports import BacktestRun
 from prready.slug import closing_references, parse_slug
 from prready.sources.git_repo import read_history
@@ -73,7 +74,7 @@ def run_backtest(
                     closed.setdefault(issue.number, issue)
             by_pull = _fixes_from_pulls(client, slug, closed, cross_refs, limit, progress)
         except NetworkError as exc:
-            notes.append(f"pull requests not consulted ({exc}); scored commits only")
+            notes.append(f"pull requests not consulted ({error_text(exc)}); scored commits only")
     else:
         notes.append("offline: ground truth from 'Fixes #N' commits only")
     cases: list[BacktestCase] = []
@@ -95,7 +96,13 @@ def run_backtest(
             f"no closed issues of {slug} are stored: `prready sync {slug}` keeps closed ones it saw"
         )
     labels = _classified(stored_labels, closed.values(), config)
-    index = mapping_index(code_map, paths.cache_db, commits=history, progress=progress)
+    index = mapping_index(
+        code_map,
+        paths.cache_db,
+        commits=history,
+        progress=progress,
+        prefetch=ws.held(IndexPrefetch),
+    )
     report = score_backtest(slug, cases, code_map, labels, index=index)
     return BacktestRun(report=report, sources=counts, notes=notes)
 

@@ -26,9 +26,10 @@ def rebuild_cache(paths: Paths) -> list[Path]:
     return removed
 
 
-def store_health(exc: BaseException, paths: Paths) -> str:
-    """After an unexpected error: the damaged store named for what it is, else a word that
-    the saved data was checked and found sound (the stores are opened only to check)."""
+def store_health(exc: BaseException, paths: Paths) -> StoreError | str:
+    """After an unexpected error: the error naming the damaged store (or the failing SQLite
+    operation), else a word that the saved data was checked and found sound (the stores
+    are opened only to check)."""
     from prready.store.db import describe_failure
 
     return describe_failure(exc, paths.cache_db, paths.progress_db)

@@ -1,5 +1,5 @@
 """Input checked at the edge, before any work: repository names spelled as the store spells
-them, a --checkout that really is the repository asked for, --module names that exist.
+them, a checkout that really is the repository asked for, module names that exist.
 
 Each check fails with one actionable line (InputError) rather than letting a command run
 on the wrong data and exit 0.
@@ -41,14 +41,14 @@ def canonical_repo(text: str, paths: Paths) -> str:
 
 
 def verify_checkout(slug: str, checkout: str | Path, *, allow_other: bool = False) -> None:
-    """Refuse a --checkout that is another repository: its origin remote names another
+    """Refuse a checkout that is another repository: its origin remote names another
     repository (a fork of the same name is fine), or, without a remote, its pyproject.toml
-    names another project. `allow_other` (--allow-other-checkout) skips the check."""
+    names another project. `allow_other` (the user vouches for the clone) skips the check."""
     if allow_other:
         return
     from prready.sources.git_repo import acquire
 
-    # A --checkout is used as is: acquire only validates it and reads its origin URL.
+    # A given checkout is used as is: acquire only validates it and reads its origin URL.
     found = acquire(slug, Path(checkout), checkout=Path(checkout))
     name = slug.split("/")[1]
     remote = remote_slug(found.url)
@@ -79,7 +79,8 @@ def remote_slug(url: str) -> str | None:
 
 
 def check_modules(modules: Sequence[str], code_map: CodeMap) -> None:
-    """Every --module must name a module or area of the map; else list close matches."""
+    """Every module asked for must name a module or area of the map; else list close
+    matches."""
     if not modules:
         return
     names = set(code_map.modules) | set(code_map.areas)

@@ -47,9 +47,12 @@ def mapping_index(
     commits: Sequence[CommitRecord] | None = None,
     progress: ProgressFn | None = None,
     workers: int | None = None,
+    prefetch: IndexPrefetch | None = None,
 ) -> MapIndex:
     """The MapIndex of `code_map` with lexical fields and history. `commits` overrides the
-    history read from the checkout (tests pass their own).
+    history read from the checkout (tests pass their own). `prefetch` is the handle of a
+    background scan started alongside the map (`prefetch_index`): its scan is taken over
+    (finished here) when it is of this checkout and cache, else stopped.
 
     Both indexes are cached whole in the parse cache: the lexical one under the map's
     key (a digest of every tracked file's path and blob id), the history one under HEAD; a
@@ -59,7 +62,7 @@ def mapping_index(
     allocates some hundred thousand tuples and dicts in no cycle, and each collection
     they set off re-walks the whole code map; forked scanning workers keep it paused."""
     with gc_paused():
-        return _mapping_index(code_map, cache_db, commits, progress, workers)
+        return _mapping_index(code_map, cache_db, commits, progress, workers, prefetch)
 
 
 STOP_WAIT = 30.0  # seconds a stopped background scan may take to finish its chunk
@@ -74,9 +77,9 @@ def prefetch_index(cache_db: Path, min_files: int = PREFETCH_MIN_FILES) -> Index
     scanned by one background process meanwhile, which takes the core the map's
     single-threaded assembly leaves idle. (At a lower priority it starved on a busy
     machine and the index waited for it: the map's share of the cores is taken either
-    way, by this scan now or by the index's own after the map.) The next
-    `mapping_index` on `cache_db` scans what is left alongside it, from the other end of
-    the same list, then waits for it, and uses the map's blob ids.
+    way, by this scan now or by the index's own after the map.) A `mapping_index` on
+    `cache_db` given the handle (`prefetch=`) scans what is left alongside it, from the
+    other end of the same list, then waits for it, and uses the map's blob ids.
 
     Nothing changes what the index holds: the fields are stored by blob id, as the index
     stores its own (a file stored already is not scanned again). The process is spawned,
@@ -89,29 +92,40 @@ def prefetch_index(cache_db: Path, min_files: int = PREFETCH_MIN_FILES) -> Index
 
 class IndexPrefetch:
     """The handle of the background scan `prefetch_index` describes: called with the
-    checkout and its sources, it starts the scan; `stop` ends it if it still runs (what
-    it stored is kept). The next `mapping_index` on the same cache finishes it first."""
+    checkout and its sources, it starts the scan (stopping the one it started before, for
+    an earlier map); `stop` ends it if it still runs (what it stored is kept). A
+    `mapping_index` given the handle takes its scan over (`take`)."""
 
     def __init__(self, cache_db: Path, min_files: int) -> None:
         self.cache_db, self.min_files = cache_db, min_files
-        self.scan: _Prefetch | None = None
+        self.scan: _Prefetch | None = None  # the running scan, until taken over or stopped
 
     def __call__(self, root: Path, sources: list[SourceFile]) -> None:
-        _finish_prefetch(str(self.cache_db), None)
+        self.stop()  # a second map replaces the scan of the first
         try:
             started = _Prefetch.start(root, sources, self.cache_db, self.min_files)
         except OSError:  # no process to spare (fork failed): the index scans it all later
             return
-        if started is not None:
-            self.scan = started
-            _PREFETCHING[str(self.cache_db)] = started
+        self.scan = started
 
     def stop(self) -> None:
-        """Stop this handle's scan unless `mapping_index` took it over already."""
-        key = str(self.cache_db)
-        if self.scan is not None and _PREFETCHING.get(key) is self.scan:
-            _finish_prefetch(key, None)
-        self.scan = None
+        """Stop this handle's scan, unless `mapping_index` took it over already."""
+        running, self.scan = self.scan, None
+        if running is not None:
+            running.stop()
+
+    def take(self, cache_db: Path, root: Path, progress: ProgressFn | None) -> _Prefetch | None:
+        """The running scan, done (its rest scanned here too) when it is of the checkout
+        `root` on `cache_db`; one of another checkout or cache is stopped: None. Either way
+        the handle no longer holds it."""
+        running, self.scan = self.scan, None
+        if running is None:
+            return None
+        if running.root != root or cache_db != self.cache_db:
+            running.stop()
+            return None
+        running.scan_rest(cache_db, progress)
+        return running
 
 
 class _Prefetch:
@@ -180,28 +194,6 @@ class _Prefetch:
             self.process.join()
 
 
-# Background scans by cache file, until the next `mapping_index` on it finishes them (or
-# the handle that started one stops it). A scan left running when the process exits is a
-# daemon: it is terminated then. (`mapping_index` looks its scan up here because not every
-# caller has the handle to pass: `assessments` builds the index with the cache path alone.)
-_PREFETCHING: dict[str, _Prefetch] = {}
-
-
-def _finish_prefetch(
-    cache_key: str, root: Path | None, progress: ProgressFn | None = None
-) -> _Prefetch | None:
-    """The background scan on `cache_key` of the checkout `root`, done (its rest scanned
-    here too); one of another checkout (or any, for `root` None) is stopped: None."""
-    running = _PREFETCHING.pop(cache_key, None)
-    if running is None:
-        return None
-    if root is None or running.root != root:
-        running.stop()
-        return None
-    running.scan_rest(Path(cache_key), progress)
-    return running
-
-
 def _prefetch_run(
     root: str, cache_db: Path, todo: list[Any], bounds: Any, parent: int | None = None
 ) -> None:
@@ -247,6 +239,7 @@ def _mapping_index(
     commits: Sequence[CommitRecord] | None,
     progress: ProgressFn | None,
     workers: int | None,
+    prefetch: IndexPrefetch | None,
 ) -> MapIndex:
     root = Path(code_map.root)
     history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
@@ -261,7 +254,7 @@ def _mapping_index(
         if history_key:
             with ParseCache(cache_db) as cache:
                 cache.save_snapshot(history_key, _history_to_plain(history))
-    prefetched = _finish_prefetch(str(cache_db), root, progress)
+    prefetched = prefetch.take(cache_db, root, progress) if prefetch is not None else None
     library: set[str] | None = None
     blobs: dict[str, str] | None = None
     if code_map.key:

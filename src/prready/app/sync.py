@@ -32,7 +32,7 @@ from prready.app.workspace import Workspace
 from prready.config import UserConfig, token_advice
 from prready.errors import InputError, NotFoundError, OfflineError, UsageError
 from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
-from prready.render.advice import wider_sync_text
+from prready.render.advice import advice_text, wider_sync_text
 from prready.reports import LabelRow, SyncReport
 from prready.sources.github_api import GitHubClient, Page
 from prready.sources.issue_file import read_issue_file
@@ -403,7 +403,7 @@ def _sync_from_file(
     if missing and not complete:
         report.notes.append(
             f"{len(missing)} open issue(s) in the store are not in this file; if it is a "
-            "complete export of the open issues, add --complete to close them"
+            "complete export of the open issues" + advice_text("complete")
         )
     if not parsed.comments:
         report.missing.append("comments (taken-issue detection uses assignees only)")
@@ -431,10 +431,9 @@ def _offline_report(conn: sqlite3.Connection, slug: str) -> SyncReport:
     report.synced_at = store.last_synced_at(conn, slug)
     if report.synced_at is None and report.stored_open == 0:
         raise OfflineError(
-            f"offline: no issues of {slug} are stored; run `prready sync {slug}` online, or "
-            f"`prready sync {slug} --from-file issues.json` with the output of "
-            "`gh issue list --json number,title,body,labels,assignees,author,state,url,"
-            "createdAt,updatedAt,comments`"
+            f"offline: no issues of {slug} are stored; run `prready sync {slug}` online",
+            advice="sync_from_file",
+            repo=slug,
         )
     report.labels = len(store.load_labels(conn, slug))
     report.notes.append("offline: nothing was fetched; using the store as it is")

@@ -117,8 +117,8 @@ def track_issue(
         and not force
     ):
         raise UsageError(
-            f"{slug}#{number} is done (merged); moving it back to {ACTIONS[action].value} "
-            "needs --force"
+            f"{slug}#{number} is done (merged); moving it back to {ACTIONS[action].value}",
+            advice="force",
         )
     return set_status(
         ws.progress_store, slug, number, ACTIONS[action], now=ws.now, pr_url=url, note=note
@@ -152,13 +152,13 @@ def _check_issue_exists(ws: Workspace, slug: str, number: int) -> None:
             stored = ws.client().fetch_issue(slug, number)
         except NotFoundError:
             raise UsageError(
-                f"GitHub has no issue #{number} in {slug}: check the number "
-                "(add --force to track it anyway)"
+                f"GitHub has no issue #{number} in {slug}: check the number",
+                advice="force_anyway",
             ) from None
     if stored is None:
         raise UsageError(
-            f"{slug}#{number} is not in the local store (offline): run `prready sync {slug}` "
-            "first, or add --force to track it anyway"
+            f"{slug}#{number} is not in the local store (offline): run `prready sync {slug}` first",
+            advice="or_force",
         )
     if stored.is_pull_request:
         raise UsageError(

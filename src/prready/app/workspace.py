@@ -39,6 +39,7 @@ class Background(Protocol):
 
 
 B = TypeVar("B", bound=Background)
+W = TypeVar("W")
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,11 @@ class Workspace:
         self._check_open()
         self._res.background.append(work)
         return work
+
+    def held(self, kind: type[W]) -> W | None:
+        """The work of type `kind` this workspace holds, the latest if several (the
+        mapping index's background scan, for `mapping_index` to take over); None if none."""
+        return next((w for w in reversed(self._res.background) if isinstance(w, kind)), None)
 
     def _check_open(self) -> None:
         if self._res.closed:

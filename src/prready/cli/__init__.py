@@ -192,14 +192,14 @@ def main() -> None:
 def _unexpected_message(exc: BaseException) -> tuple[str, bool]:
     """A store failure named for what it is; anything else a bug, with the stores checked
     (quick_check) before anything is said about them."""
-    import sqlite3
-
     from prready.app.cache import store_health
     from prready.paths import resolve_paths
 
     state = store_health(exc, resolve_paths())
-    if isinstance(exc, sqlite3.Error) or "corrupted" in state:
-        return state, True
+    if isinstance(state, PrreadyError):  # a store failure (a damaged file, an SQLite error)
+        from prready.render.advice import error_text
+
+        return error_text(state), True
     return (
         f"unexpected {type(exc).__name__}: {safe_line(str(exc))} (this is a prready bug: "
         f"please report it; PRREADY_DEBUG=1 shows the traceback; {state})"

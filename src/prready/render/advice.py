@@ -40,14 +40,42 @@ _ADVICE: dict[Advice, str] = {
     "offline_or_checkout": ", or use --offline / --checkout PATH",
     "checkout": " or use --checkout PATH",
     "git_url": " or --git-url",
+    "force": " needs --force",
+    "force_anyway": " (add --force to track it anyway)",
+    "or_force": ", or add --force to track it anyway",
+    "complete": ", add --complete to close them",
+    "sync_from_file": (
+        ", or `prready sync {repo} --from-file issues.json` with the output of "
+        "`gh issue list --json number,title,body,labels,assignees,author,state,url,"
+        "createdAt,updatedAt,comments`"
+    ),
+    "rebuild_cache": ": run again with --rebuild-cache",
+    "rebuild_foreign_cache": "; run again with --rebuild-cache to replace it",
+    "rebuild_newer_cache": ", or run again with --rebuild-cache to start a fresh cache",
+    "restore_progress": (
+        " with `prready track --import` from a `prready track --export` file (keep exports "
+        "as your backup)"
+    ),
+    "check_token": (
+        ": check --token, GH_TOKEN/GITHUB_TOKEN or `gh auth token`, or run without a token"
+    ),
+    "api_url_or_offline": " or --api-url, or work offline with --offline / --from-file",
+    "check_api_url": "; check --api-url, or work offline with --offline / --from-file",
+    "work_offline": ", or work offline with --offline / --from-file",
 }
+
+
+def advice_text(advice: Advice, repo: str = "") -> str:
+    """One piece of advice as options to give (a command for `repo`, when it names one),
+    punctuation included: to append to a message, or to a note."""
+    return _ADVICE[advice].replace("{repo}", repo)
 
 
 def error_text(exc: PrreadyError) -> str:
     """An error's message for the user: the input it is about named by its flag, then the
     advice, if any, as options to give."""
     text = f"{FLAGS[exc.input]} {exc.problem}" if isinstance(exc, InputError) else str(exc)
-    return text + (_ADVICE[exc.advice] if exc.advice is not None else "")
+    return text + (advice_text(exc.advice, exc.repo) if exc.advice is not None else "")
 
 
 # Ways to fetch more issues than the default sync scope, for notes in a plan or a sync.

@@ -548,8 +548,7 @@ class GitHubClient:
         message = _message(data, self._secret_text)
         if status == 401:
             raise NetworkError(
-                "GitHub rejected the token (401 Bad credentials): check --token, "
-                "GH_TOKEN/GITHUB_TOKEN or `gh auth token`, or run without a token"
+                "GitHub rejected the token (401 Bad credentials)", advice="check_token"
             )
         if status in (403, 429) and _is_rate_limited(headers, message):
             return self._wait_rate_limit(headers, message, attempt, what)
@@ -710,13 +709,12 @@ def _connection_error(exc: BaseException, api_url: str, what: str) -> Exception:
         "name or service not known" in text or "nodename nor servname" in text
     ):
         return NetworkError(
-            f"cannot find {host}: the name does not resolve (DNS failure); check the network "
-            "or --api-url, or work offline with --offline / --from-file"
+            f"cannot find {host}: the name does not resolve (DNS failure); check the network",
+            advice="api_url_or_offline",
         )
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
         return NetworkError(
-            f"connection to {host} refused: nothing listens there; check --api-url, or work "
-            "offline with --offline / --from-file"
+            f"connection to {host} refused: nothing listens there", advice="check_api_url"
         )
     if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(
         exc, requests.exceptions.SSLError
@@ -728,7 +726,8 @@ def _connection_error(exc: BaseException, api_url: str, what: str) -> Exception:
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return NetworkError(
             f"cannot reach {host}: no answer to connecting within a few seconds (timeout); "
-            "check the network, or work offline with --offline / --from-file"
+            "check the network",
+            advice="work_offline",
         )
     if isinstance(exc, requests.exceptions.ProxyError):
         return NetworkError(f"the proxy refused the connection to {host}; check HTTPS_PROXY")

@@ -51,13 +51,11 @@ def connect(path: Path, application_id: int, schema: str, kind: str) -> sqlite3.
         if not fresh and found != application_id:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
-                raise StoreError(_foreign_message(path, kind))
+                raise _foreign_error(path, kind)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         known = SCHEMA_VERSIONS[kind]
         if version > known:
-            raise StoreError(
-                _newer_message(path, kind, f"schema version {version}, this one knows {known}")
-            )
+            raise _newer_error(path, kind, f"schema version {version}, this one knows {known}")
         if not fresh:
             _check_columns(conn, schema, path, kind)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -75,7 +73,7 @@ def connect(path: Path, application_id: int, schema: str, kind: str) -> sqlite3.
                 conn.execute(f"PRAGMA user_version = {known}")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(sqlite_error_message(path, kind, exc)) from None
+        raise sqlite_error(path, kind, exc) from None
     except StoreError:
         conn.close()
         raise
@@ -117,9 +115,10 @@ def quick_check(path: Path) -> bool | None:
         conn.close()
 
 
-def describe_failure(exc: BaseException, cache_db: Path, progress_db: Path) -> str:
+def describe_failure(exc: BaseException, cache_db: Path, progress_db: Path) -> StoreError | str:
     """After an unexpected error: a store error named for what it is (the damaged file found
-    by quick_check), else whether the saved data was checked and found sound."""
+    by quick_check, or the failing SQLite operation), else a word on whether the saved data
+    was checked and found sound."""
     checks = {
         "cache": (cache_db, quick_check(cache_db)),
         "progress": (progress_db, quick_check(progress_db)),
@@ -127,38 +126,42 @@ def describe_failure(exc: BaseException, cache_db: Path, progress_db: Path) -> s
     damaged = [(kind, path) for kind, (path, ok) in checks.items() if ok is False]
     if damaged:
         kind, path = damaged[-1]  # the progress store first: it cannot be refetched
-        return _corrupt_message(path, kind, exc if isinstance(exc, Exception) else Exception())
+        return _corrupt_error(path, kind, exc if isinstance(exc, Exception) else Exception())
     if isinstance(exc, sqlite3.Error):
-        return sqlite_error_message(None, "cache", exc)
+        return sqlite_error(None, "cache", exc)
     if all(ok is not False for _, ok in checks.values()):
         return "the stores passed PRAGMA quick_check afterwards"
     return "the stores were not checked"
 
 
-def sqlite_error_message(path: Path | None, kind: str, exc: sqlite3.Error) -> str:
-    """One line naming what went wrong with a store (full disk, read-only, corrupted, ...)
+def sqlite_error(path: Path | None, kind: str, exc: sqlite3.Error) -> StoreError:
+    """The error naming what went wrong with a store (full disk, read-only, corrupted, ...)
     and the recovery for that case; `path` None when the failing file is not known."""
     text = str(exc).lower()
     where = f"the {kind} store {path}" if path else "a prready store"
     if "full" in text:
-        return (
+        return StoreError(
             f"the disk holding {where} is full ({exc}); free some space and run again "
             "(the write that failed was rolled back)"
         )
     if "readonly" in text or "read-only" in text or "permission" in text:
-        return (
+        return StoreError(
             f"{where} is read-only ({exc}); make it and its folder writable, or point "
             "PRREADY_HOME at a writable folder"
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return _corrupt_message(path, kind, exc)
+        return _corrupt_error(path, kind, exc)
     if "disk i/o" in text:
-        return f"reading or writing {where} failed ({exc}): check the disk, then run again"
+        return StoreError(
+            f"reading or writing {where} failed ({exc}): check the disk, then run again"
+        )
     if "unable to open" in text:
-        return f"cannot open {where} ({exc}): check that its folder exists and is writable"
+        return StoreError(
+            f"cannot open {where} ({exc}): check that its folder exists and is writable"
+        )
     if "no such column" in text or "has no column" in text or "not null" in text:
-        return _newer_message(path, kind, str(exc))
-    return _corrupt_message(path, kind, exc)
+        return _newer_error(path, kind, str(exc))
+    return _corrupt_error(path, kind, exc)
 
 
 def os_error_message(path: Path, kind: str, exc: OSError) -> str:
@@ -190,10 +193,10 @@ def _split_sql(schema: str) -> list[str]:
     return [s.strip() for s in schema.split(";") if s.strip()]
 
 
-def _foreign_message(path: Path, kind: str) -> str:
+def _foreign_error(path: Path, kind: str) -> StoreError:
     if kind == "cache":
-        return f"{path} is not a prready cache; run again with --rebuild-cache to replace it"
-    return f"{path} is not a prready progress store; move it aside and run again"
+        return StoreError(f"{path} is not a prready cache", advice="rebuild_foreign_cache")
+    return StoreError(f"{path} is not a prready progress store; move it aside and run again")
 
 
 def _check_columns(conn: sqlite3.Connection, schema: str, path: Path, kind: str) -> None:
@@ -211,38 +214,37 @@ def _check_columns(conn: sqlite3.Connection, schema: str, path: Path, kind: str)
             for row in conn.execute(f"PRAGMA table_info({table})"):
                 name, notnull, default = row[1], row[3], row[4]
                 if name not in ours and notnull and default is None:
-                    raise StoreError(
-                        _newer_message(path, kind, f"table {table} has a required column {name}")
-                    )
+                    raise _newer_error(path, kind, f"table {table} has a required column {name}")
     finally:
         reference.close()
 
 
-def _newer_message(path: Path | None, kind: str, detail: str) -> str:
+def _newer_error(path: Path | None, kind: str, detail: str) -> StoreError:
     where = f"{path}" if path else f"the {kind} store"
     if kind == "cache":
-        return (
-            f"{where} was written by a newer prready ({detail}); upgrade prready, or run "
-            "again with --rebuild-cache to start a fresh cache"
+        return StoreError(
+            f"{where} was written by a newer prready ({detail}); upgrade prready",
+            advice="rebuild_newer_cache",
         )
-    return (
+    return StoreError(
         f"{where} was written by a newer prready ({detail}); upgrade prready to use it (it was "
         "not changed)"
     )
 
 
-def _corrupt_message(path: Path | None, kind: str, exc: Exception) -> str:
-    where = str(path) if path else ""
+def _corrupt_error(path: Path | None, kind: str, exc: Exception) -> StoreError:
+    store = f"the cache {path}" if kind == "cache" else f"the progress store {path}"
+    if path is None:
+        store = "the cache" if kind == "cache" else "the progress store"
     if kind == "cache":
-        return (
-            f"the cache {where} is corrupted ({exc}); it holds only data prready can fetch "
-            "again: run again with --rebuild-cache"
-        ).replace("cache  is", "cache is")
-    return (
-        f"the progress store {where} is corrupted ({exc}); do not delete it: move it aside "
-        "and restore your progress with `prready track --import` from a `prready track "
-        "--export` file (keep exports as your backup)"
-    ).replace("store  is", "store is")
+        return StoreError(
+            f"{store} is corrupted ({exc}); it holds only data prready can fetch again",
+            advice="rebuild_cache",
+        )
+    return StoreError(
+        f"{store} is corrupted ({exc}); do not delete it: move it aside and restore your progress",
+        advice="restore_progress",
+    )
 
 
 def read_only_lookup(path: Path, *queries: tuple[str, tuple[object, ...]]) -> str | None:

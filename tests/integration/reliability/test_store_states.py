@@ -15,7 +15,8 @@ import pytest
 
 from gitfixtures import make_history_repo
 from prready.paths import resolve_paths
-from prready.store.db import SCHEMA_VERSIONS, os_error_message, sqlite_error_message
+from prready.render.advice import error_text
+from prready.store.db import SCHEMA_VERSIONS, os_error_message, sqlite_error
 from rhelpers import REPO, assert_clean_failure, assert_ok, cache_rows, invoke
 
 
@@ -195,8 +196,10 @@ def test_store_errors_are_named_for_what_they_are(
 ) -> None:
     # Root ignores file modes and a real full disk is not ours to fill: the SQLite messages
     # for those cases are checked against the one function every store error goes through.
-    line = sqlite_error_message(Path("/x/store.sqlite3"), kind, sqlite3.OperationalError(error))
+    error_ = sqlite_error(Path("/x/store.sqlite3"), kind, sqlite3.OperationalError(error))
+    line = error_text(error_)
     assert expected in line and absent not in line
+    assert "--" not in str(error_)  # the library names no flag: the CLI words the advice
 
 
 def test_full_disk_and_read_only_folder_errors_are_named() -> None:
