@@ -219,57 +219,60 @@ def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(
     paths: Paths = world["paths"]
     code_map = _code_map(world)
     issues, labels, taken = _stored(world, code_map)
-    ws = Workspace(paths)
-    full = assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO)
-    bare = assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO, details=False)
-    assert bare.assessed == [] and bare.bare == {a.issue.number for a in full.assessments}
-    assert any(m.evidence for a in full.assessments for m in a.modules)
-    for whole, light in zip(full.assessments, bare.assessments, strict=True):
-        # Everything that ranks is the same; only the evidence and the reasons are left out.
-        assert light.issue is whole.issue and light.taken == whole.taken
-        assert [(m.name, m.path, m.score) for m in light.modules] == [
-            (m.name, m.path, m.score) for m in whole.modules
+    with Workspace(paths) as ws:
+        full = assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO)
+        bare = assess_cached(
+            ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO, details=False
+        )
+        assert bare.assessed == [] and bare.bare == {a.issue.number for a in full.assessments}
+        assert any(m.evidence for a in full.assessments for m in a.modules)
+        for whole, light in zip(full.assessments, bare.assessments, strict=True):
+            # Everything that ranks is the same; only the evidence and the reasons are left out.
+            assert light.issue is whole.issue and light.taken == whole.taken
+            assert [(m.name, m.path, m.score) for m in light.modules] == [
+                (m.name, m.path, m.score) for m in whole.modules
+            ]
+            assert all(m.evidence == [] for m in light.modules) and light.difficulty.reasons == []
+            assert light.difficulty.score == whole.difficulty.score
+            assert (light.skills, light.kinds, light.features) == (
+                whole.skills,
+                whole.kinds,
+                whole.features,
+            )
+        # The same plan from either (the same steps, candidates and notes).
+        distances = AreaDistances(code_map)
+        plans = [
+            make_plan(
+                SAMPLE_SLUG,
+                pool,
+                code_map,
+                now=ISO,
+                skills=["python", "testing"],
+                labels=labels,
+                distances=distances,
+            )
+            for pool in (full.assessments, bare.assessments)
         ]
-        assert all(m.evidence == [] for m in light.modules) and light.difficulty.reasons == []
-        assert light.difficulty.score == whole.difficulty.score
-        assert (light.skills, light.kinds, light.features) == (
-            whole.skills,
-            whole.kinds,
-            whole.features,
-        )
-    # The same plan from either (the same steps, candidates and notes).
-    distances = AreaDistances(code_map)
-    plans = [
-        make_plan(
-            SAMPLE_SLUG,
-            pool,
-            code_map,
-            now=ISO,
-            skills=["python", "testing"],
-            labels=labels,
-            distances=distances,
-        )
-        for pool in (full.assessments, bare.assessments)
-    ]
-    assert [_picks(plan) for plan in plans[1:]] == [_picks(plans[0])]
+        assert [_picks(plan) for plan in plans[1:]] == [_picks(plans[0])]
 
-    # Completed from the cache, they equal the full ones, with who is on them kept.
-    marked = [replace(a, taken=TakenStatus("claimed", ["a claim"])) for a in bare.assessments]
-    done = with_details(ws, SAMPLE_SLUG, marked, code_map, labels, now=ISO)
-    assert sorted(done) == sorted(bare.bare)
-    for whole in full.assessments:
-        assert done[whole.issue.number] == replace(whole, taken=TakenStatus("claimed", ["a claim"]))
+        # Completed from the cache, they equal the full ones, with who is on them kept.
+        marked = [replace(a, taken=TakenStatus("claimed", ["a claim"])) for a in bare.assessments]
+        done = with_details(ws, SAMPLE_SLUG, marked, code_map, labels, now=ISO)
+        assert sorted(done) == sorted(bare.bare)
+        for whole in full.assessments:
+            assert done[whole.issue.number] == replace(
+                whole, taken=TakenStatus("claimed", ["a claim"])
+            )
 
-    # A row another run replaced meanwhile (another key) is assessed afresh, alike.
-    number = full.assessments[0].issue.number
-    conn = store.open_cache(paths)
-    try:
-        conn.execute("UPDATE assess_items SET key = 'other' WHERE number = ?", (number,))
-        conn.execute("UPDATE assess_items SET detail = x'00' WHERE number <> ?", (number,))
-    finally:
-        conn.close()
-    again = with_details(ws, SAMPLE_SLUG, bare.assessments, code_map, labels, now=ISO)
-    ws.close()
+        # A row another run replaced meanwhile (another key) is assessed afresh, alike.
+        number = full.assessments[0].issue.number
+        conn = store.open_cache(paths)
+        try:
+            conn.execute("UPDATE assess_items SET key = 'other' WHERE number = ?", (number,))
+            conn.execute("UPDATE assess_items SET detail = x'00' WHERE number <> ?", (number,))
+        finally:
+            conn.close()
+        again = with_details(ws, SAMPLE_SLUG, bare.assessments, code_map, labels, now=ISO)
     assert [again[a.issue.number] for a in full.assessments] == full.assessments
 
 

@@ -153,14 +153,10 @@ def assessment_context(code_map: CodeMap, labels: Sequence[Label]) -> str:
     return h.hexdigest()
 
 
-def issue_key(context: str, issue: Issue, now: str) -> str:
-    """One issue's key: the shared context, every field of the issue, and how many years
-    it has been open as of `now` (the only way time enters an assessment)."""
-    return issue_keys(context, [issue], now)[issue.number]
-
-
 def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str]:
-    """Number -> `issue_key` of each issue; the context is hashed and `now` parsed once."""
+    """Number -> key of each issue: the shared context, every field of the issue, and how
+    many years it has been open as of `now` (the only way time enters an assessment); the
+    context is hashed and `now` parsed once."""
     moment = clock.parse_iso_or_none(now)
     when: str | datetime = now if moment is None else moment
     start = hashlib.sha256((context + "\0").encode("utf-8", "surrogateescape"))
