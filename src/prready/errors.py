@@ -19,7 +19,7 @@ CLI words both as its flags (`prready.render.advice`), once, at the edge.
 from typing import Literal
 
 # The inputs a message may be about, by what they are rather than how they are given.
-Input = Literal["checkout", "git_url", "module", "author", "area_depth", "hardware", "exported_at"]
+Input = Literal["checkout", "git_url", "module", "area_depth", "hardware", "exported_at"]
 
 # What else to try, when it means giving an option (or dropping one).
 Advice = Literal[

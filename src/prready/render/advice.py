@@ -14,7 +14,6 @@ FLAGS: dict[Input, str] = {
     "checkout": "--checkout",
     "git_url": "--git-url",
     "module": "--module",
-    "author": "--author",
     "area_depth": "--area-depth",
     "hardware": "--hardware",
     "exported_at": "--exported-at",
