@@ -236,6 +236,20 @@ def adjacency(
     return cm.graph.succ, cm.graph.pred
 
 
+def graph_view(
+    cm: CodeMap,
+) -> tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Any], Mapping[str, Any]] | None:
+    """(node attributes, successors, predecessors) of the map's graph, as `adjacency`
+    reads them (the stored dicts while the graph is not built, else the graph's views);
+    None for a map without a graph. Read only."""
+    pending = cm.__dict__.get("_pending_graph")
+    plain = pending.plain() if isinstance(pending, _PendingGraph) else None
+    if plain is not None and plain[0] == "adjacency":
+        return plain[2], plain[3], plain[4]
+    graph = cm.graph
+    return None if graph is None else (graph.nodes, graph.succ, graph.pred)
+
+
 def take_adjacency(
     cm: CodeMap,
 ) -> tuple[

@@ -24,8 +24,8 @@ PLAN_FLAGS = OptionNames(
     per_stage="--per-stage",
     max_difficulty="--max-difficulty",
     exclude_label="--exclude-label",
-    module="--module",
-    hardware="--hardware",
+    module=FLAGS["module"],
+    hardware=FLAGS["hardware"],
 )
 
 # Appended to an error's message, punctuation included.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from prready.analysis.layout import in_test_tree, is_root_package
 from prready.analysis.mapping import focus_matches
-from prready.analysis.snapshot import adjacency
+from prready.analysis.snapshot import graph_view
 from prready.models import CodeMap, Plan
 from prready.text import safe_line
 
@@ -62,16 +62,11 @@ class ImportGraph:
 
 
 def map_graph(code_map: CodeMap) -> ImportGraph | None:
-    """The code map's import graph without building it: a map restored from its snapshot
-    keeps its graph as adjacency dicts, and a plan's page needs no networkx. A node's
-    attributes are its module's (the graph's nodes are the map's modules, with their path
-    and area); a graph already built is read as it is; None for a map without one."""
-    if "graph" in vars(code_map):
-        built = vars(code_map)["graph"]
-        return None if built is None else ImportGraph.of(built)
-    successors, predecessors = adjacency(code_map)
-    nodes = {name: {"path": m.path, "area": m.area} for name, m in code_map.modules.items()}
-    return ImportGraph(nodes, successors, predecessors)
+    """The code map's import graph without building it (`snapshot.graph_view`): a map
+    restored from its snapshot keeps its graph as dicts, and a plan's page needs no
+    networkx; None for a map without one."""
+    view = graph_view(code_map)
+    return None if view is None else ImportGraph(*view)
 
 
 def plan_graph_svg(plan: Plan, graph: ImportGraph | nx.DiGraph) -> str:
