@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from prready.analysis.labels import label_traits
+from prready.analysis.stages import OPTION_WORDS
 from prready.analysis.vocabulary import HARDWARE, HARDWARE_ALIASES, HARDWARE_IMPLIES
 from prready.errors import InputError
 from prready.models import Issue, IssueKinds, Label, SetAsideKind
@@ -207,7 +208,9 @@ def missing_hardware(kinds: IssueKinds, have: Iterable[str]) -> list[str]:
     return [key for key in kinds.hardware if key not in owned]
 
 
-def hardware_reason(kinds: IssueKinds, missing: Sequence[str], option: str = "hardware") -> str:
+def hardware_reason(
+    kinds: IssueKinds, missing: Sequence[str], option: str = OPTION_WORDS.hardware
+) -> str:
     """Why a hardware-bound issue is set aside, with the option (as the caller names it)
     that brings it back."""
     needs = "; ".join(f"{HARDWARE[key]} ({kinds.hardware[key]})" for key in missing)
