@@ -14,7 +14,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from prready.errors import UsageError
@@ -78,10 +78,17 @@ def redact_secret(text: str, secret: str, window: int = 8) -> str:
     return "".join(out)
 
 
+# Where a token came from: given by the caller ("option": the command line's), an
+# environment variable (named in `variable`), `gh auth token`, or nowhere. render/ names
+# them for the user.
+TokenOrigin = Literal["option", "environment", "gh", "none"]
+
+
 @dataclass(frozen=True)
 class TokenSource:
     token: Secret | None
-    origin: str  # "--token", "gh auth token", "none" or the environment variable it came from
+    origin: TokenOrigin
+    variable: str = ""  # the environment variable, when origin is "environment"
 
 
 def resolve_token(
@@ -89,13 +96,14 @@ def resolve_token(
 ) -> TokenSource:
     """The token for the API host, looked up as gh does, each bound to its host:
 
-    --token (for the API URL it comes with); for github.com (and *.ghe.com) GH_TOKEN, then
-    GITHUB_TOKEN; for any other host GH_ENTERPRISE_TOKEN, then GITHUB_ENTERPRISE_TOKEN (and
-    GITHUB_TOKEN when GITHUB_API_URL names that host, as in GitHub Actions on a server);
-    then `gh auth token --hostname HOST`. A github.com token never goes to another host."""
+    the token given (for the API URL it comes with); for github.com (and *.ghe.com)
+    GH_TOKEN, then GITHUB_TOKEN; for any other host GH_ENTERPRISE_TOKEN, then
+    GITHUB_ENTERPRISE_TOKEN (and GITHUB_TOKEN when GITHUB_API_URL names that host, as in
+    GitHub Actions on a server); then `gh auth token --hostname HOST`. A github.com token
+    never goes to another host."""
     env = dict(os.environ) if env is None else env
     if cli_token:
-        return TokenSource(Secret(cli_token.strip()), "--token")
+        return TokenSource(Secret(cli_token.strip()), "option")
     host = web_host(api_url or resolve_api_url(None, env))
     if _is_github_com(host):
         names = ["GH_TOKEN", "GITHUB_TOKEN"]
@@ -107,7 +115,7 @@ def resolve_token(
     for name in names:
         value = env.get(name, "").strip()
         if value:
-            return TokenSource(Secret(value), name)
+            return TokenSource(Secret(value), "environment", name)
     gh = shutil.which("gh", path=env.get("PATH"))
     if gh:
         try:
@@ -121,7 +129,7 @@ def resolve_token(
         except (OSError, subprocess.SubprocessError):
             out = None
         if out is not None and out.returncode == 0 and out.stdout.strip():
-            return TokenSource(Secret(out.stdout.strip()), "gh auth token")
+            return TokenSource(Secret(out.stdout.strip()), "gh")
     return TokenSource(None, "none")
 
 
@@ -134,7 +142,7 @@ def token_advice(api_url: str) -> str:
 
 
 def resolve_api_url(cli_url: str | None, env: dict[str, str] | None = None) -> str:
-    """--api-url, else GITHUB_API_URL (set by GitHub Actions), else GH_HOST (as gh reads it:
+    """The URL given, else GITHUB_API_URL (set by GitHub Actions), else GH_HOST (as gh reads it:
     https://HOST/api/v3 for a server), else api.github.com."""
     env = dict(os.environ) if env is None else env
     url = cli_url or env.get("GITHUB_API_URL") or _api_url_of_host(env.get("GH_HOST", ""))

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 class Setting:
     key: str
     value: object
-    source: str  # "config.toml", "PRREADY_HOME", "default", an environment variable...
+    # "config.toml", "PRREADY_HOME", "default", an environment variable... or, for the
+    # token, its origin's neutral word (config.TokenOrigin), which render/ names
+    source: str
 
 
 @dataclass
@@ -64,7 +66,7 @@ class IssuesResult:
 
     repo: str
     assessments: list[IssueAssessment]
-    total: int  # stored issues in the chosen state, before --label/--limit
+    total: int  # stored issues in the chosen state, before the label filter and limit
     head: str  # commit the code map was built from ("" without a code map)
     notes: list[str] = field(default_factory=list)
     mapped: bool = True  # False: no clone yet, so no modules were mapped
@@ -72,7 +74,7 @@ class IssuesResult:
 
 @dataclass
 class LabelRow:
-    """One row of `prready issues OWNER/REPO --labels`."""
+    """One row of the label listing of `prready issues`."""
 
     name: str
     kind: str
@@ -87,7 +89,7 @@ class ProfileProposal:
 
     root: str
     author: str  # the email analysed
-    author_guessed: bool  # True when --author was not given
+    author_guessed: bool  # True when no author was given
     commits: int
     files: int
     skills: list[tuple[str, list[str]]]  # skill key -> evidence, strongest first
@@ -169,8 +171,8 @@ class TrackingUpdate:
 
 @dataclass(frozen=True)
 class ProgressExport:
-    """`prready track --export`: everything the progress store holds, as the versioned,
-    JSON-ready document `track --import` reads back (render writes it out)."""
+    """A progress export (`prready track`): everything the progress store holds, as the
+    versioned, JSON-ready document an import reads back (render writes it out)."""
 
     document: dict[str, Any]
 
@@ -181,7 +183,7 @@ class ProgressExport:
 
 @dataclass
 class ImportSummary:
-    """`prready track --import`: what the merge of an export changed."""
+    """A progress import (`prready track`): what the merge of an export changed."""
 
     added: int = 0  # steps new to this machine
     updated: int = 0  # steps whose imported state was newer

@@ -12,10 +12,11 @@ from prready.paths import resolve_paths, write_private_file
 
 def test_token_precedence(tmp_path: Path) -> None:
     env = {"GITHUB_TOKEN": "env-gh", "GH_TOKEN": "env-gh2", "PATH": str(tmp_path)}
-    assert resolve_token("cli", env).origin == "--token"
+    assert resolve_token("cli", env).origin == "option"
     # GH_TOKEN before GITHUB_TOKEN, as gh does.
     assert resolve_token(None, env).token.reveal() == "env-gh2"  # type: ignore[union-attr]
-    assert resolve_token(None, {"GH_TOKEN": "x", "PATH": str(tmp_path)}).origin == "GH_TOKEN"
+    from_env = resolve_token(None, {"GH_TOKEN": "x", "PATH": str(tmp_path)})
+    assert (from_env.origin, from_env.variable) == ("environment", "GH_TOKEN")
     assert resolve_token(None, {"PATH": str(tmp_path)}).token is None
 
 
@@ -24,7 +25,7 @@ def test_token_from_gh_cli(tmp_path: Path) -> None:
     gh.write_text("#!/bin/sh\n[ \"$1 $2\" = 'auth token' ] && echo gho_fromcli\n")
     gh.chmod(0o755)
     source = resolve_token(None, {"PATH": str(tmp_path)})
-    assert source.origin == "gh auth token"
+    assert source.origin == "gh"
     assert source.token is not None and source.token.reveal() == "gho_fromcli"
     assert subprocess.run([str(gh), "auth", "token"], capture_output=True).returncode == 0
 

@@ -63,3 +63,29 @@ def test_subcommands_have_help_with_an_example() -> None:
     for name in ("path", "show"):
         result = CliRunner().invoke(cli, ["config", name, "--help"])
         assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_config_show_names_where_the_token_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library says where a token came from in neutral words; `config show` names
+    them for the user: gh's command, or "not found"."""
+    for name in ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("GITHUB_API_URL", raising=False)
+    monkeypatch.delenv("GH_HOST", raising=False)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    shown = CliRunner().invoke(cli, ["config", "show"])
+    assert shown.exit_code == 0, shown.output
+    assert "github.token" in shown.stdout and "(not found)" in shown.stdout
+    gh = bin_dir / "gh"
+    gh.write_text(f"#!/bin/sh\n[ \"$1 $2\" = 'auth token' ] && echo {TOKEN}\n")
+    gh.chmod(0o755)
+    result = CliRunner().invoke(cli, ["config", "show", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["settings"]["github.token"]["source"] == "gh auth token"
+    text = CliRunner().invoke(cli, ["config", "show"])
+    line = next(x for x in text.stdout.splitlines() if "github.token" in x)
+    assert line.endswith("(gh auth token)") and TOKEN not in text.output

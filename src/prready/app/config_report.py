@@ -32,7 +32,7 @@ def config_report(paths: Paths, env: dict[str, str] | None = None) -> ConfigRepo
     settings.append(Setting("github.api_url", resolve_api_url(None, env), api_source))
     token = resolve_token(None, env)
     found = "set (value never shown)" if token.token else "none"
-    settings.append(Setting("github.token", found, token.origin if token.token else "not found"))
+    settings.append(Setting("github.token", found, token.variable or token.origin))
     offline_source = "PRREADY_OFFLINE" if is_offline(False, env) else "default"
     settings.append(Setting("offline", is_offline(False, env), offline_source))
     settings.append(

@@ -28,6 +28,14 @@ PLAN_FLAGS = OptionNames(
     hardware=FLAGS["hardware"],
 )
 
+# Where a token came from (config.TokenSource.origin), as `prready config show` names it;
+# a token from the environment is named by its variable instead.
+TOKEN_ORIGINS: dict[str, str] = {
+    "option": "--token",
+    "gh": "gh auth token",
+    "none": "not found",
+}
+
 # Appended to an error's message, punctuation included.
 _ADVICE: dict[Advice, str] = {
     "allow_other_checkout": "; add --allow-other-checkout if this really is a clone of it",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from prready.render.advice import TOKEN_ORIGINS
 from prready.render.messages import echo_notes
 from prready.text import inert_json, safe_line
 
@@ -25,7 +26,7 @@ def print_config(report: ConfigReport, fmt: str) -> None:
     click.echo(f"config file: {report.config_file}{state}")
     width = max(len(s.key) for s in report.settings)
     for s in report.settings:
-        click.echo(f"  {s.key:<{width}}  {setting_text(s.value)}  ({s.source})")
+        click.echo(f"  {s.key:<{width}}  {setting_text(s.value)}  ({source_text(s.source)})")
     echo_notes(report.warnings, kind="warning")
 
 
@@ -38,7 +39,9 @@ def config_json(report: ConfigReport) -> dict[str, Any]:
     return {
         "config_file": report.config_file,
         "exists": report.exists,
-        "settings": {s.key: {"value": s.value, "source": s.source} for s in report.settings},
+        "settings": {
+            s.key: {"value": s.value, "source": source_text(s.source)} for s in report.settings
+        },
         "warnings": report.warnings,
     }
 
@@ -46,3 +49,9 @@ def config_json(report: ConfigReport) -> dict[str, Any]:
 def setting_text(value: object) -> str:
     """A setting as config.toml would spell it (strings bare), safe for the terminal."""
     return safe_line(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def source_text(source: str) -> str:
+    """Where a setting came from, for the user: a token's origin by its name (the CLI's
+    flag, gh's command), every other source as it is."""
+    return TOKEN_ORIGINS.get(source, source)
