@@ -66,3 +66,16 @@ def test_help_summaries_match_each_commands_own_help() -> None:
     for name in COMMANDS:
         help_text = cli.commands[name].help or ""
         assert help_text.strip().splitlines()[0] == SUMMARIES[name], name
+
+
+def test_plan_stages_option_follows_the_stage_definitions() -> None:
+    """`plan --stages` defaults to every stage and names each one as analysis.stages
+    defines them: nothing about the stages is spelled in the command itself."""
+    from prready.analysis.stages import STAGE_NUMBERS, STAGES
+
+    option = next(p for p in cli.commands["plan"].params if p.name == "stages")
+    assert option.default == f"{STAGE_NUMBERS[0]}-{STAGE_NUMBERS[-1]}"
+    help_text = " ".join(CliRunner().invoke(cli, ["plan", "--help"]).output.split())
+    every = ", ".join(f"{n} {STAGES[n].name}" for n in STAGE_NUMBERS)
+    assert f"Stages to plan: {every}." in help_text
+    assert f"[default: {option.default}]" in help_text

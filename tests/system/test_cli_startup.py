@@ -58,6 +58,12 @@ def test_start_up_loads_no_heavy_library(args: list[str], tmp_path: Path) -> Non
     assert loaded_heavy(args, tmp_path) == []
 
 
+def test_plan_help_names_the_stages_without_loading_the_models(tmp_path: Path) -> None:
+    """The stages option's default and help come from analysis.stages, which the help reads
+    without prready.models (its one import of it is for types)."""
+    assert loaded_heavy(["plan", "--help"], tmp_path, ("prready.models",)) == []
+
+
 def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_path: Path) -> None:
     """`prready map` restored from its snapshot, in a pipe, prints plain progress lines and
     a summary: the graph is not built (networkx), nor are cloning (GitPython), the live

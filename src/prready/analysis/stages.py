@@ -5,8 +5,10 @@ summary, the renderers and the plan options all read them from here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from prready.models import StageKey
+if TYPE_CHECKING:  # a type only: the CLI's help reads this module, and stays cheap
+    from prready.models import StageKey
 
 
 @dataclass(frozen=True)

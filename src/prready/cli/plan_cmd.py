@@ -23,6 +23,7 @@ from prready.cli.runtime import (
     plan_format,
     rebuild_cache_option,
 )
+from prready.render.advice import STAGES_DEFAULT, STAGES_HELP
 
 
 @click.command(name="plan")
@@ -33,9 +34,9 @@ from prready.cli.runtime import (
 @click.option(
     "--stages",
     metavar="LIST",
-    default="1-4",
+    default=STAGES_DEFAULT,
     show_default=True,
-    help="Stages to plan: 1 first contact, 2 small fix, 3 real bug, 4 substantial PR.",
+    help=STAGES_HELP,
 )
 @click.option(
     "--per-stage", type=click.IntRange(1, 3), default=2, show_default=True, help="Issues per stage."

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from prready.analysis.stages import OptionNames
+from prready.analysis.stages import FIRST_STAGE, LAST_STAGE, STAGE_NUMBERS, STAGES, OptionNames
 from prready.errors import Advice, Input, InputError, PrreadyError
 
 FLAGS: dict[Input, str] = {
@@ -26,6 +26,12 @@ PLAN_FLAGS = OptionNames(
     exclude_label="--exclude-label",
     module=FLAGS["module"],
     hardware=FLAGS["hardware"],
+)
+
+# The plan's stages option: every stage by default, each named in its help.
+STAGES_DEFAULT = f"{FIRST_STAGE}-{LAST_STAGE}"
+STAGES_HELP = (
+    "Stages to plan: " + ", ".join(f"{n} {STAGES[n].name}" for n in STAGE_NUMBERS) + "."
 )
 
 # Where a token came from (config.TokenSource.origin), as `prready config show` names it;
