@@ -218,8 +218,9 @@ def hardware_reason(
 
 
 def parse_hardware(values: Iterable[str]) -> list[str]:
-    """`--hardware cuda,mps` (and the config's profile.hardware) as HARDWARE keys, with
-    what each implies (a cluster has GPUs); InputError names the choices for a typo."""
+    """The hardware the user has ("cuda", "mps"; and the config's profile.hardware) as
+    HARDWARE keys, with what each implies (a cluster has GPUs); InputError names the
+    choices for a typo."""
     out: set[str] = set()
     for raw in values:
         for part in raw.split(","):

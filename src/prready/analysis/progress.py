@@ -170,7 +170,8 @@ def replan_pins(
     """Decide what a new plan keeps: only the steps the user has touched (started, pull
     request, merged) stay pinned; untouched steps are planned afresh, so changed options
     give a new plan and identical ones the same plan. Dropped issues and untouched ones
-    that became unavailable are never suggested again. `fresh` (--fresh) pins nothing.
+    that became unavailable are never suggested again. `fresh` (a fresh plan asked for)
+    pins nothing.
 
     `availability` maps issue numbers to "" (available) or a reason ("closed", "taken: ...");
     numbers missing from it fall back to the flag the last sync stored on the entry.

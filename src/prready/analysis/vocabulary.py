@@ -6,7 +6,7 @@ separated by single spaces, see labels.normalize_label)."""
 from __future__ import annotations
 
 # Hardware or environment an issue may need to reproduce or test, with the words the
-# plan uses for it. `--hardware` takes these keys (or an alias below).
+# plan uses for it. The hardware option takes these keys (or an alias below).
 HARDWARE = {
     "cuda": "an NVIDIA GPU (CUDA)",
     "rocm": "an AMD GPU (ROCm)",

@@ -53,7 +53,7 @@ def list_issues(
     if labels:
         wanted = {name.lower() for name in labels}
         issues = [i for i in issues if wanted & {name.lower() for name in i.labels}]
-    # Newest activity first, so --limit keeps what people are talking about now.
+    # Newest activity first, so a limit keeps what people are talking about now.
     issues.sort(key=lambda i: (i.updated_at, i.number), reverse=True)
     if limit is not None:
         issues = issues[:limit]
@@ -136,7 +136,8 @@ def note_unchecked_pulls(
 
 
 def has_cached_clone(slug: str, paths: Paths) -> bool:
-    """Whether `map`, `plan` or `issues --checkout`... left a clone of `slug` in the cache."""
+    """Whether `map`, `plan` or `issues` (with the checkout)... left a clone of `slug` in the
+    cache."""
     from prready.sources.git_repo import cache_path
 
     return (cache_path(slug, paths.repos) / ".git").exists()

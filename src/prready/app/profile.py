@@ -1,5 +1,5 @@
 """`prready profile`: propose a skill profile from the user's own commits, and save it to the
-config file so `prready plan` uses it without `--skills`."""
+config file so `prready plan` uses it without being given the skills."""
 
 from __future__ import annotations
 

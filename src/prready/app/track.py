@@ -176,7 +176,7 @@ def _stored_issue(ws: Workspace, slug: str, number: int) -> Issue | None:
 
 
 def export_all(ws: Workspace) -> ProgressExport:
-    """All progress, as the document `track --export` writes (render turns it into JSON)."""
+    """All progress, as the export document (render turns it into JSON)."""
     return ProgressExport(export_progress(ws.progress_store, ws.now))
 
 

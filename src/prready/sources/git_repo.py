@@ -138,7 +138,7 @@ def acquire(
         if _is_work_tree(dest):
             if git_url is None:
                 # A cache cloned from a mirror keeps fetching from it: later commands
-                # (`issues`, `backtest`, `map`) need not repeat --git-url.
+                # (`issues`, `backtest`, `map`) need not be given the git URL again.
                 remembered = _origin_url(dest)
                 url = safe_clone_url(remembered) if remembered else url
             return _update(dest, url, progress)

@@ -1,6 +1,6 @@
 """GitHub's REST JSON turned into prready's dataclasses: pure, no network.
 
-Shared by the API client (`github_api`), the `--from-file` reader and the demo, so every
+Shared by the API client (`github_api`), the issue file reader and the demo, so every
 path into the store reads GitHub's shapes the same way. Fields GitHub may omit or null
 get neutral defaults; a payload of the wrong shape is a NetworkError naming what it was.
 """

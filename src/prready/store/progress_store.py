@@ -1,5 +1,5 @@
 """The progress store: plan steps, their status, notes and an event log, kept in the data
-directory (never the cache) so that `--rebuild-cache` cannot lose a user's history.
+directory (never the cache) so that rebuilding the cache cannot lose a user's history.
 
 Every write runs in one `BEGIN IMMEDIATE` transaction on a WAL database with a busy
 timeout, so two prready processes writing at once both land. Times are ISO 8601 UTC
