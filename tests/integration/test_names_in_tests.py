@@ -13,6 +13,7 @@ from prready.app.names_in_tests import names_in_tests
 from prready.models import HistoryCommit
 from prready.paths import resolve_paths
 from prready.sources.git_repo import build_repo
+from prready.store.parse_cache import ParseCache
 
 WHO = ("Ada", "ada@example.com")
 
@@ -31,18 +32,21 @@ def test_names_read_from_the_checkout_once_per_blob(
     build_repo(repo, [HistoryCommit(*WHO, "2026-01-01T00:00:00Z", "init", writes=files)])
     paths = resolve_paths()
     code_map = build_code_map("o/r", paths, checkout=repo)
-    names = names_in_tests(code_map, paths.cache_db)
+    with ParseCache(paths.cache_db) as cache:
+        names = names_in_tests(code_map, cache)
     assert names.using(["frobnicate"]) == {"tests/test_core.py": {"frobnicate": 2}}
     assert names.selects("tests/test_core.py", "frobnicate")
-    assert names_in_tests(code_map, paths.cache_db) == names  # warm: the same index
-    # Warm under the same map key, the index is found without asking git for the files.
-    with monkeypatch.context() as patched:
-        patched.setattr(names_module, "list_files", _no_listing)
-        assert names_in_tests(code_map, paths.cache_db) == names
+    with ParseCache(paths.cache_db) as cache:  # a later run: the cache opened anew
+        assert names_in_tests(code_map, cache) == names  # warm: the same index
+        # Warm under the same map key, the index is found without asking git for the files.
+        with monkeypatch.context() as patched:
+            patched.setattr(names_module, "list_files", _no_listing)
+            assert names_in_tests(code_map, cache) == names
     # A changed test file is read again (its blob id changed, and so the map's key).
     (repo / "tests" / "test_core.py").write_text("def test_other():\n    pass\n")
     code_map = build_code_map("o/r", paths, checkout=repo)
-    again = names_in_tests(code_map, paths.cache_db)
+    with ParseCache(paths.cache_db) as cache:
+        again = names_in_tests(code_map, cache)
     assert again.using(["frobnicate"]) == {} and again.selects("tests/test_core.py", "other")
 
 

@@ -44,6 +44,7 @@ def _tree(slug: str, checkout: Path, home: Path) -> Tree:
     from prready.app.names_in_tests import names_in_tests
     from prready.app.retrieval import mapping_index
     from prready.paths import resolve_paths
+    from prready.store.parse_cache import ParseCache
 
     paths = resolve_paths({"PRREADY_HOME": str(home)})
     code_map = build_code_map(slug, paths, checkout=checkout)
@@ -53,7 +54,8 @@ def _tree(slug: str, checkout: Path, home: Path) -> Tree:
         text = readme_contributing_section((checkout / "README.md").read_text("utf-8"))
         source = "README.md (Contributing)"
     guide = summarise_contributing(text, source)
-    names = names_in_tests(code_map, home / "names.db")
+    with ParseCache(home / "names.db") as cache:
+        names = names_in_tests(code_map, cache)
     return Tree(slug, code_map, names, guide, mapping_index(code_map, home / "index.db"))
 
 

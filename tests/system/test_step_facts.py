@@ -530,8 +530,10 @@ def test_pytorch_native_issue_gets_the_python_tests_of_its_op(
     """An issue mapped to ATen's C++ (or native_functions.yaml) gets the Python test files
     calling the op it names, found through native_functions.yaml (issue 13, C++ changes)."""
     from prready.app.names_in_tests import names_in_tests
+    from prready.store.parse_cache import ParseCache
 
-    index = names_in_tests(pytorch_map, tmp_path / "cache.db")
+    with ParseCache(tmp_path / "cache.db") as cache:
+        index = names_in_tests(pytorch_map, cache)
     assert {"linalg_svd", "sigmoid", "logsumexp"} <= index.native_ops.ops
     issue = replace(make_issue(7, title), body=body)
     assessment = IssueAssessment(

@@ -23,10 +23,11 @@ INDEX_VERSION = "1"  # bump when NamesInTests.build changes
 MAX_READ = 4_000_000  # PyTorch's largest test files are about 1 MB
 
 
-def names_in_tests(code_map: CodeMap, cache_db: Path) -> NamesInTests:
+def names_in_tests(code_map: CodeMap, cache: ParseCache) -> NamesInTests:
     """NamesInTests over every Python test file of `code_map`'s checkout, with the
-    repository's native ops when it has PyTorch's `native_functions.yaml`."""
-    return replace(_test_index(code_map, cache_db), native_ops=native_ops(code_map))
+    repository's native ops when it has PyTorch's `native_functions.yaml`; `cache` is the
+    parse cache the caller opened (read and written here, left open)."""
+    return replace(_test_index(code_map, cache), native_ops=native_ops(code_map))
 
 
 def native_ops(code_map: CodeMap) -> NativeOps:
@@ -39,25 +40,23 @@ def native_ops(code_map: CodeMap) -> NativeOps:
     return parse_native_functions(data.decode("utf-8", errors="replace").splitlines())
 
 
-def _test_index(code_map: CodeMap, cache_db: Path) -> NamesInTests:
+def _test_index(code_map: CodeMap, cache: ParseCache) -> NamesInTests:
     # The map's key covers every tracked file's blob, the working tree's changes and the
     # scanner's options, so an equal key names the same test files: a warm plan finds the
     # index through it without asking git for the file list again.
     by_map = f"names-in-tests-map:{INDEX_VERSION}:{code_map.key}" if code_map.key else None
     if by_map is not None:
-        with ParseCache(cache_db) as cache:
-            pointer = cache.load_snapshot(by_map)
-            whole = _from_plain(cache.load_snapshot(pointer)) if isinstance(pointer, str) else None
+        pointer = cache.load_snapshot(by_map)
+        whole = _from_plain(cache.load_snapshot(pointer)) if isinstance(pointer, str) else None
         if whole is not None:
             return whole
-    index, key = _index_from_listing(code_map, cache_db)
+    index, key = _index_from_listing(code_map, cache)
     if by_map is not None:
-        with ParseCache(cache_db) as cache:
-            cache.save_snapshot(by_map, key, base=key)
+        cache.save_snapshot(by_map, key, base=key)
     return index
 
 
-def _index_from_listing(code_map: CodeMap, cache_db: Path) -> tuple[NamesInTests, str]:
+def _index_from_listing(code_map: CodeMap, cache: ParseCache) -> tuple[NamesInTests, str]:
     root = Path(code_map.root)
     wanted = {
         info.path
@@ -69,22 +68,21 @@ def _index_from_listing(code_map: CodeMap, cache_db: Path) -> tuple[NamesInTests
     for path, blob in sorted(blobs.items()):
         digest.update(f"{path}\0{blob}\n".encode("utf-8", "surrogateescape"))
     key = "names-in-tests:" + digest.hexdigest()
-    with ParseCache(cache_db) as cache:
-        whole = _from_plain(cache.load_snapshot(key))
-        if whole is not None:
-            return whole, key
-        cached = cache.load(SCANNER, blobs.values())
-        fresh = {}
-        for path in sorted(p for p, b in blobs.items() if b not in cached):
-            data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
-            if data is not None:
-                fresh[blobs[path]] = tuple(identifiers_in(data))
-        cache.save(SCANNER, fresh)
-        cached.update(fresh)
-        index = NamesInTests.build(
-            {p: [(name, n) for name, n in cached[b]] for p, b in blobs.items() if b in cached}
-        )
-        cache.save_snapshot(key, (dict(index.users), dict(index.test_names)))
+    whole = _from_plain(cache.load_snapshot(key))
+    if whole is not None:
+        return whole, key
+    cached = cache.load(SCANNER, blobs.values())
+    fresh = {}
+    for path in sorted(p for p, b in blobs.items() if b not in cached):
+        data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
+        if data is not None:
+            fresh[blobs[path]] = tuple(identifiers_in(data))
+    cache.save(SCANNER, fresh)
+    cached.update(fresh)
+    index = NamesInTests.build(
+        {p: [(name, n) for name, n in cached[b]] for p, b in blobs.items() if b in cached}
+    )
+    cache.save_snapshot(key, (dict(index.users), dict(index.test_names)))
     return index, key
 
 

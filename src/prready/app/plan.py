@@ -47,6 +47,7 @@ from prready.render.advice import PLAN_FLAGS, wider_sync_text
 from prready.render.document import STDOUT, write_plan
 from prready.slug import parse_slug
 from prready.store import issues_store
+from prready.store.parse_cache import ParseCache
 from prready.store.progress_store import (
     load_events,
     load_progress,
@@ -171,7 +172,8 @@ def run_plan(
     assessed = assess_cached(ws, slug, issues, code_map, labels, taken, now=iso, details=False)
     assessments, bare = assessed.assessments, set(assessed.bare)
     del issues, assessed
-    tests_used = names_in_tests(code_map, paths.cache_db)
+    with ParseCache(paths.cache_db) as parse_cache:
+        tests_used = names_in_tests(code_map, parse_cache)
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
