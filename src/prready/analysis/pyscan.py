@@ -224,21 +224,28 @@ class _LinePrefix:
             self.i, self.quote, self.comment = origin, "", False
         # A state carried past `pos` (a backslash skipped the char at `pos`) is the same
         # state a fresh scan of the prefix would end in: the skip only ever moves past it.
-        i, quote = self.i, self.quote
-        while i < pos and not self.comment:
-            ch = src[i]
-            if quote:
-                if ch == "\\":
-                    i += 1
-                elif ch == quote:
-                    quote = ""
-            elif ch == "#":
-                self.comment = True
-            elif ch in "'\"":
-                quote = ch
-            i += 1
-        self.i, self.quote = i, quote
-        return self.comment or bool(quote)
+        if not self.comment:
+            self.i, self.quote, self.comment = _scan_line(src, self.i, pos, self.quote)
+        return self.comment or bool(self.quote)
+
+
+def _scan_line(src: str, i: int, end: int, quote: str) -> tuple[int, str, bool]:
+    """Scan `src[i:end]` (part of one line), starting inside `quote` ("" for none): where
+    the scan stopped, the quote open there, and whether a comment began (the scan stops
+    just after its `#`)."""
+    while i < end:
+        ch = src[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch == "#":
+            return i + 1, quote, True
+        elif ch in "'\"":
+            quote = ch
+        i += 1
+    return i, quote, False
 
 
 def _escaped(src: str, pos: int) -> bool:
@@ -252,21 +259,8 @@ def _in_comment_or_string(prefix: str) -> bool:
     """Whether the end of a line prefix is inside a comment or a one-line string."""
     if "#" not in prefix and "'" not in prefix and '"' not in prefix:
         return False
-    quote = ""
-    i = 0
-    while i < len(prefix):
-        ch = prefix[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch == "#":
-            return True
-        elif ch in "'\"":
-            quote = ch
-        i += 1
-    return bool(quote)
+    _, quote, comment = _scan_line(prefix, 0, len(prefix), "")
+    return comment or bool(quote)
 
 
 def _logical_line(src: str, pos: int) -> str:
