@@ -40,6 +40,11 @@ CREATE TABLE IF NOT EXISTS parse_snapshot_bases (
 ) WITHOUT ROWID
 """
 
+# The stored results of a JSON array of blob ids: with their data, or the ids alone.
+_OF_WANTED = "FROM json_each(?) AS w JOIN parse_results r ON r.blob = w.value AND r.scanner = ?"
+_WITH_DATA = "SELECT r.blob, r.data " + _OF_WANTED
+_BLOBS_ONLY = "SELECT r.blob " + _OF_WANTED
+
 
 class ParseCache:
     """Scan results by (blob id, scanner name+version)."""
@@ -58,21 +63,8 @@ class ParseCache:
 
     def load(self, scanner: str, blobs: Iterable[str]) -> dict[str, Any]:
         """Cached results for those blobs that have one (plain tuples, as stored)."""
-        wanted = list(dict.fromkeys(blobs))
-        if not wanted:
-            return {}
-        try:
-            # The wanted ids travel as one JSON array: SQLite unpacks it in C, twice as
-            # fast as inserting 12k rows into a temporary table to join against.
-            rows = self.conn.execute(
-                "SELECT r.blob, r.data FROM json_each(?) AS w JOIN parse_results r "
-                "ON r.blob = w.value AND r.scanner = ?",
-                (json.dumps(wanted), scanner),
-            ).fetchall()
-        except sqlite3.OperationalError:  # an SQLite built without JSON functions
-            rows = self._load_rows_via_temp_table(scanner, wanted)
         out: dict[str, Any] = {}
-        for blob, data in rows:
+        for blob, data in self._stored(scanner, blobs, _WITH_DATA):
             try:
                 out[blob] = marshal.loads(data)
             except (EOFError, ValueError, TypeError):
@@ -81,18 +73,20 @@ class ParseCache:
 
     def known(self, scanner: str, blobs: Iterable[str]) -> set[str]:
         """Those of `blobs` with a stored result (not loaded: a damaged one counts)."""
+        return {row[0] for row in self._stored(scanner, blobs, _BLOBS_ONLY)}
+
+    def _stored(self, scanner: str, blobs: Iterable[str], query: str) -> list[Any]:
+        """The rows `query` selects for those of `blobs` with a stored result (the
+        fallback's rows carry the data too)."""
         wanted = list(dict.fromkeys(blobs))
         if not wanted:
-            return set()
+            return []
         try:
-            rows = self.conn.execute(
-                "SELECT r.blob FROM json_each(?) AS w JOIN parse_results r "
-                "ON r.blob = w.value AND r.scanner = ?",
-                (json.dumps(wanted), scanner),
-            ).fetchall()
+            # The wanted ids travel as one JSON array: SQLite unpacks it in C, twice as
+            # fast as inserting 12k rows into a temporary table to join against.
+            return self.conn.execute(query, (json.dumps(wanted), scanner)).fetchall()
         except sqlite3.OperationalError:  # an SQLite built without JSON functions
-            return {blob for blob, _ in self._load_rows_via_temp_table(scanner, wanted)}
-        return {blob for (blob,) in rows}
+            return self._load_rows_via_temp_table(scanner, wanted)
 
     def _load_rows_via_temp_table(self, scanner: str, wanted: list[str]) -> list[Any]:
         cur = self.conn.cursor()
