@@ -321,46 +321,32 @@ def _user_pulls(
 def _apply_pull(
     conn: sqlite3.Connection, entry: ProgressEntry, pull: _Pull, now: datetime
 ) -> ProgressEvent | None:
-    """Move a step along for the user's pull request; never moves a step backwards."""
+    """Move a step along for the user's pull request; never moves a step backwards. A
+    pull request closed unmerged takes the step back to started, with a note saying so."""
     repo, number = entry.repo, entry.issue_number
+    closed = pull.state == "closed"
+    note = f"pull request {pull.url} was closed without merging" if closed else None
     if pull.state == "merged" and entry.status != StepStatus.MERGED:
-        set_status(
-            conn,
-            repo,
-            number,
-            StepStatus.MERGED,
-            now=now,
-            pr_url=pull.url,
-            detail="pull request merged (GitHub)",
-        )
-        return ProgressEvent(repo, number, StepStatus.MERGED, timestamp(now), pull.url)
-    if pull.state == "open" and entry.status in (StepStatus.PLANNED, StepStatus.STARTED):
-        set_status(
-            conn,
-            repo,
-            number,
-            StepStatus.PR_OPEN,
-            now=now,
-            pr_url=pull.url,
-            detail="pull request opened (GitHub)",
-        )
-        return ProgressEvent(repo, number, StepStatus.PR_OPEN, timestamp(now), pull.url)
-    if pull.state == "closed":
-        note = f"pull request {pull.url} was closed without merging"
-        if entry.status != StepStatus.STARTED:
-            set_status(
-                conn,
-                repo,
-                number,
-                StepStatus.STARTED,
-                now=now,
-                note=note,
-                detail="pull request closed unmerged (GitHub)",
-            )
-            return ProgressEvent(repo, number, StepStatus.STARTED, timestamp(now), note)
-        if note not in entry.notes:
+        status, how = StepStatus.MERGED, "merged"
+    elif pull.state == "open" and entry.status in (StepStatus.PLANNED, StepStatus.STARTED):
+        status, how = StepStatus.PR_OPEN, "opened"
+    elif closed and entry.status != StepStatus.STARTED:
+        status, how = StepStatus.STARTED, "closed unmerged"
+    else:
+        if note is not None and note not in entry.notes:
             add_note(conn, repo, number, note, now=now)
-    return None
+        return None
+    set_status(
+        conn,
+        repo,
+        number,
+        status,
+        now=now,
+        pr_url=None if closed else pull.url,
+        note=note,
+        detail=f"pull request {how} (GitHub)",
+    )
+    return ProgressEvent(repo, number, status, timestamp(now), note or pull.url)
 
 
 def _timeline(slug: str, client: TrackingClient, number: int) -> list[CrossReference]:
