@@ -186,3 +186,30 @@ def test_library_checks_name_no_cli_flag() -> None:
             run_plan(ws, REPO, PlanOptions(fmt="pdf"), Source())
     for raised in (state, limit, fmt):
         assert "--" not in str(raised.value), raised.value
+
+
+def test_output_format_comes_from_the_suffix_or_is_one_line(tmp_path: Path) -> None:
+    """`plan`/`demo` and `map` read the format from --output's suffix the same way: '-' is
+    JSON, a plan file without a suffix is HTML, a suffix they do not write is one line."""
+    from prready.cli.map_cmd import _map_format
+    from prready.cli.runtime import plan_format
+
+    assert [plan_format(None, Path(p)) for p in ("a.htm", "a.MD", "-", "plan")] == [
+        "html",
+        "md",
+        "json",
+        "html",
+    ]
+    assert plan_format(None, None) == "html" and plan_format("md", Path("a.json")) == "md"
+    assert [_map_format(None, p) for p in ("m.graphml", "m.JSON", "-", None)] == [
+        "graphml",
+        "json",
+        "json",
+        "text",
+    ]
+    line = one_line_error(run("demo", "--output", str(tmp_path / "plan.txt")))
+    assert "cannot tell the plan format from '.txt'" in line
+    line = one_line_error(run("map", "me/lib", "--output", "map"))
+    assert "cannot tell the export format from 'map': add --format json or graphml" in line
+    line = one_line_error(run("demo", "--output", "-", "--open"))
+    assert "--open needs a file" in line

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from prready.cli.options import repo_source_options
-from prready.cli.runtime import checked_repo, is_stdout, load_user_config, rebuild_cache_option
-from prready.errors import UsageError
+from prready.cli.runtime import (
+    checked_repo,
+    is_stdout,
+    load_user_config,
+    output_format,
+    rebuild_cache_option,
+)
+
+# The format an export file's suffix stands for.
+EXPORT_OF_SUFFIX = {".json": "json", ".graphml": "graphml"}
 
 
 @click.command(name="map")
@@ -85,13 +91,11 @@ def command(
 
 def _map_format(fmt: str | None, output: str | None) -> str:
     """--format, else the --output suffix; an export to '-' is JSON, no output a summary."""
-    if fmt is not None:
-        return fmt
-    if output is None:
-        return "text"
-    if is_stdout(output):
-        return "json"
-    suffix = Path(output).suffix.lower()
-    if suffix in (".json", ".graphml"):
-        return suffix[1:]
-    raise UsageError(f"cannot tell the export format from {output!r}: add --format json or graphml")
+    return output_format(
+        fmt,
+        output,
+        EXPORT_OF_SUFFIX,
+        default="text",
+        without_suffix=None,
+        unknown=f"cannot tell the export format from {output!r}: add --format json or graphml",
+    )

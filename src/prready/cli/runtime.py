@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -164,21 +164,44 @@ def plan_format(fmt: str | None, output: Path | None, open_page: bool = False) -
     html when there is no output or no suffix; an unknown suffix is a one-line error."""
     if open_page and is_stdout(output):
         raise UsageError("--open needs a file: drop --output - or --open")
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    return output_format(
+        fmt,
+        output,
+        FORMAT_OF_SUFFIX,
+        default="html",
+        without_suffix="html",
+        unknown=(
+            f"cannot tell the plan format from {suffix!r}: add --format html, md or json, "
+            "or name the file .html, .md or .json"
+        ),
+    )
+
+
+def output_format(
+    fmt: str | None,
+    output: Path | str | None,
+    by_suffix: Mapping[str, str],
+    *,
+    default: str,
+    without_suffix: str | None,
+    unknown: str,
+) -> str:
+    """--format if given, else `default` without --output, json for '-', else the format
+    of the output's suffix (`without_suffix` for a name with none, when it is given); any
+    other suffix is a one-line error saying `unknown`."""
     if fmt is not None:
         return fmt
     if output is None:
-        return "html"
+        return default
     if is_stdout(output):
         return "json"
     suffix = Path(output).suffix.lower()
-    if not suffix:
-        return "html"
-    if suffix not in FORMAT_OF_SUFFIX:
-        raise UsageError(
-            f"cannot tell the plan format from {suffix!r}: add --format html, md or json, "
-            "or name the file .html, .md or .json"
-        )
-    return FORMAT_OF_SUFFIX[suffix]
+    if not suffix and without_suffix is not None:
+        return without_suffix
+    if suffix not in by_suffix:
+        raise UsageError(unknown)
+    return by_suffix[suffix]
 
 
 def open_in_browser(path: Path) -> None:
