@@ -12,8 +12,7 @@ from planfixtures import NOW, make_code_map, make_issue
 from prready.analysis.difficulty import assess_difficulty
 from prready.analysis.mapping import focus_matches, map_issue_to_modules
 from prready.analysis.skills import skills_for_issue
-from prready.analysis.steps import start_reading
-from prready.analysis.steps import tests_for as find_tests
+from prready.analysis.steps import rank_tests, start_reading
 from prready.models import (
     AreaInfo,
     CodeMap,
@@ -193,8 +192,8 @@ def _rooted_map() -> CodeMap:
 
 def test_tests_are_not_found_through_the_top_level_package() -> None:
     cm = _rooted_map()
-    assert find_tests(["pkg.fft"], cm) == []
-    assert find_tests(["pkg.nn"], cm) == ["tests/test_nn.py"]
+    assert rank_tests(["pkg.fft"], cm) == []
+    assert [path for path, _tier in rank_tests(["pkg.nn"], cm)] == ["tests/test_nn.py"]
 
 
 def test_the_top_level_package_is_not_a_place_to_start_reading() -> None:

@@ -86,9 +86,10 @@ def describe_step(
     uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
-    tests = tests_for(
+    ranked = rank_tests(
         seeds, code_map, test_names, uses, in_title, facts.runnable_tests, facts.symbols
     )
+    tests = [path for path, _tier in ranked][:MAX_TESTS]  # most direct first
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -127,20 +128,6 @@ def describe_step(
         ],
         effort=_effort(a.difficulty.score, languages, build, contributing, docs_only=docs_only),
     )
-
-
-def tests_for(
-    seeds: list[str],
-    code_map: CodeMap,
-    test_names: NamesInTests | None = None,
-    issue_uses: Sequence[str] = (),
-    lead_names: Sequence[str] = (),
-    runnable: Sequence[tuple[str, str, str]] | None = None,
-    symbols: Mapping[str, Sequence[str]] | None = None,
-) -> list[str]:
-    """Test files for the seed modules, most direct first (see `rank_tests`)."""
-    ranked = rank_tests(seeds, code_map, test_names, issue_uses, lead_names, runnable, symbols)
-    return [path for path, _tier in ranked][:MAX_TESTS]
 
 
 def rank_tests(

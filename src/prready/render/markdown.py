@@ -103,7 +103,7 @@ def _stage(stage: StageView) -> list[str]:
 
 def _step(step: StepView) -> list[str]:
     title = f"#{step.number} {md_text(step.title)}"
-    heading = f"### [{title}](<{step.url}>)" if step.url else f"### {title}"
+    heading = f"### {_link(title, step.url)}"
     status = step.status_text + (f" ([your PR](<{step.pr_url}>))" if step.pr_url else "")
     labels = _join(step.labels) + (f" and {step.more_labels} more" if step.more_labels else "")
     out = [
@@ -169,11 +169,7 @@ def _candidates(view: PlanView) -> list[str]:
     out += ["Each issue is listed once, under the stage it fits best.", ""]
     out += ["| Stage | Issue | Difficulty | Skills | Status |", "| --- | --- | --- | --- | --- |"]
     for c in view.candidates:
-        issue = (
-            f"[#{c.number} {md_text(c.title)}](<{c.url}>)"
-            if c.url
-            else f"#{c.number} {md_text(c.title)}"
-        )
+        issue = _link(f"#{c.number} {md_text(c.title)}", c.url)
         stage = str(c.stage)
         if c.also_stages:
             stage += f" (also {', '.join(str(s) for s in c.also_stages)})"
@@ -192,8 +188,7 @@ def _set_aside(view: PlanView) -> list[str]:
     out += [f"Open issues that are never steps, with the reason{more}.", ""]
     out += ["| Issue | Kind | Why |", "| --- | --- | --- |"]
     for item in view.set_aside:
-        title = f"#{item.number} {md_text(item.title)}"
-        issue = f"[{title}](<{item.url}>)" if item.url else title
+        issue = _link(f"#{item.number} {md_text(item.title)}", item.url)
         out.append(f"| {issue} | {md_text(item.kind_text)} | {md_text(item.reason)} |")
     return [*out, ""]
 
@@ -223,3 +218,8 @@ def _bar(done: int, total: int, width: int = 10) -> str:
     """A text bar like ▰▰▰▱▱▱▱▱▱▱ that survives pasting anywhere."""
     filled = round(width * done / total) if total else 0
     return "▰" * filled + "▱" * (width - filled)
+
+
+def _link(text: str, url: str | None) -> str:
+    """`text` (already Markdown) linked to `url`, or alone when there is none."""
+    return f"[{text}](<{url}>)" if url else text
