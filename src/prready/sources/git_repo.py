@@ -758,6 +758,41 @@ def _progress_or_keep(line: str, progress: ProgressFn | None, kept: list[str]) -
 
 
 # --------------------------------------------------------------------------- errors
+# What git's stderr says (lower-cased) when the host cannot be reached, when credentials
+# are refused, and when there is no repository there (or none the credentials can see).
+_UNREACHABLE = (
+    "could not resolve host",
+    "could not resolve hostname",
+    "failed to connect",
+    "connection refused",
+    "connection timed out",
+    "network is unreachable",
+    "couldn't connect",
+    "timed out",
+    "name or service not known",
+    "temporary failure in name resolution",
+)
+_AUTH_REFUSED = (
+    "authentication failed",
+    "could not read username",
+    "could not read password",
+    "terminal prompts disabled",
+    "permission denied (publickey",
+    "access denied",
+    "http 403",
+    "returned error: 403",
+    "returned error: 401",
+)
+_NO_REPOSITORY = (
+    "repository not found",
+    "does not appear to be a git repository",
+    "not a git repository",
+    "does not exist",
+    "returned error: 404",
+    "not found",
+)
+
+
 def _classify(exc: GitCommandError, action: str, url: str, text: str | None = None) -> PrreadyError:
     """Map git's stderr to one actionable line of the right PrreadyError subclass."""
     text = text if text is not None else _stderr(exc)
@@ -766,39 +801,12 @@ def _classify(exc: GitCommandError, action: str, url: str, text: str | None = No
     detail = _detail(text)
     if "no space left" in low or "enospc" in low:
         return PrreadyError(f"disk full while {action} {where}: free some space and run again")
-    if any(
-        s in low
-        for s in (
-            "could not resolve host",
-            "could not resolve hostname",
-            "failed to connect",
-            "connection refused",
-            "connection timed out",
-            "network is unreachable",
-            "couldn't connect",
-            "timed out",
-            "name or service not known",
-            "temporary failure in name resolution",
-        )
-    ):
+    if any(phrase in low for phrase in _UNREACHABLE):
         return NetworkError(
             f"cannot reach {where} while {action} ({detail}): check the network",
             advice="offline_or_checkout",
         )
-    if any(
-        s in low
-        for s in (
-            "authentication failed",
-            "could not read username",
-            "could not read password",
-            "terminal prompts disabled",
-            "permission denied (publickey",
-            "access denied",
-            "http 403",
-            "returned error: 403",
-            "returned error: 401",
-        )
-    ):
+    if any(phrase in low for phrase in _AUTH_REFUSED):
         return NetworkError(
             f"authentication refused by {where}: set up git credentials (e.g. `gh auth login`)",
             advice="checkout",
@@ -807,17 +815,7 @@ def _classify(exc: GitCommandError, action: str, url: str, text: str | None = No
         return UsageError(f"the branch followed at {where} no longer exists ({detail})")
     if "checkout failed" in low or "unable to checkout working tree" in low:
         return PrreadyError(f"cloned {where} but git refused to check out its files ({detail})")
-    if any(
-        s in low
-        for s in (
-            "repository not found",
-            "does not appear to be a git repository",
-            "not a git repository",
-            "does not exist",
-            "returned error: 404",
-            "not found",
-        )
-    ):
+    if any(phrase in low for phrase in _NO_REPOSITORY):
         return UsageError(
             f"no git repository at {where} (or it is private and your credentials lack access): "
             "check OWNER/REPO",
