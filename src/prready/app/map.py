@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from prready import clock
 from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
-from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
+from prready.analysis.codemap import MapAssembly, RepoFacts, extension_module_names
 from prready.analysis.incremental import symbol_inputs, update_code_map
 from prready.analysis.layout import (
     MAX_SOURCE_BYTES,
@@ -135,6 +135,7 @@ def scan_sources(
     workers: int | None = None,
     natives_done: Callable[[dict[str, NativeScan]], None] | None = None,
     storing: list[threading.Thread] | None = None,
+    python_in: Callable[[dict[str, PyScan]], None] | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id, the rest scanned (in parallel) and
     stored. `stats` receives the counts (tests assert on `scanned`). With `storing`, the
@@ -143,7 +144,9 @@ def scan_sources(
 
     Native files are scanned first and `natives_done` receives their scans as soon as
     they are all in, while the Python files are still being scanned: work that needs
-    only them (linking includes) then overlaps the scan instead of following it."""
+    only them (linking includes) then overlaps the scan instead of following it.
+    `python_in` then receives the Python scans (by path) there are, and after that those
+    of each chunk as it comes in: work on them (assembly) overlaps the rest of the scan."""
     stats = stats if stats is not None else ScanStats()
     py = [s for s in sources if s.language == "python"]
     native = [s for s in sources if s.language != "python"]
@@ -161,9 +164,17 @@ def scan_sources(
         store_py: dict[str, bytes] = {}
         store_native: dict[str, bytes] = {}
         native_scans: dict[str, NativeScan] | None = None
+        py_objects: dict[str, PyScan] = {}  # by blob: each result converted once
+
+        def py_object(blob: str) -> PyScan:
+            scan = py_objects.get(blob)
+            if scan is None:
+                scan = py_objects[blob] = _py_from_plain(py_cached[blob])
+            return scan
 
         def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
             """One chunk's results, decoded while the workers scan the next ones."""
+            fresh: dict[str, PyScan] = {}
             for path, encoded in pairs:
                 blob = blob_of[path]
                 python = language[path] == "python"
@@ -173,6 +184,10 @@ def scan_sources(
                     value = marshal.loads(encoded)
                     (store_py if python else store_native)[blob] = encoded
                 (py_cached if python else native_cached)[blob] = value
+                if python and python_in is not None:
+                    fresh[path] = py_object(blob)
+            if fresh and python_in is not None and native_scans is not None:
+                python_in(fresh)  # (before the natives are in, natives_in passes them)
 
         def natives_in() -> None:
             nonlocal native_scans
@@ -188,6 +203,8 @@ def scan_sources(
                 store_native.clear()
             if natives_done is not None:
                 natives_done(native_scans)
+            if python_in is not None:
+                python_in({s.path: py_object(s.blob) for s in py if s.blob in py_cached})
 
         _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
         if storing is None:
@@ -198,7 +215,7 @@ def scan_sources(
     if native_scans is None:
         natives_in()
     assert native_scans is not None
-    py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
+    py_scans = {s.path: py_object(s.blob) for s in py if s.blob in py_cached}
     return py_scans, native_scans
 
 
@@ -414,14 +431,22 @@ def _cold_map(
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
     links: list[tuple[list[str], list[tuple[str, str]]]] = []
+    assembly: list[MapAssembly] = []
+    extensions: dict[str, str] = {}
 
     def link(native_scans: dict[str, NativeScan]) -> None:  # while Python files are scanned
         history.start()  # (after the workers were forked: never fork a running thread)
         links.append(_cached_native_links(selection.sources, native_scans, cache_db))
+        declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
+        extensions.update(extension_module_names(declared))
+        assembly.append(MapAssembly(selection.sources, native_scans, extensions))
+
+    def python_in(scans: dict[str, PyScan]) -> None:  # Python modules linked as they come
+        assembly[0].add_python(scans)
 
     storing: list[threading.Thread] = []
     try:
-        py_scans, native_scans = scan_sources(
+        py_scans, _ = scan_sources(
             root,
             selection.sources,
             cache_db,
@@ -430,23 +455,18 @@ def _cold_map(
             workers=workers,
             natives_done=link,
             storing=storing,
+            python_in=python_in,
         )
         facts = read_repo_facts(root, files, head, cache_db, history)
-        native_links = links[0]
-        declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
-        extensions = extension_module_names(declared)
-        cm = assemble_code_map(
+        assembly[0].add_python(py_scans)  # (every scan was passed: nothing left to link)
+        cm = assembly[0].finish(
             slug,
             str(root),
             head,
-            selection.sources,
-            py_scans,
-            native_scans,
             selection.skipped,
             facts,
             area_depth=area_depth,
-            extension_modules=extensions,
-            native_links=native_links,
+            native_links=links[0],
         )
     finally:
         for thread in storing:
