@@ -65,59 +65,167 @@ def assemble_code_map(
     `extension_modules` maps a compiled module's dotted name to the native file that
     defines it (see `extension_module_names`). `native_links` is a cached result of
     `link_includes` for the same native files (it only changes when they do)."""
-    skipped = {k: list(v) for k, v in skipped.items()}
-    infos: dict[str, ModuleInfo] = {}
-    py_by_module: dict[str, PyScan] = {}
-    packages: set[str] = set()
-    loose: set[str] = set()
-    py_paths = [s.path for s in sources if s.language == "python"]
-    names = python_module_names(py_paths)
-    for src in sources:
-        if src.language == "python":
-            scan = py_scans.get(src.path)
-            if scan is None or scan.error:
-                skipped.setdefault(scan.error if scan else "unreadable", []).append(src.path)
+    assembly = MapAssembly(sources, native_scans, extension_modules or {})
+    assembly.add_python(py_scans)
+    return assembly.finish(
+        repo, root, head, skipped, facts, area_depth=area_depth, native_links=native_links
+    )
+
+
+class MapAssembly:
+    """A cold map assembled while its Python scans come in. Once the native scans are in,
+    each Python module's info and import edges are worked out as soon as its scan and
+    those of the modules before it (in source order) are there: a caller that receives
+    scans chunk by chunk overlaps that work with the scan of the rest. `finish` gives the
+    map `assemble_code_map` gives, edges added in the same order against the same module
+    set. That set supposes every Python file scans cleanly; when one does not (its module
+    is left out, which may change what other imports resolve to), `finish` links the
+    Python modules again with the modules there are."""
+
+    def __init__(
+        self,
+        sources: list[SourceFile],
+        native_scans: dict[str, NativeScan],
+        extension_modules: dict[str, str],
+    ) -> None:
+        self.sources = sources
+        self.native_scans = native_scans
+        self.extension_modules = extension_modules
+        self.python = [s.path for s in sources if s.language == "python"]
+        self.names = python_module_names(self.python)
+        # The native files in the graph, by path (the only files a binding edge reaches).
+        self.native_infos: dict[str, ModuleInfo] = {}
+        self.native_errors: dict[str, str] = {}
+        for src in sources:
+            if src.language == "python":
                 continue
-            name, is_package, packaged = names[src.path]
-            if is_package:
-                packages.add(name)
-            if not packaged:
-                loose.add(name)
-            py_by_module[name] = scan
-            lines = scan.lines
-        else:
             nscan = native_scans.get(src.path)
             if nscan is None or nscan.error:
-                skipped.setdefault(nscan.error if nscan else "unreadable", []).append(src.path)
-                continue
-            name, lines = src.path, nscan.lines
-        infos[name] = ModuleInfo(
-            name=name,
-            path=src.path,
-            language=src.language,
-            lines=lines,
-            package=name.partition(".")[0]
-            if src.language == "python"
-            else src.path.partition("/")[0],
-            is_test=is_test_path(src.path, src.language == "python" and name not in loose),
-        )
-    for paths in skipped.values():
-        paths.sort()
+                self.native_errors[src.path] = nscan.error if nscan else "unreadable"
+            else:
+                self.native_infos[src.path] = _module_info(src, src.path, nscan.lines, False)
+        names = self.names.values()
+        self.packages = {n.name for n in names if n.is_package}
+        self.loose = {n.name for n in names if not n.packaged}
+        resolver = PythonResolver({n.name for n in names}, self.packages, self.loose)
+        self.linker = ImportLinker(resolver, extension_modules, self.native_infos)
+        self.edges: Edges = {}
+        self.source_of = {s.path: s for s in sources if s.language == "python"}
+        self.py_infos: dict[str, ModuleInfo] = {}  # by path: the modules linked so far
+        self.py_by_module: dict[str, PyScan] = {}
+        self.scans: dict[str, PyScan] = {}
+        self.linked = 0  # Python sources linked so far, in source order
+        self.clean = True  # no Python scan so far has an error
 
-    resolver = PythonResolver(set(py_by_module), packages, loose)
-    linker = ImportLinker(resolver, extension_modules or {}, infos)
-    edges: Edges = {}
-    for module, scan in py_by_module.items():
-        linker.add_edges(edges, module, scan)
-    if native_links is None:
-        native_links = link_includes(
-            {s.path: native_scans[s.path].includes for s in sources if s.path in native_scans}
+    def add_python(self, scans: dict[str, PyScan]) -> None:
+        """Python scans (by path) that came in: link the modules now ready."""
+        self.scans.update(scans)
+        python, names, loose, edges = self.python, self.names, self.loose, self.edges
+        add_edges = self.linker.add_edges
+        while self.clean and self.linked < len(python):
+            path = python[self.linked]
+            scan = self.scans.get(path)
+            if scan is None:
+                return
+            if scan.error:
+                self.clean = False
+                return
+            name = names[path].name
+            self.py_infos[path] = _module_info(
+                self.source_of[path], name, scan.lines, name not in loose
+            )
+            self.py_by_module[name] = scan
+            add_edges(edges, name, scan)
+            self.linked += 1
+
+    def finish(
+        self,
+        repo: str,
+        root: str,
+        head: str,
+        skipped: dict[str, list[str]],
+        facts: RepoFacts,
+        *,
+        area_depth: int | None = None,
+        native_links: tuple[list[str], list[tuple[str, str]]] | None = None,
+    ) -> CodeMap:
+        """The map, once every Python scan was added (see `assemble_code_map`)."""
+        skipped = {k: list(v) for k, v in skipped.items()}
+        infos: dict[str, ModuleInfo] = {}
+        if self.clean and self.linked == len(self.python):
+            py_infos, native_infos = self.py_infos, self.native_infos
+            for src in self.sources:
+                info = py_infos.get(src.path) or native_infos.get(src.path)
+                if info is None:
+                    skipped.setdefault(self.native_errors[src.path], []).append(src.path)
+                else:
+                    infos[info.name] = info
+            packages, resolver = self.packages, self.linker.resolver
+            edges, py_by_module = self.edges, self.py_by_module
+        else:
+            packages, resolver, edges, py_by_module = self._relink(infos, skipped)
+        for paths in skipped.values():
+            paths.sort()
+        if native_links is None:
+            native_scans = self.native_scans
+            native_links = link_includes(
+                {
+                    s.path: native_scans[s.path].includes
+                    for s in self.sources
+                    if s.path in native_scans
+                }
+            )
+        parts = MapParts(infos, packages, edges, assign_areas(infos, packages, area_depth), skipped)
+        symbols = build_symbol_index(
+            handwritten_scans(py_by_module, infos), packages, resolver.resolve_source
         )
-    parts = MapParts(infos, packages, edges, assign_areas(infos, packages, area_depth), skipped)
-    symbols = build_symbol_index(
-        handwritten_scans(py_by_module, infos), packages, resolver.resolve_source
+        return complete_code_map(repo, root, head, parts, native_links, symbols, facts)
+
+    def _relink(
+        self, infos: dict[str, ModuleInfo], skipped: dict[str, list[str]]
+    ) -> tuple[set[str], PythonResolver, Edges, dict[str, PyScan]]:
+        """`infos` and `skipped` filled in, and the Python modules linked again among the
+        modules that scanned cleanly: (packages, resolver, edges, scan by module)."""
+        py_by_module: dict[str, PyScan] = {}
+        packages: set[str] = set()
+        loose: set[str] = set()
+        for src in self.sources:
+            if src.language == "python":
+                scan = self.scans.get(src.path)
+                if scan is None or scan.error:
+                    skipped.setdefault(scan.error if scan else "unreadable", []).append(src.path)
+                    continue
+                name, is_package, packaged = self.names[src.path]
+                if is_package:
+                    packages.add(name)
+                if not packaged:
+                    loose.add(name)
+                py_by_module[name] = scan
+                infos[name] = _module_info(src, name, scan.lines, packaged)
+            elif (info := self.native_infos.get(src.path)) is not None:
+                infos[info.name] = info
+            else:
+                skipped.setdefault(self.native_errors[src.path], []).append(src.path)
+        resolver = PythonResolver(set(py_by_module), packages, loose)
+        linker = ImportLinker(resolver, self.extension_modules, infos)
+        edges: Edges = {}
+        for module, scan in py_by_module.items():
+            linker.add_edges(edges, module, scan)
+        return packages, resolver, edges, py_by_module
+
+
+def _module_info(src: SourceFile, name: str, lines: int, packaged: bool) -> ModuleInfo:
+    """A module's info before its metrics: `packaged`, a Python module named from its
+    package (not a loose script or test)."""
+    python = src.language == "python"
+    return ModuleInfo(
+        name=name,
+        path=src.path,
+        language=src.language,
+        lines=lines,
+        package=name.partition(".")[0] if python else src.path.partition("/")[0],
+        is_test=is_test_path(src.path, python and packaged),
     )
-    return complete_code_map(repo, root, head, parts, native_links, symbols, facts)
 
 
 Edges = dict[tuple[str, str], dict[str, object]]

@@ -21,13 +21,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from queue import SimpleQueue
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from prready import clock
 from prready.analysis.areas import churn_window_start
 from prready.analysis.build import BUILD_FILES
-from prready.analysis.codemap import RepoFacts, assemble_code_map, extension_module_names
+from prready.analysis.codemap import MapAssembly, RepoFacts, extension_module_names
 from prready.analysis.incremental import symbol_inputs, update_code_map
 from prready.analysis.layout import (
     MAX_SOURCE_BYTES,
@@ -128,106 +129,127 @@ def build_code_map(
 def scan_sources(
     root: Path,
     sources: list[SourceFile],
-    cache_db: Path,
+    cache: ParseCache,
     *,
     stats: ScanStats | None = None,
     progress: ProgressFn | None = None,
     workers: int | None = None,
     natives_done: Callable[[dict[str, NativeScan]], None] | None = None,
-    storing: list[threading.Thread] | None = None,
+    writer: ScanWriter | None = None,
+    python_in: Callable[[dict[str, PyScan]], None] | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
-    """Scan results by path: cached ones by blob id, the rest scanned (in parallel) and
-    stored. `stats` receives the counts (tests assert on `scanned`). With `storing`, the
-    new results are written by a thread added to it (SQLite works without holding the
-    interpreter lock: the map is assembled meanwhile), which the caller joins.
+    """Scan results by path: cached ones by blob id (from `cache`), the rest scanned (in
+    parallel) and stored. `stats` receives the counts (tests assert on `scanned`). With
+    `writer`, the new results are written by its thread (SQLite works without holding
+    the interpreter lock: the map is assembled meanwhile), which the caller joins.
 
     Native files are scanned first and `natives_done` receives their scans as soon as
     they are all in, while the Python files are still being scanned: work that needs
-    only them (linking includes) then overlaps the scan instead of following it."""
+    only them (linking includes) then overlaps the scan instead of following it.
+    `python_in` then receives the Python scans (by path) there are, and after that those
+    of each chunk as it comes in: work on them (assembly) overlaps the rest of the scan."""
     stats = stats if stats is not None else ScanStats()
     py = [s for s in sources if s.language == "python"]
     native = [s for s in sources if s.language != "python"]
     stats.by_language = dict(Counter(s.language for s in sources))
-    with ParseCache(cache_db) as cache:
-        py_cached = cache.load(PY_SCANNER, (s.blob for s in py))
-        native_cached = cache.load(NATIVE_SCANNER, (s.blob for s in native))
-        todo = [s for s in native if s.blob not in native_cached]
-        native_todo = len(todo)
-        todo += [s for s in py if s.blob not in py_cached]
-        stats.cached = len(sources) - len(todo)
-        stats.scanned = len(todo)
-        language = {s.path: s.language for s in todo}
-        blob_of = {s.path: s.blob for s in todo}
-        store_py: dict[str, bytes] = {}
-        store_native: dict[str, bytes] = {}
-        native_scans: dict[str, NativeScan] | None = None
+    py_cached = cache.load(PY_SCANNER, (s.blob for s in py))
+    native_cached = cache.load(NATIVE_SCANNER, (s.blob for s in native))
+    todo = [s for s in native if s.blob not in native_cached]
+    native_todo = len(todo)
+    todo += [s for s in py if s.blob not in py_cached]
+    stats.cached = len(sources) - len(todo)
+    stats.scanned = len(todo)
+    language = {s.path: s.language for s in todo}
+    blob_of = {s.path: s.blob for s in todo}
+    store_py: dict[str, bytes] = {}
+    store_native: dict[str, bytes] = {}
+    native_scans: dict[str, NativeScan] | None = None
+    py_objects: dict[str, PyScan] = {}  # by blob: each result converted once
 
-        def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
-            """One chunk's results, decoded while the workers scan the next ones."""
-            for path, encoded in pairs:
-                blob = blob_of[path]
-                python = language[path] == "python"
-                if encoded is None:  # unreadable: reported, never cached
-                    value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
-                else:
-                    value = marshal.loads(encoded)
-                    (store_py if python else store_native)[blob] = encoded
-                (py_cached if python else native_cached)[blob] = value
+    def py_object(blob: str) -> PyScan:
+        scan = py_objects.get(blob)
+        if scan is None:
+            scan = py_objects[blob] = _py_from_plain(py_cached[blob])
+        return scan
 
-        def natives_in() -> None:
-            nonlocal native_scans
-            native_scans = {
-                s.path: _native_from_plain(native_cached[s.blob])
-                for s in native
-                if s.blob in native_cached
-            }
-            if storing is not None and store_native:
-                # Written while the workers scan the Python files, when this thread mostly
-                # waits: during assembly the writer would wait for the interpreter lock.
-                _start_store(storing, cache_db, {}, dict(store_native))
-                store_native.clear()
-            if natives_done is not None:
-                natives_done(native_scans)
+    def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
+        """One chunk's results, decoded while the workers scan the next ones."""
+        fresh: dict[str, PyScan] = {}
+        for path, encoded in pairs:
+            blob = blob_of[path]
+            python = language[path] == "python"
+            if encoded is None:  # unreadable: reported, never cached
+                value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
+            else:
+                value = marshal.loads(encoded)
+                (store_py if python else store_native)[blob] = encoded
+            (py_cached if python else native_cached)[blob] = value
+            if python and python_in is not None:
+                fresh[path] = py_object(blob)
+        if fresh and python_in is not None and native_scans is not None:
+            python_in(fresh)  # (before the natives are in, natives_in passes them)
 
-        _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
-        if storing is None:
-            cache.save_encoded(PY_SCANNER, store_py)
-            cache.save_encoded(NATIVE_SCANNER, store_native)
-    if storing is not None and (store_py or store_native):
-        _start_store(storing, cache_db, store_py, store_native)
+    def natives_in() -> None:
+        nonlocal native_scans
+        native_scans = {
+            s.path: _native_from_plain(native_cached[s.blob])
+            for s in native
+            if s.blob in native_cached
+        }
+        if writer is not None and store_native:
+            # Written while the workers scan the Python files, when this thread mostly
+            # waits: during assembly the writer would wait for the interpreter lock.
+            writer.write({}, dict(store_native))
+            store_native.clear()
+        if natives_done is not None:
+            natives_done(native_scans)
+        if python_in is not None:
+            python_in({s.path: py_object(s.blob) for s in py if s.blob in py_cached})
+
+    _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
+    if writer is None:
+        cache.save_encoded(PY_SCANNER, store_py)
+        cache.save_encoded(NATIVE_SCANNER, store_native)
+    elif store_py or store_native:
+        writer.write(store_py, store_native)
     if native_scans is None:
         natives_in()
     assert native_scans is not None
-    py_scans = {s.path: _py_from_plain(py_cached[s.blob]) for s in py if s.blob in py_cached}
+    py_scans = {s.path: py_object(s.blob) for s in py if s.blob in py_cached}
     return py_scans, native_scans
 
 
-def _start_store(
-    storing: list[threading.Thread],
-    cache_db: Path,
-    py: dict[str, bytes],
-    native: dict[str, bytes],
-) -> None:
-    """Write new scan results in a thread added to `storing`, after the writes already
-    there (one writer at a time)."""
-    thread = threading.Thread(
-        target=_store_scans, args=(cache_db, py, native, list(storing)), name="prready-store"
-    )
-    thread.start()
-    storing.append(thread)
+class ScanWriter:
+    """Writes new scan results to the parse cache in a thread of its own, in the order
+    given, while the caller goes on (assembling the map). The thread opens its own
+    connection, once, for all its writes: an SQLite connection is used by the thread that
+    made it, and SQLite writes without holding the interpreter lock only so. Started on
+    the first write (after any worker process was forked: never fork a running thread);
+    `join` waits for every write."""
 
+    def __init__(self, cache_db: Path) -> None:
+        self.cache_db = cache_db
+        self.jobs: SimpleQueue[tuple[dict[str, bytes], dict[str, bytes]] | None] = SimpleQueue()
+        self.thread: threading.Thread | None = None
 
-def _store_scans(
-    cache_db: Path,
-    py: dict[str, bytes],
-    native: dict[str, bytes],
-    after: list[threading.Thread],
-) -> None:
-    for thread in after:
-        thread.join()
-    with ParseCache(cache_db) as cache:
-        cache.save_encoded(PY_SCANNER, py)
-        cache.save_encoded(NATIVE_SCANNER, native)
+    def write(self, py: dict[str, bytes], native: dict[str, bytes]) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="prready-store")
+            self.thread.start()
+        self.jobs.put((py, native))
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.jobs.put(None)
+            self.thread.join()
+            self.thread = None
+
+    def _run(self) -> None:
+        with ParseCache(self.cache_db) as cache:
+            while (job := self.jobs.get()) is not None:
+                py, native = job
+                cache.save_encoded(PY_SCANNER, py)
+                cache.save_encoded(NATIVE_SCANNER, native)
 
 
 def read_repo_facts(
@@ -333,52 +355,52 @@ def _build_code_map(
     listing = read_listing(root)
     stats = stats if stats is not None else ScanStats()
     key = _snapshot_key(slug, root, co.head, area_depth, listing)
-    restored = _load_snapshot(paths.cache_db, key, stats)
-    if restored is not None:  # nothing changed since the last map: same files, same HEAD
-        restored.key = key
-        return restored
-    base_key = _base_key(slug, root, area_depth)
+    # The build's one connection to the parse cache, passed down. Threads that use the
+    # cache open their own (`ScanWriter`, `_HistoryReader`): a connection belongs to the
+    # thread that made it.
     with ParseCache(paths.cache_db) as cache:
+        restored = _load_snapshot(cache, key, stats)
+        if restored is not None:  # nothing changed since the last map: same files, same HEAD
+            restored.key = key
+            return restored
+        base_key = _base_key(slug, root, area_depth)
         base = cache.load_snapshot(base_key)
-    if not (isinstance(base, tuple) and len(base) == 6):
-        base = None
-    # When only files' contents changed, the last selection with their new blobs: no
-    # system call for each of the other files.
-    files: list[TrackedFile] | None = None
-    selection = _quick_selection(listing, base) if base is not None else None
-    if selection is None:
-        files = listing.files()
-        selection = select_sources(files)
-    stats.by_language = dict(Counter(s.language for s in selection.sources))
-    if on_sources is not None:
-        on_sources(root, selection.sources)
-    history = _HistoryReader(root, co.head, paths.cache_db)
-    updated = None
-    if base is not None:
-        updated = _updated_map(
-            root, co.head, files, selection, paths.cache_db, base, stats, history
-        )
-    stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
-    if updated is not None:
-        cm, extensions, stored_over = updated
-    else:
-        history.wait()  # an update that gave up may have started it: never fork a thread
-        if files is None:
+        if not (isinstance(base, tuple) and len(base) == 6):
+            base = None
+        # When only files' contents changed, the last selection with their new blobs: no
+        # system call for each of the other files.
+        files: list[TrackedFile] | None = None
+        selection = _quick_selection(listing, base) if base is not None else None
+        if selection is None:
             files = listing.files()
-        cm, extensions = _cold_map(
-            slug,
-            root,
-            co.head,
-            files,
-            selection,
-            paths.cache_db,
-            area_depth,
-            stats,
-            progress,
-            workers,
-            history,
-        )
-    with ParseCache(paths.cache_db) as cache:
+            selection = select_sources(files)
+        stats.by_language = dict(Counter(s.language for s in selection.sources))
+        if on_sources is not None:
+            on_sources(root, selection.sources)
+        history = _HistoryReader(root, co.head, paths.cache_db)
+        updated = None
+        if base is not None:
+            updated = _updated_map(root, co.head, files, selection, cache, base, stats, history)
+        stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
+        if updated is not None:
+            cm, extensions, stored_over = updated
+        else:
+            history.wait()  # an update that gave up may have started it: never fork a thread
+            if files is None:
+                files = listing.files()
+            cm, extensions = _cold_map(
+                slug,
+                root,
+                co.head,
+                files,
+                selection,
+                cache,
+                area_depth,
+                stats,
+                progress,
+                workers,
+                history,
+            )
         # The selection's counts go along: a restored map skips selecting sources.
         counts = (len(selection.sources), stats.by_language)
         delta = None
@@ -394,8 +416,8 @@ def _build_code_map(
         sources = [(s.path, s.blob, s.language, s.size) for s in selection.sources]
         record = (key, sources, selection.skipped, extensions, listing.raw, listing.changes)
         cache.save_snapshot(base_key, record)
-    cm.key = key
-    return cm
+        cm.key = key
+        return cm
 
 
 def _cold_map(
@@ -404,7 +426,7 @@ def _cold_map(
     head: str,
     files: list[TrackedFile],
     selection: Selection,
-    cache_db: Path,
+    cache: ParseCache,
     area_depth: int | None,
     stats: ScanStats,
     progress: ProgressFn | None,
@@ -414,43 +436,45 @@ def _cold_map(
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
     links: list[tuple[list[str], list[tuple[str, str]]]] = []
+    assembly: list[MapAssembly] = []
+    extensions: dict[str, str] = {}
 
     def link(native_scans: dict[str, NativeScan]) -> None:  # while Python files are scanned
         history.start()  # (after the workers were forked: never fork a running thread)
-        links.append(_cached_native_links(selection.sources, native_scans, cache_db))
+        links.append(_cached_native_links(selection.sources, native_scans, cache))
+        declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
+        extensions.update(extension_module_names(declared))
+        assembly.append(MapAssembly(selection.sources, native_scans, extensions))
 
-    storing: list[threading.Thread] = []
+    def python_in(scans: dict[str, PyScan]) -> None:  # Python modules linked as they come
+        assembly[0].add_python(scans)
+
+    writer = ScanWriter(cache.path)
     try:
-        py_scans, native_scans = scan_sources(
+        py_scans, _ = scan_sources(
             root,
             selection.sources,
-            cache_db,
+            cache,
             stats=stats,
             progress=progress,
             workers=workers,
             natives_done=link,
-            storing=storing,
+            writer=writer,
+            python_in=python_in,
         )
-        facts = read_repo_facts(root, files, head, cache_db, history)
-        native_links = links[0]
-        declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
-        extensions = extension_module_names(declared)
-        cm = assemble_code_map(
+        facts = read_repo_facts(root, files, head, cache.path, history)
+        assembly[0].add_python(py_scans)  # (every scan was passed: nothing left to link)
+        cm = assembly[0].finish(
             slug,
             str(root),
             head,
-            selection.sources,
-            py_scans,
-            native_scans,
             selection.skipped,
             facts,
             area_depth=area_depth,
-            extension_modules=extensions,
-            native_links=native_links,
+            native_links=links[0],
         )
     finally:
-        for thread in storing:
-            thread.join()
+        writer.join()
     return cm, extensions
 
 
@@ -486,7 +510,7 @@ def _updated_map(
     head: str,
     files: list[TrackedFile] | None,
     selection: Selection,
-    cache_db: Path,
+    cache: ParseCache,
     base: tuple[Any, ...],
     stats: ScanStats,
     history: _HistoryReader,
@@ -507,19 +531,17 @@ def _updated_map(
             if language != "python":
                 return None
             changed.append((src, blob))
-    with ParseCache(cache_db) as cache:
-        before = cache.load(PY_SCANNER, (blob for _, blob in changed))
+    before = cache.load(PY_SCANNER, (blob for _, blob in changed))
     if len(before) != len({blob for _, blob in changed}):
         return None
     rescan = ScanStats()
-    now, _ = scan_sources(root, [src for src, _ in changed], cache_db, stats=rescan)
+    now, _ = scan_sources(root, [src for src, _ in changed], cache, stats=rescan)
     old_scans = [_py_from_plain(before[blob]) for _, blob in changed]
     new_scans = [now.get(src.path) for src, _ in changed]
     if any(scan is None or scan.error for scan in [*old_scans, *new_scans]):
         return None
     history.start()  # read while the last map is restored (after any forked scan)
-    with ParseCache(cache_db) as cache:
-        stored = _restore(cache, previous_key)
+    stored = _restore(cache, previous_key)
     if stored is None or "unreadable" in stored[1].skipped:
         return None
     _, previous, full_key, earlier = stored
@@ -530,7 +552,7 @@ def _updated_map(
         symbol_inputs(a) != symbol_inputs(b) for a, b in zip(old_scans, fresh.values(), strict=True)
     ):
         py_scans, _ = scan_sources(  # cached: no worker forked while history is read
-            root, [s for s in selection.sources if s.language == "python"], cache_db, workers=1
+            root, [s for s in selection.sources if s.language == "python"], cache, workers=1
         )
         names = python_module_names(py_paths)
         symbol_scans = {names[p].name: scan for p, scan in py_scans.items() if not scan.error}
@@ -543,7 +565,7 @@ def _updated_map(
             root,
             set(previous.files) if files is None else {f.path for f in files if f.kind == "file"},
             head,
-            cache_db,
+            cache.path,
             history,
         ),
         extension_modules=dict(extensions),
@@ -697,10 +719,9 @@ def read_no_follow(path: str, limit: int | None) -> bytes | None:
         os.close(fd)
 
 
-def _load_snapshot(cache_db: Path, key: str, stats: ScanStats) -> CodeMap | None:
+def _load_snapshot(cache: ParseCache, key: str, stats: ScanStats) -> CodeMap | None:
     """The stored map of exactly these inputs, or None; fills `stats` when found."""
-    with ParseCache(cache_db) as cache:
-        stored = _restore(cache, key)
+    stored = _restore(cache, key)
     if stored is None:
         return None
     (sources, by_language), restored, _, _ = stored
@@ -789,16 +810,15 @@ def _stored_native_links(
 
 
 def _cached_native_links(
-    sources: list[SourceFile], native_scans: dict[str, NativeScan], cache_db: Path
+    sources: list[SourceFile], native_scans: dict[str, NativeScan], cache: ParseCache
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Include roots and edges, reused while no native file changed."""
     scanned = [s for s in sources if s.path in native_scans]
-    with ParseCache(cache_db) as cache:
-        cached = _stored_native_links(cache, scanned)
-        if cached is not None:
-            return cached
-        roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
-        cache.save_snapshot(_native_links_key(scanned), (roots, edges))
+    cached = _stored_native_links(cache, scanned)
+    if cached is not None:
+        return cached
+    roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
+    cache.save_snapshot(_native_links_key(scanned), (roots, edges))
     return roots, edges
 
 
@@ -815,7 +835,9 @@ def _native_from_plain(value: Any) -> NativeScan:
 class _HistoryReader:
     """The history (`_recent_history`) read in a thread once started: git runs in its own
     processes and this one scans or assembles meanwhile. Calling it waits for the result
-    (reading it there and then when it was never started)."""
+    (reading it there and then when it was never started). It reads known line counts
+    through a parse cache connection of its own (an SQLite connection is used by the
+    thread that made it), by the cache's path."""
 
     def __init__(self, root: Path, head: str, cache_db: Path) -> None:
         self.args = (root, head, cache_db)

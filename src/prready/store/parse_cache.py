@@ -50,6 +50,7 @@ class ParseCache:
     """Scan results by (blob id, scanner name+version)."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.conn = connect(path, CACHE_APP_ID, SCHEMA, "cache")
 
     def close(self) -> None:
