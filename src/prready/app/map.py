@@ -16,13 +16,13 @@ import marshal
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prready import clock
 from prready.analysis.areas import churn_window_start
@@ -36,6 +36,7 @@ from prready.analysis.layout import (
     python_module_names,
     select_sources,
 )
+from prready.analysis.lexicon import source_fields_packed
 from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, ScanMemo, scan_python_bytes
 from prready.analysis.snapshot import (
@@ -87,6 +88,19 @@ LINE_COUNT_COMMITS = 3000  # newest commits whose line counts size past fixes
 DELTA_MAX_SHARE = 0.25
 
 
+class LexicalPass(Protocol):
+    """What a command that maps issues next asks of a cold map (`on_sources` returns it;
+    see `retrieval.prefetch_index`): its scanning workers also extract the lexical fields
+    (`lexicon.source_fields_packed`) of the files in `paths`, from the bytes they read
+    for the map anyway, and hand them to `add` chunk by chunk."""
+
+    @property
+    def paths(self) -> Collection[str]: ...
+
+    def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
+        """One chunk's (blob id, marshal-encoded fields) pairs."""
+
+
 @dataclass
 class ScanStats:
     """What the last build did: how many files came from the cache, how many were scanned."""
@@ -110,11 +124,12 @@ def build_code_map(
     progress: ProgressFn | None = None,
     stats: ScanStats | None = None,
     workers: int | None = None,
-    on_sources: Callable[[Path, list[SourceFile]], object] | None = None,
+    on_sources: Callable[[Path, list[SourceFile]], LexicalPass | None] | None = None,
 ) -> CodeMap:
     """Acquire OWNER/REPO (or use `checkout` as is), scan changed files, return the map.
-    `on_sources` is told the checkout and its sources when the map is not restored whole
-    (the mapping index's scan starts there, alongside; see `retrieval.prefetch_index`)."""
+    `on_sources` is told the checkout and its sources when the map is not restored whole;
+    the LexicalPass it returns, if any, rides along a cold map's scan (the mapping index's
+    fields: see `retrieval.prefetch_index`)."""
     slug = parse_slug(slug)
     if area_depth is not None and area_depth < 1:
         raise InputError("area_depth", "must be a positive integer")
@@ -135,6 +150,7 @@ def scan_sources(
     workers: int | None = None,
     natives_done: Callable[[dict[str, NativeScan]], None] | None = None,
     storing: list[threading.Thread] | None = None,
+    lexical: LexicalPass | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id, the rest scanned (in parallel) and
     stored. `stats` receives the counts (tests assert on `scanned`). With `storing`, the
@@ -189,7 +205,7 @@ def scan_sources(
             if natives_done is not None:
                 natives_done(native_scans)
 
-        _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
+        _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in), lexical)
         if storing is None:
             cache.save_encoded(PY_SCANNER, store_py)
             cache.save_encoded(NATIVE_SCANNER, store_native)
@@ -318,7 +334,7 @@ def _build_code_map(
     progress: ProgressFn | None,
     stats: ScanStats | None,
     workers: int | None,
-    on_sources: Callable[[Path, list[SourceFile]], object] | None = None,
+    on_sources: Callable[[Path, list[SourceFile]], LexicalPass | None] | None = None,
 ) -> CodeMap:
     """build_code_map's work, run with the garbage collector paused."""
     co = acquire(
@@ -350,8 +366,7 @@ def _build_code_map(
         files = listing.files()
         selection = select_sources(files)
     stats.by_language = dict(Counter(s.language for s in selection.sources))
-    if on_sources is not None:
-        on_sources(root, selection.sources)
+    lexical = on_sources(root, selection.sources) if on_sources is not None else None
     history = _HistoryReader(root, co.head, paths.cache_db)
     updated = None
     if base is not None:
@@ -377,6 +392,7 @@ def _build_code_map(
             progress,
             workers,
             history,
+            lexical,
         )
     with ParseCache(paths.cache_db) as cache:
         # The selection's counts go along: a restored map skips selecting sources.
@@ -410,6 +426,7 @@ def _cold_map(
     progress: ProgressFn | None,
     workers: int | None,
     history: _HistoryReader,
+    lexical: LexicalPass | None = None,
 ) -> tuple[CodeMap, dict[str, str]]:
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
@@ -430,6 +447,7 @@ def _cold_map(
             workers=workers,
             natives_done=link,
             storing=storing,
+            lexical=lexical,
         )
         facts = read_repo_facts(root, files, head, cache_db, history)
         native_links = links[0]
@@ -562,18 +580,30 @@ def _scan_files(
     stats: ScanStats,
     take: Callable[[tuple[tuple[str, bytes | None], ...]], None],
     mark: tuple[int, Callable[[], None]],
+    lexical: LexicalPass | None = None,
 ) -> None:
     """Scan `todo` in chunks; `take` receives each chunk's (path, marshal-encoded scan
     result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
-    callback runs once its number of files are in (at once when that is 0)."""
+    callback runs once its number of files are in (at once when that is 0). With
+    `lexical`, the workers extract the lexical fields of its paths among `todo` too, and
+    its `add` receives each chunk's (see `LexicalPass`)."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
     at, reached = mark
+    wanted: list[tuple[str, ...] | None] = [None] * len(chunks)
+    if lexical is not None:
+        paths = lexical.paths
+        wanted = [tuple(p for p, _, _ in chunk if p in paths) for chunk in chunks]
 
     def taken(chunk: list[tuple[str, str, str]], part: bytes) -> None:
         nonlocal done
-        take(marshal.loads(part))
+        if lexical is None:
+            take(marshal.loads(part))
+        else:
+            scans, fields = marshal.loads(part)
+            take(scans)
+            lexical.add(fields)
         before, done = done, done + len(chunk)
         if before < at <= done:
             reached()
@@ -585,8 +615,8 @@ def _scan_files(
         stats.workers = 1
         if at <= 0:
             reached()
-        for chunk in chunks:
-            taken(chunk, _scan_chunk(str(root), chunk))
+        for chunk, lex in zip(chunks, wanted, strict=True):
+            taken(chunk, _scan_chunk(str(root), chunk, lex))
         return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
@@ -597,7 +627,7 @@ def _scan_files(
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
         # Every job is submitted (and, with fork, every worker started) before a mark at
         # 0 runs: its callback may start threads, and a process is never forked with one.
-        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks)
+        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks, wanted)
         if at <= 0:
             reached()
         for chunk, part in zip(chunks, parts, strict=True):
@@ -621,23 +651,33 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
     return chunks
 
 
-def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
+def _scan_chunk(
+    root: str, chunk: list[tuple[str, str, str]], lexical: tuple[str, ...] | None = None
+) -> bytes:
     """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
     result or None when unreadable) pairs: a single bytes object crosses the process
     boundary (pickling nested tuples cost the workers 15% of their time), and each
-    result is already in the form the parse cache stores, so it is not encoded again."""
+    result is already in the form the parse cache stores, so it is not encoded again.
+    With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
+    of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
     memo = ScanMemo()
-    for path, _blob, language in chunk:
+    fields: list[tuple[str, bytes]] = []
+    wanted = frozenset(lexical or ())
+    splits: dict[str, tuple[str, ...]] = {}  # the lexical fields' identifiers, split once
+    for path, blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
             out.append((path, None))
-        elif language == "python":
+            continue
+        if language == "python":
             out.append((path, dumps(_plain_py(scan_python_bytes(data, memo)))))
         else:
             out.append((path, dumps(_plain_native(scan_native_bytes(data)))))
-    return dumps(tuple(out))
+        if path in wanted:
+            fields.append((blob, dumps(source_fields_packed(data, language, splits))))
+    return dumps(tuple(out)) if lexical is None else dumps((tuple(out), tuple(fields)))
 
 
 _UNREADABLE_PY = (0, (), (), None, "unreadable", False)
