@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -131,8 +132,7 @@ def _mapping_index(
     history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
     with ParseCache(cache_db) as cache:
         stored_history = cache.load_snapshot(history_key) if history_key else None
-    # The history first: a background scan of the fields (`prefetch_index`) goes on
-    # meanwhile, and `git log` runs in a process of its own too.
+    # The history first (`git log` runs in a process of its own).
     history = _history_from_plain(stored_history)
     if history is None and stored_history != ():
         past = list(commits) if commits is not None else recent_commits(root)
@@ -161,10 +161,21 @@ def _mapping_index(
             if all(p in map_blobs for p in wanted):
                 blobs = {p: map_blobs[p] for p in wanted}
         blobs = blobs if blobs is not None else library_blobs(code_map, library)
-        fields = library_fields(
-            code_map, cache_db, blobs, progress=progress, workers=workers, extracted=extracted
-        )
-        lexical = build_lexical(code_map, library, fields)
+        storing: list[threading.Thread] = []
+        try:
+            fields = library_fields(
+                code_map,
+                cache_db,
+                blobs,
+                progress=progress,
+                workers=workers,
+                extracted=extracted,
+                storing=storing,
+            )
+            lexical = build_lexical(code_map, library, fields)
+        finally:
+            for thread in storing:
+                thread.join()
         with ParseCache(cache_db) as cache:
             cache.save_snapshot(lexical_key, lexical.to_plain())
     elif library is None:
@@ -190,11 +201,14 @@ def library_fields(
     progress: ProgressFn | None = None,
     workers: int | None = None,
     extracted: dict[str, bytes] | None = None,
+    storing: list[threading.Thread] | None = None,
 ) -> dict[str, tuple[PackedTerms, PackedTerms]]:
     """Path -> (defined-name terms, prose terms) for the library files in `blobs`
     (path -> blob id): `extracted` ones (blob id -> encoded fields, from the map's
     workers; see `prefetch_index`), stored; the others from the parse cache or scanned
-    and stored."""
+    and stored. With `storing`, the extracted ones are written by a thread added to it
+    (SQLite works without the interpreter lock: the index is built meanwhile), which
+    the caller joins."""
     root = Path(code_map.root)
     extracted = extracted or {}
     known: dict[str, tuple[PackedTerms, PackedTerms]] = {}
@@ -213,12 +227,24 @@ def library_fields(
                 known[blob] = f
         todo = sorted(p for p, b in blobs.items() if b not in known)
         fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
-        cache.save_encoded(LEX_SCANNER, handed)
+        if storing is None:
+            cache.save_encoded(LEX_SCANNER, handed)
         cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
+    if storing is not None and handed:
+        thread = threading.Thread(
+            target=_store, args=(cache_db, handed), name="prready-store-fields"
+        )
+        thread.start()
+        storing.append(thread)
     for path in todo:
         if path in fresh and (f := PackedTerms.unpack(fresh[path])) is not None:
             known[blobs[path]] = f
     return {p: known[b] for p, b in blobs.items() if b in known}
+
+
+def _store(cache_db: Path, rows: dict[str, bytes]) -> None:
+    with ParseCache(cache_db) as cache:
+        cache.save_encoded(LEX_SCANNER, rows)
 
 
 def recent_commits(root: Path) -> list[CommitRecord]:
