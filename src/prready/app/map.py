@@ -36,7 +36,6 @@ from prready.analysis.layout import (
     python_module_names,
     select_sources,
 )
-from prready.analysis.lexicon import source_fields_packed
 from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
 from prready.analysis.pyscan import ImportStmt, PyScan, ScanMemo, scan_python_bytes
 from prready.analysis.snapshot import (
@@ -666,6 +665,8 @@ def _scan_chunk(
     fields: list[tuple[str, bytes]] = []
     wanted = frozenset(lexical or ())
     splits: dict[str, tuple[str, ...]] = {}  # the lexical fields' identifiers, split once
+    if wanted:  # imported here: `prready map` alone never loads the lexicon
+        from prready.analysis.lexicon import source_fields_packed
     for path, blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
