@@ -267,39 +267,3 @@ def _sources(root: Path) -> list[SourceFile]:
     return [
         SourceFile(f.path, f.blob, "python", 0) for f in list_files(root) if f.path.endswith(".py")
     ]
-
-
-def test_a_pooled_maps_fields_are_taken_over_or_stored_on_stop(tmp_path: Path) -> None:
-    """A map big enough for the pool queues the field jobs behind its scans and hands the
-    running pool to the handle: the index waits for them; a command that ends first
-    keeps the fields of the jobs done (stored) and shuts the pool down."""
-    from prready.app.map import POOL_MIN_FILES
-
-    files = dict(_FILES)
-    for i in range(POOL_MIN_FILES + 10):
-        files[f"pkg/ops/op{i}.py"] = f'def fused_op_{i}(x):\n    """Op {i}."""\n    return x\n'
-    root = _repo(tmp_path / "repo", files)
-    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "pooled")
-    plain = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=root, workers=1), plain_paths.cache_db
-    )
-    handle = prefetch_index(paths.cache_db)
-    code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle, workers=2)
-    assert handle.jobs is not None  # still running, or done and not yet collected
-    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
-    assert handle.jobs is None and handle.fields == {}
-    assert index.lexical.to_plain() == plain.lexical.to_plain()
-    library = _library_blobs(root, code_map)
-    with ParseCache(paths.cache_db) as cache:
-        assert cache.known(LEX_SCANNER, library.values()) == set(library.values())
-
-    stopped_paths = _paths(tmp_path, "stopped")
-    stopped = prefetch_index(stopped_paths.cache_db)
-    build_code_map("acme/pkg", stopped_paths, checkout=root, on_sources=stopped, workers=2)
-    jobs = stopped.jobs
-    assert jobs is not None
-    stopped.stop()
-    assert stopped.jobs is None and jobs.pool._shutdown_thread  # type: ignore[attr-defined]
-    with ParseCache(stopped_paths.cache_db) as cache:
-        kept = cache.known(LEX_SCANNER, library.values())
-    assert kept <= set(library.values())

@@ -3,7 +3,6 @@ processes returns exactly what one process does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from prready.analysis.layout import SourceFile
@@ -129,13 +128,9 @@ class _Fields:
     def __init__(self, paths: set[str]) -> None:
         self.paths = paths
         self.got: list[tuple[str, bytes]] = []
-        self.finish: Callable[..., None] | None = None
 
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         self.got.extend(fields)
-
-    def pending(self, finish: Callable[..., None]) -> None:
-        self.finish = finish
 
 
 def test_workers_extract_the_lexical_fields_asked_for_from_the_same_read(tmp_path: Path) -> None:
@@ -166,35 +161,9 @@ def test_workers_extract_the_lexical_fields_asked_for_from_the_same_read(tmp_pat
             tmp_path, sources, None, workers, ScanStats(), results.update, (0, lambda: None), fields
         )
         assert _decoded(results) == _decoded(plain)
-        # One process extracts them after the scans; a pool queues them behind the scans
-        # and hands them over still running (the map is assembled meanwhile).
-        assert (fields.finish is None) == (workers == 1)
-        if fields.finish is not None:
-            fields.finish(wait=True)
         by_blob = dict(fields.got)
         assert len(by_blob) == len(fields.got) == len(sources[::3])
         for s in sources[::3]:
             expected = source_fields_packed((tmp_path / s.path).read_bytes(), s.language)
             assert marshal.loads(by_blob[s.blob]) == expected
             assert expected[0]  # a defined name, at least
-
-
-def test_lexical_jobs_still_running_are_cancelled_or_waited_for(tmp_path: Path) -> None:
-    """`finish(wait=False)` keeps the fields of the jobs done, cancels the others and shuts
-    the pool down; a second call does nothing."""
-    sources = []
-    for i in range(POOL_MIN_FILES + 40):
-        rel = f"pkg/m{i}.py"
-        text = f"def step_{i}():\n    pass  # step {i}\n" * 50
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
-        sources.append(_source(rel, len(text)))
-    fields = _Fields({s.path for s in sources})
-    map_app._scan_files(tmp_path, sources, None, 2, ScanStats(), lambda _: None, (0, lambda: None), fields)
-    assert fields.finish is not None
-    fields.finish(wait=False)
-    blobs = {s.blob for s in sources}
-    assert {b for b, _ in fields.got} <= blobs  # only whole jobs' fields, if any
-    got = len(fields.got)
-    fields.finish(wait=False)
-    assert len(fields.got) == got

@@ -90,19 +90,14 @@ DELTA_MAX_SHARE = 0.25
 class LexicalPass(Protocol):
     """What a command that maps issues next asks of a cold map (`on_sources` returns it;
     see `retrieval.prefetch_index`): its scanning workers also extract the lexical fields
-    (`lexicon.source_fields_packed`) of the files in `paths` it scans, and hand them to
-    `add` chunk by chunk, those still running after the map through `pending`."""
+    (`lexicon.source_fields_packed`) of the files in `paths`, from the bytes they read
+    for the map anyway, and hand them to `add` chunk by chunk."""
 
     @property
     def paths(self) -> Collection[str]: ...
 
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         """One chunk's (blob id, marshal-encoded fields) pairs."""
-
-    def pending(self, finish: Callable[..., None]) -> None:
-        """Jobs still running in the map's pool after the map: `finish(wait=True)` adds
-        their fields (waiting for them), `finish(wait=False)` those done; either way the
-        pool is shut down. It must be called once."""
 
 
 @dataclass
@@ -588,25 +583,26 @@ def _scan_files(
 ) -> None:
     """Scan `todo` in chunks; `take` receives each chunk's (path, marshal-encoded scan
     result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
-    callback runs once its number of files are in (at once when that is 0).
-
-    With `lexical`, the lexical fields of its paths among `todo` are extracted too (see
-    `LexicalPass`): by one process, after the scans; by a pool, as jobs queued behind the
-    scans, which the workers run while the map is assembled on one core (they read the
-    files again, from the page cache): the pool is then handed to `lexical.pending`
-    instead of being shut down here."""
+    callback runs once its number of files are in (at once when that is 0). With
+    `lexical`, the workers extract the lexical fields of its paths among `todo` too, and
+    its `add` receives each chunk's (see `LexicalPass`)."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
     at, reached = mark
-    lex_chunks = []
+    wanted: list[tuple[str, ...] | None] = [None] * len(chunks)
     if lexical is not None:
-        wanted = lexical.paths
-        lex_chunks = _chunks([s for s in todo if s.path in wanted])
+        paths = lexical.paths
+        wanted = [tuple(p for p, _, _ in chunk if p in paths) for chunk in chunks]
 
     def taken(chunk: list[tuple[str, str, str]], part: bytes) -> None:
         nonlocal done
-        take(marshal.loads(part))
+        if lexical is None:
+            take(marshal.loads(part))
+        else:
+            scans, fields = marshal.loads(part)
+            take(scans)
+            lexical.add(fields)
         before, done = done, done + len(chunk)
         if before < at <= done:
             reached()
@@ -618,11 +614,8 @@ def _scan_files(
         stats.workers = 1
         if at <= 0:
             reached()
-        for chunk in chunks:
-            taken(chunk, _scan_chunk(str(root), chunk))
-        for chunk in lex_chunks:
-            assert lexical is not None
-            lexical.add(marshal.loads(_lexical_chunk(str(root), chunk)))
+        for chunk, lex in zip(chunks, wanted, strict=True):
+            taken(chunk, _scan_chunk(str(root), chunk, lex))
         return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
@@ -630,48 +623,14 @@ def _scan_files(
 
     # Forked workers inherit the paused collector (see gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
-    pool = ProcessPoolExecutor(max_workers=n_workers)
-    handed = False
-    try:
+    with ProcessPoolExecutor(max_workers=n_workers) as pool:
         # Every job is submitted (and, with fork, every worker started) before a mark at
         # 0 runs: its callback may start threads, and a process is never forked with one.
-        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks)
-        extra = [pool.submit(_lexical_chunk, str(root), chunk) for chunk in lex_chunks]
+        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks, wanted)
         if at <= 0:
             reached()
         for chunk, part in zip(chunks, parts, strict=True):
             taken(chunk, part)
-        if lexical is not None and extra:
-            lexical.pending(_LexicalJobs(pool, extra, lexical))
-            handed = True
-    finally:
-        if not handed:
-            pool.shutdown(cancel_futures=True)
-
-
-class _LexicalJobs:
-    """The lexical jobs a map's pool still runs (see `_scan_files`): called, it hands
-    their fields to the LexicalPass, waiting for them (`wait`) or only those done (the
-    rest cancelled), then shuts the pool down. A failed job only leaves its files to the
-    index's own scan."""
-
-    def __init__(self, pool: Any, jobs: list[Any], lexical: LexicalPass) -> None:
-        self.pool, self.jobs, self.lexical = pool, jobs, lexical
-
-    def __call__(self, *, wait: bool) -> None:
-        jobs, self.jobs = self.jobs, []
-        try:
-            for job in jobs:
-                if not wait and not job.done():
-                    job.cancel()
-                    continue
-                try:
-                    fields = marshal.loads(job.result())
-                except Exception:  # a worker that died or failed: the index scans these
-                    continue
-                self.lexical.add(fields)
-        finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
@@ -691,39 +650,35 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
     return chunks
 
 
-def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
+def _scan_chunk(
+    root: str, chunk: list[tuple[str, str, str]], lexical: tuple[str, ...] | None = None
+) -> bytes:
     """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
     result or None when unreadable) pairs: a single bytes object crosses the process
     boundary (pickling nested tuples cost the workers 15% of their time), and each
-    result is already in the form the parse cache stores, so it is not encoded again."""
+    result is already in the form the parse cache stores, so it is not encoded again.
+    With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
+    of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
     memo = ScanMemo()
-    for path, _blob, language in chunk:
+    fields: list[tuple[str, bytes]] = []
+    wanted = frozenset(lexical or ())
+    splits: dict[str, tuple[str, ...]] = {}  # the lexical fields' identifiers, split once
+    if wanted:  # imported here: `prready map` alone never loads the lexicon
+        from prready.analysis.lexicon import source_fields_packed
+    for path, blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
             out.append((path, None))
-        elif language == "python":
+            continue
+        if language == "python":
             out.append((path, dumps(_plain_py(scan_python_bytes(data, memo)))))
         else:
             out.append((path, dumps(_plain_native(scan_native_bytes(data)))))
-    return dumps(tuple(out))
-
-
-def _lexical_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
-    """Worker: the lexical fields of the files read (`lexicon.source_fields_packed`), as
-    ONE marshal-encoded tuple of (blob id, encoded fields) pairs (see `LexicalPass`)."""
-    # Imported here: `prready map` alone never loads the lexicon.
-    from prready.analysis.lexicon import source_fields_packed
-
-    dumps = marshal.dumps
-    out: list[tuple[str, bytes]] = []
-    splits: dict[str, tuple[str, ...]] = {}  # identifiers split once per chunk
-    for path, blob, language in chunk:
-        data = read_no_follow(os.path.join(root, path), limit=None)
-        if data is not None:
-            out.append((blob, dumps(source_fields_packed(data, language, splits))))
-    return dumps(tuple(out))
+        if path in wanted:
+            fields.append((blob, dumps(source_fields_packed(data, language, splits))))
+    return dumps(tuple(out)) if lexical is None else dumps((tuple(out), tuple(fields)))
 
 
 _UNREADABLE_PY = (0, (), (), None, "unreadable", False)

@@ -11,7 +11,7 @@ import hashlib
 import marshal
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +91,6 @@ class IndexPrefetch:
         self.blobs: dict[str, str] = {}  # its sources' blob ids by path
         self.paths: frozenset[str] = frozenset()  # the library files among them
         self.fields: dict[str, bytes] = {}  # blob id -> encoded fields (see LEX_SCANNER)
-        self.jobs: Callable[..., None] | None = None  # the map's pool, still extracting
 
     def __call__(self, root: Path, sources: list[SourceFile]) -> IndexPrefetch:
         self.stop()  # a second map: what the first one's workers extracted is stored
@@ -103,19 +102,10 @@ class IndexPrefetch:
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         self.fields.update(fields)
 
-    def pending(self, finish: Callable[..., None]) -> None:
-        self.jobs = finish
-
-    def _finish(self, *, wait: bool) -> None:
-        jobs, self.jobs = self.jobs, None
-        if jobs is not None:
-            jobs(wait=wait)
-
     def take(self, root: Path) -> tuple[dict[str, str] | None, dict[str, bytes]]:
         """The map's blob ids by path (None unless the map was of the checkout `root`) and
         the fields extracted (by blob id: valid for any checkout); the handle then holds
-        nothing. Jobs the map's pool still runs are waited for."""
-        self._finish(wait=True)
+        nothing."""
         blobs = self.blobs if self.root == root else None
         fields = self.fields
         self.root, self.blobs, self.paths, self.fields = None, {}, frozenset(), {}
@@ -123,9 +113,7 @@ class IndexPrefetch:
 
     def stop(self) -> None:
         """Store the fields still held (the command ends before its index) and forget
-        them: a later command's index loads them instead of scanning again. Jobs the
-        map's pool still runs are cancelled (those done are kept)."""
-        self._finish(wait=False)
+        them: a later command's index loads them instead of scanning again."""
         _, fields = self.take(Path())
         if fields:
             with ParseCache(self.cache_db) as cache:
