@@ -188,6 +188,42 @@ def test_bm25_search_scores_every_document_by_its_matched_terms() -> None:
     assert BM25Index.from_plain(("not", "an index")) is None
 
 
+def test_bm25_postings_lay_out_each_terms_documents_in_order_at_any_size() -> None:
+    """No posting, one, and many: each term's run holds its documents in order with their
+    saturated weights, whatever order a document's terms come in."""
+    assert len(BM25Index.build({}).postings) == 0
+    assert BM25Index.build({"a": {}}).search({"x": 1.0}) == []
+    one = BM25Index.build({"a": {"mps": 2.0}})
+    assert list(one.postings.ids) == [0] and one.postings["mps"] == {0: one.postings.weights[0]}
+    forward = {
+        f"d{i}": {f"w{j}": float(1 + (i + j) % 3) for j in range(i % 5 + 1)} for i in range(30)
+    }
+    backward = {name: dict(reversed(doc.items())) for name, doc in forward.items()}
+    built, other = BM25Index.build(forward), BM25Index.build(backward)
+    assert built.to_plain() == other.to_plain()
+    for term in built.postings:
+        run = built.postings[term]
+        assert list(run) == sorted(run)
+        assert set(run) == {i for i, n in enumerate(built.names) if term in forward[n]}
+
+
+def test_unit_terms_of_packed_fields_equal_those_of_pairs() -> None:
+    from prready.analysis.lexicon import unit_terms
+
+    defs, prose = PackedTerms.unpack(
+        source_fields_packed(
+            b'def load_shard(path):\n    """Load a checkpoint shard."""\n'
+            b'    raise OSError("shard missing")  # load again\nclass ShardSaver: pass\n',
+            "python",
+        )
+    ) or ((), ())
+    assert isinstance(defs, PackedTerms) and len(defs) and len(prose)
+    packed = unit_terms("pkg/shard_loader.py", defs, prose)
+    pairs = unit_terms("pkg/shard_loader.py", tuple(defs), tuple(prose))
+    assert list(packed.items()) == list(pairs.items())  # same terms, counts and order
+    assert packed["shard"] == dict(prose)["shard"] + 2 * dict(defs)["shard"] + 3
+
+
 def test_library_paths_exclude_tests_docs_examples_and_vendored_trees() -> None:
     assert is_library_path("src/accelerate/data_loader.py")
     assert is_library_path("aten/src/ATen/native/mps/Linear.cpp")

@@ -1,15 +1,16 @@
-"""The mapping index's lexical scan started alongside the map (`retrieval.prefetch_index`):
-the index it leads to is the one built after the map, whatever the background scan
-finished, and its rows follow the parse cache's rules (by blob id, damaged ones scanned
-again)."""
+"""The mapping index's lexical fields extracted by the map's own scanning workers
+(`retrieval.prefetch_index`): the index it leads to is the one built after the map,
+whatever the map scanned, and its rows follow the parse cache's rules (by blob id,
+damaged ones replaced)."""
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 from prready.analysis.layout import SourceFile
+from prready.analysis.lexicon import source_fields_packed
 from prready.analysis.mapping import library_source_paths, library_units
-from prready.app import retrieval
 from prready.app.map import build_code_map
 from prready.app.retrieval import LEX_SCANNER, IndexPrefetch, mapping_index, prefetch_index
 from prready.models import HistoryCommit
@@ -47,13 +48,6 @@ def _paths(tmp_path: Path, name: str) -> Paths:
     return Paths(cache=tmp_path / name, data=home.data, config=home.config)
 
 
-def _finish_background_scan(handle: IndexPrefetch) -> None:
-    running = handle.scan
-    assert running is not None
-    running.process.join(timeout=60)
-    assert running.process.exitcode == 0
-
-
 def test_library_paths_from_sources_are_the_library_units(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     paths = _paths(tmp_path, "cache")
@@ -65,36 +59,88 @@ def test_library_paths_from_sources_are_the_library_units(tmp_path: Path) -> Non
     assert not units & {"tests/test_loader.py", "docs/conf.py", "pkg/include/ATen/copy.h"}
 
 
-def test_prefetched_index_is_the_index_built_after_the_map(tmp_path: Path) -> None:
+def _library_blobs(root: Path, code_map: object) -> dict[str, str]:
+    blobs = {f.path: f.blob for f in list_files(root)}
+    library = {code_map.modules[u].path for u in library_units(code_map)}  # type: ignore[attr-defined]
+    return {p: b for p, b in blobs.items() if p in library}
+
+
+def test_the_map_workers_fields_are_the_index_built_after_the_map(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "prefetched")
     plain_map = build_code_map("acme/pkg", plain_paths, checkout=root)
     plain = mapping_index(plain_map, plain_paths.cache_db)
 
-    handle = prefetch_index(paths.cache_db, min_files=0)
+    handle = prefetch_index(paths.cache_db)
     code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
-    running = handle.scan
-    _finish_background_scan(handle)
-    # The background scan stored the library files' fields, and only theirs.
-    blobs = {f.path: f.blob for f in list_files(root)}
+    # The map's workers extracted the library files' fields, and only theirs, from the
+    # bytes they read: what the index's own scan gives.
+    library = _library_blobs(root, code_map)
+    assert handle.fields.keys() == set(library.values())
+    for path, blob in library.items():
+        packed = source_fields_packed(
+            (root / path).read_bytes(),
+            code_map.modules[
+                next(u for u, i in code_map.modules.items() if i.path == path)
+            ].language,
+        )
+        assert marshal.loads(handle.fields[blob]) == packed
     with ParseCache(paths.cache_db) as cache:
-        stored = cache.load(LEX_SCANNER, blobs.values())
-    library = {code_map.modules[u].path for u in library_units(code_map)}
-    assert {p for p, b in blobs.items() if b in stored} == library
+        assert cache.known(LEX_SCANNER, library.values()) == set()  # not stored yet
     index = mapping_index(code_map, paths.cache_db, prefetch=handle)
-    assert handle.scan is None and running is not None  # taken over, done and forgotten
-    first, end = running.bounds[:]
-    assert first >= end  # every chunk claimed
+    assert handle.fields == {} and handle.root is None  # taken over and forgotten
     assert index.lexical.to_plain() == plain.lexical.to_plain()
-    # Warm: a restored map starts no background scan, and the stored index is the same.
-    warm = prefetch_index(paths.cache_db, min_files=0)
+    with ParseCache(paths.cache_db) as cache:  # stored by the index, by blob id
+        assert cache.known(LEX_SCANNER, library.values()) == set(library.values())
+    # Warm: a restored map does not call the hook, and the stored index is the same.
+    warm = prefetch_index(paths.cache_db)
     warm_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=warm)
-    assert warm.scan is None
+    assert warm.root is None and warm.fields == {}
     warm_index = mapping_index(warm_map, paths.cache_db, prefetch=warm)
     assert warm_index.lexical.to_plain() == plain.lexical.to_plain()
 
 
-def test_damaged_rows_left_by_the_background_scan_are_scanned_again(tmp_path: Path) -> None:
+def test_a_map_without_the_hook_extracts_nothing(tmp_path: Path) -> None:
+    """`prready map` alone: its workers give the map's results only, and a later index
+    with a handle that no map called scans every library file itself."""
+    root = _repo(tmp_path / "repo")
+    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "alone")
+    plain = mapping_index(
+        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
+    )
+    code_map = build_code_map("acme/pkg", paths, checkout=root)
+    with ParseCache(paths.cache_db) as cache:
+        assert cache.known(LEX_SCANNER, (f.blob for f in list_files(root))) == set()
+    handle = prefetch_index(paths.cache_db)
+    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    assert index.lexical.to_plain() == plain.lexical.to_plain()
+
+
+def test_files_whose_map_scan_was_cached_are_scanned_by_the_index(tmp_path: Path) -> None:
+    """A cold map over a parse cache that holds some files' map scans (not their fields):
+    those are not read by the map's workers, and the index scans them."""
+    root = _repo(tmp_path / "repo")
+    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "partial")
+    plain = mapping_index(
+        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
+    )
+    build_code_map("acme/pkg", paths, checkout=root)  # every map scan cached, no field
+    changed = _repo(
+        tmp_path / "changed", dict(_FILES, **{"pkg/extra.py": "def extra():\n    pass\n"})
+    )
+    handle = prefetch_index(paths.cache_db)
+    code_map = build_code_map("acme/pkg", paths, checkout=changed, on_sources=handle)
+    extra = {f.path: f.blob for f in list_files(changed)}["pkg/extra.py"]
+    assert set(handle.fields) == {extra}  # the one file the map scanned
+    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    assert set(index.lexical.names) == set(plain.lexical.names) | {"pkg.extra"}
+    again = mapping_index(
+        build_code_map("acme/pkg", plain_paths, checkout=changed), plain_paths.cache_db
+    )
+    assert index.lexical.to_plain() == again.lexical.to_plain()
+
+
+def test_damaged_rows_are_replaced_by_the_fields_the_map_extracted(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "damaged")
     plain = mapping_index(
@@ -103,9 +149,8 @@ def test_damaged_rows_left_by_the_background_scan_are_scanned_again(tmp_path: Pa
     blob = {f.path: f.blob for f in list_files(root)}["pkg/loader.py"]
     with ParseCache(paths.cache_db) as cache:
         cache.save(LEX_SCANNER, {blob: ("load shard", b"\x01", "", b"")})  # counts too few
-    handle = prefetch_index(paths.cache_db, min_files=0)
+    handle = prefetch_index(paths.cache_db)
     code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
-    _finish_background_scan(handle)  # a stored row, damaged or not, is left alone
     index = mapping_index(code_map, paths.cache_db, prefetch=handle)
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     with ParseCache(paths.cache_db) as cache:
@@ -113,7 +158,9 @@ def test_damaged_rows_left_by_the_background_scan_are_scanned_again(tmp_path: Pa
     assert row[0] != "load shard" and len(row[0].split()) == len(row[1])  # rewritten
 
 
-def test_a_background_scan_of_another_checkout_is_stopped_and_not_used(tmp_path: Path) -> None:
+def test_fields_of_another_checkout_are_used_by_blob_id_only(tmp_path: Path) -> None:
+    """A handle last called for another checkout: its blob ids are not used, its fields
+    (by blob id, what any checkout's same file gives) are."""
     first = _repo(tmp_path / "first")
     other_files = dict(
         _FILES, **{"pkg/saver.py": 'def save():\n    raise TypeError("quantized")\n'}
@@ -123,55 +170,14 @@ def test_a_background_scan_of_another_checkout_is_stopped_and_not_used(tmp_path:
     plain = mapping_index(
         build_code_map("acme/pkg", plain_paths, checkout=second), plain_paths.cache_db
     )
-    handle = prefetch_index(paths.cache_db, min_files=0)
+    handle = prefetch_index(paths.cache_db)
     build_code_map("acme/pkg", paths, checkout=first, on_sources=handle)
-    running = handle.scan
-    assert running is not None and running.root == first
-    code_map = build_code_map("acme/pkg", paths, checkout=second)  # no background scan
+    assert handle.root == first and handle.fields
+    code_map = build_code_map("acme/pkg", paths, checkout=second)  # no hook
     index = mapping_index(code_map, paths.cache_db, prefetch=handle)
-    assert handle.scan is None and not running.process.is_alive()  # stopped, not taken over
+    assert handle.root is None and handle.fields == {}
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     assert [h[0] for h in index.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
-
-
-def test_the_index_scans_the_chunks_left_from_the_back(tmp_path: Path) -> None:
-    import multiprocessing
-
-    root = _repo(tmp_path / "repo")
-    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "rest")
-    plain = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
-    )
-    code_map = build_code_map("acme/pkg", paths, checkout=root)
-    sources = [
-        SourceFile(f.path, f.blob, code_map.modules[m].language, 0)
-        for f in list_files(root)
-        for m in code_map.modules
-        if code_map.modules[m].path == f.path
-    ]
-    # A background process that claims nothing: every chunk is left to the index.
-    context = multiprocessing.get_context("fork")
-    idle = context.Process(target=len, args=((),), daemon=True)
-    idle.start()
-    wanted = set(library_source_paths((s.path, s.language) for s in sources))
-    todo = sorted((s.path, s.blob, s.language) for s in sources if s.path in wanted)
-    chunks = -(-len(todo) // retrieval.PREFETCH_CHUNK)
-    left = retrieval._Prefetch(
-        root, {s.path: s.blob for s in sources}, todo, context.Array("i", [0, chunks]), idle
-    )
-    handle = prefetch_index(paths.cache_db, min_files=0)
-    handle.scan = left  # as if the handle had started it for this map
-    seen: list[tuple[int, int]] = []
-    index = retrieval.mapping_index(
-        code_map,
-        paths.cache_db,
-        progress=lambda _stage, done, total: seen.append((done, total)),
-        prefetch=handle,
-    )
-    assert index.lexical.to_plain() == plain.lexical.to_plain()
-    assert seen and seen[-1] == (len(todo), len(todo))
-    assert list(left.bounds) == [0, 0]  # every chunk claimed, from the back
-    assert handle.scan is None
 
 
 def test_known_blobs_are_those_stored_for_the_scanner(tmp_path: Path) -> None:
@@ -189,10 +195,10 @@ def test_known_blobs_are_those_stored_for_the_scanner(tmp_path: Path) -> None:
         assert cache.known(LEX_SCANNER, []) == set()
 
 
-def test_a_command_that_ends_before_the_index_stops_the_background_scan(tmp_path: Path) -> None:
-    """The workspace owns the scan: closing it (the command ends: an error, Ctrl-C, nothing
-    left to map) stops and reaps the process, with the command's own cache connection open
-    while it ran, and the cache stays whole."""
+def test_a_command_that_ends_before_the_index_stores_the_fields(tmp_path: Path) -> None:
+    """The workspace holds the handle: closing it (the command ends: an error, Ctrl-C,
+    nothing left to map) stores what the map's workers extracted, with the command's own
+    cache connection open meanwhile, and the cache stays whole."""
     import sqlite3
 
     from prready.app.workspace import Workspace
@@ -201,85 +207,60 @@ def test_a_command_that_ends_before_the_index_stops_the_background_scan(tmp_path
     paths = _paths(tmp_path, "cache")
     with Workspace(paths) as ws:
         ws.cache.execute("SELECT 1")  # open, as `issues` and `demo` have it before the map
-        handle = ws.hold(prefetch_index(paths.cache_db, min_files=0))
+        handle = ws.hold(prefetch_index(paths.cache_db))
         assert ws.held(IndexPrefetch) is handle  # what `assessments` passes `mapping_index`
-        build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
-        running = handle.scan
-        assert running is not None and running.process.is_alive()
-    assert handle.scan is None
-    assert not running.process.is_alive()
-    assert running.process.exitcode == 0
+        code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
+        extracted = dict(handle.fields)
+        assert extracted
+    assert handle.fields == {}
     conn = sqlite3.connect(paths.cache_db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
-    # What it stored before it stopped is the index's, as if the index had scanned it.
-    assert mapping_index(build_code_map("acme/pkg", paths, checkout=root), paths.cache_db)
+    with ParseCache(paths.cache_db) as cache:
+        assert cache.load(LEX_SCANNER, extracted) == {
+            b: marshal.loads(v) for b, v in extracted.items()
+        }
+    # What it stored is the index's, as if the index had scanned it.
+    plain_paths = _paths(tmp_path, "plain")
+    plain = mapping_index(
+        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
+    )
+    assert mapping_index(code_map, paths.cache_db).lexical.to_plain() == plain.lexical.to_plain()
 
 
-def test_the_background_scan_is_a_fresh_process_not_a_fork(tmp_path: Path) -> None:
-    """SQLite's locks do not survive fork(): the scan must not inherit open connections."""
-    root = _repo(tmp_path / "repo")
-    paths = _paths(tmp_path, "cache")
-    handle = prefetch_index(paths.cache_db, min_files=0)
-    build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
-    running = handle.scan
-    assert running is not None
-    try:
-        assert type(running.process).__name__ == "SpawnProcess"
-    finally:
-        handle.stop()
-    assert handle.scan is None
-    assert not running.process.is_alive()
-
-
-def test_a_small_library_is_scanned_by_the_index_alone(tmp_path: Path) -> None:
-    """A fresh process costs more than scanning a few hundred files: none is started."""
-    root = _repo(tmp_path / "repo")
+def test_a_second_map_stores_the_first_ones_fields(tmp_path: Path) -> None:
+    """The handle called again (a second map) stores what it held for the first and asks
+    for the second's files."""
+    first, second = _repo(tmp_path / "first"), _repo(tmp_path / "second", {"lib/a.py": "x = 1\n"})
     paths = _paths(tmp_path, "cache")
     handle = prefetch_index(paths.cache_db)
-    build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
-    assert handle.scan is None
-
-
-def test_a_second_map_replaces_the_running_scan(tmp_path: Path) -> None:
-    """The handle called again (a second map) stops the scan it started for the first and
-    holds the new one; stopping it stops that one."""
-    root = _repo(tmp_path / "repo")
-    paths = _paths(tmp_path, "cache")
-    handle = prefetch_index(paths.cache_db, min_files=0)
-    handle(root, _sources(root))
-    replaced = handle.scan
-    assert replaced is not None
-    handle(root, _sources(root))
-    assert not replaced.process.is_alive()  # stopped when the second scan started
-    running = handle.scan
-    assert running is not None and running is not replaced
+    assert handle(first, _sources(first)) is handle
+    assert "pkg/loader.py" in handle.paths and "tests/test_loader.py" not in handle.paths
+    handle.add((("b" * 40, marshal.dumps(("x", b"\x01", "", b""))),))
+    handle(second, _sources(second))
+    assert handle.root == second and handle.fields == {} and handle.paths == {"lib/a.py"}
+    with ParseCache(paths.cache_db) as cache:
+        assert cache.load(LEX_SCANNER, ["b" * 40]) == {"b" * 40: ("x", b"\x01", "", b"")}
     handle.stop()
-    assert handle.scan is None and not running.process.is_alive()
+    assert handle.root is None and not handle.paths
 
 
-def test_a_handle_stops_only_its_own_scan(tmp_path: Path) -> None:
-    """Two handles on the same cache: stopping the first leaves the second's scan running,
-    and the second's handle stops it; the latest held is the one the workspace gives."""
+def test_two_handles_hold_their_own_fields(tmp_path: Path) -> None:
+    """Two handles on the same cache, each given to a map: each holds its map's fields;
+    the latest held is the one the workspace gives."""
     from prready.app.workspace import Workspace
 
     root = _repo(tmp_path / "repo")
-    paths = _paths(tmp_path, "cache")
-    with Workspace(paths) as ws:
-        first, second = (ws.hold(prefetch_index(paths.cache_db, min_files=0)) for _ in range(2))
+    with Workspace(_paths(tmp_path, "cache")) as ws:
+        cache_db = ws.paths.cache_db
+        first, second = (ws.hold(prefetch_index(cache_db)) for _ in range(2))
         assert ws.held(IndexPrefetch) is second
-        first(root, _sources(root))
-        second(root, _sources(root))
-        stopped, running = first.scan, second.scan
-        assert stopped is not None and running is not None and stopped is not running
-        first.stop()
-        assert not stopped.process.is_alive()
-        assert second.scan is running  # still held, to be taken over or stopped
-        second.stop()
-        assert second.scan is None
-        assert not running.process.is_alive()
+        build_code_map("acme/pkg", _paths(tmp_path, "a"), checkout=root, on_sources=first)
+        assert first.fields and second.fields == {}
+        build_code_map("acme/pkg", _paths(tmp_path, "b"), checkout=root, on_sources=second)
+        assert second.fields == first.fields
 
 
 def _sources(root: Path) -> list[SourceFile]:

@@ -120,3 +120,50 @@ def test_read_no_follow_reads_whole_files_up_to_the_limit(tmp_path: Path) -> Non
     if proc.exists():
         text = read(str(proc), None)
         assert text is not None and text.startswith(b"Name:") and text.endswith(b"\n")
+
+
+class _Fields:
+    """A LexicalPass collecting what the workers hand in."""
+
+    def __init__(self, paths: set[str]) -> None:
+        self.paths = paths
+        self.got: list[tuple[str, bytes]] = []
+
+    def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
+        self.got.extend(fields)
+
+
+def test_workers_extract_the_lexical_fields_asked_for_from_the_same_read(tmp_path: Path) -> None:
+    """With a LexicalPass, the pool's and one process's workers give the same map results
+    as without, and the fields of exactly the files asked for (by blob id), equal to
+    `source_fields_packed` of their bytes."""
+    import marshal
+
+    from prready.analysis.lexicon import source_fields_packed
+
+    sources = []
+    for i in range(POOL_MIN_FILES + 20):
+        rel = f"pkg/m{i}.py" if i % 4 else f"csrc/k{i}.cpp"
+        text = (
+            f'def load_shard_{i}(path):\n    raise OSError("shard {i} missing")  # retry\n'
+            if i % 4
+            else f"// fused step {i}\nvoid fused_step_{i}(float* p) {{}}\n"
+        )
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+        sources.append(_source(rel, len(text)))
+    wanted = {s.path for s in sources[::3]} | {"pkg/absent.py"}
+    plain, _, _ = _scan(tmp_path, sources, 2, ScanStats(), 0)
+    for workers in (1, 2):
+        fields = _Fields(wanted)
+        results: dict[str, bytes | None] = {}
+        map_app._scan_files(
+            tmp_path, sources, None, workers, ScanStats(), results.update, (0, lambda: None), fields
+        )
+        assert _decoded(results) == _decoded(plain)
+        by_blob = dict(fields.got)
+        assert len(by_blob) == len(fields.got) == len(sources[::3])
+        for s in sources[::3]:
+            expected = source_fields_packed((tmp_path / s.path).read_bytes(), s.language)
+            assert marshal.loads(by_blob[s.blob]) == expected
+            assert expected[0]  # a defined name, at least

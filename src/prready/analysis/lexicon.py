@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
-from operator import itemgetter
+from operator import add, itemgetter, mul
 from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
@@ -268,8 +268,12 @@ def unit_terms(
     `splits`: see `count_terms`."""
     tf = dict(prose) if PROSE_WEIGHT == 1 else {word: PROSE_WEIGHT * n for word, n in prose}
     get = tf.get
-    for word, n in defs:
-        tf[word] = get(word, 0) + DEF_WEIGHT * n
+    if isinstance(defs, PackedTerms):  # distinct terms: each one's sum in one C-level pass
+        added = map(mul, defs.counts, repeat(DEF_WEIGHT))
+        tf.update(zip(defs.terms, map(add, map(get, defs.terms, repeat(0)), added), strict=True))
+    else:
+        for word, n in defs:
+            tf[word] = get(word, 0) + DEF_WEIGHT * n
     for word in path_terms(path, splits):
         tf[word] = get(word, 0) + PATH_WEIGHT
     return tf
@@ -305,7 +309,8 @@ class PackedPostings(Mapping[str, dict[int, float]]):
 
     def _position(self, term: str) -> int:
         if self._where is None:
-            self._where = {term: i for i, term in enumerate(self.terms)}
+            terms = self.terms
+            self._where = dict(zip(terms, range(len(terms)), strict=True))
         return self._where.get(term, -1)
 
     def frequency(self, term: str) -> int:
@@ -413,24 +418,29 @@ class BM25Index:
         cutoff = _df_cutoff(n, max_df)
         others = {term: _idf(n, c) for term, c in df.items() if c > cutoff}
         terms_sorted = sorted(df.keys() - others.keys())
-        position = {term: i for i, term in enumerate(terms_sorted)}
-        kept = position.keys()
+        position = dict(zip(terms_sorted, range(len(terms_sorted)), strict=True))
+        kept = position.__contains__
         # Every kept posting as (term's position, document, weight) in three flat lists,
         # documents in order; a stable sort by the terms' positions (integers: cheaper to
-        # compare than the words) then lays each term's run out in document order.
+        # compare than the words) then lays each term's run out in document order (a
+        # document holds a term once: the order of its terms within it does not matter).
         post_terms: list[int] = []
         post_ids: list[int] = []
         post_weights: list[float] = []
         k1 = K1 + 1
         for doc_id, doc in enumerate(doc_list):
             norm = K1 * (1 - B + B * lengths[doc_id] / avg)
-            terms = kept & doc.keys()
+            terms = list(filter(kept, doc))  # C-level, no set built per document
             post_terms.extend(map(position.__getitem__, terms))
             post_ids.extend(repeat(doc_id, len(terms)))
             post_weights.extend([tf * k1 / (tf + norm) for tf in map(doc.__getitem__, terms)])
         order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
-        ids = array("i", map(post_ids.__getitem__, order))
-        weights = array("d", map(post_weights.__getitem__, order))
+        if len(order) > 1:  # one itemgetter call each picks the runs out in C
+            pick = itemgetter(*order)
+            ids, weights = array("i", pick(post_ids)), array("d", pick(post_weights))
+        else:
+            ids = array("i", map(post_ids.__getitem__, order))
+            weights = array("d", map(post_weights.__getitem__, order))
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
         postings = PackedPostings(terms_sorted, starts, ids, weights, n)

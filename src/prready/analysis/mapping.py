@@ -360,7 +360,9 @@ def map_issue_to_modules(
     damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:  # its evidence is written out for the best units only
         for node, weight in _lexical_clues(query, index, signals):
-            add(node, weight * damp, _LEXICAL)
+            evidence = clues[node]  # `add`, inlined: tens of units per issue
+            if (weighted := weight * damp) > evidence.get(_LEXICAL, 0.0):
+                evidence[_LEXICAL] = weighted
     if signals.history and index.history is not None:
         for node, weight, why in _history_clues(query, index, signals, history_before):
             add(node, weight * damp, why)
@@ -377,7 +379,9 @@ def map_issue_to_modules(
     if signals.graph:
         touched = set()
         for node, weight, why in _graph_clues(scores, index, signals):
-            add(node, weight, why)
+            evidence = clues[node]  # `add`, inlined
+            if weight > evidence.get(why, 0.0):
+                evidence[why] = weight
             touched.add(node)
         for node in touched:
             scores[node] = _noisy_or(clues[node].values())

@@ -16,14 +16,14 @@ import marshal
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from queue import SimpleQueue
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prready import clock
 from prready.analysis.areas import churn_window_start
@@ -88,6 +88,19 @@ LINE_COUNT_COMMITS = 3000  # newest commits whose line counts size past fixes
 DELTA_MAX_SHARE = 0.25
 
 
+class LexicalPass(Protocol):
+    """What a command that maps issues next asks of a cold map (`on_sources` returns it;
+    see `retrieval.prefetch_index`): its scanning workers also extract the lexical fields
+    (`lexicon.source_fields_packed`) of the files in `paths`, from the bytes they read
+    for the map anyway, and hand them to `add` chunk by chunk."""
+
+    @property
+    def paths(self) -> Collection[str]: ...
+
+    def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
+        """One chunk's (blob id, marshal-encoded fields) pairs."""
+
+
 @dataclass
 class ScanStats:
     """What the last build did: how many files came from the cache, how many were scanned."""
@@ -111,11 +124,12 @@ def build_code_map(
     progress: ProgressFn | None = None,
     stats: ScanStats | None = None,
     workers: int | None = None,
-    on_sources: Callable[[Path, list[SourceFile]], object] | None = None,
+    on_sources: Callable[[Path, list[SourceFile]], LexicalPass | None] | None = None,
 ) -> CodeMap:
     """Acquire OWNER/REPO (or use `checkout` as is), scan changed files, return the map.
-    `on_sources` is told the checkout and its sources when the map is not restored whole
-    (the mapping index's scan starts there, alongside; see `retrieval.prefetch_index`)."""
+    `on_sources` is told the checkout and its sources when the map is not restored whole;
+    the LexicalPass it returns, if any, rides along a cold map's scan (the mapping index's
+    fields: see `retrieval.prefetch_index`)."""
     slug = parse_slug(slug)
     if area_depth is not None and area_depth < 1:
         raise InputError("area_depth", "must be a positive integer")
@@ -137,6 +151,7 @@ def scan_sources(
     natives_done: Callable[[dict[str, NativeScan]], None] | None = None,
     writer: ScanWriter | None = None,
     python_in: Callable[[dict[str, PyScan]], None] | None = None,
+    lexical: LexicalPass | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id (from `cache`), the rest scanned (in
     parallel) and stored. `stats` receives the counts (tests assert on `scanned`). With
@@ -206,7 +221,7 @@ def scan_sources(
         if python_in is not None:
             python_in({s.path: py_object(s.blob) for s in py if s.blob in py_cached})
 
-    _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in))
+    _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in), lexical)
     if writer is None:
         cache.save_encoded(PY_SCANNER, store_py)
         cache.save_encoded(NATIVE_SCANNER, store_native)
@@ -340,7 +355,7 @@ def _build_code_map(
     progress: ProgressFn | None,
     stats: ScanStats | None,
     workers: int | None,
-    on_sources: Callable[[Path, list[SourceFile]], object] | None = None,
+    on_sources: Callable[[Path, list[SourceFile]], LexicalPass | None] | None = None,
 ) -> CodeMap:
     """build_code_map's work, run with the garbage collector paused."""
     co = acquire(
@@ -375,8 +390,7 @@ def _build_code_map(
             files = listing.files()
             selection = select_sources(files)
         stats.by_language = dict(Counter(s.language for s in selection.sources))
-        if on_sources is not None:
-            on_sources(root, selection.sources)
+        lexical = on_sources(root, selection.sources) if on_sources is not None else None
         history = _HistoryReader(root, co.head, paths.cache_db)
         updated = None
         if base is not None:
@@ -400,6 +414,7 @@ def _build_code_map(
                 progress,
                 workers,
                 history,
+                lexical,
             )
         # The selection's counts go along: a restored map skips selecting sources.
         counts = (len(selection.sources), stats.by_language)
@@ -432,6 +447,7 @@ def _cold_map(
     progress: ProgressFn | None,
     workers: int | None,
     history: _HistoryReader,
+    lexical: LexicalPass | None = None,
 ) -> tuple[CodeMap, dict[str, str]]:
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
@@ -461,6 +477,7 @@ def _cold_map(
             natives_done=link,
             writer=writer,
             python_in=python_in,
+            lexical=lexical,
         )
         facts = read_repo_facts(root, files, head, cache.path, history)
         assembly[0].add_python(py_scans)  # (every scan was passed: nothing left to link)
@@ -584,18 +601,30 @@ def _scan_files(
     stats: ScanStats,
     take: Callable[[tuple[tuple[str, bytes | None], ...]], None],
     mark: tuple[int, Callable[[], None]],
+    lexical: LexicalPass | None = None,
 ) -> None:
     """Scan `todo` in chunks; `take` receives each chunk's (path, marshal-encoded scan
     result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
-    callback runs once its number of files are in (at once when that is 0)."""
+    callback runs once its number of files are in (at once when that is 0). With
+    `lexical`, the workers extract the lexical fields of its paths among `todo` too, and
+    its `add` receives each chunk's (see `LexicalPass`)."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
     at, reached = mark
+    wanted: list[tuple[str, ...] | None] = [None] * len(chunks)
+    if lexical is not None:
+        paths = lexical.paths
+        wanted = [tuple(p for p, _, _ in chunk if p in paths) for chunk in chunks]
 
     def taken(chunk: list[tuple[str, str, str]], part: bytes) -> None:
         nonlocal done
-        take(marshal.loads(part))
+        if lexical is None:
+            take(marshal.loads(part))
+        else:
+            scans, fields = marshal.loads(part)
+            take(scans)
+            lexical.add(fields)
         before, done = done, done + len(chunk)
         if before < at <= done:
             reached()
@@ -607,8 +636,8 @@ def _scan_files(
         stats.workers = 1
         if at <= 0:
             reached()
-        for chunk in chunks:
-            taken(chunk, _scan_chunk(str(root), chunk))
+        for chunk, lex in zip(chunks, wanted, strict=True):
+            taken(chunk, _scan_chunk(str(root), chunk, lex))
         return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
@@ -619,7 +648,7 @@ def _scan_files(
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
         # Every job is submitted (and, with fork, every worker started) before a mark at
         # 0 runs: its callback may start threads, and a process is never forked with one.
-        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks)
+        parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks, wanted)
         if at <= 0:
             reached()
         for chunk, part in zip(chunks, parts, strict=True):
@@ -643,23 +672,35 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
     return chunks
 
 
-def _scan_chunk(root: str, chunk: list[tuple[str, str, str]]) -> bytes:
+def _scan_chunk(
+    root: str, chunk: list[tuple[str, str, str]], lexical: tuple[str, ...] | None = None
+) -> bytes:
     """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
     result or None when unreadable) pairs: a single bytes object crosses the process
     boundary (pickling nested tuples cost the workers 15% of their time), and each
-    result is already in the form the parse cache stores, so it is not encoded again."""
+    result is already in the form the parse cache stores, so it is not encoded again.
+    With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
+    of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
     memo = ScanMemo()
-    for path, _blob, language in chunk:
+    fields: list[tuple[str, bytes]] = []
+    wanted = frozenset(lexical or ())
+    splits: dict[str, tuple[str, ...]] = {}  # the lexical fields' identifiers, split once
+    if wanted:  # imported here: `prready map` alone never loads the lexicon
+        from prready.analysis.lexicon import source_fields_packed
+    for path, blob, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=None)
         if data is None:
             out.append((path, None))
-        elif language == "python":
+            continue
+        if language == "python":
             out.append((path, dumps(_plain_py(scan_python_bytes(data, memo)))))
         else:
             out.append((path, dumps(_plain_native(scan_native_bytes(data)))))
-    return dumps(tuple(out))
+        if path in wanted:
+            fields.append((blob, dumps(source_fields_packed(data, language, splits))))
+    return dumps(tuple(out)) if lexical is None else dumps((tuple(out), tuple(fields)))
 
 
 _UNREADABLE_PY = (0, (), (), None, "unreadable", False)

@@ -8,8 +8,9 @@ not pay for it.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,6 @@ HISTORY_VERSION = "6"
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
-PREFETCH_CHUNK = 16  # files a background scan claims (and stores) at a time
 
 
 def mapping_index(
@@ -50,9 +50,8 @@ def mapping_index(
     prefetch: IndexPrefetch | None = None,
 ) -> MapIndex:
     """The MapIndex of `code_map` with lexical fields and history. `commits` overrides the
-    history read from the checkout (tests pass their own). `prefetch` is the handle of a
-    background scan started alongside the map (`prefetch_index`): its scan is taken over
-    (finished here) when it is of this checkout and cache, else stopped.
+    history read from the checkout (tests pass their own). `prefetch` is the handle the
+    map was given (`prefetch_index`): the fields its workers extracted are taken over.
 
     Both indexes are cached whole in the parse cache: the lexical one under the map's
     key (a digest of every tracked file's path and blob id), the history one under HEAD; a
@@ -65,172 +64,60 @@ def mapping_index(
         return _mapping_index(code_map, cache_db, commits, progress, workers, prefetch)
 
 
-STOP_WAIT = 30.0  # seconds a stopped background scan may take to finish its chunk
-# Below this many library files the index scans them sooner itself than a fresh process
-# starts (about half a second of imports).
-PREFETCH_MIN_FILES = 300
-
-
-def prefetch_index(cache_db: Path, min_files: int = PREFETCH_MIN_FILES) -> IndexPrefetch:
+def prefetch_index(cache_db: Path) -> IndexPrefetch:
     """A hook for `build_code_map(on_sources=...)` in a command that maps issues next:
-    when the map is not restored whole, the lexical fields of its library files are
-    scanned by one background process meanwhile, which takes the core the map's
-    single-threaded assembly leaves idle. (At a lower priority it starved on a busy
-    machine and the index waited for it: the map's share of the cores is taken either
-    way, by this scan now or by the index's own after the map.) A `mapping_index` on
-    `cache_db` given the handle (`prefetch=`) scans what is left alongside it, from the
-    other end of the same list, then waits for it, and uses the map's blob ids.
+    when the map is assembled cold, its own scanning workers extract the lexical fields
+    of the library files they scan, from the bytes they read for the map anyway (no
+    second read, no second process; `map.LexicalPass`). A `mapping_index` given the
+    handle (`prefetch=`) takes the fields over (and stores them), uses the map's blob ids
+    instead of listing the checkout again, and scans only what the map did not (files
+    whose map scan was cached).
 
-    Nothing changes what the index holds: the fields are stored by blob id, as the index
-    stores its own (a file stored already is not scanned again). The process is spawned,
-    not forked: a forked child would inherit the command's open SQLite connections, and
-    SQLite's locks do not survive a fork. It stops when its parent goes away, and when
-    the command ends: the hook is the scan's handle, which the command's workspace holds
-    (`Workspace.hold`) and stops on closing."""
-    return IndexPrefetch(cache_db, min_files)
+    Nothing changes what the index holds: the fields are those the index would extract,
+    keyed by blob id. The handle is held by the command's workspace (`Workspace.hold`):
+    a command that ends before its index stores what was extracted (`stop`)."""
+    return IndexPrefetch(cache_db)
 
 
 class IndexPrefetch:
-    """The handle of the background scan `prefetch_index` describes: called with the
-    checkout and its sources, it starts the scan (stopping the one it started before, for
-    an earlier map); `stop` ends it if it still runs (what it stored is kept). A
-    `mapping_index` given the handle takes its scan over (`take`)."""
+    """The handle `prefetch_index` describes. Called with the checkout and its sources
+    (by the map), it asks for the library files' fields (`paths`) and collects them as
+    the map's workers hand them in (`add`); `take` gives them to `mapping_index`, `stop`
+    stores what is still held."""
 
-    def __init__(self, cache_db: Path, min_files: int) -> None:
-        self.cache_db, self.min_files = cache_db, min_files
-        self.scan: _Prefetch | None = None  # the running scan, until taken over or stopped
+    def __init__(self, cache_db: Path) -> None:
+        self.cache_db = cache_db
+        self.root: Path | None = None  # the checkout of the last map that called
+        self.blobs: dict[str, str] = {}  # its sources' blob ids by path
+        self.paths: frozenset[str] = frozenset()  # the library files among them
+        self.fields: dict[str, bytes] = {}  # blob id -> encoded fields (see LEX_SCANNER)
 
-    def __call__(self, root: Path, sources: list[SourceFile]) -> None:
-        self.stop()  # a second map replaces the scan of the first
-        try:
-            started = _Prefetch.start(root, sources, self.cache_db, self.min_files)
-        except OSError:  # no process to spare (fork failed): the index scans it all later
-            return
-        self.scan = started
+    def __call__(self, root: Path, sources: list[SourceFile]) -> IndexPrefetch:
+        self.stop()  # a second map: what the first one's workers extracted is stored
+        self.root = root
+        self.blobs = {s.path: s.blob for s in sources}
+        self.paths = frozenset(library_source_paths((s.path, s.language) for s in sources))
+        return self
 
-    def stop(self) -> None:
-        """Stop this handle's scan, unless `mapping_index` took it over already."""
-        running, self.scan = self.scan, None
-        if running is not None:
-            running.stop()
+    def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
+        self.fields.update(fields)
 
-    def take(self, cache_db: Path, root: Path, progress: ProgressFn | None) -> _Prefetch | None:
-        """The running scan, done (its rest scanned here too) when it is of the checkout
-        `root` on `cache_db`; one of another checkout or cache is stopped: None. Either way
-        the handle no longer holds it."""
-        running, self.scan = self.scan, None
-        if running is None:
-            return None
-        if running.root != root or cache_db != self.cache_db:
-            running.stop()
-            return None
-        running.scan_rest(cache_db, progress)
-        return running
-
-
-class _Prefetch:
-    """One background scan of lexical fields (see `prefetch_index`): the library-looking
-    files in chunks, which the background process claims from the front and
-    `mapping_index` from the back (`bounds`: the first and the end of the chunks left)."""
-
-    def __init__(
-        self,
-        root: Path,
-        blobs: dict[str, str],
-        todo: list[tuple[str, str, str]],
-        bounds: Any,
-        process: Any,
-    ) -> None:
-        self.root, self.blobs, self.todo = root, blobs, todo
-        self.bounds, self.process = bounds, process
-
-    @classmethod
-    def start(
-        cls, root: Path, sources: list[SourceFile], cache_db: Path, min_files: int
-    ) -> _Prefetch | None:
-        # Imported here: only a cold map of a command that maps issues pays for it.
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")
-        wanted = set(library_source_paths((s.path, s.language) for s in sources))
-        todo: list[tuple[str, str, str]] = sorted(
-            (s.path, s.blob, s.language) for s in sources if s.path in wanted
-        )
-        if len(todo) < min_files:
-            return None
-        bounds = context.Array("i", [0, -(-len(todo) // PREFETCH_CHUNK)])
-        process = context.Process(
-            target=_prefetch_run,
-            args=(str(root), cache_db, todo, bounds, os.getpid()),
-            daemon=True,
-        )
-        process.start()
-        return cls(root, {s.path: s.blob for s in sources}, todo, bounds, process)
-
-    def claim(self, *, front: bool) -> list[tuple[str, str, str]] | None:
-        """The next chunk left, from the front or the back; None when none is."""
-        with self.bounds.get_lock():
-            first, end = self.bounds[0], self.bounds[1]
-            if first >= end:
-                return None
-            at = first if front else end - 1
-            self.bounds[0 if front else 1] = first + 1 if front else at
-        return self.todo[at * PREFETCH_CHUNK : (at + 1) * PREFETCH_CHUNK]
-
-    def scan_rest(self, cache_db: Path, progress: ProgressFn | None) -> None:
-        """Scan (and store) the chunks left, from the back, then wait for the process."""
-        with ParseCache(cache_db) as cache:
-            known = cache.known(LEX_SCANNER, (b for _, b, _ in self.todo))
-            _claim_and_scan(str(self.root), cache, self, known, front=False, progress=progress)
-        self.process.join()
+    def take(self, root: Path) -> tuple[dict[str, str] | None, dict[str, bytes]]:
+        """The map's blob ids by path (None unless the map was of the checkout `root`) and
+        the fields extracted (by blob id: valid for any checkout); the handle then holds
+        nothing."""
+        blobs = self.blobs if self.root == root else None
+        fields = self.fields
+        self.root, self.blobs, self.paths, self.fields = None, {}, frozenset(), {}
+        return blobs, fields
 
     def stop(self) -> None:
-        """Leave the chunks left unscanned and wait for the process."""
-        with self.bounds.get_lock():
-            self.bounds[1] = self.bounds[0]
-        self.process.join(STOP_WAIT)  # the chunk in hand, at most
-        if self.process.is_alive():
-            self.process.terminate()  # an interrupted transaction is rolled back
-            self.process.join()
-
-
-def _prefetch_run(
-    root: str, cache_db: Path, todo: list[Any], bounds: Any, parent: int | None = None
-) -> None:
-    """The background process: claims chunks from the front and stores each one's fields
-    as soon as it is scanned. A failure only costs speed (`mapping_index` scans what is
-    missing), so it ends quietly."""
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-        prefetch = _Prefetch(Path(root), {}, todo, bounds, None)
-        with ParseCache(cache_db) as cache:
-            known = cache.known(LEX_SCANNER, (b for _, b, _ in todo))
-            _claim_and_scan(root, cache, prefetch, known, front=True, progress=None, parent=parent)
-    except Exception:
-        return
-
-
-def _claim_and_scan(
-    root: str,
-    cache: ParseCache,
-    prefetch: _Prefetch,
-    known: set[str],
-    *,
-    front: bool,
-    progress: ProgressFn | None,
-    parent: int | None = None,
-) -> None:
-    splits: dict[str, tuple[str, ...]] = {}
-    done = 0
-    while (chunk := prefetch.claim(front=front)) is not None:
-        if parent is not None and os.getppid() != parent:
-            return  # the command that started this scan is gone
-        chunk = [(p, b, lang) for p, b, lang in chunk if b not in known]
-        fields = _scan_chunk(root, [(p, lang) for p, _, lang in chunk], splits)
-        cache.save(LEX_SCANNER, {b: fields[p] for p, b, _ in chunk if p in fields})
-        done += len(chunk)
-        if progress:
-            progress("indexing", done, len(prefetch.todo))
+        """Store the fields still held (the command ends before its index) and forget
+        them: a later command's index loads them instead of scanning again."""
+        _, fields = self.take(Path())
+        if fields:
+            with ParseCache(self.cache_db) as cache:
+                cache.save_encoded(LEX_SCANNER, fields)
 
 
 def _mapping_index(
@@ -245,8 +132,7 @@ def _mapping_index(
     history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
     with ParseCache(cache_db) as cache:
         stored_history = cache.load_snapshot(history_key) if history_key else None
-    # The history first: a background scan of the fields (`prefetch_index`) goes on
-    # meanwhile, and `git log` runs in a process of its own too.
+    # The history first (`git log` runs in a process of its own).
     history = _history_from_plain(stored_history)
     if history is None and stored_history != ():
         past = list(commits) if commits is not None else recent_commits(root)
@@ -254,7 +140,7 @@ def _mapping_index(
         if history_key:
             with ParseCache(cache_db) as cache:
                 cache.save_snapshot(history_key, _history_to_plain(history))
-    prefetched = prefetch.take(cache_db, root, progress) if prefetch is not None else None
+    map_blobs, extracted = prefetch.take(root) if prefetch is not None else (None, {})
     library: set[str] | None = None
     blobs: dict[str, str] | None = None
     if code_map.key:
@@ -269,14 +155,27 @@ def _mapping_index(
         lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
     if lexical is None:
         library = library if library is not None else library_units(code_map)
-        if blobs is None and prefetched is not None:
+        if blobs is None and map_blobs is not None:
             # The blob ids the map was built from, without listing the checkout again.
             wanted = [code_map.modules[u].path for u in library]
-            if all(p in prefetched.blobs for p in wanted):
-                blobs = {p: prefetched.blobs[p] for p in wanted}
+            if all(p in map_blobs for p in wanted):
+                blobs = {p: map_blobs[p] for p in wanted}
         blobs = blobs if blobs is not None else library_blobs(code_map, library)
-        fields = library_fields(code_map, cache_db, blobs, progress=progress, workers=workers)
-        lexical = build_lexical(code_map, library, fields)
+        storing: list[threading.Thread] = []
+        try:
+            fields = library_fields(
+                code_map,
+                cache_db,
+                blobs,
+                progress=progress,
+                workers=workers,
+                extracted=extracted,
+                storing=storing,
+            )
+            lexical = build_lexical(code_map, library, fields)
+        finally:
+            for thread in storing:
+                thread.join()
         with ParseCache(cache_db) as cache:
             cache.save_snapshot(lexical_key, lexical.to_plain())
     elif library is None:
@@ -301,24 +200,51 @@ def library_fields(
     *,
     progress: ProgressFn | None = None,
     workers: int | None = None,
+    extracted: dict[str, bytes] | None = None,
+    storing: list[threading.Thread] | None = None,
 ) -> dict[str, tuple[PackedTerms, PackedTerms]]:
     """Path -> (defined-name terms, prose terms) for the library files in `blobs`
-    (path -> blob id), from the parse cache or scanned and stored."""
+    (path -> blob id): `extracted` ones (blob id -> encoded fields, from the map's
+    workers; see `prefetch_index`), stored; the others from the parse cache or scanned
+    and stored. With `storing`, the extracted ones are written by a thread added to it
+    (SQLite works without the interpreter lock: the index is built meanwhile), which
+    the caller joins."""
     root = Path(code_map.root)
+    extracted = extracted or {}
+    known: dict[str, tuple[PackedTerms, PackedTerms]] = {}
+    handed: dict[str, bytes] = {}
+    for blob in set(blobs.values()).intersection(extracted):
+        # Values from this command's own workers; a wrong shape is a miss all the same.
+        if (f := PackedTerms.unpack(marshal.loads(extracted[blob]))) is not None:
+            known[blob] = f
+            handed[blob] = extracted[blob]
     language = {info.path: info.language for info in code_map.modules.values()}
     with ParseCache(cache_db) as cache:
-        stored = cache.load(LEX_SCANNER, blobs.values())
+        stored = cache.load(LEX_SCANNER, (b for b in blobs.values() if b not in known))
         # A damaged or foreign row is a miss: the file is scanned again and the row replaced.
-        known = {
-            blob: f for blob, row in stored.items() if (f := PackedTerms.unpack(row)) is not None
-        }
+        for blob, row in stored.items():
+            if (f := PackedTerms.unpack(row)) is not None:
+                known[blob] = f
         todo = sorted(p for p, b in blobs.items() if b not in known)
         fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
+        if storing is None:
+            cache.save_encoded(LEX_SCANNER, handed)
         cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
+    if storing is not None and handed:
+        thread = threading.Thread(
+            target=_store, args=(cache_db, handed), name="prready-store-fields"
+        )
+        thread.start()
+        storing.append(thread)
     for path in todo:
         if path in fresh and (f := PackedTerms.unpack(fresh[path])) is not None:
             known[blobs[path]] = f
     return {p: known[b] for p, b in blobs.items() if b in known}
+
+
+def _store(cache_db: Path, rows: dict[str, bytes]) -> None:
+    with ParseCache(cache_db) as cache:
+        cache.save_encoded(LEX_SCANNER, rows)
 
 
 def recent_commits(root: Path) -> list[CommitRecord]:
