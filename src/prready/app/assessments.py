@@ -70,10 +70,22 @@ def assess_cached(
     keys: dict[int, str] = {}
     known: dict[int, IssueAssessment] = {}
     bare: set[int] = set()
+    pool: dict[int, tuple[str, Any]] = {}
+    pooled: dict[int, Any] = {}  # number -> its rank value, from the pool
     if code_map.key:
         keys = issue_keys(assessment_context(code_map, labels), wanted, now)
-        shared: dict[str, str] = {}  # one copy of each module name, path and evidence text
-        for number, rank, detail in ws.assessments.load(slug, keys, details=details):
+        if not details:
+            pool = ws.assessments.load_pool(slug)
+            for number, key in keys.items():
+                entry = pool.get(number)
+                if entry is not None and entry[0] == key:
+                    pooled[number] = entry[1]
+        shared: dict[Any, Any] = {}  # one copy of each text, bare match and features value
+        for number, rank in pooled.items():
+            status = taken.get(number) or TakenStatus("fresh")
+            known[number] = assessment_from_plain(by_number[number], rank, None, shared, status)
+        rest = {number: key for number, key in keys.items() if number not in pooled}
+        for number, rank, detail in ws.assessments.load(slug, rest, details=details):
             status = taken.get(number) or TakenStatus("fresh")
             known[number] = assessment_from_plain(by_number[number], rank, detail, shared, status)
         if not details:
@@ -83,8 +95,21 @@ def assess_cached(
         for a in _assess_and_store(ws, slug, todo, code_map, labels, now, keys):
             a.taken = taken.get(a.issue.number) or TakenStatus("fresh")
             known[a.issue.number] = a
+    if keys and not details and (len(pooled) != len(keys) or len(pool) != len(keys)):
+        # The pool missed some issue or holds others: the next plan's pool is this one's.
+        ws.assessments.save_pool(
+            slug,
+            {
+                number: (key, pooled[number] if number in pooled else _rank_of(known[number]))
+                for number, key in keys.items()
+            },
+        )
     out = [known[issue.number] for issue in wanted]
     return Assessed(out, [issue.number for issue in todo], bare)
+
+
+def _rank_of(a: IssueAssessment) -> Any:
+    return assessment_to_plain(a)[0]
 
 
 def with_details(
@@ -207,21 +232,27 @@ def assessment_from_plain(
     issue: Issue,
     rank: Any,
     detail: Any = None,
-    shared: dict[str, str] | None = None,
+    shared: dict[Any, Any] | None = None,
     taken: TakenStatus | None = None,
 ) -> IssueAssessment:
     """The assessment of `issue` from what `assessment_to_plain` kept (`taken`, else
     "fresh"); without `detail`, with no evidence and no reasons. `shared` keeps one copy
     of each text across assessments (thousands of issues name the same modules with the
-    same evidence)."""
+    same evidence), and of each bare module match and each features value: those are
+    never changed in place (a completed assessment gets new ones)."""
     modules, score, skills, (kinds, hardware), features = rank
     one = shared if shared is not None else {}
     get = one.setdefault
     if detail is None:
-        # Bare (most of a plan's 20k issues): no evidence lists to build.
-        matches = [
-            ModuleMatch(get(name, name), get(path, path), sc, []) for name, path, sc in modules
-        ]
+        # Bare (most of a plan's 20k issues): no evidence lists to build, and one match
+        # object per distinct (module, path, score).
+        matches = []
+        for module in modules:
+            match = one.get(module)
+            if match is None:
+                name, path, sc = module
+                match = one[module] = ModuleMatch(get(name, name), get(path, path), sc, [])
+            matches.append(match)
         why: list[str] = []
     else:
         evidence, reasons = detail
@@ -230,7 +261,11 @@ def assessment_from_plain(
             for (name, path, sc), ev in zip(modules, evidence, strict=True)
         ]
         why = [get(text, text) for text in reasons]
-    # The lists, dicts and tuples are the decoded value's own, fresh on every load.
+    if features is not None:
+        # IssueFeatures is frozen: equal values share one object.
+        found = one.get(features)
+        features = one[features] = _features(*features) if found is None else found
+    # The lists and dicts are the decoded value's own, fresh on every load.
     return IssueAssessment(
         issue,
         matches,
@@ -238,7 +273,7 @@ def assessment_from_plain(
         [get(skill, skill) for skill in skills],
         TakenStatus("fresh") if taken is None else taken,
         IssueKinds(kinds, hardware),
-        None if features is None else _features(*features),
+        features,
     )
 
 
