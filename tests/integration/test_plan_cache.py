@@ -447,3 +447,24 @@ def test_issue_keys_depend_on_values_only_and_on_every_field() -> None:
     # Another whole year open changes the key; a day more within the same year does not.
     assert issue_keys("ctx", [plain], "2027-01-06T12:00:00Z")[7] != key
     assert issue_keys("ctx", [plain], "2026-11-21T12:00:00Z")[7] == key
+
+
+def test_pool_values_share_equal_texts_and_modules_and_keep_every_value_exactly() -> None:
+    from prready.app.assessments import _shared
+
+    values = [
+        ([("a.b", "a/b.py", 0.5), ("c", "c.py", -0.0)], 2, ["python"], ({"bug": "x"}, {}),
+         (False, True, False, ("a", "c"), True, ("small",))),
+        ([("a.b", "a/b.py", 0.5), ("c", "c.py", 0.0)], 2, ["python"], ({"bug": "x"}, {}),
+         (True, False, False, ("a", "c"), False, ())),
+        ([("a.b", "a/b.py", 1.0)], 1, [], ({}, {}), (1, 0, 0, ("a", "c"), 1, ())),
+        ([("a.b", "a/b.py", 1)], 1, [], ({}, {}), None),
+    ]  # fmt: skip
+    once: dict[Any, Any] = {}
+    shared = [_shared(marshal.loads(marshal.dumps(v)), once) for v in values]
+    assert [repr(v) for v in shared] == [repr(v) for v in values]  # -0.0, 1 and True kept
+    first, second, third, _ = shared
+    assert first[0][0] is second[0][0]  # one module tuple
+    assert first[0][1] is not second[0][1]  # -0.0 is not 0.0
+    assert first[4][3] is second[4][3] is third[4][3]  # one areas tuple
+    assert first[2][0] is second[2][0] and first[3][0] is not second[3][0]  # texts; dicts apart

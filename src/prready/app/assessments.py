@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import operator
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -96,11 +97,18 @@ def assess_cached(
             a.taken = taken.get(a.issue.number) or TakenStatus("fresh")
             known[a.issue.number] = a
     if keys and not details and (len(pooled) != len(keys) or len(pool) != len(keys)):
-        # The pool missed some issue or holds others: the next plan's pool is this one's.
+        # The pool missed some issue or holds others: the next plan's pool is this one's,
+        # each text and module in it one object (written, and loaded, once).
+        once: dict[Any, Any] = {}
         ws.assessments.save_pool(
             slug,
             {
-                number: (key, pooled[number] if number in pooled else _rank_of(known[number]))
+                number: (
+                    key,
+                    pooled[number]
+                    if number in pooled
+                    else _shared(assessment_to_plain(known[number])[0], once),
+                )
                 for number, key in keys.items()
             },
         )
@@ -108,8 +116,27 @@ def assess_cached(
     return Assessed(out, [issue.number for issue in todo], bare)
 
 
-def _rank_of(a: IssueAssessment) -> Any:
-    return assessment_to_plain(a)[0]
+def _shared(value: Any, once: dict[Any, Any]) -> Any:
+    """A plain value with one object for each equal text, tuple of texts and (module,
+    path, score) across the values passed with the same `once` (marshal then writes each
+    once); every other value keeps its type and value exactly."""
+    kind = type(value)
+    if kind is str:
+        return once.setdefault(value, value)
+    if kind is list:
+        return [_shared(item, once) for item in value]
+    if kind is dict:
+        return {_shared(k, once): _shared(v, once) for k, v in value.items()}
+    if kind is tuple:
+        items = tuple(_shared(item, once) for item in value)
+        if all(type(item) is str for item in items):  # areas, traits
+            return once.setdefault(items, items)
+        if len(items) == 3 and type(items[0]) is type(items[1]) is str and type(items[2]) is float:
+            # A module, path and score: keyed by the score's exact value (0.0 is not -0.0,
+            # nor an int equal to it).
+            return once.setdefault((None, items[0], items[1], items[2].hex()), items)
+        return items
+    return value
 
 
 def with_details(
@@ -178,6 +205,10 @@ def assessment_context(code_map: CodeMap, labels: Sequence[Label]) -> str:
     return h.hexdigest()
 
 
+# Every field of an issue, in Issue's order, as one tuple (a C-level getter).
+_issue_fields = operator.attrgetter(*(f.name for f in fields(Issue)))
+
+
 def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str]:
     """Number -> key of each issue: the shared context, every field of the issue, and how
     many years it has been open as of `now` (the only way time enters an assessment); the
@@ -187,18 +218,12 @@ def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str
     start = hashlib.sha256((context + "\0").encode("utf-8", "surrogateescape"))
     keys: dict[int, str] = {}
     for issue in issues:
-        fields = (
-            issue.repo, issue.number, issue.title, issue.state, issue.labels,
-            issue.assignees, issue.author, issue.comments, issue.reactions, issue.created_at,
-            issue.updated_at, issue.closed_at, issue.url, issue.is_pull_request,
-            issue.state_reason, years_open(issue, when), issue.body,
-        )  # fmt: skip
         # Serialised by marshal (C, unambiguous, no escaping of a body of tens of KB: half
         # the cost of repr for 20k issues). Format 2 writes no back-references and no
         # interning flags, so the bytes depend only on the values, never on which string
         # objects happen to be shared or interned.
         h = start.copy()
-        h.update(marshal.dumps(fields, 2))
+        h.update(marshal.dumps((years_open(issue, when), _issue_fields(issue)), 2))
         keys[issue.number] = h.hexdigest()
     return keys
 
