@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import marshal
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,7 +28,7 @@ from prready.app.sync import sync_with_tracking
 from prready.app.workspace import GitHubAccess, Workspace
 from prready.config import Secret
 from prready.demo import SAMPLE_SLUG
-from prready.models import CodeMap, Issue, TakenStatus
+from prready.models import CodeMap, Issue, IssueAssessment, TakenStatus
 from prready.paths import Paths, resolve_paths
 from prready.render.sync import sync_summary
 from prready.store import issues_store as store
@@ -87,7 +88,9 @@ def test_a_warm_plan_is_byte_identical_to_a_cold_one(world: dict[str, Any], tmp_
     conn = store.open_cache(world["paths"])
     try:
         assert conn.execute("SELECT count(*) FROM assess_items").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM assess_pools").fetchone()[0] == 1
         conn.execute("DELETE FROM assess_items")
+        conn.execute("DELETE FROM assess_pools")
     finally:
         conn.close()
     again = tmp_path / "again.json"
@@ -103,9 +106,11 @@ def test_a_warm_plan_is_byte_identical_to_a_cold_one(world: dict[str, Any], tmp_
         gc.enable()
 
 
+@pytest.mark.parametrize("details", [True, False], ids=["rows", "pool"])
 def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
-    world: dict[str, Any], tmp_path: Path
+    world: dict[str, Any], tmp_path: Path, details: bool
 ) -> None:
+    """With details, assessments come from the rows; without (a plan), from the pool."""
     _plan(world, tmp_path / "plan.json")
     paths: Paths = world["paths"]
     code_map = _code_map(world)
@@ -118,12 +123,16 @@ def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
         now: str = ISO,
     ) -> Any:
         with Workspace(paths) as ws:
-            return assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=now)
+            return assess_cached(
+                ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=now, details=details
+            )
 
     warm = assess()
     assert warm.assessed == []
     index = mapping_index(code_map, paths.cache_db)
     fresh = assess_issues(issues, code_map, labels, taken, now=ISO, index=index)
+    if not details:
+        fresh = [_bare(a) for a in fresh]
     assert warm.assessments == fresh
 
     # An edited issue and one with a new comment: those two, nothing else.
@@ -309,6 +318,81 @@ def test_damaged_or_stale_rows_are_missing_not_errors(tmp_path: Path) -> None:
         assert list(cache.load("O/R", {1: "k1"})) == [(1, rank, None)]  # GitHub's case rules
 
 
+def _bare(a: IssueAssessment) -> IssueAssessment:
+    """`a` as loaded without details: no evidence, no reasons."""
+    return replace(
+        a,
+        modules=[replace(m, evidence=[]) for m in a.modules],
+        difficulty=replace(a.difficulty, reasons=[]),
+    )
+
+
+def test_a_plan_ranks_from_the_pool_and_reads_rows_only_for_what_it_misses(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    _plan(world, tmp_path / "plan.json")
+    paths: Paths = world["paths"]
+    code_map = _code_map(world)
+    issues, labels, taken = _stored(world, code_map)
+    numbers = sorted(i.number for i in issues)
+    with Workspace(paths) as ws:
+        cache = ws.assessments
+        pool = cache.load_pool(SAMPLE_SLUG)
+        assert sorted(pool) == numbers
+
+        def bare() -> Any:
+            return assess_cached(
+                ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO, details=False
+            )
+
+        expected = bare().assessments
+        # The pool alone serves a plan: without the rows nothing is assessed afresh.
+        cache.conn.execute("CREATE TEMP TABLE kept AS SELECT * FROM assess_items")
+        cache.conn.execute("DELETE FROM assess_items")
+        again = bare()
+        assert again.assessed == [] and again.assessments == expected
+        cache.conn.execute("INSERT INTO assess_items SELECT * FROM kept")
+
+        # A damaged pool: the rows serve, and the pool is written afresh.
+        cache.conn.execute("UPDATE assess_pools SET pool = x'ff'")
+        assert cache.load_pool(SAMPLE_SLUG) == {}
+        again = bare()
+        assert again.assessed == [] and again.assessments == expected
+        assert sorted(cache.load_pool(SAMPLE_SLUG)) == numbers
+
+        # An entry under another key counts for nothing: its row serves, or, without one,
+        # it is assessed afresh; either way the pool holds it under its key again.
+        first, second = numbers[:2]
+        pool = cache.load_pool(SAMPLE_SLUG)
+        stale = dict(pool)
+        stale[first] = ("other", stale[second][1])
+        stale[second] = ("other", stale[first][1])
+        cache.save_pool(SAMPLE_SLUG, stale)
+        cache.conn.execute("DELETE FROM assess_items WHERE number = ?", (second,))
+        again = bare()
+        assert again.assessed == [second] and second not in again.bare
+        assert [_bare(a) for a in again.assessments] == expected  # the fresh one is complete
+        assert cache.load_pool(SAMPLE_SLUG) == pool
+
+        # An issue no longer open leaves the pool with the next plan.
+        rest = [i for i in issues if i.number != first]
+        done = assess_cached(ws, SAMPLE_SLUG, rest, code_map, labels, taken, now=ISO, details=False)
+        assert done.assessed == []
+        assert sorted(cache.load_pool(SAMPLE_SLUG)) == numbers[1:]
+
+
+def test_a_damaged_or_foreign_pool_reads_as_empty(tmp_path: Path) -> None:
+    rank = ([("m", "m.py", 0.5)], 2, ["python"], ({}, {}), None)
+    with AssessmentCache(tmp_path / "cache.sqlite3") as cache:
+        assert cache.load_pool("o/r") == {}
+        cache.save_pool("o/r", {2: ("k2", rank), 1: ("k1", rank)})
+        assert cache.load_pool("O/R") == {1: ("k1", rank), 2: ("k2", rank)}
+        assert cache.load_pool("o/other") == {}
+        for value in (b"\xff", marshal.dumps([1, 2]), marshal.dumps({1: "k"})):
+            cache.conn.execute("UPDATE assess_pools SET pool = ?", (value,))
+            assert cache.load_pool("o/r") == {}
+
+
 def _picks(plan: Any) -> list[Any]:
     return [
         (
@@ -363,3 +447,24 @@ def test_issue_keys_depend_on_values_only_and_on_every_field() -> None:
     # Another whole year open changes the key; a day more within the same year does not.
     assert issue_keys("ctx", [plain], "2027-01-06T12:00:00Z")[7] != key
     assert issue_keys("ctx", [plain], "2026-11-21T12:00:00Z")[7] == key
+
+
+def test_pool_values_share_equal_texts_and_modules_and_keep_every_value_exactly() -> None:
+    from prready.app.assessments import _shared
+
+    values = [
+        ([("a.b", "a/b.py", 0.5), ("c", "c.py", -0.0)], 2, ["python"], ({"bug": "x"}, {}),
+         (False, True, False, ("a", "c"), True, ("small",))),
+        ([("a.b", "a/b.py", 0.5), ("c", "c.py", 0.0)], 2, ["python"], ({"bug": "x"}, {}),
+         (True, False, False, ("a", "c"), False, ())),
+        ([("a.b", "a/b.py", 1.0)], 1, [], ({}, {}), (1, 0, 0, ("a", "c"), 1, ())),
+        ([("a.b", "a/b.py", 1)], 1, [], ({}, {}), None),
+    ]  # fmt: skip
+    once: dict[Any, Any] = {}
+    shared = [_shared(marshal.loads(marshal.dumps(v)), once) for v in values]
+    assert [repr(v) for v in shared] == [repr(v) for v in values]  # -0.0, 1 and True kept
+    first, second, third, _ = shared
+    assert first[0][0] is second[0][0]  # one module tuple
+    assert first[0][1] is not second[0][1]  # -0.0 is not 0.0
+    assert first[4][3] is second[4][3] is third[4][3]  # one areas tuple
+    assert first[2][0] is second[2][0] and first[3][0] is not second[3][0]  # texts; dicts apart

@@ -226,3 +226,46 @@ def test_test_command_wraps_instead_of_hiding_behind_a_scrollbar() -> None:
     css = read_asset("plan.css")
     rule = re.search(r"\.cmd \{([^}]*)\}", css)
     assert rule and "pre-wrap" in rule.group(1)
+
+
+def test_compiled_templates_are_kept_and_follow_their_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm plan loads the templates compiled by the last one (nothing is written
+    again); an edited template, a damaged entry or an unwritable folder cost only a
+    compile, and the page is always the one rendered without the cache."""
+    import prready.render.html as html_module
+
+    own = tmp_path / "templates"
+    own.mkdir()
+    for source in templates_dir().glob("*.j2"):
+        (own / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(html_module, "templates_dir", lambda: own)
+    args = (sample_plan(), sample_progress(), sample_events(), sample_graph(), NOW)
+    plain = render_html(*args)
+    compiled = tmp_path / "cache" / "templates"
+    assert render_html(*args, compiled) == plain
+    entries = sorted(compiled.iterdir())
+    assert len(entries) == 2  # the page and its macros
+    assert (compiled.stat().st_mode & 0o777) == 0o700
+    written = {entry: entry.stat().st_mtime_ns for entry in entries}
+    assert render_html(*args, compiled) == plain
+    assert {entry: entry.stat().st_mtime_ns for entry in entries} == written
+
+    page = own / "plan.html.j2"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+    edited = render_html(*args, compiled)
+    assert edited == plain + "<!-- edited -->\n"
+    assert render_html(*args, compiled) == edited
+
+    from jinja2.bccache import bc_magic
+
+    for damage in (b"j2 not a compiled template", bc_magic + b"\x80 cut short"):
+        for entry in compiled.iterdir():
+            entry.write_bytes(damage)
+        assert render_html(*args, compiled) == edited
+        assert render_html(*args, compiled) == edited
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert render_html(*args, blocked) == edited

@@ -93,10 +93,12 @@ class AreaDistances:
                 au = area.get(u, "")
                 if not au:
                     continue
-                for v in targets:
-                    av = area.get(v, "")
-                    if av and av != au:
-                        graph.setdefault(au, set()).add(av)
+                # One set per module (C loops): "" is a target of no module or no area.
+                linked = {area.get(v, "") for v in targets}
+                linked.difference_update(("", au))
+                if linked:
+                    graph.setdefault(au, set()).update(linked)
+                    for av in linked:
                         graph.setdefault(av, set()).add(au)
             self._graph = graph
         return self._graph

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import operator
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,22 @@ def assess_cached(
     keys: dict[int, str] = {}
     known: dict[int, IssueAssessment] = {}
     bare: set[int] = set()
+    pool: dict[int, tuple[str, Any]] = {}
+    pooled: dict[int, Any] = {}  # number -> its rank value, from the pool
     if code_map.key:
         keys = issue_keys(assessment_context(code_map, labels), wanted, now)
-        shared: dict[str, str] = {}  # one copy of each module name, path and evidence text
-        for number, rank, detail in ws.assessments.load(slug, keys, details=details):
+        if not details:
+            pool = ws.assessments.load_pool(slug)
+            for number, key in keys.items():
+                entry = pool.get(number)
+                if entry is not None and entry[0] == key:
+                    pooled[number] = entry[1]
+        shared: dict[Any, Any] = {}  # one copy of each text, bare match and features value
+        for number, rank in pooled.items():
+            status = taken.get(number) or TakenStatus("fresh")
+            known[number] = assessment_from_plain(by_number[number], rank, None, shared, status)
+        rest = {number: key for number, key in keys.items() if number not in pooled}
+        for number, rank, detail in ws.assessments.load(slug, rest, details=details):
             status = taken.get(number) or TakenStatus("fresh")
             known[number] = assessment_from_plain(by_number[number], rank, detail, shared, status)
         if not details:
@@ -83,8 +96,47 @@ def assess_cached(
         for a in _assess_and_store(ws, slug, todo, code_map, labels, now, keys):
             a.taken = taken.get(a.issue.number) or TakenStatus("fresh")
             known[a.issue.number] = a
+    if keys and not details and (len(pooled) != len(keys) or len(pool) != len(keys)):
+        # The pool missed some issue or holds others: the next plan's pool is this one's,
+        # each text and module in it one object (written, and loaded, once).
+        once: dict[Any, Any] = {}
+        ws.assessments.save_pool(
+            slug,
+            {
+                number: (
+                    key,
+                    pooled[number]
+                    if number in pooled
+                    else _shared(assessment_to_plain(known[number])[0], once),
+                )
+                for number, key in keys.items()
+            },
+        )
     out = [known[issue.number] for issue in wanted]
     return Assessed(out, [issue.number for issue in todo], bare)
+
+
+def _shared(value: Any, once: dict[Any, Any]) -> Any:
+    """A plain value with one object for each equal text, tuple of texts and (module,
+    path, score) across the values passed with the same `once` (marshal then writes each
+    once); every other value keeps its type and value exactly."""
+    kind = type(value)
+    if kind is str:
+        return once.setdefault(value, value)
+    if kind is list:
+        return [_shared(item, once) for item in value]
+    if kind is dict:
+        return {_shared(k, once): _shared(v, once) for k, v in value.items()}
+    if kind is tuple:
+        items = tuple(_shared(item, once) for item in value)
+        if all(type(item) is str for item in items):  # areas, traits
+            return once.setdefault(items, items)
+        if len(items) == 3 and type(items[0]) is type(items[1]) is str and type(items[2]) is float:
+            # A module, path and score: keyed by the score's exact value (0.0 is not -0.0,
+            # nor an int equal to it).
+            return once.setdefault((None, items[0], items[1], items[2].hex()), items)
+        return items
+    return value
 
 
 def with_details(
@@ -153,6 +205,10 @@ def assessment_context(code_map: CodeMap, labels: Sequence[Label]) -> str:
     return h.hexdigest()
 
 
+# Every field of an issue, in Issue's order, as one tuple (a C-level getter).
+_issue_fields = operator.attrgetter(*(f.name for f in fields(Issue)))
+
+
 def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str]:
     """Number -> key of each issue: the shared context, every field of the issue, and how
     many years it has been open as of `now` (the only way time enters an assessment); the
@@ -162,18 +218,12 @@ def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str
     start = hashlib.sha256((context + "\0").encode("utf-8", "surrogateescape"))
     keys: dict[int, str] = {}
     for issue in issues:
-        fields = (
-            issue.repo, issue.number, issue.title, issue.state, issue.labels,
-            issue.assignees, issue.author, issue.comments, issue.reactions, issue.created_at,
-            issue.updated_at, issue.closed_at, issue.url, issue.is_pull_request,
-            issue.state_reason, years_open(issue, when), issue.body,
-        )  # fmt: skip
         # Serialised by marshal (C, unambiguous, no escaping of a body of tens of KB: half
         # the cost of repr for 20k issues). Format 2 writes no back-references and no
         # interning flags, so the bytes depend only on the values, never on which string
         # objects happen to be shared or interned.
         h = start.copy()
-        h.update(marshal.dumps(fields, 2))
+        h.update(marshal.dumps((years_open(issue, when), _issue_fields(issue)), 2))
         keys[issue.number] = h.hexdigest()
     return keys
 
@@ -207,21 +257,27 @@ def assessment_from_plain(
     issue: Issue,
     rank: Any,
     detail: Any = None,
-    shared: dict[str, str] | None = None,
+    shared: dict[Any, Any] | None = None,
     taken: TakenStatus | None = None,
 ) -> IssueAssessment:
     """The assessment of `issue` from what `assessment_to_plain` kept (`taken`, else
     "fresh"); without `detail`, with no evidence and no reasons. `shared` keeps one copy
     of each text across assessments (thousands of issues name the same modules with the
-    same evidence)."""
+    same evidence), and of each bare module match and each features value: those are
+    never changed in place (a completed assessment gets new ones)."""
     modules, score, skills, (kinds, hardware), features = rank
     one = shared if shared is not None else {}
     get = one.setdefault
     if detail is None:
-        # Bare (most of a plan's 20k issues): no evidence lists to build.
-        matches = [
-            ModuleMatch(get(name, name), get(path, path), sc, []) for name, path, sc in modules
-        ]
+        # Bare (most of a plan's 20k issues): no evidence lists to build, and one match
+        # object per distinct (module, path, score).
+        matches = []
+        for module in modules:
+            match = one.get(module)
+            if match is None:
+                name, path, sc = module
+                match = one[module] = ModuleMatch(get(name, name), get(path, path), sc, [])
+            matches.append(match)
         why: list[str] = []
     else:
         evidence, reasons = detail
@@ -230,7 +286,11 @@ def assessment_from_plain(
             for (name, path, sc), ev in zip(modules, evidence, strict=True)
         ]
         why = [get(text, text) for text in reasons]
-    # The lists, dicts and tuples are the decoded value's own, fresh on every load.
+    if features is not None:
+        # IssueFeatures is frozen: equal values share one object.
+        found = one.get(features)
+        features = one[features] = _features(*features) if found is None else found
+    # The lists and dicts are the decoded value's own, fresh on every load.
     return IssueAssessment(
         issue,
         matches,
@@ -238,7 +298,7 @@ def assessment_from_plain(
         [get(skill, skill) for skill in skills],
         TakenStatus("fresh") if taken is None else taken,
         IssueKinds(kinds, hardware),
-        None if features is None else _features(*features),
+        features,
     )
 
 

@@ -275,7 +275,9 @@ def run_plan(
     hint = feature_scope_hint(plan, options, online)
     if hint:
         notes.append(hint)
-    write_plan(output, options.fmt, plan, entries, events, code_map, moment)
+    write_plan(
+        output, options.fmt, plan, entries, events, code_map, moment, paths.cache / "templates"
+    )
     return PlanResult(plan, output, code_map, report, tracking, decision, notes, entries=entries)
 
 

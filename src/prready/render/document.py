@@ -26,10 +26,12 @@ def write_plan(
     events: list[ProgressEvent],
     code_map: CodeMap,
     now: datetime,
+    compiled: Path | None = None,
 ) -> Path:
-    """Render in `fmt` and write atomically (a failed write leaves any old file intact)."""
+    """Render in `fmt` and write atomically (a failed write leaves any old file intact);
+    `compiled`: where the HTML templates are kept compiled (see render_html)."""
     if fmt == "html":
-        text = render_html(plan, entries, events, map_graph(code_map), now)
+        text = render_html(plan, entries, events, map_graph(code_map), now, compiled)
     elif fmt == "md":
         text = render_markdown(plan, entries, events)
     else:

@@ -7,6 +7,12 @@ issue needs (each module's evidence, the difficulty's reasons). A plan loads `ra
 every stored issue and `detail` for the few it shows. Values are `marshal`-encoded plain
 tuples like the parse cache's: fast to load and unable to run code on load. What a key
 covers is decided by the caller.
+
+Next to the rows, each repository's *pool* (table `assess_pools`) holds every `rank` value
+of its last plan with its key, as one value: a warm plan decodes one value instead of
+twenty thousand rows, and each module name and path is written (and loaded) once instead
+of once per issue. An entry counts only under its own key, like a row; the rows stay the
+record (a plan whose pool misses reads them, then writes the pool afresh).
 """
 
 from __future__ import annotations
@@ -29,11 +35,16 @@ CREATE TABLE IF NOT EXISTS assess_items (
     rank BLOB NOT NULL,
     detail BLOB NOT NULL,
     PRIMARY KEY (repo, number)
+);
+CREATE TABLE IF NOT EXISTS assess_pools (
+    repo TEXT NOT NULL COLLATE NOCASE PRIMARY KEY,
+    pool BLOB NOT NULL
 )
 """
 # The table of the format before `rank` and `detail` were apart (one value per issue).
 OLD_TABLE = "assess_results"
 _CHUNK = 500  # issue numbers per `IN (...)` query, well under SQLite's variable limit
+_FEW = 2000  # up to this many issues are read by number, more by reading every row
 
 
 class AssessmentCache:
@@ -61,10 +72,8 @@ class AssessmentCache:
         objects never holds all the plain values at once); a damaged row counts as missing
         (recomputed, overwritten). Without `details` the detail values are not read (None)."""
         column = "detail" if details else "NULL"
-        rows = self.conn.execute(
-            f"SELECT number, key, rank, {column} FROM assess_items WHERE repo = ?", (repo,)
-        )
-        for number, key, rank, detail in rows:
+        sql = f"SELECT number, key, rank, {column} FROM assess_items WHERE repo = ?"
+        for number, key, rank, detail in self._rows(sql, repo, keys):
             if keys.get(number) != key:
                 continue
             value = _decode(rank)
@@ -75,23 +84,58 @@ class AssessmentCache:
     def load_details(self, repo: str, keys: Mapping[int, str]) -> dict[int, tuple[Any, Any]]:
         """number -> (rank value, detail value) for the issues in `keys` whose stored key
         is the same (a damaged or missing row is left out)."""
-        numbers = sorted(keys)
         out: dict[int, tuple[Any, Any]] = {}
+        sql = "SELECT number, key, rank, detail FROM assess_items WHERE repo = ?"
+        for number, key, rank, detail in self._rows(sql, repo, keys):
+            if keys.get(number) != key:
+                continue
+            values = _decode(rank), _decode(detail)
+            if values[0] is not None and values[1] is not None:
+                out[number] = values
+        return out
+
+    def _rows(self, sql: str, repo: str, keys: Mapping[int, str]) -> Iterator[tuple[Any, ...]]:
+        """The rows `sql` (which selects by repository) gives for the numbers in `keys`: by
+        number when they are few (a plan's shown issues, those its pool missed), else
+        every row of the repository (the caller skips the others)."""
+        if len(keys) > _FEW:
+            yield from self.conn.execute(sql, (repo,))
+            return
+        numbers = sorted(keys)
         for start in range(0, len(numbers), _CHUNK):
             chunk = numbers[start : start + _CHUNK]
             marks = ", ".join("?" * len(chunk))
-            rows = self.conn.execute(
-                "SELECT number, key, rank, detail FROM assess_items "
-                f"WHERE repo = ? AND number IN ({marks})",
-                (repo, *chunk),
-            )
-            for number, key, rank, detail in rows:
-                if keys.get(number) != key:
-                    continue
-                values = _decode(rank), _decode(detail)
-                if values[0] is not None and values[1] is not None:
-                    out[number] = values
-        return out
+            yield from self.conn.execute(f"{sql} AND number IN ({marks})", (repo, *chunk))
+
+    def load_pool(self, repo: str) -> dict[int, tuple[str, Any]]:
+        """number -> (key, rank value) as the repository's pool holds them ({} without one,
+        or for a damaged one)."""
+        try:
+            row = self.conn.execute(
+                "SELECT pool FROM assess_pools WHERE repo = ?", (repo,)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return {}
+        value = _decode(row[0]) if row is not None else None
+        if not isinstance(value, dict):
+            return {}
+        return {
+            number: entry
+            for number, entry in value.items()
+            if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
+        }
+
+    def save_pool(self, repo: str, pool: Mapping[int, tuple[str, Any]]) -> None:
+        """Replace the repository's pool with `pool` (number -> (key, rank value)); values
+        sharing their texts are written once (marshal's references)."""
+        data = marshal.dumps(dict(sorted(pool.items())))
+        try:
+            with transaction(self.conn):
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO assess_pools (repo, pool) VALUES (?, ?)", (repo, data)
+                )
+        except sqlite3.OperationalError:
+            return  # a full disk or a locked file only costs speed next time
 
     def save(self, repo: str, rows: Iterable[tuple[int, str, Any, Any]]) -> None:
         """Store (number, key, rank value, detail value) rows in one transaction, replacing
