@@ -57,6 +57,7 @@ from prready.analysis.difficulty import (
 from prready.analysis.mapping import area_of_node, focus_matches, map_issue_to_modules
 from prready.app.map import _recent_history, build_code_map
 from prready.app.retrieval import mapping_index
+from prready.app.workspace import Workspace
 from prready.models import CodeMap, CommitRecord, Issue, ModuleMatch
 from prready.paths import Paths, resolve_paths
 
@@ -129,7 +130,8 @@ def rate(
     case: Case, fix: str, checkout: Path, mirror: str, paths: Paths, dump: IO[str] | None = None
 ) -> Row:
     """One issue: prready's difficulty at the parent, the baselines, the real fix size."""
-    code_map = build_code_map(case.repo, paths, checkout=checkout)
+    with Workspace(paths) as ws:
+        code_map = build_code_map(ws, case.repo, checkout=checkout)
     index = mapping_index(code_map, paths.cache_db)
     issue = Issue(
         repo=case.repo, number=case.number, title=case.title, body=case.body, state="open",

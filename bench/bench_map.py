@@ -46,9 +46,16 @@ import json, resource, sys, time
 from pathlib import Path
 from prready.app.map import ScanStats, build_code_map
 from prready.paths import resolve_paths
+def build(slug, paths, **kw):  # a tree before build_code_map took the workspace: (slug, paths)
+    import inspect
+    if "ws" not in inspect.signature(build_code_map).parameters:
+        return build_code_map(slug, paths, **kw)
+    from prready.app.workspace import Workspace
+    with Workspace(paths) as ws:
+        return build_code_map(ws, slug, **kw)
 start = time.perf_counter()
 stats = ScanStats()
-cm = build_code_map(sys.argv[1], resolve_paths(), checkout=Path(sys.argv[2]), stats=stats)
+cm = build(sys.argv[1], resolve_paths(), checkout=Path(sys.argv[2]), stats=stats)
 wall = time.perf_counter() - start
 py = sum(1 for m in cm.modules.values() if m.language == "python")
 edges = sum(1 for _, _, k in cm.graph.edges(data="kind") if k == "import")

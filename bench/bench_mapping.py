@@ -52,6 +52,7 @@ from prready.analysis.mapping import (
 )
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index
+from prready.app.workspace import Workspace
 from prready.models import CodeMap, Issue
 from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
@@ -173,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not checkout_at(checkout, case.parent):
                 skipped += 1
                 continue
-            code_map = build_code_map(repo, paths, checkout=checkout)
+            with Workspace(paths) as ws:
+                code_map = build_code_map(ws, repo, checkout=checkout)
             index = mapping_index(code_map, paths.cache_db, commits=[])
             index.history = history
             before = commit_date(checkout, case.parent)

@@ -9,7 +9,7 @@ does): a cold map alone vs a cold map followed by building the mapping index (em
 parse cache each time), the same two warm (nothing changed), and the time to map
 `--issues` issues with the warm index (the dev set's issue texts from
 bench/mapping_set/, never PyTorch's, repeated to the count). The map+index runs take
-the path `plan`, `issues` and `backtest` take: `build_code_map(on_sources=
+the path `plan`, `issues` and `backtest` take: `build_code_map(ws, slug, on_sources=
 prefetch_index(...))`, then `mapping_index`. Each run is a fresh child process timing
 itself; each row is the best of N runs (other work on a shared machine only ever slows
 a run down), map-alone and map+index runs alternating. CPU times (the process's and its
@@ -44,6 +44,13 @@ from pathlib import Path
 from prready.app.map import build_code_map
 from prready.paths import resolve_paths
 mode, slug, repo = sys.argv[1:4]
+def build(slug, paths, **kw):  # a tree before build_code_map took the workspace: (slug, paths)
+    import inspect
+    if "ws" not in inspect.signature(build_code_map).parameters:
+        return build_code_map(slug, paths, **kw)
+    from prready.app.workspace import Workspace
+    with Workspace(paths) as ws:
+        return build_code_map(ws, slug, **kw)
 def cpu():  # this process's CPU time and its ended children's (pool workers, the prefetch)
     return sum(
         u.ru_utime + u.ru_stime
@@ -57,7 +64,7 @@ if mode != "map":  # as `plan`, `issues` and `backtest` do (a tree without the h
     from prready.app import retrieval
     if hasattr(retrieval, "prefetch_index"):
         hook = {"on_sources": retrieval.prefetch_index(paths.cache_db)}
-cm = build_code_map(slug, paths, checkout=Path(repo), **hook)
+cm = build(slug, paths, checkout=Path(repo), **hook)
 map_s, map_cpu = time.perf_counter() - start, cpu()
 out = {"map": map_s, "index": 0.0, "issues": 0.0, "n": 0, "map_cpu": map_cpu - cpu_start}
 if mode != "map":

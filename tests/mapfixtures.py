@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gitfixtures import ALICE, BOB, CHEN, git
 from prready.models import HistoryCommit
 from prready.sources.git_repo import build_repo
+
+if TYPE_CHECKING:
+    from prready.models import CodeMap, ProgressFn
+    from prready.paths import Paths
 
 FILES_V1 = {
     "src/mylib/__init__.py": (
@@ -115,3 +120,21 @@ def make_map_repo(tmp_path: Path) -> Path:
         "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "hostile files", cwd=root, env=ident
     )
     return root
+
+
+def map_code(
+    slug: str,
+    paths: Paths,
+    *,
+    offline: bool = False,
+    progress: ProgressFn | None = None,
+    **options: Any,
+) -> CodeMap:
+    """`build_code_map` as a command runs it: in a workspace of its own over `paths`
+    (with that offline mode and progress; its config the default, so the area depth is
+    chosen per repository unless `options` give one), closed when the map is built."""
+    from prready.app.map import build_code_map
+    from prready.app.workspace import Workspace
+
+    with Workspace(paths, offline=offline, progress=progress) as ws:
+        return build_code_map(ws, slug, **options)

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from mapfixtures import make_map_repo
+from mapfixtures import make_map_repo, map_code
 from prready.analysis.areas import assign_areas
 from prready.analysis.layout import python_module_names, select_sources
 from prready.analysis.metrics import pagerank, transitive_dependents
 from prready.app.map import build_code_map
+from prready.app.workspace import Workspace
+from prready.config import UserConfig
 from prready.models import CodeMap, ModuleInfo, TrackedFile
 from prready.paths import resolve_paths
 
@@ -21,14 +23,14 @@ from prready.paths import resolve_paths
 def code_map(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
     tmp = tmp_path_factory.mktemp("codemap")
     root = make_map_repo(tmp)
-    return build_code_map("me/mylib", resolve_paths(), checkout=root)
+    return map_code("me/mylib", resolve_paths(), checkout=root)
 
 
 @pytest.fixture(scope="module")
 def code_map_depth2(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
     tmp = tmp_path_factory.mktemp("codemap2")
     root = make_map_repo(tmp)
-    return build_code_map("me/mylib", resolve_paths(), checkout=root, area_depth=2)
+    return map_code("me/mylib", resolve_paths(), checkout=root, area_depth=2)
 
 
 def _edges(cm: CodeMap, kind: str) -> set[tuple[str, str, bool]]:
@@ -210,6 +212,24 @@ def _info(name: str, path: str, language: str = "python") -> ModuleInfo:
     return ModuleInfo(name=name, path=path, language=language, lines=1, package=name.split(".")[0])
 
 
+def test_the_area_depth_is_the_workspace_configs_unless_given(
+    tmp_path: Path, code_map: CodeMap, code_map_depth2: CodeMap
+) -> None:
+    """`prready map --area-depth` wins over plan.area_depth in config.toml, which wins
+    over the depth chosen per repository."""
+    root = make_map_repo(tmp_path)
+    automatic, fixed = sorted(code_map.areas), sorted(code_map_depth2.areas)
+    assert automatic != fixed
+    with Workspace(resolve_paths(), UserConfig(area_depth=2)) as ws:
+        assert sorted(build_code_map(ws, "me/mylib", checkout=root).areas) == fixed
+    with Workspace(resolve_paths(), UserConfig(area_depth=1)) as ws:
+        given = build_code_map(ws, "me/mylib", checkout=root, area_depth=2)
+        assert sorted(given.areas) == fixed
+        assert sorted(build_code_map(ws, "me/mylib", checkout=root).areas) != fixed
+    with Workspace(resolve_paths()) as ws:
+        assert sorted(build_code_map(ws, "me/mylib", checkout=root).areas) == automatic
+
+
 def test_auto_areas_split_big_packages_and_every_direct_subpackage() -> None:
     modules: dict[str, ModuleInfo] = {"big": _info("big", "big/__init__.py")}
     packages = {"big", "big.nn", "big.optim", "big.tiny"}
@@ -254,7 +274,7 @@ def test_repository_without_code_maps_to_an_empty_map(tmp_path: Path) -> None:
     repo.mkdir()
     git("init", "-q", cwd=repo)
     commit_files(repo, {"README.md": "hi\n"}, "docs")
-    cm = build_code_map("me/docs", resolve_paths(), checkout=repo)
+    cm = map_code("me/docs", resolve_paths(), checkout=repo)
     assert cm.graph.number_of_nodes() == 0
     assert cm.areas == {}
 
@@ -292,7 +312,7 @@ def test_history_fixture_repository_map(tmp_path: Path) -> None:
     from gitfixtures import make_history_repo
 
     root = make_history_repo(tmp_path)
-    cm = build_code_map("me/minitorch", resolve_paths(), checkout=root)
+    cm = map_code("me/minitorch", resolve_paths(), checkout=root)
     assert _edges(cm, "import") == {
         ("minitorch", "minitorch.tensor", False),
         ("minitorch.nn", "minitorch.nn.modules", False),
@@ -323,7 +343,7 @@ def test_demo_sample_matches_grimp(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     root = tmp_path / "tinyml"
     clone_sample(root)
-    cm = build_code_map("prready-demo/tinyml", resolve_paths(), checkout=root)
+    cm = map_code("prready-demo/tinyml", resolve_paths(), checkout=root)
     py_files = {p.relative_to(root).as_posix() for p in root.rglob("*.py") if ".git" not in p.parts}
     assert {m.path for m in cm.modules.values() if m.language == "python"} == py_files
     assert cm.skipped == {}
@@ -389,7 +409,7 @@ def test_generated_modules_are_mapped_but_kept_out_of_the_symbol_index(tmp_path:
         },
         "init",
     )
-    cm = build_code_map("me/tg", resolve_paths(), checkout=root)
+    cm = map_code("me/tg", resolve_paths(), checkout=root)
     for module in ("tg.runtime.autogen.cuda", "tg.runtime.bindings", "tg.runtime.regs"):
         assert module in cm.modules  # still a file of the map, with its edges
         assert not any(name.startswith(module + ".") for name in cm.symbols)

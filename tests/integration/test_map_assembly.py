@@ -15,12 +15,12 @@ import pytest
 
 import prready.store.parse_cache as parse_cache
 from gitfixtures import commit_files
-from mapfixtures import make_map_repo
+from mapfixtures import make_map_repo, map_code
 from prready.analysis.codemap import MapAssembly, RepoFacts, assemble_code_map
 from prready.analysis.layout import select_sources
 from prready.analysis.native import NativeScan
 from prready.analysis.pyscan import PyScan
-from prready.app.map import ScanStats, build_code_map, scan_sources
+from prready.app.map import ScanStats, scan_sources
 from prready.models import CodeMap
 from prready.paths import resolve_paths
 from prready.render.map import code_map_json
@@ -121,7 +121,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 def test_a_map_build_opens_the_parse_cache_once(tmp_path: Path, opened: Counter[str]) -> None:
     root = make_map_repo(tmp_path)
     stats = ScanStats()
-    build_code_map("me/mylib", resolve_paths(), checkout=root, stats=stats)
+    map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
     assert stats.scanned > 0 and not stats.incremental
     # The build's own connection, the writer thread's (new scans) and the history
     # reader's (known line counts): each thread one.
@@ -129,7 +129,7 @@ def test_a_map_build_opens_the_parse_cache_once(tmp_path: Path, opened: Counter[
 
     opened.clear()
     stats = ScanStats()
-    build_code_map("me/mylib", resolve_paths(), checkout=root, stats=stats)
+    map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
     assert stats.snapshot
     assert opened == {"MainThread": 1}  # restored whole: no thread started
 
@@ -138,6 +138,6 @@ def test_a_map_build_opens_the_parse_cache_once(tmp_path: Path, opened: Counter[
     core.write_text(core.read_text(encoding="utf-8") + "\nimport os\n", encoding="utf-8")
     commit_files(root, {}, "edit")
     stats = ScanStats()
-    build_code_map("me/mylib", resolve_paths(), checkout=root, stats=stats)
+    map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
     assert stats.incremental and stats.scanned == 1
     assert opened == {"MainThread": 1, "prready-history": 1}  # rescans stored in the build's

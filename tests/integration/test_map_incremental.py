@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from gitfixtures import commit_files, git
-from mapfixtures import make_map_repo
-from prready.app.map import ScanStats, build_code_map
+from mapfixtures import make_map_repo, map_code
+from prready.app.map import ScanStats
 from prready.models import CodeMap
 from prready.paths import resolve_paths
 from prready.render.map import code_map_json
@@ -35,16 +35,14 @@ def _everything(cm: CodeMap) -> dict[str, object]:
 
 def _update_and_compare(root: Path, tmp_path: Path, step: str) -> ScanStats:
     stats = ScanStats()
-    updated = build_code_map("me/mylib", resolve_paths(), checkout=root, stats=stats)
+    updated = map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
     fresh_home = tmp_path / f"cold-{step}"
-    cold = build_code_map(
-        "me/mylib", resolve_paths({"PRREADY_HOME": str(fresh_home)}), checkout=root
-    )
+    cold = map_code("me/mylib", resolve_paths({"PRREADY_HOME": str(fresh_home)}), checkout=root)
     assert not stats.snapshot
     assert _everything(updated) == _everything(cold), step
     # Stored (an update as its changes over the full map it came from) and restored whole.
     again = ScanStats()
-    restored = build_code_map("me/mylib", resolve_paths(), checkout=root, stats=again)
+    restored = map_code("me/mylib", resolve_paths(), checkout=root, stats=again)
     assert again.snapshot
     assert _everything(restored) == _everything(cold), step
     graph = restored.graph
@@ -56,7 +54,7 @@ def _update_and_compare(root: Path, tmp_path: Path, step: str) -> ScanStats:
 def repo(tmp_path: Path) -> Path:
     root = make_map_repo(tmp_path)
     stats = ScanStats()
-    build_code_map("me/mylib", resolve_paths(), checkout=root, stats=stats)
+    map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
     assert stats.scanned > 0 and not stats.incremental
     return root
 
@@ -90,7 +88,7 @@ def test_edited_python_files_update_the_map_in_place(repo: Path, tmp_path: Path)
 def test_new_imports_keep_or_recompute_transitive_dependents(repo: Path, tmp_path: Path) -> None:
     """An import of a module the importer reached already keeps who-reaches-whom (only
     degrees move); one that joins new modules changes it. Both equal a cold build."""
-    first = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    first = map_code("me/mylib", resolve_paths(), checkout=repo)
     reach = {n: m.dependents_transitive for n, m in first.modules.items()}
     helpers = repo / "src/mylib/utils/helpers.py"  # imports core, which imports nn.layers
     with helpers.open("a", encoding="utf-8") as fh:
@@ -98,7 +96,7 @@ def test_new_imports_keep_or_recompute_transitive_dependents(repo: Path, tmp_pat
     commit_files(repo, {}, "helpers imports layers")
     stats = _update_and_compare(repo, tmp_path, "edge to a module reached already")
     assert stats.incremental
-    updated = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    updated = map_code("me/mylib", resolve_paths(), checkout=repo)
     assert {n: m.dependents_transitive for n, m in updated.modules.items()} == reach
     assert (
         updated.modules["mylib.nn.layers"].dependents
@@ -111,7 +109,7 @@ def test_new_imports_keep_or_recompute_transitive_dependents(repo: Path, tmp_pat
     commit_files(repo, {}, "layers imports helpers")
     stats = _update_and_compare(repo, tmp_path, "edge to a module not reached before")
     assert stats.incremental
-    cycle = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    cycle = map_code("me/mylib", resolve_paths(), checkout=repo)
     assert cycle.modules["mylib.utils.helpers"].dependents_transitive > reach["mylib.utils.helpers"]
 
 
@@ -127,7 +125,7 @@ def test_transitive_dependents_recounted_with_and_without_binding_edges(
     commit_files(repo, {}, "no binding edge")
     stats = _update_and_compare(repo, tmp_path, "binding edge lost")
     assert stats.incremental
-    cm = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    cm = map_code("me/mylib", resolve_paths(), checkout=repo)
     languages = {(cm.modules[a].language, cm.modules[b].language) for a, b in cm.graph.edges()}
     assert ("python", "python") in languages and ("cpp", "cpp") in languages
     assert not any(a == "python" != b for a, b in languages)  # no binding edge left
@@ -139,7 +137,7 @@ def test_transitive_dependents_recounted_with_and_without_binding_edges(
     commit_files(repo, {}, "a cycle, Python modules only")
     stats = _update_and_compare(repo, tmp_path, "python-only recount")
     assert stats.incremental
-    after = build_code_map("me/mylib", resolve_paths(), checkout=repo)
+    after = map_code("me/mylib", resolve_paths(), checkout=repo)
     moved = {n for n, m in after.modules.items() if m.dependents_transitive != before[n]}
     assert moved and all(after.modules[n].language == "python" for n in moved)
 

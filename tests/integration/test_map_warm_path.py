@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from gitfixtures import ALICE, BOB, commit_files, git
-from mapfixtures import make_map_repo
+from mapfixtures import make_map_repo, map_code
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
     code_map_from_plain,
@@ -24,7 +24,6 @@ from prready.app.map import (
     LINE_COUNTER,
     ScanStats,
     _recent_history,
-    build_code_map,
     map_summary,
 )
 from prready.models import AreaInfo, CodeMap, ModuleInfo
@@ -41,8 +40,8 @@ def test_restored_map_is_the_same_map_in_the_same_order(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
     cold_stats, warm_stats = ScanStats(), ScanStats()
-    cold = build_code_map("me/mylib", paths, checkout=root, stats=cold_stats)
-    warm = build_code_map("me/mylib", paths, checkout=root, stats=warm_stats)
+    cold = map_code("me/mylib", paths, checkout=root, stats=cold_stats)
+    warm = map_code("me/mylib", paths, checkout=root, stats=warm_stats)
 
     assert warm_stats.snapshot and not cold_stats.snapshot
     assert warm_stats.by_language == cold_stats.by_language  # counts kept, not recomputed
@@ -64,8 +63,8 @@ def test_restored_map_is_the_same_map_in_the_same_order(tmp_path: Path) -> None:
 def test_restored_graph_shares_edge_dicts_and_stays_editable(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
-    build_code_map("me/mylib", paths, checkout=root)
-    warm = build_code_map("me/mylib", paths, checkout=root)
+    map_code("me/mylib", paths, checkout=root)
+    warm = map_code("me/mylib", paths, checkout=root)
     graph = warm.graph
     a, b = next(iter(graph.edges()))
     graph.edges[a, b]["probe"] = 1  # one dict per edge, seen from both ends
@@ -80,7 +79,7 @@ def test_restored_graph_shares_edge_dicts_and_stays_editable(tmp_path: Path) -> 
 
 def test_snapshot_of_other_version_or_fields_is_ignored(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
-    cm = build_code_map("me/mylib", resolve_paths(), checkout=root)
+    cm = map_code("me/mylib", resolve_paths(), checkout=root)
     plain = code_map_to_plain(cm)
     assert code_map_from_plain(plain) is not None
     assert code_map_from_plain((SNAPSHOT_VERSION - 1, *plain[1:])) is None
@@ -93,12 +92,12 @@ def test_snapshot_of_other_version_or_fields_is_ignored(tmp_path: Path) -> None:
 def test_damaged_snapshot_is_rebuilt(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
-    cold = build_code_map("me/mylib", paths, checkout=root)
+    cold = map_code("me/mylib", paths, checkout=root)
     with ParseCache(paths.cache_db) as cache:
         cache.conn.execute("UPDATE parse_snapshots SET data = x'00ff'")
         cache.conn.commit()
     stats = ScanStats()
-    again = build_code_map("me/mylib", paths, checkout=root, stats=stats)
+    again = map_code("me/mylib", paths, checkout=root, stats=stats)
     assert not stats.snapshot and stats.scanned == 0  # per-file results still cached
     assert list(again.graph.edges(data=True)) == list(cold.graph.edges(data=True))
 
@@ -124,11 +123,11 @@ def test_graph_subclass_round_trips_through_lists() -> None:
 def test_collector_runs_again_after_a_map_and_stays_off_if_it_was(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
-    build_code_map("me/mylib", paths, checkout=root)
+    map_code("me/mylib", paths, checkout=root)
     assert gc.isenabled()
     gc.disable()
     try:
-        build_code_map("me/mylib", paths, checkout=root)
+        map_code("me/mylib", paths, checkout=root)
         assert not gc.isenabled()  # the caller's choice is kept
     finally:
         gc.enable()
@@ -136,7 +135,7 @@ def test_collector_runs_again_after_a_map_and_stays_off_if_it_was(tmp_path: Path
 
 def test_collector_resumes_after_an_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="no such directory"):
-        build_code_map("me/mylib", resolve_paths(), checkout=tmp_path / "nowhere")
+        map_code("me/mylib", resolve_paths(), checkout=tmp_path / "nowhere")
     assert gc.isenabled()
 
 
@@ -259,8 +258,8 @@ def test_restored_graph_is_built_on_first_use(tmp_path: Path) -> None:
     first asked for, and is then the same graph as the cold map's."""
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
-    cold = build_code_map("me/mylib", paths, checkout=root)
-    warm = build_code_map("me/mylib", paths, checkout=root)
+    cold = map_code("me/mylib", paths, checkout=root)
+    warm = map_code("me/mylib", paths, checkout=root)
     assert "graph" not in vars(warm)
     assert map_summary(warm) == map_summary(cold)
     assert edge_attributes(warm) == [d for _, _, d in cold.graph.edges(data=True)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import prready.app.names_in_tests as names_module
-from prready.app.map import build_code_map
+from mapfixtures import map_code
 from prready.app.names_in_tests import names_in_tests
 from prready.models import HistoryCommit
 from prready.paths import resolve_paths
@@ -31,7 +31,7 @@ def test_names_read_from_the_checkout_once_per_blob(
     }
     build_repo(repo, [HistoryCommit(*WHO, "2026-01-01T00:00:00Z", "init", writes=files)])
     paths = resolve_paths()
-    code_map = build_code_map("o/r", paths, checkout=repo)
+    code_map = map_code("o/r", paths, checkout=repo)
     with ParseCache(paths.cache_db) as cache:
         names = names_in_tests(code_map, cache)
     assert names.using(["frobnicate"]) == {"tests/test_core.py": {"frobnicate": 2}}
@@ -44,7 +44,7 @@ def test_names_read_from_the_checkout_once_per_blob(
             assert names_in_tests(code_map, cache) == names
     # A changed test file is read again (its blob id changed, and so the map's key).
     (repo / "tests" / "test_core.py").write_text("def test_other():\n    pass\n")
-    code_map = build_code_map("o/r", paths, checkout=repo)
+    code_map = map_code("o/r", paths, checkout=repo)
     with ParseCache(paths.cache_db) as cache:
         again = names_in_tests(code_map, cache)
     assert again.using(["frobnicate"]) == {} and again.selects("tests/test_core.py", "other")

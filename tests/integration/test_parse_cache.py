@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitfixtures import commit_files, git
-from mapfixtures import make_map_repo
-from prready.app.map import PY_SCANNER, ScanStats, build_code_map
+from mapfixtures import make_map_repo, map_code
+from prready.app.map import PY_SCANNER, ScanStats
 from prready.errors import StoreError
 from prready.paths import resolve_paths
 from prready.store.parse_cache import CACHE_APP_ID, ParseCache
@@ -20,11 +20,11 @@ def test_second_run_scans_nothing_and_one_change_scans_one(tmp_path: Path) -> No
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
     first = ScanStats()
-    cm1 = build_code_map("me/mylib", paths, checkout=root, stats=first)
+    cm1 = map_code("me/mylib", paths, checkout=root, stats=first)
     assert first.scanned == 18 and first.cached == 0
 
     second = ScanStats()
-    cm2 = build_code_map("me/mylib", paths, checkout=root, stats=second)
+    cm2 = map_code("me/mylib", paths, checkout=root, stats=second)
     assert second.scanned == 0 and second.cached == 18
     assert second.snapshot  # nothing changed: the whole map is restored
     assert sorted(cm2.graph.edges(data=True)) == sorted(cm1.graph.edges(data=True))
@@ -35,7 +35,7 @@ def test_second_run_scans_nothing_and_one_change_scans_one(tmp_path: Path) -> No
 
     # Another area depth misses the map snapshot but not a single per-file result.
     other = ScanStats()
-    build_code_map("me/mylib", paths, checkout=root, stats=other, area_depth=2)
+    map_code("me/mylib", paths, checkout=root, stats=other, area_depth=2)
     assert other.scanned == 0 and other.cached == 18 and not other.snapshot
 
     commit_files(
@@ -46,7 +46,7 @@ def test_second_run_scans_nothing_and_one_change_scans_one(tmp_path: Path) -> No
         "layers imports core",
     )
     third = ScanStats()
-    cm3 = build_code_map("me/mylib", paths, checkout=root, stats=third)
+    cm3 = map_code("me/mylib", paths, checkout=root, stats=third)
     assert third.scanned == 1
     assert cm3.graph.has_edge("mylib.nn.layers", "mylib.core")
     assert not cm1.graph.has_edge("mylib.nn.layers", "mylib.core")
@@ -55,10 +55,10 @@ def test_second_run_scans_nothing_and_one_change_scans_one(tmp_path: Path) -> No
 def test_uncommitted_change_is_scanned_by_its_own_blob(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
-    build_code_map("me/mylib", paths, checkout=root)
+    map_code("me/mylib", paths, checkout=root)
     (root / "src/mylib/utils/__init__.py").write_text("from . import helpers\n")
     stats = ScanStats()
-    cm = build_code_map("me/mylib", paths, checkout=root, stats=stats)
+    cm = map_code("me/mylib", paths, checkout=root, stats=stats)
     assert stats.scanned == 1
     assert cm.graph.has_edge("mylib.utils", "mylib.utils.helpers")
     assert git("status", "--porcelain", cwd=root).strip() == "M src/mylib/utils/__init__.py"

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from mapfixtures import map_code
 from prready.analysis.locality import AreaDistances
 from prready.analysis.planner import assess_issues, make_plan
 from prready.app.assessments import assess_cached, with_details
 from prready.app.demo import build_sample_origin
 from prready.app.issues import load_stored
-from prready.app.map import build_code_map
 from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.retrieval import mapping_index
 from prready.app.sync import sync_with_tracking
@@ -75,7 +75,7 @@ def _stored(world: dict[str, Any], code_map: CodeMap) -> tuple[list[Issue], Any,
 
 
 def _code_map(world: dict[str, Any]) -> CodeMap:
-    return build_code_map(SAMPLE_SLUG, world["paths"], git_url=str(world["origin"]))
+    return map_code(SAMPLE_SLUG, world["paths"], git_url=str(world["origin"]))
 
 
 def test_a_warm_plan_is_byte_identical_to_a_cold_one(world: dict[str, Any], tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
     assert assess(changed).assessed == []
 
     # Another code map (areas one level deeper: another map key): every issue.
-    other_map = build_code_map(SAMPLE_SLUG, paths, git_url=str(world["origin"]), area_depth=3)
+    other_map = map_code(SAMPLE_SLUG, paths, git_url=str(world["origin"]), area_depth=3)
     assert other_map.key and other_map.key != code_map.key
     everything = sorted(i.number for i in changed)
     assert assess(changed, other_map).assessed == everything

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from mapfixtures import make_map_repo
-from prready.app.map import build_code_map
+from mapfixtures import make_map_repo, map_code
 from prready.models import ModuleMatch
 from prready.paths import resolve_paths
 from prready.render.svg import ImportGraph, map_graph, plan_graph_svg
@@ -18,8 +17,8 @@ from renderfixtures import sample_plan
 def test_a_restored_maps_graph_reads_as_its_built_graph(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
-    cold = build_code_map("me/mylib", paths, checkout=root)
-    warm = build_code_map("me/mylib", paths, checkout=root)
+    cold = map_code("me/mylib", paths, checkout=root)
+    warm = map_code("me/mylib", paths, checkout=root)
     plain = map_graph(warm)
     assert plain is not None and "graph" not in vars(warm)  # read without building it
     built = cold.graph
@@ -39,8 +38,8 @@ def test_a_restored_maps_graph_reads_as_its_built_graph(tmp_path: Path) -> None:
 def test_the_picture_from_plain_dicts_is_the_picture_from_networkx(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
-    cold = build_code_map("me/mylib", paths, checkout=root)
-    warm = build_code_map("me/mylib", paths, checkout=root)
+    cold = map_code("me/mylib", paths, checkout=root)
+    warm = map_code("me/mylib", paths, checkout=root)
     plan = sample_plan()
     names = sorted(cold.modules)
     # Every step acts on modules of this map (and an area), so boxes, neighbours and

@@ -366,11 +366,11 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
             ),
         ],
     )
-    from prready.app.map import build_code_map
+    from mapfixtures import map_code
     from prready.paths import resolve_paths
 
     paths = resolve_paths()
-    code_map = build_code_map("acme/pkg", paths, checkout=root)
+    code_map = map_code("acme/pkg", paths, checkout=root)
     index = mapping_index(code_map, paths.cache_db)
     assert index.history is not None and len(index.history.files) == 2
     issue = make_issue(5, "Resume fails", "OSError: checkpoint shard missing")
@@ -389,7 +389,7 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
 
 
 def test_mapping_index_follows_a_changed_file(tmp_path: Path) -> None:
-    from prready.app.map import build_code_map
+    from mapfixtures import map_code
     from prready.paths import resolve_paths
 
     root = tmp_path / "repo"
@@ -405,11 +405,11 @@ def test_mapping_index_follows_a_changed_file(tmp_path: Path) -> None:
     )
     build_repo(root, [first])
     paths = resolve_paths()
-    before = mapping_index(build_code_map("acme/pkg", paths, checkout=root), paths.cache_db)
+    before = mapping_index(map_code("acme/pkg", paths, checkout=root), paths.cache_db)
     assert before.lexical.search({"quantized": 1.0}) == []
     # An uncommitted edit: same HEAD, a new blob.
     (root / "pkg/saver.py").write_text('def save():\n    raise TypeError("quantized tensors")\n')
-    after = mapping_index(build_code_map("acme/pkg", paths, checkout=root), paths.cache_db)
+    after = mapping_index(map_code("acme/pkg", paths, checkout=root), paths.cache_db)
     assert [hit[0] for hit in after.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
 
 
@@ -510,7 +510,7 @@ def test_stale_or_damaged_stored_indexes_are_not_used() -> None:
 
 
 def test_damaged_lexical_rows_are_scanned_again(tmp_path: Path) -> None:
-    from prready.app.map import build_code_map
+    from mapfixtures import map_code
     from prready.paths import resolve_paths
 
     root = tmp_path / "repo"
@@ -529,7 +529,7 @@ def test_damaged_lexical_rows_are_scanned_again(tmp_path: Path) -> None:
         ],
     )
     paths = resolve_paths()
-    code_map = replace(build_code_map("acme/pkg", paths, checkout=root), key="")
+    code_map = replace(map_code("acme/pkg", paths, checkout=root), key="")
     cold = mapping_index(code_map, paths.cache_db)
     blob = {f.path: f.blob for f in list_files(root)}["pkg/saver.py"]
     with ParseCache(paths.cache_db) as cache:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import marshal
 from pathlib import Path
 
+from mapfixtures import map_code
 from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import source_fields_packed
 from prready.analysis.mapping import library_source_paths, library_units
@@ -51,7 +52,7 @@ def _paths(tmp_path: Path, name: str) -> Paths:
 def test_library_paths_from_sources_are_the_library_units(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     paths = _paths(tmp_path, "cache")
-    code_map = build_code_map("acme/pkg", paths, checkout=root)
+    code_map = map_code("acme/pkg", paths, checkout=root)
     units = {code_map.modules[u].path for u in library_units(code_map)}
     sources = [(info.path, info.language) for info in code_map.modules.values()]
     assert set(library_source_paths(sources)) == units
@@ -68,11 +69,11 @@ def _library_blobs(root: Path, code_map: object) -> dict[str, str]:
 def test_the_map_workers_fields_are_the_index_built_after_the_map(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "prefetched")
-    plain_map = build_code_map("acme/pkg", plain_paths, checkout=root)
+    plain_map = map_code("acme/pkg", plain_paths, checkout=root)
     plain = mapping_index(plain_map, plain_paths.cache_db)
 
     handle = prefetch_index(paths.cache_db)
-    code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
+    code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle)
     # The map's workers extracted the library files' fields, and only theirs, from the
     # bytes they read: what the index's own scan gives.
     library = _library_blobs(root, code_map)
@@ -94,7 +95,7 @@ def test_the_map_workers_fields_are_the_index_built_after_the_map(tmp_path: Path
         assert cache.known(LEX_SCANNER, library.values()) == set(library.values())
     # Warm: a restored map does not call the hook, and the stored index is the same.
     warm = prefetch_index(paths.cache_db)
-    warm_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=warm)
+    warm_map = map_code("acme/pkg", paths, checkout=root, on_sources=warm)
     assert warm.root is None and warm.fields == {}
     warm_index = mapping_index(warm_map, paths.cache_db, prefetch=warm)
     assert warm_index.lexical.to_plain() == plain.lexical.to_plain()
@@ -105,10 +106,8 @@ def test_a_map_without_the_hook_extracts_nothing(tmp_path: Path) -> None:
     with a handle that no map called scans every library file itself."""
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "alone")
-    plain = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
-    )
-    code_map = build_code_map("acme/pkg", paths, checkout=root)
+    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
+    code_map = map_code("acme/pkg", paths, checkout=root)
     with ParseCache(paths.cache_db) as cache:
         assert cache.known(LEX_SCANNER, (f.blob for f in list_files(root))) == set()
     handle = prefetch_index(paths.cache_db)
@@ -121,36 +120,30 @@ def test_files_whose_map_scan_was_cached_are_scanned_by_the_index(tmp_path: Path
     those are not read by the map's workers, and the index scans them."""
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "partial")
-    plain = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
-    )
-    build_code_map("acme/pkg", paths, checkout=root)  # every map scan cached, no field
+    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
+    map_code("acme/pkg", paths, checkout=root)  # every map scan cached, no field
     changed = _repo(
         tmp_path / "changed", dict(_FILES, **{"pkg/extra.py": "def extra():\n    pass\n"})
     )
     handle = prefetch_index(paths.cache_db)
-    code_map = build_code_map("acme/pkg", paths, checkout=changed, on_sources=handle)
+    code_map = map_code("acme/pkg", paths, checkout=changed, on_sources=handle)
     extra = {f.path: f.blob for f in list_files(changed)}["pkg/extra.py"]
     assert set(handle.fields) == {extra}  # the one file the map scanned
     index = mapping_index(code_map, paths.cache_db, prefetch=handle)
     assert set(index.lexical.names) == set(plain.lexical.names) | {"pkg.extra"}
-    again = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=changed), plain_paths.cache_db
-    )
+    again = mapping_index(map_code("acme/pkg", plain_paths, checkout=changed), plain_paths.cache_db)
     assert index.lexical.to_plain() == again.lexical.to_plain()
 
 
 def test_damaged_rows_are_replaced_by_the_fields_the_map_extracted(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "damaged")
-    plain = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
-    )
+    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
     blob = {f.path: f.blob for f in list_files(root)}["pkg/loader.py"]
     with ParseCache(paths.cache_db) as cache:
         cache.save(LEX_SCANNER, {blob: ("load shard", b"\x01", "", b"")})  # counts too few
     handle = prefetch_index(paths.cache_db)
-    code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
+    code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle)
     index = mapping_index(code_map, paths.cache_db, prefetch=handle)
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     with ParseCache(paths.cache_db) as cache:
@@ -167,13 +160,11 @@ def test_fields_of_another_checkout_are_used_by_blob_id_only(tmp_path: Path) -> 
     )
     second = _repo(tmp_path / "second", other_files)
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "shared")
-    plain = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=second), plain_paths.cache_db
-    )
+    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=second), plain_paths.cache_db)
     handle = prefetch_index(paths.cache_db)
-    build_code_map("acme/pkg", paths, checkout=first, on_sources=handle)
+    map_code("acme/pkg", paths, checkout=first, on_sources=handle)
     assert handle.root == first and handle.fields
-    code_map = build_code_map("acme/pkg", paths, checkout=second)  # no hook
+    code_map = map_code("acme/pkg", paths, checkout=second)  # no hook
     index = mapping_index(code_map, paths.cache_db, prefetch=handle)
     assert handle.root is None and handle.fields == {}
     assert index.lexical.to_plain() == plain.lexical.to_plain()
@@ -209,7 +200,7 @@ def test_a_command_that_ends_before_the_index_stores_the_fields(tmp_path: Path) 
         ws.cache.execute("SELECT 1")  # open, as `issues` and `demo` have it before the map
         handle = ws.hold(prefetch_index(paths.cache_db))
         assert ws.held(IndexPrefetch) is handle  # what `assessments` passes `mapping_index`
-        code_map = build_code_map("acme/pkg", paths, checkout=root, on_sources=handle)
+        code_map = build_code_map(ws, "acme/pkg", checkout=root, on_sources=handle)
         extracted = dict(handle.fields)
         assert extracted
     assert handle.fields == {}
@@ -224,9 +215,7 @@ def test_a_command_that_ends_before_the_index_stores_the_fields(tmp_path: Path) 
         }
     # What it stored is the index's, as if the index had scanned it.
     plain_paths = _paths(tmp_path, "plain")
-    plain = mapping_index(
-        build_code_map("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db
-    )
+    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
     assert mapping_index(code_map, paths.cache_db).lexical.to_plain() == plain.lexical.to_plain()
 
 
@@ -257,9 +246,9 @@ def test_two_handles_hold_their_own_fields(tmp_path: Path) -> None:
         cache_db = ws.paths.cache_db
         first, second = (ws.hold(prefetch_index(cache_db)) for _ in range(2))
         assert ws.held(IndexPrefetch) is second
-        build_code_map("acme/pkg", _paths(tmp_path, "a"), checkout=root, on_sources=first)
+        map_code("acme/pkg", _paths(tmp_path, "a"), checkout=root, on_sources=first)
         assert first.fields and second.fields == {}
-        build_code_map("acme/pkg", _paths(tmp_path, "b"), checkout=root, on_sources=second)
+        map_code("acme/pkg", _paths(tmp_path, "b"), checkout=root, on_sources=second)
         assert second.fields == first.fields
 
 

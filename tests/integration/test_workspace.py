@@ -111,6 +111,18 @@ def test_a_fixed_moment_is_shared_by_the_views_of_a_workspace() -> None:
         assert ws.opened["cache"] == 1
 
 
+def test_an_offline_view_shares_the_stores_and_builds_no_client() -> None:
+    with Workspace(resolve_paths(), client_factory=RefusingFactory()) as ws:
+        view = ws.offline_view()
+        assert view.offline and not ws.offline
+        assert view.cache is ws.cache and ws.opened["cache"] == 1
+        with pytest.raises(OfflineError):
+            view.client()
+        assert view.offline_view() is view
+    with pytest.raises(RuntimeError, match="closed"):
+        view.progress_store  # noqa: B018 - closed with the workspace it views
+
+
 def test_offline_there_is_no_client() -> None:
     with Workspace(resolve_paths(), offline=True, client_factory=RefusingFactory()) as ws:
         assert ws.client_or_none() is None

@@ -36,7 +36,8 @@ def test_difficulty_follows_fix_size_on_the_development_set() -> None:
     origin = build_sample_origin(paths)
     with Workspace(paths) as ws:
         load_sample_issues(ws)
-    code_map = build_code_map(SAMPLE_SLUG, paths, checkout=origin, offline=True)
+    with Workspace(paths, offline=True) as ws:
+        code_map = build_code_map(ws, SAMPLE_SLUG, checkout=origin)
     fixes = fixes_from_commits(read_history(origin), SAMPLE_SLUG)
     conn = issues_store.open_cache(paths)
     try:

@@ -295,11 +295,11 @@ def torch_map(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
         pytest.skip("torch is not installed (pip install torch==2.13.0)")
     work = tmp_path_factory.mktemp("torch-tree")
     repo = make_torch_repo(work / "pytorch", source, history=False)
-    from prready.app.map import build_code_map
+    from mapfixtures import map_code
 
     home = work / "home"
     paths = Paths(cache=home / "cache", data=home / "data", config=home / "config")
-    return build_code_map("pytorch/pytorch", paths, checkout=repo)
+    return map_code("pytorch/pytorch", paths, checkout=repo)
 
 
 def _issue(number: int, title: str, body: str) -> Issue:

@@ -40,14 +40,14 @@ class Tree:
 
 
 def _tree(slug: str, checkout: Path, home: Path) -> Tree:
-    from prready.app.map import build_code_map
+    from mapfixtures import map_code
     from prready.app.names_in_tests import names_in_tests
     from prready.app.retrieval import mapping_index
     from prready.paths import resolve_paths
     from prready.store.parse_cache import ParseCache
 
     paths = resolve_paths({"PRREADY_HOME": str(home)})
-    code_map = build_code_map(slug, paths, checkout=checkout)
+    code_map = map_code(slug, paths, checkout=checkout)
     text, source = code_map.contributing, code_map.contributing_source
     if not text.strip() and (checkout / "README.md").is_file():
         # As the plan does: no CONTRIBUTING file, the README's section is the guide.

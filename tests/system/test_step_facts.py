@@ -405,13 +405,13 @@ def test_past_fix_sizes() -> None:
 # --------------------------------------------------------------------------- PyTorch 1.13.1
 @pytest.fixture(scope="module")
 def pytorch_map(pytorch_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
-    from prready.app.map import build_code_map
+    from mapfixtures import map_code
     from prready.paths import resolve_paths
 
     # Module-scoped: built before the per-test home, so it gets a home of its own.
     home = tmp_path_factory.mktemp("pytorch-map-home")
     paths = resolve_paths({"PRREADY_HOME": str(home)})
-    return build_code_map("pytorch/pytorch", paths, checkout=pytorch_tree)
+    return map_code("pytorch/pytorch", paths, checkout=pytorch_tree)
 
 
 @pytest.mark.slow

@@ -46,13 +46,10 @@ def run_backtest(
     paths, config, progress, offline = ws.paths, ws.config, ws.progress, ws.offline
     if code_map is None:
         code_map = build_code_map(
+            ws,
             slug,
-            paths,
             checkout=checkout,
             git_url=git_url,
-            offline=offline,
-            area_depth=config.area_depth,
-            progress=progress,
             on_sources=ws.hold(prefetch_index(paths.cache_db)),  # the index is built next
         )
     conn = ws.cache

@@ -46,7 +46,7 @@ def list_issues(
         raise UsageError(f"the issue state must be one of {', '.join(STATES)}, not {state!r}")
     if limit is not None and limit < 1:
         raise UsageError(f"the number of issues to list must be positive, not {limit}")
-    paths, config, progress = ws.paths, ws.config, ws.progress
+    paths = ws.paths
     moment = clock.iso(ws.now)
     issues, repo_labels, _ = load_stored(ws, slug, state=state, now=moment)
     total = len(issues)
@@ -69,15 +69,13 @@ def list_issues(
                 "then modules, difficulty and skills follow it"
             )
         else:
+            # A cached clone is used as it is: listing never fetches code.
+            given = checkout is not None or git_url is not None
             code_map = build_code_map(
+                ws if given else ws.offline_view(),
                 slug,
-                paths,
                 checkout=checkout,
                 git_url=git_url,
-                # A cached clone is used as it is: listing never fetches code.
-                offline=ws.offline or (checkout is None and git_url is None),
-                area_depth=config.area_depth,
-                progress=progress,
                 on_sources=ws.hold(prefetch_index(paths.cache_db)),  # issues are mapped next
             )
     if mapped:

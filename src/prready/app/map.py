@@ -66,7 +66,7 @@ from prready.sources.git_repo import (
 from prready.store.parse_cache import ParseCache
 
 if TYPE_CHECKING:
-    pass
+    from prready.app.workspace import Workspace
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated.
@@ -114,29 +114,31 @@ class ScanStats:
 
 
 def build_code_map(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
     *,
     checkout: str | Path | None = None,
     git_url: str | None = None,
-    offline: bool = False,
     area_depth: int | None = None,
-    progress: ProgressFn | None = None,
     stats: ScanStats | None = None,
     workers: int | None = None,
     on_sources: Callable[[Path, list[SourceFile]], LexicalPass | None] | None = None,
 ) -> CodeMap:
     """Acquire OWNER/REPO (or use `checkout` as is), scan changed files, return the map.
-    `on_sources` is told the checkout and its sources when the map is not restored whole;
-    the LexicalPass it returns, if any, rides along a cold map's scan (the mapping index's
-    fields: see `retrieval.prefetch_index`)."""
+    The workspace gives the paths, offline mode and progress; `area_depth` None is the
+    workspace config's (itself None: chosen per repository). `on_sources` is told the
+    checkout and its sources when the map is not restored whole; the LexicalPass it
+    returns, if any, rides along a cold map's scan (the mapping index's fields: see
+    `retrieval.prefetch_index`)."""
     slug = parse_slug(slug)
+    if area_depth is None:
+        area_depth = ws.config.area_depth
     if area_depth is not None and area_depth < 1:
         raise InputError("area_depth", "must be a positive integer")
     with gc_paused():
         return _build_code_map(
-            slug, paths, checkout, git_url, offline, area_depth, progress, stats, workers,
-            on_sources,
+            slug, ws.paths, checkout, git_url, ws.offline, area_depth, ws.progress, stats,
+            workers, on_sources,
         )  # fmt: skip
 
 

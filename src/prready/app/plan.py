@@ -132,21 +132,18 @@ def run_plan(
         raise UsageError(
             f"the plan format must be one of {', '.join(PLAN_FORMATS)}, not {options.fmt!r}"
         )
-    paths, config, progress, api_url = ws.paths, ws.config, ws.progress, ws.github.api_url
+    paths, config, api_url = ws.paths, ws.config, ws.github.api_url
     moment = clock.as_utc(ws.now).replace(microsecond=0)
     iso = clock.iso(moment)
     output = _output_path(paths, slug, options)
     notes: list[str] = []
 
     code_map = build_code_map(
+        ws,
         slug,
-        paths,
         checkout=source.checkout,
         # The clone follows the API host (GitHub Enterprise): hardening, issue 14 item 3.
         git_url=source.git_url or server_clone_url(slug, api_url),
-        offline=ws.offline,
-        area_depth=config.area_depth,
-        progress=progress,
         on_sources=ws.hold(prefetch_index(paths.cache_db)),  # issues are mapped next
     )
     check_modules(options.modules, code_map)

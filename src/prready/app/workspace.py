@@ -147,6 +147,16 @@ class Workspace:
         view._now = moment
         return view
 
+    def offline_view(self) -> Workspace:
+        """The same workspace (same stores, same held work) working offline: `prready
+        issues` maps a cached clone as it is, never fetching code. Itself if offline."""
+        if self.offline:
+            return self
+        view = Workspace.__new__(Workspace)
+        view.__dict__.update(self.__dict__)
+        view.offline = True
+        return view
+
     # ------------------------------------------------------------------ stores
     @property
     def cache(self) -> sqlite3.Connection:

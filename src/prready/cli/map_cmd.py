@@ -9,6 +9,7 @@ from prready.cli.runtime import (
     checked_repo,
     is_stdout,
     load_user_config,
+    make_workspace,
     output_format,
     rebuild_cache_option,
 )
@@ -71,16 +72,12 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     stats = ScanStats()
-    with progress_reporter() as progress:
+    with (
+        progress_reporter() as progress,
+        make_workspace(paths, config, offline=is_offline(offline), progress=progress) as ws,
+    ):
         cm = build_code_map(
-            repo,
-            paths,
-            checkout=checkout,
-            git_url=git_url,
-            offline=is_offline(offline),
-            area_depth=area_depth if area_depth is not None else config.area_depth,
-            progress=progress,
-            stats=stats,
+            ws, repo, checkout=checkout, git_url=git_url, area_depth=area_depth, stats=stats
         )
     if fmt == "text":
         print_map_summary(map_summary(cm, stats))
