@@ -66,6 +66,17 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def is_private_dir(path: Path) -> bool:
+    """`path` is a real folder (not a symlink) that only this user owns and can enter: safe
+    to load code-bearing files from (others could otherwise plant them)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o077
+
+
 def write_private_file(path: Path, content: str | bytes) -> Path:
     """Write a file atomically (temp file + rename), new files with mode 0600.
 

@@ -77,6 +77,15 @@ def test_scans_fed_in_any_order_give_the_map_of_one_go(tmp_path: Path) -> None:
         assert assembly.linked == min(at + 3, len(items))
     assert code_map_json(_map(assembly, root, skipped)) == code_map_json(expected)
 
+    # The links made as scans come in equal those made afterwards from all of them (the
+    # separate path a scan with an error takes), edge order included.
+    relinked = MapAssembly(clean, native_scans, {})
+    relinked.add_python(scans)
+    relinked.clean = False
+    after = _map(relinked, root, skipped)
+    assert code_map_json(after) == code_map_json(expected)
+    assert list(after.graph.edges(data=True)) == list(expected.graph.edges(data=True))
+
 
 def test_a_scan_with_an_error_relinks_the_modules_there_are(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
@@ -141,3 +150,24 @@ def test_a_map_build_opens_the_parse_cache_once(tmp_path: Path, opened: Counter[
     map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
     assert stats.incremental and stats.scanned == 1
     assert opened == {"MainThread": 1, "prready-history": 1}  # rescans stored in the build's
+
+
+def test_a_scan_writer_that_cannot_write_drains_its_jobs_quietly(tmp_path: Path) -> None:
+    """A parse cache that cannot be opened (here a folder where the file should be) only
+    costs a rescan next time: the writer takes every job, and no error escapes its thread."""
+    from prready.app.map import ScanWriter
+
+    escaped: list[BaseException | None] = []
+    hook = threading.excepthook
+    threading.excepthook = lambda args: escaped.append(args.exc_value)
+    try:
+        not_a_file = tmp_path / "cache.sqlite3"
+        not_a_file.mkdir()
+        writer = ScanWriter(not_a_file)
+        for k in range(3):
+            writer.write({f"blob{k}": b"data"}, {})
+        writer.join()
+    finally:
+        threading.excepthook = hook
+    assert escaped == []
+    assert writer.jobs.empty() and writer.thread is None

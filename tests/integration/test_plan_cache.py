@@ -374,6 +374,19 @@ def test_a_plan_ranks_from_the_pool_and_reads_rows_only_for_what_it_misses(
         assert [_bare(a) for a in again.assessments] == expected  # the fresh one is complete
         assert cache.load_pool(SAMPLE_SLUG) == pool
 
+        # An entry that decodes but is not a rank value, under its right key: its row
+        # serves (or, without one, it is assessed afresh), never an error.
+        for drop_row in (False, True):
+            broken = dict(pool)
+            broken[first] = (pool[first][0], ("not", "a rank"))
+            cache.save_pool(SAMPLE_SLUG, broken)
+            if drop_row:
+                cache.conn.execute("DELETE FROM assess_items WHERE number = ?", (first,))
+            again = bare()
+            assert again.assessed == ([first] if drop_row else [])
+            assert [_bare(a) for a in again.assessments] == expected
+            assert cache.load_pool(SAMPLE_SLUG) == pool
+
         # An issue no longer open leaves the pool with the next plan.
         rest = [i for i in issues if i.number != first]
         done = assess_cached(ws, SAMPLE_SLUG, rest, code_map, labels, taken, now=ISO, details=False)

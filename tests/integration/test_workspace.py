@@ -101,6 +101,26 @@ def test_stores_close_when_the_block_ends_in_an_error() -> None:
     assert open_store_files(paths) == []
 
 
+@needs_proc
+def test_stores_close_even_when_stopping_held_work_fails() -> None:
+    """Held work that raises while it stops (a cache it cannot write) does not leave the
+    stores open; its error is the one raised."""
+
+    class Failing:
+        def stop(self) -> None:
+            raise OSError("disk full")
+
+    paths = resolve_paths()
+    ws = Workspace(paths)
+    ws.cache.execute("SELECT 1")
+    ws.progress_store.execute("SELECT 1")
+    ws.hold(Failing())
+    with pytest.raises(OSError, match="disk full"):
+        ws.close()
+    assert open_store_files(paths) == []
+    ws.close()  # closed: nothing left to stop or close
+
+
 def test_a_fixed_moment_is_shared_by_the_views_of_a_workspace() -> None:
     moment = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
     with Workspace(resolve_paths(), now=datetime(2026, 1, 1)) as ws:

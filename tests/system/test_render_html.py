@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import os
 import re
 import subprocess
 import sys
@@ -269,3 +270,35 @@ def test_compiled_templates_are_kept_and_follow_their_text(
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     assert render_html(*args, blocked) == edited
+
+
+def test_compiled_templates_are_never_loaded_from_a_folder_others_can_write(
+    tmp_path: Path,
+) -> None:
+    """Compiled entries are unpickled and run: a folder another user could write into
+    (group/other bits) or a symlink to one is not used at all, so an entry planted there
+    never runs, and the page is the one rendered without the cache."""
+    import pickle
+
+    args = (sample_plan(), sample_progress(), sample_events(), sample_graph(), NOW)
+    plain = render_html(*args)
+    marker = tmp_path / "planted-code-ran"
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "private-target", target_is_directory=True)
+    (tmp_path / "private-target").mkdir(mode=0o700)
+    for folder, real in ((shared, shared), (link, tmp_path / "private-target")):
+        warm = tmp_path / "warm"
+        render_html(*args, warm)  # learn the entries' names from a private folder
+        for entry in warm.iterdir():
+            (real / entry.name).write_bytes(pickle.dumps(Planted()))
+        assert render_html(*args, folder) == plain
+        assert not marker.exists()
+        assert all(e.read_bytes() == pickle.dumps(Planted()) for e in real.iterdir())

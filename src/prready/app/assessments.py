@@ -82,13 +82,23 @@ def assess_cached(
                 if entry is not None and entry[0] == key:
                     pooled[number] = entry[1]
         shared: dict[Any, Any] = {}  # one copy of each text, bare match and features value
-        for number, rank in pooled.items():
+        for number, rank in list(pooled.items()):
             status = taken.get(number) or TakenStatus("fresh")
-            known[number] = assessment_from_plain(by_number[number], rank, None, shared, status)
+            try:
+                known[number] = assessment_from_plain(
+                    by_number[number], rank, None, shared, status
+                )
+            except (TypeError, ValueError):  # a damaged entry: the row, else assessed again
+                del pooled[number]
         rest = {number: key for number, key in keys.items() if number not in pooled}
         for number, rank, detail in ws.assessments.load(slug, rest, details=details):
             status = taken.get(number) or TakenStatus("fresh")
-            known[number] = assessment_from_plain(by_number[number], rank, detail, shared, status)
+            try:
+                known[number] = assessment_from_plain(
+                    by_number[number], rank, detail, shared, status
+                )
+            except (TypeError, ValueError):  # a damaged row: assessed again (and replaced)
+                continue
         if not details:
             bare = set(known)
     todo = [issue for issue in wanted if issue.number not in known]

@@ -10,6 +10,7 @@ is updated (`prready.analysis.incremental`); anything else is assembled cold.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import marshal
@@ -63,7 +64,7 @@ from prready.sources.git_repo import (
     read_line_counts,
     read_listing,
 )
-from prready.store.parse_cache import ParseCache
+from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
     from prready.app.workspace import Workspace
@@ -262,11 +263,21 @@ class ScanWriter:
             self.thread = None
 
     def _run(self) -> None:
-        with ParseCache(self.cache_db) as cache:
+        # A cache that cannot be opened or written only costs a rescan next time: the
+        # queue is drained all the same, and no traceback lands on the progress output.
+        cache: ParseCache | None = None
+        with contextlib.suppress(*CACHE_WRITE_FAILURES):
+            cache = ParseCache(self.cache_db)
+        try:
             while (job := self.jobs.get()) is not None:
-                py, native = job
-                cache.save_encoded(PY_SCANNER, py)
-                cache.save_encoded(NATIVE_SCANNER, native)
+                if cache is not None:
+                    with contextlib.suppress(*CACHE_WRITE_FAILURES):
+                        cache.save_encoded(PY_SCANNER, job[0])
+                        cache.save_encoded(NATIVE_SCANNER, job[1])
+        finally:
+            if cache is not None:
+                with contextlib.suppress(*CACHE_WRITE_FAILURES):
+                    cache.close()
 
 
 def read_repo_facts(

@@ -7,6 +7,7 @@ not pay for it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -30,7 +31,7 @@ from prready.analysis.mapping import (
 from prready.app.map import gc_paused, read_no_follow
 from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
-from prready.store.parse_cache import ParseCache
+from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see lexicon.source_fields_packed)
 LEX_VERSION = "6"  # bump when lexicon's weighting or BM25Index changes
@@ -116,8 +117,7 @@ class IndexPrefetch:
         them: a later command's index loads them instead of scanning again."""
         _, fields = self.take(Path())
         if fields:
-            with ParseCache(self.cache_db) as cache:
-                cache.save_encoded(LEX_SCANNER, fields)
+            _store(self.cache_db, fields)
 
 
 def _mapping_index(
@@ -243,7 +243,9 @@ def library_fields(
 
 
 def _store(cache_db: Path, rows: dict[str, bytes]) -> None:
-    with ParseCache(cache_db) as cache:
+    """Write extracted fields; a cache that cannot be written only costs a scan next time
+    (this runs in a thread, and when a workspace closes: it must not raise)."""
+    with contextlib.suppress(*CACHE_WRITE_FAILURES), ParseCache(cache_db) as cache:
         cache.save_encoded(LEX_SCANNER, rows)
 
 
@@ -277,13 +279,11 @@ def _scan(
     return results
 
 
-def _scan_chunk(
-    root: str, chunk: list[tuple[str, str]], splits: dict[str, tuple[str, ...]] | None = None
-) -> dict[str, Any]:
+def _scan_chunk(root: str, chunk: list[tuple[str, str]]) -> dict[str, Any]:
     """Worker: read regular files only (map's reader) and extract their fields.
-    Identifiers are split once per chunk (or per `splits`, kept across chunks)."""
+    Identifiers are split once per chunk."""
     out: dict[str, Any] = {}
-    splits = {} if splits is None else splits
+    splits: dict[str, tuple[str, ...]] = {}
     for path, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
         if data is not None:

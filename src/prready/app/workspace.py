@@ -113,18 +113,22 @@ class Workspace:
         """Stop background work on the stores, close them (and forget the client); safe to
         call twice."""
         res = self._res
-        # A background scan of the mapping index writes to the cache: it ends first.
-        while res.background:
-            res.background.pop().stop()
-        for conn in (res.cache, res.progress, res.assessments):
-            if conn is not None:
-                conn.close()
-        res.cache = res.progress = res.assessments = None
-        res.client = None
-        res.closed = True
+        try:
+            # Held work (the mapping index's fields the map extracted) may still write to
+            # the cache: it ends first.
+            while res.background:
+                res.background.pop().stop()
+        finally:  # the stores are closed whatever stopping did
+            stores = (res.cache, res.progress, res.assessments)
+            res.cache = res.progress = res.assessments = None
+            res.client = None
+            res.closed = True
+            for conn in stores:
+                if conn is not None:
+                    conn.close()
 
     def hold(self, work: B) -> B:
-        """Own `work` started for this command (the mapping index's background scan,
+        """Own `work` started for this command (the mapping index's fields a map extracts,
         `retrieval.prefetch_index`): `close` stops it. Returns it, to pass on."""
         self._check_open()
         self._res.background.append(work)
@@ -132,7 +136,7 @@ class Workspace:
 
     def held(self, kind: type[W]) -> W | None:
         """The work of type `kind` this workspace holds, the latest if several (the
-        mapping index's background scan, for `mapping_index` to take over); None if none."""
+        mapping index's extracted fields, for `mapping_index` to take over); None if none."""
         return next((w for w in reversed(self._res.background) if isinstance(w, kind)), None)
 
     def _check_open(self) -> None:

@@ -20,6 +20,7 @@ from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from prready.models import Plan, ProgressEntry, ProgressEvent
+from prready.paths import is_private_dir
 from prready.render.svg import ImportGraph, plan_graph_svg
 from prready.render.templates import read_asset, templates_dir
 from prready.render.view import build_view
@@ -80,6 +81,10 @@ def _environment(compiled: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     if compiled is not None:
+        with contextlib.suppress(OSError):
+            compiled.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if compiled is not None and is_private_dir(compiled):
+        # (Entries are unpickled and run: never from a folder someone else could write.)
         # What the compiled code depends on besides a template's text.
         settings = (
             jinja2.__version__, env.autoescape, env.undefined.__name__, env.trim_blocks,
@@ -90,15 +95,13 @@ def _environment(compiled: Path | None = None) -> Environment:
 
 
 class _CompiledTemplates(FileSystemBytecodeCache):
-    """Jinja's cache of compiled templates in `folder` (created private), where a missing,
+    """Jinja's cache of compiled templates in `folder` (a private folder), where a missing,
     unreadable or damaged entry is compiled afresh and a failed write only costs the
     compile next time. Each entry is checked against its template's text and the options
     it was compiled with (a checksum of both) and the Jinja and Python versions, and
     recompiled on any difference."""
 
     def __init__(self, folder: Path, settings: str) -> None:
-        with contextlib.suppress(OSError):
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         super().__init__(os.fspath(folder), "plan-%s.jinja")
         self.settings = settings
 

@@ -15,9 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from prready.errors import PrreadyError
 from prready.store.db import connect, transaction
 
 _SCALARS = frozenset({str, int, float, bool, bytes, type(None)})  # returned as they are
+
+# What opening or writing the cache can raise when it is locked, damaged, full or gone:
+# for a cache of scan results, such a failure only costs a rescan next time.
+CACHE_WRITE_FAILURES = (sqlite3.Error, OSError, PrreadyError)
 
 INSERT_ROWS = 2000  # rows written by one INSERT statement (see save_encoded)
 # "prr1": shared by every table in the cache DB file (the issue store uses the same file).
