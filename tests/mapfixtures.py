@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gitfixtures import ALICE, BOB, CHEN, git
+from prready.analysis.codemap import MapAssembly, RepoFacts
+from prready.analysis.layout import SourceFile
+from prready.analysis.native import NativeScan
+from prready.analysis.pyscan import PyScan
 from prready.models import HistoryCommit
 from prready.sources.git_repo import build_repo
 
@@ -138,3 +142,19 @@ def map_code(
 
     with Workspace(paths, offline=offline, progress=progress) as ws:
         return build_code_map(ws, slug, **options)
+
+
+def assemble_in_one_go(
+    repo: str,
+    root: str,
+    head: str,
+    sources: list[SourceFile],
+    py_scans: dict[str, PyScan],
+    native_scans: dict[str, NativeScan],
+    skipped: dict[str, list[str]],
+    facts: RepoFacts,
+) -> CodeMap:
+    """A cold map from scans already made, every Python scan added at once."""
+    assembly = MapAssembly(sources, native_scans, {})
+    assembly.add_python(py_scans)
+    return assembly.finish(repo, root, head, skipped, facts)

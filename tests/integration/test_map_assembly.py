@@ -15,8 +15,8 @@ import pytest
 
 import prready.store.parse_cache as parse_cache
 from gitfixtures import commit_files
-from mapfixtures import make_map_repo, map_code
-from prready.analysis.codemap import MapAssembly, RepoFacts, assemble_code_map
+from mapfixtures import assemble_in_one_go, make_map_repo, map_code
+from prready.analysis.codemap import MapAssembly, RepoFacts
 from prready.analysis.layout import select_sources
 from prready.analysis.native import NativeScan
 from prready.analysis.pyscan import PyScan
@@ -46,7 +46,7 @@ def _in_one_go(
     py_scans: dict[str, PyScan],
     native_scans: dict[str, NativeScan],
 ) -> CodeMap:
-    return assemble_code_map(
+    return assemble_in_one_go(
         "me/mylib", str(root), "HEAD", sources, py_scans, native_scans, skipped, RepoFacts()
     )
 

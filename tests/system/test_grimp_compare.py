@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from prready.analysis.codemap import RepoFacts, assemble_code_map
+from mapfixtures import assemble_in_one_go
+from prready.analysis.codemap import RepoFacts
 from prready.analysis.layout import select_sources
 from prready.analysis.pyscan import scan_python_bytes
 from prready.models import TrackedFile
@@ -51,7 +52,7 @@ def _our_edges(package: str, site: Path) -> tuple[set[tuple[str, str]], set[str]
                 files.append(TrackedFile(rel, rel, (site / rel).stat().st_size))
     selection = select_sources(files)
     scans = {s.path: scan_python_bytes((site / s.path).read_bytes()) for s in selection.sources}
-    cm = assemble_code_map(
+    cm = assemble_in_one_go(
         package, str(site), "", selection.sources, scans, {}, selection.skipped, RepoFacts()
     )
     edges = {

@@ -45,42 +45,17 @@ class RepoFacts:
     build_texts: dict[str, str] = field(default_factory=dict)
 
 
-def assemble_code_map(
-    repo: str,
-    root: str,
-    head: str,
-    sources: list[SourceFile],
-    py_scans: dict[str, PyScan],
-    native_scans: dict[str, NativeScan],
-    skipped: dict[str, list[str]],
-    facts: RepoFacts,
-    *,
-    area_depth: int | None = None,
-    extension_modules: dict[str, str] | None = None,
-    native_links: tuple[list[str], list[tuple[str, str]]] | None = None,
-) -> CodeMap:
-    """The whole map. `py_scans`/`native_scans` are keyed by path; a scan with an error
-    keeps its file out of the graph and in `skipped[error]`.
-
-    `extension_modules` maps a compiled module's dotted name to the native file that
-    defines it (see `extension_module_names`). `native_links` is a cached result of
-    `link_includes` for the same native files (it only changes when they do)."""
-    assembly = MapAssembly(sources, native_scans, extension_modules or {})
-    assembly.add_python(py_scans)
-    return assembly.finish(
-        repo, root, head, skipped, facts, area_depth=area_depth, native_links=native_links
-    )
-
-
 class MapAssembly:
     """A cold map assembled while its Python scans come in. Once the native scans are in,
     each Python module's info and import edges are worked out as soon as its scan and
     those of the modules before it (in source order) are there: a caller that receives
-    scans chunk by chunk overlaps that work with the scan of the rest. `finish` gives the
-    map `assemble_code_map` gives, edges added in the same order against the same module
-    set. That set supposes every Python file scans cleanly; when one does not (its module
-    is left out, which may change what other imports resolve to), `finish` links the
-    Python modules again with the modules there are."""
+    scans chunk by chunk overlaps that work with the scan of the rest; a caller with all
+    the scans adds them at once. `finish` gives the whole map. Linking as scans come in
+    supposes every Python file scans cleanly; when one does not (its module is left out,
+    which may change what other imports resolve to), `finish` links the Python modules
+    again, in the same order, with the modules there are. `extension_modules` maps a
+    compiled module's dotted name to the native file that defines it (see
+    `extension_module_names`)."""
 
     def __init__(
         self,
@@ -149,7 +124,9 @@ class MapAssembly:
         area_depth: int | None = None,
         native_links: tuple[list[str], list[tuple[str, str]]] | None = None,
     ) -> CodeMap:
-        """The map, once every Python scan was added (see `assemble_code_map`)."""
+        """The map, once every Python scan was added: a scan with an error keeps its file
+        out of the graph and in `skipped[error]`. `native_links`: a cached result of
+        `link_includes` for the same native files (it only changes when they do)."""
         skipped = {k: list(v) for k, v in skipped.items()}
         infos: dict[str, ModuleInfo] = {}
         if self.clean and self.linked == len(self.python):

@@ -1,5 +1,5 @@
 """Update a code map after some Python files' contents changed, rebuilding only what they
-touch; the result equals a cold `assemble_code_map` of the changed tree.
+touch; the result equals a cold build (`codemap.MapAssembly`) of the changed tree.
 
 Applies when the module set is unchanged (same sources, same skipped files, no scan
 error gained or lost): module names, packages and areas are then the previous map's.
