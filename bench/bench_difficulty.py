@@ -132,7 +132,7 @@ def rate(
     """One issue: prready's difficulty at the parent, the baselines, the real fix size."""
     with Workspace(paths) as ws:
         code_map = build_code_map(ws, case.repo, checkout=checkout)
-    index = mapping_index(code_map, paths.cache_db)
+        index = mapping_index(ws, code_map)
     issue = Issue(
         repo=case.repo, number=case.number, title=case.title, body=case.body, state="open",
         labels=[], assignees=[], author="", comments=0, reactions=0, created_at="",

@@ -176,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             with Workspace(paths) as ws:
                 code_map = build_code_map(ws, repo, checkout=checkout)
-            index = mapping_index(code_map, paths.cache_db, commits=[])
+                index = mapping_index(ws, code_map, commits=[])
             index.history = history
             before = commit_date(checkout, case.parent)
             truth = [p for p in case.changed if p in index.path_to_module]

@@ -70,10 +70,18 @@ out = {"map": map_s, "index": 0.0, "issues": 0.0, "n": 0, "map_cpu": map_cpu - c
 if mode != "map":
     import inspect
     from prready.app.retrieval import mapping_index
-    passed = {}  # a tree whose index takes the handle is given it (older ones looked it up)
-    if hook and "prefetch" in inspect.signature(mapping_index).parameters:
-        passed = {"prefetch": hook["on_sources"]}
-    index = mapping_index(cm, paths.cache_db, **passed)
+    taken = inspect.signature(mapping_index).parameters
+    if "ws" in taken:  # the index takes the workspace, which holds the handle as a command's
+        from prready.app.workspace import Workspace
+        with Workspace(paths) as ws:
+            if hook:
+                ws.hold(hook["on_sources"])
+            index = mapping_index(ws, cm)
+    else:  # an older tree: (code_map, cache_db), given the handle if it takes one
+        passed = {}  # (older ones still looked it up themselves)
+        if hook and "prefetch" in taken:
+            passed = {"prefetch": hook["on_sources"]}
+        index = mapping_index(cm, paths.cache_db, **passed)
     out["index"] = time.perf_counter() - start - map_s
 if mode != "map":  # (an older tree's background scan ended, joined: its CPU is counted)
     out["index_cpu"] = cpu() - map_cpu

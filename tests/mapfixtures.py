@@ -19,6 +19,8 @@ from prready.models import HistoryCommit
 from prready.sources.git_repo import build_repo
 
 if TYPE_CHECKING:
+    from prready.analysis.mapping import MapIndex
+    from prready.app.retrieval import IndexPrefetch
     from prready.models import CodeMap, ProgressFn
     from prready.paths import Paths
 
@@ -158,3 +160,22 @@ def assemble_in_one_go(
     assembly = MapAssembly(sources, native_scans, {})
     assembly.add_python(py_scans)
     return assembly.finish(repo, root, head, skipped, facts)
+
+
+def index_code(
+    code_map: CodeMap,
+    paths: Paths,
+    *,
+    held: IndexPrefetch | None = None,
+    **options: Any,
+) -> MapIndex:
+    """`mapping_index` as a command runs it: in a workspace of its own over `paths`,
+    holding `held` (the handle the map was given, `prefetch_index`) if any, closed when
+    the index is built."""
+    from prready.app.retrieval import mapping_index
+    from prready.app.workspace import Workspace
+
+    with Workspace(paths) as ws:
+        if held is not None:
+            ws.hold(held)
+        return mapping_index(ws, code_map, **options)

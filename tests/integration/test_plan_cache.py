@@ -129,7 +129,8 @@ def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
 
     warm = assess()
     assert warm.assessed == []
-    index = mapping_index(code_map, paths.cache_db)
+    with Workspace(paths) as ws:
+        index = mapping_index(ws, code_map)
     fresh = assess_issues(issues, code_map, labels, taken, now=ISO, index=index)
     if not details:
         fresh = [_bare(a) for a in fresh]

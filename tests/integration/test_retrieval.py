@@ -30,7 +30,7 @@ from prready.analysis.mapping import (
     library_units,
     map_issue_to_modules,
 )
-from prready.app.retrieval import LEX_SCANNER, mapping_index
+from prready.app.retrieval import LEX_SCANNER
 from prready.models import CommitRecord, HistoryCommit, ModuleInfo
 from prready.sources.git_repo import build_repo, list_files
 from prready.store.parse_cache import ParseCache
@@ -366,12 +366,12 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
             ),
         ],
     )
-    from mapfixtures import map_code
+    from mapfixtures import index_code, map_code
     from prready.paths import resolve_paths
 
     paths = resolve_paths()
     code_map = map_code("acme/pkg", paths, checkout=root)
-    index = mapping_index(code_map, paths.cache_db)
+    index = index_code(code_map, paths)
     assert index.history is not None and len(index.history.files) == 2
     issue = make_issue(5, "Resume fails", "OSError: checkpoint shard missing")
     matches = map_issue_to_modules(issue, code_map, (), index=index)
@@ -381,15 +381,15 @@ def test_mapping_index_of_a_real_repository_is_cached_by_blob(tmp_path: Path) ->
     with ParseCache(paths.cache_db) as cache:
         stored = cache.load(LEX_SCANNER, [blobs["pkg/loader.py"]])
     assert stored  # a second index reads the fields instead of rescanning
-    assert mapping_index(code_map, paths.cache_db).lexical.names == index.lexical.names
+    assert index_code(code_map, paths).lexical.names == index.lexical.names
     # A map that does not know its key (built elsewhere) keys the lexical index
     # on the library files' blob ids instead: the same index.
     unkeyed = replace(code_map, key="")
-    assert mapping_index(unkeyed, paths.cache_db).lexical.postings == index.lexical.postings
+    assert index_code(unkeyed, paths).lexical.postings == index.lexical.postings
 
 
 def test_mapping_index_follows_a_changed_file(tmp_path: Path) -> None:
-    from mapfixtures import map_code
+    from mapfixtures import index_code, map_code
     from prready.paths import resolve_paths
 
     root = tmp_path / "repo"
@@ -405,11 +405,11 @@ def test_mapping_index_follows_a_changed_file(tmp_path: Path) -> None:
     )
     build_repo(root, [first])
     paths = resolve_paths()
-    before = mapping_index(map_code("acme/pkg", paths, checkout=root), paths.cache_db)
+    before = index_code(map_code("acme/pkg", paths, checkout=root), paths)
     assert before.lexical.search({"quantized": 1.0}) == []
     # An uncommitted edit: same HEAD, a new blob.
     (root / "pkg/saver.py").write_text('def save():\n    raise TypeError("quantized tensors")\n')
-    after = mapping_index(map_code("acme/pkg", paths, checkout=root), paths.cache_db)
+    after = index_code(map_code("acme/pkg", paths, checkout=root), paths)
     assert [hit[0] for hit in after.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
 
 
@@ -510,7 +510,7 @@ def test_stale_or_damaged_stored_indexes_are_not_used() -> None:
 
 
 def test_damaged_lexical_rows_are_scanned_again(tmp_path: Path) -> None:
-    from mapfixtures import map_code
+    from mapfixtures import index_code, map_code
     from prready.paths import resolve_paths
 
     root = tmp_path / "repo"
@@ -530,7 +530,7 @@ def test_damaged_lexical_rows_are_scanned_again(tmp_path: Path) -> None:
     )
     paths = resolve_paths()
     code_map = replace(map_code("acme/pkg", paths, checkout=root), key="")
-    cold = mapping_index(code_map, paths.cache_db)
+    cold = index_code(code_map, paths)
     blob = {f.path: f.blob for f in list_files(root)}["pkg/saver.py"]
     with ParseCache(paths.cache_db) as cache:
         row = cache.load(LEX_SCANNER, [blob])[blob]
@@ -538,7 +538,7 @@ def test_damaged_lexical_rows_are_scanned_again(tmp_path: Path) -> None:
         cache.save(LEX_SCANNER, {blob: (row[0], row[1] + b"\x01", row[2], row[3])})
         cache.conn.execute("DELETE FROM parse_snapshots WHERE key LIKE 'lexical:%'")
         cache.conn.commit()
-    rebuilt = mapping_index(code_map, paths.cache_db)
+    rebuilt = index_code(code_map, paths)
     assert rebuilt.lexical.search({"quantized": 1.0}) == cold.lexical.search({"quantized": 1.0})
     assert [h[0] for h in rebuilt.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
     with ParseCache(paths.cache_db) as cache:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import marshal
 from pathlib import Path
 
-from mapfixtures import map_code
+from mapfixtures import index_code, map_code
 from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import source_fields_packed
 from prready.analysis.mapping import library_source_paths, library_units
 from prready.app.map import build_code_map
-from prready.app.retrieval import LEX_SCANNER, IndexPrefetch, mapping_index, prefetch_index
+from prready.app.retrieval import LEX_SCANNER, IndexPrefetch, prefetch_index
 from prready.models import HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.sources.git_repo import build_repo, list_files
@@ -70,7 +70,7 @@ def test_the_map_workers_fields_are_the_index_built_after_the_map(tmp_path: Path
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "prefetched")
     plain_map = map_code("acme/pkg", plain_paths, checkout=root)
-    plain = mapping_index(plain_map, plain_paths.cache_db)
+    plain = index_code(plain_map, plain_paths)
 
     handle = prefetch_index(paths.cache_db)
     code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle)
@@ -88,7 +88,7 @@ def test_the_map_workers_fields_are_the_index_built_after_the_map(tmp_path: Path
         assert marshal.loads(handle.fields[blob]) == packed
     with ParseCache(paths.cache_db) as cache:
         assert cache.known(LEX_SCANNER, library.values()) == set()  # not stored yet
-    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    index = index_code(code_map, paths, held=handle)
     assert handle.fields == {} and handle.root is None  # taken over and forgotten
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     with ParseCache(paths.cache_db) as cache:  # stored by the index, by blob id
@@ -97,7 +97,7 @@ def test_the_map_workers_fields_are_the_index_built_after_the_map(tmp_path: Path
     warm = prefetch_index(paths.cache_db)
     warm_map = map_code("acme/pkg", paths, checkout=root, on_sources=warm)
     assert warm.root is None and warm.fields == {}
-    warm_index = mapping_index(warm_map, paths.cache_db, prefetch=warm)
+    warm_index = index_code(warm_map, paths, held=warm)
     assert warm_index.lexical.to_plain() == plain.lexical.to_plain()
 
 
@@ -106,12 +106,12 @@ def test_a_map_without_the_hook_extracts_nothing(tmp_path: Path) -> None:
     with a handle that no map called scans every library file itself."""
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "alone")
-    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=root), plain_paths)
     code_map = map_code("acme/pkg", paths, checkout=root)
     with ParseCache(paths.cache_db) as cache:
         assert cache.known(LEX_SCANNER, (f.blob for f in list_files(root))) == set()
     handle = prefetch_index(paths.cache_db)
-    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    index = index_code(code_map, paths, held=handle)
     assert index.lexical.to_plain() == plain.lexical.to_plain()
 
 
@@ -120,7 +120,7 @@ def test_files_whose_map_scan_was_cached_are_scanned_by_the_index(tmp_path: Path
     those are not read by the map's workers, and the index scans them."""
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "partial")
-    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=root), plain_paths)
     map_code("acme/pkg", paths, checkout=root)  # every map scan cached, no field
     changed = _repo(
         tmp_path / "changed", dict(_FILES, **{"pkg/extra.py": "def extra():\n    pass\n"})
@@ -129,22 +129,22 @@ def test_files_whose_map_scan_was_cached_are_scanned_by_the_index(tmp_path: Path
     code_map = map_code("acme/pkg", paths, checkout=changed, on_sources=handle)
     extra = {f.path: f.blob for f in list_files(changed)}["pkg/extra.py"]
     assert set(handle.fields) == {extra}  # the one file the map scanned
-    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    index = index_code(code_map, paths, held=handle)
     assert set(index.lexical.names) == set(plain.lexical.names) | {"pkg.extra"}
-    again = mapping_index(map_code("acme/pkg", plain_paths, checkout=changed), plain_paths.cache_db)
+    again = index_code(map_code("acme/pkg", plain_paths, checkout=changed), plain_paths)
     assert index.lexical.to_plain() == again.lexical.to_plain()
 
 
 def test_damaged_rows_are_replaced_by_the_fields_the_map_extracted(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "damaged")
-    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=root), plain_paths)
     blob = {f.path: f.blob for f in list_files(root)}["pkg/loader.py"]
     with ParseCache(paths.cache_db) as cache:
         cache.save(LEX_SCANNER, {blob: ("load shard", b"\x01", "", b"")})  # counts too few
     handle = prefetch_index(paths.cache_db)
     code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle)
-    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    index = index_code(code_map, paths, held=handle)
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     with ParseCache(paths.cache_db) as cache:
         row = cache.load(LEX_SCANNER, [blob])[blob]
@@ -160,12 +160,12 @@ def test_fields_of_another_checkout_are_used_by_blob_id_only(tmp_path: Path) -> 
     )
     second = _repo(tmp_path / "second", other_files)
     plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "shared")
-    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=second), plain_paths.cache_db)
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=second), plain_paths)
     handle = prefetch_index(paths.cache_db)
     map_code("acme/pkg", paths, checkout=first, on_sources=handle)
     assert handle.root == first and handle.fields
     code_map = map_code("acme/pkg", paths, checkout=second)  # no hook
-    index = mapping_index(code_map, paths.cache_db, prefetch=handle)
+    index = index_code(code_map, paths, held=handle)
     assert handle.root is None and handle.fields == {}
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     assert [h[0] for h in index.lexical.search({"quantized": 1.0})] == ["pkg.saver"]
@@ -199,7 +199,7 @@ def test_a_command_that_ends_before_the_index_stores_the_fields(tmp_path: Path) 
     with Workspace(paths) as ws:
         ws.cache.execute("SELECT 1")  # open, as `issues` and `demo` have it before the map
         handle = ws.hold(prefetch_index(paths.cache_db))
-        assert ws.held(IndexPrefetch) is handle  # what `assessments` passes `mapping_index`
+        assert ws.held(IndexPrefetch) is handle  # what `mapping_index` takes over
         code_map = build_code_map(ws, "acme/pkg", checkout=root, on_sources=handle)
         extracted = dict(handle.fields)
         assert extracted
@@ -215,8 +215,8 @@ def test_a_command_that_ends_before_the_index_stores_the_fields(tmp_path: Path) 
         }
     # What it stored is the index's, as if the index had scanned it.
     plain_paths = _paths(tmp_path, "plain")
-    plain = mapping_index(map_code("acme/pkg", plain_paths, checkout=root), plain_paths.cache_db)
-    assert mapping_index(code_map, paths.cache_db).lexical.to_plain() == plain.lexical.to_plain()
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=root), plain_paths)
+    assert index_code(code_map, paths).lexical.to_plain() == plain.lexical.to_plain()
 
 
 def test_a_second_map_stores_the_first_ones_fields(tmp_path: Path) -> None:

@@ -40,9 +40,8 @@ class Tree:
 
 
 def _tree(slug: str, checkout: Path, home: Path) -> Tree:
-    from mapfixtures import map_code
+    from mapfixtures import index_code, map_code
     from prready.app.names_in_tests import names_in_tests
-    from prready.app.retrieval import mapping_index
     from prready.paths import resolve_paths
     from prready.store.parse_cache import ParseCache
 
@@ -56,7 +55,7 @@ def _tree(slug: str, checkout: Path, home: Path) -> Tree:
     guide = summarise_contributing(text, source)
     with ParseCache(home / "names.db") as cache:
         names = names_in_tests(code_map, cache)
-    return Tree(slug, code_map, names, guide, mapping_index(code_map, home / "index.db"))
+    return Tree(slug, code_map, names, guide, index_code(code_map, paths))
 
 
 def _sdist_tree(name: str, slug: str, factory: pytest.TempPathFactory) -> Tree:

@@ -25,7 +25,7 @@ import prready
 from prready import clock
 from prready.analysis.difficulty import years_open
 from prready.analysis.planner import assess_issues
-from prready.app.retrieval import IndexPrefetch, mapping_index
+from prready.app.retrieval import mapping_index
 from prready.app.workspace import Workspace
 from prready.models import (
     CodeMap,
@@ -190,9 +190,7 @@ def _assess_and_store(
 ) -> list[IssueAssessment]:
     """Assess `issues` afresh (the mapping index built or loaded only now) and cache the
     results under `keys` (none without keys: a map built by hand)."""
-    index = mapping_index(
-        code_map, ws.paths.cache_db, progress=ws.progress, prefetch=ws.held(IndexPrefetch)
-    )
+    index = mapping_index(ws, code_map)
     fresh = assess_issues(issues, code_map, labels, {}, now=now, index=index)
     if keys:
         rows = ((a.issue.number, keys[a.issue.number], *assessment_to_plain(a)) for a in fresh)

@@ -17,7 +17,7 @@ from prready.analysis.backtest import (
 )
 from prready.analysis.labels import complete_labels
 from prready.app.map import build_code_map
-from prready.app.retrieval import IndexPrefetch, mapping_index, prefetch_index
+from prready.app.retrieval import mapping_index, prefetch_index
 from prready.app.workspace import Workspace
 from prready.config import UserConfig
 from prready.errors import NetworkError
@@ -93,13 +93,7 @@ def run_backtest(
             f"no closed issues of {slug} are stored: `prready sync {slug}` keeps closed ones it saw"
         )
     labels = _classified(stored_labels, closed.values(), config)
-    index = mapping_index(
-        code_map,
-        paths.cache_db,
-        commits=history,
-        progress=progress,
-        prefetch=ws.held(IndexPrefetch),
-    )
+    index = mapping_index(ws, code_map, commits=history)
     report = score_backtest(slug, cases, code_map, labels, index=index)
     return BacktestRun(report=report, sources=counts, notes=notes)
 

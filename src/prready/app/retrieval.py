@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import BM25Index, PackedTerms, source_fields_packed
@@ -33,6 +33,9 @@ from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
+if TYPE_CHECKING:
+    from prready.app.workspace import Workspace
+
 LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see lexicon.source_fields_packed)
 LEX_VERSION = "6"  # bump when lexicon's weighting or BM25Index changes
 HISTORY_VERSION = "6"
@@ -42,17 +45,17 @@ MAX_READ = 2_000_000
 
 
 def mapping_index(
+    ws: Workspace,
     code_map: CodeMap,
-    cache_db: Path,
     *,
     commits: Sequence[CommitRecord] | None = None,
-    progress: ProgressFn | None = None,
     workers: int | None = None,
-    prefetch: IndexPrefetch | None = None,
 ) -> MapIndex:
-    """The MapIndex of `code_map` with lexical fields and history. `commits` overrides the
-    history read from the checkout (tests pass their own). `prefetch` is the handle the
-    map was given (`prefetch_index`): the fields its workers extracted are taken over.
+    """The MapIndex of `code_map` with lexical fields and history, in the parse cache of
+    `ws` (its `paths.cache_db`), reporting to its `progress`. `commits` overrides the
+    history read from the checkout (tests pass their own). The handle the map was given
+    (`prefetch_index`), when `ws` holds it (`Workspace.hold`): the fields its workers
+    extracted are taken over.
 
     Both indexes are cached whole in the parse cache: the lexical one under the map's
     key (a digest of every tracked file's path and blob id), the history one under HEAD; a
@@ -62,15 +65,22 @@ def mapping_index(
     allocates some hundred thousand tuples and dicts in no cycle, and each collection
     they set off re-walks the whole code map; forked scanning workers keep it paused."""
     with gc_paused():
-        return _mapping_index(code_map, cache_db, commits, progress, workers, prefetch)
+        return _mapping_index(
+            code_map,
+            ws.paths.cache_db,
+            commits,
+            ws.progress,
+            workers,
+            ws.held(IndexPrefetch),
+        )
 
 
 def prefetch_index(cache_db: Path) -> IndexPrefetch:
     """A hook for `build_code_map(on_sources=...)` in a command that maps issues next:
     when the map is assembled cold, its own scanning workers extract the lexical fields
     of the library files they scan, from the bytes they read for the map anyway (no
-    second read, no second process; `map.LexicalPass`). A `mapping_index` given the
-    handle (`prefetch=`) takes the fields over (and stores them), uses the map's blob ids
+    second read, no second process; `map.LexicalPass`). A `mapping_index` whose workspace
+    holds the handle takes the fields over (and stores them), uses the map's blob ids
     instead of listing the checkout again, and scans only what the map did not (files
     whose map scan was cached).
 
