@@ -174,3 +174,35 @@ def test_a_warm_plan_fetches_without_gitpython(tmp_path: Path, github_server: An
     assert (home / "cache" / "repos").is_dir()
     assert loaded_heavy(args, home, ("git",)) == []
     assert "Fix the parser" in (tmp_path / "plan.md").read_text()
+
+
+EXIT_PROBE = """
+import atexit, gc, json, os, sys
+# Registered before prready's main: atexit runs it after main's own exit handlers.
+atexit.register(lambda: os.write(1, ("FROZEN=%d\\n" % gc.get_freeze_count()).encode()))
+sys.argv = ["prready", *json.loads(sys.argv[1])]
+from prready.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["status"], ["plan", "nope"]])
+def test_the_exit_skips_the_last_collection_over_live_objects(
+    args: list[str], tmp_path: Path
+) -> None:
+    """Whether the command succeeds or fails, `main` freezes what is alive when the
+    interpreter exits, so its final garbage collection does not walk a large plan's
+    leftovers; the exit status and output are those of the command."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PRREADY_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, json.dumps(args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    frozen = [x for x in done.stdout.splitlines() if x.startswith("FROZEN=")]
+    assert frozen and int(frozen[-1][len("FROZEN=") :]) > 1000, done.stdout + done.stderr
+    assert (done.returncode == 0) == (args != ["plan", "nope"]), done.stderr
+    assert "Traceback" not in done.stderr

@@ -5,7 +5,9 @@ Each command lives in its own module here; none of them holds SQL, HTTP or graph
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -186,6 +188,11 @@ cli.commands = LazyCommands(COMMAND_MODULES)
 
 
 def main() -> None:
+    # At exit the interpreter's last garbage collection walks every object still alive
+    # (after a 20k-issue plan, ~0.1-0.15 s of a warm run's wall time). Frozen objects are
+    # skipped: they are still freed by reference counting as the modules are torn down,
+    # and every file and database prready writes is closed by its `with` before this.
+    atexit.register(gc.freeze)
     cli(prog_name="prready")
 
 
