@@ -78,6 +78,15 @@ def _code_map(world: dict[str, Any]) -> CodeMap:
     return map_code(SAMPLE_SLUG, world["paths"], git_url=str(world["origin"]))
 
 
+def _planned(
+    world: dict[str, Any], tmp_path: Path
+) -> tuple[Paths, CodeMap, tuple[list[Issue], Any, Any]]:
+    """After one plan: the paths, the (warm) code map and the stored issues, labels, taken."""
+    _plan(world, tmp_path / "plan.json")
+    code_map = _code_map(world)
+    return world["paths"], code_map, _stored(world, code_map)
+
+
 def test_a_warm_plan_is_byte_identical_to_a_cold_one(world: dict[str, Any], tmp_path: Path) -> None:
     cold = tmp_path / "cold.json"
     _plan(world, cold)
@@ -111,10 +120,7 @@ def test_cached_assessments_equal_fresh_ones_and_only_changes_are_reassessed(
     world: dict[str, Any], tmp_path: Path, details: bool
 ) -> None:
     """With details, assessments come from the rows; without (a plan), from the pool."""
-    _plan(world, tmp_path / "plan.json")
-    paths: Paths = world["paths"]
-    code_map = _code_map(world)
-    issues, labels, taken = _stored(world, code_map)
+    paths, code_map, (issues, labels, taken) = _planned(world, tmp_path)
 
     def assess(
         issues: list[Issue] = issues,
@@ -225,10 +231,7 @@ def test_an_unchanged_sync_costs_nothing_and_counts_every_request(
 def test_assessments_without_details_rank_alike_and_complete_to_the_full_ones(
     world: dict[str, Any], tmp_path: Path
 ) -> None:
-    _plan(world, tmp_path / "plan.json")
-    paths: Paths = world["paths"]
-    code_map = _code_map(world)
-    issues, labels, taken = _stored(world, code_map)
+    paths, code_map, (issues, labels, taken) = _planned(world, tmp_path)
     with Workspace(paths) as ws:
         full = assess_cached(ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=ISO)
         bare = assess_cached(
@@ -331,10 +334,7 @@ def _bare(a: IssueAssessment) -> IssueAssessment:
 def test_a_plan_ranks_from_the_pool_and_reads_rows_only_for_what_it_misses(
     world: dict[str, Any], tmp_path: Path
 ) -> None:
-    _plan(world, tmp_path / "plan.json")
-    paths: Paths = world["paths"]
-    code_map = _code_map(world)
-    issues, labels, taken = _stored(world, code_map)
+    paths, code_map, (issues, labels, taken) = _planned(world, tmp_path)
     numbers = sorted(i.number for i in issues)
     with Workspace(paths) as ws:
         cache = ws.assessments
