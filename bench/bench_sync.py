@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from ghserver import Dataset, GitHubServer
-from prready.app.sync import sync_repo
+from prready.app.sync import SyncScope, sync_repo
 from prready.app.workspace import Workspace
 from prready.config import Secret
 from prready.paths import Paths
@@ -75,7 +75,7 @@ def run(server: GitHubServer, paths: Paths, what: str, all_open: bool) -> dict[s
     client = GitHubClient(server.url, Secret("bench-token"), sleep=lambda s: None)
     started, cpu = time.perf_counter(), time.process_time()
     with Workspace(paths, client_factory=lambda *_a, **_k: client) as ws:
-        report = sync_repo(ws, REPO, all_open=all_open)
+        report = sync_repo(ws, REPO, SyncScope(all_open=all_open))
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     lists = [r for r in server.requests if r.path.endswith("/issues")]
     per_query = Counter(r.query.get("labels", "") for r in lists)

@@ -159,7 +159,7 @@ class SyncReport:
 
 @dataclass
 class TrackingUpdate:
-    """What `update_from_github` changed in the user's tracked steps."""
+    """What `sync_tracked` changed in the user's tracked steps."""
 
     login: str | None
     events: list[ProgressEvent] = field(default_factory=list)  # status changes written

@@ -190,6 +190,7 @@ def test_offline_plan_after_from_file_sync_needs_no_network(
 
 def test_feature_scope_hint_only_when_the_default_scope_hid_features() -> None:
     from prready.app.plan import PlanOptions, feature_scope_hint
+    from prready.app.sync import SyncScope
     from prready.models import (
         ContributingSummary,
         Difficulty,
@@ -243,8 +244,13 @@ def test_feature_scope_hint_only_when_the_default_scope_hid_features() -> None:
 
     bugs = plan_with(issue(1, "Crash in conv", ["bug"]))
     assert "--all-open" in feature_scope_hint(bugs, PlanOptions(), synced=True)
-    assert feature_scope_hint(bugs, PlanOptions(all_open=True), synced=True) == ""
-    assert feature_scope_hint(bugs, PlanOptions(module_labels=("module: nn",)), synced=True) == ""
+    assert feature_scope_hint(bugs, PlanOptions(scope=SyncScope(all_open=True)), synced=True) == ""
+    assert (
+        feature_scope_hint(
+            bugs, PlanOptions(scope=SyncScope(module_labels=("module: nn",))), synced=True
+        )
+        == ""
+    )
     assert feature_scope_hint(bugs, PlanOptions(), synced=False) == ""
     feature = plan_with(issue(2, "Add support for bf16", ["enhancement"]))
     assert feature_scope_hint(feature, PlanOptions(), synced=True) == ""

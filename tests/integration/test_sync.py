@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from prready.app.sync import label_report, refresh_taken, sync_repo
+from prready.app.sync import IssueFile, SyncScope, label_report, refresh_taken, sync_repo
 from prready.app.workspace import Workspace
 from prready.cli import cli
 from prready.config import Secret, UserConfig
@@ -136,15 +136,19 @@ def test_cold_sync_fetches_beginner_and_bug_issues_one_query_per_label(
 def test_module_labels_and_all_open(github_server: Any, paths: Paths) -> None:
     made = build(github_server)
     sync_repo(
-        workspace(paths, client=client_for(github_server)), REPO, module_labels=["Module: NN"]
+        workspace(paths, client=client_for(github_server)),
+        REPO,
+        SyncScope(module_labels=("Module: NN",)),
     )
     assert set(made["nn"]) <= set(stored_numbers(paths))
     assert not set(made["other"]) & set(stored_numbers(paths))
-    sync_repo(workspace(paths, client=client_for(github_server)), REPO, all_open=True)
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO, SyncScope(all_open=True))
     assert set(made["other"]) <= set(stored_numbers(paths))
     with pytest.raises(UsageError, match="did you mean 'module: nn'"):
         sync_repo(
-            workspace(paths, client=client_for(github_server)), REPO, module_labels=["module: nnn"]
+            workspace(paths, client=client_for(github_server)),
+            REPO,
+            SyncScope(module_labels=("module: nnn",)),
         )
 
 
@@ -358,7 +362,9 @@ def test_token_never_reaches_store_or_errors(github_server: Any, paths: Paths) -
     github_server.inject(r"/issues$", "status", times=None, code=500)
     with pytest.raises(NetworkError) as info:
         sync_repo(
-            workspace(paths, client=client_for(github_server, max_retries=0)), REPO, all_open=True
+            workspace(paths, client=client_for(github_server, max_retries=0)),
+            REPO,
+            SyncScope(all_open=True),
         )
     assert TOKEN not in str(info.value) and TOKEN not in repr(info.value)
     for path in paths.cache.rglob("*"):
@@ -381,7 +387,11 @@ def test_offline_needs_a_store_then_uses_it_without_network(
          "createdAt": "2025-01-01T00:00:00Z", "updatedAt": "2025-01-02T00:00:00Z", "comments": 2},
     ]  # fmt: skip
     (tmp_path / "issues.json").write_text(json.dumps(data))
-    report = sync_repo(workspace(paths, offline=True), REPO, from_file=tmp_path / "issues.json")
+    report = sync_repo(
+        workspace(paths, offline=True),
+        REPO,
+        SyncScope(from_file=IssueFile(tmp_path / "issues.json")),
+    )
     assert report.source == "file" and report.issues_new == 1 and report.missing
     report = sync_repo(workspace(paths, offline=True), REPO)
     assert report.source == "offline" and report.stored_open == 1
@@ -430,7 +440,7 @@ def test_refresh_taken_fetches_only_candidates(github_server: Any, paths: Paths)
 
 def test_label_report_counts_and_overrides(github_server: Any, paths: Paths) -> None:
     build(github_server)
-    sync_repo(workspace(paths, client=client_for(github_server)), REPO, all_open=True)
+    sync_repo(workspace(paths, client=client_for(github_server)), REPO, SyncScope(all_open=True))
     rows = {
         r.name: r
         for r in label_report(

@@ -11,7 +11,7 @@ import pytest
 from progress_fixtures import REPO, make_plan
 from prready.analysis.progress import replan_pins
 from prready.app.status import StatusReport, status_report
-from prready.app.track import sync_tracked, track_issue, update_from_github
+from prready.app.track import TrackingUpdate, sync_tracked, track_issue
 from prready.app.workspace import Workspace
 from prready.config import Secret
 from prready.models import StepStatus as S
@@ -47,6 +47,12 @@ def status(repo: str) -> StatusReport:
         return status_report(ws, repo)
 
 
+def tracked(client: GitHubClient) -> TrackingUpdate:
+    """`sync_tracked` as `prready sync` runs it, at NOW, through `client`."""
+    with Workspace(resolve_paths(), now=NOW, client_factory=lambda *_a, **_k: client) as ws:
+        return sync_tracked(ws, REPO)
+
+
 def rows(conn) -> dict[int, object]:  # type: ignore[no-untyped-def]
     return {e.issue_number: e for e in load_progress(conn, REPO)}
 
@@ -63,7 +69,7 @@ def test_users_pull_request_moves_step_to_pr_open_then_merged(world) -> None:  #
         references=[1],
         created_at="2026-11-21T10:00:00Z",
     )
-    update = update_from_github(REPO, client, conn, now=NOW)
+    update = tracked(client)
     assert update.login == ME
     entry = rows(conn)[1]
     assert entry.status == S.PR_OPEN  # type: ignore[attr-defined]
@@ -75,14 +81,14 @@ def test_users_pull_request_moves_step_to_pr_open_then_merged(world) -> None:  #
 
     ds.update_issue(REPO, pr, state="closed", merged_at="2026-11-22T08:00:00Z")
     ds.update_issue(REPO, 1, state="closed", state_reason="completed")
-    update = update_from_github(REPO, client, conn, now=NOW)
+    update = tracked(client)
     assert rows(conn)[1].status == S.MERGED  # type: ignore[attr-defined]
     assert 1 not in update.flagged
     stage1 = status(REPO).repos[0].stages[0]
     assert (stage1.done, stage1.complete) == (1, True)
     # A merged step is not asked about again.
     server.reset_log()
-    update_from_github(REPO, client, conn, now=NOW)
+    tracked(client)
     assert server.count(r"/issues/1(/|$)") == 0
 
 
@@ -96,16 +102,16 @@ def test_pull_request_found_by_search_and_closed_unmerged_leaves_a_note(world) -
         user=ME,
         created_at="2026-11-21T10:00:00Z",
     )
-    update_from_github(REPO, client, conn, now=NOW)
+    tracked(client)
     assert rows(conn)[3].status == S.PR_OPEN  # type: ignore[attr-defined]
     ds.update_issue(REPO, pr, state="closed")
-    update_from_github(REPO, client, conn, now=NOW)
+    tracked(client)
     entry = rows(conn)[3]
     assert entry.status == S.STARTED  # type: ignore[attr-defined]
     assert entry.notes == [  # type: ignore[attr-defined]
         f"pull request https://github.com/{REPO}/pull/{pr} was closed without merging"
     ]
-    update_from_github(REPO, client, conn, now=NOW)  # no duplicate note or event
+    tracked(client)  # no duplicate note or event
     assert len(rows(conn)[3].notes) == 1  # type: ignore[attr-defined]
 
 
@@ -122,7 +128,7 @@ def test_issue_taken_by_someone_else_is_flagged_with_a_replacement_then_replanne
         created_at="2026-11-21T09:00:00Z",
     )
     ds.update_issue(REPO, 5, state="closed")  # the best-ranked spare is gone too
-    update = update_from_github(REPO, client, conn, now=NOW)
+    update = tracked(client)
     assert update.flagged[2].startswith("taken: @speedy's pull request")
     # Same stage, shared skills, still open: #5 is closed, so #4 (docs) is suggested.
     assert update.replacements == {2: 4}
@@ -152,11 +158,11 @@ def test_issue_taken_by_someone_else_is_flagged_with_a_replacement_then_replanne
 def test_closed_issue_is_flagged_and_flag_clears_when_reopened(world) -> None:  # type: ignore[no-untyped-def]
     _server, ds, conn, client = world
     ds.update_issue(REPO, 3, state="closed", state_reason="not_planned")
-    update = update_from_github(REPO, client, conn, now=NOW)
+    update = tracked(client)
     assert update.flagged == {3: "closed as not planned"}
     assert 3 not in update.replacements  # no other stage-2 candidate exists
     ds.update_issue(REPO, 3, state="open")
-    update = update_from_github(REPO, client, conn, now=NOW)
+    update = tracked(client)
     assert update.cleared == [3] and rows(conn)[3].flag == ""  # type: ignore[attr-defined]
 
 
@@ -164,7 +170,7 @@ def test_without_a_token_only_availability_is_checked(world, github_server) -> N
     _server, ds, conn, _client = world
     ds.add_pull(REPO, "Fix 1", body="Fixes #1", user=ME, references=[1])
     anonymous = GitHubClient(github_server.url, None, sleep=lambda _s: None)
-    update = update_from_github(REPO, anonymous, conn, now=NOW)
+    update = tracked(anonymous)
     assert update.login is None
     assert github_server.count(r"^/search/") == 0
     # Without knowing who the user is, their PR looks like someone else's claim.

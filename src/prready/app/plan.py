@@ -28,8 +28,8 @@ from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map, gc_paused, read_no_follow
 from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import prefetch_index
-from prready.app.sync import SyncReport, refresh_taken, sync_repo
-from prready.app.track import TrackingUpdate, update_from_github
+from prready.app.sync import SyncReport, SyncScope, refresh_taken, sync_repo
+from prready.app.track import TrackingUpdate, sync_tracked
 from prready.app.workspace import Workspace
 from prready.config import server_clone_url, web_host
 from prready.errors import UsageError
@@ -76,8 +76,7 @@ class PlanOptions:
     max_difficulty: int = 5
     fmt: str = "html"
     output: Path | None = None
-    all_open: bool = False
-    module_labels: Sequence[str] = ()
+    scope: SyncScope = field(default_factory=SyncScope)  # what to sync first (never a file)
     hardware: Sequence[str] = ()  # what the user has (cuda, mps, ...); () -> the profile's
     fresh: bool = False  # start over: keep no step of the earlier plan pinned
 
@@ -152,9 +151,7 @@ def run_plan(
     online = source.github and not ws.offline
     if online:
         client = ws.client()
-        report = sync_repo(
-            ws.at(moment), slug, all_open=options.all_open, module_labels=options.module_labels
-        )
+        report = sync_repo(ws.at(moment), slug, options.scope)
         notes.extend(report.notes)
         if report.repo and report.repo != slug:
             # GitHub renamed the repository (or spells it otherwise): sync stored the
@@ -179,7 +176,7 @@ def run_plan(
     conn = ws.progress_store
     tracking = None
     if client is not None:
-        tracking = update_from_github(slug, client, conn, now=moment, claim_days=config.claim_days)
+        tracking = sync_tracked(ws.at(moment), slug)
     decision = replan_pins(load_progress(conn, slug), fresh=options.fresh)
     if decision.moved_up:
         notes.append(
@@ -281,7 +278,7 @@ def run_plan(
 def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
     """A note when the substantial stage holds no feature request because the default sync
     scope (beginner and bug labels) never fetched any: the litmus test may be a feature."""
-    if not synced or options.all_open or options.module_labels:
+    if not synced or options.scope.wider:
         return ""
     last = next((stage for stage in plan.stages if stage.number == 4), None)
     if last is None or not last.steps:
@@ -298,7 +295,7 @@ def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
 
 def _wider_sync(slug: str, options: PlanOptions, source: Source, online: bool) -> str:
     """How to fetch more issues than this plan saw ("" when it saw every open one)."""
-    if options.all_open or not source.github:
+    if options.scope.all_open or not source.github:
         return ""
     return wider_sync_text("run_again" if online else "sync_command", slug)
 

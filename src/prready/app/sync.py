@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -47,33 +48,43 @@ DETAILS_MAX_AGE = timedelta(hours=12)
 _MAX_ROUNDS = 3
 
 
-def sync_repo(
-    ws: Workspace,
-    slug: str,
-    *,
-    all_open: bool = False,
-    module_labels: Sequence[str] = (),
-    from_file: Path | None = None,
-    exported_at: str | None = None,
-    complete: bool = False,
-) -> SyncReport:
-    """Bring the stored issues of `slug` up to date (API, a JSON file, or offline: the store).
+@dataclass(frozen=True)
+class IssueFile:
+    """An export of a repository's issues to sync from instead of the API.
 
-    A file's data is as old as its export: `exported_at`, else its newest `updatedAt`. A
-    `complete` file holds every open issue, so stored open issues missing from it (and
+    Its data is as old as the export: `exported_at`, else its newest `updatedAt`. A
+    `complete` export holds every open issue, so stored open issues missing from it (and
     created before the export) are closed."""
+
+    path: Path
+    exported_at: str | None = None
+    complete: bool = False
+
+
+@dataclass(frozen=True)
+class SyncScope:
+    """Which issues a sync brings: from the API, every open issue (`all_open`) or the
+    default labels plus `module_labels`; or, with `from_file`, that export's."""
+
+    all_open: bool = False
+    module_labels: tuple[str, ...] = ()
+    from_file: IssueFile | None = None
+
+    @property
+    def wider(self) -> bool:
+        """Asked for more than the default labels."""
+        return self.all_open or bool(self.module_labels)
+
+
+def sync_repo(ws: Workspace, slug: str, scope: SyncScope = SyncScope()) -> SyncReport:
+    """Bring the stored issues of `slug` up to date: from the API, from `scope`'s file, or
+    offline from the store as it is."""
     validate_overrides(ws.config.labels)
-    moment = ws.now  # aware: the workspace's clock
-    conn = ws.cache
-    if from_file is not None:
-        return _sync_from_file(
-            conn, slug, from_file, ws.config, moment, exported_at=exported_at, complete=complete
-        )
+    if scope.from_file is not None:
+        return _sync_from_file(ws, slug, scope.from_file)
     if ws.offline:
-        return _offline_report(conn, slug)
-    return _sync_api(
-        conn, ws.client(), slug, ws.config, all_open, module_labels, ws.progress, moment
-    )
+        return _offline_report(ws.cache, slug)
+    return _sync_api(ws, slug, scope)
 
 
 def refresh_taken(
@@ -137,16 +148,8 @@ def label_report(ws: Workspace, slug: str) -> list[LabelRow]:
 
 
 # ---------------------------------------------------------------------- API sync
-def _sync_api(
-    conn: sqlite3.Connection,
-    client: GitHubClient,
-    slug: str,
-    config: UserConfig,
-    all_open: bool,
-    module_labels: Sequence[str],
-    progress: ProgressFn | None,
-    moment: datetime,
-) -> SyncReport:
+def _sync_api(ws: Workspace, slug: str, scope: SyncScope) -> SyncReport:
+    conn, client, progress, moment = ws.cache, ws.client(), ws.progress, ws.now
     report = SyncReport(slug)
     if not client.authenticated:
         report.notes.append(
@@ -157,9 +160,9 @@ def _sync_api(
     skipped_before = client.stats.skipped
     try:
         slug = _sync_repo_record(conn, client, slug, report)
-        labels = _sync_labels(conn, client, slug, config, progress)
+        labels = _sync_labels(conn, client, slug, ws.config, progress)
         report.labels = len(labels)
-        queries = _select_queries(slug, labels, all_open, module_labels, report)
+        queries = _select_queries(slug, labels, scope, report)
         report.queries = len(queries)
         counts = SaveCounts()
         for index, (key, label) in enumerate(queries):
@@ -252,21 +255,17 @@ def _sync_labels(
 
 
 def _select_queries(
-    slug: str,
-    labels: list[Label],
-    all_open: bool,
-    module_labels: Sequence[str],
-    report: SyncReport,
+    slug: str, labels: list[Label], scope: SyncScope, report: SyncReport
 ) -> list[tuple[str, str | None]]:
     """(sync-state key, label) per query: the default scope (beginner, bug, docs, tests,
     feature, size and "contributions welcome" labels, in the repository's own vocabulary:
     enough for every stage of a plan) plus asked-for modules. Each query costs a free 304
     on an unchanged re-sync."""
-    if all_open:
+    if scope.all_open:
         return [(ALL_OPEN_KEY, None)]
     by_lower = {x.name.lower(): x.name for x in labels}
     chosen = default_scope(labels)
-    for wanted in module_labels:
+    for wanted in scope.module_labels:
         name = by_lower.get(wanted.strip().lower())
         if name is None:
             close = difflib.get_close_matches(wanted, list(by_lower.values()), n=3)
@@ -276,8 +275,7 @@ def _select_queries(
             chosen.append(name)
     if not chosen:
         report.notes.append(
-            f"{slug} has no beginner, bug, docs, tests or feature labels: "
-            + wider_sync_text("use")
+            f"{slug} has no beginner, bug, docs, tests or feature labels: " + wider_sync_text("use")
         )
     return [(f"label:{name}", name) for name in chosen]
 
@@ -305,7 +303,9 @@ def _sync_query(
             state.last_synced_at = clock.iso(moment)
             store.put_sync_state(conn, slug, state)
             return counts
-        since = clock.iso(clock.parse_iso(state.last_synced_at or clock.iso(moment)) - SAFETY_MARGIN)
+        since = clock.iso(
+            clock.parse_iso(state.last_synced_at or clock.iso(moment)) - SAFETY_MARGIN
+        )
         fresh = [x for x in probe.items if x.updated_at >= since]
         with store.page_transaction(conn):
             counts.add(store.save_issues(conn, fresh))
@@ -360,19 +360,11 @@ def _walk(
 
 
 # ---------------------------------------------------------------------- file and offline
-def _sync_from_file(
-    conn: sqlite3.Connection,
-    slug: str,
-    path: Path,
-    config: UserConfig,
-    moment: datetime,
-    *,
-    exported_at: str | None = None,
-    complete: bool = False,
-) -> SyncReport:
-    parsed = read_issue_file(path, slug)
+def _sync_from_file(ws: Workspace, slug: str, file: IssueFile) -> SyncReport:
+    conn, config, complete = ws.cache, ws.config, file.complete
+    parsed = read_issue_file(file.path, slug)
     report = SyncReport(slug, source="file")
-    exported = export_time(parsed.issues, exported_at) or clock.iso(moment)
+    exported = export_time(parsed.issues, file.exported_at) or clock.iso(ws.now)
     in_file = {i.number for i in parsed.issues}
     stored_open = [i for i in store.load_issues(conn, slug, "open") if not i.is_pull_request]
     # Open in the store, absent from the file, and already there when the file was written.
@@ -474,30 +466,14 @@ def _refresh_details(
     return issue
 
 
-
 def sync_with_tracking(
-    ws: Workspace,
-    slug: str,
-    *,
-    all_open: bool = False,
-    module_labels: Sequence[str] = (),
-    from_file: Path | None = None,
-    exported_at: str | None = None,
-    complete: bool = False,
+    ws: Workspace, slug: str, scope: SyncScope = SyncScope()
 ) -> tuple[SyncReport, TrackingUpdate | None]:
     """`prready sync`: mine the issues, then bring the user's tracked steps up to date
     (their pull requests, issues closed or taken by others) with the same client."""
-    client = ws.client() if not ws.offline and from_file is None else None
+    client = ws.client() if not ws.offline and scope.from_file is None else None
     before = _spent(client) if client is not None else None
-    report = sync_repo(
-        ws,
-        slug,
-        all_open=all_open,
-        module_labels=module_labels,
-        from_file=from_file,
-        exported_at=exported_at,
-        complete=complete,
-    )
+    report = sync_repo(ws, slug, scope)
     tracking = None
     if client is not None:
         tracking = sync_tracked(ws, report.repo or slug)

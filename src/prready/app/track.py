@@ -2,7 +2,7 @@
 between machines, and bring tracked steps up to date with their pull requests on GitHub.
 
 Entry points: `track_issue`, `export_all`, `import_from` (the CLI), and
-`update_from_github(slug, client, conn, now=...)` for `prready sync` and `prready plan`.
+`sync_tracked(ws, slug)` for `prready sync` and `prready plan`.
 """
 
 from __future__ import annotations
@@ -209,17 +209,9 @@ def import_text(ws: Workspace, text: str, source: str) -> ImportSummary:
     return import_progress(ws.progress_store, data)
 
 
-def update_from_github(
-    slug: str,
-    client: TrackingClient,
-    conn: sqlite3.Connection,
-    *,
-    now: datetime,
-    login: str | None = None,
-    claim_days: int = 30,
-    taken_fn: TakenFn | None = None,
-) -> TrackingUpdate:
-    """Bring the tracked steps of `slug` up to date with GitHub.
+def sync_tracked(ws: Workspace, slug: str) -> TrackingUpdate:
+    """Bring the tracked steps of `slug` up to date with GitHub, through the workspace's
+    client, in its progress store, as of its clock.
 
     The user's pull requests that reference a tracked issue (timeline cross-references,
     plus a search `is:pr author:LOGIN repo:SLUG`) set pr-open or merged; a pull request
@@ -227,8 +219,9 @@ def update_from_github(
     by someone else are flagged with a suggested replacement of the same stage and skills.
     Network calls happen outside transactions; each change is its own short write.
     """
-    detect = taken_fn or _detect_taken()
-    login = login or client.authenticated_login()
+    client, conn, now, claim_days = ws.client(), ws.progress_store, ws.now, ws.config.claim_days
+    detect = _detect_taken()
+    login = client.authenticated_login()
     entries = [e for e in load_progress(conn, slug) if e.status in _SYNCED]
     result = TrackingUpdate(login=login, checked=len(entries))
     if not entries:
@@ -270,13 +263,6 @@ def update_from_github(
             set_flag(conn, slug, entry.issue_number, "", None, now=now)
             result.cleared.append(entry.issue_number)
     return result
-
-
-def sync_tracked(ws: Workspace, slug: str) -> TrackingUpdate:
-    """`update_from_github` on the workspace's progress store with its client."""
-    return update_from_github(
-        slug, ws.client(), ws.progress_store, now=ws.now, claim_days=ws.config.claim_days
-    )
 
 
 def _user_pulls(

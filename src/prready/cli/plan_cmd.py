@@ -115,6 +115,7 @@ def command(
       prready plan pytorch/pytorch --hardware cuda,multi-gpu --max-difficulty 4
     """
     from prready.app.plan import PlanOptions, Source, run_plan
+    from prready.app.sync import SyncScope
     from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.render.console import make_console, progress_reporter
@@ -133,8 +134,7 @@ def command(
         max_difficulty=max_difficulty,
         fmt=fmt,
         output=output,
-        all_open=all_open,
-        module_labels=module_labels,
+        scope=SyncScope(all_open, module_labels),
         hardware=parse_csv(hardware),
         fresh=fresh,
     )

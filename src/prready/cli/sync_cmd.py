@@ -63,7 +63,7 @@ def command(
         assignees,author,state,url,createdAt,updatedAt,comments > issues.json
       prready sync pytorch/pytorch --from-file issues.json --complete
     """
-    from prready.app.sync import sync_with_tracking
+    from prready.app.sync import IssueFile, SyncScope, sync_with_tracking
     from prready.config import is_offline
     from prready.paths import resolve_paths
     from prready.render.console import progress_reporter
@@ -81,13 +81,7 @@ def command(
         progress_reporter() as progress,
         make_workspace(paths, config, offline=offline, progress=progress, github=github) as ws,
     ):
-        report, tracking = sync_with_tracking(
-            ws,
-            slug,
-            all_open=all_open,
-            module_labels=module_labels,
-            from_file=from_file,
-            exported_at=exported_at,
-            complete=complete,
-        )
+        file = None if from_file is None else IssueFile(from_file, exported_at, complete)
+        scope = SyncScope(all_open, module_labels, file)
+        report, tracking = sync_with_tracking(ws, slug, scope)
     print_sync(report, tracking)
