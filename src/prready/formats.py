@@ -1,5 +1,5 @@
-"""The plan's file formats, in one place: their names, the suffix a plan file gets, and the
-format a file name's suffix stands for."""
+"""The output formats, in one place: the plan's (their names, the suffix a plan file gets,
+the format a file name's suffix stands for) and the code map's exports."""
 
 from __future__ import annotations
 
@@ -15,3 +15,7 @@ FORMAT_OF_SUFFIX: dict[str, PlanFormat] = {
     ".markdown": "md",
     ".json": "json",
 }
+
+MapExport = Literal["json", "graphml"]
+MAP_EXPORTS: tuple[MapExport, ...] = ("json", "graphml")
+EXPORT_OF_SUFFIX: dict[str, MapExport] = {".json": "json", ".graphml": "graphml"}

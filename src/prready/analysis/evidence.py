@@ -63,7 +63,6 @@ _FROM_IMPORT = re.compile(
     r"^\s*(?:>>>\s*)?from\s+(?P<mod>[\w.]+)\s+import\s+\(?(?P<names>[\w\s,]+?)\)?\s*$",
     re.MULTILINE,
 )
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,60}")
 _URL = re.compile(r"https?://\S+")
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
@@ -85,18 +84,13 @@ class IssueEvidence:
     apis: list[str] = field(default_factory=list)  # dotted names, aliases expanded
     called: set[str] = field(default_factory=set)  # the subset written as calls `f(...)`
     imports: list[str] = field(default_factory=list)  # modules imported in code blocks
-    title_words: list[str] = field(default_factory=list)  # lower-case
-    body_words: list[str] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> dotted module
 
 
-def extract_evidence(
-    title: str, body: str, *, package: str = "", words: bool = True
-) -> IssueEvidence:
-    """Find paths, frames, API names, imports and words in an issue; `package` is the
-    repository's main top-level package, used to expand default aliases like `F.`.
-    Without `words`, the title and body words are left empty (the mapping reads the
-    text's words through the lexicon instead)."""
+def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEvidence:
+    """Find paths, frames, API names and imports in an issue (its words are the lexicon's:
+    `analysis.lexicon`); `package` is the repository's main top-level package, used to
+    expand default aliases like `F.`."""
     title = (title or "")[:1000]
     body = (body or "")[:MAX_TEXT]
     found = IssueEvidence()
@@ -109,9 +103,6 @@ def extract_evidence(
     # Import lines are evidence of their own (weaker); keep them out of the API names.
     no_imports = _IMPORT.sub(" ", _FROM_IMPORT.sub(" ", text_no_urls))
     found.apis, found.called = _apis(title + "\n" + no_imports, found.aliases, package)
-    if words:
-        found.title_words = _words(title)
-        found.body_words = _words(text_no_urls)
     return found
 
 
@@ -261,97 +252,6 @@ def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], 
             if match.group("call"):
                 called.add(full)
     return _unique(names), called
-
-
-_STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "this",
-        "that",
-        "from",
-        "when",
-        "not",
-        "are",
-        "was",
-        "but",
-        "has",
-        "have",
-        "been",
-        "into",
-        "out",
-        "use",
-        "using",
-        "used",
-        "can",
-        "cannot",
-        "should",
-        "would",
-        "could",
-        "will",
-        "how",
-        "what",
-        "which",
-        "while",
-        "where",
-        "there",
-        "their",
-        "then",
-        "than",
-        "also",
-        "only",
-        "just",
-        "any",
-        "all",
-        "some",
-        "one",
-        "two",
-        "get",
-        "set",
-        "run",
-        "runs",
-        "got",
-        "error",
-        "errors",
-        "issue",
-        "bug",
-        "fix",
-        "fails",
-        "failed",
-        "failing",
-        "work",
-        "works",
-        "working",
-        "expected",
-        "actual",
-        "code",
-        "python",
-        "version",
-        "import",
-        "none",
-        "true",
-        "false",
-        "self",
-        "return",
-        "def",
-        "class",
-        "print",
-        "like",
-        "does",
-        "doesn",
-        "more",
-        "after",
-        "before",
-        "same",
-        "other",
-    ]
-)
-
-
-def _words(text: str) -> list[str]:
-    return _unique(w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP)
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]

@@ -349,7 +349,7 @@ def map_issue_to_modules(
             clues[node][why] = weight
 
     if signals.exact:
-        found = extract_evidence(issue.title, issue.body, package=index.main_package, words=False)
+        found = extract_evidence(issue.title, issue.body, package=index.main_package)
         for node, weight, why in _resolve(found, index):
             add(node, weight, why)
     splits = index._splits

@@ -16,7 +16,6 @@ from prready.models import Issue, Plan, ProgressEntry, StepStatus, TakenStatus
 
 IN_PROGRESS = frozenset({StepStatus.STARTED, StepStatus.PR_OPEN})
 TOUCHED = frozenset({StepStatus.STARTED, StepStatus.PR_OPEN, StepStatus.MERGED})
-CLOSED_OUT = frozenset({StepStatus.DROPPED, StepStatus.REPLACED})
 
 
 @dataclass(frozen=True)

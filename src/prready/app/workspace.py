@@ -234,6 +234,3 @@ class Workspace:
             )
             self._res.opened["client"] += 1
         return self._res.client
-
-    def client_or_none(self) -> GitHubClient | None:
-        return None if self.offline else self.client()

@@ -13,9 +13,7 @@ from prready.cli.runtime import (
     output_format,
     rebuild_cache_option,
 )
-
-# The format an export file's suffix stands for.
-EXPORT_OF_SUFFIX = {".json": "json", ".graphml": "graphml"}
+from prready.formats import EXPORT_OF_SUFFIX, MAP_EXPORTS
 
 
 @click.command(name="map")
@@ -31,7 +29,7 @@ EXPORT_OF_SUFFIX = {".json": "json", ".graphml": "graphml"}
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "graphml"]),
+    type=click.Choice(["text", *MAP_EXPORTS]),
     default=None,
     help="text prints a summary; json and graphml export the whole map. Default: from the "
     "--output suffix (.json, .graphml), json for '-', else text.",

@@ -23,7 +23,6 @@ SAMPLE_SLUG = "prready-demo/tinyml"
 SAMPLE_NOW = "2026-11-01T12:00:00Z"
 # When the sample claims its GitHub data was fetched (shown as "data as of" in the plan).
 SAMPLE_FETCHED_AT = "2026-11-01T11:45:00Z"
-SAMPLE_USER = "demo-newcomer"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PAYLOADS_FILE = "github.json"

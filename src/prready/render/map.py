@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from prready.errors import UsageError
+from prready.formats import MAP_EXPORTS
 from prready.paths import write_private_file
 from prready.text import inert_json, safe_line
 
@@ -19,9 +20,6 @@ if TYPE_CHECKING:
 
     from prready.models import CodeMap
     from prready.reports import MapSummary
-
-EXPORT_FORMATS = ("json", "graphml")
-
 
 def print_map_summary(summary: MapSummary) -> None:
     click.echo(map_summary_text(summary))
@@ -83,7 +81,7 @@ def map_document(cm: CodeMap, fmt: str) -> str:
         import networkx as nx
 
         return "\n".join(nx.generate_graphml(graphml_ready(cm.graph)))
-    raise UsageError(f"unknown export format {fmt!r}: use json or graphml")
+    raise UsageError(f"unknown export format {fmt!r}: use {' or '.join(MAP_EXPORTS)}")
 
 
 def code_map_json(cm: CodeMap) -> dict[str, Any]:
