@@ -18,11 +18,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ghserver import objects as rest
-from prready.demo import SAMPLE_FETCHED_AT, SAMPLE_NOW, SAMPLE_SLUG, SAMPLE_USER
+from prready.demo import SAMPLE_FETCHED_AT, SAMPLE_NOW, SAMPLE_SLUG
 
 from .issue_items import MAINTAINERS, SampleItem
 from .sample_history import file_change_stats, tree_at
 from .sample_items import all_items, item_numbers, resolve_refs
+
+# The demo's newcomer: the login GitHub answers `GET /user` with.
+SAMPLE_USER = "demo-newcomer"
 
 # (name, color, description); GitHub's own defaults are marked in _DEFAULT_LABELS.
 SAMPLE_LABELS: list[tuple[str, str, str | None]] = [
