@@ -43,6 +43,7 @@ Advice = Literal[
     "api_url_or_offline",  # the API host does not resolve
     "check_api_url",  # nothing listens at the API URL
     "work_offline",  # GitHub cannot be reached: work from the store or a file
+    "other_output",  # the output file cannot be written: write elsewhere
 ]
 
 

@@ -23,14 +23,14 @@ _ESCAPES = re.compile(
 # as nothing or as blank space and so hide or fake text: Hangul fillers (U+115F, U+1160,
 # U+3164, U+FFA0), the soft hyphen, the combining grapheme joiner, Khmer invisible vowels,
 # the Mongolian vowel separator, the Braille blank and the Unicode tag characters.
-_INVISIBLE_CHARS = (
+INVISIBLE_CHARS = (
     "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029"
     "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\U000e0000-\U000e007f"
 )
-_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 # What a JSON document keeps but writes as an escape: DEL and C1 controls (json.dumps
 # escapes only C0), lone surrogates and the invisible characters above.
-_JSON_ESCAPED = re.compile(f"[\x7f-\x9f\ud800-\udfff{_INVISIBLE_CHARS}]")
+_JSON_ESCAPED = re.compile(f"[\x7f-\x9f\ud800-\udfff{INVISIBLE_CHARS}]")
 # C0 controls except tab and newline, DEL, and C1 controls.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # What else a terminal cannot show as a character: controls (tab, newline, CR...), format

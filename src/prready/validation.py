@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from prready.text import INVISIBLE_CHARS
+
 MAX_ISSUE_NUMBER = 2**31 - 1  # GitHub's numbers are 32-bit; SQLite and plans assume it
 MAX_DEPTH = 64  # GitHub's payloads nest about 6 deep; anything far deeper is hostile
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# Controls, zero-width and bidi marks, and letters that render as blank (Hangul fillers).
-_NAME_JUNK = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u115f\u1160\u3164\uffa0]"
-)
+# Controls (line breaks too: a name is one line), the invisible characters a terminal must
+# never show (`text.INVISIBLE_CHARS`: bidi, zero-width, blank letters, tags) and the
+# deprecated format characters U+206A-U+206F.
+_NAME_JUNK = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE_CHARS}\u206a-\u206f]")
 
 
 def valid_issue_number(value: Any) -> int | None:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from prready.text import inert_json, safe_line, strip_spoofing
+from prready.validation import clean_name
 
 HOSTILE = {
     "clear screen": "a\x1b[2Jb",
@@ -79,3 +80,25 @@ def test_inert_json_escapes_what_a_terminal_acts_on_and_keeps_the_data() -> None
     assert not FORBIDDEN & set(text) and "\x9b" not in text and "\U000e0041" not in text
     assert "\\udb40\\udc41" in text  # a character past the BMP as a surrogate pair
     assert "é 🫨" in text  # ordinary non-ASCII text stays readable
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "\u061c",
+        "\u00ad",
+        "\u2028",
+        "\u2029",
+        "\U000e0041",
+        "\u200b",
+        "\u202e",
+        "\u3164",
+        "\x1b",
+        "\n",
+    ],
+)
+def test_a_server_name_keeps_none_of_what_a_terminal_hides(hidden: str) -> None:
+    # Labels, logins and repository names are cleaned once, when they come in, with the
+    # same list of invisible characters the terminal's safe_line strips.
+    assert clean_name(f"good{hidden}first issue") == "goodfirst issue"
+    assert safe_line(clean_name(f"good{hidden}first")) == clean_name(f"good{hidden}first")

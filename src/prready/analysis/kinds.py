@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from prready.analysis.labels import label_traits
+from prready.analysis.labels import traits_of
 from prready.analysis.stages import OPTION_WORDS
 from prready.analysis.vocabulary import HARDWARE, HARDWARE_ALIASES, HARDWARE_IMPLIES
 from prready.errors import InputError
@@ -169,11 +169,7 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     hardware: dict[str, str] = {}
     label_kinds: set[str] = set()
     for name in issue.labels:
-        known = by_name.get(name)
-        traits = (
-            known.traits if known is not None and known.traits else label_traits(name, issue.repo)
-        )
-        for trait in traits:
+        for trait in traits_of(name, issue.repo, by_name):
             if trait.startswith("hardware:"):
                 hardware.setdefault(trait.partition(":")[2], f"label {name!r}")
             elif trait in KIND_NAMES:
@@ -240,14 +236,7 @@ def parse_hardware(values: Iterable[str]) -> list[str]:
 
 def is_beginner_labelled(issue: Issue, labels: Mapping[str, Label]) -> bool:
     """True when a maintainer marked the issue for newcomers (a beginner-trait label)."""
-    for name in issue.labels:
-        known = labels.get(name)
-        traits = (
-            known.traits if known is not None and known.traits else label_traits(name, issue.repo)
-        )
-        if "beginner" in traits:
-            return True
-    return False
+    return any("beginner" in traits_of(name, issue.repo, labels) for name in issue.labels)
 
 
 # --------------------------------------------------------------------------- helpers

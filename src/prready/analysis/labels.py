@@ -88,6 +88,13 @@ def classify_label(
     return LabelKind.OTHER, None
 
 
+def traits_of(name: str, repo: str, labels: Mapping[str, Label]) -> tuple[str, ...]:
+    """The traits of an issue's label `name`: the stored label's (classified with the
+    user's config) when it has some, else what the name itself says in `repo`."""
+    known = labels.get(name)
+    return known.traits if known is not None and known.traits else label_traits(name, repo)
+
+
 def label_traits(
     name: str, repo: str = "", overrides: Mapping[str, str] | None = None
 ) -> tuple[str, ...]:

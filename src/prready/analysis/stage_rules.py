@@ -13,7 +13,7 @@ from prready.analysis.kinds import (
     missing_hardware,
     set_aside_reason,
 )
-from prready.analysis.labels import label_traits, newcomer_labels
+from prready.analysis.labels import newcomer_labels, traits_of
 from prready.analysis.mapping import rank_areas
 from prready.analysis.stages import OPTION_WORDS, OptionNames, StageSpec
 from prready.models import CodeMap, Issue, IssueAssessment, IssueKinds, Label, SetAside
@@ -196,12 +196,7 @@ def empty_stage_note(
 
 def issue_traits(issue: Issue, labels: Mapping[str, Label]) -> set[str]:
     """The traits its maintainers' labels give an issue ("small", "large", ...)."""
-    return {t for name in issue.labels for t in _traits(name, issue.repo, labels)}
-
-
-def _traits(name: str, repo: str, labels: Mapping[str, Label]) -> tuple[str, ...]:
-    known = labels.get(name)
-    return known.traits if known is not None and known.traits else label_traits(name, repo)
+    return {t for name in issue.labels for t in traits_of(name, issue.repo, labels)}
 
 
 def available(

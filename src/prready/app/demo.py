@@ -20,10 +20,15 @@ from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
 from prready.app.sync import refresh_taken
 from prready.app.workspace import Workspace
 from prready.demo import SAMPLE_NOW, SAMPLE_SLUG, sample_bundle, sample_payloads
-from prready.models import Label
+from prready.formats import PlanFormat
 from prready.paths import Paths, ensure_private_dir
 from prready.sources.git_repo import clone_bundle
-from prready.sources.github_payloads import comment_from_json, cross_ref_from_event, issue_from_json
+from prready.sources.github_payloads import (
+    comment_from_json,
+    cross_ref_from_event,
+    issue_from_json,
+    label_from_json,
+)
 from prready.store import issues_store
 
 # The profile of the sample's imaginary newcomer: enough Python to start, new to C++.
@@ -35,7 +40,7 @@ def run_demo(
     ws: Workspace,
     *,
     skills: Sequence[str] = DEMO_SKILLS,
-    fmt: str = "html",
+    fmt: PlanFormat = "html",
     output: Path | None = None,
 ) -> PlanResult:
     """Build the sample repository and store, then run the plan pipeline on them, as of
@@ -74,7 +79,7 @@ def load_sample_issues(ws: Workspace) -> int:
     payloads = sample_payloads()
     slug = SAMPLE_SLUG
     conn = ws.cache
-    labels = [_label(raw) for raw in payloads["labels"]]
+    labels = [label_from_json(raw) for raw in payloads["labels"]]
     issues_store.save_labels(conn, slug, classify_labels(labels, {}))
     issues = [issue_from_json(slug, raw) for raw in payloads["issues"]]
     issues_store.save_issues(conn, issues)
@@ -96,14 +101,6 @@ def load_sample_issues(ws: Workspace) -> int:
     open_numbers = [i.number for i in issues if i.state == "open" and not i.is_pull_request]
     refresh_taken(ws.at(SAMPLE_MOMENT), slug, open_numbers, fetch=False)
     return len(issues)
-
-
-def _label(raw: dict[str, Any]) -> Label:
-    return Label(
-        name=str(raw.get("name", "")),
-        color=str(raw.get("color") or ""),
-        description=str(raw.get("description") or ""),
-    )
 
 
 def _by_number(mapping: dict[Any, list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:

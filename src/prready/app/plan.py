@@ -33,7 +33,7 @@ from prready.app.track import TrackingUpdate, sync_tracked
 from prready.app.workspace import Workspace
 from prready.config import server_clone_url, web_host
 from prready.errors import UsageError
-from prready.formats import PLAN_FORMATS, PLAN_SUFFIX
+from prready.formats import PLAN_FORMATS, PLAN_SUFFIX, PlanFormat
 from prready.models import (
     CodeMap,
     ContributingSummary,
@@ -74,7 +74,7 @@ class PlanOptions:
     exclude_labels: Sequence[str] = ()
     modules: Sequence[str] = ()
     max_difficulty: int = 5
-    fmt: str = "html"
+    fmt: PlanFormat = "html"
     output: Path | None = None
     scope: SyncScope = field(default_factory=SyncScope)  # what to sync first (never a file)
     hardware: Sequence[str] = ()  # what the user has (cuda, mps, ...); () -> the profile's
@@ -127,7 +127,7 @@ def run_plan(
 ) -> PlanResult:
     """Build the plan for `slug`, record it in the progress store and write it to a file."""
     slug = parse_slug(slug)
-    if options.fmt not in PLAN_FORMATS:
+    if options.fmt not in PLAN_FORMATS:  # a library caller's mistake; the CLI offers a choice
         raise UsageError(
             f"the plan format must be one of {', '.join(PLAN_FORMATS)}, not {options.fmt!r}"
         )

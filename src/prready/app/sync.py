@@ -17,7 +17,7 @@ import difflib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from prready import clock
@@ -30,9 +30,9 @@ from prready.analysis.labels import (
 from prready.analysis.taken import detect_taken
 from prready.app.track import TrackingUpdate, sync_tracked
 from prready.app.workspace import Workspace
-from prready.config import UserConfig, token_advice
+from prready.config import token_advice
 from prready.errors import InputError, NotFoundError, OfflineError, UsageError
-from prready.models import Issue, Label, LabelKind, ProgressFn, TakenStatus
+from prready.models import Issue, Label, LabelKind, TakenStatus
 from prready.render.advice import advice_text, wider_sync_text
 from prready.reports import LabelRow, SyncReport
 from prready.sources.github_api import GitHubClient, Page
@@ -112,7 +112,7 @@ def refresh_taken(
             progress("checking who is on each issue", done, len(numbers))
         issue = store.load_issue(conn, slug, number)
         if client is not None:
-            issue = _refresh_details(conn, client, slug, number, issue, fetched, moment, max_age)
+            issue = _refresh_details(ws, slug, number, issue, fetched, max_age)
         if issue is None:
             result[number] = TakenStatus("done", ["gone from GitHub (deleted or moved)"])
             continue
@@ -160,7 +160,7 @@ def _sync_api(ws: Workspace, slug: str, scope: SyncScope) -> SyncReport:
     skipped_before = client.stats.skipped
     try:
         slug = _sync_repo_record(conn, client, slug, report)
-        labels = _sync_labels(conn, client, slug, ws.config, progress)
+        labels = _sync_labels(ws, slug)
         report.labels = len(labels)
         queries = _select_queries(slug, labels, scope, report)
         report.queries = len(queries)
@@ -168,7 +168,7 @@ def _sync_api(ws: Workspace, slug: str, scope: SyncScope) -> SyncReport:
         for index, (key, label) in enumerate(queries):
             if progress is not None:
                 progress(f"issues: {key}", index, len(queries))
-            counts.add(_sync_query(conn, client, slug, key, label, moment, progress))
+            counts.add(_sync_query(ws, slug, key, label))
         store.record_repo(conn, slug, slug, synced_at=clock.iso(moment))
     finally:
         stats = client.stats
@@ -217,14 +217,9 @@ def _sync_repo_record(
     return full_name
 
 
-def _sync_labels(
-    conn: sqlite3.Connection,
-    client: GitHubClient,
-    slug: str,
-    config: UserConfig,
-    progress: ProgressFn | None,
-) -> list[Label]:
+def _sync_labels(ws: Workspace, slug: str) -> list[Label]:
     """Labels, refetched only when one of their pages changed (ETags kept per page)."""
+    conn, client, config, progress = ws.cache, ws.client(), ws.config, ws.progress
     state = store.get_sync_state(conn, slug, LABELS_KEY)
     etags = [e for e in (state.etag or "").split("\n") if e]
     if etags:
@@ -280,22 +275,15 @@ def _select_queries(
     return [(f"label:{name}", name) for name in chosen]
 
 
-def _sync_query(
-    conn: sqlite3.Connection,
-    client: GitHubClient,
-    slug: str,
-    key: str,
-    label: str | None,
-    moment: datetime,
-    progress: ProgressFn | None,
-) -> SaveCounts:
+def _sync_query(ws: Workspace, slug: str, key: str, label: str | None) -> SaveCounts:
+    conn, client, moment = ws.cache, ws.client(), ws.now
     counts = SaveCounts()
     state = store.get_sync_state(conn, slug, key)
     if state.walk_kind is None and state.last_synced_at is None:
         state = SyncState(key, walk_kind="cold", walk_started_at=clock.iso(moment))
     for _round in range(_MAX_ROUNDS):
         if state.walk_kind is not None:
-            counts.add(_walk(conn, client, slug, state, label, progress))
+            counts.add(_walk(ws, slug, state, label))
         probe = client.list_issues_page(
             slug, state="all", labels=label, sort="updated", direction="desc", etag=state.etag
         )
@@ -323,15 +311,9 @@ def _sync_query(
     return counts
 
 
-def _walk(
-    conn: sqlite3.Connection,
-    client: GitHubClient,
-    slug: str,
-    state: SyncState,
-    label: str | None,
-    progress: ProgressFn | None,
-) -> SaveCounts:
+def _walk(ws: Workspace, slug: str, state: SyncState, label: str | None) -> SaveCounts:
     """Keyset walk by `updated` ascending; each page and the cursor commit together."""
+    conn, client, progress = ws.cache, ws.client(), ws.progress
     counts = SaveCounts()
     issue_state = "open" if state.walk_kind == "cold" else "all"
     while True:
@@ -436,16 +418,15 @@ def _offline_report(conn: sqlite3.Connection, slug: str) -> SyncReport:
 
 # ---------------------------------------------------------------------- details
 def _refresh_details(
-    conn: sqlite3.Connection,
-    client: GitHubClient,
+    ws: Workspace,
     slug: str,
     number: int,
     stored: Issue | None,
     fetched: dict[int, tuple[TakenStatus, str]],
-    moment: datetime,
     max_age: timedelta,
 ) -> Issue | None:
     """Refetch one candidate's issue, comments and timeline unless fresh enough."""
+    conn, client, moment = ws.cache, ws.client(), ws.now
     last = fetched.get(number)
     if stored is not None and last is not None:
         at = clock.parse_iso(last[1])

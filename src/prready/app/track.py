@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +25,6 @@ from prready.models import (
     ProgressEntry,
     ProgressEvent,
     StepStatus,
-    TakenStatus,
 )
 from prready.reports import ProgressExport, TrackingUpdate
 from prready.slug import looks_like_pull_url, mentioned_issues, parse_issue_ref, repo_of_pull_url
@@ -50,8 +48,6 @@ ACTIONS = {
 MAX_NOTE = 2000
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 _SYNCED = (StepStatus.PLANNED, StepStatus.STARTED, StepStatus.PR_OPEN)
-
-TakenFn = Callable[..., TakenStatus]
 
 
 class TrackingClient(Protocol):
@@ -219,8 +215,7 @@ def sync_tracked(ws: Workspace, slug: str) -> TrackingUpdate:
     by someone else are flagged with a suggested replacement of the same stage and skills.
     Network calls happen outside transactions; each change is its own short write.
     """
-    client, conn, now, claim_days = ws.client(), ws.progress_store, ws.now, ws.config.claim_days
-    detect = _detect_taken()
+    client, conn, now = ws.client(), ws.progress_store, ws.now
     login = client.authenticated_login()
     entries = [e for e in load_progress(conn, slug) if e.status in _SYNCED]
     result = TrackingUpdate(login=login, checked=len(entries))
@@ -240,21 +235,10 @@ def sync_tracked(ws: Workspace, slug: str) -> TrackingUpdate:
                 continue
         if entry.status == StepStatus.PR_OPEN:
             continue
-        reason = _availability(
-            slug,
-            client,
-            entry.issue_number,
-            refs[entry.issue_number],
-            detect,
-            now,
-            claim_days,
-            login,
-        )
+        reason = _availability(ws, slug, entry.issue_number, refs[entry.issue_number], login)
         if reason:
             busy.add(entry.issue_number)
-            replacement = _find_replacement(
-                slug, client, conn, entry, tracked | busy, detect, now, claim_days, login
-            )
+            replacement = _find_replacement(ws, slug, entry, tracked | busy, login)
             result.flagged[entry.issue_number] = reason
             if replacement is not None:
                 result.replacements[entry.issue_number] = replacement
@@ -345,16 +329,12 @@ def _timeline(slug: str, client: TrackingClient, number: int) -> list[CrossRefer
 
 
 def _availability(
-    slug: str,
-    client: TrackingClient,
-    number: int,
-    refs: list[CrossReference],
-    detect: TakenFn,
-    now: datetime,
-    claim_days: int,
-    login: str | None,
+    ws: Workspace, slug: str, number: int, refs: list[CrossReference], login: str | None
 ) -> str:
     """Why the issue can no longer be worked on by the user, "" if it still can."""
+    from prready.analysis.taken import detect_taken
+
+    client = ws.client()
     try:
         issue = client.fetch_issue(slug, number)
     except NotFoundError:
@@ -363,37 +343,29 @@ def _availability(
         return unavailable_reason(issue, None)
     # No comment to read on an issue that has none: one request fewer per step.
     comments = client.fetch_comments(slug, number) if issue.comments else []
-    taken = detect(issue, comments, refs, now, claim_days=claim_days, user_login=login)
+    taken = detect_taken(
+        issue, comments, refs, ws.now, claim_days=ws.config.claim_days, user_login=login
+    )
     return unavailable_reason(issue, taken)
 
 
 def _find_replacement(
+    ws: Workspace,
     slug: str,
-    client: TrackingClient,
-    conn: sqlite3.Connection,
     entry: ProgressEntry,
     exclude: set[int],
-    detect: TakenFn,
-    now: datetime,
-    claim_days: int,
     login: str | None,
     tries: int = 3,
 ) -> int | None:
     """A still-available candidate of the same stage and skills from the last plan."""
-    candidates = load_candidates(conn, slug)
+    candidates = load_candidates(ws.progress_store, slug)
     skip = set(exclude)
     for _ in range(tries):
         cand = suggest_replacement(entry.stage, entry.skills, candidates, skip)
         if cand is None:
             return None
-        refs = client.fetch_timeline(slug, cand.number)
-        if not _availability(slug, client, cand.number, refs, detect, now, claim_days, login):
+        refs = ws.client().fetch_timeline(slug, cand.number)
+        if not _availability(ws, slug, cand.number, refs, login):
             return cand.number
         skip.add(cand.number)
     return None
-
-
-def _detect_taken() -> TakenFn:
-    from prready.analysis.taken import detect_taken
-
-    return detect_taken

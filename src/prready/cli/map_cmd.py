@@ -92,5 +92,5 @@ def _map_format(fmt: str | None, output: str | None) -> str:
         EXPORT_OF_SUFFIX,
         default="text",
         without_suffix=None,
-        unknown=f"cannot tell the export format from {output!r}: add --format json or graphml",
+        unknown=f"cannot tell the export format from {output!r}: add --format {' or '.join(MAP_EXPORTS)}",
     )

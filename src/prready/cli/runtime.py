@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from prready.errors import UsageError
-from prready.formats import FORMAT_OF_SUFFIX
+from prready.formats import FORMAT_OF_SUFFIX, PLAN_FORMATS, PLAN_SUFFIX, PlanFormat
 
 if TYPE_CHECKING:
     from prready.app.workspace import ClientFactory, GitHubAccess, Workspace
@@ -159,23 +159,31 @@ def is_stdout(output: Path | str | None) -> bool:
     return output is not None and str(output) == STDOUT
 
 
-def plan_format(fmt: str | None, output: Path | None, open_page: bool = False) -> str:
+def plan_format(fmt: str | None, output: Path | None, open_page: bool = False) -> PlanFormat:
     """The plan format: --format if given, else from the --output suffix, json for '-',
     html when there is no output or no suffix; an unknown suffix is a one-line error."""
     if open_page and is_stdout(output):
         raise UsageError("--open needs a file: drop --output - or --open")
     suffix = Path(output).suffix.lower() if output is not None else ""
-    return output_format(
+    chosen = output_format(
         fmt,
         output,
         FORMAT_OF_SUFFIX,
         default="html",
         without_suffix="html",
         unknown=(
-            f"cannot tell the plan format from {suffix!r}: add --format html, md or json, "
-            "or name the file .html, .md or .json"
+            f"cannot tell the plan format from {suffix!r}: add --format "
+            f"{_one_of(PLAN_FORMATS)}, or name the file {_one_of(PLAN_SUFFIX.values())}"
         ),
     )
+    # --format is a click.Choice of PLAN_FORMATS; the rest come from FORMAT_OF_SUFFIX.
+    return cast(PlanFormat, chosen)
+
+
+def _one_of(words: Iterable[str]) -> str:
+    """"a, b or c"."""
+    *rest, last = words
+    return f"{', '.join(rest)} or {last}" if rest else last
 
 
 def output_format(

@@ -62,6 +62,7 @@ _ADVICE: dict[Advice, str] = {
         "`gh issue list --json number,title,body,labels,assignees,author,state,url,"
         "createdAt,updatedAt,comments`"
     ),
+    "other_output": "; choose another --output",
     "rebuild_cache": ": run again with --rebuild-cache",
     "rebuild_foreign_cache": "; run again with --rebuild-cache to replace it",
     "rebuild_newer_cache": ", or run again with --rebuild-cache to start a fresh cache",

@@ -44,5 +44,5 @@ def write_plan(
         return write_private_file(output, text)
     except OSError as exc:
         raise UsageError(
-            f"cannot write the plan to {output}: {exc.strerror or exc}; choose another --output"
+            f"cannot write the plan to {output}: {exc.strerror or exc}", advice="other_output"
         ) from None
