@@ -21,13 +21,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from statistics import median
 from typing import Any
 
 from prready import clock
 from prready.analysis.layout import named_as_test
 from prready.analysis.metrics import pagerank, transitive_dependents
-from prready.analysis.ownership import CodeOwners
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
 
 # A group is split while it holds more than this share of its language family's files...
@@ -114,6 +112,8 @@ def build_areas(
     _area_graph_metrics(graph, areas, area_of)
     _churn(history, areas, modules, area_of)
     _tests(graph, areas, modules, area_of, inputs.packages, test_runner)
+    from prready.analysis.ownership import CodeOwners  # (pathspec: not on a restored map's path)
+
     owners = CodeOwners(codeowners)
     for area in areas.values():
         probe = next((modules[m].path for m in area.modules if not modules[m].is_test), "")
@@ -307,6 +307,8 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
     (median languages), "native" (share touching C/C++/CUDA), "tests" (share touching a
     test), and "lines" (median lines added + deleted) when at least MIN_FIXES of them have
     line counts}; {} when nothing touched the area."""
+    from statistics import median  # imported here: a restored map never needs it
+
     fixes = [c for c in commits if _FIX_MESSAGE.search(c.message)]
     kind, sample = ("fixes", fixes) if len(fixes) >= MIN_FIXES else ("changes", commits)
     if not sample:
