@@ -27,19 +27,6 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Protocol
 
 from prready import clock
-from prready.analysis.areas import churn_window_start
-from prready.analysis.build import BUILD_FILES
-from prready.analysis.codemap import MapAssembly, RepoFacts, extension_module_names
-from prready.analysis.incremental import symbol_inputs, update_code_map
-from prready.analysis.layout import (
-    MAX_SOURCE_BYTES,
-    Selection,
-    SourceFile,
-    python_module_names,
-    select_sources,
-)
-from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
-from prready.analysis.pyscan import ImportStmt, PyScan, ScanMemo, scan_python_bytes
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
     MapChanges,
@@ -67,6 +54,11 @@ from prready.sources.git_repo import (
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
+    # Imported where used: a map restored whole (the warm path) needs none of them.
+    from prready.analysis.codemap import MapAssembly, RepoFacts
+    from prready.analysis.layout import Selection, SourceFile
+    from prready.analysis.native import NativeScan
+    from prready.analysis.pyscan import PyScan
     from prready.app.workspace import Workspace
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
@@ -303,6 +295,9 @@ def _repo_facts(
     history: Callable[[], list[CommitRecord]] | None,
 ) -> RepoFacts:
     """`read_repo_facts` of the tracked regular files `tracked`."""
+    from prready.analysis.build import BUILD_FILES
+    from prready.analysis.codemap import RepoFacts
+
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
         history=history() if history else _recent_history(root, head, cache_db),
@@ -400,6 +395,8 @@ def _build_code_map(
         files: list[TrackedFile] | None = None
         selection = _quick_selection(listing, base) if base is not None else None
         if selection is None:
+            from prready.analysis.layout import select_sources
+
             files = listing.files()
             selection = select_sources(files)
         stats.by_language = dict(Counter(s.language for s in selection.sources))
@@ -464,6 +461,8 @@ def _cold_map(
 ) -> tuple[CodeMap, dict[str, str]]:
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
+    from prready.analysis.codemap import MapAssembly, extension_module_names
+
     links: list[tuple[list[str], list[tuple[str, str]]]] = []
     assembly: list[MapAssembly] = []
     extensions: dict[str, str] = {}
@@ -512,6 +511,9 @@ def _quick_selection(listing: Listing, base: tuple[Any, ...]) -> Selection | Non
     """`select_sources` of the working tree when, since the last map (`base`, see
     `_base_key`), only tracked files' contents changed and none of them is a source that
     was skipped or is now too large (else None): the last selection with new blobs."""
+    from prready.analysis.layout import MAX_SOURCE_BYTES, Selection, SourceFile
+    from prready.analysis.native import native_language
+
     _, sources, skipped, _, raw, changes = base
     if not (isinstance(raw, bytes) and isinstance(changes, dict)):
         return None
@@ -550,6 +552,9 @@ def _updated_map(
     map, sources added/removed/renamed, skipped files or native sources changed, a
     changed file that does not scan cleanly before and after. `files`: the tracked
     files, None when they are the last map's (only contents changed)."""
+    from prready.analysis.incremental import symbol_inputs, update_code_map
+    from prready.analysis.layout import python_module_names
+
     previous_key, previous_sources, previous_skipped, extensions, _, _ = base
     if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
         return None
@@ -696,6 +701,9 @@ def _scan_chunk(
     of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
+    from prready.analysis.native import scan_native_bytes
+    from prready.analysis.pyscan import ScanMemo, scan_python_bytes
+
     memo = ScanMemo()
     fields: list[tuple[str, bytes]] = []
     wanted = frozenset(lexical or ())
@@ -871,17 +879,23 @@ def _cached_native_links(
     cached = _stored_native_links(cache, scanned)
     if cached is not None:
         return cached
+    from prready.analysis.native import link_includes
+
     roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
     cache.save_snapshot(_native_links_key(scanned), (roots, edges))
     return roots, edges
 
 
 def _py_from_plain(value: Any) -> PyScan:
+    from prready.analysis.pyscan import ImportStmt, PyScan
+
     lines, imports, defs, all_names, error, generated = value
     return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated)
 
 
 def _native_from_plain(value: Any) -> NativeScan:
+    from prready.analysis.native import NativeScan
+
     lines, includes, error, declares = value
     return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
 
@@ -934,6 +948,8 @@ def _recent_history(root: Path, head: str, cache_db: Path | None = None) -> list
     when = head_date(root, head)
     if not when:
         return []
+    from prready.analysis.areas import churn_window_start
+
     start = churn_window_start(when)
     window = clock.iso(clock.parse_iso(start) - HISTORY_MARGIN)
     commits = read_history(root, since=window)
