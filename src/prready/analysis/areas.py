@@ -112,12 +112,17 @@ def build_areas(
     _area_graph_metrics(graph, areas, area_of)
     _churn(history, areas, modules, area_of)
     _tests(graph, areas, modules, area_of, inputs.packages, test_runner)
-    from prready.analysis.ownership import CodeOwners  # (pathspec: not on a restored map's path)
+    if not codeowners:
+        for area in areas.values():
+            area.owners = []
+        return dict(sorted(areas.items()))
+    # Imported here, when there are rules: it loads pathspec.
+    from prready.analysis.ownership import CodeOwners
 
     owners = CodeOwners(codeowners)
     for area in areas.values():
         probe = next((modules[m].path for m in area.modules if not modules[m].is_test), "")
-        area.owners = owners.owners_for(probe) if probe and codeowners else []
+        area.owners = owners.owners_for(probe) if probe else []
     return dict(sorted(areas.items()))
 
 
@@ -307,8 +312,6 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
     (median languages), "native" (share touching C/C++/CUDA), "tests" (share touching a
     test), and "lines" (median lines added + deleted) when at least MIN_FIXES of them have
     line counts}; {} when nothing touched the area."""
-    from statistics import median  # imported here: a restored map never needs it
-
     fixes = [c for c in commits if _FIX_MESSAGE.search(c.message)]
     kind, sample = ("fixes", fixes) if len(fixes) >= MIN_FIXES else ("changes", commits)
     if not sample:
@@ -320,15 +323,25 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
     sizes: dict[str, Any] = {
         "kind": kind,
         "count": len(sample),
-        "files": float(median(files)),
-        "languages": float(median(langs)),
+        "files": _median(files),
+        "languages": _median(langs),
         "native": round(native / len(sample), 3),
         "tests": round(tested / len(sample), 3),
     }
     counted = [c.lines for c in sample if c.lines is not None]
     if len(counted) >= MIN_FIXES:
-        sizes["lines"] = float(median(counted))
+        sizes["lines"] = _median(counted)
     return sizes
+
+
+def _median(values: list[int]) -> float:
+    """`float(statistics.median(values))` of whole numbers (not empty), without loading
+    `statistics` (and `fractions`, `decimal`) for it."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return float((ordered[half - 1] + ordered[half]) / 2)
 
 
 _NOREPLY = re.compile(
