@@ -177,11 +177,14 @@ def scan_sources(
     store_native: dict[str, bytes] = {}
     native_scans: dict[str, NativeScan] | None = None
     py_objects: dict[str, PyScan] = {}  # by blob: each result converted once
+    # The converters with their classes imported once: an import in a function costs ~1 us
+    # a call, and they run once a file.
+    py_from_plain, native_from_plain = _scan_converters()
 
     def py_object(blob: str) -> PyScan:
         scan = py_objects.get(blob)
         if scan is None:
-            scan = py_objects[blob] = _py_from_plain(py_cached[blob])
+            scan = py_objects[blob] = py_from_plain(py_cached[blob])
         return scan
 
     def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
@@ -204,7 +207,7 @@ def scan_sources(
     def natives_in() -> None:
         nonlocal native_scans
         native_scans = {
-            s.path: _native_from_plain(native_cached[s.blob])
+            s.path: native_from_plain(native_cached[s.blob])
             for s in native
             if s.blob in native_cached
         }
@@ -857,17 +860,19 @@ def _base_key(slug: str, root: Path, area_depth: int | None) -> str:
 
 
 def _native_links_key(sources: list[SourceFile]) -> str:
-    """Include links depend on the whole native file set: a digest of its (path, blob)s."""
+    """Include links depend on the whole native file set: a digest of its (path, blob)s
+    (hashed as one text: the same digest as fed line by line)."""
     digest = hashlib.sha256(NATIVE_SCANNER.encode())
-    for s in sorted((s for s in sources if s.language != "python"), key=lambda s: s.path):
-        digest.update(f"{s.path}\0{s.blob}\n".encode("utf-8", "surrogateescape"))
+    native = sorted((s for s in sources if s.language != "python"), key=lambda s: s.path)
+    text = "".join([f"{s.path}\0{s.blob}\n" for s in native])
+    digest.update(text.encode("utf-8", "surrogateescape"))
     return "native-links:" + digest.hexdigest()
 
 
 def _stored_native_links(
-    cache: ParseCache, sources: list[SourceFile]
+    cache: ParseCache, key: str
 ) -> tuple[list[str], list[tuple[str, str]]] | None:
-    cached = cache.load_snapshot(_native_links_key(sources))
+    cached = cache.load_snapshot(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return list(cached[0]), list(cached[1])
     return None
@@ -877,29 +882,42 @@ def _cached_native_links(
     sources: list[SourceFile], native_scans: dict[str, NativeScan], cache: ParseCache
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Include roots and edges, reused while no native file changed."""
-    scanned = [s for s in sources if s.path in native_scans]
-    cached = _stored_native_links(cache, scanned)
+    key = _native_links_key([s for s in sources if s.path in native_scans])
+    cached = _stored_native_links(cache, key)
     if cached is not None:
         return cached
     from prready.analysis.native import link_includes
 
     roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
-    cache.save_snapshot(_native_links_key(scanned), (roots, edges))
+    cache.save_snapshot(key, (roots, edges))
     return roots, edges
 
 
 def _py_from_plain(value: Any) -> PyScan:
-    from prready.analysis.pyscan import ImportStmt, PyScan
-
-    lines, imports, defs, all_names, error, generated = value
-    return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated)
+    return _scan_converters()[0](value)
 
 
 def _native_from_plain(value: Any) -> NativeScan:
-    from prready.analysis.native import NativeScan
+    return _scan_converters()[1](value)
 
-    lines, includes, error, declares = value
-    return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
+
+def _scan_converters() -> tuple[Callable[[Any], PyScan], Callable[[Any], NativeScan]]:
+    """Plain scan results (as the parse cache stores them) to PyScan and NativeScan; the
+    scanners' modules are imported here, when a map is not restored whole."""
+    from prready.analysis.native import NativeScan
+    from prready.analysis.pyscan import ImportStmt, PyScan
+
+    def py_from_plain(value: Any) -> PyScan:
+        lines, imports, defs, all_names, error, generated = value
+        return PyScan(
+            lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated
+        )
+
+    def native_from_plain(value: Any) -> NativeScan:
+        lines, includes, error, declares = value
+        return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
+
+    return py_from_plain, native_from_plain
 
 
 class _HistoryReader:
