@@ -177,7 +177,7 @@ def scan_sources(
     store_native: dict[str, bytes] = {}
     native_scans: dict[str, NativeScan] | None = None
     py_objects: dict[str, PyScan] = {}  # by blob: each result converted once
-    # The converters with their classes imported once: an import in a function costs ~1 us
+    # The converters with their classes imported once: an import in a function costs ~2 us
     # a call, and they run once a file.
     py_from_plain, native_from_plain = _scan_converters()
 
@@ -704,11 +704,11 @@ def _scan_chunk(
     result is already in the form the parse cache stores, so it is not encoded again.
     With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
     of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
-    out: list[tuple[str, bytes | None]] = []
-    dumps = marshal.dumps
     from prready.analysis.native import scan_native_bytes
     from prready.analysis.pyscan import ScanMemo, scan_python_bytes
 
+    out: list[tuple[str, bytes | None]] = []
+    dumps = marshal.dumps
     memo = ScanMemo()
     fields: list[tuple[str, bytes]] = []
     wanted = frozenset(lexical or ())
