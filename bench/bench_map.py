@@ -104,6 +104,7 @@ def main() -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="prready-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     rows = []
+    load_before = _load_average()
     try:
         for package in args.packages:
             if package == PYTORCH_SRC:
@@ -128,7 +129,17 @@ def main() -> int:
     print_table(rows)
     print()
     print_whole_table(rows)
+    print()
+    # Other work on the machine only slows runs down: say how busy it was.
+    print(f"load average (1, 5, 15 min): {load_before} before, {_load_average()} after")
     return 0
+
+
+def _load_average() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # not available on this platform
+        return "unknown"
 
 
 def bench_pytorch_source(

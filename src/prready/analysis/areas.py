@@ -21,13 +21,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from statistics import median
 from typing import Any
 
 from prready import clock
 from prready.analysis.layout import named_as_test
 from prready.analysis.metrics import pagerank, transitive_dependents
-from prready.analysis.ownership import CodeOwners
 from prready.models import AreaInfo, CommitRecord, ModuleInfo
 
 # A group is split while it holds more than this share of its language family's files...
@@ -114,10 +112,17 @@ def build_areas(
     _area_graph_metrics(graph, areas, area_of)
     _churn(history, areas, modules, area_of)
     _tests(graph, areas, modules, area_of, inputs.packages, test_runner)
+    if not codeowners:
+        for area in areas.values():
+            area.owners = []
+        return dict(sorted(areas.items()))
+    # Imported here, when there are rules: it loads pathspec.
+    from prready.analysis.ownership import CodeOwners
+
     owners = CodeOwners(codeowners)
     for area in areas.values():
         probe = next((modules[m].path for m in area.modules if not modules[m].is_test), "")
-        area.owners = owners.owners_for(probe) if probe and codeowners else []
+        area.owners = owners.owners_for(probe) if probe else []
     return dict(sorted(areas.items()))
 
 
@@ -221,13 +226,18 @@ def _area_graph_metrics(
     names = list(areas)
     index = {a: i for i, a in enumerate(names)}
     area_index = {node: index[area] for node, area in area_of.items()}
-    weights: Counter[tuple[int, int]] = Counter()
-    for a, targets in graph.items():
-        ia = area_index[a]
-        for b in targets:
-            ib = area_index[b]
-            if ia != ib:
-                weights[(ia, ib)] += 1
+    # Every edge between two areas as an (importer's, imported's) pair, counted in C:
+    # ~70k edges on PyTorch, twice as fast as a Counter incremented edge by edge.
+    to_index = area_index.__getitem__
+    weights: Counter[tuple[int, int]] = Counter(
+        [
+            (ia, ib)
+            for a, targets in graph.items()
+            for ia in (area_index[a],)
+            for ib in map(to_index, targets)
+            if ia != ib
+        ]
+    )
     pairs = list(weights)
     blast = transitive_dependents(names, pairs)
     # PageRank on the area graph (hundreds of nodes): rank flows from importer to imported,
@@ -318,15 +328,25 @@ def past_change_sizes(commits: list[CommitRecord]) -> dict[str, Any]:
     sizes: dict[str, Any] = {
         "kind": kind,
         "count": len(sample),
-        "files": float(median(files)),
-        "languages": float(median(langs)),
+        "files": _median(files),
+        "languages": _median(langs),
         "native": round(native / len(sample), 3),
         "tests": round(tested / len(sample), 3),
     }
     counted = [c.lines for c in sample if c.lines is not None]
     if len(counted) >= MIN_FIXES:
-        sizes["lines"] = float(median(counted))
+        sizes["lines"] = _median(counted)
     return sizes
+
+
+def _median(values: list[int]) -> float:
+    """`float(statistics.median(values))` of whole numbers (not empty), without loading
+    `statistics` (and `fractions`, `decimal`) for it."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return float((ordered[half - 1] + ordered[half]) / 2)
 
 
 _NOREPLY = re.compile(

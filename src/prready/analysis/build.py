@@ -14,11 +14,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 BUILD_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
 MAX_BUILD_TEXT = 512 * 1024
 
@@ -109,6 +104,11 @@ def build_facts_from_plain(value: Mapping[str, Any] | None) -> BuildFacts:
 
 
 def _toml(text: str) -> dict[str, Any]:
+    # Imported here: a restored map never parses TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         return tomllib.loads(text[:MAX_BUILD_TEXT]) if text else {}
     except (tomllib.TOMLDecodeError, ValueError):

@@ -21,7 +21,6 @@ from prready.analysis.build import build_facts_to_plain, detect_build
 from prready.analysis.layout import SourceFile, is_test_path, python_module_names
 from prready.analysis.metrics import transitive_dependents
 from prready.analysis.native import NativeScan, link_includes
-from prready.analysis.ownership import parse_codeowners, parse_labeler
 from prready.analysis.pyscan import ImportStmt, PyScan
 from prready.analysis.snapshot import adjacency_dicts, with_pending_graph
 from prready.analysis.symbols import build_symbol_index
@@ -282,8 +281,15 @@ def map_with_facts(
     """The map of these modules (metrics and areas filled in) with what the repository's
     texts and history say: areas, owners, labels, build facts. Its graph is given by the
     caller (`with_pending_graph`)."""
-    rules, owner_labels = parse_codeowners(facts.codeowners)
-    label_paths = parse_labeler(facts.labeler)
+    rules: list[tuple[str, list[str]]] = []
+    owner_labels: dict[str, list[str]] = {}
+    label_paths: dict[str, list[str]] = {}
+    if facts.codeowners or facts.labeler:
+        # Imported here, when there is something to parse: it loads pathspec.
+        from prready.analysis.ownership import parse_codeowners, parse_labeler
+
+        rules, owner_labels = parse_codeowners(facts.codeowners)
+        label_paths = parse_labeler(facts.labeler)
     for label, globs in owner_labels.items():
         label_paths.setdefault(label, []).extend(g for g in globs if g not in label_paths[label])
     area_of = {name: info.area for name, info in infos.items()}

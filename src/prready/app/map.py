@@ -21,25 +21,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
+from itertools import repeat
+from operator import truth
 from pathlib import Path
 from queue import SimpleQueue
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Protocol
 
 from prready import clock
-from prready.analysis.areas import churn_window_start
-from prready.analysis.build import BUILD_FILES
-from prready.analysis.codemap import MapAssembly, RepoFacts, extension_module_names
-from prready.analysis.incremental import symbol_inputs, update_code_map
-from prready.analysis.layout import (
-    MAX_SOURCE_BYTES,
-    Selection,
-    SourceFile,
-    python_module_names,
-    select_sources,
-)
-from prready.analysis.native import NativeScan, link_includes, native_language, scan_native_bytes
-from prready.analysis.pyscan import ImportStmt, PyScan, ScanMemo, scan_python_bytes
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
     MapChanges,
@@ -67,6 +56,11 @@ from prready.sources.git_repo import (
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
+    # Imported where used: a map restored whole (the warm path) needs none of them.
+    from prready.analysis.codemap import MapAssembly, RepoFacts
+    from prready.analysis.layout import Selection, SourceFile
+    from prready.analysis.native import NativeScan
+    from prready.analysis.pyscan import PyScan
     from prready.app.workspace import Workspace
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
@@ -183,11 +177,14 @@ def scan_sources(
     store_native: dict[str, bytes] = {}
     native_scans: dict[str, NativeScan] | None = None
     py_objects: dict[str, PyScan] = {}  # by blob: each result converted once
+    # The converters with their classes imported once: an import in a function costs ~2 us
+    # a call, and they run once a file.
+    py_from_plain, native_from_plain = _scan_converters()
 
     def py_object(blob: str) -> PyScan:
         scan = py_objects.get(blob)
         if scan is None:
-            scan = py_objects[blob] = _py_from_plain(py_cached[blob])
+            scan = py_objects[blob] = py_from_plain(py_cached[blob])
         return scan
 
     def take(pairs: tuple[tuple[str, bytes | None], ...]) -> None:
@@ -210,7 +207,7 @@ def scan_sources(
     def natives_in() -> None:
         nonlocal native_scans
         native_scans = {
-            s.path: _native_from_plain(native_cached[s.blob])
+            s.path: native_from_plain(native_cached[s.blob])
             for s in native
             if s.blob in native_cached
         }
@@ -303,6 +300,9 @@ def _repo_facts(
     history: Callable[[], list[CommitRecord]] | None,
 ) -> RepoFacts:
     """`read_repo_facts` of the tracked regular files `tracked`."""
+    from prready.analysis.build import BUILD_FILES
+    from prready.analysis.codemap import RepoFacts
+
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
         history=history() if history else _recent_history(root, head, cache_db),
@@ -323,9 +323,9 @@ def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -
     """Counts and the biggest areas, for `prready map` to print."""
     languages = Counter(info.language for info in cm.modules.values())
     edges = edge_attributes(cm)  # without building a restored map's graph
-    # ~70k dicts on PyTorch: list comprehensions, counted in C.
-    kinds = Counter([attrs.get("kind", "") for attrs in edges])
-    conditional = len([1 for attrs in edges if attrs.get("conditional")])
+    # ~70k dicts on PyTorch: read and counted in C (`dict.get` mapped over them).
+    kinds = Counter(map(dict.get, edges, repeat("kind"), repeat("")))
+    conditional = sum(map(truth, map(dict.get, edges, repeat("conditional"))))
     ranked = sorted(cm.areas.values(), key=lambda a: (-a.dependents_transitive, -a.lines, a.name))
     return MapSummary(
         repo=cm.repo,
@@ -400,6 +400,8 @@ def _build_code_map(
         files: list[TrackedFile] | None = None
         selection = _quick_selection(listing, base) if base is not None else None
         if selection is None:
+            from prready.analysis.layout import select_sources
+
             files = listing.files()
             selection = select_sources(files)
         stats.by_language = dict(Counter(s.language for s in selection.sources))
@@ -464,6 +466,8 @@ def _cold_map(
 ) -> tuple[CodeMap, dict[str, str]]:
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
+    from prready.analysis.codemap import MapAssembly, extension_module_names
+
     links: list[tuple[list[str], list[tuple[str, str]]]] = []
     assembly: list[MapAssembly] = []
     extensions: dict[str, str] = {}
@@ -512,6 +516,9 @@ def _quick_selection(listing: Listing, base: tuple[Any, ...]) -> Selection | Non
     """`select_sources` of the working tree when, since the last map (`base`, see
     `_base_key`), only tracked files' contents changed and none of them is a source that
     was skipped or is now too large (else None): the last selection with new blobs."""
+    from prready.analysis.layout import MAX_SOURCE_BYTES, Selection, SourceFile
+    from prready.analysis.native import native_language
+
     _, sources, skipped, _, raw, changes = base
     if not (isinstance(raw, bytes) and isinstance(changes, dict)):
         return None
@@ -550,6 +557,9 @@ def _updated_map(
     map, sources added/removed/renamed, skipped files or native sources changed, a
     changed file that does not scan cleanly before and after. `files`: the tracked
     files, None when they are the last map's (only contents changed)."""
+    from prready.analysis.incremental import symbol_inputs, update_code_map
+    from prready.analysis.layout import python_module_names
+
     previous_key, previous_sources, previous_skipped, extensions, _, _ = base
     if previous_skipped != selection.skipped or len(previous_sources) != len(selection.sources):
         return None
@@ -694,6 +704,9 @@ def _scan_chunk(
     result is already in the form the parse cache stores, so it is not encoded again.
     With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
     of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
+    from prready.analysis.native import scan_native_bytes
+    from prready.analysis.pyscan import ScanMemo, scan_python_bytes
+
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
     memo = ScanMemo()
@@ -847,17 +860,19 @@ def _base_key(slug: str, root: Path, area_depth: int | None) -> str:
 
 
 def _native_links_key(sources: list[SourceFile]) -> str:
-    """Include links depend on the whole native file set: a digest of its (path, blob)s."""
+    """Include links depend on the whole native file set: a digest of its (path, blob)s
+    (hashed as one text: the same digest as fed line by line)."""
     digest = hashlib.sha256(NATIVE_SCANNER.encode())
-    for s in sorted((s for s in sources if s.language != "python"), key=lambda s: s.path):
-        digest.update(f"{s.path}\0{s.blob}\n".encode("utf-8", "surrogateescape"))
+    native = sorted((s for s in sources if s.language != "python"), key=lambda s: s.path)
+    text = "".join([f"{s.path}\0{s.blob}\n" for s in native])
+    digest.update(text.encode("utf-8", "surrogateescape"))
     return "native-links:" + digest.hexdigest()
 
 
 def _stored_native_links(
-    cache: ParseCache, sources: list[SourceFile]
+    cache: ParseCache, key: str
 ) -> tuple[list[str], list[tuple[str, str]]] | None:
-    cached = cache.load_snapshot(_native_links_key(sources))
+    cached = cache.load_snapshot(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         return list(cached[0]), list(cached[1])
     return None
@@ -867,23 +882,42 @@ def _cached_native_links(
     sources: list[SourceFile], native_scans: dict[str, NativeScan], cache: ParseCache
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Include roots and edges, reused while no native file changed."""
-    scanned = [s for s in sources if s.path in native_scans]
-    cached = _stored_native_links(cache, scanned)
+    key = _native_links_key([s for s in sources if s.path in native_scans])
+    cached = _stored_native_links(cache, key)
     if cached is not None:
         return cached
+    from prready.analysis.native import link_includes
+
     roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
-    cache.save_snapshot(_native_links_key(scanned), (roots, edges))
+    cache.save_snapshot(key, (roots, edges))
     return roots, edges
 
 
 def _py_from_plain(value: Any) -> PyScan:
-    lines, imports, defs, all_names, error, generated = value
-    return PyScan(lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated)
+    return _scan_converters()[0](value)
 
 
 def _native_from_plain(value: Any) -> NativeScan:
-    lines, includes, error, declares = value
-    return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
+    return _scan_converters()[1](value)
+
+
+def _scan_converters() -> tuple[Callable[[Any], PyScan], Callable[[Any], NativeScan]]:
+    """Plain scan results (as the parse cache stores them) to PyScan and NativeScan; the
+    scanners' modules are imported here, when a map is not restored whole."""
+    from prready.analysis.native import NativeScan
+    from prready.analysis.pyscan import ImportStmt, PyScan
+
+    def py_from_plain(value: Any) -> PyScan:
+        lines, imports, defs, all_names, error, generated = value
+        return PyScan(
+            lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated
+        )
+
+    def native_from_plain(value: Any) -> NativeScan:
+        lines, includes, error, declares = value
+        return NativeScan(lines, includes, error, declares)  # includes stay plain tuples
+
+    return py_from_plain, native_from_plain
 
 
 class _HistoryReader:
@@ -934,6 +968,8 @@ def _recent_history(root: Path, head: str, cache_db: Path | None = None) -> list
     when = head_date(root, head)
     if not when:
         return []
+    from prready.analysis.areas import churn_window_start
+
     start = churn_window_start(when)
     window = clock.iso(clock.parse_iso(start) - HISTORY_MARGIN)
     commits = read_history(root, since=window)

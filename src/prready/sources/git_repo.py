@@ -18,8 +18,8 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -339,11 +339,25 @@ def read_listing(root: Path) -> Listing:
     """One `ls-files -s` and one `diff-files` (run side by side); the files that differ
     from the index are re-hashed (see `_state_on_disk`)."""
     root = Path(root)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        diff = pool.submit(_run, root, ["diff-files", "--name-only", "-z"])
+    # A thread of its own (not concurrent.futures: its import costs every map ~20 ms).
+    diff: list[bytes | BaseException] = []
+
+    def run_diff() -> None:
+        try:
+            diff.append(_run(root, ["diff-files", "--name-only", "-z"]))
+        except BaseException as exc:  # raised again in the caller's thread
+            diff.append(exc)
+
+    thread = threading.Thread(target=run_diff, name="prready-diff-files", daemon=True)
+    thread.start()
+    try:
         # -t tags each entry (S: skip-worktree), so a changed sparse checkout changes `raw`.
         raw = _run(root, ["ls-files", "-s", "-t", "-z"])
-        dirty = diff.result()
+    finally:
+        thread.join()
+    if isinstance(diff[0], BaseException):
+        raise diff[0]
+    dirty = diff[0]
     listing = Listing(root, raw, {})
     if dirty.strip(b"\0"):
         listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty))
@@ -592,6 +606,9 @@ def _use_existing(path: Path) -> Checkout:
         raise InputError("checkout", f"{path}: no such directory")
     if not path.is_dir():
         raise InputError("checkout", f"{path} is not a directory: give the folder of a clone")
+    quick = _quick_existing(path)
+    if quick is not None:
+        return quick
     try:
         out = _run(path, ["rev-parse", "--is-bare-repository", "--show-toplevel"])
     except GitCommandError as exc:
@@ -628,6 +645,30 @@ def _use_existing(path: Path) -> Checkout:
         raise InputError("checkout", f"{path} has no commits yet")
     url = _origin_url(top) or top.as_uri()
     return Checkout(top, _head(top), "local", strip_credentials(url))
+
+
+def _quick_existing(path: Path) -> Checkout | None:
+    """`_use_existing` of a plain clone with commits in two git calls instead of four:
+    one `rev-parse` for the kind, working tree, HEAD and whether it is a commit, then the
+    origin URL. None when anything is unusual: the caller's checks then say what."""
+    try:
+        out = _run(
+            path, ["rev-parse", "--is-bare-repository", "--show-toplevel", "HEAD", "HEAD^{commit}", "--"]
+        )  # fmt: skip
+    except GitCommandError:
+        return None
+    lines = out.decode("utf-8", "replace").splitlines()
+    if len(lines) != 5 or lines[0] != "false" or lines[4] != "--":
+        return None
+    top = Path(lines[1])
+    asked = path.resolve()
+    if top.resolve() != asked and top.resolve() not in asked.parents:
+        return None
+    head = lines[2].strip()
+    if not head or not all(c in "0123456789abcdef" for c in head):
+        return None
+    url = _origin_url(top) or top.as_uri()
+    return Checkout(top, head, "local", strip_credentials(url))
 
 
 @cache
