@@ -649,8 +649,9 @@ def _scan_files(
         stats.workers = 1
         if at <= 0:
             reached()
+        splits: dict[str, tuple[str, ...]] = {}  # see _scan_chunk
         for chunk, lex in zip(chunks, wanted, strict=True):
-            taken(chunk, _scan_chunk(str(root), chunk, lex))
+            taken(chunk, _scan_chunk(str(root), chunk, lex, splits))
         return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
@@ -685,21 +686,36 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
     return chunks
 
 
+# A worker's lexical identifiers, split once per worker process rather than once per
+# chunk (a tree's chunks share most of their words; splitting them again cost a third
+# of the extraction). Only pool workers fill it (the serial path passes a dict of its
+# own), so a pool's forked workers start with it empty; bounded for a huge tree.
+_WORKER_SPLITS: dict[str, tuple[str, ...]] = {}
+WORKER_SPLITS_MAX = 400_000
+
+
 def _scan_chunk(
-    root: str, chunk: list[tuple[str, str, str]], lexical: tuple[str, ...] | None = None
+    root: str,
+    chunk: list[tuple[str, str, str]],
+    lexical: tuple[str, ...] | None = None,
+    splits: dict[str, tuple[str, ...]] | None = None,
 ) -> bytes:
     """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
     result or None when unreadable) pairs: a single bytes object crosses the process
     boundary (pickling nested tuples cost the workers 15% of their time), and each
     result is already in the form the parse cache stores, so it is not encoded again.
     With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
-    of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
+    of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes;
+    their identifiers are split once into `splits` (a worker's own: `_WORKER_SPLITS`)."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
     memo = ScanMemo()
     fields: list[tuple[str, bytes]] = []
     wanted = frozenset(lexical or ())
-    splits: dict[str, tuple[str, ...]] = {}  # the lexical fields' identifiers, split once
+    if splits is None:
+        splits = _WORKER_SPLITS
+        if len(splits) > WORKER_SPLITS_MAX:
+            splits.clear()
     if wanted:  # imported here: `prready map` alone never loads the lexicon
         from prready.analysis.lexicon import source_fields_packed
     for path, blob, language in chunk:
