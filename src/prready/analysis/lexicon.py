@@ -21,8 +21,8 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, repeat
-from operator import add, itemgetter, mul
+from itertools import accumulate, chain, compress, repeat
+from operator import add, is_, itemgetter, mul, not_
 from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
@@ -153,18 +153,11 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]
     """Term counts of free text: each distinct token is split once (into `splits`, which
     a caller scanning many texts passes along), then every occurrence's words are added
     up. Terms come in the order of their first occurrence."""
-    # Tokens are counted first (in C): a file repeats its identifiers, so the words are
-    # added up once per distinct token, not once per occurrence.
-    counts: dict[str, int] = {}
-    get = counts.get
-    known = splits.get
-    for token, n in Counter(IDENTIFIER.findall(text)).items():
-        words = known(token)
-        if words is None:
-            words = splits[token] = split_identifier(token, splits)
-        for word in words:
-            counts[word] = get(word, 0) + n
-    return counts
+    # Tokens are counted first (in C): a file repeats its identifiers, so each distinct
+    # token is looked up once (in C) and its words added up once.
+    tokens = Counter(IDENTIFIER.findall(text))
+    keys = list(tokens)
+    return _add_up(keys, list(map(splits.get, keys)), tokens.values(), splits)
 
 
 def stem(word: str) -> str:
@@ -272,26 +265,42 @@ def source_fields_packed(
 
 
 def _count_prose(prose: bytes, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """`count_terms` of the text of `prose` (bytes), the same counts in the same order,
-    without the regex: the runs of identifier characters are cut out in C (translate,
-    split), and the rare run that is not one IDENTIFIER match (it starts with a digit, or
-    is longer than one match) is split into the matches `count_terms` would find."""
+    """`count_terms` of the text of `prose` (bytes): the same counts in the same order,
+    without a regex. The runs of identifier characters are cut out in C (translate,
+    split); a run that is not one IDENTIFIER match (it starts with a digit, or is longer
+    than a match) counts as the matches `count_terms` would find in it."""
     runs = Counter(prose.translate(_WORD_BYTES).decode("ascii").split())
-    counts: dict[str, int] = {}
-    get = counts.get
-    known = splits.get
-    for run, n in runs.items():
-        if run[0].isdigit() or len(run) > _IDENTIFIER_MAX:
-            words: tuple[str, ...] | list[str] = [
-                word for token in IDENTIFIER.findall(run) for word in _split(token, splits)
-            ]
-        else:
-            words = known(run)  # type: ignore[assignment]
-            if words is None:
-                words = splits[run] = split_identifier(run, splits)
-        for word in words:
-            counts[word] = get(word, 0) + n
-    return counts
+    keys = list(runs)
+    words = list(map(splits.get, keys))
+    # (An ASCII run of identifier characters is an identifier unless it starts with a digit.)
+    odd = list(compress(range(len(keys)), map(not_, map(str.isidentifier, keys))))
+    if keys and max(map(len, keys)) > _IDENTIFIER_MAX:
+        odd = sorted({*odd, *(i for i, k in enumerate(keys) if len(k) > _IDENTIFIER_MAX)})
+    for i in odd:
+        words[i] = tuple(
+            chain.from_iterable(_split(token, splits) for token in IDENTIFIER.findall(keys[i]))
+        )
+    return _add_up(keys, words, runs.values(), splits)
+
+
+def _add_up(
+    tokens: list[str],
+    words: list[tuple[str, ...] | None],
+    counts: Iterable[int],
+    splits: dict[str, tuple[str, ...]],
+) -> dict[str, int]:
+    """The term counts of distinct `tokens` (each an IDENTIFIER match) seen `counts`
+    times, given each one's `words` (None: not split yet; split into `splits`), in the
+    order of their first occurrence."""
+    if None in words:
+        for i in compress(range(len(tokens)), map(is_, words, repeat(None))):
+            words[i] = _split(tokens[i], splits)
+    added: dict[str, int] = {}
+    get = added.get
+    for token_words, n in zip(words, counts, strict=False):
+        for word in token_words:  # type: ignore[union-attr]
+            added[word] = get(word, 0) + n
+    return added
 
 
 def _split(token: str, splits: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
