@@ -88,7 +88,9 @@ def main() -> int:
                 }
                 same = got["this tree"] == got["baseline"]
                 differ += not same
-                print(f"{repo.name:24} {way:8} {'equal' if same else 'DIFFERENT'}  {got['this tree']}")
+                print(
+                    f"{repo.name:24} {way:8} {'equal' if same else 'DIFFERENT'}  {got['this tree']}"
+                )
                 if not same:
                     print(f"{'':24} baseline {got['baseline']}")
     finally:

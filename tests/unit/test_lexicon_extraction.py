@@ -61,7 +61,7 @@ HOSTILE = [
     "# café_name naïve_mode 123abc 9_lives 0x1F 1e-5 2d_conv _1 __ x86_64\n".encode()
     + f"# {LONG} {'B' * 170}9 {'7' * 100}seven\n".encode(),
     # Literals with escapes before multi-byte and undecodable bytes, quotes inside.
-    b's = "\\\xc3\xa9 escaped\xff\xfe bad \' quote" + \'it\\\'s\'\n'
+    b"s = \"\\\xc3\xa9 escaped\xff\xfe bad ' quote\" + 'it\\'s'\n"
     b"t = '\xe2\x82\xac_euro \\\n still_one_line'\n",
     # An unclosed triple quote and comment markers inside literals.
     b'def f\xc3\xa9e():\n    """Doc # not a comment\n    caf\xc3\xa9 = 1\n    runs_to_end',
@@ -88,9 +88,7 @@ def test_python_prose_counts_equal_the_plain_pass_on_hostile_bytes(data: bytes) 
 
 @pytest.mark.parametrize("data", HOSTILE_C, ids=range(len(HOSTILE_C)))
 def test_native_prose_counts_equal_the_plain_pass_on_hostile_bytes(data: bytes) -> None:
-    assert list(packed_prose(data, "cpp", {}).items()) == list(
-        reference_prose(data, "cpp").items()
-    )
+    assert list(packed_prose(data, "cpp", {}).items()) == list(reference_prose(data, "cpp").items())
     assert source_fields_packed(data, "cpp") == reference_fields(data, "cpp")
 
 
@@ -101,9 +99,9 @@ def test_this_projects_files_give_the_plain_fields_with_a_shared_memo() -> None:
     splits: dict[str, tuple[str, ...]] = {}
     for path in files:
         data = path.read_bytes()
-        assert source_fields_packed(data, "python", splits) == reference_fields(
-            data, "python"
-        ), path
+        assert source_fields_packed(data, "python", splits) == reference_fields(data, "python"), (
+            path
+        )
 
 
 def test_a_memo_holding_a_path_part_shaped_like_a_number_changes_no_prose_count() -> None:
