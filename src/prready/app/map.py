@@ -687,11 +687,19 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
 
 
 # A worker's lexical identifiers, split once per worker process rather than once per
-# chunk (a tree's chunks share most of their words; splitting them again cost a third
-# of the extraction). Only pool workers fill it (the serial path passes a dict of its
-# own), so a pool's forked workers start with it empty; bounded for a huge tree.
+# chunk (a tree's chunks share most of their words: about a tenth of the extraction on
+# torch). Only pool workers fill it (a serial scan passes a dict of its own), so a pool's
+# forked workers start with it empty; bounded for a huge tree.
 _WORKER_SPLITS: dict[str, tuple[str, ...]] = {}
 WORKER_SPLITS_MAX = 400_000
+
+
+def worker_splits() -> dict[str, tuple[str, ...]]:
+    """The calling worker process's `splits` memo for the lexical fields (see
+    `lexicon.count_terms`), emptied first when it has grown past WORKER_SPLITS_MAX."""
+    if len(_WORKER_SPLITS) > WORKER_SPLITS_MAX:
+        _WORKER_SPLITS.clear()
+    return _WORKER_SPLITS
 
 
 def _scan_chunk(
@@ -706,16 +714,14 @@ def _scan_chunk(
     result is already in the form the parse cache stores, so it is not encoded again.
     With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
     of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes;
-    their identifiers are split once into `splits` (a worker's own: `_WORKER_SPLITS`)."""
+    their identifiers are split once into `splits` (a worker's own: `worker_splits`)."""
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
     memo = ScanMemo()
     fields: list[tuple[str, bytes]] = []
     wanted = frozenset(lexical or ())
     if splits is None:
-        splits = _WORKER_SPLITS
-        if len(splits) > WORKER_SPLITS_MAX:
-            splits.clear()
+        splits = worker_splits()
     if wanted:  # imported here: `prready map` alone never loads the lexicon
         from prready.analysis.lexicon import source_fields_packed
     for path, blob, language in chunk:

@@ -28,7 +28,7 @@ from prready.analysis.mapping import (
     library_source_paths,
     library_units,
 )
-from prready.app.map import _WORKER_SPLITS, WORKER_SPLITS_MAX, gc_paused, read_no_follow
+from prready.app.map import gc_paused, read_no_follow, worker_splits
 from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
@@ -298,12 +298,10 @@ def _scan_chunk(
 ) -> dict[str, Any]:
     """Worker: read regular files only (map's reader) and extract their fields.
     Identifiers are split once into `splits` (a worker's own when None: see
-    `map._WORKER_SPLITS`)."""
+    `map.worker_splits`)."""
     out: dict[str, Any] = {}
     if splits is None:
-        splits = _WORKER_SPLITS
-        if len(splits) > WORKER_SPLITS_MAX:
-            splits.clear()
+        splits = worker_splits()
     for path, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
         if data is not None:
