@@ -21,8 +21,8 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, repeat
-from operator import add, itemgetter, mul
+from itertools import accumulate, chain, compress, repeat
+from operator import add, is_, itemgetter, mul, not_
 from typing import Any
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
@@ -57,18 +57,30 @@ _PY_NAMES = re.compile(
 # linear pass per file whatever a hostile file holds. An unclosed comment or triple quote
 # runs to the end of the text; a one-line literal ends at its line or a lone backslash
 # before a newline.
+#
+# The prose passes run over the file's bytes, not its decoded text: every delimiter is
+# ASCII, and no byte of a multi-byte UTF-8 character (nor of an undecodable sequence,
+# which decoding replaces by U+FFFD, never by an ASCII character) is, so they find the
+# same comments and literals; the words in them are ASCII identifiers either way.
 _PY_PROSE = re.compile(
-    r"#[^\n]*"
-    r"|'''[^']*(?:'(?!'')[^']*)*(?:''')?"
-    r'|"""[^"]*(?:"(?!"")[^"]*)*(?:""")?'
-    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?"
-    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+    rb"#[^\n]*"
+    rb"|'''[^']*(?:'(?!'')[^']*)*(?:''')?"
+    rb'|"""[^"]*(?:"(?!"")[^"]*)*(?:""")?'
+    rb"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'?"
+    rb'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
 )
 _C_PROSE = re.compile(
-    r"//[^\n]*"
-    r"|/\*[^*]*(?:\*(?!/)[^*]*)*(?:\*/)?"
-    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
+    rb"//[^\n]*"
+    rb"|/\*[^*]*(?:\*(?!/)[^*]*)*(?:\*/)?"
+    rb'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?'
 )
+# Every byte that cannot be part of an IDENTIFIER turned into a space: splitting the
+# prose on whitespace then gives its runs of identifier characters, in C (see
+# `_count_prose`).
+_WORD_BYTES = bytes(
+    c if chr(c).isascii() and (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256)
+)
+_IDENTIFIER_MAX = 81  # the longest IDENTIFIER match
 _C_DEF = re.compile(
     r"^[ \t]*(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
     r"|^[ \t]*(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80})",
@@ -141,18 +153,11 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]
     """Term counts of free text: each distinct token is split once (into `splits`, which
     a caller scanning many texts passes along), then every occurrence's words are added
     up. Terms come in the order of their first occurrence."""
-    # Tokens are counted first (in C): a file repeats its identifiers, so the words are
-    # added up once per distinct token, not once per occurrence.
-    counts: dict[str, int] = {}
-    get = counts.get
-    known = splits.get
-    for token, n in Counter(IDENTIFIER.findall(text)).items():
-        words = known(token)
-        if words is None:
-            words = splits[token] = split_identifier(token, splits)
-        for word in words:
-            counts[word] = get(word, 0) + n
-    return counts
+    # Tokens are counted first (in C): a file repeats its identifiers, so each distinct
+    # token is looked up once (in C) and its words added up once.
+    tokens = Counter(IDENTIFIER.findall(text))
+    keys = list(tokens)
+    return _add_up(keys, list(map(splits.get, keys)), tokens.values(), splits)
 
 
 def stem(word: str) -> str:
@@ -243,19 +248,66 @@ def source_fields_packed(
     Python: `def`/`class` names and top-level assignments; prose from docstrings, string
     literals and comments. C/C++/CUDA: function, class and macro names; prose from
     comments and string literals. `splits`: see `count_terms`."""
-    text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
+    head = data[:MAX_SCAN_BYTES]
+    text = head.decode("utf-8", "replace")
     if language == "python":
         found = _PY_NAMES.findall("\n" + text)
         names = " ".join([d for d, _ in found if d]) + " " + " ".join([a for _, a in found if a])
-        prose = _PY_PROSE.findall(text)
+        prose = _PY_PROSE.findall(head)
     else:
         names = " ".join(a or b for a, b in _C_DEF.findall(text))
-        prose = _C_PROSE.findall(text)
+        prose = _C_PROSE.findall(head)
     splits = {} if splits is None else splits
     return (
         *_top(count_terms(names, splits), MAX_DEF_TERMS),
-        *_top(count_terms(" ".join(prose), splits), MAX_PROSE_TERMS),
+        *_top(_count_prose(b" ".join(prose), splits), MAX_PROSE_TERMS),
     )
+
+
+def _count_prose(prose: bytes, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """`count_terms` of the text of `prose` (bytes): the same counts in the same order,
+    without a regex. The runs of identifier characters are cut out in C (translate,
+    split); a run that is not one IDENTIFIER match (it starts with a digit, or is longer
+    than a match) counts as the matches `count_terms` would find in it."""
+    runs = Counter(prose.translate(_WORD_BYTES).decode("ascii").split())
+    keys = list(runs)
+    words = list(map(splits.get, keys))
+    # (An ASCII run of identifier characters is an identifier unless it starts with a digit.)
+    odd = list(compress(range(len(keys)), map(not_, map(str.isidentifier, keys))))
+    if keys and max(map(len, keys)) > _IDENTIFIER_MAX:
+        odd = sorted({*odd, *(i for i, k in enumerate(keys) if len(k) > _IDENTIFIER_MAX)})
+    for i in odd:
+        words[i] = tuple(
+            chain.from_iterable(_split(token, splits) for token in IDENTIFIER.findall(keys[i]))
+        )
+    return _add_up(keys, words, runs.values(), splits)
+
+
+def _add_up(
+    tokens: list[str],
+    words: list[tuple[str, ...] | None],
+    counts: Iterable[int],
+    splits: dict[str, tuple[str, ...]],
+) -> dict[str, int]:
+    """The term counts of distinct `tokens` (each an IDENTIFIER match) seen `counts`
+    times, given each one's `words` (None: not split yet; split into `splits`), in the
+    order of their first occurrence."""
+    if None in words:
+        for i in compress(range(len(tokens)), map(is_, words, repeat(None))):
+            words[i] = _split(tokens[i], splits)
+    added: dict[str, int] = {}
+    get = added.get
+    for token_words, n in zip(words, counts, strict=False):
+        for word in token_words:  # type: ignore[union-attr]
+            added[word] = get(word, 0) + n
+    return added
+
+
+def _split(token: str, splits: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    words = splits.get(token)
+    if words is None:
+        words = splits[token] = split_identifier(token, splits)
+    return words
 
 
 def unit_terms(

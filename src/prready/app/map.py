@@ -659,8 +659,9 @@ def _scan_files(
         stats.workers = 1
         if at <= 0:
             reached()
+        splits: dict[str, tuple[str, ...]] = {}  # see _scan_chunk
         for chunk, lex in zip(chunks, wanted, strict=True):
-            taken(chunk, _scan_chunk(str(root), chunk, lex))
+            taken(chunk, _scan_chunk(str(root), chunk, lex, splits))
         return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
@@ -695,15 +696,35 @@ def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:
     return chunks
 
 
+# A worker's lexical identifiers, split once per worker process rather than once per
+# chunk (a tree's chunks share most of their words: about a tenth of the extraction on
+# torch). Only pool workers fill it (a serial scan passes a dict of its own), so a pool's
+# forked workers start with it empty; bounded for a huge tree.
+_WORKER_SPLITS: dict[str, tuple[str, ...]] = {}
+WORKER_SPLITS_MAX = 400_000
+
+
+def worker_splits() -> dict[str, tuple[str, ...]]:
+    """The calling worker process's `splits` memo for the lexical fields (see
+    `lexicon.count_terms`), emptied first when it has grown past WORKER_SPLITS_MAX."""
+    if len(_WORKER_SPLITS) > WORKER_SPLITS_MAX:
+        _WORKER_SPLITS.clear()
+    return _WORKER_SPLITS
+
+
 def _scan_chunk(
-    root: str, chunk: list[tuple[str, str, str]], lexical: tuple[str, ...] | None = None
+    root: str,
+    chunk: list[tuple[str, str, str]],
+    lexical: tuple[str, ...] | None = None,
+    splits: dict[str, tuple[str, ...]] | None = None,
 ) -> bytes:
     """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
     result or None when unreadable) pairs: a single bytes object crosses the process
     boundary (pickling nested tuples cost the workers 15% of their time), and each
     result is already in the form the parse cache stores, so it is not encoded again.
     With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
-    of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes."""
+    of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes;
+    their identifiers are split once into `splits` (a worker's own: `worker_splits`)."""
     from prready.analysis.native import scan_native_bytes
     from prready.analysis.pyscan import ScanMemo, scan_python_bytes
 
@@ -712,7 +733,8 @@ def _scan_chunk(
     memo = ScanMemo()
     fields: list[tuple[str, bytes]] = []
     wanted = frozenset(lexical or ())
-    splits: dict[str, tuple[str, ...]] = {}  # the lexical fields' identifiers, split once
+    if splits is None:
+        splits = worker_splits()
     if wanted:  # imported here: `prready map` alone never loads the lexicon
         from prready.analysis.lexicon import source_fields_packed
     for path, blob, language in chunk:

@@ -28,7 +28,7 @@ from prready.analysis.mapping import (
     library_source_paths,
     library_units,
 )
-from prready.app.map import gc_paused, read_no_follow
+from prready.app.map import gc_paused, read_no_follow, worker_splits
 from prready.models import CodeMap, CommitRecord, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
@@ -278,7 +278,11 @@ def _scan(
 
         pool = ProcessPoolExecutor(max_workers=n_workers)
     try:
-        parts = pool.map(_scan_chunk, roots, chunks) if pool else map(_scan_chunk, roots, chunks)
+        # Serially, one `splits` for every chunk; a pool's workers keep their own.
+        splits: list[dict[str, tuple[str, ...]] | None] = [None] * len(chunks)
+        if pool is None:
+            splits = [{}] * len(chunks)  # the same dict for each
+        parts = (pool.map if pool else map)(_scan_chunk, roots, chunks, splits)
         for part in parts:
             results.update(part)
             if progress:
@@ -289,11 +293,15 @@ def _scan(
     return results
 
 
-def _scan_chunk(root: str, chunk: list[tuple[str, str]]) -> dict[str, Any]:
+def _scan_chunk(
+    root: str, chunk: list[tuple[str, str]], splits: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, Any]:
     """Worker: read regular files only (map's reader) and extract their fields.
-    Identifiers are split once per chunk."""
+    Identifiers are split once into `splits` (a worker's own when None: see
+    `map.worker_splits`)."""
     out: dict[str, Any] = {}
-    splits: dict[str, tuple[str, ...]] = {}
+    if splits is None:
+        splits = worker_splits()
     for path, language in chunk:
         data = read_no_follow(os.path.join(root, path), limit=MAX_READ)
         if data is not None:

@@ -1,0 +1,115 @@
+"""The lexical extraction's fast paths give exactly the fields of the plain passes they
+replace: prose read from a file's bytes (not its decoded text), its identifiers cut out
+by translate/split (not a regex), and each distinct token's words added up once. Checked
+against a plain reference (the regex passes over the decoded text, every occurrence's
+words counted one by one) on files built to break them and on this project's own
+source files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from prready.analysis import lexicon
+from prready.analysis.lexicon import (
+    IDENTIFIER,
+    MAX_PROSE_TERMS,
+    MAX_SCAN_BYTES,
+    count_terms,
+    source_fields_packed,
+    split_identifier,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The same patterns over the decoded text, as the prose passes once ran.
+PROSE_OF_TEXT = {
+    "python": re.compile(lexicon._PY_PROSE.pattern.decode("ascii")),
+    "cpp": re.compile(lexicon._C_PROSE.pattern.decode("ascii")),
+}
+
+
+def reference_prose(data: bytes, language: str) -> dict[str, int]:
+    """The prose terms' counts, in the order they first occur, the plain way."""
+    text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
+    counts: dict[str, int] = {}
+    for token in IDENTIFIER.findall(" ".join(PROSE_OF_TEXT[language].findall(text))):
+        for word in split_identifier(token):
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def packed_prose(data: bytes, language: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """The prose counts the fast path gives (before the most frequent are kept)."""
+    prose = (lexicon._PY_PROSE if language == "python" else lexicon._C_PROSE).findall(
+        data[:MAX_SCAN_BYTES]
+    )
+    return lexicon._count_prose(b" ".join(prose), splits)
+
+
+def reference_fields(data: bytes, language: str) -> tuple[str, bytes, str, bytes]:
+    """`source_fields_packed` with its prose field counted the plain way."""
+    defs, def_counts, _, _ = source_fields_packed(data, language)
+    return (defs, def_counts, *lexicon._top(reference_prose(data, language), MAX_PROSE_TERMS))
+
+
+LONG = "a" * 90 + "_Tail"  # longer than one IDENTIFIER match
+HOSTILE = [
+    # Identifiers next to non-ASCII letters, digits first, hex, too long for one match.
+    "# café_name naïve_mode 123abc 9_lives 0x1F 1e-5 2d_conv _1 __ x86_64\n".encode()
+    + f"# {LONG} {'B' * 170}9 {'7' * 100}seven\n".encode(),
+    # Literals with escapes before multi-byte and undecodable bytes, quotes inside.
+    b"s = \"\\\xc3\xa9 escaped\xff\xfe bad ' quote\" + 'it\\'s'\n"
+    b"t = '\xe2\x82\xac_euro \\\n still_one_line'\n",
+    # An unclosed triple quote and comment markers inside literals.
+    b'def f\xc3\xa9e():\n    """Doc # not a comment\n    caf\xc3\xa9 = 1\n    runs_to_end',
+    # A file cut by MAX_SCAN_BYTES in the middle of a multi-byte character.
+    b"# " + b"word " * (MAX_SCAN_BYTES // 5) + "é après_coupure".encode(),
+    b"x = 1\n" + b"#" + b"a" * (MAX_SCAN_BYTES - 8) + "éé late_word".encode(),
+    # Numbers everywhere, and more distinct words than the field keeps.
+    " ".join(f"w{i}x 3{i}rd n{i % 7}" for i in range(3000)).encode().join([b"'''", b"'''"]),
+]
+HOSTILE_C = [
+    b"// caf\xc3\xa9_name 42nd_item\n/* multi\n line \xff broken_bytes */\n"
+    b'int f(void) { return g("esc\\"aped \xc3\xa9t\xc3\xa9", 0x1Fu); } /* unclosed',
+    b'#define NAME_ONE 1\nconst char* s = "' + b"x" * 100 + b'";\n',
+]
+
+
+@pytest.mark.parametrize("data", HOSTILE, ids=range(len(HOSTILE)))
+def test_python_prose_counts_equal_the_plain_pass_on_hostile_bytes(data: bytes) -> None:
+    counts = packed_prose(data, "python", {})
+    expected = reference_prose(data, "python")
+    assert list(counts.items()) == list(expected.items())  # same counts, same order
+    assert source_fields_packed(data, "python") == reference_fields(data, "python")
+
+
+@pytest.mark.parametrize("data", HOSTILE_C, ids=range(len(HOSTILE_C)))
+def test_native_prose_counts_equal_the_plain_pass_on_hostile_bytes(data: bytes) -> None:
+    assert list(packed_prose(data, "cpp", {}).items()) == list(reference_prose(data, "cpp").items())
+    assert source_fields_packed(data, "cpp") == reference_fields(data, "cpp")
+
+
+def test_this_projects_files_give_the_plain_fields_with_a_shared_memo() -> None:
+    # A memo shared by every file (as a scanning worker keeps one) changes nothing.
+    files = sorted((ROOT / "src").rglob("*.py")) + sorted((ROOT / "tests").rglob("*.py"))
+    assert len(files) > 50
+    splits: dict[str, tuple[str, ...]] = {}
+    for path in files:
+        data = path.read_bytes()
+        assert source_fields_packed(data, "python", splits) == reference_fields(data, "python"), (
+            path
+        )
+
+
+def test_a_memo_holding_a_path_part_shaped_like_a_number_changes_no_prose_count() -> None:
+    # `path_terms` memoises path parts such as "2d_conv" or a long folder name; prose
+    # reads such a run as the identifiers in it ("d_conv"), whatever a memo holds.
+    splits = {"2d_conv": split_identifier("2d_conv"), LONG: split_identifier(LONG)}
+    data = f"# 2d_conv then {LONG}\n".encode()
+    assert list(packed_prose(data, "python", splits).items()) == list(
+        reference_prose(data, "python").items()
+    )
+    assert count_terms(f"2d_conv {LONG}", dict(splits)) == count_terms(f"2d_conv {LONG}", {})
