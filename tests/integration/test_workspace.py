@@ -77,11 +77,11 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="need
 def test_stores_open_once_on_first_use_and_close_with_the_block() -> None:
     paths = resolve_paths()
     with Workspace(paths) as ws:
-        assert ws.opened == {"cache": 0, "progress": 0, "assessments": 0, "client": 0}
+        assert ws.opened == {"cache": 0, "progress": 0, "assessments": 0, "parse": 0, "client": 0}
         assert open_store_files(paths) == []  # nothing is opened before it is needed
         assert ws.cache is ws.cache and ws.progress_store is ws.progress_store
-        assert ws.assessments is ws.assessments
-        assert ws.opened == {"cache": 1, "progress": 1, "assessments": 1, "client": 0}
+        assert ws.assessments is ws.assessments and ws.parse_cache is ws.parse_cache
+        assert ws.opened == {"cache": 1, "progress": 1, "assessments": 1, "parse": 1, "client": 0}
         assert sorted(set(open_store_files(paths))) == sorted(
             {str(paths.cache_db), str(paths.progress_db)}
         )
@@ -97,6 +97,7 @@ def test_stores_close_when_the_block_ends_in_an_error() -> None:
         ws.cache.execute("SELECT 1")
         ws.progress_store.execute("SELECT 1")
         ws.assessments.load_details("a/b", {1: "k"})
+        ws.parse_cache.known("scanner", ["blob"])
         raise ValueError("the command failed")
     assert open_store_files(paths) == []
 

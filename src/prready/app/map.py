@@ -41,7 +41,6 @@ from prready.analysis.snapshot import (
 )
 from prready.errors import InputError
 from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
-from prready.paths import Paths
 from prready.reports import AreaSummary, MapSummary
 from prready.slug import parse_slug
 from prready.sources.git_repo import (
@@ -131,10 +130,7 @@ def build_code_map(
     if area_depth is not None and area_depth < 1:
         raise InputError("area_depth", "must be a positive integer")
     with gc_paused():
-        return _build_code_map(
-            slug, ws.paths, checkout, git_url, ws.offline, area_depth, ws.progress, stats,
-            workers, on_sources,
-        )  # fmt: skip
+        return _build_code_map(ws, slug, checkout, git_url, area_depth, stats, workers, on_sources)
 
 
 def scan_sources(
@@ -359,95 +355,94 @@ def map_summary(cm: CodeMap, stats: ScanStats | None = None, *, top: int = 25) -
 
 # --------------------------------------------------------------------------- internals
 def _build_code_map(
+    ws: Workspace,
     slug: str,
-    paths: Paths,
     checkout: str | Path | None,
     git_url: str | None,
-    offline: bool,
     area_depth: int | None,
-    progress: ProgressFn | None,
     stats: ScanStats | None,
     workers: int | None,
     on_sources: Callable[[Path, list[SourceFile]], LexicalPass | None] | None = None,
 ) -> CodeMap:
     """build_code_map's work, run with the garbage collector paused."""
+    paths, progress = ws.paths, ws.progress
     co = acquire(
         slug,
         paths.repos,
         git_url=git_url,
         checkout=Path(checkout) if checkout is not None else None,
-        offline=offline,
+        offline=ws.offline,
         progress=progress,
     )
     root = Path(co.path)
     listing = read_listing(root)
     stats = stats if stats is not None else ScanStats()
     key = _snapshot_key(slug, root, co.head, area_depth, listing)
-    # The build's one connection to the parse cache, passed down. Threads that use the
+    # The workspace's connection to the parse cache, passed down. Threads that use the
     # cache open their own (`ScanWriter`, `_HistoryReader`): a connection belongs to the
     # thread that made it.
-    with ParseCache(paths.cache_db) as cache:
-        restored = _load_snapshot(cache, key, stats)
-        if restored is not None:  # nothing changed since the last map: same files, same HEAD
-            restored.key = key
-            return restored
-        base_key = _base_key(slug, root, area_depth)
-        base = cache.load_snapshot(base_key)
-        if not (isinstance(base, tuple) and len(base) == 6):
-            base = None
-        # When only files' contents changed, the last selection with their new blobs: no
-        # system call for each of the other files.
-        files: list[TrackedFile] | None = None
-        selection = _quick_selection(listing, base) if base is not None else None
-        if selection is None:
-            from prready.analysis.layout import select_sources
+    cache = ws.parse_cache
+    restored = _load_snapshot(cache, key, stats)
+    if restored is not None:  # nothing changed since the last map: same files, same HEAD
+        restored.key = key
+        return restored
+    base_key = _base_key(slug, root, area_depth)
+    base = cache.load_snapshot(base_key)
+    if not (isinstance(base, tuple) and len(base) == 6):
+        base = None
+    # When only files' contents changed, the last selection with their new blobs: no
+    # system call for each of the other files.
+    files: list[TrackedFile] | None = None
+    selection = _quick_selection(listing, base) if base is not None else None
+    if selection is None:
+        from prready.analysis.layout import select_sources
 
+        files = listing.files()
+        selection = select_sources(files)
+    stats.by_language = dict(Counter(s.language for s in selection.sources))
+    lexical = on_sources(root, selection.sources) if on_sources is not None else None
+    history = _HistoryReader(root, co.head, paths.cache_db)
+    updated = None
+    if base is not None:
+        updated = _updated_map(root, co.head, files, selection, cache, base, stats, history)
+    stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
+    if updated is not None:
+        cm, extensions, stored_over = updated
+    else:
+        history.wait()  # an update that gave up may have started it: never fork a thread
+        if files is None:
             files = listing.files()
-            selection = select_sources(files)
-        stats.by_language = dict(Counter(s.language for s in selection.sources))
-        lexical = on_sources(root, selection.sources) if on_sources is not None else None
-        history = _HistoryReader(root, co.head, paths.cache_db)
-        updated = None
-        if base is not None:
-            updated = _updated_map(root, co.head, files, selection, cache, base, stats, history)
-        stored_over: tuple[str, MapChanges] | None = None  # a full stored map, what changed since
-        if updated is not None:
-            cm, extensions, stored_over = updated
-        else:
-            history.wait()  # an update that gave up may have started it: never fork a thread
-            if files is None:
-                files = listing.files()
-            cm, extensions = _cold_map(
-                slug,
-                root,
-                co.head,
-                files,
-                selection,
-                cache,
-                area_depth,
-                stats,
-                progress,
-                workers,
-                history,
-                lexical,
-            )
-        # The selection's counts go along: a restored map skips selecting sources.
-        counts = (len(selection.sources), stats.by_language)
-        delta = None
-        if stored_over is not None:
-            full_key, changes = stored_over
-            if full_key != key and len(changes.modules) <= len(cm.modules) * DELTA_MAX_SHARE:
-                delta = code_map_delta(cm, full_key, changes)
-        if delta is not None:
-            # Only what changed since the full map it was updated from is written.
-            cache.save_snapshot(key, (counts, delta), base=stored_over[0] if stored_over else None)
-        else:
-            cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
-        sources = [(s.path, s.blob, s.language, s.size) for s in selection.sources]
-        record = (key, sources, selection.skipped, extensions, listing.raw, listing.changes)
-        cache.save_snapshot(base_key, record)
-        cm.key = key
-        return cm
+        cm, extensions = _cold_map(
+            slug,
+            root,
+            co.head,
+            files,
+            selection,
+            cache,
+            area_depth,
+            stats,
+            progress,
+            workers,
+            history,
+            lexical,
+        )
+    # The selection's counts go along: a restored map skips selecting sources.
+    counts = (len(selection.sources), stats.by_language)
+    delta = None
+    if stored_over is not None:
+        full_key, changes = stored_over
+        if full_key != key and len(changes.modules) <= len(cm.modules) * DELTA_MAX_SHARE:
+            delta = code_map_delta(cm, full_key, changes)
+    if delta is not None:
+        # Only what changed since the full map it was updated from is written.
+        cache.save_snapshot(key, (counts, delta), base=stored_over[0] if stored_over else None)
+    else:
+        cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
+    sources = [(s.path, s.blob, s.language, s.size) for s in selection.sources]
+    record = (key, sources, selection.skipped, extensions, listing.raw, listing.changes)
+    cache.save_snapshot(base_key, record)
+    cm.key = key
+    return cm
 
 
 def _cold_map(

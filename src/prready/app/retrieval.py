@@ -52,7 +52,7 @@ def mapping_index(
     workers: int | None = None,
 ) -> MapIndex:
     """The MapIndex of `code_map` with lexical fields and history, in the parse cache of
-    `ws` (its `paths.cache_db`), reporting to its `progress`. `commits` overrides the
+    `ws` (`Workspace.parse_cache`), reporting to its `progress`. `commits` overrides the
     history read from the checkout (tests pass their own). The handle the map was given
     (`prefetch_index`), when `ws` holds it (`Workspace.hold`): the fields its workers
     extracted are taken over.
@@ -67,7 +67,7 @@ def mapping_index(
     with gc_paused():
         return _mapping_index(
             code_map,
-            ws.paths.cache_db,
+            ws.parse_cache,
             commits,
             ws.progress,
             workers,
@@ -132,7 +132,7 @@ class IndexPrefetch:
 
 def _mapping_index(
     code_map: CodeMap,
-    cache_db: Path,
+    cache: ParseCache,
     commits: Sequence[CommitRecord] | None,
     progress: ProgressFn | None,
     workers: int | None,
@@ -140,16 +140,14 @@ def _mapping_index(
 ) -> MapIndex:
     root = Path(code_map.root)
     history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
-    with ParseCache(cache_db) as cache:
-        stored_history = cache.load_snapshot(history_key) if history_key else None
+    stored_history = cache.load_snapshot(history_key) if history_key else None
     # The history first (`git log` runs in a process of its own).
     history = _history_from_plain(stored_history)
     if history is None and stored_history != ():
         past = list(commits) if commits is not None else recent_commits(root)
         history = build_history(past)
         if history_key:
-            with ParseCache(cache_db) as cache:
-                cache.save_snapshot(history_key, _history_to_plain(history))
+            cache.save_snapshot(history_key, _history_to_plain(history))
     map_blobs, extracted = prefetch.take(root) if prefetch is not None else (None, {})
     library: set[str] | None = None
     blobs: dict[str, str] | None = None
@@ -161,8 +159,7 @@ def _mapping_index(
         lexical_key = _digest(
             "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
         )
-    with ParseCache(cache_db) as cache:
-        lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
+    lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
     if lexical is None:
         library = library if library is not None else library_units(code_map)
         if blobs is None and map_blobs is not None:
@@ -175,7 +172,7 @@ def _mapping_index(
         try:
             fields = library_fields(
                 code_map,
-                cache_db,
+                cache,
                 blobs,
                 progress=progress,
                 workers=workers,
@@ -186,8 +183,7 @@ def _mapping_index(
         finally:
             for thread in storing:
                 thread.join()
-        with ParseCache(cache_db) as cache:
-            cache.save_snapshot(lexical_key, lexical.to_plain())
+        cache.save_snapshot(lexical_key, lexical.to_plain())
     elif library is None:
         library = set(lexical.names)  # the library units are what the index holds
     return build_index(code_map, lexical=lexical, history=history, library=library)
@@ -205,7 +201,7 @@ def library_blobs(code_map: CodeMap, library: set[str]) -> dict[str, str]:
 
 def library_fields(
     code_map: CodeMap,
-    cache_db: Path,
+    cache: ParseCache,
     blobs: dict[str, str],
     *,
     progress: ProgressFn | None = None,
@@ -229,20 +225,19 @@ def library_fields(
             known[blob] = f
             handed[blob] = extracted[blob]
     language = {info.path: info.language for info in code_map.modules.values()}
-    with ParseCache(cache_db) as cache:
-        stored = cache.load(LEX_SCANNER, (b for b in blobs.values() if b not in known))
-        # A damaged or foreign row is a miss: the file is scanned again and the row replaced.
-        for blob, row in stored.items():
-            if (f := PackedTerms.unpack(row)) is not None:
-                known[blob] = f
-        todo = sorted(p for p, b in blobs.items() if b not in known)
-        fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
-        if storing is None:
-            cache.save_encoded(LEX_SCANNER, handed)
-        cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
+    stored = cache.load(LEX_SCANNER, (b for b in blobs.values() if b not in known))
+    # A damaged or foreign row is a miss: the file is scanned again and the row replaced.
+    for blob, row in stored.items():
+        if (f := PackedTerms.unpack(row)) is not None:
+            known[blob] = f
+    todo = sorted(p for p, b in blobs.items() if b not in known)
+    fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
+    if storing is None:
+        cache.save_encoded(LEX_SCANNER, handed)
+    cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
     if storing is not None and handed:
         thread = threading.Thread(
-            target=_store, args=(cache_db, handed), name="prready-store-fields"
+            target=_store, args=(cache.path, handed), name="prready-store-fields"
         )
         thread.start()
         storing.append(thread)

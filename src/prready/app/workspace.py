@@ -1,6 +1,6 @@
 """The workspace of one command: where its files are, the user's config, the moment it runs
 at, whether it may use the network, how it reports progress, its GitHub client, its two
-SQLite stores and the assessment cache (in the cache DB).
+SQLite stores, the assessment cache and the parse cache (both in the cache DB).
 
 Built once at the CLI edge (or by a test) and handed to app/ functions, which take it plus
 what the user asked for. The client and the stores are created on first use, once per
@@ -26,6 +26,7 @@ from prready.paths import Paths
 if TYPE_CHECKING:
     from prready.sources.github_api import GitHubClient
     from prready.store.assessment_cache import AssessmentCache
+    from prready.store.parse_cache import ParseCache
 
 # Builds the command's one client: (api_url, token, *, progress=..., responses=...), the
 # signature of GitHubClient itself, so `functools.partial(GitHubClient, sleep=...)` fits.
@@ -57,12 +58,19 @@ class _Resources:
     cache: sqlite3.Connection | None = None
     progress: sqlite3.Connection | None = None
     assessments: AssessmentCache | None = None
+    parse: ParseCache | None = None
     client: GitHubClient | None = None
     access: GitHubAccess | None = None
     background: list[Background] = field(default_factory=list)
     closed: bool = False
     opened: dict[str, int] = field(
-        default_factory=lambda: {"cache": 0, "progress": 0, "assessments": 0, "client": 0}
+        default_factory=lambda: {
+            "cache": 0,
+            "progress": 0,
+            "assessments": 0,
+            "parse": 0,
+            "client": 0,
+        }
     )
 
 
@@ -119,8 +127,8 @@ class Workspace:
             while res.background:
                 res.background.pop().stop()
         finally:  # the stores are closed whatever stopping did
-            stores = (res.cache, res.progress, res.assessments)
-            res.cache = res.progress = res.assessments = None
+            stores = (res.cache, res.progress, res.assessments, res.parse)
+            res.cache = res.progress = res.assessments = res.parse = None
             res.client = None
             res.closed = True
             for conn in stores:
@@ -194,6 +202,19 @@ class Workspace:
             self._res.assessments = AssessmentCache(self.paths.cache_db)
             self._res.opened["assessments"] += 1
         return self._res.assessments
+
+    @property
+    def parse_cache(self) -> ParseCache:
+        """The parse cache (scan results, map snapshots, the mapping index's parts; in the
+        cache DB), opened on first use. This thread's: a thread that writes to the cache
+        (`map.ScanWriter`) opens a connection of its own."""
+        if self._res.parse is None:
+            self._check_open()
+            from prready.store.parse_cache import ParseCache
+
+            self._res.parse = ParseCache(self.paths.cache_db)
+            self._res.opened["parse"] += 1
+        return self._res.parse
 
     @property
     def opened(self) -> dict[str, int]:
