@@ -20,7 +20,8 @@ With --keep DIR the work folder is kept, and with it each code's home as the col
 left it (home-CODE.cold), the issues' reference time and the server's port (state.json:
 the same issues, URLs and ETags on every run). A later run with the same DIR starts from
 those homes instead of planning cold again: its first row is "primed", a plan on the
-kept home (every assessment is recomputed when prready's code changed since).
+kept home (every assessment is recomputed when prready's code changed since), and the
+home it leaves is kept in place of the old one, so later repeats and runs start warm.
 """
 
 from __future__ import annotations
@@ -223,7 +224,10 @@ def bench(
                 step = "primed" if name == "cold" and home.is_dir() else name
                 profiled = profile and code == "this"
                 runs.append(_plan(code, src, step, repo, server, work, all_open, profiled))
-                if keep and step == "cold":
+                if keep and step in ("cold", "primed"):
+                    # A primed home is as warm as a cold run leaves one: kept in its
+                    # place, the next repeat (or run) does not re-assess every issue.
+                    shutil.rmtree(kept, ignore_errors=True)
                     shutil.copytree(home, kept, symlinks=True)
         for run in runs:
             key = (run.code, run.name)
