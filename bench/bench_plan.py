@@ -14,7 +14,8 @@ on a shared machine), peak memory (the child's own rusage) and the requests the
 server saw (total, and billed: those not answered 304) are printed. With --repeat the
 fastest run counts (other work on a shared machine only ever slows a run down). With
 --baseline, another prready source tree is measured in the same run, each of its runs
-next to ours (its own PRREADY_HOME, the same server and changes).
+next to ours (its own PRREADY_HOME, the same server and changes). Each code's tree is
+byte-compiled first, as an install leaves it.
 
 With --keep DIR the work folder is kept, and with it each code's home as the cold run
 left it (home-CODE.cold), the issues' reference time and the server's port (state.json:
@@ -109,6 +110,10 @@ def main() -> int:
             codes = {"this": str(HERE.parent / "src")}
             if args.baseline is not None:
                 codes["baseline"] = str(args.baseline.resolve())
+            for src in codes.values():
+                # Byte-compiled first, as an install leaves it: with PYTHONDONTWRITEBYTECODE
+                # set (or a read-only tree) every run would compile prready's modules anew.
+                subprocess.run([sys.executable, "-m", "compileall", "-q", src], check=False)
             rows = bench(
                 repo,
                 work,

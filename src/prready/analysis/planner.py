@@ -16,6 +16,7 @@ from prready.analysis.difficulty import (
     has_reproduction,
     is_feature_request,
     needs_design,
+    parse_time,
 )
 from prready.analysis.kinds import (
     classify_issue,
@@ -687,8 +688,8 @@ def _fit_share(required: Sequence[str], user_skills: Sequence[str]) -> float:
 def freshness(issue: Issue, now: str | datetime | None) -> float:
     """1.0 for an issue active in the last month, falling to 0 at a year of silence (`now`:
     ISO text, or already parsed; None: unknown)."""
-    updated = clock.parse_iso_or_none(issue.updated_at)
-    current = now if isinstance(now, datetime) else clock.parse_iso_or_none(now)
+    updated = parse_time(issue.updated_at)
+    current = now if isinstance(now, datetime) else parse_time(now)
     if updated is None or current is None:
         return 0.0
     days = (current - updated).days
