@@ -367,7 +367,9 @@ def assessment_from_plain(
     if features is not None:
         # IssueFeatures is frozen: equal values share one object.
         found = one.get(features)
-        features = one[features] = _features(*features) if found is None else found
+        if found is None:
+            found = one[features] = _features(*features)
+        features = found
     # The lists and dicts are the decoded value's own, fresh on every load.
     return IssueAssessment(
         issue,
