@@ -213,7 +213,7 @@ def bench(
     folder), each a whole process; the codes take turns at every step. With `keep`, each
     code's home after its cold run is kept, and a kept one replaces the cold run."""
     best: dict[tuple[str, str], Run] = {}
-    for _ in range(repeat):
+    for round_no in range(repeat):
         runs: list[Run] = []
         for code in codes:
             home, kept = work / f"home-{code}", work / f"home-{code}.cold"
@@ -229,9 +229,10 @@ def bench(
                 step = "primed" if name == "cold" and home.is_dir() else name
                 profiled = profile and code == "this"
                 runs.append(_plan(code, src, step, repo, server, work, all_open, profiled))
-                if keep and step in ("cold", "primed"):
+                if keep and (step == "cold" or (step == "primed" and round_no == 0)):
                     # A primed home is as warm as a cold run leaves one: kept in its
                     # place, the next repeat (or run) does not re-assess every issue.
+                    # (Only the first: later repeats plan against issues already changed.)
                     shutil.rmtree(kept, ignore_errors=True)
                     shutil.copytree(home, kept, symlinks=True)
         for run in runs:

@@ -598,6 +598,8 @@ def test_the_issues_generation_moves_with_every_write_of_an_issue(tmp_path: Path
         seen = [start]
         store.save_issues(conn, [issue])
         seen.append(store.generation(conn))
+        store.save_issues(conn, [issue])  # written back as it was: nothing changed
+        assert store.generation(conn) == seen[-1]
         store.save_issues(conn, [replace(issue, title="t2", updated_at="2026-01-03T00:00:00Z")])
         seen.append(store.generation(conn))
         store.mark_closed(conn, "me/lib", [1], "2026-01-04T00:00:00Z")
@@ -615,7 +617,7 @@ def test_the_issues_generation_moves_with_every_write_of_an_issue(tmp_path: Path
     conn = store.open_cache(paths)
     try:
         assert store.generation(conn) not in seen
-        conn.execute("DROP TRIGGER gh_issues_update_generation")
+        conn.execute("DROP TRIGGER gh_issues_edit_generation")
         assert store.generation(conn) is None
     finally:
         conn.close()

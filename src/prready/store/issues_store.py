@@ -150,12 +150,21 @@ class SaveCounts:
 # Every insert, update or delete of a stored issue moves the issues' generation on, by
 # triggers in the file itself: whatever code writes the table (any version of prready,
 # a test), a reader that saw the same generation twice knows no issue changed in between.
-_GENERATION_EVENTS = ("INSERT", "UPDATE", "DELETE")
-_GENERATION_NAMES = frozenset(f"gh_issues_{e.lower()}_generation" for e in _GENERATION_EVENTS)
+# An update counts only when some value changed: a sync or a refreshed step that writes
+# an issue back as it was leaves the generation (and what was keyed under it) standing.
+_CHANGED = " OR ".join(
+    f"OLD.{column} IS NOT NEW.{column}" for column in _ISSUE_COLUMNS.split(", ")
+)
+_GENERATION_EVENTS = {
+    "insert": "INSERT ON gh_issues",
+    "edit": f"UPDATE ON gh_issues WHEN {_CHANGED}",
+    "delete": "DELETE ON gh_issues",
+}
+_GENERATION_NAMES = frozenset(f"gh_issues_{name}_generation" for name in _GENERATION_EVENTS)
 _GENERATION_TRIGGERS = tuple(
-    f"CREATE TRIGGER IF NOT EXISTS gh_issues_{event.lower()}_generation AFTER {event} "
-    "ON gh_issues BEGIN UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
-    for event in _GENERATION_EVENTS
+    f"CREATE TRIGGER IF NOT EXISTS gh_issues_{name}_generation AFTER {event} BEGIN "
+    "UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
+    for name, event in _GENERATION_EVENTS.items()
 )
 _TRIGGER_NAMES = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'gh_issues'"
 
