@@ -482,3 +482,163 @@ def test_pool_values_share_equal_texts_and_modules_and_keep_every_value_exactly(
     assert first[0][1] is not second[0][1]  # -0.0 is not 0.0
     assert first[4][3] is second[4][3] is third[4][3]  # one areas tuple
     assert first[2][0] is second[2][0] and first[3][0] is not second[3][0]  # texts; dicts apart
+
+
+def test_a_stamped_pool_gives_the_keys_only_while_nothing_they_read_moved(
+    world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan takes its keys from the pool's stamp while the stored issues, the shared
+    context and the years open all stand; any change (an edited issue, other labels, a
+    later or earlier time, a pool written by other code, other issues) works every key
+    out again, and every outcome is exactly the one without a stamp."""
+    from prready.app import assessments as module
+
+    paths, code_map, (issues, labels, taken) = _planned(world, tmp_path)
+    worked: list[int] = []
+    real = module.issue_keys_until
+
+    def counted(context: str, issues: Any, now: str) -> Any:
+        worked.append(len(issues))
+        return real(context, issues, now)
+
+    monkeypatch.setattr(module, "issue_keys_until", counted)
+
+    def both(
+        issues: list[Issue], labels: Any = labels, now: str = ISO
+    ) -> tuple[Any, bool]:
+        """(the stamped way's outcome, whether it worked the keys out), checked against
+        the way without a stamp."""
+        with Workspace(paths) as ws:
+            generation = store.generation(ws.cache)
+            assert generation is not None
+            worked.clear()
+            stamped = assess_cached(
+                ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=now, details=False,
+                generation=generation,
+            )  # fmt: skip
+            did = bool(worked)
+            plain = assess_cached(
+                ws, SAMPLE_SLUG, issues, code_map, labels, taken, now=now, details=False
+            )
+        # (An issue assessed afresh comes complete, and from the pool next time bare.)
+        assert [_bare(a) for a in stamped.assessments] == [_bare(a) for a in plain.assessments]
+        return stamped, did
+
+    both(issues)  # stamps the pool (a plan's tracking may have written issues since)
+    first, did = both(issues)
+    assert not did and first.assessed == []
+    with Workspace(paths) as ws:
+        index = mapping_index(ws, code_map)
+    fresh = [_bare(a) for a in assess_issues(issues, code_map, labels, taken, now=ISO, index=index)]
+    assert first.assessments == fresh
+
+    # An edited issue in the store: the generation moves, every key is worked out, the
+    # edited issue alone is assessed afresh; then the new pool is stamped.
+    edited = sorted(i.number for i in issues)[0]
+    with Workspace(paths) as ws:
+        before = store.generation(ws.cache)
+        changed = [
+            replace(i, title=i.title + " (edited)", updated_at="2026-11-20T11:00:00Z")
+            for i in issues
+            if i.number == edited
+        ]
+        store.save_issues(ws.cache, changed)
+        assert store.generation(ws.cache) != before
+    issues = _stored(world, code_map)[0]
+    outcome, did = both(issues)
+    assert did and outcome.assessed == [edited]
+    assert both(issues)[1] is False
+
+    # Other labels (another context), another set of issues: worked out.
+    relabelled = [replace(label, kind=type(label.kind)("other")) for label in labels]
+    assert both(issues, labels=relabelled)[1]
+    assert both(issues)[1]  # the relabelled plan rewrote the pool
+    assert not both(issues)[1]
+    assert both(issues[1:])[1]
+    assert both(issues)[1]
+
+    # Time: within the stamp's span the keys stand; before it, or once some issue's
+    # years open turn (the span's end), they are worked out.
+    _, until = real(module.assessment_context(code_map, labels), issues, ISO)
+    assert until is not None
+    assert not both(issues, now="2026-11-20T12:00:01Z")[1]
+    assert both(issues, now="2026-11-20T11:59:59Z")[1]
+    assert not both(issues)[1]
+    turned, did = both(issues, now=store_iso(until))
+    assert did and turned.assessed  # some issue is a year older
+    assert both(issues)[1]  # back before the span the later plan stamped
+    assert not both(issues)[1]
+
+    # A pool written by other code (which names only the repository and the pool): no
+    # stamp, keys worked out.
+    with Workspace(paths) as ws:
+        cache = ws.assessments
+        row = cache.conn.execute("SELECT pool FROM assess_pools").fetchone()
+        cache.conn.execute(
+            "INSERT OR REPLACE INTO assess_pools (repo, pool) VALUES (?, ?)", (SAMPLE_SLUG, row[0])
+        )
+    assert both(issues)[1]
+    assert not both(issues)[1]
+
+
+def store_iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_the_issues_generation_moves_with_every_write_of_an_issue(tmp_path: Path) -> None:
+    paths = resolve_paths()
+    conn = store.open_cache(paths)
+    try:
+        start = store.generation(conn)
+        assert start is not None
+        issue = Issue(
+            "me/lib", 1, "t", "b", "open", [], [], "ann", 0, 0, "2026-01-01T00:00:00Z",
+            "2026-01-02T00:00:00Z", None, "https://github.com/me/lib/issues/1",
+        )  # fmt: skip
+        seen = [start]
+        store.save_issues(conn, [issue])
+        seen.append(store.generation(conn))
+        store.save_issues(conn, [issue])  # written back as it was: nothing changed
+        assert store.generation(conn) == seen[-1]
+        store.save_issues(conn, [replace(issue, title="t2", updated_at="2026-01-03T00:00:00Z")])
+        seen.append(store.generation(conn))
+        store.mark_closed(conn, "me/lib", [1], "2026-01-04T00:00:00Z")
+        seen.append(store.generation(conn))
+        conn.execute("DELETE FROM gh_issues")
+        seen.append(store.generation(conn))
+        assert len(set(seen)) == len(seen)
+        store.load_issues(conn, "me/lib", "all")  # reading moves nothing
+        assert store.generation(conn) == seen[-1]
+        # A counter made anew (its row gone) never repeats an old generation.
+        conn.execute("DELETE FROM gh_issue_writes")
+        assert store.generation(conn) is None
+    finally:
+        conn.close()
+    conn = store.open_cache(paths)
+    try:
+        assert store.generation(conn) not in seen
+        conn.execute("DROP TRIGGER gh_issues_edit_generation")
+        assert store.generation(conn) is None
+    finally:
+        conn.close()
+
+
+def test_years_open_stand_until_the_moment_given_then_turn() -> None:
+    from prready.analysis.difficulty import years_open, years_open_until
+
+    issue = Issue(
+        "me/lib", 7, "t", "b", "open", [], [], "ann", 0, 0, "2024-03-10T08:15:00Z",
+        "2024-03-11T00:00:00Z", None, "https://github.com/me/lib/issues/7",
+    )  # fmt: skip
+    moment = datetime(2024, 1, 1, tzinfo=timezone.utc)  # before it was opened
+    turns = 0
+    while moment < datetime(2029, 1, 1, tzinfo=timezone.utc):
+        years, until = years_open_until(issue, moment)
+        assert years == years_open(issue, moment) == years_open(issue, store_iso(moment))
+        assert until is not None and until > moment
+        second = timedelta(seconds=1)
+        assert years_open(issue, until - second) == years != years_open(issue, until)
+        moment, turns = until, turns + 1
+    assert turns == 5  # past a year open, then at each further year
+    assert years_open_until(replace(issue, state="closed"), moment) == (0, None)
+    assert years_open_until(replace(issue, created_at="garbage"), moment) == (0, None)

@@ -13,7 +13,7 @@ import bisect
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import median
 
 from prready import clock
@@ -263,10 +263,34 @@ def years_open(issue: Issue, now: str | datetime) -> int:
     """Whole years an open issue older than OLD_ISSUE_DAYS has been open as of `now` (ISO
     text, or already parsed: keying 20k issues parses it once), else 0: the one way the
     time of a plan enters an issue's difficulty (a cached assessment keys on it)."""
-    days = _days_between(issue.created_at, now)
-    if issue.state != "open" or days is None or days <= OLD_ISSUE_DAYS:
-        return 0
-    return days // 365
+    moment = now if isinstance(now, datetime) else clock.parse_iso_or_none(now)
+    return 0 if moment is None else years_open_until(issue, moment)[0]
+
+
+def years_open_until(issue: Issue, now: datetime) -> tuple[int, datetime | None]:
+    """(`years_open` as of `now`, the first moment after `now` it is another number; None:
+    never, as the issue stands)."""
+    if issue.state != "open":
+        return 0, None
+    start = parse_time(issue.created_at)
+    if start is None:
+        return 0, None
+    days = max(0, (now - start).days)
+    if days <= OLD_ISSUE_DAYS:
+        return 0, start + timedelta(days=OLD_ISSUE_DAYS + 1)
+    years = days // 365
+    return years, start + timedelta(days=(years + 1) * 365)
+
+
+def parse_time(text: object) -> datetime | None:
+    """`clock.parse_iso_or_none`, at once for GitHub's own form ("2026-11-20T09:30:00Z":
+    every stored timestamp, parsed for each of 20k issues per plan)."""
+    if type(text) is str and len(text) == 20 and text[19] == "Z":
+        try:
+            return datetime.fromisoformat(text)  # Python 3.11 reads the "Z" as UTC
+        except ValueError:
+            pass  # an older Python, or not that form after all
+    return clock.parse_iso_or_none(text)
 
 
 def has_reproduction(issue: Issue) -> bool:
@@ -454,11 +478,3 @@ def _design_signal(issue: Issue, kinds: list[tuple[str, LabelKind]], text: str) 
             return f"label {name!r}"
     match = _DESIGN_WORDS.search(text)
     return f"'{match.group(0).lower()}' in the text" if match else ""
-
-
-def _days_between(start: str, end: str | datetime) -> int | None:
-    a = clock.parse_iso_or_none(start)
-    b = end if isinstance(end, datetime) else clock.parse_iso_or_none(end)
-    if a is None or b is None:
-        return None
-    return max(0, (b - a).days)

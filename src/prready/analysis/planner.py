@@ -4,7 +4,7 @@ broken by issue number."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from prready.analysis.difficulty import (
     has_reproduction,
     is_feature_request,
     needs_design,
+    parse_time,
 )
 from prready.analysis.kinds import (
     classify_issue,
@@ -314,6 +315,8 @@ def _rank(
         and available(a, excluded, max_difficulty, modules, code_map)
     ]
 
+    # Each issue's stage_rule verdicts, looked up once here rather than once per stage.
+    verdicts = {a.issue.number: memo.rules_of(a, label_map) for a in eligible}
     picked: dict[int, list[IssueAssessment]] = {}
     floors: dict[int, int] = {}
     ranked_by_stage: dict[int, list[tuple[IssueAssessment, float]]] = {}
@@ -326,7 +329,7 @@ def _rank(
         floors[stage_no] = floor
         ranked = _rank_for_stage(
             STAGES[stage_no], pool, floor, earlier, user_skills, label_kinds, label_map, labels,
-            distances, now, terms, lambda a: memo.rules_of(a, label_map), memo.fits, memo.heads,
+            distances, now, terms, verdicts, memo.fits, memo.heads,
         )  # fmt: skip
         ranked_by_stage[stage_no] = ranked
         # Picks within a stage are ranked against earlier stages only, so a stage's
@@ -425,7 +428,7 @@ def _rank_for_stage(
     distances: AreaDistances,
     now: str,
     terms: dict[int, tuple[IssueAssessment, StageTerms, tuple[str, ...]]],
-    rules: Callable[[IssueAssessment], tuple[str, ...]],
+    rules: Mapping[int, tuple[str, ...]],
     fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
     heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] | None = None,
 ) -> list[tuple[IssueAssessment, float]]:
@@ -434,10 +437,11 @@ def _rank_for_stage(
     does not fit a stage is never put there to fill it. `terms` (issue number -> the
     assessment, its StageTerms and its top areas) is filled as issues are met and shared by the plan's
     stages; an entry counts only for that very assessment. `rules` gives an issue's
-    stage_rule verdicts, stage 1 first; `fits` the skill fit shares by an issue's skills."""
-    low = max(spec.low, floor)
+    stage_rule verdicts by number, stage 1 first; `fits` the skill fit shares by an issue's
+    skills."""
+    low, high, at = max(spec.low, floor), spec.high, spec.number - 1
     band = [
-        a for a in pool if low <= a.difficulty.score <= spec.high and not rules(a)[spec.number - 1]
+        a for a in pool if low <= a.difficulty.score <= high and not rules[a.issue.number][at]
     ]
     # Closeness depends only on an issue's top areas: thousands of issues share a few.
     near: dict[tuple[str, ...], float] = {}
@@ -687,8 +691,8 @@ def _fit_share(required: Sequence[str], user_skills: Sequence[str]) -> float:
 def freshness(issue: Issue, now: str | datetime | None) -> float:
     """1.0 for an issue active in the last month, falling to 0 at a year of silence (`now`:
     ISO text, or already parsed; None: unknown)."""
-    updated = clock.parse_iso_or_none(issue.updated_at)
-    current = now if isinstance(now, datetime) else clock.parse_iso_or_none(now)
+    updated = parse_time(issue.updated_at)
+    current = now if isinstance(now, datetime) else parse_time(now)
     if updated is None or current is None:
         return 0.0
     days = (current - updated).days

@@ -10,7 +10,6 @@ from prready.analysis.kinds import (
     SET_ASIDE_KINDS,
     hardware_reason,
     is_beginner_labelled,
-    missing_hardware,
     set_aside_reason,
 )
 from prready.analysis.labels import newcomer_labels, traits_of
@@ -81,6 +80,7 @@ def set_aside(
     guide closes such pull requests from newcomers (`docs_closed`). Pins stay (the user
     chose)."""
     out: list[SetAside] = []
+    owned = set(have)
     for a in assessments:
         if not open_and_free(a) or a.issue.number in pinned:
             continue
@@ -89,7 +89,8 @@ def set_aside(
         if reason is not None:
             out.append(SetAside(a.issue, reason[0], reason[1]))
             continue
-        missing = missing_hardware(kinds, have)
+        # missing_hardware, with the user's hardware made a set once for 20k issues.
+        missing = [key for key in kinds.hardware if key not in owned] if kinds.hardware else []
         if missing:
             out.append(
                 SetAside(a.issue, "hardware", hardware_reason(kinds, missing, names.hardware))

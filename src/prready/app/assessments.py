@@ -23,7 +23,7 @@ from typing import Any
 
 import prready
 from prready import clock
-from prready.analysis.difficulty import years_open
+from prready.analysis.difficulty import years_open, years_open_until
 from prready.analysis.planner import assess_issues
 from prready.app.retrieval import mapping_index
 from prready.app.workspace import Workspace
@@ -60,12 +60,19 @@ def assess_cached(
     *,
     now: str,
     details: bool = True,
+    generation: str | None = None,
 ) -> Assessed:
     """`assess_issues` for every stored issue, from the cache where its key still holds;
     the rest are assessed (with the mapping index, built or loaded only then) and stored.
     With `details` False, cached assessments come without what only a shown issue needs
     (each module's evidence, the difficulty's reasons: empty lists), numbered in `bare`;
-    they rank exactly as complete ones, and `with_details` completes those shown."""
+    they rank exactly as complete ones, and `with_details` completes those shown.
+
+    `generation`: the caller vouches that `issues` are the repository's stored open issues
+    as they stood at this generation of the store (issues_store.generation, read before
+    they were loaded). Then the pool's keys are taken as they are while its stamp says
+    they are current for that generation, the same context and a span of time holding
+    `now` (no issue's key can have moved); otherwise every key is worked out."""
     wanted = sorted((i for i in issues if not i.is_pull_request), key=lambda i: i.number)
     by_number = {issue.number: issue for issue in wanted}
     keys: dict[int, str] = {}
@@ -73,11 +80,21 @@ def assess_cached(
     bare: set[int] = set()
     pool: dict[int, tuple[str, Any]] = {}
     pooled: dict[int, Any] = {}  # number -> its rank value, from the pool
+    stamp: str | None = None  # the pool's stamp once its keys are known to be current
     if code_map.key:
-        keys = issue_keys(assessment_context(code_map, labels), wanted, now)
+        context = assessment_context(code_map, labels)
         if not details:
             pool = ws.assessments.load_pool(slug)
-            for number, key in keys.items():
+            if generation is not None and _stamp_holds(
+                ws.assessments.pool_stamp(slug), generation, context, now, pool, by_number
+            ):
+                keys = {number: entry[0] for number, entry in pool.items()}
+                pooled = {number: entry[1] for number, entry in pool.items()}
+        if not keys:
+            keys, until = issue_keys_until(context, wanted, now)
+            if generation is not None:
+                stamp = pool_stamp(generation, context, now, until)
+            for number, key in keys.items() if pool else ():
                 entry = pool.get(number)
                 if entry is not None and entry[0] == key:
                     pooled[number] = entry[1]
@@ -121,7 +138,10 @@ def assess_cached(
                 )
                 for number, key in keys.items()
             },
+            stamp,
         )
+    elif stamp is not None and not details:
+        ws.assessments.stamp_pool(slug, stamp)  # every key worked out is the pool's
     out = [known[issue.number] for issue in wanted]
     return Assessed(out, [issue.number for issue in todo], bare)
 
@@ -221,19 +241,69 @@ def issue_keys(context: str, issues: Sequence[Issue], now: str) -> dict[int, str
     """Number -> key of each issue: the shared context, every field of the issue, and how
     many years it has been open as of `now` (the only way time enters an assessment); the
     context is hashed and `now` parsed once."""
+    return issue_keys_until(context, issues, now)[0]
+
+
+def issue_keys_until(
+    context: str, issues: Sequence[Issue], now: str
+) -> tuple[dict[int, str], datetime | None]:
+    """(`issue_keys`, the first moment after `now` when some issue's years open, and so
+    its key, is another: None when no key moves with time, or `now` is not a time)."""
     moment = clock.parse_iso_or_none(now)
-    when: str | datetime = now if moment is None else moment
     start = hashlib.sha256((context + "\0").encode("utf-8", "surrogateescape"))
     keys: dict[int, str] = {}
+    until: datetime | None = None
     for issue in issues:
+        if moment is None:
+            years, turn = years_open(issue, now), None
+        else:
+            years, turn = years_open_until(issue, moment)
+            if turn is not None and (until is None or turn < until):
+                until = turn
         # Serialised by marshal (C, unambiguous, no escaping of a body of tens of KB: half
         # the cost of repr for 20k issues). Format 2 writes no back-references and no
         # interning flags, so the bytes depend only on the values, never on which string
         # objects happen to be shared or interned.
         h = start.copy()
-        h.update(marshal.dumps((years_open(issue, when), _issue_fields(issue)), 2))
+        h.update(marshal.dumps((years, _issue_fields(issue)), 2))
         keys[issue.number] = h.hexdigest()
-    return keys
+    return keys, (until if moment is not None else None)
+
+
+_STAMP = "keys 1"  # the form of a pool's stamp; another form never holds
+
+
+def pool_stamp(generation: str, context: str, now: str, until: datetime | None) -> str | None:
+    """What a pool's stamp says: its keys are every issue's key while the stored issues
+    stand at `generation`, under `context`, from `now` until `until` (None: for good);
+    None (no stamp) when `now` is not a time."""
+    moment = clock.parse_iso_or_none(now)
+    if moment is None:
+        return None
+    end = "" if until is None else clock.iso(until)
+    return "\n".join((_STAMP, generation, context, clock.iso(moment), end))
+
+
+def _stamp_holds(
+    stamp: str | None,
+    generation: str,
+    context: str,
+    now: str,
+    pool: Mapping[int, tuple[str, Any]],
+    by_number: Mapping[int, Issue],
+) -> bool:
+    """Whether `stamp` vouches for the pool's keys as every issue's key right now."""
+    if stamp is None or len(pool) != len(by_number) or pool.keys() != by_number.keys():
+        return False
+    parts = stamp.split("\n")
+    if len(parts) != 5 or parts[0] != _STAMP or parts[1] != generation or parts[2] != context:
+        return False
+    moment = clock.parse_iso_or_none(now)
+    since = clock.parse_iso_or_none(parts[3])
+    until = clock.parse_iso_or_none(parts[4]) if parts[4] else None
+    if moment is None or since is None or moment < since:
+        return False
+    return until is None or moment < until
 
 
 def assessment_to_plain(a: IssueAssessment) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -297,7 +367,9 @@ def assessment_from_plain(
     if features is not None:
         # IssueFeatures is frozen: equal values share one object.
         found = one.get(features)
-        features = one[features] = _features(*features) if found is None else found
+        if found is None:
+            found = one[features] = _features(*features)
+        features = found
     # The lists and dicts are the decoded value's own, fresh on every load.
     return IssueAssessment(
         issue,

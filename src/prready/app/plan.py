@@ -160,10 +160,15 @@ def run_plan(
                 notes.append(f"{slug} is now {report.repo} on GitHub; planning under the new name")
             slug = report.repo
 
+    # Read before the issues: a write after it moves it on, so a stamp made with it never
+    # vouches for issues newer than those loaded.
+    generation = issues_store.generation(ws.cache)
     issues, labels, taken = load_stored(ws, slug, state="open", now=iso)
     # Every issue ranks from its assessment without details (evidence, reasons); only the
     # issues a plan shows are completed, before the plan that is kept.
-    assessed = assess_cached(ws, slug, issues, code_map, labels, taken, now=iso, details=False)
+    assessed = assess_cached(
+        ws, slug, issues, code_map, labels, taken, now=iso, details=False, generation=generation
+    )
     assessments, bare = assessed.assessments, set(assessed.bare)
     del issues, assessed
     with ParseCache(paths.cache_db) as parse_cache:

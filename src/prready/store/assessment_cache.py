@@ -13,6 +13,13 @@ of its last plan with its key, as one value: a warm plan decodes one value inste
 twenty thousand rows, and each module name and path is written (and loaded) once instead
 of once per issue. An entry counts only under its own key, like a row; the rows stay the
 record (a plan whose pool misses reads them, then writes the pool afresh).
+
+A pool may carry a *stamp*, the caller's note of when its keys are known to be every
+issue's current key (app.assessments: the stored issues' generation, the shared part of
+the keys and a span of time), so a plan can take the keys from the pool instead of
+working them out. The stamp lives in the pool's row: writing the pool (by any version of
+prready, which names only `repo` and `pool`) drops it, and it is set only on the very
+pool value its caller read.
 """
 
 from __future__ import annotations
@@ -38,7 +45,8 @@ CREATE TABLE IF NOT EXISTS assess_items (
 );
 CREATE TABLE IF NOT EXISTS assess_pools (
     repo TEXT NOT NULL COLLATE NOCASE PRIMARY KEY,
-    pool BLOB NOT NULL
+    pool BLOB NOT NULL,
+    stamp TEXT
 )
 """
 # The table of the format before `rank` and `detail` were apart (one value per issue).
@@ -54,6 +62,12 @@ class AssessmentCache:
         self.conn = connect(path, CACHE_APP_ID, SCHEMA, "cache")
         with contextlib.suppress(sqlite3.OperationalError):  # locked: dropped next time
             self.conn.execute(f"DROP TABLE IF EXISTS {OLD_TABLE}")
+        with contextlib.suppress(sqlite3.OperationalError):  # locked: no stamps this time
+            columns = {row[1] for row in self.conn.execute("PRAGMA table_info(assess_pools)")}
+            if "stamp" not in columns:
+                self.conn.execute("ALTER TABLE assess_pools ADD COLUMN stamp TEXT")
+        # repo -> (the pool's bytes as last read, its stamp): what `stamp_pool` may stamp.
+        self._read: dict[str, tuple[bytes, str | None]] = {}
 
     def close(self) -> None:
         self.conn.close()
@@ -110,29 +124,55 @@ class AssessmentCache:
     def load_pool(self, repo: str) -> dict[int, tuple[str, Any]]:
         """number -> (key, rank value) as the repository's pool holds them ({} without one,
         or for a damaged one)."""
+        self._read.pop(repo, None)
         try:
             row = self.conn.execute(
-                "SELECT pool FROM assess_pools WHERE repo = ?", (repo,)
+                "SELECT pool, stamp FROM assess_pools WHERE repo = ?", (repo,)
             ).fetchone()
         except sqlite3.OperationalError:
             return {}
         value = _decode(row[0]) if row is not None else None
         if not isinstance(value, dict):
             return {}
+        self._read[repo] = (row[0], row[1] if isinstance(row[1], str) else None)
         return {
             number: entry
             for number, entry in value.items()
             if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str)
         }
 
-    def save_pool(self, repo: str, pool: Mapping[int, tuple[str, Any]]) -> None:
-        """Replace the repository's pool with `pool` (number -> (key, rank value)); values
-        sharing their texts are written once (marshal's references)."""
-        data = marshal.dumps(dict(sorted(pool.items())))
+    def pool_stamp(self, repo: str) -> str | None:
+        """The stamp of the pool `load_pool` last read for `repo` (None: none, or not read)."""
+        read = self._read.get(repo)
+        return read[1] if read is not None else None
+
+    def stamp_pool(self, repo: str, stamp: str) -> None:
+        """Stamp the pool `load_pool` last read for `repo`, if it is still the stored one."""
+        read = self._read.get(repo)
+        if read is None or read[1] == stamp:
+            return
         try:
             with transaction(self.conn):
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO assess_pools (repo, pool) VALUES (?, ?)", (repo, data)
+                    "UPDATE assess_pools SET stamp = ? WHERE repo = ? AND pool = ?",
+                    (stamp, repo, read[0]),
+                )
+        except sqlite3.OperationalError:
+            return  # a locked file only costs speed next time
+        self._read[repo] = (read[0], stamp)
+
+    def save_pool(
+        self, repo: str, pool: Mapping[int, tuple[str, Any]], stamp: str | None = None
+    ) -> None:
+        """Replace the repository's pool with `pool` (number -> (key, rank value)) and its
+        `stamp`; values sharing their texts are written once (marshal's references)."""
+        data = marshal.dumps(dict(sorted(pool.items())))
+        self._read.pop(repo, None)
+        try:
+            with transaction(self.conn):
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO assess_pools (repo, pool, stamp) VALUES (?, ?, ?)",
+                    (repo, data, stamp),
                 )
         except sqlite3.OperationalError:
             return  # a full disk or a locked file only costs speed next time

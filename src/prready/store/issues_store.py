@@ -91,6 +91,11 @@ CREATE TABLE IF NOT EXISTS gh_details (
     taken_evidence TEXT,
     PRIMARY KEY (repo, issue_number)
 );
+CREATE TABLE IF NOT EXISTS gh_issue_writes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    epoch TEXT NOT NULL,
+    generation INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS gh_sync_state (
     repo TEXT NOT NULL COLLATE NOCASE,
     query_key TEXT NOT NULL,
@@ -142,9 +147,63 @@ class SaveCounts:
         self.pulls += other.pulls
 
 
+# Every insert, update or delete of a stored issue moves the issues' generation on, by
+# triggers in the file itself: whatever code writes the table (any version of prready,
+# a test), a reader that saw the same generation twice knows no issue changed in between.
+# An update counts only when some value changed: a sync or a refreshed step that writes
+# an issue back as it was leaves the generation (and what was keyed under it) standing.
+_CHANGED = " OR ".join(
+    f"OLD.{column} IS NOT NEW.{column}" for column in _ISSUE_COLUMNS.split(", ")
+)
+_GENERATION_EVENTS = {
+    "insert": "INSERT ON gh_issues",
+    "edit": f"UPDATE ON gh_issues WHEN {_CHANGED}",
+    "delete": "DELETE ON gh_issues",
+}
+_GENERATION_NAMES = frozenset(f"gh_issues_{name}_generation" for name in _GENERATION_EVENTS)
+_GENERATION_TRIGGERS = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS gh_issues_{name}_generation AFTER {event} BEGIN "
+    "UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
+    for name, event in _GENERATION_EVENTS.items()
+)
+_TRIGGER_NAMES = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'gh_issues'"
+
+
 def open_cache(paths: Paths) -> sqlite3.Connection:
     """Open (creating if needed) the cache DB with the issue tables."""
-    return connect(paths.cache_db, application_id=APPLICATION_ID, schema=SCHEMA, kind="cache")
+    conn = connect(paths.cache_db, application_id=APPLICATION_ID, schema=SCHEMA, kind="cache")
+    try:
+        have = {name for (name,) in conn.execute(_TRIGGER_NAMES)}
+        if not have >= _GENERATION_NAMES or not conn.execute(
+            "SELECT 1 FROM gh_issue_writes WHERE id = 1"
+        ).fetchone():
+            with transaction(conn):
+                conn.execute(
+                    "INSERT OR IGNORE INTO gh_issue_writes (id, epoch, generation) "
+                    "VALUES (1, lower(hex(randomblob(8))), 0)"
+                )
+                for statement in _GENERATION_TRIGGERS:
+                    conn.execute(statement)
+    except sqlite3.OperationalError:
+        pass  # a locked or read-only file: without the triggers, generation() answers None
+    return conn
+
+
+def generation(conn: sqlite3.Connection) -> str | None:
+    """Where the stored issues (of any repository) stand: the same text twice means no
+    issue was written in between (the count of writes, after a random mark of the counter
+    itself, so a counter made anew never repeats an old one). None when the file does not
+    count its writes."""
+    try:
+        names = {name for (name,) in conn.execute(_TRIGGER_NAMES)}
+        row = conn.execute(
+            "SELECT epoch, generation FROM gh_issue_writes WHERE id = 1"
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    if row is None or not names >= _GENERATION_NAMES:
+        return None
+    return f"{row[0]}.{row[1]}"
 
 
 # ---------------------------------------------------------------------- issues and pulls
