@@ -3,7 +3,10 @@ the format a file name's suffix stands for) and the code map's exports."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
+
+STDOUT = Path("-")  # `--output -`: the document goes to standard output, no file is written
 
 PlanFormat = Literal["html", "md", "json"]
 PLAN_FORMATS: tuple[PlanFormat, ...] = ("html", "md", "json")

@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
     from prready.analysis.backtest import BacktestReport
-    from prready.analysis.progress import NextAction, StageSummary
-    from prready.models import IssueAssessment, ProgressEntry, ProgressEvent
+    from prready.analysis.progress import NextAction, ReplanDecision, StageSummary
+    from prready.formats import PlanFormat
+    from prready.models import CodeMap, IssueAssessment, Plan, ProgressEntry, ProgressEvent
 
 
 @dataclass(frozen=True)
@@ -190,3 +194,22 @@ class ImportSummary:
     kept: int = 0  # steps whose local state was as new or newer
     notes: int = 0  # notes added
     events: int = 0  # events added
+
+
+@dataclass
+class PlanResult:
+    """`prready plan` and `demo`: the plan, where and how to write it (`output`, `fmt`), the
+    map and moment its page draws on, what the sync and tracking did on the way, and the
+    user's tracked steps and history (shown with it)."""
+
+    plan: Plan
+    output: Path
+    fmt: PlanFormat
+    code_map: CodeMap
+    moment: datetime
+    sync: SyncReport | None = None
+    tracking: TrackingUpdate | None = None
+    decision: ReplanDecision | None = None
+    notes: list[str] = field(default_factory=list)
+    entries: list[ProgressEntry] = field(default_factory=list)  # tracked steps, for display
+    events: list[ProgressEvent] = field(default_factory=list)

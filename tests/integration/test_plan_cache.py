@@ -22,7 +22,7 @@ from prready.analysis.planner import assess_issues, make_plan
 from prready.app.assessments import assess_cached, with_details
 from prready.app.demo import build_sample_origin
 from prready.app.issues import load_stored
-from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
+from prready.app.plan import PlanOptions, Source, run_plan
 from prready.app.retrieval import mapping_index
 from prready.app.sync import sync_with_tracking
 from prready.app.workspace import GitHubAccess, Workspace
@@ -30,7 +30,9 @@ from prready.config import Secret
 from prready.demo import SAMPLE_SLUG
 from prready.models import CodeMap, Issue, IssueAssessment, TakenStatus
 from prready.paths import Paths, resolve_paths
+from prready.render.document import write_plan
 from prready.render.sync import sync_summary
+from prready.reports import PlanResult
 from prready.store import issues_store as store
 from prready.store.assessment_cache import AssessmentCache
 from samplefixtures import serve_sample
@@ -60,7 +62,8 @@ def _plan(world: dict[str, Any], out: Path, *, now: datetime = NOW) -> PlanResul
         )
         # The assessment cache is the workspace's, opened once for every round of a plan.
         assert ws.opened["assessments"] == 1
-        return result
+    write_plan(result)  # as the CLI does with what `run_plan` returns
+    return result
 
 
 def _billed(server: Any) -> list[str]:

@@ -16,12 +16,13 @@ from typing import Any
 
 from prready import clock
 from prready.analysis.labels import classify_labels
-from prready.app.plan import PlanOptions, PlanResult, Source, run_plan
+from prready.app.plan import PlanOptions, Source, run_plan
 from prready.app.sync import refresh_taken
 from prready.app.workspace import Workspace
 from prready.demo import SAMPLE_NOW, SAMPLE_SLUG, sample_bundle, sample_payloads
 from prready.formats import PlanFormat
 from prready.paths import Paths, ensure_private_dir
+from prready.reports import PlanResult
 from prready.sources.git_repo import clone_bundle
 from prready.sources.github_payloads import (
     comment_from_json,

@@ -20,34 +20,32 @@ from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
 from prready.analysis.planner import RankingMemo, make_plan
-from prready.analysis.progress import ReplanDecision, replan_pins
-from prready.analysis.stages import STAGE_NUMBERS
+from prready.analysis.progress import replan_pins
+from prready.analysis.stages import LAST_STAGE, STAGE_NUMBERS
 from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
 from prready.app.issues import load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map, gc_paused, read_no_follow
 from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import prefetch_index
-from prready.app.sync import SyncReport, SyncScope, refresh_taken, sync_repo
-from prready.app.track import TrackingUpdate, sync_tracked
+from prready.app.sync import SyncScope, refresh_taken, sync_repo
+from prready.app.track import sync_tracked
 from prready.app.workspace import Workspace
 from prready.config import server_clone_url, web_host
 from prready.errors import UsageError
-from prready.formats import PLAN_FORMATS, PLAN_SUFFIX, PlanFormat
+from prready.formats import PLAN_FORMATS, PLAN_SUFFIX, STDOUT, PlanFormat
 from prready.models import (
     CodeMap,
     ContributingSummary,
     IssueAssessment,
     Plan,
-    ProgressEntry,
     TakenStatus,
 )
 from prready.paths import Paths
 from prready.render.advice import PLAN_FLAGS, wider_sync_text
-from prready.render.document import STDOUT, write_plan
+from prready.reports import PlanResult
 from prready.slug import parse_slug
 from prready.store import issues_store
-from prready.store.parse_cache import ParseCache
 from prready.store.progress_store import (
     load_events,
     load_progress,
@@ -88,18 +86,6 @@ class Source:
     github: bool = True  # False: issues come from the store only (the demo's sample)
     checkout: Path | None = None
     git_url: str | None = None
-
-
-@dataclass
-class PlanResult:
-    plan: Plan
-    output: Path
-    code_map: CodeMap
-    sync: SyncReport | None = None
-    tracking: TrackingUpdate | None = None
-    decision: ReplanDecision | None = None
-    notes: list[str] = field(default_factory=list)
-    entries: list[ProgressEntry] = field(default_factory=list)  # tracked steps, for display
 
 
 def _collector_paused(run: Callable[P, R]) -> Callable[P, R]:
@@ -171,8 +157,7 @@ def run_plan(
     )
     assessments, bare = assessed.assessments, set(assessed.bare)
     del issues, assessed
-    with ParseCache(paths.cache_db) as parse_cache:
-        tests_used = names_in_tests(code_map, parse_cache)
+    tests_used = names_in_tests(code_map, ws.parse_cache)
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
@@ -274,10 +259,19 @@ def run_plan(
     hint = feature_scope_hint(plan, options, online)
     if hint:
         notes.append(hint)
-    write_plan(
-        output, options.fmt, plan, entries, events, code_map, moment, paths.cache / "templates"
+    return PlanResult(
+        plan,
+        output,
+        options.fmt,
+        code_map,
+        moment,
+        report,
+        tracking,
+        decision,
+        notes,
+        entries=entries,
+        events=events,
     )
-    return PlanResult(plan, output, code_map, report, tracking, decision, notes, entries=entries)
 
 
 def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
@@ -285,15 +279,15 @@ def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
     scope (beginner and bug labels) never fetched any: the litmus test may be a feature."""
     if not synced or options.scope.wider:
         return ""
-    last = next((stage for stage in plan.stages if stage.number == 4), None)
+    last = next((stage for stage in plan.stages if stage.number == LAST_STAGE), None)
     if last is None or not last.steps:
         return ""
     pool = [step.issue for step in last.steps] + [a.issue for a in last.candidates]
     if any(is_feature_request(issue) for issue in pool):
         return ""
     return (
-        "stage 4 holds bug fixes only: the default sync fetches issues with beginner, bug, "
-        "docs, tests and feature labels, and none was a feature; for one, "
+        f"stage {LAST_STAGE} holds bug fixes only: the default sync fetches issues with "
+        "beginner, bug, docs, tests and feature labels, and none was a feature; for one, "
         + wider_sync_text("run_again_for_one")
     )
 

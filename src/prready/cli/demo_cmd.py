@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from prready.cli.options import plan_output_options
-from prready.cli.runtime import make_workspace, open_in_browser, parse_csv, plan_format
+from prready.cli.runtime import (
+    make_workspace,
+    open_in_browser,
+    parse_csv,
+    plan_format,
+    write_plan_page,
+)
 
 
 @click.command(name="demo")
@@ -40,6 +46,7 @@ def command(skills: str, fmt: str | None, output: Path | None, open_page: bool) 
     # The demo reads no config and needs no GitHub: the sample brings its own.
     with progress_reporter() as progress, make_workspace(paths, progress=progress) as ws:
         result = run_demo(ws, skills=parse_csv(skills), fmt=fmt, output=output)
+        write_plan_page(result, paths)
     print_plan_outcome(result.plan, result.entries, result.output)
     if open_page:
         open_in_browser(result.output)

@@ -22,6 +22,7 @@ from prready.cli.runtime import (
     parse_stages,
     plan_format,
     rebuild_cache_option,
+    write_plan_page,
 )
 from prready.render.advice import STAGES_DEFAULT, STAGES_HELP
 
@@ -147,6 +148,7 @@ def command(
         make_workspace(paths, config, offline=offline, progress=progress, github=github) as ws,
     ):
         result = run_plan(ws, repo, options, source)
+        write_plan_page(result, paths)
     print_plan_outcome(result.plan, result.entries, result.output, result.notes)
     if open_page:
         open_in_browser(result.output)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from prready.config import UserConfig
     from prready.models import ProgressFn
     from prready.paths import Paths
+    from prready.reports import PlanResult
 
 # Heavy modules (PyGithub, GitPython, networkx, rich, Jinja2) are imported inside the
 # functions and command bodies that use them, so `prready --help` starts fast.
@@ -120,6 +121,16 @@ def checked_repo(repo: str, checkout: str | Path | None = None) -> str:
         allow = bool(ctx and ctx.meta.get("prready.allow_other_checkout"))
         verify_checkout(slug, checkout, allow_other=allow)
     return slug
+
+
+def write_plan_page(result: PlanResult, paths: Paths) -> Path:
+    """Write the plan `plan`/`demo` made where it goes, its HTML templates kept compiled in
+    the cache folder; with the collector paused, as the plan was made (`gc_paused`)."""
+    from prready.app.map import gc_paused
+    from prready.render.document import write_plan
+
+    with gc_paused():
+        return write_plan(result, paths.cache / "templates")
 
 
 def parse_csv(text: str | None) -> list[str]:

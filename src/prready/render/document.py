@@ -4,35 +4,27 @@ written to a file, or to standard output for '-'."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from prready.errors import UsageError
-from prready.models import CodeMap, Plan, ProgressEntry, ProgressEvent
+from prready.formats import STDOUT
 from prready.paths import write_private_file
 from prready.render.html import render_html
 from prready.render.json_out import render_json
 from prready.render.markdown import render_markdown
 from prready.render.svg import map_graph
+from prready.reports import PlanResult
 
-STDOUT = Path("-")  # `--output -`: the document goes to standard output, no file is written
 
-
-def write_plan(
-    output: Path,
-    fmt: str,
-    plan: Plan,
-    entries: list[ProgressEntry],
-    events: list[ProgressEvent],
-    code_map: CodeMap,
-    now: datetime,
-    compiled: Path | None = None,
-) -> Path:
-    """Render in `fmt` and write atomically (a failed write leaves any old file intact);
-    `compiled`: where the HTML templates are kept compiled (see render_html)."""
-    if fmt == "html":
-        text = render_html(plan, entries, events, map_graph(code_map), now, compiled)
-    elif fmt == "md":
+def write_plan(result: PlanResult, compiled: Path | None = None) -> Path:
+    """The plan rendered in its format and written to its output atomically (a failed
+    write leaves any old file intact); `compiled`: where the HTML templates are kept
+    compiled (see render_html)."""
+    plan, entries, events, output = result.plan, result.entries, result.events, result.output
+    if result.fmt == "html":
+        graph = map_graph(result.code_map)
+        text = render_html(plan, entries, events, graph, result.moment, compiled)
+    elif result.fmt == "md":
         text = render_markdown(plan, entries, events)
     else:
         text = render_json(plan, entries, events)
