@@ -36,7 +36,17 @@ from prready.analysis.stage_rules import (
     set_aside,
     stage_rule,
 )
-from prready.analysis.stages import OPTION_WORDS, STAGE_NUMBERS, STAGES, OptionNames, StageSpec
+from prready.analysis.stages import (
+    FIRST_CONTACT,
+    OPTION_WORDS,
+    REAL_BUG,
+    SMALL_FIX,
+    STAGE_NUMBERS,
+    STAGES,
+    SUBSTANTIAL,
+    OptionNames,
+    StageSpec,
+)
 from prready.analysis.steps import describe_step, map_facts
 from prready.models import (
     CodeMap,
@@ -59,9 +69,9 @@ from prready.models import (
 # difficulty (the easiest first contact, the most ambitious litmus test). Locality makes
 # knowledge compound across stages. Confidence, freshness and a reproduction do the rest.
 W_FIT, W_KIND, W_LEVEL, W_LOCAL, W_CONF, W_FRESH, W_REPRO = 0.25, 0.20, 0.10, 0.15, 0.10, 0.10, 0.10
-TARGET_LEVEL = {1: 1.0, 2: 2.0, 3: 3.0, 4: 4.5}
+TARGET_LEVEL = {FIRST_CONTACT: 1.0, SMALL_FIX: 2.0, REAL_BUG: 3.0, SUBSTANTIAL: 4.5}
 STALE_CLAIM_PENALTY = 0.1
-DESIGN_PENALTY = 0.15  # before stage 4, an open design question stalls a newcomer's PR
+DESIGN_PENALTY = 0.15  # before the substantial stage, open design stalls a newcomer's PR
 _FRESH_DAYS, _OLD_DAYS = 30, 365
 _LEARNING_SKILLS = {"docs", "testing", "typing"}
 SET_ASIDE_SHOWN = 50  # set-aside issues listed in a plan (the total is kept apart)
@@ -542,7 +552,9 @@ class StageTerms:
     design: bool
 
     def score(self, stage: int, locality: float) -> float:
-        """The stage score with `locality`; the sum in stage_score's order, to the bit."""
+        """How well the issue suits `stage` for this user, with `locality` (closeness to
+        the earlier steps): fit, stage character, level, locality, mapping confidence,
+        freshness, reproduction; minus stale claims and open design questions."""
         score = (
             self.head[stage - 1]
             + W_LOCAL * locality
@@ -553,7 +565,7 @@ class StageTerms:
         if self.stale:
             score -= STALE_CLAIM_PENALTY
         if self.design:
-            score -= DESIGN_PENALTY if stage < 4 else DESIGN_PENALTY / 2
+            score -= DESIGN_PENALTY if stage < SUBSTANTIAL else DESIGN_PENALTY / 2
         return score
 
 
@@ -567,7 +579,7 @@ def stage_terms(
     fits: dict[tuple[str, ...], tuple[float, float]] | None = None,
     heads: dict[tuple[object, ...], tuple[tuple[float, ...], tuple[float, ...]]] | None = None,
 ) -> StageTerms:
-    """What `stage_score` weighs, for all four stages at once (`fresh`: its freshness;
+    """What `StageTerms.score` weighs, for every stage at once (`fresh`: its freshness;
     `fits`: the skill fit shares already worked out for these user skills, by skills;
     `heads`: the character and level terms already worked out, by signature)."""
     features = a.features or issue_features(a.issue, a.modules, code_map, labels)
@@ -624,34 +636,17 @@ def _head_terms(
         reproduction=features.reproduction,
     )
     head = tuple(
-        W_FIT * (first if stage == 1 else later)
+        W_FIT * (first if stage == FIRST_CONTACT else later)
         + W_KIND * character.fit(stage)
         + W_LEVEL * (1.0 - min(1.0, abs(a.difficulty.score - TARGET_LEVEL[stage]) / 4))
         for stage in STAGE_NUMBERS
     )
     # A docs, test or typing task needs no reproduction.
     reproducible = tuple(
-        1.0 if features.reproduction or (stage == 1 and learning) else 0.0 for stage in STAGE_NUMBERS
+        1.0 if features.reproduction or (stage == FIRST_CONTACT and learning) else 0.0
+        for stage in STAGE_NUMBERS
     )
     return head, reproducible
-
-
-def stage_score(
-    stage: int,
-    a: IssueAssessment,
-    earlier: Sequence[IssueAssessment],
-    user_skills: Sequence[str],
-    label_kinds: Mapping[str, LabelKind],
-    labels: Sequence[Label],
-    distances: AreaDistances,
-    now: str,
-) -> float:
-    """How well an issue suits a stage for this user: fit, stage character, locality,
-    mapping confidence, freshness, reproduction; minus stale claims and open design."""
-    terms = stage_terms(
-        a, user_skills, label_kinds, labels, distances.code_map, freshness(a.issue, now)
-    )
-    return terms.score(stage, distances.closeness(a, earlier))
 
 
 @dataclass(frozen=True)
@@ -665,7 +660,7 @@ class _Character:
     reproduction: bool
 
     def fit(self, stage: int) -> float:
-        if stage == 1:
+        if stage == FIRST_CONTACT:
             return (
                 1.0
                 if self.beginner and self.learning
@@ -673,9 +668,9 @@ class _Character:
                 if self.beginner or self.learning
                 else 0.2
             )
-        if stage == 2:
+        if stage == SMALL_FIX:
             return 1.0 if self.bug or self.beginner else 0.6 if self.learning else 0.4
-        if stage == 3:
+        if stage == REAL_BUG:
             return 1.0 if self.bug else 0.7 if self.reproduction else 0.3
         return 1.0 if self.feature else 0.8 if self.bug else 0.4
 

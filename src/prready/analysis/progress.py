@@ -298,7 +298,7 @@ def _start_actions(ordered: Sequence[ProgressEntry]) -> list[NextAction]:
 
 
 def _entry_order(entry: ProgressEntry) -> tuple[bool, int, str, int]:
-    return (entry.stage == 0, entry.stage, entry.created_at, entry.issue_number)
+    return (entry.stage == OUTSIDE_PLAN, entry.stage, entry.created_at, entry.issue_number)
 
 
 def _ref(entry: ProgressEntry) -> str:

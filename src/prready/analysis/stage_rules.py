@@ -14,7 +14,14 @@ from prready.analysis.kinds import (
 )
 from prready.analysis.labels import newcomer_labels, traits_of
 from prready.analysis.mapping import rank_areas
-from prready.analysis.stages import OPTION_WORDS, OptionNames, StageSpec
+from prready.analysis.stages import (
+    FIRST_CONTACT,
+    OPTION_WORDS,
+    REAL_BUG,
+    SMALL_FIX,
+    OptionNames,
+    StageSpec,
+)
 from prready.models import CodeMap, Issue, IssueAssessment, IssueKinds, Label, SetAside
 
 DOCS_CLOSED_WHY = (
@@ -47,11 +54,11 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
         beginner, traits = is_beginner_labelled(a.issue, labels), issue_traits(a.issue, labels)
     upkeep = kinds.has("docs", "tests")
     code = kinds.has("bug", "feature", "performance")
-    if stage == 1:
+    if stage == FIRST_CONTACT:
         if beginner or (upkeep and not kinds.has("feature", "performance")):
             return ""
         return "first contact takes docs, tests or typing work, or a beginner-labelled change"
-    if stage == 2:
+    if stage == SMALL_FIX:
         if "large" in traits:
             return "labelled large by its maintainers"
         if beginner or kinds.has("bug", "docs", "tests", "performance"):
@@ -61,7 +68,7 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
         return "labelled small by its maintainers"
     if upkeep:
         return "docs, tests and typing work belong to the first two stages"
-    if stage == 3:
+    if stage == REAL_BUG:
         return "" if kinds.has("bug", "performance") else "a real bug stage takes bug reports"
     return "" if code else "the substantial stage takes a feature or a serious bug"
 
@@ -147,13 +154,13 @@ def empty_stage_note(
                 f"{held[0].reason}"
             )
         closed = [item for item in aside if item.kind == "docs-closed"]
-        if spec.number == 1 and closed:
+        if spec.number == FIRST_CONTACT and closed:
             return (
                 f"the {len(closed)} docs issue(s) are listed apart: the contributing guide "
-                "closes docs-only pull requests from new contributors; start at stage 2, or "
+                f"closes docs-only pull requests from new contributors; start at stage {SMALL_FIX}, or "
                 "ask the maintainers on a docs issue whether they would take your fix"
             )
-        if spec.number == 1:
+        if spec.number == FIRST_CONTACT:
             pointer = newcomer_labels(repo, all_labels)
             where = (
                 f"; its maintainers point newcomers to issues labelled "

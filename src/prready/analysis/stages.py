@@ -65,6 +65,8 @@ STAGES: dict[int, StageSpec] = {
 
 STAGE_NUMBERS: tuple[int, ...] = tuple(STAGES)  # (1, 2, 3, 4): every stage, in order
 FIRST_STAGE, LAST_STAGE = STAGE_NUMBERS[0], STAGE_NUMBERS[-1]
+# Each stage by what it is, for the rules that differ per stage.
+FIRST_CONTACT, SMALL_FIX, REAL_BUG, SUBSTANTIAL = STAGE_NUMBERS
 OUTSIDE_PLAN = 0  # the stage of an issue tracked without being a step of the plan
 STAGE_NAMES: dict[int, str] = {OUTSIDE_PLAN: "outside the plan"} | {
     n: spec.name for n, spec in STAGES.items()
