@@ -113,6 +113,44 @@ def test_a_scan_with_an_error_relinks_the_modules_there_are(tmp_path: Path) -> N
     assert list(cm.modules) == list(expected.modules)
 
 
+def _areas(cm: CodeMap) -> list[tuple[str, str]]:
+    return [(module, cm.area_of(module)) for module in cm.modules]
+
+
+def test_areas_placed_while_scanning_are_those_of_the_finished_map(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    sources, skipped, py_scans, native_scans = _scanned(root, tmp_path)
+    clean = [s for s in sources if s.language != "python" or not py_scans[s.path].error]
+    scans = {s.path: py_scans[s.path] for s in clean if s.language == "python"}
+    broken = "src/mylib/core.py"
+    with_error = {**scans, broken: scans[broken]._replace(error="syntax error")}
+
+    def finished(fed: dict[str, PyScan], placed: int | str | None, depth: int | None) -> CodeMap:
+        assembly = MapAssembly(clean, native_scans, {})
+        if placed != "no":
+            assembly.place_areas(placed if isinstance(placed, int) else None)
+            assert assembly.areas is not None  # before any Python scan is in
+        assembly.add_python(fed)
+        return assembly.finish(
+            "me/mylib", str(root), "HEAD", skipped, RepoFacts(), area_depth=depth
+        )
+
+    for depth in (None, 1):
+        expected = finished(scans, "no", depth)
+        cm = finished(scans, depth, depth)
+        assert _areas(cm) == _areas(expected)
+        placed = MapAssembly(clean, native_scans, {})
+        placed.place_areas(depth)
+        assert placed.areas == (depth, dict(_areas(expected)))
+        assert code_map_json(cm) == code_map_json(expected)
+    assert _areas(finished(scans, "no", None)) != _areas(finished(scans, "no", 1))
+    # Placed for another depth, or with a scan that has an error: assigned again.
+    assert _areas(finished(scans, 1, None)) == _areas(finished(scans, "no", None))
+    cm = finished(with_error, None, None)
+    assert "mylib.core" not in cm.modules
+    assert code_map_json(cm) == code_map_json(finished(with_error, "no", None))
+
+
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Connections made to the parse cache, by the name of the thread that made them."""

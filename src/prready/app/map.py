@@ -473,6 +473,7 @@ def _cold_map(
         declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
         extensions.update(extension_module_names(declared))
         assembly.append(MapAssembly(selection.sources, native_scans, extensions))
+        assembly[0].place_areas(area_depth)  # (while the Python files are scanned)
 
     def python_in(scans: dict[str, PyScan]) -> None:  # Python modules linked as they come
         assembly[0].add_python(scans)
