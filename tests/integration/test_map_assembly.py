@@ -209,3 +209,27 @@ def test_a_scan_writer_that_cannot_write_drains_its_jobs_quietly(tmp_path: Path)
         threading.excepthook = hook
     assert escaped == []
     assert writer.jobs.empty() and writer.thread is None
+
+
+def test_a_workers_memo_is_kept_across_chunks_and_changes_no_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prready.app.map as map_app
+
+    files = {
+        "a.py": "import torch\nfrom . import b\n",
+        "b.py": "import torch\ndef f():\n    import torch\n",
+        "c.py": "if True:\n    import torch; import os\nimport torch\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    chunks = [[(name, "blob", "python")] for name in files]
+    monkeypatch.setattr(map_app, "_WORKER_MEMO", [])
+    kept = [map_app._scan_chunk(str(tmp_path), chunk) for chunk in chunks]  # as a worker
+    fresh = [map_app._scan_chunk(str(tmp_path), c, None, {}, map_app._new_memo()) for c in chunks]
+    assert kept == fresh
+    memo = map_app.worker_memo()
+    assert memo is map_app.worker_memo()
+    assert "import torch" in memo.imports  # parsed in the first chunk, reused by the others
+    monkeypatch.setattr(map_app, "WORKER_MEMO_MAX", len(memo.imports) - 1)
+    assert map_app.worker_memo() is not memo  # grown past the bound: replaced
