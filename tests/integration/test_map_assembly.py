@@ -233,3 +233,23 @@ def test_a_workers_memo_is_kept_across_chunks_and_changes_no_scan(
     assert "import torch" in memo.imports  # parsed in the first chunk, reused by the others
     monkeypatch.setattr(map_app, "WORKER_MEMO_MAX", len(memo.imports) - 1)
     assert map_app.worker_memo() is not memo  # grown past the bound: replaced
+
+
+def test_a_stored_python_scan_converts_back_to_the_scan() -> None:
+    from prready.analysis.pyscan import ImportStmt, scan_python
+    from prready.app.map import _plain_py, _py_from_plain
+
+    scan = scan_python(
+        "import os.path as p, sys\nfrom . import (a, b as c)\n"
+        "def f():\n    from ..x import *\n__all__ = ['f']\n"
+    )
+    assert len(scan.imports) == 4
+    back = _py_from_plain(_plain_py(scan))
+    assert back == scan
+    assert all(type(i) is ImportStmt for i in back.imports)
+    assert [(i.module, i.alias, i.conditional) for i in back.imports] == [
+        ("os.path", "p", False),
+        ("sys", "", False),
+        ("", "", False),
+        ("x", "", True),
+    ]
