@@ -113,6 +113,44 @@ def test_a_scan_with_an_error_relinks_the_modules_there_are(tmp_path: Path) -> N
     assert list(cm.modules) == list(expected.modules)
 
 
+def _areas(cm: CodeMap) -> list[tuple[str, str]]:
+    return [(module, cm.area_of(module)) for module in cm.modules]
+
+
+def test_areas_placed_while_scanning_are_those_of_the_finished_map(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    sources, skipped, py_scans, native_scans = _scanned(root, tmp_path)
+    clean = [s for s in sources if s.language != "python" or not py_scans[s.path].error]
+    scans = {s.path: py_scans[s.path] for s in clean if s.language == "python"}
+    broken = "src/mylib/core.py"
+    with_error = {**scans, broken: scans[broken]._replace(error="syntax error")}
+
+    def finished(fed: dict[str, PyScan], placed: int | str | None, depth: int | None) -> CodeMap:
+        assembly = MapAssembly(clean, native_scans, {})
+        if placed != "no":
+            assembly.place_areas(placed if isinstance(placed, int) else None)
+            assert assembly.areas is not None  # before any Python scan is in
+        assembly.add_python(fed)
+        return assembly.finish(
+            "me/mylib", str(root), "HEAD", skipped, RepoFacts(), area_depth=depth
+        )
+
+    for depth in (None, 1):
+        expected = finished(scans, "no", depth)
+        cm = finished(scans, depth, depth)
+        assert _areas(cm) == _areas(expected)
+        placed = MapAssembly(clean, native_scans, {})
+        placed.place_areas(depth)
+        assert placed.areas == (depth, dict(_areas(expected)))
+        assert code_map_json(cm) == code_map_json(expected)
+    assert _areas(finished(scans, "no", None)) != _areas(finished(scans, "no", 1))
+    # Placed for another depth, or with a scan that has an error: assigned again.
+    assert _areas(finished(scans, 1, None)) == _areas(finished(scans, "no", None))
+    cm = finished(with_error, None, None)
+    assert "mylib.core" not in cm.modules
+    assert code_map_json(cm) == code_map_json(finished(with_error, "no", None))
+
+
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Connections made to the parse cache, by the name of the thread that made them."""
@@ -171,3 +209,47 @@ def test_a_scan_writer_that_cannot_write_drains_its_jobs_quietly(tmp_path: Path)
         threading.excepthook = hook
     assert escaped == []
     assert writer.jobs.empty() and writer.thread is None
+
+
+def test_a_workers_memo_is_kept_across_chunks_and_changes_no_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prready.app.map as map_app
+
+    files = {
+        "a.py": "import torch\nfrom . import b\n",
+        "b.py": "import torch\ndef f():\n    import torch\n",
+        "c.py": "if True:\n    import torch; import os\nimport torch\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    chunks = [[(name, "blob", "python")] for name in files]
+    monkeypatch.setattr(map_app, "_WORKER_MEMO", [])
+    kept = [map_app._scan_chunk(str(tmp_path), chunk) for chunk in chunks]  # as a worker
+    fresh = [map_app._scan_chunk(str(tmp_path), c, None, {}, map_app._new_memo()) for c in chunks]
+    assert kept == fresh
+    memo = map_app.worker_memo()
+    assert memo is map_app.worker_memo()
+    assert "import torch" in memo.imports  # parsed in the first chunk, reused by the others
+    monkeypatch.setattr(map_app, "WORKER_MEMO_MAX", len(memo.imports) - 1)
+    assert map_app.worker_memo() is not memo  # grown past the bound: replaced
+
+
+def test_a_stored_python_scan_converts_back_to_the_scan() -> None:
+    from prready.analysis.pyscan import ImportStmt, scan_python
+    from prready.app.map import _plain_py, _py_from_plain
+
+    scan = scan_python(
+        "import os.path as p, sys\nfrom . import (a, b as c)\n"
+        "def f():\n    from ..x import *\n__all__ = ['f']\n"
+    )
+    assert len(scan.imports) == 4
+    back = _py_from_plain(_plain_py(scan))
+    assert back == scan
+    assert all(type(i) is ImportStmt for i in back.imports)
+    assert [(i.module, i.alias, i.conditional) for i in back.imports] == [
+        ("os.path", "p", False),
+        ("sys", "", False),
+        ("", "", False),
+        ("x", "", True),
+    ]

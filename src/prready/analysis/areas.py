@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from prready import clock
 from prready.analysis.layout import named_as_test
@@ -53,10 +53,26 @@ class AreaInputs:
     packages: set[str]
 
 
+class Placed(Protocol):
+    """What the area of a module follows from: its name, path and language (a
+    `ModuleInfo`, or what is known of a module before its file is scanned)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+
 def assign_areas(
-    modules: dict[str, ModuleInfo], packages: set[str], depth: int | None = None
+    modules: Mapping[str, Placed], packages: set[str], depth: int | None = None
 ) -> dict[str, str]:
-    """Module name -> area name. `depth` fixes the number of name parts; None chooses."""
+    """Module name -> area name. `depth` fixes the number of name parts; None chooses.
+    Only the modules' names, paths and languages count (see `Placed`), so a cold map
+    assigns them while its Python files are still being scanned."""
     package_dirs = {_parent(modules[p].path) for p in packages if p in modules}
     package_dirs.discard("")
     keys = {name: _group_key(info, packages, package_dirs) for name, info in modules.items()}
@@ -134,7 +150,7 @@ def churn_window_start(head_date: str) -> str:
 
 # --------------------------------------------------------------------------- internals
 def _group_key(
-    info: ModuleInfo, packages: set[str], package_dirs: set[str]
+    info: Placed, packages: set[str], package_dirs: set[str]
 ) -> tuple[str, tuple[str, ...]]:
     if info.language == "python" and "/" not in info.name:
         if info.name in packages:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from prready.analysis.areas import AreaInputs, assign_areas, build_areas
+from prready.analysis.areas import AreaInputs, Placed, assign_areas, build_areas
 from prready.analysis.build import build_facts_to_plain, detect_build
 from prready.analysis.layout import SourceFile, is_test_path, python_module_names
 from prready.analysis.metrics import transitive_dependents
@@ -90,6 +91,22 @@ class MapAssembly:
         self.scans: dict[str, PyScan] = {}
         self.linked = 0  # Python sources linked so far, in source order
         self.clean = True  # no Python scan so far has an error
+        self.areas: tuple[int | None, dict[str, str]] | None = None  # see place_areas
+
+    def place_areas(self, depth: int | None = None) -> None:
+        """Assign the modules' areas now, for `finish` with this `depth` to use when every
+        Python file scans cleanly (else it assigns them again): an area follows from a
+        module's name, path and language only, so this runs while the Python files are
+        scanned instead of after. The modules are placed in `finish`'s order."""
+        placed: dict[str, Placed] = {}
+        names, native_infos = self.names, self.native_infos
+        for src in self.sources:
+            if src.language == "python":
+                name = names[src.path].name
+                placed[name] = _Place(name, src.path, src.language)
+            elif (info := native_infos.get(src.path)) is not None:
+                placed[info.name] = info
+        self.areas = (depth, assign_areas(placed, self.packages, depth))
 
     def add_python(self, scans: dict[str, PyScan]) -> None:
         """Python scans (by path) that came in: link the modules now ready."""
@@ -128,7 +145,10 @@ class MapAssembly:
         `link_includes` for the same native files (it only changes when they do)."""
         skipped = {k: list(v) for k, v in skipped.items()}
         infos: dict[str, ModuleInfo] = {}
+        area_of = None
         if self.clean and self.linked == len(self.python):
+            if self.areas is not None and self.areas[0] == area_depth:
+                area_of = self.areas[1]  # placed while the Python files were scanned
             py_infos, native_infos = self.py_infos, self.native_infos
             for src in self.sources:
                 info = py_infos.get(src.path) or native_infos.get(src.path)
@@ -151,7 +171,9 @@ class MapAssembly:
                     if s.path in native_scans
                 }
             )
-        parts = MapParts(infos, packages, edges, assign_areas(infos, packages, area_depth), skipped)
+        if area_of is None:
+            area_of = assign_areas(infos, packages, area_depth)
+        parts = MapParts(infos, packages, edges, area_of, skipped)
         symbols = build_symbol_index(
             handwritten_scans(py_by_module, infos), packages, resolver.resolve_source
         )
@@ -188,6 +210,14 @@ class MapAssembly:
         for module, scan in py_by_module.items():
             linker.add_edges(edges, module, scan)
         return packages, resolver, edges, py_by_module
+
+
+class _Place(NamedTuple):
+    """A Python module as `assign_areas` sees it, before its file is scanned."""
+
+    name: str
+    path: str
+    language: str
 
 
 def _module_info(src: SourceFile, name: str, lines: int, packaged: bool) -> ModuleInfo:

@@ -51,9 +51,10 @@ _Parsed = tuple[int, str, tuple[tuple[str, str], ...], str]
 
 
 class ScanMemo:
-    """What the scans of a batch of files share, passed to each (nothing is kept between
-    batches): the block-walk patterns compiled so far, by indent (see `_enclosing_line`),
-    and import statements parsed so far (`import torch` heads thousands of files)."""
+    """What the scans of a batch of files share, passed to each (a scanning worker keeps
+    one for all its chunks): the block-walk patterns compiled so far, by indent (see
+    `_enclosing_line`), and import statements parsed so far (`import torch` heads
+    thousands of files). A memo never changes a scan's result."""
 
     __slots__ = ("imports", "patterns")
 
@@ -224,8 +225,16 @@ class _LinePrefix:
             self.i, self.quote, self.comment = origin, "", False
         # A state carried past `pos` (a backslash skipped the char at `pos`) is the same
         # state a fresh scan of the prefix would end in: the skip only ever moves past it.
-        if not self.comment:
-            self.i, self.quote, self.comment = _scan_line(src, self.i, pos, self.quote)
+        if self.comment:
+            return True
+        if not self.quote and self.i < pos:
+            # Nothing that opens a string or a comment up to `pos` (the common case: a
+            # docstring after an indent): the scan would only move on to `pos`.
+            part = src[self.i : pos]
+            if "#" not in part and '"' not in part and "'" not in part:
+                self.i = pos
+                return False
+        self.i, self.quote, self.comment = _scan_line(src, self.i, pos, self.quote)
         return self.comment or bool(self.quote)
 
 

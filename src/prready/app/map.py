@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
+from functools import partial
 from itertools import repeat
 from operator import truth
 from pathlib import Path
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from prready.analysis.codemap import MapAssembly, RepoFacts
     from prready.analysis.layout import Selection, SourceFile
     from prready.analysis.native import NativeScan
-    from prready.analysis.pyscan import PyScan
+    from prready.analysis.pyscan import PyScan, ScanMemo
     from prready.app.workspace import Workspace
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
@@ -473,6 +474,7 @@ def _cold_map(
         declared = ((p, name) for p, s in native_scans.items() for name in s.declares)
         extensions.update(extension_module_names(declared))
         assembly.append(MapAssembly(selection.sources, native_scans, extensions))
+        assembly[0].place_areas(area_depth)  # (while the Python files are scanned)
 
     def python_in(scans: dict[str, PyScan]) -> None:  # Python modules linked as they come
         assembly[0].add_python(scans)
@@ -655,8 +657,9 @@ def _scan_files(
         if at <= 0:
             reached()
         splits: dict[str, tuple[str, ...]] = {}  # see _scan_chunk
+        memo = _new_memo()
         for chunk, lex in zip(chunks, wanted, strict=True):
-            taken(chunk, _scan_chunk(str(root), chunk, lex, splits))
+            taken(chunk, _scan_chunk(str(root), chunk, lex, splits, memo))
         return
     stats.workers = n_workers
     # Imported here: multiprocessing costs a warm or updated map ~60 ms of start-up.
@@ -707,11 +710,34 @@ def worker_splits() -> dict[str, tuple[str, ...]]:
     return _WORKER_SPLITS
 
 
+# A worker's ScanMemo, kept from one chunk to the next: the chunks of a tree share most
+# of their import statements (`import torch` heads thousands of files), parsed once per
+# worker instead of once per chunk. Only pool workers use it (a serial scan passes one of
+# its own), so a pool's forked workers start without one; replaced when it grows past
+# WORKER_MEMO_MAX statements.
+_WORKER_MEMO: list[ScanMemo] = []
+WORKER_MEMO_MAX = 200_000
+
+
+def worker_memo() -> ScanMemo:
+    """The calling worker process's ScanMemo (see `_WORKER_MEMO`)."""
+    if not _WORKER_MEMO or len(_WORKER_MEMO[0].imports) > WORKER_MEMO_MAX:
+        _WORKER_MEMO[:] = [_new_memo()]
+    return _WORKER_MEMO[0]
+
+
+def _new_memo() -> ScanMemo:
+    from prready.analysis.pyscan import ScanMemo
+
+    return ScanMemo()
+
+
 def _scan_chunk(
     root: str,
     chunk: list[tuple[str, str, str]],
     lexical: tuple[str, ...] | None = None,
     splits: dict[str, tuple[str, ...]] | None = None,
+    memo: ScanMemo | None = None,
 ) -> bytes:
     """Worker: read and scan files. Returns ONE marshal-encoded tuple of (path, encoded
     result or None when unreadable) pairs: a single bytes object crosses the process
@@ -719,13 +745,15 @@ def _scan_chunk(
     result is already in the form the parse cache stores, so it is not encoded again.
     With `lexical` (paths of the chunk; see `LexicalPass`), the tuple is paired with one
     of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes;
-    their identifiers are split once into `splits` (a worker's own: `worker_splits`)."""
+    their identifiers are split once into `splits` (a worker's own: `worker_splits`).
+    `memo`: what the Python scans share (a worker's own: `worker_memo`)."""
     from prready.analysis.native import scan_native_bytes
-    from prready.analysis.pyscan import ScanMemo, scan_python_bytes
+    from prready.analysis.pyscan import scan_python_bytes
 
     out: list[tuple[str, bytes | None]] = []
     dumps = marshal.dumps
-    memo = ScanMemo()
+    if memo is None:
+        memo = worker_memo()
     fields: list[tuple[str, bytes]] = []
     wanted = frozenset(lexical or ())
     if splits is None:
@@ -924,11 +952,14 @@ def _scan_converters() -> tuple[Callable[[Any], PyScan], Callable[[Any], NativeS
     from prready.analysis.native import NativeScan
     from prready.analysis.pyscan import ImportStmt, PyScan
 
+    # An ImportStmt made straight from its stored tuple (every field present: see
+    # `_plain_py`), without the Python-level `__new__` of a NamedTuple: a third of the
+    # time, for the ~100k imports of PyTorch converted as the scans come in.
+    import_stmt = partial(tuple.__new__, ImportStmt)
+
     def py_from_plain(value: Any) -> PyScan:
         lines, imports, defs, all_names, error, generated = value
-        return PyScan(
-            lines, tuple(ImportStmt(*i) for i in imports), defs, all_names, error, generated
-        )
+        return PyScan(lines, tuple(map(import_stmt, imports)), defs, all_names, error, generated)
 
     def native_from_plain(value: Any) -> NativeScan:
         lines, includes, error, declares = value
