@@ -550,10 +550,11 @@ def _graph_clues(
         index.adjacency = adjacency(index.code_map)
     successors, predecessors = index.adjacency
     library = index.library
-    scored = sorted(
-        ((s, n) for n, s in scores.items() if n in library),
+    scored = heapq.nsmallest(  # what a sort's first three are, without sorting them all
+        3,
+        [(s, n) for n, s in scores.items() if n in library],
         key=lambda item: (-item[0], item[1]),
-    )[:3]
+    )
     for score, node in scored:
         imports = successors.get(node, {})
         for other in sorted(set(imports) | set(predecessors.get(node, {}))):
