@@ -563,3 +563,21 @@ def test_graph_clues_read_a_restored_map_without_building_its_graph(tmp_path: Pa
         (m.name, m.score, m.evidence) for m in built
     ]
     assert any("import" in e for m in built for e in m.evidence)  # graph clues were used
+
+
+def test_history_read_in_a_thread_or_not_gives_the_same_commits(tmp_path: Path) -> None:
+    from prready.app.retrieval import _HistoryRead, recent_commits
+
+    root = tmp_path / "repo"
+    build_repo(
+        root,
+        [
+            _commit("A", "2026-01-01T00:00:00Z", "Add the loader", {"pkg/loader.py": "x = 1\n"}),
+            _commit("B", "2026-02-01T00:00:00Z", "Fix the loader", {"pkg/loader.py": "x = 2\n"}),
+        ],
+    )
+    threaded = _HistoryRead(root)
+    threaded.start()  # as while the lexical index is built
+    commits = threaded.result()
+    assert [c.files for c in commits] == [["pkg/loader.py"], ["pkg/loader.py"]]
+    assert commits == _HistoryRead(root).result() == recent_commits(root)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prready.analysis import evidence
 from prready.analysis.evidence import expand_alias, extract_evidence, words_as_written
 from prready.analysis.lexicon import query_terms
 
@@ -113,3 +117,33 @@ def test_words_as_written_never_a_stem() -> None:
     assert written["tensor"] == "Tensor"
     assert set(written) == set(query_terms(title, body))  # every term has its word
     assert words_as_written(["siz", "absent"], "no such words", "") == {}
+
+
+# The path and folder patterns run only on texts their hints find (a cheap search first):
+# every text either pattern matches must hold its hint, or a path would be lost.
+_PATHY = st.lists(
+    st.sampled_from(["a", "b_", "-", ".", "/", "./", "py", "pyi", "h", "yaml", ":", "7", " ", "\n"]),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PATHY)
+def test_path_hints_hold_wherever_the_patterns_match(text: str) -> None:
+    if evidence._PATH.search(text):
+        assert evidence._PATH_HINT.search(text)
+    if evidence._DIR.search(text):
+        assert evidence._DIR_HINT.search(text)
+
+
+def test_paths_and_folders_found_with_and_without_hints() -> None:
+    text = "see torch/nn/modules/linear.py:12 and csrc/api/ (also ./tools/x.yaml, a.b)"
+    found = evidence._paths(text, set())
+    assert found == [
+        ("torch/nn/modules/linear.py", 12),
+        ("tools/x.yaml", None),
+        ("csrc/api/", None),
+    ]
+    assert evidence._paths("nothing here: torch.nn.Linear, x/y", set()) == []
+    # Edge cases of the hints: a folder ending in "-", a suffix followed by a line number.
+    assert evidence._paths("in a/b-/ and abc.h:3", set()) == [("abc.h", 3), ("a/b-/", None)]

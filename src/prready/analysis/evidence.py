@@ -51,6 +51,10 @@ _PATH = re.compile(
 )
 # A directory path with at least two segments ending in a slash: "aten/src/ATen/native/".
 _DIR = re.compile(r"(?<![\w/.:-])(?P<path>[A-Za-z_][\w-]*(?:/[\w-]+)+)/(?![\w])")
+# What every match of _PATH / _DIR holds (a suffix ending a name; a name's closing slash):
+# a text without it is not searched with the pattern, which tries every word's start.
+_PATH_HINT = re.compile(r"\.(?:" + "|".join(FILE_SUFFIXES) + r")(?![\w/])")
+_DIR_HINT = re.compile(r"/(?!\w)(?<=[\w-]/)")  # (a slash first: found by a C-level search)
 _DOTTED = re.compile(
     r"(?<![\w.])(?P<name>[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,8})(?P<call>\()?"
 )
@@ -214,7 +218,7 @@ def _frames(text: str) -> list[Frame]:
 
 def _paths(text: str, skip: set[str]) -> list[tuple[str, int | None]]:
     seen: dict[str, int | None] = {}
-    for match in _PATH.finditer(text):
+    for match in _PATH.finditer(text) if _PATH_HINT.search(text) else ():
         # "./x.py" and "../x.py" are relative spellings; ".github/x.yml" keeps its dot.
         path = _RELATIVE.sub("", match.group("path"))
         if "/" not in path and not _looks_like_file_name(path):
@@ -223,7 +227,7 @@ def _paths(text: str, skip: set[str]) -> list[tuple[str, int | None]]:
             continue
         line = int(match.group("line")) if match.group("line") else None
         seen.setdefault(path, line)
-    for match in _DIR.finditer(text):
+    for match in _DIR.finditer(text) if _DIR_HINT.search(text) else ():
         path = match.group("path")
         if path.count("/") >= 1:
             seen.setdefault(path + "/", None)

@@ -485,7 +485,10 @@ class BM25Index:
             terms = list(filter(kept, doc))  # C-level, no set built per document
             post_terms.extend(map(position.__getitem__, terms))
             post_ids.extend(repeat(doc_id, len(terms)))
-            post_weights.extend([tf * k1 / (tf + norm) for tf in map(doc.__getitem__, terms)])
+            # A document's frequencies take a few distinct values (small sums of the field
+            # weights): each one's weight is computed once, the postings look theirs up.
+            saturated = {tf: tf * k1 / (tf + norm) for tf in set(doc.values())}
+            post_weights.extend(map(saturated.__getitem__, map(doc.__getitem__, terms)))
         order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
         if len(order) > 1:  # one itemgetter call each picks the runs out in C
             pick = itemgetter(*order)

@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import IssueEvidence, extract_evidence, words_as_written
@@ -38,9 +38,11 @@ from prready.analysis.lexicon import (
     split_identifier,
     unit_terms,
 )
-from prready.analysis.ownership import Glob, any_matches, compile_globs
 from prready.analysis.snapshot import adjacency
 from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
+
+if TYPE_CHECKING:
+    from prready.analysis.ownership import Glob
 
 # Weights, strongest first. Why these values:
 # - the innermost traceback frame inside the repository is where the error surfaced; the
@@ -550,10 +552,11 @@ def _graph_clues(
         index.adjacency = adjacency(index.code_map)
     successors, predecessors = index.adjacency
     library = index.library
-    scored = sorted(
-        ((s, n) for n, s in scores.items() if n in library),
+    scored = heapq.nsmallest(  # what a sort's first three are, without sorting them all
+        3,
+        [(s, n) for n, s in scores.items() if n in library],
         key=lambda item: (-item[0], item[1]),
-    )[:3]
+    )
     for score, node in scored:
         imports = successors.get(node, {})
         for other in sorted(set(imports) | set(predecessors.get(node, {}))):
@@ -687,6 +690,10 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
     code_map = index.code_map
     globs = code_map.label_paths.get(name)
     if globs:
+        # Imported here (as below): label rules are rare, and their glob library costs
+        # every command that maps issues ~25 ms of start-up.
+        from prready.analysis.ownership import any_matches, compile_globs
+
         rules = compile_globs(globs)
         matched = [m for p, m in index.path_to_module.items() if any_matches(rules, p)]
         # Test files listed next to a module's code say where it is tested, not what the
@@ -734,6 +741,8 @@ def _label_file_clues(
     files = [n for n in nodes if n not in index.code_map.modules and _is_other_file(n, index)]
     if not files:
         return
+    from prready.analysis.ownership import any_matches, compile_globs
+
     for name in issue.labels:
         globs = index.code_map.label_paths.get(name)
         rules = compile_globs(globs) if globs else []
@@ -743,6 +752,8 @@ def _label_file_clues(
 
 
 def _covers_other_files(rules: list[Glob], index: MapIndex) -> bool:
+    from prready.analysis.ownership import any_matches
+
     return any(any_matches(rules, path) for paths in index.other_files.values() for path in paths)
 
 

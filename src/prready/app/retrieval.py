@@ -143,11 +143,14 @@ def _mapping_index(
     stored_history = cache.load_snapshot(history_key) if history_key else None
     # The history first (`git log` runs in a process of its own).
     history = _history_from_plain(stored_history)
+    # The repository's own history is read (`git log`, in a process of its own) while the
+    # lexical index is built, when there is one to build (see `_HistoryRead`).
+    reading = None
     if history is None and stored_history != ():
-        past = list(commits) if commits is not None else recent_commits(root)
-        history = build_history(past)
-        if history_key:
-            cache.save_snapshot(history_key, _history_to_plain(history))
+        if commits is not None:
+            history = build_history(list(commits))
+        else:
+            reading = _HistoryRead(root)
     map_blobs, extracted = prefetch.take(root) if prefetch is not None else (None, {})
     library: set[str] | None = None
     blobs: dict[str, str] | None = None
@@ -179,6 +182,8 @@ def _mapping_index(
                 extracted=extracted,
                 storing=storing,
             )
+            if reading is not None:
+                reading.start()
             lexical = build_lexical(code_map, library, fields)
         finally:
             for thread in storing:
@@ -186,7 +191,41 @@ def _mapping_index(
         cache.save_snapshot(lexical_key, lexical.to_plain())
     elif library is None:
         library = set(lexical.names)  # the library units are what the index holds
+    if reading is not None:
+        history = build_history(reading.result())
+        if history_key:
+            cache.save_snapshot(history_key, _history_to_plain(history))
     return build_index(code_map, lexical=lexical, history=history, library=library)
+
+
+class _HistoryRead:
+    """`recent_commits(root)` in a thread, started once the index's own scanning (which
+    may fork workers) is over: `git log` runs while the lexical index is built. Read in
+    the calling thread when it was never started (the lexical index came from the cache)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.thread: threading.Thread | None = None
+        self.commits: list[CommitRecord] = []
+        self.error: BaseException | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._read, name="prready-index-history")
+        self.thread.start()
+
+    def _read(self) -> None:
+        try:
+            self.commits = recent_commits(self.root)
+        except BaseException as exc:  # handed to the caller of `result`
+            self.error = exc
+
+    def result(self) -> list[CommitRecord]:
+        if self.thread is None:
+            return recent_commits(self.root)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.commits
 
 
 def library_blobs(code_map: CodeMap, library: set[str]) -> dict[str, str]:
