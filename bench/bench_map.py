@@ -209,10 +209,10 @@ def bench_package(
         base_runs, base_whole = [], []
         for _ in range(repeat):
             reset()
-            ours_runs.append(_child(_CHILD_OURS, [slug, str(repo)], home))
+            ours_runs.append(child_json(_CHILD_OURS, [slug, str(repo)], home))
             if baseline:
-                base_runs.append(_child(_CHILD_OURS, [slug, str(repo)], base_home, baseline))
-            grimp_runs.append(_child(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home))
+                base_runs.append(child_json(_CHILD_OURS, [slug, str(repo)], base_home, baseline))
+            grimp_runs.append(child_json(_CHILD_GRIMP, [package, str(repo), str(grimp_cache)], home))
             reset()
             ours_whole.append(_whole_process(ours_cmd, home))
             if baseline:
@@ -366,7 +366,9 @@ def _settle_index(repo: Path) -> None:
     os.sync()  # flush the copy's dirty pages now, not during the first measurement
 
 
-def _child(code: str, argv: list[str], home: Path, src: str | None = None) -> dict:
+def child_json(code: str, argv: list[str], home: Path, src: str | None = None) -> dict:
+    """One fresh `python -c CODE ARGV...` (importing prready from `src`, else as installed,
+    with PRREADY_HOME at `home`): the JSON of its last line of output."""
     out = _child_run(["-c", code, *argv], home, src)
     return json.loads(out.strip().splitlines()[-1])
 

@@ -28,12 +28,11 @@ import argparse
 import importlib.util
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_map import _child_env, _git, _settle_index
+from bench_map import _git, _settle_index, child_json
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"  # this tree's code, whatever the interpreter has installed
@@ -186,7 +185,7 @@ def measure(
     def run(tree: str, mode: str, name: str, *, cold: bool) -> None:
         if cold:
             shutil.rmtree(homes[tree], ignore_errors=True)
-        runs[tree][name].append(_child(trees[tree], [mode, *argv], homes[tree]))
+        runs[tree][name].append(child_json(_CHILD, [mode, *argv], homes[tree], str(trees[tree])))
 
     for _ in range(repeat):
         for mode, name in (("map", "cold map"), ("index", "cold map+index")):
@@ -208,17 +207,6 @@ def _best(rs: list[dict], name: str) -> dict:
         if all(key in r for r in rs):
             best[key] = min(r[key] for r in rs)
     return best
-
-
-def _child(src: Path, argv: list[str], home: Path) -> dict:
-    """One fresh `python -c _CHILD` importing prready from `src`: its JSON result."""
-    env = dict(_child_env(home), PYTHONPATH=str(src))
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env, check=False
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def print_table(rows: dict[str, dict]) -> None:

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_map import _child_env
+from bench_map import child_json
 from bench_mapping_speed import torch_repo
 
 HERE = Path(__file__).resolve().parent
@@ -100,13 +98,7 @@ def main() -> int:
 
 def _child(src: Path, argv: list[str], home: Path) -> dict:
     shutil.rmtree(home, ignore_errors=True)  # cold: an empty parse cache
-    env = dict(_child_env(home), PYTHONPATH=str(src))
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, env=env, check=False
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"child failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return child_json(_CHILD, argv, home, str(src))
 
 
 if __name__ == "__main__":
