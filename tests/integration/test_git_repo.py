@@ -183,6 +183,10 @@ def test_read_history_filters(tmp_path: Path) -> None:
     assert {r.author_name for r in read_history(repo, author="dána")} == {DANA[0]}
     assert len(read_history(repo, author="BOB@EXAMPLE.ORG")) == 2
     assert read_history(repo, author="a.c(") == []  # a fixed string, not a regex error
+    with pytest.raises(ValueError, match="not a revision"):
+        read_history(repo, rev="--output=/tmp/x")  # never read as an option
+    older = read_history(repo)[1].sha
+    assert [r.sha for r in read_history(repo, rev=older)] == [r.sha for r in read_history(repo)[1:]]
     with pytest.raises(UsageError, match="not an ISO date"):
         read_history(repo, since="last tuesday")
 

@@ -12,6 +12,7 @@ from array import array
 from dataclasses import replace
 from pathlib import Path
 
+from gitfixtures import commit_files, git
 from planfixtures import LABELS, make_code_map, make_issue
 from prready.analysis.lexicon import (
     BM25Index,
@@ -576,8 +577,13 @@ def test_history_read_in_a_thread_or_not_gives_the_same_commits(tmp_path: Path) 
             _commit("B", "2026-02-01T00:00:00Z", "Fix the loader", {"pkg/loader.py": "x = 2\n"}),
         ],
     )
-    threaded = _HistoryRead(root)
+    head = git("rev-parse", "HEAD", cwd=root).strip()
+    threaded = _HistoryRead(root, head)
     threaded.start()  # as while the lexical index is built
     commits = threaded.result()
     assert [c.files for c in commits] == [["pkg/loader.py"], ["pkg/loader.py"]]
-    assert commits == _HistoryRead(root).result() == recent_commits(root)
+    assert commits == _HistoryRead(root, head).result() == recent_commits(root)
+    # Another commit later: the map's commit still gives its own history.
+    commit_files(root, {"pkg/loader.py": "x = 3\n"}, "Rewrite the loader")
+    assert _HistoryRead(root, head).result() == commits
+    assert len(recent_commits(root)) == 3

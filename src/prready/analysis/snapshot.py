@@ -20,7 +20,9 @@ from prready.models import AreaInfo, CodeMap, ModuleInfo
 if TYPE_CHECKING:
     import networkx as nx
 
-SNAPSHOT_VERSION = 6
+# 7: maps stored by 6 may lack a file deleted and restored between two maps (see
+# git_repo.Listing.blobs_changed_since): rebuilt once.
+SNAPSHOT_VERSION = 7
 
 _OBJECT_FIELDS = ("graph", "modules", "areas")  # stored in their own form, not by value
 

@@ -57,7 +57,7 @@ def run_backtest(
     stored_labels = store.load_labels(conn, slug)
     cross_refs = {n: store.load_cross_refs(conn, slug, n) for n in closed}
     notes: list[str] = []
-    history = read_history(Path(code_map.root))
+    history = read_history(Path(code_map.root), rev=code_map.head or "HEAD")
     by_commit = fixes_from_commits(history, slug)
     by_pull: dict[int, tuple[str, list[str]]] = {}
     if not offline:

@@ -1020,7 +1020,7 @@ def _recent_history(root: Path, head: str, cache_db: Path | None = None) -> list
 
     start = churn_window_start(when)
     window = clock.iso(clock.parse_iso(start) - HISTORY_MARGIN)
-    commits = read_history(root, since=window)
+    commits = read_history(root, since=window, rev=head)  # `head`'s, whatever HEAD is now
     # Line counts for the sizes of past fixes: a second pass over the newest commits only
     # (a diff per commit costs more than a list of names), none in a blobless clone.
     newest = [c.sha for c in commits[:LINE_COUNT_COMMITS]]

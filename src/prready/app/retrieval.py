@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see lexicon.source_fields_packed)
 LEX_VERSION = "6"  # bump when lexicon's weighting or BM25Index changes
-HISTORY_VERSION = "6"
+HISTORY_VERSION = "7"  # 7: read at the map's commit (6 read HEAD, which may have moved)
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
@@ -150,61 +150,66 @@ def _mapping_index(
         if commits is not None:
             history = build_history(list(commits))
         else:
-            reading = _HistoryRead(root)
-    map_blobs, extracted = prefetch.take(root) if prefetch is not None else (None, {})
-    library: set[str] | None = None
-    blobs: dict[str, str] | None = None
-    if code_map.key:
-        lexical_key = _digest("lexical", LEX_VERSION, code_map.key)
-    else:  # a map built elsewhere (tests): key on the library files' blob ids
-        library = library_units(code_map)
-        blobs = library_blobs(code_map, library)
-        lexical_key = _digest(
-            "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
-        )
-    lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
-    if lexical is None:
-        library = library if library is not None else library_units(code_map)
-        if blobs is None and map_blobs is not None:
-            # The blob ids the map was built from, without listing the checkout again.
-            wanted = [code_map.modules[u].path for u in library]
-            if all(p in map_blobs for p in wanted):
-                blobs = {p: map_blobs[p] for p in wanted}
-        blobs = blobs if blobs is not None else library_blobs(code_map, library)
-        storing: list[threading.Thread] = []
-        try:
-            fields = library_fields(
-                code_map,
-                cache,
-                blobs,
-                progress=progress,
-                workers=workers,
-                extracted=extracted,
-                storing=storing,
+            reading = _HistoryRead(root, code_map.head)
+    try:
+        map_blobs, extracted = prefetch.take(root) if prefetch is not None else (None, {})
+        library: set[str] | None = None
+        blobs: dict[str, str] | None = None
+        if code_map.key:
+            lexical_key = _digest("lexical", LEX_VERSION, code_map.key)
+        else:  # a map built elsewhere (tests): key on the library files' blob ids
+            library = library_units(code_map)
+            blobs = library_blobs(code_map, library)
+            lexical_key = _digest(
+                "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
             )
-            if reading is not None:
-                reading.start()
-            lexical = build_lexical(code_map, library, fields)
-        finally:
-            for thread in storing:
-                thread.join()
-        cache.save_snapshot(lexical_key, lexical.to_plain())
-    elif library is None:
-        library = set(lexical.names)  # the library units are what the index holds
-    if reading is not None:
-        history = build_history(reading.result())
-        if history_key:
-            cache.save_snapshot(history_key, _history_to_plain(history))
-    return build_index(code_map, lexical=lexical, history=history, library=library)
+        lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
+        if lexical is None:
+            library = library if library is not None else library_units(code_map)
+            if blobs is None and map_blobs is not None:
+                # The blob ids the map was built from, without listing the checkout again.
+                wanted = [code_map.modules[u].path for u in library]
+                if all(p in map_blobs for p in wanted):
+                    blobs = {p: map_blobs[p] for p in wanted}
+            blobs = blobs if blobs is not None else library_blobs(code_map, library)
+            storing: list[threading.Thread] = []
+            try:
+                fields = library_fields(
+                    code_map,
+                    cache,
+                    blobs,
+                    progress=progress,
+                    workers=workers,
+                    extracted=extracted,
+                    storing=storing,
+                )
+                if reading is not None:
+                    reading.start()
+                lexical = build_lexical(code_map, library, fields)
+            finally:
+                for thread in storing:
+                    thread.join()
+            cache.save_snapshot(lexical_key, lexical.to_plain())
+        elif library is None:
+            library = set(lexical.names)  # the library units are what the index holds
+        if reading is not None:
+            history = build_history(reading.result())
+            if history_key:
+                cache.save_snapshot(history_key, _history_to_plain(history))
+        return build_index(code_map, lexical=lexical, history=history, library=library)
+    finally:
+        if reading is not None:
+            reading.join()  # a build that failed leaves no `git log` running
 
 
 class _HistoryRead:
-    """`recent_commits(root)` in a thread, started once the index's own scanning (which
-    may fork workers) is over: `git log` runs while the lexical index is built. Read in
-    the calling thread when it was never started (the lexical index came from the cache)."""
+    """`recent_commits(root, head)` in a thread, started once the index's own scanning
+    (which may fork workers) is over: `git log` runs while the lexical index is built.
+    Read in the calling thread when it was never started (the lexical index came from the
+    cache). `join` waits for a started read and drops its result (the build failed)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, head: str) -> None:
+        self.root, self.head = root, head
         self.thread: threading.Thread | None = None
         self.commits: list[CommitRecord] = []
         self.error: BaseException | None = None
@@ -215,13 +220,17 @@ class _HistoryRead:
 
     def _read(self) -> None:
         try:
-            self.commits = recent_commits(self.root)
+            self.commits = recent_commits(self.root, self.head)
         except BaseException as exc:  # handed to the caller of `result`
             self.error = exc
 
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
     def result(self) -> list[CommitRecord]:
         if self.thread is None:
-            return recent_commits(self.root)
+            return recent_commits(self.root, self.head)
         self.thread.join()
         if self.error is not None:
             raise self.error
@@ -293,9 +302,10 @@ def _store(cache_db: Path, rows: dict[str, bytes]) -> None:
         cache.save_encoded(LEX_SCANNER, rows)
 
 
-def recent_commits(root: Path) -> list[CommitRecord]:
-    """The newest HISTORY_MAX_COMMITS commits before HEAD ([] without history)."""
-    return read_history(root, limit=HISTORY_MAX_COMMITS)
+def recent_commits(root: Path, head: str = "") -> list[CommitRecord]:
+    """The newest HISTORY_MAX_COMMITS commits up to `head` (the map's commit: the history
+    is stored under it) or HEAD ([] without history)."""
+    return read_history(root, limit=HISTORY_MAX_COMMITS, rev=head or "HEAD")
 
 
 def _scan(

@@ -273,6 +273,8 @@ class Listing:
             now_blob[raw_path] = fields[2].decode("ascii")
         entries: dict[bytes, tuple[str, str]] | None = None
         for raw_path in sorted({*changes, *self.changes}):
+            if raw_path in changes and (changes[raw_path] or ("", ""))[1] != "file":
+                return None  # absent or not a regular file then: the earlier run lacked it
             state = self.changes.get(raw_path)
             if state is None and raw_path in self.changes:
                 return None  # deleted on disk
@@ -379,14 +381,23 @@ def head_date(root: Path, rev: str = "HEAD") -> str:
 
 
 def read_history(
-    root: Path, *, since: str | None = None, author: str | None = None, limit: int = 0
+    root: Path,
+    *,
+    since: str | None = None,
+    author: str | None = None,
+    limit: int = 0,
+    rev: str = "HEAD",
 ) -> list[CommitRecord]:
-    """Commits reachable from HEAD, newest first, with the paths each one touched.
+    """Commits reachable from `rev` (HEAD, or a commit id: a caller that keys what it
+    builds by a commit reads that commit's history, whatever HEAD is by then), newest
+    first, with the paths each one touched.
 
     One `git log --no-renames --name-only -z` pass (a rename shows as delete + add).
     `since` is an ISO date; `author` a case-insensitive substring of name or email;
     `limit` keeps the newest commits only. Dates are the author dates in UTC.
     """
+    if not rev or rev.startswith("-"):
+        raise ValueError(f"not a revision: {rev!r}")  # never let it be read as an option
     token = secrets.token_hex(8)
     start, sep = f"\x1e{token}\x1f", f"\x1f{token}\x1f"
     fmt = sep.join(["%H", "%aN", "%aE", "%at", "%B"])
@@ -398,9 +409,9 @@ def read_history(
         args += ["--fixed-strings", "--regexp-ignore-case", f"--author={author}"]
     if limit > 0:
         args.append(f"--max-count={int(limit)}")
-    if not _has_commits(root):
+    if not _has_commits(root, rev):
         return []
-    out = _run(root, [*args, "HEAD", "--"]).decode("utf-8", "replace")
+    out = _run(root, [*args, rev, "--"]).decode("utf-8", "replace")
     records: list[CommitRecord] = []
     for chunk in out.split(start)[1:]:
         sha, name, email, stamp, message, names = chunk.split(sep, 5)
@@ -1119,9 +1130,9 @@ def _is_work_tree(path: Path) -> bool:
         return False
 
 
-def _has_commits(root: Path) -> bool:
+def _has_commits(root: Path, rev: str = "HEAD") -> bool:
     try:
-        _run(root, ["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+        _run(root, ["rev-parse", "--verify", "-q", f"{rev}^{{commit}}"])
         return True
     except GitCommandError:
         return False

@@ -1,0 +1,89 @@
+"""A non-source file deleted from the working tree for one map and restored (git
+checkout) before the next is back in the next map, also when blob ids changed otherwise
+(the `_quick_selection` path must not reuse the last map's tracked files then)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+from gitfixtures import git
+from mapfixtures import make_map_repo, map_code
+from prready.app.map import ScanStats
+from prready.models import CodeMap
+from prready.paths import resolve_paths
+from prready.render.map import code_map_json
+
+
+def _everything(cm: CodeMap) -> dict[str, object]:
+    out: dict[str, object] = {
+        f.name: getattr(cm, f.name) for f in fields(CodeMap) if f.name not in ("key", "graph")
+    }
+    out["json"] = code_map_json(cm)
+    return out
+
+
+def _cold(root: Path, tmp_path: Path, step: str) -> CodeMap:
+    return map_code(
+        "me/mylib", resolve_paths({"PRREADY_HOME": str(tmp_path / f"cold-{step}")}), checkout=root
+    )
+
+
+def test_restored_codeowners_is_back_in_the_map(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    first = map_code("me/mylib", resolve_paths(), checkout=root)
+    assert first.codeowners  # the fixture has .github/CODEOWNERS
+
+    (root / ".github/CODEOWNERS").unlink()  # deleted on disk (not committed)
+    gone = map_code("me/mylib", resolve_paths(), checkout=root)
+    assert not gone.codeowners
+
+    # CODEOWNERS restored; a Python file edited (only blob ids changed since the last map).
+    git("checkout", "--", ".github/CODEOWNERS", cwd=root)
+    core = root / "src/mylib/core.py"
+    core.write_text(core.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    stats = ScanStats()
+    warm = map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
+    cold = _cold(root, tmp_path, "restored")
+    assert cold.codeowners
+    assert warm.codeowners == cold.codeowners, f"incremental={stats.incremental}"
+    assert _everything(warm) == _everything(cold)
+
+
+def test_restored_codeowners_without_other_edits(tmp_path: Path) -> None:
+    root = make_map_repo(tmp_path)
+    map_code("me/mylib", resolve_paths(), checkout=root)
+    (root / ".github/CODEOWNERS").unlink()
+    map_code("me/mylib", resolve_paths(), checkout=root)
+    git("checkout", "--", ".github/CODEOWNERS", cwd=root)
+    stats = ScanStats()
+    warm = map_code("me/mylib", resolve_paths(), checkout=root, stats=stats)
+    cold = _cold(root, tmp_path, "restored2")
+    assert warm.codeowners == cold.codeowners, (
+        f"incremental={stats.incremental} snapshot={stats.snapshot}"
+    )
+    assert _everything(warm) == _everything(cold)
+
+
+def test_restored_contributing_guide_is_back_after_a_commit(tmp_path: Path) -> None:
+    """The same with CONTRIBUTING.md and a committed edit (the plan's contributing step
+    reads `contributing`)."""
+    from gitfixtures import commit_files
+
+    root = make_map_repo(tmp_path)
+    map_code("me/mylib", resolve_paths(), checkout=root)
+    (root / "CONTRIBUTING.md").unlink()
+    map_code("me/mylib", resolve_paths(), checkout=root)
+    git("checkout", "--", "CONTRIBUTING.md", cwd=root)
+    core = root / "src/mylib/core.py"
+    commit_files(root, {"src/mylib/core.py": core.read_text(encoding="utf-8") + "\n# c\n"}, "edit")
+    warm = map_code("me/mylib", resolve_paths(), checkout=root)
+    cold = _cold(root, tmp_path, "contributing")
+    assert (warm.contributing, warm.contributing_source) == (
+        cold.contributing,
+        cold.contributing_source,
+    )
+    assert warm.files == cold.files
+    # Sticky: the wrong map is stored under the tree's key and restored from then on.
+    again = map_code("me/mylib", resolve_paths(), checkout=root)
+    assert again.contributing == cold.contributing
