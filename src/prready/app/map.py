@@ -29,7 +29,7 @@ from queue import SimpleQueue
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Protocol
 
-from prready import clock
+from prready import __version__, clock
 from prready.analysis.snapshot import (
     SNAPSHOT_VERSION,
     MapChanges,
@@ -884,6 +884,11 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# What a stored map was made by: a new release of prready (its version) or of a scanner
+# or the snapshot's format (their own versions) maps again.
+_CODE_VERSIONS = f"{__version__}|{SNAPSHOT_VERSION}|{PY_SCANNER}|{NATIVE_SCANNER}"
+
+
 def _snapshot_key(
     slug: str, root: Path, head: str, area_depth: int | None, listing: Listing
 ) -> str:
@@ -891,7 +896,7 @@ def _snapshot_key(
     on disk (sources, CODEOWNERS, labeler...), HEAD (history), options and code versions.
     Read from git's listing, with no system call per file: a file's size and kind follow
     from its blob and mode, and `Listing.digest` covers what differs on disk."""
-    text = f"{SNAPSHOT_VERSION}|{PY_SCANNER}|{NATIVE_SCANNER}|{slug}|{root}|{head}|{area_depth}"
+    text = f"{_CODE_VERSIONS}|{slug}|{root}|{head}|{area_depth}"
     digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
     digest.update(b"\n" + listing.digest().encode("ascii"))
     return "map:" + digest.hexdigest()
@@ -900,7 +905,7 @@ def _snapshot_key(
 def _base_key(slug: str, root: Path, area_depth: int | None) -> str:
     """Where the last map of this checkout is recorded: its snapshot key, sources (path,
     blob, language), skipped files and extension modules, for `_updated_map`."""
-    text = f"{SNAPSHOT_VERSION}|{PY_SCANNER}|{NATIVE_SCANNER}|{slug}|{root}|{area_depth}"
+    text = f"{_CODE_VERSIONS}|{slug}|{root}|{area_depth}"
     return "map-base:" + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prready import __version__
 from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import BM25Index, PackedTerms, source_fields_packed
 from prready.analysis.mapping import (
@@ -139,7 +140,9 @@ def _mapping_index(
     prefetch: IndexPrefetch | None,
 ) -> MapIndex:
     root = Path(code_map.root)
-    history_key = _digest("history", HISTORY_VERSION, code_map.head) if commits is None else ""
+    history_key = (
+        _digest("history", __version__, HISTORY_VERSION, code_map.head) if commits is None else ""
+    )
     stored_history = cache.load_snapshot(history_key) if history_key else None
     # The history first (`git log` runs in a process of its own).
     history = _history_from_plain(stored_history)
