@@ -620,8 +620,51 @@ def test_the_issues_generation_moves_with_every_write_of_an_issue(tmp_path: Path
     conn = store.open_cache(paths)
     try:
         assert store.generation(conn) not in seen
-        conn.execute("DROP TRIGGER gh_issues_edit_generation")
+        (edit,) = [n for (n,) in conn.execute(TRIGGERS) if n.startswith("gh_issues_edit_")]
+        conn.execute(f"DROP TRIGGER {edit}")
         assert store.generation(conn) is None
+    finally:
+        conn.close()
+
+
+TRIGGERS = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+
+
+def test_another_versions_generation_triggers_are_replaced(tmp_path: Path) -> None:
+    """A file whose edit trigger another version made (one that misses a column: here
+    all but the title) gets this version's triggers when opened, the old one dropped, and
+    the generation moved on (what was keyed under it may have missed a write)."""
+    paths = resolve_paths()
+    issue = Issue(
+        "me/lib", 1, "t", "b", "open", [], [], "ann", 0, 0, "2026-01-01T00:00:00Z",
+        "2026-01-02T00:00:00Z", None, "https://github.com/me/lib/issues/1",
+    )  # fmt: skip
+    conn = store.open_cache(paths)
+    try:
+        store.save_issues(conn, [issue])
+        ours = {n for (n,) in conn.execute(TRIGGERS)}
+        for name in ours:
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(
+            "CREATE TRIGGER gh_issues_edit_generation AFTER UPDATE ON gh_issues "
+            "WHEN OLD.title IS NOT NEW.title BEGIN "
+            "UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
+        )
+        for event, name in (("INSERT", "insert"), ("DELETE", "delete")):
+            conn.execute(
+                f"CREATE TRIGGER gh_issues_{name}_generation AFTER {event} ON gh_issues "
+                "BEGIN UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
+            )
+        before = store.generation(conn)
+    finally:
+        conn.close()
+    conn = store.open_cache(paths)
+    try:
+        assert {n for (n,) in conn.execute(TRIGGERS)} == ours
+        opened = store.generation(conn)
+        assert opened is not None and opened != before
+        store.save_issues(conn, [replace(issue, body="b2")])  # only the body changed
+        assert store.generation(conn) != opened
     finally:
         conn.close()
 

@@ -8,6 +8,7 @@ function called outside a transaction opens its own, inside one it joins the cal
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -155,17 +156,22 @@ class SaveCounts:
 _CHANGED = " OR ".join(
     f"OLD.{column} IS NOT NEW.{column}" for column in _ISSUE_COLUMNS.split(", ")
 )
+# Each trigger's name carries a digest of its event, so a file whose triggers another
+# version of prready made (an edit trigger that misses a column added since) gets this
+# version's, and the others are dropped.
 _GENERATION_EVENTS = {
     "insert": "INSERT ON gh_issues",
     "edit": f"UPDATE ON gh_issues WHEN {_CHANGED}",
     "delete": "DELETE ON gh_issues",
 }
-_GENERATION_NAMES = frozenset(f"gh_issues_{name}_generation" for name in _GENERATION_EVENTS)
-_GENERATION_TRIGGERS = tuple(
-    f"CREATE TRIGGER IF NOT EXISTS gh_issues_{name}_generation AFTER {event} BEGIN "
-    "UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
+_GENERATION_TRIGGERS = {
+    f"gh_issues_{name}_generation_{hashlib.sha256(event.encode()).hexdigest()[:12]}": (
+        f"AFTER {event} BEGIN "
+        "UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
+    )
     for name, event in _GENERATION_EVENTS.items()
-)
+}
+_GENERATION_NAMES = frozenset(_GENERATION_TRIGGERS)
 _TRIGGER_NAMES = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'gh_issues'"
 
 
@@ -174,16 +180,24 @@ def open_cache(paths: Paths) -> sqlite3.Connection:
     conn = connect(paths.cache_db, application_id=APPLICATION_ID, schema=SCHEMA, kind="cache")
     try:
         have = {name for (name,) in conn.execute(_TRIGGER_NAMES)}
-        if not have >= _GENERATION_NAMES or not conn.execute(
-            "SELECT 1 FROM gh_issue_writes WHERE id = 1"
-        ).fetchone():
+        stale = {n for n in have - _GENERATION_NAMES if n.startswith("gh_issues_")}
+        if (
+            stale
+            or not have >= _GENERATION_NAMES
+            or not conn.execute("SELECT 1 FROM gh_issue_writes WHERE id = 1").fetchone()
+        ):
             with transaction(conn):
                 conn.execute(
                     "INSERT OR IGNORE INTO gh_issue_writes (id, epoch, generation) "
                     "VALUES (1, lower(hex(randomblob(8))), 0)"
                 )
-                for statement in _GENERATION_TRIGGERS:
-                    conn.execute(statement)
+                for name in sorted(stale):  # (names from this file's own schema table)
+                    conn.execute('DROP TRIGGER IF EXISTS "{}"'.format(name.replace('"', '""')))
+                for name, body in _GENERATION_TRIGGERS.items():
+                    conn.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+                # A counter that may have missed writes (another version's triggers) is
+                # moved on, so nothing keyed under what it said before still counts.
+                conn.execute("UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1")
     except sqlite3.OperationalError:
         pass  # a locked or read-only file: without the triggers, generation() answers None
     return conn
