@@ -60,3 +60,29 @@ def test_anything_but_content_is_not_an_edit(tmp_path: Path) -> None:
 
     commit_files(root, {"src/mylib/extra.py": "x = 1\n"}, "add")  # a file added
     assert read_listing(root).blobs_changed_since(first.raw, first.changes) is None
+
+
+def test_an_assume_unchanged_file_is_read_as_it_is_on_disk(tmp_path: Path) -> None:
+    """diff-files never reports a file marked assume-unchanged: its bytes on disk are
+    hashed all the same, so what is scanned from it is keyed by the blob id of what was
+    read, and a map sees the edit."""
+    root = make_map_repo(tmp_path)
+    path = "src/mylib/core.py"
+    indexed = _blob(root, path)
+    git("update-index", "--assume-unchanged", path, cwd=root)
+    assert read_listing(root).changes == {}  # as it is in the index: nothing to look at
+    core = root / path
+    with core.open("a", encoding="utf-8") as fh:
+        fh.write("\ndef freshly_added():\n    pass\n")
+    assert git("diff-files", "--name-only", cwd=root) == ""  # git itself sees nothing
+    listing = read_listing(root)
+    on_disk = _blob(root, path)
+    assert on_disk != indexed
+    assert listing.changes == {path.encode(): (on_disk, "file")}
+    assert {f.path: f.blob for f in listing.files()}[path] == on_disk
+
+    from mapfixtures import map_code
+    from prready.paths import resolve_paths
+
+    code_map = map_code("me/mylib", resolve_paths(), checkout=root)
+    assert "mylib.core.freshly_added" in code_map.symbols

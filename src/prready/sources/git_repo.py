@@ -213,7 +213,7 @@ def list_files(root: Path) -> list[TrackedFile]:
 class Listing:
     """What git's index says of the checkout, and which files differ from it on disk.
 
-    `raw` is `ls-files -s -t -z` as git printed it; `changes` maps each path that differs
+    `raw` is `ls-files -s -v -z` as git printed it; `changes` maps each path that differs
     from the index (`diff-files`) to its state on disk: (blob id, kind) of the file there,
     or None when it is absent. `digest` names the working tree's content without a
     system call per file (the warm map's key); `files` reads sizes from the file system."""
@@ -337,6 +337,10 @@ class Listing:
         return files
 
 
+_ASSUMED_UNCHANGED = re.compile(rb"(?:^|\0)[a-z] ")
+_ASSUMED_ENTRY = re.compile(rb"(?:^|\0)[a-z] [^\t\0]*\t([^\0]+)")
+
+
 def read_listing(root: Path) -> Listing:
     """One `ls-files -s` and one `diff-files` (run side by side); the files that differ
     from the index are re-hashed (see `_state_on_disk`)."""
@@ -353,13 +357,20 @@ def read_listing(root: Path) -> Listing:
     thread = threading.Thread(target=run_diff, name="prready-diff-files", daemon=True)
     thread.start()
     try:
-        # -t tags each entry (S: skip-worktree), so a changed sparse checkout changes `raw`.
-        raw = _run(root, ["ls-files", "-s", "-t", "-z"])
+        # -v tags each entry (S: skip-worktree, so a changed sparse checkout changes `raw`;
+        # lower case: assume-unchanged, which diff-files never reports: see below).
+        raw = _run(root, ["ls-files", "-s", "-v", "-z"])
     finally:
         thread.join()
     if isinstance(diff[0], BaseException):
         raise diff[0]
     dirty = diff[0]
+    if _ASSUMED_UNCHANGED.search(raw):
+        # Files marked assume-unchanged may differ on disk with git none the wiser: they
+        # are looked at as files diff-files reports are (scanned content is keyed by blob
+        # id, which must be that of the bytes read).
+        assumed = [m.group(1) for m in _ASSUMED_ENTRY.finditer(raw)]
+        dirty = b"\0".join([dirty.strip(b"\0"), *assumed])
     listing = Listing(root, raw, {})
     if dirty.strip(b"\0"):
         listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty))
