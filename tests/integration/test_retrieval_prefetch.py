@@ -256,3 +256,71 @@ def _sources(root: Path) -> list[SourceFile]:
     return [
         SourceFile(f.path, f.blob, "python", 0) for f in list_files(root) if f.path.endswith(".py")
     ]
+
+
+def _pooled_files() -> dict[str, str]:
+    """Enough library files for the map to scan them with a pool of workers."""
+    from prready.app.map import POOL_MIN_FILES
+
+    files = dict(_FILES)
+    for i in range(POOL_MIN_FILES + 40):
+        files[f"pkg/ops/op_{i}.py"] = (
+            f'"""Operator {i}: fused kernel number {i}."""\n'
+            f"from pkg.loader import load_shard\n\n"
+            f"def run_op_{i}(x):\n    raise ValueError('op {i} got a bad shape')\n"
+        )
+    files["pkg/ops/__init__.py"] = ""
+    return files
+
+
+def test_a_pooled_map_builds_the_index_on_its_worker(tmp_path: Path) -> None:
+    """With a pool, a map that extracted every library unit's fields hands the lexical
+    build to one of its workers while it assembles the map: the index and the stored rows
+    are those of the build after the map."""
+    root = _repo(tmp_path / "repo", _pooled_files())
+    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "prefetched")
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=root), plain_paths)
+
+    handle = prefetch_index(paths.cache_db)
+    code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle, workers=2)
+    assert handle.building is not None  # handed to a worker
+    assert handle.building.library == frozenset(library_units(code_map))
+    index = index_code(code_map, paths, held=handle)
+    assert handle.building is None
+    assert index.lexical.to_plain() == plain.lexical.to_plain()
+    assert index.library == plain.library
+    library = _library_blobs(root, code_map)
+    with ParseCache(paths.cache_db) as cache:  # the fields stored, by blob id
+        assert cache.known(LEX_SCANNER, library.values()) == set(library.values())
+        stored = cache.load(LEX_SCANNER, library.values())
+    loader = (root / "pkg/loader.py").read_bytes()
+    assert stored[library["pkg/loader.py"]] == source_fields_packed(loader, "python")
+    # Warm: the index the worker built was stored under the map's key.
+    warm_map = map_code("acme/pkg", paths, checkout=root)
+    assert index_code(warm_map, paths).lexical.to_plain() == plain.lexical.to_plain()
+
+
+def test_a_worker_build_over_other_units_is_not_used(tmp_path: Path) -> None:
+    """A job built over units that are not the map's library (or one that failed) gives
+    nothing: the index is built after the map as before."""
+    from concurrent.futures import Future
+
+    from prready.app.retrieval import Prebuilt
+
+    done: Future[tuple[object, ...]] = Future()
+    done.set_result(("not", "an", "index"))
+    assert Prebuilt(frozenset({"a"}), done).plain({"a", "b"}) is None
+    assert Prebuilt(frozenset({"a"}), done).plain({"a"}) == ("not", "an", "index")
+    failed: Future[tuple[object, ...]] = Future()
+    failed.set_exception(RuntimeError("worker died"))
+    assert Prebuilt(frozenset({"a"}), failed).plain({"a"}) is None
+
+    root = _repo(tmp_path / "repo", _pooled_files())
+    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "prefetched")
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=root), plain_paths)
+    handle = prefetch_index(paths.cache_db)
+    code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle, workers=2)
+    assert handle.building is not None
+    handle.building = Prebuilt(frozenset({"pkg.loader"}), handle.building.job)
+    index = index_code(code_map, paths, held=handle)
+    assert index.lexical.to_plain() == plain.lexical.to_plain()

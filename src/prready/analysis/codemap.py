@@ -129,6 +129,20 @@ class MapAssembly:
             add_edges(edges, name, scan)
             self.linked += 1
 
+    def module_infos(self) -> dict[str, ModuleInfo] | None:
+        """The modules `finish` will put in the map (by name, in its order), once every
+        Python file was added and scanned cleanly; None until then or when a scan had an
+        error (`finish` then links them again)."""
+        if not (self.clean and self.linked == len(self.python)):
+            return None
+        py_infos, native_infos = self.py_infos, self.native_infos
+        infos: dict[str, ModuleInfo] = {}
+        for src in self.sources:
+            info = py_infos.get(src.path) or native_infos.get(src.path)
+            if info is not None:
+                infos[info.name] = info
+        return infos
+
     def finish(
         self,
         repo: str,

@@ -39,7 +39,15 @@ from prready.analysis.lexicon import (
     unit_terms,
 )
 from prready.analysis.snapshot import adjacency
-from prready.models import CodeMap, CommitRecord, Issue, Label, LabelKind, ModuleMatch
+from prready.models import (
+    CodeMap,
+    CommitRecord,
+    Issue,
+    Label,
+    LabelKind,
+    ModuleInfo,
+    ModuleMatch,
+)
 
 if TYPE_CHECKING:
     from prready.analysis.ownership import Glob
@@ -232,35 +240,52 @@ def build_index(
 def build_lexical(
     code_map: CodeMap, library: set[str], fields: Mapping[str, tuple[TermPairs, TermPairs]] | None
 ) -> BM25Index:
-    """BM25 over library units: path words, defined names, prose (see `build_index`)."""
+    """BM25 over library units: path words, defined names, prose (see `build_index`).
+    Without `fields`, the defined names are the map's public symbols (no prose)."""
+    if fields is not None:
+        return lexical_index({name: code_map.modules[name].path for name in library}, fields)
     defined: dict[str, Counter[str]] = defaultdict(Counter)
     splits: dict[str, tuple[str, ...]] = {}  # each name's words, split once
-    if fields is None:
-        for dotted, module in code_map.symbols.items():
-            if module in library:
-                name = dotted.rsplit(".", 1)[-1]
-                words = splits.get(name)
-                if words is None:
-                    words = splits[name] = split_identifier(name, splits)
-                defined[module].update(words)
+    for dotted, module in code_map.symbols.items():
+        if module in library:
+            name = dotted.rsplit(".", 1)[-1]
+            words = splits.get(name)
+            if words is None:
+                words = splits[name] = split_identifier(name, splits)
+            defined[module].update(words)
     docs = {}
     for name in library:
-        info = code_map.modules[name]
-        if fields is not None:
-            defs, prose = fields.get(info.path, ((), ()))
-        else:
-            defs, prose = tuple(defined[name].items()), ()
-        docs[name] = unit_terms(info.path, defs, prose, splits)
+        path = code_map.modules[name].path
+        docs[name] = unit_terms(path, tuple(defined[name].items()), (), splits)
+    return BM25Index.build(docs)
+
+
+def lexical_index(
+    units: Mapping[str, str], fields: Mapping[str, tuple[TermPairs, TermPairs]]
+) -> BM25Index:
+    """BM25 over library units (name -> path) from their files' fields (path -> defined
+    names, prose; none for a file without): what `build_lexical` builds, from plain
+    values (a map's scanning worker builds it so, see `retrieval.IndexPrefetch`)."""
+    splits: dict[str, tuple[str, ...]] = {}  # each name's words, split once
+    docs = {}
+    for name, path in units.items():
+        defs, prose = fields.get(path, ((), ()))
+        docs[name] = unit_terms(path, defs, prose, splits)
     return BM25Index.build(docs)
 
 
 def library_units(code_map: CodeMap) -> set[str]:
     """The units that may be ranked as places to fix: not tests, docs, examples, vendored
     trees, nor the header copies a build ships inside a Python package."""
-    in_library = _library_folders([info.path for info in code_map.modules.values()])
+    return library_modules(code_map.modules)
+
+
+def library_modules(modules: Mapping[str, ModuleInfo]) -> set[str]:
+    """`library_units` of a map's modules (by name), before the map is complete."""
+    in_library = _library_folders([info.path for info in modules.values()])
     return {
         name
-        for name, info in code_map.modules.items()
+        for name, info in modules.items()
         if not info.is_test and in_library(info.path.rpartition("/")[0])
     }
 

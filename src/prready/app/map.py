@@ -41,7 +41,7 @@ from prready.analysis.snapshot import (
     edge_attributes,
 )
 from prready.errors import InputError
-from prready.models import CodeMap, CommitRecord, ProgressFn, TrackedFile
+from prready.models import CodeMap, CommitRecord, ModuleInfo, ProgressFn, TrackedFile
 from prready.reports import AreaSummary, MapSummary
 from prready.slug import parse_slug
 from prready.sources.git_repo import (
@@ -57,6 +57,8 @@ from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
     # Imported where used: a map restored whole (the warm path) needs none of them.
+    from concurrent.futures import Future
+
     from prready.analysis.codemap import MapAssembly, RepoFacts
     from prready.analysis.layout import Selection, SourceFile
     from prready.analysis.native import NativeScan
@@ -94,6 +96,15 @@ class LexicalPass(Protocol):
 
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         """One chunk's (blob id, marshal-encoded fields) pairs."""
+
+    def prebuild(self, modules: dict[str, ModuleInfo], submit: Submit) -> bool:
+        """Every file is scanned and these are the map's modules (by name): build what
+        comes next (the lexical index) by `submit`, on a scanning worker, while the map
+        is assembled. True when a job was submitted."""
+
+
+# `ProcessPoolExecutor.submit` of the map's own scanning pool.
+Submit = Callable[..., "Future[Any]"]
 
 
 @dataclass
@@ -146,6 +157,7 @@ def scan_sources(
     writer: ScanWriter | None = None,
     python_in: Callable[[dict[str, PyScan]], None] | None = None,
     lexical: LexicalPass | None = None,
+    scanned: Callable[[Submit], bool] | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id (from `cache`), the rest scanned (in
     parallel) and stored. `stats` receives the counts (tests assert on `scanned`). With
@@ -156,7 +168,9 @@ def scan_sources(
     they are all in, while the Python files are still being scanned: work that needs
     only them (linking includes) then overlaps the scan instead of following it.
     `python_in` then receives the Python scans (by path) there are, and after that those
-    of each chunk as it comes in: work on them (assembly) overlaps the rest of the scan."""
+    of each chunk as it comes in: work on them (assembly) overlaps the rest of the scan.
+    When every file is in and a pool of workers scanned them, `scanned` may hand that pool
+    a job (see `LexicalPass.prebuild`), which runs on while the caller goes on."""
     stats = stats if stats is not None else ScanStats()
     py = [s for s in sources if s.language == "python"]
     native = [s for s in sources if s.language != "python"]
@@ -218,7 +232,8 @@ def scan_sources(
         if python_in is not None:
             python_in({s.path: py_object(s.blob) for s in py if s.blob in py_cached})
 
-    _scan_files(root, todo, progress, workers, stats, take, (native_todo, natives_in), lexical)
+    mark = (native_todo, natives_in)
+    _scan_files(root, todo, progress, workers, stats, take, mark, lexical, scanned)
     if writer is None:
         cache.save_encoded(PY_SCANNER, store_py)
         cache.save_encoded(NATIVE_SCANNER, store_native)
@@ -479,6 +494,10 @@ def _cold_map(
     def python_in(scans: dict[str, PyScan]) -> None:  # Python modules linked as they come
         assembly[0].add_python(scans)
 
+    def scanned(submit: Submit) -> bool:  # every file is in: the index's build starts
+        modules = assembly[0].module_infos() if assembly and lexical is not None else None
+        return modules is not None and lexical is not None and lexical.prebuild(modules, submit)
+
     writer = ScanWriter(cache.path)
     try:
         py_scans, _ = scan_sources(
@@ -492,6 +511,7 @@ def _cold_map(
             writer=writer,
             python_in=python_in,
             lexical=lexical,
+            scanned=scanned,
         )
         facts = read_repo_facts(root, files, head, cache.path, history)
         assembly[0].add_python(py_scans)  # (every scan was passed: nothing left to link)
@@ -622,6 +642,7 @@ def _scan_files(
     take: Callable[[tuple[tuple[str, bytes | None], ...]], None],
     mark: tuple[int, Callable[[], None]],
     lexical: LexicalPass | None = None,
+    scanned: Callable[[Submit], bool] | None = None,
 ) -> None:
     """Scan `todo` in chunks; `take` receives each chunk's (path, marshal-encoded scan
     result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
@@ -667,14 +688,21 @@ def _scan_files(
 
     # Forked workers inherit the paused collector (see gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
-    with ProcessPoolExecutor(max_workers=n_workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=n_workers)
+    running = False  # a job handed over by `scanned` runs on
+    try:
         # Every job is submitted (and, with fork, every worker started) before a mark at
         # 0 runs: its callback may start threads, and a process is never forked with one.
+        # (A job `scanned` submits later goes to a worker started here: none is forked.)
         parts = pool.map(_scan_chunk, [str(root)] * len(chunks), chunks, wanted)
         if at <= 0:
             reached()
         for chunk, part in zip(chunks, parts, strict=True):
             taken(chunk, part)
+        if scanned is not None:
+            running = scanned(pool.submit)
+    finally:
+        pool.shutdown(wait=not running)  # the idle workers end; a running job finishes
 
 
 def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:

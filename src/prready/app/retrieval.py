@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from prready import __version__
 from prready.analysis.layout import SourceFile
@@ -26,15 +26,19 @@ from prready.analysis.mapping import (
     build_history,
     build_index,
     build_lexical,
+    lexical_index,
+    library_modules,
     library_source_paths,
     library_units,
 )
-from prready.app.map import gc_paused, read_no_follow, worker_splits
-from prready.models import CodeMap, CommitRecord, ProgressFn
+from prready.app.map import Submit, gc_paused, read_no_follow, worker_splits
+from prready.models import CodeMap, CommitRecord, ModuleInfo, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from prready.app.workspace import Workspace
 
 LEX_SCANNER = "lex:3"  # 3: terms and counts packed (see lexicon.source_fields_packed)
@@ -103,6 +107,7 @@ class IndexPrefetch:
         self.blobs: dict[str, str] = {}  # its sources' blob ids by path
         self.paths: frozenset[str] = frozenset()  # the library files among them
         self.fields: dict[str, bytes] = {}  # blob id -> encoded fields (see LEX_SCANNER)
+        self.building: Prebuilt | None = None  # the lexical index a worker builds
 
     def __call__(self, root: Path, sources: list[SourceFile]) -> IndexPrefetch:
         self.stop()  # a second map: what the first one's workers extracted is stored
@@ -114,21 +119,66 @@ class IndexPrefetch:
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         self.fields.update(fields)
 
-    def take(self, root: Path) -> tuple[dict[str, str] | None, dict[str, bytes]]:
-        """The map's blob ids by path (None unless the map was of the checkout `root`) and
-        the fields extracted (by blob id: valid for any checkout); the handle then holds
-        nothing."""
-        blobs = self.blobs if self.root == root else None
+    def prebuild(self, modules: dict[str, ModuleInfo], submit: Submit) -> bool:
+        """The map's workers scanned every file and `modules` are its modules: when its
+        workers extracted the fields of every library unit, one of them builds the
+        lexical index from them (`_lexical_plain`) while the map is assembled."""
+        library = library_modules(modules)
+        units: list[tuple[str, str, bytes]] = []
+        for name in sorted(library):
+            path = modules[name].path
+            encoded = self.fields.get(self.blobs.get(path, ""))
+            if encoded is None:  # not scanned by this map (its scan was cached): later
+                return False
+            units.append((name, path, encoded))
+        self.building = Prebuilt(frozenset(library), submit(_lexical_plain, units))
+        return True
+
+    def take(self, root: Path) -> tuple[dict[str, str] | None, dict[str, bytes], Prebuilt | None]:
+        """The map's blob ids by path and the lexical index its worker builds (None unless
+        the map was of the checkout `root`), and the fields extracted (by blob id: valid
+        for any checkout); the handle then holds nothing."""
+        mine = self.root == root
+        blobs, building = (self.blobs, self.building) if mine else (None, None)
         fields = self.fields
         self.root, self.blobs, self.paths, self.fields = None, {}, frozenset(), {}
-        return blobs, fields
+        self.building = None
+        return blobs, fields, building
 
     def stop(self) -> None:
         """Store the fields still held (the command ends before its index) and forget
         them: a later command's index loads them instead of scanning again."""
-        _, fields = self.take(Path())
+        _, fields, _ = self.take(Path())
         if fields:
             _store(self.cache_db, fields)
+
+
+class Prebuilt(NamedTuple):
+    """A lexical index a map's worker builds (`IndexPrefetch.prebuild`): its units and
+    the job, whose result is the index as `BM25Index.to_plain` gives it."""
+
+    library: frozenset[str]
+    job: Future[tuple[Any, ...]]
+
+    def plain(self, library: set[str]) -> tuple[Any, ...] | None:
+        """The index, when built over `library`; None when it was not (or the job
+        failed: the caller builds it then)."""
+        if library != self.library:
+            self.job.cancel()
+            return None
+        try:
+            return self.job.result()
+        except Exception:  # a worker that died: BrokenProcessPool, or its error
+            return None
+
+
+def _lexical_plain(units: list[tuple[str, str, bytes]]) -> tuple[Any, ...]:
+    """Worker: `build_lexical` over (unit, path, encoded fields), as plain values."""
+    fields: dict[str, tuple[PackedTerms, PackedTerms]] = {}
+    for _, path, encoded in units:
+        if (f := PackedTerms.unpack(marshal.loads(encoded))) is not None:
+            fields[path] = f
+    return lexical_index({name: path for name, path, _ in units}, fields).to_plain()
 
 
 def _mapping_index(
@@ -155,7 +205,9 @@ def _mapping_index(
         else:
             reading = _HistoryRead(root, code_map.head)
     try:
-        map_blobs, extracted = prefetch.take(root) if prefetch is not None else (None, {})
+        map_blobs, extracted, prebuilt = (
+            prefetch.take(root) if prefetch is not None else (None, {}, None)
+        )
         library: set[str] | None = None
         blobs: dict[str, str] | None = None
         if code_map.key:
@@ -167,15 +219,27 @@ def _mapping_index(
                 "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
             )
         lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
+        storing: list[threading.Thread] = []
+        if lexical is None and prebuilt is not None and map_blobs is not None:
+            library = library if library is not None else library_units(code_map)
+            plain = prebuilt.plain(library)
+            if plain is not None and (lexical := BM25Index.from_plain(plain)) is not None:
+                # Built by the map's worker from the fields this command's workers
+                # extracted (every library unit's), while the map was assembled: the
+                # fields are stored (by a thread) and the index, as the build below does.
+                if reading is not None:
+                    reading.start()
+                wanted = (map_blobs.get(code_map.modules[u].path) for u in library)
+                _store_in_thread(cache.path, {b: extracted[b] for b in wanted if b}, storing)
+                cache.save_snapshot(lexical_key, plain)
         if lexical is None:
             library = library if library is not None else library_units(code_map)
             if blobs is None and map_blobs is not None:
                 # The blob ids the map was built from, without listing the checkout again.
-                wanted = [code_map.modules[u].path for u in library]
-                if all(p in map_blobs for p in wanted):
-                    blobs = {p: map_blobs[p] for p in wanted}
+                wanted_paths = [code_map.modules[u].path for u in library]
+                if all(p in map_blobs for p in wanted_paths):
+                    blobs = {p: map_blobs[p] for p in wanted_paths}
             blobs = blobs if blobs is not None else library_blobs(code_map, library)
-            storing: list[threading.Thread] = []
             try:
                 fields = library_fields(
                     code_map,
@@ -201,6 +265,8 @@ def _mapping_index(
                 cache.save_snapshot(history_key, _history_to_plain(history))
         return build_index(code_map, lexical=lexical, history=history, library=library)
     finally:
+        for thread in storing:
+            thread.join()
         if reading is not None:
             reading.join()  # a build that failed leaves no `git log` running
 
@@ -286,16 +352,23 @@ def library_fields(
     if storing is None:
         cache.save_encoded(LEX_SCANNER, handed)
     cache.save(LEX_SCANNER, {blobs[p]: fresh[p] for p in todo if p in fresh})
-    if storing is not None and handed:
-        thread = threading.Thread(
-            target=_store, args=(cache.path, handed), name="prready-store-fields"
-        )
-        thread.start()
-        storing.append(thread)
+    if storing is not None:
+        _store_in_thread(cache.path, handed, storing)
     for path in todo:
         if path in fresh and (f := PackedTerms.unpack(fresh[path])) is not None:
             known[blobs[path]] = f
     return {p: known[b] for p, b in blobs.items() if b in known}
+
+
+def _store_in_thread(
+    cache_db: Path, rows: dict[str, bytes], threads: list[threading.Thread]
+) -> None:
+    """`_store` in a thread added to `threads` (SQLite writes without the interpreter
+    lock: the caller goes on meanwhile, and joins them)."""
+    if rows:
+        thread = threading.Thread(target=_store, args=(cache_db, rows), name="prready-store-fields")
+        thread.start()
+        threads.append(thread)
 
 
 def _store(cache_db: Path, rows: dict[str, bytes]) -> None:
