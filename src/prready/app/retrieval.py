@@ -230,8 +230,8 @@ def _mapping_index(
                 if reading is not None:
                     reading.start()
                 wanted = (map_blobs.get(code_map.modules[u].path) for u in library)
-                _store_in_thread(cache.path, {b: extracted[b] for b in wanted if b}, storing)
-                cache.save_snapshot(lexical_key, plain)
+                rows = {b: extracted[b] for b in wanted if b}
+                _store_in_thread(cache.path, rows, storing, (lexical_key, plain))
         if lexical is None:
             library = library if library is not None else library_units(code_map)
             if blobs is None and map_blobs is not None:
@@ -361,21 +361,29 @@ def library_fields(
 
 
 def _store_in_thread(
-    cache_db: Path, rows: dict[str, bytes], threads: list[threading.Thread]
+    cache_db: Path,
+    rows: dict[str, bytes],
+    threads: list[threading.Thread],
+    snapshot: tuple[str, Any] | None = None,
 ) -> None:
     """`_store` in a thread added to `threads` (SQLite writes without the interpreter
     lock: the caller goes on meanwhile, and joins them)."""
-    if rows:
-        thread = threading.Thread(target=_store, args=(cache_db, rows), name="prready-store-fields")
+    if rows or snapshot:
+        thread = threading.Thread(
+            target=_store, args=(cache_db, rows, snapshot), name="prready-store-fields"
+        )
         thread.start()
         threads.append(thread)
 
 
-def _store(cache_db: Path, rows: dict[str, bytes]) -> None:
-    """Write extracted fields; a cache that cannot be written only costs a scan next time
-    (this runs in a thread, and when a workspace closes: it must not raise)."""
+def _store(cache_db: Path, rows: dict[str, bytes], snapshot: tuple[str, Any] | None = None) -> None:
+    """Write extracted fields (and a snapshot: key, value); a cache that cannot be written
+    only costs a scan next time (this runs in a thread, and when a workspace closes: it
+    must not raise)."""
     with contextlib.suppress(*CACHE_WRITE_FAILURES), ParseCache(cache_db) as cache:
         cache.save_encoded(LEX_SCANNER, rows)
+        if snapshot is not None:
+            cache.save_snapshot(*snapshot)
 
 
 def recent_commits(root: Path, head: str = "") -> list[CommitRecord]:
