@@ -86,3 +86,10 @@ def test_an_assume_unchanged_file_is_read_as_it_is_on_disk(tmp_path: Path) -> No
 
     code_map = map_code("me/mylib", resolve_paths(), checkout=root)
     assert "mylib.core.freshly_added" in code_map.symbols
+
+    # The listing's first entry too (no NUL before it).
+    first = git("ls-files", cwd=root).splitlines()[0]
+    git("update-index", "--assume-unchanged", first, cwd=root)
+    with (root / first).open("a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+    assert read_listing(root).changes[first.encode()] == (_blob(root, first), "file")
