@@ -8,6 +8,8 @@ from __future__ import annotations
 import marshal
 from pathlib import Path
 
+import pytest
+
 from mapfixtures import index_code, map_code
 from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import source_fields_packed
@@ -321,6 +323,10 @@ def test_a_worker_build_over_other_units_is_not_used(tmp_path: Path) -> None:
     handle = prefetch_index(paths.cache_db)
     code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle, workers=2)
     assert handle.building is not None
-    handle.building = Prebuilt(frozenset({"pkg.loader"}), handle.building.job)
+    handle.building.library = frozenset({"pkg.loader"})
+    pool = handle.building.pool
     index = index_code(code_map, paths, held=handle)
     assert index.lexical.to_plain() == plain.lexical.to_plain()
+    assert pool is not None and handle.building is None
+    with pytest.raises(RuntimeError):  # the map's pool was shut down
+        pool.submit(int)

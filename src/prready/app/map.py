@@ -15,6 +15,7 @@ import gc
 import hashlib
 import marshal
 import os
+import signal
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -57,7 +58,7 @@ from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
     # Imported where used: a map restored whole (the warm path) needs none of them.
-    from concurrent.futures import Future
+    from concurrent.futures import ProcessPoolExecutor
 
     from prready.analysis.codemap import MapAssembly, RepoFacts
     from prready.analysis.layout import Selection, SourceFile
@@ -97,14 +98,17 @@ class LexicalPass(Protocol):
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         """One chunk's (blob id, marshal-encoded fields) pairs."""
 
-    def prebuild(self, modules: dict[str, ModuleInfo], submit: Submit) -> bool:
+    def prebuild(self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor) -> bool:
         """Every file is scanned and these are the map's modules (by name): build what
-        comes next (the lexical index) by `submit`, on a scanning worker, while the map
-        is assembled. True when a job was submitted."""
+        comes next (the lexical index) on one of the map's scanning workers (`pool`),
+        while the map is assembled. True when a job was submitted: the pool is then the
+        callee's to shut down."""
 
 
-# `ProcessPoolExecutor.submit` of the map's own scanning pool.
-Submit = Callable[..., "Future[Any]"]
+def ignore_interrupts() -> None:
+    """A scanning worker's initializer: Ctrl-C (sent to the whole process group) is the
+    parent's to handle, which then shuts the pool down; a worker prints no traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass
@@ -157,7 +161,7 @@ def scan_sources(
     writer: ScanWriter | None = None,
     python_in: Callable[[dict[str, PyScan]], None] | None = None,
     lexical: LexicalPass | None = None,
-    scanned: Callable[[Submit], bool] | None = None,
+    scanned: Callable[[ProcessPoolExecutor], bool] | None = None,
 ) -> tuple[dict[str, PyScan], dict[str, NativeScan]]:
     """Scan results by path: cached ones by blob id (from `cache`), the rest scanned (in
     parallel) and stored. `stats` receives the counts (tests assert on `scanned`). With
@@ -494,9 +498,9 @@ def _cold_map(
     def python_in(scans: dict[str, PyScan]) -> None:  # Python modules linked as they come
         assembly[0].add_python(scans)
 
-    def scanned(submit: Submit) -> bool:  # every file is in: the index's build starts
+    def scanned(pool: ProcessPoolExecutor) -> bool:  # every file is in: the index's build
         modules = assembly[0].module_infos() if assembly and lexical is not None else None
-        return modules is not None and lexical is not None and lexical.prebuild(modules, submit)
+        return modules is not None and lexical is not None and lexical.prebuild(modules, pool)
 
     writer = ScanWriter(cache.path)
     try:
@@ -642,7 +646,7 @@ def _scan_files(
     take: Callable[[tuple[tuple[str, bytes | None], ...]], None],
     mark: tuple[int, Callable[[], None]],
     lexical: LexicalPass | None = None,
-    scanned: Callable[[Submit], bool] | None = None,
+    scanned: Callable[[ProcessPoolExecutor], bool] | None = None,
 ) -> None:
     """Scan `todo` in chunks; `take` receives each chunk's (path, marshal-encoded scan
     result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
@@ -688,8 +692,8 @@ def _scan_files(
 
     # Forked workers inherit the paused collector (see gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
-    pool = ProcessPoolExecutor(max_workers=n_workers)
-    running = False  # a job handed over by `scanned` runs on
+    pool = ProcessPoolExecutor(max_workers=n_workers, initializer=ignore_interrupts)
+    handed = False  # the pool runs a job `scanned` submitted: its owner shuts it down
     try:
         # Every job is submitted (and, with fork, every worker started) before a mark at
         # 0 runs: its callback may start threads, and a process is never forked with one.
@@ -700,9 +704,12 @@ def _scan_files(
         for chunk, part in zip(chunks, parts, strict=True):
             taken(chunk, part)
         if scanned is not None:
-            running = scanned(pool.submit)
-    finally:
-        pool.shutdown(wait=not running)  # the idle workers end; a running job finishes
+            handed = scanned(pool)
+    except BaseException:  # (Ctrl-C too) the chunks being scanned end, the others never start
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    if not handed:
+        pool.shutdown(wait=True)
 
 
 def _chunks(todo: list[SourceFile]) -> list[list[tuple[str, str, str]]]:

@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from prready import __version__
 from prready.analysis.layout import SourceFile
@@ -31,13 +31,13 @@ from prready.analysis.mapping import (
     library_source_paths,
     library_units,
 )
-from prready.app.map import Submit, gc_paused, read_no_follow, worker_splits
+from prready.app.map import gc_paused, ignore_interrupts, read_no_follow, worker_splits
 from prready.models import CodeMap, CommitRecord, ModuleInfo, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from prready.app.workspace import Workspace
 
@@ -119,7 +119,7 @@ class IndexPrefetch:
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         self.fields.update(fields)
 
-    def prebuild(self, modules: dict[str, ModuleInfo], submit: Submit) -> bool:
+    def prebuild(self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor) -> bool:
         """The map's workers scanned every file and `modules` are its modules: when its
         workers extracted the fields of every library unit, one of them builds the
         lexical index from them (`_lexical_plain`) while the map is assembled."""
@@ -131,7 +131,7 @@ class IndexPrefetch:
             if encoded is None:  # not scanned by this map (its scan was cached): later
                 return False
             units.append((name, path, encoded))
-        self.building = Prebuilt(frozenset(library), submit(_lexical_plain, units))
+        self.building = Prebuilt(frozenset(library), pool.submit(_lexical_plain, units), pool)
         return True
 
     def take(self, root: Path) -> tuple[dict[str, str] | None, dict[str, bytes], Prebuilt | None]:
@@ -140,6 +140,8 @@ class IndexPrefetch:
         for any checkout); the handle then holds nothing."""
         mine = self.root == root
         blobs, building = (self.blobs, self.building) if mine else (None, None)
+        if not mine and self.building is not None:
+            self.building.drop()  # not wanted: its workers end
         fields = self.fields
         self.root, self.blobs, self.paths, self.fields = None, {}, frozenset(), {}
         self.building = None
@@ -153,23 +155,50 @@ class IndexPrefetch:
             _store(self.cache_db, fields)
 
 
-class Prebuilt(NamedTuple):
-    """A lexical index a map's worker builds (`IndexPrefetch.prebuild`): its units and
-    the job, whose result is the index as `BM25Index.to_plain` gives it."""
+class Prebuilt:
+    """A lexical index one of a map's scanning workers builds (`IndexPrefetch.prebuild`):
+    its units, the job (whose result is the index as `BM25Index.to_plain` gives it) and
+    the map's pool, which this object shuts down (`drop`) once the job's result is taken
+    or not wanted: no worker outlives the command, and none is left running when the
+    next map forks its own."""
 
-    library: frozenset[str]
-    job: Future[tuple[Any, ...]]
+    __slots__ = ("job", "library", "pool")
+
+    def __init__(
+        self,
+        library: frozenset[str],
+        job: Future[tuple[Any, ...]],
+        pool: ProcessPoolExecutor | None = None,
+    ) -> None:
+        self.library, self.job, self.pool = library, job, pool
 
     def plain(self, library: set[str]) -> tuple[Any, ...] | None:
         """The index, when built over `library`; None when it was not (or the job
-        failed: the caller builds it then)."""
-        if library != self.library:
-            self.job.cancel()
-            return None
+        failed: the caller builds it then). The pool is shut down either way."""
         try:
-            return self.job.result()
-        except Exception:  # a worker that died: BrokenProcessPool, or its error
-            return None
+            if library != self.library:
+                return None
+            try:
+                return self.job.result()
+            except Exception:  # a worker that died: BrokenProcessPool, or its error
+                return None
+        finally:
+            self.drop()
+
+    def drop(self) -> None:
+        """Shut the pool down: its workers end at once when the job is still running (its
+        result is not wanted), else as soon as they are idle. Safe to call twice."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        if not self.job.done():
+            terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+            if terminate is not None:
+                terminate()
+            else:  # before 3.14 the executor keeps its processes here
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _lexical_plain(units: list[tuple[str, str, bytes]]) -> tuple[Any, ...]:
@@ -204,6 +233,8 @@ def _mapping_index(
             history = build_history(list(commits))
         else:
             reading = _HistoryRead(root, code_map.head)
+    storing: list[threading.Thread] = []  # threads that store fields and the index
+    prebuilt: Prebuilt | None = None
     try:
         map_blobs, extracted, prebuilt = (
             prefetch.take(root) if prefetch is not None else (None, {}, None)
@@ -219,7 +250,6 @@ def _mapping_index(
                 "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
             )
         lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
-        storing: list[threading.Thread] = []
         if lexical is None and prebuilt is not None and map_blobs is not None:
             library = library if library is not None else library_units(code_map)
             plain = prebuilt.plain(library)
@@ -265,6 +295,8 @@ def _mapping_index(
                 cache.save_snapshot(history_key, _history_to_plain(history))
         return build_index(code_map, lexical=lexical, history=history, library=library)
     finally:
+        if prebuilt is not None:
+            prebuilt.drop()  # (the index came from the cache, or the build failed)
         for thread in storing:
             thread.join()
         if reading is not None:
@@ -404,7 +436,7 @@ def _scan(
         # Imported here: multiprocessing costs every warm index ~10 ms of start-up.
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=n_workers)
+        pool = ProcessPoolExecutor(max_workers=n_workers, initializer=ignore_interrupts)
     try:
         # Serially, one `splits` for every chunk; a pool's workers keep their own.
         splits: list[dict[str, tuple[str, ...]] | None] = [None] * len(chunks)
@@ -415,9 +447,12 @@ def _scan(
             results.update(part)
             if progress:
                 progress("indexing", len(results), len(todo))
-    finally:
+    except BaseException:  # (Ctrl-C too) the chunks being scanned end, the others never start
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    if pool is not None:
+        pool.shutdown()
     return results
 
 
