@@ -62,6 +62,28 @@ def _paths(tmp_path: Path, name: str) -> Paths:
     return Paths(cache=tmp_path / name, data=home.data, config=home.config)
 
 
+def _command(tmp_path: Path, root: Path) -> str:
+    """The start of a script run as a command's process: the worker's job slowed down
+    (`_slow_lexical`), the paths of `tmp_path`'s cache as `paths`, and `map_cold(ws)`,
+    a cold map of `root` that hands the lexical build to its pool."""
+    return textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import prready.app.retrieval as retrieval
+        import test_prefetch_pool as t
+        retrieval._lexical_plain = t._slow_lexical
+        from prready.app.map import build_code_map
+        from prready.app.retrieval import prefetch_index
+        from prready.app.workspace import Workspace
+        paths = t._paths(__import__('pathlib').Path({str(tmp_path)!r}), "cache")
+        def map_cold(ws):
+            h = ws.hold(prefetch_index(paths.cache_db))
+            build_code_map(ws, "acme/pkg", checkout={str(root)!r}, on_sources=h, workers=2)
+        """
+    )
+
+
 def _reap() -> None:
     for child in multiprocessing.active_children():
         child.join(SLOW + 10)
@@ -134,21 +156,11 @@ def test_the_interpreter_exit_does_not_wait_for_an_unused_job(tmp_path: Path) ->
     """Same, as a process: once the command has failed, the process exits without waiting
     for the worker's (unused) build."""
     root = _repo(tmp_path / "repo", _files())
-    script = textwrap.dedent(
-        f"""
-        import sys, time
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        import prready.app.retrieval as retrieval
-        import test_prefetch_pool as t
-        retrieval._lexical_plain = t._slow_lexical
-        from prready.app.map import build_code_map
-        from prready.app.retrieval import prefetch_index
-        from prready.app.workspace import Workspace
-        paths = t._paths(__import__('pathlib').Path({str(tmp_path)!r}), "cache")
+    script = _command(tmp_path, root) + textwrap.dedent(
+        """
         try:
             with Workspace(paths) as ws:
-                h = ws.hold(prefetch_index(paths.cache_db))
-                build_code_map(ws, "acme/pkg", checkout={str(root)!r}, on_sources=h, workers=2)
+                map_cold(ws)
                 raise SystemExit("error: no module named nosuch")
         finally:
             print(time.monotonic(), flush=True)
@@ -207,21 +219,11 @@ def test_ctrl_c_after_the_map_prints_no_worker_tracebacks(tmp_path: Path) -> Non
     import signal
 
     root = _repo(tmp_path / "repo", _files())
-    script = textwrap.dedent(
-        f"""
-        import sys, time
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        import prready.app.retrieval as retrieval
-        import test_prefetch_pool as t
-        retrieval._lexical_plain = t._slow_lexical
-        from prready.app.map import build_code_map
-        from prready.app.retrieval import prefetch_index
-        from prready.app.workspace import Workspace
-        paths = t._paths(__import__('pathlib').Path({str(tmp_path)!r}), "cache")
+    script = _command(tmp_path, root) + textwrap.dedent(
+        """
         try:
             with Workspace(paths) as ws:
-                h = ws.hold(prefetch_index(paths.cache_db))
-                build_code_map(ws, "acme/pkg", checkout={str(root)!r}, on_sources=h, workers=2)
+                map_cold(ws)
                 print("mapped", flush=True)
                 time.sleep(10)  # the sync
         except KeyboardInterrupt:
