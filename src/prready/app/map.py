@@ -499,7 +499,7 @@ def _cold_map(
         assembly[0].add_python(scans)
 
     def scanned(pool: ProcessPoolExecutor) -> bool:  # every file is in: the index's build
-        modules = assembly[0].module_infos() if assembly and lexical is not None else None
+        modules = assembly[0].module_infos() if assembly else None
         return modules is not None and lexical is not None and lexical.prebuild(modules, pool)
 
     writer = ScanWriter(cache.path)
@@ -515,7 +515,7 @@ def _cold_map(
             writer=writer,
             python_in=python_in,
             lexical=lexical,
-            scanned=scanned,
+            scanned=scanned if lexical is not None else None,
         )
         facts = read_repo_facts(root, files, head, cache.path, history)
         assembly[0].add_python(py_scans)  # (every scan was passed: nothing left to link)

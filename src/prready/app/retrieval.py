@@ -250,27 +250,24 @@ def _mapping_index(
                 "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
             )
         lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
-        if lexical is None and prebuilt is not None and map_blobs is not None:
-            library = library if library is not None else library_units(code_map)
-            plain = prebuilt.plain(library)
-            if plain is not None and (lexical := BM25Index.from_plain(plain)) is not None:
-                # Built by the map's worker from the fields this command's workers
-                # extracted (every library unit's), while the map was assembled: the
-                # fields are stored (by a thread) and the index, as the build below does.
-                if reading is not None:
-                    reading.start()
-                wanted = (map_blobs.get(code_map.modules[u].path) for u in library)
-                rows = {b: extracted[b] for b in wanted if b}
-                _store_in_thread(cache.path, rows, storing, (lexical_key, plain))
         if lexical is None:
             library = library if library is not None else library_units(code_map)
             if blobs is None and map_blobs is not None:
                 # The blob ids the map was built from, without listing the checkout again.
-                wanted_paths = [code_map.modules[u].path for u in library]
-                if all(p in map_blobs for p in wanted_paths):
-                    blobs = {p: map_blobs[p] for p in wanted_paths}
-            blobs = blobs if blobs is not None else library_blobs(code_map, library)
-            try:
+                wanted = [code_map.modules[u].path for u in library]
+                if all(p in map_blobs for p in wanted):
+                    blobs = {p: map_blobs[p] for p in wanted}
+            plain = prebuilt.plain(library) if prebuilt and map_blobs is not None else None
+            if plain is not None and (lexical := BM25Index.from_plain(plain)) is not None:
+                # Built by the map's worker from the fields this command's workers
+                # extracted (every library unit's), while the map was assembled: the
+                # fields and the index are stored by a thread, as the build below stores.
+                if reading is not None:
+                    reading.start()
+                rows = {b: extracted[b] for b in (blobs or {}).values() if b in extracted}
+                _store_in_thread(cache.path, rows, storing, (lexical_key, plain))
+            else:
+                blobs = blobs if blobs is not None else library_blobs(code_map, library)
                 fields = library_fields(
                     code_map,
                     cache,
@@ -283,10 +280,9 @@ def _mapping_index(
                 if reading is not None:
                     reading.start()
                 lexical = build_lexical(code_map, library, fields)
-            finally:
-                for thread in storing:
+                for thread in storing:  # (the fields' rows first: one writer at a time)
                     thread.join()
-            cache.save_snapshot(lexical_key, lexical.to_plain())
+                cache.save_snapshot(lexical_key, lexical.to_plain())
         elif library is None:
             library = set(lexical.names)  # the library units are what the index holds
         if reading is not None:

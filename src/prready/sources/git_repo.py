@@ -337,10 +337,9 @@ class Listing:
         return files
 
 
-# An entry tagged in lower case (`ls-files -v`: assume-unchanged) after a NUL: the
-# pattern starts with a literal, so the engine jumps from NUL to NUL (a `^` alternative
-# made it try every position: 30 ms on PyTorch's listing, not 1).
-_ASSUMED_UNCHANGED = re.compile(rb"\0[a-z] ")
+# An entry tagged in lower case (`ls-files -v`: assume-unchanged) after a NUL, its path
+# in group 1: the pattern starts with a literal, so the engine jumps from NUL to NUL (a
+# `^` alternative made it try every position: 30 ms on PyTorch's listing, not 1).
 _ASSUMED_ENTRY = re.compile(rb"\0[a-z] [^\t\0]*\t([^\0]+)")
 
 
@@ -368,7 +367,7 @@ def read_listing(root: Path) -> Listing:
     if isinstance(diff[0], BaseException):
         raise diff[0]
     dirty = diff[0]
-    if raw[:1].islower() or _ASSUMED_UNCHANGED.search(raw):
+    if raw[:1].islower() or _ASSUMED_ENTRY.search(raw):
         # Files marked assume-unchanged may differ on disk with git none the wiser: they
         # are looked at as files diff-files reports are (scanned content is keyed by blob
         # id, which must be that of the bytes read).

@@ -159,6 +159,7 @@ _CHANGED = " OR ".join(
 # Each trigger's name carries a digest of its event, so a file whose triggers another
 # version of prready made (an edit trigger that misses a column added since) gets this
 # version's, and the others are dropped.
+_BUMP_GENERATION = "UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1"
 _GENERATION_EVENTS = {
     "insert": "INSERT ON gh_issues",
     "edit": f"UPDATE ON gh_issues WHEN {_CHANGED}",
@@ -166,8 +167,7 @@ _GENERATION_EVENTS = {
 }
 _GENERATION_TRIGGERS = {
     f"gh_issues_{name}_generation_{hashlib.sha256(event.encode()).hexdigest()[:12]}": (
-        f"AFTER {event} BEGIN "
-        "UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1; END"
+        f"AFTER {event} BEGIN {_BUMP_GENERATION}; END"
     )
     for name, event in _GENERATION_EVENTS.items()
 }
@@ -197,7 +197,7 @@ def open_cache(paths: Paths) -> sqlite3.Connection:
                     conn.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
                 # A counter that may have missed writes (another version's triggers) is
                 # moved on, so nothing keyed under what it said before still counts.
-                conn.execute("UPDATE gh_issue_writes SET generation = generation + 1 WHERE id = 1")
+                conn.execute(_BUMP_GENERATION)
     except sqlite3.OperationalError:
         pass  # a locked or read-only file: without the triggers, generation() answers None
     return conn
