@@ -13,7 +13,7 @@ symbol index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -143,6 +143,22 @@ class MapAssembly:
                 infos[info.name] = info
         return infos
 
+    def metric_pairs(
+        self, modules: dict[str, ModuleInfo], include_edges: list[tuple[str, str]]
+    ) -> list[tuple[int, int]]:
+        """The graph `finish` builds from `modules` (what `module_infos` gave) and these
+        include edges, as (importer, imported) pairs of indexes into `modules`: what
+        `transitive_dependents` counts, worked out before `finish` (by another process)."""
+        index = {name: i for i, name in enumerate(modules)}
+        edges = self.edges
+        pairs = [(index[a], index[b]) for a, b in edges]
+        pairs += [
+            (index[a], index[b])
+            for a, b in include_edges
+            if a in index and b in index and (a, b) not in edges
+        ]
+        return pairs
+
     def finish(
         self,
         repo: str,
@@ -153,10 +169,14 @@ class MapAssembly:
         *,
         area_depth: int | None = None,
         native_links: tuple[list[str], list[tuple[str, str]]] | None = None,
+        transitive_of: Callable[[], dict[str, int] | None] | None = None,
     ) -> CodeMap:
         """The map, once every Python scan was added: a scan with an error keeps its file
         out of the graph and in `skipped[error]`. `native_links`: a cached result of
-        `link_includes` for the same native files (it only changes when they do)."""
+        `link_includes` for the same native files (it only changes when they do).
+        `transitive_of`: when every Python file scanned cleanly, gives each module's
+        transitive dependents as counted elsewhere from `metric_pairs` (None: counted
+        here), asked for once the rest of the map needs them."""
         skipped = {k: list(v) for k, v in skipped.items()}
         infos: dict[str, ModuleInfo] = {}
         area_of = None
@@ -174,6 +194,7 @@ class MapAssembly:
             edges, py_by_module = self.edges, self.py_by_module
         else:
             packages, resolver, edges, py_by_module = self._relink(infos, skipped)
+            transitive_of = None  # counted for modules that are not all there
         for paths in skipped.values():
             paths.sort()
         if native_links is None:
@@ -187,10 +208,11 @@ class MapAssembly:
             )
         if area_of is None:
             area_of = assign_areas(infos, packages, area_depth)
-        parts = MapParts(infos, packages, edges, area_of, skipped)
         symbols = build_symbol_index(
             handwritten_scans(py_by_module, infos), packages, resolver.resolve_source
         )
+        counted = transitive_of() if transitive_of is not None else None
+        parts = MapParts(infos, packages, edges, area_of, skipped, transitive_of=counted)
         return complete_code_map(repo, root, head, parts, native_links, symbols, facts)
 
     def _relink(

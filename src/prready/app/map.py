@@ -58,7 +58,7 @@ from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
 if TYPE_CHECKING:
     # Imported where used: a map restored whole (the warm path) needs none of them.
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from prready.analysis.codemap import MapAssembly, RepoFacts
     from prready.analysis.layout import Selection, SourceFile
@@ -173,8 +173,9 @@ def scan_sources(
     only them (linking includes) then overlaps the scan instead of following it.
     `python_in` then receives the Python scans (by path) there are, and after that those
     of each chunk as it comes in: work on them (assembly) overlaps the rest of the scan.
-    When every file is in and a pool of workers scanned them, `scanned` may hand that pool
-    a job (see `LexicalPass.prebuild`), which runs on while the caller goes on."""
+    When every file is in and a pool of workers scanned them, `scanned` may give that pool
+    jobs, which run on while the caller goes on; it returns True when it keeps the pool
+    (whoever keeps it shuts it down), else the pool is shut down here."""
     stats = stats if stats is not None else ScanStats()
     py = [s for s in sources if s.language == "python"]
     native = [s for s in sources if s.language != "python"]
@@ -481,11 +482,14 @@ def _cold_map(
 ) -> tuple[CodeMap, dict[str, str]]:
     """Every source scanned (or taken from the parse cache), the map assembled whole;
     also the extension modules found, which an update reuses."""
+    from prready.analysis import metrics
     from prready.analysis.codemap import MapAssembly, extension_module_names
 
     links: list[tuple[list[str], list[tuple[str, str]]]] = []
     assembly: list[MapAssembly] = []
     extensions: dict[str, str] = {}
+    transitive: list[tuple[list[str], Future[list[int]]]] = []  # see scanned
+    owned: list[ProcessPoolExecutor] = []  # the scanning pool, when scanned kept it
 
     def link(native_scans: dict[str, NativeScan]) -> None:  # while Python files are scanned
         history.start()  # (after the workers were forked: never fork a running thread)
@@ -498,9 +502,30 @@ def _cold_map(
     def python_in(scans: dict[str, PyScan]) -> None:  # Python modules linked as they come
         assembly[0].add_python(scans)
 
-    def scanned(pool: ProcessPoolExecutor) -> bool:  # every file is in: the index's build
+    def scanned(pool: ProcessPoolExecutor) -> bool:
+        """Every file is in, the workers idle: one of them counts the modules' transitive
+        dependents while this process builds the rest of the map (and, for a command that
+        maps issues, one builds the lexical index). True: the pool is not shut down here."""
         modules = assembly[0].module_infos() if assembly else None
-        return modules is not None and lexical is not None and lexical.prebuild(modules, pool)
+        if modules is None:
+            return False
+        handed = lexical is not None and lexical.prebuild(modules, pool)
+        pairs = assembly[0].metric_pairs(modules, links[0][1])
+        count = pool.submit(metrics.transitive_dependents, range(len(modules)), pairs)
+        transitive.append((list(modules), count))
+        if not handed:  # the lexical index's Prebuilt does not own it: shut down below
+            owned.append(pool)
+        return True
+
+    def dependents_counted() -> dict[str, int] | None:
+        """What the worker counted (None when it failed: `finish` counts them itself)."""
+        if not transitive:
+            return None
+        names, job = transitive[0]
+        try:
+            return dict(zip(names, job.result(), strict=True))
+        except Exception:  # a worker that died (BrokenProcessPool), or the job failed
+            return None
 
     writer = ScanWriter(cache.path)
     try:
@@ -515,7 +540,7 @@ def _cold_map(
             writer=writer,
             python_in=python_in,
             lexical=lexical,
-            scanned=scanned if lexical is not None else None,
+            scanned=scanned,
         )
         facts = read_repo_facts(root, files, head, cache.path, history)
         assembly[0].add_python(py_scans)  # (every scan was passed: nothing left to link)
@@ -527,8 +552,11 @@ def _cold_map(
             facts,
             area_depth=area_depth,
             native_links=links[0],
+            transitive_of=dependents_counted,
         )
     finally:
+        for pool in owned:
+            pool.shutdown(wait=True, cancel_futures=True)
         writer.join()
     return cm, extensions
 
@@ -652,7 +680,7 @@ def _scan_files(
     result or None when unreadable) pairs in order (see `_scan_chunk`), and `mark`'s
     callback runs once its number of files are in (at once when that is 0). With
     `lexical`, the workers extract the lexical fields of its paths among `todo` too, and
-    its `add` receives each chunk's (see `LexicalPass`)."""
+    its `add` receives each chunk's (see `LexicalPass`). `scanned`: see `scan_sources`."""
     chunks = _chunks(todo)
     total = len(todo)
     done = 0
@@ -693,7 +721,7 @@ def _scan_files(
     # Forked workers inherit the paused collector (see gc_paused) and keep it paused:
     # scanning makes no reference cycles, and collections cost them ~10% of their time.
     pool = ProcessPoolExecutor(max_workers=n_workers, initializer=ignore_interrupts)
-    handed = False  # the pool runs a job `scanned` submitted: its owner shuts it down
+    handed = False  # `scanned` kept the pool (its jobs run on): it shuts it down
     try:
         # Every job is submitted (and, with fork, every worker started) before a mark at
         # 0 runs: its callback may start threads, and a process is never forked with one.
