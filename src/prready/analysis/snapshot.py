@@ -2,11 +2,13 @@
 (marshal, in the parse cache) and restored without re-running the analysis.
 
 Restoring is on the warm path of every `prready map`, so the snapshot holds the very
-dicts the objects are made of (dataclass `__dict__`s, the graph's adjacency dicts):
-marshal rebuilds them in C, and a shared object (an edge's attribute dict, which
-networkx keeps under both `_succ[u][v]` and `_pred[v][u]`) is written once and comes
-back shared. Field names are stored too: a snapshot written before a dataclass gained a
-field no longer matches and is treated as absent.
+dicts the objects are made of (dataclass `__dict__`s, the graph's node and successor
+dicts): marshal rebuilds them in C. The predecessor dicts (`_pred[v][u]`, which share
+each edge's attribute dict with `_succ[u][v]`) are stored as each node's importers, in
+order, and rebuilt from the successors on load: written whole, they cost a cold map a
+third of its snapshot's size and most of the time marshal takes to write it. Field
+names are stored too: a snapshot written before a dataclass gained a field no longer
+matches and is treated as absent.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 # 7: maps stored by 6 may lack a file deleted and restored between two maps (see
-# git_repo.Listing.blobs_changed_since): rebuilt once.
-SNAPSHOT_VERSION = 7
+# git_repo.Listing.blobs_changed_since): rebuilt once. 8: predecessors stored as names.
+SNAPSHOT_VERSION = 8
 
 _OBJECT_FIELDS = ("graph", "modules", "areas")  # stored in their own form, not by value
 
@@ -38,7 +40,7 @@ def code_map_to_plain(cm: CodeMap) -> tuple[Any, ...]:
     return (
         SNAPSHOT_VERSION,
         _signature(),
-        graph_plain if graph_plain is not None else _graph_to_plain(cm.graph),
+        _stored_graph(graph_plain if graph_plain is not None else _graph_to_plain(cm.graph)),
         [vars(m) for m in cm.modules.values()],
         [vars(a) for a in cm.areas.values()],
         others,
@@ -126,12 +128,14 @@ def apply_delta(full: Any, delta: Any) -> tuple[tuple[Any, ...], MapChanges] | N
         or len(full) != 6
         or full[0] != SNAPSHOT_VERSION
         or full[1] != _signature()
-        or not _is_plain_graph(full[2])
-        or full[2][0] != "adjacency"
     ):
         return None
+    full_graph = _loaded_graph(full[2])
+    if full_graph is None or full_graph[0] != "adjacency":
+        return None
     _, _, _, _, graph_attrs, nodes, succ, pred, modules, areas, others, names = delta
-    _, signature, (_, _, full_nodes, full_succ, full_pred), full_modules, _, full_others = full
+    _, signature, _, full_modules, _, full_others = full
+    _, _, full_nodes, full_succ, full_pred = full_graph
     try:
         full_nodes.update(nodes)
         full_succ.update(succ)
@@ -167,8 +171,9 @@ def code_map_from_plain(value: Any) -> CodeMap | None:
         or value[1] != _signature()
     ):
         return None
-    _, _, graph_plain, modules, areas, others = value
-    if not _is_plain_graph(graph_plain):
+    _, _, stored_graph, modules, areas, others = value
+    graph_plain = _loaded_graph(stored_graph)
+    if graph_plain is None:
         return None
     cm: CodeMap = object.__new__(CodeMap)  # all fields but the graph, set below
     cm.__dict__.update(others)
@@ -332,6 +337,31 @@ def _is_plain_graph(value: Any) -> bool:
     if value[0] == "adjacency":
         return len(value) == 5 and all(isinstance(part, dict) for part in value[1:])
     return value[0] == "lists" and len(value) == 4 and isinstance(value[1], dict)
+
+
+def _stored_graph(plain: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A plain graph as the snapshot stores it: the adjacency form with each node's
+    importers (names, in order) in place of its predecessor dict."""
+    if plain[0] != "adjacency":
+        return plain
+    _, attrs, nodes, succ, pred = plain
+    return ("importers", attrs, nodes, succ, {b: tuple(row) for b, row in pred.items()})
+
+
+def _loaded_graph(value: Any) -> tuple[Any, ...] | None:
+    """A stored graph (`_stored_graph`) as a plain graph: each predecessor row rebuilt
+    from the importers' successor rows (the same attribute dicts); None when it is not
+    one or does not hold together."""
+    if isinstance(value, tuple) and len(value) == 5 and value[0] == "importers":
+        _, attrs, nodes, succ, importers = value
+        if not all(isinstance(part, dict) for part in value[1:]):
+            return None
+        try:
+            pred = {b: {a: succ[a][b] for a in row} for b, row in importers.items()}
+        except (KeyError, TypeError):
+            return None
+        value = ("adjacency", attrs, nodes, succ, pred)
+    return value if _is_plain_graph(value) else None
 
 
 def _graph_to_plain(graph: nx.DiGraph) -> tuple[Any, ...]:
