@@ -122,6 +122,21 @@ def test_read_no_follow_reads_whole_files_up_to_the_limit(tmp_path: Path) -> Non
         assert text is not None and text.startswith(b"Name:") and text.endswith(b"\n")
 
 
+def test_a_file_past_the_source_limit_is_never_read_whole(tmp_path: Path) -> None:
+    """A file listed as a small source that holds more than a source may (it grew since,
+    or git's index keeps its size modulo 2**32) comes back unreadable."""
+    import marshal
+
+    from prready.analysis.layout import MAX_SOURCE_BYTES
+
+    (tmp_path / "big.py").write_bytes(b"x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1))
+    (tmp_path / "edge.py").write_bytes(b"#" * (MAX_SOURCE_BYTES - 1) + b"\n")
+    chunk = [("big.py", "b1", "python"), ("edge.py", "b2", "python")]
+    big, edge = marshal.loads(map_app._scan_chunk(str(tmp_path), chunk))
+    assert big == ("big.py", None)
+    assert edge[0] == "edge.py" and marshal.loads(edge[1])[0] == 1  # one line, read whole
+
+
 class _Fields:
     """A LexicalPass collecting what the workers hand in."""
 

@@ -39,11 +39,17 @@ def scan_python_bytes(data: bytes, memo: ScanMemo | None = None) -> PyScan:
     `memo`: see `scan_python`."""
     if b"\0" in data:
         return PyScan(data.count(b"\n") + 1, (), (), None, "not-utf8")
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     try:
-        text = data.decode("utf-8-sig")
+        # Decoded with the "\n" the scan puts first: one copy of the bytes, not of the text.
+        src = (b"\n" + data).decode("utf-8")
     except UnicodeDecodeError:
         return PyScan(data.count(b"\n") + 1, (), (), None, "not-utf8")
-    return scan_python(text, memo)
+    return _scan_src(src, memo)
+
+
+_BOM = b"\xef\xbb\xbf"
 
 
 # One module an import statement imports: (level, module, names, alias), see ImportStmt.
@@ -66,13 +72,18 @@ class ScanMemo:
 def scan_python(text: str, memo: ScanMemo | None = None) -> PyScan:
     """Scan Python source text (see the module docstring for what is found). `memo`:
     shared by the scans of one batch of files (a fresh one when None)."""
+    return _scan_src("\n" + text, memo)
+
+
+def _scan_src(src: str, memo: ScanMemo | None) -> PyScan:
+    """`scan_python` of the text after the "\n" that starts `src`: every statement line
+    then starts right after a "\n"."""
     if memo is None:
         memo = ScanMemo()
     parsed = memo.imports
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    src = "\n" + text  # every statement line now starts right after a "\n"
-    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    lines = src.count("\n") - (1 if src.endswith("\n") else 0)  # ("\n": none)
     regions = _triple_quoted_regions(src)
     if regions is None:
         return PyScan(lines, (), (), None, "syntax-error")
@@ -114,7 +125,7 @@ def scan_python(text: str, memo: ScanMemo | None = None) -> PyScan:
         elif name:
             defs.append(name)
     names = tuple(dict.fromkeys(defs))
-    generated = looks_generated(text, len(names), lines)
+    generated = looks_generated(src[1 : _HEADER_CHARS + 1], len(names), lines)
     return PyScan(lines, tuple(imports), names, _tuple_or_none(all_names), "", generated)
 
 

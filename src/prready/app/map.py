@@ -810,6 +810,7 @@ def _scan_chunk(
     of (blob id, encoded lexical fields) pairs of those paths read, from the same bytes;
     their identifiers are split once into `splits` (a worker's own: `worker_splits`).
     `memo`: what the Python scans share (a worker's own: `worker_memo`)."""
+    from prready.analysis.layout import MAX_SOURCE_BYTES
     from prready.analysis.native import scan_native_bytes
     from prready.analysis.pyscan import scan_python_bytes
 
@@ -824,8 +825,10 @@ def _scan_chunk(
     if wanted:  # imported here: `prready map` alone never loads the lexicon
         from prready.analysis.lexicon import source_fields_packed
     for path, blob, language in chunk:
-        data = read_no_follow(os.path.join(root, path), limit=None)
-        if data is None:
+        # Never more than a source may hold: a file past it (grown since it was listed, or
+        # past 4 GiB, whose size git's index keeps modulo 2**32) is not read whole.
+        data = read_no_follow(os.path.join(root, path), limit=MAX_SOURCE_BYTES + 1)
+        if data is None or len(data) > MAX_SOURCE_BYTES:
             out.append((path, None))
             continue
         if language == "python":

@@ -21,7 +21,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -216,11 +216,28 @@ class Listing:
     `raw` is `ls-files -s -v -z` as git printed it; `changes` maps each path that differs
     from the index (`diff-files`) to its state on disk: (blob id, kind) of the file there,
     or None when it is absent. `digest` names the working tree's content without a
-    system call per file (the warm map's key); `files` reads sizes from the file system."""
+    system call per file (the warm map's key). `files` takes the sizes of the files git
+    vouches for from the index (diff-files compares each one's size with the file's: a
+    file it does not report has the size the index records) and asks the file system
+    for the others only."""
 
     root: Path
     raw: bytes
     changes: dict[bytes, tuple[str, str] | None]
+    # Each entry of `raw` and the size git's index records for it (see `sizes`).
+    stat_sizes: tuple[list[bytes], list[bytes]] = field(default=([], []), compare=False)
+
+    def sizes(self) -> dict[bytes, int]:
+        """Path -> size of each regular file git checks (tag H, stage 0) whose size in the
+        index is known (`read_listing` asks for it) and not 0: the size on disk too,
+        unless diff-files reports the path (which `changes` then holds)."""
+        sizes: dict[bytes, int] = {}
+        for entry, size in zip(*self.stat_sizes, strict=True):
+            tab = entry.find(b"\t")
+            # (0: git "smudged" the entry, racily clean: it compares content, not size.)
+            if entry[:2] == b"H " and entry[tab - 2 : tab] == b" 0" and size != b"0":
+                sizes[entry[tab + 1 :]] = int(size)
+        return sizes
 
     def entries(self) -> dict[bytes, tuple[str, str]]:
         """Path -> (mode, blob id) from the index; stage 0 first when a merge left several."""
@@ -310,7 +327,7 @@ class Listing:
         prefix = os.fsencode(self.root) + b"/"
         lstat = os.lstat
         files: list[TrackedFile] = []
-        changes = self.changes
+        changes, sizes = self.changes, self.sizes()
         for raw_path, (mode, blob) in self.entries().items():
             kind: FileKind = _KINDS.get(mode, "file")
             if raw_path in changes:
@@ -323,7 +340,9 @@ class Listing:
             except UnicodeDecodeError:
                 path, kind = raw_path.decode("utf-8", "replace"), "badname"
             size = 0
-            if kind != "submodule":
+            if kind == "file" and raw_path not in changes and raw_path in sizes:
+                size = sizes[raw_path]  # a regular file of that size: git checked
+            elif kind != "submodule":
                 try:
                     info = lstat(prefix + raw_path)
                 except OSError:
@@ -361,7 +380,11 @@ def read_listing(root: Path) -> Listing:
     try:
         # -v tags each entry (S: skip-worktree, so a changed sparse checkout changes `raw`;
         # lower case: assume-unchanged, which diff-files never reports: see below).
-        raw = _run(root, ["ls-files", "-s", "-v", "-z"])
+        # --debug adds each entry's stat data: the sizes (see `Listing`).
+        listed = _run(root, ["ls-files", "-s", "-v", "-z", "--debug"])
+        raw, stat_sizes = _entries_and_sizes(listed)
+        if raw is None:  # not the layout expected: without sizes
+            raw = _run(root, ["ls-files", "-s", "-v", "-z"])
     finally:
         thread.join()
     if isinstance(diff[0], BaseException):
@@ -373,10 +396,29 @@ def read_listing(root: Path) -> Listing:
         # id, which must be that of the bytes read).
         assumed = [m.group(1) for m in _ASSUMED_ENTRY.finditer(b"\0" + raw)]
         dirty = b"\0".join([dirty.strip(b"\0"), *assumed])
-    listing = Listing(root, raw, {})
+    listing = Listing(root, raw, {}, stat_sizes)
     if dirty.strip(b"\0"):
-        listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty))
+        listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty), stat_sizes)
     return listing
+
+
+# The stat data `ls-files --debug` prints after each entry (and its NUL), in the lines git
+# has always printed (builtin/ls-files.c, print_debug): split on, the size kept.
+_STAT_DATA = re.compile(
+    rb"\0  ctime: \d+:\d+\n  mtime: \d+:\d+\n  dev: \d+\tino: \d+\n"
+    rb"  uid: \d+\tgid: \d+\n  size: (\d+)\tflags: [0-9a-f]+\n"
+)
+
+
+def _entries_and_sizes(out: bytes) -> tuple[bytes | None, tuple[list[bytes], list[bytes]]]:
+    """From `ls-files -s -v -z --debug`: what it prints without --debug, and its entries
+    with the size of each; (None, ([], [])) when the output is not all such entries."""
+    parts = _STAT_DATA.split(out)
+    entries, sizes = parts[0::2], parts[1::2]
+    if entries.pop() != b"" or b"\0" in b"".join(entries):  # text after the last entry
+        return None, ([], [])
+    raw = b"\0".join(entries) + b"\0" if entries else b""
+    return raw, (entries, sizes)
 
 
 def head_date(root: Path, rev: str = "HEAD") -> str:
