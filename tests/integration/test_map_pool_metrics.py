@@ -1,15 +1,22 @@
 """A cold map scanned by a pool counts its modules' transitive dependents on one of the
 pool's workers while the rest of the map is built: the map is the one a single process
-builds, and a worker that fails leaves the count to the map's own process."""
+builds, and a worker that fails, or dies once the files are scanned, leaves the count
+(and the lexical index's build) to the map's own process."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
 import prready.analysis.metrics as metrics
+from prready.analysis.codemap import MapAssembly
 from prready.app.map import POOL_MIN_FILES, ScanStats, build_code_map
+from prready.app.retrieval import mapping_index, prefetch_index
 from prready.app.workspace import Workspace
 from prready.models import CodeMap, HistoryCommit
 from prready.paths import Paths, resolve_paths
@@ -49,12 +56,21 @@ def _repo(tmp_path: Path) -> Path:
     return root
 
 
-def _cold_map(tmp_path: Path, root: Path, name: str, workers: int) -> tuple[CodeMap, ScanStats]:
+def _cold_map(
+    tmp_path: Path, root: Path, name: str, workers: int, *, index: bool = False
+) -> tuple[CodeMap, ScanStats]:
+    """A cold map (with `index`, as `plan` makes it: the mapping index built after it)."""
     home = resolve_paths()
     paths = Paths(cache=tmp_path / name, data=home.data, config=home.config)
     stats = ScanStats()
     with Workspace(paths) as ws:
-        cm = build_code_map(ws, "acme/pkg", checkout=root, workers=workers, stats=stats)
+        hook = ws.hold(prefetch_index(paths.cache_db)) if index else None
+        cm = build_code_map(
+            ws, "acme/pkg", checkout=root, workers=workers, stats=stats, on_sources=hook
+        )
+        if index:  # every library module in the lexical index, wherever it was built
+            built = mapping_index(ws, cm)
+            assert set(built.lexical.names) == built.library >= {"pkg.m7", "pkg.m200"}
     return cm, stats
 
 
@@ -85,4 +101,38 @@ def test_a_failed_count_on_a_worker_is_made_in_the_map_process(
     monkeypatch.setattr(metrics, "transitive_dependents", _failing)
     pooled, stats = _cold_map(tmp_path, root, "pooled", workers=2)
     assert stats.workers == 2
+    assert code_map_json(pooled) == code_map_json(alone)
+
+
+@pytest.mark.parametrize("index", [False, True])
+def test_a_worker_that_dies_after_the_scan_leaves_the_work_to_the_map_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: bool
+) -> None:
+    """Every chunk is in, then a worker dies (the OOM killer, a kill): the pool is broken,
+    and neither the count nor the lexical index's build can go to it."""
+    root = _repo(tmp_path)
+    alone, _ = _cold_map(tmp_path, root, "alone", workers=1)
+    pools: list[concurrent.futures.ProcessPoolExecutor] = []
+
+    class Recording(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recording)
+    real_infos = MapAssembly.module_infos
+
+    def module_infos(self):  # type: ignore[no-untyped-def]
+        # What `scanned` asks first, once every chunk is in: a worker dies now.
+        pool = pools[0]
+        if not pool._broken:  # type: ignore[attr-defined]
+            os.kill(next(iter(pool._processes.values())).pid, signal.SIGKILL)  # type: ignore[attr-defined]
+            deadline = time.monotonic() + 10
+            while not pool._broken and time.monotonic() < deadline:  # type: ignore[attr-defined]
+                time.sleep(0.01)
+        return real_infos(self)
+
+    monkeypatch.setattr(MapAssembly, "module_infos", module_infos)
+    pooled, stats = _cold_map(tmp_path, root, "pooled", workers=2, index=index)
+    assert stats.workers == 2 and pools and pools[0]._broken  # type: ignore[attr-defined]
     assert code_map_json(pooled) == code_map_json(alone)

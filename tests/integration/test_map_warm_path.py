@@ -89,31 +89,42 @@ def test_snapshot_of_other_version_or_fields_is_ignored(tmp_path: Path) -> None:
     assert code_map_from_plain(None) is None
 
 
-def test_predecessors_are_stored_as_importer_names_and_checked_on_load(
+def test_predecessors_are_stored_as_importer_names_and_rebuilt_when_read(
     tmp_path: Path,
 ) -> None:
     root = make_map_repo(tmp_path)
     cm = map_code("me/mylib", resolve_paths(), checkout=root)
     plain = code_map_to_plain(cm)
-    tag, _, _, succ, importers = plain[2]
+    tag, _, _, _, importers = plain[2]
     assert tag == "importers"
     assert importers == {b: tuple(row) for b, row in cm.graph.pred.items()}
     assert all(type(row) is tuple for row in importers.values())
     restored = code_map_from_plain(plain)
     assert restored is not None
+    pending = restored.__dict__["_pending_graph"]
+    assert len(edge_attributes(restored)) == cm.graph.number_of_edges()
+    assert pending._plain[0] == "importers"  # a summary rebuilt no predecessor row
     assert [(b, list(row)) for b, row in restored.graph.pred.items()] == [
         (b, list(row)) for b, row in cm.graph.pred.items()
     ]
-    # An importer with no such successor row: the snapshot does not hold together.
+    # Rows that do not hold together: the predecessors of the successor rows instead.
     b, row = next((b, row) for b, row in importers.items() if row)
-    broken = dict(importers)
-    broken[b] = (*row, "no.such.module")
-    assert code_map_from_plain((*plain[:2], (*plain[2][:4], broken), *plain[3:])) is None
-    unlinked = {a: dict(targets) for a, targets in succ.items()}
-    del unlinked[row[0]][b]
-    assert (
-        code_map_from_plain((*plain[:2], (*plain[2][:3], unlinked, importers), *plain[3:])) is None
+    for broken in ({**importers, b: (*row, "no.such.module")}, {**importers, b: ()}):
+        again = code_map_from_plain((*plain[:2], (*plain[2][:4], broken), *plain[3:]))
+        assert again is not None
+        assert sorted(again.graph.edges()) == sorted(cm.graph.edges())
+        assert {n: set(p) for n, p in again.graph.pred.items()} == {
+            n: set(p) for n, p in cm.graph.pred.items()
+        }
+    # Rows of another shape: no map.
+    succ = plain[2][3]
+    listed = {**succ, row[0]: list(succ[row[0]])}
+    assert code_map_from_plain((*plain[:2], (*plain[2][:3], listed, importers), *plain[3:])) is None
+    numbered = code_map_from_plain(
+        (*plain[:2], (*plain[2][:4], {**importers, b: (0,)}), *plain[3:])
     )
+    assert numbered is not None
+    assert numbered.graph.number_of_edges() == cm.graph.number_of_edges()
 
 
 def test_damaged_snapshot_is_rebuilt(tmp_path: Path) -> None:

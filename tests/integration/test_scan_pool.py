@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from prready.analysis.layout import SourceFile
 from prready.app import map as map_app
 from prready.app.map import CHUNK_BYTES, CHUNK_FILES, POOL_MIN_FILES, ScanStats
@@ -124,17 +126,45 @@ def test_read_no_follow_reads_whole_files_up_to_the_limit(tmp_path: Path) -> Non
 
 def test_a_file_past_the_source_limit_is_never_read_whole(tmp_path: Path) -> None:
     """A file listed as a small source that holds more than a source may (it grew since,
-    or git's index keeps its size modulo 2**32) comes back unreadable."""
+    or git's index keeps its size modulo 2**32) comes back too large, unread."""
     import marshal
 
     from prready.analysis.layout import MAX_SOURCE_BYTES
 
     (tmp_path / "big.py").write_bytes(b"x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1))
     (tmp_path / "edge.py").write_bytes(b"#" * (MAX_SOURCE_BYTES - 1) + b"\n")
-    chunk = [("big.py", "b1", "python"), ("edge.py", "b2", "python")]
-    big, edge = marshal.loads(map_app._scan_chunk(str(tmp_path), chunk))
-    assert big == ("big.py", None)
+    chunk = [("big.py", "b1", "python"), ("edge.py", "b2", "python"), ("gone.py", "b3", "python")]
+    big, edge, gone = marshal.loads(map_app._scan_chunk(str(tmp_path), chunk))
+    assert big == ("big.py", map_app.TOO_LARGE) and gone == ("gone.py", None)
     assert edge[0] == "edge.py" and marshal.loads(edge[1])[0] == 1  # one line, read whole
+
+
+def test_a_source_found_too_large_when_read_is_skipped_so_and_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map reports such a file as "too-large" (as the selection would have, had it
+    known the size); its result is not cached: the next map reads it again."""
+    import prready.analysis.layout as layout
+    from mapfixtures import map_code
+    from prready.models import HistoryCommit
+    from prready.paths import resolve_paths
+    from prready.sources.git_repo import build_repo
+
+    root = tmp_path / "repo"
+    files = {"pkg/__init__.py": "", "pkg/a.py": "import os\n" * 30, "pkg/b.py": "x = 1\n"}
+    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "add", files)])
+    limit = layout.MAX_SOURCE_BYTES
+    monkeypatch.setattr(layout, "MAX_SOURCE_BYTES", 100)  # read so; selected at 2 MB
+    stats = ScanStats()
+    cm = map_code("acme/pkg", resolve_paths(), checkout=root, stats=stats)
+    assert cm.skipped.get("too-large") == ["pkg/a.py"] and "pkg.a" not in cm.modules
+    monkeypatch.setattr(layout, "MAX_SOURCE_BYTES", limit)
+    (root / "pkg/b.py").write_text("x = 2\n")  # a new map: neither restored nor updated
+    stats = ScanStats()
+    again = map_code("acme/pkg", resolve_paths(), checkout=root, stats=stats)
+    assert "pkg.a" in again.modules and "too-large" not in again.skipped
+    # pkg/a.py read again (b.py's new scan was cached by the update that gave up).
+    assert not stats.incremental and (stats.scanned, stats.cached) == (1, 2)
 
 
 class _Fields:

@@ -130,9 +130,10 @@ def apply_delta(full: Any, delta: Any) -> tuple[tuple[Any, ...], MapChanges] | N
         or full[1] != _signature()
     ):
         return None
-    full_graph = _loaded_graph(full[2])
-    if full_graph is None or full_graph[0] != "adjacency":
+    stored = full[2]
+    if not _is_plain_graph(stored) or stored[0] == "lists":
         return None
+    full_graph = _with_predecessors(stored) if stored[0] == "importers" else stored
     _, _, _, _, graph_attrs, nodes, succ, pred, modules, areas, others, names = delta
     _, signature, _, full_modules, _, full_others = full
     _, _, full_nodes, full_succ, full_pred = full_graph
@@ -155,7 +156,7 @@ def apply_delta(full: Any, delta: Any) -> tuple[tuple[Any, ...], MapChanges] | N
             bool(symbols),
             bool(files),
         )
-    except (KeyError, TypeError, ValueError):
+    except (LookupError, TypeError, ValueError):
         return None
     graph = ("adjacency", graph_attrs, full_nodes, full_succ, full_pred)
     return (SNAPSHOT_VERSION, signature, graph, full_modules, areas, merged), changes
@@ -171,9 +172,8 @@ def code_map_from_plain(value: Any) -> CodeMap | None:
         or value[1] != _signature()
     ):
         return None
-    _, _, stored_graph, modules, areas, others = value
-    graph_plain = _loaded_graph(stored_graph)
-    if graph_plain is None:
+    _, _, graph_plain, modules, areas, others = value
+    if not _is_plain_graph(graph_plain):
         return None
     cm: CodeMap = object.__new__(CodeMap)  # all fields but the graph, set below
     cm.__dict__.update(others)
@@ -305,25 +305,32 @@ def add_edges_fast(graph: nx.DiGraph, edges: Iterable[tuple[str, str, dict[str, 
 
 # --------------------------------------------------------------------------- internals
 class _PendingGraph:
-    """A stored graph not built yet. Built once: its dicts become the graph's own."""
+    """A stored graph not built yet. Built once: its dicts become the graph's own. A
+    restored one keeps its importers' names (see `_stored_graph`) until something reads
+    its predecessors: restoring a map for a summary rebuilds none of them."""
 
     def __init__(self, plain: tuple[Any, ...]) -> None:
         self._plain: tuple[Any, ...] | None = plain
 
     def plain(self) -> tuple[Any, ...] | None:
-        """The stored form, or None once the graph is built (its dicts are the graph's)."""
-        return self._plain
+        """The plain form (the predecessor dicts rebuilt on first use), or None once the
+        graph is built (its dicts are the graph's)."""
+        plain = self._plain
+        if plain is not None and plain[0] == "importers":
+            plain = self._plain = _with_predecessors(plain)
+        return plain
 
     def edge_attributes(self) -> list[dict[str, Any]]:
         plain = self._plain
         if plain is None:
             raise RuntimeError("the graph was built already")
-        if plain[0] == "adjacency":
+        if plain[0] in ("adjacency", "importers"):  # the successor rows hold every edge
             return [attrs for targets in plain[3].values() for attrs in targets.values()]
         return [attrs for _, _, attrs in plain[3]]
 
     def build(self) -> nx.DiGraph:
-        plain, self._plain = self._plain, None
+        plain = self.plain()
+        self._plain = None
         graph = _graph_from_plain(plain)
         if graph is None:  # checked by _is_plain_graph before this object was made
             raise ValueError("not a stored graph")
@@ -331,37 +338,51 @@ class _PendingGraph:
 
 
 def _is_plain_graph(value: Any) -> bool:
-    """The shape `_graph_to_plain` writes (what `_graph_from_plain` accepts)."""
+    """The shape `_graph_to_plain` writes (what `_graph_from_plain` accepts), or the
+    one a snapshot stores (`_stored_graph`)."""
     if not isinstance(value, tuple) or not value:
         return False
     if value[0] == "adjacency":
         return len(value) == 5 and all(isinstance(part, dict) for part in value[1:])
+    if value[0] == "importers":  # its rows read when its predecessors are rebuilt
+        return (
+            len(value) == 5
+            and all(isinstance(part, dict) for part in value[1:])
+            and all(type(row) is dict for row in value[3].values())
+            and all(type(row) is tuple for row in value[4].values())
+        )
     return value[0] == "lists" and len(value) == 4 and isinstance(value[1], dict)
 
 
 def _stored_graph(plain: tuple[Any, ...]) -> tuple[Any, ...]:
     """A plain graph as the snapshot stores it: the adjacency form with each node's
-    importers (names, in order) in place of its predecessor dict."""
+    importers (names, in order) in place of its predecessor dict: a third of a map's
+    snapshot, and most of the time marshal takes to write it, when stored whole."""
     if plain[0] != "adjacency":
         return plain
     _, attrs, nodes, succ, pred = plain
     return ("importers", attrs, nodes, succ, {b: tuple(row) for b, row in pred.items()})
 
 
-def _loaded_graph(value: Any) -> tuple[Any, ...] | None:
-    """A stored graph (`_stored_graph`) as a plain graph: each predecessor row rebuilt
-    from the importers' successor rows (the same attribute dicts); None when it is not
-    one or does not hold together."""
-    if isinstance(value, tuple) and len(value) == 5 and value[0] == "importers":
-        _, attrs, nodes, succ, importers = value
-        if not all(isinstance(part, dict) for part in value[1:]):
-            return None
-        try:
-            pred = {b: {a: succ[a][b] for a in row} for b, row in importers.items()}
-        except (KeyError, TypeError):
-            return None
-        value = ("adjacency", attrs, nodes, succ, pred)
-    return value if _is_plain_graph(value) else None
+def _with_predecessors(stored: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A stored graph's adjacency form: each predecessor row rebuilt, in its stored order,
+    from its importers' successor rows (the same attribute dicts). Rows that do not hold
+    together (not written so by `_stored_graph`) give the predecessors of the successor
+    rows instead, in their order: the graph's edges all the same."""
+    _, attrs, nodes, succ, importers = stored
+    try:
+        pred = {b: {a: succ[a][b] for a in row} for b, row in importers.items()}
+        consistent = pred.keys() == succ.keys() and sum(map(len, pred.values())) == sum(
+            map(len, succ.values())
+        )
+    except (LookupError, TypeError):
+        consistent = False
+    if not consistent:
+        pred = {n: {} for n in succ}
+        for a, targets in succ.items():
+            for b, edge in targets.items():
+                pred.setdefault(b, {})[a] = edge
+    return ("adjacency", attrs, nodes, succ, pred)
 
 
 def _graph_to_plain(graph: nx.DiGraph) -> tuple[Any, ...]:

@@ -214,6 +214,8 @@ def scan_sources(
             python = language[path] == "python"
             if encoded is None:  # unreadable: reported, never cached
                 value = _UNREADABLE_PY if python else _UNREADABLE_NATIVE
+            elif encoded == TOO_LARGE:  # (likewise)
+                value = _TOO_LARGE_PY if python else _TOO_LARGE_NATIVE
             else:
                 value = marshal.loads(encoded)
                 (store_py if python else store_native)[blob] = encoded
@@ -514,7 +516,10 @@ def _cold_map(
             return False
         handed = lexical is not None and lexical.prebuild(modules, pool)
         pairs = assembly[0].metric_pairs(modules, links[0][1])
-        count = pool.submit(metrics.transitive_dependents, range(len(modules)), pairs)
+        try:
+            count = pool.submit(metrics.transitive_dependents, range(len(modules)), pairs)
+        except Exception:  # a broken pool (a worker died after the scan): counted here
+            return handed
         transitive.append((list(modules), count))
         if not handed:  # the lexical index's Prebuilt does not own it: shut down below
             owned.append(pool)
@@ -634,7 +639,7 @@ def _updated_map(
         return None
     history.start()  # read while the last map is restored (after any forked scan)
     stored = _restore(cache, previous_key)
-    if stored is None or "unreadable" in stored[1].skipped:
+    if stored is None or _read_failed(stored[1], selection):
         return None
     _, previous, full_key, earlier = stored
     fresh = {src.path: scan for (src, _), scan in zip(changed, new_scans, strict=True) if scan}
@@ -666,6 +671,14 @@ def _updated_map(
     stats.scanned, stats.workers, stats.incremental = rescan.scanned, rescan.workers, True
     stats.cached = len(selection.sources) - rescan.scanned
     return cm, dict(extensions), (full_key, earlier.merge(changes) if earlier else changes)
+
+
+def _read_failed(cm: CodeMap, selection: Selection) -> bool:
+    """Whether a file of the map could not be read, or was found too large only when read
+    (neither result is cached: an update, which rescans only what changed, would keep it
+    out)."""
+    found_large = cm.skipped.get("too-large", []) != selection.skipped.get("too-large", [])
+    return "unreadable" in cm.skipped or found_large
 
 
 def _scan_files(
@@ -832,7 +845,7 @@ def _scan_chunk(
         # past 4 GiB, whose size git's index keeps modulo 2**32) is not read whole.
         data = read_no_follow(os.path.join(root, path), limit=MAX_SOURCE_BYTES + 1)
         if data is None or len(data) > MAX_SOURCE_BYTES:
-            out.append((path, None))
+            out.append((path, None if data is None else TOO_LARGE))
             continue
         if language == "python":
             out.append((path, dumps(_plain_py(scan_python_bytes(data, memo)))))
@@ -845,6 +858,11 @@ def _scan_chunk(
 
 _UNREADABLE_PY = (0, (), (), None, "unreadable", False)
 _UNREADABLE_NATIVE = (0, (), "unreadable", ())
+# A worker's result for a file past MAX_SOURCE_BYTES when read (no marshal output is
+# empty): skipped as "too-large", never cached (the blob git listed may be another size).
+TOO_LARGE = b""
+_TOO_LARGE_PY = (0, (), (), None, "too-large", False)
+_TOO_LARGE_NATIVE = (0, (), "too-large", ())
 
 
 def _plain_py(scan: PyScan) -> tuple[Any, ...]:

@@ -131,7 +131,11 @@ class IndexPrefetch:
             if encoded is None:  # not scanned by this map (its scan was cached): later
                 return False
             units.append((name, path, encoded))
-        self.building = Prebuilt(frozenset(library), pool.submit(_lexical_plain, units), pool)
+        try:
+            job = pool.submit(_lexical_plain, units)
+        except Exception:  # a broken pool (a worker died after the scan): built later
+            return False
+        self.building = Prebuilt(frozenset(library), job, pool)
         return True
 
     def take(self, root: Path) -> tuple[dict[str, str] | None, dict[str, bytes], Prebuilt | None]:
