@@ -139,3 +139,30 @@ def test_dash_and_suffix_choose_the_export(repo: Path, tmp_path: Path) -> None:
     assert nx.read_graphml(target).number_of_nodes() > 0
     result = runner.invoke(cli, ["map", "me/mylib", "--checkout", str(repo), "-o", "map.txt"])
     assert result.exit_code == 2 and "--format" in result.output
+
+
+def test_a_map_in_its_own_process_leaves_the_collector_off_and_a_callers_on(
+    tmp_path: Path,
+) -> None:
+    """`prready map` in a process of its own (`cli.main`) runs no collection after the map
+    is built: the process ends a moment later. Run in a caller's process, it leaves the
+    collector as it found it."""
+    import gc
+
+    from prready.cli import OWN_PROCESS
+
+    repo = make_map_repo(tmp_path)
+    assert gc.isenabled()
+    try:
+        alone = CliRunner().invoke(
+            cli, ["map", "me/mylib", "--checkout", str(repo)], obj={OWN_PROCESS: True}
+        )
+        assert alone.exit_code == 0, alone.output
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    hosted = CliRunner().invoke(cli, ["map", "me/mylib", "--checkout", str(repo)])
+    assert hosted.exit_code == 0, hosted.output
+    assert gc.isenabled()
+    summary = [line for line in alone.output.splitlines() if line.startswith("modules:")]
+    assert summary and summary[0] in hosted.output  # the same map, restored

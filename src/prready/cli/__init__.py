@@ -187,13 +187,19 @@ class LazyCommands(dict):  # type: ignore[type-arg]
 cli.commands = LazyCommands(COMMAND_MODULES)
 
 
+# In the root context's `obj` when a command runs in a `prready` process of its own, which
+# ends when the command returns (not in a caller's process, such as click's test runner):
+# see `runtime.keep_objects_to_exit`.
+OWN_PROCESS = "prready.own_process"
+
+
 def main() -> None:
     # At exit the interpreter's last garbage collection walks every object still alive
     # (after a 20k-issue plan, ~0.1-0.15 s of a warm run's wall time). Frozen objects are
     # skipped: they are still freed by reference counting as the modules are torn down,
     # and every file and database prready writes is closed by its `with` before this.
     atexit.register(gc.freeze)
-    cli(prog_name="prready")
+    cli(prog_name="prready", obj={OWN_PROCESS: True})
 
 
 def _unexpected_message(exc: BaseException) -> tuple[str, bool]:

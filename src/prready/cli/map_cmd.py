@@ -8,6 +8,7 @@ from prready.cli.options import repo_source_options
 from prready.cli.runtime import (
     checked_repo,
     is_stdout,
+    keep_objects_to_exit,
     load_user_config,
     make_workspace,
     output_format,
@@ -70,6 +71,7 @@ def command(
     paths = resolve_paths()
     config = load_user_config(paths, rebuild_cache)
     stats = ScanStats()
+    keep_objects_to_exit()
     with (
         progress_reporter() as progress,
         make_workspace(paths, config, offline=is_offline(offline), progress=progress) as ws,

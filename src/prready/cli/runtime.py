@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,6 +81,20 @@ def github_access(
     )
     check_token_transport(url, secret)
     return GitHubAccess(url, secret)
+
+
+def keep_objects_to_exit() -> None:
+    """In a `prready` process of its own (`cli.OWN_PROCESS`), turn the cyclic garbage
+    collector off for the rest of the command: what it builds (a code map's ~150k
+    containers) lives until the process ends a moment later, and the first collections
+    after it would walk all of it (0.02-0.05 s of a cold torch map, 0.01-0.02 s of a warm
+    one). A command run in a caller's process leaves the collector as it is."""
+    from prready.cli import OWN_PROCESS
+
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_root().obj if ctx is not None else None
+    if isinstance(settings, dict) and settings.get(OWN_PROCESS):
+        gc.disable()
 
 
 def make_workspace(
