@@ -89,44 +89,6 @@ def test_snapshot_of_other_version_or_fields_is_ignored(tmp_path: Path) -> None:
     assert code_map_from_plain(None) is None
 
 
-def test_predecessors_are_stored_as_importer_names_and_rebuilt_when_read(
-    tmp_path: Path,
-) -> None:
-    root = make_map_repo(tmp_path)
-    cm = map_code("me/mylib", resolve_paths(), checkout=root)
-    plain = code_map_to_plain(cm)
-    tag, _, _, _, importers = plain[2]
-    assert tag == "importers"
-    assert importers == {b: tuple(row) for b, row in cm.graph.pred.items()}
-    assert all(type(row) is tuple for row in importers.values())
-    restored = code_map_from_plain(plain)
-    assert restored is not None
-    pending = restored.__dict__["_pending_graph"]
-    assert len(edge_attributes(restored)) == cm.graph.number_of_edges()
-    assert pending._plain[0] == "importers"  # a summary rebuilt no predecessor row
-    assert [(b, list(row)) for b, row in restored.graph.pred.items()] == [
-        (b, list(row)) for b, row in cm.graph.pred.items()
-    ]
-    # Rows that do not hold together: the predecessors of the successor rows instead.
-    b, row = next((b, row) for b, row in importers.items() if row)
-    for broken in ({**importers, b: (*row, "no.such.module")}, {**importers, b: ()}):
-        again = code_map_from_plain((*plain[:2], (*plain[2][:4], broken), *plain[3:]))
-        assert again is not None
-        assert sorted(again.graph.edges()) == sorted(cm.graph.edges())
-        assert {n: set(p) for n, p in again.graph.pred.items()} == {
-            n: set(p) for n, p in cm.graph.pred.items()
-        }
-    # Rows of another shape: no map.
-    succ = plain[2][3]
-    listed = {**succ, row[0]: list(succ[row[0]])}
-    assert code_map_from_plain((*plain[:2], (*plain[2][:3], listed, importers), *plain[3:])) is None
-    numbered = code_map_from_plain(
-        (*plain[:2], (*plain[2][:4], {**importers, b: (0,)}), *plain[3:])
-    )
-    assert numbered is not None
-    assert numbered.graph.number_of_edges() == cm.graph.number_of_edges()
-
-
 def test_damaged_snapshot_is_rebuilt(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     paths = resolve_paths()
@@ -308,3 +270,27 @@ def test_restored_graph_is_built_on_first_use(tmp_path: Path) -> None:
     assert edge_attributes(warm) == edge_attributes(cold)
     with pytest.raises(AttributeError):
         _ = warm.no_such_field
+
+
+def test_a_delta_that_does_not_fit_its_full_map_is_ignored(tmp_path: Path) -> None:
+    """A stored update (its changed rows over the full map) whose importers name a row the
+    full map lacks, or whose rows are not the shape written, restores nothing: the map is
+    built again, never a traceback."""
+    from prready.analysis.snapshot import MapChanges, apply_delta, code_map_delta
+
+    root = make_map_repo(tmp_path)
+    cm = map_code("me/mylib", resolve_paths(), checkout=root)
+    b, importers = next((b, list(p)) for b, p in cm.graph.pred.items() if p)
+    fresh = map_code("me/mylib", resolve_paths(), checkout=root)  # restored: its own dicts
+    delta = code_map_delta(fresh, "full-key", MapChanges(pred={b}))
+    assert delta is not None
+    assert apply_delta(code_map_to_plain(cm), delta) is not None  # as written: it fits
+    for row in ((*importers, "no.such.module"), 7):
+        damaged = list(delta)
+        damaged[7] = {b: row}
+        assert apply_delta(code_map_to_plain(cm), tuple(damaged)) is None
+    full = code_map_to_plain(cm)
+    full[2][3][importers[0]] = []  # a successor row of another shape, read by position
+    damaged = list(delta)
+    damaged[7] = {5: (importers[0],)}
+    assert apply_delta(full, tuple(damaged)) is None

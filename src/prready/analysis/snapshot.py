@@ -2,13 +2,11 @@
 (marshal, in the parse cache) and restored without re-running the analysis.
 
 Restoring is on the warm path of every `prready map`, so the snapshot holds the very
-dicts the objects are made of (dataclass `__dict__`s, the graph's node and successor
-dicts): marshal rebuilds them in C. The predecessor dicts (`_pred[v][u]`, which share
-each edge's attribute dict with `_succ[u][v]`) are stored as each node's importers, in
-order, and rebuilt from the successors on load: written whole, they cost a cold map a
-third of its snapshot's size and most of the time marshal takes to write it. Field
-names are stored too: a snapshot written before a dataclass gained a field no longer
-matches and is treated as absent.
+dicts the objects are made of (dataclass `__dict__`s, the graph's adjacency dicts):
+marshal rebuilds them in C, and a shared object (an edge's attribute dict, which
+networkx keeps under both `_succ[u][v]` and `_pred[v][u]`) is written once and comes
+back shared. Field names are stored too: a snapshot written before a dataclass gained a
+field no longer matches and is treated as absent.
 """
 
 from __future__ import annotations
@@ -23,8 +21,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 # 7: maps stored by 6 may lack a file deleted and restored between two maps (see
-# git_repo.Listing.blobs_changed_since): rebuilt once. 8: predecessors stored as names.
-SNAPSHOT_VERSION = 8
+# git_repo.Listing.blobs_changed_since): rebuilt once.
+SNAPSHOT_VERSION = 7
 
 _OBJECT_FIELDS = ("graph", "modules", "areas")  # stored in their own form, not by value
 
@@ -40,7 +38,7 @@ def code_map_to_plain(cm: CodeMap) -> tuple[Any, ...]:
     return (
         SNAPSHOT_VERSION,
         _signature(),
-        _stored_graph(graph_plain if graph_plain is not None else _graph_to_plain(cm.graph)),
+        graph_plain if graph_plain is not None else _graph_to_plain(cm.graph),
         [vars(m) for m in cm.modules.values()],
         [vars(a) for a in cm.areas.values()],
         others,
@@ -128,15 +126,12 @@ def apply_delta(full: Any, delta: Any) -> tuple[tuple[Any, ...], MapChanges] | N
         or len(full) != 6
         or full[0] != SNAPSHOT_VERSION
         or full[1] != _signature()
+        or not _is_plain_graph(full[2])
+        or full[2][0] != "adjacency"
     ):
         return None
-    stored = full[2]
-    if not _is_plain_graph(stored) or stored[0] == "lists":
-        return None
-    full_graph = _with_predecessors(stored) if stored[0] == "importers" else stored
     _, _, _, _, graph_attrs, nodes, succ, pred, modules, areas, others, names = delta
-    _, signature, _, full_modules, _, full_others = full
-    _, _, full_nodes, full_succ, full_pred = full_graph
+    _, signature, (_, _, full_nodes, full_succ, full_pred), full_modules, _, full_others = full
     try:
         full_nodes.update(nodes)
         full_succ.update(succ)
@@ -305,32 +300,25 @@ def add_edges_fast(graph: nx.DiGraph, edges: Iterable[tuple[str, str, dict[str, 
 
 # --------------------------------------------------------------------------- internals
 class _PendingGraph:
-    """A stored graph not built yet. Built once: its dicts become the graph's own. A
-    restored one keeps its importers' names (see `_stored_graph`) until something reads
-    its predecessors: restoring a map for a summary rebuilds none of them."""
+    """A stored graph not built yet. Built once: its dicts become the graph's own."""
 
     def __init__(self, plain: tuple[Any, ...]) -> None:
         self._plain: tuple[Any, ...] | None = plain
 
     def plain(self) -> tuple[Any, ...] | None:
-        """The plain form (the predecessor dicts rebuilt on first use), or None once the
-        graph is built (its dicts are the graph's)."""
-        plain = self._plain
-        if plain is not None and plain[0] == "importers":
-            plain = self._plain = _with_predecessors(plain)
-        return plain
+        """The stored form, or None once the graph is built (its dicts are the graph's)."""
+        return self._plain
 
     def edge_attributes(self) -> list[dict[str, Any]]:
         plain = self._plain
         if plain is None:
             raise RuntimeError("the graph was built already")
-        if plain[0] in ("adjacency", "importers"):  # the successor rows hold every edge
+        if plain[0] == "adjacency":
             return [attrs for targets in plain[3].values() for attrs in targets.values()]
         return [attrs for _, _, attrs in plain[3]]
 
     def build(self) -> nx.DiGraph:
-        plain = self.plain()
-        self._plain = None
+        plain, self._plain = self._plain, None
         graph = _graph_from_plain(plain)
         if graph is None:  # checked by _is_plain_graph before this object was made
             raise ValueError("not a stored graph")
@@ -338,51 +326,12 @@ class _PendingGraph:
 
 
 def _is_plain_graph(value: Any) -> bool:
-    """The shape `_graph_to_plain` writes (what `_graph_from_plain` accepts), or the
-    one a snapshot stores (`_stored_graph`)."""
+    """The shape `_graph_to_plain` writes (what `_graph_from_plain` accepts)."""
     if not isinstance(value, tuple) or not value:
         return False
     if value[0] == "adjacency":
         return len(value) == 5 and all(isinstance(part, dict) for part in value[1:])
-    if value[0] == "importers":  # its rows read when its predecessors are rebuilt
-        return (
-            len(value) == 5
-            and all(isinstance(part, dict) for part in value[1:])
-            and all(type(row) is dict for row in value[3].values())
-            and all(type(row) is tuple for row in value[4].values())
-        )
     return value[0] == "lists" and len(value) == 4 and isinstance(value[1], dict)
-
-
-def _stored_graph(plain: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A plain graph as the snapshot stores it: the adjacency form with each node's
-    importers (names, in order) in place of its predecessor dict: a third of a map's
-    snapshot, and most of the time marshal takes to write it, when stored whole."""
-    if plain[0] != "adjacency":
-        return plain
-    _, attrs, nodes, succ, pred = plain
-    return ("importers", attrs, nodes, succ, {b: tuple(row) for b, row in pred.items()})
-
-
-def _with_predecessors(stored: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A stored graph's adjacency form: each predecessor row rebuilt, in its stored order,
-    from its importers' successor rows (the same attribute dicts). Rows that do not hold
-    together (not written so by `_stored_graph`) give the predecessors of the successor
-    rows instead, in their order: the graph's edges all the same."""
-    _, attrs, nodes, succ, importers = stored
-    try:
-        pred = {b: {a: succ[a][b] for a in row} for b, row in importers.items()}
-        consistent = pred.keys() == succ.keys() and sum(map(len, pred.values())) == sum(
-            map(len, succ.values())
-        )
-    except (LookupError, TypeError):
-        consistent = False
-    if not consistent:
-        pred = {n: {} for n in succ}
-        for a, targets in succ.items():
-            for b, edge in targets.items():
-                pred.setdefault(b, {})[a] = edge
-    return ("adjacency", attrs, nodes, succ, pred)
 
 
 def _graph_to_plain(graph: nx.DiGraph) -> tuple[Any, ...]:
