@@ -138,3 +138,19 @@ def test_a_git_that_prints_another_layout_still_lists_sizes(
     assert listing.raw == expected
     files = listing.files()
     assert {f.path: f.size for f in files} == _on_disk(root, [f.path for f in files])
+
+
+def test_an_index_changed_since_the_listing_gives_no_sizes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sizes are read when a map asks for every file, after the listing: when git's
+    index changed in between, none of its sizes is taken (each file is looked at)."""
+    root = _repo(tmp_path)
+    listing = read_listing(root)
+    (root / "pkg/m4.py").write_text("grown = 1\n" * 20)
+    git("add", "pkg/m4.py", cwd=root)  # the index now says another blob and size
+    assert listing.sizes() == {}
+    seen = _counting_lstat(monkeypatch)
+    sizes = {f.path: f.size for f in listing.files()}
+    assert len(seen) == len(sizes)
+    assert sizes["pkg/m4.py"] == os.lstat(root / "pkg/m4.py").st_size

@@ -21,7 +21,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -224,15 +224,22 @@ class Listing:
     root: Path
     raw: bytes
     changes: dict[bytes, tuple[str, str] | None]
-    # Each entry of `raw` and the size git's index records for it (see `sizes`).
-    stat_sizes: tuple[list[bytes], list[bytes]] = field(default=([], []), compare=False)
 
     def sizes(self) -> dict[bytes, int]:
         """Path -> size of each regular file git checks (tag H, stage 0) whose size in the
-        index is known (`read_listing` asks for it) and not 0: the size on disk too,
-        unless diff-files reports the path (which `changes` then holds)."""
+        index is not 0: the size on disk too, unless diff-files reports the path (which
+        `changes` then holds). Read from `ls-files --debug` (only a cold map asks: the
+        warm and updated ones never look at every file); {} when the index changed since
+        the listing or git prints another layout."""
+        try:
+            out = _run(self.root, ["ls-files", "-s", "-v", "-z", "--debug"])
+        except GitCommandError:
+            return {}
+        raw, (entries, stat_sizes) = _entries_and_sizes(out)
+        if raw != self.raw:
+            return {}
         sizes: dict[bytes, int] = {}
-        for entry, size in zip(*self.stat_sizes, strict=True):
+        for entry, size in zip(entries, stat_sizes, strict=True):
             tab = entry.find(b"\t")
             # (0: git "smudged" the entry, racily clean: it compares content, not size.)
             if entry[:2] == b"H " and entry[tab - 2 : tab] == b" 0" and size != b"0":
@@ -380,11 +387,7 @@ def read_listing(root: Path) -> Listing:
     try:
         # -v tags each entry (S: skip-worktree, so a changed sparse checkout changes `raw`;
         # lower case: assume-unchanged, which diff-files never reports: see below).
-        # --debug adds each entry's stat data: the sizes (see `Listing`).
-        listed = _run(root, ["ls-files", "-s", "-v", "-z", "--debug"])
-        raw, stat_sizes = _entries_and_sizes(listed)
-        if raw is None:  # not the layout expected: without sizes
-            raw = _run(root, ["ls-files", "-s", "-v", "-z"])
+        raw = _run(root, ["ls-files", "-s", "-v", "-z"])
     finally:
         thread.join()
     if isinstance(diff[0], BaseException):
@@ -396,9 +399,9 @@ def read_listing(root: Path) -> Listing:
         # id, which must be that of the bytes read).
         assumed = [m.group(1) for m in _ASSUMED_ENTRY.finditer(b"\0" + raw)]
         dirty = b"\0".join([dirty.strip(b"\0"), *assumed])
-    listing = Listing(root, raw, {}, stat_sizes)
+    listing = Listing(root, raw, {})
     if dirty.strip(b"\0"):
-        listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty), stat_sizes)
+        listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty))
     return listing
 
 
