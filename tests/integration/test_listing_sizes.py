@@ -28,7 +28,7 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def _sizes(root: Path) -> dict[str, int]:
-    return {f.path: f.size for f in read_listing(root).files() if f.kind == "file"}
+    return {f.path: f.size for f in read_listing(root, sizes=True).files() if f.kind == "file"}
 
 
 def _on_disk(root: Path, paths: list[str]) -> dict[str, int]:
@@ -51,7 +51,7 @@ def test_clean_files_take_the_index_size_without_a_system_call(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _repo(tmp_path)
-    listing = read_listing(root)
+    listing = read_listing(root, sizes=True)
     seen = _counting_lstat(monkeypatch)
     files = listing.files()
     assert seen == [os.fsencode(root / "pkg/__init__.py")]  # empty: see the next test
@@ -131,7 +131,7 @@ def test_a_git_that_prints_another_layout_still_lists_sizes(
 ) -> None:
     root = _repo(tmp_path)
     monkeypatch.setattr(git_repo, "_entries_and_sizes", lambda out: (None, ([], [])))
-    listing = read_listing(root)
+    listing = read_listing(root, sizes=True)
     expected = subprocess.run(
         ["git", "ls-files", "-s", "-v", "-z"], cwd=root, capture_output=True, check=True
     ).stdout
@@ -140,17 +140,38 @@ def test_a_git_that_prints_another_layout_still_lists_sizes(
     assert {f.path: f.size for f in files} == _on_disk(root, [f.path for f in files])
 
 
-def test_an_index_changed_since_the_listing_gives_no_sizes(
+def test_a_listing_read_without_sizes_looks_at_every_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sizes are read when a map asks for every file, after the listing: when git's
-    index changed in between, none of its sizes is taken (each file is looked at)."""
+    """Only a map that will list every file (the first of a checkout) asks for the sizes:
+    a listing read without them is the same listing, and its files are looked at."""
     root = _repo(tmp_path)
     listing = read_listing(root)
-    (root / "pkg/m4.py").write_text("grown = 1\n" * 20)
-    git("add", "pkg/m4.py", cwd=root)  # the index now says another blob and size
-    assert listing.sizes() == {}
+    assert listing.sizes() == {} and listing.raw == read_listing(root, sizes=True).raw
     seen = _counting_lstat(monkeypatch)
     sizes = {f.path: f.size for f in listing.files()}
     assert len(seen) == len(sizes)
-    assert sizes["pkg/m4.py"] == os.lstat(root / "pkg/m4.py").st_size
+    assert sizes == _on_disk(root, sorted(sizes))
+
+
+def test_only_the_first_map_of_a_checkout_reads_the_sizes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prready.app.map as map_app
+    from mapfixtures import map_code
+    from prready.paths import resolve_paths
+
+    root = _repo(tmp_path)
+    asked: list[bool] = []
+    real = map_app.read_listing
+
+    def read_listing_seen(path: Path, *, sizes: bool = False) -> git_repo.Listing:
+        asked.append(sizes)
+        return real(path, sizes=sizes)
+
+    monkeypatch.setattr(map_app, "read_listing", read_listing_seen)
+    first = map_code("acme/pkg", resolve_paths(), checkout=root)
+    (root / "pkg/m1.py").write_text("x = 2\n")
+    map_code("acme/pkg", resolve_paths(), checkout=root)  # updated from the last map
+    assert asked == [True, False]
+    assert "pkg.m1" in first.modules

@@ -401,18 +401,20 @@ def _build_code_map(
         progress=progress,
     )
     root = Path(co.path)
-    listing = read_listing(root)
-    stats = stats if stats is not None else ScanStats()
-    key = _snapshot_key(slug, root, co.head, area_depth, listing)
     # The workspace's connection to the parse cache, passed down. Threads that use the
     # cache open their own (`ScanWriter`, `_HistoryReader`): a connection belongs to the
     # thread that made it.
     cache = ws.parse_cache
+    base_key = _base_key(slug, root, area_depth)
+    # The first map of a checkout lists every file: the index's sizes save a system call
+    # for each (later ones are restored, or updated from the files that changed).
+    listing = read_listing(root, sizes=not cache.has_snapshot(base_key))
+    stats = stats if stats is not None else ScanStats()
+    key = _snapshot_key(slug, root, co.head, area_depth, listing)
     restored = _load_snapshot(cache, key, stats)
     if restored is not None:  # nothing changed since the last map: same files, same HEAD
         restored.key = key
         return restored
-    base_key = _base_key(slug, root, area_depth)
     base = cache.load_snapshot(base_key)
     if not (isinstance(base, tuple) and len(base) == 6):
         base = None

@@ -21,7 +21,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -217,29 +217,24 @@ class Listing:
     from the index (`diff-files`) to its state on disk: (blob id, kind) of the file there,
     or None when it is absent. `digest` names the working tree's content without a
     system call per file (the warm map's key). `files` takes the sizes of the files git
-    vouches for from the index (diff-files compares each one's size with the file's: a
-    file it does not report has the size the index records) and asks the file system
-    for the others only."""
+    vouches for from the index when the listing holds them (diff-files compares each
+    one's size with the file's: a file it does not report has the size the index
+    records) and asks the file system for the others."""
 
     root: Path
     raw: bytes
     changes: dict[bytes, tuple[str, str] | None]
 
+    # Each entry of `raw` and the size git's index records for it, when the listing was
+    # read with them (`read_listing(sizes=True)`): see `sizes`.
+    stat_sizes: tuple[list[bytes], list[bytes]] | None = field(default=None, compare=False)
+
     def sizes(self) -> dict[bytes, int]:
         """Path -> size of each regular file git checks (tag H, stage 0) whose size in the
-        index is not 0: the size on disk too, unless diff-files reports the path (which
-        `changes` then holds). Read from `ls-files --debug` (only a cold map asks: the
-        warm and updated ones never look at every file); {} when the index changed since
-        the listing or git prints another layout."""
-        try:
-            out = _run(self.root, ["ls-files", "-s", "-v", "-z", "--debug"])
-        except GitCommandError:
-            return {}
-        raw, (entries, stat_sizes) = _entries_and_sizes(out)
-        if raw != self.raw:
-            return {}
+        index is not 0 ({} when the listing was read without them): the size on disk
+        too, unless diff-files reports the path (which `changes` then holds)."""
         sizes: dict[bytes, int] = {}
-        for entry, size in zip(entries, stat_sizes, strict=True):
+        for entry, size in zip(*(self.stat_sizes or ([], [])), strict=True):
             tab = entry.find(b"\t")
             # (0: git "smudged" the entry, racily clean: it compares content, not size.)
             if entry[:2] == b"H " and entry[tab - 2 : tab] == b" 0" and size != b"0":
@@ -369,9 +364,11 @@ class Listing:
 _ASSUMED_ENTRY = re.compile(rb"\0[a-z] [^\t\0]*\t([^\0]+)")
 
 
-def read_listing(root: Path) -> Listing:
+def read_listing(root: Path, *, sizes: bool = False) -> Listing:
     """One `ls-files -s` and one `diff-files` (run side by side); the files that differ
-    from the index are re-hashed (see `_state_on_disk`)."""
+    from the index are re-hashed (see `_state_on_disk`). `sizes`: with the index's sizes
+    (`Listing.sizes`: for a caller that will list every file, which then needs no system
+    call for most of them)."""
     root = Path(root)
     # A thread of its own (not concurrent.futures: its import costs every map ~20 ms).
     diff: list[bytes | BaseException] = []
@@ -387,7 +384,14 @@ def read_listing(root: Path) -> Listing:
     try:
         # -v tags each entry (S: skip-worktree, so a changed sparse checkout changes `raw`;
         # lower case: assume-unchanged, which diff-files never reports: see below).
-        raw = _run(root, ["ls-files", "-s", "-v", "-z"])
+        # --debug adds each entry's stat data, its size among them.
+        raw, stat_sizes = None, None
+        if sizes:
+            raw, stat_sizes = _entries_and_sizes(
+                _run(root, ["ls-files", "-s", "-v", "-z", "--debug"])
+            )
+        if raw is None:  # not asked for, or not the layout expected
+            raw, stat_sizes = _run(root, ["ls-files", "-s", "-v", "-z"]), None
     finally:
         thread.join()
     if isinstance(diff[0], BaseException):
@@ -399,9 +403,9 @@ def read_listing(root: Path) -> Listing:
         # id, which must be that of the bytes read).
         assumed = [m.group(1) for m in _ASSUMED_ENTRY.finditer(b"\0" + raw)]
         dirty = b"\0".join([dirty.strip(b"\0"), *assumed])
-    listing = Listing(root, raw, {})
+    listing = Listing(root, raw, {}, stat_sizes)
     if dirty.strip(b"\0"):
-        listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty))
+        listing = Listing(root, raw, _state_on_disk(root, listing.entries(), dirty), stat_sizes)
     return listing
 
 

@@ -144,6 +144,11 @@ class ParseCache:
         limit = getlimit(which) if getlimit is not None and which is not None else 999
         return max(1, min(INSERT_ROWS, limit // 3))
 
+    def has_snapshot(self, key: str) -> bool:
+        """Whether a value is stored under key (none is read)."""
+        query = "SELECT 1 FROM parse_snapshots WHERE key = ?"
+        return self.conn.execute(query, (key,)).fetchone() is not None
+
     def load_snapshot(self, key: str) -> Any | None:
         """A whole derived value stored under key (e.g. the resolved map of a file set)."""
         row = self.conn.execute("SELECT data FROM parse_snapshots WHERE key = ?", (key,)).fetchone()
