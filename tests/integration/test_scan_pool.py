@@ -212,3 +212,83 @@ def test_workers_extract_the_lexical_fields_asked_for_from_the_same_read(tmp_pat
             expected = source_fields_packed((tmp_path / s.path).read_bytes(), s.language)
             assert marshal.loads(by_blob[s.blob]) == expected
             assert expected[0]  # a defined name, at least
+
+
+_NATIVE = {
+    "pkg/__init__.py": "",
+    "pkg/b.py": "x = 1\n",
+    "csrc/ops.h": "#pragma once\nint add(int a, int b);\n",
+    "csrc/ops.cpp": '#include "ops.h"\n' + "// filler\n" * 20 + "int add(int a, int b);\n",
+}
+
+
+@pytest.mark.parametrize("failure", ["too-large", "unreadable"])
+def test_include_links_made_without_a_file_read_whole_are_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """A C++ file that could not be read whole (found too large, or unreadable as after a
+    `chmod 000`) is read again by the next map: so are its includes, not taken from links
+    made without them."""
+    import prready.analysis.layout as layout
+    from mapfixtures import map_code
+    from prready.models import HistoryCommit
+    from prready.paths import resolve_paths
+    from prready.sources.git_repo import build_repo
+
+    root = tmp_path / "repo"
+    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "add", _NATIVE)])
+    limit, real = layout.MAX_SOURCE_BYTES, map_app.read_no_follow
+    if failure == "too-large":
+        monkeypatch.setattr(layout, "MAX_SOURCE_BYTES", 100)
+    else:
+
+        def unreadable(path: str, limit: int | None) -> bytes | None:
+            return None if path.endswith("ops.cpp") else real(path, limit)
+
+        monkeypatch.setattr(map_app, "read_no_follow", unreadable)
+    cm = map_code("acme/pkg", resolve_paths(), checkout=root)
+    assert cm.skipped.get(failure) == ["csrc/ops.cpp"]
+    monkeypatch.setattr(layout, "MAX_SOURCE_BYTES", limit)  # (not undo: it is the home too)
+    monkeypatch.setattr(map_app, "read_no_follow", real)
+    (root / "pkg/b.py").write_text("x = 2\n")  # a new map: read again, linked again
+    again = map_code("acme/pkg", resolve_paths(), checkout=root)
+    assert failure not in again.skipped
+    includes = [(a, b) for a, b, d in again.graph.edges(data=True) if d["kind"] == "include"]
+    assert includes == [("csrc/ops.cpp", "csrc/ops.h")]
+
+
+def test_updates_resume_after_a_source_the_index_sized_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file past 4 GiB, whose size git's index keeps modulo 2**32, is selected by the
+    first map and found too large when read: the next map selects from the file system
+    (one cold map), and the maps after it are updates again."""
+    from mapfixtures import map_code
+    from prready.models import HistoryCommit
+    from prready.paths import resolve_paths
+    from prready.sources import git_repo
+    from prready.sources.git_repo import build_repo
+
+    files = {"pkg/__init__.py": "", "pkg/b.py": "x = 1\n", "pkg/big.py": "y = 1\n" * 500_000}
+    root = tmp_path / "repo"
+    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "add", files)])
+    real = git_repo.Listing.sizes
+
+    def wrapped(self: git_repo.Listing) -> dict[bytes, int]:
+        sizes = real(self)
+        if b"pkg/big.py" in sizes:  # 3 MB, as the index keeps 4 GiB + 3 MB
+            sizes[b"pkg/big.py"] = 3_000_000 % 4096
+        return sizes
+
+    monkeypatch.setattr(git_repo.Listing, "sizes", wrapped)
+    assert map_code("acme/pkg", resolve_paths(), checkout=root).skipped == {
+        "too-large": ["pkg/big.py"]
+    }
+    updated = []
+    for i in range(2, 5):
+        (root / "pkg/b.py").write_text(f"x = {i}\n")
+        stats = ScanStats()
+        cm = map_code("acme/pkg", resolve_paths(), checkout=root, stats=stats)
+        assert cm.skipped == {"too-large": ["pkg/big.py"]}
+        updated.append(stats.incremental)
+    assert updated == [False, True, True]

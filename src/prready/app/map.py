@@ -467,7 +467,10 @@ def _build_code_map(
     else:
         cache.save_snapshot(key, (counts, code_map_to_plain(cm)))
     sources = [(s.path, s.blob, s.language, s.size) for s in selection.sources]
-    record = (key, sources, selection.skipped, extensions, listing.raw, listing.changes)
+    # A source found too large only when read (git's index keeps a size modulo 2**32):
+    # the next map selects from the file system (no quick selection), which skips it.
+    raw = None if _found_too_large(cm, selection) else listing.raw
+    record = (key, sources, selection.skipped, extensions, raw, listing.changes)
     cache.save_snapshot(base_key, record)
     cm.key = key
     return cm
@@ -679,8 +682,13 @@ def _read_failed(cm: CodeMap, selection: Selection) -> bool:
     """Whether a file of the map could not be read, or was found too large only when read
     (neither result is cached: an update, which rescans only what changed, would keep it
     out)."""
-    found_large = cm.skipped.get("too-large", []) != selection.skipped.get("too-large", [])
-    return "unreadable" in cm.skipped or found_large
+    return "unreadable" in cm.skipped or _found_too_large(cm, selection)
+
+
+def _found_too_large(cm: CodeMap, selection: Selection) -> bool:
+    """Whether the map skipped a source as too large that `selection` took (its size was
+    found when it was read)."""
+    return cm.skipped.get("too-large", []) != selection.skipped.get("too-large", [])
 
 
 def _scan_files(
@@ -1021,14 +1029,18 @@ def _cached_native_links(
     sources: list[SourceFile], native_scans: dict[str, NativeScan], cache: ParseCache
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Include roots and edges, reused while no native file changed."""
+    # A file that could not be read whole (unreadable, too large when read) is scanned
+    # again next time: links made without its includes are not kept either.
+    transient = any(s.error in ("unreadable", "too-large") for s in native_scans.values())
     key = _native_links_key([s for s in sources if s.path in native_scans])
-    cached = _stored_native_links(cache, key)
+    cached = None if transient else _stored_native_links(cache, key)
     if cached is not None:
         return cached
     from prready.analysis.native import link_includes
 
     roots, edges = link_includes({p: s.includes for p, s in native_scans.items()})
-    cache.save_snapshot(key, (roots, edges))
+    if not transient:
+        cache.save_snapshot(key, (roots, edges))
     return roots, edges
 
 
