@@ -92,6 +92,7 @@ class MapAssembly:
         self.linked = 0  # Python sources linked so far, in source order
         self.clean = True  # no Python scan so far has an error
         self.areas: tuple[int | None, dict[str, str]] | None = None  # see place_areas
+        self.pairs: list[tuple[int, int]] | None = None  # see metric_pairs
 
     def place_areas(self, depth: int | None = None) -> None:
         """Assign the modules' areas now, for `finish` with this `depth` to use when every
@@ -152,11 +153,9 @@ class MapAssembly:
         index = {name: i for i, name in enumerate(modules)}
         edges = self.edges
         pairs = [(index[a], index[b]) for a, b in edges]
-        pairs += [
-            (index[a], index[b])
-            for a, b in include_edges
-            if a in index and b in index and (a, b) not in edges
-        ]
+        included = (e for e in include_edges if e[0] in index and e[1] in index and e not in edges)
+        pairs += [(index[a], index[b]) for a, b in dict.fromkeys(included)]
+        self.pairs = pairs  # `finish` counts the degrees from them
         return pairs
 
     def finish(
@@ -213,6 +212,8 @@ class MapAssembly:
         )
         counted = transitive_of() if transitive_of is not None else None
         parts = MapParts(infos, packages, edges, area_of, skipped, transitive_of=counted)
+        if counted is not None:  # counted from `metric_pairs`: the same graph's pairs
+            parts.pairs = self.pairs
         return complete_code_map(repo, root, head, parts, native_links, symbols, facts)
 
     def _relink(
@@ -287,6 +288,9 @@ class MapParts:
     metrics_of: dict[str, ModuleInfo] | None = None
     # Transitive dependents that still hold (same reachability): degrees are recounted.
     transitive_of: dict[str, int] | None = None
+    # The graph's (importer, imported) pairs of indexes into `infos`, include edges added,
+    # when worked out already (`MapAssembly.metric_pairs`).
+    pairs: list[tuple[int, int]] | None = None
 
 
 def complete_code_map(
@@ -318,7 +322,7 @@ def complete_code_map(
     }
     graph_attrs = {"include_roots": ",".join(roots) if roots else ""}
     if parts.metrics_of is None:
-        _module_metrics(infos, edges, area_of, parts.transitive_of)
+        _module_metrics(infos, edges, area_of, parts.transitive_of, parts.pairs)
     else:
         for name, info in infos.items():
             same = parts.metrics_of[name]
@@ -570,10 +574,12 @@ def _module_metrics(
     edges: Iterable[tuple[str, str]],
     area_of: dict[str, str],
     transitive_of: dict[str, int] | None = None,
+    pairs: list[tuple[int, int]] | None = None,
 ) -> None:
     nodes = list(infos)
-    index = {n: i for i, n in enumerate(nodes)}
-    pairs = [(index[a], index[b]) for a, b in edges]
+    if pairs is None:
+        index = {n: i for i, n in enumerate(nodes)}
+        pairs = [(index[a], index[b]) for a, b in edges]
     if transitive_of is None:
         blast = transitive_dependents(nodes, pairs)
     else:

@@ -868,6 +868,8 @@ def _scan_chunk(
 
 _UNREADABLE_PY = (0, (), (), None, "unreadable", False)
 _UNREADABLE_NATIVE = (0, (), "unreadable", ())
+# The scan errors of a file not read whole, which the next map reads again (never cached).
+_NOT_READ = frozenset({"unreadable", "too-large"})
 # A worker's result for a file past MAX_SOURCE_BYTES when read (no marshal output is
 # empty): skipped as "too-large", never cached (the blob git listed may be another size).
 TOO_LARGE = b""
@@ -1031,7 +1033,7 @@ def _cached_native_links(
     """Include roots and edges, reused while no native file changed."""
     # A file that could not be read whole (unreadable, too large when read) is scanned
     # again next time: links made without its includes are not kept either.
-    transient = any(s.error in ("unreadable", "too-large") for s in native_scans.values())
+    transient = any(s.error in _NOT_READ for s in native_scans.values())
     key = _native_links_key([s for s in sources if s.path in native_scans])
     cached = None if transient else _stored_native_links(cache, key)
     if cached is not None:
