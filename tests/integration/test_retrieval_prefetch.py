@@ -302,6 +302,54 @@ def test_a_pooled_map_builds_the_index_on_its_worker(tmp_path: Path) -> None:
     assert index_code(warm_map, paths).lexical.to_plain() == plain.lexical.to_plain()
 
 
+def test_the_worker_build_starts_the_fields_store_and_the_history_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the map hands the lexical build to its worker, threads store the extracted
+    fields and read the history (at the map's commit) while the map is assembled: the
+    index that follows reads neither again, and holds what a build after the map holds."""
+    import prready.app.retrieval as retrieval
+
+    files = _pooled_files()
+    fix = HistoryCommit(
+        author_name="B",
+        author_email="b@example.com",
+        date="2026-01-02T00:00:00Z",
+        message="Fix the shard check in load_shard",
+        writes={"pkg/loader.py": files["pkg/loader.py"] + "\nCHECKED = True\n"},
+    )
+    root = tmp_path / "repo"
+    build_repo(
+        root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Add", files), fix]
+    )
+    plain_paths, paths = _paths(tmp_path, "plain"), _paths(tmp_path, "prefetched")
+    plain = index_code(map_code("acme/pkg", plain_paths, checkout=root), plain_paths)
+    handle = prefetch_index(paths.cache_db)
+    code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle, workers=2)
+    building = handle.building
+    assert building is not None and building.history is not None
+    assert building.history.head == code_map.head and building.history.thread is not None
+    assert handle.fields == {}  # the store thread's now
+    for thread in building.storing:
+        thread.join()
+    library = _library_blobs(root, code_map)
+    with ParseCache(paths.cache_db) as cache:  # stored before the index is asked for
+        assert cache.known(LEX_SCANNER, library.values()) == set(library.values())
+    reads: list[str] = []
+    read = retrieval.recent_commits
+    monkeypatch.setattr(
+        retrieval, "recent_commits", lambda root, head="": reads.append(head) or read(root, head)
+    )
+    index = index_code(code_map, paths, held=handle)
+    assert reads == []  # the history came from the thread started with the worker's build
+    assert index.history is not None and plain.history is not None
+    assert list(index.history.titles.values()) == ["Fix the shard check in load_shard"]
+    assert index.history.titles == plain.history.titles
+    assert index.history.files == plain.history.files
+    assert index.lexical.to_plain() == plain.lexical.to_plain()
+    assert building.storing == [] and not building.history.thread.is_alive()
+
+
 def test_a_worker_build_over_other_units_is_not_used(tmp_path: Path) -> None:
     """A job built over units that are not the map's library (or one that failed) gives
     nothing: the index is built after the map as before."""

@@ -119,10 +119,14 @@ class IndexPrefetch:
     def add(self, fields: tuple[tuple[str, bytes], ...]) -> None:
         self.fields.update(fields)
 
-    def prebuild(self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor) -> bool:
-        """The map's workers scanned every file and `modules` are its modules: when its
-        workers extracted the fields of every library unit, one of them builds the
-        lexical index from them (`_lexical_plain`) while the map is assembled."""
+    def prebuild(
+        self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor, head: str
+    ) -> bool:
+        """The map's workers scanned every file and `modules` are its modules (of commit
+        `head`): when its workers extracted the fields of every library unit, one of them
+        builds the lexical index from them (`_lexical_plain`) while the map is assembled.
+        Meanwhile threads store the extracted fields and read the history (`git log`, in
+        a process of its own) at `head`: the index then waits for neither."""
         library = library_modules(modules)
         units: list[tuple[str, str, bytes]] = []
         for name in sorted(library):
@@ -135,7 +139,14 @@ class IndexPrefetch:
             job = pool.submit(_lexical_plain, units)
         except Exception:  # a broken pool (a worker died after the scan): built later
             return False
-        self.building = Prebuilt(frozenset(library), job, pool)
+        # (The map's workers are forked: threads may start.) The fields are the thread's to
+        # store: the handle holds them no more (a later build loads them from the cache).
+        storing: list[threading.Thread] = []
+        _store_in_thread(self.cache_db, self.fields, storing)
+        self.fields = {}
+        history = _HistoryRead(self.root or Path(), head)
+        history.start()
+        self.building = Prebuilt(frozenset(library), job, pool, storing, history)
         return True
 
     def take(self, root: Path) -> tuple[dict[str, str] | None, dict[str, bytes], Prebuilt | None]:
@@ -164,17 +175,22 @@ class Prebuilt:
     its units, the job (whose result is the index as `BM25Index.to_plain` gives it) and
     the map's pool, which this object shuts down (`drop`) once the job's result is taken
     or not wanted: no worker outlives the command, and none is left running when the
-    next map forks its own."""
+    next map forks its own. Also the threads started with it (storing the extracted
+    fields, reading the history), which `drop` joins: none runs on when a later build
+    forks workers of its own."""
 
-    __slots__ = ("job", "library", "pool")
+    __slots__ = ("history", "job", "library", "pool", "storing")
 
     def __init__(
         self,
         library: frozenset[str],
         job: Future[tuple[Any, ...]],
         pool: ProcessPoolExecutor | None = None,
+        storing: list[threading.Thread] | None = None,
+        history: _HistoryRead | None = None,
     ) -> None:
         self.library, self.job, self.pool = library, job, pool
+        self.storing, self.history = storing or [], history
 
     def plain(self, library: set[str]) -> tuple[Any, ...] | None:
         """The index, when built over `library`; None when it was not (or the job
@@ -191,7 +207,13 @@ class Prebuilt:
 
     def drop(self) -> None:
         """Shut the pool down: its workers end at once when the job is still running (its
-        result is not wanted), else as soon as they are idle. Safe to call twice."""
+        result is not wanted), else as soon as they are idle; and wait for the threads
+        (the history read keeps its result). Safe to call twice."""
+        storing, self.storing = self.storing, []
+        for thread in storing:
+            thread.join()
+        if self.history is not None:
+            self.history.join()
         pool, self.pool = self.pool, None
         if pool is None:
             return
@@ -223,26 +245,31 @@ def _mapping_index(
     prefetch: IndexPrefetch | None,
 ) -> MapIndex:
     root = Path(code_map.root)
-    history_key = (
-        _digest("history", __version__, HISTORY_VERSION, code_map.head) if commits is None else ""
-    )
-    stored_history = cache.load_snapshot(history_key) if history_key else None
-    # The history first (`git log` runs in a process of its own).
-    history = _history_from_plain(stored_history)
-    # The repository's own history is read (`git log`, in a process of its own) while the
-    # lexical index is built, when there is one to build (see `_HistoryRead`).
-    reading = None
-    if history is None and stored_history != ():
-        if commits is not None:
-            history = build_history(list(commits))
-        else:
-            reading = _HistoryRead(root, code_map.head)
     storing: list[threading.Thread] = []  # threads that store fields and the index
     prebuilt: Prebuilt | None = None
+    reading: _HistoryRead | None = None
     try:
         map_blobs, extracted, prebuilt = (
             prefetch.take(root) if prefetch is not None else (None, {}, None)
         )
+        history_key = (
+            _digest("history", __version__, HISTORY_VERSION, code_map.head)
+            if commits is None
+            else ""
+        )
+        stored_history = cache.load_snapshot(history_key) if history_key else None
+        history = _history_from_plain(stored_history)
+        # The repository's own history is read (`git log`, in a process of its own) while
+        # the lexical index is built, when there is one to build (see `_HistoryRead`); the
+        # map's read it already, when its worker built the index (`IndexPrefetch.prebuild`).
+        if history is None and stored_history != ():
+            early = prebuilt.history if prebuilt is not None else None
+            if commits is not None:
+                history = build_history(list(commits))
+            elif early is not None and early.head == code_map.head:
+                reading = early
+            else:
+                reading = _HistoryRead(root, code_map.head)
         library: set[str] | None = None
         blobs: dict[str, str] | None = None
         if code_map.key:
@@ -316,8 +343,9 @@ class _HistoryRead:
         self.error: BaseException | None = None
 
     def start(self) -> None:
-        self.thread = threading.Thread(target=self._read, name="prready-index-history")
-        self.thread.start()
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._read, name="prready-index-history")
+            self.thread.start()
 
     def _read(self) -> None:
         try:
