@@ -150,30 +150,69 @@ C_DECLARATIONS = [
 ]
 
 
+PY_DEFINITIONS = [
+    "def train_step(x):",
+    "        def nested(self):",
+    "    async   def fetch(self):",
+    "\tclass Inner(Base):",
+    "class Outer:",
+    "        x = 1",
+    "        return train_step(x)",
+    "name: int = 3",
+    "name == other",
+    "TOTAL += 1",
+    "    indented = 2",
+    "deff = 1",
+    "café = 1",
+    "        ",
+    "        " + "z" * 100 + " = 1",
+]
+FAST = {
+    "possessive": (lexicon.PY_NAMES_POSSESSIVE, (0, 1), lexicon.C_DEF_POSSESSIVE, (0, 1)),
+    "lookahead": (lexicon.PY_NAMES_LOOKAHEAD, (1, 2), lexicon.C_DEF_LOOKAHEAD, (2, 3)),
+}
+
+
+def _names(regex: re.Pattern[str], text: str, groups: tuple[int, int]) -> list[tuple[str, str]]:
+    return [(m[groups[0]], m[groups[1]]) for m in regex.findall(text)]
+
+
 @pytest.mark.parametrize(
-    "pattern",
-    [lexicon.C_DEF_LOOKAHEAD] + ([lexicon.C_DEF_POSSESSIVE] if sys.version_info >= (3, 11) else []),
-    ids=lambda p: "possessive" if p == lexicon.C_DEF_POSSESSIVE else "lookahead",
+    "kind", ["lookahead"] + (["possessive"] if sys.version_info >= (3, 11) else [])
 )
-def test_native_defined_names_are_the_plain_patterns(pattern: str) -> None:
-    plain, fast = re.compile(lexicon.C_DEF_PLAIN), re.compile(pattern)
-    names = (1, 2) if pattern == lexicon.C_DEF_LOOKAHEAD else (0, 1)
-
-    def found(text: str, regex: re.Pattern[str], groups: tuple[int, int]) -> list[str]:
-        return [m[groups[0]] or m[groups[1]] for m in regex.findall(text)]
-
-    # Each line alone, indented or not, and all of them as one file (twice: a match
-    # never runs into the next line).
-    texts = [f"\n{indent}{line}" for line in C_DECLARATIONS for indent in ("", "  ", "\t ")]
-    texts.append("\n" + "\n".join(C_DECLARATIONS * 2))
-    for text in texts:
-        assert found(text, fast, names) == found(text, plain, (0, 1)), text
-    whole = found(texts[-1], plain, (0, 1))
+def test_the_name_passes_find_what_the_plain_patterns_find(kind: str) -> None:
+    py_fast, py_groups, c_fast, c_groups = FAST[kind]
+    for plain, fast, groups, lines in (
+        (lexicon.PY_NAMES_PLAIN, py_fast, py_groups, PY_DEFINITIONS),
+        (lexicon.C_DEF_PLAIN, c_fast, c_groups, C_DECLARATIONS),
+    ):
+        # Each line alone, indented or not, and all of them as one file (twice: a
+        # match never runs into the next line).
+        texts = [f"\n{indent}{line}" for line in lines for indent in ("", "  ", "\t ")]
+        texts.append("\n" + "\n".join(lines * 2))
+        for text in texts:
+            assert _names(re.compile(fast), text, groups) == _names(
+                re.compile(plain), text, (0, 1)
+            ), text
+    whole = [
+        a or b
+        for a, b in _names(
+            re.compile(lexicon.C_DEF_PLAIN), "\n" + "\n".join(C_DECLARATIONS), (0, 1)
+        )
+    ]
     assert {"add", "add_out_", "gather", "compute", "helper", "name"} <= set(whole)
     assert {"TORCH_CHECK_MSG", "C10_API", "Foo", "at"} <= set(whole)
     # (Qualified names are not taken, nor a sixth word, nor a name that is no identifier.)
     assert not {"sizes", "empty_like", "9lives", "g"} & set(whole)
-    # The pattern in use is one of these, and the fields take its names.
+
+
+def test_the_fields_take_the_names_of_the_patterns_in_use() -> None:
+    fast = (lexicon.PY_NAMES_POSSESSIVE, lexicon.PY_NAMES_LOOKAHEAD)
+    assert lexicon._PY_NAMES.pattern in fast
     assert lexicon._C_DEF.pattern in (lexicon.C_DEF_POSSESSIVE, lexicon.C_DEF_LOOKAHEAD)
     defs = source_fields_packed("\n".join(C_DECLARATIONS).encode(), "cpp")[0].split()
     assert {"add", "gather", "compute", "foo", "torchcheckmsg"} <= set(defs)
+    defs = source_fields_packed("\n".join(PY_DEFINITIONS).encode(), "python")[0].split()
+    assert {"trainstep", "nested", "fetch", "inner", "outer", "name", "deff"} <= set(defs)
+    assert "total" not in defs  # (an augmented assignment defines nothing new)
+    assert "indented" not in defs  # an indented assignment defines nothing at module level
