@@ -62,3 +62,23 @@ def test_python_names_of_an_op() -> None:
     assert python_names("sigmoid_") == ["sigmoid_", "sigmoid"]
     assert python_names("_fft_r2c") == ["_fft_r2c"]
     assert python_names("special_erfcx") == ["special_erfcx", "erfcx"]
+
+
+def test_kernels_of_an_op_are_those_its_dispatch_maps_name() -> None:
+    ops = parse_native_functions(
+        [
+            "- func: angle(Tensor self) -> Tensor",
+            "  dispatch:",
+            "    CPU, CUDA: angle",
+            "    SparseCsrCPU: angle_sparse_csr",
+            "- func: angle.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)",
+            "  dispatch:",
+            "    CPU, CUDA: angle_out",
+            "- func: abs(Tensor self) -> Tensor",
+            "  dispatch:",
+            "    CPU: abs_out_cpu  # a comment",
+        ]
+    )
+    assert ops.kernels_of("angle") == ["angle_out", "angle_sparse_csr"]
+    assert ops.kernels_of("abs") == ["abs_out_cpu"]
+    assert ops.kernels_of("missing") == []

@@ -38,6 +38,7 @@ from prready.analysis.lexicon import (
     split_identifier,
     unit_terms,
 )
+from prready.analysis.native_ops import NATIVE_FUNCTIONS, NativeOps
 from prready.analysis.snapshot import adjacency
 from prready.models import (
     CodeMap,
@@ -69,6 +70,14 @@ W_DIR = 0.6
 W_API_CALL = 0.52
 W_API = 0.45
 W_API_PREFIX = 0.32
+# - a name bound in C (PyTorch's `torch.angle`, `Tensor.index_add_`: an ATen op declared in
+#   native_functions.yaml) has no Python definition to resolve to: it resolves to the
+#   native files that name the op's kernels (`angle_out`), the best NATIVE_KEEP of the
+#   NATIVE_DEPTH best lexical matches of those names, at an API's weight (scaled by their
+#   scores), or at W_API_PREFIX beside a Python definition of the same name (a wrapper).
+NATIVE_DEPTH = 30
+NATIVE_KEEP = 3
+_NATIVE_LANGUAGES = frozenset({"c", "cpp", "cuda"})
 # - an import in the reproduction shows what the user touches, not what is broken (0.3).
 W_IMPORT = 0.3
 # - a maintainer's area label is triage by someone who knows the code: via the repo's own
@@ -152,6 +161,7 @@ class MapIndex:
     library: set[str]  # units that may be ranked as places to fix
     lexical: BM25Index
     history: HistoryIndex | None = None
+    native_ops: NativeOps = field(default_factory=NativeOps)  # PyTorch's ATen ops, if any
     label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
@@ -222,18 +232,21 @@ def build_index(
     lexical: BM25Index | None = None,
     history: HistoryIndex | None = None,
     library: set[str] | None = None,
+    native_ops: NativeOps | None = None,
 ) -> MapIndex:
     """Index a code map for mapping: paths, packages, the lexical index of library units
     (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields_packed`;
     without them the map's public symbols stand in for defined names) and, given past
     `commits`, the history index. Prebuilt `lexical`/`history` indexes (from a cache)
-    are used as they are, and so is `library` (the map's `library_units`)."""
+    are used as they are, and so is `library` (the map's `library_units`). `native_ops`:
+    the repository's ATen ops (`native_ops.parse_native_functions`), for names bound in C."""
     library = library if library is not None else library_units(code_map)
     return MapIndex(
         code_map=code_map,
         library=library,
         lexical=lexical or build_lexical(code_map, library, fields),
         history=history or (build_history(commits) if commits else None),
+        native_ops=native_ops or NativeOps(),
     )
 
 
@@ -621,12 +634,15 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
             yield other, W_PATH, f"file path {other} in the text"
     for name in found.apis:
         resolved = _resolve_dotted(name, index)
-        if resolved is None:
-            continue
-        module, exact = resolved
-        weight = W_API_PREFIX
-        if exact:
-            weight = W_API_CALL if name in found.called else W_API
+        exact = resolved is not None and resolved[1]
+        # A name bound in C: its kernels' files, or beside the Python wrapper, at less.
+        api_weight = W_API_CALL if name in found.called else W_API
+        native = list(_native_clues(name, index, W_API_PREFIX if exact else api_weight))
+        yield from native
+        if resolved is None or (native and not exact):
+            continue  # (a prefix such as torch.Tensor holds no C-bound method)
+        module = resolved[0]
+        weight = api_weight if exact else W_API_PREFIX
         if name == module:
             yield module, weight, f"module {name} named in the text"
         else:
@@ -678,6 +694,40 @@ def _dir_clues(raw: str, index: MapIndex) -> Iterable[tuple[str, float, str]]:
     if areas:
         area = min(areas, key=lambda a: (-areas[a], a))
         yield area, W_DIR, f"directory {prefix} in the text"
+
+
+def _native_clues(name: str, index: MapIndex, weight: float) -> Iterable[tuple[str, float, str]]:
+    """The native files that name the kernels of the ATen op an API name stands for
+    (`torch.angle` -> op angle -> `angle_out`, `angle_sparse_csr`): BM25 over each kernel
+    name's most specific term (the compound of a snake_case name, else the word), the
+    best `NATIVE_KEEP` C/C++/CUDA units weighted by their score over the best one's."""
+    ops = index.native_ops
+    if not ops.ops or name.split(".", 1)[0] not in index.packages:
+        return
+    found = ops.ops_in_text(name)
+    if not found:
+        return
+    op = found[0]
+    query: dict[str, float] = {}
+    kernel_of: dict[str, str] = {}  # query term -> the kernel name it stands for
+    for kernel in (op, *ops.kernels_of(op)):
+        words = split_identifier(kernel)
+        if words:
+            query[words[-1]] = 1.0
+            kernel_of.setdefault(words[-1], kernel)
+    modules = index.code_map.modules
+    hits = [
+        hit
+        for hit in index.lexical.search(query, limit=NATIVE_DEPTH)
+        if hit[0] in modules and modules[hit[0]].language in _NATIVE_LANGUAGES
+    ][:NATIVE_KEEP]
+    if not hits:
+        return
+    best = hits[0][1]
+    for unit, score, terms in hits:
+        kernels = ", ".join(kernel_of[t] for t in terms[:3] if t in kernel_of)
+        why = f"API {name} is the native op {op} ({NATIVE_FUNCTIONS}): it names {kernels}"
+        yield unit, weight * (score / best) ** 2, why
 
 
 def _resolve_dotted(name: str, index: MapIndex) -> tuple[str, bool] | None:

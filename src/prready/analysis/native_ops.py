@@ -49,6 +49,10 @@ class NativeOps:
             name = trimmed
         return ""
 
+    def kernels_of(self, op: str) -> list[str]:
+        """The kernels listed for `op` under its entries' dispatch maps, in name order."""
+        return [kernel for kernel, owner in self.kernels.items() if owner == op]
+
     def ops_in_text(self, text: str) -> list[str]:
         """The ops a text names, in the order it names them: qualified names
         (`torch.logsumexp`, `torch.linalg.svd`, `at::native::sigmoid_out`) and bare

@@ -32,6 +32,7 @@ from prready.analysis.mapping import (
     library_units,
 )
 from prready.app.map import gc_paused, ignore_interrupts, read_no_follow, worker_splits
+from prready.app.names_in_tests import native_ops
 from prready.models import CodeMap, CommitRecord, ModuleInfo, ProgressFn
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
@@ -320,7 +321,13 @@ def _mapping_index(
             history = build_history(reading.result())
             if history_key:
                 cache.save_snapshot(history_key, _history_to_plain(history))
-        return build_index(code_map, lexical=lexical, history=history, library=library)
+        return build_index(
+            code_map,
+            lexical=lexical,
+            history=history,
+            library=library,
+            native_ops=native_ops(code_map),
+        )
     finally:
         if prebuilt is not None:
             prebuilt.drop()  # (the index came from the cache, or the build failed)
