@@ -79,6 +79,7 @@ def test_kernels_of_an_op_are_those_its_dispatch_maps_name() -> None:
             "    CPU: abs_out_cpu  # a comment",
         ]
     )
-    assert ops.kernels_of("angle") == ["angle_out", "angle_sparse_csr"]
-    assert ops.kernels_of("abs") == ["abs_out_cpu"]
-    assert ops.kernels_of("missing") == []
+    assert ops.kernels_of("angle") == ("angle_out", "angle_sparse_csr")
+    assert ops.kernels_of("abs") == ("abs_out_cpu",)
+    assert ops.kernels_of("missing") == ()
+    assert ops == NativeOps(ops.ops, dict(ops.kernels))  # (the inverse is not compared)

@@ -34,6 +34,14 @@ class NativeOps:
 
     ops: frozenset[str] = frozenset()
     kernels: dict[str, str] = field(default_factory=dict)
+    # op -> its kernels in name order (`kernels` inverted once: a plan maps every issue).
+    by_op: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_op: dict[str, list[str]] = {}
+        for kernel, op in sorted(self.kernels.items()):
+            by_op.setdefault(op, []).append(kernel)
+        object.__setattr__(self, "by_op", {op: tuple(ks) for op, ks in by_op.items()})
 
     def op_for(self, name: str) -> str:
         """The op a name stands for: the op itself, a kernel listed under its dispatch
@@ -49,9 +57,9 @@ class NativeOps:
             name = trimmed
         return ""
 
-    def kernels_of(self, op: str) -> list[str]:
+    def kernels_of(self, op: str) -> tuple[str, ...]:
         """The kernels listed for `op` under its entries' dispatch maps, in name order."""
-        return [kernel for kernel, owner in self.kernels.items() if owner == op]
+        return self.by_op.get(op, ())
 
     def ops_in_text(self, text: str) -> list[str]:
         """The ops a text names, in the order it names them: qualified names
