@@ -37,6 +37,19 @@ YAML = """\
 - func: cumsum(Tensor self, int dim, *, ScalarType? dtype=None) -> Tensor
   structured_delegate: cumsum.out
   variants: function, method
+
+- func: index_add.out(Tensor self, int dim, Tensor index, Tensor source) -> Tensor(a!)
+  structured: True
+  dispatch:
+    CPU: index_add_cpu_out
+    CUDA: index_add_cuda_out
+
+- func: index_add_(Tensor(a!) self, int dim, Tensor index, Tensor source) -> Tensor(a!)
+  structured_delegate: index_add.out
+  variants: method
+
+- func: index_add(Tensor self, int dim, Tensor index, Tensor source) -> Tensor
+  structured_delegate: index_add.out
 """
 
 FILES = {
@@ -78,6 +91,16 @@ FILES = {
         "Tensor& cumsum_out(const Tensor& self, int64_t dim, Tensor& result) {\n"
         "  return result;\n}\n"
         "Tensor cumsum(const Tensor& self, int64_t dim) {\n  return self;\n}\n"
+    ),
+    # A structured kernel, defined through a macro; a named-dimension overload beside it.
+    "aten/src/ATen/native/TensorAdvancedIndexing.cpp": (
+        "TORCH_META_FUNC(index_add)\n(const Tensor& self, int64_t dim) {\n}\n\n"
+        "TORCH_IMPL_FUNC(index_add_cpu_out)\n(const Tensor& self, int64_t dim) {\n"
+        "  TORCH_CHECK(dim_ok);\n}\n"
+    ),
+    "aten/src/ATen/native/NamedTensor.cpp": (
+        "Tensor index_add(const Tensor& self, Dimname dim, const Tensor& index) {\n"
+        "  return at::index_add(self, dimname_to_position(self, dim), index);\n}\n"
     ),
     "aten/src/ATen/native/LinearAlgebra.cpp": (
         "// matrix products\nTensor matmul(const Tensor& a, const Tensor& b) {\n"
@@ -164,3 +187,11 @@ def test_without_native_functions_yaml_no_api_resolves_to_c(tmp_path: Path) -> N
     assert not any("native op" in e for m in matches for e in m.evidence)
     unary = [m.score for m in matches if m.path == "aten/src/ATen/native/UnaryOps.cpp"]
     assert not unary or unary[0] < W_API_CALL  # words alone
+
+
+def test_an_in_place_op_resolves_to_the_kernels_of_the_op_it_updates(tmp_path: Path) -> None:
+    code_map, index = _index(tmp_path, FILES)
+    matches = _top(code_map, index, "torch.Tensor.index_add_ gives wrong sums with duplicates")
+    assert matches[0].path == "aten/src/ATen/native/TensorAdvancedIndexing.cpp"
+    clue = next(e for e in matches[0].evidence if "native op index_add_" in e)
+    assert "index_add_cpu_out" in clue

@@ -147,6 +147,13 @@ C_DECLARATIONS = [
     "} else {",
     "",
     "int x(",
+    "TORCH_IMPL_FUNC(index_add_cpu_out)",
+    "TORCH_META_FUNC(index_add) (const Tensor& self, int64_t dim) {",
+    "DEFINE_DISPATCH(angle_stub);",
+    "REGISTER_DISPATCH(angle_stub, &angle_kernel);",
+    "Py_DECREF(obj);",
+    "AB(too_short)",
+    "TORCH_CHECK(too many, words)",
 ]
 
 
@@ -168,13 +175,13 @@ PY_DEFINITIONS = [
     "        " + "z" * 100 + " = 1",
 ]
 FAST = {
-    "possessive": (lexicon.PY_NAMES_POSSESSIVE, (0, 1), lexicon.C_DEF_POSSESSIVE, (0, 1)),
-    "lookahead": (lexicon.PY_NAMES_LOOKAHEAD, (1, 2), lexicon.C_DEF_LOOKAHEAD, (2, 3)),
+    "possessive": (lexicon.PY_NAMES_POSSESSIVE, (0, 1), lexicon.C_DEF_POSSESSIVE, (0, 1, 2)),
+    "lookahead": (lexicon.PY_NAMES_LOOKAHEAD, (1, 2), lexicon.C_DEF_LOOKAHEAD, (2, 3, 4)),
 }
 
 
-def _names(regex: re.Pattern[str], text: str, groups: tuple[int, int]) -> list[tuple[str, str]]:
-    return [(m[groups[0]], m[groups[1]]) for m in regex.findall(text)]
+def _names(regex: re.Pattern[str], text: str, groups: tuple[int, ...]) -> list[tuple[str, ...]]:
+    return [tuple(m[g] for g in groups) for m in regex.findall(text)]
 
 
 @pytest.mark.parametrize(
@@ -186,24 +193,32 @@ def test_the_name_passes_find_what_the_plain_patterns_find(kind: str) -> None:
         (lexicon.PY_NAMES_PLAIN, py_fast, py_groups, PY_DEFINITIONS),
         (lexicon.C_DEF_PLAIN, c_fast, c_groups, C_DECLARATIONS),
     ):
+        every = tuple(range(len(groups)))  # (the plain patterns' groups are the names)
         # Each line alone, indented or not, and all of them as one file (twice: a
         # match never runs into the next line).
         texts = [f"\n{indent}{line}" for line in lines for indent in ("", "  ", "\t ")]
         texts.append("\n" + "\n".join(lines * 2))
         for text in texts:
             assert _names(re.compile(fast), text, groups) == _names(
-                re.compile(plain), text, (0, 1)
+                re.compile(plain), text, every
             ), text
     whole = [
-        a or b
-        for a, b in _names(
-            re.compile(lexicon.C_DEF_PLAIN), "\n" + "\n".join(C_DECLARATIONS), (0, 1)
+        a or b or c
+        for a, b, c in _names(
+            re.compile(lexicon.C_DEF_PLAIN), "\n" + "\n".join(C_DECLARATIONS), (0, 1, 2)
         )
     ]
     assert {"add", "add_out_", "gather", "compute", "helper", "name"} <= set(whole)
     assert {"TORCH_CHECK_MSG", "C10_API", "Foo", "at"} <= set(whole)
-    # (Qualified names are not taken, nor a sixth word, nor a name that is no identifier.)
-    assert not {"sizes", "empty_like", "9lives", "g"} & set(whole)
+    # Names a macro defines, from an unindented upper-case call with one identifier.
+    assert {"index_add_cpu_out", "index_add", "angle_stub"} <= set(whole)
+    # (Qualified names are not taken, nor a sixth word, nor a name that is no identifier,
+    # nor what a macro call with more than one argument, or a short or mixed-case name,
+    # or an indented one (a statement) holds.)
+    unwanted = {"sizes", "empty_like", "9lives", "g", "angle_kernel", "obj", "too_short"}
+    assert not unwanted & set(whole)
+    indented = "\n  TORCH_IMPL_FUNC(statement_like)"
+    assert _names(re.compile(lexicon.C_DEF_PLAIN), indented, (0, 1, 2)) == []
 
 
 def test_the_fields_take_the_names_of_the_patterns_in_use() -> None:
@@ -211,7 +226,7 @@ def test_the_fields_take_the_names_of_the_patterns_in_use() -> None:
     assert lexicon._PY_NAMES.pattern in fast
     assert lexicon._C_DEF.pattern in (lexicon.C_DEF_POSSESSIVE, lexicon.C_DEF_LOOKAHEAD)
     defs = source_fields_packed("\n".join(C_DECLARATIONS).encode(), "cpp")[0].split()
-    assert {"add", "gather", "compute", "foo", "torchcheckmsg"} <= set(defs)
+    assert {"add", "gather", "compute", "foo", "torchcheckmsg", "indexaddcpuout"} <= set(defs)
     defs = source_fields_packed("\n".join(PY_DEFINITIONS).encode(), "python")[0].split()
     assert {"trainstep", "nested", "fetch", "inner", "outer", "name", "deff"} <= set(defs)
     assert "total" not in defs  # (an augmented assignment defines nothing new)

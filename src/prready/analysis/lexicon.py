@@ -71,19 +71,23 @@ PY_NAMES_LOOKAHEAD = (
 )
 # C, C++ and CUDA: a function's name after one to four words (its type and qualifiers,
 # each followed by spaces, `*` or `&`) and before `(`, in the first group; a class,
-# struct, enum, namespace or macro name in the second.
+# struct, enum, namespace or macro name in the second; in the third, the one identifier
+# an unindented upper-case macro call holds, which is how a macro defines a function
+# (`TORCH_IMPL_FUNC(add_out)`, `DEFINE_DISPATCH(add_stub)`: a statement such as
+# `TORCH_CHECK(ok)` sits indented, in a function's body).
+_C_MACRO_DEF = r"|[A-Z][A-Z0-9_]{2,80}\(([A-Za-z_]\w{0,80})\))"
 C_DEF_PLAIN = (
-    r"\n[ \t]*(?:(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
-    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
+    r"\n(?:[ \t]*(?:(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
+    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))" + _C_MACRO_DEF
 )
 C_DEF_POSSESSIVE = (
-    r"\n[ \t]*+(?:(?:[\w:<>]{1,80}+[ \t*&]{1,8}+){1,4}([A-Za-z_]\w{0,80}+)[ \t]*\("
-    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
+    r"\n(?:[ \t]*+(?:(?:[\w:<>]{1,80}+[ \t*&]{1,8}+){1,4}([A-Za-z_]\w{0,80}+)[ \t]*\("
+    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))" + _C_MACRO_DEF
 )
 C_DEF_LOOKAHEAD = (
-    r"\n(?=([ \t]*))\1(?:(?:(?=([\w:<>]{1,80}))\2[ \t*&]{1,8}){1,4}"
+    r"\n(?:(?=([ \t]*))\1(?:(?:(?=([\w:<>]{1,80}))\2[ \t*&]{1,8}){1,4}"
     r"(?=([A-Za-z_]\w{0,80}))\3[ \t]*\("
-    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
+    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))" + _C_MACRO_DEF
 )
 if sys.version_info >= (3, 11):
     _PY_NAMES, _C_DEF = re.compile(PY_NAMES_POSSESSIVE), re.compile(C_DEF_POSSESSIVE)
@@ -91,7 +95,7 @@ if sys.version_info >= (3, 11):
     _C_PICK: itemgetter[Any] | None = None
 else:  # pragma: no cover - exercised by the CI's Python 3.10 run
     _PY_NAMES, _C_DEF = re.compile(PY_NAMES_LOOKAHEAD), re.compile(C_DEF_LOOKAHEAD)
-    _PY_PICK, _C_PICK = itemgetter(1, 2), itemgetter(2, 3)
+    _PY_PICK, _C_PICK = itemgetter(1, 2), itemgetter(2, 3, 4)
 # Comments and string literals, one per match with its delimiters (no identifier
 # characters, so the words are those of the contents). The loops are unrolled
 # (`[^']*(?:'(?!'')[^']*)*`): the engine runs through a literal without backtracking, one
@@ -298,7 +302,7 @@ def source_fields_packed(
         found = _C_DEF.findall(text)
         if _C_PICK is not None:
             found = list(map(_C_PICK, found))
-        names = " ".join(a or b for a, b in found)
+        names = " ".join(a or b or c for a, b, c in found)
         prose = _C_PROSE.findall(head)
     splits = {} if splits is None else splits
     return (

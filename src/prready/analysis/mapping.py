@@ -708,9 +708,14 @@ def _native_clues(name: str, index: MapIndex, weight: float) -> Iterable[tuple[s
     if not found:
         return
     op = found[0]
+    # An in-place op (`index_add_`) runs the kernels of the op it updates in place.
+    base = op.rstrip("_") if not op.startswith("_") else op
+    names = [op, *ops.kernels_of(op)]
+    if base != op and base in ops.ops:
+        names += [base, *ops.kernels_of(base)]
     query: dict[str, float] = {}
     kernel_of: dict[str, str] = {}  # query term -> the kernel name it stands for
-    for kernel in (op, *ops.kernels_of(op)):
+    for kernel in names:
         words = split_identifier(kernel)
         if words:
             query[words[-1]] = 1.0
