@@ -44,7 +44,7 @@ def source_fields(
     data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
 ) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
     """A file's fields as (term, count) pairs, from what the scanner packs."""
-    defs, def_counts, prose, prose_counts = source_fields_packed(data, language, splits)
+    defs, def_counts, prose, prose_counts, _ = source_fields_packed(data, language, splits)
     return tuple(zip(defs.split(), def_counts, strict=True)), tuple(
         zip(prose.split(), prose_counts, strict=True)
     )
@@ -93,9 +93,10 @@ def test_fields_are_stored_packed_and_checked_when_loaded() -> None:
     assert (tuple(fields[0]), tuple(fields[1])) == source_fields(source, "python")
     assert dict(fields[1]) == dict(source_fields(source, "python")[1])
     # A damaged or foreign row is no fields (the file is scanned again), never wrong ones.
-    assert PackedTerms.unpack((packed[0], packed[1][:-1], packed[2], packed[3])) is None
-    assert PackedTerms.unpack(packed[:3]) is None
-    assert PackedTerms.unpack(("a b", "12", "", b"")) is None
+    assert PackedTerms.unpack((packed[0], packed[1][:-1], *packed[2:])) is None
+    assert PackedTerms.unpack(packed[:4]) is None  # (a row of lex:3, before class bases)
+    assert PackedTerms.unpack(("a b", "12", "", b"", "")) is None
+    assert PackedTerms.unpack((*packed[:4], None)) is None
 
 
 def test_python_fields_hold_names_docstrings_comments_and_messages() -> None:

@@ -272,6 +272,7 @@ def _pooled_files() -> dict[str, str]:
             f"def run_op_{i}(x):\n    raise ValueError('op {i} got a bad shape')\n"
         )
     files["pkg/ops/__init__.py"] = ""
+    files["pkg/ops/op_0.py"] += "\n\nclass FusedOp(ShardSaver):\n    pass\n"
     return files
 
 
@@ -291,6 +292,7 @@ def test_a_pooled_map_builds_the_index_on_its_worker(tmp_path: Path) -> None:
     assert handle.building is None
     assert index.lexical.to_plain() == plain.lexical.to_plain()
     assert index.library == plain.library
+    assert index.class_bases == plain.class_bases == {"pkg.ops.op_0": {"FusedOp": ("ShardSaver",)}}
     library = _library_blobs(root, code_map)
     with ParseCache(paths.cache_db) as cache:  # the fields stored, by blob id
         assert cache.known(LEX_SCANNER, library.values()) == set(library.values())
@@ -299,7 +301,9 @@ def test_a_pooled_map_builds_the_index_on_its_worker(tmp_path: Path) -> None:
     assert stored[library["pkg/loader.py"]] == source_fields_packed(loader, "python")
     # Warm: the index the worker built was stored under the map's key.
     warm_map = map_code("acme/pkg", paths, checkout=root)
-    assert index_code(warm_map, paths).lexical.to_plain() == plain.lexical.to_plain()
+    warm = index_code(warm_map, paths)
+    assert warm.lexical.to_plain() == plain.lexical.to_plain()
+    assert warm.class_bases == plain.class_bases
 
 
 def test_the_worker_build_starts_the_fields_store_and_the_history_read(

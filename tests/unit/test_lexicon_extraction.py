@@ -50,10 +50,11 @@ def packed_prose(data: bytes, language: str, splits: dict[str, tuple[str, ...]])
     return lexicon._count_prose(b" ".join(prose), splits)
 
 
-def reference_fields(data: bytes, language: str) -> tuple[str, bytes, str, bytes]:
+def reference_fields(data: bytes, language: str) -> tuple[str, bytes, str, bytes, str]:
     """`source_fields_packed` with its prose field counted the plain way."""
-    defs, def_counts, _, _ = source_fields_packed(data, language)
-    return (defs, def_counts, *lexicon._top(reference_prose(data, language), MAX_PROSE_TERMS))
+    defs, def_counts, _, _, bases = source_fields_packed(data, language)
+    prose = lexicon._top(reference_prose(data, language), MAX_PROSE_TERMS)
+    return (defs, def_counts, *prose, bases)
 
 
 LONG = "a" * 90 + "_Tail"  # longer than one IDENTIFIER match

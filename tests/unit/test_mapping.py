@@ -115,8 +115,9 @@ def test_label_rules_pick_the_package_and_ignore_listed_tests() -> None:
     issue = make_issue(1, "Something", "", ("module: optim",))
     matches = map_issue_to_modules(issue, code_map, LABELS)
     assert matches[0].name == "tinyml.optim"
-    assert not any(code_map.modules.get(m.name, None) and code_map.modules[m.name].is_test
-                   for m in matches)
+    assert not any(
+        code_map.modules.get(m.name, None) and code_map.modules[m.name].is_test for m in matches
+    )
     # A label whose rules cover only tests maps to the tests, not to library code.
     docs = map_issue_to_modules(make_issue(2, "Typo", "", ("module: docs",)), code_map, LABELS)
     assert docs and all(
@@ -203,3 +204,17 @@ def test_untracked_or_ambiguous_doc_names_are_ignored() -> None:
         LABELS,
     )
     assert all(m.name not in ("docs/optim.md", "docs/index.md") for m in matches)
+
+
+def test_tests_kept_beside_the_code_are_not_library_once_they_are_the_convention() -> None:
+    from prready.analysis.mapping import COLOCATED_TESTS_MIN, library_source_paths
+
+    code = [("keras/__init__.py", "python"), ("keras/src/layers/dense.py", "python")]
+    # Keras keeps a `*_test.py` beside each module it tests.
+    tests = [(f"keras/src/layers/layer_{i}_test.py", "python") for i in range(COLOCATED_TESTS_MIN)]
+    runner = [("keras/src/run_test.py", "python")]  # (runs the suite: a script, not a test)
+    kept = library_source_paths(code + tests + runner)
+    assert kept == ["keras/__init__.py", "keras/src/layers/dense.py", "keras/src/run_test.py"]
+    # A package's few `*_test.py` (torch/testing/_internal's suites) stay library code.
+    few = tests[: COLOCATED_TESTS_MIN - 1]
+    assert library_source_paths(code + few) == [p for p, _ in code + few]

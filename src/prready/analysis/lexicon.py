@@ -237,7 +237,44 @@ Terms = tuple[tuple[str, int], ...]  # (term, count) pairs, sorted by term
 TermPairs = Iterable[tuple[str, int]]  # Terms, or PackedTerms
 
 
-Packed = tuple[str, bytes, str, bytes]  # see `source_fields_packed`
+Packed = tuple[str, bytes, str, bytes, str]  # see `source_fields_packed`
+
+# A top-level class and the bases it names: `class Conv2D(BaseConv):`, `class Pipeline(
+# DiffusionPipeline, LoraMixin, metaclass=ABCMeta):` (its header may span lines); a
+# subscript is no part of the name (`Generic[T]`). A class whose bases hold a call is not
+# read (`namedtuple("X", "a b")`).
+_PY_CLASS_BASES = re.compile(r"\nclass[ \t]+([A-Za-z_]\w*)[ \t]*\(([^()]{1,600})\)[ \t]*:")
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+MAX_BASES = 200  # classes whose bases a file's fields keep
+
+
+def _class_bases(text: str) -> str:
+    """`Class:Base,module.Base` for each top-level class of `text` (starting with the
+    "\n" the name passes put first) that names bases (keywords such as `metaclass=` left
+    out), space-separated: the fields' fifth value (see `class_bases`)."""
+    out = []
+    for name, bases in _PY_CLASS_BASES.findall(text)[:MAX_BASES]:
+        named = [
+            b
+            for part in bases.split(",")
+            if "=" not in part and _DOTTED_NAME.fullmatch(b := part.split("[", 1)[0].strip())
+        ]
+        if named:
+            out.append(f"{name}:{','.join(named)}")
+    return " ".join(out)
+
+
+def class_bases(value: object) -> dict[str, tuple[str, ...]]:
+    """Class -> the bases it names as written (`BaseConv`, `nn.Module`), from the fields
+    `source_fields_packed` gave ({} for a file without classes, or a damaged row)."""
+    if not (isinstance(value, tuple) and len(value) == 5 and isinstance(value[4], str)):
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for item in value[4].split():
+        name, _, bases = item.partition(":")
+        if name and bases:
+            out.setdefault(name, tuple(bases.split(",")))
+    return out
 
 
 class PackedTerms:
@@ -260,11 +297,12 @@ class PackedTerms:
     def unpack(cls, value: object) -> tuple[PackedTerms, PackedTerms] | None:
         """The two fields `source_fields_packed` gave, or None when `value` is not that
         (a damaged or foreign stored row)."""
-        if not (isinstance(value, tuple) and len(value) == 4):
+        if not (isinstance(value, tuple) and len(value) == 5):
             return None
-        def_terms, def_counts, prose_terms, prose_counts = value
+        def_terms, def_counts, prose_terms, prose_counts, bases = value
         if not (
-            isinstance(def_terms, str)
+            isinstance(bases, str)
+            and isinstance(def_terms, str)
             and isinstance(prose_terms, str)
             and isinstance(def_counts, bytes)
             and isinstance(prose_counts, bytes)
@@ -283,7 +321,8 @@ def source_fields_packed(
     spaces (terms are words, never blank, sorted) and their counts (capped at 5) as bytes;
     the most frequent terms are kept (MAX_DEF_TERMS, MAX_PROSE_TERMS). A tenth of the size
     of (term, count) pairs, and loaded as four values, not a thousand tuples (see
-    `PackedTerms.unpack`).
+    `PackedTerms.unpack`). Last, a Python file's top-level classes and the bases they name
+    (see `class_bases`; "" for a native file).
 
     Python: `def`/`class` names and top-level assignments; prose from docstrings, string
     literals and comments. C/C++/CUDA: function, class and macro names; prose from
@@ -298,16 +337,19 @@ def source_fields_packed(
             found = list(map(_PY_PICK, found))
         names = " ".join([d for d, _ in found if d]) + " " + " ".join([a for _, a in found if a])
         prose = _PY_PROSE.findall(head)
+        bases = _class_bases(text) if "\nclass" in text else ""
     else:
         found = _C_DEF.findall(text)
         if _C_PICK is not None:
             found = list(map(_C_PICK, found))
         names = " ".join(a or b or c for a, b, c in found)
         prose = _C_PROSE.findall(head)
+        bases = ""
     splits = {} if splits is None else splits
     return (
         *_top(count_terms(names, splits), MAX_DEF_TERMS),
         *_top(_count_prose(b" ".join(prose), splits), MAX_PROSE_TERMS),
+        bases,
     )
 
 

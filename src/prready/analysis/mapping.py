@@ -75,6 +75,13 @@ W_API_PREFIX = 0.32
 #   native files that name the op's kernels (`angle_out`), the best NATIVE_KEEP of the
 #   NATIVE_DEPTH best lexical matches of those names, at an API's weight (scaled by their
 #   scores), or at W_API_PREFIX beside a Python definition of the same name (a wrapper).
+# - the base classes a named class names (a bug in `BaseConv` reported through `Conv2D`),
+#   resolved among the modules the class's module imports, at a partly resolved name's
+#   weight.
+W_API_BASE = W_API_PREFIX
+# A base that more classes than this name (`nn.Module`, `Layer`, `Enum`) says nothing of
+# where one of them breaks.
+MAX_BASE_CLASSES = 25
 NATIVE_DEPTH = 30
 NATIVE_KEEP = 3
 _NATIVE_LANGUAGES = frozenset({"c", "cpp", "cuda"})
@@ -151,6 +158,10 @@ class HistoryIndex:
     dates: dict[str, str]  # commit sha -> author date (ISO, UTC)
 
 
+# Unit -> its top-level classes -> the bases each names as written (`lexicon.class_bases`).
+ClassBases = dict[str, dict[str, tuple[str, ...]]]
+
+
 @dataclass
 class MapIndex:
     """Lookup tables over one CodeMap, built once and reused for every issue. The path
@@ -162,6 +173,9 @@ class MapIndex:
     lexical: BM25Index
     history: HistoryIndex | None = None
     native_ops: NativeOps = field(default_factory=NativeOps)  # PyTorch's ATen ops, if any
+    class_bases: ClassBases = field(default_factory=dict)
+    # How many classes name each base (by its last part), counted on first use.
+    _base_counts: Counter[str] | None = field(default=None, repr=False)
     label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
@@ -233,13 +247,15 @@ def build_index(
     history: HistoryIndex | None = None,
     library: set[str] | None = None,
     native_ops: NativeOps | None = None,
+    class_bases: ClassBases | None = None,
 ) -> MapIndex:
     """Index a code map for mapping: paths, packages, the lexical index of library units
     (`fields`: path -> (defined-name terms, prose terms) from `lexicon.source_fields_packed`;
     without them the map's public symbols stand in for defined names) and, given past
     `commits`, the history index. Prebuilt `lexical`/`history` indexes (from a cache)
     are used as they are, and so is `library` (the map's `library_units`). `native_ops`:
-    the repository's ATen ops (`native_ops.parse_native_functions`), for names bound in C."""
+    the repository's ATen ops (`native_ops.parse_native_functions`), for names bound in C;
+    `class_bases`: the library units' classes and the bases they name."""
     library = library if library is not None else library_units(code_map)
     return MapIndex(
         code_map=code_map,
@@ -247,6 +263,7 @@ def build_index(
         lexical=lexical or build_lexical(code_map, library, fields),
         history=history or (build_history(commits) if commits else None),
         native_ops=native_ops or NativeOps(),
+        class_bases=class_bases or {},
     )
 
 
@@ -295,11 +312,14 @@ def library_units(code_map: CodeMap) -> set[str]:
 
 def library_modules(modules: Mapping[str, ModuleInfo]) -> set[str]:
     """`library_units` of a map's modules (by name), before the map is complete."""
-    in_library = _library_folders([info.path for info in modules.values()])
+    paths = [info.path for info in modules.values()]
+    in_library, colocated = _library_folders(paths), _colocated_tests(paths)
     return {
         name
         for name, info in modules.items()
-        if not info.is_test and in_library(info.path.rpartition("/")[0])
+        if not info.is_test
+        and in_library(info.path.rpartition("/")[0])
+        and not colocated(info.path)
     }
 
 
@@ -308,13 +328,30 @@ def library_source_paths(sources: Iterable[tuple[str, str]]) -> list[str]:
     as paths alone tell (before a map says which Python files are packaged: a file that
     is a test either way is left out), in order."""
     sources = list(sources)
-    in_library = _library_folders([path for path, _ in sources])
+    paths = [path for path, _ in sources]
+    in_library, colocated = _library_folders(paths), _colocated_tests(paths)
     return [
         path
         for path, language in sources
         if in_library(path.rpartition("/")[0])
         and not (is_test_path(path, False) and is_test_path(path, language == "python"))
+        and not colocated(path)
     ]
+
+
+# A repository whose packages hold this many files named `*_test.py` keeps its tests
+# beside its code (Keras, TensorFlow: `layers/convolutional/conv_test.py`): those are
+# tests, never places to fix, though a package holds them. (PyTorch has a dozen, the
+# suites under torch/testing/_internal; a package's odd `*_test.py` stays a helper.)
+COLOCATED_TESTS_MIN = 20
+
+
+def _colocated_tests(paths: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a path is a test kept beside the code (see COLOCATED_TESTS_MIN)."""
+    named = {p for p in paths if p.endswith("_test.py") and is_test_path(p, False)}
+    if len(named) < COLOCATED_TESTS_MIN:
+        return lambda path: False
+    return named.__contains__
 
 
 def _library_folders(paths: Sequence[str]) -> Callable[[str], bool]:
@@ -641,12 +678,13 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
         yield from native
         if resolved is None or (native and not exact):
             continue  # (a prefix such as torch.Tensor holds no C-bound method)
-        module = resolved[0]
+        module, _, named = resolved
         weight = api_weight if exact else W_API_PREFIX
         if name == module:
             yield module, weight, f"module {name} named in the text"
         else:
             yield module, weight, f"API {name} (defined in {module})"
+            yield from _base_clues(named, module, index)
     for name in found.imports:
         resolved = _resolve_dotted(name, index)
         if resolved is not None:
@@ -735,11 +773,43 @@ def _native_clues(name: str, index: MapIndex, weight: float) -> Iterable[tuple[s
         yield unit, weight * (score / best) ** 2, why
 
 
-def _resolve_dotted(name: str, index: MapIndex) -> tuple[str, bool] | None:
-    """(defining module, exact?) for a dotted name, trimming trailing parts (methods,
-    attributes) until a symbol or module matches; the bare top package never counts."""
+def _resolve_dotted(name: str, index: MapIndex) -> tuple[str, bool, str] | None:
+    """(defining module, exact?, the name that matched) for a dotted name, trimming
+    trailing parts (methods, attributes) until a symbol or module matches; the bare top
+    package never counts. A leading part that is another module under a public name
+    (`keras.layers` is `keras.api.layers`, re-exported) is followed, so the rest of the
+    name resolves there (`keras.layers.Conv2D` -> `keras.api.layers.Conv2D` -> where
+    Conv2D is defined)."""
     if name.split(".", 1)[0] not in index.packages:
         return None
+    modules = index.code_map.modules
+    found = _resolve_once(name, index)
+    if found is None:
+        return None
+    for _ in range(MAX_MODULE_ALIASES):
+        module, cut, candidate = found
+        parts = name.split(".")
+        alias = (
+            cut < len(parts)
+            and module != candidate
+            and module in modules
+            and module.rsplit(".", 1)[-1] == parts[cut - 1]
+        )
+        if not alias:
+            break
+        further = _resolve_once(".".join([module, *parts[cut:]]), index)
+        if further is None or further[1] <= len(module.split(".")):
+            break  # nothing more of the name resolves under the module it stands for
+        name, found = ".".join([module, *parts[cut:]]), further
+    module, cut, candidate = found
+    return module, cut == len(name.split(".")), candidate
+
+
+MAX_MODULE_ALIASES = 3  # module re-exports followed for one name
+
+
+def _resolve_once(name: str, index: MapIndex) -> tuple[str, int, str] | None:
+    """(defining module, how many parts matched, the name that matched) for `name`."""
     symbols, modules = index.code_map.symbols, index.code_map.modules
     parts = name.split(".")
     for cut in range(len(parts), 1, -1):
@@ -748,8 +818,47 @@ def _resolve_dotted(name: str, index: MapIndex) -> tuple[str, bool] | None:
         if module is None and candidate in modules:
             module = candidate
         if module is not None and module != parts[0]:
-            return module, cut == len(parts)
+            return module, cut, candidate
     return None
+
+
+def _base_clues(named: str, module: str, index: MapIndex) -> Iterable[tuple[str, float, str]]:
+    """The modules defining the bases of the class `named` resolved to (defined in
+    `module`): a base the module defines itself, else one a module it imports defines
+    (as `code_map.symbols` has it: through re-exports to where it is defined)."""
+    cls = named.rsplit(".", 1)[-1]
+    classes = index.class_bases
+    bases = classes.get(module, {}).get(cls, ())
+    if not bases:
+        return
+    if index._base_counts is None:
+        index._base_counts = Counter(
+            b.rsplit(".", 1)[-1]
+            for defined in classes.values()
+            for named_bases in defined.values()
+            for b in named_bases
+        )
+    if index.adjacency is None:  # read once per index (see `_graph_clues`)
+        index.adjacency = adjacency(index.code_map)
+    imports = sorted(index.adjacency[0].get(module, {}))
+    symbols = index.code_map.symbols
+    for base in bases:
+        last = base.rsplit(".", 1)[-1]
+        if index._base_counts[last] > MAX_BASE_CLASSES:
+            continue
+        if last in classes.get(module, {}) or symbols.get(f"{module}.{last}") == module:
+            continue  # defined beside it: that module is ranked already
+        # Where a module it imports defines it (public: through re-exports; else a
+        # class of that module's own).
+        defining = None
+        for other in imports:
+            defining = symbols.get(f"{other}.{last}")
+            if defining is None and last in classes.get(other, {}):
+                defining = other
+            if defining is not None:
+                break
+        if defining is not None and defining != module and defining in index.library:
+            yield defining, W_API_BASE, f"base class {base} of {cls} (defined in {defining})"
 
 
 def _label_clues(

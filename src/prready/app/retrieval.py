@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from prready import __version__
 from prready.analysis.layout import SourceFile
-from prready.analysis.lexicon import BM25Index, PackedTerms, source_fields_packed
+from prready.analysis.lexicon import BM25Index, PackedTerms, class_bases, source_fields_packed
 from prready.analysis.mapping import (
     HISTORY_MAX_COMMITS,
+    ClassBases,
     HistoryIndex,
     MapIndex,
     build_history,
@@ -229,12 +230,49 @@ class Prebuilt:
 
 
 def _lexical_plain(units: list[tuple[str, str, bytes]]) -> tuple[Any, ...]:
-    """Worker: `build_lexical` over (unit, path, encoded fields), as plain values."""
+    """Worker: `build_lexical` over (unit, path, encoded fields), and the units' class
+    bases, as plain values (`_lexical_to_plain`)."""
     fields: dict[str, tuple[PackedTerms, PackedTerms]] = {}
-    for _, path, encoded in units:
-        if (f := PackedTerms.unpack(marshal.loads(encoded))) is not None:
+    bases: ClassBases = {}
+    for name, path, encoded in units:
+        value = marshal.loads(encoded)
+        if (f := PackedTerms.unpack(value)) is not None:
             fields[path] = f
-    return lexical_index({name: path for name, path, _ in units}, fields).to_plain()
+            if found := class_bases(value):
+                bases[name] = found
+    lexical = lexical_index({name: path for name, path, _ in units}, fields)
+    return _lexical_to_plain(lexical, bases)
+
+
+_LEXICAL_TAG = "lexical:1"
+
+
+def _lexical_to_plain(lexical: BM25Index, bases: ClassBases) -> tuple[Any, ...]:
+    """The stored lexical index: BM25 over the library units (`BM25Index.to_plain`) and
+    each unit's classes with the bases they name (`lexicon.class_bases`)."""
+    return (_LEXICAL_TAG, lexical.to_plain(), bases)
+
+
+def _lexical_from_plain(value: object) -> tuple[BM25Index, ClassBases] | None:
+    """What `_lexical_to_plain` stored, or None when `value` is not that (another
+    version, a damaged row: the index is built again)."""
+    if not (isinstance(value, tuple) and len(value) == 3 and value[0] == _LEXICAL_TAG):
+        return None
+    bases = value[2]
+    if not (
+        isinstance(bases, dict)
+        and all(
+            isinstance(classes, dict)
+            and all(
+                isinstance(named, tuple) and all(isinstance(b, str) for b in named)
+                for named in classes.values()
+            )
+            for classes in bases.values()
+        )
+    ):
+        return None
+    lexical = BM25Index.from_plain(value[1])
+    return None if lexical is None else (lexical, bases)
 
 
 def _mapping_index(
@@ -281,7 +319,10 @@ def _mapping_index(
             lexical_key = _digest(
                 "lexical", LEX_VERSION, *(f"{p}\0{b}" for p, b in sorted(blobs.items()))
             )
-        lexical = BM25Index.from_plain(cache.load_snapshot(lexical_key))
+        bases: ClassBases = {}
+        lexical = None
+        if (stored := _lexical_from_plain(cache.load_snapshot(lexical_key))) is not None:
+            lexical, bases = stored
         if lexical is None:
             library = library if library is not None else library_units(code_map)
             if blobs is None and map_blobs is not None:
@@ -290,7 +331,9 @@ def _mapping_index(
                 if all(p in map_blobs for p in wanted):
                     blobs = {p: map_blobs[p] for p in wanted}
             plain = prebuilt.plain(library) if prebuilt and map_blobs is not None else None
-            if plain is not None and (lexical := BM25Index.from_plain(plain)) is not None:
+            built = _lexical_from_plain(plain) if plain is not None else None
+            if built is not None:
+                lexical, bases = built
                 # Built by the map's worker from the fields this command's workers
                 # extracted (every library unit's), while the map was assembled: the
                 # fields and the index are stored by a thread, as the build below stores.
@@ -300,7 +343,7 @@ def _mapping_index(
                 _store_in_thread(cache.path, rows, storing, (lexical_key, plain))
             else:
                 blobs = blobs if blobs is not None else library_blobs(code_map, library)
-                fields = library_fields(
+                fields, bases_by_path = library_fields(
                     code_map,
                     cache,
                     blobs,
@@ -312,9 +355,11 @@ def _mapping_index(
                 if reading is not None:
                     reading.start()
                 lexical = build_lexical(code_map, library, fields)
+                paths = {u: code_map.modules[u].path for u in sorted(library)}
+                bases = {u: bases_by_path[p] for u, p in paths.items() if p in bases_by_path}
                 for thread in storing:  # (the fields' rows first: one writer at a time)
                     thread.join()
-                cache.save_snapshot(lexical_key, lexical.to_plain())
+                cache.save_snapshot(lexical_key, _lexical_to_plain(lexical, bases))
         elif library is None:
             library = set(lexical.names)  # the library units are what the index holds
         if reading is not None:
@@ -327,6 +372,7 @@ def _mapping_index(
             history=history,
             library=library,
             native_ops=native_ops(code_map),
+            class_bases=bases,
         )
     finally:
         if prebuilt is not None:
@@ -392,9 +438,10 @@ def library_fields(
     workers: int | None = None,
     extracted: dict[str, bytes] | None = None,
     storing: list[threading.Thread] | None = None,
-) -> dict[str, tuple[PackedTerms, PackedTerms]]:
+) -> tuple[dict[str, tuple[PackedTerms, PackedTerms]], dict[str, dict[str, tuple[str, ...]]]]:
     """Path -> (defined-name terms, prose terms) for the library files in `blobs`
-    (path -> blob id): `extracted` ones (blob id -> encoded fields, from the map's
+    (path -> blob id), and path -> the classes each file's fields name bases for
+    (`lexicon.class_bases`): `extracted` ones (blob id -> encoded fields, from the map's
     workers; see `prefetch_index`), stored; the others from the parse cache or scanned
     and stored. With `storing`, the extracted ones are written by a thread added to it
     (SQLite works without the interpreter lock: the index is built meanwhile), which
@@ -402,18 +449,27 @@ def library_fields(
     root = Path(code_map.root)
     extracted = extracted or {}
     known: dict[str, tuple[PackedTerms, PackedTerms]] = {}
+    known_bases: dict[str, dict[str, tuple[str, ...]]] = {}
     handed: dict[str, bytes] = {}
+
+    def take(blob: str, value: object) -> bool:
+        """Keep a file's fields (False: a wrong shape, a miss all the same)."""
+        if (f := PackedTerms.unpack(value)) is None:
+            return False
+        known[blob] = f
+        if found := class_bases(value):
+            known_bases[blob] = found
+        return True
+
     for blob in set(blobs.values()).intersection(extracted):
-        # Values from this command's own workers; a wrong shape is a miss all the same.
-        if (f := PackedTerms.unpack(marshal.loads(extracted[blob]))) is not None:
-            known[blob] = f
+        # Values from this command's own workers.
+        if take(blob, marshal.loads(extracted[blob])):
             handed[blob] = extracted[blob]
     language = {info.path: info.language for info in code_map.modules.values()}
     stored = cache.load(LEX_SCANNER, (b for b in blobs.values() if b not in known))
     # A damaged or foreign row is a miss: the file is scanned again and the row replaced.
     for blob, row in stored.items():
-        if (f := PackedTerms.unpack(row)) is not None:
-            known[blob] = f
+        take(blob, row)
     todo = sorted(p for p, b in blobs.items() if b not in known)
     fresh = _scan(root, [(p, language[p]) for p in todo], progress, workers)
     if storing is None:
@@ -422,9 +478,12 @@ def library_fields(
     if storing is not None:
         _store_in_thread(cache.path, handed, storing)
     for path in todo:
-        if path in fresh and (f := PackedTerms.unpack(fresh[path])) is not None:
-            known[blobs[path]] = f
-    return {p: known[b] for p, b in blobs.items() if b in known}
+        if path in fresh:
+            take(blobs[path], fresh[path])
+    return (
+        {p: known[b] for p, b in blobs.items() if b in known},
+        {p: known_bases[b] for p, b in blobs.items() if b in known_bases},
+    )
 
 
 def _store_in_thread(

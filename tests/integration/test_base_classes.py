@@ -1,0 +1,121 @@
+"""A class an issue names leads to the bases it derives from (a bug in `BaseConv` is
+reported through `Conv2D`), in a git repository laid out as Keras 3 is: public names
+re-exported from `keras/api`, the classes under `keras/src`. Bases that most classes
+share say nothing and are left out; the bases are stored with the lexical index, so a
+warm index has them too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mapfixtures import index_code, map_code
+from planfixtures import make_issue
+from prready.analysis.lexicon import class_bases, source_fields_packed
+from prready.analysis.mapping import W_API_BASE, map_issue_to_modules
+from prready.models import HistoryCommit
+from prready.paths import Paths, resolve_paths
+from prready.sources.git_repo import build_repo
+
+LAYER = "keras.src.layers.layer"
+BASE_CONV = "keras.src.layers.convolutional.base_conv"
+CONV2D = "keras.src.layers.convolutional.conv2d"
+
+
+def _files() -> dict[str, str]:
+    files = {
+        "keras/__init__.py": "from keras.api import layers\n",
+        "keras/api/__init__.py": "from keras.api import layers\n",
+        "keras/api/layers/__init__.py": (
+            f"from {CONV2D} import Conv2D\nfrom {BASE_CONV} import BaseConv\n"
+            "from keras.src.layers.core.dense import Dense\n"
+        ),
+        "keras/src/__init__.py": "",
+        "keras/src/layers/__init__.py": "",
+        "keras/src/layers/layer.py": (
+            "class Layer:\n    def __call__(self, inputs):\n        return self.call(inputs)\n"
+        ),
+        "keras/src/layers/convolutional/__init__.py": "",
+        "keras/src/layers/convolutional/base_conv.py": (
+            f"from {LAYER} import Layer\n\n\nclass BaseConv(Layer):\n"
+            '    """Abstract N-D convolution layer."""\n\n'
+            "    def compute_output_shape(self, input_shape):\n"
+            "        # grouped convolutions split the channels\n        return input_shape\n"
+        ),
+        "keras/src/layers/convolutional/conv2d.py": (
+            f"from {BASE_CONV} import BaseConv\n\n\nclass Conv2D(\n    BaseConv,\n):\n"
+            '    """2D convolution layer."""\n'
+        ),
+        "keras/src/layers/core/__init__.py": "",
+        "keras/src/layers/core/dense.py": (
+            f"from {LAYER} import Layer\n\n\nclass Dense(Layer):\n    pass\n"
+        ),
+    }
+    # Many layers derive from Layer: a base that says nothing of where one of them breaks.
+    for i in range(30):
+        files[f"keras/src/layers/misc/layer_{i}.py"] = (
+            f"from {LAYER} import Layer\n\n\nclass Misc{i}(Layer):\n    pass\n"
+        )
+    files["keras/src/layers/misc/__init__.py"] = ""
+    return files
+
+
+def _index(tmp_path: Path, name: str = "cache"):  # type: ignore[no-untyped-def]
+    root = tmp_path / "keras"
+    if not root.exists():
+        build_repo(
+            root,
+            [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Import", _files())],
+        )
+    home = resolve_paths()
+    paths = Paths(cache=tmp_path / name, data=home.data, config=home.config)
+    code_map = map_code("keras-team/keras", paths, checkout=root)
+    return code_map, index_code(code_map, paths)
+
+
+def test_the_fields_keep_each_top_level_classes_bases() -> None:
+    source = (
+        b"import abc\n\nclass A(nn.Module, Mixin[int], metaclass=abc.ABCMeta):\n"
+        b"    class Inner(Hidden):\n        pass\n"
+        b"class B(\n    A,\n    Dict[str, int],\n):\n    pass\n"
+        b'class C(namedtuple("C", "x y")):\n    pass\nclass D:\n    pass\n'
+    )
+    fields = source_fields_packed(source, "python")
+    assert class_bases(fields) == {"A": ("nn.Module", "Mixin"), "B": ("A", "Dict")}
+    assert class_bases(source_fields_packed(b"class Plain(Base): pass\n", "cpp")) == {}
+    assert class_bases((*fields[:4], 7)) == {} and class_bases(fields[:4]) == {}
+
+
+def test_a_named_class_leads_to_its_base(tmp_path: Path) -> None:
+    code_map, index = _index(tmp_path)
+    assert index.class_bases[CONV2D] == {"Conv2D": ("BaseConv",)}
+    issue = make_issue(
+        1,
+        "keras.layers.Conv2D computes the wrong output shape with groups=2",
+        "layer = keras.layers.Conv2D(4, 3, groups=2)",
+    )
+    matches = map_issue_to_modules(issue, code_map, index=index)
+    by_name = {m.name: m for m in matches}
+    # The class named and its base, which holds the shape logic, lead.
+    assert {m.name for m in matches[:2]} == {CONV2D, BASE_CONV}
+    why = f"base class BaseConv of Conv2D (defined in {BASE_CONV})"
+    assert why in by_name[BASE_CONV].evidence
+    assert by_name[BASE_CONV].score >= W_API_BASE
+    # Layer is the base of 32 classes here: no clue of its own.
+    assert not any(e.startswith("base class") for e in by_name.get(LAYER, matches[0]).evidence)
+    # A class without bases of note, and one whose base every class shares: no base clue.
+    dense = make_issue(2, "keras.layers.Dense drops the bias")
+    assert not any(
+        e.startswith("base class")
+        for m in map_issue_to_modules(dense, code_map, index=index)
+        for e in m.evidence
+    )
+
+
+def test_a_warm_index_has_the_bases_too(tmp_path: Path) -> None:
+    _, cold = _index(tmp_path)
+    code_map, warm = _index(tmp_path)  # the same cache: the stored lexical index
+    assert warm.class_bases == cold.class_bases
+    assert warm.class_bases[BASE_CONV] == {"BaseConv": ("Layer",)}
+    issue = make_issue(1, "keras.layers.Conv2D output shape is wrong")
+    matches = map_issue_to_modules(issue, code_map, index=warm)
+    assert any(m.name == BASE_CONV for m in matches)
