@@ -56,6 +56,11 @@ def _files() -> dict[str, str]:
             f"from {LAYER} import Layer\n\n\nclass Misc{i}(Layer):\n    pass\n"
         )
     files["keras/src/layers/misc/__init__.py"] = ""
+    # One name, defined by two backends.
+    for backend in ("jax", "torch"):
+        files[f"keras/src/backend/{backend}/__init__.py"] = ""
+        files[f"keras/src/backend/{backend}/core.py"] = "def convert_to_tensor(x):\n    return x\n"
+    files["keras/src/backend/__init__.py"] = ""
     return files
 
 
@@ -119,3 +124,33 @@ def test_a_warm_index_has_the_bases_too(tmp_path: Path) -> None:
     issue = make_issue(1, "keras.layers.Conv2D output shape is wrong")
     matches = map_issue_to_modules(issue, code_map, index=warm)
     assert any(m.name == BASE_CONV for m in matches)
+
+
+def test_a_name_written_without_its_package_resolves_when_one_module_defines_it(
+    tmp_path: Path,
+) -> None:
+    code_map, index = _index(tmp_path)
+    issue = make_issue(1, "layers.Conv2D(4, 3).compute_output_shape is wrong for groups=2")
+    matches = map_issue_to_modules(issue, code_map, index=index)
+    by_name = {m.name: m for m in matches}
+    why = f"API layers.Conv2D (as keras.api.layers.Conv2D, defined in {CONV2D})"
+    assert why in by_name[CONV2D].evidence
+    assert (
+        "base class BaseConv of Conv2D (defined in " + BASE_CONV + ")"
+        in by_name[BASE_CONV].evidence
+    )
+    # A written name that ends several defining modules' names resolves to none of them.
+    vague = make_issue(2, "core.convert_to_tensor drops the dtype")
+    assert "keras.src.backend.jax.core.convert_to_tensor" in code_map.symbols
+    assert "keras.src.backend.torch.core.convert_to_tensor" in code_map.symbols
+    assert not any(
+        e.startswith("API core.convert_to_tensor")
+        for m in map_issue_to_modules(vague, code_map, index=index)
+        for e in m.evidence
+    )
+    one = make_issue(3, "jax.core.convert_to_tensor drops the dtype")
+    assert any(
+        e.startswith("API jax.core.convert_to_tensor (as keras.src.backend.jax.core.")
+        for m in map_issue_to_modules(one, code_map, index=index)
+        for e in m.evidence
+    )

@@ -176,6 +176,8 @@ class MapIndex:
     class_bases: ClassBases = field(default_factory=dict)
     # How many classes name each base (by its last part), counted on first use.
     _base_counts: Counter[str] | None = field(default=None, repr=False)
+    # The public names by their last two parts (`layers.Conv2D`), built on first use.
+    _suffixes: dict[str, list[str]] | None = field(default=None, repr=False)
     label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
@@ -671,6 +673,11 @@ def _resolve(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float
             yield other, W_PATH, f"file path {other} in the text"
     for name in found.apis:
         resolved = _resolve_dotted(name, index)
+        if resolved is None and (suffixed := _resolve_suffix(name, index)) is not None:
+            module, full = suffixed
+            yield module, W_API_PREFIX, f"API {name} (as {full}, defined in {module})"
+            yield from _base_clues(full, module, index)
+            continue
         exact = resolved is not None and resolved[1]
         # A name bound in C: its kernels' files, or beside the Python wrapper, at less.
         api_weight = W_API_CALL if name in found.called else W_API
@@ -806,6 +813,31 @@ def _resolve_dotted(name: str, index: MapIndex) -> tuple[str, bool, str] | None:
 
 
 MAX_MODULE_ALIASES = 3  # module re-exports followed for one name
+
+
+def _resolve_suffix(name: str, index: MapIndex) -> tuple[str, str] | None:
+    """(defining module, the public name) for a dotted name written without its package
+    (`layers.Conv2D`, `rpc.remote`) that ends exactly one defining module's public names
+    (`keras.layers.Conv2D`); trailing parts (a method) are trimmed, down to two parts."""
+    parts = name.split(".")
+    if len(parts) < 2 or parts[0] in index.packages:
+        return None
+    if index._suffixes is None:  # built on first use: most issues name their package
+        suffixes: dict[str, list[str]] = defaultdict(list)
+        for dotted in index.code_map.symbols:
+            suffixes[".".join(dotted.rsplit(".", 2)[-2:])].append(dotted)
+        index._suffixes = dict(suffixes)
+    symbols = index.code_map.symbols
+    for cut in range(len(parts), 1, -1):
+        written = ".".join(parts[:cut])
+        tail = ".".join(parts[cut - 2 : cut])
+        full = [d for d in index._suffixes.get(tail, ()) if d.endswith("." + written)]
+        defining = {symbols[d] for d in full}
+        if len(defining) == 1:
+            return defining.pop(), min(full, key=lambda d: (len(d), d))
+        if full:
+            return None  # several places define it: the words decide
+    return None
 
 
 def _resolve_once(name: str, index: MapIndex) -> tuple[str, int, str] | None:
