@@ -42,6 +42,15 @@ DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
     "plt": ("matplotlib.pyplot",),
 }
 
+# Libraries an issue names that are never the repository's own unless it is one of them
+# (`np.zeros` is NumPy's): a name they start is not looked for inside the repository by
+# its ending (`numpy.zeros` is not `jax.numpy.zeros`).
+OTHER_LIBRARIES = frozenset(
+    {alias.split(".", 1)[0] for targets in DEFAULT_ALIASES.values() for alias in targets}
+    - {"{pkg}"}
+    | {"scipy", "sklearn", "torch", "jax", "keras", "transformers", "tensorflow"}
+)
+
 _FRAME = re.compile(
     r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})(?:, in (?P<func>[A-Za-z_]\w{0,80}))?'
 )

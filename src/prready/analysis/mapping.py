@@ -29,7 +29,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
-from prready.analysis.evidence import IssueEvidence, extract_evidence, words_as_written
+from prready.analysis.evidence import (
+    OTHER_LIBRARIES,
+    IssueEvidence,
+    extract_evidence,
+    words_as_written,
+)
 from prready.analysis.layout import is_test_path
 from prready.analysis.lexicon import (
     BM25Index,
@@ -820,7 +825,7 @@ def _resolve_suffix(name: str, index: MapIndex) -> tuple[str, str] | None:
     (`layers.Conv2D`, `rpc.remote`) that ends exactly one defining module's public names
     (`keras.layers.Conv2D`); trailing parts (a method) are trimmed, down to two parts."""
     parts = name.split(".")
-    if len(parts) < 2 or parts[0] in index.packages:
+    if len(parts) < 2 or parts[0] in index.packages or parts[0] in OTHER_LIBRARIES:
         return None
     if index._suffixes is None:  # built on first use: most issues name their package
         suffixes: dict[str, list[str]] = defaultdict(list)
