@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 
     from prready.app.workspace import Workspace
 
-LEX_SCANNER = "lex:4"  # 4: C names macros define (3: terms and counts packed)
-LEX_VERSION = "7"  # bump when lexicon's weighting, fields or BM25Index change
+LEX_SCANNER = "lex:5"  # 5: class bases; 4: C names macros define; 3: packed counts
+LEX_VERSION = "8"  # bump when lexicon's weighting, fields or BM25Index change
 HISTORY_VERSION = "7"  # 7: read at the map's commit (6 read HEAD, which may have moved)
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
