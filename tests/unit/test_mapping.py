@@ -4,13 +4,8 @@ score bounds, determinism, and label resolution through files and by similarity.
 from __future__ import annotations
 
 from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
-from prready.analysis.mapping import (
-    W_FRAME_RAISING,
-    W_IMPORT,
-    build_index,
-    map_issue_to_modules,
-    rank_areas,
-)
+from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
+from prready.analysis.resolve import W_FRAME_RAISING, W_IMPORT
 
 
 def _map(title: str, body: str = "", labels: tuple[str, ...] = ()):

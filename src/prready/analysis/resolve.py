@@ -1,0 +1,302 @@
+"""Exact evidence resolved against a code map: traceback frames and written paths to the
+files they name; API names to the modules that define them, through re-exports, public
+module aliases (`keras.layers` is `keras.api.layers`) and names written without their
+package (`layers.Conv2D`); names bound in C (PyTorch's ATen ops) to the native files that
+name their kernels; a named class to the modules defining its bases; imports in the
+reproduction. Each clue carries the words shown on a step card ("API torch.angle is the
+native op angle ...").
+
+Pure, like the rest of analysis: everything comes from the `MapIndex` (`mapping`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from prready.analysis.evidence import OTHER_LIBRARIES, IssueEvidence
+from prready.analysis.lexicon import split_identifier
+from prready.analysis.native_ops import NATIVE_FUNCTIONS
+from prready.analysis.snapshot import adjacency
+
+if TYPE_CHECKING:
+    from prready.analysis.mapping import MapIndex
+
+# Weights, strongest first. Why these values:
+# - the innermost traceback frame inside the repository is where the error surfaced; the
+#   fix is there or one call up (0.9). Outer frames are callers, often innocent (0.45).
+W_FRAME_RAISING = 0.9
+W_FRAME_OTHER = 0.45
+# - a file path written out means the reporter read that file (0.85); a directory is
+#   vaguer (0.6).
+W_PATH = 0.85
+W_DIR = 0.6
+# - an API name that resolves to its exact defining symbol (0.52 when called, 0.45 when
+#   only mentioned); resolved only through a parent name (say a method) it is weaker
+#   (0.32). An API is where the user met the bug, often not where it lives (a NumPy-style
+#   front end over the kernels that broke): on the dev set a resolved API was a file the
+#   fix changed in about 4 cases of 10, so it weighs less than a path the user read.
+W_API_CALL = 0.52
+W_API = 0.45
+W_API_PREFIX = 0.32
+# - a name bound in C (PyTorch's `torch.angle`, `Tensor.index_add_`: an ATen op declared in
+#   native_functions.yaml) has no Python definition to resolve to: it resolves to the
+#   native files that name the op's kernels (`angle_out`), the best NATIVE_KEEP of the
+#   NATIVE_DEPTH best lexical matches of those names, at an API's weight (scaled by their
+#   scores), or at W_API_PREFIX beside a Python definition of the same name (a wrapper).
+NATIVE_DEPTH = 30
+NATIVE_KEEP = 3
+_NATIVE_LANGUAGES = frozenset({"c", "cpp", "cuda"})
+# - the base classes a named class names (a bug in `BaseConv` reported through `Conv2D`),
+#   resolved among the modules the class's module imports, at a partly resolved name's
+#   weight; a base that more than MAX_BASE_CLASSES classes name (`nn.Module`, `Layer`,
+#   `Enum`) says nothing of where one of them breaks.
+W_API_BASE = W_API_PREFIX
+MAX_BASE_CLASSES = 25
+# - an import in the reproduction shows what the user touches, not what is broken (0.3).
+W_IMPORT = 0.3
+
+
+def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float, str]]:
+    in_repo = [(f, p) for f in found.frames if (p := _path_in_repo(f.path, index))]
+    seen: set[str] = set()
+    # Innermost first; a file seen in several frames counts once, at its deepest frame.
+    for i, (frame, path) in enumerate(reversed(in_repo)):
+        if path in seen:
+            continue
+        seen.add(path)
+        weight = W_FRAME_RAISING if i == 0 else W_FRAME_OTHER
+        role = "innermost in-repo frame" if i == 0 else "frame"
+        yield index.path_to_module[path], weight, f"traceback {role} {path}:{frame.line}"
+    for raw, line in found.paths:
+        if raw.endswith("/"):
+            yield from _dir_clues(raw, index)
+            continue
+        found_path = _path_in_repo(raw, index)
+        if found_path:
+            where = f"{found_path}:{line}" if line else found_path
+            yield index.path_to_module[found_path], W_PATH, f"file path {where} in the text"
+        elif other := _other_file(raw, index):
+            # A tracked non-code file (docs/tensors.md) is its own node, named by its path.
+            yield other, W_PATH, f"file path {other} in the text"
+    for name in found.apis:
+        resolved = _resolve_dotted(name, index)
+        if resolved is None and (suffixed := _resolve_suffix(name, index)) is not None:
+            module, full = suffixed
+            yield module, W_API_PREFIX, f"API {name} (as {full}, defined in {module})"
+            yield from _base_clues(full, module, index)
+            continue
+        exact = resolved is not None and resolved[1]
+        # A name bound in C: its kernels' files, or beside the Python wrapper, at less.
+        api_weight = W_API_CALL if name in found.called else W_API
+        native = list(_native_clues(name, index, W_API_PREFIX if exact else api_weight))
+        yield from native
+        if resolved is None or (native and not exact):
+            continue  # (a prefix such as torch.Tensor holds no C-bound method)
+        module, _, named = resolved
+        weight = api_weight if exact else W_API_PREFIX
+        if name == module:
+            yield module, weight, f"module {name} named in the text"
+        else:
+            yield module, weight, f"API {name} (defined in {module})"
+            yield from _base_clues(named, module, index)
+    for name in found.imports:
+        resolved = _resolve_dotted(name, index)
+        if resolved is not None:
+            yield resolved[0], W_IMPORT, f"imports {name} in the reproduction"
+
+
+def _path_in_repo(raw: str, index: MapIndex) -> str | None:
+    """The repository path a written path refers to (exact, or as a suffix of an
+    absolute/site-packages path), or None when it is outside the repository."""
+    raw = raw.replace("\\", "/")
+    if raw in index.path_to_module:
+        return raw
+    candidates = index.by_basename.get(raw.rsplit("/", 1)[-1], ())
+    best = None
+    for path in candidates:
+        suffix = raw.endswith("/" + path) or path.endswith("/" + raw)
+        if suffix and (best is None or len(path) > len(best)):
+            best = path
+    if best is None or ("/" not in raw and len(candidates) > 1):
+        return None
+    return best
+
+
+def _other_file(raw: str, index: MapIndex) -> str | None:
+    """The tracked non-module file a written path names: exact, or for a path with a
+    directory, the one tracked file it is a suffix of (or that is a suffix of it)."""
+    raw = raw.replace("\\", "/")
+    candidates = index.other_files.get(raw.rsplit("/", 1)[-1], ())
+    if raw in candidates:
+        return raw
+    if "/" not in raw:
+        return None
+    hits = [p for p in candidates if raw.endswith("/" + p) or p.endswith("/" + raw)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _dir_clues(raw: str, index: MapIndex) -> Iterable[tuple[str, float, str]]:
+    prefix = raw.lstrip("./")
+    areas: Counter[str] = Counter()
+    for path, module in index.path_to_module.items():
+        if path.startswith(prefix) or ("/" + prefix) in path:
+            area = index.code_map.area_of(module)
+            if area:
+                areas[area] += 1
+    if areas:
+        area = min(areas, key=lambda a: (-areas[a], a))
+        yield area, W_DIR, f"directory {prefix} in the text"
+
+
+def _native_clues(name: str, index: MapIndex, weight: float) -> Iterable[tuple[str, float, str]]:
+    """The native files that name the kernels of the ATen op an API name stands for
+    (`torch.angle` -> op angle -> `angle_out`, `angle_sparse_csr`): BM25 over each kernel
+    name's most specific term (the compound of a snake_case name, else the word), the
+    best `NATIVE_KEEP` C/C++/CUDA units weighted by their score over the best one's."""
+    ops = index.native_ops
+    if not ops.ops or name.split(".", 1)[0] not in index.packages:
+        return
+    found = ops.ops_in_text(name)
+    if not found:
+        return
+    op = found[0]
+    # An in-place op (`index_add_`) runs the kernels of the op it updates in place.
+    base = op.rstrip("_") if not op.startswith("_") else op
+    names = [op, *ops.kernels_of(op)]
+    if base != op and base in ops.ops:
+        names += [base, *ops.kernels_of(base)]
+    query: dict[str, float] = {}
+    kernel_of: dict[str, str] = {}  # query term -> the kernel name it stands for
+    for kernel in names:
+        words = split_identifier(kernel)
+        if words:
+            query[words[-1]] = 1.0
+            kernel_of.setdefault(words[-1], kernel)
+    modules = index.code_map.modules
+    hits = [
+        hit
+        for hit in index.lexical.search(query, limit=NATIVE_DEPTH)
+        if hit[0] in modules and modules[hit[0]].language in _NATIVE_LANGUAGES
+    ][:NATIVE_KEEP]
+    if not hits:
+        return
+    best = hits[0][1]
+    for unit, score, terms in hits:
+        kernels = ", ".join(kernel_of[t] for t in terms[:3] if t in kernel_of)
+        why = f"API {name} is the native op {op} ({NATIVE_FUNCTIONS}): it names {kernels}"
+        yield unit, weight * (score / best) ** 2, why
+
+
+def _resolve_dotted(name: str, index: MapIndex) -> tuple[str, bool, str] | None:
+    """(defining module, exact?, the name that matched) for a dotted name, trimming
+    trailing parts (methods, attributes) until a symbol or module matches; the bare top
+    package never counts. A leading part that is another module under a public name
+    (`keras.layers` is `keras.api.layers`, re-exported) is followed, so the rest of the
+    name resolves there (`keras.layers.Conv2D` -> `keras.api.layers.Conv2D` -> where
+    Conv2D is defined)."""
+    if name.split(".", 1)[0] not in index.packages:
+        return None
+    modules = index.code_map.modules
+    found = _resolve_once(name, index)
+    if found is None:
+        return None
+    for _ in range(MAX_MODULE_ALIASES):
+        module, cut, candidate = found
+        parts = name.split(".")
+        alias = (
+            cut < len(parts)
+            and module != candidate
+            and module in modules
+            and module.rsplit(".", 1)[-1] == parts[cut - 1]
+        )
+        if not alias:
+            break
+        further = _resolve_once(".".join([module, *parts[cut:]]), index)
+        if further is None or further[1] <= len(module.split(".")):
+            break  # nothing more of the name resolves under the module it stands for
+        name, found = ".".join([module, *parts[cut:]]), further
+    module, cut, candidate = found
+    return module, cut == len(name.split(".")), candidate
+
+
+MAX_MODULE_ALIASES = 3  # module re-exports followed for one name
+
+
+def _resolve_suffix(name: str, index: MapIndex) -> tuple[str, str] | None:
+    """(defining module, the public name) for a dotted name written without its package
+    (`layers.Conv2D`, `rpc.remote`) that ends exactly one defining module's public names
+    (`keras.layers.Conv2D`); trailing parts (a method) are trimmed, down to two parts."""
+    parts = name.split(".")
+    if len(parts) < 2 or parts[0] in index.packages or parts[0] in OTHER_LIBRARIES:
+        return None
+    if index.suffixes is None:  # built on first use: most issues name their package
+        suffixes: dict[str, list[str]] = defaultdict(list)
+        for dotted in index.code_map.symbols:
+            suffixes[".".join(dotted.rsplit(".", 2)[-2:])].append(dotted)
+        index.suffixes = dict(suffixes)
+    symbols = index.code_map.symbols
+    for cut in range(len(parts), 1, -1):
+        written = ".".join(parts[:cut])
+        tail = ".".join(parts[cut - 2 : cut])
+        full = [d for d in index.suffixes.get(tail, ()) if d.endswith("." + written)]
+        defining = {symbols[d] for d in full}
+        if len(defining) == 1:
+            return defining.pop(), min(full, key=lambda d: (len(d), d))
+        if full:
+            return None  # several places define it: the words decide
+    return None
+
+
+def _resolve_once(name: str, index: MapIndex) -> tuple[str, int, str] | None:
+    """(defining module, how many parts matched, the name that matched) for `name`."""
+    symbols, modules = index.code_map.symbols, index.code_map.modules
+    parts = name.split(".")
+    for cut in range(len(parts), 1, -1):
+        candidate = ".".join(parts[:cut])
+        module = symbols.get(candidate)
+        if module is None and candidate in modules:
+            module = candidate
+        if module is not None and module != parts[0]:
+            return module, cut, candidate
+    return None
+
+
+def _base_clues(named: str, module: str, index: MapIndex) -> Iterable[tuple[str, float, str]]:
+    """The modules defining the bases of the class `named` resolved to (defined in
+    `module`): a base the module defines itself, else one a module it imports defines
+    (as `code_map.symbols` has it: through re-exports to where it is defined)."""
+    cls = named.rsplit(".", 1)[-1]
+    classes = index.class_bases
+    bases = classes.get(module, {}).get(cls, ())
+    if not bases:
+        return
+    if index.base_counts is None:
+        index.base_counts = Counter(
+            b.rsplit(".", 1)[-1]
+            for defined in classes.values()
+            for named_bases in defined.values()
+            for b in named_bases
+        )
+    if index.adjacency is None:  # read once per index (see `_graph_clues`)
+        index.adjacency = adjacency(index.code_map)
+    imports = sorted(index.adjacency[0].get(module, {}))
+    symbols = index.code_map.symbols
+    for base in bases:
+        last = base.rsplit(".", 1)[-1]
+        if index.base_counts[last] > MAX_BASE_CLASSES:
+            continue
+        if last in classes.get(module, {}) or symbols.get(f"{module}.{last}") == module:
+            continue  # defined beside it: that module is ranked already
+        # Where a module it imports defines it (public: through re-exports; else a
+        # class of that module's own).
+        defining = None
+        for other in imports:
+            defining = symbols.get(f"{other}.{last}")
+            if defining is None and last in classes.get(other, {}):
+                defining = other
+            if defining is not None:
+                break
+        if defining is not None and defining != module and defining in index.library:
+            yield defining, W_API_BASE, f"base class {base} of {cls} (defined in {defining})"
