@@ -162,3 +162,41 @@ def test_a_name_written_without_its_package_resolves_when_one_module_defines_it(
         for m in map_issue_to_modules(other, code_map, index=index)
         for e in m.evidence
     )
+
+
+def _small_index(tmp_path: Path, files: dict[str, str]):  # type: ignore[no-untyped-def]
+    root = tmp_path / "repo"
+    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Add", files)])
+    home = resolve_paths()
+    paths = Paths(cache=tmp_path / "cache", data=home.data, config=home.config)
+    code_map = map_code("acme/pkg", paths, checkout=root)
+    return code_map, index_code(code_map, paths)
+
+
+def _base_evidence(code_map, index, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+    matches = map_issue_to_modules(make_issue(1, f"{name} is broken"), code_map, index=index)
+    return [e for m in matches for e in m.evidence if e.startswith("base class")]
+
+
+def test_a_base_is_found_where_its_qualifier_says_and_never_guessed(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "from pkg.c import Foo\nfrom pkg.d import Bar\nfrom pkg.q import Linear\n",
+        "pkg/a.py": "class Base:\n    pass\n",
+        "pkg/b.py": "class Base:\n    pass\n",
+        # Two imported modules define Base: the qualifier says which one.
+        "pkg/c.py": "from pkg import a, b\n\n\nclass Foo(\n    # the one in b\n    b.Base,\n):\n    pass\n",
+        # Written bare, with both imported: no way to tell, so no clue.
+        "pkg/d.py": "from pkg import a\nfrom pkg.b import Base\n\n\nclass Bar(Base):\n    pass\n",
+        "pkg/nn.py": "class Linear:\n    pass\n",
+        # A class named as its base (torch.ao.nn.qat's Linear(nn.Linear)).
+        "pkg/q.py": "from pkg import nn\n\n\nclass Linear(nn.Linear):\n    pass\n",
+    }
+    code_map, index = _small_index(tmp_path, files)
+    assert index.class_bases["pkg.c"] == {"Foo": ("b.Base",)}  # (past the comment)
+    assert _base_evidence(code_map, index, "pkg.Foo") == [
+        "base class b.Base of Foo (defined in pkg.b)"
+    ]
+    assert _base_evidence(code_map, index, "pkg.Bar") == []
+    assert _base_evidence(code_map, index, "pkg.Linear") == [
+        "base class nn.Linear of Linear (defined in pkg.nn)"
+    ]

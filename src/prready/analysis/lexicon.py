@@ -240,10 +240,13 @@ TermPairs = Iterable[tuple[str, int]]  # Terms, or PackedTerms
 Packed = tuple[str, bytes, str, bytes, str]  # see `source_fields_packed`
 
 # A top-level class and the bases it names: `class Conv2D(BaseConv):`, `class Pipeline(
-# DiffusionPipeline, LoraMixin, metaclass=ABCMeta):` (its header may span lines); a
-# subscript is no part of the name (`Generic[T]`). A class whose bases hold a call is not
-# read (`namedtuple("X", "a b")`).
-_PY_CLASS_BASES = re.compile(r"\nclass[ \t]+([A-Za-z_]\w*)[ \t]*\(([^()]{1,600})\)[ \t]*:")
+# DiffusionPipeline, LoraMixin, metaclass=ABCMeta):` (its header may span lines, with
+# comments); a subscript is no part of the name (`Generic[T]`). A class whose bases hold
+# a call is not read (`namedtuple("X", "a b")`).
+_PY_CLASS_BASES = re.compile(
+    r"\nclass[ \t]+([A-Za-z_]\w*)[ \t]*\(((?:[^()#]|#[^\n]*){1,600})\)[ \t]*:"
+)
+_COMMENT = re.compile(r"#[^\n]*")
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 MAX_BASES = 200  # classes whose bases a file's fields keep
 
@@ -256,7 +259,7 @@ def _class_bases(text: str) -> str:
     for name, bases in _PY_CLASS_BASES.findall(text)[:MAX_BASES]:
         named = [
             b
-            for part in bases.split(",")
+            for part in _COMMENT.sub("", bases).split(",")
             if "=" not in part and _DOTTED_NAME.fullmatch(b := part.split("[", 1)[0].strip())
         ]
         if named:

@@ -284,19 +284,38 @@ def _base_clues(named: str, module: str, index: MapIndex) -> Iterable[tuple[str,
     imports = sorted(index.adjacency[0].get(module, {}))
     symbols = index.code_map.symbols
     for base in bases:
-        last = base.rsplit(".", 1)[-1]
+        qualifier, _, last = base.rpartition(".")
         if index.base_counts[last] > MAX_BASE_CLASSES:
             continue
-        if last in classes.get(module, {}) or symbols.get(f"{module}.{last}") == module:
-            continue  # defined beside it: that module is ranked already
-        # Where a module it imports defines it (public: through re-exports; else a
-        # class of that module's own).
-        defining = None
-        for other in imports:
-            defining = symbols.get(f"{other}.{last}")
-            if defining is None and last in classes.get(other, {}):
-                defining = other
-            if defining is not None:
-                break
+        # Defined beside it: that module is ranked already. (A class named as its base,
+        # `class Linear(nn.Linear)`, is not its own base: the bases are read first.)
+        if last != cls and (
+            last in classes.get(module, {}) or symbols.get(f"{module}.{last}") == module
+        ):
+            continue
+        defining = _base_module(qualifier, last, imports, index)
         if defining is not None and defining != module and defining in index.library:
             yield defining, W_API_BASE, f"base class {base} of {cls} (defined in {defining})"
+
+
+def _base_module(qualifier: str, last: str, imports: list[str], index: MapIndex) -> str | None:
+    """The module defining a base `qualifier.last` as a module importing `imports` names
+    it: among the imported modules that define `last` (publicly, through re-exports, or
+    as a class of their own), the one the qualifier names (`nn.Linear`: the import whose
+    name ends with `nn`), else the only one; None when that is still ambiguous."""
+    symbols, classes = index.code_map.symbols, index.class_bases
+    found: dict[str, str] = {}  # imported module -> where it has `last` defined
+    for other in imports:
+        defining = symbols.get(f"{other}.{last}")
+        if defining is None and last in classes.get(other, {}):
+            defining = other
+        if defining is not None:
+            found[other] = defining
+    if qualifier:
+        named = {
+            d for other, d in found.items() if other.endswith("." + qualifier) or other == qualifier
+        }
+        if named:
+            found = {q: d for q, d in found.items() if d in named}
+    places = set(found.values())
+    return places.pop() if len(places) == 1 else None
