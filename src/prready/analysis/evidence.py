@@ -48,7 +48,7 @@ DEFAULT_ALIASES: dict[str, tuple[str, ...]] = {
 OTHER_LIBRARIES = frozenset(
     {alias.split(".", 1)[0] for targets in DEFAULT_ALIASES.values() for alias in targets}
     - {"{pkg}"}
-    | {"scipy", "sklearn", "torch", "jax", "keras", "transformers", "tensorflow"}
+    | {"scipy", "sklearn", "torch", "keras", "transformers"}
 )
 
 _FRAME = re.compile(

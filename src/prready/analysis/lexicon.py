@@ -57,37 +57,32 @@ IDENTIFIER_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+"
 # the second. No match holds a newline but its first character, so one pass finds what
 # a pass per kind would. (`async` is spelled out in the alternation: an optional group
 # `(?:async[ \t]+)?` made the whole pass three times slower.)
-PY_NAMES_PLAIN = (
-    r"\n(?:[ \t]*(?:def|class|async[ \t]+(?:def|class))[ \t]+([A-Za-z_]\w*)"
-    r"|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=]))"
-)
-PY_NAMES_POSSESSIVE = (
-    r"\n(?:[ \t]*+(?:def|class|async[ \t]+(?:def|class))[ \t]+([A-Za-z_]\w*)"
-    r"|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=]))"
-)
-PY_NAMES_LOOKAHEAD = (
-    r"\n(?:(?=([ \t]*))\1(?:def|class|async[ \t]+(?:def|class))[ \t]+([A-Za-z_]\w*)"
-    r"|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=]))"
-)
+_PY_DEF = r"(?:def|class|async[ \t]+(?:def|class))[ \t]+([A-Za-z_]\w*)"
+_PY_ASSIGNMENT = r"|([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?=[^=]))"
+PY_NAMES_PLAIN = r"\n(?:[ \t]*" + _PY_DEF + _PY_ASSIGNMENT
+PY_NAMES_POSSESSIVE = r"\n(?:[ \t]*+" + _PY_DEF + _PY_ASSIGNMENT
+PY_NAMES_LOOKAHEAD = r"\n(?:(?=([ \t]*))\1" + _PY_DEF + _PY_ASSIGNMENT
 # C, C++ and CUDA: a function's name after one to four words (its type and qualifiers,
 # each followed by spaces, `*` or `&`) and before `(`, in the first group; a class,
 # struct, enum, namespace or macro name in the second; in the third, the one identifier
 # an unindented upper-case macro call holds, which is how a macro defines a function
 # (`TORCH_IMPL_FUNC(add_out)`, `DEFINE_DISPATCH(add_stub)`: a statement such as
 # `TORCH_CHECK(ok)` sits indented, in a function's body).
+_C_TYPE_DEF = r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
 _C_MACRO_DEF = r"|[A-Z][A-Z0-9_]{2,80}\(([A-Za-z_]\w{0,80})\))"
 C_DEF_PLAIN = (
     r"\n(?:[ \t]*(?:(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
-    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))" + _C_MACRO_DEF
+    + _C_TYPE_DEF
+    + _C_MACRO_DEF
 )
 C_DEF_POSSESSIVE = (
     r"\n(?:[ \t]*+(?:(?:[\w:<>]{1,80}+[ \t*&]{1,8}+){1,4}([A-Za-z_]\w{0,80}+)[ \t]*\("
-    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))" + _C_MACRO_DEF
+    + _C_TYPE_DEF
+    + _C_MACRO_DEF
 )
 C_DEF_LOOKAHEAD = (
     r"\n(?:(?=([ \t]*))\1(?:(?:(?=([\w:<>]{1,80}))\2[ \t*&]{1,8}){1,4}"
-    r"(?=([A-Za-z_]\w{0,80}))\3[ \t]*\("
-    r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))" + _C_MACRO_DEF
+    r"(?=([A-Za-z_]\w{0,80}))\3[ \t]*\(" + _C_TYPE_DEF + _C_MACRO_DEF
 )
 if sys.version_info >= (3, 11):
     _PY_NAMES, _C_DEF = re.compile(PY_NAMES_POSSESSIVE), re.compile(C_DEF_POSSESSIVE)

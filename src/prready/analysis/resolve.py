@@ -311,11 +311,7 @@ def _base_module(qualifier: str, last: str, imports: list[str], index: MapIndex)
             defining = other
         if defining is not None:
             found[other] = defining
-    if qualifier:
-        named = {
-            d for other, d in found.items() if other.endswith("." + qualifier) or other == qualifier
-        }
-        if named:
-            found = {q: d for q, d in found.items() if d in named}
-    places = set(found.values())
+    places = {d for other, d in found.items() if f".{other}".endswith(f".{qualifier}")}
+    if not places:  # (no qualifier, or one naming no import: an alias)
+        places = set(found.values())
     return places.pop() if len(places) == 1 else None

@@ -30,14 +30,26 @@ def names_in_tests(code_map: CodeMap, cache: ParseCache) -> NamesInTests:
     return replace(_test_index(code_map, cache), native_ops=native_ops(code_map))
 
 
+# The ops of the last map read, by (checkout, map key): a plan asks twice, for the mapping
+# index and for the tests to run, and the key names every tracked file's content.
+_NATIVE_OPS: dict[tuple[str, str], NativeOps] = {}
+
+
 def native_ops(code_map: CodeMap) -> NativeOps:
     """The ops of the checkout's `native_functions.yaml`; none when it has no such file."""
     if NATIVE_FUNCTIONS not in code_map.files:
         return NativeOps()
+    memo_key = (code_map.root, code_map.key)
+    if code_map.key and (known := _NATIVE_OPS.get(memo_key)) is not None:
+        return known
     data = read_no_follow(os.path.join(code_map.root, NATIVE_FUNCTIONS), limit=MAX_READ)
     if data is None:
         return NativeOps()
-    return parse_native_functions(data.decode("utf-8", errors="replace").splitlines())
+    ops = parse_native_functions(data.decode("utf-8", errors="replace").splitlines())
+    if code_map.key:
+        _NATIVE_OPS.clear()
+        _NATIVE_OPS[memo_key] = ops
+    return ops
 
 
 def _test_index(code_map: CodeMap, cache: ParseCache) -> NamesInTests:

@@ -235,13 +235,21 @@ def _lexical_plain(units: list[tuple[str, str, bytes]]) -> tuple[Any, ...]:
     fields: dict[str, tuple[PackedTerms, PackedTerms]] = {}
     bases: ClassBases = {}
     for name, path, encoded in units:
-        value = marshal.loads(encoded)
-        if (f := PackedTerms.unpack(value)) is not None:
-            fields[path] = f
-            if found := class_bases(value):
-                bases[name] = found
+        if (unpacked := _unpack(marshal.loads(encoded))) is not None:
+            fields[path] = unpacked[0]
+            if unpacked[1]:
+                bases[name] = unpacked[1]
     lexical = lexical_index({name: path for name, path, _ in units}, fields)
     return _lexical_to_plain(lexical, bases)
+
+
+def _unpack(
+    value: object,
+) -> tuple[tuple[PackedTerms, PackedTerms], dict[str, tuple[str, ...]]] | None:
+    """A file's fields as stored (`lexicon.source_fields_packed`): its two packed fields
+    and its classes' bases; None for a damaged or foreign row."""
+    fields = PackedTerms.unpack(value)
+    return None if fields is None else (fields, class_bases(value))
 
 
 _LEXICAL_TAG = "lexical:1"
@@ -336,11 +344,11 @@ def _mapping_index(
                 lexical, bases = built
                 # Built by the map's worker from the fields this command's workers
                 # extracted (every library unit's), while the map was assembled: the
-                # fields and the index are stored by a thread, as the build below stores.
+                # fields are being stored already (`IndexPrefetch.prebuild`), the index
+                # is stored by a thread.
                 if reading is not None:
                     reading.start()
-                rows = {b: extracted[b] for b in (blobs or {}).values() if b in extracted}
-                _store_in_thread(cache.path, rows, storing, (lexical_key, plain))
+                _store_in_thread(cache.path, {}, storing, (lexical_key, plain))
             else:
                 blobs = blobs if blobs is not None else library_blobs(code_map, library)
                 fields, bases_by_path = library_fields(
@@ -454,11 +462,11 @@ def library_fields(
 
     def take(blob: str, value: object) -> bool:
         """Keep a file's fields (False: a wrong shape, a miss all the same)."""
-        if (f := PackedTerms.unpack(value)) is None:
+        if (unpacked := _unpack(value)) is None:
             return False
-        known[blob] = f
-        if found := class_bases(value):
-            known_bases[blob] = found
+        known[blob] = unpacked[0]
+        if unpacked[1]:
+            known_bases[blob] = unpacked[1]
         return True
 
     for blob in set(blobs.values()).intersection(extracted):
