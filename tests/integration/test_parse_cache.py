@@ -138,3 +138,77 @@ def test_many_rows_are_written_in_batches_and_read_back(tmp_path: Path) -> None:
     assert len(loaded) == len(rows)
     assert loaded[f"{3:040x}"] == "again"
     assert loaded[f"{2 * INSERT_ROWS + 6:040x}"] == (2 * INSERT_ROWS + 6, (f"m{2 * INSERT_ROWS + 6}",), None)
+
+
+def _big(n: int) -> list[str]:
+    """A value whose marshal form is past EXTERNAL_MIN_BYTES."""
+    from prready.store.parse_cache import EXTERNAL_MIN_BYTES
+
+    return [f"module.{i:07d}" for i in range(n or EXTERNAL_MIN_BYTES // 10)]
+
+
+def test_a_large_snapshot_is_a_file_of_its_own_and_reads_back(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    value = _big(0)
+    with ParseCache(db) as cache:
+        cache.save_snapshot("small", ["x"])
+        assert not cache.snapshot_dir.exists()  # a small value stays in its row
+        cache.save_snapshot("big", value)
+        files = list(cache.snapshot_dir.iterdir())
+        assert len(files) == 1 and files[0].stat().st_mode & 0o777 == 0o600
+        (row,) = cache.conn.execute("SELECT length(data) FROM parse_snapshots WHERE key = 'big'")
+        assert row[0] < 200  # the row names the file, it does not hold the value
+    assert cache.snapshot_dir == tmp_path / "c.sqlite3-snapshots"
+    with ParseCache(db) as cache:
+        assert cache.load_snapshot("big") == value
+        assert cache.load_snapshot("small") == ["x"]
+
+
+@pytest.mark.parametrize("damage", ["cut short", "altered", "missing"])
+def test_a_damaged_snapshot_file_is_no_snapshot(tmp_path: Path, damage: str) -> None:
+    with ParseCache(tmp_path / "c.sqlite3") as cache:
+        cache.save_snapshot("big", _big(0))
+        (path,) = cache.snapshot_dir.iterdir()
+        data = path.read_bytes()
+        if damage == "cut short":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "altered":
+            path.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+        else:
+            path.unlink()
+        assert cache.load_snapshot("big") is None
+        cache.save_snapshot("big", ["written again"])  # and it is written anew
+        assert cache.load_snapshot("big") == ["written again"]
+
+
+def test_files_of_evicted_snapshots_are_removed(tmp_path: Path) -> None:
+    """A file no row names goes once it is older than the grace period (before that, it
+    may be another process's, written just before its row)."""
+    import os
+
+    from prready.store.parse_cache import ORPHAN_GRACE_SECONDS
+
+    with ParseCache(tmp_path / "c.sqlite3") as cache:
+        for i in range(3):
+            cache.save_snapshot(f"k{i}", [*_big(0), str(i)], keep=1)
+        folder = cache.snapshot_dir
+        assert len(list(folder.iterdir())) == 3  # young: kept for now
+        old = os.stat(folder).st_mtime - ORPHAN_GRACE_SECONDS - 5
+        for path in folder.iterdir():
+            os.utime(path, (old, old))
+        cache.save_snapshot("k3", ["small"], keep=2)  # keeps k2 (a file) and k3 (a row)
+        assert len(list(folder.iterdir())) == 1
+        assert cache.load_snapshot("k2") == [*_big(0), "2"]
+
+
+def test_rebuild_cache_removes_the_snapshot_files(tmp_path: Path) -> None:
+    from prready.app.cache import rebuild_cache
+    from prready.paths import Paths
+
+    paths = Paths(cache=tmp_path / "cache", data=tmp_path / "data", config=tmp_path / "config")
+    with ParseCache(paths.cache_db) as cache:
+        cache.save_snapshot("big", _big(0))
+        folder = cache.snapshot_dir
+    removed = rebuild_cache(paths)
+    assert folder in removed and not folder.exists()
+    assert not paths.cache_db.exists()

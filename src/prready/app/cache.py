@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from prready.errors import StoreError
 from prready.paths import Paths
+from prready.store.parse_cache import snapshot_dir
 
 
 def rebuild_cache(paths: Paths) -> list[Path]:
-    """Delete the cache database and its WAL/SHM files; return what was removed.
+    """Delete the cache database, its WAL/SHM files and the folder of its large snapshots;
+    return what was removed.
 
     Clones under the cache directory stay (they are re-fetched incrementally) and the
     progress store lives in the data directory, which this never touches.
@@ -23,6 +26,13 @@ def rebuild_cache(paths: Paths) -> list[Path]:
             except OSError as exc:
                 raise StoreError(f"cannot remove the cache {target}: {exc.strerror}") from None
             removed.append(target)
+    folder = snapshot_dir(paths.cache_db)
+    if folder.is_dir() and not folder.is_symlink():
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise StoreError(f"cannot remove the cache {folder}: {exc.strerror}") from None
+        removed.append(folder)
     return removed
 
 

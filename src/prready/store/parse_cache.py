@@ -4,18 +4,31 @@ whose content changed. Lives in the cache DB (`Paths.cache_db`), tables prefixed
 Values are `marshal`-encoded plain tuples: fast to load (a warm map of PyTorch reads ~12k
 rows) and unable to execute code on load, unlike pickle. A scanner version in the key
 makes results of an older scanner invisible instead of wrong.
+
+A large snapshot (a whole map: 8 MB on PyTorch) is kept in a file of its own beside the
+database (`snapshot_dir`), its row holding the file's name, length and CRC: SQLite writes
+a big blob page by page into its log and again into the database when it checkpoints,
+which cost a cold map of PyTorch ~40 ms that writing one file does not (SQLite's own
+advice is to keep blobs past ~100 KB outside the database). A file that is missing, cut
+short or altered reads as no snapshot, as a damaged row does.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import marshal
+import os
 import sqlite3
+import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from prready.errors import PrreadyError
+from prready.paths import ensure_private_dir
 from prready.store.db import connect, transaction
 
 _SCALARS = frozenset({str, int, float, bool, bytes, type(None)})  # returned as they are
@@ -25,6 +38,13 @@ _SCALARS = frozenset({str, int, float, bool, bytes, type(None)})  # returned as 
 CACHE_WRITE_FAILURES = (sqlite3.Error, OSError, PrreadyError)
 
 INSERT_ROWS = 2000  # rows written by one INSERT statement (see save_encoded)
+EXTERNAL_MIN_BYTES = 256 * 1024  # a snapshot this large is kept in a file of its own
+# A file no row names is removed once it is this old: younger, it may be another
+# process's, written just before its row is.
+ORPHAN_GRACE_SECONDS = 60.0
+# What a row of an external snapshot holds before "name length crc": marshal never
+# writes a NUL first, so no stored value reads as one.
+_EXTERNAL = b"\0prready-snapshot-file\0"
 # "prr1": shared by every table in the cache DB file (the issue store uses the same file).
 CACHE_APP_ID = 0x70727231
 
@@ -154,10 +174,79 @@ class ParseCache:
         row = self.conn.execute("SELECT data FROM parse_snapshots WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
+        data = row[0]
+        if isinstance(data, bytes) and data.startswith(_EXTERNAL):
+            data = self._read_external(data[len(_EXTERNAL) :])
+            if data is None:
+                return None
         try:
-            return marshal.loads(row[0])
+            return marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
+
+    @property
+    def snapshot_dir(self) -> Path:
+        """Where large snapshots are kept (see the module docstring)."""
+        return snapshot_dir(self.path)
+
+    def _read_external(self, ref: bytes) -> bytes | None:
+        """The bytes of the file a row names, when they are what the row says."""
+        try:
+            name, length, crc = ref.decode("ascii").split(" ")
+            with open(self.snapshot_dir / name, "rb") as fh:
+                data = fh.read()
+        except (OSError, ValueError):
+            return None
+        if len(data) != int(length) or zlib.crc32(data) != int(crc):
+            return None
+        return data
+
+    def _write_external(self, key: str, data: bytes) -> bytes | None:
+        """Write `data` to a file of its own (atomically: a temporary file renamed) and
+        return what its row holds; None when the file cannot be written."""
+        crc = zlib.crc32(data)
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest()
+        # The content in the name too: a key written again with other bytes (by another
+        # process, say) gets a file of its own, never one its row does not describe.
+        name = f"{digest}-{len(data):x}-{crc:08x}.marshal"
+        folder = self.snapshot_dir
+        temp = folder / f".{name}.{os.urandom(4).hex()}.tmp"
+        try:
+            ensure_private_dir(folder)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(temp, folder / name)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+                raise
+        except OSError:
+            return None
+        return _EXTERNAL + f"{name} {len(data)} {crc}".encode("ascii")
+
+    def _remove_unnamed_files(self) -> None:
+        """Remove the snapshot files no row names (evicted, or written over), once they
+        are older than ORPHAN_GRACE_SECONDS."""
+        folder = self.snapshot_dir
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        prefix = len(_EXTERNAL) + 1
+        rows = self.conn.execute(
+            "SELECT substr(data, ?) FROM parse_snapshots WHERE substr(data, 1, ?) = ?",
+            (prefix, len(_EXTERNAL), _EXTERNAL),
+        ).fetchall()
+        named = {bytes(ref).split(b" ")[0].decode("ascii", "replace") for (ref,) in rows}
+        now = time.time()
+        for entry in entries:
+            if entry.name in named:
+                continue
+            with contextlib.suppress(OSError):
+                if now - entry.stat(follow_symlinks=False).st_mtime > ORPHAN_GRACE_SECONDS:
+                    os.unlink(entry.path)
 
     def save_snapshot(
         self, key: str, value: Any, *, keep: int = 8, base: str | None = None
@@ -169,6 +258,12 @@ class ParseCache:
             data = marshal.dumps(value)
         except ValueError:
             return  # not plain data: nothing is cached, nothing breaks
+        external = len(data) >= EXTERNAL_MIN_BYTES
+        if external:
+            ref = self._write_external(key, data)
+            if ref is None:
+                return  # a full disk or an unwritable folder only costs speed next time
+            data = ref
         try:
             with transaction(self.conn):
                 self.conn.execute(
@@ -194,6 +289,14 @@ class ParseCache:
                 )
         except sqlite3.OperationalError:
             return
+        if external or self.snapshot_dir.is_dir():
+            with contextlib.suppress(sqlite3.Error):
+                self._remove_unnamed_files()
+
+
+def snapshot_dir(cache_db: Path) -> Path:
+    """The folder beside the cache database that holds its large snapshots."""
+    return cache_db.with_name(cache_db.name + "-snapshots")
 
 
 def to_plain(value: Any) -> Any:
