@@ -47,3 +47,39 @@ def test_garbage_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         connect(path, 0x1234, SCHEMA, "progress")
     assert "corrupted" in str(info.value) and "track --export" in error_text(info.value)
+
+
+class _LockedFor:
+    """A connection whose `PRAGMA journal_mode = WAL` answers "database is locked" the
+    first `times` times, as SQLite does while another process opens or closes the file."""
+
+    def __init__(self, times: int, message: str = "database is locked") -> None:
+        self.left, self.message, self.calls = times, message, 0
+
+    def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.left:
+            self.left -= 1
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_switching_to_wal_waits_out_another_process_holding_the_lock() -> None:
+    from prready.store.db import _enable_wal
+
+    conn = _LockedFor(3)
+    _enable_wal(conn)  # type: ignore[arg-type]
+    assert conn.calls == 4
+
+
+def test_switching_to_wal_gives_up_after_the_busy_timeout_and_on_other_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prready.store import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        db._enable_wal(_LockedFor(10_000))  # type: ignore[arg-type]
+    other = _LockedFor(1, "disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        db._enable_wal(other)  # type: ignore[arg-type]
+    assert other.calls == 1

@@ -149,17 +149,17 @@ def test_a_map_in_its_own_process_leaves_the_collector_off_and_a_callers_on(
     collector as it found it."""
     import gc
 
-    from prready.cli import OWN_PROCESS
+    from prready import process
 
     repo = make_map_repo(tmp_path)
     assert gc.isenabled()
+    process.end_with_command()
     try:
-        alone = CliRunner().invoke(
-            cli, ["map", "me/mylib", "--checkout", str(repo)], obj={OWN_PROCESS: True}
-        )
+        alone = CliRunner().invoke(cli, ["map", "me/mylib", "--checkout", str(repo)])
         assert alone.exit_code == 0, alone.output
         assert not gc.isenabled()
     finally:
+        process.end_with_command(False)
         gc.enable()
     hosted = CliRunner().invoke(cli, ["map", "me/mylib", "--checkout", str(repo)])
     assert hosted.exit_code == 0, hosted.output

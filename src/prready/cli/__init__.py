@@ -5,9 +5,7 @@ Each command lives in its own module here; none of them holds SQL, HTTP or graph
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import gc
 import importlib
 import os
 import sys
@@ -16,7 +14,7 @@ from typing import Any
 
 import click
 
-from prready import __version__
+from prready import __version__, process
 from prready.errors import PrreadyError
 from prready.text import safe_line
 
@@ -187,19 +185,16 @@ class LazyCommands(dict):  # type: ignore[type-arg]
 cli.commands = LazyCommands(COMMAND_MODULES)
 
 
-# In the root context's `obj` when a command runs in a `prready` process of its own, which
-# ends when the command returns (not in a caller's process, such as click's test runner):
-# see `runtime.keep_objects_to_exit`.
-OWN_PROCESS = "prready.own_process"
-
-
 def main() -> None:
-    # At exit the interpreter's last garbage collection walks every object still alive
-    # (after a 20k-issue plan, ~0.1-0.15 s of a warm run's wall time). Frozen objects are
-    # skipped: they are still freed by reference counting as the modules are torn down,
-    # and every file and database prready writes is closed by its `with` before this.
-    atexit.register(gc.freeze)
-    cli(prog_name="prready", obj={OWN_PROCESS: True})
+    """The `prready` program: a process that ends with its command, without freeing what
+    the command built (see `prready.process`; every file and database prready writes is
+    closed by its `with` before this returns)."""
+    process.end_with_command()
+    try:
+        cli(prog_name="prready")
+    except SystemExit as done:
+        process.exit_now(done.code)
+    process.exit_now(0)
 
 
 def _unexpected_message(exc: BaseException) -> tuple[str, bool]:

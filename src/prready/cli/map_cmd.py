@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from prready import process
 from prready.cli.options import repo_source_options
 from prready.cli.runtime import (
     checked_repo,
@@ -79,6 +80,7 @@ def command(
         cm = build_code_map(
             ws, repo, checkout=checkout, git_url=git_url, area_depth=area_depth, stats=stats
         )
+    process.outlive(cm)  # (see `prready.process`)
     if fmt == "text":
         print_map_summary(map_summary(cm, stats))
         return

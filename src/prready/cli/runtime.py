@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from prready import process
 from prready.errors import UsageError
 from prready.formats import FORMAT_OF_SUFFIX, PLAN_FORMATS, PLAN_SUFFIX, PlanFormat
 
@@ -84,16 +85,12 @@ def github_access(
 
 
 def keep_objects_to_exit() -> None:
-    """In a `prready` process of its own (`cli.OWN_PROCESS`), turn the cyclic garbage
-    collector off for the rest of the command: what it builds (a code map's ~150k
-    containers) lives until the process ends a moment later, and the first collections
-    after it would walk all of it (0.02-0.05 s of a cold torch map, 0.01-0.02 s of a warm
-    one). A command run in a caller's process leaves the collector as it is."""
-    from prready.cli import OWN_PROCESS
-
-    ctx = click.get_current_context(silent=True)
-    settings = ctx.find_root().obj if ctx is not None else None
-    if isinstance(settings, dict) and settings.get(OWN_PROCESS):
+    """In a `prready` process that ends with its command (`prready.process`), turn the
+    cyclic garbage collector off for the rest of the command: what it builds (a code
+    map's ~150k containers) lives until the process ends a moment later, and the first
+    collections after it would walk all of it (0.02-0.05 s of a cold torch map, 0.01-0.02
+    s of a warm one). A command run in a caller's process leaves the collector as it is."""
+    if process.ends_with_command():
         gc.disable()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -58,7 +59,7 @@ def connect(path: Path, application_id: int, schema: str, kind: str) -> sqlite3.
             raise _newer_error(path, kind, f"schema version {version}, this one knows {known}")
         if not fresh:
             _check_columns(conn, schema, path, kind)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         with transaction(conn):
@@ -83,6 +84,24 @@ def connect(path: Path, application_id: int, schema: str, kind: str) -> sqlite3.
             with suppress(OSError):
                 side.chmod(0o600)
     return conn
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode. SQLite answers "database is locked" at once, without
+    waiting as the busy timeout says, while another process holds the file's lock as it
+    opens or closes it (two prready commands started together on a new cache): that is
+    waited out here, as long as the busy timeout, instead of failing the command."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 @contextmanager
