@@ -202,7 +202,8 @@ class AreaInfo:
 class CodeMap:
     """The analysed repository. `graph` nodes are ModuleInfo.name with attributes
     path/lines/package/language/area; edges carry kind ("import"|"include"|"binding") and
-    conditional (True for imports inside functions or `if TYPE_CHECKING`)."""
+    conditional (True for imports inside functions or `if TYPE_CHECKING`). The graph is
+    read only: edges with the same attributes may share one dict (all include edges do)."""
 
     repo: str
     root: str  # local checkout path
