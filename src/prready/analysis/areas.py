@@ -75,7 +75,10 @@ def assign_areas(
     assigns them while its Python files are still being scanned."""
     package_dirs = {_parent(modules[p].path) for p in packages if p in modules}
     package_dirs.discard("")
-    keys = {name: _group_key(info, packages, package_dirs) for name, info in modules.items()}
+    folders: dict[str, tuple[str, ...]] = {}  # a folder's key parts (its files share them)
+    keys = {
+        name: _group_key(info, packages, package_dirs, folders) for name, info in modules.items()
+    }
     out: dict[str, str] = {}
     py_areas: set[str] = set()
     for family in ("py", "path"):
@@ -88,7 +91,7 @@ def assign_areas(
             chosen = _auto_groups(list(members.values()), MAX_AUTO_DEPTH[family], family == "py")
         if family == "path":
             # Shipped header trees: their collapsed key is the area, whatever the depth.
-            chosen |= {k for k in members.values() if in_shipped_headers(k, package_dirs)}
+            chosen |= {k for k in set(members.values()) if in_shipped_headers(k, package_dirs)}
         sep = "." if family == "py" else "/"
         area_of_key: dict[tuple[str, ...], str] = {}  # modules of one folder share the answer
         for name, parts in members.items():
@@ -150,8 +153,13 @@ def churn_window_start(head_date: str) -> str:
 
 # --------------------------------------------------------------------------- internals
 def _group_key(
-    info: Placed, packages: set[str], package_dirs: set[str]
+    info: Placed,
+    packages: set[str],
+    package_dirs: set[str],
+    folders: dict[str, tuple[str, ...]],
 ) -> tuple[str, tuple[str, ...]]:
+    """("py", package parts) or ("path", folder parts, cut below a shipped `include/`);
+    `folders`: the path keys worked out so far, by folder."""
     if info.language == "python" and "/" not in info.name:
         if info.name in packages:
             return ("py", tuple(info.name.split(".")))
@@ -159,8 +167,12 @@ def _group_key(
         if parent in packages:
             return ("py", tuple(parent.split(".")))
     path = info.path
-    parts = tuple(path[: path.rfind("/")].split("/")) if "/" in path else ()
-    return ("path", parts[: _include_cut(parts, package_dirs)])
+    folder = path[: path.rfind("/")] if "/" in path else ""
+    parts = folders.get(folder)
+    if parts is None:
+        whole = tuple(folder.split("/")) if folder else ()
+        parts = folders[folder] = whole[: _include_cut(whole, package_dirs)]
+    return ("path", parts)
 
 
 def _include_cut(parts: tuple[str, ...], package_dirs: set[str]) -> int:

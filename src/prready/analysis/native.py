@@ -92,28 +92,37 @@ def link_includes(
 
     Quoted includes resolve relative to the including file first; then every include
     tries the roots in rank order; system headers resolve nowhere and are dropped. Work is
-    done once per distinct (folder, include) pair: headers repeat the same includes.
+    done once per distinct angled target and (folder, quoted target) pair: headers repeat
+    the same includes.
     """
     known = set(includes_by_file)
     by_name = _index_by_basename(known)
-    keyed: list[tuple[str, list[tuple[str, str, bool]]]] = []
+    # An angled include resolves the same wherever it sits: keyed by its target alone (a
+    # string, whose hash is kept); a quoted one is tried next to its includer first: keyed
+    # by (folder, target).
+    keyed: list[tuple[str, list[str | tuple[str, str]]]] = []
     for path, includes in includes_by_file.items():
         here = path.rpartition("/")[0]
-        keyed.append((path, [(here, target, angled) for _, target, angled in includes]))
+        keyed.append(
+            (path, [target if angled else (here, target) for _, target, angled in includes])
+        )
     # Counted in one call (in C), in the order first requested.
     requests = Counter(chain.from_iterable(keys for _, keys in keyed))
-    resolved: dict[tuple[str, str, bool], str | None] = {}
+    resolved: dict[str | tuple[str, str], str | None] = {}
     # What is not found next to its includer is looked up by target alone: the roots'
     # votes and the root-relative answer do not depend on where the include sits, so each
     # distinct target is worked out once (a header tree repeats the same few hundred).
     by_target: Counter[str] = Counter()
     for key, count in requests.items():
-        here, target, angled = key
-        if not angled and _may_exist(target, by_name):
-            candidate = _join(here, target)
-            if candidate in known:
-                resolved[key] = candidate
-                continue
+        if isinstance(key, tuple):
+            here, target = key
+            if _may_exist(target, by_name):
+                candidate = _join(here, target)
+                if candidate in known:
+                    resolved[key] = candidate
+                    continue
+        else:
+            target = key
         by_target[target] += count
     hits: Counter[str] = Counter()
     for target, count in by_target.items():
@@ -133,7 +142,7 @@ def link_includes(
     }
     for key in requests:
         if key not in resolved:
-            resolved[key] = found_at[key[1]]
+            resolved[key] = found_at[key[1] if isinstance(key, tuple) else key]
     edges: list[tuple[str, str]] = []
     resolve = resolved.__getitem__
     for path, keys in keyed:
