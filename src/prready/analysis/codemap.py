@@ -310,9 +310,9 @@ def complete_code_map(
     # which halves the time to store and to restore the map.
     included = {"kind": "include", "conditional": False, "line": 0}
     for a, b in include_edges:
-        if a in infos and b in infos and (a, b) not in edges:
+        if a in infos and b in infos:
             # Include edges join native files, which no other kind of edge starts from.
-            edges[(a, b)] = included
+            edges.setdefault((a, b), included)
     nodes = {
         name: {
             "path": info.path,
@@ -334,7 +334,7 @@ def complete_code_map(
             info.dependents, info.dependencies = same.dependents, same.dependencies
             info.dependents_transitive = same.dependents_transitive
 
-    succ, pred = adjacency_dicts(nodes, ((a, b, attrs) for (a, b), attrs in edges.items()))
+    succ, pred = adjacency_dicts(nodes, edges.items())
     cm = map_with_facts(
         repo, root, head, infos, succ, parts.packages, symbols, parts.skipped, facts
     )

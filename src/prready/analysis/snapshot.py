@@ -188,14 +188,15 @@ def edge_attributes(cm: CodeMap) -> list[dict[str, Any]]:
 
 
 def adjacency_dicts(
-    nodes: dict[str, dict[str, Any]], edges: Iterable[tuple[str, str, dict[str, Any]]]
+    nodes: dict[str, dict[str, Any]], edges: Iterable[tuple[tuple[str, str], dict[str, Any]]]
 ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, dict[str, Any]]]]:
-    """The successor and predecessor dicts of a DiGraph with `nodes` and `edges` (one
-    attribute dict shared by both, as networkx keeps it). An edge to an unknown node adds
-    the node without attributes, as networkx does."""
+    """The successor and predecessor dicts of a DiGraph with `nodes` and `edges`, as
+    ((from, to), attributes) pairs (what an edge dict's `items()` gives: passed as is, no
+    tuple made per edge); one attribute dict shared by both, as networkx keeps it. An edge
+    to an unknown node adds the node without attributes, as networkx does."""
     succ: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in nodes}
     pred: dict[str, dict[str, dict[str, Any]]] = {n: {} for n in nodes}
-    for a, b, attrs in edges:
+    for (a, b), attrs in edges:
         try:
             succ[a][b] = attrs
             pred[b][a] = attrs
@@ -270,7 +271,7 @@ def take_adjacency(
         return plain[1], plain[2], plain[3], plain[4]
     graph = cm.graph
     nodes = {n: dict(attrs) for n, attrs in graph.nodes(data=True)}
-    succ, pred = adjacency_dicts(nodes, ((a, b, dict(d)) for a, b, d in graph.edges(data=True)))
+    succ, pred = adjacency_dicts(nodes, (((a, b), dict(d)) for a, b, d in graph.edges(data=True)))
     return dict(graph.graph), nodes, succ, pred
 
 

@@ -55,10 +55,15 @@ def build_symbol_index(
     resolver = _Resolver(bindings, stars, scans)
     index: dict[str, str] = {}
     for module in scans:
-        for name in resolver.public_names(module):
-            target = resolver.defining_module(module, name)
-            if target is not None:
-                index[f"{module}.{name}"] = target
+        for name, binding in resolver.exposed(module).items():
+            # (what `defining_module` answers, without a call for the common direct case)
+            if binding[0] == "ref":
+                target = resolver.defining_module(module, name)
+                if target is None:
+                    continue
+            else:
+                target = binding[1]
+            index[f"{module}.{name}"] = target
     return index
 
 
@@ -99,9 +104,6 @@ class _Resolver:
         self._in_progress.discard(module)
         self._names[module] = merged
         return merged
-
-    def public_names(self, module: str) -> list[str]:
-        return list(self.exposed(module))
 
     def defining_module(self, module: str, name: str, depth: int = 0) -> str | None:
         binding = self.exposed(module).get(name)
