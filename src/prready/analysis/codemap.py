@@ -210,9 +210,8 @@ class MapAssembly:
         symbols = build_symbol_index(
             handwritten_scans(py_by_module, infos), packages, resolver.resolve_source
         )
-        counted = transitive_of() if transitive_of is not None else None
-        parts = MapParts(infos, packages, edges, area_of, skipped, transitive_of=counted)
-        if counted is not None:  # counted from `metric_pairs`: the same graph's pairs
+        parts = MapParts(infos, packages, edges, area_of, skipped, transitive_of=transitive_of)
+        if transitive_of is not None:  # counted from `metric_pairs`: the same graph's pairs
             parts.pairs = self.pairs
         return complete_code_map(repo, root, head, parts, native_links, symbols, facts)
 
@@ -284,12 +283,12 @@ class MapParts:
     edges: Edges
     area_of: dict[str, str]
     skipped: dict[str, list[str]]
-    # Modules whose metrics still hold (same nodes, same edge pairs): copied, not recomputed.
-    metrics_of: dict[str, ModuleInfo] | None = None
-    # Transitive dependents that still hold (same reachability): degrees are recounted.
-    transitive_of: dict[str, int] | None = None
+    # Gives the modules' transitive dependents as counted elsewhere (None: counted here),
+    # asked for only once the rest of the map is built: another process counts them
+    # meanwhile (see `MapAssembly.finish`).
+    transitive_of: Callable[[], dict[str, int] | None] | None = None
     # The graph's (importer, imported) pairs of indexes into `infos`, include edges added,
-    # when worked out already (`MapAssembly.metric_pairs`).
+    # when worked out already (`MapAssembly.metric_pairs`): what `transitive_of` counted.
     pairs: list[tuple[int, int]] | None = None
 
 
@@ -325,19 +324,15 @@ def complete_code_map(
         for name, info in infos.items()
     }
     graph_attrs = {"include_roots": ",".join(roots) if roots else ""}
-    if parts.metrics_of is None:
-        _module_metrics(infos, edges, area_of, parts.transitive_of, parts.pairs)
-    else:
-        for name, info in infos.items():
-            same = parts.metrics_of[name]
-            info.area, info.centrality = same.area, same.centrality
-            info.dependents, info.dependencies = same.dependents, same.dependencies
-            info.dependents_transitive = same.dependents_transitive
-
+    for name, info in infos.items():
+        info.area = area_of[name]
     succ, pred = adjacency_dicts(nodes, edges.items())
     cm = map_with_facts(
         repo, root, head, infos, succ, parts.packages, symbols, parts.skipped, facts
     )
+    # Last, so that what another process counts meanwhile is ready when it is needed.
+    counted = parts.transitive_of() if parts.transitive_of is not None else None
+    _module_metrics(infos, edges, counted, parts.pairs if counted is not None else None)
     return with_pending_graph(cm, graph_attrs, nodes, succ, pred)
 
 
@@ -576,7 +571,6 @@ def _sibling(module: str, target: str) -> str:
 def _module_metrics(
     infos: dict[str, ModuleInfo],
     edges: Iterable[tuple[str, str]],
-    area_of: dict[str, str],
     transitive_of: dict[str, int] | None = None,
     pairs: list[tuple[int, int]] | None = None,
 ) -> None:
@@ -599,7 +593,6 @@ def _module_metrics(
     scale = 1.0 / (len(nodes) - 1) if len(nodes) > 1 else 0.0
     for i, name in enumerate(nodes):
         info = infos[name]
-        info.area = area_of[name]
         info.dependents = fan_in[i]
         info.dependencies = fan_out[i]
         info.dependents_transitive = blast[i]
