@@ -202,8 +202,9 @@ class AreaInfo:
 class CodeMap:
     """The analysed repository. `graph` nodes are ModuleInfo.name with attributes
     path/lines/package/language/area; edges carry kind ("import"|"include"|"binding") and
-    conditional (True for imports inside functions or `if TYPE_CHECKING`). The graph is
-    read only: edges with the same attributes may share one dict (all include edges do)."""
+    conditional (True for imports inside functions or `if TYPE_CHECKING`). Until the
+    graph is built (on first use), the include edges share one attribute dict; the graph
+    gives every edge its own."""
 
     repo: str
     root: str  # local checkout path

@@ -4,7 +4,8 @@ What a command builds (a code map's ~150k containers, a plan's issues) would liv
 the process ends a moment later, and freeing it object by object is work nobody waits
 for: a cold map of PyTorch spent ~20 ms freeing its scans and ~10 ms more tearing its
 modules down. Such a process ends the way the interpreter would, less the freeing
-(`exit_now`): threads joined, exit handlers run, output flushed, then `os._exit`. Code
+(`exit_now`): exit handlers run, output flushed, then `os._exit` (when another thread
+still runs or a debugger or profiler watches, it exits the interpreter's way). Code
 that runs in a caller's process (a test, a library user) changes nothing: `outlive` is
 then a no-op and every object is freed as usual.
 """
@@ -44,13 +45,14 @@ def outlive(*objects: object) -> None:
 
 def exit_now(code: object = 0) -> NoReturn:
     """End the process with `code` (as `SystemExit` takes it) after what the interpreter
-    does at exit, less freeing every object: other threads that are not daemons are
-    joined, `atexit` handlers run, standard output and error flushed."""
+    does at exit, less freeing every object: `atexit` handlers run, standard output and
+    error flushed. While another thread that is not a daemon still runs (the interpreter
+    would wait for it, after telling thread pools to end), or a debugger, profiler or
+    coverage tool watches (it writes its results as the interpreter exits), the process
+    exits the interpreter's way instead: `SystemExit(code)` is raised."""
+    if not _may_skip_teardown():
+        raise SystemExit(code)
     status = _exit_status(code)
-    current = threading.current_thread()
-    for thread in threading.enumerate():
-        if thread is not current and not thread.daemon:
-            thread.join()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -60,6 +62,18 @@ def exit_now(code: object = 0) -> NoReturn:
             # The interpreter's own status when its output cannot be flushed (a closed pipe).
             status = status or 120
     os._exit(status)
+
+
+def _may_skip_teardown() -> bool:
+    """Whether nothing needs the interpreter's own exit: no other thread that is not a
+    daemon, no trace or profile function, no `sys.monitoring` tool (3.12+)."""
+    current = threading.current_thread()
+    if any(t is not current and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        return False
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return False
+    monitoring = getattr(sys, "monitoring", None)
+    return monitoring is None or all(monitoring.get_tool(tool) is None for tool in range(6))
 
 
 def _exit_status(code: object) -> int:

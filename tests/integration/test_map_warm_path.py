@@ -77,6 +77,29 @@ def test_restored_graph_shares_edge_dicts_and_stays_editable(tmp_path: Path) -> 
     assert copy.number_of_edges() == graph.number_of_edges()
 
 
+@pytest.mark.parametrize("run", ["cold", "warm"])
+def test_include_edges_share_one_dict_until_the_graph_is_built(tmp_path: Path, run: str) -> None:
+    """Assembled and stored, the include edges hold one attribute dict (stored once); the
+    graph gives each edge its own, so editing one include edge leaves the others."""
+    from prready.analysis.snapshot import adjacency
+
+    root = make_map_repo(tmp_path)
+    paths = resolve_paths()
+    cm = map_code("me/mylib", paths, checkout=root)
+    if run == "warm":
+        cm = map_code("me/mylib", paths, checkout=root)
+    succ, _ = adjacency(cm)
+    stored = [d for targets in succ.values() for d in targets.values() if d["kind"] == "include"]
+    assert len(stored) > 2 and len({id(d) for d in stored}) == 1
+    graph = cm.graph
+    included = [(a, b) for a, b, kind in graph.edges(data="kind") if kind == "include"]
+    assert len({id(graph.edges[e]) for e in included}) == len(included)
+    (a, b), (c, d) = included[:2]
+    graph.edges[a, b]["conditional"] = True
+    assert graph.pred[b][a]["conditional"] is True  # one dict per edge, both directions
+    assert graph.edges[c, d]["conditional"] is False
+
+
 def test_snapshot_of_other_version_or_fields_is_ignored(tmp_path: Path) -> None:
     root = make_map_repo(tmp_path)
     cm = map_code("me/mylib", resolve_paths(), checkout=root)

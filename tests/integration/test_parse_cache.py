@@ -182,8 +182,9 @@ def test_a_damaged_snapshot_file_is_no_snapshot(tmp_path: Path, damage: str) -> 
 
 
 def test_files_of_evicted_snapshots_are_removed(tmp_path: Path) -> None:
-    """A file no row names goes once it is older than the grace period (before that, it
-    may be another process's, written just before its row)."""
+    """The file of a row evicted or written over goes with it; a file no row names (left
+    by a process stopped before its row was written) goes once it is older than the grace
+    period (younger, it may be another process's, written just before its row)."""
     import os
 
     from prready.store.parse_cache import ORPHAN_GRACE_SECONDS
@@ -192,13 +193,33 @@ def test_files_of_evicted_snapshots_are_removed(tmp_path: Path) -> None:
         for i in range(3):
             cache.save_snapshot(f"k{i}", [*_big(0), str(i)], keep=1)
         folder = cache.snapshot_dir
-        assert len(list(folder.iterdir())) == 3  # young: kept for now
-        old = os.stat(folder).st_mtime - ORPHAN_GRACE_SECONDS - 5
-        for path in folder.iterdir():
-            os.utime(path, (old, old))
-        cache.save_snapshot("k3", ["small"], keep=2)  # keeps k2 (a file) and k3 (a row)
-        assert len(list(folder.iterdir())) == 1
-        assert cache.load_snapshot("k2") == [*_big(0), "2"]
+        assert len(list(folder.iterdir())) == 1  # k2's: k0's and k1's went with their rows
+        cache.save_snapshot("k2", [*_big(0), "2"], keep=1)  # the same bytes again: kept
+        (kept,) = folder.iterdir()
+        cache.save_snapshot("k2", [*_big(0), "2", "changed"], keep=1)  # written over
+        assert kept.name not in {p.name for p in folder.iterdir()}
+        stray = folder / "left-by-a-crash.marshal"
+        stray.write_bytes(b"x")
+        cache.save_snapshot("k3", ["small"], keep=2)
+        assert stray.exists()  # young: perhaps another process's
+        old = stray.stat().st_mtime - ORPHAN_GRACE_SECONDS - 5
+        os.utime(stray, (old, old))
+        cache.save_snapshot("k4", ["small"], keep=3)
+        assert not stray.exists()
+        assert cache.load_snapshot("k2") == [*_big(0), "2", "changed"]
+
+
+def test_a_snapshot_folder_that_is_a_link_is_never_written_into(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "someone's.file").write_bytes(b"keep me")
+    (tmp_path / "c.sqlite3-snapshots").symlink_to(elsewhere)
+    with ParseCache(tmp_path / "c.sqlite3") as cache:
+        cache.save_snapshot("big", _big(0))
+        assert cache.load_snapshot("big") is None  # not stored, nothing breaks
+        cache.save_snapshot("small", ["x"])
+        assert cache.load_snapshot("small") == ["x"]
+    assert [p.name for p in elsewhere.iterdir()] == ["someone's.file"]
 
 
 def test_rebuild_cache_removes_the_snapshot_files(tmp_path: Path) -> None:

@@ -50,7 +50,8 @@ def test_exit_now_ends_as_the_interpreter_would(tmp_path: Path, code: str, statu
     done = _run(tmp_path, code)
     assert done.returncode == status, done.stderr
     assert done.stdout == "no newline, still flushed"
-    assert (tmp_path / "thread").read_text() == "joined"  # a thread that was not a daemon
+    # A thread that is no daemon still ran: the process exited the interpreter's way.
+    assert (tmp_path / "thread").read_text() == "joined"
     assert (tmp_path / "atexit").read_text() == "ran"
     assert done.stderr == ""
 
@@ -73,6 +74,35 @@ def test_the_prready_program_ends_with_its_commands_status(tmp_path: Path) -> No
         check=False,
     )
     assert bad.returncode == 2 and "No such command" in bad.stderr
+
+
+_WATCHED = textwrap.dedent(
+    """
+    import os, sys
+    from prready import process
+
+    class Built:
+        def __del__(self):
+            os.write(1, b"FREED\\n")
+
+    process.end_with_command()
+    process.outlive(Built())
+    if sys.argv[1] == "profiled":
+        sys.setprofile(lambda *args: None)
+    process.exit_now(4)
+    """
+)
+
+
+@pytest.mark.parametrize("how", ["alone", "profiled"])
+def test_a_watched_process_exits_the_interpreters_way(how: str) -> None:
+    """A profiler or debugger writes its results as the interpreter exits: then nothing
+    is skipped (what was kept is freed); alone, nothing kept is freed."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WATCHED, how], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 4, done.stderr
+    assert ("FREED" in done.stdout) == (how == "profiled")
 
 
 def test_outside_such_a_process_nothing_is_kept() -> None:

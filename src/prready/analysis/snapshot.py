@@ -360,6 +360,7 @@ def _graph_from_plain(value: Any) -> nx.DiGraph | None:
     graph = nx.DiGraph()
     if value[0] == "adjacency" and len(value) == 5:
         _, attrs, node, succ, pred = value
+        _unshare_edge_dicts(succ, pred)
         graph.graph = attrs
         graph._node = node
         graph._adj = succ  # networkx sets `_succ` (the same dict) along with `_adj`
@@ -383,6 +384,23 @@ def _graph_from_lists(
     graph.add_nodes_from(nodes)
     add_edges_fast(graph, edges)
     return graph
+
+
+def _unshare_edge_dicts(
+    succ: dict[str, dict[str, dict[str, Any]]], pred: dict[str, dict[str, dict[str, Any]]]
+) -> None:
+    """Give each edge an attribute dict of its own (still one for both directions), as a
+    graph that is edited expects: a map's include edges share one while it is assembled,
+    stored and restored (see `codemap.complete_code_map`)."""
+    seen: set[int] = set()
+    for a, targets in succ.items():
+        for b, attrs in targets.items():
+            if id(attrs) in seen:
+                own = dict(attrs)
+                targets[b] = own
+                pred[b][a] = own
+            else:
+                seen.add(id(attrs))
 
 
 def _edges_of(succ: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, str, dict[str, Any]]]:

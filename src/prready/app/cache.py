@@ -27,9 +27,12 @@ def rebuild_cache(paths: Paths) -> list[Path]:
                 raise StoreError(f"cannot remove the cache {target}: {exc.strerror}") from None
             removed.append(target)
     folder = snapshot_dir(paths.cache_db)
-    if folder.is_dir() and not folder.is_symlink():
+    if folder.is_symlink() or folder.exists():
         try:
-            shutil.rmtree(folder)
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder)
+            else:  # a link (never followed) or a file where the folder belongs
+                folder.unlink()
         except OSError as exc:
             raise StoreError(f"cannot remove the cache {folder}: {exc.strerror}") from None
         removed.append(folder)

@@ -574,7 +574,11 @@ def _cold_map(
         for pool in owned:
             pool.shutdown(wait=True, cancel_futures=True)
         writer.join()
-    process.outlive(assembly, links)  # every scan: ~20 ms to free on PyTorch
+    if lexical is None:
+        # Every scan, ~20 ms to free on PyTorch, kept to the end of a command that ends
+        # with the map (`prready map`); one that maps issues next frees them before it
+        # builds its index (see `prready.process`).
+        process.outlive(assembly, links)
     return cm, extensions
 
 

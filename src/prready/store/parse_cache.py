@@ -39,9 +39,10 @@ CACHE_WRITE_FAILURES = (sqlite3.Error, OSError, PrreadyError)
 
 INSERT_ROWS = 2000  # rows written by one INSERT statement (see save_encoded)
 EXTERNAL_MIN_BYTES = 256 * 1024  # a snapshot this large is kept in a file of its own
-# A file no row names is removed once it is this old: younger, it may be another
-# process's, written just before its row is.
-ORPHAN_GRACE_SECONDS = 60.0
+# The file of a row that is evicted or written over goes with it. Any other file no row
+# names (left by a process that stopped between writing it and its row) goes once it is
+# this old: younger, it may be another process's, written just before its row.
+ORPHAN_GRACE_SECONDS = 3600.0
 # What a row of an external snapshot holds before "name length crc": marshal never
 # writes a NUL first, so no stored value reads as one.
 _EXTERNAL = b"\0prready-snapshot-file\0"
@@ -212,6 +213,8 @@ class ParseCache:
         folder = self.snapshot_dir
         temp = folder / f".{name}.{os.urandom(4).hex()}.tmp"
         try:
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                return None  # not prready's to write into (--rebuild-cache removes it)
             ensure_private_dir(folder)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
@@ -226,26 +229,34 @@ class ParseCache:
             return None
         return _EXTERNAL + f"{name} {len(data)} {crc}".encode("ascii")
 
-    def _remove_unnamed_files(self) -> None:
-        """Remove the snapshot files no row names (evicted, or written over), once they
-        are older than ORPHAN_GRACE_SECONDS."""
-        folder = self.snapshot_dir
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
+    def _external_names(self) -> set[str]:
+        """The names of the files the stored rows name."""
         prefix = len(_EXTERNAL) + 1
         rows = self.conn.execute(
             "SELECT substr(data, ?) FROM parse_snapshots WHERE substr(data, 1, ?) = ?",
             (prefix, len(_EXTERNAL), _EXTERNAL),
         ).fetchall()
-        named = {bytes(ref).split(b" ")[0].decode("ascii", "replace") for (ref,) in rows}
+        return {bytes(ref).split(b" ")[0].decode("ascii", "replace") for (ref,) in rows}
+
+    def _remove_files(self, dropped: set[str], named: set[str]) -> None:
+        """Remove the files of `dropped` (rows this save evicted or wrote over), and any
+        other file no row (`named`) names that is older than ORPHAN_GRACE_SECONDS."""
+        folder = self.snapshot_dir
+        if folder.is_symlink():
+            return
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
         now = time.time()
         for entry in entries:
             if entry.name in named:
                 continue
             with contextlib.suppress(OSError):
-                if now - entry.stat(follow_symlinks=False).st_mtime > ORPHAN_GRACE_SECONDS:
+                if (
+                    entry.name in dropped
+                    or now - entry.stat(follow_symlinks=False).st_mtime > ORPHAN_GRACE_SECONDS
+                ):
                     os.unlink(entry.path)
 
     def save_snapshot(
@@ -266,6 +277,8 @@ class ParseCache:
             data = ref
         try:
             with transaction(self.conn):
+                # (Read inside the write transaction: no other process changes the rows.)
+                before = self._external_names() if self.snapshot_dir.is_dir() else set()
                 self.conn.execute(
                     "INSERT OR REPLACE INTO parse_snapshots (key, data) VALUES (?, ?)",
                     (key, data),
@@ -287,11 +300,11 @@ class ParseCache:
                     "DELETE FROM parse_snapshot_bases WHERE key NOT IN "
                     "(SELECT key FROM parse_snapshots)"
                 )
+                named = self._external_names() if before or external else set()
         except sqlite3.OperationalError:
             return
-        if external or self.snapshot_dir.is_dir():
-            with contextlib.suppress(sqlite3.Error):
-                self._remove_unnamed_files()
+        if before or external:
+            self._remove_files(before - named, named)
 
 
 def snapshot_dir(cache_db: Path) -> Path:
