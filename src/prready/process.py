@@ -72,7 +72,7 @@ def _may_skip_teardown() -> bool:
         return False
     if sys.gettrace() is not None or sys.getprofile() is not None:
         return False
-    monitoring = getattr(sys, "monitoring", None)
+    monitoring = getattr(sys, "monitoring", None)  # its tool ids are 0 to 5
     return monitoring is None or all(monitoring.get_tool(tool) is None for tool in range(6))
 
 
@@ -81,9 +81,7 @@ def _exit_status(code: object) -> int:
     anything else is printed to standard error and is 1."""
     if code is None:
         return 0
-    if isinstance(code, int) and not isinstance(code, bool):
+    if isinstance(code, int):  # (True and False too: 1 and 0)
         return code & 0xFF
-    if isinstance(code, bool):
-        return int(code)
     print(code, file=sys.stderr)
     return 1
