@@ -364,10 +364,21 @@ def _count_prose(prose: bytes, splits: dict[str, tuple[str, ...]]) -> dict[str, 
     if keys and max(map(len, keys)) > _IDENTIFIER_MAX:
         odd = sorted({*odd, *(i for i, k in enumerate(keys) if len(k) > _IDENTIFIER_MAX)})
     for i in odd:
-        words[i] = tuple(
-            chain.from_iterable(_split(token, splits) for token in IDENTIFIER.findall(keys[i]))
-        )
+        words[i] = _run_words(keys[i], splits)
     return _add_up(keys, words, runs.values(), splits)
+
+
+def _run_words(run: str, splits: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The words of the IDENTIFIER matches in a run that is not one (`_count_prose`),
+    kept in `splits` too: under the run with a NUL before it, a key no identifier or path
+    part can be (numbers, "2d" and the like recur in every file's prose)."""
+    key = "\0" + run
+    words = splits.get(key)
+    if words is None:
+        words = splits[key] = tuple(
+            chain.from_iterable(_split(token, splits) for token in IDENTIFIER.findall(run))
+        )
+    return words
 
 
 def _add_up(
