@@ -58,7 +58,8 @@ from prready.analysis.mapping import area_of_node, focus_matches, map_issue_to_m
 from prready.app.map import _recent_history, build_code_map
 from prready.app.retrieval import mapping_index
 from prready.app.workspace import Workspace
-from prready.models import CodeMap, CommitRecord, Issue, ModuleMatch
+from prready.code_models import CodeMap, CommitRecord
+from prready.models import Issue, ModuleMatch
 from prready.paths import Paths, resolve_paths
 
 PREDICTORS = ("prready difficulty", "body length", "text kind")

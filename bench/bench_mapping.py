@@ -53,7 +53,8 @@ from prready.analysis.mapping import (
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index
 from prready.app.workspace import Workspace
-from prready.models import CodeMap, Issue
+from prready.code_models import CodeMap
+from prready.models import Issue
 from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 from prready.sources.git_repo import build_repo
 
 ALICE = ("Alice Martin", "alice@example.com")

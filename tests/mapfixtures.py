@@ -15,13 +15,14 @@ from prready.analysis.codemap import MapAssembly, RepoFacts
 from prready.analysis.layout import SourceFile
 from prready.analysis.native import NativeScan
 from prready.analysis.pyscan import PyScan
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 from prready.sources.git_repo import build_repo
 
 if TYPE_CHECKING:
     from prready.analysis.mapping import MapIndex
     from prready.app.retrieval import IndexPrefetch
-    from prready.models import CodeMap, ProgressFn
+    from prready.code_models import CodeMap
+    from prready.models import ProgressFn
     from prready.paths import Paths
 
 FILES_V1 = {

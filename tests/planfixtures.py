@@ -10,16 +10,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from prready.models import (
-    AreaInfo,
-    CodeMap,
-    HistoryCommit,
-    Issue,
-    Label,
-    LabelKind,
-    ModuleInfo,
-    TakenStatus,
-)
+from prready.code_models import AreaInfo, CodeMap, HistoryCommit, ModuleInfo
+from prready.models import Issue, Label, LabelKind, TakenStatus
 from prready.paths import resolve_paths
 from prready.sources.git_repo import build_repo
 from prready.store import issues_store as store

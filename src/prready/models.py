@@ -1,4 +1,6 @@
 """prready's own data types: what flows from sources to store to analysis to renderers.
+Those of the code side (tracked files, commits, modules, areas, the code map) are in
+`prready.code_models`: mapping code loads those alone.
 
 Plain dataclasses with no I/O. Times are ISO 8601 strings in UTC ("2026-11-21T10:00:00Z")
 so that they round-trip through SQLite and JSON unchanged. Add optional fields freely;
@@ -10,10 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    import networkx as nx  # only CodeMap holds a graph; importing models stays cheap
+from typing import Any, Literal
 
 # Progress callback used by long steps (clone, sync, graph build): (label, done, total).
 # total is None when unknown. The CLI passes a rich-backed one; libraries default to None.
@@ -22,8 +21,6 @@ ProgressFn = Callable[[str, int, "int | None"], None]
 # The closed sets of words some fields hold (the JSON output spells them the same way).
 IssueState = Literal["open", "closed"]
 TakenState = Literal["fresh", "taken", "stale-claim", "done"]
-FileKind = Literal["file", "symlink", "submodule", "special", "badname"]  # special: FIFO, device
-Language = Literal["python", "c", "cpp", "cuda"]
 StageKey = Literal["first-contact", "small-fix", "real-bug", "substantial"]
 SetAsideKind = Literal["tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed"]
 
@@ -118,126 +115,6 @@ class TakenStatus:
 UNCHECKED_PULLS = (
     "linked pull requests not checked: the issues came from a file (sync online to check)"
 )
-
-
-# --------------------------------------------------------------------------- code side
-@dataclass
-class CommitRecord:
-    """One commit from a single `git log` pass (no per-commit calls)."""
-
-    sha: str
-    author_name: str
-    author_email: str
-    date: str
-    files: list[str]
-    message: str = ""
-    lines: int | None = None  # added + deleted (git log --numstat); None when not read
-
-
-@dataclass
-class TrackedFile:
-    """A file of the checkout as git sees it (`git ls-files -s` / `ls-tree -r -l`)."""
-
-    path: str  # repository-relative, forward slashes
-    blob: str  # git blob id: the parse-cache key
-    size: int
-    kind: FileKind = "file"
-
-
-@dataclass
-class HistoryCommit:
-    """One commit to write when building a repository (demo sample, test fixtures)."""
-
-    author_name: str
-    author_email: str
-    date: str  # ISO 8601
-    message: str
-    writes: dict[str, str] = field(default_factory=dict)  # path -> full new content
-    deletes: list[str] = field(default_factory=list)
-    renames: dict[str, str] = field(default_factory=dict)  # old path -> new path
-
-
-@dataclass
-class ModuleInfo:
-    """A node of the code map: a Python module or a native source file."""
-
-    name: str  # dotted for Python ("torch.nn.functional"); repo path for native files
-    path: str  # repository-relative, forward slashes
-    language: Language
-    lines: int
-    package: str  # top-level package or native root ("torch", "aten")
-    area: str = ""
-    dependents: int = 0  # direct
-    dependents_transitive: int = 0
-    dependencies: int = 0
-    centrality: float = 0.0
-    is_test: bool = False
-
-
-@dataclass
-class AreaInfo:
-    """A group of modules at a depth that suits the repository (e.g. "torch.nn")."""
-
-    name: str
-    paths: list[str]  # path prefixes the area covers
-    modules: list[str]
-    languages: dict[str, int]  # language -> files
-    lines: int = 0
-    dependents: int = 0  # direct dependent areas
-    dependents_transitive: int = 0
-    dependencies: int = 0
-    centrality: float = 0.0
-    churn: int = 0  # commits touching it in the last 12 months
-    recent_authors: list[tuple[str, int]] = field(default_factory=list)
-    tests: list[str] = field(default_factory=list)  # test file paths
-    test_command: str = ""
-    owners: list[str] = field(default_factory=list)
-    # GitHub logins of recent authors (from noreply e-mails), most commits first.
-    recent_logins: list[tuple[str, int]] = field(default_factory=list)
-    # Size of past fixes here (analysis.areas.past_change_sizes), {} without history.
-    past_fixes: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class CodeMap:
-    """The analysed repository. `graph` nodes are ModuleInfo.name with attributes
-    path/lines/package/language/area; edges carry kind ("import"|"include"|"binding") and
-    conditional (True for imports inside functions or `if TYPE_CHECKING`). Until the
-    graph is built (on first use), the include edges share one attribute dict; the graph
-    gives every edge its own."""
-
-    repo: str
-    root: str  # local checkout path
-    head: str  # commit sha the map was built from
-    graph: nx.DiGraph
-    modules: dict[str, ModuleInfo]
-    areas: dict[str, AreaInfo]
-    symbols: dict[str, str]  # public dotted name -> defining module name
-    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> paths
-    label_paths: dict[str, list[str]] = field(default_factory=dict)  # label -> path globs
-    codeowners: list[tuple[str, list[str]]] = field(default_factory=list)
-    contributing: str = ""  # raw text of the contributing guide, if any
-    contributing_source: str = ""  # the file it came from ("CONTRIBUTING.md")
-    files: list[str] = field(default_factory=list)  # every tracked file path, sorted
-    # Native build facts (analysis.build.BuildFacts as a dict): {} when not detected yet.
-    build: dict[str, Any] = field(default_factory=dict)
-    # A digest of everything the map was built from (tracked files' blobs, HEAD, options,
-    # scanner versions): equal keys, equal maps. "" for a map built by hand.
-    key: str = field(default="", compare=False)
-
-    def area_of(self, module: str) -> str:
-        info = self.modules.get(module)
-        return info.area if info else ""
-
-    def __getattr__(self, name: str) -> Any:
-        """The graph of a map restored from its snapshot, built on first use (see
-        `prready.analysis.snapshot`): a warm `prready map` that prints a summary never
-        builds it, nor imports networkx."""
-        pending = self.__dict__.pop("_pending_graph", None) if name == "graph" else None
-        if pending is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        graph = self.__dict__["graph"] = pending.build()
-        return graph
 
 
 # --------------------------------------------------------------------------- planning

@@ -2,6 +2,7 @@
 
 They live below both layers so that a renderer names its input without importing the
 application (and, through it, the stores and sources): app fills them, render shows them.
+`prready map`'s summary is in `prready.map_report`: a map loads that alone.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ if TYPE_CHECKING:
 
     from prready.analysis.backtest import BacktestReport
     from prready.analysis.progress import NextAction, ReplanDecision, StageSummary
+    from prready.code_models import CodeMap
     from prready.formats import PlanFormat
-    from prready.models import CodeMap, IssueAssessment, Plan, ProgressEntry, ProgressEvent
+    from prready.models import IssueAssessment, Plan, ProgressEntry, ProgressEvent
 
 
 @dataclass(frozen=True)
@@ -101,40 +103,6 @@ class ProfileProposal:
     @property
     def keys(self) -> list[str]:
         return [key for key, _ in self.skills]
-
-
-@dataclass(frozen=True)
-class AreaSummary:
-    """One area in the `prready map` summary."""
-
-    name: str
-    modules: int
-    lines: int
-    dependents: int
-    dependents_transitive: int
-    dependencies: int
-    centrality: float
-    churn: int
-    tests: int
-    owners: list[str]
-
-
-@dataclass(frozen=True)
-class MapSummary:
-    """`prready map`: counts of a code map, its biggest areas, and what the build cost."""
-
-    repo: str
-    head: str
-    files_by_language: dict[str, int]
-    modules: int
-    edges: int
-    edges_by_kind: dict[str, int]
-    conditional_edges: int
-    areas: int
-    symbols: int
-    top_areas: list[AreaSummary]
-    skipped: dict[str, int]  # reason -> files
-    cache: dict[str, Any] | None  # the build's ScanStats as a dict, when known
 
 
 @dataclass

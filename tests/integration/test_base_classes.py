@@ -13,7 +13,7 @@ from planfixtures import make_issue
 from prready.analysis.lexicon import class_bases, source_fields_packed
 from prready.analysis.mapping import map_issue_to_modules
 from prready.analysis.resolve import W_API_BASE
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.sources.git_repo import build_repo
 

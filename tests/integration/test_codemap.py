@@ -14,8 +14,8 @@ from prready.analysis.layout import python_module_names, select_sources
 from prready.analysis.metrics import pagerank, transitive_dependents
 from prready.app.map import build_code_map
 from prready.app.workspace import Workspace
+from prready.code_models import CodeMap, ModuleInfo, TrackedFile
 from prready.config import UserConfig
-from prready.models import CodeMap, ModuleInfo, TrackedFile
 from prready.paths import resolve_paths
 
 

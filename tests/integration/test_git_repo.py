@@ -26,8 +26,8 @@ from gitfixtures import (
     push_to,
     serve_git_http,
 )
+from prready.code_models import HistoryCommit
 from prready.errors import InputError, NetworkError, OfflineError, PrreadyError, UsageError
-from prready.models import HistoryCommit
 from prready.render.advice import error_text
 from prready.sources import git_repo
 from prready.sources.git_repo import (

@@ -10,7 +10,7 @@ import pytest
 
 from gitfixtures import commit_files, git
 from mapfixtures import index_code, map_code
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.sources.git_repo import build_repo
 

@@ -21,7 +21,7 @@ from prready.analysis.layout import select_sources
 from prready.analysis.native import NativeScan
 from prready.analysis.pyscan import PyScan
 from prready.app.map import ScanStats, scan_sources
-from prready.models import CodeMap
+from prready.code_models import CodeMap
 from prready.paths import resolve_paths
 from prready.render.map import code_map_json
 from prready.sources.git_repo import read_listing

@@ -15,7 +15,7 @@ import pytest
 from gitfixtures import commit_files, git
 from mapfixtures import make_map_repo, map_code
 from prready.app.map import ScanStats
-from prready.models import CodeMap
+from prready.code_models import CodeMap
 from prready.paths import resolve_paths
 from prready.render.map import code_map_json
 

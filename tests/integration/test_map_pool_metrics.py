@@ -18,7 +18,7 @@ from prready.analysis.codemap import MapAssembly
 from prready.app.map import POOL_MIN_FILES, ScanStats, build_code_map
 from prready.app.retrieval import mapping_index, prefetch_index
 from prready.app.workspace import Workspace
-from prready.models import CodeMap, HistoryCommit
+from prready.code_models import CodeMap, HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.render.map import code_map_json
 from prready.sources.git_repo import build_repo

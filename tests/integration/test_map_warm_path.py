@@ -26,7 +26,7 @@ from prready.app.map import (
     _recent_history,
     map_summary,
 )
-from prready.models import AreaInfo, CodeMap, ModuleInfo
+from prready.code_models import AreaInfo, CodeMap, ModuleInfo
 from prready.paths import resolve_paths
 from prready.sources.git_repo import build_repo, head_date, read_history
 from prready.store.parse_cache import ParseCache
@@ -180,7 +180,7 @@ def test_head_date_is_heads_author_date_in_utc(tmp_path: Path) -> None:
 
 def test_churn_window_is_the_year_before_head_not_before_today(tmp_path: Path) -> None:
     """HEAD is years in the past: the window is measured from it, whatever today is."""
-    from prready.models import HistoryCommit
+    from prready.code_models import HistoryCommit
 
     dates = ["2018-01-01T00:00:00Z", "2019-03-01T00:00:00Z", "2019-09-01T00:00:00Z"]
     commits = [

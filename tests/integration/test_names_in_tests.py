@@ -10,7 +10,7 @@ import pytest
 import prready.app.names_in_tests as names_module
 from mapfixtures import map_code
 from prready.app.names_in_tests import names_in_tests
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 from prready.paths import resolve_paths
 from prready.sources.git_repo import build_repo
 from prready.store.parse_cache import ParseCache

@@ -12,7 +12,7 @@ from planfixtures import make_issue
 from prready.analysis.mapping import map_issue_to_modules
 from prready.analysis.native_ops import NATIVE_FUNCTIONS
 from prready.analysis.resolve import W_API_CALL, W_API_PREFIX
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.sources.git_repo import build_repo
 

@@ -26,9 +26,10 @@ from prready.app.plan import PlanOptions, Source, run_plan
 from prready.app.retrieval import mapping_index
 from prready.app.sync import sync_with_tracking
 from prready.app.workspace import GitHubAccess, Workspace
+from prready.code_models import CodeMap
 from prready.config import Secret
 from prready.demo import SAMPLE_SLUG
-from prready.models import CodeMap, Issue, IssueAssessment, TakenStatus
+from prready.models import Issue, IssueAssessment, TakenStatus
 from prready.paths import Paths, resolve_paths
 from prready.render.document import write_plan
 from prready.render.sync import sync_summary

@@ -17,8 +17,9 @@ from click.testing import CliRunner
 from prready.analysis.kinds import classify_issue, parse_hardware, set_aside_reason
 from prready.analysis.labels import classify_labels, default_scope, label_traits
 from prready.cli import cli
+from prready.code_models import HistoryCommit
 from prready.errors import UsageError
-from prready.models import HistoryCommit, Issue
+from prready.models import Issue
 from prready.render.advice import PLAN_FLAGS
 from prready.sources.git_repo import build_repo
 

@@ -20,8 +20,8 @@ from mapfixtures import map_code
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index, prefetch_index
 from prready.app.workspace import Workspace
+from prready.code_models import HistoryCommit
 from prready.errors import InputError
-from prready.models import HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.sources.git_repo import build_repo
 

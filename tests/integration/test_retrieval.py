@@ -32,7 +32,7 @@ from prready.analysis.mapping import (
     map_issue_to_modules,
 )
 from prready.app.retrieval import LEX_SCANNER
-from prready.models import CommitRecord, HistoryCommit, ModuleInfo
+from prready.code_models import CommitRecord, HistoryCommit, ModuleInfo
 from prready.sources.git_repo import build_repo, list_files
 from prready.store.parse_cache import ParseCache
 

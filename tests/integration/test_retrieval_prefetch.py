@@ -16,7 +16,7 @@ from prready.analysis.lexicon import source_fields_packed
 from prready.analysis.mapping import library_source_paths, library_units
 from prready.app.map import build_code_map
 from prready.app.retrieval import LEX_SCANNER, IndexPrefetch, prefetch_index
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 from prready.paths import Paths, resolve_paths
 from prready.sources.git_repo import build_repo, list_files
 from prready.store.parse_cache import ParseCache

@@ -146,7 +146,7 @@ def test_a_source_found_too_large_when_read_is_skipped_so_and_not_cached(
     known the size); its result is not cached: the next map reads it again."""
     import prready.analysis.layout as layout
     from mapfixtures import map_code
-    from prready.models import HistoryCommit
+    from prready.code_models import HistoryCommit
     from prready.paths import resolve_paths
     from prready.sources.git_repo import build_repo
 
@@ -231,7 +231,7 @@ def test_include_links_made_without_a_file_read_whole_are_not_kept(
     made without them."""
     import prready.analysis.layout as layout
     from mapfixtures import map_code
-    from prready.models import HistoryCommit
+    from prready.code_models import HistoryCommit
     from prready.paths import resolve_paths
     from prready.sources.git_repo import build_repo
 
@@ -264,7 +264,7 @@ def test_updates_resume_after_a_source_the_index_sized_wrong(
     first map and found too large when read: the next map selects from the file system
     (one cold map), and the maps after it are updates again."""
     from mapfixtures import map_code
-    from prready.models import HistoryCommit
+    from prready.code_models import HistoryCommit
     from prready.paths import resolve_paths
     from prready.sources import git_repo
     from prready.sources.git_repo import build_repo

@@ -70,7 +70,8 @@ def test_plan_help_names_the_stages_without_loading_the_models(tmp_path: Path) -
 def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_path: Path) -> None:
     """`prready map` restored from its snapshot, in a pipe, prints plain progress lines and
     a summary: the graph is not built (networkx), nor are cloning (GitPython), the live
-    progress display (rich), the plan's renderers and issue mapping loaded."""
+    progress display (rich), the plan's renderers, issue mapping, the issue and plan types
+    and the stores loaded."""
     root = make_map_repo(tmp_path)
     args = ["map", "me/mylib", "--checkout", str(root)]
     unwanted = (
@@ -79,6 +80,12 @@ def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_p
         "prready.render.view",
         "prready.analysis.mapping",
         "prready.analysis.difficulty",
+        # Nor the issue and plan types, the other commands' reports and the stores' modules
+        # (the code side's types, the map's summary and the stored-name look-up are apart).
+        "prready.models",
+        "prready.reports",
+        "prready.store.issues_store",
+        "prready.store.progress_store",
     )
     # A cold map assembles the graph as plain dicts: networkx is loaded only by what
     # reads the graph itself (an export, a plan), never to build or summarise a map.

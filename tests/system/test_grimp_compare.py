@@ -31,7 +31,7 @@ from mapfixtures import assemble_in_one_go
 from prready.analysis.codemap import RepoFacts
 from prready.analysis.layout import select_sources
 from prready.analysis.pyscan import scan_python_bytes
-from prready.models import TrackedFile
+from prready.code_models import TrackedFile
 
 pytestmark = pytest.mark.slow
 

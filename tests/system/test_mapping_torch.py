@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
-from prready.models import CodeMap, Issue
+from prready.code_models import CodeMap
+from prready.models import Issue
 from prready.paths import Paths
 from torchfixtures import make_torch_repo, torch_source
 

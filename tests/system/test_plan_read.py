@@ -21,7 +21,8 @@ from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.planner import assess_issues
 from prready.analysis.skills import match_skills
 from prready.analysis.steps import describe_step
-from prready.models import CodeMap, ContributingSummary, Issue, Label, PlanStep
+from prready.code_models import CodeMap
+from prready.models import ContributingSummary, Issue, Label, PlanStep
 from sdistplan_issues import ACCELERATE_ISSUES, TINYGRAD_ISSUES
 from torchplan_issues import OPEN_ISSUES as TORCH_ISSUES
 

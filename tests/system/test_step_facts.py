@@ -24,14 +24,11 @@ from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NativeOps, parse_native_functions
 from prready.analysis.steps import describe_step, issue_names, one_test_command, rank_tests
 from prready.cli import cli
+from prready.code_models import AreaInfo, CodeMap, CommitRecord, ModuleInfo
 from prready.models import (
-    AreaInfo,
-    CodeMap,
-    CommitRecord,
     ContributingSummary,
     Difficulty,
     IssueAssessment,
-    ModuleInfo,
     ModuleMatch,
     SkillFit,
     TakenStatus,
@@ -619,7 +616,7 @@ def test_compilers_a_library_drives_are_found_whatever_its_module_names(
     names: list[str],
 ) -> None:
     from prready.analysis.steps import _library_compilers
-    from prready.models import CodeMap, ModuleInfo
+    from prready.code_models import CodeMap, ModuleInfo
 
     modules = {n: ModuleInfo(n, n.replace(".", "/") + ".py", "python", 1, "gpu") for n in names}
     code_map = CodeMap("o/gpu", "/x", "0" * 40, nx.DiGraph(), modules, {}, {})

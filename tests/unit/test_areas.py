@@ -12,7 +12,7 @@ from prready.analysis.areas import (
     assign_areas,
     build_areas,
 )
-from prready.models import CommitRecord, ModuleInfo
+from prready.code_models import CommitRecord, ModuleInfo
 
 
 def _py(name: str, package: bool = False) -> ModuleInfo:

@@ -13,14 +13,8 @@ from prready.analysis.difficulty import assess_difficulty
 from prready.analysis.mapping import focus_matches, map_issue_to_modules
 from prready.analysis.skills import skills_for_issue
 from prready.analysis.steps import rank_tests, start_reading
-from prready.models import (
-    AreaInfo,
-    CodeMap,
-    Label,
-    LabelKind,
-    ModuleInfo,
-    ModuleMatch,
-)
+from prready.code_models import AreaInfo, CodeMap, ModuleInfo
+from prready.models import Label, LabelKind, ModuleMatch
 
 # (name, path, language, area, is_test)
 Node = tuple[str, str, str, str, bool]

@@ -3,10 +3,11 @@ layer found, and names from a repository shown inert."""
 
 from __future__ import annotations
 
+from prready.map_report import AreaSummary, MapSummary
 from prready.models import ProgressEvent, StepStatus
 from prready.render.map import map_summary_text
 from prready.render.sync import sync_summary, tracking_summary
-from prready.reports import AreaSummary, MapSummary, SyncReport, TrackingUpdate
+from prready.reports import SyncReport, TrackingUpdate
 
 
 def test_sync_summary_says_what_changed_and_what_it_cost_for_each_source() -> None:

@@ -14,8 +14,9 @@ from prready.analysis.skills import (
     skills_for_issue,
     skills_for_path,
 )
+from prready.code_models import CommitRecord
 from prready.errors import UsageError
-from prready.models import CommitRecord, ModuleMatch
+from prready.models import ModuleMatch
 
 
 def test_taxonomy_covers_ml_library_work() -> None:

@@ -14,7 +14,7 @@ import copy
 import difflib
 import functools
 
-from prready.models import HistoryCommit
+from prready.code_models import HistoryCommit
 
 from .history_steps import FIX_HUNKS, Hunk, Step, maintainer_steps
 from .issue_items import MAINTAINERS

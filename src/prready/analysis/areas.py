@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from prready import clock
 from prready.analysis.layout import named_as_test
 from prready.analysis.metrics import pagerank, transitive_dependents
-from prready.models import AreaInfo, CommitRecord, ModuleInfo
+from prready.code_models import AreaInfo, CommitRecord, ModuleInfo
 
 # A group is split while it holds more than this share of its language family's files...
 SPLIT_SHARE = 0.06

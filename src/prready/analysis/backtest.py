@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
-from prready.models import CodeMap, Issue, Label
+from prready.code_models import CodeMap
+from prready.models import Issue, Label
 
 TOP_K = 3
 

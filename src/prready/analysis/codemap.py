@@ -25,7 +25,7 @@ from prready.analysis.native import NativeScan, link_includes
 from prready.analysis.pyscan import ImportStmt, PyScan
 from prready.analysis.snapshot import adjacency_dicts, with_pending_graph
 from prready.analysis.symbols import build_symbol_index
-from prready.models import CodeMap, CommitRecord, ModuleInfo
+from prready.code_models import CodeMap, CommitRecord, ModuleInfo
 
 _GENERATED_DIRS = frozenset({"autogen", "_autogen", "generated", "_generated"})
 

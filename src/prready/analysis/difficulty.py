@@ -18,7 +18,8 @@ from statistics import median
 
 from prready import clock
 from prready.analysis.mapping import area_of_node, focus_matches
-from prready.models import CodeMap, Difficulty, Issue, Label, LabelKind, ModuleMatch
+from prready.code_models import CodeMap
+from prready.models import Difficulty, Issue, Label, LabelKind, ModuleMatch
 
 BASE = 2.5
 DOCS_BASE = 1.0

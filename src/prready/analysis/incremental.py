@@ -32,7 +32,7 @@ from prready.analysis.metrics import transitive_dependents
 from prready.analysis.pyscan import PyScan
 from prready.analysis.snapshot import MapChanges, take_adjacency, with_pending_graph
 from prready.analysis.symbols import build_symbol_index
-from prready.models import CodeMap, ModuleInfo
+from prready.code_models import CodeMap, ModuleInfo
 
 
 def symbol_inputs(scan: PyScan) -> tuple[object, ...]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from prready.analysis.native import native_language
-from prready.models import Language, TrackedFile
+from prready.code_models import Language, TrackedFile
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # larger sources are generated tables, not code to read
 # Basenames of Python test files when the repository declares none (pytest's defaults).

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from prready.analysis.mapping import rank_areas
 from prready.analysis.snapshot import adjacency
-from prready.models import CodeMap, IssueAssessment
+from prready.code_models import CodeMap
+from prready.models import IssueAssessment
 
 MAX_DISTANCE = 3  # beyond three hops between areas, nothing carries over
 AREAS_PER_ISSUE = 2

@@ -41,15 +41,8 @@ from prready.analysis.lexicon import (
 from prready.analysis.native_ops import NativeOps
 from prready.analysis.resolve import exact_clues
 from prready.analysis.snapshot import adjacency
-from prready.models import (
-    CodeMap,
-    CommitRecord,
-    Issue,
-    Label,
-    LabelKind,
-    ModuleInfo,
-    ModuleMatch,
-)
+from prready.code_models import CodeMap, CommitRecord, ModuleInfo
+from prready.models import Issue, Label, LabelKind, ModuleMatch
 
 if TYPE_CHECKING:
     from prready.analysis.ownership import Glob

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from itertools import chain
 from typing import NamedTuple
 
-from prready.models import Language
+from prready.code_models import Language
 
 NATIVE_LANGUAGES: dict[str, Language] = {
     ".c": "c",

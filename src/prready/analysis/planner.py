@@ -48,8 +48,8 @@ from prready.analysis.stages import (
     StageSpec,
 )
 from prready.analysis.steps import describe_step, map_facts
+from prready.code_models import CodeMap
 from prready.models import (
-    CodeMap,
     ContributingSummary,
     Issue,
     IssueAssessment,

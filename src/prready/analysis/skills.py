@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from prready.analysis.mapping import focus_matches
+from prready.code_models import CodeMap, CommitRecord
 from prready.errors import UsageError
-from prready.models import CodeMap, CommitRecord, Issue, ModuleMatch, SkillFit
+from prready.models import Issue, ModuleMatch, SkillFit
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
-from prready.models import AreaInfo, CodeMap, ModuleInfo
+from prready.code_models import AreaInfo, CodeMap, ModuleInfo
 
 if TYPE_CHECKING:
     import networkx as nx

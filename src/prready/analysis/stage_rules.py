@@ -22,7 +22,8 @@ from prready.analysis.stages import (
     OptionNames,
     StageSpec,
 )
-from prready.models import CodeMap, Issue, IssueAssessment, IssueKinds, Label, SetAside
+from prready.code_models import CodeMap
+from prready.models import Issue, IssueAssessment, IssueKinds, Label, SetAside
 
 DOCS_CLOSED_WHY = (
     "docs-only work: the contributing guide closes docs-only pull requests from new "

@@ -26,9 +26,8 @@ from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
 from prready.analysis.ownership import CodeOwners
 from prready.analysis.snapshot import adjacency
+from prready.code_models import AreaInfo, CodeMap
 from prready.models import (
-    AreaInfo,
-    CodeMap,
     ContributingSummary,
     Issue,
     IssueAssessment,

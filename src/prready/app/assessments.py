@@ -27,8 +27,8 @@ from prready.analysis.difficulty import years_open, years_open_until
 from prready.analysis.planner import assess_issues
 from prready.app.retrieval import mapping_index
 from prready.app.workspace import Workspace
+from prready.code_models import CodeMap
 from prready.models import (
-    CodeMap,
     Difficulty,
     Issue,
     IssueAssessment,

@@ -19,9 +19,10 @@ from prready.analysis.labels import complete_labels
 from prready.app.map import build_code_map
 from prready.app.retrieval import mapping_index, prefetch_index
 from prready.app.workspace import Workspace
+from prready.code_models import CodeMap, CommitRecord
 from prready.config import UserConfig
 from prready.errors import NetworkError
-from prready.models import CodeMap, CommitRecord, CrossReference, Issue, Label, ProgressFn
+from prready.models import CrossReference, Issue, Label, ProgressFn
 from prready.render.advice import error_text
 from prready.reports import BacktestRun
 from prready.slug import closing_references, parse_slug

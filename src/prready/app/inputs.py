@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from prready.code_models import CodeMap
 from prready.errors import InputError
-from prready.models import CodeMap
 from prready.paths import Paths
 from prready.slug import parse_slug
 
@@ -31,13 +31,9 @@ def canonical_repo(text: str, paths: Paths) -> str:
     """OWNER/REPO as the stores already spell it (GitHub names ignore case), so
     `PyTorch/PyTorch` and `pytorch/pytorch` are one repository; as given if unknown."""
     slug = parse_slug(text)
-    from prready.store import issues_store, progress_store
+    from prready.store.names import stored_repo_name
 
-    return (
-        issues_store.stored_name(paths.cache_db, slug)
-        or progress_store.stored_name(paths.progress_db, slug)
-        or slug
-    )
+    return stored_repo_name(paths.cache_db, paths.progress_db, slug) or slug
 
 
 def verify_checkout(slug: str, checkout: str | Path, *, allow_other: bool = False) -> None:

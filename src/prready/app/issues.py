@@ -13,14 +13,9 @@ from prready.app.assessments import assess_cached
 from prready.app.map import build_code_map
 from prready.app.retrieval import prefetch_index
 from prready.app.workspace import Workspace
+from prready.code_models import CodeMap
 from prready.errors import OfflineError, UsageError
-from prready.models import (
-    UNCHECKED_PULLS,
-    CodeMap,
-    Issue,
-    Label,
-    TakenStatus,
-)
+from prready.models import UNCHECKED_PULLS, Issue, Label, TakenStatus
 from prready.paths import Paths
 from prready.reports import IssuesResult
 from prready.slug import parse_slug

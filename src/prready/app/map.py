@@ -41,9 +41,9 @@ from prready.analysis.snapshot import (
     delta_base,
     edge_attributes,
 )
+from prready.code_models import CodeMap, CommitRecord, ModuleInfo, TrackedFile
 from prready.errors import InputError
-from prready.models import CodeMap, CommitRecord, ModuleInfo, ProgressFn, TrackedFile
-from prready.reports import AreaSummary, MapSummary
+from prready.map_report import AreaSummary, MapSummary
 from prready.slug import parse_slug
 from prready.sources.git_repo import (
     NO_FIX,
@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from prready.analysis.native import NativeScan
     from prready.analysis.pyscan import PyScan, ScanMemo
     from prready.app.workspace import Workspace
+    from prready.models import ProgressFn
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated.

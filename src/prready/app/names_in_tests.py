@@ -14,7 +14,7 @@ from typing import Any
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, NativeOps, parse_native_functions
 from prready.app.map import read_no_follow
-from prready.models import CodeMap
+from prready.code_models import CodeMap
 from prready.sources.git_repo import list_files
 from prready.store.parse_cache import ParseCache
 

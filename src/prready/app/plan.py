@@ -31,16 +31,11 @@ from prready.app.retrieval import prefetch_index
 from prready.app.sync import SyncScope, refresh_taken, sync_repo
 from prready.app.track import sync_tracked
 from prready.app.workspace import Workspace
+from prready.code_models import CodeMap
 from prready.config import server_clone_url, web_host
 from prready.errors import UsageError
 from prready.formats import PLAN_FORMATS, PLAN_SUFFIX, STDOUT, PlanFormat
-from prready.models import (
-    CodeMap,
-    ContributingSummary,
-    IssueAssessment,
-    Plan,
-    TakenStatus,
-)
+from prready.models import ContributingSummary, IssueAssessment, Plan, TakenStatus
 from prready.paths import Paths
 from prready.render.advice import PLAN_FLAGS, wider_sync_text
 from prready.reports import PlanResult

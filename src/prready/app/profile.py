@@ -8,8 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 from prready.analysis.skills import infer_skills_from_commits, normalize_skills
+from prready.code_models import CommitRecord
 from prready.errors import UsageError
-from prready.models import CommitRecord
 from prready.paths import Paths, write_private_file
 from prready.reports import ProfileProposal
 from prready.sources.git_repo import read_history

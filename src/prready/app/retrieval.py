@@ -34,7 +34,7 @@ from prready.analysis.mapping import (
 )
 from prready.app.map import gc_paused, ignore_interrupts, read_no_follow, worker_splits
 from prready.app.names_in_tests import native_ops
-from prready.models import CodeMap, CommitRecord, ModuleInfo, ProgressFn
+from prready.code_models import CodeMap, CommitRecord, ModuleInfo
 from prready.sources.git_repo import list_files, read_history
 from prready.store.parse_cache import CACHE_WRITE_FAILURES, ParseCache
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from prready.app.workspace import Workspace
+    from prready.models import ProgressFn
 
 LEX_SCANNER = "lex:5"  # 5: class bases; 4: C names macros define; 3: packed counts
 LEX_VERSION = "8"  # bump when lexicon's weighting, fields or BM25Index change

@@ -18,14 +18,7 @@ from prready.analysis.progress import suggest_replacement, unavailable_reason
 from prready.app.inputs import canonical_repo
 from prready.app.workspace import Workspace
 from prready.errors import NotFoundError, UsageError
-from prready.models import (
-    Comment,
-    CrossReference,
-    Issue,
-    ProgressEntry,
-    ProgressEvent,
-    StepStatus,
-)
+from prready.models import Comment, CrossReference, Issue, ProgressEntry, ProgressEvent, StepStatus
 from prready.reports import ProgressExport, TrackingUpdate
 from prready.slug import looks_like_pull_url, mentioned_issues, parse_issue_ref, repo_of_pull_url
 from prready.store.progress_store import (

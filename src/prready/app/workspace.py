@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from prready import clock
 from prready.config import DEFAULT_API_URL, Secret, UserConfig
 from prready.errors import OfflineError
-from prready.models import ProgressFn
 from prready.paths import Paths
 
 if TYPE_CHECKING:
+    from prready.models import ProgressFn
     from prready.sources.github_api import GitHubClient
     from prready.store.assessment_cache import AssessmentCache
     from prready.store.parse_cache import ParseCache

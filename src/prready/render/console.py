@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING
 
-from prready.models import ProgressFn
 from prready.text import safe_line
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import TaskID
+
+    from prready.models import ProgressFn
 
 
 def make_console(stream: IO[str] | None = None, err: bool = False) -> Console:

@@ -18,8 +18,8 @@ from prready.text import inert_json, safe_line
 if TYPE_CHECKING:
     import networkx as nx
 
-    from prready.models import CodeMap
-    from prready.reports import MapSummary
+    from prready.code_models import CodeMap
+    from prready.map_report import MapSummary
 
 def print_map_summary(summary: MapSummary) -> None:
     click.echo(map_summary_text(summary))

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from prready.analysis.layout import in_test_tree, is_root_package
 from prready.analysis.mapping import focus_matches
 from prready.analysis.snapshot import graph_view
-from prready.models import CodeMap, Plan
+from prready.code_models import CodeMap
+from prready.models import Plan
 from prready.text import safe_line
 
 if TYPE_CHECKING:

@@ -25,15 +25,18 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from prready import clock
+from prready.code_models import CommitRecord, FileKind, HistoryCommit, TrackedFile
 from prready.config import clone_url, resolve_api_url
 from prready.errors import InputError, NetworkError, OfflineError, PrreadyError, UsageError
-from prready.models import CommitRecord, FileKind, HistoryCommit, ProgressFn, TrackedFile
 from prready.slug import parse_slug
 from prready.text import safe_line
+
+if TYPE_CHECKING:
+    from prready.models import ProgressFn
 
 try:
     import fcntl

@@ -14,11 +14,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from prready.models import Comment, CrossReference, Issue, Label, LabelKind, TakenStatus
 from prready.paths import Paths
-from prready.store.db import connect, read_only_lookup, transaction
+from prready.store.db import connect, transaction
 
 APPLICATION_ID = 0x70727231
 
@@ -543,14 +542,3 @@ def _names(text: object, decoded: dict[str, list[str]]) -> list[str]:
     if found is None:
         found = decoded[key] = json.loads(key)
     return list(found)
-
-
-def stored_name(db: Path, slug: str) -> str | None:
-    """How the cache spells OWNER/REPO (GitHub's full name when synced), matched without
-    regard to case; None if nothing of it is stored. Read-only: never creates or writes
-    the database, and an unreadable one answers None (the command reports it)."""
-    return read_only_lookup(
-        db,
-        ("SELECT full_name FROM gh_repos WHERE repo = ? LIMIT 1", (slug,)),
-        ("SELECT repo FROM gh_issues WHERE repo = ? LIMIT 1", (slug,)),
-    )

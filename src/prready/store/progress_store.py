@@ -18,7 +18,7 @@ from prready import clock
 from prready.analysis.progress import PlanCandidate, candidates_from_plan
 from prready.errors import UsageError
 from prready.models import Plan, PlanStep, ProgressEntry, ProgressEvent, StepStatus
-from prready.store.db import connect, read_only_lookup, transaction
+from prready.store.db import connect, transaction
 
 APPLICATION_ID = 0x70727250  # "prrP"
 STATUSES = tuple(s.value for s in StepStatus)
@@ -360,10 +360,3 @@ def _insert_note(conn: sqlite3.Connection, repo: str, number: int, body: str, at
 
 def _join(*parts: str | None) -> str:
     return "; ".join(p for p in parts if p)
-
-
-
-def stored_name(db: Path, repo: str) -> str | None:
-    """How tracked steps spell OWNER/REPO, matched without regard to case (None: untracked).
-    Read-only: never creates or writes the store."""
-    return read_only_lookup(db, ("SELECT repo FROM steps WHERE repo = ? LIMIT 1", (repo,)))
