@@ -2,9 +2,9 @@
 and what the code map is made of (modules, areas, the map itself).
 
 Plain dataclasses with no I/O, apart from `prready.models` (issues, plans, progress): a
-command that only maps code (`prready map`) loads these, not those. The same rules hold:
-ISO 8601 UTC strings for times; add optional fields freely, never rename one (they are
-part of the JSON output schema).
+command that only maps code (`prready map`) loads these, not those. Times are ISO 8601
+UTC strings. ModuleInfo's and AreaInfo's fields are those of the map's exports (`prready
+map --format json`): add optional fields freely, never rename one.
 """
 
 from __future__ import annotations

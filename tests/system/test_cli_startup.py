@@ -38,7 +38,13 @@ else:
 
 
 def loaded_heavy(args: list[str], home: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
-    """Which of `heavy` (libraries, or prready modules by full name) running `args` loads."""
+    """Which of `heavy` (libraries, or prready modules by full name) running `args` loads;
+    the command must succeed (a command that failed early loads little)."""
+    return probe(args, home, heavy)[0]
+
+
+def probe(args: list[str], home: Path, heavy: tuple[str, ...] = HEAVY) -> tuple[list[str], str]:
+    """`loaded_heavy`, and what the command printed on standard output."""
     env = {**os.environ, "PYTHONPATH": str(SRC), "PRREADY_HOME": str(home)}
     done = subprocess.run(
         [sys.executable, "-c", PROBE % json.dumps(heavy), json.dumps(args)],
@@ -50,7 +56,8 @@ def loaded_heavy(args: list[str], home: Path, heavy: tuple[str, ...] = HEAVY) ->
     )
     line = [x for x in done.stdout.splitlines() if x.startswith("LOADED=")]
     assert line, done.stderr
-    return list(json.loads(line[-1][len("LOADED=") :]))
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(line[-1][len("LOADED=") :])), done.stdout
 
 
 @pytest.mark.parametrize(
@@ -89,9 +96,12 @@ def test_a_warm_map_loads_neither_networkx_gitpython_nor_the_plan_renderer(tmp_p
     )
     # A cold map assembles the graph as plain dicts: networkx is loaded only by what
     # reads the graph itself (an export, a plan), never to build or summarise a map.
-    cold = loaded_heavy(args, tmp_path / "home", (*unwanted, "prready.analysis.pyscan"))
+    cold, printed = probe(args, tmp_path / "home", (*unwanted, "prready.analysis.pyscan"))
     assert cold == ["prready.analysis.pyscan"]  # the probe sees what a map loads
-    assert loaded_heavy(args, tmp_path / "home", unwanted) == []
+    assert "me/mylib @" in printed  # the summary was printed
+    warm, printed = probe(args, tmp_path / "home", unwanted)
+    assert warm == []
+    assert "me/mylib @" in printed and "scanned 0 files" in printed, printed
     export = [*args, "--format", "json", "--output", str(tmp_path / "map.json")]
     assert loaded_heavy(export, tmp_path / "home", ("networkx",)) == ["networkx"]
 

@@ -121,6 +121,7 @@ _WORD_BYTES = bytes(
     c if chr(c).isascii() and (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256)
 )
 _IDENTIFIER_MAX = 81  # the longest IDENTIFIER match
+_RUN_MEMO_MAX = 16  # the longest prose run not one identifier that `_run_words` keeps
 
 _STOP_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can cannot could did do does doing down during
@@ -369,15 +370,19 @@ def _count_prose(prose: bytes, splits: dict[str, tuple[str, ...]]) -> dict[str, 
 
 
 def _run_words(run: str, splits: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The words of the IDENTIFIER matches in a run that is not one (`_count_prose`),
-    kept in `splits` too: under the run with a NUL before it, a key no identifier or path
-    part can be (numbers, "2d" and the like recur in every file's prose)."""
-    key = "\0" + run
-    words = splits.get(key)
+    """The words of the IDENTIFIER matches in a run that is not one (`_count_prose`). A
+    short run ("2d_conv", "3rdparty", a small number: they recur in every file's prose) is
+    kept in `splits` too, under the run with a NUL before it, a key no identifier or path
+    part can be; a longer one (a hash, a long number: seen once) is not, so that the memo
+    holds short keys only and a bound on its entries bounds its size."""
+    key = "\0" + run if len(run) <= _RUN_MEMO_MAX else None
+    words = splits.get(key) if key is not None else None
     if words is None:
-        words = splits[key] = tuple(
+        words = tuple(
             chain.from_iterable(_split(token, splits) for token in IDENTIFIER.findall(run))
         )
+        if key is not None:
+            splits[key] = words
     return words
 
 
