@@ -19,7 +19,6 @@ from prready.analysis.lexicon import (
     MAX_PROSE_TERMS,
     MAX_SCAN_BYTES,
     count_terms,
-    path_terms,
     source_fields_packed,
     split_identifier,
 )
@@ -116,21 +115,6 @@ def test_a_memo_holding_a_path_part_shaped_like_a_number_changes_no_prose_count(
         reference_prose(data, "python").items()
     )
     assert count_terms(f"2d_conv {LONG}", dict(splits)) == count_terms(f"2d_conv {LONG}", {})
-
-
-def test_runs_that_are_not_one_identifier_are_split_once_per_memo_with_the_same_counts() -> None:
-    # Numbers and "2d"-like runs recur in every file's prose: the short ones' words are kept
-    # in the memo under a key no identifier or path part can be, and read back unchanged.
-    splits: dict[str, tuple[str, ...]] = {}
-    first = f"# 2d_conv 123abc {LONG} 7\n".encode()
-    second = f"# again 2d_conv 123abc {LONG} 7 then x86_64\n".encode()
-    for data in (first, second, first):
-        assert list(packed_prose(data, "python", splits).items()) == list(
-            reference_prose(data, "python").items()
-        )
-    kept = {key for key in splits if key.startswith("\0")}
-    assert kept == {"\0" + run for run in ("2d_conv", "123abc", "7")}  # not LONG: seen once
-    assert path_terms("src/2d_conv/x.py", splits) == path_terms("src/2d_conv/x.py", {})
 
 
 # Declaration lines built to make a backtracking pattern retry: qualified and templated

@@ -121,7 +121,6 @@ _WORD_BYTES = bytes(
     c if chr(c).isascii() and (chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256)
 )
 _IDENTIFIER_MAX = 81  # the longest IDENTIFIER match
-_RUN_MEMO_MAX = 16  # the longest prose run not one identifier that `_run_words` keeps
 
 _STOP_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can cannot could did do does doing down during
@@ -365,25 +364,10 @@ def _count_prose(prose: bytes, splits: dict[str, tuple[str, ...]]) -> dict[str, 
     if keys and max(map(len, keys)) > _IDENTIFIER_MAX:
         odd = sorted({*odd, *(i for i, k in enumerate(keys) if len(k) > _IDENTIFIER_MAX)})
     for i in odd:
-        words[i] = _run_words(keys[i], splits)
-    return _add_up(keys, words, runs.values(), splits)
-
-
-def _run_words(run: str, splits: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The words of the IDENTIFIER matches in a run that is not one (`_count_prose`). A
-    short run ("2d_conv", "3rdparty", a small number: they recur in every file's prose) is
-    kept in `splits` too, under the run with a NUL before it, a key no identifier or path
-    part can be; a longer one (a hash, a long number: seen once) is not, so that the memo
-    holds short keys only and a bound on its entries bounds its size."""
-    key = "\0" + run if len(run) <= _RUN_MEMO_MAX else None
-    words = splits.get(key) if key is not None else None
-    if words is None:
-        words = tuple(
-            chain.from_iterable(_split(token, splits) for token in IDENTIFIER.findall(run))
+        words[i] = tuple(
+            chain.from_iterable(_split(token, splits) for token in IDENTIFIER.findall(keys[i]))
         )
-        if key is not None:
-            splits[key] = words
-    return words
+    return _add_up(keys, words, runs.values(), splits)
 
 
 def _add_up(
