@@ -77,6 +77,26 @@ def test_imports_in_code_blocks_define_aliases() -> None:
     assert "torch.nn.functional.gelu" in found.apis
 
 
+def test_tf_keras_names_are_keras_own_in_its_repository() -> None:
+    body = (
+        "```python\nimport tensorflow as tf\nfrom tensorflow.keras import layers\n"
+        "from tensorflow.keras.optimizers import Adam\n```\n"
+        "tf.keras.layers.Conv2D(4, 3) fails, and layers.Dense(2) and Adam(0.1) too"
+    )
+    found = extract_evidence("tf.keras.Model.fit hangs", body, package="keras")
+    assert "keras.Model.fit" in found.apis
+    assert "keras.layers.Conv2D" in found.apis
+    assert "keras.layers.Dense" in found.apis  # through the import's alias
+    assert "keras.optimizers.Adam" in found.imports
+    assert not any(name.startswith("tensorflow.keras") for name in found.apis + found.imports)
+    # TensorFlow's own names, and tf.keras in any other repository, stay as written.
+    assert "tensorflow.function" in extract_evidence("tf.function", "", package="keras").apis
+    other = extract_evidence("tf.keras.layers.Conv2D fails", body, package="torch")
+    assert "tensorflow.keras.layers.Conv2D" in other.apis
+    assert "tensorflow.keras.optimizers.Adam" in other.imports
+    assert "tensorflow.kerasx.y" in extract_evidence("tf.kerasx.y", "", package="keras").apis
+
+
 def test_doctest_imports_count_too() -> None:
     found = extract_evidence("", ">>> import tinyml.linalg as LA\n>>> LA.svd(x)", package="tinyml")
     assert found.aliases["LA"] == "tinyml.linalg"

@@ -51,6 +51,10 @@ OTHER_LIBRARIES = frozenset(
     | {"scipy", "sklearn", "torch", "keras", "transformers"}
 )
 
+# A library another one ships under its own name (TensorFlow's `tf.keras` is Keras): in
+# the shipped library's repository, a name written that way is its own.
+SHIPPED_AS = {"tensorflow.keras": "keras"}
+
 _FRAME = re.compile(
     r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})(?:, in (?P<func>[A-Za-z_]\w{0,80}))?'
 )
@@ -108,7 +112,8 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     body = (body or "")[:MAX_TEXT]
     found = IssueEvidence()
     code = "\n".join(m.group("code") for m in _FENCE.finditer(body))
-    found.imports, found.aliases = _imports_and_aliases(code + "\n" + _doctest_lines(body))
+    imports, found.aliases = _imports_and_aliases(code + "\n" + _doctest_lines(body))
+    found.imports = [own_name(name, package) for name in imports]
     text_no_urls = _URL.sub(" ", body)
     found.frames = _frames(text_no_urls)
     frame_paths = {f.path for f in found.frames}
@@ -178,6 +183,15 @@ def expand_alias(name: str, aliases: dict[str, str], package: str) -> list[str]:
             out.append(_join(target.replace("{pkg}", package), rest))
         return out or [name]
     return [name]
+
+
+def own_name(name: str, package: str) -> str:
+    """`name` as the repository of `package` spells it: `tensorflow.keras.layers.Dense` is
+    `keras.layers.Dense` in Keras's (see SHIPPED_AS); any other name as it is."""
+    for prefix, shipped in SHIPPED_AS.items():
+        if shipped == package and (name == prefix or name.startswith(prefix + ".")):
+            return shipped + name[len(prefix) :]
+    return name
 
 
 # --------------------------------------------------------------------------- helpers
@@ -260,7 +274,8 @@ def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], 
         # "docs/nn.md" or "README.md" name files, not the API `nn.md`.
         if suffix in DOC_SUFFIXES or (suffix in SOURCE_SUFFIXES and after_slash):
             continue
-        for full in expand_alias(raw, aliases, package):
+        for expanded in expand_alias(raw, aliases, package):
+            full = own_name(expanded, package)
             names.append(full)
             if match.group("call"):
                 called.add(full)

@@ -5,6 +5,12 @@
 `torch/nn/modules/__init__.py`. A name a module binds with `from X import Y` counts as a
 re-export when it is in `__all__`, or when the module is a package `__init__` and the
 name is public; everything a module defines itself (def, class, assignment) counts.
+
+A package that star-imports a subpackage of its own has that subpackage's modules under
+its own name: Keras's `keras/__init__.py` puts `keras/api/` on its `__path__` and does
+`from keras.api import *`, so `from keras import layers` (in `keras/api/__init__.py`)
+binds `keras/api/layers`, there being no `keras/layers`, and `keras.layers.Conv2D` reaches
+`keras.src.layers.convolutional.conv2d`.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ def build_symbol_index(
     """
     bindings: dict[str, dict[str, _Binding]] = {}
     stars: dict[str, list[str]] = {}
+    # Bindings of a package's name that is none of its modules: (bindings, name bound,
+    # package, name), looked for in the package's star-imported subpackages last.
+    package_refs: list[tuple[dict[str, _Binding], str, str, str]] = []
     for module, scan in scans.items():
         own: dict[str, _Binding] = {}
         exported = set(scan.all_names or ())
@@ -50,8 +59,14 @@ def build_symbol_index(
                 if not public or (bound in own and own[bound][0] == "def"):
                     continue
                 sub = f"{source}.{name}"
-                own[bound] = ("mod", sub) if sub in scans else ("ref", source, name)
+                if sub in scans:
+                    own[bound] = ("mod", sub)
+                else:
+                    own[bound] = ("ref", source, name)
+                    if source in packages:
+                        package_refs.append((own, bound, source, name))
         bindings[module] = own
+    _bind_extended_modules(package_refs, stars, scans)
     resolver = _Resolver(bindings, stars, scans)
     index: dict[str, str] = {}
     for module in scans:
@@ -65,6 +80,21 @@ def build_symbol_index(
                 target = binding[1]
             index[f"{module}.{name}"] = target
     return index
+
+
+def _bind_extended_modules(
+    package_refs: list[tuple[dict[str, _Binding], str, str, str]],
+    stars: dict[str, list[str]],
+    scans: dict[str, PyScan],
+) -> None:
+    """`from package import name`, where `package.name` is no module but a subpackage
+    the package star-imports has one of that name (`keras.api.layers`), binds that
+    module (see the module's docstring)."""
+    for own, bound, package, name in package_refs:
+        for source in stars.get(package, ()):
+            if source.startswith(package + ".") and (sub := f"{source}.{name}") in scans:
+                own[bound] = ("mod", sub)
+                break
 
 
 class _Resolver:
