@@ -71,6 +71,7 @@ class ModuleInfo:
     dependencies: int = 0
     centrality: float = 0.0
     is_test: bool = False
+    generated: bool = False  # written by a tool (`pyscan.looks_generated`, an autogen folder)
 
 
 @dataclass

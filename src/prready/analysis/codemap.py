@@ -7,8 +7,10 @@ goes to `pkg.name` when that is a module, else to `pkg`; `import a.b` reads like
 tests/system/test_grimp_compare.py). Native edges are resolved `#include`s. Binding edges join a
 Python import of a compiled extension (`torch._C`) to the native file that declares that
 extension module (`PyModuleDef` / `PYBIND11_MODULE`), which is cheap and unambiguous.
-Generated modules (see `is_generated_path` and `PyScan.generated`) are kept out of the
-symbol index.
+Generated modules (see `is_generated_path` and `PyScan.generated`) are marked
+(`ModuleInfo.generated`: never ranked as a place to fix), and those defining names of
+their own (ctypes bindings, tables) are kept out of the symbol index; a generated module
+of re-exports only (Keras's `keras/api/`) is the public API's map and stays in it.
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ class MapAssembly:
                 return
             name = names[path].name
             self.py_infos[path] = _module_info(
-                self.source_of[path], name, scan.lines, name not in loose
+                self.source_of[path], name, scan.lines, name not in loose, scan.generated
             )
             self.py_by_module[name] = scan
             add_edges(edges, name, scan)
@@ -235,7 +237,7 @@ class MapAssembly:
                 if not packaged:
                     loose.add(name)
                 py_by_module[name] = scan
-                infos[name] = _module_info(src, name, scan.lines, packaged)
+                infos[name] = _module_info(src, name, scan.lines, packaged, scan.generated)
             elif (info := self.native_infos.get(src.path)) is not None:
                 infos[info.name] = info
             else:
@@ -256,9 +258,12 @@ class _Place(NamedTuple):
     language: str
 
 
-def _module_info(src: SourceFile, name: str, lines: int, packaged: bool) -> ModuleInfo:
+def _module_info(
+    src: SourceFile, name: str, lines: int, packaged: bool, generated: bool = False
+) -> ModuleInfo:
     """A module's info before its metrics: `packaged`, a Python module named from its
-    package (not a loose script or test)."""
+    package (not a loose script or test); `generated`, its scan says a tool wrote it (a
+    file under a folder of generated code is, whatever its scan says)."""
     python = src.language == "python"
     return ModuleInfo(
         name=name,
@@ -267,6 +272,7 @@ def _module_info(src: SourceFile, name: str, lines: int, packaged: bool) -> Modu
         lines=lines,
         package=name.partition(".")[0] if python else src.path.partition("/")[0],
         is_test=is_test_path(src.path, python and packaged),
+        generated=generated or is_generated_path(src.path),
     )
 
 
@@ -390,11 +396,12 @@ def map_with_facts(
 def handwritten_scans(
     py_by_module: dict[str, PyScan], infos: dict[str, ModuleInfo]
 ) -> dict[str, PyScan]:
-    """The scans the symbol index is built from: all but generated modules'."""
+    """The scans the symbol index is built from: all but those of generated modules that
+    define names of their own (a generated module of re-exports only stays)."""
     return {
         m: scan
         for m, scan in py_by_module.items()
-        if not (scan.generated or is_generated_path(infos[m].path))
+        if not (scan.defs and (scan.generated or is_generated_path(infos[m].path)))
     }
 
 

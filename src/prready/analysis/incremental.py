@@ -25,6 +25,7 @@ from prready.analysis.codemap import (
     PythonResolver,
     RepoFacts,
     handwritten_scans,
+    is_generated_path,
     map_with_facts,
 )
 from prready.analysis.layout import python_module_names
@@ -116,6 +117,7 @@ def update_code_map(
         succ[name] = new
         touched.add(name)
         infos[name].lines = scan.lines
+        infos[name].generated = scan.generated or is_generated_path(infos[name].path)
         nodes[name]["lines"] = scan.lines
     for b in reorder:
         pred[b] = _cold_order(pred[b], infos, position)

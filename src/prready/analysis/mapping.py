@@ -269,7 +269,8 @@ def lexical_index(
 
 def library_units(code_map: CodeMap) -> set[str]:
     """The units that may be ranked as places to fix: not tests, docs, examples, vendored
-    trees, nor the header copies a build ships inside a Python package."""
+    trees, generated modules, nor the header copies a build ships inside a Python
+    package."""
     return library_modules(code_map.modules)
 
 
@@ -281,6 +282,7 @@ def library_modules(modules: Mapping[str, ModuleInfo]) -> set[str]:
         name
         for name, info in modules.items()
         if not info.is_test
+        and not info.generated
         and in_library(info.path.rpartition("/")[0])
         and not colocated(info.path)
     }
@@ -390,8 +392,10 @@ def map_issue_to_modules(
 
     if signals.exact:
         found = extract_evidence(issue.title, issue.body, package=index.main_package)
+        modules = code_map.modules
         for node, weight, why in exact_clues(found, index):
-            add(node, weight, why)
+            if node not in modules or not modules[node].generated:  # (never a place to fix)
+                add(node, weight, why)
     splits = index._splits
     if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
         splits.clear()
