@@ -107,6 +107,26 @@ def test_a_file_an_edit_marks_generated_updates_in_place(repo: Path, tmp_path: P
     assert "mylib.utils.helpers" in library_units(updated)
 
 
+def test_a_generated_module_that_comes_to_define_a_name_leaves_the_symbols(
+    repo: Path, tmp_path: Path
+) -> None:
+    # A generated module of re-exports only is in the symbol index; one that defines
+    # names is not, private ones included (an update must rebuild the index then too).
+    shim = (
+        '"""DO NOT EDIT: written by tools/gen_api.py."""\n\n'
+        'from mylib.core import Engine\n__all__ = ["Engine"]\n'
+    )
+    commit_files(repo, {"src/mylib/api.py": shim}, "api")
+    _update_and_compare(repo, tmp_path, "generated shim added")
+    shimmed = map_code("me/mylib", resolve_paths(), checkout=repo)
+    assert shimmed.symbols["mylib.api.Engine"] == "mylib.core"
+    commit_files(repo, {"src/mylib/api.py": shim + "_registry = {}\n"}, "registry")
+    stats = _update_and_compare(repo, tmp_path, "generated shim defines a private name")
+    assert stats.incremental and stats.scanned == 1
+    updated = map_code("me/mylib", resolve_paths(), checkout=repo)
+    assert "mylib.api.Engine" not in updated.symbols
+
+
 def test_new_imports_keep_or_recompute_transitive_dependents(repo: Path, tmp_path: Path) -> None:
     """An import of a module the importer reached already keeps who-reaches-whom (only
     degrees move); one that joins new modules changes it. Both equal a cold build."""

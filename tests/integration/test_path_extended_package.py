@@ -118,6 +118,23 @@ def test_an_issue_naming_the_public_api_gets_exact_evidence(keras) -> None:  # t
     assert any(e.startswith("API keras.layers.Conv2D") for e in top.evidence)
 
 
+def test_a_later_binding_of_the_name_wins(tmp_path: Path) -> None:
+    # `from keras import layers` then `from keras.src import version as layers`: Python
+    # binds the second; the star-imported subpackage's module does not replace it.
+    files = _files()
+    files["keras/api/__init__.py"] = (
+        "from keras import layers as layers\nfrom keras import ops as ops\n"
+        "from keras.src import version as layers\n"
+    )
+    root = tmp_path / "keras"
+    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Import", files)])
+    home = resolve_paths()
+    paths = Paths(cache=tmp_path / "cache", data=home.data, config=home.config)
+    code_map: CodeMap = map_code("keras-team/keras", paths, checkout=root)
+    assert code_map.symbols["keras.api.layers"] == "keras.src.version"
+    assert code_map.symbols["keras.api.ops"] == "keras.api.ops"
+
+
 def test_without_the_star_import_the_subfolder_stays_apart(tmp_path: Path) -> None:
     # A package that only imports its subpackage (no `*`) does not take its modules'
     # names: `from keras import layers` then binds nothing.

@@ -7,7 +7,7 @@ goes to `pkg.name` when that is a module, else to `pkg`; `import a.b` reads like
 tests/system/test_grimp_compare.py). Native edges are resolved `#include`s. Binding edges join a
 Python import of a compiled extension (`torch._C`) to the native file that declares that
 extension module (`PyModuleDef` / `PYBIND11_MODULE`), which is cheap and unambiguous.
-Generated modules (see `is_generated_path` and `PyScan.generated`) are marked
+Generated modules (see `layout.is_generated_path` and `PyScan.generated`) are marked
 (`ModuleInfo.generated`: never ranked as a place to fix), and those defining names of
 their own (ctypes bindings, tables) are kept out of the symbol index; a generated module
 of re-exports only (Keras's `keras/api/`) is the public API's map and stays in it.
@@ -21,15 +21,18 @@ from typing import NamedTuple
 
 from prready.analysis.areas import AreaInputs, Placed, assign_areas, build_areas
 from prready.analysis.build import build_facts_to_plain, detect_build
-from prready.analysis.layout import SourceFile, is_test_path, python_module_names
+from prready.analysis.layout import (
+    SourceFile,
+    is_generated_path,
+    is_test_path,
+    python_module_names,
+)
 from prready.analysis.metrics import transitive_dependents
 from prready.analysis.native import NativeScan, link_includes
 from prready.analysis.pyscan import ImportStmt, PyScan
 from prready.analysis.snapshot import adjacency_dicts, with_pending_graph
 from prready.analysis.symbols import build_symbol_index
 from prready.code_models import CodeMap, CommitRecord, ModuleInfo
-
-_GENERATED_DIRS = frozenset({"autogen", "_autogen", "generated", "_generated"})
 
 
 @dataclass
@@ -533,13 +536,6 @@ class PythonResolver:
             return None  # climbs above the top package: an error at run time too
         base = parts[: len(parts) - (level - 1)]
         return ".".join([*base, target]) if target else ".".join(base)
-
-
-def is_generated_path(path: str) -> bool:
-    """A file under a folder of generated code (tinygrad's `runtime/autogen/`, ctypes
-    bindings with no header saying so). Generated modules stay in the graph as files but
-    out of the symbol index, where their thousands of constants would only add noise."""
-    return not _GENERATED_DIRS.isdisjoint(path.split("/")[:-1])
 
 
 def extension_module_names(declared: Iterable[tuple[str, str]]) -> dict[str, str]:

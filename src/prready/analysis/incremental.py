@@ -25,10 +25,9 @@ from prready.analysis.codemap import (
     PythonResolver,
     RepoFacts,
     handwritten_scans,
-    is_generated_path,
     map_with_facts,
 )
-from prready.analysis.layout import python_module_names
+from prready.analysis.layout import is_generated_path, python_module_names
 from prready.analysis.metrics import transitive_dependents
 from prready.analysis.pyscan import PyScan
 from prready.analysis.snapshot import MapChanges, take_adjacency, with_pending_graph
@@ -38,14 +37,16 @@ from prready.code_models import CodeMap, ModuleInfo
 
 def symbol_inputs(scan: PyScan) -> tuple[object, ...]:
     """What the symbol index reads from one scan: public (or exported) definitions,
-    `__all__`, unconditional `from` imports, whether the file is generated. Two scans
-    with equal inputs give the same index."""
+    `__all__`, unconditional `from` imports, whether the file is generated and whether it
+    defines names at all (see `handwritten_scans`). Two scans with equal inputs give the
+    same index."""
     exported = set(scan.all_names or ())
     return (
         tuple(n for n in scan.defs if not n.startswith("_") or n in exported),
         scan.all_names,
         tuple((i.level, i.module, i.names) for i in scan.imports if i.names and not i.conditional),
         scan.generated,
+        bool(scan.defs),
     )
 
 

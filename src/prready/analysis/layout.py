@@ -41,6 +41,18 @@ SKIP_DIRS = {
 _SKIP_NAMES = frozenset(SKIP_DIRS)
 
 
+# Folders (exact names, any depth) holding generated code.
+_GENERATED_DIRS = frozenset({"autogen", "_autogen", "generated", "_generated"})
+
+
+def is_generated_path(path: str) -> bool:
+    """A file under a folder of generated code (tinygrad's `runtime/autogen/`, ctypes
+    bindings with no header saying so): a file of the map, never ranked as a place to
+    fix, and kept out of the symbol index when it defines names (see
+    `codemap.handwritten_scans`)."""
+    return not _GENERATED_DIRS.isdisjoint(path.split("/")[:-1])
+
+
 @dataclass
 class SourceFile:
     path: str

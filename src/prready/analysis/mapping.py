@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import extract_evidence, words_as_written
-from prready.analysis.layout import is_test_path
+from prready.analysis.layout import is_generated_path, is_test_path
 from prready.analysis.lexicon import (
     BM25Index,
     TermPairs,
@@ -299,6 +299,7 @@ def library_source_paths(sources: Iterable[tuple[str, str]]) -> list[str]:
         path
         for path, language in sources
         if in_library(path.rpartition("/")[0])
+        and not is_generated_path(path)
         and not (is_test_path(path, False) and is_test_path(path, language == "python"))
         and not colocated(path)
     ]
@@ -637,7 +638,12 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
         from prready.analysis.ownership import any_matches, compile_globs
 
         rules = compile_globs(globs)
-        matched = [m for p, m in index.path_to_module.items() if any_matches(rules, p)]
+        modules = code_map.modules
+        matched = [
+            m
+            for p, m in index.path_to_module.items()
+            if any_matches(rules, p) and not (m in modules and modules[m].generated)
+        ]
         # Test files listed next to a module's code say where it is tested, not what the
         # label is about; they count only for a label that covers nothing else. A label
         # whose rules cover only non-code files ("docs/**") names no module at all: it

@@ -91,8 +91,10 @@ def _bind_extended_modules(
     the package star-imports has one of that name (`keras.api.layers`), binds that
     module (see the module's docstring)."""
     for own, bound, package, name in package_refs:
+        if own.get(bound) != ("ref", package, name):
+            continue  # bound again by a later statement, which wins
         for source in stars.get(package, ()):
-            if source.startswith(package + ".") and (sub := f"{source}.{name}") in scans:
+            if source.rpartition(".")[0] == package and (sub := f"{source}.{name}") in scans:
                 own[bound] = ("mod", sub)
                 break
 
