@@ -127,6 +127,22 @@ def test_a_generated_module_that_comes_to_define_a_name_leaves_the_symbols(
     assert "mylib.api.Engine" not in updated.symbols
 
 
+def test_a_private_name_changes_the_symbol_inputs_of_generated_files_only() -> None:
+    # (An update rebuilds the whole symbol index when they change: 20 files of the torch
+    # tree gaining a private function must not cost that.)
+    from prready.analysis.incremental import symbol_inputs
+    from prready.analysis.pyscan import scan_python
+
+    shim = '"""DO NOT EDIT."""\nfrom a import b\n'
+    for text, path, changes in [
+        ("from a import b\n", "pkg/mod.py", False),
+        (shim, "pkg/api.py", True),
+        ("from a import b\n", "pkg/autogen/mod.py", True),
+    ]:
+        before, after = scan_python(text), scan_python(text + "_registry = {}\n")
+        assert (symbol_inputs(before, path) != symbol_inputs(after, path)) is changes, path
+
+
 def test_new_imports_keep_or_recompute_transitive_dependents(repo: Path, tmp_path: Path) -> None:
     """An import of a module the importer reached already keeps who-reaches-whom (only
     degrees move); one that joins new modules changes it. Both equal a cold build."""

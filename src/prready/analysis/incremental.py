@@ -35,18 +35,19 @@ from prready.analysis.symbols import build_symbol_index
 from prready.code_models import CodeMap, ModuleInfo
 
 
-def symbol_inputs(scan: PyScan) -> tuple[object, ...]:
-    """What the symbol index reads from one scan: public (or exported) definitions,
-    `__all__`, unconditional `from` imports, whether the file is generated and whether it
-    defines names at all (see `handwritten_scans`). Two scans with equal inputs give the
-    same index."""
+def symbol_inputs(scan: PyScan, path: str) -> tuple[object, ...]:
+    """What the symbol index reads from the scan of the file at `path`: public (or
+    exported) definitions, `__all__`, unconditional `from` imports, whether the file is
+    generated and, when it is, whether it defines names at all (see `handwritten_scans`).
+    Two scans of one file with equal inputs give the same index."""
     exported = set(scan.all_names or ())
+    generated = scan.generated or is_generated_path(path)
     return (
         tuple(n for n in scan.defs if not n.startswith("_") or n in exported),
         scan.all_names,
         tuple((i.level, i.module, i.names) for i in scan.imports if i.names and not i.conditional),
         scan.generated,
-        bool(scan.defs),
+        generated and bool(scan.defs),
     )
 
 

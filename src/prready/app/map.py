@@ -661,7 +661,8 @@ def _updated_map(
     py_paths = [s.path for s in selection.sources if s.language == "python"]
     symbol_scans = None
     if any(
-        symbol_inputs(a) != symbol_inputs(b) for a, b in zip(old_scans, fresh.values(), strict=True)
+        symbol_inputs(a, path) != symbol_inputs(b, path)
+        for a, (path, b) in zip(old_scans, fresh.items(), strict=True)
     ):
         py_scans, _ = scan_sources(  # cached: no worker forked while history is read
             root, [s for s in selection.sources if s.language == "python"], cache, workers=1
