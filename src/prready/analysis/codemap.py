@@ -275,8 +275,14 @@ def _module_info(
         lines=lines,
         package=name.partition(".")[0] if python else src.path.partition("/")[0],
         is_test=is_test_path(src.path, python and packaged),
-        generated=generated or is_generated_path(src.path),
+        generated=marked_generated(generated, src.path),
     )
+
+
+def marked_generated(scan_says: bool, path: str) -> bool:
+    """Whether a module is generated: its scan says a tool wrote it, or it lies under a
+    folder of generated code."""
+    return scan_says or is_generated_path(path)
 
 
 Edges = dict[tuple[str, str], dict[str, object]]
@@ -404,7 +410,7 @@ def handwritten_scans(
     return {
         m: scan
         for m, scan in py_by_module.items()
-        if not (scan.defs and (scan.generated or is_generated_path(infos[m].path)))
+        if not (scan.defs and infos[m].generated)
     }
 
 

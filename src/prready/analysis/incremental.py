@@ -26,8 +26,9 @@ from prready.analysis.codemap import (
     RepoFacts,
     handwritten_scans,
     map_with_facts,
+    marked_generated,
 )
-from prready.analysis.layout import is_generated_path, python_module_names
+from prready.analysis.layout import python_module_names
 from prready.analysis.metrics import transitive_dependents
 from prready.analysis.pyscan import PyScan
 from prready.analysis.snapshot import MapChanges, take_adjacency, with_pending_graph
@@ -41,13 +42,12 @@ def symbol_inputs(scan: PyScan, path: str) -> tuple[object, ...]:
     generated and, when it is, whether it defines names at all (see `handwritten_scans`).
     Two scans of one file with equal inputs give the same index."""
     exported = set(scan.all_names or ())
-    generated = scan.generated or is_generated_path(path)
     return (
         tuple(n for n in scan.defs if not n.startswith("_") or n in exported),
         scan.all_names,
         tuple((i.level, i.module, i.names) for i in scan.imports if i.names and not i.conditional),
         scan.generated,
-        generated and bool(scan.defs),
+        marked_generated(scan.generated, path) and bool(scan.defs),
     )
 
 
@@ -119,7 +119,7 @@ def update_code_map(
         succ[name] = new
         touched.add(name)
         infos[name].lines = scan.lines
-        infos[name].generated = scan.generated or is_generated_path(infos[name].path)
+        infos[name].generated = marked_generated(scan.generated, infos[name].path)
         nodes[name]["lines"] = scan.lines
     for b in reorder:
         pred[b] = _cold_order(pred[b], infos, position)
