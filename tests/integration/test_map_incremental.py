@@ -107,6 +107,24 @@ def test_a_file_an_edit_marks_generated_updates_in_place(repo: Path, tmp_path: P
     assert "mylib.utils.helpers" in library_units(updated)
 
 
+def test_a_facade_that_comes_to_define_a_name_stops_reexporting(repo: Path, tmp_path: Path) -> None:
+    # A module that defines nothing re-exports what it imports; once it defines a name of
+    # its own, a private one too, it is a module like any other (an update must rebuild
+    # the index then).
+    commit_files(repo, {"src/mylib/facade.py": "from mylib.core import Engine\n"}, "facade")
+    _update_and_compare(repo, tmp_path, "facade added")
+    assert (
+        map_code("me/mylib", resolve_paths(), checkout=repo).symbols["mylib.facade.Engine"]
+        == "mylib.core"
+    )
+    commit_files(
+        repo, {"src/mylib/facade.py": "from mylib.core import Engine\n_cache = {}\n"}, "cache"
+    )
+    stats = _update_and_compare(repo, tmp_path, "facade defines a private name")
+    assert stats.incremental and stats.scanned == 1
+    assert "mylib.facade.Engine" not in map_code("me/mylib", resolve_paths(), checkout=repo).symbols
+
+
 def test_a_generated_module_that_comes_to_define_a_name_leaves_the_symbols(
     repo: Path, tmp_path: Path
 ) -> None:
@@ -127,15 +145,19 @@ def test_a_generated_module_that_comes_to_define_a_name_leaves_the_symbols(
     assert "mylib.api.Engine" not in updated.symbols
 
 
-def test_a_private_name_changes_the_symbol_inputs_of_generated_files_only() -> None:
+def test_a_private_name_changes_the_symbol_inputs_of_generated_files_and_facades_only() -> None:
     # (An update rebuilds the whole symbol index when they change: 20 files of the torch
-    # tree gaining a private function must not cost that.)
+    # tree gaining a private function must not cost that, unless the index changes.)
     from prready.analysis.incremental import symbol_inputs
     from prready.analysis.pyscan import scan_python
 
     shim = '"""DO NOT EDIT."""\nfrom a import b\n'
     for text, path, changes in [
-        ("from a import b\n", "pkg/mod.py", False),
+        ("from a import b\ndef f():\n    pass\n", "pkg/mod.py", False),
+        ("import a\n", "pkg/mod.py", False),
+        ("from a import b\n", "pkg/__init__.py", False),
+        ("from a import b\n__all__ = ['b']\n", "pkg/mod.py", False),
+        ("from a import b\n", "pkg/mod.py", True),  # a facade no more: `b` is not exported
         (shim, "pkg/api.py", True),
         ("from a import b\n", "pkg/autogen/mod.py", True),
     ]:

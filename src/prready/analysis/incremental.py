@@ -17,6 +17,7 @@ native sources changed) is a cold build.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 
 from prready.analysis.codemap import (
@@ -39,15 +40,28 @@ from prready.code_models import CodeMap, ModuleInfo
 def symbol_inputs(scan: PyScan, path: str) -> tuple[object, ...]:
     """What the symbol index reads from the scan of the file at `path`: public (or
     exported) definitions, `__all__`, unconditional `from` imports, whether the file is
-    generated and, when it is, whether it defines names at all (see `handwritten_scans`).
-    Two scans of one file with equal inputs give the same index."""
+    generated and, when it is, whether it defines names at all (see `handwritten_scans`),
+    and whether it is a facade that re-exports its imports (see `symbols`: a module, no
+    package, that defines nothing, private names included). Two scans of one file with
+    equal inputs give the same index."""
     exported = set(scan.all_names or ())
+    imports = tuple(
+        (i.level, i.module, i.names, i.reexports)
+        for i in scan.imports
+        if i.names and not i.conditional
+    )
     return (
         tuple(n for n in scan.defs if not n.startswith("_") or n in exported),
         scan.all_names,
-        tuple((i.level, i.module, i.names) for i in scan.imports if i.names and not i.conditional),
+        imports,
         scan.generated,
         marked_generated(scan.generated, path) and bool(scan.defs),
+        # (Only where it matters: a file with no `from` import gaining its first private
+        # name changes nothing, and costs an update no rebuild.)
+        bool(imports)
+        and not scan.defs
+        and scan.all_names is None
+        and posixpath.basename(path) != "__init__.py",
     )
 
 

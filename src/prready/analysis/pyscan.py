@@ -24,6 +24,9 @@ class ImportStmt(NamedTuple):
     names: tuple[tuple[str, str], ...]  # (name, bound as) for `from` imports; ("*", "*") star
     conditional: bool
     alias: str = ""  # "c" for `import a.b as c`
+    # Names imported as themselves (`from a import x as x`): re-exported by the typing
+    # convention (PEP 484), in any module.
+    reexports: tuple[str, ...] = ()
 
 
 class PyScan(NamedTuple):
@@ -53,8 +56,9 @@ def scan_python_bytes(data: bytes, memo: ScanMemo | None = None) -> PyScan:
 _BOM = b"\xef\xbb\xbf"
 
 
-# One module an import statement imports: (level, module, names, alias), see ImportStmt.
-_Parsed = tuple[int, str, tuple[tuple[str, str], ...], str]
+# One module an import statement imports: (level, module, names, alias, reexports), see
+# ImportStmt.
+_Parsed = tuple[int, str, tuple[tuple[str, str], ...], str, tuple[str, ...]]
 
 
 class ScanMemo:
@@ -112,8 +116,10 @@ def _scan_src(src: str, memo: ScanMemo | None) -> PyScan:
                 stmt_imports = parsed[stmt] = tuple(
                     item for part in stmt.split(";") for item in _parse_import(part.strip())
                 )
-            for level, module, imported, alias in stmt_imports:
-                imports.append(ImportStmt(line_no, level, module, imported, conditional, alias))
+            for level, module, imported, alias, reexports in stmt_imports:
+                imports.append(
+                    ImportStmt(line_no, level, module, imported, conditional, alias, reexports)
+                )
             continue
         if kind == "py2":
             if _maybe_py2(src):
@@ -472,24 +478,28 @@ def _maybe_py2(src: str) -> bool:
 
 
 def _parse_import(stmt: str) -> list[_Parsed]:
-    """(level, module, names, alias) of each module one import statement imports."""
+    """(level, module, names, alias, reexports) of each module one import statement
+    imports."""
     if stmt.startswith("from"):
         m = _FROM.match(stmt)
         if not m:
             return []
         level, module, rest = len(m.group(1)), m.group(2).strip("."), m.group(3)
         names: list[tuple[str, str]] = []
+        reexports: list[str] = []
         for item in rest.replace("(", " ").replace(")", " ").split(","):
             words = item.split()
             if not words:
                 continue
             if len(words) == 3 and words[1] == "as":
                 names.append((words[0], words[2]))
+                if words[0] == words[2] and words[0].isidentifier():
+                    reexports.append(words[0])
             elif len(words) == 1 and (words[0] == "*" or words[0].isidentifier()):
                 names.append((words[0], words[0]))
         if not names or (not module and not level):
             return []
-        return [(level, module, tuple(names), "")]
+        return [(level, module, tuple(names), "", tuple(reexports))]
     m = _IMPORT.match(stmt)
     if not m:
         return []
@@ -499,7 +509,7 @@ def _parse_import(stmt: str) -> list[_Parsed]:
         if not words or not all(p.isidentifier() for p in words[0].split(".")):
             continue
         alias = words[2] if len(words) == 3 and words[1] == "as" else ""
-        out.append((0, words[0], (), alias))
+        out.append((0, words[0], (), alias, ()))
     return out
 
 

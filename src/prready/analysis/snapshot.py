@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 # 7: maps stored by 6 may lack a file deleted and restored between two maps (see
 # git_repo.Listing.blobs_changed_since): rebuilt once. 8: the symbol index follows a
-# package's star-imported subpackages (`keras.layers` is `keras.api.layers`).
-SNAPSHOT_VERSION = 8
+# package's star-imported subpackages (`keras.layers` is `keras.api.layers`). 9: and
+# names a module imports as themselves (`from a import x as x`).
+SNAPSHOT_VERSION = 9
 
 _OBJECT_FIELDS = ("graph", "modules", "areas")  # stored in their own form, not by value
 

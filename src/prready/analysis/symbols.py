@@ -3,8 +3,12 @@
 `torch.nn.Conv2d` reaches `torch.nn.modules.conv` through `from .modules import *` in
 `torch/nn/__init__.py` and `from .conv import Conv2d` (listed in `__all__`) in
 `torch/nn/modules/__init__.py`. A name a module binds with `from X import Y` counts as a
-re-export when it is in `__all__`, or when the module is a package `__init__` and the
-name is public; everything a module defines itself (def, class, assignment) counts.
+re-export when it is in `__all__`; when it is public and the module is a package
+`__init__`, or a facade that defines nothing and has no `__all__` (`jax/distributed.py`:
+`from jax._src.distributed import initialize, shutdown`; PyTorch's `torch/quantization/`
+shims of `torch.ao.quantization`); or when it is imported as itself (`from
+jax._src.tree_util import Partial as Partial`: the typing convention for a re-export).
+Everything a module defines itself (def, class, assignment) counts.
 
 A package that star-imports a subpackage of its own has that subpackage's modules under
 its own name: Keras's `keras/__init__.py` puts `keras/api/` on its `__path__` and does
@@ -42,6 +46,8 @@ def build_symbol_index(
         own: dict[str, _Binding] = {}
         exported = set(scan.all_names or ())
         is_package = module in packages
+        # A module that defines nothing and has no `__all__` exists to re-export.
+        is_facade = not scan.defs and scan.all_names is None
         for name in scan.defs:
             if not name.startswith("_") or name in exported:
                 own[name] = ("def", module)
@@ -55,7 +61,11 @@ def build_symbol_index(
                 if name == "*":
                     stars.setdefault(module, []).append(source)
                     continue
-                public = bound in exported or (is_package and not bound.startswith("_"))
+                public = (
+                    bound in exported
+                    or ((is_package or is_facade) and not bound.startswith("_"))
+                    or bound in imp.reexports
+                )
                 if not public or (bound in own and own[bound][0] == "def"):
                     continue
                 sub = f"{source}.{name}"

@@ -69,8 +69,9 @@ if TYPE_CHECKING:
 
 # 2: imports under split `def`/`if TYPE_CHECKING` headers are conditional; 3: a string
 # opened on the line where another closed (`""" + r"""`) is no syntax error; 4: generated;
-# 5: a leading docstring saying a tool wrote the file marks it generated.
-PY_SCANNER = "py:5"
+# 5: a leading docstring saying a tool wrote the file marks it generated; 6: names
+# imported as themselves (`import x as x`).
+PY_SCANNER = "py:6"
 NATIVE_SCANNER = "native:1"
 LINE_COUNTER = "lines:1"  # a commit's lines added + deleted, in the parse cache by its id
 POOL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
