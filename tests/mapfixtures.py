@@ -180,3 +180,18 @@ def index_code(
         if held is not None:
             ws.hold(held)
         return mapping_index(ws, code_map, **options)
+
+
+def map_and_index_files(
+    tmp_path: Path, slug: str, files: dict[str, str]
+) -> tuple[CodeMap, MapIndex]:
+    """A repository of one commit holding `files` (under `tmp_path`, named after the
+    slug's repository), mapped and indexed with a parse cache of its own."""
+    from prready.paths import Paths, resolve_paths
+
+    root = tmp_path / slug.rpartition("/")[2]
+    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Import", files)])
+    home = resolve_paths()
+    paths = Paths(cache=tmp_path / "cache", data=home.data, config=home.config)
+    code_map = map_code(slug, paths, checkout=root)
+    return code_map, index_code(code_map, paths)

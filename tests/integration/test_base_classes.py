@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapfixtures import index_code, map_code
+from mapfixtures import index_code, map_and_index_files, map_code
 from planfixtures import make_issue
 from prready.analysis.lexicon import class_bases, source_fields_packed
 from prready.analysis.mapping import map_issue_to_modules
@@ -165,12 +165,7 @@ def test_a_name_written_without_its_package_resolves_when_one_module_defines_it(
 
 
 def _small_index(tmp_path: Path, files: dict[str, str]):  # type: ignore[no-untyped-def]
-    root = tmp_path / "repo"
-    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Add", files)])
-    home = resolve_paths()
-    paths = Paths(cache=tmp_path / "cache", data=home.data, config=home.config)
-    code_map = map_code("acme/pkg", paths, checkout=root)
-    return code_map, index_code(code_map, paths)
+    return map_and_index_files(tmp_path, "acme/pkg", files)
 
 
 def _base_evidence(code_map, index, name: str) -> list[str]:  # type: ignore[no-untyped-def]

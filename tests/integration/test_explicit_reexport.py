@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from mapfixtures import index_code, map_code
+from mapfixtures import map_and_index_files
 from planfixtures import make_issue
 from prready.analysis.incremental import symbol_inputs
 from prready.analysis.mapping import map_issue_to_modules
 from prready.analysis.pyscan import ImportStmt, scan_python
-from prready.code_models import HistoryCommit
-from prready.paths import Paths, resolve_paths
-from prready.sources.git_repo import build_repo
 
 SRC_TREE_UTIL = "jax._src.tree_util"
 FILES = {
@@ -72,13 +69,7 @@ def test_the_symbol_inputs_change_with_an_explicit_reexport() -> None:
 
 @pytest.fixture(scope="module")
 def jax(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    tmp = tmp_path_factory.mktemp("jax")
-    root = tmp / "jax"
-    build_repo(root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Import", FILES)])
-    home = resolve_paths()
-    paths = Paths(cache=tmp / "cache", data=home.data, config=home.config)
-    code_map = map_code("jax-ml/jax", paths, checkout=root)
-    return code_map, index_code(code_map, paths)
+    return map_and_index_files(tmp_path_factory.mktemp("jax"), "jax-ml/jax", FILES)
 
 
 def test_explicit_reexports_resolve_to_the_defining_module(jax) -> None:  # type: ignore[no-untyped-def]
@@ -96,32 +87,31 @@ def test_explicit_reexports_resolve_to_the_defining_module(jax) -> None:  # type
     assert "jax.distributed._private" not in symbols
 
 
-def test_an_issue_naming_the_public_name_points_at_the_implementation(jax) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("title", "body", "public", "defining"),
+    [
+        (  # re-exported by the typing convention
+            "jax.tree_util.Partial is not hash-stable",
+            "`jax.tree_util.Partial.func` changes hash on each call.",
+            "jax.tree_util",
+            SRC_TREE_UTIL,
+        ),
+        (  # re-exported by a facade
+            "jax.distributed.initialize hangs",
+            "Calling `jax.distributed.initialize()` on one host never returns.",
+            "jax.distributed",
+            DISTRIBUTED,
+        ),
+    ],
+)
+def test_an_issue_naming_the_public_name_points_at_the_implementation(
+    jax, title: str, body: str, public: str, defining: str
+) -> None:  # type: ignore[no-untyped-def]
     code_map, index = jax
-    issue = make_issue(
-        9429,
-        "jax.tree_util.Partial is not hash-stable",
-        "`jax.tree_util.Partial.func` changes hash on each call.",
-    )
-    matches = map_issue_to_modules(issue, code_map, index=index)
-    assert matches[0].name == SRC_TREE_UTIL
+    matches = map_issue_to_modules(make_issue(1, title, body), code_map, index=index)
+    assert matches[0].name == defining
     assert any(
-        e.startswith("API jax.tree_util.Partial") and f"defined in {SRC_TREE_UTIL}" in e
+        e.startswith(f"API {public}.") and f"defined in {defining})" in e
         for e in matches[0].evidence
     )
-    assert not any("defined in jax.tree_util)" in e for m in matches for e in m.evidence)
-
-
-def test_an_issue_naming_a_facades_name_points_at_the_implementation(jax) -> None:  # type: ignore[no-untyped-def]
-    code_map, index = jax
-    issue = make_issue(
-        18237,
-        "jax.distributed.initialize hangs",
-        "Calling `jax.distributed.initialize()` on one host never returns.",
-    )
-    top = map_issue_to_modules(issue, code_map, index=index)[0]
-    assert top.name == DISTRIBUTED
-    assert any(
-        e.startswith("API jax.distributed.initialize") and f"defined in {DISTRIBUTED}" in e
-        for e in top.evidence
-    )
+    assert not any(f"defined in {public})" in e for m in matches for e in m.evidence)

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapfixtures import index_code, map_code
+from mapfixtures import map_and_index_files
 from planfixtures import make_issue
 from prready.analysis.mapping import map_issue_to_modules
 from prready.analysis.native_ops import NATIVE_FUNCTIONS
 from prready.analysis.resolve import W_API_CALL, W_API_PREFIX
-from prready.code_models import HistoryCommit
-from prready.paths import Paths, resolve_paths
-from prready.sources.git_repo import build_repo
 
 # Entries as PyTorch writes them: an op, its `.out` overload whose dispatch map names the
 # kernels, a composite op without kernels of its own, an in-place op.
@@ -111,15 +108,7 @@ FILES = {
 
 
 def _index(tmp_path: Path, files: dict[str, str]):  # type: ignore[no-untyped-def]
-    root = tmp_path / "pytorch"
-    build_repo(
-        root,
-        [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Import", files)],
-    )
-    home = resolve_paths()
-    paths = Paths(cache=tmp_path / "cache", data=home.data, config=home.config)
-    code_map = map_code("pytorch/pytorch", paths, checkout=root)
-    return code_map, index_code(code_map, paths)
+    return map_and_index_files(tmp_path, "pytorch/pytorch", files)
 
 
 def _top(code_map, index, title: str, body: str = ""):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mapfixtures import index_code, map_code
+from mapfixtures import map_and_index_files, map_code
 from planfixtures import make_issue
 from prready.analysis.mapping import library_units, map_issue_to_modules
 from prready.code_models import CodeMap, HistoryCommit
@@ -64,15 +64,7 @@ def _files() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def keras(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    tmp = tmp_path_factory.mktemp("keras3")
-    root = tmp / "keras"
-    build_repo(
-        root, [HistoryCommit("A", "a@example.com", "2026-01-01T00:00:00Z", "Import", _files())]
-    )
-    home = resolve_paths()
-    paths = Paths(cache=tmp / "cache", data=home.data, config=home.config)
-    code_map = map_code("keras-team/keras", paths, checkout=root)
-    return code_map, index_code(code_map, paths)
+    return map_and_index_files(tmp_path_factory.mktemp("keras3"), "keras-team/keras", _files())
 
 
 def test_the_package_name_reaches_the_star_imported_subpackages_modules(keras) -> None:  # type: ignore[no-untyped-def]
