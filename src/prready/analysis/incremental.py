@@ -33,7 +33,7 @@ from prready.analysis.layout import python_module_names
 from prready.analysis.metrics import transitive_dependents
 from prready.analysis.pyscan import PyScan
 from prready.analysis.snapshot import MapChanges, take_adjacency, with_pending_graph
-from prready.analysis.symbols import build_symbol_index
+from prready.analysis.symbols import build_symbol_index, is_facade
 from prready.code_models import CodeMap, ModuleInfo
 
 
@@ -41,9 +41,8 @@ def symbol_inputs(scan: PyScan, path: str) -> tuple[object, ...]:
     """What the symbol index reads from the scan of the file at `path`: public (or
     exported) definitions, `__all__`, unconditional `from` imports, whether the file is
     generated and, when it is, whether it defines names at all (see `handwritten_scans`),
-    and whether it is a facade that re-exports its imports (see `symbols`: a module, no
-    package, that defines nothing, private names included). Two scans of one file with
-    equal inputs give the same index."""
+    and whether it is a facade that re-exports its imports (`symbols.is_facade`, not a
+    package). Two scans of one file with equal inputs give the same index."""
     exported = set(scan.all_names or ())
     imports = tuple(
         (i.level, i.module, i.names, i.reexports)
@@ -58,10 +57,7 @@ def symbol_inputs(scan: PyScan, path: str) -> tuple[object, ...]:
         marked_generated(scan.generated, path) and bool(scan.defs),
         # (Only where it matters: a file with no `from` import gaining its first private
         # name changes nothing, and costs an update no rebuild.)
-        bool(imports)
-        and not scan.defs
-        and scan.all_names is None
-        and posixpath.basename(path) != "__init__.py",
+        bool(imports) and is_facade(scan) and posixpath.basename(path) != "__init__.py",
     )
 
 

@@ -393,9 +393,8 @@ def map_issue_to_modules(
 
     if signals.exact:
         found = extract_evidence(issue.title, issue.body, package=index.main_package)
-        modules = code_map.modules
         for node, weight, why in exact_clues(found, index):
-            if node not in modules or not modules[node].generated:  # (never a place to fix)
+            if not _generated(node, code_map):  # (never a place to fix)
                 add(node, weight, why)
     splits = index._splits
     if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
@@ -486,6 +485,12 @@ def rank_areas(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[tuple[
         best, *others = sorted(values, reverse=True)
         ranked[area] = _noisy_or([best, *(v * AREA_OTHERS_WEIGHT for v in others)])
     return sorted(ranked.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _generated(node: str, code_map: CodeMap) -> bool:
+    """Whether a node is a module written by a tool (an area is not)."""
+    info = code_map.modules.get(node)
+    return info is not None and info.generated
 
 
 def area_of_node(node: str, code_map: CodeMap) -> str:
@@ -638,11 +643,10 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
         from prready.analysis.ownership import any_matches, compile_globs
 
         rules = compile_globs(globs)
-        modules = code_map.modules
         matched = [
             m
             for p, m in index.path_to_module.items()
-            if any_matches(rules, p) and not (m in modules and modules[m].generated)
+            if any_matches(rules, p) and not _generated(m, code_map)
         ]
         # Test files listed next to a module's code say where it is tested, not what the
         # label is about; they count only for a label that covers nothing else. A label

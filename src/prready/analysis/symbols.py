@@ -46,8 +46,6 @@ def build_symbol_index(
         own: dict[str, _Binding] = {}
         exported = set(scan.all_names or ())
         is_package = module in packages
-        # A module that defines nothing and has no `__all__` exists to re-export.
-        is_facade = not scan.defs and scan.all_names is None
         for name in scan.defs:
             if not name.startswith("_") or name in exported:
                 own[name] = ("def", module)
@@ -63,7 +61,7 @@ def build_symbol_index(
                     continue
                 public = (
                     bound in exported
-                    or ((is_package or is_facade) and not bound.startswith("_"))
+                    or ((is_package or is_facade(scan)) and not bound.startswith("_"))
                     or bound in imp.reexports
                 )
                 if not public or (bound in own and own[bound][0] == "def"):
@@ -90,6 +88,12 @@ def build_symbol_index(
                 target = binding[1]
             index[f"{module}.{name}"] = target
     return index
+
+
+def is_facade(scan: PyScan) -> bool:
+    """A module that defines nothing (private names included) and has no `__all__`: it
+    exists to re-export what it imports."""
+    return not scan.defs and scan.all_names is None
 
 
 def _bind_extended_modules(
