@@ -38,6 +38,7 @@ from prready.analysis.lexicon import (
     split_identifier,
     unit_terms,
 )
+from prready.analysis.native import NATIVE_LANGUAGES
 from prready.analysis.native_ops import NativeOps
 from prready.analysis.resolve import exact_clues
 from prready.analysis.snapshot import adjacency
@@ -99,7 +100,7 @@ _LABEL_SYNONYMS = {
 }
 
 
-_SOURCE_SUFFIXES = (".py", ".pyx", ".c", ".cc", ".cpp", ".cu", ".cuh", ".h", ".hpp", ".mm", ".m")
+_SOURCE_SUFFIXES = (".py", ".pyx", ".m", *NATIVE_LANGUAGES)
 # Top-level folders whose files are never places to fix: they feed other parts of a step.
 _NOT_LIBRARY_TEXT = """test tests testing docs doc documentation examples example benchmarks benchmark
     bench scripts tutorials notebooks third_party vendor vendored external build .github

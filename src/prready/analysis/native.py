@@ -1,4 +1,4 @@
-"""C/C++/CUDA files: `#include` scan and resolution against the repository's include roots.
+"""C/C++/CUDA (and Objective-C++, Metal) files: `#include` scan and resolution against the repository's include roots.
 
 Include roots are not declared anywhere we can read cheaply (they live in CMake), so they
 are discovered: a directory is a root when many quoted or angled includes resolve under it
@@ -22,8 +22,17 @@ NATIVE_LANGUAGES: dict[str, Language] = {
     ".c": "c",
     ".cc": "cpp",
     ".cpp": "cpp",
+    ".cxx": "cpp",
     ".h": "cpp",  # C and C++ headers share the extension; C++ is the common case in ML code
+    ".hh": "cpp",
     ".hpp": "cpp",
+    ".hxx": "cpp",
+    # Objective-C++ (C++ with Apple's object system), where PyTorch's MPS operators live
+    # (aten/src/ATen/native/mps/operations/*.mm), and the Metal shading language (C++14
+    # based) of GPU kernels on a Mac. (Objective-C's `.m` is left out: MATLAB's scripts
+    # share it.)
+    ".mm": "cpp",
+    ".metal": "cpp",
     ".cu": "cuda",
     ".cuh": "cuda",
 }
@@ -158,13 +167,14 @@ _MODULE_DEF = re.compile(
     r"PyModuleDef\s+\w+\s*=\s*\{\s*PyModuleDef_HEAD_INIT\s*,\s*\"([A-Za-z_][\w.]*)\""
 )
 _PYBIND = re.compile(r"PYBIND11_MODULE\(\s*([A-Za-z_]\w*)\s*,")
-# `#include` at the start of a line (the "#" follows a "\n" or starts the text), or after
+# `#include` (or Objective-C's `#import`, the same with a guard against including a file
+# twice) at the start of a line (the "#" follows a "\n" or starts the text), or after
 # blanks (`indented`; the rest of the line before it is checked). A "#" after anything
 # else is in a comment or a string. The lookbehinds sit after the "#" so the engine still
 # jumps from one "#" to the next.
 _INCLUDE = re.compile(
     rb"#(?:(?<![^\n]#)|(?<=[ \t]#)(?P<indented>))"
-    rb"[ \t]*include[ \t]*(?P<open>[<\"])(?P<target>[^>\"\n]*)[>\"]"
+    rb"[ \t]*(?:include|import)[ \t]*(?P<open>[<\"])(?P<target>[^>\"\n]*)[>\"]"
 )
 
 

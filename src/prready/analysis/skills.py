@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from prready.analysis.mapping import focus_matches
+from prready.analysis.native import NATIVE_LANGUAGES
 from prready.code_models import CodeMap, CommitRecord
 from prready.errors import UsageError
 from prready.models import Issue, ModuleMatch, SkillFit
@@ -31,7 +32,7 @@ TAXONOMY: tuple[Skill, ...] = (
         "cpp",
         "C++",
         languages=("cpp", "c"),
-        paths=(r"(^|/)csrc/", r"\.(cpp|cc|h|hpp)$"),
+        paths=(r"(^|/)csrc/", r"\.(cpp|cc|cxx|h|hh|hpp|hxx|mm)$"),
         labels=("cpp", "c++", "build"),
         words=(r"\bc\+\+", r"\.cpp\b", r"\bcmake\b", r"\bsegfault"),
     ),
@@ -201,14 +202,7 @@ _ALIASES = {
 _EXT_LANG = {
     ".py": "python",
     ".pyi": "python",
-    ".c": "c",
-    ".cc": "cpp",
-    ".cpp": "cpp",
-    ".cxx": "cpp",
-    ".h": "cpp",
-    ".hpp": "cpp",
-    ".cu": "cuda",
-    ".cuh": "cuda",
+    **NATIVE_LANGUAGES,
     ".rst": "docs",
     ".md": "docs",
 }

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 # 5: a leading docstring saying a tool wrote the file marks it generated; 6: names
 # imported as themselves (`import x as x`).
 PY_SCANNER = "py:6"
-NATIVE_SCANNER = "native:1"
+NATIVE_SCANNER = "native:2"  # 2: `#import`; Objective-C++ and Metal files
 LINE_COUNTER = "lines:1"  # a commit's lines added + deleted, in the parse cache by its id
 POOL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 # A chunk is one round trip to a worker (its job and its results through the pool's
