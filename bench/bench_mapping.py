@@ -303,7 +303,8 @@ def dump_case(
     baseline: tuple[list[str], list[str]],
     before: str,
 ) -> None:
-    """One JSON line: prready's top 100 matches with their areas, the truth, the baseline."""
+    """One JSON line: prready's top 100 matches with their areas (and whether each is a
+    library unit), the truth, the baseline."""
     matches = map_issue_to_modules(
         issue, code_map, (), index=index, limit=100, history_before=before
     )
@@ -319,6 +320,7 @@ def dump_case(
         "matches": [
             [m.name, m.path, m.score, area_of_node(m.name, code_map), m.evidence] for m in matches
         ],
+        "library": [m.name in index.library for m in matches],
         "area_sizes": sizes,
         "baseline_files": baseline[0],
         "baseline_areas": baseline[1],
