@@ -213,3 +213,36 @@ def test_tests_kept_beside_the_code_are_not_library_once_they_are_the_convention
     # A package's few `*_test.py` (torch/testing/_internal's suites) stay library code.
     few = tests[: COLOCATED_TESTS_MIN - 1]
     assert library_source_paths(code + few) == [p for p, _ in code + few]
+
+
+def test_an_area_label_never_names_an_area_of_docs_build_scripts() -> None:
+    """PyTorch's `docs/` holds Python scripts (`docs/source/conf.py`, `docs/caffe2/
+    process.py`): the map makes them an area named "docs", which "module: docs" matches by
+    name. A docs fix goes to the pages or to docstrings, never to those scripts."""
+    from prready.code_models import AreaInfo, ModuleInfo
+
+    code_map = make_code_map()
+    for name in ("docs.conf", "docs.caffe2.process"):
+        path = name.replace(".", "/") + ".py"
+        code_map.modules[name] = ModuleInfo(
+            name=name, path=path, language="python", lines=10, package="docs", area="docs"
+        )
+        code_map.graph.add_node(name, path=path, language="python", area="docs")
+    code_map.areas["docs"] = AreaInfo(
+        name="docs", paths=["docs/"], modules=["docs.conf", "docs.caffe2.process"], languages={}
+    )
+    issue = make_issue(
+        1, "Wrong default in the Adam page", "The page says lr=0.01.", ("module: docs",)
+    )
+    matches = map_issue_to_modules(issue, code_map, LABELS)
+    assert all(not m.name.startswith("docs") for m in matches)
+    assert all("module: docs" not in e for m in matches for e in m.evidence)
+    # An area with library code is still named by its label.
+    data = map_issue_to_modules(
+        make_issue(2, "Loader order", "", ("module: data",)), code_map, LABELS
+    )
+    assert any(
+        "label 'module: data' (name similar to area tinyml.data)" in e
+        for m in data
+        for e in m.evidence
+    )

@@ -670,7 +670,12 @@ def _resolve_label(name: str, label: Label | None, index: MapIndex) -> list[tupl
     value = (label.value if label and label.value else name).strip().lower()
     value = _LABEL_SYNONYMS.get(value, value)
     best: list[tuple[float, str]] = []
-    for area in code_map.areas:
+    for area, info in code_map.areas.items():
+        # The code of a docs folder is the docs build's scripts (PyTorch's `docs/source/
+        # conf.py`, `docs/caffe2/process.py`): an area of them is named like "module: docs"
+        # but is no place a docs fix goes (the pages, or docstrings in the library).
+        if all(_in_docs_folder(code_map.modules[m].path) for m in info.modules):
+            continue
         similarity = _area_similarity(value, area)
         if similarity >= 0.75:
             best.append((similarity, area))
@@ -732,6 +737,13 @@ def _common_package(modules: list[str], code_map: CodeMap) -> str:
             return name
         prefix = prefix[:-1]
     return ""
+
+
+_DOCS_FOLDERS = frozenset({"doc", "docs", "documentation"})
+
+
+def _in_docs_folder(path: str) -> bool:
+    return not _DOCS_FOLDERS.isdisjoint(path.lower().split("/")[:-1])
 
 
 def _area_similarity(value: str, area: str) -> float:
