@@ -36,8 +36,12 @@ def test_names_read_from_the_checkout_once_per_blob(
         names = names_in_tests(code_map, cache)
     assert names.using(["frobnicate"]) == {"tests/test_core.py": {"frobnicate": 2}}
     assert names.selects("tests/test_core.py", "frobnicate")
+    twice = {"frobnicate": 1.0, "twice": 1.0}  # the words of an issue
+    assert [path for path, _ in names.by_words(twice)] == ["tests/test_core.py"]
     with ParseCache(paths.cache_db) as cache:  # a later run: the cache opened anew
-        assert names_in_tests(code_map, cache) == names  # warm: the same index
+        warm = names_in_tests(code_map, cache)
+        assert warm == names  # warm: the same index, its words' index too
+        assert warm.by_words(twice) == names.by_words(twice)
         # Warm under the same map key, the index is found without asking git for the files.
         with monkeypatch.context() as patched:
             patched.setattr(names_module, "list_files", _no_listing)

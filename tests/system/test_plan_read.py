@@ -188,26 +188,31 @@ def test_a_site_packages_traceback_reads_the_src_layout(accelerate: Tree) -> Non
 
 
 @pytest.mark.parametrize(
-    ("title_start", "first", "command"),
+    ("title_start", "named", "command"),
     [
         ("`Tensor.interpolate` with mode='nearest'", "test/test_ops.py",
          "python test/test_ops.py -k interpolate"),
-        ("`Tensor.split` with sizes", "test/test_ops.py", "python test/test_ops.py -k split"),
-        ("`Tensor.cumsum` on a zero-length axis", "test/test_ops.py",
-         "python test/test_ops.py -k cumsum"),
+        ("`Tensor.split` with sizes", "test/test_ops.py", ""),
+        ("`Tensor.cumsum` on a zero-length axis", "test/test_ops.py", ""),
         ("mypy: `Tensor.tolist`", "test/test_tensor.py", "python test/test_tensor.py -k tolist"),
     ],
 )  # fmt: skip
-def test_the_test_named_after_the_method_runs_first(
-    tinygrad: Tree, title_start: str, first: str, command: str
+def test_the_test_named_after_the_method_runs_early(
+    tinygrad: Tree, title_start: str, named: str, command: str
 ) -> None:
-    """test/test_ops.py holds `test_cumsum`, `test_split`, `test_interpolate_*`: it comes
-    before test/test_tensor.py (the file named after tensor.py) when that has no such test,
-    and the command selects the test."""
+    """test/test_ops.py holds `test_cumsum`, `test_split`, `test_interpolate_*`: it is among
+    the first two tests, before test/test_tensor.py (the file named after tensor.py) when
+    that has no such test; a file whose words match the issue better may lead (for the
+    split and cumsum issues, test_fuzz_shape_ops.py and test_dtype.py: the fused order is
+    measured by bench/bench_step_tests.py). The command runs the first file, selecting the
+    title's name where that file has such a test."""
     step = report_step(tinygrad, TINYGRAD_ISSUES, title_start)
-    assert step.tests[0] == first, step.tests
-    assert step.test_command == command
-
+    assert named in step.tests[:2], step.tests
+    if named != "test/test_tensor.py" and "test/test_tensor.py" in step.tests:
+        assert step.tests.index(named) < step.tests.index("test/test_tensor.py"), step.tests
+    assert step.test_command.startswith(f"python {step.tests[0]}"), step.test_command
+    if command:
+        assert step.test_command == command
 
 
 # --------------------------------------------------------------------------- PyTorch 1.13.1

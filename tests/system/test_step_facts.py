@@ -251,9 +251,10 @@ def test_a_native_kernel_issue_gets_the_tests_calling_its_op() -> None:
                          test_names=names)  # fmt: skip
     assert step.tests == ["test/test_unary_ufuncs.py", "test/test_fx.py"]
     assert step.test_command == "python test/test_unary_ufuncs.py -k sigmoid"
-    # Without the ops table the C++ names say nothing about the Python tests.
+    # Without the ops table (and the words index, which finds the test by "sigmoid") the
+    # C++ names say nothing about the Python tests.
     bare = describe_step(2, assessment, SkillFit(["c++"], ["c++"], []), cm, PYTORCH_GUIDE,
-                         test_names=replace(names, native_ops=NativeOps()))  # fmt: skip
+                         test_names=replace(names, native_ops=NativeOps(), lexical=None))  # fmt: skip
     assert "test/test_unary_ufuncs.py" not in bare.tests
 
 
@@ -545,9 +546,9 @@ def test_pytorch_native_issue_gets_the_python_tests_of_its_op(
     assert conventional in step.tests, step.tests
     assert all(t.startswith("test/") and t.endswith(".py") for t in step.tests), step.tests
     assert step.test_command.startswith("python test/"), step.test_command
-    # Without the ops table the same step has no test of the op.
+    # Without the ops table (and the words index) the same step has no test of the op.
     bare = describe_step(2, assessment, fit, pytorch_map, PYTORCH_GUIDE,
-                         test_names=replace(index, native_ops=NativeOps()))  # fmt: skip
+                         test_names=replace(index, native_ops=NativeOps(), lexical=None))  # fmt: skip
     assert conventional not in bare.tests, bare.tests
 
 

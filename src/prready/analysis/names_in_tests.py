@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from prready.analysis.lexicon import PATH_WEIGHT, BM25Index, path_terms, split_identifier
 from prready.analysis.native_ops import NativeOps
 
 MIN_LENGTH = 3  # "svd" counts; "x" or "fn" tie a test to nothing in particular
@@ -40,26 +41,51 @@ class NamesInTests:
     """Identifier -> (test file, uses) for the names specific enough to count, and each
     file's test names (identifiers starting with "test"), which `-k` selects from;
     `native_ops` (PyTorch's ATen ops, when the repository has them) turns the C++ names
-    an issue uses into the Python names its tests call."""
+    an issue uses into the Python names its tests call. `lexical`: BM25 over each test
+    file's path words and the words of every name it uses (split on `_` and camelCase, as
+    `lexicon` splits code), which finds the tests of an issue by its words."""
 
     users: Mapping[str, tuple[tuple[str, int], ...]]
     test_names: Mapping[str, tuple[str, ...]]
     native_ops: NativeOps = field(default_factory=NativeOps)
+    lexical: BM25Index | None = field(default=None, compare=False)
 
     @classmethod
     def build(cls, by_file: Mapping[str, Iterable[tuple[str, int]]]) -> NamesInTests:
         users: dict[str, list[tuple[str, int]]] = {}
         test_names: dict[str, tuple[str, ...]] = {}
+        docs: dict[str, dict[str, float]] = {}
+        splits: dict[str, tuple[str, ...]] = {}  # each name's words, split once
         for path in sorted(by_file):
             names = list(by_file[path])
+            terms: dict[str, float] = {}
+            get = terms.get
             for name, n in names:
                 users.setdefault(name, []).append((path, n))
+                words = splits.get(name)
+                if words is None:
+                    words = splits[name] = split_identifier(name, splits)
+                for word in words:
+                    terms[word] = get(word, 0) + n
+            for word in path_terms(path, splits):
+                terms[word] = get(word, 0) + PATH_WEIGHT
+            docs[path] = terms
             test_names[path] = tuple(name for name, _ in names if name.lower().startswith("test"))
         limit = max(COMMON_FLOOR, int(COMMON_SHARE * len(by_file)))
         return cls(
             {name: tuple(found) for name, found in users.items() if len(found) <= limit},
             test_names,
+            lexical=BM25Index.build(docs),
         )
+
+    def by_words(self, query: Mapping[str, float], limit: int = 50) -> list[tuple[str, float]]:
+        """Test files by BM25 against an issue's weighted words (`lexicon.query_terms`),
+        best first."""
+        if self.lexical is None or not query:
+            return []
+        return [
+            (path, s) for path, s, _ in self.lexical.search(query, limit=limit, with_terms=False)
+        ]
 
     def using(self, names: Iterable[str]) -> dict[str, dict[str, int]]:
         """Test file -> {name: uses} for those of `names` it uses (common names are left

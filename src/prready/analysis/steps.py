@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from prready.analysis.areas import github_login
@@ -21,6 +21,7 @@ from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
 from prready.analysis.kinds import classify_issue
 from prready.analysis.layout import is_root_package
+from prready.analysis.lexicon import query_terms
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
@@ -88,7 +89,24 @@ def describe_step(
     ranked = rank_tests(
         seeds, code_map, test_names, uses, in_title, facts.runnable_tests, facts.symbols
     )
-    tests = [path for path, _tier in ranked][:MAX_TESTS]  # most direct first
+    # A docs-only step has no test to run; the others' tests are also found by the issue's
+    # words, among the main suite's runnable files (as the tiers' are).
+    suite = _main_suite(facts.runnable_tests)
+    by_words = [
+        (path, score)
+        for path, score in (
+            test_names.by_words(query_terms(a.issue.title, a.issue.body))
+            if test_names is not None and not docs_only
+            else ()
+        )
+        if _runnable_test(path) and _in_suite(path, suite)
+    ]
+    named = {
+        path
+        for path in (*(p for p, _ in ranked), *(p for p, _ in by_words))
+        if test_names is not None and any(test_names.selects(path, n) for n in in_title)
+    }
+    tests = fuse_tests(ranked, by_words, named)[:MAX_TESTS]  # most likely first
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -262,6 +280,52 @@ def rank_tests(
                     following.add(importer)
         frontier = following
     return [(path, key[1]) for path, key in sorted(ranked.items(), key=lambda kv: kv[1])]
+
+
+# What a conventional file (or one with a test named after the title) earns on top of its
+# words' share of the best match, and the share a file found by its words alone needs
+# (see `fuse_tests`).
+_LEAD_TEST_BONUS = 0.5
+_WORDS_ONLY_SHARE = 0.5
+
+
+def fuse_tests(
+    ranked: Sequence[tuple[str, int]],
+    by_words: Sequence[tuple[str, float]],
+    named: Collection[str] = (),
+) -> list[str]:
+    """The tests to run, best first: the tiers of `rank_tests` (how directly a file
+    exercises the mapped code) fused with the test files' BM25 match to the issue's words
+    (`NamesInTests.by_words`: a test of `modules_to_save` uses that name). The test files
+    the issue names come first, in the tiers' order; then the others by their share of the
+    best words' score, plus _LEAD_TEST_BONUS for a mapped module's conventional file and
+    for one holding a test named after a name in the title (`named`: `test_cumsum` for
+    "Tensor.cumsum fails", which `-k` then selects). A file the tiers did not find needs
+    _WORDS_ONLY_SHARE of the best score; ties keep the tiers' order. Measured on the
+    development set (`bench/bench_step_tests.py`), the words alone find a changed test more
+    often than the tiers alone, and the two together more often than either (the tiers'
+    own order, which puts every file named after the title first, less often). A file
+    needing more than a CPU comes after the others unless the issue names it or it is
+    conventional, as in `rank_tests`: the first test is one anybody can run."""
+    tiers = {path: tier for path, tier in ranked}
+    best = max((score for _, score in by_words), default=0.0)
+    if best <= 0:
+        return [path for path, _ in ranked]
+    lead = [path for path, tier in ranked if tier == 0]
+    scores = {
+        path: score / best
+        for path, score in by_words
+        if path not in lead and (path in tiers or score >= _WORDS_ONLY_SHARE * best)
+    }
+    for path, tier in tiers.items():
+        if path not in lead:
+            scores[path] = scores.get(path, 0.0) + (_LEAD_TEST_BONUS if tier == 1 else 0.0)
+    for path in named:
+        if path in scores:
+            scores[path] += _LEAD_TEST_BONUS
+    order = {path: i for i, path in enumerate(tiers)}
+    rest = sorted(scores, key=lambda p: (-scores[p], order.get(p, len(order)), p))
+    return sorted([*lead, *rest], key=lambda p: tiers.get(p, 9) > 1 and _needs_more_than_a_cpu(p))
 
 
 def one_test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:

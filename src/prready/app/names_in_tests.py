@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from prready.analysis.lexicon import BM25Index
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, NativeOps, parse_native_functions
 from prready.app.map import read_no_follow
@@ -19,7 +20,7 @@ from prready.sources.git_repo import list_files
 from prready.store.parse_cache import ParseCache
 
 SCANNER = "names-in-tests:2"
-INDEX_VERSION = "1"  # bump when NamesInTests.build changes
+INDEX_VERSION = "2"  # bump when NamesInTests.build changes (2: the lexical index)
 MAX_READ = 4_000_000  # PyTorch's largest test files are about 1 MB
 
 
@@ -94,16 +95,21 @@ def _index_from_listing(code_map: CodeMap, cache: ParseCache) -> tuple[NamesInTe
     index = NamesInTests.build(
         {p: [(name, n) for name, n in cached[b]] for p, b in blobs.items() if b in cached}
     )
-    cache.save_snapshot(key, (dict(index.users), dict(index.test_names)))
+    lexical = index.lexical.to_plain() if index.lexical is not None else None
+    cache.save_snapshot(key, (dict(index.users), dict(index.test_names), lexical))
     return index, key
 
 
 def _from_plain(value: Any) -> NamesInTests | None:
     try:
-        users, test_names = value
+        users, test_names, lexical = value
+        loaded = BM25Index.from_plain(lexical) if lexical is not None else None
+        if lexical is not None and loaded is None:
+            return None  # a damaged row: built again
         return NamesInTests(
             {name: tuple((p, n) for p, n in found) for name, found in users.items()},
             {path: tuple(names) for path, names in test_names.items()},
+            lexical=loaded,
         )
     except (TypeError, ValueError, AttributeError):
         return None
