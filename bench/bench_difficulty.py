@@ -42,7 +42,7 @@ from pathlib import Path
 from statistics import median
 from typing import IO, Any
 
-from bench_mapping import HERE, SPARSE, Case, checkout_at, commit_date, git, load_cases
+from bench_mapping import HERE, Case, checkout_at, commit_date, git, load_cases, repositories
 from prready.analysis.difficulty import (
     BASE,
     DOCS_BASE,
@@ -103,21 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     skipped = 0
     dump = args.dump.open("w") if args.dump else None
-    for repo in sorted({c.repo for c in cases}):
-        mirror = repos[repo]["mirror"]
-        if not Path(mirror).exists():
-            print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
-            continue
-        checkout = work / repo.replace("/", "+")
-        git("clone", "-q", "--shared", "--no-checkout", mirror, str(checkout))
-        git("sparse-checkout", "set", "--no-cone", *SPARSE, cwd=checkout)
-        for case in sorted((c for c in cases if c.repo == repo), key=lambda c: c.number):
+    for repo, mirror, checkout, repo_cases in repositories(cases, repos, work):
+        for case in repo_cases:
             fix = fixes.get((repo, case.number))
             # HEAD is the parent: the history prready reads (past fix sizes) ends there.
             if fix is None or not checkout_at(checkout, case.parent):
                 skipped += 1
                 continue
-            rows.append(rate(case, fix, checkout, mirror, paths, dump))
+            rows.append(rate(case, fix, checkout, str(mirror), paths, dump))
     if dump:
         dump.close()
     elapsed = time.perf_counter() - started

@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -159,19 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = resolve_paths()
     skipped = 0
     dump = args.dump.open("w") if args.dump else None
-    for repo in sorted({c.repo for c in cases}):
-        mirror = repos[repo]["mirror"]
-        if not Path(mirror).exists():
-            print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
-            continue
+    for repo, mirror, checkout, repo_cases in repositories(cases, repos, work):
         # One history index per repository; each issue sees only commits dated before
         # its fix's parent (what a user would have had), as the product's --history does.
-        history = build_history(read_history(Path(mirror)), limit=10**6)
-        checkout = work / repo.replace("/", "+")
-        git("clone", "-q", "--shared", "--no-checkout", mirror, str(checkout))
-        # Snapshots lack blobs of 4 MiB and more (data files): check out code and text only.
-        git("sparse-checkout", "set", "--no-cone", *SPARSE, cwd=checkout)
-        for case in sorted((c for c in cases if c.repo == repo), key=lambda c: c.number):
+        history = build_history(read_history(mirror), limit=10**6)
+        for case in repo_cases:
             if not checkout_at(checkout, case.parent):
                 skipped += 1
                 continue
@@ -224,6 +216,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"commit, or the commit could not be checked out); {elapsed:.0f} s"
     )
     return 0
+
+
+def repositories(
+    cases: list[Case], repos: dict[str, dict[str, str]], work: Path
+) -> Iterator[tuple[str, Path, Path, list[Case]]]:
+    """Per repository of `cases` whose snapshot is present (a message for the others):
+    (name, its mirror, a clone of it under `work` sharing the mirror's objects, its cases
+    by issue number). The clone checks out code and text only: snapshots lack blobs of 4
+    MiB and more (data files)."""
+    for repo in sorted({c.repo for c in cases}):
+        mirror = Path(repos[repo]["mirror"])
+        if not mirror.exists():
+            print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
+            continue
+        checkout = work / repo.replace("/", "+")
+        git("clone", "-q", "--shared", "--no-checkout", str(mirror), str(checkout))
+        git("sparse-checkout", "set", "--no-cone", *SPARSE, cwd=checkout)
+        by_number = sorted((c for c in cases if c.repo == repo), key=lambda c: c.number)
+        yield repo, mirror, checkout, by_number
 
 
 def load_cases(folder: Path, only: str, limit: int) -> list[Case]:

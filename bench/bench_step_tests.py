@@ -33,7 +33,7 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
-from bench_mapping import SPARSE, checkout_at, commit_date, git, load_cases
+from bench_mapping import checkout_at, commit_date, load_cases, repositories
 from prready.analysis import steps
 from prready.analysis.lexicon import query_terms
 from prready.analysis.mapping import MapIndex, build_history, map_issue_to_modules
@@ -79,16 +79,9 @@ def main() -> int:
     paths = resolve_paths()
     left_out = 0
     dump = args.dump.open("w") if args.dump else None
-    for repo in sorted({c.repo for c in cases}):
-        mirror = repos[repo]["mirror"]
-        if not Path(mirror).exists():
-            print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
-            continue
-        history = build_history(read_history(Path(mirror)), limit=10**6)
-        checkout = work / repo.replace("/", "+")
-        git("clone", "-q", "--shared", "--no-checkout", mirror, str(checkout))
-        git("sparse-checkout", "set", "--no-cone", *SPARSE, cwd=checkout)
-        for case in sorted((c for c in cases if c.repo == repo), key=lambda c: c.number):
+    for repo, mirror, checkout, repo_cases in repositories(cases, repos, work):
+        history = build_history(read_history(mirror), limit=10**6)
+        for case in repo_cases:
             if not checkout_at(checkout, case.parent):
                 left_out += 1
                 continue
