@@ -75,7 +75,9 @@ class NamesInTests:
         return cls(
             {name: tuple(found) for name, found in users.items() if len(found) <= limit},
             test_names,
-            lexical=BM25Index.build(docs),
+            # Every term keeps its postings: a suite is a few hundred files, and a word in
+            # many of them ("mps" in PyTorch's 548) still tells test_mps.py apart.
+            lexical=BM25Index.build(docs, max_df=1.0),
         )
 
     def by_words(self, query: Mapping[str, float], limit: int = 50) -> list[tuple[str, float]]:
@@ -84,7 +86,8 @@ class NamesInTests:
         if self.lexical is None or not query:
             return []
         return [
-            (path, s) for path, s, _ in self.lexical.search(query, limit=limit, with_terms=False)
+            (path, s)
+            for path, s, _ in self.lexical.search(query, limit=limit, max_df=1.0, with_terms=False)
         ]
 
     def using(self, names: Iterable[str]) -> dict[str, dict[str, int]]:

@@ -20,7 +20,7 @@ from prready.sources.git_repo import list_files
 from prready.store.parse_cache import ParseCache
 
 SCANNER = "names-in-tests:2"
-INDEX_VERSION = "2"  # bump when NamesInTests.build changes (2: the lexical index)
+INDEX_VERSION = "3"  # bump when NamesInTests.build changes (2: the words index; 3: all postings)
 MAX_READ = 4_000_000  # PyTorch's largest test files are about 1 MB
 
 
