@@ -79,3 +79,22 @@ def test_words_outrank_importers_but_not_a_named_test() -> None:
 def test_a_named_gpu_test_keeps_its_place() -> None:
     fused = fuse_tests([("tests/test_gpu_examples.py", 0)], [("tests/test_custom_models.py", 9.0)])
     assert fused == ["tests/test_gpu_examples.py", "tests/test_custom_models.py"]
+
+
+def test_tests_for_the_users_hardware_keep_their_place() -> None:
+    by_words = [("test/test_mps.py", 9.0), ("test/test_torch.py", 8.0), ("test/test_nn.py", 7.0)]
+    # Without a Mac, the MPS tests come after those any machine runs...
+    assert fuse_tests([], by_words)[-1] == "test/test_mps.py"
+    # ...with one (`--hardware mps`), they keep their rank, and a cluster runs the
+    # distributed tests, an NVIDIA GPU the cuDNN ones.
+    assert fuse_tests([], by_words, hardware=("mps",))[0] == "test/test_mps.py"
+    gpu = [("test/distributed/test_c10d_nccl.py", 9.0), ("test/test_cudnn_rnn.py", 8.5)]
+    gpu += [("test/test_nn.py", 7.0)]
+    assert fuse_tests([], gpu, hardware=("cuda",)) == [
+        "test/test_cudnn_rnn.py",
+        "test/test_nn.py",
+        "test/distributed/test_c10d_nccl.py",
+    ]
+    assert fuse_tests([], gpu, hardware=("multi-gpu", "cuda"))[0] == (
+        "test/distributed/test_c10d_nccl.py"
+    )

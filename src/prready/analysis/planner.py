@@ -214,6 +214,7 @@ def make_plan(
                 pinned=a.issue.number in pinned_numbers,
                 test_names=test_names,
                 facts=facts,
+                hardware=have,
             )
             for a in picked[stage_no]
         ]

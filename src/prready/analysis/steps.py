@@ -27,6 +27,7 @@ from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
 from prready.analysis.ownership import CodeOwners
 from prready.analysis.snapshot import adjacency
+from prready.analysis.vocabulary import HARDWARE_ALIASES
 from prready.code_models import AreaInfo, CodeMap
 from prready.models import (
     ContributingSummary,
@@ -56,11 +57,13 @@ def describe_step(
     pinned: bool = False,
     test_names: NamesInTests | None = None,
     facts: MapFacts | None = None,
+    hardware: Collection[str] = (),
 ) -> PlanStep:
     """Everything the page shows for one step, derived from the assessment and the map;
     `test_names` (the names each test file uses) finds tests by what they call;
     `facts` is `map_facts(code_map)`, worked out once by a caller describing several
-    steps (else here)."""
+    steps (else here); `hardware` is what the user has ("mps", "cuda": `parse_hardware`),
+    whose tests are not put after the others."""
     facts = facts if facts is not None else map_facts(code_map)
     focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
@@ -106,7 +109,7 @@ def describe_step(
         for path in (*(p for p, _ in ranked), *(p for p, _ in by_words))
         if test_names is not None and any(test_names.selects(path, n) for n in in_title)
     }
-    tests = fuse_tests(ranked, by_words, named)[:MAX_TESTS]  # most likely first
+    tests = fuse_tests(ranked, by_words, named, hardware)[:MAX_TESTS]  # most likely first
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
@@ -293,6 +296,7 @@ def fuse_tests(
     ranked: Sequence[tuple[str, int]],
     by_words: Sequence[tuple[str, float]],
     named: Collection[str] = (),
+    hardware: Collection[str] = (),
 ) -> list[str]:
     """The tests to run, best first: the tiers of `rank_tests` (how directly a file
     exercises the mapped code) fused with the test files' BM25 match to the issue's words
@@ -306,7 +310,8 @@ def fuse_tests(
     often than the tiers alone, and the two together more often than either (the tiers'
     own order, which puts every file named after the title first, less often). A file
     needing more than a CPU comes after the others unless the issue names it or it is
-    conventional, as in `rank_tests`: the first test is one anybody can run."""
+    conventional, as in `rank_tests`: the first test is one anybody can run; unless
+    the user has what it needs (`hardware`: `test_mps.py` for a Mac's owner)."""
     tiers = {path: tier for path, tier in ranked}
     best = max((score for _, score in by_words), default=0.0)
     if best <= 0:
@@ -325,7 +330,9 @@ def fuse_tests(
             scores[path] += _LEAD_TEST_BONUS
     order = {path: i for i, path in enumerate(tiers)}
     rest = sorted(scores, key=lambda p: (-scores[p], order.get(p, len(order)), p))
-    return sorted([*lead, *rest], key=lambda p: tiers.get(p, 9) > 1 and _needs_more_than_a_cpu(p))
+    return sorted(
+        [*lead, *rest], key=lambda p: tiers.get(p, 9) > 1 and not _can_run(p, hardware)
+    )
 
 
 def one_test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:
@@ -650,6 +657,22 @@ def _shares_a_word(words: set[str], native_words: set[str]) -> bool:
             if len(word) >= 4 and common >= min(len(word), len(other), 5):
                 return True
     return False
+
+
+# The hardware a test path's word needs, as the keys `parse_hardware` gives.
+_TEST_HARDWARE = {**HARDWARE_ALIASES, "cudnn": "cuda", "nv": "cuda", "nccl": "multi-gpu"}
+
+
+def _can_run(path: str, hardware: Collection[str]) -> bool:
+    """Whether a test runs on what the user has: a CPU, and `hardware` (HARDWARE keys).
+    A path word that names no hardware the user can say they have (`opencl`) needs more
+    than a CPU all the same; tests of several processes need "multi-gpu"."""
+    if not _needs_more_than_a_cpu(path):
+        return True
+    words = _path_words(path)
+    needs = {_TEST_HARDWARE.get(w, w) for w in words & _GPU_WORDS}
+    needs |= {"multi-gpu"} if not words.isdisjoint(_MULTI_PROCESS_WORDS) else set()
+    return needs <= set(hardware)
 
 
 def _needs_more_than_a_cpu(path: str) -> bool:
