@@ -195,6 +195,17 @@ def count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]
     return _add_up(keys, list(map(splits.get, keys)), tokens.values(), splits)
 
 
+def count_names(
+    names: Iterable[tuple[str, int]], splits: dict[str, tuple[str, ...]]
+) -> dict[str, int]:
+    """Term counts of distinct identifiers, each seen `n` times ((name, n) pairs, as a test
+    file's `names_in_tests.identifiers_in`), in the order of their first occurrence;
+    `splits`: see `count_terms`."""
+    pairs = list(names)
+    tokens = [name for name, _ in pairs]
+    return _add_up(tokens, list(map(splits.get, tokens)), (n for _, n in pairs), splits)
+
+
 def stem(word: str) -> str:
     """A light plural/verb-form stemmer: loaders -> loader, padding -> pad, raises -> rais."""
     last = word[-1:]
@@ -644,7 +655,7 @@ class BM25Index:
         query: Mapping[str, float],
         *,
         limit: int = 50,
-        max_df: float = MAX_DF,
+        max_df: float | None = None,
         with_terms: bool = True,
     ) -> list[tuple[str, float, list[str]]]:
         """The best documents for a weighted query: (name, score, matched terms by gain;
@@ -652,11 +663,11 @@ class BM25Index:
 
         Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
         and walking their postings would cost most of the time for nothing. (The index
-        holds no postings for terms beyond the `max_df` it was built with.)"""
+        holds no postings for terms beyond the `max_df` it was built with, the default.)"""
         n = len(self.names)
         if not n:
             return []
-        cutoff = _df_cutoff(n, max_df)
+        cutoff = _df_cutoff(n, self.max_df if max_df is None else max_df)
         # A dense accumulator (list indexing beats dict get/set in this, the hot loop);
         # the touched documents are collected by C-level set updates.
         scores = [0.0] * n
@@ -686,7 +697,7 @@ class BM25Index:
         return [(names[doc_id], scores[doc_id], terms[doc_id]) for doc_id in best]
 
     def matched_terms(
-        self, query: Mapping[str, float], names: Iterable[str], *, max_df: float = MAX_DF
+        self, query: Mapping[str, float], names: Iterable[str], *, max_df: float | None = None
     ) -> dict[str, list[str]]:
         """The matched terms `search` gives each of the documents `names` (by gain, best
         first), without scoring the others: a caller that shows a few hits' terms asks
@@ -694,7 +705,7 @@ class BM25Index:
         if self._ids is None:
             self._ids = {name: i for i, name in enumerate(self.names)}
         wanted = {self._ids[name]: name for name in names if name in self._ids}
-        cutoff = _df_cutoff(len(self.names), max_df)
+        cutoff = _df_cutoff(len(self.names), self.max_df if max_df is None else max_df)
         used = []
         opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
         for term, qweight in query.items():

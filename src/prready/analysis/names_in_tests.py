@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from prready.analysis.lexicon import PATH_WEIGHT, BM25Index, path_terms, split_identifier
+from prready.analysis.lexicon import BM25Index, count_names, unit_terms
 from prready.analysis.native_ops import NativeOps
 
 MIN_LENGTH = 3  # "svd" counts; "x" or "fn" tie a test to nothing in particular
@@ -54,22 +54,15 @@ class NamesInTests:
     def build(cls, by_file: Mapping[str, Iterable[tuple[str, int]]]) -> NamesInTests:
         users: dict[str, list[tuple[str, int]]] = {}
         test_names: dict[str, tuple[str, ...]] = {}
-        docs: dict[str, dict[str, float]] = {}
+        docs: dict[str, dict[str, int]] = {}
         splits: dict[str, tuple[str, ...]] = {}  # each name's words, split once
         for path in sorted(by_file):
             names = list(by_file[path])
-            terms: dict[str, float] = {}
-            get = terms.get
             for name, n in names:
                 users.setdefault(name, []).append((path, n))
-                words = splits.get(name)
-                if words is None:
-                    words = splits[name] = split_identifier(name, splits)
-                for word in words:
-                    terms[word] = get(word, 0) + n
-            for word in path_terms(path, splits):
-                terms[word] = get(word, 0) + PATH_WEIGHT
-            docs[path] = terms
+            # Weighted as a code unit's terms are: its path words, and the names it uses as
+            # a unit's prose.
+            docs[path] = unit_terms(path, (), count_names(names, splits).items(), splits)
             test_names[path] = tuple(name for name, _ in names if name.lower().startswith("test"))
         limit = max(COMMON_FLOOR, int(COMMON_SHARE * len(by_file)))
         return cls(
@@ -86,8 +79,7 @@ class NamesInTests:
         if self.lexical is None or not query:
             return []
         return [
-            (path, s)
-            for path, s, _ in self.lexical.search(query, limit=limit, max_df=1.0, with_terms=False)
+            (path, s) for path, s, _ in self.lexical.search(query, limit=limit, with_terms=False)
         ]
 
     def using(self, names: Iterable[str]) -> dict[str, dict[str, int]]:

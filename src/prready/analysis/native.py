@@ -1,4 +1,5 @@
-"""C/C++/CUDA (and Objective-C++, Metal) files: `#include` scan and resolution against the repository's include roots.
+"""C/C++/CUDA (and Objective-C++, Metal) files: `#include` scan and resolution against the
+repository's include roots.
 
 Include roots are not declared anywhere we can read cheaply (they live in CMake), so they
 are discovered: a directory is a root when many quoted or angled includes resolve under it

@@ -94,21 +94,21 @@ def describe_step(
     )
     # A docs-only step has no test to run; the others' tests are also found by the issue's
     # words, among the main suite's runnable files (as the tiers' are).
-    suite = _main_suite(facts.runnable_tests)
-    by_words = [
-        (path, score)
-        for path, score in (
-            test_names.by_words(query_terms(a.issue.title, a.issue.body))
-            if test_names is not None and not docs_only
-            else ()
-        )
-        if _runnable_test(path) and _in_suite(path, suite)
-    ]
-    named = {
-        path
-        for path in (*(p for p, _ in ranked), *(p for p, _ in by_words))
-        if test_names is not None and any(test_names.selects(path, n) for n in in_title)
-    }
+    by_words: list[tuple[str, float]] = []
+    named: set[str] = set()
+    if test_names is not None and not docs_only:
+        suite = _main_suite(facts.runnable_tests)
+        by_words = [
+            (path, score)
+            for path, score in test_names.by_words(query_terms(a.issue.title, a.issue.body))
+            if _runnable_test(path) and _in_suite(path, suite)
+        ]
+    if test_names is not None:
+        named = {
+            path
+            for path in (*(p for p, _ in ranked), *(p for p, _ in by_words))
+            if any(test_names.selects(path, n) for n in in_title)
+        }
     tests = fuse_tests(ranked, by_words, named, hardware)[:MAX_TESTS]  # most likely first
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
