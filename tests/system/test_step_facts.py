@@ -216,6 +216,36 @@ def test_nested_test_scripts_and_a_guide_closing_docs_changes() -> None:
     assert not any("docs-only" in n for n in step.setup_notes)
 
 
+def test_an_issue_that_needs_a_gpu_keeps_its_gpu_tests_first() -> None:
+    """Whoever works on a CUDA issue has a GPU (a plan sets the issue aside otherwise): the
+    GPU test that calls the issue's name most is not put after the others; the same words
+    without CUDA in the title put it last."""
+    cm = code_map([*TORCH_LIKE, "test/test_ops.py"], TORCH_EDGES, areas=TORCH_AREAS)
+    cm.symbols = {"torch.nested.nested_tensor": "torch.nested"}
+    sources = {
+        "test/test_ops.py": b"def test_nested_tensor_from_list():\n    torch.nested.nested_tensor(a)\n",
+        "test/test_cuda.py": b"def test_nested_tensor_on_gpu():\n"
+        b"    torch.nested.nested_tensor([a]).cuda(); torch.nested.nested_tensor([b]).cuda()\n",
+    }
+    names = NamesInTests.build({p: identifiers_in(src) for p, src in sources.items()})
+
+    def tests_for(title: str) -> list[str]:
+        assessment = IssueAssessment(
+            issue=make_issue(8, title),
+            modules=[ModuleMatch("torch.nested", "torch/nested/__init__.py", 0.8, ["words"])],
+            difficulty=Difficulty(3, ["one module"]),
+            skills=["python"],
+            taken=TakenStatus("fresh"),
+        )
+        fit = SkillFit(["python"], ["python"], [])
+        return describe_step(2, assessment, fit, cm, PYTORCH_GUIDE, test_names=names).tests
+
+    on_gpu = tests_for("CUDA: nested_tensor loses its device on the GPU")
+    assert on_gpu[0] == "test/test_cuda.py", on_gpu
+    on_cpu = tests_for("nested_tensor loses its device")
+    assert on_cpu[-1] == "test/test_cuda.py" and on_cpu[0] != "test/test_cuda.py", on_cpu
+
+
 def test_a_native_kernel_issue_gets_the_tests_calling_its_op() -> None:
     """An issue mapped to ATen's C++ names the op (or its kernel, in a traceback): the
     tests are the files calling the op's Python name, the one named like the C++ file

@@ -19,7 +19,7 @@ from prready.analysis.build import (
 )
 from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
-from prready.analysis.kinds import classify_issue
+from prready.analysis.kinds import classify_issue, parse_hardware
 from prready.analysis.layout import is_root_package
 from prready.analysis.lexicon import query_terms
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
@@ -63,7 +63,7 @@ def describe_step(
     `test_names` (the names each test file uses) finds tests by what they call;
     `facts` is `map_facts(code_map)`, worked out once by a caller describing several
     steps (else here); `hardware` is what the user has ("mps", "cuda": `parse_hardware`),
-    whose tests are not put after the others."""
+    whose tests are not put after the others (nor those of what the issue itself needs)."""
     facts = facts if facts is not None else map_facts(code_map)
     focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
@@ -109,7 +109,10 @@ def describe_step(
             for path in (*(p for p, _ in ranked), *(p for p, _ in by_words))
             if any(test_names.selects(path, n) for n in in_title)
         }
-    tests = fuse_tests(ranked, by_words, named, hardware)[:MAX_TESTS]  # most likely first
+    # Whoever works on an issue that needs a GPU has one: its GPU tests are not put last.
+    kinds = a.kinds if a.kinds is not None else classify_issue(a.issue)
+    runs_on = {*hardware, *parse_hardware(kinds.hardware)}
+    tests = fuse_tests(ranked, by_words, named, runs_on)[:MAX_TESTS]  # most likely first
     if not tests:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
