@@ -234,6 +234,33 @@ def test_library_paths_exclude_tests_docs_examples_and_vendored_trees() -> None:
     assert not is_library_path("src/pkg/mod.py", is_test=True)
 
 
+def test_folders_named_for_tests_vendored_code_or_top_level_examples_are_no_library() -> None:
+    # Real folders: test helpers inside a package, a suite of its own, vendored copies,
+    # a second docs tree, guides, top-level demos and examples.
+    for path in (
+        "jax/_src/internal_test_util/test_harnesses.py",
+        "src/accelerate/test_utils/testing.py",
+        "integration_tests/basic_usage_test.py",
+        "caffe2/python/operator_test/adam_test.py",
+        "torch/_vendor/packaging/version.py",
+        "docs_nnx/_ext/codediff.py",
+        "guides/training_with_built_in_methods.py",
+        "demo/guide-python/basic_walkthrough.py",
+        "linen_examples/wmt/train.py",
+    ):
+        assert not is_library_path(path), path
+    # ...while the same words inside a package, or in no compound, name library code.
+    for path in (
+        "src/diffusers/pipelines/paint_by_example/pipeline_paint_by_example.py",
+        "jax/example_libraries/stax.py",
+        "src/lightning/pytorch/demos/boring_classes.py",
+        "src/prready/demo/data.py",
+        "torchgen/selective_build/selector.py",
+        "torch/utils/data/datapipes/iter/grouping.py",
+    ):
+        assert is_library_path(path), path
+
+
 def test_library_units_leave_out_header_copies_shipped_in_a_package() -> None:
     # A wheel's torch/include/ holds copies of the build's headers: never a place to fix.
     # A native project's own include/ folder (not inside a Python package) is its code.
