@@ -45,8 +45,12 @@ if TYPE_CHECKING:
     from prready.models import ProgressFn
 
 LEX_SCANNER = "lex:5"  # 5: class bases; 4: C names macros define; 3: packed counts
-LEX_VERSION = "8"  # bump when lexicon's weighting, fields or BM25Index change
-HISTORY_VERSION = "7"  # 7: read at the map's commit (6 read HEAD, which may have moved)
+# Bump when lexicon's weighting, fields or BM25Index change, or which files are library
+# (`mapping.is_library_path`; 9: folders named by compounds such as `integration_tests`).
+LEX_VERSION = "9"
+# 8: the commits indexed are those changing library files as `is_library_path` now says;
+# 7: read at the map's commit (6 read HEAD, which may have moved).
+HISTORY_VERSION = "8"
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
