@@ -72,6 +72,15 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
         "### 🐛 Describe the bug\n\nrelu(-0.0)\n\n### Versions\n\nCUDA used to build: 12.1\nOS: macOS 14",
     )
     assert classify_issue(env).hardware == {}
+    # macOS as the system a bug shows up on binds it to a Mac only when it is the one named
+    # (XGBoost #3579 leaks memory "on Ubuntu and macOS"); MPS itself always binds.
+    both = "Memory keeps growing until OutOfMemory errors, on Ubuntu and macOS."
+    assert classify_issue(issue("hist + learning_rate decay memory usage", (), both)).hardware == {}
+    only_mac = classify_issue(issue("Memory keeps growing", (), "Only on macOS 14, not elsewhere."))
+    assert only_mac.hardware == {"mps": "'macOS' in the description"}
+    assert classify_issue(issue("Crash on macOS and Linux with num_workers=2")).hardware == {}
+    mps_too = classify_issue(issue("Wrong result on MPS", (), "Fine on Linux CPU, wrong on mps."))
+    assert mps_too.hardware == {"mps": "'MPS' in the title"}
     # accelerate's template opens with System Info; the reproduction after it still counts.
     slurm = issue(
         "Muti node CUDA error: invalid device ordinal",

@@ -98,3 +98,17 @@ def test_tests_for_the_users_hardware_keep_their_place() -> None:
     assert fuse_tests([], gpu, hardware=("multi-gpu", "cuda"))[0] == (
         "test/distributed/test_c10d_nccl.py"
     )
+
+
+def test_a_folder_named_for_a_gpu_with_a_hyphen_needs_one() -> None:
+    # XGBoost keeps its GPU tests in tests/python-gpu/ beside tests/python/.
+    by_words = [("tests/python-gpu/test_large_input.py", 9.0), ("tests/python/test_basic.py", 8.0)]
+    assert fuse_tests([], by_words) == [
+        "tests/python/test_basic.py",
+        "tests/python-gpu/test_large_input.py",
+    ]
+    assert fuse_tests([], by_words, hardware=("cuda",))[0] == "tests/python-gpu/test_large_input.py"
+    # ...and its Intel GPU (SYCL) tests in tests/python-sycl/: an xpu's.
+    sycl = [("tests/python-sycl/test_sycl_simple_dask.py", 9.0), ("tests/python/test_tracker.py", 8.0)]
+    assert fuse_tests([], sycl)[0] == "tests/python/test_tracker.py"
+    assert fuse_tests([], sycl, hardware=("xpu",))[0] == "tests/python-sycl/test_sycl_simple_dask.py"

@@ -143,6 +143,19 @@ _HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
         ),
     ),
 )
+# macOS named as the system an issue shows up on binds it to a Mac only when no other system
+# is named beside it: "runs out of memory on Ubuntu and macOS" needs neither.
+_MAC_SYSTEM = re.compile(r"macos|on mac", re.IGNORECASE)
+_OTHER_SYSTEM = re.compile(
+    r"\b(?:linux|ubuntu|debian|centos|fedora|red ?hat|rhel|wsl|windows)\b", re.IGNORECASE
+)
+
+
+def _on_other_systems_too(found: re.Match[str], text: str) -> bool:
+    """Whether a match of macOS as a system sits in a text naming another system too."""
+    return bool(_MAC_SYSTEM.fullmatch(found.group(0)) and _OTHER_SYSTEM.search(text))
+
+
 # "GPU" alone in a title means an NVIDIA one only when no other accelerator is named
 # ("AMD: ... multi-GPU training on MI300X" needs ROCm, not CUDA).
 _ANY_GPU = re.compile(r"\bgpus?\b", re.IGNORECASE)
@@ -181,9 +194,13 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     _text_kinds(kinds, label_kinds, title, body)
     for key, pattern in _HARDWARE_TEXT:
         found = pattern.search(title)
-        if found:
+        if found and not _on_other_systems_too(found, title):
             hardware.setdefault(key, f"{found.group(0)!r} in the title")
-        elif key in _BODY_HARDWARE and (found := pattern.search(description)):
+        elif (
+            key in _BODY_HARDWARE
+            and (found := pattern.search(description))
+            and not _on_other_systems_too(found, description)
+        ):
             hardware.setdefault(key, f"{found.group(0)!r} in the description")
     if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
         hardware["cuda"] = f"{found.group(0)!r} in the title"

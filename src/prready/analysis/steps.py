@@ -663,7 +663,9 @@ def _shares_a_word(words: set[str], native_words: set[str]) -> bool:
 
 
 # The hardware a test path's word needs, as the keys `parse_hardware` gives.
-_TEST_HARDWARE = {**HARDWARE_ALIASES, "cudnn": "cuda", "nv": "cuda", "nccl": "multi-gpu"}
+_TEST_HARDWARE = {
+    **HARDWARE_ALIASES, "cudnn": "cuda", "nv": "cuda", "nccl": "multi-gpu", "sycl": "xpu"
+}  # fmt: skip
 
 
 def _can_run(path: str, hardware: Collection[str]) -> bool:
@@ -724,7 +726,7 @@ _GENERIC_NATIVE_WORDS = frozenset(
 )  # fmt: skip
 _GPU_WORDS = frozenset(
     {"cuda", "gpu", "cudnn", "nccl", "mps", "xpu", "rocm", "hip", "tpu", "xla", "metal", "opencl",
-     "multigpu", "hcq", "amd", "nv", "nvidia", "webgpu"}
+     "multigpu", "hcq", "amd", "nv", "nvidia", "webgpu", "sycl"}
 )  # fmt: skip
 _MULTI_PROCESS_WORDS = frozenset(
     {"distributed", "multiprocessing", "rpc", "c10d", "ddp", "fsdp", "multinode", "mpi", "gloo"}
@@ -848,7 +850,12 @@ def _test_needs(tests: list[str]) -> list[str]:
 
 
 def _path_words(path: str) -> set[str]:
-    return {w for part in path.lower()[:-3].split("/") for w in part.split("_")}
+    """The words of a test's folders and file name: split on `/`, `_` and `-` (XGBoost keeps
+    its GPU tests in `tests/python-gpu/`)."""
+    return set(_PATH_WORD_BREAKS.split(path.lower().rsplit(".", 1)[0]))
+
+
+_PATH_WORD_BREAKS = re.compile(r"[/_\-]")
 
 
 def _stem_words(path: str) -> set[str]:
