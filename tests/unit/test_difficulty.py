@@ -200,6 +200,16 @@ def test_named_apis_skip_code_urls_and_traceback_frames() -> None:
     assert found == ["LoraModel.merge", "modules_to_save", "setup.py", "torch.nn.functional.pad"]
 
 
+def test_named_apis_are_the_librarys_not_pythons() -> None:
+    # XGBoost #3844: a KeyError from os.environ and dunder methods are no API to change.
+    body = (
+        "Importing fails with a `KeyError` from `_load_lib` when `PATH` is unset; "
+        "`__instancecheck__` and `dict.get` are involved, `_LIB` is never set."
+    )
+    found = named_apis(make_issue(1, "import fails if `$PATH` is not set", body))
+    assert found == ["PATH", "_LIB", "_load_lib"]
+
+
 def test_a_quoted_error_counts_like_a_reproduction() -> None:
     plain = _rate(LEAF, labels=("bug",))
     error = _rate(LEAF, labels=("bug",), body="It fails with\nValueError: shapes (2,) and (3,)")

@@ -10,6 +10,7 @@ quoted on the card but not scored."""
 from __future__ import annotations
 
 import bisect
+import builtins
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -454,6 +455,9 @@ _TICKED = re.compile(r"`([^`\n]{1,120})`")
 _DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _IDENT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _NOT_NAMES = frozenset({"e.g", "i.e", "etc", "vs"})
+# Python's own names (`KeyError`, `len`, `dict.get`) and protocol methods (`__init__`) are
+# no API of the library: a report quoting them names no place to change.
+_PYTHON_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
 def named_apis(issue: Issue) -> list[str]:
@@ -469,7 +473,14 @@ def named_apis(issue: Issue) -> list[str]:
         if first and (len(first.group(0)) > 2 or "." in first.group(0)):
             names.add(first.group(0))
     names.update(_DOTTED.findall(_TICKED.sub(" ", prose)))
-    return sorted(n for n in names if n.lower() not in _NOT_NAMES and not n[-1].isdigit())
+    return sorted(
+        n
+        for n in names
+        if n.lower() not in _NOT_NAMES
+        and not n[-1].isdigit()
+        and n.partition(".")[0] not in _PYTHON_NAMES
+        and not (n.startswith("__") and n.endswith("__"))
+    )
 
 
 def _design_signal(issue: Issue, kinds: list[tuple[str, LabelKind]], text: str) -> str:
