@@ -63,6 +63,11 @@ def test_identifiers_split_on_case_and_underscores_keeping_the_compound() -> Non
     # Short names are words like any other: IDF decides what they are worth.
     assert split_identifier("rpc") == ("rpc",)
     assert split_identifier("the") == ()
+    # A stopword is one before or after stemming ("does" would stem to "doe"), and what
+    # "doesn't" leaves of "does" is one too: neither may match a file.
+    assert [split_identifier(w) for w in ("does", "Does", "doesn", "isn")] == [()] * 4
+    words = query_terms("Training does hang: it doesn't stop", "")
+    assert set(words) == {"train", "hang", "stop", "t"}
     assert [stem(w) for w in ("loaders", "padding", "batches", "class")] == [
         "loader",
         "pad",

@@ -135,6 +135,7 @@ _STOP_TEXT = """a about above after again against all also am an and any are as 
     reproduction steps information system info version versions code run running ran
     self cls def return import none true false class pass elif else raise yield lambda
     https http www com github org html
+    doesn isn don didn wasn aren weren won shouldn couldn wouldn hasn haven hadn ll ve
     """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
@@ -152,21 +153,18 @@ def split_identifier(
     if core.isascii() and core.isalpha():  # most names: no regex needed
         if core.islower():
             if len(core) == len(name):  # one word
-                word = stem(name)
-                return () if word in STOPWORDS else (word,)
+                return _one_word(name)
             parts = [p for p in name.split("_") if p]  # snake_case
         elif core.isupper():  # UPPER_CASE
             parts = [p.lower() for p in name.split("_") if p]
         elif len(core) == len(name) and name[1:].islower():  # Capitalised: one word
-            word = stem(name.lower())
-            return () if word in STOPWORDS else (word,)
+            return _one_word(name.lower())
         else:
             parts = [p.lower() for p in IDENTIFIER_PARTS.findall(name)]
     else:
         parts = [p.lower() for p in IDENTIFIER_PARTS.findall(name) if not p.isdigit()]
     if len(parts) < 2:  # no parts ("_1"), or one word: no compound
-        word = stem(parts[0]) if parts else ""
-        return (word,) if word and word not in STOPWORDS else ()
+        return _one_word(parts[0]) if parts else ()
     # Each part (lower-case letters) is split as a word of its own would be: stemmed,
     # dropped when a stopword.
     splits = {} if splits is None else splits
@@ -182,6 +180,15 @@ def split_identifier(
     if len(compound) > 2 and not compound.isdigit() and compound not in STOPWORDS:
         words.append(compound)
     return tuple(words)
+
+
+def _one_word(word: str) -> tuple[str, ...]:
+    """A lower-case word as a term: stemmed; nothing for a stopword, before or after
+    stemming ("does" would stem to "doe")."""
+    if word in STOPWORDS:
+        return ()
+    stemmed = stem(word)
+    return () if stemmed in STOPWORDS else (stemmed,)
 
 
 def count_terms(text: str, splits: dict[str, tuple[str, ...]]) -> dict[str, int]:
