@@ -204,7 +204,7 @@ def test_named_apis_are_the_librarys_not_pythons() -> None:
     # XGBoost #3844: a KeyError from os.environ and dunder methods are no API to change.
     body = (
         "Importing fails with a `KeyError` from `_load_lib` when `PATH` is unset; "
-        "`__instancecheck__` and `dict.get` are involved, `_LIB` is never set."
+        "`__instancecheck__`, `del` and `dict.get` are involved, `_LIB` is never set."
     )
     found = named_apis(make_issue(1, "import fails if `$PATH` is not set", body))
     assert found == ["PATH", "_LIB", "_load_lib"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import builtins
+import keyword
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -455,9 +456,11 @@ _TICKED = re.compile(r"`([^`\n]{1,120})`")
 _DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _IDENT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _NOT_NAMES = frozenset({"e.g", "i.e", "etc", "vs"})
-# Python's own names (`KeyError`, `len`, `dict.get`) and protocol methods (`__init__`) are
-# no API of the library: a report quoting them names no place to change.
-_PYTHON_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+# Python's own names (`KeyError`, `len`, `dict.get`, `del`) and protocol methods
+# (`__init__`) are no API of the library: a report quoting them names no place to change.
+_PYTHON_NAMES = frozenset(
+    [*(name for name in dir(builtins) if not name.startswith("_")), *keyword.kwlist]
+)
 
 
 def named_apis(issue: Issue) -> list[str]:
