@@ -10,7 +10,6 @@ quoted on the card but not scored."""
 from __future__ import annotations
 
 import bisect
-import builtins
 import keyword
 import math
 import re
@@ -160,7 +159,7 @@ def assess_difficulty(
             score += step
             shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
             reasons.append(
-                f"names {len(names)} APIs ({shown}): likely more than one place to change "
+                f"names {len(names)} code names ({shown}): likely more than one place to change "
                 f"({step:+g})"
             )
 
@@ -456,11 +455,12 @@ _TICKED = re.compile(r"`([^`\n]{1,120})`")
 _DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _IDENT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _NOT_NAMES = frozenset({"e.g", "i.e", "etc", "vs"})
-# Python's own names (`KeyError`, `len`, `dict.get`, `del`) and protocol methods
-# (`__init__`) are no API of the library: a report quoting them names no place to change.
-_PYTHON_NAMES = frozenset(
-    [*(name for name in dir(builtins) if not name.startswith("_")), *keyword.kwlist]
-)
+# A keyword opening a quoted statement (`from tinyml import linalg`) and a protocol method
+# (`__init__`) name no code of the library. Python's own names (`KeyError`, `len`) stay
+# counted: leaving them out too lowered the rule's rank correlation with the real fixes'
+# sizes on the development set (bench_difficulty, 278 issues: rho +0.11 / +0.24 files /
+# lines, against +0.15 / +0.27 with them).
+_KEYWORDS = frozenset(keyword.kwlist)
 
 
 def named_apis(issue: Issue) -> list[str]:
@@ -481,7 +481,7 @@ def named_apis(issue: Issue) -> list[str]:
         for n in names
         if n.lower() not in _NOT_NAMES
         and not n[-1].isdigit()
-        and n.partition(".")[0] not in _PYTHON_NAMES
+        and n.partition(".")[0] not in _KEYWORDS
         and not (n.startswith("__") and n.endswith("__"))
     )
 
