@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from prready.analysis.difficulty import change_kind
 from prready.analysis.kinds import classify_issue, parse_hardware, set_aside_reason
 from prready.analysis.labels import classify_labels, default_scope, label_traits
 from prready.cli import cli
@@ -99,6 +100,13 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
     assert classify_issue(issue("Add type hints to torch.fx", ("good first issue",))).kinds == {
         "tests": "'type hints' in the title"
     }
+    # `typing.Generic` names Python's module in a runtime error (flax #1402): no typing chore.
+    generic = issue(
+        "Error when specifying type parameter of a nn.Module that inherits from typing.Generic"
+    )
+    assert classify_issue(generic).kinds == {"bug": "'Error' in the title"}
+    assert change_kind(generic) == "code"
+    assert change_kind(issue("Add typing to flax.struct")) == "typing"
     needs = classify_issue(issue("xlogy returns nan", ("bug", "needs reproduction")))
     assert set_aside_reason(needs) == (
         "needs-repro",

@@ -54,7 +54,7 @@ _DOC_ONLY = re.compile(
     re.IGNORECASE,
 )
 _TYPING_ONLY = re.compile(
-    r"\b(type (?:hints?|annotations?|stubs?)|annotations?|typing|mypy|pyright|\.pyi|stubs?)\b",
+    r"\b(type (?:hints?|annotations?|stubs?)|annotations?|typing(?!\.\w)|mypy|pyright|\.pyi|stubs?)\b",
     re.IGNORECASE,
 )
 _NATIVE_TEXT = re.compile(

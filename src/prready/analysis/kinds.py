@@ -93,7 +93,7 @@ _DOCS_TITLE = re.compile(
 )
 _TESTS_TITLE = re.compile(
     r"\b(?:flaky|test_\w+|unit\s?tests?|tests?\s+(?:gap|coverage)|type\s+(?:hints?|annotations?)|"
-    r"annotations?|mypy|pyright|typing|lint(?:er|ing)?|ruff|flake8|ci)\b|^\s*\[typing\]",
+    r"annotations?|mypy|pyright|typing(?!\.\w)|lint(?:er|ing)?|ruff|flake8|ci)\b|^\s*\[typing\]",
     re.IGNORECASE,
 )
 _PERF_TITLE = re.compile(
