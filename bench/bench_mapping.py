@@ -404,10 +404,15 @@ def baseline_doc(code_map: CodeMap, name: str) -> list[str]:
     return words + _DOC_CACHE[digest]
 
 
-def baseline_words(text: str) -> list[str]:
+def baseline_words(text: str, *, digits: bool = True) -> list[str]:
+    """Identifiers split on `_` and camelCase, lower-cased, with the whole identifier when
+    it has parts; `digits=False` leaves out the parts that are numbers (the tests bench's
+    baseline)."""
     words: list[str] = []
     for token in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
         parts = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", token)
+        if not digits:
+            parts = [p for p in parts if not p.isdigit()]
         words.extend(p.lower() for p in parts)
         if len(parts) > 1:
             words.append(token.lower().replace("_", ""))

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
-from bench_mapping import checkout_at, commit_date, load_cases, repositories
+from bench_mapping import baseline_words, checkout_at, commit_date, load_cases, repositories
 from prready.analysis import steps
 from prready.analysis.lexicon import query_terms
 from prready.analysis.mapping import MapIndex, build_history, map_issue_to_modules
@@ -58,8 +57,6 @@ from prready.sources.git_repo import read_history
 HERE = Path(__file__).resolve().parent
 KS = (1, 3, 6)
 MAX_TEST_BYTES = 1_000_000
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
 def main() -> int:
@@ -168,14 +165,8 @@ def step_tests(
 
 
 def words(text: str) -> list[str]:
-    """Identifiers split on `_` and camelCase, lower-cased, with the whole identifier."""
-    out: list[str] = []
-    for token in _WORD.findall(text):
-        parts = [p.lower() for p in _PART.findall(token) if not p.isdigit()]
-        out.extend(parts)
-        if len(parts) > 1:
-            out.append(token.replace("_", "").lower())
-    return out
+    """The baseline's words: `bench_mapping.baseline_words` without number parts."""
+    return baseline_words(text, digits=False)
 
 
 def bm25_tests(issue: Issue, checkout: Path, tests: list[str]) -> list[str]:

@@ -672,11 +672,10 @@ def _can_run(path: str, hardware: Collection[str]) -> bool:
     """Whether a test runs on what the user has: a CPU, and `hardware` (HARDWARE keys).
     A path word that names no hardware the user can say they have (`opencl`) needs more
     than a CPU all the same; tests of several processes need "multi-gpu"."""
-    if not _needs_more_than_a_cpu(path):
-        return True
     words = _path_words(path)
     needs = {_TEST_HARDWARE.get(w, w) for w in words & _GPU_WORDS}
-    needs |= {"multi-gpu"} if not words.isdisjoint(_MULTI_PROCESS_WORDS) else set()
+    if not words.isdisjoint(_MULTI_PROCESS_WORDS):
+        needs.add("multi-gpu")
     return needs <= set(hardware)
 
 
