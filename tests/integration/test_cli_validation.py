@@ -45,13 +45,15 @@ def store_issues(*numbers: int, repo: str = REPO) -> None:
     conn.close()
 
 
-def small_repo(tmp_path: Path, *, origin: str | None, project: str | None = None) -> Path:
+def small_repo(
+    tmp_path: Path, *, origin: str | None, project: str | None = None, urls: str = ""
+) -> Path:
     repo = tmp_path / "clone"
     repo.mkdir()
     git("init", "-q", "-b", "main", cwd=repo)
     files = {"pkg/__init__.py": "X = 1\n"}
     if project:
-        files["pyproject.toml"] = f'[project]\nname = "{project}"\n'
+        files["pyproject.toml"] = f'[project]\nname = "{project}"\n' + urls
     commit_files(repo, files, "first")
     if origin:
         git("remote", "add", "origin", origin, cwd=repo)
@@ -78,6 +80,19 @@ def test_checkout_without_remote_is_judged_by_its_pyproject(tmp_path: Path) -> N
     line = one_line_error(run("map", "pytorch/pytorch", "--checkout", str(clone)))
     assert "'accelerate'" in line and "pyproject.toml" in line
     assert run("map", "huggingface/accelerate", "--checkout", str(clone)).exit_code == 0
+
+
+def test_checkout_whose_pyproject_links_the_repository_is_accepted(tmp_path: Path) -> None:
+    # timm's pyproject.toml: name "timm", [project.urls] repository = the GitHub repository
+    urls = (
+        '[project.urls]\ndocumentation = "https://huggingface.co/docs/timm"\n'
+        'repository = "https://github.com/huggingface/pytorch-image-models"\n'
+    )
+    clone = small_repo(tmp_path, origin=None, project="timm", urls=urls)
+    ok = run("map", "huggingface/pytorch-image-models", "--checkout", str(clone))
+    assert ok.exit_code == 0, ok.output
+    line = one_line_error(run("map", "pytorch/pytorch", "--checkout", str(clone)))
+    assert "'timm'" in line and "pyproject.toml" in line
 
 
 # ---------------------------------------------------------------------- --module

@@ -56,8 +56,8 @@ def verify_checkout(slug: str, checkout: str | Path, *, allow_other: bool = Fals
                 advice="allow_other_checkout",
             )
         return
-    project = _project_name(found.path)
-    if project and not _same_project(project, name):
+    project, urls = _project_identity(found.path)
+    if project and not _same_project(project, name) and not _names_repository(urls, name):
         raise InputError(
             "checkout",
             f"{checkout} holds the project {project!r}, not {slug} (its pyproject.toml)",
@@ -103,15 +103,29 @@ def _in_focus(name: str, focus: str) -> bool:
     )
 
 
-def _project_name(root: Path) -> str:
-    """[project].name of the checkout's pyproject.toml ("" if none or unreadable)."""
+def _project_identity(root: Path) -> tuple[str, list[str]]:
+    """[project].name of the checkout's pyproject.toml ("" if none or unreadable) and the
+    URLs of its [project.urls] (timm's names github.com/huggingface/pytorch-image-models)."""
     try:
         data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return ""
+        return "", []
     project = data.get("project")
-    name = project.get("name") if isinstance(project, dict) else None
-    return name if isinstance(name, str) else ""
+    if not isinstance(project, dict):
+        return "", []
+    name, urls = project.get("name"), project.get("urls")
+    links = [u for u in urls.values() if isinstance(u, str)] if isinstance(urls, dict) else []
+    return (name if isinstance(name, str) else ""), links
+
+
+def _names_repository(urls: list[str], repo_name: str) -> bool:
+    """One of the project's URLs is a clone URL of a repository called `repo_name`
+    (any owner: a fork's pyproject names the upstream)."""
+    for url in urls:
+        match = _REMOTE_SLUG.search(url.strip())
+        if match and match.group(2).lower() == repo_name.lower():
+            return True
+    return False
 
 
 def _same_project(project: str, repo_name: str) -> bool:
