@@ -115,6 +115,44 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
     )
 
 
+def test_hardware_named_in_passing_does_not_bind() -> None:
+    # bitsandbytes #1995: a CPU bug whose body says "MPS is unaffected" and was filed from
+    # a Mac: the title is about the CPU, so the body's devices are comparisons.
+    cpu = issue(
+        "quantize_blockwise / dequantize_blockwise produce incorrect results for non-contiguous"
+        " CPU inputs (CPU follow-up to #1690)",
+        (),
+        "On the CPU backend `quantize_blockwise` silently returns wrong results for"
+        " non-contiguous inputs (MPS is unaffected). bitsandbytes 0.50.0.dev0, macOS arm64.",
+    )
+    assert classify_issue(cpu).hardware == {}
+    # Without the CPU title, the unaffected device is still not a need; the affected one is.
+    triton = classify_issue(
+        issue(
+            "Triton 4-bit quantization stores absmax past the end of the tensor",
+            (),
+            "Works fine on MPS. In the Triton backend (XPU) each program stores 8 entries.",
+        )
+    )
+    assert triton.hardware == {"xpu": "'XPU' in the description"}
+    assert classify_issue(issue("Wrong result on ROCm, works fine on MPS")).hardware == {
+        "rocm": "'ROCm' in the title"
+    }
+    # bitsandbytes #1775: a named NVIDIA GPU in the description is where the bug shows.
+    t4 = issue(
+        "version 0.48 is broken",
+        (),
+        "On a T4 GPU, all models that were quantized with earlier versions are broken.",
+    )
+    assert classify_issue(t4).hardware == {"cuda": "'On a T4 GPU' in the description"}
+    # timm #1712: a parenthesised environment is not (`torch.autocast` is missing on any device).
+    env = issue("Training does not start with --amp", (), "torch 1.9.1+cu102 (CUDA 10.2, T4 GPU)")
+    assert classify_issue(env).hardware == {}
+    # ...but a reproduction's device string still is not.
+    repro = issue("xlogy returns nan", (), 'x = torch.ones(3, device="cuda")')
+    assert classify_issue(repro).hardware == {}
+
+
 def test_vocabularies_of_the_major_ml_libraries() -> None:
     assert label_traits("module: bootcamp", REPO) == ("beginner",)
     assert label_traits("Good Second Issue", "huggingface/transformers") == ("welcome", "medium")

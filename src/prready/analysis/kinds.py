@@ -151,9 +151,41 @@ _OTHER_SYSTEM = re.compile(
 )
 
 
-def _on_other_systems_too(found: re.Match[str], text: str) -> bool:
-    """Whether a match of macOS as a system sits in a text naming another system too."""
-    return bool(_MAC_SYSTEM.fullmatch(found.group(0)) and _OTHER_SYSTEM.search(text))
+# Hardware named as unaffected ("MPS is unaffected", "works fine on MPS", "except on
+# ROCm") binds nothing.
+_UNAFFECTED_AFTER = re.compile(
+    r"[^.,;:\n()]{0,20}?\b(?:(?:is|are|was|were)\s+(?:un|not\s+)affected|unaffected"
+    r"|works?\s+(?:fine|correctly|as expected)|(?:is|are)\s+fine)\b",
+    re.IGNORECASE,
+)
+_UNAFFECTED_BEFORE = re.compile(
+    r"\b(?:works?(?:\s+fine)?|fine|correct|not|except)\s+(?:on|with|for|under)\s+(?:the\s+|an?\s+)?$",
+    re.IGNORECASE,
+)
+_CPU_TITLE = re.compile(r"\bcpus?\b(?!\s*offload)", re.IGNORECASE)
+# A named NVIDIA GPU in a description ("On a T4 GPU, all models ... are broken"): the
+# reporter's device is where the bug shows, unlike a reproduction's `device="cuda"`.
+# Only "on/with/using [a] T4 GPU": a parenthesised environment ("(CUDA 10.2, T4 GPU)") does not.
+_GPU_MODEL = re.compile(
+    r"\b(?:on|with|using)\s+(?:an?\s+|my\s+|the\s+|one\s+|\d+\s*x?\s*)?(?:nvidia\s+)?"
+    r"(?:[ahlvpkt]\d{1,3}|(?:rtx|gtx)\s?\d{3,4}|(?:tesla|quadro|titan|geforce|jetson)\s+\w+)"
+    r"\s+gpus?\b",
+    re.IGNORECASE,
+)
+
+
+def _binding(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `pattern` in `text` that binds an issue to the hardware it names:
+    not named as unaffected, and not macOS beside another system."""
+    for found in pattern.finditer(text):
+        if _UNAFFECTED_AFTER.match(text, found.end()) or _UNAFFECTED_BEFORE.search(
+            text[max(0, found.start() - 30) : found.start()]
+        ):
+            continue
+        if _MAC_SYSTEM.fullmatch(found.group(0)) and _OTHER_SYSTEM.search(text):
+            return None  # macOS as the system shows up beside another one: needs neither
+        return found
+    return None
 
 
 # "GPU" alone in a title means an NVIDIA one only when no other accelerator is named
@@ -192,16 +224,17 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     body = (issue.body or "")[:_BODY_CHARS]
     description = _description(body)
     _text_kinds(kinds, label_kinds, title, body)
+    # A title about the CPU ("non-contiguous CPU inputs") is no accelerator's bug: the
+    # body names others to compare ("MPS is unaffected") or the reporter's machine.
     for key, pattern in _HARDWARE_TEXT:
-        found = pattern.search(title)
-        if found and not _on_other_systems_too(found, title):
+        if found := _binding(pattern, title):
             hardware.setdefault(key, f"{found.group(0)!r} in the title")
-        elif (
-            key in _BODY_HARDWARE
-            and (found := pattern.search(description))
-            and not _on_other_systems_too(found, description)
-        ):
+    read_body = bool(hardware) or not _CPU_TITLE.search(title)
+    for key, pattern in _HARDWARE_TEXT:
+        if read_body and key in _BODY_HARDWARE and (found := _binding(pattern, description)):
             hardware.setdefault(key, f"{found.group(0)!r} in the description")
+    if read_body and "cuda" not in hardware and (found := _binding(_GPU_MODEL, description)):
+        hardware["cuda"] = f"{found.group(0)!r} in the description"
     if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
         hardware["cuda"] = f"{found.group(0)!r} in the title"
     return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
