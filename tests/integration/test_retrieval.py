@@ -252,6 +252,8 @@ def test_folders_named_for_tests_vendored_code_or_top_level_examples_are_no_libr
         "guides/training_with_built_in_methods.py",
         "demo/guide-python/basic_walkthrough.py",
         "linen_examples/wmt/train.py",
+        "tools/checkpoint_conversion/convert_gemma_checkpoints.py",
+        "build_tools/update_environments.py",
     ):
         assert not is_library_path(path), path
     # ...while the same words inside a package, or in no compound, name library code.
@@ -262,6 +264,7 @@ def test_folders_named_for_tests_vendored_code_or_top_level_examples_are_no_libr
         "src/prready/demo/data.py",
         "torchgen/selective_build/selector.py",
         "torch/utils/data/datapipes/iter/grouping.py",
+        "jax/tools/jax_to_ir.py",
     ):
         assert is_library_path(path), path
 

@@ -63,6 +63,12 @@ def test_cpp_and_cuda_need_builds() -> None:
     assert _has(cpp, "C++") and cpp.score > _rate(LEAF).score
     assert _has(cuda, "CUDA build") and cuda.score >= 4
     assert not _has(cpp, "Python code only")
+    # CUDA kernels named in the body count, unless the title is about the CPU (bitsandbytes
+    # #1995: the CUDA kernels were fixed already, the CPU backend is the work).
+    body = "Closed after a fix for the CUDA kernels only; the CPU backend still fails."
+    assert _has(_rate(LEAF, title="quantize gives wrong results", body=body), "CUDA build")
+    cpu = _rate(LEAF, title="quantize gives wrong results for CPU inputs", body=body)
+    assert not _has(cpu, "CUDA build")
 
 
 def test_areas_spanned() -> None:

@@ -4,6 +4,7 @@ score bounds, determinism, and label resolution through files and by similarity.
 from __future__ import annotations
 
 from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
+from prready.analysis.evidence import extract_evidence
 from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
 from prready.analysis.resolve import W_FRAME_RAISING, W_IMPORT
 
@@ -246,3 +247,30 @@ def test_an_area_label_never_names_an_area_of_docs_build_scripts() -> None:
         for m in data
         for e in m.evidence
     )
+
+
+def test_a_name_written_alone_resolves_where_one_module_defines_it() -> None:
+    # PyG #9025 writes `MyConv(MessagePassing)`: the class's name, without its package.
+    found = extract_evidence(
+        "Custom conv inheriting from CosineAnnealingLR fails",
+        "`MyConv(CosineAnnealingLR)` with `kaiming_uniform_`; tinyml.optim.lr_scheduler.StepLR,"
+        " CUDA and Linear are no bare names here.",
+    )
+    assert found.names == ["CosineAnnealingLR", "MyConv", "kaiming_uniform_"]
+    matches = _map("Custom scheduler subclassing CosineAnnealingLR never decays")
+    top = matches[0]
+    assert top.name == "tinyml.optim.lr_scheduler"
+    assert "name CosineAnnealingLR in the title (defined in tinyml.optim.lr_scheduler)" in (
+        top.evidence
+    )
+    # Named in the body only, it is a weaker clue (often what the reproduction uses).
+    body = _map("Scheduler never decays", "I use CosineAnnealingLR with warm restarts.")
+    clue = "name CosineAnnealingLR (defined in tinyml.optim.lr_scheduler)"
+    weaker = next(m for m in body if clue in m.evidence)
+    assert weaker.score < top.score
+    # A name two modules define resolves nowhere by itself: the words decide.
+    code_map = make_code_map()
+    code_map.symbols["tinyml.data.sampler.CosineAnnealingLR"] = "tinyml.data.sampler"
+    issue = make_issue(1, "Custom scheduler subclassing CosineAnnealingLR never decays", "")
+    again = map_issue_to_modules(issue, code_map, LABELS)
+    assert all("name CosineAnnealingLR" not in e for m in again for e in m.evidence)

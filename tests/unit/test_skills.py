@@ -72,6 +72,11 @@ def test_skills_for_issue_from_modules_labels_and_words() -> None:
     assert "distributed" in skills_for_issue(spread, [], code_map)
     gather = make_issue(5, "gather drops a batch", "the all_gather of the last batch")
     assert "distributed" in skills_for_issue(gather, [], code_map)
+    # A title about the CPU: the CUDA its body compares with is no skill the work needs.
+    body = "Fixed for CUDA only; the cpu path still returns wrong values."
+    assert "cuda" in skills_for_issue(make_issue(6, "quantize is wrong", body), [], code_map)
+    cpu = make_issue(7, "quantize is wrong for CPU inputs", body)
+    assert "cuda" not in skills_for_issue(cpu, [], code_map)
     nothing = skills_for_issue(make_issue(3, "Question", ""), [], code_map)
     assert nothing == ["python"]
 

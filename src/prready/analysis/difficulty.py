@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from prready import clock
+from prready.analysis.kinds import about_the_cpu
 from prready.analysis.mapping import area_of_node, focus_matches
 from prready.code_models import CodeMap
 from prready.models import Difficulty, Issue, Label, LabelKind, ModuleMatch
@@ -115,7 +116,9 @@ def assess_difficulty(
             score += delta
             reasons.append(why)
 
-    languages = _languages(considered, code_map, text if change == "code" else "")
+    # A title about the CPU: the CUDA kernels its body names are not the work.
+    native_text = text if change == "code" and not about_the_cpu(issue.title) else ""
+    languages = _languages(considered, code_map, native_text)
     if "cuda" in languages:
         score += 1.5
         reasons.append("touches CUDA code: needs a CUDA build from source and a GPU to test (+1.5)")

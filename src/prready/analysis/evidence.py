@@ -102,6 +102,11 @@ class IssueEvidence:
     called: set[str] = field(default_factory=set)  # the subset written as calls `f(...)`
     imports: list[str] = field(default_factory=list)  # modules imported in code blocks
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> dotted module
+    # Code names written without any package (`MessagePassing`, `get_val_by_key`): a
+    # CamelCase or snake_case identifier standing alone, not part of a dotted name; those
+    # of the title (the issue's subject) apart from the body's.
+    names: list[str] = field(default_factory=list)
+    title_names: set[str] = field(default_factory=set)
 
 
 def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEvidence:
@@ -121,6 +126,9 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     # Import lines are evidence of their own (weaker); keep them out of the API names.
     no_imports = _IMPORT.sub(" ", _FROM_IMPORT.sub(" ", text_no_urls))
     found.apis, found.called = _apis(title + "\n" + no_imports, found.aliases, package)
+    written = {api.rsplit(".", 1)[-1] for api in found.apis}
+    found.names = [n for n in _bare_names(title + "\n" + no_imports) if n not in written]
+    found.title_names = set(_bare_names(title))
     return found
 
 
@@ -280,6 +288,23 @@ def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], 
             if match.group("call"):
                 called.add(full)
     return _unique(names), called
+
+
+# CamelCase with a lower-case letter then an upper-case one (`MessagePassing`, `GATv2Conv`,
+# not `CUDA` or `Linear`), or snake_case (`get_val_by_key`), standing alone: no dot, slash
+# or word character on either side.
+_BARE_NAME = re.compile(
+    r"(?<![\w./])(?P<name>[A-Z][A-Za-z0-9]*[a-z0-9][A-Z]\w*|[A-Za-z]\w*[A-Za-z0-9]_[A-Za-z]\w*)"
+    r"(?![\w./])"
+)
+MAX_BARE_NAMES = 40
+
+
+def _bare_names(text: str) -> list[str]:
+    """The distinct code-like names standing alone in `text`, in order (at most
+    MAX_BARE_NAMES; names of 61 characters or more are no code names)."""
+    found = dict.fromkeys(m.group("name") for m in _BARE_NAME.finditer(text))
+    return [name for name in found if len(name) <= 60][:MAX_BARE_NAMES]
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]

@@ -229,7 +229,7 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     for key, pattern in _HARDWARE_TEXT:
         if found := _binding(pattern, title):
             hardware.setdefault(key, f"{found.group(0)!r} in the title")
-    read_body = bool(hardware) or not _CPU_TITLE.search(title)
+    read_body = not about_the_cpu(title)
     for key, pattern in _HARDWARE_TEXT:
         if read_body and key in _BODY_HARDWARE and (found := _binding(pattern, description)):
             hardware.setdefault(key, f"{found.group(0)!r} in the description")
@@ -238,6 +238,15 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
         hardware["cuda"] = f"{found.group(0)!r} in the title"
     return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
+
+
+def about_the_cpu(title: str) -> bool:
+    """Whether a title is about the CPU and names no accelerator ("incorrect results for
+    non-contiguous CPU inputs"): the GPUs and CUDA kernels its body names are comparisons,
+    not the work (see `classify_issue`; difficulty and skills read it the same way)."""
+    if not _CPU_TITLE.search(title) or _ANY_GPU.search(title):
+        return False
+    return not any(_binding(pattern, title) for _, pattern in _HARDWARE_TEXT)
 
 
 def set_aside_reason(kinds: IssueKinds) -> tuple[SetAsideKind, str] | None:

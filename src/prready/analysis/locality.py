@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from prready.analysis.mapping import rank_areas
+from prready.analysis.mapping import rank_areas, strong_areas
 from prready.analysis.snapshot import adjacency
 from prready.code_models import CodeMap
 from prready.models import IssueAssessment
 
+# The earlier step nearest to an issue: (that step, hops, the issue's area, the step's area).
+Near = tuple[IssueAssessment, int, str, str]
 MAX_DISTANCE = 3  # beyond three hops between areas, nothing carries over
 AREAS_PER_ISSUE = 2
 
@@ -23,26 +25,32 @@ class AreaDistances:
         self.code_map = code_map
         self._graph: dict[str, set[str]] | None = None  # area -> its neighbour areas
         self._from: dict[str, dict[str, int]] = {}
-        self._pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], int | None] = {}
+        self._pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, str, str] | None] = {}
 
     def areas_of(self, a: IssueAssessment) -> list[str]:
         """The top areas an issue maps to."""
         if a.features is not None:
             return list(a.features.areas[:AREAS_PER_ISSUE])
-        return [area for area, _ in rank_areas(a.modules, self.code_map)[:AREAS_PER_ISSUE]]
+        return list(strong_areas(rank_areas(a.modules, self.code_map))[:AREAS_PER_ISSUE])
 
     def distance(self, a: IssueAssessment, b: IssueAssessment) -> int | None:
         """Fewest hops between any top area of `a` and any of `b`; None when unrelated."""
+        found = self.closest_areas(a, b)
+        return None if found is None else found[0]
+
+    def closest_areas(self, a: IssueAssessment, b: IssueAssessment) -> tuple[int, str, str] | None:
+        """(hops, area of `a`, area of `b`) of the closest pair of their top areas (ties:
+        the better-ranked areas); None when unrelated."""
         pair = (tuple(self.areas_of(a)), tuple(self.areas_of(b)))
         if pair in self._pairs:
             return self._pairs[pair]
-        best: int | None = None
+        best: tuple[int, str, str] | None = None
         for source in pair[0]:
             reach = self._reach(source)
             for target in pair[1]:
                 hops = reach.get(target)
-                if hops is not None and (best is None or hops < best):
-                    best = hops
+                if hops is not None and (best is None or hops < best[0]):
+                    best = (hops, source, target)
         self._pairs[pair] = best
         return best
 
@@ -51,15 +59,14 @@ class AreaDistances:
         near = self.nearest(a, earlier)
         return 0.0 if near is None else 1.0 / (1 + near[1])
 
-    def nearest(
-        self, a: IssueAssessment, earlier: Sequence[IssueAssessment]
-    ) -> tuple[IssueAssessment, int] | None:
-        """The earlier step closest to `a` and its distance (ties: lowest issue number)."""
-        best: tuple[IssueAssessment, int] | None = None
+    def nearest(self, a: IssueAssessment, earlier: Sequence[IssueAssessment]) -> Near | None:
+        """The earlier step closest to `a`, its distance and the two areas that are that
+        close (ties: lowest issue number)."""
+        best: Near | None = None
         for other in sorted(earlier, key=lambda e: e.issue.number):
-            hops = self.distance(a, other)
-            if hops is not None and (best is None or hops < best[1]):
-                best = (other, hops)
+            found = self.closest_areas(a, other)
+            if found is not None and (best is None or found[0] < best[1]):
+                best = (other, *found)
         return best
 
     def _reach(self, source: str) -> dict[str, int]:

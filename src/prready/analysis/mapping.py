@@ -87,6 +87,11 @@ FOCUS_SHARE = 0.65
 AREA_VOTERS = 10  # matches that vote for areas (rank_areas)
 AREA_OTHERS_WEIGHT = 0.5  # an area's second and further matches count this much
 MIN_SCORE = 0.05
+# A code file outside the library and its tests that the issue names (the example or
+# script the reporter ran: `examples/qm9_pretrained_schnet.py`) is where they met the bug,
+# rarely where it is fixed: its exact clues weigh this much, so a library file with real
+# evidence leads. (A test the issue names may well be the fix: "flaky test_nn".)
+OUTSIDE_LIBRARY = 0.6
 _LABEL_SYNONYMS = {
     "linear algebra": "linalg",
     "dataloader": "data",
@@ -112,10 +117,11 @@ _NOT_LIBRARY = frozenset(_NOT_LIBRARY_TEXT.split())
 _NOT_LIBRARY_WORDS = frozenset(
     {"test", "tests", "testing", "vendor", "vendored", "docs", "notebooks"}
 )
-# ...nor a top-level folder of examples or demos (`linen_examples`, XGBoost's `demo/`); inside
-# a package such a word names library code (diffusers' `pipelines/paint_by_example`,
-# `jax/example_libraries`, Lightning's `pytorch/demos`).
-_NOT_LIBRARY_TOP_WORDS = frozenset({"example", "examples", "demo", "demos"})
+# ...nor a top-level folder of examples, demos or developer tools (`linen_examples`,
+# XGBoost's `demo/`, keras-hub's `tools/checkpoint_conversion/`, `build_tools/`); inside a
+# package such a word names library code (diffusers' `pipelines/paint_by_example`,
+# `jax/example_libraries`, Lightning's `pytorch/demos`, `jax/tools`).
+_NOT_LIBRARY_TOP_WORDS = frozenset({"example", "examples", "demo", "demos", "tools"})
 _FOLDER_WORDS = re.compile(r"[_\-]+")
 
 
@@ -151,6 +157,8 @@ class MapIndex:
     base_counts: Counter[str] | None = field(default=None, repr=False)
     # The public names by their last two parts (`layers.Conv2D`), built on first use.
     suffixes: dict[str, list[str]] | None = field(default=None, repr=False)
+    # The modules defining each public name's last part (`MessagePassing`), on first use.
+    last_names: dict[str, set[str]] | None = field(default=None, repr=False)
     label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
@@ -414,9 +422,14 @@ def map_issue_to_modules(
 
     if signals.exact:
         found = extract_evidence(issue.title, issue.body, package=index.main_package)
+        library, modules = index.library, code_map.modules
         for node, weight, why in exact_clues(found, index):
-            if not _generated(node, code_map):  # (never a place to fix)
-                add(node, weight, why)
+            if _generated(node, code_map):  # (never a place to fix)
+                continue
+            outside = (
+                node in modules and node not in library and not is_test_path(modules[node].path)
+            )
+            add(node, weight * OUTSIDE_LIBRARY if outside else weight, why)
     splits = index._splits
     if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
         splits.clear()
@@ -506,6 +519,20 @@ def rank_areas(matches: Sequence[ModuleMatch], code_map: CodeMap) -> list[tuple[
         best, *others = sorted(values, reverse=True)
         ranked[area] = _noisy_or([best, *(v * AREA_OTHERS_WEIGHT for v in others)])
     return sorted(ranked.items(), key=lambda item: (-item[1], item[0]))
+
+
+# An issue's areas count for locality and focus when they score this share of its best
+# area or more: a weak fifth match in another area (timm #1443's `timm.data`, 0.2 beside
+# `timm.models` at 0.97) is no place the issue touches.
+AREA_SHARE = 0.5
+
+
+def strong_areas(ranked: Sequence[tuple[str, float]]) -> tuple[str, ...]:
+    """The areas of `ranked` (best first) scoring AREA_SHARE of the best or more."""
+    if not ranked:
+        return ()
+    floor = ranked[0][1] * AREA_SHARE
+    return tuple(area for area, score in ranked if score >= floor)
 
 
 def _generated(node: str, code_map: CodeMap) -> bool:

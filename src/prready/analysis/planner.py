@@ -24,7 +24,13 @@ from prready.analysis.kinds import (
     parse_hardware,
 )
 from prready.analysis.locality import AreaDistances
-from prready.analysis.mapping import MapIndex, build_index, map_issue_to_modules, rank_areas
+from prready.analysis.mapping import (
+    MapIndex,
+    build_index,
+    map_issue_to_modules,
+    rank_areas,
+    strong_areas,
+)
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.skills import match_skills, normalize_skills, skills_for_issue
 from prready.analysis.stage_rules import (
@@ -123,7 +129,7 @@ def issue_features(
         design=needs_design(issue, labels),
         reproduction=has_reproduction(issue),
         feature_request=is_feature_request(issue),
-        areas=tuple(area for area, _ in rank_areas(matches, code_map)),
+        areas=strong_areas(rank_areas(matches, code_map)),
         beginner=is_beginner_labelled(issue, by_name),
         traits=tuple(sorted(issue_traits(issue, by_name))),
     )

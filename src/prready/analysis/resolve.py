@@ -54,6 +54,13 @@ _NATIVE_LANGUAGES = frozenset({"c", "cpp", "cuda"})
 #   `Enum`) says nothing of where one of them breaks.
 W_API_BASE = W_API_PREFIX
 MAX_BASE_CLASSES = 25
+# - a class or function name written alone (`MessagePassing`, `get_val_by_key`) that one
+#   library module alone defines resolves there, at a partly resolved name's weight when
+#   the title names it; a body's names are often what the reproduction uses (a dataset, an
+#   optimizer, a config class), so they weigh less than its imports. A name several
+#   modules define says nothing the words do not.
+W_NAME = W_API_PREFIX
+W_NAME_BODY = 0.2
 # - an import in the reproduction shows what the user touches, not what is broken (0.3).
 W_IMPORT = 0.3
 
@@ -101,6 +108,15 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
         else:
             yield module, weight, f"API {name} (defined in {module})"
             yield from _base_clues(named, module, index)
+    for name in found.names:
+        definer = _defined_once(name, index)
+        if definer is None:
+            continue
+        if name in found.title_names:
+            yield definer, W_NAME, f"name {name} in the title (defined in {definer})"
+        else:
+            yield definer, W_NAME_BODY, f"name {name} (defined in {definer})"
+        yield from _base_clues(f"{definer}.{name}", definer, index)
     for name in found.imports:
         resolved = _resolve_dotted(name, index)
         if resolved is not None:
@@ -247,6 +263,22 @@ def _resolve_suffix(name: str, index: MapIndex) -> tuple[str, str] | None:
         if full:
             return None  # several places define it: the words decide
     return None
+
+
+def _defined_once(name: str, index: MapIndex) -> str | None:
+    """The one library module defining a public name whose last part is `name`, or None
+    when none or several do."""
+    if index.last_names is None:  # built on first use
+        last_names: dict[str, set[str]] = defaultdict(set)
+        symbols = index.code_map.symbols
+        for dotted, module in symbols.items():
+            last_names[dotted.rpartition(".")[2]].add(module)
+        index.last_names = dict(last_names)
+    defining = index.last_names.get(name, ())
+    if len(defining) != 1:
+        return None
+    module = next(iter(defining))
+    return module if module in index.library else None
 
 
 def _resolve_once(name: str, index: MapIndex) -> tuple[str, int, str] | None:

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from prready.analysis.kinds import about_the_cpu
 from prready.analysis.mapping import focus_matches
 from prready.analysis.native import NATIVE_LANGUAGES
 from prready.code_models import CodeMap, CommitRecord
@@ -261,12 +262,13 @@ def skills_for_issue(
     names = [label.lower() for label in issue.labels]
     text = f"{issue.title}\n{issue.body[:20_000]}".lower()
     title = issue.title.lower()
+    cpu_only = about_the_cpu(issue.title)  # then its body's CUDA is a comparison
     for skill in TAXONOMY:
         if any(part in name for part in skill.labels for name in names):
             found.add(skill.key)
             continue
         _, word_res = _COMPILED[skill.key]
-        where = title if skill.key in _TITLE_ONLY else text
+        where = title if skill.key in _TITLE_ONLY or (cpu_only and skill.key == "cuda") else text
         if skill.key in _TEXT_TRUSTED and any(r.search(where) for r in word_res):
             found.add(skill.key)
     if not found & {"python", "cpp", "cuda"} and _mentions_python(matches, code_map):

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from prready.analysis.areas import github_login
+from prready.analysis.areas import ROOT_AREA, github_login
 from prready.analysis.build import (
     COMPILER_WORDS,
     BuildFacts,
@@ -22,6 +22,7 @@ from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
 from prready.analysis.kinds import classify_issue, parse_hardware
 from prready.analysis.layout import is_root_package
 from prready.analysis.lexicon import query_terms
+from prready.analysis.locality import Near
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, python_names
@@ -53,7 +54,7 @@ def describe_step(
     code_map: CodeMap,
     contributing: ContributingSummary,
     *,
-    near: tuple[IssueAssessment, int] | None = None,
+    near: Near | None = None,
     pinned: bool = False,
     test_names: NamesInTests | None = None,
     facts: MapFacts | None = None,
@@ -905,7 +906,7 @@ def _why(
     fit: SkillFit,
     focus: list[ModuleMatch],
     code_map: CodeMap,
-    near: tuple[IssueAssessment, int] | None,
+    near: Near | None,
     pinned: bool,
 ) -> list[str]:
     why: list[str] = []
@@ -928,17 +929,22 @@ def _why(
     if not focus:
         why.append("no module could be identified from the text: read the issue first")
     if near is not None:
-        other, hops = near
+        other, hops, own, theirs = near
+        own, theirs = (_area_words(x) for x in (own, theirs))
         if hops == 0:
-            where = "the same area"
+            where = f"both touch {own}"
         elif hops == 1:
-            where = "a neighbouring area (one import apart)"
+            where = f"{own} is one import away from {theirs}"
         else:
-            where = f"{hops} areas apart in the dependency graph"
+            where = f"{own} is {hops} imports away from {theirs}"
         why.append(f"builds on step #{other.issue.number}: {where}")
     if a.taken.state == "stale-claim":
         why.append("an earlier claim went quiet: say hello on the issue before starting")
     return why
+
+
+def _area_words(area: str) -> str:
+    return "the top-level files" if area == ROOT_AREA else area
 
 
 def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
