@@ -158,7 +158,8 @@ class IssueKinds:
 class IssueFeatures:
     """What every plan stage asks of an issue, worked out once per assessment: whether it
     waits on a design decision, has a reproduction, asks for a feature, carries a beginner
-    label, its labels' traits ("small", "large"), and the areas it maps to (best first)."""
+    label, its labels' traits ("small", "large"), the areas it maps to (best first), and
+    whether the report names its faulty spot."""
 
     design: bool
     reproduction: bool
@@ -166,6 +167,7 @@ class IssueFeatures:
     areas: tuple[str, ...] = ()
     beginner: bool = False
     traits: tuple[str, ...] = ()
+    pinpointed: bool = False  # the report names its faulty spot: a local fix
 
 
 @dataclass(slots=True)

@@ -71,6 +71,21 @@ def test_cpp_and_cuda_need_builds() -> None:
     assert not _has(cpu, "CUDA build")
 
 
+def test_a_report_that_names_its_faulty_spot_is_easier() -> None:
+    plain = _rate(LEAF, title="repr shows the wrong upper bound", body="```python\nrepro()\n```")
+    spot = _rate(
+        LEAF,
+        title="repr shows the wrong upper bound",
+        body="It prints `self.aspect[1]` instead of `self.scale[1]`.\n```python\nrepro()\n```",
+    )
+    assert _has(spot, "names the faulty spot ('`self.aspect[1]` instead of `self.scale[1]`')")
+    assert spot.score < plain.score
+    unbound = _rate(LEAF, title="apply_noise referenced before assignment")
+    assert _has(unbound, "names the faulty spot ('referenced before assignment')")
+    # Output values written plainly are no spot in the code: a quoted expression is.
+    assert not _has(_rate(LEAF, title="sum is wrong", body="returns 3 instead of 4"), "faulty")
+
+
 def test_areas_spanned() -> None:
     two = _rate([m("tinyml.optim.lr_scheduler"), m("tinyml.data.sampler")])
     three = _rate(
@@ -169,10 +184,16 @@ def test_past_fix_sizes_are_quoted_and_a_native_history_raises() -> None:
         assess_difficulty(issue, LEAF, cm, LABELS, NOW)  # type: ignore[arg-type]
         for cm in (small, large, native, few)
     )
-    assert _has(d_small, "past fixes in tinyml.optim changed a median of 1 file(s) (12 in the last year) (+0")
+    assert _has(
+        d_small,
+        "past fixes in tinyml.optim changed a median of 1 file(s) (12 in the last year) (+0",
+    )
     assert _has(d_large, "a median of 11 file(s) and 400 lines (12 in the last year) (+0")
     assert d_small.score == d_large.score == d_few.score
-    assert _has(d_native, "11 file(s), 60% of them C/C++/CUDA (5 in the last year): the fix is usually native (+0.5)")
+    assert _has(
+        d_native,
+        "11 file(s), 60% of them C/C++/CUDA (5 in the last year): the fix is usually native (+0.5)",
+    )
     assert d_native.score > d_small.score
     assert not _has(d_few, "past")  # two changes say nothing
 
@@ -192,7 +213,9 @@ def test_feature_request_and_named_apis_raise() -> None:
     assert wide.score == plain.score + 1  # 2 + 0.5 rounds up
     wider = _rate(LEAF, title="Scheduler skips the last step",
                   body=f"Seen with {names}, `a.b`, `c.d`, `e.f`, `g.h`.\n{repro}")  # fmt: skip
-    assert _has(wider, "names 8 code names") and _has(wider, "(+1)") and wider.score == plain.score + 1
+    assert (
+        _has(wider, "names 8 code names") and _has(wider, "(+1)") and wider.score == plain.score + 1
+    )
 
 
 def test_named_apis_skip_code_urls_and_traceback_frames() -> None:
@@ -234,7 +257,9 @@ def test_review_wait_from_closed_pull_requests() -> None:
         issue.closed_at, issue.state = closed, "closed" if closed else "open"
         return issue
 
-    pulls = [pull(i, f"2026-10-0{i}T00:00:00Z", f"2026-10-{i + 3:02d}T12:00:00Z") for i in range(1, 6)]
+    pulls = [
+        pull(i, f"2026-10-0{i}T00:00:00Z", f"2026-10-{i + 3:02d}T12:00:00Z") for i in range(1, 6)
+    ]
     pulls += [
         pull(10, "2026-10-01T00:00:00Z", None),  # still open: no wait known
         pull(11, "2020-01-01T00:00:00Z", "2020-03-01T00:00:00Z"),  # closed years ago

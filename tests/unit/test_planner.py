@@ -8,7 +8,7 @@ import random
 import pytest
 
 from planfixtures import LABELS, NOW, REPO, make_code_map, make_issue, sample_issues, sample_taken
-from prready.analysis.planner import RankingMemo, assess_issues, make_plan
+from prready.analysis.planner import RankingMemo, assess_issues, issue_features, make_plan
 from prready.errors import UsageError
 from prready.models import Difficulty, IssueAssessment, ModuleMatch, TakenStatus
 
@@ -172,6 +172,22 @@ def test_difficulty_rises_and_band_widens_only_to_the_floor() -> None:
     plan = plan_of(raised, per_stage=2, stages=[2, 3])
     assert numbers(plan) == {2: [3, 2], 3: []}
     assert "steps of earlier stages already: try per-stage 1" in plan.stages[1].note
+
+
+def test_a_report_that_names_its_faulty_spot_is_no_substantial_step() -> None:
+    # timm #2272 ("Incorrect string 'map ' with an extra ' '?", a trailing space in one
+    # comparison) was planned as the litmus test because its module is widely imported.
+    one_char = fake(
+        1, "tinyml.data.sampler", 4, title="Incorrect string 'map ' with a trailing space"
+    )
+    serious = fake(2, "tinyml.data.dataloader", 4)
+    for a in (one_char, serious):
+        a.features = issue_features(a.issue, a.modules, CODE_MAP, [])
+    assert one_char.features is not None and one_char.features.pinpointed
+    assert numbers(plan_of([one_char, serious], stages=[4], per_stage=1)) == {4: [2]}
+    assert numbers(plan_of([one_char], stages=[4], per_stage=1)) == {4: []}
+    # ...while it stays a real bug to fix.
+    assert numbers(plan_of([one_char], stages=[3], per_stage=1)) == {3: [1]}
 
 
 def test_pinned_issue_goes_first_even_if_taken() -> None:

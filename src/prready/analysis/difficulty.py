@@ -72,6 +72,16 @@ _ERROR = re.compile(
     re.MULTILINE,
 )
 _CUDA_TEXT = re.compile(r"\.cuh?\b|\bcuda kernel|\bnvcc\b", re.IGNORECASE)
+# A report that names the faulty spot itself: a stray character, a name used before it is
+# bound, one expression written for another. On the dev set's 413 fixes, the 15 such
+# reports took a median of 6 library lines against 13 for the rest.
+_PINPOINTED = re.compile(
+    r"referenced before assignment|\btypo\b"
+    r"|\b(?:extra|stray|trailing) (?:space|whitespace|comma|parenthes[ie]s|brackets?)\b"
+    r"|\bmissing (?:comma|return|await|parenthes[ie]s)\b"
+    r"|`[^`\n]{2,80}`\s+instead of\s+`[^`\n]{2,80}`|\bshould (?:be|read)\s+`[^`\n]{2,80}`",
+    re.IGNORECASE,
+)
 
 
 def assess_difficulty(
@@ -156,6 +166,9 @@ def assess_difficulty(
         elif any(kind == LabelKind.BUG for _, kind in kinds):
             score += 0.5
             reasons.append("bug without a reproduction: you may need to find one first (+0.5)")
+        if spot := pinpoints_the_fault(issue):
+            score -= 1.0
+            reasons.append(f"the report names the faulty spot ({spot!r}): a local fix (-1)")
         names = named_apis(issue)
         if len(names) >= MANY_NAMES:
             step = 1.0 if len(names) >= 2 * MANY_NAMES else 0.5
@@ -209,6 +222,13 @@ def asks_for_feature(issue: Issue) -> bool:
     behaviour ("Allow ...", "Add ...", "Implement ...", "[FR] ..."), not for tests, docs,
     annotations or a missing check ("Add tests for ...")."""
     return is_feature_request(issue) or bool(_FEATURE_TITLE.match(issue.title))
+
+
+def pinpoints_the_fault(issue: Issue) -> str:
+    """The words with which a report names its faulty spot ("trailing space", "`sum`
+    instead of `mean`"), or "" when it does not."""
+    found = _PINPOINTED.search(f"{issue.title}\n{(issue.body or '')[:30_000]}")
+    return found.group(0)[:60] if found else ""
 
 
 def quotes_error(issue: Issue) -> bool:

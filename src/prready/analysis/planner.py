@@ -17,6 +17,7 @@ from prready.analysis.difficulty import (
     is_feature_request,
     needs_design,
     parse_time,
+    pinpoints_the_fault,
 )
 from prready.analysis.kinds import (
     classify_issue,
@@ -132,6 +133,7 @@ def issue_features(
         areas=strong_areas(rank_areas(matches, code_map)),
         beginner=is_beginner_labelled(issue, by_name),
         traits=tuple(sorted(issue_traits(issue, by_name))),
+        pinpointed=bool(pinpoints_the_fault(issue)),
     )
 
 
@@ -506,8 +508,8 @@ class RankingMemo:
         default_factory=dict
     )
     rules: dict[int, tuple[IssueAssessment, tuple[str, ...]]] = field(default_factory=dict)
-    # stage_rule reads only an issue's kinds (which ones), beginner label and traits:
-    # thousands of issues share a few such signatures.
+    # stage_rule reads only an issue's kinds (which ones), beginner label, traits and
+    # whether it names its faulty spot: thousands of issues share a few such signatures.
     verdicts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
     # The skill fit shares (first contact, later stages) by an issue's skills.
     fits: dict[tuple[str, ...], tuple[float, float]] = field(default_factory=dict)
@@ -535,7 +537,12 @@ class RankingMemo:
             if features is None:
                 verdict = tuple(stage_rule(stage, a, label_map) for stage in STAGE_NUMBERS)
             else:
-                signature = (tuple(kinds_of(a).kinds), features.beginner, features.traits)
+                signature = (
+                    tuple(kinds_of(a).kinds),
+                    features.beginner,
+                    features.traits,
+                    features.pinpointed,
+                )
                 found = self.verdicts.get(signature)
                 if found is None:
                     found = self.verdicts[signature] = tuple(

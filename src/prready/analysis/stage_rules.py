@@ -71,6 +71,8 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
         return "docs, tests and typing work belong to the first two stages"
     if stage == REAL_BUG:
         return "" if kinds.has("bug", "performance") else "a real bug stage takes bug reports"
+    if a.features is not None and a.features.pinpointed:
+        return "the report names its faulty spot: a local fix, not a substantial one"
     return "" if code else "the substantial stage takes a feature or a serious bug"
 
 

@@ -325,6 +325,7 @@ def assessment_to_plain(a: IssueAssessment) -> tuple[tuple[Any, ...], tuple[Any,
             features.areas,
             features.beginner,
             features.traits,
+            features.pinpointed,
         ),
     )
     detail = ([list(m.evidence) for m in a.modules], list(a.difficulty.reasons))
@@ -383,9 +384,17 @@ def assessment_from_plain(
 
 
 def _features(
-    design: bool, reproduction: bool, feature: bool, areas: Any, beginner: bool, traits: Any
+    design: bool,
+    reproduction: bool,
+    feature: bool,
+    areas: Any,
+    beginner: bool,
+    traits: Any,
+    pinpointed: bool = False,
 ) -> IssueFeatures:
-    return IssueFeatures(design, reproduction, feature, tuple(areas), beginner, tuple(traits))
+    return IssueFeatures(
+        design, reproduction, feature, tuple(areas), beginner, tuple(traits), pinpointed
+    )
 
 
 def _code_digest() -> str:
