@@ -82,6 +82,24 @@ def test_checkout_without_remote_is_judged_by_its_pyproject(tmp_path: Path) -> N
     assert run("map", "huggingface/accelerate", "--checkout", str(clone)).exit_code == 0
 
 
+def test_checkout_whose_checkout_did_not_finish_is_refused(tmp_path: Path) -> None:
+    # A clone from a mirror missing some blobs: git reports "checkout failed" and leaves no
+    # index, so the files on disk are tracked by nothing. It used to map as an empty
+    # repository, and every plan step said "no module could be identified".
+    clone = small_repo(tmp_path, origin="https://github.com/huggingface/accelerate.git")
+    (clone / ".git" / "index").unlink()
+    result = run("map", "huggingface/accelerate", "--checkout", str(clone))
+    line = one_line_error(result)
+    assert result.exit_code != 0 and "checkout did not finish" in line and "git status" in line
+    git("reset", "-q", cwd=clone)  # the index restored: the same checkout maps again
+    assert run("map", "huggingface/accelerate", "--checkout", str(clone)).exit_code == 0
+    # An empty repository (no commit yet) is no such case.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    git("init", "-q", "-b", "main", cwd=empty)
+    assert "did not finish" not in run("map", "acme/empty", "--checkout", str(empty)).output
+
+
 def test_checkout_whose_pyproject_links_the_repository_is_accepted(tmp_path: Path) -> None:
     # timm's pyproject.toml: name "timm", [project.urls] repository = the GitHub repository
     urls = (

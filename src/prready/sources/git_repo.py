@@ -367,6 +367,25 @@ class Listing:
 _ASSUMED_ENTRY = re.compile(rb"\0[a-z] [^\t\0]*\t([^\0]+)")
 
 
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def _refuse_unfinished_checkout(root: Path) -> None:
+    """An index that lists nothing while HEAD holds files: a clone whose checkout failed
+    (git leaves no index when a blob is missing) would map as an empty repository."""
+    try:
+        tree = _run(root, ["rev-parse", "--verify", "-q", "HEAD^{tree}"]).decode().strip()
+    except GitCommandError:
+        return  # no commit yet: nothing is missing
+    if tree and tree != _EMPTY_TREE:
+        raise InputError(
+            "checkout",
+            f"{root}: git's index lists no files while HEAD holds some, so its checkout did "
+            "not finish; see `git status` there, then `git restore --source=HEAD :/` or clone "
+            "again",
+        )
+
+
 def read_listing(root: Path, *, sizes: bool = False) -> Listing:
     """One `ls-files -s` and one `diff-files` (run side by side); the files that differ
     from the index are re-hashed (see `_state_on_disk`). `sizes`: with the index's sizes
@@ -399,6 +418,8 @@ def read_listing(root: Path, *, sizes: bool = False) -> Listing:
         thread.join()
     if isinstance(diff[0], BaseException):
         raise diff[0]
+    if not raw:
+        _refuse_unfinished_checkout(root)
     dirty = diff[0]
     if raw[:1].islower() or _ASSUMED_ENTRY.search(raw):
         # Files marked assume-unchanged may differ on disk with git none the wiser: they
