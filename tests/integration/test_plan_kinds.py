@@ -80,6 +80,9 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
     only_mac = classify_issue(issue("Memory keeps growing", (), "Only on macOS 14, not elsewhere."))
     assert only_mac.hardware == {"mps": "'macOS' in the description"}
     assert classify_issue(issue("Crash on macOS and Linux with num_workers=2")).hardware == {}
+    # ...nor in a line of versions, the reporter's machine (PyG #8480).
+    versions = "Checks twice for a Tensor.\nPyG 2.4.0, PyTorch 2.1.0, macOS M1, Python 3.11."
+    assert classify_issue(issue("EdgeStorage checks Tensor twice", (), versions)).hardware == {}
     mps_too = classify_issue(issue("Wrong result on MPS", (), "Fine on Linux CPU, wrong on mps."))
     assert mps_too.hardware == {"mps": "'MPS' in the title"}
     # accelerate's template opens with System Info; the reproduction after it still counts.
@@ -148,6 +151,10 @@ def test_hardware_named_in_passing_does_not_bind() -> None:
     # timm #1712: a parenthesised environment is not (`torch.autocast` is missing on any device).
     env = issue("Training does not start with --amp", (), "torch 1.9.1+cu102 (CUDA 10.2, T4 GPU)")
     assert classify_issue(env).hardware == {}
+    # A launcher asked for several GPUs binds the issue to them (DeepSpeed #8084).
+    launch = issue("zero.Init does not shard", (), "With `deepspeed --num_gpus 8` each rank OOMs.")
+    assert classify_issue(launch).hardware == {"multi-gpu": "'--num_gpus 8' in the description"}
+    assert classify_issue(issue("x", (), "deepspeed --num_gpus 1 train.py")).hardware == {}
     # ...but a reproduction's device string still is not.
     repro = issue("xlogy returns nan", (), 'x = torch.ones(3, device="cuda")')
     assert classify_issue(repro).hardware == {}

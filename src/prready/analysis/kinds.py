@@ -174,6 +174,11 @@ _GPU_MODEL = re.compile(
 )
 
 
+_VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)?")
+# A launcher asked for several GPUs (DeepSpeed #8084: `deepspeed --num_gpus 8`).
+_GPU_COUNT = re.compile(r"--num[_-]gpus[= ]?(?:[2-9]|[1-9]\d)\b", re.IGNORECASE)
+
+
 def _binding(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match of `pattern` in `text` that binds an issue to the hardware it names:
     not named as unaffected, and not macOS beside another system."""
@@ -182,8 +187,13 @@ def _binding(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
             text[max(0, found.start() - 30) : found.start()]
         ):
             continue
-        if _MAC_SYSTEM.fullmatch(found.group(0)) and _OTHER_SYSTEM.search(text):
-            return None  # macOS as the system shows up beside another one: needs neither
+        if _MAC_SYSTEM.fullmatch(found.group(0)):
+            if _OTHER_SYSTEM.search(text):
+                return None  # macOS as the system shows up beside another one: needs neither
+            start = text.rfind("\n", 0, found.start()) + 1
+            end = text.find("\n", found.end())
+            if len(_VERSION.findall(text[start : end if end >= 0 else len(text)])) >= 2:
+                continue  # a line of versions ("PyG 2.4.0, PyTorch 2.1.0, macOS M1"): the machine
         return found
     return None
 
@@ -235,6 +245,8 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
             hardware.setdefault(key, f"{found.group(0)!r} in the description")
     if read_body and "cuda" not in hardware and (found := _binding(_GPU_MODEL, description)):
         hardware["cuda"] = f"{found.group(0)!r} in the description"
+    if read_body and "multi-gpu" not in hardware and (found := _GPU_COUNT.search(description)):
+        hardware["multi-gpu"] = f"{found.group(0)!r} in the description"
     if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
         hardware["cuda"] = f"{found.group(0)!r} in the title"
     return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
