@@ -90,8 +90,8 @@ def test_checkout_whose_checkout_did_not_finish_is_refused(tmp_path: Path) -> No
     (clone / ".git" / "index").unlink()
     result = run("map", "huggingface/accelerate", "--checkout", str(clone))
     line = one_line_error(result)
-    assert result.exit_code != 0 and "checkout did not finish" in line and "git status" in line
-    git("reset", "-q", cwd=clone)  # the index restored: the same checkout maps again
+    assert result.exit_code != 0 and "checkout did not finish" in line and "`git reset`" in line
+    git("reset", "-q", cwd=clone)  # the repair it names: the same checkout maps again
     assert run("map", "huggingface/accelerate", "--checkout", str(clone)).exit_code == 0
     # An empty repository (no commit yet) is no such case.
     empty = tmp_path / "empty"

@@ -160,6 +160,29 @@ def test_hardware_named_in_passing_does_not_bind() -> None:
     assert classify_issue(repro).hardware == {}
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "needs"),
+    [
+        # Broken on the hardware named: still bound (a review found these unbound).
+        ("Model does not work on MPS", "", {"mps"}),
+        ("torch.compile doesn't work with ROCm", "", {"rocm"}),
+        ("Results are not correct on MPS", "", {"mps"}),
+        ("NaN loss on MPS while CPU works fine", "", {"mps"}),
+        ("Wrong output on XPU but CUDA works fine", "", {"xpu"}),
+        ("x", "It no longer works on MPS since 2.1.", {"mps"}),
+        ("Segfault on macOS 14.2 with torch 2.2", "", {"mps"}),
+        ("x", "Only on macOS 14.1 with python 3.11 installed", {"mps"}),
+        ("cpu-offload with ZeRO-3 diverges", "deepspeed --num_gpus 8 train.py", {"multi-gpu"}),
+        # Named as unaffected: not bound.
+        ("x", "Crashes on ROCm 6.0. Works fine on an A100 GPU.", {"rocm"}),
+        ("x", "It works on a T4 GPU but not on CPU", set()),
+        ("Fails on CUDA, not on MPS", "", {"cuda"}),
+    ],
+)
+def test_hardware_broken_or_unaffected(title: str, body: str, needs: set[str]) -> None:
+    assert set(classify_issue(issue(title, (), body)).hardware) == needs
+
+
 def test_vocabularies_of_the_major_ml_libraries() -> None:
     assert label_traits("module: bootcamp", REPO) == ("beginner",)
     assert label_traits("Good Second Issue", "huggingface/transformers") == ("welcome", "medium")

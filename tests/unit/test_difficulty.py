@@ -76,14 +76,23 @@ def test_a_report_that_names_its_faulty_spot_is_easier() -> None:
     spot = _rate(
         LEAF,
         title="repr shows the wrong upper bound",
-        body="It prints `self.aspect[1]` instead of `self.scale[1]`.\n```python\nrepro()\n```",
+        body="It uses `self.aspect[1]` instead of `self.scale[1]`.\n```python\nrepro()\n```",
     )
-    assert _has(spot, "names the faulty spot ('`self.aspect[1]` instead of `self.scale[1]`')")
+    assert _has(spot, "names the faulty spot ('uses `self.aspect[1]` instead of `self.scale[1]`')")
     assert spot.score < plain.score
     unbound = _rate(LEAF, title="apply_noise referenced before assignment")
     assert _has(unbound, "names the faulty spot ('referenced before assignment')")
-    # Output values written plainly are no spot in the code: a quoted expression is.
-    assert not _has(_rate(LEAF, title="sum is wrong", body="returns 3 instead of 4"), "faulty")
+    # Outputs are no spot in the code, values are no code, a feature request has no fault,
+    # and "typo" counts in a title only (a review found each of these taken for a spot).
+    for title, body in (
+        ("sum is wrong", "returns 3 instead of 4"),
+        ("dtype is wrong", "I get `torch.float64` instead of `torch.float32`"),
+        ("wrong output", "The output should be `[1, 2, 3]`"),
+        ("wrong output", "Edit: fixed a typo in the title."),
+        ("Add a `strict` option to load_checkpoint", "the default should be `strict=True`"),
+    ):
+        assert not _has(_rate(LEAF, title=title, body=body), "faulty"), (title, body)
+    assert _has(_rate(LEAF, title="wrong output", body="should be `x.size(0)`"), "faulty")
 
 
 def test_areas_spanned() -> None:

@@ -292,19 +292,18 @@ def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], 
 
 # CamelCase with a lower-case letter then an upper-case one (`MessagePassing`, `GATv2Conv`,
 # not `CUDA` or `Linear`), or snake_case (`get_val_by_key`), standing alone: no dot, slash
-# or word character on either side.
-_BARE_NAME = re.compile(
-    r"(?<![\w./])(?P<name>[A-Z][A-Za-z0-9]*[a-z0-9][A-Z]\w*|[A-Za-z]\w*[A-Za-z0-9]_[A-Za-z]\w*)"
-    r"(?![\w./])"
-)
+# or word character on either side. Words are cut out first (one linear pass; a name is at
+# most 60 characters), then each is checked whole.
+_STANDING_WORD = re.compile(r"(?<![\w./])[A-Za-z]\w{0,59}(?![\w./])")
+_CODE_NAME = re.compile(r"[A-Z][A-Za-z0-9]*[a-z0-9][A-Z]\w*|[A-Za-z]\w*[A-Za-z0-9]_[A-Za-z]\w*")
 MAX_BARE_NAMES = 40
 
 
 def _bare_names(text: str) -> list[str]:
     """The distinct code-like names standing alone in `text`, in order (at most
-    MAX_BARE_NAMES; names of 61 characters or more are no code names)."""
-    found = dict.fromkeys(m.group("name") for m in _BARE_NAME.finditer(text))
-    return [name for name in found if len(name) <= 60][:MAX_BARE_NAMES]
+    MAX_BARE_NAMES)."""
+    words = dict.fromkeys(_STANDING_WORD.findall(text))
+    return [word for word in words if _CODE_NAME.fullmatch(word)][:MAX_BARE_NAMES]
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]

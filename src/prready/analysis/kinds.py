@@ -152,50 +152,65 @@ _OTHER_SYSTEM = re.compile(
 
 
 # Hardware named as unaffected ("MPS is unaffected", "works fine on MPS", "except on
-# ROCm") binds nothing.
+# ROCm") binds nothing; "does not work on MPS" and "NaN on MPS while CPU works fine" do.
 _UNAFFECTED_AFTER = re.compile(
-    r"[^.,;:\n()]{0,20}?\b(?:(?:is|are|was|were)\s+(?:un|not\s+)affected|unaffected"
+    r"(?:(?!\b(?:but|while|whereas|though|although|yet)\b)[^.,;:\n()]){0,20}?"
+    r"\b(?:(?:is|are|was|were)\s+(?:un|not\s+)affected|unaffected"
     r"|works?\s+(?:fine|correctly|as expected)|(?:is|are)\s+fine)\b",
     re.IGNORECASE,
 )
 _UNAFFECTED_BEFORE = re.compile(
-    r"\b(?:works?(?:\s+fine)?|fine|correct|not|except)\s+(?:on|with|for|under)\s+(?:the\s+|an?\s+)?$",
+    r"(?:(?<!not\s)(?<!n't\s)(?<!never\s)(?<!longer\s)\bworks?(?:\s+fine)?|\bfine|\bnot|\bexcept)"
+    r"\s+(?:on|with|for|under)\s+(?:the\s+|an?\s+)?$",
     re.IGNORECASE,
 )
-_CPU_TITLE = re.compile(r"\bcpus?\b(?!\s*offload)", re.IGNORECASE)
+# A title about the CPU device, not CPU offload or CPU memory while loading onto a GPU.
+_CPU_TITLE = re.compile(r"\bcpus?\b(?![\s_-]*(?:offload|memory|ram|usage))", re.IGNORECASE)
 # A named NVIDIA GPU in a description ("On a T4 GPU, all models ... are broken"): the
 # reporter's device is where the bug shows, unlike a reproduction's `device="cuda"`.
 # Only "on/with/using [a] T4 GPU": a parenthesised environment ("(CUDA 10.2, T4 GPU)") does not.
 _GPU_MODEL = re.compile(
-    r"\b(?:on|with|using)\s+(?:an?\s+|my\s+|the\s+|one\s+|\d+\s*x?\s*)?(?:nvidia\s+)?"
+    r"\b(?:on|with|using)\s+(?P<device>(?:an?\s+|my\s+|the\s+|one\s+|\d+\s*x?\s*)?(?:nvidia\s+)?"
     r"(?:[ahlvpkt]\d{1,3}|(?:rtx|gtx)\s?\d{3,4}|(?:tesla|quadro|titan|geforce|jetson)\s+\w+)"
-    r"\s+gpus?\b",
+    r"\s+gpus?)\b",
     re.IGNORECASE,
 )
-
-
 _VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)?")
+_ON_BEFORE = re.compile(r"\bon\s+$", re.IGNORECASE)
 # A launcher asked for several GPUs (DeepSpeed #8084: `deepspeed --num_gpus 8`).
 _GPU_COUNT = re.compile(r"--num[_-]gpus[= ]?(?:[2-9]|[1-9]\d)\b", re.IGNORECASE)
 
 
-def _binding(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _binding(pattern: re.Pattern[str], text: str, *, body: bool = False) -> re.Match[str] | None:
     """The first match of `pattern` in `text` that binds an issue to the hardware it names:
-    not named as unaffected, and not macOS beside another system."""
+    not named as unaffected, and not macOS beside another system or (in a `body`) in a line
+    of versions, the reporter's machine ("PyG 2.4.0, PyTorch 2.1.0, macOS M1")."""
+    other_system: bool | None = None
     for found in pattern.finditer(text):
+        start = found.start("device") if "device" in pattern.groupindex else found.start()
         if _UNAFFECTED_AFTER.match(text, found.end()) or _UNAFFECTED_BEFORE.search(
-            text[max(0, found.start() - 30) : found.start()]
+            text[max(0, start - 30) : start]
         ):
             continue
         if _MAC_SYSTEM.fullmatch(found.group(0)):
-            if _OTHER_SYSTEM.search(text):
+            if other_system is None:
+                other_system = bool(_OTHER_SYSTEM.search(text))
+            if other_system:
                 return None  # macOS as the system shows up beside another one: needs neither
-            start = text.rfind("\n", 0, found.start()) + 1
-            end = text.find("\n", found.end())
-            if len(_VERSION.findall(text[start : end if end >= 0 else len(text)])) >= 2:
-                continue  # a line of versions ("PyG 2.4.0, PyTorch 2.1.0, macOS M1"): the machine
+            if body and _versions_line(text, found):
+                continue
         return found
     return None
+
+
+def _versions_line(text: str, found: re.Match[str]) -> bool:
+    """Whether macOS is named in a line of two versions or more, not "on macOS"."""
+    if _ON_BEFORE.search(text[max(0, found.start() - 10) : found.start()]):
+        return False
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.end())
+    line = text[start : end if end >= 0 else start + 2000]
+    return len(_VERSION.findall(line[:2000])) >= 2
 
 
 # "GPU" alone in a title means an NVIDIA one only when no other accelerator is named
@@ -241,9 +256,17 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
             hardware.setdefault(key, f"{found.group(0)!r} in the title")
     read_body = not about_the_cpu(title)
     for key, pattern in _HARDWARE_TEXT:
-        if read_body and key in _BODY_HARDWARE and (found := _binding(pattern, description)):
+        if (
+            read_body
+            and key in _BODY_HARDWARE
+            and (found := _binding(pattern, description, body=True))
+        ):
             hardware.setdefault(key, f"{found.group(0)!r} in the description")
-    if read_body and "cuda" not in hardware and (found := _binding(_GPU_MODEL, description)):
+    if (
+        read_body
+        and "cuda" not in hardware
+        and (found := _binding(_GPU_MODEL, description, body=True))
+    ):
         hardware["cuda"] = f"{found.group(0)!r} in the description"
     if read_body and "multi-gpu" not in hardware and (found := _GPU_COUNT.search(description)):
         hardware["multi-gpu"] = f"{found.group(0)!r} in the description"

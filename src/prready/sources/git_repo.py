@@ -381,8 +381,8 @@ def _refuse_unfinished_checkout(root: Path) -> None:
         raise InputError(
             "checkout",
             f"{root}: git's index lists no files while HEAD holds some, so its checkout did "
-            "not finish; see `git status` there, then `git restore --source=HEAD :/` or clone "
-            "again",
+            "not finish; run `git reset` there (it rebuilds the index and leaves the files) "
+            "or clone again",
         )
 
 
