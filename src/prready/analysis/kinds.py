@@ -209,8 +209,8 @@ def _versions_line(text: str, found: re.Match[str]) -> bool:
         return False
     start = text.rfind("\n", 0, found.start()) + 1
     end = text.find("\n", found.end())
-    line = text[start : end if end >= 0 else start + 2000]
-    return len(_VERSION.findall(line[:2000])) >= 2
+    stop = min(end if end >= 0 else len(text), start + 2000)
+    return len(_VERSION.findall(text, start, stop)) >= 2
 
 
 # "GPU" alone in a title means an NVIDIA one only when no other accelerator is named
@@ -249,27 +249,15 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     body = (issue.body or "")[:_BODY_CHARS]
     description = _description(body)
     _text_kinds(kinds, label_kinds, title, body)
-    # A title about the CPU ("non-contiguous CPU inputs") is no accelerator's bug: the
-    # body names others to compare ("MPS is unaffected") or the reporter's machine.
+    in_title = False
     for key, pattern in _HARDWARE_TEXT:
         if found := _binding(pattern, title):
             hardware.setdefault(key, f"{found.group(0)!r} in the title")
-    read_body = not about_the_cpu(title)
-    for key, pattern in _HARDWARE_TEXT:
-        if (
-            read_body
-            and key in _BODY_HARDWARE
-            and (found := _binding(pattern, description, body=True))
-        ):
-            hardware.setdefault(key, f"{found.group(0)!r} in the description")
-    if (
-        read_body
-        and "cuda" not in hardware
-        and (found := _binding(_GPU_MODEL, description, body=True))
-    ):
-        hardware["cuda"] = f"{found.group(0)!r} in the description"
-    if read_body and "multi-gpu" not in hardware and (found := _GPU_COUNT.search(description)):
-        hardware["multi-gpu"] = f"{found.group(0)!r} in the description"
+            in_title = True
+    # A title about the CPU ("non-contiguous CPU inputs") is no accelerator's bug: the
+    # body names others to compare ("MPS is unaffected") or the reporter's machine.
+    if not _cpu_only(title, in_title):
+        _description_hardware(hardware, description)
     if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
         hardware["cuda"] = f"{found.group(0)!r} in the title"
     return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
@@ -279,9 +267,24 @@ def about_the_cpu(title: str) -> bool:
     """Whether a title is about the CPU and names no accelerator ("incorrect results for
     non-contiguous CPU inputs"): the GPUs and CUDA kernels its body names are comparisons,
     not the work (see `classify_issue`; difficulty and skills read it the same way)."""
-    if not _CPU_TITLE.search(title) or _ANY_GPU.search(title):
-        return False
-    return not any(_binding(pattern, title) for _, pattern in _HARDWARE_TEXT)
+    return _cpu_only(title, any(_binding(pattern, title) for _, pattern in _HARDWARE_TEXT))
+
+
+def _cpu_only(title: str, names_hardware: bool) -> bool:
+    """`about_the_cpu`, given whether the title binds any hardware."""
+    return not names_hardware and bool(_CPU_TITLE.search(title)) and not _ANY_GPU.search(title)
+
+
+def _description_hardware(hardware: dict[str, str], description: str) -> None:
+    """Add the hardware a description binds the issue to (the rarer, deliberate words, a
+    named NVIDIA GPU, a launcher asked for several GPUs) to what the title bound."""
+    for key, pattern in _HARDWARE_TEXT:
+        if key in _BODY_HARDWARE and (found := _binding(pattern, description, body=True)):
+            hardware.setdefault(key, f"{found.group(0)!r} in the description")
+    if "cuda" not in hardware and (found := _binding(_GPU_MODEL, description, body=True)):
+        hardware["cuda"] = f"{found.group(0)!r} in the description"
+    if "multi-gpu" not in hardware and (found := _GPU_COUNT.search(description)):
+        hardware["multi-gpu"] = f"{found.group(0)!r} in the description"
 
 
 def set_aside_reason(kinds: IssueKinds) -> tuple[SetAsideKind, str] | None:

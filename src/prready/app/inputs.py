@@ -121,11 +121,10 @@ def _project_identity(root: Path) -> tuple[str, list[str]]:
 def _names_repository(urls: list[str], repo_name: str) -> bool:
     """One of the project's URLs is a clone URL of a repository called `repo_name`
     (any owner: a fork's pyproject names the upstream)."""
-    for url in urls:
-        match = _REMOTE_SLUG.search(url.strip())
-        if match and match.group(2).lower() == repo_name.lower():
-            return True
-    return False
+    return any(
+        (slug := remote_slug(url)) is not None and slug.split("/")[1].lower() == repo_name.lower()
+        for url in urls
+    )
 
 
 def _same_project(project: str, repo_name: str) -> bool:

@@ -49,9 +49,9 @@ LEX_SCANNER = "lex:6"  # 6: no stopword stems nor `doesn`; 5: class bases; 4: C 
 # (`mapping.is_library_path`; 9: folders named by compounds such as `integration_tests`;
 # 10: the terms of `lex:6`; 11: top-level `tools/` is no library).
 LEX_VERSION = "11"
-# 10: top-level `tools/` is no library; 9: the terms of `lex:6`; 8: the commits indexed are those changing library files as
-# `is_library_path` now says;
-# 7: read at the map's commit (6 read HEAD, which may have moved).
+# 10: top-level `tools/` is no library; 9: the terms of `lex:6`; 8: the commits indexed
+# are those changing library files as `is_library_path` now says; 7: read at the map's
+# commit (6 read HEAD, which may have moved).
 HISTORY_VERSION = "10"
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
