@@ -185,3 +185,15 @@ def test_an_in_place_op_resolves_to_the_kernels_of_the_op_it_updates(tmp_path: P
     assert matches[0].path == "aten/src/ATen/native/TensorAdvancedIndexing.cpp"
     clue = next(e for e in matches[0].evidence if "native op index_add_" in e)
     assert "index_add_cpu_out" in clue
+
+
+def test_a_c_bound_method_written_without_the_package_is_not_its_class(tmp_path: Path) -> None:
+    # `Tensor.index_add_` names a C-bound method: the Python class it hangs on is no place
+    # to fix it (a method of a class defined once otherwise resolves there).
+    files = {**FILES, "torch/_tensor.py": 'class Tensor:\n    """A tensor."""\n'}
+    code_map, index = _index(tmp_path, files)
+    assert code_map.symbols.get("torch._tensor.Tensor") == "torch._tensor"
+    matches = _top(code_map, index, "Tensor.index_add_ gives wrong sums with duplicates")
+    assert all("(as torch._tensor.Tensor" not in e for m in matches for e in m.evidence)
+    other = _top(code_map, index, "Tensor.describe prints the wrong shape")
+    assert any("(as torch._tensor.Tensor" in e for e in other[0].evidence)

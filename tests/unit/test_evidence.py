@@ -142,7 +142,9 @@ def test_words_as_written_never_a_stem() -> None:
 # The path and folder patterns run only on texts their hints find (a cheap search first):
 # every text either pattern matches must hold its hint, or a path would be lost.
 _PATHY = st.lists(
-    st.sampled_from(["a", "b_", "-", ".", "/", "./", "py", "pyi", "h", "yaml", ":", "7", " ", "\n"]),
+    st.sampled_from(
+        ["a", "b_", "-", ".", "/", "./", "py", "pyi", "h", "yaml", ":", "7", " ", "\n"]
+    ),
     max_size=16,
 ).map("".join)
 
@@ -167,3 +169,16 @@ def test_paths_and_folders_found_with_and_without_hints() -> None:
     assert evidence._paths("nothing here: torch.nn.Linear, x/y", set()) == []
     # Edge cases of the hints: a folder ending in "-", a suffix followed by a line number.
     assert evidence._paths("in a/b-/ and abc.h:3", set()) == [("abc.h", 3), ("a/b-/", None)]
+
+
+def test_a_file_name_is_no_api_name() -> None:
+    # peft #2452 writes `peft_model.py`: a file, not the attribute `py` of `peft_model`.
+    found = extract_evidence(
+        "Code in variational_strategy.py", "see peft_model.py, model.transformer.h"
+    )
+    assert found.apis == ["model.transformer.h"]  # (`h` may be an attribute: GPT-2's blocks)
+    assert [p for p, _ in found.paths] == [
+        "variational_strategy.py",
+        "peft_model.py",
+        "model.transformer.h",
+    ]

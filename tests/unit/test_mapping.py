@@ -7,6 +7,7 @@ from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
 from prready.analysis.evidence import extract_evidence
 from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
 from prready.analysis.resolve import W_FRAME_RAISING, W_IMPORT
+from prready.code_models import ModuleInfo
 
 
 def _map(title: str, body: str = "", labels: tuple[str, ...] = ()):
@@ -274,3 +275,103 @@ def test_a_name_written_alone_resolves_where_one_module_defines_it() -> None:
     issue = make_issue(1, "Custom scheduler subclassing CosineAnnealingLR never decays", "")
     again = map_issue_to_modules(issue, code_map, LABELS)
     assert all("name CosineAnnealingLR" not in e for m in again for e in m.evidence)
+
+
+def test_a_name_quoted_as_code_resolves_whatever_its_shape() -> None:
+    # torchmetrics #1426 writes "The `Metric` base class": one capitalised word, no English
+    # word once quoted as code. Unquoted, `Linear` stays a word (the lexical index reads it).
+    found = extract_evidence("Base class ignores extra kwargs", "The `Linear` class and `svd()`.")
+    assert found.names == ["Linear", "svd"]
+    assert extract_evidence("Linear is slow", "").names == []
+    matches = _map("The `Linear` layer ignores extra kwargs")
+    assert matches[0].name == "tinyml.nn.modules.linear"
+    assert "name Linear in the title (defined in tinyml.nn.modules.linear)" in matches[0].evidence
+
+
+def _with_modules(*paths: str):
+    """The tinyml code map with extra library modules at `paths` (in tinyml.data's area)."""
+    code_map = make_code_map()
+    for path in paths:
+        name = path.removesuffix(".py").replace("/", ".")
+        code_map.modules[name] = ModuleInfo(
+            name=name,
+            path=path,
+            language="python",
+            lines=50,
+            package="tinyml",
+            area="tinyml.data",
+        )
+        code_map.graph.add_node(name, path=path, lines=50, package="tinyml", language="python")
+    return code_map
+
+
+def test_a_bare_file_name_a_few_library_files_share_is_split_between_them() -> None:
+    # timm #2021 blames `config.py`: timm/data/config.py and timm/layers/config.py have it.
+    code_map = _with_modules("tinyml/data/config.py", "tinyml/nn/config.py")
+    issue = make_issue(1, "config.py reads chans", "The reporter blames config.py line 28.")
+    matches = map_issue_to_modules(issue, code_map, LABELS)
+    clue = "file name config.py in the text (2 library files have it)"
+    named = [m for m in matches if clue in m.evidence]
+    assert {m.path for m in named} == {"tinyml/data/config.py", "tinyml/nn/config.py"}
+    # Half a path's weight each: below a path written out in full.
+    whole = map_issue_to_modules(
+        make_issue(2, "tinyml/data/config.py reads chans", ""), code_map, LABELS
+    )
+    assert whole[0].path == "tinyml/data/config.py"
+    assert max(m.score for m in named) < whole[0].score
+    # Four library files so named say nothing.
+    crowded = _with_modules(*(f"tinyml/{d}/config.py" for d in ("data", "nn", "optim", "linalg")))
+    again = map_issue_to_modules(issue, crowded, LABELS)
+    assert all("file name config.py" not in e for m in again for e in m.evidence)
+
+
+def test_a_script_the_reporter_ran_weighs_as_an_import_and_a_named_test_less_than_code() -> None:
+    found = extract_evidence(
+        "x",
+        "`python3 tinyml/optim/sgd.py --lr 1` and `torchrun --nproc 2 tinyml/nn/init.py`;"
+        " python -m pytest tests/test_nn.py",
+    )
+    assert found.ran == {"tinyml/optim/sgd.py", "tinyml/nn/init.py", "tests/test_nn.py"}
+    matches = _map("SGD diverges", "Run `python tinyml/optim/sgd.py --lr 1` to see it.")
+    sgd = next(m for m in matches if m.name == "tinyml.optim.sgd")
+    assert "script tinyml/optim/sgd.py run in the reproduction" in sgd.evidence
+    assert all("file path tinyml/optim/sgd.py" not in e for e in sgd.evidence)
+    named = _map("SGD diverges", "See tinyml/optim/sgd.py.")
+    assert next(m for m in named if m.name == "tinyml.optim.sgd").score > sgd.score
+    # The tests it lists as failing are symptoms: the library code they exercise leads.
+    failing = _map("Linear output NaN", "tests/test_nn.py::test_linear fails: Linear gives NaN")
+    test_file = next(m for m in failing if m.path == "tests/test_nn.py")
+    assert "file path tests/test_nn.py in the text" in test_file.evidence
+    assert failing[0].name == "tinyml.nn.modules.linear"
+
+
+def test_a_class_and_its_method_without_the_package_resolve_to_the_class() -> None:
+    # gpytorch #1657 writes `InducingPointKernelAddedLossTerm.loss`; bitsandbytes
+    # `Params4bit.to`: one library module defines the class.
+    matches = _map("CosineAnnealingLR.get_lr returns the wrong rate after a restart")
+    top = matches[0]
+    assert top.name == "tinyml.optim.lr_scheduler"
+    assert any(e.startswith("API CosineAnnealingLR.get_lr (as ") for e in top.evidence)
+    # A lower-case first part is no class (`model.fit`), and one two modules define says
+    # nothing by itself.
+    code_map = make_code_map()
+    code_map.symbols["tinyml.data.sampler.CosineAnnealingLR"] = "tinyml.data.sampler"
+    issue = make_issue(1, "CosineAnnealingLR.get_lr returns the wrong rate", "")
+    again = map_issue_to_modules(issue, code_map, LABELS)
+    assert all("API CosineAnnealingLR.get_lr" not in e for m in again for e in m.evidence)
+
+
+def test_a_method_called_on_a_variable_named_after_its_class() -> None:
+    # accelerate #1451 writes `accelerator.skip_first_batches`: an `Accelerator`.
+    matches = _map("Batches skipped", "After `data_loader.reset_state()` batches are skipped")
+    clue = (
+        "API data_loader.reset_state (data_loader: an instance of DataLoader,"
+        " defined in tinyml.data.dataloader)"
+    )
+    loader = next(m for m in matches if m.name == "tinyml.data.dataloader")
+    assert clue in loader.evidence
+    # Weaker than the class named itself; a short variable (`dl`) names no class.
+    named = _map("Batches skipped", "After `DataLoader.reset_state()` batches are skipped")
+    assert next(m for m in named if m.name == "tinyml.data.dataloader").score > loader.score
+    short = _map("Batches skipped", "After `dl.reset_state()` batches are skipped")
+    assert all("an instance of" not in e for m in short for e in m.evidence)

@@ -23,6 +23,8 @@ SOURCE_SUFFIXES = ("py", "pyi", "c", "cc", "cpp", "cxx", "cu", "cuh", "h", "hpp"
 # wrong CI setting); mapping keeps them when the repository tracks them.
 DOC_SUFFIXES = ("md", "rst", "txt", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "json")
 FILE_SUFFIXES = SOURCE_SUFFIXES + DOC_SUFFIXES
+# Source suffixes no attribute is named (`model.h` may be one: GPT-2's blocks).
+_FILE_ONLY_SUFFIXES = frozenset(SOURCE_SUFFIXES) - {"c", "h"}
 
 # Common import aliases in ML code. "{pkg}" is the repository's own top-level package, so
 # `F.relu` means torch.nn.functional.relu in PyTorch and tinyml.nn.functional.relu in a
@@ -80,6 +82,14 @@ _FROM_IMPORT = re.compile(
     r"^\s*(?:>>>\s*)?from\s+(?P<mod>[\w.]+)\s+import\s+\(?(?P<names>[\w\s,]+?)\)?\s*$",
     re.MULTILINE,
 )
+# A script run from a command line (`python3 train.py --model x`, `torchrun --nproc_per_node 2
+# examples/run.py`; a flag's value is no script): where the reporter started, not where the
+# fault is.
+_RUN = re.compile(
+    r"(?<![\w-])(?:python[\d.]*|torchrun|accelerate[ \t]+launch|deepspeed)"
+    r"(?:[ \t]+-{1,2}[\w-]+(?:=\S*|[ \t]+[^\s-]\S*(?<!\.py))?)*"
+    r"[ \t]+(?P<path>[\w./-]{1,300}\.py)(?![\w/])"
+)
 _URL = re.compile(r"https?://\S+")
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
@@ -107,6 +117,7 @@ class IssueEvidence:
     # of the title (the issue's subject) apart from the body's.
     names: list[str] = field(default_factory=list)
     title_names: set[str] = field(default_factory=set)
+    ran: set[str] = field(default_factory=set)  # paths run as scripts (`python x.py`)
 
 
 def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEvidence:
@@ -123,6 +134,8 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     found.frames = _frames(text_no_urls)
     frame_paths = {f.path for f in found.frames}
     found.paths = _paths(title + "\n" + text_no_urls, frame_paths)
+    if ".py" in text_no_urls:
+        found.ran = {_RELATIVE.sub("", m.group("path")) for m in _RUN.finditer(text_no_urls)}
     # Import lines are evidence of their own (weaker); keep them out of the API names.
     no_imports = _IMPORT.sub(" ", _FROM_IMPORT.sub(" ", text_no_urls))
     found.apis, found.called = _apis(title + "\n" + no_imports, found.aliases, package)
@@ -279,8 +292,10 @@ def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], 
         raw = match.group("name")
         suffix = raw.rsplit(".", 1)[-1]
         after_slash = "/" in text[max(0, match.start() - 1) : match.start()]
-        # "docs/nn.md" or "README.md" name files, not the API `nn.md`.
-        if suffix in DOC_SUFFIXES or (suffix in SOURCE_SUFFIXES and after_slash):
+        # "docs/nn.md", "README.md" or "peft_model.py" name files, not the API `nn.md`.
+        if suffix in DOC_SUFFIXES or (
+            suffix in SOURCE_SUFFIXES and (after_slash or suffix in _FILE_ONLY_SUFFIXES)
+        ):
             continue
         for expanded in expand_alias(raw, aliases, package):
             full = own_name(expanded, package)
@@ -296,14 +311,18 @@ def _apis(text: str, aliases: dict[str, str], package: str) -> tuple[list[str], 
 # most 60 characters), then each is checked whole.
 _STANDING_WORD = re.compile(r"(?<![\w./])[A-Za-z]\w{0,59}(?![\w./])")
 _CODE_NAME = re.compile(r"[A-Z][A-Za-z0-9]*[a-z0-9][A-Z]\w*|[A-Za-z]\w*[A-Za-z0-9]_[A-Za-z]\w*")
+# Any name quoted as code on its own, whatever its shape (`Metric`, `checkpoint`, `Trainer()`):
+# the reporter marked it as code, so it is no English word.
+_QUOTED_NAME = re.compile(r"`([A-Za-z]\w{2,59})(?:\(\))?`")
 MAX_BARE_NAMES = 40
 
 
 def _bare_names(text: str) -> list[str]:
-    """The distinct code-like names standing alone in `text`, in order (at most
-    MAX_BARE_NAMES)."""
+    """The distinct code-like names standing alone in `text`, or quoted as code on their
+    own, in order of first use (at most MAX_BARE_NAMES)."""
     words = dict.fromkeys(_STANDING_WORD.findall(text))
-    return [word for word in words if _CODE_NAME.fullmatch(word)][:MAX_BARE_NAMES]
+    quoted = set(_QUOTED_NAME.findall(text)) if "`" in text else set()
+    return [word for word in words if word in quoted or _CODE_NAME.fullmatch(word)][:MAX_BARE_NAMES]
 
 
 def _unique(items) -> list[str]:  # type: ignore[no-untyped-def]

@@ -87,10 +87,12 @@ FOCUS_SHARE = 0.65
 AREA_VOTERS = 10  # matches that vote for areas (rank_areas)
 AREA_OTHERS_WEIGHT = 0.5  # an area's second and further matches count this much
 MIN_SCORE = 0.05
-# A code file outside the library and its tests that the issue names (the example or
-# script the reporter ran: `examples/qm9_pretrained_schnet.py`) is where they met the bug,
-# rarely where it is fixed: its exact clues weigh this much, so a library file with real
-# evidence leads. (A test the issue names may well be the fix: "flaky test_nn".)
+# A code file outside the library that the issue names (the example or script the reporter
+# ran: `examples/qm9_pretrained_schnet.py`; the failing tests it lists: gpytorch #2695's
+# `test/kernels/test_spectral_mixture_kernel.py`) is where they met the bug, rarely where it
+# is fixed: its exact clues weigh this much, so a library file with real evidence leads.
+# (A flaky test's own file still ranks when nothing else has evidence, and is among the
+# step's tests to run either way.)
 OUTSIDE_LIBRARY = 0.6
 _LABEL_SYNONYMS = {
     "linear algebra": "linalg",
@@ -159,6 +161,8 @@ class MapIndex:
     suffixes: dict[str, list[str]] | None = field(default=None, repr=False)
     # The modules defining each public name's last part (`MessagePassing`), on first use.
     last_names: dict[str, set[str]] | None = field(default=None, repr=False)
+    # CamelCase public names by their lower-case letters (`dataloader`: DataLoader), the same.
+    classes_by_lower: dict[str, list[str]] | None = field(default=None, repr=False)
     label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
@@ -426,9 +430,7 @@ def map_issue_to_modules(
         for node, weight, why in exact_clues(found, index):
             if _generated(node, code_map):  # (never a place to fix)
                 continue
-            outside = (
-                node in modules and node not in library and not is_test_path(modules[node].path)
-            )
+            outside = node in modules and node not in library
             add(node, weight * OUTSIDE_LIBRARY if outside else weight, why)
     splits = index._splits
     if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over

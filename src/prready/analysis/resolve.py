@@ -32,6 +32,13 @@ W_FRAME_OTHER = 0.45
 #   vaguer (0.6).
 W_PATH = 0.85
 W_DIR = 0.6
+# - a bare file name several files share ("config.py": timm/data/config.py and
+#   timm/layers/config.py) names the library's among them, its weight split between them
+#   (0.85 / n, n at most 3): the words decide. More library files so named (`__init__.py`,
+#   `utils.py`) say nothing.
+MAX_SAME_NAME = 3
+# - a script the reporter ran (`python3 train.py ...`, `python -m pytest tests/x.py`) is
+#   where the reproduction started, as an import in it is (below): it weighs as one (0.3).
 # - an API name that resolves to its exact defining symbol (0.52 when called, 0.45 when
 #   only mentioned); resolved only through a parent name (say a method) it is weaker
 #   (0.32). An API is where the user met the bug, often not where it lives (a NumPy-style
@@ -61,6 +68,12 @@ MAX_BASE_CLASSES = 25
 #   modules define says nothing the words do not.
 W_NAME = W_API_PREFIX
 W_NAME_BODY = 0.2
+# - a method called on a variable named after its class (`accelerator.skip_first_batches`:
+#   an `Accelerator`; `trial.suggest_float`: a `Trial`) points at the class's module, by
+#   Python's naming habit only, so like a name in the body (0.2), and its bases are not
+#   inferred from that guess. Short names (`x`, `ds`) name no class.
+W_INSTANCE = W_NAME_BODY
+MIN_INSTANCE_NAME = 4
 # - an import in the reproduction shows what the user touches, not what is broken (0.3).
 W_IMPORT = 0.3
 
@@ -83,7 +96,20 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
         found_path = _path_in_repo(raw, index)
         if found_path:
             where = f"{found_path}:{line}" if line else found_path
-            yield index.path_to_module[found_path], W_PATH, f"file path {where} in the text"
+            module = index.path_to_module[found_path]
+            if raw in found.ran:
+                yield module, W_IMPORT, f"script {found_path} run in the reproduction"
+            else:
+                yield module, W_PATH, f"file path {where} in the text"
+        elif "/" not in raw and raw not in found.ran and (same := _library_files_named(raw, index)):
+            for path in same:
+                yield (
+                    index.path_to_module[path],
+                    W_PATH / len(same),
+                    f"file name {raw} in the text ({len(same)} library files have it)"
+                    if len(same) > 1
+                    else f"file name {raw} in the text (the library's only one)",
+                )
         elif other := _other_file(raw, index):
             # A tracked non-code file (docs/tensors.md) is its own node, named by its path.
             yield other, W_PATH, f"file path {other} in the text"
@@ -93,6 +119,12 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
             module, full = suffixed
             yield module, W_API_PREFIX, f"API {name} (as {full}, defined in {module})"
             yield from _base_clues(full, module, index)
+            continue
+        if resolved is None and (instance := _resolve_instance(name, index)) is not None:
+            module, cls = instance
+            first = name.split(".", 1)[0]
+            why = f"API {name} ({first}: an instance of {cls}, defined in {module})"
+            yield module, W_INSTANCE, why  # (a guess: no base class is inferred from it)
             continue
         exact = resolved is not None and resolved[1]
         # A name bound in C: its kernels' files, or beside the Python wrapper, at less.
@@ -138,6 +170,15 @@ def _path_in_repo(raw: str, index: MapIndex) -> str | None:
     if best is None or ("/" not in raw and len(candidates) > 1):
         return None
     return best
+
+
+def _library_files_named(name: str, index: MapIndex) -> list[str]:
+    """The library files (at most MAX_SAME_NAME, sorted) a bare file name names when other
+    files share it (`_path_in_repo` resolves it alone), else []."""
+    same = sorted(
+        p for p in index.by_basename.get(name, ()) if index.path_to_module[p] in index.library
+    )
+    return same if len(same) <= MAX_SAME_NAME else []
 
 
 def _other_file(raw: str, index: MapIndex) -> str | None:
@@ -243,7 +284,8 @@ MAX_MODULE_ALIASES = 3  # module re-exports followed for one name
 def _resolve_suffix(name: str, index: MapIndex) -> tuple[str, str] | None:
     """(defining module, the public name) for a dotted name written without its package
     (`layers.Conv2D`, `rpc.remote`) that ends exactly one defining module's public names
-    (`keras.layers.Conv2D`); trailing parts (a method) are trimmed, down to two parts."""
+    (`keras.layers.Conv2D`); trailing parts (a method) are trimmed, down to two parts, then
+    to a class one library module alone defines (`Params4bit.to`)."""
     parts = name.split(".")
     if len(parts) < 2 or parts[0] in index.packages or parts[0] in OTHER_LIBRARIES:
         return None
@@ -262,23 +304,54 @@ def _resolve_suffix(name: str, index: MapIndex) -> tuple[str, str] | None:
             return defining.pop(), min(full, key=lambda d: (len(d), d))
         if full:
             return None  # several places define it: the words decide
+    # A class and its method or attribute (`InducingPointKernelAddedLossTerm.loss`,
+    # `Params4bit.to`): the class, when one library module alone defines it, unless the
+    # method is bound in C (`Tensor.index_add_`: its kernels are elsewhere).
+    first = parts[0]
+    definer = _defined_once(first, index) if first[0].isupper() else None
+    if definer is not None and not index.native_ops.ops_in_text(name):
+        return definer, f"{definer}.{first}"
     return None
+
+
+def _resolve_instance(name: str, index: MapIndex) -> tuple[str, str] | None:
+    """(defining module, class) for a method called on a variable named after its class
+    (`accelerator.skip_first_batches`, `data_loader.set_epoch`: an `Accelerator`, a
+    `DataLoader`), when one library module alone defines a class of that name."""
+    first = name.split(".", 1)[0]
+    if not first[0].islower() or len(first) < MIN_INSTANCE_NAME:
+        return None
+    if index.classes_by_lower is None:  # built on first use
+        by_lower: dict[str, list[str]] = defaultdict(list)
+        for public in _last_names(index):
+            if public[:1].isupper() and not public.isupper():
+                by_lower[public.lower()].append(public)
+        index.classes_by_lower = dict(by_lower)
+    classes = index.classes_by_lower.get(first.replace("_", ""), ())
+    if len(classes) != 1 or index.native_ops.ops_in_text(name):
+        return None
+    module = _defined_once(classes[0], index)
+    return None if module is None else (module, classes[0])
 
 
 def _defined_once(name: str, index: MapIndex) -> str | None:
     """The one library module defining a public name whose last part is `name`, or None
     when none or several do."""
-    if index.last_names is None:  # built on first use
-        last_names: dict[str, set[str]] = defaultdict(set)
-        symbols = index.code_map.symbols
-        for dotted, module in symbols.items():
-            last_names[dotted.rpartition(".")[2]].add(module)
-        index.last_names = dict(last_names)
-    defining = index.last_names.get(name, ())
+    defining = _last_names(index).get(name, ())
     if len(defining) != 1:
         return None
     module = next(iter(defining))
     return module if module in index.library else None
+
+
+def _last_names(index: MapIndex) -> dict[str, set[str]]:
+    """The modules defining each public name's last part (built on first use)."""
+    if index.last_names is None:
+        last_names: dict[str, set[str]] = defaultdict(set)
+        for dotted, module in index.code_map.symbols.items():
+            last_names[dotted.rpartition(".")[2]].add(module)
+        index.last_names = dict(last_names)
+    return index.last_names
 
 
 def _resolve_once(name: str, index: MapIndex) -> tuple[str, int, str] | None:
