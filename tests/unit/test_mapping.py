@@ -7,7 +7,8 @@ from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
 from prready.analysis.evidence import extract_evidence
 from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
 from prready.analysis.resolve import W_FRAME_RAISING, W_IMPORT
-from prready.code_models import ModuleInfo
+from prready.code_models import CodeMap, ModuleInfo
+from prready.models import ModuleMatch
 
 
 def _map(title: str, body: str = "", labels: tuple[str, ...] = ()):
@@ -270,11 +271,16 @@ def test_a_name_written_alone_resolves_where_one_module_defines_it() -> None:
     weaker = next(m for m in body if clue in m.evidence)
     assert weaker.score < top.score
     # A name two modules define resolves nowhere by itself: the words decide.
+    again = _map_defined_twice("Custom scheduler subclassing CosineAnnealingLR never decays")
+    assert all("name CosineAnnealingLR" not in e for m in again for e in m.evidence)
+
+
+def _map_defined_twice(title: str) -> list[ModuleMatch]:
+    """`_map` on the tinyml code map where tinyml.data.sampler defines CosineAnnealingLR
+    too: two modules define the name."""
     code_map = make_code_map()
     code_map.symbols["tinyml.data.sampler.CosineAnnealingLR"] = "tinyml.data.sampler"
-    issue = make_issue(1, "Custom scheduler subclassing CosineAnnealingLR never decays", "")
-    again = map_issue_to_modules(issue, code_map, LABELS)
-    assert all("name CosineAnnealingLR" not in e for m in again for e in m.evidence)
+    return map_issue_to_modules(make_issue(1, title, ""), code_map, LABELS)
 
 
 def test_a_name_quoted_as_code_resolves_whatever_its_shape() -> None:
@@ -288,7 +294,7 @@ def test_a_name_quoted_as_code_resolves_whatever_its_shape() -> None:
     assert "name Linear in the title (defined in tinyml.nn.modules.linear)" in matches[0].evidence
 
 
-def _with_modules(*paths: str):
+def _with_modules(*paths: str) -> CodeMap:
     """The tinyml code map with extra library modules at `paths` (in tinyml.data's area)."""
     code_map = make_code_map()
     for path in paths:
@@ -352,12 +358,8 @@ def test_a_class_and_its_method_without_the_package_resolve_to_the_class() -> No
     top = matches[0]
     assert top.name == "tinyml.optim.lr_scheduler"
     assert any(e.startswith("API CosineAnnealingLR.get_lr (as ") for e in top.evidence)
-    # A lower-case first part is no class (`model.fit`), and one two modules define says
-    # nothing by itself.
-    code_map = make_code_map()
-    code_map.symbols["tinyml.data.sampler.CosineAnnealingLR"] = "tinyml.data.sampler"
-    issue = make_issue(1, "CosineAnnealingLR.get_lr returns the wrong rate", "")
-    again = map_issue_to_modules(issue, code_map, LABELS)
+    # A class two modules define says nothing by itself.
+    again = _map_defined_twice("CosineAnnealingLR.get_lr returns the wrong rate")
     assert all("API CosineAnnealingLR.get_lr" not in e for m in again for e in m.evidence)
 
 
