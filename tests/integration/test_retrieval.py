@@ -195,6 +195,46 @@ def test_bm25_search_scores_every_document_by_its_matched_terms() -> None:
     assert BM25Index.from_plain(("not", "an index")) is None
 
 
+def test_a_common_word_that_names_few_paths_keeps_those_postings_at_its_own_idf() -> None:
+    """bitsandbytes: `cpu` is in the prose of most files (too common for postings), but
+    only `backends/cpu/` has it in its path. A CPU issue then finds that backend's file,
+    weighted by the word's IDF over every file (low: a common word), never by the few
+    paths (which would make any folder's name outweigh the names the issue quotes)."""
+    names = [f"bitsandbytes/nn/m{i}.py" for i in range(80)]
+    docs: dict[str, dict[str, float]] = {n: {"cpu": 1.0, "tensor": 2.0} for n in names}
+    docs["bitsandbytes/backends/cpu/ops.py"] = {"cpu": 4.0, "quantize": 2.0, "ops": 3.0}
+    docs["bitsandbytes/backends/cuda/ops.py"] = {
+        "quantize": 2.0,
+        "ops": 3.0,
+        "cuda": 3.0,
+        "cpu": 1.0,
+    }
+    paths = {n: n[:-3].split("/") for n in docs}
+    plain = BM25Index.build(docs)
+    by_path = BM25Index.build(docs, paths=paths)
+    query = {"cpu": 2.0, "quantize": 1.0}
+    # Without paths, `cpu` counts for nothing: the two backends tie on `quantize`.
+    first, second = plain.search(query)[:2]
+    assert first[1] == second[1] and first[2] == second[2] == ["quantize"]
+    hits = by_path.search(query)
+    assert hits[0][0] == "bitsandbytes/backends/cpu/ops.py" and hits[0][2] == ["quantize", "cpu"]
+    assert hits[0][1] > hits[1][1] and hits[1][0] == "bitsandbytes/backends/cuda/ops.py"
+    # Its postings are the one path's; its IDF is that of the 82 files' word.
+    assert by_path.postings["cpu"].keys() == {
+        by_path.names.index("bitsandbytes/backends/cpu/ops.py")
+    }
+    assert by_path.idf("cpu") == plain.idf("cpu") < by_path.idf("quantize")
+    assert by_path.matched_terms(query, ["bitsandbytes/backends/cpu/ops.py"]) == {
+        "bitsandbytes/backends/cpu/ops.py": ["quantize", "cpu"]
+    }
+    # A word every path has (`bitsandbytes`) stays without postings; stored and loaded
+    # (through marshal, as the parse cache does), the index answers alike.
+    assert "bitsandbytes" not in by_path.postings
+    loaded = BM25Index.from_plain(marshal.loads(marshal.dumps(by_path.to_plain())))
+    assert loaded is not None and loaded.search(query) == hits
+    assert loaded.idf("cpu") == by_path.idf("cpu")
+
+
 def test_bm25_postings_lay_out_each_terms_documents_in_order_at_any_size() -> None:
     """No posting, one, and many: each term's run holds its documents in order with their
     saturated weights, whatever order a document's terms come in."""

@@ -514,13 +514,23 @@ class PackedPostings(Mapping[str, dict[int, float]]):
 
 class Idfs(Mapping[str, float]):
     """Every term's IDF: an indexed term's from its document frequency (the length of
-    its postings), the others' (terms in too many documents to keep postings) stored."""
+    its postings), the others' (terms in too many documents to keep postings) stored, and
+    so are those of the terms whose postings are their paths' only (`in_paths`)."""
 
-    def __init__(self, postings: PackedPostings, n_docs: int, others: dict[str, float]) -> None:
+    def __init__(
+        self,
+        postings: PackedPostings,
+        n_docs: int,
+        others: dict[str, float],
+        in_paths: dict[str, float] | None = None,
+    ) -> None:
         self._postings, self._n, self.others = postings, n_docs, others
+        self.in_paths = in_paths or {}
         self._by_df: dict[int, float] = {}
 
     def __getitem__(self, term: str) -> float:
+        if term in self.in_paths:
+            return self.in_paths[term]
         df = self._postings.frequency(term)
         return self.of_frequency(df) if df else self.others[term]
 
@@ -542,7 +552,7 @@ def _idf(n_docs: int, df: int) -> float:
     return round(math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)), 4)
 
 
-_PLAIN_TAG = "bm25:3"
+_PLAIN_TAG = "bm25:4"
 
 
 @dataclass
@@ -562,10 +572,23 @@ class BM25Index:
     _ids: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def build(cls, docs: Mapping[str, Mapping[str, float]], *, max_df: float = MAX_DF) -> BM25Index:
+    def build(
+        cls,
+        docs: Mapping[str, Mapping[str, float]],
+        *,
+        max_df: float = MAX_DF,
+        paths: Mapping[str, Iterable[str]] | None = None,
+    ) -> BM25Index:
         """Index `docs`. A term in more than `max_df` of the documents (at least
         MIN_DF_CUTOFF) keeps its IDF but no postings: its IDF is near zero, a search skips
-        it (see `search`), and such terms hold half of all postings."""
+        it (see `search`), and such terms hold half of all postings.
+
+        `paths`: each document's path terms. A term too common to keep postings that only
+        few documents have in their path (`cpu` in bitsandbytes' prose everywhere, and in
+        the path of `backends/cpu/`) names a folder or file: it keeps postings for those
+        documents only, with its IDF over all of them (low: a common word). Those
+        documents' match on it is most of what BM25 would give it; the others' would
+        be their prose's few mentions."""
         names = sorted(docs)
         doc_list = [docs[name] for name in names]
         lengths = [float(sum(doc.values())) or 1.0 for doc in doc_list]
@@ -574,9 +597,21 @@ class BM25Index:
         df = Counter(chain.from_iterable(doc_list))
         cutoff = _df_cutoff(n, max_df)
         others = {term: _idf(n, c) for term, c in df.items() if c > cutoff}
+        in_path: list[list[str]] = []  # per document, its path terms that only paths keep
+        path_only: set[str] = set()
+        in_paths: dict[str, float] = {}  # those terms' IDFs
+        if paths is not None and others:
+            doc_paths = [dict.fromkeys(paths.get(name, ())) for name in names]
+            path_df = Counter(t for terms in doc_paths for t in terms if t in others)
+            path_only = {t for t, count in path_df.items() if count <= cutoff}
+            for term in path_only:
+                in_paths[term] = others.pop(term)
+                df[term] = path_df[term]
+            if path_only:
+                in_path = [[t for t in terms if t in path_only] for terms in doc_paths]
         terms_sorted = sorted(df.keys() - others.keys())
         position = dict(zip(terms_sorted, range(len(terms_sorted)), strict=True))
-        kept = position.__contains__
+        kept = (position.keys() - path_only).__contains__ if in_path else position.__contains__
         # Every kept posting as (term's position, document, weight) in three flat lists,
         # documents in order; a stable sort by the terms' positions (integers: cheaper to
         # compare than the words) then lays each term's run out in document order (a
@@ -588,6 +623,8 @@ class BM25Index:
         for doc_id, doc in enumerate(doc_list):
             norm = K1 * (1 - B + B * lengths[doc_id] / avg)
             terms = list(filter(kept, doc))  # C-level, no set built per document
+            if in_path and in_path[doc_id]:
+                terms += in_path[doc_id]
             post_terms.extend(map(position.__getitem__, terms))
             post_ids.extend(repeat(doc_id, len(terms)))
             # A document's frequencies take a few distinct values (small sums of the field
@@ -604,7 +641,7 @@ class BM25Index:
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
         postings = PackedPostings(terms_sorted, starts, ids, weights, n)
-        return cls(postings, Idfs(postings, n, others), names, float(max_df))
+        return cls(postings, Idfs(postings, n, others, in_paths), names, float(max_df))
 
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
@@ -613,7 +650,8 @@ class BM25Index:
         """The index as marshal-able values: the kept terms in order (one string, a term
         per line, unless a term holds a newline), flat byte strings of where each term's
         postings start, the document ids and weights; the IDFs of the terms without
-        postings. Loading it builds no object per term."""
+        postings and of those with their paths' postings only. Loading it builds no object
+        per term."""
         p = self.postings
         terms: tuple[str, ...] | str = tuple(p.terms)
         joined = "\n".join(terms)
@@ -628,21 +666,23 @@ class BM25Index:
             p.weights.tobytes(),
             self.idfs.others,
             self.max_df,
+            self.idfs.in_paths,
         )
 
     @classmethod
     def from_plain(cls, value: object) -> BM25Index | None:
         """The index `to_plain` stored, or None when `value` is not one (another version,
         a damaged row)."""
-        if not (isinstance(value, tuple) and len(value) == 8 and value[0] == _PLAIN_TAG):
+        if not (isinstance(value, tuple) and len(value) == 9 and value[0] == _PLAIN_TAG):
             return None
-        _, names, terms, starts_b, ids_b, weights_b, others, max_df = value
+        _, names, terms, starts_b, ids_b, weights_b, others, max_df, in_paths = value
         if not (
             isinstance(names, list)
             and isinstance(terms, (tuple, str))
             and all(isinstance(b, bytes) for b in (starts_b, ids_b, weights_b))
             and isinstance(others, dict)
             and isinstance(max_df, float)
+            and isinstance(in_paths, dict)
         ):
             return None
         try:
@@ -655,7 +695,7 @@ class BM25Index:
         if not (len(starts) == n_terms + 1 and len(ids) == len(weights) == starts[-1]):
             return None
         postings = PackedPostings(terms, starts, ids, weights, len(names))
-        return cls(postings, Idfs(postings, len(names), others), names, max_df)
+        return cls(postings, Idfs(postings, len(names), others, in_paths), names, max_df)
 
     def search(
         self,
@@ -682,13 +722,15 @@ class BM25Index:
         used: list[tuple[str, float, dict[int, float]]] = []
         # Terms seen before are one C-level look-up in the postings' open runs.
         opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
+        in_paths = self.idfs.in_paths
         for term, qweight in query.items():
             plist = opened.get(term)
             if plist is None:
                 plist = run(term)
             if not plist or len(plist) > cutoff:
                 continue
-            factor = idf(len(plist)) * qweight  # a term's postings are its documents
+            # A term's postings are its documents (but a path's word's: see `build`).
+            factor = (in_paths.get(term) or idf(len(plist))) * qweight
             used.append((term, factor, plist))
             touched.update(plist)
             for doc_id, weight in plist.items():
@@ -715,12 +757,13 @@ class BM25Index:
         cutoff = _df_cutoff(len(self.names), self.max_df if max_df is None else max_df)
         used = []
         opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
+        in_paths = self.idfs.in_paths
         for term, qweight in query.items():
             plist = opened.get(term)
             if plist is None:
                 plist = run(term)
             if plist and len(plist) <= cutoff:
-                used.append((term, idf(len(plist)) * qweight, plist))
+                used.append((term, (in_paths.get(term) or idf(len(plist))) * qweight, plist))
         terms = _ranked_terms(used, list(wanted))
         return {name: terms[doc_id] for doc_id, name in wanted.items()}
 

@@ -34,6 +34,7 @@ from prready.analysis.layout import is_generated_path, is_test_path
 from prready.analysis.lexicon import (
     BM25Index,
     TermPairs,
+    path_terms,
     query_terms,
     split_identifier,
     unit_terms,
@@ -274,7 +275,9 @@ def build_lexical(
     for name in library:
         path = code_map.modules[name].path
         docs[name] = unit_terms(path, tuple(defined[name].items()), (), splits)
-    return BM25Index.build(docs)
+    return BM25Index.build(
+        docs, paths={n: path_terms(code_map.modules[n].path, splits) for n in docs}
+    )
 
 
 def lexical_index(
@@ -288,7 +291,7 @@ def lexical_index(
     for name, path in units.items():
         defs, prose = fields.get(path, ((), ()))
         docs[name] = unit_terms(path, defs, prose, splits)
-    return BM25Index.build(docs)
+    return BM25Index.build(docs, paths={n: path_terms(p, splits) for n, p in units.items()})
 
 
 def library_units(code_map: CodeMap) -> set[str]:

@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 LEX_SCANNER = "lex:6"  # 6: no stopword stems nor `doesn`; 5: class bases; 4: C macros' names
 # Bump when lexicon's weighting, fields or BM25Index change, or which files are library
 # (`mapping.is_library_path`; 9: folders named by compounds such as `integration_tests`;
-# 10: the terms of `lex:6`; 11: top-level `tools/` is no library).
-LEX_VERSION = "11"
+# 10: the terms of `lex:6`; 11: top-level `tools/` is no library; 12: common words
+# that name few files' paths keep those postings).
+LEX_VERSION = "12"
 # 10: top-level `tools/` is no library; 9: the terms of `lex:6`; 8: the commits indexed
 # are those changing library files as `is_library_path` now says; 7: read at the map's
 # commit (6 read HEAD, which may have moved).
