@@ -196,10 +196,10 @@ def test_bm25_search_scores_every_document_by_its_matched_terms() -> None:
 
 
 def test_a_common_word_that_names_few_paths_keeps_those_postings_at_its_own_idf() -> None:
-    """bitsandbytes: `cpu` is in the prose of most files (too common for postings), but
-    only `backends/cpu/` has it in its path. A CPU issue then finds that backend's file,
-    weighted by the word's IDF over every file (low: a common word), never by the few
-    paths (which would make any folder's name outweigh the names the issue quotes)."""
+    """Every file mentions `cpu` (too common for postings), but only `backends/cpu/` has
+    it in its path. A CPU issue then finds that backend's file, weighted by the word's IDF
+    over every file (low: a common word), never by the few paths (which would make any
+    folder's name outweigh the names the issue quotes)."""
     names = [f"bitsandbytes/nn/m{i}.py" for i in range(80)]
     docs: dict[str, dict[str, float]] = {n: {"cpu": 1.0, "tensor": 2.0} for n in names}
     docs["bitsandbytes/backends/cpu/ops.py"] = {"cpu": 4.0, "quantize": 2.0, "ops": 3.0}

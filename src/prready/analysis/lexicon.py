@@ -584,11 +584,12 @@ class BM25Index:
         it (see `search`), and such terms hold half of all postings.
 
         `paths`: each document's path terms. A term too common to keep postings that only
-        few documents have in their path (`cpu` in bitsandbytes' prose everywhere, and in
-        the path of `backends/cpu/`) names a folder or file: it keeps postings for those
-        documents only, with its IDF over all of them (low: a common word). Those
-        documents' match on it is most of what BM25 would give it; the others' would
-        be their prose's few mentions."""
+        few documents have in their path names a folder or file (diffusers: `controlnet`
+        in the docs and code of more files than keep postings, in the paths of 50 of its
+        1,042; a backend's folder, `backends/cpu/`): it keeps postings for those documents
+        only, with its IDF over all of them (low: a common word). Those documents' match
+        on it is most of what BM25 would give it; the others' would be their prose's few
+        mentions."""
         names = sorted(docs)
         doc_list = [docs[name] for name in names]
         lengths = [float(sum(doc.values())) or 1.0 for doc in doc_list]
