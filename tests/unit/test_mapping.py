@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
 from prready.analysis.evidence import extract_evidence
-from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
+from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas, title_tags
 from prready.analysis.resolve import W_FRAME_RAISING, W_IMPORT
 from prready.code_models import CodeMap, ModuleInfo
 from prready.models import ModuleMatch
@@ -65,6 +65,29 @@ def test_area_label_resolved_by_name_similarity() -> None:
     matches = _map("Something is off", "", ("module: data",))
     assert matches[0].name == "tinyml.data"
     assert "name similar to area tinyml.data" in matches[0].evidence[0]
+
+
+def test_title_tags_are_the_bracketed_words_a_title_starts_with() -> None:
+    assert title_tags("[MPS][BE] cumsum is wrong") == ["mps", "be"]
+    assert title_tags(" [ONNX]  [Dynamo] export fails") == ["onnx", "dynamo"]
+    assert title_tags("[Feature Request] add x") == ["feature request"]
+    assert title_tags("cumsum is wrong [MPS]") == []
+    assert title_tags("a[0] is wrong") == [] and title_tags("[unclosed tag") == []
+
+
+def test_a_title_tag_naming_a_library_folder_counts_as_that_areas_label() -> None:
+    # The words alone point at tinyml.tensor; the reporter's tag says linalg.
+    untagged = _map("shape of tensor is wrong")
+    assert untagged[0].name == "tinyml.tensor.tensor"
+    tagged = _map("[linalg] shape of tensor is wrong")
+    assert tagged[0].name.startswith("tinyml.linalg")
+    assert "inside tinyml/linalg/, named by the title's tag [linalg]" in tagged[0].evidence
+    assert rank_areas(tagged, make_code_map())[0][0] == "tinyml.linalg"
+    # Issue-type tags and tags naming no folder add nothing, whatever they say.
+    for title in ("[bug] shape of tensor is wrong", "[BE][RFC] shape of tensor is wrong"):
+        matches = _map(title)
+        assert [(m.name, m.score) for m in matches] == [(m.name, m.score) for m in untagged]
+        assert not any("title's tag" in e for m in matches for e in m.evidence)
 
 
 def test_words_matching_module_and_symbol_names() -> None:

@@ -165,6 +165,8 @@ class MapIndex:
     # CamelCase public names by their lower-case letters (`dataloader`: DataLoader), the same.
     classes_by_lower: dict[str, list[str]] | None = field(default=None, repr=False)
     label_areas: dict[str, list[tuple[str, float, str]]] = field(default_factory=dict)
+    # Library folders by their name (`inductor`: torch/_inductor), built on first use.
+    folders_by_name: dict[str, list[str]] | None = field(default=None, repr=False)
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
     _tables: _PathTables | None = field(default=None, repr=False)
@@ -457,6 +459,8 @@ def map_issue_to_modules(
             add(node, weight, why)
         for node, why in _inside_labelled_areas(label_clues, list(clues), index):
             add(node, signals.labels, why)
+        for node, why in _inside_tagged_folders(issue.title, list(clues), index):
+            add(node, signals.labels, why)
     # Each node's score, computed once; the graph's clues change only the nodes they touch.
     scores = {n: _noisy_or(ev.values()) for n, ev in clues.items()}
     if signals.graph:
@@ -642,6 +646,72 @@ def _inside_labelled_areas(
         for node in inside:
             if node != target:
                 yield node, f"inside {target}, named by a {why.split(' (')[0]}"
+
+
+# Tags before a title (`[inductor] wrong result ...`, `[MPS][BE] ...`): the reporter's
+# own area label. Issue-type tags name no part of the code, whatever folder shares them.
+_TITLE_TAG = re.compile(r"[ \t]*\[([^\[\]\n]{1,30})\]")
+_ISSUE_TYPE_TAGS = frozenset(
+    {"bug", "bugs", "feature", "features", "question", "request", "rfc", "docs", "doc",
+     "wip", "draft", "be", "discussion", "proposal", "ci", "help", "performance", "perf",
+     "regression", "test", "tests", "enhancement"}
+)  # fmt: skip
+MAX_TAGGED_FOLDERS = 12  # a tag naming more folders than this names no one part
+
+
+def title_tags(title: str) -> list[str]:
+    """The tags a title starts with, lower-case (`[MPS][BE] x` -> mps, be)."""
+    tags, pos = [], 0
+    while match := _TITLE_TAG.match(title, pos):
+        tags.append(match.group(1).strip().lower())
+        pos = match.end()
+    return tags
+
+
+def _inside_tagged_folders(
+    title: str, nodes: list[str], index: MapIndex
+) -> Iterable[tuple[str, str]]:
+    """Units with other evidence inside a library folder a title's tag names (`[inductor]`:
+    torch/_inductor; `[MPS]`: aten/src/ATen/native/mps and torch/mps), as an area label's
+    area counts (`_inside_labelled_areas`)."""
+    tags = title_tags(title)
+    if not tags:
+        return
+    if index.folders_by_name is None:
+        index.folders_by_name = _library_folders_by_name(index)
+    folders: dict[str, str] = {}  # folder -> the tag naming it
+    for tag in tags:
+        name = _LABEL_SYNONYMS.get(tag, tag).replace(" ", "_").lstrip("_")
+        named = index.folders_by_name.get(name, [])
+        if tag not in _ISSUE_TYPE_TAGS and len(named) <= MAX_TAGGED_FOLDERS:
+            folders.update(dict.fromkeys(named, tag))
+    if not folders:
+        return
+    modules = index.code_map.modules
+    for node in nodes:
+        info = modules.get(node)
+        if info is None:
+            continue
+        folder = info.path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folder = folder.rpartition("/")[0]
+        if folder:
+            yield node, f"inside {folder}/, named by the title's tag [{folders[folder]}]"
+
+
+def _library_folders_by_name(index: MapIndex) -> dict[str, list[str]]:
+    """Every folder holding library units, by its name (lower-case, leading `_` off)."""
+    folders: set[str] = set()
+    modules = index.code_map.modules
+    for unit in index.library:
+        folder = modules[unit].path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for folder in sorted(folders):
+        by_name[folder.rpartition("/")[2].lower().lstrip("_")].append(folder)
+    return dict(by_name)
 
 
 def _graph_clues(
