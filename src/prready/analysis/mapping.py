@@ -654,7 +654,8 @@ _TITLE_TAG = re.compile(r"[ \t]*\[([^\[\]\n]{1,30})\]")
 _ISSUE_TYPE_TAGS = frozenset(
     {"bug", "bugs", "feature", "features", "question", "request", "rfc", "docs", "doc",
      "wip", "draft", "be", "discussion", "proposal", "ci", "help", "performance", "perf",
-     "regression", "test", "tests", "enhancement"}
+     "regression", "test", "tests", "enhancement", "optimization", "refactor", "cleanup",
+     "improvement"}
 )  # fmt: skip
 MAX_TAGGED_FOLDERS = 12  # a tag naming more folders than this names no one part
 
