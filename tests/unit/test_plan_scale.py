@@ -190,6 +190,25 @@ def test_tests_are_not_found_through_the_top_level_package() -> None:
     assert [path for path, _tier in rank_tests(["pkg.nn"], cm)] == ["tests/test_nn.py"]
 
 
+def test_a_module_name_many_modules_share_names_only_the_test_of_the_mirrored_one() -> None:
+    # peft's layout: a `config.py` per tuner and one at the top, tests in one flat folder.
+    nodes = [
+        py("peft", "peft", package=True),
+        py("peft.config", "peft"),
+        py("peft.loader", "peft"),
+        *(py(f"peft.tuners.{t}.config", "peft.tuners") for t in ("lora", "ia3", "adalora")),
+        py("tests.test_config", "tests", test=True),
+        py("tests.test_loader", "tests", test=True),
+    ]
+    cm = build_map(nodes, [], {})
+    assert rank_tests(["peft.config"], cm) == [("tests/test_config.py", 1)]
+    assert rank_tests(["peft.tuners.lora.config"], cm) == []  # (some other config's test)
+    assert rank_tests(["peft.loader"], cm) == [("tests/test_loader.py", 1)]
+    # Two modules of a name are no family: each keeps the top-level test of its name.
+    two = build_map([n for n in nodes if "ia3" not in n[0] and "adalora" not in n[0]], [], {})
+    assert rank_tests(["peft.tuners.lora.config"], two) == [("tests/test_config.py", 1)]
+
+
 def test_the_top_level_package_is_not_a_place_to_start_reading() -> None:
     cm = _rooted_map()
     reading = start_reading([m("pkg.fft", 0.9, "pkg/fft.py")], cm)

@@ -91,7 +91,14 @@ def describe_step(
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
     in_title = [n for n in uses if n in a.issue.title] or uses[:1]
     ranked = rank_tests(
-        seeds, code_map, test_names, uses, in_title, facts.runnable_tests, facts.symbols
+        seeds,
+        code_map,
+        test_names,
+        uses,
+        in_title,
+        facts.runnable_tests,
+        facts.symbols,
+        facts.shared_stems,
     )
     # A docs-only step has no test to run; the others' tests are also found by the issue's
     # words, among the main suite's runnable files (as the tiers' are).
@@ -162,6 +169,7 @@ def rank_tests(
     lead_names: Sequence[str] = (),
     runnable: Sequence[tuple[str, str, str]] | None = None,
     symbols: Mapping[str, Sequence[str]] | None = None,
+    shared: Collection[str] | None = None,
 ) -> list[tuple[str, int]]:
     """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
     exercises the code:
@@ -244,10 +252,14 @@ def rank_tests(
                 offer(info.path, 0, seed=rank)
             continue
         stem, area_word, mirror = _seed_words(seed, code_map)
+        if shared is None:
+            shared = shared_stems(code_map)
         exact: list[tuple[str, int]] = []
         prefixed: list[tuple[str, int]] = []
         for path, test_stem, folder in tests:
-            for tier in _convention_tiers(test_stem, folder, info.path, stem, area_word, mirror):
+            for tier in _convention_tiers(
+                test_stem, folder, info.path, stem, area_word, mirror, stem in shared
+            ):
                 (prefixed if tier == _PREFIX_TIER else exact).append((path, tier))
         for path, tier in exact:
             offer(path, tier, seed=rank)
@@ -742,12 +754,33 @@ class MapFacts:
     runnable_tests: list[tuple[str, str, str]]  # (path, stem, folder), see runnable_tests
     owners: CodeOwners  # the map's CODEOWNERS rules, compiled
     symbols: dict[str, list[str]]  # module -> dotted names it defines, see public_symbols
+    shared_stems: frozenset[str] = frozenset()  # see shared_stems
 
 
 def map_facts(code_map: CodeMap) -> MapFacts:
     return MapFacts(
-        runnable_tests(code_map), CodeOwners(code_map.codeowners), public_symbols(code_map)
+        runnable_tests(code_map),
+        CodeOwners(code_map.codeowners),
+        public_symbols(code_map),
+        shared_stems(code_map),
     )
+
+
+# A module name this many code modules share (peft's 30 `config.py`, one per tuner) names
+# none of them in particular: `tests/test_config.py` is the conventional test of the one
+# whose package its folder mirrors (`peft/config.py`), not of `tuners/lora/config.py`.
+SHARED_STEM_MIN = 3
+
+
+def shared_stems(code_map: CodeMap) -> frozenset[str]:
+    """The module words (`_seed_words`' first) SHARED_STEM_MIN or more code modules have."""
+    counts: dict[str, int] = {}
+    for info in code_map.modules.values():
+        if not info.is_test and info.language == "python":
+            stem = posixpath.basename(info.path)[:-3]
+            if stem != "__init__":
+                counts[stem.strip("_").lower()] = counts.get(stem.strip("_").lower(), 0) + 1
+    return frozenset(stem for stem, n in counts.items() if n >= SHARED_STEM_MIN)
 
 
 def runnable_tests(code_map: CodeMap) -> list[tuple[str, str, str]]:
@@ -785,9 +818,17 @@ def _word(text: str) -> str:
 
 
 def _convention_tiers(
-    test_stem: str, folder: str, seed_path: str, stem: str, area: str, mirror: tuple[str, ...]
+    test_stem: str,
+    folder: str,
+    seed_path: str,
+    stem: str,
+    area: str,
+    mirror: tuple[str, ...],
+    shared: bool = False,
 ) -> list[int]:
-    """Tiers (see `rank_tests`) a test file earns by its name and place for one seed."""
+    """Tiers (see `rank_tests`) a test file earns by its name and place for one seed; a
+    module word several modules share (`shared`, see SHARED_STEM_MIN) only beside the
+    module or where the test folder mirrors its whole package."""
     low = test_stem.lower()
     parts = folder.split("/")
     top = next((i for i, p in enumerate(parts) if p in ("test", "tests")), None)
@@ -798,7 +839,9 @@ def _convention_tiers(
         below is not None and (not below or below == mirror[: len(below)])
     )
     tiers = []
-    for word in (stem, area):
+    # (A shared module word's file elsewhere is some other module's test.)
+    mirrored = folder == posixpath.dirname(seed_path) or below == mirror
+    for word in (stem if mirrored or not shared else "", area):
         if not word:
             continue
         if low in (f"test_{word}", f"{word}_test"):
