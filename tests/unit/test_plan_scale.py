@@ -209,6 +209,24 @@ def test_a_module_name_many_modules_share_names_only_the_test_of_the_mirrored_on
     assert rank_tests(["peft.tuners.lora.config"], two) == [("tests/test_config.py", 1)]
 
 
+def test_a_module_name_many_modules_share_and_none_at_the_top_keeps_the_flat_test() -> None:
+    # jax's layout: `fft.py` under `_src/lax/`, `_src/numpy/` and `numpy/`, none at the
+    # top; `random.py` at the top and its implementation in `_src/`; one flat test folder.
+    nodes = [
+        py("jax", "jax", package=True),
+        *(py(f"jax.{p}.fft", f"jax.{p}") for p in ("_src.lax", "_src.numpy", "numpy")),
+        *(py(f"jax.{p}random", "jax") for p in ("", "_src.", "experimental.")),
+        py("tests.fft_test", "tests", test=True),
+        py("tests.random_test", "tests", test=True),
+    ]
+    cm = build_map(nodes, [], {})
+    assert rank_tests(["jax._src.numpy.fft"], cm) == [("tests/fft_test.py", 1)]
+    assert rank_tests(["jax._src.random"], cm) == [("tests/random_test.py", 1)]
+    assert rank_tests(["jax.random"], cm) == [("tests/random_test.py", 1)]
+    # (jax/experimental/random.py is another random: the flat test is the top one's.)
+    assert rank_tests(["jax.experimental.random"], cm) == []
+
+
 def test_the_top_level_package_is_not_a_place_to_start_reading() -> None:
     cm = _rooted_map()
     reading = start_reading([m("pkg.fft", 0.9, "pkg/fft.py")], cm)

@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prready.analysis.areas import ROOT_AREA, github_login
 from prready.analysis.build import (
@@ -169,7 +169,7 @@ def rank_tests(
     lead_names: Sequence[str] = (),
     runnable: Sequence[tuple[str, str, str]] | None = None,
     symbols: Mapping[str, Sequence[str]] | None = None,
-    shared: Collection[str] | None = None,
+    shared: Mapping[str, Collection[tuple[str, ...]]] | None = None,
 ) -> list[tuple[str, int]]:
     """(test file, tier) for the seed modules, best first. Tiers, by how directly a test
     exercises the code:
@@ -258,7 +258,7 @@ def rank_tests(
         prefixed: list[tuple[str, int]] = []
         for path, test_stem, folder in tests:
             for tier in _convention_tiers(
-                test_stem, folder, info.path, stem, area_word, mirror, stem in shared
+                test_stem, folder, info.path, stem, area_word, mirror, shared.get(stem, ())
             ):
                 (prefixed if tier == _PREFIX_TIER else exact).append((path, tier))
         for path, tier in exact:
@@ -754,7 +754,7 @@ class MapFacts:
     runnable_tests: list[tuple[str, str, str]]  # (path, stem, folder), see runnable_tests
     owners: CodeOwners  # the map's CODEOWNERS rules, compiled
     symbols: dict[str, list[str]]  # module -> dotted names it defines, see public_symbols
-    shared_stems: frozenset[str] = frozenset()  # see shared_stems
+    shared_stems: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
 
 
 def map_facts(code_map: CodeMap) -> MapFacts:
@@ -769,18 +769,28 @@ def map_facts(code_map: CodeMap) -> MapFacts:
 # A module name this many code modules share (peft's 30 `config.py`, one per tuner) names
 # none of them in particular: `tests/test_config.py` is the conventional test of the one
 # whose package its folder mirrors (`peft/config.py`), not of `tuners/lora/config.py`.
+# Where no module of the name sits where the test folder points (jax's `fft.py` under
+# `_src/lax/`, `_src/numpy/` and `numpy/`, none at the top, and a flat `tests/fft_test.py`),
+# the test is every one's, as for a name one module has.
 SHARED_STEM_MIN = 3
 
 
-def shared_stems(code_map: CodeMap) -> frozenset[str]:
-    """The module words (`_seed_words`' first) SHARED_STEM_MIN or more code modules have."""
-    counts: dict[str, int] = {}
+def shared_stems(code_map: CodeMap) -> dict[str, frozenset[tuple[str, ...]]]:
+    """Module word (`_seed_words`' first) -> the packages (`_seed_words`' mirror, private
+    `_src` layers left out) of the modules having it, for the words SHARED_STEM_MIN or more
+    Python code modules have."""
+    places: dict[str, list[tuple[str, ...]]] = {}
     for info in code_map.modules.values():
         if not info.is_test and info.language == "python":
-            stem = posixpath.basename(info.path)[:-3]
-            if stem != "__init__":
-                counts[stem.strip("_").lower()] = counts.get(stem.strip("_").lower(), 0) + 1
-    return frozenset(stem for stem, n in counts.items() if n >= SHARED_STEM_MIN)
+            folder, _, base = info.path.rpartition("/")
+            stem = base[:-3].strip("_").lower()
+            if stem != "init":
+                places.setdefault(stem, []).append(_bare(_mirror(folder)))
+    return {
+        stem: frozenset(found)
+        for stem, found in sorted(places.items())
+        if len(found) >= SHARED_STEM_MIN
+    }
 
 
 def runnable_tests(code_map: CodeMap) -> list[tuple[str, str, str]]:
@@ -808,8 +818,20 @@ def _seed_words(seed: str, code_map: CodeMap) -> tuple[str, str, tuple[str, ...]
         stem = parts[-1]
     area = code_map.area_of(seed)
     area_word = "" if _is_root_area(area) else re.split(r"[./]", area.rstrip("/"))[-1]
-    mirror = tuple(p.lstrip("_") for p in parts[1:])
-    return _word(stem), _word(area_word), mirror
+    return _word(stem), _word(area_word), _mirror(folder)
+
+
+def _mirror(folder: str) -> tuple[str, ...]:
+    """The package folders below the top level a test folder would mirror:
+    `torch/optim` -> ("optim",), `jax/_src/lax` -> ("src", "lax")."""
+    parts = [p for p in folder.split("/") if p and p != "src"]
+    return tuple(p.lstrip("_") for p in parts[1:])
+
+
+def _bare(mirror: tuple[str, ...]) -> tuple[str, ...]:
+    """A mirror without private implementation layers: jax's `jax/_src/random.py` is
+    what the public `jax/random.py` re-exports, tested in the same place."""
+    return tuple(p for p in mirror if p != "src")
 
 
 def _word(text: str) -> str:
@@ -824,11 +846,11 @@ def _convention_tiers(
     stem: str,
     area: str,
     mirror: tuple[str, ...],
-    shared: bool = False,
+    shared: Collection[tuple[str, ...]] = (),
 ) -> list[int]:
-    """Tiers (see `rank_tests`) a test file earns by its name and place for one seed; a
-    module word several modules share (`shared`, see SHARED_STEM_MIN) only beside the
-    module or where the test folder mirrors its whole package."""
+    """Tiers (see `rank_tests`) a test file earns by its name and place for one seed; for
+    a module word several modules share (`shared`: their packages, see `shared_stems`),
+    none where the test folder mirrors another of them and not the seed's."""
     low = test_stem.lower()
     parts = folder.split("/")
     top = next((i for i, p in enumerate(parts) if p in ("test", "tests")), None)
@@ -839,9 +861,14 @@ def _convention_tiers(
         below is not None and (not below or below == mirror[: len(below)])
     )
     tiers = []
-    # (A shared module word's file elsewhere is some other module's test.)
-    mirrored = folder == posixpath.dirname(seed_path) or below == mirror
-    for word in (stem if mirrored or not shared else "", area):
+    # (A shared module word's file where another of them sits is that one's test.)
+    elsewhere = (
+        below is not None
+        and below in shared
+        and below != _bare(mirror)
+        and folder != posixpath.dirname(seed_path)
+    )
+    for word in (stem if not elsewhere else "", area):
         if not word:
             continue
         if low in (f"test_{word}", f"{word}_test"):
