@@ -90,6 +90,44 @@ def test_a_title_tag_naming_a_library_folder_counts_as_that_areas_label() -> Non
         assert not any("title's tag" in e for m in matches for e in m.evidence)
 
 
+def test_a_crash_in_native_code_backs_the_native_units_with_evidence() -> None:
+    # LightGBM's and bitsandbytes' shape: the reproduction calls the Python API, the
+    # process dies in the C++/CUDA code under it.
+    body = "`nn.Conv2d(3, 8, 3)(x)` on a large conv input: %s"
+    calm = _map("Conv2d fails on large inputs", body % "the values are wrong")
+    crashed = _map("Conv2d fails on large inputs", body % "Segmentation fault (core dumped)")
+    native = ["csrc/include/tinyml/conv.h", "csrc/ops/conv.cpp", "csrc/ops/conv_cuda.cu"]
+    assert [m.name for m in crashed][2:] == native  # after the API the issue called
+    assert not set(native) & {m.name for m in calm[:4]}
+    why = "native code, and the issue reports a crash (Segmentation fault)"
+    assert all(why in m.evidence for m in crashed if m.name in native)
+    assert not any("reports a crash" in e for m in crashed[:2] for e in m.evidence)  # Python
+    # Only a unit with evidence of its own is backed: the crash names no file.
+    assert all(len(m.evidence) > 1 for m in crashed if m.name in native)
+
+
+def test_the_words_of_a_native_crash() -> None:
+    def crash(text: str) -> str:
+        return extract_evidence("x", text).crash
+
+    assert crash("Fatal Python error: Segmentation fault") == "Segmentation fault"
+    assert crash("[LightGBM] [Fatal] Check failed: (best_split_info.left_count) > (0)") == (
+        "Check failed:"
+    )
+    assert crash("RuntimeError: CUDA error: an illegal memory access was encountered") == (
+        "illegal memory access"
+    )
+    assert crash("Process finished with exit code 139 (interrupted by signal 11: SIGSEGV)")
+    for calm in (
+        "segments are split wrong",
+        "fault tolerance in training",
+        "the check failed",
+        "SIGSEGVX",
+        "a core dump helper",
+    ):
+        assert crash(calm) == "", calm
+
+
 def test_words_matching_module_and_symbol_names() -> None:
     matches = _map("Sampler ignores the seed")
     assert matches[0].name == "tinyml.data.sampler"

@@ -91,6 +91,14 @@ _RUN = re.compile(
     r"[ \t]+(?P<path>[\w./-]{1,300}\.py)(?![\w/])"
 )
 _URL = re.compile(r"https?://\S+")
+# What a process says when native code crashed under it: the fault is in compiled code
+# (a C++ kernel, a C API), whatever Python call the reproduction made.
+_NATIVE_CRASH = re.compile(
+    r"\b(?:segmentation fault|segfault(?:s|ed)?|SIG(?:SEGV|ABRT|BUS|FPE|ILL)\b|core dumped|"
+    r"AddressSanitizer|illegal memory access|double free or corruption|stack smashing|"
+    r"bus error|device-side assert|Check failed:)",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
 
@@ -118,6 +126,7 @@ class IssueEvidence:
     names: list[str] = field(default_factory=list)
     title_names: set[str] = field(default_factory=set)
     ran: set[str] = field(default_factory=set)  # paths run as scripts (`python x.py`)
+    crash: str = ""  # the words reporting a crash in native code ("segmentation fault")
 
 
 def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEvidence:
@@ -142,6 +151,8 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     written = {api.rsplit(".", 1)[-1] for api in found.apis}
     found.names = [n for n in _bare_names(title + "\n" + no_imports) if n not in written]
     found.title_names = set(_bare_names(title))
+    if crash := _NATIVE_CRASH.search(title + "\n" + body):
+        found.crash = crash.group(0)
     return found
 
 

@@ -53,6 +53,10 @@ if TYPE_CHECKING:
 # - a maintainer's area label is triage by someone who knows the code: via the repo's own
 #   label-to-path file (0.7), via name similarity only, scaled by the similarity (0.55).
 W_LABEL_FILE = 0.7
+# A crash in native code (`segmentation fault`, `core dumped`, `Check failed:`) backs the
+# C/C++/CUDA units that have evidence of their own, as much as a label's area does: the
+# reproduction calls Python, the fault is in what it calls (a C API, a kernel).
+W_NATIVE_CRASH = 0.3
 W_LABEL_SIMILAR = 0.55
 
 
@@ -429,6 +433,7 @@ def map_issue_to_modules(
         if weight > clues[node].get(why, 0.0):
             clues[node][why] = weight
 
+    found = None
     if signals.exact:
         found = extract_evidence(issue.title, issue.body, package=index.main_package)
         library, modules = index.library, code_map.modules
@@ -461,6 +466,9 @@ def map_issue_to_modules(
             add(node, signals.labels, why)
         for node, why in _inside_tagged_folders(issue.title, list(clues), index):
             add(node, signals.labels, why)
+    if found is not None and found.crash:
+        for node in _native_units(list(clues), index):
+            add(node, W_NATIVE_CRASH, f"native code, and the issue reports a crash ({found.crash})")
     # Each node's score, computed once; the graph's clues change only the nodes they touch.
     scores = {n: _noisy_or(ev.values()) for n, ev in clues.items()}
     if signals.graph:
@@ -698,6 +706,18 @@ def _inside_tagged_folders(
             folder = folder.rpartition("/")[0]
         if folder:
             yield node, f"inside {folder}/, named by the title's tag [{folders[folder]}]"
+
+
+def _native_units(nodes: list[str], index: MapIndex) -> Iterable[str]:
+    """The C/C++/CUDA library units among `nodes`."""
+    modules, library = index.code_map.modules, index.library
+    for node in nodes:
+        info = modules.get(node)
+        if info is not None and node in library and info.language in _NATIVE_UNIT_LANGUAGES:
+            yield node
+
+
+_NATIVE_UNIT_LANGUAGES = frozenset(NATIVE_LANGUAGES.values())
 
 
 def _library_folders_by_name(index: MapIndex) -> dict[str, list[str]]:
