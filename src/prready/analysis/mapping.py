@@ -53,11 +53,11 @@ if TYPE_CHECKING:
 # - a maintainer's area label is triage by someone who knows the code: via the repo's own
 #   label-to-path file (0.7), via name similarity only, scaled by the similarity (0.55).
 W_LABEL_FILE = 0.7
-# A crash in native code (`segmentation fault`, `core dumped`, `Check failed:`) backs the
-# C/C++/CUDA units that have evidence of their own, as much as a label's area does: the
-# reproduction calls Python, the fault is in what it calls (a C API, a kernel).
-W_NATIVE_CRASH = 0.3
 W_LABEL_SIMILAR = 0.55
+# - a crash in native code (`segmentation fault`, `core dumped`, `Check failed:`) backs the
+#   C/C++/CUDA units that have evidence of their own, as much as a label's area does: the
+#   reproduction calls Python, the fault is in what it calls (a C API, a kernel).
+W_NATIVE_CRASH = 0.3
 
 
 @dataclass(frozen=True)
