@@ -225,6 +225,10 @@ def test_a_module_name_many_modules_share_and_none_at_the_top_keeps_the_flat_tes
     assert rank_tests(["jax.random"], cm) == [("tests/random_test.py", 1)]
     # (jax/experimental/random.py is another random: the flat test is the top one's.)
     assert rank_tests(["jax.experimental.random"], cm) == []
+    # A test folder mirroring the public package is the private layer's too.
+    nested = build_map([*nodes[:-2], py("tests.numpy.fft_test", "tests.numpy", test=True)], [], {})
+    assert rank_tests(["jax._src.numpy.fft"], nested) == [("tests/numpy/fft_test.py", 1)]
+    assert rank_tests(["jax._src.lax.fft"], nested) == []  # (numpy's fft, not lax's)
 
 
 def test_the_top_level_package_is_not_a_place_to_start_reading() -> None:

@@ -94,9 +94,10 @@ _URL = re.compile(r"https?://\S+")
 # What a process says when native code crashed under it: the fault is in compiled code
 # (a C++ kernel, a C API), whatever Python call the reproduction made.
 _NATIVE_CRASH = re.compile(
-    r"\b(?:segmentation fault|segfault(?:s|ed)?|SIG(?:SEGV|ABRT|BUS|FPE|ILL)\b|core dumped|"
+    r"\b(?:segmentation\s+fault|segfault(?:s|ed)?|SIG(?:SEGV|ABRT|BUS|FPE|ILL)\b|core dumped|"
     r"AddressSanitizer|illegal memory access|double free or corruption|stack smashing|"
-    r"bus error|device-side assert|Check failed:)",
+    r"device-side assert|Floating point exception|Illegal instruction|access violation|"
+    r"EXC_BAD_ACCESS|terminate called after throwing|(?-i:Bus error|Check failed:))",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
@@ -151,8 +152,8 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     written = {api.rsplit(".", 1)[-1] for api in found.apis}
     found.names = [n for n in _bare_names(title + "\n" + no_imports) if n not in written]
     found.title_names = set(_bare_names(title))
-    if crash := _NATIVE_CRASH.search(title + "\n" + body):
-        found.crash = crash.group(0)
+    if crash := _NATIVE_CRASH.search(title + "\n" + text_no_urls):
+        found.crash = " ".join(crash.group(0).split())
     return found
 
 

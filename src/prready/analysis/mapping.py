@@ -39,7 +39,7 @@ from prready.analysis.lexicon import (
     split_identifier,
     unit_terms,
 )
-from prready.analysis.native import NATIVE_LANGUAGES
+from prready.analysis.native import NATIVE_LANGUAGES, NATIVE_UNIT_LANGUAGES
 from prready.analysis.native_ops import NativeOps
 from prready.analysis.resolve import exact_clues
 from prready.analysis.snapshot import adjacency
@@ -56,8 +56,11 @@ W_LABEL_FILE = 0.7
 W_LABEL_SIMILAR = 0.55
 # - a crash in native code (`segmentation fault`, `core dumped`, `Check failed:`) backs the
 #   C/C++/CUDA units that have evidence of their own, as much as a label's area does: the
-#   reproduction calls Python, the fault is in what it calls (a C API, a kernel).
+#   reproduction calls Python, the fault is in what it calls (a C API, a kernel). A unit
+#   scoring half the best one's or more gets it whole, a weaker one in proportion (a stray
+#   word in a C file is no evidence the crash is there).
 W_NATIVE_CRASH = 0.3
+NATIVE_CRASH_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -467,8 +470,9 @@ def map_issue_to_modules(
         for node, why in _inside_tagged_folders(issue.title, list(clues), index):
             add(node, signals.labels, why)
     if found is not None and found.crash:
-        for node in _native_units(list(clues), index):
-            add(node, W_NATIVE_CRASH, f"native code, and the issue reports a crash ({found.crash})")
+        why = f"native code, and the issue reports a crash ({found.crash})"
+        for node, weight in _native_crash_clues(clues, index):
+            add(node, weight, why)
     # Each node's score, computed once; the graph's clues change only the nodes they touch.
     scores = {n: _noisy_or(ev.values()) for n, ev in clues.items()}
     if signals.graph:
@@ -708,16 +712,23 @@ def _inside_tagged_folders(
             yield node, f"inside {folder}/, named by the title's tag [{folders[folder]}]"
 
 
-def _native_units(nodes: list[str], index: MapIndex) -> Iterable[str]:
-    """The C/C++/CUDA library units among `nodes`."""
+def _native_crash_clues(
+    clues: Mapping[str, Mapping[str, float]], index: MapIndex
+) -> Iterable[tuple[str, float]]:
+    """(unit, weight) for the C/C++/CUDA library units with evidence, when the issue
+    reports a native crash: W_NATIVE_CRASH from NATIVE_CRASH_SHARE of the best unit's
+    score up, in proportion below."""
     modules, library = index.code_map.modules, index.library
-    for node in nodes:
+    native = {}
+    for node, evidence in clues.items():
         info = modules.get(node)
-        if info is not None and node in library and info.language in _NATIVE_UNIT_LANGUAGES:
-            yield node
-
-
-_NATIVE_UNIT_LANGUAGES = frozenset(NATIVE_LANGUAGES.values())
+        if info is not None and node in library and info.language in NATIVE_UNIT_LANGUAGES:
+            native[node] = _noisy_or(evidence.values())
+    if not native:
+        return
+    best = max(_noisy_or(evidence.values()) for evidence in clues.values())
+    for node, score in native.items():
+        yield node, W_NATIVE_CRASH * min(1.0, score / (NATIVE_CRASH_SHARE * best))
 
 
 def _library_folders_by_name(index: MapIndex) -> dict[str, list[str]]:

@@ -37,6 +37,7 @@ NATIVE_LANGUAGES: dict[str, Language] = {
     ".cu": "cuda",
     ".cuh": "cuda",
 }
+NATIVE_UNIT_LANGUAGES = frozenset(NATIVE_LANGUAGES.values())  # a native unit's languages
 
 # A root must resolve at least this many includes (not counting includes relative to the
 # including file) to be used; keeps one-off coincidences from becoming roots.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from prready.analysis.evidence import OTHER_LIBRARIES, IssueEvidence
 from prready.analysis.lexicon import split_identifier
+from prready.analysis.native import NATIVE_UNIT_LANGUAGES
 from prready.analysis.native_ops import NATIVE_FUNCTIONS
 from prready.analysis.snapshot import adjacency
 
@@ -54,7 +55,6 @@ W_API_PREFIX = 0.32
 #   scores), or at W_API_PREFIX beside a Python definition of the same name (a wrapper).
 NATIVE_DEPTH = 30
 NATIVE_KEEP = 3
-_NATIVE_LANGUAGES = frozenset({"c", "cpp", "cuda"})
 # - the base classes a named class names (a bug in `BaseConv` reported through `Conv2D`),
 #   resolved among the modules the class's module imports, at a partly resolved name's
 #   weight; a base that more than MAX_BASE_CLASSES classes name (`nn.Module`, `Layer`,
@@ -235,7 +235,7 @@ def _native_clues(name: str, index: MapIndex, weight: float) -> Iterable[tuple[s
     hits = [
         hit
         for hit in index.lexical.search(query, limit=NATIVE_DEPTH)
-        if hit[0] in modules and modules[hit[0]].language in _NATIVE_LANGUAGES
+        if hit[0] in modules and modules[hit[0]].language in NATIVE_UNIT_LANGUAGES
     ][:NATIVE_KEEP]
     if not hits:
         return

@@ -858,7 +858,8 @@ def _convention_tiers(
     # (test/optim/test_adam.py for torch/optim/adam.py).
     below = tuple(p.lstrip("_") for p in parts[top + 1 :]) if top is not None else None
     placed = folder == posixpath.dirname(seed_path) or (
-        below is not None and (not below or below == mirror[: len(below)])
+        below is not None
+        and (not below or below in (mirror[: len(below)], _bare(mirror)[: len(below)]))
     )
     tiers = []
     # (A shared module word's file where another of them sits is that one's test.)
