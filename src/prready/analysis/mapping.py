@@ -469,12 +469,14 @@ def map_issue_to_modules(
             add(node, signals.labels, why)
         for node, why in _inside_tagged_folders(issue.title, list(clues), index):
             add(node, signals.labels, why)
-    if found is not None and found.crash:
-        why = f"native code, and the issue reports a crash ({found.crash})"
-        for node, weight in _native_crash_clues(clues, index):
-            add(node, weight, why)
-    # Each node's score, computed once; the graph's clues change only the nodes they touch.
+    # Each node's score, computed once; the crash's and the graph's clues change only the
+    # nodes they touch.
     scores = {n: _noisy_or(ev.values()) for n, ev in clues.items()}
+    if found is not None and found.crash and scores:
+        why = f"native code, and the issue reports a crash ({found.crash})"
+        for node, weight in _native_crash_clues(scores, index):
+            add(node, weight, why)
+            scores[node] = _noisy_or(clues[node].values())
     if signals.graph:
         touched = set()
         for node, weight, why in _graph_clues(scores, index, signals):
@@ -712,23 +714,21 @@ def _inside_tagged_folders(
             yield node, f"inside {folder}/, named by the title's tag [{folders[folder]}]"
 
 
-def _native_crash_clues(
-    clues: Mapping[str, Mapping[str, float]], index: MapIndex
-) -> Iterable[tuple[str, float]]:
-    """(unit, weight) for the C/C++/CUDA library units with evidence, when the issue
-    reports a native crash: W_NATIVE_CRASH from NATIVE_CRASH_SHARE of the best unit's
-    score up, in proportion below."""
+def _native_crash_clues(scores: Mapping[str, float], index: MapIndex) -> list[tuple[str, float]]:
+    """(unit, weight) for the C/C++/CUDA library units with evidence (`scores`), when the
+    issue reports a native crash: W_NATIVE_CRASH from NATIVE_CRASH_SHARE of the best
+    unit's score up, in proportion below."""
     modules, library = index.code_map.modules, index.library
-    native = {}
-    for node, evidence in clues.items():
-        info = modules.get(node)
-        if info is not None and node in library and info.language in NATIVE_UNIT_LANGUAGES:
-            native[node] = _noisy_or(evidence.values())
-    if not native:
-        return
-    best = max(_noisy_or(evidence.values()) for evidence in clues.values())
-    for node, score in native.items():
-        yield node, W_NATIVE_CRASH * min(1.0, score / (NATIVE_CRASH_SHARE * best))
+    floor = NATIVE_CRASH_SHARE * max(scores.values())
+    if floor <= 0.0:
+        return []
+    return [
+        (node, W_NATIVE_CRASH * min(1.0, score / floor))
+        for node, score in scores.items()
+        if node in library
+        and (info := modules.get(node)) is not None
+        and info.language in NATIVE_UNIT_LANGUAGES
+    ]
 
 
 def _library_folders_by_name(index: MapIndex) -> dict[str, list[str]]:
