@@ -152,6 +152,9 @@ C_DECLARATIONS = [
     "TORCH_META_FUNC(index_add) (const Tensor& self, int64_t dim) {",
     "DEFINE_DISPATCH(angle_stub);",
     "REGISTER_DISPATCH(angle_stub, &angle_kernel);",
+    "ONNX_OPERATOR_SET_SCHEMA(\n    Gemm,\n    13,\n    OpSchema().SetDoc(Gemm_ver13_doc));",
+    'XGBOOST_REGISTER_OBJECTIVE(SquaredLossRegression, "reg:squarederror")',
+    'DGL_REGISTER_GLOBAL("graph._CAPI_DGLGraphCreate")',
     "Py_DECREF(obj);",
     "AB(too_short)",
     "TORCH_CHECK(too many, words)",
@@ -211,12 +214,16 @@ def test_the_name_passes_find_what_the_plain_patterns_find(kind: str) -> None:
     ]
     assert {"add", "add_out_", "gather", "compute", "helper", "name"} <= set(whole)
     assert {"TORCH_CHECK_MSG", "C10_API", "Foo", "at"} <= set(whole)
-    # Names a macro defines, from an unindented upper-case call with one identifier.
+    # Names a macro defines or registers: the identifier an unindented upper-case call
+    # holds first, alone or before a comma, also on the next line (clang-format's).
     assert {"index_add_cpu_out", "index_add", "angle_stub"} <= set(whole)
+    assert {"Gemm", "SquaredLossRegression"} <= set(whole)
     # (Qualified names are not taken, nor a sixth word, nor a name that is no identifier,
-    # nor what a macro call with more than one argument, or a short or mixed-case name,
-    # or an indented one (a statement) holds.)
+    # nor a macro call's later arguments or its first when it is no lone identifier (a
+    # string, `too many`), nor what a short or mixed-case name or an indented call (a
+    # statement) holds.)
     unwanted = {"sizes", "empty_like", "9lives", "g", "angle_kernel", "obj", "too_short"}
+    unwanted |= {"too", "many", "words", "OpSchema", "graph", "_CAPI_DGLGraphCreate"}
     assert not unwanted & set(whole)
     indented = "\n  TORCH_IMPL_FUNC(statement_like)"
     assert _names(re.compile(lexicon.C_DEF_PLAIN), indented, (0, 1, 2)) == []

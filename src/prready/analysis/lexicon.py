@@ -64,12 +64,15 @@ PY_NAMES_POSSESSIVE = r"\n(?:[ \t]*+" + _PY_DEF + _PY_ASSIGNMENT
 PY_NAMES_LOOKAHEAD = r"\n(?:(?=([ \t]*))\1" + _PY_DEF + _PY_ASSIGNMENT
 # C, C++ and CUDA: a function's name after one to four words (its type and qualifiers,
 # each followed by spaces, `*` or `&`) and before `(`, in the first group; a class,
-# struct, enum, namespace or macro name in the second; in the third, the one identifier
-# an unindented upper-case macro call holds, which is how a macro defines a function
-# (`TORCH_IMPL_FUNC(add_out)`, `DEFINE_DISPATCH(add_stub)`: a statement such as
-# `TORCH_CHECK(ok)` sits indented, in a function's body).
+# struct, enum, namespace or macro name in the second; in the third, the identifier an
+# unindented upper-case macro call holds first (alone or before a comma, also on the
+# next line, as clang-format writes it), which is how a macro defines or registers a
+# function or operator: `TORCH_IMPL_FUNC(add_out)`, `REGISTER_DISPATCH(add_stub,
+# &add_kernel)`, ONNX's `ONNX_OPERATOR_SET_SCHEMA(\n    Gemm,\n    13, ...)`, XGBoost's
+# `XGBOOST_REGISTER_OBJECTIVE(SquaredLossRegression, ...)`. (A statement such as
+# `TORCH_CHECK(ok)` sits indented, in a function's body.)
 _C_TYPE_DEF = r"|(?:class|struct|enum|namespace|#[ \t]*define)[ \t]+([A-Za-z_]\w{0,80}))"
-_C_MACRO_DEF = r"|[A-Z][A-Z0-9_]{2,80}\(([A-Za-z_]\w{0,80})\))"
+_C_MACRO_DEF = r"|[A-Z][A-Z0-9_]{2,80}\([ \t\r\n]{0,80}([A-Za-z_]\w{0,80})[ \t]*[,)])"
 C_DEF_PLAIN = (
     r"\n(?:[ \t]*(?:(?:[\w:<>]{1,80}[ \t*&]{1,8}){1,4}([A-Za-z_]\w{0,80})[ \t]*\("
     + _C_TYPE_DEF
