@@ -229,6 +229,21 @@ def test_the_name_passes_find_what_the_plain_patterns_find(kind: str) -> None:
     assert _names(re.compile(lexicon.C_DEF_PLAIN), indented, (0, 1, 2)) == []
 
 
+def test_c_keywords_and_types_are_no_names_a_file_defines() -> None:
+    # A macro instantiated for a type, a keyword before a parenthesis: the C pass finds
+    # them, the fields leave them out (the macro's registered name stays).
+    text = b"INSTANTIATE_KERNEL(float, add_kernel)\nREGISTER_DISPATCH(add_stub, &k);\n"
+    text += b"int64_t numel(const Tensor& t) {\n  else if (x) {\n  return sizeof(y);\n"
+    found = {
+        a or b or c
+        for a, b, c in _names(re.compile(lexicon.C_DEF_PLAIN), "\n" + text.decode(), (0, 1, 2))
+    }
+    assert {"float", "if", "sizeof"} <= found  # (what the pass alone takes)
+    defs = set(source_fields_packed(text, "cpp")[0].split())
+    assert {"addstub", "numel"} <= defs
+    assert not {"float", "if", "sizeof", "int64"} & defs
+
+
 def test_the_fields_take_the_names_of_the_patterns_in_use() -> None:
     fast = (lexicon.PY_NAMES_POSSESSIVE, lexicon.PY_NAMES_LOOKAHEAD)
     assert lexicon._PY_NAMES.pattern in fast
