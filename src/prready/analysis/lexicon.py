@@ -93,7 +93,7 @@ C_DEF_LOOKAHEAD = (
 _C_NOT_NAMES_TEXT = """void bool char short int long float double signed unsigned auto size_t
     ssize_t int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t half
     if for while switch return sizeof alignof decltype typeid static_assert"""
-C_NOT_NAMES = frozenset(_C_NOT_NAMES_TEXT.split())
+_C_NOT_NAMES = frozenset(_C_NOT_NAMES_TEXT.split())
 if sys.version_info >= (3, 11):
     _PY_NAMES, _C_DEF = re.compile(PY_NAMES_POSSESSIVE), re.compile(C_DEF_POSSESSIVE)
     _PY_PICK: itemgetter[Any] | None = None  # (the two groups are the names)
@@ -368,7 +368,7 @@ def source_fields_packed(
         found = _C_DEF.findall(text)
         if _C_PICK is not None:
             found = list(map(_C_PICK, found))
-        names = " ".join([n for a, b, c in found if (n := a or b or c) not in C_NOT_NAMES])
+        names = " ".join([n for a, b, c in found if (n := a or b or c) not in _C_NOT_NAMES])
         prose = _C_PROSE.findall(head)
         bases = ""
     splits = {} if splits is None else splits

@@ -44,7 +44,10 @@ if TYPE_CHECKING:
     from prready.app.workspace import Workspace
     from prready.models import ProgressFn
 
-LEX_SCANNER = "lex:8"  # 8: no C keywords or types as names; 7: a macro call's first name; 6: no stopword stems nor `doesn`; 5: class bases; 4: C macros' names
+# The lexical fields' extraction (bump when it changes): 8: no C keywords or types as
+# names; 7: a macro call's first name; 6: no stopword stems nor `doesn`; 5: class bases;
+# 4: C macros' names.
+LEX_SCANNER = "lex:8"
 # Bump when lexicon's weighting, fields or BM25Index change, or which files are library
 # (`mapping.is_library_path`; 9: folders named by compounds such as `integration_tests`;
 # 10: the terms of `lex:6`; 11: top-level `tools/` is no library; 12: common words
