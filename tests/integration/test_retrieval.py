@@ -195,6 +195,39 @@ def test_bm25_search_scores_every_document_by_its_matched_terms() -> None:
     assert BM25Index.from_plain(("not", "an index")) is None
 
 
+def test_bm25_search_sums_as_a_loop_over_postings_and_breaks_ties_by_name() -> None:
+    """The scores are the sums a loop over each term's postings in the query's order gives,
+    bit for bit (not merely close), and equal scores at the cut go to the earlier names
+    whichever documents the partial sort met first."""
+    docs = {
+        f"d{i:03}": {"same": 2.0, f"w{i % 3}": 1.0 + i % 5, "x": 0.5 * (i % 7)} for i in range(300)
+    }
+    for name in ("d150", "d151", "d299"):  # ahead of the ties: the x terms differ
+        docs[name] = {"same": 2.0, "lead": 3.0}
+    index = BM25Index.build(docs)
+    query = {"x": 1.5, "lead": 1.0, "w1": 2.0, "same": 1.0}
+    expected = [0.0] * len(index.names)
+    for term, qweight in query.items():
+        factor = index.idfs[term] * qweight
+        for doc_id, weight in index.postings.get(term, {}).items():
+            expected[doc_id] += factor * weight
+    scored = {index.names[d]: s for d, s in enumerate(expected) if s}
+    for limit in (1, 3, 7, 40, 400):
+        hits = index.search(query, limit=limit, max_df=1.0, with_terms=False)
+        assert [(h[0], h[1]) for h in hits] == sorted(
+            scored.items(), key=lambda item: (-item[1], item[0])
+        )[:limit]
+    # Many documents tie at the cut: the first names among them are kept.
+    ties = BM25Index.build({f"t{i:03}": {"same": 1.0} for i in range(200)}, max_df=1.0)
+    assert [h[0] for h in ties.search({"same": 1.0}, limit=5, max_df=1.0)] == [
+        "t000",
+        "t001",
+        "t002",
+        "t003",
+        "t004",
+    ]
+
+
 def test_a_common_word_that_names_few_paths_keeps_those_postings_at_its_own_idf() -> None:
     """Every file mentions `cpu` (too common for postings), but only `backends/cpu/` has
     it in its path. A CPU issue then finds that backend's file, weighted by the word's IDF

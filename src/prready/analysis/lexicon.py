@@ -461,6 +461,8 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         self.n_docs = n_docs
         self._where: dict[str, int] | None = None  # term -> position, built on first use
         self._open: dict[str, dict[int, float]] = {}
+        self._vectors: dict[str, tuple[Any, Any]] = {}  # the runs `vectors` gave, by term
+        self._arrays: tuple[Any, Any] | None = None  # ids and weights as numpy views
 
     @property
     def opened(self) -> Mapping[str, dict[int, float]]:
@@ -505,6 +507,35 @@ class PackedPostings(Mapping[str, dict[int, float]]):
             plist = dict(zip(ids, self.weights[start:stop], strict=True))
         self._open[term] = plist
         return plist
+
+    @property
+    def opened_vectors(self) -> Mapping[str, tuple[Any, Any]]:
+        """The runs `vectors` gave so far, by term."""
+        return self._vectors
+
+    def vectors(self, term: str) -> tuple[Any, Any]:
+        """The postings of `term` as two numpy arrays, its document ids and weights
+        (views of the stored arrays: no copy), empty when it has none. A run's ids are
+        checked the first time a query asks for it, as `run` does."""
+        import numpy as np  # only a search needs it (a map's workers never load it)
+
+        if self._arrays is None:
+            self._arrays = (
+                np.frombuffer(self.ids, dtype=np.intc),
+                np.frombuffer(self.weights, dtype=np.float64),
+            )
+        ids, weights = self._arrays
+        start = stop = 0
+        at = self._position(term)
+        if at >= 0:
+            start, stop = self.starts[at], self.starts[at + 1]
+            run = ids[start:stop]
+            if not (start < stop and run.min() >= 0 and run.max() < self.n_docs):
+                start = stop = 0
+        found = ids[start:stop], weights[start:stop]
+        if len(self._vectors) < MAX_OPEN:
+            self._vectors[term] = found
+        return found
 
     def __getitem__(self, term: str) -> dict[int, float]:
         plist = self.get(term)
@@ -725,36 +756,52 @@ class BM25Index:
         n = len(self.names)
         if not n:
             return []
+        import numpy as np  # see PackedPostings.vectors
+
         cutoff = _df_cutoff(n, self.max_df if max_df is None else max_df)
-        # A dense accumulator (list indexing beats dict get/set in this, the hot loop);
-        # the touched documents are collected by C-level set updates.
-        scores = [0.0] * n
-        touched: set[int] = set()
+        # Each term's postings laid end to end in the query's order and scaled by its
+        # factor; `bincount` then adds them up per document in that order, as a loop over
+        # the postings would (the same sums, bit for bit), in C.
+        run_ids: list[Any] = []
+        run_weights: list[Any] = []
+        factors: list[float] = []
         used: list[tuple[str, float, dict[int, float]]] = []
-        # Terms seen before are one C-level look-up in the postings' open runs.
-        opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
-        in_paths = self.idfs.in_paths
+        opened, vectors = self.postings.opened_vectors.get, self.postings.vectors
+        idf, in_paths = self.idfs.of_frequency, self.idfs.in_paths
         for term, qweight in query.items():
-            plist = opened.get(term)
-            if plist is None:
-                plist = run(term)
-            if not plist or len(plist) > cutoff:
+            ids, weights = opened(term) or vectors(term)
+            size = len(ids)
+            if not size or size > cutoff or qweight <= 0:
                 continue
             # A term's postings are its documents (but a path's word's: see `build`).
-            factor = (in_paths.get(term) or idf(len(plist))) * qweight
-            used.append((term, factor, plist))
-            touched.update(plist)
-            for doc_id, weight in plist.items():
-                scores[doc_id] += factor * weight
-        # The `limit` best, equal scores in the set's order (as heapq.nlargest keeps them),
-        # by a C-level stable sort: nlargest's Python loop cost more on thousands of hits.
-        best = sorted(touched, key=scores.__getitem__, reverse=True)[:limit]
-        best.sort(key=lambda d: (-scores[d], d))
+            factor = (in_paths.get(term) or idf(size)) * qweight
+            run_ids.append(ids)
+            run_weights.append(weights)
+            factors.append(factor)
+            if with_terms:
+                used.append((term, factor, self.postings.run(term)))
+        if not run_ids:
+            return []
+        gains = np.concatenate(run_weights)
+        gains *= np.repeat(factors, list(map(len, run_ids)))
+        scores = np.bincount(np.concatenate(run_ids), weights=gains, minlength=n)
+        # Every gain is positive: the documents scored are the ones a term touched. The
+        # `limit` best, equal scores by document (names in order).
+        hits = np.flatnonzero(scores)
+        if len(hits) > limit:
+            hits = hits[np.argpartition(-scores[hits], limit - 1)[:limit]]
+            # (the `limit`th score's equals left out of the partition are taken back in,
+            # so the ones kept are the first by document, whatever the partition picked)
+            edge = scores[hits].min()
+            hits = np.union1d(hits[scores[hits] > edge], np.flatnonzero(scores == edge))
+        order = np.lexsort((hits, -scores[hits]))[:limit]
+        best = hits[order].tolist()
+        best_scores = scores[hits[order]].tolist()
         names = self.names
         if not with_terms:
-            return [(names[doc_id], scores[doc_id], []) for doc_id in best]
+            return [(names[d], s, []) for d, s in zip(best, best_scores, strict=True)]
         terms = _ranked_terms(used, best)
-        return [(names[doc_id], scores[doc_id], terms[doc_id]) for doc_id in best]
+        return [(names[d], s, terms[d]) for d, s in zip(best, best_scores, strict=True)]
 
     def matched_terms(
         self, query: Mapping[str, float], names: Iterable[str], *, max_df: float | None = None
