@@ -428,6 +428,13 @@ def test_past_fix_sizes() -> None:
     counted = [replace(c, lines=n) for c, n in zip(fixes, (10, 300, 4, 50), strict=True)]
     assert past_change_sizes(counted)["lines"] == 10.0
     assert "lines" not in past_change_sizes([*counted[:2], fixes[2]])  # two counts say nothing
+    # Apple-GPU kernels (Objective-C++ operators, Metal shaders) are native code as well.
+    mps = [
+        commit("[MPS] fix crash in softmax", ["aten/src/ATen/native/mps/operations/SoftMax.mm"]),
+        commit("[MPS] fix nan in gelu", ["aten/src/ATen/native/mps/kernels/Activation.metal"]),
+        commit("fix typo in docs", ["docs/source/mps.rst"]),
+    ]
+    assert past_change_sizes(mps)["native"] == round(2 / 3, 3)
 
 
 # --------------------------------------------------------------------------- PyTorch 1.13.1

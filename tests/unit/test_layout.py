@@ -22,6 +22,7 @@ from prready.analysis.layout import in_test_tree, is_root_package, is_test_path,
         ("csrc/ops_test.cpp", False),
         ("test/cpp/api/modules.cpp", False),  # C++ suites follow no naming rule
         ("aten/src/ATen/test/basic.cpp", False),
+        ("test/mps/metal_kernels.mm", False),  # Objective-C++ is compiled native code too
     ],
 )
 def test_test_files(path: str, packaged: bool) -> None:
@@ -39,6 +40,8 @@ def test_test_files(path: str, packaged: bool) -> None:
         ("test/dynamo/utils.py", False),
         ("tests/models/__init__.py", True),
         ("test/cpp/api/support.h", False),  # a header in a test folder
+        ("test/cpp/api/support.hh", False),
+        ("test/cuda/helpers.cuh", False),
         ("torch/_dynamo/test_case.py", True),  # test-like name inside the library
         ("torch/testing/_internal/distributed/rpc_test.py", True),
         ("torch/testing/_internal/common_utils.py", True),

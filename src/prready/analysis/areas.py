@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from prready import clock
 from prready.analysis.layout import named_as_test
 from prready.analysis.metrics import pagerank, transitive_dependents
+from prready.analysis.native import native_language
 from prready.code_models import AreaInfo, CommitRecord, ModuleInfo
 
 # A group is split while it holds more than this share of its language family's files...
@@ -386,14 +387,13 @@ _FIX_MESSAGE = re.compile(
     re.IGNORECASE,
 )
 MIN_FIXES = 3
-_NATIVE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "h", "hpp", "cu", "cuh"})
 
 
 def _language_of(path: str) -> str:
     ext = path.rpartition(".")[2].lower() if "." in path.rpartition("/")[2] else ""
     if ext == "py" or ext == "pyi":
         return "python"
-    if ext in _NATIVE_EXTS:
+    if native_language(path) is not None:
         return "native"
     if ext in ("md", "rst", "txt"):
         return "docs"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from prready.analysis.native import native_language
+from prready.analysis.native import is_native_source, native_language
 from prready.code_models import Language, TrackedFile
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # larger sources are generated tables, not code to read
@@ -174,10 +174,10 @@ def is_test_path(
         if base.startswith(_RUNNER_PREFIXES) or not _matches_test_name(base, patterns):
             return False  # run_test.py matches *_test.py but runs the suite: a script
         return in_test_dir or not packaged
-    stem, dot, ext = base.rpartition(".")
+    stem, dot, _ = base.rpartition(".")
     if not dot:
         return False
-    if in_test_dir and ext in _NATIVE_SOURCE_EXTS:
+    if in_test_dir and is_native_source(base):
         return True
     return not packaged and (stem.startswith("test_") or stem.endswith("_test"))
 
@@ -207,7 +207,6 @@ _TEST_DIRS = frozenset({"test", "tests"})
 _TEST_NAME = r"(?:^|/)test_[^/]*$|_test\.\w+$"  # test_x.py, x_test.cc
 _TEST_TREE = re.compile(rf"(?:^|/)(?:tests?|testing)/|{_TEST_NAME}")
 _TEST_PLACE = re.compile(rf"(?:^|/)tests?/|{_TEST_NAME}")
-_NATIVE_SOURCE_EXTS = frozenset({"c", "cc", "cpp", "cxx", "cu"})
 _RUNNER_PREFIXES = ("run_", "runtest")  # run_test.py, run_tests.py, runtests.py
 
 

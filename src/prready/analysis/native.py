@@ -38,6 +38,7 @@ NATIVE_LANGUAGES: dict[str, Language] = {
     ".cuh": "cuda",
 }
 NATIVE_UNIT_LANGUAGES = frozenset(NATIVE_LANGUAGES.values())  # a native unit's languages
+_NATIVE_HEADERS = frozenset({".h", ".hh", ".hpp", ".hxx", ".cuh"})
 
 # A root must resolve at least this many includes (not counting includes relative to the
 # including file) to be used; keeps one-off coincidences from becoming roots.
@@ -57,6 +58,13 @@ def native_language(path: str) -> Language | None:
     """ "c", "cpp" or "cuda" for a native source path, None for anything else."""
     dot = path.rfind(".")
     return NATIVE_LANGUAGES.get(path[dot:].lower()) if dot > path.rfind("/") else None
+
+
+def is_native_source(path: str) -> bool:
+    """A native file that is compiled (`.cc`, `.cu`, `.mm`, ...), not a header."""
+    dot = path.rfind(".")
+    ext = path[dot:].lower() if dot > path.rfind("/") else ""
+    return ext in NATIVE_LANGUAGES and ext not in _NATIVE_HEADERS
 
 
 def scan_native_bytes(data: bytes) -> NativeScan:
