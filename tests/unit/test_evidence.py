@@ -44,6 +44,29 @@ def test_file_paths_with_lines_and_directories() -> None:
     assert not any("x.org" in p for p in paths)  # URLs are not repository paths
 
 
+def test_absolute_and_windows_paths_outside_frames_are_paths() -> None:
+    """A warning, a log or a C++ check prints the file's absolute path; a frame's file is
+    still reported once, as a frame (a Windows one too)."""
+    body = (
+        "/opt/conda/lib/python3.10/site-packages/accelerate/accelerator.py:1234: "
+        "FutureWarning: `foo` is deprecated\n"
+        "[LightGBM] [Fatal] Check failed at /home/me/LightGBM/src/c_api.cpp:348 .\n"
+        "C:\\Users\\me\\venv\\lib\\site-packages\\torch\\nn\\functional.py:12: UserWarning\n"
+        "the kernel …/linear_kernels_cuda.cu mis-indexes\n"
+        'Traceback (most recent call last):\n  File "D:\\work\\torch\\optim\\adam.py", line 9, in step\n'
+        "see https://example.org/a/b.py and http:/x/y.py"
+    )
+    found = extract_evidence("/lit_parrot/model.py:201 in forward", body)
+    assert found.paths == [
+        ("/lit_parrot/model.py", 201),
+        ("/opt/conda/lib/python3.10/site-packages/accelerate/accelerator.py", 1234),
+        ("/home/me/LightGBM/src/c_api.cpp", 348),
+        ("C:/Users/me/venv/lib/site-packages/torch/nn/functional.py", 12),
+        ("linear_kernels_cuda.cu", None),
+    ]
+    assert [f.path for f in found.frames] == ["D:/work/torch/optim/adam.py"]
+
+
 def test_dotted_api_names_and_default_aliases() -> None:
     body = "Calling F.relu(x) then nn.Conv2d and torch.linalg.svd(a); np.array too."
     found = extract_evidence("", body, package="torch")

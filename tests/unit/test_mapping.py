@@ -39,6 +39,16 @@ def test_file_path_in_text() -> None:
     assert "file path csrc/ops/conv_cuda.cu in the text" in matches[0].evidence
 
 
+def test_absolute_path_of_a_warning_names_the_repository_file() -> None:
+    body = (
+        "/usr/lib/python3.10/site-packages/tinyml/optim/adam.py:88: UserWarning: "
+        "amsgrad is ignored for sparse gradients"
+    )
+    matches = _map("Warning from the optimizer", body)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert "file path tinyml/optim/adam.py:88 in the text" in matches[0].evidence
+
+
 def test_api_name_through_alias_and_reexport() -> None:
     matches = _map("Problem", "F.interpolate(x) and then nn.Conv2d(3, 8, 3)")
     names = {m.name: m for m in matches}

@@ -60,9 +60,14 @@ SHIPPED_AS = {"tensorflow.keras": "keras"}
 _FRAME = re.compile(
     r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})(?:, in (?P<func>[A-Za-z_]\w{0,80}))?'
 )
+# A path as written: relative (`torch/nn/functional.py:12`), absolute as a warning or a
+# log prints it (`/opt/conda/lib/python3.10/site-packages/accelerate/accelerator.py:1234:
+# FutureWarning`, a C++ `[Fatal] ... /src/c_api.cpp:348`), or Windows' (`C:\\...\\x.py`);
+# `_path_in_repo` reads an absolute one by the repository path it ends with.
 _PATH = re.compile(
-    r"(?<![\w/.-])(?P<path>(?:[\w.-]+/)*[\w.-]+\.(?:" + "|".join(FILE_SUFFIXES) + r"))"
-    r"(?::(?P<line>\d{1,7}))?(?![\w/])"
+    r"(?<![\w/\\.:-])(?P<path>(?:[A-Za-z]:)?[/\\]?(?:[\w.-]+[/\\])*[\w.-]+\.(?:"
+    + "|".join(FILE_SUFFIXES)
+    + r"))(?::(?P<line>\d{1,7}))?(?![\w/\\])"
 )
 # A directory path with at least two segments ending in a slash: "aten/src/ATen/native/".
 _DIR = re.compile(r"(?<![\w/.:-])(?P<path>[A-Za-z_][\w-]*(?:/[\w-]+)+)/(?![\w])")
@@ -276,7 +281,9 @@ def _paths(text: str, skip: set[str]) -> list[tuple[str, int | None]]:
     seen: dict[str, int | None] = {}
     for match in _PATH.finditer(text) if _PATH_HINT.search(text) else ():
         # "./x.py" and "../x.py" are relative spellings; ".github/x.yml" keeps its dot.
-        path = _RELATIVE.sub("", match.group("path"))
+        path = _RELATIVE.sub("", match.group("path").replace("\\", "/"))
+        if path.rfind("/") == 0:  # "/x.py": a file name (a shortened path's end)
+            path = path[1:]
         if "/" not in path and not _looks_like_file_name(path):
             continue
         if any(frame.endswith(path) for frame in skip):
