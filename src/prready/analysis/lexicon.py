@@ -22,7 +22,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import add, is_, itemgetter, mul, not_
 from typing import Any
 
@@ -631,8 +631,6 @@ class BM25Index:
         only, with its IDF over all of them (low: a common word). Those documents' match
         on it is most of what BM25 would give it; the others' would be their prose's few
         mentions."""
-        import numpy as np  # see PackedPostings.vectors
-
         names = sorted(docs)
         doc_list = [docs[name] for name in names]
         lengths = [float(sum(doc.values())) or 1.0 for doc in doc_list]
@@ -655,37 +653,35 @@ class BM25Index:
                 in_path = [[t for t in terms if t in path_only] for terms in doc_paths]
         terms_sorted = sorted(df.keys() - others.keys())
         position = dict(zip(terms_sorted, range(len(terms_sorted)), strict=True))
-        # Every term a document holds, documents in order, as three flat arrays: the term's
-        # position (-1: no postings), the document, the frequency. A stable sort by the
-        # positions then lays each term's run out in document order (a document holds a
-        # term once: the order of its terms within it does not matter).
-        sizes = list(map(len, doc_list))
-        total = sum(sizes)
-        at = np.fromiter(
-            map(position.get, chain.from_iterable(doc_list), repeat(-1)), np.intp, total
-        )
-        tfs = np.fromiter(chain.from_iterable(doc.values() for doc in doc_list), np.float64, total)
-        doc_ids = np.repeat(np.arange(n, dtype=np.intc), sizes)
-        kept = at >= 0
-        if in_path:  # a path's word keeps the postings of the documents whose path has it
-            only = np.zeros(len(terms_sorted) + 1, dtype=bool)
-            only[[position[term] for term in path_only]] = True
-            maybe = np.flatnonzero(only[at])  # (at -1 reads the last entry: False)
-            pairs = [
-                doc_id * len(terms_sorted) + position[term]
-                for doc_id, terms in enumerate(in_path)
-                for term in terms
-            ]
-            keys = doc_ids[maybe].astype(np.int64) * len(terms_sorted) + at[maybe]
-            kept[maybe[~np.isin(keys, np.array(pairs, dtype=np.int64))]] = False
-        at, doc_ids, tfs = at[kept], doc_ids[kept], tfs[kept]
-        norms = np.array([K1 * (1 - B + B * length / avg) for length in lengths])
-        weights = tfs * (K1 + 1) / (tfs + norms[doc_ids])  # as tf * k1 / (tf + norm) per posting
-        order = np.argsort(at, kind="stable")
-        ids = array("i", doc_ids[order].astype(np.intc).tobytes())
-        weights = array("d", weights[order].tobytes())
+        kept = (position.keys() - path_only).__contains__ if in_path else position.__contains__
+        # Every kept posting as (term's position, document, weight) in three flat lists,
+        # documents in order; a stable sort by the terms' positions (integers: cheaper to
+        # compare than the words) then lays each term's run out in document order (a
+        # document holds a term once: the order of its terms within it does not matter).
+        post_terms: list[int] = []
+        post_ids: list[int] = []
+        post_weights: list[float] = []
+        k1 = K1 + 1
+        for doc_id, doc in enumerate(doc_list):
+            norm = K1 * (1 - B + B * lengths[doc_id] / avg)
+            terms = list(filter(kept, doc))  # C-level, no set built per document
+            if in_path and in_path[doc_id]:
+                terms += in_path[doc_id]
+            post_terms.extend(map(position.__getitem__, terms))
+            post_ids.extend(repeat(doc_id, len(terms)))
+            # A document's frequencies take a few distinct values (small sums of the field
+            # weights): each one's weight is computed once, the postings look theirs up.
+            saturated = {tf: tf * k1 / (tf + norm) for tf in set(doc.values())}
+            post_weights.extend(map(saturated.__getitem__, map(doc.__getitem__, terms)))
+        order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
+        if len(order) > 1:  # one itemgetter call each picks the runs out in C
+            pick = itemgetter(*order)
+            ids, weights = array("i", pick(post_ids)), array("d", pick(post_weights))
+        else:
+            ids = array("i", map(post_ids.__getitem__, order))
+            weights = array("d", map(post_weights.__getitem__, order))
         starts = array("i", [0])
-        starts.extend(np.cumsum(np.bincount(at, minlength=len(terms_sorted))).tolist())
+        starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
         postings = PackedPostings(terms_sorted, starts, ids, weights, n)
         return cls(postings, Idfs(postings, n, others, in_paths), names, float(max_df))
 
