@@ -3,6 +3,7 @@
     python bench/bench_mapping_speed.py [--repeat N] [--issues 1000] [--keep DIR]
 
     python bench/bench_mapping_speed.py --baseline /path/to/other/checkout/src
+    python bench/bench_mapping_speed.py --checkout /path/to/pytorch-1.13.1   # its layout
 
 On the installed torch tree (turned into a git repository at run time, as bench_map.py
 does): a cold map alone vs a cold map followed by building the mapping index (empty
@@ -115,19 +116,31 @@ def main() -> int:
     parser.add_argument(
         "--baseline", type=Path, help="also run the prready package under this src folder"
     )
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        help="measure this git repository instead of the torch tree (e.g. PyTorch's own "
+        "sources: Debian's pytorch source package made a repository)",
+    )
     args = parser.parse_args()
     if args.repeat < 1 or args.issues < 1:
         parser.error("--repeat and --issues must be at least 1")
     if args.baseline is not None and not (args.baseline / "prready" / "__init__.py").is_file():
         parser.error(f"--baseline: no prready package under {args.baseline}")
+    if args.checkout is not None and not (args.checkout / ".git").exists():
+        parser.error(f"--checkout: {args.checkout} is not a git repository")
     spec = importlib.util.find_spec("torch")
-    if spec is None or not spec.submodule_search_locations:
+    if args.checkout is None and (spec is None or not spec.submodule_search_locations):
         print("torch is not installed: nothing to measure")
         return 1
     work = args.keep or Path(tempfile.mkdtemp(prefix="prready-bench-mapspeed-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        repo = torch_repo(Path(next(iter(spec.submodule_search_locations))), work)
+        if args.checkout is not None:
+            repo = args.checkout.resolve()
+        else:
+            assert spec is not None and spec.submodule_search_locations
+            repo = torch_repo(Path(next(iter(spec.submodule_search_locations))), work)
         issue_file = work / "issues.jsonl"
         write_issues(issue_file, args.issues)
         trees = {"this tree": SRC}

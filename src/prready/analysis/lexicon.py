@@ -787,16 +787,9 @@ class BM25Index:
         scores = np.bincount(np.concatenate(run_ids), weights=gains, minlength=n)
         # Every gain is positive: the documents scored are the ones a term touched. The
         # `limit` best, equal scores by document (names in order).
-        hits = np.flatnonzero(scores)
-        if len(hits) > limit:
-            hits = hits[np.argpartition(-scores[hits], limit - 1)[:limit]]
-            # (the `limit`th score's equals left out of the partition are taken back in,
-            # so the ones kept are the first by document, whatever the partition picked)
-            edge = scores[hits].min()
-            hits = np.union1d(hits[scores[hits] > edge], np.flatnonzero(scores == edge))
-        order = np.lexsort((hits, -scores[hits]))[:limit]
-        best = hits[order].tolist()
-        best_scores = scores[hits[order]].tolist()
+        hits = np.flatnonzero(scores)  # in document order: a stable sort keeps it on ties
+        best_ids = hits[np.argsort(-scores[hits], kind="stable")[:limit]]
+        best, best_scores = best_ids.tolist(), scores[best_ids].tolist()
         names = self.names
         if not with_terms:
             return [(names[d], s, []) for d, s in zip(best, best_scores, strict=True)]
