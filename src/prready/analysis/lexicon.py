@@ -16,6 +16,7 @@ token, and the index is built and stored as flat arrays (see `PackedPostings`).
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 from array import array
@@ -517,7 +518,7 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         """The postings of `term` as two numpy arrays, its document ids and weights
         (views of the stored arrays: no copy), empty when it has none. A run's ids are
         checked the first time a query asks for it, as `run` does."""
-        import numpy as np  # only a search needs it (a map's workers never load it)
+        np = _numpy()
 
         if self._arrays is None:
             self._arrays = (
@@ -587,6 +588,17 @@ class Idfs(Mapping[str, float]):
 
     def __len__(self) -> int:
         return len(self._postings) + len(self.others)
+
+
+def _numpy() -> Any:
+    """numpy, imported on first use: only a search needs it (a map's workers never load
+    it). prready calls no BLAS routine, so unless the user chose otherwise OpenBLAS starts
+    no thread pool at import (its threads would only spin: 0.08 CPU-s on 2 cores)."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    import numpy
+
+    return numpy
 
 
 def _idf(n_docs: int, df: int) -> float:
@@ -756,8 +768,7 @@ class BM25Index:
         n = len(self.names)
         if not n:
             return []
-        import numpy as np  # see PackedPostings.vectors
-
+        np = _numpy()
         cutoff = _df_cutoff(n, self.max_df if max_df is None else max_df)
         # Each term's postings laid end to end in the query's order and scaled by its
         # factor; `bincount` then adds them up per document in that order, as a loop over
