@@ -212,7 +212,8 @@ def test_bm25_search_sums_as_a_loop_over_postings_and_breaks_ties_by_name() -> N
         for doc_id, weight in index.postings.get(term, {}).items():
             expected[doc_id] += factor * weight
     scored = {index.names[d]: s for d, s in enumerate(expected) if s}
-    for limit in (1, 3, 7, 40, 400):
+    assert index.search(query, limit=0) == []
+    for limit in (1, 3, 7, 40, 302, 303, 304, 400):
         hits = index.search(query, limit=limit, max_df=1.0, with_terms=False)
         assert [(h[0], h[1]) for h in hits] == sorted(
             scored.items(), key=lambda item: (-item[1], item[0])

@@ -766,7 +766,7 @@ class BM25Index:
         and walking their postings would cost most of the time for nothing. (The index
         holds no postings for terms beyond the `max_df` it was built with, the default.)"""
         n = len(self.names)
-        if not n:
+        if not n or limit < 1:
             return []
         np = _numpy()
         cutoff = _df_cutoff(n, self.max_df if max_df is None else max_df)
@@ -797,9 +797,13 @@ class BM25Index:
         gains *= np.repeat(factors, list(map(len, run_ids)))
         scores = np.bincount(np.concatenate(run_ids), weights=gains, minlength=n)
         # Every gain is positive: the documents scored are the ones a term touched. The
-        # `limit` best, equal scores by document (names in order).
-        hits = np.flatnonzero(scores)  # in document order: a stable sort keeps it on ties
-        best_ids = hits[np.argsort(-scores[hits], kind="stable")[:limit]]
+        # `limit` best, equal scores by document (names in order): those at least as good
+        # as the `limit`th (a partial sort finds its score), in document order, then a
+        # stable sort of those few.
+        neg = np.negative(scores)
+        edge = np.partition(neg, limit - 1)[limit - 1] if n > limit else 0.0
+        hits = np.flatnonzero(neg <= edge) if edge < 0 else np.flatnonzero(neg)
+        best_ids = hits[np.argsort(neg[hits], kind="stable")[:limit]]
         best, best_scores = best_ids.tolist(), scores[best_ids].tolist()
         names = self.names
         if not with_terms:
