@@ -67,6 +67,24 @@ def test_absolute_and_windows_paths_outside_frames_are_paths() -> None:
     assert [f.path for f in found.frames] == ["D:/work/torch/optim/adam.py"]
 
 
+def test_github_links_to_files_and_folders_are_paths() -> None:
+    """A reporter's link to the code is a path (a line it marks kept); other links are not,
+    and a path both linked and written is reported once."""
+    body = (
+        "The check is wrong here: https://github.com/huggingface/accelerate/blob/main/src/"
+        "accelerate/accelerator.py#L1234 (see also "
+        "https://github.com/o/r/blob/release/2.1/torch/nn/functional.py#L10-L20). "
+        "The folder https://github.com/o/r/tree/main/src/accelerate/utils/ holds the rest; "
+        "src/accelerate/accelerator.py is big. https://github.com/o/r/issues/12, "
+        "https://github.com/o/r/pull/7/files and https://example.org/blob/main/x.py are not code."
+    )
+    assert extract_evidence("", body).paths == [
+        ("src/accelerate/accelerator.py", 1234),
+        ("2.1/torch/nn/functional.py", 10),  # the branch's tail: resolved by its ending
+        ("src/accelerate/utils/", None),
+    ]
+
+
 def test_dotted_api_names_and_default_aliases() -> None:
     body = "Calling F.relu(x) then nn.Conv2d and torch.linalg.svd(a); np.array too."
     found = extract_evidence("", body, package="torch")

@@ -49,6 +49,13 @@ def test_absolute_path_of_a_warning_names_the_repository_file() -> None:
     assert "file path tinyml/optim/adam.py:88 in the text" in matches[0].evidence
 
 
+def test_a_link_to_the_code_names_the_file_it_points_at() -> None:
+    body = "The step is wrong: https://github.com/o/tinyml/blob/0a1b2c/tinyml/optim/adam.py#L88"
+    matches = _map("Optimizer skips a step", body)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert "file path tinyml/optim/adam.py:88 in the text" in matches[0].evidence
+
+
 def test_api_name_through_alias_and_reexport() -> None:
     matches = _map("Problem", "F.interpolate(x) and then nn.Conv2d(3, 8, 3)")
     names = {m.name: m for m in matches}

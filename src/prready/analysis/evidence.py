@@ -96,6 +96,13 @@ _RUN = re.compile(
     r"[ \t]+(?P<path>[\w./-]{1,300}\.py)(?![\w/])"
 )
 _URL = re.compile(r"https?://\S+")
+# A link to a file or folder of a repository on GitHub (the reporter pointing at the code:
+# `https://github.com/o/r/blob/main/src/pkg/x.py#L120`); a branch name holding a slash
+# leaves its tail in the path, which the repository path it ends with still resolves.
+_GITHUB_LINK = re.compile(
+    r"https?://github\.com/[\w.-]+/[\w.-]+/(?P<kind>blob|tree)/[^\s/]+/"
+    r"(?P<path>[^\s#?)\]>\"'`]{1,400})(?:#L(?P<line>\d{1,7}))?"
+)
 # What a process says when native code crashed under it: the fault is in compiled code
 # (a C++ kernel, a C API), whatever Python call the reproduction made.
 _NATIVE_CRASH = re.compile(
@@ -149,6 +156,9 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     found.frames = _frames(text_no_urls)
     frame_paths = {f.path for f in found.frames}
     found.paths = _paths(title + "\n" + text_no_urls, frame_paths)
+    if "github.com/" in title or "github.com/" in body:
+        linked = _linked_paths(title + "\n" + body)
+        found.paths = [*linked.items(), *((p, n) for p, n in found.paths if p not in linked)]
     if ".py" in text_no_urls:
         found.ran = {_RELATIVE.sub("", m.group("path")) for m in _RUN.finditer(text_no_urls)}
     # Import lines are evidence of their own (weaker); keep them out of the API names.
@@ -295,6 +305,22 @@ def _paths(text: str, skip: set[str]) -> list[tuple[str, int | None]]:
         if path.count("/") >= 1:
             seen.setdefault(path + "/", None)
     return list(seen.items())
+
+
+def _linked_paths(text: str) -> dict[str, int | None]:
+    """The repository paths GitHub links in `text` point at (a folder's with its slash),
+    with the first line a link marks."""
+    seen: dict[str, int | None] = {}
+    for match in _GITHUB_LINK.finditer(text):
+        path = match.group("path").rstrip(".,;:").rstrip("/")
+        if not path:
+            continue
+        if match.group("kind") == "tree":
+            path += "/"
+        line = int(match.group("line")) if match.group("line") else None
+        if seen.get(path) is None:
+            seen[path] = line
+    return seen
 
 
 def _looks_like_file_name(token: str) -> bool:
