@@ -463,7 +463,7 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         self._where: dict[str, int] | None = None  # term -> position, built on first use
         self._open: dict[str, dict[int, float]] = {}
         self._vectors: dict[str, tuple[Any, Any]] = {}  # the runs `vectors` gave, by term
-        self._arrays: tuple[Any, Any] | None = None  # ids and weights as numpy views
+        self._arrays: tuple[Any, Any, bool] | None = None  # numpy views; all ids valid?
 
     @property
     def opened(self) -> Mapping[str, dict[int, float]]:
@@ -516,22 +516,21 @@ class PackedPostings(Mapping[str, dict[int, float]]):
 
     def vectors(self, term: str) -> tuple[Any, Any]:
         """The postings of `term` as two numpy arrays, its document ids and weights
-        (views of the stored arrays: no copy), empty when it has none. A run's ids are
-        checked the first time a query asks for it, as `run` does."""
-        np = _numpy()
-
+        (views of the stored arrays: no copy), empty when it has none. The ids are checked
+        all at once the first time (one C-level pass); when some are out of range, each
+        run is checked the first time a query asks for it, as `run` does."""
         if self._arrays is None:
-            self._arrays = (
-                np.frombuffer(self.ids, dtype=np.intc),
-                np.frombuffer(self.weights, dtype=np.float64),
-            )
-        ids, weights = self._arrays
+            np = _numpy()
+            ids = np.frombuffer(self.ids, dtype=np.intc)
+            whole = not len(ids) or (ids.min() >= 0 and ids.max() < self.n_docs)
+            self._arrays = (ids, np.frombuffer(self.weights, dtype=np.float64), bool(whole))
+        ids, weights, whole = self._arrays
         start = stop = 0
         at = self._position(term)
         if at >= 0:
             start, stop = self.starts[at], self.starts[at + 1]
             run = ids[start:stop]
-            if not (start < stop and run.min() >= 0 and run.max() < self.n_docs):
+            if not (start < stop and (whole or (run.min() >= 0 and run.max() < self.n_docs))):
                 start = stop = 0
         found = ids[start:stop], weights[start:stop]
         if len(self._vectors) < MAX_OPEN:
