@@ -758,8 +758,9 @@ class BM25Index:
         max_df: float | None = None,
         with_terms: bool = True,
     ) -> list[tuple[str, float, list[str]]]:
-        """The best documents for a weighted query: (name, score, matched terms by gain;
-        none without `with_terms`).
+        """The best documents for a weighted query, best first (equal scores in name
+        order): (name, score, matched terms by gain; none without `with_terms`). A term
+        weighted zero or less matches nothing.
 
         Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
         and walking their postings would cost most of the time for nothing. (The index
