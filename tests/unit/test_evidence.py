@@ -85,6 +85,56 @@ def test_github_links_to_files_and_folders_are_paths() -> None:
     ]
 
 
+COLLECT_ENV = """Collecting environment information...
+PyTorch version: 2.1.0+cu121
+Is debug build: False
+CUDA used to build PyTorch: 12.1
+ROCM used to build PyTorch: N/A
+OS: Ubuntu 22.04.3 LTS (x86_64)
+Python platform: Linux-5.15.0-88-generic-x86_64-with-glibc2.35
+Is CUDA available: True
+GPU models and configuration: GPU 0: NVIDIA A100-SXM4-80GB
+cuDNN version: Probably one of the following: /usr/lib/x86_64-linux-gnu/libcudnn.so.8.9.0
+HIP runtime version: N/A
+MIOpen runtime version: N/A
+Is XNNPACK available: True
+CPU:
+Architecture: x86_64
+Model name: AMD EPYC 7742 64-Core Processor
+Flags: fpu vme de pse tsc msr pae mce cx8 apic sep avx2 avx512f avx512_vnni
+Vulnerability Spectre v2: Mitigation; Retpolines, IBPB conditional
+Versions of relevant libraries:
+[pip3] numpy==1.26.0
+[conda] torch 2.1.0 pypi_0 pypi
+"""
+
+
+def test_a_templates_setup_report_is_left_out() -> None:
+    """Setup sections (to the next heading) and environment reports' lines go; the bug's
+    own text, code comments and sentences that merely use such words stay."""
+    body = (
+        "Calling `dgl.batch` on two graphs drops edge features.\n\n"
+        "### Reproduction\n\n```python\n# Environment setup\nimport dgl\n```\n"
+        "The version check: fails for 0.9. The model: GCN.\n\n"
+        "### Versions\n\n" + COLLECT_ENV + "\n"
+        "### Environment\n\n<details>\n  <summary>Current environment</summary>\n\n"
+        "#- Lightning Component (e.g. Trainer, LightningModule, LightningApp):\n"
+        "#- PyTorch Lightning Version (e.g., 1.5.0):\n</details>\n\n"
+        "### System info (python version, jaxlib version, accelerator, etc.)\n\n"
+        "jax:    0.4.20\njaxlib: 0.4.20\n\n"
+        "### Expected behavior\n\nEdge features are kept.\n"
+        "- `transformers` version: 4.36.0\n- Platform: Linux-5.15\n"
+    )
+    assert evidence.without_setup(body) == (
+        "Calling `dgl.batch` on two graphs drops edge features.\n\n"
+        "### Reproduction\n\n```python\n# Environment setup\nimport dgl\n```\n"
+        "The version check: fails for 0.9. The model: GCN.\n\n"
+        "### Expected behavior\n\nEdge features are kept.\n"
+    )
+    # Pasted without a heading, a collect_env report still goes line by line.
+    assert evidence.without_setup("Wrong grad.\n" + COLLECT_ENV) == "Wrong grad.\nCPU:\n"
+
+
 def test_dotted_api_names_and_default_aliases() -> None:
     body = "Calling F.relu(x) then nn.Conv2d and torch.linalg.svd(a); np.array too."
     found = extract_evidence("", body, package="torch")

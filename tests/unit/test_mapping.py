@@ -56,6 +56,23 @@ def test_a_link_to_the_code_names_the_file_it_points_at() -> None:
     assert "file path tinyml/optim/adam.py:88 in the text" in matches[0].evidence
 
 
+def test_a_templates_setup_report_is_no_evidence() -> None:
+    """What a template asks about the reporter's setup names files and words of the library
+    in every report (accelerate's Tasks box names its `run_no_trainer_glue.py`): none of it
+    is evidence about the bug, which the rest of the text still maps."""
+    setup = (
+        "\n\n### System Info\n\n```Shell\n- `tinyml` version: 0.3.1\n- Platform: Linux\n"
+        "- PyTorch version (GPU?): 2.2.1 (True)\n```\n\n### Tasks\n\n"
+        "- [X] An officially supported task in `tinyml/data/dataloader.py`\n"
+        "- [ ] My own task or dataset (give details below)\n\n### Reproduction\n\n"
+        "Run the step twice.\n"
+    )
+    plain = _map("Adam with amsgrad raises KeyError", ADAM_TRACE)
+    templated = _map("Adam with amsgrad raises KeyError", ADAM_TRACE + setup)
+    assert templated[0].name == plain[0].name == "tinyml.optim.adam"
+    assert all("dataloader" not in e for m in templated for e in m.evidence)
+
+
 def test_api_name_through_alias_and_reexport() -> None:
     matches = _map("Problem", "F.interpolate(x) and then nn.Conv2d(3, 8, 3)")
     names = {m.name: m for m in matches}

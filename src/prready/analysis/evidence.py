@@ -103,6 +103,48 @@ _GITHUB_LINK = re.compile(
     r"https?://github\.com/[\w.-]+/[\w.-]+/(?P<kind>blob|tree)/[^\s/]+/"
     r"(?P<path>[^\s#?)\]>\"'`]{1,400})(?:#L(?P<line>\d{1,7}))?"
 )
+# What an issue template asks about the reporter's setup rather than the bug: a section
+# under such a heading (to the next heading), and the lines environment reports print
+# wherever they are pasted. PyTorch's `collect_env` (`Is XNNPACK available: True`,
+# `MIOpen runtime version: N/A`, lscpu's `Flags: ... avx512f ...`), `accelerate env`
+# (`- distributed_type: MULTI_GPU`), `transformers-cli env`, Lightning's commented
+# template (`#- Lightning Component (e.g. Trainer, LightningModule, ...)`) and the
+# Hugging Face templates' checkboxes (`- [X] The official example scripts`) name the
+# library's own words in every report; read as the issue's, they point at its
+# environment and launch code whatever the bug.
+_SETUP_SECTION = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]+(?:system[ \t]info(?:rmation)?|(?:current[ \t]|your[ \t])?"
+    r"environment(?:[ \t](?:info(?:rmation)?|details))?|versions?|information|tasks|"
+    r"who[ \t]can[ \t]help)[ \t]*(?:\([^)\n]{0,100}\))?[ \t:?.]*\n"
+    r"(?:(?![ \t]{0,3}#{1,6}[ \t])[^\n]*(?:\n|\Z))*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SETUP_LINE = re.compile(
+    r"^[ \t>]*(?:[-*+#][ \t]*)*(?:\[(?:pip\d?|conda)\][ \t]"
+    r"|`?[A-Za-z][\w .()/+-]{0,40}?`?[ \t]+[Vv]ersions?(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*:"
+    r"|Collecting[ \t]environment[ \t]information"
+    r"|(?:Is[ \t][\w .]{1,30}?|[\w ]{1,30}?[ \t]used[ \t]to[ \t]build[ \t]\w+|OS|Libc"
+    r"|Python[ \t]platform|GPU[ \t]models[ \t]and[ \t]configuration|GPU[ \t]type"
+    r"|System[ \t]RAM|Platform|CUDA_MODULE_LOADING[ \t]set[ \t]to|Architecture"
+    r"|CPU[ \t]op-mode\(s\)|Byte[ \t]Order|Address[ \t]sizes|(?:On-line[ \t])?CPU\(s\)"
+    r"(?:[ \t]list)?|Vendor[ \t]ID|Model[ \t]name|CPU[ \t]family|Thread\(s\)[ \t]per"
+    r"[ \t]core|Core\(s\)[ \t]per[ \t](?:socket|cluster)|Socket\(s\)|Stepping|BogoMIPS"
+    r"|Flags|Virtualization(?:[ \t]type)?|Hypervisor[ \t]vendor|L[123][di]?[ \t]cache"
+    r"|NUMA[ \t]node[\w() ]{0,20}|Vulnerability[ \t][\w ]{1,40}|CPU[ \t](?:max|min)"
+    r"[ \t]MHz|Frequency[ \t]boost|Versions[ \t]of[ \t]relevant[ \t]libraries)[ \t]*:)"
+    r"[^\n]*\n?",
+    re.MULTILINE,
+)
+
+
+def without_setup(body: str) -> str:
+    """`body` without what its template asks about the reporter's setup (see
+    `_SETUP_SECTION`): the sections under such headings and environment reports' lines."""
+    if "#" in body:
+        body = _SETUP_SECTION.sub("", body)
+    return _SETUP_LINE.sub("", body)
+
+
 # What a process says when native code crashed under it: the fault is in compiled code
 # (a C++ kernel, a C API), whatever Python call the reproduction made.
 _NATIVE_CRASH = re.compile(

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
-from prready.analysis.evidence import extract_evidence, words_as_written
+from prready.analysis.evidence import extract_evidence, without_setup, words_as_written
 from prready.analysis.layout import is_generated_path, is_test_path
 from prready.analysis.lexicon import (
     BM25Index,
@@ -437,8 +437,9 @@ def map_issue_to_modules(
             clues[node][why] = weight
 
     found = None
+    body = without_setup(issue.body or "")  # (the template's setup report: not the bug's)
     if signals.exact:
-        found = extract_evidence(issue.title, issue.body, package=index.main_package)
+        found = extract_evidence(issue.title, body, package=index.main_package)
         library, modules = index.library, code_map.modules
         for node, weight, why in exact_clues(found, index):
             if _generated(node, code_map):  # (never a place to fix)
@@ -448,7 +449,7 @@ def map_issue_to_modules(
     splits = index._splits
     if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
         splits.clear()
-    query = query_terms(issue.title, issue.body, splits=splits)
+    query = query_terms(issue.title, body, splits=splits)
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:  # its evidence is written out for the best units only
