@@ -131,6 +131,13 @@ def test_a_templates_setup_report_is_left_out() -> None:
         "The version check: fails for 0.9. The model: GCN.\n\n"
         "### Expected behavior\n\nEdge features are kept.\n"
     )
+    # DeepSpeed's report, under its template's bold heading.
+    ds_report = (
+        "**ds_report output in SLURM**\nDeepSpeed C++/CUDA extension op report\n"
+        "cpu_adam ............... [NO] ....... [OKAY]\n\n**Expected behavior**\nIt trains.\n"
+    )
+    assert evidence.without_setup(ds_report) == "**Expected behavior**\nIt trains.\n"
+    assert evidence.without_setup("fused_adam ............. [NO] ....... [OKAY]\n") == ""
     # Pasted without a heading, a collect_env report still goes line by line.
     assert evidence.without_setup("Wrong grad.\n" + COLLECT_ENV) == "Wrong grad.\nCPU:\n"
 

@@ -107,16 +107,18 @@ _GITHUB_LINK = re.compile(
 # under such a heading (to the next heading), and the lines environment reports print
 # wherever they are pasted. PyTorch's `collect_env` (`Is XNNPACK available: True`,
 # `MIOpen runtime version: N/A`, lscpu's `Flags: ... avx512f ...`), `accelerate env`
-# (`- distributed_type: MULTI_GPU`), `transformers-cli env`, Lightning's commented
+# (`- distributed_type: MULTI_GPU`), `transformers-cli env`, DeepSpeed's `ds_report`
+# (`cpu_adam ....... [NO] ....... [OKAY]`), Lightning's commented
 # template (`#- Lightning Component (e.g. Trainer, LightningModule, ...)`) and the
 # Hugging Face templates' checkboxes (`- [X] The official example scripts`) name the
 # library's own words in every report; read as the issue's, they point at its
 # environment and launch code whatever the bug.
 _SETUP_SECTION = re.compile(
-    r"^[ \t]{0,3}#{1,6}[ \t]+(?:system[ \t]info(?:rmation)?|(?:current[ \t]|your[ \t])?"
+    r"^[ \t]{0,3}(?:#{1,6}[ \t]+|\*\*)(?:system[ \t]info(?:rmation)?|(?:current[ \t]|your[ \t])?"
     r"environment(?:[ \t](?:info(?:rmation)?|details))?|versions?|information|tasks|"
-    r"who[ \t]can[ \t]help)[ \t]*(?:\([^)\n]{0,100}\))?[ \t:?.]*\n"
-    r"(?:(?![ \t]{0,3}#{1,6}[ \t])[^\n]*(?:\n|\Z))*",
+    r"who[ \t]can[ \t]help|ds_report[ \t]output[^*\n]{0,40})[ \t]*(?:\([^)\n]{0,100}\))?[ \t:?.]*"
+    r"(?:\*\*[ \t:]*)?\n(?:(?![ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*\n]{1,80}\*\*[ \t:]*\n))"
+    r"[^\n]*(?:\n|\Z))*",
     re.IGNORECASE | re.MULTILINE,
 )
 _SETUP_LINE = re.compile(
@@ -131,7 +133,8 @@ _SETUP_LINE = re.compile(
     r"[ \t]core|Core\(s\)[ \t]per[ \t](?:socket|cluster)|Socket\(s\)|Stepping|BogoMIPS"
     r"|Flags|Virtualization(?:[ \t]type)?|Hypervisor[ \t]vendor|L[123][di]?[ \t]cache"
     r"|NUMA[ \t]node[\w() ]{0,20}|Vulnerability[ \t][\w ]{1,40}|CPU[ \t](?:max|min)"
-    r"[ \t]MHz|Frequency[ \t]boost|Versions[ \t]of[ \t]relevant[ \t]libraries)[ \t]*:)"
+    r"[ \t]MHz|Frequency[ \t]boost|Versions[ \t]of[ \t]relevant[ \t]libraries)[ \t]*:"
+    r"|[^\n]{0,60}?[ \t]\.{4,}[ \t])"  # a report's dot leaders: `cpu_adam ..... [OKAY]`
     r"[^\n]*\n?",
     re.MULTILINE,
 )
@@ -140,7 +143,7 @@ _SETUP_LINE = re.compile(
 def without_setup(body: str) -> str:
     """`body` without what its template asks about the reporter's setup (see
     `_SETUP_SECTION`): the sections under such headings and environment reports' lines."""
-    if "#" in body:
+    if "#" in body or "**" in body:  # (a heading's marks)
         body = _SETUP_SECTION.sub("", body)
     return _SETUP_LINE.sub("", body)
 
