@@ -138,6 +138,15 @@ def test_a_templates_setup_report_is_left_out() -> None:
     )
     assert evidence.without_setup(ds_report) == "**Expected behavior**\nIt trains.\n"
     assert evidence.without_setup("fused_adam ............. [NO] ....... [OKAY]\n") == ""
+    # A bold heading ends a section however it is punctuated: the description after it stays.
+    bold = (
+        "**System information**.\n- Have I written custom code: yes\n"
+        "- OS Platform and Distribution: Linux\n\n**Describe the problem**.\n"
+        "`Conv2D` ignores `dilation_rate`.\n"
+    )
+    assert evidence.without_setup(bold) == (
+        "**Describe the problem**.\n`Conv2D` ignores `dilation_rate`.\n"
+    )
     # Pasted without a heading, a collect_env report still goes line by line.
     assert evidence.without_setup("Wrong grad.\n" + COLLECT_ENV) == "Wrong grad.\nCPU:\n"
 

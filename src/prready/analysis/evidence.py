@@ -117,7 +117,7 @@ _SETUP_SECTION = re.compile(
     r"^[ \t]{0,3}(?:#{1,6}[ \t]+|\*\*)(?:system[ \t]info(?:rmation)?|(?:current[ \t]|your[ \t])?"
     r"environment(?:[ \t](?:info(?:rmation)?|details))?|versions?|information|tasks|"
     r"who[ \t]can[ \t]help|ds_report[ \t]output[^*\n]{0,40})[ \t]*(?:\([^)\n]{0,100}\))?[ \t:?.]*"
-    r"(?:\*\*[ \t:]*)?\n(?:(?![ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*\n]{1,80}\*\*[ \t:]*\n))"
+    r"(?:\*\*[ \t:.]*)?\n(?:(?![ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*\n]{1,80}\*\*))"
     r"[^\n]*(?:\n|\Z))*",
     re.IGNORECASE | re.MULTILINE,
 )
