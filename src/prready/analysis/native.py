@@ -54,16 +54,20 @@ class NativeScan(NamedTuple):
     declares: tuple[str, ...] = ()  # Python extension modules defined here ("torch._C")
 
 
+def _suffix(path: str) -> str:
+    """The file name's extension, lower-cased with its dot ("" for none)."""
+    dot = path.rfind(".")
+    return path[dot:].lower() if dot > path.rfind("/") else ""
+
+
 def native_language(path: str) -> Language | None:
     """ "c", "cpp" or "cuda" for a native source path, None for anything else."""
-    dot = path.rfind(".")
-    return NATIVE_LANGUAGES.get(path[dot:].lower()) if dot > path.rfind("/") else None
+    return NATIVE_LANGUAGES.get(_suffix(path))
 
 
 def is_native_source(path: str) -> bool:
     """A native file that is compiled (`.cc`, `.cu`, `.mm`, ...), not a header."""
-    dot = path.rfind(".")
-    ext = path[dot:].lower() if dot > path.rfind("/") else ""
+    ext = _suffix(path)
     return ext in NATIVE_LANGUAGES and ext not in _NATIVE_HEADERS
 
 
