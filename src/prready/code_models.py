@@ -121,6 +121,8 @@ class CodeMap:
     files: list[str] = field(default_factory=list)  # every tracked file path, sorted
     # Native build facts (analysis.build.BuildFacts as a dict): {} when not detected yet.
     build: dict[str, Any] = field(default_factory=dict)
+    # What the issue templates write into an issue (analysis.issue_templates.template_text).
+    issue_templates: dict[str, list[str]] = field(default_factory=dict)
     # A digest of everything the map was built from (tracked files' blobs, HEAD, options,
     # scanner versions): equal keys, equal maps. "" for a map built by hand.
     key: str = field(default="", compare=False)

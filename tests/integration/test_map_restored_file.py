@@ -87,3 +87,29 @@ def test_restored_contributing_guide_is_back_after_a_commit(tmp_path: Path) -> N
     # Sticky: the wrong map is stored under the tree's key and restored from then on.
     again = map_code("me/mylib", resolve_paths(), checkout=root)
     assert again.contributing == cold.contributing
+
+
+def test_the_issue_templates_are_read_into_the_map_and_follow_edits(tmp_path: Path) -> None:
+    """The templates' text (what mapping leaves out of an issue) is read from the
+    checkout's `.github/ISSUE_TEMPLATE/`, and a committed edit reaches a warm map as a
+    cold one."""
+    from gitfixtures import commit_files
+
+    root = make_map_repo(tmp_path)
+    form = (
+        "name: Bug\ntitle: '[Bug]: '\nbody:\n  - type: textarea\n    attributes:\n"
+        "      label: Describe the bug\n      description: What went wrong?\n"
+    )
+    commit_files(root, {".github/ISSUE_TEMPLATE/bug.yml": form}, "add a bug form")
+    first = map_code("me/mylib", resolve_paths(), checkout=root)
+    assert first.issue_templates["lines"] == ["describe the bug", "what went wrong?"]
+    assert first.issue_templates["titles"] == ["[bug]:"]
+    commit_files(
+        root,
+        {".github/ISSUE_TEMPLATE/bug.yml": form.replace("What went wrong?", "Show a traceback")},
+        "reword the form",
+    )
+    warm = map_code("me/mylib", resolve_paths(), checkout=root)
+    cold = _cold(root, tmp_path, "templates")
+    assert warm.issue_templates["lines"] == ["describe the bug", "show a traceback"]
+    assert _everything(warm) == _everything(cold)

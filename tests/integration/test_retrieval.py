@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gitfixtures import commit_files, git
 from planfixtures import LABELS, make_code_map, make_issue
+from prready.analysis.issue_templates import template_text
 from prready.analysis.lexicon import (
     BM25Index,
     PackedTerms,
@@ -374,6 +375,37 @@ def test_a_pasted_error_message_finds_the_file_that_raises_it() -> None:
     matches = map_issue_to_modules(issue, code_map, LABELS, index=index, signals=ONLY_LEXICAL)
     assert matches[0].name == "tinyml.data.sampler"
     assert "match its path, names or docs" in matches[0].evidence[0]
+
+
+def test_the_issue_templates_prompts_are_not_the_reporters_words() -> None:
+    """A prompt the reporter left in place ("add screenshots to help explain your
+    problem") is in every issue of the repository; read as the issue's words, it ranks
+    whatever code uses them. With the repository's template known, the reporter's own
+    words decide; HTML comments are never read."""
+    fields = _fields()
+    fields["tinyml/optim/adam.py"] = source_fields(
+        b'def snapshot():\n    """Save screenshots to help explain a problem, if applicable."""\n',
+        "python",
+    )
+    body = (
+        "<!-- Please describe the bug in detail. -->\n**Describe the bug**\n"
+        "Shuffling gives the same order every epoch.\n\n**Screenshots**\n"
+        "If applicable, add screenshots to help explain your problem.\n"
+    )
+    issue = make_issue(1, "[BUG] Same order each epoch", body)
+    code_map = make_code_map()
+    plain = map_issue_to_modules(
+        issue, code_map, LABELS, index=build_index(code_map, fields=fields), signals=ONLY_LEXICAL
+    )
+    assert plain[0].name == "tinyml.optim.adam"  # the prompt's words win without the template
+    template = "---\ntitle: '[BUG] '\n---\n**Describe the bug**\n\n**Screenshots**\n"
+    template += "If applicable, add screenshots to help explain your problem.\n"
+    code_map.issue_templates = template_text({".github/ISSUE_TEMPLATE/bug.md": template})
+    index = build_index(code_map, fields=fields)
+    matches = map_issue_to_modules(issue, code_map, LABELS, index=index, signals=ONLY_LEXICAL)
+    assert matches[0].name == "tinyml.data.sampler"
+    assert all(m.name != "tinyml.optim.adam" for m in matches)
+    assert "'Shuffling'" in matches[0].evidence[0]
 
 
 def _history() -> list[CommitRecord]:

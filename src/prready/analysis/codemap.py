@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from prready.analysis.areas import AreaInputs, Placed, assign_areas, build_areas
 from prready.analysis.build import build_facts_to_plain, detect_build
+from prready.analysis.issue_templates import template_text
 from prready.analysis.layout import (
     SourceFile,
     is_generated_path,
@@ -48,6 +49,8 @@ class RepoFacts:
     test_runner: str = "pytest"  # how the repository runs Python tests
     # Root build files (setup.py, pyproject.toml, setup.cfg) -> text, for detect_build.
     build_texts: dict[str, str] = field(default_factory=dict)
+    # The issue templates (`issue_templates.template_paths`) -> text.
+    issue_templates: dict[str, str] = field(default_factory=dict)
 
 
 class MapAssembly:
@@ -399,6 +402,7 @@ def map_with_facts(
         contributing_source=facts.contributing_source,
         files=facts.files,
         build=build_facts_to_plain(detect_build(facts.files, facts.build_texts)),
+        issue_templates=template_text(facts.issue_templates) if facts.issue_templates else {},
     )
 
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import extract_evidence, without_setup, words_as_written
+from prready.analysis.issue_templates import TemplateText, without_comments, without_template
 from prready.analysis.layout import is_generated_path, is_test_path
 from prready.analysis.lexicon import (
     BM25Index,
@@ -177,10 +178,18 @@ class MapIndex:
     # (successors, predecessors) of the map's graph, read on first use (`_graph_clues`).
     adjacency: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None
     _tables: _PathTables | None = field(default=None, repr=False)
+    _template: TemplateText | None = field(default=None, repr=False)
     # Per-token work shared by the issues mapped with this index (see `_lexical_clues`).
     _token_words: dict[str, Any] = field(default_factory=dict, repr=False)
     # Each issue token's index words (see `lexicon.query_terms`), shared the same way.
     _splits: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def issue_template(self) -> TemplateText:
+        """What the repository's issue templates write into an issue, read on first use."""
+        if self._template is None:
+            self._template = TemplateText.from_plain(self.code_map.issue_templates)
+        return self._template
 
     @property
     def path_to_module(self) -> dict[str, str]:
@@ -437,9 +446,12 @@ def map_issue_to_modules(
             clues[node][why] = weight
 
     found = None
-    body = without_setup(issue.body or "")  # (the template's setup report: not the bug's)
+    # The reporter's words: not what hides in HTML comments, the setup report the template
+    # asks for, nor the template's own prompts.
+    body = without_setup(without_comments(issue.body or ""))
+    title, body = without_template(issue.title, body, index.issue_template)
     if signals.exact:
-        found = extract_evidence(issue.title, body, package=index.main_package)
+        found = extract_evidence(title, body, package=index.main_package)
         library, modules = index.library, code_map.modules
         for node, weight, why in exact_clues(found, index):
             if _generated(node, code_map):  # (never a place to fix)
@@ -449,7 +461,7 @@ def map_issue_to_modules(
     splits = index._splits
     if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
         splits.clear()
-    query = query_terms(issue.title, body, splits=splits)
+    query = query_terms(title, body, splits=splits)
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:  # its evidence is written out for the best units only
@@ -503,7 +515,7 @@ def map_issue_to_modules(
     )
     quoted = [node for _, node in best if _LEXICAL in clues[node]]
     if quoted:
-        written = _lexical_evidence(query, quoted, issue, index)
+        written = _lexical_evidence(query, quoted, title, body, index)
         for node in quoted:
             evidence = clues[node]
             evidence[written[node]] = max(evidence.pop(_LEXICAL), evidence.get(written[node], 0.0))
@@ -589,7 +601,7 @@ def _lexical_clues(
 
 
 def _lexical_evidence(
-    query: Mapping[str, float], nodes: list[str], issue: Issue, index: MapIndex
+    query: Mapping[str, float], nodes: list[str], title: str, body: str, index: MapIndex
 ) -> dict[str, str]:
     """Unit -> the evidence of its lexical clue, for `nodes` (those ranked: a unit's
     terms and quotes do not depend on the others', so only theirs are written out)."""
@@ -599,7 +611,7 @@ def _lexical_evidence(
         memo.clear()
     # Quote the words as the issue wrote them ("sizes"), never the index's stems ("siz").
     shown_terms = {t for matched in terms.values() for t in matched[:4]}
-    written = words_as_written(shown_terms, issue.title, issue.body, memo)
+    written = words_as_written(shown_terms, title, body, memo)
     out = {}
     for node, matched in terms.items():
         shown = ", ".join(f"'{written[t]}'" for t in matched[:4] if t in written)

@@ -330,6 +330,7 @@ def _repo_facts(
     """`read_repo_facts` of the tracked regular files `tracked`."""
     from prready.analysis.build import BUILD_FILES
     from prready.analysis.codemap import RepoFacts
+    from prready.analysis.issue_templates import template_paths
 
     contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
     facts = RepoFacts(
@@ -341,6 +342,11 @@ def _repo_facts(
         files=sorted(tracked),
         build_texts={
             rel: text for rel in BUILD_FILES if (text := _first_text(root, tracked, (rel,)))
+        },
+        issue_templates={
+            rel: text
+            for rel in template_paths(tracked)
+            if (text := _first_text(root, tracked, (rel,)))
         },
     )
     facts.test_runner = "pytest"  # runs unittest and pytest suites alike

@@ -1,0 +1,223 @@
+"""What a repository's issue templates put into an issue's text, so that mapping reads
+the reporter's words only.
+
+An issue opened from a template keeps the template's own text unless the reporter deletes
+it: the headings and prompts of a Markdown template ("**To Reproduce** Steps to reproduce
+the behavior:"), its HTML comments (hidden on the page, present in the text), an issue
+form's field labels (`### Reproduction`), the checkbox options it lists, `_No response_`
+for a field left empty, and the title's prefix (`[Bug]: `). Those words are the same in
+every issue of the repository, whatever the bug; read as the issue's, a prompt such as
+"screenshots" or "minimal example" points at whatever code happens to use the word.
+
+`template_text` reads the templates (the `.md` ones line by line, the forms by PyYAML)
+into plain lists stored with the code map; `without_template` takes them out of one issue,
+`without_comments` the HTML comments.
+Pure: the caller reads the files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Where GitHub looks for issue templates (matched case-insensitively), and the forms'
+# chooser config, which holds no text an issue gets.
+TEMPLATE_DIR = ".github/issue_template/"
+TEMPLATE_FILES = (".github/issue_template.md", "issue_template.md", "docs/issue_template.md")
+MAX_TEMPLATES = 20
+_MAX_LINES = 5_000  # template lines kept in all (a real repository's: some hundreds)
+_MAX_LINE = 300  # characters: a longer line is no prompt anyone leaves as it is
+
+# A line's Markdown marks (quote, heading, list item, checkbox) and emphasis, which a
+# template and an issue may write differently around the same words.
+_MARKS = re.compile(
+    r"^(?:[ \t]*(?:>|#{1,6}(?=[ \t]|$)|[-*+](?=[ \t])|\d{1,3}[.)](?=[ \t]|$)|\[[ xX]?\]))+"
+)
+_EMPHASIS = str.maketrans("", "", "*`")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<meta>.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+_TITLE_KEY = re.compile(r"^title[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
+_NO_RESPONSE = "_no response_"  # what an issue form writes for a field left empty
+
+
+def template_paths(files: Iterable[str]) -> list[str]:
+    """The issue templates among a repository's tracked `files`, sorted; the forms'
+    `config.yml` is none."""
+    found = []
+    for path in files:
+        lower = path.lower()
+        if lower in TEMPLATE_FILES or (
+            lower.startswith(TEMPLATE_DIR)
+            and "/" not in lower[len(TEMPLATE_DIR) :]
+            and lower.endswith((".md", ".yml", ".yaml"))
+            and lower.rsplit("/", 1)[-1] not in ("config.yml", "config.yaml")
+        ):
+            found.append(path)
+    return sorted(found)[:MAX_TEMPLATES]
+
+
+def template_text(texts: Mapping[str, str]) -> dict[str, list[str]]:
+    """The templates' text as plain data for the code map: `lines` (each line a template
+    puts into an issue, normalized by `normalize`), `labels` (those that end in a colon:
+    a field the reporter answers on the same line, `Operating System: Ubuntu`) and
+    `titles` (the title prefixes the templates set, lower-cased). {} without templates."""
+    lines: set[str] = set()
+    labels: set[str] = set()
+    titles: set[str] = set()
+    for path in sorted(texts):
+        text = texts[path]
+        if path.lower().endswith(".md"):
+            raw, title = _markdown_template(text)
+        else:
+            raw, title = _form_template(text)
+        if title:
+            titles.add(title)
+        for line in raw:
+            if len(line) > _MAX_LINE:
+                continue
+            norm = normalize(line)
+            if norm and any(c.isalpha() for c in norm):
+                lines.add(norm)
+                if line.rstrip().endswith(":"):
+                    labels.add(norm)
+    if not lines and not titles:
+        return {}
+    return {
+        "lines": sorted(lines)[:_MAX_LINES],
+        "labels": sorted(labels)[:_MAX_LINES],
+        "titles": sorted(titles),
+    }
+
+
+def normalize(line: str) -> str:
+    """A line's words as a template and an issue both write them: without Markdown marks,
+    emphasis, a closing colon and case; spaces collapsed."""
+    line = _MARKS.sub("", line).translate(_EMPHASIS).replace("__", "")
+    return " ".join(line.split()).rstrip(":").rstrip().lower()
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    """`template_text`'s lists as sets, for `without_template`."""
+
+    lines: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
+    titles: tuple[str, ...] = ()
+
+    @classmethod
+    def from_plain(cls, plain: Mapping[str, list[str]]) -> TemplateText:
+        return cls(
+            frozenset(plain.get("lines", ())),
+            frozenset(plain.get("labels", ())),
+            tuple(sorted(plain.get("titles", ()), key=len, reverse=True)),
+        )
+
+
+NO_TEMPLATE = TemplateText()
+
+
+def without_template(
+    title: str, body: str, template: TemplateText = NO_TEMPLATE
+) -> tuple[str, str]:
+    """(title, body) without what the repository's issue templates wrote into them: the
+    title's template prefix; `_No response_`; every line outside code blocks that is a
+    template's line; a template field's label before its answer on the same line (the
+    answer stays). Code blocks are the reporter's, whatever they hold. HTML comments are
+    `without_comments`' (taken out first: a comment may hold what looks like a heading)."""
+    lowered = title.lower()
+    for prefix in template.titles:
+        if lowered.startswith(prefix):
+            rest = title[len(prefix) :].lstrip(" \t:-")
+            if any(map(str.isalnum, rest)):  # (a title that is only the prefix stays)
+                title = rest
+            break
+    lines, labels = template.lines, template.labels
+    if not lines and "_No response_" not in body:
+        return title, body
+    kept = []
+    fenced = False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            norm = normalize(line)
+            if norm in lines or norm == _NO_RESPONSE:
+                continue
+            head, colon, answer = line.partition(":")
+            if colon and labels and answer.strip() and normalize(head) in labels:
+                line = answer
+        kept.append(line)
+    return title, "\n".join(kept)
+
+
+def without_comments(text: str) -> str:
+    """`text` without HTML comments (`<!-- ... -->`: not shown on the issue's page, so
+    never the reporter's words); an unclosed one is left as it is. Linear: one search
+    for each mark."""
+    start = text.find("<!--")
+    if start < 0:
+        return text
+    parts, at = [], 0
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        parts.append(text[at:start])
+        at = end + 3
+        start = text.find("<!--", at)
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _markdown_template(text: str) -> tuple[list[str], str]:
+    """A Markdown template's lines (its front matter left out) and the title it sets."""
+    title = ""
+    if (front := _FRONT_MATTER.match(text)) is not None:
+        if (key := _TITLE_KEY.search(front.group("meta"))) is not None:
+            title = _unquote(key.group("value"))
+        text = text[front.end() :]
+    return text.splitlines(), title.lower().strip()
+
+
+def _form_template(text: str) -> tuple[list[str], str]:
+    """An issue form's text that reaches an issue: each field's label (its heading there),
+    its description, placeholder and default value (left in place by some reporters), and
+    the checkbox options (written `- [X] label`). A dropdown's options are the reporter's
+    choice and stay. A form PyYAML cannot read gives nothing."""
+    import yaml  # (only a repository with issue forms needs it)
+
+    try:
+        form = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return [], ""
+    if not isinstance(form, dict):
+        return [], ""
+    lines: list[str] = []
+    body = form.get("body")
+    for element in body if isinstance(body, list) else ():
+        attributes = element.get("attributes") if isinstance(element, dict) else None
+        if not isinstance(attributes, dict):
+            continue
+        for key in ("label", "description", "placeholder", "value"):
+            lines.extend(_text_lines(attributes.get(key)))
+        options = attributes.get("options")
+        if element.get("type") == "checkboxes" and isinstance(options, list):
+            for option in options:
+                if isinstance(option, dict):
+                    lines.extend(_text_lines(option.get("label")))
+        if len(lines) > _MAX_LINES:
+            break
+    title = form.get("title")
+    return lines, title.lower().strip() if isinstance(title, str) else ""
+
+
+def _text_lines(value: Any) -> list[str]:
+    return value.splitlines() if isinstance(value, str) else []
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value

@@ -1,0 +1,163 @@
+"""What a repository's issue templates put into an issue's text, and taking it out: the
+Markdown templates' prompts and comments, the forms' labels and checkboxes, title prefixes."""
+
+from __future__ import annotations
+
+import time
+
+from prready.analysis.issue_templates import (
+    TemplateText,
+    normalize,
+    template_paths,
+    template_text,
+    without_comments,
+    without_template,
+)
+
+# A Markdown template in the shape many repositories use (front matter, bold prompts, a
+# field list answered on the same line, HTML comments).
+MARKDOWN = """---
+name: Bug report
+about: Something is broken
+title: "[BUG] "
+labels: bug
+---
+
+<!-- Search the open issues before filing a new one. -->
+
+**Describe the bug**
+A clear description of what the bug is.
+
+**To Reproduce**
+Steps to reproduce the behaviour:
+1. Load '...'
+2. See error
+
+**Screenshots**
+If applicable, add screenshots to help explain your problem.
+
+## Environment
+- Operating System:
+- Compiler version:
+"""
+
+# An issue form: labels become headings, checkbox options are written `- [X] label`, a
+# dropdown's options are the reporter's choice.
+FORM = """name: Bug report
+description: File a bug
+title: "[Bug]: "
+body:
+  - type: markdown
+    attributes:
+      value: Thanks for taking the time to fill out this report!
+  - type: textarea
+    id: description
+    attributes:
+      label: Describe the bug
+      description: Tell us what went wrong, with a minimal example.
+      placeholder: A clear and concise description
+    validations:
+      required: true
+  - type: checkboxes
+    attributes:
+      label: Checklist
+      options:
+        - label: I searched the existing issues
+          required: true
+  - type: dropdown
+    attributes:
+      label: Backend
+      options:
+        - CUDA
+        - MPS
+"""
+
+
+def _template() -> TemplateText:
+    return TemplateText.from_plain(
+        template_text(
+            {".github/ISSUE_TEMPLATE/bug.md": MARKDOWN, ".github/ISSUE_TEMPLATE/bug.yml": FORM}
+        )
+    )
+
+
+def test_template_files_are_where_github_looks_for_them() -> None:
+    files = [
+        ".github/ISSUE_TEMPLATE/bug-report.yml",
+        ".github/ISSUE_TEMPLATE/config.yml",  # the chooser: no text reaches an issue
+        ".github/ISSUE_TEMPLATE/FEATURE.md",
+        ".github/ISSUE_TEMPLATE/nested/old.md",
+        ".github/issue_template.md",
+        ".github/workflows/ci.yml",
+        "docs/ISSUE_TEMPLATE.md",
+        "src/pkg/issue_template.md",
+    ]
+    assert template_paths(files) == [
+        ".github/ISSUE_TEMPLATE/FEATURE.md",
+        ".github/ISSUE_TEMPLATE/bug-report.yml",
+        ".github/issue_template.md",
+        "docs/ISSUE_TEMPLATE.md",
+    ]
+
+
+def test_template_text_reads_markdown_prompts_form_fields_and_titles() -> None:
+    plain = template_text(
+        {".github/ISSUE_TEMPLATE/bug.md": MARKDOWN, ".github/ISSUE_TEMPLATE/bug.yml": FORM}
+    )
+    lines = set(plain["lines"])
+    assert {"describe the bug", "to reproduce", "screenshots", "environment"} <= lines
+    assert "if applicable, add screenshots to help explain your problem." in lines
+    assert {"checklist", "i searched the existing issues"} <= lines
+    assert "tell us what went wrong, with a minimal example." in lines
+    assert "backend" in lines and not {"cuda", "mps"} & lines  # a dropdown's options are answers
+    assert "name: bug report" not in lines  # front matter is no issue text
+    assert {"operating system", "steps to reproduce the behaviour"} <= set(plain["labels"])
+    assert plain["titles"] == ["[bug]", "[bug]:"]
+    assert template_text({}) == {}
+    # A form PyYAML cannot read, or one that is no mapping, gives nothing.
+    assert template_text({".github/ISSUE_TEMPLATE/x.yml": "body: [unclosed"}) == {}
+    assert template_text({".github/ISSUE_TEMPLATE/x.yml": "- a\n- b\n"}) == {}
+
+
+def test_normalize_ignores_marks_emphasis_case_and_a_closing_colon() -> None:
+    assert normalize("  ### 🐛 **Describe  the bug**:") == "🐛 describe the bug"
+    assert normalize("- [X] I searched the existing issues") == "i searched the existing issues"
+    assert normalize("> 1. `Load` the model") == "load the model"
+    assert normalize("#include <x.h>") == "#include <x.h>"  # no heading without a space
+
+
+def test_without_template_keeps_only_the_reporters_words() -> None:
+    body = (
+        "**Describe the bug**\n"
+        "A clear description of what the bug is.\n"
+        "`load_shard` drops the last shard when the count is odd.\n\n"
+        "**Screenshots**\n"
+        "If applicable, add screenshots to help explain your problem.\n\n"
+        "### Checklist\n\n- [X] I searched the existing issues\n\n"
+        "### Backend\n\nMPS\n\n"
+        "### Logs\n\n_No response_\n\n"
+        "- Operating System: Ubuntu 22.04\n"
+        "```python\n# Describe the bug\nload_shard(path)\n```\n"
+    )
+    title, kept = without_template("[Bug]: load_shard loses a shard", body, _template())
+    assert title == "load_shard loses a shard"
+    assert "drops the last shard" in kept
+    for gone in ("Describe the bug**", "clear description", "Screenshots", "searched", "_No"):
+        assert gone not in kept.split("```")[0], gone
+    assert "\nMPS\n" in kept  # a dropdown's answer is the reporter's
+    assert "Ubuntu 22.04" in kept and "Operating System" not in kept  # the answer stays
+    assert "# Describe the bug\nload_shard(path)" in kept  # code blocks are the reporter's
+    # A title that is only the prefix, or another repository's tag, stays as written.
+    assert without_template("[Bug]:", "", _template())[0] == "[Bug]:"
+    assert without_template("[MPS] conv is wrong", "", _template())[0] == "[MPS] conv is wrong"
+    # Without templates only the form's `_No response_` goes.
+    assert without_template("t", "a\n_No response_\nb", TemplateText()) == ("t", "a\nb")
+
+
+def test_without_comments_drops_closed_comments_only_and_is_linear() -> None:
+    assert without_comments("a <!-- hidden\nprompt --> b <!-- c --> d") == "a  b  d"
+    assert without_comments("a <!-- never closed b") == "a <!-- never closed b"
+    start = time.perf_counter()
+    without_comments("<!--" * 200_000 + "x")
+    without_comments("<!-- -->" * 200_000)
+    assert time.perf_counter() - start < 2.0
