@@ -10,8 +10,8 @@ every issue of the repository, whatever the bug; read as the issue's, a prompt s
 "screenshots" or "minimal example" points at whatever code happens to use the word.
 
 `template_text` reads the templates (the `.md` ones line by line, the forms by PyYAML)
-into plain lists stored with the code map; `without_template` takes them out of one issue,
-`without_comments` the HTML comments.
+into plain lists stored with the code map; `reporter_text` gives an issue's title and body
+without them, without HTML comments and without the setup report a template asks for.
 Pure: the caller reads the files.
 """
 
@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from prready.analysis.evidence import without_setup
 
 # Where GitHub looks for issue templates (matched case-insensitively), and the forms'
 # chooser config, which holds no text an issue gets.
@@ -116,6 +118,14 @@ class TemplateText:
 
 
 NO_TEMPLATE = TemplateText()
+
+
+def reporter_text(title: str, body: str, template: TemplateText = NO_TEMPLATE) -> tuple[str, str]:
+    """(title, body) as the reporter wrote them: without HTML comments, the setup report
+    the template asks for (`evidence.without_setup`) and the template's own text
+    (`without_template`), in that order (a comment may hold what looks like a heading; the
+    setup section is found by the heading the template gave it)."""
+    return without_template(title, without_setup(without_comments(body)), template)
 
 
 def without_template(

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
-from prready.analysis.evidence import extract_evidence, without_setup, words_as_written
-from prready.analysis.issue_templates import TemplateText, without_comments, without_template
+from prready.analysis.evidence import extract_evidence, words_as_written
+from prready.analysis.issue_templates import TemplateText, reporter_text
 from prready.analysis.layout import is_generated_path, is_test_path
 from prready.analysis.lexicon import (
     BM25Index,
@@ -446,10 +446,7 @@ def map_issue_to_modules(
             clues[node][why] = weight
 
     found = None
-    # The reporter's words: not what hides in HTML comments, the setup report the template
-    # asks for, nor the template's own prompts.
-    body = without_setup(without_comments(issue.body or ""))
-    title, body = without_template(issue.title, body, index.issue_template)
+    title, body = reporter_text(issue.title, issue.body or "", index.issue_template)
     if signals.exact:
         found = extract_evidence(title, body, package=index.main_package)
         library, modules = index.library, code_map.modules

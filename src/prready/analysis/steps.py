@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from prready.analysis.areas import ROOT_AREA, github_login
 from prready.analysis.build import (
@@ -19,6 +19,7 @@ from prready.analysis.build import (
 )
 from prready.analysis.contributing import closes_docs_prs
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
+from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
 from prready.analysis.layout import is_root_package
 from prready.analysis.lexicon import query_terms
@@ -74,22 +75,26 @@ def describe_step(
     languages = _languages(focus, code_map)
     docs_only = _docs_only(focus, code_map)
     seeds = _seeds(focus, code_map)
-    uses = issue_names(a.issue, seeds, code_map, facts.symbols)
+    # What the step reads of the issue is what its reporter wrote (`reporter_text`: not the
+    # template's prompts, its setup report or HTML comments); the page shows it as filed.
+    title, body = reporter_text(a.issue.title, a.issue.body or "", facts.template)
+    issue = replace(a.issue, title=title, body=body)
+    uses = issue_names(issue, seeds, code_map, facts.symbols)
     if test_names is not None and (
         languages & NATIVE or any(f.path == NATIVE_FUNCTIONS for f in files)
     ):
-        uses = _unique([*uses, *native_op_names(a.issue, test_names)])
+        uses = _unique([*uses, *native_op_names(issue, test_names)])
     reading, look_for = issue_reading(
-        a.issue, [*files, *(m for m in focus if m not in files)], code_map
+        issue, [*files, *(m for m in focus if m not in files)], code_map
     )
     # The names the title uses that the map places only in files (a method such as
     # `sparse_categorical_crossentropy`): the tests calling them exercise this code too.
     # Only names written as code (`Tensor.where`, snake_case, CamelCase): "failed to run"
     # does not name the menu's `run`, which every other test calls too.
-    placed = [n for ns in look_for.values() for n in ns if n in a.issue.title and _code_like(n)]
+    placed = [n for ns in look_for.values() for n in ns if n in title and _code_like(n)]
     uses = _unique([*uses, *(n.rpartition(".")[2] for n in placed)])
     # `-k` takes a name from the title (the body's reproduction calls helpers too).
-    in_title = [n for n in uses if n in a.issue.title] or uses[:1]
+    in_title = [n for n in uses if n in title] or uses[:1]
     ranked = rank_tests(
         seeds,
         code_map,
@@ -108,7 +113,7 @@ def describe_step(
         suite = _main_suite(facts.runnable_tests)
         by_words = [
             (path, score)
-            for path, score in test_names.by_words(query_terms(a.issue.title, a.issue.body))
+            for path, score in test_names.by_words(query_terms(title, body))
             if _runnable_test(path) and _in_suite(path, suite)
         ]
     if test_names is not None:
@@ -149,7 +154,10 @@ def describe_step(
         reviewers=_reviewers(areas, [f.path for f in files], code_map, facts.owners),
         setup_notes=[
             *_setup_notes(
-                languages, contributing, build, docs_only=docs_only,
+                languages,
+                contributing,
+                build,
+                docs_only=docs_only,
                 # Only a plain Python step could promise "no compiler needed".
                 toolchains=_toolchains(a.issue, focus, code_map) if plain else (),
                 compilers=_library_compilers(code_map) if plain else (),
@@ -346,9 +354,7 @@ def fuse_tests(
             scores[path] += _LEAD_TEST_BONUS
     order = {path: i for i, path in enumerate(tiers)}
     rest = sorted(scores, key=lambda p: (-scores[p], order.get(p, len(order)), p))
-    return sorted(
-        [*lead, *rest], key=lambda p: tiers.get(p, 9) > 1 and not _can_run(p, hardware)
-    )
+    return sorted([*lead, *rest], key=lambda p: tiers.get(p, 9) > 1 and not _can_run(p, hardware))
 
 
 def one_test_command(tests: list[str], symbol: str, contributing: ContributingSummary) -> str:
@@ -410,7 +416,6 @@ def native_op_names(issue: Issue, test_names: NamesInTests) -> list[str]:
     text = f"{issue.title}\n{(issue.body or '')[:20_000]}"
     ops = test_names.native_ops.ops_in_text(text)
     return _unique(name for op in ops for name in python_names(op))
-
 
 
 def file_matches(matches: list[ModuleMatch], code_map: CodeMap) -> list[ModuleMatch]:
@@ -508,7 +513,9 @@ def _names_in_issue(issue: Issue, seeds: list[str], code_map: CodeMap) -> dict[s
     return {m: have for m, have in found.items() if have or m not in seeds}
 
 
-def _place(name: str, packages: list[str], seeds: list[str], code_map: CodeMap) -> tuple[str | None, str]:
+def _place(
+    name: str, packages: list[str], seeds: list[str], code_map: CodeMap
+) -> tuple[str | None, str]:
     """(defining module, the name as shown) for a name the issue writes, or (None, "")."""
     parts = name.split(".")
     if parts[-1] in _FILE_SUFFIXES or len(parts[-1]) < 3 or len(name) > 120:
@@ -755,6 +762,7 @@ class MapFacts:
     owners: CodeOwners  # the map's CODEOWNERS rules, compiled
     symbols: dict[str, list[str]]  # module -> dotted names it defines, see public_symbols
     shared_stems: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    template: TemplateText = NO_TEMPLATE  # what the issue templates write into an issue
 
 
 def map_facts(code_map: CodeMap) -> MapFacts:
@@ -763,6 +771,7 @@ def map_facts(code_map: CodeMap) -> MapFacts:
         CodeOwners(code_map.codeowners),
         public_symbols(code_map),
         shared_stems(code_map),
+        TemplateText.from_plain(code_map.issue_templates),
     )
 
 
@@ -1171,9 +1180,7 @@ def _names_with_words(names: Iterable[str], words: Sequence[str]) -> set[str]:
     return found
 
 
-def _toolchains(
-    issue: Issue, focus: list[ModuleMatch], code_map: CodeMap
-) -> list[tuple[str, str]]:
+def _toolchains(issue: Issue, focus: list[ModuleMatch], code_map: CodeMap) -> list[tuple[str, str]]:
     """The run-time compilers the issue's backend needs (see build.run_time_toolchains)."""
     text = f"{issue.title}\n{issue.body or ''}"
     focus_paths = [m.path for m in focus if m.path]
