@@ -20,6 +20,7 @@ from planfixtures import make_issue
 from prready.analysis.areas import github_login, past_change_sizes
 from prready.analysis.build import BuildFacts, build_facts_to_plain
 from prready.analysis.contributing import summarise_contributing
+from prready.analysis.issue_templates import template_text
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NativeOps, parse_native_functions
 from prready.analysis.steps import describe_step, issue_names, one_test_command, rank_tests
@@ -244,6 +245,45 @@ def test_an_issue_that_needs_a_gpu_keeps_its_gpu_tests_first() -> None:
     assert on_gpu[0] == "test/test_cuda.py", on_gpu
     on_cpu = tests_for("nested_tensor loses its device")
     assert on_cpu[-1] == "test/test_cuda.py" and on_cpu[0] != "test/test_cuda.py", on_cpu
+
+
+def test_a_steps_tests_follow_the_reporters_words_not_the_templates() -> None:
+    """A prompt the reporter left in place ("add screenshots to help explain your
+    problem") is no reason to run the tests that take screenshots: the tests found by the
+    issue's words come from what the reporter wrote once the map knows the templates."""
+    cm = code_map(
+        [*TORCH_LIKE, "test/test_ops.py", "test/test_screenshots.py"],
+        TORCH_EDGES,
+        areas=TORCH_AREAS,
+    )
+    cm.symbols = {"torch.nested.nested_tensor": "torch.nested"}
+    sources = {
+        "test/test_ops.py": b"def test_nested_tensor_from_list():\n    torch.nested.nested_tensor(a)\n",
+        "test/test_screenshots.py": b"def test_screenshots_help_explain_problem():\n    add_screenshots(x)\n",
+    }
+    names = NamesInTests.build({p: identifiers_in(src) for p, src in sources.items()})
+    prompt = "If applicable, add screenshots to help explain your problem."
+    issue = replace(
+        make_issue(9, "nested_tensor loses its device"), body=f"**Screenshots**\n{prompt}\n"
+    )
+    assessment = IssueAssessment(
+        issue=issue,
+        modules=[ModuleMatch("torch.nested", "torch/nested/__init__.py", 0.8, ["words"])],
+        difficulty=Difficulty(3, ["one module"]),
+        skills=["python"],
+        taken=TakenStatus("fresh"),
+    )
+    fit = SkillFit(["python"], ["python"], [])
+
+    def tests() -> list[str]:
+        return describe_step(2, assessment, fit, cm, PYTORCH_GUIDE, test_names=names).tests
+
+    assert "test/test_screenshots.py" in tests()  # read as the issue's words
+    cm.issue_templates = template_text(
+        {".github/ISSUE_TEMPLATE/bug.md": f"**Screenshots**\n{prompt}\n"}
+    )
+    assert "test/test_screenshots.py" not in tests()
+    assert tests()[0] == "test/test_ops.py"
 
 
 def test_a_native_kernel_issue_gets_the_tests_calling_its_op() -> None:
