@@ -120,7 +120,7 @@ def test_template_text_reads_markdown_prompts_form_fields_and_titles() -> None:
 
 
 def test_normalize_ignores_marks_emphasis_case_and_a_closing_colon() -> None:
-    assert normalize("  ### 🐛 **Describe  the bug**:") == "🐛 describe the bug"
+    assert normalize("  ### 🐛 **Describe the bug**: ") == "🐛 describe the bug"
     assert normalize("- [X] I searched the existing issues") == "i searched the existing issues"
     assert normalize("> 1. `Load` the model") == "load the model"
     assert normalize("#include <x.h>") == "#include <x.h>"  # no heading without a space
@@ -161,3 +161,22 @@ def test_without_comments_drops_closed_comments_only_and_is_linear() -> None:
     without_comments("<!--" * 200_000 + "x")
     without_comments("<!-- -->" * 200_000)
     assert time.perf_counter() - start < 2.0
+
+
+def test_code_blocks_are_kept_whole_however_fenced_and_the_work_is_linear() -> None:
+    template = _template()
+    body = (
+        "**Describe the bug**\n~~~\n**Describe the bug**\n- Operating System: x\n~~~\n"
+        "Describe the bug\n```python\nprint('A clear description of what the bug is.')\n"
+        "A clear description of what the bug is.\n"  # (the block is never closed)
+    )
+    kept = without_template("t", body, template)[1]
+    assert kept == (
+        "~~~\n**Describe the bug**\n- Operating System: x\n~~~\n"
+        "```python\nprint('A clear description of what the bug is.')\n"
+        "A clear description of what the bug is.\n"
+    )
+    start = time.perf_counter()
+    without_template("t", "**Describe the bug**\n```\n- Operating System: a\n" * 50_000, template)
+    without_template("t", "- [ ] " * 200_000 + ":" * 100_000, template)
+    assert time.perf_counter() - start < 3.0

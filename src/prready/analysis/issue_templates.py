@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from prready.analysis.evidence import without_setup
@@ -35,13 +36,17 @@ _MAX_LINE = 300  # characters: a longer line is no prompt anyone leaves as it is
 # A line's Markdown marks (quote, heading, list item, checkbox) and emphasis, which a
 # template and an issue may write differently around the same words.
 _MARKS = re.compile(
-    r"^(?:[ \t]*(?:>|#{1,6}(?=[ \t]|$)|[-*+](?=[ \t])|\d{1,3}[.)](?=[ \t]|$)|\[[ xX]?\]))+"
+    r"^(?:[ \t]*(?:>|#{1,6}(?=[ \t]|$)|[-*+](?=[ \t])|\d{1,3}[.)](?=[ \t]|$)|\[[ xX]?\]))+",
+    re.MULTILINE,
 )
-_EMPHASIS = str.maketrans("", "", "*`")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<meta>.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _TITLE_KEY = re.compile(r"^title[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
-_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)")
-_NO_RESPONSE = "_no response_"  # what an issue form writes for a field left empty
+_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
+_ENDS = " \t\r\f\v:"  # (a label's colon: "Steps to reproduce:" is the heading's words)
+# What an issue form writes for a field left empty, as written and as `normalized_lines`
+# gives it.
+_NO_RESPONSE_AS_WRITTEN = "_No response_"
+_NO_RESPONSE = "_no response_"
 
 
 def template_paths(files: Iterable[str]) -> list[str]:
@@ -76,11 +81,11 @@ def template_text(texts: Mapping[str, str]) -> dict[str, list[str]]:
             raw, title = _form_template(text)
         if title:
             titles.add(title)
-        for line in raw:
-            if len(line) > _MAX_LINE:
-                continue
-            norm = normalize(line)
-            if norm and any(c.isalpha() for c in norm):
+        raw = [line for line in raw if len(line) <= _MAX_LINE and "\n" not in line]
+        if not raw:
+            continue
+        for line, norm in zip(raw, normalized_lines("\n".join(raw)), strict=True):
+            if any(map(str.isalpha, norm)):
                 lines.add(norm)
                 if line.rstrip().endswith(":"):
                     labels.add(norm)
@@ -93,11 +98,17 @@ def template_text(texts: Mapping[str, str]) -> dict[str, list[str]]:
     }
 
 
+def normalized_lines(text: str) -> list[str]:
+    """Each line of `text` (split at "\\n") as a template and an issue both may write it:
+    without Markdown marks, emphasis, case, and spaces and colons at either end. The whole
+    text at once, in C: a body's lines cost no Python step each."""
+    text = _MARKS.sub("", text).replace("*", "").replace("`", "").replace("__", "").lower()
+    return list(map(str.strip, text.split("\n"), repeat(_ENDS)))
+
+
 def normalize(line: str) -> str:
-    """A line's words as a template and an issue both write them: without Markdown marks,
-    emphasis, a closing colon and case; spaces collapsed."""
-    line = _MARKS.sub("", line).translate(_EMPHASIS).replace("__", "")
-    return " ".join(line.split()).rstrip(":").rstrip().lower()
+    """One line as `normalized_lines` gives it."""
+    return normalized_lines(line.replace("\n", " "))[0]
 
 
 @dataclass(frozen=True)
@@ -143,23 +154,50 @@ def without_template(
             if any(map(str.isalnum, rest)):  # (a title that is only the prefix stays)
                 title = rest
             break
-    lines, labels = template.lines, template.labels
-    if not lines and "_No response_" not in body:
+    if not template.lines and _NO_RESPONSE_AS_WRITTEN not in body:
         return title, body
-    kept = []
-    fenced = False
-    for line in body.split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            norm = normalize(line)
-            if norm in lines or norm == _NO_RESPONSE:
-                continue
-            head, colon, answer = line.partition(":")
-            if colon and labels and answer.strip() and normalize(head) in labels:
-                line = answer
-        kept.append(line)
-    return title, "\n".join(kept)
+    norms = normalized_lines(body)
+    gone, labels = template.lines, template.labels
+    # The lines to leave out and those to keep the answer of: a Python step per line, but
+    # only a lookup (the normalizing was done for the whole body at once).
+    drop = [i for i, norm in enumerate(norms) if norm in gone or norm == _NO_RESPONSE]
+    answered = []
+    if labels:
+        for i, norm in enumerate(norms):
+            if ":" in norm:
+                head, _, answer = norm.partition(":")
+                if head.rstrip() in labels and answer.strip(_ENDS):
+                    answered.append(i)
+    if not drop and not answered:
+        return title, body
+    fenced = _fenced_lines(body)
+    raw = body.split("\n")
+    for i in answered:
+        if i not in fenced:
+            raw[i] = raw[i].partition(":")[2]
+    for i in reversed(drop):
+        if i not in fenced:
+            del raw[i]
+    return title, "\n".join(raw)
+
+
+def _fenced_lines(body: str) -> set[int]:
+    """The numbers of `body`'s lines inside fenced code blocks and of the fences (an
+    unclosed block runs to the end), found by one regex pass."""
+    inside: set[int] = set()
+    opened = -1
+    line, at = 0, 0
+    for fence in _FENCE.finditer(body):
+        line += body.count("\n", at, fence.start())
+        at = fence.start()
+        if opened < 0:
+            opened = line
+        else:
+            inside.update(range(opened, line + 1))
+            opened = -1
+    if opened >= 0:
+        inside.update(range(opened, body.count("\n") + 1))
+    return inside
 
 
 def without_comments(text: str) -> str:
