@@ -176,6 +176,13 @@ def test_code_blocks_are_kept_whole_however_fenced_and_the_work_is_linear() -> N
         "```python\nprint('A clear description of what the bug is.')\n"
         "A clear description of what the bug is.\n"
     )
+    # The template's own example block, left in place, is the template's.
+    example = "**To Reproduce**\n```python\nimport tinyml\nprint(tinyml.ones(3))\n```\n"
+    with_example = TemplateText.from_plain(template_text({"bug.md": example}))
+    kept = without_template(
+        "t", example + "My code:\n```python\nimport tinyml\n```\n", with_example
+    )
+    assert kept[1] == "My code:\n```python\nimport tinyml\n```\n"
     start = time.perf_counter()
     without_template("t", "**Describe the bug**\n```\n- Operating System: a\n" * 50_000, template)
     without_template("t", "- [ ] " * 200_000 + ":" * 100_000, template)

@@ -69,10 +69,12 @@ def template_text(texts: Mapping[str, str]) -> dict[str, list[str]]:
     """The templates' text as plain data for the code map: `lines` (each line a template
     puts into an issue, normalized by `normalize`), `labels` (those that end in a colon:
     a field the reporter answers on the same line, `Operating System: Ubuntu`) and
-    `titles` (the title prefixes the templates set, lower-cased). {} without templates."""
+    `titles` (the title prefixes the templates set, lower-cased) and `blocks` (their code
+    blocks, an example to replace: `_block_key`). {} without templates."""
     lines: set[str] = set()
     labels: set[str] = set()
     titles: set[str] = set()
+    blocks: set[str] = set()
     for path in sorted(texts):
         text = texts[path]
         if path.lower().endswith(".md"):
@@ -84,17 +86,20 @@ def template_text(texts: Mapping[str, str]) -> dict[str, list[str]]:
         raw = [line for line in raw if len(line) <= _MAX_LINE and "\n" not in line]
         if not raw:
             continue
-        for line, norm in zip(raw, normalized_lines("\n".join(raw)), strict=True):
+        norms = normalized_lines("\n".join(raw))
+        for line, norm in zip(raw, norms, strict=True):
             if any(map(str.isalpha, norm)):
                 lines.add(norm)
                 if line.rstrip().endswith(":"):
                     labels.add(norm)
+        blocks.update(filter(None, (_block_key(norms, b) for b in _code_blocks("\n".join(raw)))))
     if not lines and not titles:
         return {}
     return {
         "lines": sorted(lines)[:_MAX_LINES],
         "labels": sorted(labels)[:_MAX_LINES],
         "titles": sorted(titles),
+        "blocks": sorted(blocks)[:_MAX_LINES],
     }
 
 
@@ -118,6 +123,7 @@ class TemplateText:
     lines: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
     titles: tuple[str, ...] = ()
+    blocks: frozenset[str] = frozenset()  # code blocks, as `_block_key` gives them
 
     @classmethod
     def from_plain(cls, plain: Mapping[str, list[str]]) -> TemplateText:
@@ -125,6 +131,7 @@ class TemplateText:
             frozenset(plain.get("lines", ())),
             frozenset(plain.get("labels", ())),
             tuple(sorted(plain.get("titles", ()), key=len, reverse=True)),
+            frozenset(plain.get("blocks", ())),
         )
 
 
@@ -145,7 +152,8 @@ def without_template(
     """(title, body) without what the repository's issue templates wrote into them: the
     title's template prefix; `_No response_`; every line outside code blocks that is a
     template's line; a template field's label before its answer on the same line (the
-    answer stays). Code blocks are the reporter's, whatever they hold. HTML comments are
+    answer stays); a code block whose every line is a template's (its example, left in
+    place). Other code blocks are the reporter's, whatever they hold. HTML comments are
     `without_comments`' (taken out first: a comment may hold what looks like a heading)."""
     lowered = title.lower()
     for prefix in template.titles:
@@ -170,21 +178,34 @@ def without_template(
                     answered.append(i)
     if not drop and not answered:
         return title, body
-    fenced = _fenced_lines(body)
     raw = body.split("\n")
+    fenced: set[int] = set()
+    template_code: set[int] = set()
+    for first, last in _code_blocks(body):
+        block = range(first, last + 1)
+        fenced.update(block)
+        # A block the template wrote (its example, left in place) is the template's too.
+        if template.blocks and _block_key(norms, (first, last)) in template.blocks:
+            template_code.update(block)
     for i in answered:
         if i not in fenced:
             raw[i] = raw[i].partition(":")[2]
-    for i in reversed(drop):
-        if i not in fenced:
-            del raw[i]
+    for i in sorted(template_code.union(i for i in drop if i not in fenced), reverse=True):
+        del raw[i]
     return title, "\n".join(raw)
 
 
-def _fenced_lines(body: str) -> set[int]:
-    """The numbers of `body`'s lines inside fenced code blocks and of the fences (an
+def _block_key(norms: list[str], block: tuple[int, int]) -> str:
+    """A code block's non-empty lines inside its fences, normalized, as one string ("" for
+    an empty block)."""
+    first, last = block
+    return "\n".join(filter(None, norms[first + 1 : last]))
+
+
+def _code_blocks(body: str) -> list[tuple[int, int]]:
+    """(first, last) line numbers of each fenced code block of `body`, fences included (an
     unclosed block runs to the end), found by one regex pass."""
-    inside: set[int] = set()
+    blocks = []
     opened = -1
     line, at = 0, 0
     for fence in _FENCE.finditer(body):
@@ -193,11 +214,11 @@ def _fenced_lines(body: str) -> set[int]:
         if opened < 0:
             opened = line
         else:
-            inside.update(range(opened, line + 1))
+            blocks.append((opened, line))
             opened = -1
     if opened >= 0:
-        inside.update(range(opened, body.count("\n") + 1))
-    return inside
+        blocks.append((opened, line + body.count("\n", at)))
+    return blocks
 
 
 def without_comments(text: str) -> str:
