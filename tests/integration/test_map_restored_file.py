@@ -98,7 +98,7 @@ def test_the_issue_templates_are_read_into_the_map_and_follow_edits(tmp_path: Pa
     root = make_map_repo(tmp_path)
     form = (
         "name: Bug\ntitle: '[Bug]: '\nbody:\n  - type: textarea\n    attributes:\n"
-        "      label: Describe the bug\n      description: What went wrong?\n"
+        "      label: Describe the bug\n      value: What went wrong?\n"
     )
     commit_files(root, {".github/ISSUE_TEMPLATE/bug.yml": form}, "add a bug form")
     first = map_code("me/mylib", resolve_paths(), checkout=root)

@@ -9,7 +9,7 @@ for a field left empty, and the title's prefix (`[Bug]: `). Those words are the 
 every issue of the repository, whatever the bug; read as the issue's, a prompt such as
 "screenshots" or "minimal example" points at whatever code happens to use the word.
 
-`template_text` reads the templates (the `.md` ones line by line, the forms by PyYAML)
+`template_text` reads the templates (Markdown ones and issue forms, both line by line)
 into plain lists stored with the code map; `reporter_text` gives an issue's title and body
 without them, without HTML comments and without the setup report a template asks for.
 Pure: the caller reads the files.
@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any
 
 from prready.analysis.evidence import without_setup
 
@@ -41,6 +40,15 @@ _MARKS = re.compile(
 )
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<meta>.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _TITLE_KEY = re.compile(r"^title[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
+# A form's key whose text reaches an issue (`label: ...`, `- label: ...` for a checkbox
+# option; `value: ...`) and the title; an element's type; a block scalar's header (`|`,
+# `>-`, `|2+`).
+_FORM_KEY = re.compile(
+    r"^(?P<indent>[ ]*)(?P<item>-[ ]+)?(?P<key>label|value|title)"
+    r"[ ]*:(?:[ ]+(?P<value>.*?))?[ ]*$"
+)
+_FORM_TYPE = re.compile(r"^[ ]*(?:-[ ]+)?type[ ]*:[ ]*['\"]?(?P<type>\w+)")
+_BLOCK_HEADER = re.compile(r"[|>][-+]?[1-9]?[-+]?(?:[ ]+#.*)?")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
 _ENDS = " \t\r\f\v:"  # (a label's colon: "Steps to reproduce:" is the heading's words)
 # What an issue form writes for a field left empty, as written and as `normalized_lines`
@@ -245,48 +253,59 @@ def _markdown_template(text: str) -> tuple[list[str], str]:
     title = ""
     if (front := _FRONT_MATTER.match(text)) is not None:
         if (key := _TITLE_KEY.search(front.group("meta"))) is not None:
-            title = _unquote(key.group("value"))
+            title = _scalar(key.group("value"))
         text = text[front.end() :]
     return text.splitlines(), title.lower().strip()
 
 
 def _form_template(text: str) -> tuple[list[str], str]:
     """An issue form's text that reaches an issue: each field's label (its heading there),
-    its description, placeholder and default value (left in place by some reporters), and
-    the checkbox options (written `- [X] label`). A dropdown's options are the reporter's
-    choice and stay. A form PyYAML cannot read gives nothing."""
-    import yaml  # (only a repository with issue forms needs it)
-
-    try:
-        form = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return [], ""
-    if not isinstance(form, dict):
-        return [], ""
+    its default value (left in place by some reporters) and the checkbox options (written
+    `- [X] label`); and the form's title. A field's description and placeholder are shown
+    on the form only, as is a `markdown` element; a dropdown's options are the reporter's
+    choice (plain list items, never read). Read line by line, as `ownership.parse_labeler`
+    reads YAML (no YAML library: a cold map of a repository with forms would import one for
+    a few keys): a key's plain, quoted or block (`|`, `>`: its lines as they are) value."""
     lines: list[str] = []
-    body = form.get("body")
-    for element in body if isinstance(body, list) else ():
-        attributes = element.get("attributes") if isinstance(element, dict) else None
-        if not isinstance(attributes, dict):
+    title = ""
+    rows = text.splitlines()
+    kind = ""
+    at = 0
+    while at < len(rows) and len(lines) <= _MAX_LINES:
+        row = rows[at]
+        at += 1
+        if (element := _FORM_TYPE.match(row)) is not None:
+            kind = element.group("type")
             continue
-        for key in ("label", "description", "placeholder", "value"):
-            lines.extend(_text_lines(attributes.get(key)))
-        options = attributes.get("options")
-        if element.get("type") == "checkboxes" and isinstance(options, list):
-            for option in options:
-                if isinstance(option, dict):
-                    lines.extend(_text_lines(option.get("label")))
-        if len(lines) > _MAX_LINES:
-            break
-    title = form.get("title")
-    return lines, title.lower().strip() if isinstance(title, str) else ""
+        found = _FORM_KEY.match(row)
+        if found is None:
+            continue
+        key, value = found.group("key"), found.group("value") or ""
+        column = len(found.group("indent")) + len(found.group("item") or "")
+        values = [_scalar(value)]
+        if value[:1] in "|>" and _BLOCK_HEADER.fullmatch(value):
+            block = []
+            while at < len(rows) and (
+                not rows[at].strip() or len(rows[at]) - len(rows[at].lstrip(" ")) > column
+            ):
+                block.append(rows[at])
+                at += 1
+            margin = min((len(r) - len(r.lstrip(" ")) for r in block if r.strip()), default=0)
+            values = [r[margin:] for r in block]
+        if key == "title":
+            if column == 0:
+                title = " ".join(values).lower().strip()
+        elif column and kind != "markdown":
+            lines.extend(values)
+    return lines, title
 
 
-def _text_lines(value: Any) -> list[str]:
-    return value.splitlines() if isinstance(value, str) else []
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
+def _scalar(value: str) -> str:
+    """A YAML flow scalar's text: quotes taken off (`''` in single quotes, `\\"` and
+    `\\\\` in double ones), a plain one's trailing comment dropped."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return value.split(" #", 1)[0].rstrip()
