@@ -1,5 +1,5 @@
-"""What a repository's issue templates put into an issue's text, so that mapping reads
-the reporter's words only.
+"""What a repository's issue templates put into an issue's text, so that the mapping and a
+step's tests read the reporter's words only.
 
 An issue opened from a template keeps the template's own text unless the reporter deletes
 it: the headings and prompts of a Markdown template ("**To Reproduce** Steps to reproduce
@@ -75,8 +75,8 @@ def template_paths(files: Iterable[str]) -> list[str]:
 
 def template_text(texts: Mapping[str, str]) -> dict[str, list[str]]:
     """The templates' text as plain data for the code map: `lines` (each line a template
-    puts into an issue, normalized by `normalize`), `labels` (those that end in a colon:
-    a field the reporter answers on the same line, `Operating System: Ubuntu`) and
+    puts into an issue, as `normalized_lines` gives it), `labels` (those that end in a
+    colon: a field the reporter answers on the same line, `Operating System: Ubuntu`),
     `titles` (the title prefixes the templates set, lower-cased) and `blocks` (their code
     blocks, an example to replace: `_block_key`). {} without templates."""
     lines: set[str] = set()
