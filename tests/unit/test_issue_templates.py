@@ -160,6 +160,21 @@ def test_a_forms_block_and_quoted_values_are_read_as_yaml_gives_them() -> None:
     assert plain["blocks"] == ["paste your code here"]
 
 
+def test_reading_a_hostile_template_is_linear() -> None:
+    """A checkout's templates are untrusted: a 400 KB line of spaces in a key's value or a
+    front matter's title, or a flood of marks, is read in linear time."""
+    spaces = " " * 400_000
+    start = time.perf_counter()
+    form = f"body:\n  - type: input\n    attributes:\n      label: a{spaces}b\n"
+    assert template_text({".github/ISSUE_TEMPLATE/x.yml": form}) == {}  # (no prompt so long)
+    titled = template_text({".github/ISSUE_TEMPLATE/x.md": f"---\ntitle: a{spaces}b\n---\n"})
+    assert titled["titles"] == [f"a{spaces}b"]
+    assert template_text({".github/ISSUE_TEMPLATE/x.md": "> - [ ] " * 100_000}) == {}
+    valued = template_text({".github/ISSUE_TEMPLATE/x.yml": "  - value: |\n" + "      x y\n" * 99})
+    assert valued["lines"] == ["x y"]
+    assert time.perf_counter() - start < 3.0
+
+
 def test_normalize_ignores_marks_emphasis_case_and_a_closing_colon() -> None:
     assert normalize("  ### 🐛 **Describe the bug**: ") == "🐛 describe the bug"
     assert normalize("- [X] I searched the existing issues") == "i searched the existing issues"

@@ -39,13 +39,13 @@ _MARKS = re.compile(
     re.MULTILINE,
 )
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<meta>.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
-_TITLE_KEY = re.compile(r"^title[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
+_TITLE_KEY = re.compile(r"^title[ \t]*:(?P<value>.*)$", re.MULTILINE)  # (greedy: linear)
 # A form's key whose text reaches an issue (`label: ...`, `- label: ...` for a checkbox
 # option; `value: ...`) and the title; an element's type; a block scalar's header (`|`,
 # `>-`, `|2+`).
 _FORM_KEY = re.compile(
     r"^(?P<indent>[ ]*)(?P<item>-[ ]+)?(?P<key>label|value|title)"
-    r"[ ]*:(?:[ ]+(?P<value>.*?))?[ ]*$"
+    r"[ ]*:(?P<value>(?:[ ].*)?)$"  # (greedy, stripped after: linear on any line)
 )
 _FORM_TYPE = re.compile(r"^[ ]*(?:-[ ]+)?type[ ]*:[ ]*['\"]?(?P<type>\w+)")
 _BLOCK_HEADER = re.compile(r"[|>][-+]?[1-9]?[-+]?(?:[ ]+#.*)?")
@@ -280,7 +280,7 @@ def _form_template(text: str) -> tuple[list[str], str]:
         found = _FORM_KEY.match(row)
         if found is None:
             continue
-        key, value = found.group("key"), found.group("value") or ""
+        key, value = found.group("key"), found.group("value").strip(" ")
         column = len(found.group("indent")) + len(found.group("item") or "")
         values = [_scalar(value)]
         if value[:1] in "|>" and _BLOCK_HEADER.fullmatch(value):
