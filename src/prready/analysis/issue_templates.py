@@ -160,7 +160,7 @@ def without_template(
     """(title, body) without what the repository's issue templates wrote into them: the
     title's template prefix; `_No response_`; every line outside code blocks that is a
     template's line; a template field's label before its answer on the same line (the
-    answer stays); a code block whose every line is a template's (its example, left in
+    answer stays); a code block equal to one of the template's (its example, left in
     place). Other code blocks are the reporter's, whatever they hold. HTML comments are
     `without_comments`' (taken out first: a comment may hold what looks like a heading)."""
     lowered = title.lower()
@@ -198,9 +198,8 @@ def without_template(
     for i in answered:
         if i not in fenced:
             raw[i] = raw[i].partition(":")[2]
-    for i in sorted(template_code.union(i for i in drop if i not in fenced), reverse=True):
-        del raw[i]
-    return title, "\n".join(raw)
+    left_out = template_code.union(i for i in drop if i not in fenced)
+    return title, "\n".join(line for i, line in enumerate(raw) if i not in left_out)
 
 
 def _block_key(norms: list[str], block: tuple[int, int]) -> str:
