@@ -54,6 +54,7 @@ from prready.analysis.difficulty import (
     needs_design,
     rank_correlation,
 )
+from prready.analysis.issue_templates import as_reported
 from prready.analysis.mapping import area_of_node, focus_matches, map_issue_to_modules
 from prready.app.map import _recent_history, build_code_map
 from prready.app.retrieval import mapping_index
@@ -134,10 +135,14 @@ def rate(
     )  # fmt: skip
     now = commit_date(checkout, case.parent)
     matches = map_issue_to_modules(issue, code_map, (), index=index, history_before=now)
-    difficulty = assess_difficulty(issue, matches, code_map, (), now)
+    # As `assess_issues` rates it: the reporter's words, not the template's or a setup report.
+    filed, issue = issue, as_reported(issue, index.issue_template)
+    repro = has_reproduction(issue, filed.body, index.issue_template)
+    difficulty = assess_difficulty(issue, matches, code_map, (), now, reproduction=repro)
     files, lines = fix_size(mirror, case.parent, fix)
     if dump is not None:
         record = features(issue, matches, code_map, checkout, paths, now)
+        record["repro"] = repro
         record.update(
             repo=case.repo, issue=case.number, score=difficulty.score,
             reasons=difficulty.reasons, fix_files=files, fix_lines=lines,

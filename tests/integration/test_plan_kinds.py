@@ -158,6 +158,16 @@ def test_hardware_named_in_passing_does_not_bind() -> None:
     # ...but a reproduction's device string still is not.
     repro = issue("xlogy returns nan", (), 'x = torch.ones(3, device="cuda")')
     assert classify_issue(repro).hardware == {}
+    # A setup report under its template's heading is the reporter's cluster, not the bug's
+    # (DeepSpeed's "ds_report output in SLURM").
+    report = issue(
+        "save_checkpoint fails",
+        (),
+        "Saving fails with `KeyError: 'module'`.\n\n**ds_report output in SLURM**\n```\n"
+        "DeepSpeed C++/CUDA extension op report\ncpu_adam ...... [NO] ...... [OKAY]\n```\n\n"
+        "**Expected behavior**\nIt saves.\n",
+    )
+    assert classify_issue(report).hardware == {}
 
 
 @pytest.mark.parametrize(

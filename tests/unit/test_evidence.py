@@ -151,6 +151,36 @@ def test_a_templates_setup_report_is_left_out() -> None:
     assert evidence.without_setup("Wrong grad.\n" + COLLECT_ENV) == "Wrong grad.\nCPU:\n"
 
 
+def test_a_code_block_holding_an_environment_report_goes_whole() -> None:
+    """A report pasted in a code block without a heading goes with its fences and the lines
+    no line rule knows ("GPU 0: ..."); a reproduction's block stays, even one that prints a
+    version; a `# comment` in a setup section's block does not end the section."""
+    reproduction = "```python\nimport tinyml\nprint(tinyml.__version__)\ntinyml.ones(3).sum()\n```\n"
+    collect_env = "```\n" + COLLECT_ENV + "GPU 1: NVIDIA A100-SXM4-80GB\n```\n"
+    assert evidence.without_setup("Wrong grad.\n" + reproduction + collect_env) == (
+        "Wrong grad.\n" + reproduction
+    )
+    jax_info = (
+        "```\njax:    0.4.26\njaxlib: 0.4.26\nnumpy:  1.26.4\n"
+        "jax.devices (1 total, 1 local): [CudaDevice(id=0)]\n$ nvidia-smi\n"
+        "| NVIDIA-SMI 550.54.15     Driver Version: 550.54.15     CUDA Version: 12.4 |\n```\n"
+    )
+    assert evidence.without_setup("`jnp.take` is slow.\n" + jax_info) == "`jnp.take` is slow.\n"
+    # Mostly report lines, and never closed: GitHub shows it as code to the end.
+    versions = "```\n- Python version: 3.10\n- PyTorch version: 2.1\n- GPU: A100\n"
+    assert evidence.without_setup("It hangs.\n" + versions) == "It hangs.\n"
+    lightning = "```\n* CUDA:\n\t- GPU:\n\t\t- Quadro RTX 5000\n\t- available: True\n```\n"
+    assert evidence.without_setup("It hangs.\n" + lightning) == "It hangs.\n"
+    sectioned = (
+        "### Environment\n\nRun:\n```\nwget https://example.org/collect_env.py\n"
+        "# check the script before running it\npython collect_env.py\n```\n"
+        " - GPU models and configuration:\n\n### Additional context\nSince 2.1.\n"
+    )
+    assert evidence.without_setup(sectioned) == "### Additional context\nSince 2.1.\n"
+    transformers_env = "Using GPU in script?: yes\nUsing distributed or parallel set-up in script?: no\n"
+    assert evidence.without_setup("It hangs.\n" + transformers_env) == "It hangs.\n"
+
+
 def test_dotted_api_names_and_default_aliases() -> None:
     body = "Calling F.relu(x) then nn.Conv2d and torch.linalg.svd(a); np.array too."
     found = extract_evidence("", body, package="torch")

@@ -3,16 +3,21 @@ Markdown templates' prompts and comments, the forms' labels and checkboxes, titl
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import replace
 
 from prready.analysis.issue_templates import (
     TemplateText,
+    answered,
+    as_reported,
     normalize,
     template_paths,
     template_text,
     without_comments,
     without_template,
 )
+from prready.models import Issue
 
 # A Markdown template in the shape many repositories use (front matter, bold prompts, a
 # field list answered on the same line, HTML comments).
@@ -243,3 +248,46 @@ def test_code_blocks_are_kept_whole_however_fenced_and_the_work_is_linear() -> N
     without_template("t", "**Describe the bug**\n```\n- Operating System: a\n" * 50_000, template)
     without_template("t", "- [ ] " * 200_000 + ":" * 100_000, template)
     assert time.perf_counter() - start < 3.0
+
+
+_REPRODUCE = re.compile("reproduc")
+
+
+def test_answered_sees_the_reporters_words_under_a_templates_section() -> None:
+    template = _template()
+    prompts_only = "**To Reproduce**\nSteps to reproduce the behaviour:\n1. Load '...'\n2. See error\n"
+    assert not answered(prompts_only + "**Screenshots**\nMy words.\n", template, _REPRODUCE)
+    steps = prompts_only.replace("2. See error", "2. Call `load_shard(path)` twice")
+    assert answered(steps, template, _REPRODUCE)
+    # Under a heading no other section follows: to the end; `_No response_` is nothing.
+    form = "### Describe the bug\n\nIt fails.\n\n### To Reproduce\n\n_No response_\n"
+    assert not answered(form, template, _REPRODUCE)
+    assert answered(form + "`load_shard(p)`\n", template, _REPRODUCE)
+    # Without a template, or when a sentence asks for the reproduction, no section opens.
+    assert not answered(steps, TemplateText(), _REPRODUCE)
+    prose = (
+        "Please:\n- [ ] Provide a complete example of how to reproduce the bug, wrapped in "
+        "triple backticks like this:\n\n```python\nimport tinyml\n```\n"
+    )
+    sentence = TemplateText.from_plain(template_text({"bug.md": prose}))
+    assert not answered(prose + "\nAll of my report.\n", sentence, _REPRODUCE)
+
+
+def test_as_reported_keeps_the_title_and_leaves_out_prompts_environment_and_empty_code() -> None:
+    issue = Issue(
+        repo="o/r", number=1, title="[BUG] load_shard loses a shard",
+        body=(
+            "**Describe the bug**\nA clear description of what the bug is.\nIt drops one.\n\n"
+            "**To Reproduce**\nSteps to reproduce the behaviour:\n```\n```\n\n"
+            "## Environment\n```\nCollecting environment information...\n"
+            "Is CUDA available: True\n```\n"
+        ),
+        state="open", labels=[], assignees=[], author="a", comments=0, reactions=0,
+        created_at="2026-01-01T00:00:00Z", updated_at="2026-01-01T00:00:00Z",
+        closed_at=None, url="",
+    )  # fmt: skip
+    reported = as_reported(issue, _template())
+    assert reported.title == issue.title  # a template's prefix says what kind of change
+    assert reported.body.split() == ["It", "drops", "one."]
+    plain = replace(issue, body="It drops one.")
+    assert as_reported(plain, _template()) is plain

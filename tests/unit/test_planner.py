@@ -8,6 +8,7 @@ import random
 import pytest
 
 from planfixtures import LABELS, NOW, REPO, make_code_map, make_issue, sample_issues, sample_taken
+from prready.analysis.issue_templates import template_text
 from prready.analysis.planner import RankingMemo, assess_issues, issue_features, make_plan
 from prready.errors import UsageError
 from prready.models import Difficulty, IssueAssessment, ModuleMatch, TakenStatus
@@ -388,3 +389,36 @@ def test_a_reused_ranking_assembles_the_plan_of_the_completed_assessments() -> N
     assert plan_of(fewer, skills=["python"], memo=memo, reuse_ranking=True) == plan_of(
         fewer, skills=["python"]
     )
+
+
+def test_difficulty_skills_and_features_read_the_reporters_words_not_the_template() -> None:
+    """Filed through the repository's template, with its prompts left in place and a
+    collect_env report pasted, a pure-Python bug is neither "reproducible" nor a CUDA issue;
+    steps written under the template's reproduction heading make it reproducible."""
+    code_map = make_code_map()
+    bug_md = (
+        "**Describe the bug**\nA clear description of what the bug is.\n\n"
+        "**To Reproduce**\nSteps to reproduce the behavior:\n1. Go to '...'\n2. See error\n\n"
+        "**Environment**\n - CUDA/cuDNN version:\n - GPU models and configuration:\n"
+    )
+    code_map.issue_templates = template_text({".github/ISSUE_TEMPLATE/bug.md": bug_md})
+    words = "`tinyml.optim.adam.Adam` skips the bias correction on the first step."
+    filed = bug_md.replace("bug is.\n", f"bug is.\n{words}\n").replace(
+        " - CUDA/cuDNN version:\n",
+        " - CUDA/cuDNN version:\n```\nCollecting environment information...\n"
+        "Is CUDA available: True\nGPU 0: NVIDIA A100-SXM4-80GB\n```\n",
+    )
+    plain = make_issue(20, "Adam skips bias correction", words)
+    templated = make_issue(21, "Adam skips bias correction", filed)
+    stepped = make_issue(22, "Adam skips bias correction", filed.replace(
+        "2. See error", "2. Call `Adam(params).step()` once"
+    ))  # fmt: skip
+    a, b, c = assess_issues([plain, templated, stepped], code_map, LABELS, {}, now=NOW)
+    assert b.skills == a.skills and "cuda" not in b.skills
+    assert b.features is not None and a.features is not None
+    assert not a.features.reproduction and not b.features.reproduction
+    assert b.difficulty.score == a.difficulty.score
+    assert not any("reproduction (-0.5)" in r for r in b.difficulty.reasons)
+    assert c.features is not None and c.features.reproduction
+    assert any("has a reproduction (-0.5)" in r for r in c.difficulty.reasons)
+    assert b.issue.body == filed  # the page shows the issue as filed

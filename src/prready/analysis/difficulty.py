@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from prready import clock
+from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, answered
 from prready.analysis.kinds import about_the_cpu
 from prready.analysis.mapping import area_of_node, focus_matches
 from prready.code_models import CodeMap
@@ -50,6 +51,9 @@ _REPRO = re.compile(
     r"(```|^\s*>>>|to reproduce|steps to reproduce|minimal (?:repro|example)|repro(?:duction)?:)",
     re.IGNORECASE | re.MULTILINE,
 )
+# A template's section that asks for a reproduction ("### Reproduction", "**To Reproduce**",
+# "Steps to reproduce the behavior:", "Minimal code example").
+_REPRO_SECTION = re.compile(r"reproduc|\brepro\b|minimal (?:code|example)|code (?:sample|example)")
 _DOC_ONLY = re.compile(
     r"\b(typos?|docstrings?|documentation|docs?|spelling|grammar|readme|(?:broken|dead|wrong) links?)\b",
     re.IGNORECASE,
@@ -100,10 +104,13 @@ def assess_difficulty(
     *,
     top: int = 3,
     ranks: Mapping[str, list[int]] | None = None,
+    reproduction: bool | None = None,
 ) -> Difficulty:
     """Score 1 (an evening, no build) to 5 (weeks, design work), each point explained.
-    `ranks` is `dependents_ranks(code_map)`, worked out once by a caller rating many
-    issues of one map (else here, for this issue).
+    `issue` is as the reporter wrote it (`issue_templates.as_reported`); `reproduction`
+    is `has_reproduction` of it and the issue as filed, when the caller has that (else
+    worked out from `issue` alone). `ranks` is `dependents_ranks(code_map)`, worked out
+    once by a caller rating many issues of one map (else here, for this issue).
 
     A docs or typing change starts low and is not raised by how central its module is (a
     broken link in a module everyone imports is still a broken link); a code change
@@ -165,7 +172,7 @@ def assess_difficulty(
         if why:
             score += delta
             reasons.append(why)
-        if _REPRO.search(issue.body or ""):
+        if has_reproduction(issue) if reproduction is None else reproduction:
             score -= 0.5
             reasons.append("has a reproduction (-0.5)")
         elif quotes_error(issue):
@@ -330,9 +337,15 @@ def parse_time(text: object) -> datetime | None:
     return clock.parse_iso_or_none(text)
 
 
-def has_reproduction(issue: Issue) -> bool:
-    """True when the body carries code or explicit reproduction steps."""
-    return bool(_REPRO.search(issue.body or ""))
+def has_reproduction(issue: Issue, filed: str = "", template: TemplateText = NO_TEMPLATE) -> bool:
+    """True when the reporter's text (`issue`, as `issue_templates.as_reported` gives it)
+    carries code or reproduction steps (a code block, a `>>>` session, "steps to
+    reproduce"), or when the body as filed (`filed`) has the reporter's own words in the
+    template's reproduction section (a form's "### Reproduction" field, steps written
+    under "**To Reproduce**"). The template's prompts and example code alone are none."""
+    if _REPRO.search(issue.body or ""):
+        return True
+    return bool(filed) and answered(filed, template, _REPRO_SECTION)
 
 
 def needs_design(issue: Issue, labels: Sequence[Label]) -> bool:
@@ -494,6 +507,7 @@ _TICKED = re.compile(r"`([^`\n]{1,120})`")
 _DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _IDENT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _NOT_NAMES = frozenset({"e.g", "i.e", "etc", "vs"})
+_VERSION = re.compile(r"v\d+(?:\.(?:\d+|x))+", re.IGNORECASE)  # "v1.x", "v2.0.x": no code
 # A keyword opening a quoted statement (`from tinyml import linalg`) and a protocol method
 # (`__init__`) name no code of the library. Python's own names (`KeyError`, `len`) stay
 # counted: leaving them out too lowered the rule's rank correlation with the real fixes'
@@ -520,6 +534,7 @@ def named_apis(issue: Issue) -> list[str]:
         for n in names
         if n.lower() not in _NOT_NAMES
         and not n[-1].isdigit()
+        and not _VERSION.fullmatch(n)
         and n.partition(".")[0] not in _KEYWORDS
         and not (n.startswith("__") and n.endswith("__"))
     )

@@ -117,14 +117,18 @@ _SETUP_SECTION = re.compile(
     r"^[ \t]{0,3}(?:#{1,6}[ \t]+|\*\*)(?:system[ \t]info(?:rmation)?|(?:current[ \t]|your[ \t])?"
     r"environment(?:[ \t](?:info(?:rmation)?|details))?|versions?|information|tasks|"
     r"who[ \t]can[ \t]help|ds_report[ \t]output[^*\n]{0,40})[ \t]*(?:\([^)\n]{0,100}\))?[ \t:?.]*"
-    r"(?:\*\*[ \t:.]*)?\n(?:(?![ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*\n]{1,80}\*\*))"
-    r"[^\n]*(?:\n|\Z))*",
+    r"(?:\*\*[ \t:.]*)?\n"
+    # Its lines to the next heading; a code block whole (a `# comment` in it is no heading).
+    r"(?:[ \t]{0,3}(?:```|~~~)[^\n]*\n(?:(?![ \t]{0,3}(?:```|~~~))[^\n]*\n)*"
+    r"[ \t]{0,3}(?:```|~~~)[^\n]*(?:\n|\Z)"
+    r"|(?![ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*\n]{1,80}\*\*))[^\n]*(?:\n|\Z))*",
     re.IGNORECASE | re.MULTILINE,
 )
 _SETUP_LINE = re.compile(
     r"^[ \t>]*(?:[-*+#][ \t]*)*(?:\[(?:pip\d?|conda)\][ \t]"
     r"|`?[A-Za-z][\w .()/+-]{0,40}?`?[ \t]+[Vv]ersions?(?:[ \t]*\([^)\n]{0,40}\))?[ \t]*:"
     r"|Collecting[ \t]environment[ \t]information"
+    r"|Using[ \t][\w -]{1,60}[ \t]in[ \t]script\?[ \t]*:"  # transformers' `env`
     r"|(?:Is[ \t][\w .]{1,30}?|[\w ]{1,30}?[ \t]used[ \t]to[ \t]build[ \t]\w+|OS|Libc"
     r"|Python[ \t]platform|GPU[ \t]models[ \t]and[ \t]configuration|GPU[ \t]type"
     r"|System[ \t]RAM|Platform|CUDA_MODULE_LOADING[ \t]set[ \t]to|Architecture"
@@ -140,12 +144,47 @@ _SETUP_LINE = re.compile(
 )
 
 
+# A fenced code block, and the first lines of what environment reports print: PyTorch's
+# `collect_env`, DeepSpeed's `ds_report`, the Hugging Face libraries' `env` commands,
+# `jax.print_environment_info()`, `nvidia-smi`, pandas' and scikit-learn's `show_versions()`,
+# Lightning's `collect_env_details.py`.
+_CODE_BLOCK = re.compile(  # (an unclosed one runs to the end, as GitHub shows it)
+    r"^[ \t]{0,3}(?P<fence>```|~~~)[^\n]*(?:\n|\Z)"
+    r"(?P<code>(?:(?![ \t]{0,3}(?P=fence))[^\n]*\n)*(?:(?![ \t]{0,3}(?P=fence))[^\n]+\Z)?)"
+    r"(?:[ \t]{0,3}(?P=fence)[ \t]*(?:\n|\Z)|\Z)",
+    re.MULTILINE,
+)
+_REPORT_START = re.compile(
+    r"Collecting environment information|DeepSpeed C\+\+/CUDA extension op report"
+    r"|DeepSpeed general environment info|Copy-and-paste the text below in your GitHub issue"
+    r"|^[ \t]*jaxlib:[ \t]|NVIDIA-SMI[ \t]+\d|^INSTALLED VERSIONS|^Python dependencies:"
+    r"|^\*[ \t](?:CUDA|Lightning|Packages|System):[ \t]*$",  # Lightning's collect_env_details
+    re.MULTILINE,
+)
+_REPORT_SHARE = 0.5  # of a block's lines that are environment reports' lines: a report
+
+
 def without_setup(body: str) -> str:
     """`body` without what its template asks about the reporter's setup (see
-    `_SETUP_SECTION`): the sections under such headings and environment reports' lines."""
+    `_SETUP_SECTION`): the sections under such headings, code blocks holding an
+    environment report (one's first lines, or mostly its lines) and environment reports'
+    lines wherever else they are."""
+    if "```" in body or "~~~" in body:
+        body = _CODE_BLOCK.sub(_unless_report, body)
     if "#" in body or "**" in body:  # (a heading's marks)
         body = _SETUP_SECTION.sub("", body)
     return _SETUP_LINE.sub("", body)
+
+
+def _unless_report(block: re.Match[str]) -> str:
+    """A code block as it is, or "" when it holds an environment report."""
+    code = block.group("code")
+    if _REPORT_START.search(code):
+        return ""
+    lines = sum(1 for line in code.split("\n") if line.strip())
+    if lines and len(_SETUP_LINE.findall(code)) >= _REPORT_SHARE * lines:
+        return ""
+    return block.group(0)
 
 
 # What a process says when native code crashed under it: the fault is in compiled code

@@ -11,18 +11,20 @@ every issue of the repository, whatever the bug; read as the issue's, a prompt s
 
 `template_text` reads the templates (Markdown ones and issue forms, both line by line)
 into plain lists stored with the code map; `reporter_text` gives an issue's title and body
-without them, without HTML comments and without the setup report a template asks for.
-Pure: the caller reads the files.
+without them, without HTML comments and without the setup report a template asks for;
+`answered` tells whether the reporter wrote anything under one of the template's sections
+(its heading is gone from the reporter's text). Pure: the caller reads the files.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 
 from prready.analysis.evidence import without_setup
+from prready.models import Issue
 
 # Where GitHub looks for issue templates (matched case-insensitively), and the forms'
 # chooser config, which holds no text an issue gets.
@@ -50,7 +52,11 @@ _FORM_KEY = re.compile(
 _FORM_TYPE = re.compile(r"^[ ]*(?:-[ ]+)?type[ ]*:[ ]*['\"]?(?P<type>\w+)")
 _BLOCK_HEADER = re.compile(r"[|>][-+]?[1-9]?[-+]?(?:[ ]+#.*)?")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
+# A line that opens a section: a Markdown heading (a form's field label is one) or a line
+# that is all bold ("**To Reproduce**").
+_SECTION = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*]+\*\*[ \t]*:?[ \t]*$)")
 _ENDS = " \t\r\f\v:"  # (a label's colon: "Steps to reproduce:" is the heading's words)
+_LABEL_WORDS = 8  # a label longer than this is a sentence asking for something, no field
 # What an issue form writes for a field left empty, as written and as `normalized_lines`
 # gives it.
 _NO_RESPONSE_AS_WRITTEN = "_No response_"
@@ -154,6 +160,16 @@ def reporter_text(title: str, body: str, template: TemplateText = NO_TEMPLATE) -
     return without_template(title, without_setup(without_comments(body)), template)
 
 
+def as_reported(issue: Issue, template: TemplateText = NO_TEMPLATE) -> Issue:
+    """`issue` with its body as `reporter_text` gives it (the same object when nothing is
+    left out): what an issue's difficulty, skills and features read, so that a template's
+    prompts ("To Reproduce", "CUDA/cuDNN version:") and a pasted environment ("Is CUDA
+    available: False") count for no issue. The title stays as filed: a template's prefix
+    ("[Docs]", "[Feature]") says what kind of change the issue asks for."""
+    body = reporter_text("", issue.body or "", template)[1]
+    return issue if body == issue.body else replace(issue, body=body)
+
+
 def without_template(
     title: str, body: str, template: TemplateText = NO_TEMPLATE
 ) -> tuple[str, str]:
@@ -161,7 +177,7 @@ def without_template(
     title's template prefix; `_No response_`; every line outside code blocks that is a
     template's line; a template field's label before its answer on the same line (the
     answer stays); a code block equal to one of the template's (its example, left in
-    place). Other code blocks are the reporter's, whatever they hold. HTML comments are
+    place), and an empty one. Other code blocks are the reporter's, whatever they hold. HTML comments are
     `without_comments`' (taken out first: a comment may hold what looks like a heading)."""
     lowered = title.lower()
     for prefix in template.titles:
@@ -192,14 +208,48 @@ def without_template(
     for first, last in _code_blocks(body):
         block = range(first, last + 1)
         fenced.update(block)
-        # A block the template wrote (its example, left in place) is the template's too.
-        if template.blocks and _block_key(norms, (first, last)) in template.blocks:
+        # A block the template wrote (its example, left in place) is the template's too;
+        # an empty one (a template's "paste it between these lines") holds nothing.
+        key = _block_key(norms, (first, last))
+        if not key or key in template.blocks:
             template_code.update(block)
     for i in answered:
         if i not in fenced:
             raw[i] = raw[i].partition(":")[2]
     left_out = template_code.union(i for i in drop if i not in fenced)
     return title, "\n".join(line for i, line in enumerate(raw) if i not in left_out)
+
+
+def answered(body: str, template: TemplateText, section: re.Pattern[str]) -> bool:
+    """True when the reporter wrote something of their own in a section of the template
+    whose heading or field label `section` finds (searched in the line as
+    `normalized_lines` gives it): a line that is not the template's, not empty and not
+    `_No response_`, before the template's next heading or label. A prompt in running
+    text ("Provide a complete example of how to reproduce the bug, wrapped in triple
+    backticks like this:") opens no section: in a template without headings every line
+    would be under it."""
+    if not template.lines:
+        return False
+    body = without_comments(body)
+    norms = normalized_lines(body)
+    raw = body.split("\n")
+    fenced: set[int] = set()
+    template_code: set[int] = set()
+    for first, last in _code_blocks(body):
+        fenced.update(range(first, last + 1))
+        if template.blocks and _block_key(norms, (first, last)) in template.blocks:
+            template_code.update(range(first, last + 1))
+    inside = False
+    for i, norm in enumerate(norms):
+        if i not in fenced and norm in template.lines:
+            if _SECTION.match(raw[i]) or (
+                norm in template.labels and len(norm.split()) <= _LABEL_WORDS
+            ):
+                inside = bool(section.search(norm))
+            continue
+        if inside and norm and norm != _NO_RESPONSE and i not in template_code:
+            return True
+    return False
 
 
 def _block_key(norms: list[str], block: tuple[int, int]) -> str:

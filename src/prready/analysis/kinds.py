@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from prready.analysis.evidence import without_setup
 from prready.analysis.labels import traits_of
 from prready.analysis.stages import OPTION_WORDS
 from prready.analysis.vocabulary import HARDWARE, HARDWARE_ALIASES, HARDWARE_IMPLIES
@@ -382,9 +383,12 @@ def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: 
 
 
 def _description(body: str) -> str:
-    """The body without its pasted environment: a Versions or System Info section runs to
-    the next heading (accelerate's template opens with System Info, then Reproduction),
-    or to the end of the body when no heading follows (PyTorch's ends with Versions)."""
+    """The body without its pasted environment: the setup sections and reports that
+    `evidence.without_setup` finds ("**ds_report output in SLURM**", a code block of
+    `collect_env` output), and a Versions or System Info section, which runs to the next
+    heading (accelerate's template opens with System Info, then Reproduction) or to the end
+    of the body when no heading follows (PyTorch's ends with Versions)."""
+    body = without_setup(body)
     kept: list[str] = []
     at = 0
     for found in _ENVIRONMENT.finditer(body):

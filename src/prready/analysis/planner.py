@@ -19,6 +19,7 @@ from prready.analysis.difficulty import (
     parse_time,
     pinpoints_the_fault,
 )
+from prready.analysis.issue_templates import TemplateText, as_reported
 from prready.analysis.kinds import (
     classify_issue,
     is_beginner_labelled,
@@ -93,24 +94,34 @@ def assess_issues(
     now: str,
     index: MapIndex | None = None,
 ) -> list[IssueAssessment]:
-    """Map, rate, classify and tag every issue (pull requests skipped), in number order."""
+    """Map, rate, classify and tag every issue (pull requests skipped), in number order.
+    Difficulty, skills and features read the issue as its reporter wrote it (`as_reported`:
+    no template prompts, HTML comments or pasted environment); its kinds read it as filed
+    (a template's headings say which template was used)."""
     index = index if index is not None and index.code_map is code_map else build_index(code_map)
     by_name = {label.name: label for label in labels}
     ranks = dependents_ranks(code_map)
+    template = index.issue_template
     out = []
     for issue in sorted(issues, key=lambda i: i.number):
         if issue.is_pull_request:
             continue
         matches = map_issue_to_modules(issue, code_map, labels, index=index)
+        reported = as_reported(issue, template)
+        repro = has_reproduction(reported, issue.body, template)
         out.append(
             IssueAssessment(
                 issue=issue,
                 modules=matches,
-                difficulty=assess_difficulty(issue, matches, code_map, labels, now, ranks=ranks),
-                skills=skills_for_issue(issue, matches, code_map),
+                difficulty=assess_difficulty(
+                    reported, matches, code_map, labels, now, ranks=ranks, reproduction=repro
+                ),
+                skills=skills_for_issue(reported, matches, code_map),
                 taken=taken.get(issue.number) or TakenStatus("fresh"),
                 kinds=classify_issue(issue, by_name),
-                features=issue_features(issue, matches, code_map, labels, by_name),
+                features=issue_features(
+                    issue, matches, code_map, labels, by_name, reported=(reported, repro)
+                ),
             )
         )
     return out
@@ -122,13 +133,22 @@ def issue_features(
     code_map: CodeMap,
     labels: Sequence[Label],
     by_name: Mapping[str, Label] | None = None,
+    *,
+    reported: tuple[Issue, bool] | None = None,
 ) -> IssueFeatures:
     """The per-issue facts every stage's ranking reads, worked out once (`by_name`: the
-    labels by name, when the caller has them)."""
+    labels by name, when the caller has them), from `issue` as its reporter wrote it
+    (`reported`: that issue and `has_reproduction` of it, when the caller has them; else
+    worked out with the code map's templates)."""
     by_name = by_name if by_name is not None else {label.name: label for label in labels}
+    if reported is None:
+        template = TemplateText.from_plain(code_map.issue_templates)
+        mine = as_reported(issue, template)
+        reported = mine, has_reproduction(mine, issue.body, template)
+    issue, reproduction = reported
     return IssueFeatures(
         design=needs_design(issue, labels),
-        reproduction=has_reproduction(issue),
+        reproduction=reproduction,
         feature_request=is_feature_request(issue),
         areas=strong_areas(rank_areas(matches, code_map)),
         beginner=is_beginner_labelled(issue, by_name),
