@@ -291,3 +291,14 @@ def test_as_reported_keeps_the_title_and_leaves_out_prompts_environment_and_empt
     assert reported.body.split() == ["It", "drops", "one."]
     plain = replace(issue, body="It drops one.")
     assert as_reported(plain, _template()) is plain
+
+
+def test_a_reproduction_field_answered_on_its_labels_line_is_answered() -> None:
+    template = _template()
+    filed = "**To Reproduce**\nSteps to reproduce the behaviour: call `load_shard(p)` twice\n"
+    assert answered(filed, template, _REPRODUCE)
+    assert not answered("Operating System: Ubuntu\n", template, _REPRODUCE)
+    # A code block of the reporter's in the section is an answer; the template's is not.
+    block = "**To Reproduce**\n```python\nload_shard(p)\n```\n**Screenshots**\nA picture.\n"
+    assert answered(block, template, _REPRODUCE)
+    assert not answered(block.replace("load_shard(p)\n", ""), template, _REPRODUCE)

@@ -177,8 +177,9 @@ def without_template(
     title's template prefix; `_No response_`; every line outside code blocks that is a
     template's line; a template field's label before its answer on the same line (the
     answer stays); a code block equal to one of the template's (its example, left in
-    place), and an empty one. Other code blocks are the reporter's, whatever they hold. HTML comments are
-    `without_comments`' (taken out first: a comment may hold what looks like a heading)."""
+    place), and an empty one. Other code blocks are the reporter's, whatever they hold.
+    HTML comments are `without_comments`' (taken out first: a comment may hold what looks
+    like a heading)."""
     lowered = title.lower()
     for prefix in template.titles:
         if lowered.startswith(prefix):
@@ -193,27 +194,18 @@ def without_template(
     # The lines to leave out and those to keep the answer of: a Python step per line, but
     # only a lookup (the normalizing was done for the whole body at once).
     drop = [i for i, norm in enumerate(norms) if norm in gone or norm == _NO_RESPONSE]
-    answered = []
+    labelled = []
     if labels:
         for i, norm in enumerate(norms):
             if ":" in norm:
                 head, _, answer = norm.partition(":")
                 if head.rstrip() in labels and answer.strip(_ENDS):
-                    answered.append(i)
-    if not drop and not answered:
+                    labelled.append(i)
+    if not drop and not labelled:
         return title, body
     raw = body.split("\n")
-    fenced: set[int] = set()
-    template_code: set[int] = set()
-    for first, last in _code_blocks(body):
-        block = range(first, last + 1)
-        fenced.update(block)
-        # A block the template wrote (its example, left in place) is the template's too;
-        # an empty one (a template's "paste it between these lines") holds nothing.
-        key = _block_key(norms, (first, last))
-        if not key or key in template.blocks:
-            template_code.update(block)
-    for i in answered:
+    fenced, template_code = _code_lines(body, norms, template)
+    for i in labelled:
         if i not in fenced:
             raw[i] = raw[i].partition(":")[2]
     left_out = template_code.union(i for i in drop if i not in fenced)
@@ -233,23 +225,43 @@ def answered(body: str, template: TemplateText, section: re.Pattern[str]) -> boo
     body = without_comments(body)
     norms = normalized_lines(body)
     raw = body.split("\n")
-    fenced: set[int] = set()
-    template_code: set[int] = set()
-    for first, last in _code_blocks(body):
-        fenced.update(range(first, last + 1))
-        if template.blocks and _block_key(norms, (first, last)) in template.blocks:
-            template_code.update(range(first, last + 1))
+    fenced, template_code = _code_lines(body, norms, template)
     inside = False
     for i, norm in enumerate(norms):
-        if i not in fenced and norm in template.lines:
+        if i in fenced:
+            if inside and norm and i not in template_code:
+                return True
+            continue
+        if norm in template.lines:
             if _SECTION.match(raw[i]) or (
                 norm in template.labels and len(norm.split()) <= _LABEL_WORDS
             ):
                 inside = bool(section.search(norm))
             continue
-        if inside and norm and norm != _NO_RESPONSE and i not in template_code:
+        head, colon, answer = norm.partition(":")
+        if colon and head.rstrip() in template.labels and answer.strip(_ENDS):
+            # A field answered on its label's line ("Steps to reproduce: call `f` twice").
+            if section.search(head):
+                return True
+            continue
+        if inside and norm and norm != _NO_RESPONSE:
             return True
     return False
+
+
+def _code_lines(body: str, norms: list[str], template: TemplateText) -> tuple[set[int], set[int]]:
+    """The numbers of the lines in `body`'s code blocks, and of those in blocks that are
+    no reporter's: equal to one of the template's (its example, left in place) or empty
+    (a template's "paste it between these lines")."""
+    fenced: set[int] = set()
+    template_code: set[int] = set()
+    for first, last in _code_blocks(body):
+        block = range(first, last + 1)
+        fenced.update(block)
+        key = _block_key(norms, (first, last))
+        if not key or key in template.blocks:
+            template_code.update(block)
+    return fenced, template_code
 
 
 def _block_key(norms: list[str], block: tuple[int, int]) -> str:
