@@ -6,10 +6,12 @@ from planfixtures import LABELS, NOW, make_code_map, make_issue
 from prready.analysis.difficulty import (
     asks_for_feature,
     assess_difficulty,
+    has_reproduction,
     named_apis,
     needs_design,
     quotes_error,
 )
+from prready.analysis.issue_templates import TemplateText, as_reported, template_text
 from prready.models import ModuleMatch
 
 CODE_MAP = make_code_map()
@@ -278,3 +280,23 @@ def test_review_wait_from_closed_pull_requests() -> None:
     assert review_wait(pulls, NOW) == (3.5, 5)  # type: ignore[arg-type]
     assert review_wait(pulls[1:], NOW) is None  # type: ignore[arg-type]
     assert review_wait(pulls, "garbage") is None  # type: ignore[arg-type]
+
+
+def test_a_reproduction_is_the_reporters_not_the_templates() -> None:
+    form = (
+        "name: Bug\nbody:\n  - type: textarea\n    attributes:\n      label: Reproduction\n"
+        "  - type: dropdown\n    attributes:\n      label: Is the bug reproducible?\n"
+        "      options:\n        - Always\n        - Sometimes\n"
+    )
+    template = TemplateText.from_plain(template_text({".github/ISSUE_TEMPLATE/bug.yml": form}))
+
+    def repro(body: str) -> bool:
+        filed = make_issue(1, "x", body)
+        return has_reproduction(as_reported(filed, template), filed.body, template)
+
+    assert not repro("### Reproduction\n\n_No response_\n\n### Is the bug reproducible?\n\nSometimes\n")
+    assert repro("### Reproduction\n\nLoad the model, call `generate` twice.\n")
+    assert repro("### Reproduction\n\n```python\nimport tinyml\n```\n")
+    # Without a template, the words and code are what count, as before.
+    assert has_reproduction(make_issue(2, "x", "Steps to reproduce: run `f()`"))
+    assert not has_reproduction(as_reported(make_issue(3, "x", "It fails.\n\n```\n```\n")))

@@ -167,8 +167,10 @@ def test_a_code_block_holding_an_environment_report_goes_whole() -> None:
     )
     assert evidence.without_setup("`jnp.take` is slow.\n" + jax_info) == "`jnp.take` is slow.\n"
     # Mostly report lines, and never closed: GitHub shows it as code to the end.
-    versions = "```\n- Python version: 3.10\n- PyTorch version: 2.1\n- GPU: A100\n"
+    versions = "```\n- Python version: 3.10\n- PyTorch version: 2.1\n- CUDA version: 12.1\n- GPU: A100\n"
     assert evidence.without_setup("It hangs.\n" + versions) == "It hangs.\n"
+    pip_list = "```bash\n(venv) me@box:~$ pip list\nPackage    Version\n---------- -------\njax        0.6.0\n```\n"
+    assert evidence.without_setup("It hangs.\n" + pip_list) == "It hangs.\n"
     lightning = "```\n* CUDA:\n\t- GPU:\n\t\t- Quadro RTX 5000\n\t- available: True\n```\n"
     assert evidence.without_setup("It hangs.\n" + lightning) == "It hangs.\n"
     sectioned = (
@@ -179,6 +181,62 @@ def test_a_code_block_holding_an_environment_report_goes_whole() -> None:
     assert evidence.without_setup(sectioned) == "### Additional context\nSince 2.1.\n"
     transformers_env = "Using GPU in script?: yes\nUsing distributed or parallel set-up in script?: no\n"
     assert evidence.without_setup("It hangs.\n" + transformers_env) == "It hangs.\n"
+
+
+def test_a_block_with_code_or_a_traceback_is_the_reporters_whatever_else_it_holds() -> None:
+    """What a review found dropped by the first version of the report rule: code headed by
+    version comments, a config dump before a traceback, a report pasted after the
+    reproduction in one block (only the report goes), test output's dot leaders, program
+    output printing versions, an OOM next to nvidia-smi, a reproduction after a setup
+    section's list; and bodies with Windows line ends."""
+    kept = [
+        "```python\n# tinyml version: 0.3.1\n# Python version: 3.11\nimport tinyml\n"
+        "print(tinyml.linalg.solve(a, b))\n```\n",
+        "```\n  zero_optimization ............ {'stage': 3}\n  train_batch_size ............. 8\n"
+        "  fp16 ......................... True\nTraceback (most recent call last):\n"
+        '  File "/opt/deepspeed/runtime/zero/stage3.py", line 1024, in _partition_grads\n'
+        "AssertionError: grads are not partitioned\n```\n",
+        "```\ntests/test_nn.py ....F... [ 40%]\ntests/test_optim.py ........ [100%]\n```\n",
+        "```\ntorch version: 2.1.0\nnumpy version: 1.26\nloss: nan\nstep: 10\n```\n",
+        "```\n| NVIDIA-SMI 550.54.15   Driver Version: 550.54.15 |\n"
+        "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n```\n",
+    ]
+    # (Report lines are still left out one by one, as everywhere: a version comment, a dot
+    # leader; the block and the rest of it stay.)
+    for block, stays in zip(
+        kept,
+        (
+            "```python\nimport tinyml\nprint(tinyml.linalg.solve(a, b))\n```\n",
+            "Traceback (most recent call last):\n",
+            "tests/test_nn.py ....F... [ 40%]\n",
+            "loss: nan\nstep: 10\n```\n",
+            "torch.OutOfMemoryError: CUDA out of memory.",
+        ),
+        strict=True,
+    ):
+        left = evidence.without_setup("It fails.\n" + block)
+        assert left.startswith("It fails.\n```") and stays in left, block
+    both = (
+        "```python\n>>> import jax.numpy as jnp\n>>> jnp.linalg.eigh(x)\nnan\n"
+        "jax:    0.4.26\njaxlib: 0.4.26\nnumpy:  1.26.4\n```\n"
+    )
+    assert evidence.without_setup(both) == (
+        "```python\n>>> import jax.numpy as jnp\n>>> jnp.linalg.eigh(x)\nnan\njax:    0.4.26\n```\n"
+    )
+    after_list = (
+        "## Environment\n- OS: Ubuntu 22.04\n- tinyml 0.3\n\nTo reproduce:\n"
+        "```python\n# minimal repro\nimport tinyml\ntinyml.linalg.solve(a, b)\n```\n"
+    )
+    assert evidence.without_setup(after_list) == (
+        "```python\n# minimal repro\nimport tinyml\ntinyml.linalg.solve(a, b)\n```\n"
+    )
+    crlf = (
+        "```python\r\nimport tinyml\r\ntinyml.solve(a)\r\n```\r\n"
+        "It only fails on Windows.\r\n\r\n### Versions\r\n```\r\n" + COLLECT_ENV + "```\r\n"
+    )
+    assert evidence.without_setup(crlf) == (
+        "```python\nimport tinyml\ntinyml.solve(a)\n```\nIt only fails on Windows.\n\n"
+    )
 
 
 def test_dotted_api_names_and_default_aliases() -> None:

@@ -12,6 +12,7 @@ from prready.analysis.issue_templates import (
     answered,
     as_reported,
     normalize,
+    reporter_text,
     template_paths,
     template_text,
     without_comments,
@@ -302,3 +303,21 @@ def test_a_reproduction_field_answered_on_its_labels_line_is_answered() -> None:
     block = "**To Reproduce**\n```python\nload_shard(p)\n```\n**Screenshots**\nA picture.\n"
     assert answered(block, template, _REPRODUCE)
     assert not answered(block.replace("load_shard(p)\n", ""), template, _REPRODUCE)
+
+
+def test_windows_line_ends_unclosed_and_empty_blocks_and_a_hostile_heading() -> None:
+    template = _template()
+    steps = "**To Reproduce**\r\nSteps to reproduce the behaviour:\r\n1. Call `load_shard(p)`\r\n"
+    assert answered(steps, template, _REPRODUCE)
+    assert not answered("**To Reproduce**\r\n1. Load '...'\r\n**Screenshots**\r\nA.\r\n", template, _REPRODUCE)
+    crlf = "**Describe the bug**\r\nA clear description of what the bug is.\r\nIt drops one.\r\n"
+    assert reporter_text("t", crlf, template)[1].split() == ["It", "drops", "one."]
+    # An unclosed block's one line is the reporter's code, not an empty block.
+    unclosed = "### Describe the bug\n\nno crash\n\n```python\nimport tinyml; tinyml.solve(a)"
+    assert "tinyml.solve(a)" in reporter_text("t", unclosed, template)[1]
+    # An empty block is nothing written, with or without a template.
+    assert reporter_text("t", "It crashes.\n\n```\n```\n", TemplateText())[1].strip() == "It crashes."
+    # A bold line followed by a flood of spaces is read in linear time.
+    start = time.perf_counter()
+    answered("**Screenshots**" + " " * 200_000 + "::\n", template, _REPRODUCE)
+    assert time.perf_counter() - start < 2.0

@@ -53,7 +53,10 @@ _REPRO = re.compile(
 )
 # A template's section that asks for a reproduction ("### Reproduction", "**To Reproduce**",
 # "Steps to reproduce the behavior:", "Minimal code example").
-_REPRO_SECTION = re.compile(r"reproduc|\brepro\b|minimal (?:code|example)|code (?:sample|example)")
+_REPRO_SECTION = re.compile(
+    r"reproduce\b|reproduction|reproducible (?:example|code|script)|\brepro\b"
+    r"|minimal (?:code|example)|code (?:sample|example)"
+)  # (not "Is the bug reproducible?": its answer is "sometimes")
 _DOC_ONLY = re.compile(
     r"\b(typos?|docstrings?|documentation|docs?|spelling|grammar|readme|(?:broken|dead|wrong) links?)\b",
     re.IGNORECASE,

@@ -113,15 +113,24 @@ _GITHUB_LINK = re.compile(
 # Hugging Face templates' checkboxes (`- [X] The official example scripts`) name the
 # library's own words in every report; read as the issue's, they point at its
 # environment and launch code whatever the bug.
+# A line of code or of a traceback: a block holding one is the reporter's, never a report.
+_CODE_LINE = (
+    r"[ \t]*(?:import[ \t]|from[ \t]+[\w.]+[ \t]+import[ \t]|>>>"
+    r"|Traceback[ \t]\(most[ \t]recent|File[ \t]\"[^\"\n]+\",[ \t]line[ \t]\d"
+    r"|[^\n]*?\w(?:Error|Exception):)"
+)
 _SETUP_SECTION = re.compile(
     r"^[ \t]{0,3}(?:#{1,6}[ \t]+|\*\*)(?:system[ \t]info(?:rmation)?|(?:current[ \t]|your[ \t])?"
     r"environment(?:[ \t](?:info(?:rmation)?|details))?|versions?|information|tasks|"
-    r"who[ \t]can[ \t]help|ds_report[ \t]output[^*\n]{0,40})[ \t]*(?:\([^)\n]{0,100}\))?[ \t:?.]*"
-    r"(?:\*\*[ \t:.]*)?\n"
-    # Its lines to the next heading; a code block whole (a `# comment` in it is no heading).
-    r"(?:[ \t]{0,3}(?:```|~~~)[^\n]*\n(?:(?![ \t]{0,3}(?:```|~~~))[^\n]*\n)*"
+    r"who[ \t]can[ \t]help|ds_report[ \t]output[^*\n]{0,40})(?:[ \t]*\([^)\n]{0,100}\))?"
+    r"[ \t:?.]*(?:\*\*[ \t:.]*)?\n"
+    # Its lines to the next heading or code block; a code block that holds no code or
+    # traceback (a report, `pip list`, a `wget` of collect_env.py with a `# comment` that
+    # is no heading) is the section's too.
+    r"(?:[ \t]{0,3}(?:```|~~~)[^\n]*\n"
+    r"(?:(?![ \t]{0,3}(?:```|~~~))(?!" + _CODE_LINE + r")[^\n]*\n)*"
     r"[ \t]{0,3}(?:```|~~~)[^\n]*(?:\n|\Z)"
-    r"|(?![ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*\n]{1,80}\*\*))[^\n]*(?:\n|\Z))*",
+    r"|(?![ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*\n]{1,80}\*\*|```|~~~))[^\n]*(?:\n|\Z))*",
     re.IGNORECASE | re.MULTILINE,
 )
 _SETUP_LINE = re.compile(
@@ -147,7 +156,7 @@ _SETUP_LINE = re.compile(
 # A fenced code block, and the first lines of what environment reports print: PyTorch's
 # `collect_env`, DeepSpeed's `ds_report`, the Hugging Face libraries' `env` commands,
 # `jax.print_environment_info()`, `nvidia-smi`, pandas' and scikit-learn's `show_versions()`,
-# Lightning's `collect_env_details.py`.
+# Lightning's `collect_env_details.py`, `pip list` / `pip freeze` / `conda list`.
 _CODE_BLOCK = re.compile(  # (an unclosed one runs to the end, as GitHub shows it)
     r"^[ \t]{0,3}(?P<fence>```|~~~)[^\n]*(?:\n|\Z)"
     r"(?P<code>(?:(?![ \t]{0,3}(?P=fence))[^\n]*\n)*(?:(?![ \t]{0,3}(?P=fence))[^\n]+\Z)?)"
@@ -158,10 +167,17 @@ _REPORT_START = re.compile(
     r"Collecting environment information|DeepSpeed C\+\+/CUDA extension op report"
     r"|DeepSpeed general environment info|Copy-and-paste the text below in your GitHub issue"
     r"|^[ \t]*jaxlib:[ \t]|NVIDIA-SMI[ \t]+\d|^INSTALLED VERSIONS|^Python dependencies:"
-    r"|^\*[ \t](?:CUDA|Lightning|Packages|System):[ \t]*$",  # Lightning's collect_env_details
+    r"|^\*[ \t](?:CUDA|Lightning|Packages|System):[ \t]*$"  # Lightning's collect_env_details
+    r"|\b(?:pip3?|conda)[ \t]+(?:list|freeze)\b|^Package[ \t]+Version[ \t]*$",  # installed packages
     re.MULTILINE,
 )
-_REPORT_SHARE = 0.5  # of a block's lines that are environment reports' lines: a report
+_REPORT_FIRST_LINES = 4  # a report opens in a block's first lines (ds_report: a log line first)
+_HAS_CODE = re.compile("^" + _CODE_LINE, re.MULTILINE)
+# A report's own lines, for a block's share: `_SETUP_LINE` less comments and dot leaders
+# (a `# torch version: 2.1` comment heads a reproduction; pytest and config dumps print
+# dot leaders).
+_REPORT_LINE = re.compile(r"^(?![ \t>]*#)(?![^\n]*\.{4,})" + _SETUP_LINE.pattern, re.MULTILINE)
+_REPORT_LINES = 3  # a block is a report when more than half its lines, and this many, are
 
 
 def without_setup(body: str) -> str:
@@ -169,6 +185,7 @@ def without_setup(body: str) -> str:
     `_SETUP_SECTION`): the sections under such headings, code blocks holding an
     environment report (one's first lines, or mostly its lines) and environment reports'
     lines wherever else they are."""
+    body = body.replace("\r\n", "\n")  # (GitHub keeps a browser's line ends)
     if "```" in body or "~~~" in body:
         body = _CODE_BLOCK.sub(_unless_report, body)
     if "#" in body or "**" in body:  # (a heading's marks)
@@ -177,13 +194,26 @@ def without_setup(body: str) -> str:
 
 
 def _unless_report(block: re.Match[str]) -> str:
-    """A code block as it is, or "" when it holds an environment report."""
+    """A code block as it is, "" when it holds an environment report (one opens in its
+    first lines, or more than half its lines are a report's) and no code or traceback,
+    or the block up to a report pasted after the reporter's code in it."""
     code = block.group("code")
-    if _REPORT_START.search(code):
-        return ""
-    lines = sum(1 for line in code.split("\n") if line.strip())
-    if lines and len(_SETUP_LINE.findall(code)) >= _REPORT_SHARE * lines:
-        return ""
+    start = _REPORT_START.search(code)
+    has_code = _HAS_CODE.search(code)
+    if start is not None:
+        before = sum(1 for line in code[: start.start()].split("\n") if line.strip())
+        if has_code is None and before < _REPORT_FIRST_LINES:
+            return ""
+        if has_code is not None and has_code.start() < start.start():
+            cut = code.rfind("\n", 0, start.start()) + 1
+            head = block.group(0)[: block.start("code") - block.start() + cut]
+            return head + block.group("fence") + "\n"
+        return block.group(0)
+    if has_code is None:
+        lines = sum(1 for line in code.split("\n") if line.strip())
+        report = len(_REPORT_LINE.findall(code))
+        if report >= _REPORT_LINES and report > lines / 2:
+            return ""
     return block.group(0)
 
 

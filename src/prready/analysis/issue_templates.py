@@ -54,7 +54,7 @@ _BLOCK_HEADER = re.compile(r"[|>][-+]?[1-9]?[-+]?(?:[ ]+#.*)?")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
 # A line that opens a section: a Markdown heading (a form's field label is one) or a line
 # that is all bold ("**To Reproduce**").
-_SECTION = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*]+\*\*[ \t]*:?[ \t]*$)")
+_SECTION = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*]+\*\*[ \t:]*$)")
 _ENDS = " \t\r\f\v:"  # (a label's colon: "Steps to reproduce:" is the heading's words)
 _LABEL_WORDS = 8  # a label longer than this is a sentence asking for something, no field
 # What an issue form writes for a field left empty, as written and as `normalized_lines`
@@ -157,6 +157,7 @@ def reporter_text(title: str, body: str, template: TemplateText = NO_TEMPLATE) -
     the template asks for (`evidence.without_setup`) and the template's own text
     (`without_template`), in that order (a comment may hold what looks like a heading; the
     setup section is found by the heading the template gave it)."""
+    body = body.replace("\r\n", "\n")  # (GitHub keeps a browser's line ends)
     return without_template(title, without_setup(without_comments(body)), template)
 
 
@@ -187,7 +188,7 @@ def without_template(
             if any(map(str.isalnum, rest)):  # (a title that is only the prefix stays)
                 title = rest
             break
-    if not template.lines and _NO_RESPONSE_AS_WRITTEN not in body:
+    if not template.lines and _NO_RESPONSE_AS_WRITTEN not in body and not _FENCE.search(body):
         return title, body
     norms = normalized_lines(body)
     gone, labels = template.lines, template.labels
@@ -201,10 +202,10 @@ def without_template(
                 head, _, answer = norm.partition(":")
                 if head.rstrip() in labels and answer.strip(_ENDS):
                     labelled.append(i)
-    if not drop and not labelled:
+    fenced, template_code = _code_lines(body, norms, template)
+    if not drop and not labelled and not template_code:
         return title, body
     raw = body.split("\n")
-    fenced, template_code = _code_lines(body, norms, template)
     for i in labelled:
         if i not in fenced:
             raw[i] = raw[i].partition(":")[2]
@@ -222,7 +223,7 @@ def answered(body: str, template: TemplateText, section: re.Pattern[str]) -> boo
     would be under it."""
     if not template.lines:
         return False
-    body = without_comments(body)
+    body = without_comments(body.replace("\r\n", "\n"))
     norms = normalized_lines(body)
     raw = body.split("\n")
     fenced, template_code = _code_lines(body, norms, template)
@@ -285,8 +286,8 @@ def _code_blocks(body: str) -> list[tuple[int, int]]:
         else:
             blocks.append((opened, line))
             opened = -1
-    if opened >= 0:
-        blocks.append((opened, line + body.count("\n", at)))
+    if opened >= 0:  # (its last line is text: one past it, where the fence would be)
+        blocks.append((opened, line + body.count("\n", at) + 1))
     return blocks
 
 

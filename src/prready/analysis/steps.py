@@ -159,7 +159,7 @@ def describe_step(
                 build,
                 docs_only=docs_only,
                 # Only a plain Python step could promise "no compiler needed".
-                toolchains=_toolchains(a.issue, focus, code_map) if plain else (),
+                toolchains=_toolchains(issue, focus, code_map) if plain else (),
                 compilers=_library_compilers(code_map) if plain else (),
             ),
             *_docs_closed(a.issue, contributing, docs_only=docs_only),
