@@ -43,6 +43,7 @@ from prready.analysis.difficulty import (
     quotes_error,
     rank_correlation,
 )
+from prready.analysis.issue_templates import as_reported
 from prready.models import Issue
 
 GRID: dict[str, list[Any]] = {
@@ -122,11 +123,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def components(row: dict[str, Any], title: str, body: str) -> dict[str, float]:
     """The parts of a rating the grid varies, from the dump and the issue's text."""
-    issue = Issue(
-        repo=row["repo"], number=row["issue"], title=title, body=body, state="open",
-        labels=[], assignees=[], author="", comments=0, reactions=0, created_at="",
-        updated_at="", closed_at=None, url="",
-    )  # fmt: skip
+    issue = as_reported(
+        Issue(
+            repo=row["repo"], number=row["issue"], title=title, body=body, state="open",
+            labels=[], assignees=[], author="", comments=0, reactions=0, created_at="",
+            updated_at="", closed_at=None, url="",
+        )
+    )  # fmt: skip  (the set's texts carry no template: `assess_issues` reads them so)
     code = row["change"] == "code"
     return {
         "start": {"docs": 1.0, "typing": 1.5}.get(row["change"], 2.5),
