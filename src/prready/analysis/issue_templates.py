@@ -52,6 +52,11 @@ _FORM_KEY = re.compile(
 _FORM_TYPE = re.compile(r"^[ ]*(?:-[ ]+)?type[ ]*:[ ]*['\"]?(?P<type>\w+)")
 _BLOCK_HEADER = re.compile(r"[|>][-+]?[1-9]?[-+]?(?:[ ]+#.*)?")
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
+# Two fences with only blank lines between: an empty block, or one block's end and the
+# next one's start (`_code_blocks` tells which).
+_MAYBE_EMPTY_BLOCK = re.compile(
+    r"^[ \t]{0,3}(?:```|~~~)[^\n]*\n(?:[ \t]*\n)*[ \t]{0,3}(?:```|~~~)", re.MULTILINE
+)
 # A line that opens a section: a Markdown heading (a form's field label is one) or a line
 # that is all bold ("**To Reproduce**").
 _SECTION = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]|\*\*[^*]+\*\*[ \t:]*$)")
@@ -188,7 +193,11 @@ def without_template(
             if any(map(str.isalnum, rest)):  # (a title that is only the prefix stays)
                 title = rest
             break
-    if not template.lines and _NO_RESPONSE_AS_WRITTEN not in body and not _FENCE.search(body):
+    if (
+        not template.lines
+        and _NO_RESPONSE_AS_WRITTEN not in body
+        and not _MAYBE_EMPTY_BLOCK.search(body)
+    ):
         return title, body
     norms = normalized_lines(body)
     gone, labels = template.lines, template.labels
