@@ -196,7 +196,7 @@ def without_template(
     if (
         not template.lines
         and _NO_RESPONSE_AS_WRITTEN not in body
-        and not _MAYBE_EMPTY_BLOCK.search(body)
+        and not _maybe_empty_block(body)
     ):
         return title, body
     norms = normalized_lines(body)
@@ -211,6 +211,8 @@ def without_template(
                 head, _, answer = norm.partition(":")
                 if head.rstrip() in labels and answer.strip(_ENDS):
                     labelled.append(i)
+    if not drop and not labelled and not _maybe_empty_block(body):
+        return title, body
     fenced, template_code = _code_lines(body, norms, template)
     if not drop and not labelled and not template_code:
         return title, body
@@ -272,6 +274,11 @@ def _code_lines(body: str, norms: list[str], template: TemplateText) -> tuple[se
         if not key or key in template.blocks:
             template_code.update(block)
     return fenced, template_code
+
+
+def _maybe_empty_block(body: str) -> bool:
+    """Whether `body` may hold an empty code block (`_MAYBE_EMPTY_BLOCK`)."""
+    return ("```" in body or "~~~" in body) and _MAYBE_EMPTY_BLOCK.search(body) is not None
 
 
 def _block_key(norms: list[str], block: tuple[int, int]) -> str:
