@@ -22,9 +22,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import repeat
+from typing import TYPE_CHECKING
 
 from prready.analysis.evidence import without_setup
-from prready.models import Issue
+
+if TYPE_CHECKING:  # (a cold map reads the templates and loads no issue model)
+    from prready.models import Issue
 
 # Where GitHub looks for issue templates (matched case-insensitively), and the forms'
 # chooser config, which holds no text an issue gets.
