@@ -11,7 +11,8 @@ every issue of the repository, whatever the bug; read as the issue's, a prompt s
 
 `template_text` reads the templates (Markdown ones and issue forms, both line by line)
 into plain lists stored with the code map; `reporter_text` gives an issue's title and body
-without them, without HTML comments and without the setup report a template asks for;
+without them, without HTML comments, the setup report a template asks for and the noise of
+links (a screenshot's markup, a notebook's address);
 `answered` tells whether the reporter wrote anything under one of the template's sections
 (its heading is gone from the reporter's text). Pure: the caller reads the files.
 """
@@ -25,6 +26,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING
 
 from prready.analysis.evidence import without_setup
+from prready.analysis.links import without_link_noise
 
 if TYPE_CHECKING:  # (a cold map reads the templates and loads no issue model)
     from prready.models import Issue
@@ -164,9 +166,12 @@ def reporter_text(title: str, body: str, template: TemplateText = NO_TEMPLATE) -
     """(title, body) as the reporter wrote them: without HTML comments, the setup report
     the template asks for (`evidence.without_setup`) and the template's own text
     (`without_template`), in that order (a comment may hold what looks like a heading; the
-    setup section is found by the heading the template gave it)."""
+    setup section is found by the heading the template gave it); then without a link's
+    noise (`links.without_link_noise`: a screenshot's markup, a notebook's address, ids),
+    last, since a template's lines may hold links."""
     body = body.replace("\r\n", "\n")  # (GitHub keeps a browser's line ends)
-    return without_template(title, without_setup(without_comments(body)), template)
+    title, body = without_template(title, without_setup(without_comments(body)), template)
+    return without_link_noise(title), without_link_noise(body)
 
 
 def as_reported(issue: Issue, template: TemplateText = NO_TEMPLATE) -> Issue:

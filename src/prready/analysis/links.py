@@ -1,0 +1,103 @@
+"""What the links in an issue say, and what of them is noise.
+
+A reporter's screenshot reaches the issue's text as markup GitHub writes for it
+(`<img width="900" alt="image" src="https://github.com/user-attachments/assets/<uuid>" />`
+or `![image](https://user-images.githubusercontent.com/...png)`), a notebook or a gist
+as an address of opaque ids (`https://colab.research.google.com/drive/1AbC...`), and any
+link can carry a commit's hash, a query string or a fragment. Read as the issue's words,
+the markup's `img` and `image` point at whatever code handles images (diffusers'
+`img2img` pipelines), and an id's pieces (`bcf9ab`, `c713`) at whatever file happens to
+hold them, with the weight a rare word gets. `without_link_noise` leaves the link's own
+words (a documentation page's path: `docs/diffusers/api/pipelines`) and drops the rest.
+Pure and linear in its input.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+# A screenshot's or recording's markup: Markdown's image (its alt text is GitHub's "image"
+# or the file's name) and the HTML tags GitHub writes for an upload.
+_UPLOAD_MARKUP = re.compile(
+    r"!\[[^\]\n]{0,300}\]\([^)\s]{1,2000}(?:[ \t]+\"[^\"\n]{0,300}\")?\)"
+    r"|<(?:img|video|source)\b[^<>]{0,3000}>",
+    re.IGNORECASE,
+)
+_LINK = re.compile(r"https?://[^\s<>()\[\]{}\"'`|\\^]{1,2000}", re.IGNORECASE)
+_SENTENCE_END = ".,;:!?*_~"  # after a link, these are the sentence's, not the address's
+# Hosts whose addresses hold only ids and a login: uploads, notebooks, gists, videos.
+_NO_WORD_HOSTS = frozenset(
+    {
+        "user-images.githubusercontent.com",
+        "private-user-images.githubusercontent.com",
+        "camo.githubusercontent.com",
+        "gist.githubusercontent.com",
+        "gist.github.com",
+        "colab.research.google.com",
+        "drive.google.com",
+        "docs.google.com",
+        "imgur.com",
+        "i.imgur.com",
+        "youtube.com",
+        "www.youtube.com",
+        "youtu.be",
+    }
+)
+_HEX = frozenset("0123456789abcdefABCDEF")
+_SEPARATORS = str.maketrans("", "", "-_.~%+=")
+
+
+def without_link_noise(text: str) -> str:
+    """`text` without upload markup, without the addresses of uploads, notebooks, gists
+    and videos, and with every other link cut to its scheme, host and the path segments
+    that are words (no id, no query string, no fragment). A link to a file or folder on
+    GitHub (`.../blob/<ref>/path#L12`) stays whole: it points at the code."""
+    if "://" not in text:
+        return text
+    return _LINK.sub(_kept_link, _UPLOAD_MARKUP.sub(" ", text))
+
+
+def _kept_link(found: re.Match[str]) -> str:
+    whole = found.group(0)
+    url = whole.rstrip(_SENTENCE_END)
+    tail = whole[len(url) :]
+    scheme, _, rest = url.partition("://")
+    host, _, path = rest.partition("/")
+    host = host.rpartition("@")[2].partition(":")[0].lower()
+    segments = path.partition("#")[0].partition("?")[0].split("/")
+    if host == "github.com" and len(segments) > 3 and segments[2] in ("blob", "tree"):
+        return whole
+    if _no_words(host, segments):
+        return " " + tail
+    kept = "/".join(s for s in segments if s and not opaque(s))
+    return f"{scheme}://{host}/{kept}{tail}"
+
+
+def _no_words(host: str, segments: list[str]) -> bool:
+    if host in _NO_WORD_HOSTS:
+        return True
+    # An upload's address on github.com: `user-attachments/assets/<uuid>`, or the older
+    # `<owner>/<repo>/assets/<user id>/<uuid>`.
+    return host == "github.com" and (
+        segments[0] == "user-attachments" or (len(segments) > 2 and segments[2] == "assets")
+    )
+
+
+def opaque(segment: str) -> bool:
+    """True for a path segment that is an id, not words: a hash or uuid (hex digits,
+    `10bcf9ab-c713-4c51-...`, a commit's sha) or a generated id whose characters change
+    between lower case, upper case and digits every few characters
+    (`1AbCdEfGh2IjK3lM`). Words with a number stay: `gemma3`, `wav2vec2`,
+    `stable-diffusion-2-1`, `Meta-Llama-3.1-8B-Instruct`."""
+    core = segment.translate(_SEPARATORS)
+    digits = sum(map(str.isdigit, core))
+    if digits < 2 or digits == len(core):  # (a number is no identifier: no word either way)
+        return False
+    if len(core) >= 7 and _HEX.issuperset(core):
+        return True
+    if len(core) < 12:
+        return False
+    kinds = ["d" if c.isdigit() else "u" if c.isupper() else "l" for c in core]
+    changes = sum(a != b for a, b in pairwise(kinds))
+    return changes * 3 >= len(core)
