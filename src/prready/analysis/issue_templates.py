@@ -26,7 +26,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING
 
 from prready.analysis.evidence import without_setup
-from prready.analysis.links import without_link_noise
+from prready.analysis.markup import without_markup
 
 if TYPE_CHECKING:  # (a cold map reads the templates and loads no issue model)
     from prready.models import Issue
@@ -166,12 +166,12 @@ def reporter_text(title: str, body: str, template: TemplateText = NO_TEMPLATE) -
     """(title, body) as the reporter wrote them: without HTML comments, the setup report
     the template asks for (`evidence.without_setup`) and the template's own text
     (`without_template`), in that order (a comment may hold what looks like a heading; the
-    setup section is found by the heading the template gave it); then without a link's
-    noise (`links.without_link_noise`: a screenshot's markup, a notebook's address, ids),
-    last, since a template's lines may hold links."""
+    setup section is found by the heading the template gave it); last without markup
+    (`markup.without_markup`: layout tags, a screenshot's markup, a notebook's address, a
+    link's ids), which a template's own lines may hold."""
     body = body.replace("\r\n", "\n")  # (GitHub keeps a browser's line ends)
     title, body = without_template(title, without_setup(without_comments(body)), template)
-    return without_link_noise(title), without_link_noise(body)
+    return without_markup(title), without_markup(body)
 
 
 def as_reported(issue: Issue, template: TemplateText = NO_TEMPLATE) -> Issue:

@@ -1,6 +1,9 @@
-"""What the links in an issue say, and what of them is noise.
+"""What of an issue's text is markup, not the reporter's words.
 
-A reporter's screenshot reaches the issue's text as markup GitHub writes for it
+GitHub renders HTML in an issue: a log folded into `<details><summary>Traceback</summary>`,
+a `<br>`. The tags are no words of the issue; read as its words, `summary` points at
+whatever code writes summaries (a model's `summary()`, TensorBoard's summary writer). A
+reporter's screenshot reaches the issue's text as markup GitHub writes for it
 (`<img width="900" alt="image" src="https://github.com/user-attachments/assets/<uuid>" />`
 or `![image](https://user-images.githubusercontent.com/...png)`), a notebook or a gist
 as an address of opaque ids (`https://colab.research.google.com/drive/1AbC...`), and any
@@ -22,6 +25,15 @@ from itertools import pairwise
 _UPLOAD_MARKUP = re.compile(
     r"!\[[^\]\n]{0,300}\]\([^)\s]{1,2000}(?:[ \t]+\"[^\"\n]{0,300}\")?\)"
     r"|<(?:img|video|source)\b[^<>]{0,3000}>",
+    re.IGNORECASE,
+)
+# The HTML tags issues use for layout (opening, closing or empty, with their attributes);
+# a word between angle brackets that is no such tag (`<class 'torch.Tensor'>`,
+# `std::vector<int>`, `<unk>`) stays.
+_LAYOUT_TAG = re.compile(
+    r"</?(?:details|summary|br|hr|p|div|span|b|i|u|s|em|strong|code|pre|sub|sup|kbd|small"
+    r"|big|center|font|del|ins|mark|blockquote|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody"
+    r"|tr|td|th|picture)(?![\w-])[^<>\n]{0,500}/?>",
     re.IGNORECASE,
 )
 _LINK = re.compile(r"https?://[^\s<>()\[\]{}\"'`|\\^]{1,2000}", re.IGNORECASE)
@@ -48,11 +60,14 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 _SEPARATORS = str.maketrans("", "", "-_.~%+=")
 
 
-def without_link_noise(text: str) -> str:
-    """`text` without upload markup, without the addresses of uploads, notebooks, gists
-    and videos, and with every other link cut to its scheme, host and the path segments
-    that are words (no id, no query string, no fragment). A link to a file or folder on
-    GitHub (`.../blob/<ref>/path#L12`) stays whole: it points at the code."""
+def without_markup(text: str) -> str:
+    """`text` without layout tags (what they hold stays), without upload markup, without
+    the addresses of uploads, notebooks, gists and videos, and with every other link cut to
+    its scheme, host and the path segments that are words (no id, no query string, no
+    fragment). A link to a file or folder on GitHub (`.../blob/<ref>/path#L12`) stays
+    whole: it points at the code."""
+    if "<" in text:
+        text = _LAYOUT_TAG.sub(" ", text)
     if "://" not in text:
         return text
     return _LINK.sub(_kept_link, _UPLOAD_MARKUP.sub(" ", text))

@@ -6,7 +6,7 @@ import time
 
 from prready.analysis.issue_templates import reporter_text
 from prready.analysis.lexicon import query_terms
-from prready.analysis.links import opaque, without_link_noise
+from prready.analysis.markup import opaque, without_markup
 
 UUID = "10bcf9ab-c713-4c51-9e0a-2d6f4b8c7a10"
 # The markup GitHub writes for a pasted screenshot, in its current and its older form.
@@ -24,27 +24,40 @@ def test_upload_markup_and_id_addresses_leave_no_words() -> None:
         f"Resizing gives a black border:\n\n{SCREENSHOT}\n{OLD_SCREENSHOT}\n{REPO_ASSET}\n"
         f"Reproduced in {NOTEBOOK}, data at {DRIVE}."
     )
-    terms = set(query_terms("", without_link_noise(body)))
+    terms = set(query_terms("", without_markup(body)))
     assert terms == set(query_terms("", "Resizing gives a black border: Reproduced in , data at ."))
     for noise in ("img", "image", "width", "src", "attachments", "assets", "screenshot", "colab"):
         assert noise not in terms
-    assert without_link_noise(f"data at {DRIVE}.") == "data at  ."  # the sentence's stop stays
+    assert without_markup(f"data at {DRIVE}.") == "data at  ."  # the sentence's stop stays
+
+
+def test_layout_tags_go_and_what_they_hold_stays() -> None:
+    body = (
+        "<details>\n<summary>Full traceback</summary>\n\nKeyError: 'fc.weight'<br/>\n"
+        "</details>\n<p align=\"center\"><b>not</b> <class 'tinyml.Tensor'> "
+        "std::vector<int> <unk> <bold>"
+    )
+    assert without_markup(body).split() == [
+        "Full", "traceback", "KeyError:", "'fc.weight'", "not", "<class", "'tinyml.Tensor'>",
+        "std::vector<int>", "<unk>", "<bold>",
+    ]  # fmt: skip
+    assert "summary" not in query_terms("", without_markup(body))
 
 
 def test_other_links_keep_their_path_words_only() -> None:
     docs = "https://tinyml.org/docs/stable/generated/tinyml.nn.Conv2d.html?highlight=conv#tinyml.nn.Conv2d"
-    assert without_link_noise(f"See {docs}, then") == (
+    assert without_markup(f"See {docs}, then") == (
         "See https://tinyml.org/docs/stable/generated/tinyml.nn.Conv2d.html, then"
     )
     commit = "https://github.com/o/tinyml/commit/3f1c2a9e8b7d4c519e0a2d6f4b8c7a10abcdef12"
-    assert without_link_noise(commit) == "https://github.com/o/tinyml/commit"
+    assert without_markup(commit) == "https://github.com/o/tinyml/commit"
     model = "https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct"
-    assert without_link_noise(model) == model
+    assert without_markup(model) == model
 
 
 def test_a_link_to_the_code_stays_whole_for_the_evidence() -> None:
     link = "https://github.com/o/tinyml/blob/3f1c2a9e/tinyml/optim/adam.py#L88"
-    assert without_link_noise(f"({link})") == f"({link})"
+    assert without_markup(f"({link})") == f"({link})"
 
 
 def test_opaque_tells_ids_from_words_with_numbers() -> None:
@@ -73,8 +86,9 @@ def test_reporter_text_drops_the_noise_after_the_template() -> None:
 
 def test_hostile_links_and_markup_are_read_in_linear_time() -> None:
     started = time.perf_counter()
-    without_link_noise("https://" + "a" * 400_000)
-    without_link_noise("<img " * 100_000 + "https://x")
-    without_link_noise("![" * 100_000 + "](https://x")
-    without_link_noise("https://x/" + "1a" * 200_000)
+    without_markup("https://" + "a" * 400_000)
+    without_markup("<img " * 100_000 + "https://x")
+    without_markup("![" * 100_000 + "](https://x")
+    without_markup("https://x/" + "1a" * 200_000)
+    without_markup("<details " * 100_000)
     assert time.perf_counter() - started < 5.0
