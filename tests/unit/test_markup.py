@@ -47,8 +47,10 @@ def test_layout_tags_go_and_what_they_hold_stays() -> None:
 def test_other_links_keep_their_path_words_only() -> None:
     docs = "https://tinyml.org/docs/stable/generated/tinyml.nn.Conv2d.html?highlight=conv#tinyml.nn.Conv2d"
     assert without_markup(f"See {docs}, then") == (
-        "See https://tinyml.org/docs/stable/generated/tinyml.nn.Conv2d.html, then"
+        "See https://tinyml.org/docs/stable/generated/tinyml.nn.Conv2d.html#tinyml.nn.Conv2d, then"
     )
+    thread = "https://github.com/o/tinyml/issues/12#issuecomment-1620385321"
+    assert without_markup(thread) == "https://github.com/o/tinyml/issues/12"
     commit = "https://github.com/o/tinyml/commit/3f1c2a9e8b7d4c519e0a2d6f4b8c7a10abcdef12"
     assert without_markup(commit) == "https://github.com/o/tinyml/commit"
     model = "https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct"

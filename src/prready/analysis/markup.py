@@ -56,6 +56,9 @@ _NO_WORD_HOSTS = frozenset(
         "youtu.be",
     }
 )
+_NO_WORD_ANCHOR = re.compile(
+    r"L\d|issuecomment-|discussion_r|pullrequestreview-|diff-|r\d+$|step:|event-|commits-"
+)
 _HEX = frozenset("0123456789abcdefABCDEF")
 _SEPARATORS = str.maketrans("", "", "-_.~%+=")
 
@@ -80,12 +83,17 @@ def _kept_link(found: re.Match[str]) -> str:
     scheme, _, rest = url.partition("://")
     host, _, path = rest.partition("/")
     host = host.rpartition("@")[2].partition(":")[0].lower()
-    segments = path.partition("#")[0].partition("?")[0].split("/")
+    path, _, fragment = path.partition("#")
+    segments = path.partition("?")[0].split("/")
     if host == "github.com" and len(segments) > 3 and segments[2] in ("blob", "tree"):
         return whole
     if _no_words(host, segments):
         return " " + tail
     kept = "/".join(s for s in segments if s and not opaque(s))
+    # A documentation page's anchor names what it documents (`#multi-step-update`,
+    # `#torch.nn.Linear`); a line's (`#L120`), a comment's or a review's does not.
+    if fragment and not (_NO_WORD_ANCHOR.match(fragment) or opaque(fragment)):
+        kept += "#" + fragment
     return f"{scheme}://{host}/{kept}{tail}"
 
 
