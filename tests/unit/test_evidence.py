@@ -31,6 +31,59 @@ def test_stack_frames_keep_order_and_line_numbers() -> None:
     assert all(not p.endswith("functional.py") for p, _ in found.paths)
 
 
+# The same failure as a notebook shows it: IPython 8 (Colab, Jupyter today) and IPython 7.
+NOTEBOOK_TRACE = """---------------------------------------------------------------------------
+RuntimeError                              Traceback (most recent call last)
+Cell In[3], line 3
+      1 x = torch.rand(1, 3, 8, 8)
+----> 3 y = F.interpolate(x, scale_factor=2)
+
+File /opt/conda/lib/python3.11/site-packages/torch/nn/functional.py:4012, in interpolate(input, size)
+   4010 if input.dim() == 4:
+-> 4012     return torch._C._nn.upsample_nearest2d(input, output_size)
+
+RuntimeError: boom
+"""
+OLD_NOTEBOOK_TRACE = """RuntimeError                              Traceback (most recent call last)
+<ipython-input-3-8d2c5f0e1a7b> in <module>()
+      1 x = torch.rand(1, 3, 8, 8)
+----> 3 y = F.interpolate(x, scale_factor=2)
+
+C:\\Users\\me\\lib\\site-packages\\torch\\nn\\functional.py in interpolate(input, size)
+   4010     if input.dim() == 4:
+-> 4012         return torch._C._nn.upsample_nearest2d(input, output_size)
+   4013
+
+/opt/conda/lib/python3.11/site-packages/torch/nn/modules/upsampling.py in forward(self, input)
+    155     def forward(self, input):
+    156         return F.interpolate(input)
+
+RuntimeError: boom
+"""
+
+
+def test_a_notebooks_traceback_gives_its_frames_in_order() -> None:
+    """IPython's frames are frames (innermost last), not paths written out; a notebook's
+    cell is no file; an older IPython's line is the one it marks."""
+    found = extract_evidence("crash", NOTEBOOK_TRACE, package="torch")
+    assert [(f.path, f.line, f.function) for f in found.frames] == [
+        ("/opt/conda/lib/python3.11/site-packages/torch/nn/functional.py", 4012, "interpolate"),
+    ]
+    assert found.paths == []
+    old = extract_evidence("crash", OLD_NOTEBOOK_TRACE, package="torch")
+    assert [(f.path, f.line, f.function, f.position) for f in old.frames] == [
+        ("C:/Users/me/lib/site-packages/torch/nn/functional.py", 4012, "interpolate", 0),
+        ("/opt/conda/lib/python3.11/site-packages/torch/nn/modules/upsampling.py", 0, "forward", 1),
+    ]
+    assert old.paths == []
+    prose = extract_evidence("crash", "The bug is in model.py in forward(x) I think.")
+    assert prose.frames == []
+    # Python's and IPython's frames in one text keep the text's order.
+    both = extract_evidence("crash", NOTEBOOK_TRACE + TRACE, package="torch")
+    assert [f.line for f in both.frames] == [4012, 3, 4012]
+    assert [f.position for f in both.frames] == [0, 1, 2]
+
+
 def test_file_paths_with_lines_and_directories() -> None:
     body = (
         "The bug is in torch/nn/functional.py and in aten/src/ATen/native/Convolution.cpp:123, "
@@ -299,7 +352,8 @@ def test_doctest_imports_count_too() -> None:
 
 
 def test_hostile_input_stays_bounded() -> None:
-    body = ("a." * 200_000) + ('File "' + "x" * 5000) + "/" * 100_000
+    body = ("a." * 200_000) + ('File "' + "x" * 5000) + "/" * 100_000 + "x.py in " * 50_000
+    body += "\nFile " + "y" * 400 + ".py:" * 50_000
     start = time.perf_counter()
     found = extract_evidence("t" * 100_000, body)
     assert time.perf_counter() - start < 2.0

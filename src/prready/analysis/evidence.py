@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 # An identifier and its parts exactly as the lexicon splits them (one definition).
 from prready.analysis.lexicon import IDENTIFIER, IDENTIFIER_PARTS, stem
@@ -60,6 +61,20 @@ SHIPPED_AS = {"tensorflow.keras": "keras"}
 _FRAME = re.compile(
     r'File "(?P<path>[^"\n]{1,400})", line (?P<line>\d{1,7})(?:, in (?P<func>[A-Za-z_]\w{0,80}))?'
 )
+# A frame of a traceback printed by IPython (a notebook's, Colab's): IPython 8 writes
+# `File /usr/.../keras/src/trainers/trainer.py:1234, in Trainer.fit(self, x)`, IPython 7
+# and older `/usr/.../keras/engine/training.py in fit(self, x)`, the frame's line then marked
+# `---> 1234` in the lines shown below it. A notebook's cell (`Cell In[3], line 5`,
+# `<ipython-input-3-...> in <module>()`) is no file, nor is a sentence ("the bug is in
+# model.py in forward()": an older IPython's path is absolute, one word).
+_NOTEBOOK_FRAME = re.compile(
+    r"^(?:File[ ](?P<path>[^\s\"][^\n]{0,400}?\.py):(?P<line>\d{1,7}),[ ]in[ ]"
+    r"|(?P<bare>[^\s\"<][^\s/\\]{0,200}[/\\]\S{0,400}?\.py)[ ]in[ ])"
+    r"(?P<func>[A-Za-z_][\w.]{0,120}|<module>)\(",
+    re.MULTILINE,
+)
+_NOTEBOOK_HINTS = (".py:", ".py in ")  # what a text holding such a frame holds
+_MARKED_LINE = re.compile(r"^-+>[ ]{0,2}(?P<line>\d{1,7})", re.MULTILINE)
 # A path as written: relative (`torch/nn/functional.py:12`), absolute as a warning or a
 # log prints it (`/opt/conda/lib/python3.10/site-packages/accelerate/accelerator.py:1234:
 # FutureWarning`, a C++ `[Fatal] ... /src/c_api.cpp:348`), or Windows' (`C:\\...\\x.py`);
@@ -393,12 +408,36 @@ def _imports_and_aliases(code: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _frames(text: str) -> list[Frame]:
-    frames = []
-    for i, match in enumerate(_FRAME.finditer(text)):
-        path = match.group("path").replace("\\", "/")
-        function = match.group("func") or ""
-        frames.append(Frame(path, int(match.group("line")), i, function))
-    return frames
+    """The traceback frames in `text`, outermost first (in the text's order), as Python
+    prints them and as IPython does (`_NOTEBOOK_FRAME`)."""
+    found = [
+        (m.start(), m.group("path"), int(m.group("line")), m.group("func") or "")
+        for m in _FRAME.finditer(text)
+    ]
+    if any(hint in text for hint in _NOTEBOOK_HINTS):
+        found.extend(_notebook_frames(text))
+        found.sort(key=itemgetter(0))
+    return [
+        Frame(path.replace("\\", "/"), line, i, "" if function == "<module>" else function)
+        for i, (_, path, line, function) in enumerate(found)
+    ]
+
+
+def _notebook_frames(text: str) -> list[tuple[int, str, int, str]]:
+    """(offset, path, line, function) of each frame IPython printed; an older IPython's
+    line is the one marked `--->` before the next frame (0 when none is)."""
+    matches = list(_NOTEBOOK_FRAME.finditer(text))
+    out = []
+    for i, match in enumerate(matches):
+        function = match.group("func").rpartition(".")[2] or match.group("func")
+        if match.group("path") is not None:
+            out.append((match.start(), match.group("path"), int(match.group("line")), function))
+            continue
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        marked = _MARKED_LINE.search(text, match.end(), min(end, match.end() + 5_000))
+        line = int(marked.group("line")) if marked else 0
+        out.append((match.start(), match.group("bare"), line, function))
+    return out
 
 
 def _paths(text: str, skip: set[str]) -> list[tuple[str, int | None]]:
