@@ -235,9 +235,16 @@ def test_named_apis_skip_code_urls_and_traceback_frames() -> None:
         "(see https://example.org/peft.tuners.lora and setup.py).\n"
         "```python\nimport peft.tuners.lora\nmodel.merge_and_unload()\n```\n"
         '  File "peft/tuners/lora.py", line 3, in merge\n    peft.utils.other.helper()\n'
+        # A notebook's frames (IPython 8, then 7) name no API either.
+        "File /opt/peft/tuners/lora/model.py:412, in LoraModel._unload_and_optionally_merge(self)\n"
+        "/opt/peft/tuners/tuners_utils.py in BaseTuner.merge(self)\n"
+        "The prose after an indented line still counts: `PeftModel.unload` too.\n"
     )
     found = named_apis(make_issue(1, "`LoraModel.merge` fails", body))
-    assert found == ["LoraModel.merge", "modules_to_save", "setup.py", "torch.nn.functional.pad"]
+    assert found == [
+        "LoraModel.merge", "PeftModel.unload", "modules_to_save", "setup.py",
+        "torch.nn.functional.pad",
+    ]  # fmt: skip
 
 
 def test_named_apis_leave_out_keywords_and_protocol_methods() -> None:

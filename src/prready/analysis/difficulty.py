@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from prready import clock
+from prready.analysis.evidence import FRAME_LINE
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, answered
 from prready.analysis.kinds import about_the_cpu
 from prready.analysis.mapping import area_of_node, focus_matches
@@ -503,9 +504,9 @@ def _languages(
     return langs
 
 
-_FENCE = re.compile(r"```.*?(?:```|\Z)|^(?: {4}|\t).*$", re.DOTALL | re.MULTILINE)
+# A fenced block, or one indented line of code (not what follows it: no DOTALL there).
+_FENCE = re.compile(r"```.*?(?:```|\Z)|^(?: {4}|\t)[^\n]*", re.DOTALL | re.MULTILINE)
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
-_FRAME = re.compile(r"^\s*File \"[^\"\n]*\", line \d+.*$", re.MULTILINE)
 _TICKED = re.compile(r"`([^`\n]{1,120})`")
 _DOTTED = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _IDENT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -525,7 +526,7 @@ def named_apis(issue: Issue) -> list[str]:
     indented code, traceback frames and URLs are left out, since a pasted log names
     every frame it passed through, not what needs changing."""
     text = f"{issue.title}\n{issue.body[:30_000]}"
-    prose = _FRAME.sub(" ", _URL.sub(" ", _FENCE.sub(" ", text)))
+    prose = FRAME_LINE.sub(" ", _URL.sub(" ", _FENCE.sub(" ", text)))
     names: set[str] = set()
     for span in _TICKED.findall(prose):
         first = _IDENT.match(span.strip())

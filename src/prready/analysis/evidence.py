@@ -73,6 +73,13 @@ _NOTEBOOK_FRAME = re.compile(
     r"(?P<func>[A-Za-z_][\w.]{0,120}|<module>)\(",
     re.MULTILINE,
 )
+# A whole line of a frame's header, as Python or IPython prints it: what a pasted log
+# names on its way to the error, not names the reporter wrote (see `difficulty`).
+FRAME_LINE = re.compile(
+    r"^[ \t]*(?:File[ ]\"[^\"\n]*\",[ ]line[ ]\d|File[ ][^\s\"][^\n]{0,400}?\.py:\d{1,7},[ ]in[ ]"
+    r"|[^\s\"<][^\s/\\]{0,200}[/\\]\S{0,400}?\.py[ ]in[ ][A-Za-z_<]).*$",
+    re.MULTILINE,
+)
 _NOTEBOOK_HINTS = (".py:", ".py in ")  # what a text holding such a frame holds
 _MARKED_LINE = re.compile(r"^-+>[ ]{0,2}(?P<line>\d{1,7})", re.MULTILINE)
 # A path as written: relative (`torch/nn/functional.py:12`), absolute as a warning or a
