@@ -32,6 +32,23 @@ def test_innermost_in_repo_frame_ranks_first() -> None:
     assert all("repro.py" not in e for m in matches for e in m.evidence)
 
 
+def test_a_notebooks_frames_rank_as_frames() -> None:
+    """IPython 7's frames, the line unmarked: the innermost ranks as the raising frame, its
+    caller as a frame, not both as paths written out."""
+    body = (
+        "RuntimeError                              Traceback (most recent call last)\n"
+        "<ipython-input-4-2f0c> in <module>()\n"
+        "/usr/local/lib/python3.7/dist-packages/tinyml/optim/optimizer.py in step(self)\n"
+        "/usr/local/lib/python3.7/dist-packages/tinyml/optim/adam.py in _update(self, p)\n"
+        "RuntimeError: boom\n"
+    )
+    matches = _map("Adam with amsgrad raises", body)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert "traceback innermost in-repo frame tinyml/optim/adam.py" in matches[0].evidence
+    outer = next(m for m in matches if m.name == "tinyml.optim.optimizer")
+    assert "traceback frame tinyml/optim/optimizer.py" in outer.evidence
+
+
 def test_file_path_in_text() -> None:
     matches = _map("Wrong output", "The kernel in csrc/ops/conv_cuda.cu mis-indexes the output.")
     assert matches[0].name == "csrc/ops/conv_cuda.cu"

@@ -88,7 +88,8 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
         seen.add(path)
         weight = W_FRAME_RAISING if i == 0 else W_FRAME_OTHER
         role = "innermost in-repo frame" if i == 0 else "frame"
-        yield index.path_to_module[path], weight, f"traceback {role} {path}:{frame.line}"
+        where = f"{path}:{frame.line}" if frame.line else path  # (0: a notebook's, unmarked)
+        yield index.path_to_module[path], weight, f"traceback {role} {where}"
     for raw, line in found.paths:
         if raw.endswith("/"):
             yield from _dir_clues(raw, index)
