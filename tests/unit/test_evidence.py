@@ -38,6 +38,13 @@ Cell In[3], line 3
       1 x = torch.rand(1, 3, 8, 8)
 ----> 3 y = F.interpolate(x, scale_factor=2)
 
+File ~/venv/lib/python3.11/site-packages/torch/utils/hooks.py:12
+     10 import torch
+---> 12 torch.nn.functional.interpolate(x)
+
+File /opt/conda/lib/python3.11/site-packages/torch/utils/_wrap.py:70, in wrap.<locals>.handler(*args)
+---> 70     raise e.with_traceback(filtered_tb) from None
+
 File /opt/conda/lib/python3.11/site-packages/torch/nn/functional.py:4012, in interpolate(input, size)
    4010 if input.dim() == 4:
 -> 4012     return torch._C._nn.upsample_nearest2d(input, output_size)
@@ -67,6 +74,8 @@ def test_a_notebooks_traceback_gives_its_frames_in_order() -> None:
     cell is no file; an older IPython's line is the one it marks."""
     found = extract_evidence("crash", NOTEBOOK_TRACE, package="torch")
     assert [(f.path, f.line, f.function) for f in found.frames] == [
+        ("~/venv/lib/python3.11/site-packages/torch/utils/hooks.py", 12, ""),
+        ("/opt/conda/lib/python3.11/site-packages/torch/utils/_wrap.py", 70, "handler"),
         ("/opt/conda/lib/python3.11/site-packages/torch/nn/functional.py", 4012, "interpolate"),
     ]
     assert found.paths == []
@@ -80,8 +89,8 @@ def test_a_notebooks_traceback_gives_its_frames_in_order() -> None:
     assert prose.frames == []
     # Python's and IPython's frames in one text keep the text's order.
     both = extract_evidence("crash", NOTEBOOK_TRACE + TRACE, package="torch")
-    assert [f.line for f in both.frames] == [4012, 3, 4012]
-    assert [f.position for f in both.frames] == [0, 1, 2]
+    assert [f.line for f in both.frames] == [12, 70, 4012, 3, 4012]
+    assert [f.position for f in both.frames] == [0, 1, 2, 3, 4]
 
 
 def test_file_paths_with_lines_and_directories() -> None:

@@ -67,16 +67,20 @@ _FRAME = re.compile(
 # `---> 1234` in the lines shown below it. A notebook's cell (`Cell In[3], line 5`,
 # `<ipython-input-3-...> in <module>()`) is no file, nor is a sentence ("the bug is in
 # model.py in forward()": an older IPython's path is absolute, one word).
+# IPython 8 names a function by its qualified name (`Trainer.fit`,
+# `filter_traceback.<locals>.error_handler`, as Keras' frames read) and a module's code by
+# none (`File ~/x.py:3` alone on its line).
 _NOTEBOOK_FRAME = re.compile(
-    r"^(?:File[ ](?P<path>[^\s\"][^\n]{0,400}?\.py):(?P<line>\d{1,7}),[ ]in[ ]"
-    r"|(?P<bare>[^\s\"<][^\s/\\]{0,200}[/\\]\S{0,400}?\.py)[ ]in[ ])"
-    r"(?P<func>[A-Za-z_][\w.]{0,120}|<module>)\(",
+    r"^(?:File[ ](?P<path>[^\s\"][^\n]{0,400}?\.py):(?P<line>\d{1,7})"
+    r"(?:,[ ]in[ ](?P<qualname>[\w.<>]{1,200})\(|[ \t]*$)"
+    r"|(?P<bare>[^\s\"<][^\s/\\]{0,200}[/\\]\S{0,400}?\.py)[ ]in[ ](?P<func>[\w.<>]{1,200})\()",
     re.MULTILINE,
 )
 # A whole line of a frame's header, as Python or IPython prints it: what a pasted log
 # names on its way to the error, not names the reporter wrote (see `difficulty`).
 FRAME_LINE = re.compile(
-    r"^[ \t]*(?:File[ ]\"[^\"\n]*\",[ ]line[ ]\d|File[ ][^\s\"][^\n]{0,400}?\.py:\d{1,7},[ ]in[ ]"
+    r"^[ \t]*(?:File[ ]\"[^\"\n]*\",[ ]line[ ]\d"
+    r"|File[ ][^\s\"][^\n]{0,400}?\.py:\d{1,7}(?:,[ ]in[ ]|[ \t]*$)"
     r"|[^\s\"<][^\s/\\]{0,200}[/\\]\S{0,400}?\.py[ ]in[ ][A-Za-z_<]).*$",
     re.MULTILINE,
 )
@@ -425,7 +429,7 @@ def _frames(text: str) -> list[Frame]:
         found.extend(_notebook_frames(text))
         found.sort(key=itemgetter(0))
     return [
-        Frame(path.replace("\\", "/"), line, i, "" if function == "<module>" else function)
+        Frame(path.replace("\\", "/"), line, i, function)
         for i, (_, path, line, function) in enumerate(found)
     ]
 
@@ -436,7 +440,8 @@ def _notebook_frames(text: str) -> list[tuple[int, str, int, str]]:
     matches = list(_NOTEBOOK_FRAME.finditer(text))
     out = []
     for i, match in enumerate(matches):
-        function = match.group("func").rpartition(".")[2] or match.group("func")
+        name = (match.group("qualname") or match.group("func") or "").rpartition(".")[2]
+        function = "" if name.startswith("<") else name
         if match.group("path") is not None:
             out.append((match.start(), match.group("path"), int(match.group("line")), function))
             continue
