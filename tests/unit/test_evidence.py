@@ -93,6 +93,37 @@ def test_a_notebooks_traceback_gives_its_frames_in_order() -> None:
     assert [f.position for f in both.frames] == [0, 1, 2, 3, 4]
 
 
+def test_notebook_frames_as_colab_and_windows_print_them() -> None:
+    """An older IPython's module frame (`in <module>`, no parentheses) and a line of five
+    digits (`> 10234`); a Windows path with spaces; a frame quoted in a reply. A frame whose
+    line is not shown takes none from a later traceback, and a relative path in a sentence
+    is no frame."""
+    text = (
+        "ImportError                               Traceback (most recent call last)\n"
+        "/usr/local/lib/python3.11/dist-packages/tinyml/__init__.py in <module>\n"
+        "     10 import os\n"
+        "---> 12 from tinyml import _C\n"
+        "\n"
+        "D:\\Users\\HB Private\\envs\\tinyml\\frame.py in __getitem__(self, key)\n"
+        "> 10234         return self._get(key)\n"
+        "\n"
+        "> File /opt/tinyml/ops.py:7, in add(a, b)\n"
+        "\n"
+        "/opt/tinyml/io.py in load(path)\n"
+        "ImportError: boom\n\n"
+        "A second try:\n"
+        "----> 3 df['a']\n"
+        "Also tinyml/nn/functional.py in interpolate(x) rounds wrongly.\n"
+    )
+    found = extract_evidence("crash", text, package="tinyml")
+    assert [(f.path, f.line, f.function) for f in found.frames] == [
+        ("/usr/local/lib/python3.11/dist-packages/tinyml/__init__.py", 12, ""),
+        ("D:/Users/HB Private/envs/tinyml/frame.py", 10234, "__getitem__"),
+        ("/opt/tinyml/ops.py", 7, "add"),
+        ("/opt/tinyml/io.py", 0, "load"),
+    ]
+
+
 def test_file_paths_with_lines_and_directories() -> None:
     body = (
         "The bug is in torch/nn/functional.py and in aten/src/ATen/native/Convolution.cpp:123, "

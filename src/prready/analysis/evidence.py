@@ -66,26 +66,29 @@ _FRAME = re.compile(
 # and older `/usr/.../keras/engine/training.py in fit(self, x)`, the frame's line then marked
 # `---> 1234` in the lines shown below it. A notebook's cell (`Cell In[3], line 5`,
 # `<ipython-input-3-...> in <module>()`) is no file, nor is a sentence ("the bug is in
-# model.py in forward()": an older IPython's path is absolute, one word).
+# torch/nn/functional.py in interpolate()": IPython's paths are absolute, or under `~`).
 # IPython 8 names a function by its qualified name (`Trainer.fit`,
 # `filter_traceback.<locals>.error_handler`, as Keras' frames read) and a module's code by
 # none (`File ~/x.py:3` alone on its line).
 _NOTEBOOK_FRAME = re.compile(
-    r"^(?:File[ ](?P<path>[^\s\"][^\n]{0,400}?\.py):(?P<line>\d{1,7})"
+    r"^[ \t>]*(?:File[ ](?P<path>(?:[/~]|[A-Za-z]:[\\/])[^\n]{0,400}?\.py):(?P<line>\d{1,7})"
     r"(?:,[ ]in[ ](?P<qualname>[\w.<>]{1,200})\(|[ \t]*$)"
-    r"|(?P<bare>[^\s\"<][^\s/\\]{0,200}[/\\]\S{0,400}?\.py)[ ]in[ ](?P<func>[\w.<>]{1,200})\()",
+    r"|(?P<bare>(?:[/~]\S{0,400}?|[A-Za-z]:[\\/][^\n\"<]{0,400}?)\.py)[ ]in[ ]"
+    r"(?P<func>[\w.<>]{1,200})(?:\(|(?<=<module>)[ \t]*$))",
     re.MULTILINE,
 )
 # A whole line of a frame's header, as Python or IPython prints it: what a pasted log
 # names on its way to the error, not names the reporter wrote (see `difficulty`).
 FRAME_LINE = re.compile(
-    r"^[ \t]*(?:File[ ]\"[^\"\n]*\",[ ]line[ ]\d"
-    r"|File[ ][^\s\"][^\n]{0,400}?\.py:\d{1,7}(?:,[ ]in[ ]|[ \t]*$)"
-    r"|[^\s\"<][^\s/\\]{0,200}[/\\]\S{0,400}?\.py[ ]in[ ][A-Za-z_<]).*$",
+    r"^[ \t>]*(?:File[ ]\"[^\"\n]*\",[ ]line[ ]\d"
+    r"|File[ ](?:[/~]|[A-Za-z]:[\\/])[^\n]{0,400}?\.py:\d{1,7}(?:,[ ]in[ ]|[ \t]*$)"
+    r"|(?:[/~]\S{0,400}?|[A-Za-z]:[\\/][^\n\"<]{0,400}?)\.py[ ]in[ ][\w<]).*$",
     re.MULTILINE,
 )
 _NOTEBOOK_HINTS = (".py:", ".py in ")  # what a text holding such a frame holds
-_MARKED_LINE = re.compile(r"^-+>[ ]{0,2}(?P<line>\d{1,7})", re.MULTILINE)
+# IPython marks a frame's line `---->  12`, `--> 1234`, `> 10234` (its arrow shortens as
+# the number grows).
+_MARKED_LINE = re.compile(r"^-*>[ ]{0,3}(?P<line>\d{1,7})", re.MULTILINE)
 # A path as written: relative (`torch/nn/functional.py:12`), absolute as a warning or a
 # log prints it (`/opt/conda/lib/python3.10/site-packages/accelerate/accelerator.py:1234:
 # FutureWarning`, a C++ `[Fatal] ... /src/c_api.cpp:348`), or Windows' (`C:\\...\\x.py`);
@@ -445,8 +448,12 @@ def _notebook_frames(text: str) -> list[tuple[int, str, int, str]]:
         if match.group("path") is not None:
             out.append((match.start(), match.group("path"), int(match.group("line")), function))
             continue
+        # The lines shown end at a blank line (or the next frame): a later traceback's
+        # marked line is not this frame's.
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        marked = _MARKED_LINE.search(text, match.end(), min(end, match.end() + 5_000))
+        blank = text.find("\n\n", match.end(), end)
+        end = min(end if blank < 0 else blank, match.end() + 5_000)
+        marked = _MARKED_LINE.search(text, match.end(), end)
         line = int(marked.group("line")) if marked else 0
         out.append((match.start(), match.group("bare"), line, function))
     return out

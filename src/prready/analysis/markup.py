@@ -20,25 +20,34 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-# A screenshot's or recording's markup: Markdown's image (its alt text is GitHub's "image"
-# or the file's name) and the HTML tags GitHub writes for an upload.
+# A screenshot's or recording's markup: Markdown's image, inline or by reference (its alt
+# text is GitHub's "image" or the file's name), and the HTML tags GitHub writes for an
+# upload. (No part runs across a bracket or parenthesis: each try ends at the next one.)
 _UPLOAD_MARKUP = re.compile(
-    r"!\[[^\]\n]{0,300}\]\([^)\s]{1,2000}(?:[ \t]+\"[^\"\n]{0,300}\")?\)"
-    r"|<(?:img|video|source)\b[^<>]{0,3000}>",
+    r"!\[[^\[\]\n]{0,300}\](?:\([^()\s]{1,2000}(?:[ \t]+\"[^\"\n]{0,300}\")?\)|\[[^\[\]\n]{0,100}\])"
+    r"|</?(?:img|video|source)\b[^<>]{0,3000}>",
     re.IGNORECASE,
 )
-# The HTML tags issues use for layout (opening, closing or empty, with their attributes);
-# a word between angle brackets that is no such tag (`<class 'torch.Tensor'>`,
-# `std::vector<int>`, `<unk>`) stays.
+# The HTML tags issues use for layout, opening (with attributes written as HTML writes
+# them), closing or empty. A word between angle brackets that is no such tag
+# (`<class 'torch.Tensor'>`, `std::vector<int>`, `<unk>`, a tokenizer's `<s>` and `</s>`,
+# `a <b and c> d`) stays, as does a tag quoted as code (`` `<details>` ``). One-letter
+# tags (`<b>`, `<p>`) are left alone: their letter is no word anyway, and `Map<i, u>` is code.
 _LAYOUT_TAG = re.compile(
-    r"</?(?:details|summary|br|hr|p|div|span|b|i|u|s|em|strong|code|pre|sub|sup|kbd|small"
-    r"|big|center|font|del|ins|mark|blockquote|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody"
-    r"|tr|td|th|picture)(?![\w-])[^<>\n]{0,500}/?>",
+    r"(?<!`)</?(?:details|summary|br|hr|div|span|em|strong|code|pre|sub|sup|kbd|small|big"
+    r"|center|font|del|ins|mark|blockquote|h[1-6]|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td"
+    r"|th|picture)(?![\w-])"
+    # (Each attribute reads one way only: an unquoted value holds no quote, `=`, `<` or `>`.)
+    r"(?:[ \t\n]+(?:open|[\w:-]{1,40}=(?:\"[^\"]{0,500}\"|'[^']{0,500}'|[^\s\"'=<>`]{1,500})))*"
+    r"[ \t\n]*/?>",
     re.IGNORECASE,
 )
-_LINK = re.compile(r"https?://[^\s<>()\[\]{}\"'`|\\^]{1,2000}", re.IGNORECASE)
+# A link: printable ASCII but for spaces, quotes, brackets and the like (a link written in
+# running Chinese or Japanese text ends where the ASCII does).
+_LINK = re.compile(r"https?://[!#-&*-;=?-Z_a-z~]+", re.IGNORECASE)
 _SENTENCE_END = ".,;:!?*_~"  # after a link, these are the sentence's, not the address's
-# Hosts whose addresses hold only ids and a login: uploads, notebooks, gists, videos.
+# Hosts whose addresses hold only ids and a login: uploads, pastes, notebooks, gists,
+# videos, experiment trackers' runs.
 _NO_WORD_HOSTS = frozenset(
     {
         "user-images.githubusercontent.com",
@@ -51,16 +60,31 @@ _NO_WORD_HOSTS = frozenset(
         "docs.google.com",
         "imgur.com",
         "i.imgur.com",
+        "postimg.cc",
+        "i.postimg.cc",
+        "ibb.co",
+        "i.ibb.co",
+        "prnt.sc",
+        "i.sstatic.net",
+        "pastebin.com",
         "youtube.com",
         "www.youtube.com",
         "youtu.be",
+        "vimeo.com",
+        "streamable.com",
+        "loom.com",
+        "www.loom.com",
+        "wandb.ai",
     }
 )
+# Anchors that mark a place, not a subject: a line or lines, a comment, a review, a diff,
+# a CI job's step.
 _NO_WORD_ANCHOR = re.compile(
-    r"L\d|issuecomment-|discussion_r|pullrequestreview-|diff-|r\d+$|step:|event-|commits-"
+    r"L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?|issuecomment-\d+|discussion_r\d+|r\d+"
+    r"|pullrequestreview-\d+|diff-[0-9a-f]{6,}\S*|step:\d+(?::\d+)?|event-\d+"
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
-_SEPARATORS = str.maketrans("", "", "-_.~%+=")
+_PIECES = re.compile(r"[-_.~%+=]+")
 
 
 def without_markup(text: str) -> str:
@@ -92,7 +116,7 @@ def _kept_link(found: re.Match[str]) -> str:
     kept = "/".join(s for s in segments if s and not opaque(s))
     # A documentation page's anchor names what it documents (`#multi-step-update`,
     # `#torch.nn.Linear`); a line's (`#L120`), a comment's or a review's does not.
-    if fragment and not (_NO_WORD_ANCHOR.match(fragment) or opaque(fragment)):
+    if fragment and not (_NO_WORD_ANCHOR.fullmatch(fragment) or opaque(fragment)):
         kept += "#" + fragment
     return f"{scheme}://{host}/{kept}{tail}"
 
@@ -100,27 +124,35 @@ def _kept_link(found: re.Match[str]) -> str:
 def _no_words(host: str, segments: list[str]) -> bool:
     if host in _NO_WORD_HOSTS:
         return True
-    # An upload's address on github.com: `user-attachments/assets/<uuid>`, or the older
-    # `<owner>/<repo>/assets/<user id>/<uuid>`.
+    # An upload's address on github.com: `user-attachments/assets/<uuid>`, the older
+    # `<owner>/<repo>/assets/<user id>/<uuid>`, or an attached file's
+    # `<owner>/<repo>/files/<id>/log.txt`.
     return host == "github.com" and (
-        segments[0] == "user-attachments" or (len(segments) > 2 and segments[2] == "assets")
+        segments[0] == "user-attachments"
+        or (len(segments) > 2 and segments[2] in ("assets", "files"))
     )
 
 
 def opaque(segment: str) -> bool:
-    """True for a path segment that is an id, not words: a hash or uuid (hex digits,
-    `10bcf9ab-c713-4c51-...`, a commit's sha) or a generated id whose characters change
-    between lower case, upper case and digits every few characters
-    (`1AbCdEfGh2IjK3lM`). Words with a number stay: `gemma3`, `wav2vec2`,
-    `stable-diffusion-2-1`, `Meta-Llama-3.1-8B-Instruct`."""
-    core = segment.translate(_SEPARATORS)
-    digits = sum(map(str.isdigit, core))
-    if digits < 2 or digits == len(core):  # (a number is no identifier: no word either way)
+    """True for a path segment that is mostly an id, not words: a hash or uuid
+    (`10bcf9ab-c713-4c51-...`, a commit's sha) or a generated id whose characters change
+    between lower case, upper case and digits every few characters (`1AbCdEfGh2IjK3lM`).
+    Its pieces (between `-`, `_`, `.`) are judged one by one, so a name built of words and
+    numbers stays: `gemma3`, `wav2vec2-base-960h`, `Qwen2.5-VL-7B-Instruct`,
+    `TinyLlama-1.1B-Chat-v1.0`, `float8_e4m3fn`."""
+    pieces = [piece for piece in _PIECES.split(segment) if not piece.isdigit()]  # (no word)
+    ids = sum(len(piece) for piece in pieces if _an_id(piece))
+    return ids > 0 and 2 * ids >= sum(map(len, pieces))
+
+
+def _an_id(piece: str) -> bool:
+    digits = sum(map(str.isdigit, piece))
+    if digits < 2 or digits == len(piece):  # (a number is no identifier: no word either way)
         return False
-    if len(core) >= 7 and _HEX.issuperset(core):
+    if len(piece) >= 7 and _HEX.issuperset(piece):
         return True
-    if len(core) < 12:
+    if len(piece) < 12:
         return False
-    kinds = ["d" if c.isdigit() else "u" if c.isupper() else "l" for c in core]
+    kinds = ["d" if c.isdigit() else "u" if c.isupper() else "l" for c in piece]
     changes = sum(a != b for a, b in pairwise(kinds))
-    return changes * 3 >= len(core)
+    return changes * 3 >= len(piece)
