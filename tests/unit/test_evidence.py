@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prready.analysis import evidence
-from prready.analysis.evidence import expand_alias, extract_evidence, words_as_written
+from prready.analysis.evidence import (
+    expand_alias,
+    extract_evidence,
+    without_traceback_prints,
+    words_as_written,
+)
 from prready.analysis.lexicon import query_terms
 
 TRACE = """Traceback (most recent call last):
@@ -122,6 +127,23 @@ def test_notebook_frames_as_colab_and_windows_print_them() -> None:
         ("/opt/tinyml/ops.py", 7, "add"),
         ("/opt/tinyml/io.py", 0, "load"),
     ]
+
+
+def test_what_python_prints_around_a_traceback_is_no_query_word() -> None:
+    """The header and the chained exceptions' sentences are the same in every traceback;
+    the frames and the error are the issue's."""
+    text = (
+        TRACE
+        + "\nThe above exception was the direct cause of the following exception:\n\n"
+        + "RuntimeError                              Traceback (most recent call last)\n"
+        + "Cell In[3], line 3\n----> 3 y = F.interpolate(x, scale_factor=2)\n"
+        + "<ipython-input-3-8d2c5f0e1a7b> in <module>()\n"
+    )
+    terms = set(query_terms("", without_traceback_prints(text)))
+    for printed in ("traceback", "recent", "call", "last", "caus", "direct", "ipython", "cell"):
+        assert not any(t.startswith(printed) for t in terms), printed
+    assert {"interpolate", "runtimeerror", "boom", "functional"} <= terms
+    assert without_traceback_prints("no traceback here") == "no traceback here"
 
 
 def test_file_paths_with_lines_and_directories() -> None:

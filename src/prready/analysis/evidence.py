@@ -89,6 +89,17 @@ _NOTEBOOK_HINTS = (".py:", ".py in ")  # what a text holding such a frame holds
 # IPython marks a frame's line `---->  12`, `--> 1234`, `> 10234` (its arrow shortens as
 # the number grows).
 _MARKED_LINE = re.compile(r"^-*>[ ]{0,3}(?P<line>\d{1,7})", re.MULTILINE)
+# What Python and IPython print around every traceback, whatever the error: neither the
+# reporter's words nor the code's. Read as the issue's, "traceback", "recent" and "call"
+# point at whatever code handles tracebacks (a traceback filter's module), in every issue
+# that pastes one.
+_TRACEBACK_PRINTS = re.compile(
+    r"Traceback[ ]\(most[ ]recent[ ]call[ ]last\)"
+    r"|During[ ]handling[ ]of[ ]the[ ]above[ ]exception,[ ]another[ ]exception[ ]occurred"
+    r"|The[ ]above[ ]exception[ ]was[ ]the[ ]direct[ ]cause[ ]of[ ]the[ ]following[ ]exception"
+    r"|Cell[ ]In[ ]?\[\d{1,6}\],[ ]line[ ]\d{1,7}|<ipython-input-[\w-]{1,80}>"
+)
+_TRACEBACK_PRINT_HINTS = ("most recent call", "above exception", "Cell In", "<ipython-input-")
 # A path as written: relative (`torch/nn/functional.py:12`), absolute as a warning or a
 # log prints it (`/opt/conda/lib/python3.10/site-packages/accelerate/accelerator.py:1234:
 # FutureWarning`, a C++ `[Fatal] ... /src/c_api.cpp:348`), or Windows' (`C:\\...\\x.py`);
@@ -419,6 +430,15 @@ def _imports_and_aliases(code: str) -> tuple[list[str], dict[str, str]]:
             aliases[alias] = f"{module}.{name}"
             imports.append(f"{module}.{name}")
     return _unique(imports), aliases
+
+
+def without_traceback_prints(text: str) -> str:
+    """`text` without what Python and IPython print around a traceback (`Traceback (most
+    recent call last)`, the chained exceptions' sentences, a notebook cell's name): the
+    words the lexical search reads. The frames and the error stay."""
+    if any(hint in text for hint in _TRACEBACK_PRINT_HINTS):
+        return _TRACEBACK_PRINTS.sub(" ", text)
+    return text
 
 
 def _frames(text: str) -> list[Frame]:
