@@ -18,7 +18,7 @@ from prready.analysis.build import (
     run_time_toolchains,
 )
 from prready.analysis.contributing import closes_docs_prs
-from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence
+from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, without_traceback_prints
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
 from prready.analysis.layout import is_root_package
@@ -113,7 +113,9 @@ def describe_step(
         suite = _main_suite(facts.runnable_tests)
         by_words = [
             (path, score)
-            for path, score in test_names.by_words(query_terms(title, body))
+            for path, score in test_names.by_words(
+                query_terms(title, without_traceback_prints(body))
+            )
             if _runnable_test(path) and _in_suite(path, suite)
         ]
     if test_names is not None:
