@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 # An identifier and its parts exactly as the lexicon splits them (one definition).
-from prready.analysis.lexicon import IDENTIFIER, IDENTIFIER_PARTS, stem
+from prready.analysis.lexicon import IDENTIFIER, IDENTIFIER_PARTS, query_terms, stem
 
 # Bodies can be megabytes of pasted logs; evidence is in the first part, and regexes over
 # hostile input must stay bounded.
@@ -70,10 +70,14 @@ _FRAME = re.compile(
 # IPython 8 names a function by its qualified name (`Trainer.fit`,
 # `filter_traceback.<locals>.error_handler`, as Keras' frames read) and a module's code by
 # none (`File ~/x.py:3` alone on its line).
+# IPython's paths are absolute or under `~`: IPython 8's may hold spaces (it ends at
+# `.py:N`), IPython 7's a Windows one only (it ends at `.py in`).
+_IPYTHON8_PATH = r"(?:[/~]|[A-Za-z]:[\\/])[^\n]{0,400}?\.py"
+_IPYTHON7_PATH = r"(?:[/~]\S{0,400}?|[A-Za-z]:[\\/][^\n\"<]{0,400}?)\.py"
 _NOTEBOOK_FRAME = re.compile(
-    r"^[ \t>]*(?:File[ ](?P<path>(?:[/~]|[A-Za-z]:[\\/])[^\n]{0,400}?\.py):(?P<line>\d{1,7})"
+    rf"^[ \t>]*(?:File[ ](?P<path>{_IPYTHON8_PATH}):(?P<line>\d{{1,7}})"
     r"(?:,[ ]in[ ](?P<qualname>[\w.<>]{1,200})\(|[ \t]*$)"
-    r"|(?P<bare>(?:[/~]\S{0,400}?|[A-Za-z]:[\\/][^\n\"<]{0,400}?)\.py)[ ]in[ ]"
+    rf"|(?P<bare>{_IPYTHON7_PATH})[ ]in[ ]"
     r"(?P<func>[\w.<>]{1,200})(?:\(|(?<=<module>)[ \t]*$))",
     re.MULTILINE,
 )
@@ -81,8 +85,8 @@ _NOTEBOOK_FRAME = re.compile(
 # names on its way to the error, not names the reporter wrote (see `difficulty`).
 FRAME_LINE = re.compile(
     r"^[ \t>]*(?:File[ ]\"[^\"\n]*\",[ ]line[ ]\d"
-    r"|File[ ](?:[/~]|[A-Za-z]:[\\/])[^\n]{0,400}?\.py:\d{1,7}(?:,[ ]in[ ]|[ \t]*$)"
-    r"|(?:[/~]\S{0,400}?|[A-Za-z]:[\\/][^\n\"<]{0,400}?)\.py[ ]in[ ][\w<]).*$",
+    rf"|File[ ]{_IPYTHON8_PATH}:\d{{1,7}}(?:,[ ]in[ ]|[ \t]*$)"
+    rf"|{_IPYTHON7_PATH}[ ]in[ ][\w<]).*$",
     re.MULTILINE,
 )
 _NOTEBOOK_HINTS = (".py:", ".py in ")  # what a text holding such a frame holds
@@ -432,10 +436,19 @@ def _imports_and_aliases(code: str) -> tuple[list[str], dict[str, str]]:
     return _unique(imports), aliases
 
 
+def issue_query(
+    title: str, body: str, splits: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, float]:
+    """An issue's weighted query words (`lexicon.query_terms`, what the mapping's search
+    and a step's tests by words read), without what Python and IPython print around a
+    traceback (`without_traceback_prints`)."""
+    return query_terms(title, without_traceback_prints(body), splits=splits)
+
+
 def without_traceback_prints(text: str) -> str:
     """`text` without what Python and IPython print around a traceback (`Traceback (most
-    recent call last)`, the chained exceptions' sentences, a notebook cell's name): the
-    words the lexical search reads. The frames and the error stay."""
+    recent call last)`, the chained exceptions' sentences, a notebook cell's name). The
+    frames and the error stay."""
     if any(hint in text for hint in _TRACEBACK_PRINT_HINTS):
         return _TRACEBACK_PRINTS.sub(" ", text)
     return text

@@ -29,11 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
-from prready.analysis.evidence import (
-    extract_evidence,
-    without_traceback_prints,
-    words_as_written,
-)
+from prready.analysis.evidence import extract_evidence, issue_query, words_as_written
 from prready.analysis.issue_templates import TemplateText, reporter_text
 from prready.analysis.layout import is_generated_path, is_test_path
 from prready.analysis.lexicon import (
@@ -462,7 +458,7 @@ def map_issue_to_modules(
     splits = index._splits
     if len(splits) > TOKEN_MEMO_MAX:  # issues' words repeat; a flood of new ones starts over
         splits.clear()
-    query = query_terms(title, without_traceback_prints(body), splits=splits)
+    query = issue_query(title, body, splits)
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:  # its evidence is written out for the best units only

@@ -10,9 +10,9 @@ as an address of opaque ids (`https://colab.research.google.com/drive/1AbC...`),
 link can carry a commit's hash, a query string or a fragment. Read as the issue's words,
 the markup's `img` and `image` point at whatever code handles images (diffusers'
 `img2img` pipelines), and an id's pieces (`bcf9ab`, `c713`) at whatever file happens to
-hold them, with the weight a rare word gets. `without_link_noise` leaves the link's own
-words (a documentation page's path: `docs/diffusers/api/pipelines`) and drops the rest.
-Pure and linear in its input.
+hold them, with the weight a rare word gets. `without_markup` drops the tags (not what they
+hold) and the uploads, and leaves of a link its own words (a documentation page's path:
+`docs/diffusers/api/pipelines`). Pure and linear in its input.
 """
 
 from __future__ import annotations

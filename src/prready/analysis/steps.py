@@ -18,11 +18,10 @@ from prready.analysis.build import (
     run_time_toolchains,
 )
 from prready.analysis.contributing import closes_docs_prs
-from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, without_traceback_prints
+from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, issue_query
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
 from prready.analysis.layout import is_root_package
-from prready.analysis.lexicon import query_terms
 from prready.analysis.locality import Near
 from prready.analysis.mapping import area_of_node, focus_matches, rank_areas
 from prready.analysis.names_in_tests import NamesInTests
@@ -113,9 +112,7 @@ def describe_step(
         suite = _main_suite(facts.runnable_tests)
         by_words = [
             (path, score)
-            for path, score in test_names.by_words(
-                query_terms(title, without_traceback_prints(body))
-            )
+            for path, score in test_names.by_words(issue_query(title, body))
             if _runnable_test(path) and _in_suite(path, suite)
         ]
     if test_names is not None:
