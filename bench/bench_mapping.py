@@ -41,12 +41,12 @@ from typing import IO
 
 from rank_bm25 import BM25Okapi
 
+from prready.analysis.history import build_history
 from prready.analysis.mapping import (
     DEFAULT_SIGNALS,
     MapIndex,
     Signals,
     area_of_node,
-    build_history,
     map_issue_to_modules,
     rank_areas,
 )
@@ -86,8 +86,13 @@ ABLATIONS: dict[str, Signals] = {
     "no history": replace(DEFAULT_SIGNALS, history=0.0),
     "no graph": replace(DEFAULT_SIGNALS, graph=0.0),
     "no labels": replace(DEFAULT_SIGNALS, labels=0.0),
-    "lexical only": Signals(exact=False, lexical=0.66, history=0.0, graph=0.0, labels=0.0),
-    "history only": Signals(exact=False, lexical=0.0, history=0.45, graph=0.0, labels=0.0),
+    "no named changes": replace(DEFAULT_SIGNALS, named=0.0),
+    "lexical only": Signals(
+        exact=False, lexical=0.66, history=0.0, named=0.0, graph=0.0, labels=0.0
+    ),
+    "history only": Signals(
+        exact=False, lexical=0.0, history=0.45, named=0.0, graph=0.0, labels=0.0
+    ),
 }
 
 

@@ -34,8 +34,9 @@ from rank_bm25 import BM25Okapi
 
 from bench_mapping import baseline_words, checkout_at, commit_date, load_cases, repositories
 from prready.analysis import steps
+from prready.analysis.history import build_history
 from prready.analysis.lexicon import query_terms
-from prready.analysis.mapping import MapIndex, build_history, map_issue_to_modules
+from prready.analysis.mapping import MapIndex, map_issue_to_modules
 from prready.analysis.names_in_tests import NamesInTests
 from prready.analysis.steps import describe_step, map_facts, runnable_tests
 from prready.app.map import build_code_map

@@ -15,6 +15,7 @@ from pathlib import Path
 from gitfixtures import commit_files, git
 from planfixtures import LABELS, make_code_map, make_issue
 from prready.analysis.issue_templates import template_text
+from prready.analysis.layout import is_library_path
 from prready.analysis.lexicon import (
     BM25Index,
     PackedTerms,
@@ -28,7 +29,6 @@ from prready.analysis.mapping import (
     DEFAULT_SIGNALS,
     Signals,
     build_index,
-    is_library_path,
     library_units,
     map_issue_to_modules,
 )
@@ -441,6 +441,23 @@ def test_history_points_an_issue_at_files_similar_commits_changed() -> None:
         issue, code_map, LABELS, index=index, signals=ONLY_HISTORY, history_before="2026-05-01"
     )
     assert blind == []
+
+
+def test_a_change_the_issue_names_points_at_the_files_it_changed() -> None:
+    commits = _history()
+    commits[1] = replace(commits[1], message="Adam: honour amsgrad with sparse gradients (#77)")
+    code_map = make_code_map()
+    index = build_index(code_map, commits=commits)
+    issue = make_issue(5, "Training diverges since #77", "The loss is NaN after one step.")
+    matches = map_issue_to_modules(issue, code_map, LABELS, index=index)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert matches[0].evidence[0] == (
+        "the issue names #77, merged as commit bbbbbbbbb "
+        "('Adam: honour amsgrad with sparse gradients (#77)'), which changed it"
+    )
+    blind = replace(DEFAULT_SIGNALS, named=0.0)
+    without = map_issue_to_modules(issue, code_map, LABELS, index=index, signals=blind)
+    assert "tinyml.optim.adam" not in {m.name for m in without}
 
 
 def test_graph_neighbours_of_a_strong_match_follow_it() -> None:

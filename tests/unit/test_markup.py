@@ -65,13 +65,19 @@ def test_other_links_keep_their_path_words_only() -> None:
     cjk = "见https://colab.research.google.com/drive/1AbC，运行model.generate()"
     assert without_markup(cjk) == "见 ，运行model.generate()"
     assert without_markup("https://github.com/o/tinyml/files/123/log.txt") == " "
-    commit = "https://github.com/o/tinyml/commit/3f1c2a9e8b7d4c519e0a2d6f4b8c7a10abcdef12"
-    assert without_markup(commit) == "https://github.com/o/tinyml/commit"
+    compare = "https://github.com/o/tinyml/compare/3f1c2a9e8b7d...abcdef1234567"
+    assert without_markup(compare) == "https://github.com/o/tinyml/compare"
     model = "https://huggingface.co/meta-llama/Meta-Llama-3.1-8B-Instruct"
     assert without_markup(model) == model
 
 
 def test_a_link_to_the_code_stays_whole_for_the_evidence() -> None:
+    # ...and one to a commit: the evidence looks it up among the repository's commits.
+    for commit in (
+        "https://github.com/o/tinyml/commit/3f1c2a9e8b7d4c519e0a2d6f4b8c7a10abcdef12",
+        "https://github.com/o/tinyml/pull/77/commits/3f1c2a9e8b7d4c519e0a",
+    ):
+        assert without_markup(f"Since {commit}.") == f"Since {commit}."
     link = "https://github.com/o/tinyml/blob/3f1c2a9e/tinyml/optim/adam.py#L88"
     assert without_markup(f"({link})") == f"({link})"
 

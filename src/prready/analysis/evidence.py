@@ -140,6 +140,21 @@ _RUN = re.compile(
     r"[ \t]+(?P<path>[\w./-]{1,300}\.py)(?![\w/])"
 )
 _URL = re.compile(r"https?://\S+")
+# A change of the repository named in an issue: a pull request or issue by number (`PR
+# #2628`, `(#4480, #4503)`: not `owner/repo#1`, `&#123;`, nvcc's `warning #68-D`), a link
+# to one or to a commit, or a commit's id standing alone (7-40 hex digits, letters and
+# digits both: `since commit e18a94f`; not inside a word, a path, a version's
+# `+git8f1a2b3`, an install's `@abc1234`, a uuid or an address's `0x...`).
+_CHANGE = re.compile(
+    r"(?<![\w&#/])#(?P<number>\d{2,7})(?![\w-])"
+    r"|https?://github\.com/[\w.-]+/(?P<repo>[\w.-]+)/"
+    r"(?:(?:pull|issues)/(?P<linked>\d{1,7})(?:/commits/(?P<commit>[0-9a-fA-F]{7,40}))?"
+    r"|commit/(?P<sha>[0-9a-fA-F]{7,40}))"
+    r"|(?<![\w/.#@+-])(?P<bare>(?-i:[0-9a-f]{7,40}))(?![\w-])",
+    re.IGNORECASE,
+)
+_HEX_LETTER = re.compile(r"[a-fA-F]")
+_DIGIT = re.compile(r"\d")
 # A link to a file or folder of a repository on GitHub (the reporter pointing at the code:
 # `https://github.com/o/r/blob/main/src/pkg/x.py#L120`); a branch name holding a slash
 # leaves its tail in the path, which the repository path it ends with still resolves.
@@ -298,12 +313,18 @@ class IssueEvidence:
     title_names: set[str] = field(default_factory=set)
     ran: set[str] = field(default_factory=set)  # paths run as scripts (`python x.py`)
     crash: str = ""  # the words reporting a crash in native code ("segmentation fault")
+    # Changes of the repository the reporter names, in the text's order: `#2628` (a pull
+    # request or an issue) and commit ids as written (`e18a94f`).
+    changes: list[str] = field(default_factory=list)
 
 
-def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEvidence:
-    """Find paths, frames, API names and imports in an issue (its words are the lexicon's:
-    `analysis.lexicon`); `package` is the repository's main top-level package, used to
-    expand default aliases like `F.`."""
+def extract_evidence(
+    title: str, body: str, *, package: str = "", repo: str = ""
+) -> IssueEvidence:
+    """Find paths, frames, API names, imports and named changes in an issue (its words are
+    the lexicon's: `analysis.lexicon`); `package` is the repository's main top-level
+    package, used to expand default aliases like `F.`; `repo` ("owner/name") tells its
+    own pull requests' links from other repositories'."""
     title = (title or "")[:1000]
     body = (body or "")[:MAX_TEXT]
     found = IssueEvidence()
@@ -327,6 +348,7 @@ def extract_evidence(title: str, body: str, *, package: str = "") -> IssueEviden
     found.title_names = set(_bare_names(title))
     if crash := _NATIVE_CRASH.search(title + "\n" + text_no_urls):
         found.crash = " ".join(crash.group(0).split())
+    found.changes = _named_changes(title + "\n" + body, repo)
     return found
 
 
@@ -526,6 +548,24 @@ def _linked_paths(text: str) -> dict[str, int | None]:
         if seen.get(path) is None:
             seen[path] = line
     return seen
+
+
+def _named_changes(text: str, repo: str) -> list[str]:
+    """The pull requests, issues (`#N`) and commits (their ids as written, lower case) of
+    the repository `text` names, in order, each once. A link names one when it is to a
+    repository of `repo`'s name (or `repo` is unknown: a renamed owner keeps the name)."""
+    name = repo.rpartition("/")[2].lower()
+    found: dict[str, None] = {}
+    for match in _CHANGE.finditer(text):
+        if match.group("repo") and name and match.group("repo").lower() != name:
+            continue
+        number = match.group("number") or match.group("linked")
+        sha = match.group("sha") or match.group("commit") or match.group("bare")
+        if number:
+            found.setdefault(f"#{int(number)}")
+        if sha and _HEX_LETTER.search(sha) and _DIGIT.search(sha):
+            found.setdefault(sha.lower())
+    return list(found)
 
 
 def _looks_like_file_name(token: str) -> bool:

@@ -226,3 +226,39 @@ def _package_parts(directory: str, package_dirs: set[str]) -> list[str]:
         d = posixpath.dirname(d)
     parts.reverse()
     return parts
+
+
+# Top-level folders whose files are never places to fix: they feed other parts of a step.
+_NOT_LIBRARY_TEXT = """test tests testing docs doc documentation examples example benchmarks benchmark
+    bench scripts tutorials notebooks guides third_party vendor vendored external build
+    .github .circleci ci"""
+_NOT_LIBRARY = frozenset(_NOT_LIBRARY_TEXT.split())
+# A folder named by a compound holding one of these words is no library either, wherever
+# it sits: tests and their helpers (`integration_tests`, `jax/_src/internal_test_util`,
+# `accelerate/test_utils`), vendored copies (`torch/_vendor`), docs (`docs_nnx`).
+_NOT_LIBRARY_WORDS = frozenset(
+    {"test", "tests", "testing", "vendor", "vendored", "docs", "notebooks"}
+)
+# ...nor a top-level folder of examples, demos or developer tools (`linen_examples`,
+# XGBoost's `demo/`, keras-hub's `tools/checkpoint_conversion/`, `build_tools/`); inside a
+# package such a word names library code (diffusers' `pipelines/paint_by_example`,
+# `jax/example_libraries`, Lightning's `pytorch/demos`, `jax/tools`).
+_NOT_LIBRARY_TOP_WORDS = frozenset({"example", "examples", "demo", "demos", "tools"})
+_FOLDER_WORDS = re.compile(r"[_\-]+")
+
+
+def is_library_path(path: str, is_test: bool = False) -> bool:
+    """Whether a file is library code (a place a fix goes), not tests/docs/examples."""
+    if is_test:
+        return False
+    folders = path.lower().split("/")[:-1]
+    for depth, folder in enumerate(folders):
+        if folder in _NOT_LIBRARY:
+            return False
+        if "_" in folder or "-" in folder or (depth == 0 and folder in _NOT_LIBRARY_TOP_WORDS):
+            words = _FOLDER_WORDS.split(folder)
+            if not _NOT_LIBRARY_WORDS.isdisjoint(words) or (
+                depth == 0 and not _NOT_LIBRARY_TOP_WORDS.isdisjoint(words)
+            ):
+                return False
+    return True

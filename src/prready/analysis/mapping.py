@@ -30,17 +30,22 @@ from typing import TYPE_CHECKING, Any
 
 from prready.analysis.areas import in_shipped_headers
 from prready.analysis.evidence import extract_evidence, issue_query, words_as_written
+from prready.analysis.history import (
+    HistoryIndex,
+    build_history,
+    named_change_clues,
+    similar_commit_clues,
+)
 from prready.analysis.issue_templates import TemplateText, reporter_text
-from prready.analysis.layout import is_generated_path, is_test_path
+from prready.analysis.layout import is_generated_path, is_library_path, is_test_path
 from prready.analysis.lexicon import (
     BM25Index,
     TermPairs,
     path_terms,
-    query_terms,
     split_identifier,
     unit_terms,
 )
-from prready.analysis.native import NATIVE_LANGUAGES, NATIVE_UNIT_LANGUAGES
+from prready.analysis.native import NATIVE_UNIT_LANGUAGES
 from prready.analysis.native_ops import NativeOps
 from prready.analysis.resolve import exact_clues
 from prready.analysis.snapshot import adjacency
@@ -71,6 +76,7 @@ class Signals:
     exact: bool = True
     lexical: float = 0.66  # the best BM25 match; others scale by their score / the best
     history: float = 0.45  # files of the most similar past commits
+    named: float = 0.6  # files of a change the issue names (`#2628`, a commit's id)
     graph: float = 0.15  # neighbours of the strongest units, times their score
     labels: float = 0.3  # a unit inside the area an area label names
     lexical_power: float = 2.0  # sharpen BM25 ratios: the runner-up at 70% gets 49%
@@ -82,9 +88,6 @@ class Signals:
 DEFAULT_SIGNALS = Signals()
 LEXICAL_DEPTH = 40  # BM25 hits considered per issue
 LEXICAL_SATURATION = 12.0  # a BM25 score this high (a few rare words in the title) is sure
-HISTORY_DEPTH = 12  # similar commits considered per issue
-HISTORY_MAX_FILES = 12  # a commit touching more library files says little about each
-HISTORY_MAX_COMMITS = 20_000
 TOKEN_MEMO_MAX = 200_000  # distinct issue tokens whose words an index keeps
 
 DEFAULT_LIMIT = 5
@@ -116,36 +119,7 @@ _LABEL_SYNONYMS = {
 }
 
 
-_SOURCE_SUFFIXES = (".py", ".pyx", ".m", *NATIVE_LANGUAGES)
-# Top-level folders whose files are never places to fix: they feed other parts of a step.
-_NOT_LIBRARY_TEXT = """test tests testing docs doc documentation examples example benchmarks benchmark
-    bench scripts tutorials notebooks guides third_party vendor vendored external build
-    .github .circleci ci"""
-_NOT_LIBRARY = frozenset(_NOT_LIBRARY_TEXT.split())
-# A folder named by a compound holding one of these words is no library either, wherever
-# it sits: tests and their helpers (`integration_tests`, `jax/_src/internal_test_util`,
-# `accelerate/test_utils`), vendored copies (`torch/_vendor`), docs (`docs_nnx`).
-_NOT_LIBRARY_WORDS = frozenset(
-    {"test", "tests", "testing", "vendor", "vendored", "docs", "notebooks"}
-)
-# ...nor a top-level folder of examples, demos or developer tools (`linen_examples`,
-# XGBoost's `demo/`, keras-hub's `tools/checkpoint_conversion/`, `build_tools/`); inside a
-# package such a word names library code (diffusers' `pipelines/paint_by_example`,
-# `jax/example_libraries`, Lightning's `pytorch/demos`, `jax/tools`).
-_NOT_LIBRARY_TOP_WORDS = frozenset({"example", "examples", "demo", "demos", "tools"})
-_FOLDER_WORDS = re.compile(r"[_\-]+")
 
-
-@dataclass
-class HistoryIndex:
-    """Past commits as labelled examples: BM25 over their messages, and the files each
-    one changed (resolved to units of the code map at query time, so one history index
-    serves maps of different commits)."""
-
-    search: BM25Index
-    files: dict[str, list[str]]  # commit sha -> files it changed
-    titles: dict[str, str]  # commit sha -> first line of its message
-    dates: dict[str, str]  # commit sha -> author date (ISO, UTC)
 
 
 # Unit -> its top-level classes -> the bases each names as written (`lexicon.class_bases`).
@@ -382,48 +356,6 @@ def _library_folders(paths: Sequence[str]) -> Callable[[str], bool]:
     return in_library
 
 
-def build_history(
-    commits: Sequence[CommitRecord], *, limit: int = HISTORY_MAX_COMMITS
-) -> HistoryIndex | None:
-    """Index the messages of the newest HISTORY_MAX_COMMITS commits that changed some
-    library-looking source file and not too many files (bulk changes say little)."""
-    docs: dict[str, Counter[str]] = {}
-    files: dict[str, list[str]] = {}
-    titles: dict[str, str] = {}
-    dates: dict[str, str] = {}
-    splits: dict[str, tuple[str, ...]] = {}  # each token's words, split once
-    for commit in commits[:limit]:
-        if len(commit.files) > HISTORY_MAX_FILES * 4:
-            continue
-        if not any(is_library_path(f) and f.endswith(_SOURCE_SUFFIXES) for f in commit.files):
-            continue
-        title, _, body = commit.message.partition("\n")
-        docs[commit.sha] = Counter(query_terms(title, body[:2000], title_weight=1.0, splits=splits))
-        files[commit.sha] = list(commit.files)
-        titles[commit.sha] = title.strip()
-        dates[commit.sha] = commit.date
-    if not docs:
-        return None
-    return HistoryIndex(search=BM25Index.build(docs), files=files, titles=titles, dates=dates)
-
-
-def is_library_path(path: str, is_test: bool = False) -> bool:
-    """Whether a file is library code (a place a fix goes), not tests/docs/examples."""
-    if is_test:
-        return False
-    folders = path.lower().split("/")[:-1]
-    for depth, folder in enumerate(folders):
-        if folder in _NOT_LIBRARY:
-            return False
-        if "_" in folder or "-" in folder or (depth == 0 and folder in _NOT_LIBRARY_TOP_WORDS):
-            words = _FOLDER_WORDS.split(folder)
-            if not _NOT_LIBRARY_WORDS.isdisjoint(words) or (
-                depth == 0 and not _NOT_LIBRARY_TOP_WORDS.isdisjoint(words)
-            ):
-                return False
-    return True
-
-
 def map_issue_to_modules(
     issue: Issue,
     code_map: CodeMap,
@@ -448,7 +380,7 @@ def map_issue_to_modules(
     found = None
     title, body = reporter_text(issue.title, issue.body or "", index.issue_template)
     if signals.exact:
-        found = extract_evidence(title, body, package=index.main_package)
+        found = extract_evidence(title, body, package=index.main_package, repo=issue.repo)
         library, modules = index.library, code_map.modules
         for node, weight, why in exact_clues(found, index):
             if _generated(node, code_map):  # (never a place to fix)
@@ -467,8 +399,26 @@ def map_issue_to_modules(
             if (weighted := weight * damp) > evidence.get(_LEXICAL, 0.0):
                 evidence[_LEXICAL] = weighted
     if signals.history and index.history is not None:
-        for node, weight, why in _history_clues(query, index, signals, history_before):
+        for node, weight, why in similar_commit_clues(
+            query,
+            index.history,
+            index.path_to_module,
+            index.library,
+            signals.history,
+            history_before,
+        ):
             add(node, weight * damp, why)
+    if signals.named and index.history is not None and found is not None and found.changes:
+        for node, weight, why in named_change_clues(
+            found.changes,
+            index.history,
+            index.path_to_module,
+            index.library,
+            signals.named,
+            own_number=issue.number,
+            before=history_before,
+        ):
+            add(node, weight, why)
     if signals.labels:
         label_clues = list(_label_clues(issue, labels, index))
         for node, weight, why in label_clues:
@@ -614,47 +564,6 @@ def _lexical_evidence(
         shown = ", ".join(f"'{written[t]}'" for t in matched[:4] if t in written)
         out[node] = f"words {shown or 'of the issue'} match its path, names or docs"
     return out
-
-
-def _history_clues(
-    query: Mapping[str, float], index: MapIndex, signals: Signals, before: str
-) -> Iterable[tuple[str, float, str]]:
-    history = index.history
-    if history is None:
-        return
-    hits = history.search.search(query, limit=HISTORY_DEPTH * 4, with_terms=False)
-    votes: dict[str, float] = defaultdict(float)
-    why: dict[str, tuple[float, str]] = {}
-    best = 0.0
-    used = 0
-    for sha, score, _terms in hits:
-        if before and history.dates[sha] >= before:
-            continue
-        units = sorted(
-            {
-                m
-                for f in history.files[sha]
-                if (m := index.path_to_module.get(f)) is not None and m in index.library
-            }
-        )
-        if not units or len(units) > HISTORY_MAX_FILES:
-            continue
-        best = best or score
-        share = (score / best) / len(units) ** 0.5
-        for unit in units:
-            votes[unit] += share
-            if unit not in why or share > why[unit][0]:
-                title = history.titles[sha]
-                title = title if len(title) <= 70 else title[:69] + "…"
-                why[unit] = (share, f"similar past commit {sha[:9]}: '{title}' changed it")
-        used += 1
-        if used >= HISTORY_DEPTH:
-            break
-    if not votes:
-        return
-    top = max(votes.values())
-    for unit, vote in votes.items():
-        yield unit, signals.history * vote / top, why[unit][1]
 
 
 def _inside_labelled_areas(

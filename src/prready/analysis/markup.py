@@ -91,8 +91,8 @@ def without_markup(text: str) -> str:
     """`text` without layout tags (what they hold stays), without upload markup, without
     the addresses of uploads, notebooks, gists and videos, and with every other link cut to
     its scheme, host and the path segments that are words (no id, no query string, no
-    fragment). A link to a file or folder on GitHub (`.../blob/<ref>/path#L12`) stays
-    whole: it points at the code."""
+    fragment). A link to a file, a folder or a commit on GitHub (`.../blob/<ref>/path#L12`,
+    `.../commit/<sha>`) stays whole: it points at the code or at a change of it."""
     if "<" in text:
         text = _LAYOUT_TAG.sub(" ", text)
     if "://" not in text:
@@ -109,7 +109,7 @@ def _kept_link(found: re.Match[str]) -> str:
     host = host.rpartition("@")[2].partition(":")[0].lower()
     path, _, fragment = path.partition("#")
     segments = path.partition("?")[0].split("/")
-    if host == "github.com" and len(segments) > 3 and segments[2] in ("blob", "tree"):
+    if host == "github.com" and len(segments) > 3 and _names_code_or_commit(segments):
         return whole
     if _no_words(host, segments):
         return " " + tail
@@ -119,6 +119,16 @@ def _kept_link(found: re.Match[str]) -> str:
     if fragment and not (_NO_WORD_ANCHOR.fullmatch(fragment) or opaque(fragment)):
         kept += "#" + fragment
     return f"{scheme}://{host}/{kept}{tail}"
+
+
+def _names_code_or_commit(segments: list[str]) -> bool:
+    """A link to a file or folder (`<o>/<r>/blob/<ref>/<path>`) or to a commit
+    (`<o>/<r>/commit/<sha>`, `<o>/<r>/pull/<n>/commits/<sha>`) on GitHub: the evidence
+    reads it whole."""
+    kind = segments[2]
+    return kind in ("blob", "tree", "commit") or (
+        kind == "pull" and len(segments) > 5 and segments[4] == "commits"
+    )
 
 
 def _no_words(host: str, segments: list[str]) -> bool:

@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prready import __version__
+from prready.analysis.history import HISTORY_MAX_COMMITS, HistoryIndex, build_history
 from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import BM25Index, PackedTerms, class_bases, source_fields_packed
 from prready.analysis.mapping import (
-    HISTORY_MAX_COMMITS,
     ClassBases,
-    HistoryIndex,
     MapIndex,
-    build_history,
     build_index,
     build_lexical,
     lexical_index,
@@ -49,14 +47,15 @@ if TYPE_CHECKING:
 # 4: C macros' names.
 LEX_SCANNER = "lex:8"
 # Bump when lexicon's weighting, fields or BM25Index change, or which files are library
-# (`mapping.is_library_path`; 9: folders named by compounds such as `integration_tests`;
+# (`layout.is_library_path`; 9: folders named by compounds such as `integration_tests`;
 # 10: the terms of `lex:6`; 11: top-level `tools/` is no library; 12: common words
 # that name few files' paths keep those postings).
 LEX_VERSION = "12"
-# 10: top-level `tools/` is no library; 9: the terms of `lex:6`; 8: the commits indexed
+# 11: the pull requests and fixed issues commits name (`history.HistoryIndex.pulls`,
+# `fixes`); 10: top-level `tools/` is no library; 9: the terms of `lex:6`; 8: the commits indexed
 # are those changing library files as `is_library_path` now says; 7: read at the map's
 # commit (6 read HEAD, which may have moved).
-HISTORY_VERSION = "10"
+HISTORY_VERSION = "11"
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
@@ -596,14 +595,15 @@ def _digest(*parts: str) -> str:
 def _history_to_plain(history: HistoryIndex | None) -> tuple[Any, ...]:
     if history is None:
         return ()  # no commit to learn from: stored too, so a warm run does not look again
-    return (history.search.to_plain(), history.files, history.titles, history.dates)
+    search = history.search.to_plain()
+    return (search, history.files, history.titles, history.dates, history.pulls, history.fixes)
 
 
 def _history_from_plain(value: Any) -> HistoryIndex | None:
-    if not (isinstance(value, tuple) and len(value) == 4):
+    if not (isinstance(value, tuple) and len(value) == 6):
         return None
     search = BM25Index.from_plain(value[0])
     if search is None:
         return None
-    files, titles, dates = value[1:]
-    return HistoryIndex(search=search, files=files, titles=titles, dates=dates)
+    files, titles, dates, pulls, fixes = value[1:]
+    return HistoryIndex(search, files, titles, dates, pulls=pulls, fixes=fixes)

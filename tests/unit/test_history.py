@@ -1,0 +1,148 @@
+"""The history index: similar commits, and the changes an issue names (`analysis.history`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prready.analysis.evidence import extract_evidence
+from prready.analysis.history import (
+    FIXED_SHARE,
+    HISTORY_MAX_FILES,
+    build_history,
+    named_change_clues,
+)
+from prready.code_models import CommitRecord
+
+W_NAMED_CHANGE = 0.6
+PATHS = {
+    "tinyml/optim/adam.py": "tinyml.optim.adam",
+    "tinyml/nn/conv.py": "tinyml.nn.conv",
+    "tinyml/nn/linear.py": "tinyml.nn.linear",
+    "tests/test_optim.py": "tests.test_optim",
+}
+LIBRARY = {"tinyml.optim.adam", "tinyml.nn.conv", "tinyml.nn.linear"}
+
+
+def _clues(
+    changes: list[str], paths: dict[str, str] = PATHS, library: set[str] = LIBRARY, **kw: Any
+) -> list[tuple[str, float, str]]:
+    history = build_history(_commits())
+    assert history is not None
+    return list(named_change_clues(changes, history, paths, library, W_NAMED_CHANGE, **kw))
+
+
+def _commit(sha: str, date: str, files: list[str], message: str) -> CommitRecord:
+    return CommitRecord(sha * 40, "Ada", "ada@example.com", date, files, message)
+
+
+def _commits() -> list[CommitRecord]:
+    refactor = [f"tinyml/nn/layer{i}.py" for i in range(HISTORY_MAX_FILES * 4)]
+    return [
+        # GitHub's squash title names the pull request; its body says which issue it fixes.
+        _commit(
+            "a",
+            "2026-06-03T00:00:00Z",
+            ["tinyml/optim/adam.py", "tests/test_optim.py"],
+            "Adam: honour amsgrad with sparse gradients (#2628)\n\nFixes #2601",
+        ),
+        # ghstack's line names it; GitHub's closing keyword as a link.
+        _commit(
+            "b",
+            "2026-06-02T00:00:00Z",
+            ["tinyml/nn/conv.py"],
+            "[nn] conv: keep the bias dtype\n\nPull Request resolved: "
+            "https://github.com/o/tinyml/pull/2630\nCloses https://github.com/o/tinyml/issues/2599",
+        ),
+        # Too many files for the similar-commit search, still found when named.
+        _commit(
+            "c",
+            "2026-06-01T00:00:00Z",
+            ["tinyml/nn/linear.py", *refactor],
+            "Move every layer to the new base class (#2500)",
+        ),
+        # Names no change: kept for the search only.
+        _commit("d", "2026-05-01T00:00:00Z", ["tinyml/nn/linear.py"], "Linear: faster init"),
+    ]
+
+
+def test_the_index_reads_the_pull_requests_and_fixed_issues_commits_name() -> None:
+    history = build_history(_commits())
+    assert history is not None
+    assert history.pulls == {2628: ["a" * 40], 2630: ["b" * 40], 2500: ["c" * 40]}
+    assert history.fixes == {2601: ["a" * 40], 2599: ["b" * 40]}
+    assert set(history.files) == {"a" * 40, "b" * 40, "c" * 40, "d" * 40}
+    assert "c" * 40 not in history.search.names  # a bulk change is never "similar"
+    # A commit's id as written: 7 digits or more, one commit only.
+    assert history.commit_named("bbbbbbb") == "b" * 40
+    assert history.commit_named("b" * 40) == "b" * 40
+    assert history.commit_named("bbbbbbc") is None
+    assert history.commit_named("") is None
+
+
+def test_a_named_change_points_at_the_library_files_it_changed() -> None:
+    clues = _clues(["#2628"])
+    assert clues == [
+        (
+            "tinyml.optim.adam",
+            W_NAMED_CHANGE,
+            "the issue names #2628, merged as commit aaaaaaaaa "
+            "('Adam: honour amsgrad with sparse gradients (#2628)'), which changed it",
+        )
+    ]
+    # An issue it names: the commit that fixed it, at a lower weight.
+    ((unit, weight, why),) = _clues(["#2599"])
+    assert unit == "tinyml.nn.conv" and weight == W_NAMED_CHANGE * FIXED_SHARE
+    assert why.startswith("the issue names #2599, fixed by commit bbbbbbbbb")
+    # A pull request and its commit's id both written are one clue.
+    both = _clues(["#2628", "aaaaaaa"])
+    assert both == clues
+    # A commit by id; a large change's units share its weight.
+    ((unit, weight, why),) = _clues(["cccccccc"])
+    assert unit == "tinyml.nn.linear" and weight == W_NAMED_CHANGE
+    assert why.startswith("the issue names commit ccccccccc ('Move every layer")
+    library = LIBRARY | {f"tinyml.nn.layer{i}" for i in range(3)}
+    paths = PATHS | {f"tinyml/nn/layer{i}.py": f"tinyml.nn.layer{i}" for i in range(3)}
+    clues = _clues(["#2500"], paths, library)
+    assert len(clues) == 4 and {w for _, w, _ in clues} == {W_NAMED_CHANGE / 2}
+
+
+def test_its_own_fix_later_commits_and_unknown_changes_are_no_evidence() -> None:
+    # The issue's own number (its fix says "Fixes #2601"), a number nothing names, a
+    # change of no library unit (but its tests), a commit after the date a backtest looks
+    # from.
+    assert _clues(["#2601"], own_number=2601) == []
+    assert _clues(["#9999", "1234abc"]) == []
+    assert _clues(["#2628"], library={"tinyml.nn.conv"}) == []
+    before = "2026-06-02T12:00:00Z"
+    assert _clues(["#2628"], before=before) == []
+    assert [u for u, _, _ in _clues(["#2630"], before=before)]
+
+
+def test_the_evidence_reads_the_changes_a_reporter_names() -> None:
+    body = (
+        "Since commit e18a94f (PR #2628) `CLIPTokenizer` fails; similar to #4480, #4503.\n"
+        "Bisected to https://github.com/o/tinyml/commit/30A19A08f2a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6"
+        " and https://github.com/o/tinyml/pull/2700/commits/ab12cd34ef; see also "
+        "https://github.com/o/TinyML/issues/12#issuecomment-5.\n"
+    )
+    found = extract_evidence("Regression from #2601", body, repo="o/tinyml")
+    assert found.changes == [
+        "#2601",
+        "e18a94f",
+        "#2628",
+        "#4480",
+        "#4503",
+        "30a19a08f2a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6",
+        "#2700",
+        "ab12cd34ef",
+        "#12",
+    ]
+    # Not a change of this repository: another one's, a character reference, a compiler
+    # warning, an address, a version's or an install's hash, a uuid, a number, a word, an
+    # id in upper case, a one-digit number.
+    noise = (
+        "https://github.com/other/lib/pull/5 other/lib#77 &#1234; warning #68-D: x "
+        "object at 0x7f3b2c1d9e80 torch 2.1.0+git8f1a2b3 pip install git+https://x@abc1234e "
+        "10bcf9ab-c713-4c51 1234567 deadbeef DEADBEEF12 step #1"
+    )
+    assert extract_evidence("t", noise, repo="o/tinyml").changes == []
