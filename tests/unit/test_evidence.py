@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from prready.analysis import evidence
 from prready.analysis.evidence import (
+    MAX_TEXT,
     expand_alias,
     extract_evidence,
     without_traceback_prints,
@@ -420,6 +421,12 @@ def test_hostile_input_stays_bounded() -> None:
     found = extract_evidence("t" * 100_000, body)
     assert time.perf_counter() - start < 2.0
     assert found.frames == []
+    # Named changes: long runs of numbers, hex digits and links.
+    body = "#1234567" * 4000 + "0a" * 20_000 + " 1a2b3c4d-" * 3000 + "https://github.com/o/" * 2000
+    start = time.perf_counter()
+    found = extract_evidence("#" * 1000, body[:MAX_TEXT], repo="o/r")
+    assert time.perf_counter() - start < 2.0
+    assert found.changes == ["#1234567"]
 
 
 def test_non_code_file_paths_are_found_and_not_taken_for_apis() -> None:

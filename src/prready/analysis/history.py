@@ -106,9 +106,11 @@ def build_history(
         for number in _own_pulls(title, body):
             pulls[number].append(commit.sha)
             named = True
-        for number in {int(n) for n in _FIXES.findall(commit.message[:4000])}:
-            fixes[number].append(commit.sha)
-            named = True
+        message = commit.message[:4000]
+        if "#" in message or "issues/" in message:
+            for number in {int(n) for n in _FIXES.findall(message)}:
+                fixes[number].append(commit.sha)
+                named = True
         searched = len(commit.files) <= HISTORY_MAX_FILES * 4
         if not (searched or named):
             continue
@@ -116,7 +118,9 @@ def build_history(
             docs[commit.sha] = Counter(
                 query_terms(title, body[:2000], title_weight=1.0, splits=splits)
             )
-        files[commit.sha] = list(commit.files)
+        # (A change kept for its name only keeps the files it may rank: fewer to store.)
+        kept = commit.files if searched else [f for f in commit.files if is_library_path(f)]
+        files[commit.sha] = list(kept)
         titles[commit.sha] = title.strip()
         dates[commit.sha] = commit.date
     if not docs:
@@ -132,7 +136,7 @@ def build_history(
 
 
 def _own_pulls(title: str, body: str) -> set[int]:
-    found = {int(n) for n in _OWN_PULL_TITLE.findall(title)}
+    found = {int(n) for n in _OWN_PULL_TITLE.findall(title)} if "(#" in title else set()
     if "Pull Request resolved:" in body:
         found.update(int(n) for n in _OWN_PULL_LINE.findall(body))
     return found

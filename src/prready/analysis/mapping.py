@@ -9,8 +9,9 @@ several weak ones):
   module (through re-exports), imports in the reproduction;
 - lexical: BM25 over each library file's path words, defined names and prose
   (docstrings, comments, string literals such as error messages), see `lexicon`;
-- history: BM25 over past commit messages; an issue like past commits points at the files
-  they changed (how an MPS issue reaches kernels no import graph shows);
+- history (`history`): BM25 over past commit messages; an issue like past commits points
+  at the files they changed (how an MPS issue reaches kernels no import graph shows); a
+  pull request, issue or commit the reporter names points at the files it changed;
 - the repository's own labels: an area label names an area, and backs the files in it;
 - the dependency graph: importers and imports of the strongest units, at a lower weight.
 
