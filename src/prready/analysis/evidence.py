@@ -144,15 +144,17 @@ _URL = re.compile(r"https?://\S+")
 # #2628`, `(#4480, #4503)`: not `owner/repo#1`, `&#123;`, nvcc's `warning #68-D`), a link
 # to one or to a commit, or a commit's id standing alone (7-40 hex digits, letters and
 # digits both: `since commit e18a94f`; not inside a word, a path, a version's
-# `+git8f1a2b3`, an install's `@abc1234`, a uuid or an address's `0x...`).
-_CHANGE = re.compile(
-    r"(?<![\w&#/])#(?P<number>\d{2,7})(?![\w-])"
-    r"|https?://github\.com/[\w.-]+/(?P<repo>[\w.-]+)/"
-    r"(?:(?:pull|issues)/(?P<linked>\d{1,7})(?:/commits/(?P<commit>[0-9a-fA-F]{7,40}))?"
-    r"|commit/(?P<sha>[0-9a-fA-F]{7,40}))"
-    r"|(?<![\w/.#@+-])(?P<bare>(?-i:[0-9a-f]{7,40}))(?![\w-])",
+# `+git8f1a2b3`, an install's `@abc1234`, a uuid or an address's `0x...`). Three patterns,
+# each run only on a text that may hold a match: one alternation scans far slower.
+_NUMBER_REF = re.compile(r"(?<![\w&#/])#(\d{2,7})(?![\w-])")
+_CHANGE_LINK = re.compile(
+    r"https?://github\.com/[\w.-]+/(?P<repo>[\w.-]+)/"
+    r"(?:(?:pull|issues)/(?P<number>\d{1,7})(?:/commits/(?P<commit>[0-9a-fA-F]{7,40}))?"
+    r"|commit/(?P<sha>[0-9a-fA-F]{7,40}))",
     re.IGNORECASE,
 )
+_HEX_RUN = re.compile(r"[0-9a-f]{7,40}(?![\w-])")  # (what comes before is checked apart)
+_NOT_BEFORE_ID = frozenset("_/.#@+-")
 _HEX_LETTER = re.compile(r"[a-fA-F]")
 _DIGIT = re.compile(r"\d")
 # A link to a file or folder of a repository on GitHub (the reporter pointing at the code:
@@ -554,18 +556,27 @@ def _named_changes(text: str, repo: str) -> list[str]:
     """The pull requests, issues (`#N`) and commits (their ids as written, lower case) of
     the repository `text` names, in order, each once. A link names one when it is to a
     repository of `repo`'s name (or `repo` is unknown: a renamed owner keeps the name)."""
-    name = repo.rpartition("/")[2].lower()
-    found: dict[str, None] = {}
-    for match in _CHANGE.finditer(text):
-        if match.group("repo") and name and match.group("repo").lower() != name:
+    found: list[tuple[int, str]] = []
+    if "#" in text:
+        found += [(m.start(), f"#{int(m.group(1))}") for m in _NUMBER_REF.finditer(text)]
+    if "github.com/" in text:
+        name = repo.rpartition("/")[2].lower()
+        for m in _CHANGE_LINK.finditer(text):
+            if name and m.group("repo").lower() != name:
+                continue
+            if m.group("number"):
+                found.append((m.start(), f"#{int(m.group('number'))}"))
+            if sha := m.group("commit") or m.group("sha"):
+                found.append((m.start() + 1, sha.lower()))
+    for m in _HEX_RUN.finditer(text):
+        at = m.start()
+        before = text[at - 1] if at else " "
+        if before.isalnum() or before in _NOT_BEFORE_ID:
             continue
-        number = match.group("number") or match.group("linked")
-        sha = match.group("sha") or match.group("commit") or match.group("bare")
-        if number:
-            found.setdefault(f"#{int(number)}")
-        if sha and _HEX_LETTER.search(sha) and _DIGIT.search(sha):
-            found.setdefault(sha.lower())
-    return list(found)
+        if _HEX_LETTER.search(m.group()) and _DIGIT.search(m.group()):
+            found.append((at, m.group()))
+    found.sort()
+    return list(dict.fromkeys(change for _, change in found))
 
 
 def _looks_like_file_name(token: str) -> bool:
