@@ -320,9 +320,7 @@ class IssueEvidence:
     changes: list[str] = field(default_factory=list)
 
 
-def extract_evidence(
-    title: str, body: str, *, package: str = "", repo: str = ""
-) -> IssueEvidence:
+def extract_evidence(title: str, body: str, *, package: str = "", repo: str = "") -> IssueEvidence:
     """Find paths, frames, API names, imports and named changes in an issue (its words are
     the lexicon's: `analysis.lexicon`); `package` is the repository's main top-level
     package, used to expand default aliases like `F.`; `repo` ("owner/name") tells its

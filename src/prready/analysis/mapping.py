@@ -120,9 +120,6 @@ _LABEL_SYNONYMS = {
 }
 
 
-
-
-
 # Unit -> its top-level classes -> the bases each names as written (`lexicon.class_bases`).
 ClassBases = dict[str, dict[str, tuple[str, ...]]]
 
