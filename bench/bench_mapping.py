@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for repo, mirror, checkout, repo_cases in repositories(cases, repos, work):
         # One history index per repository; each issue sees only commits dated before
         # its fix's parent (what a user would have had), as the product's --history does.
-        history = build_history(read_history(mirror), limit=10**6)
+        history = build_history(read_history(mirror, merges=True), limit=10**6, repo=repo)
         for case in repo_cases:
             if not checkout_at(checkout, case.parent):
                 skipped += 1

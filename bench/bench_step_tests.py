@@ -78,7 +78,7 @@ def main() -> int:
     left_out = 0
     dump = args.dump.open("w") if args.dump else None
     for repo, mirror, checkout, repo_cases in repositories(cases, repos, work):
-        history = build_history(read_history(mirror), limit=10**6)
+        history = build_history(read_history(mirror, merges=True), limit=10**6, repo=repo)
         for case in repo_cases:
             if not checkout_at(checkout, case.parent):
                 left_out += 1

@@ -31,6 +31,7 @@ class CommitRecord:
     files: list[str]
     message: str = ""
     lines: int | None = None  # added + deleted (git log --numstat); None when not read
+    merge: bool = False  # a merge commit (more than one parent)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from prready.analysis.evidence import extract_evidence
 from prready.analysis.history import (
     FIXED_SHARE,
     HISTORY_MAX_FILES,
+    MAX_NAMED,
     build_history,
     named_change_clues,
 )
@@ -26,7 +27,7 @@ LIBRARY = {"tinyml.optim.adam", "tinyml.nn.conv", "tinyml.nn.linear"}
 def _clues(
     changes: list[str], paths: dict[str, str] = PATHS, library: set[str] = LIBRARY, **kw: Any
 ) -> list[tuple[str, float, str]]:
-    history = build_history(_commits())
+    history = build_history(_commits(), repo="o/tinyml")
     assert history is not None
     return list(named_change_clues(changes, history, paths, library, W_NAMED_CHANGE, **kw))
 
@@ -62,20 +63,32 @@ def _commits() -> list[CommitRecord]:
         ),
         # Names no change: kept for the search only.
         _commit("d", "2026-05-01T00:00:00Z", ["tinyml/nn/linear.py"], "Linear: faster init"),
+        # Closes a list of issues; another repository's issue is not this one's.
+        _commit(
+            "e",
+            "2026-04-01T00:00:00Z",
+            ["tinyml/nn/linear.py"],
+            "Linear: init fixes\n\nCloses #12, #13 and #14 #15.\n"
+            "Fixes https://github.com/other/lib/issues/55, "
+            "resolves https://github.com/o/tinyml/issues/56",
+        ),
     ]
 
 
 def test_the_index_reads_the_pull_requests_and_fixed_issues_commits_name() -> None:
-    history = build_history(_commits())
+    history = build_history(_commits(), repo="o/tinyml")
     assert history is not None
     assert history.pulls == {2628: ["a" * 40], 2630: ["b" * 40], 2500: ["c" * 40]}
-    assert history.fixes == {2601: ["a" * 40], 2599: ["b" * 40]}
-    assert set(history.files) == {"a" * 40, "b" * 40, "c" * 40, "d" * 40}
+    e = ["e" * 40]
+    assert history.fixes == {2601: ["a" * 40], 2599: ["b" * 40], 12: e, 13: e, 14: e, 15: e, 56: e}
+    assert set(history.files) == {"a" * 40, "b" * 40, "c" * 40, "d" * 40, "e" * 40}
     assert "c" * 40 not in history.search.names  # a bulk change is never "similar"
     # A commit's id as written: 7 digits or more, one commit only.
     assert history.commit_named("bbbbbbb") == "b" * 40
     assert history.commit_named("b" * 40) == "b" * 40
+    assert history.commit_named("BBBBBBB") == "b" * 40
     assert history.commit_named("bbbbbbc") is None
+    assert history.commit_named("bbbbbb") is None  # (shorter than git prints)
     assert history.commit_named("") is None
 
 
@@ -104,6 +117,14 @@ def test_a_named_change_points_at_the_library_files_it_changed() -> None:
     paths = PATHS | {f"tinyml/nn/layer{i}.py": f"tinyml.nn.layer{i}" for i in range(3)}
     clues = _clues(["#2500"], paths, library)
     assert len(clues) == 4 and {w for _, w, _ in clues} == {W_NAMED_CHANGE / 2}
+    # Several changes naming a unit are one clue, its strongest: no evidence adding up.
+    clues = _clues(["#2500", "#12", "dddddddd"], paths, library)
+    linear = [(w, why) for u, w, why in clues if u == "tinyml.nn.linear"]
+    assert linear == [(W_NAMED_CHANGE, linear[0][1])]
+    assert linear[0][1].startswith("the issue names commit ddddddddd")
+    # Only the first MAX_NAMED changes are looked up (more is a list or a log).
+    many = [f"#{n}" for n in range(100, 100 + MAX_NAMED)]
+    assert _clues([*many, "#2628"]) == []
 
 
 def test_its_own_fix_later_commits_and_unknown_changes_are_no_evidence() -> None:
@@ -115,15 +136,21 @@ def test_its_own_fix_later_commits_and_unknown_changes_are_no_evidence() -> None
     assert _clues(["#2628"], library={"tinyml.nn.conv"}) == []
     before = "2026-06-02T12:00:00Z"
     assert _clues(["#2628"], before=before) == []
+    # A stored history missing a commit's rows (a damaged cache) gives no clue, no error.
+    history = build_history(_commits(), repo="o/tinyml")
+    assert history is not None
+    del history.files["a" * 40]
+    assert list(named_change_clues(["#2628"], history, PATHS, LIBRARY, W_NAMED_CHANGE)) == []
     assert [u for u, _, _ in _clues(["#2630"], before=before)]
 
 
 def test_the_evidence_reads_the_changes_a_reporter_names() -> None:
     body = (
         "Since commit e18a94f (PR #2628) `CLIPTokenizer` fails; similar to #4480, #4503.\n"
-        "Bisected to https://github.com/o/tinyml/commit/30A19A08f2a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6"
-        " and https://github.com/o/tinyml/pull/2700/commits/ab12cd34ef; see also "
-        "https://github.com/o/TinyML/issues/12#issuecomment-5.\n"
+        "Bisected to https://github.com/o/tinyml/commit/30A19A08f2a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6\n"
+        "https://github.com/o/tinyml/pull/2700/commits/ab12cd34ef introduced it; see also "
+        "https://github.com/o/TinyML/issues/12#issuecomment-5 and o/tinyml#2599.\n"
+        "Commit 30a19a0 (gradient checkpointing) requires transformers>=4.52.\n"
     )
     found = extract_evidence("Regression from #2601", body, repo="o/tinyml")
     assert found.changes == [
@@ -136,13 +163,39 @@ def test_the_evidence_reads_the_changes_a_reporter_names() -> None:
         "#2700",
         "ab12cd34ef",
         "#12",
+        "#2599",
+        "30a19a0",
     ]
-    # Not a change of this repository: another one's, a character reference, a compiler
-    # warning, an address, a version's or an install's hash, a uuid, a number, a word, an
-    # id in upper case, a one-digit number.
+    # Not a change of this repository: another one's, a character reference, a colour, a
+    # compiler warning, an address, a version's or an install's hash, a uuid, a number, a
+    # word, an id in upper case, a one-digit number.
     noise = (
-        "https://github.com/other/lib/pull/5 other/lib#77 &#1234; warning #68-D: x "
+        "https://github.com/other/lib/pull/5 other/lib#77 &#1234; color:#333 warning #68-D: x "
         "object at 0x7f3b2c1d9e80 torch 2.1.0+git8f1a2b3 pip install git+https://x@abc1234e "
         "10bcf9ab-c713-4c51 1234567 deadbeef DEADBEEF12 step #1"
     )
     assert extract_evidence("t", noise, repo="o/tinyml").changes == []
+    # A commit's id is the version a reporter runs unless words blame it.
+    for running in (
+        "With the Python package (latest commit f257636d, Ubuntu 18.04) training fails.",
+        "Line 172 of `tinyml/models/model.py` (linked at commit 088f0bb) looks redundant.",
+        "See https://github.com/o/tinyml/commit/30a19a08f2a1b3c4 for the code.",
+    ):
+        assert extract_evidence("t", running, repo="o/tinyml").changes == []
+    # A native stack's frames are numbered, not named changes.
+    stacks = (
+        "frame #12: c10::Error::Error(c10::SourceLocation) + 0x55 (libc10.so)\n"
+        "#3  0x00007ffff7a42428 in raise () from /lib/libc.so.6\n"
+        "    #10 0x4f5c3b in main /src/x.cc:12\n"
+        "#11  main () at x.c:5\n"
+    )
+    assert extract_evidence("Segfault", stacks, repo="o/tinyml").changes == []
+    # Another project's number: after its name, one the issue imports, or in a link.
+    for other in (
+        "It was fixed in transformers PR #2599.",
+        "An mpi4jax pull request (#111) hit the same bug.",
+        "```\nfrom peft import LoraConfig\n```\npeft #2599 broke it",
+        "See [#2599](https://github.com/huggingface/transformers/pull/2599).",
+    ):
+        assert extract_evidence("t", other, repo="o/tinyml", package="tinyml").changes == []
+    assert extract_evidence("t", "The PR #2599 broke it.", repo="o/tinyml").changes == ["#2599"]

@@ -8,7 +8,7 @@ what is found here against the map's paths, symbols and module names.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -141,22 +141,44 @@ _RUN = re.compile(
 )
 _URL = re.compile(r"https?://\S+")
 # A change of the repository named in an issue: a pull request or issue by number (`PR
-# #2628`, `(#4480, #4503)`: not `owner/repo#1`, `&#123;`, nvcc's `warning #68-D`), a link
+# #2628`, `(#4480, #4503)`, `o/tinyml#2628` when the repository is this one's name), a link
 # to one or to a commit, or a commit's id standing alone (7-40 hex digits, letters and
-# digits both: `since commit e18a94f`; not inside a word, a path, a version's
-# `+git8f1a2b3`, an install's `@abc1234`, a uuid or an address's `0x...`). Three patterns,
-# each run only on a text that may hold a match: one alternation scans far slower.
-_NUMBER_REF = re.compile(r"(?<![\w&#/])#(\d{2,7})(?![\w-])")
+# digits both: `since commit e18a94f`). Not a number another repository's (`other/lib#77`),
+# a character reference (`&#123;`), a colour (`color:#333`), nvcc's `warning #68-D`, a
+# native stack's frame (`frame #12: c10::...`, gdb's and ASAN's `#3  0x7f... in f`); not an
+# id inside a word, a path, a version (`+git8f1a2b3`), an install (`@abc1234`), a uuid or
+# an address (`0x...`). Three patterns, each run only on a text that may hold a match (one
+# alternation scans far slower).
+_NUMBER_REF = re.compile(
+    r"(?:(?<![\w.-])[\w.-]{1,100}/(?P<name>[\w.-]{1,100})|(?<![\w&#/:=\"'-]))"
+    r"#(?P<number>\d{2,7})(?![\w-])"
+)
+_NATIVE_FRAME_AFTER = re.compile(r"[ \t]+(?:0x[0-9a-fA-F]|[\w:~<>]+[ ]\()")
 _CHANGE_LINK = re.compile(
     r"https?://github\.com/[\w.-]+/(?P<repo>[\w.-]+)/"
     r"(?:(?:pull|issues)/(?P<number>\d{1,7})(?:/commits/(?P<commit>[0-9a-fA-F]{7,40}))?"
     r"|commit/(?P<sha>[0-9a-fA-F]{7,40}))",
     re.IGNORECASE,
 )
+# (A commit link's id, for the query to leave out: `.../commit/<sha>`, `.../commits/<sha>`.)
+_LINKED_COMMIT_ID = re.compile(r"(?<=/commit/)[0-9a-fA-F]{7,40}\b|(?<=/commits/)[0-9a-fA-F]{7,40}\b")
 _HEX_RUN = re.compile(r"[0-9a-f]{7,40}(?![\w-])")  # (what comes before is checked apart)
 _NOT_BEFORE_ID = frozenset("_/.#@+-")
 _HEX_LETTER = re.compile(r"[a-fA-F]")
 _DIGIT = re.compile(r"\d")
+# A commit's id names the change at fault only when the text says so: it is the version
+# a reporter runs as often (`latest commit f257636d`, `(commit 9a13ab5)` after a file they
+# point at, `commit 1bc27939 and 3.0.0 from pypi`). Words within a line's reach of it:
+_BLAME = re.compile(
+    r"since|introduc|\bbr(?:oke|eak)|regress|bisect|\bcaus|culprit|\brevert|\bblame|first bad"
+    r"|due to|because of|\brequir|\brel(?:y|ies|ied)\b|\bchanged\b|\badded\b|\bremoved\b",
+    re.IGNORECASE,
+)
+BLAME_REACH = 80  # characters either side of a commit's id, on its line
+_WORDS_BEFORE = re.compile(r"[\w.-]+")
+_REFERENCE_WORDS = frozenset({"pr", "pull", "request", "issue", "in", "see", "at", "by", "from"})
+_DIGIT_INSIDE = re.compile(r"[a-z]\d+[a-z]")
+_HEX = re.compile(r"[0-9a-f]+")  # (a commit's id is no project's name)
 # A link to a file or folder of a repository on GitHub (the reporter pointing at the code:
 # `https://github.com/o/r/blob/main/src/pkg/x.py#L120`); a branch name holding a slash
 # leaves its tail in the path, which the repository path it ends with still resolves.
@@ -348,7 +370,8 @@ def extract_evidence(title: str, body: str, *, package: str = "", repo: str = ""
     found.title_names = set(_bare_names(title))
     if crash := _NATIVE_CRASH.search(title + "\n" + text_no_urls):
         found.crash = " ".join(crash.group(0).split())
-    found.changes = _named_changes(title + "\n" + body, repo)
+    others = (OTHER_LIBRARIES | {name.split(".", 1)[0] for name in imports}) - {package}
+    found.changes = _named_changes(title + "\n" + body, repo, others)
     return found
 
 
@@ -463,7 +486,12 @@ def issue_query(
 ) -> dict[str, float]:
     """An issue's weighted query words (`lexicon.query_terms`, what the mapping's search
     and a step's tests by words read), without what Python and IPython print around a
-    traceback (`without_traceback_prints`)."""
+    traceback (`without_traceback_prints`) and without the ids of the commits GitHub links
+    name (`markup.without_markup` keeps those links whole for `_named_changes`)."""
+    if "/commit" in title:
+        title = _LINKED_COMMIT_ID.sub("", title)
+    if "/commit" in body:
+        body = _LINKED_COMMIT_ID.sub("", body)
     return query_terms(title, without_traceback_prints(body), splits=splits)
 
 
@@ -550,31 +578,82 @@ def _linked_paths(text: str) -> dict[str, int | None]:
     return seen
 
 
-def _named_changes(text: str, repo: str) -> list[str]:
+def _named_changes(text: str, repo: str, others: Collection[str] = ()) -> list[str]:
     """The pull requests, issues (`#N`) and commits (their ids as written, lower case) of
-    the repository `text` names, in order, each once. A link names one when it is to a
-    repository of `repo`'s name (or `repo` is unknown: a renamed owner keeps the name)."""
+    the repository `text` names, in order, each once. A link or an `owner/name#N` names
+    one when it is to a repository of `repo`'s name (or `repo` is unknown: a renamed owner
+    keeps the name); a `#N` written after another project's name (`transformers PR #2599`,
+    `an mpi4jax pull request (#111)`; `others`: libraries the issue imports or names)
+    names none; a commit's id only beside words blaming it (`_BLAME`)."""
+    name = repo.rpartition("/")[2].lower()
+    others = {o.lower() for o in others} - {name}
     found: list[tuple[int, str]] = []
     if "#" in text:
-        found += [(m.start(), f"#{int(m.group(1))}") for m in _NUMBER_REF.finditer(text)]
+        for m in _NUMBER_REF.finditer(text):
+            if m.group("name") is not None:
+                if m.group("name").lower() != name:
+                    continue
+            elif (
+                text.startswith("](", m.end())  # (`[#2599](link)`: the link says whose)
+                or _native_frame(text, m.start(), m.end())
+                or _after_another_project(text, m.start(), others)
+            ):
+                continue
+            found.append((m.start(), f"#{int(m.group('number'))}"))
     if "github.com/" in text:
-        name = repo.rpartition("/")[2].lower()
         for m in _CHANGE_LINK.finditer(text):
             if name and m.group("repo").lower() != name:
                 continue
             if m.group("number"):
                 found.append((m.start(), f"#{int(m.group('number'))}"))
-            if sha := m.group("commit") or m.group("sha"):
+            sha = m.group("commit") or m.group("sha")
+            if sha and _blamed(text, m.start(), m.end()):
                 found.append((m.start() + 1, sha.lower()))
     for m in _HEX_RUN.finditer(text):
-        at = m.start()
+        at, run = m.start(), m.group()
         before = text[at - 1] if at else " "
         if before.isalnum() or before in _NOT_BEFORE_ID:
             continue
-        if _HEX_LETTER.search(m.group()) and _DIGIT.search(m.group()):
-            found.append((at, m.group()))
+        if _HEX_LETTER.search(run) and _DIGIT.search(run) and _blamed(text, at, m.end()):
+            found.append((at, run))
     found.sort()
     return list(dict.fromkeys(change for _, change in found))
+
+
+def _after_another_project(text: str, start: int, others: Collection[str]) -> bool:
+    """Whether the words just before text[start] (on its line, past `PR`, `pull request`,
+    `issue`, `in`) name another project: one of `others`, or a name holding a digit between
+    letters (`mpi4jax`, `py3nvml`)."""
+    line = text.rfind("\n", 0, start) + 1
+    words = _WORDS_BEFORE.findall(text[max(line, start - 60) : start])
+    while words and words[-1].lower() in _REFERENCE_WORDS:
+        words.pop()
+    if not words:
+        return False
+    word = words[-1].lower()
+    if word in others:
+        return True
+    return _DIGIT_INSIDE.search(word) is not None and not _HEX.fullmatch(word)
+
+
+def _native_frame(text: str, start: int, end: int) -> bool:
+    """Whether the `#N` at text[start:end] numbers a native stack's frame: `frame #12:`
+    (PyTorch's C++ stacks), or a line's start followed by an address or a function
+    (`#3  0x7f... in raise`, `#0  main () at x.c:5`: gdb, ASAN)."""
+    line = text.rfind("\n", 0, start) + 1
+    before = text[line:start]
+    if before.rstrip().lower().endswith("frame"):
+        return True
+    return not before.strip() and _NATIVE_FRAME_AFTER.match(text, end) is not None
+
+
+def _blamed(text: str, start: int, end: int) -> bool:
+    """Whether words near text[start:end] (on its line) blame the change it names."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    near = text[max(line_start, start - BLAME_REACH) : min(line_end, end + BLAME_REACH)]
+    return _BLAME.search(near) is not None
 
 
 def _looks_like_file_name(token: str) -> bool:

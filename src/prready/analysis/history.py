@@ -41,19 +41,30 @@ FIXED_SHARE = 0.75
 SOURCE_SUFFIXES = (".py", ".pyx", ".m", *NATIVE_LANGUAGES)
 
 # How a commit names its own pull request: GitHub's squash title `Fix x (#2628)`, and
-# ghstack's (PyTorch's) `Pull Request resolved: https://github.com/o/r/pull/2628` line.
+# ghstack's (PyTorch's) `Pull Request resolved: https://github.com/o/r/pull/2628` line; a
+# merge commit's title `Merge pull request #2628 from user/branch` (read with the files it
+# changed against its first parent: `read_history(merges=True)`).
 _OWN_PULL_TITLE = re.compile(r"\(#(\d{1,7})\)[ \t]*$")
+_MERGED_PULL_TITLE = re.compile(r"Merge pull request #(\d{1,7}) from ")
 _OWN_PULL_LINE = re.compile(
     r"^Pull Request resolved:[ \t]*https?://github\.com/[\w.-]+/[\w.-]+/pull/(\d{1,7})\b",
     re.MULTILINE,
 )
-# ...and an issue it closes, as GitHub's closing keywords read (`Fixes #4816`,
-# `closes https://github.com/o/r/issues/4816`).
+# ...and the issues it closes, as GitHub's closing keywords read (`Fixes #4816`, `closes
+# #12, #13 and #14`, `fixes https://github.com/o/r/issues/4816`: another repository's issue
+# is not this one's).
+_ISSUE_REF = r"(?:https?://github\.com/[\w.-]+/[\w.-]+/issues/|#)\d{1,7}\b"
 _FIXES = re.compile(
     r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?[ \t]+"
-    r"(?:https?://github\.com/[\w.-]+/[\w.-]+/issues/|#)(\d{1,7})\b",
+    rf"(?P<refs>{_ISSUE_REF}(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+){_ISSUE_REF}){{0,20}})",
     re.IGNORECASE,
 )
+_FIXED = re.compile(
+    r"(?:https?://github\.com/[\w.-]+/(?P<repo>[\w.-]+)/issues/|#)(?P<number>\d{1,7})\b",
+    re.IGNORECASE,
+)
+# At most this many changes an issue names are looked up: more is a list or a log.
+MAX_NAMED = 8
 MIN_SHA = 7  # the shortest commit id git prints
 
 
@@ -77,18 +88,21 @@ class HistoryIndex:
         """The commit whose id starts with `written` (7 to 40 hex digits), if one only."""
         if self._shas is None:
             self._shas = sorted(self.files)
+        written = written.lower()
         at = bisect.bisect_left(self._shas, written)
         first, second = [*self._shas[at : at + 2], "", ""][:2]
         unique = first.startswith(written) and not second.startswith(written)
-        return first if written and unique else None
+        return first if len(written) >= MIN_SHA and unique else None
 
 
 def build_history(
-    commits: Sequence[CommitRecord], *, limit: int = HISTORY_MAX_COMMITS
+    commits: Sequence[CommitRecord], *, limit: int = HISTORY_MAX_COMMITS, repo: str = ""
 ) -> HistoryIndex | None:
     """Index the messages of the newest `limit` commits that changed some library-looking
     source file and not too many files (bulk changes say little), and the pull requests
-    and fixed issues every such commit names (up to NAMED_MAX_FILES files)."""
+    and fixed issues every such commit names (up to NAMED_MAX_FILES files); `repo`
+    ("owner/name") tells its issues' links from other repositories'."""
+    name = repo.rpartition("/")[2].lower()
     docs: dict[str, Counter[str]] = {}
     files: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
@@ -103,15 +117,20 @@ def build_history(
             continue
         title, _, body = commit.message.partition("\n")
         named = False
-        for number in _own_pulls(title, body):
-            pulls[number].append(commit.sha)
-            named = True
-        message = commit.message[:4000]
-        if "#" in message or "issues/" in message:
-            for number in {int(n) for n in _FIXES.findall(message)}:
-                fixes[number].append(commit.sha)
+        if commit.merge:  # (a merge is named by its pull request only, never searched)
+            if merged := _MERGED_PULL_TITLE.match(title):
+                pulls[int(merged.group(1))].append(commit.sha)
                 named = True
-        searched = len(commit.files) <= HISTORY_MAX_FILES * 4
+        else:
+            for number in _own_pulls(title, body):
+                pulls[number].append(commit.sha)
+                named = True
+            message = commit.message[:4000]
+            if "#" in message or "issues/" in message:
+                for number in _fixed(message, name):
+                    fixes[number].append(commit.sha)
+                    named = True
+        searched = len(commit.files) <= HISTORY_MAX_FILES * 4 and not commit.merge
         if not (searched or named):
             continue
         if searched:
@@ -133,6 +152,17 @@ def build_history(
         pulls=dict(pulls),
         fixes=dict(fixes),
     )
+
+
+def _fixed(message: str, name: str) -> list[int]:
+    """The issues of the repository named `name` a commit message says it fixes."""
+    numbers: dict[int, None] = {}
+    for closing in _FIXES.finditer(message):
+        for ref in _FIXED.finditer(closing.group("refs")):
+            if ref.group("repo") and name and ref.group("repo").lower() != name:
+                continue
+            numbers.setdefault(int(ref.group("number")))
+    return list(numbers)
 
 
 def _own_pulls(title: str, body: str) -> set[int]:
@@ -194,27 +224,20 @@ def named_change_clues(
     before: str = "",
 ) -> Iterable[tuple[str, float, str]]:
     """Library units changed by the changes an issue names (`changes`: `#2628` for a pull
-    request or issue, a commit id as written: `evidence.IssueEvidence.changes`), each at
-    `weight` / sqrt(its units), once per commit (`#2628` and its commit's id written both
-    are one clue). `own_number` is the issue's own (its fix is no evidence); `before`
-    ignores later commits."""
+    request or issue, a commit id as written: `evidence.IssueEvidence.changes`; the first
+    MAX_NAMED), each at `weight` / sqrt(the change's units). A unit gets its strongest
+    change's clue only: several changes naming it are one clue, not evidence adding up.
+    `own_number` is the issue's own (its fix is no evidence); `before` ignores later
+    commits."""
+    best: dict[str, tuple[float, str]] = {}
     seen: set[str] = set()
-    for change in changes:
-        if change.startswith("#"):
-            number = int(change[1:])
-            if number == own_number:
-                continue
-            commits = [(sha, 1.0, f"{change}, merged as") for sha in history.pulls.get(number, ())]
-            commits += [
-                (sha, FIXED_SHARE, f"{change}, fixed by") for sha in history.fixes.get(number, ())
-            ]
-        else:
-            sha = history.commit_named(change)
-            commits = [(sha, 1.0, "")] if sha else []
-        for sha, share, how in commits:
-            if sha in seen or (before and history.dates[sha] >= before):
+    for change in changes[:MAX_NAMED]:
+        for sha, share, how in _commits_named(change, history, own_number):
+            if sha in seen or sha not in history.files:
                 continue
             seen.add(sha)
+            if before and history.dates.get(sha, before) >= before:
+                continue
             units = _library_units(history.files[sha], path_to_module, library)
             if not units:
                 continue
@@ -222,7 +245,25 @@ def named_change_clues(
             lead = f"{how} commit" if how else "commit"
             why = f"the issue names {lead} {sha[:9]} ('{_short(history, sha)}'), which changed it"
             for unit in units:
-                yield unit, each, why
+                if unit not in best or each > best[unit][0]:
+                    best[unit] = (each, why)
+    for unit, (each, why) in best.items():
+        yield unit, each, why
+
+
+def _commits_named(
+    change: str, history: HistoryIndex, own_number: int
+) -> list[tuple[str, float, str]]:
+    """(commit, share of the weight, how the issue names it) for one named change."""
+    if not change.startswith("#"):
+        sha = history.commit_named(change)
+        return [(sha, 1.0, "")] if sha else []
+    number = int(change[1:])
+    if number == own_number:
+        return []
+    merged = [(sha, 1.0, f"{change}, merged as") for sha in history.pulls.get(number, ())]
+    fixed = [(sha, FIXED_SHARE, f"{change}, fixed by") for sha in history.fixes.get(number, ())]
+    return merged + fixed
 
 
 def _library_units(
@@ -232,5 +273,5 @@ def _library_units(
 
 
 def _short(history: HistoryIndex, sha: str) -> str:
-    title = history.titles[sha]
+    title = history.titles.get(sha, "")
     return title if len(title) <= 70 else title[:69] + "…"

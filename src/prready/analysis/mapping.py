@@ -239,7 +239,7 @@ def build_index(
         code_map=code_map,
         library=library,
         lexical=lexical or build_lexical(code_map, library, fields),
-        history=history or (build_history(commits) if commits else None),
+        history=history or (build_history(commits, repo=code_map.repo) if commits else None),
         native_ops=native_ops or NativeOps(),
         class_bases=class_bases or {},
     )

@@ -322,7 +322,7 @@ def _mapping_index(
         if history is None and stored_history != ():
             early = prebuilt.history if prebuilt is not None else None
             if commits is not None:
-                history = build_history(list(commits))
+                history = build_history(list(commits), repo=code_map.repo)
             elif early is not None and early.head == code_map.head:
                 reading = early
             else:
@@ -381,7 +381,7 @@ def _mapping_index(
         elif library is None:
             library = set(lexical.names)  # the library units are what the index holds
         if reading is not None:
-            history = build_history(reading.result())
+            history = build_history(reading.result(), repo=code_map.repo)
             if history_key:
                 cache.save_snapshot(history_key, _history_to_plain(history))
         return build_index(
@@ -532,8 +532,9 @@ def _store(cache_db: Path, rows: dict[str, bytes], snapshot: tuple[str, Any] | N
 
 def recent_commits(root: Path, head: str = "") -> list[CommitRecord]:
     """The newest HISTORY_MAX_COMMITS commits up to `head` (the map's commit: the history
-    is stored under it) or HEAD ([] without history)."""
-    return read_history(root, limit=HISTORY_MAX_COMMITS, rev=head or "HEAD")
+    is stored under it) or HEAD ([] without history), a merge with the files of what it
+    merged."""
+    return read_history(root, limit=HISTORY_MAX_COMMITS, rev=head or "HEAD", merges=True)
 
 
 def _scan(

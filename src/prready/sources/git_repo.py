@@ -473,10 +473,13 @@ def read_history(
     author: str | None = None,
     limit: int = 0,
     rev: str = "HEAD",
+    merges: bool = False,
 ) -> list[CommitRecord]:
     """Commits reachable from `rev` (HEAD, or a commit id: a caller that keys what it
     builds by a commit reads that commit's history, whatever HEAD is by then), newest
-    first, with the paths each one touched.
+    first, with the paths each one touched. A merge touches none, unless `merges`: then
+    the paths it changed against its first parent (a merged pull request's, in a
+    repository that merges them with merge commits).
 
     One `git log --no-renames --name-only -z` pass (a rename shows as delete + add).
     `since` is an ISO date; `author` a case-insensitive substring of name or email;
@@ -486,8 +489,10 @@ def read_history(
         raise ValueError(f"not a revision: {rev!r}")  # never let it be read as an option
     token = secrets.token_hex(8)
     start, sep = f"\x1e{token}\x1f", f"\x1f{token}\x1f"
-    fmt = sep.join(["%H", "%aN", "%aE", "%at", "%B"])
+    fmt = sep.join(["%H", "%P", "%aN", "%aE", "%at", "%B"])
     args = ["log", "--no-renames", "--name-only", "-z", "--no-color", "--encoding=UTF-8"]
+    if merges:
+        args.append("--diff-merges=first-parent")
     args += [f"--format={start}{fmt}{sep}"]
     if since:
         args.append(f"--since={_iso_date(since)}")
@@ -500,7 +505,7 @@ def read_history(
     out = _run(root, [*args, rev, "--"]).decode("utf-8", "replace")
     records: list[CommitRecord] = []
     for chunk in out.split(start)[1:]:
-        sha, name, email, stamp, message, names = chunk.split(sep, 5)
+        sha, parents, name, email, stamp, message, names = chunk.split(sep, 6)
         files = [f for f in names.lstrip("\0").lstrip("\n").split("\0") if f]
         records.append(
             CommitRecord(
@@ -510,6 +515,7 @@ def read_history(
                 date=clock.iso_from_epoch(int(stamp)),
                 files=files,
                 message=message.strip(),
+                merge=len(parents.split()) > 1,
             )
         )
     return records
