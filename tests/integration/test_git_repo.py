@@ -191,6 +191,41 @@ def test_read_history_filters(tmp_path: Path) -> None:
         read_history(repo, since="last tuesday")
 
 
+def test_read_history_reads_a_merges_files_against_its_first_parent(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    who = {
+        "GIT_AUTHOR_NAME": "Ada",
+        "GIT_AUTHOR_EMAIL": "ada@example.com",
+        "GIT_COMMITTER_NAME": "Ada",
+        "GIT_COMMITTER_EMAIL": "ada@example.com",
+    }
+
+    def commit(path: str, text: str, message: str) -> None:
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(text)
+        git("add", path, cwd=repo, env=who)
+        git("commit", "-q", "-m", message, cwd=repo, env=who)
+
+    git("init", "-q", "-b", "main", str(repo))
+    commit("pkg/a.py", "a = 1\n", "Start")
+    git("checkout", "-q", "-b", "feature", cwd=repo)
+    commit("pkg/b.py", "b = 1\n", "Add b")
+    commit("pkg/c.py", "c = 1\n", "Add c")
+    git("checkout", "-q", "main", cwd=repo)
+    commit("pkg/a.py", "a = 2\n", "Change a")
+    message = "Merge pull request #7 from ada/feature\n\nAdd b and c"
+    git("merge", "-q", "--no-ff", "feature", "-m", message, cwd=repo, env=who)
+    plain, merges = read_history(repo), read_history(repo, merges=True)
+    top = plain[0]
+    assert (top.message.splitlines()[0], top.merge, top.files) == (message[:38], True, [])
+    assert merges[0].merge and merges[0].files == ["pkg/b.py", "pkg/c.py"]
+    # Every other commit reads the same either way.
+    assert [(r.sha, r.files, r.merge) for r in merges[1:]] == [
+        (r.sha, r.files, r.merge) for r in plain[1:]
+    ]
+    assert not any(r.merge for r in plain[1:])
+
+
 def test_read_history_survives_hostile_messages_and_empty_repos(tmp_path: Path) -> None:
     evil = "subject \x1e\x1f with separators\n\nbody \x00 nul? \x1f%H"
     commits = [

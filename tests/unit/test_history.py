@@ -92,6 +92,32 @@ def test_the_index_reads_the_pull_requests_and_fixed_issues_commits_name() -> No
     assert history.commit_named("") is None
 
 
+def test_a_merged_pull_request_is_its_merge_commit_never_a_similar_commit() -> None:
+    merged = CommitRecord(
+        "f" * 40,
+        "Ada",
+        "ada@example.com",
+        "2026-07-01T00:00:00Z",
+        ["tinyml/nn/conv.py"],
+        "Merge pull request #2700 from ada/conv\n\nconv: keep the bias dtype",
+        merge=True,
+    )
+    sync = CommitRecord(
+        "9" * 40,
+        "Ada",
+        "ada@example.com",
+        "2026-07-02T00:00:00Z",
+        ["tinyml/nn/linear.py"],
+        "Merge branch 'main' into conv",
+        merge=True,
+    )
+    history = build_history([sync, merged, *_commits()], repo="o/tinyml")
+    assert history is not None
+    assert history.pulls[2700] == ["f" * 40]
+    assert "9" * 40 not in history.files
+    assert "f" * 40 not in history.search.names  # (its commits are searched, not the merge)
+
+
 def test_a_named_change_points_at_the_library_files_it_changed() -> None:
     clues = _clues(["#2628"])
     assert clues == [
