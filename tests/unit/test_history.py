@@ -114,6 +114,7 @@ def test_a_merged_pull_request_is_its_merge_commit_never_a_similar_commit() -> N
     history = build_history([sync, merged, *_commits()], repo="o/tinyml")
     assert history is not None
     assert history.pulls[2700] == ["f" * 40]
+    assert history.titles["f" * 40] == "conv: keep the bias dtype"  # (not the branch's)
     assert "9" * 40 not in history.files
     assert "f" * 40 not in history.search.names  # (its commits are searched, not the merge)
 

@@ -140,7 +140,11 @@ def build_history(
         # (A change kept for its name only keeps the files it may rank: fewer to store.)
         kept = commit.files if searched else [f for f in commit.files if is_library_path(f)]
         files[commit.sha] = list(kept)
-        titles[commit.sha] = title.strip()
+        # (A merge's title names its branch; the pull request's own title follows it.)
+        titles[commit.sha] = next(
+            (line.strip() for line in body.splitlines() if line.strip() and commit.merge),
+            title.strip(),
+        )
         dates[commit.sha] = commit.date
     if not docs:
         return None
