@@ -175,6 +175,7 @@ _BLAME = re.compile(
     re.IGNORECASE,
 )
 BLAME_REACH = 80  # characters either side of a commit's id, on its line
+_NUMBER_HINT = re.compile(r"#\d")
 _WORDS_BEFORE = re.compile(r"[\w.-]+")
 _REFERENCE_WORDS = frozenset({"pr", "pull", "request", "issue", "in", "see", "at", "by", "from"})
 _DIGIT_INSIDE = re.compile(r"[a-z]\d+[a-z]")
@@ -370,8 +371,7 @@ def extract_evidence(title: str, body: str, *, package: str = "", repo: str = ""
     found.title_names = set(_bare_names(title))
     if crash := _NATIVE_CRASH.search(title + "\n" + text_no_urls):
         found.crash = " ".join(crash.group(0).split())
-    others = (OTHER_LIBRARIES | {name.split(".", 1)[0] for name in imports}) - {package}
-    found.changes = _named_changes(title + "\n" + body, repo, others)
+    found.changes = _named_changes(title + "\n" + body, repo, imports, package)
     return found
 
 
@@ -578,27 +578,32 @@ def _linked_paths(text: str) -> dict[str, int | None]:
     return seen
 
 
-def _named_changes(text: str, repo: str, others: Collection[str] = ()) -> list[str]:
+def _named_changes(
+    text: str, repo: str, imports: Iterable[str] = (), package: str = ""
+) -> list[str]:
     """The pull requests, issues (`#N`) and commits (their ids as written, lower case) of
     the repository `text` names, in order, each once. A link or an `owner/name#N` names
     one when it is to a repository of `repo`'s name (or `repo` is unknown: a renamed owner
-    keeps the name); a `#N` written after another project's name (`transformers PR #2599`,
-    `an mpi4jax pull request (#111)`; `others`: libraries the issue imports or names)
-    names none; a commit's id only beside words blaming it (`_BLAME`)."""
+    keeps the name). A `#N` after another project's name names none (`transformers PR
+    #2599`, `an mpi4jax pull request (#111)`: a library of OTHER_LIBRARIES or `imports`,
+    not `package`). A commit's id counts beside words blaming it only (`_BLAME`), in a text
+    that says "commit"."""
     name = repo.rpartition("/")[2].lower()
-    others = {o.lower() for o in others} - {name}
+    others: set[str] | None = None  # (worked out for the first `#N` only)
     found: list[tuple[int, str]] = []
-    if "#" in text:
+    if _NUMBER_HINT.search(text):
         for m in _NUMBER_REF.finditer(text):
             if m.group("name") is not None:
                 if m.group("name").lower() != name:
                     continue
-            elif (
-                text.startswith("](", m.end())  # (`[#2599](link)`: the link says whose)
-                or _native_frame(text, m.start(), m.end())
-                or _after_another_project(text, m.start(), others)
-            ):
-                continue
+            else:
+                if text.startswith("](", m.end()) or _native_frame(text, m.start(), m.end()):
+                    continue  # (`[#2599](link)`: the link says whose)
+                if others is None:
+                    known = OTHER_LIBRARIES | {i.split(".", 1)[0] for i in imports}
+                    others = {o.lower() for o in known} - {name, package.lower()}
+                if _after_another_project(text, m.start(), others):
+                    continue
             found.append((m.start(), f"#{int(m.group('number'))}"))
     if "github.com/" in text:
         for m in _CHANGE_LINK.finditer(text):
@@ -609,7 +614,9 @@ def _named_changes(text: str, repo: str, others: Collection[str] = ()) -> list[s
             sha = m.group("commit") or m.group("sha")
             if sha and _blamed(text, m.start(), m.end()):
                 found.append((m.start() + 1, sha.lower()))
-    for m in _HEX_RUN.finditer(text):
+    # (A commit's id is written beside the word: `since commit e18a94f`, `Commit 30a19a0
+    # requires ...`, git bisect's `e18a94f is the first bad commit`.)
+    for m in _HEX_RUN.finditer(text) if "commit" in text.lower() else ():
         at, run = m.start(), m.group()
         before = text[at - 1] if at else " "
         if before.isalnum() or before in _NOT_BEFORE_ID:
