@@ -111,10 +111,20 @@ def test_a_merged_pull_request_is_its_merge_commit_never_a_similar_commit() -> N
         "Merge branch 'main' into conv",
         merge=True,
     )
-    history = build_history([sync, merged, *_commits()], repo="o/tinyml")
+    copied = CommitRecord(
+        "8" * 40,
+        "Ada",
+        "ada@example.com",
+        "2026-07-03T00:00:00Z",
+        ["tinyml/nn/linear.py"],
+        "Merge pull request #2701 from ada:linear\n\nPiperOrigin-RevId: 688513764",
+        merge=True,
+    )
+    history = build_history([copied, sync, merged, *_commits()], repo="o/tinyml")
     assert history is not None
     assert history.pulls[2700] == ["f" * 40]
     assert history.titles["f" * 40] == "conv: keep the bias dtype"  # (not the branch's)
+    assert history.titles["8" * 40] == "Merge pull request #2701 from ada:linear"  # (a trailer)
     assert "9" * 40 not in history.files
     assert "f" * 40 not in history.search.names  # (its commits are searched, not the merge)
 

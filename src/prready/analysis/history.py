@@ -46,6 +46,8 @@ SOURCE_SUFFIXES = (".py", ".pyx", ".m", *NATIVE_LANGUAGES)
 # changed against its first parent: `read_history(merges=True)`).
 _OWN_PULL_TITLE = re.compile(r"\(#(\d{1,7})\)[ \t]*$")
 _MERGED_PULL_TITLE = re.compile(r"Merge pull request #(\d{1,7}) from ")
+# A trailer's key: capitalised, hyphenated (`Signed-off-by: ...`, `PiperOrigin-RevId: ...`).
+_TRAILER = re.compile(r"[ \t]*[A-Z]\w*(?:-\w+)+:[ \t]")
 _OWN_PULL_LINE = re.compile(
     r"^Pull Request resolved:[ \t]*https?://github\.com/[\w.-]+/[\w.-]+/pull/(\d{1,7})\b",
     re.MULTILINE,
@@ -140,9 +142,14 @@ def build_history(
         # (A change kept for its name only keeps the files it may rank: fewer to store.)
         kept = commit.files if searched else [f for f in commit.files if is_library_path(f)]
         files[commit.sha] = list(kept)
-        # (A merge's title names its branch; the pull request's own title follows it.)
+        # (A merge's title names its branch; the pull request's own title follows it, unless
+        # only trailers do: `PiperOrigin-RevId: 688513764`.)
         titles[commit.sha] = next(
-            (line.strip() for line in body.splitlines() if line.strip() and commit.merge),
+            (
+                line.strip()
+                for line in body.splitlines()
+                if commit.merge and line.strip() and not _TRAILER.match(line)
+            ),
             title.strip(),
         )
         dates[commit.sha] = commit.date
