@@ -7,9 +7,11 @@ Two clues come from one `git log --name-only` pass (`sources.git_repo.read_histo
 - named changes: a pull request, issue or commit the reporter names (`since PR #2628`,
   `similar to #4816`, `commit e18a94f broke it`, a link to one) is looked up among the
   commits: the pull request's own commit (squash-merged: `Title (#2628)`; ghstack:
-  `Pull Request resolved: .../pull/2628`), the commit that says it fixes the named issue
-  (`Fixes #4816`), or the commit with that id. A regression's report names what broke it,
-  and what a similar issue's fix changed is where this one's goes.
+  `Pull Request resolved: .../pull/2628`; merged: `Merge pull request #2628 from ...`),
+  the commit that says it fixes the named issue (`Fixes #4816`), or the commit with that
+  id. A regression's report names what broke it, and what a similar issue's fix changed
+  is where this one's goes. Which numbers and ids an issue names is
+  `evidence.IssueEvidence.changes`'s business.
 
 Pure: a caller passes the commits and, when ranking, the map's path -> unit table.
 """
@@ -46,12 +48,12 @@ SOURCE_SUFFIXES = (".py", ".pyx", ".m", *NATIVE_LANGUAGES)
 # changed against its first parent: `read_history(merges=True)`).
 _OWN_PULL_TITLE = re.compile(r"\(#(\d{1,7})\)[ \t]*$")
 _MERGED_PULL_TITLE = re.compile(r"Merge pull request #(\d{1,7}) from ")
-# A trailer's key: capitalised, hyphenated (`Signed-off-by: ...`, `PiperOrigin-RevId: ...`).
-_TRAILER = re.compile(r"[ \t]*[A-Z]\w*(?:-\w+)+:[ \t]")
 _OWN_PULL_LINE = re.compile(
     r"^Pull Request resolved:[ \t]*https?://github\.com/[\w.-]+/[\w.-]+/pull/(\d{1,7})\b",
     re.MULTILINE,
 )
+# A trailer's key: capitalised, hyphenated (`Signed-off-by: ...`, `PiperOrigin-RevId: ...`).
+_TRAILER = re.compile(r"[ \t]*[A-Z]\w*(?:-\w+)+:[ \t]")
 # ...and the issues it closes, as GitHub's closing keywords read (`Fixes #4816`, `closes
 # #12, #13 and #14`, `fixes https://github.com/o/r/issues/4816`: another repository's issue
 # is not this one's).
