@@ -233,3 +233,8 @@ def test_the_evidence_reads_the_changes_a_reporter_names() -> None:
     ):
         assert extract_evidence("t", none, repo="o/tinyml", package="tinyml").changes == []
     assert extract_evidence("t", "The PR #2599 broke it.", repo="o/tinyml").changes == ["#2599"]
+    # Written with no space, or as GitHub's `GH-N` (both link in an issue); not inside a
+    # word, and not after another project's name.
+    joined = "Since PR#2599 and gh-77 (pr#78, GH#79) it fails; not APR#80, x-GH-81, transformers PR#82."
+    found = extract_evidence("t", joined, repo="o/tinyml", package="tinyml").changes
+    assert found == ["#2599", "#77", "#78", "#79"]

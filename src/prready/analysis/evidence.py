@@ -141,17 +141,18 @@ _RUN = re.compile(
 )
 _URL = re.compile(r"https?://\S+")
 # A change of the repository named in an issue: a pull request or issue by number (`PR
-# #2628`, `(#4480, #4503)`, `o/tinyml#2628` when the repository is this one's name), a link
-# to one or to a commit, or a commit's id standing alone (7-40 hex digits, letters and
-# digits both: `since commit e18a94f`). Not a number another repository's (`other/lib#77`),
+# #2628`, `PR#2628`, GitHub's `GH-2628`, `(#4480, #4503)`, `o/tinyml#2628` when the
+# repository is this one's name), a link to one or to a commit, or a commit's id standing
+# alone (7-40 hex digits, letters and digits both: `since commit e18a94f`). Not a number another repository's (`other/lib#77`),
 # a character reference (`&#123;`), a colour (`color:#333`), nvcc's `warning #68-D`, a
 # native stack's frame (`frame #12: c10::...`, gdb's and ASAN's `#3  0x7f... in f`); not an
 # id inside a word, a path, a version (`+git8f1a2b3`), an install (`@abc1234`), a uuid or
 # an address (`0x...`). Three patterns, each run only on a text that may hold a match (one
 # alternation scans far slower).
 _NUMBER_REF = re.compile(
-    r"(?:(?<![\w.-])[\w.-]{1,100}/(?P<name>[\w.-]{1,100})|(?<![\w&#/:=\"'-]))"
-    r"#(?P<number>\d{2,7})(?![\w-])"
+    r"(?:(?<![\w.-])[\w.-]{1,100}/(?P<name>[\w.-]{1,100})#|(?<![\w&#/:=\"'-])#"
+    r"|(?<![\w.-])(?:[Pp][Rr]#|[Gg][Hh][#-]))"
+    r"(?P<number>\d{2,7})(?![\w-])"
 )
 _NATIVE_FRAME_AFTER = re.compile(r"[ \t]+(?:0x[0-9a-fA-F]|[\w:~<>]+[ ]\()")
 _CHANGE_LINK = re.compile(
@@ -175,7 +176,7 @@ _BLAME = re.compile(
     re.IGNORECASE,
 )
 BLAME_REACH = 80  # characters either side of a commit's id, on its line
-_NUMBER_HINT = re.compile(r"#\d")
+_NUMBER_HINT = re.compile(r"#\d|[Gg][Hh]-\d")
 _WORDS_BEFORE = re.compile(r"[\w.-]+")
 _REFERENCE_WORDS = frozenset({"pr", "pull", "request", "issue", "in", "see", "at", "by", "from"})
 _DIGIT_INSIDE = re.compile(r"[a-z]\d+[a-z]")
