@@ -116,6 +116,7 @@ class SyncReport:
     not_modified: int = 0
     retries: int = 0
     issues_new: int = 0
+    issues_new_closed: int = 0  # closed issues stored for the first time (backtest's)
     issues_updated: int = 0
     issues_closed: int = 0
     pulls: int = 0

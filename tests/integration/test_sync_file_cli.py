@@ -98,6 +98,61 @@ def test_complete_export_closes_missing_open_issues(repo: Path, tmp_path: Path) 
     assert _open_numbers() == {1, 8}
 
 
+def test_an_export_without_open_issues_never_closes_the_stored_ones(
+    repo: Path, tmp_path: Path
+) -> None:
+    assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2, 8))).exit_code == 0
+    empty = tmp_path / "empty.json"
+    closed_only = tmp_path / "closed.json"
+    empty.write_text("[]", encoding="utf-8")
+    closed_only.write_text(
+        json.dumps([dict(gh_item(2, "Adam raises KeyError", "2026-06-01T08:00:00Z", []), state="CLOSED")]),
+        encoding="utf-8",
+    )
+    for path in (empty, closed_only):
+        result = run("sync", SLUG, "--from-file", str(path), "--complete")
+        assert result.exit_code == 2, result.output
+        assert "holds no open issue" in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert _open_numbers() == {1, 2, 8}  # nothing was closed
+    # Without --complete a closed-only export closes what it says is closed.
+    assert run("sync", SLUG, "--from-file", str(closed_only)).exit_code == 0
+    assert _open_numbers() == {1, 8}
+
+
+def test_the_summary_counts_closed_issues_added_and_issues_back_open(
+    repo: Path, tmp_path: Path
+) -> None:
+    fixed = [
+        dict(gh_item(n, f"fixed {n}", "2026-03-01T08:00:00Z", []), state="CLOSED")
+        for n in (40, 41)
+    ]
+    path = tmp_path / "closed.json"
+    path.write_text(json.dumps(fixed), encoding="utf-8")
+    result = run("sync", SLUG, "--from-file", str(path))
+    assert result.exit_code == 0, result.output
+    assert "0 new, 0 updated issues from file, 0 closed, 2 closed issues added;" in result.stdout
+    # A complete export closes #2; the same copy of #2 open again is an update.
+    both = export_file(tmp_path, 1, 2, 8)
+    assert run("sync", SLUG, "--from-file", str(both)).exit_code == 0
+    partial = tmp_path / "partial.json"
+    partial.write_text(export_file(tmp_path, 1, 8).read_text(), encoding="utf-8")
+    assert "1 closed" in run("sync", SLUG, "--from-file", str(partial), "--complete").stdout
+    again = export_file(tmp_path, 1, 2, 8)
+    result = run("sync", SLUG, "--from-file", str(again))
+    assert "0 new, 1 updated issues from file, 0 closed;" in result.stdout
+    assert _open_numbers() == {1, 2, 8}
+
+
+def test_an_export_time_in_the_future_is_refused(repo: Path, tmp_path: Path) -> None:
+    before = _open_numbers()
+    path = export_file(tmp_path, 1, 2, 8)
+    result = run("sync", SLUG, "--from-file", str(path), "--exported-at", "2999-01-01T00:00:00Z")
+    assert result.exit_code == 2, result.output
+    assert "in the future" in result.output
+    assert 8 not in before and _open_numbers() == before  # nothing imported
+
+
 def test_steps_from_file_data_do_not_promise_free(repo: Path, tmp_path: Path) -> None:
     assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2, 8))).exit_code == 0
     doc = plan_json(repo)

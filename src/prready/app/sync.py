@@ -183,6 +183,7 @@ def _sync_api(ws: Workspace, slug: str, scope: SyncScope) -> SyncReport:
             )
     report.repo = slug
     report.issues_new, report.issues_updated = counts.new, counts.updated
+    report.issues_new_closed = counts.new_closed
     report.issues_closed, report.pulls = counts.closed, counts.pulls
     report.stored_open = store.count_issues(conn, slug).get("open", 0)
     report.synced_at = clock.iso(moment)
@@ -347,8 +348,19 @@ def _sync_from_file(ws: Workspace, slug: str, file: IssueFile) -> SyncReport:
     parsed = read_issue_file(file.path, slug)
     report = SyncReport(slug, source="file")
     exported = export_time(parsed.issues, file.exported_at) or clock.iso(ws.now)
+    if file.exported_at and exported > clock.iso(ws.now + timedelta(days=1)):
+        raise InputError(
+            "exported_at", f"{exported} is in the future: give the time the file was exported"
+        )
     in_file = {i.number for i in parsed.issues}
     stored_open = [i for i in store.load_issues(conn, slug, "open") if not i.is_pull_request]
+    if complete and stored_open and not any(i.state == "open" for i in parsed.issues):
+        # (An empty or closed-only export would close every stored open issue.)
+        raise UsageError(
+            f"{file.path}: the file holds no open issue, so --complete would close all "
+            f"{len(stored_open)} open issues stored for {slug}; export the open issues "
+            "(gh issue list --state open ...) or leave out --complete"
+        )
     # Open in the store, absent from the file, and already there when the file was written.
     missing = sorted(
         i.number for i in stored_open if i.number not in in_file and i.created_at <= exported
@@ -371,6 +383,7 @@ def _sync_from_file(ws: Workspace, slug: str, file: IssueFile) -> SyncReport:
         counts.pulls,
     )
     report.issues_closed, report.labels = counts.closed + closed, len(labels)
+    report.issues_new_closed = counts.new_closed
     report.stored_open = store.count_issues(conn, slug).get("open", 0)
     report.synced_at = exported
     report.notes.append(f"the file's data is as of {exported} (its export time)")

@@ -29,17 +29,22 @@ def sync_summary(report: SyncReport) -> str:
             f"{report.repo}: offline, {report.stored_open} open issues in the store "
             f"(last synced {report.synced_at or 'never'})"
         )
+    # (Closed issues seen for the first time are `backtest`'s: said only when there are some.)
+    added = (
+        f", {report.issues_new_closed} closed issues added" if report.issues_new_closed else ""
+    )
     if report.source == "file":
         return (
             f"{report.repo}: {report.issues_new} new, {report.issues_updated} updated issues "
-            f"from file, {report.issues_closed} closed; {report.stored_open} open issues stored"
+            f"from file, {report.issues_closed} closed{added}; {report.stored_open} open "
+            "issues stored"
         )
     rate = ""
     if report.rate_remaining is not None and report.rate_limit is not None:
         rate = f"; rate limit {report.rate_remaining}/{report.rate_limit} left"
     return (
         f"{report.repo}: {report.issues_new} new, {report.issues_updated} updated, "
-        f"{report.issues_closed} closed; {report.stored_open} open issues stored "
+        f"{report.issues_closed} closed{added}; {report.stored_open} open issues stored "
         f"({report.queries} queries, {report.requests} requests, {report.not_modified} "
         f"unchanged (304){rate})"
     )

@@ -133,15 +133,18 @@ class SyncState:
 
 @dataclass
 class SaveCounts:
-    """What one save changed: new and updated issues, issues now closed, pull requests seen."""
+    """What one save changed: new open issues, new closed ones (for `backtest`), updated
+    issues, issues now closed, pull requests seen."""
 
     new: int = 0
+    new_closed: int = 0
     updated: int = 0
     closed: int = 0
     pulls: int = 0
 
     def add(self, other: SaveCounts) -> None:
         self.new += other.new
+        self.new_closed += other.new_closed
         self.updated += other.updated
         self.closed += other.closed
         self.pulls += other.pulls
@@ -236,7 +239,10 @@ def save_issues(conn: sqlite3.Connection, issues: Iterable[Issue]) -> SaveCounts
                 counts.pulls += 1
             elif row is None:
                 counts.new += issue.state == "open"
-            elif issue.updated_at > row[0]:
+                counts.new_closed += issue.state != "open"
+            elif issue.updated_at > row[0] or (issue.updated_at == row[0] and issue.state != row[1]):
+                # (The same copy with another state: an issue a complete export closed, and
+                # back in a later one.)
                 counts.updated += 1
                 if row[1] == "open" and issue.state == "closed":
                     counts.closed += 1
