@@ -82,6 +82,33 @@ def test_checkout_without_remote_is_judged_by_its_pyproject(tmp_path: Path) -> N
     assert run("map", "huggingface/accelerate", "--checkout", str(clone)).exit_code == 0
 
 
+def test_checkout_without_remote_or_pyproject_is_judged_by_its_setup_files(
+    tmp_path: Path,
+) -> None:
+    # accelerate and peft have a setup.py only; a clone of a local mirror has no GitHub
+    # origin. The literal name in `setup(...)` (never run) or setup.cfg's tells them apart.
+    clone = small_repo(tmp_path, origin=str(tmp_path / "mirror"))
+    marker = tmp_path / "RAN"
+    (clone / "setup.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).touch()\n"
+        "from setuptools import setup\n"
+        'setup(name="peft", version="0.1", url="https://github.com/huggingface/peft")\n',
+        encoding="utf-8",
+    )
+    line = one_line_error(run("plan", "huggingface/accelerate", "--offline", "--checkout", str(clone)))
+    assert "'peft'" in line and "setup.py" in line and "--allow-other-checkout" in line
+    line = one_line_error(run("backtest", "huggingface/pfet", "--offline", "--checkout", str(clone)))
+    assert "'peft'" in line  # a misspelled repository name
+    assert run("map", "huggingface/peft", "--checkout", str(clone)).exit_code == 0
+    assert not marker.exists()  # read, never run
+    # A name setup.py works out at run time says nothing; setup.cfg's [metadata] does.
+    (clone / "setup.py").write_text("import os\nsetup(name=os.environ['N'])\n", encoding="utf-8")
+    assert run("map", "huggingface/accelerate", "--checkout", str(clone)).exit_code == 0
+    (clone / "setup.cfg").write_text("[metadata]\nname = peft\n", encoding="utf-8")
+    line = one_line_error(run("map", "huggingface/accelerate", "--checkout", str(clone)))
+    assert "'peft'" in line and "setup.cfg" in line
+
+
 def test_checkout_whose_checkout_did_not_finish_is_refused(tmp_path: Path) -> None:
     # A clone from a mirror missing some blobs: git reports "checkout failed" and leaves no
     # index, so the files on disk are tracked by nothing. It used to map as an empty

@@ -7,8 +7,11 @@ on the wrong data and exit 0.
 
 from __future__ import annotations
 
+import ast
+import configparser
 import difflib
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,8 +41,8 @@ def canonical_repo(text: str, paths: Paths) -> str:
 
 def verify_checkout(slug: str, checkout: str | Path, *, allow_other: bool = False) -> None:
     """Refuse a checkout that is another repository: its origin remote names another
-    repository (a fork of the same name is fine), or, without a remote, its pyproject.toml
-    names another project. `allow_other` (the user vouches for the clone) skips the check."""
+    repository (a fork of the same name is fine), or, without a remote, its package metadata
+    (pyproject.toml, setup.cfg, setup.py) names another project. `allow_other` (the user vouches for the clone) skips the check."""
     if allow_other:
         return
     from prready.sources.git_repo import acquire
@@ -56,11 +59,11 @@ def verify_checkout(slug: str, checkout: str | Path, *, allow_other: bool = Fals
                 advice="allow_other_checkout",
             )
         return
-    project, urls = _project_identity(found.path)
+    project, urls, source = _project_identity(found.path)
     if project and not _same_project(project, name) and not _names_repository(urls, name):
         raise InputError(
             "checkout",
-            f"{checkout} holds the project {project!r}, not {slug} (its pyproject.toml)",
+            f"{checkout} holds the project {project!r}, not {slug} (its {source})",
             advice="allow_other_checkout",
         )
 
@@ -103,19 +106,78 @@ def _in_focus(name: str, focus: str) -> bool:
     )
 
 
-def _project_identity(root: Path) -> tuple[str, list[str]]:
-    """[project].name of the checkout's pyproject.toml ("" if none or unreadable) and the
-    URLs of its [project.urls] (timm's names github.com/huggingface/pytorch-image-models)."""
+def _project_identity(root: Path) -> tuple[str, list[str], str]:
+    """The checkout's project name ("" if none is found), the URLs it gives (timm's names
+    github.com/huggingface/pytorch-image-models) and the file saying so: pyproject.toml's
+    [project], else setup.cfg's [metadata], else the literal `name=` and `url=` of
+    setup.py's `setup(...)` call (read, never run: accelerate and peft have only a
+    setup.py)."""
     try:
         data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return "", []
+        data = {}
     project = data.get("project")
-    if not isinstance(project, dict):
-        return "", []
-    name, urls = project.get("name"), project.get("urls")
-    links = [u for u in urls.values() if isinstance(u, str)] if isinstance(urls, dict) else []
-    return (name if isinstance(name, str) else ""), links
+    if isinstance(project, dict) and isinstance(project.get("name"), str):
+        urls = project.get("urls")
+        links = [u for u in urls.values() if isinstance(u, str)] if isinstance(urls, dict) else []
+        return project["name"], links, "pyproject.toml"
+    return _setup_cfg_identity(root) or _setup_py_identity(root) or ("", [], "")
+
+
+MAX_SETUP_BYTES = 1_000_000  # a setup.py or setup.cfg larger than this is not read
+
+
+def _setup_cfg_identity(root: Path) -> tuple[str, list[str], str] | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        text = _small_text(root / "setup.cfg")
+        if text is None:
+            return None
+        parser.read_string(text)
+        name = parser.get("metadata", "name", fallback="").strip()
+        url = parser.get("metadata", "url", fallback="").strip()
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    return (name, [url] if url else [], "setup.cfg") if name else None
+
+
+def _setup_py_identity(root: Path) -> tuple[str, list[str], str] | None:
+    try:
+        text = _small_text(root / "setup.py")
+        tree = ast.parse(text) if text is not None else None
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        return None
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if called != "setup":
+            continue
+        given = {
+            k.arg: k.value.value
+            for k in node.keywords
+            if isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
+        }
+        if given.get("name"):
+            return given["name"], [given["url"]] if given.get("url") else [], "setup.py"
+    return None
+
+
+def _small_text(path: Path) -> str | None:
+    """A regular file's text (not a symlink's target), None if absent or too large."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SETUP_BYTES:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _names_repository(urls: list[str], repo_name: str) -> bool:
