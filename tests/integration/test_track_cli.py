@@ -133,11 +133,18 @@ def test_status_shows_stages_bars_and_next_step() -> None:
     assert lines[0] == REPO
     stage1 = next(line for line in lines if "Stage 1" in line)
     assert "█" * 20 in stage1 and "complete" in stage1 and "done 1" in stage1
+    # One merged step completes the stage: the step left there is optional, not owed.
+    assert stage1.endswith("left 1 (optional now)")
     stage2 = next(line for line in lines if "Stage 2" in line)
-    assert "░" * 20 in stage2 and "left 1" in stage2
+    assert "░" * 20 in stage2 and stage2.endswith("left 1")
     assert f"prready track {REPO}#3 start" in result.output  # stage 1 done: move up
     assert "\x1b[" not in result.output  # not a terminal: no escape codes
     assert run("status", REPO).output == result.output  # deterministic
+    # A dropped step is no step left: counted apart.
+    run("track", f"{REPO}#3", "drop")
+    lines = run("status", REPO).output.splitlines()
+    stage2 = next(line for line in lines if "Stage 2" in line)
+    assert stage2.endswith("left 0 · dropped 1")
 
 
 def test_status_colour_follows_terminal_and_no_color() -> None:

@@ -114,8 +114,11 @@ def _stage_line(stage: StageSummary, ascii_only: bool) -> Text:
     line.append(
         f"  done {stage.done}{separator}in progress {stage.in_progress}{separator}left {stage.left}"
     )
+    if stage.complete and stage.left:
+        # (One merged pull request completes a stage: the steps left are optional.)
+        line.append(" (optional now)", style="dim")
     if stage.dropped:
-        line.append(f" (dropped {stage.dropped})", style="dim")
+        line.append(f"{separator}dropped {stage.dropped}", style="dim")
     return line
 
 
