@@ -113,3 +113,30 @@ def test_the_issue_templates_are_read_into_the_map_and_follow_edits(tmp_path: Pa
     cold = _cold(root, tmp_path, "templates")
     assert warm.issue_templates["lines"] == ["describe the bug", "show a traceback"]
     assert _everything(warm) == _everything(cold)
+
+
+def test_a_contributing_guide_linked_inside_the_checkout_is_read(tmp_path: Path) -> None:
+    """peft's CONTRIBUTING.md is a symlink to docs/source/developer_guides/contributing.md:
+    a link to a tracked file of the checkout is followed; one leading out of it, or to a
+    file git does not track (`.git/config`), is not."""
+    from gitfixtures import commit_files
+
+    root = make_map_repo(tmp_path)
+    guide = "# Contributing\n\nRun `make style` before opening a pull request.\n"
+    outside = tmp_path / "outside.md"
+    outside.write_text("SECRET outside the checkout\n", encoding="utf-8")
+    (root / "CONTRIBUTING.md").unlink()
+    for target, expected in (
+        ("docs/contributing.md", guide),
+        (str(outside), ""),
+        ("../outside.md", ""),
+        (".git/config", ""),
+    ):
+        link = root / "CONTRIBUTING.md"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(target)
+        commit_files(root, {"docs/contributing.md": guide}, f"guide via {target}")
+        mapped = _cold(root, tmp_path, str(abs(hash(target))))
+        assert mapped.contributing == expected, target
+        assert "SECRET" not in mapped.contributing and "[core]" not in mapped.contributing

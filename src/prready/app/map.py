@@ -332,7 +332,9 @@ def _repo_facts(
     from prready.analysis.codemap import RepoFacts
     from prready.analysis.issue_templates import template_paths
 
-    contributing_source = next((p for p in CONTRIBUTING_PATHS if p in tracked), "")
+    contributing_source = next(
+        (p for p in CONTRIBUTING_PATHS if _readable(root, p, tracked) is not None), ""
+    )
     facts = RepoFacts(
         history=history() if history else _recent_history(root, head, cache_db),
         codeowners=_first_text(root, tracked, CODEOWNERS_PATHS),
@@ -1175,8 +1177,27 @@ def _line_counts(root: Path, shas: list[str], cache_db: Path | None) -> dict[str
 
 def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str:
     for rel in candidates:
-        if rel in tracked:
-            data = read_no_follow(str(root / rel), limit=MAX_TEXT_BYTES)
+        readable = _readable(root, rel, tracked)
+        if readable is not None:
+            data = read_no_follow(str(root / readable), limit=MAX_TEXT_BYTES)
             if data is not None:
                 return data.decode("utf-8", errors="replace")
     return ""
+
+
+def _readable(root: Path, rel: str, tracked: set[str]) -> str | None:
+    """`rel` if it is a tracked regular file, else the tracked regular file a symlink at
+    `rel` leads to inside the checkout (peft's CONTRIBUTING.md links to
+    docs/source/developer_guides/contributing.md), else None: never a file outside the
+    checkout or one git does not track (`.git/config`)."""
+    if rel in tracked:
+        return rel
+    path = root / rel
+    if not path.is_symlink():
+        return None
+    base = os.path.realpath(root)
+    target = os.path.realpath(path)
+    if not target.startswith(base + os.sep):
+        return None
+    inside = os.path.relpath(target, base).replace(os.sep, "/")
+    return inside if inside in tracked else None
