@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 # 7: maps stored by 6 may lack a file deleted and restored between two maps (see
 # git_repo.Listing.blobs_changed_since): rebuilt once. 8: the symbol index follows a
 # package's star-imported subpackages (`keras.layers` is `keras.api.layers`). 9: and
-# names a module imports as themselves (`from a import x as x`).
-SNAPSHOT_VERSION = 9
+# names a module imports as themselves (`from a import x as x`). 10: a contributing
+# guide that is a symlink to a tracked file inside the checkout is read.
+SNAPSHOT_VERSION = 10
 
 _OBJECT_FIELDS = ("graph", "modules", "areas")  # stored in their own form, not by value
 
