@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
+from gitfixtures import commit_files
 from planfixtures import MINI_SLUG as SLUG
 from planfixtures import make_mini_repo
 from prready.cli import cli
@@ -173,3 +174,27 @@ def _open_numbers() -> set[int]:
     result = run("issues", SLUG, "--format", "json")
     assert result.exit_code == 0, result.output
     return {row["number"] for row in json.loads(result.stdout)}
+
+
+def test_an_issue_the_checkout_fixed_after_its_last_update_is_no_step(
+    repo: Path, tmp_path: Path
+) -> None:
+    # The export (#2 last updated 2026-05-20, #8 on 2026-04-02) is older than a fix of #2
+    # in the checkout; #8's "fix" came before its last update (reopened: still to do).
+    commit_files(repo, {"mini/optim/adam.py": "# fixed\n"}, "Fix #8 for good", date="2026-03-01T00:00:00Z")
+    fix = commit_files(
+        repo, {"mini/optim/adam.py": "# fixed again\n"}, "Adam: keep state keys\n\nFixes #2",
+        date="2026-06-01T00:00:00Z",
+    )  # fmt: skip
+    assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2, 8))).exit_code == 0
+    before = {step["issue"]["number"] for st in plan_json(repo)["stages"] for step in st["steps"]}
+    listed = run("issues", SLUG, "--offline", "--checkout", str(repo), "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    rows = {row["number"]: row for row in json.loads(listed.stdout)}
+    assert rows[2]["taken_state"] == "done"
+    assert rows[2]["taken_evidence"][0] == (
+        f"commit {fix[:9]} of 2026-06-01 in the checkout closes it, after the issue's last "
+        "update (2026-05-20): 'Adam: keep state keys'"
+    )
+    assert rows[8]["taken_state"] != "done" and rows[1]["taken_state"] != "done"
+    assert 2 not in before and before  # planned from the rest

@@ -10,6 +10,7 @@ from prready.analysis.history import (
     HISTORY_MAX_FILES,
     MAX_NAMED,
     build_history,
+    closing_commits,
     named_change_clues,
 )
 from prready.code_models import CommitRecord
@@ -238,3 +239,18 @@ def test_the_evidence_reads_the_changes_a_reporter_names() -> None:
     joined = "Since PR#2599 and gh-77 (pr#78, GH#79) it fails; not APR#80, x-GH-81, transformers PR#82."
     found = extract_evidence("t", joined, repo="o/tinyml", package="tinyml").changes
     assert found == ["#2599", "#77", "#78", "#79"]
+
+
+def test_the_issues_commits_close_whatever_files_they_change_but_not_reverted() -> None:
+    commits = [  # newest first, as `read_history` gives them
+        _commit("f", "2026-05-06T00:00:00Z", ["docs/index.md"], "Fix typo\n\nFixes #40"),
+        _commit("e", "2026-05-05T00:00:00Z", ["a.py"], 'Revert "Fix #30"\n\nThis reverts commit ' + "d" * 40 + "."),
+        _commit("d", "2026-05-04T00:00:00Z", ["a.py"], "Fix #30"),
+        _commit("c", "2026-05-03T00:00:00Z", ["a.py"], "Closes #20, #21 and https://github.com/other/lib/issues/22"),
+        _commit("b", "2026-05-02T00:00:00Z", ["a.py"], "fixes https://github.com/o/tinyml/issues/23 (#99)"),
+        _commit("a", "2026-05-01T00:00:00Z", ["a.py"], "Fixes #40 partly; see #50"),
+    ]
+    closing = closing_commits(commits, "o/tinyml")
+    assert sorted(closing) == [20, 21, 23, 40]  # not #30 (reverted), #22 (another's), #50, #99
+    assert closing[40] == ("f" * 40, "2026-05-06T00:00:00Z", "Fix typo")  # the newest
+    assert closing[20][0] == "c" * 40

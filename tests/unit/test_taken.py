@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 import pytest
 
-from prready.analysis.taken import claim_text, detect_taken, find_claim
+from prready.analysis.taken import claim_text, detect_taken, find_claim, fixed_by_commit
 from prready.models import Comment, CrossReference, Issue
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -142,3 +143,21 @@ def test_claim_text_strips_quotes_and_code() -> None:
     text = claim_text("> quoted\nreal line\n```\ncode\n```\nuse `x`")
     assert "quoted" not in text and "code" not in text and "real line" in text and "`x`" not in text
     assert find_claim("nothing here") is None
+
+
+def test_a_commit_closing_the_issue_after_its_last_update_makes_it_done() -> None:
+    issue = make_issue()  # created 2026-01-01, last updated RECENT (2026-11-15)
+    fix = ("a" * 40, "2026-11-20T09:00:00Z", "Fix the \x1b[31mthing\x1b[0m (#12)")
+    status = fixed_by_commit(issue, fix)
+    assert status is not None and status.state == "done" and status.taken
+    assert status.evidence == [
+        "commit aaaaaaaaa of 2026-11-20 in the checkout closes it, after the issue's last "
+        "update (2026-11-15): 'Fix the \x1b[31mthing\x1b[0m (#12)'"
+    ]  # (the title as written: renderers strip and escape it)
+    # An issue updated since (reopened: the fix was not enough) or closed is left alone.
+    assert fixed_by_commit(issue, ("a" * 40, "2026-11-10T09:00:00Z", "Fix")) is None
+    assert fixed_by_commit(issue, ("a" * 40, RECENT, "Fix")) is None
+    closed = dataclasses.replace(issue, state="closed")
+    assert fixed_by_commit(closed, fix) is None
+    long = fixed_by_commit(issue, ("b" * 40, "2026-11-20T09:00:00Z", "x" * 100))
+    assert long is not None and long.evidence[0].endswith("'" + "x" * 69 + "…'")

@@ -167,6 +167,33 @@ def build_history(
     )
 
 
+# A commit that closes an issue: (sha, author date, title).
+ClosingCommit = tuple[str, str, str]
+_REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
+
+
+def closing_commits(commits: Sequence[CommitRecord], repo: str = "") -> dict[int, ClosingCommit]:
+    """Issue number -> the newest of `commits` (newest first, as `read_history` gives them)
+    whose message closes it with GitHub's closing keywords (`Fixes #12`), whatever files it
+    changed (a typo's fix touches docs only). A revert closes nothing, and a reverted commit
+    no longer does (`This reverts commit <sha>`, in the newer commit that reverts it)."""
+    name = repo.rpartition("/")[2].lower()
+    reverted: list[str] = []
+    out: dict[int, ClosingCommit] = {}
+    for commit in commits:
+        message = commit.message[:4000]
+        if "reverts commit" in message:
+            reverted.extend(m.group(1).lower() for m in _REVERTS.finditer(message))
+        title = message.partition("\n")[0].strip()
+        if title.startswith("Revert") or not ("#" in message or "issues/" in message):
+            continue
+        if reverted and any(commit.sha.startswith(r) for r in reverted):
+            continue
+        for number in _fixed(message, name):
+            out.setdefault(number, (commit.sha, commit.date, title))
+    return out
+
+
 def _fixed(message: str, name: str) -> list[int]:
     """The issues of the repository named `name` a commit message says it fixes."""
     numbers: dict[int, None] = {}

@@ -117,6 +117,22 @@ def detect_taken(
     return TakenStatus("fresh", notes)
 
 
+def fixed_by_commit(issue: Issue, commit: tuple[str, str, str]) -> TakenStatus | None:
+    """"done" when `commit` ((sha, author date, title) of the checkout's history) closes
+    the open `issue` (`Fixes #12`) and is newer than anything known of the issue: its
+    data predates the fix (an old export, a sync before the fix landed). An issue updated
+    after the fix (reopened: the fix was not enough) stays as it is."""
+    sha, date, title = commit
+    known = issue.updated_at or issue.created_at
+    if issue.state != "open" or not date or date <= known:
+        return None
+    shown = title if len(title) <= 70 else title[:69] + "…"
+    last = f", after the issue's last update ({known[:10]})" if known else ""
+    return TakenStatus(
+        "done", [f"commit {sha[:9]} of {date[:10]} in the checkout closes it{last}: '{shown}'"]
+    )
+
+
 def active_claims(comments: Sequence[Comment]) -> list[tuple[str, str, str]]:
     """(claimant, created_at, excerpt) for claims not withdrawn later by the same person."""
     claims: dict[str, tuple[str, str, str]] = {}

@@ -3,19 +3,21 @@ required skills and whether someone is already on them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from prready import clock
 from prready.analysis.labels import complete_labels
 from prready.analysis.planner import assess_issues
-from prready.analysis.taken import detect_taken
+from prready.analysis.taken import detect_taken, fixed_by_commit
 from prready.app.assessments import assess_cached
 from prready.app.map import build_code_map
-from prready.app.retrieval import prefetch_index
+from prready.app.retrieval import checkout_fixes, prefetch_index
 from prready.app.workspace import Workspace
 from prready.code_models import CodeMap
 from prready.errors import OfflineError, UsageError
-from prready.models import UNCHECKED_PULLS, Issue, Label, TakenStatus
+from prready.models import UNCHECKED_PULLS, Issue, IssueAssessment, Label, TakenStatus
 from prready.paths import Paths
 from prready.reports import IssuesResult
 from prready.slug import parse_slug
@@ -77,6 +79,11 @@ def list_issues(
         assessments = assess_cached(
             ws, slug, issues, code_map, repo_labels, taken, now=moment
         ).assessments
+        fixed = fixed_in_checkout(ws, code_map, assessments)
+        assessments = [
+            replace(a, taken=fixed[a.issue.number]) if a.issue.number in fixed else a
+            for a in assessments
+        ]
     else:
         assessments = assess_issues(issues, code_map, repo_labels, taken, now=moment)
     assessments.sort(key=lambda a: (a.issue.updated_at, a.issue.number), reverse=True)
@@ -90,6 +97,23 @@ def list_issues(
         notes=notes,
         mapped=mapped,
     )
+
+
+def fixed_in_checkout(
+    ws: Workspace, code_map: CodeMap, assessments: Sequence[IssueAssessment]
+) -> dict[int, TakenStatus]:
+    """The open issues a commit of the checkout closes after their last known update
+    (`taken.fixed_by_commit`), each with its "done" status: a plan must not send anyone to
+    fix what is fixed."""
+    fixes = checkout_fixes(ws, code_map)
+    out: dict[int, TakenStatus] = {}
+    for a in assessments if fixes else ():
+        commit = fixes.get(a.issue.number)
+        status = fixed_by_commit(a.issue, commit) if commit is not None else None
+        if status is not None:
+            kept = [e for e in a.taken.evidence if e != UNCHECKED_PULLS]
+            out[a.issue.number] = TakenStatus("done", [*status.evidence, *kept])
+    return out
 
 
 def judge_taken(

@@ -24,7 +24,7 @@ from prready.analysis.progress import replan_pins
 from prready.analysis.stages import LAST_STAGE, STAGE_NUMBERS
 from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
-from prready.app.issues import load_stored, note_unchecked_pulls
+from prready.app.issues import fixed_in_checkout, load_stored, note_unchecked_pulls
 from prready.app.map import build_code_map, gc_paused, read_no_follow
 from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import prefetch_index
@@ -152,6 +152,9 @@ def run_plan(
     )
     assessments, bare = assessed.assessments, set(assessed.bare)
     del issues, assessed
+    # What the checkout's history fixed after the issue's data was fetched is no step.
+    fixed = fixed_in_checkout(ws, code_map, assessments)
+    assessments = [_updated(a, fixed, {}) for a in assessments]
     tests_used = names_in_tests(code_map, ws.parse_cache)
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
@@ -209,7 +212,7 @@ def run_plan(
         wanted = [a for a in usable if a.issue.number in numbers]
         full = with_details(ws, slug, wanted, code_map, labels, now=iso)
         bare.difference_update(numbers)
-        return full
+        return {n: _updated(a, fixed, {}) for n, a in full.items()}
 
     plan = plan_from(usable)
     # Only the issues that could reach the plan get the extra requests (timeline,
@@ -229,6 +232,7 @@ def run_plan(
             status = refresh_taken(ws.at(moment), slug, numbers, fetch=online)
             checked.update(numbers)
             status = note_unchecked_pulls(ws, slug, status)
+            status = {n: fixed.get(n, st) for n, st in status.items()}
         full = completed(shown) if shown else {}
         # Only the issues whose status moved or that were completed become new
         # objects: the memo keeps the rest.

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prready import __version__
-from prready.analysis.history import HISTORY_MAX_COMMITS, HistoryIndex, build_history
+from prready.analysis.history import (
+    HISTORY_MAX_COMMITS,
+    ClosingCommit,
+    HistoryIndex,
+    build_history,
+    closing_commits,
+)
 from prready.analysis.layout import SourceFile
 from prready.analysis.lexicon import BM25Index, PackedTerms, class_bases, source_fields_packed
 from prready.analysis.mapping import (
@@ -51,11 +57,12 @@ LEX_SCANNER = "lex:8"
 # 10: the terms of `lex:6`; 11: top-level `tools/` is no library; 12: common words
 # that name few files' paths keep those postings).
 LEX_VERSION = "12"
-# 11: the pull requests and fixed issues commits name (`history.HistoryIndex.pulls`,
+# 12: the issues commits close are stored beside it (`checkout_fixes`); 11: the pull
+# requests and fixed issues commits name (`history.HistoryIndex.pulls`,
 # `fixes`); 10: top-level `tools/` is no library; 9: the terms of `lex:6`; 8: the commits indexed
 # are those changing library files as `is_library_path` now says; 7: read at the map's
 # commit (6 read HEAD, which may have moved).
-HISTORY_VERSION = "11"
+HISTORY_VERSION = "12"
 POOL_MIN_FILES = 300
 CHUNK = 48  # files per job: small enough that both workers finish together
 MAX_READ = 2_000_000
@@ -381,9 +388,12 @@ def _mapping_index(
         elif library is None:
             library = set(lexical.names)  # the library units are what the index holds
         if reading is not None:
-            history = build_history(reading.result(), repo=code_map.repo)
+            commits_read = reading.result()
+            history = build_history(commits_read, repo=code_map.repo)
             if history_key:
                 cache.save_snapshot(history_key, _history_to_plain(history))
+                closing = closing_commits(commits_read, code_map.repo)
+                cache.save_snapshot(_fixes_key(code_map.head), _fixes_to_plain(closing))
         return build_index(
             code_map,
             lexical=lexical,
@@ -591,6 +601,43 @@ def _digest(*parts: str) -> str:
         h.update(part.encode("utf-8", "surrogateescape"))
         h.update(b"\n")
     return f"{parts[0]}:{h.hexdigest()}"
+
+
+def checkout_fixes(ws: Workspace, code_map: CodeMap) -> dict[int, ClosingCommit]:
+    """Issue number -> the newest commit of the map's history that closes it (`Fixes
+    #12`): stored when the mapping index read that history, read here otherwise (a map
+    whose issues all came from the assessment cache of an older version). {} for a map
+    without a checkout."""
+    if not code_map.head or not code_map.root:
+        return {}
+    cache = ws.parse_cache
+    key = _fixes_key(code_map.head)
+    stored = _fixes_from_plain(cache.load_snapshot(key))
+    if stored is not None:
+        return stored
+    fixes = closing_commits(recent_commits(Path(code_map.root), code_map.head), code_map.repo)
+    cache.save_snapshot(key, _fixes_to_plain(fixes))
+    return fixes
+
+
+def _fixes_key(head: str) -> str:
+    return _digest("fixes", __version__, HISTORY_VERSION, head)
+
+
+def _fixes_to_plain(fixes: dict[int, ClosingCommit]) -> dict[int, tuple[str, str, str]]:
+    return dict(fixes)
+
+
+def _fixes_from_plain(value: Any) -> dict[int, ClosingCommit] | None:
+    if not isinstance(value, dict) or not all(
+        isinstance(n, int)
+        and isinstance(c, tuple)
+        and len(c) == 3
+        and all(isinstance(part, str) for part in c)
+        for n, c in value.items()
+    ):
+        return None
+    return value
 
 
 def _history_to_plain(history: HistoryIndex | None) -> tuple[Any, ...]:
