@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -251,6 +252,8 @@ def run_plan(
         full = completed(shown)
         usable = [_updated(a, {}, full) for a in usable]
         plan = plan_from(usable, completed_only=True)
+    if code_map.root:
+        plan = look_for_in_checkout(plan, code_map.root)
     record_plan(conn, plan, moment)
     entries = load_progress(conn, slug)
     events = load_events(conn, slug)
@@ -330,6 +333,38 @@ def _updated(
     return a
 
 
+def look_for_in_checkout(plan: Plan, root: str) -> Plan:
+    """The plan with each step's names to look for kept only where the file holds them:
+    a snake_case name the title writes in backticks that the map cannot place is looked
+    for in the first match unchecked (peft's `unmerge_adapters`, which no file defines)."""
+    texts: dict[str, str | None] = {}
+
+    def holds(path: str, name: str) -> bool:
+        if path not in texts:
+            data = read_no_follow(os.path.join(root, path), limit=MAX_LOOK_FOR_READ)
+            texts[path] = data.decode("utf-8", "replace") if data is not None else None
+        text = texts[path]
+        last = name.rpartition(".")[2]
+        return text is None or re.search(rf"(?<!\w){re.escape(last)}(?!\w)", text) is not None
+
+    stages = []
+    for stage in plan.stages:
+        steps = [
+            replace(
+                step,
+                look_for={
+                    path: [n for n in names if holds(path, n)]
+                    for path, names in step.look_for.items()
+                },
+            )
+            if step.look_for
+            else step
+            for step in stage.steps
+        ]
+        stages.append(replace(stage, steps=steps))
+    return replace(plan, stages=stages)
+
+
 def _shortlist(plan: Plan) -> list[int]:
     numbers: list[int] = []
     for stage in plan.stages:
@@ -340,6 +375,7 @@ def _shortlist(plan: Plan) -> list[int]:
 
 README = "README.md"
 MAX_README = 512 * 1024
+MAX_LOOK_FOR_READ = 4_000_000  # a file to read for a step's names to look for
 
 
 def _contributing(ws: Workspace, code_map: CodeMap, slug: str, now: str) -> ContributingSummary:
