@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from prready.app.plan import look_for_in_checkout
 from progress_fixtures import make_plan
+from prready.app.plan import look_for_in_checkout
 
 
 def test_names_a_file_does_not_hold_are_dropped(tmp_path: Path) -> None:
