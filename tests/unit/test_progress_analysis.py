@@ -25,6 +25,7 @@ def test_summary_counts_each_status_in_its_stage() -> None:
         entry(3, 2, S.STARTED),
         entry(4, 2, S.PR_OPEN),
         entry(5, 2, S.DROPPED),
+        entry(8, 2, S.REPLACED),
         entry(6, 3, S.PLANNED),
         entry(7, 0, S.STARTED),
     ]
@@ -32,6 +33,7 @@ def test_summary_counts_each_status_in_its_stage() -> None:
     assert [s.stage for s in summarize_stages(entries)] == [1, 2, 3, 4, 0]
     assert (by_stage[1].done, by_stage[1].left, by_stage[1].complete) == (1, 1, True)
     assert (by_stage[2].in_progress, by_stage[2].dropped, by_stage[2].total) == (2, 1, 2)
+    assert by_stage[2].replaced == 1  # a later plan's doing, not the user's drop
     assert not by_stage[2].complete and 0 < by_stage[2].fraction < 1
     assert by_stage[1].fraction == 1.0 and by_stage[4].fraction == 0.0
     assert by_stage[0].in_progress == 1

@@ -36,7 +36,8 @@ class StageSummary:
     done: int = 0  # merged
     in_progress: int = 0  # started or pull request open
     left: int = 0  # planned, untouched
-    dropped: int = 0  # dropped or replaced (not counted in total)
+    dropped: int = 0  # dropped by the user (not counted in total)
+    replaced: int = 0  # replaced by a later plan, never started (not counted either)
 
     @property
     def total(self) -> int:
@@ -89,6 +90,8 @@ def summarize_stages(entries: Iterable[ProgressEntry]) -> list[StageSummary]:
             summary.in_progress += 1
         elif entry.status == StepStatus.PLANNED:
             summary.left += 1
+        elif entry.status == StepStatus.REPLACED:
+            summary.replaced += 1
         else:
             summary.dropped += 1
     return [summaries[n] for n in sorted(summaries, key=lambda n: (n == 0, n))]

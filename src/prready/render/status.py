@@ -65,7 +65,7 @@ def _print_repo(console: Console, status: RepoStatus, ascii_only: bool) -> None:
     console.print(Text(safe_line(status.repo), style="bold"))
     planned = any(e.stage for e in status.entries)
     for stage in status.stages:
-        if stage.total or stage.dropped or (stage.stage and planned):
+        if stage.total or stage.dropped or stage.replaced or (stage.stage and planned):
             console.print(_stage_line(stage, ascii_only))
     for entry in status.entries:
         if entry.flag:
