@@ -63,6 +63,7 @@ def test_issues_list_from_the_store_without_a_clone(tmp_path: Path) -> None:
     assert "no code map yet" in result.stdout
     assert "Free typo" in result.stdout
     assert "no code map yet" in result.stderr and f"prready map {REPO}" in result.stderr
+    assert "--checkout DIR" in result.stderr  # a plan made from a clone of one's own
     assert not (resolve_paths().repos / "acme" / "widgets").exists()
 
 

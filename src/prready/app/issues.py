@@ -63,7 +63,8 @@ def list_issues(
             code_map, mapped = empty_code_map(slug), False
             notes.append(
                 f"no code map yet: `prready map {slug}` (or `plan`) clones and maps the code, "
-                "then modules, difficulty and skills follow it"
+                "or give your own clone with --checkout DIR; then modules, difficulty and "
+                "skills follow it"
             )
         else:
             # A cached clone is used as it is: listing never fetches code.
