@@ -97,6 +97,13 @@ def test_taken_issue_never_picked_even_when_best() -> None:
     plan = plan_of([best, done, worse], stages=[1], skills=["docs"])
     assert numbers(plan) == {1: [3]}
     assert plan.stages[0].candidates == []
+    # One step of the two asked for: the stage says why there is no second.
+    assert plan.stages[0].note == (
+        "Only 1 open beginner, docs, tests or typing issue rated difficulty 1-2 is free to take."
+    )
+    narrowed = plan_of([best, done, worse], stages=[1], skills=["docs"], max_difficulty=4)
+    assert narrowed.stages[0].note.endswith("is free to take with the options given.")
+    assert plan_of([best, done, worse], stages=[1], skills=["docs"], per_stage=1).stages[0].note == ""
 
 
 def test_stale_claim_can_be_picked_but_ranks_lower() -> None:

@@ -120,3 +120,25 @@ def test_look_for_names_follow_a_path_shortened_or_cleaned_for_display() -> None
     assert len(shown.start_reading) == 2 and len(shown.start_reading[0]) <= 200
     assert "\x1b" not in shown.start_reading[1]
     assert shown.look_for == [["Deep.call"], ["odd_fn"]]
+
+
+def test_a_stage_with_fewer_steps_than_asked_says_why_in_every_format() -> None:
+    import io
+
+    from prready.render.console import make_console
+    from prready.render.html import render_html
+    from prready.render.terminal import render_plan_table
+    from renderfixtures import NOW, sample_graph
+
+    plan = sample_plan()
+    note = "Only 1 open bug report rated difficulty 3-4 is free to take."
+    stages = [replace(plan.stages[0], note=note), *plan.stages[1:]]
+    plan = replace(plan, stages=stages)
+    assert plan.stages[0].steps
+    md = render_markdown(plan, sample_progress(), sample_events())
+    assert f"_{md_text(note)}_" in md and md.index("## Stage 2") > md.index(md_text(note))
+    page = render_html(plan, sample_progress(), sample_events(), sample_graph(), NOW)
+    assert f'<p class="muted stage-note">{note}</p>' in page
+    out = io.StringIO()
+    render_plan_table(plan, sample_progress(), make_console(out))
+    assert note in " ".join(out.getvalue().split())  # (folded to the console's width)

@@ -42,6 +42,7 @@ from prready.analysis.stage_rules import (
     kinds_of,
     open_and_free,
     set_aside,
+    short_stage_note,
     stage_rule,
 )
 from prready.analysis.stages import (
@@ -399,6 +400,11 @@ def _rank(
                 used, excluded, max_difficulty, modules, code_map, repo, labels, wider_sync,
                 option_names,
             )  # fmt: skip
+        elif len(picked[stage_no]) < per_stage:
+            narrowed = bool(excluded or modules or max_difficulty < 5)
+            notes[stage_no] = short_stage_note(
+                STAGES[stage_no], len(picked[stage_no]), floors[stage_no], narrowed, wider_sync
+            )
     return _Ranking(
         code_map=code_map,
         pinned=pinned_numbers,

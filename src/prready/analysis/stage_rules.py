@@ -205,6 +205,28 @@ def empty_stage_note(
     )
 
 
+_STAGE_KINDS = {
+    1: ("beginner, docs, tests or typing issue", "beginner, docs, tests or typing issues"),
+    2: ("small bug, docs or tests issue", "small bug, docs or tests issues"),
+    3: ("bug report", "bug reports"),
+    4: ("feature request or bug", "feature requests or bugs"),
+}
+
+
+def short_stage_note(
+    spec: StageSpec, steps: int, floor: int, narrowed: bool, wider_sync: str
+) -> str:
+    """Why a stage holds fewer steps than asked (`steps`, at least one): every free issue
+    that fits it is a step already; `narrowed`: the user's options (--max-difficulty,
+    --module, --exclude-label) left some out."""
+    one, many = _STAGE_KINDS[spec.number]
+    band = f"difficulty {max(spec.low, floor)}-{spec.high}"
+    what = f"{steps} open {one} rated {band} is" if steps == 1 else f"{steps} open {many} rated {band} are"
+    scope = " with the options given" if narrowed else ""
+    more = f"; {wider_sync}" if wider_sync else ""
+    return f"Only {what} free to take{scope}{more}."
+
+
 def issue_traits(issue: Issue, labels: Mapping[str, Label]) -> set[str]:
     """The traits its maintainers' labels give an issue ("small", "large", ...)."""
     return {t for name in issue.labels for t in traits_of(name, issue.repo, labels)}

@@ -98,6 +98,8 @@ def _stage(stage: StageView) -> list[str]:
         out += ["No issue fits this stage yet; see the further candidates below.", ""]
     for step in stage.steps:
         out += _step(step)
+    if stage.steps and stage.note:  # fewer steps than asked, and why
+        out += [f"_{md_text(stage.note)}_", ""]
     return out
 
 

@@ -114,6 +114,8 @@ def render_plan_table(plan: Plan, progress: list[ProgressEntry], console: Consol
                 Text(short_effort(step.effort)),
             )
         console.print(table)
+        if stage.note:  # fewer steps than asked, and why
+            console.print(Text(f"  {safe_line(stage.note, 300)}", style="dim"))
     console.print(Text("Level: difficulty from 1 (very easy) to 5 (very hard).", style="dim"))
     if plan.set_aside:
         total = max(plan.set_aside_total, len(plan.set_aside))
