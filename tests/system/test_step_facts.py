@@ -247,6 +247,36 @@ def test_an_issue_that_needs_a_gpu_keeps_its_gpu_tests_first() -> None:
     assert on_cpu[-1] == "test/test_cuda.py" and on_cpu[0] != "test/test_cuda.py", on_cpu
 
 
+def test_a_docs_change_in_code_gets_the_files_own_tests_and_the_style_checks() -> None:
+    """A typo in a docstring (peft #3403's kind) changes no behaviour: the tests its words
+    find (every test calling `nested_tensor`) are no check of it; the guide's style checks
+    are."""
+    cm = code_map([*TORCH_LIKE, "test/test_ops.py"], TORCH_EDGES, areas=TORCH_AREAS)
+    cm.symbols = {"torch.nested.nested_tensor": "torch.nested"}
+    sources = {
+        "test/test_ops.py": b"def test_nested_tensor_from_list():\n    torch.nested.nested_tensor(a)\n",
+    }
+    names = NamesInTests.build({p: identifiers_in(src) for p, src in sources.items()})
+    guide = replace(PYTORCH_GUIDE, lint=["make lint"])
+
+    def step_for(title: str) -> Any:
+        assessment = IssueAssessment(
+            issue=make_issue(8, title),
+            modules=[ModuleMatch("torch.nested", "torch/nested/__init__.py", 0.8, ["words"])],
+            difficulty=Difficulty(1, ["docs"]),
+            skills=["python"],
+            taken=TakenStatus("fresh"),
+        )
+        return describe_step(1, assessment, SkillFit(["python"], ["python"], []), cm, guide, test_names=names)
+
+    code = step_for("nested_tensor loses its device")
+    assert "test/test_ops.py" in code.tests
+    assert not any("docs change in code" in n for n in code.setup_notes)
+    typo = step_for("Typo in the docstring of nested_tensor")
+    assert "test/test_ops.py" not in typo.tests
+    assert any("style checks (`make lint`)" in n for n in typo.setup_notes), typo.setup_notes
+
+
 def test_a_steps_tests_follow_the_reporters_words_not_the_templates() -> None:
     """A prompt the reporter left in place ("add screenshots to help explain your
     problem") is no reason to run the tests that take screenshots: the tests found by the

@@ -18,6 +18,7 @@ from prready.analysis.build import (
     run_time_toolchains,
 )
 from prready.analysis.contributing import closes_docs_prs
+from prready.analysis.difficulty import change_kind
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, issue_query
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
@@ -73,6 +74,9 @@ def describe_step(
     ]
     languages = _languages(focus, code_map)
     docs_only = _docs_only(focus, code_map)
+    # A typo or docstring in code ("Docs: `LoraConfig.use_rslora` description says..."):
+    # the tests its words find exercise nothing it changes.
+    in_code_docs = not docs_only and change_kind(a.issue) == "docs"
     seeds = _seeds(focus, code_map)
     # What the step reads of the issue is what its reporter wrote (`reporter_text`: not the
     # template's prompts, its setup report or HTML comments); the page shows it as filed.
@@ -108,7 +112,7 @@ def describe_step(
     # words, among the main suite's runnable files (as the tiers' are).
     by_words: list[tuple[str, float]] = []
     named: set[str] = set()
-    if test_names is not None and not docs_only:
+    if test_names is not None and not docs_only and not in_code_docs:
         suite = _main_suite(facts.runnable_tests)
         by_words = [
             (path, score)
@@ -124,8 +128,10 @@ def describe_step(
     # Whoever works on an issue that needs a GPU has one: its GPU tests are not put last.
     kinds = a.kinds if a.kinds is not None else classify_issue(a.issue)
     runs_on = {*hardware, *parse_hardware(kinds.hardware)}
+    if in_code_docs:  # only the file's own tests (a doctest, a test of its message)
+        ranked = [(path, tier) for path, tier in ranked if tier <= 1]
     tests = fuse_tests(ranked, by_words, named, runs_on)[:MAX_TESTS]  # most likely first
-    if not tests:
+    if not tests and not in_code_docs:
         # A top-level area ("torch": the package's own files) is "tested" by every test
         # that imports the package, i.e. the whole suite; its list of files says nothing.
         tests = _unique(
@@ -162,6 +168,7 @@ def describe_step(
                 compilers=_library_compilers(code_map) if plain else (),
             ),
             *_docs_closed(a.issue, contributing, docs_only=docs_only),
+            *_in_code_docs_note(contributing, in_code_docs),
             *_test_needs(tests),
         ],
         effort=_effort(a.difficulty.score, languages, build, contributing, docs_only=docs_only),
@@ -1135,6 +1142,17 @@ def _setup_notes(
     if source_build:
         notes.append("Build as the contributing guide says: " + source_build)
     return notes
+
+
+def _in_code_docs_note(contributing: ContributingSummary, in_code_docs: bool) -> list[str]:
+    """For a docs change in code (a docstring, a comment, a message): what checks it."""
+    if not in_code_docs:
+        return []
+    checks = f" (`{contributing.lint[0]}`)" if contributing.lint else ""
+    return [
+        "A docs change in code: the guide's style checks" + checks + " and the rendered "
+        "docs check it more than the test suite does."
+    ]
 
 
 def _library_compilers(code_map: CodeMap) -> list[tuple[str, str]]:
