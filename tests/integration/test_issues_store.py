@@ -48,10 +48,10 @@ def test_counts_of_several_saves_add_up_field_by_field(conn) -> None:  # type: i
     total.add(store.save_issues(conn, [issue(1), issue(2), issue(3, is_pull_request=True)]))
     later = "2026-02-01T00:00:00Z"
     total.add(store.save_issues(conn, [issue(1, later, state="closed"), issue(2, later)]))
-    total.add(store.save_issues(conn, [issue(4)]))
-    assert (total.new, total.updated, total.closed, total.pulls) == (3, 2, 1, 1)
-    total.add(store.SaveCounts(new=1, updated=10, closed=100, pulls=1000))
-    assert dataclasses.astuple(total) == (4, 12, 101, 1001)
+    total.add(store.save_issues(conn, [issue(4), issue(5, state="closed")]))
+    assert (total.new, total.new_closed, total.updated, total.closed, total.pulls) == (3, 1, 2, 1, 1)
+    total.add(store.SaveCounts(new=1, new_closed=7, updated=10, closed=100, pulls=1000))
+    assert dataclasses.astuple(total) == (4, 8, 12, 101, 1001)
 
 
 def test_older_copy_does_not_overwrite_newer(conn) -> None:  # type: ignore[no-untyped-def]
