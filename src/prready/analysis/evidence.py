@@ -176,7 +176,8 @@ _BLAME = re.compile(
     re.IGNORECASE,
 )
 BLAME_REACH = 80  # characters either side of a commit's id, on its line
-_NUMBER_HINT = re.compile(r"#\d|[Gg][Hh]-\d")
+_NUMBER_HINT = re.compile(r"#\d")
+_GH_HINT = re.compile(r"[Gg][Hh]-\d")  # (searched apart: one alternation defeats the literal scan)
 _WORDS_BEFORE = re.compile(r"[\w.-]+")
 _REFERENCE_WORDS = frozenset({"pr", "pull", "request", "issue", "in", "see", "at", "by", "from"})
 _DIGIT_INSIDE = re.compile(r"[a-z]\d+[a-z]")
@@ -592,7 +593,7 @@ def _named_changes(
     name = repo.rpartition("/")[2].lower()
     others: set[str] | None = None  # (worked out for the first `#N` only)
     found: list[tuple[int, str]] = []
-    if _NUMBER_HINT.search(text):
+    if _NUMBER_HINT.search(text) or (("GH-" in text or "gh-" in text) and _GH_HINT.search(text)):
         for m in _NUMBER_REF.finditer(text):
             if m.group("name") is not None:
                 if m.group("name").lower() != name:
