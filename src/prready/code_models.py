@@ -32,6 +32,7 @@ class CommitRecord:
     message: str = ""
     lines: int | None = None  # added + deleted (git log --numstat); None when not read
     merge: bool = False  # a merge commit (more than one parent)
+    committed: str = ""  # committer date (ISO, UTC): when it landed where it is
 
 
 @dataclass

@@ -110,7 +110,10 @@ def test_an_export_without_open_issues_never_closes_the_stored_ones(
         json.dumps([dict(gh_item(2, "Adam raises KeyError", "2026-06-01T08:00:00Z", []), state="CLOSED")]),
         encoding="utf-8",
     )
-    for path in (empty, closed_only):
+    pulls_only = tmp_path / "pulls.json"
+    pull = dict(gh_item(50, "Fix Adam", "2026-06-01T08:00:00Z", []), url=f"https://github.com/{SLUG}/pull/50")
+    pulls_only.write_text(json.dumps([pull]), encoding="utf-8")
+    for path in (empty, closed_only, pulls_only):
         result = run("sync", SLUG, "--from-file", str(path), "--complete")
         assert result.exit_code == 2, result.output
         assert "holds no open issue" in result.output and "Traceback" not in result.output
@@ -193,8 +196,14 @@ def test_an_issue_the_checkout_fixed_after_its_last_update_is_no_step(
     rows = {row["number"]: row for row in json.loads(listed.stdout)}
     assert rows[2]["taken_state"] == "done"
     assert rows[2]["taken_evidence"][0] == (
-        f"commit {fix[:9]} of 2026-06-01 in the checkout closes it, after the issue's last "
-        "update (2026-05-20): 'Adam: keep state keys'"
+        f"commit {fix[:9]} of 2026-06-01 in the checkout closes it, after the issue data of "
+        "2026-05-20: 'Adam: keep state keys'"
     )
     assert rows[8]["taken_state"] != "done" and rows[1]["taken_state"] != "done"
     assert 2 not in before and before  # planned from the rest
+    # Exported after the commit existed and #2 still open: the commit closed nothing on
+    # GitHub (a branch of one's own, a fork's): #2 is a step again.
+    late = export_file(tmp_path, 1, 2, 8)
+    assert run("sync", SLUG, "--from-file", str(late), "--exported-at", "2026-07-01T00:00:00Z").exit_code == 0
+    after = {step["issue"]["number"] for st in plan_json(repo)["stages"] for step in st["steps"]}
+    assert 2 in after

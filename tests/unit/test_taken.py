@@ -151,12 +151,17 @@ def test_a_commit_closing_the_issue_after_its_last_update_makes_it_done() -> Non
     status = fixed_by_commit(issue, fix)
     assert status is not None and status.state == "done" and status.taken
     assert status.evidence == [
-        "commit aaaaaaaaa of 2026-11-20 in the checkout closes it, after the issue's last "
-        "update (2026-11-15): 'Fix the \x1b[31mthing\x1b[0m (#12)'"
+        "commit aaaaaaaaa of 2026-11-20 in the checkout closes it, after the issue data of "
+        "2026-11-15: 'Fix the \x1b[31mthing\x1b[0m (#12)'"
     ]  # (the title as written: renderers strip and escape it)
     # An issue updated since (reopened: the fix was not enough) or closed is left alone.
     assert fixed_by_commit(issue, ("a" * 40, "2026-11-10T09:00:00Z", "Fix")) is None
     assert fixed_by_commit(issue, ("a" * 40, RECENT, "Fix")) is None
+    # So is one GitHub still said was open after the commit existed (a branch of one's own,
+    # a fork's commit): data fetched later than the commit knows better.
+    assert fixed_by_commit(issue, fix, fetched_at="2026-11-21T00:00:00Z") is None
+    fetched = fixed_by_commit(issue, fix, fetched_at="2026-11-19T00:00:00Z")
+    assert fetched is not None and "after the issue data of 2026-11-19" in fetched.evidence[0]
     closed = dataclasses.replace(issue, state="closed")
     assert fixed_by_commit(closed, fix) is None
     long = fixed_by_commit(issue, ("b" * 40, "2026-11-20T09:00:00Z", "x" * 100))

@@ -167,7 +167,7 @@ def build_history(
     )
 
 
-# A commit that closes an issue: (sha, author date, title).
+# A commit that closes an issue: (sha, committer date: when it landed, title).
 ClosingCommit = tuple[str, str, str]
 _REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
 
@@ -190,7 +190,7 @@ def closing_commits(commits: Sequence[CommitRecord], repo: str = "") -> dict[int
         if reverted and any(commit.sha.startswith(r) for r in reverted):
             continue
         for number in _fixed(message, name):
-            out.setdefault(number, (commit.sha, commit.date, title))
+            out.setdefault(number, (commit.sha, commit.committed or commit.date, title))
     return out
 
 

@@ -117,17 +117,21 @@ def detect_taken(
     return TakenStatus("fresh", notes)
 
 
-def fixed_by_commit(issue: Issue, commit: tuple[str, str, str]) -> TakenStatus | None:
-    """"done" when `commit` ((sha, author date, title) of the checkout's history) closes
-    the open `issue` (`Fixes #12`) and is newer than anything known of the issue: its
-    data predates the fix (an old export, a sync before the fix landed). An issue updated
-    after the fix (reopened: the fix was not enough) stays as it is."""
+def fixed_by_commit(
+    issue: Issue, commit: tuple[str, str, str], fetched_at: str = ""
+) -> TakenStatus | None:
+    """"done" when `commit` ((sha, committer date, title) of the checkout's history) closes
+    the open `issue` (`Fixes #12`) and landed after the issue's data was fetched
+    (`fetched_at`: the last sync or the export's time) and after its last update: the data
+    predates the fix (an old export, a checkout newer than the sync). When GitHub still
+    said "open" after the commit existed (a branch of one's own, a fork, a fix that was
+    reopened), the commit closed nothing there and the issue stays as it is."""
     sha, date, title = commit
-    known = issue.updated_at or issue.created_at
+    known = max(issue.updated_at or issue.created_at, fetched_at)
     if issue.state != "open" or not date or date <= known:
         return None
     shown = title if len(title) <= 70 else title[:69] + "…"
-    last = f", after the issue's last update ({known[:10]})" if known else ""
+    last = f", after the issue data of {known[:10]}" if known else ""
     return TakenStatus(
         "done", [f"commit {sha[:9]} of {date[:10]} in the checkout closes it{last}: '{shown}'"]
     )

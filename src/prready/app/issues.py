@@ -80,7 +80,7 @@ def list_issues(
         assessments = assess_cached(
             ws, slug, issues, code_map, repo_labels, taken, now=moment
         ).assessments
-        fixed = fixed_in_checkout(ws, code_map, assessments)
+        fixed = fixed_in_checkout(ws, slug, code_map, assessments)
         assessments = [
             replace(a, taken=fixed[a.issue.number]) if a.issue.number in fixed else a
             for a in assessments
@@ -101,16 +101,19 @@ def list_issues(
 
 
 def fixed_in_checkout(
-    ws: Workspace, code_map: CodeMap, assessments: Sequence[IssueAssessment]
+    ws: Workspace, slug: str, code_map: CodeMap, assessments: Sequence[IssueAssessment]
 ) -> dict[int, TakenStatus]:
-    """The open issues a commit of the checkout closes after their last known update
-    (`taken.fixed_by_commit`), each with its "done" status: a plan must not send anyone to
-    fix what is fixed."""
+    """The open issues a commit of the checkout closes, landed after the issue data was
+    fetched (`taken.fixed_by_commit`), each with its "done" status: a plan must not send
+    anyone to fix what is fixed."""
     fixes = checkout_fixes(ws, code_map)
+    if not fixes:
+        return {}
+    fetched_at = store.last_synced_at(ws.cache, slug) or ""
     out: dict[int, TakenStatus] = {}
-    for a in assessments if fixes else ():
+    for a in assessments:
         commit = fixes.get(a.issue.number)
-        status = fixed_by_commit(a.issue, commit) if commit is not None else None
+        status = fixed_by_commit(a.issue, commit, fetched_at) if commit is not None else None
         if status is not None:
             kept = [e for e in a.taken.evidence if e != UNCHECKED_PULLS]
             out[a.issue.number] = TakenStatus("done", [*status.evidence, *kept])

@@ -154,7 +154,7 @@ def run_plan(
     assessments, bare = assessed.assessments, set(assessed.bare)
     del issues, assessed
     # What the checkout's history fixed after the issue's data was fetched is no step.
-    fixed = fixed_in_checkout(ws, code_map, assessments)
+    fixed = fixed_in_checkout(ws, slug, code_map, assessments)
     assessments = [_updated(a, fixed, {}) for a in assessments]
     tests_used = names_in_tests(code_map, ws.parse_cache)
     skills = list(options.skills) or list(config.skills)

@@ -489,7 +489,7 @@ def read_history(
         raise ValueError(f"not a revision: {rev!r}")  # never let it be read as an option
     token = secrets.token_hex(8)
     start, sep = f"\x1e{token}\x1f", f"\x1f{token}\x1f"
-    fmt = sep.join(["%H", "%P", "%aN", "%aE", "%at", "%B"])
+    fmt = sep.join(["%H", "%P", "%aN", "%aE", "%at", "%ct", "%B"])
     args = ["log", "--no-renames", "--name-only", "-z", "--no-color", "--encoding=UTF-8"]
     if merges:
         args.append("--diff-merges=first-parent")
@@ -505,7 +505,7 @@ def read_history(
     out = _run(root, [*args, rev, "--"]).decode("utf-8", "replace")
     records: list[CommitRecord] = []
     for chunk in out.split(start)[1:]:
-        sha, parents, name, email, stamp, message, names = chunk.split(sep, 6)
+        sha, parents, name, email, stamp, committed, message, names = chunk.split(sep, 7)
         files = [f for f in names.lstrip("\0").lstrip("\n").split("\0") if f]
         records.append(
             CommitRecord(
@@ -516,6 +516,7 @@ def read_history(
                 files=files,
                 message=message.strip(),
                 merge=len(parents.split()) > 1,
+                committed=clock.iso_from_epoch(int(committed)),
             )
         )
     return records
