@@ -141,9 +141,10 @@ _RUN = re.compile(
 )
 _URL = re.compile(r"https?://\S+")
 # A change of the repository named in an issue: a pull request or issue by number (`PR
-# #2628`, `PR#2628`, GitHub's `GH-2628`, `(#4480, #4503)`, `o/tinyml#2628` when the
-# repository is this one's name), a link to one or to a commit, or a commit's id standing
-# alone (7-40 hex digits, letters and digits both: `since commit e18a94f`). Not a number another repository's (`other/lib#77`),
+# #2628`, `PR#2628`, `(#4480, #4503)`, `o/tinyml#2628` when the repository is this one's
+# name; not `gh-104584`, CPython's way of naming its own issues), a link to one or to a
+# commit, or a commit's id standing alone (7-40 hex digits, letters and digits both:
+# `since commit e18a94f`). Not a number another repository's (`other/lib#77`),
 # a character reference (`&#123;`), a colour (`color:#333`), nvcc's `warning #68-D`, a
 # native stack's frame (`frame #12: c10::...`, gdb's and ASAN's `#3  0x7f... in f`); not an
 # id inside a word, a path, a version (`+git8f1a2b3`), an install (`@abc1234`), a uuid or
@@ -151,7 +152,7 @@ _URL = re.compile(r"https?://\S+")
 # alternation scans far slower).
 _NUMBER_REF = re.compile(
     r"(?:(?<![\w.-])[\w.-]{1,100}/(?P<name>[\w.-]{1,100})#|(?<![\w&#/:=\"'-])#"
-    r"|(?<![\w.-])(?:[Pp][Rr]#|[Gg][Hh][#-]))"
+    r"|(?<![\w.-])[Pp][Rr]#)"
     r"(?P<number>\d{2,7})(?![\w-])"
 )
 _NATIVE_FRAME_AFTER = re.compile(r"[ \t]+(?:0x[0-9a-fA-F]|[\w:~<>]+[ ]\()")
@@ -177,7 +178,6 @@ _BLAME = re.compile(
 )
 BLAME_REACH = 80  # characters either side of a commit's id, on its line
 _NUMBER_HINT = re.compile(r"#\d")
-_GH_HINT = re.compile(r"[Gg][Hh]-\d")  # (searched apart: one alternation defeats the literal scan)
 _WORDS_BEFORE = re.compile(r"[\w.-]+")
 _REFERENCE_WORDS = frozenset({"pr", "pull", "request", "issue", "in", "see", "at", "by", "from"})
 _DIGIT_INSIDE = re.compile(r"[a-z]\d+[a-z]")
@@ -593,7 +593,7 @@ def _named_changes(
     name = repo.rpartition("/")[2].lower()
     others: set[str] | None = None  # (worked out for the first `#N` only)
     found: list[tuple[int, str]] = []
-    if _NUMBER_HINT.search(text) or (("GH-" in text or "gh-" in text) and _GH_HINT.search(text)):
+    if _NUMBER_HINT.search(text):
         for m in _NUMBER_REF.finditer(text):
             if m.group("name") is not None:
                 if m.group("name").lower() != name:
