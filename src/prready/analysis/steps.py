@@ -18,7 +18,6 @@ from prready.analysis.build import (
     run_time_toolchains,
 )
 from prready.analysis.contributing import closes_docs_prs
-from prready.analysis.difficulty import change_kind
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, issue_query
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
@@ -76,7 +75,7 @@ def describe_step(
     docs_only = _docs_only(focus, code_map)
     # A typo or docstring in code ("Docs: `LoraConfig.use_rslora` description says..."):
     # the tests its words find exercise nothing it changes.
-    in_code_docs = not docs_only and change_kind(a.issue) == "docs"
+    in_code_docs = not docs_only and _DOCS_FIX_TITLE.search(a.issue.title) is not None
     seeds = _seeds(focus, code_map)
     # What the step reads of the issue is what its reporter wrote (`reporter_text`: not the
     # template's prompts, its setup report or HTML comments); the page shows it as filed.
@@ -1142,6 +1141,16 @@ def _setup_notes(
     if source_build:
         notes.append("Build as the contributing guide says: " + source_build)
     return notes
+
+
+# A title asking for a fix of the docs themselves: a typo, a docstring, a broken link, or
+# a docs tag first ("Docs: ...", "[Documentation] ..."); not a bug that merely mentions
+# them ("does not match the documentation", "the README example crashes").
+_DOCS_FIX_TITLE = re.compile(
+    r"\b(?:typos?|misspell\w*|spelling|grammar|docstrings?|(?:broken|dead) links?)\b"
+    r"|^\W*(?:docs?|documentation)\b\W*[:\]]",
+    re.IGNORECASE,
+)
 
 
 def _in_code_docs_note(contributing: ContributingSummary, in_code_docs: bool) -> list[str]:
