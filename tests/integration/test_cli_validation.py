@@ -91,12 +91,15 @@ def test_checkout_without_remote_or_pyproject_is_judged_by_its_setup_files(
     marker = tmp_path / "RAN"
     (clone / "setup.py").write_text(
         f"import pathlib\npathlib.Path({str(marker)!r}).touch()\n"
+        'VERSION = "\\d+"  # an invalid escape: a warning when parsed, never shown\n'
         "from setuptools import setup\n"
         'setup(name="peft", version="0.1", url="https://github.com/huggingface/peft")\n',
         encoding="utf-8",
     )
-    line = one_line_error(run("plan", "huggingface/accelerate", "--offline", "--checkout", str(clone)))
+    refused = run("plan", "huggingface/accelerate", "--offline", "--checkout", str(clone))
+    line = one_line_error(refused)
     assert "'peft'" in line and "setup.py" in line and "--allow-other-checkout" in line
+    assert "Warning" not in refused.output
     line = one_line_error(run("backtest", "huggingface/pfet", "--offline", "--checkout", str(clone)))
     assert "'peft'" in line  # a misspelled repository name
     assert run("map", "huggingface/peft", "--checkout", str(clone)).exit_code == 0

@@ -13,6 +13,7 @@ import difflib
 import re
 import stat
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -144,7 +145,9 @@ def _setup_cfg_identity(root: Path) -> tuple[str, list[str], str] | None:
 def _setup_py_identity(root: Path) -> tuple[str, list[str], str] | None:
     try:
         text = _small_text(root / "setup.py")
-        tree = ast.parse(text) if text is not None else None
+        with warnings.catch_warnings():  # ("invalid escape sequence" quotes the file: 3.12+)
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text) if text is not None else None
     except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
         return None
     if tree is None:
