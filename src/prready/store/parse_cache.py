@@ -39,6 +39,10 @@ CACHE_WRITE_FAILURES = (sqlite3.Error, OSError, PrreadyError)
 
 INSERT_ROWS = 2000  # rows written by one INSERT statement (see save_encoded)
 EXTERNAL_MIN_BYTES = 256 * 1024  # a snapshot this large is kept in a file of its own
+# Snapshots kept (the newest): a cold `plan` writes about eight of one repository's (the
+# map and its base, native links, the lexical and history indexes, the fixes commits name,
+# the test names and their map), so two more leave room for another map of it.
+SNAPSHOTS_KEPT = 10
 # The file of a row that is evicted or written over goes with it. Any other file no row
 # names (left by a process that stopped between writing it and its row) goes once it is
 # this old: younger, it may be another process's, written just before its row.
@@ -260,7 +264,7 @@ class ParseCache:
                     os.unlink(entry.path)
 
     def save_snapshot(
-        self, key: str, value: Any, *, keep: int = 8, base: str | None = None
+        self, key: str, value: Any, *, keep: int = SNAPSHOTS_KEPT, base: str | None = None
     ) -> None:
         """Store value under key, keeping only the `keep` most recent snapshots and the
         ones they are written over. `base`: the key of the snapshot this value only
