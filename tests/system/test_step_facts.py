@@ -274,7 +274,7 @@ def test_a_docs_change_in_code_gets_the_files_own_tests_and_the_style_checks() -
     assert not any("docs change in code" in n for n in code.setup_notes)
     typo = step_for("Typo in the docstring of nested_tensor")
     assert "test/test_ops.py" not in typo.tests
-    assert any("style checks (`make lint`)" in n for n in typo.setup_notes), typo.setup_notes
+    assert any("style checks (make lint)" in n for n in typo.setup_notes), typo.setup_notes
     assert "test/test_ops.py" not in step_for("[Docs] nested_tensor's device argument").tests
     # A bug that only mentions the docs is a bug: its tests stay.
     bug = step_for("nested_tensor ignores device, contrary to the docs")

@@ -1157,7 +1157,7 @@ def _in_code_docs_note(contributing: ContributingSummary, in_code_docs: bool) ->
     """For a docs change in code (a docstring, a comment, a message): what checks it."""
     if not in_code_docs:
         return []
-    checks = f" (`{contributing.lint[0]}`)" if contributing.lint else ""
+    checks = f" ({contributing.lint[0]})" if contributing.lint else ""
     return [
         "A docs change in code: the guide's style checks" + checks + " and the rendered "
         "docs check it more than the test suite does."
