@@ -405,6 +405,10 @@ def test_one_test_command_in_the_repositorys_runner() -> None:
         == "pytest 'tests/it'\\''s.py' -k Conv2d"
     )
     assert one_test_command([], "svd", PLAIN_GUIDE) == ""
+    # The guide's settings for slow tests (diffusers' RUN_SLOW=1: gigabytes of models) are
+    # no part of a first run.
+    slow = replace(PLAIN_GUIDE, test=["RUN_SLOW=1 CUDA_VISIBLE_DEVICES= python -m pytest tests/x.py"])
+    assert one_test_command(["tests/a.py"], "", slow) == "python -m pytest tests/a.py"
 
 
 def test_symbol_for_k_is_an_identifier_of_a_seed() -> None:

@@ -970,11 +970,16 @@ def _docs_only(focus: list[ModuleMatch], code_map: CodeMap) -> bool:
     return bool(focus) and len(file_matches(focus, code_map)) == len(focus)
 
 
+_ENV_SETTINGS = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+")  # `RUN_SLOW=1 ...`
+
+
 def _runner(area_command: str, contributing: ContributingSummary) -> str:
-    """The test runner part of a command ("python -m pytest" of "python -m pytest a.py")."""
+    """The test runner part of a command ("python -m pytest" of "python -m pytest a.py"),
+    without the settings before it: diffusers' `RUN_SLOW=1` downloads gigabytes of models
+    for the slow tests a first run does not want."""
     for command in (area_command, *(contributing.test[:1])):
         words: list[str] = []
-        for word in command.split():
+        for word in _ENV_SETTINGS.sub("", command).split():
             after_m = bool(words) and words[-1] == "-m"
             if not after_m and ("/" in word or word.endswith(".py") or word.startswith("#")):
                 break
