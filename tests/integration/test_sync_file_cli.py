@@ -207,3 +207,27 @@ def test_an_issue_the_checkout_fixed_after_its_last_update_is_no_step(
     assert run("sync", SLUG, "--from-file", str(late), "--exported-at", "2026-07-01T00:00:00Z").exit_code == 0
     after = {step["issue"]["number"] for st in plan_json(repo)["stages"] for step in st["steps"]}
     assert 2 in after
+
+
+def test_an_export_with_times_or_labels_that_are_not_is_refused(repo: Path, tmp_path: Path) -> None:
+    before = _open_numbers()
+    good = gh_item(9, "Adam docs", "2026-05-01T12:00:00+02:00", ["bug"])
+    for bad, said in (
+        ({"createdAt": "yesterday"}, "has createdAt 'yesterday', not an ISO 8601 time"),
+        ({"updatedAt": "2026-13-45T00:00:00Z"}, "has updatedAt '2026-13-45T00:00:00Z'"),
+        ({"updatedAt": 1780000000}, "has updatedAt '1780000000'"),
+        ({"labels": "bug"}, "has 'labels' that is not a list"),
+        ({"updatedAt": "2099-01-01T00:00:00Z"}, "newest updatedAt, 2099-01-01T00:00:00Z, is in the future"),
+    ):
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps([{**good, **bad}]), encoding="utf-8")
+        result = run("sync", SLUG, "--from-file", str(path))
+        assert result.exit_code == 2, result.output
+        assert said in result.output and len(result.output.strip().splitlines()) == 1
+    assert _open_numbers() == before  # nothing stored
+    # A time with an offset is stored in UTC.
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps([good]), encoding="utf-8")
+    result = run("sync", SLUG, "--from-file", str(path))
+    assert result.exit_code == 0, result.output
+    assert "as of 2026-05-01T10:00:00Z" in result.stderr

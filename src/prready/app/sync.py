@@ -348,9 +348,14 @@ def _sync_from_file(ws: Workspace, slug: str, file: IssueFile) -> SyncReport:
     parsed = read_issue_file(file.path, slug)
     report = SyncReport(slug, source="file")
     exported = export_time(parsed.issues, file.exported_at) or clock.iso(ws.now)
-    if file.exported_at and exported > clock.iso(ws.now + timedelta(days=1)):
-        raise InputError(
-            "exported_at", f"{exported} is in the future: give the time the file was exported"
+    if exported > clock.iso(ws.now + timedelta(days=1)):
+        if file.exported_at:
+            raise InputError(
+                "exported_at", f"{exported} is in the future: give the time the file was exported"
+            )
+        raise UsageError(
+            f"{file.path}: its newest updatedAt, {exported}, is in the future: the export's "
+            "times are wrong; fix them or give --exported-at"
         )
     in_file = {i.number for i in parsed.issues}
     stored_open = [i for i in store.load_issues(conn, slug, "open") if not i.is_pull_request]

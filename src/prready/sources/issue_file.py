@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from prready import clock
 from prready.errors import NetworkError, UsageError
 from prready.models import Comment, Issue
 from prready.sources.github_payloads import issue_from_json, valid_login
+from prready.text import safe_line
 from prready.validation import (
     MAX_ISSUE_NUMBER,
     clean_name,
@@ -77,6 +79,12 @@ def _from_gh(path: Path, slug: str, item: dict[str, Any], index: int) -> Issue:
     for key in ("title", "state"):
         if not isinstance(item.get(key), str):
             raise UsageError(f"{path}: item {index} has no string {key!r}")
+    for key in ("labels", "assignees"):
+        if item.get(key) is not None and not isinstance(item[key], list):
+            raise UsageError(f"{path}: item {index} has {key!r} that is not a list")
+    # Dates decide what is newer (an older copy never overwrites a newer one) and how old
+    # the plan's data is: one that is no time is refused, not stored as "".
+    dates = {key: _time(path, item, key, index) for key in ("createdAt", "updatedAt", "closedAt")}
     comments = item.get("comments")
     if isinstance(comments, list):
         count = len(comments)
@@ -101,9 +109,9 @@ def _from_gh(path: Path, slug: str, item: dict[str, Any], index: int) -> Issue:
         author=valid_login(_name(item.get("author"), "login") or "ghost"),
         comments=count,
         reactions=_gh_reactions(reactions),
-        created_at=_text(item.get("createdAt")),
-        updated_at=_text(item.get("updatedAt")) or _text(item.get("createdAt")),
-        closed_at=item.get("closedAt") if isinstance(item.get("closedAt"), str) else None,
+        created_at=dates["createdAt"],
+        updated_at=dates["updatedAt"] or dates["createdAt"],
+        closed_at=dates["closedAt"] or None,
         url=_text(item.get("url")),
         is_pull_request="/pull/" in _text(item.get("url")),
         state_reason=_gh_state_reason(item.get("stateReason")),
@@ -163,6 +171,19 @@ def _check_repo(path: Path, slug: str, issue: Issue) -> None:
         found = f"{parts[0]}/{parts[1]}"
         if found.lower() != slug.lower():
             raise UsageError(f"{path} holds issues of {found}, not {slug}")
+
+
+def _time(path: Path, item: dict[str, Any], key: str, index: int) -> str:
+    """The item's `key` time as stored (ISO 8601 in UTC, "2026-11-20T09:30:00Z"); "" when
+    absent or null."""
+    value = item.get(key)
+    if value is None or value == "":
+        return ""
+    moment = clock.parse_iso_or_none(value) if isinstance(value, str) else None
+    if moment is None:
+        shown = safe_line(str(value), 40)
+        raise UsageError(f"{path}: item {index} has {key} {shown!r}, not an ISO 8601 time")
+    return clock.iso(moment)
 
 
 def _list(value: Any) -> list[Any]:
