@@ -172,3 +172,23 @@ def test_pytorch_guide(pytorch_tree: Path) -> None:
     assert "pytest test/test_nn.py -k Loss -v" in s.test
     # "`expecttest` and `hypothesis` - required to run tests" is no rule to add tests.
     assert not any(r.startswith("Include tests") for r in s.rules), s.rules
+
+
+def test_an_ai_folder_or_a_welcome_is_no_ban_and_a_go_ahead_rule_is_read() -> None:
+    # diffusers' guide (paraphrased): a folder of agent files contributors must not edit,
+    # AI help welcome under conditions, and a maintainer's go-ahead before any PR.
+    text = """
+The library offers state-of-the-art diffusion models for generative AI applications.
+
+Please do not edit files under `.ai/` (or the generated `AGENTS.md`) in your PR.
+
+AI-assisted contributions are welcome, but PRs that skip these steps may be closed.
+
+Find or open an issue and wait for an explicit acknowledgment from a maintainer on it before opening a PR.
+"""
+    rules = [r.split(" (")[0] for r in summarise_contributing(text, "CONTRIBUTING.md").rules]
+    assert rules == ["Wait for a maintainer's go-ahead on the issue before opening a pull request"]
+    banned = summarise_contributing(
+        "Pull requests written by AI agents will be closed.", "CONTRIBUTING.md"
+    ).rules
+    assert [r.split(" (")[0] for r in banned] == ["No pull requests written by AI tools or agents"]

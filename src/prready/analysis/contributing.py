@@ -52,6 +52,12 @@ _PYTHON_ONLY = re.compile(
 )
 
 DOCS_CLOSED_RULE = "Docs-only and whitespace changes are closed unless you are a known contributor"
+# AI named as a writer or helper: not a folder or file (`.ai/`, `AGENTS.md`).
+_AI = re.compile(
+    r"(?<![./\w])(?:AI|LLMs?|agents?|agentic|copilot|chatgpt|machine[- ]generated|AI[- ]generated)"
+    r"(?![/\w]|\.md\b)",
+    re.IGNORECASE,
+)
 _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
     (
         "Sign the Contributor License Agreement (CLA) before a pull request can be merged",
@@ -67,20 +73,37 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
     ),
     (
         "No pull requests written by AI tools or agents",
+        # AI as the writer of a contribution, not a folder or file (diffusers' "do not edit
+        # files under `.ai/` (or ... AGENTS.md)"), in a sentence about contributions that
+        # refuses them rather than welcomes them ("AI-assisted contributions are welcome").
+        _AI,
         re.compile(
-            r"\b(AI|LLMs?|agents?|agentic|copilot|chatgpt|machine[- ]generated|AI[- ]generated)\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
+            r"^(?=.*\b(?:pull requests?|PRs?|contributions?|code|patch\w*|submissions?)\b)"
+            r"(?!.*\bwelcome\b).*?"
             r"\b(not (?:be )?accept\w*|do not|don't|must not|never|prohibit\w*|forbid\w*|ban\w*|not allowed"
             r"|will be closed|reject\w*|no\b)",
-            re.IGNORECASE,
+            re.IGNORECASE | re.DOTALL,
         ),
     ),
     (
+        "Wait for a maintainer's go-ahead on the issue before opening a pull request",
+        re.compile(
+            r"\bwait\w* (?:for|until)\b[^.]{0,80}\b(?:acknowledg\w*|approv\w*|go-ahead|green light"
+            r"|confirm\w*|assign\w*)[^.]{0,120}\bbefore (?:opening|submitting|sending|creating|you open)"
+            r"|\bbefore (?:opening|submitting|sending) (?:a |your )?(?:PR|pull request)\b[^.]{0,80}\bwait\w* for\b",
+            re.IGNORECASE,
+        ),
+        None,
+    ),
+    (
         "Disclose any AI assistance in the pull request",
-        re.compile(r"\b(AI|LLMs?|copilot|chatgpt)\b", re.IGNORECASE),
-        re.compile(r"\b(disclos\w+|mention|state)\b", re.IGNORECASE),
+        _AI,
+        # (Not "state-of-the-art ... generative AI applications".)
+        re.compile(
+            r"\b(disclos\w+|mention\w* (?:it|that|this|the|your|any|if|whether|which)"
+            r"|state (?:it|that|whether|clearly|the use|which))\b",
+            re.IGNORECASE,
+        ),
     ),
     (
         DOCS_CLOSED_RULE,
