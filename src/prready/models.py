@@ -22,7 +22,9 @@ ProgressFn = Callable[[str, int, "int | None"], None]
 IssueState = Literal["open", "closed"]
 TakenState = Literal["fresh", "taken", "stale-claim", "done"]
 StageKey = Literal["first-contact", "small-fix", "real-bug", "substantial"]
-SetAsideKind = Literal["tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed"]
+SetAsideKind = Literal[
+    "tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed", "fixed"
+]
 
 
 # --------------------------------------------------------------------------- GitHub side

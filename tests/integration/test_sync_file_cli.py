@@ -190,7 +190,10 @@ def test_an_issue_the_checkout_fixed_after_its_last_update_is_no_step(
         date="2026-06-01T00:00:00Z",
     )  # fmt: skip
     assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2, 8))).exit_code == 0
-    before = {step["issue"]["number"] for st in plan_json(repo)["stages"] for step in st["steps"]}
+    doc = plan_json(repo)
+    before = {step["issue"]["number"] for st in doc["stages"] for step in st["steps"]}
+    apart = {item["issue"]["number"]: item for item in doc["set_aside"]}
+    assert apart[2]["kind"] == "fixed" and apart[2]["reason"].startswith(f"commit {fix[:9]}")
     listed = run("issues", SLUG, "--offline", "--checkout", str(repo), "--format", "json")
     assert listed.exit_code == 0, listed.output
     rows = {row["number"]: row for row in json.loads(listed.stdout)}

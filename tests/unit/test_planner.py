@@ -97,6 +97,8 @@ def test_taken_issue_never_picked_even_when_best() -> None:
     plan = plan_of([best, done, worse], stages=[1], skills=["docs"])
     assert numbers(plan) == {1: [3]}
     assert plan.stages[0].candidates == []
+    # The fixed one is listed apart, with its evidence; the one someone else is on is not.
+    assert [(x.issue.number, x.kind) for x in plan.set_aside] == [(2, "fixed")]
     # One step of the two asked for: the stage says why there is no second.
     assert plan.stages[0].note == (
         "Only 1 open beginner, docs, tests or typing issue rated difficulty 1-2 is free to take."

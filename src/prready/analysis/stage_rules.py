@@ -85,14 +85,23 @@ def set_aside(
     docs_closed: bool = False,
     names: OptionNames = OPTION_WORDS,
 ) -> list[SetAside]:
-    """Open, free issues that are never steps: tracking, questions, RFCs, awaiting a
-    reproduction, needing hardware the user does not have, or docs-only work where the
-    guide closes such pull requests from newcomers (`docs_closed`). Pins stay (the user
+    """Open issues that are never steps: free ones that are tracking, questions, RFCs,
+    awaiting a reproduction, needing hardware the user does not have, or docs-only work
+    where the guide closes such pull requests from newcomers (`docs_closed`); and ones
+    already fixed (a merged pull request, a commit of the checkout). Pins stay (the user
     chose)."""
     out: list[SetAside] = []
     owned = set(have)
     for a in assessments:
-        if not open_and_free(a) or a.issue.number in pinned:
+        if a.issue.number in pinned:
+            continue
+        if a.taken.state == "done" and a.issue.state == "open" and not a.issue.is_pull_request:
+            # Open on GitHub, fixed by what its evidence says (a merged pull request, a
+            # commit of the checkout that closes it): said, not silently left out.
+            why = a.taken.evidence[0] if a.taken.evidence else "already fixed"
+            out.append(SetAside(a.issue, "fixed", why))
+            continue
+        if not open_and_free(a):
             continue
         kinds = kinds_of(a)
         reason = set_aside_reason(kinds)
@@ -107,7 +116,9 @@ def set_aside(
             )
         elif docs_closed and docs_work(kinds):
             out.append(SetAside(a.issue, "docs-closed", DOCS_CLOSED_WHY))
-    order = {kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware", "docs-closed"))}
+    order = {
+        kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware", "docs-closed", "fixed"))
+    }
     out.sort(key=lambda item: (order[item.kind], item.issue.number))
     return out
 

@@ -194,6 +194,7 @@ SET_ASIDE_WORDS = {
     "needs-repro": "needs a reproduction",
     "hardware": "needs hardware",
     "docs-closed": "docs PRs closed",
+    "fixed": "already fixed",
 }
 
 
