@@ -465,17 +465,25 @@ def test_pure_python_library_and_docs_only_changes() -> None:
     assert docs.setup_notes[0].startswith("Docs only") and docs.effort == "1-2 days"
 
 
-def test_reviewers_are_logins_never_display_names() -> None:
+def test_reviewers_are_owners_then_the_most_active_authors() -> None:
     cm = code_map(TORCH_LIKE, TORCH_EDGES, areas=TORCH_AREAS)
     area = cm.areas["torch.linalg"]
     area.owners = ["@lezcano", "someone@example.com", "99+IvanYashchuk@users.noreply.github.com"]
-    area.recent_authors = [("Mario Lezcano", 12), ("A. Author", 29)]
+    area.recent_authors = [("A. Author", 29), ("Mario Lezcano", 12), ("github-actions[bot]", 40)]
     area.recent_logins = [("lezcano", 12), ("nikitaved", 3)]
     step = _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE)
+    # The most active author has no login in the history (a company address): named, not
+    # left out for an occasional contributor whose login is known; no bot, and a name that
+    # is a listed login (Mario Lezcano, @lezcano) is not repeated.
     assert step.reviewers == [
         "@lezcano (code owner)",
         "@IvanYashchuk (code owner)",
+        "A. Author (29 recent commits here; no GitHub login in the history)",
         "@nikitaved (3 recent commits here)",
+    ]
+    area.recent_authors = [("B. Once", 2)]  # too few commits to name
+    assert _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE).reviewers[2:] == [
+        "@nikitaved (3 recent commits here)"
     ]
 
 

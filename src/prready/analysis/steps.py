@@ -1053,10 +1053,13 @@ def _languages(matches: list[ModuleMatch], code_map: CodeMap) -> set[str]:
 def _reviewers(
     areas: list[AreaInfo], files: list[str], code_map: CodeMap, code_owners: CodeOwners
 ) -> list[str]:
-    """GitHub logins to ask for review: code owners (of the named files, then of the
-    areas), then the areas' most active recent authors whose commits carry their login
-    (noreply e-mails). A display name alone cannot be @-mentioned, so none is listed;
-    owners given by e-mail count only when the address is a noreply one."""
+    """Whom to ask for review: code owners (of the named files, then of the areas), then
+    the areas' most active recent authors by their commits here. An author whose commits
+    carry their login (noreply e-mails) is listed as @login; one whose do not (a company
+    address: jax's and diffusers' core maintainers) by name, with MIN_NAMED_COMMITS or
+    more commits, marked as having no known login, rather than left out for the occasional
+    contributors whose logins are known. Bots and names that are a listed login are not
+    repeated; owners given by e-mail count only when the address is a noreply one."""
     owners: list[str] = []
     for owner in [
         *(owner for path in files for owner in code_owners.owners_for(path)),
@@ -1066,18 +1069,43 @@ def _reviewers(
         handle = owner if owner.startswith("@") else (f"@{login}" if login else "")
         if handle and handle not in owners:
             owners.append(handle)
-    commits: dict[str, int] = {}
+    logins: Counter[str] = Counter()
+    names: Counter[str] = Counter()
     for area in areas:
         for login, count in area.recent_logins[:3]:
-            commits[login] = commits.get(login, 0) + count
-    authors = sorted(commits.items(), key=lambda kv: (-kv[1], kv[0]))
+            logins[login] += count
+        for name, count in area.recent_authors[:3]:
+            if not _BOT_NAME.search(name):
+                names[name] += count
+    known = [_squashed(h) for h in [*owners, *logins]]
+    entries = [(n, f"@{login}", "") for login, n in logins.items() if f"@{login}" not in owners]
+    entries.extend(
+        (n, name, "; no GitHub login in the history")
+        for name, n in names.items()
+        if n >= MIN_NAMED_COMMITS and not _same_person(_squashed(name), known)
+    )
+    entries.sort(key=lambda e: (-e[0], e[1]))
     people = [f"{owner} (code owner)" for owner in owners]
     people.extend(
-        f"@{login} ({n} recent commit{'s' if n != 1 else ''} here)"
-        for login, n in authors
-        if f"@{login}" not in owners
+        f"{who} ({n} recent commit{'s' if n != 1 else ''} here{unknown})" for n, who, unknown in entries
     )
     return people[:MAX_REVIEWERS]
+
+
+MIN_NAMED_COMMITS = 3  # an author known by name only is listed from this many commits
+_BOT_NAME = re.compile(r"\[bot\]|\bbot\b|-bot\b|copybara|\bservice\b|\bauthors\b|\bci\b", re.I)
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _same_person(name: str, handles: Sequence[str]) -> bool:
+    """A display name that is a listed login, squashed (`Sayak Paul` and @sayakpaul;
+    `Mario Lezcano` and @lezcano)."""
+    return any(
+        len(h) >= 4 and len(name) >= 4 and (h in name or name in h) for h in handles
+    )
 
 
 def _setup_notes(
