@@ -481,7 +481,11 @@ def test_reviewers_are_owners_then_the_most_active_authors() -> None:
         "A. Author (29 recent commits here; no GitHub login in the history)",
         "@nikitaved (3 recent commits here)",
     ]
-    area.recent_authors = [("B. Once", 2)]  # too few commits to name
+    area.recent_authors = [("B. Once", 2), ("Nikita Vedeneev", 3)]  # too few; @nikitaved
+    assert _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE).reviewers[2:] == [
+        "@nikitaved (3 recent commits here)"
+    ]
+    area.recent_authors = [("B. Once", 2)]
     assert _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE).reviewers[2:] == [
         "@nikitaved (3 recent commits here)"
     ]

@@ -254,7 +254,7 @@ def test_step_carries_reading_tests_reviewers_setup_and_effort() -> None:
     assert "tinyml/optim/optimizer.py" in step.start_reading  # nearest neighbour
     assert step.tests == ["tests/test_optim.py"]
     assert step.test_command == "python -m pytest tests/test_optim.py"
-    # Logins only: "Alan Turing (6 recent commits)" could not be @-mentioned.
+    # "Alan Turing" (6 recent commits) is @aturing: listed once, by login.
     assert step.reviewers == ["@optim-owner (code owner)", "@aturing (6 recent commits here)"]
     assert step.setup_notes[0].startswith("Python only")
     assert step.effort == "3-5 days"

@@ -1082,7 +1082,7 @@ def _reviewers(
     entries.extend(
         (n, name, "; no GitHub login in the history")
         for name, n in names.items()
-        if n >= MIN_NAMED_COMMITS and not _same_person(_squashed(name), known)
+        if n >= MIN_NAMED_COMMITS and not _same_person(name, known)
     )
     entries.sort(key=lambda e: (-e[0], e[1]))
     people = [f"{owner} (code owner)" for owner in owners]
@@ -1101,10 +1101,16 @@ def _squashed(text: str) -> str:
 
 
 def _same_person(name: str, handles: Sequence[str]) -> bool:
-    """A display name that is a listed login, squashed (`Sayak Paul` and @sayakpaul;
-    `Mario Lezcano` and @lezcano)."""
+    """A display name that is a listed login (squashed: `Sayak Paul` and @sayakpaul,
+    `Mario Lezcano` and @lezcano, `Alan Turing` and @aturing)."""
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    whole = "".join(words)
+    forms = {whole, *(w for w in words if len(w) >= 4)}
+    if len(words) >= 2:
+        forms |= {words[0][0] + words[-1], words[0] + words[-1][0]}
     return any(
-        len(h) >= 4 and len(name) >= 4 and (h in name or name in h) for h in handles
+        h in forms or (len(h) >= 4 and len(whole) >= 4 and (h in whole or whole in h))
+        for h in handles
     )
 
 
