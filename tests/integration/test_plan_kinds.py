@@ -45,6 +45,8 @@ def issue(title: str, labels: tuple[str, ...] = (), body: str = "", repo: str = 
         ),
         ("How to export a model with dynamic shapes?", "question"),
         ("[RFC] A new lazy tensor API", "rfc"),
+        ("Diffusers Roadmap", "tracking"),  # diffusers #10152
+        ("[Design Discussion] Modular pipelines", "rfc"),  # diffusers #6461's form
     ],
 )
 def test_titles_that_are_never_steps(title: str, kind: str) -> None:
@@ -54,6 +56,11 @@ def test_titles_that_are_never_steps(title: str, kind: str) -> None:
 
 
 def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
+    # A 'roadmap' label marks planned work (a feature contributions are welcome on), and a
+    # title merely using the word is no roadmap.
+    planned = classify_issue(issue("Add LoRA support to the Flux pipeline", ("roadmap",)))
+    assert set_aside_reason(planned) is None
+    assert set_aside_reason(classify_issue(issue("Roadmap link in README is broken"))) is None
     gradients = classify_issue(issue("Fix tracking of gradients in hooks"))
     assert set_aside_reason(gradients) is None and "bug" in gradients.kinds
     how_bug = classify_issue(issue("How to avoid the crash in torch.save", ("bug",)))

@@ -42,7 +42,8 @@ SET_ASIDE_WHY = {
 _TRACKING_TITLE = re.compile(
     r"\b(?:tracking|tracker|umbrella|meta)\s+(?:issue|task|bug|ticket)\b"
     r"|\bmaster\s+(?:tracking\s+)?(?:issue|task)\b|^\s*\[(?:tracker|tracking|meta|umbrella|epic|roadmap)\]"
-    r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b.*\b20\d\d\b",
+    r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b.*\b20\d\d\b"
+    r"|^\W*(?:[\w.-]+\s+){0,2}roadmap\W*$",
     re.IGNORECASE,
 )
 _TRACKING_BODY = re.compile(
@@ -64,7 +65,8 @@ _QUESTION_BODY = re.compile(
     r"^#+\s*(?:\u2753\s*)?questions?\b(?:\s+and\s+help)?", re.IGNORECASE | re.MULTILINE
 )
 _RFC_TITLE = re.compile(
-    r"^\s*(?:\[\s*(?:rfc|proposal|discussion|design)\s*\]|(?:rfc|proposal|discussion)\s*[:\-#\d])"
+    r"^\s*(?:\[\s*(?:rfc|proposal|discussion|design)(?:\s+(?:discussion|proposal|doc))?\s*\]"
+    r"|(?:rfc|proposal|discussion)\s*[:\-#\d])"
     r"|\brfc\s*[:\]]",
     re.IGNORECASE,
 )

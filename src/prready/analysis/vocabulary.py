@@ -113,7 +113,6 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "umbrella": ("tracking",),
     "meta": ("tracking",),
     "epic": ("tracking",),
-    "roadmap": ("tracking",),
     "question": ("question",),
     "questions": ("question",),
     "support": ("question",),
