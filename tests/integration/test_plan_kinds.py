@@ -80,6 +80,12 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
         "### 🐛 Describe the bug\n\nrelu(-0.0)\n\n### Versions\n\nCUDA used to build: 12.1\nOS: macOS 14",
     )
     assert classify_issue(env).hardware == {}
+    # The machine the reporter tested on, and hardware named beside the CPU, bind nothing
+    # (diffusers #838 "Tested on TPU v3-8.", jax #2899 "on CPU and TPU"); alone they do.
+    for body in ("The latents stay 512. Tested on TPU v3-8.", "It returns 2147483647 on CPU and TPU."):
+        assert classify_issue(issue("width is ignored", ("bug",), body)).hardware == {}, body
+    tpu = classify_issue(issue("width is ignored", ("bug",), "It fails on TPU v4 only."))
+    assert "tpu" in tpu.hardware
     # macOS as the system a bug shows up on binds it to a Mac only when it is the one named
     # (XGBoost #3579 leaks memory "on Ubuntu and macOS"); MPS itself always binds.
     both = "Memory keeps growing until OutOfMemory errors, on Ubuntu and macOS."

@@ -167,6 +167,12 @@ _UNAFFECTED_BEFORE = re.compile(
     r"\s+(?:on|with|for|under)\s+(?:the\s+|an?\s+)?$",
     re.IGNORECASE,
 )
+# In a description: the machine the reporter tested on ("Tested on TPU v3-8."), and the
+# hardware named beside the CPU ("returns 2147483647 on CPU and TPU"): the bug is not that
+# hardware's.
+_SETUP_BEFORE = re.compile(r"\b(?:tested|tried|testing|trying)\s+(?:it\s+)?(?:on|with)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_CPU_BEFORE = re.compile(r"\bcpus?\s*(?:,|/|&|and|or)\s*(?:on\s+)?(?:the\s+|an?\s+)?$", re.IGNORECASE)
+_CPU_AFTER = re.compile(r"\s*(?:,|/|&|and|or)\s*(?:on\s+)?(?:the\s+)?cpus?\b", re.IGNORECASE)
 # A title about the CPU device, not CPU offload or CPU memory while loading onto a GPU.
 _CPU_TITLE = re.compile(r"\bcpus?\b(?![\s_-]*(?:offload|memory|ram|usage))", re.IGNORECASE)
 # A named NVIDIA GPU in a description ("On a T4 GPU, all models ... are broken"): the
@@ -195,6 +201,12 @@ def _binding(pattern: re.Pattern[str], text: str, *, body: bool = False) -> re.M
             text[max(0, start - 30) : start]
         ):
             continue
+        if body and (
+            _SETUP_BEFORE.search(text[max(0, start - 30) : start])
+            or _CPU_BEFORE.search(text[max(0, start - 30) : start])
+            or _CPU_AFTER.match(text, found.end())
+        ):
+            continue  # the reporter's test machine, or a bug the CPU shows as well
         if _MAC_SYSTEM.fullmatch(found.group(0)):
             if other_system is None:
                 other_system = bool(_OTHER_SYSTEM.search(text))
