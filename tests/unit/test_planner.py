@@ -208,6 +208,10 @@ def test_pinned_issue_goes_first_even_if_taken() -> None:
     assert plan.stages[0].steps[0].why[0].startswith("kept from your earlier plan")
     # A pin for an issue no longer known is ignored, not an error.
     assert numbers(plan_of([other], stages=[3], pinned=[(3, 777)])) == {3: [2]}
+    # A step started at a stage not planned this time stays there: never picked again
+    # for another stage (diffusers #11724, started at stage 2, re-planned with --stages 3).
+    fresh = fake(9, "tinyml.optim.adam", 3)
+    assert numbers(plan_of([fresh, other], stages=[3], per_stage=2, pinned=[(2, 9)])) == {3: [2]}
 
 
 def test_filters_exclude_label_module_and_max_difficulty() -> None:

@@ -348,10 +348,14 @@ def _rank(
     )
     aside_numbers = {item.issue.number for item in aside}
     open_pool = [a for a in assessments if open_and_free(a) and a.issue.number not in aside_numbers]
+    # A step of a stage not planned this time (started at stage 2, re-planned with
+    # --stages 3,4) stays where it is: never picked again for another stage.
+    elsewhere = {number for _, number in pinned}
     eligible = [
         a
         for a in open_pool
         if a.issue.number not in pinned_numbers
+        and a.issue.number not in elsewhere
         and available(a, excluded, max_difficulty, modules, code_map)
     ]
 
