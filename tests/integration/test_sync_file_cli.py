@@ -169,6 +169,9 @@ def test_steps_from_file_data_do_not_promise_free(repo: Path, tmp_path: Path) ->
     assert md.exit_code == 0, md.output
     assert "linked pull requests not checked" in md.stdout
     assert "Free to take" not in md.stdout
+    # Offline, more issues come from a wider export, not a sync that needs GitHub.
+    assert "--all-open` fetches" not in md.stdout
+    assert "--from-file FILE --complete" in md.stdout
     table = run("plan", SLUG, "--offline", "--checkout", str(repo), "-o", str(tmp_path / "p.html"))
     assert "unchecked" in table.stdout
 

@@ -236,6 +236,7 @@ def test_wider_sync_advice() -> None:
         == "`prready sync o/r --all-open` fetches every open issue"
     )
     assert wider_sync_text("run_again").startswith("run again with --all-open")
+    assert "prready sync o/r --from-file FILE --complete" in wider_sync_text("file", "o/r")
 
 
 def test_plan_notes_name_options_in_neutral_words_unless_given_the_flags() -> None:

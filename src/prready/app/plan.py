@@ -160,7 +160,8 @@ def run_plan(
     skills = list(options.skills) or list(config.skills)
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
-    wider = _wider_sync(slug, options, source, online)
+    from_file = issues_store.repo_source(ws.cache, slug) == "file"
+    wider = _wider_sync(slug, options, source, online, from_file)
 
     conn = ws.progress_store
     tracking = None
@@ -294,10 +295,15 @@ def feature_scope_hint(plan: Plan, options: PlanOptions, synced: bool) -> str:
     )
 
 
-def _wider_sync(slug: str, options: PlanOptions, source: Source, online: bool) -> str:
-    """How to fetch more issues than this plan saw ("" when it saw every open one)."""
+def _wider_sync(
+    slug: str, options: PlanOptions, source: Source, online: bool, from_file: bool = False
+) -> str:
+    """How to fetch more issues than this plan saw ("" when it saw every open one): for
+    issues that came from a file, a wider export (no network is needed)."""
     if options.scope.all_open or not source.github:
         return ""
+    if from_file and not online:
+        return wider_sync_text("file", slug)
     return wider_sync_text("run_again" if online else "sync_command", slug)
 
 

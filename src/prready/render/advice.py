@@ -93,7 +93,7 @@ def error_text(exc: PrreadyError) -> str:
 
 
 # Ways to fetch more issues than the default sync scope, for notes in a plan or a sync.
-WiderSync = Literal["use", "run_again", "run_again_for_one", "sync_command"]
+WiderSync = Literal["use", "run_again", "run_again_for_one", "sync_command", "file"]
 
 
 def wider_sync_text(kind: WiderSync, slug: str = "") -> str:
@@ -105,4 +105,10 @@ def wider_sync_text(kind: WiderSync, slug: str = "") -> str:
         return "run again with --all-open to fetch every open issue (or --module-label LABEL)"
     if kind == "run_again_for_one":
         return "run again with --all-open or --module-label LABEL"
+    if kind == "file":
+        return (
+            f"an export of every open issue (`gh issue list -R {slug} --state open --limit "
+            f"10000 --json ...`) synced with `prready sync {slug} --from-file FILE --complete` "
+            "gives it more"
+        )
     return f"`prready sync {slug} --all-open` fetches every open issue"
