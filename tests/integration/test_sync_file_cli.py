@@ -81,6 +81,8 @@ def test_exported_at_overrides_and_is_checked(repo: Path, tmp_path: Path) -> Non
     stamp = "2026-06-01T12:00:00+02:00"
     assert run("sync", SLUG, "--from-file", str(path), "--exported-at", stamp).exit_code == 0
     assert plan_json(repo)["data_fetched_at"] == "2026-06-01T10:00:00Z"
+    far = run("sync", SLUG, "--from-file", str(path), "--exported-at", "0001-01-01T00:00:00+01:00")
+    assert far.exit_code == 2 and "not an ISO 8601 time" in far.output
     bad = run("sync", SLUG, "--from-file", str(path), "--exported-at", "last tuesday")
     assert bad.exit_code == 2 and "ISO 8601" in bad.output
     assert "Error: --exported-at 'last tuesday' is not an ISO 8601 time" in bad.output
@@ -223,6 +225,8 @@ def test_an_export_with_times_or_labels_that_are_not_is_refused(repo: Path, tmp_
         ({"updatedAt": "2026-13-45T00:00:00Z"}, "has updatedAt '2026-13-45T00:00:00Z'"),
         ({"updatedAt": 1780000000}, "has updatedAt '1780000000'"),
         ({"labels": "bug"}, "has 'labels' that is not a list"),
+        ({"createdAt": "0001-01-01T00:00:00+01:00"}, "not an ISO 8601 time"),  # (no UTC time)
+        ({"updatedAt": "9999-12-31T23:59:59-01:00"}, "not an ISO 8601 time"),
         ({"updatedAt": "2099-01-01T00:00:00Z"}, "newest updatedAt, 2099-01-01T00:00:00Z, is in the future"),
     ):
         path = tmp_path / "bad.json"

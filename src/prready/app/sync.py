@@ -410,11 +410,14 @@ def export_time(issues: Sequence[Issue], given: str | None) -> str | None:
     if given:
         try:
             moment = clock.parse_iso(given)
-        except ValueError:
+            stored = clock.iso(moment) if 1970 <= moment.year <= 9999 else ""
+        except (ValueError, OverflowError):
+            stored = ""
+        if len(stored) != len("2026-11-21T10:00:00Z"):
             raise InputError(
                 "exported_at", f"{given!r} is not an ISO 8601 time, e.g. 2026-11-21T10:00:00Z"
-            ) from None
-        return clock.iso(moment)
+            )
+        return stored
     stamps = [i.updated_at for i in issues if i.updated_at]
     return max(stamps) if stamps else None
 
