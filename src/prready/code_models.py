@@ -96,6 +96,9 @@ class AreaInfo:
     owners: list[str] = field(default_factory=list)
     # GitHub logins of recent authors (from noreply e-mails), most commits first.
     recent_logins: list[tuple[str, int]] = field(default_factory=list)
+    # The login each of `recent_authors` committed under, when some commit of theirs here
+    # carried one (a noreply address): the same person, not two.
+    author_logins: dict[str, str] = field(default_factory=dict)
     # Size of past fixes here (analysis.areas.past_change_sizes), {} without history.
     past_fixes: dict[str, Any] = field(default_factory=dict)
 

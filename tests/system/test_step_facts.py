@@ -407,8 +407,13 @@ def test_one_test_command_in_the_repositorys_runner() -> None:
     assert one_test_command([], "svd", PLAIN_GUIDE) == ""
     # The guide's settings for slow tests (diffusers' RUN_SLOW=1: gigabytes of models) are
     # no part of a first run.
-    slow = replace(PLAIN_GUIDE, test=["RUN_SLOW=1 CUDA_VISIBLE_DEVICES= python -m pytest tests/x.py"])
+    slow = replace(PLAIN_GUIDE, test=["RUN_SLOW=1 RUN_NIGHTLY=yes python -m pytest tests/x.py"])
     assert one_test_command(["tests/a.py"], "", slow) == "python -m pytest tests/a.py"
+    kept = replace(PLAIN_GUIDE, test=["JAX_PLATFORMS=cpu python -m pytest tests/x.py"])
+    assert one_test_command(["tests/a.py"], "", kept) == "JAX_PLATFORMS=cpu python -m pytest tests/a.py"
+    quoted = replace(PLAIN_GUIDE, test=['RUN_SLOW="1 2" python -m pytest tests/x.py'])
+    # (A quoted value is left whole: never cut into a broken command.)
+    assert one_test_command(["tests/a.py"], "", quoted) == 'RUN_SLOW="1 2" python -m pytest tests/a.py'
 
 
 def test_symbol_for_k_is_an_identifier_of_a_seed() -> None:
@@ -481,10 +486,27 @@ def test_reviewers_are_owners_then_the_most_active_authors() -> None:
         "A. Author (29 recent commits here; no GitHub login in the history)",
         "@nikitaved (3 recent commits here)",
     ]
-    area.recent_authors = [("B. Once", 2), ("Nikita Vedeneev", 3)]  # too few; @nikitaved
+    # A name whose commits here carried a login is that login (diffusers' Steven Liu is
+    # @stevhliu): listed once, with the name's count; too few commits: not named.
+    area.recent_authors = [("B. Once", 2), ("Nikita Vedeneev", 5)]
+    area.author_logins = {"Nikita Vedeneev": "nikitaved"}
     assert _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE).reviewers[2:] == [
-        "@nikitaved (3 recent commits here)"
+        "@nikitaved (5 recent commits here)"
     ]
+    area.author_logins = {}
+    # Bots are no reviewers, a real name is kept whole in meaning: no "@", no "(code
+    # owner)", cut short; a login that is only part of a name hides nobody.
+    area.recent_logins = [("alex", 4)]
+    area.recent_authors = [
+        ("PyTorch MergeBot", 90), ("A. Unique TensorFlower", 80), ("Ci Zhang", 9),
+        ("@torvalds (code owner)", 8), ("Alexander Smith", 7), ("W" * 60, 6),
+    ]  # fmt: skip
+    assert _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE).reviewers[2:] == [
+        "Ci Zhang (9 recent commits here; no GitHub login in the history)",
+        "torvalds code owner (8 recent commits here; no GitHub login in the history)",
+        "Alexander Smith (7 recent commits here; no GitHub login in the history)",
+    ]
+    area.recent_logins = [("nikitaved", 3)]
     area.recent_authors = [("B. Once", 2)]
     assert _step(cm, "torch.linalg", "torch/linalg/__init__.py", PLAIN_GUIDE).reviewers[2:] == [
         "@nikitaved (3 recent commits here)"

@@ -309,6 +309,7 @@ def _churn(
     commits: Counter[str] = Counter()
     authors: dict[str, Counter[str]] = defaultdict(Counter)
     logins: dict[str, Counter[str]] = defaultdict(Counter)
+    named: dict[str, dict[str, str]] = defaultdict(dict)  # area -> author name -> login
     changes: dict[str, list[CommitRecord]] = defaultdict(list)
     for commit in history:
         if len(commit.files) > BULK_COMMIT_FILES:
@@ -320,6 +321,7 @@ def _churn(
             authors[a][commit.author_name] += 1
             if login:
                 logins[a][login] += 1
+                named[a].setdefault(commit.author_name, login)
             changes[a].append(commit)
     for area_name, info in areas.items():
         info.churn = commits[area_name]
@@ -329,6 +331,11 @@ def _churn(
         info.recent_logins = sorted(logins[area_name].items(), key=lambda kv: (-kv[1], kv[0]))[
             :RECENT_AUTHORS
         ]
+        info.author_logins = {
+            name: named[area_name][name]
+            for name, _ in info.recent_authors
+            if name in named[area_name]
+        }
         info.past_fixes = past_change_sizes(changes[area_name])
 
 

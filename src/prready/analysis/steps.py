@@ -970,7 +970,9 @@ def _docs_only(focus: list[ModuleMatch], code_map: CodeMap) -> bool:
     return bool(focus) and len(file_matches(focus, code_map)) == len(focus)
 
 
-_ENV_SETTINGS = re.compile(r"^\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+")  # `RUN_SLOW=1 ...`
+# The settings that ask for slow tests (`RUN_SLOW=1 ...`, `RUN_SLOW=yes`): a first run
+# wants none; others (`PYTHONPATH=src`, `JAX_PLATFORMS=cpu`) stay. Unquoted values only.
+_ENV_SETTINGS = re.compile(r"^\s*(?:(?:RUN_\w+|\w*SLOW\w*)=[^\s\"']*\s+)+", re.IGNORECASE)
 
 
 def _runner(area_command: str, contributing: ContributingSummary) -> str:
@@ -1055,11 +1057,12 @@ def _reviewers(
 ) -> list[str]:
     """Whom to ask for review: code owners (of the named files, then of the areas), then
     the areas' most active recent authors by their commits here. An author whose commits
-    carry their login (noreply e-mails) is listed as @login; one whose do not (a company
+    carry their login (noreply e-mails) is listed as @login; one whose never do (a company
     address: jax's and diffusers' core maintainers) by name, with MIN_NAMED_COMMITS or
     more commits, marked as having no known login, rather than left out for the occasional
-    contributors whose logins are known. Bots and names that are a listed login are not
-    repeated; owners given by e-mail count only when the address is a noreply one."""
+    contributors whose logins are known. Bots are left out, and a name is not repeated
+    when it is a listed login's (`AreaInfo.author_logins`, else by its spelling); owners
+    given by e-mail count only when the address is a noreply one."""
     owners: list[str] = []
     for owner in [
         *(owner for path in files for owner in code_owners.owners_for(path)),
@@ -1074,15 +1077,21 @@ def _reviewers(
     for area in areas:
         for login, count in area.recent_logins[:3]:
             logins[login] += count
-        for name, count in area.recent_authors[:3]:
-            if not _BOT_NAME.search(name):
+        people_here = [(n, c) for n, c in area.recent_authors if not _BOT_NAME.search(n)]
+        for name, count in people_here[:3]:
+            known_login = area.author_logins.get(name)
+            if known_login:  # the same person: listed once, by login
+                logins[known_login] = max(logins[known_login], count)
+            else:
                 names[name] += count
     known = [_squashed(h) for h in [*owners, *logins]]
     entries = [(n, f"@{login}", "") for login, n in logins.items() if f"@{login}" not in owners]
     entries.extend(
-        (n, name, "; no GitHub login in the history")
+        (n, shown, "; no GitHub login in the history")
         for name, n in names.items()
-        if n >= MIN_NAMED_COMMITS and not _same_person(name, known)
+        if n >= MIN_NAMED_COMMITS
+        and not _same_person(name, known)
+        and (shown := _display_name(name))
     )
     entries.sort(key=lambda e: (-e[0], e[1]))
     people = [f"{owner} (code owner)" for owner in owners]
@@ -1093,7 +1102,19 @@ def _reviewers(
 
 
 MIN_NAMED_COMMITS = 3  # an author known by name only is listed from this many commits
-_BOT_NAME = re.compile(r"\[bot\]|\bbot\b|-bot\b|copybara|\bservice\b|\bauthors\b|\bci\b", re.I)
+MAX_NAME_CHARS = 30  # a display name is cut to this (its marker must stay readable)
+_BOT_NAME = re.compile(
+    r"\[bot\]|(?:merge|pytorch|github|ci|release|test)[ -]?bot\b|copybara|tensorflower"
+    r"|\bservice account\b|\bauthors\b",
+    re.IGNORECASE,
+)
+
+
+def _display_name(name: str) -> str:
+    """An author's name as a card shows it: no leading @ nor brackets (a name is no
+    handle and no "(code owner)"), at most MAX_NAME_CHARS."""
+    shown = " ".join(name.replace("(", " ").replace(")", " ").lstrip("@ ").split())
+    return shown if len(shown) <= MAX_NAME_CHARS else shown[: MAX_NAME_CHARS - 1] + "…"
 
 
 def _squashed(text: str) -> str:
@@ -1101,17 +1122,13 @@ def _squashed(text: str) -> str:
 
 
 def _same_person(name: str, handles: Sequence[str]) -> bool:
-    """A display name that is a listed login (squashed: `Sayak Paul` and @sayakpaul,
-    `Mario Lezcano` and @lezcano, `Alan Turing` and @aturing)."""
+    """A display name spelled like a listed login (squashed: `Sayak Paul` and @sayakpaul,
+    `Mario Lezcano` and @lezcano, `Alan Turing` and @aturing, `Sam Smith` and @sam)."""
     words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
-    whole = "".join(words)
-    forms = {whole, *(w for w in words if len(w) >= 4)}
+    forms = {"".join(words), *(w for w in words if len(w) >= 3)}
     if len(words) >= 2:
         forms |= {words[0][0] + words[-1], words[0] + words[-1][0]}
-    return any(
-        h in forms or (len(h) >= 4 and len(whole) >= 4 and (h in whole or whole in h))
-        for h in handles
-    )
+    return any(h in forms for h in handles)
 
 
 def _setup_notes(
