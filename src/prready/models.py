@@ -112,6 +112,9 @@ class TakenStatus:
         return self.state == "fresh" and UNCHECKED_PULLS in self.evidence
 
 
+# Evidence on a "done" status whose issue GitHub no longer has: gone, not fixed.
+GONE_FROM_GITHUB = "gone from GitHub (deleted or moved)"
+
 # Evidence on a "fresh" status whose issue came from a file: its timeline (the pull requests
 # that reference it) was never fetched, so "free" cannot be promised.
 UNCHECKED_PULLS = (

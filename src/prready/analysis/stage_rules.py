@@ -23,7 +23,7 @@ from prready.analysis.stages import (
     StageSpec,
 )
 from prready.code_models import CodeMap
-from prready.models import Issue, IssueAssessment, IssueKinds, Label, SetAside
+from prready.models import GONE_FROM_GITHUB, Issue, IssueAssessment, IssueKinds, Label, SetAside
 
 DOCS_CLOSED_WHY = (
     "docs-only work: the contributing guide closes docs-only pull requests from new "
@@ -95,7 +95,12 @@ def set_aside(
     for a in assessments:
         if a.issue.number in pinned:
             continue
-        if a.taken.state == "done" and a.issue.state == "open" and not a.issue.is_pull_request:
+        if (
+            a.taken.state == "done"
+            and a.issue.state == "open"
+            and not a.issue.is_pull_request
+            and GONE_FROM_GITHUB not in a.taken.evidence
+        ):
             # Open on GitHub, fixed by what its evidence says (a merged pull request, a
             # commit of the checkout that closes it): said, not silently left out.
             why = a.taken.evidence[0] if a.taken.evidence else "already fixed"

@@ -32,7 +32,7 @@ from prready.app.track import TrackingUpdate, sync_tracked
 from prready.app.workspace import Workspace
 from prready.config import token_advice
 from prready.errors import InputError, NotFoundError, OfflineError, UsageError
-from prready.models import Issue, Label, LabelKind, TakenStatus
+from prready.models import GONE_FROM_GITHUB, Issue, Label, LabelKind, TakenStatus
 from prready.render.advice import advice_text, wider_sync_text
 from prready.reports import LabelRow, SyncReport
 from prready.sources.github_api import GitHubClient, Page
@@ -114,7 +114,7 @@ def refresh_taken(
         if client is not None:
             issue = _refresh_details(ws, slug, number, issue, fetched, max_age)
         if issue is None:
-            result[number] = TakenStatus("done", ["gone from GitHub (deleted or moved)"])
+            result[number] = TakenStatus("done", [GONE_FROM_GITHUB])
             continue
         status = detect_taken(
             issue,
