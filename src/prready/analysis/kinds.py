@@ -43,7 +43,10 @@ _TRACKING_TITLE = re.compile(
     r"\b(?:tracking|tracker|umbrella|meta)\s+(?:issue|task|bug|ticket)\b"
     r"|\bmaster\s+(?:tracking\s+)?(?:issue|task)\b|^\s*\[(?:tracker|tracking|meta|umbrella|epic|roadmap)\]"
     r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b.*\b20\d\d\b"
-    r"|^\W*(?:[\w.-]+\s+){0,2}roadmap\W*$",
+    # A title that is a roadmap ("Diffusers Roadmap", "Roadmap 2025"), not one about it
+    # ("Update roadmap", "Typo in roadmap", "Roadmap?").
+    r"|^\W*(?!(?:update|fix|typo|remove|broken|add|outdated|missing|wrong|improve|clarify"
+    r"|rewrite|move|delete|edit|link)\b)(?:[\w.-]+\s+){0,2}roadmap(?:\s+(?:for\s+)?v?\d[\w.]*)?\s*$",
     re.IGNORECASE,
 )
 _TRACKING_BODY = re.compile(
@@ -170,7 +173,11 @@ _UNAFFECTED_BEFORE = re.compile(
 # In a description: the machine the reporter tested on ("Tested on TPU v3-8."), and the
 # hardware named beside the CPU ("returns 2147483647 on CPU and TPU"): the bug is not that
 # hardware's.
-_SETUP_BEFORE = re.compile(r"\b(?:tested|tried|testing|trying)\s+(?:it\s+)?(?:on|with)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+# (A sentence that starts so: "Only fails when tested on TPU" is the bug's own condition.)
+_SETUP_BEFORE = re.compile(
+    r"(?:^|[.!?]\s|\n)\s*(?:tested|tried)\s+(?:it\s+)?(?:on|with)\s+(?:an?\s+|the\s+)?$",
+    re.IGNORECASE,
+)
 _CPU_BEFORE = re.compile(r"\bcpus?\s*(?:,|/|&|and|or)\s*(?:on\s+)?(?:the\s+|an?\s+)?$", re.IGNORECASE)
 _CPU_AFTER = re.compile(r"\s*(?:,|/|&|and|or)\s*(?:on\s+)?(?:the\s+)?cpus?\b", re.IGNORECASE)
 # A title about the CPU device, not CPU offload or CPU memory while loading onto a GPU.
@@ -202,7 +209,7 @@ def _binding(pattern: re.Pattern[str], text: str, *, body: bool = False) -> re.M
         ):
             continue
         if body and (
-            _SETUP_BEFORE.search(text[max(0, start - 30) : start])
+            _SETUP_BEFORE.search(text, max(0, start - 30), start)
             or _CPU_BEFORE.search(text[max(0, start - 30) : start])
             or _CPU_AFTER.match(text, found.end())
         ):
