@@ -192,3 +192,14 @@ Find or open an issue and wait for an explicit acknowledgment from a maintainer 
         "Pull requests written by AI agents will be closed.", "CONTRIBUTING.md"
     ).rules
     assert [r.split(" (")[0] for r in banned] == ["No pull requests written by AI tools or agents"]
+
+
+def test_a_ban_in_a_sentences_other_clause_and_a_go_ahead_only_from_people() -> None:
+    def rules(text: str) -> list[str]:
+        return [r.split(" (")[0] for r in summarise_contributing(text, "CONTRIBUTING.md").rules]
+
+    ban = "No pull requests written by AI tools or agents"
+    assert rules("We welcome contributions, but AI-generated PRs will be closed.") == [ban]
+    assert rules("PRs that are AI generated will be rejected; small AI help is welcome.") == [ban]
+    assert rules("Before submitting a pull request, wait for CI to pass.") == []
+    assert rules("Wait for CI to confirm the build before opening the pull request.") == []

@@ -52,6 +52,8 @@ _PYTHON_ONLY = re.compile(
 )
 
 DOCS_CLOSED_RULE = "Docs-only and whitespace changes are closed unless you are a known contributor"
+_AI_BAN = "No pull requests written by AI tools or agents"
+_CLAUSES = re.compile(r"[,;]?\s+but\s+|;\s+", re.IGNORECASE)  # a sentence's contrasting parts
 # AI named as a writer or helper: not a folder or file (`.ai/`, `AGENTS.md`).
 _AI = re.compile(
     r"(?<![./\w])(?:AI|LLMs?|agents?|agentic|copilot|chatgpt|machine[- ]generated|AI[- ]generated)"
@@ -72,11 +74,13 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
         None,
     ),
     (
-        "No pull requests written by AI tools or agents",
+        _AI_BAN,
         # AI as the writer of a contribution, not a folder or file (diffusers' "do not edit
         # files under `.ai/` (or ... AGENTS.md)"), in a sentence about contributions that
         # refuses them rather than welcomes them ("AI-assisted contributions are welcome").
         _AI,
+        # (Tried on each clause: "We welcome contributions, but AI-generated PRs will be
+        # closed" bans in its second.)
         re.compile(
             r"^(?=.*\b(?:pull requests?|PRs?|contributions?|code|patch\w*|submissions?)\b)"
             r"(?!.*\bwelcome\b).*?"
@@ -93,7 +97,8 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
             r"|\bbefore (?:opening|submitting|sending) (?:a |your )?(?:PR|pull request)\b[^.]{0,80}\bwait\w* for\b",
             re.IGNORECASE,
         ),
-        None,
+        # A person's go-ahead, not CI's ("wait for CI to pass before opening").
+        re.compile(r"\b(?:maintainers?|reviewers?|core team|team members?|owners?)\b", re.IGNORECASE),
     ),
     (
         "Disclose any AI assistance in the pull request",
@@ -178,11 +183,15 @@ def summarise_contributing(text: str, source: str) -> ContributingSummary:
     sentences = _sentences(_prose(tokens))
     for rule, trigger, condition in _RULES:
         for sentence in sentences:
-            if trigger.search(sentence) and (condition is None or condition.search(sentence)):
+            parts = _CLAUSES.split(sentence) if rule.startswith(_AI_BAN) else [sentence]
+            if any(
+                trigger.search(part) and (condition is None or condition.search(part))
+                for part in parts
+            ):
                 rules.append(f'{rule} ("{_quote(sentence)}")')
                 break
     # A ban on AI-written PRs already covers disclosure; keep the stricter one only.
-    if any(r.startswith("No pull requests written by AI") for r in rules):
+    if any(r.startswith(_AI_BAN) for r in rules):
         rules = [r for r in rules if not r.startswith("Disclose any AI")]
     return ContributingSummary(
         source=source if text.strip() else "",
