@@ -4,6 +4,7 @@ locality, pins, filters), the contents of a step, and determinism."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -11,7 +12,7 @@ from planfixtures import LABELS, NOW, REPO, make_code_map, make_issue, sample_is
 from prready.analysis.issue_templates import template_text
 from prready.analysis.planner import RankingMemo, assess_issues, issue_features, make_plan
 from prready.errors import UsageError
-from prready.models import Difficulty, IssueAssessment, ModuleMatch, TakenStatus
+from prready.models import GONE_FROM_GITHUB, Difficulty, IssueAssessment, ModuleMatch, TakenStatus
 
 CODE_MAP = make_code_map()
 
@@ -97,8 +98,11 @@ def test_taken_issue_never_picked_even_when_best() -> None:
     plan = plan_of([best, done, worse], stages=[1], skills=["docs"])
     assert numbers(plan) == {1: [3]}
     assert plan.stages[0].candidates == []
-    # The fixed one is listed apart, with its evidence; the one someone else is on is not.
+    # The fixed one is listed apart, with its evidence; the one someone else is on is not,
+    # nor one GitHub no longer has (gone, not fixed).
     assert [(x.issue.number, x.kind) for x in plan.set_aside] == [(2, "fixed")]
+    gone = replace(done, taken=TakenStatus("done", [GONE_FROM_GITHUB]))
+    assert plan_of([best, gone, worse], stages=[1], skills=["docs"]).set_aside == []
     # One step of the two asked for: the stage says why there is no second.
     assert plan.stages[0].note == (
         "Only 1 open beginner, docs, tests or typing issue rated difficulty 1-2 is free to take."
