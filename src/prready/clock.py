@@ -65,6 +65,17 @@ def parse_iso(text: str) -> datetime:
     return aware(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
 
 
+def stored_iso(text: object) -> str:
+    """`text` as a stored time ("2026-11-20T09:30:00Z", UTC), or "" when it is not ISO 8601
+    text or falls outside the years 1970-9999 (in UTC too: no overflow, always 20 chars)."""
+    moment = parse_iso_or_none(text)
+    try:
+        stored = iso(moment) if moment is not None and 1970 <= moment.year <= 9999 else ""
+    except (OverflowError, ValueError):
+        return ""
+    return stored if len(stored) == len("2026-11-20T09:30:00Z") else ""
+
+
 def parse_iso_or_none(text: object) -> datetime | None:
     """`parse_iso`, or None when the text is absent, not text or not ISO 8601 (for
     timestamps from GitHub or the store, where a bad one must not stop a command)."""

@@ -231,15 +231,7 @@ def test_an_issue_that_needs_a_gpu_keeps_its_gpu_tests_first() -> None:
     names = NamesInTests.build({p: identifiers_in(src) for p, src in sources.items()})
 
     def tests_for(title: str) -> list[str]:
-        assessment = IssueAssessment(
-            issue=make_issue(8, title),
-            modules=[ModuleMatch("torch.nested", "torch/nested/__init__.py", 0.8, ["words"])],
-            difficulty=Difficulty(3, ["one module"]),
-            skills=["python"],
-            taken=TakenStatus("fresh"),
-        )
-        fit = SkillFit(["python"], ["python"], [])
-        return describe_step(2, assessment, fit, cm, PYTORCH_GUIDE, test_names=names).tests
+        return _nested_step(make_issue(8, title), cm, PYTORCH_GUIDE, names).tests
 
     on_gpu = tests_for("CUDA: nested_tensor loses its device on the GPU")
     assert on_gpu[0] == "test/test_cuda.py", on_gpu
@@ -260,14 +252,8 @@ def test_a_docs_change_in_code_gets_the_files_own_tests_and_the_style_checks() -
     guide = replace(PYTORCH_GUIDE, lint=["make lint"])
 
     def step_for(title: str) -> Any:
-        assessment = IssueAssessment(
-            issue=make_issue(8, title),
-            modules=[ModuleMatch("torch.nested", "torch/nested/__init__.py", 0.8, ["words"])],
-            difficulty=Difficulty(1, ["docs"]),
-            skills=["python"],
-            taken=TakenStatus("fresh"),
-        )
-        return describe_step(1, assessment, SkillFit(["python"], ["python"], []), cm, guide, test_names=names)
+        docs = Difficulty(1, ["docs"])
+        return _nested_step(make_issue(8, title), cm, guide, names, stage=1, difficulty=docs)
 
     code = step_for("nested_tensor loses its device")
     assert "test/test_ops.py" in code.tests
@@ -301,17 +287,9 @@ def test_a_steps_tests_follow_the_reporters_words_not_the_templates() -> None:
     issue = replace(
         make_issue(9, "nested_tensor loses its device"), body=f"**Screenshots**\n{prompt}\n"
     )
-    assessment = IssueAssessment(
-        issue=issue,
-        modules=[ModuleMatch("torch.nested", "torch/nested/__init__.py", 0.8, ["words"])],
-        difficulty=Difficulty(3, ["one module"]),
-        skills=["python"],
-        taken=TakenStatus("fresh"),
-    )
-    fit = SkillFit(["python"], ["python"], [])
 
     def tests() -> list[str]:
-        return describe_step(2, assessment, fit, cm, PYTORCH_GUIDE, test_names=names).tests
+        return _nested_step(issue, cm, PYTORCH_GUIDE, names).tests
 
     assert "test/test_screenshots.py" in tests()  # read as the issue's words
     cm.issue_templates = template_text(
@@ -598,6 +576,28 @@ def test_pytorch_reviewers_are_codeowners_handles(pytorch_map: CodeMap) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
+def _nested_step(
+    issue: Any,
+    cm: CodeMap,
+    contributing: ContributingSummary,
+    names: NamesInTests,
+    *,
+    stage: int = 2,
+    difficulty: Difficulty | None = None,
+) -> Any:
+    """The step card of `issue` mapped to torch.nested by its words (rated 3/5 unless
+    `difficulty` says otherwise), its tests found through `names`."""
+    assessment = IssueAssessment(
+        issue=issue,
+        modules=[ModuleMatch("torch.nested", "torch/nested/__init__.py", 0.8, ["words"])],
+        difficulty=difficulty or Difficulty(3, ["one module"]),
+        skills=["python"],
+        taken=TakenStatus("fresh"),
+    )
+    fit = SkillFit(["python"], ["python"], [])
+    return describe_step(stage, assessment, fit, cm, contributing, test_names=names)
+
+
 def _step(
     cm: CodeMap, name: str, path: str, contributing: ContributingSummary, *, title: str = ""
 ) -> object:

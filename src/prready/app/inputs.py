@@ -11,7 +11,6 @@ import ast
 import configparser
 import difflib
 import re
-import stat
 import sys
 import warnings
 from collections.abc import Sequence
@@ -171,16 +170,10 @@ def _setup_py_identity(root: Path) -> tuple[str, list[str], str] | None:
 
 def _small_text(path: Path) -> str | None:
     """A regular file's text (not a symlink's target), None if absent or too large."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SETUP_BYTES:
-        return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+    from prready.app.map import read_no_follow
+
+    data = read_no_follow(str(path), limit=MAX_SETUP_BYTES + 1)
+    return None if data is None or len(data) > MAX_SETUP_BYTES else data.decode("utf-8")
 
 
 def _names_repository(urls: list[str], repo_name: str) -> bool:

@@ -393,7 +393,7 @@ def _mapping_index(
             if history_key:
                 cache.save_snapshot(history_key, _history_to_plain(history))
                 closing = closing_commits(commits_read, code_map.repo)
-                cache.save_snapshot(_fixes_key(code_map.head), _fixes_to_plain(closing))
+                cache.save_snapshot(_fixes_key(code_map.head), closing)
         return build_index(
             code_map,
             lexical=lexical,
@@ -616,16 +616,12 @@ def checkout_fixes(ws: Workspace, code_map: CodeMap) -> dict[int, ClosingCommit]
     if stored is not None:
         return stored
     fixes = closing_commits(recent_commits(Path(code_map.root), code_map.head), code_map.repo)
-    cache.save_snapshot(key, _fixes_to_plain(fixes))
+    cache.save_snapshot(key, fixes)
     return fixes
 
 
 def _fixes_key(head: str) -> str:
     return _digest("fixes", __version__, HISTORY_VERSION, head)
-
-
-def _fixes_to_plain(fixes: dict[int, ClosingCommit]) -> dict[int, tuple[str, str, str]]:
-    return dict(fixes)
 
 
 def _fixes_from_plain(value: Any) -> dict[int, ClosingCommit] | None:

@@ -408,12 +408,8 @@ def export_time(issues: Sequence[Issue], given: str | None) -> str | None:
     """When a file was exported: `given` (ISO 8601, normalised to UTC), else its newest
     `updatedAt` (the export cannot be older), else None."""
     if given:
-        try:
-            moment = clock.parse_iso(given)
-            stored = clock.iso(moment) if 1970 <= moment.year <= 9999 else ""
-        except (ValueError, OverflowError):
-            stored = ""
-        if len(stored) != len("2026-11-21T10:00:00Z"):
+        stored = clock.stored_iso(given)
+        if not stored:
             raise InputError(
                 "exported_at", f"{given!r} is not an ISO 8601 time, e.g. 2026-11-21T10:00:00Z"
             )

@@ -179,12 +179,8 @@ def _time(path: Path, item: dict[str, Any], key: str, index: int) -> str:
     value = item.get(key)
     if value is None or value == "":
         return ""
-    moment = clock.parse_iso_or_none(value) if isinstance(value, str) else None
-    try:  # (a year outside 1970-9999, or one that leaves 1-9999 in UTC, is no GitHub time)
-        stored = clock.iso(moment) if moment is not None and 1970 <= moment.year <= 9999 else ""
-    except (OverflowError, ValueError):
-        stored = ""
-    if len(stored) != len("2026-11-20T09:30:00Z"):
+    stored = clock.stored_iso(value)  # (a year outside 1970-9999 is no GitHub time)
+    if not stored:
         shown = safe_line(str(value), 40)
         raise UsageError(f"{path}: item {index} has {key} {shown!r}, not an ISO 8601 time")
     return stored
