@@ -4,6 +4,9 @@ repository at test time, and a few dozen issue texts written like real PyTorch r
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+
 import pytest
 
 from prready.analysis.mapping import build_index, map_issue_to_modules, rank_areas
@@ -290,7 +293,7 @@ ISSUES: list[tuple[str, str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def torch_map(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
+def torch_map(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeMap]:
     source = torch_source()
     if source is None:
         pytest.skip("torch is not installed (pip install torch==2.13.0)")
@@ -300,7 +303,8 @@ def torch_map(tmp_path_factory: pytest.TempPathFactory) -> CodeMap:
 
     home = work / "home"
     paths = Paths(cache=home / "cache", data=home / "data", config=home / "config")
-    return map_code("pytorch/pytorch", paths, checkout=repo)
+    yield map_code("pytorch/pytorch", paths, checkout=repo)
+    shutil.rmtree(work, ignore_errors=True)  # some 300 MB, kept by pytest until the session ends
 
 
 def _issue(number: int, title: str, body: str) -> Issue:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import shutil
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,11 +31,13 @@ STAGE_KINDS = {1: "First contact", 2: "A small fix", 3: "A real bug", 4: "A subs
 
 
 @pytest.fixture(scope="module")
-def torch_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def torch_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     source = torch_source()
     if source is None:
         pytest.skip("torch is not installed (pip install torch==2.13.0)")
-    return make_torch_repo(tmp_path_factory.mktemp("torch-plan") / "pytorch", source)
+    work = tmp_path_factory.mktemp("torch-plan")
+    yield make_torch_repo(work / "pytorch", source)
+    shutil.rmtree(work, ignore_errors=True)  # some 300 MB, kept by pytest until the session ends
 
 
 @pytest.fixture

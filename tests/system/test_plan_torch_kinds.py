@@ -8,6 +8,8 @@ give another plan. Slow: skipped when torch is not installed."""
 from __future__ import annotations
 
 import itertools
+import shutil
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,11 +40,13 @@ LEARNING = ("docs", "tests")
 
 
 @pytest.fixture(scope="module")
-def torch_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def torch_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     source = torch_source()
     if source is None:
         pytest.skip("torch is not installed (pip install torch==2.13.0)")
-    return make_torch_repo(tmp_path_factory.mktemp("torch-kinds") / "pytorch", source)
+    work = tmp_path_factory.mktemp("torch-kinds")
+    yield make_torch_repo(work / "pytorch", source)
+    shutil.rmtree(work, ignore_errors=True)  # some 300 MB, kept by pytest until the session ends
 
 
 def _plan(repo: Path, server: Any, out: Path, *extra: str) -> dict[str, Any]:
