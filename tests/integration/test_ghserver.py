@@ -373,7 +373,8 @@ def test_exhausted_budget_gives_github_403_and_pygithub_raises(github_server, ds
 
 
 def test_budget_refills_after_reset(github_server, ds):
-    github_server.set_rate_limit(remaining=0, reset_in=1)
+    # (3 s, not 1: on a loaded machine the first request once came after the reset.)
+    github_server.set_rate_limit(remaining=0, reset_in=3)
     blocked = _get(github_server, f"/repos/{REPO}")
     assert blocked.status_code == 403
     time.sleep(max(0.0, int(blocked.headers["X-RateLimit-Reset"]) - time.time()) + 0.05)
