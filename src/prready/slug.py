@@ -91,28 +91,34 @@ def looks_like_pull_url(text: str | None) -> bool:
 
 
 # --------------------------------------------------------------------- references in text
-# GitHub's closing keywords, then #N, owner/repo#N or an issue URL.
+# GitHub's closing keywords, then one reference or a list of them: #N, owner/repo#N or an
+# issue URL ("Fixes #12", "closes #12, #13 and #14", "resolves https://github.com/o/r/issues/4").
+_REF = r"(?:https?://github\.com/[\w.-]+/[\w.-]+/issues/|(?:[\w.-]+/[\w.-]+)?#)\d{1,9}\b"
 _CLOSING = re.compile(
-    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+"
-    r"(?:(?P<url>https?://github\.com/(?P<urlrepo>[\w.-]+/[\w.-]+)/issues/)|(?P<repo>[\w.-]+/[\w.-]+)?#)"
-    r"(?P<number>\d{1,9})\b",
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?[ \t]+"
+    rf"(?P<refs>{_REF}(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+){_REF}){{0,20}})",
     re.IGNORECASE,
+)
+_CLOSED = re.compile(
+    r"(?:https?://github\.com/(?P<urlrepo>[\w.-]+/[\w.-]+)/issues/|(?P<repo>[\w.-]+/[\w.-]+)?#)"
+    r"(?P<number>\d{1,9})\b"
 )
 
 
 def closing_references(text: str, repo: str = "") -> list[int]:
-    """Issue numbers a pull request body or commit message closes ("Fixes #12",
-    "closes owner/repo#3", "resolves https://github.com/owner/repo/issues/4"); references
-    to other repositories are ignored when `repo` is given."""
-    numbers: list[int] = []
-    for match in _CLOSING.finditer(text or ""):
-        other = match.group("urlrepo") or match.group("repo")
-        if other and repo and other.lower() != repo.lower():
-            continue
-        number = int(match.group("number"))
-        if number not in numbers:
-            numbers.append(number)
-    return numbers
+    """Issue numbers a pull request body or commit message closes ("Fixes #12", "closes
+    #12, #13 and #14", "closes owner/repo#3", "resolves https://github.com/owner/repo/issues/4"),
+    first mention first. With `repo` ("owner/name", or the name alone where the owner is not
+    known) a reference to another repository is left out."""
+    want = (repo or "").lower()
+    numbers: dict[int, None] = {}
+    for closing in _CLOSING.finditer(text or ""):
+        for ref in _CLOSED.finditer(closing.group("refs")):
+            other = (ref.group("urlrepo") or ref.group("repo") or "").lower()
+            if other and want and want != (other if "/" in want else other.rpartition("/")[2]):
+                continue
+            numbers.setdefault(int(ref.group("number")))
+    return list(numbers)
 
 
 def mentioned_issues(slug: str, text: str) -> set[int]:

@@ -71,7 +71,7 @@ def _commits() -> list[CommitRecord]:
             ["tinyml/nn/linear.py"],
             "Linear: init fixes\n\nCloses #12, #13 and #14 #15.\n"
             "Fixes https://github.com/other/lib/issues/55, "
-            "resolves https://github.com/o/tinyml/issues/56",
+            "resolves https://github.com/o/tinyml/issues/56; closes fork/tinyml#57 and other/lib#58",
         ),
     ]
 
@@ -81,7 +81,7 @@ def test_the_index_reads_the_pull_requests_and_fixed_issues_commits_name() -> No
     assert history is not None
     assert history.pulls == {2628: ["a" * 40], 2630: ["b" * 40], 2500: ["c" * 40]}
     e = ["e" * 40]
-    assert history.fixes == {2601: ["a" * 40], 2599: ["b" * 40], 12: e, 13: e, 14: e, 15: e, 56: e}
+    assert history.fixes == {2601: ["a" * 40], 2599: ["b" * 40], 12: e, 13: e, 14: e, 15: e, 56: e, 57: e}
     assert set(history.files) == {"a" * 40, "b" * 40, "c" * 40, "d" * 40, "e" * 40}
     assert "c" * 40 not in history.search.names  # a bulk change is never "similar"
     # A commit's id as written: 7 digits or more, one commit only.

@@ -28,6 +28,7 @@ from prready.analysis.layout import is_library_path
 from prready.analysis.lexicon import BM25Index, query_terms
 from prready.analysis.native import NATIVE_LANGUAGES
 from prready.code_models import CommitRecord
+from prready.slug import closing_references
 
 HISTORY_DEPTH = 12  # similar commits considered per issue
 HISTORY_MAX_FILES = 12  # a commit touching more library files says little about each
@@ -54,19 +55,6 @@ _OWN_PULL_LINE = re.compile(
 )
 # A trailer's key: capitalised, hyphenated (`Signed-off-by: ...`, `PiperOrigin-RevId: ...`).
 _TRAILER = re.compile(r"[ \t]*[A-Z]\w*(?:-\w+)+:[ \t]")
-# ...and the issues it closes, as GitHub's closing keywords read (`Fixes #4816`, `closes
-# #12, #13 and #14`, `fixes https://github.com/o/r/issues/4816`: another repository's issue
-# is not this one's).
-_ISSUE_REF = r"(?:https?://github\.com/[\w.-]+/[\w.-]+/issues/|#)\d{1,7}\b"
-_FIXES = re.compile(
-    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:?[ \t]+"
-    rf"(?P<refs>{_ISSUE_REF}(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+){_ISSUE_REF}){{0,20}})",
-    re.IGNORECASE,
-)
-_FIXED = re.compile(
-    r"(?:https?://github\.com/[\w.-]+/(?P<repo>[\w.-]+)/issues/|#)(?P<number>\d{1,7})\b",
-    re.IGNORECASE,
-)
 # At most this many changes an issue names are looked up: more is a list or a log.
 MAX_NAMED = 8
 MIN_SHA = 7  # the shortest commit id git prints
@@ -131,7 +119,7 @@ def build_history(
                 named = True
             message = commit.message[:4000]
             if "#" in message or "issues/" in message:
-                for number in _fixed(message, name):
+                for number in closing_references(message, name):
                     fixes[number].append(commit.sha)
                     named = True
         searched = len(commit.files) <= HISTORY_MAX_FILES * 4 and not commit.merge
@@ -189,20 +177,9 @@ def closing_commits(commits: Sequence[CommitRecord], repo: str = "") -> dict[int
             continue
         if reverted and any(commit.sha.startswith(r) for r in reverted):
             continue
-        for number in _fixed(message, name):
+        for number in closing_references(message, name):
             out.setdefault(number, (commit.sha, commit.committed or commit.date, title))
     return out
-
-
-def _fixed(message: str, name: str) -> list[int]:
-    """The issues of the repository named `name` a commit message says it fixes."""
-    numbers: dict[int, None] = {}
-    for closing in _FIXES.finditer(message):
-        for ref in _FIXED.finditer(closing.group("refs")):
-            if ref.group("repo") and name and ref.group("repo").lower() != name:
-                continue
-            numbers.setdefault(int(ref.group("number")))
-    return list(numbers)
 
 
 def _own_pulls(title: str, body: str) -> set[int]:
