@@ -38,7 +38,8 @@ from prready.analysis.history import build_history
 from prready.analysis.lexicon import query_terms
 from prready.analysis.mapping import MapIndex, map_issue_to_modules
 from prready.analysis.names_in_tests import NamesInTests
-from prready.analysis.steps import describe_step, map_facts, runnable_tests
+from prready.analysis.step_tests import runnable_tests
+from prready.analysis.steps import describe_step, map_facts
 from prready.app.map import build_code_map
 from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import mapping_index

@@ -23,7 +23,8 @@ from prready.analysis.contributing import summarise_contributing
 from prready.analysis.issue_templates import template_text
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NativeOps, parse_native_functions
-from prready.analysis.steps import describe_step, issue_names, one_test_command, rank_tests
+from prready.analysis.step_tests import one_test_command, rank_tests
+from prready.analysis.steps import describe_step, issue_names
 from prready.cli import cli
 from prready.code_models import AreaInfo, CodeMap, CommitRecord, ModuleInfo
 from prready.models import (
@@ -766,10 +767,10 @@ def test_a_test_of_the_best_match_before_a_busier_test_of_a_weaker_one() -> None
 def test_compilers_a_library_drives_are_found_whatever_its_module_names(
     names: list[str],
 ) -> None:
-    from prready.analysis.steps import _library_compilers
+    from prready.analysis.step_setup import main_package_compilers
     from prready.code_models import CodeMap, ModuleInfo
 
     modules = {n: ModuleInfo(n, n.replace(".", "/") + ".py", "python", 1, "gpu") for n in names}
     code_map = CodeMap("o/gpu", "/x", "0" * 40, nx.DiGraph(), modules, {}, {})
-    found = [name for name, _ in _library_compilers(code_map)]
+    found = [name for name, _ in main_package_compilers(code_map)]
     assert found == (["LLVM"] if "gpu.runtime.llvm" in names else ["CLANG"])

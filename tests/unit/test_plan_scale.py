@@ -12,7 +12,8 @@ from planfixtures import NOW, make_code_map, make_issue
 from prready.analysis.difficulty import assess_difficulty
 from prready.analysis.mapping import focus_matches, map_issue_to_modules
 from prready.analysis.skills import skills_for_issue
-from prready.analysis.steps import rank_tests, start_reading
+from prready.analysis.step_tests import rank_tests
+from prready.analysis.steps import start_reading
 from prready.code_models import AreaInfo, CodeMap, ModuleInfo
 from prready.models import Label, LabelKind, ModuleMatch
 

@@ -107,7 +107,7 @@ def test_stage_tables_line_up_and_effort_never_wraps() -> None:
 
 
 def test_table_effort_names_each_addition_without_cutting() -> None:
-    from prready.analysis.steps import FIRST_BUILD, FIRST_BUILD_FAST
+    from prready.analysis.step_setup import FIRST_BUILD, FIRST_BUILD_FAST
     from prready.render.terminal import short_effort
 
     assert short_effort("an evening") == "an evening"

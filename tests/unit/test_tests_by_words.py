@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from prready.analysis.lexicon import query_terms
 from prready.analysis.names_in_tests import NamesInTests
-from prready.analysis.steps import fuse_tests
+from prready.analysis.step_tests import fuse_tests
 
 SUITE = {
     "tests/test_custom_models.py": [

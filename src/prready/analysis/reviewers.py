@@ -1,0 +1,98 @@
+"""Who to ask for review on a step: the code owners of its files and areas, then the
+areas' most active recent authors, by GitHub login where the history gives one."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from prready.analysis.areas import github_login
+from prready.analysis.ownership import CodeOwners
+from prready.code_models import AreaInfo, CodeMap
+
+MAX_REVIEWERS = 5
+
+
+def step_reviewers(
+    areas: list[AreaInfo], files: list[str], code_map: CodeMap, code_owners: CodeOwners
+) -> list[str]:
+    """Whom to ask for review: code owners (of the named files, then of the areas), then
+    the areas' most active recent authors by their commits here. An author whose commits
+    carry their login (noreply e-mails) is listed as @login; one whose never do (a company
+    address: jax's and diffusers' core maintainers) by name, with MIN_NAMED_COMMITS or
+    more commits, marked as having no known login, rather than left out for the occasional
+    contributors whose logins are known. Bots are left out, and a name is not repeated
+    when it is a listed login's (`AreaInfo.author_logins`, else by its spelling); owners
+    given by e-mail count only when the address is a noreply one."""
+    owners: list[str] = []
+    for owner in [
+        *(owner for path in files for owner in code_owners.owners_for(path)),
+        *(owner for area in areas for owner in area.owners),
+    ]:
+        login = github_login(owner)
+        handle = owner if owner.startswith("@") else (f"@{login}" if login else "")
+        if handle and handle not in owners:
+            owners.append(handle)
+    logins: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    for area in areas:
+        for login, count in area.recent_logins[:3]:
+            logins[login] += count
+        people_here = [(n, c) for n, c in area.recent_authors if not _BOT_NAME.search(n)]
+        for name, count in people_here[:3]:
+            known_login = area.author_logins.get(name)
+            if known_login:  # the same person: listed once, by login
+                logins[known_login] = max(logins[known_login], count)
+            else:
+                names[name] += count
+    known = [_squashed(h) for h in [*owners, *logins]]
+    entries = [(n, f"@{login}", "") for login, n in logins.items() if f"@{login}" not in owners]
+    entries.extend(
+        (n, shown, "; no GitHub login in the history")
+        for name, n in names.items()
+        if n >= MIN_NAMED_COMMITS
+        and not _same_person(name, known)
+        and (shown := _display_name(name))
+    )
+    entries.sort(key=lambda e: (-e[0], e[1]))
+    people = [f"{owner} (code owner)" for owner in owners]
+    people.extend(
+        f"{who} ({n} recent commit{'s' if n != 1 else ''} here{unknown})"
+        for n, who, unknown in entries
+    )
+    return people[:MAX_REVIEWERS]
+
+
+MIN_NAMED_COMMITS = 3  # an author known by name only is listed from this many commits
+
+
+MAX_NAME_CHARS = 30  # a display name is cut to this (its marker must stay readable)
+
+
+_BOT_NAME = re.compile(
+    r"\[bot\]|(?:merge|pytorch|github|ci|release|test)[ -]?bot\b|copybara|tensorflower"
+    r"|\bservice account\b|\bauthors\b",
+    re.IGNORECASE,
+)
+
+
+def _display_name(name: str) -> str:
+    """An author's name as a card shows it: no leading @ nor brackets (a name is no
+    handle and no "(code owner)"), at most MAX_NAME_CHARS."""
+    shown = " ".join(name.replace("(", " ").replace(")", " ").lstrip("@ ").split())
+    return shown if len(shown) <= MAX_NAME_CHARS else shown[: MAX_NAME_CHARS - 1] + "…"
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _same_person(name: str, handles: Sequence[str]) -> bool:
+    """A display name spelled like a listed login (squashed: `Sayak Paul` and @sayakpaul,
+    `Mario Lezcano` and @lezcano, `Alan Turing` and @aturing, `Sam Smith` and @sam)."""
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    forms = {"".join(words), *(w for w in words if len(w) >= 3)}
+    if len(words) >= 2:
+        forms |= {words[0][0] + words[-1], words[0] + words[-1][0]}
+    return any(h in forms for h in handles)
