@@ -47,6 +47,7 @@ def issue(title: str, labels: tuple[str, ...] = (), body: str = "", repo: str = 
         ("[RFC] A new lazy tensor API", "rfc"),
         ("Diffusers Roadmap", "tracking"),  # diffusers #10152
         ("[Design Discussion] Modular pipelines", "rfc"),  # diffusers #6461's form
+        ("Roadmap - `trl` 0.2", "tracking"),  # trl #64
     ],
 )
 def test_titles_that_are_never_steps(title: str, kind: str) -> None:
@@ -60,8 +61,14 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
     # title merely using the word is no roadmap.
     planned = classify_issue(issue("Add LoRA support to the Flux pipeline", ("roadmap",)))
     assert set_aside_reason(planned) is None
-    for about in ("Roadmap link in README is broken", "Update roadmap", "Typo in roadmap", "Roadmap?"):
-        assert set_aside_reason(classify_issue(issue(about))) is None, about
+    for about in (
+        "Roadmap link in README is broken",
+        "Update roadmap",
+        "Typo in roadmap",
+        "Roadmap?",
+    ):
+        reason = set_aside_reason(classify_issue(issue(about, (), "The roadmap page still lists last year's plans.")))
+        assert reason is None, about
     gradients = classify_issue(issue("Fix tracking of gradients in hooks"))
     assert set_aside_reason(gradients) is None and "bug" in gradients.kinds
     how_bug = classify_issue(issue("How to avoid the crash in torch.save", ("bug",)))
@@ -83,11 +90,16 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
     assert classify_issue(env).hardware == {}
     # The machine the reporter tested on, and hardware named beside the CPU, bind nothing
     # (diffusers #838 "Tested on TPU v3-8.", jax #2899 "on CPU and TPU"); alone they do.
-    for body in ("The latents stay 512. Tested on TPU v3-8.", "It returns 2147483647 on CPU and TPU."):
+    for body in (
+        "The latents stay 512. Tested on TPU v3-8.",
+        "It returns 2147483647 on CPU and TPU.",
+    ):
         assert classify_issue(issue("width is ignored", ("bug",), body)).hardware == {}, body
     tpu = classify_issue(issue("width is ignored", ("bug",), "It fails on TPU v4 only."))
     assert "tpu" in tpu.hardware
-    only_there = classify_issue(issue("width is ignored", ("bug",), "Only fails when tested on TPU."))
+    only_there = classify_issue(
+        issue("width is ignored", ("bug",), "Only fails when tested on TPU.")
+    )
     assert "tpu" in only_there.hardware  # the bug's own condition, not the reporter's machine
     # macOS as the system a bug shows up on binds it to a Mac only when it is the one named
     # (XGBoost #3579 leaks memory "on Ubuntu and macOS"); MPS itself always binds.
@@ -113,7 +125,10 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
     }
     # "GPU" alone means NVIDIA only when no other accelerator is named.
     amd = classify_issue(issue("AMD: HSA_STATUS_ERROR during multi-GPU training on 6 MI300X"))
-    assert amd.hardware == {"multi-gpu": "'multi-GPU' in the title", "rocm": "'MI300X' in the title"}
+    assert amd.hardware == {
+        "multi-gpu": "'multi-GPU' in the title",
+        "rocm": "'MI300X' in the title",
+    }
     plain_gpu = classify_issue(issue("Tensor.sort gives wrong order on GPU"))
     assert plain_gpu.hardware == {"cuda": "'GPU' in the title"}
     assert classify_issue(issue("Add type hints to torch.fx", ("good first issue",))).kinds == {
@@ -199,6 +214,14 @@ def test_hardware_named_in_passing_does_not_bind() -> None:
         ("Segfault on macOS 14.2 with torch 2.2", "", {"mps"}),
         ("x", "Only on macOS 14.1 with python 3.11 installed", {"mps"}),
         ("cpu-offload with ZeRO-3 diverges", "deepspeed --num_gpus 8 train.py", {"multi-gpu"}),
+        # A count of GPUs in the description (DeepSpeed #5819, #5250, trl #3008, #3157).
+        ("x", "With ZeRO stage 3 on 4 GPUs the loss diverges.", {"multi-gpu"}),
+        ("x", "Training on 2 v100 gpus hangs.", {"multi-gpu", "cuda"}),
+        ("x", "A run on 2 x A100 (80GB) with use_vllm=True fails.", {"multi-gpu"}),
+        ("x", "On a node with two GPUs the run blocks forever.", {"multi-gpu"}),
+        ("x", "The 2 x 3 matrix is transposed; 1 GPU only.", set()),
+        # A form's machine, inline or as a section (timm's **Desktop**): never binds.
+        ("resize_pos_embed fails", "Shapes differ.\n**Desktop:** kaggle tpu env\n", set()),
         # Named as unaffected: not bound.
         ("x", "Crashes on ROCm 6.0. Works fine on an A100 GPU.", {"rocm"}),
         ("x", "It works on a T4 GPU but not on CPU", set()),
@@ -207,6 +230,63 @@ def test_hardware_named_in_passing_does_not_bind() -> None:
 )
 def test_hardware_broken_or_unaffected(title: str, body: str, needs: set[str]) -> None:
     assert set(classify_issue(issue(title, (), body)).hardware) == needs
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kinds"),
+    [
+        # An exception's name, or a quoted error, says bug (trl #2445, #1642; peft #3158).
+        (
+            "TypeError: DPOTrainer.log() takes 2 positional arguments but 3 were given",
+            "It happens every time.",
+            {"bug"},
+        ),
+        ("ImportError when importing DPOConfig", "Since 0.9.", {"bug"}),
+        (
+            "DPO for T5",
+            "It stops with\n```\nAttributeError: 'tuple' object has no attribute\n```",
+            {"bug"},
+        ),
+        # What went wrong, in the title's own words (the set's unlabelled reports).
+        ("Params4bit.to does not move quant_state.code", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
+        ("unexpected behaviour of np.broadcast_to", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
+        (
+            "HyperbandPruner incorrectly assumes it is the only pruner",
+            "It happens every time.",
+            {"bug"},
+        ),
+        ("einsum broadcasting failure", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
+        ("tqdm_logger doesn't take epoch_length into account", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
+        # Not every word of the kind: a mirror is no error.
+        ("Mirror the hub's cache layout", "x", set()),
+        # Nothing beyond its title (timm #1820, DeepSpeed #3257's empty form): set aside.
+        ("[BUG]inference Bug", "", {"bug", "needs-repro"}),
+        ("Code Execution", "https://huntr.com/bounties/1234abcd-5678-90ef", {"needs-repro"}),
+        (
+            "[REQUEST]",
+            "**Is your feature request related to a problem?**\n_No response_\n",
+            {"feature", "needs-repro"},
+        ),
+        # A title that says what is wrong, or a typo, needs no more words.
+        ("TypeError: DPOTrainer.log() takes 2 positional arguments", "", {"bug"}),
+        ("Add LoRA support to the Flux pipeline", "", {"feature"}),
+        ("Typo", "", {"docs"}),
+    ],
+)
+def test_kinds_a_report_states_in_its_own_words(title: str, body: str, kinds: set[str]) -> None:
+    assert set(classify_issue(issue(title, (), body)).kinds) == kinds
+
+
+def test_an_issue_of_no_known_kind_is_offered_to_the_code_stages() -> None:
+    from prready.analysis.stage_rules import stage_rule
+    from prready.models import Difficulty, IssueAssessment, TakenStatus
+
+    report = issue("Cosine decay schedule and restarts", (), "The linked paper restarts it.")
+    unknown = classify_issue(report)
+    assert unknown.kinds == {}
+    a = IssueAssessment(report, [], Difficulty(3, []), [], TakenStatus("fresh"), kinds=unknown)
+    assert stage_rule(3, a, {}) == "" and stage_rule(4, a, {}) == ""
+    assert stage_rule(1, a, {}) and stage_rule(2, a, {})
 
 
 def test_vocabularies_of_the_major_ml_libraries() -> None:

@@ -22,7 +22,7 @@ MAX_TEXT = 60_000
 SOURCE_SUFFIXES = ("py", "pyi", "c", "cc", "cpp", "cxx", "cu", "cuh", "h", "hpp", "pyx")
 # Files that are not code but are often the whole point of an issue (a typo in the docs, a
 # wrong CI setting); mapping keeps them when the repository tracks them.
-DOC_SUFFIXES = ("md", "rst", "txt", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "json")
+DOC_SUFFIXES = ("md", "mdx", "rst", "txt", "ipynb", "yml", "yaml", "toml", "cfg", "ini", "json")
 FILE_SUFFIXES = SOURCE_SUFFIXES + DOC_SUFFIXES
 # Source suffixes no attribute is named (`model.h` may be one: GPT-2's blocks).
 _FILE_ONLY_SUFFIXES = frozenset(SOURCE_SUFFIXES) - {"c", "h"}
@@ -207,7 +207,7 @@ _CODE_LINE = (
 )
 _SETUP_SECTION = re.compile(
     r"^[ \t]{0,3}(?:#{1,6}[ \t]+|\*\*)(?:system[ \t]info(?:rmation)?|(?:current[ \t]|your[ \t])?"
-    r"environment(?:[ \t](?:info(?:rmation)?|details))?|versions?|information|tasks|"
+    r"environment(?:[ \t](?:info(?:rmation)?|details))?|versions?|information|tasks|desktop|"
     r"who[ \t]can[ \t]help|ds_report[ \t]output[^*\n]{0,40})(?:[ \t]*\([^)\n]{0,100}\))?"
     r"[ \t:?.]*(?:\*\*[ \t:.]*)?\n"
     # Its lines to the next heading or code block; a code block that holds no code or
@@ -226,6 +226,7 @@ _SETUP_LINE = re.compile(
     r"|Using[ \t][\w -]{1,60}[ \t]in[ \t]script\?[ \t]*:"  # transformers' `env`
     r"|(?:Is[ \t][\w .]{1,30}?|[\w ]{1,30}?[ \t]used[ \t]to[ \t]build[ \t]\w+|OS|Libc"
     r"|Python[ \t]platform|GPU[ \t]models[ \t]and[ \t]configuration|GPU[ \t]type"
+    r"|Desktop[^:*\n]{0,60}"  # timm's form: **Desktop (please complete ...):** kaggle tpu
     r"|System[ \t]RAM|Platform|CUDA_MODULE_LOADING[ \t]set[ \t]to|Architecture"
     r"|CPU[ \t]op-mode\(s\)|Byte[ \t]Order|Address[ \t]sizes|(?:On-line[ \t])?CPU\(s\)"
     r"(?:[ \t]list)?|Vendor[ \t]ID|Model[ \t]name|CPU[ \t]family|Thread\(s\)[ \t]per"

@@ -43,6 +43,9 @@ _TRACKING_TITLE = re.compile(
     r"\b(?:tracking|tracker|umbrella|meta)\s+(?:issue|task|bug|ticket)\b"
     r"|\bmaster\s+(?:tracking\s+)?(?:issue|task)\b|^\s*\[(?:tracker|tracking|meta|umbrella|epic|roadmap)\]"
     r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b.*\b20\d\d\b"
+    # A title opening with the word and what it is for ("Roadmap - `trl` 0.2", "Roadmap for
+    # v1"), not one about a roadmap ("Roadmap link in README is broken").
+    r"|^\W*roadmap\s*(?:[-\u2013:]|for\b|v?\d)"
     # A title that is a roadmap ("Diffusers Roadmap", "Roadmap 2025"), not one about it
     # ("Update roadmap", "Typo in roadmap", "Roadmap?").
     r"|^\W*(?!(?:update|fix|typo|remove|broken|add|outdated|missing|wrong|improve|clarify"
@@ -75,13 +78,20 @@ _RFC_TITLE = re.compile(
 )
 _BUG_BODY = re.compile(
     r"^#+\s*(?:\U0001f41b\s*)?(?:describe the bug|bug description|bug report)"
-    r"|traceback \(most recent call last\)",
+    r"|traceback \(most recent call last\)"
+    # A quoted Python error at a line's start (`TypeError: log() takes 2 positional ...`).
+    r"|^[ \t>`]*(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception): \S",
     re.IGNORECASE | re.MULTILINE,
 )
 _BUG_TITLE = re.compile(
     r"\b(?:error|errors|exception|crash(?:es|ed)?|segfaults?|segmentation fault|fails?|failing|"
     r"failed|broken|wrong|incorrect|bad output|nans?|hangs?|hanging|deadlocks?|regression|"
-    r"leaks?|raises|bug|mismatch|not working|doesn'?t work|does not work|ignores?|fix(?:es)?)\b",
+    r"leaks?|raises|bug|mismatch|not working|doesn'?t work|does not work|ignores?|fix(?:es)?"
+    # An exception's name (`TypeError: ...`, "ImportError when ..."), and what a report
+    # says went wrong ("does not move", "is not returning", "unexpected behaviour").
+    r"|[A-Z]\w*(?:Error|Exception)|failures?|breaks|incorrectly|improper(?:ly)?|invalid"
+    r"|unexpected(?:ly)?|inconsistent|(?:does|do|did|is|are|was|were|could|can)\s?n[o']t"
+    r"|(?:does|do|did|is|are|was|were|could)\s+not|cannot|unable\s+to|no\s+longer)\b",
     re.IGNORECASE,
 )
 _FEATURE_BODY = re.compile(
@@ -194,7 +204,14 @@ _GPU_MODEL = re.compile(
 _VERSION = re.compile(r"\b\d+\.\d+(?:\.\d+)?")
 _ON_BEFORE = re.compile(r"\bon\s+$", re.IGNORECASE)
 # A launcher asked for several GPUs (DeepSpeed #8084: `deepspeed --num_gpus 8`).
-_GPU_COUNT = re.compile(r"--num[_-]gpus[= ]?(?:[2-9]|[1-9]\d)\b", re.IGNORECASE)
+# So are a count of GPUs ("on 4 GPUs", "two GPUs", "2 v100 gpus") and of named ones
+# ("2 x A100", "8xH100").
+_GPU_COUNT = re.compile(
+    r"--num[_-]gpus[= ]?(?:[2-9]|[1-9]\d)\b"
+    r"|\b(?:[2-9]|[1-9]\d|two|three|four|eight)\s*(?:x\s*)?(?:[a-z]*\d+[a-z]*\s+)?gpus\b"
+    r"|\b(?:[2-9]|[1-9]\d)\s*x\s*(?:nvidia\s+)?(?:[ahvl]\d{2,3}|t4)\b",
+    re.IGNORECASE,
+)
 
 
 def _binding(pattern: re.Pattern[str], text: str, *, body: bool = False) -> re.Match[str] | None:
@@ -271,6 +288,9 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     body = (issue.body or "")[:_BODY_CHARS]
     description = _description(body)
     _text_kinds(kinds, label_kinds, title, body)
+    if not kinds.keys() & {"docs", "tests"} and _says_nothing(body) and _vague(title):
+        # "[BUG]inference Bug" with an empty form: nothing to reproduce or build on yet.
+        kinds.setdefault("needs-repro", "the report says nothing beyond a vague title")
     in_title = False
     for key, pattern in _HARDWARE_TEXT:
         if found := _binding(pattern, title):
@@ -401,6 +421,34 @@ def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: 
     found = _BUG_TITLE.search(title)
     if found and "feature" not in from_labels:
         kinds.setdefault("bug", f"{found.group(0)!r} in the title")
+
+
+# What a report holds that is no words of its reporter: HTML comments, headings, a form's
+# bold field names and "_No response_" answers, checkboxes, a bare link (Lightning #19355,
+# "Code Execution": a link to a bounty report).
+_NO_WORDS = re.compile(
+    r"<!--.*?(?:-->|$)|^[ \t]*#+[^\n]*|^[ \t]*\*\*[^*\n]+\*\*:?[ \t]*$|_no response_|https?://\S+"
+    r"|^[ \t]*[-*][ \t]+\[[ xX]\][^\n]*",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+MIN_REPORT_CHARS = 20  # letters and digits: fewer, and the report is its title alone
+MIN_TITLE_WORDS = 4  # fewer, and a title alone says too little ("inference Bug")
+
+
+def _vague(title: str) -> bool:
+    """A title of fewer than MIN_TITLE_WORDS words once its tags (`[BUG]`) are left out:
+    "inference Bug" says no more than an empty form does."""
+    return len(re.sub(r"\[[^\]]*\]", " ", title).split()) < MIN_TITLE_WORDS
+
+
+def _says_nothing(body: str) -> bool:
+    """Whether a body holds fewer than MIN_REPORT_CHARS letters and digits of the
+    reporter's own once a template's headings, field names and comments are left out; a
+    code block is never nothing (`repro()` may be the whole reproduction)."""
+    if "```" in body or "~~~" in body:
+        return False
+    words = _NO_WORDS.sub(" ", body[:4000])
+    return sum(ch.isalnum() for ch in words) < MIN_REPORT_CHARS
 
 
 def _description(body: str) -> str:

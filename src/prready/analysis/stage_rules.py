@@ -54,7 +54,9 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
     else:
         beginner, traits = is_beginner_labelled(a.issue, labels), issue_traits(a.issue, labels)
     upkeep = kinds.has("docs", "tests")
-    code = kinds.has("bug", "feature", "performance")
+    # Neither labels nor words tell (`Params4bit.to` "is lost", "returns X instead of Y"):
+    # such reports are bugs or requests about code, so the code stages take them.
+    code = kinds.has("bug", "feature", "performance") or not kinds.kinds
     if stage == FIRST_CONTACT:
         if beginner or (upkeep and not kinds.has("feature", "performance")):
             return ""
@@ -70,7 +72,9 @@ def stage_rule(stage: int, a: IssueAssessment, labels: Mapping[str, Label]) -> s
     if upkeep:
         return "docs, tests and typing work belong to the first two stages"
     if stage == REAL_BUG:
-        return "" if kinds.has("bug", "performance") else "a real bug stage takes bug reports"
+        if kinds.has("bug", "performance") or not kinds.kinds:
+            return ""
+        return "a real bug stage takes bug reports"
     if a.features is not None and a.features.pinpointed:
         return "the report names its faulty spot: a local fix, not a substantial one"
     return "" if code else "the substantial stage takes a feature or a serious bug"

@@ -488,6 +488,8 @@ def _why(
             )
     if not focus:
         why.append("no module could be identified from the text: read the issue first")
+    if a.kinds is not None and not a.kinds.kinds:
+        why.append("neither its labels nor its words say bug or feature: read it to be sure")
     if near is not None:
         other, hops, own, theirs = near
         own, theirs = (_area_words(x) for x in (own, theirs))
