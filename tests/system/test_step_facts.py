@@ -393,6 +393,13 @@ def test_one_test_command_in_the_repositorys_runner() -> None:
     quoted = replace(PLAIN_GUIDE, test=['RUN_SLOW="1 2" python -m pytest tests/x.py'])
     # (A quoted value is left whole: never cut into a broken command.)
     assert one_test_command(["tests/a.py"], "", quoted) == 'RUN_SLOW="1 2" python -m pytest tests/a.py'
+    # A task runner's target runs no file given after it (Lightning's `make test` runs both
+    # whole suites): the files go to pytest.
+    make = replace(PLAIN_GUIDE, test=["make test", "tox -e py311"])
+    assert one_test_command(["tests/a.py"], "", make) == "python -m pytest tests/a.py"
+    # A slow suite or a GPU's tests are listed, not run by the one command (trl #947).
+    listed = ["tests/test_dpo.py", "tests/slow/test_dpo_slow.py", "tests/gpu/test_x.py", "tests/b.py"]
+    assert one_test_command(listed, "", PLAIN_GUIDE) == "pytest tests/test_dpo.py tests/b.py"
 
 
 def test_symbol_for_k_is_an_identifier_of_a_seed() -> None:

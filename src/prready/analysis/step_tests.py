@@ -227,7 +227,10 @@ def one_test_command(tests: list[str], symbol: str, contributing: ContributingSu
         runner = "python -m pytest"
     if symbol:
         return f"{runner} {first} -k {symbol}"
-    return f"{runner} {' '.join(_shell_quote(t) for t in tests[:3])}"
+    # The first file, then others a CPU runs in minutes (a GPU's or a slow suite is listed,
+    # not run: trl's tests/slow/test_dpo_slow.py needs an accelerator).
+    files = [tests[0], *(t for t in tests[1:] if not _needs_more_than_a_cpu(t))][:3]
+    return f"{runner} {' '.join(_shell_quote(t) for t in files)}"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -318,12 +321,18 @@ def _can_run(path: str, hardware: Collection[str]) -> bool:
     needs = {_TEST_HARDWARE.get(w, w) for w in words & _GPU_WORDS}
     if not words.isdisjoint(_MULTI_PROCESS_WORDS):
         needs.add("multi-gpu")
+    if not words.isdisjoint(_SLOW_WORDS):
+        needs.add("time")  # (nobody lists it: a slow suite is never a first run)
     return needs <= set(hardware)
 
 
 def _needs_more_than_a_cpu(path: str) -> bool:
     words = _path_words(path)
-    return not (_GPU_WORDS.isdisjoint(words) and _MULTI_PROCESS_WORDS.isdisjoint(words))
+    return not (
+        _GPU_WORDS.isdisjoint(words)
+        and _MULTI_PROCESS_WORDS.isdisjoint(words)
+        and _SLOW_WORDS.isdisjoint(words)
+    )
 
 
 def selects_a_test(test_names: NamesInTests | None, tests: list[str], name: str) -> bool:
@@ -359,6 +368,11 @@ _GPU_WORDS = frozenset(
 _MULTI_PROCESS_WORDS = frozenset(
     {"distributed", "multiprocessing", "rpc", "c10d", "ddp", "fsdp", "multinode", "mpi", "gloo"}
 )
+
+
+# A slow or nightly suite (trl's tests/slow/, `test_dpo_slow.py`): accelerators, models to
+# download, hours; it comes after the others as a GPU's tests do.
+_SLOW_WORDS = frozenset({"slow", "nightly"})
 
 
 _PREFIX_TIER = -1  # a test file whose name starts with the area's word (test_nestedtensor)
@@ -497,11 +511,14 @@ def test_needs_notes(tests: list[str]) -> list[str]:
     """Hardware or process needs of the listed tests, read from their paths."""
     gpu = [t for t in tests if not _GPU_WORDS.isdisjoint(_path_words(t))]
     multi = [t for t in tests if not _MULTI_PROCESS_WORDS.isdisjoint(_path_words(t))]
+    slow = [t for t in tests if not _SLOW_WORDS.isdisjoint(_path_words(t))]
     notes = []
     if gpu:
         notes.append(f"Needs a GPU (or other accelerator) to run: {', '.join(gpu[:3])}")
     if multi:
         notes.append(f"Starts several processes (distributed): {', '.join(multi[:3])}")
+    if slow:
+        notes.append(f"A slow suite (large models, often a GPU): {', '.join(slow[:3])}")
     return notes
 
 
@@ -555,6 +572,11 @@ def _runner(area_command: str, contributing: ContributingSummary) -> str:
             if word.startswith("-") and word != "-m":
                 break
             words.append(word)
-        if words:
+        if words and words[0] not in _TASK_RUNNERS:
             return " ".join(words)
     return "python -m pytest"
+
+
+# Task runners run a target, not the files after it: Lightning's `make test` reinstalls and
+# runs both whole suites, then says "Nothing to be done for 'tests/...py'".
+_TASK_RUNNERS = frozenset({"make", "tox", "nox", "just", "invoke", "bash", "sh"})
