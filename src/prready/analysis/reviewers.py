@@ -32,22 +32,28 @@ def step_reviewers(
     ]:
         login = github_login(owner)
         handle = owner if owner.startswith("@") else (f"@{login}" if login else "")
-        if handle and handle not in owners:
+        if handle and handle.lower() not in (o.lower() for o in owners):
             owners.append(handle)
     logins: Counter[str] = Counter()
+    spelled: dict[str, str] = {}  # a login in lower case -> as first seen
     names: Counter[str] = Counter()
     for area in areas:
         for login, count in area.recent_logins[:3]:
-            logins[login] += count
+            logins[spelled.setdefault(login.lower(), login)] += count
         people_here = [(n, c) for n, c in area.recent_authors if not _BOT_NAME.search(n)]
         for name, count in people_here[:3]:
             known_login = area.author_logins.get(name)
             if known_login:  # the same person: listed once, by login
+                known_login = spelled.setdefault(known_login.lower(), known_login)
                 logins[known_login] = max(logins[known_login], count)
             else:
                 names[name] += count
     known = [_squashed(h) for h in [*owners, *logins]]
-    entries = [(n, f"@{login}", "") for login, n in logins.items() if f"@{login}" not in owners]
+    # (GitHub logins ignore case: @borda the code owner is @Borda the author.)
+    owned = {owner.lower() for owner in owners}
+    entries = [
+        (n, f"@{login}", "") for login, n in logins.items() if f"@{login}".lower() not in owned
+    ]
     entries.extend(
         (n, shown, "; no GitHub login in the history")
         for name, n in names.items()
