@@ -54,6 +54,30 @@ def test_tests_a_change_must_bring_not_what_running_them_requires() -> None:
     assert needs.rules == []
     rule = summarise_contributing("Every pull request must include tests.", "CONTRIBUTING.md")
     assert [r.split(" (")[0] for r in rule.rules] == ["Include tests with your change"]
+    # A checklist's imperative (trl's, accelerate's, Lightning's): a rule too.
+    for text in (
+        "5. Add high-coverage tests. No quality testing = no merge.",
+        "- [ ] Add/update the relevant tests!",
+        "Write tests for new functionality.",
+    ):
+        rules = summarise_contributing(text, "CONTRIBUTING.md").rules
+        assert [r.split(" (")[0] for r in rules] == ["Include tests with your change"], text
+    # Advice on how to test is none ("first write a Python test script that ...").
+    advice = summarise_contributing("First write a test script that shows it.", "x.md")
+    assert advice.rules == []
+
+
+def test_a_command_to_fill_in_is_no_command() -> None:
+    """trl's `pytest tests/<TEST_TO_RUN>.py` is a template; a shell variable is set, not
+    filled in (PyG's `torch-${TORCH}+${CUDA}.html`). `make precommit` runs the linters."""
+    guide = (
+        "```bash\n$ pytest tests/<TEST_TO_RUN>.py\n$ python -m pytest -sv ./tests\n"
+        "$ make precommit\n$ pip install pyg-lib -f https://data.pyg.org/whl/torch-${TORCH}.html\n```\n"
+    )
+    summary = summarise_contributing(guide, "CONTRIBUTING.md")
+    assert summary.test == ["python -m pytest -sv ./tests"]
+    assert summary.lint == ["make precommit"]
+    assert summary.build == ["pip install pyg-lib -f https://data.pyg.org/whl/torch-${TORCH}.html"]
 
 
 def test_empty_or_benign_guide() -> None:

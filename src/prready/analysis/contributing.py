@@ -31,7 +31,7 @@ _NOT_SHELL = frozenset(
 # `pip install` needs something to install ("sans the `pip install` line" names none), and
 # installing a linter (`pip install pre-commit`) or running one (`make style`) is no build.
 _LINTERS = r"(?:ruff|flake8|black|isort|mypy|pylint|lintrunner|pre-commit)\b"
-_MAKE_LINT = r"make (?:lint|style|quality|format|fixup)\b"
+_MAKE_LINT = r"make (?:lint|style|quality|format|fixup|pre-?commit)\b"
 _BUILD = re.compile(
     rf"^(?:\w+=\S+\s+)*(?:pip3? install (?!{_LINTERS})\S|python3? (?:-m pip install|setup\.py (?:develop|install|build\w*)|-m build)"
     rf"|cmake\b|(?!{_MAKE_LINT})make(?!\s+(?:test|check))\b|ninja\b|conda (?:env )?(?:install|create)\b|uv (?:sync|pip install)\b|bazel build\b)"
@@ -136,7 +136,9 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
             r"\b(?:must|should|please|need to|expected to|always)\b[^.]{0,40}"
             r"\b(?:add|include|write|come with|have|contain)\b[^.]{0,30}\btests?\b(?! script)"
             r"|\btests? (?:are|is) (?:required|mandatory|expected)\b"
-            r"|\brequires? (?:new |unit |regression )?tests\b",
+            r"|\brequires? (?:new |unit |regression )?tests\b"
+            # An imperative step (trl: "Add high-coverage tests. No quality testing = no merge.").
+            r"|^\W*(?:add|include|write)\b[^.]{0,30}\btests\b(?! script)|\bno \w* ?tests?(?:ing)? = no merge",
             re.IGNORECASE,
         ),
         None,
@@ -205,6 +207,9 @@ def summarise_contributing(text: str, source: str) -> ContributingSummary:
 
 # --------------------------------------------------------------------------- helpers
 _MD = MarkdownIt("commonmark")
+# A part of a command the reader fills in: `<TEST_TO_RUN>`, `<your_branch>`, `{MODEL}` (a
+# shell variable, `${TORCH}`, is set, not filled in).
+_PLACEHOLDER = re.compile(r"<[A-Za-z][\w .-]{0,40}>|(?<!\$)\{[A-Z][A-Z_]{1,40}\}")
 
 
 def _commands(tokens: list[Token]) -> list[str]:
@@ -242,6 +247,8 @@ def _pick(commands: list[str], pattern: re.Pattern[str]) -> list[str]:
     out: list[str] = []
     for cmd in commands:
         clean = safe_line(cmd, MAX_COMMAND_LEN)
+        if _PLACEHOLDER.search(clean):  # a template to fill in (`pytest tests/<TEST_TO_RUN>.py`)
+            continue
         if pattern.search(clean) and clean not in out:
             out.append(clean)
         if len(out) >= MAX_COMMANDS:
