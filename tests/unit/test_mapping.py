@@ -302,6 +302,18 @@ def test_a_named_docs_file_is_a_match_backed_by_its_label() -> None:
     assert any("label 'module: docs' covers docs/tensors.md" in e for e in top.evidence)
 
 
+def test_a_docs_page_named_in_its_former_markup_is_found() -> None:
+    # trl #1091: docs/source/reward_trainer.mdx, now .md (Hugging Face's docs moved).
+    code_map = _docs_map()
+    issue = make_issue(1, "Typo in the tensors page", "In docs/tensors.mdx line 3: 'togther'.")
+    top = map_issue_to_modules(issue, code_map, LABELS)[0]
+    assert top.name == "docs/tensors.md"
+    assert "file path docs/tensors.md in the text (written docs/tensors.mdx)" in top.evidence
+    # A page in no format tracked stays unnamed.
+    other = make_issue(1, "Typo in the tensors page", "In docs/tensors.txt line 3: 'togther'.")
+    assert all(m.name != "docs/tensors.md" for m in map_issue_to_modules(other, code_map, LABELS))
+
+
 def test_a_docs_only_label_never_lands_on_tests_or_a_similar_name() -> None:
     code_map = _docs_map()
     # No file named: the label alone must not pick the tests folder (its rules list it) nor

@@ -113,7 +113,8 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
                 )
         elif other := _other_file(raw, index):
             # A tracked non-code file (docs/tensors.md) is its own node, named by its path.
-            yield other, W_PATH, f"file path {other} in the text"
+            written = "" if other.endswith(raw) or raw.endswith(other) else f" (written {raw})"
+            yield other, W_PATH, f"file path {other} in the text{written}"
     for name in found.apis:
         resolved = _resolve_dotted(name, index)
         if resolved is None and (suffixed := _resolve_suffix(name, index)) is not None:
@@ -184,8 +185,23 @@ def _library_files_named(name: str, index: MapIndex) -> list[str]:
 
 def _other_file(raw: str, index: MapIndex) -> str | None:
     """The tracked non-module file a written path names: exact, or for a path with a
-    directory, the one tracked file it is a suffix of (or that is a suffix of it)."""
+    directory, the one tracked file it is a suffix of (or that is a suffix of it); a docs
+    page also under another markup's suffix (.md, .mdx, .rst)."""
     raw = raw.replace("\\", "/")
+    found = _tracked_as_written(raw, index)
+    stem, dot, suffix = raw.rpartition(".")
+    if found is None and dot and suffix.lower() in _PAGE_SUFFIXES:
+        # A docs page written in the format it had (trl's docs/source/*.mdx, now .md).
+        for other in sorted(_PAGE_SUFFIXES - {suffix.lower()}):
+            if (found := _tracked_as_written(f"{stem}.{other}", index)) is not None:
+                break
+    return found
+
+
+_PAGE_SUFFIXES = frozenset({"md", "mdx", "rst"})
+
+
+def _tracked_as_written(raw: str, index: MapIndex) -> str | None:
     candidates = index.other_files.get(raw.rsplit("/", 1)[-1], ())
     if raw in candidates:
         return raw
