@@ -178,6 +178,65 @@ def test_steps_from_file_data_do_not_promise_free(repo: Path, tmp_path: Path) ->
     assert "unchecked" in table.stdout
 
 
+def test_a_complete_export_leaves_no_advice_to_export_more(repo: Path, tmp_path: Path) -> None:
+    path = export_file(tmp_path, 1, 2, 8)
+    assert run("sync", SLUG, "--from-file", str(path), "--complete").exit_code == 0
+    md = run("plan", SLUG, "--offline", "--checkout", str(repo), "--format", "md", "-o", "-")
+    assert md.exit_code == 0, md.output
+    assert "--from-file FILE --complete" not in md.stdout and "--all-open" not in md.stdout
+    # A later partial export is the newest data again: more may exist.
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps([gh_item(2, "Adam raises KeyError", "2026-06-01T08:00:00Z", [])]))
+    assert run("sync", SLUG, "--from-file", str(later)).exit_code == 0
+    md = run("plan", SLUG, "--offline", "--checkout", str(repo), "--format", "md", "-o", "-")
+    assert "--from-file FILE --complete" in md.stdout
+
+
+def test_issues_maps_from_the_checkout_plan_last_used(repo: Path, tmp_path: Path) -> None:
+    assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2, 8))).exit_code == 0
+    before = run("issues", SLUG, "--format", "json")
+    assert all(row["modules"] == [] for row in json.loads(before.stdout))
+    assert "no code map yet" in run("issues", SLUG).output
+    plan_json(repo)  # plan --checkout repo
+    after = run("issues", SLUG, "--format", "json")
+    assert any(row["modules"] for row in json.loads(after.stdout)), after.output
+    assert f"mapped from {repo.resolve()}" in run("issues", SLUG).output
+    # Gone: as if never given.
+    repo.rename(tmp_path / "moved")
+    assert "no code map yet" in run("issues", SLUG).output
+
+
+def test_a_misspelt_repository_is_named_with_the_stored_one(repo: Path, tmp_path: Path) -> None:
+    assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2))).exit_code == 0
+    typo = SLUG.replace("mini", "minii")
+    for args in (("plan", typo, "--offline"), ("issues", typo), ("sync", typo, "--offline")):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert f"(did you mean {SLUG}?)" in result.output, args
+    assert "did you mean" not in run("issues", "other/thing").output
+
+
+def test_an_old_exports_issues_are_judged_as_of_its_date(repo: Path, tmp_path: Path) -> None:
+    """Exported on 2024-03-01: an issue filed in 2021 was three years old then (not five), and
+    a claim ten days before the export was fresh then (not stale)."""
+    item = gh_item(20, "Adam raises KeyError on reload", "2024-03-01T00:00:00Z", ["bug"])
+    item["createdAt"] = "2021-01-10T10:00:00Z"
+    item["comments"] = [
+        {"author": {"login": "helper"}, "body": "I'd like to work on this, can I take it?",
+         "createdAt": "2024-02-20T00:00:00Z"},
+    ]  # fmt: skip
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
+    rows = json.loads(run("issues", SLUG, "--format", "json").stdout)
+    (row,) = [r for r in rows if r["number"] == 20]
+    assert any("open for 3 year(s)" in r for r in row["difficulty_reasons"]), row
+    assert row["taken_state"] == "taken", row["taken_evidence"]
+    doc = plan_json(repo)
+    steps = [st for stage in doc["stages"] for st in stage["steps"]]
+    assert 20 not in {st["issue"]["number"] for st in steps}  # taken then: no step
+
+
 def _open_numbers() -> set[int]:
     result = run("issues", SLUG, "--format", "json")
     assert result.exit_code == 0, result.output

@@ -3,6 +3,7 @@ required skills and whether someone is already on them."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from prready.paths import Paths
 from prready.reports import IssuesResult
 from prready.slug import parse_slug
 from prready.store import issues_store as store
+from prready.text import safe_line
 
 STATES = ("open", "closed", "all")
 
@@ -44,7 +46,7 @@ def list_issues(
     if limit is not None and limit < 1:
         raise UsageError(f"the number of issues to list must be positive, not {limit}")
     paths = ws.paths
-    moment = clock.iso(ws.now)
+    moment = as_of_data(ws, slug, clock.iso(ws.now))
     issues, repo_labels, _ = load_stored(ws, slug, state=state, now=moment)
     total = len(issues)
     if labels:
@@ -57,6 +59,17 @@ def list_issues(
     taken = note_unchecked_pulls(ws, slug, judge_taken(ws, slug, issues, now=moment))
     notes = []
     mapped = True
+    chosen = code_map is not None or checkout is not None or git_url is not None
+    remembered = None if chosen else _remembered_checkout(ws, slug)
+    if remembered is not None:
+        try:
+            code_map = build_code_map(
+                ws, slug, checkout=remembered, on_sources=ws.hold(prefetch_index(paths.cache_db))
+            )
+            shown = safe_line(str(remembered), 200)
+            notes.append(f"mapped from {shown}, the checkout `plan` last used")
+        except UsageError:  # another repository there now: forgotten, as if never given
+            store.forget_checkout(ws.cache, slug)
     if code_map is None:
         if checkout is None and git_url is None and not has_cached_clone(slug, paths):
             # Listing needs only the store: without a clone, the mapping columns wait.
@@ -156,6 +169,26 @@ def note_unchecked_pulls(
     }
 
 
+def did_you_mean(ws: Workspace, slug: str) -> str:
+    """ " (did you mean OWNER/NAME?)" for a stored repository spelled like `slug` (a typo:
+    hugingface/datasets), else ""."""
+    stored = [r for r in store.stored_repos(ws.cache) if r.lower() != slug.lower()]
+    close = difflib.get_close_matches(slug.lower(), [r.lower() for r in stored], n=1, cutoff=0.8)
+    if not close:
+        return ""
+    name = next(r for r in stored if r.lower() == close[0])
+    return f" (did you mean {safe_line(name, 140)}?)"
+
+
+def _remembered_checkout(ws: Workspace, slug: str) -> Path | None:
+    """The clone `plan --checkout DIR` last mapped `slug` from, when no cached clone exists
+    and it is still a directory: `issues` then rates the issues against the same code."""
+    remembered = store.last_checkout(ws.cache, slug)
+    if remembered is None or has_cached_clone(slug, ws.paths) or not Path(remembered).is_dir():
+        return None
+    return Path(remembered)
+
+
 def has_cached_clone(slug: str, paths: Paths) -> bool:
     """Whether `map`, `plan` or `issues` (with the checkout)... left a clone of `slug` in the
     cache."""
@@ -173,6 +206,16 @@ def empty_code_map(slug: str) -> CodeMap:
     )
 
 
+def as_of_data(ws: Workspace, slug: str, now: str) -> str:
+    """The time issues are judged at: when their data was fetched, if before `now`. An
+    export synced from a file a year ago says how old an issue and a claim were then, not
+    how old they would be today had nothing happened since."""
+    fetched = store.last_synced_at(ws.cache, slug)
+    if fetched is None:
+        return now
+    return min(now, fetched, key=clock.parse_iso)
+
+
 def load_stored(
     ws: Workspace, slug: str, *, state: str, now: str
 ) -> tuple[list[Issue], list[Label], dict[int, TakenStatus]]:
@@ -185,7 +228,10 @@ def load_stored(
     computed = store.load_taken(conn, slug)
     if not issues:
         what = "" if state == "all" else f"{state} "
-        raise OfflineError(f"no {what}issues of {slug} are stored: run `prready sync {slug}` first")
+        raise OfflineError(
+            f"no {what}issues of {slug} are stored{did_you_mean(ws, slug)}: "
+            f"run `prready sync {slug}` first"
+        )
     names = (name for i in issues for name in i.labels)
     repo_labels = complete_labels(stored_labels, names, config.labels, slug)
     moment = clock.parse_iso(now)

@@ -25,7 +25,13 @@ from prready.analysis.progress import replan_pins
 from prready.analysis.stages import LAST_STAGE, STAGE_NUMBERS
 from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
-from prready.app.issues import fixed_in_checkout, load_stored, note_unchecked_pulls
+from prready.app.issues import (
+    as_of_data,
+    did_you_mean,
+    fixed_in_checkout,
+    load_stored,
+    note_unchecked_pulls,
+)
 from prready.app.map import build_code_map, gc_paused, read_no_follow
 from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import prefetch_index
@@ -34,7 +40,7 @@ from prready.app.track import sync_tracked
 from prready.app.workspace import Workspace
 from prready.code_models import CodeMap
 from prready.config import server_clone_url, web_host
-from prready.errors import UsageError
+from prready.errors import OfflineError, UsageError
 from prready.formats import PLAN_FORMATS, PLAN_SUFFIX, STDOUT, PlanFormat
 from prready.models import ContributingSummary, IssueAssessment, Plan, TakenStatus
 from prready.paths import Paths
@@ -114,6 +120,14 @@ def run_plan(
             f"the plan format must be one of {', '.join(PLAN_FORMATS)}, not {options.fmt!r}"
         )
     paths, config, api_url = ws.paths, ws.config, ws.github.api_url
+    # A typo (hugingface/datasets): said before any clone is looked for.
+    offline = ws.offline or not source.github
+    if (
+        offline
+        and not issues_store.count_issues(ws.cache, slug)
+        and (hint := did_you_mean(ws, slug))
+    ):
+        raise OfflineError(f"no issues of {slug} are stored{hint}")
     moment = clock.as_utc(ws.now).replace(microsecond=0)
     iso = clock.iso(moment)
     output = _output_path(paths, slug, options)
@@ -128,6 +142,8 @@ def run_plan(
         on_sources=ws.hold(prefetch_index(paths.cache_db)),  # issues are mapped next
     )
     check_modules(options.modules, code_map)
+    if source.checkout is not None:  # `issues` maps from it later (no cached clone exists)
+        issues_store.record_checkout(ws.cache, slug, str(Path(source.checkout).resolve()), iso)
     client = None
     report = None
     online = source.github and not ws.offline
@@ -145,11 +161,14 @@ def run_plan(
     # Read before the issues: a write after it moves it on, so a stamp made with it never
     # vouches for issues newer than those loaded.
     generation = issues_store.generation(ws.cache)
-    issues, labels, taken = load_stored(ws, slug, state="open", now=iso)
+    # Ages and claims are judged as of the issues' data (an old export's issues are as old
+    # as they were then); the plan itself is dated now.
+    judged = as_of_data(ws, slug, iso)
+    issues, labels, taken = load_stored(ws, slug, state="open", now=judged)
     # Every issue ranks from its assessment without details (evidence, reasons); only the
     # issues a plan shows are completed, before the plan that is kept.
     assessed = assess_cached(
-        ws, slug, issues, code_map, labels, taken, now=iso, details=False, generation=generation
+        ws, slug, issues, code_map, labels, taken, now=judged, details=False, generation=generation
     )
     assessments, bare = assessed.assessments, set(assessed.bare)
     del issues, assessed
@@ -161,7 +180,9 @@ def run_plan(
     hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
     from_file = issues_store.repo_source(ws.cache, slug) == "file"
-    wider = _wider_sync(slug, options, source, online, from_file)
+    # A complete export synced last holds every open issue: there are no more to fetch.
+    every_open = from_file and issues_store.holds_every_open_issue(ws.cache, slug)
+    wider = "" if every_open else _wider_sync(slug, options, source, online, from_file)
 
     conn = ws.progress_store
     tracking = None
@@ -212,7 +233,7 @@ def run_plan(
     def completed(numbers: set[int]) -> dict[int, IssueAssessment]:
         """The complete assessments of `numbers` (shown by a plan, loaded bare)."""
         wanted = [a for a in usable if a.issue.number in numbers]
-        full = with_details(ws, slug, wanted, code_map, labels, now=iso)
+        full = with_details(ws, slug, wanted, code_map, labels, now=judged)
         bare.difference_update(numbers)
         return {n: _updated(a, fixed, {}) for n, a in full.items()}
 
@@ -231,7 +252,9 @@ def run_plan(
             break
         status: dict[int, TakenStatus] = {}
         if numbers:
-            status = refresh_taken(ws.at(moment), slug, numbers, fetch=online)
+            # (Fetched now when online; else judged as of the stored data, as above.)
+            at = moment if online else clock.parse_iso(judged)
+            status = refresh_taken(ws.at(at), slug, numbers, fetch=online)
             checked.update(numbers)
             status = note_unchecked_pulls(ws, slug, status)
             status = {n: fixed.get(n, st) for n, st in status.items()}

@@ -28,6 +28,7 @@ from prready.analysis.labels import (
     validate_overrides,
 )
 from prready.analysis.taken import detect_taken
+from prready.app.issues import did_you_mean
 from prready.app.track import TrackingUpdate, sync_tracked
 from prready.app.workspace import Workspace
 from prready.config import token_advice
@@ -38,7 +39,7 @@ from prready.reports import LabelRow, SyncReport
 from prready.sources.github_api import GitHubClient, Page
 from prready.sources.issue_file import read_issue_file
 from prready.store import issues_store as store
-from prready.store.issues_store import SaveCounts, SyncState
+from prready.store.issues_store import FILE_COMPLETE, SaveCounts, SyncState
 
 SAFETY_MARGIN = timedelta(minutes=10)
 ALL_OPEN_KEY = "all-open"
@@ -83,7 +84,7 @@ def sync_repo(ws: Workspace, slug: str, scope: SyncScope = SyncScope()) -> SyncR
     if scope.from_file is not None:
         return _sync_from_file(ws, slug, scope.from_file)
     if ws.offline:
-        return _offline_report(ws.cache, slug)
+        return _offline_report(ws, slug)
     return _sync_api(ws, slug, scope)
 
 
@@ -384,6 +385,8 @@ def _sync_from_file(ws: Workspace, slug: str, file: IssueFile) -> SyncReport:
         store.record_repo(
             conn, slug, slug, source="api" if previous == "api" else "file", synced_at=exported
         )
+        if complete:
+            store.put_sync_state(conn, slug, SyncState(FILE_COMPLETE, last_synced_at=exported))
     report.issues_new, report.issues_updated, report.pulls = (
         counts.new,
         counts.updated,
@@ -418,13 +421,15 @@ def export_time(issues: Sequence[Issue], given: str | None) -> str | None:
     return max(stamps) if stamps else None
 
 
-def _offline_report(conn: sqlite3.Connection, slug: str) -> SyncReport:
+def _offline_report(ws: Workspace, slug: str) -> SyncReport:
+    conn = ws.cache
     report = SyncReport(slug, source="offline")
     report.stored_open = store.count_issues(conn, slug).get("open", 0)
     report.synced_at = store.last_synced_at(conn, slug)
     if report.synced_at is None and report.stored_open == 0:
         raise OfflineError(
-            f"offline: no issues of {slug} are stored; run `prready sync {slug}` online",
+            f"offline: no issues of {slug} are stored{did_you_mean(ws, slug)}; "
+            f"run `prready sync {slug}` online",
             advice="sync_from_file",
             repo=slug,
         )

@@ -107,6 +107,11 @@ CREATE TABLE IF NOT EXISTS gh_sync_state (
     cursor_page INTEGER NOT NULL DEFAULT 1,
     pages_done INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (repo, query_key)
+);
+CREATE TABLE IF NOT EXISTS local_checkouts (
+    repo TEXT PRIMARY KEY COLLATE NOCASE,
+    path TEXT NOT NULL,
+    used_at TEXT NOT NULL
 )
 """
 
@@ -469,6 +474,43 @@ def last_synced_at(conn: sqlite3.Connection, slug: str) -> str | None:
     """When the repository's issues were last synced completely (None: never)."""
     row = conn.execute("SELECT synced_at FROM gh_repos WHERE repo = ?", (slug,)).fetchone()
     return row[0] if row else None
+
+
+# The sync state a complete export (`sync --from-file --complete`) leaves, dated by the
+# file's data: while it is the newest data, the store holds every open issue.
+FILE_COMPLETE = "file:complete"
+
+
+def holds_every_open_issue(conn: sqlite3.Connection, slug: str) -> bool:
+    """Whether the newest issue data came from a complete export of the open issues."""
+    synced = last_synced_at(conn, slug)
+    return synced is not None and get_sync_state(conn, slug, FILE_COMPLETE).last_synced_at == synced
+
+
+def stored_repos(conn: sqlite3.Connection) -> list[str]:
+    """Every repository with data in the store, by name."""
+    return [row[0] for row in conn.execute("SELECT repo FROM gh_repos ORDER BY repo")]
+
+
+def record_checkout(conn: sqlite3.Connection, slug: str, path: str, at: str) -> None:
+    """Remember the user's own clone a command mapped `slug` from (`--checkout DIR`)."""
+    with _tx(conn):
+        conn.execute(
+            "INSERT INTO local_checkouts (repo, path, used_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(repo) DO UPDATE SET path = excluded.path, used_at = excluded.used_at",
+            (slug, path, at),
+        )
+
+
+def last_checkout(conn: sqlite3.Connection, slug: str) -> str | None:
+    """The clone `record_checkout` remembered for `slug` (None: none)."""
+    row = conn.execute("SELECT path FROM local_checkouts WHERE repo = ?", (slug,)).fetchone()
+    return row[0] if row else None
+
+
+def forget_checkout(conn: sqlite3.Connection, slug: str) -> None:
+    with _tx(conn):
+        conn.execute("DELETE FROM local_checkouts WHERE repo = ?", (slug,))
 
 
 def repo_source(conn: sqlite3.Connection, slug: str) -> str | None:
