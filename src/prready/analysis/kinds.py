@@ -78,11 +78,12 @@ _RFC_TITLE = re.compile(
 )
 _BUG_BODY = re.compile(
     r"^#+\s*(?:\U0001f41b\s*)?(?:describe the bug|bug description|bug report)"
-    r"|traceback \(most recent call last\)"
-    # A quoted Python error at a line's start (`TypeError: log() takes 2 positional ...`).
-    r"|^[ \t>`]*(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception): \S",
+    r"|traceback \(most recent call last\)",
     re.IGNORECASE | re.MULTILINE,
 )
+# A quoted Python error at a line's start (`TypeError: log() takes 2 positional ...`),
+# looked for only in a body holding "Error: " or "Exception: ".
+_QUOTED_ERROR = re.compile(r"^[ \t>`]*[\w.]*(?:Error|Exception): \S", re.MULTILINE)
 _BUG_TITLE = re.compile(
     r"\b(?:error|errors|exception|crash(?:es|ed)?|segfaults?|segmentation fault|fails?|failing|"
     r"failed|broken|wrong|incorrect|bad output|nans?|hangs?|hanging|deadlocks?|regression|"
@@ -288,7 +289,7 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     body = (issue.body or "")[:_BODY_CHARS]
     description = _description(body)
     _text_kinds(kinds, label_kinds, title, body)
-    if not kinds.keys() & {"docs", "tests"} and _says_nothing(body) and _vague(title):
+    if not kinds.keys() & {"docs", "tests"} and _vague(title) and _says_nothing(body):
         # "[BUG]inference Bug" with an empty form: nothing to reproduce or build on yet.
         kinds.setdefault("needs-repro", "the report says nothing beyond a vague title")
     in_title = False
@@ -391,7 +392,9 @@ def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: 
     found = _RFC_TITLE.search(title)
     if found:
         kinds.setdefault("rfc", f"{found.group(0).strip()!r} in the title")
-    bug_report = _BUG_BODY.search(body)
+    bug_report = _BUG_BODY.search(body) or (
+        ("Error: " in body or "Exception: " in body) and _QUOTED_ERROR.search(body)
+    )
     feature_request = _FEATURE_BODY.search(body)
     if not code_kind_label and not bug_report and not feature_request:
         found = _QUESTION_TITLE.search(title) or _QUESTION_WORDS.search(title)
