@@ -67,7 +67,9 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
         "Typo in roadmap",
         "Roadmap?",
     ):
-        reason = set_aside_reason(classify_issue(issue(about, (), "The roadmap page still lists last year's plans.")))
+        reason = set_aside_reason(
+            classify_issue(issue(about, (), "The roadmap page still lists last year's plans."))
+        )
         assert reason is None, about
     gradients = classify_issue(issue("Fix tracking of gradients in hooks"))
     assert set_aside_reason(gradients) is None and "bug" in gradients.kinds
@@ -220,6 +222,9 @@ def test_hardware_named_in_passing_does_not_bind() -> None:
         ("x", "A run on 2 x A100 (80GB) with use_vllm=True fails.", {"multi-gpu"}),
         ("x", "On a node with two GPUs the run blocks forever.", {"multi-gpu"}),
         ("x", "The 2 x 3 matrix is transposed; 1 GPU only.", set()),
+        ("x", "Training fails on 24GB GPUs and A100 80GB GPUs alike.", set()),
+        ("x", "Training on 4 RTX 3090 GPUs diverges.", {"multi-gpu", "cuda"}),
+        ("Illegal Memory Access", "Errors from my own MessagePassing layers.", {"cuda"}),
         # A form's machine, inline or as a section (timm's **Desktop**): never binds.
         ("resize_pos_embed fails", "Shapes differ.\n**Desktop:** kaggle tpu env\n", set()),
         # Named as unaffected: not bound.
@@ -248,24 +253,48 @@ def test_hardware_broken_or_unaffected(title: str, body: str, needs: set[str]) -
             {"bug"},
         ),
         # What went wrong, in the title's own words (the set's unlabelled reports).
-        ("Params4bit.to does not move quant_state.code", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
-        ("unexpected behaviour of np.broadcast_to", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
+        (
+            "Params4bit.to does not move quant_state.code",
+            "`np.einsum('...ij,...j', x, y)` has the wrong shape.",
+            {"bug"},
+        ),
+        (
+            "unexpected behaviour of np.broadcast_to",
+            "`np.einsum('...ij,...j', x, y)` has the wrong shape.",
+            {"bug"},
+        ),
         (
             "HyperbandPruner incorrectly assumes it is the only pruner",
             "It happens every time.",
             {"bug"},
         ),
-        ("einsum broadcasting failure", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
-        ("tqdm_logger doesn't take epoch_length into account", "`np.einsum('...ij,...j', x, y)` has the wrong shape.", {"bug"}),
+        (
+            "einsum broadcasting failure",
+            "`np.einsum('...ij,...j', x, y)` has the wrong shape.",
+            {"bug"},
+        ),
+        (
+            "tqdm_logger doesn't take epoch_length into account",
+            "`np.einsum('...ij,...j', x, y)` has the wrong shape.",
+            {"bug"},
+        ),
         # Not every word of the kind: a mirror is no error.
         ("Mirror the hub's cache layout", "x", set()),
         # Nothing beyond its title (timm #1820, DeepSpeed #3257's empty form): set aside.
         ("[BUG]inference Bug", "", {"bug", "needs-repro"}),
-        ("Code Execution", "https://huntr.com/bounties/1234abcd-5678-90ef", {"needs-repro"}),
+        ("[BUG] DPO crash", "https://colab.research.google.com/drive/1abcDEF", {"bug"}),
+        (
+            "Hi,",
+            "<!--\nA clear description of the bug.\n-->\n### System Info\ntorch 2.1",
+            {"needs-repro"},
+        ),
+        # A maintainer's label, a request, or a title naming the error says enough.
+        ("Add ONNX export", "", {"feature"}),
+        ("KeyError: 'labels'", "", {"bug"}),
         (
             "[REQUEST]",
             "**Is your feature request related to a problem?**\n_No response_\n",
-            {"feature", "needs-repro"},
+            {"feature"},
         ),
         # A title that says what is wrong, or a typo, needs no more words.
         ("TypeError: DPOTrainer.log() takes 2 positional arguments", "", {"bug"}),

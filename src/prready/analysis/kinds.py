@@ -92,6 +92,7 @@ _BUG_TITLE = re.compile(
     # says went wrong ("does not move", "is not returning", "unexpected behaviour").
     r"|[A-Z]\w*(?:Error|Exception)|failures?|breaks|incorrectly|improper(?:ly)?|invalid"
     r"|unexpected(?:ly)?|inconsistent|(?:does|do|did|is|are|was|were|could|can)\s?n[o']t"
+    r"|can'?t|won'?t|doesnt"
     r"|(?:does|do|did|is|are|was|were|could)\s+not|cannot|unable\s+to|no\s+longer)\b",
     re.IGNORECASE,
 )
@@ -146,7 +147,9 @@ _HARDWARE_TEXT: Sequence[tuple[str, re.Pattern[str]]] = (
     (
         "cuda",
         re.compile(
-            r"\bcuda\b|\bcudnn\b|\bcublas\b|\bnvidia\b|\b[ahv]100\b|\brtx\s?\d{4}\b|\bsm_\d{2}\b",
+            r"\bcuda\b|\bcudnn\b|\bcublas\b|\bnvidia\b|\b[ahv]100\b|\brtx\s?\d{4}\b|\bsm_\d{2}\b"
+            # CUDA's own errors (PyG #1612 "Illegal Memory Access").
+            r"|\billegal memory access\b|\bdevice-side assert\b",
             re.IGNORECASE,
         ),
     ),
@@ -209,7 +212,7 @@ _ON_BEFORE = re.compile(r"\bon\s+$", re.IGNORECASE)
 # ("2 x A100", "8xH100").
 _GPU_COUNT = re.compile(
     r"--num[_-]gpus[= ]?(?:[2-9]|[1-9]\d)\b"
-    r"|\b(?:[2-9]|[1-9]\d|two|three|four|eight)\s*(?:x\s*)?(?:[a-z]*\d+[a-z]*\s+)?gpus\b"
+    r"|\b(?:[2-9]|[1-9]\d|two|three|four|eight)\b\s*(?:x\s*)?(?:(?:[ahvlt]\d{1,3}|rtx\s?\d{4})\s+)?gpus\b"
     r"|\b(?:[2-9]|[1-9]\d)\s*x\s*(?:nvidia\s+)?(?:[ahvl]\d{2,3}|t4)\b",
     re.IGNORECASE,
 )
@@ -289,8 +292,14 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     body = (issue.body or "")[:_BODY_CHARS]
     description = _description(body)
     _text_kinds(kinds, label_kinds, title, body)
-    if not kinds.keys() & {"docs", "tests"} and _vague(title) and _says_nothing(body):
-        # "[BUG]inference Bug" with an empty form: nothing to reproduce or build on yet.
+    if (
+        not label_kinds
+        and not kinds.keys() & {"docs", "tests", "feature"}
+        and _vague(title)
+        and _says_nothing(description)
+    ):
+        # "[BUG]inference Bug" over an empty form: nothing to reproduce yet. A maintainer's
+        # label, a request ("Add ONNX export") or a title naming the error says enough.
         kinds.setdefault("needs-repro", "the report says nothing beyond a vague title")
     in_title = False
     for key, pattern in _HARDWARE_TEXT:
@@ -426,11 +435,11 @@ def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: 
         kinds.setdefault("bug", f"{found.group(0)!r} in the title")
 
 
-# What a report holds that is no words of its reporter: HTML comments, headings, a form's
-# bold field names and "_No response_" answers, checkboxes, a bare link (Lightning #19355,
-# "Code Execution": a link to a bounty report).
+# What a report holds that is no words of its reporter: HTML comments (to their end, or
+# the report's), headings, a form's bold field names and "_No response_" answers,
+# checkboxes. (A bare link stays: a Colab or gist may be the whole reproduction.)
 _NO_WORDS = re.compile(
-    r"<!--.*?(?:-->|$)|^[ \t]*#+[^\n]*|^[ \t]*\*\*[^*\n]+\*\*:?[ \t]*$|_no response_|https?://\S+"
+    r"<!--.*?(?:-->|\Z)|^[ \t]*#+[^\n]*|^[ \t]*\*\*[^*\n]+\*\*:?[ \t]*$|_no response_"
     r"|^[ \t]*[-*][ \t]+\[[ xX]\][^\n]*",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
@@ -439,18 +448,24 @@ MIN_TITLE_WORDS = 4  # fewer, and a title alone says too little ("inference Bug"
 
 
 def _vague(title: str) -> bool:
-    """A title of fewer than MIN_TITLE_WORDS words once its tags (`[BUG]`) are left out:
-    "inference Bug" says no more than an empty form does."""
-    return len(re.sub(r"\[[^\]]*\]", " ", title).split()) < MIN_TITLE_WORDS
+    """A title of fewer than MIN_TITLE_WORDS words once its tags (`[BUG]`) are left out,
+    none of them code (`KeyError: 'labels'`, `model.fit`, `load_state`): "inference Bug"
+    says no more than an empty form does."""
+    words = re.sub(r"\[[^\]]*\]", " ", title).split()
+    return len(words) < MIN_TITLE_WORDS and not _CODE_WORD.search(" ".join(words))
 
 
-def _says_nothing(body: str) -> bool:
-    """Whether a body holds fewer than MIN_REPORT_CHARS letters and digits of the
-    reporter's own once a template's headings, field names and comments are left out; a
-    code block is never nothing (`repro()` may be the whole reproduction)."""
-    if "```" in body or "~~~" in body:
+_CODE_WORD = re.compile(r"[_.():'`]|[a-z][A-Z]")
+
+
+def _says_nothing(description: str) -> bool:
+    """Whether a description (the body without its pasted environment) holds fewer than
+    MIN_REPORT_CHARS letters and digits of the reporter's own once a template's headings,
+    field names and comments are left out; a code block is never nothing (`repro()` may
+    be the whole reproduction)."""
+    if "```" in description or "~~~" in description:
         return False
-    words = _NO_WORDS.sub(" ", body[:4000])
+    words = _NO_WORDS.sub(" ", description[:4000])
     return sum(ch.isalnum() for ch in words) < MIN_REPORT_CHARS
 
 
