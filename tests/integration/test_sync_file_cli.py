@@ -74,6 +74,11 @@ def test_file_data_is_dated_by_its_newest_update(repo: Path, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "as of 2026-05-20T08:30:00Z" in result.stderr
     assert plan_json(repo)["data_fetched_at"] == "2026-05-20T08:30:00Z"
+    # An older export adds what it holds; the data stays as new as the newest sync.
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps([gh_item(30, "SGD ignores momentum", "2025-01-01T00:00:00Z", [])]))
+    assert run("sync", SLUG, "--from-file", str(older)).exit_code == 0
+    assert plan_json(repo)["data_fetched_at"] == "2026-05-20T08:30:00Z"
 
 
 def test_exported_at_overrides_and_is_checked(repo: Path, tmp_path: Path) -> None:
@@ -201,8 +206,17 @@ def test_issues_maps_from_the_checkout_plan_last_used(repo: Path, tmp_path: Path
     after = run("issues", SLUG, "--format", "json")
     assert any(row["modules"] for row in json.loads(after.stdout)), after.output
     assert f"mapped from {repo.resolve()}" in run("issues", SLUG).output
-    # Gone: as if never given.
+    # Another repository there now: said, and forgotten.
+    other = make_mini_repo(tmp_path / "other")
+    commit_files(other, {"pyproject.toml": '[project]\nname = "elsewhere"\n'}, "rename")
     repo.rename(tmp_path / "moved")
+    other.rename(repo)
+    listing = run("issues", SLUG).output
+    assert "is not acme/mini now: not used" in listing and "no code map yet" in listing
+    assert "checkout `plan` last used" not in run("issues", SLUG).output
+    # Gone: as if never given.
+    plan_json(tmp_path / "moved")
+    (tmp_path / "moved").rename(tmp_path / "gone")
     assert "no code map yet" in run("issues", SLUG).output
 
 

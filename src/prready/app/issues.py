@@ -13,6 +13,7 @@ from prready.analysis.labels import complete_labels
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken, fixed_by_commit
 from prready.app.assessments import assess_cached
+from prready.app.inputs import verify_checkout
 from prready.app.map import build_code_map
 from prready.app.retrieval import checkout_fixes, prefetch_index
 from prready.app.workspace import Workspace
@@ -62,14 +63,16 @@ def list_issues(
     chosen = code_map is not None or checkout is not None or git_url is not None
     remembered = None if chosen else _remembered_checkout(ws, slug)
     if remembered is not None:
+        shown = safe_line(str(remembered), 200)
         try:
+            verify_checkout(slug, remembered)  # (the CLI checks only a checkout it is given)
             code_map = build_code_map(
                 ws, slug, checkout=remembered, on_sources=ws.hold(prefetch_index(paths.cache_db))
             )
-            shown = safe_line(str(remembered), 200)
             notes.append(f"mapped from {shown}, the checkout `plan` last used")
-        except UsageError:  # another repository there now: forgotten, as if never given
+        except UsageError:  # (InputError too) another repository there now, or a fork
             store.forget_checkout(ws.cache, slug)
+            notes.append(f"{shown}, the checkout `plan` last used, is not {slug} now: not used")
     if code_map is None:
         if checkout is None and git_url is None and not has_cached_clone(slug, paths):
             # Listing needs only the store: without a clone, the mapping columns wait.
@@ -172,12 +175,20 @@ def note_unchecked_pulls(
 def did_you_mean(ws: Workspace, slug: str) -> str:
     """ " (did you mean OWNER/NAME?)" for a stored repository spelled like `slug` (a typo:
     hugingface/datasets), else ""."""
-    stored = [r for r in store.stored_repos(ws.cache) if r.lower() != slug.lower()]
-    close = difflib.get_close_matches(slug.lower(), [r.lower() for r in stored], n=1, cutoff=0.8)
-    if not close:
-        return ""
-    name = next(r for r in stored if r.lower() == close[0])
-    return f" (did you mean {safe_line(name, 140)}?)"
+    owner, _, name = slug.lower().partition("/")
+    for stored in store.stored_repos(ws.cache):
+        other_owner, _, other_name = stored.lower().partition("/")
+        # One half the same, the other spelt nearly so: huggingface/peft is no typo of
+        # huggingface/trl, nor keras-team/keras of keras-team/keras-hub.
+        if (owner == other_owner and _close(name, other_name)) or (
+            name == other_name and _close(owner, other_owner)
+        ):
+            return f" (did you mean {safe_line(stored, 140)}?)"
+    return ""
+
+
+def _close(a: str, b: str) -> bool:
+    return a != b and difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
 def _remembered_checkout(ws: Workspace, slug: str) -> Path | None:
@@ -210,10 +221,10 @@ def as_of_data(ws: Workspace, slug: str, now: str) -> str:
     """The time issues are judged at: when their data was fetched, if before `now`. An
     export synced from a file a year ago says how old an issue and a claim were then, not
     how old they would be today had nothing happened since."""
-    fetched = store.last_synced_at(ws.cache, slug)
-    if fetched is None:
+    fetched = clock.parse_iso_or_none(store.last_synced_at(ws.cache, slug))
+    if fetched is None or fetched >= clock.parse_iso(now):
         return now
-    return min(now, fetched, key=clock.parse_iso)
+    return clock.iso(fetched)
 
 
 def load_stored(

@@ -127,7 +127,7 @@ def run_plan(
         and not issues_store.count_issues(ws.cache, slug)
         and (hint := did_you_mean(ws, slug))
     ):
-        raise OfflineError(f"no issues of {slug} are stored{hint}")
+        raise OfflineError(f"no issues of {slug} are stored{hint}: run `prready sync {slug}` first")
     moment = clock.as_utc(ws.now).replace(microsecond=0)
     iso = clock.iso(moment)
     output = _output_path(paths, slug, options)

@@ -382,8 +382,12 @@ def _sync_from_file(ws: Workspace, slug: str, file: IssueFile) -> SyncReport:
         labels = complete_labels(store.load_labels(conn, slug), names, config.labels)
         store.save_labels(conn, slug, labels)
         previous = store.repo_source(conn, slug)
+        # The store's data is as new as its newest sync: an older export adds what it
+        # holds, it does not date everything back.
+        before = clock.parse_iso_or_none(store.last_synced_at(conn, slug))
+        newest = exported if before is None or clock.parse_iso(exported) > before else None
         store.record_repo(
-            conn, slug, slug, source="api" if previous == "api" else "file", synced_at=exported
+            conn, slug, slug, source="api" if previous == "api" else "file", synced_at=newest
         )
         if complete:
             store.put_sync_state(conn, slug, SyncState(FILE_COMPLETE, last_synced_at=exported))
