@@ -108,14 +108,16 @@ _CLOSED = re.compile(
 def closing_references(text: str, repo: str = "") -> list[int]:
     """Issue numbers a pull request body or commit message closes ("Fixes #12", "closes
     #12, #13 and #14", "closes owner/repo#3", "resolves https://github.com/owner/repo/issues/4"),
-    first mention first. With `repo` ("owner/name", or the name alone where the owner is not
-    known) a reference to another repository is left out."""
-    want = (repo or "").lower()
+    first mention first. With `repo` ("owner/name" or the name alone) a reference to a
+    repository of another name is left out; owners are not compared, since a moved
+    repository's old links name its former owner (google/jax, microsoft/DeepSpeed), at the
+    cost of taking a fork's same-named issue for this one's."""
+    want = (repo or "").rpartition("/")[2].lower()
     numbers: dict[int, None] = {}
     for closing in _CLOSING.finditer(text or ""):
         for ref in _CLOSED.finditer(closing.group("refs")):
             other = (ref.group("urlrepo") or ref.group("repo") or "").lower()
-            if other and want and want != (other if "/" in want else other.rpartition("/")[2]):
+            if other and want and want != other.rpartition("/")[2]:
                 continue
             numbers.setdefault(int(ref.group("number")))
     return list(numbers)

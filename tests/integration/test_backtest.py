@@ -17,10 +17,10 @@ def test_closing_references_in_bodies_and_commit_messages() -> None:
     )
     assert closing_references(text, REPO) == [12, 13, 14, 15]
     assert closing_references("FIXES #3\nfix #3") == [3]
-    # A list after one keyword; with the name alone (a history knows no owner) any owner's
-    # repository of that name is this one, another name is not.
+    # A list after one keyword; owners are not compared (a moved repository's old links
+    # name its former owner), another name is another repository.
     listed = "Closes #20, #21 and #22 #23; fixes o/tinyml#24 other/lib#25"
-    assert closing_references(listed, REPO) == [20, 21, 22, 23]
+    assert closing_references(listed, REPO) == [20, 21, 22, 23, 24]
     assert closing_references(listed, "tinyml") == [20, 21, 22, 23, 24]
     assert closing_references(listed) == [20, 21, 22, 23, 24, 25]
     assert closing_references("") == []

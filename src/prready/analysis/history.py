@@ -94,7 +94,6 @@ def build_history(
     source file and not too many files (bulk changes say little), and the pull requests
     and fixed issues every such commit names (up to NAMED_MAX_FILES files); `repo`
     ("owner/name") tells its issues' links from other repositories'."""
-    name = repo.rpartition("/")[2].lower()
     docs: dict[str, Counter[str]] = {}
     files: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
@@ -119,7 +118,7 @@ def build_history(
                 named = True
             message = commit.message[:4000]
             if "#" in message or "issues/" in message:
-                for number in closing_references(message, name):
+                for number in closing_references(message, repo):
                     fixes[number].append(commit.sha)
                     named = True
         searched = len(commit.files) <= HISTORY_MAX_FILES * 4 and not commit.merge
@@ -165,7 +164,6 @@ def closing_commits(commits: Sequence[CommitRecord], repo: str = "") -> dict[int
     whose message closes it with GitHub's closing keywords (`Fixes #12`), whatever files it
     changed (a typo's fix touches docs only). A revert closes nothing, and a reverted commit
     no longer does (`This reverts commit <sha>`, in the newer commit that reverts it)."""
-    name = repo.rpartition("/")[2].lower()
     reverted: list[str] = []
     out: dict[int, ClosingCommit] = {}
     for commit in commits:
@@ -177,7 +175,7 @@ def closing_commits(commits: Sequence[CommitRecord], repo: str = "") -> dict[int
             continue
         if reverted and any(commit.sha.startswith(r) for r in reverted):
             continue
-        for number in closing_references(message, name):
+        for number in closing_references(message, repo):
             out.setdefault(number, (commit.sha, commit.committed or commit.date, title))
     return out
 
