@@ -23,7 +23,7 @@ from prready.analysis.contributing import summarise_contributing
 from prready.analysis.issue_templates import template_text
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NativeOps, parse_native_functions
-from prready.analysis.step_tests import one_test_command, rank_tests
+from prready.analysis.step_tests import fuse_tests, one_test_command, rank_tests, test_needs_notes
 from prready.analysis.steps import describe_step, issue_names
 from prready.cli import cli
 from prready.code_models import AreaInfo, CodeMap, CommitRecord, ModuleInfo
@@ -389,17 +389,33 @@ def test_one_test_command_in_the_repositorys_runner() -> None:
     slow = replace(PLAIN_GUIDE, test=["RUN_SLOW=1 RUN_NIGHTLY=yes python -m pytest tests/x.py"])
     assert one_test_command(["tests/a.py"], "", slow) == "python -m pytest tests/a.py"
     kept = replace(PLAIN_GUIDE, test=["JAX_PLATFORMS=cpu python -m pytest tests/x.py"])
-    assert one_test_command(["tests/a.py"], "", kept) == "JAX_PLATFORMS=cpu python -m pytest tests/a.py"
+    assert (
+        one_test_command(["tests/a.py"], "", kept)
+        == "JAX_PLATFORMS=cpu python -m pytest tests/a.py"
+    )
     quoted = replace(PLAIN_GUIDE, test=['RUN_SLOW="1 2" python -m pytest tests/x.py'])
     # (A quoted value is left whole: never cut into a broken command.)
-    assert one_test_command(["tests/a.py"], "", quoted) == 'RUN_SLOW="1 2" python -m pytest tests/a.py'
+    assert (
+        one_test_command(["tests/a.py"], "", quoted) == 'RUN_SLOW="1 2" python -m pytest tests/a.py'
+    )
     # A task runner's target runs no file given after it (Lightning's `make test` runs both
     # whole suites): the files go to pytest.
-    make = replace(PLAIN_GUIDE, test=["make test", "tox -e py311"])
-    assert one_test_command(["tests/a.py"], "", make) == "python -m pytest tests/a.py"
-    # A slow suite or a GPU's tests are listed, not run by the one command (trl #947).
-    listed = ["tests/test_dpo.py", "tests/slow/test_dpo_slow.py", "tests/gpu/test_x.py", "tests/b.py"]
-    assert one_test_command(listed, "", PLAIN_GUIDE) == "pytest tests/test_dpo.py tests/b.py"
+    for runner in ("make test", "tox -e py311"):
+        task = replace(PLAIN_GUIDE, test=[runner])
+        assert one_test_command(["tests/a.py"], "", task) == "python -m pytest tests/a.py"
+    # A slow suite or a GPU's tests are listed, not run by the one command (trl #947); a
+    # test of something slow is no slow suite.
+    listed = ["tests/test_dpo.py", "tests/slow/test_a.py", "tests/test_dpo_slow.py",
+              "tests/gpu/test_x.py", "tests/test_convert_slow_tokenizer.py", "tests/b.py"]  # fmt: skip
+    assert one_test_command(listed, "", PLAIN_GUIDE) == (
+        "pytest tests/test_dpo.py tests/test_convert_slow_tokenizer.py tests/b.py"
+    )
+    assert test_needs_notes(listed)[-1] == (
+        "A slow suite (large models, often a GPU): tests/slow/test_a.py, tests/test_dpo_slow.py"
+    )
+    # ...and come after the others, as a GPU's do, unless the issue names them.
+    fused = fuse_tests([(t, 3) for t in listed], [(t, 1.0) for t in listed], (), ())
+    assert fused[:3] == ["tests/test_dpo.py", "tests/test_convert_slow_tokenizer.py", "tests/b.py"]
 
 
 def test_symbol_for_k_is_an_identifier_of_a_seed() -> None:

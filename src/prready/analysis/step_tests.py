@@ -321,7 +321,7 @@ def _can_run(path: str, hardware: Collection[str]) -> bool:
     needs = {_TEST_HARDWARE.get(w, w) for w in words & _GPU_WORDS}
     if not words.isdisjoint(_MULTI_PROCESS_WORDS):
         needs.add("multi-gpu")
-    if not words.isdisjoint(_SLOW_WORDS):
+    if _in_slow_suite(path):
         needs.add("time")  # (nobody lists it: a slow suite is never a first run)
     return needs <= set(hardware)
 
@@ -329,10 +329,16 @@ def _can_run(path: str, hardware: Collection[str]) -> bool:
 def _needs_more_than_a_cpu(path: str) -> bool:
     words = _path_words(path)
     return not (
-        _GPU_WORDS.isdisjoint(words)
-        and _MULTI_PROCESS_WORDS.isdisjoint(words)
-        and _SLOW_WORDS.isdisjoint(words)
-    )
+        _GPU_WORDS.isdisjoint(words) and _MULTI_PROCESS_WORDS.isdisjoint(words)
+    ) or _in_slow_suite(path)
+
+
+def _in_slow_suite(path: str) -> bool:
+    """A slow or nightly suite: its folder (trl's tests/slow/) or its file's last word
+    (`test_dpo_slow.py`); not a test of something slow (`test_convert_slow_tokenizer.py`)."""
+    folders, _, file = path.lower().rpartition("/")
+    stem = file.rsplit(".", 1)[0]
+    return not _SLOW_WORDS.isdisjoint(folders.split("/")) or stem.endswith(_SLOW_STEMS)
 
 
 def selects_a_test(test_names: NamesInTests | None, tests: list[str], name: str) -> bool:
@@ -373,6 +379,7 @@ _MULTI_PROCESS_WORDS = frozenset(
 # A slow or nightly suite (trl's tests/slow/, `test_dpo_slow.py`): accelerators, models to
 # download, hours; it comes after the others as a GPU's tests do.
 _SLOW_WORDS = frozenset({"slow", "nightly"})
+_SLOW_STEMS = ("_slow", "_nightly")
 
 
 _PREFIX_TIER = -1  # a test file whose name starts with the area's word (test_nestedtensor)
@@ -511,7 +518,7 @@ def test_needs_notes(tests: list[str]) -> list[str]:
     """Hardware or process needs of the listed tests, read from their paths."""
     gpu = [t for t in tests if not _GPU_WORDS.isdisjoint(_path_words(t))]
     multi = [t for t in tests if not _MULTI_PROCESS_WORDS.isdisjoint(_path_words(t))]
-    slow = [t for t in tests if not _SLOW_WORDS.isdisjoint(_path_words(t))]
+    slow = [t for t in tests if _in_slow_suite(t)]
     notes = []
     if gpu:
         notes.append(f"Needs a GPU (or other accelerator) to run: {', '.join(gpu[:3])}")
