@@ -62,9 +62,15 @@ def test_tests_a_change_must_bring_not_what_running_them_requires() -> None:
     ):
         rules = summarise_contributing(text, "CONTRIBUTING.md").rules
         assert [r.split(" (")[0] for r in rules] == ["Include tests with your change"], text
-    # Advice on how to test is none ("first write a Python test script that ...").
-    advice = summarise_contributing("First write a test script that shows it.", "x.md")
-    assert advice.rules == []
+    # Advice on how to test is none ("first write a Python test script that ..."), nor a
+    # sentence that only goes on to tests.
+    for text in (
+        "First write a test script that shows it.",
+        "Add support for new models; see tests.",
+    ):
+        assert summarise_contributing(text, "x.md").rules == [], text
+    single = summarise_contributing("Add a test for each fix.", "x.md").rules
+    assert [r.split(" (")[0] for r in single] == ["Include tests with your change"]
 
 
 def test_a_command_to_fill_in_is_no_command() -> None:
@@ -153,7 +159,7 @@ def test_linters_are_no_build_and_a_bare_pip_install_is_no_command() -> None:
     pre-commit` installs one (lint, not build); "sans the `pip install` line" names
     nothing to install (no command at all)."""
     guide = (
-        "```bash\n$ pip install -e \".[dev]\"\n```\n\n```bash\n$ make style\n```\n\n"
+        '```bash\n$ pip install -e ".[dev]"\n```\n\n```bash\n$ make style\n```\n\n'
         "```bash\n$ make quality\n```\n\n```bash\n$ pip install pre-commit\n"
         "$ pre-commit install\n```\n\n```bash\n$ python -m pytest -sv ./tests\n```\n\n"
         "That's how `make test` is implemented (sans the `pip install` line)!\n"

@@ -138,7 +138,8 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
             r"|\btests? (?:are|is) (?:required|mandatory|expected)\b"
             r"|\brequires? (?:new |unit |regression )?tests\b"
             # An imperative step (trl: "Add high-coverage tests. No quality testing = no merge.").
-            r"|^\W*(?:add|include|write)\b[^.]{0,30}\btests\b(?! script)|\bno \w* ?tests?(?:ing)? = no merge",
+            r"|^\W*(?:add|include|write)\b[^.;]{0,30}\btests?\b(?! script)"
+            r"|\bno \w* ?tests?(?:ing)? = no merge",
             re.IGNORECASE,
         ),
         None,
