@@ -113,7 +113,9 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
                 )
         elif other := _other_file(raw, index):
             # A tracked non-code file (docs/tensors.md) is its own node, named by its path.
-            written = "" if other.endswith(raw) or raw.endswith(other) else f" (written {raw})"
+            as_written = raw.replace("\\", "/")
+            exact = other.endswith(as_written) or as_written.endswith(other)
+            written = "" if exact else f" (written {as_written})"
             yield other, W_PATH, f"file path {other} in the text{written}"
     for name in found.apis:
         resolved = _resolve_dotted(name, index)

@@ -41,7 +41,9 @@ def docs_work(kinds: IssueKinds) -> bool:
 
 
 def kinds_of(a: IssueAssessment) -> IssueKinds:
-    """The assessment's kinds (empty when it was never classified)."""
+    """The assessment's kinds (empty when it was never classified: the planner classifies
+    every assessment before its stage rules run, since empty kinds admit an issue to the
+    code stages)."""
     return a.kinds if a.kinds is not None else IssueKinds()
 
 
