@@ -274,6 +274,27 @@ def test_step_carries_reading_tests_reviewers_setup_and_effort() -> None:
     assert cuda.tests == [] and cuda.test_command == ""
 
 
+def test_an_issue_below_every_floor_is_a_candidate_not_left_out() -> None:
+    # torchmetrics: stage 1 took a 2/5 docs fix, so a 1/5 bug fits no stage's band; it is
+    # listed under the stage its rule fits, never dropped from the plan.
+    items = [
+        fake(1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",)),
+        fake(2, "tinyml.optim.sgd", 3),
+        fake(3, "tinyml.optim.adam", 1),
+    ]
+    plan = plan_of(items, stages=[1, 2], per_stage=1)
+    assert numbers(plan) == {1: [1], 2: [2]}
+    assert [c.issue.number for c in plan.stages[1].candidates] == [3]
+
+
+def test_an_issue_of_no_known_kind_is_a_code_step_that_says_so() -> None:
+    unknown = fake(7, "tinyml.optim.sgd", 3, (), title="SGD momentum buffer and restarts")
+    plan = plan_of([unknown], stages=[3], per_stage=1)
+    (step,) = plan.stages[0].steps
+    assert step.issue.number == 7
+    assert "neither its labels nor its words say bug or feature: read it to be sure" in step.why
+
+
 def test_same_inputs_same_plan_whatever_the_order() -> None:
     issues = sample_issues()
     a = plan_of(assess_issues(issues, CODE_MAP, LABELS, sample_taken(), now=NOW), skills=["python"])

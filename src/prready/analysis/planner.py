@@ -398,6 +398,28 @@ def _rank(
             for a, score in ranked_by_stage[stage_no]
             if a.issue.number not in used
         ][:max_candidates]
+    listed = used | {n for items in candidates.values() for n, _ in items}
+    for stage_no in chosen_stages:
+        spec = STAGES[stage_no]
+        if len(candidates[stage_no]) >= max_candidates or floors[stage_no] <= spec.low:
+            continue
+        # Then the issues no stage lists that its rule takes below its floor (a 1/5 bug
+        # once the first stage took a 2/5 docs fix): no step, since difficulty never
+        # falls, but shown rather than left out of the plan.
+        below = [
+            a
+            for a in eligible
+            if a.issue.number not in listed and a.difficulty.score < floors[stage_no]
+        ]
+        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
+        ranked = _rank_for_stage(
+            spec, below, spec.low, earlier, user_skills, label_kinds, label_map, labels,
+            distances, now, terms, verdicts, memo.fits, memo.heads,
+        )  # fmt: skip
+        room = max_candidates - len(candidates[stage_no])
+        candidates[stage_no] += [(a.issue.number, score) for a, score in ranked[:room]]
+        listed |= {a.issue.number for a, _ in ranked[:room]}
+    for stage_no in chosen_stages:
         if not picked[stage_no]:
             notes[stage_no] = empty_stage_note(
                 STAGES[stage_no], open_pool, aside, assessments, label_map, floors[stage_no],
