@@ -239,9 +239,9 @@ def load_stored(
     computed = store.load_taken(conn, slug)
     if not issues:
         what = "" if state == "all" else f"{state} "
+        hint = "" if store.count_issues(conn, slug) else did_you_mean(ws, slug)
         raise OfflineError(
-            f"no {what}issues of {slug} are stored{did_you_mean(ws, slug)}: "
-            f"run `prready sync {slug}` first"
+            f"no {what}issues of {slug} are stored{hint}: run `prready sync {slug}` first"
         )
     names = (name for i in issues for name in i.labels)
     repo_labels = complete_labels(stored_labels, names, config.labels, slug)
