@@ -23,7 +23,7 @@ from prready.analysis.contributing import summarise_contributing
 from prready.analysis.issue_templates import template_text
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NativeOps, parse_native_functions
-from prready.analysis.step_tests import fuse_tests, one_test_command, rank_tests, test_needs_notes
+from prready.analysis.step_tests import fuse_tests, notes_for_tests, one_test_command, rank_tests
 from prready.analysis.steps import describe_step, issue_names
 from prready.cli import cli
 from prready.code_models import AreaInfo, CodeMap, CommitRecord, ModuleInfo
@@ -410,7 +410,7 @@ def test_one_test_command_in_the_repositorys_runner() -> None:
     assert one_test_command(listed, "", PLAIN_GUIDE) == (
         "pytest tests/test_dpo.py tests/test_convert_slow_tokenizer.py tests/b.py"
     )
-    assert test_needs_notes(listed)[-1] == (
+    assert notes_for_tests(listed)[-1] == (
         "A slow suite (large models, often a GPU): tests/slow/test_a.py, tests/test_dpo_slow.py"
     )
     # ...and come after the others, as a GPU's do, unless the issue names them.

@@ -514,7 +514,7 @@ def _runs_test_scripts(contributing: ContributingSummary) -> bool:
 _TEST_SCRIPT = re.compile(r"^python3? (?!-m\b)\S*?tests?/(?:[\w.-]+/)*(?:test_\w+|FILENAME)\.py\b")
 
 
-def test_needs_notes(tests: list[str]) -> list[str]:
+def notes_for_tests(tests: list[str]) -> list[str]:
     """Hardware or process needs of the listed tests, read from their paths."""
     gpu = [t for t in tests if not _GPU_WORDS.isdisjoint(_path_words(t))]
     multi = [t for t in tests if not _MULTI_PROCESS_WORDS.isdisjoint(_path_words(t))]

@@ -9,9 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from prready.analysis.areas import ROOT_AREA
-from prready.analysis.build import (
-    build_facts_from_plain,
-)
+from prready.analysis.build import build_facts_from_plain
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, issue_query
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
@@ -39,6 +37,7 @@ from prready.analysis.step_tests import (
     is_root_area,
     is_root_module,
     main_suite,
+    notes_for_tests,
     one_test_command,
     public_symbols,
     rank_tests,
@@ -46,7 +45,6 @@ from prready.analysis.step_tests import (
     runnable_tests,
     selects_a_test,
     shared_stems,
-    test_needs_notes,
 )
 from prready.code_models import CodeMap
 from prready.models import (
@@ -183,7 +181,7 @@ def describe_step(
             ),
             *docs_closed_notes(a.issue, contributing, docs_only=docs_only),
             *in_code_docs_note(contributing, in_code_docs),
-            *test_needs_notes(tests),
+            *notes_for_tests(tests),
         ],
         effort=step_effort(a.difficulty.score, languages, build, contributing, docs_only=docs_only),
     )
