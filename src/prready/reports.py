@@ -131,6 +131,14 @@ class SyncReport:
 
 
 @dataclass
+class TrackedIssue:
+    """What `track_issue` recorded, and why starting that issue may be a wrong pick."""
+
+    entry: ProgressEntry
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class TrackingUpdate:
     """What `sync_tracked` changed in the user's tracked steps."""
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from progress_fixtures import REPO, at, issue, make_plan
 from prready.cli import cli
 from prready.models import StepStatus as S
+from prready.models import TakenStatus
 from prready.paths import resolve_paths
 from prready.store import issues_store
 from prready.store.progress_store import load_events, load_progress, open_progress, record_plan
@@ -45,6 +46,10 @@ def plan_three_steps() -> None:
 
 
 def test_track_start_pr_done_drop_are_stored() -> None:
+    conn = issues_store.open_cache(resolve_paths())
+    # (a title a plan would give: "issue 5" over an empty body waits for a reproduction)
+    issues_store.save_issues(conn, [issue(5, "KeyError in Accelerator.prepare with no parameters")])
+    conn.close()
     result = run("track", f"{REPO}#5", "start", "--note", "repro on CPU")
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"{REPO}#5: started"
@@ -63,6 +68,28 @@ def test_track_start_pr_done_drop_are_stored() -> None:
         S.STARTED,
     ]
     conn.close()
+
+
+def test_starting_an_issue_a_plan_sets_aside_warns_and_still_records_it() -> None:
+    conn = issues_store.open_cache(resolve_paths())
+    issues_store.save_issues(conn, [issue(11, "Tracking issue: MPS op coverage")])
+    said = (
+        '@maint said on 2026-10-20 that it is fixed: "This was fixed by #77." '
+        "(still open on GitHub: check, then ask for it to be closed)"
+    )
+    issues_store.save_taken(conn, REPO, 3, TakenStatus("done", [said]), "2026-10-21T00:00:00Z")
+    conn.close()
+    result = run("track", f"{REPO}#11", "start")
+    assert result.exit_code == 0, result.output
+    assert "Warning: a plan sets it aside: a tracking issue" in result.output
+    assert stored()[11][0] == "started"
+    result = run("track", f"{REPO}#3", "start")
+    assert result.exit_code == 0, result.output
+    assert f"Warning: it may be fixed already (as of 2026-10-21): {said}" in result.output
+    assert stored()[3][0] == "started"
+    # Only starting warns: a pull request for it is the user's own news.
+    result = run("track", f"{REPO}#3", "pr", PR)
+    assert result.exit_code == 0 and "Warning" not in result.output, result.output
 
 
 @pytest.mark.parametrize(

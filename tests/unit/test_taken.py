@@ -166,3 +166,67 @@ def test_a_commit_closing_the_issue_after_its_last_update_makes_it_done() -> Non
     assert fixed_by_commit(closed, fix) is None
     long = fixed_by_commit(issue, ("b" * 40, "2026-11-20T09:00:00Z", "x" * 100))
     assert long is not None and long.evidence[0].endswith("'" + "x" * 69 + "…'")
+
+
+# An open issue its own thread says is fixed: GitHub's state lags behind the thread.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "This was fixed by #1712 and is in v0.21.",
+        "Closing as fixed by #44",
+        "It's fixed in 2.1.0, please upgrade.",
+        "Should be fixed now on main.",
+        "The problem has been resolved in version 0.3.1",
+        "Fixed in https://github.com/huggingface/accelerate/pull/2001",
+        "I can't reproduce this anymore on the latest release.",
+        "Works now, thanks!",
+        "Fixed in #123, will be in the next release",
+    ],
+)
+def test_thread_saying_fixed_means_done(body: str) -> None:
+    status = detect_taken(make_issue(), [comment(body, author="maint")], [], NOW)
+    assert status.state == "done"
+    assert status.evidence[0].startswith("@maint said on 2026-11-15 that it is fixed: ")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Is this fixed?",
+        "Has this been fixed by #12 yet?",
+        "This is not fixed by #12",
+        "this isn't fixed by #12",
+        "It will be fixed by #12",
+        "Once #12 is merged this is fixed.",
+        "I fixed it by downgrading numpy",
+        "It was fixed by downgrading numpy.",
+        "That solved it, thanks!",
+        "#12 fixes part of this.",
+        "PR to fix this: #12",
+        "I'm working on a fix",
+        "I can't reproduce it.",
+        "> This was fixed by #12\nIs it?",
+        "It works now if I pass `device_map=None`.",
+    ],
+)
+def test_thread_not_saying_fixed(body: str) -> None:
+    # (a claim, "I'm working on a fix", makes it taken: not done)
+    assert detect_taken(make_issue(), [comment(body)], [], NOW).state in ("fresh", "taken")
+
+
+def test_a_later_report_that_it_still_happens_undoes_a_fixed_claim() -> None:
+    thread = [
+        comment("This was fixed by #1712.", at=OLD),
+        comment("I still get the same error on 0.21.", author="dave"),
+    ]
+    assert detect_taken(make_issue(), thread, [], NOW).state == "fresh"
+    # ... and a fixed claim after the report counts again.
+    later = comment("Fixed in #1800, for good.", author="maint", at="2026-11-20T10:00:00Z")
+    status = detect_taken(make_issue(), [*thread, later], [], NOW)
+    assert status.state == "done"
+    assert "Fixed in #1800, for good." in status.evidence[0]
+
+
+def test_a_fixed_claim_that_admits_a_remainder_is_no_claim() -> None:
+    body = "#12 fixed the crash, but the warning still appears."
+    assert detect_taken(make_issue(), [comment(body)], [], NOW).state == "fresh"

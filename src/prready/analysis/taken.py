@@ -6,6 +6,8 @@ request that references the issue, or a recent comment claiming it ("I'd like to
 this", "/assigntome"), counts too. Claims older than `claim_days` with no pull request
 are stale: worth a polite question, not a reason to skip. Evidence that points at the
 user themself (their assignment, claim or pull request) never makes an issue "taken".
+An open issue whose own thread says it is fixed ("fixed by #1712", "works now on 0.21"),
+with no later comment saying it still happens, is done: GitHub's state lags behind.
 """
 
 from __future__ import annotations
@@ -54,6 +56,62 @@ _RELEASE = re.compile(
 )
 _MENTION = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
 
+# What a comment says when the reported problem is gone: fixed by a change, in a release or
+# on the main branch ("fixed by #1712", "resolved in v0.21", "fixed on main"), fixed now
+# ("this has been fixed", "should be fixed now"), or gone ("works now", "no longer
+# happens", "can't reproduce on the latest"). A reporter's own workaround ("I fixed it by
+# downgrading numpy") names no change of the project's and is not one.
+_CHANGE = (
+    r"(?:(?:pr|pull\s+request|commit)\s*)?(?:\#\d+|https?://github\.com/\S+/(?:pull|commit)/\w+"
+    r"|\b[0-9a-f]{7,40}\b)"
+    r"|(?:version\s+|release\s+)?v?\d+\.\d+(?:\.\d+)*(?:\w*)\b"
+    r"|(?:the\s+)?(?:latest|newest|recent|current|new|next)\s+(?:release|version|nightly|main|master)"
+    r"|(?:the\s+)?(?:main|master|nightly|dev)\b(?:\s+branch)?"
+)
+_SAID_FIXED = re.compile(
+    rf"""
+    \b(?:fixed|resolved|solved|addressed|closed)\s+(?:now\s+)?(?:by|in|with|via|on|through)\s+(?:{_CHANGE})
+    |\b(?:this|it|that|the\s+(?:issue|bug|problem|error|crash|behaviou?r))
+        (?:'s|\s+is|\s+has|\s+was|\s+got|\s+had|\s+have|\s+seems\s+to\s+(?:be|have))\s+
+        (?:now\s+|already\s+|since\s+|finally\s+)?(?:been\s+|gotten\s+)?(?:now\s+|already\s+|finally\s+)?
+        (?:fixed|resolved|solved)\b
+        (?!\s+(?:by|with)\s+(?:downgrad|upgrad|install|switch|using|setting|changing|adding|removing|pinning))
+    |\bshould\s+(?:now\s+)?be\s+(?:fixed|resolved)\s+(?:now|(?:in|on)\s+(?:{_CHANGE}))
+    |\b(?:works|is\s+working|runs)\s+(?:fine\s+|well\s+|correctly\s+|as\s+expected\s+)?now\b
+    |\bno\s+longer\s+(?:happens|occurs|reproduces|fails|crashes|an\s+issue|a\s+problem)\b
+    |\b(?:can\s*'?\s*t|can\s*not|could\s*n'?t|unable\s+to)\s+reproduce\b[^.!?\n]{{0,30}}
+        \b(?:anymore|any\s+more|any\s+longer|on\s+(?:the\s+)?(?:latest|main|master|current|newest|nightly))
+    |\bclosing\s+(?:this\s+|it\s+)?(?:as|since|because)\s+(?:it\s*'?s\s+|it\s+is\s+|it\s+was\s+|it\s+has\s+been\s+)?
+        (?:fixed|resolved|completed|solved)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A sentence that only asks, denies, hopes or plans ("is this fixed?", "not fixed by #12",
+# "will be fixed by #12", "once #12 is merged this is fixed") or fixes a part.
+_NOT_A_STATEMENT = re.compile(
+    r"n't\b|\b(?:not|never|nor|no\s+(?!longer\b)|neither|will|would|could|might|may|hope\w*|"
+    r"once|if|when|until|unless|whether|partially|partly|part\s+of|some\s+of|one\s+of|half|"
+    r"workaround|temporar\w*)\b",
+    re.IGNORECASE,
+)
+# A later comment saying it still happens, or the fix did not hold.
+_STILL_BROKEN = re.compile(
+    r"\bstill\s+(?:\w+\s+){0,2}(?:happen\w*|occur\w*|see\w*|get\w*|broken|an?\s+(?:issue|problem|bug)|"
+    r"present|fail\w*|exists?|reproduc\w*|not\s+work\w*|does\s*n'?t\s+work|crash\w*|hang\w*|"
+    r"error\w*|raise\w*|throw\w*|there|persists?)"
+    r"|(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,2}(?:fixed|resolved|solved)\b"
+    r"|\b(?:same|similar)\s+(?:issue|error|problem|bug|crash)\b"
+    r"|\breopen\w*|\bregress\w*|\b(?:happen\w*|broken|fail\w*|back)\s+again\b",
+    re.IGNORECASE,
+)
+# What after the words makes them a workaround or a condition ("works now if I pass ...").
+_BUT_ONLY = re.compile(
+    r"\b(?:if|but|except|unless|only|when\s+(?:i|we|you)|by\s+(?:setting|passing|using|adding|"
+    r"removing|changing|downgrading|pinning|installing|switching))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
 
 def detect_taken(
     issue: Issue,
@@ -83,6 +141,10 @@ def detect_taken(
             (notes if mine else taken).append(line)
         else:
             notes.append(f"pull request #{ref.pr_number} by @{ref.author} was closed unmerged")
+
+    fixed_said = said_fixed(comments)
+    if fixed_said is not None:
+        done.append(fixed_said)
 
     for login in issue.assignees:
         if me and login.lower() == me:
@@ -120,7 +182,7 @@ def detect_taken(
 def fixed_by_commit(
     issue: Issue, commit: tuple[str, str, str], fetched_at: str = ""
 ) -> TakenStatus | None:
-    """"done" when `commit` ((sha, committer date, title) of the checkout's history) closes
+    """ "done" when `commit` ((sha, committer date, title) of the checkout's history) closes
     the open `issue` (`Fixes #12`) and landed after the issue's data was fetched
     (`fetched_at`: the last sync or the export's time) and after its last update: the data
     predates the fix (an old export, a checkout newer than the sync). When GitHub still
@@ -135,6 +197,49 @@ def fixed_by_commit(
     return TakenStatus(
         "done", [f"commit {sha[:9]} of {date[:10]} in the checkout closes it{last}: '{shown}'"]
     )
+
+
+def said_fixed(comments: Sequence[Comment]) -> str | None:
+    """The evidence line for the last comment saying the issue is fixed ("fixed by #1712",
+    "works now on 0.21") with no later comment saying it still happens, or None. Quoted
+    text and code are not the commenter's words; a sentence that asks, denies, plans or
+    fixes a part says nothing."""
+    found: tuple[Comment, str] | None = None
+    for comment in sorted(comments, key=lambda c: c.created_at):
+        # The commenter's own words: no quoted lines or code blocks; inline code kept.
+        text = "\n".join(
+            line
+            for line in _QUOTE_OR_FENCE.sub(" ", comment.body.replace("\u2019", "'")).splitlines()
+            if not line.lstrip().startswith(">")
+        )
+        if found is not None and _STILL_BROKEN.search(text):
+            found = None
+        statement = _fixed_statement(text)
+        if statement is not None:
+            found = (comment, statement)
+    if found is None:
+        return None
+    comment, statement = found
+    return (
+        f'@{comment.author} said on {comment.created_at[:10]} that it is fixed: "{statement}"'
+        " (still open on GitHub: check, then ask for it to be closed)"
+    )
+
+
+def _fixed_statement(text: str) -> str | None:
+    if _STILL_BROKEN.search(text):
+        return None  # "#12 fixed the crash, but the error still appears"
+    for sentence in _SENTENCE_END.split(text):
+        sentence = sentence.strip()
+        if not sentence or sentence.endswith("?"):
+            continue
+        match = _SAID_FIXED.search(sentence)
+        if match is None or _NOT_A_STATEMENT.search(sentence[: match.start()]):
+            continue
+        if _BUT_ONLY.search(sentence, match.end()):
+            continue
+        return " ".join(sentence.split())[:100]
+    return None
 
 
 def active_claims(comments: Sequence[Comment]) -> list[tuple[str, str, str]]:

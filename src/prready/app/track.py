@@ -19,7 +19,7 @@ from prready.app.inputs import canonical_repo
 from prready.app.workspace import Workspace
 from prready.errors import NotFoundError, UsageError
 from prready.models import Comment, CrossReference, Issue, ProgressEntry, ProgressEvent, StepStatus
-from prready.reports import ProgressExport, TrackingUpdate
+from prready.reports import ProgressExport, TrackedIssue, TrackingUpdate
 from prready.slug import looks_like_pull_url, mentioned_issues, parse_issue_ref, repo_of_pull_url
 from prready.store.progress_store import (
     add_note,
@@ -72,13 +72,14 @@ def track_issue(
     url: str | None = None,
     note: str | None = None,
     force: bool = False,
-) -> ProgressEntry:
+) -> TrackedIssue:
     """Record that the user started, opened a PR for, finished or dropped an issue.
 
     The issue must exist: tracked or planned already, in the issue store, or (with
     the workspace online) on GitHub. A pull request URL must belong to the same
     repository. Moving a done step back needs `force`, which also tracks an issue that
-    cannot be checked."""
+    cannot be checked. Starting an issue a plan would set aside (a tracking issue, a
+    question, one someone is on or has fixed) is recorded, with the reason as a warning."""
     if looks_like_pull_url(ref):
         raise UsageError(
             f"{safe_line(ref, 80)!r} is a pull request, not an issue: give the issue it fixes as "
@@ -109,9 +110,37 @@ def track_issue(
             f"{slug}#{number} is done (merged); moving it back to {ACTIONS[action].value}",
             advice="force",
         )
-    return set_status(
+    entry = set_status(
         ws.progress_store, slug, number, ACTIONS[action], now=ws.now, pr_url=url, note=note
     )
+    warnings = pick_warnings(ws, slug, number) if ACTIONS[action] == StepStatus.STARTED else []
+    return TrackedIssue(entry, warnings)
+
+
+def pick_warnings(ws: Workspace, slug: str, number: int) -> list[str]:
+    """Why the stored issue #number is no step a plan would give: its kind (tracking,
+    question, RFC, awaiting a reproduction) and its last taken status (someone is on it,
+    or it is fixed). None for an issue that is not stored."""
+    from prready.analysis.kinds import classify_issue, set_aside_reason
+    from prready.analysis.labels import complete_labels
+    from prready.store import issues_store
+
+    issue = _stored_issue(ws, slug, number)
+    if issue is None:
+        return []
+    conn = ws.cache
+    labels = complete_labels(
+        issues_store.load_labels(conn, slug), issue.labels, ws.config.labels, slug
+    )
+    out = []
+    reason = set_aside_reason(classify_issue(issue, labels))
+    if reason is not None:
+        out.append(f"a plan sets it aside: {reason[1]}")
+    stored = issues_store.load_taken(conn, slug).get(number)
+    if stored is not None and stored[0].taken and stored[0].evidence:
+        what = "it may be fixed already" if stored[0].state == "done" else "someone may be on it"
+        out.append(f"{what} (as of {stored[1][:10]}): {stored[0].evidence[0]}")
+    return out
 
 
 def check_pr_url(url: str | None, slug: str | None = None) -> str:

@@ -118,5 +118,5 @@ def _run(
         )
     if note is not None and not 1 <= len(note.strip()) <= MAX_NOTE:
         raise UsageError(f"--note must be 1 to {MAX_NOTE} characters")
-    entry = track_issue(ws, ref, action, url=url, note=note, force=force)
-    print_tracked(entry, action)
+    tracked = track_issue(ws, ref, action, url=url, note=note, force=force)
+    print_tracked(tracked, action)

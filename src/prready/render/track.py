@@ -13,19 +13,21 @@ from prready.paths import write_private_file
 from prready.text import inert_json, safe_line
 
 if TYPE_CHECKING:
-    from prready.models import ProgressEntry
-    from prready.reports import ImportSummary, ProgressExport
+    from prready.reports import ImportSummary, ProgressExport, TrackedIssue
 
 
-def print_tracked(entry: ProgressEntry, action: str) -> None:
+def print_tracked(tracked: TrackedIssue, action: str) -> None:
     """ "owner/repo#12: started", with the pull request after `pr`; a warning when the issue
-    looks unavailable (closed, locked, moved...)."""
+    looks unavailable (closed, locked, moved...) and one per reason it is a poor pick."""
+    entry = tracked.entry
     pr = f" ({safe_line(entry.pr_url, 200)})" if entry.pr_url and action == "pr" else ""
     click.echo(f"{safe_line(entry.repo, 140)}#{entry.issue_number}: {entry.status.value}{pr}")
     if entry.flag:
         click.echo(
             f"Warning: this issue looks unavailable ({safe_line(entry.flag, 200)})", err=True
         )
+    for warning in tracked.warnings:
+        click.echo(f"Warning: {safe_line(warning, 300)}", err=True)
 
 
 def export_json(export: ProgressExport) -> str:
