@@ -398,6 +398,12 @@ def test_one_test_command_in_the_repositorys_runner() -> None:
     assert (
         one_test_command(["tests/a.py"], "", quoted) == 'RUN_SLOW="1 2" python -m pytest tests/a.py'
     )
+    # Only the options a suite cannot run without are kept: DeepSpeed's `pytest --forked`
+    # (each test starts distributed backends), not a guide's `-sv` or `-k NAME`.
+    forked = replace(PLAIN_GUIDE, test=["pytest --forked -sv tests/unit/"])
+    assert one_test_command(["tests/a.py"], "", forked) == "pytest --forked tests/a.py"
+    chosen = replace(PLAIN_GUIDE, test=["python -m pytest -sv ./tests"])
+    assert one_test_command(["tests/a.py"], "", chosen) == "python -m pytest tests/a.py"
     # A task runner's target runs no file given after it (Lightning's `make test` runs both
     # whole suites): the files go to pytest.
     for runner in ("make test", "tox -e py311"):

@@ -569,20 +569,25 @@ _ENV_SETTINGS = re.compile(r"^\s*(?:(?:RUN_\w+|\w*SLOW\w*)=[^\s\"']*\s+)+", re.I
 def _runner(area_command: str, contributing: ContributingSummary) -> str:
     """The test runner part of a command ("python -m pytest" of "python -m pytest a.py"),
     without the settings before it: diffusers' `RUN_SLOW=1` downloads gigabytes of models
-    for the slow tests a first run does not want."""
+    for the slow tests a first run does not want. Of its options only those it cannot run
+    without are kept (`_RUN_OPTIONS`); `-sv` and `-k ...` are the guide's own choices."""
     for command in (area_command, *(contributing.test[:1])):
         words: list[str] = []
         for word in _ENV_SETTINGS.sub("", command).split():
             after_m = bool(words) and words[-1] == "-m"
             if not after_m and ("/" in word or word.endswith(".py") or word.startswith("#")):
                 break
-            if word.startswith("-") and word != "-m":
+            if word.startswith("-") and word != "-m" and word not in _RUN_OPTIONS:
                 break
             words.append(word)
         if words and words[0] not in _TASK_RUNNERS:
             return " ".join(words)
     return "python -m pytest"
 
+
+# Options without which the suite does not run as its guide says: DeepSpeed's tests each
+# start distributed backends, which `pytest --forked` (pytest-forked) keeps apart.
+_RUN_OPTIONS = frozenset({"--forked", "--boxed"})
 
 # Task runners run a target, not the files after it: Lightning's `make test` reinstalls and
 # runs both whole suites, then says "Nothing to be done for 'tests/...py'".

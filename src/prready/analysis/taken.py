@@ -62,21 +62,31 @@ _MENTION = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
 # happens", "can't reproduce on the latest"). A reporter's own workaround ("I fixed it by
 # downgrading numpy") names no change of the project's and is not one.
 _CHANGE = (
-    r"(?:(?:pr|pull\s+request|commit)\s*)?(?:\#\d+|https?://github\.com/\S+/(?:pull|commit)/\w+"
+    r"(?:(?:prs?|pull\s+requests?|commits?)\s*)?(?:\#\d+|https?://github\.com/\S+/(?:pull|commit)/\w+"
     r"|\b[0-9a-f]{7,40}\b)"
     r"|(?:version\s+|release\s+)?v?\d+\.\d+(?:\.\d+)*(?:\w*)\b"
     r"|(?:the\s+)?(?:latest|newest|recent|current|new|next)\s+(?:release|version|nightly|main|master)"
-    r"|(?:the\s+)?(?:main|master|nightly|dev)\b(?:\s+branch)?"
+    r"|(?:the\s+)?(?:current\s+)?(?:main|master|nightly|dev|develop|trunk)\b(?:\s+branch)?"
 )
 _SAID_FIXED = re.compile(
     rf"""
-    \b(?:fixed|resolved|solved|addressed|closed)\s+(?:now\s+)?(?:by|in|with|via|on|through)\s+(?:{_CHANGE})
-    |\b(?:this|it|that|the\s+(?:issue|bug|problem|error|crash|behaviou?r))
+    \b(?:fixed|resolved|solved|addressed|closed)\s+(?:now\s+|(?:the\s+|this\s+)?(?:bug|issue)\s+)?
+        (?:by|in|with|via|on|through|at|as\s+of)\s+(?:{_CHANGE})
+    |\b(?:this|it|that|the\s+(?:\w+\s+){{0,2}}?(?:issue|bug|problem|error|crash|behaviou?r))
         (?:'s|\s+is|\s+has|\s+was|\s+got|\s+had|\s+have|\s+seems\s+to\s+(?:be|have))\s+
         (?:now\s+|already\s+|since\s+|finally\s+)?(?:been\s+|gotten\s+)?(?:now\s+|already\s+|finally\s+)?
         (?:fixed|resolved|solved)\b
-        (?!\s+(?:by|with)\s+(?:downgrad|upgrad|install|switch|using|setting|changing|adding|removing|pinning))
-    |\bshould\s+(?:now\s+)?be\s+(?:fixed|resolved)\s+(?:now|(?:in|on)\s+(?:{_CHANGE}))
+        (?!\s+(?:by|with)\s+(?:downgrad|upgrad|install|uninstall|reinstall|switch|using|setting|changing|
+            adding|removing|pinning|updat|recreat)|\s+(?:in|on)\s+my\b|\s+(?:locally|myself|for\s+me))
+    |\b(?:i|we)(?:\s+have|\s*'ve)?\s+(?:just\s+|now\s+|already\s+)?fixed\s+(?:this|it)\b
+        (?!\s+(?:issue\s+|bug\s+)?(?:here|in\s+(?:my|this|a)\s+(?:pr|pull|branch|fork))|\s+(?:by|with)\s+(?:downgrad|upgrad|install|uninstall|reinstall|switch|using|setting|changing|
+            adding|removing|pinning|updat|recreat)|\s+(?:in|on)\s+my\b|\s+(?:locally|myself|for\s+me))
+    |\b(?:pushed|merged|landed|committed|released)\s+(?:a|the)\s+fix\b
+    |\breleased\s+with\s+(?:the|a)\s+fix\b
+    |\bthe\s+fix\s+(?:works|worked)\b
+    |\b(?:looks|seems)\s+(?:to\s+be\s+)?fixed\b
+    |\bshould\s+(?:now\s+)?work\b(?:[^.!?\n]|\.(?=\w)){{0,60}}\bnow\b
+    |\bshould\s+(?:now\s+)?be\s+(?:fixed|resolved)\s+(?:now|(?:in|on|by|with)\s+(?:{_CHANGE}|the\s+pr\s+that\s+was\s+merged))
     |\b(?:works|is\s+working|runs)\s+(?:fine\s+|well\s+|correctly\s+|as\s+expected\s+)?now\b
     |\bno\s+longer\s+(?:happens|occurs|reproduces|fails|crashes|an\s+issue|a\s+problem)\b
     |\b(?:can\s*'?\s*t|can\s*not|could\s*n'?t|unable\s+to)\s+reproduce\b[^.!?\n]{{0,30}}
@@ -91,7 +101,7 @@ _SAID_FIXED = re.compile(
 _NOT_A_STATEMENT = re.compile(
     r"n't\b|\b(?:not|never|nor|no\s+(?!longer\b)|neither|will|would|could|might|may|hope\w*|"
     r"once|if|when|until|unless|whether|partially|partly|part\s+of|some\s+of|one\s+of|half|"
-    r"workaround|temporar\w*)\b",
+    r"workaround|temporar\w*|reinstall\w*|recreat\w*|downgrad\w*|ended\s+up)\b",
     re.IGNORECASE,
 )
 # A later comment saying it still happens, or the fix did not hold.
@@ -110,7 +120,9 @@ _BUT_ONLY = re.compile(
     r"removing|changing|downgrading|pinning|installing|switching))\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence that invites a report rather than making one ("reopen if it persists").
+_CONDITIONAL = re.compile(r"\b(?:if|in\s+case|should\s+(?:it|you|this)|unless|whether)\b", re.I)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|\n+")
 
 
 def detect_taken(
@@ -212,7 +224,7 @@ def said_fixed(comments: Sequence[Comment]) -> str | None:
             for line in _QUOTE_OR_FENCE.sub(" ", comment.body.replace("\u2019", "'")).splitlines()
             if not line.lstrip().startswith(">")
         )
-        if found is not None and _STILL_BROKEN.search(text):
+        if found is not None and _reports_broken(text):
             found = None
         statement = _fixed_statement(text)
         if statement is not None:
@@ -226,8 +238,17 @@ def said_fixed(comments: Sequence[Comment]) -> str | None:
     )
 
 
+def _reports_broken(text: str) -> bool:
+    """Whether a sentence of `text` says it still happens (not one that only invites such a
+    report: "reopen if it persists")."""
+    return any(
+        _STILL_BROKEN.search(sentence) and not _CONDITIONAL.search(sentence)
+        for sentence in _SENTENCE_END.split(text)
+    )
+
+
 def _fixed_statement(text: str) -> str | None:
-    if _STILL_BROKEN.search(text):
+    if _reports_broken(text):
         return None  # "#12 fixed the crash, but the error still appears"
     for sentence in _SENTENCE_END.split(text):
         sentence = sentence.strip()
