@@ -314,3 +314,37 @@ def test_an_export_with_times_or_labels_that_are_not_is_refused(repo: Path, tmp_
     result = run("sync", SLUG, "--from-file", str(path))
     assert result.exit_code == 0, result.output
     assert "as of 2026-05-01T10:00:00Z" in result.stderr
+
+
+def test_an_issue_its_thread_says_is_fixed_is_set_aside_with_the_words(
+    repo: Path, tmp_path: Path
+) -> None:
+    """A maintainer wrote "Fixed in #31" on an issue still open in the export, and nobody
+    said it still happens: the plan lists it apart as fixed, quoting the comment; a thread
+    where the reporter answered "still happens" keeps its issue a step."""
+    fixed = gh_item(2, "Adam raises KeyError", "2026-05-20T08:30:00Z", ["bug"])
+    fixed["comments"] = [
+        {"author": {"login": "maint"}, "body": "Fixed in #31, thanks for the report.",
+         "createdAt": "2026-05-19T00:00:00Z"},
+    ]  # fmt: skip
+    disputed = gh_item(9, "SGD raises KeyError on reload", "2026-05-20T08:30:00Z", ["bug"])
+    disputed["comments"] = [
+        {"author": {"login": "maint"}, "body": "Fixed in #31.", "createdAt": "2026-05-18T00:00:00Z"},
+        {"author": {"login": "reporter"}, "body": "It still happens on main for SGD.",
+         "createdAt": "2026-05-19T00:00:00Z"},
+    ]  # fmt: skip
+    path = tmp_path / "threads.json"
+    items = [export_file(tmp_path, 1)]  # (a first-contact issue, so every stage has work)
+    one = json.loads(items[0].read_text("utf-8"))
+    path.write_text(json.dumps([*one, fixed, disputed]), encoding="utf-8")
+    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
+    doc = plan_json(repo)
+    apart = {item["issue"]["number"]: item for item in doc["set_aside"]}
+    assert apart[2]["kind"] == "fixed"
+    assert apart[2]["reason"] == (
+        '@maint said on 2026-05-19 that it is fixed: "Fixed in #31, thanks for the report." '
+        "(still open on GitHub: check, then ask for it to be closed)"
+    )
+    assert 9 not in apart
+    rows = {row["number"]: row for row in json.loads(run("issues", SLUG, "--format", "json").stdout)}
+    assert rows[2]["taken_state"] == "done" and rows[9]["taken_state"] != "done"

@@ -259,7 +259,8 @@ def _fixed_statement(text: str) -> str | None:
             continue
         if _BUT_ONLY.search(sentence, match.end()):
             continue
-        return " ".join(sentence.split())[:100]
+        words = " ".join(sentence.split())
+        return words if len(words) <= 100 else words[:99] + "…"
     return None
 
 
