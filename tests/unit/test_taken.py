@@ -181,6 +181,12 @@ def test_a_commit_closing_the_issue_after_its_last_update_makes_it_done() -> Non
         "I can't reproduce this anymore on the latest release.",
         "Works now, thanks!",
         "Fixed in #123, will be in the next release",
+        "Thanks for flagging, now fixed!",
+        "This should now be fixed.",
+        "We just released 0.6.1 which fixes these inconsistencies.",
+        "This was resolved in xarray==2022.12.0 and the pin is gone.",
+        "I pushed a fix to the develop branch.",
+        "Thanks, the fix works.",
     ],
 )
 def test_thread_saying_fixed_means_done(body: str) -> None:
@@ -207,6 +213,10 @@ def test_thread_saying_fixed_means_done(body: str) -> None:
         "I can't reproduce it.",
         "> This was fixed by #12\nIs it?",
         "It works now if I pass `device_map=None`.",
+        "A similar macOS problem has been fixed with pip 20.3.",
+        "The problem has been solved by uninstalling peft.",
+        "Ended up reinstalling from scratch; at least it works now.",
+        "This is a bug, it should be fixed.",
     ],
 )
 def test_thread_not_saying_fixed(body: str) -> None:
@@ -225,6 +235,14 @@ def test_a_later_report_that_it_still_happens_undoes_a_fixed_claim() -> None:
     status = detect_taken(make_issue(), [*thread, later], [], NOW)
     assert status.state == "done"
     assert "Fixed in #1800, for good." in status.evidence[0]
+
+
+def test_an_invitation_to_report_is_no_report() -> None:
+    thread = [
+        comment("This should be fixed now. Reopen if it persists.", author="maint", at=OLD),
+        comment("Closing; feel free to reopen if it still happens.", author="maint"),
+    ]
+    assert detect_taken(make_issue(), thread, [], NOW).state == "done"
 
 
 def test_a_fixed_claim_that_admits_a_remainder_is_no_claim() -> None:

@@ -64,7 +64,7 @@ _MENTION = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
 _CHANGE = (
     r"(?:(?:prs?|pull\s+requests?|commits?)\s*)?(?:\#\d+|https?://github\.com/\S+/(?:pull|commit)/\w+"
     r"|\b[0-9a-f]{7,40}\b)"
-    r"|(?:version\s+|release\s+)?v?\d+\.\d+(?:\.\d+)*(?:\w*)\b"
+    r"|(?:version\s+|release\s+|[a-z][\w.-]*(?:==|\s+))?v?\d+\.\d+(?:\.\d+)*(?:\w*)\b"
     r"|(?:the\s+)?(?:latest|newest|recent|current|new|next)\s+(?:release|version|nightly|main|master)"
     r"|(?:the\s+)?(?:current\s+)?(?:main|master|nightly|dev|develop|trunk)\b(?:\s+branch)?"
 )
@@ -86,6 +86,9 @@ _SAID_FIXED = re.compile(
     |\bthe\s+fix\s+(?:works|worked)\b
     |\b(?:looks|seems)\s+(?:to\s+be\s+)?fixed\b
     |\bshould\s+(?:now\s+)?work\b(?:[^.!?\n]|\.(?=\w)){{0,60}}\bnow\b
+    |\bshould\s+now\s+be\s+(?:fixed|resolved)\b
+    |\b(?:now\s+fixed|^\W*(?:is|are)\s+(?:now\s+)?fixed)\b
+    |\breleased\s+(?:v(?:ersion)?\s*)?\d+\.\d+\S*\s+(?:which|that)\s+(?:fixes|resolves)\b
     |\bshould\s+(?:now\s+)?be\s+(?:fixed|resolved)\s+(?:now|(?:in|on|by|with)\s+(?:{_CHANGE}|the\s+pr\s+that\s+was\s+merged))
     |\b(?:works|is\s+working|runs)\s+(?:fine\s+|well\s+|correctly\s+|as\s+expected\s+)?now\b
     |\bno\s+longer\s+(?:happens|occurs|reproduces|fails|crashes|an\s+issue|a\s+problem)\b
@@ -97,11 +100,13 @@ _SAID_FIXED = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # A sentence that only asks, denies, hopes or plans ("is this fixed?", "not fixed by #12",
-# "will be fixed by #12", "once #12 is merged this is fixed") or fixes a part.
+# "will be fixed by #12", "once #12 is merged this is fixed"), fixes a part, or speaks of
+# another problem ("a similar macOS problem has been fixed with pip 20.3").
 _NOT_A_STATEMENT = re.compile(
     r"n't\b|\b(?:not|never|nor|no\s+(?!longer\b)|neither|will|would|could|might|may|hope\w*|"
     r"once|if|when|until|unless|whether|partially|partly|part\s+of|some\s+of|one\s+of|half|"
-    r"workaround|temporar\w*|reinstall\w*|recreat\w*|downgrad\w*|ended\s+up)\b",
+    r"workaround|temporar\w*|reinstall\w*|recreat\w*|downgrad\w*|ended\s+up|"
+    r"similar|another|other|related|different)\b",
     re.IGNORECASE,
 )
 # A later comment saying it still happens, or the fix did not hold.
