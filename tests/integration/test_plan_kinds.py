@@ -48,12 +48,43 @@ def issue(title: str, labels: tuple[str, ...] = (), body: str = "", repo: str = 
         ("Diffusers Roadmap", "tracking"),  # diffusers #10152
         ("[Design Discussion] Modular pipelines", "rfc"),  # diffusers #6461's form
         ("Roadmap - `trl` 0.2", "tracking"),  # trl #64
+        ("Array API support tracker", "tracking"),  # scipy-stubs #140
+        ("META track `sample_weight` support for all estimators", "tracking"),  # sklearn
+        ("Copy-on-Write follow-up overview issue", "tracking"),  # pandas #48998
+        ("2.1.0 Release Candidate", "tracking"),  # xgboost #10356
     ],
 )
 def test_titles_that_are_never_steps(title: str, kind: str) -> None:
     reason = set_aside_reason(classify_issue(issue(title)))
     assert reason is not None and reason[0] == kind
     assert "in the title" in reason[1] or "asks a question" in reason[1]
+
+
+def test_a_long_checklist_tracks_work_and_a_forms_checkboxes_do_not() -> None:
+    tasks = "".join(f"- [ ] `{name}`\n" for name in ("Ridge", "Lasso", "SVC", "SGD", "PCA"))
+    tracker = classify_issue(issue("Make all estimators use `_validate_params`", (), tasks))
+    assert tracker.kinds["tracking"] == "the description lists 5 tasks to check off"
+    form = (
+        "- [x] I have searched the existing issues\n- [ ] The official example scripts\n"
+        "- [x] My own modified scripts\n- [ ] An officially supported task\n"
+        "- [x] My own task or dataset\n- [x] Make sure you read the docs\n\n"
+        "### Reproduction\n`Trainer.train()` hangs after the first epoch.\n"
+    )
+    assert "tracking" not in classify_issue(issue("Trainer hangs after an epoch", (), form)).kinds
+    four = "".join(f"- [ ] step {n}\n" for n in range(4))
+    assert "tracking" not in classify_issue(issue("Add FP8 support", (), four)).kinds
+    assert "tracking" not in classify_issue(issue("Release 1.2.0 breaks loading")).kinds
+
+
+def test_a_description_that_asks_is_a_question_unless_the_title_says_it_broke() -> None:
+    body = "Resuming works, but a killed trial restarts with new values. Is there a way of doing that?"
+    asks = classify_issue(issue("Resume trial within a study with the original parameters", (), body))
+    assert asks.kinds["question"] == "the description asks 'Is there a way of doing that?'"
+    # (a question in a code block is the code's, and a title saying what broke is a bug)
+    coded = "```python\n# can we avoid this?\nstudy.optimize(f)\n```\nThe values change."
+    assert "question" not in classify_issue(issue("Resume trial with its values", (), coded)).kinds
+    broke = classify_issue(issue("Early stopping does not work in cv", (), body))
+    assert "question" not in broke.kinds and "bug" in broke.kinds
 
 
 def test_kinds_avoid_false_positives_and_keep_evidence() -> None:

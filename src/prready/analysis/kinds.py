@@ -40,7 +40,11 @@ SET_ASIDE_WHY = {
 }
 
 _TRACKING_TITLE = re.compile(
-    r"\b(?:tracking|tracker|umbrella|meta)\s+(?:issue|task|bug|ticket)\b"
+    r"\b(?:tracking|tracker|umbrella|meta|overview)\s+(?:issue|task|bug|ticket)\b"
+    # A title that names what it tracks ("Array API support tracker", "3.0 compatibility
+    # tracker"), and a release's own issue ("2.1.0 Release Candidate", "Release 1.4.0").
+    r"|\btracker\s*$|^\W*(?:v?\d+\.\d+(?:\.\d+)?\s+release(?:\s+candidate|\s+checklist)?"
+    r"|release\s+(?:candidate\s+)?v?\d+\.\d+(?:\.\d+)?)\s*$"
     r"|\bmaster\s+(?:tracking\s+)?(?:issue|task)\b|^\s*\[(?:tracker|tracking|meta|umbrella|epic|roadmap)\]"
     r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b.*\b20\d\d\b"
     # A title opening with the word and what it is for ("Roadmap - `trl` 0.2", "Roadmap for
@@ -57,6 +61,27 @@ _TRACKING_BODY = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _CHECKLIST = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+", re.MULTILINE)
+# A tag in capitals opening a title: scikit-learn's "META track `sample_weight` support".
+_META_TAG = re.compile(r"^\W*META\b")
+# A task of a checklist, not a form's checkbox about the reporter ("I have searched the
+# existing issues", "My own modified scripts", "The official example scripts", "Make sure").
+_TASK = re.compile(
+    r"^\s*[-*]\s+\[[ xX]\]\s+(?!(?:i\b|i'|my\b|the\s+official|an?\s+official\w*|make\s+sure"
+    r"|have\s+you|did\s+you|yes\b|no\b|search|read|confirm|agree)\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+MIN_TRACKED_TASKS = 5  # a checklist this long lists the work of several pull requests
+# A question the description asks in the reporter's own words ("Is there a way of doing
+# that?", "what am I missing?", "Any idea what's happening here?"), outside code blocks.
+_ASKS = re.compile(
+    r"(?:^|[.!?:]\s+|\n\s*(?:[-*]\s+)?|\")(?:is\s+there\s+(?:a|any)\s*(?:way|option|method|plan)"
+    r"|is\s+it\s+possible|how\s+(?:can|could|do|should|would)\s+(?:i|we|one|you)\b"
+    r"|what\s+am\s+i\s+(?:missing|doing\s+wrong)|am\s+i\s+(?:missing|doing)|can\s+(?:i|we|someone|anyone)\b"
+    r"|could\s+(?:someone|anyone|you)\b|any\s+(?:help|ideas?|suggestions?|advice|pointers)\b"
+    r"|why\s+(?:do|does|is|are)\s+(?:we|i|you|it|there)\b)[^?\n]{0,200}\?",
+    re.IGNORECASE,
+)
+_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
 _QUESTION_TITLE = re.compile(
     r"^\s*(?:\[(?:question|q|help|usage)\]|question\s*[:\-]|help\s*:|how\s+(?:to|do|can|should|does)\b"
     r"|about\s+the\s+(?:use|usage)\s+of\b|what\s+(?:will|would|does|is|are|happens)\b"
@@ -291,7 +316,7 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
     title = issue.title or ""
     body = (issue.body or "")[:_BODY_CHARS]
     description = _description(body)
-    _text_kinds(kinds, label_kinds, title, body)
+    _text_kinds(kinds, label_kinds, title, body, description)
     if (
         not label_kinds
         and not kinds.keys() & {"docs", "tests", "feature"}
@@ -389,15 +414,19 @@ def is_beginner_labelled(issue: Issue, labels: Mapping[str, Label]) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
-def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: str) -> None:
+def _text_kinds(
+    kinds: dict[str, str], from_labels: set[str], title: str, body: str, description: str
+) -> None:
     """Kinds from the title and body, never against what a label says: a "How to" title is
     a question unless a label calls it a bug, feature or docs."""
     code_kind_label = bool(from_labels & {"bug", "feature", "docs", "tests", "performance"})
-    found = _TRACKING_TITLE.search(title)
+    found = _TRACKING_TITLE.search(title) or _META_TAG.search(title)
     if found:
         kinds.setdefault("tracking", f"{found.group(0).strip()!r} in the title")
     elif _TRACKING_BODY.search(body) and len(_CHECKLIST.findall(body)) >= 3:
         kinds.setdefault("tracking", "the body tracks a checklist of tasks")
+    elif (tasks := len(_TASK.findall(description))) >= MIN_TRACKED_TASKS:
+        kinds.setdefault("tracking", f"the description lists {tasks} tasks to check off")
     found = _RFC_TITLE.search(title)
     if found:
         kinds.setdefault("rfc", f"{found.group(0).strip()!r} in the title")
@@ -411,6 +440,10 @@ def _text_kinds(kinds: dict[str, str], from_labels: set[str], title: str, body: 
             kinds.setdefault("question", "the title asks a question")
         elif _QUESTION_BODY.search(body):
             kinds.setdefault("question", "filed with the questions template")
+        elif not _BUG_TITLE.search(title) and (asked := _ASKS.search(_without_code(description))):
+            asks = " ".join(asked.group(0).lstrip(' \n.!?:-*"').split())
+            shown = asks if len(asks) <= 80 else asks[:79] + "…"
+            kinds.setdefault("question", f"the description asks {shown!r}")
     if "question" in kinds and "question" not in from_labels:
         return
     found = _DOCS_TITLE.search(title)
@@ -467,6 +500,10 @@ def _says_nothing(description: str) -> bool:
         return False
     words = _NO_WORDS.sub(" ", description[:4000])
     return sum(ch.isalnum() for ch in words) < MIN_REPORT_CHARS
+
+
+def _without_code(text: str) -> str:
+    return _CODE_BLOCK.sub(" ", text) if "```" in text or "~~~" in text else text
 
 
 def _description(body: str) -> str:
