@@ -76,6 +76,15 @@ def test_a_long_checklist_tracks_work_and_a_forms_checkboxes_do_not() -> None:
     assert "tracking" not in classify_issue(issue("Release 1.2.0 breaks loading")).kinds
 
 
+def test_a_request_for_a_release_is_the_maintainers_task() -> None:
+    for title in ("New pypi version please", "Please cut a new release", "Release new version to PyPI"):
+        reason = set_aside_reason(classify_issue(issue(title)))
+        assert reason is not None and "asks the maintainers for a release" in reason[1], title
+    for title in ("New release breaks loading", "Create release workflow for ARM wheels",
+                  "Make version check lazy"):  # fmt: skip
+        assert set_aside_reason(classify_issue(issue(title))) is None, title
+
+
 def test_a_description_that_asks_is_a_question_unless_the_title_says_it_broke() -> None:
     body = "Resuming works, but a killed trial restarts with new values. Is there a way of doing that?"
     asks = classify_issue(issue("Resume trial within a study with the original parameters", (), body))

@@ -78,6 +78,8 @@ def test_pr_in_another_repository_is_ignored() -> None:
         "Is anyone working on this? I can take it.", "Hi, could I be assigned to this?",
         "please assign this to me", "I'm on it", "Let me take a look and fix it",
         "If nobody is working on this, I'd like to give it a try",
+        "I opened #5590 to fix this.", "I would like to submit the fix.",
+        "I've submitted a PR: https://github.com/o/r/pull/12",
     ],
 )  # fmt: skip
 def test_recent_claims_mean_taken(body: str) -> None:
@@ -181,6 +183,7 @@ def test_a_commit_closing_the_issue_after_its_last_update_makes_it_done() -> Non
         "I can't reproduce this anymore on the latest release.",
         "Works now, thanks!",
         "Fixed in #123, will be in the next release",
+        "Closing, as #2744 is merged.",
         "Thanks for flagging, now fixed!",
         "This should now be fixed.",
         "We just released 0.6.1 which fixes these inconsistencies.",
@@ -217,6 +220,7 @@ def test_thread_saying_fixed_means_done(body: str) -> None:
         "The problem has been solved by uninstalling peft.",
         "Ended up reinstalling from scratch; at least it works now.",
         "This is a bug, it should be fixed.",
+        "Finding 1 is addressed by #3590. Findings 2 and 3 are still open.",
     ],
 )
 def test_thread_not_saying_fixed(body: str) -> None:

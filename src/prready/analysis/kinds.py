@@ -88,6 +88,18 @@ _QUESTION_TITLE = re.compile(
     r"|is\s+it\s+possible\b|why\s+(?:does|is|do|are)\b.*\?\s*$)",
     re.IGNORECASE,
 )
+# A request for a release ("New pypi version please", "Please cut a new release"): the
+# maintainers' own task, which no pull request of a newcomer does.
+_RELEASE_REQUEST = re.compile(
+    r"^\W*(?:please\s+)?(?:make|cut|publish|push|tag|do|create|release)\s+(?:a\s+)?new\s+"
+    r"(?:pypi\s+|conda\s+|patch\s+|minor\s+|major\s+|bugfix\s+)?(?:release|version)\b"
+    r"(?!\s+(?:workflow|script|process|notes|check|pipeline|tooling|job|of\s+the\s+docs))"
+    r"|^\W*please\s+(?:make|cut|publish|push|tag|do|create)\s+a\s+release\b"
+    r"|\b(?:new|next)\s+(?:pypi\s+|conda\s+|patch\s+|minor\s+|bugfix\s+)?(?:release|version)\s+"
+    r"(?:please|pls|plz|requested|request)\b"
+    r"|\brequest(?:ing)?\s+(?:for\s+)?(?:a\s+)?(?:new\s+)?(?:pypi\s+)?release\b",
+    re.IGNORECASE,
+)
 _QUESTION_WORDS = re.compile(
     r"^\s*(?:how|what|why|when|where|which|is|are|can|could|should|does|do|will|would)\b.*\?\s*$",
     re.IGNORECASE,
@@ -430,6 +442,9 @@ def _text_kinds(
     found = _RFC_TITLE.search(title)
     if found:
         kinds.setdefault("rfc", f"{found.group(0).strip()!r} in the title")
+    if not code_kind_label and (found := _RELEASE_REQUEST.search(title)):
+        asked = found.group(0).strip()
+        kinds.setdefault("question", f"the title asks the maintainers for a release: {asked!r}")
     bug_report = _BUG_BODY.search(body) or (
         ("Error: " in body or "Exception: " in body) and _QUOTED_ERROR.search(body)
     )

@@ -28,6 +28,10 @@ _CLAIM = re.compile(
         (?:work\s+on|take|tackle|fix|pick\s+up|handle|give\s+it\s+a\s+(?:try|shot|go)|try)
      |i\s+(?:want|wish|plan|intend|am\s+going|'?m\s+going|am\s+planning|'?m\s+planning)\s+to\s+
         (?:work\s+on|take|tackle|fix|pick\s+up|handle|submit\s+a\s+(?:pr|fix|pull))
+     |i\s*(?:'?\s*d|\s+would)\s+(?:like|love|be\s+happy|be\s+glad)\s+to\s+(?:submit|send|open|contribute)
+        \s+(?:a|the|my)\s+(?:pr|fix|pull\s+request|patch)
+     |i\s*(?:'?\s*ve|\s+have)?\s+(?:just\s+)?(?:opened|submitted|created|sent|raised|filed)\s+
+        (?:a\s+|my\s+)?(?:pr|pull\s+request|fix)?\s*(?:\#\d+|https?://\S+/pull/\d+)
      |(?:can|could|may|might)\s+i\s+(?:please\s+)?(?:take|work\s+on|pick\s+up|grab|claim|
         tackle|handle|fix|try|be\s+assigned|get\s+assigned|have\s+a\s+go|give\s+it\s+a\s+(?:try|shot))
      |(?:please\s+)?assign\s+(?:this|it|the\s+issue)?\s*to\s+me
@@ -96,6 +100,8 @@ _SAID_FIXED = re.compile(
         \b(?:anymore|any\s+more|any\s+longer|on\s+(?:the\s+)?(?:latest|main|master|current|newest|nightly))
     |\bclosing\s+(?:this\s+|it\s+)?(?:as|since|because)\s+(?:it\s*'?s\s+|it\s+is\s+|it\s+was\s+|it\s+has\s+been\s+)?
         (?:fixed|resolved|completed|solved)\b
+    |\bclosing\b[^.!?\n]{{0,20}}\b(?:as|since|because|now\s+that)\s+(?:pr\s+|pull\s+request\s+)?\#\d+\s+
+        (?:is|was|has\s+been|got)\s+merged\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -113,7 +119,7 @@ _NOT_A_STATEMENT = re.compile(
 _STILL_BROKEN = re.compile(
     r"\bstill\s+(?:\w+\s+){0,2}(?:happen\w*|occur\w*|see\w*|get\w*|broken|an?\s+(?:issue|problem|bug)|"
     r"present|fail\w*|exists?|reproduc\w*|not\s+work\w*|does\s*n'?t\s+work|crash\w*|hang\w*|"
-    r"error\w*|raise\w*|throw\w*|there|persists?)"
+    r"error\w*|raise\w*|throw\w*|there|persists?|open|unresolved|pending|remains?|to\s+do)"
     r"|(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,2}(?:fixed|resolved|solved)\b"
     r"|\b(?:same|similar)\s+(?:issue|error|problem|bug|crash)\b"
     r"|\breopen\w*|\bregress\w*|\b(?:happen\w*|broken|fail\w*|back)\s+again\b",
