@@ -31,7 +31,7 @@ _CLAIM = re.compile(
      |i\s*(?:'?\s*d|\s+would)\s+(?:like|love|be\s+happy|be\s+glad)\s+to\s+(?:submit|send|open|contribute)
         \s+(?:a|the|my)\s+(?:pr|fix|pull\s+request|patch)
      |i\s*(?:'?\s*ve|\s+have)?\s+(?:just\s+)?(?:opened|submitted|created|sent|raised|filed)\s+
-        (?:a\s+|my\s+)?(?:pr|pull\s+request|fix)?\s*(?:\#\d+|https?://\S+/pull/\d+)
+        (?:a\s+|my\s+)?(?:pr|pull\s+request|fix)?\s*:?\s*(?:\#\d+|https?://\S+/pull/\d+)
      |(?:can|could|may|might)\s+i\s+(?:please\s+)?(?:take|work\s+on|pick\s+up|grab|claim|
         tackle|handle|fix|try|be\s+assigned|get\s+assigned|have\s+a\s+go|give\s+it\s+a\s+(?:try|shot))
      |(?:please\s+)?assign\s+(?:this|it|the\s+issue)?\s*to\s+me
