@@ -157,6 +157,20 @@ def test_unknown_module_lists_close_matches() -> None:
     assert json.loads(good.stdout)["repo"] == SAMPLE_SLUG
 
 
+def test_an_unknown_skill_or_hardware_is_said_before_the_code_is_mapped() -> None:
+    paths = resolve_paths()
+    origin = build_sample_origin(paths)
+    with Workspace(paths) as ws:
+        load_sample_issues(ws)
+    args = ["plan", SAMPLE_SLUG, "--offline", "--checkout", str(origin), "-o", "-"]
+    for option, value, said in (("--skills", "pytorch", "unknown skill 'pytorch'"),
+                                ("--hardware", "quantum", "quantum")):  # fmt: skip
+        result = run(*args, option, value)
+        assert said in one_line_error(result)
+        assert "scan" not in result.stderr.lower(), result.stderr  # (no file was read)
+    assert "scan" in run(*args).stderr.lower()  # (what a map shows, to be sure it would)
+
+
 # ---------------------------------------------------------------------- track
 def test_track_refuses_an_issue_the_store_does_not_hold_offline() -> None:
     line = one_line_error(run("track", f"{REPO}#7", "start", "--offline"))

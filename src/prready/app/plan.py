@@ -22,6 +22,7 @@ from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
 from prready.analysis.planner import RankingMemo, make_plan
 from prready.analysis.progress import replan_pins
+from prready.analysis.skills import normalize_skills
 from prready.analysis.stages import LAST_STAGE, STAGE_NUMBERS
 from prready.app.assessments import assess_cached, with_details
 from prready.app.inputs import check_modules
@@ -120,6 +121,9 @@ def run_plan(
             f"the plan format must be one of {', '.join(PLAN_FORMATS)}, not {options.fmt!r}"
         )
     paths, config, api_url = ws.paths, ws.config, ws.github.api_url
+    # A skill or hardware no plan knows is said before any clone is made or mapped.
+    normalize_skills(list(options.skills) or list(config.skills))
+    parse_hardware(list(options.hardware) or list(config.hardware))
     # A typo (hugingface/datasets): said before any clone is looked for.
     offline = ws.offline or not source.github
     if (
