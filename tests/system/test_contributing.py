@@ -233,3 +233,44 @@ def test_a_ban_in_a_sentences_other_clause_and_a_go_ahead_only_from_people() -> 
     assert rules("PRs that are AI generated will be rejected; small AI help is welcome.") == [ban]
     assert rules("Before submitting a pull request, wait for CI to pass.") == []
     assert rules("Wait for CI to confirm the build before opening the pull request.") == []
+
+
+def test_an_allowance_of_ai_tools_bans_nothing() -> None:
+    # jax's docs/contributing.md: tools are allowed "as long as" the CLA holds.
+    allowed = (
+        "This doesn't prohibit the use of coding assistance tools, including tool-, AI-, or "
+        "machine-generated code, as long as these submissions abide by the CLA's requirements."
+    )
+    rules = summarise_contributing(allowed, "CONTRIBUTING.md").rules
+    assert not any(r.startswith("No pull requests written by AI") for r in rules), rules
+    ai_written = "AI-written pull requests are not allowed and will be closed."
+    assert summarise_contributing(ai_written, "CONTRIBUTING.md").rules[0].startswith(
+        "No pull requests written by AI tools or agents"
+    )
+
+
+def test_the_guide_is_found_in_any_case_and_through_a_pointer_to_the_docs(
+    tmp_path: Path,
+) -> None:
+    """flax keeps `contributing.md` (lower case) saying only "Please see https://.../
+    contributing.html", and its guide in docs_nnx/contributing.md; jax's CONTRIBUTING.md
+    points at docs/contributing.md the same way."""
+    from prready.app.map import _contributing_guide
+
+    guide = "# Contributing\n\n```bash\npip install -e '.[testing]'\npytest tests/\n```\n"
+    files = {
+        "contributing.md": "# How to Contribute\n\nPlease see "
+        "https://flax.readthedocs.io/en/latest/contributing.html for more information.\n",
+        "docs_nnx/contributing.md": guide,
+        "examples/docs_demo/CONTRIBUTING.md": guide + "more words " * 50,  # (no docs)
+        "docs/contributing.rst": "See https://example.org/contributing.html\n",  # (a pointer too)
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    assert _contributing_guide(tmp_path, set(files)) == ("docs_nnx/contributing.md", guide)
+    # A guide of its own is the guide, however short.
+    own = "# Contributing\n\nRun `pytest` before you open a pull request.\n"
+    (tmp_path / "contributing.md").write_text(own, encoding="utf-8")
+    assert _contributing_guide(tmp_path, set(files)) == ("contributing.md", own)
+    assert _contributing_guide(tmp_path, {"docs_nnx/contributing.md"}) == ("", "")

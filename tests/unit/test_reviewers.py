@@ -26,3 +26,30 @@ def test_logins_of_two_areas_in_two_cases_add_up_once() -> None:
     assert step_reviewers([first, second], [], make_code_map(), CodeOwners([])) == [
         "@Borda (5 recent commits here)"
     ]
+
+
+def test_a_name_that_is_a_login_seen_in_the_issues_is_that_login() -> None:
+    # flax: "vfdev-5 (no GitHub login)" while vfdev-5 writes in its issues; "Flax Team" is
+    # no one to ask.
+    area = _area(recent_authors=[("vfdev-5", 4), ("Cristian Garcia", 5), ("Flax Team", 9)])
+    people = step_reviewers([area], [], make_code_map(), CodeOwners([]), {"VFDEV-5", "x"})
+    assert people == [
+        "Cristian Garcia (5 recent commits here; no GitHub login in the history)",
+        "@VFDEV-5 (4 recent commits here)",
+    ]
+    # Without the issues' logins the name stays a name.
+    alone = step_reviewers([area], [], make_code_map(), CodeOwners([]))
+    assert "vfdev-5 (4 recent commits here; no GitHub login in the history)" in alone
+
+
+def test_one_commit_authors_are_left_out_beside_regular_ones() -> None:
+    # peft: one-off contributors listed next to the maintainers.
+    area = _area(recent_logins=[("BenjaminBossan", 40), ("blipbyte", 1), ("Chessing234", 1)])
+    assert step_reviewers([area], [], make_code_map(), CodeOwners([])) == [
+        "@BenjaminBossan (40 recent commits here)"
+    ]
+    # ...and beside a code owner; alone they are all there is.
+    owned = _area(owners=["@maint"], recent_logins=[("blipbyte", 1)])
+    assert step_reviewers([owned], [], make_code_map(), CodeOwners([])) == ["@maint (code owner)"]
+    only = _area(recent_logins=[("blipbyte", 1), ("Chessing234", 1)])
+    assert len(step_reviewers([only], [], make_code_map(), CodeOwners([]))) == 2

@@ -83,7 +83,9 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
         # closed" bans in its second.)
         re.compile(
             r"^(?=.*\b(?:pull requests?|PRs?|contributions?|code|patch\w*|submissions?)\b)"
-            r"(?!.*\bwelcome\b).*?"
+            # (Nor one that allows them: jax's "This doesn't prohibit the use of coding
+            # assistance tools, ... as long as these submissions abide by the CLA".)
+            r"(?!.*\bwelcome\b)(?!.*(?:n't|\bnot)\s+(?:prohibit|forbid|ban)\w*)(?!.*\bas\s+long\s+as\b).*?"
             r"\b(not (?:be )?accept\w*|do not|don't|must not|never|prohibit\w*|forbid\w*|ban\w*|not allowed"
             r"|will be closed|reject\w*|no\b)",
             re.IGNORECASE | re.DOTALL,

@@ -443,8 +443,8 @@ def _text_kinds(
     if found:
         kinds.setdefault("rfc", f"{found.group(0).strip()!r} in the title")
     if not code_kind_label and (found := _RELEASE_REQUEST.search(title)):
-        asked = found.group(0).strip()
-        kinds.setdefault("question", f"the title asks the maintainers for a release: {asked!r}")
+        request = found.group(0).strip()
+        kinds.setdefault("question", f"the title asks the maintainers for a release: {request!r}")
     bug_report = _BUG_BODY.search(body) or (
         ("Error: " in body or "Exception: " in body) and _QUOTED_ERROR.search(body)
     )

@@ -183,6 +183,7 @@ def make_plan(
     test_names: NamesInTests | None = None,
     memo: RankingMemo | None = None,
     reuse_ranking: bool = False,
+    known_logins: frozenset[str] = frozenset(),
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
@@ -193,7 +194,9 @@ def make_plan(
     step's tests; `memo` keeps each issue's ranking terms for the next plan of the run.
     With `reuse_ranking` the caller vouches that the assessments rank exactly as those of
     the memo's last plan (only their details were completed): its ranking is reused when
-    every other input is the same, and the plan assembled from these assessments."""
+    every other input is the same, and the plan assembled from these assessments.
+    `known_logins` (who wrote in the repository's issues) names reviewers the history
+    knows by a name only."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
@@ -229,7 +232,7 @@ def make_plan(
     }
     pinned_numbers = ranking.pinned
     steps_by_stage = {}
-    facts = map_facts(code_map)
+    facts = replace(map_facts(code_map), known_logins=known_logins)
     for stage_no in chosen_stages:
         earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
         steps_by_stage[stage_no] = [

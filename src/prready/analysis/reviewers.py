@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from prready.analysis.areas import github_login
 from prready.analysis.ownership import CodeOwners
@@ -15,7 +15,11 @@ MAX_REVIEWERS = 5
 
 
 def step_reviewers(
-    areas: list[AreaInfo], files: list[str], code_map: CodeMap, code_owners: CodeOwners
+    areas: list[AreaInfo],
+    files: list[str],
+    code_map: CodeMap,
+    code_owners: CodeOwners,
+    known_logins: Collection[str] = (),
 ) -> list[str]:
     """Whom to ask for review: code owners (of the named files, then of the areas), then
     the areas' most active recent authors by their commits here. An author whose commits
@@ -24,7 +28,10 @@ def step_reviewers(
     more commits, marked as having no known login, rather than left out for the occasional
     contributors whose logins are known. Bots are left out, and a name is not repeated
     when it is a listed login's (`AreaInfo.author_logins`, else by its spelling); owners
-    given by e-mail count only when the address is a noreply one."""
+    given by e-mail count only when the address is a noreply one. A name that is the
+    login of someone who wrote in the repository's issues (`known_logins`: vfdev-5) is
+    that login. Once an owner or an author of several commits is listed, authors of one
+    commit here are not: a one-off contributor is no reviewer."""
     owners: list[str] = []
     for owner in [
         *(owner for path in files for owner in code_owners.owners_for(path)),
@@ -36,6 +43,7 @@ def step_reviewers(
             owners.append(handle)
     logins: Counter[str] = Counter()
     spelled: dict[str, str] = {}  # a login in lower case -> as first seen
+    by_lower = {login.lower(): login for login in known_logins}
     names: Counter[str] = Counter()
     for area in areas:
         for login, count in area.recent_logins[:3]:
@@ -46,6 +54,9 @@ def step_reviewers(
             if known_login:  # the same person: listed once, by login
                 known_login = spelled.setdefault(known_login.lower(), known_login)
                 logins[known_login] = max(logins[known_login], count)
+            elif (named := by_lower.get(name.lower())) is not None:
+                named = spelled.setdefault(named.lower(), named)
+                logins[named] = max(logins[named], count)
             else:
                 names[name] += count
     known = [_squashed(h) for h in [*owners, *logins]]
@@ -61,6 +72,8 @@ def step_reviewers(
         and not _same_person(name, known)
         and (shown := _display_name(name))
     )
+    if owners or any(n > 1 for n, _, _ in entries):
+        entries = [e for e in entries if e[0] > 1]
     entries.sort(key=lambda e: (-e[0], e[1]))
     people = [f"{owner} (code owner)" for owner in owners]
     people.extend(
@@ -78,7 +91,7 @@ MAX_NAME_CHARS = 30  # a display name is cut to this (its marker must stay reada
 
 _BOT_NAME = re.compile(
     r"\[bot\]|(?:merge|pytorch|github|ci|release|test)[ -]?bot\b|copybara|tensorflower"
-    r"|\bservice account\b|\bauthors\b",
+    r"|\bservice account\b|\bauthors\b|\bteam\b",
     re.IGNORECASE,
 )
 

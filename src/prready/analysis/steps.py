@@ -168,7 +168,9 @@ def describe_step(
         look_for=look_for,
         tests=tests,
         test_command=one_test_command(tests, symbol, contributing),
-        reviewers=step_reviewers(areas, [f.path for f in files], code_map, facts.owners),
+        reviewers=step_reviewers(
+            areas, [f.path for f in files], code_map, facts.owners, facts.known_logins
+        ),
         setup_notes=[
             *setup_notes(
                 languages,
@@ -443,6 +445,7 @@ class MapFacts:
     symbols: dict[str, list[str]]  # module -> dotted names it defines, see public_symbols
     shared_stems: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
     template: TemplateText = NO_TEMPLATE  # what the issue templates write into an issue
+    known_logins: frozenset[str] = frozenset()  # who wrote in the stored issues (reviewers)
 
 
 def map_facts(code_map: CodeMap) -> MapFacts:

@@ -332,14 +332,12 @@ def _repo_facts(
     from prready.analysis.codemap import RepoFacts
     from prready.analysis.issue_templates import template_paths
 
-    contributing_source = next(
-        (p for p in CONTRIBUTING_PATHS if _readable(root, p, tracked) is not None), ""
-    )
+    contributing_source, contributing = _contributing_guide(root, tracked)
     facts = RepoFacts(
         history=history() if history else _recent_history(root, head, cache_db),
         codeowners=_first_text(root, tracked, CODEOWNERS_PATHS),
         labeler=_first_text(root, tracked, LABELER_PATHS),
-        contributing=_first_text(root, tracked, CONTRIBUTING_PATHS),
+        contributing=contributing,
         contributing_source=contributing_source,
         files=sorted(tracked),
         build_texts={
@@ -1173,6 +1171,55 @@ def _line_counts(root: Path, shas: list[str], cache_db: Path | None) -> dict[str
         cache.save(LINE_COUNTER, fresh)
     known.update(fresh)
     return {sha: n for sha in shas if isinstance(n := known.get(sha), int) and n != NO_FIX}
+
+
+def _contributing_guide(root: Path, tracked: set[str]) -> tuple[str, str]:
+    """(path, text) of the contributing guide: CONTRIBUTING.md where GitHub looks for it (the
+    root, .github/, docs/), in any case and as .rst or .txt too (flax's contributing.md);
+    when that file only points elsewhere ("see https://docs.jax.dev/.../contributing.html"),
+    the guide of the docs the checkout holds (jax's docs/contributing.md, flax's
+    docs_nnx/contributing.md). ("", "") when there is none."""
+    found = next((p for p in CONTRIBUTING_PATHS if _readable(root, p, tracked) is not None), "")
+    if not found:
+        wanted = {
+            f"{folder}contributing{suffix}"
+            for folder in ("", ".github/", "docs/")
+            for suffix in (".md", ".rst", ".txt", "")
+        }
+        found = min((p for p in tracked if p.lower() in wanted), key=_guide_order, default="")
+    text = _first_text(root, tracked, (found,)) if found else ""
+    if not found or not _points_elsewhere(text):
+        return found, text
+    docs_guides = [
+        p
+        for p in tracked
+        if p.rpartition("/")[2].lower() in ("contributing.md", "contributing.rst")
+        and p.partition("/")[0].lower().startswith("doc")
+    ]
+    for guide in sorted(docs_guides, key=_guide_order):
+        full = _first_text(root, tracked, (guide,))
+        if full.strip() and not _points_elsewhere(full):
+            return guide, full
+    return found, text
+
+
+def _guide_order(path: str) -> tuple[int, str]:
+    return path.count("/"), path
+
+
+MAX_POINTER_CHARS = 600  # a guide this short that links away is a pointer, not the guide
+
+
+def _points_elsewhere(text: str) -> bool:
+    """Whether a contributing file only sends the reader to another page (a short text
+    with a link and no command or code block of its own)."""
+    body = text.strip()
+    return (
+        len(body) <= MAX_POINTER_CHARS
+        and ("http" in body or "](" in body)
+        and "```" not in body
+        and "\n    " not in body
+    )
 
 
 def _first_text(root: Path, tracked: set[str], candidates: Iterable[str]) -> str:

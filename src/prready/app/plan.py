@@ -203,6 +203,7 @@ def run_plan(
     fetched_at = issues_store.last_synced_at(ws.cache, slug) or iso
     distances = AreaDistances(code_map)  # one area graph for every plan of this run
     memo = RankingMemo()  # each issue's ranking terms, for every plan of this run
+    logins = issues_store.known_logins(ws.cache, slug)  # names reviewers known by name only
 
     def plan_from(pool: list[IssueAssessment], *, completed_only: bool = False) -> Plan:
         """The plan from `pool`; `completed_only`: the pool is the last plan's with some
@@ -230,6 +231,7 @@ def run_plan(
             test_names=tests_used,
             memo=memo,
             reuse_ranking=completed_only,
+            known_logins=logins,
         )
         # Links in every output point at the repository's own host (GitHub Enterprise).
         return replace(plan, web_host=web_host(api_url))

@@ -340,6 +340,17 @@ def load_labels(conn: sqlite3.Connection, slug: str) -> list[Label]:
     return [Label(n, c, d, LabelKind(k), v) for n, c, d, k, v in rows]
 
 
+def known_logins(conn: sqlite3.Connection, slug: str) -> frozenset[str]:
+    """The GitHub logins the repository's stored issues, pull requests and comments were
+    written by, as GitHub spells them."""
+    rows = conn.execute(
+        "SELECT author FROM gh_issues WHERE repo = ? UNION SELECT author FROM gh_pulls "
+        "WHERE repo = ? UNION SELECT author FROM gh_comments WHERE repo = ?",
+        (slug, slug, slug),
+    ).fetchall()
+    return frozenset(a for (a,) in rows if a)
+
+
 def label_counts(conn: sqlite3.Connection, slug: str, state: str = "open") -> dict[str, int]:
     """Stored issues per label name (issues only, not pull requests)."""
     counts: dict[str, int] = {}
