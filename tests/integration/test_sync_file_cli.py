@@ -249,6 +249,13 @@ def test_an_old_exports_issues_are_judged_as_of_its_date(repo: Path, tmp_path: P
     doc = plan_json(repo)
     steps = [st for stage in doc["stages"] for st in stage["steps"]]
     assert 20 not in {st["issue"]["number"] for st in steps}  # taken then: no step
+    # ...and the plan says why it is missing, rather than dropping it without a word.
+    told = run("plan", SLUG, "--offline", "--checkout", str(repo), "-o", str(tmp_path / "p.md"))
+    assert told.exit_code == 0, told.output
+    assert (
+        f"1 open issue is left out because someone else is on them (a claim, an assignee or "
+        f"an open pull request): `prready issues {SLUG}` lists them"
+    ) in " ".join(told.output.split()), told.output
 
 
 def _open_numbers() -> set[int]:

@@ -291,6 +291,8 @@ def run_plan(
     hint = feature_scope_hint(plan, options, online)
     if hint:
         notes.append(hint)
+    if others := taken_by_others(usable, plan):
+        notes.append(others)
     return PlanResult(
         plan,
         output,
@@ -411,6 +413,27 @@ def _shortlist(plan: Plan) -> list[int]:
 README = "README.md"
 MAX_README = 512 * 1024
 MAX_LOOK_FOR_READ = 4_000_000  # a file to read for a step's names to look for
+
+
+def taken_by_others(assessments: Sequence[IssueAssessment], plan: Plan) -> str:
+    """A note of the open issues left out because someone else is on them (a claim, an
+    assignee, an open pull request), which no other part of the plan names; "" if none."""
+    shown = _shown(plan)
+    taken = sum(
+        1
+        for a in assessments
+        if a.taken.state == "taken"
+        and a.issue.state == "open"
+        and not a.issue.is_pull_request
+        and a.issue.number not in shown
+    )
+    if not taken:
+        return ""
+    one = "issue is" if taken == 1 else "issues are"
+    return (
+        f"{taken} open {one} left out because someone else is on them (a claim, an "
+        f"assignee or an open pull request): `prready issues {plan.repo}` lists them"
+    )
 
 
 def _contributing(ws: Workspace, code_map: CodeMap, slug: str, now: str) -> ContributingSummary:
