@@ -76,6 +76,23 @@ def test_a_long_checklist_tracks_work_and_a_forms_checkboxes_do_not() -> None:
     assert "tracking" not in classify_issue(issue("Release 1.2.0 breaks loading")).kinds
 
 
+def test_bitsandbytes_and_zero_need_an_nvidia_gpu_outside_their_own_repositories() -> None:
+    peft = "huggingface/peft"
+    titled = classify_issue(issue("merge_adapter does not work with bitsandbytes 4bit", repo=peft))
+    assert titled.hardware == {"cuda": "'bitsandbytes' in the title (it runs on NVIDIA GPUs)"}
+    repro = "```python\nmodel = AutoModel.from_pretrained(name, load_in_4bit=True)\n```\nIt fails."
+    quantized = classify_issue(issue("Cannot use prefix tuning on quantized Codellama", (), repro, peft))
+    assert quantized.hardware == {
+        "cuda": "'load_in_4bit=True' in the reproduction (it needs an NVIDIA GPU)"
+    }
+    assert "cuda" in classify_issue(issue("Apply Zero-3 and LoRA gives empty weights", repo=peft)).hardware
+    # DeepSpeed's own issues about an import need no GPU; nor does a CPU title.
+    own = issue("deepspeed.utils.logging: module has no attribute", repo="deepspeedai/DeepSpeed")
+    assert classify_issue(own).hardware == {}
+    cpu = issue("bitsandbytes CPU backend returns wrong values on CPU", repo=peft)
+    assert "cuda" not in classify_issue(cpu).hardware
+
+
 def test_a_request_for_a_release_is_the_maintainers_task() -> None:
     for title in ("New pypi version please", "Please cut a new release", "Release new version to PyPI"):
         reason = set_aside_reason(classify_issue(issue(title)))

@@ -296,6 +296,15 @@ def _versions_line(text: str, found: re.Match[str]) -> bool:
 # "GPU" alone in a title means an NVIDIA one only when no other accelerator is named
 # ("AMD: ... multi-GPU training on MI300X" needs ROCm, not CUDA).
 _ANY_GPU = re.compile(r"\bgpus?\b", re.IGNORECASE)
+# Libraries that run on NVIDIA GPUs only in practice: bitsandbytes' 4- and 8-bit
+# quantization (peft #2501 "merge_adapter does not work with bitsandbytes 4bit", a
+# reproduction loading `load_in_4bit=True`) and DeepSpeed's ZeRO ("Apply Zero-3 and LoRA").
+_GPU_LIBRARY_TITLE = re.compile(
+    r"\b(?:bitsandbytes|bnb|q-?lora|deepspeed|zero-?[23]|zero\s+stage\s*[23])\b", re.IGNORECASE
+)
+_GPU_LIBRARY_CODE = re.compile(
+    r"\bload_in_[48]bit\s*=\s*True|\bBitsAndBytesConfig\s*\(|\bbnb_4bit_\w+\s*=|\bimport\s+bitsandbytes\b"
+)
 _NAMED_ACCELERATORS = frozenset({"cuda", "rocm", "xpu", "mps", "tpu", "multi-gpu"})
 # Hardware a description may bind an issue to: reproductions name devices ("cuda") and
 # Windows paths in passing, so only the rarer, deliberate ones count from the body.
@@ -349,6 +358,14 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
         _description_hardware(hardware, description)
     if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
         hardware["cuda"] = f"{found.group(0)!r} in the title"
+    # (In the library's own repository its name says nothing: DeepSpeed's issues about an
+    # import or a logging call need no GPU.)
+    own = _GPU_LIBRARY_TITLE.fullmatch(issue.repo.rpartition("/")[2])
+    if not own and not _NAMED_ACCELERATORS & hardware.keys() and not about_the_cpu(title):
+        if found := _GPU_LIBRARY_TITLE.search(title):
+            hardware["cuda"] = f"{found.group(0)!r} in the title (it runs on NVIDIA GPUs)"
+        elif found := _GPU_LIBRARY_CODE.search(description):
+            hardware["cuda"] = f"{found.group(0)!r} in the reproduction (it needs an NVIDIA GPU)"
     return IssueKinds(kinds=_ordered(kinds, KIND_NAMES), hardware=_ordered(hardware, HARDWARE))
 
 
