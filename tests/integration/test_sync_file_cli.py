@@ -355,3 +355,20 @@ def test_an_issue_its_thread_says_is_fixed_is_set_aside_with_the_words(
     assert 9 not in apart
     rows = {row["number"]: row for row in json.loads(run("issues", SLUG, "--format", "json").stdout)}
     assert rows[2]["taken_state"] == "done" and rows[9]["taken_state"] != "done"
+
+
+def test_a_checkouts_notes_for_agents_add_the_go_ahead_rule_to_the_plan(
+    repo: Path, tmp_path: Path
+) -> None:
+    notes = (
+        "# Notes for coding agents\n\nIf you plan to work on an existing issue, ask first and "
+        "only proceed after maintainer approval.\n"
+    )
+    commit_files(repo, {"AGENTS.md": notes}, "Add AGENTS.md")
+    assert run("sync", SLUG, "--from-file", str(export_file(tmp_path, 1, 2))).exit_code == 0
+    rules = plan_json(repo)["contributing"]["rules"]
+    assert any(r.startswith("Wait for a maintainer's go-ahead") and "(AGENTS.md: " in r for r in rules)
+    page = tmp_path / "plan.html"
+    result = run("plan", SLUG, "--offline", "--checkout", str(repo), "-o", str(page))
+    assert result.exit_code == 0, result.output
+    assert "ask in a comment whether you may take it" in page.read_text("utf-8")

@@ -274,3 +274,21 @@ def test_the_guide_is_found_in_any_case_and_through_a_pointer_to_the_docs(
     (tmp_path / "contributing.md").write_text(own, encoding="utf-8")
     assert _contributing_guide(tmp_path, set(files)) == ("contributing.md", own)
     assert _contributing_guide(tmp_path, {"docs_nnx/contributing.md"}) == ("", "")
+
+
+def test_notes_for_agents_give_the_rules_that_bind_people_too() -> None:
+    # peft's AGENTS.md: ask first; no one-off typo PRs (aimed at agents); AI disclosure.
+    from prready.analysis.contributing import agent_rules
+
+    notes = (
+        "## Coordination before coding\n\n"
+        "- If you plan to work on an existing issue, ask first and only proceed after "
+        "maintainer approval to avoid duplicate work.\n"
+        "- Do not open one-off PRs for tiny edits (single typo, isolated lint cleanup, etc.).\n"
+        "- Disclose in the pull request that an AI agent wrote the code.\n"
+    )
+    assert agent_rules(notes, "AGENTS.md") == [
+        "Wait for a maintainer's go-ahead on the issue before opening a pull request "
+        '(AGENTS.md: "If you plan to work on an existing issue, ask first and only proceed after '
+        'maintainer approval to avoid duplicate work.")'
+    ]

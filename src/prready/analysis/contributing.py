@@ -52,6 +52,7 @@ _PYTHON_ONLY = re.compile(
 )
 
 DOCS_CLOSED_RULE = "Docs-only and whitespace changes are closed unless you are a known contributor"
+GO_AHEAD_RULE = "Wait for a maintainer's go-ahead on the issue before opening a pull request"
 _AI_BAN = "No pull requests written by AI tools or agents"
 _CLAUSES = re.compile(r"[,;]?\s+but\s+|;\s+", re.IGNORECASE)  # a sentence's contrasting parts
 # AI named as a writer or helper: not a folder or file (`.ai/`, `AGENTS.md`).
@@ -92,11 +93,14 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
         ),
     ),
     (
-        "Wait for a maintainer's go-ahead on the issue before opening a pull request",
+        GO_AHEAD_RULE,
         re.compile(
             r"\bwait\w* (?:for|until)\b[^.]{0,80}\b(?:acknowledg\w*|approv\w*|go-ahead|green light"
             r"|confirm\w*|assign\w*)[^.]{0,120}\bbefore (?:opening|submitting|sending|creating|you open)"
-            r"|\bbefore (?:opening|submitting|sending) (?:a |your )?(?:PR|pull request)\b[^.]{0,80}\bwait\w* for\b",
+            r"|\bbefore (?:opening|submitting|sending) (?:a |your )?(?:PR|pull request)\b[^.]{0,80}\bwait\w* for\b"
+            # peft's "ask first and only proceed after maintainer approval".
+            r"|\b(?:proceed|start|begin|work)\w*\s+(?:on\s+it\s+)?(?:only\s+)?after\s+(?:a\s+|the\s+)?"
+            r"(?:maintainers?'?s?\s+)?(?:approval|go-ahead|confirmation)",
             re.IGNORECASE,
         ),
         # A person's go-ahead, not CI's ("wait for CI to pass before opening").
@@ -266,6 +270,24 @@ def _sentences(text: str) -> list[str]:
 
 def _quote(sentence: str) -> str:
     return safe_line(sentence.strip(" -*#>"), MAX_QUOTE)
+
+
+def agent_rules(text: str, source: str) -> list[str]:
+    """The house rules of a repository's notes for coding agents (AGENTS.md) that bind
+    people as well, each marked with its file: not what it says of AI itself."""
+    rules = summarise_contributing(text, source).rules
+    return [
+        rule.replace(" (", f" ({source}: ", 1)
+        for rule in rules
+        # (Nor its ban on tiny one-off edits, aimed at agents' typo pull requests: a
+        # docs issue is still a newcomer's work.)
+        if not rule.startswith((_AI_BAN, "Disclose any AI", DOCS_CLOSED_RULE))
+    ]
+
+
+def asks_for_go_ahead(summary: ContributingSummary) -> bool:
+    """True when the guide wants a maintainer's go-ahead before work on an issue starts."""
+    return any(rule.startswith(GO_AHEAD_RULE) for rule in summary.rules)
 
 
 def closes_docs_prs(summary: ContributingSummary) -> bool:

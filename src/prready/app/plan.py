@@ -16,7 +16,11 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from prready import clock
-from prready.analysis.contributing import readme_contributing_section, summarise_contributing
+from prready.analysis.contributing import (
+    agent_rules,
+    readme_contributing_section,
+    summarise_contributing,
+)
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
@@ -436,6 +440,13 @@ def taken_by_others(assessments: Sequence[IssueAssessment], plan: Plan) -> str:
     )
 
 
+AGENTS = "AGENTS.md"
+
+
+def _rule_names(summary: ContributingSummary) -> set[str]:
+    return {rule.split(" (")[0] for rule in summary.rules}
+
+
 def _contributing(ws: Workspace, code_map: CodeMap, slug: str, now: str) -> ContributingSummary:
     """The contributing guide's summary, with the typical wait for review from the
     synced pull requests when there are enough of them."""
@@ -446,6 +457,12 @@ def _contributing(ws: Workspace, code_map: CodeMap, slug: str, now: str) -> Cont
         text = readme_contributing_section(data.decode("utf-8", "replace") if data else "")
         source = f"{README} (Contributing)"
     summary = summarise_contributing(text, source)
+    if AGENTS in code_map.files and code_map.root:
+        # The maintainers' notes for coding agents hold their newest house rules ("ask
+        # first and only proceed after maintainer approval": peft), for people as well.
+        data = read_no_follow(os.path.join(code_map.root, AGENTS), limit=MAX_README)
+        extra = agent_rules(data.decode("utf-8", "replace") if data else "", AGENTS)
+        summary.rules.extend(r for r in extra if r.split(" (")[0] not in _rule_names(summary))
     wait = review_wait(issues_store.load_pulls(ws.cache, slug, "closed"), now)
     if wait is not None:
         summary.review_days, summary.review_sample = wait

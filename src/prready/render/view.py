@@ -14,6 +14,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from prready import clock
+from prready.analysis.contributing import asks_for_go_ahead
 from prready.analysis.difficulty import BASE as DIFFICULTY_BASE
 from prready.analysis.mapping import focus_matches
 from prready.analysis.stages import STAGES
@@ -185,6 +186,8 @@ class PlanView:
     set_aside: list[SetAsideView] = field(default_factory=list)
     set_aside_total: int = 0
     hardware: list[str] = field(default_factory=list)
+    # The guide asks for a maintainer's go-ahead before work starts (peft, PyTorch).
+    go_ahead: bool = False
 
 
 SET_ASIDE_WORDS = {
@@ -228,6 +231,7 @@ def build_view(
         skills=_lines(plan.skills, limit=40),
         contributing_source=safe_line(plan.contributing.source, 200),
         contributing={k: v for k, v in contributing.items() if v},
+        go_ahead=asks_for_go_ahead(plan.contributing),
         stages=stages,
         progress=_progress([st.status for st in all_steps]),
         timeline=_timeline(plan.repo, events, statuses, titles),
