@@ -93,6 +93,14 @@ def test_bitsandbytes_and_zero_need_an_nvidia_gpu_outside_their_own_repositories
     assert "cuda" not in classify_issue(cpu).hardware
 
 
+def test_a_bug_seen_on_two_platforms_needs_neither() -> None:
+    # flax #5148: "I get this error on both GCP TPU VMs and on MacOS" (an API error).
+    both = "TypeError: jit() got an unexpected keyword argument.\n\nI get this error on both GCP TPU VMs and on MacOS."
+    assert classify_issue(issue("`nnx.jit` doesn't work with Jax 0.8.2", (), both)).hardware == {}
+    one = "It only fails on TPU v4 pods; CPU is fine."
+    assert "tpu" in classify_issue(issue("`nnx.jit` fails", (), one)).hardware
+
+
 def test_a_request_for_a_release_is_the_maintainers_task() -> None:
     for title in ("New pypi version please", "Please cut a new release", "Release new version to PyPI"):
         reason = set_aside_reason(classify_issue(issue(title)))

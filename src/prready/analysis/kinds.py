@@ -383,14 +383,35 @@ def _cpu_only(title: str, names_hardware: bool) -> bool:
 
 def _description_hardware(hardware: dict[str, str], description: str) -> None:
     """Add the hardware a description binds the issue to (the rarer, deliberate words, a
-    named NVIDIA GPU, a launcher asked for several GPUs) to what the title bound."""
+    named NVIDIA GPU, a launcher asked for several GPUs) to what the title bound. Two of
+    them named together as places the bug shows up ("on both GCP TPU VMs and on MacOS")
+    bind neither: a bug seen everywhere needs no particular machine."""
+    found_here: dict[str, re.Match[str]] = {}
     for key, pattern in _HARDWARE_TEXT:
-        if key in _BODY_HARDWARE and (found := _binding(pattern, description, body=True)):
-            hardware.setdefault(key, f"{found.group(0)!r} in the description")
+        if (
+            key in _BODY_HARDWARE
+            and key not in hardware
+            and (found := _binding(pattern, description, body=True))
+        ):
+            found_here[key] = found
+    if len(found_here) >= 2 and _EVERYWHERE.search(_span_text(description, found_here.values())):
+        found_here = {}
+    for key, found in found_here.items():
+        hardware.setdefault(key, f"{found.group(0)!r} in the description")
     if "cuda" not in hardware and (found := _binding(_GPU_MODEL, description, body=True)):
         hardware["cuda"] = f"{found.group(0)!r} in the description"
     if "multi-gpu" not in hardware and (found := _GPU_COUNT.search(description)):
         hardware["multi-gpu"] = f"{found.group(0)!r} in the description"
+
+
+# Words joining places a bug shows up ("on both X and Y", "on X as well as on Y").
+_EVERYWHERE = re.compile(r"\bboth\b|\bas\s+well\s+as\b|\band\s+(?:also\s+)?on\b", re.IGNORECASE)
+
+
+def _span_text(text: str, matches: Iterable[re.Match[str]]) -> str:
+    """The text from a little before the first of `matches` to the end of the last."""
+    spans = [(m.start(), m.end()) for m in matches]
+    return text[max(0, min(s for s, _ in spans) - 20) : max(e for _, e in spans)]
 
 
 def set_aside_reason(kinds: IssueKinds) -> tuple[SetAsideKind, str] | None:
