@@ -126,8 +126,10 @@ def test_a_contributing_guide_linked_inside_the_checkout_is_read(tmp_path: Path)
     outside = tmp_path / "outside.md"
     outside.write_text("SECRET outside the checkout\n", encoding="utf-8")
     (root / "CONTRIBUTING.md").unlink()
+    # (peft's own path: a docs/contributing.md would be found in its own right)
+    linked = "docs/source/developer_guides/contributing.md"
     for target, expected in (
-        ("docs/contributing.md", guide),
+        (linked, guide),
         (str(outside), ""),
         ("../outside.md", ""),
         (".git/config", ""),
@@ -136,7 +138,7 @@ def test_a_contributing_guide_linked_inside_the_checkout_is_read(tmp_path: Path)
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(target)
-        commit_files(root, {"docs/contributing.md": guide}, f"guide via {target}")
+        commit_files(root, {linked: guide}, f"guide via {target}")
         mapped = _cold(root, tmp_path, str(abs(hash(target))))
         assert mapped.contributing == expected, target
         assert "SECRET" not in mapped.contributing and "[core]" not in mapped.contributing

@@ -93,6 +93,11 @@ def test_bitsandbytes_and_zero_need_an_nvidia_gpu_outside_their_own_repositories
     assert "cuda" not in classify_issue(cpu).hardware
 
 
+def test_a_label_asking_for_a_code_example_waits_for_a_reproduction() -> None:
+    waiting = classify_issue(issue("Hotswap fails", ("needs-code-example",), repo="huggingface/diffusers"))
+    assert set_aside_reason(waiting) is not None and "needs-repro" in waiting.kinds
+
+
 def test_a_bug_seen_on_two_platforms_needs_neither() -> None:
     # flax #5148: "I get this error on both GCP TPU VMs and on MacOS" (an API error).
     both = "TypeError: jit() got an unexpected keyword argument.\n\nI get this error on both GCP TPU VMs and on MacOS."

@@ -292,3 +292,18 @@ def test_notes_for_agents_give_the_rules_that_bind_people_too() -> None:
         '(AGENTS.md: "If you plan to work on an existing issue, ask first and only proceed after '
         'maintainer approval to avoid duplicate work.")'
     ]
+
+
+def test_made_up_files_bare_options_and_copy_checks() -> None:
+    guide = (
+        "Run `make fix-copies` after editing copied code, then `pip install -e .[test]`.\n\n"
+        "Run `RUN_SLOW=1 python -m pytest tests/test_my_new_model.py` for your model, or "
+        "`pytest -k` with a name, or `pytest tests/test_models.py`.\n\n"
+        "The use of an AI agent that autonomously writes code and submits pull requests is "
+        "not permitted in the project.\n"
+    )
+    s = summarise_contributing(guide, "CONTRIBUTING.md")
+    assert s.build == ["pip install -e .[test]"]
+    assert s.lint == ["make fix-copies"]
+    assert s.test == ["pytest tests/test_models.py"]
+    assert s.rules[0].startswith("No pull requests written by AI tools or agents")

@@ -287,6 +287,25 @@ def test_an_issue_below_every_floor_is_a_candidate_not_left_out() -> None:
     assert [c.issue.number for c in plan.stages[1].candidates] == [3]
 
 
+def test_docs_work_above_every_band_that_takes_it_is_a_candidate_not_left_out() -> None:
+    # jax #26219 "Document `jax.lax` APIs" rated 5/5: only the first two stages take docs
+    # work and their bands end at 2 and 3; it is listed under the second, not dropped.
+    items = [
+        fake(1, "tinyml.nn.functional", 2, ("good first issue",), skills=("docs",)),
+        fake(2, "tinyml.optim.sgd", 3),
+        fake(4, "tinyml.optim.adam", 5, ("documentation",), title="Document the optim APIs"),
+        fake(5, "tinyml.optim.adam", 4),
+    ]
+    plan = plan_of(items, per_stage=1)
+    shown = {n for stage in plan.stages for n in [*(s.issue.number for s in stage.steps),
+                                                  *(c.issue.number for c in stage.candidates)]}  # fmt: skip
+    assert 4 in [c.issue.number for c in plan.stages[1].candidates]
+    assert shown == {1, 2, 4, 5}
+    # ...within the user's own limit.
+    capped = plan_of(items, per_stage=1, max_difficulty=4)
+    assert all(4 not in [c.issue.number for c in st.candidates] for st in capped.stages)
+
+
 def test_an_issue_of_no_known_kind_is_a_code_step_that_says_so() -> None:
     unknown = fake(7, "tinyml.optim.sgd", 3, (), title="SGD momentum buffer and restarts")
     plan = plan_of([unknown], stages=[3], per_stage=1)

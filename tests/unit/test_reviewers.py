@@ -53,3 +53,15 @@ def test_one_commit_authors_are_left_out_beside_regular_ones() -> None:
     assert step_reviewers([owned], [], make_code_map(), CodeOwners([])) == ["@maint (code owner)"]
     only = _area(recent_logins=[("blipbyte", 1), ("Chessing234", 1)])
     assert len(step_reviewers([only], [], make_code_map(), CodeOwners([]))) == 2
+
+
+def test_a_name_spelled_as_a_login_of_the_issues_is_that_login() -> None:
+    # jax: "Peter Hawkins (no GitHub login)" while @hawkinsp writes in its issues; a first
+    # name alone is no one in particular.
+    area = _area(recent_authors=[("Peter Hawkins", 9), ("Sayak Paul", 4), ("Peter", 5)])
+    known = {"hawkinsp", "SayakPaul", "peter"}
+    assert step_reviewers([area], [], make_code_map(), CodeOwners([]), known) == [
+        "@hawkinsp (9 recent commits here)",
+        "Peter (5 recent commits here; no GitHub login in the history)",
+        "@SayakPaul (4 recent commits here)",
+    ]

@@ -80,6 +80,8 @@ def test_pr_in_another_repository_is_ignored() -> None:
         "If nobody is working on this, I'd like to give it a try",
         "I opened #5590 to fix this.", "I would like to submit the fix.",
         "I've submitted a PR: https://github.com/o/r/pull/12",
+        "Reproduced on main; I have a working prototype fix.", "is it ok if I work on this issue?",
+        "I created a PR for this feature",
     ],
 )  # fmt: skip
 def test_recent_claims_mean_taken(body: str) -> None:

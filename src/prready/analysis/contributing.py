@@ -31,7 +31,10 @@ _NOT_SHELL = frozenset(
 # `pip install` needs something to install ("sans the `pip install` line" names none), and
 # installing a linter (`pip install pre-commit`) or running one (`make style`) is no build.
 _LINTERS = r"(?:ruff|flake8|black|isort|mypy|pylint|lintrunner|pre-commit)\b"
-_MAKE_LINT = r"make (?:lint|style|quality|format|fixup|pre-?commit)\b"
+_MAKE_LINT = (
+    r"make (?:lint|style|quality|format|fixup|pre-?commit|fix-copies|repo-consistency"
+    r"|check-copies)\b"  # (diffusers' and transformers' copy checks are lint)
+)
 _BUILD = re.compile(
     rf"^(?:\w+=\S+\s+)*(?:pip3? install (?!{_LINTERS})\S|python3? (?:-m pip install|setup\.py (?:develop|install|build\w*)|-m build)"
     rf"|cmake\b|(?!{_MAKE_LINT})make(?!\s+(?:test|check))\b|ninja\b|conda (?:env )?(?:install|create)\b|uv (?:sync|pip install)\b|bazel build\b)"
@@ -87,7 +90,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
             # (Nor one that allows them: jax's "This doesn't prohibit the use of coding
             # assistance tools, ... as long as these submissions abide by the CLA".)
             r"(?!.*\bwelcome\b)(?!.*(?:n't|\bnot)\s+(?:prohibit|forbid|ban)\w*)(?!.*\bas\s+long\s+as\b).*?"
-            r"\b(not (?:be )?accept\w*|do not|don't|must not|never|prohibit\w*|forbid\w*|ban\w*|not allowed"
+            r"\b(not (?:be )?accept\w*|do not|don't|must not|never|prohibit\w*|forbid\w*|ban\w*|not allowed|not permitted"
             r"|will be closed|reject\w*|no\b)",
             re.IGNORECASE | re.DOTALL,
         ),
@@ -216,7 +219,13 @@ def summarise_contributing(text: str, source: str) -> ContributingSummary:
 _MD = MarkdownIt("commonmark")
 # A part of a command the reader fills in: `<TEST_TO_RUN>`, `<your_branch>`, `{MODEL}` (a
 # shell variable, `${TORCH}`, is set, not filled in).
-_PLACEHOLDER = re.compile(r"<[A-Za-z][\w .-]{0,40}>|(?<!\$)\{[A-Z][A-Z_]{1,40}\}")
+_PLACEHOLDER = re.compile(
+    r"<[A-Za-z][\w .-]{0,40}>|(?<!\$)\{[A-Z][A-Z_]{1,40}\}"
+    # A made-up file to name your own (diffusers' `tests/test_my_new_model.py`).
+    r"|\b(?:test_)?(?:my|your)_(?:new_)?\w+\.py\b"
+    # An option left without its value (jax's "`pytest -k`" in a sentence).
+    r"|\s-[kmx]$"
+)
 
 
 def _commands(tokens: list[Token]) -> list[str]:

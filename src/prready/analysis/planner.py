@@ -422,6 +422,32 @@ def _rank(
         room = max_candidates - len(candidates[stage_no])
         candidates[stage_no] += [(a.issue.number, score) for a, score in ranked[:room]]
         listed |= {a.issue.number for a, _ in ranked[:room]}
+    # Last, the issues rated above the band of the last stage whose rule takes them (jax's
+    # "Document `jax.lax` APIs", docs work rated 5/5, which only the first two stages take):
+    # listed among that stage's further candidates, never left out of the plan unsaid.
+    for stage_no in reversed(chosen_stages):
+        spec = STAGES[stage_no]
+        room = max_candidates - len(candidates[stage_no])
+        if room <= 0:
+            continue
+        later = [s - 1 for s in chosen_stages if s > stage_no]
+        above = [
+            a
+            for a in eligible
+            if a.issue.number not in listed
+            and a.difficulty.score > spec.high
+            and not verdicts[a.issue.number][stage_no - 1]
+            and all(verdicts[a.issue.number][at] for at in later)
+        ]
+        if not above:
+            continue
+        earlier = [a for s in chosen_stages if s < stage_no for a in picked[s]]
+        ranked = _rank_for_stage(
+            replace(spec, high=5), above, spec.high + 1, earlier, user_skills,
+            label_kinds, label_map, labels, distances, now, terms, verdicts, memo.fits, memo.heads,
+        )  # fmt: skip
+        candidates[stage_no] += [(a.issue.number, score) for a, score in ranked[:room]]
+        listed |= {a.issue.number for a, _ in ranked[:room]}
     for stage_no in chosen_stages:
         if not picked[stage_no]:
             notes[stage_no] = empty_stage_note(

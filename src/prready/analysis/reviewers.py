@@ -54,7 +54,7 @@ def step_reviewers(
             if known_login:  # the same person: listed once, by login
                 known_login = spelled.setdefault(known_login.lower(), known_login)
                 logins[known_login] = max(logins[known_login], count)
-            elif (named := by_lower.get(name.lower())) is not None:
+            elif (named := _login_of(name, by_lower)) is not None:
                 named = spelled.setdefault(named.lower(), named)
                 logins[named] = max(logins[named], count)
             else:
@@ -101,6 +101,28 @@ def _display_name(name: str) -> str:
     handle and no "(code owner)"), at most MAX_NAME_CHARS."""
     shown = " ".join(name.replace("(", " ").replace(")", " ").lstrip("@ ").split())
     return shown if len(shown) <= MAX_NAME_CHARS else shown[: MAX_NAME_CHARS - 1] + "…"
+
+
+# A name spelled as only a login is (lower case, or with a digit or hyphen): "vfdev-5".
+_LOGIN_LIKE = re.compile(r"[a-z0-9][a-z0-9-]*|[A-Za-z0-9]*[0-9-][A-Za-z0-9-]*")
+
+
+def _login_of(name: str, by_lower: dict[str, str]) -> str | None:
+    """The login, among those who wrote in the repository's issues, that a display name is
+    spelled as: its words run together, or a first name or initial with a surname
+    (`Sayak Paul` @sayakpaul, `Peter Hawkins` @hawkinsp, `Alan Turing` @aturing). A name
+    written as a login is that login (`vfdev-5`); a first name alone (`Peter`) is no one
+    in particular."""
+    if _LOGIN_LIKE.fullmatch(name):
+        return by_lower.get(name.lower())
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    if len(words) < 2:
+        return None
+    first, last = words[0], words[-1]
+    for form in ("".join(words), first[0] + last, last + first[0], first + last[0], last + first):
+        if form in by_lower:
+            return by_lower[form]
+    return None
 
 
 def _squashed(text: str) -> str:

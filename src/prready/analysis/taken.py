@@ -32,6 +32,11 @@ _CLAIM = re.compile(
         \s+(?:a|the|my)\s+(?:pr|fix|pull\s+request|patch)
      |i\s*(?:'?\s*ve|\s+have)?\s+(?:just\s+)?(?:opened|submitted|created|sent|raised|filed)\s+
         (?:a\s+|my\s+)?(?:pr|pull\s+request|fix)?\s*:?\s*(?:\#\d+|https?://\S+/pull/\d+)
+     |i\s*(?:'?\s*ve|\s+have)?\s+(?:just\s+)?(?:opened|submitted|created|sent|raised|made)\s+
+        (?:a|my)\s+(?:pr|pull\s+request|draft\s+pr)\b
+     |i\s*(?:'?\s*ve|\s+have)\s+(?:got\s+)?(?:a\s+)?(?:working\s+)?(?:prototype|draft|wip|working)\s+
+        (?:fix|patch|implementation)\b
+     |is\s+it\s+(?:ok|okay|alright|fine)\s+if\s+i\s+(?:work\s+on|take|pick\s+up|fix|tackle)
      |(?:can|could|may|might)\s+i\s+(?:please\s+)?(?:take|work\s+on|pick\s+up|grab|claim|
         tackle|handle|fix|try|be\s+assigned|get\s+assigned|have\s+a\s+go|give\s+it\s+a\s+(?:try|shot))
      |(?:please\s+)?assign\s+(?:this|it|the\s+issue)?\s*to\s+me

@@ -131,6 +131,11 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "needs repro": ("needs-repro",),
     "need reproduction": ("needs-repro",),
     "needs reproducible code": ("needs-repro",),
+    "needs code example": ("needs-repro",),  # diffusers
+    "needs example": ("needs-repro",),
+    "needs mre": ("needs-repro",),
+    "needs reproducer": ("needs-repro",),
+    "needs minimal reproducible example": ("needs-repro",),
     "cannot reproduce": ("needs-repro",),
     "can t reproduce": ("needs-repro",),
     "needs more info": ("needs-repro",),
