@@ -324,6 +324,9 @@ class Frame:
     function: str = ""  # the frame's function ("interpolate"; "" for "<module>" or unknown)
 
 
+_TITLE_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
 @dataclass
 class IssueEvidence:
     """Everything found in one issue's title and body, before resolution."""
@@ -339,6 +342,7 @@ class IssueEvidence:
     # of the title (the issue's subject) apart from the body's.
     names: list[str] = field(default_factory=list)
     title_names: set[str] = field(default_factory=set)
+    title_words: set[str] = field(default_factory=set)  # every identifier-like word of it
     ran: set[str] = field(default_factory=set)  # paths run as scripts (`python x.py`)
     crash: str = ""  # the words reporting a crash in native code ("segmentation fault")
     # Changes of the repository the reporter names, in the text's order: `#2628` (a pull
@@ -372,6 +376,7 @@ def extract_evidence(title: str, body: str, *, package: str = "", repo: str = ""
     written = {api.rsplit(".", 1)[-1] for api in found.apis}
     found.names = [n for n in _bare_names(title + "\n" + no_imports) if n not in written]
     found.title_names = set(_bare_names(title))
+    found.title_words = set(_TITLE_WORD.findall(title))
     if crash := _NATIVE_CRASH.search(title + "\n" + text_no_urls):
         found.crash = " ".join(crash.group(0).split())
     found.changes = _named_changes(title + "\n" + body, repo, imports, package)

@@ -117,6 +117,10 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
             exact = other.endswith(as_written) or as_written.endswith(other)
             written = "" if exact else f" (written {as_written})"
             yield other, W_PATH, f"file path {other} in the text{written}"
+    # The last parts of the APIs the title names ("eigvalsh" of `jnp.linalg.eigvalsh`).
+    titled_apis = {
+        last for name in found.apis if (last := name.rpartition(".")[2]) in found.title_words
+    }
     for name in found.apis:
         resolved = _resolve_dotted(name, index)
         if resolved is None and (suffixed := _resolve_suffix(name, index)) is not None:
@@ -132,7 +136,13 @@ def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, fl
             continue
         exact = resolved is not None and resolved[1]
         # A name bound in C: its kernels' files, or beside the Python wrapper, at less.
-        api_weight = W_API_CALL if name in found.called else W_API
+        # A call counts more, unless the title names other APIs than this one: then the
+        # reproduction's other calls only build its inputs (`jax.random.uniform` beside
+        # "eigvalsh" in the title).
+        called = name in found.called and (
+            not titled_apis or name.rpartition(".")[2] in titled_apis
+        )
+        api_weight = W_API_CALL if called else W_API
         native = list(_native_clues(name, index, W_API_PREFIX if exact else api_weight))
         yield from native
         if resolved is None or (native and not exact):
