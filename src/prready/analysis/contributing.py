@@ -286,7 +286,7 @@ def agent_rules(text: str, source: str) -> list[str]:
     people as well, each marked with its file: not what it says of AI itself."""
     rules = summarise_contributing(text, source).rules
     return [
-        rule.replace(" (", f" ({source}: ", 1)
+        rule.replace(' ("', f' ({source}: "', 1)
         for rule in rules
         # (Nor its ban on tiny one-off edits, aimed at agents' typo pull requests: a
         # docs issue is still a newcomer's work.)
