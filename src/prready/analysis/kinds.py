@@ -15,7 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from prready.analysis.evidence import without_setup
 from prready.analysis.labels import traits_of
 from prready.analysis.stages import OPTION_WORDS
-from prready.analysis.vocabulary import HARDWARE, HARDWARE_ALIASES, HARDWARE_IMPLIES
+from prready.analysis.vocabulary import (
+    GPU_ONLY_LIBRARY_REPOSITORIES,
+    GPU_ONLY_LIBRARY_WORDS,
+    HARDWARE,
+    HARDWARE_ALIASES,
+    HARDWARE_IMPLIES,
+)
 from prready.errors import InputError
 from prready.models import Issue, IssueKinds, Label, SetAsideKind
 
@@ -296,12 +302,10 @@ def _versions_line(text: str, found: re.Match[str]) -> bool:
 # "GPU" alone in a title means an NVIDIA one only when no other accelerator is named
 # ("AMD: ... multi-GPU training on MI300X" needs ROCm, not CUDA).
 _ANY_GPU = re.compile(r"\bgpus?\b", re.IGNORECASE)
-# Libraries that run on NVIDIA GPUs only in practice: bitsandbytes' 4- and 8-bit
-# quantization (peft #2501 "merge_adapter does not work with bitsandbytes 4bit", a
-# reproduction loading `load_in_4bit=True`) and DeepSpeed's ZeRO ("Apply Zero-3 and LoRA").
-_GPU_LIBRARY_TITLE = re.compile(
-    r"\b(?:bitsandbytes|bnb|q-?lora|deepspeed|zero-?[23]|zero\s+stage\s*[23])\b", re.IGNORECASE
-)
+# The GPU-only libraries (vocabulary) named in a title (peft #2501 "merge_adapter does not
+# work with bitsandbytes 4bit", "Apply Zero-3 and LoRA") or used in a reproduction
+# (`load_in_4bit=True`).
+_GPU_LIBRARY_TITLE = re.compile(rf"\b(?:{GPU_ONLY_LIBRARY_WORDS})\b", re.IGNORECASE)
 _GPU_LIBRARY_CODE = re.compile(
     r"\bload_in_[48]bit\s*=\s*True|\bBitsAndBytesConfig\s*\(|\bbnb_4bit_\w+\s*=|\bimport\s+bitsandbytes\b"
 )
@@ -358,9 +362,7 @@ def classify_issue(issue: Issue, labels: Mapping[str, Label] | Sequence[Label] =
         _description_hardware(hardware, description)
     if not _NAMED_ACCELERATORS & hardware.keys() and (found := _ANY_GPU.search(title)):
         hardware["cuda"] = f"{found.group(0)!r} in the title"
-    # (In the library's own repository its name says nothing: DeepSpeed's issues about an
-    # import or a logging call need no GPU.)
-    own = _GPU_LIBRARY_TITLE.fullmatch(issue.repo.rpartition("/")[2])
+    own = issue.repo.rpartition("/")[2].lower() in GPU_ONLY_LIBRARY_REPOSITORIES
     if not own and not _NAMED_ACCELERATORS & hardware.keys() and not about_the_cpu(title):
         if found := _GPU_LIBRARY_TITLE.search(title):
             hardware["cuda"] = f"{found.group(0)!r} in the title (it runs on NVIDIA GPUs)"

@@ -110,12 +110,14 @@ _SAID_FIXED = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# The words that make a sentence a condition, in each of the hedges below.
+_CONDITION = r"if|in\s+case|unless|whether"
 # A sentence that only asks, denies, hopes or plans ("is this fixed?", "not fixed by #12",
 # "will be fixed by #12", "once #12 is merged this is fixed"), fixes a part, or speaks of
 # another problem ("a similar macOS problem has been fixed with pip 20.3").
 _NOT_A_STATEMENT = re.compile(
     r"n't\b|\b(?:not|never|nor|no\s+(?!longer\b)|neither|will|would|could|might|may|hope\w*|"
-    r"once|if|when|until|unless|whether|partially|partly|part\s+of|some\s+of|one\s+of|half|"
+    rf"once|{_CONDITION}|when|until|partially|partly|part\s+of|some\s+of|one\s+of|half|"
     r"workaround|temporar\w*|reinstall\w*|recreat\w*|downgrad\w*|ended\s+up|"
     r"similar|another|other|related|different)\b",
     re.IGNORECASE,
@@ -132,12 +134,12 @@ _STILL_BROKEN = re.compile(
 )
 # What after the words makes them a workaround or a condition ("works now if I pass ...").
 _BUT_ONLY = re.compile(
-    r"\b(?:if|but|except|unless|only|when\s+(?:i|we|you)|by\s+(?:setting|passing|using|adding|"
+    rf"\b(?:{_CONDITION}|but|except|only|when\s+(?:i|we|you)|by\s+(?:setting|passing|using|adding|"
     r"removing|changing|downgrading|pinning|installing|switching))\b",
     re.IGNORECASE,
 )
 # A sentence that invites a report rather than making one ("reopen if it persists").
-_CONDITIONAL = re.compile(r"\b(?:if|in\s+case|should\s+(?:it|you|this)|unless|whether)\b", re.I)
+_CONDITIONAL = re.compile(rf"\b(?:{_CONDITION}|should\s+(?:it|you|this))\b", re.I)
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|\n+")
 
 
@@ -234,12 +236,8 @@ def said_fixed(comments: Sequence[Comment]) -> str | None:
     fixes a part says nothing."""
     found: tuple[Comment, str] | None = None
     for comment in sorted(comments, key=lambda c: c.created_at):
-        # The commenter's own words: no quoted lines or code blocks; inline code kept.
-        text = "\n".join(
-            line
-            for line in _QUOTE_OR_FENCE.sub(" ", comment.body.replace("\u2019", "'")).splitlines()
-            if not line.lstrip().startswith(">")
-        )
+        # The commenter's own words; inline code kept ("fixed in `v0.8.1`").
+        text = claim_text(comment.body, keep_inline_code=True)
         if found is not None and _reports_broken(text):
             found = None
         statement = _fixed_statement(text)
@@ -313,11 +311,13 @@ def find_claim(text: str) -> str | None:
     return " ".join(text[start : match.end() + 30].split())[:80]
 
 
-def claim_text(body: str) -> str:
-    """A comment without quoted lines (`>`), fenced or inline code, and curly apostrophes."""
+def claim_text(body: str, *, keep_inline_code: bool = False) -> str:
+    """A comment's own words: without quoted lines (`>`), fenced code (and inline code
+    unless kept), with straight apostrophes."""
     body = body.replace("\u2019", "'").replace("\r\n", "\n")
     body = _QUOTE_OR_FENCE.sub(" ", body)
-    body = _INLINE_CODE.sub(" ", body)
+    if not keep_inline_code:
+        body = _INLINE_CODE.sub(" ", body)
     lines = [line for line in body.split("\n") if not line.lstrip().startswith(">")]
     return "\n".join(lines)
 

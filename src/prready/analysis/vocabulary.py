@@ -25,6 +25,12 @@ HARDWARE_ALIASES = {
 }  # fmt: skip
 # Having the key means having these too: a multi-GPU box has CUDA, a cluster has both.
 HARDWARE_IMPLIES = {"multi-gpu": ("cuda",), "multi-node": ("multi-gpu", "cuda")}
+# Libraries that run on NVIDIA GPUs only in practice: bitsandbytes' 4- and 8-bit
+# quantization (QLoRA) and DeepSpeed's ZeRO. An issue naming one needs CUDA, except in the
+# library's own repository (by its name, forks included), where its name says nothing:
+# DeepSpeed's issues about an import or a logging call need no GPU.
+GPU_ONLY_LIBRARY_WORDS = r"bitsandbytes|bnb|q-?lora|deepspeed|zero-?[23]|zero\s+stage\s*[23]"
+GPU_ONLY_LIBRARY_REPOSITORIES = frozenset({"bitsandbytes", "deepspeed"})
 
 # Traits a label can carry. "beginner": maintainers mark it for newcomers; "welcome":
 # outside contributions wanted (not necessarily easy); "small"/"medium"/"large": the

@@ -126,8 +126,9 @@ def run_plan(
         )
     paths, config, api_url = ws.paths, ws.config, ws.github.api_url
     # A skill or hardware no plan knows is said before any clone is made or mapped.
-    normalize_skills(list(options.skills) or list(config.skills))
-    parse_hardware(list(options.hardware) or list(config.hardware))
+    skills = list(options.skills) or list(config.skills)
+    normalize_skills(skills)
+    hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     # A typo (hugingface/datasets): said before any clone is looked for.
     offline = ws.offline or not source.github
     if (
@@ -184,8 +185,6 @@ def run_plan(
     fixed = fixed_in_checkout(ws, slug, code_map, assessments)
     assessments = [_updated(a, fixed, {}) for a in assessments]
     tests_used = names_in_tests(code_map, ws.parse_cache)
-    skills = list(options.skills) or list(config.skills)
-    hardware = parse_hardware(list(options.hardware) or list(config.hardware))
     exclude = [*config.exclude_labels, *options.exclude_labels]
     from_file = issues_store.repo_source(ws.cache, slug) == "file"
     # A complete export synced last holds every open issue: there are no more to fetch.
