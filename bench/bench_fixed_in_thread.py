@@ -23,7 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from prready.analysis.taken import claim_text, said_fixed
+from prready.analysis.comment_words import claim_text
+from prready.analysis.taken import said_fixed
 from prready.models import Comment
 
 HERE = Path(__file__).resolve().parent

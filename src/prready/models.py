@@ -20,10 +20,10 @@ ProgressFn = Callable[[str, int, "int | None"], None]
 
 # The closed sets of words some fields hold (the JSON output spells them the same way).
 IssueState = Literal["open", "closed"]
-TakenState = Literal["fresh", "taken", "stale-claim", "done"]
+TakenState = Literal["fresh", "taken", "stale-claim", "done", "declined"]
 StageKey = Literal["first-contact", "small-fix", "real-bug", "substantial"]
 SetAsideKind = Literal[
-    "tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed", "fixed"
+    "tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed", "fixed", "declined"
 ]
 
 
@@ -104,7 +104,8 @@ class TakenStatus:
 
     @property
     def taken(self) -> bool:
-        return self.state in ("taken", "done")
+        """Not free to take: someone is on it, it is fixed, or its thread declined it."""
+        return self.state in ("taken", "done", "declined")
 
     @property
     def pulls_unchecked(self) -> bool:

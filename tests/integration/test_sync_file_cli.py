@@ -357,6 +357,42 @@ def test_an_issue_its_thread_says_is_fixed_is_set_aside_with_the_words(
     assert rows[2]["taken_state"] == "done" and rows[9]["taken_state"] != "done"
 
 
+def test_an_issue_its_thread_declined_is_set_aside_with_the_words(
+    repo: Path, tmp_path: Path
+) -> None:
+    """A maintainer answered "This is expected behavior" on an issue still open in the
+    export: the plan lists it apart as declined, quoting the comment, and `issues` says so;
+    a thread where a later maintainer took it back ("you're right, a PR is welcome") keeps
+    its issue a step."""
+    settled = gh_item(2, "Adam ignores weight_decay=0", "2026-05-20T08:30:00Z", ["bug"])
+    settled["comments"] = [
+        {"author": {"login": "maint"}, "body": "This is expected behavior: `weight_decay=0` "
+         "keeps the default schedule.", "createdAt": "2026-05-19T00:00:00Z"},
+    ]  # fmt: skip
+    reversed_ = gh_item(9, "SGD ignores momentum=0", "2026-05-20T08:30:00Z", ["bug"])
+    reversed_["comments"] = [
+        {"author": {"login": "maint"}, "body": "This is by design.", "createdAt": "2026-05-17T00:00:00Z"},
+        {"author": {"login": "other-maint"}, "body": "You're right, a PR fixing it is welcome.",
+         "createdAt": "2026-05-18T00:00:00Z"},
+    ]  # fmt: skip
+    path = tmp_path / "threads.json"
+    items = [export_file(tmp_path, 1)]  # (a first-contact issue, so every stage has work)
+    one = json.loads(items[0].read_text("utf-8"))
+    path.write_text(json.dumps([*one, settled, reversed_]), encoding="utf-8")
+    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
+    doc = plan_json(repo)
+    apart = {item["issue"]["number"]: item for item in doc["set_aside"]}
+    assert apart[2]["kind"] == "declined"
+    assert apart[2]["reason"] == (
+        '@maint said on 2026-05-19 that it will not change here: "This is expected behavior: '
+        '`weight_decay=0` keeps the default schedule." (a pull request for it would likely be '
+        "closed: check the thread first)"
+    )
+    assert 9 not in apart
+    rows = {row["number"]: row for row in json.loads(run("issues", SLUG, "--format", "json").stdout)}
+    assert rows[2]["taken_state"] == "declined" and rows[9]["taken_state"] == "fresh"
+
+
 def test_a_checkouts_notes_for_agents_add_the_go_ahead_rule_to_the_plan(
     repo: Path, tmp_path: Path
 ) -> None:

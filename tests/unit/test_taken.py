@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from prready.analysis.taken import claim_text, detect_taken, find_claim, fixed_by_commit
+from prready.analysis.comment_words import claim_text
+from prready.analysis.taken import detect_taken, find_claim, fixed_by_commit
 from prready.models import Comment, CrossReference, Issue
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -254,3 +255,16 @@ def test_an_invitation_to_report_is_no_report() -> None:
 def test_a_fixed_claim_that_admits_a_remainder_is_no_claim() -> None:
     body = "#12 fixed the crash, but the warning still appears."
     assert detect_taken(make_issue(), [comment(body)], [], NOW).state == "fresh"
+
+
+def test_a_thread_that_declines_the_issue_makes_it_declined_not_free() -> None:
+    comments = [comment("This is expected behavior, see the docs of `step`.", author="maint")]
+    status = detect_taken(make_issue(), comments, [], NOW)
+    assert status.state == "declined" and status.taken
+    assert status.evidence[0].startswith("@maint said on 2026-11-15 that it will not change here")
+
+
+def test_someone_on_a_declined_issue_makes_it_taken() -> None:
+    comments = [comment("This is by design.", author="maint")]
+    status = detect_taken(make_issue(assignees=["dave"]), comments, [], NOW)
+    assert status.state == "taken" and status.evidence == ["assigned to @dave"]

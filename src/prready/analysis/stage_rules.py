@@ -93,9 +93,9 @@ def set_aside(
 ) -> list[SetAside]:
     """Open issues that are never steps: free ones that are tracking, questions, RFCs,
     awaiting a reproduction, needing hardware the user does not have, or docs-only work
-    where the guide closes such pull requests from newcomers (`docs_closed`); and ones
-    already fixed (a merged pull request, a commit of the checkout). Pins stay (the user
-    chose)."""
+    where the guide closes such pull requests from newcomers (`docs_closed`); ones
+    already fixed (a merged pull request, a commit of the checkout) and ones their thread
+    declined ("this is expected behavior"). Pins stay (the user chose)."""
     out: list[SetAside] = []
     owned = set(have)
     for a in assessments:
@@ -111,6 +111,10 @@ def set_aside(
             # commit of the checkout that closes it): said, not silently left out.
             why = a.taken.evidence[0] if a.taken.evidence else "already fixed"
             out.append(SetAside(a.issue, "fixed", why))
+            continue
+        if a.taken.state == "declined" and a.issue.state == "open" and a.taken.evidence:
+            # Its thread says the maintainers will not change it here: said, with the quote.
+            out.append(SetAside(a.issue, "declined", a.taken.evidence[0]))
             continue
         if not open_and_free(a):
             continue
@@ -128,7 +132,7 @@ def set_aside(
         elif docs_closed and docs_work(kinds):
             out.append(SetAside(a.issue, "docs-closed", DOCS_CLOSED_WHY))
     order = {
-        kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware", "docs-closed", "fixed"))
+        kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware", "docs-closed", "fixed", "declined"))
     }
     out.sort(key=lambda item: (order[item.kind], item.issue.number))
     return out

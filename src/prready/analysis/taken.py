@@ -7,7 +7,9 @@ this", "/assigntome"), counts too. Claims older than `claim_days` with no pull r
 are stale: worth a polite question, not a reason to skip. Evidence that points at the
 user themself (their assignment, claim or pull request) never makes an issue "taken".
 An open issue whose own thread says it is fixed ("fixed by #1712", "works now on 0.21"),
-with no later comment saying it still happens, is done: GitHub's state lags behind.
+with no later comment saying it still happens, is done: GitHub's state lags behind. One
+whose thread settles it as no change of this repository's ("this is expected behavior",
+"an upstream bug") is declined (`prready.analysis.declined`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from prready import clock
+from prready.analysis.comment_words import claim_text, sentences
+from prready.analysis.declined import said_declined
 from prready.models import Comment, CrossReference, Issue, TakenStatus
 
-_QUOTE_OR_FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
 _COMMAND = re.compile(r"^\s*/(?:assign|assigntome|assign-me|take|claim)\b(?P<who>[^\n]*)", re.M)
 _CLAIM = re.compile(
     r"""
@@ -140,7 +142,6 @@ _BUT_ONLY = re.compile(
 )
 # A sentence that invites a report rather than making one ("reopen if it persists").
 _CONDITIONAL = re.compile(rf"\b(?:{_CONDITION}|should\s+(?:it|you|this))\b", re.I)
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|\n+")
 
 
 def detect_taken(
@@ -151,7 +152,7 @@ def detect_taken(
     claim_days: int = 30,
     user_login: str | None = None,
 ) -> TakenStatus:
-    """fresh / taken / stale-claim / done, with one evidence line per finding."""
+    """fresh / taken / stale-claim / done / declined, with one evidence line per finding."""
     me = (user_login or "").lower()
     now = clock.aware(now)
     done: list[str] = []
@@ -204,6 +205,9 @@ def detect_taken(
         return TakenStatus("done", done + taken + notes)
     if taken:
         return TakenStatus("taken", taken + stale + notes)
+    settled = said_declined(comments, issue.author, issue.repo)
+    if settled is not None:
+        return TakenStatus("declined", [settled[1], *stale, *notes])
     if stale:
         return TakenStatus("stale-claim", stale + notes)
     return TakenStatus("fresh", notes)
@@ -257,14 +261,14 @@ def _reports_broken(text: str) -> bool:
     report: "reopen if it persists")."""
     return any(
         _STILL_BROKEN.search(sentence) and not _CONDITIONAL.search(sentence)
-        for sentence in _SENTENCE_END.split(text)
+        for sentence in sentences(text)
     )
 
 
 def _fixed_statement(text: str) -> str | None:
     if _reports_broken(text):
         return None  # "#12 fixed the crash, but the error still appears"
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in sentences(text):
         sentence = sentence.strip()
         if not sentence or sentence.endswith("?"):
             continue
@@ -309,17 +313,6 @@ def find_claim(text: str) -> str | None:
         return None
     start = max(text.rfind("\n", 0, match.start()) + 1, match.start() - 30)
     return " ".join(text[start : match.end() + 30].split())[:80]
-
-
-def claim_text(body: str, *, keep_inline_code: bool = False) -> str:
-    """A comment's own words: without quoted lines (`>`), fenced code (and inline code
-    unless kept), with straight apostrophes."""
-    body = body.replace("\u2019", "'").replace("\r\n", "\n")
-    body = _QUOTE_OR_FENCE.sub(" ", body)
-    if not keep_inline_code:
-        body = _INLINE_CODE.sub(" ", body)
-    lines = [line for line in body.split("\n") if not line.lstrip().startswith(">")]
-    return "\n".join(lines)
 
 
 def _age_days(now: datetime, when: str) -> int | None:

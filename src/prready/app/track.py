@@ -138,7 +138,10 @@ def pick_warnings(ws: Workspace, slug: str, number: int) -> list[str]:
         out.append(f"a plan sets it aside: {reason[1]}")
     stored = issues_store.load_taken(conn, slug).get(number)
     if stored is not None and stored[0].taken and stored[0].evidence:
-        what = "it may be fixed already" if stored[0].state == "done" else "someone may be on it"
+        what = {
+            "done": "it may be fixed already",
+            "declined": "the maintainers may not want it changed",
+        }.get(stored[0].state, "someone may be on it")
         out.append(f"{what} (as of {stored[1][:10]}): {stored[0].evidence[0]}")
     return out
 

@@ -25,8 +25,13 @@ from prready.text import safe_line
 SET_ASIDE_LINES = 6  # set-aside issues named in the terminal (the page lists more)
 TABLE_WIDTH = 110  # wide enough for most titles on one line, narrow enough to read
 _STAGE_STYLES = {1: "cyan", 2: "blue", 3: "yellow", 4: "magenta"}
-_TAKEN_SHORT = {"fresh": "free", "taken": "taken", "stale-claim": "quiet claim", "done": "fixed"}
-_TAKEN_STYLES = {"fresh": "green", "taken": "red", "stale-claim": "yellow", "done": "red"}
+_TAKEN_SHORT = {
+    "fresh": "free", "taken": "taken", "stale-claim": "quiet claim", "done": "fixed",
+    "declined": "declined",
+}  # fmt: skip
+_TAKEN_STYLES = {
+    "fresh": "green", "taken": "red", "stale-claim": "yellow", "done": "red", "declined": "red",
+}  # fmt: skip
 _STATUS_STYLES = {
     StepStatus.MERGED.value: "green",
     StepStatus.PR_OPEN.value: "blue",

@@ -45,6 +45,7 @@ TAKEN_WORDS = {
     "taken": "Someone is on it",
     "stale-claim": "Claimed, but gone quiet",
     "done": "Already fixed",
+    "declined": "Declined in its thread",
 }
 STATUS_WORDS = {
     StepStatus.PLANNED: "Planned",
@@ -198,6 +199,7 @@ SET_ASIDE_WORDS = {
     "hardware": "needs hardware",
     "docs-closed": "docs PRs closed",
     "fixed": "already fixed",
+    "declined": "declined in its thread",
 }
 
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from prready.analysis.comment_words import claim_text
 from prready.analysis.evidence import IssueEvidence, extract_evidence
 from prready.analysis.labels import (
     classify_label,
@@ -22,7 +23,7 @@ from prready.analysis.labels import (
 )
 from prready.analysis.native import scan_native_bytes
 from prready.analysis.pyscan import scan_python, scan_python_bytes
-from prready.analysis.taken import active_claims, claim_text, detect_taken, find_claim
+from prready.analysis.taken import active_claims, detect_taken, find_claim
 from prready.config import load_config
 from prready.errors import NetworkError, PrreadyError, UsageError
 from prready.models import Comment, CrossReference, Issue, LabelKind

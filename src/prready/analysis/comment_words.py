@@ -1,0 +1,26 @@
+"""A comment's own words: its text without what it quotes or pastes, cut into sentences.
+What the detectors of claims, fixes and declines read (`taken`, `declined`)."""
+
+from __future__ import annotations
+
+import re
+
+_QUOTE_OR_FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|\n+")
+
+
+def claim_text(body: str, *, keep_inline_code: bool = False) -> str:
+    """A comment's own words: without quoted lines (`>`), fenced code (and inline code
+    unless kept), with straight apostrophes."""
+    body = body.replace("\u2019", "'").replace("\r\n", "\n")
+    body = _QUOTE_OR_FENCE.sub(" ", body)
+    if not keep_inline_code:
+        body = _INLINE_CODE.sub(" ", body)
+    lines = [line for line in body.split("\n") if not line.lstrip().startswith(">")]
+    return "\n".join(lines)
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut into sentences (at a stop, a closing quote after one, or a line break)."""
+    return [s for s in _SENTENCE_END.split(text) if s and s.strip()]

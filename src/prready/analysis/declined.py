@@ -1,0 +1,151 @@
+"""Has an open issue's own thread settled it as no work for this repository? Pure
+detection from its comments.
+
+A comment by someone other than the reporter says the reported behaviour is intended
+("This is expected behavior", "works as intended", "not a bug"), declines the change ("we
+don't plan to support this", "out of scope", "won't fix"), or places the fix in another
+project ("this is an XLA bug, please report it there"); and no later sentence by someone
+other than the reporter takes it back ("you're right, this is a bug", "a PR improving the
+error message is welcome", "reopening"). A newcomer's pull request for such an issue would
+be closed: the plan lists it apart, quoting the comment, for the reader to check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from prready.analysis.comment_words import claim_text, sentences
+from prready.models import Comment
+
+Settled = Literal["declined", "elsewhere"]
+
+# The behaviour is what the maintainers meant ("this is the expected behavior", "it works
+# as designed", "not a bug"); never "the expected output" or "this is not expected".
+_INTENDED = re.compile(
+    r"""
+    \b(?:this|that|it|which|what\s+you\s+(?:see|describe)|the\s+(?:current\s+)?behaviou?r)
+        (?:'s|\s+is|\s+was|\s+seems\s+to\s+be|\s+looks\s+to\s+be)\s+
+        (?:actually\s+|indeed\s+|totally\s+|intentionally\s+|entirely\s+|all\s+|just\s+)?
+        (?:the\s+|an?\s+)?(?:expected|intended|intentional|deliberate|by\s+design|desired|
+            working\s+as\s+(?:intended|expected|designed)|(?:a\s+)?design\s+(?:choice|decision))\b
+        (?!\s+(?:output|result|value|shape|type|to\b))
+    |\b(?:works|working|behaves|behaving|functions)\s+as\s+(?:intended|designed)\b
+    |\bby\s+design\b
+    |\b(?:is|'s)\s+not\s+a\s+bug\b|\bnot\s+a\s+bug\s*(?:$|[.,;!]|but|,)
+    |\bdo\s*(?:n'?t|\s+not)\s+think\s+(?:this|it|that)\s+(?:is|'s)\s+a\s+bug\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# The change is declined ("we don't plan to support this", "out of scope", "won't fix").
+_DECLINED = re.compile(
+    r"""
+    \bwon'?t\s*fix\b|\bwill\s+not\s+(?:be\s+)?fix
+    |\b(?:we|i)\s+(?:do\s*n'?t|do\s+not|won'?t|will\s+not|have\s+no)\s+(?:\w+\s+){0,2}?
+        (?:plan|intend|want|aim)\w*\s+to\s+(?:support|add|fix|change|implement|include|expose|provide|maintain)
+    |\b(?:no|not\s+any)\s+plans?\s+to\s+(?:support|add|fix|change|implement|include)
+    |\bnot\s+planned\b
+    |\bout\s+of\s+(?:the\s+)?scope\b
+    |\bnot\s+(?:something|a\s+feature|a\s+change)\s+(?:that\s+)?we\s+(?:want|plan|intend|would\s+like|are\s+(?:going|planning))
+    |\b(?:we|i)(?:'ve|\s+have)?\s+decided\s+(?:not\s+to|against)\b
+    |\b(?:we|i)(?:'d|\s+would)\s+(?:prefer|rather)\s+not\b
+    |\b(?:is|are)\s*n'?t\s+going\s+to\s+(?:be\s+)?(?:supported|fixed|added|changed|implemented)
+    |\bunlikely\s+(?:that\s+)?(?:we|to)\s+(?:will\s+)?(?:support|fix|add|change|implement)
+    |\bclosing\s+(?:this\s+|it\s+)?as\s+(?:won'?t\s*fix|not\s+planned|intended|expected|out\s+of\s+scope|
+        by\s+design|working\s+as\s+intended)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# The fix belongs to another project ("an upstream bug", "a bug in XLA", "please report it
+# to the NCCL repo"); `other` is the project named, never this repository itself.
+_ELSEWHERE = re.compile(
+    r"""
+    \b(?:an?\s+|the\s+)?upstream\s+(?:bug|issue|problem)\b
+    |\b(?:bug|issue|problem)\s+(?:is\s+)?(?:in|with|of)\s+(?:the\s+)?(?P<other>[A-Za-z][\w.-]*)
+        (?:\s+itself|\s+(?:library|package|repo\w*|project|side|compiler|runtime|driver))?\s*(?:$|[.,;!)]|and\b|not\b|rather\b)
+    |\bplease\s+(?:report|file|open|raise|create|post)\s+(?:it|this|that|an?\s+(?:new\s+)?(?:issue|bug))\s+
+        (?:\w+\s+){0,3}?(?:in|on|at|with|to)\s+(?:the\s+)?(?P<tracker>[\w./-]+)
+    |\bon\s+(?:the|their)\s+(?P<side>[\w.-]+)\s+side\b
+    |\boutside\s+(?:of\s+)?(?:our|this\s+(?:library|repo\w*|project))\b
+    |\bnot\s+(?:a|an)\s+(?:\w+\s+)?(?:bug|issue|problem)\s+(?:in|with|of)\s+(?:this|our)\s+(?:library|repo\w*|project|code)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words before a match that make it a guess, a condition or a question ("maybe this is by
+# design", "if this is intended").
+_HEDGED = re.compile(
+    r"\b(?:if|unless|whether|maybe|perhaps|might|may|possibly|not\s+sure|unsure|wonder\w*|"
+    r"unclear|could|assum\w*)\b",
+    re.IGNORECASE,
+)
+# A later sentence that takes a decision back, or accepts work after all.
+_REVERSED = re.compile(
+    r"""
+    \b(?:you'?re|you\s+are)\s+(?:right|correct)\b
+    |\b(?:is|be)\s+(?:indeed\s+|definitely\s+|clearly\s+)?a\s+(?:real\s+|genuine\s+)?bug\b(?!\s+(?:in|with)\b)
+    |\breopen\w*
+    |\b(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|fix(?:es)?)\s+(?:\w+\s+){0,4}?(?:welcome|appreciated)
+    |\bhappy\s+to\s+(?:accept|review|take|merge)\b
+    |\bwould\s+(?:you\s+)?(?:like|want|be\s+willing)\s+to\s+(?:open|submit|send|make|contribute)
+    |\bwe\s+should\s+(?:fix|support|add|change|improve)\b
+    |\b(?:i|we)(?:'ll|\s+will)\s+(?:fix|add|change)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Names that say "this project" or nothing, never another one.
+_NOT_ANOTHER = frozenset(
+    {"this", "that", "our", "the", "your", "my", "it", "its", "here", "code", "library",
+     "repo", "repository", "project", "side", "docs", "documentation", "implementation"}
+)  # fmt: skip
+
+
+def said_declined(
+    comments: Sequence[Comment], reporter: str, repo: str
+) -> tuple[Settled, str] | None:
+    """("declined" or "elsewhere", the evidence line) for the last comment by someone
+    other than `reporter` that settles the issue as no change of `repo`'s, when no later
+    comment takes it back; else None."""
+    reporter = reporter.lower()
+    own = _words_of(repo.rpartition("/")[2])
+    found: tuple[Comment, Settled, str] | None = None
+    for comment in sorted(comments, key=lambda c: c.created_at):
+        if comment.author.lower() == reporter:
+            continue
+        for sentence in sentences(claim_text(comment.body, keep_inline_code=True)):
+            if found is not None and _REVERSED.search(sentence):
+                found = None
+                continue
+            settled = _settles(sentence, own)
+            if settled is not None:
+                found = (comment, settled, sentence)
+    if found is None:
+        return None
+    comment, settled, sentence = found
+    words = " ".join(sentence.split())
+    quote = words if len(words) <= 100 else words[:99] + "…"
+    what = "it will not change here" if settled == "declined" else "the fix belongs elsewhere"
+    return settled, (
+        f'@{comment.author} said on {comment.created_at[:10]} that {what}: "{quote}"'
+        " (a pull request for it would likely be closed: check the thread first)"
+    )
+
+
+def _settles(sentence: str, own: frozenset[str]) -> Settled | None:
+    if sentence.rstrip().endswith("?"):
+        return None
+    for pattern, settled in ((_INTENDED, "declined"), (_DECLINED, "declined"), (_ELSEWHERE, "elsewhere")):
+        match = pattern.search(sentence)
+        if match is None or _HEDGED.search(sentence, 0, match.start()):
+            continue
+        named = next((g for g in match.groups() if g), None) if match.groups() else None
+        if named is not None and (
+            named.lower() in _NOT_ANOTHER or _words_of(named) & own
+        ):
+            continue  # "a bug in our code", "an issue with diffusers" in diffusers
+        return settled  # type: ignore[return-value]
+    return None
+
+
+def _words_of(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.split(r"[^a-z0-9]+", name.lower()) if w)

@@ -1,0 +1,101 @@
+"""An open issue whose own thread settles it as no change of the repository's: intended
+behaviour, a declined change, or a fix that belongs to another project."""
+
+from __future__ import annotations
+
+import pytest
+
+from prready.analysis.declined import said_declined
+from prready.models import Comment
+
+REPO = "huggingface/diffusers"
+
+
+def thread(*comments: tuple[str, str]) -> list[Comment]:
+    return [
+        Comment(7, author, body, f"2026-03-{day + 1:02d}T10:00:00Z")
+        for day, (author, body) in enumerate(comments)
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "This is expected behavior: `set_timesteps` must be called before `step`.",
+        "I think this is working as intended, the scheduler keeps its own copy.",
+        "Not a bug, you need to pass `return_dict=False` here.",
+        "The current behavior is intentional since 0.21.",
+        "This works as designed; see the docstring of `enable_model_cpu_offload`.",
+        "We don't plan to support ONNX export for this pipeline.",
+        "Adding a TensorFlow backend is out of scope for this library.",
+        "Closing as won't fix.",
+    ],
+)
+def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
+    found = said_declined(thread(("maint", body)), "reporter", REPO)
+    assert found is not None and found[0] == "declined"
+    assert found[1].startswith("@maint said on 2026-03-01 that it will not change here: ")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "This is an upstream bug in PyTorch, nothing we can do here.",
+        "This is a bug in XLA, please report it there.",
+        "Please file an issue on the NCCL repo about the hang.",
+    ],
+)
+def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
+    found = said_declined(thread(("maint", body)), "reporter", REPO)
+    assert found is not None and found[0] == "elsewhere"
+    assert "that the fix belongs elsewhere" in found[1]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "This is not expected, thanks for the report!",
+        "Expected behavior: the image has the requested size.",
+        "It is expected to return a float tensor, so this is a bug.",
+        "Maybe this is by design?",
+        "Is this intended behavior?",
+        "If this is intended, the docs should say so.",
+        "This is a bug in diffusers, good catch.",  # this repository's own bug
+        "The pipeline won't load on MPS for me either.",
+        "> This is expected behavior\nNo, it is not: the output is black.",  # a quote
+    ],
+)
+def test_the_same_words_in_other_senses_decline_nothing(body: str) -> None:
+    assert said_declined(thread(("maint", body)), "reporter", REPO) is None
+
+
+def test_the_reporter_guessing_it_is_intended_declines_nothing() -> None:
+    comments = thread(("reporter", "I guess this is by design, but it surprised me."))
+    assert said_declined(comments, "Reporter", REPO) is None
+
+
+def test_a_later_comment_taking_it_back_undoes_the_decline() -> None:
+    comments = thread(
+        ("maint", "This is expected behavior."),
+        ("other-maint", "You're right, the offset is off by one. A PR is welcome!"),
+    )
+    assert said_declined(comments, "reporter", REPO) is None
+
+
+def test_a_later_decline_after_a_reversal_counts_and_the_reporter_cannot_undo_it() -> None:
+    comments = thread(
+        ("maint", "This is by design."),
+        ("reporter", "But you're right that it is confusing, reopen please?"),
+        ("maint", "We don't plan to change this."),
+    )
+    found = said_declined(comments, "reporter", REPO)
+    assert found is not None
+    assert found[1].startswith('@maint said on 2026-03-03 that it will not change here: "We')
+
+
+def test_the_evidence_quotes_the_sentence_shortened() -> None:
+    long = "This is expected behavior " + "because the scheduler keeps state " * 8 + "."
+    found = said_declined(thread(("maint", long)), "reporter", REPO)
+    assert found is not None
+    quote = found[1].split('"')[1]
+    assert len(quote) == 100 and quote.endswith("…")
