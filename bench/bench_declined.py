@@ -26,7 +26,8 @@ from pathlib import Path
 
 from prready.analysis.comment_words import claim_text
 from prready.analysis.declined import said_declined
-from prready.models import Comment
+from prready.analysis.kinds import classify_issue, set_aside_reason
+from prready.models import Comment, Issue
 
 HERE = Path(__file__).resolve().parent
 SET = HERE / "decline_set" / "dev.jsonl"
@@ -68,6 +69,22 @@ def comments_of(thread: dict) -> list[Comment]:
         for c in thread["comments"]
         if not c["text"].startswith("(description)")
     ]
+
+
+def kinds_set_aside(thread: dict) -> bool:
+    """Whether the plan sets the issue aside by its kind already (a question, a tracker)."""
+    body = next(
+        (c["text"][len("(description)") :] for c in thread["comments"]
+         if c["text"].startswith("(description)")),
+        "",
+    )  # fmt: skip
+    date = thread["created_at"] + "T00:00:00Z"
+    issue = Issue(
+        repo=thread["repo"], number=thread["number"], title=thread["title"], body=body,
+        state="open", labels=[], assignees=[], author=thread["author"], comments=0,
+        reactions=0, created_at=date, updated_at=date, closed_at=None, url=thread["url"],
+    )  # fmt: skip
+    return set_aside_reason(classify_issue(issue)) is not None
 
 
 Detector = Callable[[Sequence[Comment], str, str], str]
@@ -126,6 +143,14 @@ def main() -> None:
         print(
             f"{label:10} {p.get(label + ' precision', 0):17.1%} / {p.get(label + ' recall', 0):6.1%}"
             f" {b.get(label + ' precision', 0):18.1%} / {b.get(label + ' recall', 0):6.1%}"
+        )
+    settled = [t for t in threads if t["label"] != "live"]
+    through = [t for t in settled if not kinds_set_aside(t)]
+    for name, detect in (("prready", prready), ("baseline", baseline)):
+        caught = sum(detect(comments_of(t), t["author"], t["repo"]) != "live" for t in through)
+        print(
+            f"{name}: of the {len(through)} settled threads whose issue the plan would not "
+            f"set aside by its kind (of {len(settled)}), {caught} are caught"
         )
     if args.verbose:
         print()

@@ -29,6 +29,10 @@ def thread(*comments: tuple[str, str]) -> list[Comment]:
         "We don't plan to support ONNX export for this pipeline.",
         "Adding a TensorFlow backend is out of scope for this library.",
         "Closing as won't fix.",
+        "Getting that warning on Windows is normal and won't affect training.",
+        "Feel free to ignore the warning if it causes no problem.",
+        "We don't support Apple GPUs at the moment.",
+        "The dataset will not be released due to licensing constraints.",
     ],
 )
 def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
@@ -43,6 +47,9 @@ def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
         "This is an upstream bug in PyTorch, nothing we can do here.",
         "This is a bug in XLA, please report it there.",
         "Please file an issue on the NCCL repo about the hang.",
+        "I can't fix it on the sentence transformers side.",
+        "This is still depending on https://github.com/pytorch/pytorch/issues/84039.",
+        "The issue has been fixed in pyarrow 6.0.0, please update pyarrow.",
     ],
 )
 def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
@@ -63,6 +70,8 @@ def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
         "This is a bug in diffusers, good catch.",  # this repository's own bug
         "The pipeline won't load on MPS for me either.",
         "> This is expected behavior\nNo, it is not: the output is black.",  # a quote
+        "The code can not be released now, after the paper is accepted it will be.",
+        "This has been fixed in version 0.21.",  # no other project: `taken.said_fixed`'s
     ],
 )
 def test_the_same_words_in_other_senses_decline_nothing(body: str) -> None:
@@ -80,6 +89,13 @@ def test_a_later_comment_taking_it_back_undoes_the_decline() -> None:
         ("other-maint", "You're right, the offset is off by one. A PR is welcome!"),
     )
     assert said_declined(comments, "reporter", REPO) is None
+
+
+def test_a_decline_that_accepts_work_in_the_same_breath_declines_nothing() -> None:
+    body = 'Windows is out of scope for us for now, "But contributions are welcome!"'
+    assert said_declined(thread(("maint", body)), "reporter", REPO) is None
+    body = "There are no plans to do so. But we would probably accept PRs to make it work."
+    assert said_declined(thread(("maint", body)), "reporter", REPO) is None
 
 
 def test_a_later_decline_after_a_reversal_counts_and_the_reporter_cannot_undo_it() -> None:

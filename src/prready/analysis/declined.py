@@ -25,15 +25,22 @@ Settled = Literal["declined", "elsewhere"]
 # as designed", "not a bug"); never "the expected output" or "this is not expected".
 _INTENDED = re.compile(
     r"""
-    \b(?:this|that|it|which|what\s+you\s+(?:see|describe)|the\s+(?:current\s+)?behaviou?r)
+    \b(?:this|that|it|which|what\s+you\s+(?:see|describe)|(?:the|this|that)\s+(?:current\s+)?behaviou?r)
         (?:'s|\s+is|\s+was|\s+seems\s+to\s+be|\s+looks\s+to\s+be)\s+
-        (?:actually\s+|indeed\s+|totally\s+|intentionally\s+|entirely\s+|all\s+|just\s+)?
-        (?:the\s+|an?\s+)?(?:expected|intended|intentional|deliberate|by\s+design|desired|
+        (?:actually\s+|indeed\s+|totally\s+|intentionally\s+|entirely\s+|all\s+|just\s+|quite\s+|perfectly\s+|completely\s+)?
+        (?:the\s+|an?\s+)?(?:expected|intended|intentional|deliberate|by\s+design|desired|normal|
             working\s+as\s+(?:intended|expected|designed)|(?:a\s+)?design\s+(?:choice|decision))\b
         (?!\s+(?:output|result|value|shape|type|to\b))
+    |\b(?:yes|yeah),?\s+(?:it|this|that)\s+(?:is\s+)?(?:normal|expected)\b
+    |\bis\s+normal\s+(?:and|behaviou?r)\b
+    |\b(?:loss|losses|warning|message|error|difference|gap)\s+(?:is|are)\s+(?:\w+\s+)?expected\b(?!\s+to\b)
+    |\b(?:are|is)\s+to\s+be\s+expected\b
+    |\b(?:keep|comfortable\s+with)\s+the\s+(?:current|default|existing)\s+behaviou?r
+    |\b(?:can|could|to)\s+(?:\w+\s+){0,2}?ignored?\s+(?:it|this|that|them|the\s+(?:\w+\s+)?(?:warning|message)s?)\b
+    |\bcan\s+(?:safely\s+)?be\s+(?:safely\s+)?ignored\b
     |\b(?:works|working|behaves|behaving|functions)\s+as\s+(?:intended|designed)\b
     |\bby\s+design\b
-    |\b(?:is|'s)\s+not\s+a\s+bug\b|\bnot\s+a\s+bug\s*(?:$|[.,;!]|but|,)
+    |\b(?:is|'s)\s+not\s+a\s+bug\b|\bis\s*n'?t\s+a\s+bug\b|\bnot\s+(?:a\s+bug|an\s+error)\s*(?:$|[.,;!"]|but|,)
     |\bdo\s*(?:n'?t|\s+not)\s+think\s+(?:this|it|that)\s+(?:is|'s)\s+a\s+bug\b
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -42,11 +49,16 @@ _INTENDED = re.compile(
 _DECLINED = re.compile(
     r"""
     \bwon'?t\s*fix\b|\bwill\s+not\s+(?:be\s+)?fix
-    |\b(?:we|i)\s+(?:do\s*n'?t|do\s+not|won'?t|will\s+not|have\s+no)\s+(?:\w+\s+){0,2}?
-        (?:plan|intend|want|aim)\w*\s+to\s+(?:support|add|fix|change|implement|include|expose|provide|maintain)
-    |\b(?:no|not\s+any)\s+plans?\s+to\s+(?:support|add|fix|change|implement|include)
+    |\b(?:we|i)\s+(?:currently\s+|still\s+)?(?:do\s*n'?t|do\s+not|won'?t|will\s+not|have\s+no)\s+(?:\w+\s+){0,2}?
+        (?:plan|intend|want|aim)\w*\s+to\s+\w+
+    |\b(?:no|not\s+any)\s+plans?\s+to\s+\w+
+    |\bwe\s+(?:do\s*n'?t|do\s+not|no\s+longer|can\s*'?t|can\s*not)\s+(?:currently\s+)?(?:support|add|accept|maintain)\b
+    |\b(?:will\s+not|won'?t|can\s*'?t|can\s*not)\s+be\s+(?:released|supported|added|fixed|changed|merged|accepted)\b
+        (?!\s+(?:now|yet|at\s+the\s+moment|for\s+now|until|before))
+    |\bnot\s+(?:currently\s+)?on\s+(?:the|our)\s+roadmap\b
+    |\bno\s+(?:simple|easy|good)\s+way\s+to\s+(?:change|fix|avoid)\b
     |\bnot\s+planned\b
-    |\bout\s+of\s+(?:the\s+)?scope\b
+    |\bout\s+of\s+(?:the\s+|our\s+)?scope\b
     |\bnot\s+(?:something|a\s+feature|a\s+change)\s+(?:that\s+)?we\s+(?:want|plan|intend|would\s+like|are\s+(?:going|planning))
     |\b(?:we|i)(?:'ve|\s+have)?\s+decided\s+(?:not\s+to|against)\b
     |\b(?:we|i)(?:'d|\s+would)\s+(?:prefer|rather)\s+not\b
@@ -63,11 +75,20 @@ _ELSEWHERE = re.compile(
     r"""
     \b(?:an?\s+|the\s+)?upstream\s+(?:bug|issue|problem)\b
     |\b(?:bug|issue|problem)\s+(?:is\s+)?(?:in|with|of)\s+(?:the\s+)?(?P<other>[A-Za-z][\w.-]*)
-        (?:\s+itself|\s+(?:library|package|repo\w*|project|side|compiler|runtime|driver))?\s*(?:$|[.,;!)]|and\b|not\b|rather\b)
+        (?:\s+itself|\s+(?:library|package|repo\w*|project|side|compiler|runtime|driver))?\s*(?:$|[.,;!)"]|and\b|not\b|rather\b)
     |\bplease\s+(?:report|file|open|raise|create|post)\s+(?:it|this|that|an?\s+(?:new\s+)?(?:issue|bug))\s+
         (?:\w+\s+){0,3}?(?:in|on|at|with|to)\s+(?:the\s+)?(?P<tracker>[\w./-]+)
     |\bon\s+(?:the|their)\s+(?P<side>[\w.-]+)\s+side\b
     |\boutside\s+(?:of\s+)?(?:our|this\s+(?:library|repo\w*|project))\b
+    |\bout\s+of\s+our\s+(?:control|hands)\b
+    |\b(?:can\s*'?t|can\s*not)\s+(?:fix|change|do\s+(?:much|anything))\b[^.]{0,40}?
+        \b(?:on\s+(?:our|this|the\s+[\w -]{1,30}?)\s+side|here|in\s+this\s+(?:repo\w*|library|project))\b
+    |\b(?:report|reach\s+out|re-?open\w*\s+the\s+report|ask)\b[^.]{0,40}?\b(?:to|at|over\s+at|with)\s+(?:the\s+|your\s+)?
+        (?:authors|distribution|(?P<at>[\w.-]+)\s+(?:repo\w*|project|team|maintainers|issue\s+tracker|tracker))\b
+    |\b(?:depend\w*|blocked|waiting)\s+on\s+(?:https?://github\.com/(?P<dep>[\w.-]+/[\w.-]+)/(?:issues|pull)/\d+|(?P<dep2>[\w.-]+/[\w.-]+)\#\d+)
+    |\bneeds?\s+(?:a\s+)?fix\s+(?:in|into|on)\s+(?P<fixin>[\w.-]+)
+    |\bfixed\s+in\s+(?P<fixedin>[a-z][\w.-]*)\s+v?\d+\.\d+
+    |\b(?P<ver>[a-z][\w.-]*)\s+version\s+(?:issue|problem|mismatch)\b
     |\bnot\s+(?:a|an)\s+(?:\w+\s+)?(?:bug|issue|problem)\s+(?:in|with|of)\s+(?:this|our)\s+(?:library|repo\w*|project|code)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -84,19 +105,24 @@ _REVERSED = re.compile(
     r"""
     \b(?:you'?re|you\s+are)\s+(?:right|correct)\b
     |\b(?:is|be)\s+(?:indeed\s+|definitely\s+|clearly\s+)?a\s+(?:real\s+|genuine\s+)?bug\b(?!\s+(?:in|with)\b)
-    |\breopen\w*
-    |\b(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|fix(?:es)?)\s+(?:\w+\s+){0,4}?(?:welcome|appreciated)
+    |(?<!free\sto\s)\breopen\w*\b(?![^.]*\b(?:if|when|should)\b)
+    |\b(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|fix(?:es)?)\s+(?:\w+\s+){0,6}?(?:welcome|appreciated|accepted)
+    |\baccept\s+(?:\w+\s+){0,2}?(?:prs?|pull\s+requests?|contributions?|patch(?:es)?)\b
+    |\bwelcome\s+(?:\w+\s+){0,2}?(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|help)\b
+    |\b(?:working\s+on\s+(?:it|this)|in\s+the\s+works)\b
     |\bhappy\s+to\s+(?:accept|review|take|merge)\b
     |\bwould\s+(?:you\s+)?(?:like|want|be\s+willing)\s+to\s+(?:open|submit|send|make|contribute)
     |\bwe\s+should\s+(?:fix|support|add|change|improve)\b
-    |\b(?:i|we)(?:'ll|\s+will)\s+(?:fix|add|change)\b
+    |\b(?:i|we)(?:'ll|\s+will)\s+(?:fix|add|change|update|look\s+into|make\s+(?:the\s+)?(?:necessary\s+)?(?:changes?|a\s+fix))\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 # Names that say "this project" or nothing, never another one.
 _NOT_ANOTHER = frozenset(
     {"this", "that", "our", "the", "your", "my", "it", "its", "here", "code", "library",
-     "repo", "repository", "project", "side", "docs", "documentation", "implementation"}
+     "repo", "repository", "project", "side", "docs", "documentation", "implementation",
+     "version", "release", "v", "main", "master", "latest", "nightly", "new", "newer", "next",
+     "a", "an", "some", "any", "recent", "current"}
 )  # fmt: skip
 
 
@@ -113,12 +139,11 @@ def said_declined(
         if comment.author.lower() == reporter:
             continue
         for sentence in sentences(claim_text(comment.body, keep_inline_code=True)):
-            if found is not None and _REVERSED.search(sentence):
+            settles = _settles(sentence, own)
+            if settles is not None and not _REVERSED.search(sentence, settles[1]):
+                found = (comment, settles[0], sentence)  # (not "..., but a PR is welcome")
+            elif found is not None and _REVERSED.search(sentence):
                 found = None
-                continue
-            settled = _settles(sentence, own)
-            if settled is not None:
-                found = (comment, settled, sentence)
     if found is None:
         return None
     comment, settled, sentence = found
@@ -131,19 +156,21 @@ def said_declined(
     )
 
 
-def _settles(sentence: str, own: frozenset[str]) -> Settled | None:
+def _settles(sentence: str, own: frozenset[str]) -> tuple[Settled, int] | None:
+    """How `sentence` settles the issue and where its words end, or None."""
     if sentence.rstrip().endswith("?"):
         return None
-    for pattern, settled in ((_INTENDED, "declined"), (_DECLINED, "declined"), (_ELSEWHERE, "elsewhere")):
-        match = pattern.search(sentence)
-        if match is None or _HEDGED.search(sentence, 0, match.start()):
-            continue
-        named = next((g for g in match.groups() if g), None) if match.groups() else None
-        if named is not None and (
-            named.lower() in _NOT_ANOTHER or _words_of(named) & own
-        ):
-            continue  # "a bug in our code", "an issue with diffusers" in diffusers
-        return settled  # type: ignore[return-value]
+    patterns: tuple[tuple[re.Pattern[str], Settled], ...] = (
+        (_INTENDED, "declined"), (_DECLINED, "declined"), (_ELSEWHERE, "elsewhere"),
+    )  # fmt: skip
+    for pattern, settled in patterns:
+        for match in pattern.finditer(sentence):
+            if _HEDGED.search(sentence, 0, match.start()):
+                break
+            named = next((g for g in match.groups() if g), None)
+            if named is not None and (named.lower() in _NOT_ANOTHER or _words_of(named) & own):
+                continue  # "a bug in our code", "an issue with diffusers" in diffusers
+            return settled, match.end()
     return None
 
 
