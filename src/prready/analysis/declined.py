@@ -105,7 +105,7 @@ _REVERSED = re.compile(
     r"""
     \b(?:you'?re|you\s+are)\s+(?:right|correct)\b
     |\b(?:is|be)\s+(?:indeed\s+|definitely\s+|clearly\s+)?a\s+(?:real\s+|genuine\s+)?bug\b(?!\s+(?:in|with)\b)
-    |(?<!free\sto\s)\breopen\w*\b(?![^.]*\b(?:if|when|should)\b)
+    |(?<!free\sto\s)\breopen\w*\b(?![^.]{0,200}\b(?:if|when|should)\b)
     |\b(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|fix(?:es)?)\s+(?:\w+\s+){0,6}?(?:welcome|appreciated|accepted)
     |\baccept\s+(?:\w+\s+){0,2}?(?:prs?|pull\s+requests?|contributions?|patch(?:es)?)\b
     |\bwelcome\s+(?:\w+\s+){0,2}?(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|help)\b
