@@ -19,11 +19,12 @@ each label:
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench_fixed_in_thread import DESCRIPTION, load
+from bench_fixed_in_thread import comments_of as thread_comments
 from prready.analysis.comment_words import claim_text
 from prready.analysis.declined import said_declined
 from prready.analysis.kinds import classify_issue, set_aside_reason
@@ -59,23 +60,15 @@ def prready(comments: Sequence[Comment], reporter: str, repo: str) -> str:
     return "live" if found is None else found[0]
 
 
-def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
 def comments_of(thread: dict) -> list[Comment]:
-    return [
-        Comment(thread["number"], c["author"], c["text"], c["date"] + "T00:00:00Z")
-        for c in thread["comments"]
-        if not c["text"].startswith("(description)")
-    ]
+    return thread_comments(thread, with_description=False)
 
 
 def kinds_set_aside(thread: dict) -> bool:
     """Whether the plan sets the issue aside by its kind already (a question, a tracker)."""
     body = next(
-        (c["text"][len("(description)") :] for c in thread["comments"]
-         if c["text"].startswith("(description)")),
+        (c["text"][len(DESCRIPTION) :] for c in thread["comments"]
+         if c["text"].startswith(DESCRIPTION)),
         "",
     )  # fmt: skip
     date = thread["created_at"] + "T00:00:00Z"

@@ -53,10 +53,15 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def comments_of(thread: dict) -> list[Comment]:
+DESCRIPTION = "(description)"  # a thread's first entry, when it is the issue's own text
+
+
+def comments_of(thread: dict, *, with_description: bool = True) -> list[Comment]:
+    """A set's thread as comments (the description's entry too, unless left out)."""
     return [
         Comment(thread["number"], c["author"], c["text"], c["date"] + "T00:00:00Z")
         for c in thread["comments"]
+        if with_description or not c["text"].startswith(DESCRIPTION)
     ]
 
 

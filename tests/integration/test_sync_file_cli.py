@@ -323,6 +323,20 @@ def test_an_export_with_times_or_labels_that_are_not_is_refused(repo: Path, tmp_
     assert "as of 2026-05-01T10:00:00Z" in result.stderr
 
 
+def _plan_with_threads(
+    repo: Path, tmp_path: Path, *threads: dict
+) -> tuple[dict[int, dict], dict[int, dict]]:
+    """Sync an export of a first-contact issue (so every stage has work) and `threads`, plan
+    from it: the plan's set-aside items and `issues`' rows, by issue number."""
+    one = json.loads(export_file(tmp_path, 1).read_text("utf-8"))
+    path = tmp_path / "threads.json"
+    path.write_text(json.dumps([*one, *threads]), encoding="utf-8")
+    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
+    apart = {item["issue"]["number"]: item for item in plan_json(repo)["set_aside"]}
+    rows = json.loads(run("issues", SLUG, "--format", "json").stdout)
+    return apart, {row["number"]: row for row in rows}
+
+
 def test_an_issue_its_thread_says_is_fixed_is_set_aside_with_the_words(
     repo: Path, tmp_path: Path
 ) -> None:
@@ -340,20 +354,13 @@ def test_an_issue_its_thread_says_is_fixed_is_set_aside_with_the_words(
         {"author": {"login": "reporter"}, "body": "It still happens on main for SGD.",
          "createdAt": "2026-05-19T00:00:00Z"},
     ]  # fmt: skip
-    path = tmp_path / "threads.json"
-    items = [export_file(tmp_path, 1)]  # (a first-contact issue, so every stage has work)
-    one = json.loads(items[0].read_text("utf-8"))
-    path.write_text(json.dumps([*one, fixed, disputed]), encoding="utf-8")
-    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
-    doc = plan_json(repo)
-    apart = {item["issue"]["number"]: item for item in doc["set_aside"]}
+    apart, rows = _plan_with_threads(repo, tmp_path, fixed, disputed)
     assert apart[2]["kind"] == "fixed"
     assert apart[2]["reason"] == (
         '@maint said on 2026-05-19 that it is fixed: "Fixed in #31, thanks for the report." '
         "(still open on GitHub: check, then ask for it to be closed)"
     )
     assert 9 not in apart
-    rows = {row["number"]: row for row in json.loads(run("issues", SLUG, "--format", "json").stdout)}
     assert rows[2]["taken_state"] == "done" and rows[9]["taken_state"] != "done"
 
 
@@ -375,13 +382,7 @@ def test_an_issue_its_thread_declined_is_set_aside_with_the_words(
         {"author": {"login": "other-maint"}, "body": "You're right, a PR fixing it is welcome.",
          "createdAt": "2026-05-18T00:00:00Z"},
     ]  # fmt: skip
-    path = tmp_path / "threads.json"
-    items = [export_file(tmp_path, 1)]  # (a first-contact issue, so every stage has work)
-    one = json.loads(items[0].read_text("utf-8"))
-    path.write_text(json.dumps([*one, settled, reversed_]), encoding="utf-8")
-    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
-    doc = plan_json(repo)
-    apart = {item["issue"]["number"]: item for item in doc["set_aside"]}
+    apart, rows = _plan_with_threads(repo, tmp_path, settled, reversed_)
     assert apart[2]["kind"] == "declined"
     assert apart[2]["reason"] == (
         '@maint said on 2026-05-19 that it will not change here: "This is expected behavior: '
@@ -389,7 +390,6 @@ def test_an_issue_its_thread_declined_is_set_aside_with_the_words(
         "closed: check the thread first)"
     )
     assert 9 not in apart
-    rows = {row["number"]: row for row in json.loads(run("issues", SLUG, "--format", "json").stdout)}
     assert rows[2]["taken_state"] == "declined" and rows[9]["taken_state"] == "fresh"
 
 

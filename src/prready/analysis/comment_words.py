@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import re
 
-_QUOTE_OR_FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
+QUOTE_CHARS = 100  # a sentence quoted as evidence is cut to this
+_FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|\n+")
+
+
+def without_code_blocks(text: str) -> str:
+    """`text` with its fenced code blocks (``` or ~~~, an unclosed one to the end) blanked."""
+    return _FENCE.sub(" ", text) if "```" in text or "~~~" in text else text
 
 
 def claim_text(body: str, *, keep_inline_code: bool = False) -> str:
     """A comment's own words: without quoted lines (`>`), fenced code (and inline code
     unless kept), with straight apostrophes."""
     body = body.replace("\u2019", "'").replace("\r\n", "\n")
-    body = _QUOTE_OR_FENCE.sub(" ", body)
+    body = without_code_blocks(body)
     if not keep_inline_code:
         body = _INLINE_CODE.sub(" ", body)
     lines = [line for line in body.split("\n") if not line.lstrip().startswith(">")]

@@ -16,8 +16,9 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from prready.analysis.comment_words import claim_text, sentences
+from prready.analysis.comment_words import QUOTE_CHARS, claim_text, sentences
 from prready.models import Comment
+from prready.text import safe_line
 
 Settled = Literal["declined", "elsewhere"]
 
@@ -117,6 +118,9 @@ _REVERSED = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+_SETTLING: tuple[tuple[re.Pattern[str], Settled], ...] = (
+    (_INTENDED, "declined"), (_DECLINED, "declined"), (_ELSEWHERE, "elsewhere"),
+)  # fmt: skip
 # Names that say "this project" or nothing, never another one.
 _NOT_ANOTHER = frozenset(
     {"this", "that", "our", "the", "your", "my", "it", "its", "here", "code", "library",
@@ -147,8 +151,7 @@ def said_declined(
     if found is None:
         return None
     comment, settled, sentence = found
-    words = " ".join(sentence.split())
-    quote = words if len(words) <= 100 else words[:99] + "…"
+    quote = safe_line(sentence, QUOTE_CHARS)
     what = "it will not change here" if settled == "declined" else "the fix belongs elsewhere"
     return settled, (
         f'@{comment.author} said on {comment.created_at[:10]} that {what}: "{quote}"'
@@ -160,10 +163,7 @@ def _settles(sentence: str, own: frozenset[str]) -> tuple[Settled, int] | None:
     """How `sentence` settles the issue and where its words end, or None."""
     if sentence.rstrip().endswith("?"):
         return None
-    patterns: tuple[tuple[re.Pattern[str], Settled], ...] = (
-        (_INTENDED, "declined"), (_DECLINED, "declined"), (_ELSEWHERE, "elsewhere"),
-    )  # fmt: skip
-    for pattern, settled in patterns:
+    for pattern, settled in _SETTLING:
         for match in pattern.finditer(sentence):
             if _HEDGED.search(sentence, 0, match.start()):
                 break

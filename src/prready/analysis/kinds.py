@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from prready.analysis.comment_words import without_code_blocks
 from prready.analysis.evidence import without_setup
 from prready.analysis.labels import traits_of
 from prready.analysis.stages import OPTION_WORDS
@@ -24,6 +25,7 @@ from prready.analysis.vocabulary import (
 )
 from prready.errors import InputError
 from prready.models import Issue, IssueKinds, Label, SetAsideKind
+from prready.text import safe_line
 
 # Kinds that are never offered as plan steps, in the order their reason is given.
 SET_ASIDE_KINDS: tuple[SetAsideKind, ...] = ("tracking", "question", "rfc", "needs-repro")
@@ -87,7 +89,6 @@ _ASKS = re.compile(
     r"|why\s+(?:do|does|is|are)\s+(?:we|i|you|it|there)\b)[^?\n]{0,200}\?",
     re.IGNORECASE,
 )
-_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
 _QUESTION_TITLE = re.compile(
     r"^\s*(?:\[(?:question|q|help|usage)\]|question\s*[:\-]|help\s*:|how\s+(?:to|do|can|should|does)\b"
     r"|about\s+the\s+(?:use|usage)\s+of\b|what\s+(?:will|would|does|is|are|happens)\b"
@@ -495,10 +496,9 @@ def _text_kinds(
             kinds.setdefault("question", "the title asks a question")
         elif _QUESTION_BODY.search(body):
             kinds.setdefault("question", "filed with the questions template")
-        elif not _BUG_TITLE.search(title) and (asked := _ASKS.search(_without_code(description))):
-            asks = " ".join(asked.group(0).lstrip(' \n.!?:-*"').split())
-            shown = asks if len(asks) <= 80 else asks[:79] + "…"
-            kinds.setdefault("question", f"the description asks {shown!r}")
+        elif not _BUG_TITLE.search(title) and (asked := _ASKS.search(without_code_blocks(description))):
+            asks = safe_line(asked.group(0).lstrip(' \n.!?:-*"'), 80)
+            kinds.setdefault("question", f"the description asks {asks!r}")
     if "question" in kinds and "question" not in from_labels:
         return
     found = _DOCS_TITLE.search(title)
@@ -555,10 +555,6 @@ def _says_nothing(description: str) -> bool:
         return False
     words = _NO_WORDS.sub(" ", description[:4000])
     return sum(ch.isalnum() for ch in words) < MIN_REPORT_CHARS
-
-
-def _without_code(text: str) -> str:
-    return _CODE_BLOCK.sub(" ", text) if "```" in text or "~~~" in text else text
 
 
 def _description(body: str) -> str:

@@ -23,7 +23,15 @@ from prready.analysis.stages import (
     StageSpec,
 )
 from prready.code_models import CodeMap
-from prready.models import GONE_FROM_GITHUB, Issue, IssueAssessment, IssueKinds, Label, SetAside
+from prready.models import (
+    GONE_FROM_GITHUB,
+    Issue,
+    IssueAssessment,
+    IssueKinds,
+    Label,
+    SetAside,
+    SetAsideKind,
+)
 
 DOCS_CLOSED_WHY = (
     "docs-only work: the contributing guide closes docs-only pull requests from new "
@@ -101,20 +109,18 @@ def set_aside(
     for a in assessments:
         if a.issue.number in pinned:
             continue
+        settled = _SETTLED.get(a.taken.state)
         if (
-            a.taken.state == "done"
+            settled is not None
             and a.issue.state == "open"
             and not a.issue.is_pull_request
             and GONE_FROM_GITHUB not in a.taken.evidence
         ):
-            # Open on GitHub, fixed by what its evidence says (a merged pull request, a
-            # commit of the checkout that closes it): said, not silently left out.
-            why = a.taken.evidence[0] if a.taken.evidence else "already fixed"
-            out.append(SetAside(a.issue, "fixed", why))
-            continue
-        if a.taken.state == "declined" and a.issue.state == "open" and a.taken.evidence:
-            # Its thread says the maintainers will not change it here: said, with the quote.
-            out.append(SetAside(a.issue, "declined", a.taken.evidence[0]))
+            # Open on GitHub, fixed or declined by what its evidence says (a merged pull
+            # request, a commit of the checkout that closes it, its thread): said, with
+            # the evidence, not silently left out.
+            kind, why = settled
+            out.append(SetAside(a.issue, kind, a.taken.evidence[0] if a.taken.evidence else why))
             continue
         if not open_and_free(a):
             continue
@@ -136,6 +142,13 @@ def set_aside(
     }
     out.sort(key=lambda item: (order[item.kind], item.issue.number))
     return out
+
+
+# Taken states a plan lists apart with their evidence: (set-aside kind, words without any).
+_SETTLED: dict[str, tuple[SetAsideKind, str]] = {
+    "done": ("fixed", "already fixed"),
+    "declined": ("declined", "declined in its thread"),
+}
 
 
 def open_and_free(a: IssueAssessment) -> bool:

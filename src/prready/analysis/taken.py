@@ -19,9 +19,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from prready import clock
-from prready.analysis.comment_words import claim_text, sentences
+from prready.analysis.comment_words import QUOTE_CHARS, claim_text, sentences
 from prready.analysis.declined import said_declined
 from prready.models import Comment, CrossReference, Issue, TakenStatus
+from prready.text import safe_line
 
 _COMMAND = re.compile(r"^\s*/(?:assign|assigntome|assign-me|take|claim)\b(?P<who>[^\n]*)", re.M)
 _CLAIM = re.compile(
@@ -277,8 +278,7 @@ def _fixed_statement(text: str) -> str | None:
             continue
         if _BUT_ONLY.search(sentence, match.end()):
             continue
-        words = " ".join(sentence.split())
-        return words if len(words) <= 100 else words[:99] + "…"
+        return safe_line(sentence, QUOTE_CHARS)
     return None
 
 

@@ -461,7 +461,11 @@ def _contributing(ws: Workspace, code_map: CodeMap, slug: str, now: str) -> Cont
         # first and only proceed after maintainer approval": peft), for people as well.
         data = read_no_follow(os.path.join(code_map.root, AGENTS), limit=MAX_README)
         extra = agent_rules(data.decode("utf-8", "replace") if data else "", AGENTS)
-        summary.rules.extend(r for r in extra if r.split(" (")[0] not in _rule_names(summary))
+        known = _rule_names(summary)
+        for rule in extra:
+            if (name := rule.split(" (")[0]) not in known:
+                summary.rules.append(rule)
+                known.add(name)
     wait = review_wait(issues_store.load_pulls(ws.cache, slug, "closed"), now)
     if wait is not None:
         summary.review_days, summary.review_sample = wait
