@@ -268,3 +268,12 @@ def test_someone_on_a_declined_issue_makes_it_taken() -> None:
     comments = [comment("This is by design.", author="maint")]
     status = detect_taken(make_issue(assignees=["dave"]), comments, [], NOW)
     assert status.state == "taken" and status.evidence == ["assigned to @dave"]
+
+
+def test_a_label_asking_for_help_outweighs_a_decline_in_the_thread() -> None:
+    """On the decline set's 150 real threads, newcomer labels ("good first issue", "help
+    wanted", "contributions welcome") stand only on live ones."""
+    issue = dataclasses.replace(make_issue(), labels=["help wanted"])
+    comments = [comment("This is expected behavior.", author="maint")]
+    assert detect_taken(issue, comments, [], NOW).state == "fresh"
+    assert detect_taken(make_issue(), comments, [], NOW).state == "declined"

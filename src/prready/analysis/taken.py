@@ -21,6 +21,7 @@ from datetime import datetime
 from prready import clock
 from prready.analysis.comment_words import QUOTE_CHARS, claim_text, sentences
 from prready.analysis.declined import said_declined
+from prready.analysis.labels import label_traits
 from prready.models import Comment, CrossReference, Issue, TakenStatus
 from prready.text import safe_line
 
@@ -145,6 +146,9 @@ _BUT_ONLY = re.compile(
 _CONDITIONAL = re.compile(rf"\b(?:{_CONDITION}|should\s+(?:it|you|this))\b", re.I)
 
 
+_WELCOME = frozenset({"beginner", "welcome"})
+
+
 def detect_taken(
     issue: Issue,
     comments: Sequence[Comment],
@@ -206,7 +210,10 @@ def detect_taken(
         return TakenStatus("done", done + taken + notes)
     if taken:
         return TakenStatus("taken", taken + stale + notes)
-    settled = said_declined(comments, issue.author, issue.repo)
+    # A label asking for outside help ("good first issue", "help wanted") says the
+    # maintainers want the work, whatever an earlier comment declined.
+    welcomed = any(_WELCOME & set(label_traits(name, issue.repo)) for name in issue.labels)
+    settled = None if welcomed else said_declined(comments, issue.author, issue.repo)
     if settled is not None:
         return TakenStatus("declined", [settled[1], *stale, *notes])
     if stale:
