@@ -271,7 +271,7 @@ def test_someone_on_a_declined_issue_makes_it_taken() -> None:
 
 
 def test_a_label_asking_for_help_outweighs_a_decline_in_the_thread() -> None:
-    """On the decline set's 150 real threads, newcomer labels ("good first issue", "help
+    """On the decline set's 150 real threads, newcomer labels (on 9) ("good first issue", "help
     wanted", "contributions welcome") stand only on live ones."""
     issue = dataclasses.replace(make_issue(), labels=["help wanted"])
     comments = [comment("This is expected behavior.", author="maint")]
