@@ -271,8 +271,8 @@ def test_someone_on_a_declined_issue_makes_it_taken() -> None:
 
 
 def test_a_label_asking_for_help_outweighs_a_decline_in_the_thread() -> None:
-    """On the decline set's 150 real threads, newcomer labels (on 9) ("good first issue", "help
-    wanted", "contributions welcome") stand only on live ones."""
+    """On the decline set's 150 real threads, the 9 with a newcomer label ("good first
+    issue", "help wanted", "contributions welcome") are all live."""
     issue = dataclasses.replace(make_issue(), labels=["help wanted"])
     comments = [comment("This is expected behavior.", author="maint")]
     assert detect_taken(issue, comments, [], NOW).state == "fresh"
