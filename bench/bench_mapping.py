@@ -224,7 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def repositories(
-    cases: list[Case], repos: dict[str, dict[str, str]], work: Path
+    cases: list[Case],
+    repos: dict[str, dict[str, str]],
+    work: Path,
+    sparse: Sequence[str] = SPARSE,
 ) -> Iterator[tuple[str, Path, Path, list[Case]]]:
     """Per repository of `cases` whose snapshot is present (a message for the others):
     (name, its mirror, a clone of it under `work` sharing the mirror's objects, its cases
@@ -237,7 +240,7 @@ def repositories(
             continue
         checkout = work / repo.replace("/", "+")
         git("clone", "-q", "--shared", "--no-checkout", str(mirror), str(checkout))
-        git("sparse-checkout", "set", "--no-cone", *SPARSE, cwd=checkout)
+        git("sparse-checkout", "set", "--no-cone", *sparse, cwd=checkout)
         by_number = sorted((c for c in cases if c.repo == repo), key=lambda c: c.number)
         yield repo, mirror, checkout, by_number
 

@@ -1,0 +1,236 @@
+"""Does a docs issue's step card send the reader to the page the real fix changed?
+
+On the documentation issues of `bench/docs_set/` (real issues of ML libraries other than
+PyTorch and Keras whose real fix changed only documentation files), each issue is mapped
+at its fix's parent commit and described as `prready plan` describes a step
+(`steps.describe_step`). Printed per repository and overall: read@1/@3 (a file the fix
+changed is among the first k files of the card's "start reading"; the card shows at most
+6) and how many of the issues prready calls documentation work (`kinds`).
+
+The baseline, measured in the same run: rank_bm25 (BM25Okapi) over one document per
+tracked documentation file (`.md`, `.mdx`, `.rst`, `.ipynb`, `.txt`) = its path words and
+its text's words split on `_`/camelCase, queried with the issue's title and body split the
+same way: docs retrieval as a textbook would do it.
+
+`--set ../mapping_set` (the code fixes' set) checks the other side: only the issues
+prready calls documentation work are described there, and the truth is every file the fix
+changed (mostly library code: a docs page put first there is a wrong pick).
+
+Labels are kept (a plan reads an open issue's labels); `--no-labels` drops them.
+
+    python bench/bench_docs_reading.py                   # bench/docs_set/issues.jsonl
+    python bench/bench_docs_reading.py --set bench/docs_set --file fresh.jsonl
+    python bench/bench_docs_reading.py --set bench/mapping_set --misses
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from rank_bm25 import BM25Okapi
+
+from bench_mapping import SPARSE, baseline_words, checkout_at, commit_date, repositories
+from prready.analysis.history import build_history
+from prready.analysis.kinds import classify_issue
+from prready.analysis.mapping import MapIndex, map_issue_to_modules
+from prready.analysis.steps import describe_step, map_facts
+from prready.app.map import build_code_map
+from prready.app.names_in_tests import names_in_tests
+from prready.app.retrieval import mapping_index
+from prready.app.workspace import Workspace
+from prready.code_models import CodeMap
+from prready.models import (
+    ContributingSummary,
+    Difficulty,
+    Issue,
+    IssueAssessment,
+    SkillFit,
+    TakenStatus,
+)
+from prready.paths import resolve_paths
+from prready.sources.git_repo import read_history
+
+HERE = Path(__file__).resolve().parent
+KS = (1, 3)
+DOC_SUFFIXES = (".md", ".mdx", ".rst", ".ipynb", ".txt")
+MAX_PAGE_BYTES = 2_000_000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", type=Path, default=HERE / "docs_set")
+    parser.add_argument("--file", default="", help="one .jsonl file of the set (default: all)")
+    parser.add_argument("--repos", default="", help="comma-separated repository names")
+    parser.add_argument("--no-labels", action="store_true", help="map the issues without labels")
+    parser.add_argument("--misses", action="store_true", help="print prready's read@3 misses")
+    parser.add_argument("--dump", type=Path, help="write each issue's cards (JSON lines)")
+    args = parser.parse_args()
+    repos = json.loads((HERE / "mapping_set" / "repos.json").read_text())
+    cases = load(args.set, args.file, args.repos)
+    code_fixes = args.set.resolve() == (HERE / "mapping_set").resolve()
+    if code_fixes:  # only what prready would read as docs work can be sent to a docs page
+        cases = [c for c in cases if classify_issue(as_issue(c, args.no_labels)).has("docs")]
+    hits: dict[tuple[str, str], list[list[bool]]] = defaultdict(list)
+    called_docs: dict[str, int] = defaultdict(int)
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="prready-bench-docs-"))
+    os.environ.setdefault("PRREADY_HOME", str(work / "home"))
+    paths = resolve_paths()
+    left_out = 0
+    dump = args.dump.open("w") if args.dump else None
+    sparse = [*SPARSE, "*.ipynb", "*.mdx", "*.txt"]
+    for repo, mirror, checkout, repo_cases in repositories(cases, repos, work, sparse):
+        history = build_history(read_history(mirror, merges=True), limit=10**6, repo=repo)
+        for case in repo_cases:
+            if not checkout_at(checkout, case.parent):
+                left_out += 1
+                continue
+            with Workspace(paths) as ws:
+                code_map = build_code_map(ws, repo, checkout=checkout)
+                index = mapping_index(ws, code_map, commits=[])
+                test_names = names_in_tests(code_map, ws.parse_cache)
+            index.history = history
+            truth = set(case.changed) & set(code_map.files)
+            if not truth:
+                left_out += 1
+                continue
+            issue = as_issue(case, args.no_labels)
+            is_docs = classify_issue(issue).has("docs")
+            called_docs[repo] += int(is_docs)
+            called_docs["all"] += int(is_docs)
+            before = commit_date(checkout, case.parent)
+            ours = start_reading(issue, code_map, index, test_names, before)
+            theirs = bm25_pages(issue, code_map)
+            for name, ranked in (("prready", ours), ("BM25 baseline", theirs)):
+                row = [bool(truth & set(ranked[:k])) for k in KS]
+                hits[(repo, name)].append(row)
+                hits[("all", name)].append(row)
+            if dump is not None:
+                dump.write(json.dumps({
+                    "repo": repo, "number": case.number, "truth": sorted(truth),
+                    "docs": is_docs, "ours": ours, "bm25": theirs[:6],
+                }) + "\n")  # fmt: skip
+            if args.misses and not truth & set(ours[:3]):
+                print(
+                    f"MISS {repo}#{case.number} {case.title[:60]!r}\n  truth {sorted(truth)}\n"
+                    f"  got   {ours}\n  bm25  {theirs[:3]}",
+                    file=sys.stderr,
+                )
+    print_table(hits, called_docs)
+    print(
+        f"\n{left_out} issues left out (no changed file at the parent commit, or the commit "
+        f"could not be checked out); {time.perf_counter() - started:.0f} s"
+    )
+    return 0
+
+
+class Case:
+    def __init__(self, item: dict) -> None:  # type: ignore[type-arg]
+        self.repo: str = item["repo"]
+        self.number: int = item["issue"]
+        self.title: str = item["title"]
+        self.body: str = item["body"]
+        self.labels: list[str] = item.get("labels", [])
+        self.parent: str = item["parent_commit"]
+        self.changed: list[str] = item["changed_files"]
+
+
+def load(folder: Path, only_file: str, only_repos: str) -> list[Case]:
+    wanted = {r.strip() for r in only_repos.split(",") if r.strip()}
+    files = [folder / only_file] if only_file else sorted(folder.glob("*.jsonl"))
+    out = []
+    for path in files:
+        for line in path.read_text().splitlines():
+            if line.strip():
+                case = Case(json.loads(line))
+                if not wanted or case.repo.split("/")[1] in wanted:
+                    out.append(case)
+    return out
+
+
+def as_issue(case: Case, no_labels: bool) -> Issue:
+    return Issue(
+        repo=case.repo, number=case.number, title=case.title, body=case.body,
+        state="open", labels=[] if no_labels else list(case.labels), assignees=[],
+        author="", comments=0, reactions=0, created_at="", updated_at="", closed_at=None,
+        url="",
+    )  # fmt: skip
+
+
+def start_reading(
+    issue: Issue, code_map: CodeMap, index: MapIndex, test_names: object, before: str
+) -> list[str]:
+    """The files a plan's step card says to start reading, as `prready plan` gives them."""
+    matches = map_issue_to_modules(issue, code_map, (), index=index, history_before=before)
+    assessment = IssueAssessment(
+        issue=issue,
+        modules=matches,
+        difficulty=Difficulty(3, []),
+        skills=[],
+        taken=TakenStatus("fresh"),
+    )
+    step = describe_step(
+        2,
+        assessment,
+        SkillFit([], [], []),
+        code_map,
+        ContributingSummary("", [], [], [], []),
+        test_names=test_names,  # type: ignore[arg-type]
+        facts=map_facts(code_map),
+    )
+    return step.start_reading
+
+
+_PAGES: dict[tuple[str, str], tuple[list[str], BM25Okapi]] = {}
+
+
+def bm25_pages(issue: Issue, code_map: CodeMap) -> list[str]:
+    """Every tracked documentation file ranked by BM25 against the issue's words."""
+    key = (code_map.root, code_map.key or code_map.head)
+    if key not in _PAGES:
+        _PAGES.clear()
+        pages = [p for p in code_map.files if p.lower().endswith(DOC_SUFFIXES)]
+        docs = []
+        for page in pages:
+            try:
+                with open(Path(code_map.root, page), "rb") as f:
+                    text = f.read(MAX_PAGE_BYTES).decode("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            docs.append(baseline_words(page.replace("/", " ").replace(".", " ") + " " + text))
+        _PAGES[key] = (pages, BM25Okapi(docs) if docs else None)  # type: ignore[assignment]
+    pages, bm25 = _PAGES[key]
+    if not pages:
+        return []
+    scores = bm25.get_scores(baseline_words(issue.title + "\n" + issue.body))
+    order = sorted(range(len(pages)), key=lambda i: (-scores[i], pages[i]))
+    return [pages[i] for i in order[:20]]
+
+
+def print_table(hits: dict[tuple[str, str], list[list[bool]]], docs: dict[str, int]) -> None:
+    header = f"{'repository':<34} {'ranking':<14} {'n':>4} {'docs':>5} " + " ".join(
+        f"{f'read@{k}':>8}" for k in KS
+    )
+    print(header)
+    print("-" * len(header))
+    repos = [*sorted({r for r, _ in hits if r != "all"}), "all"]
+    for repo in repos:
+        for name in ("prready", "BM25 baseline"):
+            rows = hits.get((repo, name))
+            if not rows:
+                continue
+            n = len(rows)
+            cells = " ".join(f"{100 * sum(r[i] for r in rows) / n:7.1f}%" for i in range(len(KS)))
+            called = f"{docs[repo]:>5}" if name == "prready" else " " * 5
+            print(f"{repo:<34} {name:<14} {n:>4} {called} {cells}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
