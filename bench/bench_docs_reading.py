@@ -12,9 +12,11 @@ tracked documentation file (`.md`, `.mdx`, `.rst`, `.ipynb`, `.txt`) = its path 
 its text's words split on `_`/camelCase, queried with the issue's title and body split the
 same way: docs retrieval as a textbook would do it.
 
-`--set ../mapping_set` (the code fixes' set) checks the other side: only the issues
-prready calls documentation work are described there, and the truth is every file the fix
-changed (mostly library code: a docs page put first there is a wrong pick).
+"without pages" is prready's card without the docs pages (the reading as it was before
+them), measured in the same run. `--set ../mapping_set` (the code fixes' set) checks the
+other side: only the issues prready calls documentation work are described there (`--all`:
+every issue), and the truth is every file the fix changed (mostly library code: a docs
+page put first there is a wrong pick).
 
 Labels are kept (a plan reads an open issue's labels); `--no-labels` drops them.
 
@@ -37,10 +39,12 @@ from pathlib import Path
 from rank_bm25 import BM25Okapi
 
 from bench_mapping import SPARSE, baseline_words, checkout_at, commit_date, repositories
+from prready.analysis.docs_pages import DocsPages
 from prready.analysis.history import build_history
 from prready.analysis.kinds import classify_issue
 from prready.analysis.mapping import MapIndex, map_issue_to_modules
 from prready.analysis.steps import describe_step, map_facts
+from prready.app.docs_pages import docs_pages
 from prready.app.map import build_code_map
 from prready.app.names_in_tests import names_in_tests
 from prready.app.retrieval import mapping_index
@@ -59,6 +63,9 @@ from prready.sources.git_repo import read_history
 
 HERE = Path(__file__).resolve().parent
 KS = (1, 3)
+# prready, prready with the step's reading as it was before docs pages (the ablation), and
+# the baseline.
+RANKINGS = ("prready", "without pages", "BM25 baseline")
 DOC_SUFFIXES = (".md", ".mdx", ".rst", ".ipynb", ".txt")
 MAX_PAGE_BYTES = 2_000_000
 
@@ -69,13 +76,16 @@ def main() -> int:
     parser.add_argument("--file", default="", help="one .jsonl file of the set (default: all)")
     parser.add_argument("--repos", default="", help="comma-separated repository names")
     parser.add_argument("--no-labels", action="store_true", help="map the issues without labels")
+    parser.add_argument(
+        "--all", action="store_true", help="with --set mapping_set: every issue, not only docs work"
+    )
     parser.add_argument("--misses", action="store_true", help="print prready's read@3 misses")
     parser.add_argument("--dump", type=Path, help="write each issue's cards (JSON lines)")
     args = parser.parse_args()
     repos = json.loads((HERE / "mapping_set" / "repos.json").read_text())
     cases = load(args.set, args.file, args.repos)
     code_fixes = args.set.resolve() == (HERE / "mapping_set").resolve()
-    if code_fixes:  # only what prready would read as docs work can be sent to a docs page
+    if code_fixes and not args.all:  # only docs work is sent to a docs page first
         cases = [c for c in cases if classify_issue(as_issue(c, args.no_labels)).has("docs")]
     hits: dict[tuple[str, str], list[list[bool]]] = defaultdict(list)
     called_docs: dict[str, int] = defaultdict(int)
@@ -96,6 +106,7 @@ def main() -> int:
                 code_map = build_code_map(ws, repo, checkout=checkout)
                 index = mapping_index(ws, code_map, commits=[])
                 test_names = names_in_tests(code_map, ws.parse_cache)
+                pages = docs_pages(code_map, ws.parse_cache)
             index.history = history
             truth = set(case.changed) & set(code_map.files)
             if not truth:
@@ -106,16 +117,17 @@ def main() -> int:
             called_docs[repo] += int(is_docs)
             called_docs["all"] += int(is_docs)
             before = commit_date(checkout, case.parent)
-            ours = start_reading(issue, code_map, index, test_names, before)
+            ours = start_reading(issue, code_map, index, test_names, pages, before)
+            without = start_reading(issue, code_map, index, test_names, None, before)
             theirs = bm25_pages(issue, code_map)
-            for name, ranked in (("prready", ours), ("BM25 baseline", theirs)):
+            for name, ranked in zip(RANKINGS, (ours, without, theirs), strict=True):
                 row = [bool(truth & set(ranked[:k])) for k in KS]
                 hits[(repo, name)].append(row)
                 hits[("all", name)].append(row)
             if dump is not None:
                 dump.write(json.dumps({
                     "repo": repo, "number": case.number, "truth": sorted(truth),
-                    "docs": is_docs, "ours": ours, "bm25": theirs[:6],
+                    "docs": is_docs, "ours": ours, "without": without, "bm25": theirs[:6],
                 }) + "\n")  # fmt: skip
             if args.misses and not truth & set(ours[:3]):
                 print(
@@ -165,7 +177,12 @@ def as_issue(case: Case, no_labels: bool) -> Issue:
 
 
 def start_reading(
-    issue: Issue, code_map: CodeMap, index: MapIndex, test_names: object, before: str
+    issue: Issue,
+    code_map: CodeMap,
+    index: MapIndex,
+    test_names: object,
+    pages: DocsPages | None,
+    before: str,
 ) -> list[str]:
     """The files a plan's step card says to start reading, as `prready plan` gives them."""
     matches = map_issue_to_modules(issue, code_map, (), index=index, history_before=before)
@@ -184,6 +201,7 @@ def start_reading(
         ContributingSummary("", [], [], [], []),
         test_names=test_names,  # type: ignore[arg-type]
         facts=map_facts(code_map),
+        docs=pages,
     )
     return step.start_reading
 
@@ -222,7 +240,7 @@ def print_table(hits: dict[tuple[str, str], list[list[bool]]], docs: dict[str, i
     print("-" * len(header))
     repos = [*sorted({r for r, _ in hits if r != "all"}), "all"]
     for repo in repos:
-        for name in ("prready", "BM25 baseline"):
+        for name in RANKINGS:
             rows = hits.get((repo, name))
             if not rows:
                 continue

@@ -408,3 +408,34 @@ def test_a_checkouts_notes_for_agents_add_the_go_ahead_rule_to_the_plan(
     result = run("plan", SLUG, "--offline", "--checkout", str(repo), "-o", str(page))
     assert result.exit_code == 0, result.output
     assert "ask in a comment whether you may take it" in page.read_text("utf-8")
+
+
+def test_a_docs_issue_starts_reading_at_the_page_it_is_about(repo: Path, tmp_path: Path) -> None:
+    """A docs issue about a guide ("Quickstart tutorial forces platform to CPU") sends its
+    reader to the guide's page, which no import graph shows, before the code; its page is
+    read from the checkout and found again from the cache by a warm plan."""
+    commit_files(
+        repo,
+        {
+            "docs/quickstart.md": "# Quickstart\n\n```python\nimport mini\n"
+            "mini.config.update('platform', 'cpu')\n```\n",
+            "docs/installation.md": "# Installing mini\n\npip install mini\n",
+            "CHANGELOG.md": "# Changes\n\nQuickstart tutorial fixed.\n",
+        },
+        "Add the docs",
+    )
+    guide = gh_item(3, "Quickstart tutorial forces platform to CPU", "2026-05-20T08:30:00Z",
+                    ["documentation"])  # fmt: skip
+    guide["body"] = "The quickstart sets the platform to cpu, so the GPU is never used."
+    one = json.loads(export_file(tmp_path, 1).read_text("utf-8"))
+    path = tmp_path / "docs-issue.json"
+    path.write_text(json.dumps([*one, guide]), encoding="utf-8")
+    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
+    for _ in range(2):  # cold, then warm
+        steps = {
+            step["issue"]["number"]: step
+            for stage in plan_json(repo)["stages"]
+            for step in stage["steps"]
+        }
+        assert steps[3]["start_reading"][0] == "docs/quickstart.md"
+        assert "CHANGELOG.md" not in steps[3]["start_reading"]

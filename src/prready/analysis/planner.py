@@ -19,6 +19,7 @@ from prready.analysis.difficulty import (
     parse_time,
     pinpoints_the_fault,
 )
+from prready.analysis.docs_pages import DocsPages
 from prready.analysis.issue_templates import TemplateText, as_reported
 from prready.analysis.kinds import (
     classify_issue,
@@ -184,6 +185,7 @@ def make_plan(
     memo: RankingMemo | None = None,
     reuse_ranking: bool = False,
     known_logins: frozenset[str] = frozenset(),
+    docs: DocsPages | None = None,
 ) -> Plan:
     """Pick up to `per_stage` issues per stage among those its rule admits; pinned
     (stage, number) pairs stay first in their stage. `wider_sync` says how to fetch more
@@ -196,7 +198,8 @@ def make_plan(
     the memo's last plan (only their details were completed): its ranking is reused when
     every other input is the same, and the plan assembled from these assessments.
     `known_logins` (who wrote in the repository's issues) names reviewers the history
-    knows by a name only."""
+    knows by a name only; `docs` (the repository's documentation pages) sends a docs
+    step to the page it is about."""
     chosen_stages = _check_options(stages, per_stage, max_difficulty)
     user_skills = normalize_skills(skills)
     have = parse_hardware(hardware)
@@ -247,6 +250,7 @@ def make_plan(
                 test_names=test_names,
                 facts=facts,
                 hardware=have,
+                docs=docs,
             )
             for a in picked[stage_no]
         ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from prready.analysis.areas import ROOT_AREA
 from prready.analysis.build import build_facts_from_plain
+from prready.analysis.docs_pages import DocsPages, asks_for_listing, with_pages
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, issue_query
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
@@ -72,12 +73,15 @@ def describe_step(
     test_names: NamesInTests | None = None,
     facts: MapFacts | None = None,
     hardware: Collection[str] = (),
+    docs: DocsPages | None = None,
 ) -> PlanStep:
     """Everything the page shows for one step, derived from the assessment and the map;
     `test_names` (the names each test file uses) finds tests by what they call;
     `facts` is `map_facts(code_map)`, worked out once by a caller describing several
     steps (else here); `hardware` is what the user has ("mps", "cuda": `parse_hardware`),
-    whose tests are not put after the others (nor those of what the issue itself needs)."""
+    whose tests are not put after the others (nor those of what the issue itself needs);
+    `docs` (the repository's documentation pages) puts the page a docs issue is about
+    first in "start reading"."""
     facts = facts if facts is not None else map_facts(code_map)
     focus = focus_matches(a.modules)
     files = file_matches(a.modules, code_map)
@@ -102,6 +106,19 @@ def describe_step(
     reading, look_for = issue_reading(
         issue, [*files, *(m for m in focus if m not in files)], code_map
     )
+    kinds = a.kinds if a.kinds is not None else classify_issue(a.issue)
+    if docs is not None:
+        pages = docs.rank(title, body, packages=facts.packages)
+        # A typo in `LoraConfig`'s docstring is fixed in the code; a name the docs lack,
+        # in the page listing its API.
+        reading = with_pages(
+            reading,
+            pages,
+            docs_work=kinds.has("docs"),
+            names_code=any(look_for.values()),
+            lacking=asks_for_listing(title),
+        )
+        reading = reading[:MAX_READING]
     # The names the title uses that the map places only in files (a method such as
     # `sparse_categorical_crossentropy`): the tests calling them exercise this code too.
     # Only names written as code (`Tensor.where`, snake_case, CamelCase): "failed to run"
@@ -138,7 +155,6 @@ def describe_step(
             if any(test_names.selects(path, n) for n in in_title)
         }
     # Whoever works on an issue that needs a GPU has one: its GPU tests are not put last.
-    kinds = a.kinds if a.kinds is not None else classify_issue(a.issue)
     runs_on = {*hardware, *parse_hardware(kinds.hardware)}
     if in_code_docs:  # only the file's own tests (a doctest, a test of its message)
         ranked = [(path, tier) for path, tier in ranked if tier <= 1]
@@ -446,6 +462,7 @@ class MapFacts:
     shared_stems: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
     template: TemplateText = NO_TEMPLATE  # what the issue templates write into an issue
     known_logins: frozenset[str] = frozenset()  # who wrote in the stored issues (reviewers)
+    packages: frozenset[str] = frozenset()  # the top-level Python packages ("jax")
 
 
 def map_facts(code_map: CodeMap) -> MapFacts:
@@ -455,6 +472,9 @@ def map_facts(code_map: CodeMap) -> MapFacts:
         public_symbols(code_map),
         shared_stems(code_map),
         TemplateText.from_plain(code_map.issue_templates),
+        packages=frozenset(
+            info.package for info in code_map.modules.values() if info.language == "python"
+        ),
     )
 
 

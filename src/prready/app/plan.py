@@ -29,6 +29,7 @@ from prready.analysis.progress import replan_pins
 from prready.analysis.skills import normalize_skills
 from prready.analysis.stages import LAST_STAGE, STAGE_NUMBERS
 from prready.app.assessments import assess_cached, with_details
+from prready.app.docs_pages import docs_pages
 from prready.app.inputs import check_modules
 from prready.app.issues import (
     as_of_data,
@@ -185,6 +186,7 @@ def run_plan(
     fixed = fixed_in_checkout(ws, slug, code_map, assessments)
     assessments = [_updated(a, fixed, {}) for a in assessments]
     tests_used = names_in_tests(code_map, ws.parse_cache)
+    pages = docs_pages(code_map, ws.parse_cache)
     exclude = [*config.exclude_labels, *options.exclude_labels]
     from_file = issues_store.repo_source(ws.cache, slug) == "file"
     # A complete export synced last holds every open issue: there are no more to fetch.
@@ -232,6 +234,7 @@ def run_plan(
             option_names=PLAN_FLAGS,
             distances=distances,
             test_names=tests_used,
+            docs=pages,
             memo=memo,
             reuse_ranking=completed_only,
             known_logins=logins,
