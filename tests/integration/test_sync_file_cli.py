@@ -439,3 +439,4 @@ def test_a_docs_issue_starts_reading_at_the_page_it_is_about(repo: Path, tmp_pat
         }
         assert steps[3]["start_reading"][0] == "docs/quickstart.md"
         assert "CHANGELOG.md" not in steps[3]["start_reading"]
+        assert "its page: docs/quickstart.md (the title names it: quickstart)" in steps[3]["why"]

@@ -29,6 +29,9 @@ from prready.analysis.docs_pages import (
         ("doc/python/python_intro.rst", True),
         ("docs/source/en/training/custom_diffusion.md", True),
         ("jax/experimental/jax2tf/README.md", True),  # a README anywhere
+        ("functorch/docs/source/tutorials/ensembling.md", True),  # a subproject's docs
+        ("third_party/miniz-2.1.0/readme.md", False),  # a vendored project's
+        ("third_party/onnx/docs/IR.md", False),
         ("CHANGELOG.md", False),  # never the page to start reading
         ("docs/release-notes.md", False),
         ("docs/source/ko/training/lora.md", False),  # a translation
@@ -147,35 +150,48 @@ def _match(path: str, *, exact: bool) -> PageMatch:
 def test_docs_work_reads_the_page_first() -> None:
     code = ["optax/_src/alias.py", "optax/_src/base.py"]
     page = _match("docs/getting_started.ipynb", exact=False)
-    assert with_pages(code, [page], docs_work=True, names_code=False) == [page.path, *code]
+    title = "Add an example of reading the learning rate"
+    assert with_pages(code, [page], title, docs_work=True) == [page.path, *code]
 
 
 def test_docs_of_the_code_itself_keep_the_docstring_first() -> None:
     code = ["optax/losses/_classification.py", "optax/losses/__init__.py"]
+    title = "Wrong formula for `softmax_cross_entropy` in online doc"
     page = _match("docs/api/losses.rst", exact=False)
-    assert with_pages(code, [page], docs_work=True, names_code=True) == [
-        code[0],
-        page.path,
-        code[1],
-    ]
+    got = with_pages(code, [page], title, docs_work=True, names_code=True)
+    assert got == [code[0], page.path, code[1]]
     # ...unless the issue points at a page that is more than the docstrings.
     linked = _match("docs/guides/losses.md", exact=True)
-    assert with_pages(code, [linked], docs_work=True, names_code=True)[0] == linked.path
+    assert with_pages(code, [linked], title, docs_work=True, names_code=True)[0] == linked.path
     # A link to the API reference is a link to the docstrings' page.
     reference = PageMatch("docs/api/losses.rst", 3.0, "", exact=True, renders_code=True)
-    assert with_pages(code, [reference], docs_work=True, names_code=True)[0] == code[0]
+    assert with_pages(code, [reference], title, docs_work=True, names_code=True)[0] == code[0]
 
 
-def test_other_work_adds_only_a_page_the_issue_points_at() -> None:
+@pytest.mark.parametrize(
+    ("title", "page", "added"),
+    [
+        # Words alone never add a page to a bug's reading.
+        ("conda install fails in zsh", PageMatch("docs/installation.md", 1.0, "", False), False),
+        # A page the issue links, or a guide its title names, does: after the first file.
+        ("Broken 0.8.0 linked nightly release URL",
+         PageMatch("docs/installation.md", 3.0, "", True, linked=True), True),
+        ("AWS YARN Guide is very very broken",
+         PageMatch("doc/tutorials/aws_yarn.rst", 2.0, "", True), True),
+        # A page named in a title that is not about the docs: no.
+        ("Clarification on Memory Representation in ZeRO Stages",
+         PageMatch("docs/_tutorials/zero.md", 2.0, "", True), False),
+        # The API reference a bug report links documents the code the bug is in: no.
+        ("jnp.take raises on negative indices",
+         PageMatch("docs/jax.numpy.rst", 3.0, "", True, renders_code=True, linked=True), False),
+    ],
+)  # fmt: skip
+def test_other_work_adds_only_a_page_the_issue_points_at(
+    title: str, page: PageMatch, added: bool
+) -> None:
     code = ["jax/_src/xla_bridge.py", "jax/_src/api.py"]
-    words_only = _match("docs/installation.md", exact=False)
-    assert with_pages(code, [words_only], docs_work=False, names_code=False) == code
-    linked = _match("docs/installation.md", exact=True)
-    assert with_pages(code, [linked], docs_work=False, names_code=False) == [
-        code[0],
-        linked.path,
-        code[1],
-    ]
+    got = with_pages(code, [page], title, docs_work=False)
+    assert got == ([code[0], page.path, code[1]] if added else code)
 
 
 @pytest.mark.parametrize(
@@ -200,9 +216,11 @@ def test_a_page_that_renders_docstrings_sends_docs_work_to_the_code_first() -> N
     code = ["gpytorch/likelihoods/bernoulli_likelihood.py", "gpytorch/likelihoods/likelihood.py"]
     page = PageMatch("docs/source/likelihoods.rst", 1.0, "", exact=False, renders_code=True)
     # "[Docs] Bernoulli likelihoods": the page shows the class's docstring.
-    assert with_pages(code, [page], docs_work=True) == [code[0], page.path, code[1]]
-    # "SAM does not appear in the documentation": the listing page is where it goes.
-    assert with_pages(code, [page], docs_work=True, lacking=True)[0] == page.path
+    got = with_pages(code, [page], "[Docs] Bernoulli likelihoods", docs_work=True)
+    assert got == [code[0], page.path, code[1]]
+    # "... are not included in the documentation": the listing page is where it goes.
+    lacking = "Bernoulli likelihoods are not included in the documentation"
+    assert with_pages(code, [page], lacking, docs_work=True)[0] == page.path
 
 
 @pytest.mark.parametrize(
@@ -225,6 +243,15 @@ def test_docs_lacking_a_name_go_to_the_api_reference_that_matches() -> None:
         _match("docs/index.rst", exact=False),
         PageMatch("docs/api.rst", 0.3, "", exact=False, renders_code=True),
     ]
-    # "SAM does not appear in the documentation": the reference page that lists optax.contrib.
-    assert with_pages(code, pages, docs_work=True, lacking=True)[0] == "docs/api.rst"
-    assert with_pages(code, pages, docs_work=True)[0] == "docs/index.rst"
+    # The reference page that lists optax.contrib, though the index shares more words.
+    lacking = "SAM does not appear in the documentation"
+    assert with_pages(code, pages, lacking, docs_work=True)[0] == "docs/api.rst"
+    assert with_pages(code, pages, "SAM docs are unclear", docs_work=True)[0] == "docs/index.rst"
+
+
+def test_a_link_or_a_file_name_marks_the_page_linked() -> None:
+    pages = _pages(JAX_LIKE)
+    by_url = pages.rank("Broken link", "https://docs.jax.dev/en/latest/installation.html")
+    assert by_url[0].path == "docs/installation.md" and by_url[0].linked
+    named = pages.rank("Typo in the autodiff cookbook", "", packages=["jax"])
+    assert named[0].exact and not named[0].linked

@@ -3,9 +3,10 @@
 installation.html", "README: deadlink". A docs issue's fix is in that page, not in the
 library code the mapping ranks, so a step card sends its reader there first.
 
-Pages are the repository's own documentation: files with a docs suffix under a docs folder,
-top-level ones (README.md, CONTRIBUTING.md) and READMEs anywhere; never changelogs, issue
-templates or translations (a reporter who writes in English reads the English page).
+Pages are the repository's own documentation: files with a docs suffix under a docs folder
+(functorch/docs/ too), top-level ones (README.md, CONTRIBUTING.md) and READMEs anywhere;
+never changelogs, issue templates, vendored projects' pages or translations (a reporter
+who writes in English reads the English page).
 Pages are ranked by BM25 over their path words, titles, headings and text (lexicon's
 terms), with exact evidence above it: a docs-site or blob URL that resolves to the page,
 the page's file name, the page's name or title written in the issue's title ("autodiff
@@ -39,6 +40,11 @@ FILE_NAME_BONUS = 2.0
 NAMED_BONUS = 1.0
 API_PAGE_BONUS = 1.2
 
+# Someone else's code, kept here: its pages document that project, not this one.
+_VENDORED = frozenset(
+    {"third_party", "third-party", "thirdparty", "vendor", "vendored", "external", "extern"}
+    | {"node_modules", "site-packages"}
+)
 _NOT_PAGES = re.compile(
     r"(?:^|/)(?:change_?log|changes|history|news|release[_-]?notes?|whats?_?new|"
     r"code_of_conduct|security|license|authors|contributors|citation)[^/]*$",
@@ -58,6 +64,7 @@ _AUTODOC = re.compile(
     r"^[ \t]*(?:\.\.[ \t]+auto\w+::|\[\[autodoc\]\]|:::[ \t]+[A-Za-z_][\w.]*[ \t]*$)",
     re.MULTILINE,
 )
+_NONE = (0.0, "", False)
 _GLUE = frozenset(["in", "the", "a", "an", "of", "and", "to", "with", "for", "on"])
 _URL = re.compile(r"https?://[^\s<>()\"'`\]]+", re.IGNORECASE)
 _BLOB = re.compile(r"/(?:blob|tree|edit|raw)/[^/]+/(.+)$")
@@ -83,8 +90,9 @@ def is_page(path: str) -> bool:
     parts = lower.split("/")
     if len(parts) == 1:
         return True
-    name = parts[-1]
-    return parts[0] in DOCS_FOLDERS or name.startswith("readme")
+    if _VENDORED.intersection(parts[:-1]):
+        return False
+    return bool(DOCS_FOLDERS.intersection(parts[:-1])) or parts[-1].startswith("readme")
 
 
 def page_text(path: str, data: str) -> str:
@@ -145,6 +153,7 @@ class PageMatch:
     evidence: str
     exact: bool  # found by a URL, a file name or its name in the title, not words alone
     renders_code: bool = False  # the page shows the code's docstrings (see `page_fields`)
+    linked: bool = False  # the issue links the page or names its file
 
 
 @dataclass(frozen=True)
@@ -187,12 +196,14 @@ class DocsPages:
             path: "shares the words " + ", ".join(f"`{t}`" for t in terms[:3])
             for path, _, terms in found
         }
-        for path, (bonus, reason) in exact.items():
+        for path, (bonus, reason, _) in exact.items():
             scores[path] = scores.get(path, 0.0) + bonus
             why[path] = reason
         ranked = sorted(scores.items(), key=lambda item: (-item[1], _depth(item[0]), item[0]))
         return [
-            PageMatch(p, round(s, 3), why[p], p in exact, p in self.renders_code)
+            PageMatch(
+                p, round(s, 3), why[p], p in exact, p in self.renders_code, exact.get(p, _NONE)[2]
+            )
             for p, s in ranked[:limit]
             if s > 0
         ]
@@ -204,24 +215,25 @@ def _depth(path: str) -> int:
 
 def _exact_evidence(
     title: str, body: str, pages: list[str], titles: Mapping[str, str], packages: set[str]
-) -> dict[str, tuple[float, str]]:
-    """Page -> (bonus, reason) for the pages the issue points at itself."""
+) -> dict[str, tuple[float, str, bool]]:
+    """Page -> (bonus, reason, linked) for the pages the issue points at itself (`linked`:
+    by a URL or the file's name)."""
     text = f"{title}\n{body[:20_000]}"
-    out: dict[str, tuple[float, str]] = {}
+    out: dict[str, tuple[float, str, bool]] = {}
 
-    def give(path: str, bonus: float, reason: str) -> None:
-        if bonus > out.get(path, (0.0, ""))[0]:
-            out[path] = (bonus, reason)
+    def give(path: str, bonus: float, reason: str, linked: bool = False) -> None:
+        if bonus > out.get(path, _NONE)[0]:
+            out[path] = (bonus, reason, linked)
 
     for url in _URL.findall(text):
         for path in _pages_of_url(url.rstrip(".,;:"), pages):
-            give(path, URL_BONUS, f"the issue links it ({url[:80]})")
+            give(path, URL_BONUS, f"the issue links it ({url[:80]})", linked=True)
     by_name: dict[str, list[str]] = {}
     for path in pages:
         by_name.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
     for name in _FILE_NAME.findall(text):
         for path in _shallowest(by_name.get(name.lower(), [])):
-            give(path, FILE_NAME_BONUS, f"the issue names `{name}`")
+            give(path, FILE_NAME_BONUS, f"the issue names `{name}`", linked=True)
     title_words = _words(title)
     named_as: dict[str, list[str]] = {}
     for path in pages:
@@ -315,10 +327,10 @@ def _named_in(title_words: list[str], path: str, page_title: str, packages: set[
 def with_pages(
     reading: list[str],
     pages: list[PageMatch],
+    title: str,
     *,
     docs_work: bool,
     names_code: bool = False,
-    lacking: bool = False,
 ) -> list[str]:
     """A step's "start reading" with the documentation pages it is about.
 
@@ -326,11 +338,13 @@ def with_pages(
     code, unless the docs in question are the code's own, whose docstring's file comes
     first then and the page after it: the best page only renders docstrings (an API
     reference), or the issue names an API the map places (`names_code`) and points at
-    no page. Either way, a title saying the docs lack something (`lacking`: "SAM does not
-    appear in the documentation", "Remove `X` from documentation") puts the page that
-    lists the API first. Other work: a page the issue points at itself, after the first
-    file."""
+    no page. Either way, a title saying the docs lack something ("SAM does not appear in
+    the documentation", "Remove `X` from documentation") puts the page that lists the API
+    first. Other work (a bug, a feature): only a guide the issue links or names ("AWS
+    YARN Guide is very very broken"), after the first file; never an API reference, which
+    a bug report links for the code it documents."""
     if docs_work and pages:
+        lacking = asks_for_listing(title)
         best = pages[0]
         if lacking:  # the API reference that lists it, when one matches
             best = next((p for p in pages if p.renders_code), best)
@@ -339,8 +353,23 @@ def with_pages(
         if lacking or not own_docs:
             first = [best.path, *(p.path for p in pages[1:2] if p.exact)]
             return list(dict.fromkeys([*first, *reading]))
-    pointed = [p.path for p in pages if p.exact or docs_work][:1]
+    about_docs = _ABOUT_DOCS.search(title) is not None
+    pointed = [
+        p.path
+        for p in pages
+        if docs_work or (not p.renders_code and (p.linked or (p.exact and about_docs)))
+    ][:1]
     return list(dict.fromkeys([*reading[:1], *pointed, *reading[1:]]))
+
+
+# A title about a page of the docs, whatever the kind of work ("AWS YARN Guide is very
+# very broken", "Broken 0.8.0 linked nightly release URL", "Fix Gradients accumulation
+# example").
+_ABOUT_DOCS = re.compile(
+    r"\b(?:guides?|tutorials?|notebooks?|readme|docs?|documentation|instructions?|links?|"
+    r"linked|urls?|examples?|cookbook|quickstart|faq)\b",
+    re.IGNORECASE,
+)
 
 
 # A title saying the docs lack something: the page that lists the API is where it goes

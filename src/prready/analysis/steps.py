@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from prready.analysis.areas import ROOT_AREA
 from prready.analysis.build import build_facts_from_plain
-from prready.analysis.docs_pages import DocsPages, asks_for_listing, with_pages
+from prready.analysis.docs_pages import DocsPages, with_pages
 from prready.analysis.evidence import FILE_SUFFIXES, extract_evidence, issue_query
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, reporter_text
 from prready.analysis.kinds import classify_issue, parse_hardware
@@ -107,18 +107,16 @@ def describe_step(
         issue, [*files, *(m for m in focus if m not in files)], code_map
     )
     kinds = a.kinds if a.kinds is not None else classify_issue(a.issue)
+    page_why: list[str] = []
     if docs is not None:
         pages = docs.rank(title, body, packages=facts.packages)
         # A typo in `LoraConfig`'s docstring is fixed in the code; a name the docs lack,
         # in the page listing its API.
         reading = with_pages(
-            reading,
-            pages,
-            docs_work=kinds.has("docs"),
-            names_code=any(look_for.values()),
-            lacking=asks_for_listing(title),
+            reading, pages, title, docs_work=kinds.has("docs"), names_code=any(look_for.values())
         )
         reading = reading[:MAX_READING]
+        page_why = [f"its page: {p.path} ({p.evidence})" for p in pages if p.path == reading[0]]
     # The names the title uses that the map places only in files (a method such as
     # `sparse_categorical_crossentropy`): the tests calling them exercise this code too.
     # Only names written as code (`Tensor.where`, snake_case, CamelCase): "failed to run"
@@ -179,7 +177,7 @@ def describe_step(
         difficulty=a.difficulty,
         fit=fit,
         taken=a.taken,
-        why=_why(a, fit, focus, code_map, near, pinned),
+        why=[*_why(a, fit, focus, code_map, near, pinned), *page_why],
         start_reading=reading,
         look_for=look_for,
         tests=tests,
