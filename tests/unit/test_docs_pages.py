@@ -255,3 +255,9 @@ def test_a_link_or_a_file_name_marks_the_page_linked() -> None:
     assert by_url[0].path == "docs/installation.md" and by_url[0].linked
     named = pages.rank("Typo in the autodiff cookbook", "", packages=["jax"])
     assert named[0].exact and not named[0].linked
+
+
+def test_a_page_sharing_only_docs_words_with_the_title_is_no_match() -> None:
+    pages = _pages({"CONTRIBUTING.md": "# Contributing\n\nImprove the documentation and docs.\n"})
+    assert pages.rank("OneCycleLR documentation is wrong", "The docs say max_lr is optional.") == []
+    assert pages.rank("Contributing guide documentation is wrong", "")[0].path == "CONTRIBUTING.md"

@@ -19,6 +19,7 @@ Pure: the app layer reads the pages (app/docs_pages.py) and hands their text her
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -65,6 +66,11 @@ _AUTODOC = re.compile(
     re.MULTILINE,
 )
 _NONE = (0.0, "", False)
+# Title words that say an issue is about the docs, not which page (as `query_terms` gives
+# them: stemmed).
+_FILLER_TEXT = """doc docs documentation document documented docstring typo fix wrong error
+incorrect example update missing broken link page section issue bug improve add clarify"""
+_TITLE_FILLER = frozenset(_FILLER_TEXT.split())
 _GLUE = frozenset(["in", "the", "a", "an", "of", "and", "to", "with", "for", "on"])
 _URL = re.compile(r"https?://[^\s<>()\"'`\]]+", re.IGNORECASE)
 _BLOB = re.compile(r"/(?:blob|tree|edit|raw)/[^/]+/(.+)$")
@@ -190,6 +196,15 @@ class DocsPages:
             if self.lexical is not None
             else []
         )
+        # A page found by words alone shares a word of the title that says what the issue
+        # is about, and that fewer than half the pages use: the only page of a repository
+        # is no match for "OneCycleLR docs" because it says "documentation" or "steps" too.
+        about = {
+            term
+            for term in query_terms(title, "")
+            if term not in _TITLE_FILLER and self._rare(term)
+        }
+        found = [(path, s, terms) for path, s, terms in found if about.intersection(terms)]
         best = max((s for _, s, _ in found), default=0.0) or 1.0
         scores: dict[str, float] = {path: s / best for path, s, _ in found}
         why: dict[str, str] = {
@@ -207,6 +222,17 @@ class DocsPages:
             for p, s in ranked[:limit]
             if s > 0
         ]
+
+
+    def _rare(self, term: str) -> bool:
+        """Whether fewer than half the pages use `term` (its IDF says so)."""
+        try:
+            return self.lexical is not None and self.lexical.idfs[term] > _HALF_IDF
+        except KeyError:  # no page uses it
+            return False
+
+
+_HALF_IDF = math.log(2.0)  # BM25's IDF of a term in half the documents
 
 
 def _depth(path: str) -> int:

@@ -116,7 +116,13 @@ def describe_step(
             reading, pages, title, docs_work=kinds.has("docs"), names_code=any(look_for.values())
         )
         reading = reading[:MAX_READING]
-        page_why = [f"its page: {p.path} ({p.evidence})" for p in pages if p.path == reading[0]]
+        # (A page the mapping matched by its path has its reason already.)
+        matched_files = {f.path for f in files}
+        page_why = [
+            f"its page: {p.path} ({p.evidence})"
+            for p in pages
+            if p.path == reading[0] and p.path not in matched_files
+        ]
     # The names the title uses that the map places only in files (a method such as
     # `sparse_categorical_crossentropy`): the tests calling them exercise this code too.
     # Only names written as code (`Tensor.where`, snake_case, CamelCase): "failed to run"
