@@ -8,7 +8,7 @@ changed is among the first k files of the card's "start reading"; the card shows
 6) and how many of the issues prready calls documentation work (`kinds`).
 
 The baseline, measured in the same run: rank_bm25 (BM25Okapi) over one document per
-tracked documentation file (`.md`, `.mdx`, `.rst`, `.ipynb`, `.txt`) = its path words and
+tracked documentation file (`.md`, `.mdx`, `.rst`, `.ipynb`) = its path words and
 its text's words split on `_`/camelCase, queried with the issue's title and body split the
 same way: docs retrieval as a textbook would do it.
 
@@ -66,7 +66,7 @@ KS = (1, 3)
 # prready, prready with the step's reading as it was before docs pages (the ablation), and
 # the baseline.
 RANKINGS = ("prready", "without pages", "BM25 baseline")
-DOC_SUFFIXES = (".md", ".mdx", ".rst", ".ipynb", ".txt")
+DOC_SUFFIXES = (".md", ".mdx", ".rst", ".ipynb")
 MAX_PAGE_BYTES = 2_000_000
 
 
@@ -95,7 +95,7 @@ def main() -> int:
     paths = resolve_paths()
     left_out = 0
     dump = args.dump.open("w") if args.dump else None
-    sparse = [*SPARSE, "*.ipynb", "*.mdx", "*.txt"]
+    sparse = [*SPARSE, "*.ipynb", "*.mdx"]  # (no *.txt: data files the snapshots lack)
     for repo, mirror, checkout, repo_cases in repositories(cases, repos, work, sparse):
         history = build_history(read_history(mirror, merges=True), limit=10**6, repo=repo)
         for case in repo_cases:

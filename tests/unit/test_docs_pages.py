@@ -261,3 +261,21 @@ def test_a_page_sharing_only_docs_words_with_the_title_is_no_match() -> None:
     pages = _pages({"CONTRIBUTING.md": "# Contributing\n\nImprove the documentation and docs.\n"})
     assert pages.rank("OneCycleLR documentation is wrong", "The docs say max_lr is optional.") == []
     assert pages.rank("Contributing guide documentation is wrong", "")[0].path == "CONTRIBUTING.md"
+
+
+def test_the_api_reference_stays_a_match_for_a_name_it_lacks() -> None:
+    pages = _pages(
+        {
+            "docs/index.rst": "Optax\n=====\n\nOptax is a library. See the documentation.\n"
+            "https://github.com/google-deepmind/optax/blob/main/README.md\n",
+            "docs/api.rst": "API\n===\n\noptax.contrib\n-------------\n\n.. autosummary::\n\n"
+            "   optax.contrib.mechanize\n   optax.contrib.prodigy\n",
+            "docs/gallery.rst": "Gallery\n=======\n\nExamples of optax in use.\n",
+        }
+    )
+    title = "SAM does not appear in the documentation"
+    body = "`optax.contrib.sam` exists, see https://github.com/google-deepmind/optax/blob/main/"
+    ranked = pages.rank(title, body)
+    assert "docs/api.rst" in [m.path for m in ranked]
+    code = ["optax/contrib/_sam.py"]
+    assert with_pages(code, ranked, title, docs_work=True)[0] == "docs/api.rst"

@@ -199,12 +199,19 @@ class DocsPages:
         # A page found by words alone shares a word of the title that says what the issue
         # is about, and that fewer than half the pages use: the only page of a repository
         # is no match for "OneCycleLR docs" because it says "documentation" or "steps" too.
+        # (An API reference is kept for a title saying the docs lack a name: it cannot
+        # share the name it lacks.)
         about = {
             term
             for term in query_terms(title, "")
             if term not in _TITLE_FILLER and self._rare(term)
         }
-        found = [(path, s, terms) for path, s, terms in found if about.intersection(terms)]
+        lacking = asks_for_listing(title)
+        found = [
+            (path, s, terms)
+            for path, s, terms in found
+            if about.intersection(terms) or (lacking and path in self.renders_code)
+        ]
         best = max((s for _, s, _ in found), default=0.0) or 1.0
         scores: dict[str, float] = {path: s / best for path, s, _ in found}
         why: dict[str, str] = {
@@ -222,7 +229,6 @@ class DocsPages:
             for p, s in ranked[:limit]
             if s > 0
         ]
-
 
     def _rare(self, term: str) -> bool:
         """Whether fewer than half the pages use `term` (its IDF says so)."""
