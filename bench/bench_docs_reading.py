@@ -124,6 +124,7 @@ def main() -> int:
                 row = [bool(truth & set(ranked[:k])) for k in KS]
                 hits[(repo, name)].append(row)
                 hits[("all", name)].append(row)
+                hits[("all: docs work" if is_docs else "all: other work", name)].append(row)
             if dump is not None:
                 dump.write(json.dumps({
                     "repo": repo, "number": case.number, "truth": sorted(truth),
@@ -238,7 +239,8 @@ def print_table(hits: dict[tuple[str, str], list[list[bool]]], docs: dict[str, i
     )
     print(header)
     print("-" * len(header))
-    repos = [*sorted({r for r, _ in hits if r != "all"}), "all"]
+    totals = ("all", "all: docs work", "all: other work")
+    repos = [*sorted({r for r, _ in hits if r not in totals}), *totals]
     for repo in repos:
         for name in RANKINGS:
             rows = hits.get((repo, name))
@@ -246,7 +248,7 @@ def print_table(hits: dict[tuple[str, str], list[list[bool]]], docs: dict[str, i
                 continue
             n = len(rows)
             cells = " ".join(f"{100 * sum(r[i] for r in rows) / n:7.1f}%" for i in range(len(KS)))
-            called = f"{docs[repo]:>5}" if name == "prready" else " " * 5
+            called = f"{docs.get(repo, 0):>5}" if name == "prready" and repo in docs else " " * 5
             print(f"{repo:<34} {name:<14} {n:>4} {called} {cells}")
 
 
