@@ -279,3 +279,11 @@ def test_the_api_reference_stays_a_match_for_a_name_it_lacks() -> None:
     assert "docs/api.rst" in [m.path for m in ranked]
     code = ["optax/contrib/_sam.py"]
     assert with_pages(code, ranked, title, docs_work=True)[0] == "docs/api.rst"
+
+
+def test_hostile_headings_and_tokens_are_read_in_linear_time() -> None:
+    """A page's line of 20,000 " #" pairs and an issue's 19,000-character dotted token
+    (untrusted text) give their answers at once; the first code took 10-13 s on each."""
+    assert headings("# Install" + " #" * 20_000 + "\n\n## Next\n")[:2] == ["Install", "Next"]
+    pages = _pages({"docs/IR.md": "# IR\n"})
+    assert pages.rank("crash", "a." * 9_500 + " see IR.md")[0].path == "docs/IR.md"

@@ -34,6 +34,7 @@ PATH_WEIGHT = 3
 TITLE_WEIGHT = 3
 HEADING_WEIGHT = 2
 MAX_PAGES = 8  # pages ranked for a step (it shows one or two)
+MAX_URLS = 50  # an issue's distinct links resolved to pages (each is tried on every page)
 
 # Exact evidence, above any lexical score (which is at most 1 after normalising).
 URL_BONUS = 2.0
@@ -74,14 +75,18 @@ _TITLE_FILLER = frozenset(_FILLER_TEXT.split())
 _GLUE = frozenset(["in", "the", "a", "an", "of", "and", "to", "with", "for", "on"])
 _URL = re.compile(r"https?://[^\s<>()\"'`\]]+", re.IGNORECASE)
 _BLOB = re.compile(r"/(?:blob|tree|edit|raw)/[^/]+/(.+)$")
-_FILE_NAME = re.compile(r"[\w.-]+\.(?:md|mdx|rst|ipynb|txt)\b", re.IGNORECASE)
+# Bounded, from a name's start only: an issue's text is untrusted, and an unbounded run
+# tried from every position of a long token costs seconds.
+_FILE_NAME = re.compile(r"(?<![\w.-])[\w.-]{1,120}\.(?:md|mdx|rst|ipynb|txt)\b", re.IGNORECASE)
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 # Site path parts that are no page: versions, languages, the docs root.
 _SITE_PARTS = re.compile(
     r"^(?:en|latest|stable|main|master|dev|docs?|html|v?\d+(?:\.\d+)*\w*|_?build)$",
     re.IGNORECASE,
 )
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A heading's closing `#`s are cut in code: a lazy match before them is quadratic on a
+# hostile line of " #" pairs.
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+([^\n]{1,300})", re.MULTILINE)
 _RST_HEADING = re.compile(r"^([^\s].*)\n([=\-~^\"'`#*+]){3,}[ \t]*$", re.MULTILINE)
 _FRONT_TITLE = re.compile(r"\A---\s*\n(?:.*\n){0,20}?title:[ \t]*[\"']?([^\"'\n]+)", re.MULTILINE)
 
@@ -122,7 +127,7 @@ def headings(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
     if (front := _FRONT_TITLE.match(text)) is not None:
         found.append((-1, front.group(1).strip()))
-    found += [(m.start(), m.group(1).strip()) for m in _MD_HEADING.finditer(text)]
+    found += [(m.start(), m.group(1).rstrip(" \t#").strip()) for m in _MD_HEADING.finditer(text)]
     found += [
         (m.start(), m.group(1).strip())
         for m in _RST_HEADING.finditer(text)
@@ -257,7 +262,7 @@ def _exact_evidence(
         if bonus > out.get(path, _NONE)[0]:
             out[path] = (bonus, reason, linked)
 
-    for url in _URL.findall(text):
+    for url in list(dict.fromkeys(_URL.findall(text)))[:MAX_URLS]:
         for path in _pages_of_url(url.rstrip(".,;:"), pages):
             give(path, URL_BONUS, f"the issue links it ({url[:80]})", linked=True)
     by_name: dict[str, list[str]] = {}
@@ -277,6 +282,8 @@ def _exact_evidence(
             give(path, NAMED_BONUS + 0.1 * (len(named.split()) - 1), f"the title names it: {named}")
     stems = {path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower(): path for path in pages}
     for dotted in _DOTTED.findall(text):
+        if len(dotted) > 200:  # no API's name: a hostile run of "a.a.a..." joined per cut
+            continue
         parts = dotted.lower().split(".")
         for cut in range(len(parts), 1, -1):
             page = stems.get(".".join(parts[:cut]))
