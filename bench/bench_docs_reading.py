@@ -38,12 +38,18 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
-from bench_mapping import SPARSE, baseline_words, checkout_at, commit_date, repositories
-from prready.analysis.docs_pages import DocsPages
+from bench_mapping import (
+    SPARSE,
+    Case,
+    baseline_words,
+    checkout_at,
+    commit_date,
+    load_cases,
+    repositories,
+)
+from bench_step_tests import describe
 from prready.analysis.history import build_history
 from prready.analysis.kinds import classify_issue
-from prready.analysis.mapping import MapIndex, map_issue_to_modules
-from prready.analysis.steps import describe_step, map_facts
 from prready.app.docs_pages import docs_pages
 from prready.app.map import build_code_map
 from prready.app.names_in_tests import names_in_tests
@@ -51,12 +57,7 @@ from prready.app.retrieval import mapping_index
 from prready.app.workspace import Workspace
 from prready.code_models import CodeMap
 from prready.models import (
-    ContributingSummary,
-    Difficulty,
     Issue,
-    IssueAssessment,
-    SkillFit,
-    TakenStatus,
 )
 from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
@@ -83,7 +84,7 @@ def main() -> int:
     parser.add_argument("--dump", type=Path, help="write each issue's cards (JSON lines)")
     args = parser.parse_args()
     repos = json.loads((HERE / "mapping_set" / "repos.json").read_text())
-    cases = load(args.set, args.file, args.repos)
+    cases = load_cases(args.set, args.repos, 0, args.file or "*.jsonl")
     code_fixes = args.set.resolve() == (HERE / "mapping_set").resolve()
     if code_fixes and not args.all:  # only docs work is sent to a docs page first
         cases = [c for c in cases if classify_issue(as_issue(c, args.no_labels)).has("docs")]
@@ -117,8 +118,8 @@ def main() -> int:
             called_docs[repo] += int(is_docs)
             called_docs["all"] += int(is_docs)
             before = commit_date(checkout, case.parent)
-            ours = start_reading(issue, code_map, index, test_names, pages, before)
-            without = start_reading(issue, code_map, index, test_names, None, before)
+            ours = describe(issue, code_map, index, test_names, before, pages).start_reading
+            without = describe(issue, code_map, index, test_names, before).start_reading
             theirs = bm25_pages(issue, code_map)
             for name, ranked in zip(RANKINGS, (ours, without, theirs), strict=True):
                 row = [bool(truth & set(ranked[:k])) for k in KS]
@@ -144,30 +145,6 @@ def main() -> int:
     return 0
 
 
-class Case:
-    def __init__(self, item: dict) -> None:  # type: ignore[type-arg]
-        self.repo: str = item["repo"]
-        self.number: int = item["issue"]
-        self.title: str = item["title"]
-        self.body: str = item["body"]
-        self.labels: list[str] = item.get("labels", [])
-        self.parent: str = item["parent_commit"]
-        self.changed: list[str] = item["changed_files"]
-
-
-def load(folder: Path, only_file: str, only_repos: str) -> list[Case]:
-    wanted = {r.strip() for r in only_repos.split(",") if r.strip()}
-    files = [folder / only_file] if only_file else sorted(folder.glob("*.jsonl"))
-    out = []
-    for path in files:
-        for line in path.read_text().splitlines():
-            if line.strip():
-                case = Case(json.loads(line))
-                if not wanted or case.repo.split("/")[1] in wanted:
-                    out.append(case)
-    return out
-
-
 def as_issue(case: Case, no_labels: bool) -> Issue:
     return Issue(
         repo=case.repo, number=case.number, title=case.title, body=case.body,
@@ -175,36 +152,6 @@ def as_issue(case: Case, no_labels: bool) -> Issue:
         author="", comments=0, reactions=0, created_at="", updated_at="", closed_at=None,
         url="",
     )  # fmt: skip
-
-
-def start_reading(
-    issue: Issue,
-    code_map: CodeMap,
-    index: MapIndex,
-    test_names: object,
-    pages: DocsPages | None,
-    before: str,
-) -> list[str]:
-    """The files a plan's step card says to start reading, as `prready plan` gives them."""
-    matches = map_issue_to_modules(issue, code_map, (), index=index, history_before=before)
-    assessment = IssueAssessment(
-        issue=issue,
-        modules=matches,
-        difficulty=Difficulty(3, []),
-        skills=[],
-        taken=TakenStatus("fresh"),
-    )
-    step = describe_step(
-        2,
-        assessment,
-        SkillFit([], [], []),
-        code_map,
-        ContributingSummary("", [], [], [], []),
-        test_names=test_names,  # type: ignore[arg-type]
-        facts=map_facts(code_map),
-        docs=pages,
-    )
-    return step.start_reading
 
 
 _PAGES: dict[tuple[str, str], tuple[list[str], BM25Okapi]] = {}

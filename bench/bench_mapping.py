@@ -245,10 +245,10 @@ def repositories(
         yield repo, mirror, checkout, by_number
 
 
-def load_cases(folder: Path, only: str, limit: int) -> list[Case]:
+def load_cases(folder: Path, only: str, limit: int, pattern: str = "*.jsonl") -> list[Case]:
     wanted = {r.strip() for r in only.split(",") if r.strip()}
     out: list[Case] = []
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in sorted(folder.glob(pattern)):
         items = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         items = [i for i in items if not wanted or i["repo"].split("/")[1] in wanted]
         for item in items[: limit or None]:

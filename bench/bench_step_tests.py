@@ -34,6 +34,7 @@ from rank_bm25 import BM25Okapi
 
 from bench_mapping import baseline_words, checkout_at, commit_date, load_cases, repositories
 from prready.analysis import steps
+from prready.analysis.docs_pages import DocsPages
 from prready.analysis.history import build_history
 from prready.analysis.lexicon import query_terms
 from prready.analysis.mapping import MapIndex, map_issue_to_modules
@@ -50,6 +51,7 @@ from prready.models import (
     Difficulty,
     Issue,
     IssueAssessment,
+    PlanStep,
     SkillFit,
     TakenStatus,
 )
@@ -146,6 +148,19 @@ def step_tests(
     issue: Issue, code_map: CodeMap, index: MapIndex, test_names: NamesInTests, before: str
 ) -> list[str]:
     """The tests a plan's step card lists for the issue, as `prready plan` works them out."""
+    return describe(issue, code_map, index, test_names, before).tests
+
+
+def describe(
+    issue: Issue,
+    code_map: CodeMap,
+    index: MapIndex,
+    test_names: NamesInTests,
+    before: str,
+    docs: DocsPages | None = None,
+) -> PlanStep:
+    """The issue mapped and described as `prready plan` describes a step (`docs`: the
+    repository's documentation pages, as a plan reads them)."""
     matches = map_issue_to_modules(issue, code_map, (), index=index, history_before=before)
     assessment = IssueAssessment(
         issue=issue,
@@ -154,7 +169,7 @@ def step_tests(
         skills=[],
         taken=TakenStatus("fresh"),
     )
-    step = describe_step(
+    return describe_step(
         2,
         assessment,
         SkillFit([], [], []),
@@ -162,8 +177,8 @@ def step_tests(
         ContributingSummary("", [], [], [], []),
         test_names=test_names,
         facts=map_facts(code_map),
+        docs=docs,
     )
-    return step.tests
 
 
 def words(text: str) -> list[str]:

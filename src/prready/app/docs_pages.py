@@ -1,17 +1,17 @@
 """The documentation pages of a code map's checkout (analysis.docs_pages), read once per
 file version: each page's title and terms are cached by git blob id in the parse cache, so
-a new commit reads only the pages it changed, and the whole index is kept under the map's
-key, so a warm plan only loads it."""
+a new commit reads only the pages it changed, and the whole index is kept as
+`index_cache` keeps one, so a warm plan only loads it."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
 from prready.analysis.docs_pages import DocsPages, is_page, page_fields
 from prready.analysis.lexicon import BM25Index
+from prready.app.index_cache import files_key, index_for_map
 from prready.app.map import read_no_follow
 from prready.code_models import CodeMap
 from prready.sources.git_repo import list_files
@@ -27,25 +27,20 @@ def docs_pages(code_map: CodeMap, cache: ParseCache) -> DocsPages:
     caller opened (read and written here, left open)."""
     if not any(is_page(path) for path in code_map.files):
         return DocsPages({})
-    by_map = f"docs-pages-map:{INDEX_VERSION}:{code_map.key}" if code_map.key else None
-    if by_map is not None:
-        pointer = cache.load_snapshot(by_map)
-        whole = _from_plain(cache.load_snapshot(pointer)) if isinstance(pointer, str) else None
-        if whole is not None:
-            return whole
-    pages, key = _from_listing(code_map, cache)
-    if by_map is not None:
-        cache.save_snapshot(by_map, key, base=key)
-    return pages
+    return index_for_map(
+        cache,
+        "docs-pages",
+        INDEX_VERSION,
+        code_map,
+        _from_plain,
+        lambda: _from_listing(code_map, cache),
+    )
 
 
 def _from_listing(code_map: CodeMap, cache: ParseCache) -> tuple[DocsPages, str]:
     root = Path(code_map.root)
     blobs = {f.path: f.blob for f in list_files(root) if f.kind == "file" and is_page(f.path)}
-    digest = hashlib.sha256(INDEX_VERSION.encode())
-    for path, blob in sorted(blobs.items()):
-        digest.update(f"{path}\0{blob}\n".encode("utf-8", "surrogateescape"))
-    key = "docs-pages:" + digest.hexdigest()
+    key = files_key("docs-pages", INDEX_VERSION, blobs)
     whole = _from_plain(cache.load_snapshot(key))
     if whole is not None:
         return whole, key

@@ -5,7 +5,6 @@ digest of every test file's blob id, so a warm plan only loads it."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 from prready.analysis.lexicon import BM25Index
 from prready.analysis.names_in_tests import NamesInTests, identifiers_in
 from prready.analysis.native_ops import NATIVE_FUNCTIONS, NativeOps, parse_native_functions
+from prready.app.index_cache import files_key, index_for_map
 from prready.app.map import read_no_follow
 from prready.code_models import CodeMap
 from prready.sources.git_repo import list_files
@@ -56,19 +56,14 @@ def native_ops(code_map: CodeMap) -> NativeOps:
 
 
 def _test_index(code_map: CodeMap, cache: ParseCache) -> NamesInTests:
-    # The map's key covers every tracked file's blob, the working tree's changes and the
-    # scanner's options, so an equal key names the same test files: a warm plan finds the
-    # index through it without asking git for the file list again.
-    by_map = f"names-in-tests-map:{INDEX_VERSION}:{code_map.key}" if code_map.key else None
-    if by_map is not None:
-        pointer = cache.load_snapshot(by_map)
-        whole = _from_plain(cache.load_snapshot(pointer)) if isinstance(pointer, str) else None
-        if whole is not None:
-            return whole
-    index, key = _index_from_listing(code_map, cache)
-    if by_map is not None:
-        cache.save_snapshot(by_map, key, base=key)
-    return index
+    return index_for_map(
+        cache,
+        "names-in-tests",
+        INDEX_VERSION,
+        code_map,
+        _from_plain,
+        lambda: _index_from_listing(code_map, cache),
+    )
 
 
 def _index_from_listing(code_map: CodeMap, cache: ParseCache) -> tuple[NamesInTests, str]:
@@ -79,10 +74,7 @@ def _index_from_listing(code_map: CodeMap, cache: ParseCache) -> tuple[NamesInTe
         if info.is_test and info.path.endswith(".py")
     }
     blobs = {f.path: f.blob for f in list_files(root) if f.kind == "file" and f.path in wanted}
-    digest = hashlib.sha256(INDEX_VERSION.encode())
-    for path, blob in sorted(blobs.items()):
-        digest.update(f"{path}\0{blob}\n".encode("utf-8", "surrogateescape"))
-    key = "names-in-tests:" + digest.hexdigest()
+    key = files_key("names-in-tests", INDEX_VERSION, blobs)
     whole = _from_plain(cache.load_snapshot(key))
     if whole is not None:
         return whole, key
