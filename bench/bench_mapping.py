@@ -59,6 +59,7 @@ from prready.paths import resolve_paths
 from prready.sources.git_repo import read_history
 
 HERE = Path(__file__).resolve().parent
+MIRRORS = Path("/work/.mirror")  # where the `fetch` tool puts repository snapshots
 SPARSE = [
     "*.py",
     "*.pyi",
@@ -234,7 +235,10 @@ def repositories(
     by issue number). The clone checks out code and text only: snapshots lack blobs of 4
     MiB and more (data files)."""
     for repo in sorted({c.repo for c in cases}):
-        mirror = Path(repos[repo]["mirror"])
+        # (A repository of no mapping-set item: its snapshot where `fetch` puts it.)
+        mirror = Path(
+            repos.get(repo, {}).get("mirror") or MIRRORS / repo.replace("/", "+") / "repo"
+        )
         if not mirror.exists():
             print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
             continue

@@ -376,6 +376,43 @@ def test_kinds_a_report_states_in_its_own_words(title: str, body: str, kinds: se
     assert set(classify_issue(issue(title, (), body)).kinds) == kinds
 
 
+@pytest.mark.parametrize(
+    ("title", "labels", "docs"),
+    [
+        # Real titles of issues whose fix changed only documentation (bench/docs_set/).
+        ("Link broken in CONTRIBUTING.md", (), True),
+        ("ROADMAP.MD not found", (), True),
+        ("AWS YARN Guide is very very broken", (), True),
+        ("Local CUDA install directions with pip missing alternative to symlink", (), True),
+        ("Broken 0.8.0 linked nightly release URL", (), True),
+        ("Links to some of the guides are broken", (), True),
+        ("Fix Gradients accumulation example", (), True),
+        ("Incorrect Code in Custom Diffusion Pipeline Example", (), True),
+        ("Examples combining multiple files", (), True),
+        ("Clarify how to specify monotonic constraints in docu", (), True),
+        ("Estimator tags not in what's new", (), True),
+        ("Add a FAQ entry for constrained optimization", (), True),
+        # The trackers' own docs labels (optuna, onnx, Lightning).
+        ("Remove `MOTOESampler` from the sampler list", ("document",), True),
+        ("Some properties were removed from the code", ("topic: documentation",), True),
+        ("Early stopping is disabled wrongly", ("typo",), True),
+        # Code fixes (bench/mapping_set/): the repository's examples/ scripts, a URL the
+        # code parses, a name holding "examples".
+        ("example/wmt broken by passing dict as static arg to jitted function", (), False),
+        ("Invalid Markdown URL causes a runtime crash", (), False),
+        ("Add support for max_examples_per_shard", (), False),
+        ("Bidirectional LSTM ignores the directions argument", (), False),
+    ],
+)
+def test_docs_work_is_named_by_its_page_links_guides_and_examples(
+    title: str, labels: tuple[str, ...], docs: bool
+) -> None:
+    kinds = classify_issue(issue(title, labels))
+    assert kinds.has("docs") is docs
+    # A page's name says enough: the report is not waiting for a reproduction.
+    assert not kinds.has("needs-repro")
+
+
 def test_an_issue_of_no_known_kind_is_offered_to_the_code_stages() -> None:
     from prready.analysis.stage_rules import stage_rule
     from prready.models import Difficulty, IssueAssessment, TakenStatus

@@ -138,6 +138,39 @@ def test_a_file_name_names_the_shallowest_page_of_that_name() -> None:
     assert ranked[0].path == "CONTRIBUTING.md" and ranked[0].exact
 
 
+def test_a_misspelt_file_name_names_the_page_it_means() -> None:
+    pages = _pages(
+        {
+            "GETTING_STARTED.md": "# Getting Started\n",
+            "MODEL_ZOO.md": "# Zoo\n",
+            "docs/modules/evaluation.rst": ".. automodule:: detectron2.evaluation\n",
+        }
+    )
+    ranked = pages.rank("Missed --eval-only option for evaluation in Getting_Start.md", "")
+    assert ranked[0].path == "GETTING_STARTED.md" and ranked[0].linked
+    # A name close to no page names none.
+    assert not any(m.linked for m in pages.rank("Typo in FAQ.md", ""))
+
+
+def test_a_pypi_project_link_is_the_top_level_readme() -> None:
+    pages = _pages({"README.md": "# ONNX\n", "docs/IR.md": "# IR\n", "docs/README.md": "# Docs\n"})
+    ranked = pages.rank("Relative Links at https://pypi.org/project/onnx/ not working", "")
+    assert ranked[0].path == "README.md" and ranked[0].linked
+    assert "pypi.org/project/onnx" in ranked[0].evidence
+
+
+def test_of_pages_named_alike_the_one_named_that_and_nothing_more() -> None:
+    pages = _pages({
+        "docs/jep/14273-shard-map.md": "# shmap JEP\n",
+        "docs/notebooks/shard_map.md": "# Introduction to shard_map\n",
+        "docs/new_docs/201/shard-map.md": "# Sharding\n",
+        "README.md": "# JAX\n", "docs/README.md": "# Building docs\n",
+    })  # fmt: skip
+    ranked = pages.rank("in shard_map docs, use pad-and-add", "", packages=["jax"])
+    assert ranked[0].path == "docs/notebooks/shard_map.md"
+    assert pages.rank("Add citation guide to repo and README", "")[0].path == "README.md"
+
+
 def test_no_pages_no_ranking() -> None:
     assert DocsPages({}).rank("Typo in the quickstart", "") == []
     assert _pages({"README.md": "# Hello\n"}).rank("segfault in matmul", "") == []
@@ -172,26 +205,33 @@ def test_docs_of_the_code_itself_keep_the_docstring_first() -> None:
     ("title", "page", "added"),
     [
         # Words alone never add a page to a bug's reading.
-        ("conda install fails in zsh", PageMatch("docs/installation.md", 1.0, "", False), False),
-        # A page the issue links, or a guide its title names, does: after the first file.
+        ("conda install fails in zsh", PageMatch("docs/installation.md", 1.0, "", False), "no"),
+        # A page the issue links or names, when the issue names code the map places too:
+        # after the first file.
         ("Broken 0.8.0 linked nightly release URL",
-         PageMatch("docs/installation.md", 3.0, "", True, linked=True), True),
+         PageMatch("docs/installation.md", 3.0, "", True, linked=True), "second"),
         ("AWS YARN Guide is very very broken",
-         PageMatch("doc/tutorials/aws_yarn.rst", 2.0, "", True), True),
-        # A page named in a title that is not about the docs: no.
+         PageMatch("doc/tutorials/aws_yarn.rst", 2.0, "", True), "second"),
+        # A page named in a title that is not about the docs, beside named code: no.
         ("Clarification on Memory Representation in ZeRO Stages",
-         PageMatch("docs/_tutorials/zero.md", 2.0, "", True), False),
+         PageMatch("docs/_tutorials/zero.md", 2.0, "", True), "no"),
         # The API reference a bug report links documents the code the bug is in: no.
         ("jnp.take raises on negative indices",
-         PageMatch("docs/jax.numpy.rst", 3.0, "", True, renders_code=True, linked=True), False),
+         PageMatch("docs/jax.numpy.rst", 3.0, "", True, renders_code=True, linked=True), "no"),
     ],
 )  # fmt: skip
 def test_other_work_adds_only_a_page_the_issue_points_at(
-    title: str, page: PageMatch, added: bool
+    title: str, page: PageMatch, added: str
 ) -> None:
     code = ["jax/_src/xla_bridge.py", "jax/_src/api.py"]
-    got = with_pages(code, [page], title, docs_work=False)
-    assert got == ([code[0], page.path, code[1]] if added else code)
+    got = with_pages(code, [page], title, docs_work=False, names_code=True)
+    assert got == {"second": [code[0], page.path, code[1]], "no": code}[added]
+    # Naming no code, the issue is about the page it points at: the page comes first
+    # ("Autodidax has some bugs involving reduce_sum"), but never for words alone or an
+    # API reference.
+    alone = with_pages(code, [page], title, docs_work=False)
+    first = page.exact and not page.renders_code
+    assert alone == ([page.path, *code] if first else code)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ Pure: the app layer reads the pages (app/docs_pages.py) and hands their text her
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -40,6 +41,7 @@ MAX_URLS = 50  # an issue's distinct links resolved to pages (each is tried on e
 URL_BONUS = 2.0
 FILE_NAME_BONUS = 2.0
 NAMED_BONUS = 1.0
+CLOSE_NAME = 0.85  # difflib's ratio for a misspelt file name
 API_PAGE_BONUS = 1.2
 
 # Someone else's code, kept here: its pages document that project, not this one.
@@ -269,7 +271,10 @@ def _exact_evidence(
     for path in pages:
         by_name.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
     for name in _FILE_NAME.findall(text):
-        for path in _shallowest(by_name.get(name.lower(), [])):
+        wanted = name.lower()
+        if wanted not in by_name:  # misspelt ("Getting_Start.md" for GETTING_STARTED.md)
+            wanted = _close_name(wanted, by_name)
+        for path in _shallowest(by_name.get(wanted, [])):
             give(path, FILE_NAME_BONUS, f"the issue names `{name}`", linked=True)
     title_words = _words(title)
     named_as: dict[str, list[str]] = {}
@@ -277,9 +282,12 @@ def _exact_evidence(
         named = _named_in(title_words, path, titles.get(path, ""), packages)
         if named:
             named_as.setdefault(named, []).append(path)
-    for named, paths in named_as.items():  # of pages named alike, the top-level one
-        for path in _shallowest(paths):  # the more words, the surer
-            give(path, NAMED_BONUS + 0.1 * (len(named.split()) - 1), f"the title names it: {named}")
+    for named, paths in named_as.items():
+        # Of pages named alike, one whose file is named that and nothing more ("shard map":
+        # docs/notebooks/shard_map.md, not docs/jep/14273-shard-map.md), the top-level one
+        # (README.md, not docs/README.md); the more words, the surer.
+        path = min(paths, key=lambda p: (_stem_words(p) != named.split(), _depth(p), p))
+        give(path, NAMED_BONUS + 0.1 * (len(named.split()) - 1), f"the title names it: {named}")
     stems = {path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower(): path for path in pages}
     for dotted in _DOTTED.findall(text):
         if len(dotted) > 200:  # no API's name: a hostile run of "a.a.a..." joined per cut
@@ -293,12 +301,18 @@ def _exact_evidence(
     return out
 
 
+_PYPI_HOSTS = frozenset({"pypi.org", "www.pypi.org", "pypi.python.org"})
+
+
 def _pages_of_url(url: str, pages: list[str]) -> list[str]:
     """The pages a URL shows: a blob link's path, or a docs site's page by its path's last
     parts (`.../en/latest/notebooks/quickstart.html` -> docs/notebooks/quickstart.md)."""
     address = url.split("#", 1)[0].split("?", 1)[0]
     host, _, rest = address.partition("://")[2].partition("/")
     blob = _BLOB.search("/" + rest)
+    if host.lower() in _PYPI_HOSTS and rest.lower().startswith("project/"):
+        # A package's PyPI page shows its long description: the top-level README.
+        return [p for p in pages if "/" not in p and p.lower().startswith("readme.")][:1]
     if "github.com" in host.lower():
         if blob is None:
             return []
@@ -321,6 +335,25 @@ def _pages_of_url(url: str, pages: list[str]) -> list[str]:
         scored.append((-shared, len(pieces), path))
     scored.sort()
     return [path for *_, path in scored[:1]]
+
+
+def _stem_words(path: str) -> list[str]:
+    """The words of a page's file stem, camelCase split ("Common_Gotchas_in_JAX" ->
+    common, gotchas, in, jax)."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return _words(_camel(stem))
+
+
+def _camel(text: str) -> str:
+    return re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+
+
+def _close_name(name: str, by_name: Mapping[str, list[str]]) -> str:
+    """The page file name `name` misspells (same suffix, nearly the same letters), or ""."""
+    suffix = name.rpartition(".")[2]
+    names = [n for n in by_name if n.rpartition(".")[2] == suffix]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=CLOSE_NAME)
+    return close[0] if close else ""
 
 
 def _norm(part: str) -> str:
@@ -346,9 +379,8 @@ def _named_in(title_words: list[str], path: str, page_title: str, packages: set[
     if not title_words:
         return ""
     have = set(title_words) | {w.rstrip("s") for w in title_words}
-    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    for name, least in ((stem, 1), (page_title, 2)):
-        words = [w for w in _words(re.sub(r"([a-z])([A-Z])", r"\1 \2", name)) if not w.isdigit()]
+    for words, least in ((_stem_words(path), 1), (_words(_camel(page_title)), 2)):
+        words = [w for w in words if not w.isdigit()]
         words = [w for w in words if w not in _GLUE]
         if not least <= len(words) <= 5:
             continue
@@ -392,6 +424,10 @@ def with_pages(
         if lacking or not own_docs:
             first = [best.path, *(p.path for p in pages[1:2] if p.exact)]
             return list(dict.fromkeys([*first, *reading]))
+    if pages and pages[0].exact and not pages[0].renders_code and not names_code:
+        # A bug or a request about a page the issue points at and no code it names
+        # ("Autodidax has some bugs involving reduce_sum", "Create notes about concepts").
+        return list(dict.fromkeys([pages[0].path, *reading]))
     about_docs = _ABOUT_DOCS.search(title) is not None
     pointed = [
         p.path

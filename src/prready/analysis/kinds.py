@@ -150,7 +150,24 @@ _FEATURE_TITLE = re.compile(
     re.IGNORECASE,
 )
 _DOCS_TITLE = re.compile(
-    r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|document|documented)\b",
+    r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|documents?|documented"
+    r"|guides?|cookbook|quickstart|faq|changelog|what'?s\s+new|release\s+notes)\b"
+    # A page by its file name ("Link broken in CONTRIBUTING.md", "ROADMAP.MD not found").
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:md|mdx|rst|ipynb)\b"
+    # Instructions and links ("Local CUDA install directions", "Broken 0.8.0 linked nightly
+    # release URL", "Links to some of the guides are broken"); a link of the code's is no
+    # page's ("Invalid Markdown URL causes a runtime crash").
+    r"|\b(?:install(?:ation|ing)?|setup|build)\s+(?:instructions?|directions|steps)\b"
+    r"|\b(?:broken|dead)\b(?:\W+\w+){0,3}?\W+(?:links?|linked|urls?|hyperlinks?)\b"
+    r"|\b(?:links?|urls?|hyperlinks?)\b(?:\W+\w+){0,4}?\W+(?:broken|dead|404)\b|\bdeadlinks?\b"
+    # An example of a page's, not the repository's examples/ scripts ("example/wmt broken"):
+    # "Defect in code example", "Fix Gradients accumulation example", "Examples combining
+    # multiple files", "Add an example of reading the learning rate".
+    r"|\b(?:code|usage|doc|docs|documentation|tutorial|readme)\b(?:\W+\w+){0,4}?\W+examples?\b(?!/)"
+    r"|^\W*(?:add|fix|update|improve|correct)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}examples?\b(?!/)"
+    r"|^\W*examples?\b(?![/_])"
+    # A request to explain something better ("Clarify how to specify monotonic constraints").
+    r"|^\W*clarif(?:y|ication)\b",
     re.IGNORECASE,
 )
 _TESTS_TITLE = re.compile(

@@ -93,6 +93,14 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "type docs": ("docs",),
     "kind documentation": ("docs",),
     "area docs": ("docs",),
+    "area documentation": ("docs",),
+    "topic docs": ("docs",),
+    "topic documentation": ("docs",),  # onnx
+    "type documentation": ("docs",),
+    "kind docs": ("docs",),
+    "document": ("docs",),  # optuna
+    "typo": ("docs",),  # Lightning
+    "typos": ("docs",),
     "tests": ("tests",),
     "testing": ("tests",),
     "module tests": ("tests",),
