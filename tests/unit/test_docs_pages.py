@@ -205,33 +205,40 @@ def test_docs_of_the_code_itself_keep_the_docstring_first() -> None:
     ("title", "page", "added"),
     [
         # Words alone never add a page to a bug's reading.
-        ("conda install fails in zsh", PageMatch("docs/installation.md", 1.0, "", False), "no"),
-        # A page the issue links or names, when the issue names code the map places too:
-        # after the first file.
-        ("Broken 0.8.0 linked nightly release URL",
-         PageMatch("docs/installation.md", 3.0, "", True, linked=True), "second"),
-        ("AWS YARN Guide is very very broken",
-         PageMatch("doc/tutorials/aws_yarn.rst", 2.0, "", True), "second"),
-        # A page named in a title that is not about the docs, beside named code: no.
-        ("Clarification on Memory Representation in ZeRO Stages",
-         PageMatch("docs/_tutorials/zero.md", 2.0, "", True), "no"),
+        ("conda install fails in zsh", PageMatch("docs/installation.md", 1.0, "", False), False),
+        # A page the issue links, or a guide its title names, does: after the first file.
+        (
+            "Broken 0.8.0 linked nightly release URL",
+            PageMatch("docs/installation.md", 3.0, "", True, linked=True),
+            True,
+        ),
+        (
+            "AWS YARN Guide is very very broken",
+            PageMatch("doc/tutorials/aws_yarn.rst", 2.0, "", True),
+            True,
+        ),
+        # A page named in a title that is not about the docs: no, even when the issue
+        # names no code ("checkpoint", "zero" and "tpu" name guides and the code alike).
+        (
+            "Clarification on Memory Representation in ZeRO Stages",
+            PageMatch("docs/_tutorials/zero.md", 2.0, "", True),
+            False,
+        ),
         # The API reference a bug report links documents the code the bug is in: no.
-        ("jnp.take raises on negative indices",
-         PageMatch("docs/jax.numpy.rst", 3.0, "", True, renders_code=True, linked=True), "no"),
+        (
+            "jnp.take raises on negative indices",
+            PageMatch("docs/jax.numpy.rst", 3.0, "", True, renders_code=True, linked=True),
+            False,
+        ),
     ],
-)  # fmt: skip
+)
 def test_other_work_adds_only_a_page_the_issue_points_at(
-    title: str, page: PageMatch, added: str
+    title: str, page: PageMatch, added: bool
 ) -> None:
     code = ["jax/_src/xla_bridge.py", "jax/_src/api.py"]
-    got = with_pages(code, [page], title, docs_work=False, names_code=True)
-    assert got == {"second": [code[0], page.path, code[1]], "no": code}[added]
-    # Naming no code, the issue is about the page it points at: the page comes first
-    # ("Autodidax has some bugs involving reduce_sum"), but never for words alone or an
-    # API reference.
-    alone = with_pages(code, [page], title, docs_work=False)
-    first = page.exact and not page.renders_code
-    assert alone == ([page.path, *code] if first else code)
+    for names_code in (False, True):
+        got = with_pages(code, [page], title, docs_work=False, names_code=names_code)
+        assert got == ([code[0], page.path, code[1]] if added else code)
 
 
 @pytest.mark.parametrize(

@@ -424,10 +424,6 @@ def with_pages(
         if lacking or not own_docs:
             first = [best.path, *(p.path for p in pages[1:2] if p.exact)]
             return list(dict.fromkeys([*first, *reading]))
-    if pages and pages[0].exact and not pages[0].renders_code and not names_code:
-        # A bug or a request about a page the issue points at and no code it names
-        # ("Autodidax has some bugs involving reduce_sum", "Create notes about concepts").
-        return list(dict.fromkeys([pages[0].path, *reading]))
     about_docs = _ABOUT_DOCS.search(title) is not None
     pointed = [
         p.path
