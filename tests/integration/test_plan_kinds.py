@@ -413,6 +413,17 @@ def test_docs_work_is_named_by_its_page_links_guides_and_examples(
     assert not kinds.has("needs-repro")
 
 
+def test_hostile_titles_are_classified_in_linear_time() -> None:
+    """Untrusted titles of 20,000 characters: the first docs-title pattern took 9-18 s on
+    each (a file name's dotted parts tried from every word's start)."""
+    import time
+
+    for title in ("a." * 10_000, "a-" * 10_000 + "!", "add " + "x-" * 10_000, "links, " * 3_000):
+        started = time.perf_counter()
+        classify_issue(issue(title))
+        assert time.perf_counter() - started < 2
+
+
 def test_an_issue_of_no_known_kind_is_offered_to_the_code_stages() -> None:
     from prready.analysis.stage_rules import stage_rule
     from prready.models import Difficulty, IssueAssessment, TakenStatus

@@ -4,6 +4,7 @@ texts shaped like real ones of ML libraries' repositories."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -334,3 +335,9 @@ def test_hostile_headings_and_tokens_are_read_in_linear_time() -> None:
     assert headings("# Install" + " #" * 20_000 + "\n\n## Next\n")[:2] == ["Install", "Next"]
     pages = _pages({"docs/IR.md": "# IR\n"})
     assert pages.rank("crash", "a." * 9_500 + " see IR.md")[0].path == "docs/IR.md"
+    # Thousands of misspelt file names: only the first few are compared with every page.
+    many = _pages({f"docs/page_{i}_guide.md": f"# Page {i}\n" for i in range(300)})
+    misspelt = " ".join(f"pag_{i}_gide.md" for i in range(5_000))
+    started = time.perf_counter()
+    assert many.rank("crash", misspelt + " page_7_guid.md")[0].linked
+    assert time.perf_counter() - started < 5  # 50 take 0.4 s; all 5,000, 100 times that

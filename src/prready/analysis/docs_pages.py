@@ -35,7 +35,7 @@ PATH_WEIGHT = 3
 TITLE_WEIGHT = 3
 HEADING_WEIGHT = 2
 MAX_PAGES = 8  # pages ranked for a step (it shows one or two)
-MAX_URLS = 50  # an issue's distinct links resolved to pages (each is tried on every page)
+MAX_URLS = 50  # an issue's distinct links (or misspelt file names) tried on every page
 
 # Exact evidence, above any lexical score (which is at most 1 after normalising).
 URL_BONUS = 2.0
@@ -270,9 +270,13 @@ def _exact_evidence(
     by_name: dict[str, list[str]] = {}
     for path in pages:
         by_name.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
-    for name in _FILE_NAME.findall(text):
+    misspelt = 0
+    for name in dict.fromkeys(_FILE_NAME.findall(text)):
         wanted = name.lower()
-        if wanted not in by_name:  # misspelt ("Getting_Start.md" for GETTING_STARTED.md)
+        if wanted not in by_name and misspelt < MAX_URLS:
+            # Misspelt ("Getting_Start.md" for GETTING_STARTED.md); a few, not every one
+            # of a hostile body's.
+            misspelt += 1
             wanted = _close_name(wanted, by_name)
         for path in _shallowest(by_name.get(wanted, [])):
             give(path, FILE_NAME_BONUS, f"the issue names `{name}`", linked=True)

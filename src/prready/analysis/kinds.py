@@ -153,7 +153,8 @@ _DOCS_TITLE = re.compile(
     r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|documents?|documented"
     r"|guides?|cookbook|quickstart|faq|changelog|what'?s\s+new|release\s+notes)\b"
     # A page by its file name ("Link broken in CONTRIBUTING.md", "ROADMAP.MD not found").
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:md|mdx|rst|ipynb)\b"
+    # (Tried from a token's start only, and bounded: linear in a hostile title.)
+    r"|(?<![\w.-])[\w.-]{1,120}\.(?:md|mdx|rst|ipynb)\b"
     # Instructions and links ("Local CUDA install directions", "Broken 0.8.0 linked nightly
     # release URL", "Links to some of the guides are broken"); a link of the code's is no
     # page's ("Invalid Markdown URL causes a runtime crash").
