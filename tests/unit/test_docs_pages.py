@@ -149,15 +149,26 @@ def test_a_misspelt_file_name_names_the_page_it_means() -> None:
     )
     ranked = pages.rank("Missed --eval-only option for evaluation in Getting_Start.md", "")
     assert ranked[0].path == "GETTING_STARTED.md" and ranked[0].linked
-    # A name close to no page names none.
+    # A name close to no page names none; nor does a short one, or a translation's.
     assert not any(m.linked for m in pages.rank("Typo in FAQ.md", ""))
+    assert not any(m.linked for m in pages.rank("Typo in ZOO.md", ""))  # MODEL_ZOO.md
+    readme = _pages({"README.md": "# Readme\n"})
+    assert not any(m.linked for m in readme.rank("Typo in readme_zh.md", ""))
+    assert readme.rank("Typo in REAMDE.md", "")[0].linked
 
 
-def test_a_pypi_project_link_is_the_top_level_readme() -> None:
-    pages = _pages({"README.md": "# ONNX\n", "docs/IR.md": "# IR\n", "docs/README.md": "# Docs\n"})
-    ranked = pages.rank("Relative Links at https://pypi.org/project/onnx/ not working", "")
-    assert ranked[0].path == "README.md" and ranked[0].linked
-    assert "pypi.org/project/onnx" in ranked[0].evidence
+def test_the_pypi_page_of_the_repositorys_package_is_its_readme() -> None:
+    pages = _pages(
+        {"README.md": "# ONNX\n", "docs/IR.md": "# IR\n", "docs/README.md": "# Docs\n",
+         "docs/torch.md": "# Exporting from torch\n"}
+    )  # fmt: skip
+    for url in ("https://pypi.org/project/onnx/", "https://pypi.python.org/pypi/ONNX/1.14.0"):
+        ranked = pages.rank(f"Relative Links at {url} not working", "", packages=["onnx"])
+        assert ranked[0].path == "README.md" and ranked[0].linked
+        assert url[:30] in ranked[0].evidence
+    # Another package's PyPI page is no page of this repository.
+    other = pages.rank("Fails with https://pypi.org/project/torch/2.1.0/", "", packages=["onnx"])
+    assert not any(m.linked for m in other)
 
 
 def test_of_pages_named_alike_the_one_named_that_and_nothing_more() -> None:
@@ -218,10 +229,10 @@ def test_docs_of_the_code_itself_keep_the_docstring_first() -> None:
             PageMatch("doc/tutorials/aws_yarn.rst", 2.0, "", True),
             True,
         ),
-        # A page named in a title that is not about the docs: no, even when the issue
+        # A page named in a bug's title not about the docs: no, even when the issue
         # names no code ("checkpoint", "zero" and "tpu" name guides and the code alike).
         (
-            "Clarification on Memory Representation in ZeRO Stages",
+            "ZeRO stage 2 overlap_comm hangs",
             PageMatch("docs/_tutorials/zero.md", 2.0, "", True),
             False,
         ),
@@ -237,9 +248,8 @@ def test_other_work_adds_only_a_page_the_issue_points_at(
     title: str, page: PageMatch, added: bool
 ) -> None:
     code = ["jax/_src/xla_bridge.py", "jax/_src/api.py"]
-    for names_code in (False, True):
-        got = with_pages(code, [page], title, docs_work=False, names_code=names_code)
-        assert got == ([code[0], page.path, code[1]] if added else code)
+    got = with_pages(code, [page], title, docs_work=False, names_code=False)
+    assert got == ([code[0], page.path, code[1]] if added else code)
 
 
 @pytest.mark.parametrize(
@@ -335,9 +345,12 @@ def test_hostile_headings_and_tokens_are_read_in_linear_time() -> None:
     assert headings("# Install" + " #" * 20_000 + "\n\n## Next\n")[:2] == ["Install", "Next"]
     pages = _pages({"docs/IR.md": "# IR\n"})
     assert pages.rank("crash", "a." * 9_500 + " see IR.md")[0].path == "docs/IR.md"
-    # Thousands of misspelt file names: only the first few are compared with every page.
+    # Thousands of misspelt file names (the body's first 20,000 characters hold about
+    # 1,400): only the first few are compared with every page.
     many = _pages({f"docs/page_{i}_guide.md": f"# Page {i}\n" for i in range(300)})
-    misspelt = " ".join(f"pag_{i}_gide.md" for i in range(5_000))
+    # (Anagrams: as long to compare as a page's own name, and close to none.)
+    misspelt = " ".join(f"egap_{i}_ediug.md" for i in range(5_000))
     started = time.perf_counter()
-    assert many.rank("crash", misspelt + " page_7_guid.md")[0].linked
-    assert time.perf_counter() - started < 5  # 50 take 0.4 s; all 5,000, 100 times that
+    ranked = many.rank("crash", "see page_7_guid.md " + misspelt)
+    assert time.perf_counter() - started < 4  # 20 take 0.4 s; all of them 8.7 s
+    assert ranked[0].path == "docs/page_7_guide.md" and ranked[0].linked

@@ -8,10 +8,11 @@ Pages are the repository's own documentation: files with a docs suffix under a d
 never changelogs, issue templates, vendored projects' pages or translations (a reporter
 who writes in English reads the English page).
 Pages are ranked by BM25 over their path words, titles, headings and text (lexicon's
-terms), with exact evidence above it: a docs-site or blob URL that resolves to the page,
-the page's file name, the page's name or title written in the issue's title ("autodiff
-cookbook", "Inference tutorial"), an API page named after the module the issue names
-(`jax.nn.standardize` -> docs/jax.nn.rst).
+terms), with exact evidence above it: a docs-site or blob URL that resolves to the page
+(the PyPI page of the repository's package is its README), the page's file name (or one
+it nearly spells: "Getting_Start.md"), the page's name or title written in the issue's
+title ("autodiff cookbook", "Inference tutorial"), an API page named after the module the
+issue names (`jax.nn.standardize` -> docs/jax.nn.rst).
 
 Pure: the app layer reads the pages (app/docs_pages.py) and hands their text here.
 """
@@ -22,7 +23,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from prready.analysis.lexicon import BM25Index, count_terms, path_terms, query_terms
@@ -35,7 +36,9 @@ PATH_WEIGHT = 3
 TITLE_WEIGHT = 3
 HEADING_WEIGHT = 2
 MAX_PAGES = 8  # pages ranked for a step (it shows one or two)
-MAX_URLS = 50  # an issue's distinct links (or misspelt file names) tried on every page
+MAX_URLS = 50  # an issue's distinct links tried on every page
+MAX_MISSPELT = 20  # an issue's file names that name no page, compared with every page's
+MIN_MISSPELT = 6  # letters of a file stem before it can be a misspelling
 
 # Exact evidence, above any lexical score (which is at most 1 after normalising).
 URL_BONUS = 2.0
@@ -59,6 +62,7 @@ _LANGUAGES = "ar|cn|de|es|fa|fr|hi|it|ja|jp|ko|pt|pt-br|ru|te|tr|vi|zh|zh-cn|zh_
 _TRANSLATED = re.compile(
     rf"(?:^|/)(?:{_LANGUAGES})/|_(?:{_LANGUAGES})/|\.(?:{_LANGUAGES})\.\w+$", re.IGNORECASE
 )
+_LANGUAGE_TAG = re.compile(rf"[_.-](?:{_LANGUAGES})\.\w+$", re.IGNORECASE)  # readme_zh.md
 # The page-name words a title uses about any page: no evidence of which.
 _GENERIC_TEXT = """index api apis intro introduction overview main usage reference summary conf
 contents toc notes note guide guides tutorial tutorials example examples doc docs documentation
@@ -79,7 +83,10 @@ _URL = re.compile(r"https?://[^\s<>()\"'`\]]+", re.IGNORECASE)
 _BLOB = re.compile(r"/(?:blob|tree|edit|raw)/[^/]+/(.+)$")
 # Bounded, from a name's start only: an issue's text is untrusted, and an unbounded run
 # tried from every position of a long token costs seconds.
-_FILE_NAME = re.compile(r"(?<![\w.-])[\w.-]{1,120}\.(?:md|mdx|rst|ipynb|txt)\b", re.IGNORECASE)
+# A page's file name written in a text ("IR.md", "Getting_Start.md"): tried from a token's
+# start only and bounded, so linear in a hostile text.
+_SUFFIX_WORDS = "|".join(suffix.lstrip(".") for suffix in PAGE_SUFFIXES)
+PAGE_NAME = re.compile(rf"(?<![\w.-])[\w.-]{{1,120}}\.(?:{_SUFFIX_WORDS})\b", re.IGNORECASE)
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 # Site path parts that are no page: versions, languages, the docs root.
 _SITE_PARTS = re.compile(
@@ -265,19 +272,22 @@ def _exact_evidence(
             out[path] = (bonus, reason, linked)
 
     for url in list(dict.fromkeys(_URL.findall(text)))[:MAX_URLS]:
-        for path in _pages_of_url(url.rstrip(".,;:"), pages):
+        for path in _pages_of_url(url.rstrip(".,;:"), pages, packages):
             give(path, URL_BONUS, f"the issue links it ({url[:80]})", linked=True)
     by_name: dict[str, list[str]] = {}
     for path in pages:
         by_name.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
+    by_suffix: dict[str, list[str]] = {}
+    for known in by_name:
+        by_suffix.setdefault(known.rpartition(".")[2], []).append(known)
     misspelt = 0
-    for name in dict.fromkeys(_FILE_NAME.findall(text)):
+    for name in dict.fromkeys(PAGE_NAME.findall(text)):
         wanted = name.lower()
-        if wanted not in by_name and misspelt < MAX_URLS:
+        if wanted not in by_name and misspelt < MAX_MISSPELT:
             # Misspelt ("Getting_Start.md" for GETTING_STARTED.md); a few, not every one
             # of a hostile body's.
             misspelt += 1
-            wanted = _close_name(wanted, by_name)
+            wanted = _close_name(wanted, by_suffix)
         for path in _shallowest(by_name.get(wanted, [])):
             give(path, FILE_NAME_BONUS, f"the issue names `{name}`", linked=True)
     title_words = _words(title)
@@ -305,18 +315,30 @@ def _exact_evidence(
     return out
 
 
-_PYPI_HOSTS = frozenset({"pypi.org", "www.pypi.org", "pypi.python.org"})
+_PYPI_HOSTS = frozenset({"pypi.org", "www.pypi.org", "test.pypi.org", "pypi.python.org"})
 
 
-def _pages_of_url(url: str, pages: list[str]) -> list[str]:
-    """The pages a URL shows: a blob link's path, or a docs site's page by its path's last
-    parts (`.../en/latest/notebooks/quickstart.html` -> docs/notebooks/quickstart.md)."""
+def _pep503(name: str) -> str:
+    """A package's name as PyPI compares them (`sentence_transformers` is
+    `sentence-transformers`)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pages_of_url(url: str, pages: list[str], packages: Collection[str] = ()) -> list[str]:
+    """The pages a URL shows: a blob link's path, a docs site's page by its path's last
+    parts (`.../en/latest/notebooks/quickstart.html` -> docs/notebooks/quickstart.md), the
+    top-level README for the PyPI page of one of the repository's `packages` (lowercase)."""
     address = url.split("#", 1)[0].split("?", 1)[0]
     host, _, rest = address.partition("://")[2].partition("/")
     blob = _BLOB.search("/" + rest)
-    if host.lower() in _PYPI_HOSTS and rest.lower().startswith("project/"):
-        # A package's PyPI page shows its long description: the top-level README.
-        return [p for p in pages if "/" not in p and p.lower().startswith("readme.")][:1]
+    if host.lower() in _PYPI_HOSTS:
+        # A package's PyPI page shows its long description: the repository's README.
+        # (Another package's page, or PyPI's own, is no page of this repository.)
+        kind, _, name = rest.partition("/")
+        own = {_pep503(p) for p in packages}
+        if kind.lower() in ("project", "pypi") and _pep503(name.split("/", 1)[0]) in own:
+            return [p for p in pages if "/" not in p and p.lower().startswith("readme.")][:1]
+        return []
     if "github.com" in host.lower():
         if blob is None:
             return []
@@ -352,11 +374,14 @@ def _camel(text: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
 
 
-def _close_name(name: str, by_name: Mapping[str, list[str]]) -> str:
-    """The page file name `name` misspells (same suffix, nearly the same letters), or ""."""
-    suffix = name.rpartition(".")[2]
-    names = [n for n in by_name if n.rpartition(".")[2] == suffix]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=CLOSE_NAME)
+def _close_name(name: str, by_suffix: Mapping[str, list[str]]) -> str:
+    """The page file name the lowercase `name` misspells (same suffix, nearly the same
+    letters), or "". A short name ("fa.md") or a translation's ("readme_zh.md") is no
+    misspelling of another page's."""
+    stem, _, suffix = name.rpartition(".")
+    if len(stem) < MIN_MISSPELT or _LANGUAGE_TAG.search(name):
+        return ""
+    close = difflib.get_close_matches(name, by_suffix.get(suffix, []), n=1, cutoff=CLOSE_NAME)
     return close[0] if close else ""
 
 

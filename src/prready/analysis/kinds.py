@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from prready.analysis.comment_words import without_code_blocks
+from prready.analysis.docs_pages import PAGE_NAME
 from prready.analysis.evidence import without_setup
 from prready.analysis.labels import traits_of
 from prready.analysis.stages import OPTION_WORDS
@@ -153,22 +154,27 @@ _DOCS_TITLE = re.compile(
     r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|documents?|documented"
     r"|guides?|cookbook|quickstart|faq|changelog|what'?s\s+new|release\s+notes)\b"
     # A page by its file name ("Link broken in CONTRIBUTING.md", "ROADMAP.MD not found").
-    # (Tried from a token's start only, and bounded: linear in a hostile title.)
-    r"|(?<![\w.-])[\w.-]{1,120}\.(?:md|mdx|rst|ipynb)\b"
+    rf"|{PAGE_NAME.pattern}"
     # Instructions and links ("Local CUDA install directions", "Broken 0.8.0 linked nightly
-    # release URL", "Links to some of the guides are broken"); a link of the code's is no
-    # page's ("Invalid Markdown URL causes a runtime crash").
-    r"|\b(?:install(?:ation|ing)?|setup|build)\s+(?:instructions?|directions|steps)\b"
-    r"|\b(?:broken|dead)\b(?:\W+\w+){0,3}?\W+(?:links?|linked|urls?|hyperlinks?)\b"
-    r"|\b(?:links?|urls?|hyperlinks?)\b(?:\W+\w+){0,4}?\W+(?:broken|dead|404)\b|\bdeadlinks?\b"
-    # An example of a page's, not the repository's examples/ scripts ("example/wmt broken"):
-    # "Defect in code example", "Fix Gradients accumulation example", "Examples combining
-    # multiple files", "Add an example of reading the learning rate".
-    r"|\b(?:code|usage|doc|docs|documentation|tutorial|readme)\b(?:\W+\w+){0,4}?\W+examples?\b(?!/)"
-    r"|^\W*(?:add|fix|update|improve|correct)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}examples?\b(?!/)"
-    r"|^\W*examples?\b(?![/_])"
-    # A request to explain something better ("Clarify how to specify monotonic constraints").
-    r"|^\W*clarif(?:y|ication)\b",
+    # release URL", "Links to some of the guides are broken"); a URL alone is as often the
+    # code's ("CIFAR10 download URL broken"), and "link-time" or "build steps" no page's.
+    r"|\b(?:install(?:ation|ing)?|setup|build)\s+(?:instructions?|directions)\b"
+    r"|\binstall(?:ation|ing)?\s+steps\b"
+    r"|\b(?:broken|dead)\b(?:\W+\w+){0,3}?\W+(?:links?|linked|hyperlinks?)\b(?![-_])"
+    r"|\b(?:links?|hyperlinks?)\b(?![-_])(?:\W+\w+){0,4}?\W+(?:broken|dead|404)\b"
+    r"|\bdeadlinks?\b"
+    # An example on a page ("Defect in code example", "Fix Gradients accumulation example",
+    # "Add an example of reading the learning rate", "Examples combining multiple files"),
+    # not the repository's example scripts ("example/wmt broken", "Fix example.py crash",
+    # "Example script run_clm.py raises") nor a dataset's ("Fix num examples logged").
+    r"|\b(?:code|usage|doc|docs|documentation|tutorial|readme)\b(?:\W+\w+){0,4}?\W+"
+    r"examples?\b(?![/.\w-])"
+    r"|^\W*(?:add|fix|update|improve|correct)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
+    r"example\b(?![/.\w-])(?!\s+scripts?\b)"
+    r"|^\W*examples\b(?![/.\w-])(?!\s+scripts?\b)"
+    # A request to explain something better ("Clarify how to specify monotonic
+    # constraints"), not to reword the code's message ("Clarify error message for ...").
+    r"|^\W*clarif(?:y|ication)\b(?!\s+(?:the\s+|an?\s+)?(?:error|exception|warning)s?\b)",
     re.IGNORECASE,
 )
 _TESTS_TITLE = re.compile(
