@@ -20,10 +20,11 @@ ProgressFn = Callable[[str, int, "int | None"], None]
 
 # The closed sets of words some fields hold (the JSON output spells them the same way).
 IssueState = Literal["open", "closed"]
-TakenState = Literal["fresh", "taken", "stale-claim", "done", "declined"]
+TakenState = Literal["fresh", "taken", "stale-claim", "done", "declined", "obsolete"]
 StageKey = Literal["first-contact", "small-fix", "real-bug", "substantial"]
 SetAsideKind = Literal[
-    "tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed", "fixed", "declined"
+    "tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed", "fixed", "declined",
+    "obsolete",
 ]
 
 
@@ -104,8 +105,9 @@ class TakenStatus:
 
     @property
     def taken(self) -> bool:
-        """Not free to take: someone is on it, it is fixed, or its thread declined it."""
-        return self.state in ("taken", "done", "declined")
+        """Not free to take: someone is on it, it is fixed, its thread declined it, or the
+        code it is about is gone."""
+        return self.state in ("taken", "done", "declined", "obsolete")
 
     @property
     def pulls_unchecked(self) -> bool:

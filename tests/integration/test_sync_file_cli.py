@@ -440,3 +440,35 @@ def test_a_docs_issue_starts_reading_at_the_page_it_is_about(repo: Path, tmp_pat
         assert steps[3]["start_reading"][0] == "docs/quickstart.md"
         assert "CHANGELOG.md" not in steps[3]["start_reading"]
         assert "its page: docs/quickstart.md (the title names it: quickstart)" in steps[3]["why"]
+
+
+def test_an_issue_about_code_the_checkout_no_longer_has_is_set_aside(
+    repo: Path, tmp_path: Path
+) -> None:
+    # #40's traceback runs through mini/optim/lamb.py, which the checkout no longer has
+    # (nor any file of that name); #41's through adam.py, which it has.
+    gone = gh_item(40, "Lamb raises KeyError on step", "2026-05-01T10:00:00Z", ["bug"])
+    gone["body"] = (
+        "Traceback (most recent call last):\n"
+        '  File "/venv/site-packages/mini/optim/lamb.py", line 12, in step\n'
+        "KeyError: 'exp_avg'\n"
+    )
+    kept = gh_item(41, "Adam raises KeyError on step", "2026-05-01T10:00:00Z", ["bug"])
+    kept["body"] = gone["body"].replace("lamb.py", "adam.py")
+    path = tmp_path / "gone.json"
+    path.write_text(json.dumps([gone, kept, *json.loads(export_file(tmp_path, 1, 8).read_text())]))
+    assert run("sync", SLUG, "--from-file", str(path)).exit_code == 0
+    doc = plan_json(repo)
+    apart = {item["issue"]["number"]: item for item in doc["set_aside"]}
+    assert apart[40]["kind"] == "obsolete"
+    assert apart[40]["reason"] == (
+        "the code it names is gone from the checkout: `mini/optim/lamb.py` "
+        "(ask whether it still applies)"
+    )
+    steps = {step["issue"]["number"] for st in doc["stages"] for step in st["steps"]}
+    assert 41 not in apart and 40 not in steps
+    # The Markdown page says so too.
+    page = run("plan", SLUG, "--offline", "--checkout", str(repo), "--format", "md", "-o", "-")
+    assert page.exit_code == 0, page.output
+    line = next(row for row in page.stdout.splitlines() if "Lamb raises KeyError" in row)
+    assert "its code is gone" in line and "mini/optim/lamb.py" in line

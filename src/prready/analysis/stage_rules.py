@@ -138,7 +138,10 @@ def set_aside(
         elif docs_closed and docs_work(kinds):
             out.append(SetAside(a.issue, "docs-closed", DOCS_CLOSED_WHY))
     order = {
-        kind: i for i, kind in enumerate((*SET_ASIDE_KINDS, "hardware", "docs-closed", "fixed", "declined"))
+        kind: i
+        for i, kind in enumerate(
+            (*SET_ASIDE_KINDS, "hardware", "docs-closed", "fixed", "declined", "obsolete")
+        )
     }
     out.sort(key=lambda item: (order[item.kind], item.issue.number))
     return out
@@ -148,6 +151,7 @@ def set_aside(
 _SETTLED: dict[str, tuple[SetAsideKind, str]] = {
     "done": ("fixed", "already fixed"),
     "declined": ("declined", "declined in its thread"),
+    "obsolete": ("obsolete", "the code it is about is gone"),
 }
 
 

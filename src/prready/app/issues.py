@@ -10,6 +10,8 @@ from pathlib import Path
 
 from prready import clock
 from prready.analysis.labels import complete_labels
+from prready.analysis.layout import is_library_path
+from prready.analysis.obsolete import CheckoutNames, gone_code
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken, fixed_by_commit
 from prready.app.assessments import assess_cached
@@ -133,6 +135,37 @@ def fixed_in_checkout(
         if status is not None:
             kept = [e for e in a.taken.evidence if e != UNCHECKED_PULLS]
             out[a.issue.number] = TakenStatus("done", [*status.evidence, *kept])
+    return out
+
+
+def checkout_names(code_map: CodeMap) -> CheckoutNames:
+    """What `gone_from_checkout` compares issues with: the map's files, library packages
+    and defined names, gathered once per plan."""
+    return CheckoutNames.of(
+        code_map.files,
+        (
+            m.package
+            for m in code_map.modules.values()
+            if m.language == "python" and is_library_path(m.path, m.is_test)
+        ),
+        code_map.symbols,
+    )
+
+
+def gone_from_checkout(checkout: CheckoutNames, issues: Sequence[Issue]) -> dict[int, TakenStatus]:
+    """The issues whose named code the checkout no longer has (`obsolete.gone_code`), each
+    with its "obsolete" status: a plan must not send anyone to fix deleted code."""
+    out: dict[int, TakenStatus] = {}
+    for issue in issues:
+        gone = gone_code(issue.title, issue.body or "", checkout)
+        if gone:
+            paths = ", ".join(f"`{safe_line(p, 120)}`" for p in gone[:3])
+            out[issue.number] = TakenStatus(
+                "obsolete",
+                [
+                    f"the code it names is gone from the checkout: {paths} (ask whether it still applies)"
+                ],
+            )
     return out
 
 

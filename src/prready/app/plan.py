@@ -24,6 +24,7 @@ from prready.analysis.contributing import (
 from prready.analysis.difficulty import is_feature_request, review_wait
 from prready.analysis.kinds import parse_hardware
 from prready.analysis.locality import AreaDistances
+from prready.analysis.obsolete import CheckoutNames
 from prready.analysis.planner import RankingMemo, make_plan
 from prready.analysis.progress import replan_pins
 from prready.analysis.skills import normalize_skills
@@ -33,8 +34,10 @@ from prready.app.docs_pages import docs_pages
 from prready.app.inputs import check_modules
 from prready.app.issues import (
     as_of_data,
+    checkout_names,
     did_you_mean,
     fixed_in_checkout,
+    gone_from_checkout,
     load_stored,
     note_unchecked_pulls,
 )
@@ -64,6 +67,7 @@ from prready.store.progress_store import (
 # the chosen steps plus this many further candidates per stage, never the whole store.
 TAKEN_CHECK_PER_STAGE = 6
 TAKEN_CHECK_ROUNDS = 4  # re-plans after checking; each round checks only new issues
+_FREE = ("fresh", "stale-claim")  # states the checkout's gone code overrides
 
 
 P = ParamSpec("P")
@@ -257,6 +261,7 @@ def run_plan(
     # unchecked issue, so two runs on the same data give the same plan. The issues
     # it shows are completed on the way (their details rank nothing).
     checked: set[int] = set()
+    names: CheckoutNames | None = None  # (gathered when an issue is first checked)
     for _round in range(TAKEN_CHECK_ROUNDS):
         numbers = [n for n in _shortlist(plan) if n not in checked]
         shown = _shown(plan) & bare
@@ -269,7 +274,13 @@ def run_plan(
             status = refresh_taken(ws.at(at), slug, numbers, fetch=online)
             checked.update(numbers)
             status = note_unchecked_pulls(ws, slug, status)
-            status = {n: fixed.get(n, st) for n, st in status.items()}
+            # Fixed by the checkout, else free but about code the checkout no longer has.
+            names = names or checkout_names(code_map)
+            gone = gone_from_checkout(names, [a.issue for a in usable if a.issue.number in status])
+            status = {
+                n: fixed.get(n) or (gone.get(n, st) if st.state in _FREE else st)
+                for n, st in status.items()
+            }
         full = completed(shown) if shown else {}
         # Only the issues whose status moved or that were completed become new
         # objects: the memo keeps the rest.

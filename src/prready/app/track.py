@@ -141,6 +141,7 @@ def pick_warnings(ws: Workspace, slug: str, number: int) -> list[str]:
         what = {
             "done": "it may be fixed already",
             "declined": "the maintainers may not want it changed",
+            "obsolete": "the code it is about may be gone",
         }.get(stored[0].state, "someone may be on it")
         out.append(f"{what} (as of {stored[1][:10]}): {stored[0].evidence[0]}")
     return out

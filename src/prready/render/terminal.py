@@ -27,10 +27,11 @@ TABLE_WIDTH = 110  # wide enough for most titles on one line, narrow enough to r
 _STAGE_STYLES = {1: "cyan", 2: "blue", 3: "yellow", 4: "magenta"}
 _TAKEN_SHORT = {
     "fresh": "free", "taken": "taken", "stale-claim": "quiet claim", "done": "fixed",
-    "declined": "declined",
+    "declined": "declined", "obsolete": "code gone",
 }  # fmt: skip
 _TAKEN_STYLES = {
     "fresh": "green", "taken": "red", "stale-claim": "yellow", "done": "red", "declined": "red",
+    "obsolete": "red",
 }  # fmt: skip
 _STATUS_STYLES = {
     StepStatus.MERGED.value: "green",

@@ -46,6 +46,7 @@ TAKEN_WORDS = {
     "stale-claim": "Claimed, but gone quiet",
     "done": "Already fixed",
     "declined": "Declined in its thread",
+    "obsolete": "Its code is gone",
 }
 STATUS_WORDS = {
     StepStatus.PLANNED: "Planned",
@@ -200,6 +201,7 @@ SET_ASIDE_WORDS = {
     "docs-closed": "docs PRs closed",
     "fixed": "already fixed",
     "declined": "declined in its thread",
+    "obsolete": "its code is gone",
 }
 
 
