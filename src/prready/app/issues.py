@@ -11,7 +11,7 @@ from pathlib import Path
 from prready import clock
 from prready.analysis.labels import complete_labels
 from prready.analysis.layout import is_library_path
-from prready.analysis.obsolete import CheckoutNames, gone_code
+from prready.analysis.obsolete import CheckoutNames, gone_code, obsolete_status
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken, fixed_by_commit
 from prready.app.assessments import assess_cached
@@ -152,20 +152,17 @@ def checkout_names(code_map: CodeMap) -> CheckoutNames:
     )
 
 
-def gone_from_checkout(checkout: CheckoutNames, issues: Sequence[Issue]) -> dict[int, TakenStatus]:
-    """The issues whose named code the checkout no longer has (`obsolete.gone_code`), each
-    with its "obsolete" status: a plan must not send anyone to fix deleted code."""
+def gone_from_checkout(
+    checkout: CheckoutNames, assessments: Sequence[IssueAssessment]
+) -> dict[int, TakenStatus]:
+    """The free issues whose named code the checkout no longer has (`obsolete.gone_code`),
+    each with its "obsolete" status: a plan must not send anyone to fix deleted code."""
     out: dict[int, TakenStatus] = {}
-    for issue in issues:
-        gone = gone_code(issue.title, issue.body or "", checkout)
-        if gone:
-            paths = ", ".join(f"`{safe_line(p, 120)}`" for p in gone[:3])
-            out[issue.number] = TakenStatus(
-                "obsolete",
-                [
-                    f"the code it names is gone from the checkout: {paths} (ask whether it still applies)"
-                ],
-            )
+    for a in assessments:
+        gone = gone_code(a.issue.title, a.issue.body or "", checkout)
+        status = obsolete_status(gone, a.taken)
+        if status is not None:
+            out[a.issue.number] = status
     return out
 
 

@@ -67,7 +67,6 @@ from prready.store.progress_store import (
 # the chosen steps plus this many further candidates per stage, never the whole store.
 TAKEN_CHECK_PER_STAGE = 6
 TAKEN_CHECK_ROUNDS = 4  # re-plans after checking; each round checks only new issues
-_FREE = ("fresh", "stale-claim")  # states the checkout's gone code overrides
 
 
 P = ParamSpec("P")
@@ -274,13 +273,13 @@ def run_plan(
             status = refresh_taken(ws.at(at), slug, numbers, fetch=online)
             checked.update(numbers)
             status = note_unchecked_pulls(ws, slug, status)
-            # Fixed by the checkout, else free but about code the checkout no longer has.
+            status = {n: fixed.get(n, st) for n, st in status.items()}
+            # Free, but about code the checkout no longer has.
             names = names or checkout_names(code_map)
-            gone = gone_from_checkout(names, [a.issue for a in usable if a.issue.number in status])
-            status = {
-                n: fixed.get(n) or (gone.get(n, st) if st.state in _FREE else st)
-                for n, st in status.items()
-            }
+            checked_now = [
+                replace(a, taken=status[a.issue.number]) for a in usable if a.issue.number in status
+            ]
+            status.update(gone_from_checkout(names, checked_now))
         full = completed(shown) if shown else {}
         # Only the issues whose status moved or that were completed become new
         # objects: the memo keeps the rest.

@@ -22,6 +22,7 @@ from prready.analysis.labels import (
     validate_overrides,
 )
 from prready.analysis.native import scan_native_bytes
+from prready.analysis.obsolete import CheckoutNames, gone_code
 from prready.analysis.pyscan import scan_python, scan_python_bytes
 from prready.analysis.taken import active_claims, detect_taken, find_claim
 from prready.config import load_config
@@ -151,6 +152,19 @@ def test_evidence_extractor_never_crashes(title: str, body: str, package: str) -
     assert all(isinstance(p, str) and (ln is None or ln >= 0) for p, ln in found.paths)
     assert all(isinstance(a, str) and a for a in found.apis)
     assert found.called <= set(found.apis) | set(found.called)
+
+
+_GONE_CHECKOUT = CheckoutNames.of(
+    ["torch/__init__.py", "torch/nn/functional.py", "torch/optim/adam.py"], ["torch"], ["relu"]
+)
+
+
+@SETTINGS
+@given(messy_text, messy_text)
+def test_gone_code_never_crashes_and_names_only_paths(title: str, body: str) -> None:
+    gone = gone_code(title, body, _GONE_CHECKOUT)
+    assert all(re.fullmatch(r"[\w./:-]+\.py", path) for path in gone)
+    assert not any(_GONE_CHECKOUT.has(path) for path in gone)
 
 
 def test_evidence_extractor_is_bounded_on_a_huge_body() -> None:
