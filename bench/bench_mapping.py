@@ -235,10 +235,7 @@ def repositories(
     by issue number). The clone checks out code and text only: snapshots lack blobs of 4
     MiB and more (data files)."""
     for repo in sorted({c.repo for c in cases}):
-        # (A repository of no mapping-set item: its snapshot where `fetch` puts it.)
-        mirror = Path(
-            repos.get(repo, {}).get("mirror") or MIRRORS / repo.replace("/", "+") / "repo"
-        )
+        mirror = mirror_path(repo, repos)
         if not mirror.exists():
             print(f"{repo}: snapshot {mirror} absent (fetch it first): skipped", file=sys.stderr)
             continue
@@ -247,6 +244,13 @@ def repositories(
         git("sparse-checkout", "set", "--no-cone", *sparse, cwd=checkout)
         by_number = sorted((c for c in cases if c.repo == repo), key=lambda c: c.number)
         yield repo, mirror, checkout, by_number
+
+
+def mirror_path(repo: str, repos: dict[str, dict[str, str]]) -> Path:
+    """A repository's snapshot: as `repos.json` lists it, else where `fetch` puts one (a
+    repository of no mapping-set item)."""
+    known = repos.get(repo, {}).get("mirror")
+    return Path(known) if known else MIRRORS / repo.replace("/", "+") / "repo"
 
 
 def load_cases(folder: Path, only: str, limit: int, pattern: str = "*.jsonl") -> list[Case]:

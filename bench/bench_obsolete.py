@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_mapping import MIRRORS
+from bench_mapping import mirror_path
 from prready.analysis.evidence import extract_evidence
 from prready.analysis.layout import is_library_path
 from prready.analysis.obsolete import CheckoutNames, gone_code
@@ -42,11 +42,6 @@ def git(mirror: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "--git-dir", str(mirror), *args], capture_output=True, text=True, check=False
     ).stdout
-
-
-def mirror_of(repo: str, repos: dict[str, dict[str, str]]) -> Path:
-    known = repos.get(repo, {}).get("mirror")
-    return Path(known) if known else MIRRORS / repo.replace("/", "+") / "repo"
 
 
 def checkout_names(mirror: Path, commit: str, with_defined: bool) -> CheckoutNames:
@@ -125,7 +120,7 @@ def main() -> int:
     flagged: dict[tuple[str, str], int] = {}
     totals: dict[str, int] = {}
     for group, repo, number, commit, title, body in rows:
-        mirror = mirror_of(repo, repos)
+        mirror = mirror_path(repo, repos)
         if not mirror.exists():
             print(f"{repo}: snapshot {mirror} absent: skipped", file=sys.stderr)
             continue

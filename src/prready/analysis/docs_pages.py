@@ -81,8 +81,6 @@ _TITLE_FILLER = frozenset(_FILLER_TEXT.split())
 _GLUE = frozenset(["in", "the", "a", "an", "of", "and", "to", "with", "for", "on"])
 _URL = re.compile(r"https?://[^\s<>()\"'`\]]+", re.IGNORECASE)
 _BLOB = re.compile(r"/(?:blob|tree|edit|raw)/[^/]+/(.+)$")
-# Bounded, from a name's start only: an issue's text is untrusted, and an unbounded run
-# tried from every position of a long token costs seconds.
 # A page's file name written in a text ("IR.md", "Getting_Start.md"): tried from a token's
 # start only and bounded, so linear in a hostile text.
 _SUFFIX_WORDS = "|".join(suffix.lstrip(".") for suffix in PAGE_SUFFIXES)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from prready.analysis.evidence import extract_evidence
 from prready.analysis.layout import is_library_path
+from prready.code_models import CodeMap
 from prready.models import UNCHECKED_PULLS, TakenStatus
 
 # Folders a repository keeps its packages under (`src/accelerate/...`).
@@ -56,6 +57,19 @@ class CheckoutNames:
                 p for p in packages if any(f"{root}{p}/__init__.py" in paths for root in _ROOTS)
             ),
             frozenset(name.rpartition(".")[2] for name in defined),
+        )
+
+    @classmethod
+    def of_map(cls, code_map: CodeMap) -> CheckoutNames:
+        """A code map's tracked files, library packages and defined names."""
+        return cls.of(
+            code_map.files,
+            (
+                m.package
+                for m in code_map.modules.values()
+                if m.language == "python" and is_library_path(m.path, m.is_test)
+            ),
+            code_map.symbols,
         )
 
     def has(self, path: str) -> bool:

@@ -4,13 +4,12 @@ required skills and whether someone is already on them."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from prready import clock
 from prready.analysis.labels import complete_labels
-from prready.analysis.layout import is_library_path
 from prready.analysis.obsolete import CheckoutNames, gone_code, obsolete_status
 from prready.analysis.planner import assess_issues
 from prready.analysis.taken import detect_taken, fixed_by_commit
@@ -138,31 +137,18 @@ def fixed_in_checkout(
     return out
 
 
-def checkout_names(code_map: CodeMap) -> CheckoutNames:
-    """What `gone_from_checkout` compares issues with: the map's files, library packages
-    and defined names, gathered once per plan."""
-    return CheckoutNames.of(
-        code_map.files,
-        (
-            m.package
-            for m in code_map.modules.values()
-            if m.language == "python" and is_library_path(m.path, m.is_test)
-        ),
-        code_map.symbols,
-    )
-
-
 def gone_from_checkout(
-    checkout: CheckoutNames, assessments: Sequence[IssueAssessment]
+    checkout: CheckoutNames, issues: Sequence[Issue], status: Mapping[int, TakenStatus]
 ) -> dict[int, TakenStatus]:
     """The free issues whose named code the checkout no longer has (`obsolete.gone_code`),
-    each with its "obsolete" status: a plan must not send anyone to fix deleted code."""
+    each with its "obsolete" status (`status`: each issue's status so far): a plan must not
+    send anyone to fix deleted code."""
     out: dict[int, TakenStatus] = {}
-    for a in assessments:
-        gone = gone_code(a.issue.title, a.issue.body or "", checkout)
-        status = obsolete_status(gone, a.taken)
-        if status is not None:
-            out[a.issue.number] = status
+    for issue in issues:
+        gone = gone_code(issue.title, issue.body or "", checkout)
+        found = obsolete_status(gone, status[issue.number])
+        if found is not None:
+            out[issue.number] = found
     return out
 
 

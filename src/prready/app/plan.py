@@ -34,7 +34,6 @@ from prready.app.docs_pages import docs_pages
 from prready.app.inputs import check_modules
 from prready.app.issues import (
     as_of_data,
-    checkout_names,
     did_you_mean,
     fixed_in_checkout,
     gone_from_checkout,
@@ -275,11 +274,9 @@ def run_plan(
             status = note_unchecked_pulls(ws, slug, status)
             status = {n: fixed.get(n, st) for n, st in status.items()}
             # Free, but about code the checkout no longer has.
-            names = names or checkout_names(code_map)
-            checked_now = [
-                replace(a, taken=status[a.issue.number]) for a in usable if a.issue.number in status
-            ]
-            status.update(gone_from_checkout(names, checked_now))
+            names = names or CheckoutNames.of_map(code_map)
+            checked_now = [a.issue for a in usable if a.issue.number in status]
+            status.update(gone_from_checkout(names, checked_now, status))
         full = completed(shown) if shown else {}
         # Only the issues whose status moved or that were completed become new
         # objects: the memo keeps the rest.
