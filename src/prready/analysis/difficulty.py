@@ -20,7 +20,7 @@ from statistics import median
 from prready import clock
 from prready.analysis.evidence import FRAME_LINE
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, answered
-from prready.analysis.kinds import about_the_cpu
+from prready.analysis.kinds import about_the_cpu, docs_title
 from prready.analysis.mapping import area_of_node, focus_matches
 from prready.code_models import CodeMap
 from prready.models import Difficulty, Issue, Label, LabelKind, ModuleMatch
@@ -58,10 +58,6 @@ _REPRO_SECTION = re.compile(
     r"reproduce\b|reproduction|reproducible (?:example|code|script)|\brepro\b"
     r"|minimal (?:code|example)|code (?:sample|example)"
 )  # (not "Is the bug reproducible?": its answer is "sometimes")
-_DOC_ONLY = re.compile(
-    r"\b(typos?|docstrings?|documentation|docs?|spelling|grammar|readme|(?:broken|dead|wrong) links?)\b",
-    re.IGNORECASE,
-)
 _TYPING_ONLY = re.compile(
     r"\b(type (?:hints?|annotations?|stubs?)|annotations?|typing(?!\.\w)|mypy|pyright|\.pyi|stubs?)\b",
     re.IGNORECASE,
@@ -229,7 +225,7 @@ def change_kind(issue: Issue) -> str:
     text = f"{issue.title}\n{issue.body[:30_000]}"
     if _NATIVE_TEXT.search(text) or is_feature_request(issue):
         return "code"
-    if _DOC_ONLY.search(issue.title):
+    if docs_title(issue.title):
         return "docs"
     if _TYPING_ONLY.search(issue.title):
         return "typing"

@@ -25,6 +25,7 @@ import math
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from prready.analysis.lexicon import BM25Index, count_terms, path_terms, query_terms
 
@@ -192,6 +193,11 @@ class DocsPages:
         api = frozenset(path for path, (_, _, renders) in fields.items() if renders)
         return cls(titles, BM25Index.build(docs) if docs else None, api)
 
+    @cached_property
+    def _names(self) -> _PageNames:
+        """The lookups by file name every ranked issue uses, made once per index."""
+        return _PageNames.of(self.titles)
+
     def rank(
         self, title: str, body: str, *, packages: Iterable[str] = (), limit: int = MAX_PAGES
     ) -> list[PageMatch]:
@@ -200,9 +206,7 @@ class DocsPages:
         on their own ("jax" is in every jax issue's title, and the stem of docs/jax.rst)."""
         if not self.titles:
             return []
-        exact = _exact_evidence(
-            title, body, sorted(self.titles), self.titles, {p.lower() for p in packages}
-        )
+        exact = _exact_evidence(title, body, self._names, {p.lower() for p in packages})
         found = (
             self.lexical.search(query_terms(title, body), limit=20, with_terms=True)
             if self.lexical is not None
@@ -257,11 +261,36 @@ def _depth(path: str) -> int:
     return path.count("/")
 
 
+@dataclass(frozen=True)
+class _PageNames:
+    """The pages (path order) and their titles, looked up by file name (lowercase), by a
+    name's suffix, and by stem (`docs/jax.numpy.rst` is `jax.numpy`)."""
+
+    pages: list[str]
+    titles: Mapping[str, str]
+    by_name: dict[str, list[str]]
+    by_suffix: dict[str, list[str]]
+    stems: dict[str, str]
+
+    @classmethod
+    def of(cls, titles: Mapping[str, str]) -> _PageNames:
+        pages = sorted(titles)
+        by_name: dict[str, list[str]] = {}
+        for path in pages:
+            by_name.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
+        by_suffix: dict[str, list[str]] = {}
+        for known in by_name:
+            by_suffix.setdefault(known.rpartition(".")[2], []).append(known)
+        stems = {path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower(): path for path in pages}
+        return cls(pages, titles, by_name, by_suffix, stems)
+
+
 def _exact_evidence(
-    title: str, body: str, pages: list[str], titles: Mapping[str, str], packages: set[str]
+    title: str, body: str, names: _PageNames, packages: set[str]
 ) -> dict[str, tuple[float, str, bool]]:
     """Page -> (bonus, reason, linked) for the pages the issue points at itself (`linked`:
     by a URL or the file's name)."""
+    pages, titles, by_name, stems = names.pages, names.titles, names.by_name, names.stems
     text = f"{title}\n{body[:20_000]}"
     out: dict[str, tuple[float, str, bool]] = {}
 
@@ -272,12 +301,6 @@ def _exact_evidence(
     for url in list(dict.fromkeys(_URL.findall(text)))[:MAX_URLS]:
         for path in _pages_of_url(url.rstrip(".,;:"), pages, packages):
             give(path, URL_BONUS, f"the issue links it ({url[:80]})", linked=True)
-    by_name: dict[str, list[str]] = {}
-    for path in pages:
-        by_name.setdefault(path.rsplit("/", 1)[-1].lower(), []).append(path)
-    by_suffix: dict[str, list[str]] = {}
-    for known in by_name:
-        by_suffix.setdefault(known.rpartition(".")[2], []).append(known)
     misspelt = 0
     for name in dict.fromkeys(PAGE_NAME.findall(text)):
         wanted = name.lower()
@@ -285,7 +308,7 @@ def _exact_evidence(
             # Misspelt ("Getting_Start.md" for GETTING_STARTED.md); a few, not every one
             # of a hostile body's.
             misspelt += 1
-            wanted = _close_name(wanted, by_suffix)
+            wanted = _close_name(wanted, names.by_suffix)
         for path in _shallowest(by_name.get(wanted, [])):
             give(path, FILE_NAME_BONUS, f"the issue names `{name}`", linked=True)
     title_words = _words(title)
@@ -300,7 +323,6 @@ def _exact_evidence(
         # (README.md, not docs/README.md); the more words, the surer.
         path = min(paths, key=lambda p: (_stem_words(p) != named.split(), _depth(p), p))
         give(path, NAMED_BONUS + 0.1 * (len(named.split()) - 1), f"the title names it: {named}")
-    stems = {path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower(): path for path in pages}
     for dotted in _DOTTED.findall(text):
         if len(dotted) > 200:  # no API's name: a hostile run of "a.a.a..." joined per cut
             continue

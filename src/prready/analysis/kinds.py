@@ -151,8 +151,11 @@ _FEATURE_TITLE = re.compile(
     re.IGNORECASE,
 )
 _DOCS_TITLE = re.compile(
-    r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|documents?|documented"
+    r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|documents?"
     r"|guides?|cookbook|quickstart|faq|changelog|what'?s\s+new|release\s+notes)\b"
+    # "read_avro ambiguously documented", "not documented in the API", not the code's
+    # promise a bug report cites ("does not validate eta despite documented constraint").
+    r"|\bdocumented\b(?!\s+(?!(?:in|as|at|on|for|by|with|and|or|anywhere)\b)[a-z])"
     # A page by its file name ("Link broken in CONTRIBUTING.md", "ROADMAP.MD not found").
     rf"|{PAGE_NAME.pattern}"
     # Instructions and links ("Local CUDA install directions", "Broken 0.8.0 linked nightly
@@ -160,7 +163,7 @@ _DOCS_TITLE = re.compile(
     # code's ("CIFAR10 download URL broken"), and "link-time" or "build steps" no page's.
     r"|\b(?:install(?:ation|ing)?|setup|build)\s+(?:instructions?|directions)\b"
     r"|\binstall(?:ation|ing)?\s+steps\b"
-    r"|\b(?:broken|dead)\b(?:\W+\w+){0,3}?\W+(?:links?|linked|hyperlinks?)\b(?![-_])"
+    r"|\b(?:broken|dead|wrong)\b(?:\W+\w+){0,3}?\W+(?:links?|linked|hyperlinks?)\b(?![-_])"
     r"|\b(?:links?|hyperlinks?)\b(?![-_])(?:\W+\w+){0,4}?\W+(?:broken|dead|404)\b"
     r"|\bdeadlinks?\b"
     # An example on a page ("Defect in code example", "Fix Gradients accumulation example",
@@ -177,6 +180,14 @@ _DOCS_TITLE = re.compile(
     r"|^\W*clarif(?:y|ication)\b(?!\s+(?:the\s+|an?\s+)?(?:error|exception|warning)s?\b)",
     re.IGNORECASE,
 )
+
+def docs_title(title: str) -> re.Match[str] | None:
+    """The words by which a title asks for work on the docs ("typo", "broken link",
+    "Fix Gradients accumulation example", "ROADMAP.MD not found"), or None. The one
+    reading of a docs title: an issue's kind and its difficulty's start both use it."""
+    return _DOCS_TITLE.search(title)
+
+
 _TESTS_TITLE = re.compile(
     r"\b(?:flaky|test_\w+|unit\s?tests?|tests?\s+(?:gap|coverage)|type\s+(?:hints?|annotations?)|"
     r"annotations?|mypy|pyright|typing(?!\.\w)|lint(?:er|ing)?|ruff|flake8|ci)\b|^\s*\[typing\]",
@@ -525,7 +536,7 @@ def _text_kinds(
             kinds.setdefault("question", f"the description asks {asks!r}")
     if "question" in kinds and "question" not in from_labels:
         return
-    found = _DOCS_TITLE.search(title)
+    found = docs_title(title)
     if found:
         kinds.setdefault("docs", f"{found.group(0)!r} in the title")
     found = _TESTS_TITLE.search(title)
