@@ -52,12 +52,25 @@ def issue(title: str, labels: tuple[str, ...] = (), body: str = "", repo: str = 
         ("META track `sample_weight` support for all estimators", "tracking"),  # sklearn
         ("Copy-on-Write follow-up overview issue", "tracking"),  # pandas #48998
         ("2.1.0 Release Candidate", "tracking"),  # xgboost #10356
+        ("[RFC] TensorRT Model Optimizer - Product Roadmap", "tracking"),  # Model-Optimizer
+        ("[Discussion] MXNet 2.0 Roadmap (was: APIs to break in 2.0)", "tracking"),  # mxnet
     ],
 )
 def test_titles_that_are_never_steps(title: str, kind: str) -> None:
     reason = set_aside_reason(classify_issue(issue(title)))
     assert reason is not None and reason[0] == kind
     assert "in the title" in reason[1] or "asks a question" in reason[1]
+
+
+def test_a_github_tasklist_of_issues_tracks_work() -> None:
+    # haystack's epics: a tasklist block whose items are issues of their own.
+    body = "```[tasklist]\n### Tasks\n- [ ] https://github.com/o/r/issues/7526\n```"
+    epic = classify_issue(issue("Release advanced RAG evaluation framework", (), body))
+    assert epic.kinds["tracking"] == "the body holds a GitHub tasklist of issues"
+    assert classify_issue(issue("Port components", ("Master Tracker",))).has("tracking")
+    # A task list in a plain code block is not GitHub's tasklist.
+    plain = classify_issue(issue("Crash in save", (), "```\n[tasklist]\n```\nTypeError: x"))
+    assert "tracking" not in plain.kinds
 
 
 def test_a_long_checklist_tracks_work_and_a_forms_checkboxes_do_not() -> None:
@@ -136,6 +149,8 @@ def test_kinds_avoid_false_positives_and_keep_evidence() -> None:
         "Update roadmap",
         "Typo in roadmap",
         "Roadmap?",
+        "Broken link in the 2024 roadmap",
+        "Missing entries in the docs roadmap",
     ):
         reason = set_aside_reason(
             classify_issue(issue(about, (), "The roadmap page still lists last year's plans."))

@@ -62,13 +62,20 @@ _TRACKING_TITLE = re.compile(
     # A title that is a roadmap ("Diffusers Roadmap", "Roadmap 2025"), not one about it
     # ("Update roadmap", "Typo in roadmap", "Roadmap?").
     r"|^\W*(?!(?:update|fix|typo|remove|broken|add|outdated|missing|wrong|improve|clarify"
-    r"|rewrite|move|delete|edit|link)\b)(?:[\w.-]+\s+){0,2}roadmap(?:\s+(?:for\s+)?v?\d[\w.]*)?\s*$",
+    r"|rewrite|move|delete|edit|link)\b)(?:[\w.-]+\s+){0,2}roadmap(?:\s+(?:for\s+)?v?\d[\w.]*)?\s*$"
+    # A title ending in what it is ("[RFC] TensorRT Model Optimizer - Product Roadmap",
+    # "MXNet 2.0 Roadmap (was: ...)"), not one about a page ("Broken link in the roadmap").
+    r"|^\W*(?!(?:update|fix|typo|remove|broken|add|outdated|missing|wrong|improve|clarify"
+    r"|rewrite|move|delete|edit|link)\b)(?![^\n]*\b(?:readme|docs?|documentation|links?|typo)\b)"
+    r"[^\n]{0,200}?\broadmap\s*(?:\([^()\n]{0,200}\))?\s*$",
     re.IGNORECASE,
 )
 _TRACKING_BODY = re.compile(
     r"^\s*(?:this|the)\s+(?:is\s+an?\s+)?(?:umbrella|tracking|meta)\s+issue\b|^\s*this\s+issue\s+tracks\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# GitHub's tasklist block, whose items are issues of their own (haystack's epics).
+_TASKLIST = re.compile(r"^[ \t]*```[ \t]*\[tasklist\]", re.IGNORECASE | re.MULTILINE)
 _CHECKLIST = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+", re.MULTILINE)
 # A tag in capitals opening a title: scikit-learn's "META track `sample_weight` support".
 _META_TAG = re.compile(r"^\W*META\b")
@@ -513,6 +520,8 @@ def _text_kinds(
         kinds.setdefault("tracking", f"{found.group(0).strip()!r} in the title")
     elif _TRACKING_BODY.search(body) and len(_CHECKLIST.findall(body)) >= 3:
         kinds.setdefault("tracking", "the body tracks a checklist of tasks")
+    elif _TASKLIST.search(body):
+        kinds.setdefault("tracking", "the body holds a GitHub tasklist of issues")
     elif (tasks := len(_TASK.findall(description))) >= MIN_TRACKED_TASKS:
         kinds.setdefault("tracking", f"the description lists {tasks} tasks to check off")
     found = _RFC_TITLE.search(title)

@@ -127,6 +127,7 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "umbrella": ("tracking",),
     "meta": ("tracking",),
     "epic": ("tracking",),
+    "master tracker": ("tracking",),
     "question": ("question",),
     "questions": ("question",),
     "support": ("question",),
