@@ -385,6 +385,10 @@ def test_hardware_broken_or_unaffected(title: str, body: str, needs: set[str]) -
         ("TypeError: DPOTrainer.log() takes 2 positional arguments", "", {"bug"}),
         ("Add LoRA support to the Flux pipeline", "", {"feature"}),
         ("Typo", "", {"docs"}),
+        # The RAPIDS tags: "[FEA]" a feature request, "[QST]" a question.
+        ("[FEA] Filtered reading", "", {"feature"}),
+        ("[FR] support batching rule for `while`", "", {"feature"}),
+        ("[QST] Memory used by read_parquet", "", {"question"}),
     ],
 )
 def test_kinds_a_report_states_in_its_own_words(title: str, body: str, kinds: set[str]) -> None:

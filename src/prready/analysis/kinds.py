@@ -98,7 +98,7 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_TITLE = re.compile(
-    r"^\s*(?:\[(?:question|q|help|usage)\]|question\s*[:\-]|help\s*:|how\s+(?:to|do|can|should|does)\b"
+    r"^\s*(?:\[(?:question|q|qst|help|usage)\]|question\s*[:\-]|help\s*:|how\s+(?:to|do|can|should|does)\b"
     r"|about\s+the\s+(?:use|usage)\s+of\b|what\s+(?:will|would|does|is|are|happens)\b"
     r"|is\s+it\s+possible\b|why\s+(?:does|is|do|are)\b.*\?\s*$)",
     re.IGNORECASE,
@@ -153,7 +153,8 @@ _FEATURE_BODY = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FEATURE_TITLE = re.compile(
-    r"^\s*(?:\[(?:feature|feature request|enhancement|request)\]|feature\s*(?:request)?\s*:|"
+    # (RAPIDS' "[FEA]" and "[FR]" tags too.)
+    r"^\s*(?:\[(?:feature|feature request|enhancement|request|fea|feat|fr)\]|feature\s*(?:request)?\s*:|"
     r"add\b|support\b|implement\b|expose\b|allow\b|make\b)|\badd(?:ing)?\s+support\b",
     re.IGNORECASE,
 )
