@@ -389,6 +389,13 @@ def test_hardware_broken_or_unaffected(title: str, body: str, needs: set[str]) -
         ("[FEA] Filtered reading", "", {"feature"}),
         ("[FR] support batching rule for `while`", "", {"feature"}),
         ("[QST] Memory used by read_parquet", "", {"question"}),
+        ("did the sampler has distributed version?", "", {"question"}),
+        # Tagged a feature request by its reporter, however the description asks.
+        (
+            "FR: Add an equivalent to R's forecast.stlm",
+            "How would one use its result for forecasting, as `forecast.stlm` does?",
+            {"feature"},
+        ),
     ],
 )
 def test_kinds_a_report_states_in_its_own_words(title: str, body: str, kinds: set[str]) -> None:

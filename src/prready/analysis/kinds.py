@@ -116,7 +116,8 @@ _RELEASE_REQUEST = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_WORDS = re.compile(
-    r"^\s*(?:how|what|why|when|where|which|is|are|can|could|should|does|do|will|would)\b.*\?\s*$",
+    r"^\s*(?:how|what|why|when|where|which|is|are|can|could|should|does|do|did|has|have|will"
+    r"|would)\b.*\?\s*$",
     re.IGNORECASE,
 )
 _QUESTION_BODY = re.compile(
@@ -152,9 +153,13 @@ _FEATURE_BODY = re.compile(
     r"^#+\s*(?:\U0001f680\s*)?(?:the feature, motivation and pitch|feature request|feature)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+_FEATURE_TAG = re.compile(
+    r"\s*(?:\[(?:feature|feature request|enhancement|fea|feat|fr)\]|(?:feature\s*request|fr)\s*:)",
+    re.IGNORECASE,
+)
 _FEATURE_TITLE = re.compile(
     # (RAPIDS' "[FEA]" and "[FR]" tags too.)
-    r"^\s*(?:\[(?:feature|feature request|enhancement|request|fea|feat|fr)\]|feature\s*(?:request)?\s*:|"
+    r"^\s*(?:\[(?:feature|feature request|enhancement|request|fea|feat|fr)\]|(?:feature\s*(?:request)?|fr)\s*:|"
     r"add\b|support\b|implement\b|expose\b|allow\b|make\b)|\badd(?:ing)?\s+support\b",
     re.IGNORECASE,
 )
@@ -534,7 +539,9 @@ def _text_kinds(
     bug_report = _BUG_BODY.search(body) or (
         ("Error: " in body or "Exception: " in body) and _QUOTED_ERROR.search(body)
     )
-    feature_request = _FEATURE_BODY.search(body)
+    # Filed as a feature request: by its template, or tagged so by its reporter ("[FEA]",
+    # "FR: Add an equivalent to R's forecast.stlm"), however it asks.
+    feature_request = _FEATURE_BODY.search(body) or _FEATURE_TAG.match(title)
     if not code_kind_label and not bug_report and not feature_request:
         found = _QUESTION_TITLE.search(title) or _QUESTION_WORDS.search(title)
         if found:
@@ -555,7 +562,7 @@ def _text_kinds(
     found = _PERF_TITLE.search(title)
     if found:
         kinds.setdefault("performance", f"{found.group(0)!r} in the title")
-    if feature_request:
+    if _FEATURE_BODY.search(body):
         kinds.setdefault("feature", "filed with the feature-request template")
     found = _FEATURE_TITLE.search(title)
     # "Add type hints to ...", "Add a docstring example": upkeep, not a feature.
