@@ -20,7 +20,7 @@ from statistics import median
 from prready import clock
 from prready.analysis.evidence import FRAME_LINE
 from prready.analysis.issue_templates import NO_TEMPLATE, TemplateText, answered
-from prready.analysis.kinds import about_the_cpu, docs_title
+from prready.analysis.kinds import about_the_cpu, docs_title, feature_tag
 from prready.analysis.mapping import area_of_node, focus_matches
 from prready.code_models import CodeMap
 from prready.models import Difficulty, Issue, Label, LabelKind, ModuleMatch
@@ -415,7 +415,8 @@ def is_feature_request(issue: Issue) -> bool:
     return (
         "feature" in names
         or "enhancement" in names
-        or title.startswith(("[feature", "feature request", "add support", "support "))
+        or feature_tag(issue.title)
+        or title.startswith(("add support", "support "))
     )
 
 

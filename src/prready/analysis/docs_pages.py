@@ -23,7 +23,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -266,11 +266,11 @@ class _PageNames:
     """The pages (path order) and their titles, looked up by file name (lowercase), by a
     name's suffix, and by stem (`docs/jax.numpy.rst` is `jax.numpy`)."""
 
-    pages: list[str]
+    pages: tuple[str, ...]
     titles: Mapping[str, str]
-    by_name: dict[str, list[str]]
-    by_suffix: dict[str, list[str]]
-    stems: dict[str, str]
+    by_name: Mapping[str, tuple[str, ...]]
+    by_suffix: Mapping[str, tuple[str, ...]]
+    stems: Mapping[str, str]
 
     @classmethod
     def of(cls, titles: Mapping[str, str]) -> _PageNames:
@@ -282,7 +282,13 @@ class _PageNames:
         for known in by_name:
             by_suffix.setdefault(known.rpartition(".")[2], []).append(known)
         stems = {path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower(): path for path in pages}
-        return cls(pages, titles, by_name, by_suffix, stems)
+        return cls(
+            tuple(pages),
+            titles,
+            {name: tuple(paths) for name, paths in by_name.items()},
+            {suffix: tuple(names) for suffix, names in by_suffix.items()},
+            stems,
+        )
 
 
 def _exact_evidence(
@@ -344,7 +350,7 @@ def _pep503(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _pages_of_url(url: str, pages: list[str], packages: Collection[str] = ()) -> list[str]:
+def _pages_of_url(url: str, pages: Sequence[str], packages: Collection[str] = ()) -> list[str]:
     """The pages a URL shows: a blob link's path, a docs site's page by its path's last
     parts (`.../en/latest/notebooks/quickstart.html` -> docs/notebooks/quickstart.md), the
     top-level README for the PyPI page of one of the repository's `packages` (lowercase)."""
@@ -394,7 +400,7 @@ def _camel(text: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
 
 
-def _close_name(name: str, by_suffix: Mapping[str, list[str]]) -> str:
+def _close_name(name: str, by_suffix: Mapping[str, Sequence[str]]) -> str:
     """The page file name the lowercase `name` misspells (same suffix, nearly the same
     letters), or "". A short name ("fa.md") or a translation's ("readme_zh.md") is no
     misspelling of another page's."""
@@ -409,7 +415,7 @@ def _norm(part: str) -> str:
     return re.sub(r"[-_ ]+", "", part.lower())
 
 
-def _shallowest(paths: list[str]) -> list[str]:
+def _shallowest(paths: Sequence[str]) -> list[str]:
     if not paths:
         return []
     least = min(_depth(p) for p in paths)

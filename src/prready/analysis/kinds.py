@@ -55,21 +55,31 @@ _TRACKING_TITLE = re.compile(
     r"|\btracker\s*$|^\W*(?:v?\d+\.\d+(?:\.\d+)?\s+release(?:\s+candidate|\s+checklist)?"
     r"|release\s+(?:candidate\s+)?v?\d+\.\d+(?:\.\d+)?)\s*$"
     r"|\bmaster\s+(?:tracking\s+)?(?:issue|task)\b|^\s*\[(?:tracker|tracking|meta|umbrella|epic|roadmap)\]"
-    r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b.*\b20\d\d\b"
+    r"|^\s*(?:tracker|tracking|meta|umbrella|roadmap)\s*:|\broadmap\b[^\n]{0,120}?\b20\d\d\b"
     # A title opening with the word and what it is for ("Roadmap - `trl` 0.2", "Roadmap for
     # v1"), not one about a roadmap ("Roadmap link in README is broken").
-    r"|^\W*roadmap\s*(?:[-\u2013:]|for\b|v?\d)"
-    # A title that is a roadmap ("Diffusers Roadmap", "Roadmap 2025"), not one about it
-    # ("Update roadmap", "Typo in roadmap", "Roadmap?").
-    r"|^\W*(?!(?:update|fix|typo|remove|broken|add|outdated|missing|wrong|improve|clarify"
-    r"|rewrite|move|delete|edit|link)\b)(?:[\w.-]+\s+){0,2}roadmap(?:\s+(?:for\s+)?v?\d[\w.]*)?\s*$"
-    # A title ending in what it is ("[RFC] TensorRT Model Optimizer - Product Roadmap",
-    # "MXNet 2.0 Roadmap (was: ...)"), not one about a page ("Broken link in the roadmap").
-    r"|^\W*(?!(?:update|fix|typo|remove|broken|add|outdated|missing|wrong|improve|clarify"
-    r"|rewrite|move|delete|edit|link)\b)(?![^\n]*\b(?:readme|docs?|documentation|links?|typo)\b)"
-    r"[^\n]{0,200}?\broadmap\s*(?:\([^()\n]{0,200}\))?\s*$",
+    r"|^\W*roadmap\s*(?:[-\u2013:]|for\b|v?\d)",
     re.IGNORECASE,
 )
+# A title that is a roadmap, ending in the word ("Diffusers Roadmap", "Roadmap 2025", "[RFC]
+# TensorRT Model Optimizer - Product Roadmap", "MXNet 2.0 Roadmap (was: ...)"); see
+# `_roadmap`. Each pattern is anchored once, so a hostile title costs one linear pass.
+_ROADMAP_END = re.compile(
+    r"\broadmap(?:\s+(?:for\s+)?v?\d[\w.]*)?\s*(?:\([^()\n]{0,200}\))?\s*$", re.IGNORECASE
+)
+# ... not one about a page of it ("Typo in roadmap", "Roadmap link in README is broken",
+# "Where can I find the roadmap", "Please add MoE support to the roadmap").
+_ABOUT_A_ROADMAP = re.compile(
+    r"\b(?:readme|docs?|documentation|links?|typo|website|page)\b"
+    r"|\b(?:the|to|in|on|from|into|a|an|our|your|my|of|about|with|this)\s+roadmap\b",
+    re.IGNORECASE,
+)
+_EDIT_VERB = re.compile(
+    r"(?:update|fix|typo|remove|broken|add|outdated|missing|wrong|improve|clarify|rewrite"
+    r"|move|delete|edit|link|mention|where|when|what|how|is|are|please)\b",
+    re.IGNORECASE,
+)
+_LEADING_TAGS = re.compile(r"(?:[^\w\[]*\[([^\]\n]{0,40})\])*[^\w\[]*")
 _TRACKING_BODY = re.compile(
     r"^\s*(?:this|the)\s+(?:is\s+an?\s+)?(?:umbrella|tracking|meta)\s+issue\b|^\s*this\s+issue\s+tracks\b",
     re.IGNORECASE | re.MULTILINE,
@@ -116,8 +126,10 @@ _RELEASE_REQUEST = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_WORDS = re.compile(
-    r"^\s*(?:how|what|why|when|where|which|is|are|can|could|should|does|do|did|has|have|will"
-    r"|would)\b.*\?\s*$",
+    r"^\s*(?:how|what|why|when|where|which|is|are|can|could|should|does|do|will|would"
+    # ("did the sampler has distributed version?", not "Has no attribute 'config'?")
+    r"|(?:did|has|have)\s+(?:anyone|anybody|someone|somebody|you|we|i|the|this|there|it"
+    r"|they)\b)\b.*\?\s*$",
     re.IGNORECASE,
 )
 _QUESTION_BODY = re.compile(
@@ -153,22 +165,30 @@ _FEATURE_BODY = re.compile(
     r"^#+\s*(?:\U0001f680\s*)?(?:the feature, motivation and pitch|feature request|feature)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# A reporter's tag filing the issue as a feature request ("[Feature]", "Feature request:",
+# RAPIDS' "[FEA]", JAX's "[FR]", statsmodels' "FR: ...").
 _FEATURE_TAG = re.compile(
-    r"\s*(?:\[(?:feature|feature request|enhancement|fea|feat|fr)\]|(?:feature\s*request|fr)\s*:)",
+    r"\s*(?:\[(?:feature|feature request|enhancement|request|fea|feat|fr)\]"
+    r"|(?:feature\s*(?:request)?|fr)\s*:)",
     re.IGNORECASE,
 )
 _FEATURE_TITLE = re.compile(
-    # (RAPIDS' "[FEA]" and "[FR]" tags too.)
-    r"^\s*(?:\[(?:feature|feature request|enhancement|request|fea|feat|fr)\]|(?:feature\s*(?:request)?|fr)\s*:|"
-    r"add\b|support\b|implement\b|expose\b|allow\b|make\b)|\badd(?:ing)?\s+support\b",
+    rf"^(?:{_FEATURE_TAG.pattern}|\s*(?:add|support|implement|expose|allow|make)\b)"
+    r"|\badd(?:ing)?\s+support\b",
     re.IGNORECASE,
 )
 _DOCS_TITLE = re.compile(
-    r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|documents?"
-    r"|guides?|cookbook|quickstart|faq|changelog|what'?s\s+new|release\s+notes)\b"
-    # "read_avro ambiguously documented", "not documented in the API", not the code's
-    # promise a bug report cites ("does not validate eta despite documented constraint").
-    r"|\bdocumented\b(?!\s+(?!(?:in|as|at|on|for|by|with|and|or|anywhere)\b)[a-z])"
+    r"\b(?:docs?|documentation|docstrings?|typos?|tutorials?|readme|spelling|grammar"
+    r"|grammatical|guides?|cookbook|quickstart|faq|changelog|what'?s\s+new|release\s+notes)\b"
+    # The verb ("Document `jax.lax` APIs", "💫 Document workflow: ...", "add detailed
+    # documents for beam search"), not the data a library holds ("Loading documents fails
+    # in TextLoader").
+    r"|^\W*document\b|\bdocument\s*:|\b(?:add|write|update|improve)\s+(?:\w+\s+){0,2}?documents?\b"
+    # "read_avro ambiguously documented", "`max_length` documented incorrectly", not the
+    # code's promise a bug report cites ("does not validate eta despite documented
+    # constraint").
+    r"|\bdocumented\b(?!\s+(?:constraint|default|behaviou?r|range|shape|type|value|limit"
+    r"|semantic|signature|return|api|argument|parameter)s?\b)"
     # A page by its file name ("Link broken in CONTRIBUTING.md", "ROADMAP.MD not found").
     rf"|{PAGE_NAME.pattern}"
     # Instructions and links ("Local CUDA install directions", "Broken 0.8.0 linked nightly
@@ -176,7 +196,8 @@ _DOCS_TITLE = re.compile(
     # code's ("CIFAR10 download URL broken"), and "link-time" or "build steps" no page's.
     r"|\b(?:install(?:ation|ing)?|setup|build)\s+(?:instructions?|directions)\b"
     r"|\binstall(?:ation|ing)?\s+steps\b"
-    r"|\b(?:broken|dead|wrong)\b(?:\W+\w+){0,3}?\W+(?:links?|linked|hyperlinks?)\b(?![-_])"
+    r"|\b(?:broken|dead)\b(?:\W+\w+){0,3}?\W+(?:links?|linked|hyperlinks?)\b(?![-_])"
+    r"|\bwrong\s+(?:links?|hyperlinks?|urls?)\b(?![-_])"
     r"|\b(?:links?|hyperlinks?)\b(?![-_])(?:\W+\w+){0,4}?\W+(?:broken|dead|404)\b"
     r"|\bdeadlinks?\b"
     # An example on a page ("Defect in code example", "Fix Gradients accumulation example",
@@ -193,6 +214,28 @@ _DOCS_TITLE = re.compile(
     r"|^\W*clarif(?:y|ication)\b(?!\s+(?:the\s+|an?\s+)?(?:error|exception|warning)s?\b)",
     re.IGNORECASE,
 )
+
+
+def _roadmap(title: str) -> str:
+    """The words by which a title is a roadmap (`_ROADMAP_END`), or "" when it is about
+    one (`_ABOUT_A_ROADMAP`) or asks to change one: its first word or a leading tag's is
+    an edit ("[Update] roadmap", "Remove outdated items from the roadmap")."""
+    end = _ROADMAP_END.search(title)
+    if end is None or _ABOUT_A_ROADMAP.search(title):
+        return ""
+    lead = _LEADING_TAGS.match(title)
+    tags = lead.group(0) if lead else ""
+    if _EDIT_VERB.match(title[len(tags) :]) or any(
+        _EDIT_VERB.match(tag.strip()) for tag in re.findall(r"\[([^\]\n]{0,40})\]", tags)
+    ):
+        return ""
+    return end.group(0).strip()
+
+
+def feature_tag(title: str) -> bool:
+    """Whether the title opens with a tag filing it as a feature request (`_FEATURE_TAG`)."""
+    return _FEATURE_TAG.match(title) is not None
+
 
 def docs_title(title: str) -> re.Match[str] | None:
     """The words by which a title asks for work on the docs ("typo", "broken link",
@@ -524,6 +567,8 @@ def _text_kinds(
     found = _TRACKING_TITLE.search(title) or _META_TAG.search(title)
     if found:
         kinds.setdefault("tracking", f"{found.group(0).strip()!r} in the title")
+    elif roadmap := _roadmap(title):
+        kinds.setdefault("tracking", f"{roadmap!r} in the title")
     elif _TRACKING_BODY.search(body) and len(_CHECKLIST.findall(body)) >= 3:
         kinds.setdefault("tracking", "the body tracks a checklist of tasks")
     elif _TASKLIST.search(body):
@@ -541,7 +586,8 @@ def _text_kinds(
     )
     # Filed as a feature request: by its template, or tagged so by its reporter ("[FEA]",
     # "FR: Add an equivalent to R's forecast.stlm"), however it asks.
-    feature_request = _FEATURE_BODY.search(body) or _FEATURE_TAG.match(title)
+    feature_template = _FEATURE_BODY.search(body)
+    feature_request = feature_template or feature_tag(title)
     if not code_kind_label and not bug_report and not feature_request:
         found = _QUESTION_TITLE.search(title) or _QUESTION_WORDS.search(title)
         if found:
@@ -562,7 +608,7 @@ def _text_kinds(
     found = _PERF_TITLE.search(title)
     if found:
         kinds.setdefault("performance", f"{found.group(0)!r} in the title")
-    if _FEATURE_BODY.search(body):
+    if feature_template:
         kinds.setdefault("feature", "filed with the feature-request template")
     found = _FEATURE_TITLE.search(title)
     # "Add type hints to ...", "Add a docstring example": upkeep, not a feature.

@@ -5,7 +5,7 @@ Nobody can fix it any more, and a newcomer sent to it loses days finding that ou
 
 An issue is about gone code when every repository path it names (a path in its text or a
 traceback frame inside one of the repository's packages) is missing from the checkout (or
-some are, and every code name its title writes is gone: "D2VTransformer: ..." with a
+the first is, and the class its title names is gone too: "D2VTransformer: ..." with a
 frame in the deleted wrapper above one in `models/doc2vec.py`), no file of the same name
 is left anywhere (a moved file keeps its name:
 `sentence_transformers/models/Pooling.py` lives on as `.../modules/pooling.py`), and no
@@ -15,6 +15,7 @@ a file of another name). Pure: the caller hands in the checkout's files and name
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ _ROOTS = ("", "src/", "python/", "python-package/", "lib/")
 # A path as code writes one: anything else in a "path" (a frame's `"..."` holds any text
 # but a quote) is no evidence, and never reaches a card.
 _PATH_TEXT = re.compile(r"[\w./\\:-]{1,300}")
+_BUILTIN_NAMES = frozenset(dir(builtins))
 _FREE = ("fresh", "stale-claim")  # statuses gone code overrides (not taken, fixed, declined)
 MAX_SHOWN = 3  # gone paths an evidence line names
 
@@ -41,7 +43,7 @@ class CheckoutNames:
     by_name: dict[str, tuple[str, ...]]  # a file name, lowercase -> the tracked paths with it
     packages: frozenset[str]  # the library's top-level Python packages
     defined: frozenset[str]  # names the code defines (last parts of dotted names)
-    modules: frozenset[str] = frozenset()  # folder names and file stems of tracked .py files
+    module_names: frozenset[str] = frozenset()  # folder names and file stems of .py files
 
     @classmethod
     def of(
@@ -53,7 +55,7 @@ class CheckoutNames:
         by_name: dict[str, list[str]] = {}
         for path in sorted(paths):
             by_name.setdefault(path.rpartition("/")[2].lower(), []).append(path)
-        modules = {
+        module_names = {
             part.removesuffix(".py")
             for path in paths
             if path.endswith(".py")
@@ -66,7 +68,7 @@ class CheckoutNames:
                 p for p in packages if any(f"{root}{p}/__init__.py" in paths for root in _ROOTS)
             ),
             frozenset(name.rpartition(".")[2] for name in defined),
-            frozenset(modules),
+            frozenset(module_names),
         )
 
     @classmethod
@@ -100,6 +102,7 @@ def gone_code(title: str, body: str, checkout: CheckoutNames) -> list[str]:
     named = [path for path, _ in found.paths] + [frame.path for frame in found.frames]
     missing: list[str] = []
     present = False
+    first_gone: bool | None = None  # whether the first library path it names is gone
     for written in named:
         parts = [part for part in written.replace("\\", "/").split("/") if part]
         if not parts or not _PATH_TEXT.fullmatch(written):
@@ -109,7 +112,10 @@ def gone_code(title: str, body: str, checkout: CheckoutNames) -> list[str]:
         cuts = [
             "/".join(parts[at:]) for at, part in enumerate(parts[:-1]) if part in checkout.packages
         ]
-        if any(checkout.has(path) for path in cuts or ["/".join(parts)]):
+        there = any(checkout.has(path) for path in cuts or ["/".join(parts)])
+        if cuts and first_gone is None:
+            first_gone = not there
+        if there:
             present = True
             continue
         if cuts and cuts[-1].endswith(".py") and is_library_path(cuts[-1]):
@@ -120,12 +126,27 @@ def gone_code(title: str, body: str, checkout: CheckoutNames) -> list[str]:
     if not gone or found.title_names & checkout.defined:
         return []
     # Code the issue names is still there (a frame in `models/doc2vec.py` below the
-    # deleted wrapper): gone only when what its title is about is ("D2VTransformer: ...",
-    # "... transform methods in sklearn_api"), every code name of it no longer defined,
-    # nor a module or folder of the checkout.
-    if present and (not found.title_names or found.title_names & checkout.modules):
-        return []
+    # deleted wrapper): gone only when the issue enters the library through gone code (the
+    # first library path it names) and its title is about a class no longer defined
+    # ("D2VTransformer: ..."), not an exception, a parameter or another library's name.
+    if present:
+        subjects = {name for name in found.title_names if _is_class_name(name)}
+        if not first_gone or not subjects or subjects & checkout.module_names:
+            return []
     return gone
+
+
+def _is_class_name(name: str) -> bool:
+    """A class's name as a title writes it ("D2VTransformer", "LdaMallet"), not an
+    exception's or warning's, a builtin's, a parameter's or "NaN"."""
+    return (
+        len(name) >= 4
+        and name.isalnum()
+        and name[0].isupper()
+        and not name.isupper()
+        and name not in _BUILTIN_NAMES
+        and not name.endswith(("Error", "Warning", "Exception"))
+    )
 
 
 def obsolete_status(gone: list[str], status: TakenStatus) -> TakenStatus | None:
