@@ -33,6 +33,16 @@ def thread(*comments: tuple[str, str]) -> list[Comment]:
         "Feel free to ignore the warning if it causes no problem.",
         "We don't support Apple GPUs at the moment.",
         "The dataset will not be released due to licensing constraints.",
+        # Phrasings of real threads' replies (bench/decline_set/fresh.jsonl).
+        "Not a bug so closing this issue.",
+        "That's JAX, it is not a real issue.",
+        "They are just warnings for Windows users.",
+        "It is an issue under Windows and I can't fix it, just ignore it.",
+        "This warning does not affect the result.",
+        "不影响",
+        "The patient data cannot be shared due to ethic concerns.",
+        "We are unable to make the dataset and annotations publicly available.",
+        "Sorry, but we don't have permission to sell data.",
     ],
 )
 def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
@@ -50,6 +60,10 @@ def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
         "I can't fix it on the sentence transformers side.",
         "This is still depending on https://github.com/pytorch/pytorch/issues/84039.",
         "The issue has been fixed in pyarrow 6.0.0, please update pyarrow.",
+        "Looks like an issue with bitsandbytes installation, see its issue #112.",
+        "There's not much I can do about this warning until xformers updates.",
+        "Open an issue on the bitsandbytes repo, please.",
+        "This is related to your local network, which cannot reach the Hub.",
     ],
 )
 def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
@@ -72,6 +86,11 @@ def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
         "> This is expected behavior\nNo, it is not: the output is black.",  # a quote
         "The code can not be released now, after the paper is accepted it will be.",
         "This has been fixed in version 0.21.",  # no other project: `taken.said_fixed`'s
+        "This is not just a warning, training diverges afterwards.",
+        "The weights can't be shared yet, we will upload them next week.",
+        "Only warnings are printed, but the loss is NaN: a bug.",
+        "Setting the seed has no effect, I can reproduce it.",
+        "Please open an issue on diffusers with a reproduction.",  # this repository
     ],
 )
 def test_the_same_words_in_other_senses_decline_nothing(body: str) -> None:

@@ -43,6 +43,17 @@ _INTENDED = re.compile(
     |\bby\s+design\b
     |\b(?:is|'s)\s+not\s+a\s+bug\b|\bis\s*n'?t\s+a\s+bug\b|\bnot\s+(?:a\s+bug|an\s+error)\s*(?:$|[.,;!"]|but|,)
     |\bdo\s*(?:n'?t|\s+not)\s+think\s+(?:this|it|that)\s+(?:is|'s)\s+a\s+bug\b
+    |\bnot\s+a\s+bug\s+(?:so|and|since|as|because)\b
+    |\b(?:is|'s)\s+not\s+(?:unexpected|a\s+real\s+(?:issue|problem|bug))\b
+    |\bnot\s+a\s+real\s+(?:issue|problem|bug)\b
+    # A warning a report asks about ("They are just warnings for Windows users", "just
+    # ignore it", "This warning does not affect the result").
+    |\b(?:is|are|'s|'re)\s+(?:just|only)\s+(?:an?\s+)?(?:harmless\s+)?warnings?\b
+    |\b(?:simply|just|safely)\s+(?:\w+\s+){0,2}?ignore\s+(?:it|this|that|them|th(?:e|ose|ese)\b)
+    |\b(?:it|this|that|(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:warning|message)s?)\s+(?:does|do|will|should)\s*(?:n'?t|\s+not)\s+
+        affect\s+(?:the\s+|your\s+)?(?:results?|accuracy|training|performance|outputs?|inference)\b
+    # (Chinese: "does not affect", "can be ignored")
+    |不影响|没有影响|可以忽略
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -67,6 +78,13 @@ _DECLINED = re.compile(
     |\bunlikely\s+(?:that\s+)?(?:we|to)\s+(?:will\s+)?(?:support|fix|add|change|implement)
     |\bclosing\s+(?:this\s+|it\s+)?as\s+(?:won'?t\s*fix|not\s+planned|intended|expected|out\s+of\s+scope|
         by\s+design|working\s+as\s+intended)
+    # Data or code its authors may not release ("cannot be shared due to ethic concerns",
+    # "unable to make the dataset and annotations publicly available", "we don't have
+    # permission to sell data").
+    |\b(?:can\s*not|can'?t|unable\s+to|not\s+(?:able|allowed|permitted)\s+to)\s+
+        (?:be\s+)?(?:shared?|released?|publish(?:ed)?|open[- ]sourced?|make\s+(?:\w+\s+){0,5}?(?:public|publicly\s+available))\b
+        (?!\s+(?:now|yet|at\s+the\s+moment|for\s+now|until|before|at\s+(?:this|the\s+current)\s+time))
+    |\b(?:do\s*n'?t|do\s+not)\s+have\s+(?:the\s+)?(?:permission|rights?|license)\s+to\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -76,12 +94,16 @@ _ELSEWHERE = re.compile(
     r"""
     \b(?:an?\s+|the\s+)?upstream\s+(?:bug|issue|problem)\b
     |\b(?:bug|issue|problem)\s+(?:is\s+)?(?:in|with|of)\s+(?:the\s+)?(?P<other>[A-Za-z][\w.-]*)
-        (?:\s+itself|\s+(?:library|package|repo\w*|project|side|compiler|runtime|driver))?\s*(?:$|[.,;!)"]|and\b|not\b|rather\b)
+        (?:\s+itself|\s+(?:library|package|repo\w*|project|side|compiler|runtime|driver|installation|install|build|setup))?
+        \s*(?:$|[.,;!)"]|and\b|not\b|rather\b)
     |\bplease\s+(?:report|file|open|raise|create|post)\s+(?:it|this|that|an?\s+(?:new\s+)?(?:issue|bug))\s+
         (?:\w+\s+){0,3}?(?:in|on|at|with|to)\s+(?:the\s+)?(?P<tracker>[\w./-]+)
     |\bon\s+(?:the|their)\s+(?P<side>[\w.-]+)\s+side\b
     |\boutside\s+(?:of\s+)?(?:our|this\s+(?:library|repo\w*|project))\b
     |\bout\s+of\s+our\s+(?:control|hands)\b
+    |\b(?:not\s+much|nothing)\s+(?:that\s+)?(?:i|we)\s+can\s+do\b
+    |\b(?:leave|open|file|raise|create|post|submit)\s+an?\s+(?:new\s+)?issue\s+(?:on|in|at|with|to)\s+(?:the\s+)?(?P<on>[\w./-]+)
+    |\b(?:related\s+to|depends?\s+on|caused\s+by)\s+your\s+(?:local\s+)?(?:network|environment|setup|installation|machine|proxy)\b
     |\b(?:can\s*'?t|can\s*not)\s+(?:fix|change|do\s+(?:much|anything))\b[^.]{0,40}?
         \b(?:on\s+(?:our|this|the\s+[\w -]{1,30}?)\s+side|here|in\s+this\s+(?:repo\w*|library|project))\b
     |\b(?:report|reach\s+out|re-?open\w*\s+the\s+report|ask)\b[^.]{0,40}?\b(?:to|at|over\s+at|with)\s+(?:the\s+|your\s+)?
