@@ -43,6 +43,12 @@ def thread(*comments: tuple[str, str]) -> list[Comment]:
         "The patient data cannot be shared due to ethic concerns.",
         "We are unable to make the dataset and annotations publicly available.",
         "Sorry, but we don't have permission to sell data.",
+        # (bench/decline_set/fresh2.jsonl)
+        "GPU version doesn't guarantee the same results for the same parameter.",
+        "GPU training is not deterministic. It's stated in the docs.",
+        "Both of these are documented behaviors.",
+        "The model is interesting, but out of current scope for timm right now.",
+        "这是正常现象",
     ],
 )
 def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
@@ -64,6 +70,10 @@ def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
         "There's not much I can do about this warning until xformers updates.",
         "Open an issue on the bitsandbytes repo, please.",
         "This is related to your local network, which cannot reach the Hub.",
+        "The message concerns your NVIDIA driver: please update your driver.",
+        "This is a third party problem, follow the fix linked above.",
+        "This is a numba bug. Please report this there.",
+        "Reinstall, because this isn't an issue specific to this code.",
     ],
 )
 def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
@@ -91,6 +101,8 @@ def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
         "Only warnings are printed, but the loss is NaN: a bug.",
         "Setting the seed has no effect, I can reproduce it.",
         "Please open an issue on diffusers with a reproduction.",  # this repository
+        "Is it deterministic on CPU at least?",
+        "The docs say it is deterministic, so this is a bug.",
     ],
 )
 def test_the_same_words_in_other_senses_decline_nothing(body: str) -> None:

@@ -52,8 +52,14 @@ _INTENDED = re.compile(
     |\b(?:simply|just|safely)\s+(?:\w+\s+){0,2}?ignore\s+(?:it|this|that|them|th(?:e|ose|ese)\b)
     |\b(?:it|this|that|(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:warning|message)s?)\s+(?:does|do|will|should)\s*(?:n'?t|\s+not)\s+
         affect\s+(?:the\s+|your\s+)?(?:results?|accuracy|training|performance|outputs?|inference)\b
-    # (Chinese: "does not affect", "can be ignored")
-    |不影响|没有影响|可以忽略
+    # (Chinese: "does not affect", "can be ignored", "a normal phenomenon", "normal error")
+    |不影响|没有影响|可以忽略|正常现象|是正常的|正常误差
+    # Results that differ run to run by nature ("GPU version doesn't guarantee the same
+    # results", "GPU training is not deterministic"), behaviour the docs give ("Both of
+    # these are documented behaviors").
+    |\b(?:does|do|is|are)\s*(?:n'?t|\s+not)\s+(?:guarantee\w*|deterministic)\b
+    |\b(?:is|are)\s+non-?deterministic\b
+    |\bdocumented\s+behaviou?rs?\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -70,7 +76,7 @@ _DECLINED = re.compile(
     |\bnot\s+(?:currently\s+)?on\s+(?:the|our)\s+roadmap\b
     |\bno\s+(?:simple|easy|good)\s+way\s+to\s+(?:change|fix|avoid)\b
     |\bnot\s+planned\b
-    |\bout\s+of\s+(?:the\s+|our\s+)?scope\b
+    |\bout\s+of\s+(?:the\s+|our\s+|this\s+)?(?:\w+'s\s+)?(?:current\s+)?scope\b
     |\bnot\s+(?:something|a\s+feature|a\s+change)\s+(?:that\s+)?we\s+(?:want|plan|intend|would\s+like|are\s+(?:going|planning))
     |\b(?:we|i)(?:'ve|\s+have)?\s+decided\s+(?:not\s+to|against)\b
     |\b(?:we|i)(?:'d|\s+would)\s+(?:prefer|rather)\s+not\b
@@ -112,7 +118,12 @@ _ELSEWHERE = re.compile(
     |\bneeds?\s+(?:a\s+)?fix\s+(?:in|into|on)\s+(?P<fixin>[\w.-]+)
     |\bfixed\s+in\s+(?P<fixedin>[a-z][\w.-]*)\s+v?\d+\.\d+
     |\b(?P<ver>[a-z][\w.-]*)\s+version\s+(?:issue|problem|mismatch)\b
-    |\bnot\s+(?:a|an)\s+(?:\w+\s+)?(?:bug|issue|problem)\s+(?:in|with|of)\s+(?:this|our)\s+(?:library|repo\w*|project|code)
+    |(?:\bnot|n't)\s+(?:a|an)\s+(?:\w+\s+)?(?:bug|issue|problem)\s+(?:in|with|of|specific\s+to|related\s+to|caused\s+by)\s+
+        (?:this|our)\s+(?:library|repo\w*|project|code)
+    # The user's machine ("please update your driver", "a third party problem").
+    |\b(?:update|upgrade|reinstall)\s+(?:your\s+|the\s+)?(?:(?:nvidia|gpu|cuda|graphics)\s+){0,2}drivers?\b
+    |\bthird[- ]party\s+(?:problem|issue|bug)\b
+    |\breport\s+(?:it|this|that)\s+there\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
