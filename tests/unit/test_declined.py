@@ -49,6 +49,10 @@ def thread(*comments: tuple[str, str]) -> list[Comment]:
         "Both of these are documented behaviors.",
         "The model is interesting, but out of current scope for timm right now.",
         "这是正常现象",
+        # Branches no other case reaches.
+        "That is not unexpected with fp16 inputs.",
+        "Not a real problem, the values agree to 1e-6.",
+        "CUDA atomics are non-deterministic by nature.",
     ],
 )
 def test_a_maintainer_settling_the_issue_declines_it(body: str) -> None:
@@ -101,7 +105,33 @@ def test_a_fix_that_belongs_to_another_project_is_elsewhere(body: str) -> None:
         "Only warnings are printed, but the loss is NaN: a bug.",
         "Setting the seed has no effect, I can reproduce it.",
         "Please open an issue on diffusers with a reproduction.",  # this repository
-        "Is it deterministic on CPU at least?",
+        "Your reproduction is not deterministic, please provide a seed so we can debug.",
+        # Negated, contrasted or asked (a review's cases): the live issue stays offered.
+        "It's just warnings but then it crashes with a segfault.",
+        "Those are just warnings; the actual bug is the NaN loss further down.",
+        "You can't just ignore this, it corrupts the checkpoint.",
+        "I tried to just ignore it but training diverges.",
+        "Can I just ignore it",
+        "It doesn't affect the results on CPU, but on GPU the images are black.",
+        "This contradicts the documented behavior, so it's a bug.",
+        "This is not a real issue for me, but others will hit it, so let's fix it.",
+        "This fix is not out of scope; we'll do it.",
+        "The pipeline cannot be released from memory, this is a memory leak.",
+        "The weights can't be shared publicly yet.",
+        "I don't have the rights to merge this, cc @lead.",
+        "There's not much I can do until I get access to an A100.",
+        "It is not related to your network, the URL in our code is wrong.",
+        "It is not a third party issue, the bug is ours.",
+        "We need to update the driver detection code.",
+        "I tried to update the NVIDIA driver and it still crashes.",
+        "Ordering is not guaranteed yet.",
+        "这个错误不可以忽略",
+        "这个不是正常现象",
+        "超出正常误差范围了，这是bug",
+        "影响不影响结果",
+        "这个警告有没有影响",
+        "这是正常的吗？",
+        "不影响训练，但推理结果是错的，需要修复",
         "The docs say it is deterministic, so this is a bug.",
     ],
 )
@@ -120,6 +150,41 @@ def test_a_later_comment_taking_it_back_undoes_the_decline() -> None:
         ("other-maint", "You're right, the offset is off by one. A PR is welcome!"),
     )
     assert said_declined(comments, "reporter", REPO) is None
+
+
+@pytest.mark.parametrize(
+    "comments",
+    [
+        (("maint", "This is not deterministic."), ("maint", "Confirmed, that's a bug.")),
+        (("maint", "这是正常现象"), ("maint", "抱歉，这是个bug，我们会修复。")),
+        (
+            ("maint", "Please update your driver."),
+            ("reporter", "Updated to 550, still crashes."),
+            ("maint", "Thanks, I can reproduce it now."),
+        ),
+        (("maint", "Ordering is not guaranteed."), ("maint", "A fix is planned for 2.1.")),
+    ],
+)
+def test_a_later_bug_confirmation_undoes_the_decline(comments: tuple[tuple[str, str], ...]) -> None:
+    assert said_declined(thread(comments[0]), "reporter", REPO) is not None  # alone, it settles
+    assert said_declined(thread(*comments), "reporter", REPO) is None
+
+
+def test_hostile_comments_are_read_in_linear_time() -> None:
+    """Untrusted comments of 30,000 characters (GitHub allows 65,536): "n't" read as
+    spaces then "n't" or spaces then "not" tried every split of a run of spaces, a version
+    name tried from every dot, and each hedged match rescanned the sentence (8-9 s each
+    at 30,000 characters before)."""
+    import time
+
+    n = 30_000
+    for body in (
+        "is" + " " * n + "x", "do" + " " * n + "x", "this does" + " " * n, "a." * (n // 2),
+        "a-" * (n // 2), "issue with the, " * (n // 16), "open an issue on this " * (n // 22),
+    ):  # fmt: skip
+        started = time.perf_counter()
+        said_declined(thread(("maint", body)), "reporter", REPO)
+        assert time.perf_counter() - started < 2
 
 
 def test_a_decline_that_accepts_work_in_the_same_breath_declines_nothing() -> None:

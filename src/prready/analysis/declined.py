@@ -22,6 +22,13 @@ from prready.text import safe_line
 
 Settled = Literal["declined", "elsewhere"]
 
+# What turns a harmless-sounding sentence round ("It's just warnings, but then it crashes",
+# "This doesn't affect the results on CPU, but on GPU the images are black"): looked for
+# in the rest of its sentence, at most 80 characters on (a bounded look: linear time).
+_CONTRAST = (
+    r"[^.]{0,80}?\b(?:but|however|though|although|actual|then|still|crash\w*|segfault\w*|fails?"
+    r"|dies|diverg\w*|debug\w*|race|in\s+our\s+code|(?:the|a)\s+real\s+(?:problem|issue|bug|cause))\b"
+)
 # The behaviour is what the maintainers meant ("this is the expected behavior", "it works
 # as designed", "not a bug"); never "the expected output" or "this is not expected".
 _INTENDED = re.compile(
@@ -37,33 +44,41 @@ _INTENDED = re.compile(
     |\b(?:loss|losses|warning|message|error|difference|gap)\s+(?:is|are)\s+(?:\w+\s+)?expected\b(?!\s+to\b)
     |\b(?:are|is)\s+to\s+be\s+expected\b
     |\b(?:keep|comfortable\s+with)\s+the\s+(?:current|default|existing)\s+behaviou?r
-    |\b(?:can|could|to)\s+(?:\w+\s+){0,2}?ignored?\s+(?:it|this|that|them|the\s+(?:\w+\s+)?(?:warning|message)s?)\b
+    |\b(?:can|could|to)\s+(?!I\s)(?:\w+\s+){0,2}?ignored?\s+(?:it|this|that|them|the\s+(?:\w+\s+)?(?:warning|message)s?)\b(?!{contrast})
     |\bcan\s+(?:safely\s+)?be\s+(?:safely\s+)?ignored\b
     |\b(?:works|working|behaves|behaving|functions)\s+as\s+(?:intended|designed)\b
     |\bby\s+design\b
     |\b(?:is|'s)\s+not\s+a\s+bug\b|\bis\s*n'?t\s+a\s+bug\b|\bnot\s+(?:a\s+bug|an\s+error)\s*(?:$|[.,;!"]|but|,)
-    |\bdo\s*(?:n'?t|\s+not)\s+think\s+(?:this|it|that)\s+(?:is|'s)\s+a\s+bug\b
+    |\bdo(?:\s*n'?t|\s+not)\s+think\s+(?:this|it|that)\s+(?:is|'s)\s+a\s+bug\b
     |\bnot\s+a\s+bug\s+(?:so|and|since|as|because)\b
-    |\b(?:is|'s)\s+not\s+(?:unexpected|a\s+real\s+(?:issue|problem|bug))\b
-    |\bnot\s+a\s+real\s+(?:issue|problem|bug)\b
+    |\b(?:is|'s)\s+not\s+(?:unexpected|a\s+real\s+(?:issue|problem|bug))\b(?!{contrast})
+    |\bnot(?<!\bis\snot)(?<!'s\snot)\s+a\s+real\s+(?:issue|problem|bug)\b(?!{contrast})
     # A warning a report asks about ("They are just warnings for Windows users", "just
     # ignore it", "This warning does not affect the result").
-    |\b(?:is|are|'s|'re)\s+(?:just|only)\s+(?:an?\s+)?(?:harmless\s+)?warnings?\b
-    |\b(?:simply|just|safely)\s+(?:\w+\s+){0,2}?ignore\s+(?:it|this|that|them|th(?:e|ose|ese)\b)
-    |\b(?:it|this|that|(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:warning|message)s?)\s+(?:does|do|will|should)\s*(?:n'?t|\s+not)\s+
-        affect\s+(?:the\s+|your\s+)?(?:results?|accuracy|training|performance|outputs?|inference)\b
+    |\b(?:is|are|'s|'re)\s+(?:just|only)\s+(?:an?\s+)?(?:harmless\s+)?warnings?\b(?!{contrast})
+    |\b(?:simply|just|safely)(?<!\bI\s[a-z]{4})(?<!\bI\s[a-z]{6})(?<!not\s[a-z]{4})(?<!not\s[a-z]{6})(?<!n't\s[a-z]{4})(?<!n't\s[a-z]{6})\s+(?:\w+\s+){0,2}?ignore\s+(?:it|this|that|them|th(?:e|ose|ese)\b)
+        (?!{contrast})
+    |\b(?:it|this|that|(?:the|this|that|these|those)\s+(?:\w+\s+)?(?:warning|message)s?)\s+(?:does|do|will|should)(?:\s*n'?t|\s+not)\s+
+        affect\s+(?:the\s+|your\s+)?(?:results?|accuracy|training|performance|outputs?|inference)\b(?!{contrast})
     # Results that differ run to run by nature ("GPU version doesn't guarantee the same
     # results", "GPU training is not deterministic"), behaviour the docs give ("Both of
     # these are documented behaviors").
-    |\b(?:does|do|is|are)\s*(?:n'?t|\s+not)\s+(?:guarantee\w*|deterministic)\b
-    |\b(?:is|are)\s+non-?deterministic\b
-    |\bdocumented\s+behaviou?rs?\b
-    """,
+    |\b(?:does|do|is|are)(?:\s*n'?t|\s+not)\s+(?:guarantee\w*|deterministic)\b(?!\s+yet\b)(?!{contrast})
+    |\b(?:is|are)\s+non-?deterministic\b(?!{contrast})
+    |\b(?:is|are|'s|'re)\s+(?:a\s+|the\s+)?documented\s+behaviou?rs?\b
+    """.replace("{contrast}", _CONTRAST),
     re.IGNORECASE | re.VERBOSE,
 )
 # The same in Chinese ("does not affect", "can be ignored", "a normal phenomenon", "normal
-# error"), apart: a pattern whose every branch starts at a word boundary is scanned faster.
-_INTENDED_ZH = re.compile(r"不影响|没有影响|可以忽略|正常现象|是正常的|正常误差")
+# error"), never negated ("不是正常现象", "超出正常误差"), asked ("影响不影响", "有没有影响")
+# or followed by a "but"; apart: a pattern whose every branch starts at a word boundary is
+# scanned faster.
+_INTENDED_ZH = re.compile(
+    # (Each look-behind follows the first character, which keeps the pattern's fast scan.)
+    r"(?:不(?<!影响不)影响|没(?<!有没)有影响|可(?<![不没]可)以忽略|正(?<![不没]正)(?<!不是正)(?<!并非正)常现象"
+    r"|是(?<![不没]是)正常的|正(?<![不没出过]正)(?<!不是正)常误差)"
+    r"(?![^。；;]{0,40}?(?:但|不过|可是|然而))"
+)
 # The change is declined ("we don't plan to support this", "out of scope", "won't fix").
 _DECLINED = re.compile(
     r"""
@@ -73,11 +88,11 @@ _DECLINED = re.compile(
     |\b(?:no|not\s+any)\s+plans?\s+to\s+\w+
     |\bwe\s+(?:do\s*n'?t|do\s+not|no\s+longer|can\s*'?t|can\s*not)\s+(?:currently\s+)?(?:support|add|accept|maintain)\b
     |\b(?:will\s+not|won'?t|can\s*'?t|can\s*not)\s+be\s+(?:released|supported|added|fixed|changed|merged|accepted)\b
-        (?!\s+(?:now|yet|at\s+the\s+moment|for\s+now|until|before))
+        (?!\s+(?:now|yet|at\s+the\s+moment|for\s+now|until|before|from|with)\b)
     |\bnot\s+(?:currently\s+)?on\s+(?:the|our)\s+roadmap\b
     |\bno\s+(?:simple|easy|good)\s+way\s+to\s+(?:change|fix|avoid)\b
     |\bnot\s+planned\b
-    |\bout\s+of\s+(?:the\s+|our\s+|this\s+)?(?:\w+'s\s+)?(?:current\s+)?scope\b
+    |\bout(?<!not\sout)(?<!n't\sout)\s+of\s+(?:the\s+|our\s+|this\s+)?(?:\w+'s\s+)?(?:current\s+)?scope\b
     |\bnot\s+(?:something|a\s+feature|a\s+change)\s+(?:that\s+)?we\s+(?:want|plan|intend|would\s+like|are\s+(?:going|planning))
     |\b(?:we|i)(?:'ve|\s+have)?\s+decided\s+(?:not\s+to|against)\b
     |\b(?:we|i)(?:'d|\s+would)\s+(?:prefer|rather)\s+not\b
@@ -90,9 +105,11 @@ _DECLINED = re.compile(
     # permission to sell data").
     |\b(?:can\s*not|can'?t|unable\s+to|not\s+(?:able|allowed|permitted)\s+to)\s+
         (?:be\s+)?(?:shared?|released?|publish(?:ed)?|open[- ]sourced?|make\s+(?:\w+\s+){0,5}?(?:public|publicly\s+available))\b
-        (?!\s+(?:now|yet|at\s+the\s+moment|for\s+now|until|before|at\s+(?:this|the\s+current)\s+time))
-    |\b(?:do\s*n'?t|do\s+not)\s+have\s+(?:the\s+)?(?:permission|rights?|license)\s+to\b
-    """,
+        (?!(?:\s+\w+){0,3}?\s+(?:now|yet|at\s+the\s+moment|for\s+now|until|before|at\s+(?:this|the\s+current)\s+time)\b
+            |\s+(?:from|across|between|among|with)\b|{contrast})
+    |\bdo(?:\s*n'?t|\s+not)\s+have\s+(?:the\s+)?(?:permission|rights?|license)\s+to\s+
+        (?:share|release|publish|sell|distribute|redistribute|open[- ]source)
+    """.replace("{contrast}", _CONTRAST),
     re.IGNORECASE | re.VERBOSE,
 )
 # The fix belongs to another project ("an upstream bug", "a bug in XLA", "please report it
@@ -109,8 +126,10 @@ _ELSEWHERE = re.compile(
     |\boutside\s+(?:of\s+)?(?:our|this\s+(?:library|repo\w*|project))\b
     |\bout\s+of\s+our\s+(?:control|hands)\b
     |\b(?:not\s+much|nothing)\s+(?:that\s+)?(?:i|we)\s+can\s+do\b
+        (?![^.;]{0,40}?\b(?:(?:until|unless)\s+(?:i|we)|without)\b)
     |\b(?:leave|open|file|raise|create|post|submit)\s+an?\s+(?:new\s+)?issue\s+(?:on|in|at|with|to)\s+(?:the\s+)?(?P<on>[\w./-]+)
-    |\b(?:related\s+to|depends?\s+on|caused\s+by)\s+your\s+(?:local\s+)?(?:network|environment|setup|installation|machine|proxy)\b
+    |\b(?:related\s+to|depends?\s+on|caused\s+by)
+        (?<!not\s[a-z]{6}\s[a-z]{2})(?<!not\s[a-z]{7}\s[a-z]{2})(?<!n't\s[a-z]{6}\s[a-z]{2})(?<!n't\s[a-z]{7}\s[a-z]{2})\s+your\s+(?:local\s+)?(?:network|environment|setup|installation|machine|proxy)\b
     |\b(?:can\s*'?t|can\s*not)\s+(?:fix|change|do\s+(?:much|anything))\b[^.]{0,40}?
         \b(?:on\s+(?:our|this|the\s+[\w -]{1,30}?)\s+side|here|in\s+this\s+(?:repo\w*|library|project))\b
     |\b(?:report|reach\s+out|re-?open\w*\s+the\s+report|ask)\b[^.]{0,40}?\b(?:to|at|over\s+at|with)\s+(?:the\s+|your\s+)?
@@ -118,14 +137,16 @@ _ELSEWHERE = re.compile(
     |\b(?:depend\w*|blocked|waiting)\s+on\s+(?:https?://github\.com/(?P<dep>[\w.-]+/[\w.-]+)/(?:issues|pull)/\d+|(?P<dep2>[\w.-]+/[\w.-]+)\#\d+)
     |\bneeds?\s+(?:a\s+)?fix\s+(?:in|into|on)\s+(?P<fixin>[\w.-]+)
     |\bfixed\s+in\s+(?P<fixedin>[a-z][\w.-]*)\s+v?\d+\.\d+
-    |\b(?P<ver>[a-z][\w.-]*)\s+version\s+(?:issue|problem|mismatch)\b
+    |\b(?<![.-])(?P<ver>[a-z][\w.-]*)\s+version\s+(?:issue|problem|mismatch)\b
     |\b(?:not|is\s*n'?t|are\s*n'?t|was\s*n'?t)\s+(?:a|an)\s+(?:\w+\s+)?(?:bug|issue|problem)\s+(?:in|with|of|specific\s+to|related\s+to|caused\s+by)\s+
         (?:this|our)\s+(?:library|repo\w*|project|code)
     # The user's machine ("please update your driver", "a third party problem").
     |\b(?:update|upgrade|reinstall)\s+(?:your\s+|the\s+)?(?:(?:nvidia|gpu|cuda|graphics)\s+){0,2}drivers?\b
-    |\bthird[- ]party\s+(?:problem|issue|bug)\b
+        (?!\s+(?:did|didn't|does|doesn't|has|hasn't|was|wasn't|won't|will|helped|fixed|changed|detection|code|check\w*)\b
+            |{contrast})
+    |\bthird(?<!not\sa\sthird)(?<!n't\sa\sthird)[- ]party\s+(?:problem|issue|bug)\b
     |\breport\s+(?:it|this|that)\s+there\b
-    """,
+    """.replace("{contrast}", _CONTRAST),
     re.IGNORECASE | re.VERBOSE,
 )
 # Words before a match that make it a guess, a condition or a question ("maybe this is by
@@ -139,8 +160,9 @@ _HEDGED = re.compile(
 _REVERSED = re.compile(
     r"""
     \b(?:you'?re|you\s+are)\s+(?:right|correct)\b
-    |\b(?:is|be)\s+(?:indeed\s+|definitely\s+|clearly\s+)?a\s+(?:real\s+|genuine\s+)?bug\b(?!\s+(?:in|with)\b)
-    |(?<!free\sto\s)\breopen\w*\b(?![^.]{0,200}\b(?:if|when|should)\b)
+    |\b(?:is|be|'s)\s+(?:indeed\s+|definitely\s+|clearly\s+)?a\s+(?:real\s+|genuine\s+)?bug\b(?!\s+(?:in|with)\b)
+    |\b(?:i|we)\s+can\s+reproduce\b|\blet'?s\s+fix\b|\bfix\s+is\s+(?:planned|coming|on\s+the\s+way)\b
+    |\b(?<!free\sto\s)reopen\w*\b(?![^.]{0,200}\b(?:if|when|should)\b)
     |\b(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|fix(?:es)?)\s+(?:\w+\s+){0,6}?(?:welcome|appreciated|accepted)
     |\baccept\s+(?:\w+\s+){0,2}?(?:prs?|pull\s+requests?|contributions?|patch(?:es)?)\b
     |\bwelcome\s+(?:\w+\s+){0,2}?(?:prs?|pull\s+requests?|contributions?|patch(?:es)?|help)\b
@@ -148,14 +170,19 @@ _REVERSED = re.compile(
     |\bhappy\s+to\s+(?:accept|review|take|merge)\b
     |\bwould\s+(?:you\s+)?(?:like|want|be\s+willing)\s+to\s+(?:open|submit|send|make|contribute)
     |\bwe\s+should\s+(?:fix|support|add|change|improve)\b
+    |\bwill\s+fix\b
     |\b(?:i|we)(?:'ll|\s+will)\s+(?:fix|add|change|update|look\s+into|make\s+(?:the\s+)?(?:necessary\s+)?(?:changes?|a\s+fix))\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# The same in Chinese ("will fix", "it is a bug"), apart (see _INTENDED_ZH).
+_REVERSED_ZH = re.compile(r"会修复|是(?:个|一个)?bug", re.IGNORECASE)
 _SETTLING: tuple[tuple[re.Pattern[str], Settled], ...] = (
     (_INTENDED, "declined"), (_INTENDED_ZH, "declined"), (_DECLINED, "declined"),
     (_ELSEWHERE, "elsewhere"),
 )  # fmt: skip
+# A sentence ending so asks, never settles ("Is this expected?", "这是正常的吗？").
+_QUESTION_ENDS = ("?", "？", "吗", "吗。", "呢")
 # Names that say "this project" or nothing, never another one.
 _NOT_ANOTHER = frozenset(
     {"this", "that", "our", "the", "your", "my", "it", "its", "here", "code", "library",
@@ -179,9 +206,9 @@ def said_declined(
             continue
         for sentence in sentences(claim_text(comment.body, keep_inline_code=True)):
             settles = _settles(sentence, own)
-            if settles is not None and not _REVERSED.search(sentence, settles[1]):
+            if settles is not None and not _reverses(sentence, settles[1]):
                 found = (comment, settles[0], sentence)  # (not "..., but a PR is welcome")
-            elif found is not None and _REVERSED.search(sentence):
+            elif found is not None and _reverses(sentence):
                 found = None
     if found is None:
         return None
@@ -196,17 +223,26 @@ def said_declined(
 
 def _settles(sentence: str, own: frozenset[str]) -> tuple[Settled, int] | None:
     """How `sentence` settles the issue and where its words end, or None."""
-    if sentence.rstrip().endswith("?"):
+    if sentence.rstrip().endswith(_QUESTION_ENDS):
         return None
+    hedged_from = -1  # where a hedge ends: looked for once, at the first match
     for pattern, settled in _SETTLING:
         for match in pattern.finditer(sentence):
-            if _HEDGED.search(sentence, 0, match.start()):
+            if hedged_from < 0:
+                hedge = _HEDGED.search(sentence)
+                hedged_from = len(sentence) + 1 if hedge is None else hedge.end()
+            if hedged_from <= match.start():
                 break
             named = next((g for g in match.groups() if g), None)
             if named is not None and (named.lower() in _NOT_ANOTHER or _words_of(named) & own):
                 continue  # "a bug in our code", "an issue with diffusers" in diffusers
             return settled, match.end()
     return None
+
+
+def _reverses(sentence: str, start: int = 0) -> bool:
+    """Whether `sentence`, from `start` on, takes a decision back or accepts work."""
+    return bool(_REVERSED.search(sentence, start) or _REVERSED_ZH.search(sentence, start))
 
 
 def _words_of(name: str) -> frozenset[str]:
