@@ -211,3 +211,14 @@ def test_the_evidence_quotes_the_sentence_shortened() -> None:
     assert found is not None
     quote = found[1].split('"')[1]
     assert len(quote) == 100 and quote.endswith("…")
+
+
+def test_chinese_sentences_end_at_a_full_width_stop_without_a_space() -> None:
+    """A Chinese comment puts no space after its stops: each sentence is read on its own,
+    so a question is asked, not said, and a later sentence can take a decline back."""
+    assert said_declined(thread(("maint", "这是正常现象。我们会修复这个问题。")), "r", REPO) is None
+    assert said_declined(thread(("maint", "这是正常的吗？我们看看。")), "r", REPO) is None
+    found = said_declined(thread(("maint", "我们看了一下。这是正常现象。")), "r", REPO)
+    assert found is not None and found[1].endswith(
+        '"这是正常现象。" (a pull request for it would likely be closed: check the thread first)'
+    )

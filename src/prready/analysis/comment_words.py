@@ -8,7 +8,8 @@ import re
 QUOTE_CHARS = 100  # a sentence quoted as evidence is cut to this
 _FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|\n+")
+# (A full-width stop ends a sentence with or without a space: Chinese and Japanese put none.)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+|(?<=[。！？；])\s*|\n+")
 
 
 def without_code_blocks(text: str) -> str:
@@ -28,5 +29,6 @@ def claim_text(body: str, *, keep_inline_code: bool = False) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """`text` cut into sentences (at a stop, a closing quote after one, or a line break)."""
+    """`text` cut into sentences (at a stop, a closing quote after one, a full-width stop,
+    or a line break)."""
     return [s for s in _SENTENCE_END.split(text) if s and s.strip()]
