@@ -6,7 +6,7 @@ nni's Retiarii, diffusers' Flax pipelines), each checked at a commit after the d
 (`check_commit`: should be called obsolete) and at the deletion's parent (`before_commit`:
 the code is there, should not be). Near misses (`kind` "moved"): real open issues whose named file was moved or renamed,
 the code still there under another path, checked after the move (should not be called
-obsolete). Negatives: the 682 real issues of
+obsolete). Negatives: the real issues of
 `bench/mapping_set/` at their fix's parent commit, where the code they report on is there
 (the fix changed it), so none should be called obsolete.
 

@@ -79,7 +79,8 @@ _EDIT_VERB = re.compile(
     r"|move|delete|edit|link|mention|where|when|what|how|is|are|please)\b",
     re.IGNORECASE,
 )
-_LEADING_TAGS = re.compile(r"(?:[^\w\[]*\[([^\]\n]{0,40})\])*[^\w\[]*")
+_TAG = re.compile(r"\[([^\]\n]{0,40})\]")  # a bracketed tag, its words grouped
+_LEADING_TAGS = re.compile(rf"(?:[^\w\[]*{_TAG.pattern})*[^\w\[]*")
 _TRACKING_BODY = re.compile(
     r"^\s*(?:this|the)\s+(?:is\s+an?\s+)?(?:umbrella|tracking|meta)\s+issue\b|^\s*this\s+issue\s+tracks\b",
     re.IGNORECASE | re.MULTILINE,
@@ -226,7 +227,7 @@ def _roadmap(title: str) -> str:
     lead = _LEADING_TAGS.match(title)
     tags = lead.group(0) if lead else ""
     if _EDIT_VERB.match(title[len(tags) :]) or any(
-        _EDIT_VERB.match(tag.strip()) for tag in re.findall(r"\[([^\]\n]{0,40})\]", tags)
+        _EDIT_VERB.match(tag.strip()) for tag in _TAG.findall(tags)
     ):
         return ""
     return end.group(0).strip()

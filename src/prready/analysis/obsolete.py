@@ -19,6 +19,7 @@ import builtins
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from prready.analysis.evidence import extract_evidence
 from prready.analysis.layout import is_library_path
@@ -43,7 +44,6 @@ class CheckoutNames:
     by_name: dict[str, tuple[str, ...]]  # a file name, lowercase -> the tracked paths with it
     packages: frozenset[str]  # the library's top-level Python packages
     defined: frozenset[str]  # names the code defines (last parts of dotted names)
-    module_names: frozenset[str] = frozenset()  # folder names and file stems of .py files
 
     @classmethod
     def of(
@@ -55,12 +55,6 @@ class CheckoutNames:
         by_name: dict[str, list[str]] = {}
         for path in sorted(paths):
             by_name.setdefault(path.rpartition("/")[2].lower(), []).append(path)
-        module_names = {
-            part.removesuffix(".py")
-            for path in paths
-            if path.endswith(".py")
-            for part in path.split("/")
-        }
         return cls(
             paths,
             {name: tuple(found) for name, found in by_name.items()},
@@ -68,7 +62,17 @@ class CheckoutNames:
                 p for p in packages if any(f"{root}{p}/__init__.py" in paths for root in _ROOTS)
             ),
             frozenset(name.rpartition(".")[2] for name in defined),
-            frozenset(module_names),
+        )
+
+    @cached_property
+    def module_names(self) -> frozenset[str]:
+        """Folder names and file stems of the tracked .py files (gathered only for an
+        issue whose named code is partly still there)."""
+        return frozenset(
+            part.removesuffix(".py")
+            for path in self.files
+            if path.endswith(".py")
+            for part in path.split("/")
         )
 
     @classmethod
