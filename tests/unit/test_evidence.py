@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from prready.analysis.evidence import (
     MAX_TEXT,
     expand_alias,
     extract_evidence,
+    passes_on,
     without_traceback_prints,
     words_as_written,
 )
@@ -127,6 +129,55 @@ def test_notebook_frames_as_colab_and_windows_print_them() -> None:
         ("D:/Users/HB Private/envs/tinyml/frame.py", 10234, "__getitem__"),
         ("/opt/tinyml/ops.py", 7, "add"),
         ("/opt/tinyml/io.py", 0, "load"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "passing"),
+    [
+        ("return func(*args, **kwargs)", True),
+        ("    return self._call_impl(*args, **kwargs)", True),
+        ("outputs = fn(*args, **kwargs)", True),
+        ("return super().__call__(*args, **kwargs)", True),
+        ("return wrapped(self, *args, **kwargs)", True),
+        ("return f(**kwargs)", True),
+        ("raise e.with_traceback(filtered_tb) from None", True),
+        ("raise", True),
+        ("raise e", True),
+        ("raise ValueError('expected a 4-D input')", False),
+        ("raise TypeError", False),
+        ("return func(x, *args)", False),
+        ("return torch._C._nn.upsample_nearest2d(input, output_size)", False),
+        ("", False),
+    ],
+)
+def test_a_line_that_only_hands_the_call_or_the_error_on(code: str, passing: bool) -> None:
+    assert passes_on(code) is passing
+
+
+def test_frames_say_whether_they_pass_the_call_on() -> None:
+    """Python prints a frame's line under its header, IPython marks it with an arrow; a
+    frame shown without its line passes nothing on."""
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/site-packages/tinyml/utils/deco.py", line 9, in wrapper\n'
+        "    return func(*args, **kwargs)\n"
+        '  File "/site-packages/tinyml/nn/functional.py", line 40, in pad\n'
+        '  File "/site-packages/tinyml/nn/functional.py", line 52, in _pad\n'
+        "    raise ValueError(msg)\n"
+        "ValueError: bad pad\n"
+    )
+    found = extract_evidence("crash", text)
+    assert [(f.function, f.passes_on) for f in found.frames] == [
+        ("wrapper", True),
+        ("pad", False),
+        ("_pad", False),
+    ]
+    notebook = extract_evidence("crash", NOTEBOOK_TRACE, package="torch")
+    assert [(f.function, f.passes_on) for f in notebook.frames] == [
+        ("", False),
+        ("handler", True),
+        ("interpolate", False),
     ]
 
 
@@ -271,7 +322,9 @@ def test_a_code_block_holding_an_environment_report_goes_whole() -> None:
     """A report pasted in a code block without a heading goes with its fences and the lines
     no line rule knows ("GPU 0: ..."); a reproduction's block stays, even one that prints a
     version; a `# comment` in a setup section's block does not end the section."""
-    reproduction = "```python\nimport tinyml\nprint(tinyml.__version__)\ntinyml.ones(3).sum()\n```\n"
+    reproduction = (
+        "```python\nimport tinyml\nprint(tinyml.__version__)\ntinyml.ones(3).sum()\n```\n"
+    )
     collect_env = "```\n" + COLLECT_ENV + "GPU 1: NVIDIA A100-SXM4-80GB\n```\n"
     assert evidence.without_setup("Wrong grad.\n" + reproduction + collect_env) == (
         "Wrong grad.\n" + reproduction
@@ -283,7 +336,9 @@ def test_a_code_block_holding_an_environment_report_goes_whole() -> None:
     )
     assert evidence.without_setup("`jnp.take` is slow.\n" + jax_info) == "`jnp.take` is slow.\n"
     # Mostly report lines, and never closed: GitHub shows it as code to the end.
-    versions = "```\n- Python version: 3.10\n- PyTorch version: 2.1\n- CUDA version: 12.1\n- GPU: A100\n"
+    versions = (
+        "```\n- Python version: 3.10\n- PyTorch version: 2.1\n- CUDA version: 12.1\n- GPU: A100\n"
+    )
     assert evidence.without_setup("It hangs.\n" + versions) == "It hangs.\n"
     pip_list = "```bash\n(venv) me@box:~$ pip list\nPackage    Version\n---------- -------\njax        0.6.0\n```\n"
     assert evidence.without_setup("It hangs.\n" + pip_list) == "It hangs.\n"
@@ -295,7 +350,9 @@ def test_a_code_block_holding_an_environment_report_goes_whole() -> None:
         " - GPU models and configuration:\n\n### Additional context\nSince 2.1.\n"
     )
     assert evidence.without_setup(sectioned) == "### Additional context\nSince 2.1.\n"
-    transformers_env = "Using GPU in script?: yes\nUsing distributed or parallel set-up in script?: no\n"
+    transformers_env = (
+        "Using GPU in script?: yes\nUsing distributed or parallel set-up in script?: no\n"
+    )
     assert evidence.without_setup("It hangs.\n" + transformers_env) == "It hangs.\n"
 
 

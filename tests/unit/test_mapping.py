@@ -32,6 +32,35 @@ def test_innermost_in_repo_frame_ranks_first() -> None:
     assert all("repro.py" not in e for m in matches for e in m.evidence)
 
 
+def test_a_frame_that_passes_the_call_on_is_not_the_raising_frame() -> None:
+    """A decorator's wrapper (`return func(*args, **kwargs)`) innermost among the
+    repository's frames only handed the call to a library outside it: the raising weight
+    goes to the innermost frame that does not pass the call on."""
+    body = (
+        "Traceback (most recent call last):\n"
+        '  File "repro.py", line 5, in <module>\n'
+        "    opt.step()\n"
+        '  File "/venv/lib/python3.11/site-packages/tinyml/optim/adam.py", line 112, in step\n'
+        "    _update(params, grads)\n"
+        '  File "/venv/lib/python3.11/site-packages/tinyml/optim/optimizer.py", line 88, in wrapper\n'
+        "    return func(*args, **kwargs)\n"
+        '  File "/venv/lib/python3.11/site-packages/numpy/core/fromnumeric.py", line 57, in _wrapfunc\n'
+        "    return bound(*args, **kwds)\n"
+        "ValueError: operands could not be broadcast together\n"
+    )
+    matches = _map("Adam fails on sparse gradients", body)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert "traceback innermost in-repo frame tinyml/optim/adam.py:112" in matches[0].evidence
+    wrapper = next(m for m in matches if m.name == "tinyml.optim.optimizer")
+    assert "traceback frame (passing the call on) tinyml/optim/optimizer.py:88" in wrapper.evidence
+    assert wrapper.score < matches[0].score
+    # The same wrapper raising an error of its own is the raising frame.
+    raising = body.replace("return func(*args, **kwargs)", 'raise ValueError("bad step")')
+    matches = _map("Adam fails on sparse gradients", raising)
+    assert matches[0].name == "tinyml.optim.optimizer"
+    assert "traceback innermost in-repo frame tinyml/optim/optimizer.py:88" in matches[0].evidence
+
+
 def test_a_notebooks_frames_rank_as_frames() -> None:
     """IPython 7's frames, the line unmarked: the innermost ranks as the raising frame, its
     caller as a frame, not both as paths written out."""

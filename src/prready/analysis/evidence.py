@@ -92,7 +92,7 @@ FRAME_LINE = re.compile(
 _NOTEBOOK_HINTS = (".py:", ".py in ")  # what a text holding such a frame holds
 # IPython marks a frame's line `---->  12`, `--> 1234`, `> 10234` (its arrow shortens as
 # the number grows).
-_MARKED_LINE = re.compile(r"^-*>[ ]{0,3}(?P<line>\d{1,7})", re.MULTILINE)
+_MARKED_LINE = re.compile(r"^-*>[ ]{0,3}(?P<line>\d{1,7})(?P<code>[^\n]{0,400})", re.MULTILINE)
 # What Python and IPython print around every traceback, whatever the error: neither the
 # reporter's words nor the code's. Read as the issue's, "traceback", "recent" and "call"
 # point at whatever code handles tracebacks (a traceback filter's module), in every issue
@@ -163,7 +163,9 @@ _CHANGE_LINK = re.compile(
     re.IGNORECASE,
 )
 # (A commit link's id, for the query to leave out: `.../commit/<sha>`, `.../commits/<sha>`.)
-_LINKED_COMMIT_ID = re.compile(r"(?<=/commit/)[0-9a-fA-F]{7,40}\b|(?<=/commits/)[0-9a-fA-F]{7,40}\b")
+_LINKED_COMMIT_ID = re.compile(
+    r"(?<=/commit/)[0-9a-fA-F]{7,40}\b|(?<=/commits/)[0-9a-fA-F]{7,40}\b"
+)
 _HEX_RUN = re.compile(r"[0-9a-f]{7,40}(?![\w-])")  # (what comes before is checked apart)
 _NOT_BEFORE_ID = frozenset("_/.#@+-")
 _HEX_LETTER = re.compile(r"[a-fA-F]")
@@ -322,6 +324,30 @@ class Frame:
     line: int
     position: int  # 0 = outermost frame in the text order
     function: str = ""  # the frame's function ("interpolate"; "" for "<module>" or unknown)
+    passes_on: bool = False  # its line only hands the call or the error on (`passes_on`)
+
+
+# A frame's line that only hands on what it was given: a call of another function with
+# the packed arguments it took (`return func(*args, **kwargs)`, a decorator's wrapper;
+# `return forward_call(*args, **kwargs)`), or a caught error raised again (`raise`, `raise
+# e`, `raise e.with_traceback(filtered_tb) from None`, a traceback filter's). Such a frame
+# is where the error passed, not where it arose: the callee (maybe outside the repository)
+# raised it. A new error (`raise ValueError(...)`, `raise exc_type`) is no hand-on.
+_PASSES_CALL_ON = re.compile(
+    r"(?:return[ \t]+|yield[ \t]+from[ \t]+|[\w.]{1,80}[ \t]*=[ \t]*)?(?:await[ \t]+)?"
+    r"(?:super\(\)\.)?[\w.]{1,200}\((?:[ \t]*(?:self|cls)[ \t]*,)?"
+    r"[ \t]*\*[A-Za-z_]\w{0,40}(?:[ \t]*,[ \t]*\*\*[A-Za-z_]\w{0,40})?[ \t]*,?[ \t]*\)"
+    r"|(?:return[ \t]+|[\w.]{1,80}[ \t]*=[ \t]*)?(?:await[ \t]+)?(?:super\(\)\.)?[\w.]{1,200}"
+    r"\((?:[ \t]*(?:self|cls)[ \t]*,)?[ \t]*\*\*[A-Za-z_]\w{0,40}[ \t]*,?[ \t]*\)"
+    r"|raise(?:[ \t]+[a-z_]\w{0,40}(?:\.with_traceback\([\w.]{0,80}\))?"
+    r"(?:[ \t]+from[ \t]+(?:None|[a-z_]\w{0,40}))?)?"
+)
+
+
+def passes_on(code: str) -> bool:
+    """Whether a frame's source line only hands the call or the error on (see
+    `_PASSES_CALL_ON`): `return func(*args, **kwargs)`, `raise e.with_traceback(tb)`."""
+    return _PASSES_CALL_ON.fullmatch(code.strip()) is not None
 
 
 _TITLE_WORD = re.compile(r"[A-Za-z_]\w*")
@@ -516,37 +542,58 @@ def _frames(text: str) -> list[Frame]:
     """The traceback frames in `text`, outermost first (in the text's order), as Python
     prints them and as IPython does (`_NOTEBOOK_FRAME`)."""
     found = [
-        (m.start(), m.group("path"), int(m.group("line")), m.group("func") or "")
+        (
+            m.start(),
+            m.group("path"),
+            int(m.group("line")),
+            m.group("func") or "",
+            passes_on(_line_after(text, m.end())),
+        )
         for m in _FRAME.finditer(text)
     ]
     if any(hint in text for hint in _NOTEBOOK_HINTS):
         found.extend(_notebook_frames(text))
         found.sort(key=itemgetter(0))
     return [
-        Frame(path.replace("\\", "/"), line, i, function)
-        for i, (_, path, line, function) in enumerate(found)
+        Frame(path.replace("\\", "/"), line, i, function, passing)
+        for i, (_, path, line, function, passing) in enumerate(found)
     ]
 
 
-def _notebook_frames(text: str) -> list[tuple[int, str, int, str]]:
-    """(offset, path, line, function) of each frame IPython printed; an older IPython's
-    line is the one marked `--->` before the next frame (0 when none is)."""
+def _line_after(text: str, at: int) -> str:
+    """The line after the one holding offset `at` (a frame's source line, as Python
+    prints it under the frame's header), at most 400 characters; "" when it is another
+    frame's header."""
+    start = text.find("\n", at, at + 400) + 1
+    if not start:
+        return ""
+    end = text.find("\n", start, start + 400)
+    line = text[start : end if end >= 0 else start + 400]
+    return "" if line.lstrip().startswith('File "') else line
+
+
+def _notebook_frames(text: str) -> list[tuple[int, str, int, str, bool]]:
+    """(offset, path, line, function, passes the call on?) of each frame IPython printed;
+    an older IPython's line is the one marked `--->` before the next frame (0 when none
+    is). The frame's code is the marked line's."""
     matches = list(_NOTEBOOK_FRAME.finditer(text))
     out = []
     for i, match in enumerate(matches):
         name = (match.group("qualname") or match.group("func") or "").rpartition(".")[2]
         function = "" if name.startswith("<") else name
-        if match.group("path") is not None:
-            out.append((match.start(), match.group("path"), int(match.group("line")), function))
-            continue
         # The lines shown end at a blank line (or the next frame): a later traceback's
         # marked line is not this frame's.
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         blank = text.find("\n\n", match.end(), end)
         end = min(end if blank < 0 else blank, match.end() + 5_000)
         marked = _MARKED_LINE.search(text, match.end(), end)
+        passing = marked is not None and passes_on(marked.group("code"))
+        if match.group("path") is not None:
+            line = int(match.group("line"))
+            out.append((match.start(), match.group("path"), line, function, passing))
+            continue
         line = int(marked.group("line")) if marked else 0
-        out.append((match.start(), match.group("bare"), line, function))
+        out.append((match.start(), match.group("bare"), line, function, passing))
     return out
 
 

@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 #   fix is there or one call up (0.9). Outer frames are callers, often innocent (0.45).
 W_FRAME_RAISING = 0.9
 W_FRAME_OTHER = 0.45
+#   A frame that only hands the call or the error on (a decorator's `return func(*args,
+#   **kwargs)`, a traceback filter's `raise e.with_traceback(tb)`: `evidence.passes_on`) is
+#   where the error passed, not where it arose: it weighs as an outer frame, and the
+#   raising weight goes to the innermost frame that does not.
+_PASS_ON_SKIPPED = True
 # - a file path written out means the reporter read that file (0.85); a directory is
 #   vaguer (0.6).
 W_PATH = 0.85
@@ -81,13 +86,19 @@ W_IMPORT = 0.3
 def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float, str]]:
     in_repo = [(f, p) for f in found.frames if (p := _path_in_repo(f.path, index))]
     seen: set[str] = set()
+    raising = True  # the innermost frame that does not pass the call on is yet to come
     # Innermost first; a file seen in several frames counts once, at its deepest frame.
-    for i, (frame, path) in enumerate(reversed(in_repo)):
+    for frame, path in reversed(in_repo):
         if path in seen:
             continue
         seen.add(path)
-        weight = W_FRAME_RAISING if i == 0 else W_FRAME_OTHER
-        role = "innermost in-repo frame" if i == 0 else "frame"
+        if frame.passes_on:
+            weight, role = W_FRAME_OTHER, "frame (passing the call on)"
+            raising = raising and _PASS_ON_SKIPPED
+        else:
+            weight = W_FRAME_RAISING if raising else W_FRAME_OTHER
+            role = "innermost in-repo frame" if raising else "frame"
+            raising = False
         where = f"{path}:{frame.line}" if frame.line else path  # (0: a notebook's, unmarked)
         yield index.path_to_module[path], weight, f"traceback {role} {where}"
     for raw, line in found.paths:
