@@ -7,10 +7,12 @@ parent; some changed file is library source; at most 15 files; bodies are short
 paraphrases (at most 600 characters); the counts match repos.json.
 
     python bench/mapping_set/validate.py
+    python bench/mapping_set/validate.py --set bench/traceback_set --max-body 3000
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import subprocess
@@ -18,8 +20,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FIELDS = ("repo", "issue", "title", "body", "labels", "fix_commit", "parent_commit",
-          "changed_files", "link")
+FIELDS = (
+    "repo",
+    "issue",
+    "title",
+    "body",
+    "labels",
+    "fix_commit",
+    "parent_commit",
+    "changed_files",
+    "link",
+)
 NON_SOURCE = re.compile(
     r"(^|/)(tests?|docs?|examples?|benchmarks?|\.github|\.circleci|scripts?|notebooks?)/"
     r"|(^|/)test_[^/]*$|_test\.py$|\.(md|rst|txt|yml|yaml|toml|cfg|ini|json|ipynb)$"
@@ -38,7 +49,7 @@ def first_parent(git_dir: str, sha: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
 
 
-def check_item(item: dict, repo: str, git_dir: str) -> list[str]:
+def check_item(item: dict, repo: str, git_dir: str, max_body: int = 600) -> list[str]:
     problems = [f"missing field {k}" for k in FIELDS if k not in item]
     if problems:
         return problems
@@ -59,20 +70,29 @@ def check_item(item: dict, repo: str, git_dir: str) -> list[str]:
         problems.append("no library source file")
     if len(item["changed_files"]) > 15:
         problems.append("too many files")
-    if len(item["body"]) > 600:
+    if len(item["body"]) > max_body:
         problems.append(f"long body ({len(item['body'])} characters)")
     return problems
 
 
 def main() -> int:
-    repos = json.loads((HERE / "repos.json").read_text())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--set", type=Path, default=HERE, help="folder with repos.json (default: this one)"
+    )
+    parser.add_argument(
+        "--max-body", type=int, default=600, help="longest allowed body (default: 600)"
+    )
+    args = parser.parse_args()
+    here = args.set
+    repos = json.loads((here / "repos.json").read_text())
     counts: dict[str, int] = {}
     errors: list[str] = []
     seen: set[tuple[str, int]] = set()
     for repo, info in repos.items():
         if not has_object(info["mirror"], info["head"]):
             errors.append(f"{repo}: snapshot head missing")
-        lines = (HERE / info["file"]).read_text().splitlines()
+        lines = (here / info["file"]).read_text().splitlines()
         for number, line in enumerate(lines, start=1):
             try:
                 item = json.loads(line)
@@ -83,7 +103,8 @@ def main() -> int:
             if key in seen:
                 errors.append(f"{repo}#{key[1]}: duplicate")
             seen.add(key)
-            errors += [f"{repo}#{key[1]}: {p}" for p in check_item(item, repo, info["mirror"])]
+            problems = check_item(item, repo, info["mirror"], args.max_body)
+            errors += [f"{repo}#{key[1]}: {p}" for p in problems]
         counts[repo] = len(lines)
         if counts[repo] != info["count"]:
             errors.append(f"{repo}: {counts[repo]} lines, repos.json says {info['count']}")

@@ -54,6 +54,14 @@ def test_a_frame_that_passes_the_call_on_is_not_the_raising_frame() -> None:
     wrapper = next(m for m in matches if m.name == "tinyml.optim.optimizer")
     assert "traceback frame (passing the call on) tinyml/optim/optimizer.py:88" in wrapper.evidence
     assert wrapper.score < matches[0].score
+    # A filter that raises the error again: it arose in frames not shown, none of those
+    # shown raised it.
+    refiltered = body.replace("return func(*args, **kwargs)", "raise e.with_traceback(tb)")
+    matches = _map("Adam fails on sparse gradients", refiltered)
+    evidence = [e for m in matches for e in m.evidence if e.startswith("traceback")]
+    assert "traceback frame (passing the error on) tinyml/optim/optimizer.py:88" in evidence
+    assert "traceback frame tinyml/optim/adam.py:112" in evidence
+    assert not any("innermost" in e for e in evidence)
     # The same wrapper raising an error of its own is the raising frame.
     raising = body.replace("return func(*args, **kwargs)", 'raise ValueError("bad step")')
     matches = _map("Adam fails on sparse gradients", raising)

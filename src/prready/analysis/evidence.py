@@ -324,30 +324,37 @@ class Frame:
     line: int
     position: int  # 0 = outermost frame in the text order
     function: str = ""  # the frame's function ("interpolate"; "" for "<module>" or unknown)
-    passes_on: bool = False  # its line only hands the call or the error on (`passes_on`)
+    hands_on: str = ""  # "call" or "error" when its line only hands that on (`hands_on`)
 
 
-# A frame's line that only hands on what it was given: a call of another function with
-# the packed arguments it took (`return func(*args, **kwargs)`, a decorator's wrapper;
-# `return forward_call(*args, **kwargs)`), or a caught error raised again (`raise`, `raise
-# e`, `raise e.with_traceback(filtered_tb) from None`, a traceback filter's). Such a frame
-# is where the error passed, not where it arose: the callee (maybe outside the repository)
-# raised it. A new error (`raise ValueError(...)`, `raise exc_type`) is no hand-on.
-_PASSES_CALL_ON = re.compile(
+# A frame's line that only hands on what it was given. A call of another function with the
+# packed arguments it took (`return func(*args, **kwargs)`, a decorator's wrapper; `return
+# forward_call(*args, **kwargs)`) is a layer the call passed through: what called it is
+# where the repository's code was. A caught error raised again (`raise`, `raise e`, `raise
+# e.with_traceback(filtered_tb) from None`, a traceback filter's) arose in frames this
+# traceback does not show. A new error (`raise ValueError(...)`, `raise KeyError(key) from
+# None`) is neither, and so is one that wraps the caught error (`raise RuntimeError(f"applying
+# {t}") from e`: such a wrapper names what failed, and on the one real case measured,
+# MONAI #5712, it was the better pointer; see bench/traceback_set/).
+_FORWARDS_CALL = re.compile(
     r"(?:return[ \t]+|yield[ \t]+from[ \t]+|[\w.]{1,80}[ \t]*=[ \t]*)?(?:await[ \t]+)?"
-    r"(?:super\(\)\.)?[\w.]{1,200}\((?:[ \t]*(?:self|cls)[ \t]*,)?"
-    r"[ \t]*\*[A-Za-z_]\w{0,40}(?:[ \t]*,[ \t]*\*\*[A-Za-z_]\w{0,40})?[ \t]*,?[ \t]*\)"
-    r"|(?:return[ \t]+|[\w.]{1,80}[ \t]*=[ \t]*)?(?:await[ \t]+)?(?:super\(\)\.)?[\w.]{1,200}"
-    r"\((?:[ \t]*(?:self|cls)[ \t]*,)?[ \t]*\*\*[A-Za-z_]\w{0,40}[ \t]*,?[ \t]*\)"
-    r"|raise(?:[ \t]+[a-z_]\w{0,40}(?:\.with_traceback\([\w.]{0,80}\))?"
+    r"(?:super\(\)\.)?[\w.]{1,200}\((?:[ \t]*(?:self|cls)[ \t]*,)?[ \t]*"
+    r"(?:\*[A-Za-z_]\w{0,40}(?:[ \t]*,[ \t]*\*\*[A-Za-z_]\w{0,40})?|\*\*[A-Za-z_]\w{0,40})"
+    r"[ \t]*,?[ \t]*\)"
+)
+_RAISES_AGAIN = re.compile(
+    r"raise(?:[ \t]+[a-z_]\w{0,40}(?:\.with_traceback\([\w.]{0,80}\))?"
     r"(?:[ \t]+from[ \t]+(?:None|[a-z_]\w{0,40}))?)?"
 )
 
 
-def passes_on(code: str) -> bool:
-    """Whether a frame's source line only hands the call or the error on (see
-    `_PASSES_CALL_ON`): `return func(*args, **kwargs)`, `raise e.with_traceback(tb)`."""
-    return _PASSES_CALL_ON.fullmatch(code.strip()) is not None
+def hands_on(code: str) -> str:
+    """What a frame's source line only hands on (see `_FORWARDS_CALL`): "call" (`return
+    func(*args, **kwargs)`), "error" (`raise e.with_traceback(tb)`), else ""."""
+    code = code.strip()
+    if _FORWARDS_CALL.fullmatch(code):
+        return "call"
+    return "error" if _RAISES_AGAIN.fullmatch(code) else ""
 
 
 _TITLE_WORD = re.compile(r"[A-Za-z_]\w*")
@@ -547,7 +554,7 @@ def _frames(text: str) -> list[Frame]:
             m.group("path"),
             int(m.group("line")),
             m.group("func") or "",
-            passes_on(_line_after(text, m.end())),
+            hands_on(_line_after(text, m.start(), m.end())),
         )
         for m in _FRAME.finditer(text)
     ]
@@ -555,25 +562,29 @@ def _frames(text: str) -> list[Frame]:
         found.extend(_notebook_frames(text))
         found.sort(key=itemgetter(0))
     return [
-        Frame(path.replace("\\", "/"), line, i, function, passing)
-        for i, (_, path, line, function, passing) in enumerate(found)
+        Frame(path.replace("\\", "/"), line, i, function, handed)
+        for i, (_, path, line, function, handed) in enumerate(found)
     ]
 
 
-def _line_after(text: str, at: int) -> str:
-    """The line after the one holding offset `at` (a frame's source line, as Python
-    prints it under the frame's header), at most 400 characters; "" when it is another
-    frame's header."""
+def _line_after(text: str, begin: int, at: int) -> str:
+    """The line after the frame header found at `begin`..`at` (its source line, as
+    Python prints it under the header), at most 400 characters; "" when it is another
+    frame's header. What a log put before the header (a CI runner's time stamp, `[rank0]:`)
+    is taken off the line too when it starts with the same."""
     start = text.find("\n", at, at + 400) + 1
     if not start:
         return ""
     end = text.find("\n", start, start + 400)
     line = text[start : end if end >= 0 else start + 400]
+    prefix = text[text.rfind("\n", max(0, begin - 200), begin) + 1 : begin].rstrip()
+    if prefix and line.startswith(prefix):
+        line = line[len(prefix) :]
     return "" if line.lstrip().startswith('File "') else line
 
 
-def _notebook_frames(text: str) -> list[tuple[int, str, int, str, bool]]:
-    """(offset, path, line, function, passes the call on?) of each frame IPython printed;
+def _notebook_frames(text: str) -> list[tuple[int, str, int, str, str]]:
+    """(offset, path, line, function, what it hands on) of each frame IPython printed;
     an older IPython's line is the one marked `--->` before the next frame (0 when none
     is). The frame's code is the marked line's."""
     matches = list(_NOTEBOOK_FRAME.finditer(text))
@@ -587,13 +598,13 @@ def _notebook_frames(text: str) -> list[tuple[int, str, int, str, bool]]:
         blank = text.find("\n\n", match.end(), end)
         end = min(end if blank < 0 else blank, match.end() + 5_000)
         marked = _MARKED_LINE.search(text, match.end(), end)
-        passing = marked is not None and passes_on(marked.group("code"))
+        handed = hands_on(marked.group("code")) if marked is not None else ""
         if match.group("path") is not None:
             line = int(match.group("line"))
-            out.append((match.start(), match.group("path"), line, function, passing))
+            out.append((match.start(), match.group("path"), line, function, handed))
             continue
         line = int(marked.group("line")) if marked else 0
-        out.append((match.start(), match.group("bare"), line, function, passing))
+        out.append((match.start(), match.group("bare"), line, function, handed))
     return out
 
 

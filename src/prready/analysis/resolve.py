@@ -30,10 +30,10 @@ if TYPE_CHECKING:
 W_FRAME_RAISING = 0.9
 W_FRAME_OTHER = 0.45
 #   A frame that only hands the call or the error on (a decorator's `return func(*args,
-#   **kwargs)`, a traceback filter's `raise e.with_traceback(tb)`: `evidence.passes_on`) is
-#   where the error passed, not where it arose: it weighs as an outer frame, and the
-#   raising weight goes to the innermost frame that does not.
-_PASS_ON_SKIPPED = True
+#   **kwargs)`, a traceback filter's `raise e.with_traceback(tb)`: `evidence.hands_on`) is
+#   where the error passed, not where it arose: it weighs as an outer frame. Past a call
+#   handed on, the raising weight goes to the next frame in; past an error raised again,
+#   to none (it arose in frames the traceback does not show).
 # - a file path written out means the reporter read that file (0.85); a directory is
 #   vaguer (0.6).
 W_PATH = 0.85
@@ -86,15 +86,17 @@ W_IMPORT = 0.3
 def exact_clues(found: IssueEvidence, index: MapIndex) -> Iterable[tuple[str, float, str]]:
     in_repo = [(f, p) for f in found.frames if (p := _path_in_repo(f.path, index))]
     seen: set[str] = set()
-    raising = True  # the innermost frame that does not pass the call on is yet to come
+    raising = True  # the innermost frame that does more than pass the call on is to come
     # Innermost first; a file seen in several frames counts once, at its deepest frame.
     for frame, path in reversed(in_repo):
         if path in seen:
             continue
         seen.add(path)
-        if frame.passes_on:
-            weight, role = W_FRAME_OTHER, "frame (passing the call on)"
-            raising = raising and _PASS_ON_SKIPPED
+        if frame.hands_on:
+            weight, role = W_FRAME_OTHER, f"frame (passing the {frame.hands_on} on)"
+            # A call passed on: its caller ran the repository's code. An error raised
+            # again arose in frames not shown: none of those shown raised it.
+            raising = raising and frame.hands_on == "call"
         else:
             weight = W_FRAME_RAISING if raising else W_FRAME_OTHER
             role = "innermost in-repo frame" if raising else "frame"
