@@ -186,6 +186,63 @@ def test_frames_say_whether_they_pass_the_call_on() -> None:
     ]
 
 
+CAUSE = """Traceback (most recent call last):
+  File "/site-packages/tinyml/data/reader.py", line 30, in load
+    arr = _decode(raw)
+  File "/site-packages/tinyml/data/codec.py", line 12, in _decode
+    raise ValueError("truncated header")
+ValueError: truncated header
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "train.py", line 3, in <module>
+    ds[0]
+  File "/site-packages/tinyml/data/dataset.py", line 88, in __getitem__
+    raise RuntimeError(f"applying {t}") from e
+RuntimeError: applying <Reader>
+"""
+
+
+def test_a_chained_cause_is_inside_what_it_caused() -> None:
+    """Python prints an error's cause first; its frames ran inside the frame that raised
+    the new error, so they come after it, innermost last. An error raised while another
+    was handled keeps the text's order."""
+    found = extract_evidence("crash", CAUSE)
+    assert [f.path.rsplit("/", 1)[-1] for f in found.frames] == [
+        "train.py",
+        "dataset.py",
+        "reader.py",
+        "codec.py",
+    ]
+    assert [f.position for f in found.frames] == [0, 1, 2, 3]
+    handled = CAUSE.replace(
+        "The above exception was the direct cause of the following exception",
+        "During handling of the above exception, another exception occurred",
+    )
+    found = extract_evidence("crash", handled)
+    assert [f.path.rsplit("/", 1)[-1] for f in found.frames] == [
+        "reader.py",
+        "codec.py",
+        "train.py",
+        "dataset.py",
+    ]
+    # Three tracebacks: a cause of a cause comes innermost.
+    twice = CAUSE.replace('  File "train.py"', '  File "/site-packages/tinyml/a.py"') + (
+        "\nThe above exception was the direct cause of the following exception:\n\n"
+        'Traceback (most recent call last):\n  File "/site-packages/tinyml/top.py", line 1,'
+        " in run\n    raise SystemError() from e\n"
+    )
+    found = extract_evidence("crash", twice)
+    assert [f.path.rsplit("/", 1)[-1] for f in found.frames] == [
+        "top.py",
+        "a.py",
+        "dataset.py",
+        "reader.py",
+        "codec.py",
+    ]
+
+
 def test_what_python_prints_around_a_traceback_is_no_query_word() -> None:
     """The header and the chained exceptions' sentences are the same in every traceback;
     the frames and the error are the issue's."""

@@ -69,6 +69,29 @@ def test_a_frame_that_passes_the_call_on_is_not_the_raising_frame() -> None:
     assert "traceback innermost in-repo frame tinyml/optim/optimizer.py:88" in matches[0].evidence
 
 
+def test_a_chained_causes_raising_frame_is_the_innermost() -> None:
+    """A wrapper raises a new error `from` the one a callee raised: Python prints the
+    cause first, but its raising frame is the innermost, the wrapper's an outer frame."""
+    body = (
+        "Traceback (most recent call last):\n"
+        '  File "/venv/site-packages/tinyml/optim/adam.py", line 112, in step\n'
+        '    raise KeyError("max_exp_avg_sq")\n'
+        "KeyError: 'max_exp_avg_sq'\n\n"
+        "The above exception was the direct cause of the following exception:\n\n"
+        "Traceback (most recent call last):\n"
+        '  File "repro.py", line 5, in <module>\n'
+        "    opt.step()\n"
+        '  File "/venv/site-packages/tinyml/optim/optimizer.py", line 88, in step\n'
+        '    raise RuntimeError("optimizer step failed") from e\n'
+        "RuntimeError: optimizer step failed\n"
+    )
+    matches = _map("Optimizer step failed", body)
+    assert matches[0].name == "tinyml.optim.adam"
+    assert "traceback innermost in-repo frame tinyml/optim/adam.py:112" in matches[0].evidence
+    wrapper = next(m for m in matches if m.name == "tinyml.optim.optimizer")
+    assert "traceback frame tinyml/optim/optimizer.py:88" in wrapper.evidence
+
+
 def test_a_notebooks_frames_rank_as_frames() -> None:
     """IPython 7's frames, the line unmarked: the innermost ranks as the raising frame, its
     caller as a frame, not both as paths written out."""

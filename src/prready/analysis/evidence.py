@@ -8,8 +8,10 @@ what is found here against the map's paths, symbols and module names.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 
 # An identifier and its parts exactly as the lexicon splits them (one definition).
@@ -322,7 +324,7 @@ _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 class Frame:
     path: str  # as written in the trace (often absolute, inside site-packages)
     line: int
-    position: int  # 0 = outermost frame in the text order
+    position: int  # 0 = outermost frame (the text's order, but a chained cause's: `_frames`)
     function: str = ""  # the frame's function ("interpolate"; "" for "<module>" or unknown)
     hands_on: str = ""  # "call" or "error" when its line only hands that on (`hands_on`)
 
@@ -545,9 +547,13 @@ def without_traceback_prints(text: str) -> str:
     return text
 
 
+_FoundFrame = tuple[int, str, int, str, str]  # offset, path, line, function, handed on
+
+
 def _frames(text: str) -> list[Frame]:
-    """The traceback frames in `text`, outermost first (in the text's order), as Python
-    prints them and as IPython does (`_NOTEBOOK_FRAME`)."""
+    """The traceback frames in `text`, outermost first (in the text's order, but for a
+    chained exception's cause, whose frames come inside what it caused: `_in_stack_order`),
+    as Python prints them and as IPython does (`_NOTEBOOK_FRAME`)."""
     found = [
         (
             m.start(),
@@ -561,10 +567,50 @@ def _frames(text: str) -> list[Frame]:
     if any(hint in text for hint in _NOTEBOOK_HINTS):
         found.extend(_notebook_frames(text))
         found.sort(key=itemgetter(0))
+    if _CAUSE_HINT in text:
+        found = _in_stack_order(text, found)
     return [
         Frame(path.replace("\\", "/"), line, i, function, handed)
         for i, (_, path, line, function, handed) in enumerate(found)
     ]
+
+
+# Python (and IPython) print a chained exception's tracebacks one after the other, each
+# outermost frame first, joined by one of these sentences. An error raised `from` another
+# (`raise BackendFailed(...) from e`) is printed after its cause, yet the cause's frames are
+# deeper in the stack: they ran inside the frame that raised the new error (its `try`).
+_CAUSE_HINT = "direct cause of the following exception"
+_CHAINED = re.compile(
+    r"(?P<cause>The[ ]above[ ]exception[ ]was[ ]the[ ]direct[ ]cause[ ]of[ ]the[ ]following"
+    r"[ ]exception)|During[ ]handling[ ]of[ ]the[ ]above[ ]exception,[ ]another[ ]exception"
+    r"[ ]occurred"
+)
+
+
+def _in_stack_order(text: str, found: list[_FoundFrame]) -> list[_FoundFrame]:
+    """The frames of `found` (in the text's order) in the order of the stack they ran in,
+    outermost first: a traceback printed after the sentence naming its predecessor its
+    direct cause holds the frames outside that predecessor's. One printed after "During
+    handling of the above exception" keeps the text's order (the new error arose while
+    the first was handled, in code that ran after it: the innermost frame is the new
+    error's, as Python reads it)."""
+    joins = [(m.start(), m.group("cause") is not None) for m in _CHAINED.finditer(text)]
+    blocks: list[list[_FoundFrame]] = [[]]
+    causes: list[bool] = []
+    at = 0
+    for frame in found:
+        while at < len(joins) and joins[at][0] < frame[0]:
+            blocks.append([])
+            causes.append(joins[at][1])
+            at += 1
+        blocks[-1].append(frame)
+    ordered = deque([blocks[0]])  # (each block put in once: linear in the frames)
+    for block, caused in zip(blocks[1:], causes, strict=True):
+        if caused:
+            ordered.appendleft(block)
+        else:
+            ordered.append(block)
+    return list(chain.from_iterable(ordered))
 
 
 def _line_after(text: str, begin: int, at: int) -> str:
@@ -583,7 +629,7 @@ def _line_after(text: str, begin: int, at: int) -> str:
     return "" if line.lstrip().startswith('File "') else line
 
 
-def _notebook_frames(text: str) -> list[tuple[int, str, int, str, str]]:
+def _notebook_frames(text: str) -> list[_FoundFrame]:
     """(offset, path, line, function, what it hands on) of each frame IPython printed;
     an older IPython's line is the one marked `--->` before the next frame (0 when none
     is). The frame's code is the marked line's."""
