@@ -141,6 +141,7 @@ def test_notebook_frames_as_colab_and_windows_print_them() -> None:
         ("return super().__call__(*args, **kwargs)", "call"),
         ("return wrapped(self, *args, **kwargs)", "call"),
         ("return f(**kwargs)", "call"),
+        ("return self._op(*args, **(kwargs or {}))", "call"),
         ("raise e.with_traceback(filtered_tb) from None", "error"),
         ("raise", "error"),
         ("raise e", "error"),

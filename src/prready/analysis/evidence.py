@@ -338,10 +338,11 @@ class Frame:
 # None`) is neither, and so is one that wraps the caught error (`raise RuntimeError(f"applying
 # {t}") from e`: such a wrapper names what failed, and on the one real case measured,
 # MONAI #5712, it was the better pointer; see bench/traceback_set/).
+_KWARGS = r"\*\*(?:[A-Za-z_]\w{0,40}|\([ \t]*[A-Za-z_]\w{0,40}[ \t]+or[ \t]+\{\}[ \t]*\))"
 _FORWARDS_CALL = re.compile(
     r"(?:return[ \t]+|yield[ \t]+from[ \t]+|[\w.]{1,80}[ \t]*=[ \t]*)?(?:await[ \t]+)?"
     r"(?:super\(\)\.)?[\w.]{1,200}\((?:[ \t]*(?:self|cls)[ \t]*,)?[ \t]*"
-    r"(?:\*[A-Za-z_]\w{0,40}(?:[ \t]*,[ \t]*\*\*[A-Za-z_]\w{0,40})?|\*\*[A-Za-z_]\w{0,40})"
+    rf"(?:\*[A-Za-z_]\w{{0,40}}(?:[ \t]*,[ \t]*{_KWARGS})?|{_KWARGS})"
     r"[ \t]*,?[ \t]*\)"
 )
 _RAISES_AGAIN = re.compile(
