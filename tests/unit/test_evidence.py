@@ -205,24 +205,27 @@ RuntimeError: applying <Reader>
 """
 
 
+def _frame_files(text: str) -> list[str]:
+    """The file names of the frames `extract_evidence` finds in `text`, in its order."""
+    return [f.path.rsplit("/", 1)[-1] for f in extract_evidence("crash", text).frames]
+
+
 def test_a_chained_cause_is_inside_what_it_caused() -> None:
     """Python prints an error's cause first; its frames ran inside the frame that raised
     the new error, so they come after it, innermost last. An error raised while another
     was handled keeps the text's order."""
-    found = extract_evidence("crash", CAUSE)
-    assert [f.path.rsplit("/", 1)[-1] for f in found.frames] == [
+    assert _frame_files(CAUSE) == [
         "train.py",
         "dataset.py",
         "reader.py",
         "codec.py",
     ]
-    assert [f.position for f in found.frames] == [0, 1, 2, 3]
+    assert [f.position for f in extract_evidence("crash", CAUSE).frames] == [0, 1, 2, 3]
     handled = CAUSE.replace(
         "The above exception was the direct cause of the following exception",
         "During handling of the above exception, another exception occurred",
     )
-    found = extract_evidence("crash", handled)
-    assert [f.path.rsplit("/", 1)[-1] for f in found.frames] == [
+    assert _frame_files(handled) == [
         "reader.py",
         "codec.py",
         "train.py",
@@ -234,8 +237,7 @@ def test_a_chained_cause_is_inside_what_it_caused() -> None:
         'Traceback (most recent call last):\n  File "/site-packages/tinyml/top.py", line 1,'
         " in run\n    raise SystemError() from e\n"
     )
-    found = extract_evidence("crash", twice)
-    assert [f.path.rsplit("/", 1)[-1] for f in found.frames] == [
+    assert _frame_files(twice) == [
         "top.py",
         "a.py",
         "dataset.py",

@@ -17,6 +17,17 @@ from prready.analysis.resolve import W_FRAME_RAISING, W_IMPORT
 from prready.code_models import CodeMap, ModuleInfo
 from prready.models import ModuleMatch
 
+SITE = "/venv/lib/python3.11/site-packages"
+
+
+def _traceback(*frames: tuple[str, int, str, str], error: str) -> str:
+    """A traceback as Python prints it: (path, line, function, code) per frame, outermost
+    first, then the error."""
+    lines = ["Traceback (most recent call last):"]
+    for path, line, function, code in frames:
+        lines += [f'  File "{path}", line {line}, in {function}', f"    {code}"]
+    return "\n".join([*lines, error, ""])
+
 
 def _map(title: str, body: str = "", labels: tuple[str, ...] = ()):
     code_map = make_code_map()
@@ -36,17 +47,12 @@ def test_a_frame_that_passes_the_call_on_is_not_the_raising_frame() -> None:
     """A decorator's wrapper (`return func(*args, **kwargs)`) innermost among the
     repository's frames only handed the call to a library outside it: the raising weight
     goes to the innermost frame that does not pass the call on."""
-    body = (
-        "Traceback (most recent call last):\n"
-        '  File "repro.py", line 5, in <module>\n'
-        "    opt.step()\n"
-        '  File "/venv/lib/python3.11/site-packages/tinyml/optim/adam.py", line 112, in step\n'
-        "    _update(params, grads)\n"
-        '  File "/venv/lib/python3.11/site-packages/tinyml/optim/optimizer.py", line 88, in wrapper\n'
-        "    return func(*args, **kwargs)\n"
-        '  File "/venv/lib/python3.11/site-packages/numpy/core/fromnumeric.py", line 57, in _wrapfunc\n'
-        "    return bound(*args, **kwds)\n"
-        "ValueError: operands could not be broadcast together\n"
+    body = _traceback(
+        ("repro.py", 5, "<module>", "opt.step()"),
+        (f"{SITE}/tinyml/optim/adam.py", 112, "step", "_update(params, grads)"),
+        (f"{SITE}/tinyml/optim/optimizer.py", 88, "wrapper", "return func(*args, **kwargs)"),
+        (f"{SITE}/numpy/core/fromnumeric.py", 57, "_wrapfunc", "return bound(*args, **kwds)"),
+        error="ValueError: operands could not be broadcast together",
     )
     matches = _map("Adam fails on sparse gradients", body)
     assert matches[0].name == "tinyml.optim.adam"
@@ -72,18 +78,18 @@ def test_a_frame_that_passes_the_call_on_is_not_the_raising_frame() -> None:
 def test_a_chained_causes_raising_frame_is_the_innermost() -> None:
     """A wrapper raises a new error `from` the one a callee raised: Python prints the
     cause first, but its raising frame is the innermost, the wrapper's an outer frame."""
+    cause = _traceback(
+        (f"{SITE}/tinyml/optim/adam.py", 112, "step", 'raise KeyError("max_exp_avg_sq")'),
+        error="KeyError: 'max_exp_avg_sq'",
+    )
+    wrapper_trace = _traceback(
+        ("repro.py", 5, "<module>", "opt.step()"),
+        (f"{SITE}/tinyml/optim/optimizer.py", 88, "step", 'raise RuntimeError("failed") from e'),
+        error="RuntimeError: optimizer step failed",
+    )
     body = (
-        "Traceback (most recent call last):\n"
-        '  File "/venv/site-packages/tinyml/optim/adam.py", line 112, in step\n'
-        '    raise KeyError("max_exp_avg_sq")\n'
-        "KeyError: 'max_exp_avg_sq'\n\n"
-        "The above exception was the direct cause of the following exception:\n\n"
-        "Traceback (most recent call last):\n"
-        '  File "repro.py", line 5, in <module>\n'
-        "    opt.step()\n"
-        '  File "/venv/site-packages/tinyml/optim/optimizer.py", line 88, in step\n'
-        '    raise RuntimeError("optimizer step failed") from e\n'
-        "RuntimeError: optimizer step failed\n"
+        f"{cause}\nThe above exception was the direct cause of the following exception:\n\n"
+        f"{wrapper_trace}"
     )
     matches = _map("Optimizer step failed", body)
     assert matches[0].name == "tinyml.optim.adam"

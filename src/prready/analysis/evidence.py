@@ -99,10 +99,15 @@ _MARKED_LINE = re.compile(r"^-*>[ ]{0,3}(?P<line>\d{1,7})(?P<code>[^\n]{0,400})"
 # reporter's words nor the code's. Read as the issue's, "traceback", "recent" and "call"
 # point at whatever code handles tracebacks (a traceback filter's module), in every issue
 # that pastes one.
+# (The two sentences that join a chained exception's tracebacks: see `_in_stack_order`.)
+_DURING_HANDLING = (
+    r"During[ ]handling[ ]of[ ]the[ ]above[ ]exception,[ ]another[ ]exception[ ]occurred"
+)
+_DIRECT_CAUSE = (
+    r"The[ ]above[ ]exception[ ]was[ ]the[ ]direct[ ]cause[ ]of[ ]the[ ]following[ ]exception"
+)
 _TRACEBACK_PRINTS = re.compile(
-    r"Traceback[ ]\(most[ ]recent[ ]call[ ]last\)"
-    r"|During[ ]handling[ ]of[ ]the[ ]above[ ]exception,[ ]another[ ]exception[ ]occurred"
-    r"|The[ ]above[ ]exception[ ]was[ ]the[ ]direct[ ]cause[ ]of[ ]the[ ]following[ ]exception"
+    rf"Traceback[ ]\(most[ ]recent[ ]call[ ]last\)|{_DURING_HANDLING}|{_DIRECT_CAUSE}"
     r"|Cell[ ]In[ ]?\[\d{1,6}\],[ ]line[ ]\d{1,7}|<ipython-input-[\w-]{1,80}>"
 )
 _TRACEBACK_PRINT_HINTS = ("most recent call", "above exception", "Cell In", "<ipython-input-")
@@ -581,11 +586,7 @@ def _frames(text: str) -> list[Frame]:
 # (`raise BackendFailed(...) from e`) is printed after its cause, yet the cause's frames are
 # deeper in the stack: they ran inside the frame that raised the new error (its `try`).
 _CAUSE_HINT = "direct cause of the following exception"
-_CHAINED = re.compile(
-    r"(?P<cause>The[ ]above[ ]exception[ ]was[ ]the[ ]direct[ ]cause[ ]of[ ]the[ ]following"
-    r"[ ]exception)|During[ ]handling[ ]of[ ]the[ ]above[ ]exception,[ ]another[ ]exception"
-    r"[ ]occurred"
-)
+_CHAINED = re.compile(rf"(?P<cause>{_DIRECT_CAUSE})|{_DURING_HANDLING}")
 
 
 def _in_stack_order(text: str, found: list[_FoundFrame]) -> list[_FoundFrame]:
