@@ -27,6 +27,12 @@ from itertools import accumulate, chain, compress, repeat
 from operator import add, is_, itemgetter, mul, not_
 from typing import Any
 
+_compiled: Any
+try:  # the per-token work in C (src/prready/_lexscan.c), built where a compiler is found
+    from prready import _lexscan as _compiled
+except ImportError:  # pragma: no cover - a build without it: the Python passes below
+    _compiled = None
+
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
 # defined name says more about the unit than the same word in a comment.
 PATH_WEIGHT = 3
@@ -342,7 +348,11 @@ class PackedTerms:
 
 
 def source_fields_packed(
-    data: bytes, language: str, splits: dict[str, tuple[str, ...]] | None = None
+    data: bytes,
+    language: str,
+    splits: dict[str, tuple[str, ...]] | None = None,
+    *,
+    compiled: Any = _compiled,
 ) -> Packed:
     """(defined-name terms, prose terms) of one source file, each field's terms joined by
     spaces (terms are words, never blank, sorted) and their counts (capped at 5) as bytes;
@@ -353,7 +363,8 @@ def source_fields_packed(
 
     Python: `def`/`class` names and top-level assignments; prose from docstrings, string
     literals and comments. C/C++/CUDA: function, class and macro names; prose from
-    comments and string literals. `splits`: see `count_terms`."""
+    comments and string literals. `splits`: see `count_terms`. `compiled`: the C
+    speed-up (None: the Python passes, which give the same fields; see `_term_fields`)."""
     head = data[:MAX_SCAN_BYTES]
     # Decoded with the "\n" the name passes put first: one copy of the bytes, not of the
     # text (a lone ASCII byte never changes how the bytes after it decode).
@@ -363,20 +374,36 @@ def source_fields_packed(
         if _PY_PICK is not None:
             found = list(map(_PY_PICK, found))
         names = " ".join([d for d, _ in found if d]) + " " + " ".join([a for _, a in found if a])
-        prose = _PY_PROSE.findall(head)
         bases = _class_bases(text) if "\nclass" in text else ""
     else:
         found = _C_DEF.findall(text)
         if _C_PICK is not None:
             found = list(map(_C_PICK, found))
         names = " ".join([n for a, b, c in found if (n := a or b or c) not in _C_NOT_NAMES])
-        prose = _C_PROSE.findall(head)
         bases = ""
     splits = {} if splits is None else splits
+    return (*_term_fields(names, head, language == "python", splits, compiled), bases)
+
+
+def _term_fields(
+    names: str,
+    head: bytes,
+    python: bool,
+    splits: dict[str, tuple[str, ...]],
+    compiled: Any = _compiled,
+) -> tuple[str, bytes, str, bytes]:
+    """The packed defined-name terms of `names` and prose terms of `head` (see
+    `source_fields_packed`). With `compiled` (the C module, when it was built), the same
+    terms and counts as the Python passes give (`compiled=None`), in about a third of the
+    time: `tests/unit/test_lexicon_compiled.py` holds the two equal."""
+    if compiled is not None:
+        defs = compiled.add_up(Counter(IDENTIFIER.findall(names)), splits, _split, STOPWORDS)
+        prose = compiled.prose_counts(head, python, splits, _split, STOPWORDS)
+        return (*compiled.top(defs, MAX_DEF_TERMS), *compiled.top(prose, MAX_PROSE_TERMS))
+    text = b" ".join((_PY_PROSE if python else _C_PROSE).findall(head))
     return (
         *_top(count_terms(names, splits), MAX_DEF_TERMS),
-        *_top(_count_prose(b" ".join(prose), splits), MAX_PROSE_TERMS),
-        bases,
+        *_top(_count_prose(text, splits), MAX_PROSE_TERMS),
     )
 
 

@@ -1,0 +1,689 @@
+/* prready._lexscan: the per-token work of a file's lexical fields, in C.
+
+   An optional speed-up of prready.analysis.lexicon (see `source_fields_packed`): each
+   function here gives exactly what the pure-Python function named in its docstring gives,
+   and lexicon uses the Python ones when this module is not built. What stays in Python:
+   splitting a token not seen before (`lexicon._split`, called back here), so every rule
+   about words lives in one place.
+
+   - prose_counts(head, python, splits, split): the term counts of a file's comments and
+     string literals, as `_count_prose(b" ".join(PROSE.findall(head)), splits)`;
+   - add_up(tokens, splits, split): the term counts of distinct identifiers seen n times,
+     as `_add_up` over a Counter of them;
+   - top(counts, limit): the packed most frequent terms, as `_top`.
+
+   Every scan is one linear pass over the bytes; runs of identifier characters are counted
+   in a hash table of byte slices, so a str is made once per distinct run. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define IDENTIFIER_MAX 81 /* the longest lexicon.IDENTIFIER match */
+
+static unsigned char WORD[256]; /* 1 for [A-Za-z0-9_] */
+
+/* ---- distinct runs of identifier bytes, in the order first seen ---- */
+
+typedef struct {
+    const char *start;
+    Py_ssize_t len;
+    Py_ssize_t count;
+    uint64_t hash;
+} Run;
+
+typedef struct {
+    Run *runs;
+    Py_ssize_t n, cap;
+    Py_ssize_t *slots; /* index + 1 into runs; 0: empty */
+    Py_ssize_t nslots; /* a power of two */
+} Runs;
+
+static int runs_init(Runs *r) {
+    r->n = 0;
+    r->cap = 256;
+    r->nslots = 1024;
+    r->runs = PyMem_Malloc(sizeof(Run) * r->cap);
+    r->slots = PyMem_Calloc(r->nslots, sizeof(Py_ssize_t));
+    if (r->runs == NULL || r->slots == NULL) {
+        PyMem_Free(r->runs);
+        PyMem_Free(r->slots);
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void runs_free(Runs *r) {
+    PyMem_Free(r->runs);
+    PyMem_Free(r->slots);
+}
+
+static int runs_grow(Runs *r) {
+    Py_ssize_t nslots = r->nslots * 2, i;
+    Py_ssize_t *slots = PyMem_Calloc(nslots, sizeof(Py_ssize_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (i = 0; i < r->n; i++) {
+        Py_ssize_t s = (Py_ssize_t)(r->runs[i].hash & (uint64_t)(nslots - 1));
+        while (slots[s]) s = (s + 1) & (nslots - 1);
+        slots[s] = i + 1;
+    }
+    PyMem_Free(r->slots);
+    r->slots = slots;
+    r->nslots = nslots;
+    return 0;
+}
+
+static int runs_add(Runs *r, const char *start, Py_ssize_t len) {
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    Py_ssize_t i, s;
+    for (i = 0; i < len; i++) h = (h ^ (unsigned char)start[i]) * 1099511628211ULL;
+    s = (Py_ssize_t)(h & (uint64_t)(r->nslots - 1));
+    while (r->slots[s]) {
+        Run *run = &r->runs[r->slots[s] - 1];
+        if (run->hash == h && run->len == len && memcmp(run->start, start, len) == 0) {
+            run->count++;
+            return 0;
+        }
+        s = (s + 1) & (r->nslots - 1);
+    }
+    if (r->n == r->cap) {
+        Run *grown = PyMem_Realloc(r->runs, sizeof(Run) * r->cap * 2);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        r->runs = grown;
+        r->cap *= 2;
+    }
+    r->runs[r->n] = (Run){start, len, 1, h};
+    r->slots[s] = ++r->n;
+    if (r->n * 2 > r->nslots) return runs_grow(r);
+    return 0;
+}
+
+/* Each run of identifier bytes in [from, to). */
+static int cut_runs(Runs *r, const char *from, const char *to) {
+    const unsigned char *p = (const unsigned char *)from, *end = (const unsigned char *)to;
+    while (p < end) {
+        const unsigned char *q;
+        while (p < end && !WORD[*p]) p++;
+        q = p;
+        while (q < end && WORD[*q]) q++;
+        if (q > p && runs_add(r, (const char *)p, q - p) < 0) return -1;
+        p = q;
+    }
+    return 0;
+}
+
+/* ---- the prose passes (lexicon._PY_PROSE and _C_PROSE), match by match ---- */
+
+/* The end of a one-line literal opened at p (the quote): `q[^q\\\n]*(?:\\.[^q\\\n]*)*q?`. */
+static const char *line_literal_end(const char *p, const char *end, char quote) {
+    p++;
+    while (p < end) {
+        char c = *p;
+        if (c == quote) return p + 1;
+        if (c == '\n') return p;
+        if (c == '\\') {
+            if (p + 1 < end && p[1] != '\n') {
+                p += 2;
+                continue;
+            }
+            return p;
+        }
+        p++;
+    }
+    return end;
+}
+
+/* The end of a match that closes with `close` (2 or 3 bytes) searched from `from`, or the
+   text's end when it never closes. */
+static const char *closed_end(const char *from, const char *end, const char *close,
+                              Py_ssize_t n) {
+    const char *p = from;
+    while (end - p >= n) {
+        const char *hit = memchr(p, close[0], (end - p) - (n - 1));
+        if (hit == NULL) break;
+        if (memcmp(hit, close, n) == 0) return hit + n;
+        p = hit + 1;
+    }
+    return end;
+}
+
+static int scan_python(Runs *r, const char *p, const char *end) {
+    while (p < end) {
+        const char *m = p, *e;
+        while (m < end && *m != '#' && *m != '\'' && *m != '"') m++;
+        if (m == end) break;
+        if (*m == '#') {
+            e = memchr(m, '\n', end - m);
+            if (e == NULL) e = end;
+        } else if (end - m >= 3 && m[1] == *m && m[2] == *m) {
+            e = closed_end(m + 3, end, *m == '\'' ? "'''" : "\"\"\"", 3);
+        } else {
+            e = line_literal_end(m, end, *m);
+        }
+        if (cut_runs(r, m, e) < 0) return -1;
+        p = e;
+    }
+    return 0;
+}
+
+static int scan_c(Runs *r, const char *p, const char *end) {
+    while (p < end) {
+        const char *m = p, *e;
+        for (; m < end; m++) {
+            if (*m == '"') break;
+            if (*m == '/' && m + 1 < end && (m[1] == '/' || m[1] == '*')) break;
+        }
+        if (m == end) break;
+        if (*m == '"') {
+            e = line_literal_end(m, end, '"');
+        } else if (m[1] == '/') {
+            e = memchr(m, '\n', end - m);
+            if (e == NULL) e = end;
+        } else {
+            e = closed_end(m + 2, end, "*/", 2);
+        }
+        if (cut_runs(r, m, e) < 0) return -1;
+        p = e;
+    }
+    return 0;
+}
+
+/* ---- adding up words ---- */
+
+/* ---- splitting a token (lexicon.split_identifier, for tokens of identifier bytes) ---- */
+
+#define MAX_PARTS 64
+
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* lexicon.stem of a lower-case ASCII word of n bytes: the length it keeps, and whether a
+   final "y" replaces the last three bytes ("ies"). */
+static Py_ssize_t stem_len(const char *w, Py_ssize_t n, int *y) {
+    *y = 0;
+    if (n && w[n - 1] == 's') {
+        if (n > 5 && memcmp(w + n - 3, "ies", 3) == 0) {
+            *y = 1;
+            return n - 3;
+        }
+        if (n > 4 && (memcmp(w + n - 4, "ches", 4) == 0 || memcmp(w + n - 4, "shes", 4) == 0 ||
+                      (w[n - 2] == 'e' && (w[n - 3] == 's' || w[n - 3] == 'x' || w[n - 3] == 'z'))))
+            return n - 2;
+        if (n > 3 && !(w[n - 2] == 's' || w[n - 2] == 'u' || w[n - 2] == 'i')) return n - 1;
+    } else if (n > 5 && w[n - 1] == 'g' && memcmp(w + n - 3, "ing", 3) == 0) {
+        Py_ssize_t base = n - 3;
+        return base > 2 && w[base - 1] == w[base - 2] ? base - 1 : base;
+    }
+    return n;
+}
+
+/* A word's str, or NULL (an error set) */
+static PyObject *str_of(const char *w, Py_ssize_t n) { return PyUnicode_DecodeASCII(w, n, NULL); }
+
+/* lexicon._one_word of a lower-case ASCII word: appends its term (if any) to `out`. */
+static int one_word(const char *w, Py_ssize_t n, PyObject *stop, PyObject *out) {
+    PyObject *word = str_of(w, n), *term;
+    int in, y, rc;
+    Py_ssize_t kept;
+    if (word == NULL) return -1;
+    in = PySet_Contains(stop, word);
+    if (in != 0) {
+        Py_DECREF(word);
+        return in < 0 ? -1 : 0;
+    }
+    kept = stem_len(w, n, &y);
+    if (kept == n) {
+        term = word;
+    } else {
+        char buf[IDENTIFIER_MAX + 1];
+        Py_DECREF(word);
+        memcpy(buf, w, kept);
+        if (y) buf[kept++] = 'y';
+        term = str_of(buf, kept);
+        if (term == NULL) return -1;
+        in = PySet_Contains(stop, term);
+        if (in != 0) {
+            Py_DECREF(term);
+            return in < 0 ? -1 : 0;
+        }
+    }
+    rc = PyList_Append(out, term);
+    Py_DECREF(term);
+    return rc;
+}
+
+typedef struct {
+    Py_ssize_t at, len;
+} Part;
+
+/* Whether s[1:] holds a capital (`name[1:].islower()` is then false). */
+static int upper_after(const char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (is_upper(s[i])) return 1;
+    return 0;
+}
+
+/* lexicon.IDENTIFIER_PARTS.findall(name): `[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+`,
+   digit parts left out when `no_digits`. Returns the number of parts (at most MAX_PARTS;
+   -1 when there are more). */
+static Py_ssize_t identifier_parts(const char *s, Py_ssize_t n, int no_digits, Part *parts) {
+    Py_ssize_t i = 0, np = 0;
+    while (i < n) {
+        Py_ssize_t j = i;
+        if (is_upper(s[i])) {
+            while (j < n && is_upper(s[j])) j++;
+            if (j - i >= 2 && j < n && is_lower(s[j])) {
+                j--; /* the capitals before a capitalised word */
+            } else if (j - i == 1 && j < n && is_lower(s[j])) {
+                while (j < n && is_lower(s[j])) j++;
+            }
+        } else if (is_lower(s[i])) {
+            while (j < n && is_lower(s[j])) j++;
+        } else if (is_digit(s[i])) {
+            while (j < n && is_digit(s[j])) j++;
+            if (no_digits) {
+                i = j;
+                continue;
+            }
+        } else {
+            i++;
+            continue;
+        }
+        if (np == MAX_PARTS) return -1;
+        parts[np++] = (Part){i, j - i};
+        i = j;
+    }
+    return np;
+}
+
+/* lexicon.split_identifier(name) of a token of n identifier bytes, the parts' words kept
+   in (and taken from) the memo as there; NULL with no error set when the token is out of
+   this function's reach (the caller then calls Python's). */
+static PyObject *split_token(const char *s, Py_ssize_t n, PyObject *splits, PyObject *stop) {
+    Part parts[MAX_PARTS];
+    char low[IDENTIFIER_MAX + 1];
+    Py_ssize_t i, np = 0, core = 0, upper = 0, lower = 0, digits = 0;
+    PyObject *out, *result;
+    if (n > IDENTIFIER_MAX) return NULL;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '_') continue;
+        core++;
+        upper += is_upper(c);
+        lower += is_lower(c);
+        digits += is_digit(c);
+    }
+    for (i = 0; i < n; i++) low[i] = is_upper(s[i]) ? (char)(s[i] + 32) : s[i];
+    out = PyList_New(0);
+    if (out == NULL) return NULL;
+    if (core && !digits) { /* letters (and underscores) only */
+        if (!upper || !lower) {
+            if (!upper && core == n) { /* one lower-case word */
+                if (one_word(low, n, stop, out) < 0) goto fail;
+                goto done;
+            }
+            for (i = 0; i < n;) { /* snake_case or UPPER_CASE: the parts between underscores */
+                Py_ssize_t j;
+                while (i < n && s[i] == '_') i++;
+                for (j = i; j < n && s[j] != '_'; j++);
+                if (j > i) {
+                    if (np == MAX_PARTS) goto beyond;
+                    parts[np++] = (Part){i, j - i};
+                }
+                i = j;
+            }
+        } else if (core == n && is_upper(s[0]) && !upper_after(s, n)) {
+            if (one_word(low, n, stop, out) < 0) goto fail; /* Capitalised: one word */
+            goto done;
+        } else {
+            np = identifier_parts(s, n, 0, parts);
+        }
+    } else {
+        np = identifier_parts(s, n, 1, parts);
+    }
+    if (np < 0) goto beyond;
+    if (np < 2) {
+        if (np == 1 && one_word(low + parts[0].at, parts[0].len, stop, out) < 0) goto fail;
+        goto done;
+    }
+    for (i = 0; i < np; i++) { /* each part's words, as a one-word token's (memoised) */
+        PyObject *part, *words;
+        if (parts[i].len < 2) continue;
+        part = str_of(low + parts[i].at, parts[i].len);
+        if (part == NULL) goto fail;
+        words = PyDict_GetItemWithError(splits, part);
+        if (words != NULL) {
+            Py_INCREF(words);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(part);
+            goto fail;
+        } else {
+            PyObject *list = PyList_New(0);
+            if (list == NULL || one_word(low + parts[i].at, parts[i].len, stop, list) < 0) {
+                Py_XDECREF(list);
+                Py_DECREF(part);
+                goto fail;
+            }
+            words = PyList_AsTuple(list);
+            Py_DECREF(list);
+            if (words == NULL || PyDict_SetItem(splits, part, words) < 0) {
+                Py_XDECREF(words);
+                Py_DECREF(part);
+                goto fail;
+            }
+        }
+        Py_DECREF(part);
+        if (!PyTuple_Check(words)) {
+            Py_DECREF(words);
+            PyErr_SetString(PyExc_TypeError, "a token's words must be a tuple");
+            goto fail;
+        }
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++) {
+            if (PyList_Append(out, PyTuple_GET_ITEM(words, k)) < 0) {
+                Py_DECREF(words);
+                goto fail;
+            }
+        }
+        Py_DECREF(words);
+    }
+    { /* the compound: the name without underscores, lower-cased */
+        char compound[IDENTIFIER_MAX + 1];
+        Py_ssize_t m = 0, numeric = 1;
+        for (i = 0; i < n; i++) {
+            if (s[i] != '_') {
+                compound[m++] = low[i];
+                numeric &= is_digit(low[i]);
+            }
+        }
+        if (m > 2 && !numeric) {
+            PyObject *word = str_of(compound, m);
+            int in;
+            if (word == NULL) goto fail;
+            in = PySet_Contains(stop, word);
+            if (in < 0 || (in == 0 && PyList_Append(out, word) < 0)) {
+                Py_DECREF(word);
+                goto fail;
+            }
+            Py_DECREF(word);
+        }
+    }
+done:
+    result = PyList_AsTuple(out);
+    Py_DECREF(out);
+    return result;
+beyond:
+    Py_DECREF(out);
+    return NULL;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* The words of `token` (a str of identifier bytes): the memo's, or split here (and kept in
+   the memo), or Python's `split(token, splits)` (which keeps them) for a token out of
+   split_token's reach. */
+static PyObject *words_of(PyObject *token, PyObject *splits, PyObject *split, PyObject *stop) {
+    PyObject *words = PyDict_GetItemWithError(splits, token);
+    if (words != NULL) {
+        Py_INCREF(words);
+    } else {
+        if (PyErr_Occurred()) return NULL;
+        words = NULL;
+        if (PyUnicode_IS_ASCII(token)) {
+            words = split_token(PyUnicode_DATA(token), PyUnicode_GET_LENGTH(token), splits, stop);
+            if (words == NULL && PyErr_Occurred()) return NULL;
+            if (words != NULL && PyDict_SetItem(splits, token, words) < 0) {
+                Py_DECREF(words);
+                return NULL;
+            }
+        }
+        if (words == NULL) words = PyObject_CallFunctionObjArgs(split, token, splits, NULL);
+        if (words == NULL) return NULL;
+    }
+    if (!PyTuple_Check(words)) {
+        Py_DECREF(words);
+        PyErr_SetString(PyExc_TypeError, "a token's words must be a tuple");
+        return NULL;
+    }
+    return words;
+}
+
+static int add_words(PyObject *added, PyObject *words, Py_ssize_t n) {
+    Py_ssize_t i, size = PyTuple_GET_SIZE(words);
+    for (i = 0; i < size; i++) {
+        PyObject *word = PyTuple_GET_ITEM(words, i), *total;
+        PyObject *old = PyDict_GetItemWithError(added, word);
+        long long sum = n;
+        int rc;
+        if (old != NULL) {
+            long long was = PyLong_AsLongLong(old);
+            if (was == -1 && PyErr_Occurred()) return -1;
+            sum += was;
+        } else if (PyErr_Occurred()) {
+            return -1;
+        }
+        total = PyLong_FromLongLong(sum);
+        if (total == NULL) return -1;
+        rc = PyDict_SetItem(added, word, total);
+        Py_DECREF(total);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+static int add_token(PyObject *added, PyObject *token, Py_ssize_t n, PyObject *splits,
+                     PyObject *split, PyObject *stop) {
+    PyObject *words = words_of(token, splits, split, stop);
+    int rc;
+    if (words == NULL) return -1;
+    rc = add_words(added, words, n);
+    Py_DECREF(words);
+    return rc;
+}
+
+/* A run that is not one IDENTIFIER match (it starts with a digit, or is longer than a
+   match): the words of the matches in it, added up in order. */
+static int add_odd_run(PyObject *added, const Run *run, PyObject *splits, PyObject *split,
+                       PyObject *stop) {
+    const char *p = run->start, *end = run->start + run->len;
+    while (p < end) {
+        Py_ssize_t len;
+        PyObject *token;
+        int rc;
+        if (*p >= '0' && *p <= '9') {
+            p++;
+            continue;
+        }
+        len = end - p < IDENTIFIER_MAX ? end - p : IDENTIFIER_MAX;
+        token = PyUnicode_DecodeASCII(p, len, NULL);
+        if (token == NULL) return -1;
+        rc = add_token(added, token, run->count, splits, split, stop);
+        Py_DECREF(token);
+        if (rc < 0) return -1;
+        p += len;
+    }
+    return 0;
+}
+
+static int check_memo(PyObject *splits, PyObject *split, PyObject *stop) {
+    if (!PyFrozenSet_CheckExact(stop)) {
+        PyErr_SetString(PyExc_TypeError, "stopwords must be a frozenset");
+        return -1;
+    }
+    if (!PyDict_CheckExact(splits)) {
+        PyErr_SetString(PyExc_TypeError, "splits must be a dict");
+        return -1;
+    }
+    if (!PyCallable_Check(split)) {
+        PyErr_SetString(PyExc_TypeError, "split must be callable");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *prose_counts(PyObject *self, PyObject *args) {
+    Py_buffer head;
+    int python;
+    PyObject *splits, *split, *stop, *added = NULL;
+    Runs r;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "y*pOOO:prose_counts", &head, &python, &splits, &split, &stop))
+        return NULL;
+    if (check_memo(splits, split, stop) < 0 || runs_init(&r) < 0) {
+        PyBuffer_Release(&head);
+        return NULL;
+    }
+    {
+        const char *p = head.buf, *end = (const char *)head.buf + head.len;
+        if ((python ? scan_python(&r, p, end) : scan_c(&r, p, end)) < 0) goto done;
+    }
+    added = PyDict_New();
+    if (added == NULL) goto done;
+    for (i = 0; i < r.n; i++) {
+        const Run *run = &r.runs[i];
+        int rc;
+        if ((run->start[0] >= '0' && run->start[0] <= '9') || run->len > IDENTIFIER_MAX) {
+            rc = add_odd_run(added, run, splits, split, stop);
+        } else {
+            PyObject *token = PyUnicode_DecodeASCII(run->start, run->len, NULL);
+            if (token == NULL) {
+                Py_CLEAR(added);
+                goto done;
+            }
+            rc = add_token(added, token, run->count, splits, split, stop);
+            Py_DECREF(token);
+        }
+        if (rc < 0) {
+            Py_CLEAR(added);
+            goto done;
+        }
+    }
+done:
+    runs_free(&r);
+    PyBuffer_Release(&head);
+    return added;
+}
+
+static PyObject *add_up(PyObject *self, PyObject *args) {
+    PyObject *tokens, *splits, *split, *stop, *added, *token, *count;
+    Py_ssize_t pos = 0;
+    if (!PyArg_ParseTuple(args, "O!OOO:add_up", &PyDict_Type, &tokens, &splits, &split, &stop))
+        return NULL;
+    if (check_memo(splits, split, stop) < 0) return NULL;
+    added = PyDict_New();
+    if (added == NULL) return NULL;
+    while (PyDict_Next(tokens, &pos, &token, &count)) {
+        Py_ssize_t n = PyLong_AsSsize_t(count);
+        if ((n == -1 && PyErr_Occurred()) || add_token(added, token, n, splits, split, stop) < 0) {
+            Py_DECREF(added);
+            return NULL;
+        }
+    }
+    return added;
+}
+
+/* ---- the most frequent terms, packed ---- */
+
+typedef struct {
+    PyObject *term;
+    long long count;
+    Py_ssize_t order;
+} Item;
+
+static int by_count(const void *a, const void *b) {
+    const Item *x = a, *y = b;
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    return x->order < y->order ? -1 : (x->order > y->order);
+}
+
+static int by_term(const void *a, const void *b) {
+    PyObject *x = ((const Item *)a)->term, *y = ((const Item *)b)->term;
+    if (PyUnicode_IS_ASCII(x) && PyUnicode_IS_ASCII(y)) {
+        Py_ssize_t nx = PyUnicode_GET_LENGTH(x), ny = PyUnicode_GET_LENGTH(y);
+        int c = memcmp(PyUnicode_DATA(x), PyUnicode_DATA(y), nx < ny ? nx : ny);
+        if (c) return c;
+        return nx < ny ? -1 : (nx > ny);
+    }
+    return PyUnicode_Compare(x, y);
+}
+
+static PyObject *top(PyObject *self, PyObject *args) {
+    PyObject *counts, *term, *count, *list = NULL, *joined = NULL, *packed = NULL, *out = NULL;
+    Py_ssize_t limit, n, kept, i, pos = 0;
+    Item *items;
+    char *bytes;
+    if (!PyArg_ParseTuple(args, "O!n:top", &PyDict_Type, &counts, &limit)) return NULL;
+    n = PyDict_Size(counts);
+    items = PyMem_Malloc(sizeof(Item) * (n ? n : 1));
+    if (items == NULL) return PyErr_NoMemory();
+    for (i = 0; PyDict_Next(counts, &pos, &term, &count); i++) {
+        if (!PyUnicode_Check(term)) {
+            PyErr_SetString(PyExc_TypeError, "terms must be str");
+            goto done;
+        }
+        items[i].term = term;
+        items[i].count = PyLong_AsLongLong(count);
+        items[i].order = i;
+        if (items[i].count == -1 && PyErr_Occurred()) goto done;
+    }
+    kept = n;
+    if (n > limit) {
+        qsort(items, n, sizeof(Item), by_count);
+        kept = limit < 0 ? 0 : limit;
+    }
+    qsort(items, kept, sizeof(Item), by_term);
+    list = PyList_New(kept);
+    packed = PyBytes_FromStringAndSize(NULL, kept);
+    if (list == NULL || packed == NULL) goto done;
+    bytes = PyBytes_AS_STRING(packed);
+    for (i = 0; i < kept; i++) {
+        Py_INCREF(items[i].term);
+        PyList_SET_ITEM(list, i, items[i].term);
+        bytes[i] = (char)(items[i].count < 5 ? items[i].count : 5);
+    }
+    {
+        PyObject *space = PyUnicode_FromString(" ");
+        if (space == NULL) goto done;
+        joined = PyUnicode_Join(space, list);
+        Py_DECREF(space);
+    }
+    if (joined != NULL) out = PyTuple_Pack(2, joined, packed);
+done:
+    PyMem_Free(items);
+    Py_XDECREF(list);
+    Py_XDECREF(joined);
+    Py_XDECREF(packed);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"prose_counts", prose_counts, METH_VARARGS,
+     "prose_counts(head, python, splits, split, stopwords): lexicon._count_prose of head's prose."},
+    {"add_up", add_up, METH_VARARGS,
+     "add_up(tokens, splits, split, stopwords): the term counts of distinct tokens seen n times."},
+    {"top", top, METH_VARARGS, "top(counts, limit): lexicon._top."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "prready._lexscan",
+    "The per-token work of a file's lexical fields, in C (see prready.analysis.lexicon).",
+    -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__lexscan(void) {
+    int c;
+    for (c = 0; c < 256; c++)
+        WORD[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_';
+    return PyModule_Create(&module);
+}

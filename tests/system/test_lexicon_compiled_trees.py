@@ -1,0 +1,53 @@
+"""The C speed-up of the lexical fields (src/prready/_lexscan.c) gives the Python passes'
+fields, byte for byte, and leaves the same memo, on real trees: every Python file of the
+installed torch wheel and every C, C++ and CUDA file of PyTorch 1.13.1's sources, with one
+memo shared across each tree as a scanning worker keeps one. Slow: it needs both trees."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from prready.analysis import lexicon
+from torchfixtures import torch_source
+
+pytestmark = pytest.mark.slow
+
+C_SUFFIXES = {".c", ".cc", ".cpp", ".cxx", ".cu", ".cuh", ".h", ".hpp"}
+
+
+def compare(files: list[Path], language: str) -> None:
+    in_python: dict[str, tuple[str, ...]] = {}
+    in_c: dict[str, tuple[str, ...]] = {}
+    for path in files:
+        data = path.read_bytes()
+        expected = lexicon.source_fields_packed(data, language, in_python, compiled=None)
+        assert lexicon.source_fields_packed(data, language, in_c) == expected, path
+    assert in_c == in_python
+
+
+@pytest.fixture(scope="module")
+def compiled() -> object:
+    if os.environ.get("PRREADY_PURE_PYTHON") == "1":
+        pytest.skip("built without the C speed-up (PRREADY_PURE_PYTHON=1)")
+    assert lexicon._compiled is not None, "prready._lexscan is not built (see hatch_build.py)"
+    return lexicon._compiled
+
+
+def test_the_torch_wheels_python_files(compiled: object) -> None:
+    source = torch_source()
+    if source is None:
+        pytest.skip("torch is not installed")
+    files = sorted(source.rglob("*.py"))
+    assert len(files) > 1500
+    compare(files, "python")
+
+
+def test_pytorch_sources_c_and_cuda_files(compiled: object, pytorch_tree: Path) -> None:
+    files = sorted(
+        p for p in pytorch_tree.rglob("*") if p.suffix in C_SUFFIXES and ".git" not in p.parts
+    )
+    assert len(files) > 5000
+    compare(files, "cpp")

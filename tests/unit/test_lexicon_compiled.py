@@ -1,0 +1,192 @@
+"""The C speed-up (`prready._lexscan`, src/prready/_lexscan.c) gives exactly what the
+Python passes give: the same packed fields, term counts in the same order, and the same
+words kept in the memo, on text built to break a hand-written scanner (quotes left open,
+escapes before line ends, comment markers in literals, runs too long for one identifier
+or starting with digits, non-ASCII bytes) and on every identifier shape.
+
+The speed-up is built by the install (hatch_build.py). Without a C compiler it is left out
+and lexicon runs the Python passes: then set PRREADY_PURE_PYTHON=1 and these tests skip.
+The torch tree's files are compared in tests/system/test_lexicon_compiled_trees.py."""
+
+from __future__ import annotations
+
+import os
+import string
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prready.analysis import lexicon
+from prready.analysis.lexicon import (
+    IDENTIFIER,
+    MAX_SCAN_BYTES,
+    STOPWORDS,
+    _split,
+    _term_fields,
+    split_identifier,
+)
+
+if os.environ.get("PRREADY_PURE_PYTHON") == "1":
+    pytest.skip("built without the C speed-up (PRREADY_PURE_PYTHON=1)", allow_module_level=True)
+
+compiled = lexicon._compiled
+if compiled is None:
+    pytest.fail(
+        "prready._lexscan is not built: reinstall with a C compiler (pip install -e .), "
+        "or set PRREADY_PURE_PYTHON=1 to test the pure-Python build",
+        pytrace=False,
+    )
+
+Memo = dict[str, tuple[str, ...]]
+
+
+def both(head: bytes, python: bool, names: str = "") -> tuple[tuple[object, ...], Memo, Memo]:
+    """The fields the Python passes and the C module give, and the memo each leaves."""
+    in_python: Memo = {}
+    in_c: Memo = {}
+    expected = _term_fields(names, head, python, in_python, compiled=None)
+    got = _term_fields(names, head, python, in_c, compiled=compiled)
+    return (expected, got), in_python, in_c
+
+
+def assert_same(head: bytes, python: bool, names: str = "") -> None:
+    (expected, got), in_python, in_c = both(head, python, names)
+    assert got == expected
+    assert in_c == in_python
+    prose = (lexicon._PY_PROSE if python else lexicon._C_PROSE).findall(head)
+    reference = lexicon._count_prose(b" ".join(prose), {})
+    counts = compiled.prose_counts(head, python, {}, _split, STOPWORDS)
+    assert list(counts.items()) == list(reference.items())  # the same order, before the top
+
+
+EDGES = [
+    b"",
+    b"'''",
+    b"''''",
+    b"'''a''' b '''",
+    b'"""doc""""x"',
+    b"x = ''\n",
+    b"s = 'it\\'s' + \"a\\\nb\" # tail\\",
+    b"s = 'line_one\\\n still'\n",
+    b"# only a comment",
+    b"'\\",
+    b"'unclosed_single\nnext_line",
+    b'"""unclosed_triple\n all_to_the_end',
+    b"#" * 10 + b"'" * 7 + b'"' * 5,
+    b"# 9lives 2d_conv x86_64 " + b"a" * 200 + b"9" + b"B" * 90 + b" __ _1 _a_",
+    "# café_name naïve \xe2\x82\xac".encode() + b"\xff\xfe bad_bytes\n",
+]
+EDGES_C = [
+    b"/*/ still_comment */ after",
+    b"/**/ a_b /* unclosed_block",
+    b"// line_comment\n'\"' char_quote \" string_end",
+    b'"esc\\"aped" "\\\nbroken" x / y * z',
+    b"/",
+    b"/*",
+    b'"',
+    b'int f() { return g("Msg_One %d", 0x1Fu); } // TODO(fix_it)',
+]
+
+
+@pytest.mark.parametrize("head", EDGES, ids=range(len(EDGES)))
+def test_python_edges_give_the_python_passes_fields(head: bytes) -> None:
+    assert_same(head, True)
+
+
+@pytest.mark.parametrize("head", EDGES_C, ids=range(len(EDGES_C)))
+def test_c_edges_give_the_python_passes_fields(head: bytes) -> None:
+    assert_same(head, False)
+
+
+# Bytes drawn mostly from what the scanners react to.
+SCANNER_BYTES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [b"'", b'"', b"'''", b'"""', b"#", b"\\", b"\n", b"/", b"*", b"//", b"/*", b"*/"]
+        ),
+        st.sampled_from([b" ", b"_", b"9", b"x", b"Ab", b"HTTPServer", b"data_loader", b"es"]),
+        st.binary(min_size=1, max_size=3),
+    ),
+    max_size=60,
+).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SCANNER_BYTES, st.booleans())
+def test_any_bytes_give_the_python_passes_fields(head: bytes, python: bool) -> None:
+    assert_same(head, python)
+
+
+IDENTIFIERS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,90}", fullmatch=True)
+# Shapes the splitter treats apart: snake, UPPER, Capitalised, camelCase, acronyms, digits,
+# stems (ies, ches, sses, ing with a doubled consonant), stopwords.
+_PIECES = "_ __ a B x1 42 HTTP Server parties matches boxes class status basis running Padding"
+PIECES = st.sampled_from([*_PIECES.split(), "the", "Does", "IO", "lr", "LR", "Step"])
+SHAPED = st.lists(PIECES, min_size=1, max_size=8).map("".join).filter(IDENTIFIER.fullmatch)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(IDENTIFIERS, SHAPED), min_size=1, max_size=6))
+def test_identifiers_split_as_split_identifier_splits_them(tokens: list[str]) -> None:
+    counts = Counter(tokens)
+    memo: Memo = {}
+    added = compiled.add_up(dict(counts), memo, _split, STOPWORDS)
+    expected: dict[str, int] = {}
+    for token, n in counts.items():
+        for word in split_identifier(token):
+            expected[word] = expected.get(word, 0) + n
+    assert list(added.items()) == list(expected.items())
+    for token in counts:
+        assert memo[token] == split_identifier(token)
+
+
+def test_every_two_letter_and_some_longer_shapes_split_alike() -> None:
+    letters = "aAsSiI_9eEgGz"
+    tokens = [a + b for a in string.ascii_letters + "_" for b in letters]
+    tokens += [a + b + c for a in "sSxX_" for b in letters for c in letters]
+    tokens += ["ies" * 3, "runnings", "ABCdef", "abcDEF", "aBc_dEf_GHI", "x" * 81, "_" * 81]
+    memo: Memo = {}
+    compiled.add_up(dict.fromkeys(tokens, 1), memo, _split, STOPWORDS)
+    assert {t: memo[t] for t in tokens} == {t: split_identifier(t) for t in tokens}
+
+
+def test_a_memo_entry_is_taken_as_it_is() -> None:
+    # Whatever a caller's memo holds for a token is what gets added up, as in Python.
+    memo: Memo = {"data_loader": ("kept",)}
+    assert compiled.add_up({"data_loader": 3}, memo, _split, STOPWORDS) == {"kept": 3}
+
+
+def test_names_and_prose_together_with_a_shared_memo() -> None:
+    names = " ".join(["StepLR", "prepare_data_loader", "HTTPServer", "x86_64", "café_bar"])
+    head = b"# StepLR schedules the learning rate\n'''prepare_data_loader docs'''\n"
+    assert_same(head, True, names)
+
+
+def test_the_top_terms_keep_the_first_seen_of_equal_counts() -> None:
+    counts = {f"w{i:04d}": 1 + (i % 3) for i in range(900)}
+    for limit in (0, 1, 400, 899, 900, 1000):
+        assert compiled.top(counts, limit) == lexicon._top(counts, limit)
+
+
+def test_text_past_the_scan_limit_is_the_callers_to_cut() -> None:
+    head = (b"# word " * (MAX_SCAN_BYTES // 7)) + b"'unclosed"
+    assert_same(head[:MAX_SCAN_BYTES], True)
+
+
+def test_wrong_arguments_raise_instead_of_crashing() -> None:
+    with pytest.raises(TypeError):
+        compiled.prose_counts(b"# x", True, [], _split, STOPWORDS)
+    with pytest.raises(TypeError):
+        compiled.prose_counts(b"# x", True, {}, _split, set(STOPWORDS))
+    with pytest.raises(TypeError):  # a memo entry that is not a tuple of words
+        compiled.add_up({"abc": 1}, {"abc": "abc"}, _split, STOPWORDS)
+    with pytest.raises(TypeError):
+        compiled.top({1: 2}, 5)
+    with pytest.raises(ValueError):  # a split that fails passes its error on
+        compiled.add_up({"é": 1}, {}, _failing_split, STOPWORDS)
+
+
+def _failing_split(token: str, splits: Memo) -> tuple[str, ...]:
+    raise ValueError(token)
