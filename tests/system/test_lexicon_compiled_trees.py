@@ -5,7 +5,6 @@ memo shared across each tree as a scanning worker keeps one. Slow: it needs both
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -30,9 +29,8 @@ def compare(files: list[Path], language: str) -> None:
 
 @pytest.fixture(scope="module")
 def compiled() -> object:
-    if os.environ.get("PRREADY_PURE_PYTHON") == "1":
-        pytest.skip("built without the C speed-up (PRREADY_PURE_PYTHON=1)")
-    assert lexicon._compiled is not None, "prready._lexscan is not built (see hatch_build.py)"
+    if lexicon._compiled is None:  # (a failure in CI, where nothing may skip)
+        pytest.skip("prready._lexscan is not built (no C compiler at install)")
     return lexicon._compiled
 
 

@@ -684,7 +684,7 @@ class BM25Index:
             doc_paths = [dict.fromkeys(paths.get(name, ())) for name in names]
             path_df = Counter(t for terms in doc_paths for t in terms if t in others)
             path_only = {t for t, count in path_df.items() if count <= cutoff}
-            for term in path_only:
+            for term in sorted(path_only):  # (sorted: the stored index is the same bytes)
                 in_paths[term] = others.pop(term)
                 df[term] = path_df[term]
             if path_only:
