@@ -1,5 +1,9 @@
 # The C speed-up's functions (src/prready/_lexscan.c); see prready.analysis.lexicon.
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+Buffer = Any  # bytes or an array('i')
 
 _Split = Callable[[str, dict[str, tuple[str, ...]]], tuple[str, ...]]
 
@@ -12,3 +16,7 @@ def add_up(
     stopwords: frozenset[str], /,
 ) -> dict[str, int]: ...
 def top(counts: dict[str, int], limit: int, /) -> tuple[str, bytes]: ...
+def postings(
+    docs: list[Mapping[str, float]], position: dict[str, int], path_only: AbstractSet[str],
+    in_path: list[list[str]], norms: list[float], k1: float, starts: Buffer, /,
+) -> tuple[bytes, bytes]: ...

@@ -270,10 +270,10 @@ def test_a_common_word_that_names_few_paths_keeps_those_postings_at_its_own_idf(
     assert loaded.idf("cpu") == by_path.idf("cpu")
 
 
-def test_the_stored_index_is_the_same_bytes_however_path_terms_hash() -> None:
+def test_the_stored_index_is_the_same_however_path_terms_hash() -> None:
     """Terms that only paths keep are stored in term order, not in a set's (which follows
     the interpreter's string hashes, different in every process): the same files give the
-    same stored index in any run."""
+    same stored index (its values, in the same order) in any run."""
     names = [f"pkg/m{i}.py" for i in range(80)]
     folders = [f"area{i:02}" for i in range(30)]
     docs: dict[str, dict[str, float]] = {n: dict.fromkeys(folders, 1.0) for n in names}
@@ -284,7 +284,7 @@ def test_the_stored_index_is_the_same_bytes_however_path_terms_hash() -> None:
     assert list(built.idfs.in_paths) == folders  # in term order, all of them
     backward = {n: list(reversed(terms)) for n, terms in reversed(list(forward.items()))}
     again = BM25Index.build(dict(reversed(list(docs.items()))), paths=backward)
-    assert marshal.dumps(again.to_plain()) == marshal.dumps(built.to_plain())
+    assert repr(again.to_plain()) == repr(built.to_plain())  # (values and order)
 
 
 def test_bm25_postings_lay_out_each_terms_documents_in_order_at_any_size() -> None:

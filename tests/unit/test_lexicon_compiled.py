@@ -12,6 +12,7 @@ tests/system/test_lexicon_compiled_trees.py."""
 from __future__ import annotations
 
 import string
+from array import array
 from collections import Counter
 
 import pytest
@@ -186,3 +187,56 @@ def test_wrong_arguments_raise_instead_of_crashing() -> None:
 
 def _failing_split(token: str, splits: Memo) -> tuple[str, ...]:
     raise ValueError(token)
+
+
+# BM25 documents: terms from a small vocabulary, term frequencies as unit_terms gives them
+# (small sums of field weights); with `common` in every document and in a tenth of the
+# paths, so that with enough documents it keeps postings for its paths only.
+DOCS = st.lists(
+    st.dictionaries(st.sampled_from([f"t{i}" for i in range(40)]), st.integers(1, 30)),
+    max_size=90,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(DOCS, st.sampled_from([0.05, 0.3, 1.0]), st.booleans())
+def test_the_postings_are_laid_out_as_the_python_build_lays_them(
+    terms: list[dict[str, int]], max_df: float, with_paths: bool
+) -> None:
+    docs = {
+        f"pkg/f{i % 4}/m{i}.py": {**d, "common": 1, f"f{i % 4}": 3} for i, d in enumerate(terms)
+    }
+    paths = {n: [n.split("/")[1], *(["common"] if i % 10 == 0 else [])] for i, n in enumerate(docs)}
+    kept_paths = paths if with_paths else None
+    built = lexicon.BM25Index.build(docs, max_df=max_df, paths=kept_paths, compiled=compiled)
+    expected = lexicon.BM25Index.build(docs, max_df=max_df, paths=kept_paths, compiled=None)
+    assert repr(built.to_plain()) == repr(expected.to_plain())  # (values and order)
+
+
+def test_a_term_kept_for_its_paths_only_is_laid_out_as_in_python() -> None:
+    docs = {
+        f"pkg/f{i % 4}/m{i}.py": {"common": 1, f"f{i % 4}": 3, f"t{i % 7}": 2} for i in range(90)
+    }
+    paths = {n: [n.split("/")[1], *(["common"] if i % 10 == 0 else [])] for i, n in enumerate(docs)}
+    built = lexicon.BM25Index.build(docs, paths=paths, compiled=compiled)
+    assert list(built.idfs.in_paths) == ["common"]  # (each f0..f3 is in a quarter: kept)
+    in_path = sorted(n for n, terms in paths.items() if "common" in terms)
+    assert [built.names[d] for d in built.postings["common"]] == in_path
+    expected = lexicon.BM25Index.build(docs, paths=paths, compiled=None)
+    assert repr(built.to_plain()) == repr(expected.to_plain())  # (values and order)
+
+
+def test_postings_that_do_not_fit_raise_instead_of_writing_past_the_arrays() -> None:
+    docs: list[dict[str, float]] = [{"a": 1.0, "b": 2.0}, {"a": 3.0}]
+    position = {"a": 0, "b": 1}
+    fitting = compiled.postings(docs, position, set(), [], [1.0, 1.0], 2.2, array("i", [0, 2, 3]))
+    assert array("i", fitting[0]).tolist() == [0, 1, 0]
+    for starts in ([0, 1, 3], [0, 2, 2], [0, 2, 4], [0]):
+        with pytest.raises(ValueError):
+            compiled.postings(docs, position, set(), [], [1.0, 1.0], 2.2, array("i", starts))
+    with pytest.raises(KeyError):  # a path term the document does not hold
+        compiled.postings(
+            docs, position, {"b"}, [[], ["b"]], [1.0, 1.0], 2.2, array("i", [0, 2, 3])
+        )
+    with pytest.raises(ValueError):  # a norm per document
+        compiled.postings(docs, position, set(), [], [1.0], 2.2, array("i", [0, 2, 3]))

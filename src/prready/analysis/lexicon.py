@@ -458,9 +458,11 @@ def unit_terms(
     defs: Iterable[tuple[str, int]],
     prose: Iterable[tuple[str, int]],
     splits: dict[str, tuple[str, ...]] | None = None,
+    path_words: list[str] | None = None,
 ) -> dict[str, int]:
     """The weighted term frequencies of one unit (path, defined names, prose).
-    `splits`: see `count_terms`."""
+    `splits`: see `count_terms`; `path_words`: `path_terms(path)`, when the caller has
+    them."""
     tf = dict(prose) if PROSE_WEIGHT == 1 else {word: PROSE_WEIGHT * n for word, n in prose}
     get = tf.get
     if isinstance(defs, PackedTerms):  # distinct terms: each one's sum in one C-level pass
@@ -469,7 +471,7 @@ def unit_terms(
     else:
         for word, n in defs:
             tf[word] = get(word, 0) + DEF_WEIGHT * n
-    for word in path_terms(path, splits):
+    for word in path_terms(path, splits) if path_words is None else path_words:
         tf[word] = get(word, 0) + PATH_WEIGHT
     return tf
 
@@ -634,6 +636,46 @@ def _idf(n_docs: int, df: int) -> float:
 _PLAIN_TAG = "bm25:4"
 
 
+def _postings_in_python(
+    doc_list: list[Mapping[str, float]],
+    position: dict[str, int],
+    path_only: set[str],
+    in_path: list[list[str]],
+    lengths: list[float],
+    avg: float,
+) -> tuple[array[int], array[float]]:
+    """The postings' document ids and BM25 weights, each term's run (terms in `position`
+    order) in document order: what `BM25Index.build` stores (see there), in Python."""
+    kept = (position.keys() - path_only).__contains__ if in_path else position.__contains__
+    # Every kept posting as (term's position, document, weight) in three flat lists,
+    # documents in order; a stable sort by the terms' positions (integers: cheaper to
+    # compare than the words) then lays each term's run out in document order (a
+    # document holds a term once: the order of its terms within it does not matter).
+    post_terms: list[int] = []
+    post_ids: list[int] = []
+    post_weights: list[float] = []
+    k1 = K1 + 1
+    for doc_id, doc in enumerate(doc_list):
+        norm = K1 * (1 - B + B * lengths[doc_id] / avg)
+        terms = list(filter(kept, doc))  # C-level, no set built per document
+        if in_path and in_path[doc_id]:
+            terms += in_path[doc_id]
+        post_terms.extend(map(position.__getitem__, terms))
+        post_ids.extend(repeat(doc_id, len(terms)))
+        # A document's frequencies take a few distinct values (small sums of the field
+        # weights): each one's weight is computed once, the postings look theirs up.
+        saturated = {tf: tf * k1 / (tf + norm) for tf in set(doc.values())}
+        post_weights.extend(map(saturated.__getitem__, map(doc.__getitem__, terms)))
+    order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
+    if len(order) > 1:  # one itemgetter call each picks the runs out in C
+        pick = itemgetter(*order)
+        ids, weights = array("i", pick(post_ids)), array("d", pick(post_weights))
+    else:
+        ids = array("i", map(post_ids.__getitem__, order))
+        weights = array("d", map(post_weights.__getitem__, order))
+    return ids, weights
+
+
 @dataclass
 class BM25Index:
     """An inverted BM25 index over named documents (weighted term frequencies).
@@ -657,6 +699,7 @@ class BM25Index:
         *,
         max_df: float = MAX_DF,
         paths: Mapping[str, Iterable[str]] | None = None,
+        compiled: Any = _compiled,
     ) -> BM25Index:
         """Index `docs`. A term in more than `max_df` of the documents (at least
         MIN_DF_CUTOFF) keeps its IDF but no postings: its IDF is near zero, a search skips
@@ -668,7 +711,10 @@ class BM25Index:
         1,042; a backend's folder, `backends/cpu/`): it keeps postings for those documents
         only, with its IDF over all of them (low: a common word). Those documents' match
         on it is most of what BM25 would give it; the others' would be their prose's few
-        mentions."""
+        mentions.
+
+        `compiled`: the C speed-up, which lays the postings out in one counting pass (None:
+        `_postings_in_python`, the same arrays)."""
         names = sorted(docs)
         doc_list = [docs[name] for name in names]
         lengths = [float(sum(doc.values())) or 1.0 for doc in doc_list]
@@ -684,42 +730,25 @@ class BM25Index:
             doc_paths = [dict.fromkeys(paths.get(name, ())) for name in names]
             path_df = Counter(t for terms in doc_paths for t in terms if t in others)
             path_only = {t for t, count in path_df.items() if count <= cutoff}
-            for term in sorted(path_only):  # (sorted: the stored index is the same bytes)
+            for term in sorted(path_only):  # (sorted: the same index in every process)
                 in_paths[term] = others.pop(term)
                 df[term] = path_df[term]
             if path_only:
                 in_path = [[t for t in terms if t in path_only] for terms in doc_paths]
         terms_sorted = sorted(df.keys() - others.keys())
         position = dict(zip(terms_sorted, range(len(terms_sorted)), strict=True))
-        kept = (position.keys() - path_only).__contains__ if in_path else position.__contains__
-        # Every kept posting as (term's position, document, weight) in three flat lists,
-        # documents in order; a stable sort by the terms' positions (integers: cheaper to
-        # compare than the words) then lays each term's run out in document order (a
-        # document holds a term once: the order of its terms within it does not matter).
-        post_terms: list[int] = []
-        post_ids: list[int] = []
-        post_weights: list[float] = []
-        k1 = K1 + 1
-        for doc_id, doc in enumerate(doc_list):
-            norm = K1 * (1 - B + B * lengths[doc_id] / avg)
-            terms = list(filter(kept, doc))  # C-level, no set built per document
-            if in_path and in_path[doc_id]:
-                terms += in_path[doc_id]
-            post_terms.extend(map(position.__getitem__, terms))
-            post_ids.extend(repeat(doc_id, len(terms)))
-            # A document's frequencies take a few distinct values (small sums of the field
-            # weights): each one's weight is computed once, the postings look theirs up.
-            saturated = {tf: tf * k1 / (tf + norm) for tf in set(doc.values())}
-            post_weights.extend(map(saturated.__getitem__, map(doc.__getitem__, terms)))
-        order = sorted(range(len(post_terms)), key=post_terms.__getitem__)
-        if len(order) > 1:  # one itemgetter call each picks the runs out in C
-            pick = itemgetter(*order)
-            ids, weights = array("i", pick(post_ids)), array("d", pick(post_weights))
-        else:
-            ids = array("i", map(post_ids.__getitem__, order))
-            weights = array("d", map(post_weights.__getitem__, order))
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
+        if compiled is not None:  # the same runs, filled in one counting pass in C
+            norms = [K1 * (1 - B + B * length / avg) for length in lengths]
+            laid_out = compiled.postings(
+                doc_list, position, path_only, in_path, norms, K1 + 1, starts
+            )
+            ids, weights = array("i"), array("d")
+            ids.frombytes(laid_out[0])
+            weights.frombytes(laid_out[1])
+        else:
+            ids, weights = _postings_in_python(doc_list, position, path_only, in_path, lengths, avg)
         postings = PackedPostings(terms_sorted, starts, ids, weights, n)
         return cls(postings, Idfs(postings, n, others, in_paths), names, float(max_df))
 

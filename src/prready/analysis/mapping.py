@@ -277,11 +277,12 @@ def lexical_index(
     names, prose; none for a file without): what `build_lexical` builds, from plain
     values (a map's scanning worker builds it so, see `retrieval.IndexPrefetch`)."""
     splits: dict[str, tuple[str, ...]] = {}  # each name's words, split once
+    paths = {name: path_terms(path, splits) for name, path in units.items()}
     docs = {}
     for name, path in units.items():
         defs, prose = fields.get(path, ((), ()))
-        docs[name] = unit_terms(path, defs, prose, splits)
-    return BM25Index.build(docs, paths={n: path_terms(p, splits) for n, p in units.items()})
+        docs[name] = unit_terms(path, defs, prose, splits, paths[name])
+    return BM25Index.build(docs, paths=paths)
 
 
 def library_units(code_map: CodeMap) -> set[str]:
