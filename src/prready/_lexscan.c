@@ -11,6 +11,7 @@
    - add_up(tokens, splits, split): the term counts of distinct identifiers seen n times,
      as `_add_up` over a Counter of them;
    - top(counts, limit): the packed most frequent terms, as `_top`;
+   - names(text, python): the defined names, as lexicon's name patterns find them;
    - postings(...): the BM25 index's document ids and weights laid out term by term, as
      `_postings_in_python` (one counting pass instead of a sort).
 
@@ -668,6 +669,206 @@ done:
     return out;
 }
 
+/* ---- the defined-name passes (lexicon._PY_NAMES and _C_DEF), over the decoded text ----
+
+   Each pass finds, like the pattern's findall, the matches that start at a "\n", one after
+   another (a match ends where the next search starts). Every quantifier of the patterns
+   is decided by the next character (see lexicon: possessive, or followed by a character the
+   repeated class cannot hold), so each match is found by one walk, without backtracking
+   but for the `{1,4}` words before a C function's name, tried from the most down. `\w` is
+   Unicode's (as `re` reads a str): ASCII letters, digits and `_`, or what
+   Py_UNICODE_ISALNUM says of a non-ASCII character. */
+
+typedef struct {
+    const void *data;
+    int kind;
+    Py_ssize_t n;
+} Text;
+
+#define CH(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
+
+static int is_w(Py_UCS4 c) { return c < 128 ? WORD[c] : Py_UNICODE_ISALNUM(c); }
+static int is_start(Py_UCS4 c) { return c < 128 && WORD[c] && !(c >= '0' && c <= '9'); }
+static int is_blank(Py_UCS4 c) { return c == ' ' || c == '\t'; }
+
+/* Whether `word` (ASCII) is written at i. */
+static int written(const Text *t, Py_ssize_t i, const char *word) {
+    for (; *word; word++, i++)
+        if (i >= t->n || CH(t, i) != (Py_UCS4)(unsigned char)*word) return 0;
+    return 1;
+}
+
+static Py_ssize_t skip_blanks(const Text *t, Py_ssize_t i) {
+    while (i < t->n && is_blank(CH(t, i))) i++;
+    return i;
+}
+
+/* The end of a run of \w from i, at most `most` characters long. */
+static Py_ssize_t word_run(const Text *t, Py_ssize_t i, Py_ssize_t most) {
+    Py_ssize_t start = i;
+    while (i < t->n && i - start < most && is_w(CH(t, i))) i++;
+    return i;
+}
+
+static int add_name(PyObject *list, PyObject *text, Py_ssize_t from, Py_ssize_t to) {
+    PyObject *name = PyUnicode_Substring(text, from, to);
+    int rc;
+    if (name == NULL) return -1;
+    rc = PyList_Append(list, name);
+    Py_DECREF(name);
+    return rc;
+}
+
+/* _PY_NAMES at the "\n" at nl: 1 (a def/class name, or an assignment's), 0, or -1. */
+static int py_match(const Text *t, Py_ssize_t nl, Py_ssize_t *from, Py_ssize_t *to,
+                    int *is_def, Py_ssize_t *end) {
+    Py_ssize_t p = nl + 1, j = skip_blanks(t, p), after = -1, k;
+    if (written(t, j, "def")) {
+        after = j + 3;
+    } else if (written(t, j, "class")) {
+        after = j + 5;
+    } else if (written(t, j, "async")) {
+        k = skip_blanks(t, j + 5);
+        if (k > j + 5) after = written(t, k, "def") ? k + 3 : written(t, k, "class") ? k + 5 : -1;
+    }
+    if (after >= 0) {
+        k = skip_blanks(t, after);
+        if (k > after && k < t->n && is_start(CH(t, k))) {
+            *from = k;
+            *to = *end = word_run(t, k + 1, PY_SSIZE_T_MAX);
+            *is_def = 1;
+            return 1;
+        }
+    }
+    if (p < t->n && is_start(CH(t, p))) { /* name [ \t]* (: annotation)? = (not ==) */
+        Py_ssize_t r = word_run(t, p + 1, PY_SSIZE_T_MAX), u = skip_blanks(t, r);
+        if (u < t->n && CH(t, u) == ':') {
+            u++;
+            while (u < t->n && CH(t, u) != '=' && CH(t, u) != '\n') u++;
+        }
+        if (u + 1 < t->n && CH(t, u) == '=' && CH(t, u + 1) != '=') {
+            *from = p;
+            *to = r;
+            *is_def = 0;
+            *end = u + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_c_word(Py_UCS4 c) { return is_w(c) || c == ':' || c == '<' || c == '>'; }
+static int is_c_sep(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '*' || c == '&'; }
+
+/* _C_DEF at the "\n" at nl. */
+static int c_match(const Text *t, Py_ssize_t nl, Py_ssize_t *from, Py_ssize_t *to,
+                   Py_ssize_t *end) {
+    Py_ssize_t p = nl + 1, j = skip_blanks(t, p), at[5], k = 0, kk, q, r, u, after = -1;
+    at[0] = j;
+    while (k < 4) { /* (?:[\w:<>]{1,80}+[ \t*&]{1,8}+): each one decided */
+        q = at[k];
+        r = q;
+        while (r < t->n && r - q < 80 && is_c_word(CH(t, r))) r++;
+        if (r == q) break;
+        u = r;
+        while (u < t->n && u - r < 8 && is_c_sep(CH(t, u))) u++;
+        if (u == r) break;
+        at[++k] = u;
+    }
+    for (kk = k; kk >= 1; kk--) { /* the most words first, as the greedy {1,4} */
+        q = at[kk];
+        if (q < t->n && is_start(CH(t, q))) {
+            r = word_run(t, q + 1, 80);
+            u = skip_blanks(t, r);
+            if (u < t->n && CH(t, u) == '(') {
+                *from = q;
+                *to = r;
+                *end = u + 1;
+                return 1;
+            }
+        }
+    }
+    if (written(t, j, "class")) {
+        after = j + 5;
+    } else if (written(t, j, "struct")) {
+        after = j + 6;
+    } else if (written(t, j, "enum")) {
+        after = j + 4;
+    } else if (written(t, j, "namespace")) {
+        after = j + 9;
+    } else if (j < t->n && CH(t, j) == '#') {
+        k = skip_blanks(t, j + 1);
+        if (written(t, k, "define")) after = k + 6;
+    }
+    if (after >= 0) {
+        k = skip_blanks(t, after);
+        if (k > after && k < t->n && is_start(CH(t, k))) {
+            *from = k;
+            *to = *end = word_run(t, k + 1, 80);
+            return 1;
+        }
+    }
+    /* An unindented upper-case macro call's first identifier. */
+    if (p < t->n && CH(t, p) >= 'A' && CH(t, p) <= 'Z') {
+        Py_UCS4 c;
+        r = p + 1;
+        while (r < t->n && ((c = CH(t, r)) == '_' || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            r++;
+        if (r - p - 1 >= 2 && r - p - 1 <= 80 && r < t->n && CH(t, r) == '(') {
+            u = r + 1;
+            while (u < t->n && ((c = CH(t, u)) == ' ' || c == '\t' || c == '\r' || c == '\n')) u++;
+            if (u - r - 1 <= 80 && u < t->n && is_start(CH(t, u))) {
+                q = word_run(t, u + 1, PY_SSIZE_T_MAX);
+                if (q - u - 1 <= 80) {
+                    Py_ssize_t w = skip_blanks(t, q);
+                    if (w < t->n && (CH(t, w) == ',' || CH(t, w) == ')')) {
+                        *from = u;
+                        *to = q;
+                        *end = w + 1;
+                        return 1;
+                    }
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* names(text, python): the defined names the pattern's findall finds in `text` (which
+   starts with the "\n" the passes put first): Python's (def/class names, assignments'
+   names) as two lists, or C's as one. */
+static PyObject *names(PyObject *self, PyObject *args) {
+    PyObject *text, *first = NULL, *second = NULL, *out = NULL;
+    int python;
+    Text t;
+    Py_ssize_t i = 0;
+    if (!PyArg_ParseTuple(args, "Up:names", &text, &python)) return NULL;
+    t.data = PyUnicode_DATA(text);
+    t.kind = PyUnicode_KIND(text);
+    t.n = PyUnicode_GET_LENGTH(text);
+    first = PyList_New(0);
+    second = python ? PyList_New(0) : NULL;
+    if (first == NULL || (python && second == NULL)) goto done;
+    while (i < t.n) {
+        Py_ssize_t nl = PyUnicode_FindChar(text, '\n', i, t.n, 1), from, to, end;
+        int is_def = 1, found;
+        if (nl == -2) goto done;
+        if (nl < 0) break;
+        found = python ? py_match(&t, nl, &from, &to, &is_def, &end) : c_match(&t, nl, &from, &to, &end);
+        if (!found) {
+            i = nl + 1;
+            continue;
+        }
+        if (add_name(is_def ? first : second, text, from, to) < 0) goto done;
+        i = end;
+    }
+    out = python ? PyTuple_Pack(2, first, second) : (Py_INCREF(first), first);
+done:
+    Py_XDECREF(first);
+    Py_XDECREF(second);
+    return out;
+}
+
 /* ---- BM25 postings, laid out by term (lexicon.BM25Index.build) ---- */
 
 static int put_posting(PyObject *position, PyObject *term, PyObject *tf, int doc, double norm,
@@ -785,6 +986,8 @@ static PyMethodDef methods[] = {
     {"add_up", add_up, METH_VARARGS,
      "add_up(tokens, splits, split, stopwords): the term counts of distinct tokens seen n times."},
     {"top", top, METH_VARARGS, "top(counts, limit): lexicon._top."},
+    {"names", names, METH_VARARGS,
+     "names(text, python): the defined names lexicon's name pattern finds in text."},
     {"postings", postings, METH_VARARGS,
      "postings(docs, position, path_only, in_path, norms, k1, starts): the BM25 postings' "
      "document ids and weights (int and double bytes), each term's run in document order."},

@@ -1,5 +1,5 @@
 """The C speed-up of the lexical fields (src/prready/_lexscan.c) gives the Python passes'
-fields, byte for byte, leaves the same memo and builds the same BM25 index, on real trees: every Python file of the
+names and fields, byte for byte, leaves the same memo and builds the same BM25 index, on real trees: every Python file of the
 installed torch wheel and every C, C++ and CUDA file of PyTorch 1.13.1's sources, with one
 memo shared across each tree as a scanning worker keeps one. Slow: it needs both trees."""
 
@@ -19,12 +19,17 @@ C_SUFFIXES = {".c", ".cc", ".cpp", ".cxx", ".cu", ".cuh", ".h", ".hpp"}
 
 
 def compare(files: list[Path], language: str, root: Path) -> None:
-    """Each file's fields, the memo, and the BM25 index over the files (one unit each)."""
+    """Each file's defined names and fields, the memo, and the BM25 index over the files
+    (one unit each)."""
     in_python: dict[str, tuple[str, ...]] = {}
     in_c: dict[str, tuple[str, ...]] = {}
     fields = {}
     for path in files:
         data = path.read_bytes()
+        text = (b"\n" + data[: lexicon.MAX_SCAN_BYTES]).decode("utf-8", "replace")
+        python = language == "python"
+        names = lexicon.defined_names(text, python, compiled=None)
+        assert lexicon.defined_names(text, python) == names, path
         expected = lexicon.source_fields_packed(data, language, in_python, compiled=None)
         assert lexicon.source_fields_packed(data, language, in_c) == expected, path
         fields[path.relative_to(root).as_posix()] = lexicon.PackedTerms.unpack(expected)

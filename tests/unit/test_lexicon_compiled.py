@@ -240,3 +240,80 @@ def test_postings_that_do_not_fit_raise_instead_of_writing_past_the_arrays() -> 
         )
     with pytest.raises(ValueError):  # a norm per document
         compiled.postings(docs, position, set(), [], [1.0], 2.2, array("i", [0, 2, 3]))
+
+
+def regex_names(text: str, python: bool) -> tuple[list[str], list[str]]:
+    return lexicon.defined_names(text, python, compiled=None)
+
+
+def test_the_name_passes_find_what_the_patterns_find_on_built_lines() -> None:
+    from test_lexicon_extraction import C_DECLARATIONS, PY_DEFINITIONS
+
+    for python, lines in ((True, PY_DEFINITIONS), (False, C_DECLARATIONS)):
+        texts = [f"\n{indent}{line}" for line in lines for indent in ("", "  ", "\t ")]
+        texts.append("\n" + "\n".join(lines * 2))
+        for text in texts:
+            assert lexicon.defined_names(text, python, compiled) == regex_names(text, python)
+
+
+NAME_EDGES = [
+    "\n",
+    "\ndef",
+    "\ndef  f",
+    "\nasync\tdef g(): pass\nasync def\nasyncdef h",
+    "\nclass_ = 1\ndefine = 2\nx == 3\ny =\nz: int = 4\nw: dict[str, int]\n= 5\nv:=6",
+    "\nnaïve_fn = 1\ndef café(): pass\n  ñame = 3\nx\u00a0= 4",
+    "\n" + "a" * 200 + " = 1\n" + "A" * 90 + "(name)",
+    "\nTORCH_IMPL_FUNC(\n\n   add_out)\nREGISTER(" + " " * 81 + "x)\nAB(x )\nABC(x ,",
+    "\nstatic " + "w" * 80 + " f(\nstatic " + "w" * 81 + " f(\na b c d e f(\na** &b g (",
+    "\n#  define   MACRO_ONE 1\n#define\n# define 9x\nnamespace  at {\nenum class Kind {",
+    "\nstd::vector<int> const& get_things(int n);\nvoid* operator new(size_t);",
+]
+
+
+@pytest.mark.parametrize("text", NAME_EDGES, ids=range(len(NAME_EDGES)))
+@pytest.mark.parametrize("python", [True, False])
+def test_the_name_passes_agree_on_edges(text: str, python: bool) -> None:
+    assert lexicon.defined_names(text, python, compiled) == regex_names(text, python)
+
+
+NAME_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "\n",
+                " ",
+                "\t",
+                "def",
+                "class",
+                "async",
+                "struct",
+                "enum",
+                "namespace",
+                "#",
+                "define",
+                "=",
+                "==",
+                ":",
+                "(",
+                ")",
+                ",",
+                "*",
+                "&",
+                "<",
+                ">",
+                "::",
+                "\r",
+            ]
+        ),
+        st.sampled_from(["x", "_a1", "Foo", "TORCH_CHECK", "ABC", "é", "ñame", "9", "\u00a0"]),
+        st.text(max_size=3),
+    ),
+    max_size=40,
+).map(lambda parts: "\n" + "".join(parts))
+
+
+@settings(max_examples=500, deadline=None)
+@given(NAME_TEXT, st.booleans())
+def test_the_name_passes_agree_on_any_text(text: str, python: bool) -> None:
+    assert lexicon.defined_names(text, python, compiled) == regex_names(text, python)

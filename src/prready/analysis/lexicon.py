@@ -369,20 +369,38 @@ def source_fields_packed(
     # Decoded with the "\n" the name passes put first: one copy of the bytes, not of the
     # text (a lone ASCII byte never changes how the bytes after it decode).
     text = (b"\n" + head).decode("utf-8", "replace")
-    if language == "python":
+    python = language == "python"
+    defs, assigned = defined_names(text, python, compiled)
+    if python:
+        names = " ".join(defs) + " " + " ".join(assigned)
+        bases = _class_bases(text) if "\nclass" in text else ""
+    else:
+        names = " ".join([n for n in defs if n not in _C_NOT_NAMES])
+        bases = ""
+    splits = {} if splits is None else splits
+    return (*_term_fields(names, head, python, splits, compiled), bases)
+
+
+def defined_names(
+    text: str, python: bool, compiled: Any = _compiled
+) -> tuple[list[str], list[str]]:
+    """The names the name pass finds in `text` (which starts with a "\n"): a Python file's
+    `def`/`class` names and its top-level assignments' names; a native file's function,
+    class and macro names (and no assignments). `compiled`: the C speed-up, which finds
+    the same names (None: the regex passes)."""
+    if compiled is not None:
+        if python:
+            return compiled.names(text, True)  # type: ignore[no-any-return]
+        return compiled.names(text, False), []
+    if python:
         found = _PY_NAMES.findall(text)
         if _PY_PICK is not None:
             found = list(map(_PY_PICK, found))
-        names = " ".join([d for d, _ in found if d]) + " " + " ".join([a for _, a in found if a])
-        bases = _class_bases(text) if "\nclass" in text else ""
-    else:
-        found = _C_DEF.findall(text)
-        if _C_PICK is not None:
-            found = list(map(_C_PICK, found))
-        names = " ".join([n for a, b, c in found if (n := a or b or c) not in _C_NOT_NAMES])
-        bases = ""
-    splits = {} if splits is None else splits
-    return (*_term_fields(names, head, language == "python", splits, compiled), bases)
+        return [d for d, _ in found if d], [a for _, a in found if a]
+    found = _C_DEF.findall(text)
+    if _C_PICK is not None:
+        found = list(map(_C_PICK, found))
+    return [a or b or c for a, b, c in found], []
 
 
 def _term_fields(
