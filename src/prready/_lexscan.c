@@ -16,7 +16,10 @@
      `_postings_in_python` (one counting pass instead of a sort).
 
    Every scan is one linear pass over the bytes; runs of identifier characters are counted
-   in a hash table of byte slices, so a str is made once per distinct run. */
+   in a hash table of byte slices (keyed by Python's own per-process hash, so a file built
+   to collide cannot make it quadratic), so a str is made once per distinct run. Inputs
+   from elsewhere are checked before anything is written (`postings`' starts), and a count
+   beyond 64 bits raises instead of wrapping. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -82,10 +85,24 @@ static int runs_grow(Runs *r) {
     return 0;
 }
 
+/* Python's own keyed hash of bytes (SipHash, seeded per process as str and bytes hashes
+   are): a file built to make runs collide cannot make the table quadratic. */
+#if PY_VERSION_HEX >= 0x030D0000 && PY_VERSION_HEX < 0x030E0000
+/* (3.13 exports it but declares it in an internal header; 3.14 names it Py_HashBuffer) */
+PyAPI_FUNC(Py_hash_t) _Py_HashBytes(const void *, Py_ssize_t);
+#endif
+
+static uint64_t bytes_hash(const char *start, Py_ssize_t len) {
+#if PY_VERSION_HEX >= 0x030E0000
+    return (uint64_t)Py_HashBuffer(start, len);
+#else
+    return (uint64_t)_Py_HashBytes(start, len);
+#endif
+}
+
 static int runs_add(Runs *r, const char *start, Py_ssize_t len) {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    Py_ssize_t i, s;
-    for (i = 0; i < len; i++) h = (h ^ (unsigned char)start[i]) * 1099511628211ULL;
+    uint64_t h = bytes_hash(start, len);
+    Py_ssize_t s;
     s = (Py_ssize_t)(h & (uint64_t)(r->nslots - 1));
     while (r->slots[s]) {
         Run *run = &r->runs[r->slots[s] - 1];
@@ -471,6 +488,10 @@ static int add_words(PyObject *added, PyObject *words, Py_ssize_t n) {
         if (old != NULL) {
             long long was = PyLong_AsLongLong(old);
             if (was == -1 && PyErr_Occurred()) return -1;
+            if ((n > 0 && was > LLONG_MAX - n) || (n < 0 && was < LLONG_MIN - n)) {
+                PyErr_SetString(PyExc_OverflowError, "a term count beyond 64 bits");
+                return -1;
+            }
             sum += was;
         } else if (PyErr_Occurred()) {
             return -1;
@@ -586,7 +607,13 @@ static PyObject *add_up(PyObject *self, PyObject *args) {
     added = PyDict_New();
     if (added == NULL) return NULL;
     while (PyDict_Next(tokens, &pos, &token, &count)) {
-        Py_ssize_t n = PyLong_AsSsize_t(count);
+        Py_ssize_t n;
+        if (!PyUnicode_Check(token) || !PyLong_Check(count)) {
+            PyErr_SetString(PyExc_TypeError, "tokens must be str and their counts int");
+            Py_DECREF(added);
+            return NULL;
+        }
+        n = PyLong_AsSsize_t(count);
         if ((n == -1 && PyErr_Occurred()) || add_token(added, token, n, splits, split, stop) < 0) {
             Py_DECREF(added);
             return NULL;
@@ -629,20 +656,25 @@ static PyObject *top(PyObject *self, PyObject *args) {
     n = PyDict_Size(counts);
     items = PyMem_Malloc(sizeof(Item) * (n ? n : 1));
     if (items == NULL) return PyErr_NoMemory();
-    for (i = 0; PyDict_Next(counts, &pos, &term, &count); i++) {
-        if (!PyUnicode_Check(term)) {
-            PyErr_SetString(PyExc_TypeError, "terms must be str");
+    /* (str keys and int values: no Python code runs, so the dict cannot change meanwhile) */
+    for (i = 0; i < n && PyDict_Next(counts, &pos, &term, &count); i++) {
+        if (!PyUnicode_Check(term) || !PyLong_Check(count)) {
+            PyErr_SetString(PyExc_TypeError, "terms must be str and their counts int");
             goto done;
         }
         items[i].term = term;
         items[i].count = PyLong_AsLongLong(count);
         items[i].order = i;
         if (items[i].count == -1 && PyErr_Occurred()) goto done;
+        if (items[i].count < 0) {
+            PyErr_SetString(PyExc_ValueError, "term counts must not be negative");
+            goto done;
+        }
     }
     kept = n;
-    if (n > limit) {
+    if (n > limit) { /* the first `limit` by count, as a slice [:limit] keeps them */
         qsort(items, n, sizeof(Item), by_count);
-        kept = limit < 0 ? 0 : limit;
+        kept = limit >= 0 ? limit : (n + limit > 0 ? n + limit : 0);
     }
     qsort(items, kept, sizeof(Item), by_term);
     list = PyList_New(kept);
@@ -912,6 +944,16 @@ static PyObject *postings(PyObject *self, PyObject *args) {
         (PyList_GET_SIZE(extra) && PyList_GET_SIZE(extra) != PyList_GET_SIZE(docs)) ||
         PyList_GET_SIZE(docs) > INT_MAX || !PyAnySet_Check(path_only)) {
         PyErr_SetString(PyExc_ValueError, "postings: arguments of different lengths or kinds");
+        goto done;
+    }
+    for (p = 0; p < n_terms; p++) { /* runs laid end to end from 0: checked before writing */
+        if (starts[p] < 0 || starts[p + 1] < starts[p] || (p == 0 && starts[0] != 0)) {
+            PyErr_SetString(PyExc_ValueError, "postings: the terms' starts must rise from 0");
+            goto done;
+        }
+    }
+    if (n_terms == 0 && starts[0] != 0) {
+        PyErr_SetString(PyExc_ValueError, "postings: the terms' starts must rise from 0");
         goto done;
     }
     total = starts[n_terms];

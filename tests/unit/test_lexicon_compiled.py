@@ -172,6 +172,19 @@ def test_text_past_the_scan_limit_is_the_callers_to_cut() -> None:
     assert_same(head[:MAX_SCAN_BYTES], True)
 
 
+def test_top_keeps_what_a_slice_keeps_and_refuses_what_python_would() -> None:
+    counts = {"a": 3, "b": 2, "c": 1}
+    for limit in (-5, -1, 0, 2, 3):
+        assert compiled.top(counts, limit) == lexicon._top(counts, limit)
+    with pytest.raises(ValueError):  # bytes(...) refuses a negative count too
+        compiled.top({"a": -1}, 5)
+
+
+def test_counts_beyond_64_bits_raise_instead_of_wrapping() -> None:
+    with pytest.raises(OverflowError):
+        compiled.add_up(Counter({"data_data": 2**62}), {}, _split, STOPWORDS)
+
+
 def test_wrong_arguments_raise_instead_of_crashing() -> None:
     with pytest.raises(TypeError):
         compiled.prose_counts(b"# x", True, [], _split, STOPWORDS)
@@ -181,6 +194,10 @@ def test_wrong_arguments_raise_instead_of_crashing() -> None:
         compiled.add_up({"abc": 1}, {"abc": "abc"}, _split, STOPWORDS)
     with pytest.raises(TypeError):
         compiled.top({1: 2}, 5)
+    with pytest.raises(TypeError):  # (a count's __index__ could change the dict meanwhile)
+        compiled.top({"a": 2.0}, 5)
+    with pytest.raises(TypeError):
+        compiled.add_up({b"abc_def" * 40: 1}, {}, _split, STOPWORDS)
     with pytest.raises(ValueError):  # a split that fails passes its error on
         compiled.add_up({"é": 1}, {}, _failing_split, STOPWORDS)
 
@@ -231,7 +248,18 @@ def test_postings_that_do_not_fit_raise_instead_of_writing_past_the_arrays() -> 
     position = {"a": 0, "b": 1}
     fitting = compiled.postings(docs, position, set(), [], [1.0, 1.0], 2.2, array("i", [0, 2, 3]))
     assert array("i", fitting[0]).tolist() == [0, 1, 0]
-    for starts in ([0, 1, 3], [0, 2, 2], [0, 2, 4], [0]):
+    # Starts that fall, go below 0, start past 0 or end before a run: checked before any
+    # posting is written (none may land outside the arrays or leave a slot unwritten).
+    for starts in (
+        [0, 1, 3],
+        [0, 2, 2],
+        [0, 2, 4],
+        [0],
+        [0, 64, 1],
+        [-100, 1, 1],
+        [0, 8, 0],
+        [1, 3, 4],
+    ):
         with pytest.raises(ValueError):
             compiled.postings(docs, position, set(), [], [1.0, 1.0], 2.2, array("i", starts))
     with pytest.raises(KeyError):  # a path term the document does not hold
