@@ -326,6 +326,15 @@ static Py_ssize_t identifier_parts(const char *s, Py_ssize_t n, int no_digits, P
     return np;
 }
 
+/* `words` (a new reference) when it is a tuple, as a memo's values are; else NULL with a
+   TypeError, the reference dropped. */
+static PyObject *checked_words(PyObject *words) {
+    if (PyTuple_Check(words)) return words;
+    Py_DECREF(words);
+    PyErr_SetString(PyExc_TypeError, "a token's words must be a tuple");
+    return NULL;
+}
+
 /* lexicon.split_identifier(name) of a token of n identifier bytes, the parts' words kept
    in (and taken from) the memo as there; NULL with no error set when the token is out of
    this function's reach (the caller then calls Python's). */
@@ -357,7 +366,7 @@ static PyObject *split_token(const char *s, Py_ssize_t n, PyObject *splits, PyOb
                 while (i < n && s[i] == '_') i++;
                 for (j = i; j < n && s[j] != '_'; j++);
                 if (j > i) {
-                    if (np == MAX_PARTS) goto beyond;
+                    if (np == MAX_PARTS) goto fail;
                     parts[np++] = (Part){i, j - i};
                 }
                 i = j;
@@ -371,7 +380,7 @@ static PyObject *split_token(const char *s, Py_ssize_t n, PyObject *splits, PyOb
     } else {
         np = identifier_parts(s, n, 1, parts);
     }
-    if (np < 0) goto beyond;
+    if (np < 0) goto fail;
     if (np < 2) {
         if (np == 1 && one_word(low + parts[0].at, parts[0].len, stop, out) < 0) goto fail;
         goto done;
@@ -403,11 +412,7 @@ static PyObject *split_token(const char *s, Py_ssize_t n, PyObject *splits, PyOb
             }
         }
         Py_DECREF(part);
-        if (!PyTuple_Check(words)) {
-            Py_DECREF(words);
-            PyErr_SetString(PyExc_TypeError, "a token's words must be a tuple");
-            goto fail;
-        }
+        if (checked_words(words) == NULL) goto fail;
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++) {
             if (PyList_Append(out, PyTuple_GET_ITEM(words, k)) < 0) {
                 Py_DECREF(words);
@@ -441,10 +446,7 @@ done:
     result = PyList_AsTuple(out);
     Py_DECREF(out);
     return result;
-beyond:
-    Py_DECREF(out);
-    return NULL;
-fail:
+fail: /* (with an error set; without one when the token is out of reach: see above) */
     Py_DECREF(out);
     return NULL;
 }
@@ -470,12 +472,7 @@ static PyObject *words_of(PyObject *token, PyObject *splits, PyObject *split, Py
         if (words == NULL) words = PyObject_CallFunctionObjArgs(split, token, splits, NULL);
         if (words == NULL) return NULL;
     }
-    if (!PyTuple_Check(words)) {
-        Py_DECREF(words);
-        PyErr_SetString(PyExc_TypeError, "a token's words must be a tuple");
-        return NULL;
-    }
-    return words;
+    return checked_words(words);
 }
 
 static int add_words(PyObject *added, PyObject *words, Py_ssize_t n) {

@@ -659,11 +659,12 @@ def _postings_in_python(
     position: dict[str, int],
     path_only: set[str],
     in_path: list[list[str]],
-    lengths: list[float],
-    avg: float,
+    norms: list[float],
+    k1: float,
 ) -> tuple[array[int], array[float]]:
-    """The postings' document ids and BM25 weights, each term's run (terms in `position`
-    order) in document order: what `BM25Index.build` stores (see there), in Python."""
+    """The postings' document ids and BM25 weights (`tf * k1 / (tf + norm)`), each term's
+    run (terms in `position` order) in document order: what `BM25Index.build` stores (see
+    there), in Python; the C speed-up's `postings` takes the same arguments."""
     kept = (position.keys() - path_only).__contains__ if in_path else position.__contains__
     # Every kept posting as (term's position, document, weight) in three flat lists,
     # documents in order; a stable sort by the terms' positions (integers: cheaper to
@@ -672,9 +673,8 @@ def _postings_in_python(
     post_terms: list[int] = []
     post_ids: list[int] = []
     post_weights: list[float] = []
-    k1 = K1 + 1
     for doc_id, doc in enumerate(doc_list):
-        norm = K1 * (1 - B + B * lengths[doc_id] / avg)
+        norm = norms[doc_id]
         terms = list(filter(kept, doc))  # C-level, no set built per document
         if in_path and in_path[doc_id]:
             terms += in_path[doc_id]
@@ -757,8 +757,8 @@ class BM25Index:
         position = dict(zip(terms_sorted, range(len(terms_sorted)), strict=True))
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
+        norms = [K1 * (1 - B + B * length / avg) for length in lengths]
         if compiled is not None:  # the same runs, filled in one counting pass in C
-            norms = [K1 * (1 - B + B * length / avg) for length in lengths]
             laid_out = compiled.postings(
                 doc_list, position, path_only, in_path, norms, K1 + 1, starts
             )
@@ -766,7 +766,9 @@ class BM25Index:
             ids.frombytes(laid_out[0])
             weights.frombytes(laid_out[1])
         else:
-            ids, weights = _postings_in_python(doc_list, position, path_only, in_path, lengths, avg)
+            ids, weights = _postings_in_python(
+                doc_list, position, path_only, in_path, norms, K1 + 1
+            )
         postings = PackedPostings(terms_sorted, starts, ids, weights, n)
         return cls(postings, Idfs(postings, n, others, in_paths), names, float(max_df))
 
