@@ -13,7 +13,8 @@
    - top(counts, limit): the packed most frequent terms, as `_top`;
    - names(text, python): the defined names, as lexicon's name patterns find them;
    - postings(...): the BM25 index's document ids and weights laid out term by term, as
-     `_postings_in_python` (one counting pass instead of a sort).
+     `_postings_in_python` (one counting pass instead of a sort);
+   - best(...): a BM25 search's best documents, as `_best_in_numpy`.
 
    Every scan is one linear pass over the bytes; runs of identifier characters are counted
    in a hash table of byte slices (keyed by Python's own per-process hash, so a file built
@@ -26,6 +27,14 @@
 #include <stdint.h>
 #include <limits.h>
 #include <string.h>
+
+/* A search adds products to sums (`best`): each product is rounded first, as numpy's
+   search does, so the scores are the same doubles whatever the compiler may fuse. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 
 #define IDENTIFIER_MAX 81 /* the longest lexicon.IDENTIFIER match */
 
@@ -1019,6 +1028,127 @@ done:
     return out;
 }
 
+/* ---- BM25 search (lexicon.BM25Index.search) ---- */
+
+typedef struct {
+    double score;
+    Py_ssize_t doc;
+} Hit;
+
+/* a ranks before b: a higher score, then the lower document */
+static int better(const Hit *a, const Hit *b) {
+    return a->score > b->score || (a->score == b->score && a->doc < b->doc);
+}
+
+static int by_rank(const void *a, const void *b) {
+    return better(a, b) ? -1 : better(b, a) ? 1 : 0;
+}
+
+static void swap_hits(Hit *h, Py_ssize_t i, Py_ssize_t j) {
+    Hit t = h[i];
+    h[i] = h[j];
+    h[j] = t;
+}
+
+/* a heap of the best hits kept so far, the worst of them at its root */
+static void heap_up(Hit *h, Py_ssize_t i) {
+    while (i > 0 && better(&h[(i - 1) / 2], &h[i])) {
+        swap_hits(h, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void heap_down(Hit *h, Py_ssize_t n, Py_ssize_t i) {
+    for (;;) {
+        Py_ssize_t worst = i, l = 2 * i + 1, r = 2 * i + 2;
+        if (l < n && better(&h[worst], &h[l])) worst = l;
+        if (r < n && better(&h[worst], &h[r])) worst = r;
+        if (worst == i) return;
+        swap_hits(h, i, worst);
+        i = worst;
+    }
+}
+
+/* Adds `factor` x each posting's weight of ids[start:stop] to its document's score, in
+   order (numpy's bincount over the gains adds them in the same order). A run that is out
+   of the arrays or names a document out of range adds nothing: a damaged run is no
+   postings. The product is rounded before the sum (no fused multiply-add: see the top). */
+static void add_run(double *scores, const int *ids, const double *weights, Py_ssize_t n_post,
+                    Py_ssize_t n_docs, Py_ssize_t start, Py_ssize_t stop, double factor) {
+    Py_ssize_t i;
+    if (start < 0 || stop > n_post || start >= stop) return;
+    for (i = start; i < stop; i++)
+        if (ids[i] < 0 || ids[i] >= n_docs) return;
+    for (i = start; i < stop; i++) {
+        double gain = weights[i] * factor;
+        scores[ids[i]] += gain;
+    }
+}
+
+static PyObject *best(PyObject *self, PyObject *args) {
+    Py_buffer ids_buf, weights_buf;
+    PyObject *runs, *out = NULL;
+    Py_ssize_t n_docs, limit, n_post, r, d, kept = 0;
+    double *scores = NULL;
+    Hit *heap = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*nO!n:best", &ids_buf, &weights_buf, &n_docs, &PyList_Type,
+                          &runs, &limit))
+        return NULL;
+    n_post = ids_buf.len / (Py_ssize_t)sizeof(int);
+    if (n_post != weights_buf.len / (Py_ssize_t)sizeof(double) || n_docs < 0) {
+        PyErr_SetString(PyExc_ValueError, "best: ids and weights of different lengths");
+        goto done;
+    }
+    if (limit > n_docs) limit = n_docs;
+    if (limit < 1) {
+        out = PyList_New(0);
+        goto done;
+    }
+    scores = PyMem_Calloc((size_t)n_docs, sizeof(double));
+    heap = PyMem_Malloc(sizeof(Hit) * (size_t)limit);
+    if (scores == NULL || heap == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (r = 0; r < PyList_GET_SIZE(runs); r++) {
+        Py_ssize_t start, stop;
+        double factor;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(runs, r), "nnd:best's run", &start, &stop, &factor))
+            goto done;
+        add_run(scores, ids_buf.buf, weights_buf.buf, n_post, n_docs, start, stop, factor);
+    }
+    for (d = 0; d < n_docs; d++) { /* the documents scored, in order: the best `limit` */
+        Hit hit;
+        if (!(scores[d] > 0.0)) continue;
+        hit.score = scores[d];
+        hit.doc = d;
+        if (kept < limit) {
+            heap[kept] = hit;
+            heap_up(heap, kept++);
+        } else if (better(&hit, &heap[0])) {
+            heap[0] = hit;
+            heap_down(heap, kept, 0);
+        }
+    }
+    qsort(heap, (size_t)kept, sizeof(Hit), by_rank);
+    out = PyList_New(kept);
+    if (out == NULL) goto done;
+    for (r = 0; r < kept; r++) {
+        PyObject *pair = Py_BuildValue("(nd)", heap[r].doc, heap[r].score);
+        if (pair == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, r, pair);
+    }
+done:
+    PyMem_Free(scores);
+    PyMem_Free(heap);
+    PyBuffer_Release(&ids_buf);
+    PyBuffer_Release(&weights_buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"prose_counts", prose_counts, METH_VARARGS,
      "prose_counts(head, python, splits, split, stopwords): lexicon._count_prose of head's prose."},
@@ -1030,6 +1160,9 @@ static PyMethodDef methods[] = {
     {"postings", postings, METH_VARARGS,
      "postings(docs, position, path_only, in_path, norms, k1, starts): the BM25 postings' "
      "document ids and weights (int and double bytes), each term's run in document order."},
+    {"best", best, METH_VARARGS,
+     "best(ids, weights, n_docs, runs, limit): the `limit` best (document, score) of a BM25 "
+     "search over the runs (start, stop, factor), best first, equal scores by document."},
     {NULL, NULL, 0, NULL},
 };
 

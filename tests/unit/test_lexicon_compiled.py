@@ -270,6 +270,53 @@ def test_postings_that_do_not_fit_raise_instead_of_writing_past_the_arrays() -> 
         compiled.postings(docs, position, set(), [], [1.0], 2.2, array("i", [0, 2, 3]))
 
 
+QUERIES = st.dictionaries(
+    st.sampled_from([*(f"t{i}" for i in range(44)), "common", "f0", "f1"]),
+    st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0, 3.0]),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(DOCS, QUERIES, st.sampled_from([1, 2, 5, 200]), st.booleans())
+def test_a_search_finds_what_the_numpy_search_finds(
+    terms: list[dict[str, int]], query: dict[str, float], limit: int, with_terms: bool
+) -> None:
+    docs = {f"pkg/f{i % 4}/m{i}.py": {**d, "common": 1} for i, d in enumerate(terms)}
+    index = lexicon.BM25Index.build(docs, max_df=0.4)
+    for max_df in (None, 1.0):
+        kw = {"limit": limit, "max_df": max_df, "with_terms": with_terms}
+        expected = index.search(query, compiled=None, **kw)
+        got = index.search(query, compiled=compiled, **kw)
+        assert repr(got) == repr(expected)  # the same documents, scores and terms, in order
+
+
+def test_a_search_ranks_equal_scores_by_document_and_keeps_the_limit() -> None:
+    docs = {f"m{i:02}": {"same": 1, f"own{i % 3}": 1} for i in range(30)}  # (one length)
+    index = lexicon.BM25Index.build(docs, max_df=1.0)
+    hits = index.search({"same": 1.0}, limit=7, compiled=compiled)
+    assert [name for name, _, _ in hits] == [f"m{i:02}" for i in range(7)]
+    assert len({score for _, score, _ in hits}) == 1
+    hits = index.search({"same": 1.0, "own2": 1.0}, limit=4, compiled=compiled)
+    assert [name for name, _, _ in hits] == ["m02", "m05", "m08", "m11"]
+    assert index.search({"same": 1.0}, limit=7, compiled=compiled) == index.search(
+        {"same": 1.0}, limit=7, compiled=None
+    )
+
+
+def test_a_damaged_run_adds_nothing_instead_of_reading_past_the_arrays() -> None:
+    ids, weights = array("i", [0, 1, 7, 1]), array("d", [1.0, 2.0, 4.0, 0.5])
+    # ids 0..1 in range for two documents; the run [2, 3) names document 7.
+    assert compiled.best(ids, weights, 2, [(0, 2, 1.0)], 5) == [(1, 2.0), (0, 1.0)]
+    for run in ((2, 3, 1.0), (1, 9, 1.0), (-1, 2, 1.0), (3, 1, 1.0)):
+        assert compiled.best(ids, weights, 2, [run, (3, 4, 2.0)], 5) == [(1, 1.0)]
+    assert compiled.best(ids, weights, 2, [(0, 2, 1.0)], 0) == []
+    with pytest.raises(ValueError):  # ids and weights of different lengths
+        compiled.best(ids, array("d", [1.0]), 2, [(0, 1, 1.0)], 5)
+    with pytest.raises(TypeError):  # a run is (start, stop, factor)
+        compiled.best(ids, weights, 2, [(0, 1)], 5)
+
+
 def regex_names(text: str, python: bool) -> tuple[list[str], list[str]]:
     return lexicon.defined_names(text, python, compiled=None)
 

@@ -509,7 +509,6 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         self.n_docs = n_docs
         self._where: dict[str, int] | None = None  # term -> position, built on first use
         self._open: dict[str, dict[int, float]] = {}
-        self._vectors: dict[str, tuple[Any, Any]] = {}  # the runs `vectors` gave, by term
         self._arrays: tuple[Any, Any, bool] | None = None  # numpy views; all ids valid?
 
     @property
@@ -524,7 +523,8 @@ class PackedPostings(Mapping[str, dict[int, float]]):
             self._terms = self._terms.split("\n") if self._terms else []
         return self._terms
 
-    def _position(self, term: str) -> int:
+    def position(self, term: str) -> int:
+        """Where `term`'s run is in `starts` (-1: it has none)."""
         if self._where is None:
             terms = self.terms
             self._where = dict(zip(terms, range(len(terms)), strict=True))
@@ -532,18 +532,18 @@ class PackedPostings(Mapping[str, dict[int, float]]):
 
     def frequency(self, term: str) -> int:
         """How many documents hold `term` (0: none, or it is not indexed)."""
-        at = self._position(term)
+        at = self.position(term)
         return max(0, self.starts[at + 1] - self.starts[at]) if at >= 0 else 0
 
     def get(self, term: str, default: Any = None) -> Any:  # type: ignore[override]
-        return self.run(term) if self._position(term) >= 0 else default
+        return self.run(term) if self.position(term) >= 0 else default
 
     def run(self, term: str) -> dict[int, float]:
         """The postings of `term` ({} when it has none), kept open for the next query."""
         plist = self._open.get(term)
         if plist is not None:
             return plist
-        at = self._position(term)
+        at = self.position(term)
         if at < 0:
             if len(self._open) < MAX_OPEN:  # a word no unit has: remembered as no postings
                 self._open[term] = {}
@@ -556,33 +556,15 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         self._open[term] = plist
         return plist
 
-    @property
-    def opened_vectors(self) -> Mapping[str, tuple[Any, Any]]:
-        """The runs `vectors` gave so far, by term."""
-        return self._vectors
-
-    def vectors(self, term: str) -> tuple[Any, Any]:
-        """The postings of `term` as two numpy arrays, its document ids and weights
-        (views of the stored arrays: no copy), empty when it has none. The ids are checked
-        all at once the first time (one C-level pass); when some are out of range, each
-        run is checked the first time a query asks for it, as `run` does."""
+    def arrays(self) -> tuple[Any, Any, bool]:
+        """The document ids and weights as numpy arrays (views of the stored ones: no
+        copy), and whether every id is in range (checked once, in one C-level pass)."""
         if self._arrays is None:
             np = _numpy()
             ids = np.frombuffer(self.ids, dtype=np.intc)
             whole = not len(ids) or (ids.min() >= 0 and ids.max() < self.n_docs)
             self._arrays = (ids, np.frombuffer(self.weights, dtype=np.float64), bool(whole))
-        ids, weights, whole = self._arrays
-        start = stop = 0
-        at = self._position(term)
-        if at >= 0:
-            start, stop = self.starts[at], self.starts[at + 1]
-            run = ids[start:stop]
-            if not (start < stop and (whole or (run.min() >= 0 and run.max() < self.n_docs))):
-                start = stop = 0
-        found = ids[start:stop], weights[start:stop]
-        if len(self._vectors) < MAX_OPEN:
-            self._vectors[term] = found
-        return found
+        return self._arrays
 
     def __getitem__(self, term: str) -> dict[int, float]:
         plist = self.get(term)
@@ -597,7 +579,7 @@ class PackedPostings(Mapping[str, dict[int, float]]):
         return len(self.terms)
 
     def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self._position(term) >= 0
+        return isinstance(term, str) and self.position(term) >= 0
 
 
 class Idfs(Mapping[str, float]):
@@ -833,6 +815,7 @@ class BM25Index:
         limit: int = 50,
         max_df: float | None = None,
         with_terms: bool = True,
+        compiled: Any = _compiled,
     ) -> list[tuple[str, float, list[str]]]:
         """The best documents for a weighted query, best first (equal scores in name
         order): (name, score, matched terms by gain; none without `with_terms`). A term
@@ -840,47 +823,40 @@ class BM25Index:
 
         Terms in more than `max_df` of the documents are skipped: their IDF is near zero,
         and walking their postings would cost most of the time for nothing. (The index
-        holds no postings for terms beyond the `max_df` it was built with, the default.)"""
+        holds no postings for terms beyond the `max_df` it was built with, the default.)
+
+        `compiled`: the C speed-up, which adds the postings up and picks the best (None:
+        `_best_in_numpy`, the same documents and scores)."""
         n = len(self.names)
         if not n or limit < 1:
             return []
-        np = _numpy()
         cutoff = _df_cutoff(n, self.max_df if max_df is None else max_df)
-        # Each term's postings laid end to end in the query's order and scaled by its
-        # factor; `bincount` then adds them up per document in that order, as a loop over
-        # the postings would (the same sums, bit for bit), in C.
-        run_ids: list[Any] = []
-        run_weights: list[Any] = []
-        factors: list[float] = []
+        # Each term's run of postings (start, stop) and its factor, in the query's order.
+        runs: list[tuple[int, int, float]] = []
         used: list[tuple[str, float, dict[int, float]]] = []
-        opened, vectors = self.postings.opened_vectors.get, self.postings.vectors
+        position, starts = self.postings.position, self.postings.starts
         idf, in_paths = self.idfs.of_frequency, self.idfs.in_paths
         for term, qweight in query.items():
-            ids, weights = opened(term) or vectors(term)
-            size = len(ids)
-            if not size or size > cutoff or qweight <= 0:
+            at = position(term)
+            if at < 0 or qweight <= 0:
+                continue
+            start, stop = starts[at], starts[at + 1]
+            size = stop - start
+            if size <= 0 or size > cutoff:
                 continue
             # A term's postings are its documents (but a path's word's: see `build`).
             factor = (in_paths.get(term) or idf(size)) * qweight
-            run_ids.append(ids)
-            run_weights.append(weights)
-            factors.append(factor)
+            runs.append((start, stop, factor))
             if with_terms:
                 used.append((term, factor, self.postings.run(term)))
-        if not run_ids:
+        if not runs:
             return []
-        gains = np.concatenate(run_weights)
-        gains *= np.repeat(factors, list(map(len, run_ids)))
-        scores = np.bincount(np.concatenate(run_ids), weights=gains, minlength=n)
-        # Every gain is positive: the documents scored are the ones a term touched. The
-        # `limit` best, equal scores by document (names in order): those at least as good
-        # as the `limit`th (a partial sort finds its score), in document order, then a
-        # stable sort of those few.
-        neg = np.negative(scores)
-        edge = np.partition(neg, limit - 1)[limit - 1] if n > limit else 0.0
-        hits = np.flatnonzero(neg <= edge) if edge < 0 else np.flatnonzero(neg)
-        best_ids = hits[np.argsort(neg[hits], kind="stable")[:limit]]
-        best, best_scores = best_ids.tolist(), scores[best_ids].tolist()
+        if compiled is not None:
+            hits = compiled.best(self.postings.ids, self.postings.weights, n, runs, limit)
+        else:
+            hits = _best_in_numpy(self.postings, runs, limit)
+        best = [d for d, _ in hits]
+        best_scores = [s for _, s in hits]
         names = self.names
         if not with_terms:
             return [(names[d], s, []) for d, s in zip(best, best_scores, strict=True)]
@@ -908,6 +884,42 @@ class BM25Index:
                 used.append((term, (in_paths.get(term) or idf(len(plist))) * qweight, plist))
         terms = _ranked_terms(used, list(wanted))
         return {name: terms[doc_id] for doc_id, name in wanted.items()}
+
+
+def _best_in_numpy(
+    postings: PackedPostings, runs: list[tuple[int, int, float]], limit: int
+) -> list[tuple[int, float]]:
+    """The `limit` best (document, score) of a search over `runs` ((start, stop, factor)
+    in the query's order), best first, equal scores by document: what the C speed-up's
+    `best` gives. A run with a document id out of range adds nothing."""
+    np = _numpy()
+    ids, weights, whole = postings.arrays()
+    n = postings.n_docs
+    run_ids: list[Any] = []
+    run_weights: list[Any] = []
+    factors: list[float] = []
+    for start, stop, factor in runs:
+        run = ids[start:stop]
+        if len(run) and (whole or (run.min() >= 0 and run.max() < n)):
+            run_ids.append(run)
+            run_weights.append(weights[start:stop])
+            factors.append(factor)
+    if not run_ids:
+        return []
+    # The runs laid end to end, each scaled by its factor; `bincount` then adds them up
+    # per document in that order, as a loop over the postings would (the same sums, bit
+    # for bit), in C.
+    gains = np.concatenate(run_weights)
+    gains *= np.repeat(factors, list(map(len, run_ids)))
+    scores = np.bincount(np.concatenate(run_ids), weights=gains, minlength=n)
+    # The documents scored are those with a positive sum. The `limit` best, equal scores
+    # by document (names in order): those at least as good as the `limit`th (a partial
+    # sort finds its score), in document order, then a stable sort of those few.
+    neg = np.negative(scores)
+    edge = np.partition(neg, limit - 1)[limit - 1] if n > limit else 0.0
+    hits = np.flatnonzero(neg <= edge) if edge < 0 else np.flatnonzero(neg < 0)
+    best_ids = hits[np.argsort(neg[hits], kind="stable")[:limit]]
+    return list(zip(best_ids.tolist(), scores[best_ids].tolist(), strict=True))
 
 
 def _ranked_terms(
