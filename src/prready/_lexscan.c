@@ -14,7 +14,9 @@
    - names(text, python): the defined names, as lexicon's name patterns find them;
    - postings(...): the BM25 index's document ids and weights laid out term by term, as
      `_postings_in_python` (one counting pass instead of a sort);
-   - best(...): a BM25 search's best documents, as `_best_in_numpy`.
+   - best(...): a BM25 search's best documents, as `_best_in_numpy`;
+   - gains(...): what a few documents gain from each term of a search, as `_ranked_terms`
+     reads them from the postings.
 
    Every scan is one linear pass over the bytes; runs of identifier characters are counted
    in a hash table of byte slices (keyed by Python's own per-process hash, so a file built
@@ -1149,6 +1151,74 @@ done:
     return out;
 }
 
+/* Each of `docs`' postings among the runs: a list per document of (-gain, run's index)
+   (gain: factor x weight), the runs in order. A run that is out of the arrays or names a
+   document out of range holds none (as `add_run` adds nothing for it). */
+static PyObject *gains(PyObject *self, PyObject *args) {
+    Py_buffer ids_buf, weights_buf;
+    PyObject *runs, *docs, *out = NULL;
+    Py_ssize_t n_docs, n_post, r, i, *slot = NULL;
+    const int *ids;
+    const double *weights;
+    if (!PyArg_ParseTuple(args, "y*y*nO!O!:gains", &ids_buf, &weights_buf, &n_docs, &PyList_Type,
+                          &runs, &PyList_Type, &docs))
+        return NULL;
+    ids = ids_buf.buf;
+    weights = weights_buf.buf;
+    n_post = ids_buf.len / (Py_ssize_t)sizeof(int);
+    if (n_post != weights_buf.len / (Py_ssize_t)sizeof(double) || n_docs < 0) {
+        PyErr_SetString(PyExc_ValueError, "gains: ids and weights of different lengths");
+        goto done;
+    }
+    slot = PyMem_Calloc((size_t)(n_docs ? n_docs : 1), sizeof(Py_ssize_t)); /* doc -> i + 1 */
+    out = PyList_New(PyList_GET_SIZE(docs));
+    if (slot == NULL || out == NULL) {
+        if (slot == NULL) PyErr_NoMemory();
+        Py_CLEAR(out);
+        goto done;
+    }
+    for (i = 0; i < PyList_GET_SIZE(docs); i++) {
+        Py_ssize_t d = PyLong_AsSsize_t(PyList_GET_ITEM(docs, i));
+        PyObject *found = PyList_New(0);
+        if (found == NULL) goto fail;
+        PyList_SET_ITEM(out, i, found);
+        if (d == -1 && PyErr_Occurred()) goto fail;
+        if (d < 0 || d >= n_docs) {
+            PyErr_SetString(PyExc_ValueError, "gains: a document out of range");
+            goto fail;
+        }
+        slot[d] = i + 1;
+    }
+    for (r = 0; r < PyList_GET_SIZE(runs); r++) {
+        Py_ssize_t start, stop, p;
+        double factor;
+        int whole = 1;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(runs, r), "nnd:gains' run", &start, &stop, &factor))
+            goto fail;
+        if (start < 0 || stop > n_post || start >= stop) continue;
+        for (p = start; p < stop && whole; p++) whole = ids[p] >= 0 && ids[p] < n_docs;
+        if (!whole) continue;
+        for (p = start; p < stop; p++) {
+            PyObject *pair;
+            int added;
+            if (!slot[ids[p]]) continue;
+            pair = Py_BuildValue("(dn)", -(factor * weights[p]), r);
+            if (pair == NULL) goto fail;
+            added = PyList_Append(PyList_GET_ITEM(out, slot[ids[p]] - 1), pair);
+            Py_DECREF(pair);
+            if (added < 0) goto fail;
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    PyMem_Free(slot);
+    PyBuffer_Release(&ids_buf);
+    PyBuffer_Release(&weights_buf);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"prose_counts", prose_counts, METH_VARARGS,
      "prose_counts(head, python, splits, split, stopwords): lexicon._count_prose of head's prose."},
@@ -1163,6 +1233,9 @@ static PyMethodDef methods[] = {
     {"best", best, METH_VARARGS,
      "best(ids, weights, n_docs, runs, limit): the `limit` best (document, score) of a BM25 "
      "search over the runs (start, stop, factor), best first, equal scores by document."},
+    {"gains", gains, METH_VARARGS,
+     "gains(ids, weights, n_docs, runs, docs): per document of docs, its (-gain, run's index) "
+     "in the runs (start, stop, factor)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -289,6 +289,9 @@ def test_a_search_finds_what_the_numpy_search_finds(
         expected = index.search(query, compiled=None, **kw)
         got = index.search(query, compiled=compiled, **kw)
         assert repr(got) == repr(expected)  # the same documents, scores and terms, in order
+    names = [*docs][::3]
+    expected_terms = index.matched_terms(query, names, compiled=None)
+    assert index.matched_terms(query, names, compiled=compiled) == expected_terms
 
 
 def test_a_search_ranks_equal_scores_by_document_and_keeps_the_limit() -> None:
@@ -315,6 +318,11 @@ def test_a_damaged_run_adds_nothing_instead_of_reading_past_the_arrays() -> None
         compiled.best(ids, array("d", [1.0]), 2, [(0, 1, 1.0)], 5)
     with pytest.raises(TypeError):  # a run is (start, stop, factor)
         compiled.best(ids, weights, 2, [(0, 1)], 5)
+    # The gains of a damaged run are none either; each document's are in the runs' order.
+    runs = [(2, 3, 1.0), (0, 2, 2.0), (3, 4, 4.0)]
+    assert compiled.gains(ids, weights, 2, runs, [1, 0]) == [[(-4.0, 1), (-2.0, 2)], [(-2.0, 1)]]
+    with pytest.raises(ValueError):  # a document out of range
+        compiled.gains(ids, weights, 2, runs, [2])
 
 
 def regex_names(text: str, python: bool) -> tuple[list[str], list[str]]:

@@ -825,15 +825,51 @@ class BM25Index:
         and walking their postings would cost most of the time for nothing. (The index
         holds no postings for terms beyond the `max_df` it was built with, the default.)
 
-        `compiled`: the C speed-up, which adds the postings up and picks the best (None:
-        `_best_in_numpy`, the same documents and scores)."""
+        `compiled`: the C speed-up, which adds the postings up, picks the best and reads
+        their terms' gains (None: `_best_in_numpy` and `_ranked_terms`, the same documents,
+        scores and terms)."""
         n = len(self.names)
         if not n or limit < 1:
             return []
-        cutoff = _df_cutoff(n, self.max_df if max_df is None else max_df)
-        # Each term's run of postings (start, stop) and its factor, in the query's order.
+        runs, terms = self._runs(query, max_df)
+        if not runs:
+            return []
+        if compiled is not None:
+            hits = compiled.best(self.postings.ids, self.postings.weights, n, runs, limit)
+        else:
+            hits = _best_in_numpy(self.postings, runs, limit)
+        names = self.names
+        if not with_terms:
+            return [(names[d], s, []) for d, s in hits]
+        ranked = self._ranked_terms(runs, terms, [d for d, _ in hits], compiled)
+        return [(names[d], s, ranked[d]) for d, s in hits]
+
+    def matched_terms(
+        self,
+        query: Mapping[str, float],
+        names: Iterable[str],
+        *,
+        max_df: float | None = None,
+        compiled: Any = _compiled,
+    ) -> dict[str, list[str]]:
+        """The matched terms `search` gives each of the documents `names` (by gain, best
+        first), without scoring the others: a caller that shows a few hits' terms asks
+        for theirs only."""
+        if self._ids is None:
+            self._ids = {name: i for i, name in enumerate(self.names)}
+        wanted = {self._ids[name]: name for name in names if name in self._ids}
+        runs, terms = self._runs(query, max_df)
+        ranked = self._ranked_terms(runs, terms, list(wanted), compiled)
+        return {name: ranked[doc_id] for doc_id, name in wanted.items()}
+
+    def _runs(
+        self, query: Mapping[str, float], max_df: float | None
+    ) -> tuple[list[tuple[int, int, float]], list[str]]:
+        """The terms of `query` a search adds up, in the query's order: each one's run of
+        postings (start, stop) with its factor (IDF x query weight), and the terms."""
+        cutoff = _df_cutoff(len(self.names), self.max_df if max_df is None else max_df)
         runs: list[tuple[int, int, float]] = []
-        used: list[tuple[str, float, dict[int, float]]] = []
+        terms: list[str] = []
         position, starts = self.postings.position, self.postings.starts
         idf, in_paths = self.idfs.of_frequency, self.idfs.in_paths
         for term, qweight in query.items():
@@ -845,45 +881,32 @@ class BM25Index:
             if size <= 0 or size > cutoff:
                 continue
             # A term's postings are its documents (but a path's word's: see `build`).
-            factor = (in_paths.get(term) or idf(size)) * qweight
-            runs.append((start, stop, factor))
-            if with_terms:
-                used.append((term, factor, self.postings.run(term)))
-        if not runs:
-            return []
-        if compiled is not None:
-            hits = compiled.best(self.postings.ids, self.postings.weights, n, runs, limit)
-        else:
-            hits = _best_in_numpy(self.postings, runs, limit)
-        best = [d for d, _ in hits]
-        best_scores = [s for _, s in hits]
-        names = self.names
-        if not with_terms:
-            return [(names[d], s, []) for d, s in zip(best, best_scores, strict=True)]
-        terms = _ranked_terms(used, best)
-        return [(names[d], s, terms[d]) for d, s in zip(best, best_scores, strict=True)]
+            runs.append((start, stop, (in_paths.get(term) or idf(size)) * qweight))
+            terms.append(term)
+        return runs, terms
 
-    def matched_terms(
-        self, query: Mapping[str, float], names: Iterable[str], *, max_df: float | None = None
-    ) -> dict[str, list[str]]:
-        """The matched terms `search` gives each of the documents `names` (by gain, best
-        first), without scoring the others: a caller that shows a few hits' terms asks
-        for theirs only."""
-        if self._ids is None:
-            self._ids = {name: i for i, name in enumerate(self.names)}
-        wanted = {self._ids[name]: name for name in names if name in self._ids}
-        cutoff = _df_cutoff(len(self.names), self.max_df if max_df is None else max_df)
-        used = []
-        opened, run, idf = self.postings.opened, self.postings.run, self.idfs.of_frequency
-        in_paths = self.idfs.in_paths
-        for term, qweight in query.items():
-            plist = opened.get(term)
-            if plist is None:
-                plist = run(term)
-            if plist and len(plist) <= cutoff:
-                used.append((term, (in_paths.get(term) or idf(len(plist))) * qweight, plist))
-        terms = _ranked_terms(used, list(wanted))
-        return {name: terms[doc_id] for doc_id, name in wanted.items()}
+    def _ranked_terms(
+        self,
+        runs: list[tuple[int, int, float]],
+        terms: list[str],
+        doc_ids: list[int],
+        compiled: Any,
+    ) -> dict[int, list[str]]:
+        """Each document of `doc_ids`' terms among `runs` (`_runs`), by gain, best first
+        (equal gains by term)."""
+        if compiled is None:
+            run = self.postings.run
+            used = [
+                (term, factor, run(term)) for term, (_, _, factor) in zip(terms, runs, strict=True)
+            ]
+            return _ranked_terms(used, doc_ids)
+        found = compiled.gains(
+            self.postings.ids, self.postings.weights, len(self.names), runs, doc_ids
+        )
+        return {
+            doc_id: [terms[i] for _, i in sorted(pairs, key=lambda g: (g[0], terms[g[1]]))]
+            for doc_id, pairs in zip(doc_ids, found, strict=True)
+        }
 
 
 def _best_in_numpy(
