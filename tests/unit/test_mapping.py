@@ -6,8 +6,10 @@ from __future__ import annotations
 from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
 from prready.analysis.evidence import extract_evidence
 from prready.analysis.mapping import (
+    DEFAULT_SIGNALS,
     NATIVE_CRASH_SHARE,
     W_NATIVE_CRASH,
+    _graph_clues,
     build_index,
     map_issue_to_modules,
     rank_areas,
@@ -590,3 +592,17 @@ def test_a_method_called_on_a_variable_named_after_its_class() -> None:
     assert next(m for m in named if m.name == "tinyml.data.dataloader").score > loader.score
     short = _map("Batches skipped", "After `dl.reset_state()` batches are skipped")
     assert all("an instance of" not in e for m in short for e in m.evidence)
+
+
+def test_the_graph_leaves_out_units_that_could_not_reach_the_kept_scores() -> None:
+    index = build_index(make_code_map())
+    scores = {"tinyml.nn": 0.9, "tinyml.nn.functional": 0.4, "tinyml.optim": 0.5}
+    every = list(_graph_clues(scores, index, DEFAULT_SIGNALS))
+    assert {"tinyml", "tinyml.tensor.ops"} <= {node for node, _, _ in every}
+    # The graph gives a unit at most 0.15 x (0.9, 0.5, 0.4) together (0.24): below a
+    # floor of 0.3 only the units already scored get their clues, as they would anyway.
+    kept = list(_graph_clues(scores, index, DEFAULT_SIGNALS, floor=0.3))
+    assert kept == [clue for clue in every if clue[0] in scores]
+    assert ("tinyml.nn.functional", 0.135, "imported by tinyml.nn") in kept
+    # A floor a unit could reach from the graph alone keeps them all.
+    assert list(_graph_clues(scores, index, DEFAULT_SIGNALS, floor=0.2)) == every

@@ -438,7 +438,8 @@ def map_issue_to_modules(
             scores[node] = _noisy_or(clues[node].values())
     if signals.graph:
         touched = set()
-        for node, weight, why in _graph_clues(scores, index, signals):
+        floor = _floor(scores, limit)  # (no score falls: the kept ones' floor only rises)
+        for node, weight, why in _graph_clues(scores, index, signals, floor):
             evidence = clues[node]  # `add`, inlined
             if weight > evidence.get(why, 0.0):
                 evidence[why] = weight
@@ -448,8 +449,7 @@ def map_issue_to_modules(
     # Only the best `limit` become matches (a large repository collects hundreds of weak
     # clues per issue): only a score that rounds to the limit-th best one or more counts
     # (rounding keeps the order), so only those are rounded.
-    kept = [s for s in scores.values() if s >= MIN_SCORE]
-    floor = round(heapq.nlargest(limit, kept)[-1], 3) if len(kept) > limit else 0.0
+    floor = _floor(scores, limit)
     near = floor - 0.001
     scored = [
         (r, n)
@@ -664,11 +664,20 @@ def _library_folders_by_name(index: MapIndex) -> dict[str, list[str]]:
     return dict(by_name)
 
 
+def _floor(scores: Mapping[str, float], limit: int) -> float:
+    """The least score, rounded, that the best `limit` of `scores` keep (0: fewer than
+    that many reach MIN_SCORE)."""
+    kept = [s for s in scores.values() if s >= MIN_SCORE]
+    return round(heapq.nlargest(limit, kept)[-1], 3) if len(kept) > limit else 0.0
+
+
 def _graph_clues(
-    scores: Mapping[str, float], index: MapIndex, signals: Signals
+    scores: Mapping[str, float], index: MapIndex, signals: Signals, floor: float = 0.0
 ) -> Iterable[tuple[str, float, str]]:
     """Imports and importers of the three strongest library units (by their `scores`),
-    at a lower weight."""
+    at a lower weight. `floor`: the least (rounded) score kept so far; when a unit with
+    no clue yet could not reach it from the graph's clues alone, only the units already
+    scored get theirs (the others' would be dropped: scores only rise)."""
     if index.adjacency is None:  # read once per index, without building a restored graph
         index.adjacency = adjacency(index.code_map)
     successors, predecessors = index.adjacency
@@ -678,10 +687,16 @@ def _graph_clues(
         [(s, n) for n, s in scores.items() if n in library],
         key=lambda item: (-item[0], item[1]),
     )
+    most = _noisy_or([signals.graph * score for score, _ in scored])
+    scored_only = most < floor - 0.001  # (a margin for the sums' order)
     for score, node in scored:
-        imports = successors.get(node, {})
-        for other in sorted(set(imports) | set(predecessors.get(node, {}))):
-            if other in index.library and other != node:
+        imports, importers = successors.get(node, {}), predecessors.get(node, {})
+        if scored_only:
+            near = sorted(n for n in scores if n in imports or n in importers)
+        else:
+            near = sorted(set(imports) | set(importers))
+        for other in near:
+            if other in library and other != node:
                 relation = "imported by" if other in imports else "imports"
                 yield other, signals.graph * score, f"{relation} {node}"
 
