@@ -3,8 +3,11 @@ score bounds, determinism, and label resolution through files and by similarity.
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from planfixtures import ADAM_TRACE, LABELS, make_code_map, make_issue
-from prready.analysis.evidence import extract_evidence
+from prready.analysis.evidence import _NATIVE_CRASH, extract_evidence, native_crash
 from prready.analysis.mapping import (
     DEFAULT_SIGNALS,
     NATIVE_CRASH_SHARE,
@@ -268,6 +271,25 @@ def test_the_words_of_a_native_crash() -> None:
         "see https://stackoverflow.com/q/1/why-does-numpy-segfault for more",
     ):
         assert crash(calm) == "", calm
+
+
+# Pieces of crash reports (each branch of the pattern, other cases, near misses, a
+# non-ASCII letter IGNORECASE reads as an `s`) to build texts from.
+_CRASH_PIECES = [
+    "SEGFAULTED", "sigabrt", "Core Dumped", "core  dumped", "AddressSanitizer:",
+    "DEVICE-SIDE ASSERT", "Floating point exception", "exc_bad_access", "Bus error",
+    "bus error", "Check failed:", "check failed:", "Terminate called after throwing",
+    "Illegal Instruction", "double free or corruption", "stack smashing", "ſegfault",
+    "SIGILLX", "segmentation\tfault", "access violation", "x", " ", "\n", "_", "é",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CRASH_PIECES), max_size=6))
+def test_a_native_crash_is_found_as_its_pattern_finds_it(parts: list[str]) -> None:
+    text = "".join(parts)
+    crash = _NATIVE_CRASH.search(text)
+    assert native_crash(text) == ("" if crash is None else " ".join(crash.group(0).split()))
 
 
 def test_words_matching_module_and_symbol_names() -> None:

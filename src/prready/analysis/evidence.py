@@ -322,6 +322,16 @@ _NATIVE_CRASH = re.compile(
     r"EXC_BAD_ACCESS|terminate called after throwing|(?-i:Bus error|Check failed:))",
     re.IGNORECASE,
 )
+# A word of each of its branches, lower case: an ASCII text that holds none of them once
+# lower-cased is not searched with the pattern (which tries each word's start in turn).
+# (Not a text with other characters: IGNORECASE also takes `ſ` for an `s`.)
+_NATIVE_CRASH_WORDS = (
+    "segmentation", "segfault", "sigsegv", "sigabrt", "sigbus", "sigfpe", "sigill",
+    "core dumped", "addresssanitizer", "illegal memory access", "double free or corruption",
+    "stack smashing", "device-side assert", "floating point exception",
+    "illegal instruction", "access violation", "exc_bad_access",
+    "terminate called after throwing", "bus error", "check failed:",
+)  # fmt: skip
 _RELATIVE = re.compile(r"^(?:\.\.?/)+")
 
 
@@ -418,10 +428,19 @@ def extract_evidence(title: str, body: str, *, package: str = "", repo: str = ""
     found.names = [n for n in _bare_names(title + "\n" + no_imports) if n not in written]
     found.title_names = set(_bare_names(title))
     found.title_words = set(_TITLE_WORD.findall(title))
-    if crash := _NATIVE_CRASH.search(title + "\n" + text_no_urls):
-        found.crash = " ".join(crash.group(0).split())
+    found.crash = native_crash(title + "\n" + text_no_urls)
     found.changes = _named_changes(title + "\n" + body, repo, imports, package)
     return found
+
+
+def native_crash(text: str) -> str:
+    """The words of `text` reporting a crash in native code ("segmentation fault"), or ""."""
+    if text.isascii():
+        lower = text.lower()
+        if not any(word in lower for word in _NATIVE_CRASH_WORDS):
+            return ""
+    crash = _NATIVE_CRASH.search(text)
+    return "" if crash is None else " ".join(crash.group(0).split())
 
 
 def words_as_written(

@@ -525,10 +525,15 @@ class PackedPostings(Mapping[str, dict[int, float]]):
 
     def position(self, term: str) -> int:
         """Where `term`'s run is in `starts` (-1: it has none)."""
+        return self.positions.get(term, -1)
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Each term's place in `starts` (built on first use)."""
         if self._where is None:
             terms = self.terms
             self._where = dict(zip(terms, range(len(terms)), strict=True))
-        return self._where.get(term, -1)
+        return self._where
 
     def frequency(self, term: str) -> int:
         """How many documents hold `term` (0: none, or it is not indexed)."""
@@ -691,6 +696,8 @@ class BM25Index:
     # Terms in more documents than this have no postings (a search can only skip more).
     max_df: float = MAX_DF
     _ids: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    # The last query's runs (`_runs`): a caller asks for the terms of the hits it shows.
+    _last: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
     def build(
@@ -867,13 +874,16 @@ class BM25Index:
     ) -> tuple[list[tuple[int, int, float]], list[str]]:
         """The terms of `query` a search adds up, in the query's order: each one's run of
         postings (start, stop) with its factor (IDF x query weight), and the terms."""
+        key = (tuple(query.items()), max_df)
+        if self._last and self._last[0] == key:
+            return self._last[1], self._last[2]
         cutoff = _df_cutoff(len(self.names), self.max_df if max_df is None else max_df)
         runs: list[tuple[int, int, float]] = []
         terms: list[str] = []
-        position, starts = self.postings.position, self.postings.starts
+        position, starts = self.postings.positions.get, self.postings.starts
         idf, in_paths = self.idfs.of_frequency, self.idfs.in_paths
         for term, qweight in query.items():
-            at = position(term)
+            at = position(term, -1)
             if at < 0 or qweight <= 0:
                 continue
             start, stop = starts[at], starts[at + 1]
@@ -883,6 +893,7 @@ class BM25Index:
             # A term's postings are its documents (but a path's word's: see `build`).
             runs.append((start, stop, (in_paths.get(term) or idf(size)) * qweight))
             terms.append(term)
+        self._last = (key, runs, terms)
         return runs, terms
 
     def _ranked_terms(
