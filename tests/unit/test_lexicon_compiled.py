@@ -139,6 +139,22 @@ def test_identifiers_split_as_split_identifier_splits_them(tokens: list[str]) ->
         assert memo[token] == split_identifier(token)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(IDENTIFIERS, SHAPED, st.sampled_from([" ", ".", "\n", "é", "名前"]))),
+    st.lists(IDENTIFIERS, max_size=3),
+)
+def test_an_issues_words_are_found_as_the_python_passes_find_them(
+    pieces: list[str], known: list[str]
+) -> None:
+    text = " ".join(pieces)
+    in_python: Memo = {token: split_identifier(token) for token in known}
+    in_c = dict(in_python)
+    expected = list(lexicon._distinct_words(text, in_python, compiled=None))
+    assert list(lexicon._distinct_words(text, in_c, compiled=compiled)) == expected
+    assert in_c == in_python
+
+
 def test_every_two_letter_and_some_longer_shapes_split_alike() -> None:
     letters = "aAsSiI_9eEgGz"
     tokens = [a + b for a in string.ascii_letters + "_" for b in letters]

@@ -993,10 +993,17 @@ def query_terms(
     return weights
 
 
-def _distinct_words(text: str, splits: dict[str, tuple[str, ...]]) -> Iterable[str]:
+def _distinct_words(
+    text: str, splits: dict[str, tuple[str, ...]], compiled: Any = _compiled
+) -> Iterable[str]:
     """The terms of `text` once each, in the order of their first use (as `count_terms`
     gives them, without counting): each distinct token split once (into `splits`), all
-    in C but the splitting of a token not seen before."""
+    in C but the splitting of a token not seen before (`compiled`: that too, as the
+    speed-up splits a file's tokens)."""
+    if compiled is not None:
+        return compiled.add_up(
+            dict.fromkeys(IDENTIFIER.findall(text), 1), splits, _split, STOPWORDS
+        )
     tokens = dict.fromkeys(IDENTIFIER.findall(text))
     try:  # issues repeat their words: usually every token is known
         return dict.fromkeys(chain.from_iterable(map(splits.__getitem__, tokens)))
