@@ -16,7 +16,10 @@
      `_postings_in_python` (one counting pass instead of a sort);
    - best(...): a BM25 search's best documents, as `_best_in_numpy`;
    - gains(...): what a few documents gain from each term of a search, as `_ranked_terms`
-     reads them from the postings.
+     reads them from the postings;
+   - query_runs(...): the runs of postings a search adds up, as `BM25Index._runs`;
+   - as_written(...): the words an issue wrote for its matched terms, as
+     `evidence.words_as_written`.
 
    Every scan is one linear pass over the bytes; runs of identifier characters are counted
    in a hash table of byte slices (keyed by Python's own per-process hash, so a file built
@@ -1219,6 +1222,158 @@ done:
     return out;
 }
 
+/* The terms of a query a search adds up, in the query's order, as `BM25Index._runs`
+   finds them: (runs [(start, stop, factor)], terms). A term counts when it has a run of
+   1..cutoff postings and a positive weight; its factor is its path-only IDF (when it has
+   a true one) or the IDF of its run's length (`by_df`, else `idf(length)`), times its
+   weight, as Python multiplies them. */
+static PyObject *query_runs(PyObject *self, PyObject *args) {
+    PyObject *query, *positions, *in_paths, *by_df, *idf, *runs, *terms, *out = NULL;
+    PyObject *term, *qweight;
+    Py_buffer starts_buf;
+    Py_ssize_t cutoff, n_starts, pos = 0;
+    const int *starts;
+    if (!PyArg_ParseTuple(args, "O!O!y*nO!O!O:query_runs", &PyDict_Type, &query, &PyDict_Type,
+                          &positions, &starts_buf, &cutoff, &PyDict_Type, &in_paths,
+                          &PyDict_Type, &by_df, &idf))
+        return NULL;
+    starts = starts_buf.buf;
+    n_starts = starts_buf.len / (Py_ssize_t)sizeof(int);
+    runs = PyList_New(0);
+    terms = PyList_New(0);
+    if (runs == NULL || terms == NULL) goto done;
+    while (PyDict_Next(query, &pos, &term, &qweight)) {
+        PyObject *at_obj, *base, *size_obj = NULL, *factor, *run;
+        Py_ssize_t at, start, stop;
+        double weight;
+        int truth, failed;
+        at_obj = PyDict_GetItemWithError(positions, term);
+        if (at_obj == NULL) {
+            if (PyErr_Occurred()) goto done;
+            continue;
+        }
+        at = PyLong_AsSsize_t(at_obj);
+        if (at == -1 && PyErr_Occurred()) goto done;
+        weight = PyFloat_AsDouble(qweight);
+        if (weight == -1.0 && PyErr_Occurred()) goto done;
+        if (at < 0 || weight <= 0 || at + 1 >= n_starts) continue;
+        start = starts[at];
+        stop = starts[at + 1];
+        if (stop - start <= 0 || stop - start > cutoff) continue;
+        base = PyDict_GetItemWithError(in_paths, term); /* borrowed */
+        if (base == NULL && PyErr_Occurred()) goto done;
+        truth = base == NULL ? 0 : PyObject_IsTrue(base);
+        if (truth < 0) goto done;
+        if (truth) {
+            Py_INCREF(base);
+        } else {
+            size_obj = PyLong_FromSsize_t(stop - start);
+            if (size_obj == NULL) goto done;
+            base = PyDict_GetItemWithError(by_df, size_obj);
+            if (base != NULL) {
+                Py_INCREF(base);
+            } else if (!PyErr_Occurred()) {
+                base = PyObject_CallFunctionObjArgs(idf, size_obj, NULL);
+            }
+            Py_DECREF(size_obj);
+            if (base == NULL) goto done;
+        }
+        factor = PyNumber_Multiply(base, qweight);
+        Py_DECREF(base);
+        if (factor == NULL) goto done;
+        run = Py_BuildValue("(nnN)", start, stop, factor);
+        if (run == NULL) goto done;
+        failed = PyList_Append(runs, run) < 0 || PyList_Append(terms, term) < 0;
+        Py_DECREF(run);
+        if (failed) goto done;
+    }
+    out = PyTuple_Pack(2, runs, terms);
+done:
+    Py_XDECREF(runs);
+    Py_XDECREF(terms);
+    PyBuffer_Release(&starts_buf);
+    return out;
+}
+
+/* 1: `key` is not in the dict, 0: it is, -1: an error */
+static int absent(PyObject *dict, PyObject *key) {
+    int in = PyDict_Contains(dict, key);
+    return in < 0 ? -1 : !in;
+}
+
+/* Each wanted term -> the word of `tokens` (distinct, in the text's order) that shows it,
+   as `evidence.words_as_written` finds them: a token of one part standing alone first,
+   then a whole token for its compound, then the part of a token. `memo` holds each
+   token's (compound, ((term, part), ...)), `token_words(token)` makes one it lacks;
+   `wanted` (a set) loses the terms found standing alone. */
+static PyObject *as_written(PyObject *self, PyObject *args) {
+    PyObject *tokens, *wanted, *memo, *token_words, *token, *ignored;
+    PyObject *alone = NULL, *other = NULL, *out = NULL;
+    Py_ssize_t pos = 0;
+    if (!PyArg_ParseTuple(args, "O!O!O!O:as_written", &PyDict_Type, &tokens, &PySet_Type, &wanted,
+                          &PyDict_Type, &memo, &token_words))
+        return NULL;
+    alone = PyDict_New();
+    other = PyDict_New();
+    if (alone == NULL || other == NULL) goto done;
+    while (PySet_GET_SIZE(wanted) && PyDict_Next(tokens, &pos, &token, &ignored)) {
+        PyObject *words = PyDict_GetItemWithError(memo, token), *compound, *pairs;
+        Py_ssize_t i;
+        int in;
+        if (words == NULL) {
+            if (PyErr_Occurred()) goto done;
+            words = PyObject_CallFunctionObjArgs(token_words, token, NULL);
+            if (words == NULL) goto done;
+            in = PyDict_SetItem(memo, token, words);
+            Py_DECREF(words); /* (the memo holds it) */
+            if (in < 0) goto done;
+        }
+        if (!PyTuple_Check(words) || PyTuple_GET_SIZE(words) != 2 ||
+            !PyTuple_Check(PyTuple_GET_ITEM(words, 1))) {
+            PyErr_SetString(PyExc_TypeError, "as_written: a token's words are (compound, pairs)");
+            goto done;
+        }
+        compound = PyTuple_GET_ITEM(words, 0);
+        pairs = PyTuple_GET_ITEM(words, 1);
+        in = PyObject_IsTrue(compound);
+        if (in > 0) {
+            in = PySet_Contains(wanted, compound);
+            if (in > 0) in = absent(other, compound);
+            if (in > 0 && PyDict_SetItem(other, compound, token) < 0) goto done;
+        }
+        if (in < 0) goto done;
+        for (i = 0; i < PyTuple_GET_SIZE(pairs); i++) {
+            PyObject *pair = PyTuple_GET_ITEM(pairs, i);
+            if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+                PyErr_SetString(PyExc_TypeError, "as_written: a part is (term, word)");
+                goto done;
+            }
+        }
+        if (PyTuple_GET_SIZE(pairs) == 1) {
+            PyObject *term = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, 0), 0);
+            in = PySet_Contains(wanted, term);
+            if (in < 0) goto done;
+            if (in && (PyDict_SetItem(alone, term, token) < 0 || PySet_Discard(wanted, term) < 0))
+                goto done;
+            continue;
+        }
+        for (i = 0; i < PyTuple_GET_SIZE(pairs); i++) {
+            PyObject *term = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 0);
+            PyObject *part = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 1);
+            in = PySet_Contains(wanted, term);
+            if (in > 0) in = absent(other, term);
+            if (in < 0 || (in && PyDict_SetItem(other, term, part) < 0)) goto done;
+        }
+    }
+    if (PyDict_Update(other, alone) < 0) goto done;
+    out = other;
+    other = NULL;
+done:
+    Py_XDECREF(alone);
+    Py_XDECREF(other);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"prose_counts", prose_counts, METH_VARARGS,
      "prose_counts(head, python, splits, split, stopwords): lexicon._count_prose of head's prose."},
@@ -1236,6 +1391,11 @@ static PyMethodDef methods[] = {
     {"gains", gains, METH_VARARGS,
      "gains(ids, weights, n_docs, runs, docs): per document of docs, its (-gain, run's index) "
      "in the runs (start, stop, factor)."},
+    {"query_runs", query_runs, METH_VARARGS,
+     "query_runs(query, positions, starts, cutoff, in_paths, by_df, idf): the runs and terms a "
+     "search adds up."},
+    {"as_written", as_written, METH_VARARGS,
+     "as_written(tokens, wanted, memo, token_words): each wanted term -> the word showing it."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -8,23 +8,62 @@ Buffer = Any  # bytes or an array('i')
 _Split = Callable[[str, dict[str, tuple[str, ...]]], tuple[str, ...]]
 
 def prose_counts(
-    head: bytes, python: bool, splits: dict[str, tuple[str, ...]], split: _Split,
-    stopwords: frozenset[str], /,
+    head: bytes,
+    python: bool,
+    splits: dict[str, tuple[str, ...]],
+    split: _Split,
+    stopwords: frozenset[str],
+    /,
 ) -> dict[str, int]: ...
 def add_up(
-    tokens: dict[str, int], splits: dict[str, tuple[str, ...]], split: _Split,
-    stopwords: frozenset[str], /,
+    tokens: dict[str, int],
+    splits: dict[str, tuple[str, ...]],
+    split: _Split,
+    stopwords: frozenset[str],
+    /,
 ) -> dict[str, int]: ...
 def top(counts: dict[str, int], limit: int, /) -> tuple[str, bytes]: ...
 def postings(
-    docs: list[Mapping[str, float]], position: dict[str, int], path_only: AbstractSet[str],
-    in_path: list[list[str]], norms: list[float], k1: float, starts: Buffer, /,
+    docs: list[Mapping[str, float]],
+    position: dict[str, int],
+    path_only: AbstractSet[str],
+    in_path: list[list[str]],
+    norms: list[float],
+    k1: float,
+    starts: Buffer,
+    /,
 ) -> tuple[bytes, bytes]: ...
 def names(text: str, python: bool, /) -> Any: ...
 def best(
-    ids: Buffer, weights: Buffer, n_docs: int, runs: list[tuple[int, int, float]], limit: int, /,
+    ids: Buffer,
+    weights: Buffer,
+    n_docs: int,
+    runs: list[tuple[int, int, float]],
+    limit: int,
+    /,
 ) -> list[tuple[int, float]]: ...
 def gains(
-    ids: Buffer, weights: Buffer, n_docs: int, runs: list[tuple[int, int, float]],
-    docs: list[int], /,
+    ids: Buffer,
+    weights: Buffer,
+    n_docs: int,
+    runs: list[tuple[int, int, float]],
+    docs: list[int],
+    /,
 ) -> list[list[tuple[float, int]]]: ...
+def query_runs(
+    query: dict[str, float],
+    positions: dict[str, int],
+    starts: Buffer,
+    cutoff: int,
+    in_paths: dict[str, float],
+    by_df: dict[int, float],
+    idf: Callable[[int], float],
+    /,
+) -> tuple[list[tuple[int, int, float]], list[str]]: ...
+def as_written(
+    tokens: dict[str, None],
+    wanted: set[str],
+    memo: dict[str, tuple[str, tuple[tuple[str, str], ...]]],
+    token_words: Callable[[str], tuple[str, tuple[tuple[str, str], ...]]],
+    /,
+) -> dict[str, str]: ...

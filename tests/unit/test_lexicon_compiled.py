@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prready.analysis import lexicon
+from prready.analysis.evidence import _token_words, words_as_written
 from prready.analysis.lexicon import (
     IDENTIFIER,
     MAX_SCAN_BYTES,
@@ -299,7 +300,8 @@ def test_a_search_finds_what_the_numpy_search_finds(
     terms: list[dict[str, int]], query: dict[str, float], limit: int, with_terms: bool
 ) -> None:
     docs = {f"pkg/f{i % 4}/m{i}.py": {**d, "common": 1} for i, d in enumerate(terms)}
-    index = lexicon.BM25Index.build(docs, max_df=0.4)
+    paths = {n: ["common"] if i % 10 == 0 else [] for i, n in enumerate(docs)}
+    index = lexicon.BM25Index.build(docs, max_df=0.4, paths=paths)
     for max_df in (None, 1.0):
         kw = {"limit": limit, "max_df": max_df, "with_terms": with_terms}
         expected = index.search(query, compiled=None, **kw)
@@ -308,6 +310,28 @@ def test_a_search_finds_what_the_numpy_search_finds(
     names = [*docs][::3]
     expected_terms = index.matched_terms(query, names, compiled=None)
     assert index.matched_terms(query, names, compiled=compiled) == expected_terms
+
+
+TEXTS = st.lists(
+    st.one_of(IDENTIFIERS, SHAPED, st.sampled_from([" ", ".", "\n", "é", "名前", "x_1", "_"]))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, TEXTS, st.lists(st.sampled_from(["siz", "pad", "x", "http", "zzz"]), max_size=3))
+def test_the_words_an_issue_wrote_are_found_as_the_python_walk_finds_them(
+    title: list[str], body: list[str], extra: list[str]
+) -> None:
+    title_text, body_text = " ".join(title), " ".join(body)
+    tokens = IDENTIFIER.findall(f"{title_text}\n{body_text}")
+    words = [_token_words(token) for token in tokens[::2]]
+    terms = {*extra, *(c for c, _ in words if c), *(t for _, pairs in words for t, _ in pairs)}
+    in_python: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    in_c: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    expected = words_as_written(terms, title_text, body_text, in_python, compiled=None)
+    got = words_as_written(terms, title_text, body_text, in_c, compiled=compiled)
+    assert list(got.items()) == list(expected.items())
+    assert in_c == in_python
 
 
 def test_a_search_ranks_equal_scores_by_document_and_keeps_the_limit() -> None:
@@ -339,6 +363,14 @@ def test_a_damaged_run_adds_nothing_instead_of_reading_past_the_arrays() -> None
     assert compiled.gains(ids, weights, 2, runs, [1, 0]) == [[(-4.0, 1), (-2.0, 2)], [(-2.0, 1)]]
     with pytest.raises(ValueError):  # a document out of range
         compiled.gains(ids, weights, 2, runs, [2])
+    # A query's runs: a position past the starts counts for nothing (no read past them).
+    starts = array("i", [0, 2, 4])
+    found = compiled.query_runs({"a": 1.0, "b": 2.0}, {"a": 1, "b": 7}, starts, 5, {}, {}, float)
+    assert found == ([(2, 4, 2.0)], ["a"])
+    with pytest.raises(TypeError):  # a memo entry that is not (compound, pairs)
+        compiled.as_written({"ab": None}, {"ab"}, {"ab": ("ab",)}, _token_words)
+    with pytest.raises(TypeError):
+        compiled.as_written({"ab": None}, {"ab"}, {"ab": ("", (("ab",),))}, _token_words)
 
 
 def regex_names(text: str, python: bool) -> tuple[list[str], list[str]]:

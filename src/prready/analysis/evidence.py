@@ -13,9 +13,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 # An identifier and its parts exactly as the lexicon splits them (one definition).
 from prready.analysis.lexicon import IDENTIFIER, IDENTIFIER_PARTS, query_terms, stem
+from prready.analysis.lexicon import _compiled as lexicon_compiled
 
 # Bodies can be megabytes of pasted logs; evidence is in the first part, and regexes over
 # hostile input must stay bounded.
@@ -448,20 +450,25 @@ def words_as_written(
     title: str,
     body: str,
     memo: dict[str, tuple[str, tuple[tuple[str, str], ...]]] | None = None,
+    compiled: Any = lexicon_compiled,
 ) -> dict[str, str]:
     """Each lexical term (a stem such as "siz", a compound such as
     "findexecutablebatchsize", see `lexicon.split_identifier`) -> the word as the issue
     wrote it ("sizes", "find_executable_batch_size"), for evidence a person reads: a word
     standing alone first, then a whole identifier, then the part of one. A term the text
     does not hold is left out. `memo` keeps each token's words for the next call (a
-    caller quoting many issues passes one along: issues repeat their words)."""
+    caller quoting many issues passes one along: issues repeat their words). `compiled`:
+    the C speed-up, which walks the tokens (None: this loop)."""
     wanted = set(terms)
+    memo = {} if memo is None else memo
+    # Each distinct token once, in order: a repeat adds nothing to what its first use found.
+    tokens = dict.fromkeys(IDENTIFIER.findall(f"{title}\n{body}"))  # the text the query read
+    if compiled is not None:  # the same walk, in C
+        return compiled.as_written(tokens, wanted, memo, _token_words)
     alone: dict[str, str] = {}
     other: dict[str, str] = {}
-    memo = {} if memo is None else memo
     known = memo.get
-    # Each distinct token once, in order: a repeat adds nothing to what its first use found.
-    for token in dict.fromkeys(IDENTIFIER.findall(f"{title}\n{body}")):  # the text the query read
+    for token in tokens:
         if not wanted:
             break
         words = known(token)

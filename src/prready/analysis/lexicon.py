@@ -601,7 +601,7 @@ class Idfs(Mapping[str, float]):
     ) -> None:
         self._postings, self._n, self.others = postings, n_docs, others
         self.in_paths = in_paths or {}
-        self._by_df: dict[int, float] = {}
+        self.by_df: dict[int, float] = {}  # the IDFs `of_frequency` gave
 
     def __getitem__(self, term: str) -> float:
         if term in self.in_paths:
@@ -611,9 +611,9 @@ class Idfs(Mapping[str, float]):
 
     def of_frequency(self, df: int) -> float:
         """The IDF of a term in `df` documents."""
-        idf = self._by_df.get(df)
+        idf = self.by_df.get(df)
         if idf is None:
-            idf = self._by_df[df] = _idf(self._n, df)
+            idf = self.by_df[df] = _idf(self._n, df)
         return idf
 
     def __iter__(self) -> Iterator[str]:
@@ -838,7 +838,7 @@ class BM25Index:
         n = len(self.names)
         if not n or limit < 1:
             return []
-        runs, terms = self._runs(query, max_df)
+        runs, terms = self._runs(query, max_df, compiled)
         if not runs:
             return []
         if compiled is not None:
@@ -865,21 +865,33 @@ class BM25Index:
         if self._ids is None:
             self._ids = {name: i for i, name in enumerate(self.names)}
         wanted = {self._ids[name]: name for name in names if name in self._ids}
-        runs, terms = self._runs(query, max_df)
+        runs, terms = self._runs(query, max_df, compiled)
         ranked = self._ranked_terms(runs, terms, list(wanted), compiled)
         return {name: ranked[doc_id] for doc_id, name in wanted.items()}
 
     def _runs(
-        self, query: Mapping[str, float], max_df: float | None
+        self, query: Mapping[str, float], max_df: float | None, compiled: Any = _compiled
     ) -> tuple[list[tuple[int, int, float]], list[str]]:
         """The terms of `query` a search adds up, in the query's order: each one's run of
         postings (start, stop) with its factor (IDF x query weight), and the terms."""
-        key = (tuple(query.items()), max_df)
+        key = (tuple(query.items()), max_df, compiled)
         if self._last and self._last[0] == key:
             return self._last[1], self._last[2]
         cutoff = _df_cutoff(len(self.names), self.max_df if max_df is None else max_df)
         runs: list[tuple[int, int, float]] = []
         terms: list[str] = []
+        if compiled is not None and type(query) is dict:  # the same loop, in C
+            runs, terms = compiled.query_runs(
+                query,
+                self.postings.positions,
+                self.postings.starts,
+                cutoff,
+                self.idfs.in_paths,
+                self.idfs.by_df,
+                self.idfs.of_frequency,
+            )
+            self._last = (key, runs, terms)
+            return runs, terms
         position, starts = self.postings.positions.get, self.postings.starts
         idf, in_paths = self.idfs.of_frequency, self.idfs.in_paths
         for term, qweight in query.items():

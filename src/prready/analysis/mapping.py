@@ -682,11 +682,9 @@ def _graph_clues(
         index.adjacency = adjacency(index.code_map)
     successors, predecessors = index.adjacency
     library = index.library
-    scored = heapq.nsmallest(  # what a sort's first three are, without sorting them all
-        3,
-        [(s, n) for n, s in scores.items() if n in library],
-        key=lambda item: (-item[0], item[1]),
-    )
+    # What a sort's first three are, without sorting them all (by score, then name).
+    best = heapq.nsmallest(3, [(-s, n) for n, s in scores.items() if n in library])
+    scored = [(-negated, node) for negated, node in best]
     most = _noisy_or([signals.graph * score for score, _ in scored])
     scored_only = most < floor - 0.001  # (a margin for the sums' order)
     for score, node in scored:
