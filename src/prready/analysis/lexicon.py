@@ -926,8 +926,8 @@ class BM25Index:
         found = compiled.gains(
             self.postings.ids, self.postings.weights, len(self.names), runs, doc_ids
         )
-        return {
-            doc_id: [terms[i] for _, i in sorted(pairs, key=lambda g: (g[0], terms[g[1]]))]
+        return {  # by gain, then term: (-gain, term) pairs in their plain order
+            doc_id: [term for _, term in sorted([(g, terms[i]) for g, i in pairs])]
             for doc_id, pairs in zip(doc_ids, found, strict=True)
         }
 

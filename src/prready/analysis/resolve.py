@@ -333,8 +333,8 @@ def _resolve_suffix(name: str, index: MapIndex) -> tuple[str, str] | None:
         return None
     if index.suffixes is None:  # built on first use: most issues name their package
         suffixes: dict[str, list[str]] = defaultdict(list)
-        for dotted in index.code_map.symbols:
-            suffixes[".".join(dotted.rsplit(".", 2)[-2:])].append(dotted)
+        for dotted in index.code_map.symbols:  # keyed by its last two parts
+            suffixes[dotted[dotted.rfind(".", 0, dotted.rfind(".")) + 1 :]].append(dotted)
         index.suffixes = dict(suffixes)
     symbols = index.code_map.symbols
     for cut in range(len(parts), 1, -1):
