@@ -393,10 +393,10 @@ def map_issue_to_modules(
     exact_best = max((max(ev.values()) for ev in clues.values()), default=0.0)
     damp = 1.0 - signals.exact_damping * exact_best
     if signals.lexical:  # its evidence is written out for the best units only
-        for node, weight in _lexical_clues(query, index, signals):
+        for node, weight in _lexical_clues(query, index, signals, damp):
             evidence = clues[node]  # `add`, inlined: tens of units per issue
-            if (weighted := weight * damp) > evidence.get(_LEXICAL, 0.0):
-                evidence[_LEXICAL] = weighted
+            if weight > evidence.get(_LEXICAL, 0.0):
+                evidence[_LEXICAL] = weight
     if signals.history and index.history is not None:
         for node, weight, why in similar_commit_clues(
             query,
@@ -533,17 +533,16 @@ def area_of_node(node: str, code_map: CodeMap) -> str:
 
 # --------------------------------------------------------------------------- resolution
 def _lexical_clues(
-    query: Mapping[str, float], index: MapIndex, signals: Signals
-) -> Iterable[tuple[str, float]]:
-    """(unit, weight) for the best BM25 matches."""
+    query: Mapping[str, float], index: MapIndex, signals: Signals, damp: float = 1.0
+) -> list[tuple[str, float]]:
+    """(unit, weight) for the best BM25 matches, each weight times `damp`."""
     hits = index.lexical.search(query, limit=LEXICAL_DEPTH, with_terms=False)
     if not hits:
-        return
+        return []
     best = hits[0][1]
     # A weak best match (one common word) is no evidence: scale by how strong it is.
-    confidence = min(1.0, best / LEXICAL_SATURATION)
-    for name, score, _terms in hits:
-        yield name, signals.lexical * confidence * (score / best) ** signals.lexical_power
+    scale, power = signals.lexical * min(1.0, best / LEXICAL_SATURATION), signals.lexical_power
+    return [(name, scale * (score / best) ** power * damp) for name, score, _ in hits]
 
 
 def _lexical_evidence(
@@ -668,7 +667,7 @@ def _floor(scores: Mapping[str, float], limit: int) -> float:
     """The least score, rounded, that the best `limit` of `scores` keep (0: fewer than
     that many reach MIN_SCORE)."""
     kept = [s for s in scores.values() if s >= MIN_SCORE]
-    return round(heapq.nlargest(limit, kept)[-1], 3) if len(kept) > limit else 0.0
+    return round(sorted(kept, reverse=True)[limit - 1], 3) if len(kept) > limit else 0.0
 
 
 def _graph_clues(
@@ -682,8 +681,8 @@ def _graph_clues(
         index.adjacency = adjacency(index.code_map)
     successors, predecessors = index.adjacency
     library = index.library
-    # What a sort's first three are, without sorting them all (by score, then name).
-    best = heapq.nsmallest(3, [(-s, n) for n, s in scores.items() if n in library])
+    # The three best by score, then name (a C-level sort of a few dozen pairs).
+    best = sorted([(-s, n) for n, s in scores.items() if n in library])[:3]
     scored = [(-negated, node) for negated, node in best]
     most = _noisy_or([signals.graph * score for score, _ in scored])
     scored_only = most < floor - 0.001  # (a margin for the sums' order)
