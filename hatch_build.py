@@ -1,7 +1,7 @@
 """Builds prready's optional C speed-up, `prready._lexscan` (src/prready/_lexscan.c), into
-the wheel: the per-token work of the mapping index's lexical fields (see
-`prready.analysis.lexicon`), which gives the same fields as the Python passes in a third
-of the time.
+the wheel: the per-token work of the mapping index's lexical fields and of its BM25 build
+and search (see `prready.analysis.lexicon`), which gives the same fields and rankings as the
+Python passes in a fraction of the time.
 
 It is optional: where no C compiler or Python headers are found, the build says so on
 stderr and the wheel is pure Python (lexicon then runs its Python passes). Set

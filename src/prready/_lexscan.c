@@ -1,10 +1,12 @@
-/* prready._lexscan: the per-token work of a file's lexical fields, in C.
+/* prready._lexscan: the mapping index's per-token work, in C: a file's lexical fields,
+   the BM25 postings, and a search over them.
 
-   An optional speed-up of prready.analysis.lexicon (see `source_fields_packed`): each
-   function here gives exactly what the pure-Python function named in its docstring gives,
-   and lexicon uses the Python ones when this module is not built. What stays in Python:
-   splitting a token not seen before (`lexicon._split`, called back here), so every rule
-   about words lives in one place.
+   An optional speed-up of prready.analysis.lexicon (see `source_fields_packed` and
+   `BM25Index.search`) and of evidence.words_as_written: each function here gives exactly
+   what the Python function named in its docstring gives, and the Python runs when this
+   module is not built. A token the splitter here cannot take (non-ASCII, or too long) is
+   split by `lexicon._split`, called back here; a term's IDF and a token's quoted words
+   come from Python too, so every rule about words and weights lives in one place.
 
    - prose_counts(head, python, splits, split): the term counts of a file's comments and
      string literals, as `_count_prose(b" ".join(PROSE.findall(head)), splits)`;
@@ -1118,8 +1120,12 @@ static PyObject *best(PyObject *self, PyObject *args) {
     for (r = 0; r < PyList_GET_SIZE(runs); r++) {
         Py_ssize_t start, stop;
         double factor;
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(runs, r), "nnd:best's run", &start, &stop, &factor))
-            goto done;
+        PyObject *run = PyList_GET_ITEM(runs, r);
+        int parsed;
+        Py_INCREF(run); /* (held while it is parsed: a factor's __float__ is Python code) */
+        parsed = PyArg_ParseTuple(run, "nnd:best's run", &start, &stop, &factor);
+        Py_DECREF(run);
+        if (!parsed) goto done;
         add_run(scores, ids_buf.buf, weights_buf.buf, n_post, n_docs, start, stop, factor);
     }
     for (d = 0; d < n_docs; d++) { /* the documents scored, in order: the best `limit` */
@@ -1196,8 +1202,12 @@ static PyObject *gains(PyObject *self, PyObject *args) {
         Py_ssize_t start, stop, p;
         double factor;
         int whole = 1;
-        if (!PyArg_ParseTuple(PyList_GET_ITEM(runs, r), "nnd:gains' run", &start, &stop, &factor))
-            goto fail;
+        PyObject *run = PyList_GET_ITEM(runs, r);
+        int parsed;
+        Py_INCREF(run); /* (held while it is parsed) */
+        parsed = PyArg_ParseTuple(run, "nnd:gains' run", &start, &stop, &factor);
+        Py_DECREF(run);
+        if (!parsed) goto fail;
         if (start < 0 || stop > n_post || start >= stop) continue;
         for (p = start; p < stop && whole; p++) whole = ids[p] >= 0 && ids[p] < n_docs;
         if (!whole) continue;
@@ -1222,75 +1232,94 @@ done:
     return out;
 }
 
+/* The arguments of `query_runs` that stay the same for each term. */
+typedef struct {
+    PyObject *positions, *in_paths, *by_df, *idf, *runs, *terms;
+    const int *starts;
+    Py_ssize_t n_starts, cutoff;
+} Query;
+
+/* A term's IDF as `_runs` takes it: its path-only IDF when it has a true one, else that
+   of its run's length (`by_df`, else `idf(length)`); a new reference. */
+static PyObject *term_idf(const Query *q, PyObject *term, Py_ssize_t length) {
+    PyObject *base = PyDict_GetItemWithError(q->in_paths, term), *size;
+    int truth;
+    if (base == NULL && PyErr_Occurred()) return NULL;
+    truth = base == NULL ? 0 : PyObject_IsTrue(base);
+    if (truth < 0) return NULL;
+    if (truth) {
+        Py_INCREF(base);
+        return base;
+    }
+    size = PyLong_FromSsize_t(length);
+    if (size == NULL) return NULL;
+    base = PyDict_GetItemWithError(q->by_df, size);
+    if (base != NULL)
+        Py_INCREF(base);
+    else if (!PyErr_Occurred())
+        base = PyObject_CallFunctionObjArgs(q->idf, size, NULL);
+    Py_DECREF(size);
+    return base;
+}
+
+/* Adds `term`'s run and factor to the query's when it counts; -1 on an error. */
+static int add_query_term(const Query *q, PyObject *term, PyObject *qweight) {
+    PyObject *at_obj = PyDict_GetItemWithError(q->positions, term), *base, *factor, *run;
+    Py_ssize_t at, start, stop;
+    double weight;
+    int failed;
+    if (at_obj == NULL) return PyErr_Occurred() ? -1 : 0;
+    at = PyLong_AsSsize_t(at_obj);
+    if (at == -1 && PyErr_Occurred()) return -1;
+    weight = PyFloat_AsDouble(qweight);
+    if (weight == -1.0 && PyErr_Occurred()) return -1;
+    if (at < 0 || weight <= 0 || at + 1 >= q->n_starts) return 0;
+    start = q->starts[at];
+    stop = q->starts[at + 1];
+    if (stop - start <= 0 || stop - start > q->cutoff) return 0;
+    base = term_idf(q, term, stop - start);
+    if (base == NULL) return -1;
+    factor = PyNumber_Multiply(base, qweight);
+    Py_DECREF(base);
+    if (factor == NULL) return -1;
+    run = Py_BuildValue("(nnN)", start, stop, factor);
+    if (run == NULL) return -1;
+    failed = PyList_Append(q->runs, run) < 0 || PyList_Append(q->terms, term) < 0;
+    Py_DECREF(run);
+    return failed ? -1 : 0;
+}
+
 /* The terms of a query a search adds up, in the query's order, as `BM25Index._runs`
    finds them: (runs [(start, stop, factor)], terms). A term counts when it has a run of
-   1..cutoff postings and a positive weight; its factor is its path-only IDF (when it has
-   a true one) or the IDF of its run's length (`by_df`, else `idf(length)`), times its
+   1..cutoff postings and a positive weight; its factor is its IDF (`term_idf`) times its
    weight, as Python multiplies them. */
 static PyObject *query_runs(PyObject *self, PyObject *args) {
-    PyObject *query, *positions, *in_paths, *by_df, *idf, *runs, *terms, *out = NULL;
-    PyObject *term, *qweight;
+    PyObject *query, *term, *qweight, *out = NULL;
     Py_buffer starts_buf;
-    Py_ssize_t cutoff, n_starts, pos = 0;
-    const int *starts;
+    Py_ssize_t pos = 0;
+    Query q;
     if (!PyArg_ParseTuple(args, "O!O!y*nO!O!O:query_runs", &PyDict_Type, &query, &PyDict_Type,
-                          &positions, &starts_buf, &cutoff, &PyDict_Type, &in_paths,
-                          &PyDict_Type, &by_df, &idf))
+                          &q.positions, &starts_buf, &q.cutoff, &PyDict_Type, &q.in_paths,
+                          &PyDict_Type, &q.by_df, &q.idf))
         return NULL;
-    starts = starts_buf.buf;
-    n_starts = starts_buf.len / (Py_ssize_t)sizeof(int);
-    runs = PyList_New(0);
-    terms = PyList_New(0);
-    if (runs == NULL || terms == NULL) goto done;
+    q.starts = starts_buf.buf;
+    q.n_starts = starts_buf.len / (Py_ssize_t)sizeof(int);
+    q.runs = PyList_New(0);
+    q.terms = PyList_New(0);
+    if (q.runs == NULL || q.terms == NULL) goto done;
     while (PyDict_Next(query, &pos, &term, &qweight)) {
-        PyObject *at_obj, *base, *size_obj = NULL, *factor, *run;
-        Py_ssize_t at, start, stop;
-        double weight;
-        int truth, failed;
-        at_obj = PyDict_GetItemWithError(positions, term);
-        if (at_obj == NULL) {
-            if (PyErr_Occurred()) goto done;
-            continue;
-        }
-        at = PyLong_AsSsize_t(at_obj);
-        if (at == -1 && PyErr_Occurred()) goto done;
-        weight = PyFloat_AsDouble(qweight);
-        if (weight == -1.0 && PyErr_Occurred()) goto done;
-        if (at < 0 || weight <= 0 || at + 1 >= n_starts) continue;
-        start = starts[at];
-        stop = starts[at + 1];
-        if (stop - start <= 0 || stop - start > cutoff) continue;
-        base = PyDict_GetItemWithError(in_paths, term); /* borrowed */
-        if (base == NULL && PyErr_Occurred()) goto done;
-        truth = base == NULL ? 0 : PyObject_IsTrue(base);
-        if (truth < 0) goto done;
-        if (truth) {
-            Py_INCREF(base);
-        } else {
-            size_obj = PyLong_FromSsize_t(stop - start);
-            if (size_obj == NULL) goto done;
-            base = PyDict_GetItemWithError(by_df, size_obj);
-            if (base != NULL) {
-                Py_INCREF(base);
-            } else if (!PyErr_Occurred()) {
-                base = PyObject_CallFunctionObjArgs(idf, size_obj, NULL);
-            }
-            Py_DECREF(size_obj);
-            if (base == NULL) goto done;
-        }
-        factor = PyNumber_Multiply(base, qweight);
-        Py_DECREF(base);
-        if (factor == NULL) goto done;
-        run = Py_BuildValue("(nnN)", start, stop, factor);
-        if (run == NULL) goto done;
-        failed = PyList_Append(runs, run) < 0 || PyList_Append(terms, term) < 0;
-        Py_DECREF(run);
+        int failed;
+        Py_INCREF(term); /* (held while Python code runs: `idf`, a weight's arithmetic) */
+        Py_INCREF(qweight);
+        failed = add_query_term(&q, term, qweight) < 0;
+        Py_DECREF(term);
+        Py_DECREF(qweight);
         if (failed) goto done;
     }
-    out = PyTuple_Pack(2, runs, terms);
+    out = PyTuple_Pack(2, q.runs, q.terms);
 done:
-    Py_XDECREF(runs);
-    Py_XDECREF(terms);
+    Py_XDECREF(q.runs);
+    Py_XDECREF(q.terms);
     PyBuffer_Release(&starts_buf);
     return out;
 }
@@ -1299,6 +1328,68 @@ done:
 static int absent(PyObject *dict, PyObject *key) {
     int in = PyDict_Contains(dict, key);
     return in < 0 ? -1 : !in;
+}
+
+/* `token`'s (compound, ((term, part), ...)) from the memo, made by `token_words` when the
+   memo lacks it; a new reference, checked to have that shape. */
+static PyObject *token_words_of(PyObject *token, PyObject *memo, PyObject *token_words) {
+    PyObject *words = PyDict_GetItemWithError(memo, token);
+    Py_ssize_t i;
+    if (words != NULL) {
+        Py_INCREF(words);
+    } else {
+        if (PyErr_Occurred()) return NULL;
+        words = PyObject_CallFunctionObjArgs(token_words, token, NULL);
+        if (words == NULL || PyDict_SetItem(memo, token, words) < 0) {
+            Py_XDECREF(words);
+            return NULL;
+        }
+    }
+    if (!PyTuple_Check(words) || PyTuple_GET_SIZE(words) != 2 ||
+        !PyTuple_Check(PyTuple_GET_ITEM(words, 1))) {
+        PyErr_SetString(PyExc_TypeError, "as_written: a token's words are (compound, pairs)");
+        Py_DECREF(words);
+        return NULL;
+    }
+    for (i = 0; i < PyTuple_GET_SIZE(PyTuple_GET_ITEM(words, 1)); i++) {
+        PyObject *pair = PyTuple_GET_ITEM(PyTuple_GET_ITEM(words, 1), i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "as_written: a part is (term, word)");
+            Py_DECREF(words);
+            return NULL;
+        }
+    }
+    return words;
+}
+
+/* What one token shows of the wanted terms (see `as_written`); -1 on an error. */
+static int show_token(PyObject *token, PyObject *words, PyObject *wanted, PyObject *alone,
+                      PyObject *other) {
+    PyObject *compound = PyTuple_GET_ITEM(words, 0), *pairs = PyTuple_GET_ITEM(words, 1);
+    Py_ssize_t i;
+    int in = PyObject_IsTrue(compound);
+    if (in > 0) {
+        in = PySet_Contains(wanted, compound);
+        if (in > 0) in = absent(other, compound);
+        if (in > 0 && PyDict_SetItem(other, compound, token) < 0) return -1;
+    }
+    if (in < 0) return -1;
+    if (PyTuple_GET_SIZE(pairs) == 1) { /* a word standing alone: the best quote */
+        PyObject *term = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, 0), 0);
+        in = PySet_Contains(wanted, term);
+        if (in < 0) return -1;
+        if (in && (PyDict_SetItem(alone, term, token) < 0 || PySet_Discard(wanted, term) < 0))
+            return -1;
+        return 0;
+    }
+    for (i = 0; i < PyTuple_GET_SIZE(pairs); i++) {
+        PyObject *term = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 0);
+        PyObject *part = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 1);
+        in = PySet_Contains(wanted, term);
+        if (in > 0) in = absent(other, term);
+        if (in < 0 || (in && PyDict_SetItem(other, term, part) < 0)) return -1;
+    }
+    return 0;
 }
 
 /* Each wanted term -> the word of `tokens` (distinct, in the text's order) that shows it,
@@ -1317,53 +1408,14 @@ static PyObject *as_written(PyObject *self, PyObject *args) {
     other = PyDict_New();
     if (alone == NULL || other == NULL) goto done;
     while (PySet_GET_SIZE(wanted) && PyDict_Next(tokens, &pos, &token, &ignored)) {
-        PyObject *words = PyDict_GetItemWithError(memo, token), *compound, *pairs;
-        Py_ssize_t i;
-        int in;
-        if (words == NULL) {
-            if (PyErr_Occurred()) goto done;
-            words = PyObject_CallFunctionObjArgs(token_words, token, NULL);
-            if (words == NULL) goto done;
-            in = PyDict_SetItem(memo, token, words);
-            Py_DECREF(words); /* (the memo holds it) */
-            if (in < 0) goto done;
-        }
-        if (!PyTuple_Check(words) || PyTuple_GET_SIZE(words) != 2 ||
-            !PyTuple_Check(PyTuple_GET_ITEM(words, 1))) {
-            PyErr_SetString(PyExc_TypeError, "as_written: a token's words are (compound, pairs)");
-            goto done;
-        }
-        compound = PyTuple_GET_ITEM(words, 0);
-        pairs = PyTuple_GET_ITEM(words, 1);
-        in = PyObject_IsTrue(compound);
-        if (in > 0) {
-            in = PySet_Contains(wanted, compound);
-            if (in > 0) in = absent(other, compound);
-            if (in > 0 && PyDict_SetItem(other, compound, token) < 0) goto done;
-        }
-        if (in < 0) goto done;
-        for (i = 0; i < PyTuple_GET_SIZE(pairs); i++) {
-            PyObject *pair = PyTuple_GET_ITEM(pairs, i);
-            if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
-                PyErr_SetString(PyExc_TypeError, "as_written: a part is (term, word)");
-                goto done;
-            }
-        }
-        if (PyTuple_GET_SIZE(pairs) == 1) {
-            PyObject *term = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, 0), 0);
-            in = PySet_Contains(wanted, term);
-            if (in < 0) goto done;
-            if (in && (PyDict_SetItem(alone, term, token) < 0 || PySet_Discard(wanted, term) < 0))
-                goto done;
-            continue;
-        }
-        for (i = 0; i < PyTuple_GET_SIZE(pairs); i++) {
-            PyObject *term = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 0);
-            PyObject *part = PyTuple_GET_ITEM(PyTuple_GET_ITEM(pairs, i), 1);
-            in = PySet_Contains(wanted, term);
-            if (in > 0) in = absent(other, term);
-            if (in < 0 || (in && PyDict_SetItem(other, term, part) < 0)) goto done;
-        }
+        PyObject *words;
+        int failed;
+        Py_INCREF(token); /* (held while `token_words` runs) */
+        words = token_words_of(token, memo, token_words);
+        failed = words == NULL || show_token(token, words, wanted, alone, other) < 0;
+        Py_XDECREF(words);
+        Py_DECREF(token);
+        if (failed) goto done;
     }
     if (PyDict_Update(other, alone) < 0) goto done;
     out = other;
@@ -1401,7 +1453,8 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "prready._lexscan",
-    "The per-token work of a file's lexical fields, in C (see prready.analysis.lexicon).",
+    "The mapping index's per-token work, in C: lexical fields, BM25 postings and search "
+    "(see prready.analysis.lexicon).",
     -1, methods,
 };
 

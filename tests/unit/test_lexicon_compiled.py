@@ -303,9 +303,10 @@ def test_a_search_finds_what_the_numpy_search_finds(
     paths = {n: ["common"] if i % 10 == 0 else [] for i, n in enumerate(docs)}
     index = lexicon.BM25Index.build(docs, max_df=0.4, paths=paths)
     for max_df in (None, 1.0):
-        kw = {"limit": limit, "max_df": max_df, "with_terms": with_terms}
-        expected = index.search(query, compiled=None, **kw)
-        got = index.search(query, compiled=compiled, **kw)
+        expected, got = (
+            index.search(query, limit=limit, max_df=max_df, with_terms=with_terms, compiled=c)
+            for c in (None, compiled)
+        )
         assert repr(got) == repr(expected)  # the same documents, scores and terms, in order
     names = [*docs][::3]
     expected_terms = index.matched_terms(query, names, compiled=None)
@@ -367,6 +368,26 @@ def test_a_damaged_run_adds_nothing_instead_of_reading_past_the_arrays() -> None
     starts = array("i", [0, 2, 4])
     found = compiled.query_runs({"a": 1.0, "b": 2.0}, {"a": 1, "b": 7}, starts, 5, {}, {}, float)
     assert found == ([(2, 4, 2.0)], ["a"])
+
+    # Python code run mid-walk (a factor's __float__, the IDF callback) that empties what is
+    # walked ends the walk; nothing is read from what it dropped.
+    class Clearing:
+        def __float__(self) -> float:
+            walked.clear()
+            return 1.0
+
+    walked: list[object] = [(0, 2, Clearing()), (0, 2, 1.0)]
+    assert compiled.best(ids, weights, 2, walked, 5) == [(1, 2.0), (0, 1.0)]
+    query = {"a": 1.0, "b": 1.0}
+
+    def idf_clearing(df: int) -> float:
+        query.clear()
+        return 3.0
+
+    assert compiled.query_runs(query, {"a": 0, "b": 1}, starts, 5, {}, {}, idf_clearing) == (
+        [(0, 2, 3.0)],
+        ["a"],
+    )
     with pytest.raises(TypeError):  # a memo entry that is not (compound, pairs)
         compiled.as_written({"ab": None}, {"ab"}, {"ab": ("ab",)}, _token_words)
     with pytest.raises(TypeError):
