@@ -914,6 +914,16 @@ done:
     return out;
 }
 
+/* 0 when a buffer of ints or doubles is whole items at their alignment (arrays' always
+   are; an empty one is read nowhere); else -1 with a ValueError (a slice of bytes at an
+   odd offset is read no further). */
+static int whole_items(const Py_buffer *buf, size_t item, const char *what) {
+    if (buf->len % (Py_ssize_t)item == 0 && (buf->len == 0 || (uintptr_t)buf->buf % item == 0))
+        return 0;
+    PyErr_Format(PyExc_ValueError, "%s: not whole, aligned items", what);
+    return -1;
+}
+
 /* ---- BM25 postings, laid out by term (lexicon.BM25Index.build) ---- */
 
 static int put_posting(PyObject *position, PyObject *term, PyObject *tf, int doc, double norm,
@@ -951,6 +961,10 @@ static PyObject *postings(PyObject *self, PyObject *args) {
                           &position, &path_only, &PyList_Type, &extra, &PyList_Type, &norms, &k1,
                           &starts_buf))
         return NULL;
+    if (whole_items(&starts_buf, sizeof(int), "postings") < 0) {
+        PyBuffer_Release(&starts_buf);
+        return NULL;
+    }
     starts = starts_buf.buf;
     n_terms = starts_buf.len / (Py_ssize_t)sizeof(int) - 1;
     if (n_terms < 0 || PyList_GET_SIZE(norms) != PyList_GET_SIZE(docs) ||
@@ -1076,6 +1090,13 @@ static void heap_down(Hit *h, Py_ssize_t n, Py_ssize_t i) {
     }
 }
 
+/* 1 when `run` is a tuple (start, stop, factor); else 0 with a TypeError */
+static int is_run(PyObject *run) {
+    if (PyTuple_Check(run)) return 1;
+    PyErr_SetString(PyExc_TypeError, "a run is a tuple (start, stop, factor)");
+    return 0;
+}
+
 /* Adds `factor` x each posting's weight of ids[start:stop] to its document's score, in
    order (numpy's bincount over the gains adds them in the same order). A run that is out
    of the arrays or names a document out of range adds nothing: a damaged run is no
@@ -1101,9 +1122,12 @@ static PyObject *best(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*nO!n:best", &ids_buf, &weights_buf, &n_docs, &PyList_Type,
                           &runs, &limit))
         return NULL;
+    if (whole_items(&ids_buf, sizeof(int), "best") < 0 ||
+        whole_items(&weights_buf, sizeof(double), "best") < 0)
+        goto done;
     n_post = ids_buf.len / (Py_ssize_t)sizeof(int);
     if (n_post != weights_buf.len / (Py_ssize_t)sizeof(double) || n_docs < 0) {
-        PyErr_SetString(PyExc_ValueError, "best: ids and weights of different lengths");
+        PyErr_SetString(PyExc_ValueError, "best: ids and weights of different lengths, or no documents");
         goto done;
     }
     if (limit > n_docs) limit = n_docs;
@@ -1123,7 +1147,7 @@ static PyObject *best(PyObject *self, PyObject *args) {
         PyObject *run = PyList_GET_ITEM(runs, r);
         int parsed;
         Py_INCREF(run); /* (held while it is parsed: a factor's __float__ is Python code) */
-        parsed = PyArg_ParseTuple(run, "nnd:best's run", &start, &stop, &factor);
+        parsed = is_run(run) && PyArg_ParseTuple(run, "nnd:best's run", &start, &stop, &factor);
         Py_DECREF(run);
         if (!parsed) goto done;
         add_run(scores, ids_buf.buf, weights_buf.buf, n_post, n_docs, start, stop, factor);
@@ -1162,32 +1186,40 @@ done:
 
 /* Each of `docs`' postings among the runs: a list per document of (-gain, run's index)
    (gain: factor x weight), the runs in order. A run that is out of the arrays or names a
-   document out of range holds none (as `add_run` adds nothing for it). */
+   document out of range holds none (as `add_run` adds nothing for it); a run that names
+   a document twice holds its last weight, as a dict of the run would. */
 static PyObject *gains(PyObject *self, PyObject *args) {
     Py_buffer ids_buf, weights_buf;
-    PyObject *runs, *docs, *out = NULL;
-    Py_ssize_t n_docs, n_post, r, i, *slot = NULL;
+    PyObject *runs, *docs_list, *docs = NULL, *out = NULL;
+    Py_ssize_t n_docs, n_post, n_wanted, r, i, *slot = NULL, *last = NULL;
     const int *ids;
     const double *weights;
     if (!PyArg_ParseTuple(args, "y*y*nO!O!:gains", &ids_buf, &weights_buf, &n_docs, &PyList_Type,
-                          &runs, &PyList_Type, &docs))
+                          &runs, &PyList_Type, &docs_list))
         return NULL;
+    if (whole_items(&ids_buf, sizeof(int), "gains") < 0 ||
+        whole_items(&weights_buf, sizeof(double), "gains") < 0)
+        goto done;
     ids = ids_buf.buf;
     weights = weights_buf.buf;
     n_post = ids_buf.len / (Py_ssize_t)sizeof(int);
     if (n_post != weights_buf.len / (Py_ssize_t)sizeof(double) || n_docs < 0) {
-        PyErr_SetString(PyExc_ValueError, "gains: ids and weights of different lengths");
+        PyErr_SetString(PyExc_ValueError, "gains: ids and weights of different lengths, or no documents");
         goto done;
     }
+    docs = PyList_AsTuple(docs_list); /* (a list Python code could change mid-walk) */
+    if (docs == NULL) goto done;
+    n_wanted = PyTuple_GET_SIZE(docs);
     slot = PyMem_Calloc((size_t)(n_docs ? n_docs : 1), sizeof(Py_ssize_t)); /* doc -> i + 1 */
-    out = PyList_New(PyList_GET_SIZE(docs));
-    if (slot == NULL || out == NULL) {
-        if (slot == NULL) PyErr_NoMemory();
+    last = PyMem_Calloc((size_t)(n_wanted ? n_wanted : 1), sizeof(Py_ssize_t)); /* run + 1 */
+    out = PyList_New(n_wanted);
+    if (slot == NULL || last == NULL || out == NULL) {
+        if (out != NULL) PyErr_NoMemory();
         Py_CLEAR(out);
         goto done;
     }
-    for (i = 0; i < PyList_GET_SIZE(docs); i++) {
-        Py_ssize_t d = PyLong_AsSsize_t(PyList_GET_ITEM(docs, i));
+    for (i = 0; i < n_wanted; i++) {
+        Py_ssize_t d = PyLong_AsSsize_t(PyTuple_GET_ITEM(docs, i));
         PyObject *found = PyList_New(0);
         if (found == NULL) goto fail;
         PyList_SET_ITEM(out, i, found);
@@ -1205,21 +1237,32 @@ static PyObject *gains(PyObject *self, PyObject *args) {
         PyObject *run = PyList_GET_ITEM(runs, r);
         int parsed;
         Py_INCREF(run); /* (held while it is parsed) */
-        parsed = PyArg_ParseTuple(run, "nnd:gains' run", &start, &stop, &factor);
+        parsed = is_run(run) && PyArg_ParseTuple(run, "nnd:gains' run", &start, &stop, &factor);
         Py_DECREF(run);
         if (!parsed) goto fail;
         if (start < 0 || stop > n_post || start >= stop) continue;
         for (p = start; p < stop && whole; p++) whole = ids[p] >= 0 && ids[p] < n_docs;
         if (!whole) continue;
         for (p = start; p < stop; p++) {
-            PyObject *pair;
-            int added;
-            if (!slot[ids[p]]) continue;
-            pair = Py_BuildValue("(dn)", -(factor * weights[p]), r);
+            /* (checked again where it is used: the allocations below may run Python code) */
+            int d = ids[p];
+            PyObject *pair, *found;
+            Py_ssize_t at, size;
+            int failed;
+            if (d < 0 || d >= n_docs || !slot[d]) continue;
+            at = slot[d] - 1;
+            pair = Py_BuildValue("(dn)", (-factor) * weights[p], r); /* as Python: -f * w */
             if (pair == NULL) goto fail;
-            added = PyList_Append(PyList_GET_ITEM(out, slot[ids[p]] - 1), pair);
-            Py_DECREF(pair);
-            if (added < 0) goto fail;
+            found = PyList_GET_ITEM(out, at);
+            size = PyList_GET_SIZE(found);
+            if (last[at] == r + 1 && size > 0) { /* the run named it before: its last weight */
+                failed = PyList_SetItem(found, size - 1, pair) < 0; /* (steals pair) */
+            } else {
+                failed = PyList_Append(found, pair) < 0;
+                Py_DECREF(pair);
+            }
+            if (failed) goto fail;
+            last[at] = r + 1;
         }
     }
     goto done;
@@ -1227,6 +1270,8 @@ fail:
     Py_CLEAR(out);
 done:
     PyMem_Free(slot);
+    PyMem_Free(last);
+    Py_XDECREF(docs);
     PyBuffer_Release(&ids_buf);
     PyBuffer_Release(&weights_buf);
     return out;
@@ -1234,7 +1279,7 @@ done:
 
 /* The arguments of `query_runs` that stay the same for each term. */
 typedef struct {
-    PyObject *positions, *in_paths, *by_df, *idf, *runs, *terms;
+    PyObject *positions, *in_paths, *by_df, *idf, *runs, *terms, *zero;
     const int *starts;
     Py_ssize_t n_starts, cutoff;
 } Query;
@@ -1243,14 +1288,15 @@ typedef struct {
    of its run's length (`by_df`, else `idf(length)`); a new reference. */
 static PyObject *term_idf(const Query *q, PyObject *term, Py_ssize_t length) {
     PyObject *base = PyDict_GetItemWithError(q->in_paths, term), *size;
-    int truth;
+    int truth = 0;
     if (base == NULL && PyErr_Occurred()) return NULL;
-    truth = base == NULL ? 0 : PyObject_IsTrue(base);
-    if (truth < 0) return NULL;
-    if (truth) {
+    if (base != NULL) { /* (held: its truth may be Python code) */
         Py_INCREF(base);
-        return base;
+        truth = PyObject_IsTrue(base);
+        if (truth <= 0) Py_DECREF(base);
+        if (truth < 0) return NULL;
     }
+    if (truth) return base;
     size = PyLong_FromSsize_t(length);
     if (size == NULL) return NULL;
     base = PyDict_GetItemWithError(q->by_df, size);
@@ -1266,14 +1312,13 @@ static PyObject *term_idf(const Query *q, PyObject *term, Py_ssize_t length) {
 static int add_query_term(const Query *q, PyObject *term, PyObject *qweight) {
     PyObject *at_obj = PyDict_GetItemWithError(q->positions, term), *base, *factor, *run;
     Py_ssize_t at, start, stop;
-    double weight;
-    int failed;
+    int failed, none;
     if (at_obj == NULL) return PyErr_Occurred() ? -1 : 0;
     at = PyLong_AsSsize_t(at_obj);
     if (at == -1 && PyErr_Occurred()) return -1;
-    weight = PyFloat_AsDouble(qweight);
-    if (weight == -1.0 && PyErr_Occurred()) return -1;
-    if (at < 0 || weight <= 0 || at + 1 >= q->n_starts) return 0;
+    if (at < 0 || at >= q->n_starts - 1) return 0;
+    none = PyObject_RichCompareBool(qweight, q->zero, Py_LE); /* as Python compares it */
+    if (none) return none < 0 ? -1 : 0;
     start = q->starts[at];
     stop = q->starts[at + 1];
     if (stop - start <= 0 || stop - start > q->cutoff) return 0;
@@ -1306,7 +1351,10 @@ static PyObject *query_runs(PyObject *self, PyObject *args) {
     q.n_starts = starts_buf.len / (Py_ssize_t)sizeof(int);
     q.runs = PyList_New(0);
     q.terms = PyList_New(0);
-    if (q.runs == NULL || q.terms == NULL) goto done;
+    q.zero = PyLong_FromLong(0);
+    if (q.runs == NULL || q.terms == NULL || q.zero == NULL ||
+        whole_items(&starts_buf, sizeof(int), "query_runs") < 0)
+        goto done;
     while (PyDict_Next(query, &pos, &term, &qweight)) {
         int failed;
         Py_INCREF(term); /* (held while Python code runs: `idf`, a weight's arithmetic) */
@@ -1320,6 +1368,7 @@ static PyObject *query_runs(PyObject *self, PyObject *args) {
 done:
     Py_XDECREF(q.runs);
     Py_XDECREF(q.terms);
+    Py_XDECREF(q.zero);
     PyBuffer_Release(&starts_buf);
     return out;
 }
@@ -1335,7 +1384,7 @@ static int absent(PyObject *dict, PyObject *key) {
 static PyObject *token_words_of(PyObject *token, PyObject *memo, PyObject *token_words) {
     PyObject *words = PyDict_GetItemWithError(memo, token);
     Py_ssize_t i;
-    if (words != NULL) {
+    if (words != NULL && words != Py_None) { /* (None: made again, as Python does) */
         Py_INCREF(words);
     } else {
         if (PyErr_Occurred()) return NULL;

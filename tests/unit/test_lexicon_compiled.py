@@ -14,6 +14,7 @@ from __future__ import annotations
 import string
 from array import array
 from collections import Counter
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -392,6 +393,67 @@ def test_a_damaged_run_adds_nothing_instead_of_reading_past_the_arrays() -> None
         compiled.as_written({"ab": None}, {"ab"}, {"ab": ("ab",)}, _token_words)
     with pytest.raises(TypeError):
         compiled.as_written({"ab": None}, {"ab"}, {"ab": ("", (("ab",),))}, _token_words)
+
+
+def test_hostile_arguments_raise_or_count_for_nothing_as_in_python() -> None:
+    """What a review with ASan, UBSan and fuzzing found in the search functions, each now
+    answered as Python answers it, or with an exception, never by reading out of bounds."""
+    ids, weights = array("i", [0, 1]), array("d", [1.0, 1.0])
+    starts = array("i", [0, 2, 4])
+    # A term's position at the end of Py_ssize_t: no read before the starts.
+    assert compiled.query_runs({"a": 1.0}, {"a": 2**63 - 1}, starts, 5, {}, {}, float) == ([], [])
+
+    # A path-only IDF whose truth is Python code that drops it from its dict.
+    class Dropping:
+        def __bool__(self) -> bool:
+            del in_paths["a"]
+            return True
+
+        def __mul__(self, other: float) -> float:
+            return 7.0
+
+    in_paths: dict[str, object] = {"a": Dropping()}
+    found = compiled.query_runs({"a": 1.0}, {"a": 0}, starts, 5, in_paths, {}, float)
+    assert found == ([(0, 2, 7.0)], ["a"])
+    # A run past the arrays counts for nothing on both sides.
+    doc_ids, doc_weights = array("i", [0, 1, 0]), array("d", [1.0, 2.0, 3.0])
+    past = lexicon.PackedPostings(["x"], array("i", [0, 5]), doc_ids, doc_weights, 2)
+    assert compiled.best(doc_ids, doc_weights, 2, [(0, 5, 1.0)], 5) == []
+    assert lexicon._best_in_numpy(past, [(0, 5, 1.0)], 5) == []
+    assert past.run("x") == {}
+    # A run naming a document twice: its last weight, as a dict of the run keeps it.
+    twice = lexicon.PackedPostings(["x"], array("i", [0, 3]), doc_ids, doc_weights, 2)
+    assert twice.run("x") == {0: 3.0, 1: 2.0}
+    assert compiled.gains(doc_ids, doc_weights, 2, [(0, 3, 1.0)], [0]) == [[(-3.0, 0)]]
+    # Buffers that are no whole, aligned items; a run that is no tuple.
+    odd = memoryview(b"\0" + ids.tobytes())[1:]
+    with pytest.raises(ValueError):
+        compiled.best(odd, weights, 2, [(0, 2, 1.0)], 5)
+    with pytest.raises(ValueError):
+        compiled.gains(ids, memoryview(b"\0" + weights.tobytes())[1:], 2, [], [0])
+    with pytest.raises(ValueError):
+        compiled.query_runs({"a": 1.0}, {"a": 0}, memoryview(b"\0" + starts.tobytes())[1:],
+                            5, {}, {}, float)  # fmt: skip
+    with pytest.raises(TypeError):
+        compiled.best(ids, weights, 2, [[0, 2, 1.0]], 5)
+    with pytest.raises(TypeError):
+        compiled.gains(ids, weights, 2, [[0, 2, 1.0]], [0])
+    # A weight above zero that no double holds is above zero, as Python compares it.
+    tiny = Fraction(1, 10**400)
+    assert compiled.query_runs({"a": tiny}, {"a": 0}, starts, 5, {}, {}, float)[1] == ["a"]
+    # A memo entry of None is made again, as Python makes it.
+    memo: dict[str, object] = {"ab": None}
+    assert compiled.as_written({"ab": None}, {"ab"}, memo, _token_words) == {"ab": "ab"}
+    assert memo == {"ab": _token_words("ab")}
+    # A limit or max_df past any size: the whole index, as in Python.
+    docs = {f"d{i}": {"a": 1 + i % 2, "b": 1} for i in range(5)}
+    index = lexicon.BM25Index.build(docs, max_df=1.0)
+    for kw in ({"limit": 10**20}, {"max_df": 1e30}):
+        assert index.search({"a": 1.0}, compiled=compiled, **kw) == index.search(  # type: ignore[arg-type]
+            {"a": 1.0},
+            compiled=None,
+            **kw,  # type: ignore[arg-type]
+        )
 
 
 def regex_names(text: str, python: bool) -> tuple[list[str], list[str]]:

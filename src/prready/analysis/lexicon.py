@@ -554,10 +554,11 @@ class PackedPostings(Mapping[str, dict[int, float]]):
                 self._open[term] = {}
             return {}
         start, stop = self.starts[at], self.starts[at + 1]
-        ids = self.ids[start:stop]
         plist = {}
-        if ids and min(ids) >= 0 and max(ids) < self.n_docs:
-            plist = dict(zip(ids, self.weights[start:stop], strict=True))
+        if 0 <= start < stop <= len(self.ids):  # (not a run past the arrays: damaged)
+            ids = self.ids[start:stop]
+            if min(ids) >= 0 and max(ids) < self.n_docs:
+                plist = dict(zip(ids, self.weights[start:stop], strict=True))
         self._open[term] = plist
         return plist
 
@@ -838,6 +839,7 @@ class BM25Index:
         n = len(self.names)
         if not n or limit < 1:
             return []
+        limit = min(limit, n)
         runs, terms = self._runs(query, max_df, compiled)
         if not runs:
             return []
@@ -878,6 +880,7 @@ class BM25Index:
         if self._last and self._last[0] == key:
             return self._last[1], self._last[2]
         cutoff = _df_cutoff(len(self.names), self.max_df if max_df is None else max_df)
+        cutoff = min(cutoff, len(self.postings.ids))  # (no run is longer)
         runs: list[tuple[int, int, float]] = []
         terms: list[str] = []
         if compiled is not None and type(query) is dict:  # the same loop, in C
@@ -937,7 +940,7 @@ def _best_in_numpy(
 ) -> list[tuple[int, float]]:
     """The `limit` best (document, score) of a search over `runs` ((start, stop, factor)
     in the query's order), best first, equal scores by document: what the C speed-up's
-    `best` gives. A run with a document id out of range adds nothing."""
+    `best` gives. A run past the arrays or with a document id out of range adds nothing."""
     np = _numpy()
     ids, weights, whole = postings.arrays()
     n = postings.n_docs
@@ -945,8 +948,10 @@ def _best_in_numpy(
     run_weights: list[Any] = []
     factors: list[float] = []
     for start, stop, factor in runs:
+        if not 0 <= start < stop <= len(ids):  # a run past the arrays: damaged
+            continue
         run = ids[start:stop]
-        if len(run) and (whole or (run.min() >= 0 and run.max() < n)):
+        if whole or (run.min() >= 0 and run.max() < n):
             run_ids.append(run)
             run_weights.append(weights[start:stop])
             factors.append(factor)
