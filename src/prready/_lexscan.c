@@ -37,6 +37,9 @@
 
 /* A search adds products to sums (`best`): each product is rounded first, as numpy's
    search does, so the scores are the same doubles whatever the compiler may fuse. */
+#ifdef __FAST_MATH__ /* (which reorders sums: the install then builds pure Python) */
+#error "prready._lexscan needs IEEE arithmetic: build it without -ffast-math"
+#endif
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
