@@ -23,14 +23,7 @@ IssueState = Literal["open", "closed"]
 TakenState = Literal["fresh", "taken", "stale-claim", "done", "declined", "obsolete"]
 StageKey = Literal["first-contact", "small-fix", "real-bug", "substantial"]
 SetAsideKind = Literal[
-    "tracking",
-    "question",
-    "rfc",
-    "needs-repro",
-    "hardware",
-    "docs-closed",
-    "fixed",
-    "declined",
+    "tracking", "question", "rfc", "needs-repro", "hardware", "docs-closed", "fixed", "declined",
     "obsolete",
 ]
 

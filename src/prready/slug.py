@@ -80,7 +80,7 @@ _PULL_AS_ISSUE = re.compile(r"^(?:https?://)?[^/\s]+/[^/\s]+/[^/\s]+/pull/\d+/?$
 
 
 def repo_of_pull_url(text: str) -> str | None:
-    """ "owner/name" of a pull request URL (https://HOST/OWNER/REPO/pull/N), else None."""
+    """"owner/name" of a pull request URL (https://HOST/OWNER/REPO/pull/N), else None."""
     match = _PULL_URL.match(text)
     return f"{match.group('owner')}/{match.group('name')}" if match else None
 

@@ -72,11 +72,9 @@ def detect_build(files: Iterable[str], texts: Mapping[str, str]) -> BuildFacts:
             if table in tool and not any(what in e for e in facts.evidence):
                 facts.evidence.append(f"pyproject.toml: [tool.{table}] ({what})")
     requires = build_system.get("requires") if isinstance(build_system, dict) else None
-    if (
-        isinstance(requires, list)
-        and any(isinstance(r, str) and r.lower().startswith("setuptools-rust") for r in requires)
-        and not any("Rust" in e for e in facts.evidence)
-    ):
+    if isinstance(requires, list) and any(
+        isinstance(r, str) and r.lower().startswith("setuptools-rust") for r in requires
+    ) and not any("Rust" in e for e in facts.evidence):
         facts.evidence.append("pyproject.toml: requires setuptools-rust (Rust)")
     setup = _code_only(texts.get("setup.py", "")[:MAX_BUILD_TEXT])
     for pattern, what in _SETUP_NATIVE:

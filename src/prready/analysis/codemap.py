@@ -411,7 +411,11 @@ def handwritten_scans(
 ) -> dict[str, PyScan]:
     """The scans the symbol index is built from: all but those of generated modules that
     define names of their own (a generated module of re-exports only stays)."""
-    return {m: scan for m, scan in py_by_module.items() if not (scan.defs and infos[m].generated)}
+    return {
+        m: scan
+        for m, scan in py_by_module.items()
+        if not (scan.defs and infos[m].generated)
+    }
 
 
 class ImportLinker:

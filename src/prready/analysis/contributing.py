@@ -107,9 +107,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
             re.IGNORECASE,
         ),
         # A person's go-ahead, not CI's ("wait for CI to pass before opening").
-        re.compile(
-            r"\b(?:maintainers?|reviewers?|core team|team members?|owners?)\b", re.IGNORECASE
-        ),
+        re.compile(r"\b(?:maintainers?|reviewers?|core team|team members?|owners?)\b", re.IGNORECASE),
     ),
     (
         "Disclose any AI assistance in the pull request",

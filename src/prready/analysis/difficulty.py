@@ -220,7 +220,7 @@ def assess_difficulty(
 
 
 def change_kind(issue: Issue) -> str:
-    """ "docs" (typo, broken link, docstring...), "typing" (annotations, stubs, mypy) or
+    """"docs" (typo, broken link, docstring...), "typing" (annotations, stubs, mypy) or
     "code", from the title; native code named in the title or body makes it code."""
     text = f"{issue.title}\n{issue.body[:30_000]}"
     if _NATIVE_TEXT.search(text) or is_feature_request(issue):
@@ -264,10 +264,7 @@ def review_wait(pulls: Sequence[Issue], now: str) -> tuple[float, int] | None:
         return None
     waits: list[float] = []
     for pull in pulls:
-        opened, closed = (
-            clock.parse_iso_or_none(pull.created_at),
-            clock.parse_iso_or_none(pull.closed_at),
-        )
+        opened, closed = clock.parse_iso_or_none(pull.created_at), clock.parse_iso_or_none(pull.closed_at)
         if not pull.is_pull_request or opened is None or closed is None or closed < opened:
             continue
         if 0 <= (end - closed).days <= 365:

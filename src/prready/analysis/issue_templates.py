@@ -201,7 +201,11 @@ def without_template(
             if any(map(str.isalnum, rest)):  # (a title that is only the prefix stays)
                 title = rest
             break
-    if not template.lines and _NO_RESPONSE_AS_WRITTEN not in body and not _maybe_empty_block(body):
+    if (
+        not template.lines
+        and _NO_RESPONSE_AS_WRITTEN not in body
+        and not _maybe_empty_block(body)
+    ):
         return title, body
     norms = normalized_lines(body)
     gone, labels = template.lines, template.labels

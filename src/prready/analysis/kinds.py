@@ -328,9 +328,7 @@ _SETUP_BEFORE = re.compile(
     r"(?:^|[.!?]\s|\n)\s*(?:tested|tried)\s+(?:it\s+)?(?:on|with)\s+(?:an?\s+|the\s+)?$",
     re.IGNORECASE,
 )
-_CPU_BEFORE = re.compile(
-    r"\bcpus?\s*(?:,|/|&|and|or)\s*(?:on\s+)?(?:the\s+|an?\s+)?$", re.IGNORECASE
-)
+_CPU_BEFORE = re.compile(r"\bcpus?\s*(?:,|/|&|and|or)\s*(?:on\s+)?(?:the\s+|an?\s+)?$", re.IGNORECASE)
 _CPU_AFTER = re.compile(r"\s*(?:,|/|&|and|or)\s*(?:on\s+)?(?:the\s+)?cpus?\b", re.IGNORECASE)
 # A title about the CPU device, not CPU offload or CPU memory while loading onto a GPU.
 _CPU_TITLE = re.compile(r"\bcpus?\b(?![\s_-]*(?:offload|memory|ram|usage))", re.IGNORECASE)
@@ -597,9 +595,7 @@ def _text_kinds(
             kinds.setdefault("question", "the title asks a question")
         elif _QUESTION_BODY.search(body):
             kinds.setdefault("question", "filed with the questions template")
-        elif not _BUG_TITLE.search(title) and (
-            asked := _ASKS.search(without_code_blocks(description))
-        ):
+        elif not _BUG_TITLE.search(title) and (asked := _ASKS.search(without_code_blocks(description))):
             asks = safe_line(asked.group(0).lstrip(' \n.!?:-*"'), 80)
             kinds.setdefault("question", f"the description asks {asks!r}")
     if "question" in kinds and "question" not in from_labels:

@@ -544,7 +544,9 @@ def _rank_for_stage(
     stage_rule verdicts by number, stage 1 first; `fits` the skill fit shares by an issue's
     skills."""
     low, high, at = max(spec.low, floor), spec.high, spec.number - 1
-    band = [a for a in pool if low <= a.difficulty.score <= high and not rules[a.issue.number][at]]
+    band = [
+        a for a in pool if low <= a.difficulty.score <= high and not rules[a.issue.number][at]
+    ]
     # Closeness depends only on an issue's top areas: thousands of issues share a few.
     near: dict[tuple[str, ...], float] = {}
     scored = []

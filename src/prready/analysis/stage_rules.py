@@ -264,11 +264,7 @@ def short_stage_note(
     --module, --exclude-label) left some out."""
     one, many = _STAGE_KINDS[spec.number]
     band = f"difficulty {max(spec.low, floor)}-{spec.high}"
-    what = (
-        f"{steps} open {one} rated {band} is"
-        if steps == 1
-        else f"{steps} open {many} rated {band} are"
-    )
+    what = f"{steps} open {one} rated {band} is" if steps == 1 else f"{steps} open {many} rated {band} are"
     scope = " with the options given" if narrowed else ""
     more = f"; {wider_sync}" if wider_sync else ""
     return f"Only {what} free to take{scope}{more}."

@@ -102,7 +102,9 @@ def assess_cached(
         for number, rank in list(pooled.items()):
             status = taken.get(number) or TakenStatus("fresh")
             try:
-                known[number] = assessment_from_plain(by_number[number], rank, None, shared, status)
+                known[number] = assessment_from_plain(
+                    by_number[number], rank, None, shared, status
+                )
             except (TypeError, ValueError):  # a damaged entry: the row, else assessed again
                 del pooled[number]
         rest = {number: key for number, key in keys.items() if number not in pooled}

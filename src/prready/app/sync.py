@@ -360,10 +360,8 @@ def _sync_from_file(ws: Workspace, slug: str, file: IssueFile) -> SyncReport:
         )
     in_file = {i.number for i in parsed.issues}
     stored_open = [i for i in store.load_issues(conn, slug, "open") if not i.is_pull_request]
-    if (
-        complete
-        and stored_open
-        and not any(i.state == "open" and not i.is_pull_request for i in parsed.issues)
+    if complete and stored_open and not any(
+        i.state == "open" and not i.is_pull_request for i in parsed.issues
     ):
         # (An empty or closed-only export would close every stored open issue.)
         raise UsageError(

@@ -13,6 +13,7 @@ from prready.formats import PLAN_FORMATS
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+
 def github_options(func: F) -> F:
     """--token, --api-url and --offline, for every command that may touch the network."""
     func = click.option(

@@ -204,7 +204,7 @@ def plan_format(fmt: str | None, output: Path | None, open_page: bool = False) -
 
 
 def _one_of(words: Iterable[str]) -> str:
-    """ "a, b or c"."""
+    """"a, b or c"."""
     *rest, last = words
     return f"{', '.join(rest)} or {last}" if rest else last
 

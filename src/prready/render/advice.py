@@ -30,7 +30,9 @@ PLAN_FLAGS = OptionNames(
 
 # The plan's stages option: every stage by default, each named in its help.
 STAGES_DEFAULT = f"{FIRST_STAGE}-{LAST_STAGE}"
-STAGES_HELP = "Stages to plan: " + ", ".join(f"{n} {STAGES[n].name}" for n in STAGE_NUMBERS) + "."
+STAGES_HELP = (
+    "Stages to plan: " + ", ".join(f"{n} {STAGES[n].name}" for n in STAGE_NUMBERS) + "."
+)
 
 # Where a token came from (config.TokenSource.origin), as `prready config show` names it;
 # a token from the environment is named by its variable instead.

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from prready.code_models import CodeMap
     from prready.map_report import MapSummary
 
-
 def print_map_summary(summary: MapSummary) -> None:
     click.echo(map_summary_text(summary))
 

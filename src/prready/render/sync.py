@@ -30,7 +30,9 @@ def sync_summary(report: SyncReport) -> str:
             f"(last synced {report.synced_at or 'never'})"
         )
     # (Closed issues seen for the first time are `backtest`'s: said only when there are some.)
-    added = f", {report.issues_new_closed} closed issues added" if report.issues_new_closed else ""
+    added = (
+        f", {report.issues_new_closed} closed issues added" if report.issues_new_closed else ""
+    )
     if report.source == "file":
         return (
             f"{report.repo}: {report.issues_new} new, {report.issues_updated} updated issues "

@@ -325,9 +325,7 @@ def _stage_view(
     )
 
 
-def _step_view(
-    plan: Plan, st: PlanStep, entry: ProgressEntry | None, with_bodies: bool
-) -> StepView:
+def _step_view(plan: Plan, st: PlanStep, entry: ProgressEntry | None, with_bodies: bool) -> StepView:
     iss = st.issue
     status = entry.status if entry else StepStatus.PLANNED
     reading = _reading(st)

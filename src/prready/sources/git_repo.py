@@ -89,10 +89,7 @@ SAFE_CONFIG = (
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)[^\s]+$")
 _CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
-_KINDS: dict[str, FileKind] = {
-    "120000": "symlink",
-    "160000": "submodule",
-}  # git modes that are not files
+_KINDS: dict[str, FileKind] = {"120000": "symlink", "160000": "submodule"}  # git modes that are not files
 
 
 @dataclass

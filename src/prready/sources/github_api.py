@@ -461,7 +461,8 @@ class GitHubClient:
                     seen.add(resp.url)
                     if target in seen:
                         raise NetworkError(
-                            f"GitHub redirects {what} in a loop ({safe_line(target, 100)}); stopped"
+                            f"GitHub redirects {what} in a loop ({safe_line(target, 100)}); "
+                            "stopped"
                         )
                     url, params = target, {}
                     continue
@@ -470,7 +471,9 @@ class GitHubClient:
                 return _Answer(resp.status_code, lower, body)
             finally:
                 resp.close()
-        raise NetworkError(f"GitHub redirected {what} more than {MAX_REDIRECTS} times; stopped")
+        raise NetworkError(
+            f"GitHub redirected {what} more than {MAX_REDIRECTS} times; stopped"
+        )
 
     def _read_body(self, resp: requests.Response, deadline: float, what: str) -> bytes:
         length = header_int(resp.headers.get("content-length"), hi=2**62)
@@ -508,15 +511,15 @@ class GitHubClient:
                 "host it was given"
             )
 
-    def _check_page(self, path: str, params: dict[str, Any] | None, body: bytes, what: str) -> None:
+    def _check_page(
+        self, path: str, params: dict[str, Any] | None, body: bytes, what: str
+    ) -> None:
         """A listing must make progress: a page repeating an earlier page of the same query
         (a server ignoring `page` or `since`) or more than MAX_PAGES pages stops it."""
         if not params or "page" not in params:
             return
-        key = (
-            path
-            + "?"
-            + "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k not in ("page",))
+        key = path + "?" + "&".join(
+            f"{k}={v}" for k, v in sorted(params.items()) if k not in ("page",)
         )
         digest = hashlib.sha256(body).hexdigest()
         page = int(params["page"])
@@ -586,9 +589,7 @@ class GitHubClient:
         if wait > self._wait_limit or attempt >= self._max_retries:
             # Never name a time in the past: a reset that has passed means "in a minute".
             shown = int(max(reset, now + 60))
-            raise RateLimitError(
-                _rate_limit_message(shown, self.authenticated), clock.iso_from_epoch(shown)
-            )
+            raise RateLimitError(_rate_limit_message(shown, self.authenticated), clock.iso_from_epoch(shown))
         self._countdown(wait, "rate limit: waiting for the reset")
         self.stats.retries += 1
         return attempt + 1
@@ -704,10 +705,8 @@ def _connection_error(exc: BaseException, api_url: str, what: str) -> Exception:
             nxt = cur.reason
         cur = nxt if nxt not in chain else None
     text = " ".join(str(e) for e in chain).lower()
-    if (
-        any(isinstance(e, socket.gaierror) for e in chain)
-        or "name resolution" in text
-        or ("name or service not known" in text or "nodename nor servname" in text)
+    if any(isinstance(e, socket.gaierror) for e in chain) or "name resolution" in text or (
+        "name or service not known" in text or "nodename nor servname" in text
     ):
         return NetworkError(
             f"cannot find {host}: the name does not resolve (DNS failure); check the network",
@@ -791,9 +790,7 @@ def _describe(exc: BaseException) -> str:
         return "malformed JSON"
     if isinstance(
         exc,
-        requests.exceptions.Timeout
-        | TimeoutError
-        | socket.timeout
+        requests.exceptions.Timeout | TimeoutError | socket.timeout
         | urllib3.exceptions.TimeoutError,
     ):
         return "a timeout (no answer within the read timeout)"

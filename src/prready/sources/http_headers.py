@@ -62,7 +62,7 @@ def reset_epoch(value: Any, now: float, default_wait: float = 60.0) -> float:
     return min(max(float(number), now), now + MAX_WAIT_SECONDS)
 
 
-_LINK_PART = re.compile(r"<([^>]*)>\s*;([^,]*)")
+_LINK_PART = re.compile(r'<([^>]*)>\s*;([^,]*)')
 
 
 def link_targets(value: Any) -> dict[str, str]:

@@ -160,7 +160,9 @@ class SaveCounts:
 # a test), a reader that saw the same generation twice knows no issue changed in between.
 # An update counts only when some value changed: a sync or a refreshed step that writes
 # an issue back as it was leaves the generation (and what was keyed under it) standing.
-_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _ISSUE_COLUMNS.split(", "))
+_CHANGED = " OR ".join(
+    f"OLD.{column} IS NOT NEW.{column}" for column in _ISSUE_COLUMNS.split(", ")
+)
 # Each trigger's name carries a digest of its event, so a file whose triggers another
 # version of prready made (an edit trigger that misses a column added since) gets this
 # version's, and the others are dropped.
@@ -215,7 +217,9 @@ def generation(conn: sqlite3.Connection) -> str | None:
     count its writes."""
     try:
         names = {name for (name,) in conn.execute(_TRIGGER_NAMES)}
-        row = conn.execute("SELECT epoch, generation FROM gh_issue_writes WHERE id = 1").fetchone()
+        row = conn.execute(
+            "SELECT epoch, generation FROM gh_issue_writes WHERE id = 1"
+        ).fetchone()
     except sqlite3.OperationalError:
         return None
     if row is None or not names >= _GENERATION_NAMES:
@@ -241,9 +245,7 @@ def save_issues(conn: sqlite3.Connection, issues: Iterable[Issue]) -> SaveCounts
             elif row is None:
                 counts.new += issue.state == "open"
                 counts.new_closed += issue.state != "open"
-            elif issue.updated_at > row[0] or (
-                issue.updated_at == row[0] and issue.state != row[1]
-            ):
+            elif issue.updated_at > row[0] or (issue.updated_at == row[0] and issue.state != row[1]):
                 # (The same copy with another state: an issue a complete export closed, and
                 # back in a later one.)
                 counts.updated += 1
