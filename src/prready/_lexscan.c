@@ -1100,20 +1100,37 @@ static int is_run(PyObject *run) {
     return 0;
 }
 
-/* Adds `factor` x each posting's weight of ids[start:stop] to its document's score, in
-   order (numpy's bincount over the gains adds them in the same order). A run that is out
-   of the arrays or names a document out of range adds nothing: a damaged run is no
-   postings. The product is rounded before the sum (no fused multiply-add: see the top). */
-static void add_run(double *scores, const int *ids, const double *weights, Py_ssize_t n_post,
-                    Py_ssize_t n_docs, Py_ssize_t start, Py_ssize_t stop, double factor) {
-    Py_ssize_t i;
-    if (start < 0 || stop > n_post || start >= stop) return;
-    for (i = start; i < stop; i++)
-        if (ids[i] < 0 || ids[i] >= n_docs) return;
-    for (i = start; i < stop; i++) {
-        double gain = weights[i] * factor;
-        scores[ids[i]] += gain;
+/* How many postings `best` and `gains` are given: ids and weights whole, aligned items
+   and as many of each, and n_docs not negative; -1 with a ValueError otherwise. */
+static Py_ssize_t postings_count(const Py_buffer *ids, const Py_buffer *weights,
+                                 Py_ssize_t n_docs, const char *what) {
+    Py_ssize_t n_post = ids->len / (Py_ssize_t)sizeof(int);
+    if (whole_items(ids, sizeof(int), what) < 0 || whole_items(weights, sizeof(double), what) < 0)
+        return -1;
+    if (n_post != weights->len / (Py_ssize_t)sizeof(double) || n_docs < 0) {
+        PyErr_Format(PyExc_ValueError, "%s: ids and weights of different lengths, or no documents",
+                     what);
+        return -1;
     }
+    return n_post;
+}
+
+/* Run `r` of `runs` (start, stop, factor): 1 when it lies within the postings and names
+   documents in range only, 0 when it is damaged (it counts for nothing: no postings), -1
+   with an error when it is no such tuple. */
+static int run_at(PyObject *runs, Py_ssize_t r, const int *ids, Py_ssize_t n_post,
+                  Py_ssize_t n_docs, Py_ssize_t *start, Py_ssize_t *stop, double *factor) {
+    PyObject *run = PyList_GET_ITEM(runs, r);
+    Py_ssize_t i;
+    int parsed;
+    Py_INCREF(run); /* (held while it is parsed: a factor's __float__ is Python code) */
+    parsed = is_run(run) && PyArg_ParseTuple(run, "nnd:a search's run", start, stop, factor);
+    Py_DECREF(run);
+    if (!parsed) return -1;
+    if (*start < 0 || *stop > n_post || *start >= *stop) return 0;
+    for (i = *start; i < *stop; i++)
+        if (ids[i] < 0 || ids[i] >= n_docs) return 0;
+    return 1;
 }
 
 static PyObject *best(PyObject *self, PyObject *args) {
@@ -1125,14 +1142,8 @@ static PyObject *best(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*nO!n:best", &ids_buf, &weights_buf, &n_docs, &PyList_Type,
                           &runs, &limit))
         return NULL;
-    if (whole_items(&ids_buf, sizeof(int), "best") < 0 ||
-        whole_items(&weights_buf, sizeof(double), "best") < 0)
-        goto done;
-    n_post = ids_buf.len / (Py_ssize_t)sizeof(int);
-    if (n_post != weights_buf.len / (Py_ssize_t)sizeof(double) || n_docs < 0) {
-        PyErr_SetString(PyExc_ValueError, "best: ids and weights of different lengths, or no documents");
-        goto done;
-    }
+    n_post = postings_count(&ids_buf, &weights_buf, n_docs, "best");
+    if (n_post < 0) goto done;
     if (limit > n_docs) limit = n_docs;
     if (limit < 1) {
         out = PyList_New(0);
@@ -1144,16 +1155,20 @@ static PyObject *best(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
+    /* Each run's products added to its documents' sums in order (numpy's bincount over the
+       gains adds them in the same order), each product rounded before the sum (no fused
+       multiply-add: see the top). A damaged run adds nothing. */
     for (r = 0; r < PyList_GET_SIZE(runs); r++) {
-        Py_ssize_t start, stop;
+        const int *ids = ids_buf.buf;
+        const double *weights = weights_buf.buf;
+        Py_ssize_t start, stop, i;
         double factor;
-        PyObject *run = PyList_GET_ITEM(runs, r);
-        int parsed;
-        Py_INCREF(run); /* (held while it is parsed: a factor's __float__ is Python code) */
-        parsed = is_run(run) && PyArg_ParseTuple(run, "nnd:best's run", &start, &stop, &factor);
-        Py_DECREF(run);
-        if (!parsed) goto done;
-        add_run(scores, ids_buf.buf, weights_buf.buf, n_post, n_docs, start, stop, factor);
+        int ok = run_at(runs, r, ids, n_post, n_docs, &start, &stop, &factor);
+        if (ok < 0) goto done;
+        for (i = start; ok && i < stop; i++) {
+            double gain = weights[i] * factor;
+            scores[ids[i]] += gain;
+        }
     }
     for (d = 0; d < n_docs; d++) { /* the documents scored, in order: the best `limit` */
         Hit hit;
@@ -1189,7 +1204,7 @@ done:
 
 /* Each of `docs`' postings among the runs: a list per document of (-gain, run's index)
    (gain: factor x weight), the runs in order. A run that is out of the arrays or names a
-   document out of range holds none (as `add_run` adds nothing for it); a run that names
+   document out of range holds none (as it adds nothing in `best`); a run that names
    a document twice holds its last weight, as a dict of the run would. */
 static PyObject *gains(PyObject *self, PyObject *args) {
     Py_buffer ids_buf, weights_buf;
@@ -1200,16 +1215,10 @@ static PyObject *gains(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*nO!O!:gains", &ids_buf, &weights_buf, &n_docs, &PyList_Type,
                           &runs, &PyList_Type, &docs_list))
         return NULL;
-    if (whole_items(&ids_buf, sizeof(int), "gains") < 0 ||
-        whole_items(&weights_buf, sizeof(double), "gains") < 0)
-        goto done;
     ids = ids_buf.buf;
     weights = weights_buf.buf;
-    n_post = ids_buf.len / (Py_ssize_t)sizeof(int);
-    if (n_post != weights_buf.len / (Py_ssize_t)sizeof(double) || n_docs < 0) {
-        PyErr_SetString(PyExc_ValueError, "gains: ids and weights of different lengths, or no documents");
-        goto done;
-    }
+    n_post = postings_count(&ids_buf, &weights_buf, n_docs, "gains");
+    if (n_post < 0) goto done;
     docs = PyList_AsTuple(docs_list); /* (a list Python code could change mid-walk) */
     if (docs == NULL) goto done;
     n_wanted = PyTuple_GET_SIZE(docs);
@@ -1236,17 +1245,9 @@ static PyObject *gains(PyObject *self, PyObject *args) {
     for (r = 0; r < PyList_GET_SIZE(runs); r++) {
         Py_ssize_t start, stop, p;
         double factor;
-        int whole = 1;
-        PyObject *run = PyList_GET_ITEM(runs, r);
-        int parsed;
-        Py_INCREF(run); /* (held while it is parsed) */
-        parsed = is_run(run) && PyArg_ParseTuple(run, "nnd:gains' run", &start, &stop, &factor);
-        Py_DECREF(run);
-        if (!parsed) goto fail;
-        if (start < 0 || stop > n_post || start >= stop) continue;
-        for (p = start; p < stop && whole; p++) whole = ids[p] >= 0 && ids[p] < n_docs;
-        if (!whole) continue;
-        for (p = start; p < stop; p++) {
+        int ok = run_at(runs, r, ids, n_post, n_docs, &start, &stop, &factor);
+        if (ok < 0) goto fail;
+        for (p = start; ok && p < stop; p++) {
             /* (checked again where it is used: the allocations below may run Python code) */
             int d = ids[p];
             PyObject *pair, *found;

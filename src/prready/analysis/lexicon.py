@@ -850,7 +850,7 @@ class BM25Index:
         names = self.names
         if not with_terms:
             return [(names[d], s, []) for d, s in hits]
-        ranked = self._ranked_terms(runs, terms, [d for d, _ in hits], compiled)
+        ranked = self._terms_by_gain(runs, terms, [d for d, _ in hits], compiled)
         return [(names[d], s, ranked[d]) for d, s in hits]
 
     def matched_terms(
@@ -868,7 +868,7 @@ class BM25Index:
             self._ids = {name: i for i, name in enumerate(self.names)}
         wanted = {self._ids[name]: name for name in names if name in self._ids}
         runs, terms = self._runs(query, max_df, compiled)
-        ranked = self._ranked_terms(runs, terms, list(wanted), compiled)
+        ranked = self._terms_by_gain(runs, terms, list(wanted), compiled)
         return {name: ranked[doc_id] for doc_id, name in wanted.items()}
 
     def _runs(
@@ -911,7 +911,7 @@ class BM25Index:
         self._last = (key, runs, terms)
         return runs, terms
 
-    def _ranked_terms(
+    def _terms_by_gain(
         self,
         runs: list[tuple[int, int, float]],
         terms: list[str],
