@@ -197,3 +197,40 @@ def test_a_c_bound_method_written_without_the_package_is_not_its_class(tmp_path:
     assert all("(as torch._tensor.Tensor" not in e for m in matches for e in m.evidence)
     other = _top(code_map, index, "Tensor.describe prints the wrong shape")
     assert any("(as torch._tensor.Tensor" in e for e in other[0].evidence)
+
+
+def test_the_parsed_file_is_cached_by_its_blob_id(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A later process (no memo) loads the ops the first one parsed instead of reading the
+    file's lines again; a damaged row is parsed again and replaced."""
+    from prready.app import names_in_tests
+    from prready.store.parse_cache import ParseCache
+
+    code_map, index = _index(tmp_path, FILES)
+    parsed = index.native_ops
+    assert {"angle", "cumsum", "index_add"} <= parsed.ops
+    cache_db = tmp_path / "cache" / "cache.sqlite3"
+    names_in_tests._NATIVE_OPS.clear()  # as in a new process
+
+    def parse(lines):  # type: ignore[no-untyped-def]
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(names_in_tests, "parse_native_functions", parse)
+    with ParseCache(cache_db) as cache:
+        loaded = names_in_tests.native_ops(code_map, cache)
+    assert loaded == parsed and loaded.by_op == parsed.by_op
+
+    names_in_tests._NATIVE_OPS.clear()
+    monkeypatch.undo()
+    with ParseCache(cache_db) as cache:
+        rows = cache.conn.execute(
+            "SELECT blob FROM parse_results WHERE scanner = ?", (names_in_tests.NATIVE_OPS_SCANNER,)
+        ).fetchall()
+        assert len(rows) == 1
+        cache.save(names_in_tests.NATIVE_OPS_SCANNER, {rows[0][0]: ("not", "ops", 3)})
+        assert names_in_tests.native_ops(code_map, cache) == parsed
+        assert (
+            names_in_tests._ops_from_plain(
+                cache.load(names_in_tests.NATIVE_OPS_SCANNER, [rows[0][0]])[rows[0][0]]
+            )
+            == parsed
+        )

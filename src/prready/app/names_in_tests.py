@@ -5,6 +5,7 @@ digest of every test file's blob id, so a warm plan only loads it."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -30,16 +31,21 @@ def names_in_tests(code_map: CodeMap, cache: ParseCache) -> NamesInTests:
     """NamesInTests over every Python test file of `code_map`'s checkout, with the
     repository's native ops when it has PyTorch's `native_functions.yaml`; `cache` is the
     parse cache the caller opened (read and written here, left open)."""
-    return replace(_test_index(code_map, cache), native_ops=native_ops(code_map))
+    return replace(_test_index(code_map, cache), native_ops=native_ops(code_map, cache))
 
 
 # The ops of the last map read, by (checkout, map key): a plan asks twice, for the mapping
 # index and for the tests to run, and the key names every tracked file's content.
 _NATIVE_OPS: dict[tuple[str, str], NativeOps] = {}
+# The parsed file, cached by its git blob id (a warm plan of PyTorch read its 11k lines
+# again each time: ~50 ms, more than loading the whole mapping index). Bump on a change
+# to `parse_native_functions`.
+NATIVE_OPS_SCANNER = "native-ops:1"
 
 
-def native_ops(code_map: CodeMap) -> NativeOps:
-    """The ops of the checkout's `native_functions.yaml`; none when it has no such file."""
+def native_ops(code_map: CodeMap, cache: ParseCache | None = None) -> NativeOps:
+    """The ops of the checkout's `native_functions.yaml`; none when it has no such file.
+    With `cache`, the parse is read from (and stored in) it by the file's blob id."""
     if NATIVE_FUNCTIONS not in code_map.files:
         return NativeOps()
     memo_key = (code_map.root, code_map.key)
@@ -48,11 +54,32 @@ def native_ops(code_map: CodeMap) -> NativeOps:
     data = read_no_follow(os.path.join(code_map.root, NATIVE_FUNCTIONS), limit=MAX_READ)
     if data is None:
         return NativeOps()
-    ops = parse_native_functions(data.decode("utf-8", errors="replace").splitlines())
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # git's id of it
+    stored = cache.load(NATIVE_OPS_SCANNER, [blob]).get(blob) if cache is not None else None
+    ops = _ops_from_plain(stored)
+    if ops is None:
+        ops = parse_native_functions(data.decode("utf-8", errors="replace").splitlines())
+        if cache is not None:
+            cache.save(NATIVE_OPS_SCANNER, {blob: (tuple(sorted(ops.ops)), ops.kernels)})
     if code_map.key:
         _NATIVE_OPS.clear()
         _NATIVE_OPS[memo_key] = ops
     return ops
+
+
+def _ops_from_plain(value: Any) -> NativeOps | None:
+    """What `native_ops` stored, or None for no row, a damaged or a foreign one."""
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return None
+    ops, kernels = value
+    if not (
+        isinstance(ops, tuple)
+        and all(isinstance(op, str) for op in ops)
+        and isinstance(kernels, dict)
+        and all(isinstance(k, str) and isinstance(op, str) for k, op in kernels.items())
+    ):
+        return None
+    return NativeOps(frozenset(ops), kernels)
 
 
 def _test_index(code_map: CodeMap, cache: ParseCache) -> NamesInTests:

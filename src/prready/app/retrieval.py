@@ -399,7 +399,7 @@ def _mapping_index(
             lexical=lexical,
             history=history,
             library=library,
-            native_ops=native_ops(code_map),
+            native_ops=native_ops(code_map, cache),
             class_bases=bases,
         )
     finally:
