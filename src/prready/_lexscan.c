@@ -1052,6 +1052,386 @@ done:
     return out;
 }
 
+/* ---- a lexical index's documents from its units' fields, by term id
+        (lexicon.BM25Index.from_fields: what `build` makes of `unit_terms` documents) ---- */
+
+typedef struct {
+    PyObject *ids;     /* term -> its id (a dict), ids in the order terms are first seen */
+    PyObject *terms;   /* the terms by id (a list) */
+    int *df;           /* id -> the documents holding it */
+    Py_ssize_t *stamp; /* id -> the last document (+ 1) holding it */
+    Py_ssize_t *where; /* id -> its entry in that document */
+    Py_ssize_t cap;    /* of df, stamp and where */
+    int *tids;         /* the entries: each document's terms in the order first added */
+    long long *tfs;    /* and their weighted frequencies */
+    Py_ssize_t n, entries_cap;
+} Table;
+
+static void table_free(Table *t) {
+    Py_XDECREF(t->ids);
+    Py_XDECREF(t->terms);
+    PyMem_Free(t->df);
+    PyMem_Free(t->stamp);
+    PyMem_Free(t->where);
+    PyMem_Free(t->tids);
+    PyMem_Free(t->tfs);
+}
+
+static int grow(void **array, size_t item, Py_ssize_t cap) {
+    void *grown = PyMem_Realloc(*array, item * (size_t)cap);
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *array = grown;
+    return 0;
+}
+
+/* The id of `term` (a str), a new one when first seen; -1 with an error set. */
+static Py_ssize_t term_id(Table *t, PyObject *term) {
+    PyObject *id, *new_id;
+    Py_ssize_t n;
+    if (!PyUnicode_Check(term)) {
+        PyErr_SetString(PyExc_TypeError, "terms must be str");
+        return -1;
+    }
+    id = PyDict_GetItemWithError(t->ids, term);
+    if (id != NULL) return PyLong_AsSsize_t(id);
+    if (PyErr_Occurred()) return -1;
+    n = PyList_GET_SIZE(t->terms);
+    if (n >= INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "more terms than an int counts");
+        return -1;
+    }
+    if (n == t->cap) {
+        Py_ssize_t cap = t->cap ? t->cap * 2 : 4096;
+        if (grow((void **)&t->df, sizeof(int), cap) < 0 ||
+            grow((void **)&t->stamp, sizeof(Py_ssize_t), cap) < 0 ||
+            grow((void **)&t->where, sizeof(Py_ssize_t), cap) < 0)
+            return -1;
+        t->cap = cap;
+    }
+    new_id = PyLong_FromSsize_t(n);
+    if (new_id == NULL) return -1;
+    if (PyDict_SetItem(t->ids, term, new_id) < 0 || PyList_Append(t->terms, term) < 0) {
+        Py_DECREF(new_id);
+        return -1;
+    }
+    Py_DECREF(new_id);
+    t->df[n] = 0;
+    t->stamp[n] = 0;
+    return n;
+}
+
+/* Document `doc`'s frequency of `term` set to `amount` (`set`: as a dict built from pairs
+   keeps the last) or raised by it. */
+static int table_add(Table *t, Py_ssize_t doc, PyObject *term, long long amount, int set) {
+    Py_ssize_t id = term_id(t, term);
+    if (id < 0) return -1;
+    if (t->stamp[id] != doc + 1) {
+        if (t->n == t->entries_cap) {
+            Py_ssize_t cap = t->entries_cap ? t->entries_cap * 2 : 65536;
+            if (grow((void **)&t->tids, sizeof(int), cap) < 0 ||
+                grow((void **)&t->tfs, sizeof(long long), cap) < 0)
+                return -1;
+            t->entries_cap = cap;
+        }
+        t->stamp[id] = doc + 1;
+        t->where[id] = t->n;
+        t->tids[t->n] = (int)id;
+        t->tfs[t->n++] = amount;
+        t->df[id]++;
+    } else if (set) {
+        t->tfs[t->where[id]] = amount;
+    } else {
+        long long *tf = &t->tfs[t->where[id]];
+        if ((amount > 0 && *tf > LLONG_MAX - amount) || (amount < 0 && *tf < LLONG_MIN - amount)) {
+            PyErr_SetString(PyExc_OverflowError, "a term frequency beyond 64 bits");
+            return -1;
+        }
+        *tf += amount;
+    }
+    return 0;
+}
+
+/* One field: its terms (a list of str) with their counts (bytes), each count times
+   `weight`. */
+static int add_field(Table *t, Py_ssize_t doc, PyObject *terms, PyObject *counts,
+                     long long weight, int set) {
+    Py_ssize_t i, n;
+    if (!PyList_Check(terms) || !PyBytes_Check(counts)) {
+        PyErr_SetString(PyExc_TypeError, "a field is a list of terms and bytes of counts");
+        return -1;
+    }
+    n = PyList_GET_SIZE(terms);
+    if (n != PyBytes_GET_SIZE(counts)) {
+        PyErr_SetString(PyExc_ValueError, "a field's terms and counts differ in number");
+        return -1;
+    }
+    for (i = 0; i < n && i < PyList_GET_SIZE(terms); i++) {
+        PyObject *term = PyList_GET_ITEM(terms, i);
+        int rc;
+        Py_INCREF(term); /* (held: a term's __eq__ may run Python code) */
+        rc = table_add(t, doc, term, weight * (unsigned char)PyBytes_AS_STRING(counts)[i], set);
+        Py_DECREF(term);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+static PyObject *bytes_of(const void *data, Py_ssize_t n, size_t item) {
+    return PyBytes_FromStringAndSize(n ? data : NULL, n * (Py_ssize_t)item);
+}
+
+static PyObject *term_table(PyObject *self, PyObject *args) {
+    PyObject *docs, *lengths = NULL, *out = NULL;
+    long long prose_weight, def_weight, path_weight;
+    long long *offsets = NULL;
+    Table t = {0};
+    Py_ssize_t d, n_docs;
+    if (!PyArg_ParseTuple(args, "O!LLL:term_table", &PyList_Type, &docs, &prose_weight,
+                          &def_weight, &path_weight))
+        return NULL;
+    if (prose_weight < 0 || def_weight < 0 || path_weight < 0 || prose_weight > 1 << 20 ||
+        def_weight > 1 << 20 || path_weight > 1 << 20) {
+        PyErr_SetString(PyExc_ValueError, "term_table: weights from 0 to 2**20");
+        return NULL;
+    }
+    Py_INCREF(docs); /* (held, and read by index with its length checked each time) */
+    n_docs = PyList_GET_SIZE(docs);
+    t.ids = PyDict_New();
+    t.terms = PyList_New(0);
+    lengths = PyList_New(0);
+    offsets = PyMem_Malloc(sizeof(long long) * (size_t)(n_docs + 1));
+    if (t.ids == NULL || t.terms == NULL || lengths == NULL || offsets == NULL) {
+        if (offsets == NULL) PyErr_NoMemory();
+        goto done;
+    }
+    for (d = 0; d < n_docs && d < PyList_GET_SIZE(docs); d++) {
+        PyObject *doc = PyList_GET_ITEM(docs, d), *fields, *path, *sum;
+        Py_ssize_t first = t.n, e, i;
+        long long total = 0;
+        int rc = 0;
+        offsets[d] = first;
+        Py_INCREF(doc);
+        if (!PyTuple_Check(doc) || PyTuple_GET_SIZE(doc) != 2 ||
+            !PyList_Check(PyTuple_GET_ITEM(doc, 1))) {
+            PyErr_SetString(PyExc_TypeError, "a document is (fields or None, path words)");
+            rc = -1;
+        }
+        fields = rc == 0 ? PyTuple_GET_ITEM(doc, 0) : NULL;
+        path = rc == 0 ? PyTuple_GET_ITEM(doc, 1) : NULL;
+        if (rc == 0 && fields != Py_None) { /* unit_terms: prose, then defined names */
+            if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) != 4) {
+                PyErr_SetString(PyExc_TypeError, "fields are (defs, counts, prose, counts)");
+                rc = -1;
+            } else {
+                rc = add_field(&t, d, PyTuple_GET_ITEM(fields, 2), PyTuple_GET_ITEM(fields, 3),
+                               prose_weight, 1);
+                if (rc == 0)
+                    rc = add_field(&t, d, PyTuple_GET_ITEM(fields, 0),
+                                   PyTuple_GET_ITEM(fields, 1), def_weight, 0);
+            }
+        }
+        for (i = 0; rc == 0 && i < PyList_GET_SIZE(path); i++) { /* then the path's words */
+            PyObject *word = PyList_GET_ITEM(path, i);
+            Py_INCREF(word);
+            rc = table_add(&t, d, word, path_weight, 0);
+            Py_DECREF(word);
+        }
+        Py_DECREF(doc);
+        if (rc < 0) goto done;
+        for (e = first; e < t.n; e++) {
+            if ((t.tfs[e] > 0 && total > LLONG_MAX - t.tfs[e])) {
+                PyErr_SetString(PyExc_OverflowError, "a document's length beyond 64 bits");
+                goto done;
+            }
+            total += t.tfs[e];
+        }
+        sum = PyLong_FromLongLong(total);
+        if (sum == NULL || PyList_Append(lengths, sum) < 0) {
+            Py_XDECREF(sum);
+            goto done;
+        }
+        Py_DECREF(sum);
+    }
+    n_docs = d;
+    offsets[n_docs] = t.n;
+    {
+        PyObject *df = bytes_of(t.df, PyList_GET_SIZE(t.terms), sizeof(int));
+        PyObject *offs = bytes_of(offsets, n_docs + 1, sizeof(long long));
+        PyObject *tids = bytes_of(t.tids, t.n, sizeof(int));
+        PyObject *tfs = bytes_of(t.tfs, t.n, sizeof(long long));
+        if (df != NULL && offs != NULL && tids != NULL && tfs != NULL)
+            out = PyTuple_Pack(6, t.terms, df, lengths, offs, tids, tfs);
+        Py_XDECREF(df);
+        Py_XDECREF(offs);
+        Py_XDECREF(tids);
+        Py_XDECREF(tfs);
+    }
+done:
+    table_free(&t);
+    Py_XDECREF(lengths);
+    PyMem_Free(offsets);
+    Py_DECREF(docs);
+    return out;
+}
+
+/* The postings of a term_table's documents: each kept term's run (`order`: the kept ids in
+   the index's term order, runs starting at `starts`) in document order, as `postings`
+   lays out the documents `unit_terms` gives. `path_only`: a byte per id, 1 for a term that
+   keeps the postings of `in_path` only (each document's list of such ids, in its path's
+   order); empty when there are none. */
+static PyObject *postings_by_id(PyObject *self, PyObject *args) {
+    Py_buffer offs_buf, tids_buf, tfs_buf, order_buf, only_buf, starts_buf;
+    PyObject *in_path, *norms, *ids = NULL, *weights = NULL, *out = NULL;
+    Py_ssize_t n_terms, n_docs, n_kept, n_entries, d, i, *cursor = NULL;
+    int *rank = NULL, filtered;
+    double k1;
+    const long long *offs, *tfs;
+    const int *tids, *order, *starts;
+    const unsigned char *only;
+    if (!PyArg_ParseTuple(args, "ny*y*y*y*y*O!O!dy*:postings_by_id", &n_terms, &offs_buf,
+                          &tids_buf, &tfs_buf, &order_buf, &only_buf, &PyList_Type, &in_path,
+                          &PyList_Type, &norms, &k1, &starts_buf))
+        return NULL;
+    Py_INCREF(in_path);
+    Py_INCREF(norms);
+    if (whole_items(&offs_buf, sizeof(long long), "postings_by_id") < 0 ||
+        whole_items(&tids_buf, sizeof(int), "postings_by_id") < 0 ||
+        whole_items(&tfs_buf, sizeof(long long), "postings_by_id") < 0 ||
+        whole_items(&order_buf, sizeof(int), "postings_by_id") < 0 ||
+        whole_items(&starts_buf, sizeof(int), "postings_by_id") < 0)
+        goto done;
+    offs = offs_buf.buf;
+    tids = tids_buf.buf;
+    tfs = tfs_buf.buf;
+    order = order_buf.buf;
+    starts = starts_buf.buf;
+    only = only_buf.buf;
+    n_docs = PyList_GET_SIZE(norms);
+    n_entries = tids_buf.len / (Py_ssize_t)sizeof(int);
+    n_kept = order_buf.len / (Py_ssize_t)sizeof(int);
+    filtered = only_buf.len > 0;
+    if (n_terms < 0 || n_terms > INT_MAX || offs_buf.len / (Py_ssize_t)sizeof(long long) != n_docs + 1 ||
+        tfs_buf.len / (Py_ssize_t)sizeof(long long) != n_entries ||
+        starts_buf.len / (Py_ssize_t)sizeof(int) != n_kept + 1 || n_docs > INT_MAX ||
+        (filtered && (only_buf.len != n_terms || PyList_GET_SIZE(in_path) != n_docs))) {
+        PyErr_SetString(PyExc_ValueError, "postings_by_id: arguments of different lengths");
+        goto done;
+    }
+    for (d = 0; d < n_docs; d++) {
+        if (offs[d] < 0 || offs[d + 1] < offs[d] || offs[d + 1] > n_entries || (d == 0 && offs[0])) {
+            PyErr_SetString(PyExc_ValueError, "postings_by_id: the documents' offsets");
+            goto done;
+        }
+    }
+    if (offs[n_docs] != n_entries || (n_docs == 0 && offs[0])) {
+        PyErr_SetString(PyExc_ValueError, "postings_by_id: the documents' offsets");
+        goto done;
+    }
+    for (i = 0; i < n_kept; i++) {
+        if (starts[i] < 0 || starts[i + 1] < starts[i] || (i == 0 && starts[0] != 0)) {
+            PyErr_SetString(PyExc_ValueError, "postings_by_id: the terms' starts must rise from 0");
+            goto done;
+        }
+    }
+    if (starts[0] != 0) {
+        PyErr_SetString(PyExc_ValueError, "postings_by_id: the terms' starts must rise from 0");
+        goto done;
+    }
+    rank = PyMem_Malloc(sizeof(int) * (size_t)(n_terms ? n_terms : 1));
+    cursor = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n_kept ? n_kept : 1));
+    ids = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)starts[n_kept] * (Py_ssize_t)sizeof(int));
+    weights = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)starts[n_kept] * (Py_ssize_t)sizeof(double));
+    if (rank == NULL || cursor == NULL || ids == NULL || weights == NULL) {
+        if (rank == NULL || cursor == NULL) PyErr_NoMemory();
+        goto done;
+    }
+    for (i = 0; i < n_terms; i++) rank[i] = -1;
+    for (i = 0; i < n_kept; i++) {
+        if (order[i] < 0 || order[i] >= n_terms || rank[order[i]] != -1) {
+            PyErr_SetString(PyExc_ValueError, "postings_by_id: the kept ids");
+            goto done;
+        }
+        rank[order[i]] = (int)i;
+        cursor[i] = starts[i];
+    }
+    for (d = 0; d < n_docs; d++) {
+        double norm = PyFloat_AsDouble(PyList_GET_ITEM(norms, d));
+        Py_ssize_t e, k;
+        PyObject *more = NULL;
+        if (norm == -1.0 && PyErr_Occurred()) goto done;
+        if (filtered) {
+            more = PyList_GET_ITEM(in_path, d);
+            if (!PyList_Check(more)) {
+                PyErr_SetString(PyExc_TypeError, "path terms must be lists");
+                goto done;
+            }
+        }
+        /* The document's kept terms, then (filtered) its path terms that only paths keep. */
+        for (k = -1; k < (more ? PyList_GET_SIZE(more) : 0); k++) {
+            Py_ssize_t from = offs[d], to = offs[d + 1];
+            int wanted = -1;
+            if (k >= 0) {
+                long w = PyLong_AsLong(PyList_GET_ITEM(more, k));
+                if (w == -1 && PyErr_Occurred()) goto done;
+                if (w < 0 || w >= n_terms) {
+                    PyErr_SetString(PyExc_ValueError, "postings_by_id: a path term's id");
+                    goto done;
+                }
+                wanted = (int)w;
+            }
+            for (e = from; e < to; e++) {
+                int id = tids[e], r;
+                Py_ssize_t slot;
+                double tf;
+                if (id < 0 || id >= n_terms) {
+                    PyErr_SetString(PyExc_ValueError, "postings_by_id: a term's id");
+                    goto done;
+                }
+                if (wanted >= 0 ? id != wanted : (rank[id] < 0 || (filtered && only[id])))
+                    continue;
+                r = rank[id];
+                if (r < 0 || cursor[r] >= starts[r + 1]) {
+                    PyErr_SetString(PyExc_ValueError, "postings do not fit the terms' starts");
+                    goto done;
+                }
+                tf = (double)tfs[e];
+                slot = cursor[r]++;
+                ((int *)PyBytes_AS_STRING(ids))[slot] = (int)d;
+                ((double *)PyBytes_AS_STRING(weights))[slot] = tf * k1 / (tf + norm);
+                if (wanted >= 0) break;
+            }
+            if (wanted >= 0 && e == to) {
+                PyErr_SetString(PyExc_KeyError, "a path term the document does not hold");
+                goto done;
+            }
+        }
+    }
+    for (i = 0; i < n_kept; i++) {
+        if (cursor[i] != starts[i + 1]) {
+            PyErr_SetString(PyExc_ValueError, "postings do not fill the terms' starts");
+            goto done;
+        }
+    }
+    out = PyTuple_Pack(2, ids, weights);
+done:
+    PyMem_Free(rank);
+    PyMem_Free(cursor);
+    Py_XDECREF(ids);
+    Py_XDECREF(weights);
+    Py_DECREF(in_path);
+    Py_DECREF(norms);
+    PyBuffer_Release(&offs_buf);
+    PyBuffer_Release(&tids_buf);
+    PyBuffer_Release(&tfs_buf);
+    PyBuffer_Release(&order_buf);
+    PyBuffer_Release(&only_buf);
+    PyBuffer_Release(&starts_buf);
+    return out;
+}
+
 /* ---- BM25 search (lexicon.BM25Index.search) ---- */
 
 typedef struct {
@@ -1490,6 +1870,12 @@ static PyMethodDef methods[] = {
     {"postings", postings, METH_VARARGS,
      "postings(docs, position, path_only, in_path, norms, k1, starts): the BM25 postings' "
      "document ids and weights (int and double bytes), each term's run in document order."},
+    {"term_table", term_table, METH_VARARGS,
+     "term_table(docs, prose_weight, def_weight, path_weight): the documents `unit_terms` "
+     "gives, by term id: (terms, df, lengths, offsets, ids, frequencies)."},
+    {"postings_by_id", postings_by_id, METH_VARARGS,
+     "postings_by_id(n_terms, offsets, ids, tfs, order, path_only, in_path, norms, k1, "
+     "starts): `postings` of a term_table's documents."},
     {"best", best, METH_VARARGS,
      "best(ids, weights, n_docs, runs, limit): the `limit` best (document, score) of a BM25 "
      "search over the runs (start, stop, factor), best first, equal scores by document."},

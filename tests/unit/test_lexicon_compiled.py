@@ -288,6 +288,128 @@ def test_postings_that_do_not_fit_raise_instead_of_writing_past_the_arrays() -> 
         compiled.postings(docs, position, set(), [], [1.0], 2.2, array("i", [0, 2, 3]))
 
 
+# A unit's stored fields: defined-name and prose terms (a term may come twice, as in a
+# damaged row whose counts still line up) with counts 1..5, or no fields; its path words.
+FIELD = st.lists(
+    st.tuples(st.sampled_from([f"t{i}" for i in range(30)] + ["common", "f0"]), st.integers(1, 5)),
+    max_size=12,
+)
+UNITS = st.lists(
+    st.tuples(
+        st.one_of(st.none(), st.tuples(FIELD, FIELD)),
+        st.lists(st.sampled_from(["pkg", "f0", "f1", "common", "t3", "nn"]), max_size=4),
+    ),
+    max_size=90,
+)
+
+
+def packed(pairs: list[tuple[str, int]]) -> lexicon.PackedTerms:
+    return lexicon.PackedTerms([t for t, _ in pairs], bytes(n for _, n in pairs))
+
+
+@settings(max_examples=200, deadline=None)
+@given(UNITS, st.sampled_from([0.05, 0.3, 1.0]))
+def test_an_index_from_fields_is_the_one_built_from_unit_terms(
+    drawn: list[tuple[tuple[list[tuple[str, int]], list[tuple[str, int]]] | None, list[str]]],
+    max_df: float,
+) -> None:
+    """The term ids' count and layout in C (`term_table`, `postings_by_id`) give the index
+    `build` gives over `unit_terms` documents: terms, IDFs, postings, in the same order."""
+    units = {
+        f"u{i:02}": (None if f is None else (packed(f[0]), packed([*f[1], ("common", 1)])), w)
+        for i, (f, w) in enumerate(drawn)
+    }
+    built = lexicon.BM25Index.from_fields(units, max_df=max_df, compiled=compiled)
+    docs = {
+        name: lexicon.unit_terms("", *(fields or ((), ())), path_words=words)
+        for name, (fields, words) in units.items()
+    }
+    paths = {name: words for name, (_, words) in units.items()}
+    expected = lexicon.BM25Index.build(docs, max_df=max_df, paths=paths, compiled=None)
+    assert repr(built.to_plain()) == repr(expected.to_plain())  # (values and order)
+    assert repr(lexicon.BM25Index.from_fields(units, max_df=max_df, compiled=None).to_plain()) == (
+        repr(expected.to_plain())
+    )
+
+
+def test_an_index_from_fields_keeps_a_term_for_its_paths_only_as_build_does() -> None:
+    units = {
+        f"u{i:02}": (
+            (packed([(f"t{i % 7}", 2)]), packed([("common", 1), (f"f{i % 4}", 3)])),
+            [f"f{i % 4}", *(["common"] if i % 10 == 0 else [])],
+        )
+        for i in range(90)
+    }
+    built = lexicon.BM25Index.from_fields(units, compiled=compiled)
+    assert list(built.idfs.in_paths) == ["common"]
+    in_path = [f"u{i:02}" for i in range(0, 90, 10)]
+    assert [built.names[d] for d in built.postings["common"]] == in_path
+    expected = lexicon.BM25Index.from_fields(units, compiled=None)
+    assert repr(built.to_plain()) == repr(expected.to_plain())
+
+
+def test_term_tables_refuse_what_they_cannot_read() -> None:
+    def table(docs: object) -> object:
+        return compiled.term_table(docs, 1, 2, 3)
+
+    assert table([]) == ([], b"", [], bytes(8), b"", b"")
+    for docs, error in (
+        ([("x", [])], TypeError),  # fields neither None nor a 4-tuple
+        ([(None, "ab")], TypeError),  # path words not a list
+        ([(None, [1])], TypeError),  # a term that is no str
+        ([((["a"], b"\1\1", [], b""), [])], ValueError),  # terms and counts differ
+        ([(("a", b"\1", [], b""), [])], TypeError),  # terms not a list
+        ([None], TypeError),
+    ):
+        with pytest.raises(error):
+            table(docs)
+    with pytest.raises(ValueError):
+        compiled.term_table([], -1, 2, 3)
+    terms, df, lengths, offsets, ids, tfs = table(
+        [((["a", "b"], b"\1\2", ["a", "a"], b"\1\3"), ["a", "c"]), (None, ["c"])]
+    )
+    # prose first (a dict from pairs: the last of a term's counts), then names, then path.
+    assert terms == ["a", "b", "c"] and array("i", df).tolist() == [1, 1, 2]
+    assert array("q", tfs).tolist() == [3 + 2 + 3, 4, 3, 3] and lengths == [15, 3]
+    assert array("q", offsets).tolist() == [0, 3, 4] and array("i", ids).tolist() == [0, 1, 2, 2]
+
+
+def test_postings_by_id_check_their_arguments_before_writing() -> None:
+    _, _, _, offsets, ids, tfs = compiled.term_table([(None, ["a", "b"]), (None, ["a"])], 1, 2, 3)
+    norms = [1.0, 1.0]
+
+    def lay(order: list[int], starts: list[int], **kw: object) -> object:
+        args = {"n": 2, "offsets": offsets, "ids": ids, "tfs": tfs, "only": b"", "in_path": []}
+        args.update(kw)
+        return compiled.postings_by_id(
+            args["n"], args["offsets"], args["ids"], args["tfs"], array("i", order),
+            args["only"], args["in_path"], norms, 2.2, array("i", starts),
+        )  # fmt: skip
+
+    laid = lay([0, 1], [0, 2, 3])
+    assert array("i", laid[0]).tolist() == [0, 1, 0]  # type: ignore[index]
+    for order, starts, kw in (
+        ([0, 1], [0, 1, 3], {}),  # a run too short
+        ([0, 1], [0, 2, 4], {}),  # one too long: a slot left unwritten
+        ([0, 0], [0, 2, 3], {}),  # an id twice
+        ([0, 5], [0, 2, 3], {}),  # an id past the terms
+        ([0, 1], [1, 3, 4], {}),  # starts not from 0
+        ([0, 1], [0, 2], {}),  # starts of another length
+        ([0, 1], [0, 2, 3], {"n": 1}),  # ids past the terms' count
+        ([0, 1], [0, 2, 3], {"offsets": array("q", [0, 9, 3]).tobytes()}),
+        ([0, 1], [0, 2, 3], {"offsets": array("q", [0, 3]).tobytes()}),
+        ([0, 1], [0, 2, 3], {"only": b"\1"}),  # a mask of another length
+        ([0, 1], [0, 2, 3], {"only": b"\0\1", "in_path": [[]]}),  # in_path of another length
+        ([0, 1], [0, 2, 3], {"tfs": memoryview(b"\0" + bytes(tfs))[1:]}),  # unaligned
+    ):
+        with pytest.raises(ValueError):
+            lay(order, starts, **kw)
+    with pytest.raises(KeyError):  # a path term the document does not hold
+        lay([0, 1], [0, 2, 3], only=b"\0\1", in_path=[[1], [1]])
+    with pytest.raises(TypeError):
+        lay([0, 1], [0, 2, 3], only=b"\0\1", in_path=[[1], 1])
+
+
 QUERIES = st.dictionaries(
     st.sampled_from([*(f"t{i}" for i in range(44)), "common", "f0", "f1"]),
     st.sampled_from([-1.0, 0.0, 0.5, 1.0, 2.0, 3.0]),

@@ -248,19 +248,37 @@ def stem(word: str) -> str:
     return word
 
 
-def path_terms(path: str, splits: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+def path_terms(
+    path: str,
+    splits: dict[str, tuple[str, ...]] | None = None,
+    folders: dict[str, list[str]] | None = None,
+) -> list[str]:
     """Words of a repository path: folders and the file name without its suffix.
-    `splits`: see `count_terms`."""
+    `splits`: see `count_terms`; `folders`: each folder's words, kept there (a tree's
+    files share their folders)."""
     splits = {} if splits is None else splits
-    stemmed = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+    folder, _, name = path.rpartition("/")
+    known = folders.get(folder) if folders is not None else None
+    if known is None:
+        known = _part_words(folder, splits)
+        if folders is not None:
+            folders[folder] = known
+    return known + _part_words(name.rsplit(".", 1)[0] if "." in name else name, splits)
+
+
+def _part_words(text: str, splits: dict[str, tuple[str, ...]]) -> list[str]:
+    """The words of each part of `text` between `/`, `.` and `-`."""
     out: list[str] = []
-    for part in re.split(r"[/.\-]", stemmed):
+    for part in _PATH_PARTS.split(text):
         if part:
             words = splits.get(part)
             if words is None:
                 words = splits[part] = split_identifier(part, splits)
             out.extend(words)
     return out
+
+
+_PATH_PARTS = re.compile(r"[/.\-]")
 
 
 Terms = tuple[tuple[str, int], ...]  # (term, count) pairs, sorted by term
@@ -762,6 +780,83 @@ class BM25Index:
         postings = PackedPostings(terms_sorted, starts, ids, weights, n)
         return cls(postings, Idfs(postings, n, others, in_paths), names, float(max_df))
 
+    @classmethod
+    def from_fields(
+        cls,
+        units: Mapping[str, tuple[tuple[TermPairs, TermPairs] | None, list[str]]],
+        *,
+        max_df: float = MAX_DF,
+        compiled: Any = _compiled,
+    ) -> BM25Index:
+        """`build` over the units' documents `unit_terms` gives (units: name -> (its
+        file's defined-name and prose fields, or None; its path words)), the path words as
+        `paths`: the same index. With `compiled` and the fields as stored (PackedTerms),
+        the documents are counted by term id in C (`term_table`), not built as a dict
+        each and counted again; else `build` itself."""
+        if compiled is None or not all(
+            f is None or (isinstance(f[0], PackedTerms) and isinstance(f[1], PackedTerms))
+            for f, _ in units.values()
+        ):
+            docs = {}
+            for name, (fields, words) in units.items():
+                defs, prose = fields if fields is not None else ((), ())
+                docs[name] = unit_terms("", defs, prose, path_words=words)
+            return cls.build(docs, max_df=max_df, paths={n: w for n, (_, w) in units.items()})
+        names = sorted(units)
+        terms, df_b, sums, offsets, term_ids, tfs = compiled.term_table(
+            [_plain_fields(*units[name]) for name in names], PROSE_WEIGHT, DEF_WEIGHT, PATH_WEIGHT
+        )
+        df = array("i", df_b)
+        lengths = [float(total) or 1.0 for total in sums]
+        avg = (sum(lengths) / len(lengths)) if lengths else 1.0
+        n = len(names)
+        cutoff = _df_cutoff(n, max_df)
+        # (Ids are in the order terms were first seen, as `build`'s Counter keeps them.)
+        common = [i for i in compress(range(len(terms)), map(cutoff.__lt__, df))]
+        others = {terms[i]: _idf(n, df[i]) for i in common}
+        in_path: list[list[int]] = []
+        path_only: set[str] = set()
+        in_paths: dict[str, float] = {}
+        only = b""
+        if others:
+            doc_paths = [dict.fromkeys(units[name][1]) for name in names]
+            path_df = Counter(t for words in doc_paths for t in words if t in others)
+            path_only = {t for t, count in path_df.items() if count <= cutoff}
+            if path_only:
+                id_of = {terms[i]: i for i in common}
+                for term in sorted(path_only):
+                    in_paths[term] = others.pop(term)
+                    df[id_of[term]] = path_df[term]
+                in_path = [[id_of[t] for t in words if t in path_only] for words in doc_paths]
+                mask = bytearray(len(terms))
+                for term in path_only:
+                    mask[id_of[term]] = 1
+                only = bytes(mask)
+        # The kept terms (all but those without postings) in term order.
+        unkept = {i for i in common if terms[i] in others}
+        kept = [i for i in range(len(terms)) if i not in unkept] if unkept else range(len(terms))
+        order = sorted(kept, key=terms.__getitem__)
+        starts = array("i", [0])
+        starts.extend(accumulate(map(df.__getitem__, order)))
+        norms = [K1 * (1 - B + B * length / avg) for length in lengths]
+        laid_out = compiled.postings_by_id(
+            len(terms),
+            offsets,
+            term_ids,
+            tfs,
+            array("i", order),
+            only,
+            in_path,
+            norms,
+            K1 + 1,
+            starts,
+        )
+        ids, weights = array("i"), array("d")
+        ids.frombytes(laid_out[0])
+        weights.frombytes(laid_out[1])
+        postings = PackedPostings(list(map(terms.__getitem__, order)), starts, ids, weights, n)
+        return cls(postings, Idfs(postings, n, others, in_paths), names, float(max_df))
+
     def idf(self, term: str) -> float:
         return self.idfs.get(term, 0.0)
 
@@ -933,6 +1028,18 @@ class BM25Index:
             doc_id: [term for _, term in sorted([(g, terms[i]) for g, i in pairs])]
             for doc_id, pairs in zip(doc_ids, found, strict=True)
         }
+
+
+def _plain_fields(
+    fields: tuple[TermPairs, TermPairs] | None, words: list[str]
+) -> tuple[tuple[list[str], bytes, list[str], bytes] | None, list[str]]:
+    """A unit as `term_table` reads it: (defined-name terms and counts, prose terms and
+    counts, or None; path words). Its fields are PackedTerms (see `from_fields`)."""
+    if fields is None:
+        return None, words
+    defs, prose = fields
+    assert isinstance(defs, PackedTerms) and isinstance(prose, PackedTerms)
+    return (defs.terms, defs.counts, prose.terms, prose.counts), words
 
 
 def _best_in_numpy(

@@ -271,18 +271,20 @@ def build_lexical(
 
 
 def lexical_index(
-    units: Mapping[str, str], fields: Mapping[str, tuple[TermPairs, TermPairs]]
+    units: Mapping[str, str],
+    fields: Mapping[str, tuple[TermPairs, TermPairs]],
+    splits: dict[str, tuple[str, ...]] | None = None,
 ) -> BM25Index:
     """BM25 over library units (name -> path) from their files' fields (path -> defined
     names, prose; none for a file without): what `build_lexical` builds, from plain
-    values (a map's scanning worker builds it so, see `retrieval.IndexPrefetch`)."""
-    splits: dict[str, tuple[str, ...]] = {}  # each name's words, split once
-    paths = {name: path_terms(path, splits) for name, path in units.items()}
-    docs = {}
-    for name, path in units.items():
-        defs, prose = fields.get(path, ((), ()))
-        docs[name] = unit_terms(path, defs, prose, splits, paths[name])
-    return BM25Index.build(docs, paths=paths)
+    values (a map's scanning worker builds it so, see `retrieval.IndexPrefetch`).
+    `splits`: identifiers' words, kept there (see `lexicon.count_terms`)."""
+    splits = {} if splits is None else splits  # each name's words, split once
+    folders: dict[str, list[str]] = {}
+    paths = {name: path_terms(path, splits, folders) for name, path in units.items()}
+    return BM25Index.from_fields(
+        {name: (fields.get(path), paths[name]) for name, path in units.items()}
+    )
 
 
 def library_units(code_map: CodeMap) -> set[str]:

@@ -256,7 +256,8 @@ def _lexical_plain(units: list[tuple[str, str, bytes]]) -> tuple[Any, ...]:
             fields[path] = unpacked[0]
             if unpacked[1]:
                 bases[name] = unpacked[1]
-    lexical = lexical_index({name: path for name, path, _ in units}, fields)
+    # (In a map's worker, whose extraction split most of the paths' words already.)
+    lexical = lexical_index({name: path for name, path, _ in units}, fields, worker_splits())
     return _lexical_to_plain(lexical, bases)
 
 
