@@ -16,6 +16,8 @@
    - names(text, python): the defined names, as lexicon's name patterns find them;
    - postings(...): the BM25 index's document ids and weights laid out term by term, as
      `_postings_in_python` (one counting pass instead of a sort);
+   - term_table(...), postings_by_id(...): the same index from the units' stored fields,
+     counted by term id (`BM25Index.from_fields`: what `build` makes of `unit_terms`);
    - best(...): a BM25 search's best documents, as `_best_in_numpy`;
    - gains(...): what a few documents gain from each term of a search, as `_ranked_terms`
      reads them from the postings;

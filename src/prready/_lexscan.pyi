@@ -33,6 +33,26 @@ def postings(
     starts: Buffer,
     /,
 ) -> tuple[bytes, bytes]: ...
+def term_table(
+    docs: list[tuple[tuple[list[str], bytes, list[str], bytes] | None, list[str]]],
+    prose_weight: int,
+    def_weight: int,
+    path_weight: int,
+    /,
+) -> tuple[list[str], bytes, list[int], bytes, bytes, bytes]: ...
+def postings_by_id(
+    n_terms: int,
+    offsets: Buffer,
+    ids: Buffer,
+    tfs: Buffer,
+    order: Buffer,
+    path_only: Buffer,
+    in_path: list[list[int]],
+    norms: list[float],
+    k1: float,
+    starts: Buffer,
+    /,
+) -> tuple[bytes, bytes]: ...
 def names(text: str, python: bool, /) -> Any: ...
 def best(
     ids: Buffer,
