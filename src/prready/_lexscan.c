@@ -1283,13 +1283,16 @@ done:
    the index's term order, runs starting at `starts`) in document order, as `postings`
    lays out the documents `unit_terms` gives. `path_only`: a byte per id, 1 for a term that
    keeps the postings of `in_path` only (each document's list of such ids, in its path's
-   order); empty when there are none. */
+   order); empty when there are none. The norms and path ids are read into C arrays first:
+   no Python code (a norm's `__float__`, an id's `__index__`) runs once the buffers are
+   checked, so none can change what the checks saw. */
 static PyObject *postings_by_id(PyObject *self, PyObject *args) {
     Py_buffer offs_buf, tids_buf, tfs_buf, order_buf, only_buf, starts_buf;
     PyObject *in_path, *norms, *ids = NULL, *weights = NULL, *out = NULL;
-    Py_ssize_t n_terms, n_docs, n_kept, n_entries, d, i, *cursor = NULL;
-    int *rank = NULL, filtered;
-    double k1;
+    Py_ssize_t n_terms, n_docs, n_kept, n_entries, d, i, *cursor = NULL, *path_at = NULL;
+    Py_ssize_t n_path = 0, path_cap = 0;
+    int *rank = NULL, *path_ids = NULL, filtered;
+    double k1, *norm_of = NULL;
     const long long *offs, *tfs;
     const int *tids, *order, *starts;
     const unsigned char *only;
@@ -1299,6 +1302,63 @@ static PyObject *postings_by_id(PyObject *self, PyObject *args) {
         return NULL;
     Py_INCREF(in_path);
     Py_INCREF(norms);
+    n_docs = PyList_GET_SIZE(norms);
+    filtered = only_buf.len > 0;
+    norm_of = PyMem_Malloc(sizeof(double) * (size_t)(n_docs ? n_docs : 1));
+    path_at = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n_docs + 1));
+    if (norm_of == NULL || path_at == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    path_at[0] = 0;
+    for (d = 0; d < n_docs; d++) { /* every Python-level conversion, first */
+        PyObject *item, *more;
+        if (d >= PyList_GET_SIZE(norms)) {
+            PyErr_SetString(PyExc_ValueError, "postings_by_id: the norms or path ids changed");
+            goto done;
+        }
+        item = PyList_GET_ITEM(norms, d);
+        Py_INCREF(item);
+        norm_of[d] = PyFloat_AsDouble(item);
+        Py_DECREF(item);
+        if (norm_of[d] == -1.0 && PyErr_Occurred()) goto done;
+        path_at[d + 1] = n_path;
+        if (!filtered) continue;
+        if (d >= PyList_GET_SIZE(in_path)) { /* (re-read: the norm's conversion ran code) */
+            PyErr_SetString(PyExc_ValueError, "postings_by_id: the norms or path ids changed");
+            goto done;
+        }
+        more = PyList_GET_ITEM(in_path, d);
+        if (!PyList_Check(more)) {
+            PyErr_SetString(PyExc_TypeError, "path terms must be lists");
+            goto done;
+        }
+        Py_INCREF(more);
+        for (i = 0; i < PyList_GET_SIZE(more); i++) {
+            long id;
+            int rc = 0;
+            item = PyList_GET_ITEM(more, i);
+            Py_INCREF(item);
+            id = PyLong_AsLong(item);
+            Py_DECREF(item);
+            if (id == -1 && PyErr_Occurred()) {
+                rc = -1;
+            } else if (id < 0 || id >= n_terms) {
+                PyErr_SetString(PyExc_ValueError, "postings_by_id: a path term's id");
+                rc = -1;
+            } else if (n_path == path_cap) {
+                path_cap = path_cap ? path_cap * 2 : 64;
+                rc = grow((void **)&path_ids, sizeof(int), path_cap);
+            }
+            if (rc < 0) {
+                Py_DECREF(more);
+                goto done;
+            }
+            path_ids[n_path++] = (int)id;
+        }
+        Py_DECREF(more);
+        path_at[d + 1] = n_path;
+    }
     if (whole_items(&offs_buf, sizeof(long long), "postings_by_id") < 0 ||
         whole_items(&tids_buf, sizeof(int), "postings_by_id") < 0 ||
         whole_items(&tfs_buf, sizeof(long long), "postings_by_id") < 0 ||
@@ -1311,11 +1371,11 @@ static PyObject *postings_by_id(PyObject *self, PyObject *args) {
     order = order_buf.buf;
     starts = starts_buf.buf;
     only = only_buf.buf;
-    n_docs = PyList_GET_SIZE(norms);
     n_entries = tids_buf.len / (Py_ssize_t)sizeof(int);
     n_kept = order_buf.len / (Py_ssize_t)sizeof(int);
-    filtered = only_buf.len > 0;
-    if (n_terms < 0 || n_terms > INT_MAX || offs_buf.len / (Py_ssize_t)sizeof(long long) != n_docs + 1 ||
+    /* (Every id term_table gives is some document's: no more ids than entries.) */
+    if (n_terms < 0 || n_terms > n_entries ||
+        offs_buf.len / (Py_ssize_t)sizeof(long long) != n_docs + 1 ||
         tfs_buf.len / (Py_ssize_t)sizeof(long long) != n_entries ||
         starts_buf.len / (Py_ssize_t)sizeof(int) != n_kept + 1 || n_docs > INT_MAX ||
         (filtered && (only_buf.len != n_terms || PyList_GET_SIZE(in_path) != n_docs))) {
@@ -1360,30 +1420,11 @@ static PyObject *postings_by_id(PyObject *self, PyObject *args) {
         cursor[i] = starts[i];
     }
     for (d = 0; d < n_docs; d++) {
-        double norm = PyFloat_AsDouble(PyList_GET_ITEM(norms, d));
         Py_ssize_t e, k;
-        PyObject *more = NULL;
-        if (norm == -1.0 && PyErr_Occurred()) goto done;
-        if (filtered) {
-            more = PyList_GET_ITEM(in_path, d);
-            if (!PyList_Check(more)) {
-                PyErr_SetString(PyExc_TypeError, "path terms must be lists");
-                goto done;
-            }
-        }
         /* The document's kept terms, then (filtered) its path terms that only paths keep. */
-        for (k = -1; k < (more ? PyList_GET_SIZE(more) : 0); k++) {
+        for (k = path_at[d] - 1; k < path_at[d + 1]; k++) {
             Py_ssize_t from = offs[d], to = offs[d + 1];
-            int wanted = -1;
-            if (k >= 0) {
-                long w = PyLong_AsLong(PyList_GET_ITEM(more, k));
-                if (w == -1 && PyErr_Occurred()) goto done;
-                if (w < 0 || w >= n_terms) {
-                    PyErr_SetString(PyExc_ValueError, "postings_by_id: a path term's id");
-                    goto done;
-                }
-                wanted = (int)w;
-            }
+            int wanted = k < path_at[d] ? -1 : path_ids[k];
             for (e = from; e < to; e++) {
                 int id = tids[e], r;
                 Py_ssize_t slot;
@@ -1402,7 +1443,7 @@ static PyObject *postings_by_id(PyObject *self, PyObject *args) {
                 tf = (double)tfs[e];
                 slot = cursor[r]++;
                 ((int *)PyBytes_AS_STRING(ids))[slot] = (int)d;
-                ((double *)PyBytes_AS_STRING(weights))[slot] = tf * k1 / (tf + norm);
+                ((double *)PyBytes_AS_STRING(weights))[slot] = tf * k1 / (tf + norm_of[d]);
                 if (wanted >= 0) break;
             }
             if (wanted >= 0 && e == to) {
@@ -1421,6 +1462,9 @@ static PyObject *postings_by_id(PyObject *self, PyObject *args) {
 done:
     PyMem_Free(rank);
     PyMem_Free(cursor);
+    PyMem_Free(norm_of);
+    PyMem_Free(path_at);
+    PyMem_Free(path_ids);
     Py_XDECREF(ids);
     Py_XDECREF(weights);
     Py_DECREF(in_path);

@@ -653,3 +653,61 @@ NAME_TEXT = st.lists(
 @given(NAME_TEXT, st.booleans())
 def test_the_name_passes_agree_on_any_text(text: str, python: bool) -> None:
     assert lexicon.defined_names(text, python, compiled) == regex_names(text, python)
+
+
+def test_postings_by_id_read_their_python_inputs_before_any_check() -> None:
+    """What a review with ASan, UBSan and fuzzing found: a norm's `__float__` or a path
+    id's `__index__` ran after the buffers and lists were checked, and could shrink a list
+    still being read (a read past it, a freed list used) or change `starts` and `offsets`
+    the output was sized from (a write past it). Every conversion now runs first."""
+    _, _, _, offs, tids, tfs = compiled.term_table([(None, ["a"])] * 64, 1, 2, 3)
+    order = array("i", [0])
+    starts = bytearray(array("i", [0, 1]).tobytes())  # room for 1 posting of 64
+
+    class Grows:  # widens the run after a check would have seen 1
+        def __float__(self) -> float:
+            starts[4:8] = array("i", [64]).tobytes()
+            return 1.0
+
+    norms: list[object] = [Grows()] + [1.0] * 63
+    laid = compiled.postings_by_id(1, offs, tids, tfs, order, b"", [], norms, 2.2, starts)
+    assert array("i", laid[0]).tolist() == list(range(64))  # read after it grew: all fit
+
+    class Shrinks:
+        def __float__(self) -> float:
+            del norms[1:]
+            return 1.0
+
+    norms = [Shrinks()] + [1.0] * 63
+    with pytest.raises(ValueError):
+        compiled.postings_by_id(1, offs, tids, tfs, order, b"", [], norms, 2.2, starts)
+
+    _, _, _, offs2, tids2, tfs2 = compiled.term_table([(None, ["a", "b"])] * 2, 1, 2, 3)
+
+    class Drops:  # frees the list its id is read from, then the outer list's items
+        def __index__(self) -> int:
+            in_path[0] = None
+            in_path[1:] = []
+            return 1
+
+    in_path: list[object] = [[Drops(), 1, 1], [1]]
+    with pytest.raises((ValueError, TypeError)):
+        compiled.postings_by_id(
+            2, offs2, tids2, tfs2, array("i", [0, 1]), b"\0\1", in_path, [1.0, 1.0], 2.2,
+            array("i", [0, 2, 4]),
+        )  # fmt: skip
+    offsets = bytearray(offs)
+
+    class Moves:  # an offset past the entries once checks would have passed
+        def __float__(self) -> float:
+            offsets[8:16] = array("q", [2**20]).tobytes()
+            return 1.0
+
+    with pytest.raises(ValueError):
+        compiled.postings_by_id(
+            1, offsets, tids, tfs, order, b"", [], [Moves()] + [1.0] * 63, 2.2,
+            array("i", [0, 64]),
+        )  # fmt: skip
+    # No more term ids than entries (each is some document's): no 2**31 ranks allocated.
+    with pytest.raises(ValueError):
+        compiled.postings_by_id(2**31 - 1, bytes(8), b"", b"", b"", b"", [], [], 2.2, bytes(4))
