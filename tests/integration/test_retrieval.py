@@ -742,24 +742,41 @@ def test_graph_clues_read_a_restored_map_without_building_its_graph(tmp_path: Pa
     assert any("import" in e for m in built for e in m.evidence)  # graph clues were used
 
 
-def test_history_read_in_a_thread_or_not_gives_the_same_commits(tmp_path: Path) -> None:
-    from prready.app.retrieval import _HistoryRead, recent_commits
+def test_history_read_in_a_thread_or_not_gives_the_same_index(tmp_path: Path) -> None:
+    """The history index and the commits closing issues, built in the reading thread (as
+    while a map is assembled) or in the caller's, from the map's commit's history."""
+    from prready.analysis.history import build_history, closing_commits
+    from prready.app.retrieval import _history_to_plain, _HistoryRead, recent_commits
 
     root = tmp_path / "repo"
     build_repo(
         root,
         [
             _commit("A", "2026-01-01T00:00:00Z", "Add the loader", {"pkg/loader.py": "x = 1\n"}),
-            _commit("B", "2026-02-01T00:00:00Z", "Fix the loader", {"pkg/loader.py": "x = 2\n"}),
+            _commit(
+                "B",
+                "2026-02-01T00:00:00Z",
+                "Fix the loader\n\nFixes #7",
+                {"pkg/loader.py": "x = 2\n"},
+            ),
         ],
     )
     head = git("rev-parse", "HEAD", cwd=root).strip()
-    threaded = _HistoryRead(root, head)
-    threaded.start()  # as while the lexical index is built
-    commits = threaded.result()
+    commits = recent_commits(root)
     assert [c.files for c in commits] == [["pkg/loader.py"], ["pkg/loader.py"]]
-    assert commits == _HistoryRead(root, head).result() == recent_commits(root)
+    expected = (
+        _history_to_plain(build_history(commits, repo="o/r")),
+        closing_commits(commits, "o/r"),
+    )
+    assert expected[0] != () and 7 in expected[1]
+    threaded = _HistoryRead(root, head, "o/r")
+    threaded.start()  # as while the lexical index is built
+    history, closing = threaded.result()
+    assert (_history_to_plain(history), closing) == expected
+    history, closing = _HistoryRead(root, head, "o/r").result()
+    assert (_history_to_plain(history), closing) == expected
     # Another commit later: the map's commit still gives its own history.
     commit_files(root, {"pkg/loader.py": "x = 3\n"}, "Rewrite the loader")
-    assert _HistoryRead(root, head).result() == commits
+    history, closing = _HistoryRead(root, head, "o/r").result()
+    assert (_history_to_plain(history), closing) == expected
     assert len(recent_commits(root)) == 3

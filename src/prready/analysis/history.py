@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -94,17 +94,25 @@ def build_history(
     source file and not too many files (bulk changes say little), and the pull requests
     and fixed issues every such commit names (up to NAMED_MAX_FILES files); `repo`
     ("owner/name") tells its issues' links from other repositories'."""
-    docs: dict[str, Counter[str]] = {}
+    docs: dict[str, dict[str, float]] = {}
     files: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     dates: dict[str, str] = {}
     pulls: dict[int, list[str]] = defaultdict(list)
     fixes: dict[int, list[str]] = defaultdict(list)
     splits: dict[str, tuple[str, ...]] = {}  # each token's words, split once
+    library: dict[str, bool] = {}  # each path's `is_library_path`: commits share their paths
+
+    def in_library(path: str) -> bool:
+        known = library.get(path)
+        if known is None:
+            known = library[path] = is_library_path(path)
+        return known
+
     for commit in commits[:limit]:
         if len(commit.files) > NAMED_MAX_FILES:
             continue
-        if not any(is_library_path(f) and f.endswith(SOURCE_SUFFIXES) for f in commit.files):
+        if not any(f.endswith(SOURCE_SUFFIXES) and in_library(f) for f in commit.files):
             continue
         title, _, body = commit.message.partition("\n")
         named = False
@@ -125,11 +133,9 @@ def build_history(
         if not (searched or named):
             continue
         if searched:
-            docs[commit.sha] = Counter(
-                query_terms(title, body[:2000], title_weight=1.0, splits=splits)
-            )
+            docs[commit.sha] = query_terms(title, body[:2000], title_weight=1.0, splits=splits)
         # (A change kept for its name only keeps the files it may rank: fewer to store.)
-        kept = commit.files if searched else [f for f in commit.files if is_library_path(f)]
+        kept = commit.files if searched else [f for f in commit.files if in_library(f)]
         files[commit.sha] = list(kept)
         # (A merge's title names its branch; the pull request's own title follows it, unless
         # only trailers do: `PiperOrigin-RevId: 688513764`.)

@@ -105,13 +105,13 @@ class LexicalPass(Protocol):
         """One chunk's (blob id, marshal-encoded fields) pairs."""
 
     def prebuild(
-        self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor, head: str
+        self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor, head: str, repo: str
     ) -> bool:
         """Every file is scanned and these are the map's modules (by name) at commit
-        `head`: build what comes next (the lexical index) on one of the map's scanning
-        workers (`pool`), while the map is assembled; the workers are forked, so threads
-        may start. True when a job was submitted: the pool is then the callee's to shut
-        down."""
+        `head` of `repo` ("owner/name"): build what comes next (the lexical index) on one
+        of the map's scanning workers (`pool`), while the map is assembled; the workers
+        are forked, so threads may start. True when a job was submitted: the pool is then
+        the callee's to shut down."""
 
 
 def ignore_interrupts() -> None:
@@ -531,7 +531,7 @@ def _cold_map(
         modules = assembly[0].module_infos() if assembly else None
         if modules is None:
             return False
-        handed = lexical is not None and lexical.prebuild(modules, pool, head)
+        handed = lexical is not None and lexical.prebuild(modules, pool, head, slug)
         pairs = assembly[0].metric_pairs(modules, links[0][1])
         try:
             count = pool.submit(metrics.transitive_dependents, range(len(modules)), pairs)

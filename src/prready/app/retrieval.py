@@ -139,7 +139,7 @@ class IndexPrefetch:
         self.fields.update(fields)
 
     def prebuild(
-        self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor, head: str
+        self, modules: dict[str, ModuleInfo], pool: ProcessPoolExecutor, head: str, repo: str
     ) -> bool:
         """The map's workers scanned every file and `modules` are its modules (of commit
         `head`): when its workers extracted the fields of every library unit, one of them
@@ -163,7 +163,7 @@ class IndexPrefetch:
         storing: list[threading.Thread] = []
         _store_in_thread(self.cache_db, self.fields, storing)
         self.fields = {}
-        history = _HistoryRead(self.root or Path(), head)
+        history = _HistoryRead(self.root or Path(), head, repo)
         history.start()
         self.building = Prebuilt(frozenset(library), job, pool, storing, history)
         return True
@@ -331,10 +331,10 @@ def _mapping_index(
             early = prebuilt.history if prebuilt is not None else None
             if commits is not None:
                 history = build_history(list(commits), repo=code_map.repo)
-            elif early is not None and early.head == code_map.head:
+            elif early is not None and (early.head, early.repo) == (code_map.head, code_map.repo):
                 reading = early
             else:
-                reading = _HistoryRead(root, code_map.head)
+                reading = _HistoryRead(root, code_map.head, code_map.repo)
         library: set[str] | None = None
         blobs: dict[str, str] | None = None
         if code_map.key:
@@ -389,11 +389,9 @@ def _mapping_index(
         elif library is None:
             library = set(lexical.names)  # the library units are what the index holds
         if reading is not None:
-            commits_read = reading.result()
-            history = build_history(commits_read, repo=code_map.repo)
+            history, closing = reading.result()
             if history_key:
                 cache.save_snapshot(history_key, _history_to_plain(history))
-                closing = closing_commits(commits_read, code_map.repo)
                 cache.save_snapshot(_fixes_key(code_map.head), closing)
         return build_index(
             code_map,
@@ -414,14 +412,17 @@ def _mapping_index(
 
 class _HistoryRead:
     """`recent_commits(root, head)` in a thread, started once the index's own scanning
-    (which may fork workers) is over: `git log` runs while the lexical index is built.
-    Read in the calling thread when it was never started (the lexical index came from the
-    cache). `join` waits for a started read and drops its result (the build failed)."""
+    (which may fork workers) is over: `git log` runs while the lexical index is built. The
+    same thread then builds the history index and finds the commits that close issues
+    (`build_history`, `closing_commits`: pure Python, on a map's main thread's time while
+    it mostly waits for its workers). Done in the calling thread when it was never started
+    (the lexical index came from the cache). `join` waits for a started read and drops its
+    result (the build failed)."""
 
-    def __init__(self, root: Path, head: str) -> None:
-        self.root, self.head = root, head
+    def __init__(self, root: Path, head: str, repo: str) -> None:
+        self.root, self.head, self.repo = root, head, repo
         self.thread: threading.Thread | None = None
-        self.commits: list[CommitRecord] = []
+        self.built: tuple[HistoryIndex | None, dict[int, ClosingCommit]] = (None, {})
         self.error: BaseException | None = None
 
     def start(self) -> None:
@@ -431,7 +432,9 @@ class _HistoryRead:
 
     def _read(self) -> None:
         try:
-            self.commits = recent_commits(self.root, self.head)
+            commits = recent_commits(self.root, self.head)
+            history = build_history(commits, repo=self.repo)
+            self.built = (history, closing_commits(commits, self.repo))
         except BaseException as exc:  # handed to the caller of `result`
             self.error = exc
 
@@ -439,13 +442,16 @@ class _HistoryRead:
         if self.thread is not None:
             self.thread.join()
 
-    def result(self) -> list[CommitRecord]:
+    def result(self) -> tuple[HistoryIndex | None, dict[int, ClosingCommit]]:
+        """The history index (None without a commit to learn from) and issue number ->
+        the newest commit closing it."""
         if self.thread is None:
-            return recent_commits(self.root, self.head)
-        self.thread.join()
+            self._read()
+        else:
+            self.thread.join()
         if self.error is not None:
             raise self.error
-        return self.commits
+        return self.built
 
 
 def library_blobs(code_map: CodeMap, library: set[str]) -> dict[str, str]:
