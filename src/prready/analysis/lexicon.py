@@ -743,8 +743,6 @@ class BM25Index:
         `_postings_in_python`, the same arrays)."""
         names = sorted(docs)
         doc_list = [docs[name] for name in names]
-        lengths = [float(sum(doc.values())) or 1.0 for doc in doc_list]
-        avg = (sum(lengths) / len(lengths)) if lengths else 1.0
         n = len(names)
         df = Counter(chain.from_iterable(doc_list))
         cutoff = _df_cutoff(n, max_df)
@@ -754,18 +752,17 @@ class BM25Index:
         in_paths: dict[str, float] = {}  # those terms' IDFs
         if paths is not None and others:
             doc_paths = [dict.fromkeys(paths.get(name, ())) for name in names]
-            path_df = Counter(t for terms in doc_paths for t in terms if t in others)
-            path_only = {t for t, count in path_df.items() if count <= cutoff}
-            for term in sorted(path_only):  # (sorted: the same index in every process)
-                in_paths[term] = others.pop(term)
-                df[term] = path_df[term]
+            path_df = _paths_only(others, doc_paths, cutoff, in_paths)
+            for term, count in path_df.items():  # (their runs: the documents whose paths hold them)
+                df[term] = count
+            path_only = set(path_df)
             if path_only:
                 in_path = [[t for t in terms if t in path_only] for terms in doc_paths]
         terms_sorted = sorted(df.keys() - others.keys())
         position = dict(zip(terms_sorted, range(len(terms_sorted)), strict=True))
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, terms_sorted)))
-        norms = [K1 * (1 - B + B * length / avg) for length in lengths]
+        norms = _norms([float(sum(doc.values())) or 1.0 for doc in doc_list])
         if compiled is not None:  # the same runs, filled in one counting pass in C
             laid_out = compiled.postings(
                 doc_list, position, path_only, in_path, norms, K1 + 1, starts
@@ -807,30 +804,24 @@ class BM25Index:
             [_plain_fields(*units[name]) for name in names], PROSE_WEIGHT, DEF_WEIGHT, PATH_WEIGHT
         )
         df = array("i", df_b)
-        lengths = [float(total) or 1.0 for total in sums]
-        avg = (sum(lengths) / len(lengths)) if lengths else 1.0
         n = len(names)
         cutoff = _df_cutoff(n, max_df)
         # (Ids are in the order terms were first seen, as `build`'s Counter keeps them.)
-        common = [i for i in compress(range(len(terms)), map(cutoff.__lt__, df))]
+        common = list(compress(range(len(terms)), map(cutoff.__lt__, df)))
         others = {terms[i]: _idf(n, df[i]) for i in common}
-        in_path: list[list[int]] = []
-        path_only: set[str] = set()
+        in_path: list[list[int]] = []  # as in `build`, by id
         in_paths: dict[str, float] = {}
-        only = b""
+        only = b""  # a byte per id: 1 for a term kept for its paths only
         if others:
             doc_paths = [dict.fromkeys(units[name][1]) for name in names]
-            path_df = Counter(t for words in doc_paths for t in words if t in others)
-            path_only = {t for t, count in path_df.items() if count <= cutoff}
-            if path_only:
+            path_df = _paths_only(others, doc_paths, cutoff, in_paths)
+            if path_df:
                 id_of = {terms[i]: i for i in common}
-                for term in sorted(path_only):
-                    in_paths[term] = others.pop(term)
-                    df[id_of[term]] = path_df[term]
-                in_path = [[id_of[t] for t in words if t in path_only] for words in doc_paths]
                 mask = bytearray(len(terms))
-                for term in path_only:
+                for term, count in path_df.items():
+                    df[id_of[term]] = count
                     mask[id_of[term]] = 1
+                in_path = [[id_of[t] for t in words if t in path_df] for words in doc_paths]
                 only = bytes(mask)
         # The kept terms (all but those without postings) in term order.
         unkept = {i for i in common if terms[i] in others}
@@ -838,7 +829,7 @@ class BM25Index:
         order = sorted(kept, key=terms.__getitem__)
         starts = array("i", [0])
         starts.extend(accumulate(map(df.__getitem__, order)))
-        norms = [K1 * (1 - B + B * length / avg) for length in lengths]
+        norms = _norms([float(total) or 1.0 for total in sums])
         laid_out = compiled.postings_by_id(
             len(terms),
             offsets,
@@ -1028,6 +1019,29 @@ class BM25Index:
             doc_id: [term for _, term in sorted([(g, terms[i]) for g, i in pairs])]
             for doc_id, pairs in zip(doc_ids, found, strict=True)
         }
+
+
+def _norms(lengths: list[float]) -> list[float]:
+    """Each document's BM25 length norm, from its length (summed term frequencies)."""
+    avg = (sum(lengths) / len(lengths)) if lengths else 1.0
+    return [K1 * (1 - B + B * length / avg) for length in lengths]
+
+
+def _paths_only(
+    others: dict[str, float],
+    doc_paths: list[dict[str, None]],
+    cutoff: int,
+    in_paths: dict[str, float],
+) -> dict[str, int]:
+    """The terms too common to keep postings (`others`: term -> IDF) that are in the paths
+    of few documents (`doc_paths`: each one's distinct path terms), with how many: such a
+    term keeps postings for those documents only (see `BM25Index.build`). Each one's IDF
+    moves from `others` to `in_paths`, in term order (the same index in every process)."""
+    path_df = Counter(t for terms in doc_paths for t in terms if t in others)
+    kept = {t: count for t, count in path_df.items() if count <= cutoff}
+    for term in sorted(kept):
+        in_paths[term] = others.pop(term)
+    return kept
 
 
 def _plain_fields(
