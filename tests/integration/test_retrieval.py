@@ -12,6 +12,8 @@ from array import array
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from gitfixtures import commit_files, git
 from planfixtures import LABELS, make_code_map, make_issue
 from prready.analysis.issue_templates import template_text
@@ -780,3 +782,26 @@ def test_history_read_in_a_thread_or_not_gives_the_same_index(tmp_path: Path) ->
     history, closing = _HistoryRead(root, head, "o/r").result()
     assert (_history_to_plain(history), closing) == expected
     assert len(recent_commits(root)) == 3
+
+
+def test_a_history_read_that_failed_can_be_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prready.app.retrieval as retrieval
+
+    root = tmp_path / "repo"
+    build_repo(root, [_commit("A", "2026-01-01T00:00:00Z", "Add", {"pkg/a.py": "x = 1\n"})])
+    head = git("rev-parse", "HEAD", cwd=root).strip()
+    read, failures = retrieval.recent_commits, [OSError("git died")]
+
+    def once(root: Path, head: str = "") -> list:  # type: ignore[type-arg]
+        if failures:
+            raise failures.pop()
+        return read(root, head)
+
+    monkeypatch.setattr(retrieval, "recent_commits", once)
+    reading = retrieval._HistoryRead(root, head, "o/r")
+    with pytest.raises(OSError):
+        reading.result()
+    history, _ = reading.result()
+    assert history is not None and list(history.titles.values()) == ["Add"]

@@ -354,6 +354,31 @@ def test_the_worker_build_starts_the_fields_store_and_the_history_read(
     assert building.storing == [] and not building.history.thread.is_alive()
 
 
+def test_no_early_history_read_when_stored_or_not_wanted(tmp_path: Path) -> None:
+    """The worker's build starts no history read when the history of the map's commit is
+    stored already, nor for a command that brings commits of its own (`backtest`): its
+    `git log` and index would be thrown away."""
+    root = _repo(tmp_path / "repo", _pooled_files())
+    paths = _paths(tmp_path, "prefetched")
+    handle = prefetch_index(paths.cache_db)
+    code_map = map_code("acme/pkg", paths, checkout=root, on_sources=handle, workers=2)
+    assert handle.building is not None and handle.building.history is not None
+    first = index_code(code_map, paths, held=handle)  # stores the history of this commit
+    with ParseCache(paths.cache_db) as cache:  # a cold map again, the history stored
+        cache.conn.execute("DELETE FROM parse_snapshots WHERE key NOT LIKE 'history:%'")
+        cache.conn.execute("DELETE FROM parse_results")
+        cache.conn.commit()
+    again = prefetch_index(paths.cache_db)
+    code_map = map_code("acme/pkg", paths, checkout=root, on_sources=again, workers=2)
+    assert again.building is not None and again.building.history is None
+    assert index_code(code_map, paths, held=again).history == first.history
+    other = _paths(tmp_path, "backtest")
+    mine = prefetch_index(other.cache_db, history=False)
+    code_map = map_code("acme/pkg", other, checkout=root, on_sources=mine, workers=2)
+    assert mine.building is not None and mine.building.history is None
+    index_code(code_map, other, held=mine)
+
+
 def test_a_worker_build_over_other_units_is_not_used(tmp_path: Path) -> None:
     """A job built over units that are not the map's library (or one that failed) gives
     nothing: the index is built after the map as before."""

@@ -32,6 +32,14 @@ try:  # the per-token work in C (src/prready/_lexscan.c), built where a compiler
     from prready import _lexscan as _compiled
 except ImportError:  # pragma: no cover - a build without it: the Python passes below
     _compiled = None
+# A module built from an older _lexscan.c (an editable install not built again) lacks what
+# later code calls: the Python passes then, never an AttributeError mid-build.
+_COMPILED_NAMES = (
+    "prose_counts", "add_up", "top", "names", "postings", "term_table", "postings_by_id",
+    "best", "gains", "query_runs", "as_written",
+)  # fmt: skip
+if _compiled is not None and not all(hasattr(_compiled, name) for name in _COMPILED_NAMES):
+    _compiled = None  # pragma: no cover
 
 # Field weights in a unit's term frequencies (BM25F-style): a word in the path or in a
 # defined name says more about the unit than the same word in a comment.

@@ -51,7 +51,8 @@ def run_backtest(
             slug,
             checkout=checkout,
             git_url=git_url,
-            on_sources=ws.hold(prefetch_index(paths.cache_db)),  # the index is built next
+            # The index is built next, from the history read below (none read early).
+            on_sources=ws.hold(prefetch_index(paths.cache_db, history=False)),
         )
     conn = ws.cache
     closed = {i.number: i for i in store.load_issues(conn, slug, "closed") if not i.is_pull_request}

@@ -99,7 +99,7 @@ def mapping_index(
         )
 
 
-def prefetch_index(cache_db: Path) -> IndexPrefetch:
+def prefetch_index(cache_db: Path, *, history: bool = True) -> IndexPrefetch:
     """A hook for `build_code_map(on_sources=...)` in a command that maps issues next:
     when the map is assembled cold, its own scanning workers extract the lexical fields
     of the library files they scan, from the bytes they read for the map anyway (no
@@ -110,8 +110,11 @@ def prefetch_index(cache_db: Path) -> IndexPrefetch:
 
     Nothing changes what the index holds: the fields are those the index would extract,
     keyed by blob id. The handle is held by the command's workspace (`Workspace.hold`):
-    a command that ends before its index stores what was extracted (`stop`)."""
-    return IndexPrefetch(cache_db)
+    a command that ends before its index stores what was extracted (`stop`). `history`:
+    read the checkout's history (and build its index) while the map is assembled, unless
+    it is stored already; False for a command that gives the index commits of its own
+    (`backtest`)."""
+    return IndexPrefetch(cache_db, history=history)
 
 
 class IndexPrefetch:
@@ -120,8 +123,9 @@ class IndexPrefetch:
     the map's workers hand them in (`add`); `take` gives them to `mapping_index`, `stop`
     stores what is still held."""
 
-    def __init__(self, cache_db: Path) -> None:
+    def __init__(self, cache_db: Path, *, history: bool = True) -> None:
         self.cache_db = cache_db
+        self.history = history  # read the history early (see prefetch_index)
         self.root: Path | None = None  # the checkout of the last map that called
         self.blobs: dict[str, str] = {}  # its sources' blob ids by path
         self.paths: frozenset[str] = frozenset()  # the library files among them
@@ -163,8 +167,10 @@ class IndexPrefetch:
         storing: list[threading.Thread] = []
         _store_in_thread(self.cache_db, self.fields, storing)
         self.fields = {}
-        history = _HistoryRead(self.root or Path(), head, repo)
-        history.start()
+        history = None
+        if self.history and not _history_stored(self.cache_db, head):
+            history = _HistoryRead(self.root or Path(), head, repo)
+            history.start()
         self.building = Prebuilt(frozenset(library), job, pool, storing, history)
         return True
 
@@ -317,11 +323,7 @@ def _mapping_index(
         map_blobs, extracted, prebuilt = (
             prefetch.take(root) if prefetch is not None else (None, {}, None)
         )
-        history_key = (
-            _digest("history", __version__, HISTORY_VERSION, code_map.head)
-            if commits is None
-            else ""
-        )
+        history_key = _history_key(code_map.head) if commits is None else ""
         stored_history = cache.load_snapshot(history_key) if history_key else None
         history = _history_from_plain(stored_history)
         # The repository's own history is read (`git log`, in a process of its own) while
@@ -431,6 +433,7 @@ class _HistoryRead:
             self.thread.start()
 
     def _read(self) -> None:
+        self.error = None  # (a read again after a failed one)
         try:
             commits = recent_commits(self.root, self.head)
             history = build_history(commits, repo=self.repo)
@@ -625,6 +628,20 @@ def checkout_fixes(ws: Workspace, code_map: CodeMap) -> dict[int, ClosingCommit]
     fixes = closing_commits(recent_commits(Path(code_map.root), code_map.head), code_map.repo)
     cache.save_snapshot(key, fixes)
     return fixes
+
+
+def _history_key(head: str) -> str:
+    return _digest("history", __version__, HISTORY_VERSION, head)
+
+
+def _history_stored(cache_db: Path, head: str) -> bool:
+    """Whether the history index of commit `head` is in the cache (False when the cache
+    cannot be read: the history is read again, as for a miss)."""
+    try:
+        with ParseCache(cache_db) as cache:
+            return cache.has_snapshot(_history_key(head))
+    except CACHE_WRITE_FAILURES:
+        return False
 
 
 def _fixes_key(head: str) -> str:
