@@ -931,6 +931,30 @@ static int whole_items(const Py_buffer *buf, size_t item, const char *what) {
 
 /* ---- BM25 postings, laid out by term (lexicon.BM25Index.build) ---- */
 
+/* Runs laid end to end from 0 (`starts`: n + 1 of them), checked before any posting is
+   written; -1 with a ValueError naming `who` when they do not. */
+static int starts_rise(const int *starts, Py_ssize_t n, const char *who) {
+    Py_ssize_t p;
+    for (p = 0; p < n; p++)
+        if (starts[p] < 0 || starts[p + 1] < starts[p]) break;
+    if (p < n || starts[0] != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: the terms' starts must rise from 0", who);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every run filled: each cursor reached the next run's start (-1 with a ValueError). */
+static int runs_filled(const Py_ssize_t *cursor, const int *starts, Py_ssize_t n) {
+    for (Py_ssize_t p = 0; p < n; p++) {
+        if (cursor[p] != starts[p + 1]) {
+            PyErr_SetString(PyExc_ValueError, "postings do not fill the terms' starts");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int put_posting(PyObject *position, PyObject *term, PyObject *tf, int doc, double norm,
                        double k1, const int *starts, Py_ssize_t n_terms, Py_ssize_t *cursor,
                        int *ids, double *weights) {
@@ -978,16 +1002,7 @@ static PyObject *postings(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "postings: arguments of different lengths or kinds");
         goto done;
     }
-    for (p = 0; p < n_terms; p++) { /* runs laid end to end from 0: checked before writing */
-        if (starts[p] < 0 || starts[p + 1] < starts[p] || (p == 0 && starts[0] != 0)) {
-            PyErr_SetString(PyExc_ValueError, "postings: the terms' starts must rise from 0");
-            goto done;
-        }
-    }
-    if (n_terms == 0 && starts[0] != 0) {
-        PyErr_SetString(PyExc_ValueError, "postings: the terms' starts must rise from 0");
-        goto done;
-    }
+    if (starts_rise(starts, n_terms, "postings") < 0) goto done;
     total = starts[n_terms];
     cursor = PyMem_Malloc(sizeof(Py_ssize_t) * (n_terms ? n_terms : 1));
     ids = PyBytes_FromStringAndSize(NULL, total * (Py_ssize_t)sizeof(int));
@@ -1039,12 +1054,7 @@ static PyObject *postings(PyObject *self, PyObject *args) {
             }
         }
     }
-    for (p = 0; p < n_terms; p++) {
-        if (cursor[p] != starts[p + 1]) {
-            PyErr_SetString(PyExc_ValueError, "postings do not fill the terms' starts");
-            goto done;
-        }
-    }
+    if (runs_filled(cursor, starts, n_terms) < 0) goto done;
     out = PyTuple_Pack(2, ids, weights);
 done:
     PyMem_Free(cursor);
@@ -1392,16 +1402,7 @@ static PyObject *postings_by_id(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "postings_by_id: the documents' offsets");
         goto done;
     }
-    for (i = 0; i < n_kept; i++) {
-        if (starts[i] < 0 || starts[i + 1] < starts[i] || (i == 0 && starts[0] != 0)) {
-            PyErr_SetString(PyExc_ValueError, "postings_by_id: the terms' starts must rise from 0");
-            goto done;
-        }
-    }
-    if (starts[0] != 0) {
-        PyErr_SetString(PyExc_ValueError, "postings_by_id: the terms' starts must rise from 0");
-        goto done;
-    }
+    if (starts_rise(starts, n_kept, "postings_by_id") < 0) goto done;
     rank = PyMem_Malloc(sizeof(int) * (size_t)(n_terms ? n_terms : 1));
     cursor = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n_kept ? n_kept : 1));
     ids = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)starts[n_kept] * (Py_ssize_t)sizeof(int));
@@ -1452,12 +1453,7 @@ static PyObject *postings_by_id(PyObject *self, PyObject *args) {
             }
         }
     }
-    for (i = 0; i < n_kept; i++) {
-        if (cursor[i] != starts[i + 1]) {
-            PyErr_SetString(PyExc_ValueError, "postings do not fill the terms' starts");
-            goto done;
-        }
-    }
+    if (runs_filled(cursor, starts, n_kept) < 0) goto done;
     out = PyTuple_Pack(2, ids, weights);
 done:
     PyMem_Free(rank);
